@@ -1,0 +1,18 @@
+# Writes OUT: a C file holding every configs/*.yaml as a string, so that
+# `--config sv39` works from any directory.  Run as `cmake -P` at build time.
+file(GLOB yamls "${CONFIG_DIR}/*.yaml")
+list(SORT yamls)
+set(body "/* Generated from configs/*.yaml by cmake/embed_presets.cmake. Do not edit. */\n")
+string(APPEND body "#include \"sim/config_presets.h\"\n\n")
+string(APPEND body "const struct config_preset config_presets[] = {\n")
+foreach(y ${yamls})
+  get_filename_component(name "${y}" NAME_WE)
+  file(READ "${y}" text)
+  string(REPLACE "\\" "\\\\" text "${text}")
+  string(REPLACE "\"" "\\\"" text "${text}")
+  string(REPLACE "\n" "\\n\"\n\t\"" text "${text}")
+  string(APPEND body "\t{ \"${name}\",\n\t\"${text}\" },\n")
+endforeach()
+string(APPEND body "\t{ 0, 0 },\n};\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,81 @@
+/*
+ * paging_consts: the numbers that shape a radix page table.
+ *
+ * A VA of `address_width` bits splits into `nr_levels` index fields of
+ * `index_bits` each (level nr_levels at the top, level 1 at the bottom) and a
+ * page offset of `page_shift` bits:
+ *
+ *   | sign ext. | idx L(n) | ... | idx L2 | idx L1 | offset |
+ *   63      aw  aw-1                                 shift-1  0
+ *
+ * A node is one base page holding base_page_size / pte_size entries, so
+ * index_bits = log2(base_page_size / pte_size).  A leaf at level L maps
+ * base_page_size << ((L-1) * index_bits) bytes.  Levels above
+ * highest_translation_level can only hold pointers.
+ */
+#ifndef MMUSIM_PT_PAGING_CONSTS_H
+#define MMUSIM_PT_PAGING_CONSTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mm_error.h"
+
+#define PT_MAX_LEVELS 5
+
+struct paging_consts {
+	/* as configured */
+	uint64_t base_page_size;
+	unsigned nr_levels;
+	unsigned pte_size;
+	unsigned address_width;
+	bool va_sign_ext;
+	unsigned highest_translation_level;
+	unsigned phys_addr_width;
+	/* derived by paging_consts_derive() */
+	unsigned page_shift;
+	unsigned index_bits;
+	unsigned nr_entries;
+};
+
+/*
+ * Checks the configured fields (powers of two, widths adding up, level ranges)
+ * and fills the derived ones.  Returns MM_OK or MM_EINVAL with a message.
+ */
+int paging_consts_derive(struct paging_consts *pc, struct mm_error *err);
+
+/* Bytes mapped by one entry at `level` (1 = base page). */
+static inline uint64_t pc_page_size(const struct paging_consts *pc, unsigned level)
+{
+	return pc->base_page_size << ((level - 1) * pc->index_bits);
+}
+
+/* The index into a level-`level` node that `va` selects. */
+static inline unsigned pc_index(const struct paging_consts *pc, uint64_t va, unsigned level)
+{
+	unsigned shift = pc->page_shift + (level - 1) * pc->index_bits;
+	return (unsigned)((va >> shift) & (pc->nr_entries - 1));
+}
+
+/* Lowest VA bit of level `level`'s index field. */
+static inline unsigned pc_index_shift(const struct paging_consts *pc, unsigned level)
+{
+	return pc->page_shift + (level - 1) * pc->index_bits;
+}
+
+/*
+ * True when `va` is canonical: with sign extension, bits 63..address_width-1
+ * all equal; without, bits 63..address_width all zero.
+ */
+bool pc_va_canonical(const struct paging_consts *pc, uint64_t va);
+
+/* Sign-extends (or truncates) a VA to its canonical 64-bit form. */
+uint64_t pc_va_canonicalize(const struct paging_consts *pc, uint64_t va);
+
+/* Size of the whole VA space (2^address_width), saturating at 2^63 for 64. */
+static inline uint64_t pc_va_span(const struct paging_consts *pc)
+{
+	return pc->address_width >= 64 ? UINT64_MAX : (1ull << pc->address_width);
+}
+
+#endif

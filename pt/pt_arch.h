@@ -1,0 +1,95 @@
+/*
+ * pt_arch: one table of operations per PTE format family.
+ *
+ * Everything that differs between x86-64 and RISC-V lives behind this table:
+ * how a page_prop becomes PTE bits, how a PTE is recognised as a pointer or a
+ * leaf, and the architecture's rules in the hardware walk.  Generic code
+ * (page_table.c, walk.c) calls these hooks and never tests which arch it has.
+ */
+#ifndef MMUSIM_PT_PT_ARCH_H
+#define MMUSIM_PT_PT_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu_ctl.h"
+#include "mm_error.h"
+#include "page_prop.h"
+#include "paging_consts.h"
+#include "walk.h"
+
+/* State of one walk in progress, shared by walk.c and the arch hooks. */
+struct walk_state {
+	const struct walker *w;
+	const struct walk_request *req;
+	struct walk_result *res;
+	unsigned upper_perms;   /* PERM_* still allowed by the levels above (x86 U/W/X; RISC-V G) */
+};
+
+enum walk_next {
+	WALK_DESCEND, /* the PTE points to the next node (*next_table set) */
+	WALK_LEAF,    /* the PTE maps a page at this level */
+	WALK_FAULT,   /* res->fault filled */
+};
+
+struct pt_arch {
+	const char *name;           /* "x86_64" | "riscv64" as in configs */
+
+	/* Rejects paging constants this format cannot express. */
+	int (*check_consts)(const struct paging_consts *pc, struct mm_error *err);
+
+	/* ---- building tables (the OS side) ---- */
+
+	/* Rejects properties the format cannot encode (e.g. RISC-V W without R). */
+	int (*check_prop)(const struct page_prop *p, const struct cpu_ctl *ctl, struct mm_error *err);
+	uint64_t (*make_leaf)(const struct paging_consts *pc, uint64_t pa,
+			      const struct page_prop *p, unsigned level);
+	/* A pointer to the node at `pa`, as permissive as the format allows. */
+	uint64_t (*make_table)(const struct paging_consts *pc, uint64_t pa);
+	bool (*is_present)(uint64_t pte);
+	bool (*is_leaf)(uint64_t pte, unsigned level);
+	/* The physical address a PTE holds (node or page frame). */
+	uint64_t (*pte_addr)(const struct paging_consts *pc, uint64_t pte, unsigned level);
+	void (*leaf_prop)(uint64_t pte, unsigned level, struct page_prop *out);
+	/*
+	 * Permissions granted by the entry at `level` given `upper` (what the levels
+	 * above still allow; start with the value from initial_perms).  For a
+	 * pointer this narrows what lower levels may grant; for a leaf it is the
+	 * effective "rwxug".
+	 */
+	unsigned (*initial_perms)(void);
+	unsigned (*entry_perms)(const struct cpu_ctl *ctl, uint64_t pte, unsigned level, bool leaf,
+				unsigned upper);
+
+	/* ---- the hardware walk (called by walk.c) ---- */
+
+	/* The fault for a VA that is not canonical for this format. */
+	void (*bad_va)(struct walk_state *ws);
+	/* Checks the PTE read at `level`; descends, accepts a leaf, or faults. */
+	enum walk_next (*walk_entry)(struct walk_state *ws, uint64_t pte, unsigned level,
+				     uint64_t pte_addr, uint64_t *next_table);
+	/* Checks the leaf (ws->res->level, leaf_pte) and sets A/D; faults or fills perms. */
+	bool (*walk_leaf)(struct walk_state *ws, uint64_t pte_addr);
+	/* A PTE read outside memory. */
+	void (*bus_error)(struct walk_state *ws, unsigned level);
+
+	/* ---- explaining ---- */
+
+	/* The PTE's set bits by name, e.g. "P RW US A PS XD pk=3". */
+	void (*describe_pte)(uint64_t pte, unsigned level, char *buf, size_t len);
+	/* Name of the register that holds the root ("cr3" | "satp"). */
+	const char *root_register;
+};
+
+extern const struct pt_arch pt_arch_x86_64;
+extern const struct pt_arch pt_arch_riscv64;
+
+/* The format named `name`, or NULL. */
+const struct pt_arch *pt_arch_find(const char *name);
+
+/* Fills ws->res->fault; used by arch hooks. */
+void walk_set_fault(struct walk_state *ws, enum fault_kind kind, enum fault_reason reason,
+		    unsigned level, uint64_t code);
+
+#endif

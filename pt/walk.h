@@ -1,0 +1,138 @@
+/*
+ * walk: the hardware page walk, as the MMU performs it.
+ *
+ * Given the root of a page table and a VA, reads one PTE per level from
+ * physical memory, applies the architecture's checks in the order the hardware
+ * applies them (Intel SDM vol. 3 4.5-4.7; RISC-V privileged spec, "Virtual
+ * Address Translation Process"), updates A/D bits in memory the way the
+ * hardware does, and returns either the translation or the fault.  Either way
+ * the result lists every PTE read, so callers can explain the walk step by step.
+ */
+#ifndef MMUSIM_PT_WALK_H
+#define MMUSIM_PT_WALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu_ctl.h"
+#include "paging_consts.h"
+#include "pt_mem.h"
+
+struct pt_arch;
+
+enum access_kind { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
+enum privilege { PRIV_USER, PRIV_SUPERVISOR };
+
+/* Coarse fault classes, as reported to users ("kind" in JSON). */
+enum fault_kind {
+	FAULT_NONE,
+	FAULT_NON_CANONICAL,
+	FAULT_NOT_PRESENT,
+	FAULT_RESERVED_BIT,
+	FAULT_PERMISSION,
+	FAULT_MISALIGNED_SUPERPAGE,
+	FAULT_ACCESSED_DIRTY,
+	FAULT_NO_LEAF,
+	FAULT_BUS_ERROR,
+	FAULT_KIND_COUNT
+};
+
+/* The precise rule that faulted; walk_reason_text() says it in words. */
+enum fault_reason {
+	REASON_NONE,
+	REASON_NON_CANONICAL,        /* VA high bits are not a sign extension */
+	REASON_NOT_PRESENT,          /* x86 P=0 / RISC-V V=0 */
+	REASON_BUS_ERROR,            /* PTE address outside physical memory */
+	/* x86-64 reserved bits (SDM 4.5, tables 4-15 .. 4-20) */
+	REASON_X86_RSVD_PHYS_BITS,   /* address bits at or above MAXPHYADDR */
+	REASON_X86_RSVD_PS,          /* PS=1 where no page may be mapped */
+	REASON_X86_RSVD_LARGE_LOW,   /* low address bits of a 2M/1G leaf (other than PAT) */
+	REASON_X86_RSVD_XD,          /* XD=1 while IA32_EFER.NXE=0 */
+	/* x86-64 access rights (SDM 4.6) */
+	REASON_X86_USER_SUPERVISOR,  /* user access, U/S=0 at some level */
+	REASON_X86_WRITE_READONLY,   /* write, R/W=0 at some level (user, or supervisor with WP) */
+	REASON_X86_XD,               /* fetch, XD=1 at some level */
+	REASON_X86_SMEP,             /* supervisor fetch from a user page */
+	REASON_X86_SMAP,             /* supervisor data access to a user page, AC=0 */
+	REASON_X86_PKEY_AD,          /* PKRU access-disable for the page's key */
+	REASON_X86_PKEY_WD,          /* PKRU write-disable for the page's key */
+	/* RISC-V PTE validity (step 3) */
+	REASON_RV_W_WITHOUT_R,       /* R=0 W=1 is reserved */
+	REASON_RV_RSVD_BITS,         /* bits 60:54 set */
+	REASON_RV_PBMT_RESERVED,     /* PBMT=3 */
+	REASON_RV_PBMT_UNSUPPORTED,  /* PBMT!=0 without Svpbmt */
+	REASON_RV_NAPOT_UNSUPPORTED, /* N=1 without Svnapot */
+	REASON_RV_NAPOT_BAD,         /* N=1 with an encoding other than 64 KiB at level 1 */
+	REASON_RV_NONLEAF_ATTR,      /* D, A, U, N or PBMT set on a pointer PTE */
+	/* RISC-V access rights (step 5) */
+	REASON_RV_NOT_READABLE,      /* load, R=0 (and not MXR with X=1) */
+	REASON_RV_NOT_WRITABLE,      /* store, W=0 */
+	REASON_RV_NOT_EXECUTABLE,    /* fetch, X=0 */
+	REASON_RV_USER_NOT_U,        /* U-mode access to a page with U=0 */
+	REASON_RV_SUPERVISOR_U_NOSUM,/* S-mode load/store to a U page with SUM=0 */
+	REASON_RV_SUPERVISOR_U_FETCH,/* S-mode fetch from a U page (never allowed) */
+	/* both */
+	REASON_MISALIGNED_SUPERPAGE, /* RISC-V step 6: low PPN bits of a superpage */
+	REASON_A_CLEAR,              /* Svade: A=0 */
+	REASON_D_CLEAR,              /* Svade: store with D=0 */
+	REASON_NO_LEAF,              /* RISC-V: pointer PTE at the last level */
+	REASON_COUNT
+};
+
+struct walk_request {
+	uint64_t root;              /* PA of the top-level node */
+	uint64_t va;
+	enum access_kind access;
+	enum privilege priv;
+	bool smap_ac;               /* x86 EFLAGS.AC=1: SMAP does not apply */
+	bool no_ad_update;          /* inspect only: leave A/D bits in memory alone */
+};
+
+struct walk_step {
+	unsigned level;
+	uint64_t table;             /* PA of the node read at this level */
+	unsigned index;             /* index the VA selects in it */
+	uint64_t pte_addr;          /* table + index * pte_size */
+	uint64_t pte;               /* the value read (before any A/D update) */
+};
+
+struct walk_fault {
+	enum fault_kind kind;
+	enum fault_reason reason;
+	unsigned level;             /* level whose PTE faulted; nr_levels for a bad VA */
+	uint64_t code;              /* x86 #PF error code (#GP: 0); RISC-V scause */
+};
+
+struct walk_result {
+	bool ok;
+	uint64_t pa;
+	unsigned level;             /* leaf level (1 = base page) */
+	uint64_t page_size;
+	unsigned perms;             /* PERM_* as granted by the whole walk */
+	uint64_t leaf_pte;          /* leaf PTE after any A/D update */
+	bool set_accessed;          /* the walk set A on the leaf */
+	bool set_dirty;             /* the walk set D on the leaf */
+	unsigned nr_steps;
+	struct walk_step steps[PT_MAX_LEVELS];
+	struct walk_fault fault;    /* valid when !ok */
+};
+
+/* Everything a walk needs that does not change from one walk to the next. */
+struct walker {
+	const struct pt_arch *arch;
+	const struct paging_consts *pc;
+	const struct cpu_ctl *ctl;
+	const struct pt_mem *mem;
+};
+
+/* Walks req->va; fills *res.  Never fails in the C sense: a fault is a result. */
+void walk(const struct walker *w, const struct walk_request *req, struct walk_result *res);
+
+/* "non-canonical", "not-present", ... as used in JSON and statistics. */
+const char *fault_kind_name(enum fault_kind kind);
+/* One sentence for --explain. */
+const char *walk_reason_text(enum fault_reason reason);
+const char *access_kind_name(enum access_kind a);  /* "r" "w" "x" */
+const char *privilege_name(enum privilege p);      /* "user" "supervisor" */
+
+#endif

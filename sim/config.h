@@ -1,0 +1,61 @@
+/*
+ * config: machine descriptions in YAML (parsed with libyaml).
+ *
+ * A config names the PTE format family (`arch`), the paging constants, the
+ * physical memory, the page-table kinds and the CPU control bits.  Presets
+ * (configs/*.yaml) are embedded in the binary; a file may start with
+ * `extends: PRESET` and override only the keys it names (maps merge key by
+ * key, lists and scalars replace).  Every violation is reported as
+ * "file:line:column: message" (1-based line and column).
+ */
+#ifndef MMUSIM_SIM_CONFIG_H
+#define MMUSIM_SIM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt/cpu_ctl.h"
+#include "pt/mm_error.h"
+#include "pt/paging_consts.h"
+
+struct pt_arch;
+
+struct pt_kind_config {
+	unsigned top_start;   /* top_level_index_range: [top_start, top_end) */
+	unsigned top_end;
+	bool top_can_unmap;
+};
+
+struct machine_config {
+	char name[64];
+	const struct pt_arch *arch;     /* from `arch`: x86_64 | riscv64 */
+	struct paging_consts pc;        /* validated and derived */
+	uint64_t mem_base;
+	uint64_t mem_size;
+	struct pt_kind_config user;
+	struct pt_kind_config kernel;
+	struct cpu_ctl cpu;
+};
+
+/*
+ * Loads `name_or_path`: a preset name ("x86_64", "sv39", ...) if one matches,
+ * otherwise a YAML file.  Returns MM_OK, or MM_EINVAL / MM_EIO with
+ * "file:line:column: message" in *err.
+ */
+int config_load(const char *name_or_path, struct machine_config *out, struct mm_error *err);
+
+int config_load_preset(const char *name, struct machine_config *out, struct mm_error *err);
+int config_load_file(const char *path, struct machine_config *out, struct mm_error *err);
+
+/* Parses YAML text; `filename` is only used in error messages. */
+int config_load_string(const char *text, size_t len, const char *filename,
+		       struct machine_config *out, struct mm_error *err);
+
+/* NULL-terminated list of the embedded preset names. */
+const char *const *config_preset_names(void);
+
+/* The embedded YAML text of a preset, or NULL. */
+const char *config_preset_text(const char *name);
+
+#endif

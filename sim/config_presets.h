@@ -1,0 +1,13 @@
+/* config_presets: the YAML presets embedded at build time (generated presets.c). */
+#ifndef MMUSIM_SIM_CONFIG_PRESETS_H
+#define MMUSIM_SIM_CONFIG_PRESETS_H
+
+struct config_preset {
+	const char *name;
+	const char *text;
+};
+
+/* Terminated by an entry whose name is NULL. */
+extern const struct config_preset config_presets[];
+
+#endif

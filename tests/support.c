@@ -1,0 +1,121 @@
+#define _DEFAULT_SOURCE /* mkstemps */
+/* Test support: runs the mmusim binary with output captured in temporary files. */
+#include "support.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *slurp_fd(int fd)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	ssize_t n;
+
+	lseek(fd, 0, SEEK_SET);
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)n;
+		if (cap - len < 2) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+		}
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static int temp_fd(void)
+{
+	char path[] = "/tmp/mmusim-test-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+int run_mmusim_argv(struct run_result *r, int argc, const char *const *argv)
+{
+	int out = temp_fd(), err = temp_fd();
+	const char **args = calloc((size_t)argc + 2, sizeof(*args));
+	pid_t pid;
+	int status;
+
+	memset(r, 0, sizeof(*r));
+	if (out < 0 || err < 0 || !args)
+		return -1;
+	args[0] = MMUSIM_BIN;
+	for (int i = 0; i < argc; i++)
+		args[i + 1] = argv[i];
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		dup2(in, 0);
+		dup2(out, 1);
+		dup2(err, 2);
+		execv(MMUSIM_BIN, (char *const *)args);
+		_exit(127);
+	}
+	free(args);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	r->out = slurp_fd(out);
+	r->err = slurp_fd(err);
+	close(out);
+	close(err);
+	return 0;
+}
+
+int run_mmusim(struct run_result *r, ...)
+{
+	const char *argv[64];
+	int argc = 0;
+	va_list ap;
+	const char *a;
+
+	va_start(ap, r);
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 64)
+		argv[argc++] = a;
+	va_end(ap);
+	return run_mmusim_argv(r, argc, argv);
+}
+
+void run_result_free(struct run_result *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+char *write_temp_file(const char *content, const char *suffix)
+{
+	char *path = malloc(64);
+	int fd;
+
+	snprintf(path, 64, "/tmp/mmusim-test-XXXXXX%s", suffix ? suffix : "");
+	fd = mkstemps(path, suffix ? (int)strlen(suffix) : 0);
+	if (fd < 0) {
+		free(path);
+		return NULL;
+	}
+	if (write(fd, content, strlen(content)) != (ssize_t)strlen(content)) {
+		close(fd);
+		free(path);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
+void remove_temp_file(char *path)
+{
+	if (path)
+		unlink(path);
+	free(path);
+}

@@ -1,0 +1,28 @@
+/*
+ * Test support shared by the suites: running the mmusim binary end to end and
+ * writing temporary input files.
+ */
+#ifndef MMUSIM_TESTS_SUPPORT_H
+#define MMUSIM_TESTS_SUPPORT_H
+
+struct run_result {
+	int status;   /* exit status, or 128 + signal number if it was killed */
+	char *out;    /* everything written to stdout (NUL-terminated) */
+	char *err;    /* everything written to stderr (NUL-terminated) */
+};
+
+/*
+ * Runs MMUSIM_BIN with the NULL-terminated arguments (not including argv[0]),
+ * stdin from /dev/null; fills *r.  Returns 0, or -1 if it could not run.
+ */
+int run_mmusim(struct run_result *r, ...);
+/* Same with an argv array of argc strings. */
+int run_mmusim_argv(struct run_result *r, int argc, const char *const *argv);
+void run_result_free(struct run_result *r);
+
+/* Writes `content` to a fresh temporary file (suffix e.g. ".yaml"); returns its malloc'd path. */
+char *write_temp_file(const char *content, const char *suffix);
+/* Removes and frees a path from write_temp_file. */
+void remove_temp_file(char *path);
+
+#endif
