@@ -2,7 +2,7 @@
 # `--config sv39` works from any directory.  Run as `cmake -P` at build time.
 file(GLOB yamls "${CONFIG_DIR}/*.yaml")
 list(SORT yamls)
-set(body "/* Generated from configs/*.yaml by cmake/embed_presets.cmake. Do not edit. */\n")
+set(body "/* Generated from the YAML files in configs/ by cmake/embed_presets.cmake. Do not edit. */\n")
 string(APPEND body "#include \"sim/config_presets.h\"\n\n")
 string(APPEND body "const struct config_preset config_presets[] = {\n")
 foreach(y ${yamls})

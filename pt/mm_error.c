@@ -20,7 +20,7 @@ int mm_error_set(struct mm_error *err, int code, const char *fmt, ...)
 void mm_error_prefix(struct mm_error *err, const char *fmt, ...)
 {
 	char prefix[128];
-	char old[sizeof(err->msg)];
+	size_t plen, room;
 	va_list ap;
 
 	if (!err)
@@ -28,6 +28,11 @@ void mm_error_prefix(struct mm_error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	plen = strlen(prefix) + 2; /* "prefix: " */
+	room = sizeof(err->msg) - plen;
+	memmove(err->msg + plen, err->msg, room);
+	err->msg[sizeof(err->msg) - 1] = '\0';
+	memcpy(err->msg, prefix, plen - 2);
+	err->msg[plen - 2] = ':';
+	err->msg[plen - 1] = ' ';
 }

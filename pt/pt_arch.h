@@ -43,6 +43,11 @@ struct pt_arch {
 
 	/* Rejects properties the format cannot encode (e.g. RISC-V W without R). */
 	int (*check_prop)(const struct page_prop *p, const struct cpu_ctl *ctl, struct mm_error *err);
+	/*
+	 * Adapts properties to the CPU mode before encoding (x86 with NXE=0 has no
+	 * XD bit, so every page is executable there).
+	 */
+	void (*fit_prop)(struct page_prop *p, const struct cpu_ctl *ctl);
 	uint64_t (*make_leaf)(const struct paging_consts *pc, uint64_t pa,
 			      const struct page_prop *p, unsigned level);
 	/* A pointer to the node at `pa`, as permissive as the format allows. */
@@ -78,6 +83,8 @@ struct pt_arch {
 
 	/* The PTE's set bits by name, e.g. "P RW US A PS XD pk=3". */
 	void (*describe_pte)(uint64_t pte, unsigned level, char *buf, size_t len);
+	/* The fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)". */
+	void (*describe_fault)(const struct walk_fault *f, char *buf, size_t len);
 	/* Name of the register that holds the root ("cr3" | "satp"). */
 	const char *root_register;
 };

@@ -20,6 +20,8 @@ struct pt_mem_ops {
 	/* Allocates one zeroed node frame (base page) and returns its PA. */
 	int (*alloc_node)(void *impl, uint64_t *pa, struct mm_error *err);
 	void (*free_node)(void *impl, uint64_t pa);
+	/* How many more nodes alloc_node can hand out (lets pt_map check before writing). */
+	uint64_t (*nodes_available)(const void *impl);
 };
 
 struct pt_mem {

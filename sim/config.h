@@ -3,7 +3,7 @@
  *
  * A config names the PTE format family (`arch`), the paging constants, the
  * physical memory, the page-table kinds and the CPU control bits.  Presets
- * (configs/*.yaml) are embedded in the binary; a file may start with
+ * (the YAML files in configs/) are embedded in the binary; a file may start with
  * `extends: PRESET` and override only the keys it names (maps merge key by
  * key, lists and scalars replace).  Every violation is reported as
  * "file:line:column: message" (1-based line and column).
@@ -17,15 +17,10 @@
 
 #include "pt/cpu_ctl.h"
 #include "pt/mm_error.h"
+#include "pt/page_table.h"
 #include "pt/paging_consts.h"
 
 struct pt_arch;
-
-struct pt_kind_config {
-	unsigned top_start;   /* top_level_index_range: [top_start, top_end) */
-	unsigned top_end;
-	bool top_can_unmap;
-};
 
 struct machine_config {
 	char name[64];

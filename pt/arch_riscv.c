@@ -1,0 +1,370 @@
+/*
+ * arch_riscv: the RISC-V Sv39/Sv48/Sv57 format and walk rules (privileged
+ * spec, "Virtual Address Translation Process", steps 1-8, with Svpbmt,
+ * Svnapot, Svade and Svadu).
+ *
+ * Step 3 (validity) runs on every PTE; step 4 tells pointers from leaves;
+ * steps 5 (permissions), 6 (misaligned superpage) and 7 (A/D) run on the leaf
+ * in that order.  Under Svadu the walk sets A, and D for stores, only once the
+ * access has passed every other check.  Every page fault carries the cause of
+ * the original access (12 fetch, 13 load, 15 store); a PTE read outside memory
+ * is the matching access fault (1, 5, 7).
+ */
+#include "pt_arch.h"
+
+#include <stdio.h>
+
+#include "riscv_bits.h"
+
+static int rv_check_consts(const struct paging_consts *pc, struct mm_error *err)
+{
+	if (pc->base_page_size != 4096 || pc->pte_size != 8)
+		return mm_error_set(err, MM_EINVAL, "riscv64 needs base_page_size 4096 and pte_size 8");
+	if (pc->nr_levels < 3 || pc->nr_levels > 5)
+		return mm_error_set(err, MM_EINVAL,
+				    "riscv64 paging has 3 (Sv39), 4 (Sv48) or 5 (Sv57) levels, not %u",
+				    pc->nr_levels);
+	if (!pc->va_sign_ext)
+		return mm_error_set(err, MM_EINVAL, "riscv64 addresses are sign-extended (va_sign_ext: true)");
+	if (pc->phys_addr_width > 56)
+		return mm_error_set(err, MM_EINVAL, "riscv64 physical addresses have at most 56 bits");
+	return MM_OK;
+}
+
+static int rv_check_prop(const struct page_prop *p, const struct cpu_ctl *ctl, struct mm_error *err)
+{
+	if ((p->flags & PROP_W) && !(p->flags & PROP_R))
+		return mm_error_set(err, MM_EINVAL, "RISC-V reserves W without R: add r");
+	if (!(p->flags & (PROP_R | PROP_X)))
+		return mm_error_set(err, MM_EINVAL,
+				    "a RISC-V leaf needs r or x (R=W=X=0 would be a pointer)");
+	if (p->cache == CACHE_WT || p->cache == CACHE_WP)
+		return mm_error_set(err, MM_EINVAL,
+				    "cache=%s has no RISC-V PBMT encoding (use wb, wc or uc)",
+				    cache_policy_name(p->cache));
+	if (p->cache != CACHE_WB && !ctl->svpbmt)
+		return mm_error_set(err, MM_EINVAL, "cache=%s needs Svpbmt (cpu: svpbmt: true)",
+				    cache_policy_name(p->cache));
+	return MM_OK;
+}
+
+static void rv_fit_prop(struct page_prop *p, const struct cpu_ctl *ctl)
+{
+	(void)p;
+	(void)ctl;
+}
+
+static uint64_t rv_make_leaf(const struct paging_consts *pc, uint64_t pa, const struct page_prop *p,
+			     unsigned level)
+{
+	uint64_t pte = RV_V | ((pa >> 12) << RV_PPN_SHIFT & RV_PPN_MASK);
+	uint32_t f = p->flags;
+
+	(void)pc;
+	(void)level;
+	if (f & PROP_R) pte |= RV_R;
+	if (f & PROP_W) pte |= RV_W;
+	if (f & PROP_X) pte |= RV_X;
+	if (f & PROP_U) pte |= RV_U;
+	if (f & PROP_G) pte |= RV_G;
+	if (f & PROP_A) pte |= RV_A;
+	if (f & PROP_D) pte |= RV_D;
+	if (f & PROP_AVAIL1) pte |= RV_RSW0;
+	if (f & PROP_AVAIL2) pte |= RV_RSW1;
+	if (p->cache == CACHE_WC)
+		pte |= (uint64_t)RV_PBMT_NC << RV_PBMT_SHIFT;
+	else if (p->cache == CACHE_UC)
+		pte |= (uint64_t)RV_PBMT_IO << RV_PBMT_SHIFT;
+	return pte;
+}
+
+static uint64_t rv_make_table(const struct paging_consts *pc, uint64_t pa)
+{
+	(void)pc;
+	return RV_V | ((pa >> 12) << RV_PPN_SHIFT & RV_PPN_MASK);
+}
+
+static bool rv_is_present(uint64_t pte)
+{
+	return pte & RV_V;
+}
+
+static bool rv_is_leaf(uint64_t pte, unsigned level)
+{
+	(void)level;
+	return pte & (RV_R | RV_X);
+}
+
+static uint64_t rv_pte_addr(const struct paging_consts *pc, uint64_t pte, unsigned level)
+{
+	(void)pc;
+	(void)level;
+	return rv_pte_ppn(pte) << 12;
+}
+
+static void rv_leaf_prop(uint64_t pte, unsigned level, struct page_prop *out)
+{
+	uint32_t f = 0;
+
+	(void)level;
+	if (pte & RV_R) f |= PROP_R;
+	if (pte & RV_W) f |= PROP_W;
+	if (pte & RV_X) f |= PROP_X;
+	if (pte & RV_U) f |= PROP_U;
+	if (pte & RV_G) f |= PROP_G;
+	if (pte & RV_A) f |= PROP_A;
+	if (pte & RV_D) f |= PROP_D;
+	if (pte & RV_RSW0) f |= PROP_AVAIL1;
+	if (pte & RV_RSW1) f |= PROP_AVAIL2;
+	out->flags = f;
+	switch (rv_pte_pbmt(pte)) {
+	case RV_PBMT_NC: out->cache = CACHE_WC; break;
+	case RV_PBMT_IO: out->cache = CACHE_UC; break;
+	default: out->cache = CACHE_WB; break;
+	}
+}
+
+static unsigned rv_initial_perms(void)
+{
+	return 0;
+}
+
+static unsigned rv_entry_perms(const struct cpu_ctl *ctl, uint64_t pte, unsigned level, bool leaf,
+			       unsigned upper)
+{
+	/* Permissions come from the leaf alone; G in a pointer covers all below it. */
+	unsigned p = upper & PERM_G;
+
+	(void)ctl;
+	(void)level;
+	if (pte & RV_G)
+		p |= PERM_G;
+	if (leaf) {
+		if (pte & RV_R) p |= PERM_R;
+		if (pte & RV_W) p |= PERM_W;
+		if (pte & RV_X) p |= PERM_X;
+		if (pte & RV_U) p |= PERM_U;
+	}
+	return p;
+}
+
+static uint64_t page_fault_cause(const struct walk_state *ws)
+{
+	switch (ws->req->access) {
+	case ACCESS_EXEC: return RV_CAUSE_FETCH_PAGE;
+	case ACCESS_WRITE: return RV_CAUSE_STORE_PAGE;
+	default: return RV_CAUSE_LOAD_PAGE;
+	}
+}
+
+static void rv_page_fault(struct walk_state *ws, enum fault_kind kind, enum fault_reason why,
+			  unsigned level)
+{
+	walk_set_fault(ws, kind, why, level, page_fault_cause(ws));
+}
+
+static void rv_bad_va(struct walk_state *ws)
+{
+	/* "bits 63..VAW must all equal bit VAW-1, or else a page-fault exception will occur" */
+	rv_page_fault(ws, FAULT_NON_CANONICAL, REASON_NON_CANONICAL, ws->w->pc->nr_levels);
+}
+
+static void rv_bus_error(struct walk_state *ws, unsigned level)
+{
+	/* Step 2: a PMA/PMP violation on the PTE access raises an access fault. */
+	uint64_t cause = ws->req->access == ACCESS_EXEC ? RV_CAUSE_FETCH_ACCESS
+		       : ws->req->access == ACCESS_WRITE ? RV_CAUSE_STORE_ACCESS
+							 : RV_CAUSE_LOAD_ACCESS;
+	walk_set_fault(ws, FAULT_BUS_ERROR, REASON_BUS_ERROR, level, cause);
+}
+
+/* Step 3: encodings reserved in any PTE, then those reserved in pointers or leaves. */
+static enum fault_reason rv_invalid(const struct walk_state *ws, uint64_t pte, unsigned level)
+{
+	const struct cpu_ctl *ctl = ws->w->ctl;
+	unsigned pbmt = rv_pte_pbmt(pte);
+
+	if (!(pte & RV_R) && (pte & RV_W))
+		return REASON_RV_W_WITHOUT_R;
+	if (pte & RV_RSVD_MASK)
+		return REASON_RV_RSVD_BITS;
+	if (pbmt && !ctl->svpbmt)
+		return REASON_RV_PBMT_UNSUPPORTED;
+	if ((pte & RV_N) && !ctl->svnapot)
+		return REASON_RV_NAPOT_UNSUPPORTED;
+	if (!rv_is_leaf(pte, level)) {
+		if (pte & (RV_D | RV_A | RV_U | RV_N | RV_PBMT_MASK))
+			return REASON_RV_NONLEAF_ATTR;
+		return REASON_NONE;
+	}
+	if (pbmt == 3)
+		return REASON_RV_PBMT_RESERVED;
+	/* Svnapot defines one size: 64 KiB, a level-1 leaf whose ppn[3:0] is 0b1000. */
+	if ((pte & RV_N) && (level != 1 || (rv_pte_ppn(pte) & 0xf) != 0x8))
+		return REASON_RV_NAPOT_BAD;
+	return REASON_NONE;
+}
+
+static enum walk_next rv_walk_entry(struct walk_state *ws, uint64_t pte, unsigned level,
+				    uint64_t pte_addr, uint64_t *next_table)
+{
+	enum fault_reason why;
+
+	(void)pte_addr;
+	if (!(pte & RV_V)) {
+		rv_page_fault(ws, FAULT_NOT_PRESENT, REASON_NOT_PRESENT, level);
+		return WALK_FAULT;
+	}
+	why = rv_invalid(ws, pte, level);
+	if (why != REASON_NONE) {
+		rv_page_fault(ws, FAULT_RESERVED_BIT, why, level);
+		return WALK_FAULT;
+	}
+	ws->upper_perms = rv_entry_perms(ws->w->ctl, pte, level, rv_is_leaf(pte, level),
+					 ws->upper_perms);
+	if (rv_is_leaf(pte, level))
+		return WALK_LEAF;
+	/* Step 4: a pointer with nowhere left to go. */
+	if (level == 1) {
+		rv_page_fault(ws, FAULT_NO_LEAF, REASON_NO_LEAF, level);
+		return WALK_FAULT;
+	}
+	*next_table = rv_pte_ppn(pte) << 12;
+	return WALK_DESCEND;
+}
+
+/* Step 5: may this privilege mode make this access to this leaf? */
+static enum fault_reason rv_rights(const struct walk_state *ws, uint64_t pte)
+{
+	const struct cpu_ctl *ctl = ws->w->ctl;
+
+	if (ws->req->priv == PRIV_USER) {
+		if (!(pte & RV_U))
+			return REASON_RV_USER_NOT_U;
+	} else if (pte & RV_U) {
+		if (ws->req->access == ACCESS_EXEC)
+			return REASON_RV_SUPERVISOR_U_FETCH;
+		if (!ctl->sum)
+			return REASON_RV_SUPERVISOR_U_NOSUM;
+	}
+	switch (ws->req->access) {
+	case ACCESS_READ:
+		if (!(pte & RV_R) && !(ctl->mxr && (pte & RV_X)))
+			return REASON_RV_NOT_READABLE;
+		break;
+	case ACCESS_WRITE:
+		if (!(pte & RV_W))
+			return REASON_RV_NOT_WRITABLE;
+		break;
+	case ACCESS_EXEC:
+		if (!(pte & RV_X))
+			return REASON_RV_NOT_EXECUTABLE;
+		break;
+	}
+	return REASON_NONE;
+}
+
+static bool rv_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
+{
+	struct walk_result *res = ws->res;
+	uint64_t pte = res->leaf_pte;
+	unsigned level = res->level;
+	bool store = ws->req->access == ACCESS_WRITE;
+	enum fault_reason why;
+
+	res->perms = ws->upper_perms;
+	why = rv_rights(ws, pte);
+	if (why != REASON_NONE) {
+		rv_page_fault(ws, FAULT_PERMISSION, why, level);
+		return false;
+	}
+	/* Step 6: a superpage's PPN bits below its size must be zero. */
+	if (level > 1) {
+		uint64_t low = (1ull << ((level - 1) * ws->w->pc->index_bits)) - 1;
+		if (rv_pte_ppn(pte) & low) {
+			rv_page_fault(ws, FAULT_MISALIGNED_SUPERPAGE, REASON_MISALIGNED_SUPERPAGE, level);
+			return false;
+		}
+	}
+	if (pte & RV_N)
+		res->page_size = 64 * 1024;
+	/* Step 7: A, and D for stores. */
+	if (!(pte & RV_A) || (store && !(pte & RV_D))) {
+		if (ws->w->ctl->ad == AD_SVADE) {
+			rv_page_fault(ws, FAULT_ACCESSED_DIRTY,
+				      (pte & RV_A) ? REASON_D_CLEAR : REASON_A_CLEAR, level);
+			return false;
+		}
+		if (!ws->req->no_ad_update) {
+			uint64_t upd = pte | RV_A | (store ? RV_D : 0);
+			res->set_accessed = !(pte & RV_A);
+			res->set_dirty = store && !(pte & RV_D);
+			pt_mem_write(ws->w->mem, pte_addr, 8, upd);
+			res->leaf_pte = upd;
+		}
+	}
+	return true;
+}
+
+static void rv_describe_pte(uint64_t pte, unsigned level, char *buf, size_t len)
+{
+	size_t n = 0;
+	static const char *const pbmt_names[4] = { "PMA", "NC", "IO", "reserved" };
+
+	(void)level;
+#define PUT(...) do { if (n < len) n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
+	buf[0] = '\0';
+	PUT("%s", (pte & RV_V) ? "V" : "invalid");
+	if (pte & RV_R) PUT(" R");
+	if (pte & RV_W) PUT(" W");
+	if (pte & RV_X) PUT(" X");
+	if (pte & RV_U) PUT(" U");
+	if (pte & RV_G) PUT(" G");
+	if (pte & RV_A) PUT(" A");
+	if (pte & RV_D) PUT(" D");
+	if (pte & RV_RSW0) PUT(" RSW0");
+	if (pte & RV_RSW1) PUT(" RSW1");
+	if (pte & RV_RSVD_MASK) PUT(" RSVD=0x%llx", (unsigned long long)((pte & RV_RSVD_MASK) >> 54));
+	if (rv_pte_pbmt(pte)) PUT(" PBMT=%s", pbmt_names[rv_pte_pbmt(pte)]);
+	if (pte & RV_N) PUT(" N");
+	PUT(" ppn=0x%llx", (unsigned long long)rv_pte_ppn(pte));
+#undef PUT
+}
+
+static void rv_describe_fault(const struct walk_fault *f, char *buf, size_t len)
+{
+	const char *what;
+
+	switch (f->code) {
+	case RV_CAUSE_FETCH_ACCESS: what = "instruction access fault"; break;
+	case RV_CAUSE_LOAD_ACCESS: what = "load access fault"; break;
+	case RV_CAUSE_STORE_ACCESS: what = "store/AMO access fault"; break;
+	case RV_CAUSE_FETCH_PAGE: what = "instruction page fault"; break;
+	case RV_CAUSE_LOAD_PAGE: what = "load page fault"; break;
+	case RV_CAUSE_STORE_PAGE: what = "store/AMO page fault"; break;
+	default: what = "?"; break;
+	}
+	snprintf(buf, len, "scause %llu (%s)", (unsigned long long)f->code, what);
+}
+
+const struct pt_arch pt_arch_riscv64 = {
+	.describe_fault = rv_describe_fault,
+	.name = "riscv64",
+	.check_consts = rv_check_consts,
+	.check_prop = rv_check_prop,
+	.fit_prop = rv_fit_prop,
+	.make_leaf = rv_make_leaf,
+	.make_table = rv_make_table,
+	.is_present = rv_is_present,
+	.is_leaf = rv_is_leaf,
+	.pte_addr = rv_pte_addr,
+	.leaf_prop = rv_leaf_prop,
+	.initial_perms = rv_initial_perms,
+	.entry_perms = rv_entry_perms,
+	.bad_va = rv_bad_va,
+	.walk_entry = rv_walk_entry,
+	.walk_leaf = rv_walk_leaf,
+	.bus_error = rv_bus_error,
+	.describe_pte = rv_describe_pte,
+	.root_register = "satp",
+};

@@ -1,0 +1,544 @@
+/*
+ * page_table: map / unmap / protect / query over nodes in physical memory.
+ *
+ * All three edits share one recursion, range_node(): it visits the entries
+ * of one node that a VA range [first, last] touches.  An entry the range
+ * covers whole is rewritten in place (a leaf, or nothing); an entry it covers
+ * in part is descended into, after creating the node below (map) or splitting
+ * a huge leaf into the next level's leaves (any edit).  Ranges are inclusive
+ * ([first, last]) so the last page of a 64-bit space does not overflow.
+ *
+ * Before writing, the same recursion runs in counting mode over the current
+ * tree, with nodes that would be created treated as virtual (empty, or full
+ * of the split leaf's pages), to learn how many nodes the edit needs; if
+ * memory cannot supply them the call fails with nothing written.
+ */
+#include "page_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt_arch.h"
+
+struct page_table {
+	struct pt_env env;
+	struct pt_kind_config kind;
+	uint64_t root;
+	uint64_t nr_nodes;
+	struct page_table *kernel;     /* the table whose top-level entries we share */
+	struct page_table **sharers;   /* tables sharing ours (kernel side) */
+	size_t nr_sharers, cap_sharers;
+};
+
+enum op_kind { OP_MAP, OP_UNMAP, OP_PROTECT };
+
+struct range_op {
+	enum op_kind kind;
+	uint64_t va0, pa0;             /* map: pa = pa0 + (va - va0) */
+	const struct page_prop *prop;
+	bool counting;                 /* dry run: count nodes, write nothing */
+	uint64_t nodes_needed;
+	struct mm_error *err;
+};
+
+/* What a node the counting pass has not created yet would contain. */
+enum virt_node { VIRT_NONE, VIRT_EMPTY, VIRT_LEAVES };
+
+static const struct paging_consts *PC(const struct page_table *pt)
+{
+	return pt->env.pc;
+}
+
+static uint64_t read_pte(const struct page_table *pt, uint64_t addr)
+{
+	uint64_t v = 0;
+	/* Node frames always lie in memory; a failed read can only mean a corrupt table. */
+	if (pt_mem_read(pt->env.mem, addr, PC(pt)->pte_size, &v) != MM_OK)
+		return 0;
+	return v;
+}
+
+static void write_pte(const struct page_table *pt, uint64_t addr, uint64_t v)
+{
+	pt_mem_write(pt->env.mem, addr, PC(pt)->pte_size, v);
+}
+
+static uint64_t slot_addr(const struct page_table *pt, uint64_t node, uint64_t va, unsigned level)
+{
+	return node + (uint64_t)pc_index(PC(pt), va, level) * PC(pt)->pte_size;
+}
+
+static int alloc_node(struct page_table *pt, uint64_t *pa, struct mm_error *err)
+{
+	int rc = pt->env.mem->ops->alloc_node(pt->env.mem->impl, pa, err);
+	if (rc == MM_OK)
+		pt->nr_nodes++;
+	return rc;
+}
+
+static void free_node(struct page_table *pt, uint64_t pa)
+{
+	pt->env.mem->ops->free_node(pt->env.mem->impl, pa);
+	pt->nr_nodes--;
+}
+
+/* Frees the node at `node` (of `level`) and every node below it. */
+static void free_subtree(struct page_table *pt, uint64_t node, unsigned level)
+{
+	const struct pt_arch *arch = pt->env.arch;
+
+	if (level > 1) {
+		for (unsigned i = 0; i < PC(pt)->nr_entries; i++) {
+			uint64_t pte = read_pte(pt, node + (uint64_t)i * PC(pt)->pte_size);
+			if (arch->is_present(pte) && !arch->is_leaf(pte, level))
+				free_subtree(pt, arch->pte_addr(PC(pt), pte, level), level - 1);
+		}
+	}
+	free_node(pt, node);
+}
+
+static bool node_empty(const struct page_table *pt, uint64_t node)
+{
+	for (unsigned i = 0; i < PC(pt)->nr_entries; i++)
+		if (pt->env.arch->is_present(read_pte(pt, node + (uint64_t)i * PC(pt)->pte_size)))
+			return false;
+	return true;
+}
+
+/* Writes a top-level entry, and into every table sharing ours when it is in our range. */
+static void write_top(struct page_table *pt, uint64_t slot, uint64_t pte)
+{
+	write_pte(pt, slot, pte);
+	for (size_t i = 0; i < pt->nr_sharers; i++)
+		write_pte(pt, pt->sharers[i]->root + (slot - pt->root), pte);
+}
+
+static void write_entry(struct page_table *pt, uint64_t slot, unsigned level, uint64_t pte)
+{
+	if (level == PC(pt)->nr_levels)
+		write_top(pt, slot, pte);
+	else
+		write_pte(pt, slot, pte);
+}
+
+/* A new node holding the leaf `pte` (at `level`) cut into next-level pages. */
+static int split_leaf(struct page_table *pt, uint64_t pte, unsigned level, uint64_t *child,
+		      struct mm_error *err)
+{
+	const struct pt_arch *arch = pt->env.arch;
+	struct page_prop prop;
+	uint64_t pa = arch->pte_addr(PC(pt), pte, level);
+	uint64_t sub = pc_page_size(PC(pt), level - 1);
+	int rc = alloc_node(pt, child, err);
+
+	if (rc)
+		return rc;
+	arch->leaf_prop(pte, level, &prop);
+	for (unsigned i = 0; i < PC(pt)->nr_entries; i++)
+		write_pte(pt, *child + (uint64_t)i * PC(pt)->pte_size,
+			  arch->make_leaf(PC(pt), pa + i * sub, &prop, level - 1));
+	return MM_OK;
+}
+
+/* The leaf an edit writes for the page at `va` of `level`, given the old leaf (or 0). */
+static uint64_t new_leaf(const struct page_table *pt, const struct range_op *op, uint64_t va,
+			 unsigned level, uint64_t old)
+{
+	const struct pt_arch *arch = pt->env.arch;
+	struct page_prop prop = *op->prop;
+
+	if (op->kind == OP_MAP)
+		return arch->make_leaf(PC(pt), op->pa0 + (va - op->va0), &prop, level);
+	/* protect keeps the frame, and the A/D bits the hardware already set */
+	struct page_prop was;
+	arch->leaf_prop(old, level, &was);
+	prop.flags |= was.flags & (PROP_A | PROP_D);
+	return arch->make_leaf(PC(pt), arch->pte_addr(PC(pt), old, level), &prop, level);
+}
+
+static int range_node(struct page_table *pt, struct range_op *op, uint64_t node,
+		      enum virt_node virt, unsigned level, uint64_t first, uint64_t last);
+
+/* Handles the part [s, e] of one entry (whose whole span is [base, base+size-1]). */
+static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node,
+		       enum virt_node virt, unsigned level, uint64_t s, uint64_t e)
+{
+	const struct pt_arch *arch = pt->env.arch;
+	const struct paging_consts *pc = PC(pt);
+	uint64_t size = pc_page_size(pc, level);
+	uint64_t base = s & ~(size - 1);
+	bool full = s == base && e == base + (size - 1);
+	bool top_fixed = level == pc->nr_levels && !pt->kind.top_can_unmap;
+	uint64_t slot = virt == VIRT_NONE ? slot_addr(pt, node, s, level) : 0;
+	uint64_t pte = virt == VIRT_NONE ? read_pte(pt, slot) : 0;
+	bool present = virt == VIRT_LEAVES || arch->is_present(pte);
+	bool leaf = virt == VIRT_LEAVES || (present && arch->is_leaf(pte, level));
+	uint64_t child = 0;
+	enum virt_node child_virt = VIRT_NONE;
+	int rc;
+
+	if (op->kind != OP_MAP && !present)
+		return MM_OK;
+	if (full) {
+		bool rewrite_here;
+		switch (op->kind) {
+		case OP_MAP:
+			rewrite_here = level <= pc->highest_translation_level &&
+				       ((op->pa0 + (s - op->va0)) & (size - 1)) == 0;
+			break;
+		case OP_PROTECT:
+			rewrite_here = leaf;
+			break;
+		default: /* OP_UNMAP: clear it, unless the kernel must keep this top-level node */
+			rewrite_here = leaf || !top_fixed;
+			break;
+		}
+		if (rewrite_here) {
+			if (op->counting)
+				return MM_OK;
+			if (present && !leaf)
+				free_subtree(pt, arch->pte_addr(pc, pte, level), level - 1);
+			write_entry(pt, slot, level,
+				    op->kind == OP_UNMAP ? 0 : new_leaf(pt, op, s, level, pte));
+			return MM_OK;
+		}
+	}
+	/* Descend: find, create or split the node below. */
+	if (!present) {
+		if (op->counting) {
+			op->nodes_needed++;
+			child_virt = VIRT_EMPTY;
+		} else {
+			if ((rc = alloc_node(pt, &child, op->err)))
+				return rc;
+			write_entry(pt, slot, level, arch->make_table(pc, child));
+		}
+	} else if (leaf) {
+		if (op->counting) {
+			op->nodes_needed++;
+			child_virt = VIRT_LEAVES;
+		} else {
+			if ((rc = split_leaf(pt, pte, level, &child, op->err)))
+				return rc;
+			write_entry(pt, slot, level, arch->make_table(pc, child));
+		}
+	} else {
+		child = arch->pte_addr(pc, pte, level);
+	}
+	rc = range_node(pt, op, child, child_virt, level - 1, s, e);
+	if (rc || op->counting)
+		return rc;
+	if (op->kind == OP_UNMAP && !top_fixed && node_empty(pt, child)) {
+		write_entry(pt, slot, level, 0);
+		free_node(pt, child);
+	}
+	return MM_OK;
+}
+
+static int range_node(struct page_table *pt, struct range_op *op, uint64_t node,
+		      enum virt_node virt, unsigned level, uint64_t first, uint64_t last)
+{
+	uint64_t size = pc_page_size(PC(pt), level);
+
+	for (uint64_t s = first;;) {
+		uint64_t entry_last = (s & ~(size - 1)) + (size - 1);
+		uint64_t e = entry_last < last ? entry_last : last;
+		int rc = range_entry(pt, op, node, virt, level, s, e);
+		if (rc)
+			return rc;
+		if (e == last)
+			return MM_OK;
+		s = e + 1;
+	}
+}
+
+static int check_range(const struct page_table *pt, uint64_t va, uint64_t len, uint64_t *last,
+		       struct mm_error *err)
+{
+	const struct paging_consts *pc = PC(pt);
+	uint64_t align = pc->base_page_size - 1;
+
+	if (len == 0)
+		return mm_error_set(err, MM_EINVAL, "length is zero");
+	if (va & align)
+		return mm_error_set(err, MM_EUNALIGNED, "VA 0x%llx is not aligned to the %llu-byte page",
+				    (unsigned long long)va, (unsigned long long)pc->base_page_size);
+	if (len & align)
+		return mm_error_set(err, MM_EUNALIGNED,
+				    "length 0x%llx is not a multiple of the %llu-byte page",
+				    (unsigned long long)len, (unsigned long long)pc->base_page_size);
+	if (!pc_va_canonical(pc, va))
+		return mm_error_set(err, MM_ERANGE, "VA 0x%llx is not canonical for %u-bit addresses",
+				    (unsigned long long)va, pc->address_width);
+	*last = va + (len - 1);
+	if (*last < va || !pc_va_canonical(pc, *last) || pc_index(pc, va, pc->nr_levels) >
+	    pc_index(pc, *last, pc->nr_levels))
+		return mm_error_set(err, MM_EOVERFLOW,
+				    "VA range 0x%llx + 0x%llx leaves the %u-bit address space",
+				    (unsigned long long)va, (unsigned long long)len, pc->address_width);
+	if (!pt_owns_va(pt, va) || !pt_owns_va(pt, *last))
+		return mm_error_set(err, MM_ERANGE,
+				    "VA range [0x%llx, 0x%llx] is outside this table's top-level index range [%u, %u)",
+				    (unsigned long long)va, (unsigned long long)*last,
+				    pt->kind.top_start, pt->kind.top_end);
+	return MM_OK;
+}
+
+static int run_op(struct page_table *pt, struct range_op *op, uint64_t first, uint64_t last)
+{
+	const struct pt_mem *mem = pt->env.mem;
+	uint64_t avail;
+	int rc;
+
+	op->counting = true;
+	op->nodes_needed = 0;
+	rc = range_node(pt, op, pt->root, VIRT_NONE, PC(pt)->nr_levels, first, last);
+	if (rc)
+		return rc;
+	avail = mem->ops->nodes_available ? mem->ops->nodes_available(mem->impl) : UINT64_MAX;
+	if (op->nodes_needed > avail)
+		return mm_error_set(op->err, MM_ENOMEM,
+				    "out of physical memory: needs %llu page-table nodes, %llu frames free",
+				    (unsigned long long)op->nodes_needed, (unsigned long long)avail);
+	op->counting = false;
+	return range_node(pt, op, pt->root, VIRT_NONE, PC(pt)->nr_levels, first, last);
+}
+
+static int check_prop(const struct page_table *pt, const struct page_prop *in, struct page_prop *out,
+		      struct mm_error *err)
+{
+	*out = *in;
+	pt->env.arch->fit_prop(out, pt->env.ctl);
+	return pt->env.arch->check_prop(out, pt->env.ctl, err);
+}
+
+int pt_map(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t len,
+	   const struct page_prop *prop, struct mm_error *err)
+{
+	const struct paging_consts *pc = PC(pt);
+	struct page_prop fitted;
+	struct range_op op = { .kind = OP_MAP, .va0 = va, .pa0 = pa, .prop = &fitted, .err = err };
+	uint64_t last;
+	int rc;
+
+	if ((rc = check_range(pt, va, len, &last, err)))
+		return rc;
+	if (pa & (pc->base_page_size - 1))
+		return mm_error_set(err, MM_EUNALIGNED, "PA 0x%llx is not aligned to the %llu-byte page",
+				    (unsigned long long)pa, (unsigned long long)pc->base_page_size);
+	if (pa + (len - 1) < pa ||
+	    (pc->phys_addr_width < 64 && (pa + (len - 1)) >> pc->phys_addr_width))
+		return mm_error_set(err, MM_ERANGE,
+				    "PA range 0x%llx + 0x%llx exceeds the %u-bit physical address space",
+				    (unsigned long long)pa, (unsigned long long)len, pc->phys_addr_width);
+	if ((rc = check_prop(pt, prop, &fitted, err)))
+		return rc;
+	return run_op(pt, &op, va, last);
+}
+
+int pt_unmap(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *err)
+{
+	struct range_op op = { .kind = OP_UNMAP, .err = err };
+	uint64_t last;
+	int rc;
+
+	if ((rc = check_range(pt, va, len, &last, err)))
+		return rc;
+	return run_op(pt, &op, va, last);
+}
+
+int pt_protect(struct page_table *pt, uint64_t va, uint64_t len, const struct page_prop *prop,
+	       struct mm_error *err)
+{
+	struct page_prop fitted;
+	struct range_op op = { .kind = OP_PROTECT, .prop = &fitted, .err = err };
+	uint64_t last;
+	int rc;
+
+	if ((rc = check_range(pt, va, len, &last, err)))
+		return rc;
+	if ((rc = check_prop(pt, prop, &fitted, err)))
+		return rc;
+	return run_op(pt, &op, va, last);
+}
+
+bool pt_owns_va(const struct page_table *pt, uint64_t va)
+{
+	unsigned top;
+
+	if (!pc_va_canonical(PC(pt), va))
+		return false;
+	top = pc_index(PC(pt), va, PC(pt)->nr_levels);
+	return top >= pt->kind.top_start && top < pt->kind.top_end;
+}
+
+static int table_new(const struct pt_env *env, const struct pt_kind_config *kind,
+		     struct page_table **out, struct mm_error *err)
+{
+	struct page_table *pt;
+	unsigned entries = env->pc->nr_entries;
+	int rc;
+
+	if (kind->top_start >= kind->top_end || kind->top_end > entries)
+		return mm_error_set(err, MM_EINVAL, "top-level index range [%u, %u) is empty or exceeds %u",
+				    kind->top_start, kind->top_end, entries);
+	pt = calloc(1, sizeof(*pt));
+	if (!pt)
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	pt->env = *env;
+	pt->kind = *kind;
+	if ((rc = alloc_node(pt, &pt->root, err))) {
+		free(pt);
+		return rc;
+	}
+	*out = pt;
+	return MM_OK;
+}
+
+int pt_create(const struct pt_env *env, const struct pt_kind_config *kind,
+	      struct page_table **out, struct mm_error *err)
+{
+	return table_new(env, kind, out, err);
+}
+
+int pt_create_shared(const struct pt_env *env, const struct pt_kind_config *kind,
+		     struct page_table *kernel, struct page_table **out, struct mm_error *err)
+{
+	struct page_table *pt;
+	int rc;
+
+	if (kind->top_start < kernel->kind.top_end && kernel->kind.top_start < kind->top_end)
+		return mm_error_set(err, MM_EINVAL, "the user and kernel index ranges overlap");
+	if (kernel->nr_sharers == kernel->cap_sharers) {
+		size_t cap = kernel->cap_sharers ? kernel->cap_sharers * 2 : 4;
+		struct page_table **s = realloc(kernel->sharers, cap * sizeof(*s));
+		if (!s)
+			return mm_error_set(err, MM_ENOMEM, "out of host memory");
+		kernel->sharers = s;
+		kernel->cap_sharers = cap;
+	}
+	if ((rc = table_new(env, kind, &pt, err)))
+		return rc;
+	for (unsigned i = kernel->kind.top_start; i < kernel->kind.top_end; i++) {
+		uint64_t off = (uint64_t)i * env->pc->pte_size;
+		write_pte(pt, pt->root + off, read_pte(kernel, kernel->root + off));
+	}
+	pt->kernel = kernel;
+	kernel->sharers[kernel->nr_sharers++] = pt;
+	*out = pt;
+	return MM_OK;
+}
+
+void pt_destroy(struct page_table *pt)
+{
+	const struct pt_arch *arch;
+
+	if (!pt)
+		return;
+	arch = pt->env.arch;
+	if (pt->kernel) {
+		struct page_table *k = pt->kernel;
+		for (size_t i = 0; i < k->nr_sharers; i++) {
+			if (k->sharers[i] == pt) {
+				k->sharers[i] = k->sharers[--k->nr_sharers];
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < pt->nr_sharers; i++)
+		pt->sharers[i]->kernel = NULL;
+	/* Only our own range: the rest of the root points into the kernel's nodes. */
+	for (unsigned i = pt->kind.top_start; i < pt->kind.top_end; i++) {
+		unsigned top = PC(pt)->nr_levels;
+		uint64_t pte = read_pte(pt, pt->root + (uint64_t)i * PC(pt)->pte_size);
+		if (arch->is_present(pte) && !arch->is_leaf(pte, top))
+			free_subtree(pt, arch->pte_addr(PC(pt), pte, top), top - 1);
+	}
+	free_node(pt, pt->root);
+	free(pt->sharers);
+	free(pt);
+}
+
+uint64_t pt_root(const struct page_table *pt)
+{
+	return pt->root;
+}
+
+uint64_t pt_nr_nodes(const struct page_table *pt)
+{
+	return pt->nr_nodes;
+}
+
+bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out)
+{
+	const struct pt_arch *arch = pt->env.arch;
+	const struct paging_consts *pc = PC(pt);
+	unsigned perms = arch->initial_perms();
+	uint64_t node = pt->root;
+
+	if (!pc_va_canonical(pc, va))
+		return false;
+	for (unsigned level = pc->nr_levels; level >= 1; level--) {
+		uint64_t pte = read_pte(pt, slot_addr(pt, node, va, level));
+		if (!arch->is_present(pte))
+			return false;
+		bool leaf = arch->is_leaf(pte, level);
+		perms = arch->entry_perms(pt->env.ctl, pte, level, leaf, perms);
+		if (leaf) {
+			uint64_t size = pc_page_size(pc, level);
+			out->va = va & ~(size - 1);
+			out->pa = arch->pte_addr(pc, pte, level) & ~(size - 1);
+			out->size = size;
+			out->level = level;
+			out->pte = pte;
+			out->perms = perms;
+			arch->leaf_prop(pte, level, &out->prop);
+			return true;
+		}
+		if (level == 1)
+			return false;
+		node = arch->pte_addr(pc, pte, level);
+	}
+	return false;
+}
+
+static int for_each_node(const struct page_table *pt, uint64_t node, unsigned level, uint64_t base,
+			 unsigned perms, int (*fn)(void *, const struct pt_mapping *), void *arg)
+{
+	const struct pt_arch *arch = pt->env.arch;
+	const struct paging_consts *pc = PC(pt);
+	uint64_t size = pc_page_size(pc, level);
+
+	for (unsigned i = 0; i < pc->nr_entries; i++) {
+		uint64_t pte = read_pte(pt, node + (uint64_t)i * pc->pte_size);
+		uint64_t va = base + (uint64_t)i * size;
+		int rc;
+
+		if (!arch->is_present(pte))
+			continue;
+		bool leaf = arch->is_leaf(pte, level);
+		unsigned p = arch->entry_perms(pt->env.ctl, pte, level, leaf, perms);
+		if (leaf) {
+			struct pt_mapping m = {
+				.va = pc_va_canonicalize(pc, va),
+				.pa = arch->pte_addr(pc, pte, level) & ~(size - 1),
+				.size = size, .level = level, .pte = pte, .perms = p,
+			};
+			arch->leaf_prop(pte, level, &m.prop);
+			rc = fn(arg, &m);
+		} else if (level > 1) {
+			rc = for_each_node(pt, arch->pte_addr(pc, pte, level), level - 1, va, p, fn, arg);
+		} else {
+			rc = 0;
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int pt_for_each(const struct page_table *pt, int (*fn)(void *arg, const struct pt_mapping *m),
+		void *arg)
+{
+	return for_each_node(pt, pt->root, PC(pt)->nr_levels, 0, pt->env.arch->initial_perms(), fn, arg);
+}

@@ -1,0 +1,89 @@
+/*
+ * page_table: building and editing page tables in the hardware's layout (the
+ * OS side of the MMU).
+ *
+ * A table of a kind manages the VAs whose top-level index falls in
+ * [top_start, top_end).  A user table created from a kernel table shares the
+ * kernel's top-level entries, so kernel mappings are visible in every address
+ * space; the kernel table never clears those entries (top_can_unmap false) and
+ * copies each new one into every table that shares it.
+ *
+ * pt_map splits a range into the largest pages alignment allows (up to
+ * highest_translation_level) and replaces whatever was mapped there.
+ * pt_unmap / pt_protect split a huge page the range covers only in part;
+ * pt_unmap frees nodes that become empty.  Every operation validates its
+ * arguments and counts the nodes it will need before it writes a byte, so a
+ * failed call leaves the table as it was.
+ */
+#ifndef MMUSIM_PT_PAGE_TABLE_H
+#define MMUSIM_PT_PAGE_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu_ctl.h"
+#include "mm_error.h"
+#include "page_prop.h"
+#include "paging_consts.h"
+#include "pt_mem.h"
+
+struct pt_arch;
+
+/* A page-table kind: which top-level entries it manages. */
+struct pt_kind_config {
+	unsigned top_start;   /* top_level_index_range: [top_start, top_end) */
+	unsigned top_end;
+	bool top_can_unmap;
+};
+
+/* What a table works with; the pointed-to objects outlive the table. */
+struct pt_env {
+	const struct pt_arch *arch;
+	const struct paging_consts *pc;
+	const struct cpu_ctl *ctl;
+	const struct pt_mem *mem;
+};
+
+struct page_table;
+
+/* One leaf mapping as query / iteration report it. */
+struct pt_mapping {
+	uint64_t va;           /* canonical start of the page */
+	uint64_t pa;
+	uint64_t size;
+	unsigned level;
+	uint64_t pte;
+	struct page_prop prop; /* decoded leaf properties */
+	unsigned perms;        /* PERM_* the hardware would grant, all levels combined */
+};
+
+int pt_create(const struct pt_env *env, const struct pt_kind_config *kind,
+	      struct page_table **out, struct mm_error *err);
+/* A table of `kind` whose top-level entries in kernel's range are kernel's. */
+int pt_create_shared(const struct pt_env *env, const struct pt_kind_config *kind,
+		     struct page_table *kernel, struct page_table **out, struct mm_error *err);
+/* Frees every node the table owns (not the shared kernel ones). */
+void pt_destroy(struct page_table *pt);
+
+uint64_t pt_root(const struct page_table *pt);
+/* Nodes owned by this table (including its root). */
+uint64_t pt_nr_nodes(const struct page_table *pt);
+/* True when va is canonical and its top-level index lies in the table's range. */
+bool pt_owns_va(const struct page_table *pt, uint64_t va);
+
+int pt_map(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t len,
+	   const struct page_prop *prop, struct mm_error *err);
+int pt_unmap(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *err);
+/* Replaces the properties of what is mapped in the range; keeps A/D already set. */
+int pt_protect(struct page_table *pt, uint64_t va, uint64_t len, const struct page_prop *prop,
+	       struct mm_error *err);
+
+/* Fills *out and returns true when va is mapped (a software lookup: no A/D, no checks). */
+bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out);
+
+/* Calls fn for each leaf in ascending VA order; stops and returns fn's nonzero value. */
+int pt_for_each(const struct page_table *pt, int (*fn)(void *arg, const struct pt_mapping *m),
+		void *arg);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * RISC-V Sv39/Sv48/Sv57 PTE bits (privileged spec, "Sv39 Implementation"
+ * PTE format; Svpbmt and Svnapot chapters).  One layout for all three modes.
+ */
+#ifndef MMUSIM_PT_RISCV_BITS_H
+#define MMUSIM_PT_RISCV_BITS_H
+
+#include <stdint.h>
+
+#define RV_V         (1ull << 0)   /* valid */
+#define RV_R         (1ull << 1)   /* readable */
+#define RV_W         (1ull << 2)   /* writable (reserved without R) */
+#define RV_X         (1ull << 3)   /* executable; R|X nonzero makes a leaf */
+#define RV_U         (1ull << 4)   /* accessible in U-mode */
+#define RV_G         (1ull << 5)   /* global; in a pointer, for everything below */
+#define RV_A         (1ull << 6)   /* accessed */
+#define RV_D         (1ull << 7)   /* dirty */
+#define RV_RSW0      (1ull << 8)   /* reserved for supervisor software */
+#define RV_RSW1      (1ull << 9)
+#define RV_PPN_SHIFT 10            /* PPN at bits 53:10 */
+#define RV_PPN_MASK  (((1ull << 44) - 1) << RV_PPN_SHIFT)
+#define RV_RSVD_MASK (0x7full << 54) /* bits 60:54: reserved for future standard use */
+#define RV_PBMT_SHIFT 61           /* bits 62:61: page-based memory type (Svpbmt) */
+#define RV_PBMT_MASK (3ull << RV_PBMT_SHIFT)
+#define RV_N         (1ull << 63)  /* NAPOT translation contiguity (Svnapot) */
+
+#define RV_PBMT_PMA  0             /* attributes from the PMAs: normal memory */
+#define RV_PBMT_NC   1             /* non-cacheable, idempotent, weakly ordered */
+#define RV_PBMT_IO   2             /* non-cacheable, non-idempotent, strongly ordered */
+
+/* scause values (privileged spec, table "Supervisor cause register values"). */
+#define RV_CAUSE_FETCH_ACCESS 1
+#define RV_CAUSE_LOAD_ACCESS  5
+#define RV_CAUSE_STORE_ACCESS 7
+#define RV_CAUSE_FETCH_PAGE   12
+#define RV_CAUSE_LOAD_PAGE    13
+#define RV_CAUSE_STORE_PAGE   15
+
+static inline uint64_t rv_pte_ppn(uint64_t pte)
+{
+	return (pte & RV_PPN_MASK) >> RV_PPN_SHIFT;
+}
+
+static inline unsigned rv_pte_pbmt(uint64_t pte)
+{
+	return (unsigned)((pte & RV_PBMT_MASK) >> RV_PBMT_SHIFT);
+}
+
+#endif

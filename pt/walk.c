@@ -1,0 +1,144 @@
+/*
+ * walk: the generic hardware page walk.
+ *
+ * One loop for every format, as in QEMU's RISC-V walker: from the root, take
+ * the VA's index for this level, read the PTE at table + index * pte_size,
+ * let the architecture classify it (pointer, leaf or fault), and descend.
+ * The architecture then checks the leaf (permissions, alignment, A/D) and
+ * the PA is assembled from the leaf's frame and the VA bits below the leaf
+ * level.  Every PTE read is recorded so that --explain can replay the walk.
+ *
+ *   VA:  | sign | idx L(n) | ... | idx L1 | page offset |
+ *          PTE address at level L = table(L) + idx(L) * pte_size
+ */
+#include "walk.h"
+
+#include <string.h>
+
+#include "pt_arch.h"
+
+void walk_set_fault(struct walk_state *ws, enum fault_kind kind, enum fault_reason reason,
+		    unsigned level, uint64_t code)
+{
+	ws->res->ok = false;
+	ws->res->fault.kind = kind;
+	ws->res->fault.reason = reason;
+	ws->res->fault.level = level;
+	ws->res->fault.code = code;
+}
+
+void walk(const struct walker *w, const struct walk_request *req, struct walk_result *res)
+{
+	const struct paging_consts *pc = w->pc;
+	const struct pt_arch *arch = w->arch;
+	struct walk_state ws = { .w = w, .req = req, .res = res,
+				 .upper_perms = arch->initial_perms() };
+	uint64_t table = req->root;
+
+	memset(res, 0, sizeof(*res));
+	if (!pc_va_canonical(pc, req->va)) {
+		arch->bad_va(&ws);
+		return;
+	}
+	for (unsigned level = pc->nr_levels; level >= 1; level--) {
+		struct walk_step *step = &res->steps[res->nr_steps++];
+		uint64_t pte, next = 0;
+
+		step->level = level;
+		step->table = table;
+		step->index = pc_index(pc, req->va, level);
+		step->pte_addr = table + (uint64_t)step->index * pc->pte_size;
+		if (pt_mem_read(w->mem, step->pte_addr, pc->pte_size, &pte) != MM_OK) {
+			arch->bus_error(&ws, level);
+			return;
+		}
+		step->pte = pte;
+		switch (arch->walk_entry(&ws, pte, level, step->pte_addr, &next)) {
+		case WALK_FAULT:
+			return;
+		case WALK_DESCEND:
+			table = next;
+			continue;
+		case WALK_LEAF:
+			res->level = level;
+			res->leaf_pte = pte;
+			res->page_size = pc_page_size(pc, level);
+			if (!arch->walk_leaf(&ws, step->pte_addr))
+				return;
+			/* Frame bits from the leaf, the bits below the page size from the VA. */
+			res->pa = (arch->pte_addr(pc, res->leaf_pte, level) & ~(res->page_size - 1)) |
+				  (req->va & (res->page_size - 1));
+			res->ok = true;
+			return;
+		}
+	}
+	/* walk_entry faults a pointer at level 1 itself; reaching here is a format bug. */
+	walk_set_fault(&ws, FAULT_NO_LEAF, REASON_NO_LEAF, 1, 0);
+}
+
+static const char *const fault_kind_names[FAULT_KIND_COUNT] = {
+	[FAULT_NONE] = "none",
+	[FAULT_NON_CANONICAL] = "non-canonical",
+	[FAULT_NOT_PRESENT] = "not-present",
+	[FAULT_RESERVED_BIT] = "reserved-bit",
+	[FAULT_PERMISSION] = "permission",
+	[FAULT_MISALIGNED_SUPERPAGE] = "misaligned-superpage",
+	[FAULT_ACCESSED_DIRTY] = "accessed-dirty",
+	[FAULT_NO_LEAF] = "no-leaf",
+	[FAULT_BUS_ERROR] = "bus-error",
+};
+
+const char *fault_kind_name(enum fault_kind kind)
+{
+	return (unsigned)kind < FAULT_KIND_COUNT ? fault_kind_names[kind] : "?";
+}
+
+static const char *const reason_texts[REASON_COUNT] = {
+	[REASON_NONE] = "no fault",
+	[REASON_NON_CANONICAL] = "the VA is not canonical: its high bits are not copies of the top VA bit",
+	[REASON_NOT_PRESENT] = "the PTE is not present (P/V bit clear)",
+	[REASON_BUS_ERROR] = "the PTE address lies outside physical memory",
+	[REASON_X86_RSVD_PHYS_BITS] = "address bits at or above MAXPHYADDR (phys_addr_width) are set",
+	[REASON_X86_RSVD_PS] = "PS is set at a level that cannot map a page",
+	[REASON_X86_RSVD_LARGE_LOW] = "low address bits of a large page (below its size, other than PAT) are set",
+	[REASON_X86_RSVD_XD] = "XD is set while IA32_EFER.NXE=0",
+	[REASON_X86_USER_SUPERVISOR] = "user-mode access, but U/S=0 at some level",
+	[REASON_X86_WRITE_READONLY] = "write, but R/W=0 at some level (user mode, or supervisor with CR0.WP=1)",
+	[REASON_X86_XD] = "instruction fetch, but XD=1 at some level",
+	[REASON_X86_SMEP] = "supervisor instruction fetch from a user page with CR4.SMEP=1",
+	[REASON_X86_SMAP] = "supervisor data access to a user page with CR4.SMAP=1 and EFLAGS.AC=0",
+	[REASON_X86_PKEY_AD] = "the page's protection key has access disabled in PKRU",
+	[REASON_X86_PKEY_WD] = "the page's protection key has write disabled in PKRU",
+	[REASON_RV_W_WITHOUT_R] = "W=1 with R=0 is reserved",
+	[REASON_RV_RSVD_BITS] = "reserved bits 60:54 are set",
+	[REASON_RV_PBMT_RESERVED] = "PBMT=3 is reserved",
+	[REASON_RV_PBMT_UNSUPPORTED] = "PBMT is nonzero but Svpbmt is not implemented",
+	[REASON_RV_NAPOT_UNSUPPORTED] = "N is set but Svnapot is not implemented",
+	[REASON_RV_NAPOT_BAD] = "N is set with a reserved NAPOT encoding (only 64 KiB at level 1 exists)",
+	[REASON_RV_NONLEAF_ATTR] = "D, A, U, N or PBMT is set in a non-leaf PTE",
+	[REASON_RV_NOT_READABLE] = "load, but R=0 (and not X=1 with MXR=1)",
+	[REASON_RV_NOT_WRITABLE] = "store, but W=0",
+	[REASON_RV_NOT_EXECUTABLE] = "instruction fetch, but X=0",
+	[REASON_RV_USER_NOT_U] = "U-mode access to a page with U=0",
+	[REASON_RV_SUPERVISOR_U_NOSUM] = "S-mode load/store to a U=1 page with SUM=0",
+	[REASON_RV_SUPERVISOR_U_FETCH] = "S-mode instruction fetch from a U=1 page",
+	[REASON_MISALIGNED_SUPERPAGE] = "superpage whose PPN low bits are not zero (misaligned)",
+	[REASON_A_CLEAR] = "A=0 and the hardware does not set it (Svade)",
+	[REASON_D_CLEAR] = "store with D=0 and the hardware does not set it (Svade)",
+	[REASON_NO_LEAF] = "a pointer PTE at the last level: no leaf",
+};
+
+const char *walk_reason_text(enum fault_reason reason)
+{
+	return (unsigned)reason < REASON_COUNT && reason_texts[reason] ? reason_texts[reason] : "?";
+}
+
+const char *access_kind_name(enum access_kind a)
+{
+	return a == ACCESS_READ ? "r" : a == ACCESS_WRITE ? "w" : "x";
+}
+
+const char *privilege_name(enum privilege p)
+{
+	return p == PRIV_USER ? "user" : "supervisor";
+}

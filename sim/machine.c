@@ -1,0 +1,103 @@
+/* machine: wiring of config, physical memory and page tables (see machine.h). */
+#include "machine.h"
+
+#include <stdlib.h>
+
+#include "pt/pt_arch.h"
+
+int machine_create(const struct machine_config *cfg, struct machine **out, struct mm_error *err)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	int rc;
+
+	if (!m)
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	m->cfg = *cfg;
+	m->pm = physmem_create(cfg->mem_base, cfg->mem_size, cfg->pc.base_page_size, err);
+	if (!m->pm) {
+		free(m);
+		return err ? err->code : MM_EINVAL;
+	}
+	m->mem = physmem_pt_mem(m->pm);
+	m->env = (struct pt_env){ .arch = cfg->arch, .pc = &m->cfg.pc, .ctl = &m->cfg.cpu, .mem = &m->mem };
+	m->walker = (struct walker){ .arch = cfg->arch, .pc = &m->cfg.pc, .ctl = &m->cfg.cpu, .mem = &m->mem };
+	rc = pt_create(&m->env, &m->cfg.kernel, &m->kernel, err);
+	if (rc == MM_OK)
+		rc = pt_create_shared(&m->env, &m->cfg.user, m->kernel, &m->user, err);
+	if (rc != MM_OK) {
+		machine_destroy(m);
+		return rc;
+	}
+	*out = m;
+	return MM_OK;
+}
+
+void machine_destroy(struct machine *m)
+{
+	if (!m)
+		return;
+	pt_destroy(m->user);
+	pt_destroy(m->kernel);
+	physmem_destroy(m->pm);
+	free(m);
+}
+
+struct page_table *machine_table_for(struct machine *m, uint64_t va)
+{
+	if (pt_owns_va(m->kernel, va))
+		return m->kernel;
+	if (pt_owns_va(m->user, va))
+		return m->user;
+	return NULL;
+}
+
+static struct page_table *route(struct machine *m, uint64_t va, struct mm_error *err)
+{
+	struct page_table *pt = machine_table_for(m, va);
+	const struct paging_consts *pc = &m->cfg.pc;
+
+	if (pt)
+		return pt;
+	if (!pc_va_canonical(pc, va))
+		mm_error_set(err, MM_ERANGE, "VA 0x%llx is not canonical for %u-bit addresses",
+			     (unsigned long long)va, pc->address_width);
+	else
+		mm_error_set(err, MM_ERANGE,
+			     "VA 0x%llx (top-level index %u) is in neither the user range [%u, %u) nor the kernel range [%u, %u)",
+			     (unsigned long long)va, pc_index(pc, va, pc->nr_levels),
+			     m->cfg.user.top_start, m->cfg.user.top_end,
+			     m->cfg.kernel.top_start, m->cfg.kernel.top_end);
+	return NULL;
+}
+
+int machine_map(struct machine *m, uint64_t va, uint64_t pa, uint64_t len,
+		const struct page_prop *prop, struct mm_error *err)
+{
+	struct page_table *pt = route(m, va, err);
+	return pt ? pt_map(pt, va, pa, len, prop, err) : MM_ERANGE;
+}
+
+int machine_unmap(struct machine *m, uint64_t va, uint64_t len, struct mm_error *err)
+{
+	struct page_table *pt = route(m, va, err);
+	return pt ? pt_unmap(pt, va, len, err) : MM_ERANGE;
+}
+
+int machine_protect(struct machine *m, uint64_t va, uint64_t len, const struct page_prop *prop,
+		    struct mm_error *err)
+{
+	struct page_table *pt = route(m, va, err);
+	return pt ? pt_protect(pt, va, len, prop, err) : MM_ERANGE;
+}
+
+void machine_walk(struct machine *m, const struct walk_request *req, struct walk_result *res)
+{
+	struct walk_request r = *req;
+	r.root = pt_root(m->user);
+	walk(&m->walker, &r, res);
+}
+
+uint64_t machine_root(const struct machine *m)
+{
+	return pt_root(m->user);
+}

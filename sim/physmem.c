@@ -1,0 +1,414 @@
+/*
+ * physmem: sparse simulated physical memory.
+ *
+ * Frames with host backing live in an open-addressing hash table keyed by
+ * frame number (linear probing, backward-shift deletion, so no tombstones).
+ * Only frames that are written get backing: page-table nodes always, data
+ * frames never unless someone writes into them.  Unbacked memory reads as
+ * zero, as DRAM would after a clean boot.
+ *
+ * Allocation is a bump pointer over the frame range plus a stack of freed
+ * single frames; alignment gaps left by the bump pointer go onto the stack so
+ * no frame is lost.  Invariant: every frame below `bump` is either allocated
+ * or on the free stack.
+ */
+#include "physmem.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct frame_slot {
+	uint64_t key;    /* frame number + 1; 0 = empty */
+	uint8_t *data;
+};
+
+struct physmem {
+	uint64_t base;
+	uint64_t size;
+	uint64_t frame_size;
+	unsigned frame_shift;
+	uint64_t nr_frames;
+
+	struct frame_slot *slots;
+	uint64_t nr_slots;      /* power of two */
+	uint64_t nr_backed;
+
+	uint64_t bump;          /* next never-allocated frame index (relative to base) */
+	uint64_t *free_stack;
+	uint64_t nr_free, free_cap;
+
+	uint64_t node_frames;
+	uint64_t data_frames;
+};
+
+static uint64_t hash_frame(uint64_t key)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdull;
+	key ^= key >> 33;
+	return key;
+}
+
+static struct frame_slot *slot_find(const struct physmem *pm, uint64_t frame)
+{
+	uint64_t mask = pm->nr_slots - 1;
+	uint64_t key = frame + 1;
+
+	for (uint64_t i = hash_frame(key) & mask;; i = (i + 1) & mask) {
+		struct frame_slot *s = &pm->slots[i];
+		if (s->key == key)
+			return s;
+		if (s->key == 0)
+			return NULL;
+	}
+}
+
+static int slots_grow(struct physmem *pm)
+{
+	uint64_t old_n = pm->nr_slots;
+	struct frame_slot *old = pm->slots;
+	uint64_t n = old_n ? old_n * 2 : 1024;
+	struct frame_slot *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return MM_ENOMEM;
+	for (uint64_t i = 0; i < old_n; i++) {
+		if (!old[i].key)
+			continue;
+		uint64_t j = hash_frame(old[i].key) & (n - 1);
+		while (slots[j].key)
+			j = (j + 1) & (n - 1);
+		slots[j] = old[i];
+	}
+	free(old);
+	pm->slots = slots;
+	pm->nr_slots = n;
+	return MM_OK;
+}
+
+/* Host memory for `frame`, created zeroed on first use. */
+static uint8_t *frame_back(struct physmem *pm, uint64_t frame)
+{
+	struct frame_slot *s = slot_find(pm, frame);
+	uint64_t mask, i;
+
+	if (s)
+		return s->data;
+	if ((pm->nr_backed + 1) * 4 > pm->nr_slots * 3 && slots_grow(pm) != MM_OK)
+		return NULL;
+	uint8_t *data = calloc(1, pm->frame_size);
+	if (!data)
+		return NULL;
+	mask = pm->nr_slots - 1;
+	for (i = hash_frame(frame + 1) & mask; pm->slots[i].key; i = (i + 1) & mask)
+		;
+	pm->slots[i].key = frame + 1;
+	pm->slots[i].data = data;
+	pm->nr_backed++;
+	return data;
+}
+
+static void frame_unback(struct physmem *pm, uint64_t frame)
+{
+	uint64_t mask = pm->nr_slots - 1;
+	struct frame_slot *s = slot_find(pm, frame);
+	uint64_t i, j;
+
+	if (!s)
+		return;
+	free(s->data);
+	i = (uint64_t)(s - pm->slots);
+	/* Backward-shift deletion keeps every probe chain unbroken. */
+	for (j = (i + 1) & mask; pm->slots[j].key; j = (j + 1) & mask) {
+		uint64_t home = hash_frame(pm->slots[j].key) & mask;
+		bool between = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
+		if (between)
+			continue;
+		pm->slots[i] = pm->slots[j];
+		i = j;
+	}
+	pm->slots[i].key = 0;
+	pm->slots[i].data = NULL;
+	pm->nr_backed--;
+}
+
+struct physmem *physmem_create(uint64_t base, uint64_t size, uint64_t frame_size,
+			       struct mm_error *err)
+{
+	struct physmem *pm;
+
+	if (!frame_size || (frame_size & (frame_size - 1))) {
+		mm_error_set(err, MM_EINVAL, "frame size %llu is not a power of two",
+			     (unsigned long long)frame_size);
+		return NULL;
+	}
+	if (size == 0 || (base | size) & (frame_size - 1) || base + size < base) {
+		mm_error_set(err, MM_EINVAL, "physical memory [0x%llx, +0x%llx) is empty or not frame-aligned",
+			     (unsigned long long)base, (unsigned long long)size);
+		return NULL;
+	}
+	pm = calloc(1, sizeof(*pm));
+	if (!pm) {
+		mm_error_set(err, MM_ENOMEM, "out of host memory");
+		return NULL;
+	}
+	pm->base = base;
+	pm->size = size;
+	pm->frame_size = frame_size;
+	pm->frame_shift = (unsigned)__builtin_ctzll(frame_size);
+	pm->nr_frames = size >> pm->frame_shift;
+	if (slots_grow(pm) != MM_OK) {
+		free(pm);
+		mm_error_set(err, MM_ENOMEM, "out of host memory");
+		return NULL;
+	}
+	return pm;
+}
+
+void physmem_destroy(struct physmem *pm)
+{
+	if (!pm)
+		return;
+	for (uint64_t i = 0; i < pm->nr_slots; i++)
+		free(pm->slots[i].data);
+	free(pm->slots);
+	free(pm->free_stack);
+	free(pm);
+}
+
+uint64_t physmem_base(const struct physmem *pm) { return pm->base; }
+uint64_t physmem_size(const struct physmem *pm) { return pm->size; }
+uint64_t physmem_frame_size(const struct physmem *pm) { return pm->frame_size; }
+
+static bool in_memory(const struct physmem *pm, uint64_t pa, unsigned size)
+{
+	return pa >= pm->base && pa - pm->base < pm->size && pm->size - (pa - pm->base) >= size;
+}
+
+int physmem_read(struct physmem *pm, uint64_t pa, unsigned size, uint64_t *val)
+{
+	struct frame_slot *s;
+	uint64_t off, v = 0;
+
+	if ((size != 1 && size != 2 && size != 4 && size != 8) || (pa & (size - 1)))
+		return MM_EINVAL;
+	if (!in_memory(pm, pa, size))
+		return MM_EBUS;
+	off = pa - pm->base;
+	s = slot_find(pm, off >> pm->frame_shift);
+	if (s) {
+		const uint8_t *p = s->data + (off & (pm->frame_size - 1));
+		for (unsigned i = 0; i < size; i++)
+			v |= (uint64_t)p[i] << (8 * i);
+	}
+	*val = v;
+	return MM_OK;
+}
+
+int physmem_write(struct physmem *pm, uint64_t pa, unsigned size, uint64_t val)
+{
+	uint8_t *data;
+	uint64_t off;
+
+	if ((size != 1 && size != 2 && size != 4 && size != 8) || (pa & (size - 1)))
+		return MM_EINVAL;
+	if (!in_memory(pm, pa, size))
+		return MM_EBUS;
+	off = pa - pm->base;
+	data = frame_back(pm, off >> pm->frame_shift);
+	if (!data)
+		return MM_ENOMEM;
+	data += off & (pm->frame_size - 1);
+	for (unsigned i = 0; i < size; i++)
+		data[i] = (uint8_t)(val >> (8 * i));
+	return MM_OK;
+}
+
+static int free_push(struct physmem *pm, uint64_t frame)
+{
+	if (pm->nr_free == pm->free_cap) {
+		uint64_t cap = pm->free_cap ? pm->free_cap * 2 : 256;
+		uint64_t *st = realloc(pm->free_stack, cap * sizeof(*st));
+		if (!st)
+			return MM_ENOMEM;
+		pm->free_stack = st;
+		pm->free_cap = cap;
+	}
+	pm->free_stack[pm->nr_free++] = frame;
+	return MM_OK;
+}
+
+static int out_of_memory(const struct physmem *pm, struct mm_error *err)
+{
+	return mm_error_set(err, MM_ENOMEM, "out of physical memory (%llu frames of %llu bytes in use)",
+			    (unsigned long long)(pm->node_frames + pm->data_frames),
+			    (unsigned long long)pm->frame_size);
+}
+
+/* One frame: a freed one if any, else the next unused one. */
+static int take_frame(struct physmem *pm, uint64_t *frame, struct mm_error *err)
+{
+	if (pm->nr_free) {
+		*frame = pm->free_stack[--pm->nr_free];
+		return MM_OK;
+	}
+	if (pm->bump >= pm->nr_frames)
+		return out_of_memory(pm, err);
+	*frame = pm->bump++;
+	return MM_OK;
+}
+
+int physmem_alloc_node(struct physmem *pm, uint64_t *pa, struct mm_error *err)
+{
+	uint64_t frame = 0;
+	uint8_t *data;
+	int rc = take_frame(pm, &frame, err);
+
+	if (rc)
+		return rc;
+	data = frame_back(pm, frame);
+	if (!data) {
+		free_push(pm, frame);
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	}
+	/* A freed data frame may have been written; nodes start zeroed. */
+	memset(data, 0, pm->frame_size);
+	pm->node_frames++;
+	*pa = pm->base + (frame << pm->frame_shift);
+	return MM_OK;
+}
+
+void physmem_free_node(struct physmem *pm, uint64_t pa)
+{
+	uint64_t frame = (pa - pm->base) >> pm->frame_shift;
+
+	frame_unback(pm, frame);
+	pm->node_frames--;
+	free_push(pm, frame);
+}
+
+int physmem_alloc_data(struct physmem *pm, uint64_t size, uint64_t align, uint64_t *pa,
+		       struct mm_error *err)
+{
+	uint64_t nr, align_frames, start;
+
+	if (!size || (size | align) & (pm->frame_size - 1))
+		return mm_error_set(err, MM_EINVAL, "data allocation of 0x%llx bytes is not frame-sized",
+				    (unsigned long long)size);
+	nr = size >> pm->frame_shift;
+	if (nr == 1 && pm->nr_free) {
+		uint64_t frame = pm->free_stack[--pm->nr_free];
+		frame_unback(pm, frame);
+		pm->data_frames++;
+		*pa = pm->base + (frame << pm->frame_shift);
+		return MM_OK;
+	}
+	align_frames = align > pm->frame_size ? align >> pm->frame_shift : 1;
+	/* Align the PA, not just the frame index: base may be unaligned to `align`. */
+	uint64_t base_frame = pm->base >> pm->frame_shift;
+	start = ((base_frame + pm->bump + align_frames - 1) & ~(align_frames - 1)) - base_frame;
+	if (start < pm->bump || start > pm->nr_frames || pm->nr_frames - start < nr)
+		return out_of_memory(pm, err);
+	for (uint64_t f = pm->bump; f < start; f++)
+		if (free_push(pm, f) != MM_OK)
+			return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	pm->bump = start + nr;
+	pm->data_frames += nr;
+	*pa = pm->base + (start << pm->frame_shift);
+	return MM_OK;
+}
+
+void physmem_free_data(struct physmem *pm, uint64_t pa, uint64_t size)
+{
+	uint64_t frame = (pa - pm->base) >> pm->frame_shift;
+	uint64_t nr = size >> pm->frame_shift;
+
+	for (uint64_t i = 0; i < nr; i++)
+		free_push(pm, frame + i);
+	pm->data_frames -= nr;
+}
+
+const uint8_t *physmem_frame_peek(const struct physmem *pm, uint64_t pa)
+{
+	const struct frame_slot *s;
+
+	if (!in_memory(pm, pa, 1))
+		return NULL;
+	s = slot_find(pm, (pa - pm->base) >> pm->frame_shift);
+	return s ? s->data : NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+int physmem_for_each_backed(const struct physmem *pm,
+			    int (*fn)(void *arg, uint64_t pa, const uint8_t *data), void *arg)
+{
+	uint64_t *frames = malloc((pm->nr_backed + 1) * sizeof(*frames));
+	uint64_t n = 0;
+	int rc = 0;
+
+	if (!frames)
+		return MM_ENOMEM;
+	for (uint64_t i = 0; i < pm->nr_slots; i++)
+		if (pm->slots[i].key)
+			frames[n++] = pm->slots[i].key - 1;
+	qsort(frames, n, sizeof(*frames), cmp_u64);
+	for (uint64_t i = 0; i < n && !rc; i++) {
+		const struct frame_slot *s = slot_find(pm, frames[i]);
+		rc = fn(arg, pm->base + (frames[i] << pm->frame_shift), s->data);
+	}
+	free(frames);
+	return rc;
+}
+
+void physmem_stats(const struct physmem *pm, struct physmem_stats *out)
+{
+	out->node_frames = pm->node_frames;
+	out->data_frames = pm->data_frames;
+	out->backed_frames = pm->nr_backed;
+	out->free_frames = pm->nr_frames - pm->node_frames - pm->data_frames;
+}
+
+static int mem_read(void *impl, uint64_t pa, unsigned size, uint64_t *val)
+{
+	return physmem_read(impl, pa, size, val);
+}
+
+static int mem_write(void *impl, uint64_t pa, unsigned size, uint64_t val)
+{
+	return physmem_write(impl, pa, size, val);
+}
+
+static int mem_alloc_node(void *impl, uint64_t *pa, struct mm_error *err)
+{
+	return physmem_alloc_node(impl, pa, err);
+}
+
+static void mem_free_node(void *impl, uint64_t pa)
+{
+	physmem_free_node(impl, pa);
+}
+
+static uint64_t mem_nodes_available(const void *impl)
+{
+	const struct physmem *pm = impl;
+	return pm->nr_frames - pm->bump + pm->nr_free;
+}
+
+static const struct pt_mem_ops physmem_ops = {
+	.nodes_available = mem_nodes_available,
+	.read = mem_read,
+	.write = mem_write,
+	.alloc_node = mem_alloc_node,
+	.free_node = mem_free_node,
+};
+
+struct pt_mem physmem_pt_mem(struct physmem *pm)
+{
+	return (struct pt_mem){ .ops = &physmem_ops, .impl = pm };
+}

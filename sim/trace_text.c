@@ -1,0 +1,167 @@
+/* trace_text: parser for the text trace format (see trace_text.h). */
+#include "trace_text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "number.h"
+
+#define MAX_FIELDS 8
+
+static int split_fields(char *line, char **fields)
+{
+	int n = 0;
+	char *hash = strchr(line, '#');
+
+	if (hash)
+		*hash = '\0';
+	for (char *p = line; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (n == MAX_FIELDS)
+			return MAX_FIELDS + 1;
+		fields[n++] = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			p++;
+	}
+	return n;
+}
+
+static int parse_num(const char *s, const char *what, bool size, uint64_t *out, struct mm_error *err)
+{
+	switch (number_parse(s, size, out)) {
+	case NUMBER_OK:
+		return MM_OK;
+	case NUMBER_OVERFLOW:
+		return mm_error_set(err, MM_EINVAL, "%s '%s' does not fit in 64 bits", what, s);
+	default:
+		return mm_error_set(err, MM_EINVAL, "bad %s '%s' (expected decimal or 0x-hex%s)", what, s,
+				    size ? ", optionally with K, M or G" : "");
+	}
+}
+
+int trace_parse_flags(const char *s, struct page_prop *prop, struct mm_error *err)
+{
+	static const struct { char c; uint32_t flag; } letters[] = {
+		{ 'r', PROP_R }, { 'w', PROP_W }, { 'x', PROP_X }, { 'u', PROP_U },
+		{ 'g', PROP_G }, { 'a', PROP_A }, { 'd', PROP_D },
+	};
+	uint32_t flags = 0;
+
+	for (const char *p = s; *p; p++) {
+		size_t i;
+		if (*p == '-')
+			continue;
+		for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+			if (letters[i].c == *p)
+				break;
+		if (i == sizeof(letters) / sizeof(letters[0]))
+			return mm_error_set(err, MM_EINVAL,
+					    "bad flag '%c' in '%s' (flags are letters of r w x u g a d)", *p, s);
+		flags |= letters[i].flag;
+	}
+	prop->flags = flags;
+	return MM_OK;
+}
+
+static int parse_cache(const char *s, struct page_prop *prop, struct mm_error *err)
+{
+	if (strncmp(s, "cache=", 6) != 0 || cache_policy_parse(s + 6, &prop->cache) != 0)
+		return mm_error_set(err, MM_EINVAL, "bad option '%s' (expected cache=wb|wt|uc|wc|wp)", s);
+	return MM_OK;
+}
+
+static int want_fields(int n, int min, int max, const char *usage, struct mm_error *err)
+{
+	if (n < min)
+		return mm_error_set(err, MM_EINVAL, "missing field: usage is '%s'", usage);
+	if (n > max)
+		return mm_error_set(err, MM_EINVAL, "too many fields: usage is '%s'", usage);
+	return MM_OK;
+}
+
+int trace_parse_line(char *line, struct trace_cmd *cmd, struct mm_error *err)
+{
+	char *f[MAX_FIELDS];
+	int n = split_fields(line, f);
+	const char *op;
+
+	if (n == 0)
+		return 0;
+	op = f[0];
+	memset(cmd, 0, sizeof(*cmd));
+	if (strcmp(op, "map") == 0) {
+		static const char usage[] = "map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]";
+		cmd->op = TRACE_MAP;
+		if (want_fields(n, 5, 6, usage, err) || parse_num(f[1], "VA", false, &cmd->va, err) ||
+		    parse_num(f[2], "PA", false, &cmd->pa, err) ||
+		    parse_num(f[3], "length", true, &cmd->len, err) ||
+		    trace_parse_flags(f[4], &cmd->prop, err) || (n == 6 && parse_cache(f[5], &cmd->prop, err)))
+			return -1;
+		return 1;
+	}
+	if (strcmp(op, "unmap") == 0) {
+		cmd->op = TRACE_UNMAP;
+		if (want_fields(n, 3, 3, "unmap VA LEN", err) ||
+		    parse_num(f[1], "VA", false, &cmd->va, err) ||
+		    parse_num(f[2], "length", true, &cmd->len, err))
+			return -1;
+		return 1;
+	}
+	if (strcmp(op, "protect") == 0) {
+		cmd->op = TRACE_PROTECT;
+		if (want_fields(n, 4, 5, "protect VA LEN FLAGS [cache=...]", err) ||
+		    parse_num(f[1], "VA", false, &cmd->va, err) ||
+		    parse_num(f[2], "length", true, &cmd->len, err) ||
+		    trace_parse_flags(f[3], &cmd->prop, err) || (n == 5 && parse_cache(f[4], &cmd->prop, err)))
+			return -1;
+		return 1;
+	}
+	static const struct { const char *name; enum access_kind access; } accesses[] = {
+		{ "r", ACCESS_READ }, { "load", ACCESS_READ },
+		{ "w", ACCESS_WRITE }, { "store", ACCESS_WRITE },
+		{ "x", ACCESS_EXEC }, { "fetch", ACCESS_EXEC },
+	};
+	for (size_t i = 0; i < sizeof(accesses) / sizeof(accesses[0]); i++) {
+		if (strcmp(op, accesses[i].name) != 0)
+			continue;
+		cmd->op = TRACE_ACCESS;
+		cmd->access = accesses[i].access;
+		if (want_fields(n, 2, 2, "r|w|x VA", err) || parse_num(f[1], "VA", false, &cmd->va, err))
+			return -1;
+		return 1;
+	}
+	mm_error_set(err, MM_EINVAL,
+		     "unknown command '%s' (expected map, unmap, protect, r, w, x, load, store or fetch)", op);
+	return -1;
+}
+
+int trace_text_read(FILE *f, const char *name,
+		    int (*fn)(void *arg, const struct trace_cmd *cmd, struct mm_error *err),
+		    void *arg, struct mm_error *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned long lineno = 0;
+	int rc = MM_OK;
+
+	while (getline(&line, &cap, f) >= 0) {
+		struct trace_cmd cmd;
+		int r;
+
+		lineno++;
+		r = trace_parse_line(line, &cmd, err);
+		if (r < 0 || (r > 0 && (rc = fn(arg, &cmd, err)) != MM_OK)) {
+			if (r < 0)
+				rc = MM_EINVAL;
+			mm_error_prefix(err, "%s:%lu", name, lineno);
+			break;
+		}
+	}
+	if (rc == MM_OK && ferror(f))
+		rc = mm_error_set(err, MM_EIO, "%s: read error", name);
+	free(line);
+	return rc;
+}

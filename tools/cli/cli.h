@@ -1,0 +1,72 @@
+/*
+ * cli: what the mmusim subcommands share — parsed common options, building
+ * the machine from --config / --setup / --map, and output helpers.
+ *
+ * Exit status: 0 success (a fault is a successful answer), 2 bad input, 1
+ * internal error.  Errors go to stderr as one line "mmusim: message".
+ */
+#ifndef MMUSIM_TOOLS_CLI_H
+#define MMUSIM_TOOLS_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pt/mm_error.h"
+#include "sim/machine.h"
+
+enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2 };
+
+/* One --setup TRACE or --map 'LINE', kept in command-line order. */
+struct setup_item {
+	bool is_map;
+	const char *text;   /* path or map line */
+};
+
+struct cli {
+	const char *config;         /* --config NAME|FILE (default x86_64) */
+	bool json;                  /* --json */
+	struct setup_item *setup;   /* --setup / --map in order */
+	int nr_setup;
+};
+
+/* Argument cursor over one command's arguments. */
+struct args {
+	int argc;
+	char **argv;
+	int i;
+};
+
+/*
+ * If argv[i] is `--name VALUE` or `--name=VALUE`, consumes it, sets *value and
+ * returns 1; returns -1 (with a message printed) when the value is missing;
+ * 0 when argv[i] is not this option.
+ */
+int args_value(struct args *a, const char *name, const char **value);
+/* Consumes argv[i] when it is exactly `--name`. */
+bool args_flag(struct args *a, const char *name);
+/* Handles --config, --json, --setup, --map; returns 1 if consumed, -1 on error. */
+int cli_common_option(struct cli *cli, struct args *a);
+
+/* Prints "mmusim: msg" to stderr; returns EXIT_BAD_INPUT or EXIT_INTERNAL by err->code. */
+int cli_fail(const struct mm_error *err);
+/* Prints "mmusim: <fmt>" and returns EXIT_BAD_INPUT. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Loads the config, creates the machine and applies --setup / --map in order. */
+int cli_build_machine(const struct cli *cli, struct machine **out, struct mm_error *err);
+void cli_free(struct cli *cli);
+
+/* Parses a VA given on the command line. */
+int cli_parse_va(const char *s, uint64_t *va, struct mm_error *err);
+
+/* "4K", "2M", "1G", "64K", or the byte count when it is not a round unit. */
+void format_size(uint64_t bytes, char *buf, size_t len);
+
+int cmd_translate(struct cli *cli, struct args *a);
+int cmd_mappings(struct cli *cli, struct args *a);
+
+/* Writes the --explain text for one walk. */
+void explain_walk(FILE *out, const struct machine *m, const struct walk_request *req,
+		  const struct walk_result *res);
+#endif

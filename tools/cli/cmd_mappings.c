@@ -1,0 +1,97 @@
+/*
+ * mmusim mappings: the current address space as contiguous ranges,
+ * "VA_START VA_END PA_START PERMS" (end exclusive), sorted by VA.  Two leaves
+ * merge only when both VA and PA continue and the permissions are equal.
+ */
+#include "cli.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+struct range {
+	bool open;
+	uint64_t va, va_end, pa;
+	unsigned perms;
+};
+
+struct printer {
+	FILE *out;
+	bool json;
+	struct range cur;
+};
+
+static void flush_range(struct printer *p)
+{
+	char perms[6];
+
+	if (!p->cur.open)
+		return;
+	perms_format(p->cur.perms, perms);
+	if (p->json)
+		fprintf(p->out, "{\"va_start\":\"0x%" PRIx64 "\",\"va_end\":\"0x%" PRIx64
+			"\",\"pa_start\":\"0x%" PRIx64 "\",\"perms\":\"%s\"}\n",
+			p->cur.va, p->cur.va_end, p->cur.pa, perms);
+	else
+		fprintf(p->out, "0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " %s\n", p->cur.va,
+			p->cur.va_end, p->cur.pa, perms);
+	p->cur.open = false;
+}
+
+static int add_leaf(void *arg, const struct pt_mapping *m)
+{
+	struct printer *p = arg;
+	struct range *r = &p->cur;
+
+	/* va_end of the last page of the space wraps to 0: compare ends, not starts. */
+	if (r->open && r->va_end == m->va && r->pa + (r->va_end - r->va) == m->pa &&
+	    r->perms == m->perms) {
+		r->va_end = m->va + m->size;
+		return 0;
+	}
+	flush_range(p);
+	*r = (struct range){ .open = true, .va = m->va, .va_end = m->va + m->size, .pa = m->pa,
+			     .perms = m->perms };
+	return 0;
+}
+
+static const char mappings_help[] =
+	"usage: mmusim [--config NAME|FILE] [--json] mappings [--setup TRACE] [--map ...]...\n"
+	"\n"
+	"Prints the current address space (user table plus the shared kernel part) as\n"
+	"contiguous ranges: VA_START VA_END PA_START PERMS (hex, end exclusive, sorted).\n"
+	"Ranges merge only when VA and PA are both contiguous and PERMS are equal.\n"
+	"PERMS is rwxug with '-' for each permission the hardware would not grant.\n"
+	"\n"
+	"options:\n"
+	"  --setup TRACE        apply a text trace first\n"
+	"  --map 'VA PA LEN FLAGS [cache=..]'   map a range (repeatable)\n"
+	"  --json               one JSON object per range\n"
+	"  --config NAME|FILE   machine config (default x86_64)\n";
+
+int cmd_mappings(struct cli *cli, struct args *a)
+{
+	struct machine *m = NULL;
+	struct mm_error err = { 0 };
+	struct printer p = { .out = stdout, .json = cli->json };
+
+	while (a->i < a->argc) {
+		const char *arg = a->argv[a->i];
+		int r;
+
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			fputs(mappings_help, stdout);
+			return EXIT_OK;
+		}
+		if ((r = cli_common_option(cli, a)) < 0)
+			return EXIT_BAD_INPUT;
+		if (r == 0)
+			return cli_usage_error("mappings: unexpected argument '%s' (see mmusim mappings --help)", arg);
+	}
+	p.json = cli->json;
+	if (cli_build_machine(cli, &m, &err))
+		return cli_fail(&err);
+	pt_for_each(m->user, add_leaf, &p);
+	flush_range(&p);
+	machine_destroy(m);
+	return EXIT_OK;
+}

@@ -1,0 +1,83 @@
+/*
+ * mmusim: the command line.  Parses the global options, then hands the rest
+ * of argv to the subcommand.
+ *
+ *   mmusim [--config NAME|FILE] [--json] COMMAND ...
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sim/config.h"
+
+static const char main_help[] =
+	"usage: mmusim [--config NAME|FILE] [--json] COMMAND [options] ...\n"
+	"\n"
+	"A user-space MMU simulator: page tables laid out byte for byte as the hardware\n"
+	"reads them, and a walker that faults exactly where the hardware faults.\n"
+	"\n"
+	"commands:\n"
+	"  translate [--setup TRACE] [--map 'VA PA LEN FLAGS']... [--access r|w|x]\n"
+	"            [--user|--supervisor] [--explain] VA...\n"
+	"                 translate VAs: PA, page size, permissions, or the fault\n"
+	"  mappings  [--setup TRACE] [--map ...]...\n"
+	"                 list the address space as contiguous ranges\n"
+	"\n"
+	"global options:\n"
+	"  --config NAME|FILE   machine config: a preset (x86_64 [default], x86_64_la57,\n"
+	"                       sv39, sv48, sv57) or a YAML file (may say 'extends: PRESET')\n"
+	"  --json               machine-readable output\n"
+	"  --help               this text; 'mmusim COMMAND --help' for a command\n"
+	"  --version            print the version\n"
+	"\n"
+	"trace lines (--setup files; --map takes the fields after 'map'):\n"
+	"  map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]   FLAGS: letters of r w x u g a d\n"
+	"  unmap VA LEN        protect VA LEN FLAGS      r|w|x VA (also load/store/fetch)\n"
+	"  numbers are decimal or 0x-hex; LEN may end in K, M or G; '#' starts a comment\n"
+	"\n"
+	"exit status: 0 success (a fault is an answer), 2 bad input, 1 internal error\n";
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	struct args a = { .argc = argc, .argv = argv, .i = 1 };
+	int rc;
+
+	while (a.i < argc && strncmp(argv[a.i], "--", 2) == 0) {
+		if (strcmp(argv[a.i], "--help") == 0 || strcmp(argv[a.i], "-h") == 0) {
+			fputs(main_help, stdout);
+			return EXIT_OK;
+		}
+		if (strcmp(argv[a.i], "--version") == 0) {
+			puts("mmusim 0.1.0");
+			return EXIT_OK;
+		}
+		int r = cli_common_option(&cli, &a);
+		if (r < 0) {
+			cli_free(&cli);
+			return EXIT_BAD_INPUT;
+		}
+		if (r == 0) {
+			cli_free(&cli);
+			return cli_usage_error("unknown option '%s' (see mmusim --help)", argv[a.i]);
+		}
+	}
+	if (a.i >= argc) {
+		fputs(main_help, stderr);
+		return EXIT_BAD_INPUT;
+	}
+	const char *cmd = argv[a.i++];
+	if (strcmp(cmd, "translate") == 0)
+		rc = cmd_translate(&cli, &a);
+	else if (strcmp(cmd, "mappings") == 0)
+		rc = cmd_mappings(&cli, &a);
+	else if (strcmp(cmd, "help") == 0) {
+		fputs(main_help, stdout);
+		rc = EXIT_OK;
+	} else
+		rc = cli_usage_error("unknown command '%s' (expected translate or mappings; see mmusim --help)", cmd);
+	cli_free(&cli);
+	if (fflush(stdout) != 0 && rc == EXIT_OK)
+		rc = EXIT_INTERNAL;
+	return rc;
+}
