@@ -1,0 +1,327 @@
+/*
+ * End to end: the mmusim binary as users run it.  Outputs are checked to the
+ * byte; addresses were worked out by hand: with the x86_64 preset memory
+ * starts at 0, the kernel root is the first frame (0x0), the user root the
+ * second (0x1000), and a first user map allocates its L3, L2, L1 nodes at
+ * 0x2000, 0x3000, 0x4000.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "support.h"
+
+#define EXAMPLE MMUSIM_SOURCE_DIR "/traces/example.trace"
+
+static void expect_run(struct run_result *r, int status, const char *out, const char *err)
+{
+	cr_expect_eq(r->status, status, "exit status %d, stderr: %s", r->status, r->err);
+	if (out)
+		cr_expect_str_eq(r->out, out);
+	if (err)
+		cr_expect_str_eq(r->err, err);
+}
+
+Test(cli, translate_text)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--map", "0x400000 0x200000 8K rxu", "0x400123",
+				"0x401fff", "0x402000", NULL), 0);
+	expect_run(&r, 0,
+		   "0x400123 r user: pa 0x200123 (4K page, level 1) perms r-xu-\n"
+		   "0x401fff r user: pa 0x201fff (4K page, level 1) perms r-xu-\n"
+		   "0x402000 r user: fault not-present at level 1, #PF error code 0x4 (U): "
+		   "the PTE is not present (P/V bit clear)\n",
+		   "");
+	run_result_free(&r);
+}
+
+Test(cli, translate_json_contract)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "translate", "--map", "0x400000 0x200000 8K rxu",
+				"0x400123", NULL), 0);
+	expect_run(&r, 0,
+		   "{\"va\":\"0x400123\",\"access\":\"r\",\"priv\":\"user\",\"pa\":\"0x200123\",\"level\":1,"
+		   "\"page_size\":4096,\"perms\":\"r-xu-\",\"pte_addrs\":[\"0x1000\",\"0x2000\",\"0x3010\",\"0x4000\"]}\n",
+		   "");
+	run_result_free(&r);
+}
+
+/* A user write to a read-only page: #PF with P|W|U = 0x7 at the leaf level. */
+Test(cli, translate_json_fault)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--json", "--access", "w", "--map",
+				"0x400000 0x200000 8K rxu", "0x400123", "0x600000", NULL), 0);
+	expect_run(&r, 0,
+		   "{\"va\":\"0x400123\",\"access\":\"w\",\"priv\":\"user\",\"fault\":{\"kind\":\"permission\",\"level\":1,\"code\":\"0x7\"}}\n"
+		   "{\"va\":\"0x600000\",\"access\":\"w\",\"priv\":\"user\",\"fault\":{\"kind\":\"not-present\",\"level\":2,\"code\":\"0x6\"}}\n",
+		   "");
+	run_result_free(&r);
+}
+
+Test(cli, translate_non_canonical_is_gp)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "translate", "0x0000800000000000", NULL), 0);
+	expect_run(&r, 0,
+		   "{\"va\":\"0x800000000000\",\"access\":\"r\",\"priv\":\"user\",\"fault\":{\"kind\":\"non-canonical\",\"level\":4,\"code\":\"0x0\"}}\n",
+		   "");
+	run_result_free(&r);
+}
+
+/* Sv39: memory starts at 0x80000000; a load from an unmapped VA is scause 13. */
+Test(cli, translate_sv39)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "--json", "translate", "--access", "x", "--map",
+				"0x400000 0x80200000 4K rxu", "0x400010", NULL), 0);
+	expect_run(&r, 0,
+		   "{\"va\":\"0x400010\",\"access\":\"x\",\"priv\":\"user\",\"pa\":\"0x80200010\",\"level\":1,"
+		   "\"page_size\":4096,\"perms\":\"r-xu-\",\"pte_addrs\":[\"0x80001000\",\"0x80002010\",\"0x80003000\"]}\n",
+		   "");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "translate", "--json", "0x10000000", NULL), 0);
+	expect_run(&r, 0,
+		   "{\"va\":\"0x10000000\",\"access\":\"r\",\"priv\":\"user\",\"fault\":{\"kind\":\"not-present\",\"level\":3,\"code\":\"0xd\"}}\n",
+		   "");
+	run_result_free(&r);
+}
+
+struct preset_case {
+	char config[16];
+	char kernel_va[24];
+};
+
+/* The kernel half of every preset: sign-extended, supervisor-only, shared into the user table. */
+static const struct preset_case preset_cases[] = {
+	{ "x86_64", "0xffff800000000000" },
+	{ "x86_64_la57", "0xff00000000000000" },
+	{ "sv39", "0xffffffc000000000" },
+	{ "sv48", "0xffff800000000000" },
+	{ "sv57", "0xff00000000000000" },
+};
+
+ParameterizedTestParameters(cli, presets_kernel_half)
+{
+	return cr_make_param_array(struct preset_case, preset_cases,
+				   sizeof(preset_cases) / sizeof(preset_cases[0]));
+}
+
+ParameterizedTest(const struct preset_case *c, cli, presets_kernel_half)
+{
+	struct run_result r;
+	char map[96], expect[160];
+	bool riscv = c->config[0] == 's';
+	const char *pa = riscv ? "0x80000000" : "0x0";
+
+	snprintf(map, sizeof(map), "%s %s 1G rwg", c->kernel_va, pa);
+	cr_assert_eq(run_mmusim(&r, "--config", c->config, "translate", "--supervisor", "--access", "w",
+				"--map", map, c->kernel_va, NULL), 0);
+	snprintf(expect, sizeof(expect), "%s w supervisor: pa %s (1G page, level 3) perms rw--g\n",
+		 c->kernel_va, pa);
+	expect_run(&r, 0, expect, "");
+	run_result_free(&r);
+}
+
+Test(cli, mappings_example)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "mappings", "--setup", EXAMPLE, NULL), 0);
+	expect_run(&r, 0,
+		   "0x400000 0x404000 0x10000000 r-xu-\n"
+		   "0x404000 0x406000 0x10004000 r--u-\n"
+		   "0x600000 0x603000 0x10006000 rw-u-\n"
+		   "0x800000 0xa00000 0x10200000 rw-u-\n"
+		   "0x7fffffffd000 0x7ffffffff000 0x10400000 rw-u-\n"
+		   "0xffff888000000000 0xffff888040000000 0x0 rw--g\n"
+		   "0xffffc90000000000 0xffffc90000001000 0xfee00000 rw--g\n",
+		   "");
+	run_result_free(&r);
+}
+
+/* Ranges merge only when VA and PA continue and perms match; the seed example is one range. */
+Test(cli, mappings_merge_rules)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "mappings", "--map", "0x3fdff000 0x3fdff000 0x40203000 rwu",
+				"--map", "0x100000000 0x200000 4K rwu",
+				"--map", "0x100001000 0x300000 4K rwu",
+				"--map", "0x100002000 0x301000 4K ru", NULL), 0);
+	expect_run(&r, 0,
+		   "0x3fdff000 0x80002000 0x3fdff000 rw-u-\n"
+		   "0x100000000 0x100001000 0x200000 rw-u-\n"
+		   "0x100001000 0x100002000 0x300000 rw-u-\n"
+		   "0x100002000 0x100003000 0x301000 r--u-\n",
+		   "");
+	run_result_free(&r);
+}
+
+Test(cli, mappings_json)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "mappings", "--json", "--map", "0x1000 0x5000 4K rxu", NULL), 0);
+	expect_run(&r, 0,
+		   "{\"va_start\":\"0x1000\",\"va_end\":\"0x2000\",\"pa_start\":\"0x5000\",\"perms\":\"r-xu-\"}\n", "");
+	run_result_free(&r);
+}
+
+/* Setup accesses set A/D the way the hardware does; --explain shows the walk. */
+Test(cli, explain_shows_every_level)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--explain", "--access", "w", "--map",
+				"0x400000 0x200000 4K rwu", "0x400123", NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "  bits 47:39  L4 index       0    (0x000, 0b000000000)\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "  bits 29:21  L2 index       2    (0x002, 0b000000010)\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "walk from root 0x1000 (cr3):\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "  L2: table 0x3000 + index 2 * 8 = PTE at 0x3010\n"
+			       "      value 0x0000000000004007  P RW US addr=0x4000\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "      value 0x8000000000200007  P RW US XD addr=0x200000\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "PA = frame 0x200000 | offset 0x123 (VA bits 11:0 of a 4K page) = 0x200123\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "perms rw-u-; the walk set A and D in the leaf\n"), "%s", r.out);
+	run_result_free(&r);
+}
+
+Test(cli, explain_fault)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--explain", "--config", "sv39", "0x400000", NULL), 0);
+	cr_expect(strstr(r.out, "fault: not-present at level 3: the PTE is not present (P/V bit clear)\n"
+			       "  raised as scause 13 (load page fault)\n"), "%s", r.out);
+	run_result_free(&r);
+}
+
+/* A setup read sets A; a later write through the same leaf then sets D. */
+Test(cli, setup_accesses_set_accessed)
+{
+	struct run_result r;
+	char *trace = write_temp_file("map 0x400000 0x200000 4K rwu\nr 0x400000\n", ".trace");
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--explain", "--setup", trace, "0x400000", NULL), 0);
+	cr_expect(strstr(r.out, "value 0x8000000000200027  P RW US A XD addr=0x200000\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "perms rw-u-\n"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
+
+Test(cli, help)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--help", NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strncmp(r.out, "usage: mmusim [--config NAME|FILE] [--json] COMMAND", 51) == 0, "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "translate", "--help", NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "--explain") != NULL);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "mappings", "--help", NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "VA_START VA_END PA_START PERMS") != NULL);
+	run_result_free(&r);
+}
+
+struct bad_cli {
+	char args[6][64];
+	char err[200];
+};
+
+static const struct bad_cli bad_clis[] = {
+	{ { "frob" }, "mmusim: unknown command 'frob' (expected translate or mappings; see mmusim --help)\n" },
+	{ { "--frob", "translate" }, "mmusim: unknown option '--frob' (see mmusim --help)\n" },
+	{ { "translate" }, "mmusim: translate: no VA given (see mmusim translate --help)\n" },
+	{ { "translate", "--bogus", "0x1" }, "mmusim: translate: unknown option '--bogus' (see mmusim translate --help)\n" },
+	{ { "translate", "hello" }, "mmusim: bad VA 'hello' (expected decimal or 0x-hex)\n" },
+	{ { "translate", "0x10000000000000000" }, "mmusim: VA '0x10000000000000000' does not fit in 64 bits\n" },
+	{ { "translate", "--access", "q", "0x1" }, "mmusim: bad --access 'q' (expected r, w or x)\n" },
+	{ { "translate", "0x1", "--setup" }, "mmusim: option --setup needs a value (see mmusim --help)\n" },
+	{ { "translate", "--map", "0xzz 0 4K r", "0x1" },
+	  "mmusim: --map:1: bad VA '0xzz' (expected decimal or 0x-hex)\n" },
+	{ { "translate", "--map", "0x1000 0 4K r", "--map", "0x2000 0 4K", "0x1" },
+	  "mmusim: --map:2: missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'\n" },
+	{ { "translate", "--map", "0x1001 0 4K r", "0x1" },
+	  "mmusim: --map:1: VA 0x1001 is not aligned to the 4096-byte page\n" },
+	{ { "translate", "--map", "0x1000 0x1800 4K r", "0x1" },
+	  "mmusim: --map:1: PA 0x1800 is not aligned to the 4096-byte page\n" },
+	{ { "translate", "--map", "0x1000 0 6K r", "0x1" },
+	  "mmusim: --map:1: length 0x1800 is not a multiple of the 4096-byte page\n" },
+	{ { "translate", "--map", "0x900000000000 0 4K r", "0x1" },
+	  "mmusim: --map:1: VA 0x900000000000 is not canonical for 48-bit addresses\n" },
+	{ { "translate", "--map", "0x7ffffffff000 0 8K r", "0x1" },
+	  "mmusim: --map:1: VA range 0x7ffffffff000 + 0x2000 leaves the 48-bit address space\n" },
+	{ { "--config", "sv39", "translate", "--map", "0x1000 0x80000000 4K w", "0x1" },
+	  "mmusim: --map:1: RISC-V reserves W without R: add r\n" },
+	{ { "--config", "sv39", "translate", "--map", "0x1000 0x80000000 4K r cache=wt", "0x1" },
+	  "mmusim: --map:1: cache=wt has no RISC-V PBMT encoding (use wb, wc or uc)\n" },
+	{ { "mappings", "--setup", "/nonexistent/x.trace" },
+	  "mmusim: /nonexistent/x.trace: cannot open: No such file or directory\n" },
+	{ { "mappings", "extra" }, "mmusim: mappings: unexpected argument 'extra' (see mmusim mappings --help)\n" },
+};
+
+ParameterizedTestParameters(cli, bad_input)
+{
+	return cr_make_param_array(struct bad_cli, bad_clis, sizeof(bad_clis) / sizeof(bad_clis[0]));
+}
+
+/* Every bad input: exit 2, one line on stderr, nothing on stdout (and no crash or leak). */
+ParameterizedTest(const struct bad_cli *c, cli, bad_input)
+{
+	const char *argv[6];
+	int argc = 0;
+	struct run_result r;
+
+	while (argc < 6 && c->args[argc][0])
+		argv[argc] = c->args[argc], argc++;
+	cr_assert_eq(run_mmusim_argv(&r, argc, argv), 0);
+	expect_run(&r, 2, "", c->err);
+	run_result_free(&r);
+}
+
+Test(cli, setup_errors_name_file_and_line)
+{
+	struct run_result r;
+	char *trace = write_temp_file("# text\nmap 0x400000 0x10000000 4K rxu\nmap 0x401001 0x1000 4K r\n", ".trace");
+	char expect[256];
+
+	cr_assert_eq(run_mmusim(&r, "mappings", "--setup", trace, NULL), 0);
+	snprintf(expect, sizeof(expect), "mmusim: %s:3: VA 0x401001 is not aligned to the 4096-byte page\n", trace);
+	expect_run(&r, 2, "", expect);
+	run_result_free(&r);
+	remove_temp_file(trace);
+
+	trace = write_temp_file("r 0x1000\nflush everything\n", ".trace");
+	cr_assert_eq(run_mmusim(&r, "mappings", "--setup", trace, NULL), 0);
+	snprintf(expect, sizeof(expect),
+		 "mmusim: %s:2: unknown command 'flush' (expected map, unmap, protect, r, w, x, load, store or fetch)\n",
+		 trace);
+	expect_run(&r, 2, "", expect);
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
+
+/* Running out of simulated memory is a clean error, not a crash. */
+Test(cli, out_of_physical_memory)
+{
+	struct run_result r;
+	char *cfg = write_temp_file("extends: x86_64\nmemory: { base: 0, size: 16K }\n", ".yaml");
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "translate", "--map", "0x400000 0 4K r", "0x400000", NULL), 0);
+	expect_run(&r, 2, "", "mmusim: --map:1: out of physical memory: needs 3 page-table nodes, 2 frames free\n");
+	run_result_free(&r);
+	remove_temp_file(cfg);
+}

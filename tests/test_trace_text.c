@@ -1,0 +1,172 @@
+/* trace_text: every command, flags, options, and every malformed line. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/trace_text.h"
+
+static int parse(const char *text, struct trace_cmd *cmd, struct mm_error *err)
+{
+	char line[256];
+	snprintf(line, sizeof(line), "%s", text);
+	return trace_parse_line(line, cmd, err);
+}
+
+Test(trace_text, map_full)
+{
+	struct trace_cmd c;
+
+	cr_assert_eq(parse("map 0x400000 0x10000000 2M rw-u- cache=wc  # heap", &c, NULL), 1);
+	cr_expect_eq(c.op, TRACE_MAP);
+	cr_expect_eq(c.va, 0x400000);
+	cr_expect_eq(c.pa, 0x10000000);
+	cr_expect_eq(c.len, 2 << 20);
+	cr_expect_eq(c.prop.flags, PROP_R | PROP_W | PROP_U);
+	cr_expect_eq(c.prop.cache, CACHE_WC);
+}
+
+Test(trace_text, map_decimal_and_all_flags)
+{
+	struct trace_cmd c;
+
+	cr_assert_eq(parse("\tmap 4096 8192 4K rwxugad\r\n", &c, NULL), 1);
+	cr_expect_eq(c.va, 4096);
+	cr_expect_eq(c.pa, 8192);
+	cr_expect_eq(c.len, 4096);
+	cr_expect_eq(c.prop.flags, PROP_R | PROP_W | PROP_X | PROP_U | PROP_G | PROP_A | PROP_D);
+	cr_expect_eq(c.prop.cache, CACHE_WB);
+}
+
+Test(trace_text, unmap_protect)
+{
+	struct trace_cmd c;
+
+	cr_assert_eq(parse("unmap 0x1000 1G", &c, NULL), 1);
+	cr_expect_eq(c.op, TRACE_UNMAP);
+	cr_expect_eq(c.len, 1ull << 30);
+	cr_assert_eq(parse("protect 0x1000 8K r cache=uc", &c, NULL), 1);
+	cr_expect_eq(c.op, TRACE_PROTECT);
+	cr_expect_eq(c.prop.flags, PROP_R);
+	cr_expect_eq(c.prop.cache, CACHE_UC);
+}
+
+Test(trace_text, accesses_and_aliases)
+{
+	static const struct { const char *line; enum access_kind a; } cases[] = {
+		{ "r 0x10", ACCESS_READ }, { "load 0x10", ACCESS_READ },
+		{ "w 0x10", ACCESS_WRITE }, { "store 0x10", ACCESS_WRITE },
+		{ "x 0x10", ACCESS_EXEC }, { "fetch 0x10", ACCESS_EXEC },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct trace_cmd c;
+		cr_assert_eq(parse(cases[i].line, &c, NULL), 1, "%s", cases[i].line);
+		cr_expect_eq(c.op, TRACE_ACCESS);
+		cr_expect_eq(c.access, cases[i].a, "%s", cases[i].line);
+		cr_expect_eq(c.va, 0x10);
+	}
+}
+
+Test(trace_text, blank_and_comment_lines)
+{
+	struct trace_cmd c;
+
+	cr_expect_eq(parse("", &c, NULL), 0);
+	cr_expect_eq(parse("   \t  ", &c, NULL), 0);
+	cr_expect_eq(parse("# map 1 2 3 r", &c, NULL), 0);
+}
+
+struct bad_line {
+	char line[64];
+	char msg[128];
+};
+
+static const struct bad_line bad_lines[] = {
+	{ "mop 0x1000 0x1000 4K r",
+	  "unknown command 'mop' (expected map, unmap, protect, r, w, x, load, store or fetch)" },
+	{ "map 0x1000 0x1000 4K", "missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'" },
+	{ "map 0x1000 0x1000 4K r cache=wb extra",
+	  "too many fields: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'" },
+	{ "map 0xzz 0x1000 4K r", "bad VA '0xzz' (expected decimal or 0x-hex)" },
+	{ "map 0x1000 12q 4K r", "bad PA '12q' (expected decimal or 0x-hex)" },
+	{ "map 0x1000 0x1000 4X r", "bad length '4X' (expected decimal or 0x-hex, optionally with K, M or G)" },
+	{ "map 0x1000 0x1000 4K rq", "bad flag 'q' in 'rq' (flags are letters of r w x u g a d)" },
+	{ "map 0x1000 0x1000 4K r cache=xx", "bad option 'cache=xx' (expected cache=wb|wt|uc|wc|wp)" },
+	{ "map 0x10000000000000000 0 4K r", "VA '0x10000000000000000' does not fit in 64 bits" },
+	{ "map 0 0 99999999999999999999 r", "length '99999999999999999999' does not fit in 64 bits" },
+	{ "map 0 0 0x4000000000000000K r", "length '0x4000000000000000K' does not fit in 64 bits" },
+	{ "unmap 0x1000", "missing field: usage is 'unmap VA LEN'" },
+	{ "protect 0x1000 4K", "missing field: usage is 'protect VA LEN FLAGS [cache=...]'" },
+	{ "r", "missing field: usage is 'r|w|x VA'" },
+	{ "w 0x1000 0x2000", "too many fields: usage is 'r|w|x VA'" },
+	{ "r -5", "bad VA '-5' (expected decimal or 0x-hex)" },
+	{ "r 0x", "bad VA '0x' (expected decimal or 0x-hex)" },
+	{ "r 0x1000K", "bad VA '0x1000K' (expected decimal or 0x-hex)" },
+};
+
+ParameterizedTestParameters(trace_text, bad)
+{
+	return cr_make_param_array(struct bad_line, bad_lines, sizeof(bad_lines) / sizeof(bad_lines[0]));
+}
+
+ParameterizedTest(const struct bad_line *b, trace_text, bad)
+{
+	struct trace_cmd c;
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(parse(b->line, &c, &err), -1, "%s", b->line);
+	cr_expect_str_eq(err.msg, b->msg);
+	cr_expect_eq(err.code, MM_EINVAL);
+}
+
+static int count_cmds(void *arg, const struct trace_cmd *cmd, struct mm_error *err)
+{
+	(void)cmd;
+	(void)err;
+	(*(int *)arg)++;
+	return MM_OK;
+}
+
+Test(trace_text, reader_prefixes_file_and_line)
+{
+	const char text[] = "# header\nmap 0 0 4K r\n\nr 0x10\nbogus 1\nr 0x20\n";
+	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
+	struct mm_error err = { 0 };
+	int n = 0;
+
+	cr_assert_eq(trace_text_read(f, "t.trace", count_cmds, &n, &err), MM_EINVAL);
+	cr_expect_eq(n, 2, "commands before the bad line ran");
+	cr_expect_str_eq(err.msg, "t.trace:5: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store or fetch)");
+	fclose(f);
+}
+
+static int refuse(void *arg, const struct trace_cmd *cmd, struct mm_error *err)
+{
+	(void)arg;
+	return mm_error_set(err, MM_EUNALIGNED, "VA 0x%llx is not aligned", (unsigned long long)cmd->va);
+}
+
+Test(trace_text, reader_prefixes_callback_errors)
+{
+	const char text[] = "\n\nmap 0x1001 0 4K r\n";
+	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(trace_text_read(f, "s.trace", refuse, NULL, &err), MM_EUNALIGNED);
+	cr_expect_str_eq(err.msg, "s.trace:3: VA 0x1001 is not aligned");
+	fclose(f);
+}
+
+Test(trace_text, long_line_without_newline_at_end)
+{
+	char text[5000];
+	int n = 0;
+	FILE *f;
+
+	memset(text, ' ', sizeof(text));
+	memcpy(text + 4000, "r 0x10", 6);
+	f = fmemopen(text, sizeof(text), "r");
+	cr_assert_eq(trace_text_read(f, "long", count_cmds, &n, NULL), MM_OK);
+	cr_expect_eq(n, 1);
+	fclose(f);
+}
