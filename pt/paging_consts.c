@@ -21,6 +21,9 @@ int paging_consts_derive(struct paging_consts *pc, struct mm_error *err)
 		return mm_error_set(err, MM_EINVAL,
 				    "base_page_size %llu is not a power of two >= 64",
 				    (unsigned long long)pc->base_page_size);
+	if (pc->base_page_size > (1ull << 30))
+		return mm_error_set(err, MM_EINVAL, "base_page_size %llu exceeds 1 GiB",
+				    (unsigned long long)pc->base_page_size);
 	if (pc->pte_size != 4 && pc->pte_size != 8)
 		return mm_error_set(err, MM_EINVAL, "pte_size %u must be 4 or 8", pc->pte_size);
 	if (pc->pte_size >= pc->base_page_size)

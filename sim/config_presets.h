@@ -9,5 +9,7 @@ struct config_preset {
 
 /* Terminated by an entry whose name is NULL. */
 extern const struct config_preset config_presets[];
+/* The same names, NULL-terminated. */
+extern const char *const config_preset_name_list[];
 
 #endif

@@ -1,0 +1,794 @@
+/*
+ * config: machine descriptions from YAML (see config.h and DESIGN.md,
+ * "Machine config").
+ *
+ * Loading runs in three steps:
+ *   1. the text is parsed into a yaml_tree, which keeps the file, line and
+ *      column of every node;
+ *   2. if the document has a top-level `extends: PRESET`, that preset is parsed
+ *      into the same arena and the document is merged over it (maps merge key
+ *      by key, lists and scalars replace);
+ *   3. the resulting tree is checked against the schema and every invariant,
+ *      filling a struct machine_config that is copied out only when all checks
+ *      pass.
+ *
+ * A violation is reported at the node that caused it, in whichever document
+ * that node came from.  When a rule involves several keys (address_width =
+ * nr_levels x index bits + offset bits, memory within phys_addr_width, user
+ * and kernel ranges), the key the loaded document itself wrote is preferred
+ * over one inherited from the preset: that is the one its author changed.
+ *
+ * Message conventions: "expected a number|boolean|string|mapping|sequence for
+ * PATH", "unknown key 'K'[ in PATH]", "missing key 'K'[ in PATH]" (at the
+ * enclosing mapping), where PATH is the dotted key path, e.g. memory.size.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/pt_arch.h"
+#include "sim/config_presets.h"
+#include "sim/yaml_tree.h"
+
+/* The most physical memory a machine may declare (physmem's limit). */
+#define CONFIG_MAX_MEM_SIZE (1ull << 52)
+/* Config files larger than this are refused rather than read. */
+#define CONFIG_MAX_FILE_SIZE (1u << 20)
+
+/* ---- presets ---- */
+
+const char *config_preset_text(const char *name)
+{
+	for (const struct config_preset *p = config_presets; p->name; p++)
+		if (strcmp(p->name, name) == 0)
+			return p->text;
+	return NULL;
+}
+
+const char *const *config_preset_names(void)
+{
+	return config_preset_name_list;
+}
+
+/* "a, b, c": the preset names, for messages. */
+static void list_presets(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (const struct config_preset *p = config_presets; p->name && used < len; p++) {
+		int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", p->name);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/* ---- scalar values ---- */
+
+/* Multiplier suffixes: K, M, G, T or KiB, MiB, GiB, TiB (binary). */
+static int suffix_shift(const char *s)
+{
+	static const char units[] = "KMGT";
+	const char *u;
+
+	if (s[0] == '\0')
+		return 0;
+	if (!(u = strchr(units, s[0])))
+		return -1;
+	if (s[1] == '\0' || strcmp(s + 1, "iB") == 0)
+		return 10 * (int)(u - units + 1);
+	return -1;
+}
+
+static int digit_value(char c, unsigned base)
+{
+	int d;
+
+	if (c >= '0' && c <= '9')
+		d = c - '0';
+	else if (c >= 'a' && c <= 'f')
+		d = c - 'a' + 10;
+	else if (c >= 'A' && c <= 'F')
+		d = c - 'A' + 10;
+	else
+		return -1;
+	return (unsigned)d < base ? d : -1;
+}
+
+/*
+ * Decimal or 0x-hex digits, then an optional size suffix.  Returns false if
+ * `s` is not a number; sets *overflow if it is one but exceeds 64 bits.
+ */
+static bool parse_number(const char *s, uint64_t *out, bool *overflow)
+{
+	unsigned base = 10;
+	const char *p = s, *digits;
+	uint64_t v = 0;
+	int d, shift;
+
+	*overflow = false;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	for (digits = p; (d = digit_value(*p, base)) >= 0; p++) {
+		if (v > (UINT64_MAX - (unsigned)d) / base)
+			*overflow = true;
+		else
+			v = v * base + (unsigned)d;
+	}
+	if (p == digits || (shift = suffix_shift(p)) < 0)
+		return false;
+	if (shift && v > (UINT64_MAX >> shift))
+		*overflow = true;
+	*out = v << shift;
+	return true;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES" };
+	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcmp(s, yes[i]) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strcmp(s, no[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- schema helpers ---- */
+
+/* One load in progress. */
+struct load {
+	const struct ynode *root;  /* the (merged) top-level mapping */
+	const char *primary;       /* file name of the document being loaded */
+	struct mm_error *err;
+};
+
+/* "parent.key", or "key" at the top level. */
+static const char *join(char *buf, size_t len, const char *parent, const char *key)
+{
+	if (parent && parent[0])
+		snprintf(buf, len, "%s.%s", parent, key);
+	else
+		snprintf(buf, len, "%s", key);
+	return buf;
+}
+
+static const char *kind_name(enum ynode_kind kind)
+{
+	switch (kind) {
+	case YNODE_MAPPING:
+		return "mapping";
+	case YNODE_SEQUENCE:
+		return "sequence";
+	case YNODE_SCALAR:
+		break;
+	}
+	return "string";
+}
+
+static int expect_kind(const struct load *ld, const struct ynode *n, enum ynode_kind kind,
+		       const char *path)
+{
+	if (n->kind != kind)
+		return ynode_error(ld->err, n, "expected a %s for %s", kind_name(kind), path);
+	return MM_OK;
+}
+
+/* Rejects keys of mapping `map` (at `path`) missing from the NULL-terminated `allowed`. */
+static int check_keys(const struct load *ld, const struct ynode *map, const char *path,
+		      const char *const *allowed)
+{
+	for (const struct ypair *p = map->pairs; p; p = p->next) {
+		const char *const *a;
+
+		for (a = allowed; *a && strcmp(*a, p->key->str) != 0; a++)
+			;
+		if (*a)
+			continue;
+		if (path && path[0])
+			return ynode_error(ld->err, p->key, "unknown key '%s' in %s", p->key->str,
+					   path);
+		return ynode_error(ld->err, p->key, "unknown key '%s'", p->key->str);
+	}
+	return MM_OK;
+}
+
+/* The value of `key` in `map`; a missing key is reported at the mapping. */
+static int require(const struct load *ld, const struct ynode *map, const char *path,
+		   const char *key, const struct ynode **out)
+{
+	if ((*out = ynode_get(map, key)))
+		return MM_OK;
+	if (path && path[0])
+		return ynode_error(ld->err, map, "missing key '%s' in %s", key, path);
+	return ynode_error(ld->err, map, "missing key '%s'", key);
+}
+
+static int get_number(const struct load *ld, const struct ynode *n, const char *path,
+		      uint64_t max, uint64_t *out)
+{
+	bool overflow;
+
+	/* A quoted "4096" is a string in YAML, and so it is here. */
+	if (n->kind != YNODE_SCALAR || !n->plain || !parse_number(n->str, out, &overflow))
+		return ynode_error(ld->err, n, "expected a number for %s", path);
+	if (overflow)
+		return ynode_error(ld->err, n, "number out of range for %s", path);
+	if (*out > max)
+		return ynode_error(ld->err, n, "number out of range for %s (at most %llu)", path,
+				   (unsigned long long)max);
+	return MM_OK;
+}
+
+static int get_unsigned(const struct load *ld, const struct ynode *n, const char *path,
+			unsigned *out)
+{
+	uint64_t v;
+	int rc = get_number(ld, n, path, UINT_MAX, &v);
+
+	if (!rc)
+		*out = (unsigned)v;
+	return rc;
+}
+
+static int get_bool(const struct load *ld, const struct ynode *n, const char *path, bool *out)
+{
+	if (n->kind != YNODE_SCALAR || !n->plain || !parse_bool(n->str, out))
+		return ynode_error(ld->err, n, "expected a boolean for %s", path);
+	return MM_OK;
+}
+
+/*
+ * Of the nodes involved in a violation (most relevant first, NULLs skipped),
+ * the first that the loaded document wrote itself, else the first.
+ */
+static const struct ynode *blame(const struct load *ld, const struct ynode *const *nodes,
+				 size_t count)
+{
+	const struct ynode *first = NULL;
+
+	for (size_t i = 0; i < count; i++) {
+		if (!nodes[i])
+			continue;
+		if (nodes[i]->file == ld->primary)
+			return nodes[i];
+		if (!first)
+			first = nodes[i];
+	}
+	return first ? first : ld->root;
+}
+
+/* The top-level keys that make up struct paging_consts. */
+static const char *const consts_keys[] = {
+	"base_page_size", "nr_levels", "pte_size", "address_width", "va_sign_ext",
+	"highest_translation_level", "phys_addr_width",
+};
+
+#define NKEYS (sizeof(consts_keys) / sizeof(consts_keys[0]))
+
+/*
+ * The keys behind each paging_consts_derive() message, which starts with the
+ * name of the key it is about.
+ */
+static const struct {
+	const char *key;
+	const char *involved[4];
+} consts_rules[] = {
+	{ "base_page_size", { "base_page_size" } },
+	{ "pte_size", { "pte_size", "base_page_size" } },
+	{ "nr_levels", { "nr_levels" } },
+	{ "address_width", { "address_width", "nr_levels", "base_page_size", "pte_size" } },
+	{ "highest_translation_level", { "highest_translation_level", "nr_levels" } },
+	{ "phys_addr_width", { "phys_addr_width", "base_page_size" } },
+};
+
+/*
+ * Prefixes the position of the most relevant node to the message that
+ * paging_consts_derive() or the arch's check_consts hook left in ld->err.
+ * A derive message names its key first.  For an arch message, the keys it
+ * mentions come first, then `arch`, then every paging constant: the preset
+ * behind an `extends` is valid, so the culprit is among the keys the document
+ * wrote, and blame() prefers those.
+ */
+static int place_error(const struct load *ld, const struct ynode *arch_node)
+{
+	const char *msg = ld->err->msg;
+	const struct ynode *nodes[2 * NKEYS + 1];
+	size_t n = 0, wlen = strcspn(msg, " :");
+
+	for (size_t i = 0; i < sizeof(consts_rules) / sizeof(consts_rules[0]) && !n; i++) {
+		if (strlen(consts_rules[i].key) != wlen || strncmp(consts_rules[i].key, msg, wlen))
+			continue;
+		for (size_t k = 0; k < 4 && consts_rules[i].involved[k]; k++)
+			nodes[n++] = ynode_get(ld->root, consts_rules[i].involved[k]);
+	}
+	if (!n) {
+		for (size_t k = 0; k < NKEYS; k++)
+			if (strstr(msg, consts_keys[k]))
+				nodes[n++] = ynode_get(ld->root, consts_keys[k]);
+		nodes[n++] = arch_node;
+		for (size_t k = 0; k < NKEYS; k++)
+			nodes[n++] = ynode_get(ld->root, consts_keys[k]);
+	}
+	ld->err->code = MM_EINVAL;
+	ynode_prefix_error(ld->err, blame(ld, nodes, n));
+	return MM_EINVAL;
+}
+
+/* ---- the sections ---- */
+
+static int load_name(const struct load *ld, struct machine_config *mc)
+{
+	const struct ynode *n;
+	int rc;
+
+	if ((rc = require(ld, ld->root, NULL, "name", &n)) ||
+	    (rc = expect_kind(ld, n, YNODE_SCALAR, "name")))
+		return rc;
+	if (n->str[0] == '\0')
+		return ynode_error(ld->err, n, "name must not be empty");
+	if (strlen(n->str) >= sizeof(mc->name))
+		return ynode_error(ld->err, n, "name is longer than %zu characters",
+				   sizeof(mc->name) - 1);
+	memcpy(mc->name, n->str, strlen(n->str) + 1);
+	return MM_OK;
+}
+
+static int load_arch(const struct load *ld, struct machine_config *mc,
+		     const struct ynode **arch_node)
+{
+	const struct ynode *n;
+	int rc;
+
+	if ((rc = require(ld, ld->root, NULL, "arch", &n)) ||
+	    (rc = expect_kind(ld, n, YNODE_SCALAR, "arch")))
+		return rc;
+	if (!(mc->arch = pt_arch_find(n->str)))
+		return ynode_error(ld->err, n, "unknown arch '%s' (expected x86_64 or riscv64)",
+				   n->str);
+	*arch_node = n;
+	return MM_OK;
+}
+
+static int load_paging_consts(const struct load *ld, struct machine_config *mc,
+			      const struct ynode *arch_node)
+{
+	struct paging_consts *pc = &mc->pc;
+	const struct ynode *root = ld->root, *n;
+	uint64_t bps;
+	int rc;
+
+	/*
+	 * Capped so that a node's entry count fits in `unsigned`; the real limits
+	 * are paging_consts_derive's.
+	 */
+	if ((rc = require(ld, root, NULL, "base_page_size", &n)) ||
+	    (rc = get_number(ld, n, "base_page_size", 1ull << 32, &bps)))
+		return rc;
+	pc->base_page_size = bps;
+
+	static const struct {
+		const char *key;
+		size_t offset;
+	} uints[] = {
+		{ "nr_levels", offsetof(struct paging_consts, nr_levels) },
+		{ "pte_size", offsetof(struct paging_consts, pte_size) },
+		{ "address_width", offsetof(struct paging_consts, address_width) },
+		{ "highest_translation_level",
+		  offsetof(struct paging_consts, highest_translation_level) },
+		{ "phys_addr_width", offsetof(struct paging_consts, phys_addr_width) },
+	};
+	for (size_t i = 0; i < sizeof(uints) / sizeof(uints[0]); i++) {
+		unsigned *field = (unsigned *)((char *)pc + uints[i].offset);
+
+		if ((rc = require(ld, root, NULL, uints[i].key, &n)) ||
+		    (rc = get_unsigned(ld, n, uints[i].key, field)))
+			return rc;
+	}
+	if ((rc = require(ld, root, NULL, "va_sign_ext", &n)) ||
+	    (rc = get_bool(ld, n, "va_sign_ext", &pc->va_sign_ext)))
+		return rc;
+
+	if (paging_consts_derive(pc, ld->err) ||
+	    (mc->arch->check_consts && mc->arch->check_consts(pc, ld->err)))
+		return place_error(ld, arch_node);
+	return MM_OK;
+}
+
+static int load_memory(const struct load *ld, struct machine_config *mc)
+{
+	static const char *const keys[] = { "base", "size", NULL };
+	const struct ynode *mem, *base, *size;
+	uint64_t bps = mc->pc.base_page_size;
+	unsigned paw = mc->pc.phys_addr_width;
+	int rc;
+
+	if ((rc = require(ld, ld->root, NULL, "memory", &mem)) ||
+	    (rc = expect_kind(ld, mem, YNODE_MAPPING, "memory")) ||
+	    (rc = check_keys(ld, mem, "memory", keys)) ||
+	    (rc = require(ld, mem, "memory", "base", &base)) ||
+	    (rc = get_number(ld, base, "memory.base", UINT64_MAX, &mc->mem_base)) ||
+	    (rc = require(ld, mem, "memory", "size", &size)) ||
+	    (rc = get_number(ld, size, "memory.size", UINT64_MAX, &mc->mem_size)))
+		return rc;
+
+	if (mc->mem_base % bps)
+		return ynode_error(ld->err, base,
+				   "memory.base 0x%llx is not a multiple of base_page_size %llu",
+				   (unsigned long long)mc->mem_base, (unsigned long long)bps);
+	if (mc->mem_size == 0)
+		return ynode_error(ld->err, size, "memory.size must not be 0");
+	if (mc->mem_size % bps)
+		return ynode_error(ld->err, size,
+				   "memory.size 0x%llx is not a multiple of base_page_size %llu",
+				   (unsigned long long)mc->mem_size, (unsigned long long)bps);
+	if (mc->mem_size > CONFIG_MAX_MEM_SIZE)
+		return ynode_error(ld->err, size, "memory.size 0x%llx exceeds 2^52 bytes",
+				   (unsigned long long)mc->mem_size);
+
+	const struct ynode *involved[] = { size, base, ynode_get(ld->root, "phys_addr_width") };
+	/* The last byte, base + size - 1, must not wrap and must be below 2^paw. */
+	if (mc->mem_base > UINT64_MAX - (mc->mem_size - 1))
+		return ynode_error(ld->err, blame(ld, involved, 2),
+				   "memory.base 0x%llx + memory.size 0x%llx overflows 64 bits",
+				   (unsigned long long)mc->mem_base,
+				   (unsigned long long)mc->mem_size);
+	if (paw < 64 && mc->mem_base + (mc->mem_size - 1) >= (1ull << paw))
+		return ynode_error(ld->err, blame(ld, involved, 3),
+				   "memory.base 0x%llx + memory.size 0x%llx exceeds "
+				   "2^phys_addr_width (2^%u)",
+				   (unsigned long long)mc->mem_base,
+				   (unsigned long long)mc->mem_size, paw);
+	return MM_OK;
+}
+
+/* page_tables.KIND: fills *kc and returns the range node in *range. */
+static int load_pt_kind(const struct load *ld, const struct ynode *pts, const char *kind,
+			const struct paging_consts *pc, struct pt_kind_config *kc,
+			const struct ynode **range)
+{
+	static const char *const keys[] = { "top_level_index_range", "top_level_can_unmap", NULL };
+	char path[64], rpath[96], epath[112];
+	const struct ynode *k, *r, *unmap, *end_node = NULL;
+	int rc;
+
+	join(path, sizeof(path), "page_tables", kind);
+	join(rpath, sizeof(rpath), path, "top_level_index_range");
+	if ((rc = require(ld, pts, "page_tables", kind, &k)) ||
+	    (rc = expect_kind(ld, k, YNODE_MAPPING, path)) ||
+	    (rc = check_keys(ld, k, path, keys)) ||
+	    (rc = require(ld, k, path, "top_level_index_range", &r)) ||
+	    (rc = expect_kind(ld, r, YNODE_SEQUENCE, rpath)))
+		return rc;
+	if (r->count != 2)
+		return ynode_error(ld->err, r, "expected two numbers [start, end] for %s, got %zu",
+				   rpath, r->count);
+	for (size_t i = 0; i < 2; i++) {
+		unsigned *field = i ? &kc->top_end : &kc->top_start;
+
+		snprintf(epath, sizeof(epath), "%s[%zu]", rpath, i);
+		end_node = ynode_item(r, i);
+		if ((rc = get_unsigned(ld, end_node, epath, field)))
+			return rc;
+	}
+	if (kc->top_start >= kc->top_end)
+		return ynode_error(ld->err, r, "%s [%u, %u) is empty", rpath, kc->top_start,
+				   kc->top_end);
+	if (kc->top_end > pc->nr_entries)
+		return ynode_error(ld->err, end_node,
+				   "%s end %u exceeds the %u entries of a top-level node", rpath,
+				   kc->top_end, pc->nr_entries);
+	join(rpath, sizeof(rpath), path, "top_level_can_unmap");
+	if ((rc = require(ld, k, path, "top_level_can_unmap", &unmap)) ||
+	    (rc = get_bool(ld, unmap, rpath, &kc->top_can_unmap)))
+		return rc;
+	*range = r;
+	return MM_OK;
+}
+
+static int load_page_tables(const struct load *ld, struct machine_config *mc)
+{
+	static const char *const keys[] = { "user", "kernel", NULL };
+	const struct ynode *pts, *user_range, *kernel_range;
+	const struct pt_kind_config *u = &mc->user, *k = &mc->kernel;
+	int rc;
+
+	if ((rc = require(ld, ld->root, NULL, "page_tables", &pts)) ||
+	    (rc = expect_kind(ld, pts, YNODE_MAPPING, "page_tables")) ||
+	    (rc = check_keys(ld, pts, "page_tables", keys)) ||
+	    (rc = load_pt_kind(ld, pts, "user", &mc->pc, &mc->user, &user_range)) ||
+	    (rc = load_pt_kind(ld, pts, "kernel", &mc->pc, &mc->kernel, &kernel_range)))
+		return rc;
+	if (u->top_start < k->top_end && k->top_start < u->top_end) {
+		const struct ynode *involved[] = { kernel_range, user_range };
+
+		return ynode_error(ld->err, blame(ld, involved, 2),
+				   "user range [%u, %u) overlaps kernel range [%u, %u)",
+				   u->top_start, u->top_end, k->top_start, k->top_end);
+	}
+	return MM_OK;
+}
+
+enum cpu_key_type { CPU_BOOL, CPU_U32, CPU_AD };
+
+/* Each CPU control bit: its key, the arch it belongs to, where it goes. */
+static const struct {
+	const char *key;
+	const char *arch;
+	enum cpu_key_type type;
+	size_t offset;
+} cpu_keys[] = {
+	{ "wp", "x86_64", CPU_BOOL, offsetof(struct cpu_ctl, wp) },
+	{ "nxe", "x86_64", CPU_BOOL, offsetof(struct cpu_ctl, nxe) },
+	{ "smep", "x86_64", CPU_BOOL, offsetof(struct cpu_ctl, smep) },
+	{ "smap", "x86_64", CPU_BOOL, offsetof(struct cpu_ctl, smap) },
+	{ "pke", "x86_64", CPU_BOOL, offsetof(struct cpu_ctl, pke) },
+	{ "pkru", "x86_64", CPU_U32, offsetof(struct cpu_ctl, pkru) },
+	{ "sum", "riscv64", CPU_BOOL, offsetof(struct cpu_ctl, sum) },
+	{ "mxr", "riscv64", CPU_BOOL, offsetof(struct cpu_ctl, mxr) },
+	{ "ad", "riscv64", CPU_AD, offsetof(struct cpu_ctl, ad) },
+	{ "svpbmt", "riscv64", CPU_BOOL, offsetof(struct cpu_ctl, svpbmt) },
+	{ "svnapot", "riscv64", CPU_BOOL, offsetof(struct cpu_ctl, svnapot) },
+};
+
+static int load_cpu_key(const struct load *ld, const struct ypair *p, struct cpu_ctl *cpu,
+			const char *arch)
+{
+	char path[64];
+	char *field;
+	uint64_t v;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(cpu_keys) / sizeof(cpu_keys[0]); i++) {
+		if (strcmp(cpu_keys[i].key, p->key->str) != 0)
+			continue;
+		if (strcmp(cpu_keys[i].arch, arch) != 0)
+			return ynode_error(ld->err, p->key, "cpu key '%s' does not apply to arch %s",
+					   p->key->str, arch);
+		join(path, sizeof(path), "cpu", cpu_keys[i].key);
+		field = (char *)cpu + cpu_keys[i].offset;
+		switch (cpu_keys[i].type) {
+		case CPU_BOOL:
+			return get_bool(ld, p->value, path, (bool *)field);
+		case CPU_U32:
+			if ((rc = get_number(ld, p->value, path, UINT32_MAX, &v)))
+				return rc;
+			*(uint32_t *)field = (uint32_t)v;
+			return MM_OK;
+		case CPU_AD:
+			if ((rc = expect_kind(ld, p->value, YNODE_SCALAR, path)))
+				return rc;
+			if (strcmp(p->value->str, "svadu") == 0)
+				*(enum ad_policy *)field = AD_SVADU;
+			else if (strcmp(p->value->str, "svade") == 0)
+				*(enum ad_policy *)field = AD_SVADE;
+			else
+				return ynode_error(ld->err, p->value,
+						   "unknown A/D policy '%s' for %s "
+						   "(expected svadu or svade)",
+						   p->value->str, path);
+			return MM_OK;
+		}
+	}
+	return ynode_error(ld->err, p->key, "unknown key '%s' in cpu", p->key->str);
+}
+
+/* Optional; every bit defaults to off, A/D to Svadu, PKRU to 0. */
+static int load_cpu(const struct load *ld, struct machine_config *mc)
+{
+	const struct ynode *cpu = ynode_get(ld->root, "cpu");
+	int rc;
+
+	mc->cpu.ad = AD_SVADU;
+	if (!cpu)
+		return MM_OK;
+	if ((rc = expect_kind(ld, cpu, YNODE_MAPPING, "cpu")))
+		return rc;
+	for (const struct ypair *p = cpu->pairs; p; p = p->next)
+		if ((rc = load_cpu_key(ld, p, &mc->cpu, mc->arch->name)))
+			return rc;
+	return MM_OK;
+}
+
+/* Sections parsed by later work; for now only their shape is checked. */
+static int check_later_sections(const struct load *ld)
+{
+	const struct ynode *n;
+	uint64_t v;
+	int rc;
+
+	if ((n = ynode_get(ld->root, "tlb")) && (rc = expect_kind(ld, n, YNODE_SEQUENCE, "tlb")))
+		return rc;
+	if ((n = ynode_get(ld->root, "pwc")) && (rc = expect_kind(ld, n, YNODE_SEQUENCE, "pwc")))
+		return rc;
+	if ((n = ynode_get(ld->root, "memory_latency")) &&
+	    (rc = get_number(ld, n, "memory_latency", UINT64_MAX, &v)))
+		return rc;
+	return MM_OK;
+}
+
+static int build_config(const struct load *ld, struct machine_config *out)
+{
+	static const char *const keys[] = {
+		"extends", "name", "arch", "base_page_size", "nr_levels", "pte_size",
+		"address_width", "va_sign_ext", "highest_translation_level", "phys_addr_width",
+		"memory", "page_tables", "cpu", "tlb", "pwc", "memory_latency", NULL,
+	};
+	struct machine_config mc;
+	const struct ynode *arch_node = NULL;
+	int rc;
+
+	memset(&mc, 0, sizeof(mc));
+	if ((rc = check_keys(ld, ld->root, NULL, keys)) ||
+	    (rc = load_name(ld, &mc)) ||
+	    (rc = load_arch(ld, &mc, &arch_node)) ||
+	    (rc = load_paging_consts(ld, &mc, arch_node)) ||
+	    (rc = load_memory(ld, &mc)) ||
+	    (rc = load_page_tables(ld, &mc)) ||
+	    (rc = load_cpu(ld, &mc)) ||
+	    (rc = check_later_sections(ld)))
+		return rc;
+	*out = mc;
+	return MM_OK;
+}
+
+/* ---- documents and extends ---- */
+
+/*
+ * Parses `text` into `t` and resolves its `extends`, if any (only when
+ * `may_extend`: presets do not extend).  Fills *root with the mapping to check
+ * and *primary with the file name the document's own nodes carry.
+ */
+static int load_tree(struct ytree *t, const char *text, size_t len, const char *file,
+		     bool may_extend, struct ynode **root, const char **primary,
+		     struct mm_error *err)
+{
+	struct ynode *doc, *base;
+	const struct ynode *ext;
+	const char *base_text, *base_primary;
+	char base_file[128];
+	int rc;
+
+	if ((rc = ytree_parse(t, text, len, file, &doc, err)))
+		return rc;
+	if (!doc)
+		return mm_error_set(err, MM_EINVAL, "%s:1:1: expected a mapping at the top level",
+				    file);
+	if (doc->kind != YNODE_MAPPING)
+		return ynode_error(err, doc, "expected a mapping at the top level");
+	*primary = doc->file;
+	*root = doc;
+	if (!(ext = ynode_get(doc, "extends")))
+		return MM_OK;
+	if (!may_extend)
+		return ynode_error(err, ext, "a preset cannot extend another preset");
+	if (ext->kind != YNODE_SCALAR)
+		return ynode_error(err, ext, "expected a preset name for extends");
+	if (!(base_text = config_preset_text(ext->str))) {
+		char names[200];
+
+		list_presets(names, sizeof(names));
+		return ynode_error(err, ext, "unknown preset '%s' in extends (known: %s)", ext->str,
+				   names);
+	}
+	snprintf(base_file, sizeof(base_file), "%s.yaml", ext->str);
+	if ((rc = load_tree(t, base_text, strlen(base_text), base_file, false, &base,
+			    &base_primary, err)))
+		return rc;
+	return ytree_merge(t, base, doc, root, err);
+}
+
+int config_load_string(const char *text, size_t len, const char *filename,
+		       struct machine_config *out, struct mm_error *err)
+{
+	struct mm_error local;
+	struct ytree t;
+	struct ynode *root;
+	struct load ld = { .err = err ? err : &local };
+	int rc;
+
+	ytree_init(&t);
+	rc = load_tree(&t, text, len, filename, true, &root, &ld.primary, ld.err);
+	if (!rc) {
+		ld.root = root;
+		rc = build_config(&ld, out);
+	}
+	ytree_free(&t);
+	return rc;
+}
+
+int config_load_preset(const char *name, struct machine_config *out, struct mm_error *err)
+{
+	const char *text = config_preset_text(name);
+	char file[128];
+
+	if (!text) {
+		char names[200];
+
+		list_presets(names, sizeof(names));
+		return mm_error_set(err, MM_EINVAL, "unknown preset '%s' (known: %s)", name, names);
+	}
+	snprintf(file, sizeof(file), "%s.yaml", name);
+	return config_load_string(text, strlen(text), file, out, err);
+}
+
+/* Reads all of `path` into a malloc'd buffer. */
+static int read_file(const char *path, char **text, size_t *len, struct mm_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 4096, used = 0, n;
+	char *buf;
+
+	if (!f)
+		return mm_error_set(err, MM_EIO, "%s: cannot open: %s", path, strerror(errno));
+	if (!(buf = malloc(cap))) {
+		fclose(f);
+		return mm_error_set(err, MM_ENOMEM, "%s: out of memory", path);
+	}
+	while ((n = fread(buf + used, 1, cap - used, f)) > 0) {
+		used += n;
+		if (used == cap) {
+			char *bigger;
+
+			if (cap >= CONFIG_MAX_FILE_SIZE) {
+				free(buf);
+				fclose(f);
+				return mm_error_set(err, MM_EINVAL, "%s: larger than %u bytes", path,
+						    CONFIG_MAX_FILE_SIZE);
+			}
+			if (!(bigger = realloc(buf, cap * 2))) {
+				free(buf);
+				fclose(f);
+				return mm_error_set(err, MM_ENOMEM, "%s: out of memory", path);
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+	}
+	if (ferror(f)) {
+		int e = errno;
+
+		free(buf);
+		fclose(f);
+		return mm_error_set(err, MM_EIO, "%s: cannot read: %s", path, strerror(e));
+	}
+	fclose(f);
+	*text = buf;
+	*len = used;
+	return MM_OK;
+}
+
+int config_load_file(const char *path, struct machine_config *out, struct mm_error *err)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if ((rc = read_file(path, &text, &len, err)))
+		return rc;
+	rc = config_load_string(text, len, path, out, err);
+	free(text);
+	return rc;
+}
+
+int config_load(const char *name_or_path, struct machine_config *out, struct mm_error *err)
+{
+	if (config_preset_text(name_or_path))
+		return config_load_preset(name_or_path, out, err);
+	return config_load_file(name_or_path, out, err);
+}

@@ -1,0 +1,924 @@
+/*
+ * Tests for sim/config (YAML machine configs) and sim/yaml_tree.
+ *
+ * Every rule the loader enforces has one test that loads a small inline text
+ * named "t.yaml" and asserts the exact "file:line:column: message".  Most use
+ * `extends: x86_64` (or sv39) so that only the line under test needs writing;
+ * the rest spell out a whole config.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pt/pt_arch.h"
+#include "sim/config.h"
+#include "sim/yaml_tree.h"
+#include "support.h"
+
+/* ---- helpers ---- */
+
+static int load(const char *text, struct machine_config *mc, struct mm_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	return config_load_string(text, strlen(text), "t.yaml", mc, err);
+}
+
+static void load_ok(const char *text, struct machine_config *mc)
+{
+	struct mm_error err;
+	int rc = load(text, mc, &err);
+
+	cr_assert_eq(rc, MM_OK, "unexpected error: %s\nfor input:\n%s", err.msg, text);
+}
+
+static void expect_error(const char *text, const char *msg)
+{
+	struct machine_config mc;
+	struct mm_error err;
+	int rc = load(text, &mc, &err);
+
+	cr_assert_eq(rc, MM_EINVAL, "rc %d for input:\n%s", rc, text);
+	cr_assert_eq(err.code, MM_EINVAL);
+	cr_assert_str_eq(err.msg, msg, "for input:\n%s", text);
+}
+
+/* For messages written by the arch hooks: only the position is ours. */
+static void expect_error_at(const char *text, const char *pos)
+{
+	struct machine_config mc;
+	struct mm_error err;
+	int rc = load(text, &mc, &err);
+
+	cr_assert_eq(rc, MM_EINVAL, "rc %d for input:\n%s", rc, text);
+	cr_assert(strncmp(err.msg, pos, strlen(pos)) == 0, "got '%s', expected it to start with '%s'",
+		  err.msg, pos);
+}
+
+static void load_preset(const char *name, struct machine_config *mc)
+{
+	struct mm_error err = { 0 };
+	int rc = config_load_preset(name, mc, &err);
+
+	cr_assert_eq(rc, MM_OK, "preset %s: %s", name, err.msg);
+}
+
+static void assert_kind(const struct pt_kind_config *k, unsigned start, unsigned end, bool unmap)
+{
+	cr_assert_eq(k->top_start, start);
+	cr_assert_eq(k->top_end, end);
+	cr_assert_eq(k->top_can_unmap, unmap);
+}
+
+static void assert_same_config(const struct machine_config *a, const struct machine_config *b)
+{
+	cr_assert_str_eq(a->name, b->name);
+	cr_assert_eq(a->arch, b->arch);
+	cr_assert_eq(a->pc.base_page_size, b->pc.base_page_size);
+	cr_assert_eq(a->pc.nr_levels, b->pc.nr_levels);
+	cr_assert_eq(a->pc.pte_size, b->pc.pte_size);
+	cr_assert_eq(a->pc.address_width, b->pc.address_width);
+	cr_assert_eq(a->pc.va_sign_ext, b->pc.va_sign_ext);
+	cr_assert_eq(a->pc.highest_translation_level, b->pc.highest_translation_level);
+	cr_assert_eq(a->pc.phys_addr_width, b->pc.phys_addr_width);
+	cr_assert_eq(a->pc.page_shift, b->pc.page_shift);
+	cr_assert_eq(a->pc.index_bits, b->pc.index_bits);
+	cr_assert_eq(a->pc.nr_entries, b->pc.nr_entries);
+	cr_assert_eq(a->mem_base, b->mem_base);
+	cr_assert_eq(a->mem_size, b->mem_size);
+	assert_kind(&a->user, b->user.top_start, b->user.top_end, b->user.top_can_unmap);
+	assert_kind(&a->kernel, b->kernel.top_start, b->kernel.top_end, b->kernel.top_can_unmap);
+	cr_assert_eq(a->cpu.wp, b->cpu.wp);
+	cr_assert_eq(a->cpu.nxe, b->cpu.nxe);
+	cr_assert_eq(a->cpu.smep, b->cpu.smep);
+	cr_assert_eq(a->cpu.smap, b->cpu.smap);
+	cr_assert_eq(a->cpu.pke, b->cpu.pke);
+	cr_assert_eq(a->cpu.pkru, b->cpu.pkru);
+	cr_assert_eq(a->cpu.sum, b->cpu.sum);
+	cr_assert_eq(a->cpu.mxr, b->cpu.mxr);
+	cr_assert_eq(a->cpu.ad, b->cpu.ad);
+	cr_assert_eq(a->cpu.svpbmt, b->cpu.svpbmt);
+	cr_assert_eq(a->cpu.svnapot, b->cpu.svnapot);
+}
+
+#define GiB (1ull << 30)
+
+/* Lines 1-9 of a whole x86-64 config: name, arch and the paging constants. */
+#define X86_CONSTS                           \
+	"name: custom\n"                     \
+	"arch: x86_64\n"                     \
+	"base_page_size: 4096\n"             \
+	"nr_levels: 4\n"                     \
+	"pte_size: 8\n"                      \
+	"address_width: 48\n"                \
+	"va_sign_ext: true\n"                \
+	"highest_translation_level: 2\n"     \
+	"phys_addr_width: 40\n"
+
+#define X86_MEMORY "memory: {base: 1M, size: 0x40000000}\n"
+
+#define X86_PAGE_TABLES                                                          \
+	"page_tables:\n"                                                         \
+	"  user: {top_level_index_range: [0, 128], top_level_can_unmap: true}\n" \
+	"  kernel: {top_level_index_range: [384, 512], top_level_can_unmap: false}\n"
+
+/* ---- presets ---- */
+
+Test(config_presets, names_lists_all_five)
+{
+	static const char *const expect[] = { "sv39", "sv48", "sv57", "x86_64", "x86_64_la57" };
+	const char *const *names = config_preset_names();
+	size_t n = 0;
+
+	while (names[n])
+		n++;
+	cr_assert_eq(n, 5);
+	for (size_t i = 0; i < 5; i++) {
+		cr_assert_str_eq(names[i], expect[i]);
+		cr_assert_not_null(config_preset_text(names[i]));
+	}
+	cr_assert_null(config_preset_text("sv40"));
+}
+
+Test(config_presets, x86_64)
+{
+	struct machine_config mc;
+
+	load_preset("x86_64", &mc);
+	cr_assert_str_eq(mc.name, "x86_64");
+	cr_assert_eq(mc.arch, &pt_arch_x86_64);
+	cr_assert_eq(mc.pc.base_page_size, 4096);
+	cr_assert_eq(mc.pc.nr_levels, 4);
+	cr_assert_eq(mc.pc.pte_size, 8);
+	cr_assert_eq(mc.pc.address_width, 48);
+	cr_assert(mc.pc.va_sign_ext);
+	cr_assert_eq(mc.pc.highest_translation_level, 3);
+	cr_assert_eq(mc.pc.phys_addr_width, 52);
+	cr_assert_eq(mc.pc.page_shift, 12);
+	cr_assert_eq(mc.pc.index_bits, 9);
+	cr_assert_eq(mc.pc.nr_entries, 512);
+	cr_assert_eq(mc.mem_base, 0);
+	cr_assert_eq(mc.mem_size, 64 * GiB);
+	assert_kind(&mc.user, 0, 256, true);
+	assert_kind(&mc.kernel, 256, 512, false);
+	cr_assert(mc.cpu.wp);
+	cr_assert(mc.cpu.nxe);
+	cr_assert_not(mc.cpu.smep);
+	cr_assert_not(mc.cpu.smap);
+	cr_assert_not(mc.cpu.pke);
+	cr_assert_eq(mc.cpu.pkru, 0);
+}
+
+Test(config_presets, x86_64_la57)
+{
+	struct machine_config mc;
+
+	load_preset("x86_64_la57", &mc);
+	cr_assert_str_eq(mc.name, "x86_64_la57");
+	cr_assert_eq(mc.arch, &pt_arch_x86_64);
+	cr_assert_eq(mc.pc.nr_levels, 5);
+	cr_assert_eq(mc.pc.address_width, 57);
+	cr_assert_eq(mc.pc.highest_translation_level, 3);
+	cr_assert_eq(mc.pc.phys_addr_width, 52);
+	cr_assert_eq(mc.mem_size, 64 * GiB);
+	assert_kind(&mc.user, 0, 256, true);
+	assert_kind(&mc.kernel, 256, 512, false);
+	cr_assert(mc.cpu.wp);
+	cr_assert(mc.cpu.nxe);
+}
+
+static void assert_riscv_common(const struct machine_config *mc)
+{
+	cr_assert_eq(mc->arch, &pt_arch_riscv64);
+	cr_assert_eq(mc->pc.base_page_size, 4096);
+	cr_assert_eq(mc->pc.pte_size, 8);
+	cr_assert(mc->pc.va_sign_ext);
+	cr_assert_eq(mc->pc.phys_addr_width, 56);
+	cr_assert_eq(mc->pc.index_bits, 9);
+	cr_assert_eq(mc->mem_base, 0x80000000);
+	cr_assert_eq(mc->mem_size, 64 * GiB);
+	assert_kind(&mc->user, 0, 256, true);
+	assert_kind(&mc->kernel, 256, 512, false);
+	cr_assert_not(mc->cpu.sum);
+	cr_assert_not(mc->cpu.mxr);
+	cr_assert_eq(mc->cpu.ad, AD_SVADU);
+	cr_assert(mc->cpu.svpbmt);
+	cr_assert(mc->cpu.svnapot);
+}
+
+Test(config_presets, sv39)
+{
+	struct machine_config mc;
+
+	load_preset("sv39", &mc);
+	cr_assert_str_eq(mc.name, "sv39");
+	cr_assert_eq(mc.pc.nr_levels, 3);
+	cr_assert_eq(mc.pc.address_width, 39);
+	cr_assert_eq(mc.pc.highest_translation_level, 3);
+	assert_riscv_common(&mc);
+}
+
+Test(config_presets, sv48)
+{
+	struct machine_config mc;
+
+	load_preset("sv48", &mc);
+	cr_assert_str_eq(mc.name, "sv48");
+	cr_assert_eq(mc.pc.nr_levels, 4);
+	cr_assert_eq(mc.pc.address_width, 48);
+	cr_assert_eq(mc.pc.highest_translation_level, 4);
+	assert_riscv_common(&mc);
+}
+
+Test(config_presets, sv57)
+{
+	struct machine_config mc;
+
+	load_preset("sv57", &mc);
+	cr_assert_str_eq(mc.name, "sv57");
+	cr_assert_eq(mc.pc.nr_levels, 5);
+	cr_assert_eq(mc.pc.address_width, 57);
+	cr_assert_eq(mc.pc.highest_translation_level, 5);
+	assert_riscv_common(&mc);
+}
+
+Test(config_presets, config_load_finds_every_preset_by_name)
+{
+	for (const char *const *n = config_preset_names(); *n; n++) {
+		struct machine_config mc;
+		struct mm_error err = { 0 };
+
+		cr_assert_eq(config_load(*n, &mc, &err), MM_OK, "%s: %s", *n, err.msg);
+		cr_assert_str_eq(mc.name, *n);
+	}
+}
+
+Test(config_presets, unknown_preset_name)
+{
+	struct machine_config mc;
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(config_load_preset("sv40", &mc, &err), MM_EINVAL);
+	cr_assert_str_eq(err.msg,
+			 "unknown preset 'sv40' (known: sv39, sv48, sv57, x86_64, x86_64_la57)");
+}
+
+/* ---- extends ---- */
+
+Test(config_extends, one_override_changes_only_that_key)
+{
+	struct machine_config base, mc;
+
+	load_preset("sv39", &base);
+	load_ok("extends: sv39\n"
+		"memory: {size: 1G}\n",
+		&mc);
+	cr_assert_eq(mc.mem_size, 1 * GiB);
+	cr_assert_eq(mc.mem_base, 0x80000000, "the sibling key of memory stays");
+	base.mem_size = 1 * GiB;
+	assert_same_config(&mc, &base);
+}
+
+Test(config_extends, list_replaces_the_preset_list)
+{
+	struct machine_config base, mc;
+
+	load_preset("x86_64", &base);
+	load_ok("extends: x86_64\n"
+		"page_tables:\n"
+		"  user: {top_level_index_range: [0, 128]}\n",
+		&mc);
+	/* Appended, the list would be [0, 256, 0, 128] and rejected. */
+	assert_kind(&mc.user, 0, 128, true);
+	base.user.top_end = 128;
+	assert_same_config(&mc, &base);
+}
+
+Test(config_extends, maps_merge_key_by_key)
+{
+	struct machine_config mc;
+
+	load_ok("extends: x86_64\n"
+		"cpu: {smep: true, pkru: 0x0c}\n",
+		&mc);
+	cr_assert(mc.cpu.smep);
+	cr_assert_eq(mc.cpu.pkru, 0xc);
+	cr_assert(mc.cpu.wp, "keys the file does not name keep the preset's value");
+	cr_assert(mc.cpu.nxe);
+}
+
+Test(config_extends, may_come_after_other_keys)
+{
+	struct machine_config mc;
+
+	load_ok("name: mine\n"
+		"extends: sv48\n",
+		&mc);
+	cr_assert_str_eq(mc.name, "mine");
+	cr_assert_eq(mc.pc.nr_levels, 4);
+	cr_assert_eq(mc.arch, &pt_arch_riscv64);
+}
+
+Test(config_extends, unknown_preset)
+{
+	expect_error("extends: sv40\n",
+		     "t.yaml:1:10: unknown preset 'sv40' in extends "
+		     "(known: sv39, sv48, sv57, x86_64, x86_64_la57)");
+}
+
+Test(config_extends, value_must_be_a_name)
+{
+	expect_error("extends: [sv39]\n", "t.yaml:1:10: expected a preset name for extends");
+}
+
+Test(config_extends, error_blames_the_key_the_file_wrote)
+{
+	/* address_width comes from the preset; the file changed nr_levels. */
+	expect_error("extends: x86_64\n"
+		     "nr_levels: 5\n",
+		     "t.yaml:2:12: address_width 48 != nr_levels 5 x index bits 9 + offset bits 12");
+}
+
+Test(config_extends, error_in_a_preset_node_points_into_the_preset)
+{
+	/* The cpu mapping is sv39's, and its RISC-V keys no longer apply. */
+	expect_error("extends: sv39\n"
+		     "arch: x86_64\n"
+		     "nr_levels: 4\n"
+		     "address_width: 48\n"
+		     "phys_addr_width: 52\n",
+		     "sv39.yaml:17:8: cpu key 'sum' does not apply to arch x86_64");
+}
+
+Test(config_extends, arch_rule_blames_the_key_the_file_wrote)
+{
+	/* x86-64 has no 512 GiB pages; the message is pt_arch_x86_64's. */
+	expect_error_at("extends: x86_64\n"
+			"highest_translation_level: 4\n",
+			"t.yaml:2:28: ");
+}
+
+Test(yaml_tree, merge_replaces_lists_and_scalars_and_merges_maps)
+{
+	static const char base_text[] = "a: [1, 2, 3]\nb: {x: 1, y: 2}\nc: keep\n";
+	static const char over_text[] = "a: [4]\nb: {y: 3, z: 4}\nd: new\n";
+	struct ytree t;
+	struct ynode *base, *over, *m;
+	const struct ynode *a, *b;
+	struct mm_error err = { 0 };
+
+	ytree_init(&t);
+	cr_assert_eq(ytree_parse(&t, base_text, strlen(base_text), "base.yaml", &base, &err), MM_OK);
+	cr_assert_eq(ytree_parse(&t, over_text, strlen(over_text), "over.yaml", &over, &err), MM_OK);
+	cr_assert_eq(ytree_merge(&t, base, over, &m, &err), MM_OK);
+	cr_assert_eq(m->count, 4);
+	a = ynode_get(m, "a");
+	cr_assert_eq(a->count, 1);
+	cr_assert_str_eq(ynode_item(a, 0)->str, "4");
+	cr_assert_str_eq(a->file, "over.yaml");
+	b = ynode_get(m, "b");
+	cr_assert_eq(b->count, 3);
+	cr_assert_str_eq(ynode_get(b, "x")->str, "1");
+	cr_assert_str_eq(ynode_get(b, "y")->str, "3");
+	cr_assert_str_eq(ynode_get(b, "z")->str, "4");
+	cr_assert_str_eq(ynode_get(m, "c")->str, "keep");
+	cr_assert_str_eq(ynode_get(m, "d")->str, "new");
+	/* The inputs are left as they were. */
+	cr_assert_eq(ynode_get(base, "a")->count, 3);
+	cr_assert_eq(ynode_get(base, "b")->count, 2);
+	cr_assert_null(ynode_get(base, "d"));
+	ytree_free(&t);
+}
+
+/* ---- files ---- */
+
+Test(config_file, loads_a_real_file)
+{
+	char *path = write_temp_file(X86_CONSTS X86_MEMORY X86_PAGE_TABLES, ".yaml");
+	struct machine_config mc;
+	struct mm_error err = { 0 };
+
+	cr_assert_not_null(path);
+	cr_assert_eq(config_load(path, &mc, &err), MM_OK, "%s", err.msg);
+	cr_assert_str_eq(mc.name, "custom");
+	cr_assert_eq(mc.mem_base, 1u << 20);
+	cr_assert_eq(mc.mem_size, 1 * GiB);
+	cr_assert_eq(mc.pc.highest_translation_level, 2);
+	assert_kind(&mc.kernel, 384, 512, false);
+	remove_temp_file(path);
+}
+
+Test(config_file, errors_name_the_path)
+{
+	char *path = write_temp_file("extends: x86_64\nnr_levels: x\n", ".yaml");
+	struct machine_config mc;
+	struct mm_error err = { 0 };
+	char expect[256];
+
+	cr_assert_not_null(path);
+	cr_assert_eq(config_load_file(path, &mc, &err), MM_EINVAL);
+	snprintf(expect, sizeof(expect), "%s:2:12: expected a number for nr_levels", path);
+	cr_assert_str_eq(err.msg, expect);
+	remove_temp_file(path);
+}
+
+Test(config_file, missing_file_is_eio)
+{
+	struct machine_config mc;
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(config_load("/nonexistent/dir/m.yaml", &mc, &err), MM_EIO);
+	cr_assert_eq(err.code, MM_EIO);
+	cr_assert_str_eq(err.msg, "/nonexistent/dir/m.yaml: cannot open: No such file or directory");
+}
+
+Test(config_file, directory_is_eio)
+{
+	struct machine_config mc;
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(config_load_file("/tmp", &mc, &err), MM_EIO);
+	cr_assert_str_eq(err.msg, "/tmp: cannot read: Is a directory");
+}
+
+/* ---- values that load ---- */
+
+Test(config_values, whole_config_without_extends)
+{
+	struct machine_config mc;
+
+	load_ok(X86_CONSTS X86_MEMORY X86_PAGE_TABLES, &mc);
+	cr_assert_str_eq(mc.name, "custom");
+	cr_assert_eq(mc.pc.phys_addr_width, 40);
+	assert_kind(&mc.user, 0, 128, true);
+	/* cpu is optional: every bit off, PKRU 0, A/D by hardware. */
+	cr_assert_not(mc.cpu.wp);
+	cr_assert_not(mc.cpu.nxe);
+	cr_assert_eq(mc.cpu.pkru, 0);
+	cr_assert_eq(mc.cpu.ad, AD_SVADU);
+}
+
+/* By value: Criterion runs each parameter in a fresh process (no pointers across). */
+struct number_vector {
+	char text[16];
+	unsigned long long value;
+};
+
+ParameterizedTestParameters(config_values, numbers)
+{
+	static struct number_vector v[] = {
+		{ "4096", 4096 },
+		{ "0x1000", 4096 },
+		{ "0X1000", 4096 },
+		{ "4K", 4096 },
+		{ "4KiB", 4096 },
+		{ "0x1K", 1024 },
+		{ "3M", 3ull << 20 },
+		{ "3MiB", 3ull << 20 },
+		{ "64G", 64ull << 30 },
+		{ "64GiB", 64ull << 30 },
+		{ "2T", 2ull << 40 },
+		{ "2TiB", 2ull << 40 },
+		{ "0xffffffff", 0xffffffff },
+		{ "0", 0 },
+		{ "00012", 12 },
+	};
+	return cr_make_param_array(struct number_vector, v, sizeof(v) / sizeof(v[0]));
+}
+
+ParameterizedTest(struct number_vector *v, config_values, numbers)
+{
+	char text[128];
+	struct machine_config mc;
+
+	/* pkru takes any 32-bit number. */
+	snprintf(text, sizeof(text), "extends: x86_64\ncpu: {pkru: %s}\n", v->text);
+	if (v->value > 0xffffffffull)
+		snprintf(text, sizeof(text), "extends: x86_64\nmemory: {size: %s}\n", v->text);
+	load_ok(text, &mc);
+	if (v->value > 0xffffffffull)
+		cr_assert_eq(mc.mem_size, v->value, "%s", v->text);
+	else
+		cr_assert_eq(mc.cpu.pkru, v->value, "%s", v->text);
+}
+
+Test(config_values, booleans)
+{
+	struct machine_config mc;
+
+	load_ok("extends: x86_64\n"
+		"cpu: {wp: no, nxe: False, smep: yes, smap: TRUE, pke: true}\n",
+		&mc);
+	cr_assert_not(mc.cpu.wp);
+	cr_assert_not(mc.cpu.nxe);
+	cr_assert(mc.cpu.smep);
+	cr_assert(mc.cpu.smap);
+	cr_assert(mc.cpu.pke);
+}
+
+Test(config_values, riscv_cpu_bits)
+{
+	struct machine_config mc;
+
+	load_ok("extends: sv39\n"
+		"cpu: {sum: true, mxr: true, ad: svade, svpbmt: false, svnapot: false}\n",
+		&mc);
+	cr_assert(mc.cpu.sum);
+	cr_assert(mc.cpu.mxr);
+	cr_assert_eq(mc.cpu.ad, AD_SVADE);
+	cr_assert_not(mc.cpu.svpbmt);
+	cr_assert_not(mc.cpu.svnapot);
+}
+
+Test(config_values, later_sections_are_accepted)
+{
+	struct machine_config mc;
+
+	load_ok("extends: x86_64\n"
+		"tlb:\n"
+		"  - {name: l1d, level: 1, kind: data, entries: 64, ways: 4}\n"
+		"pwc: [{level: 4, entries: 2, ways: 2, latency: 1}]\n"
+		"memory_latency: 100\n",
+		&mc);
+	cr_assert_eq(mc.pc.nr_levels, 4);
+}
+
+Test(config_values, aliases_resolve_to_their_anchor)
+{
+	struct machine_config mc;
+
+	load_ok("extends: x86_64\n"
+		"cpu: {smep: &on true, smap: *on}\n",
+		&mc);
+	cr_assert(mc.cpu.smep);
+	cr_assert(mc.cpu.smap);
+}
+
+Test(config_values, failed_load_leaves_out_untouched)
+{
+	struct machine_config mc;
+	struct mm_error err;
+
+	memset(&mc, 0xa5, sizeof(mc));
+	cr_assert_eq(load("extends: x86_64\nmemory: {size: 0}\n", &mc, &err), MM_EINVAL);
+	cr_assert_eq(mc.mem_size, 0xa5a5a5a5a5a5a5a5ull);
+}
+
+/* ---- one test per rule ---- */
+
+Test(config_errors, yaml_syntax_error)
+{
+	expect_error("name: [a, b\n"
+		     "arch: x86_64\n",
+		     "t.yaml:2:5: did not find expected ',' or ']' "
+		     "(while parsing a flow sequence at 1:7)");
+}
+
+Test(config_errors, yaml_encoding_error)
+{
+	expect_error("name: ok\n"
+		     "arch: \xff\n",
+		     "t.yaml:2:7: invalid leading UTF-8 octet (byte 0xff)");
+}
+
+Test(config_errors, more_than_one_document)
+{
+	expect_error("extends: x86_64\n"
+		     "---\n"
+		     "name: second\n",
+		     "t.yaml:2:1: only one YAML document is allowed");
+}
+
+Test(config_errors, top_level_not_a_mapping)
+{
+	expect_error("- x86_64\n", "t.yaml:1:1: expected a mapping at the top level");
+}
+
+Test(config_errors, empty_document)
+{
+	expect_error("# nothing here\n", "t.yaml:1:1: expected a mapping at the top level");
+}
+
+Test(config_errors, unknown_key)
+{
+	expect_error("extends: x86_64\n"
+		     "nr_level: 4\n",
+		     "t.yaml:2:1: unknown key 'nr_level'");
+}
+
+Test(config_errors, unknown_nested_key)
+{
+	expect_error("extends: x86_64\n"
+		     "memory:\n"
+		     "  bsae: 0\n",
+		     "t.yaml:3:3: unknown key 'bsae' in memory");
+}
+
+Test(config_errors, duplicate_key)
+{
+	expect_error("extends: x86_64\n"
+		     "memory: {size: 1G, size: 2G}\n",
+		     "t.yaml:2:20: duplicate key 'size'");
+}
+
+Test(config_errors, non_scalar_key)
+{
+	expect_error("extends: x86_64\n"
+		     "? [a, b]\n"
+		     ": 1\n",
+		     "t.yaml:2:3: mapping keys must be scalars");
+}
+
+Test(config_errors, unknown_alias)
+{
+	expect_error("extends: x86_64\n"
+		     "cpu: {smep: *on}\n",
+		     "t.yaml:2:13: unknown alias '*on'");
+}
+
+Test(config_errors, nesting_too_deep)
+{
+	char text[256] = "tlb: ";
+
+	for (int i = 0; i < 70; i++)
+		strcat(text, "[");
+	for (int i = 0; i < 70; i++)
+		strcat(text, "]");
+	/* The root mapping is depth 0, so the 64th '[' (column 69) is too deep. */
+	expect_error(text, "t.yaml:1:69: nesting deeper than 64 levels");
+}
+
+Test(config_errors, missing_key)
+{
+	expect_error("name: custom\n"
+		     "arch: x86_64\n"
+		     "base_page_size: 4096\n"
+		     "pte_size: 8\n",
+		     "t.yaml:1:1: missing key 'nr_levels'");
+}
+
+Test(config_errors, missing_nested_key)
+{
+	expect_error(X86_CONSTS
+		     "memory: {base: 0}\n" X86_PAGE_TABLES,
+		     "t.yaml:10:9: missing key 'size' in memory");
+}
+
+Test(config_errors, expected_a_number)
+{
+	expect_error("extends: x86_64\n"
+		     "nr_levels: four\n",
+		     "t.yaml:2:12: expected a number for nr_levels");
+}
+
+Test(config_errors, quoted_number_is_a_string)
+{
+	expect_error("extends: x86_64\n"
+		     "nr_levels: \"4\"\n",
+		     "t.yaml:2:12: expected a number for nr_levels");
+}
+
+Test(config_errors, number_with_unknown_suffix)
+{
+	expect_error("extends: x86_64\n"
+		     "memory: {size: 64GB}\n",
+		     "t.yaml:2:16: expected a number for memory.size");
+}
+
+Test(config_errors, number_overflows_64_bits)
+{
+	expect_error("extends: x86_64\n"
+		     "memory: {size: 0x10000000000000000}\n",
+		     "t.yaml:2:16: number out of range for memory.size");
+}
+
+Test(config_errors, number_suffix_overflows_64_bits)
+{
+	expect_error("extends: x86_64\n"
+		     "memory: {size: 0x1000000T}\n",
+		     "t.yaml:2:16: number out of range for memory.size");
+}
+
+Test(config_errors, number_too_large_for_the_field)
+{
+	expect_error("extends: x86_64\n"
+		     "cpu: {pkru: 0x100000000}\n",
+		     "t.yaml:2:13: number out of range for cpu.pkru (at most 4294967295)");
+}
+
+Test(config_errors, expected_a_boolean)
+{
+	expect_error("extends: x86_64\n"
+		     "va_sign_ext: 1\n",
+		     "t.yaml:2:14: expected a boolean for va_sign_ext");
+}
+
+Test(config_errors, expected_a_mapping)
+{
+	expect_error("extends: x86_64\n"
+		     "memory: 64G\n",
+		     "t.yaml:2:9: expected a mapping for memory");
+}
+
+Test(config_errors, expected_a_sequence)
+{
+	expect_error("extends: x86_64\n"
+		     "tlb: {name: l1d}\n",
+		     "t.yaml:2:6: expected a sequence for tlb");
+}
+
+Test(config_errors, expected_a_string)
+{
+	expect_error("extends: x86_64\n"
+		     "name: [a]\n",
+		     "t.yaml:2:7: expected a string for name");
+}
+
+Test(config_errors, name_too_long)
+{
+	expect_error("extends: x86_64\n"
+		     "name: a234567890123456789012345678901234567890123456789012345678901234\n",
+		     "t.yaml:2:7: name is longer than 63 characters");
+}
+
+Test(config_errors, name_empty)
+{
+	expect_error("extends: x86_64\n"
+		     "name: ''\n",
+		     "t.yaml:2:7: name must not be empty");
+}
+
+Test(config_errors, unknown_arch)
+{
+	expect_error("extends: x86_64\n"
+		     "arch: arm64\n",
+		     "t.yaml:2:7: unknown arch 'arm64' (expected x86_64 or riscv64)");
+}
+
+Test(config_errors, base_page_size_not_a_power_of_two)
+{
+	expect_error("extends: x86_64\n"
+		     "base_page_size: 4000\n",
+		     "t.yaml:2:17: base_page_size 4000 is not a power of two >= 64");
+}
+
+Test(config_errors, base_page_size_too_large)
+{
+	expect_error("extends: x86_64\n"
+		     "base_page_size: 1T\n",
+		     "t.yaml:2:17: number out of range for base_page_size (at most 4294967296)");
+}
+
+Test(config_errors, widths_do_not_add_up)
+{
+	expect_error("extends: x86_64\n"
+		     "address_width: 47\n",
+		     "t.yaml:2:16: address_width 47 != nr_levels 4 x index bits 9 + offset bits 12");
+}
+
+Test(config_errors, highest_translation_level_zero)
+{
+	expect_error("extends: x86_64\n"
+		     "highest_translation_level: 0\n",
+		     "t.yaml:2:28: highest_translation_level 0 must be between 1 and nr_levels 4");
+}
+
+Test(config_errors, highest_translation_level_above_nr_levels)
+{
+	expect_error("extends: sv39\n"
+		     "highest_translation_level: 4\n",
+		     "t.yaml:2:28: highest_translation_level 4 must be between 1 and nr_levels 3");
+}
+
+Test(config_errors, arch_rejects_the_constants)
+{
+	/* Sv30 does not exist; the message is pt_arch_riscv64's, the position ours. */
+	expect_error_at("name: custom\n"
+			"arch: riscv64\n"
+			"base_page_size: 4096\n"
+			"nr_levels: 2\n"
+			"pte_size: 8\n"
+			"address_width: 30\n"
+			"va_sign_ext: true\n"
+			"highest_translation_level: 2\n"
+			"phys_addr_width: 40\n" X86_MEMORY X86_PAGE_TABLES,
+			"t.yaml:2:7: ");
+}
+
+Test(config_errors, index_range_beyond_the_node)
+{
+	expect_error("extends: x86_64\n"
+		     "page_tables:\n"
+		     "  kernel: {top_level_index_range: [256, 513]}\n",
+		     "t.yaml:3:41: page_tables.kernel.top_level_index_range end 513 "
+		     "exceeds the 512 entries of a top-level node");
+}
+
+Test(config_errors, index_range_empty)
+{
+	expect_error("extends: x86_64\n"
+		     "page_tables:\n"
+		     "  user: {top_level_index_range: [10, 10]}\n",
+		     "t.yaml:3:33: page_tables.user.top_level_index_range [10, 10) is empty");
+}
+
+Test(config_errors, index_range_not_two_numbers)
+{
+	expect_error("extends: x86_64\n"
+		     "page_tables:\n"
+		     "  user: {top_level_index_range: [0, 1, 2]}\n",
+		     "t.yaml:3:33: expected two numbers [start, end] for "
+		     "page_tables.user.top_level_index_range, got 3");
+}
+
+Test(config_errors, index_range_item_not_a_number)
+{
+	expect_error("extends: x86_64\n"
+		     "page_tables:\n"
+		     "  user: {top_level_index_range: [0, half]}\n",
+		     "t.yaml:3:37: expected a number for page_tables.user.top_level_index_range[1]");
+}
+
+Test(config_errors, index_ranges_overlap)
+{
+	expect_error("extends: x86_64\n"
+		     "page_tables:\n"
+		     "  user: {top_level_index_range: [0, 257]}\n",
+		     "t.yaml:3:33: user range [0, 257) overlaps kernel range [256, 512)");
+}
+
+Test(config_errors, memory_base_not_page_aligned)
+{
+	expect_error("extends: x86_64\n"
+		     "memory: {base: 0x1001}\n",
+		     "t.yaml:2:16: memory.base 0x1001 is not a multiple of base_page_size 4096");
+}
+
+Test(config_errors, memory_size_not_page_aligned)
+{
+	expect_error("extends: x86_64\n"
+		     "memory: {size: 0x1800}\n",
+		     "t.yaml:2:16: memory.size 0x1800 is not a multiple of base_page_size 4096");
+}
+
+Test(config_errors, memory_size_zero)
+{
+	expect_error("extends: x86_64\n"
+		     "memory: {size: 0}\n",
+		     "t.yaml:2:16: memory.size must not be 0");
+}
+
+Test(config_errors, memory_size_above_2_52)
+{
+	expect_error("extends: x86_64\n"
+		     "memory: {size: 8192T}\n",
+		     "t.yaml:2:16: memory.size 0x20000000000000 exceeds 2^52 bytes");
+}
+
+Test(config_errors, memory_beyond_phys_addr_width)
+{
+	/* 0x80000000 + 64 GiB needs 37 bits. */
+	expect_error("extends: sv39\n"
+		     "phys_addr_width: 36\n",
+		     "t.yaml:2:18: memory.base 0x80000000 + memory.size 0x1000000000 "
+		     "exceeds 2^phys_addr_width (2^36)");
+}
+
+Test(config_errors, memory_end_overflows)
+{
+	expect_error("name: custom\n"
+		     "arch: riscv64\n"
+		     "base_page_size: 4096\n"
+		     "nr_levels: 3\n"
+		     "pte_size: 8\n"
+		     "address_width: 39\n"
+		     "va_sign_ext: true\n"
+		     "highest_translation_level: 3\n"
+		     "phys_addr_width: 56\n"
+		     "memory: {base: 0xfffffffffffff000, size: 8K}\n" X86_PAGE_TABLES,
+		     "t.yaml:10:42: memory.base 0xfffffffffffff000 + memory.size 0x2000 "
+		     "overflows 64 bits");
+}
+
+Test(config_errors, cpu_key_of_the_other_arch)
+{
+	expect_error("extends: sv39\n"
+		     "cpu: {smep: true}\n",
+		     "t.yaml:2:7: cpu key 'smep' does not apply to arch riscv64");
+}
+
+Test(config_errors, cpu_unknown_key)
+{
+	expect_error("extends: x86_64\n"
+		     "cpu: {la57: true}\n",
+		     "t.yaml:2:7: unknown key 'la57' in cpu");
+}
+
+Test(config_errors, cpu_unknown_ad_policy)
+{
+	expect_error("extends: sv39\n"
+		     "cpu: {ad: both}\n",
+		     "t.yaml:2:11: unknown A/D policy 'both' for cpu.ad (expected svadu or svade)");
+}
