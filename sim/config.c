@@ -33,6 +33,7 @@
 
 #include "pt/pt_arch.h"
 #include "sim/config_presets.h"
+#include "sim/number.h"
 #include "sim/yaml_tree.h"
 
 /* The most physical memory a machine may declare (physmem's limit). */
@@ -71,64 +72,13 @@ static void list_presets(char *buf, size_t len)
 
 /* ---- scalar values ---- */
 
-/* Multiplier suffixes: K, M, G, T or KiB, MiB, GiB, TiB (binary). */
-static int suffix_shift(const char *s)
-{
-	static const char units[] = "KMGT";
-	const char *u;
-
-	if (s[0] == '\0')
-		return 0;
-	if (!(u = strchr(units, s[0])))
-		return -1;
-	if (s[1] == '\0' || strcmp(s + 1, "iB") == 0)
-		return 10 * (int)(u - units + 1);
-	return -1;
-}
-
-static int digit_value(char c, unsigned base)
-{
-	int d;
-
-	if (c >= '0' && c <= '9')
-		d = c - '0';
-	else if (c >= 'a' && c <= 'f')
-		d = c - 'a' + 10;
-	else if (c >= 'A' && c <= 'F')
-		d = c - 'A' + 10;
-	else
-		return -1;
-	return (unsigned)d < base ? d : -1;
-}
-
-/*
- * Decimal or 0x-hex digits, then an optional size suffix.  Returns false if
- * `s` is not a number; sets *overflow if it is one but exceeds 64 bits.
- */
+/* Returns false if `s` is not a number; sets *overflow if it is one but exceeds 64 bits. */
 static bool parse_number(const char *s, uint64_t *out, bool *overflow)
 {
-	unsigned base = 10;
-	const char *p = s, *digits;
-	uint64_t v = 0;
-	int d, shift;
+	enum number_status st = number_parse(s, true, out);
 
-	*overflow = false;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	}
-	for (digits = p; (d = digit_value(*p, base)) >= 0; p++) {
-		if (v > (UINT64_MAX - (unsigned)d) / base)
-			*overflow = true;
-		else
-			v = v * base + (unsigned)d;
-	}
-	if (p == digits || (shift = suffix_shift(p)) < 0)
-		return false;
-	if (shift && v > (UINT64_MAX >> shift))
-		*overflow = true;
-	*out = v << shift;
-	return true;
+	*overflow = st == NUMBER_OVERFLOW;
+	return st != NUMBER_INVALID;
 }
 
 static bool parse_bool(const char *s, bool *out)

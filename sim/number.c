@@ -24,6 +24,7 @@ enum number_status number_parse(const char *s, bool allow_suffix, uint64_t *out)
 	unsigned base = 10;
 	uint64_t v = 0;
 	const char *p = s;
+	bool overflow = false;
 	int shift;
 
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
@@ -41,16 +42,18 @@ enum number_status number_parse(const char *s, bool allow_suffix, uint64_t *out)
 			d = (unsigned)(*p - 'A' + 10);
 		else
 			break;
+		/* Keep scanning: "1x" past the overflow is still not a number at all. */
 		if (v > (UINT64_MAX - d) / base)
-			return NUMBER_OVERFLOW;
-		v = v * base + d;
+			overflow = true;
+		else
+			v = v * base + d;
 	}
 	if (p == digits)
 		return NUMBER_INVALID;
 	shift = suffix_shift(p);
 	if (shift < 0 || (shift > 0 && !allow_suffix))
 		return NUMBER_INVALID;
-	if (shift > 0 && v > (UINT64_MAX >> shift))
+	if (overflow || (shift > 0 && v > (UINT64_MAX >> shift)))
 		return NUMBER_OVERFLOW;
 	*out = v << shift;
 	return NUMBER_OK;
