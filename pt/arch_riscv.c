@@ -148,9 +148,9 @@ static unsigned rv_entry_perms(const struct cpu_ctl *ctl, uint64_t pte, unsigned
 	return p;
 }
 
-static uint64_t page_fault_cause(const struct walk_state *ws)
+static uint64_t req_page_fault_cause(const struct walk_request *req)
 {
-	switch (ws->req->access) {
+	switch (req->access) {
 	case ACCESS_EXEC: return RV_CAUSE_FETCH_PAGE;
 	case ACCESS_WRITE: return RV_CAUSE_STORE_PAGE;
 	default: return RV_CAUSE_LOAD_PAGE;
@@ -160,7 +160,7 @@ static uint64_t page_fault_cause(const struct walk_state *ws)
 static void rv_page_fault(struct walk_state *ws, enum fault_kind kind, enum fault_reason why,
 			  unsigned level)
 {
-	walk_set_fault(ws, kind, why, level, page_fault_cause(ws));
+	walk_set_fault(ws, kind, why, level, req_page_fault_cause(ws->req));
 }
 
 static void rv_bad_va(struct walk_state *ws)
@@ -234,20 +234,19 @@ static enum walk_next rv_walk_entry(struct walk_state *ws, uint64_t pte, unsigne
 }
 
 /* Step 5: may this privilege mode make this access to this leaf? */
-static enum fault_reason rv_rights(const struct walk_state *ws, uint64_t pte)
+static enum fault_reason rv_rights(const struct cpu_ctl *ctl, const struct walk_request *req,
+				   uint64_t pte)
 {
-	const struct cpu_ctl *ctl = ws->w->ctl;
-
-	if (ws->req->priv == PRIV_USER) {
+	if (req->priv == PRIV_USER) {
 		if (!(pte & RV_U))
 			return REASON_RV_USER_NOT_U;
 	} else if (pte & RV_U) {
-		if (ws->req->access == ACCESS_EXEC)
+		if (req->access == ACCESS_EXEC)
 			return REASON_RV_SUPERVISOR_U_FETCH;
 		if (!ctl->sum)
 			return REASON_RV_SUPERVISOR_U_NOSUM;
 	}
-	switch (ws->req->access) {
+	switch (req->access) {
 	case ACCESS_READ:
 		if (!(pte & RV_R) && !(ctl->mxr && (pte & RV_X)))
 			return REASON_RV_NOT_READABLE;
@@ -264,18 +263,31 @@ static enum fault_reason rv_rights(const struct walk_state *ws, uint64_t pte)
 	return REASON_NONE;
 }
 
+static bool rv_check_access(const struct cpu_ctl *ctl, const struct walk_request *req, unsigned perms,
+			    uint64_t pte, unsigned level, struct walk_fault *f)
+{
+	enum fault_reason why = rv_rights(ctl, req, pte);
+
+	(void)perms;
+	if (why == REASON_NONE)
+		return true;
+	f->kind = FAULT_PERMISSION;
+	f->reason = why;
+	f->level = level;
+	f->code = req_page_fault_cause(req);
+	return false;
+}
+
 static bool rv_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 {
 	struct walk_result *res = ws->res;
 	uint64_t pte = res->leaf_pte;
 	unsigned level = res->level;
 	bool store = ws->req->access == ACCESS_WRITE;
-	enum fault_reason why;
 
 	res->perms = ws->upper_perms;
-	why = rv_rights(ws, pte);
-	if (why != REASON_NONE) {
-		rv_page_fault(ws, FAULT_PERMISSION, why, level);
+	if (!rv_check_access(ws->w->ctl, ws->req, res->perms, pte, level, &res->fault)) {
+		res->ok = false;
 		return false;
 	}
 	/* Step 6: a superpage's PPN bits below its size must be zero. */
@@ -363,6 +375,7 @@ const struct pt_arch pt_arch_riscv64 = {
 	.entry_perms = rv_entry_perms,
 	.bad_va = rv_bad_va,
 	.walk_entry = rv_walk_entry,
+	.check_access = rv_check_access,
 	.walk_leaf = rv_walk_leaf,
 	.bus_error = rv_bus_error,
 	.describe_pte = rv_describe_pte,

@@ -158,18 +158,22 @@ static unsigned x86_entry_perms(const struct cpu_ctl *ctl, uint64_t pte, unsigne
 }
 
 /* W/R, U/S and I/D describe the access, whatever the fault (SDM 4.7). */
-static uint64_t access_code(const struct walk_state *ws)
+static uint64_t req_code(const struct cpu_ctl *ctl, const struct walk_request *req)
 {
-	const struct cpu_ctl *ctl = ws->w->ctl;
 	uint64_t code = 0;
 
-	if (ws->req->access == ACCESS_WRITE)
+	if (req->access == ACCESS_WRITE)
 		code |= X86_PF_W;
-	if (ws->req->priv == PRIV_USER)
+	if (req->priv == PRIV_USER)
 		code |= X86_PF_U;
-	if (ws->req->access == ACCESS_EXEC && (ctl->nxe || ctl->smep))
+	if (req->access == ACCESS_EXEC && (ctl->nxe || ctl->smep))
 		code |= X86_PF_I;
 	return code;
+}
+
+static uint64_t access_code(const struct walk_state *ws)
+{
+	return req_code(ws->w->ctl, ws->req);
 }
 
 static void x86_bad_va(struct walk_state *ws)
@@ -236,37 +240,37 @@ static enum walk_next x86_walk_entry(struct walk_state *ws, uint64_t pte, unsign
 }
 
 /* SDM 4.6.2: does PKRU deny this data access to a user-mode address? */
-static enum fault_reason x86_pkey_denies(const struct walk_state *ws, uint64_t pte, unsigned perms)
+static enum fault_reason x86_pkey_denies(const struct cpu_ctl *ctl, const struct walk_request *req,
+					 uint64_t pte, unsigned perms)
 {
-	const struct cpu_ctl *ctl = ws->w->ctl;
 	unsigned key = x86_pte_pkey(pte);
 
-	if (!ctl->pke || !(perms & PERM_U) || ws->req->access == ACCESS_EXEC)
+	if (!ctl->pke || !(perms & PERM_U) || req->access == ACCESS_EXEC)
 		return REASON_NONE;
 	if (ctl->pkru & (1u << (2 * key)))
 		return REASON_X86_PKEY_AD;
-	if (ws->req->access == ACCESS_WRITE && (ctl->pkru & (1u << (2 * key + 1))) &&
-	    (ws->req->priv == PRIV_USER || ctl->wp))
+	if (req->access == ACCESS_WRITE && (ctl->pkru & (1u << (2 * key + 1))) &&
+	    (req->priv == PRIV_USER || ctl->wp))
 		return REASON_X86_PKEY_WD;
 	return REASON_NONE;
 }
 
 /* SDM 4.6.1: the access-rights rule this access breaks, or REASON_NONE. */
-static enum fault_reason x86_rights(const struct walk_state *ws, unsigned perms)
+static enum fault_reason x86_rights(const struct cpu_ctl *ctl, const struct walk_request *req,
+				    unsigned perms)
 {
-	const struct cpu_ctl *ctl = ws->w->ctl;
-	bool user = ws->req->priv == PRIV_USER;
+	bool user = req->priv == PRIV_USER;
 	bool user_page = perms & PERM_U;
 
 	if (user && !user_page)
 		return REASON_X86_USER_SUPERVISOR;
-	switch (ws->req->access) {
+	switch (req->access) {
 	case ACCESS_READ:
-		if (!user && user_page && ctl->smap && !ws->req->smap_ac)
+		if (!user && user_page && ctl->smap && !req->smap_ac)
 			return REASON_X86_SMAP;
 		return REASON_NONE;
 	case ACCESS_WRITE:
-		if (!user && user_page && ctl->smap && !ws->req->smap_ac)
+		if (!user && user_page && ctl->smap && !req->smap_ac)
 			return REASON_X86_SMAP;
 		if (!(perms & PERM_W) && (user || ctl->wp))
 			return REASON_X86_WRITE_READONLY;
@@ -281,19 +285,30 @@ static enum fault_reason x86_rights(const struct walk_state *ws, unsigned perms)
 	return REASON_NONE;
 }
 
+static bool x86_check_access(const struct cpu_ctl *ctl, const struct walk_request *req, unsigned perms,
+			     uint64_t pte, unsigned level, struct walk_fault *f)
+{
+	enum fault_reason why = x86_rights(ctl, req, perms);
+	enum fault_reason pk = x86_pkey_denies(ctl, req, pte, perms);
+
+	if (why == REASON_NONE && pk == REASON_NONE)
+		return true;
+	/* PK reports the PKRU condition even when another rule also fails (SDM 4.7). */
+	f->kind = FAULT_PERMISSION;
+	f->reason = why != REASON_NONE ? why : pk;
+	f->level = level;
+	f->code = req_code(ctl, req) | X86_PF_P | (pk != REASON_NONE ? X86_PF_PK : 0);
+	return false;
+}
+
 static bool x86_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 {
 	struct walk_result *res = ws->res;
 	uint64_t pte = res->leaf_pte;
-	unsigned perms = ws->upper_perms;
-	enum fault_reason why = x86_rights(ws, perms);
-	enum fault_reason pk = x86_pkey_denies(ws, pte, perms);
 
-	res->perms = perms;
-	if (why != REASON_NONE || pk != REASON_NONE) {
-		/* PK reports the PKRU condition even when another rule also fails (SDM 4.7). */
-		uint64_t code = access_code(ws) | X86_PF_P | (pk != REASON_NONE ? X86_PF_PK : 0);
-		walk_set_fault(ws, FAULT_PERMISSION, why != REASON_NONE ? why : pk, res->level, code);
+	res->perms = ws->upper_perms;
+	if (!x86_check_access(ws->w->ctl, ws->req, res->perms, pte, res->level, &res->fault)) {
+		res->ok = false;
 		return false;
 	}
 	if (!ws->req->no_ad_update) {
@@ -372,6 +387,7 @@ const struct pt_arch pt_arch_x86_64 = {
 	.entry_perms = x86_entry_perms,
 	.bad_va = x86_bad_va,
 	.walk_entry = x86_walk_entry,
+	.check_access = x86_check_access,
 	.walk_leaf = x86_walk_leaf,
 	.bus_error = x86_bus_error,
 	.describe_pte = x86_describe_pte,

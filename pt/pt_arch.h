@@ -74,6 +74,9 @@ struct pt_arch {
 	/* Checks the PTE read at `level`; descends, accepts a leaf, or faults. */
 	enum walk_next (*walk_entry)(struct walk_state *ws, uint64_t pte, unsigned level,
 				     uint64_t pte_addr, uint64_t *next_table);
+	/* Access rights of req against a translation (perms, leaf PTE); fills *f if refused. */
+	bool (*check_access)(const struct cpu_ctl *ctl, const struct walk_request *req, unsigned perms,
+			     uint64_t leaf_pte, unsigned level, struct walk_fault *f);
 	/* Checks the leaf (ws->res->level, leaf_pte) and sets A/D; faults or fills perms. */
 	bool (*walk_leaf)(struct walk_state *ws, uint64_t pte_addr);
 	/* A PTE read outside memory. */

@@ -32,15 +32,16 @@ void walk(const struct walker *w, const struct walk_request *req, struct walk_re
 	const struct paging_consts *pc = w->pc;
 	const struct pt_arch *arch = w->arch;
 	struct walk_state ws = { .w = w, .req = req, .res = res,
-				 .upper_perms = arch->initial_perms() };
-	uint64_t table = req->root;
+				 .upper_perms = req->start_level ? req->start_perms : arch->initial_perms() };
+	uint64_t table = req->start_level ? req->start_table : req->root;
+	unsigned top = req->start_level ? req->start_level : pc->nr_levels;
 
 	memset(res, 0, sizeof(*res));
 	if (!pc_va_canonical(pc, req->va)) {
 		arch->bad_va(&ws);
 		return;
 	}
-	for (unsigned level = pc->nr_levels; level >= 1; level--) {
+	for (unsigned level = top; level >= 1; level--) {
 		struct walk_step *step = &res->steps[res->nr_steps++];
 		uint64_t pte, next = 0;
 
@@ -57,9 +58,11 @@ void walk(const struct walker *w, const struct walk_request *req, struct walk_re
 		case WALK_FAULT:
 			return;
 		case WALK_DESCEND:
+			step->perms = ws.upper_perms;
 			table = next;
 			continue;
 		case WALK_LEAF:
+			step->perms = ws.upper_perms;
 			res->level = level;
 			res->leaf_pte = pte;
 			res->page_size = pc_page_size(pc, level);
@@ -74,6 +77,12 @@ void walk(const struct walker *w, const struct walk_request *req, struct walk_re
 	}
 	/* walk_entry faults a pointer at level 1 itself; reaching here is a format bug. */
 	walk_set_fault(&ws, FAULT_NO_LEAF, REASON_NO_LEAF, 1, 0);
+}
+
+bool walk_check_access(const struct walker *w, const struct walk_request *req, unsigned perms,
+		       uint64_t leaf_pte, unsigned level, struct walk_fault *f)
+{
+	return w->arch->check_access(w->ctl, req, perms, leaf_pte, level, f);
 }
 
 static const char *const fault_kind_names[FAULT_KIND_COUNT] = {

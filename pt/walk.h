@@ -86,6 +86,14 @@ struct walk_request {
 	enum privilege priv;
 	bool smap_ac;               /* x86 EFLAGS.AC=1: SMAP does not apply */
 	bool no_ad_update;          /* inspect only: leave A/D bits in memory alone */
+	/*
+	 * Resume a walk below the root, as a paging-structure-cache hit lets the
+	 * hardware do: start reading at start_level (0 = the root level) in the
+	 * node start_table, with start_perms allowed by the levels skipped.
+	 */
+	unsigned start_level;
+	uint64_t start_table;
+	unsigned start_perms;
 };
 
 struct walk_step {
@@ -94,6 +102,7 @@ struct walk_step {
 	unsigned index;             /* index the VA selects in it */
 	uint64_t pte_addr;          /* table + index * pte_size */
 	uint64_t pte;               /* the value read (before any A/D update) */
+	unsigned perms;             /* PERM_* still allowed after this entry (for PWC fills) */
 };
 
 struct walk_fault {
@@ -127,6 +136,14 @@ struct walker {
 
 /* Walks req->va; fills *res.  Never fails in the C sense: a fault is a result. */
 void walk(const struct walker *w, const struct walk_request *req, struct walk_result *res);
+
+/*
+ * Checks req's access against a translation already known (a TLB hit): the
+ * permissions it grants, its leaf PTE and level.  Returns true when allowed;
+ * otherwise fills *f as the walk would have.
+ */
+bool walk_check_access(const struct walker *w, const struct walk_request *req, unsigned perms,
+		       uint64_t leaf_pte, unsigned level, struct walk_fault *f);
 
 /* "non-canonical", "not-present", ... as used in JSON and statistics. */
 const char *fault_kind_name(enum fault_kind kind);

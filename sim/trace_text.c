@@ -82,7 +82,7 @@ static int want_fields(int n, int min, int max, const char *usage, struct mm_err
 	return MM_OK;
 }
 
-int trace_parse_line(char *line, struct trace_cmd *cmd, struct mm_error *err)
+int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 {
 	char *f[MAX_FIELDS];
 	int n = split_fields(line, f);
@@ -133,13 +133,75 @@ int trace_parse_line(char *line, struct trace_cmd *cmd, struct mm_error *err)
 			return -1;
 		return 1;
 	}
+	if (strcmp(op, "asid") == 0 || strcmp(op, "cpu") == 0) {
+		uint64_t v;
+		bool asid = op[0] == 'a';
+		cmd->op = asid ? TRACE_ASID : TRACE_CPU;
+		if (want_fields(n, 2, 2, asid ? "asid N" : "cpu N", err) ||
+		    parse_num(f[1], asid ? "ASID" : "CPU number", false, &v, err))
+			return -1;
+		if (v > (asid ? 0xffffu : 1023u)) {
+			mm_error_set(err, MM_EINVAL, "%s %llu is out of range (at most %u)", op,
+				     (unsigned long long)v, asid ? 0xffffu : 1023u);
+			return -1;
+		}
+		cmd->n = (uint32_t)v;
+		return 1;
+	}
+	if (strcmp(op, "priv") == 0) {
+		cmd->op = TRACE_PRIV;
+		if (want_fields(n, 2, 2, "priv user|supervisor", err))
+			return -1;
+		if (strcmp(f[1], "user") == 0 || strcmp(f[1], "u") == 0)
+			cmd->n = PRIV_USER;
+		else if (strcmp(f[1], "supervisor") == 0 || strcmp(f[1], "s") == 0)
+			cmd->n = PRIV_SUPERVISOR;
+		else {
+			mm_error_set(err, MM_EINVAL, "bad privilege '%s' (expected user or supervisor)", f[1]);
+			return -1;
+		}
+		return 1;
+	}
+	if (strcmp(op, "flush") == 0) {
+		static const char usage[] = "flush [va VA] [asid N]";
+		bool has_va = false, has_asid = false;
+		cmd->op = TRACE_FLUSH;
+		if (n % 2 == 0 || n > 5) {
+			mm_error_set(err, MM_EINVAL, "bad flush: usage is '%s'", usage);
+			return -1;
+		}
+		for (int i = 1; i < n; i += 2) {
+			uint64_t v;
+			if (strcmp(f[i], "va") == 0 && !has_va) {
+				has_va = true;
+				if (parse_num(f[i + 1], "VA", false, &cmd->va, err))
+					return -1;
+			} else if (strcmp(f[i], "asid") == 0 && !has_asid) {
+				has_asid = true;
+				if (parse_num(f[i + 1], "ASID", false, &v, err))
+					return -1;
+				if (v > 0xffff) {
+					mm_error_set(err, MM_EINVAL, "asid %llu is out of range (at most 65535)",
+						     (unsigned long long)v);
+					return -1;
+				}
+				cmd->n = (uint32_t)v;
+			} else {
+				mm_error_set(err, MM_EINVAL, "bad flush argument '%s': usage is '%s'", f[i], usage);
+				return -1;
+			}
+		}
+		cmd->scope = has_va ? (has_asid ? FLUSH_VA_ASID : FLUSH_VA) : (has_asid ? FLUSH_ASID : FLUSH_ALL);
+		return 1;
+	}
 	mm_error_set(err, MM_EINVAL,
-		     "unknown command '%s' (expected map, unmap, protect, r, w, x, load, store or fetch)", op);
+		     "unknown command '%s' (expected map, unmap, protect, r, w, x, load, store, fetch, "
+		     "asid, priv, cpu or flush)", op);
 	return -1;
 }
 
 int trace_text_read(FILE *f, const char *name,
-		    int (*fn)(void *arg, const struct trace_cmd *cmd, struct mm_error *err),
+		    int (*fn)(void *arg, const struct trace_event *cmd, struct mm_error *err),
 		    void *arg, struct mm_error *err)
 {
 	char *line = NULL;
@@ -148,7 +210,7 @@ int trace_text_read(FILE *f, const char *name,
 	int rc = MM_OK;
 
 	while (getline(&line, &cap, f) >= 0) {
-		struct trace_cmd cmd;
+		struct trace_event cmd;
 		int r;
 
 		lineno++;

@@ -5,6 +5,10 @@
  *   unmap   VA LEN
  *   protect VA LEN FLAGS [cache=...]
  *   r VA | load VA      w VA | store VA      x VA | fetch VA
+ *   asid N              switch address space (created on first use)
+ *   priv user|supervisor
+ *   cpu N               the CPU that issues what follows
+ *   flush [va VA] [asid N]
  *
  * '#' starts a comment; numbers are decimal or 0x-hex; lengths may end in
  * K, M, G (binary multiples); '-' in FLAGS is ignored ("rw-u-").
@@ -18,23 +22,13 @@
 #include "pt/mm_error.h"
 #include "pt/page_prop.h"
 #include "pt/walk.h"
-
-enum trace_op { TRACE_MAP, TRACE_UNMAP, TRACE_PROTECT, TRACE_ACCESS };
-
-struct trace_cmd {
-	enum trace_op op;
-	uint64_t va;
-	uint64_t pa;              /* map */
-	uint64_t len;             /* map, unmap, protect */
-	struct page_prop prop;    /* map, protect */
-	enum access_kind access;  /* access */
-};
+#include "sim/trace.h"
 
 /*
  * Parses one line (modified in place).  Returns 1 with *cmd filled, 0 for a
  * blank or comment line, or -1 with a message (no file:line prefix) in *err.
  */
-int trace_parse_line(char *line, struct trace_cmd *cmd, struct mm_error *err);
+int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err);
 
 /* Parses FLAGS ("rwxugad", '-' ignored) into prop->flags. */
 int trace_parse_flags(const char *s, struct page_prop *prop, struct mm_error *err);
@@ -45,7 +39,7 @@ int trace_parse_flags(const char *s, struct page_prop *prop, struct mm_error *er
  * are prefixed with "name:line".  Returns MM_OK or the error code.
  */
 int trace_text_read(FILE *f, const char *name,
-		    int (*fn)(void *arg, const struct trace_cmd *cmd, struct mm_error *err),
+		    int (*fn)(void *arg, const struct trace_event *cmd, struct mm_error *err),
 		    void *arg, struct mm_error *err);
 
 #endif

@@ -304,10 +304,10 @@ Test(cli, setup_errors_name_file_and_line)
 	run_result_free(&r);
 	remove_temp_file(trace);
 
-	trace = write_temp_file("r 0x1000\nflush everything\n", ".trace");
+	trace = write_temp_file("r 0x1000\njump 0x2000\n", ".trace");
 	cr_assert_eq(run_mmusim(&r, "mappings", "--setup", trace, NULL), 0);
 	snprintf(expect, sizeof(expect),
-		 "mmusim: %s:2: unknown command 'flush' (expected map, unmap, protect, r, w, x, load, store or fetch)\n",
+		 "mmusim: %s:2: unknown command 'jump' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu or flush)\n",
 		 trace);
 	expect_run(&r, 2, "", expect);
 	run_result_free(&r);

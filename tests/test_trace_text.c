@@ -6,7 +6,7 @@
 
 #include "sim/trace_text.h"
 
-static int parse(const char *text, struct trace_cmd *cmd, struct mm_error *err)
+static int parse(const char *text, struct trace_event *cmd, struct mm_error *err)
 {
 	char line[256];
 	snprintf(line, sizeof(line), "%s", text);
@@ -15,7 +15,7 @@ static int parse(const char *text, struct trace_cmd *cmd, struct mm_error *err)
 
 Test(trace_text, map_full)
 {
-	struct trace_cmd c;
+	struct trace_event c;
 
 	cr_assert_eq(parse("map 0x400000 0x10000000 2M rw-u- cache=wc  # heap", &c, NULL), 1);
 	cr_expect_eq(c.op, TRACE_MAP);
@@ -28,7 +28,7 @@ Test(trace_text, map_full)
 
 Test(trace_text, map_decimal_and_all_flags)
 {
-	struct trace_cmd c;
+	struct trace_event c;
 
 	cr_assert_eq(parse("\tmap 4096 8192 4K rwxugad\r\n", &c, NULL), 1);
 	cr_expect_eq(c.va, 4096);
@@ -40,7 +40,7 @@ Test(trace_text, map_decimal_and_all_flags)
 
 Test(trace_text, unmap_protect)
 {
-	struct trace_cmd c;
+	struct trace_event c;
 
 	cr_assert_eq(parse("unmap 0x1000 1G", &c, NULL), 1);
 	cr_expect_eq(c.op, TRACE_UNMAP);
@@ -59,7 +59,7 @@ Test(trace_text, accesses_and_aliases)
 		{ "x 0x10", ACCESS_EXEC }, { "fetch 0x10", ACCESS_EXEC },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct trace_cmd c;
+		struct trace_event c;
 		cr_assert_eq(parse(cases[i].line, &c, NULL), 1, "%s", cases[i].line);
 		cr_expect_eq(c.op, TRACE_ACCESS);
 		cr_expect_eq(c.access, cases[i].a, "%s", cases[i].line);
@@ -69,7 +69,7 @@ Test(trace_text, accesses_and_aliases)
 
 Test(trace_text, blank_and_comment_lines)
 {
-	struct trace_cmd c;
+	struct trace_event c;
 
 	cr_expect_eq(parse("", &c, NULL), 0);
 	cr_expect_eq(parse("   \t  ", &c, NULL), 0);
@@ -83,7 +83,7 @@ struct bad_line {
 
 static const struct bad_line bad_lines[] = {
 	{ "mop 0x1000 0x1000 4K r",
-	  "unknown command 'mop' (expected map, unmap, protect, r, w, x, load, store or fetch)" },
+	  "unknown command 'mop' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu or flush)" },
 	{ "map 0x1000 0x1000 4K", "missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'" },
 	{ "map 0x1000 0x1000 4K r cache=wb extra",
 	  "too many fields: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'" },
@@ -111,7 +111,7 @@ ParameterizedTestParameters(trace_text, bad)
 
 ParameterizedTest(const struct bad_line *b, trace_text, bad)
 {
-	struct trace_cmd c;
+	struct trace_event c;
 	struct mm_error err = { 0 };
 
 	cr_assert_eq(parse(b->line, &c, &err), -1, "%s", b->line);
@@ -119,7 +119,7 @@ ParameterizedTest(const struct bad_line *b, trace_text, bad)
 	cr_expect_eq(err.code, MM_EINVAL);
 }
 
-static int count_cmds(void *arg, const struct trace_cmd *cmd, struct mm_error *err)
+static int count_cmds(void *arg, const struct trace_event *cmd, struct mm_error *err)
 {
 	(void)cmd;
 	(void)err;
@@ -136,11 +136,11 @@ Test(trace_text, reader_prefixes_file_and_line)
 
 	cr_assert_eq(trace_text_read(f, "t.trace", count_cmds, &n, &err), MM_EINVAL);
 	cr_expect_eq(n, 2, "commands before the bad line ran");
-	cr_expect_str_eq(err.msg, "t.trace:5: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store or fetch)");
+	cr_expect_str_eq(err.msg, "t.trace:5: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu or flush)");
 	fclose(f);
 }
 
-static int refuse(void *arg, const struct trace_cmd *cmd, struct mm_error *err)
+static int refuse(void *arg, const struct trace_event *cmd, struct mm_error *err)
 {
 	(void)arg;
 	return mm_error_set(err, MM_EUNALIGNED, "VA 0x%llx is not aligned", (unsigned long long)cmd->va);

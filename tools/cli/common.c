@@ -99,7 +99,7 @@ void cli_free(struct cli *cli)
 }
 
 /* Applies one trace command to the machine (setup accesses run as user mode). */
-static int apply_cmd(void *arg, const struct trace_cmd *cmd, struct mm_error *err)
+static int apply_cmd(void *arg, const struct trace_event *cmd, struct mm_error *err)
 {
 	struct machine *m = arg;
 
@@ -126,7 +126,7 @@ static int apply_setup(struct machine *m, const struct setup_item *s, int map_in
 {
 	if (s->is_map) {
 		char line[512];
-		struct trace_cmd cmd;
+		struct trace_event cmd;
 		int r;
 
 		/* --map takes the map command's fields: 'VA PA LEN FLAGS [cache=..]'. */

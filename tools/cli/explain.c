@@ -49,7 +49,7 @@ void explain_walk(FILE *out, const struct machine *m, const struct walk_request 
 	const struct pt_arch *arch = m->cfg.arch;
 	char flags[160], size[32], perms[6], code[128];
 
-	fprintf(out, "translate 0x%" PRIx64 ": %s access, %s mode, %s (%s, %u levels, %u-bit VA)\n",
+	fprintf(out, "translate 0x%" PRIx64 ": %s access, %s mode, config %s (%s paging, %u levels, %u-bit VA)\n",
 		req->va, req->access == ACCESS_READ ? "read" : req->access == ACCESS_WRITE ? "write" : "execute",
 		privilege_name(req->priv), m->cfg.name, arch->name, pc->nr_levels, pc->address_width);
 	explain_va(out, pc, req->va);

@@ -1,0 +1,101 @@
+/*
+ * tlb: a set-associative translation cache, used both for TLBs and for
+ * paging-structure caches (PWCs).
+ *
+ * An entry caches one translation of a naturally aligned region of
+ * 2^shift bytes: a page for a TLB (shift 12 for 4 KiB, 21 for 2 MiB, ...), or
+ * the span one non-leaf PTE covers for a PWC (its value is then the next
+ * table's PA).  A cache may hold several sizes (`shift_mask`, bit s set =
+ * regions of 2^s bytes); a lookup probes each size it holds, the set chosen by
+ * the low bits of va >> shift.  ways == entries makes it fully associative.
+ *
+ * Entries are tagged with an ASID; a global entry matches every ASID.
+ * Replacement within a set: LRU, FIFO, or random from a per-cache seeded
+ * xorshift generator (deterministic run to run).  Invalid ways are always
+ * filled first; replacing a valid entry counts as an eviction.
+ */
+#ifndef MMUSIM_SIM_TLB_H
+#define MMUSIM_SIM_TLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pt/mm_error.h"
+
+enum tlb_kind { TLB_INSTRUCTION, TLB_DATA, TLB_UNIFIED };
+enum tlb_replacement { REPL_LRU, REPL_FIFO, REPL_RANDOM };
+
+struct tlb_config {
+	char name[32];
+	unsigned level;              /* 1 or 2 for TLBs; the PTE level for a PWC */
+	enum tlb_kind kind;
+	unsigned entries;
+	unsigned ways;               /* divides entries; entries / ways is a power of two */
+	uint64_t shift_mask;         /* region sizes held: bit s = 2^s bytes */
+	enum tlb_replacement replacement;
+	unsigned latency;            /* cycles per lookup */
+	uint64_t seed;               /* for REPL_RANDOM */
+};
+
+struct tlb_entry {
+	uint64_t tag;                /* va >> shift */
+	uint64_t pa;                 /* PA of the region's start (TLB) or next table (PWC) */
+	uint64_t pte;                /* the leaf PTE as cached (TLB) */
+	uint64_t stamp;              /* LRU: last use; FIFO: fill time */
+	uint32_t perms;              /* PERM_* granted (TLB), or allowed by the levels so far (PWC) */
+	uint16_t asid;
+	uint8_t shift;
+	uint8_t level;               /* level of the PTE this came from */
+	bool valid;
+	bool global;
+	bool dirty;                  /* the leaf's D bit was set when cached */
+};
+
+struct tlb_stats {
+	uint64_t hits;
+	uint64_t misses;
+	uint64_t evictions;
+	uint64_t hits_by_shift[64];
+};
+
+struct tlb;
+
+/* Checks the geometry and allocates; NULL with a message on a bad config. */
+struct tlb *tlb_create(const struct tlb_config *cfg, struct mm_error *err);
+void tlb_destroy(struct tlb *t);
+const struct tlb_config *tlb_config(const struct tlb *t);
+
+/*
+ * The entry covering va for asid (or a global one), or NULL.  Counts a hit or
+ * a miss and refreshes LRU state on a hit.
+ */
+struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid);
+
+/*
+ * Inserts *e (e->shift must be in shift_mask; e->tag is computed from va).
+ * Replaces an entry with the same tag/shift/asid if present.  Returns true if
+ * a valid entry was evicted to make room.
+ */
+bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e);
+
+/* The largest size this cache holds that is <= 2^shift, or -1 if none. */
+int tlb_fit_shift(const struct tlb *t, unsigned shift);
+
+/* Drops one entry (e.g. after a fault on it). */
+void tlb_invalidate(struct tlb *t, struct tlb_entry *e);
+
+/* Everything, global entries included (sfence.vma x0, x0; CR4.PGE toggle). */
+void tlb_flush_all(struct tlb *t);
+/* Non-global entries of asid (sfence.vma x0, asid; INVPCID single-context). */
+void tlb_flush_asid(struct tlb *t, uint16_t asid);
+/*
+ * Entries overlapping [va, va+len): of every ASID, globals included, when
+ * all_asids; else only asid's non-global ones (sfence.vma va, asid).
+ */
+void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, bool all_asids, uint16_t asid);
+
+const struct tlb_stats *tlb_stats(const struct tlb *t);
+/* Number of valid entries (for tests and the `tlb` view). */
+unsigned tlb_occupancy(const struct tlb *t);
+
+#endif

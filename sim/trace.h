@@ -1,0 +1,91 @@
+/*
+ * trace: the events every trace format decodes to, and the streaming reader
+ * and writer over all formats.
+ *
+ * Formats: the text format (trace_text.c), Valgrind lackey output
+ * (trace_lackey.c), and mmusim's compact binary format (trace_binary.c).
+ * Readers stream: memory use does not depend on trace length.  Events come in
+ * batches so that the per-event cost stays a few nanoseconds.
+ */
+#ifndef MMUSIM_SIM_TRACE_H
+#define MMUSIM_SIM_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt/mm_error.h"
+#include "pt/page_prop.h"
+
+enum trace_op {
+	TRACE_ACCESS,    /* va, access, size */
+	TRACE_MAP,       /* va, pa, len, prop */
+	TRACE_UNMAP,     /* va, len */
+	TRACE_PROTECT,   /* va, len, prop */
+	TRACE_ASID,      /* n = address-space id */
+	TRACE_PRIV,      /* n = enum privilege */
+	TRACE_CPU,       /* n = cpu number */
+	TRACE_FLUSH,     /* flush scope; va and/or n = asid per scope */
+};
+
+enum flush_scope {
+	FLUSH_ALL,       /* flush */
+	FLUSH_VA,        /* flush va VA: that VA in every address space, globals too */
+	FLUSH_ASID,      /* flush asid N: every non-global entry of N */
+	FLUSH_VA_ASID,   /* flush va VA asid N: that VA's non-global entry in N */
+};
+
+struct trace_event {
+	uint8_t op;      /* enum trace_op */
+	uint8_t access;  /* enum access_kind, for TRACE_ACCESS */
+	uint8_t scope;   /* enum flush_scope, for TRACE_FLUSH */
+	uint8_t size;    /* bytes accessed (lackey); 0 = unknown, treated as 1 */
+	uint32_t n;
+	uint64_t va;
+	uint64_t pa;
+	uint64_t len;
+	struct page_prop prop;
+};
+
+enum trace_format { TRACE_FORMAT_AUTO, TRACE_FORMAT_TEXT, TRACE_FORMAT_LACKEY, TRACE_FORMAT_BINARY };
+
+/* "auto" "text" "lackey" "binary" <-> enum; parse returns -1 for an unknown name. */
+const char *trace_format_name(enum trace_format f);
+int trace_format_parse(const char *name, enum trace_format *out);
+
+struct trace_reader;
+
+/*
+ * Opens path ("-" = stdin) in format fmt (AUTO sniffs the first bytes: the
+ * binary magic, else lackey if the first meaningful line looks like lackey,
+ * else text).  Returns MM_OK or MM_EIO/MM_EINVAL with a message.
+ */
+int trace_reader_open(const char *path, enum trace_format fmt, struct trace_reader **out,
+		      struct mm_error *err);
+/* The format actually being read (never AUTO). */
+enum trace_format trace_reader_format(const struct trace_reader *r);
+
+/*
+ * Decodes up to max events into ev.  Returns the number decoded (0 at the
+ * end), or -1 on a malformed or truncated trace with a message that names the
+ * place: "path:LINE: message" (text, lackey) or "path: byte OFFSET: message"
+ * (binary).  The events decoded before the error are all returned first, by
+ * earlier calls.
+ */
+long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t max,
+		       struct mm_error *err);
+
+/* Bytes consumed so far and total size (0 if unknown, e.g. a pipe): for progress bars. */
+uint64_t trace_reader_offset(const struct trace_reader *r);
+uint64_t trace_reader_size(const struct trace_reader *r);
+
+void trace_reader_close(struct trace_reader *r);
+
+/* The binary writer used by `mmusim convert`. */
+struct trace_writer;
+int trace_writer_open(const char *path, struct trace_writer **out, struct mm_error *err);
+int trace_writer_put(struct trace_writer *w, const struct trace_event *ev, size_t n,
+		     struct mm_error *err);
+/* Flushes and closes; returns MM_OK or the write error. */
+int trace_writer_close(struct trace_writer *w, struct mm_error *err);
+
+#endif
