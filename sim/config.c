@@ -555,21 +555,202 @@ static int load_cpu(const struct load *ld, struct machine_config *mc)
 	return MM_OK;
 }
 
-/* Sections parsed by later work; for now only their shape is checked. */
-static int check_later_sections(const struct load *ld)
+/* ---- TLBs and paging-structure caches ---- */
+
+static int get_choice(const struct load *ld, const struct ynode *n, const char *path,
+		      const char *const *names, unsigned *out)
 {
+	int rc = expect_kind(ld, n, YNODE_SCALAR, path);
+
+	if (rc)
+		return rc;
+	for (unsigned i = 0; names[i]; i++) {
+		if (strcmp(n->str, names[i]) == 0) {
+			*out = i;
+			return MM_OK;
+		}
+	}
+	char list[128] = "";
+	for (unsigned i = 0; names[i]; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? " | " : "", names[i]);
+	return ynode_error(ld->err, n, "unknown value '%s' for %s (expected %s)", n->str, path, list);
+}
+
+/* entries / ways geometry shared by TLBs and PWCs; ways defaults to entries. */
+static int load_geometry(const struct load *ld, const struct ynode *m, const char *path,
+			 struct tlb_config *t)
+{
+	static const char *const repl[] = { "lru", "fifo", "random", NULL };
 	const struct ynode *n;
+	char sub[96];
 	uint64_t v;
+	unsigned choice;
 	int rc;
 
-	if ((n = ynode_get(ld->root, "tlb")) && (rc = expect_kind(ld, n, YNODE_SEQUENCE, "tlb")))
+	if ((rc = require(ld, m, path, "entries", &n)) ||
+	    (rc = get_number(ld, n, join(sub, sizeof(sub), path, "entries"), 1u << 20, &v)))
 		return rc;
-	if ((n = ynode_get(ld->root, "pwc")) && (rc = expect_kind(ld, n, YNODE_SEQUENCE, "pwc")))
+	if (v == 0)
+		return ynode_error(ld->err, n, "%s must be at least 1", sub);
+	t->entries = t->ways = (unsigned)v;
+	if ((n = ynode_get(m, "ways"))) {
+		if ((rc = get_number(ld, n, join(sub, sizeof(sub), path, "ways"), 1u << 20, &v)))
+			return rc;
+		if (v == 0 || v > t->entries || t->entries % v)
+			return ynode_error(ld->err, n, "%s must divide entries (%u)", sub, t->entries);
+		t->ways = (unsigned)v;
+		unsigned sets = t->entries / t->ways;
+		if (sets & (sets - 1))
+			return ynode_error(ld->err, n,
+					   "%s: entries / ways = %u sets, which is not a power of two",
+					   path, sets);
+	}
+	t->replacement = REPL_LRU;
+	if ((n = ynode_get(m, "replacement"))) {
+		if ((rc = get_choice(ld, n, join(sub, sizeof(sub), path, "replacement"), repl, &choice)))
+			return rc;
+		t->replacement = (enum tlb_replacement)choice;
+	}
+	t->latency = 1;
+	if ((n = ynode_get(m, "latency")) &&
+	    (rc = get_unsigned(ld, n, join(sub, sizeof(sub), path, "latency"), &t->latency)))
 		return rc;
-	if ((n = ynode_get(ld->root, "memory_latency")) &&
-	    (rc = get_number(ld, n, "memory_latency", UINT64_MAX, &v)))
+	t->seed = 1;
+	if ((n = ynode_get(m, "seed")) &&
+	    (rc = get_number(ld, n, join(sub, sizeof(sub), path, "seed"), UINT64_MAX, &t->seed)))
 		return rc;
 	return MM_OK;
+}
+
+static int load_tlb(const struct load *ld, const struct ynode *m, const char *path,
+		    const struct machine_config *mc, struct tlb_config *t)
+{
+	static const char *const keys[] = { "name", "level", "kind", "entries", "ways", "page_sizes",
+					    "replacement", "latency", "seed", NULL };
+	static const char *const kinds[] = { "instruction", "data", "unified", NULL };
+	const struct paging_consts *pc = &mc->pc;
+	const struct ynode *n;
+	char sub[96];
+	unsigned choice;
+	int rc;
+
+	if ((rc = expect_kind(ld, m, YNODE_MAPPING, path)) || (rc = check_keys(ld, m, path, keys)) ||
+	    (rc = require(ld, m, path, "name", &n)) ||
+	    (rc = expect_kind(ld, n, YNODE_SCALAR, join(sub, sizeof(sub), path, "name"))))
+		return rc;
+	if (!n->str[0] || strlen(n->str) >= sizeof(t->name))
+		return ynode_error(ld->err, n, "%s must be 1 to %zu characters", sub, sizeof(t->name) - 1);
+	memcpy(t->name, n->str, strlen(n->str) + 1);
+	if ((rc = require(ld, m, path, "level", &n)) ||
+	    (rc = get_unsigned(ld, n, join(sub, sizeof(sub), path, "level"), &t->level)))
+		return rc;
+	if (t->level < 1 || t->level > 2)
+		return ynode_error(ld->err, n, "%s must be 1 or 2", sub);
+	if ((rc = require(ld, m, path, "kind", &n)) ||
+	    (rc = get_choice(ld, n, join(sub, sizeof(sub), path, "kind"), kinds, &choice)))
+		return rc;
+	t->kind = (enum tlb_kind)choice;
+	if ((rc = load_geometry(ld, m, path, t)) || (rc = require(ld, m, path, "page_sizes", &n)) ||
+	    (rc = expect_kind(ld, n, YNODE_SEQUENCE, join(sub, sizeof(sub), path, "page_sizes"))))
+		return rc;
+	if (!n->items)
+		return ynode_error(ld->err, n, "%s must name at least one page size", sub);
+	uint64_t largest = pc_page_size(pc, pc->highest_translation_level);
+	for (const struct yitem *it = n->items; it; it = it->next) {
+		uint64_t size;
+		if ((rc = get_number(ld, it->node, sub, UINT64_MAX, &size)))
+			return rc;
+		if (size < pc->base_page_size || size > largest || (size & (size - 1)))
+			return ynode_error(ld->err, it->node,
+					   "page size %llu in %s is not a power of two between the base page (%llu) and the largest page (%llu)",
+					   (unsigned long long)size, sub,
+					   (unsigned long long)pc->base_page_size,
+					   (unsigned long long)largest);
+		t->shift_mask |= 1ull << __builtin_ctzll(size);
+	}
+	return MM_OK;
+}
+
+static int load_tlbs(const struct load *ld, struct machine_config *mc)
+{
+	const struct ynode *seq = ynode_get(ld->root, "tlb");
+	char path[32];
+	int rc;
+
+	if (!seq)
+		return MM_OK;
+	if ((rc = expect_kind(ld, seq, YNODE_SEQUENCE, "tlb")))
+		return rc;
+	for (const struct yitem *it = seq->items; it; it = it->next) {
+		struct tlb_config *t;
+		if (mc->nr_tlb == CONFIG_MAX_TLBS)
+			return ynode_error(ld->err, it->node, "at most %d TLBs", CONFIG_MAX_TLBS);
+		snprintf(path, sizeof(path), "tlb[%u]", mc->nr_tlb);
+		t = &mc->tlb[mc->nr_tlb];
+		if ((rc = load_tlb(ld, it->node, path, mc, t)))
+			return rc;
+		for (unsigned i = 0; i < mc->nr_tlb; i++) {
+			const struct tlb_config *o = &mc->tlb[i];
+			if (strcmp(o->name, t->name) == 0)
+				return ynode_error(ld->err, ynode_get(it->node, "name"),
+						   "duplicate TLB name '%s'", t->name);
+			/* One TLB per level per access type: a lookup must know where to go. */
+			bool both_i = o->kind != TLB_DATA && t->kind != TLB_DATA;
+			bool both_d = o->kind != TLB_INSTRUCTION && t->kind != TLB_INSTRUCTION;
+			if (o->level == t->level && (both_i || both_d))
+				return ynode_error(ld->err, ynode_get(it->node, "kind"),
+						   "TLBs '%s' and '%s' both serve %s accesses at level %u",
+						   o->name, t->name, both_i ? "instruction" : "data", t->level);
+		}
+		mc->nr_tlb++;
+	}
+	return MM_OK;
+}
+
+static int load_pwcs(const struct load *ld, struct machine_config *mc)
+{
+	static const char *const keys[] = { "level", "entries", "ways", "replacement", "latency",
+					    "seed", NULL };
+	const struct ynode *seq = ynode_get(ld->root, "pwc"), *n;
+	char path[32], sub[96];
+	int rc;
+
+	if (!seq)
+		return MM_OK;
+	if ((rc = expect_kind(ld, seq, YNODE_SEQUENCE, "pwc")))
+		return rc;
+	for (const struct yitem *it = seq->items; it; it = it->next) {
+		struct tlb_config *t = &mc->pwc[mc->nr_pwc];
+		snprintf(path, sizeof(path), "pwc[%u]", mc->nr_pwc);
+		if ((rc = expect_kind(ld, it->node, YNODE_MAPPING, path)) ||
+		    (rc = check_keys(ld, it->node, path, keys)) ||
+		    (rc = require(ld, it->node, path, "level", &n)) ||
+		    (rc = get_unsigned(ld, n, join(sub, sizeof(sub), path, "level"), &t->level)))
+			return rc;
+		/* Level-1 entries are always leaves: there is nothing to cache below them. */
+		if (t->level < 2 || t->level > mc->pc.nr_levels)
+			return ynode_error(ld->err, n, "%s must be between 2 and nr_levels (%u)", sub,
+					   mc->pc.nr_levels);
+		for (unsigned i = 0; i < mc->nr_pwc; i++)
+			if (mc->pwc[i].level == t->level)
+				return ynode_error(ld->err, n, "a second paging-structure cache for level %u",
+						   t->level);
+		if ((rc = load_geometry(ld, it->node, path, t)))
+			return rc;
+		snprintf(t->name, sizeof(t->name), "pwc-l%u", t->level);
+		t->kind = TLB_UNIFIED;
+		t->shift_mask = 1ull << pc_index_shift(&mc->pc, t->level);
+		mc->nr_pwc++;
+	}
+	return MM_OK;
+}
+
+static int load_memory_latency(const struct load *ld, struct machine_config *mc)
+{
+	const struct ynode *n = ynode_get(ld->root, "memory_latency");
+
+	mc->memory_latency = 100;
+	return n ? get_unsigned(ld, n, "memory_latency", &mc->memory_latency) : MM_OK;
 }
 
 static int build_config(const struct load *ld, struct machine_config *out)
@@ -591,7 +772,9 @@ static int build_config(const struct load *ld, struct machine_config *out)
 	    (rc = load_memory(ld, &mc)) ||
 	    (rc = load_page_tables(ld, &mc)) ||
 	    (rc = load_cpu(ld, &mc)) ||
-	    (rc = check_later_sections(ld)))
+	    (rc = load_tlbs(ld, &mc)) ||
+	    (rc = load_pwcs(ld, &mc)) ||
+	    (rc = load_memory_latency(ld, &mc)))
 		return rc;
 	*out = mc;
 	return MM_OK;

@@ -19,8 +19,11 @@
 #include "pt/mm_error.h"
 #include "pt/page_table.h"
 #include "pt/paging_consts.h"
+#include "sim/tlb.h"
 
 struct pt_arch;
+
+#define CONFIG_MAX_TLBS 8
 
 struct machine_config {
 	char name[64];
@@ -31,6 +34,13 @@ struct machine_config {
 	struct pt_kind_config user;
 	struct pt_kind_config kernel;
 	struct cpu_ctl cpu;
+	/* TLBs: at each level, at most one serves instruction and one data accesses. */
+	struct tlb_config tlb[CONFIG_MAX_TLBS];
+	unsigned nr_tlb;
+	/* Paging-structure caches, one per PTE level they cache (2..nr_levels). */
+	struct tlb_config pwc[PT_MAX_LEVELS];
+	unsigned nr_pwc;
+	unsigned memory_latency;        /* cycles per PTE read that reaches memory */
 };
 
 /*

@@ -532,17 +532,108 @@ Test(config_values, riscv_cpu_bits)
 	cr_assert_not(mc.cpu.svnapot);
 }
 
-Test(config_values, later_sections_are_accepted)
+Test(config_caches, tlb_pwc_and_latency_parsed)
 {
 	struct machine_config mc;
 
 	load_ok("extends: x86_64\n"
 		"tlb:\n"
-		"  - {name: l1d, level: 1, kind: data, entries: 64, ways: 4}\n"
-		"pwc: [{level: 4, entries: 2, ways: 2, latency: 1}]\n"
-		"memory_latency: 100\n",
+		"  - {name: l1d, level: 1, kind: data, entries: 64, ways: 4, page_sizes: [4K, 2M],\n"
+		"     replacement: fifo, latency: 2}\n"
+		"  - {name: stlb, level: 2, kind: unified, entries: 8, page_sizes: [1G], replacement: random, seed: 7}\n"
+		"pwc: [{level: 4, entries: 2, ways: 2, latency: 3}, {level: 2, entries: 32, ways: 4}]\n"
+		"memory_latency: 42\n",
 		&mc);
-	cr_assert_eq(mc.pc.nr_levels, 4);
+	cr_assert_eq(mc.nr_tlb, 2);
+	cr_expect_str_eq(mc.tlb[0].name, "l1d");
+	cr_expect_eq(mc.tlb[0].level, 1);
+	cr_expect_eq(mc.tlb[0].kind, TLB_DATA);
+	cr_expect_eq(mc.tlb[0].entries, 64);
+	cr_expect_eq(mc.tlb[0].ways, 4);
+	cr_expect_eq(mc.tlb[0].shift_mask, (1ull << 12) | (1ull << 21));
+	cr_expect_eq(mc.tlb[0].replacement, REPL_FIFO);
+	cr_expect_eq(mc.tlb[0].latency, 2);
+	cr_expect_eq(mc.tlb[1].ways, 8, "ways defaults to entries (fully associative)");
+	cr_expect_eq(mc.tlb[1].shift_mask, 1ull << 30);
+	cr_expect_eq(mc.tlb[1].replacement, REPL_RANDOM);
+	cr_expect_eq(mc.tlb[1].seed, 7);
+	cr_expect_eq(mc.tlb[1].latency, 1, "latency defaults to 1");
+	cr_assert_eq(mc.nr_pwc, 2);
+	cr_expect_eq(mc.pwc[0].level, 4);
+	/* a level-4 entry covers 512 GiB = 2^39; a level-2 entry 2 MiB = 2^21 */
+	cr_expect_eq(mc.pwc[0].shift_mask, 1ull << 39);
+	cr_expect_eq(mc.pwc[1].shift_mask, 1ull << 21);
+	cr_expect_eq(mc.pwc[0].latency, 3);
+	cr_expect_eq(mc.memory_latency, 42);
+}
+
+Test(config_caches, presets_have_realistic_caches)
+{
+	struct machine_config mc;
+
+	load_preset("x86_64", &mc);
+	cr_expect_eq(mc.nr_tlb, 3);
+	cr_expect_eq(mc.nr_pwc, 3);
+	cr_expect_eq(mc.memory_latency, 100);
+	load_preset("sv39", &mc);
+	cr_expect_geq(mc.nr_tlb, 3);
+}
+
+struct cache_rule {
+	char yaml[200];
+	char msg[200];
+};
+
+static const struct cache_rule cache_rules[] = {
+	{ "tlb: [{level: 1, kind: data, entries: 4, page_sizes: [4K]}]",
+	  "t.yaml:2:7: missing key 'name' in tlb[0]" },
+	{ "tlb: [{name: a, level: 3, kind: data, entries: 4, page_sizes: [4K]}]",
+	  "t.yaml:2:24: tlb[0].level must be 1 or 2" },
+	{ "tlb: [{name: a, level: 1, kind: both, entries: 4, page_sizes: [4K]}]",
+	  "t.yaml:2:33: unknown value 'both' for tlb[0].kind (expected instruction | data | unified)" },
+	{ "tlb: [{name: a, level: 1, kind: data, entries: 0, page_sizes: [4K]}]",
+	  "t.yaml:2:48: tlb[0].entries must be at least 1" },
+	{ "tlb: [{name: a, level: 1, kind: data, entries: 6, ways: 4, page_sizes: [4K]}]",
+	  "t.yaml:2:57: tlb[0].ways must divide entries (6)" },
+	{ "tlb: [{name: a, level: 1, kind: data, entries: 12, ways: 4, page_sizes: [4K]}]",
+	  "t.yaml:2:58: tlb[0]: entries / ways = 3 sets, which is not a power of two" },
+	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [12K]}]",
+	  "t.yaml:2:64: page size 12288 in tlb[0].page_sizes is not a power of two between the base page (4096) and the largest page (1073741824)" },
+	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [2G]}]",
+	  "t.yaml:2:64: page size 2147483648 in tlb[0].page_sizes is not a power of two between the base page (4096) and the largest page (1073741824)" },
+	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: []}]",
+	  "t.yaml:2:63: tlb[0].page_sizes must name at least one page size" },
+	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [4K], replacement: lfu}]",
+	  "t.yaml:2:82: unknown value 'lfu' for tlb[0].replacement (expected lru | fifo | random)" },
+	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [4K], colour: red}]",
+	  "t.yaml:2:69: unknown key 'colour' in tlb[0]" },
+	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [4K]},\n"
+	  "      {name: a, level: 2, kind: data, entries: 4, page_sizes: [4K]}]",
+	  "t.yaml:3:14: duplicate TLB name 'a'" },
+	{ "tlb: [{name: a, level: 1, kind: unified, entries: 4, page_sizes: [4K]},\n"
+	  "      {name: b, level: 1, kind: instruction, entries: 4, page_sizes: [4K]}]",
+	  "t.yaml:3:33: TLBs 'a' and 'b' both serve instruction accesses at level 1" },
+	{ "pwc: [{level: 1, entries: 4}]", "t.yaml:2:15: pwc[0].level must be between 2 and nr_levels (4)" },
+	{ "pwc: [{level: 5, entries: 4}]", "t.yaml:2:15: pwc[0].level must be between 2 and nr_levels (4)" },
+	{ "pwc: [{level: 3, entries: 4}, {level: 3, entries: 2}]",
+	  "t.yaml:2:39: a second paging-structure cache for level 3" },
+	{ "pwc: [{level: 3}]", "t.yaml:2:7: missing key 'entries' in pwc[0]" },
+	{ "memory_latency: fast", "t.yaml:2:17: expected a number for memory_latency" },
+	{ "tlb: {name: a}", "t.yaml:2:6: expected a sequence for tlb" },
+};
+
+ParameterizedTestParameters(config_caches, rules)
+{
+	return cr_make_param_array(struct cache_rule, cache_rules, sizeof(cache_rules) / sizeof(cache_rules[0]));
+}
+
+/* One test per TLB/PWC rule, each at its exact position. */
+ParameterizedTest(const struct cache_rule *c, config_caches, rules)
+{
+	char text[300];
+
+	snprintf(text, sizeof(text), "extends: x86_64\n%s\n", c->yaml);
+	expect_error(text, c->msg);
 }
 
 Test(config_values, aliases_resolve_to_their_anchor)
