@@ -21,9 +21,14 @@ int machine_create(const struct machine_config *cfg, struct machine **out, struc
 	m->mem = physmem_pt_mem(m->pm);
 	m->env = (struct pt_env){ .arch = cfg->arch, .pc = &m->cfg.pc, .ctl = &m->cfg.cpu, .mem = &m->mem };
 	m->walker = (struct walker){ .arch = cfg->arch, .pc = &m->cfg.pc, .ctl = &m->cfg.cpu, .mem = &m->mem };
+	m->by_asid = calloc(MACHINE_NR_ASIDS, sizeof(*m->by_asid));
+	if (!m->by_asid) {
+		machine_destroy(m);
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	}
 	rc = pt_create(&m->env, &m->cfg.kernel, &m->kernel, err);
 	if (rc == MM_OK)
-		rc = pt_create_shared(&m->env, &m->cfg.user, m->kernel, &m->user, err);
+		rc = machine_switch(m, 0, err);
 	if (rc != MM_OK) {
 		machine_destroy(m);
 		return rc;
@@ -36,10 +41,44 @@ void machine_destroy(struct machine *m)
 {
 	if (!m)
 		return;
-	pt_destroy(m->user);
+	if (m->by_asid)
+		for (size_t i = 0; i < MACHINE_NR_ASIDS; i++)
+			pt_destroy(m->by_asid[i]);
+	free(m->by_asid);
 	pt_destroy(m->kernel);
 	physmem_destroy(m->pm);
 	free(m);
+}
+
+int machine_space(struct machine *m, uint16_t asid, struct page_table **out, struct mm_error *err)
+{
+	int rc;
+
+	if (!m->by_asid[asid] &&
+	    (rc = pt_create_shared(&m->env, &m->cfg.user, m->kernel, &m->by_asid[asid], err)))
+		return rc;
+	*out = m->by_asid[asid];
+	return MM_OK;
+}
+
+int machine_switch(struct machine *m, uint16_t asid, struct mm_error *err)
+{
+	struct page_table *pt;
+	int rc = machine_space(m, asid, &pt, err);
+
+	if (rc)
+		return rc;
+	m->user = pt;
+	m->asid = asid;
+	return MM_OK;
+}
+
+uint64_t machine_nr_nodes(const struct machine *m)
+{
+	struct physmem_stats st;
+
+	physmem_stats(m->pm, &st);
+	return st.node_frames;
 }
 
 struct page_table *machine_table_for(struct machine *m, uint64_t va)

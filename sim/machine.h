@@ -1,7 +1,8 @@
 /*
  * machine: one simulated machine — its config, physical memory, the kernel
- * page table and the current address space (a user table sharing the
- * kernel's top-level entries).  Everything hangs off this object; two
+ * page table and the address spaces: one user table per ASID, created on
+ * first use, each sharing the kernel's top-level entries.  `user` is the
+ * current one (ASID 0 at start).  Everything hangs off this object; two
  * machines can live side by side in one process.
  */
 #ifndef MMUSIM_SIM_MACHINE_H
@@ -21,8 +22,19 @@ struct machine {
 	struct pt_env env;
 	struct walker walker;
 	struct page_table *kernel;
-	struct page_table *user;
+	struct page_table *user;             /* the current address space */
+	uint16_t asid;                       /* ... and its ASID */
+	struct page_table **by_asid;         /* MACHINE_NR_ASIDS slots, NULL until used */
 };
+
+#define MACHINE_NR_ASIDS 65536
+
+/* The user table of `asid`, created (sharing the kernel's entries) on first use. */
+int machine_space(struct machine *m, uint16_t asid, struct page_table **out, struct mm_error *err);
+/* Makes `asid` the current address space (creating it if needed). */
+int machine_switch(struct machine *m, uint16_t asid, struct mm_error *err);
+/* Page-table nodes over all tables, and how many address spaces exist. */
+uint64_t machine_nr_nodes(const struct machine *m);
 
 /* Builds memory and the two tables from cfg (copied). */
 int machine_create(const struct machine_config *cfg, struct machine **out, struct mm_error *err);
@@ -34,7 +46,8 @@ void machine_destroy(struct machine *m);
  */
 struct page_table *machine_table_for(struct machine *m, uint64_t va);
 
-/* map / unmap / protect, routed to the table the range starts in. */
+/* map / unmap / protect in the current address space, routed to the kernel table for
+ * kernel-range VAs. */
 int machine_map(struct machine *m, uint64_t va, uint64_t pa, uint64_t len,
 		const struct page_prop *prop, struct mm_error *err);
 int machine_unmap(struct machine *m, uint64_t va, uint64_t len, struct mm_error *err);

@@ -35,6 +35,7 @@ enum flush_scope {
 };
 
 struct trace_event {
+	uint64_t line;   /* where it came from: line (text, lackey) or record number (binary) */
 	uint8_t op;      /* enum trace_op */
 	uint8_t access;  /* enum access_kind, for TRACE_ACCESS */
 	uint8_t scope;   /* enum flush_scope, for TRACE_FLUSH */

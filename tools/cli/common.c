@@ -98,12 +98,22 @@ void cli_free(struct cli *cli)
 	cli->nr_setup = 0;
 }
 
-/* Applies one trace command to the machine (setup accesses run as user mode). */
+/* What --setup lines change besides the page tables. */
+struct setup_state {
+	struct machine *m;
+	enum privilege priv;
+};
+
+/*
+ * Applies one trace command.  asid switches the current address space; cpu
+ * and flush only matter to TLBs, which translate does not model.
+ */
 static int apply_cmd(void *arg, const struct trace_event *cmd, struct mm_error *err)
 {
-	struct machine *m = arg;
+	struct setup_state *st = arg;
+	struct machine *m = st->m;
 
-	switch (cmd->op) {
+	switch ((enum trace_op)cmd->op) {
 	case TRACE_MAP:
 		return machine_map(m, cmd->va, cmd->pa, cmd->len, &cmd->prop, err);
 	case TRACE_UNMAP:
@@ -112,16 +122,24 @@ static int apply_cmd(void *arg, const struct trace_event *cmd, struct mm_error *
 		return machine_protect(m, cmd->va, cmd->len, &cmd->prop, err);
 	case TRACE_ACCESS: {
 		/* Sets A/D as the hardware would; a fault here is part of the story, not an error. */
-		struct walk_request req = { .va = cmd->va, .access = cmd->access, .priv = PRIV_USER };
+		struct walk_request req = { .va = cmd->va, .access = cmd->access, .priv = st->priv };
 		struct walk_result res;
 		machine_walk(m, &req, &res);
 		return MM_OK;
 	}
+	case TRACE_ASID:
+		return machine_switch(m, (uint16_t)cmd->n, err);
+	case TRACE_PRIV:
+		st->priv = (enum privilege)cmd->n;
+		return MM_OK;
+	case TRACE_CPU:
+	case TRACE_FLUSH:
+		return MM_OK;
 	}
 	return MM_OK;
 }
 
-static int apply_setup(struct machine *m, const struct setup_item *s, int map_index,
+static int apply_setup(struct setup_state *st, const struct setup_item *s, int map_index,
 		       struct mm_error *err)
 {
 	if (s->is_map) {
@@ -137,7 +155,7 @@ static int apply_setup(struct machine *m, const struct setup_item *s, int map_in
 		r = trace_parse_line(line, &cmd, err);
 		if (r == 0)
 			mm_error_set(err, MM_EINVAL, "missing field: usage is 'VA PA LEN FLAGS [cache=..]'");
-		if (r <= 0 || apply_cmd(m, &cmd, err) != MM_OK) {
+		if (r <= 0 || apply_cmd(st, &cmd, err) != MM_OK) {
 			mm_error_prefix(err, "--map:%d", map_index);
 			return err->code ? err->code : MM_EINVAL;
 		}
@@ -148,7 +166,7 @@ static int apply_setup(struct machine *m, const struct setup_item *s, int map_in
 
 	if (!f)
 		return mm_error_set(err, MM_EIO, "%s: cannot open: %s", s->text, strerror(errno));
-	rc = trace_text_read(f, s->text, apply_cmd, m, err);
+	rc = trace_text_read(f, s->text, apply_cmd, st, err);
 	fclose(f);
 	return rc;
 }
@@ -163,10 +181,11 @@ int cli_build_machine(const struct cli *cli, struct machine **out, struct mm_err
 		return rc;
 	if ((rc = machine_create(&cfg, &m, err)))
 		return rc;
+	struct setup_state st = { .m = m, .priv = PRIV_USER };
 	for (int i = 0; i < cli->nr_setup; i++) {
 		if (cli->setup[i].is_map)
 			maps++;
-		if ((rc = apply_setup(m, &cli->setup[i], maps, err))) {
+		if ((rc = apply_setup(&st, &cli->setup[i], maps, err))) {
 			machine_destroy(m);
 			return rc;
 		}
