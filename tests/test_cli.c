@@ -242,7 +242,7 @@ struct bad_cli {
 };
 
 static const struct bad_cli bad_clis[] = {
-	{ { "frob" }, "mmusim: unknown command 'frob' (expected translate or mappings; see mmusim --help)\n" },
+	{ { "frob" }, "mmusim: unknown command 'frob' (expected translate, mappings, replay or convert; see mmusim --help)\n" },
 	{ { "--frob", "translate" }, "mmusim: unknown option '--frob' (see mmusim --help)\n" },
 	{ { "translate" }, "mmusim: translate: no VA given (see mmusim translate --help)\n" },
 	{ { "translate", "--bogus", "0x1" }, "mmusim: translate: unknown option '--bogus' (see mmusim translate --help)\n" },

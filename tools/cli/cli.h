@@ -14,6 +14,7 @@
 
 #include "pt/mm_error.h"
 #include "sim/machine.h"
+#include "sim/replay.h"
 
 enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2 };
 
@@ -65,6 +66,16 @@ void format_size(uint64_t bytes, char *buf, size_t len);
 
 int cmd_translate(struct cli *cli, struct args *a);
 int cmd_mappings(struct cli *cli, struct args *a);
+int cmd_replay(struct cli *cli, struct args *a);
+int cmd_convert(struct cli *cli, struct args *a);
+
+struct replay_report_info {
+	const char *trace;
+	const char *format;
+};
+
+/* The statistics of a replay: a readable table, or one JSON object. */
+void replay_report(FILE *out, bool json, const struct replay *r, const struct replay_report_info *info);
 
 /* Writes the --explain text for one walk. */
 void explain_walk(FILE *out, const struct machine *m, const struct walk_request *req,

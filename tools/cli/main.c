@@ -22,6 +22,11 @@ static const char main_help[] =
 	"                 translate VAs: PA, page size, permissions, or the fault\n"
 	"  mappings  [--setup TRACE] [--map ...]...\n"
 	"                 list the address space as contiguous ranges\n"
+	"  replay    [--format auto|text|lackey|binary] [--demand-paging[=SIZE]]\n"
+	"            [--no-auto-flush] [--check-stale] [--interval N --csv FILE] TRACE\n"
+	"                 replay a trace through TLBs, page-walk caches and the walker\n"
+	"  convert   [--format FMT] INPUT OUTPUT\n"
+	"                 rewrite a trace in the compact binary format\n"
 	"\n"
 	"global options:\n"
 	"  --config NAME|FILE   machine config: a preset (x86_64 [default], x86_64_la57,\n"
@@ -33,6 +38,7 @@ static const char main_help[] =
 	"trace lines (--setup files; --map takes the fields after 'map'):\n"
 	"  map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]   FLAGS: letters of r w x u g a d\n"
 	"  unmap VA LEN        protect VA LEN FLAGS      r|w|x VA (also load/store/fetch)\n"
+	"  asid N   priv user|supervisor   cpu N   flush [va VA] [asid N]\n"
 	"  numbers are decimal or 0x-hex; LEN may end in K, M or G; '#' starts a comment\n"
 	"\n"
 	"exit status: 0 success (a fault is an answer), 2 bad input, 1 internal error\n";
@@ -71,11 +77,16 @@ int main(int argc, char **argv)
 		rc = cmd_translate(&cli, &a);
 	else if (strcmp(cmd, "mappings") == 0)
 		rc = cmd_mappings(&cli, &a);
+	else if (strcmp(cmd, "replay") == 0)
+		rc = cmd_replay(&cli, &a);
+	else if (strcmp(cmd, "convert") == 0)
+		rc = cmd_convert(&cli, &a);
 	else if (strcmp(cmd, "help") == 0) {
 		fputs(main_help, stdout);
 		rc = EXIT_OK;
 	} else
-		rc = cli_usage_error("unknown command '%s' (expected translate or mappings; see mmusim --help)", cmd);
+		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay or convert; "
+				     "see mmusim --help)", cmd);
 	cli_free(&cli);
 	if (fflush(stdout) != 0 && rc == EXIT_OK)
 		rc = EXIT_INTERNAL;

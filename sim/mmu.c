@@ -1,0 +1,310 @@
+/*
+ * mmu: TLBs and paging-structure caches in front of the walk (see mmu.h).
+ *
+ * Cost model: every TLB and PWC probed adds its latency; every PTE read by a
+ * walk adds memory_latency.  Counting rule: one translation is one access and
+ * one lookup per TLB level it reaches; a walk counts its PTE reads.
+ */
+#include "mmu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/pt_arch.h"
+
+static void cpu_destroy(struct mmu_cpu *c)
+{
+	if (!c)
+		return;
+	for (unsigned i = 0; i < CONFIG_MAX_TLBS; i++)
+		tlb_destroy(c->tlb[i]);
+	for (unsigned i = 0; i <= PT_MAX_LEVELS; i++)
+		tlb_destroy(c->pwc[i]);
+	free(c);
+}
+
+static int cpu_create(struct mmu *mmu, struct mmu_cpu **out, struct mm_error *err)
+{
+	const struct machine_config *cfg = &mmu->m->cfg;
+	struct mmu_cpu *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	for (unsigned i = 0; i < cfg->nr_tlb; i++) {
+		const struct tlb_config *tc = &cfg->tlb[i];
+		if (!(c->tlb[i] = tlb_create(tc, err))) {
+			cpu_destroy(c);
+			return MM_EINVAL;
+		}
+		struct tlb **slot = tc->level == 1 ? c->l1 : c->l2;
+		if (tc->kind != TLB_INSTRUCTION)
+			slot[0] = c->tlb[i];
+		if (tc->kind != TLB_DATA)
+			slot[1] = c->tlb[i];
+	}
+	for (unsigned i = 0; i < cfg->nr_pwc; i++) {
+		if (!(c->pwc[cfg->pwc[i].level] = tlb_create(&cfg->pwc[i], err))) {
+			cpu_destroy(c);
+			return MM_EINVAL;
+		}
+	}
+	c->priv = PRIV_USER;
+	c->asid = mmu->m->asid;
+	c->pt = mmu->m->user;
+	*out = c;
+	return MM_OK;
+}
+
+int mmu_init(struct mmu *mmu, struct machine *m, struct mm_error *err)
+{
+	memset(mmu, 0, sizeof(*mmu));
+	mmu->m = m;
+	return mmu_select_cpu(mmu, 0, err);
+}
+
+void mmu_fini(struct mmu *mmu)
+{
+	for (unsigned i = 0; i < mmu->nr_cpus; i++)
+		cpu_destroy(mmu->cpus[i]);
+	memset(mmu, 0, sizeof(*mmu));
+}
+
+int mmu_select_cpu(struct mmu *mmu, unsigned cpu, struct mm_error *err)
+{
+	int rc;
+
+	if (cpu >= MMU_MAX_CPUS)
+		return mm_error_set(err, MM_EINVAL, "cpu %u is out of range (at most %d)", cpu,
+				    MMU_MAX_CPUS - 1);
+	if (!mmu->cpus[cpu] && (rc = cpu_create(mmu, &mmu->cpus[cpu], err)))
+		return rc;
+	if (cpu >= mmu->nr_cpus)
+		mmu->nr_cpus = cpu + 1;
+	mmu->cur = mmu->cpus[cpu];
+	return MM_OK;
+}
+
+int mmu_switch_asid(struct mmu *mmu, uint16_t asid, struct mm_error *err)
+{
+	int rc = machine_space(mmu->m, asid, &mmu->cur->pt, err);
+
+	if (rc == MM_OK)
+		mmu->cur->asid = asid;
+	return rc;
+}
+
+void mmu_set_priv(struct mmu *mmu, enum privilege priv)
+{
+	mmu->cur->priv = priv;
+}
+
+static void flush_cpu(struct mmu_cpu *c, enum flush_scope scope, uint64_t va, uint64_t len,
+		      uint16_t asid)
+{
+	for (unsigned i = 0; i < CONFIG_MAX_TLBS + PT_MAX_LEVELS + 1; i++) {
+		struct tlb *t = i < CONFIG_MAX_TLBS ? c->tlb[i] : c->pwc[i - CONFIG_MAX_TLBS];
+		if (!t)
+			continue;
+		switch (scope) {
+		case FLUSH_ALL: tlb_flush_all(t); break;
+		case FLUSH_ASID: tlb_flush_asid(t, asid); break;
+		case FLUSH_VA: tlb_flush_range(t, va, len, true, 0); break;
+		case FLUSH_VA_ASID: tlb_flush_range(t, va, len, false, asid); break;
+		}
+	}
+}
+
+void mmu_flush(struct mmu *mmu, enum flush_scope scope, uint64_t va, uint16_t asid)
+{
+	const struct paging_consts *pc = &mmu->m->cfg.pc;
+
+	flush_cpu(mmu->cur, scope, va & ~(pc->base_page_size - 1), pc->base_page_size, asid);
+}
+
+void mmu_shootdown(struct mmu *mmu, uint64_t va, uint64_t len, bool kernel_range, uint16_t asid)
+{
+	for (unsigned i = 0; i < mmu->nr_cpus; i++) {
+		struct mmu_cpu *c = mmu->cpus[i];
+		if (!c)
+			continue;
+		flush_cpu(c, kernel_range ? FLUSH_VA : FLUSH_VA_ASID, va, len, asid);
+		if (c != mmu->cur)
+			mmu->stats.shootdowns++;
+	}
+}
+
+/* Probes the PWCs from the deepest level up; fills req's start fields on a hit. */
+static void pwc_probe(struct mmu *mmu, struct mmu_cpu *c, uint64_t va, struct walk_request *req)
+{
+	const struct paging_consts *pc = &mmu->m->cfg.pc;
+
+	for (unsigned level = 2; level <= pc->nr_levels; level++) {
+		struct tlb *p = c->pwc[level];
+		if (!p)
+			continue;
+		mmu->stats.cycles += tlb_config(p)->latency;
+		struct tlb_entry *e = tlb_lookup(p, va, c->asid);
+		if (e) {
+			req->start_level = level - 1;
+			req->start_table = e->pa;
+			req->start_perms = e->perms;
+			return;
+		}
+	}
+}
+
+/* Caches every pointer the walk went through (all steps but the last) in the PWC of its level. */
+static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
+		     const struct walk_result *res)
+{
+	for (unsigned i = 0; i + 1 < res->nr_steps; i++) {
+		const struct walk_step *s = &res->steps[i];
+		struct tlb *p = c->pwc[s->level];
+		if (!p)
+			continue;
+		struct tlb_entry e = {
+			.pa = m->cfg.arch->pte_addr(&m->cfg.pc, s->pte, s->level),
+			.perms = s->perms,
+			.asid = c->asid,
+			.shift = (uint8_t)pc_index_shift(&m->cfg.pc, s->level),
+			.level = (uint8_t)s->level,
+			.valid = true,
+		};
+		tlb_fill(p, va, &e);
+	}
+}
+
+static void tlb_fill_leaf(struct tlb *t, uint64_t va, uint16_t asid, const struct walk_result *res,
+			  const struct pt_arch *arch)
+{
+	int shift;
+	struct page_prop prop;
+
+	if (!t || (shift = tlb_fit_shift(t, (unsigned)__builtin_ctzll(res->page_size))) < 0)
+		return;
+	arch->leaf_prop(res->leaf_pte, res->level, &prop);
+	struct tlb_entry e = {
+		.pa = res->pa & ~((1ull << shift) - 1),
+		.pte = res->leaf_pte,
+		.perms = res->perms,
+		.asid = asid,
+		.shift = (uint8_t)shift,
+		.level = (uint8_t)res->level,
+		.valid = true,
+		.global = (res->perms & PERM_G) != 0,
+		.dirty = (prop.flags & PROP_D) != 0,
+	};
+	tlb_fill(t, va, &e);
+}
+
+static void do_walk(struct mmu *mmu, struct mmu_cpu *c, uint64_t va, enum access_kind access,
+		    struct mmu_result *out)
+{
+	struct machine *m = mmu->m;
+	struct walk_request req = { .root = pt_root(c->pt), .va = va, .access = access, .priv = c->priv };
+	struct walk_result res;
+	unsigned k = access == ACCESS_EXEC;
+
+	pwc_probe(mmu, c, va, &req);
+	walk(&m->walker, &req, &res);
+	mmu->stats.walks++;
+	mmu->stats.pte_reads += res.nr_steps;
+	mmu->stats.cycles += (uint64_t)res.nr_steps * m->cfg.memory_latency;
+	pwc_fill(c, m, va, &res);
+	if (!res.ok) {
+		out->ok = false;
+		out->fault = res.fault;
+		return;
+	}
+	mmu->stats.walks_by_shift[__builtin_ctzll(res.page_size)]++;
+	tlb_fill_leaf(c->l2[k], va, c->asid, &res, m->cfg.arch);
+	if (c->l1[k] != c->l2[k])
+		tlb_fill_leaf(c->l1[k], va, c->asid, &res, m->cfg.arch);
+	out->ok = true;
+	out->pa = res.pa;
+	out->page_size = res.page_size;
+}
+
+/* Does the cached entry still say what the page table says?  (--check-stale) */
+static bool entry_is_stale(const struct mmu_cpu *c, uint64_t va, const struct tlb_entry *e)
+{
+	struct pt_mapping m;
+	uint64_t mask = (1ull << e->shift) - 1;
+
+	if (!pt_query(c->pt, va, &m))
+		return true;
+	return ((m.pa + (va & (m.size - 1))) & ~mask) != e->pa || m.perms != e->perms;
+}
+
+void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out)
+{
+	struct mmu_cpu *c = mmu->cur;
+	unsigned k = access == ACCESS_EXEC;
+	struct tlb *l1 = c->l1[k], *l2 = c->l2[k], *hit_in = NULL;
+	struct tlb_entry *e = NULL;
+
+	mmu->stats.accesses[access]++;
+	if (l1) {
+		mmu->stats.cycles += tlb_config(l1)->latency;
+		if ((e = tlb_lookup(l1, va, c->asid)))
+			hit_in = l1;
+	}
+	if (!e && l2 && l2 != l1) {
+		mmu->stats.cycles += tlb_config(l2)->latency;
+		if ((e = tlb_lookup(l2, va, c->asid)))
+			hit_in = l2;
+	}
+	if (!e) {
+		do_walk(mmu, c, va, access, out);
+		return;
+	}
+	if (mmu->check_stale && entry_is_stale(c, va, e))
+		mmu->stats.stale_hits++;
+	struct walk_request req = { .va = va, .access = access, .priv = c->priv };
+	if (!walk_check_access(&mmu->m->walker, &req, e->perms, e->pte, e->level, &out->fault)) {
+		/* A page fault drops the translation it used (SDM 4.10.4.1). */
+		tlb_invalidate(hit_in, e);
+		out->ok = false;
+		return;
+	}
+	if (access == ACCESS_WRITE && !e->dirty) {
+		/* The hardware must set D in memory: walk again (x86 does; Svade faults). */
+		mmu->stats.dirty_rewalks++;
+		do_walk(mmu, c, va, access, out);
+		return;
+	}
+	out->ok = true;
+	out->page_size = 1ull << e->shift;
+	out->pa = e->pa | (va & (out->page_size - 1));
+	if (hit_in == l2 && l1) {
+		/* Refill the level-1 TLB from the level-2 hit, in a size it holds. */
+		int shift = tlb_fit_shift(l1, e->shift);
+		if (shift >= 0) {
+			struct tlb_entry copy = *e;
+			copy.shift = (uint8_t)shift;
+			copy.pa = out->pa & ~((1ull << shift) - 1);
+			tlb_fill(l1, va, &copy);
+		}
+	}
+}
+
+void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out)
+{
+	struct mmu_cpu *c = mmu->cur;
+	struct machine *m = mmu->m;
+	struct walk_request req = { .root = pt_root(c->pt), .va = va, .access = access, .priv = c->priv };
+	struct walk_result res;
+	unsigned k = access == ACCESS_EXEC;
+
+	walk(&m->walker, &req, &res);
+	pwc_fill(c, m, va, &res);
+	out->ok = res.ok;
+	out->fault = res.fault;
+	if (!res.ok)
+		return;
+	tlb_fill_leaf(c->l2[k], va, c->asid, &res, m->cfg.arch);
+	if (c->l1[k] != c->l2[k])
+		tlb_fill_leaf(c->l1[k], va, c->asid, &res, m->cfg.arch);
+	out->pa = res.pa;
+	out->page_size = res.page_size;
+}

@@ -1,0 +1,96 @@
+/*
+ * mmu: the CPU side of translation — per-CPU TLBs and paging-structure caches
+ * in front of the hardware walk, with the statistics a replay reports.
+ *
+ * A translation looks up the level-1 TLB that serves the access kind, then
+ * the level-2 one; on a miss it probes the paging-structure caches from the
+ * deepest level up and walks from the deepest hit (or the root), fills the
+ * caches on the way back, and fills the TLBs with the largest size each holds
+ * that fits the page (a 2M page in a 4K-only TLB is held as its 4K piece).
+ * A hit still checks permissions against the current privilege and control
+ * bits; a refused hit faults and drops the entry (as a #PF does on x86).  A
+ * write that hits an entry whose D bit was clear walks again so the walk can
+ * set D (or, under Svade, fault).
+ */
+#ifndef MMUSIM_SIM_MMU_H
+#define MMUSIM_SIM_MMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pt/walk.h"
+#include "sim/machine.h"
+#include "sim/tlb.h"
+#include "sim/trace.h"
+
+#define MMU_MAX_CPUS 1024
+
+struct mmu_cpu {
+	struct tlb *tlb[CONFIG_MAX_TLBS];
+	struct tlb *l1[2], *l2[2];            /* by lookup kind: [0] data, [1] instruction */
+	struct tlb *pwc[PT_MAX_LEVELS + 1];   /* by the PTE level it caches */
+	uint16_t asid;
+	enum privilege priv;
+	struct page_table *pt;                /* the address space of asid */
+};
+
+struct mmu_stats {
+	uint64_t accesses[3];                 /* by enum access_kind */
+	uint64_t walks;
+	uint64_t walks_by_shift[64];          /* successful walks by page size */
+	uint64_t pte_reads;
+	uint64_t faults[FAULT_KIND_COUNT];    /* not counting those demand paging resolved */
+	uint64_t demand_paged;
+	uint64_t shootdowns;
+	uint64_t stale_hits;                  /* with check_stale: hits that disagree with memory */
+	uint64_t dirty_rewalks;
+	uint64_t cycles;
+};
+
+struct mmu {
+	struct machine *m;
+	struct mmu_cpu *cpus[MMU_MAX_CPUS];
+	unsigned nr_cpus;                     /* highest CPU number used + 1 */
+	struct mmu_cpu *cur;
+	bool check_stale;
+	struct mmu_stats stats;
+};
+
+struct mmu_result {
+	bool ok;
+	uint64_t pa;
+	uint64_t page_size;
+	struct walk_fault fault;
+};
+
+/* An MMU over machine m with CPU 0 current, in ASID 0, user mode. */
+int mmu_init(struct mmu *mmu, struct machine *m, struct mm_error *err);
+void mmu_fini(struct mmu *mmu);
+
+/*
+ * Translates va for the current CPU, address space and privilege; counts the
+ * access, lookups and walk (faults are counted by whoever handles them).
+ */
+void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out);
+
+/*
+ * Retries an access after the OS fixed its fault (demand paging): walks from
+ * the root and fills the caches, counting nothing — the access was counted once.
+ */
+void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out);
+
+int mmu_select_cpu(struct mmu *mmu, unsigned cpu, struct mm_error *err);
+int mmu_switch_asid(struct mmu *mmu, uint16_t asid, struct mm_error *err);
+void mmu_set_priv(struct mmu *mmu, enum privilege priv);
+
+/* The current CPU's flush instructions (sfence.vma / INVLPG / INVPCID). */
+void mmu_flush(struct mmu *mmu, enum flush_scope scope, uint64_t va, uint16_t asid);
+
+/*
+ * After a page-table edit of [va, va+len) in address space asid (or in the
+ * kernel range, all address spaces): drops the affected TLB and PWC entries
+ * on every CPU and counts one shootdown per other CPU.
+ */
+void mmu_shootdown(struct mmu *mmu, uint64_t va, uint64_t len, bool kernel_range, uint16_t asid);
+
+#endif

@@ -1,0 +1,235 @@
+/* replay: the event loop of trace replay (see replay.h). */
+#include "replay.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/pt_arch.h"
+
+int replay_init(struct replay *r, struct machine *m, const struct replay_options *opt,
+		const char *source, struct mm_error *err)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->m = m;
+	r->opt = *opt;
+	r->source = source;
+	if ((rc = mmu_init(&r->mmu, m, err)))
+		return rc;
+	r->mmu.check_stale = opt->check_stale;
+	r->next_row = opt->interval;
+	r->last_tlb = calloc(2 * CONFIG_MAX_TLBS, sizeof(*r->last_tlb));
+	if (!r->last_tlb) {
+		mmu_fini(&r->mmu);
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	}
+	if (opt->interval && opt->interval_out) {
+		fputs("accesses", opt->interval_out);
+		for (unsigned i = 0; i < m->cfg.nr_tlb; i++)
+			fprintf(opt->interval_out, ",%s_miss_rate", m->cfg.tlb[i].name);
+		fputs(",walks,faults\n", opt->interval_out);
+	}
+	return MM_OK;
+}
+
+void replay_fini(struct replay *r)
+{
+	mmu_fini(&r->mmu);
+	free(r->last_tlb);
+	r->last_tlb = NULL;
+}
+
+void replay_tlb_totals(const struct replay *r, unsigned idx, bool pwc, struct tlb_stats *out)
+{
+	const struct machine_config *cfg = &r->m->cfg;
+
+	memset(out, 0, sizeof(*out));
+	for (unsigned i = 0; i < r->mmu.nr_cpus; i++) {
+		const struct mmu_cpu *c = r->mmu.cpus[i];
+		const struct tlb *t;
+		if (!c)
+			continue;
+		t = pwc ? c->pwc[cfg->pwc[idx].level] : c->tlb[idx];
+		const struct tlb_stats *s = tlb_stats(t);
+		out->hits += s->hits;
+		out->misses += s->misses;
+		out->evictions += s->evictions;
+		for (unsigned k = 0; k < 64; k++)
+			out->hits_by_shift[k] += s->hits_by_shift[k];
+	}
+}
+
+static uint64_t total_accesses(const struct mmu_stats *s)
+{
+	return s->accesses[0] + s->accesses[1] + s->accesses[2];
+}
+
+static uint64_t total_faults(const struct mmu_stats *s)
+{
+	uint64_t n = 0;
+	for (unsigned k = 0; k < FAULT_KIND_COUNT; k++)
+		n += s->faults[k];
+	return n;
+}
+
+/* One CSV row: the interval's miss rate per TLB, walks and faults. */
+static void write_row(struct replay *r)
+{
+	FILE *out = r->opt.interval_out;
+	const struct mmu_stats *s = &r->mmu.stats;
+
+	fprintf(out, "%" PRIu64, total_accesses(s));
+	for (unsigned i = 0; i < r->m->cfg.nr_tlb; i++) {
+		struct tlb_stats t;
+		replay_tlb_totals(r, i, false, &t);
+		uint64_t lookups = t.hits + t.misses - r->last_tlb[2 * i];
+		uint64_t misses = t.misses - r->last_tlb[2 * i + 1];
+		fprintf(out, ",%.6f", lookups ? (double)misses / (double)lookups : 0.0);
+		r->last_tlb[2 * i] = t.hits + t.misses;
+		r->last_tlb[2 * i + 1] = t.misses;
+	}
+	fprintf(out, ",%" PRIu64 ",%" PRIu64 "\n", s->walks - r->last_row.walks,
+		total_faults(s) - total_faults(&r->last_row));
+	r->last_row = *s;
+}
+
+void replay_finish(struct replay *r)
+{
+	if (r->opt.interval && r->opt.interval_out &&
+	    total_accesses(&r->mmu.stats) > total_accesses(&r->last_row))
+		write_row(r);
+}
+
+/* A not-present fault on a user VA: map a fresh frame there, as an OS would. */
+static int demand_page(struct replay *r, uint64_t va, enum access_kind access,
+		       const struct mmu_result *res, const struct trace_event *ev, struct mm_error *err)
+{
+	struct machine *m = r->m;
+	struct mmu_cpu *c = r->mmu.cur;
+	const struct paging_consts *pc = &m->cfg.pc;
+	uint64_t size = pc->base_page_size, pa;
+	struct page_prop prop = { PROP_R | PROP_U | (access == ACCESS_EXEC ? PROP_X : PROP_W), CACHE_WB };
+	int rc;
+
+	/* A large page only when the fault shows its whole region is unmapped. */
+	if (r->opt.demand_page_size > size) {
+		for (unsigned level = 2; level <= pc->highest_translation_level; level++)
+			if (pc_page_size(pc, level) == r->opt.demand_page_size && res->fault.level >= level)
+				size = r->opt.demand_page_size;
+	}
+	va &= ~(size - 1);
+	if ((rc = physmem_alloc_data(m->pm, size, size, &pa, err)) ||
+	    (rc = pt_map(c->pt, va, pa, size, &prop, err))) {
+		mm_error_prefix(err, "%s:%" PRIu64 ": demand paging 0x%" PRIx64, r->source, ev->line, va);
+		return rc;
+	}
+	r->mmu.stats.demand_paged++;
+	return MM_OK;
+}
+
+static int do_access(struct replay *r, uint64_t va, enum access_kind access,
+		     const struct trace_event *ev, struct mm_error *err)
+{
+	struct mmu_result res;
+	int rc;
+
+	mmu_translate(&r->mmu, va, access, &res);
+	if (!res.ok && r->opt.demand_page_size && res.fault.kind == FAULT_NOT_PRESENT &&
+	    pt_owns_va(r->mmu.cur->pt, va)) {
+		/* Counted once: as this access and a minor fault, not as a failure. */
+		if ((rc = demand_page(r, va, access, &res, ev, err)))
+			return rc;
+		mmu_refill(&r->mmu, va, access, &res);
+	} else if (!res.ok) {
+		r->mmu.stats.faults[res.fault.kind]++;
+	}
+	if (r->opt.interval && total_accesses(&r->mmu.stats) >= r->next_row) {
+		if (r->opt.interval_out)
+			write_row(r);
+		r->next_row += r->opt.interval;
+	}
+	return MM_OK;
+}
+
+static int do_edit(struct replay *r, const struct trace_event *ev, struct mm_error *err)
+{
+	struct machine *m = r->m;
+	struct mmu_cpu *c = r->mmu.cur;
+	bool kernel = pt_owns_va(m->kernel, ev->va);
+	struct page_table *pt = kernel ? m->kernel : c->pt;
+	int rc;
+
+	if (!kernel && !pt_owns_va(c->pt, ev->va)) {
+		rc = mm_error_set(err, MM_ERANGE, "VA 0x%" PRIx64 " is in neither the user nor the kernel range",
+				  ev->va);
+	} else if (ev->op == TRACE_MAP) {
+		rc = pt_map(pt, ev->va, ev->pa, ev->len, &ev->prop, err);
+	} else if (ev->op == TRACE_UNMAP) {
+		rc = pt_unmap(pt, ev->va, ev->len, err);
+	} else {
+		rc = pt_protect(pt, ev->va, ev->len, &ev->prop, err);
+	}
+	if (rc) {
+		mm_error_prefix(err, "%s:%" PRIu64, r->source, ev->line);
+		return rc;
+	}
+	if (!r->opt.no_auto_flush)
+		mmu_shootdown(&r->mmu, ev->va, ev->len, kernel, c->asid);
+	return MM_OK;
+}
+
+int replay_events(struct replay *r, const struct trace_event *ev, size_t n, struct mm_error *err)
+{
+	const uint64_t page = r->m->cfg.pc.base_page_size;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_event *e = &ev[i];
+
+		switch ((enum trace_op)e->op) {
+		case TRACE_ACCESS: {
+			uint64_t last = e->va + (e->size ? e->size - 1u : 0u);
+			/* One translation per base page the access touches. */
+			if (last < e->va)
+				last = UINT64_MAX;
+			for (uint64_t va = e->va;; va = (va & ~(page - 1)) + page) {
+				if ((rc = do_access(r, va, (enum access_kind)e->access, e, err)))
+					return rc;
+				if ((va & ~(page - 1)) == (last & ~(page - 1)))
+					break;
+			}
+			break;
+		}
+		case TRACE_MAP:
+		case TRACE_UNMAP:
+		case TRACE_PROTECT:
+			if ((rc = do_edit(r, e, err)))
+				return rc;
+			break;
+		case TRACE_ASID:
+			if ((rc = mmu_switch_asid(&r->mmu, (uint16_t)e->n, err))) {
+				mm_error_prefix(err, "%s:%" PRIu64, r->source, e->line);
+				return rc;
+			}
+			break;
+		case TRACE_PRIV:
+			mmu_set_priv(&r->mmu, (enum privilege)e->n);
+			break;
+		case TRACE_CPU:
+			if ((rc = mmu_select_cpu(&r->mmu, e->n, err))) {
+				mm_error_prefix(err, "%s:%" PRIu64, r->source, e->line);
+				return rc;
+			}
+			break;
+		case TRACE_FLUSH:
+			mmu_flush(&r->mmu, (enum flush_scope)e->scope, e->va, (uint16_t)e->n);
+			break;
+		default:
+			return mm_error_set(err, MM_EINVAL, "%s:%" PRIu64 ": unknown event %u", r->source,
+					    e->line, e->op);
+		}
+	}
+	return MM_OK;
+}

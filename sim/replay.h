@@ -1,0 +1,53 @@
+/*
+ * replay: runs trace events through a machine and its MMU.
+ *
+ * Accesses are translated (an access of `size` bytes that crosses a base-page
+ * boundary is one translation per page it touches); map / unmap / protect edit
+ * the current address space and, unless auto_flush is off, shoot down the
+ * affected TLB and PWC entries on every CPU; asid / priv / cpu / flush drive
+ * the MMU.  With demand paging, a not-present fault on a user-range VA gets a
+ * fresh frame mapped (rw for data, rx for fetches, user) and the access is
+ * retried without being counted again.
+ */
+#ifndef MMUSIM_SIM_REPLAY_H
+#define MMUSIM_SIM_REPLAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/mmu.h"
+#include "sim/trace.h"
+
+struct replay_options {
+	uint64_t demand_page_size;   /* 0 = off; else the base page or a larger leaf size */
+	bool no_auto_flush;          /* edits leave TLBs alone: stale translations stay visible */
+	bool check_stale;            /* count TLB hits that disagree with the page table */
+	uint64_t interval;           /* 0 = off; else a CSV row every `interval` accesses */
+	FILE *interval_out;
+};
+
+struct replay {
+	struct machine *m;
+	struct mmu mmu;
+	struct replay_options opt;
+	const char *source;          /* trace name, for error messages */
+	uint64_t next_row;           /* access count at which the next CSV row is due */
+	struct mmu_stats last_row;   /* totals at the previous row */
+	uint64_t *last_tlb;          /* per TLB config: hits+misses, misses at the previous row */
+};
+
+int replay_init(struct replay *r, struct machine *m, const struct replay_options *opt,
+		const char *source, struct mm_error *err);
+void replay_fini(struct replay *r);
+
+/* Runs n events; stops at the first error ("source:LINE: message"). */
+int replay_events(struct replay *r, const struct trace_event *ev, size_t n, struct mm_error *err);
+
+/* Writes the final partial CSV row, if any accesses happened since the last one. */
+void replay_finish(struct replay *r);
+
+/* Sums of one TLB's counters over all CPUs (by index into cfg.tlb / cfg.pwc). */
+void replay_tlb_totals(const struct replay *r, unsigned idx, bool pwc, struct tlb_stats *out);
+
+#endif

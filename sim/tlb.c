@@ -1,0 +1,427 @@
+/*
+ * tlb: a set-associative translation cache for TLBs and paging-structure
+ * caches (see tlb.h).
+ *
+ * Layout.  All entries live in one flat, set-major array: way w of set s is
+ * entries[s * ways + w].  Every size a cache holds shares the same sets; an
+ * entry of size 2^shift for address va sits in set (va >> shift) & set_mask
+ * with tag va >> shift (the full value, so two regions never alias).
+ *
+ * Lookup.  Beside the entries runs a set-major array of 31-bit fingerprints
+ * of the tags, which is all a lookup reads until something matches:
+ *
+ *   fps[s * stride + w] == fingerprint(entries[s * ways + w].tag)   if valid
+ *   fps[s * stride + w] == FP_NONE                    if invalid, or w >= ways
+ *
+ * (stride = ways rounded up to 4, so a set's fingerprints load as whole
+ * 16-byte vectors; FP_NONE has bit 31 set, which no fingerprint has, so free
+ * ways and padding never match.)  For each size held, ascending (the list is
+ * built at create time), a lookup compares the whole set at once — four ways
+ * per SSE2 compare, no branch per way, so where the hit sits in its set costs
+ * no branch misprediction — and confirms each candidate on the entry itself:
+ * valid, tag, shift, and its ASID or global.  A fingerprint collision only
+ * costs a look at one more entry.
+ *
+ * Replacement within a set: an invalid way first, else the victim by policy.
+ * Stamps come from one counter per cache, bumped on every fill and (LRU) on
+ * every hit that changes the order: LRU evicts the smallest stamp (least
+ * recently filled or hit), FIFO the smallest fill stamp, RANDOM a way drawn
+ * from a xorshift64 generator kept in the cache and seeded from the config,
+ * so runs repeat exactly.
+ */
+#include "tlb.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#define TLB_MAX_ENTRIES (1u << 20)
+/* Fingerprint of an invalid way or of padding: bit 31, which real fingerprints never have. */
+#define FP_NONE 0x80000000u
+/* Seed for REPL_RANDOM when the config gives 0 (a xorshift state must be nonzero). */
+#define RANDOM_DEFAULT_SEED 0x9e3779b97f4a7c15ull
+
+struct tlb {
+	uint32_t *fps;               /* sets * stride fingerprints, set-major (see the top) */
+	struct tlb_entry *entries;   /* sets * ways, set-major */
+	uint64_t set_mask;           /* sets - 1 */
+	unsigned ways;
+	unsigned stride;             /* ways rounded up to a multiple of 4 */
+	unsigned sets;
+	unsigned nr_shifts;
+	uint8_t shifts[64];          /* the sizes held, ascending */
+	enum tlb_replacement repl;
+	uint64_t clock;              /* stamp source: bumped on each fill and LRU hit */
+	uint64_t rng;                /* xorshift64 state (REPL_RANDOM) */
+	struct tlb_stats stats;
+	struct tlb_config cfg;
+};
+
+/* Name of the cache for messages; a full char[32] may lack its terminator. */
+#define CFG_NAME(cfg) (int)sizeof((cfg)->name), (cfg)->name
+
+static int check_geometry(const struct tlb_config *cfg, struct mm_error *err)
+{
+	if (cfg->entries == 0)
+		return mm_error_set(err, MM_EINVAL, "cache '%.*s': entries must be at least 1",
+				    CFG_NAME(cfg));
+	if (cfg->entries > TLB_MAX_ENTRIES)
+		return mm_error_set(err, MM_EINVAL, "cache '%.*s': %u entries, more than the maximum %u",
+				    CFG_NAME(cfg), cfg->entries, TLB_MAX_ENTRIES);
+	if (cfg->ways == 0)
+		return mm_error_set(err, MM_EINVAL, "cache '%.*s': ways must be at least 1",
+				    CFG_NAME(cfg));
+	if (cfg->ways > cfg->entries || cfg->entries % cfg->ways)
+		return mm_error_set(err, MM_EINVAL, "cache '%.*s': ways (%u) does not divide entries (%u)",
+				    CFG_NAME(cfg), cfg->ways, cfg->entries);
+	unsigned sets = cfg->entries / cfg->ways;
+	if (sets & (sets - 1))
+		return mm_error_set(err, MM_EINVAL,
+				    "cache '%.*s': entries / ways = %u sets, which is not a power of two",
+				    CFG_NAME(cfg), sets);
+	if (cfg->shift_mask == 0)
+		return mm_error_set(err, MM_EINVAL, "cache '%.*s': no region size (shift_mask is empty)",
+				    CFG_NAME(cfg));
+	if (cfg->replacement != REPL_LRU && cfg->replacement != REPL_FIFO &&
+	    cfg->replacement != REPL_RANDOM)
+		return mm_error_set(err, MM_EINVAL, "cache '%.*s': unknown replacement policy %d",
+				    CFG_NAME(cfg), (int)cfg->replacement);
+	return MM_OK;
+}
+
+struct tlb *tlb_create(const struct tlb_config *cfg, struct mm_error *err)
+{
+	struct tlb *t;
+	size_t nr_fps;
+
+	if (check_geometry(cfg, err) != MM_OK)
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		goto nomem;
+	t->cfg = *cfg;
+	t->ways = cfg->ways;
+	t->stride = (cfg->ways + 3) & ~3u;
+	t->sets = cfg->entries / cfg->ways;
+	t->set_mask = t->sets - 1;
+	t->repl = cfg->replacement;
+	t->rng = cfg->seed ? cfg->seed : RANDOM_DEFAULT_SEED;
+	for (unsigned s = 0; s < 64; s++)
+		if (cfg->shift_mask & (1ull << s))
+			t->shifts[t->nr_shifts++] = (uint8_t)s;
+	t->entries = calloc(cfg->entries, sizeof(*t->entries));
+	nr_fps = (size_t)t->sets * t->stride; /* a multiple of 4: whole 16-byte vectors */
+	t->fps = aligned_alloc(16, nr_fps * sizeof(*t->fps));
+	if (!t->entries || !t->fps)
+		goto nomem;
+	for (size_t i = 0; i < nr_fps; i++)
+		t->fps[i] = FP_NONE;
+	return t;
+nomem:
+	tlb_destroy(t);
+	mm_error_set(err, MM_ENOMEM, "cache '%.*s': out of host memory", CFG_NAME(cfg));
+	return NULL;
+}
+
+void tlb_destroy(struct tlb *t)
+{
+	if (!t)
+		return;
+	free(t->fps);
+	free(t->entries);
+	free(t);
+}
+
+const struct tlb_config *tlb_config(const struct tlb *t)
+{
+	return &t->cfg;
+}
+
+/*
+ * 31 bits standing for a tag: both halves folded together, since the tags of
+ * one set differ only above the set bits (kernel and user pages included).
+ * Equal fingerprints are only candidates: the entry itself decides.
+ */
+static inline uint32_t fingerprint(uint64_t tag)
+{
+	return ((uint32_t)tag ^ (uint32_t)(tag >> 32)) & ~FP_NONE;
+}
+
+/* Would a lookup of tag/shift by asid accept e?  (Valid, same region, its ASID or global.) */
+static inline bool entry_serves(const struct tlb_entry *e, uint64_t tag, unsigned shift,
+				uint16_t asid)
+{
+	return e->valid & (e->tag == tag) & (e->shift == shift) & (e->global | (e->asid == asid));
+}
+
+/* Bit i set: fp[i] == f, for the n (a multiple of 4, at most 64) fingerprints at fp. */
+static inline uint64_t match_fps(const uint32_t *fp, unsigned n, uint32_t f)
+{
+	uint64_t m = 0;
+#ifdef __SSE2__
+	const __m128i needle = _mm_set1_epi32((int)f);
+	for (unsigned i = 0; i < n; i += 4) {
+		__m128i v = _mm_load_si128((const __m128i *)(const void *)(fp + i));
+		m |= (uint64_t)(unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, needle))) << i;
+	}
+#else
+	for (unsigned i = 0; i < n; i++)
+		m |= (uint64_t)(fp[i] == f) << i;
+#endif
+	return m;
+}
+
+/*
+ * The entry serving (tag, shift, asid) among ways [g, g + n) of set, or NULL;
+ * n is a multiple of 4, at most 64.  Touches no state.
+ */
+static inline struct tlb_entry *probe(const struct tlb *t, size_t set, unsigned g, unsigned n,
+				      uint64_t tag, unsigned shift, uint16_t asid)
+{
+	uint64_t m = match_fps(t->fps + set * t->stride + g, n, fingerprint(tag));
+	struct tlb_entry *ways = t->entries + set * t->ways + g;
+
+	/* Usually one bit, the hit; more only on a fingerprint collision or an ASID alias. */
+	for (; m; m &= m - 1) {
+		struct tlb_entry *e = &ways[__builtin_ctzll(m)];
+		if (entry_serves(e, tag, shift, asid))
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * Counts a hit on e and makes it the most recently used.  An entry that
+ * already holds the newest stamp is left alone: the order, which is all LRU
+ * reads, would not change (and a run of hits on one page stores nothing).
+ */
+static inline struct tlb_entry *hit(struct tlb *t, struct tlb_entry *e, unsigned shift)
+{
+	t->stats.hits++;
+	t->stats.hits_by_shift[shift]++;
+	if (t->repl == REPL_LRU && e->stamp != t->clock)
+		e->stamp = ++t->clock;
+	return e;
+}
+
+/* tlb_lookup from the from-th size on, for sets of any width. */
+static struct tlb_entry *lookup_from(struct tlb *t, uint64_t va, uint16_t asid, unsigned from)
+{
+	for (unsigned i = from; i < t->nr_shifts; i++) {
+		const unsigned shift = t->shifts[i];
+		const uint64_t tag = va >> shift;
+		const size_t set = (size_t)(tag & t->set_mask);
+		/* Groups of up to 64 ways, one mask each; padding holds FP_NONE and never matches. */
+		for (unsigned g = 0; g < t->stride; g += 64) {
+			unsigned n = t->stride - g < 64 ? t->stride - g : 64;
+			struct tlb_entry *e = probe(t, set, g, n, tag, shift, asid);
+			if (e)
+				return hit(t, e, shift);
+		}
+	}
+	t->stats.misses++;
+	return NULL;
+}
+
+struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
+{
+	/*
+	 * The common case inline: the smallest size in a set of at most 64
+	 * ways.  Kept apart from the general loop so that it needs few
+	 * registers: spilled values reloaded from the stack were measured to
+	 * stall behind the LRU stamp store of the lookup before.
+	 */
+	if (t->stride <= 64) {
+		const unsigned shift = t->shifts[0];
+		const uint64_t tag = va >> shift;
+		struct tlb_entry *e =
+			probe(t, (size_t)(tag & t->set_mask), 0, t->stride, tag, shift, asid);
+		if (e)
+			return hit(t, e, shift);
+		return lookup_from(t, va, asid, 1);
+	}
+	return lookup_from(t, va, asid, 0);
+}
+
+static inline uint64_t xorshift64(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *state = x;
+}
+
+/* Way (0..ways-1) to evict from the full set whose first entry is ways. */
+static unsigned pick_victim(struct tlb *t, const struct tlb_entry *ways)
+{
+	if (t->repl == REPL_RANDOM) {
+		/* The high 32 bits scaled onto [0, ways): no division. */
+		uint64_t r = xorshift64(&t->rng) >> 32;
+		return (unsigned)((r * t->ways) >> 32);
+	}
+	/* LRU and FIFO both evict the oldest stamp; they differ in whether hits refresh it. */
+	unsigned victim = 0;
+	for (unsigned w = 1; w < t->ways; w++)
+		if (ways[w].stamp < ways[victim].stamp)
+			victim = w;
+	return victim;
+}
+
+/*
+ * The same translation already cached (what a lookup of va by e->asid would
+ * find at this size) is overwritten in place, with a fresh stamp: a fill is a
+ * fill, for FIFO too.  e->tag is ignored (computed from va); a size the cache
+ * does not hold is refused (nothing stored, false).
+ */
+bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e)
+{
+	/* Such an entry could never be found again. */
+	if (e->shift >= 64 || !(t->cfg.shift_mask & (1ull << e->shift)))
+		return false;
+
+	const unsigned shift = e->shift;
+	const uint64_t tag = va >> shift;
+	const size_t set = (size_t)(tag & t->set_mask);
+	struct tlb_entry *ways = t->entries + set * t->ways;
+	unsigned way = t->ways, free_way = t->ways;
+	bool evicted = false;
+
+	for (unsigned w = 0; w < t->ways; w++) {
+		if (!ways[w].valid) {
+			if (free_way == t->ways)
+				free_way = w;
+		} else if (entry_serves(&ways[w], tag, shift, e->asid)) {
+			way = w; /* the same translation: refresh it in place */
+			break;
+		}
+	}
+	if (way == t->ways)
+		way = free_way;
+	if (way == t->ways) {
+		way = pick_victim(t, ways);
+		t->stats.evictions++;
+		evicted = true;
+	}
+
+	struct tlb_entry *slot = &ways[way];
+	*slot = *e;
+	slot->tag = tag;
+	slot->valid = true;
+	slot->stamp = ++t->clock;
+	t->fps[set * t->stride + way] = fingerprint(tag);
+	return evicted;
+}
+
+int tlb_fit_shift(const struct tlb *t, unsigned shift)
+{
+	uint64_t held = t->cfg.shift_mask;
+
+	if (shift < 63)
+		held &= (2ull << shift) - 1; /* bits 0..shift */
+	return held ? 63 - __builtin_clzll(held) : -1;
+}
+
+static inline void drop(struct tlb *t, size_t set, unsigned way)
+{
+	t->entries[set * t->ways + way].valid = false;
+	t->fps[set * t->stride + way] = FP_NONE;
+}
+
+void tlb_invalidate(struct tlb *t, struct tlb_entry *e)
+{
+	/* Compare as integers: should e point elsewhere, nothing happens. */
+	uintptr_t p = (uintptr_t)e, lo = (uintptr_t)t->entries;
+	size_t i;
+
+	if (p < lo || p >= lo + t->cfg.entries * sizeof(*e) || (p - lo) % sizeof(*e))
+		return;
+	i = (p - lo) / sizeof(*e);
+	drop(t, i / t->ways, (unsigned)(i % t->ways));
+}
+
+/* Everything, globals included. */
+void tlb_flush_all(struct tlb *t)
+{
+	for (size_t set = 0; set < t->sets; set++)
+		for (unsigned w = 0; w < t->ways; w++)
+			drop(t, set, w);
+}
+
+void tlb_flush_asid(struct tlb *t, uint16_t asid)
+{
+	for (size_t set = 0; set < t->sets; set++)
+		for (unsigned w = 0; w < t->ways; w++) {
+			const struct tlb_entry *e = &t->entries[set * t->ways + w];
+			if (e->valid && !e->global && e->asid == asid)
+				drop(t, set, w);
+		}
+}
+
+/* Does flush_range(..., all_asids, asid) apply to e, the address aside? */
+static inline bool flush_selects(const struct tlb_entry *e, bool all_asids, uint16_t asid)
+{
+	return e->valid && (all_asids || (!e->global && e->asid == asid));
+}
+
+/* Drops the entries of one set that flush_range selects and whose region meets [first, last]. */
+static void flush_set(struct tlb *t, size_t set, uint64_t first, uint64_t last, bool all_asids,
+		      uint16_t asid)
+{
+	for (unsigned w = 0; w < t->ways; w++) {
+		const struct tlb_entry *e = &t->entries[set * t->ways + w];
+		/* Region [tag << shift, +2^shift) meets [first, last] iff its tag lies
+		 * between first's and last's (inclusive bounds: nothing overflows). */
+		if (flush_selects(e, all_asids, asid) && e->tag >= first >> e->shift &&
+		    e->tag <= last >> e->shift)
+			drop(t, set, w);
+	}
+}
+
+void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, bool all_asids, uint16_t asid)
+{
+	if (len == 0)
+		return;
+	/* The last byte, clamped when va + len runs past the top of the 64-bit space. */
+	const uint64_t last = len - 1 > UINT64_MAX - va ? UINT64_MAX : va + (len - 1);
+
+	/*
+	 * A small range has few tags per size, in few sets: visit just those.
+	 * Once that adds up to as many sets as the cache has, one pass over
+	 * every set is cheaper.
+	 */
+	uint64_t visits = 0;
+	for (unsigned i = 0; i < t->nr_shifts; i++) {
+		uint64_t span = (last >> t->shifts[i]) - (va >> t->shifts[i]); /* tags - 1 */
+		visits += span >= t->set_mask ? t->sets : span + 1;
+	}
+	if (visits >= t->sets) {
+		for (size_t set = 0; set < t->sets; set++)
+			flush_set(t, set, va, last, all_asids, asid);
+		return;
+	}
+	for (unsigned i = 0; i < t->nr_shifts; i++) {
+		const unsigned shift = t->shifts[i];
+		for (uint64_t tag = va >> shift;; tag++) {
+			flush_set(t, (size_t)(tag & t->set_mask), va, last, all_asids, asid);
+			if (tag == last >> shift)
+				break;
+		}
+	}
+}
+
+const struct tlb_stats *tlb_stats(const struct tlb *t)
+{
+	return &t->stats;
+}
+
+unsigned tlb_occupancy(const struct tlb *t)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < t->cfg.entries; i++)
+		n += t->entries[i].valid;
+	return n;
+}

@@ -1,0 +1,386 @@
+/*
+ * trace_reader: opens a trace, detects its format, and streams its events
+ * in batches (see trace.h).
+ *
+ * Input comes through one byte window, data[pos, end):
+ *  - a regular file is mmap'd whole (the window is the file, eof from the
+ *    start); the pages behind the reader are dropped every DROP_STEP bytes so
+ *    the resident set stays bounded however long the trace is;
+ *  - anything else (stdin, pipes) is read() into a READ_BUF buffer; the
+ *    unconsumed tail (a partial line or record) is moved to the front before
+ *    each refill, and the buffer doubles only when one line does not fit.
+ * The format decoders (text below, trace_lackey.c, trace_binary.c) consume
+ * only whole lines or records from the window unless told it reaches the
+ * end of the input, so the reader just alternates decode and refill.
+ *
+ * Auto-detection reads through the same window, so nothing it peeks at is
+ * lost, even on a pipe.
+ */
+#define _DEFAULT_SOURCE /* madvise */
+#include "trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "trace_binary.h"
+#include "trace_lackey.h"
+#include "trace_text.h"
+
+#define READ_BUF (1u << 20)
+#define DROP_STEP ((size_t)64 << 20) /* a multiple of every page size */
+#define LINE_INIT 256
+
+struct trace_reader {
+	enum trace_format fmt;
+	char *name;                  /* for messages: the path, or "<stdin>" */
+	int fd;                      /* -1 once the file is mmap'd */
+	bool own_fd;
+	const unsigned char *data;   /* the window: map or buf */
+	size_t pos, end;
+	bool eof;                    /* data[end] is the end of the input */
+	uint64_t base;               /* file offset of data[0] */
+	uint64_t size;               /* total bytes, 0 if unknown */
+	unsigned char *map;          /* mmap'd file, or NULL */
+	size_t map_len, dropped;     /* map[0, dropped) has been given back */
+	unsigned char *buf;          /* read buffer, or NULL */
+	size_t cap;
+	char *line;                  /* text: the current line, NUL-terminated */
+	size_t line_cap;
+	uint64_t lineno;             /* text: lines consumed (the bad line's number after an error) */
+	struct lackey_decoder lackey;
+	struct binary_decoder binary;
+	bool failed;                 /* sticky: every later call repeats `fail` */
+	struct mm_error fail;
+};
+
+static const char *const format_names[] = {
+	[TRACE_FORMAT_AUTO] = "auto", [TRACE_FORMAT_TEXT] = "text",
+	[TRACE_FORMAT_LACKEY] = "lackey", [TRACE_FORMAT_BINARY] = "binary",
+};
+
+const char *trace_format_name(enum trace_format f)
+{
+	return (unsigned)f < sizeof(format_names) / sizeof(format_names[0]) ? format_names[f] : "?";
+}
+
+int trace_format_parse(const char *name, enum trace_format *out)
+{
+	for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++) {
+		if (strcmp(name, format_names[i]) == 0) {
+			*out = (enum trace_format)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Read mode: moves the unconsumed bytes to the front and reads more (one
+ * read() call); doubles the buffer if it is full of one unfinished line.
+ * Sets eof at the end of the input.  Returns MM_OK, or an error in r->fail.
+ */
+static int refill(struct trace_reader *r)
+{
+	ssize_t k;
+
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+		r->base += r->pos;
+		r->end -= r->pos;
+		r->pos = 0;
+	}
+	if (r->end == r->cap) {
+		unsigned char *nb = realloc(r->buf, r->cap * 2);
+		if (!nb)
+			return mm_error_set(&r->fail, MM_ENOMEM, "%s: out of memory for a line of %zu bytes",
+					    r->name, r->end);
+		r->data = r->buf = nb;
+		r->cap *= 2;
+	}
+	while ((k = read(r->fd, r->buf + r->end, r->cap - r->end)) < 0) {
+		if (errno != EINTR)
+			return mm_error_set(&r->fail, MM_EIO, "%s: read error: %s", r->name, strerror(errno));
+	}
+	if (k == 0)
+		r->eof = true;
+	r->end += (size_t)k;
+	return MM_OK;
+}
+
+static bool blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/*
+ * Auto-detection on s[0, len): the binary magic, else the first line that is
+ * not blank, a '#' comment or a '==' valgrind line decides between lackey
+ * and text; a file of nothing but '==' lines is lackey.  Returns
+ * TRACE_FORMAT_AUTO when it needs more input (only when !eof).
+ */
+static enum trace_format sniff(const unsigned char *s, size_t len, bool eof)
+{
+	size_t m = len < TRACE_BINARY_MAGIC_LEN ? len : TRACE_BINARY_MAGIC_LEN, off = 0;
+	bool saw_valgrind = false;
+
+	if (len > 0 && memcmp(s, TRACE_BINARY_MAGIC, m) == 0) {
+		if (m == TRACE_BINARY_MAGIC_LEN || eof)
+			return TRACE_FORMAT_BINARY; /* a short one reads as a truncated header */
+		return TRACE_FORMAT_AUTO;
+	}
+	while (off < len) {
+		const unsigned char *line = s + off, *nl = memchr(line, '\n', len - off), *p = line;
+		size_t ll = nl ? (size_t)(nl - line) : len - off;
+
+		if (!nl && !eof)
+			return TRACE_FORMAT_AUTO;
+		off += ll + 1;
+		if (ll >= 2 && line[0] == '=' && line[1] == '=') {
+			saw_valgrind = true;
+			continue;
+		}
+		while (p < line + ll && blank(*p))
+			p++;
+		if (p == line + ll || *p == '#')
+			continue;
+		return lackey_line_is_record((const char *)line, ll) ? TRACE_FORMAT_LACKEY : TRACE_FORMAT_TEXT;
+	}
+	if (!eof)
+		return TRACE_FORMAT_AUTO;
+	return saw_valgrind ? TRACE_FORMAT_LACKEY : TRACE_FORMAT_TEXT;
+}
+
+static void reader_free(struct trace_reader *r)
+{
+	if (r->map)
+		munmap(r->map, r->map_len);
+	if (r->own_fd && r->fd >= 0)
+		close(r->fd);
+	free(r->buf);
+	free(r->line);
+	free(r->name);
+	free(r);
+}
+
+int trace_reader_open(const char *path, enum trace_format fmt, struct trace_reader **out,
+		      struct mm_error *err)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	struct trace_reader *r;
+	struct stat st;
+
+	*out = NULL;
+	if ((unsigned)fmt > TRACE_FORMAT_BINARY)
+		return mm_error_set(err, MM_EINVAL, "unknown trace format %d", (int)fmt);
+	r = calloc(1, sizeof(*r));
+	if (!r || !(r->name = strdup(is_stdin ? "<stdin>" : path))) {
+		free(r);
+		return mm_error_set(err, MM_ENOMEM, "out of memory");
+	}
+	r->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		int rc = mm_error_set(err, MM_EIO, "%s: %s", path, strerror(errno));
+		reader_free(r);
+		return rc;
+	}
+	r->own_fd = !is_stdin;
+	if (fstat(r->fd, &st) != 0) {
+		int rc = mm_error_set(err, MM_EIO, "%s: %s", r->name, strerror(errno));
+		reader_free(r);
+		return rc;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		reader_free(r);
+		return mm_error_set(err, MM_EIO, "%s: is a directory", path);
+	}
+	if (S_ISREG(st.st_mode))
+		r->size = (uint64_t)st.st_size;
+	if (!is_stdin && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, r->fd, 0);
+		if (m != MAP_FAILED) {
+			r->map = m;
+			r->map_len = (size_t)st.st_size;
+			posix_madvise(m, r->map_len, POSIX_MADV_SEQUENTIAL);
+			r->data = r->map;
+			r->end = r->map_len;
+			r->eof = true;
+			close(r->fd);
+			r->fd = -1;
+		}
+	}
+	if (!r->map) {
+		if (!(r->buf = malloc(READ_BUF))) {
+			reader_free(r);
+			return mm_error_set(err, MM_ENOMEM, "out of memory");
+		}
+		r->data = r->buf;
+		r->cap = READ_BUF;
+	}
+	while (fmt == TRACE_FORMAT_AUTO) {
+		fmt = sniff(r->data + r->pos, r->end - r->pos, r->eof);
+		if (fmt == TRACE_FORMAT_AUTO && r->buf && r->end == r->cap)
+			fmt = sniff(r->data + r->pos, r->end - r->pos, true); /* decide on a full buffer */
+		if (fmt == TRACE_FORMAT_AUTO && refill(r) != MM_OK) {
+			int rc = r->fail.code;
+			if (err)
+				*err = r->fail;
+			reader_free(r);
+			return rc;
+		}
+	}
+	r->fmt = fmt;
+	lackey_decoder_init(&r->lackey);
+	binary_decoder_init(&r->binary);
+	*out = r;
+	return MM_OK;
+}
+
+enum trace_format trace_reader_format(const struct trace_reader *r)
+{
+	return r->fmt;
+}
+
+/*
+ * The text format: one line at a time into r->line (trace_parse_line edits
+ * it in place and wants a NUL), same contract as lackey_decode.
+ */
+static long text_decode(struct trace_reader *r, const char *buf, size_t len, bool eof, size_t *used,
+			struct trace_event *ev, size_t max, struct mm_error *err)
+{
+	size_t off = 0, n = 0;
+
+	while (n < max && off < len) {
+		const char *s = buf + off, *nl = memchr(s, '\n', len - off);
+		size_t ll, next;
+		int rc;
+
+		if (nl) {
+			ll = (size_t)(nl - s);
+			next = off + ll + 1;
+		} else if (eof) {
+			ll = len - off;
+			next = len;
+		} else {
+			break;
+		}
+		if (ll >= r->line_cap) {
+			size_t cap = r->line_cap ? r->line_cap : LINE_INIT;
+			char *nb;
+			while (cap <= ll)
+				cap *= 2;
+			if (!(nb = realloc(r->line, cap))) {
+				if (n > 0)
+					break;
+				r->lineno++;
+				*used = off;
+				mm_error_set(err, MM_ENOMEM, "out of memory for a line of %zu bytes", ll);
+				return -1;
+			}
+			r->line = nb;
+			r->line_cap = cap;
+		}
+		memcpy(r->line, s, ll);
+		r->line[ll] = '\0';
+		rc = trace_parse_line(r->line, &ev[n], err);
+		if (rc < 0) {
+			if (n > 0)
+				break; /* the error comes next call, after these events */
+			r->lineno++;
+			*used = off;
+			return -1;
+		}
+		r->lineno++;
+		if (rc > 0)
+			ev[n++].line = r->lineno;
+		off = next;
+	}
+	*used = off;
+	return (long)n;
+}
+
+static long decode(struct trace_reader *r, size_t *used, struct trace_event *ev, size_t max)
+{
+	const unsigned char *p = r->data + r->pos;
+	size_t len = r->end - r->pos;
+	long n;
+
+	switch (r->fmt) {
+	case TRACE_FORMAT_LACKEY:
+		n = lackey_decode(&r->lackey, (const char *)p, len, r->eof, used, ev, max, &r->fail);
+		if (n < 0)
+			mm_error_prefix(&r->fail, "%s:%llu", r->name, (unsigned long long)r->lackey.line);
+		return n;
+	case TRACE_FORMAT_BINARY:
+		n = binary_decode(&r->binary, p, len, r->eof, r->base + r->pos, used, ev, max, &r->fail);
+		if (n < 0)
+			mm_error_prefix(&r->fail, "%s: byte %llu", r->name, (unsigned long long)r->binary.err_offset);
+		return n;
+	default:
+		n = text_decode(r, (const char *)p, len, r->eof, used, ev, max, &r->fail);
+		if (n < 0)
+			mm_error_prefix(&r->fail, "%s:%llu", r->name, (unsigned long long)r->lineno);
+		return n;
+	}
+}
+
+/* mmap: gives back the pages behind the reader, a DROP_STEP at a time. */
+static void drop_consumed(struct trace_reader *r)
+{
+#ifdef MADV_DONTNEED
+	while (r->pos - r->dropped >= DROP_STEP) {
+		madvise(r->map + r->dropped, DROP_STEP, MADV_DONTNEED);
+		r->dropped += DROP_STEP;
+	}
+#else
+	(void)r;
+#endif
+}
+
+long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t max, struct mm_error *err)
+{
+	size_t n = 0;
+
+	while (!r->failed && n < max) {
+		size_t used = 0;
+		long k = decode(r, &used, ev + n, max - n);
+
+		r->pos += used;
+		if (k < 0) {
+			r->failed = true;
+			break;
+		}
+		n += (size_t)k;
+		if (n == max || r->eof)
+			break; /* at eof the decoders consume everything */
+		if (refill(r) != MM_OK)
+			r->failed = true;
+	}
+	if (r->map)
+		drop_consumed(r);
+	if (n > 0 || !r->failed)
+		return (long)n; /* the events before an error come first */
+	if (err)
+		*err = r->fail;
+	return -1;
+}
+
+uint64_t trace_reader_offset(const struct trace_reader *r)
+{
+	return r->base + r->pos;
+}
+
+uint64_t trace_reader_size(const struct trace_reader *r)
+{
+	return r->size;
+}
+
+void trace_reader_close(struct trace_reader *r)
+{
+	if (r)
+		reader_free(r);
+}

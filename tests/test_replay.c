@@ -1,0 +1,332 @@
+/*
+ * replay / mmu: TLB and paging-structure-cache behaviour through the replay
+ * engine.  Every expected count is worked out by hand in the comments, from
+ * the counting rule (one access = one lookup per TLB level reached; a walk
+ * reads one PTE per level it visits) and the small caches configured here.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/replay.h"
+#include "sim/trace_text.h"
+
+/*
+ * x86_64 with tiny caches: a 4-entry fully associative data TLB and
+ * instruction TLB (no level 2), a PDE cache (level 2), memory 100 cycles.
+ */
+static const char small_x86[] =
+	"extends: x86_64\n"
+	"tlb:\n"
+	"  - {name: l1d, level: 1, kind: data, entries: 4, page_sizes: [4K, 2M, 1G]}\n"
+	"  - {name: l1i, level: 1, kind: instruction, entries: 4, page_sizes: [4K]}\n"
+	"pwc: [{level: 2, entries: 4}]\n"
+	"memory_latency: 100\n";
+
+struct fx {
+	struct machine *m;
+	struct replay r;
+	FILE *csv;
+	char csv_buf[4096];
+};
+
+static struct fx fx;
+
+static void fx_start(const char *yaml, const struct replay_options *opt)
+{
+	struct machine_config cfg;
+	struct mm_error err = { 0 };
+
+	memset(&fx, 0, sizeof(fx));
+	cr_assert_eq(config_load_string(yaml, strlen(yaml), "t.yaml", &cfg, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(machine_create(&cfg, &fx.m, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(replay_init(&fx.r, fx.m, opt, "t.trace", &err), MM_OK, "%s", err.msg);
+}
+
+static void start_default(void)
+{
+	struct replay_options opt = { 0 };
+	fx_start(small_x86, &opt);
+}
+
+static void fx_stop(void)
+{
+	replay_fini(&fx.r);
+	machine_destroy(fx.m);
+}
+
+/* Replays text-format lines (one per string), asserting each applies. */
+static void run(const char *const *lines)
+{
+	for (unsigned i = 0; lines[i]; i++) {
+		char buf[128];
+		struct trace_event ev;
+		struct mm_error err = { 0 };
+
+		snprintf(buf, sizeof(buf), "%s", lines[i]);
+		cr_assert_eq(trace_parse_line(buf, &ev, &err), 1, "%s: %s", lines[i], err.msg);
+		ev.line = i + 1;
+		cr_assert_eq(replay_events(&fx.r, &ev, 1, &err), MM_OK, "%s: %s", lines[i], err.msg);
+	}
+}
+
+#define RUN(...) run((const char *const[]){ __VA_ARGS__, NULL })
+
+static struct tlb_stats tlb(unsigned i)
+{
+	struct tlb_stats s;
+	replay_tlb_totals(&fx.r, i, false, &s);
+	return s;
+}
+
+static struct tlb_stats pwc(unsigned i)
+{
+	struct tlb_stats s;
+	replay_tlb_totals(&fx.r, i, true, &s);
+	return s;
+}
+
+#define ST (fx.r.mmu.stats)
+
+static uint64_t translate_pa(uint64_t va, enum access_kind a)
+{
+	struct mmu_result res;
+	mmu_translate(&fx.r.mmu, va, a, &res);
+	cr_assert(res.ok, "0x%llx faulted: %d", (unsigned long long)va, res.fault.kind);
+	return res.pa;
+}
+
+/* First read walks all 4 levels; the second read of the page hits. */
+Test(replay, miss_then_hit_and_cycles, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0x400000 0x10000000 4K rwu", "r 0x400000", "r 0x400008");
+	cr_expect_eq(ST.accesses[ACCESS_READ], 2);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(tlb(0).misses, 1);
+	cr_expect_eq(ST.walks, 1);
+	cr_expect_eq(ST.pte_reads, 4);
+	/* l1d 1 + PWC probe 1 + 4 PTE reads x 100, then l1d 1 */
+	cr_expect_eq(ST.cycles, 1 + 1 + 400 + 1);
+	cr_expect_eq(ST.walks_by_shift[12], 1);
+}
+
+/* A second page under the same PDE: the PDE cache hit leaves one PTE to read. */
+Test(replay, pde_cache_shortens_walk, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0x400000 0x10000000 8K rwu", "r 0x400000", "r 0x401000");
+	cr_expect_eq(ST.walks, 2);
+	cr_expect_eq(ST.pte_reads, 4 + 1);
+	cr_expect_eq(pwc(0).misses, 1);
+	cr_expect_eq(pwc(0).hits, 1);
+	cr_expect_eq(translate_pa(0x401234, ACCESS_READ), 0x10001234);
+}
+
+/* Reads fill with D clear; the first write hits, re-walks to set D; the next write just hits. */
+Test(replay, write_hit_with_d_clear_rewalks, .init = start_default, .fini = fx_stop)
+{
+	uint64_t pte;
+
+	RUN("map 0x400000 0x10000000 4K rwu", "r 0x400000", "w 0x400000", "w 0x400010");
+	cr_expect_eq(ST.dirty_rewalks, 1);
+	cr_expect_eq(ST.walks, 2);
+	cr_expect_eq(tlb(0).hits, 2);
+	cr_expect_eq(tlb(0).misses, 1);
+	/* the leaf PTE now has A (0x20) and D (0x40) */
+	struct pt_mapping m;
+	cr_assert(pt_query(fx.m->user, 0x400000, &m));
+	pte = m.pte;
+	cr_expect_eq(pte & 0x60, 0x60);
+}
+
+/* A write hitting a read-only entry faults and drops it; the next read misses. */
+Test(replay, permission_fault_on_hit_drops_entry, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0x400000 0x10000000 4K ru", "r 0x400000", "w 0x400000", "r 0x400000");
+	cr_expect_eq(ST.faults[FAULT_PERMISSION], 1);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(tlb(0).misses, 2);
+	cr_expect_eq(ST.walks, 2);
+}
+
+/* Fetches go to l1i, data to l1d. */
+Test(replay, instruction_and_data_tlbs, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0x400000 0x10000000 4K rxu", "x 0x400000", "x 0x400004", "r 0x400000");
+	cr_expect_eq(ST.accesses[ACCESS_EXEC], 2);
+	cr_expect_eq(tlb(1).misses, 1);
+	cr_expect_eq(tlb(1).hits, 1);
+	cr_expect_eq(tlb(0).misses, 1);
+}
+
+/* Same VA in two address spaces: tagged entries do not mix. */
+Test(replay, asids_keep_translations_apart, .init = start_default, .fini = fx_stop)
+{
+	RUN("asid 1", "map 0x400000 0x10000000 4K rwu", "r 0x400000",
+	    "asid 2", "map 0x400000 0x20000000 4K rwu", "r 0x400000",
+	    "asid 1", "r 0x400000");
+	cr_expect_eq(tlb(0).misses, 2);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(translate_pa(0x400010, ACCESS_READ), 0x10000010);
+	RUN("asid 2");
+	cr_expect_eq(translate_pa(0x400010, ACCESS_READ), 0x20000010);
+}
+
+/* A global kernel entry serves every ASID; ASID flushes keep it, a full flush drops it. */
+Test(replay, global_entries_and_flushes, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0xffff888000000000 0 1G rwg", "priv supervisor",
+	    "asid 1", "r 0xffff888000001000",     /* miss */
+	    "asid 2", "r 0xffff888000002000",     /* hit: global, same 1G entry */
+	    "flush asid 2", "r 0xffff888000003000", /* hit: globals survive */
+	    "flush va 0x400000", "r 0xffff888000004000", /* hit: another VA */
+	    "flush", "r 0xffff888000005000");      /* miss */
+	cr_expect_eq(tlb(0).misses, 2);
+	cr_expect_eq(tlb(0).hits, 3);
+	cr_expect_eq(ST.walks_by_shift[30], 2);
+}
+
+/* flush va VA asid N drops that ASID's entry only; flush va VA drops every ASID's. */
+Test(replay, flush_va_scopes, .init = start_default, .fini = fx_stop)
+{
+	RUN("asid 1", "map 0x400000 0x10000000 4K rwu", "r 0x400000",
+	    "asid 2", "map 0x400000 0x20000000 4K rwu", "r 0x400000",
+	    "flush va 0x400000 asid 1",
+	    "r 0x400000",                  /* asid 2: hit */
+	    "asid 1", "r 0x400000",        /* miss */
+	    "flush va 0x400123",
+	    "r 0x400000", "asid 2", "r 0x400000"); /* both miss */
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(tlb(0).misses, 2 + 1 + 2);
+}
+
+/* Without auto flush an unmapped page still translates from the TLB: a stale hit. */
+Test(replay, stale_translation_observed)
+{
+	struct replay_options opt = { .no_auto_flush = true, .check_stale = true };
+
+	fx_start(small_x86, &opt);
+	RUN("map 0x400000 0x10000000 4K rwu", "r 0x400000", "unmap 0x400000 4K", "r 0x400000");
+	cr_expect_eq(ST.faults[FAULT_NOT_PRESENT], 0);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(ST.stale_hits, 1);
+	cr_expect_eq(ST.shootdowns, 0);
+	fx_stop();
+}
+
+/* With auto flush (the default) the same trace faults instead. */
+Test(replay, auto_flush_prevents_stale, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0x400000 0x10000000 4K rwu", "r 0x400000", "unmap 0x400000 4K", "r 0x400000");
+	cr_expect_eq(ST.faults[FAULT_NOT_PRESENT], 1);
+	cr_expect_eq(tlb(0).hits, 0);
+}
+
+/* An edit on CPU 0 shoots down CPU 1's entry: one shootdown, and CPU 1 then misses. */
+Test(replay, shootdown_reaches_other_cpus, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0x400000 0x10000000 4K rwu", "r 0x400000", "cpu 1", "r 0x400000",
+	    "cpu 0", "protect 0x400000 4K ru", "cpu 1", "w 0x400000");
+	cr_expect_eq(ST.shootdowns, 1);
+	cr_expect_eq(tlb(0).misses, 3, "cpu 1's write missed (its entry was shot down)");
+	cr_expect_eq(ST.faults[FAULT_PERMISSION], 1);
+}
+
+/* An 8-byte access at 0x400ffc touches two pages: two accesses. */
+Test(replay, page_crossing_access_counts_twice, .init = start_default, .fini = fx_stop)
+{
+	struct trace_event ev = { .op = TRACE_ACCESS, .access = ACCESS_READ, .size = 8, .va = 0x400ffc };
+	struct mm_error err = { 0 };
+
+	RUN("map 0x400000 0x10000000 8K rwu");
+	cr_assert_eq(replay_events(&fx.r, &ev, 1, &err), MM_OK);
+	cr_expect_eq(ST.accesses[ACCESS_READ], 2);
+	cr_expect_eq(tlb(0).misses, 2);
+	ev.va = 0x401000; /* within one page: one access */
+	cr_assert_eq(replay_events(&fx.r, &ev, 1, &err), MM_OK);
+	cr_expect_eq(ST.accesses[ACCESS_READ], 3);
+}
+
+/* Demand paging: one access, one miss, one minor fault, no fault counted; then hits. */
+Test(replay, demand_paging_counts_once)
+{
+	struct replay_options opt = { .demand_page_size = 4096 };
+
+	fx_start(small_x86, &opt);
+	RUN("r 0x400000", "w 0x400010", "x 0x401000");
+	cr_expect_eq(ST.demand_paged, 2);
+	cr_expect_eq(ST.accesses[ACCESS_READ], 1);
+	cr_expect_eq(tlb(0).misses, 1);
+	cr_expect_eq(tlb(0).hits, 1, "the write hits the entry the retry filled");
+	cr_expect_eq(ST.dirty_rewalks, 1, "that entry was filled by a read: D clear");
+	for (unsigned k = 0; k < FAULT_KIND_COUNT; k++)
+		cr_expect_eq(ST.faults[k], 0);
+	struct pt_mapping m;
+	cr_assert(pt_query(fx.m->user, 0x401000, &m));
+	cr_expect_eq(m.perms, PERM_R | PERM_X | PERM_U, "fetch pages are rx");
+	cr_assert(pt_query(fx.m->user, 0x400000, &m));
+	cr_expect_eq(m.perms, PERM_R | PERM_W | PERM_U, "data pages are rw, not executable");
+	fx_stop();
+}
+
+/* With 2M demand paging an untouched 2M region gets one large page. */
+Test(replay, demand_paging_2m)
+{
+	struct replay_options opt = { .demand_page_size = 2 << 20 };
+	struct pt_mapping m;
+
+	fx_start(small_x86, &opt);
+	RUN("r 0x600000", "r 0x7ff000");
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_assert(pt_query(fx.m->user, 0x7ff000, &m));
+	cr_expect_eq(m.size, 2 << 20);
+	/* a region with a 4K page in it already gets 4K pages */
+	RUN("map 0x800000 0x10000000 4K rwu", "r 0x801000");
+	cr_assert(pt_query(fx.m->user, 0x801000, &m));
+	cr_expect_eq(m.size, 4096);
+	fx_stop();
+}
+
+/* Svade: a page without A faults with accessed-dirty (scause 13) instead of being updated. */
+Test(replay, svade_faults_on_clear_a)
+{
+	static const char sv39_svade[] = "extends: sv39\ncpu: { ad: svade }\n";
+	struct replay_options opt = { 0 };
+
+	fx_start(sv39_svade, &opt);
+	RUN("map 0x400000 0x80200000 4K rwu", "r 0x400000",
+	    "map 0x401000 0x80201000 4K rwua", "r 0x401000", "w 0x401000");
+	cr_expect_eq(ST.faults[FAULT_ACCESSED_DIRTY], 2, "the read of the A=0 page, the write of the D=0 page");
+	fx_stop();
+}
+
+Test(replay, interval_csv)
+{
+	char buf[1024] = "";
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	struct replay_options opt = { .interval = 2, .interval_out = f };
+
+	fx_start(small_x86, &opt);
+	RUN("map 0x400000 0x10000000 8K rwu", "r 0x400000", "r 0x400000", "r 0x401000", "r 0x402000");
+	replay_finish(&fx.r);
+	fclose(f);
+	/* rows at 2 and 4 accesses: l1d 1 miss of 2, then 1 miss of 2 (0x402000 faults: a miss too) */
+	cr_expect_str_eq(buf,
+			 "accesses,l1d_miss_rate,l1i_miss_rate,walks,faults\n"
+			 "2,0.500000,0.000000,1,0\n"
+			 "4,1.000000,0.000000,2,1\n");
+	fx_stop();
+}
+
+/* An edit that fails stops the replay with the trace's file:line. */
+Test(replay, bad_edit_names_line, .init = start_default, .fini = fx_stop)
+{
+	char line[] = "map 0x400001 0 4K r";
+	struct trace_event ev;
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(trace_parse_line(line, &ev, &err), 1);
+	ev.line = 7;
+	cr_expect_eq(replay_events(&fx.r, &ev, 1, &err), MM_EUNALIGNED);
+	cr_expect_str_eq(err.msg, "t.trace:7: VA 0x400001 is not aligned to the 4096-byte page");
+}

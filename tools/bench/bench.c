@@ -1,0 +1,382 @@
+/*
+ * mmusim-bench: throughput and memory of the replay pipeline.
+ *
+ * Workloads (generated, seeded): sequential, uniform random over N pages,
+ * Zipf(0.99) over N pages, and strided.  For the x86_64 and sv39 presets it
+ * prints:
+ *   - translations/s on the TLB-hit path (accesses within a few hot pages),
+ *   - full walks/s with TLBs and caches off (uniform random over 1 M mapped pages),
+ *   - replay of a binary trace file (accesses/s, reader included),
+ *   - replay of a lackey text trace (lines/s, parser included),
+ *   - peak RSS with 1 M distinct 4 KiB pages mapped, against page-table bytes,
+ * and the per-workload TLB miss rates, so figures can be compared run to run
+ * (--json).  Figures are measured, never asserted.
+ */
+#define _DEFAULT_SOURCE /* mkstemp, getrusage */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/replay.h"
+#include "sim/trace.h"
+
+#define BATCH 4096
+
+struct opts {
+	bool json;
+	uint64_t accesses;      /* per throughput run */
+	uint64_t pages;         /* mapped pages for the walk and RSS figures */
+	const char *tmpdir;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+enum workload { WL_SEQUENTIAL, WL_UNIFORM, WL_ZIPF, WL_STRIDED, WL_HOT };
+static const char *const wl_names[] = { "sequential", "uniform", "zipf", "strided", "hot" };
+
+struct gen {
+	enum workload wl;
+	uint64_t pages, base, i, seed;
+	double *zipf_cdf;
+};
+
+static void gen_init(struct gen *g, enum workload wl, uint64_t pages, uint64_t base)
+{
+	memset(g, 0, sizeof(*g));
+	g->wl = wl;
+	g->pages = pages;
+	g->base = base;
+	g->seed = 0x9e3779b97f4a7c15ull;
+	if (wl == WL_ZIPF) {
+		double sum = 0;
+		g->zipf_cdf = malloc(pages * sizeof(double));
+		for (uint64_t k = 0; k < pages; k++)
+			g->zipf_cdf[k] = (sum += 1.0 / pow((double)(k + 1), 0.99));
+		for (uint64_t k = 0; k < pages; k++)
+			g->zipf_cdf[k] /= sum;
+	}
+}
+
+static void gen_fini(struct gen *g)
+{
+	free(g->zipf_cdf);
+}
+
+/* The next VA: a page chosen by the workload, an offset within it. */
+static uint64_t gen_next(struct gen *g)
+{
+	uint64_t page, r = xorshift(&g->seed);
+
+	switch (g->wl) {
+	case WL_SEQUENTIAL: page = (g->i / 64) % g->pages; break;  /* 64 touches per page */
+	case WL_STRIDED: page = (g->i * 17) % g->pages; break;
+	case WL_HOT: page = r % 8; break;
+	case WL_ZIPF: {
+		double u = (double)(r >> 11) * (1.0 / 9007199254740992.0);
+		uint64_t lo = 0, hi = g->pages - 1;
+		while (lo < hi) {
+			uint64_t mid = (lo + hi) / 2;
+			if (g->zipf_cdf[mid] < u) lo = mid + 1; else hi = mid;
+		}
+		page = lo;
+		break;
+	}
+	default: page = r % g->pages; break;
+	}
+	g->i++;
+	return g->base + page * 4096 + ((r >> 32) & 0xff8);
+}
+
+static const char *config_yaml(const char *preset, bool caches)
+{
+	static char buf[256];
+	if (caches)
+		snprintf(buf, sizeof(buf), "extends: %s\n", preset);
+	else
+		snprintf(buf, sizeof(buf), "extends: %s\ntlb: []\npwc: []\n", preset);
+	return buf;
+}
+
+static struct machine *make_machine(const char *preset, bool caches)
+{
+	struct machine_config cfg;
+	struct machine *m;
+	struct mm_error err = { 0 };
+	const char *y = config_yaml(preset, caches);
+
+	if (config_load_string(y, strlen(y), "bench.yaml", &cfg, &err) || machine_create(&cfg, &m, &err)) {
+		fprintf(stderr, "mmusim-bench: %s\n", err.msg);
+		exit(1);
+	}
+	return m;
+}
+
+static uint64_t user_base(const struct machine *m)
+{
+	return m->cfg.mem_base ? 0x10000000ull : 0x10000000ull;
+}
+
+/* Maps `pages` 4 KiB pages at base as one range of 4K leaves (PA 2M-misaligned on purpose). */
+static void map_pages(struct machine *m, uint64_t base, uint64_t pages)
+{
+	struct page_prop p = { PROP_R | PROP_W | PROP_U | PROP_A | PROP_D, CACHE_WB };
+	struct mm_error err = { 0 };
+
+	if (machine_map(m, base, m->cfg.mem_base + 0x1000, pages * 4096, &p, &err)) {
+		fprintf(stderr, "mmusim-bench: %s\n", err.msg);
+		exit(1);
+	}
+}
+
+struct result {
+	double rate;          /* per second */
+	double miss_rate;     /* l1d, when there is one */
+	uint64_t walks;
+};
+
+/* Replays `n` generated accesses through a fresh machine; returns accesses/s. */
+static struct result run_replay(const char *preset, bool caches, enum workload wl, uint64_t pages,
+				uint64_t n)
+{
+	struct machine *m = make_machine(preset, caches);
+	struct replay r;
+	struct replay_options opt = { 0 };
+	struct mm_error err = { 0 };
+	struct trace_event *ev = calloc(BATCH, sizeof(*ev));
+	struct gen g;
+	struct result res = { 0 };
+	double t0, t = 0;
+
+	map_pages(m, user_base(m), pages);
+	replay_init(&r, m, &opt, "bench", &err);
+	gen_init(&g, wl, pages, user_base(m));
+	for (uint64_t done = 0; done < n; done += BATCH) {
+		for (unsigned i = 0; i < BATCH; i++)
+			ev[i] = (struct trace_event){ .op = TRACE_ACCESS, .access = ACCESS_READ, .va = gen_next(&g) };
+		t0 = now();
+		replay_events(&r, ev, BATCH, &err);
+		t += now() - t0;
+	}
+	res.rate = (double)n / t;
+	res.walks = r.mmu.stats.walks;
+	if (m->cfg.nr_tlb) {
+		struct tlb_stats s;
+		replay_tlb_totals(&r, 1, false, &s);
+		res.miss_rate = s.hits + s.misses ? (double)s.misses / (double)(s.hits + s.misses) : 0;
+	}
+	replay_fini(&r);
+	gen_fini(&g);
+	free(ev);
+	machine_destroy(m);
+	return res;
+}
+
+/* Writes n accesses of a workload as a trace file (binary or lackey); returns its path. */
+static char *write_trace(const struct opts *o, bool lackey, enum workload wl, uint64_t pages,
+			 uint64_t base, uint64_t n)
+{
+	char *path = malloc(256);
+	struct gen g;
+	int fd;
+
+	snprintf(path, 256, "%s/mmusim-bench-XXXXXX", o->tmpdir);
+	fd = mkstemp(path);
+	if (fd < 0) {
+		perror("mmusim-bench: mkstemp");
+		exit(1);
+	}
+	gen_init(&g, wl, pages, base);
+	if (lackey) {
+		FILE *f = fdopen(fd, "w");
+		fputs("==4242== Lackey, an example Valgrind tool\n", f);
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t va = gen_next(&g);
+			switch (i % 4) {
+			case 0: fprintf(f, "I  %08" PRIx64 ",4\n", va); break;
+			case 1: fprintf(f, " L %08" PRIx64 ",8\n", va); break;
+			case 2: fprintf(f, " S %08" PRIx64 ",8\n", va); break;
+			default: fprintf(f, " L %08" PRIx64 ",4\n", va); break;
+			}
+		}
+		fclose(f);
+	} else {
+		struct trace_writer *w;
+		struct trace_event ev[BATCH];
+		struct mm_error err = { 0 };
+		close(fd);
+		if (trace_writer_open(path, &w, &err)) {
+			fprintf(stderr, "mmusim-bench: %s\n", err.msg);
+			exit(1);
+		}
+		for (uint64_t done = 0; done < n; done += BATCH) {
+			for (unsigned i = 0; i < BATCH; i++)
+				ev[i] = (struct trace_event){ .op = TRACE_ACCESS, .access = (uint8_t)(i % 3 == 2),
+							      .size = 8, .va = gen_next(&g) };
+			trace_writer_put(w, ev, BATCH, &err);
+		}
+		trace_writer_close(w, &err);
+	}
+	gen_fini(&g);
+	return path;
+}
+
+/* Reads and replays a trace file end to end; returns events (accesses or lines) per second. */
+static double replay_file(const char *preset, const char *path, uint64_t pages, uint64_t *events)
+{
+	struct machine *m = make_machine(preset, true);
+	struct replay r;
+	struct replay_options opt = { 0 };
+	struct mm_error err = { 0 };
+	struct trace_reader *rd;
+	struct trace_event *ev = calloc(BATCH, sizeof(*ev));
+	long n;
+	double t0;
+
+	map_pages(m, user_base(m), pages);
+	replay_init(&r, m, &opt, path, &err);
+	*events = 0;
+	t0 = now();
+	if (trace_reader_open(path, TRACE_FORMAT_AUTO, &rd, &err)) {
+		fprintf(stderr, "mmusim-bench: %s\n", err.msg);
+		exit(1);
+	}
+	while ((n = trace_reader_next(rd, ev, BATCH, &err)) > 0) {
+		replay_events(&r, ev, (size_t)n, &err);
+		*events += (uint64_t)n;
+	}
+	trace_reader_close(rd);
+	double t = now() - t0;
+	replay_fini(&r);
+	free(ev);
+	machine_destroy(m);
+	return (double)*events / t;
+}
+
+/* In a child (so the figure is this run's peak alone): map pages, report peak RSS. */
+static void measure_rss(const char *preset, uint64_t pages, uint64_t *rss_kb, uint64_t *pt_bytes)
+{
+	int fds[2];
+	uint64_t out[2] = { 0, 0 };
+
+	if (pipe(fds))
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct machine *m = make_machine(preset, true);
+		struct rusage ru;
+		struct gen g;
+		struct page_prop p = { PROP_R | PROP_W | PROP_U, CACHE_WB };
+		uint64_t base = user_base(m);
+
+		/* Distinct pages scattered over 64 GiB of VA: the page-table-heavy case. */
+		gen_init(&g, WL_UNIFORM, 1ull << 24, base);
+		for (uint64_t i = 0; i < pages; i++) {
+			uint64_t va = base + (xorshift(&g.seed) % (1ull << 24)) * 4096;
+			machine_map(m, va, m->cfg.mem_base + 0x1000, 4096, &p, NULL);
+		}
+		getrusage(RUSAGE_SELF, &ru);
+		out[0] = (uint64_t)ru.ru_maxrss;
+		out[1] = machine_nr_nodes(m) * m->cfg.pc.base_page_size;
+		if (write(fds[1], out, sizeof(out)) != sizeof(out))
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], out, sizeof(out)) != sizeof(out))
+		out[0] = out[1] = 0;
+	close(fds[0]);
+	waitpid(pid, NULL, 0);
+	*rss_kb = out[0];
+	*pt_bytes = out[1];
+}
+
+static void usage(void)
+{
+	fputs("usage: mmusim-bench [--json] [--accesses N] [--pages N] [--tmpdir DIR]\n", stderr);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .accesses = 20000000, .pages = 1u << 20, .tmpdir = "/tmp" };
+	static const char *const presets[] = { "x86_64", "sv39" };
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) o.json = true;
+		else if (strcmp(argv[i], "--accesses") == 0 && i + 1 < argc) o.accesses = strtoull(argv[++i], NULL, 0);
+		else if (strcmp(argv[i], "--pages") == 0 && i + 1 < argc) o.pages = strtoull(argv[++i], NULL, 0);
+		else if (strcmp(argv[i], "--tmpdir") == 0 && i + 1 < argc) o.tmpdir = argv[++i];
+		else usage();
+	}
+	if (o.json)
+		fputs("{", stdout);
+	for (unsigned p = 0; p < 2; p++) {
+		const char *preset = presets[p];
+		struct result hit = run_replay(preset, true, WL_HOT, o.pages, o.accesses);
+		struct result walks = run_replay(preset, false, WL_UNIFORM, o.pages, o.accesses / 4);
+		struct result wl[4];
+		for (unsigned k = 0; k < 4; k++)
+			wl[k] = run_replay(preset, true, (enum workload)k, 65536, o.accesses / 4);
+		char *bin = write_trace(&o, false, WL_ZIPF, 65536, 0x10000000ull, o.accesses);
+		char *lk = write_trace(&o, true, WL_ZIPF, 65536, 0x10000000ull, o.accesses);
+		uint64_t nb, nl, rss_kb = 0, pt_bytes = 0;
+		double bin_rate = replay_file(preset, bin, 65536, &nb);
+		double lk_rate = replay_file(preset, lk, 65536, &nl);
+		unlink(bin);
+		unlink(lk);
+		free(bin);
+		free(lk);
+		measure_rss(preset, o.pages, &rss_kb, &pt_bytes);
+		double limit_mb = (1.5 * (double)pt_bytes + 64.0 * 1048576.0) / 1048576.0;
+
+		if (o.json) {
+			printf("%s\"%s\":{\"tlb_hit_per_s\":%.0f,\"walks_per_s\":%.0f,\"binary_accesses_per_s\":%.0f,"
+			       "\"lackey_lines_per_s\":%.0f,\"rss_mib\":%.1f,\"page_table_mib\":%.1f,"
+			       "\"rss_limit_mib\":%.1f,\"l1d_miss_rate\":{",
+			       p ? "," : "", preset, hit.rate, walks.rate, bin_rate, lk_rate,
+			       (double)rss_kb / 1024.0, (double)pt_bytes / 1048576.0, limit_mb);
+			for (unsigned k = 0; k < 4; k++)
+				printf("%s\"%s\":%.4f", k ? "," : "", wl_names[k], wl[k].miss_rate);
+			printf("}}");
+		} else {
+			printf("%s\n", preset);
+			printf("  TLB-hit path          %8.1f M translations/s\n", hit.rate / 1e6);
+			printf("  full walks (no TLB)   %8.1f M walks/s   (uniform over %" PRIu64 " pages)\n",
+			       walks.rate / 1e6, o.pages);
+			printf("  binary trace replay   %8.1f M accesses/s (%" PRIu64 " accesses, reader included)\n",
+			       bin_rate / 1e6, nb);
+			printf("  lackey trace replay   %8.1f M lines/s    (%" PRIu64 " lines, parser included)\n",
+			       lk_rate / 1e6, nl);
+			printf("  peak RSS, %" PRIu64 " pages  %8.1f MiB (page tables %.1f MiB; limit 1.5x + 64 = %.1f MiB)\n",
+			       o.pages, (double)rss_kb / 1024.0, (double)pt_bytes / 1048576.0, limit_mb);
+			printf("  l1d miss rate         ");
+			for (unsigned k = 0; k < 4; k++)
+				printf("%s %s %.2f%%", k ? "," : "", wl_names[k], 100.0 * wl[k].miss_rate);
+			printf("\n");
+		}
+		fflush(stdout);
+	}
+	if (o.json)
+		puts("}");
+	return 0;
+}
