@@ -50,19 +50,3 @@ int paging_consts_derive(struct paging_consts *pc, struct mm_error *err)
 				    pc->phys_addr_width, pc->page_shift + 1);
 	return MM_OK;
 }
-
-bool pc_va_canonical(const struct paging_consts *pc, uint64_t va)
-{
-	return pc_va_canonicalize(pc, va) == va;
-}
-
-uint64_t pc_va_canonicalize(const struct paging_consts *pc, uint64_t va)
-{
-	unsigned aw = pc->address_width;
-
-	if (aw >= 64)
-		return va;
-	if (pc->va_sign_ext && (va >> (aw - 1)) & 1)
-		return va | ~((1ull << aw) - 1);
-	return va & ((1ull << aw) - 1);
-}

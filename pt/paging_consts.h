@@ -63,14 +63,26 @@ static inline unsigned pc_index_shift(const struct paging_consts *pc, unsigned l
 	return pc->page_shift + (level - 1) * pc->index_bits;
 }
 
+/* Sign-extends (or truncates) a VA to its canonical 64-bit form. */
+static inline uint64_t pc_va_canonicalize(const struct paging_consts *pc, uint64_t va)
+{
+	unsigned aw = pc->address_width;
+
+	if (aw >= 64)
+		return va;
+	if (pc->va_sign_ext && (va >> (aw - 1)) & 1)
+		return va | ~((1ull << aw) - 1);
+	return va & ((1ull << aw) - 1);
+}
+
 /*
  * True when `va` is canonical: with sign extension, bits 63..address_width-1
  * all equal; without, bits 63..address_width all zero.
  */
-bool pc_va_canonical(const struct paging_consts *pc, uint64_t va);
-
-/* Sign-extends (or truncates) a VA to its canonical 64-bit form. */
-uint64_t pc_va_canonicalize(const struct paging_consts *pc, uint64_t va);
+static inline bool pc_va_canonical(const struct paging_consts *pc, uint64_t va)
+{
+	return pc_va_canonicalize(pc, va) == va;
+}
 
 /* Size of the whole VA space (2^address_width), saturating at 2^63 for 64. */
 static inline uint64_t pc_va_span(const struct paging_consts *pc)

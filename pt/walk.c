@@ -36,7 +36,12 @@ void walk(const struct walker *w, const struct walk_request *req, struct walk_re
 	uint64_t table = req->start_level ? req->start_table : req->root;
 	unsigned top = req->start_level ? req->start_level : pc->nr_levels;
 
-	memset(res, 0, sizeof(*res));
+	/* Only the header: steps[] past nr_steps stay unwritten (this is the hot path). */
+	res->ok = false;
+	res->pa = res->page_size = res->leaf_pte = 0;
+	res->level = res->perms = res->nr_steps = 0;
+	res->set_accessed = res->set_dirty = false;
+	res->fault = (struct walk_fault){ FAULT_NONE, REASON_NONE, 0, 0 };
 	if (!pc_va_canonical(pc, req->va)) {
 		arch->bad_va(&ws);
 		return;

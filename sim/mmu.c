@@ -37,10 +37,13 @@ static int cpu_create(struct mmu *mmu, struct mmu_cpu **out, struct mm_error *er
 			return MM_EINVAL;
 		}
 		struct tlb **slot = tc->level == 1 ? c->l1 : c->l2;
-		if (tc->kind != TLB_INSTRUCTION)
-			slot[0] = c->tlb[i];
-		if (tc->kind != TLB_DATA)
-			slot[1] = c->tlb[i];
+		unsigned *lat = tc->level == 1 ? c->l1_latency : c->l2_latency;
+		for (unsigned k = 0; k < 2; k++) {
+			if (tc->kind == (k ? TLB_DATA : TLB_INSTRUCTION))
+				continue;
+			slot[k] = c->tlb[i];
+			lat[k] = tc->latency;
+		}
 	}
 	for (unsigned i = 0; i < cfg->nr_pwc; i++) {
 		if (!(c->pwc[cfg->pwc[i].level] = tlb_create(&cfg->pwc[i], err))) {
@@ -48,6 +51,10 @@ static int cpu_create(struct mmu *mmu, struct mmu_cpu **out, struct mm_error *er
 			return MM_EINVAL;
 		}
 	}
+	/* Deepest first: that hit skips the most levels. */
+	for (unsigned level = 2; level <= PT_MAX_LEVELS; level++)
+		if (c->pwc[level])
+			c->pwc_levels[c->nr_pwc++] = level;
 	c->priv = PRIV_USER;
 	c->asid = mmu->m->asid;
 	c->pt = mmu->m->user;
@@ -136,12 +143,9 @@ void mmu_shootdown(struct mmu *mmu, uint64_t va, uint64_t len, bool kernel_range
 /* Probes the PWCs from the deepest level up; fills req's start fields on a hit. */
 static void pwc_probe(struct mmu *mmu, struct mmu_cpu *c, uint64_t va, struct walk_request *req)
 {
-	const struct paging_consts *pc = &mmu->m->cfg.pc;
-
-	for (unsigned level = 2; level <= pc->nr_levels; level++) {
+	for (unsigned i = 0; i < c->nr_pwc; i++) {
+		unsigned level = c->pwc_levels[i];
 		struct tlb *p = c->pwc[level];
-		if (!p)
-			continue;
 		mmu->stats.cycles += tlb_config(p)->latency;
 		struct tlb_entry *e = tlb_lookup(p, va, c->asid);
 		if (e) {
@@ -157,6 +161,8 @@ static void pwc_probe(struct mmu *mmu, struct mmu_cpu *c, uint64_t va, struct wa
 static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
 		     const struct walk_result *res)
 {
+	if (!m->cfg.nr_pwc)
+		return;
 	for (unsigned i = 0; i + 1 < res->nr_steps; i++) {
 		const struct walk_step *s = &res->steps[i];
 		struct tlb *p = c->pwc[s->level];
@@ -174,9 +180,30 @@ static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
 	}
 }
 
-static void tlb_fill_leaf(struct tlb *t, uint64_t va, uint16_t asid, const struct walk_result *res,
-			  const struct pt_arch *arch)
+/*
+ * Which (privilege, access) pairs the translation allows, decided once at fill
+ * time so that a hit is one bit test; the control bits do not change during a
+ * replay.
+ */
+static uint8_t allow_mask(const struct walker *w, const struct walk_result *res)
 {
+	uint8_t allow = 0;
+
+	for (unsigned priv = 0; priv < 2; priv++) {
+		for (unsigned a = 0; a < 3; a++) {
+			struct walk_request req = { .access = (enum access_kind)a, .priv = (enum privilege)priv };
+			struct walk_fault f;
+			if (walk_check_access(w, &req, res->perms, res->leaf_pte, res->level, &f))
+				allow |= (uint8_t)(1u << (priv * 3 + a));
+		}
+	}
+	return allow;
+}
+
+static void tlb_fill_leaf(struct tlb *t, uint64_t va, uint16_t asid, const struct walk_result *res,
+			  const struct walker *w)
+{
+	const struct pt_arch *arch = w->arch;
 	int shift;
 	struct page_prop prop;
 
@@ -193,6 +220,7 @@ static void tlb_fill_leaf(struct tlb *t, uint64_t va, uint16_t asid, const struc
 		.valid = true,
 		.global = (res->perms & PERM_G) != 0,
 		.dirty = (prop.flags & PROP_D) != 0,
+		.allow = allow_mask(w, res),
 	};
 	tlb_fill(t, va, &e);
 }
@@ -217,9 +245,9 @@ static void do_walk(struct mmu *mmu, struct mmu_cpu *c, uint64_t va, enum access
 		return;
 	}
 	mmu->stats.walks_by_shift[__builtin_ctzll(res.page_size)]++;
-	tlb_fill_leaf(c->l2[k], va, c->asid, &res, m->cfg.arch);
+	tlb_fill_leaf(c->l2[k], va, c->asid, &res, &m->walker);
 	if (c->l1[k] != c->l2[k])
-		tlb_fill_leaf(c->l1[k], va, c->asid, &res, m->cfg.arch);
+		tlb_fill_leaf(c->l1[k], va, c->asid, &res, &m->walker);
 	out->ok = true;
 	out->pa = res.pa;
 	out->page_size = res.page_size;
@@ -245,12 +273,12 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 
 	mmu->stats.accesses[access]++;
 	if (l1) {
-		mmu->stats.cycles += tlb_config(l1)->latency;
+		mmu->stats.cycles += c->l1_latency[k];
 		if ((e = tlb_lookup(l1, va, c->asid)))
 			hit_in = l1;
 	}
 	if (!e && l2 && l2 != l1) {
-		mmu->stats.cycles += tlb_config(l2)->latency;
+		mmu->stats.cycles += c->l2_latency[k];
 		if ((e = tlb_lookup(l2, va, c->asid)))
 			hit_in = l2;
 	}
@@ -261,7 +289,8 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 	if (mmu->check_stale && entry_is_stale(c, va, e))
 		mmu->stats.stale_hits++;
 	struct walk_request req = { .va = va, .access = access, .priv = c->priv };
-	if (!walk_check_access(&mmu->m->walker, &req, e->perms, e->pte, e->level, &out->fault)) {
+	if (!(e->allow & (1u << (c->priv * 3 + access))) &&
+	    !walk_check_access(&mmu->m->walker, &req, e->perms, e->pte, e->level, &out->fault)) {
 		/* A page fault drops the translation it used (SDM 4.10.4.1). */
 		tlb_invalidate(hit_in, e);
 		out->ok = false;
@@ -302,9 +331,9 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 	out->fault = res.fault;
 	if (!res.ok)
 		return;
-	tlb_fill_leaf(c->l2[k], va, c->asid, &res, m->cfg.arch);
+	tlb_fill_leaf(c->l2[k], va, c->asid, &res, &m->walker);
 	if (c->l1[k] != c->l2[k])
-		tlb_fill_leaf(c->l1[k], va, c->asid, &res, m->cfg.arch);
+		tlb_fill_leaf(c->l1[k], va, c->asid, &res, &m->walker);
 	out->pa = res.pa;
 	out->page_size = res.page_size;
 }

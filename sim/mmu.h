@@ -28,7 +28,10 @@
 struct mmu_cpu {
 	struct tlb *tlb[CONFIG_MAX_TLBS];
 	struct tlb *l1[2], *l2[2];            /* by lookup kind: [0] data, [1] instruction */
+	unsigned l1_latency[2], l2_latency[2];
 	struct tlb *pwc[PT_MAX_LEVELS + 1];   /* by the PTE level it caches */
+	unsigned pwc_levels[PT_MAX_LEVELS];   /* the levels that have one, ascending */
+	unsigned nr_pwc;
 	uint16_t asid;
 	enum privilege priv;
 	struct page_table *pt;                /* the address space of asid */

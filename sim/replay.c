@@ -191,6 +191,11 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 		switch ((enum trace_op)e->op) {
 		case TRACE_ACCESS: {
 			uint64_t last = e->va + (e->size ? e->size - 1u : 0u);
+			if (((e->va ^ last) & ~(page - 1)) == 0 && last >= e->va) {
+				if ((rc = do_access(r, e->va, (enum access_kind)e->access, e, err)))
+					return rc;
+				break;
+			}
 			/* One translation per base page the access touches. */
 			if (last < e->va)
 				last = UINT64_MAX;
