@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "support.h"
 
 #define EXAMPLE MMUSIM_SOURCE_DIR "/traces/example.trace"
@@ -324,4 +326,151 @@ Test(cli, out_of_physical_memory)
 	expect_run(&r, 2, "", "mmusim: --map:1: out of physical memory: needs 3 page-table nodes, 2 frames free\n");
 	run_result_free(&r);
 	remove_temp_file(cfg);
+}
+
+/*
+ * replay on the x86_64 preset (l1i, l1d, stlb; PWCs for levels 4, 3, 2; memory
+ * 100 cycles).  By hand: r 0x400000 misses l1d and stlb, probes PWC 2, 3, 4
+ * (all miss) and reads 4 PTEs; r 0x400008 hits l1d; w 0x401000 misses both
+ * TLBs, hits PWC level 2 and reads 1 PTE; x 0x400000 misses l1i, hits the
+ * unified stlb, and faults: the page has XD set.  Cycles: (1+9+3+400) + 1 +
+ * (1+9+1+100) + (1+9) = 535.
+ */
+Test(cli, replay_json_counts)
+{
+	struct run_result r;
+	char *trace = write_temp_file("map 0x400000 0x10000000 8K rwu\nr 0x400000\nr 0x400008\n"
+				      "w 0x401000\nx 0x400000\n", ".trace");
+
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"accesses\":{\"total\":4,\"read\":2,\"write\":1,\"exec\":1}"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"l1d\":{\"hits\":1,\"misses\":2,\"evictions\":0"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"stlb\":{\"hits\":1,\"misses\":2,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"pwc\":{\"4\":{\"hits\":0,\"misses\":1},\"3\":{\"hits\":0,\"misses\":1},"
+			       "\"2\":{\"hits\":1,\"misses\":1}}"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"walks\":2,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"pte_reads\":5,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"permission\":1,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"cycles\":535,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"page_table\":{\"nodes\":5,\"bytes\":20480}"), "%s", r.out);
+	cr_expect_str_eq(r.err, "");
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
+
+/* Lackey: I, L, a page-crossing S (two accesses) and M (a load then a store). */
+Test(cli, replay_lackey_and_binary_agree)
+{
+	struct run_result r1, r2, rc;
+	char *lk = write_temp_file("==1== Lackey\nI  00400000,4\n L 00400010,8\n S 00400ffc,8\n M 00401000,4\n", ".txt");
+	char bin[64];
+
+	snprintf(bin, sizeof(bin), "%s.bin", lk);
+	cr_assert_eq(run_mmusim(&r1, "--json", "replay", "--demand-paging", lk, NULL), 0);
+	cr_expect_eq(r1.status, 0, "%s", r1.err);
+	cr_expect(strstr(r1.out, "\"format\":\"lackey\""), "%s", r1.out);
+	cr_expect(strstr(r1.out, "\"accesses\":{\"total\":6,\"read\":2,\"write\":3,\"exec\":1}"), "%s", r1.out);
+	cr_expect(strstr(r1.out, "\"demand_paged\":2,"), "%s", r1.out);
+	cr_assert_eq(run_mmusim(&rc, "convert", lk, bin, NULL), 0);
+	cr_expect_eq(rc.status, 0, "%s", rc.err);
+	cr_assert_eq(run_mmusim(&r2, "--json", "replay", "--demand-paging", bin, NULL), 0);
+	/* the same statistics, apart from the name and format */
+	cr_expect_str_eq(strstr(r1.out, "\"config\""), strstr(r2.out, "\"config\""));
+	run_result_free(&r1);
+	run_result_free(&r2);
+	run_result_free(&rc);
+	unlink(bin);
+	remove_temp_file(lk);
+}
+
+/* A bad line ends the replay with file:line, after the statistics so far, exit 2. */
+Test(cli, replay_bad_trace_prints_stats_then_error)
+{
+	struct run_result r;
+	char *trace = write_temp_file("map 0x400000 0x10000000 4K rwu\nr 0x400000\nr 0x4000zz\n", ".trace");
+	char expect[256];
+
+	cr_assert_eq(run_mmusim(&r, "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.out, "accesses        1  (read 1, write 0, exec 0)\n"), "%s", r.out);
+	snprintf(expect, sizeof(expect), "mmusim: %s:3: bad VA '0x4000zz' (expected decimal or 0x-hex)\n", trace);
+	cr_expect_str_eq(r.err, expect);
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
+
+Test(cli, replay_interval_csv)
+{
+	struct run_result r;
+	char *trace = write_temp_file("map 0x400000 0x10000000 4K rwu\nr 0x400000\nr 0x400000\nr 0x400000\n", ".trace");
+	char csv[64];
+	char buf[512] = "";
+	FILE *f;
+
+	snprintf(csv, sizeof(csv), "%s.csv", trace);
+	cr_assert_eq(run_mmusim(&r, "replay", "--interval", "2", "--csv", csv, trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	f = fopen(csv, "r");
+	cr_assert_not_null(f);
+	buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
+	fclose(f);
+	/* l1i is never looked up; stlb only on the first access, which missed */
+	cr_expect_str_eq(buf, "accesses,l1i_miss_rate,l1d_miss_rate,stlb_miss_rate,walks,faults\n"
+			      "2,0.000000,0.500000,1.000000,1,0\n"
+			      "3,0.000000,0.000000,0.000000,0,0\n");
+	unlink(csv);
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
+
+struct bad_replay {
+	char args[5][48];
+	char err[160];
+};
+
+static const struct bad_replay bad_replays[] = {
+	{ { "replay" }, "mmusim: replay: no trace given (see mmusim replay --help)\n" },
+	{ { "replay", "/nonexistent/t.trace" }, "mmusim: /nonexistent/t.trace: cannot open: No such file or directory\n" },
+	{ { "replay", "--format", "csv", "x" }, "mmusim: bad --format 'csv' (expected auto, text, lackey or binary)\n" },
+	{ { "replay", "--demand-paging=3K", "x" }, "mmusim: bad --demand-paging size '3K' (expected 4K, 2M or 1G)\n" },
+	{ { "replay", "--interval", "10", "x" }, "mmusim: replay: --interval needs --csv FILE for the time series\n" },
+	{ { "replay", "--interval", "0", "x" }, "mmusim: bad --interval '0' (expected a positive number of accesses)\n" },
+	{ { "replay", "--bogus", "x" }, "mmusim: replay: unknown option '--bogus' (see mmusim replay --help)\n" },
+	{ { "replay", "a", "b" }, "mmusim: replay: more than one trace given ('a' and 'b')\n" },
+	{ { "convert", "a" }, "mmusim: convert: needs INPUT and OUTPUT (see mmusim convert --help)\n" },
+};
+
+ParameterizedTestParameters(cli, bad_replay)
+{
+	return cr_make_param_array(struct bad_replay, bad_replays, sizeof(bad_replays) / sizeof(bad_replays[0]));
+}
+
+ParameterizedTest(const struct bad_replay *c, cli, bad_replay)
+{
+	const char *argv[5];
+	int argc = 0;
+	struct run_result r;
+
+	while (argc < 5 && c->args[argc][0])
+		argv[argc] = c->args[argc], argc++;
+	cr_assert_eq(run_mmusim_argv(&r, argc, argv), 0);
+	expect_run(&r, 2, "", c->err);
+	run_result_free(&r);
+}
+
+/* --demand-paging=2M on sv39 is a megapage; 64K is not a leaf size there. */
+Test(cli, replay_demand_paging_size_checked)
+{
+	struct run_result r;
+	char *trace = write_temp_file("r 0x400000\n", ".trace");
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "replay", "--demand-paging=64K", trace, NULL), 0);
+	expect_run(&r, 2, "", "mmusim: --demand-paging size 65536 is not a page size of sv39\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "--json", "replay", "--demand-paging=2M", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"demand_paged\":1,"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
 }
