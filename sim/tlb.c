@@ -7,27 +7,37 @@
  * entry of size 2^shift for address va sits in set (va >> shift) & set_mask
  * with tag va >> shift (the full value, so two regions never alias).
  *
- * Lookup.  Beside the entries runs a set-major array of 31-bit fingerprints
- * of the tags, which is all a lookup reads until something matches:
+ * Search.  Beside the entries runs a set-major array of 31-bit fingerprints
+ * of the tags, all that a search of a set reads until something matches:
  *
  *   fps[s * stride + w] == fingerprint(entries[s * ways + w].tag)   if valid
  *   fps[s * stride + w] == FP_NONE                    if invalid, or w >= ways
  *
  * (stride = ways rounded up to 4, so a set's fingerprints load as whole
  * 16-byte vectors; FP_NONE has bit 31 set, which no fingerprint has, so free
- * ways and padding never match.)  For each size held, ascending (the list is
- * built at create time), a lookup compares the whole set at once — four ways
- * per SSE2 compare, no branch per way, so where the hit sits in its set costs
- * no branch misprediction — and confirms each candidate on the entry itself:
- * valid, tag, shift, and its ASID or global.  A fingerprint collision only
- * costs a look at one more entry.
+ * ways and padding never match.)  A search compares the whole set at once,
+ * four ways per SSE2 compare with no branch per way, then confirms each
+ * candidate on the entry itself: valid, tag, shift, and its ASID or global.
+ * A fingerprint collision only costs a look at one more entry.
+ *
+ * Lookup.  Searching is branch-free but a chain of dependent steps (load,
+ * compare, mask, bit scan, entry address), and the hit's LRU stamp store
+ * cannot issue before its end; measured in trace replay, that chain, not the
+ * compares, was the cost.  So a lookup first tries a prediction: hints, a
+ * direct-mapped table indexed by the tag's low bits (at least twice as many
+ * slots as entries), hold the index of the entry where that tag was last
+ * filled or found.  The hinted entry is confirmed like any candidate; only
+ * when it does not serve does the lookup search the set.  Hints are never
+ * trusted and never need invalidating: a stale one just fails to confirm.
+ * Sizes are tried smallest first, each completely (hint, then search) before
+ * the next, so a hint never changes which size answers.
  *
  * Replacement within a set: an invalid way first, else the victim by policy.
  * Stamps come from one counter per cache, bumped on every fill and (LRU) on
- * every hit that changes the order: LRU evicts the smallest stamp (least
- * recently filled or hit), FIFO the smallest fill stamp, RANDOM a way drawn
- * from a xorshift64 generator kept in the cache and seeded from the config,
- * so runs repeat exactly.
+ * every hit: LRU evicts the smallest stamp (least recently filled or hit),
+ * FIFO the smallest fill stamp, RANDOM a way drawn from a xorshift64
+ * generator kept in the cache and seeded from the config, so runs repeat
+ * exactly.
  */
 #include "tlb.h"
 
@@ -45,8 +55,10 @@
 
 struct tlb {
 	uint32_t *fps;               /* sets * stride fingerprints, set-major (see the top) */
+	uint32_t *hints;             /* hint_mask + 1 entry indices, by tag (see the top) */
 	struct tlb_entry *entries;   /* sets * ways, set-major */
 	uint64_t set_mask;           /* sets - 1 */
+	uint64_t hint_mask;          /* slots - 1 */
 	unsigned ways;
 	unsigned stride;             /* ways rounded up to a multiple of 4 */
 	unsigned sets;
@@ -68,13 +80,15 @@ static int check_geometry(const struct tlb_config *cfg, struct mm_error *err)
 		return mm_error_set(err, MM_EINVAL, "cache '%.*s': entries must be at least 1",
 				    CFG_NAME(cfg));
 	if (cfg->entries > TLB_MAX_ENTRIES)
-		return mm_error_set(err, MM_EINVAL, "cache '%.*s': %u entries, more than the maximum %u",
+		return mm_error_set(err, MM_EINVAL,
+				    "cache '%.*s': %u entries, more than the maximum %u",
 				    CFG_NAME(cfg), cfg->entries, TLB_MAX_ENTRIES);
 	if (cfg->ways == 0)
 		return mm_error_set(err, MM_EINVAL, "cache '%.*s': ways must be at least 1",
 				    CFG_NAME(cfg));
 	if (cfg->ways > cfg->entries || cfg->entries % cfg->ways)
-		return mm_error_set(err, MM_EINVAL, "cache '%.*s': ways (%u) does not divide entries (%u)",
+		return mm_error_set(err, MM_EINVAL,
+				    "cache '%.*s': ways (%u) does not divide entries (%u)",
 				    CFG_NAME(cfg), cfg->ways, cfg->entries);
 	unsigned sets = cfg->entries / cfg->ways;
 	if (sets & (sets - 1))
@@ -82,11 +96,13 @@ static int check_geometry(const struct tlb_config *cfg, struct mm_error *err)
 				    "cache '%.*s': entries / ways = %u sets, which is not a power of two",
 				    CFG_NAME(cfg), sets);
 	if (cfg->shift_mask == 0)
-		return mm_error_set(err, MM_EINVAL, "cache '%.*s': no region size (shift_mask is empty)",
+		return mm_error_set(err, MM_EINVAL,
+				    "cache '%.*s': no region size (shift_mask is empty)",
 				    CFG_NAME(cfg));
 	if (cfg->replacement != REPL_LRU && cfg->replacement != REPL_FIFO &&
 	    cfg->replacement != REPL_RANDOM)
-		return mm_error_set(err, MM_EINVAL, "cache '%.*s': unknown replacement policy %d",
+		return mm_error_set(err, MM_EINVAL,
+				    "cache '%.*s': unknown replacement policy %d",
 				    CFG_NAME(cfg), (int)cfg->replacement);
 	return MM_OK;
 }
@@ -111,10 +127,15 @@ struct tlb *tlb_create(const struct tlb_config *cfg, struct mm_error *err)
 	for (unsigned s = 0; s < 64; s++)
 		if (cfg->shift_mask & (1ull << s))
 			t->shifts[t->nr_shifts++] = (uint8_t)s;
+	t->hint_mask = 63;
+	while (t->hint_mask < 2ull * cfg->entries - 1)
+		t->hint_mask = t->hint_mask * 2 + 1;
 	t->entries = calloc(cfg->entries, sizeof(*t->entries));
+	/* All hints start at entry 0; like any hint, they are confirmed before use. */
+	t->hints = calloc(t->hint_mask + 1, sizeof(*t->hints));
 	nr_fps = (size_t)t->sets * t->stride; /* a multiple of 4: whole 16-byte vectors */
 	t->fps = aligned_alloc(16, nr_fps * sizeof(*t->fps));
-	if (!t->entries || !t->fps)
+	if (!t->entries || !t->hints || !t->fps)
 		goto nomem;
 	for (size_t i = 0; i < nr_fps; i++)
 		t->fps[i] = FP_NONE;
@@ -130,6 +151,7 @@ void tlb_destroy(struct tlb *t)
 	if (!t)
 		return;
 	free(t->fps);
+	free(t->hints);
 	free(t->entries);
 	free(t);
 }
@@ -164,7 +186,8 @@ static inline uint64_t match_fps(const uint32_t *fp, unsigned n, uint32_t f)
 	const __m128i needle = _mm_set1_epi32((int)f);
 	for (unsigned i = 0; i < n; i += 4) {
 		__m128i v = _mm_load_si128((const __m128i *)(const void *)(fp + i));
-		m |= (uint64_t)(unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, needle))) << i;
+		__m128i eq = _mm_cmpeq_epi32(v, needle);
+		m |= (uint64_t)(unsigned)_mm_movemask_ps(_mm_castsi128_ps(eq)) << i;
 	}
 #else
 	for (unsigned i = 0; i < n; i++)
@@ -175,7 +198,7 @@ static inline uint64_t match_fps(const uint32_t *fp, unsigned n, uint32_t f)
 
 /*
  * The entry serving (tag, shift, asid) among ways [g, g + n) of set, or NULL;
- * n is a multiple of 4, at most 64.  Touches no state.
+ * n is a multiple of 4, at most 64.
  */
 static inline struct tlb_entry *probe(const struct tlb *t, size_t set, unsigned g, unsigned n,
 				      uint64_t tag, unsigned shift, uint16_t asid)
@@ -192,34 +215,56 @@ static inline struct tlb_entry *probe(const struct tlb *t, size_t set, unsigned 
 	return NULL;
 }
 
-/*
- * Counts a hit on e and makes it the most recently used.  An entry that
- * already holds the newest stamp is left alone: the order, which is all LRU
- * reads, would not change (and a run of hits on one page stores nothing).
- */
+/* The hint slot of a tag: where it was last filled or found. */
+static inline uint32_t *hint_of(const struct tlb *t, uint64_t tag)
+{
+	return &t->hints[tag & t->hint_mask];
+}
+
+/* The entry of tag's set serving (tag, shift, asid), or NULL; a find updates the hint. */
+static struct tlb_entry *search(struct tlb *t, uint64_t tag, unsigned shift, uint16_t asid)
+{
+	const size_t set = (size_t)(tag & t->set_mask);
+
+	/* Groups of up to 64 ways, one mask each; padding holds FP_NONE and never matches. */
+	for (unsigned g = 0; g < t->stride; g += 64) {
+		unsigned n = t->stride - g < 64 ? t->stride - g : 64;
+		struct tlb_entry *e = probe(t, set, g, n, tag, shift, asid);
+		if (e) {
+			*hint_of(t, tag) = (uint32_t)(e - t->entries);
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* Counts a hit on e and makes it the most recently used. */
 static inline struct tlb_entry *hit(struct tlb *t, struct tlb_entry *e, unsigned shift)
 {
 	t->stats.hits++;
 	t->stats.hits_by_shift[shift]++;
-	if (t->repl == REPL_LRU && e->stamp != t->clock)
+	if (t->repl == REPL_LRU)
 		e->stamp = ++t->clock;
 	return e;
 }
 
-/* tlb_lookup from the from-th size on, for sets of any width. */
-static struct tlb_entry *lookup_from(struct tlb *t, uint64_t va, uint16_t asid, unsigned from)
+/*
+ * tlb_lookup once the hint of the smallest size failed.  Out of line so that
+ * the fast path keeps its few values in registers.
+ */
+static __attribute__((noinline)) struct tlb_entry *lookup_slow(struct tlb *t, uint64_t va,
+							      uint16_t asid)
 {
-	for (unsigned i = from; i < t->nr_shifts; i++) {
+	struct tlb_entry *e = search(t, va >> t->shifts[0], t->shifts[0], asid);
+
+	if (e)
+		return hit(t, e, t->shifts[0]);
+	for (unsigned i = 1; i < t->nr_shifts; i++) {
 		const unsigned shift = t->shifts[i];
 		const uint64_t tag = va >> shift;
-		const size_t set = (size_t)(tag & t->set_mask);
-		/* Groups of up to 64 ways, one mask each; padding holds FP_NONE and never matches. */
-		for (unsigned g = 0; g < t->stride; g += 64) {
-			unsigned n = t->stride - g < 64 ? t->stride - g : 64;
-			struct tlb_entry *e = probe(t, set, g, n, tag, shift, asid);
-			if (e)
-				return hit(t, e, shift);
-		}
+		e = &t->entries[*hint_of(t, tag)];
+		if (entry_serves(e, tag, shift, asid) || (e = search(t, tag, shift, asid)))
+			return hit(t, e, shift);
 	}
 	t->stats.misses++;
 	return NULL;
@@ -227,22 +272,13 @@ static struct tlb_entry *lookup_from(struct tlb *t, uint64_t va, uint16_t asid, 
 
 struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 {
-	/*
-	 * The common case inline: the smallest size in a set of at most 64
-	 * ways.  Kept apart from the general loop so that it needs few
-	 * registers: spilled values reloaded from the stack were measured to
-	 * stall behind the LRU stamp store of the lookup before.
-	 */
-	if (t->stride <= 64) {
-		const unsigned shift = t->shifts[0];
-		const uint64_t tag = va >> shift;
-		struct tlb_entry *e =
-			probe(t, (size_t)(tag & t->set_mask), 0, t->stride, tag, shift, asid);
-		if (e)
-			return hit(t, e, shift);
-		return lookup_from(t, va, asid, 1);
-	}
-	return lookup_from(t, va, asid, 0);
+	const unsigned shift = t->shifts[0];
+	const uint64_t tag = va >> shift;
+	struct tlb_entry *e = &t->entries[*hint_of(t, tag)];
+
+	if (entry_serves(e, tag, shift, asid))
+		return hit(t, e, shift);
+	return lookup_slow(t, va, asid);
 }
 
 static inline uint64_t xorshift64(uint64_t *state)
@@ -264,10 +300,29 @@ static unsigned pick_victim(struct tlb *t, const struct tlb_entry *ways)
 	}
 	/* LRU and FIFO both evict the oldest stamp; they differ in whether hits refresh it. */
 	unsigned victim = 0;
-	for (unsigned w = 1; w < t->ways; w++)
-		if (ways[w].stamp < ways[victim].stamp)
-			victim = w;
+	uint64_t oldest = ways[0].stamp;
+	for (unsigned w = 1; w < t->ways; w++) {
+		/* Selects, not branches: which stamp is older is a coin toss to the predictor. */
+		const uint64_t s = ways[w].stamp;
+		const bool older = s < oldest;
+		victim = older ? w : victim;
+		oldest = older ? s : oldest;
+	}
 	return victim;
+}
+
+/* The first invalid way of the set whose fingerprints start at row, or ways if it is full. */
+static unsigned first_free(const struct tlb *t, const uint32_t *row)
+{
+	for (unsigned g = 0; g < t->stride; g += 64) {
+		unsigned n = t->stride - g < 64 ? t->stride - g : 64;
+		uint64_t m = match_fps(row + g, n, FP_NONE);
+		if (t->ways - g < 64)
+			m &= (1ull << (t->ways - g)) - 1; /* not the padding */
+		if (m)
+			return g + (unsigned)__builtin_ctzll(m);
+	}
+	return t->ways;
 }
 
 /*
@@ -286,32 +341,24 @@ bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e)
 	const uint64_t tag = va >> shift;
 	const size_t set = (size_t)(tag & t->set_mask);
 	struct tlb_entry *ways = t->entries + set * t->ways;
-	unsigned way = t->ways, free_way = t->ways;
+	struct tlb_entry *slot = search(t, tag, shift, e->asid);
 	bool evicted = false;
 
-	for (unsigned w = 0; w < t->ways; w++) {
-		if (!ways[w].valid) {
-			if (free_way == t->ways)
-				free_way = w;
-		} else if (entry_serves(&ways[w], tag, shift, e->asid)) {
-			way = w; /* the same translation: refresh it in place */
-			break;
+	if (!slot) {
+		unsigned way = first_free(t, t->fps + set * t->stride);
+		if (way == t->ways) {
+			way = pick_victim(t, ways);
+			t->stats.evictions++;
+			evicted = true;
 		}
+		slot = &ways[way];
 	}
-	if (way == t->ways)
-		way = free_way;
-	if (way == t->ways) {
-		way = pick_victim(t, ways);
-		t->stats.evictions++;
-		evicted = true;
-	}
-
-	struct tlb_entry *slot = &ways[way];
 	*slot = *e;
 	slot->tag = tag;
 	slot->valid = true;
 	slot->stamp = ++t->clock;
-	t->fps[set * t->stride + way] = fingerprint(tag);
+	t->fps[set * t->stride + (size_t)(slot - ways)] = fingerprint(tag);
+	*hint_of(t, tag) = (uint32_t)(slot - t->entries);
 	return evicted;
 }
 

@@ -282,22 +282,33 @@ static size_t decode_accesses(struct binary_decoder *d, const unsigned char **pp
 	safe = end - MAX_RECORD;
 	while (p <= safe && n + 2 <= max && *p <= TAG_ACCESS_MAX) {
 		const unsigned char *q = p + 1;
-		unsigned tag = *p, kind = tag >> 5, code = tag & 0xf, bits, vlen, has_size;
-		bool exec = kind == ACCESS_EXEC, same = tag & TAG_SAME_VA;
-		uint64_t w = load_le64(q), stops = ~w & 0x8080808080808080ull, x, va;
+		unsigned tag = *p, kind = tag >> 5, code = tag & 0xf, has_size, size;
+		bool exec = kind == ACCESS_EXEC;
+		uint64_t va = exec ? pred_exec : pred_data;
 
-		if (__builtin_expect(!stops && !same, 0))
-			break; /* 9 or 10 bytes, or damage: the general decoder */
-		bits = (unsigned)__builtin_ctzll(stops | 1ull << 63); /* 7, 15, ..., 63 */
-		vlen = same ? 0 : (bits + 1) / 8;
-		x = w & (~0ull >> (63 - bits));
-		x = (x & 0x007f007f007f007full) | (x & 0x7f007f007f007f00ull) >> 1;
-		x = (x & 0x00003fff00003fffull) | (x & 0x3fff00003fff0000ull) >> 2;
-		x = (x & 0x000000000fffffffull) | (x & 0x0fffffff00000000ull) >> 4;
-		va = (exec ? pred_exec : pred_data) + (same ? 0 : unzigzag(x));
+		if (!(tag & TAG_SAME_VA)) {
+			/*
+			 * LEB128 of up to 8 bytes without a loop: the first byte with
+			 * its top bit clear ends it; mask the bytes after it away,
+			 * then squeeze the 7-bit groups together: pairs, quads, halves.
+			 * (A branch on the same-VA bit beats a branch-free select
+			 * here: it keeps the varint off the loop-carried chain.)
+			 */
+			uint64_t w = load_le64(q), stops = ~w & 0x8080808080808080ull, x;
+			unsigned bits;
+			if (__builtin_expect(!stops, 0))
+				break; /* 9 or 10 bytes, or damage: the general decoder */
+			bits = (unsigned)__builtin_ctzll(stops); /* 7, 15, ..., 63 */
+			x = w & (~0ull >> (63 - bits));
+			x = (x & 0x007f007f007f007full) | (x & 0x7f007f007f007f00ull) >> 1;
+			x = (x & 0x00003fff00003fffull) | (x & 0x3fff00003fff0000ull) >> 2;
+			x = (x & 0x000000000fffffffull) | (x & 0x0fffffff00000000ull) >> 4;
+			va += unzigzag(x);
+			q += (bits + 1) / 8;
+		}
 		has_size = code == TAG_SIZE_BYTE;
-		unsigned size = has_size ? q[vlen] : size_of_code[code];
-		p = q + vlen + has_size;
+		size = has_size ? *q : size_of_code[code];
+		p = q + has_size;
 		pred_exec = exec ? va + size : pred_exec;
 		pred_data = exec ? pred_data : va;
 		ev[n] = (struct trace_event){
@@ -571,7 +582,7 @@ int trace_writer_open(const char *path, struct trace_writer **out, struct mm_err
 	}
 	w->fd = is_stdout ? STDOUT_FILENO : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (w->fd < 0) {
-		int rc = mm_error_set(err, MM_EIO, "%s: %s", path, strerror(errno));
+		int rc = mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(errno));
 		free(w->name);
 		free(w->buf);
 		free(w);

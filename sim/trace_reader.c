@@ -32,7 +32,7 @@
 #include "trace_text.h"
 
 #define READ_BUF (1u << 20)
-#define DROP_STEP ((size_t)64 << 20) /* a multiple of every page size */
+#define DROP_STEP ((size_t)8 << 20) /* a multiple of every page size */
 #define LINE_INIT 256
 
 struct trace_reader {
@@ -128,11 +128,10 @@ static enum trace_format sniff(const unsigned char *s, size_t len, bool eof)
 	size_t m = len < TRACE_BINARY_MAGIC_LEN ? len : TRACE_BINARY_MAGIC_LEN, off = 0;
 	bool saw_valgrind = false;
 
-	if (len > 0 && memcmp(s, TRACE_BINARY_MAGIC, m) == 0) {
-		if (m == TRACE_BINARY_MAGIC_LEN || eof)
-			return TRACE_FORMAT_BINARY; /* a short one reads as a truncated header */
-		return TRACE_FORMAT_AUTO;
-	}
+	if (binary_has_magic(s, len))
+		return TRACE_FORMAT_BINARY;
+	if (len > 0 && len < TRACE_BINARY_MAGIC_LEN && memcmp(s, TRACE_BINARY_MAGIC, m) == 0)
+		return eof ? TRACE_FORMAT_BINARY : TRACE_FORMAT_AUTO; /* a short one reads as a truncated header */
 	while (off < len) {
 		const unsigned char *line = s + off, *nl = memchr(line, '\n', len - off), *p = line;
 		size_t ll = nl ? (size_t)(nl - line) : len - off;
@@ -184,19 +183,19 @@ int trace_reader_open(const char *path, enum trace_format fmt, struct trace_read
 	}
 	r->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
-		int rc = mm_error_set(err, MM_EIO, "%s: %s", path, strerror(errno));
+		int rc = mm_error_set(err, MM_EIO, "%s: cannot open: %s", path, strerror(errno));
 		reader_free(r);
 		return rc;
 	}
 	r->own_fd = !is_stdin;
 	if (fstat(r->fd, &st) != 0) {
-		int rc = mm_error_set(err, MM_EIO, "%s: %s", r->name, strerror(errno));
+		int rc = mm_error_set(err, MM_EIO, "%s: cannot read: %s", r->name, strerror(errno));
 		reader_free(r);
 		return rc;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		reader_free(r);
-		return mm_error_set(err, MM_EIO, "%s: is a directory", path);
+		return mm_error_set(err, MM_EIO, "%s: cannot read: Is a directory", path);
 	}
 	if (S_ISREG(st.st_mode))
 		r->size = (uint64_t)st.st_size;

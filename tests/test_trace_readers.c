@@ -162,6 +162,13 @@ static void expect_same_event(const struct trace_event *got, const struct trace_
 	cr_expect_eq(got->prop.cache, want->prop.cache, "event %zu: cache", i);
 }
 
+static bool same_event(const struct trace_event *a, const struct trace_event *b)
+{
+	return a->op == b->op && a->access == b->access && a->scope == b->scope && a->size == b->size &&
+	       a->n == b->n && a->va == b->va && a->pa == b->pa && a->len == b->len &&
+	       a->prop.flags == b->prop.flags && a->prop.cache == b->prop.cache;
+}
+
 static void expect_access(const struct trace_event *e, unsigned kind, uint64_t va, unsigned size,
 			  uint64_t line)
 {
@@ -295,13 +302,14 @@ Test(lackey, sample_trace)
 	read_path(MMUSIM_SOURCE_DIR "/traces/lackey-sample.txt", TRACE_FORMAT_AUTO, 16, &c, &f);
 	cr_expect_eq(f, TRACE_FORMAT_LACKEY);
 	cr_assert_eq(c.last, 0, "%s", c.err.msg);
-	cr_expect_eq(c.n, 42);
+	cr_expect_eq(c.n, 41);
 	for (size_t i = 0; i < c.n; i++)
 		counts[c.ev[i].access]++;
-	cr_expect_eq(counts[ACCESS_EXEC], 23);
-	cr_expect_eq(counts[ACCESS_READ], 8);
-	cr_expect_eq(counts[ACCESS_WRITE], 11);
-	expect_access(&c.ev[0], ACCESS_EXEC, 0x4022e10, 3, 6);
+	cr_expect_eq(counts[ACCESS_EXEC], 26);
+	cr_expect_eq(counts[ACCESS_READ], 3);
+	cr_expect_eq(counts[ACCESS_WRITE], 12);
+	expect_access(&c.ev[0], ACCESS_EXEC, 0x401ab70, 3, 6);
+	expect_access(&c.ev[c.n - 1], ACCESS_READ, 0x1fff000660, 32, 45);
 	free(c.ev);
 }
 
@@ -598,9 +606,9 @@ Test(reader, open_errors)
 
 	cr_expect_eq(trace_reader_open("/nonexistent/t.trace", TRACE_FORMAT_AUTO, &r, &err), MM_EIO);
 	cr_expect_null(r);
-	cr_expect_str_eq(err.msg, "/nonexistent/t.trace: No such file or directory");
+	cr_expect_str_eq(err.msg, "/nonexistent/t.trace: cannot open: No such file or directory");
 	cr_expect_eq(trace_reader_open("/tmp", TRACE_FORMAT_TEXT, &r, &err), MM_EIO);
-	cr_expect_str_eq(err.msg, "/tmp: is a directory");
+	cr_expect_str_eq(err.msg, "/tmp: cannot read: Is a directory");
 	cr_expect_eq(trace_reader_open("/dev/null", (enum trace_format)9, &r, &err), MM_EINVAL);
 	cr_expect_eq(trace_reader_open("/dev/null", TRACE_FORMAT_AUTO, &r, &err), MM_OK);
 	cr_expect_eq(trace_reader_format(r), TRACE_FORMAT_TEXT);
@@ -868,7 +876,7 @@ Test(binary, writer_errors)
 {
 	struct trace_writer *w = (void *)1;
 	struct mm_error err = { 0 };
-	struct trace_event bad[] = {
+	struct trace_event bad[2] = {
 		{ .op = TRACE_ACCESS, .access = ACCESS_READ, .va = 1 },
 		{ .op = TRACE_ACCESS, .access = 7 },
 	};
@@ -876,7 +884,7 @@ Test(binary, writer_errors)
 
 	cr_expect_eq(trace_writer_open("/nonexistent/out.bin", &w, &err), MM_EIO);
 	cr_expect_null(w);
-	cr_expect_str_eq(err.msg, "/nonexistent/out.bin: No such file or directory");
+	cr_expect_str_eq(err.msg, "/nonexistent/out.bin: cannot create: No such file or directory");
 
 	cr_assert_eq(trace_writer_open(path, &w, &err), MM_OK);
 	cr_expect_eq(trace_writer_put(w, bad, 2, &err), MM_EINVAL);
@@ -888,15 +896,129 @@ Test(binary, writer_errors)
 	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
 	bad[1] = (struct trace_event){ .op = 42 };
 	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
+	bad[1] = (struct trace_event){ .op = TRACE_MAP, .prop = { 0x200, CACHE_WB } };
+	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
+	cr_expect(strstr(err.msg, "bad page flags 0x200") != NULL, "%s", err.msg);
+	bad[1] = (struct trace_event){ .op = TRACE_PROTECT, .prop = { 0, (enum cache_policy)5 } };
+	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
+	cr_expect(strstr(err.msg, "bad cache policy 5") != NULL, "%s", err.msg);
+	bad[1] = (struct trace_event){ .op = TRACE_FLUSH, .scope = FLUSH_VA_ASID, .n = 65536 };
+	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
+	cr_expect(strstr(err.msg, "asid 65536 is out of range") != NULL, "%s", err.msg);
+	bad[1] = (struct trace_event){ .op = TRACE_PRIV, .n = 2 };
+	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
+	bad[1] = (struct trace_event){ .op = TRACE_CPU, .n = 1024 };
+	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
 	cr_expect_eq(trace_writer_close(w, &err), MM_OK); /* what was valid was written */
+	cr_expect_eq(trace_writer_close(NULL, &err), MM_OK);
 	remove_temp_file(path);
 
 	if (access("/dev/full", W_OK) == 0) {
+		struct trace_event many[1000];
+		int rc = MM_OK;
+
 		cr_assert_eq(trace_writer_open("/dev/full", &w, &err), MM_OK);
 		cr_expect_eq(trace_writer_put(w, every_op, N_EVERY_OP, &err), MM_OK); /* buffered */
 		cr_expect_eq(trace_writer_close(w, &err), MM_EIO);
 		cr_expect_str_eq(err.msg, "/dev/full: write error: No space left on device");
+
+		/* failing while put() flushes; the error sticks */
+		for (int i = 0; i < 1000; i++)
+			many[i] = (struct trace_event){ .op = TRACE_ACCESS, .access = ACCESS_EXEC, .va = 977ull * i << 20 };
+		cr_assert_eq(trace_writer_open("/dev/full", &w, &err), MM_OK);
+		for (int i = 0; i < 1000 && rc == MM_OK; i++)
+			rc = trace_writer_put(w, many, 1000, &err);
+		cr_expect_eq(rc, MM_EIO);
+		memset(&err, 0, sizeof(err));
+		cr_expect_eq(trace_writer_put(w, many, 1, &err), MM_EIO);
+		cr_expect_str_eq(err.msg, "/dev/full: write error: No space left on device");
+		cr_expect_eq(trace_writer_close(w, &err), MM_EIO);
 	}
+}
+
+/* Random events of every op, VAs from every range (near, far, full 64-bit), through file and pipe. */
+static uint64_t rng_next_global(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+Test(binary, random_round_trip, .timeout = 60)
+{
+	enum { N = 200000 };
+	static const unsigned sizes[] = { 0, 1, 4, 8, 12, 13, 16, 32, 64, 255 };
+	struct trace_event *ev = calloc(N, sizeof(*ev));
+	uint64_t s = 0x2545f4914f6cdd1dull, near = 0x7fff0000;
+	struct collected c;
+	char *path;
+
+	for (size_t i = 0; i < N; i++) {
+		uint64_t r = rng_next_global(&s), v = rng_next_global(&s);
+		struct trace_event *e = &ev[i];
+		unsigned what = (unsigned)(r % 64);
+
+		switch (r >> 8 & 3) { /* where the VA comes from */
+		case 0: v = near + (v % 4096) - 2048; break;
+		case 1: v = near; break;
+		case 2: v = v >> (r >> 16 & 63); break;
+		default: break; /* full 64-bit random */
+		}
+		near = v;
+		if (what < 56) {
+			*e = (struct trace_event){ .op = TRACE_ACCESS, .access = (uint8_t)(what % 3), .va = v,
+						   .size = (uint8_t)sizes[(r >> 24) % 10] };
+			if (what % 7 == 0 && i + 1 < N) { /* a read+write pair: a modify record */
+				e->access = ACCESS_READ;
+				ev[++i] = *e;
+				ev[i].access = ACCESS_WRITE;
+			}
+			continue;
+		}
+		switch (what) {
+		case 56: *e = (struct trace_event){ .op = TRACE_MAP, .va = v, .pa = r, .len = r >> 20,
+						    .prop = { (uint32_t)(r >> 40) & 0x1ff, (enum cache_policy)(r >> 50) % 5 } }; break;
+		case 57: *e = (struct trace_event){ .op = TRACE_PROTECT, .va = v, .len = r,
+						    .prop = { (uint32_t)(r >> 40) & 0x1ff, (enum cache_policy)(r >> 50) % 5 } }; break;
+		case 58: *e = (struct trace_event){ .op = TRACE_UNMAP, .va = v, .len = r }; break;
+		case 59: *e = (struct trace_event){ .op = TRACE_ASID, .n = (uint32_t)(r >> 30) & 0xffff }; break;
+		case 60: *e = (struct trace_event){ .op = TRACE_PRIV, .n = (uint32_t)(r >> 30) & 1 }; break;
+		case 61: *e = (struct trace_event){ .op = TRACE_CPU, .n = (uint32_t)(r >> 30) % 1024 }; break;
+		default: *e = (struct trace_event){ .op = TRACE_FLUSH, .scope = (uint8_t)(r >> 30) % 4, .va = v,
+						    .n = (uint32_t)(r >> 40) & 0xffff };
+			if (e->scope == FLUSH_ALL || e->scope == FLUSH_ASID)
+				e->va = 0;
+			if (e->scope == FLUSH_ALL || e->scope == FLUSH_VA)
+				e->n = 0;
+			break;
+		}
+	}
+	path = write_binary(ev, N, 4099);
+	for (int mode = 0; mode < 2; mode++) {
+		if (mode == 0) {
+			read_path(path, TRACE_FORMAT_AUTO, 1000, &c, NULL);
+		} else {
+			size_t len = file_size(path);
+			char *bytes = malloc(len);
+			FILE *f = fopen(path, "rb");
+			cr_assert_eq(fread(bytes, 1, len, f), len);
+			fclose(f);
+			read_pipe(bytes, len, 4093, TRACE_FORMAT_BINARY, 777, &c, NULL);
+			free(bytes);
+		}
+		cr_assert_eq(c.last, 0, "%s", c.err.msg);
+		cr_assert_eq(c.n, (size_t)N);
+		for (size_t i = 0; i < N; i++) {
+			if (!same_event(&c.ev[i], &ev[i])) {
+				expect_same_event(&c.ev[i], &ev[i], i);
+				cr_assert_fail("mode %d: event %zu differs", mode, i);
+			}
+		}
+		free(c.ev);
+	}
+	remove_temp_file(path);
+	free(ev);
 }
 
 /* ---- long traces ---- */
