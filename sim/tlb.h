@@ -68,14 +68,17 @@ const struct tlb_config *tlb_config(const struct tlb *t);
 
 /*
  * The entry covering va for asid (or a global one), or NULL.  Counts a hit or
- * a miss and refreshes LRU state on a hit.
+ * a miss and refreshes LRU state on a hit.  Callers may change the returned
+ * entry's pa, pte, perms, allow, dirty and level only: the cache keeps
+ * fingerprints of the rest.  To drop it, use tlb_invalidate.
  */
 struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid);
 
 /*
- * Inserts *e (e->shift must be in shift_mask; e->tag is computed from va).
- * Replaces an entry with the same tag/shift/asid if present.  Returns true if
- * a valid entry was evicted to make room.
+ * Inserts *e (e->tag is computed from va).  Overwrites, with a fresh stamp,
+ * the entry a lookup of va for e->asid would find (so a global entry is
+ * replaced by any ASID's fill).  A size outside shift_mask is refused.
+ * Returns true if a valid entry was evicted to make room.
  */
 bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e);
 

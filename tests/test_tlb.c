@@ -356,16 +356,19 @@ Test(tlb_replacement, random_fills_free_way_first)
 struct lru_geometry {
 	unsigned entries;
 	unsigned ways;
+	unsigned spacing;  /* log2 of the distance between page numbers; 0: spread over the sets */
 };
 
 ParameterizedTestParameters(tlb_lru_property, stack_distance)
 {
 	static struct lru_geometry g[] = {
-		/* fully associative, N entries (N > 64 takes the wide-set path) */
-		{ 1, 1 }, { 3, 3 }, { 4, 4 }, { 16, 16 }, { 40, 40 }, { 64, 64 }, { 100, 100 },
-		{ 150, 150 }, { 199, 199 }, { 200, 200 }, { 256, 256 },
+		/* fully associative, N entries (more than 64 ways: sets wider than one mask) */
+		{ 1, 1, 0 }, { 3, 3, 0 }, { 4, 4, 0 }, { 16, 16, 0 }, { 40, 40, 0 }, { 64, 64, 0 },
+		{ 100, 100, 0 }, { 150, 150, 0 }, { 199, 199, 0 }, { 200, 200, 0 }, { 256, 256, 0 },
 		/* set-associative: the same rule holds per set */
-		{ 64, 4 }, { 32, 2 }, { 96, 3 }, { 1536, 12 }, { 128, 1 },
+		{ 64, 4, 0 }, { 32, 2, 0 }, { 96, 3, 0 }, { 1536, 12, 0 }, { 128, 1, 0 },
+		/* page numbers equal in their low 24 bits */
+		{ 40, 40, 24 }, { 100, 100, 24 }, { 256, 256, 24 }, { 64, 4, 24 },
 	};
 	return cr_make_param_array(struct lru_geometry, g, sizeof(g) / sizeof(g[0]));
 }
@@ -384,8 +387,8 @@ ParameterizedTest(struct lru_geometry *g, tlb_lru_property, stack_distance)
 	const uint64_t base = 0x7f0000000ull;
 	const uint64_t sets = g->entries / g->ways;
 	/* Page p is base + p * stride: with many sets, crowd the pages into 8 of them so
-	 * that every geometry sees conflicts. */
-	const uint64_t stride = sets > 8 ? sets / 8 : 1;
+	 * that every geometry sees conflicts (or, with a spacing, all into one set). */
+	const uint64_t stride = g->spacing ? 1ull << g->spacing : sets > 8 ? sets / 8 : 1;
 	static long last[PAGES];
 	unsigned misses = 0, mismatches = 0, distinct = 0, filled_ways = 0;
 	unsigned per_set[2048] = { 0 };
@@ -819,6 +822,34 @@ Test(tlb_asid, aliasing_tags_and_asids)
 		cr_assert_not_null(e);
 		cr_assert_eq(e->pa, asid == 1 ? 0xa000 : 0xb000, "round %d", round);
 	}
+	tlb_destroy(t);
+}
+
+/*
+ * A 128-way fully associative LRU cache with page numbers equal in their low
+ * 24 bits (page i = 7 + i * 2^24).  Fill pages 0..99, look them up from 99
+ * down to 0 (recency, least recent first: 99 98 ... 0), fill 100..127 (full,
+ * nothing evicted: 99 ... 0 100 ... 127); page 128 then evicts page 99.
+ */
+Test(tlb_asid, aliasing_tags_wide_set)
+{
+	struct tlb *t = make(128, 128, MASK_4K, REPL_LRU, 0);
+#define ALIAS_VA(i) ((7 + ((uint64_t)(i) << 24)) << SHIFT_4K)
+
+	for (int i = 0; i < 100; i++)
+		cr_assert_not(fill4k(t, ALIAS_VA(i), 0, false));
+	for (int i = 99; i >= 0; i--)
+		cr_assert(hits(t, ALIAS_VA(i), 0), "page %d missed", i);
+	for (int i = 100; i < 128; i++)
+		cr_assert_not(fill4k(t, ALIAS_VA(i), 0, false), "page %d evicted", i);
+	cr_expect(fill4k(t, ALIAS_VA(128), 0, false));
+	cr_expect_not(hits(t, ALIAS_VA(99), 0), "the least recently used page survived");
+	for (int i = 0; i < 99; i++)
+		cr_expect(hits(t, ALIAS_VA(i), 0), "page %d lost", i);
+	for (int i = 100; i <= 128; i++)
+		cr_expect(hits(t, ALIAS_VA(i), 0), "page %d lost", i);
+	cr_expect_eq(tlb_stats(t)->evictions, 1);
+#undef ALIAS_VA
 	tlb_destroy(t);
 }
 
