@@ -243,6 +243,7 @@ struct bad_cli {
 	char err[200];
 };
 
+/* translate, mappings, replay and convert: each usage or input error. */
 static const struct bad_cli bad_clis[] = {
 	{ { "frob" }, "mmusim: unknown command 'frob' (expected translate, mappings, replay or convert; see mmusim --help)\n" },
 	{ { "--frob", "translate" }, "mmusim: unknown option '--frob' (see mmusim --help)\n" },
@@ -273,6 +274,15 @@ static const struct bad_cli bad_clis[] = {
 	{ { "mappings", "--setup", "/nonexistent/x.trace" },
 	  "mmusim: /nonexistent/x.trace: cannot open: No such file or directory\n" },
 	{ { "mappings", "extra" }, "mmusim: mappings: unexpected argument 'extra' (see mmusim mappings --help)\n" },
+	{ { "replay" }, "mmusim: replay: no trace given (see mmusim replay --help)\n" },
+	{ { "replay", "/nonexistent/t.trace" }, "mmusim: /nonexistent/t.trace: cannot open: No such file or directory\n" },
+	{ { "replay", "--format", "csv", "x" }, "mmusim: bad --format 'csv' (expected auto, text, lackey or binary)\n" },
+	{ { "replay", "--demand-paging=3K", "x" }, "mmusim: bad --demand-paging size '3K' (expected 4K, 2M or 1G)\n" },
+	{ { "replay", "--interval", "10", "x" }, "mmusim: replay: --interval needs --csv FILE for the time series\n" },
+	{ { "replay", "--interval", "0", "x" }, "mmusim: bad --interval '0' (expected a positive number of accesses)\n" },
+	{ { "replay", "--bogus", "x" }, "mmusim: replay: unknown option '--bogus' (see mmusim replay --help)\n" },
+	{ { "replay", "a", "b" }, "mmusim: replay: more than one trace given ('a' and 'b')\n" },
+	{ { "convert", "a" }, "mmusim: convert: needs INPUT and OUTPUT (see mmusim convert --help)\n" },
 };
 
 ParameterizedTestParameters(cli, bad_input)
@@ -422,41 +432,6 @@ Test(cli, replay_interval_csv)
 	unlink(csv);
 	run_result_free(&r);
 	remove_temp_file(trace);
-}
-
-struct bad_replay {
-	char args[5][48];
-	char err[160];
-};
-
-static const struct bad_replay bad_replays[] = {
-	{ { "replay" }, "mmusim: replay: no trace given (see mmusim replay --help)\n" },
-	{ { "replay", "/nonexistent/t.trace" }, "mmusim: /nonexistent/t.trace: cannot open: No such file or directory\n" },
-	{ { "replay", "--format", "csv", "x" }, "mmusim: bad --format 'csv' (expected auto, text, lackey or binary)\n" },
-	{ { "replay", "--demand-paging=3K", "x" }, "mmusim: bad --demand-paging size '3K' (expected 4K, 2M or 1G)\n" },
-	{ { "replay", "--interval", "10", "x" }, "mmusim: replay: --interval needs --csv FILE for the time series\n" },
-	{ { "replay", "--interval", "0", "x" }, "mmusim: bad --interval '0' (expected a positive number of accesses)\n" },
-	{ { "replay", "--bogus", "x" }, "mmusim: replay: unknown option '--bogus' (see mmusim replay --help)\n" },
-	{ { "replay", "a", "b" }, "mmusim: replay: more than one trace given ('a' and 'b')\n" },
-	{ { "convert", "a" }, "mmusim: convert: needs INPUT and OUTPUT (see mmusim convert --help)\n" },
-};
-
-ParameterizedTestParameters(cli, bad_replay)
-{
-	return cr_make_param_array(struct bad_replay, bad_replays, sizeof(bad_replays) / sizeof(bad_replays[0]));
-}
-
-ParameterizedTest(const struct bad_replay *c, cli, bad_replay)
-{
-	const char *argv[5];
-	int argc = 0;
-	struct run_result r;
-
-	while (argc < 5 && c->args[argc][0])
-		argv[argc] = c->args[argc], argc++;
-	cr_assert_eq(run_mmusim_argv(&r, argc, argv), 0);
-	expect_run(&r, 2, "", c->err);
-	run_result_free(&r);
 }
 
 /* --demand-paging=2M on sv39 is a megapage; 64K is not a leaf size there. */
