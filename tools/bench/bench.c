@@ -139,7 +139,7 @@ static uint64_t user_base(const struct machine *m)
 /* Maps `pages` 4 KiB pages at base as one range of 4K leaves (PA 2M-misaligned on purpose). */
 static void map_pages(struct machine *m, uint64_t base, uint64_t pages)
 {
-	struct page_prop p = { PROP_R | PROP_W | PROP_U | PROP_A | PROP_D, CACHE_WB };
+	struct page_prop p = { PROP_R | PROP_W | PROP_X | PROP_U | PROP_A | PROP_D, CACHE_WB };
 	struct mm_error err = { 0 };
 
 	if (machine_map(m, base, m->cfg.mem_base + 0x1000, pages * 4096, &p, &err)) {
