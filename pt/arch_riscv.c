@@ -359,7 +359,40 @@ static void rv_describe_fault(const struct walk_fault *f, char *buf, size_t len)
 	snprintf(buf, len, "scause %llu (%s)", (unsigned long long)f->code, what);
 }
 
+/* satp (RV64): MODE 63:60 (8 Sv39, 9 Sv48, 10 Sv57), ASID 59:44, PPN 43:0. */
+static unsigned satp_mode(unsigned nr_levels)
+{
+	return nr_levels + 5;
+}
+
+static uint64_t rv_encode_root_reg(const struct paging_consts *pc, uint64_t root, uint16_t asid)
+{
+	return ((uint64_t)satp_mode(pc->nr_levels) << 60) | ((uint64_t)asid << 44) |
+	       ((root >> 12) & ((1ull << 44) - 1));
+}
+
+static int rv_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uint64_t *root,
+			      uint16_t *asid, struct mm_error *err)
+{
+	unsigned mode = (unsigned)(reg >> 60);
+
+	if (mode != satp_mode(pc->nr_levels)) {
+		if (mode >= 8 && mode <= 10)
+			return mm_error_set(err, MM_EINVAL,
+					    "satp MODE %u (Sv%u) does not match the config's Sv%u (MODE %u)",
+					    mode, 39 + 9 * (mode - 8), pc->address_width,
+					    satp_mode(pc->nr_levels));
+		return mm_error_set(err, MM_EINVAL, "satp MODE %u is not a paged mode (Sv39 8, Sv48 9, Sv57 10)",
+				    mode);
+	}
+	*root = (reg & ((1ull << 44) - 1)) << 12;
+	*asid = (uint16_t)((reg >> 44) & 0xffff);
+	return MM_OK;
+}
+
 const struct pt_arch pt_arch_riscv64 = {
+	.encode_root_reg = rv_encode_root_reg,
+	.decode_root_reg = rv_decode_root_reg,
 	.describe_fault = rv_describe_fault,
 	.name = "riscv64",
 	.check_consts = rv_check_consts,
@@ -379,5 +412,6 @@ const struct pt_arch pt_arch_riscv64 = {
 	.walk_leaf = rv_walk_leaf,
 	.bus_error = rv_bus_error,
 	.describe_pte = rv_describe_pte,
+	.elf_machine = 243 /* EM_RISCV */,
 	.root_register = "satp",
 };

@@ -371,7 +371,30 @@ static void x86_describe_fault(const struct walk_fault *f, char *buf, size_t len
 		snprintf(buf + n, len - n, "%s)", buf[n - 1] == '(' ? "none" : "");
 }
 
+/* CR3 with CR4.PCIDE=1: bits 51:12 the root, 11:0 the PCID (SDM 4.5, table 4-12). */
+static uint64_t x86_encode_root_reg(const struct paging_consts *pc, uint64_t root, uint16_t asid)
+{
+	(void)pc;
+	return (root & X86_ADDR_MASK) | (asid & 0xfffu);
+}
+
+static int x86_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uint64_t *root,
+			       uint16_t *asid, struct mm_error *err)
+{
+	/* Bit 63 only asks MOV to CR3 not to flush; bits 62:MAXPHYADDR are reserved. */
+	uint64_t rsvd = ~((1ull << pc->phys_addr_width) - 1) & ~(1ull << 63);
+
+	if (reg & rsvd)
+		return mm_error_set(err, MM_EINVAL, "CR3 0x%llx sets bits above MAXPHYADDR (%u)",
+				    (unsigned long long)reg, pc->phys_addr_width);
+	*root = reg & X86_ADDR_MASK;
+	*asid = (uint16_t)(reg & 0xfff);
+	return MM_OK;
+}
+
 const struct pt_arch pt_arch_x86_64 = {
+	.encode_root_reg = x86_encode_root_reg,
+	.decode_root_reg = x86_decode_root_reg,
 	.describe_fault = x86_describe_fault,
 	.name = "x86_64",
 	.check_consts = x86_check_consts,
@@ -391,5 +414,6 @@ const struct pt_arch pt_arch_x86_64 = {
 	.walk_leaf = x86_walk_leaf,
 	.bus_error = x86_bus_error,
 	.describe_pte = x86_describe_pte,
+	.elf_machine = 62 /* EM_X86_64 */,
 	.root_register = "cr3",
 };

@@ -28,6 +28,7 @@ struct page_table {
 	struct page_table *kernel;     /* the table whose top-level entries we share */
 	struct page_table **sharers;   /* tables sharing ours (kernel side) */
 	size_t nr_sharers, cap_sharers;
+	bool attached;                 /* a view of nodes someone else owns */
 };
 
 enum op_kind { OP_MAP, OP_UNMAP, OP_PROTECT };
@@ -429,12 +430,30 @@ int pt_create_shared(const struct pt_env *env, const struct pt_kind_config *kind
 	return MM_OK;
 }
 
+int pt_attach(const struct pt_env *env, uint64_t root, struct page_table **out, struct mm_error *err)
+{
+	struct page_table *pt = calloc(1, sizeof(*pt));
+
+	if (!pt)
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	pt->env = *env;
+	pt->kind = (struct pt_kind_config){ 0, env->pc->nr_entries, false };
+	pt->root = root;
+	pt->attached = true;
+	*out = pt;
+	return MM_OK;
+}
+
 void pt_destroy(struct page_table *pt)
 {
 	const struct pt_arch *arch;
 
 	if (!pt)
 		return;
+	if (pt->attached) {
+		free(pt);
+		return;
+	}
 	arch = pt->env.arch;
 	if (pt->kernel) {
 		struct page_table *k = pt->kernel;

@@ -63,6 +63,11 @@ int pt_create(const struct pt_env *env, const struct pt_kind_config *kind,
 /* A table of `kind` whose top-level entries in kernel's range are kernel's. */
 int pt_create_shared(const struct pt_env *env, const struct pt_kind_config *kind,
 		     struct page_table *kernel, struct page_table **out, struct mm_error *err);
+/*
+ * A view of a table that already exists in memory at `root` (an image, a dump):
+ * query and iteration work; the view owns no nodes, and pt_destroy frees none.
+ */
+int pt_attach(const struct pt_env *env, uint64_t root, struct page_table **out, struct mm_error *err);
 /* Frees every node the table owns (not the shared kernel ones). */
 void pt_destroy(struct page_table *pt);
 

@@ -88,8 +88,15 @@ struct pt_arch {
 	void (*describe_pte)(uint64_t pte, unsigned level, char *buf, size_t len);
 	/* The fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)". */
 	void (*describe_fault)(const struct walk_fault *f, char *buf, size_t len);
+	/* ELF e_machine of dumps of this machine's memory (EM_X86_64, EM_RISCV). */
+	uint16_t elf_machine;
 	/* Name of the register that holds the root ("cr3" | "satp"). */
 	const char *root_register;
+	/* The register value that selects root with this ASID/PCID (x86 CR3 with PCIDE; satp). */
+	uint64_t (*encode_root_reg)(const struct paging_consts *pc, uint64_t root, uint16_t asid);
+	/* The root and ASID a register value selects; refuses values this config cannot use. */
+	int (*decode_root_reg)(const struct paging_consts *pc, uint64_t reg, uint64_t *root,
+			       uint16_t *asid, struct mm_error *err);
 };
 
 extern const struct pt_arch pt_arch_x86_64;

@@ -245,7 +245,7 @@ struct bad_cli {
 
 /* translate, mappings, replay and convert: each usage or input error. */
 static const struct bad_cli bad_clis[] = {
-	{ { "frob" }, "mmusim: unknown command 'frob' (expected translate, mappings, replay or convert; see mmusim --help)\n" },
+	{ { "frob" }, "mmusim: unknown command 'frob' (expected translate, mappings, replay, convert or dump; see mmusim --help)\n" },
 	{ { "--frob", "translate" }, "mmusim: unknown option '--frob' (see mmusim --help)\n" },
 	{ { "translate" }, "mmusim: translate: no VA given (see mmusim translate --help)\n" },
 	{ { "translate", "--bogus", "0x1" }, "mmusim: translate: unknown option '--bogus' (see mmusim translate --help)\n" },
@@ -447,5 +447,84 @@ Test(cli, replay_demand_paging_size_checked)
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "\"demand_paged\":1,"), "%s", r.out);
 	run_result_free(&r);
+	remove_temp_file(trace);
+}
+
+/*
+ * dump -> image: for every preset, the page tables read back from the ELF dump
+ * give the same mappings and the same translations as the machine that wrote them.
+ */
+ParameterizedTestParameters(cli, dump_image_round_trip)
+{
+	return cr_make_param_array(struct preset_case, preset_cases,
+				   sizeof(preset_cases) / sizeof(preset_cases[0]));
+}
+
+ParameterizedTest(const struct preset_case *c, cli, dump_image_round_trip)
+{
+	struct run_result built, read_back, dump, t1, t2;
+	bool riscv = c->config[0] == 's';
+	char trace_text[512], elf[64];
+	char *trace;
+
+	snprintf(trace_text, sizeof(trace_text),
+		 "map 0x400000 %s 8K rxu\nmap 0x600000 %s 2M rwu\nmap %s %s 1G rwg\nw 0x600010\n",
+		 riscv ? "0x80200000" : "0x200000", riscv ? "0x80400000" : "0x400000", c->kernel_va,
+		 riscv ? "0xc0000000" : "0x40000000");
+	trace = write_temp_file(trace_text, ".trace");
+	snprintf(elf, sizeof(elf), "%s.elf", trace);
+
+	cr_assert_eq(run_mmusim(&dump, "--config", c->config, "--json", "dump", "--elf", elf, "--setup", trace, NULL), 0);
+	cr_expect_eq(dump.status, 0, "%s", dump.err);
+	cr_expect(strstr(dump.out, riscv ? "\"satp\":\"0x" : "\"cr3\":\"0x"), "%s", dump.out);
+	cr_assert_eq(run_mmusim(&built, "--config", c->config, "mappings", "--setup", trace, NULL), 0);
+	cr_assert_eq(run_mmusim(&read_back, "--config", c->config, "mappings", "--image", elf, NULL), 0);
+	cr_expect_eq(read_back.status, 0, "%s", read_back.err);
+	cr_expect_str_eq(read_back.out, built.out);
+	cr_expect_neq(strlen(built.out), 0);
+
+	cr_assert_eq(run_mmusim(&t1, "--config", c->config, "--json", "translate", "--access", "x", "--setup", trace,
+				"0x401234", "0x7ff000", c->kernel_va, NULL), 0);
+	cr_assert_eq(run_mmusim(&t2, "--config", c->config, "--json", "translate", "--access", "x", "--image", elf,
+				"0x401234", "0x7ff000", c->kernel_va, NULL), 0);
+	cr_expect_str_eq(t2.out, t1.out);
+	run_result_free(&built);
+	run_result_free(&read_back);
+	run_result_free(&dump);
+	run_result_free(&t1);
+	run_result_free(&t2);
+	unlink(elf);
+	remove_temp_file(trace);
+}
+
+/* --cr3 / --satp select the root; a satp of another mode is refused with a reason. */
+Test(cli, image_root_registers)
+{
+	struct run_result r;
+	char *trace = write_temp_file("map 0x400000 0x80200000 4K rxu\n", ".trace");
+	char elf[64];
+
+	snprintf(elf, sizeof(elf), "%s.elf", trace);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "dump", "--elf", elf, "--setup", trace, NULL), 0);
+	/* root 0x80001000 (ASID 0): satp = MODE 8 << 60 | PPN 0x80001 */
+	cr_expect(strstr(r.out, "root 0x80001000, satp 0x8000000000080001"), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "translate", "--image", elf, "--satp",
+				"0x8000000000080001", "0x400010", NULL), 0);
+	expect_run(&r, 0, "0x400010 r user: pa 0x80200010 (4K page, level 1) perms r-xu-\n", "");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "translate", "--image", elf, "--satp",
+				"0x9000000000080001", "0x400010", NULL), 0);
+	expect_run(&r, 2, "", "mmusim: satp MODE 9 (Sv48) does not match the config's Sv39 (MODE 8)\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "translate", "--image", elf, "--cr3", "0x1000", "0x400010", NULL), 0);
+	expect_run(&r, 2, "", "mmusim: --cr3 is not a register of riscv64: use --satp\n");
+	run_result_free(&r);
+	/* --root at a frame that is not a table: the walk faults, it does not crash */
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "--json", "translate", "--image", elf, "--root", "0x70000000",
+				"0x400010", NULL), 0);
+	expect_run(&r, 0, "{\"va\":\"0x400010\",\"access\":\"r\",\"priv\":\"user\",\"fault\":{\"kind\":\"bus-error\",\"level\":3,\"code\":\"0x5\"}}\n", "");
+	run_result_free(&r);
+	unlink(elf);
 	remove_temp_file(trace);
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "pt/mm_error.h"
+#include "sim/image.h"
 #include "sim/machine.h"
 #include "sim/replay.h"
 
@@ -29,7 +30,31 @@ struct cli {
 	bool json;                  /* --json */
 	struct setup_item *setup;   /* --setup / --map in order */
 	int nr_setup;
+	/* --image FILE [--image-base PA] with --root PA | --cr3 V | --satp V */
+	const char *image;
+	const char *image_base;
+	const char *root;
+	const char *root_reg;       /* the --cr3 / --satp value */
+	const char *root_reg_name;  /* "cr3" or "satp", as given */
 };
+
+/*
+ * What translate and mappings look at: the machine built from --setup/--map,
+ * or the page tables inside a physical-memory image (--image).
+ */
+struct view {
+	struct machine_config cfg;
+	struct machine *m;          /* the built machine; NULL for an image */
+	struct image *img;
+	struct pt_mem img_mem;
+	struct walker walker;
+	uint64_t root;              /* root of the address space looked at */
+	struct page_table *pt;      /* the same, for iteration */
+	struct page_table *attached;
+};
+
+int cli_open_view(const struct cli *cli, struct view *v, struct mm_error *err);
+void cli_close_view(struct view *v);
 
 /* Argument cursor over one command's arguments. */
 struct args {
@@ -58,6 +83,9 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_build_machine(const struct cli *cli, struct machine **out, struct mm_error *err);
 void cli_free(struct cli *cli);
 
+/* Writes s as a JSON string literal, quoted and escaped. */
+void json_write_str(FILE *out, const char *s);
+
 /* Parses a VA given on the command line. */
 int cli_parse_va(const char *s, uint64_t *va, struct mm_error *err);
 
@@ -68,6 +96,7 @@ int cmd_translate(struct cli *cli, struct args *a);
 int cmd_mappings(struct cli *cli, struct args *a);
 int cmd_replay(struct cli *cli, struct args *a);
 int cmd_convert(struct cli *cli, struct args *a);
+int cmd_dump(struct cli *cli, struct args *a);
 
 struct replay_report_info {
 	const char *trace;
@@ -78,6 +107,6 @@ struct replay_report_info {
 void replay_report(FILE *out, bool json, const struct replay *r, const struct replay_report_info *info);
 
 /* Writes the --explain text for one walk. */
-void explain_walk(FILE *out, const struct machine *m, const struct walk_request *req,
+void explain_walk(FILE *out, const struct machine_config *cfg, const struct walk_request *req,
 		  const struct walk_result *res);
 #endif

@@ -66,11 +66,13 @@ static const char mappings_help[] =
 	"  --setup TRACE        apply a text trace first\n"
 	"  --map 'VA PA LEN FLAGS [cache=..]'   map a range (repeatable)\n"
 	"  --json               one JSON object per range\n"
-	"  --config NAME|FILE   machine config (default x86_64)\n";
+	"  --config NAME|FILE   machine config (default x86_64)\n"
+	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
+	"                       list the page tables inside a physical-memory image\n";
 
 int cmd_mappings(struct cli *cli, struct args *a)
 {
-	struct machine *m = NULL;
+	struct view v;
 	struct mm_error err = { 0 };
 	struct printer p = { .out = stdout, .json = cli->json };
 
@@ -88,10 +90,10 @@ int cmd_mappings(struct cli *cli, struct args *a)
 			return cli_usage_error("mappings: unexpected argument '%s' (see mmusim mappings --help)", arg);
 	}
 	p.json = cli->json;
-	if (cli_build_machine(cli, &m, &err))
+	if (cli_open_view(cli, &v, &err))
 		return cli_fail(&err);
-	pt_for_each(m->user, add_leaf, &p);
+	pt_for_each(v.pt, add_leaf, &p);
 	flush_range(&p);
-	machine_destroy(m);
+	cli_close_view(&v);
 	return EXIT_OK;
 }

@@ -12,7 +12,7 @@
 #include "pt/pt_arch.h"
 
 static void print_text(FILE *out, const struct walk_request *req, const struct walk_result *res,
-		       const struct machine *m)
+		       const struct machine_config *cfg)
 {
 	fprintf(out, "0x%" PRIx64 " %s %s: ", req->va, access_kind_name(req->access),
 		privilege_name(req->priv));
@@ -24,7 +24,7 @@ static void print_text(FILE *out, const struct walk_request *req, const struct w
 			res->level, perms);
 	} else {
 		char code[96];
-		m->cfg.arch->describe_fault(&res->fault, code, sizeof(code));
+		cfg->arch->describe_fault(&res->fault, code, sizeof(code));
 		fprintf(out, "fault %s at level %u, %s: %s\n", fault_kind_name(res->fault.kind),
 			res->fault.level, code, walk_reason_text(res->fault.reason));
 	}
@@ -79,7 +79,13 @@ static const char translate_help[] =
 	"  --explain            show the walk level by level\n"
 	"  --json               one JSON object per VA\n"
 	"  --config NAME|FILE   machine config: x86_64 (default), x86_64_la57, sv39, sv48,\n"
-	"                       sv57, or a YAML file\n";
+	"                       sv57, or a YAML file\n"
+	"  --image FILE         walk the page tables inside a physical-memory image (an ELF\n"
+	"                       from 'mmusim dump' or QEMU dump-guest-memory, or a raw file)\n"
+	"  --image-base PA      where a raw image starts in physical memory (default 0)\n"
+	"  --root PA | --cr3 VALUE | --satp VALUE\n"
+	"                       the table to walk in the image (default: the root the dump\n"
+	"                       recorded)\n";
 
 int cmd_translate(struct cli *cli, struct args *a)
 {
@@ -87,7 +93,8 @@ int cmd_translate(struct cli *cli, struct args *a)
 	bool explain = false;
 	const char **vas = calloc((size_t)a->argc + 1, sizeof(*vas));
 	int nr_vas = 0, rc = EXIT_OK;
-	struct machine *m = NULL;
+	struct view view;
+	bool opened = false;
 	struct mm_error err = { 0 };
 
 	if (!vas)
@@ -141,23 +148,26 @@ int cmd_translate(struct cli *cli, struct args *a)
 			goto out;
 		}
 	}
-	if (cli_build_machine(cli, &m, &err)) {
+	if (cli_open_view(cli, &view, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
+	opened = true;
+	req.root = view.root;
 	for (int i = 0; i < nr_vas; i++) {
 		struct walk_result res;
 		cli_parse_va(vas[i], &req.va, &err);
-		machine_walk(m, &req, &res);
+		walk(&view.walker, &req, &res);
 		if (cli->json)
 			print_json(stdout, &req, &res, explain);
 		else if (explain)
-			explain_walk(stdout, m, &req, &res);
+			explain_walk(stdout, &view.cfg, &req, &res);
 		else
-			print_text(stdout, &req, &res, m);
+			print_text(stdout, &req, &res, &view.cfg);
 	}
 out:
-	machine_destroy(m);
+	if (opened)
+		cli_close_view(&view);
 	free(vas);
 	return rc;
 bad:

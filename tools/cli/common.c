@@ -88,6 +88,20 @@ int cli_common_option(struct cli *cli, struct args *a)
 		return r < 0 ? r : add_setup(cli, false, v);
 	if ((r = args_value(a, "--map", &v)) != 0)
 		return r < 0 ? r : add_setup(cli, true, v);
+	if ((r = args_value(a, "--image", &cli->image)) != 0 ||
+	    (r = args_value(a, "--image-base", &cli->image_base)) != 0 ||
+	    (r = args_value(a, "--root", &cli->root)) != 0)
+		return r;
+	static const char *const regs[] = { "cr3", "satp" };
+	for (unsigned i = 0; i < 2; i++) {
+		char opt[8];
+		snprintf(opt, sizeof(opt), "--%s", regs[i]);
+		if ((r = args_value(a, opt, &v)) != 0) {
+			cli->root_reg = v;
+			cli->root_reg_name = regs[i];
+			return r;
+		}
+	}
 	return 0;
 }
 
@@ -221,4 +235,20 @@ void format_size(uint64_t bytes, char *buf, size_t len)
 		u++;
 	}
 	snprintf(buf, len, "%llu%c", (unsigned long long)v, units[u - 1]);
+}
+
+/* A JSON string literal, escaped. */
+void json_write_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
 }

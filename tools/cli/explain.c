@@ -42,16 +42,16 @@ static void explain_va(FILE *out, const struct paging_consts *pc, uint64_t va)
 		bits(va, pc->page_shift - 1, 0));
 }
 
-void explain_walk(FILE *out, const struct machine *m, const struct walk_request *req,
+void explain_walk(FILE *out, const struct machine_config *cfg, const struct walk_request *req,
 		  const struct walk_result *res)
 {
-	const struct paging_consts *pc = &m->cfg.pc;
-	const struct pt_arch *arch = m->cfg.arch;
+	const struct paging_consts *pc = &cfg->pc;
+	const struct pt_arch *arch = cfg->arch;
 	char flags[160], size[32], perms[6], code[128];
 
 	fprintf(out, "translate 0x%" PRIx64 ": %s access, %s mode, config %s (%s paging, %u levels, %u-bit VA)\n",
 		req->va, req->access == ACCESS_READ ? "read" : req->access == ACCESS_WRITE ? "write" : "execute",
-		privilege_name(req->priv), m->cfg.name, arch->name, pc->nr_levels, pc->address_width);
+		privilege_name(req->priv), cfg->name, arch->name, pc->nr_levels, pc->address_width);
 	explain_va(out, pc, req->va);
 	if (res->nr_steps)
 		fprintf(out, "walk from root 0x%" PRIx64 " (%s):\n", res->steps[0].table, arch->root_register);

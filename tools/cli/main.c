@@ -27,11 +27,15 @@ static const char main_help[] =
 	"                 replay a trace through TLBs, page-walk caches and the walker\n"
 	"  convert   [--format FMT] INPUT OUTPUT\n"
 	"                 rewrite a trace in the compact binary format\n"
+	"  dump      --elf FILE [--setup TRACE] [--map ...]...\n"
+	"                 write physical memory as ELF64 (PT_LOAD at physical addresses)\n"
 	"\n"
 	"global options:\n"
 	"  --config NAME|FILE   machine config: a preset (x86_64 [default], x86_64_la57,\n"
 	"                       sv39, sv48, sv57) or a YAML file (may say 'extends: PRESET')\n"
 	"  --json               machine-readable output\n"
+	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
+	"                       translate / mappings: walk the page tables in a memory image\n"
 	"  --help               this text; 'mmusim COMMAND --help' for a command\n"
 	"  --version            print the version\n"
 	"\n"
@@ -81,11 +85,13 @@ int main(int argc, char **argv)
 		rc = cmd_replay(&cli, &a);
 	else if (strcmp(cmd, "convert") == 0)
 		rc = cmd_convert(&cli, &a);
+	else if (strcmp(cmd, "dump") == 0)
+		rc = cmd_dump(&cli, &a);
 	else if (strcmp(cmd, "help") == 0) {
 		fputs(main_help, stdout);
 		rc = EXIT_OK;
 	} else
-		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay or convert; "
+		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay, convert or dump; "
 				     "see mmusim --help)", cmd);
 	cli_free(&cli);
 	if (fflush(stdout) != 0 && rc == EXIT_OK)

@@ -17,22 +17,6 @@ static double ratio(uint64_t a, uint64_t b)
 	return b ? (double)a / (double)b : 0.0;
 }
 
-/* A JSON string literal, escaped. */
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 static void json_sizes(FILE *out, const uint64_t by_shift[64])
 {
 	bool first = true;
@@ -72,9 +56,9 @@ static void report_json(FILE *out, const struct replay *r, const struct replay_r
 	uint64_t total = sum3(s->accesses), nodes = machine_nr_nodes(r->m);
 
 	fputs("{\"trace\":", out);
-	json_str(out, info->trace);
+	json_write_str(out, info->trace);
 	fprintf(out, ",\"format\":\"%s\",\"config\":", info->format);
-	json_str(out, cfg->name);
+	json_write_str(out, cfg->name);
 	fputc(',', out);
 	fprintf(out, "\"accesses\":{\"total\":%" PRIu64 ",\"read\":%" PRIu64 ",\"write\":%" PRIu64
 		",\"exec\":%" PRIu64 "},", total, s->accesses[ACCESS_READ], s->accesses[ACCESS_WRITE],

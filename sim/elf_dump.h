@@ -1,0 +1,63 @@
+/*
+ * elf_dump: simulated physical memory written as an ELF64 core file.
+ *
+ * The file is what `mmusim dump --elf FILE` writes, what QEMU's generic loader
+ * (`-device loader,file=FILE`) copies into guest RAM at physical addresses, and
+ * what sim/image.c reads back.  Layout (ELF64, little-endian, host order is
+ * little-endian too):
+ *
+ *   Elf64_Ehdr   e_type ET_CORE, e_machine EM_X86_64 or EM_RISCV, EI_OSABI
+ *                SYSV, e_entry 0, e_phoff 64, no section headers (e_shnum 0).
+ *   Elf64_Phdr[] [0] PT_NOTE (p_align 4, p_vaddr = p_paddr = 0), then one
+ *                PT_LOAD per run of backed frames in ascending PA order:
+ *                p_paddr = p_vaddr = PA, p_filesz = p_memsz = length (a
+ *                multiple of the frame size), p_flags PF_R|PF_W,
+ *                p_align = frame size, p_offset a multiple of the frame size.
+ *                Runs never overlap; two runs are never adjacent.
+ *   notes        right after the program headers, one per root:
+ *                  Elf64_Nhdr { n_namesz 7, n_descsz 32, n_type 1 }
+ *                  "MMUSIM\0" + 1 byte padding
+ *                  desc, 32 bytes, little-endian, at 4-byte (not 8-byte)
+ *                  alignment in the file:
+ *                    0  char name[16]   NUL-terminated and NUL-padded
+ *                   16  u64  root       PA of the top-level node
+ *                   24  u64  reg        CR3 (with PCID) or satp
+ *                Each note is 52 bytes; notes follow each other with no gap.
+ *   zeros        up to the first frame-aligned offset
+ *   frame data   the PT_LOAD segments, back to back, in phdr order.
+ *
+ * Unbacked memory reads as zero, so a run may also contain zero frames that
+ * were never backed: when there would be more PT_LOAD segments than ELF's
+ * e_phnum can count (0xfffe with the note), the smallest gaps are filled with
+ * zeros until the runs fit.  A reader may skip all-zero frames.
+ */
+#ifndef MMUSIM_SIM_ELF_DUMP_H
+#define MMUSIM_SIM_ELF_DUMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt/mm_error.h"
+#include "sim/physmem.h"
+
+#define ELF_DUMP_NOTE_NAME "MMUSIM"   /* n_namesz counts the NUL: 7 */
+#define ELF_DUMP_NOTE_ROOT 1          /* n_type of a root note */
+#define ELF_DUMP_NOTE_DESCSZ 32       /* name[16] + root + reg */
+
+struct elf_dump_root {
+	char name[16];      /* e.g. "asid0", "kernel"; NUL-terminated (at most 15 characters) */
+	uint64_t root;      /* PA of the top-level node */
+	uint64_t reg;       /* the value a CPU would load: x86 CR3 (with PCID) or RISC-V satp */
+};
+
+/*
+ * Writes every backed frame of pm and one note per root to path (created or
+ * truncated).  e_machine: EM_X86_64 (62) or EM_RISCV (243).
+ * Returns MM_OK or MM_EIO with "PATH: message" (the partial file is removed);
+ * MM_EINVAL for another e_machine or a name without NUL (nothing is written),
+ * MM_ENOMEM if host memory runs out.
+ */
+int elf_dump_write(const char *path, const struct physmem *pm, uint16_t e_machine,
+		   const struct elf_dump_root *roots, size_t nr_roots, struct mm_error *err);
+
+#endif

@@ -1,0 +1,558 @@
+/*
+ * image: physical memory backed by a mapped file (see image.h for the model).
+ *
+ * Open: the file is mapped once, MAP_PRIVATE and writable (MAP_NORESERVE where
+ * the host has it, so a multi-GiB core needs no commit charge), then parsed
+ * into an array of segments.  Every field of the ELF header, the program
+ * headers and the notes is range-checked against the file size before use,
+ * with no pointer arithmetic that could overflow: a malformed file is an error
+ * message, never a read outside the mapping.  ELF fields are decoded byte by
+ * byte (little-endian, any alignment), so nothing depends on the host.
+ *
+ * Lookup: segments are sorted by PA and do not overlap (checked at open), so
+ * the segment holding an address is the last one starting at or below it: a
+ * binary search.  A walk reads a handful of PTEs from the same few frames, so
+ * a one-entry cache of the last segment hit answers almost every read before
+ * the search.  Invariant: segs[last] is always a valid segment (an image has
+ * at least one), and every segment's [data, data+filesz) lies inside the map.
+ */
+#define _DEFAULT_SOURCE /* MAP_NORESERVE */
+#include "image.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct image_seg {
+	uint64_t pa;
+	uint64_t len;       /* bytes of PA space: max(p_filesz, p_memsz) */
+	uint64_t filesz;    /* the first filesz bytes come from data; the rest read as zero */
+	uint8_t *data;      /* inside the map */
+	unsigned phdr;      /* program header index, for messages */
+};
+
+struct image_root_note {
+	char name[16];
+	uint64_t root;
+	uint64_t reg;
+};
+
+struct image {
+	uint8_t *map;
+	size_t map_len;
+	struct image_seg *segs;
+	size_t nr_segs, cap_segs;
+	size_t last;                /* cache: the segment hit last */
+	struct image_root_note *roots;
+	size_t nr_roots, cap_roots;
+};
+
+/* mmusim's own note: name "MMUSIM", type 1, desc {char name[16]; u64 root; u64 reg}. */
+#define MMUSIM_NOTE_NAME "MMUSIM"
+#define MMUSIM_NOTE_ROOT 1
+#define MMUSIM_NOTE_DESC 32u
+
+/* ---- errors ---- */
+
+/* Sets *err to "PATH: message" and returns code. */
+static int fail(struct mm_error *err, const char *path, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(struct mm_error *err, const char *path, int code, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return mm_error_set(err, code, "%s: %s", path, msg);
+}
+
+/* ---- little-endian access ---- */
+
+static inline uint64_t load_le(const uint8_t *p, unsigned size)
+{
+	uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (size == 8) {
+		memcpy(&v, p, 8);
+		return v;
+	}
+	if (size == 4) {
+		uint32_t w;
+		memcpy(&w, p, 4);
+		return w;
+	}
+#endif
+	for (unsigned i = 0; i < size; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static inline void store_le(uint8_t *p, unsigned size, uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (size == 8) {
+		memcpy(p, &v, 8);
+		return;
+	}
+#endif
+	for (unsigned i = 0; i < size; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A field of an ELF struct at byte pointer p, e.g. FIELD(p, Elf64_Phdr, p_offset). */
+#define FIELD(p, type, member) \
+	load_le((p) + offsetof(type, member), (unsigned)sizeof(((type *)0)->member))
+
+/* ---- building ---- */
+
+static int push_seg(struct image *img, const struct image_seg *s)
+{
+	if (img->nr_segs == img->cap_segs) {
+		size_t cap = img->cap_segs ? img->cap_segs * 2 : 8;
+		struct image_seg *n = realloc(img->segs, cap * sizeof(*n));
+		if (!n)
+			return MM_ENOMEM;
+		img->segs = n;
+		img->cap_segs = cap;
+	}
+	img->segs[img->nr_segs++] = *s;
+	return MM_OK;
+}
+
+static int push_root(struct image *img, const uint8_t *desc)
+{
+	struct image_root_note *r;
+
+	if (img->nr_roots == img->cap_roots) {
+		size_t cap = img->cap_roots ? img->cap_roots * 2 : 4;
+		struct image_root_note *n = realloc(img->roots, cap * sizeof(*n));
+		if (!n)
+			return MM_ENOMEM;
+		img->roots = n;
+		img->cap_roots = cap;
+	}
+	r = &img->roots[img->nr_roots++];
+	memset(r->name, 0, sizeof(r->name));
+	memcpy(r->name, desc, strlen((const char *)desc)); /* NUL within 16: checked */
+	r->root = load_le(desc + 16, 8);
+	r->reg = load_le(desc + 24, 8);
+	return MM_OK;
+}
+
+static int cmp_seg(const void *a, const void *b)
+{
+	const struct image_seg *x = a, *y = b;
+
+	if (x->pa != y->pa)
+		return x->pa < y->pa ? -1 : 1;
+	return x->phdr < y->phdr ? -1 : x->phdr > y->phdr;
+}
+
+/* ---- ELF ---- */
+
+static bool is_mmusim_name(const uint8_t *name, uint64_t namesz)
+{
+	/* "MMUSIM\0" as the ELF spec asks; also accept the name without its NUL. */
+	return (namesz == sizeof(MMUSIM_NOTE_NAME) || namesz == sizeof(MMUSIM_NOTE_NAME) - 1) &&
+	       memcmp(name, MMUSIM_NOTE_NAME, namesz) == 0;
+}
+
+/*
+ * Walks the notes in one PT_NOTE segment [p, p+size): 12-byte header, name and
+ * descriptor each padded to `align` from the segment start.  Trailing bytes
+ * too short for a header are ignored (some writers pad the segment).
+ */
+static int parse_notes(struct image *img, const char *path, const uint8_t *p, uint64_t size,
+		       uint64_t align, unsigned phdr, struct mm_error *err)
+{
+	uint64_t pos = 0;
+
+	while (size - pos >= sizeof(Elf64_Nhdr)) {
+		const uint8_t *h = p + pos;
+		uint64_t namesz = FIELD(h, Elf64_Nhdr, n_namesz);
+		uint64_t descsz = FIELD(h, Elf64_Nhdr, n_descsz);
+		uint64_t type = FIELD(h, Elf64_Nhdr, n_type);
+		const uint8_t *name, *desc;
+
+		pos += sizeof(Elf64_Nhdr);
+		if (namesz > size - pos)
+			return fail(err, path, MM_EINVAL, "segment %u: truncated note", phdr);
+		name = p + pos;
+		pos += namesz;
+		pos = (pos + align - 1) & ~(align - 1);
+		if (pos > size)
+			pos = size;
+		if (descsz > size - pos)
+			return fail(err, path, MM_EINVAL, "segment %u: truncated note", phdr);
+		desc = p + pos;
+		pos += descsz;
+		pos = (pos + align - 1) & ~(align - 1);
+		if (pos > size)
+			pos = size;
+
+		if (type != MMUSIM_NOTE_ROOT || !is_mmusim_name(name, namesz))
+			continue;
+		if (descsz != MMUSIM_NOTE_DESC)
+			return fail(err, path, MM_EINVAL,
+				    "segment %u: MMUSIM note has a %" PRIu64 "-byte descriptor, expected %u",
+				    phdr, descsz, MMUSIM_NOTE_DESC);
+		if (!memchr(desc, 0, 16))
+			return fail(err, path, MM_EINVAL,
+				    "segment %u: MMUSIM note name is not NUL-terminated", phdr);
+		if (push_root(img, desc))
+			return fail(err, path, MM_ENOMEM, "out of memory");
+	}
+	return MM_OK;
+}
+
+static int parse_elf(struct image *img, const char *path, struct mm_error *err)
+{
+	const uint8_t *f = img->map;
+	uint64_t size = img->map_len;
+	uint64_t phoff, phentsize, phnum;
+
+	if (size < SELFMAG || memcmp(f, ELFMAG, SELFMAG) != 0 ||
+	    (size > EI_CLASS && f[EI_CLASS] != ELFCLASS64) ||
+	    (size > EI_DATA && f[EI_DATA] != ELFDATA2LSB))
+		return fail(err, path, MM_EINVAL, "not an ELF64 little-endian file");
+	if (size < sizeof(Elf64_Ehdr))
+		return fail(err, path, MM_EINVAL, "truncated ELF header");
+
+	phoff = FIELD(f, Elf64_Ehdr, e_phoff);
+	phentsize = FIELD(f, Elf64_Ehdr, e_phentsize);
+	phnum = FIELD(f, Elf64_Ehdr, e_phnum);
+	if (phnum == PN_XNUM) {
+		/* The real count is in section header 0's sh_info. */
+		uint64_t shoff = FIELD(f, Elf64_Ehdr, e_shoff);
+		uint64_t shentsize = FIELD(f, Elf64_Ehdr, e_shentsize);
+
+		if (shoff == 0 || shentsize < sizeof(Elf64_Shdr) || shoff > size ||
+		    size - shoff < sizeof(Elf64_Shdr))
+			return fail(err, path, MM_EINVAL,
+				    "e_phnum is PN_XNUM but section header 0 is outside the file");
+		phnum = FIELD(f + shoff, Elf64_Shdr, sh_info);
+	}
+	if (phnum && phentsize < sizeof(Elf64_Phdr))
+		return fail(err, path, MM_EINVAL, "bad e_phentsize %" PRIu64 " (expected %zu)",
+			    phentsize, sizeof(Elf64_Phdr));
+	if (phnum && (phoff > size || (size - phoff) / phentsize < phnum))
+		return fail(err, path, MM_EINVAL, "program headers outside the file");
+
+	for (uint64_t i = 0; i < phnum; i++) {
+		const uint8_t *ph = f + phoff + i * phentsize;
+		uint64_t type = FIELD(ph, Elf64_Phdr, p_type);
+		uint64_t off = FIELD(ph, Elf64_Phdr, p_offset);
+		uint64_t filesz = FIELD(ph, Elf64_Phdr, p_filesz);
+		unsigned n = (unsigned)i;
+
+		if ((type != PT_LOAD && type != PT_NOTE) || filesz == 0)
+			continue;
+		if (off > size || size - off < filesz)
+			return fail(err, path, MM_EINVAL, "segment %u outside the file", n);
+		if (type == PT_NOTE) {
+			uint64_t align = FIELD(ph, Elf64_Phdr, p_align) == 8 ? 8 : 4;
+			int rc = parse_notes(img, path, f + off, filesz, align, n, err);
+			if (rc)
+				return rc;
+		} else {
+			uint64_t memsz = FIELD(ph, Elf64_Phdr, p_memsz);
+			struct image_seg s = {
+				.pa = FIELD(ph, Elf64_Phdr, p_paddr),
+				.len = memsz > filesz ? memsz : filesz,
+				.filesz = filesz,
+				.data = img->map + off,
+				.phdr = n,
+			};
+			/* len >= 1, so the last byte is pa + len - 1: it must not wrap. */
+			if (s.len - 1 > UINT64_MAX - s.pa)
+				return fail(err, path, MM_EINVAL,
+					    "segment %u wraps the physical address space", n);
+			if (push_seg(img, &s))
+				return fail(err, path, MM_ENOMEM, "out of memory");
+		}
+	}
+	if (!img->nr_segs)
+		return fail(err, path, MM_EINVAL, "no memory segments (no PT_LOAD with p_filesz > 0)");
+
+	qsort(img->segs, img->nr_segs, sizeof(*img->segs), cmp_seg);
+	/* Sorted by start: any overlap shows between neighbours. */
+	for (size_t k = 1; k < img->nr_segs; k++) {
+		const struct image_seg *a = &img->segs[k - 1], *b = &img->segs[k];
+		if (b->pa - a->pa < a->len)
+			return fail(err, path, MM_EINVAL, "segments %u and %u overlap",
+				    a->phdr < b->phdr ? a->phdr : b->phdr,
+				    a->phdr < b->phdr ? b->phdr : a->phdr);
+	}
+	return MM_OK;
+}
+
+static int parse_raw(struct image *img, const char *path, uint64_t base, struct mm_error *err)
+{
+	struct image_seg s = {
+		.pa = base, .len = img->map_len, .filesz = img->map_len, .data = img->map,
+	};
+
+	if (s.len - 1 > UINT64_MAX - base)
+		return fail(err, path, MM_EINVAL,
+			    "raw image at 0x%" PRIx64 " wraps the physical address space", base);
+	if (push_seg(img, &s))
+		return fail(err, path, MM_ENOMEM, "out of memory");
+	return MM_OK;
+}
+
+/* Opens and maps path into img->map. */
+static int map_file(struct image *img, const char *path, struct mm_error *err)
+{
+	struct stat st;
+	int flags = MAP_PRIVATE;
+	void *map;
+	int fd;
+
+	/* O_NONBLOCK: opening a FIFO must not hang (it is rejected below). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return fail(err, path, MM_EIO, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return fail(err, path, MM_EIO, "cannot open: %s", strerror(e));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return fail(err, path, MM_EIO, "cannot open: %s", strerror(EISDIR));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(err, path, MM_EIO, "not a regular file");
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return fail(err, path, MM_EINVAL, "empty file");
+	}
+	if ((uint64_t)st.st_size > SIZE_MAX) {
+		close(fd);
+		return fail(err, path, MM_EIO, "too large to map");
+	}
+#ifdef MAP_NORESERVE
+	flags |= MAP_NORESERVE;
+#endif
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, flags, fd, 0);
+	if (map == MAP_FAILED) {
+		int e = errno;
+		close(fd);
+		return fail(err, path, MM_EIO, "cannot map: %s", strerror(e));
+	}
+	close(fd);
+	/* Walks jump around: read-ahead would only grow the page cache. */
+	posix_madvise(map, (size_t)st.st_size, POSIX_MADV_RANDOM);
+	img->map = map;
+	img->map_len = (size_t)st.st_size;
+	return MM_OK;
+}
+
+int image_open(const char *path, enum image_kind kind, uint64_t raw_base, struct image **out,
+	       struct mm_error *err)
+{
+	struct image *img;
+	int rc;
+
+	*out = NULL;
+	if (kind != IMAGE_AUTO && kind != IMAGE_ELF && kind != IMAGE_RAW)
+		return fail(err, path, MM_EINVAL, "bad image kind %d", (int)kind);
+	img = calloc(1, sizeof(*img));
+	if (!img)
+		return fail(err, path, MM_ENOMEM, "out of memory");
+	rc = map_file(img, path, err);
+	if (!rc) {
+		if (kind == IMAGE_AUTO)
+			kind = img->map_len >= SELFMAG && memcmp(img->map, ELFMAG, SELFMAG) == 0
+				       ? IMAGE_ELF
+				       : IMAGE_RAW;
+		rc = kind == IMAGE_ELF ? parse_elf(img, path, err)
+				       : parse_raw(img, path, raw_base, err);
+	}
+	if (rc) {
+		image_close(img);
+		return rc;
+	}
+	*out = img;
+	return MM_OK;
+}
+
+void image_close(struct image *img)
+{
+	if (!img)
+		return;
+	if (img->map)
+		munmap(img->map, img->map_len);
+	free(img->segs);
+	free(img->roots);
+	free(img);
+}
+
+/* ---- lookup and the pt_mem view ---- */
+
+/* Index of the segment holding [pa, pa+size), or -1 (MM_EBUS). */
+static ptrdiff_t seg_find(const struct image *img, uint64_t pa, unsigned size)
+{
+	size_t lo = 0, hi = img->nr_segs;
+	const struct image_seg *s;
+	uint64_t off;
+
+	/* First segment starting above pa; the one before it is the candidate. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (img->segs[mid].pa <= pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return -1;
+	s = &img->segs[lo - 1];
+	off = pa - s->pa;
+	if (off >= s->len || s->len - off < size)
+		return -1;
+	return (ptrdiff_t)(lo - 1);
+}
+
+static inline bool access_ok(uint64_t pa, unsigned size)
+{
+	return (size == 1 || size == 2 || size == 4 || size == 8) && !(pa & (size - 1));
+}
+
+static int image_read_slow(struct image *img, uint64_t pa, unsigned size, uint64_t *val)
+{
+	const struct image_seg *s;
+	ptrdiff_t i;
+	uint64_t off, v = 0;
+
+	if (!access_ok(pa, size))
+		return MM_EINVAL;
+	i = seg_find(img, pa, size);
+	if (i < 0)
+		return MM_EBUS;
+	img->last = (size_t)i;
+	s = &img->segs[i];
+	off = pa - s->pa;
+	if (off < s->filesz && s->filesz - off >= size) {
+		*val = load_le(s->data + off, size);
+		return MM_OK;
+	}
+	/* In or across the zero tail: file bytes below filesz, zeros above. */
+	for (unsigned b = 0; b < size; b++)
+		if (off + b < s->filesz)
+			v |= (uint64_t)s->data[off + b] << (8 * b);
+	*val = v;
+	return MM_OK;
+}
+
+static int image_read(void *impl, uint64_t pa, unsigned size, uint64_t *val)
+{
+	struct image *img = impl;
+	const struct image_seg *s = &img->segs[img->last];
+	uint64_t off = pa - s->pa; /* pa below the segment wraps to a huge offset */
+
+	/* The walk's case first: an aligned PTE in the file part of the last segment hit. */
+	if ((size == 8 || size == 4) && !(pa & (size - 1)) && off < s->filesz &&
+	    s->filesz - off >= size) {
+		*val = load_le(s->data + off, size);
+		return MM_OK;
+	}
+	return image_read_slow(img, pa, size, val);
+}
+
+static int image_write(void *impl, uint64_t pa, unsigned size, uint64_t val)
+{
+	struct image *img = impl;
+	const struct image_seg *s;
+	ptrdiff_t i;
+	uint64_t off;
+
+	if (!access_ok(pa, size))
+		return MM_EINVAL;
+	i = seg_find(img, pa, size);
+	if (i < 0)
+		return MM_EBUS;
+	img->last = (size_t)i;
+	s = &img->segs[i];
+	off = pa - s->pa;
+	/* The zero tail has no backing to write to. */
+	if (off >= s->filesz || s->filesz - off < size)
+		return MM_EBUS;
+	store_le(s->data + off, size, val); /* a private page: the file is untouched */
+	return MM_OK;
+}
+
+static int image_alloc_node(void *impl, uint64_t *pa, struct mm_error *err)
+{
+	(void)impl;
+	(void)pa;
+	return mm_error_set(err, MM_ENOMEM,
+			    "an image is read-only: cannot allocate page-table nodes");
+}
+
+static void image_free_node(void *impl, uint64_t pa)
+{
+	(void)impl;
+	(void)pa;
+}
+
+static uint64_t image_nodes_available(const void *impl)
+{
+	(void)impl;
+	return 0;
+}
+
+static const struct pt_mem_ops image_ops = {
+	.read = image_read,
+	.write = image_write,
+	.alloc_node = image_alloc_node,
+	.free_node = image_free_node,
+	.nodes_available = image_nodes_available,
+};
+
+struct pt_mem image_pt_mem(struct image *img)
+{
+	return (struct pt_mem){ .ops = &image_ops, .impl = img };
+}
+
+/* ---- listing ---- */
+
+size_t image_nr_roots(const struct image *img)
+{
+	return img->nr_roots;
+}
+
+int image_root(const struct image *img, size_t i, char name[16], uint64_t *root, uint64_t *reg)
+{
+	if (i >= img->nr_roots)
+		return MM_EINVAL;
+	memcpy(name, img->roots[i].name, 16);
+	*root = img->roots[i].root;
+	*reg = img->roots[i].reg;
+	return MM_OK;
+}
+
+size_t image_nr_segments(const struct image *img)
+{
+	return img->nr_segs;
+}
+
+void image_segment(const struct image *img, size_t i, uint64_t *pa, uint64_t *len)
+{
+	*pa = img->segs[i].pa;
+	*len = img->segs[i].len;
+}
