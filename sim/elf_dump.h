@@ -15,7 +15,7 @@
  *                p_align = frame size, p_offset a multiple of the frame size.
  *                Runs never overlap; two runs are never adjacent.
  *   notes        right after the program headers, one per root:
- *                  Elf64_Nhdr { n_namesz 7, n_descsz 32, n_type 1 }
+ *                  Elf64_Nhdr { n_namesz 7, n_descsz 32, n_type 0x4d4d0001 }
  *                  "MMUSIM\0" + 1 byte padding
  *                  desc, 32 bytes, little-endian, at 4-byte (not 8-byte)
  *                  alignment in the file:
@@ -41,7 +41,7 @@
 #include "sim/physmem.h"
 
 #define ELF_DUMP_NOTE_NAME "MMUSIM"   /* n_namesz counts the NUL: 7 */
-#define ELF_DUMP_NOTE_ROOT 1          /* n_type of a root note */
+#define ELF_DUMP_NOTE_ROOT 0x4d4d0001u /* n_type of a root note: "MM" 1, clear of core note types */
 #define ELF_DUMP_NOTE_DESCSZ 32       /* name[16] + root + reg */
 
 struct elf_dump_root {

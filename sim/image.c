@@ -56,9 +56,9 @@ struct image {
 	size_t nr_roots, cap_roots;
 };
 
-/* mmusim's own note: name "MMUSIM", type 1, desc {char name[16]; u64 root; u64 reg}. */
+/* mmusim's own note: name "MMUSIM", type 0x4d4d0001, desc {char name[16]; u64 root; u64 reg}. */
 #define MMUSIM_NOTE_NAME "MMUSIM"
-#define MMUSIM_NOTE_ROOT 1
+#define MMUSIM_NOTE_ROOT 0x4d4d0001u /* as sim/elf_dump.h writes it */
 #define MMUSIM_NOTE_DESC 32u
 
 /* ---- errors ---- */

@@ -33,7 +33,7 @@ struct image;
  * Opens path.  ELF64 little-endian files (any e_type; QEMU dump-guest-memory cores and
  * mmusim's own dumps): every PT_LOAD with p_filesz > 0 maps PA [p_paddr, p_paddr+p_filesz)
  * to file offset p_offset (bytes in [p_filesz, p_memsz) read as zero); PT_NOTE and other
- * segments are skipped, except mmusim notes (name "MMUSIM", type 1, desc = char name[16],
+ * segments are skipped, except mmusim notes (name "MMUSIM", type 0x4d4d0001, desc = char name[16],
  * u64 root, u64 reg) which are collected.  RAW: the whole file is PA [raw_base, raw_base+size).
  * AUTO: ELF if the file starts with the ELF magic, else RAW.
  *

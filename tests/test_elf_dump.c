@@ -138,7 +138,7 @@ static void expect_notes(const struct dump *d, const struct elf_dump_root *roots
 		cr_assert_leq(off + 12 + 8 + 32, note->p_filesz, "note %zu", i);
 		cr_expect_eq(le32(p + off), 7, "namesz");
 		cr_expect_eq(le32(p + off + 4), 32, "descsz");
-		cr_expect_eq(le32(p + off + 8), 1, "type");
+		cr_expect_eq(le32(p + off + 8), 0x4d4d0001u, "type");
 		cr_expect_eq(memcmp(p + off + 12, "MMUSIM\0\0", 8), 0);
 		memcpy(name, p + off + 20, 16);
 		cr_expect_str_eq(name, roots[i].name);

@@ -11,7 +11,6 @@
  *   6  PT_LOAD  PA 0x400104  file 0x3a00  filesz 0xfc    (right after 5)
  * File bytes from 0x1000 on hold pattern(offset), so every read has a known answer.
  */
-#define _DEFAULT_SOURCE /* mkdtemp */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
@@ -95,7 +94,7 @@ static void put_phdr(uint8_t *buf, unsigned i, uint32_t type, uint64_t paddr, ui
 static size_t put_note(uint8_t *buf, size_t *pos, const char *name, uint32_t type,
 		       const void *desc, uint32_t descsz)
 {
-	size_t at = *pos, namesz = strlen(name) + 1;
+	size_t hdr = *pos, at = *pos, namesz = strlen(name) + 1;
 
 	put_le(buf + at, 4, namesz);
 	put_le(buf + at + 4, 4, descsz);
@@ -104,11 +103,8 @@ static size_t put_note(uint8_t *buf, size_t *pos, const char *name, uint32_t typ
 	at += 12 + ((namesz + 3) & ~(size_t)3);
 	memcpy(buf + at, desc, descsz);
 	at += (descsz + 3u) & ~3u;
-	{
-		size_t hdr = *pos;
-		*pos = at;
-		return hdr;
-	}
+	*pos = at;
+	return hdr;
 }
 
 static void root_desc(uint8_t desc[32], const char *name, uint64_t root, uint64_t reg)
@@ -137,11 +133,11 @@ static struct note_offsets build_base(uint8_t buf[BASE_LEN])
 
 	no.core = put_note(buf, &pos, "CORE", NT_PRSTATUS, prstatus, sizeof(prstatus));
 	root_desc(desc, "x86_64-4level", 0x5000, 0x5000);
-	no.mmusim_x86 = put_note(buf, &pos, "MMUSIM", 1, desc, 32);
+	no.mmusim_x86 = put_note(buf, &pos, "MMUSIM", 0x4d4d0001u, desc, 32);
 	root_desc(desc, "ignored", 1, 2);
 	no.mmusim_other = put_note(buf, &pos, "MMUSIM", 2, desc, 32);
 	root_desc(desc, "sv39", 0x80001000, 0x8000000000080001ull);
-	no.mmusim_sv39 = put_note(buf, &pos, "MMUSIM", 1, desc, 32);
+	no.mmusim_sv39 = put_note(buf, &pos, "MMUSIM", 0x4d4d0001u, desc, 32);
 	no.end = pos;
 
 	put_phdr(buf, 0, PT_NOTE, 0, NOTES_OFF, pos - NOTES_OFF, 0);
@@ -475,7 +471,7 @@ Test(image, notes_aligned_to_8)
 	/* namesz 6 "MMUSIM" (no NUL): 12 + 6 = 18, padded to 24. */
 	put_le(buf + pos, 4, 6);
 	put_le(buf + pos + 4, 4, 32);
-	put_le(buf + pos + 8, 4, 1);
+	put_le(buf + pos + 8, 4, 0x4d4d0001u);
 	memcpy(buf + pos + 12, "MMUSIM", 6);
 	root_desc(desc, "a", 0x1000, 7);
 	memcpy(buf + pos + 24, desc, 32);
