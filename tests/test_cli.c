@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -524,6 +525,70 @@ Test(cli, image_root_registers)
 	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "--json", "translate", "--image", elf, "--root", "0x70000000",
 				"0x400010", NULL), 0);
 	expect_run(&r, 0, "{\"va\":\"0x400010\",\"access\":\"r\",\"priv\":\"user\",\"fault\":{\"kind\":\"bus-error\",\"level\":3,\"code\":\"0x5\"}}\n", "");
+	run_result_free(&r);
+	unlink(elf);
+	remove_temp_file(trace);
+}
+
+/*
+ * A hand-built raw image (16 KiB at PA 0) with a self-referencing root entry,
+ * an all-ones entry and a pointer out of the image: every walk ends in an
+ * answer, never a crash.  Entry 0 = 0x7 (P RW US, address 0: the root itself),
+ * so VA 0 walks root -> root -> root -> root and maps PA 0 as a 4K page.
+ */
+Test(cli, image_with_cycles_garbage_and_escapes)
+{
+	static uint64_t mem[2048];
+	char path[] = "/tmp/mmusim-raw-XXXXXX";
+	struct run_result r;
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	memset(mem, 0, sizeof(mem));
+	mem[0] = 0x7;                    /* -> the root itself */
+	mem[1] = ~0ull;                  /* PS in a PML4E: reserved */
+	mem[2] = 0x100000 | 0x7;         /* -> a table at 1 MiB, outside the image */
+	cr_assert_eq(write(fd, mem, sizeof(mem)), (ssize_t)sizeof(mem));
+	close(fd);
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", path, "--image-base", "0", "--root", "0",
+				"0x0", "0x8000000000", "0x10000000000", NULL), 0);
+	expect_run(&r, 0,
+		   "0x0 r user: pa 0x0 (4K page, level 1) perms rwxu-\n"
+		   "0x8000000000 r user: fault reserved-bit at level 4, #PF error code 0xd (P U RSVD): "
+		   "PS is set at a level that cannot map a page\n"
+		   "0x10000000000 r user: fault bus-error at level 3, no #PF: the PTE read fails "
+		   "(machine check on real hardware): the PTE address lies outside physical memory\n",
+		   "");
+	run_result_free(&r);
+	/* mappings over the same image: the cycle maps VA 0 (and its aliases), the rest is skipped */
+	cr_assert_eq(run_mmusim(&r, "mappings", "--image", path, "--root", "0", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strncmp(r.out, "0x0 0x1000 0x0 rwxu-\n", 21) == 0, "%s", r.out);
+	run_result_free(&r);
+	/* the file itself is untouched: the walk set A in a private copy */
+	FILE *f = fopen(path, "rb");
+	uint64_t first = 0;
+	cr_assert_eq(fread(&first, 8, 1, f), 1);
+	fclose(f);
+	cr_expect_eq(first, 0x7);
+	unlink(path);
+}
+
+/* replay --dump-elf leaves the demand-paged address space for mappings --image. */
+Test(cli, replay_dump_elf_then_image)
+{
+	struct run_result r;
+	char *trace = write_temp_file("r 0x400000\nw 0x600000\n", ".trace");
+	char elf[64];
+
+	snprintf(elf, sizeof(elf), "%s.elf", trace);
+	cr_assert_eq(run_mmusim(&r, "replay", "--demand-paging", "--dump-elf", elf, trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "mappings", "--image", elf, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strncmp(r.out, "0x400000 0x401000 0x", 20) == 0, "%s", r.out);
+	cr_expect(strstr(r.out, " rw-u-\n0x600000 0x601000 0x"), "%s", r.out);
 	run_result_free(&r);
 	unlink(elf);
 	remove_temp_file(trace);

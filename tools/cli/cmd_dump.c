@@ -14,6 +14,45 @@
 #include "pt/pt_arch.h"
 #include "sim/elf_dump.h"
 
+/*
+ * Writes m's memory to path with one root note per address space, the current
+ * one first (a reader takes the first by default).  Fills *roots_out (malloc'd)
+ * if asked.
+ */
+static int dump_roots(struct machine *m, const char *path, struct elf_dump_root **roots_out,
+		      struct mm_error *err)
+{
+	const struct pt_arch *arch = m->cfg.arch;
+	struct elf_dump_root *roots = calloc(MACHINE_NR_ASIDS, sizeof(*roots));
+	size_t nr = 0;
+	int rc;
+
+	if (!roots)
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	for (unsigned pass = 0; pass < 2; pass++) {
+		for (unsigned asid = 0; asid < MACHINE_NR_ASIDS; asid++) {
+			struct page_table *pt = m->by_asid[asid];
+			if (!pt || (pass == 0) != (asid == m->asid))
+				continue;
+			snprintf(roots[nr].name, sizeof(roots[nr].name), "asid%u", asid);
+			roots[nr].root = pt_root(pt);
+			roots[nr].reg = arch->encode_root_reg(&m->cfg.pc, pt_root(pt), (uint16_t)asid);
+			nr++;
+		}
+	}
+	rc = elf_dump_write(path, m->pm, arch->elf_machine, roots, nr, err);
+	if (rc || !roots_out)
+		free(roots);
+	else
+		*roots_out = roots;
+	return rc;
+}
+
+int dump_machine(struct machine *m, const char *path, struct mm_error *err)
+{
+	return dump_roots(m, path, NULL, err);
+}
+
 static const char dump_help[] =
 	"usage: mmusim [--config NAME|FILE] [--json] dump --elf FILE [--setup TRACE] [--map ...]...\n"
 	"\n"
@@ -27,7 +66,6 @@ int cmd_dump(struct cli *cli, struct args *a)
 	struct machine *m = NULL;
 	struct mm_error err = { 0 };
 	struct elf_dump_root *roots = NULL;
-	size_t nr = 0;
 	int r, rc = EXIT_OK;
 
 	while (a->i < a->argc) {
@@ -56,27 +94,11 @@ int cmd_dump(struct cli *cli, struct args *a)
 	if (cli_build_machine(cli, &m, &err))
 		return cli_fail(&err);
 
-	const struct pt_arch *arch = m->cfg.arch;
-	if (!(roots = calloc(MACHINE_NR_ASIDS, sizeof(*roots)))) {
-		rc = EXIT_INTERNAL;
-		goto out;
-	}
-	/* The current address space first: a reader takes the first note by default. */
-	for (unsigned pass = 0; pass < 2; pass++) {
-		for (unsigned asid = 0; asid < MACHINE_NR_ASIDS; asid++) {
-			struct page_table *pt = m->by_asid[asid];
-			if (!pt || (pass == 0) != (asid == m->asid))
-				continue;
-			snprintf(roots[nr].name, sizeof(roots[nr].name), "asid%u", asid);
-			roots[nr].root = pt_root(pt);
-			roots[nr].reg = arch->encode_root_reg(&m->cfg.pc, pt_root(pt), (uint16_t)asid);
-			nr++;
-		}
-	}
-	if (elf_dump_write(elf, m->pm, arch->elf_machine, roots, nr, &err)) {
+	if (dump_roots(m, elf, &roots, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
+	const struct pt_arch *arch = m->cfg.arch;
 	if (cli->json) {
 		fputs("{\"elf\":", stdout);
 		json_write_str(stdout, elf);

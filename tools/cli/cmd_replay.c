@@ -33,6 +33,7 @@ static const char replay_help[] =
 	"  --interval N --csv FILE   every N accesses, a CSV row: miss rate per TLB,\n"
 	"                       walks, faults\n"
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables before the replay\n"
+	"  --dump-elf FILE      at the end, write physical memory as ELF64 (see mmusim dump)\n"
 	"  --no-progress        no progress bar (shown on a terminal for long replays)\n"
 	"  --json               one JSON object instead of the table\n"
 	"\n"
@@ -44,6 +45,7 @@ struct replay_args {
 	enum trace_format format;
 	struct replay_options opt;
 	const char *csv;
+	const char *dump_elf;
 	bool progress;
 };
 
@@ -92,6 +94,12 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 				return EXIT_BAD_INPUT;
 			if (number_parse(v, true, &ra->opt.interval) != NUMBER_OK || !ra->opt.interval)
 				return cli_usage_error("bad --interval '%s' (expected a positive number of accesses)", v);
+			continue;
+		}
+		if ((r = args_value(a, "--dump-elf", &v)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			ra->dump_elf = v;
 			continue;
 		}
 		if ((r = args_value(a, "--csv", &v)) != 0) {
@@ -221,6 +229,8 @@ int cmd_replay(struct cli *cli, struct args *a)
 		cli_fail(&trace_err);
 	else if (rc != EXIT_OK)
 		cli_fail(&err);
+	else if (ra.dump_elf && dump_machine(m, ra.dump_elf, &err))
+		rc = cli_fail(&err);
 out:
 	if (replay_ready)
 		replay_fini(&r);
