@@ -2,7 +2,9 @@
 # QEMU end to end: mmusim dumps its page tables for Sv39, Sv48 and Sv57, QEMU's
 # generic loader places the dump at its physical addresses, a four-instruction
 # stub writes satp, and QEMU's own `info mem` must list exactly the mappings
-# `mmusim mappings --image` reads from the same dump.
+# `mmusim mappings --image` reads from the same dump.  Then QEMU dumps the
+# guest (dump-guest-memory, an ELF core of all RAM) and mmusim, walking that
+# core from the satp value, must list the same mappings again.
 #
 # usage: tests/qemu/check_riscv.sh MMUSIM   (exit 77 = skipped: no qemu-system-riscv64)
 set -euo pipefail
@@ -63,18 +65,21 @@ TRACE
       printf "\\x$(printf %02x $(( (16#$satp >> (8 * i)) & 0xff )))"
     done
   } > "$work/stub.bin"
-  qemu_out=$( (sleep 1; echo 'info mem'; sleep 1; echo quit) |
+  qemu_out=$( (sleep 1; echo 'info mem'; echo "dump-guest-memory $work/$name.core"; sleep 2; echo quit) |
     timeout 60 "$qemu" -M virt -m 512M -bios none -display none -serial none -monitor stdio \
       -device loader,file="$work/$name.elf" \
       -device loader,file="$work/stub.bin",addr=0x87000000,force-raw=on,cpu-num=0 2>&1 || true)
   theirs=$(from_qemu <<<"$qemu_out")
   ours=$("$mmusim" --config "$name" mappings --image "$work/$name.elf" | normalise)
-  if [ -n "$ours" ] && [ "$theirs" = "$ours" ]; then
-    echo "ok: $name: QEMU's info mem matches mmusim mappings ($(wc -l <<<"$ours") ranges)"
+  # ... and QEMU's own memory dump (an ELF core) read back by mmusim through satp.
+  from_core=$("$mmusim" --config "$name" mappings --image "$work/$name.core" --satp "0x$satp" 2>&1 | normalise || true)
+  if [ -n "$ours" ] && [ "$theirs" = "$ours" ] && [ "$from_core" = "$ours" ]; then
+    echo "ok: $name: QEMU's info mem and its dump-guest-memory core match mmusim mappings ($(wc -l <<<"$ours") ranges)"
   else
     echo "FAIL: $name"
     echo "--- mmusim"; echo "$ours"
     echo "--- qemu"; echo "$theirs"
+    echo "--- mmusim over QEMU's core"; echo "$from_core"
     echo "--- raw qemu output"; echo "$qemu_out" | tail -20
     fail=1
   fi
