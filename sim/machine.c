@@ -37,6 +37,31 @@ int machine_create(const struct machine_config *cfg, struct machine **out, struc
 	return MM_OK;
 }
 
+int machine_attach(const struct machine_config *cfg, const struct pt_mem *mem, uint64_t root,
+		   struct machine **out, struct mm_error *err)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	int rc;
+
+	if (!m || !(m->by_asid = calloc(MACHINE_NR_ASIDS, sizeof(*m->by_asid)))) {
+		free(m);
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	}
+	m->cfg = *cfg;
+	m->mem = *mem;
+	m->env = (struct pt_env){ .arch = cfg->arch, .pc = &m->cfg.pc, .ctl = &m->cfg.cpu, .mem = &m->mem };
+	m->walker = (struct walker){ .arch = cfg->arch, .pc = &m->cfg.pc, .ctl = &m->cfg.cpu, .mem = &m->mem };
+	/* The image's table serves as both: it covers every top-level index. */
+	if ((rc = pt_attach(&m->env, root, &m->kernel, err)) ||
+	    (rc = pt_attach(&m->env, root, &m->by_asid[0], err))) {
+		machine_destroy(m);
+		return rc;
+	}
+	m->user = m->by_asid[0];
+	*out = m;
+	return MM_OK;
+}
+
 void machine_destroy(struct machine *m)
 {
 	if (!m)
@@ -54,6 +79,9 @@ int machine_space(struct machine *m, uint16_t asid, struct page_table **out, str
 {
 	int rc;
 
+	if (!m->by_asid[asid] && !m->pm)
+		return mm_error_set(err, MM_EINVAL, "an image holds one address space: cannot create ASID %u",
+				    asid);
 	if (!m->by_asid[asid] &&
 	    (rc = pt_create_shared(&m->env, &m->cfg.user, m->kernel, &m->by_asid[asid], err)))
 		return rc;
@@ -63,7 +91,7 @@ int machine_space(struct machine *m, uint16_t asid, struct page_table **out, str
 
 int machine_switch(struct machine *m, uint16_t asid, struct mm_error *err)
 {
-	struct page_table *pt;
+	struct page_table *pt = NULL;
 	int rc = machine_space(m, asid, &pt, err);
 
 	if (rc)
@@ -77,6 +105,8 @@ uint64_t machine_nr_nodes(const struct machine *m)
 {
 	struct physmem_stats st;
 
+	if (!m->pm)
+		return 0; /* an image's nodes are not ours to count */
 	physmem_stats(m->pm, &st);
 	return st.node_frames;
 }

@@ -17,7 +17,7 @@
 
 struct machine {
 	struct machine_config cfg;
-	struct physmem *pm;
+	struct physmem *pm;                  /* NULL for a machine attached to an image */
 	struct pt_mem mem;
 	struct pt_env env;
 	struct walker walker;
@@ -35,6 +35,14 @@ int machine_space(struct machine *m, uint16_t asid, struct page_table **out, str
 int machine_switch(struct machine *m, uint16_t asid, struct mm_error *err);
 /* Page-table nodes over all tables, and how many address spaces exist. */
 uint64_t machine_nr_nodes(const struct machine *m);
+
+/*
+ * A machine whose memory is someone else's (a physical-memory image) and whose
+ * one address space is the table already at `root` there: walks and replays
+ * work; nothing can be allocated, so edits and demand paging fail cleanly.
+ */
+int machine_attach(const struct machine_config *cfg, const struct pt_mem *mem, uint64_t root,
+		   struct machine **out, struct mm_error *err);
 
 /* Builds memory and the two tables from cfg (copied). */
 int machine_create(const struct machine_config *cfg, struct machine **out, struct mm_error *err);

@@ -113,6 +113,9 @@ static int demand_page(struct replay *r, uint64_t va, enum access_kind access,
 	struct page_prop prop = { PROP_R | PROP_U | (access == ACCESS_EXEC ? PROP_X : PROP_W), CACHE_WB };
 	int rc;
 
+	if (!m->pm)
+		return mm_error_set(err, MM_EINVAL, "%s:%" PRIu64 ": demand paging needs simulated memory, not an image",
+				    r->source, ev->line);
 	/* A large page only when the fault shows its whole region is unmapped. */
 	if (r->opt.demand_page_size > size) {
 		for (unsigned level = 2; level <= pc->highest_translation_level; level++)

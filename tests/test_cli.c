@@ -593,3 +593,34 @@ Test(cli, replay_dump_elf_then_image)
 	unlink(elf);
 	remove_temp_file(trace);
 }
+
+/* Replaying over a dump's page tables gives the same TLB and walk statistics as over the built tables. */
+Test(cli, replay_over_image_matches_built_tables)
+{
+	struct run_result built, dumped, over_image;
+	char *setup = write_temp_file("map 0x400000 0x10000000 16K rxu\nmap 0x600000 0x10200000 2M rwu\n", ".trace");
+	char *trace = write_temp_file("x 0x400000\nr 0x401008\nw 0x600010\nw 0x7ff000\nr 0x900000\nx 0x400004\n", ".trace");
+	char elf[64];
+
+	snprintf(elf, sizeof(elf), "%s.elf", setup);
+	cr_assert_eq(run_mmusim(&dumped, "dump", "--elf", elf, "--setup", setup, NULL), 0);
+	cr_assert_eq(run_mmusim(&built, "--json", "replay", "--setup", setup, trace, NULL), 0);
+	cr_assert_eq(run_mmusim(&over_image, "--json", "replay", "--image", elf, trace, NULL), 0);
+	cr_expect_eq(over_image.status, 0, "%s", over_image.err);
+	/* everything from "accesses" to "page_table" must agree (the image's nodes are not counted) */
+	char *a = strstr(built.out, "\"accesses\""), *b = strstr(over_image.out, "\"accesses\"");
+	char *ae = strstr(built.out, "\"page_table\""), *be = strstr(over_image.out, "\"page_table\"");
+	cr_assert(a && b && ae && be);
+	cr_expect_eq(ae - a, be - b);
+	cr_expect(strncmp(a, b, (size_t)(ae - a)) == 0, "built: %s\nimage: %s", built.out, over_image.out);
+	cr_expect(strstr(built.out, "\"not-present\":1,"), "%s", built.out);
+	run_result_free(&built);
+	run_result_free(&dumped);
+	run_result_free(&over_image);
+	cr_assert_eq(run_mmusim(&over_image, "replay", "--image", elf, "--demand-paging", trace, NULL), 0);
+	expect_run(&over_image, 2, "", "mmusim: replay: --demand-paging and --dump-elf need simulated memory, not an --image\n");
+	run_result_free(&over_image);
+	unlink(elf);
+	remove_temp_file(setup);
+	remove_temp_file(trace);
+}

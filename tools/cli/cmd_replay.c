@@ -33,6 +33,8 @@ static const char replay_help[] =
 	"  --interval N --csv FILE   every N accesses, a CSV row: miss rate per TLB,\n"
 	"                       walks, faults\n"
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables before the replay\n"
+	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
+	"                       replay over the page tables inside a memory image instead\n"
 	"  --dump-elf FILE      at the end, write physical memory as ELF64 (see mmusim dump)\n"
 	"  --no-progress        no progress bar (shown on a terminal for long replays)\n"
 	"  --json               one JSON object instead of the table\n"
@@ -177,6 +179,8 @@ int cmd_replay(struct cli *cli, struct args *a)
 {
 	struct replay_args ra = { .format = TRACE_FORMAT_AUTO, .progress = true };
 	struct machine *m = NULL;
+	struct view view;
+	bool have_view = false;
 	struct trace_reader *rd = NULL;
 	struct replay r;
 	bool help = false, replay_ready = false;
@@ -191,8 +195,26 @@ int cmd_replay(struct cli *cli, struct args *a)
 		fputs(replay_help, stdout);
 		return EXIT_OK;
 	}
-	if (cli_build_machine(cli, &m, &err) || resolve_demand_size(m, &ra.opt, &err) ||
-	    trace_reader_open(ra.trace, ra.format, &rd, &err)) {
+	if (cli->image) {
+		/* Replay over the page tables of an image: nothing can be allocated there. */
+		if (ra.opt.demand_page_size || ra.dump_elf) {
+			rc = cli_usage_error("replay: --demand-paging and --dump-elf need simulated memory, not an --image");
+			goto out;
+		}
+		if (cli_open_view(cli, &view, &err)) {
+			rc = cli_fail(&err);
+			goto out;
+		}
+		have_view = true;
+		if (machine_attach(&view.cfg, &view.img_mem, view.root, &m, &err)) {
+			rc = cli_fail(&err);
+			goto out;
+		}
+	} else if (cli_build_machine(cli, &m, &err)) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	if (resolve_demand_size(m, &ra.opt, &err) || trace_reader_open(ra.trace, ra.format, &rd, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
@@ -239,5 +261,7 @@ out:
 	free(ev);
 	trace_reader_close(rd);
 	machine_destroy(m);
+	if (have_view)
+		cli_close_view(&view);
 	return rc;
 }
