@@ -745,6 +745,24 @@ static int load_pwcs(const struct load *ld, struct machine_config *mc)
 	return MM_OK;
 }
 
+/* Every CPU gets its own copy of the caches: keep one CPU's worth sane. */
+#define CONFIG_MAX_CACHE_ENTRIES (1u << 22)
+
+static int check_cache_total(const struct load *ld, const struct machine_config *mc)
+{
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i < mc->nr_tlb; i++)
+		total += mc->tlb[i].entries;
+	for (unsigned i = 0; i < mc->nr_pwc; i++)
+		total += mc->pwc[i].entries;
+	if (total > CONFIG_MAX_CACHE_ENTRIES)
+		return ynode_error(ld->err, ynode_get(ld->root, "tlb") ? ynode_get(ld->root, "tlb") : ld->root,
+				   "TLBs and PWCs hold %llu entries in all; at most %u per CPU",
+				   (unsigned long long)total, CONFIG_MAX_CACHE_ENTRIES);
+	return MM_OK;
+}
+
 static int load_memory_latency(const struct load *ld, struct machine_config *mc)
 {
 	const struct ynode *n = ynode_get(ld->root, "memory_latency");
@@ -774,6 +792,7 @@ static int build_config(const struct load *ld, struct machine_config *out)
 	    (rc = load_cpu(ld, &mc)) ||
 	    (rc = load_tlbs(ld, &mc)) ||
 	    (rc = load_pwcs(ld, &mc)) ||
+	    (rc = check_cache_total(ld, &mc)) ||
 	    (rc = load_memory_latency(ld, &mc)))
 		return rc;
 	*out = mc;

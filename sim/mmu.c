@@ -83,6 +83,22 @@ int mmu_select_cpu(struct mmu *mmu, unsigned cpu, struct mm_error *err)
 	if (cpu >= MMU_MAX_CPUS)
 		return mm_error_set(err, MM_EINVAL, "cpu %u is out of range (at most %d)", cpu,
 				    MMU_MAX_CPUS - 1);
+	if (!mmu->cpus[cpu]) {
+		/* Each CPU has its own caches: refuse what would need absurd host memory. */
+		const struct machine_config *cfg = &mmu->m->cfg;
+		uint64_t entries = 0, cpus = 1;
+		for (unsigned i = 0; i < cfg->nr_tlb; i++)
+			entries += cfg->tlb[i].entries;
+		for (unsigned i = 0; i < cfg->nr_pwc; i++)
+			entries += cfg->pwc[i].entries;
+		for (unsigned i = 0; i < mmu->nr_cpus; i++)
+			cpus += mmu->cpus[i] != NULL;
+		if (entries * cpus * sizeof(struct tlb_entry) > MMU_MAX_CACHE_BYTES)
+			return mm_error_set(err, MM_ENOMEM,
+					    "cpu %u: %llu CPUs with %llu cache entries each would need more than %llu MiB",
+					    cpu, (unsigned long long)cpus, (unsigned long long)entries,
+					    (unsigned long long)(MMU_MAX_CACHE_BYTES >> 20));
+	}
 	if (!mmu->cpus[cpu] && (rc = cpu_create(mmu, &mmu->cpus[cpu], err)))
 		return rc;
 	if (cpu >= mmu->nr_cpus)

@@ -24,6 +24,8 @@
 #include "sim/trace.h"
 
 #define MMU_MAX_CPUS 1024
+/* Host memory all CPUs' TLBs and PWCs together may take. */
+#define MMU_MAX_CACHE_BYTES (4ull << 30)
 
 struct mmu_cpu {
 	struct tlb *tlb[CONFIG_MAX_TLBS];

@@ -624,3 +624,26 @@ Test(cli, replay_over_image_matches_built_tables)
 	remove_temp_file(setup);
 	remove_temp_file(trace);
 }
+
+/* Every CPU has its own caches: a trace that would need absurd host memory for them is refused. */
+Test(cli, replay_refuses_absurd_cache_memory)
+{
+	struct run_result r;
+	char *cfg = write_temp_file("extends: x86_64\ntlb: [{name: big, level: 2, kind: unified, entries: 1048576, "
+				    "ways: 16, page_sizes: [4K]}]\npwc: []\n", ".yaml");
+	char text[2048] = "", expect[256];
+	char *trace;
+
+	for (int i = 1; i <= 100; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "cpu %d\n", i * 10);
+	trace = write_temp_file(text, ".trace");
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 2);
+	/* 1 Mi entries of 48 bytes per CPU: the 86th CPU would pass 4 GiB */
+	snprintf(expect, sizeof(expect),
+		 "mmusim: %s:85: cpu 850: 86 CPUs with 1048576 cache entries each would need more than 4096 MiB\n", trace);
+	cr_expect_str_eq(r.err, expect);
+	run_result_free(&r);
+	remove_temp_file(trace);
+	remove_temp_file(cfg);
+}

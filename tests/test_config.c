@@ -580,7 +580,7 @@ Test(config_caches, presets_have_realistic_caches)
 }
 
 struct cache_rule {
-	char yaml[200];
+	char yaml[300];
 	char msg[200];
 };
 
@@ -620,6 +620,10 @@ static const struct cache_rule cache_rules[] = {
 	{ "pwc: [{level: 3}]", "t.yaml:2:7: missing key 'entries' in pwc[0]" },
 	{ "memory_latency: fast", "t.yaml:2:17: expected a number for memory_latency" },
 	{ "tlb: {name: a}", "t.yaml:2:6: expected a sequence for tlb" },
+	{ "tlb: [{name: a, level: 1, kind: unified, entries: 1048576, page_sizes: [4K]},\n"
+	  "      {name: b, level: 2, kind: unified, entries: 1048576, page_sizes: [4K]}]\n"
+	  "pwc: [{level: 2, entries: 1048576}, {level: 3, entries: 1048576}, {level: 4, entries: 1048576}]",
+	  "t.yaml:2:6: TLBs and PWCs hold 5242880 entries in all; at most 4194304 per CPU" },
 };
 
 ParameterizedTestParameters(config_caches, rules)
@@ -630,7 +634,7 @@ ParameterizedTestParameters(config_caches, rules)
 /* One test per TLB/PWC rule, each at its exact position. */
 ParameterizedTest(const struct cache_rule *c, config_caches, rules)
 {
-	char text[300];
+	char text[400];
 
 	snprintf(text, sizeof(text), "extends: x86_64\n%s\n", c->yaml);
 	expect_error(text, c->msg);
