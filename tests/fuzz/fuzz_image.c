@@ -1,0 +1,145 @@
+/*
+ * fuzz_image: image_open() on arbitrary files, then walks over what it maps.
+ *
+ * The input is written to the per-process memfd (fuzz_file.h) and opened with
+ * IMAGE_AUTO and raw_base 0: a file starting with the ELF magic is parsed as
+ * an ELF core, anything else is raw memory at PA 0.  If it opens, the image's
+ * own description is checked (segments sorted and disjoint, notes readable),
+ * PTE-sized reads are made at and around every segment's edges (including
+ * misaligned and bad sizes, which must fail cleanly), alloc_node must refuse,
+ * and walks run with the x86_64 and sv39 constants from every mmusim root
+ * note -- or from each segment's start when there is none -- for a few VAs
+ * taken from the file's first bytes.  The walk checks are in
+ * fuzz_walk_check.h.
+ */
+#define _GNU_SOURCE /* memfd_create */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_file.h"
+#include "fuzz_walk_check.h"
+#include "pt/mm_error.h"
+#include "pt/paging_consts.h"
+#include "pt/pt_arch.h"
+#include "pt/walk.h"
+#include "sim/image.h"
+
+#define MAX_ROOTS 8
+#define MAX_SEGMENTS 16
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_presets_check();
+	return 0;
+}
+
+/* Reads around pa with every size; only the result codes are checked. */
+static void probe(const struct pt_mem *m, uint64_t pa)
+{
+	static const unsigned sizes[] = { 1, 2, 3, 4, 8, 16 };
+	uint64_t v;
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		for (uint64_t d = 0; d < 2; d++) {
+			int rc = pt_mem_read(m, pa + d, sizes[i], &v);
+
+			if (rc != MM_OK && rc != MM_EBUS && rc != MM_EINVAL)
+				abort(); /* undocumented result */
+			if (rc == MM_OK && ((sizes[i] & (sizes[i] - 1)) || sizes[i] > 8 ||
+					    ((pa + d) & (sizes[i] - 1))))
+				abort(); /* a bad size or misaligned read was accepted */
+		}
+	}
+}
+
+static void walk_all(const struct pt_mem *m, uint64_t root, const uint8_t *data, size_t size)
+{
+	static const size_t archs[] = { 3 /* x86_64 */, 0 /* sv39 */ };
+	struct cpu_ctl ctl = { .wp = true, .nxe = true, .ad = AD_SVADU, .svpbmt = true, .svnapot = true };
+
+	for (size_t i = 0; i < sizeof(archs) / sizeof(archs[0]); i++) {
+		const struct fuzz_preset *p = &fuzz_presets[archs[i]];
+		struct paging_consts pc = p->pc;
+		struct mm_error err;
+
+		if (paging_consts_derive(&pc, &err) != MM_OK)
+			abort();
+		/* A few VAs: 0, and ones built from the file's bytes 16.. (past the ELF ident). */
+		for (size_t k = 0; k < 4; k++) {
+			uint64_t va = 0;
+			struct walk_request req;
+
+			for (size_t b = 0; b < 8 && 16 + k * 8 + b < size; b++)
+				va |= (uint64_t)data[16 + k * 8 + b] << (8 * b);
+			req = (struct walk_request){
+				.root = root & ~(pc.base_page_size - 1),
+				.va = pc_va_canonicalize(&pc, va),
+				.access = (enum access_kind)(k % 3),
+				.priv = k & 1 ? PRIV_SUPERVISOR : PRIV_USER,
+			};
+			fuzz_walk_checked(p->arch, &pc, &ctl, m, &req);
+		}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *path = fuzz_file_put(data, size);
+	struct image *img = NULL;
+	struct mm_error err = { 0 };
+	struct pt_mem m;
+	size_t nr_roots, nr_segs;
+	uint64_t prev_end = 0, pa, len, nodepa;
+
+	if (image_open(path, IMAGE_AUTO, 0, &img, &err) != MM_OK) {
+		if (memchr(err.msg, '\0', sizeof(err.msg)) == NULL)
+			abort();
+		return 0;
+	}
+	m = image_pt_mem(img);
+	nr_segs = image_nr_segments(img);
+	if (nr_segs == 0)
+		abort(); /* opened an image with no memory */
+	for (size_t i = 0; i < nr_segs; i++) {
+		image_segment(img, i, &pa, &len);
+		if (len == 0 || (i > 0 && pa < prev_end) || pa + len < pa)
+			abort(); /* segments must be sorted, disjoint, non-empty, not wrapping */
+		prev_end = pa + len;
+		if (i < MAX_SEGMENTS) {
+			probe(&m, pa);
+			probe(&m, pa + len - 8);
+			probe(&m, pa + len);
+			if (pa >= 8)
+				probe(&m, pa - 8);
+		}
+	}
+	if (m.ops->alloc_node(m.impl, &nodepa, &err) == MM_OK)
+		abort(); /* an image is read-only */
+
+	nr_roots = image_nr_roots(img);
+	for (size_t i = 0; i < nr_roots && i < MAX_ROOTS; i++) {
+		char name[16];
+		uint64_t root, reg;
+
+		if (image_root(img, i, name, &root, &reg) != MM_OK || memchr(name, '\0', 16) == NULL)
+			abort();
+		walk_all(&m, root, data, size);
+	}
+	if (image_root(img, nr_roots, (char[16]){ 0 }, &pa, &len) != MM_EINVAL)
+		abort();
+	if (nr_roots == 0) {
+		for (size_t i = 0; i < nr_segs && i < MAX_SEGMENTS; i++) {
+			image_segment(img, i, &pa, &len);
+			walk_all(&m, pa, data, size);
+		}
+		walk_all(&m, 0, data, size);
+	}
+	image_close(img);
+	return 0;
+}

@@ -1,0 +1,58 @@
+/*
+ * fuzz_trace_reader: the body shared by fuzz_lackey and fuzz_binary.
+ *
+ * Writes the input to the per-process memfd, opens it with
+ * trace_reader_open(path, fmt) and drains it with trace_reader_next() in small
+ * batches (so batch boundaries fall mid-stream) until the end or an error.
+ * The reader's documented contract is checked: a count within the batch,
+ * -1 only with a message, offsets never past the size.
+ */
+#ifndef MMUSIM_TESTS_FUZZ_FUZZ_TRACE_READER_H
+#define MMUSIM_TESTS_FUZZ_FUZZ_TRACE_READER_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_file.h"
+#include "pt/mm_error.h"
+#include "sim/trace.h"
+
+#define FUZZ_BATCH 7
+/* Bounds the work per input: even a 1-byte record yields at most 2 events. */
+#define FUZZ_MAX_CALLS 1000000
+
+static int fuzz_trace_reader(const uint8_t *data, size_t size, enum trace_format fmt)
+{
+	struct trace_event ev[FUZZ_BATCH];
+	struct trace_reader *r = NULL;
+	struct mm_error err = { 0 };
+	const char *path = fuzz_file_put(data, size);
+	long n;
+
+	if (trace_reader_open(path, fmt, &r, &err) != MM_OK) {
+		if (r || memchr(err.msg, '\0', sizeof(err.msg)) == NULL)
+			abort();
+		return 0;
+	}
+	if (trace_reader_format(r) != fmt)
+		abort();
+	for (unsigned long calls = 0; calls < FUZZ_MAX_CALLS; calls++) {
+		n = trace_reader_next(r, ev, FUZZ_BATCH, &err);
+		if (n < -1 || n > FUZZ_BATCH)
+			abort(); /* outside the documented results */
+		if (trace_reader_size(r) && trace_reader_offset(r) > trace_reader_size(r))
+			abort(); /* consumed more than the file holds */
+		if (n <= 0)
+			break;
+		for (long i = 0; i < n; i++)
+			if (ev[i].op > TRACE_FLUSH || (ev[i].op == TRACE_FLUSH && ev[i].scope > FLUSH_VA_ASID))
+				abort(); /* an event no consumer knows */
+	}
+	if (n == -1 && memchr(err.msg, '\0', sizeof(err.msg)) == NULL)
+		abort();
+	trace_reader_close(r);
+	return 0;
+}
+
+#endif

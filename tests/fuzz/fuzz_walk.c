@@ -1,0 +1,128 @@
+/*
+ * fuzz_walk: the hardware walk of every preset over random physical memory.
+ *
+ * Input layout (little-endian):
+ *   0   u64  VA
+ *   8   u16  root frame: root = (v & 0x1ff) * 4096 -- half the choices lie
+ *            outside the 1 MiB of memory, so the root itself may bus-error
+ *   10  u8   access (bits 0-1, mod 3), priv (bit 2), smap_ac (bit 3),
+ *            no_ad_update (bit 4)
+ *   11  u8   CPU bits: wp nxe smep smap pke sum mxr ad(svade)
+ *   12  u8   svpbmt (bit 0), svnapot (bit 1), start_level (bits 2-4, mod nr_levels+1)
+ *   13  u8   start_perms (masked by the format's initial permissions)
+ *   14  u32  PKRU
+ *   18  ...  up to 16 KiB of memory, loaded at PA 0 (frames 0-3); the rest
+ *            of [0, 1 MiB) reads as zero
+ * A resumed walk (start_level > 0) starts in the node the root frame names,
+ * as after a paging-structure-cache hit.  The bytes are reloaded before each
+ * preset, so one preset's A/D updates do not leak into the next (a walk only
+ * writes PTEs it read as valid, i.e. nonzero, so only inside the loaded
+ * bytes).  One physmem serves all presets: creating one reserves a 2 MiB host
+ * arena, which under ASan would cost ~2 ms per creation.  The checks are in
+ * fuzz_walk_check.h.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_walk_check.h"
+#include "pt/mm_error.h"
+#include "pt/paging_consts.h"
+#include "pt/pt_arch.h"
+#include "pt/walk.h"
+#include "sim/physmem.h"
+
+#define HEADER_LEN 18
+#define MEM_SIZE (1ull << 20)
+#define MAX_IMAGE (16u << 10)
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_presets_check();
+	return 0;
+}
+
+static uint64_t get_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* (Re)writes img at PA 0. */
+static void load_memory(struct physmem *pm, const uint8_t *img, size_t len)
+{
+	for (size_t off = 0; off < len; off += 8) {
+		uint8_t word[8] = { 0 };
+
+		memcpy(word, img + off, len - off < 8 ? len - off : 8);
+		if (physmem_write(pm, off, 8, get_le(word, 8)) != MM_OK)
+			abort(); /* in range and aligned: must succeed */
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const uint8_t *img = data + HEADER_LEN;
+	size_t img_len;
+	uint8_t a, c, c2;
+	struct cpu_ctl ctl;
+	struct walk_request req;
+	struct mm_error err;
+	struct physmem *pm;
+	struct pt_mem mem;
+
+	if (size < HEADER_LEN)
+		return 0;
+	if (!(pm = physmem_create(0, MEM_SIZE, 4096, &err)))
+		return 0;
+	mem = physmem_pt_mem(pm);
+	img_len = size - HEADER_LEN < MAX_IMAGE ? size - HEADER_LEN : MAX_IMAGE;
+	a = data[10];
+	c = data[11];
+	c2 = data[12];
+	ctl = (struct cpu_ctl){
+		.wp = c & 1, .nxe = c >> 1 & 1, .smep = c >> 2 & 1, .smap = c >> 3 & 1,
+		.pke = c >> 4 & 1, .sum = c >> 5 & 1, .mxr = c >> 6 & 1,
+		.ad = c >> 7 & 1 ? AD_SVADE : AD_SVADU,
+		.svpbmt = c2 & 1, .svnapot = c2 >> 1 & 1,
+		.pkru = (uint32_t)get_le(data + 14, 4),
+	};
+
+	for (size_t i = 0; i < FUZZ_NR_PRESETS; i++) {
+		const struct pt_arch *arch = fuzz_presets[i].arch;
+		struct paging_consts pc = fuzz_presets[i].pc;
+		uint64_t frame = get_le(data + 8, 2) & 0x1ff;
+
+		if (paging_consts_derive(&pc, &err) != MM_OK)
+			abort();
+		req = (struct walk_request){
+			.root = frame * 4096,
+			.va = get_le(data, 8),
+			.access = (enum access_kind)((a & 3) % 3),
+			.priv = a >> 2 & 1 ? PRIV_SUPERVISOR : PRIV_USER,
+			.smap_ac = a >> 3 & 1,
+			.no_ad_update = a >> 4 & 1,
+			.start_level = (c2 >> 2 & 7) % (pc.nr_levels + 1),
+		};
+		if (req.start_level) {
+			req.start_table = req.root;
+			req.start_perms = data[13] & arch->initial_perms();
+		}
+		load_memory(pm, img, img_len);
+		fuzz_walk_checked(arch, &pc, &ctl, &mem, &req);
+		/* The same VA made canonical, so that the walk itself is reached. */
+		req.va = pc_va_canonicalize(&pc, req.va);
+		fuzz_walk_checked(arch, &pc, &ctl, &mem, &req);
+	}
+	physmem_destroy(pm);
+	return 0;
+}
