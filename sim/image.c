@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "sim/byteorder.h"
 
 struct image_seg {
 	uint64_t pa;
@@ -79,37 +80,6 @@ static int fail(struct mm_error *err, const char *path, int code, const char *fm
 }
 
 /* ---- little-endian access ---- */
-
-static inline uint64_t load_le(const uint8_t *p, unsigned size)
-{
-	uint64_t v = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (size == 8) {
-		memcpy(&v, p, 8);
-		return v;
-	}
-	if (size == 4) {
-		uint32_t w;
-		memcpy(&w, p, 4);
-		return w;
-	}
-#endif
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static inline void store_le(uint8_t *p, unsigned size, uint64_t v)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (size == 8) {
-		memcpy(p, &v, 8);
-		return;
-	}
-#endif
-	for (unsigned i = 0; i < size; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* A field of an ELF struct at byte pointer p, e.g. FIELD(p, Elf64_Phdr, p_offset). */
 #define FIELD(p, type, member) \

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include "sim/byteorder.h"
 
 struct frame_slot {
 	uint64_t key;    /* frame number + 1; 0 = empty */
@@ -259,38 +260,6 @@ uint64_t physmem_frame_size(const struct physmem *pm) { return pm->frame_size; }
 static bool in_memory(const struct physmem *pm, uint64_t pa, unsigned size)
 {
 	return pa >= pm->base && pa - pm->base < pm->size && pm->size - (pa - pm->base) >= size;
-}
-
-/* Little-endian load of `size` bytes; one instruction on a little-endian host. */
-static inline uint64_t load_le(const uint8_t *p, unsigned size)
-{
-	uint64_t v = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (size == 8) {
-		memcpy(&v, p, 8);
-		return v;
-	}
-	if (size == 4) {
-		uint32_t w;
-		memcpy(&w, p, 4);
-		return w;
-	}
-#endif
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static inline void store_le(uint8_t *p, unsigned size, uint64_t v)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (size == 8) {
-		memcpy(p, &v, 8);
-		return;
-	}
-#endif
-	for (unsigned i = 0; i < size; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 int physmem_read(struct physmem *pm, uint64_t pa, unsigned size, uint64_t *val)
