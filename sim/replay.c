@@ -164,7 +164,10 @@ static int do_edit(struct replay *r, const struct trace_event *ev, struct mm_err
 	struct page_table *pt = kernel ? m->kernel : c->pt;
 	int rc;
 
-	if (!kernel && !pt_owns_va(c->pt, ev->va)) {
+	if (!m->pm) {
+		rc = mm_error_set(err, MM_EINVAL, "an image's page tables are read-only: %s needs simulated memory",
+				  ev->op == TRACE_MAP ? "map" : ev->op == TRACE_UNMAP ? "unmap" : "protect");
+	} else if (!kernel && !pt_owns_va(c->pt, ev->va)) {
 		rc = mm_error_set(err, MM_ERANGE, "VA 0x%" PRIx64 " is in neither the user nor the kernel range",
 				  ev->va);
 	} else if (ev->op == TRACE_MAP) {

@@ -620,6 +620,15 @@ Test(cli, replay_over_image_matches_built_tables)
 	cr_assert_eq(run_mmusim(&over_image, "replay", "--image", elf, "--demand-paging", trace, NULL), 0);
 	expect_run(&over_image, 2, "", "mmusim: replay: --demand-paging and --dump-elf need simulated memory, not an --image\n");
 	run_result_free(&over_image);
+	/* an edit in the trace cannot allocate in an image: a clean error with the line */
+	char *edit = write_temp_file("r 0x400000\nmap 0x900000 0x1000 4K r\n", ".trace");
+	char expect[256];
+	cr_assert_eq(run_mmusim(&over_image, "replay", "--image", elf, edit, NULL), 0);
+	cr_expect_eq(over_image.status, 2);
+	snprintf(expect, sizeof(expect), "mmusim: %s:2: an image's page tables are read-only: map needs simulated memory\n", edit);
+	cr_expect_str_eq(over_image.err, expect);
+	run_result_free(&over_image);
+	remove_temp_file(edit);
 	unlink(elf);
 	remove_temp_file(setup);
 	remove_temp_file(trace);
