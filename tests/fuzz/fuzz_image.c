@@ -96,6 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pt_mem m;
 	size_t nr_roots, nr_segs;
 	uint64_t prev_end = 0, pa, len, nodepa;
+	bool ended = false; /* a segment reached the top of the 64-bit space */
 
 	if (image_open(path, IMAGE_AUTO, 0, &img, &err) != MM_OK) {
 		if (memchr(err.msg, '\0', sizeof(err.msg)) == NULL)
@@ -108,9 +109,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort(); /* opened an image with no memory */
 	for (size_t i = 0; i < nr_segs; i++) {
 		image_segment(img, i, &pa, &len);
-		if (len == 0 || (i > 0 && pa < prev_end) || pa + len < pa)
-			abort(); /* segments must be sorted, disjoint, non-empty, not wrapping */
+		/* Sorted, disjoint, non-empty, not wrapping; ending exactly at 2^64 is allowed. */
+		if (len == 0 || (i > 0 && (ended || pa < prev_end)) || (pa + len < pa && pa + len != 0))
+			abort();
 		prev_end = pa + len;
+		ended = prev_end == 0;
 		if (i < MAX_SEGMENTS) {
 			probe(&m, pa);
 			probe(&m, pa + len - 8);
