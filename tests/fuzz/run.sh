@@ -7,7 +7,8 @@
 #
 # Exit status: 0 if no target crashed, 1 otherwise.  Crash inputs are left in
 # BUILD_DIR/artifacts/<target>/ (copy them to tests/fuzz/crashes/ to keep).
-# Set FUZZ_TARGETS="fuzz_walk fuzz_image" to run a subset.
+# Set FUZZ_TARGETS="fuzz_walk fuzz_image" to run a subset, FUZZ_SEED=N to explore
+# other paths (default 1, so that CI runs are reproducible).
 set -u
 
 secs=${1:-60}
@@ -33,7 +34,7 @@ for t in $targets; do
 	[ -f "$here/$t.dict" ] && dict=(-dict="$here/$t.dict")
 	log=$build/$t.log
 	echo "== $t: ${secs}s" >&2
-	"$build/$t" "${dict[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	"$build/$t" "${dict[@]}" -seed="${FUZZ_SEED:-1}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$art/" "$work" >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
