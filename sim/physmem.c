@@ -394,16 +394,6 @@ int physmem_alloc_data(struct physmem *pm, uint64_t size, uint64_t align, uint64
 	return MM_OK;
 }
 
-void physmem_free_data(struct physmem *pm, uint64_t pa, uint64_t size)
-{
-	uint64_t frame = (pa - pm->base) >> pm->frame_shift;
-	uint64_t nr = size >> pm->frame_shift;
-
-	for (uint64_t i = 0; i < nr; i++)
-		free_push(pm, frame + i);
-	pm->data_frames -= nr;
-}
-
 const uint8_t *physmem_frame_peek(const struct physmem *pm, uint64_t pa)
 {
 	const struct frame_slot *s;

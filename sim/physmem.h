@@ -48,7 +48,6 @@ void physmem_free_node(struct physmem *pm, uint64_t pa);
  */
 int physmem_alloc_data(struct physmem *pm, uint64_t size, uint64_t align, uint64_t *pa,
 		       struct mm_error *err);
-void physmem_free_data(struct physmem *pm, uint64_t pa, uint64_t size);
 
 /* Host pointer to the backed frame holding pa, or NULL if it has no backing. */
 const uint8_t *physmem_frame_peek(const struct physmem *pm, uint64_t pa);
