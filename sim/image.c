@@ -403,11 +403,11 @@ static inline bool access_ok(uint64_t pa, unsigned size)
 	return (size == 1 || size == 2 || size == 4 || size == 8) && !(pa & (size - 1));
 }
 
-static int image_read_slow(struct image *img, uint64_t pa, unsigned size, uint64_t *val)
+/* The segment holding [pa, pa+size) and pa's offset in it; remembered for the next access. */
+static int seg_locate(struct image *img, uint64_t pa, unsigned size, const struct image_seg **seg,
+		      uint64_t *off)
 {
-	const struct image_seg *s;
 	ptrdiff_t i;
-	uint64_t off, v = 0;
 
 	if (!access_ok(pa, size))
 		return MM_EINVAL;
@@ -415,8 +415,19 @@ static int image_read_slow(struct image *img, uint64_t pa, unsigned size, uint64
 	if (i < 0)
 		return MM_EBUS;
 	img->last = (size_t)i;
-	s = &img->segs[i];
-	off = pa - s->pa;
+	*seg = &img->segs[i];
+	*off = pa - (*seg)->pa;
+	return MM_OK;
+}
+
+static int image_read_slow(struct image *img, uint64_t pa, unsigned size, uint64_t *val)
+{
+	const struct image_seg *s;
+	uint64_t off, v = 0;
+	int rc = seg_locate(img, pa, size, &s, &off);
+
+	if (rc)
+		return rc;
 	if (off < s->filesz && s->filesz - off >= size) {
 		*val = load_le(s->data + off, size);
 		return MM_OK;
@@ -448,17 +459,11 @@ static int image_write(void *impl, uint64_t pa, unsigned size, uint64_t val)
 {
 	struct image *img = impl;
 	const struct image_seg *s;
-	ptrdiff_t i;
 	uint64_t off;
+	int rc = seg_locate(img, pa, size, &s, &off);
 
-	if (!access_ok(pa, size))
-		return MM_EINVAL;
-	i = seg_find(img, pa, size);
-	if (i < 0)
-		return MM_EBUS;
-	img->last = (size_t)i;
-	s = &img->segs[i];
-	off = pa - s->pa;
+	if (rc)
+		return rc;
 	/* The zero tail has no backing to write to. */
 	if (off >= s->filesz || s->filesz - off < size)
 		return MM_EBUS;
