@@ -11,6 +11,7 @@
  * is the matching access fault (1, 5, 7).
  */
 #include "pt_arch.h"
+#include "walk_loop.h"
 
 #include <stdio.h>
 
@@ -390,6 +391,17 @@ static int rv_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uint
 	return MM_OK;
 }
 
+/* The generic loop with this format's hooks as constants, so the compiler inlines them. */
+__attribute__((flatten)) static void rv_walk(const struct walker *w, const struct walk_request *req, struct walk_result *res)
+{
+	static const struct walk_hooks hooks = {
+		.initial_perms = rv_initial_perms, .bad_va = rv_bad_va, .bus_error = rv_bus_error,
+		.walk_entry = rv_walk_entry, .walk_leaf = rv_walk_leaf, .pte_addr = rv_pte_addr,
+		.pte_size = 8, .page_shift = 12, .index_bits = 9, /* as rv_check_consts demands */
+	};
+	walk_loop(w, req, res, &hooks);
+}
+
 const struct pt_arch pt_arch_riscv64 = {
 	.encode_root_reg = rv_encode_root_reg,
 	.decode_root_reg = rv_decode_root_reg,
@@ -410,6 +422,7 @@ const struct pt_arch pt_arch_riscv64 = {
 	.walk_entry = rv_walk_entry,
 	.check_access = rv_check_access,
 	.walk_leaf = rv_walk_leaf,
+	.walk = rv_walk,
 	.bus_error = rv_bus_error,
 	.describe_pte = rv_describe_pte,
 	.elf_machine = 243 /* EM_RISCV */,

@@ -13,6 +13,7 @@
  * 0 WB, 1 WC, 2 UC-, 3 UC, 4 WB, 5 WP, 6 UC-, 7 WT.
  */
 #include "pt_arch.h"
+#include "walk_loop.h"
 
 #include <stdio.h>
 
@@ -392,6 +393,17 @@ static int x86_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uin
 	return MM_OK;
 }
 
+/* The generic loop with this format's hooks as constants, so the compiler inlines them. */
+__attribute__((flatten)) static void x86_walk(const struct walker *w, const struct walk_request *req, struct walk_result *res)
+{
+	static const struct walk_hooks hooks = {
+		.initial_perms = x86_initial_perms, .bad_va = x86_bad_va, .bus_error = x86_bus_error,
+		.walk_entry = x86_walk_entry, .walk_leaf = x86_walk_leaf, .pte_addr = x86_pte_addr,
+		.pte_size = 8, .page_shift = 12, .index_bits = 9, /* as x86_check_consts demands */
+	};
+	walk_loop(w, req, res, &hooks);
+}
+
 const struct pt_arch pt_arch_x86_64 = {
 	.encode_root_reg = x86_encode_root_reg,
 	.decode_root_reg = x86_decode_root_reg,
@@ -412,6 +424,7 @@ const struct pt_arch pt_arch_x86_64 = {
 	.walk_entry = x86_walk_entry,
 	.check_access = x86_check_access,
 	.walk_leaf = x86_walk_leaf,
+	.walk = x86_walk,
 	.bus_error = x86_bus_error,
 	.describe_pte = x86_describe_pte,
 	.elf_machine = 62 /* EM_X86_64 */,

@@ -81,6 +81,11 @@ struct pt_arch {
 	bool (*walk_leaf)(struct walk_state *ws, uint64_t pte_addr);
 	/* A PTE read outside memory. */
 	void (*bus_error)(struct walk_state *ws, unsigned level);
+	/*
+	 * Optional: the walk of walk_loop.h instantiated with this format's hooks
+	 * inlined (the same loop, only faster).  NULL: walk.c runs the loop.
+	 */
+	void (*walk)(const struct walker *w, const struct walk_request *req, struct walk_result *res);
 
 	/* ---- explaining ---- */
 

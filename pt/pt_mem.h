@@ -10,7 +10,10 @@
 #ifndef MMUSIM_PT_PT_MEM_H
 #define MMUSIM_PT_PT_MEM_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mm_error.h"
 
@@ -24,13 +27,67 @@ struct pt_mem_ops {
 	uint64_t (*nodes_available)(const void *impl);
 };
 
+/*
+ * Optional: memory whose host bytes can be found without a call, for the
+ * walker's PTE reads.  [base, base+size) in frames of 2^frame_shift bytes;
+ * frame f's bytes are dir[f >> leaf_bits][f & (2^leaf_bits - 1)], or NULL for
+ * a frame that reads as zeros.
+ */
+struct pt_mem_direct {
+	uint64_t base, size;
+	unsigned frame_shift, leaf_bits;
+	uint8_t *const *const *dir;
+};
+
 struct pt_mem {
 	const struct pt_mem_ops *ops;
 	void *impl;
+	const struct pt_mem_direct *direct; /* NULL: every read goes through ops */
 };
+
+/* A little-endian 4- or 8-byte value at host address p. */
+static inline uint64_t pt_mem_load_le(const uint8_t *p, unsigned size)
+{
+	uint64_t v8;
+	uint32_t v4;
+
+	if (size == 8) {
+		memcpy(&v8, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		v8 = __builtin_bswap64(v8);
+#endif
+		return v8;
+	}
+	memcpy(&v4, p, 4);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v4 = __builtin_bswap32(v4);
+#endif
+	return v4;
+}
+
+/*
+ * Reads through a direct description when the access is an aligned PTE inside
+ * memory (the walk's case); returns false to send the caller to ops->read.
+ */
+static inline bool pt_mem_read_direct(const struct pt_mem_direct *d, uint64_t pa, unsigned size,
+				      uint64_t *val)
+{
+	uint64_t off = pa - d->base, f = off >> d->frame_shift;
+	uint8_t *const *leaf;
+	const uint8_t *p;
+
+	if ((size != 8 && size != 4) || (pa & (size - 1)) || off >= d->size)
+		return false;
+	leaf = d->dir[f >> d->leaf_bits];
+	p = leaf ? leaf[f & ((1ull << d->leaf_bits) - 1)] : NULL;
+	*val = p ? pt_mem_load_le(p + (off & ((1ull << d->frame_shift) - 1)), size) : 0;
+	return true;
+}
 
 static inline int pt_mem_read(const struct pt_mem *m, uint64_t pa, unsigned size, uint64_t *val)
 {
+	if (m->direct && pt_mem_read_direct(m->direct, pa, size, val))
+		return MM_OK;
 	return m->ops->read(m->impl, pa, size, val);
 }
 

@@ -1,21 +1,16 @@
 /*
- * walk: the generic hardware page walk.
+ * walk: the hardware page walk, and the words that describe its faults.
  *
- * One loop for every format, as in QEMU's RISC-V walker: from the root, take
- * the VA's index for this level, read the PTE at table + index * pte_size,
- * let the architecture classify it (pointer, leaf or fault), and descend.
- * The architecture then checks the leaf (permissions, alignment, A/D) and
- * the PA is assembled from the leaf's frame and the VA bits below the leaf
- * level.  Every PTE read is recorded so that --explain can replay the walk.
- *
- *   VA:  | sign | idx L(n) | ... | idx L1 | page offset |
- *          PTE address at level L = table(L) + idx(L) * pte_size
+ * The loop itself is in walk_loop.h, so that an architecture can run it with
+ * its hooks inlined (pt_arch.walk); formats without one run it here through
+ * the table of hooks.
  */
 #include "walk.h"
 
 #include <string.h>
 
 #include "pt_arch.h"
+#include "walk_loop.h"
 
 void walk_set_fault(struct walk_state *ws, enum fault_kind kind, enum fault_reason reason,
 		    unsigned level, uint64_t code)
@@ -29,59 +24,14 @@ void walk_set_fault(struct walk_state *ws, enum fault_kind kind, enum fault_reas
 
 void walk(const struct walker *w, const struct walk_request *req, struct walk_result *res)
 {
-	const struct paging_consts *pc = w->pc;
 	const struct pt_arch *arch = w->arch;
-	struct walk_state ws = { .w = w, .req = req, .res = res,
-				 .upper_perms = req->start_level ? req->start_perms : arch->initial_perms() };
-	uint64_t table = req->start_level ? req->start_table : req->root;
-	unsigned top = req->start_level ? req->start_level : pc->nr_levels;
 
-	/* Only the header: steps[] past nr_steps stay unwritten (this is the hot path). */
-	res->ok = false;
-	res->pa = res->page_size = res->leaf_pte = 0;
-	res->level = res->perms = res->nr_steps = 0;
-	res->set_accessed = res->set_dirty = false;
-	res->fault = (struct walk_fault){ FAULT_NONE, REASON_NONE, 0, 0 };
-	if (!pc_va_canonical(pc, req->va)) {
-		arch->bad_va(&ws);
+	if (arch->walk) {
+		arch->walk(w, req, res);
 		return;
 	}
-	for (unsigned level = top; level >= 1; level--) {
-		struct walk_step *step = &res->steps[res->nr_steps++];
-		uint64_t pte, next = 0;
-
-		step->level = level;
-		step->table = table;
-		step->index = pc_index(pc, req->va, level);
-		step->pte_addr = table + (uint64_t)step->index * pc->pte_size;
-		if (pt_mem_read(w->mem, step->pte_addr, pc->pte_size, &pte) != MM_OK) {
-			arch->bus_error(&ws, level);
-			return;
-		}
-		step->pte = pte;
-		switch (arch->walk_entry(&ws, pte, level, step->pte_addr, &next)) {
-		case WALK_FAULT:
-			return;
-		case WALK_DESCEND:
-			step->perms = ws.upper_perms;
-			table = next;
-			continue;
-		case WALK_LEAF:
-			step->perms = ws.upper_perms;
-			res->level = level;
-			res->leaf_pte = pte;
-			res->page_size = pc_page_size(pc, level);
-			if (!arch->walk_leaf(&ws, step->pte_addr))
-				return;
-			/* Frame bits from the leaf, the bits below the page size from the VA. */
-			res->pa = (arch->pte_addr(pc, res->leaf_pte, level) & ~(res->page_size - 1)) |
-				  (req->va & (res->page_size - 1));
-			res->ok = true;
-			return;
-		}
-	}
-	/* walk_entry faults a pointer at level 1 itself; reaching here is a format bug. */
-	walk_set_fault(&ws, FAULT_NO_LEAF, REASON_NO_LEAF, 1, 0);
+	const struct walk_hooks hooks = WALK_HOOKS_OF(arch);
+	walk_loop(w, req, res, &hooks);
 }
 
 bool walk_check_access(const struct walker *w, const struct walk_request *req, unsigned perms,

@@ -1,9 +1,11 @@
 /*
  * physmem: sparse simulated physical memory.
  *
- * Frames with host backing live in an open-addressing hash table keyed by
- * frame number (linear probing, backward-shift deletion, so no tombstones).
- * Only frames that are written get backing: page-table nodes always, data
+ * Frames with host backing are found through a two-level directory indexed
+ * by frame number (dir[frame >> leaf_bits][frame & leaf_mask]), the shape
+ * pt_mem_direct describes so that the walker reads PTEs inline: two loads,
+ * no call, no hashing.  Directory leaves are allocated on first use; the top
+ * level is sized so that it stays small even for 2^52 bytes.  Only frames that are written get backing: page-table nodes always, data
  * frames never unless someone writes into them.  Unbacked memory reads as
  * zero, as DRAM would after a clean boot.
  *
@@ -26,11 +28,6 @@
 #include <sys/mman.h>
 #include "sim/byteorder.h"
 
-struct frame_slot {
-	uint64_t key;    /* frame number + 1; 0 = empty */
-	uint8_t *data;
-};
-
 struct physmem {
 	uint64_t base;
 	uint64_t size;
@@ -38,8 +35,9 @@ struct physmem {
 	unsigned frame_shift;
 	uint64_t nr_frames;
 
-	struct frame_slot *slots;
-	uint64_t nr_slots;      /* power of two */
+	struct pt_mem_direct direct;  /* base, size, frame_shift, leaf_bits, dir */
+	uint8_t ***dir;               /* the same directory, writable */
+	uint64_t nr_dir;
 	uint64_t nr_backed;
 
 	uint64_t bump;          /* next never-allocated frame index (relative to base) */
@@ -59,53 +57,17 @@ struct physmem {
 
 #define ARENA_CHUNK (2u << 20)
 
-/* Fibonacci hashing: frame numbers are dense, so one multiply spreads them well. */
-static inline uint64_t hash_frame(uint64_t key)
-{
-	return (key * 0x9e3779b97f4a7c15ull) >> 20;
-}
-
 /* Frames up to the arena chunk come from the arena; larger ones are allocated alone. */
 static bool frame_size_ok(const struct physmem *pm)
 {
 	return pm->frame_size <= ARENA_CHUNK;
 }
 
-static inline struct frame_slot *slot_find(const struct physmem *pm, uint64_t frame)
+static uint8_t *frame_data(const struct physmem *pm, uint64_t frame)
 {
-	uint64_t mask = pm->nr_slots - 1;
-	uint64_t key = frame + 1;
+	uint8_t **leaf = pm->dir[frame >> pm->direct.leaf_bits];
 
-	for (uint64_t i = hash_frame(key) & mask;; i = (i + 1) & mask) {
-		struct frame_slot *s = &pm->slots[i];
-		if (s->key == key)
-			return s;
-		if (s->key == 0)
-			return NULL;
-	}
-}
-
-static int slots_grow(struct physmem *pm)
-{
-	uint64_t old_n = pm->nr_slots;
-	struct frame_slot *old = pm->slots;
-	uint64_t n = old_n ? old_n * 2 : 1024;
-	struct frame_slot *slots = calloc(n, sizeof(*slots));
-
-	if (!slots)
-		return MM_ENOMEM;
-	for (uint64_t i = 0; i < old_n; i++) {
-		if (!old[i].key)
-			continue;
-		uint64_t j = hash_frame(old[i].key) & (n - 1);
-		while (slots[j].key)
-			j = (j + 1) & (n - 1);
-		slots[j] = old[i];
-	}
-	free(old);
-	pm->slots = slots;
-	pm->nr_slots = n;
-	return MM_OK;
+	return leaf ? leaf[frame & ((1ull << pm->direct.leaf_bits) - 1)] : NULL;
 }
 
 /* A zeroed host frame from the arena. */
@@ -158,50 +120,45 @@ static void host_frame_free(struct physmem *pm, uint8_t *p)
 /* Host memory for `frame`, created zeroed on first use. */
 static uint8_t *frame_back(struct physmem *pm, uint64_t frame)
 {
-	struct frame_slot *s = slot_find(pm, frame);
-	uint64_t mask, i;
+	uint8_t ***leaf = &pm->dir[frame >> pm->direct.leaf_bits];
+	uint8_t **slot;
 
-	if (s)
-		return s->data;
-	if ((pm->nr_backed + 1) * 4 > pm->nr_slots * 3 && slots_grow(pm) != MM_OK)
+	if (!*leaf && !(*leaf = calloc(1ull << pm->direct.leaf_bits, sizeof(**leaf))))
 		return NULL;
-	uint8_t *data = frame_size_ok(pm) ? host_frame(pm) : calloc(1, pm->frame_size);
-	if (!data)
+	slot = &(*leaf)[frame & ((1ull << pm->direct.leaf_bits) - 1)];
+	if (*slot)
+		return *slot;
+	if (!(*slot = frame_size_ok(pm) ? host_frame(pm) : calloc(1, pm->frame_size)))
 		return NULL;
-	mask = pm->nr_slots - 1;
-	for (i = hash_frame(frame + 1) & mask; pm->slots[i].key; i = (i + 1) & mask)
-		;
-	pm->slots[i].key = frame + 1;
-	pm->slots[i].data = data;
 	pm->nr_backed++;
-	return data;
+	return *slot;
 }
 
 static void frame_unback(struct physmem *pm, uint64_t frame)
 {
-	uint64_t mask = pm->nr_slots - 1;
-	struct frame_slot *s = slot_find(pm, frame);
-	uint64_t i, j;
+	uint8_t **leaf = pm->dir[frame >> pm->direct.leaf_bits];
+	uint8_t **slot = leaf ? &leaf[frame & ((1ull << pm->direct.leaf_bits) - 1)] : NULL;
 
-	if (!s)
+	if (!slot || !*slot)
 		return;
 	if (frame_size_ok(pm))
-		host_frame_free(pm, s->data);
+		host_frame_free(pm, *slot);
 	else
-		free(s->data);
-	i = (uint64_t)(s - pm->slots);
-	/* Backward-shift deletion keeps every probe chain unbroken. */
-	for (j = (i + 1) & mask; pm->slots[j].key; j = (j + 1) & mask) {
-		uint64_t home = hash_frame(pm->slots[j].key) & mask;
-		bool between = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
-		if (between)
-			continue;
-		pm->slots[i] = pm->slots[j];
-		i = j;
-	}
-	pm->slots[i].key = 0;
-	pm->slots[i].data = NULL;
+		free(*slot);
+	*slot = NULL;
 	pm->nr_backed--;
+}
+
+/*
+ * Leaves of at least 1024 entries, and a top level of at most 64 Ki entries
+ * (512 KiB) however large the memory: 2^40 frames get 16 Mi-entry leaves,
+ * which cost host memory only where touched.
+ */
+static unsigned dir_leaf_bits(uint64_t nr_frames)
+{
+	unsigned bits = nr_frames > 1 ? 64 - (unsigned)__builtin_clzll(nr_frames - 1) : 1;
+
+	return bits > 26 ? bits - 16 : 10;
 }
 
 struct physmem *physmem_create(uint64_t base, uint64_t size, uint64_t frame_size,
@@ -229,7 +186,14 @@ struct physmem *physmem_create(uint64_t base, uint64_t size, uint64_t frame_size
 	pm->frame_size = frame_size;
 	pm->frame_shift = (unsigned)__builtin_ctzll(frame_size);
 	pm->nr_frames = size >> pm->frame_shift;
-	if (slots_grow(pm) != MM_OK) {
+	pm->direct.leaf_bits = dir_leaf_bits(pm->nr_frames);
+	pm->nr_dir = ((pm->nr_frames - 1) >> pm->direct.leaf_bits) + 1;
+	pm->dir = calloc(pm->nr_dir, sizeof(*pm->dir));
+	pm->direct.base = base;
+	pm->direct.size = size;
+	pm->direct.frame_shift = pm->frame_shift;
+	pm->direct.dir = (uint8_t *const *const *)pm->dir;
+	if (!pm->dir) {
 		free(pm);
 		mm_error_set(err, MM_ENOMEM, "out of host memory");
 		return NULL;
@@ -241,14 +205,17 @@ void physmem_destroy(struct physmem *pm)
 {
 	if (!pm)
 		return;
-	if (!frame_size_ok(pm))
-		for (uint64_t i = 0; i < pm->nr_slots; i++)
-			free(pm->slots[i].data);
+	for (uint64_t i = 0; i < pm->nr_dir; i++) {
+		if (pm->dir[i] && !frame_size_ok(pm))
+			for (uint64_t j = 0; j < 1ull << pm->direct.leaf_bits; j++)
+				free(pm->dir[i][j]);
+		free(pm->dir[i]);
+	}
+	free(pm->dir);
 	for (size_t i = 0; i < pm->nr_chunks; i++)
 		free(pm->chunks[i]);
 	free(pm->chunks);
 	free(pm->spare);
-	free(pm->slots);
 	free(pm->free_stack);
 	free(pm);
 }
@@ -264,13 +231,13 @@ static bool in_memory(const struct physmem *pm, uint64_t pa, unsigned size)
 
 int physmem_read(struct physmem *pm, uint64_t pa, unsigned size, uint64_t *val)
 {
-	struct frame_slot *s;
+	const uint8_t *data;
 	uint64_t off = pa - pm->base;
 
 	/* The walk's case first: an aligned 8-byte PTE inside memory. */
 	if (size == 8 && !(pa & 7) && off < pm->size) {
-		s = slot_find(pm, off >> pm->frame_shift);
-		*val = s ? load_le(s->data + (off & (pm->frame_size - 1)), 8) : 0;
+		data = frame_data(pm, off >> pm->frame_shift);
+		*val = data ? load_le(data + (off & (pm->frame_size - 1)), 8) : 0;
 		return MM_OK;
 	}
 	if ((size != 1 && size != 2 && size != 4 && size != 8) || (pa & (size - 1)))
@@ -278,8 +245,8 @@ int physmem_read(struct physmem *pm, uint64_t pa, unsigned size, uint64_t *val)
 	/* One compare covers both ends: pa below base wraps to a huge offset. */
 	if (off >= pm->size || pm->size - off < size)
 		return MM_EBUS;
-	s = slot_find(pm, off >> pm->frame_shift);
-	*val = s ? load_le(s->data + (off & (pm->frame_size - 1)), size) : 0;
+	data = frame_data(pm, off >> pm->frame_shift);
+	*val = data ? load_le(data + (off & (pm->frame_size - 1)), size) : 0;
 	return MM_OK;
 }
 
@@ -396,38 +363,25 @@ int physmem_alloc_data(struct physmem *pm, uint64_t size, uint64_t align, uint64
 
 const uint8_t *physmem_frame_peek(const struct physmem *pm, uint64_t pa)
 {
-	const struct frame_slot *s;
-
 	if (!in_memory(pm, pa, 1))
 		return NULL;
-	s = slot_find(pm, (pa - pm->base) >> pm->frame_shift);
-	return s ? s->data : NULL;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
+	return frame_data(pm, (pa - pm->base) >> pm->frame_shift);
 }
 
 int physmem_for_each_backed(const struct physmem *pm,
 			    int (*fn)(void *arg, uint64_t pa, const uint8_t *data), void *arg)
 {
-	uint64_t *frames = malloc((pm->nr_backed + 1) * sizeof(*frames));
-	uint64_t n = 0;
+	uint64_t per_leaf = 1ull << pm->direct.leaf_bits;
 	int rc = 0;
 
-	if (!frames)
-		return MM_ENOMEM;
-	for (uint64_t i = 0; i < pm->nr_slots; i++)
-		if (pm->slots[i].key)
-			frames[n++] = pm->slots[i].key - 1;
-	qsort(frames, n, sizeof(*frames), cmp_u64);
-	for (uint64_t i = 0; i < n && !rc; i++) {
-		const struct frame_slot *s = slot_find(pm, frames[i]);
-		rc = fn(arg, pm->base + (frames[i] << pm->frame_shift), s->data);
+	/* The directory is in frame order: ascending PAs come for free. */
+	for (uint64_t i = 0; i < pm->nr_dir && !rc; i++) {
+		if (!pm->dir[i])
+			continue;
+		for (uint64_t j = 0; j < per_leaf && !rc; j++)
+			if (pm->dir[i][j])
+				rc = fn(arg, pm->base + (((i * per_leaf) + j) << pm->frame_shift), pm->dir[i][j]);
 	}
-	free(frames);
 	return rc;
 }
 
@@ -475,5 +429,5 @@ static const struct pt_mem_ops physmem_ops = {
 
 struct pt_mem physmem_pt_mem(struct physmem *pm)
 {
-	return (struct pt_mem){ .ops = &physmem_ops, .impl = pm };
+	return (struct pt_mem){ .ops = &physmem_ops, .impl = pm, .direct = &pm->direct };
 }

@@ -1,0 +1,120 @@
+/*
+ * walk_loop: the generic page-walk loop, written once and specialised per
+ * architecture.
+ *
+ * walk.c runs it with the hooks of whatever pt_arch it is given.  An
+ * architecture file may also instantiate it with its own hooks as constants
+ * (see x86_walk in arch_x86_64.c): the loop is the same, but the compiler can
+ * then inline every hook, which is what makes a walk cheap enough to replay
+ * billions of accesses.  There is still exactly one description of the walk.
+ *
+ *   VA:  | sign | idx L(n) | ... | idx L1 | page offset |
+ *          PTE address at level L = table(L) + idx(L) * pte_size
+ */
+#ifndef MMUSIM_PT_WALK_LOOP_H
+#define MMUSIM_PT_WALK_LOOP_H
+
+#include "pt_arch.h"
+
+/* The hooks the loop calls, in the order it calls them. */
+struct walk_hooks {
+	unsigned (*initial_perms)(void);
+	void (*bad_va)(struct walk_state *ws);
+	void (*bus_error)(struct walk_state *ws, unsigned level);
+	enum walk_next (*walk_entry)(struct walk_state *ws, uint64_t pte, unsigned level,
+				     uint64_t pte_addr, uint64_t *next_table);
+	bool (*walk_leaf)(struct walk_state *ws, uint64_t pte_addr);
+	uint64_t (*pte_addr)(const struct paging_consts *pc, uint64_t pte, unsigned level);
+	/*
+	 * Geometry the format fixes (its check_consts enforces it), so shifts and
+	 * multiplies become constants; 0 = read it from the paging_consts.
+	 */
+	unsigned pte_size, page_shift, index_bits;
+};
+
+#define WALK_HOOKS_OF(arch) {                                                        \
+	.initial_perms = (arch)->initial_perms, .bad_va = (arch)->bad_va,            \
+	.bus_error = (arch)->bus_error, .walk_entry = (arch)->walk_entry,            \
+	.walk_leaf = (arch)->walk_leaf, .pte_addr = (arch)->pte_addr }
+
+/*
+ * The loop keeps the paging constants and the memory description in locals:
+ * stores into res->steps could alias them, and reloading them at every level
+ * would cost more than the walk itself.
+ */
+static inline __attribute__((always_inline)) void
+walk_loop(const struct walker *w, const struct walk_request *req, struct walk_result *res,
+	  const struct walk_hooks *hooks)
+{
+	const struct paging_consts *pc = w->pc;
+	const struct pt_mem *mem = w->mem;
+	const unsigned pte_size = hooks->pte_size ? hooks->pte_size : pc->pte_size;
+	const unsigned page_shift = hooks->page_shift ? hooks->page_shift : pc->page_shift;
+	const unsigned index_bits = hooks->index_bits ? hooks->index_bits : pc->index_bits;
+	const uint64_t index_mask = (1ull << index_bits) - 1, va = req->va;
+	const bool direct = mem->direct != NULL;
+	const struct pt_mem_direct d = direct ? *mem->direct : (struct pt_mem_direct){ 0 };
+	struct walk_state ws = { .w = w, .req = req, .res = res,
+				 .upper_perms = req->start_level ? req->start_perms : hooks->initial_perms() };
+	uint64_t table = req->start_level ? req->start_table : req->root;
+	unsigned top = req->start_level ? req->start_level : pc->nr_levels;
+
+	/* Only the header: steps[] past nr_steps stay unwritten (this is the hot path). */
+	res->ok = false;
+	res->pa = res->page_size = res->leaf_pte = 0;
+	res->level = res->perms = res->nr_steps = 0;
+	res->set_accessed = res->set_dirty = false;
+	res->fault = (struct walk_fault){ FAULT_NONE, REASON_NONE, 0, 0 };
+	if (!pc_va_canonical(pc, va)) {
+		hooks->bad_va(&ws);
+		return;
+	}
+	for (unsigned level = top, n = 0; level >= 1; level--) {
+		struct walk_step *step = &res->steps[n++];
+		unsigned index = (unsigned)((va >> (page_shift + (level - 1) * index_bits)) & index_mask);
+		uint64_t pte_addr = table + (uint64_t)index * pte_size;
+		uint64_t pte, next = 0;
+
+		res->nr_steps = n;
+		step->level = level;
+		step->table = table;
+		step->index = index;
+		step->pte_addr = pte_addr;
+		if (!(direct && pt_mem_read_direct(&d, pte_addr, pte_size, &pte)) &&
+		    mem->ops->read(mem->impl, pte_addr, pte_size, &pte) != MM_OK) {
+			hooks->bus_error(&ws, level);
+			return;
+		}
+		step->pte = pte;
+		switch (hooks->walk_entry(&ws, pte, level, pte_addr, &next)) {
+		case WALK_FAULT:
+			return;
+		case WALK_DESCEND:
+			step->perms = ws.upper_perms;
+			table = next;
+			continue;
+		case WALK_LEAF: {
+			uint64_t page_mask;
+
+			step->perms = ws.upper_perms;
+			res->level = level;
+			res->leaf_pte = pte;
+			res->page_size = 1ull << (page_shift + (level - 1) * index_bits);
+			if (!hooks->walk_leaf(&ws, pte_addr))
+				return;
+			/*
+			 * Frame bits from the leaf, the bits below the page size from the
+			 * VA; the page size is walk_leaf's (a RISC-V NAPOT leaf maps 64 KiB).
+			 */
+			page_mask = res->page_size - 1;
+			res->pa = (hooks->pte_addr(pc, res->leaf_pte, level) & ~page_mask) | (va & page_mask);
+			res->ok = true;
+			return;
+		}
+		}
+	}
+	/* walk_entry faults a pointer at level 1 itself; reaching here is a format bug. */
+	walk_set_fault(&ws, FAULT_NO_LEAF, REASON_NO_LEAF, 1, 0);
+}
+
+#endif
