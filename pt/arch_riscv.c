@@ -391,15 +391,23 @@ static int rv_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uint
 	return MM_OK;
 }
 
-/* The generic loop with this format's hooks as constants, so the compiler inlines them. */
-__attribute__((flatten)) static void rv_walk(const struct walker *w, const struct walk_request *req, struct walk_result *res)
+/* The generic loops with this format's hooks as constants, so the compiler inlines them. */
+static const struct walk_hooks rv_hooks = {
+	.initial_perms = rv_initial_perms, .bad_va = rv_bad_va, .bus_error = rv_bus_error,
+	.walk_entry = rv_walk_entry, .walk_leaf = rv_walk_leaf, .pte_addr = rv_pte_addr,
+	.is_present = rv_is_present, .is_leaf = rv_is_leaf,
+	.pte_size = 8, .page_shift = 12, .index_bits = 9, /* as rv_check_consts demands */
+};
+
+__attribute__((flatten)) static void rv_walk(const struct walker *w, const struct walk_request *req,
+					     struct walk_result *res)
 {
-	static const struct walk_hooks hooks = {
-		.initial_perms = rv_initial_perms, .bad_va = rv_bad_va, .bus_error = rv_bus_error,
-		.walk_entry = rv_walk_entry, .walk_leaf = rv_walk_leaf, .pte_addr = rv_pte_addr,
-		.pte_size = 8, .page_shift = 12, .index_bits = 9, /* as rv_check_consts demands */
-	};
-	walk_loop(w, req, res, &hooks);
+	walk_loop(w, req, res, &rv_hooks);
+}
+
+__attribute__((flatten)) static void rv_walk_prefetch(const struct walker *w, uint64_t root, uint64_t va)
+{
+	walk_prefetch_loop(w, root, va, &rv_hooks);
 }
 
 const struct pt_arch pt_arch_riscv64 = {
@@ -423,6 +431,7 @@ const struct pt_arch pt_arch_riscv64 = {
 	.check_access = rv_check_access,
 	.walk_leaf = rv_walk_leaf,
 	.walk = rv_walk,
+	.walk_prefetch = rv_walk_prefetch,
 	.bus_error = rv_bus_error,
 	.describe_pte = rv_describe_pte,
 	.elf_machine = 243 /* EM_RISCV */,

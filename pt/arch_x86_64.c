@@ -393,15 +393,23 @@ static int x86_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uin
 	return MM_OK;
 }
 
-/* The generic loop with this format's hooks as constants, so the compiler inlines them. */
-__attribute__((flatten)) static void x86_walk(const struct walker *w, const struct walk_request *req, struct walk_result *res)
+/* The generic loops with this format's hooks as constants, so the compiler inlines them. */
+static const struct walk_hooks x86_hooks = {
+	.initial_perms = x86_initial_perms, .bad_va = x86_bad_va, .bus_error = x86_bus_error,
+	.walk_entry = x86_walk_entry, .walk_leaf = x86_walk_leaf, .pte_addr = x86_pte_addr,
+	.is_present = x86_is_present, .is_leaf = x86_is_leaf,
+	.pte_size = 8, .page_shift = 12, .index_bits = 9, /* as x86_check_consts demands */
+};
+
+__attribute__((flatten)) static void x86_walk(const struct walker *w, const struct walk_request *req,
+					     struct walk_result *res)
 {
-	static const struct walk_hooks hooks = {
-		.initial_perms = x86_initial_perms, .bad_va = x86_bad_va, .bus_error = x86_bus_error,
-		.walk_entry = x86_walk_entry, .walk_leaf = x86_walk_leaf, .pte_addr = x86_pte_addr,
-		.pte_size = 8, .page_shift = 12, .index_bits = 9, /* as x86_check_consts demands */
-	};
-	walk_loop(w, req, res, &hooks);
+	walk_loop(w, req, res, &x86_hooks);
+}
+
+__attribute__((flatten)) static void x86_walk_prefetch(const struct walker *w, uint64_t root, uint64_t va)
+{
+	walk_prefetch_loop(w, root, va, &x86_hooks);
 }
 
 const struct pt_arch pt_arch_x86_64 = {
@@ -425,6 +433,7 @@ const struct pt_arch pt_arch_x86_64 = {
 	.check_access = x86_check_access,
 	.walk_leaf = x86_walk_leaf,
 	.walk = x86_walk,
+	.walk_prefetch = x86_walk_prefetch,
 	.bus_error = x86_bus_error,
 	.describe_pte = x86_describe_pte,
 	.elf_machine = 62 /* EM_X86_64 */,

@@ -86,6 +86,8 @@ struct pt_arch {
 	 * inlined (the same loop, only faster).  NULL: walk.c runs the loop.
 	 */
 	void (*walk)(const struct walker *w, const struct walk_request *req, struct walk_result *res);
+	/* Optional: walk_prefetch_loop of walk_loop.h with this format's hooks (a hint). */
+	void (*walk_prefetch)(const struct walker *w, uint64_t root, uint64_t va);
 
 	/* ---- explaining ---- */
 

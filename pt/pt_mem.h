@@ -84,6 +84,21 @@ static inline bool pt_mem_read_direct(const struct pt_mem_direct *d, uint64_t pa
 	return true;
 }
 
+/* Asks the host CPU to start loading the bytes at pa (a hint: nothing if unbacked). */
+static inline void pt_mem_prefetch_direct(const struct pt_mem_direct *d, uint64_t pa)
+{
+	uint64_t off = pa - d->base, f = off >> d->frame_shift;
+	uint8_t *const *leaf;
+	const uint8_t *p;
+
+	if (off >= d->size)
+		return;
+	leaf = d->dir[f >> d->leaf_bits];
+	p = leaf ? leaf[f & ((1ull << d->leaf_bits) - 1)] : NULL;
+	if (p)
+		__builtin_prefetch(p + (off & ((1ull << d->frame_shift) - 1)));
+}
+
 static inline int pt_mem_read(const struct pt_mem *m, uint64_t pa, unsigned size, uint64_t *val)
 {
 	if (m->direct && pt_mem_read_direct(m->direct, pa, size, val))

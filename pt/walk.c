@@ -34,6 +34,18 @@ void walk(const struct walker *w, const struct walk_request *req, struct walk_re
 	walk_loop(w, req, res, &hooks);
 }
 
+void walk_prefetch(const struct walker *w, uint64_t root, uint64_t va)
+{
+	const struct pt_arch *arch = w->arch;
+
+	if (arch->walk_prefetch) {
+		arch->walk_prefetch(w, root, va);
+		return;
+	}
+	const struct walk_hooks hooks = WALK_HOOKS_OF(arch);
+	walk_prefetch_loop(w, root, va, &hooks);
+}
+
 bool walk_check_access(const struct walker *w, const struct walk_request *req, unsigned perms,
 		       uint64_t leaf_pte, unsigned level, struct walk_fault *f)
 {

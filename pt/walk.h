@@ -138,6 +138,12 @@ struct walker {
 void walk(const struct walker *w, const struct walk_request *req, struct walk_result *res);
 
 /*
+ * Starts loading, into the host's caches, the PTEs a later walk of va from
+ * root will read.  Changes nothing; a no-op where memory is not direct.
+ */
+void walk_prefetch(const struct walker *w, uint64_t root, uint64_t va);
+
+/*
  * Checks req's access against a translation already known (a TLB hit): the
  * permissions it grants, its leaf PTE and level.  Returns true when allowed;
  * otherwise fills *f as the walk would have.

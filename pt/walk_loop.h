@@ -25,6 +25,8 @@ struct walk_hooks {
 				     uint64_t pte_addr, uint64_t *next_table);
 	bool (*walk_leaf)(struct walk_state *ws, uint64_t pte_addr);
 	uint64_t (*pte_addr)(const struct paging_consts *pc, uint64_t pte, unsigned level);
+	bool (*is_present)(uint64_t pte);
+	bool (*is_leaf)(uint64_t pte, unsigned level);
 	/*
 	 * Geometry the format fixes (its check_consts enforces it), so shifts and
 	 * multiplies become constants; 0 = read it from the paging_consts.
@@ -35,7 +37,8 @@ struct walk_hooks {
 #define WALK_HOOKS_OF(arch) {                                                        \
 	.initial_perms = (arch)->initial_perms, .bad_va = (arch)->bad_va,            \
 	.bus_error = (arch)->bus_error, .walk_entry = (arch)->walk_entry,            \
-	.walk_leaf = (arch)->walk_leaf, .pte_addr = (arch)->pte_addr }
+	.walk_leaf = (arch)->walk_leaf, .pte_addr = (arch)->pte_addr,               \
+	.is_present = (arch)->is_present, .is_leaf = (arch)->is_leaf }
 
 /*
  * The loop keeps the paging constants and the memory description in locals:
@@ -115,6 +118,40 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
 	}
 	/* walk_entry faults a pointer at level 1 itself; reaching here is a format bug. */
 	walk_set_fault(&ws, FAULT_NO_LEAF, REASON_NO_LEAF, 1, 0);
+}
+
+/*
+ * The walk's first steps without its effects: follow the pointers of va's
+ * path as far as they lead, then prefetch the host line of the PTE where it
+ * stops.  Replay calls this a few accesses ahead, so that the leaf PTE (the
+ * read that misses the host caches) is loading while other walks run.
+ */
+static inline __attribute__((always_inline)) void
+walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, const struct walk_hooks *hooks)
+{
+	const struct paging_consts *pc = w->pc;
+	const unsigned pte_size = hooks->pte_size ? hooks->pte_size : pc->pte_size;
+	const unsigned page_shift = hooks->page_shift ? hooks->page_shift : pc->page_shift;
+	const unsigned index_bits = hooks->index_bits ? hooks->index_bits : pc->index_bits;
+	const uint64_t index_mask = (1ull << index_bits) - 1;
+	const struct pt_mem_direct *d = w->mem->direct;
+	uint64_t table = root;
+
+	if (!d || !pc_va_canonical(pc, va))
+		return;
+	for (unsigned level = pc->nr_levels; level >= 1; level--) {
+		uint64_t pte_addr = table + ((va >> (page_shift + (level - 1) * index_bits)) & index_mask) * pte_size;
+		uint64_t pte;
+
+		if (level == 1) {
+			pt_mem_prefetch_direct(d, pte_addr);
+			return;
+		}
+		if (!pt_mem_read_direct(d, pte_addr, pte_size, &pte) || !hooks->is_present(pte) ||
+		    hooks->is_leaf(pte, level))
+			return;
+		table = hooks->pte_addr(pc, pte, level);
+	}
 }
 
 #endif

@@ -333,6 +333,11 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 	}
 }
 
+void mmu_prefetch(const struct mmu *mmu, uint64_t va)
+{
+	walk_prefetch(&mmu->m->walker, pt_root(mmu->cur->pt), va);
+}
+
 void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out)
 {
 	struct mmu_cpu *c = mmu->cur;

@@ -79,6 +79,12 @@ void mmu_fini(struct mmu *mmu);
 void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out);
 
 /*
+ * A hint that va will be translated soon: starts loading the PTEs its walk
+ * would read into the host's caches.  Changes no state and no statistic.
+ */
+void mmu_prefetch(const struct mmu *mmu, uint64_t va);
+
+/*
  * Retries an access after the OS fixed its fault (demand paging): walks from
  * the root and fills the caches, counting nothing — the access was counted once.
  */

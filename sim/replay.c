@@ -186,6 +186,26 @@ static int do_edit(struct replay *r, const struct trace_event *ev, struct mm_err
 	return MM_OK;
 }
 
+/*
+ * Prefetching the PTEs of access i + PREFETCH_DISTANCE while access i is
+ * replayed lets the host overlap the cache misses of independent walks, the
+ * main cost of a walk over a large table.  It costs a partial walk per access,
+ * so it is on only while more than 1 in PREFETCH_MIN_WALK_RATIO accesses
+ * walked during the last PREFETCH_WINDOW accesses.
+ */
+enum { PREFETCH_DISTANCE = 8, PREFETCH_WINDOW = 4096, PREFETCH_MIN_WALK_RATIO = 16 };
+
+static void prefetch_policy(struct replay *r)
+{
+	uint64_t accesses = total_accesses(&r->mmu.stats), walks = r->mmu.stats.walks;
+
+	if (accesses - r->window_accesses < PREFETCH_WINDOW)
+		return;
+	r->prefetch = (walks - r->window_walks) * PREFETCH_MIN_WALK_RATIO > accesses - r->window_accesses;
+	r->window_accesses = accesses;
+	r->window_walks = walks;
+}
+
 int replay_events(struct replay *r, const struct trace_event *ev, size_t n, struct mm_error *err)
 {
 	const uint64_t page = r->m->cfg.pc.base_page_size;
@@ -193,6 +213,11 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 
 	for (size_t i = 0; i < n; i++) {
 		const struct trace_event *e = &ev[i];
+
+		if ((i & (PREFETCH_WINDOW - 1)) == 0)
+			prefetch_policy(r);
+		if (r->prefetch && i + PREFETCH_DISTANCE < n && ev[i + PREFETCH_DISTANCE].op == TRACE_ACCESS)
+			mmu_prefetch(&r->mmu, ev[i + PREFETCH_DISTANCE].va);
 
 		switch ((enum trace_op)e->op) {
 		case TRACE_ACCESS: {

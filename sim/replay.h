@@ -35,6 +35,9 @@ struct replay {
 	uint64_t next_row;           /* access count at which the next CSV row is due */
 	struct mmu_stats last_row;   /* totals at the previous row */
 	uint64_t *last_tlb;          /* per TLB config: hits+misses, misses at the previous row */
+	/* Look-ahead prefetching, on while walks are frequent enough to pay for it. */
+	bool prefetch;
+	uint64_t window_accesses, window_walks;  /* totals when the current window began */
 };
 
 int replay_init(struct replay *r, struct machine *m, const struct replay_options *opt,

@@ -330,3 +330,79 @@ Test(replay, bad_edit_names_line, .init = start_default, .fini = fx_stop)
 	cr_expect_eq(replay_events(&fx.r, &ev, 1, &err), MM_EUNALIGNED);
 	cr_expect_str_eq(err.msg, "t.trace:7: VA 0x400001 is not aligned to the 4096-byte page");
 }
+
+/*
+ * Look-ahead prefetching is a hint to the host and must change nothing: a
+ * miss-heavy workload (random pages, with maps, an unmapped hole, edits and
+ * faults mixed in) replayed in one batch, where prefetching switches on, gives
+ * exactly the statistics and memory of the same events replayed one at a time,
+ * where it never runs.  Checked on both PTE families.
+ */
+static void replay_random(const char *yaml, bool batched, struct mmu_stats *stats, uint64_t *pte_sum)
+{
+	struct machine_config cfg;
+	struct machine *m;
+	struct replay r;
+	struct replay_options opt = { 0 };
+	struct mm_error err = { 0 };
+	struct page_prop rw = { PROP_R | PROP_W | PROP_U, CACHE_WB };
+	enum { N = 20000, PAGES = 65536 };
+	static struct trace_event ev[N];
+	uint64_t seed = 42, base = 0x40000000;
+
+	cr_assert_eq(config_load_string(yaml, strlen(yaml), "t.yaml", &cfg, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(machine_create(&cfg, &m, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(machine_map(m, base, cfg.mem_base + 0x201000, (PAGES - 4096) * 4096ull, &rw, &err), MM_OK,
+		     "%s", err.msg);
+	cr_assert_eq(replay_init(&r, m, &opt, "t.trace", &err), MM_OK, "%s", err.msg);
+	for (unsigned i = 0; i < N; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		/* 4K leaves (the PA is 2M-misaligned); the last 4096 pages are a hole: faults */
+		uint64_t page = (seed >> 33) % PAGES;
+		ev[i] = (struct trace_event){ .op = TRACE_ACCESS, .access = (uint8_t)((seed >> 20) % 3 == 1),
+					      .size = 8, .va = base + page * 4096 + 8 * ((seed >> 40) & 511),
+					      .line = i + 1 };
+		if (i % 5000 == 4999)
+			ev[i] = (struct trace_event){ .op = TRACE_UNMAP, .va = base + page * 4096, .len = 4096,
+						      .line = i + 1 };
+	}
+	if (batched) {
+		cr_assert_eq(replay_events(&r, ev, N, &err), MM_OK, "%s", err.msg);
+		cr_assert(r.prefetch, "prefetching did not switch on");
+	} else {
+		for (unsigned i = 0; i < N; i++)
+			cr_assert_eq(replay_events(&r, &ev[i], 1, &err), MM_OK, "%s", err.msg);
+	}
+	*stats = r.mmu.stats;
+	*pte_sum = 0;
+	for (uint64_t va = base; va < base + PAGES * 4096ull; va += 4096) {
+		struct walk_request req = { .root = pt_root(m->user), .va = va, .no_ad_update = true };
+		struct walk_result res;
+		machine_walk(m, &req, &res);
+		*pte_sum = *pte_sum * 31 + res.leaf_pte;
+	}
+	replay_fini(&r);
+	machine_destroy(m);
+}
+
+static void check_prefetch_changes_nothing(const char *yaml)
+{
+	struct mmu_stats one, batch;
+	uint64_t sum_one, sum_batch;
+
+	replay_random(yaml, false, &one, &sum_one);
+	replay_random(yaml, true, &batch, &sum_batch);
+	cr_assert_gt(batch.walks, 15000, "%lu walks: the workload must be miss-heavy to switch prefetching on", (unsigned long)batch.walks);
+	cr_assert_eq(memcmp(&one, &batch, sizeof(one)), 0, "statistics differ with prefetching");
+	cr_assert_eq(sum_one, sum_batch, "PTEs in memory differ with prefetching");
+}
+
+Test(prefetch, changes_nothing_x86_64)
+{
+	check_prefetch_changes_nothing("extends: x86_64\n");
+}
+
+Test(prefetch, changes_nothing_sv39)
+{
+	check_prefetch_changes_nothing("extends: sv39\n");
+}
