@@ -241,8 +241,9 @@ static void tlb_fill_leaf(struct tlb *t, uint64_t va, uint16_t asid, const struc
 	tlb_fill(t, va, &e);
 }
 
-static void do_walk(struct mmu *mmu, struct mmu_cpu *c, uint64_t va, enum access_kind access,
-		    struct mmu_result *out)
+/* Out of line: the TLB-hit path of mmu_translate stays small without it. */
+__attribute__((noinline)) static void do_walk(struct mmu *mmu, struct mmu_cpu *c, uint64_t va,
+					      enum access_kind access, struct mmu_result *out)
 {
 	struct machine *m = mmu->m;
 	struct walk_request req = { .root = pt_root(c->pt), .va = va, .access = access, .priv = c->priv };
@@ -304,13 +305,14 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 	}
 	if (mmu->check_stale && entry_is_stale(c, va, e))
 		mmu->stats.stale_hits++;
-	struct walk_request req = { .va = va, .access = access, .priv = c->priv };
-	if (!(e->allow & (1u << (c->priv * 3 + access))) &&
-	    !walk_check_access(&mmu->m->walker, &req, e->perms, e->pte, e->level, &out->fault)) {
-		/* A page fault drops the translation it used (SDM 4.10.4.1). */
-		tlb_invalidate(hit_in, e);
-		out->ok = false;
-		return;
+	if (!(e->allow & (1u << (c->priv * 3 + access)))) {
+		struct walk_request req = { .va = va, .access = access, .priv = c->priv };
+		if (!walk_check_access(&mmu->m->walker, &req, e->perms, e->pte, e->level, &out->fault)) {
+			/* A page fault drops the translation it used (SDM 4.10.4.1). */
+			tlb_invalidate(hit_in, e);
+			out->ok = false;
+			return;
+		}
 	}
 	if (access == ACCESS_WRITE && !e->dirty) {
 		/* The hardware must set D in memory: walk again (x86 does; Svade faults). */
