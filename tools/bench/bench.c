@@ -313,7 +313,7 @@ static void measure_rss(const char *preset, uint64_t pages, uint64_t *rss_kb, ui
 
 static void usage(void)
 {
-	fputs("usage: mmusim-bench [--json] [--accesses N] [--pages N] [--tmpdir DIR] [--only hit|walks]\n", stderr);
+	fputs("usage: mmusim-bench [--json] [--accesses N] [--pages N] [--tmpdir DIR] [--only hit|walks|binary|lackey]\n", stderr);
 	exit(2);
 }
 
@@ -331,13 +331,24 @@ int main(int argc, char **argv)
 		else usage();
 	}
 	if (o.only) {
-		bool walks = strcmp(o.only, "walks") == 0;
-		if (!walks && strcmp(o.only, "hit") != 0)
+		bool walks = strcmp(o.only, "walks") == 0, hit = strcmp(o.only, "hit") == 0;
+		bool lackey = strcmp(o.only, "lackey") == 0, binary = strcmp(o.only, "binary") == 0;
+		if (!walks && !hit && !lackey && !binary)
 			usage();
 		for (unsigned p = 0; p < 2; p++) {
-			struct result r = walks ? run_replay(presets[p], false, WL_UNIFORM, o.pages, o.accesses / 4)
-						: run_replay(presets[p], true, WL_HOT, o.pages, o.accesses);
-			printf("%s %s %.1f M/s\n", presets[p], o.only, r.rate / 1e6);
+			double rate;
+			if (walks || hit) {
+				rate = (walks ? run_replay(presets[p], false, WL_UNIFORM, o.pages, o.accesses / 4)
+					      : run_replay(presets[p], true, WL_HOT, o.pages, o.accesses)).rate;
+			} else {
+				uint64_t n = 0;
+				char *path = write_trace(&o, lackey, WL_SEQUENTIAL, 65536, 0x10000000ull,
+							 lackey ? o.accesses / 2 : o.accesses);
+				rate = replay_file(presets[p], path, 65536, &n);
+				unlink(path);
+				free(path);
+			}
+			printf("%s %s %.1f M/s\n", presets[p], o.only, rate / 1e6);
 		}
 		return 0;
 	}
