@@ -60,16 +60,3 @@ void tree_write_text(FILE *out, const struct machine_config *cfg, const struct t
 	if (!t->nr_rows)
 		fputs("(no present entries in range)\n", out);
 }
-
-void xml_write_escaped(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default: fputc(*s, out);
-		}
-	}
-}
