@@ -47,14 +47,22 @@ void tree_write_svg(FILE *out, const struct machine_config *cfg, const struct tr
 	fprintf(out, "<text class=\"root%s\" x=\"8\" y=\"%u\">%s 0x%" PRIx64 ": root table 0x%" PRIx64
 		", %u levels of %u %u-byte entries</text>\n", marks->nr ? " walk" : "", TOP - 12, arch->root_register,
 		arch->encode_root_reg(pc, t->root, 0), t->root, pc->nr_levels, pc->nr_entries, pc->pte_size);
+	/* Connectors first, the walks' last so that they are drawn on top. */
+	for (unsigned pass = 0; pass < 2; pass++) {
+		for (unsigned i = 0; i < t->nr_rows; i++) {
+			const struct tree_row *r = &t->rows[i];
+			unsigned px = r->parent < 0 ? 8 : row_x(pc, &t->rows[r->parent]);
+			unsigned py = r->parent < 0 ? TOP - 8 : TOP + ROW_H * (unsigned)r->parent + 4;
+
+			if ((r->walks != 0) == (pass == 1))
+				fprintf(out, "<path class=\"edge%s\" d=\"M%u %u V%u H%u\"/>\n", r->walks ? " walk" : "",
+					px + 4, py, TOP + ROW_H * i + 6, row_x(pc, r) - 2);
+		}
+	}
 	for (unsigned i = 0; i < t->nr_rows; i++) {
 		const struct tree_row *r = &t->rows[i];
 		unsigned y = TOP + ROW_H * i, x = row_x(pc, r);
-		unsigned px = r->parent < 0 ? 8 : row_x(pc, &t->rows[r->parent]);
-		unsigned py = r->parent < 0 ? TOP - 8 : TOP + ROW_H * (unsigned)r->parent + 4;
 
-		fprintf(out, "<path class=\"edge%s\" d=\"M%u %u V%u H%u\"/>\n", r->walks ? " walk" : "", px + 4, py,
-			y + 6, x - 2);
 		tree_row_label(r, label, sizeof(label));
 		arch->describe_pte(r->pte, r->level, flags, sizeof(flags));
 		tree_row_target(cfg, r, target, sizeof(target));
