@@ -7,9 +7,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -443,4 +445,42 @@ Test(report, renders_in_headless_chromium, .timeout = 180)
 	cr_expect(strstr(dom, "</html>"));
 	free(dom);
 	remove_temp_file(html);
+}
+
+/* A raw image whose L4[0] points outside memory: the rest of the tree is shown, the walk explained. */
+Test(show, garbage_image_pointer_outside_memory)
+{
+	static const uint64_t root[2] = { 0x7000000007ull, 0x1007 };
+	static const uint64_t l3[1] = { 0x80000000000000e7ull };
+	char path[] = "/tmp/mmusim-view-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "wb");
+	struct run_result r;
+
+	cr_assert(f);
+	cr_assert_eq(fwrite(root, 8, 2, f), 2);
+	fseek(f, 0x1000, SEEK_SET);
+	cr_assert_eq(fwrite(l3, 8, 1, f), 1);
+	fseek(f, 0x1fff, SEEK_SET);
+	fputc(0, f);
+	fclose(f);
+	cr_assert_eq(run_mmusim(&r, "show", "--image", path, "--root", "0", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out,
+			 "root 0x0 (cr3 0x0): x86_64, 4 levels of 512 8-byte entries\n"
+			 "L4[0] 0x0000007000000007 P RW US addr=0x7000000000 -> L3 table 0x7000000000, va 0x0..0x7fffffffff"
+			 " (outside physical memory)\n"
+			 "L4[1] 0x0000000000001007 P RW US addr=0x1000 -> L3 table 0x1000, va 0x8000000000..0xffffffffff\n"
+			 "  L3[0] 0x80000000000000e7 P RW US A D PS XD addr=0x0 -> 1G page, va 0x8000000000 -> pa 0x0\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "explain", "--image", path, "--root", "0", "0x1000", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "  L3  table 0x7000000000 + index 0 x 8 = PTE at 0x7000000000\n"
+				"      the PTE address is outside physical memory: nothing to read\n"
+				"fault bus-error at level 3: the PTE address lies outside physical memory\n"), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "show", "--image", path, "--root", "0x5000", NULL), 0);
+	expect_bad_input(&r, "mmusim: cannot read the root table at 0x5000: outside physical memory\n");
+	run_result_free(&r);
+	unlink(path);
 }

@@ -76,9 +76,9 @@ static int visit(struct tree *t, const struct tree_options *opt, uint64_t table,
 		uint64_t raw_va = va_prefix | ((uint64_t)i << pc_index_shift(pc, level));
 		uint64_t va = pc_va_canonicalize(pc, raw_va);
 
+		/* The caller decides: the root must be readable, a bad pointer below is only marked. */
 		if (pt_mem_read(w->mem, addr, pc->pte_size, &pte) != MM_OK)
-			return mm_error_set(err, MM_EINVAL, "cannot read the level-%u table at 0x%llx: outside memory",
-					    level, (unsigned long long)table);
+			return MM_EBUS;
 		if (!w->arch->is_present(pte)) {
 			last_leaf = -1;
 			continue;
@@ -105,8 +105,11 @@ static int visit(struct tree *t, const struct tree_options *opt, uint64_t table,
 			return rc;
 		int self = (int)t->nr_rows - 1;
 		last_leaf = leaf ? self : -1;
-		if (row.expanded && (rc = visit(t, opt, row.addr, level - 1, raw_va, self, err)))
-			return rc;
+		if (row.expanded && (rc = visit(t, opt, row.addr, level - 1, raw_va, self, err))) {
+			if (rc != MM_EBUS)
+				return rc;
+			t->rows[self].unreadable = true;
+		}
 	}
 	return MM_OK;
 }
@@ -119,7 +122,10 @@ int tree_build(struct tree *t, const struct walker *w, uint64_t root, const stru
 	memset(t, 0, sizeof(*t));
 	t->w = w;
 	t->root = root;
-	if ((rc = visit(t, opt, root, w->pc->nr_levels, 0, -1, err)))
+	if ((rc = visit(t, opt, root, w->pc->nr_levels, 0, -1, err)) == MM_EBUS)
+		rc = mm_error_set(err, MM_EINVAL, "cannot read the root table at 0x%llx: outside physical memory",
+				  (unsigned long long)root);
+	if (rc)
 		tree_free(t);
 	return rc;
 }

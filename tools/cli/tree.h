@@ -30,6 +30,7 @@ struct tree_row {
 	uint64_t page_size;         /* bytes one entry maps */
 	bool leaf;
 	bool expanded;              /* a pointer whose node is listed below it */
+	bool unreadable;            /* a pointer to a node outside physical memory */
 	int parent;                 /* row index of the pointer above, -1 at the top */
 	unsigned walks;             /* bit i: the walk of the i-th highlighted VA reads this entry */
 };

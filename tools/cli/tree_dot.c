@@ -103,12 +103,12 @@ void tree_write_dot(FILE *out, const struct machine_config *cfg, const struct tr
 			snprintf(src, sizeof(src), "root:r%d", i);
 		else
 			snprintf(src, sizeof(src), "n%d:r%d", r->parent, i);
-		if (!r->leaf && r->expanded) {
+		if (!r->leaf && r->expanded && !r->unreadable) {
 			write_node(out, cfg, t, i, r->level - 1, r->addr, first_child, next_sibling);
 			fprintf(out, "  %s -> n%d%s;\n", src, i, edge_style(r));
 		} else if (!r->leaf) {
-			fprintf(out, "  n%d [shape=box, style=dashed, label=\"L%u table 0x%" PRIx64 "\\n(not expanded)\"];\n",
-				i, r->level - 1, r->addr);
+			fprintf(out, "  n%d [shape=box, style=dashed, label=\"L%u table 0x%" PRIx64 "\\n(%s)\"];\n",
+				i, r->level - 1, r->addr, r->unreadable ? "outside physical memory" : "not expanded");
 			fprintf(out, "  %s -> n%d%s;\n", src, i, edge_style(r));
 		} else {
 			format_size(r->page_size, size, sizeof(size));

@@ -25,7 +25,8 @@ void tree_row_target(const struct machine_config *cfg, const struct tree_row *r,
 	format_size(r->page_size, size, sizeof(size));
 	if (!r->leaf)
 		snprintf(buf, len, "-> L%u table 0x%" PRIx64 ", va 0x%" PRIx64 "..0x%" PRIx64 "%s", r->level - 1,
-			 r->addr, r->va, r->va_last, r->expanded ? "" : " (not expanded)");
+			 r->addr, r->va, r->va_last,
+			 r->unreadable ? " (outside physical memory)" : r->expanded ? "" : " (not expanded)");
 	else if (r->count == 1)
 		snprintf(buf, len, "-> %s page, va 0x%" PRIx64 " -> pa 0x%" PRIx64, size, r->va, r->addr);
 	else
