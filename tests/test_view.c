@@ -4,13 +4,16 @@
  * compared to the byte; DOT is fed to Graphviz and the HTML page to headless
  * Chromium when they are installed (the tests say so and skip otherwise).
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* forkpty, mkstemp */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <pty.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -144,6 +147,47 @@ Test(explain, colour_only_when_asked_or_on_a_terminal)
 	cr_assert_eq(run_mmusim(&r, "explain", "--color", "never", "--setup", EXAMPLE, "0x401234", NULL), 0);
 	cr_expect_null(strchr(r.out, '\033'));
 	run_result_free(&r);
+}
+
+/* explain on a terminal (a pty): colour unless NO_COLOR is set. */
+static char *explain_on_tty(const char *no_color)
+{
+	int master;
+	pid_t pid = forkpty(&master, NULL, NULL, NULL);
+	size_t len = 0, cap = 1 << 16;
+	char *out = malloc(cap);
+	ssize_t n;
+
+	cr_assert(pid >= 0 && out);
+	if (pid == 0) {
+		if (no_color)
+			setenv("NO_COLOR", no_color, 1);
+		else
+			unsetenv("NO_COLOR");
+		execl(MMUSIM_BIN, MMUSIM_BIN, "explain", "--setup", EXAMPLE, "0x401234", (char *)NULL);
+		_exit(127);
+	}
+	/* The pty reports EIO once the child has gone. */
+	while ((n = read(master, out + len, cap - len - 1)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0 && (len += (size_t)n) + 1 >= cap)
+			cr_assert(out = realloc(out, cap *= 2));
+	out[len] = '\0';
+	close(master);
+	int status;
+	waitpid(pid, &status, 0);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	return out;
+}
+
+Test(explain, colour_on_a_terminal_unless_no_color)
+{
+	char *out = explain_on_tty(NULL);
+	cr_expect(strstr(out, "\033[1;32mPA 0x10001234\033[0m"), "%s", out);
+	free(out);
+	out = explain_on_tty("1");
+	cr_expect(strstr(out, "PA 0x10001234 = frame"), "%s", out);
+	cr_expect_null(strchr(out, '\033'));
+	free(out);
 }
 
 Test(explain, image_like_translate)
