@@ -149,8 +149,8 @@ static void write_config(FILE *out, const struct machine_config *cfg)
 		format_size(pc_page_size(pc, l), size, sizeof(size));
 		fprintf(out, "%s%s (L%u)", l > 1 ? ", " : "", size, l);
 	}
-	fprintf(out, "</td></tr>\n<tr><th>memory</th><td>0x%" PRIx64 " + 0x%" PRIx64 "</td></tr>\n", cfg->mem_base,
-		cfg->mem_size);
+	format_size(cfg->mem_size, size, sizeof(size));
+	fprintf(out, "</td></tr>\n<tr><th>memory</th><td>%s at 0x%" PRIx64 "</td></tr>\n", size, cfg->mem_base);
 	fprintf(out, "<tr><th>user / kernel top-level indexes</th><td>[%u, %u) / [%u, %u)</td></tr>\n", cfg->user.top_start,
 		cfg->user.top_end, cfg->kernel.top_start, cfg->kernel.top_end);
 	fputs("<tr><th>TLBs</th><td>", out);
@@ -294,8 +294,13 @@ static void write_charts(FILE *out, char *csv)
 	}
 	unsigned nr_tlb = s.nr_cols - 3;
 	struct chart_series tlbs[CONFIG_MAX_TLBS];
-	for (unsigned i = 0; i < nr_tlb && i < CONFIG_MAX_TLBS; i++)
-		tlbs[i] = (struct chart_series){ .name = s.names[1 + i], .y = s.col[1 + i] };
+	for (unsigned i = 0; i < nr_tlb && i < CONFIG_MAX_TLBS; i++) {
+		/* The CSV column "l1d_miss_rate" is the legend "l1d". */
+		char *suffix = s.names[1 + i] ? strstr(s.names[1 + i], "_miss_rate") : NULL;
+		if (suffix)
+			*suffix = '\0';
+		tlbs[i] = (struct chart_series){ .name = s.names[1 + i] ? s.names[1 + i] : "?", .y = s.col[1 + i] };
+	}
 	struct chart_series walks = { .name = "walks", .y = s.col[nr_tlb + 1] };
 	struct chart_series faults = { .name = "faults", .y = s.col[nr_tlb + 2] };
 	struct chart charts[] = {
