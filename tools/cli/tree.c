@@ -17,7 +17,8 @@ uint64_t tree_addr_mask(const struct walker *w, uint64_t pte, unsigned level)
 {
 	uint64_t base = w->arch->pte_addr(w->pc, pte, level), mask = 0;
 
-	for (unsigned bit = 0; bit < 64; bit++) {
+	/* Only the PTE's own bits: a 4-byte entry has no bit 32 to flip. */
+	for (unsigned bit = 0; bit < 8 * w->pc->pte_size && bit < 64; bit++) {
 		uint64_t flipped = pte ^ (1ull << bit);
 		/* Only bits that keep the entry what it is (present, same kind) can be address bits. */
 		if (!w->arch->is_present(flipped) ||
