@@ -237,6 +237,26 @@ Test(show, depth_range_and_walk_marks)
 	run_result_free(&r);
 }
 
+Test(show, json_one_object_per_row)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "--json", "show", "--map", "0x40403000 0x85000000 12K rwu",
+				"--va", "0x40404000", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out,
+		"{\"level\":3,\"table\":\"0x80001000\",\"index\":1,\"count\":1,\"pte\":\"0x20000801\",\"bits\":\"V ppn=0x80002\","
+		"\"kind\":\"table\",\"addr\":\"0x80002000\",\"va\":\"0x40000000\",\"va_last\":\"0x7fffffff\",\"page_size\":1073741824,"
+		"\"parent\":-1,\"expanded\":true,\"readable\":true,\"walks\":[\"0x40404000\"]}\n"
+		"{\"level\":2,\"table\":\"0x80002000\",\"index\":2,\"count\":1,\"pte\":\"0x20000c01\",\"bits\":\"V ppn=0x80003\","
+		"\"kind\":\"table\",\"addr\":\"0x80003000\",\"va\":\"0x40400000\",\"va_last\":\"0x405fffff\",\"page_size\":2097152,"
+		"\"parent\":0,\"expanded\":true,\"readable\":true,\"walks\":[\"0x40404000\"]}\n"
+		"{\"level\":1,\"table\":\"0x80003000\",\"index\":3,\"count\":3,\"pte\":\"0x21400017\",\"bits\":\"V R W U ppn=0x85000\","
+		"\"kind\":\"leaf\",\"addr\":\"0x85000000\",\"va\":\"0x40403000\",\"va_last\":\"0x40405fff\",\"page_size\":4096,"
+		"\"parent\":1,\"walks\":[\"0x40404000\"]}\n");
+	run_result_free(&r);
+}
+
 /* Leaves with the same bits but not contiguous frames, or different bits, are not one run. */
 Test(show, runs_need_same_bits_and_contiguous_frames)
 {
@@ -370,7 +390,12 @@ static struct bad_case bad_cases[] = {
 	{ { "show", "--to", "0" }, "mmusim: bad --to '0': the range would be empty\n" },
 	{ { "show", "--from", "nope" }, "mmusim: --from: bad VA 'nope' (expected decimal or 0x-hex)\n" },
 	{ { "show", "--va", "0xg" }, "mmusim: --va: bad VA '0xg' (expected decimal or 0x-hex)\n" },
-	{ { "show", "--dot", "--svg", "x.svg" }, "mmusim: show: give --dot or --svg FILE, not both\n" },
+	{ { "show", "--dot", "--svg", "x.svg" }, "mmusim: show: give one of --json, --dot and --svg FILE\n" },
+	{ { "--json", "show", "--dot" }, "mmusim: show: give one of --json, --dot and --svg FILE\n" },
+	{ { "--json", "explain", "0x1000" },
+	  "mmusim: explain: no JSON form; 'mmusim --json translate --explain VA' gives the walk's steps\n" },
+	{ { "--json", "report", "--html", "/tmp/mmusim-never.html" },
+	  "mmusim: report: writes HTML only; --json is for replay, translate, mappings and show\n" },
 	{ { "show", "0x1000" }, "mmusim: show: unexpected argument '0x1000' (see mmusim show --help)\n" },
 	{ { "show", "--setup", "/nonexistent/x.trace" }, "mmusim: /nonexistent/x.trace: cannot open: No such file or directory\n" },
 	{ { "show", "--depth" }, "mmusim: option --depth needs a value (see mmusim --help)\n" },

@@ -83,6 +83,10 @@ int cmd_explain(struct cli *cli, struct args *a)
 	}
 	if (parse_color(color, &on) != EXIT_OK)
 		goto bad;
+	if (cli->json) {
+		cli_usage_error("explain: no JSON form; 'mmusim --json translate --explain VA' gives the walk's steps");
+		goto bad;
+	}
 	for (int i = 0; i < nr; i++) {
 		uint64_t va;
 		if (cli_parse_va(vas[i], &va, &err)) {

@@ -112,6 +112,8 @@ static int parse_args(struct cli *cli, struct args *a, struct report_args *ra, b
 	}
 	if (!ra->html)
 		return cli_usage_error("report: --html FILE is required (see mmusim report --help)");
+	if (cli->json)
+		return cli_usage_error("report: writes HTML only; --json is for replay, translate, mappings and show");
 	if (!ra->trace && (ra->opt.interval || ra->opt.demand_page_size || ra->format != TRACE_FORMAT_AUTO))
 		return cli_usage_error("report: --interval, --format and --demand-paging need --replay TRACE");
 	if (ra->trace && cli->image && ra->opt.demand_page_size)

@@ -27,6 +27,8 @@ static const char show_help[] =
 	"  --from START, --to END   the same, one end at a time\n"
 	"  --va VA              mark the entries the walk of VA reads (repeatable)\n"
 	"  --access r|w|x, --user, --supervisor   the access those walks make\n"
+	"  --json               one JSON object per line (level, table, index, count, pte,\n"
+	"                       bits, kind, addr, va, va_last, page_size, parent, walks)\n"
 	"  --dot                Graphviz DOT instead of text, the walks highlighted\n"
 	"  --svg FILE           render the DOT to FILE with Graphviz (needs 'dot')\n"
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables first\n"
@@ -67,8 +69,8 @@ int cmd_show(struct cli *cli, struct args *a)
 		}
 		return cli_usage_error("show: unexpected argument '%s' (see mmusim show --help)", arg);
 	}
-	if (dot && svg)
-		return cli_usage_error("show: give --dot or --svg FILE, not both");
+	if ((dot && svg) || (cli->json && (dot || svg)))
+		return cli_usage_error("show: give one of --json, --dot and --svg FILE");
 	if (svg && !graphviz_available())
 		return cli_usage_error("show: --svg needs Graphviz's 'dot' on PATH (apt-get install graphviz), "
 				       "or use --dot and render it elsewhere");
@@ -93,6 +95,8 @@ int cmd_show(struct cli *cli, struct args *a)
 				rc = cli_fail(&err);
 		}
 		free(text);
+	} else if (cli->json) {
+		tree_write_json(stdout, &v.cfg, &t, &marks);
 	} else if (dot) {
 		tree_write_dot(stdout, &v.cfg, &t, &marks);
 	} else {

@@ -25,6 +25,9 @@ struct walk_marks {
 /* One line per row, indented by level (tree_text.c). */
 void tree_write_text(FILE *out, const struct machine_config *cfg, const struct tree *t,
 		     const struct walk_marks *marks);
+/* One JSON object per row (tree_json.c). */
+void tree_write_json(FILE *out, const struct machine_config *cfg, const struct tree *t,
+		     const struct walk_marks *marks);
 /* Graphviz DOT: one record per node, the walks' entries and edges highlighted (tree_dot.c). */
 void tree_write_dot(FILE *out, const struct machine_config *cfg, const struct tree *t,
 		    const struct walk_marks *marks);
