@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "chart_svg.h"
+#include "csv_series.h"
 #include "draw.h"
 #include "pt/pt_arch.h"
 #include "sim/number.h"
@@ -228,70 +229,13 @@ static void write_walk(FILE *out, const struct machine_config *cfg, const struct
 	fputs("</article>\n", out);
 }
 
-/* The replay's CSV time series, parsed back into columns. */
-struct series {
-	unsigned nr_cols, n;
-	char **names;
-	double **col;
-};
-
-static void series_free(struct series *s)
-{
-	for (unsigned c = 0; c < s->nr_cols; c++) {
-		free(s->names[c]);
-		free(s->col[c]);
-	}
-	free(s->names);
-	free(s->col);
-}
-
-static int series_parse(struct series *s, char *csv)
-{
-	char *save = NULL, *line = strtok_r(csv, "\n", &save);
-	unsigned rows = 0, cap = 0;
-
-	memset(s, 0, sizeof(*s));
-	if (!line)
-		return -1;
-	for (char *p = line; *p; p++)
-		s->nr_cols += *p == ',';
-	s->nr_cols++;
-	s->names = calloc(s->nr_cols, sizeof(*s->names));
-	s->col = calloc(s->nr_cols, sizeof(*s->col));
-	if (!s->names || !s->col)
-		return -1;
-	char *fsave = NULL, *f = strtok_r(line, ",", &fsave);
-	for (unsigned c = 0; c < s->nr_cols && f; c++, f = strtok_r(NULL, ",", &fsave))
-		s->names[c] = strdup(f);
-	while ((line = strtok_r(NULL, "\n", &save))) {
-		if (rows == cap) {
-			cap = cap ? 2 * cap : 64;
-			for (unsigned c = 0; c < s->nr_cols; c++) {
-				double *d = realloc(s->col[c], cap * sizeof(double));
-				if (!d)
-					return -1;
-				s->col[c] = d;
-			}
-		}
-		char *p = line;
-		for (unsigned c = 0; c < s->nr_cols; c++) {
-			s->col[c][rows] = strtod(p, &p);
-			if (*p == ',')
-				p++;
-		}
-		rows++;
-	}
-	s->n = rows;
-	return 0;
-}
-
 static void write_charts(FILE *out, char *csv)
 {
-	struct series s;
+	struct csv_series s;
 
-	if (series_parse(&s, csv) || s.nr_cols < 3 || !s.n) {
+	if (csv_series_parse(&s, csv) || s.nr_cols < 3 || !s.n) {
 		fputs("<p>No accesses: nothing to chart.</p>\n", out);
-		series_free(&s);
+		csv_series_free(&s);
 		return;
 	}
 	unsigned nr_tlb = s.nr_cols - 3;
@@ -315,7 +259,7 @@ static void write_charts(FILE *out, char *csv)
 	for (unsigned i = 0; i < sizeof(charts) / sizeof(charts[0]); i++)
 		chart_write_svg(out, &charts[i]);
 	fputs("</div>\n", out);
-	series_free(&s);
+	csv_series_free(&s);
 }
 
 /* Replays the trace over m; the statistics and the CSV rows go to the two strings. */
