@@ -59,5 +59,5 @@ void tree_write_text(FILE *out, const struct machine_config *cfg, const struct t
 		fputc('\n', out);
 	}
 	if (!t->nr_rows)
-		fputs("(no present entries in range)\n", out);
+		fputs("(no present entries to show)\n", out);
 }
