@@ -237,6 +237,17 @@ Test(show, depth_range_and_walk_marks)
 	run_result_free(&r);
 }
 
+Test(show, empty_table)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv48", "show", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, "root 0x80001000 (satp 0x9000000000080001): sv48, 4 levels of 512 8-byte entries\n"
+				"(no present entries to show)\n");
+	run_result_free(&r);
+}
+
 Test(show, json_one_object_per_row)
 {
 	struct run_result r;
