@@ -97,6 +97,9 @@ int cmd_mappings(struct cli *cli, struct args *a);
 int cmd_replay(struct cli *cli, struct args *a);
 int cmd_convert(struct cli *cli, struct args *a);
 int cmd_dump(struct cli *cli, struct args *a);
+int cmd_explain(struct cli *cli, struct args *a);
+int cmd_show(struct cli *cli, struct args *a);
+int cmd_report(struct cli *cli, struct args *a);
 /* Writes the machine's physical memory and every address space's root as ELF64. */
 int dump_machine(struct machine *m, const char *path, struct mm_error *err);
 

@@ -29,13 +29,23 @@ static const char main_help[] =
 	"                 rewrite a trace in the compact binary format\n"
 	"  dump      --elf FILE [--setup TRACE] [--map ...]...\n"
 	"                 write physical memory as ELF64 (PT_LOAD at physical addresses)\n"
+	"  explain   [--setup TRACE] [--map ...]... [--access r|w|x] [--user|--supervisor]\n"
+	"            [--color=always|never|auto] VA...\n"
+	"                 a VA's bit fields and its walk level by level, bit by bit\n"
+	"  show      [--setup TRACE] [--map ...]... [--depth N] [--range START-END]\n"
+	"            [--va VA]... [--dot | --svg FILE]\n"
+	"                 the page-table tree as text, Graphviz DOT or SVG\n"
+	"  report    --html FILE [--setup TRACE] [--map ...]... [--va VA]...\n"
+	"            [--replay TRACE [--interval N]]\n"
+	"                 one self-contained HTML page: config, tree, walks, charts\n"
 	"\n"
 	"global options:\n"
 	"  --config NAME|FILE   machine config: a preset (x86_64 [default], x86_64_la57,\n"
 	"                       sv39, sv48, sv57) or a YAML file (may say 'extends: PRESET')\n"
 	"  --json               machine-readable output\n"
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
-	"                       translate / mappings: walk the page tables in a memory image\n"
+	"                       translate, mappings, explain, show, report: walk the page\n"
+	"                       tables in a memory image\n"
 	"  --help               this text; 'mmusim COMMAND --help' for a command\n"
 	"  --version            print the version\n"
 	"\n"
@@ -87,11 +97,18 @@ int main(int argc, char **argv)
 		rc = cmd_convert(&cli, &a);
 	else if (strcmp(cmd, "dump") == 0)
 		rc = cmd_dump(&cli, &a);
+	else if (strcmp(cmd, "explain") == 0)
+		rc = cmd_explain(&cli, &a);
+	else if (strcmp(cmd, "show") == 0)
+		rc = cmd_show(&cli, &a);
+	else if (strcmp(cmd, "report") == 0)
+		rc = cmd_report(&cli, &a);
 	else if (strcmp(cmd, "help") == 0) {
 		fputs(main_help, stdout);
 		rc = EXIT_OK;
 	} else
-		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay, convert or dump; "
+		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay, convert, dump, "
+				     "explain, show or report; "
 				     "see mmusim --help)", cmd);
 	cli_free(&cli);
 	if (fflush(stdout) != 0 && rc == EXIT_OK)

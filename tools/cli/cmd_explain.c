@@ -1,0 +1,117 @@
+/*
+ * mmusim explain: each VA's walk told level by level (see explain_text.c),
+ * in colour when stdout is a terminal and NO_COLOR is not set, or as
+ * --color=always|never|auto says.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "draw.h"
+#include "view_options.h"
+
+static const char explain_help[] =
+	"usage: mmusim [--config NAME|FILE] explain [options] VA...\n"
+	"\n"
+	"Draws each VA as its bit fields (sign extension, one index per level, offset),\n"
+	"then walks it: per level the table, the PTE's address, its raw value and bits;\n"
+	"then the physical address, or the rule that faulted and the bits that did it.\n"
+	"\n"
+	"options:\n"
+	"  --access r|w|x       the access to explain (default r)\n"
+	"  --user | --supervisor   the privilege (default user); --ac: x86 EFLAGS.AC=1\n"
+	"  --color=always|never|auto   ANSI colours (default auto: when stdout is a\n"
+	"                       terminal and NO_COLOR is not set)\n"
+	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables first\n"
+	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
+	"                       walk the page tables inside a physical-memory image\n";
+
+static int parse_color(const char *v, bool *on)
+{
+	if (strcmp(v, "always") == 0)
+		*on = true;
+	else if (strcmp(v, "never") == 0)
+		*on = false;
+	else if (strcmp(v, "auto") == 0) {
+		const char *no = getenv("NO_COLOR");
+		*on = isatty(1) && !(no && *no);
+	} else
+		return cli_usage_error("bad --color '%s' (expected always, never or auto)", v);
+	return EXIT_OK;
+}
+
+int cmd_explain(struct cli *cli, struct args *a)
+{
+	struct view_options o;
+	const char *color = "auto";
+	const char **vas = calloc((size_t)a->argc + 1, sizeof(*vas));
+	int nr = 0, r, rc = EXIT_OK;
+	struct mm_error err = { 0 };
+	struct palette pal;
+	bool on = false;
+	struct view v;
+
+	if (!vas)
+		return EXIT_INTERNAL;
+	view_options_init(&o);
+	while (a->i < a->argc) {
+		const char *arg = a->argv[a->i];
+
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			fputs(explain_help, stdout);
+			free(vas);
+			return EXIT_OK;
+		}
+		if ((r = cli_common_option(cli, a)) != 0 || (r = view_option(&o, a, false)) != 0 ||
+		    (r = args_value(a, "--color", &color)) != 0) {
+			if (r < 0)
+				goto bad;
+			continue;
+		}
+		if (arg[0] == '-' && arg[1] == '-') {
+			cli_usage_error("explain: unknown option '%s' (see mmusim explain --help)", arg);
+			goto bad;
+		}
+		vas[nr++] = arg;
+		a->i++;
+	}
+	if (nr == 0) {
+		cli_usage_error("explain: no VA given (see mmusim explain --help)");
+		goto bad;
+	}
+	if (parse_color(color, &on) != EXIT_OK)
+		goto bad;
+	if (cli->json) {
+		cli_usage_error("explain: no JSON form; 'mmusim --json translate --explain VA' gives the walk's steps");
+		goto bad;
+	}
+	for (int i = 0; i < nr; i++) {
+		uint64_t va;
+		if (cli_parse_va(vas[i], &va, &err)) {
+			free(vas);
+			return cli_fail(&err);
+		}
+	}
+	if (cli_open_view(cli, &v, &err)) {
+		free(vas);
+		return cli_fail(&err);
+	}
+	palette_init(&pal, on);
+	o.req.root = v.root;
+	for (int i = 0; i < nr; i++) {
+		struct walk_result res;
+		cli_parse_va(vas[i], &o.req.va, &err);
+		walk(&v.walker, &o.req, &res);
+		if (i)
+			fputc('\n', stdout);
+		explain_write(stdout, &v.cfg, &v.walker, &o.req, &res, &pal);
+	}
+	cli_close_view(&v);
+	free(vas);
+	return rc;
+bad:
+	free(vas);
+	return EXIT_BAD_INPUT;
+}

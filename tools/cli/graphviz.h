@@ -1,0 +1,18 @@
+/*
+ * graphviz: rendering DOT text with Graphviz's `dot` program, for show --svg.
+ * Graphviz is optional: its absence is a clear error, never a crash.
+ */
+#ifndef MMUSIM_TOOLS_GRAPHVIZ_H
+#define MMUSIM_TOOLS_GRAPHVIZ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pt/mm_error.h"
+
+/* True when an executable `dot` is on PATH. */
+bool graphviz_available(void);
+/* Runs `dot -Tsvg -o path` on the DOT text; MM_EINVAL with dot's complaint summarised. */
+int graphviz_render_svg(const char *dot, size_t len, const char *path, struct mm_error *err);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * tree: the page-table tree as rows, read node by node from physical memory
+ * through the generic paging description (levels, index bits, PTE size) and
+ * the arch hooks (is_present, is_leaf, pte_addr, describe_pte).  show (text,
+ * DOT) and report --html (SVG) all draw from these rows, so every format
+ * works for any number of levels and for 4- and 8-byte PTEs alike.
+ *
+ * One row per present entry, in depth-first VA order; a run of similar leaves
+ * in one node (consecutive indexes, the same bits apart from the address, the
+ * frames contiguous) is one row with a count.
+ */
+#ifndef MMUSIM_TOOLS_TREE_H
+#define MMUSIM_TOOLS_TREE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pt/mm_error.h"
+#include "pt/walk.h"
+
+struct tree_row {
+	unsigned level;
+	uint64_t table;             /* PA of the node holding the entry */
+	unsigned index;             /* first index of the run */
+	unsigned count;             /* entries in the run (1 for a pointer) */
+	uint64_t pte;               /* raw value of the first entry */
+	uint64_t va;                /* canonical VA the first entry starts at */
+	uint64_t va_last;           /* last VA byte the run covers */
+	uint64_t addr;              /* next table (pointer) or first frame (leaf) */
+	uint64_t page_size;         /* bytes one entry maps */
+	bool leaf;
+	bool expanded;              /* a pointer whose node is listed below it */
+	bool unreadable;            /* a pointer to a node outside physical memory */
+	int parent;                 /* row index of the pointer above, -1 at the top */
+	unsigned walks;             /* bit i: the walk of the i-th highlighted VA reads this entry */
+};
+
+struct tree_options {
+	unsigned depth;             /* levels shown from the top (1 = top-level entries only) */
+	uint64_t from, to;          /* VA range shown, inclusive, canonical */
+};
+
+struct tree {
+	const struct walker *w;
+	uint64_t root;
+	struct tree_row *rows;
+	unsigned nr_rows;
+	unsigned cap;
+};
+
+#define TREE_MAX_ROWS (1u << 20)
+
+/* Reads the tree under root; refuses trees of more than TREE_MAX_ROWS rows. */
+int tree_build(struct tree *t, const struct walker *w, uint64_t root, const struct tree_options *opt,
+	       struct mm_error *err);
+void tree_free(struct tree *t);
+
+/* Marks the rows res's steps read with bit `walk_bit` (0..31). */
+void tree_mark_walk(struct tree *t, const struct walk_result *res, unsigned walk_bit);
+
+/*
+ * The bits of `pte` (a present entry at `level`) that hold its address: the
+ * bits whose flipping changes what pte_addr returns.  Learned from the arch
+ * hook, so no architecture's layout is written here.
+ */
+uint64_t tree_addr_mask(const struct walker *w, uint64_t pte, unsigned level);
+
+#endif

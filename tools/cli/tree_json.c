@@ -1,0 +1,33 @@
+/* tree_json: show --json, one object per row, for scripts (and the quiz and shell built on show). */
+#include "draw.h"
+
+#include <inttypes.h>
+
+#include "cli.h"
+#include "pt/pt_arch.h"
+
+void tree_write_json(FILE *out, const struct machine_config *cfg, const struct tree *t,
+		     const struct walk_marks *marks)
+{
+	char flags[160];
+
+	for (unsigned i = 0; i < t->nr_rows; i++) {
+		const struct tree_row *r = &t->rows[i];
+
+		cfg->arch->describe_pte(r->pte, r->level, flags, sizeof(flags));
+		fprintf(out, "{\"level\":%u,\"table\":\"0x%" PRIx64 "\",\"index\":%u,\"count\":%u,\"pte\":\"0x%" PRIx64
+			"\",\"bits\":", r->level, r->table, r->index, r->count, r->pte);
+		json_write_str(out, flags);
+		fprintf(out, ",\"kind\":\"%s\",\"addr\":\"0x%" PRIx64 "\",\"va\":\"0x%" PRIx64 "\",\"va_last\":\"0x%" PRIx64
+			"\",\"page_size\":%" PRIu64 ",\"parent\":%d", r->leaf ? "leaf" : "table", r->addr, r->va, r->va_last,
+			r->page_size, r->parent);
+		if (!r->leaf)
+			fprintf(out, ",\"expanded\":%s,\"readable\":%s", r->expanded ? "true" : "false",
+				r->unreadable ? "false" : "true");
+		fputs(",\"walks\":[", out);
+		for (unsigned k = 0, n = 0; k < marks->nr; k++)
+			if (r->walks & (1u << k))
+				fprintf(out, "%s\"0x%" PRIx64 "\"", n++ ? "," : "", marks->va[k]);
+		fputs("]}\n", out);
+	}
+}

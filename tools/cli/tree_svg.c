@@ -1,0 +1,82 @@
+/*
+ * tree_svg: the tree as an SVG drawing for report --html — the text tree's
+ * rows laid out one per line, indented by level, with elbow connectors from
+ * each pointer to the entries of the node below.  Simple enough to need no
+ * layout engine, so the report renders without Graphviz.  Rows a walk reads
+ * get the class "walk" (the page's CSS colours them).
+ */
+#include "draw.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "pt/pt_arch.h"
+
+#define ROW_H 20
+#define INDENT 22
+#define CHAR_W 7.3
+#define TOP 34
+
+static unsigned row_x(const struct paging_consts *pc, const struct tree_row *r)
+{
+	return 16 + INDENT * (pc->nr_levels - r->level);
+}
+
+void tree_write_svg(FILE *out, const struct machine_config *cfg, const struct tree *t,
+		    const struct walk_marks *marks)
+{
+	const struct paging_consts *pc = &cfg->pc;
+	const struct pt_arch *arch = cfg->arch;
+	char label[48], flags[160], target[160], line[400];
+	size_t widest = 40;
+	unsigned height = TOP + ROW_H * (t->nr_rows + 1) + 10;
+
+	for (unsigned i = 0; i < t->nr_rows; i++) {
+		const struct tree_row *r = &t->rows[i];
+		tree_row_label(r, label, sizeof(label));
+		arch->describe_pte(r->pte, r->level, flags, sizeof(flags));
+		tree_row_target(cfg, r, target, sizeof(target));
+		size_t n = (size_t)snprintf(line, sizeof(line), "%s 0x%0*" PRIx64 " %s %s", label, 2 * pc->pte_size,
+					    r->pte, flags, target) + (row_x(pc, r) / CHAR_W) + 2;
+		if (n > widest)
+			widest = n;
+	}
+	fprintf(out, "<svg id=\"tree-svg\" class=\"tree\" width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" "
+		"role=\"img\" aria-label=\"page-table tree\">\n", (unsigned)(widest * CHAR_W) + 20, height,
+		(unsigned)(widest * CHAR_W) + 20, height);
+	fprintf(out, "<text class=\"root%s\" x=\"8\" y=\"%u\">%s 0x%" PRIx64 ": root table 0x%" PRIx64
+		", %u levels of %u %u-byte entries</text>\n", marks->nr ? " walk" : "", TOP - 12, arch->root_register,
+		arch->encode_root_reg(pc, t->root, 0), t->root, pc->nr_levels, pc->nr_entries, pc->pte_size);
+	/* Connectors first, the walks' last so that they are drawn on top. */
+	for (unsigned pass = 0; pass < 2; pass++) {
+		for (unsigned i = 0; i < t->nr_rows; i++) {
+			const struct tree_row *r = &t->rows[i];
+			unsigned px = r->parent < 0 ? 8 : row_x(pc, &t->rows[r->parent]);
+			unsigned py = r->parent < 0 ? TOP - 8 : TOP + ROW_H * (unsigned)r->parent + 4;
+
+			if ((r->walks != 0) == (pass == 1))
+				fprintf(out, "<path class=\"edge%s\" d=\"M%u %u V%u H%u\"/>\n", r->walks ? " walk" : "",
+					px + 4, py, TOP + ROW_H * i + 6, row_x(pc, r) - 2);
+		}
+	}
+	for (unsigned i = 0; i < t->nr_rows; i++) {
+		const struct tree_row *r = &t->rows[i];
+		unsigned y = TOP + ROW_H * i, x = row_x(pc, r);
+
+		tree_row_label(r, label, sizeof(label));
+		arch->describe_pte(r->pte, r->level, flags, sizeof(flags));
+		tree_row_target(cfg, r, target, sizeof(target));
+		fprintf(out, "<g id=\"row-%u\" class=\"entry %s%s\"><text x=\"%u\" y=\"%u\"><tspan class=\"label\">",
+			i, r->leaf ? "leaf" : "pointer", r->walks ? " walk" : "", x, y + 10);
+		xml_write_escaped(out, label);
+		fprintf(out, "</tspan> <tspan class=\"raw\">0x%0*" PRIx64 "</tspan> <tspan class=\"flags\">", 2 * pc->pte_size,
+			r->pte);
+		xml_write_escaped(out, flags);
+		fputs("</tspan> <tspan class=\"target\">", out);
+		xml_write_escaped(out, target);
+		fputs("</tspan></text></g>\n", out);
+	}
+	if (!t->nr_rows)
+		fprintf(out, "<text x=\"16\" y=\"%u\">(no present entries)</text>\n", TOP + 10);
+	fputs("</svg>\n", out);
+}

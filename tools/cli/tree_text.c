@@ -1,0 +1,63 @@
+/*
+ * tree_text: show's default output — the tree as indented text, one line per
+ * present entry (a run of similar leaves is one line with its count).
+ */
+#include "draw.h"
+
+#include <inttypes.h>
+
+#include "cli.h"
+#include "pt/pt_arch.h"
+
+void tree_row_label(const struct tree_row *r, char *buf, size_t len)
+{
+	if (r->count == 1)
+		snprintf(buf, len, "L%u[%u]", r->level, r->index);
+	else
+		snprintf(buf, len, "L%u[%u..%u] x%u", r->level, r->index, r->index + r->count - 1, r->count);
+}
+
+void tree_row_target(const struct machine_config *cfg, const struct tree_row *r, char *buf, size_t len)
+{
+	char size[32];
+
+	(void)cfg;
+	format_size(r->page_size, size, sizeof(size));
+	if (!r->leaf)
+		snprintf(buf, len, "-> L%u table 0x%" PRIx64 ", va 0x%" PRIx64 "..0x%" PRIx64 "%s", r->level - 1,
+			 r->addr, r->va, r->va_last,
+			 r->unreadable ? " (outside physical memory)" : r->expanded ? "" : " (not expanded)");
+	else if (r->count == 1)
+		snprintf(buf, len, "-> %s page, va 0x%" PRIx64 " -> pa 0x%" PRIx64, size, r->va, r->addr);
+	else
+		snprintf(buf, len, "-> %u x %s pages, va 0x%" PRIx64 "..0x%" PRIx64 " -> pa 0x%" PRIx64 "..0x%" PRIx64,
+			 r->count, size, r->va, r->va_last, r->addr,
+			 r->addr + (uint64_t)r->count * r->page_size - 1);
+}
+
+void tree_write_text(FILE *out, const struct machine_config *cfg, const struct tree *t,
+		     const struct walk_marks *marks)
+{
+	const struct paging_consts *pc = &cfg->pc;
+	const struct pt_arch *arch = cfg->arch;
+	char label[48], flags[160], target[160];
+
+	fprintf(out, "root 0x%" PRIx64 " (%s 0x%" PRIx64 "): %s, %u levels of %u %u-byte entries\n", t->root,
+		arch->root_register, arch->encode_root_reg(pc, t->root, 0), cfg->name, pc->nr_levels,
+		pc->nr_entries, pc->pte_size);
+	for (unsigned i = 0; i < t->nr_rows; i++) {
+		const struct tree_row *r = &t->rows[i];
+
+		tree_row_label(r, label, sizeof(label));
+		arch->describe_pte(r->pte, r->level, flags, sizeof(flags));
+		tree_row_target(cfg, r, target, sizeof(target));
+		fprintf(out, "%*s%s 0x%0*" PRIx64 " %s %s", 2 * (pc->nr_levels - r->level), "", label,
+			2 * pc->pte_size, r->pte, flags, target);
+		for (unsigned k = 0; k < marks->nr; k++)
+			if (r->walks & (1u << k))
+				fprintf(out, " <- walk of 0x%" PRIx64, marks->va[k]);
+		fputc('\n', out);
+	}
+	if (!t->nr_rows)
+		fputs("(no present entries to show)\n", out);
+}

@@ -1,0 +1,146 @@
+/* view_options: parsing the walk and tree options of explain, show and report. */
+#include "view_options.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "sim/number.h"
+
+void view_options_init(struct view_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->req = (struct walk_request){ .access = ACCESS_READ, .priv = PRIV_USER };
+	o->tree.from = 0;
+	o->tree.to = UINT64_MAX;
+}
+
+static int parse_va_opt(const char *opt, const char *s, uint64_t *va)
+{
+	struct mm_error err = { 0 };
+
+	if (cli_parse_va(s, va, &err)) {
+		cli_usage_error("%s: %s", opt, err.msg);
+		return -1;
+	}
+	return 1;
+}
+
+/* --range START-END: END exclusive, as mappings prints ranges. */
+static int parse_range(struct view_options *o, const char *s)
+{
+	char start[64], end[64];
+	const char *dash = strchr(s, '-');
+	uint64_t a, b;
+
+	if (!dash || (size_t)(dash - s) >= sizeof(start) || strlen(dash + 1) >= sizeof(end) ||
+	    dash == s || !dash[1]) {
+		cli_usage_error("bad --range '%s' (expected START-END, e.g. 0x400000-0x600000)", s);
+		return -1;
+	}
+	memcpy(start, s, (size_t)(dash - s));
+	start[dash - s] = '\0';
+	strcpy(end, dash + 1);
+	if (number_parse(start, false, &a) != NUMBER_OK || number_parse(end, false, &b) != NUMBER_OK) {
+		cli_usage_error("bad --range '%s' (expected START-END, e.g. 0x400000-0x600000)", s);
+		return -1;
+	}
+	if (b <= a) {
+		cli_usage_error("bad --range '%s': END must be above START", s);
+		return -1;
+	}
+	o->tree.from = a;
+	o->tree.to = b - 1;
+	o->range_given = true;
+	return 1;
+}
+
+int view_option(struct view_options *o, struct args *a, bool tree_opts)
+{
+	const char *v;
+	int r;
+
+	if ((r = args_value(a, "--access", &v)) != 0) {
+		if (r < 0)
+			return -1;
+		if (strcmp(v, "r") == 0) o->req.access = ACCESS_READ;
+		else if (strcmp(v, "w") == 0) o->req.access = ACCESS_WRITE;
+		else if (strcmp(v, "x") == 0) o->req.access = ACCESS_EXEC;
+		else {
+			cli_usage_error("bad --access '%s' (expected r, w or x)", v);
+			return -1;
+		}
+		return 1;
+	}
+	if (args_flag(a, "--user")) { o->req.priv = PRIV_USER; return 1; }
+	if (args_flag(a, "--supervisor")) { o->req.priv = PRIV_SUPERVISOR; return 1; }
+	if (args_flag(a, "--ac")) { o->req.smap_ac = true; return 1; }
+	if (!tree_opts)
+		return 0;
+	if ((r = args_value(a, "--va", &v)) != 0) {
+		if (r < 0)
+			return -1;
+		if (o->nr_va == DRAW_MAX_WALKS) {
+			cli_usage_error("too many --va (at most %d)", DRAW_MAX_WALKS);
+			return -1;
+		}
+		return parse_va_opt("--va", v, &o->va[o->nr_va++]);
+	}
+	if ((r = args_value(a, "--depth", &v)) != 0) {
+		uint64_t d;
+		if (r < 0)
+			return -1;
+		if (number_parse(v, false, &d) != NUMBER_OK || d == 0 || d > PT_MAX_LEVELS) {
+			cli_usage_error("bad --depth '%s' (expected a number of levels from 1 to %d)", v, PT_MAX_LEVELS);
+			return -1;
+		}
+		o->depth = v;
+		o->tree.depth = (unsigned)d;
+		return 1;
+	}
+	if ((r = args_value(a, "--range", &v)) != 0)
+		return r < 0 ? -1 : parse_range(o, v);
+	if ((r = args_value(a, "--from", &v)) != 0) {
+		o->range_given = true;
+		return r < 0 ? -1 : parse_va_opt("--from", v, &o->tree.from);
+	}
+	if ((r = args_value(a, "--to", &v)) != 0) {
+		uint64_t to;
+		if (r < 0 || parse_va_opt("--to", v, &to) < 0)
+			return -1;
+		if (to == 0) {
+			cli_usage_error("bad --to '%s': the range would be empty", v);
+			return -1;
+		}
+		o->range_given = true;
+		o->tree.to = to - 1;
+		return 1;
+	}
+	return 0;
+}
+
+int view_options_resolve(struct view_options *o, const struct machine_config *cfg, struct mm_error *err)
+{
+	if (o->tree.from > o->tree.to)
+		return mm_error_set(err, MM_EINVAL, "bad range: --to 0x%" PRIx64 " is not above --from 0x%" PRIx64,
+				    o->tree.to + 1, o->tree.from);
+	if (!o->depth)
+		o->tree.depth = cfg->pc.nr_levels;
+	else if (o->tree.depth > cfg->pc.nr_levels)
+		return mm_error_set(err, MM_EINVAL, "bad --depth '%s': %s has %u levels", o->depth, cfg->name,
+				    cfg->pc.nr_levels);
+	return MM_OK;
+}
+
+void view_mark_walks(const struct view_options *o, const struct walker *w, uint64_t root, struct tree *t)
+{
+	for (unsigned k = 0; k < o->nr_va; k++) {
+		struct walk_request req = o->req;
+		struct walk_result res;
+
+		req.root = root;
+		req.va = o->va[k];
+		req.no_ad_update = true;
+		walk(w, &req, &res);
+		tree_mark_walk(t, &res, k);
+	}
+}
