@@ -41,7 +41,7 @@ static uint8_t memory[MEM_SIZE];
 static struct paging_consts pc = { .base_page_size = 4096, .nr_levels = 2, .pte_size = 4, .address_width = 32,
 				   .va_sign_ext = false, .highest_translation_level = 2, .phys_addr_width = 32 };
 static struct cpu_ctl ctl;
-static struct pt_mem mem = { &mem_ops, memory };
+static struct pt_mem mem = { .ops = &mem_ops, .impl = memory };
 static struct walker w = { .arch = &fake32, .pc = &pc, .ctl = &ctl, .mem = &mem };
 
 static void put(uint64_t pa, uint32_t v)

@@ -145,7 +145,7 @@ static void fuzz_walk_checked(const struct pt_arch *arch, const struct paging_co
 			      const struct walk_request *req)
 {
 	struct fuzz_mem fm = { .inner = mem };
-	struct pt_mem spy = { &fuzz_mem_ops, &fm };
+	struct pt_mem spy = { .ops = &fuzz_mem_ops, .impl = &fm };
 	struct walker w = { .arch = arch, .pc = pc, .ctl = ctl, .mem = &spy };
 	struct walk_result res;
 	struct walk_fault f;
