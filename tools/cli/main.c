@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mmusim_revision.h"
 #include "sim/config.h"
 
 static const char main_help[] =
@@ -37,7 +38,7 @@ static const char main_help[] =
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
 	"                       translate / mappings: walk the page tables in a memory image\n"
 	"  --help               this text; 'mmusim COMMAND --help' for a command\n"
-	"  --version            print the version\n"
+	"  --version            print the version and the git revision it was built from\n"
 	"\n"
 	"trace lines (--setup files; --map takes the fields after 'map'):\n"
 	"  map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]   FLAGS: letters of r w x u g a d\n"
@@ -59,7 +60,7 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (strcmp(argv[a.i], "--version") == 0) {
-			puts("mmusim 0.1.0");
+			printf("mmusim %s (git %s)\n", MMUSIM_PROJECT_VERSION, MMUSIM_GIT_REVISION);
 			return EXIT_OK;
 		}
 		int r = cli_common_option(&cli, &a);

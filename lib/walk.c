@@ -1,0 +1,69 @@
+/* walk: the public face of pt/walk — one hardware walk, with its steps. */
+#include "api.h"
+
+#include "pt/page_prop.h"
+#include "pt/walk.h"
+
+_Static_assert(MMUSIM_FAULT_KIND_COUNT == (int)FAULT_KIND_COUNT &&
+	       MMUSIM_FAULT_BUS_ERROR == (int)FAULT_BUS_ERROR, "fault kinds agree");
+_Static_assert(MMUSIM_EXEC == (int)ACCESS_EXEC && MMUSIM_SUPERVISOR == (int)PRIV_SUPERVISOR,
+	       "access kinds and privileges agree");
+_Static_assert(MMUSIM_MAX_LEVELS == PT_MAX_LEVELS, "a walk has at most MMUSIM_MAX_LEVELS steps");
+
+void mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out)
+{
+	struct walk_request wr = {
+		.root = machine_root(m->m),
+		.va = req->va,
+		.access = (enum access_kind)req->access,
+		.priv = (enum privilege)req->priv,
+		.smap_ac = req->smap_ac,
+		.no_ad_update = req->no_ad_update,
+	};
+	struct walk_result res;
+
+	machine_walk(m->m, &wr, &res);
+	memset(out, 0, sizeof(*out));
+	out->ok = res.ok;
+	if (res.ok) {
+		out->pa = res.pa;
+		out->level = res.level;
+		out->page_size = res.page_size;
+		out->perms = res.perms;
+		out->leaf_pte = res.leaf_pte;
+	} else {
+		out->fault_kind = (enum mmusim_fault_kind)res.fault.kind;
+		out->fault_level = res.fault.level;
+		out->fault_code = res.fault.code;
+		out->fault_reason = (int)res.fault.reason;
+	}
+	out->nr_steps = res.nr_steps;
+	for (unsigned i = 0; i < res.nr_steps && i < MMUSIM_MAX_LEVELS; i++) {
+		out->steps[i] = (mmusim_walk_step){
+			.level = res.steps[i].level,
+			.table = res.steps[i].table,
+			.index = res.steps[i].index,
+			.pte_addr = res.steps[i].pte_addr,
+			.pte = res.steps[i].pte,
+		};
+	}
+}
+
+const char *mmusim_fault_kind_name(enum mmusim_fault_kind kind)
+{
+	if ((unsigned)kind >= MMUSIM_FAULT_KIND_COUNT)
+		return "unknown";
+	return fault_kind_name((enum fault_kind)kind);
+}
+
+const char *mmusim_fault_reason_text(int reason)
+{
+	if (reason < 0 || reason >= REASON_COUNT)
+		return "unknown reason";
+	return walk_reason_text((enum fault_reason)reason);
+}
+
+void mmusim_perms_string(unsigned perms, char buf[6])
+{
+	perms_format(perms, buf);
+}
