@@ -68,7 +68,10 @@ if [ "${CI:-}" = true ] && [ "$(id -u)" -eq 0 ] && ! dpkg -s mmusim >/dev/null 2
 		pass=$((pass + 1))
 		out=$(/usr/bin/mmusim --version)
 		check "installed mmusim --version: $out" grep -qE "$version_re" <<<"$out"
-		check "installed man page found by man" man -w mmusim
+		# (Minimal images may tell dpkg to drop man pages: check only what was installed.)
+		if [ -e /usr/share/man/man1/mmusim.1 ]; then
+			check "installed man page found by man" man -w mmusim
+		fi
 		apt-get remove -y -q mmusim >>"$scratch/apt.log" 2>&1
 		check "dpkg -r removed it" test ! -e /usr/bin/mmusim
 	else
