@@ -34,6 +34,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -119,6 +120,9 @@ MMUSIM_API uint64_t mmusim_config_page_size(const mmusim_config *cfg);
 MMUSIM_API uint64_t mmusim_config_leaf_size(const mmusim_config *cfg, unsigned level);
 /* VA bits translated (48, 57, 39, ...). */
 MMUSIM_API unsigned mmusim_config_va_bits(const mmusim_config *cfg);
+/* VA bits each level's index takes (9 for 4 KiB nodes of 8-byte PTEs), and the PTE size. */
+MMUSIM_API unsigned mmusim_config_index_bits(const mmusim_config *cfg);
+MMUSIM_API unsigned mmusim_config_pte_size(const mmusim_config *cfg);
 /* Simulated physical memory [base, base + size). */
 MMUSIM_API uint64_t mmusim_config_memory_base(const mmusim_config *cfg);
 MMUSIM_API uint64_t mmusim_config_memory_size(const mmusim_config *cfg);
@@ -143,6 +147,34 @@ MMUSIM_API int mmusim_machine_create(const mmusim_config *cfg, mmusim_machine **
 MMUSIM_API void mmusim_machine_destroy(mmusim_machine *m);
 /* The machine's copy of its config, valid as long as the machine. */
 MMUSIM_API const mmusim_config *mmusim_machine_config(const mmusim_machine *m);
+
+/* How mmusim_machine_open_image finds the page table to use. */
+enum mmusim_root_source {
+	MMUSIM_ROOT_RECORDED, /* the first root an mmusim dump recorded in its notes */
+	MMUSIM_ROOT_PA,       /* value is the root's physical address */
+	MMUSIM_ROOT_REGISTER, /* value is a CR3 / satp value, decoded by the architecture */
+};
+
+/*
+ * A machine over a physical-memory image instead of empty memory: an ELF file
+ * (mmusim dumps, QEMU dump-guest-memory cores: PT_LOAD by physical address) or,
+ * for any other file, raw memory starting at raw_base.  The file is mapped
+ * copy-on-write and never modified.  Its one address space is the table `how`
+ * and `value` select; walks, queries, iteration and TLB replay work, while
+ * edits, allocation and new address spaces fail with MMUSIM_EINVAL.  A PTE
+ * pointing outside the image is a bus-error fault, never a crash.
+ */
+MMUSIM_API int mmusim_machine_open_image(const mmusim_config *cfg, const char *path, uint64_t raw_base,
+					 enum mmusim_root_source how, uint64_t value,
+					 mmusim_machine **out, mmusim_error *err);
+
+/*
+ * Writes the machine's physical memory (the frames that hold page-table nodes)
+ * as an ELF64 core file: one PT_LOAD per run of adjacent frames at its physical
+ * address, and a note per address space with its root and register value (the
+ * current one first), which mmusim_machine_open_image reads back.
+ */
+MMUSIM_API int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err);
 
 /*
  * Reads `size` bytes (1, 2, 4 or 8, naturally aligned) at physical address pa,
@@ -235,6 +267,12 @@ MMUSIM_API int mmusim_switch_asid(mmusim_machine *m, uint16_t asid, mmusim_error
 MMUSIM_API uint16_t mmusim_current_asid(const mmusim_machine *m);
 /* Physical address of the current address space's root (what CR3 / satp point at). */
 MMUSIM_API uint64_t mmusim_root(const mmusim_machine *m);
+/*
+ * The register value a CPU would load to use the current address space (x86
+ * CR3 with the PCID; RISC-V satp with MODE, ASID and PPN) in *value; returns the
+ * register's name, "cr3" or "satp".
+ */
+MMUSIM_API const char *mmusim_root_register(const mmusim_machine *m, uint64_t *value);
 /* Page-table nodes over all tables of the machine. */
 MMUSIM_API uint64_t mmusim_nr_nodes(const mmusim_machine *m);
 
@@ -315,6 +353,12 @@ MMUSIM_API const char *mmusim_fault_kind_name(enum mmusim_fault_kind kind);
 MMUSIM_API const char *mmusim_fault_reason_text(int reason);
 /* Writes perms as five characters "rwxug", '-' for each absent one, plus NUL. */
 MMUSIM_API void mmusim_perms_string(unsigned perms, char buf[6]);
+/* The PTE's set bits by the architecture's names, e.g. "P RW US A PS XD", into buf. */
+MMUSIM_API void mmusim_pte_describe(const mmusim_config *cfg, uint64_t pte, unsigned level, char *buf,
+				    size_t len);
+/* A fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)", into buf. */
+MMUSIM_API void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t, char *buf,
+				      size_t len);
 
 /* -------------------------------------------------------------- the traces */
 
@@ -373,8 +417,20 @@ MMUSIM_API enum mmusim_trace_format mmusim_trace_format(const mmusim_trace *t);
  * a malformed or truncated trace with "path:LINE: message" in *err.
  */
 MMUSIM_API long mmusim_trace_next(mmusim_trace *t, mmusim_event *ev, size_t max, mmusim_error *err);
+/* Bytes read so far and the file's size (0 when unknown, e.g. a pipe): for progress. */
+MMUSIM_API void mmusim_trace_progress(const mmusim_trace *t, uint64_t *offset, uint64_t *size);
 /* Closes the trace (NULL is ignored). */
 MMUSIM_API void mmusim_trace_close(mmusim_trace *t);
+
+typedef struct mmusim_trace_writer mmusim_trace_writer;
+
+/* Creates (or truncates) path ("-" = stdout) for a binary trace. */
+MMUSIM_API int mmusim_trace_writer_open(const char *path, mmusim_trace_writer **out, mmusim_error *err);
+/* Appends n events. */
+MMUSIM_API int mmusim_trace_writer_put(mmusim_trace_writer *w, const mmusim_event *ev, size_t n,
+				       mmusim_error *err);
+/* Flushes and closes (also on error); returns the first write error, if any. */
+MMUSIM_API int mmusim_trace_writer_close(mmusim_trace_writer *w, mmusim_error *err);
 
 /* ---------------------------------------------------- TLB model and replay */
 
@@ -385,6 +441,10 @@ typedef struct mmusim_mmu_options {
 	                              page of this size (the base page or a leaf size) */
 	bool no_auto_flush;        /* edits leave TLBs alone: stale entries stay visible */
 	bool check_stale;          /* count TLB hits that disagree with the page table */
+	uint64_t interval;         /* 0: off; else a CSV row to interval_csv every `interval`
+	                              accesses: miss rate per TLB, walks, faults */
+	FILE *interval_csv;        /* the caller's stream; mmusim_mmu_finish writes the last row.
+	                              Rows count accesses replayed as events or traces. */
 } mmusim_mmu_options;
 
 /*
@@ -400,6 +460,8 @@ MMUSIM_API int mmusim_mmu_create(mmusim_machine *m, const mmusim_mmu_options *op
 				 mmusim_mmu **out, mmusim_error *err);
 /* Frees the TLB model (not the machine; NULL is ignored). */
 MMUSIM_API void mmusim_mmu_destroy(mmusim_mmu *mmu);
+/* Writes the last, partial interval CSV row (if any accesses happened since the previous one). */
+MMUSIM_API void mmusim_mmu_finish(mmusim_mmu *mmu);
 
 /* The result of one translation through the TLBs. */
 typedef struct mmusim_mmu_result {
@@ -448,6 +510,7 @@ MMUSIM_API void mmusim_mmu_flush(mmusim_mmu *mmu, enum mmusim_flush_scope scope,
 typedef struct mmusim_stats {
 	uint64_t accesses[3];                       /* by enum mmusim_access */
 	uint64_t walks;
+	uint64_t walks_by_page_shift[64];           /* successful walks by log2(page size) */
 	uint64_t pte_reads;
 	uint64_t faults[MMUSIM_FAULT_KIND_COUNT];   /* not counting demand-paged ones */
 	uint64_t demand_paged;
@@ -471,6 +534,7 @@ typedef struct mmusim_cache_stats {
 	uint64_t hits;
 	uint64_t misses;
 	uint64_t evictions;
+	uint64_t hits_by_page_shift[64];  /* TLB hits by log2(size of the entry hit) */
 } mmusim_cache_stats;
 
 /*

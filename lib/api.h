@@ -26,6 +26,7 @@ struct mmusim_config {
 struct mmusim_machine {
 	struct mmusim_config config;   /* the machine's own copy */
 	struct machine *m;
+	struct image *img;             /* the memory of a machine over an image, else NULL */
 };
 
 struct mmusim_mmu {

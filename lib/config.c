@@ -89,6 +89,16 @@ unsigned mmusim_config_va_bits(const mmusim_config *cfg)
 	return cfg->cfg.pc.address_width;
 }
 
+unsigned mmusim_config_index_bits(const mmusim_config *cfg)
+{
+	return cfg->cfg.pc.index_bits;
+}
+
+unsigned mmusim_config_pte_size(const mmusim_config *cfg)
+{
+	return cfg->cfg.pc.pte_size;
+}
+
 uint64_t mmusim_config_memory_base(const mmusim_config *cfg)
 {
 	return cfg->cfg.mem_base;

@@ -40,6 +40,8 @@ int mmusim_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, mmusim_m
 		ro.demand_page_size = size;
 		ro.no_auto_flush = opt->no_auto_flush;
 		ro.check_stale = opt->check_stale;
+		ro.interval = opt->interval;
+		ro.interval_out = opt->interval_csv;
 	}
 	mmu->owner = m;
 	if (replay_init(&mmu->replay, m->m, &ro, "event", &e)) {
@@ -56,6 +58,11 @@ void mmusim_mmu_destroy(mmusim_mmu *mmu)
 		return;
 	replay_fini(&mmu->replay);
 	free(mmu);
+}
+
+void mmusim_mmu_finish(mmusim_mmu *mmu)
+{
+	replay_finish(&mmu->replay);
 }
 
 void mmusim_mmu_translate(mmusim_mmu *mmu, uint64_t va, enum mmusim_access access, mmusim_mmu_result *out)
@@ -139,6 +146,8 @@ void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out)
 	for (unsigned i = 0; i < 3; i++)
 		out->accesses[i] = s->accesses[i];
 	out->walks = s->walks;
+	for (unsigned k = 0; k < 64; k++)
+		out->walks_by_page_shift[k] = s->walks_by_shift[k];
 	out->pte_reads = s->pte_reads;
 	for (unsigned k = 0; k < MMUSIM_FAULT_KIND_COUNT; k++)
 		out->faults[k] = s->faults[k];
@@ -170,5 +179,7 @@ int mmusim_mmu_cache_stats(const mmusim_mmu *mmu, bool pwc, unsigned idx, mmusim
 		.misses = t.misses,
 		.evictions = t.evictions,
 	};
+	for (unsigned k = 0; k < 64; k++)
+		out->hits_by_page_shift[k] = t.hits_by_shift[k];
 	return MMUSIM_OK;
 }

@@ -121,6 +121,12 @@ const char *api_trace_path(const mmusim_trace *t)
 	return t->path;
 }
 
+void mmusim_trace_progress(const mmusim_trace *t, uint64_t *offset, uint64_t *size)
+{
+	*offset = trace_reader_offset(t->rd);
+	*size = trace_reader_size(t->rd);
+}
+
 void mmusim_trace_close(mmusim_trace *t)
 {
 	if (!t)
@@ -128,4 +134,53 @@ void mmusim_trace_close(mmusim_trace *t)
 	trace_reader_close(t->rd);
 	free(t->path);
 	free(t);
+}
+
+struct mmusim_trace_writer {
+	struct trace_writer *w;
+	struct trace_event batch[TRACE_BATCH];
+};
+
+int mmusim_trace_writer_open(const char *path, mmusim_trace_writer **out, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct mmusim_trace_writer *w = calloc(1, sizeof(*w));
+
+	*out = NULL;
+	if (!w)
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	if (trace_writer_open(path, &w->w, &e)) {
+		free(w);
+		return api_error(err, &e);
+	}
+	*out = w;
+	return MMUSIM_OK;
+}
+
+int mmusim_trace_writer_put(mmusim_trace_writer *w, const mmusim_event *ev, size_t n, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+
+	while (n) {
+		size_t k = n < TRACE_BATCH ? n : TRACE_BATCH;
+		for (size_t i = 0; i < k; i++)
+			api_event_from_public(&ev[i], &w->batch[i]);
+		if (trace_writer_put(w->w, w->batch, k, &e))
+			return api_error(err, &e);
+		ev += k;
+		n -= k;
+	}
+	return MMUSIM_OK;
+}
+
+int mmusim_trace_writer_close(mmusim_trace_writer *w, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	int rc;
+
+	if (!w)
+		return MMUSIM_OK;
+	rc = trace_writer_close(w->w, &e);
+	free(w);
+	return rc ? api_error(err, &e) : MMUSIM_OK;
 }

@@ -1,7 +1,10 @@
 /* walk: the public face of pt/walk — one hardware walk, with its steps. */
 #include "api.h"
 
+#include <stdio.h>
+
 #include "pt/page_prop.h"
+#include "pt/pt_arch.h"
 #include "pt/walk.h"
 
 _Static_assert(MMUSIM_FAULT_KIND_COUNT == (int)FAULT_KIND_COUNT &&
@@ -66,4 +69,28 @@ const char *mmusim_fault_reason_text(int reason)
 void mmusim_perms_string(unsigned perms, char buf[6])
 {
 	perms_format(perms, buf);
+}
+
+void mmusim_pte_describe(const mmusim_config *cfg, uint64_t pte, unsigned level, char *buf, size_t len)
+{
+	if (len)
+		cfg->cfg.arch->describe_pte(pte, level, buf, len);
+}
+
+void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)
+{
+	struct walk_fault f = {
+		.kind = (enum fault_kind)t->fault_kind,
+		.reason = (enum fault_reason)t->fault_reason,
+		.level = t->fault_level,
+		.code = t->fault_code,
+	};
+
+	if (!len)
+		return;
+	if (t->ok) {
+		snprintf(buf, len, "no fault");
+		return;
+	}
+	cfg->cfg.arch->describe_fault(&f, buf, len);
 }

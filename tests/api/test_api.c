@@ -343,3 +343,154 @@ Test(api, trace_reading_and_errors)
 	cr_expect_neq(mmusim_trace_open("/nonexistent.trace", MMUSIM_TRACE_AUTO, &t, &err), MMUSIM_OK);
 	cr_expect(strstr(err.message, "/nonexistent.trace") != NULL, "message: %s", err.message);
 }
+
+/* Dump, then read the dump back as an image: the same walk, read-only. */
+Test(api, dump_and_image_round_trip)
+{
+	char path[] = "/tmp/mmusim_api_elf_XXXXXX";
+	mmusim_machine *m = new_machine("sv39"), *img;
+	mmusim_error err;
+	mmusim_translation t;
+	uint64_t satp, v;
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x80200000, 8192, MMUSIM_PROP_R | MMUSIM_PROP_X | MMUSIM_PROP_U,
+				MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s", err.message);
+	/* satp: MODE 8 (Sv39) in bits 63:60, ASID 0, PPN of root 0x80001000 */
+	cr_expect_str_eq(mmusim_root_register(m, &satp), "satp");
+	cr_expect_eq(satp, 0x8000000000080001ull);
+	cr_assert_eq(mmusim_dump_elf(m, path, &err), MMUSIM_OK, "%s", err.message);
+
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	cr_assert_eq(mmusim_machine_open_image(cfg, path, 0, MMUSIM_ROOT_RECORDED, 0, &img, &err), MMUSIM_OK,
+		     "%s", err.message);
+	cr_expect_eq(mmusim_root(img), 0x80001000);
+	mmusim_translate(img, &(mmusim_request){ .va = 0x401010, .access = MMUSIM_EXEC }, &t);
+	cr_expect(t.ok);
+	cr_expect_eq(t.pa, 0x80201010);
+	cr_expect_eq(mmusim_mem_read(img, 0x80001000, 8, &v), MMUSIM_OK);
+	cr_expect_eq(mmusim_map(img, 0x600000, 0x80400000, 4096, MMUSIM_PROP_R, MMUSIM_CACHE_WB, &err),
+		     MMUSIM_EINVAL);
+	cr_expect(strstr(err.message, "read-only") != NULL, "message: %s", err.message);
+	cr_expect_eq(mmusim_switch_asid(img, 1, &err), MMUSIM_EINVAL);
+	mmusim_machine_destroy(img);
+
+	cr_assert_eq(mmusim_machine_open_image(cfg, path, 0, MMUSIM_ROOT_REGISTER, satp, &img, &err), MMUSIM_OK,
+		     "%s", err.message);
+	cr_expect_eq(mmusim_root(img), 0x80001000);
+	mmusim_machine_destroy(img);
+	/* A PTE address outside the image is the architecture's access fault. */
+	cr_assert_eq(mmusim_machine_open_image(cfg, path, 0, MMUSIM_ROOT_PA, 0x90000000, &img, &err), MMUSIM_OK,
+		     "%s", err.message);
+	mmusim_translate(img, &(mmusim_request){ .va = 0x401010 }, &t);
+	cr_expect_eq(t.fault_kind, MMUSIM_FAULT_BUS_ERROR);
+	cr_expect_eq(t.fault_code, 5, "load access fault");
+	mmusim_machine_destroy(img);
+	unlink(path);
+
+	cr_expect_neq(mmusim_machine_open_image(cfg, "/nonexistent.elf", 0, MMUSIM_ROOT_RECORDED, 0, &img, &err),
+		      MMUSIM_OK);
+	cr_expect_null(img);
+	cr_expect(strstr(err.message, "/nonexistent.elf") != NULL, "message: %s", err.message);
+	mmusim_machine_destroy(m);
+}
+
+Test(api, describing_ptes_and_faults)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	mmusim_translation t;
+	mmusim_error err;
+	char buf[128];
+
+	cr_expect_eq(mmusim_config_index_bits(cfg), 9);
+	cr_expect_eq(mmusim_config_pte_size(cfg), 8);
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x200000, 4096, MMUSIM_PROP_R | MMUSIM_PROP_U, MMUSIM_CACHE_WB,
+				&err), MMUSIM_OK);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000, .access = MMUSIM_WRITE }, &t);
+	cr_assert(!t.ok);
+	mmusim_fault_describe(cfg, &t, buf, sizeof(buf));
+	cr_expect(strstr(buf, "0x7") != NULL, "%s", buf);
+	mmusim_pte_describe(cfg, t.steps[t.nr_steps - 1].pte, 1, buf, sizeof(buf));
+	cr_expect(strncmp(buf, "P ", 2) == 0 && strstr(buf, "US") != NULL, "%s", buf);
+	mmusim_machine_destroy(m);
+}
+
+Test(api, binary_trace_writer_round_trip)
+{
+	char path[] = "/tmp/mmusim_api_bin_XXXXXX";
+	mmusim_event in[3] = {
+		{ .op = MMUSIM_EV_MAP, .va = 0x400000, .pa = 0x1000, .len = 8192,
+		  .flags = MMUSIM_PROP_R | MMUSIM_PROP_U, .cache = MMUSIM_CACHE_UC },
+		{ .op = MMUSIM_EV_ACCESS, .access = MMUSIM_EXEC, .va = 0x400004, .size = 4 },
+		{ .op = MMUSIM_EV_FLUSH, .scope = MMUSIM_FLUSH_VA_ASID, .va = 0x400000, .n = 9 },
+	}, out[4];
+	mmusim_trace_writer *w;
+	mmusim_trace *t;
+	mmusim_error err;
+	uint64_t off, size;
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(mmusim_trace_writer_open(path, &w, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_writer_put(w, in, 3, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_writer_close(w, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_open(path, MMUSIM_TRACE_AUTO, &t, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_trace_format(t), MMUSIM_TRACE_BINARY);
+	cr_assert_eq(mmusim_trace_next(t, out, 4, &err), 3, "%s", err.message);
+	cr_expect_eq(out[0].cache, MMUSIM_CACHE_UC);
+	cr_expect_eq(out[0].len, 8192);
+	cr_expect_eq(out[0].flags, MMUSIM_PROP_R | MMUSIM_PROP_U);
+	cr_expect_eq(out[1].va, 0x400004);
+	cr_expect_eq(out[1].size, 4);
+	cr_expect_eq(out[1].access, MMUSIM_EXEC);
+	cr_expect_eq(out[2].scope, MMUSIM_FLUSH_VA_ASID);
+	cr_expect_eq(out[2].n, 9);
+	cr_expect_eq(mmusim_trace_next(t, out, 4, &err), 0);
+	mmusim_trace_progress(t, &off, &size);
+	cr_expect_eq(off, size);
+	cr_expect_gt(size, 16);
+	mmusim_trace_close(t);
+	unlink(path);
+}
+
+Test(api, interval_rows_and_page_size_counters)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	char buf[4096] = { 0 };
+	FILE *csv = fmemopen(buf, sizeof(buf) - 1, "w");
+	mmusim_mmu_options opt = { .interval = 2, .interval_csv = csv };
+	mmusim_mmu *mmu;
+	mmusim_trace *t;
+	mmusim_error err;
+	mmusim_stats s;
+	mmusim_cache_stats cs;
+
+	cr_assert_not_null(csv);
+	cr_assert_eq(mmusim_mmu_create(m, &opt, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_TRACE_AUTO, &t, &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_replay(mmu, t, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_trace_close(t);
+	mmusim_mmu_finish(mmu);
+	fclose(csv);
+	/* a header, then a row after accesses 2 and 4 */
+	unsigned lines = 0;
+	for (const char *p = buf; *p; p++)
+		lines += *p == '\n';
+	cr_expect_eq(lines, 3, "%s", buf);
+	cr_expect(strncmp(buf, "accesses,", 9) == 0, "%s", buf);
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.walks_by_page_shift[12], 2, "two walks, both ending in 4K pages");
+	uint64_t hits_4k = 0;
+	for (unsigned i = 0; i < mmusim_config_nr_tlbs(mmusim_machine_config(m)); i++) {
+		cr_assert_eq(mmusim_mmu_cache_stats(mmu, false, i, &cs), MMUSIM_OK);
+		hits_4k += cs.hits_by_page_shift[12];
+	}
+	cr_expect_eq(hits_4k, 2, "the second read and the fetch hit 4K entries");
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+}
