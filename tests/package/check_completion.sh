@@ -3,14 +3,26 @@
 # trace formats (the function is called the way bash calls it, with COMP_WORDS
 # and COMP_CWORD set); the zsh one parses (when zsh is installed).
 #
-#   check_completion.sh DIR   (DIR holds mmusim.bash and _mmusim)
+#   check_completion.sh DIR [MMUSIM_BINARY]   (DIR holds mmusim.bash and _mmusim; with the
+#   binary, every command and option its --help texts name must be completed)
 set -uo pipefail
-dir=$(cd "${1:?usage: check_completion.sh COMPLETION_DIR}" && pwd)
+dir=$(cd "${1:?usage: check_completion.sh COMPLETION_DIR [MMUSIM_BINARY]}" && pwd)
+bin=${2:-}
+[ -z "$bin" ] || bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 pass=0 fail=0
 
 out=$(bash -c "source '$dir/mmusim.bash' && complete -p mmusim" 2>&1)
 if [ "$out" = "complete -F _mmusim mmusim" ]; then pass=$((pass + 1)); else
 	echo "FAIL: complete -p mmusim said: $out" >&2; fail=$((fail + 1)); fi
+
+# complete_words WORD... : what the function offers for the last word, space-separated.
+complete_words() {
+	bash -c '
+		source "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=()
+		_mmusim mmusim "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+		echo "${COMPREPLY[*]}"' _ "$dir/mmusim.bash" "$@"
+}
 
 # expect "WORDS..." "EXPECTED COMPLETIONS (sorted, space-separated)"; the last word is completed.
 expect() {
@@ -40,6 +52,30 @@ expect "mmusim replay --no" "--no-auto-flush --no-progress"
 expect "mmusim replay --demand-paging=" "--demand-paging=1G --demand-paging=2M --demand-paging=4K"
 expect "mmusim --v" "--version"
 expect "mmusim dump --e" "--elf"
+
+# Coverage: every command of 'mmusim --help' is offered, and for each command every
+# option its --help names (and the global ones) completes after 'mmusim CMD --'.
+if [ -n "$bin" ]; then
+	commands=$("$bin" --help | sed -n '/^commands:/,/^$/p' | awk '/^  [a-z]/ {print $1}')
+	offered=" $(complete_words mmusim "") "
+	for cmd in $commands; do
+		if [[ $offered == *" $cmd "* ]]; then pass=$((pass + 1)); else
+			echo "FAIL: command $cmd is not completed" >&2; fail=$((fail + 1)); fi
+		opts=" $(complete_words mmusim "$cmd" --) "
+		for opt in $("$bin" "$cmd" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u) $("$bin" --help |
+			sed -n '/^global options:/,/^$/p' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+			# (--tool and --trace-mem are valgrind's, quoted in replay --help; convert and
+			# dump take no image, and convert no config.)
+			case $cmd:$opt in *:--tool | *:--trace-mem | convert:--config | convert:--json | \
+				convert:--version | convert:--image* | dump:--image* | convert:--root | convert:--cr3 | \
+				convert:--satp | dump:--root | dump:--cr3 | dump:--satp) continue ;; esac
+			if [[ $opts == *" $opt "* ]]; then pass=$((pass + 1)); else
+				echo "FAIL: mmusim $cmd $opt is not completed" >&2; fail=$((fail + 1)); fi
+		done
+		if grep -q "'$cmd:" "$dir/_mmusim"; then pass=$((pass + 1)); else
+			echo "FAIL: zsh completion does not list $cmd" >&2; fail=$((fail + 1)); fi
+	done
+fi
 
 if command -v zsh >/dev/null; then
 	if zsh -n "$dir/_mmusim"; then pass=$((pass + 1)); else echo "FAIL: zsh -n _mmusim" >&2; fail=$((fail + 1)); fi
