@@ -3,7 +3,7 @@
 # (libc6, libyaml-0-2, libjemalloc2), whose files sit under /usr, and which
 # works unpacked into a scratch root (dpkg -x): the binary runs, and a consumer
 # builds against the unpacked tree with pkg-config.  In CI, as root, it is also
-# installed for real with 'apt-get install ./mmusim_*.deb', run, and removed.
+# installed for real with 'apt-get install ./mmusim_*.deb', run, and purged.
 # Skipped (77) where dpkg-deb is missing.
 #
 #   check_deb.sh BUILD_DIR SOURCE_DIR
@@ -61,19 +61,21 @@ out=$(LD_LIBRARY_PATH=$libdir "$scratch/consumer" sv39)
 check "consumer built against the unpacked package runs: $out" test "$out" = "ok riscv64 0x80200010"
 
 # Installed for real: only in CI, as root, and never over an mmusim installed by hand.
-if [ "${CI:-}" = true ] && [ "$(id -u)" -eq 0 ] && ! dpkg -s mmusim >/dev/null 2>&1; then
+installed() { dpkg-query -W -f='${Status}' mmusim 2>/dev/null | grep -q 'install ok installed'; }
+if [ "${CI:-}" = true ] && [ "$(id -u)" -eq 0 ] && ! installed; then
 	export DEBIAN_FRONTEND=noninteractive
 	cp "$deb" "$scratch/"
-	if apt-get install -y -q --no-install-recommends "$scratch/$(basename "$deb")" >"$scratch/apt.log" 2>&1; then
+	if apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "$scratch/$(basename "$deb")" >"$scratch/apt.log" 2>&1; then
 		pass=$((pass + 1))
-		out=$(/usr/bin/mmusim --version)
+		out=$(/usr/bin/mmusim --version) || true
 		check "installed mmusim --version: $out" grep -qE "$version_re" <<<"$out"
 		# (Minimal images may tell dpkg to drop man pages: check only what was installed.)
 		if [ -e /usr/share/man/man1/mmusim.1 ]; then
-			check "installed man page found by man" man -w mmusim
+			check "installed man page found by man" bash -c "man -w mmusim >/dev/null"
 		fi
-		apt-get remove -y -q mmusim >>"$scratch/apt.log" 2>&1
-		check "dpkg -r removed it" test ! -e /usr/bin/mmusim
+		apt-get -o DPkg::Lock::Timeout=300 purge -y -q mmusim >>"$scratch/apt.log" 2>&1
+		check "purged: no binary left" test ! -e /usr/bin/mmusim
+		check "purged: dpkg forgot the package" bash -c "! dpkg-query -W mmusim >/dev/null 2>&1"
 	else
 		cat "$scratch/apt.log" >&2
 		echo "FAIL: apt-get install ./$(basename "$deb")" >&2
