@@ -79,7 +79,7 @@ fi
 
 if command -v zsh >/dev/null; then
 	if zsh -n "$dir/_mmusim"; then pass=$((pass + 1)); else echo "FAIL: zsh -n _mmusim" >&2; fail=$((fail + 1)); fi
-	if head -1 "$dir/_mmusim" | grep -qx '#compdef mmusim'; then pass=$((pass + 1)); else
+	if [ "$(head -1 "$dir/_mmusim")" = '#compdef mmusim' ]; then pass=$((pass + 1)); else
 		echo "FAIL: _mmusim does not start with #compdef mmusim" >&2; fail=$((fail + 1)); fi
 	# Every completion helper it calls exists in zsh's own function path.
 	for f in $(grep -v '^#' "$dir/_mmusim" | grep -oE '(^|[^a-zA-Z0-9_-])_[a-z_]+' | grep -oE '_[a-z_]+$' | sort -u); do

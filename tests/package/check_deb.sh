@@ -27,7 +27,7 @@ depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 deps="libc6 libyaml-0-2"
 # jemalloc is optional (-DMMUSIM_JEMALLOC=OFF): required only when the binary links it.
-ldd "$build/mmusim" | grep -q libjemalloc && deps+=" libjemalloc2"
+[[ $(ldd "$build/mmusim") == *libjemalloc* ]] && deps+=" libjemalloc2"
 for dep in $deps; do
 	check "Depends names $dep" grep -qE "(^|, )$dep( |,|$)" <<<"$depends"
 done
@@ -61,7 +61,7 @@ out=$(LD_LIBRARY_PATH=$libdir "$scratch/consumer" sv39)
 check "consumer built against the unpacked package runs: $out" test "$out" = "ok riscv64 0x80200010"
 
 # Installed for real: only in CI, as root, and never over an mmusim installed by hand.
-installed() { dpkg-query -W -f='${Status}' mmusim 2>/dev/null | grep -q 'install ok installed'; }
+installed() { [ "$(dpkg-query -W -f='${Status}' mmusim 2>/dev/null)" = 'install ok installed' ]; }
 if [ "${CI:-}" = true ] && [ "$(id -u)" -eq 0 ] && ! installed; then
 	export DEBIAN_FRONTEND=noninteractive
 	cp "$deb" "$scratch/"
