@@ -128,6 +128,8 @@ MMUSIM_API uint64_t mmusim_config_memory_base(const mmusim_config *cfg);
 MMUSIM_API uint64_t mmusim_config_memory_size(const mmusim_config *cfg);
 /* First VA of the kernel's (upper) part of the address space. */
 MMUSIM_API uint64_t mmusim_config_kernel_start(const mmusim_config *cfg);
+/* Name of the register that selects a page table: "cr3" (x86-64) or "satp" (RISC-V). */
+MMUSIM_API const char *mmusim_config_root_register(const mmusim_config *cfg);
 /* Number of TLBs (level 1 and 2) and paging-structure caches the config describes. */
 MMUSIM_API unsigned mmusim_config_nr_tlbs(const mmusim_config *cfg);
 MMUSIM_API unsigned mmusim_config_nr_pwcs(const mmusim_config *cfg);
@@ -353,6 +355,8 @@ MMUSIM_API const char *mmusim_fault_kind_name(enum mmusim_fault_kind kind);
 MMUSIM_API const char *mmusim_fault_reason_text(int reason);
 /* Writes perms as five characters "rwxug", '-' for each absent one, plus NUL. */
 MMUSIM_API void mmusim_perms_string(unsigned perms, char buf[6]);
+/* The physical address a PTE at `level` holds: the next table's, or the page's for a leaf. */
+MMUSIM_API uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level);
 /* The PTE's set bits by the architecture's names, e.g. "P RW US A PS XD", into buf. */
 MMUSIM_API void mmusim_pte_describe(const mmusim_config *cfg, uint64_t pte, unsigned level, char *buf,
 				    size_t len);
@@ -421,6 +425,33 @@ MMUSIM_API long mmusim_trace_next(mmusim_trace *t, mmusim_event *ev, size_t max,
 MMUSIM_API void mmusim_trace_progress(const mmusim_trace *t, uint64_t *offset, uint64_t *size);
 /* Closes the trace (NULL is ignored). */
 MMUSIM_API void mmusim_trace_close(mmusim_trace *t);
+
+/*
+ * Parses one line of the text format ("map 0x400000 0x200000 8K rxu cache=wc",
+ * "r 0x400010", "flush va 0x1000 asid 3", ...).  Returns 1 with *ev filled, 0 for
+ * a blank or comment line, or -1 with a message (no file:line prefix) in *err.
+ */
+MMUSIM_API int mmusim_parse_trace_line(const char *line, mmusim_event *ev, mmusim_error *err);
+/*
+ * Parses a number as traces and configs write them: decimal or 0x-hex and, with
+ * sizes true, an optional binary suffix K, M, G, T (KiB ... TiB).  The whole
+ * string must be the number.  MMUSIM_EINVAL or MMUSIM_EOVERFLOW with a message.
+ */
+MMUSIM_API int mmusim_parse_number(const char *s, bool sizes, uint64_t *out, mmusim_error *err);
+
+/*
+ * Applies one event to the machine itself, without TLBs (what `mmusim translate
+ * --setup` does): map / unmap / protect edit the current address space, asid
+ * switches it, an access walks with privilege *priv (setting A/D; a fault is not
+ * an error), priv sets *priv, cpu and flush change nothing.
+ */
+MMUSIM_API int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_priv *priv,
+				  mmusim_error *err);
+/*
+ * Applies every event of t with mmusim_apply_event, starting in user mode.
+ * Stops at the first bad line or refused edit with "path:LINE: message".
+ */
+MMUSIM_API int mmusim_apply_trace(mmusim_machine *m, mmusim_trace *t, mmusim_error *err);
 
 typedef struct mmusim_trace_writer mmusim_trace_writer;
 

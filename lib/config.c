@@ -126,3 +126,8 @@ unsigned mmusim_config_nr_pwcs(const mmusim_config *cfg)
 {
 	return cfg->cfg.nr_pwc;
 }
+
+const char *mmusim_config_root_register(const mmusim_config *cfg)
+{
+	return cfg->cfg.arch->root_register;
+}

@@ -13,7 +13,6 @@
 #include "sim/elf_dump.h"
 #include "sim/image.h"
 #include "sim/physmem.h"
-#include "sim/trace_text.h"
 
 _Static_assert(MMUSIM_PROP_AVAIL2 == (int)PROP_AVAIL2 && MMUSIM_PROP_R == (int)PROP_R,
 	       "page flags agree");
@@ -172,17 +171,6 @@ int mmusim_mem_alloc(mmusim_machine *m, uint64_t size, uint64_t align, uint64_t 
 
 	if (physmem_alloc_data(m->m->pm, size, align, pa, &e))
 		return api_error(err, &e);
-	return MMUSIM_OK;
-}
-
-int mmusim_parse_flags(const char *letters, uint32_t *flags, mmusim_error *err)
-{
-	struct mm_error e = { 0 };
-	struct page_prop prop = { 0, CACHE_WB };
-
-	if (trace_parse_flags(letters, &prop, &e))
-		return api_error(err, &e);
-	*flags = prop.flags;
 	return MMUSIM_OK;
 }
 

@@ -94,3 +94,8 @@ void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t
 	}
 	cfg->cfg.arch->describe_fault(&f, buf, len);
 }
+
+uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level)
+{
+	return cfg->cfg.arch->pte_addr(&cfg->cfg.pc, pte, level);
+}

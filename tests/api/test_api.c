@@ -494,3 +494,88 @@ Test(api, interval_rows_and_page_size_counters)
 	mmusim_mmu_destroy(mmu);
 	mmusim_machine_destroy(m);
 }
+
+Test(api, parsing_lines_and_numbers)
+{
+	mmusim_event ev;
+	mmusim_error err;
+	uint64_t n;
+
+	cr_assert_eq(mmusim_parse_trace_line("map 0x400000 0x200000 8K rxu cache=wc", &ev, &err), 1, "%s",
+		     err.message);
+	cr_expect_eq(ev.op, MMUSIM_EV_MAP);
+	cr_expect_eq(ev.len, 8192);
+	cr_expect_eq(ev.flags, MMUSIM_PROP_R | MMUSIM_PROP_X | MMUSIM_PROP_U);
+	cr_expect_eq(ev.cache, MMUSIM_CACHE_WC);
+	cr_assert_eq(mmusim_parse_trace_line("flush va 0x1000 asid 3", &ev, &err), 1, "%s", err.message);
+	cr_expect_eq(ev.op, MMUSIM_EV_FLUSH);
+	cr_expect_eq(ev.scope, MMUSIM_FLUSH_VA_ASID);
+	cr_expect_eq(ev.n, 3);
+	cr_expect_eq(mmusim_parse_trace_line("   # nothing", &ev, &err), 0);
+	cr_expect_eq(mmusim_parse_trace_line("jump 0x1000", &ev, &err), -1);
+	cr_expect(strstr(err.message, "jump") != NULL, "message: %s", err.message);
+
+	cr_expect_eq(mmusim_parse_number("8K", true, &n, &err), MMUSIM_OK);
+	cr_expect_eq(n, 8192);
+	cr_expect_eq(mmusim_parse_number("0x10", false, &n, &err), MMUSIM_OK);
+	cr_expect_eq(n, 16);
+	cr_expect_eq(mmusim_parse_number("8K", false, &n, &err), MMUSIM_EINVAL);
+	cr_expect(strstr(err.message, "'8K'") != NULL, "message: %s", err.message);
+	cr_expect_eq(mmusim_parse_number("99999999999999999999", false, &n, &err), MMUSIM_EOVERFLOW);
+}
+
+/* traces/example.trace applied directly: the ranges README.md's mappings example lists. */
+Test(api, setup_from_a_trace)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	mmusim_trace *t;
+	mmusim_error err;
+	mmusim_mapping map;
+	mmusim_translation tr;
+
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/example.trace", MMUSIM_TRACE_TEXT, &t, &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_apply_trace(m, t, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_trace_close(t);
+	cr_assert(mmusim_query(m, 0x404000, &map));
+	cr_expect_eq(map.pa, 0x10004000);
+	cr_assert(mmusim_query(m, 0xffffc90000000000ull, &map));
+	cr_expect_eq(map.pa, 0xfee00000);
+	cr_expect_str_eq(mmusim_config_root_register(cfg), "cr3");
+
+	/* Each pointer PTE holds the next table's address. */
+	mmusim_translate(m, &(mmusim_request){ .va = 0x404000, .no_ad_update = true }, &tr);
+	cr_assert(tr.ok);
+	for (unsigned i = 0; i + 1 < tr.nr_steps; i++)
+		cr_expect_eq(mmusim_pte_address(cfg, tr.steps[i].pte, tr.steps[i].level), tr.steps[i + 1].table);
+	cr_expect_eq(mmusim_pte_address(cfg, tr.leaf_pte, tr.level), 0x10004000);
+
+	/* priv changes the privilege of the accesses after it */
+	enum mmusim_priv priv = MMUSIM_USER;
+	mmusim_event ev = { .op = MMUSIM_EV_PRIV, .n = MMUSIM_SUPERVISOR };
+	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_OK);
+	cr_expect_eq(priv, MMUSIM_SUPERVISOR);
+	mmusim_machine_destroy(m);
+}
+
+Test(api, setup_errors_name_the_line)
+{
+	char path[] = "/tmp/mmusim_api_setup_XXXXXX";
+	int fd = mkstemp(path);
+	mmusim_machine *m = new_machine("x86_64");
+	mmusim_trace *t;
+	mmusim_error err;
+	char want[64];
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "map 0x400000 0x1000 4K r\nmap 0x400800 0x2000 4K r\n", 50), 50);
+	close(fd);
+	cr_assert_eq(mmusim_trace_open(path, MMUSIM_TRACE_TEXT, &t, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_apply_trace(m, t, &err), MMUSIM_EUNALIGNED);
+	snprintf(want, sizeof(want), "%s:2: ", path);
+	cr_expect(strncmp(err.message, want, strlen(want)) == 0, "message: %s", err.message);
+	mmusim_trace_close(t);
+	unlink(path);
+	mmusim_machine_destroy(m);
+}
