@@ -26,7 +26,10 @@
  *     a result (see mmusim_translation).
  *
  * Versioning: MMUSIM_VERSION_* name the header's version, mmusim_version() the
- * library's.  Within one major version the ABI only grows.
+ * library's.  Within one major version (the shared library's soname) functions
+ * are only added, and the structs callers allocate (requests, results, events,
+ * options, statistics) keep their layout: new fields come with new functions or a
+ * new major version.
  */
 #ifndef MMUSIM_H
 #define MMUSIM_H
@@ -395,7 +398,7 @@ enum mmusim_flush_scope {
 typedef struct mmusim_event {
 	enum mmusim_event_op op;
 	enum mmusim_access access;   /* MMUSIM_EV_ACCESS */
-	unsigned size;               /* bytes accessed; 0 = 1 */
+	unsigned size;               /* bytes accessed, at most 255; 0 = unknown, taken as 1 */
 	enum mmusim_flush_scope scope;
 	uint32_t n;
 	uint64_t va, pa, len;
