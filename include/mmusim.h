@@ -352,6 +352,9 @@ typedef struct mmusim_translation {
 MMUSIM_API void mmusim_translate(mmusim_machine *m, const mmusim_request *req,
 				 mmusim_translation *out);
 
+/* "r", "w", "x" for an access; "user", "supervisor" for a privilege. */
+MMUSIM_API const char *mmusim_access_name(enum mmusim_access access);
+MMUSIM_API const char *mmusim_priv_name(enum mmusim_priv priv);
 /* "non-canonical", "not-present", "reserved-bit", "permission", ... ("none" for 0). */
 MMUSIM_API const char *mmusim_fault_kind_name(enum mmusim_fault_kind kind);
 /* One sentence saying which rule faulted (for fault_reason). */

@@ -99,3 +99,17 @@ uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned lev
 {
 	return cfg->cfg.arch->pte_addr(&cfg->cfg.pc, pte, level);
 }
+
+const char *mmusim_access_name(enum mmusim_access access)
+{
+	if ((unsigned)access > MMUSIM_EXEC)
+		return "?";
+	return access_kind_name((enum access_kind)access);
+}
+
+const char *mmusim_priv_name(enum mmusim_priv priv)
+{
+	if ((unsigned)priv > MMUSIM_SUPERVISOR)
+		return "?";
+	return privilege_name((enum privilege)priv);
+}
