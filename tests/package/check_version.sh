@@ -10,6 +10,6 @@ echo "$out"
 # Inside a git work tree the revision must be the real one.
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 if head=$(git -C "$src" rev-parse --short=12 HEAD 2>/dev/null); then
-	[[ "$out" == *"(git $head"* ]] || { echo "FAIL: revision is not HEAD ($head)" >&2; exit 1; }
+	[[ "$out" == *"(git $head"* ]] || { echo "FAIL: revision is not HEAD ($head): rebuild, the binary comes from another commit" >&2; exit 1; }
 fi
 echo "1 passed, 0 failed"
