@@ -187,7 +187,12 @@ MMUSIM_API int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim
  * outside memory, MMUSIM_EINVAL for a bad size or alignment.
  */
 MMUSIM_API int mmusim_mem_read(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t *val);
-/* Writes `size` bytes of val at pa, as mmusim_mem_read reads them. */
+/*
+ * Writes `size` bytes of val at pa, as mmusim_mem_read reads them.  Page-table
+ * nodes are memory like any other: a write there changes what the next walk
+ * reads (how a test plants a malformed PTE).  On an image the write lands in a
+ * private copy; the file never changes.
+ */
 MMUSIM_API int mmusim_mem_write(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t val);
 /*
  * Allocates `size` bytes of data frames (a multiple of the page size), aligned to
