@@ -156,6 +156,16 @@ Test(api, x86_faults_and_edits)
 	cr_expect_eq(err.code, MMUSIM_EUNALIGNED);
 	cr_expect_gt(strlen(err.message), 0);
 	cr_expect_eq(mmusim_parse_flags("rq", &rxu, &err), MMUSIM_EINVAL);
+
+	/* Plant PS=1 in the PML4E: reserved (SDM 4.5), a #PF with RSVD: P|U|RSVD = 0xd. */
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000 }, &t);
+	cr_assert(t.ok);
+	cr_assert_eq(t.steps[0].level, 4);
+	cr_assert_eq(mmusim_mem_write(m, t.steps[0].pte_addr, 8, t.steps[0].pte | 0x80), MMUSIM_OK);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000 }, &t);
+	cr_expect_eq(t.fault_kind, MMUSIM_FAULT_RESERVED_BIT);
+	cr_expect_eq(t.fault_level, 4);
+	cr_expect_eq(t.fault_code, 0xd);
 	mmusim_machine_destroy(m);
 }
 
