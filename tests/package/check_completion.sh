@@ -7,6 +7,7 @@
 #   binary, every command and option its --help texts name must be completed)
 set -uo pipefail
 dir=$(cd "${1:?usage: check_completion.sh COMPLETION_DIR [MMUSIM_BINARY]}" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin=${2:-}
 [ -z "$bin" ] || bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 pass=0 fail=0
@@ -81,6 +82,19 @@ if command -v zsh >/dev/null; then
 	if zsh -n "$dir/_mmusim"; then pass=$((pass + 1)); else echo "FAIL: zsh -n _mmusim" >&2; fail=$((fail + 1)); fi
 	if [ "$(head -1 "$dir/_mmusim")" = '#compdef mmusim' ]; then pass=$((pass + 1)); else
 		echo "FAIL: _mmusim does not start with #compdef mmusim" >&2; fail=$((fail + 1)); fi
+	# What zsh really offers, typed in a pseudo-terminal (empty directory: no files).
+	zexpect() {  # zexpect "LINE" "EXPECTED (sorted, space-separated)"
+		local got
+		got=$(zsh -f "$here/zsh_complete.zsh" "$dir" "$1" 2>&1 | tr '\n' ' ')
+		got=${got% }
+		if [ "$got" = "$2" ]; then pass=$((pass + 1)); else
+			echo "FAIL: zsh completing '$1': expected '$2', got '$got'" >&2; fail=$((fail + 1)); fi
+	}
+	zexpect "mmusim tr" "translate"
+	zexpect "mmusim --config s" "sv39 sv48 sv57"
+	zexpect "mmusim replay --format " "auto binary lackey text"
+	zexpect "mmusim translate --ac" "--ac --access"
+	zexpect "mmusim replay --demand-paging=" "1G 2M 4K"
 	# Every completion helper it calls exists in zsh's own function path.
 	for f in $(grep -v '^#' "$dir/_mmusim" | grep -oE '(^|[^a-zA-Z0-9_-])_[a-z_]+' | grep -oE '_[a-z_]+$' | sort -u); do
 		case $f in _mmusim | _mmusim_configs) continue ;; esac
