@@ -55,8 +55,10 @@ out=$("$root/usr/bin/mmusim" --config "$root/usr/share/mmusim/configs/sv57.yaml"
 check "unpacked mmusim translates with a packaged preset" \
 	test "$out" = "0x400010 r user: pa 0x80200010 (4K page, level 1) perms r-xu-"
 libdir=$(dirname "$(find "$root" -name 'libmmusim.so.0' | head -1)")
-cc -o "$scratch/consumer" "$src/tests/package/consumer/consumer.c" \
-	$(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --cflags --libs mmusim)
+# Only the package's own .pc file in sight: the .deb alone must be enough (no libyaml-dev).
+flags=$(PKG_CONFIG_LIBDIR=$libdir/pkgconfig pkg-config --cflags --libs mmusim)
+check "pkg-config needs nothing but the package" test -n "$flags"
+cc -o "$scratch/consumer" "$src/tests/package/consumer/consumer.c" $flags
 out=$(LD_LIBRARY_PATH=$libdir "$scratch/consumer" sv39)
 check "consumer built against the unpacked package runs: $out" test "$out" = "ok riscv64 0x80200010"
 

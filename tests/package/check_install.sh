@@ -50,6 +50,11 @@ check "the static consumer does not need libmmusim.so" \
 # pkg-config.
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 check "pkg-config --modversion" test "$(pkg-config --modversion mmusim)" = "$("$prefix/bin/mmusim" --version | cut -d' ' -f2)"
+check "pkg-config --static adds libyaml" grep -q -- '-lyaml' <<<"$(pkg-config --static --libs mmusim)"
+cc -o "$scratch/consumer_pc_static" "$src/tests/package/consumer/consumer.c" $(pkg-config --cflags mmusim) \
+	"$libdir/libmmusim.a" $(pkg-config --static --libs-only-l mmusim | sed 's/-lmmusim//')
+out=$("$scratch/consumer_pc_static" sv57)
+check "static pkg-config consumer runs: $out" test "$out" = "ok riscv64 0x80200010"
 cc -o "$scratch/consumer_pc" "$src/tests/package/consumer/consumer.c" $(pkg-config --cflags --libs mmusim)
 out=$(LD_LIBRARY_PATH=$libdir "$scratch/consumer_pc" x86_64)
 check "pkg-config consumer runs: $out" test "$out" = "ok x86_64 0x200010"
