@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mmusim_revision.h"
 #include "sim/config.h"
 
 static const char main_help[] =
@@ -47,7 +48,7 @@ static const char main_help[] =
 	"                       translate, mappings, explain, show, report: walk the page\n"
 	"                       tables in a memory image\n"
 	"  --help               this text; 'mmusim COMMAND --help' for a command\n"
-	"  --version            print the version\n"
+	"  --version            print the version and the git revision it was built from\n"
 	"\n"
 	"trace lines (--setup files; --map takes the fields after 'map'):\n"
 	"  map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]   FLAGS: letters of r w x u g a d\n"
@@ -69,7 +70,7 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (strcmp(argv[a.i], "--version") == 0) {
-			puts("mmusim 0.1.0");
+			printf("mmusim %s (git %s)\n", MMUSIM_PROJECT_VERSION, MMUSIM_GIT_REVISION);
 			return EXIT_OK;
 		}
 		int r = cli_common_option(&cli, &a);

@@ -1,0 +1,594 @@
+/*
+ * mmusim.h: the public C API of libmmusim, an MMU simulator.
+ *
+ * Page tables live byte for byte in simulated physical memory, laid out as the
+ * hardware reads them (x86-64 4- and 5-level paging, RISC-V Sv39/Sv48/Sv57); a
+ * software walker translates and faults exactly as the hardware does; TLBs and
+ * paging-structure caches sit in front of it; traces replay through the whole.
+ *
+ * The objects, each an opaque handle the caller creates and destroys:
+ *   mmusim_config   a machine description (a preset or YAML)
+ *   mmusim_machine  physical memory, the kernel page table and one user table per
+ *                   address space; page-table editing and the hardware walk
+ *   mmusim_mmu      the CPU side: per-CPU TLBs and paging-structure caches in front
+ *                   of the walk, with statistics; replays traces
+ *   mmusim_trace    a streaming reader of trace files (text, Valgrind lackey, binary)
+ *
+ * Conventions:
+ *   - Every fallible function returns an int status: MMUSIM_OK (0) or one of the
+ *     MMUSIM_E* codes, and, when `err` is not NULL, fills it with the code and a
+ *     one-line message ("file:line:column: message" for configs, "file:line:
+ *     message" for traces).  Nothing is printed and nothing exits.
+ *   - There is no global state: objects are independent and one object may be
+ *     used by one thread at a time.  An mmusim_mmu borrows its machine, which must
+ *     outlive it; a machine copies its config.
+ *   - Addresses and lengths are uint64_t; a page-table fault is not an error but
+ *     a result (see mmusim_translation).
+ *
+ * Versioning: MMUSIM_VERSION_* name the header's version, mmusim_version() the
+ * library's.  Within one major version (the shared library's soname) functions
+ * are only added, and the structs callers allocate (requests, results, events,
+ * options, statistics) keep their layout: new fields come with new functions or a
+ * new major version.
+ */
+#ifndef MMUSIM_H
+#define MMUSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MMUSIM_VERSION_MAJOR 0
+#define MMUSIM_VERSION_MINOR 1
+#define MMUSIM_VERSION_PATCH 0
+/* One number that grows with every release: 0xMMmmpp. */
+#define MMUSIM_VERSION_NUMBER \
+	((MMUSIM_VERSION_MAJOR << 16) | (MMUSIM_VERSION_MINOR << 8) | MMUSIM_VERSION_PATCH)
+
+/* Marks the functions the shared library exports; everything else is hidden. */
+#if defined(_WIN32)
+#define MMUSIM_API
+#elif defined(__GNUC__)
+#define MMUSIM_API __attribute__((visibility("default")))
+#else
+#define MMUSIM_API
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+/* The library's version as "MAJOR.MINOR.PATCH" (may differ from the header's). */
+MMUSIM_API const char *mmusim_version(void);
+/* The library's version as MMUSIM_VERSION_NUMBER computes it. */
+MMUSIM_API unsigned mmusim_version_number(void);
+/* The git revision the library was built from ("unknown" when built outside git). */
+MMUSIM_API const char *mmusim_git_revision(void);
+
+/* ----------------------------------------------------------------- errors */
+
+enum mmusim_status {
+	MMUSIM_OK = 0,
+	MMUSIM_EINVAL,     /* bad argument or malformed input (config, trace, flags) */
+	MMUSIM_ERANGE,     /* VA outside the table's index range, or non-canonical */
+	MMUSIM_EUNALIGNED, /* VA, PA or length not aligned to the base page */
+	MMUSIM_EOVERFLOW,  /* va + len wraps or leaves the address space */
+	MMUSIM_ENOMEM,     /* simulated physical memory (or host memory) exhausted */
+	MMUSIM_EBUS,       /* physical address outside simulated memory */
+	MMUSIM_EIO,        /* reading or writing a file failed */
+};
+
+typedef struct mmusim_error {
+	int code;          /* enum mmusim_status */
+	char message[256]; /* one line, no trailing newline */
+} mmusim_error;
+
+/* "ok", "invalid", "range", "unaligned", "overflow", "no-memory", "bus-error", "io". */
+MMUSIM_API const char *mmusim_status_name(int code);
+
+/* ---------------------------------------------------------------- configs */
+
+typedef struct mmusim_config mmusim_config;
+
+/*
+ * Loads `name_or_path`: an embedded preset if one has that name ("x86_64",
+ * "x86_64_la57", "sv39", "sv48", "sv57"), otherwise a YAML file, which may start
+ * with "extends: PRESET".  On success *out is a new config to free with
+ * mmusim_config_free.  Fails with MMUSIM_EINVAL or MMUSIM_EIO and
+ * "file:line:column: message".
+ */
+MMUSIM_API int mmusim_config_load(const char *name_or_path, mmusim_config **out, mmusim_error *err);
+/* Parses YAML text of `len` bytes; `filename` only names it in error messages. */
+MMUSIM_API int mmusim_config_parse(const char *yaml, size_t len, const char *filename,
+				   mmusim_config **out, mmusim_error *err);
+/* Frees a config (NULL is ignored). */
+MMUSIM_API void mmusim_config_free(mmusim_config *cfg);
+
+/* NULL-terminated list of the embedded preset names. */
+MMUSIM_API const char *const *mmusim_preset_names(void);
+/* The YAML text of an embedded preset, or NULL when there is none of that name. */
+MMUSIM_API const char *mmusim_preset_yaml(const char *name);
+
+/* The config's `name`, and its PTE format family: "x86_64" or "riscv64". */
+MMUSIM_API const char *mmusim_config_name(const mmusim_config *cfg);
+MMUSIM_API const char *mmusim_config_arch(const mmusim_config *cfg);
+/* Paging levels (4 or 5 on x86-64; 3, 4 or 5 on RISC-V). */
+MMUSIM_API unsigned mmusim_config_levels(const mmusim_config *cfg);
+/* Size in bytes of a base page. */
+MMUSIM_API uint64_t mmusim_config_page_size(const mmusim_config *cfg);
+/* Size in bytes of a leaf at `level` (1 = base page), 0 if no leaf may be there. */
+MMUSIM_API uint64_t mmusim_config_leaf_size(const mmusim_config *cfg, unsigned level);
+/* VA bits translated (48, 57, 39, ...). */
+MMUSIM_API unsigned mmusim_config_va_bits(const mmusim_config *cfg);
+/* VA bits each level's index takes (9 for 4 KiB nodes of 8-byte PTEs), and the PTE size. */
+MMUSIM_API unsigned mmusim_config_index_bits(const mmusim_config *cfg);
+MMUSIM_API unsigned mmusim_config_pte_size(const mmusim_config *cfg);
+/* Simulated physical memory [base, base + size). */
+MMUSIM_API uint64_t mmusim_config_memory_base(const mmusim_config *cfg);
+MMUSIM_API uint64_t mmusim_config_memory_size(const mmusim_config *cfg);
+/* First VA of the kernel's (upper) part of the address space. */
+MMUSIM_API uint64_t mmusim_config_kernel_start(const mmusim_config *cfg);
+/* Name of the register that selects a page table: "cr3" (x86-64) or "satp" (RISC-V). */
+MMUSIM_API const char *mmusim_config_root_register(const mmusim_config *cfg);
+/* Number of TLBs (level 1 and 2) and paging-structure caches the config describes. */
+MMUSIM_API unsigned mmusim_config_nr_tlbs(const mmusim_config *cfg);
+MMUSIM_API unsigned mmusim_config_nr_pwcs(const mmusim_config *cfg);
+
+/* ------------------------------------------------------- machine, memory */
+
+typedef struct mmusim_machine mmusim_machine;
+
+/*
+ * Creates a machine from `cfg` (copied; cfg may be freed afterwards): empty
+ * physical memory, an empty kernel table and the user table of address space 0,
+ * which shares the kernel's top-level entries.  Free with mmusim_machine_destroy.
+ */
+MMUSIM_API int mmusim_machine_create(const mmusim_config *cfg, mmusim_machine **out,
+				     mmusim_error *err);
+/* Frees the machine, its memory and tables (NULL is ignored). */
+MMUSIM_API void mmusim_machine_destroy(mmusim_machine *m);
+/* The machine's copy of its config, valid as long as the machine. */
+MMUSIM_API const mmusim_config *mmusim_machine_config(const mmusim_machine *m);
+
+/* How mmusim_machine_open_image finds the page table to use. */
+enum mmusim_root_source {
+	MMUSIM_ROOT_RECORDED, /* the first root an mmusim dump recorded in its notes */
+	MMUSIM_ROOT_PA,       /* value is the root's physical address */
+	MMUSIM_ROOT_REGISTER, /* value is a CR3 / satp value, decoded by the architecture */
+};
+
+/*
+ * A machine over a physical-memory image instead of empty memory: an ELF file
+ * (mmusim dumps, QEMU dump-guest-memory cores: PT_LOAD by physical address) or,
+ * for any other file, raw memory starting at raw_base.  The file is mapped
+ * copy-on-write and never modified.  Its one address space is the table `how`
+ * and `value` select; walks, queries, iteration and TLB replay work, while
+ * edits, allocation and new address spaces fail with MMUSIM_EINVAL.  A PTE
+ * pointing outside the image is a bus-error fault, never a crash.
+ */
+MMUSIM_API int mmusim_machine_open_image(const mmusim_config *cfg, const char *path, uint64_t raw_base,
+					 enum mmusim_root_source how, uint64_t value,
+					 mmusim_machine **out, mmusim_error *err);
+
+/*
+ * Writes the machine's physical memory (the frames that hold page-table nodes)
+ * as an ELF64 core file: one PT_LOAD per run of adjacent frames at its physical
+ * address, and a note per address space with its root and register value (the
+ * current one first), which mmusim_machine_open_image reads back.
+ */
+MMUSIM_API int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err);
+
+/*
+ * Reads `size` bytes (1, 2, 4 or 8, naturally aligned) at physical address pa,
+ * little-endian, into *val.  Memory never written reads as zero.  MMUSIM_EBUS
+ * outside memory, MMUSIM_EINVAL for a bad size or alignment.
+ */
+MMUSIM_API int mmusim_mem_read(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t *val);
+/*
+ * Writes `size` bytes of val at pa, as mmusim_mem_read reads them.  Page-table
+ * nodes are memory like any other: a write there changes what the next walk
+ * reads (how a test plants a malformed PTE).  On an image the write lands in a
+ * private copy; the file never changes.
+ */
+MMUSIM_API int mmusim_mem_write(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t val);
+/*
+ * Allocates `size` bytes of data frames (a multiple of the page size), aligned to
+ * `align` (a multiple of the page size), from the frame allocator that also
+ * gives out page-table nodes; *pa is the first byte.
+ */
+MMUSIM_API int mmusim_mem_alloc(mmusim_machine *m, uint64_t size, uint64_t align, uint64_t *pa,
+				mmusim_error *err);
+
+/* ------------------------------------------------------------ page tables */
+
+/* Page properties: what the OS asks of a mapping, encoded into the arch's PTE bits. */
+enum mmusim_prop {
+	MMUSIM_PROP_R = 1u << 0,      /* readable */
+	MMUSIM_PROP_W = 1u << 1,      /* writable */
+	MMUSIM_PROP_X = 1u << 2,      /* executable */
+	MMUSIM_PROP_U = 1u << 3,      /* user accessible */
+	MMUSIM_PROP_G = 1u << 4,      /* global: survives address-space switches */
+	MMUSIM_PROP_A = 1u << 5,      /* accessed, preset by software */
+	MMUSIM_PROP_D = 1u << 6,      /* dirty, preset by software */
+	MMUSIM_PROP_AVAIL1 = 1u << 7, /* software bit (x86 AVL bit 9, RISC-V RSW bit 8) */
+	MMUSIM_PROP_AVAIL2 = 1u << 8, /* software bit (x86 AVL bit 10, RISC-V RSW bit 9) */
+};
+
+/* Cache policy of a mapping (x86: PAT index; RISC-V: Svpbmt). */
+enum mmusim_cache {
+	MMUSIM_CACHE_WB, /* write-back (normal memory) */
+	MMUSIM_CACHE_WT, /* write-through */
+	MMUSIM_CACHE_UC, /* uncacheable (device memory) */
+	MMUSIM_CACHE_WC, /* write-combining */
+	MMUSIM_CACHE_WP, /* write-protected */
+};
+
+/*
+ * Parses flag letters as traces write them ("rwxuga d", '-' ignored) into
+ * MMUSIM_PROP_* bits.  MMUSIM_EINVAL with a message for any other letter.
+ */
+MMUSIM_API int mmusim_parse_flags(const char *letters, uint32_t *flags, mmusim_error *err);
+
+/*
+ * Maps [va, va + len) to [pa, pa + len) in the current address space (the kernel
+ * table for a VA in the kernel range, shared by every address space), with the
+ * largest pages alignment allows; replaces whatever was mapped there.  va, pa
+ * and len must be page aligned.  Nothing changes when it fails.
+ */
+MMUSIM_API int mmusim_map(mmusim_machine *m, uint64_t va, uint64_t pa, uint64_t len, uint32_t flags,
+			  enum mmusim_cache cache, mmusim_error *err);
+/* Unmaps [va, va + len), splitting huge pages it covers in part, freeing empty nodes. */
+MMUSIM_API int mmusim_unmap(mmusim_machine *m, uint64_t va, uint64_t len, mmusim_error *err);
+/* Replaces the properties of what is mapped in [va, va + len); keeps A/D already set. */
+MMUSIM_API int mmusim_protect(mmusim_machine *m, uint64_t va, uint64_t len, uint32_t flags,
+			      enum mmusim_cache cache, mmusim_error *err);
+
+/* One leaf mapping. */
+typedef struct mmusim_mapping {
+	uint64_t va;        /* start of the page (canonical) */
+	uint64_t pa;        /* its physical address */
+	uint64_t size;      /* page size in bytes */
+	unsigned level;     /* leaf level, 1 = base page */
+	uint64_t pte;       /* the raw leaf PTE */
+	uint32_t flags;     /* MMUSIM_PROP_* decoded from the leaf */
+	enum mmusim_cache cache;
+	unsigned perms;     /* MMUSIM_PERM_* the hardware grants, all levels combined */
+} mmusim_mapping;
+
+/*
+ * Looks va up in the current address space in software (no A/D update, no
+ * permission check).  Returns true and fills *out when va is mapped.
+ */
+MMUSIM_API bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out);
+/*
+ * Calls fn for every leaf of the current address space (user part, then the
+ * kernel part), in ascending VA order.  Stops when fn returns nonzero and returns
+ * that value; returns 0 after the last leaf.
+ */
+MMUSIM_API int mmusim_for_each_mapping(mmusim_machine *m,
+				       int (*fn)(void *arg, const mmusim_mapping *map), void *arg);
+
+/* Makes address space `asid` current, creating its user table on first use. */
+MMUSIM_API int mmusim_switch_asid(mmusim_machine *m, uint16_t asid, mmusim_error *err);
+/* The current address space's ASID. */
+MMUSIM_API uint16_t mmusim_current_asid(const mmusim_machine *m);
+/* Physical address of the current address space's root (what CR3 / satp point at). */
+MMUSIM_API uint64_t mmusim_root(const mmusim_machine *m);
+/*
+ * The register value a CPU would load to use the current address space (x86
+ * CR3 with the PCID; RISC-V satp with MODE, ASID and PPN) in *value; returns the
+ * register's name, "cr3" or "satp".
+ */
+MMUSIM_API const char *mmusim_root_register(const mmusim_machine *m, uint64_t *value);
+/* Page-table nodes over all tables of the machine. */
+MMUSIM_API uint64_t mmusim_nr_nodes(const mmusim_machine *m);
+
+/* ---------------------------------------------------------------- the walk */
+
+enum mmusim_access { MMUSIM_READ, MMUSIM_WRITE, MMUSIM_EXEC };
+enum mmusim_priv { MMUSIM_USER, MMUSIM_SUPERVISOR };
+
+/* Effective permissions, as the hardware grants them. */
+enum mmusim_perm {
+	MMUSIM_PERM_R = 1u << 0,
+	MMUSIM_PERM_W = 1u << 1,
+	MMUSIM_PERM_X = 1u << 2,
+	MMUSIM_PERM_U = 1u << 3,
+	MMUSIM_PERM_G = 1u << 4,
+};
+
+enum mmusim_fault_kind {
+	MMUSIM_FAULT_NONE,
+	MMUSIM_FAULT_NON_CANONICAL,
+	MMUSIM_FAULT_NOT_PRESENT,
+	MMUSIM_FAULT_RESERVED_BIT,
+	MMUSIM_FAULT_PERMISSION,
+	MMUSIM_FAULT_MISALIGNED_SUPERPAGE,
+	MMUSIM_FAULT_ACCESSED_DIRTY,      /* RISC-V Svade */
+	MMUSIM_FAULT_NO_LEAF,             /* RISC-V: pointer PTE at the last level */
+	MMUSIM_FAULT_BUS_ERROR,           /* a PTE address outside physical memory */
+	MMUSIM_FAULT_KIND_COUNT
+};
+
+#define MMUSIM_MAX_LEVELS 5
+
+/* What to translate. */
+typedef struct mmusim_request {
+	uint64_t va;
+	enum mmusim_access access;
+	enum mmusim_priv priv;
+	bool smap_ac;        /* x86 EFLAGS.AC=1: SMAP does not apply */
+	bool no_ad_update;   /* inspect only: leave A/D bits in memory alone */
+} mmusim_request;
+
+/* One PTE the walk read. */
+typedef struct mmusim_walk_step {
+	unsigned level;      /* nr_levels at the root, 1 at the base-page level */
+	uint64_t table;      /* PA of the node read */
+	unsigned index;      /* the index the VA selects in it */
+	uint64_t pte_addr;   /* table + index * PTE size */
+	uint64_t pte;        /* the value read, before any A/D update */
+} mmusim_walk_step;
+
+/* The outcome of one walk: a translation or a fault, and the PTEs read. */
+typedef struct mmusim_translation {
+	bool ok;             /* true: pa..perms are valid; false: fault_* are */
+	uint64_t pa;
+	unsigned level;      /* leaf level */
+	uint64_t page_size;
+	unsigned perms;      /* MMUSIM_PERM_* granted */
+	uint64_t leaf_pte;   /* after any A/D update */
+	enum mmusim_fault_kind fault_kind;
+	unsigned fault_level;  /* level whose PTE faulted; nr_levels for a bad VA */
+	uint64_t fault_code;   /* x86 #PF error code (#GP: 0), or RISC-V scause */
+	int fault_reason;      /* the precise rule; mmusim_fault_reason_text() says it */
+	unsigned nr_steps;
+	mmusim_walk_step steps[MMUSIM_MAX_LEVELS];
+} mmusim_translation;
+
+/*
+ * Walks req->va through the current address space as the hardware would,
+ * updating A/D bits in memory unless req->no_ad_update.  No TLB is involved.
+ * Always fills *out; a fault is a result, not an error.
+ */
+MMUSIM_API void mmusim_translate(mmusim_machine *m, const mmusim_request *req,
+				 mmusim_translation *out);
+
+/* "r", "w", "x" for an access; "user", "supervisor" for a privilege. */
+MMUSIM_API const char *mmusim_access_name(enum mmusim_access access);
+MMUSIM_API const char *mmusim_priv_name(enum mmusim_priv priv);
+/* "non-canonical", "not-present", "reserved-bit", "permission", ... ("none" for 0). */
+MMUSIM_API const char *mmusim_fault_kind_name(enum mmusim_fault_kind kind);
+/* One sentence saying which rule faulted (for fault_reason). */
+MMUSIM_API const char *mmusim_fault_reason_text(int reason);
+/* Writes perms as five characters "rwxug", '-' for each absent one, plus NUL. */
+MMUSIM_API void mmusim_perms_string(unsigned perms, char buf[6]);
+/* The physical address a PTE at `level` holds: the next table's, or the page's for a leaf. */
+MMUSIM_API uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level);
+/* The PTE's set bits by the architecture's names, e.g. "P RW US A PS XD", into buf. */
+MMUSIM_API void mmusim_pte_describe(const mmusim_config *cfg, uint64_t pte, unsigned level, char *buf,
+				    size_t len);
+/* A fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)", into buf. */
+MMUSIM_API void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t, char *buf,
+				      size_t len);
+
+/* -------------------------------------------------------------- the traces */
+
+enum mmusim_trace_format {
+	MMUSIM_TRACE_AUTO,   /* sniff: binary magic, else lackey, else text */
+	MMUSIM_TRACE_TEXT,
+	MMUSIM_TRACE_LACKEY, /* valgrind --tool=lackey --trace-mem=yes */
+	MMUSIM_TRACE_BINARY,
+};
+
+enum mmusim_event_op {
+	MMUSIM_EV_ACCESS,    /* va, access, size */
+	MMUSIM_EV_MAP,       /* va, pa, len, flags, cache */
+	MMUSIM_EV_UNMAP,     /* va, len */
+	MMUSIM_EV_PROTECT,   /* va, len, flags, cache */
+	MMUSIM_EV_ASID,      /* n = address-space id */
+	MMUSIM_EV_PRIV,      /* n = enum mmusim_priv */
+	MMUSIM_EV_CPU,       /* n = CPU number */
+	MMUSIM_EV_FLUSH,     /* scope; va and/or n = ASID as the scope says */
+};
+
+enum mmusim_flush_scope {
+	MMUSIM_FLUSH_ALL,     /* everything, globals too */
+	MMUSIM_FLUSH_VA,      /* one VA in every address space, globals too */
+	MMUSIM_FLUSH_ASID,    /* every non-global entry of one ASID */
+	MMUSIM_FLUSH_VA_ASID, /* one VA's non-global entry in one ASID */
+};
+
+/* One trace event. */
+typedef struct mmusim_event {
+	enum mmusim_event_op op;
+	enum mmusim_access access;   /* MMUSIM_EV_ACCESS */
+	unsigned size;               /* bytes accessed, at most 255; 0 = unknown, taken as 1 */
+	enum mmusim_flush_scope scope;
+	uint32_t n;
+	uint64_t va, pa, len;
+	uint32_t flags;              /* MMUSIM_PROP_* */
+	enum mmusim_cache cache;
+	uint64_t line;               /* where it came from (line, or record number) */
+} mmusim_event;
+
+typedef struct mmusim_trace mmusim_trace;
+
+/* "auto", "text", "lackey", "binary". */
+MMUSIM_API const char *mmusim_trace_format_name(enum mmusim_trace_format fmt);
+/* Parses a format name; MMUSIM_EINVAL for an unknown one. */
+MMUSIM_API int mmusim_trace_format_parse(const char *name, enum mmusim_trace_format *out);
+
+/* Opens a trace file ("-" = stdin) for streaming; free with mmusim_trace_close. */
+MMUSIM_API int mmusim_trace_open(const char *path, enum mmusim_trace_format fmt,
+				 mmusim_trace **out, mmusim_error *err);
+/* The format being read (never MMUSIM_TRACE_AUTO). */
+MMUSIM_API enum mmusim_trace_format mmusim_trace_format(const mmusim_trace *t);
+/*
+ * Decodes up to max events into ev.  Returns how many (0 at the end), or -1 for
+ * a malformed or truncated trace with "path:LINE: message" in *err.
+ */
+MMUSIM_API long mmusim_trace_next(mmusim_trace *t, mmusim_event *ev, size_t max, mmusim_error *err);
+/* Bytes read so far and the file's size (0 when unknown, e.g. a pipe): for progress. */
+MMUSIM_API void mmusim_trace_progress(const mmusim_trace *t, uint64_t *offset, uint64_t *size);
+/* Closes the trace (NULL is ignored). */
+MMUSIM_API void mmusim_trace_close(mmusim_trace *t);
+
+/*
+ * Parses one line of the text format ("map 0x400000 0x200000 8K rxu cache=wc",
+ * "r 0x400010", "flush va 0x1000 asid 3", ...).  Returns 1 with *ev filled, 0 for
+ * a blank or comment line, or -1 with a message (no file:line prefix) in *err.
+ */
+MMUSIM_API int mmusim_parse_trace_line(const char *line, mmusim_event *ev, mmusim_error *err);
+/*
+ * Parses a number as traces and configs write them: decimal or 0x-hex and, with
+ * sizes true, an optional binary suffix K, M, G, T (KiB ... TiB).  The whole
+ * string must be the number.  MMUSIM_EINVAL or MMUSIM_EOVERFLOW with a message.
+ */
+MMUSIM_API int mmusim_parse_number(const char *s, bool sizes, uint64_t *out, mmusim_error *err);
+
+/*
+ * Applies one event to the machine itself, without TLBs (what `mmusim translate
+ * --setup` does): map / unmap / protect edit the current address space, asid
+ * switches it, an access walks with privilege *priv (setting A/D; a fault is not
+ * an error), priv sets *priv, cpu and flush change nothing.
+ */
+MMUSIM_API int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_priv *priv,
+				  mmusim_error *err);
+/*
+ * Applies every event of t with mmusim_apply_event, starting in user mode.
+ * Stops at the first bad line or refused edit with "path:LINE: message".
+ */
+MMUSIM_API int mmusim_apply_trace(mmusim_machine *m, mmusim_trace *t, mmusim_error *err);
+
+typedef struct mmusim_trace_writer mmusim_trace_writer;
+
+/* Creates (or truncates) path ("-" = stdout) for a binary trace. */
+MMUSIM_API int mmusim_trace_writer_open(const char *path, mmusim_trace_writer **out, mmusim_error *err);
+/* Appends n events. */
+MMUSIM_API int mmusim_trace_writer_put(mmusim_trace_writer *w, const mmusim_event *ev, size_t n,
+				       mmusim_error *err);
+/* Flushes and closes (also on error); returns the first write error, if any. */
+MMUSIM_API int mmusim_trace_writer_close(mmusim_trace_writer *w, mmusim_error *err);
+
+/* ---------------------------------------------------- TLB model and replay */
+
+typedef struct mmusim_mmu mmusim_mmu;
+
+typedef struct mmusim_mmu_options {
+	uint64_t demand_page_size; /* 0: off; else a not-present user fault maps a fresh
+	                              page of this size (the base page or a leaf size) */
+	bool no_auto_flush;        /* edits leave TLBs alone: stale entries stay visible */
+	bool check_stale;          /* count TLB hits that disagree with the page table */
+	uint64_t interval;         /* 0: off; else a CSV row to interval_csv every `interval`
+	                              accesses: miss rate per TLB, walks, faults */
+	FILE *interval_csv;        /* the caller's stream; mmusim_mmu_finish writes the last row.
+	                              Rows count accesses replayed as events or traces. */
+} mmusim_mmu_options;
+
+/*
+ * Creates the TLB model of machine m as its config describes it (TLBs and
+ * paging-structure caches per CPU, latencies), with CPU 0 current, in ASID 0,
+ * user mode.  opt may be NULL (all off).  m must outlive the mmu.  Page-table
+ * edits made with mmusim_map / mmusim_unmap / mmusim_protect do not reach the
+ * TLBs (as on hardware, they need a flush: mmusim_mmu_flush); edits sent as
+ * events (mmusim_mmu_event) shoot down the affected entries unless no_auto_flush.
+ * The mmu's CPUs keep their own current ASID, independent of the machine's.
+ */
+MMUSIM_API int mmusim_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt,
+				 mmusim_mmu **out, mmusim_error *err);
+/* Frees the TLB model (not the machine; NULL is ignored). */
+MMUSIM_API void mmusim_mmu_destroy(mmusim_mmu *mmu);
+/* Writes the last, partial interval CSV row (if any accesses happened since the previous one). */
+MMUSIM_API void mmusim_mmu_finish(mmusim_mmu *mmu);
+
+/* The result of one translation through the TLBs. */
+typedef struct mmusim_mmu_result {
+	bool ok;
+	uint64_t pa;
+	uint64_t page_size;
+	enum mmusim_fault_kind fault_kind;
+	unsigned fault_level;
+	uint64_t fault_code;
+} mmusim_mmu_result;
+
+/*
+ * Translates va for the current CPU, address space and privilege through the
+ * TLBs, the paging-structure caches and the walk, and counts it in the
+ * statistics (a fault too).  No demand paging: use mmusim_mmu_event for that.
+ */
+MMUSIM_API void mmusim_mmu_translate(mmusim_mmu *mmu, uint64_t va, enum mmusim_access access,
+				     mmusim_mmu_result *out);
+/*
+ * Runs one trace event: an access (one translation per page it touches, demand
+ * paging as configured), a page-table edit (with TLB shootdown on every CPU
+ * unless no_auto_flush), an ASID switch, a privilege change, a CPU switch or a
+ * flush.  Errors name the event's line.
+ */
+MMUSIM_API int mmusim_mmu_event(mmusim_mmu *mmu, const mmusim_event *ev, mmusim_error *err);
+/*
+ * Replays a whole trace, streaming it; stops at the first malformed event or
+ * failed edit (the statistics so far remain) with "path:LINE: message".
+ */
+MMUSIM_API int mmusim_mmu_replay(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err);
+
+/* Makes CPU `cpu` (0..1023) current; its caches are created on first use. */
+MMUSIM_API int mmusim_mmu_select_cpu(mmusim_mmu *mmu, unsigned cpu, mmusim_error *err);
+/* Switches the current CPU to address space `asid` (created on first use). */
+MMUSIM_API int mmusim_mmu_switch_asid(mmusim_mmu *mmu, uint16_t asid, mmusim_error *err);
+/* Sets the current CPU's privilege. */
+MMUSIM_API void mmusim_mmu_set_priv(mmusim_mmu *mmu, enum mmusim_priv priv);
+/*
+ * The current CPU's flush instruction (sfence.vma, INVLPG, INVPCID): drops TLB and
+ * paging-structure-cache entries by scope; va and asid are used as scope says.
+ */
+MMUSIM_API void mmusim_mmu_flush(mmusim_mmu *mmu, enum mmusim_flush_scope scope, uint64_t va,
+				 uint16_t asid);
+
+/* Totals over every CPU. */
+typedef struct mmusim_stats {
+	uint64_t accesses[3];                       /* by enum mmusim_access */
+	uint64_t walks;
+	uint64_t walks_by_page_shift[64];           /* successful walks by log2(page size) */
+	uint64_t pte_reads;
+	uint64_t faults[MMUSIM_FAULT_KIND_COUNT];   /* not counting demand-paged ones */
+	uint64_t demand_paged;
+	uint64_t shootdowns;
+	uint64_t stale_hits;
+	uint64_t dirty_rewalks;
+	uint64_t cycles;                            /* estimated from the latencies */
+	uint64_t page_table_nodes;
+	uint64_t page_table_bytes;
+} mmusim_stats;
+
+/* Fills *out with the statistics so far. */
+MMUSIM_API void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out);
+
+/* One TLB's or paging-structure cache's counters, summed over every CPU. */
+typedef struct mmusim_cache_stats {
+	const char *name;   /* the TLB's name; NULL for a paging-structure cache */
+	unsigned level;     /* TLB: 1 or 2; PWC: the PTE level it caches */
+	unsigned entries;
+	unsigned ways;
+	uint64_t hits;
+	uint64_t misses;
+	uint64_t evictions;
+	uint64_t hits_by_page_shift[64];  /* TLB hits by log2(size of the entry hit) */
+} mmusim_cache_stats;
+
+/*
+ * Counters of TLB number idx (0 .. mmusim_config_nr_tlbs - 1), or with pwc true
+ * of paging-structure cache idx (0 .. mmusim_config_nr_pwcs - 1).  MMUSIM_EINVAL
+ * for an idx out of range.
+ */
+MMUSIM_API int mmusim_mmu_cache_stats(const mmusim_mmu *mmu, bool pwc, unsigned idx,
+				      mmusim_cache_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * api: what the files of the public API layer (the lib/ directory) share — the structs
+ * behind the opaque handles of include/mmusim.h and the conversion of errors.
+ *
+ * The layer only translates: every handle wraps an internal object of sim/ or
+ * pt/, and every call forwards to it.  The public enums are kept numerically
+ * equal to the internal ones (checked at compile time in the files that convert),
+ * so conversion is a cast.
+ */
+#ifndef MMUSIM_LIB_API_H
+#define MMUSIM_LIB_API_H
+
+#include "mmusim.h"
+
+#include <string.h>
+
+#include "pt/mm_error.h"
+#include "sim/config.h"
+#include "sim/machine.h"
+#include "sim/replay.h"
+
+struct mmusim_config {
+	struct machine_config cfg;
+};
+
+struct mmusim_machine {
+	struct mmusim_config config;   /* the machine's own copy */
+	struct machine *m;
+	struct image *img;             /* the memory of a machine over an image, else NULL */
+};
+
+struct mmusim_mmu {
+	struct mmusim_machine *owner;
+	struct replay replay;          /* owns the MMU: TLBs, PWCs and statistics */
+};
+
+_Static_assert(sizeof(((struct mm_error *)0)->msg) == sizeof(((mmusim_error *)0)->message),
+	       "mmusim_error carries the internal message whole");
+_Static_assert(MMUSIM_EIO == (int)MM_EIO && MMUSIM_EBUS == (int)MM_EBUS, "status codes agree");
+
+/* Copies an internal error to the caller's (if any); returns its code. */
+static inline int api_error(mmusim_error *out, const struct mm_error *in)
+{
+	if (out) {
+		out->code = in->code;
+		memcpy(out->message, in->msg, sizeof(out->message));
+		out->message[sizeof(out->message) - 1] = '\0';
+	}
+	return in->code;
+}
+
+/* Internal events <-> public events (lib/trace.c). */
+void api_event_to_public(const struct trace_event *in, mmusim_event *out);
+void api_event_from_public(const mmusim_event *in, struct trace_event *out);
+/* The internal reader behind a public trace handle (lib/trace.c). */
+struct trace_reader *api_trace_reader(mmusim_trace *t);
+const char *api_trace_path(const mmusim_trace *t);
+
+#endif

@@ -1,0 +1,133 @@
+/* config: the public face of sim/config (machine descriptions in YAML). */
+#include "api.h"
+
+#include <stdlib.h>
+
+#include "pt/pt_arch.h"
+
+static int finish_load(int rc, struct mmusim_config *c, const struct mm_error *e,
+		       mmusim_config **out, mmusim_error *err)
+{
+	if (rc) {
+		free(c);
+		return api_error(err, e);
+	}
+	*out = c;
+	return MMUSIM_OK;
+}
+
+int mmusim_config_load(const char *name_or_path, mmusim_config **out, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct mmusim_config *c = calloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (!c)
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	return finish_load(config_load(name_or_path, &c->cfg, &e), c, &e, out, err);
+}
+
+int mmusim_config_parse(const char *yaml, size_t len, const char *filename, mmusim_config **out,
+			mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct mmusim_config *c = calloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (!c)
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	return finish_load(config_load_string(yaml, len, filename ? filename : "<string>", &c->cfg, &e),
+			   c, &e, out, err);
+}
+
+void mmusim_config_free(mmusim_config *cfg)
+{
+	free(cfg);
+}
+
+const char *const *mmusim_preset_names(void)
+{
+	return config_preset_names();
+}
+
+const char *mmusim_preset_yaml(const char *name)
+{
+	return config_preset_text(name);
+}
+
+const char *mmusim_config_name(const mmusim_config *cfg)
+{
+	return cfg->cfg.name;
+}
+
+const char *mmusim_config_arch(const mmusim_config *cfg)
+{
+	return cfg->cfg.arch->name;
+}
+
+unsigned mmusim_config_levels(const mmusim_config *cfg)
+{
+	return cfg->cfg.pc.nr_levels;
+}
+
+uint64_t mmusim_config_page_size(const mmusim_config *cfg)
+{
+	return cfg->cfg.pc.base_page_size;
+}
+
+uint64_t mmusim_config_leaf_size(const mmusim_config *cfg, unsigned level)
+{
+	const struct paging_consts *pc = &cfg->cfg.pc;
+
+	if (level < 1 || level > pc->highest_translation_level)
+		return 0;
+	return pc_page_size(pc, level);
+}
+
+unsigned mmusim_config_va_bits(const mmusim_config *cfg)
+{
+	return cfg->cfg.pc.address_width;
+}
+
+unsigned mmusim_config_index_bits(const mmusim_config *cfg)
+{
+	return cfg->cfg.pc.index_bits;
+}
+
+unsigned mmusim_config_pte_size(const mmusim_config *cfg)
+{
+	return cfg->cfg.pc.pte_size;
+}
+
+uint64_t mmusim_config_memory_base(const mmusim_config *cfg)
+{
+	return cfg->cfg.mem_base;
+}
+
+uint64_t mmusim_config_memory_size(const mmusim_config *cfg)
+{
+	return cfg->cfg.mem_size;
+}
+
+uint64_t mmusim_config_kernel_start(const mmusim_config *cfg)
+{
+	const struct paging_consts *pc = &cfg->cfg.pc;
+	uint64_t va = (uint64_t)cfg->cfg.kernel.top_start << pc_index_shift(pc, pc->nr_levels);
+
+	return pc_va_canonicalize(pc, va);
+}
+
+unsigned mmusim_config_nr_tlbs(const mmusim_config *cfg)
+{
+	return cfg->cfg.nr_tlb;
+}
+
+unsigned mmusim_config_nr_pwcs(const mmusim_config *cfg)
+{
+	return cfg->cfg.nr_pwc;
+}
+
+const char *mmusim_config_root_register(const mmusim_config *cfg)
+{
+	return cfg->cfg.arch->root_register;
+}

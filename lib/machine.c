@@ -1,0 +1,281 @@
+/*
+ * machine: the public face of sim/machine and sim/physmem — a machine's
+ * physical memory and the page tables of its address spaces.
+ */
+#include "api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pt/page_prop.h"
+#include "pt/page_table.h"
+#include "pt/pt_arch.h"
+#include "sim/elf_dump.h"
+#include "sim/image.h"
+#include "sim/physmem.h"
+
+_Static_assert(MMUSIM_PROP_AVAIL2 == (int)PROP_AVAIL2 && MMUSIM_PROP_R == (int)PROP_R,
+	       "page flags agree");
+_Static_assert(MMUSIM_CACHE_WP == (int)CACHE_WP, "cache policies agree");
+_Static_assert(MMUSIM_PERM_G == (int)PERM_G, "permission bits agree");
+
+int mmusim_machine_create(const mmusim_config *cfg, mmusim_machine **out, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct mmusim_machine *mm = calloc(1, sizeof(*mm));
+
+	*out = NULL;
+	if (!mm)
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	mm->config = *cfg;
+	if (machine_create(&mm->config.cfg, &mm->m, &e)) {
+		free(mm);
+		return api_error(err, &e);
+	}
+	*out = mm;
+	return MMUSIM_OK;
+}
+
+/* The root the caller asked for in an image. */
+static int image_root_of(const struct machine_config *cfg, struct image *img, enum mmusim_root_source how,
+			 uint64_t value, uint64_t *root, struct mm_error *e)
+{
+	char name[16];
+	uint64_t reg;
+	uint16_t asid;
+
+	switch (how) {
+	case MMUSIM_ROOT_PA:
+		*root = value;
+		return MM_OK;
+	case MMUSIM_ROOT_REGISTER:
+		return cfg->arch->decode_root_reg(&cfg->pc, value, root, &asid, e);
+	case MMUSIM_ROOT_RECORDED:
+		if (image_nr_roots(img) && image_root(img, 0, name, root, &reg) == MM_OK)
+			return MM_OK;
+		return mm_error_set(e, MM_EINVAL, "no root recorded in the image: give a root address or %s value",
+				    cfg->arch->root_register);
+	}
+	return mm_error_set(e, MM_EINVAL, "unknown root source %d", (int)how);
+}
+
+int mmusim_machine_open_image(const mmusim_config *cfg, const char *path, uint64_t raw_base,
+			      enum mmusim_root_source how, uint64_t value, mmusim_machine **out,
+			      mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct mmusim_machine *mm = calloc(1, sizeof(*mm));
+	struct pt_mem mem;
+	uint64_t root;
+
+	*out = NULL;
+	if (!mm)
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	mm->config = *cfg;
+	if (image_open(path, IMAGE_AUTO, raw_base, &mm->img, &e) ||
+	    image_root_of(&mm->config.cfg, mm->img, how, value, &root, &e))
+		goto fail;
+	mem = image_pt_mem(mm->img);
+	if (machine_attach(&mm->config.cfg, &mem, root, &mm->m, &e))
+		goto fail;
+	*out = mm;
+	return MMUSIM_OK;
+fail:
+	image_close(mm->img);
+	free(mm);
+	return api_error(err, &e);
+}
+
+void mmusim_machine_destroy(mmusim_machine *m)
+{
+	if (!m)
+		return;
+	machine_destroy(m->m);
+	image_close(m->img);
+	free(m);
+}
+
+/* An image's memory and tables are someone else's: nothing may be allocated or edited. */
+static int refuse_image(const mmusim_machine *m, const char *what, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+
+	if (m->m->pm)
+		return MMUSIM_OK;
+	mm_error_set(&e, MM_EINVAL, "a machine over an image is read-only: cannot %s", what);
+	return api_error(err, &e);
+}
+
+int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err)
+{
+	const struct machine *mach = m->m;
+	const struct pt_arch *arch = mach->cfg.arch;
+	struct elf_dump_root *roots;
+	struct mm_error e = { 0 };
+	size_t nr = 0;
+	int rc;
+
+	if ((rc = refuse_image(m, "dump it", err)))
+		return rc;
+	roots = calloc(MACHINE_NR_ASIDS, sizeof(*roots));
+	if (!roots)
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	/* One note per address space, the current one first: readers take the first by default. */
+	for (unsigned pass = 0; pass < 2; pass++) {
+		for (unsigned asid = 0; asid < MACHINE_NR_ASIDS; asid++) {
+			const struct page_table *pt = mach->by_asid[asid];
+			if (!pt || (pass == 0) != (asid == mach->asid))
+				continue;
+			snprintf(roots[nr].name, sizeof(roots[nr].name), "asid%u", asid);
+			roots[nr].root = pt_root(pt);
+			roots[nr].reg = arch->encode_root_reg(&mach->cfg.pc, pt_root(pt), (uint16_t)asid);
+			nr++;
+		}
+	}
+	rc = elf_dump_write(path, mach->pm, arch->elf_machine, roots, nr, &e);
+	free(roots);
+	return rc ? api_error(err, &e) : MMUSIM_OK;
+}
+
+const char *mmusim_root_register(const mmusim_machine *m, uint64_t *value)
+{
+	const struct pt_arch *arch = m->m->cfg.arch;
+
+	*value = arch->encode_root_reg(&m->m->cfg.pc, machine_root(m->m), m->m->asid);
+	return arch->root_register;
+}
+
+const mmusim_config *mmusim_machine_config(const mmusim_machine *m)
+{
+	return &m->config;
+}
+
+/* Through the machine's memory interface, so that image-backed machines read their image. */
+int mmusim_mem_read(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t *val)
+{
+	return pt_mem_read(&m->m->mem, pa, size, val);
+}
+
+int mmusim_mem_write(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t val)
+{
+	return pt_mem_write(&m->m->mem, pa, size, val);
+}
+
+int mmusim_mem_alloc(mmusim_machine *m, uint64_t size, uint64_t align, uint64_t *pa, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	int rc;
+
+	if ((rc = refuse_image(m, "allocate memory", err)))
+		return rc;
+
+	if (physmem_alloc_data(m->m->pm, size, align, pa, &e))
+		return api_error(err, &e);
+	return MMUSIM_OK;
+}
+
+static int edit_result(int rc, const struct mm_error *e, mmusim_error *err)
+{
+	return rc ? api_error(err, e) : MMUSIM_OK;
+}
+
+int mmusim_map(mmusim_machine *m, uint64_t va, uint64_t pa, uint64_t len, uint32_t flags,
+	       enum mmusim_cache cache, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct page_prop prop = { flags, (enum cache_policy)cache };
+	int rc;
+
+	if ((rc = refuse_image(m, "map", err)))
+		return rc;
+	return edit_result(machine_map(m->m, va, pa, len, &prop, &e), &e, err);
+}
+
+int mmusim_unmap(mmusim_machine *m, uint64_t va, uint64_t len, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	int rc;
+
+	if ((rc = refuse_image(m, "unmap", err)))
+		return rc;
+	return edit_result(machine_unmap(m->m, va, len, &e), &e, err);
+}
+
+int mmusim_protect(mmusim_machine *m, uint64_t va, uint64_t len, uint32_t flags,
+		   enum mmusim_cache cache, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct page_prop prop = { flags, (enum cache_policy)cache };
+	int rc;
+
+	if ((rc = refuse_image(m, "protect", err)))
+		return rc;
+	return edit_result(machine_protect(m->m, va, len, &prop, &e), &e, err);
+}
+
+static void mapping_to_public(const struct pt_mapping *in, mmusim_mapping *out)
+{
+	out->va = in->va;
+	out->pa = in->pa;
+	out->size = in->size;
+	out->level = in->level;
+	out->pte = in->pte;
+	out->flags = in->prop.flags;
+	out->cache = (enum mmusim_cache)in->prop.cache;
+	out->perms = in->perms;
+}
+
+bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out)
+{
+	struct pt_mapping map;
+
+	if (!pt_query(m->m->user, va, &map))
+		return false;
+	mapping_to_public(&map, out);
+	return true;
+}
+
+struct for_each_ctx {
+	int (*fn)(void *arg, const mmusim_mapping *map);
+	void *arg;
+};
+
+static int forward_leaf(void *arg, const struct pt_mapping *in)
+{
+	const struct for_each_ctx *ctx = arg;
+	mmusim_mapping map;
+
+	mapping_to_public(in, &map);
+	return ctx->fn(ctx->arg, &map);
+}
+
+int mmusim_for_each_mapping(mmusim_machine *m, int (*fn)(void *arg, const mmusim_mapping *map),
+			    void *arg)
+{
+	struct for_each_ctx ctx = { fn, arg };
+
+	/* The user table holds the kernel's top-level entries too: one pass sees both halves. */
+	return pt_for_each(m->m->user, forward_leaf, &ctx);
+}
+
+int mmusim_switch_asid(mmusim_machine *m, uint16_t asid, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+
+	return edit_result(machine_switch(m->m, asid, &e), &e, err);
+}
+
+uint16_t mmusim_current_asid(const mmusim_machine *m)
+{
+	return m->m->asid;
+}
+
+uint64_t mmusim_root(const mmusim_machine *m)
+{
+	return machine_root(m->m);
+}
+
+uint64_t mmusim_nr_nodes(const mmusim_machine *m)
+{
+	return machine_nr_nodes(m->m);
+}

@@ -1,0 +1,185 @@
+/*
+ * mmu: the public face of sim/mmu and sim/replay — the TLB model in front of
+ * the walk, trace replay, and the statistics both count.
+ *
+ * The handle wraps a replay engine rather than a bare MMU so that single
+ * events, whole traces and direct translations share one set of caches and
+ * counters, with demand paging and shootdowns done the way `mmusim replay` does.
+ */
+#include "api.h"
+
+#include <stdlib.h>
+
+#include "sim/tlb.h"
+#include "sim/trace.h"
+
+/* Events per batch when replaying a trace. */
+#define REPLAY_BATCH 4096
+
+int mmusim_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, mmusim_mmu **out,
+		      mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct replay_options ro = { 0 };
+	struct mmusim_mmu *mmu = calloc(1, sizeof(*mmu));
+
+	*out = NULL;
+	if (!mmu)
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	if (opt) {
+		uint64_t size = opt->demand_page_size;
+		const struct paging_consts *pc = &m->m->cfg.pc;
+		bool is_leaf_size = false;
+		for (unsigned level = 1; level <= pc->highest_translation_level; level++)
+			is_leaf_size |= size == pc_page_size(pc, level);
+		if (size && !is_leaf_size) {
+			free(mmu);
+			return api_error(err, &(struct mm_error){
+						      MM_EINVAL, "demand page size is not a page size of this machine" });
+		}
+		ro.demand_page_size = size;
+		ro.no_auto_flush = opt->no_auto_flush;
+		ro.check_stale = opt->check_stale;
+		ro.interval = opt->interval;
+		ro.interval_out = opt->interval_csv;
+	}
+	mmu->owner = m;
+	if (replay_init(&mmu->replay, m->m, &ro, "event", &e)) {
+		free(mmu);
+		return api_error(err, &e);
+	}
+	*out = mmu;
+	return MMUSIM_OK;
+}
+
+void mmusim_mmu_destroy(mmusim_mmu *mmu)
+{
+	if (!mmu)
+		return;
+	replay_fini(&mmu->replay);
+	free(mmu);
+}
+
+void mmusim_mmu_finish(mmusim_mmu *mmu)
+{
+	replay_finish(&mmu->replay);
+}
+
+void mmusim_mmu_translate(mmusim_mmu *mmu, uint64_t va, enum mmusim_access access, mmusim_mmu_result *out)
+{
+	struct mmu_result res;
+
+	mmu_translate(&mmu->replay.mmu, va, (enum access_kind)access, &res);
+	*out = (mmusim_mmu_result){ .ok = res.ok, .pa = res.pa, .page_size = res.page_size };
+	if (!res.ok) {
+		mmu->replay.mmu.stats.faults[res.fault.kind]++;
+		out->fault_kind = (enum mmusim_fault_kind)res.fault.kind;
+		out->fault_level = res.fault.level;
+		out->fault_code = res.fault.code;
+	}
+}
+
+int mmusim_mmu_event(mmusim_mmu *mmu, const mmusim_event *ev, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct trace_event te;
+
+	api_event_from_public(ev, &te);
+	mmu->replay.source = "event";
+	if (replay_events(&mmu->replay, &te, 1, &e))
+		return api_error(err, &e);
+	return MMUSIM_OK;
+}
+
+int mmusim_mmu_replay(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct trace_reader *rd = api_trace_reader(t);
+	struct trace_event *batch = malloc(REPLAY_BATCH * sizeof(*batch));
+	long n;
+	int rc = MMUSIM_OK;
+
+	if (!batch)
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	mmu->replay.source = api_trace_path(t);
+	while ((n = trace_reader_next(rd, batch, REPLAY_BATCH, &e)) > 0) {
+		if ((rc = replay_events(&mmu->replay, batch, (size_t)n, &e)))
+			break;
+	}
+	if (n < 0)
+		rc = e.code ? e.code : MM_EINVAL;
+	mmu->replay.source = "event";
+	free(batch);
+	return rc ? api_error(err, &e) : MMUSIM_OK;
+}
+
+int mmusim_mmu_select_cpu(mmusim_mmu *mmu, unsigned cpu, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+
+	return mmu_select_cpu(&mmu->replay.mmu, cpu, &e) ? api_error(err, &e) : MMUSIM_OK;
+}
+
+int mmusim_mmu_switch_asid(mmusim_mmu *mmu, uint16_t asid, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+
+	return mmu_switch_asid(&mmu->replay.mmu, asid, &e) ? api_error(err, &e) : MMUSIM_OK;
+}
+
+void mmusim_mmu_set_priv(mmusim_mmu *mmu, enum mmusim_priv priv)
+{
+	mmu_set_priv(&mmu->replay.mmu, (enum privilege)priv);
+}
+
+void mmusim_mmu_flush(mmusim_mmu *mmu, enum mmusim_flush_scope scope, uint64_t va, uint16_t asid)
+{
+	mmu_flush(&mmu->replay.mmu, (enum flush_scope)scope, va, asid);
+}
+
+void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out)
+{
+	const struct mmu_stats *s = &mmu->replay.mmu.stats;
+	const struct machine *m = mmu->replay.m;
+
+	memset(out, 0, sizeof(*out));
+	for (unsigned i = 0; i < 3; i++)
+		out->accesses[i] = s->accesses[i];
+	out->walks = s->walks;
+	for (unsigned k = 0; k < 64; k++)
+		out->walks_by_page_shift[k] = s->walks_by_shift[k];
+	out->pte_reads = s->pte_reads;
+	for (unsigned k = 0; k < MMUSIM_FAULT_KIND_COUNT; k++)
+		out->faults[k] = s->faults[k];
+	out->demand_paged = s->demand_paged;
+	out->shootdowns = s->shootdowns;
+	out->stale_hits = s->stale_hits;
+	out->dirty_rewalks = s->dirty_rewalks;
+	out->cycles = s->cycles;
+	out->page_table_nodes = machine_nr_nodes(m);
+	out->page_table_bytes = out->page_table_nodes * m->cfg.pc.base_page_size;
+}
+
+int mmusim_mmu_cache_stats(const mmusim_mmu *mmu, bool pwc, unsigned idx, mmusim_cache_stats *out)
+{
+	const struct machine_config *cfg = &mmu->replay.m->cfg;
+	const struct tlb_config *tc;
+	struct tlb_stats t;
+
+	if (idx >= (pwc ? cfg->nr_pwc : cfg->nr_tlb))
+		return MMUSIM_EINVAL;
+	tc = pwc ? &cfg->pwc[idx] : &cfg->tlb[idx];
+	replay_tlb_totals(&mmu->replay, idx, pwc, &t);
+	*out = (mmusim_cache_stats){
+		.name = pwc ? NULL : tc->name,
+		.level = tc->level,
+		.entries = tc->entries,
+		.ways = tc->ways,
+		.hits = t.hits,
+		.misses = t.misses,
+		.evictions = t.evictions,
+	};
+	for (unsigned k = 0; k < 64; k++)
+		out->hits_by_page_shift[k] = t.hits_by_shift[k];
+	return MMUSIM_OK;
+}

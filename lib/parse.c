@@ -1,0 +1,64 @@
+/*
+ * parse: the public face of the text notations mmusim reads — page flags,
+ * numbers with size suffixes, and text trace lines (sim/trace_text, sim/number).
+ */
+#include "api.h"
+
+#include <stdlib.h>
+
+#include "pt/page_prop.h"
+#include "sim/number.h"
+#include "sim/trace_text.h"
+
+int mmusim_parse_flags(const char *letters, uint32_t *flags, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct page_prop prop = { 0, CACHE_WB };
+
+	if (trace_parse_flags(letters, &prop, &e))
+		return api_error(err, &e);
+	*flags = prop.flags;
+	return MMUSIM_OK;
+}
+
+int mmusim_parse_number(const char *s, bool sizes, uint64_t *out, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+
+	switch (number_parse(s, sizes, out)) {
+	case NUMBER_OK:
+		return MMUSIM_OK;
+	case NUMBER_OVERFLOW:
+		mm_error_set(&e, MM_EOVERFLOW, "'%s' does not fit in 64 bits", s);
+		break;
+	default:
+		mm_error_set(&e, MM_EINVAL, "'%s' is not a number (expected decimal or 0x-hex%s)", s,
+			     sizes ? ", optionally with K, M, G or T" : "");
+		break;
+	}
+	return api_error(err, &e);
+}
+
+int mmusim_parse_trace_line(const char *line, mmusim_event *ev, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct trace_event te;
+	char *copy = strdup(line);   /* the parser cuts the line into fields in place */
+	int r;
+
+	if (!copy) {
+		api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+		return -1;
+	}
+	r = trace_parse_line(copy, &te, &e);
+	free(copy);
+	if (r < 0) {
+		if (!e.code)
+			e.code = MM_EINVAL;
+		api_error(err, &e);
+		return -1;
+	}
+	if (r > 0)
+		api_event_to_public(&te, ev);
+	return r;
+}

@@ -1,0 +1,63 @@
+/*
+ * setup: trace events applied to a machine directly, without TLBs — how page
+ * tables are built before a query (`--setup`, `--map`).
+ */
+#include "api.h"
+
+#include <inttypes.h>
+
+#include "pt/walk.h"
+
+int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_priv *priv, mmusim_error *err)
+{
+	mmusim_translation t;
+
+	switch (ev->op) {
+	case MMUSIM_EV_MAP:
+		return mmusim_map(m, ev->va, ev->pa, ev->len, ev->flags, ev->cache, err);
+	case MMUSIM_EV_UNMAP:
+		return mmusim_unmap(m, ev->va, ev->len, err);
+	case MMUSIM_EV_PROTECT:
+		return mmusim_protect(m, ev->va, ev->len, ev->flags, ev->cache, err);
+	case MMUSIM_EV_ACCESS:
+		/* Sets A/D as the hardware would; a fault is part of the story, not an error. */
+		mmusim_translate(m, &(mmusim_request){ .va = ev->va, .access = ev->access, .priv = *priv }, &t);
+		return MMUSIM_OK;
+	case MMUSIM_EV_ASID:
+		if (ev->n > UINT16_MAX)
+			return api_error(err, &(struct mm_error){ MM_EINVAL, "asid is out of range (at most 65535)" });
+		return mmusim_switch_asid(m, (uint16_t)ev->n, err);
+	case MMUSIM_EV_PRIV:
+		*priv = ev->n ? MMUSIM_SUPERVISOR : MMUSIM_USER;
+		return MMUSIM_OK;
+	case MMUSIM_EV_CPU:
+	case MMUSIM_EV_FLUSH:
+		return MMUSIM_OK;
+	}
+	return api_error(err, &(struct mm_error){ MM_EINVAL, "unknown event" });
+}
+
+int mmusim_apply_trace(mmusim_machine *m, mmusim_trace *t, mmusim_error *err)
+{
+	enum mmusim_priv priv = MMUSIM_USER;
+	mmusim_event ev[64];
+	mmusim_error e = { 0 };
+	long n;
+
+	while ((n = mmusim_trace_next(t, ev, 64, &e)) > 0) {
+		for (long i = 0; i < n; i++) {
+			if (mmusim_apply_event(m, &ev[i], &priv, &e) == MMUSIM_OK)
+				continue;
+			struct mm_error prefixed = { .code = e.code };
+			memcpy(prefixed.msg, e.message, sizeof(prefixed.msg));
+			mm_error_prefix(&prefixed, "%s:%" PRIu64, api_trace_path(t), ev[i].line);
+			return api_error(err, &prefixed);
+		}
+	}
+	if (n < 0) {
+		if (err)
+			*err = e;
+		return e.code ? e.code : MMUSIM_EINVAL;
+	}
+	return MMUSIM_OK;
+}

@@ -1,0 +1,186 @@
+/* trace: the public face of sim/trace — streaming trace readers and their events. */
+#include "api.h"
+
+#include <stdlib.h>
+
+#include "sim/trace.h"
+
+_Static_assert(MMUSIM_TRACE_BINARY == (int)TRACE_FORMAT_BINARY, "trace formats agree");
+_Static_assert(MMUSIM_EV_FLUSH == (int)TRACE_FLUSH, "event kinds agree");
+_Static_assert(MMUSIM_FLUSH_VA_ASID == (int)FLUSH_VA_ASID, "flush scopes agree");
+
+/* Events are decoded this many at a time before being converted. */
+#define TRACE_BATCH 256
+
+struct mmusim_trace {
+	struct trace_reader *rd;
+	char *path;                          /* for error messages of a replay */
+	struct trace_event batch[TRACE_BATCH];
+};
+
+void api_event_to_public(const struct trace_event *in, mmusim_event *out)
+{
+	*out = (mmusim_event){
+		.op = (enum mmusim_event_op)in->op,
+		.access = (enum mmusim_access)in->access,
+		.size = in->size,
+		.scope = (enum mmusim_flush_scope)in->scope,
+		.n = in->n,
+		.va = in->va,
+		.pa = in->pa,
+		.len = in->len,
+		.flags = in->prop.flags,
+		.cache = (enum mmusim_cache)in->prop.cache,
+		.line = in->line,
+	};
+}
+
+void api_event_from_public(const mmusim_event *in, struct trace_event *out)
+{
+	*out = (struct trace_event){
+		.line = in->line,
+		.op = (uint8_t)in->op,
+		.access = (uint8_t)in->access,
+		.scope = (uint8_t)in->scope,
+		.size = in->size > UINT8_MAX ? UINT8_MAX : (uint8_t)in->size,
+		.n = in->n,
+		.va = in->va,
+		.pa = in->pa,
+		.len = in->len,
+		.prop = { in->flags, (enum cache_policy)in->cache },
+	};
+}
+
+const char *mmusim_trace_format_name(enum mmusim_trace_format fmt)
+{
+	if ((unsigned)fmt > MMUSIM_TRACE_BINARY)
+		return "unknown";
+	return trace_format_name((enum trace_format)fmt);
+}
+
+int mmusim_trace_format_parse(const char *name, enum mmusim_trace_format *out)
+{
+	enum trace_format f;
+
+	if (trace_format_parse(name, &f) != 0)
+		return MMUSIM_EINVAL;
+	*out = (enum mmusim_trace_format)f;
+	return MMUSIM_OK;
+}
+
+int mmusim_trace_open(const char *path, enum mmusim_trace_format fmt, mmusim_trace **out,
+		      mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct mmusim_trace *t = calloc(1, sizeof(*t));
+
+	*out = NULL;
+	if (!t)
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	t->path = strdup(path);
+	if (!t->path) {
+		free(t);
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	}
+	if (trace_reader_open(path, (enum trace_format)fmt, &t->rd, &e)) {
+		free(t->path);
+		free(t);
+		return api_error(err, &e);
+	}
+	*out = t;
+	return MMUSIM_OK;
+}
+
+enum mmusim_trace_format mmusim_trace_format(const mmusim_trace *t)
+{
+	return (enum mmusim_trace_format)trace_reader_format(t->rd);
+}
+
+long mmusim_trace_next(mmusim_trace *t, mmusim_event *ev, size_t max, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	long n = trace_reader_next(t->rd, t->batch, max < TRACE_BATCH ? max : TRACE_BATCH, &e);
+
+	if (n < 0) {
+		api_error(err, &e);
+		return -1;
+	}
+	for (long i = 0; i < n; i++)
+		api_event_to_public(&t->batch[i], &ev[i]);
+	return n;
+}
+
+/* For mmusim_mmu_replay: the internal reader, whose events need no conversion. */
+struct trace_reader *api_trace_reader(mmusim_trace *t)
+{
+	return t->rd;
+}
+
+const char *api_trace_path(const mmusim_trace *t)
+{
+	return t->path;
+}
+
+void mmusim_trace_progress(const mmusim_trace *t, uint64_t *offset, uint64_t *size)
+{
+	*offset = trace_reader_offset(t->rd);
+	*size = trace_reader_size(t->rd);
+}
+
+void mmusim_trace_close(mmusim_trace *t)
+{
+	if (!t)
+		return;
+	trace_reader_close(t->rd);
+	free(t->path);
+	free(t);
+}
+
+struct mmusim_trace_writer {
+	struct trace_writer *w;
+	struct trace_event batch[TRACE_BATCH];
+};
+
+int mmusim_trace_writer_open(const char *path, mmusim_trace_writer **out, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct mmusim_trace_writer *w = calloc(1, sizeof(*w));
+
+	*out = NULL;
+	if (!w)
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	if (trace_writer_open(path, &w->w, &e)) {
+		free(w);
+		return api_error(err, &e);
+	}
+	*out = w;
+	return MMUSIM_OK;
+}
+
+int mmusim_trace_writer_put(mmusim_trace_writer *w, const mmusim_event *ev, size_t n, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+
+	while (n) {
+		size_t k = n < TRACE_BATCH ? n : TRACE_BATCH;
+		for (size_t i = 0; i < k; i++)
+			api_event_from_public(&ev[i], &w->batch[i]);
+		if (trace_writer_put(w->w, w->batch, k, &e))
+			return api_error(err, &e);
+		ev += k;
+		n -= k;
+	}
+	return MMUSIM_OK;
+}
+
+int mmusim_trace_writer_close(mmusim_trace_writer *w, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	int rc;
+
+	if (!w)
+		return MMUSIM_OK;
+	rc = trace_writer_close(w->w, &e);
+	free(w);
+	return rc ? api_error(err, &e) : MMUSIM_OK;
+}

@@ -1,0 +1,115 @@
+/* walk: the public face of pt/walk — one hardware walk, with its steps. */
+#include "api.h"
+
+#include <stdio.h>
+
+#include "pt/page_prop.h"
+#include "pt/pt_arch.h"
+#include "pt/walk.h"
+
+_Static_assert(MMUSIM_FAULT_KIND_COUNT == (int)FAULT_KIND_COUNT &&
+	       MMUSIM_FAULT_BUS_ERROR == (int)FAULT_BUS_ERROR, "fault kinds agree");
+_Static_assert(MMUSIM_EXEC == (int)ACCESS_EXEC && MMUSIM_SUPERVISOR == (int)PRIV_SUPERVISOR,
+	       "access kinds and privileges agree");
+_Static_assert(MMUSIM_MAX_LEVELS == PT_MAX_LEVELS, "a walk has at most MMUSIM_MAX_LEVELS steps");
+
+void mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out)
+{
+	struct walk_request wr = {
+		.root = machine_root(m->m),
+		.va = req->va,
+		.access = (enum access_kind)req->access,
+		.priv = (enum privilege)req->priv,
+		.smap_ac = req->smap_ac,
+		.no_ad_update = req->no_ad_update,
+	};
+	struct walk_result res;
+
+	machine_walk(m->m, &wr, &res);
+	memset(out, 0, sizeof(*out));
+	out->ok = res.ok;
+	if (res.ok) {
+		out->pa = res.pa;
+		out->level = res.level;
+		out->page_size = res.page_size;
+		out->perms = res.perms;
+		out->leaf_pte = res.leaf_pte;
+	} else {
+		out->fault_kind = (enum mmusim_fault_kind)res.fault.kind;
+		out->fault_level = res.fault.level;
+		out->fault_code = res.fault.code;
+		out->fault_reason = (int)res.fault.reason;
+	}
+	out->nr_steps = res.nr_steps;
+	for (unsigned i = 0; i < res.nr_steps && i < MMUSIM_MAX_LEVELS; i++) {
+		out->steps[i] = (mmusim_walk_step){
+			.level = res.steps[i].level,
+			.table = res.steps[i].table,
+			.index = res.steps[i].index,
+			.pte_addr = res.steps[i].pte_addr,
+			.pte = res.steps[i].pte,
+		};
+	}
+}
+
+const char *mmusim_fault_kind_name(enum mmusim_fault_kind kind)
+{
+	if ((unsigned)kind >= MMUSIM_FAULT_KIND_COUNT)
+		return "unknown";
+	return fault_kind_name((enum fault_kind)kind);
+}
+
+const char *mmusim_fault_reason_text(int reason)
+{
+	if (reason < 0 || reason >= REASON_COUNT)
+		return "unknown reason";
+	return walk_reason_text((enum fault_reason)reason);
+}
+
+void mmusim_perms_string(unsigned perms, char buf[6])
+{
+	perms_format(perms, buf);
+}
+
+void mmusim_pte_describe(const mmusim_config *cfg, uint64_t pte, unsigned level, char *buf, size_t len)
+{
+	if (len)
+		cfg->cfg.arch->describe_pte(pte, level, buf, len);
+}
+
+void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)
+{
+	struct walk_fault f = {
+		.kind = (enum fault_kind)t->fault_kind,
+		.reason = (enum fault_reason)t->fault_reason,
+		.level = t->fault_level,
+		.code = t->fault_code,
+	};
+
+	if (!len)
+		return;
+	if (t->ok) {
+		snprintf(buf, len, "no fault");
+		return;
+	}
+	cfg->cfg.arch->describe_fault(&f, buf, len);
+}
+
+uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level)
+{
+	return cfg->cfg.arch->pte_addr(&cfg->cfg.pc, pte, level);
+}
+
+const char *mmusim_access_name(enum mmusim_access access)
+{
+	if ((unsigned)access > MMUSIM_EXEC)
+		return "?";
+	return access_kind_name((enum access_kind)access);
+}
+
+const char *mmusim_priv_name(enum mmusim_priv priv)
+{
+	if ((unsigned)priv > MMUSIM_SUPERVISOR)
+		return "?";
+	return privilege_name((enum privilege)priv);
+}

@@ -1,0 +1,591 @@
+/*
+ * The public API (include/mmusim.h) through the shared library: every object
+ * is created, used and destroyed the way an embedder would, and each answer is
+ * checked against values worked out from the specs or shown in README.md.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mmusim.h>
+
+static mmusim_machine *new_machine(const char *preset)
+{
+	mmusim_error err = { 0 };
+	mmusim_config *cfg;
+	mmusim_machine *m;
+
+	cr_assert_eq(mmusim_config_load(preset, &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_config_free(cfg);  /* the machine keeps its own copy */
+	return m;
+}
+
+Test(api, version_matches_header)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "%d.%d.%d", MMUSIM_VERSION_MAJOR, MMUSIM_VERSION_MINOR,
+		 MMUSIM_VERSION_PATCH);
+	cr_expect_str_eq(mmusim_version(), want);
+	cr_expect_eq(mmusim_version_number(), (unsigned)MMUSIM_VERSION_NUMBER);
+	cr_expect_gt(strlen(mmusim_git_revision()), 0);
+	cr_expect_str_eq(mmusim_status_name(MMUSIM_EUNALIGNED), "unaligned");
+	cr_expect_str_eq(mmusim_status_name(99), "unknown");
+}
+
+Test(api, presets_and_config_queries)
+{
+	const char *const *names = mmusim_preset_names();
+	const char *want[] = { "sv39", "sv48", "sv57", "x86_64", "x86_64_la57" };
+	mmusim_config *cfg;
+	mmusim_error err;
+	unsigned n = 0;
+
+	for (; names[n]; n++) {
+		bool known = false;
+		for (unsigned i = 0; i < 5; i++)
+			known |= strcmp(names[n], want[i]) == 0;
+		cr_expect(known, "unexpected preset %s", names[n]);
+		cr_expect_not_null(mmusim_preset_yaml(names[n]));
+	}
+	cr_expect_eq(n, 5);
+	cr_expect_null(mmusim_preset_yaml("sv32"));
+
+	cr_assert_eq(mmusim_config_load("sv39", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_str_eq(mmusim_config_name(cfg), "sv39");
+	cr_expect_str_eq(mmusim_config_arch(cfg), "riscv64");
+	cr_expect_eq(mmusim_config_levels(cfg), 3);
+	cr_expect_eq(mmusim_config_va_bits(cfg), 39);
+	cr_expect_eq(mmusim_config_page_size(cfg), 4096);
+	cr_expect_eq(mmusim_config_leaf_size(cfg, 2), 2u << 20);
+	cr_expect_eq(mmusim_config_leaf_size(cfg, 3), 1u << 30);
+	cr_expect_eq(mmusim_config_leaf_size(cfg, 4), 0);
+	cr_expect_eq(mmusim_config_memory_base(cfg), 0x80000000u);
+	cr_expect_eq(mmusim_config_memory_size(cfg), 64ull << 30);
+	cr_expect_eq(mmusim_config_kernel_start(cfg), 0xffffffc000000000ull);
+	cr_expect_eq(mmusim_config_nr_pwcs(cfg), 0);  /* the SiFive U74 model has none */
+	mmusim_config_free(cfg);
+}
+
+Test(api, config_errors_are_values_with_a_place)
+{
+	static const char bad[] = "extends: x86_64\nnr_levels: 9\n";
+	mmusim_config *cfg = (mmusim_config *)1;
+	mmusim_error err = { 0 };
+
+	cr_expect_eq(mmusim_config_parse(bad, strlen(bad), "bad.yaml", &cfg, &err), MMUSIM_EINVAL);
+	cr_expect_null(cfg);
+	cr_expect_eq(err.code, MMUSIM_EINVAL);
+	cr_expect(strncmp(err.message, "bad.yaml:2:", 11) == 0, "message: %s", err.message);
+
+	cr_expect_neq(mmusim_config_load("/nonexistent/machine.yaml", &cfg, &err), MMUSIM_OK);
+	cr_expect(strstr(err.message, "/nonexistent/machine.yaml") != NULL, "message: %s", err.message);
+	/* err may be NULL: the status alone still says what happened */
+	cr_expect_eq(mmusim_config_parse(bad, strlen(bad), NULL, &cfg, NULL), MMUSIM_EINVAL);
+}
+
+/* The README's Sv39 example: a user fetch at 0x400010 through a 4K page. */
+Test(api, sv39_walk_with_steps)
+{
+	mmusim_machine *m = new_machine("sv39");
+	mmusim_error err;
+	mmusim_translation t;
+	char perms[6];
+
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x80200000, 4096,
+				MMUSIM_PROP_R | MMUSIM_PROP_X | MMUSIM_PROP_U, MMUSIM_CACHE_WB, &err),
+		     MMUSIM_OK, "%s", err.message);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400010, .access = MMUSIM_EXEC }, &t);
+	cr_assert(t.ok);
+	cr_expect_eq(t.pa, 0x80200010);
+	cr_expect_eq(t.level, 1);
+	cr_expect_eq(t.page_size, 4096);
+	mmusim_perms_string(t.perms, perms);
+	cr_expect_str_eq(perms, "r-xu-");
+	cr_assert_eq(t.nr_steps, 3);
+	cr_expect_eq(mmusim_root(m), 0x80001000);
+	cr_expect_eq(t.steps[0].level, 3);
+	cr_expect_eq(t.steps[0].pte_addr, 0x80001000);
+	cr_expect_eq(t.steps[1].pte_addr, 0x80002010);
+	cr_expect_eq(t.steps[2].pte_addr, 0x80003000);
+	cr_expect_eq(t.steps[1].index, 2);  /* VA[29:21] of 0x400010 */
+	/* Each step's PTE is what physical memory holds there (A set since, by Svadu). */
+	uint64_t pte;
+	cr_assert_eq(mmusim_mem_read(m, t.steps[0].pte_addr, 8, &pte), MMUSIM_OK);
+	cr_expect_eq(pte, t.steps[0].pte);
+	cr_assert_eq(mmusim_mem_read(m, t.steps[2].pte_addr, 8, &pte), MMUSIM_OK);
+	cr_expect_eq(pte, t.leaf_pte);
+	cr_expect(pte & (1u << 6), "the walk set A in the leaf");
+	mmusim_machine_destroy(m);
+}
+
+/* x86 #PF error codes (SDM 4.7): a user write to a read-only page is P|W|U = 0x7. */
+Test(api, x86_faults_and_edits)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	mmusim_error err;
+	mmusim_translation t;
+	uint32_t rxu;
+
+	cr_assert_eq(mmusim_parse_flags("r-xu", &rxu, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(rxu, MMUSIM_PROP_R | MMUSIM_PROP_X | MMUSIM_PROP_U);
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x200000, 0x2000, rxu, MMUSIM_CACHE_WB, &err), MMUSIM_OK);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400123, .access = MMUSIM_WRITE }, &t);
+	cr_assert(!t.ok);
+	cr_expect_eq(t.fault_kind, MMUSIM_FAULT_PERMISSION);
+	cr_expect_str_eq(mmusim_fault_kind_name(t.fault_kind), "permission");
+	cr_expect_eq(t.fault_code, 0x7);
+	cr_expect_eq(t.fault_level, 1);
+	cr_expect_gt(strlen(mmusim_fault_reason_text(t.fault_reason)), 10);
+
+	cr_assert_eq(mmusim_protect(m, 0x400000, 0x1000, rxu | MMUSIM_PROP_W, MMUSIM_CACHE_WB, &err),
+		     MMUSIM_OK, "%s", err.message);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400123, .access = MMUSIM_WRITE }, &t);
+	cr_expect(t.ok);
+	cr_expect_eq(t.pa, 0x200123);
+
+	cr_assert_eq(mmusim_unmap(m, 0x401000, 0x1000, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x401000 }, &t);
+	cr_expect_eq(t.fault_kind, MMUSIM_FAULT_NOT_PRESENT);
+	cr_expect_eq(t.fault_code, 0x4);  /* U, not P */
+
+	cr_expect_eq(mmusim_map(m, 0x400800, 0x200000, 0x1000, rxu, MMUSIM_CACHE_WB, &err),
+		     MMUSIM_EUNALIGNED);
+	cr_expect_eq(err.code, MMUSIM_EUNALIGNED);
+	cr_expect_gt(strlen(err.message), 0);
+	cr_expect_eq(mmusim_parse_flags("rq", &rxu, &err), MMUSIM_EINVAL);
+
+	/* Plant PS=1 in the PML4E: reserved (SDM 4.5), a #PF with RSVD: P|U|RSVD = 0xd. */
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000 }, &t);
+	cr_assert(t.ok);
+	cr_assert_eq(t.steps[0].level, 4);
+	cr_assert_eq(mmusim_mem_write(m, t.steps[0].pte_addr, 8, t.steps[0].pte | 0x80), MMUSIM_OK);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000 }, &t);
+	cr_expect_eq(t.fault_kind, MMUSIM_FAULT_RESERVED_BIT);
+	cr_expect_eq(t.fault_level, 4);
+	cr_expect_eq(t.fault_code, 0xd);
+	mmusim_machine_destroy(m);
+}
+
+static int count_leaf(void *arg, const mmusim_mapping *map)
+{
+	uint64_t *sizes = arg;
+	sizes[0]++;
+	sizes[1] += map->size;
+	return 0;
+}
+
+Test(api, query_iterate_and_address_spaces)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	mmusim_mapping map;
+	mmusim_error err;
+	uint64_t seen[2] = { 0, 0 };
+	const uint64_t kva = 0xffff888000000000ull;
+
+	/* 2 MiB aligned: one 2M leaf; kernel range: shared by every address space. */
+	cr_assert_eq(mmusim_map(m, 0x600000, 0x400000, 2u << 20, MMUSIM_PROP_R | MMUSIM_PROP_U,
+				MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_map(m, kva, 0, 4096, MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_G,
+				MMUSIM_CACHE_UC, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert(mmusim_query(m, 0x7ff123, &map));
+	cr_expect_eq(map.va, 0x600000);
+	cr_expect_eq(map.pa, 0x400000);
+	cr_expect_eq(map.level, 2);
+	cr_expect_eq(map.size, 2u << 20);
+	cr_expect_eq(mmusim_for_each_mapping(m, count_leaf, seen), 0);
+	cr_expect_eq(seen[0], 2);
+	cr_expect_eq(seen[1], (2u << 20) + 4096);
+
+	uint64_t root0 = mmusim_root(m);
+	cr_assert_eq(mmusim_switch_asid(m, 7, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_current_asid(m), 7);
+	cr_expect_neq(mmusim_root(m), root0);
+	cr_expect(!mmusim_query(m, 0x600000, &map), "user mappings belong to ASID 0");
+	cr_assert(mmusim_query(m, kva, &map), "kernel mappings are shared");
+	cr_expect_eq(map.cache, MMUSIM_CACHE_UC);
+	cr_expect_eq(map.flags & MMUSIM_PROP_G, MMUSIM_PROP_G);
+	cr_expect_gt(mmusim_nr_nodes(m), 4);
+	mmusim_machine_destroy(m);
+}
+
+Test(api, physical_memory)
+{
+	mmusim_machine *m = new_machine("sv39");
+	mmusim_error err;
+	uint64_t v = 1, pa;
+
+	cr_expect_eq(mmusim_mem_read(m, 0x90000000, 8, &v), MMUSIM_OK);
+	cr_expect_eq(v, 0, "never-written memory reads as zero");
+	cr_expect_eq(mmusim_mem_write(m, 0x90000000, 8, 0x1122334455667788ull), MMUSIM_OK);
+	cr_expect_eq(mmusim_mem_read(m, 0x90000004, 4, &v), MMUSIM_OK);
+	cr_expect_eq(v, 0x11223344, "little-endian");
+	cr_expect_eq(mmusim_mem_read(m, 0x1000, 8, &v), MMUSIM_EBUS, "below the base");
+	cr_expect_eq(mmusim_mem_read(m, 0x90000001, 8, &v), MMUSIM_EINVAL, "misaligned");
+	cr_assert_eq(mmusim_mem_alloc(m, 2u << 20, 2u << 20, &pa, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(pa & ((2u << 20) - 1), 0);
+	cr_expect_geq(pa, 0x80000000u);
+	mmusim_machine_destroy(m);
+}
+
+/* traces/tlb-demo.trace on the x86_64 preset: the figures README.md shows. */
+Test(api, replay_a_trace_with_statistics)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	mmusim_mmu *mmu;
+	mmusim_trace *t;
+	mmusim_error err;
+	mmusim_stats s;
+
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_TRACE_AUTO, &t, &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_trace_format(t), MMUSIM_TRACE_TEXT);
+	cr_assert_eq(mmusim_mmu_replay(mmu, t, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_trace_close(t);
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.accesses[MMUSIM_READ], 2);
+	cr_expect_eq(s.accesses[MMUSIM_WRITE], 1);
+	cr_expect_eq(s.accesses[MMUSIM_EXEC], 1);
+	cr_expect_eq(s.walks, 2);
+	cr_expect_eq(s.pte_reads, 5);
+	cr_expect_eq(s.faults[MMUSIM_FAULT_PERMISSION], 1);
+	cr_expect_eq(s.cycles, 535);
+	cr_expect_eq(s.page_table_nodes, 5);
+	cr_expect_eq(s.page_table_bytes, 5 * 4096);
+
+	mmusim_cache_stats cs;
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	uint64_t l1_lookups = 0;
+	for (unsigned i = 0; i < mmusim_config_nr_tlbs(cfg); i++) {
+		cr_assert_eq(mmusim_mmu_cache_stats(mmu, false, i, &cs), MMUSIM_OK);
+		cr_expect_not_null(cs.name);
+		if (cs.level == 1)
+			l1_lookups += cs.hits + cs.misses;
+	}
+	cr_expect_eq(l1_lookups, 4, "one level-1 lookup per access");
+	cr_expect_eq(mmusim_mmu_cache_stats(mmu, false, 99, &cs), MMUSIM_EINVAL);
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+}
+
+Test(api, events_demand_paging_and_direct_translation)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	mmusim_mmu_options opt = { .demand_page_size = 4096 };
+	mmusim_mmu *mmu;
+	mmusim_error err;
+	mmusim_mmu_result r;
+	mmusim_stats s;
+
+	cr_assert_eq(mmusim_mmu_create(m, &opt, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_event ev = { .op = MMUSIM_EV_ACCESS, .access = MMUSIM_WRITE, .va = 0x10000, .line = 1 };
+	cr_assert_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_translate(mmu, 0x10008, MMUSIM_READ, &r);  /* now a TLB hit */
+	cr_expect(r.ok);
+	cr_expect_eq(r.page_size, 4096);
+	mmusim_mmu_translate(mmu, 0x20000, MMUSIM_READ, &r);  /* no demand paging here */
+	cr_expect(!r.ok);
+	cr_expect_eq(r.fault_kind, MMUSIM_FAULT_NOT_PRESENT);
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.demand_paged, 1);
+	cr_expect_eq(s.accesses[MMUSIM_WRITE] + s.accesses[MMUSIM_READ], 3);
+	cr_expect_eq(s.faults[MMUSIM_FAULT_NOT_PRESENT], 1);
+
+	/* A flush empties the TLBs: the next access walks again. */
+	uint64_t walks = s.walks;
+	mmusim_mmu_flush(mmu, MMUSIM_FLUSH_ALL, 0, 0);
+	mmusim_mmu_translate(mmu, 0x10000, MMUSIM_READ, &r);
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.walks, walks + 1);
+
+	ev = (mmusim_event){ .op = MMUSIM_EV_UNMAP, .va = 0x10800, .len = 4096, .line = 42 };
+	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EUNALIGNED);
+	cr_expect(strncmp(err.message, "event:42:", 9) == 0, "message: %s", err.message);
+	cr_expect_eq(mmusim_mmu_select_cpu(mmu, 5000, &err), MMUSIM_EINVAL);
+	cr_expect_eq(mmusim_mmu_select_cpu(mmu, 1, &err), MMUSIM_OK);
+	cr_expect_eq(mmusim_mmu_switch_asid(mmu, 3, &err), MMUSIM_OK);
+	mmusim_mmu_set_priv(mmu, MMUSIM_SUPERVISOR);
+	mmusim_mmu_destroy(mmu);
+
+	opt.demand_page_size = 12345;
+	cr_expect_eq(mmusim_mmu_create(m, &opt, &mmu, &err), MMUSIM_EINVAL);
+	mmusim_machine_destroy(m);
+}
+
+Test(api, trace_reading_and_errors)
+{
+	char path[] = "/tmp/mmusim_api_XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+	mmusim_trace *t;
+	mmusim_event ev[8];
+	mmusim_error err;
+	enum mmusim_trace_format fmt;
+
+	cr_assert_geq(fd, 0);
+	f = fdopen(fd, "w");
+	fputs("map 0x400000 0x1000 4K rwu cache=wc\nw 0x400010\nbogus 1\n", f);
+	fclose(f);
+	cr_assert_eq(mmusim_trace_open(path, MMUSIM_TRACE_TEXT, &t, &err), MMUSIM_OK, "%s", err.message);
+	long n = mmusim_trace_next(t, ev, 8, &err);
+	if (n > 0) {
+		cr_assert_eq(n, 2);
+		cr_expect_eq(ev[0].op, MMUSIM_EV_MAP);
+		cr_expect_eq(ev[0].cache, MMUSIM_CACHE_WC);
+		cr_expect_eq(ev[0].len, 4096);
+		cr_expect_eq(ev[1].op, MMUSIM_EV_ACCESS);
+		cr_expect_eq(ev[1].access, MMUSIM_WRITE);
+		cr_expect_eq(ev[1].line, 2);
+		n = mmusim_trace_next(t, ev, 8, &err);
+	}
+	cr_expect_eq(n, -1);
+	cr_expect(strstr(err.message, ":3: ") != NULL, "message: %s", err.message);
+	mmusim_trace_close(t);
+	unlink(path);
+
+	cr_expect_eq(mmusim_trace_format_parse("lackey", &fmt), MMUSIM_OK);
+	cr_expect_eq(fmt, MMUSIM_TRACE_LACKEY);
+	cr_expect_str_eq(mmusim_trace_format_name(MMUSIM_TRACE_BINARY), "binary");
+	cr_expect_eq(mmusim_trace_format_parse("pcap", &fmt), MMUSIM_EINVAL);
+	cr_expect_neq(mmusim_trace_open("/nonexistent.trace", MMUSIM_TRACE_AUTO, &t, &err), MMUSIM_OK);
+	cr_expect(strstr(err.message, "/nonexistent.trace") != NULL, "message: %s", err.message);
+}
+
+/* Dump, then read the dump back as an image: the same walk, read-only. */
+Test(api, dump_and_image_round_trip)
+{
+	char path[] = "/tmp/mmusim_api_elf_XXXXXX";
+	mmusim_machine *m = new_machine("sv39"), *img;
+	mmusim_error err;
+	mmusim_translation t;
+	uint64_t satp, v;
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x80200000, 8192, MMUSIM_PROP_R | MMUSIM_PROP_X | MMUSIM_PROP_U,
+				MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s", err.message);
+	/* satp: MODE 8 (Sv39) in bits 63:60, ASID 0, PPN of root 0x80001000 */
+	cr_expect_str_eq(mmusim_root_register(m, &satp), "satp");
+	cr_expect_eq(satp, 0x8000000000080001ull);
+	cr_assert_eq(mmusim_dump_elf(m, path, &err), MMUSIM_OK, "%s", err.message);
+
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	cr_assert_eq(mmusim_machine_open_image(cfg, path, 0, MMUSIM_ROOT_RECORDED, 0, &img, &err), MMUSIM_OK,
+		     "%s", err.message);
+	cr_expect_eq(mmusim_root(img), 0x80001000);
+	mmusim_translate(img, &(mmusim_request){ .va = 0x401010, .access = MMUSIM_EXEC }, &t);
+	cr_expect(t.ok);
+	cr_expect_eq(t.pa, 0x80201010);
+	cr_expect_eq(mmusim_mem_read(img, 0x80001000, 8, &v), MMUSIM_OK);
+	cr_expect_eq(mmusim_map(img, 0x600000, 0x80400000, 4096, MMUSIM_PROP_R, MMUSIM_CACHE_WB, &err),
+		     MMUSIM_EINVAL);
+	cr_expect(strstr(err.message, "read-only") != NULL, "message: %s", err.message);
+	cr_expect_eq(mmusim_switch_asid(img, 1, &err), MMUSIM_EINVAL);
+	mmusim_machine_destroy(img);
+
+	cr_assert_eq(mmusim_machine_open_image(cfg, path, 0, MMUSIM_ROOT_REGISTER, satp, &img, &err), MMUSIM_OK,
+		     "%s", err.message);
+	cr_expect_eq(mmusim_root(img), 0x80001000);
+	mmusim_machine_destroy(img);
+	/* A PTE address outside the image is the architecture's access fault. */
+	cr_assert_eq(mmusim_machine_open_image(cfg, path, 0, MMUSIM_ROOT_PA, 0x90000000, &img, &err), MMUSIM_OK,
+		     "%s", err.message);
+	mmusim_translate(img, &(mmusim_request){ .va = 0x401010 }, &t);
+	cr_expect_eq(t.fault_kind, MMUSIM_FAULT_BUS_ERROR);
+	cr_expect_eq(t.fault_code, 5, "load access fault");
+	mmusim_machine_destroy(img);
+	unlink(path);
+
+	cr_expect_neq(mmusim_machine_open_image(cfg, "/nonexistent.elf", 0, MMUSIM_ROOT_RECORDED, 0, &img, &err),
+		      MMUSIM_OK);
+	cr_expect_null(img);
+	cr_expect(strstr(err.message, "/nonexistent.elf") != NULL, "message: %s", err.message);
+	mmusim_machine_destroy(m);
+}
+
+Test(api, describing_ptes_and_faults)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	mmusim_translation t;
+	mmusim_error err;
+	char buf[128];
+
+	cr_expect_eq(mmusim_config_index_bits(cfg), 9);
+	cr_expect_eq(mmusim_config_pte_size(cfg), 8);
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x200000, 4096, MMUSIM_PROP_R | MMUSIM_PROP_U, MMUSIM_CACHE_WB,
+				&err), MMUSIM_OK);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000, .access = MMUSIM_WRITE }, &t);
+	cr_assert(!t.ok);
+	mmusim_fault_describe(cfg, &t, buf, sizeof(buf));
+	cr_expect(strstr(buf, "0x7") != NULL, "%s", buf);
+	mmusim_pte_describe(cfg, t.steps[t.nr_steps - 1].pte, 1, buf, sizeof(buf));
+	cr_expect(strncmp(buf, "P ", 2) == 0 && strstr(buf, "US") != NULL, "%s", buf);
+	mmusim_machine_destroy(m);
+}
+
+Test(api, binary_trace_writer_round_trip)
+{
+	char path[] = "/tmp/mmusim_api_bin_XXXXXX";
+	mmusim_event in[3] = {
+		{ .op = MMUSIM_EV_MAP, .va = 0x400000, .pa = 0x1000, .len = 8192,
+		  .flags = MMUSIM_PROP_R | MMUSIM_PROP_U, .cache = MMUSIM_CACHE_UC },
+		{ .op = MMUSIM_EV_ACCESS, .access = MMUSIM_EXEC, .va = 0x400004, .size = 4 },
+		{ .op = MMUSIM_EV_FLUSH, .scope = MMUSIM_FLUSH_VA_ASID, .va = 0x400000, .n = 9 },
+	}, out[4];
+	mmusim_trace_writer *w;
+	mmusim_trace *t;
+	mmusim_error err;
+	uint64_t off, size;
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(mmusim_trace_writer_open(path, &w, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_writer_put(w, in, 3, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_writer_close(w, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_open(path, MMUSIM_TRACE_AUTO, &t, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_trace_format(t), MMUSIM_TRACE_BINARY);
+	cr_assert_eq(mmusim_trace_next(t, out, 4, &err), 3, "%s", err.message);
+	cr_expect_eq(out[0].cache, MMUSIM_CACHE_UC);
+	cr_expect_eq(out[0].len, 8192);
+	cr_expect_eq(out[0].flags, MMUSIM_PROP_R | MMUSIM_PROP_U);
+	cr_expect_eq(out[1].va, 0x400004);
+	cr_expect_eq(out[1].size, 4);
+	cr_expect_eq(out[1].access, MMUSIM_EXEC);
+	cr_expect_eq(out[2].scope, MMUSIM_FLUSH_VA_ASID);
+	cr_expect_eq(out[2].n, 9);
+	cr_expect_eq(mmusim_trace_next(t, out, 4, &err), 0);
+	mmusim_trace_progress(t, &off, &size);
+	cr_expect_eq(off, size);
+	cr_expect_gt(size, 16);
+	mmusim_trace_close(t);
+	unlink(path);
+}
+
+Test(api, interval_rows_and_page_size_counters)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	char buf[4096] = { 0 };
+	FILE *csv = fmemopen(buf, sizeof(buf) - 1, "w");
+	mmusim_mmu_options opt = { .interval = 2, .interval_csv = csv };
+	mmusim_mmu *mmu;
+	mmusim_trace *t;
+	mmusim_error err;
+	mmusim_stats s;
+	mmusim_cache_stats cs;
+
+	cr_assert_not_null(csv);
+	cr_assert_eq(mmusim_mmu_create(m, &opt, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_TRACE_AUTO, &t, &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_replay(mmu, t, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_trace_close(t);
+	mmusim_mmu_finish(mmu);
+	fclose(csv);
+	/* a header, then a row after accesses 2 and 4 */
+	unsigned lines = 0;
+	for (const char *p = buf; *p; p++)
+		lines += *p == '\n';
+	cr_expect_eq(lines, 3, "%s", buf);
+	cr_expect(strncmp(buf, "accesses,", 9) == 0, "%s", buf);
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.walks_by_page_shift[12], 2, "two walks, both ending in 4K pages");
+	uint64_t hits_4k = 0;
+	for (unsigned i = 0; i < mmusim_config_nr_tlbs(mmusim_machine_config(m)); i++) {
+		cr_assert_eq(mmusim_mmu_cache_stats(mmu, false, i, &cs), MMUSIM_OK);
+		hits_4k += cs.hits_by_page_shift[12];
+	}
+	cr_expect_eq(hits_4k, 2, "the second read and the fetch hit 4K entries");
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+}
+
+Test(api, parsing_lines_and_numbers)
+{
+	mmusim_event ev;
+	mmusim_error err;
+	uint64_t n;
+
+	cr_assert_eq(mmusim_parse_trace_line("map 0x400000 0x200000 8K rxu cache=wc", &ev, &err), 1, "%s",
+		     err.message);
+	cr_expect_eq(ev.op, MMUSIM_EV_MAP);
+	cr_expect_eq(ev.len, 8192);
+	cr_expect_eq(ev.flags, MMUSIM_PROP_R | MMUSIM_PROP_X | MMUSIM_PROP_U);
+	cr_expect_eq(ev.cache, MMUSIM_CACHE_WC);
+	cr_assert_eq(mmusim_parse_trace_line("flush va 0x1000 asid 3", &ev, &err), 1, "%s", err.message);
+	cr_expect_eq(ev.op, MMUSIM_EV_FLUSH);
+	cr_expect_eq(ev.scope, MMUSIM_FLUSH_VA_ASID);
+	cr_expect_eq(ev.n, 3);
+	cr_expect_eq(mmusim_parse_trace_line("   # nothing", &ev, &err), 0);
+	cr_expect_eq(mmusim_parse_trace_line("jump 0x1000", &ev, &err), -1);
+	cr_expect(strstr(err.message, "jump") != NULL, "message: %s", err.message);
+
+	cr_expect_eq(mmusim_parse_number("8K", true, &n, &err), MMUSIM_OK);
+	cr_expect_eq(n, 8192);
+	cr_expect_eq(mmusim_parse_number("0x10", false, &n, &err), MMUSIM_OK);
+	cr_expect_eq(n, 16);
+	cr_expect_eq(mmusim_parse_number("8K", false, &n, &err), MMUSIM_EINVAL);
+	cr_expect(strstr(err.message, "'8K'") != NULL, "message: %s", err.message);
+	cr_expect_eq(mmusim_parse_number("99999999999999999999", false, &n, &err), MMUSIM_EOVERFLOW);
+}
+
+/* traces/example.trace applied directly: the ranges README.md's mappings example lists. */
+Test(api, setup_from_a_trace)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	mmusim_trace *t;
+	mmusim_error err;
+	mmusim_mapping map;
+	mmusim_translation tr;
+
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/example.trace", MMUSIM_TRACE_TEXT, &t, &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_apply_trace(m, t, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_trace_close(t);
+	cr_assert(mmusim_query(m, 0x404000, &map));
+	cr_expect_eq(map.pa, 0x10004000);
+	cr_assert(mmusim_query(m, 0xffffc90000000000ull, &map));
+	cr_expect_eq(map.pa, 0xfee00000);
+	cr_expect_str_eq(mmusim_config_root_register(cfg), "cr3");
+
+	/* Each pointer PTE holds the next table's address. */
+	mmusim_translate(m, &(mmusim_request){ .va = 0x404000, .no_ad_update = true }, &tr);
+	cr_assert(tr.ok);
+	for (unsigned i = 0; i + 1 < tr.nr_steps; i++)
+		cr_expect_eq(mmusim_pte_address(cfg, tr.steps[i].pte, tr.steps[i].level), tr.steps[i + 1].table);
+	cr_expect_eq(mmusim_pte_address(cfg, tr.leaf_pte, tr.level), 0x10004000);
+
+	/* priv changes the privilege of the accesses after it */
+	enum mmusim_priv priv = MMUSIM_USER;
+	mmusim_event ev = { .op = MMUSIM_EV_PRIV, .n = MMUSIM_SUPERVISOR };
+	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_OK);
+	cr_expect_eq(priv, MMUSIM_SUPERVISOR);
+	mmusim_machine_destroy(m);
+}
+
+Test(api, setup_errors_name_the_line)
+{
+	char path[] = "/tmp/mmusim_api_setup_XXXXXX";
+	int fd = mkstemp(path);
+	mmusim_machine *m = new_machine("x86_64");
+	mmusim_trace *t;
+	mmusim_error err;
+	char want[64];
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "map 0x400000 0x1000 4K r\nmap 0x400800 0x2000 4K r\n", 50), 50);
+	close(fd);
+	cr_assert_eq(mmusim_trace_open(path, MMUSIM_TRACE_TEXT, &t, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_apply_trace(m, t, &err), MMUSIM_EUNALIGNED);
+	snprintf(want, sizeof(want), "%s:2: ", path);
+	cr_expect(strncmp(err.message, want, strlen(want)) == 0, "message: %s", err.message);
+	mmusim_trace_close(t);
+	unlink(path);
+	mmusim_machine_destroy(m);
+}
