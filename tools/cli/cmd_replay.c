@@ -128,7 +128,7 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 }
 
 /* Checks --demand-paging's size against the machine: the base page or a leaf size. */
-static int resolve_demand_size(const struct machine *m, struct replay_options *opt, struct mm_error *err)
+int cli_resolve_demand_size(const struct machine *m, struct replay_options *opt, struct mm_error *err)
 {
 	const struct paging_consts *pc = &m->cfg.pc;
 
@@ -215,7 +215,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 		rc = cli_fail(&err);
 		goto out;
 	}
-	if (resolve_demand_size(m, &ra.opt, &err) || trace_reader_open(ra.trace, ra.format, &rd, &err)) {
+	if (cli_resolve_demand_size(m, &ra.opt, &err) || trace_reader_open(ra.trace, ra.format, &rd, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}

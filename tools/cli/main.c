@@ -30,6 +30,12 @@ static const char main_help[] =
 	"                 rewrite a trace in the compact binary format\n"
 	"  dump      --elf FILE [--setup TRACE] [--map ...]...\n"
 	"                 write physical memory as ELF64 (PT_LOAD at physical addresses)\n"
+	"  sweep     --config A --config B ... [--jobs N] [--csv FILE] [--emit-jobs] TRACE...\n"
+	"                 replay traces on many machines, each trace read once: one table\n"
+	"  merge     [--csv FILE] RESULT.json...\n"
+	"                 the sweep table from separate 'replay --json' results\n"
+	"  run       [replay options] [--save-trace FILE] -- PROGRAM ARGS...\n"
+	"                 run PROGRAM under Valgrind lackey and replay its accesses live\n"
 	"\n"
 	"global options:\n"
 	"  --config NAME|FILE   machine config: a preset (x86_64 [default], x86_64_la57,\n"
@@ -88,11 +94,17 @@ int main(int argc, char **argv)
 		rc = cmd_convert(&cli, &a);
 	else if (strcmp(cmd, "dump") == 0)
 		rc = cmd_dump(&cli, &a);
+	else if (strcmp(cmd, "sweep") == 0)
+		rc = cmd_sweep(&cli, &a);
+	else if (strcmp(cmd, "merge") == 0)
+		rc = cmd_merge(&cli, &a);
+	else if (strcmp(cmd, "run") == 0)
+		rc = cmd_run(&cli, &a);
 	else if (strcmp(cmd, "help") == 0) {
 		fputs(main_help, stdout);
 		rc = EXIT_OK;
 	} else
-		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay, convert or dump; "
+		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay, convert, dump, sweep, merge or run; "
 				     "see mmusim --help)", cmd);
 	cli_free(&cli);
 	if (fflush(stdout) != 0 && rc == EXIT_OK)
