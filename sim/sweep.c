@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH 4096
+#define BATCH 16384
 #define SLOTS 4
 
 struct slot {
