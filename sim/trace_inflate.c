@@ -69,7 +69,8 @@ int trace_inflate_open(enum trace_compression c, int fd, const void *prefix, siz
 	}
 	z->kind = c;
 	z->fd = fd;
-	memcpy(z->in, prefix, prefix_len);
+	if (prefix_len)
+		memcpy(z->in, prefix, prefix_len);
 	z->in_len = prefix_len;
 	switch (c) {
 	case TRACE_COMPRESSION_GZIP:
