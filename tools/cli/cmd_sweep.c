@@ -331,7 +331,9 @@ int cmd_sweep(struct cli *cli, struct args *a)
 				replay_report(stdout, true, &p.r[c], &info);
 			}
 			if (p.jobs[c].failed && !failed) {
+				/* Which machine: the same trace line can be fine on the others. */
 				first_err = p.jobs[c].err;
+				mm_error_prefix(&first_err, "%s", p.m[c]->cfg.name);
 				failed = true;
 			}
 		}
