@@ -38,7 +38,7 @@ enum flush_scope {
 };
 
 struct trace_event {
-	uint64_t line;   /* where it came from: line (text, lackey) or record number (binary) */
+	uint64_t line;   /* where it came from: line (text, lackey, din, pinatrace) or record number (binary, champsim) */
 	uint8_t op;      /* enum trace_op */
 	uint8_t access;  /* enum access_kind, for TRACE_ACCESS */
 	uint8_t scope;   /* enum flush_scope, for TRACE_FLUSH */

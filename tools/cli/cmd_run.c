@@ -128,7 +128,13 @@ static void *tee_main(void *arg)
 {
 	struct tee *t = arg;
 	char *buf = malloc(TEE_BUF);
+	sigset_t pipe_sig;
 	ssize_t k;
+
+	/* If the replay stops early its end of the pipe closes: EPIPE here, not a dead mmusim. */
+	sigemptyset(&pipe_sig);
+	sigaddset(&pipe_sig, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
 
 	while (buf && ((k = read(t->from, buf, TEE_BUF)) > 0 || (k < 0 && errno == EINTR))) {
 		if (k < 0)
