@@ -489,3 +489,39 @@ Test(fixtures, bad_din_line_prints_stats_then_the_line)
 	run_result_free(&r);
 	remove_temp_file(path);
 }
+
+/* Detection on a pipe (nothing to mmap or re-read), and convert to binary: the same statistics. */
+Test(fixtures, detected_on_a_pipe_and_converted_to_binary)
+{
+	static const char *const names[] = { "loop.champsim", "loop.din", "loop.pinatrace.zst" };
+	static const char *const formats[] = { "champsim", "din", "pinatrace" };
+
+	for (int i = 0; i < 3; i++) {
+		char path[512], cmd[1400], out[8192] = "", want[80];
+		char bin[] = "/tmp/mmusim-fmt-bin-XXXXXX";
+		int fd = mkstemp(bin), status;
+		FILE *p;
+		size_t n;
+
+		cr_assert_geq(fd, 0);
+		close(fd);
+		snprintf(path, sizeof(path), FIXTURES "%s", names[i]);
+		snprintf(cmd, sizeof(cmd), "cat %s | %s --json replay --demand-paging -", path, MMUSIM_BIN);
+		cr_assert((p = popen(cmd, "r")));
+		n = fread(out, 1, sizeof(out) - 1, p);
+		out[n] = '\0';
+		cr_expect_eq(pclose(p), 0);
+		snprintf(want, sizeof(want), "{\"trace\":\"-\",\"format\":\"%s\",", formats[i]);
+		cr_expect(strncmp(out, want, strlen(want)) == 0, "%s", out);
+
+		struct run_result r;
+		cr_assert_eq(run_mmusim(&r, "convert", path, bin, NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		run_result_free(&r);
+		char *from_bin = stats_of(bin, &status), *from_src = stats_of(path, &status);
+		cr_expect_str_eq(from_bin, from_src, "%s", names[i]);
+		free(from_bin);
+		free(from_src);
+		unlink(bin);
+	}
+}
