@@ -3,7 +3,10 @@
  * and writer over all formats.
  *
  * Formats: the text format (trace_text.c), Valgrind lackey output
- * (trace_lackey.c), and mmusim's compact binary format (trace_binary.c).
+ * (trace_lackey.c), mmusim's compact binary format (trace_binary.c), ChampSim
+ * traces (trace_champsim.c), DineroIV din (trace_din.c) and Pin pinatrace
+ * output (trace_pinatrace.c), each plain or compressed with gzip, xz or zstd
+ * (trace_inflate.c).
  * Readers stream: memory use does not depend on trace length.  Events come in
  * batches so that the per-event cost stays a few nanoseconds.
  */
@@ -35,7 +38,7 @@ enum flush_scope {
 };
 
 struct trace_event {
-	uint64_t line;   /* where it came from: line (text, lackey) or record number (binary) */
+	uint64_t line;   /* where it came from: line (text, lackey, din, pinatrace) or record number (binary, champsim) */
 	uint8_t op;      /* enum trace_op */
 	uint8_t access;  /* enum access_kind, for TRACE_ACCESS */
 	uint8_t scope;   /* enum flush_scope, for TRACE_FLUSH */
@@ -47,35 +50,57 @@ struct trace_event {
 	struct page_prop prop;
 };
 
-enum trace_format { TRACE_FORMAT_AUTO, TRACE_FORMAT_TEXT, TRACE_FORMAT_LACKEY, TRACE_FORMAT_BINARY };
+enum trace_format {
+	TRACE_FORMAT_AUTO, TRACE_FORMAT_TEXT, TRACE_FORMAT_LACKEY, TRACE_FORMAT_BINARY,
+	TRACE_FORMAT_CHAMPSIM, TRACE_FORMAT_DIN, TRACE_FORMAT_PINATRACE,
+};
+#define TRACE_FORMAT_LAST TRACE_FORMAT_PINATRACE
 
-/* "auto" "text" "lackey" "binary" <-> enum; parse returns -1 for an unknown name. */
+/*
+ * "auto" "text" "lackey" "binary" "champsim" "din" "pinatrace" <-> enum;
+ * parse returns -1 for an unknown name.
+ */
 const char *trace_format_name(enum trace_format f);
 int trace_format_parse(const char *name, enum trace_format *out);
 
 struct trace_reader;
 
 /*
- * Opens path ("-" = stdin) in format fmt (AUTO sniffs the first bytes: the
- * binary magic, else lackey if the first meaningful line looks like lackey,
- * else text).  Returns MM_OK or MM_EIO/MM_EINVAL with a message.
+ * Opens path ("-" = stdin) in format fmt.  Compressed input (gzip, xz, zstd,
+ * told by its magic) is decompressed as it is read.  AUTO sniffs the first
+ * (decompressed) bytes: the binary magic; else a ChampSim record (binary
+ * data); else the first meaningful line decides: lackey, pinatrace or din by
+ * their shapes, text otherwise.  Returns MM_OK or MM_EIO/MM_EINVAL with a
+ * message.
  */
 int trace_reader_open(const char *path, enum trace_format fmt, struct trace_reader **out,
 		      struct mm_error *err);
+/*
+ * The same over an open descriptor (a pipe from a traced program, say), read
+ * to its end; `name` is what messages call it.  The reader does not close fd.
+ */
+int trace_reader_open_fd(int fd, const char *name, enum trace_format fmt, struct trace_reader **out,
+			 struct mm_error *err);
+/* The compression of the input: "none", "gzip", "xz" or "zstd". */
+const char *trace_reader_compression(const struct trace_reader *r);
 /* The format actually being read (never AUTO). */
 enum trace_format trace_reader_format(const struct trace_reader *r);
 
 /*
  * Decodes up to max events into ev.  Returns the number decoded (0 at the
  * end), or -1 on a malformed or truncated trace with a message that names the
- * place: "path:LINE: message" (text, lackey) or "path: byte OFFSET: message"
- * (binary).  The events decoded before the error are all returned first, by
+ * place: "path:LINE: message" (text, lackey, din, pinatrace) or "path: byte
+ * OFFSET: message" (binary, champsim: the offset in the decompressed data;
+ * corrupt compressed data names its offset in the compressed input).  The events decoded before the error are all returned first, by
  * earlier calls.
  */
 long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t max,
 		       struct mm_error *err);
 
-/* Bytes consumed so far and total size (0 if unknown, e.g. a pipe): for progress bars. */
+/*
+ * Bytes consumed so far and total size (0 if unknown, e.g. a pipe): for
+ * progress bars.  For compressed input both count compressed bytes.
+ */
 uint64_t trace_reader_offset(const struct trace_reader *r);
 uint64_t trace_reader_size(const struct trace_reader *r);
 

@@ -15,6 +15,10 @@
  *
  * Auto-detection reads through the same window, so nothing it peeks at is
  * lost, even on a pipe.
+ *
+ * Compressed input (told by its magic before anything else) is never
+ * mmap'd: read mode, with the decompressor (trace_inflate.c) in place of
+ * read(), so the window holds decompressed bytes and the decoders never know.
  */
 #define _DEFAULT_SOURCE /* madvise */
 #include "trace.h"
@@ -28,7 +32,11 @@
 #include <unistd.h>
 
 #include "trace_binary.h"
+#include "trace_champsim.h"
+#include "trace_din.h"
+#include "trace_inflate.h"
 #include "trace_lackey.h"
+#include "trace_pinatrace.h"
 #include "trace_text.h"
 
 #define READ_BUF (1u << 20)
@@ -54,13 +62,21 @@ struct trace_reader {
 	uint64_t lineno;             /* text: lines consumed (the bad line's number after an error) */
 	struct lackey_decoder lackey;
 	struct binary_decoder binary;
+	struct champsim_decoder champsim;
+	struct din_decoder din;
+	struct pinatrace_decoder pinatrace;
+	enum trace_compression compression;
+	struct trace_inflate *inflate; /* compressed input: where refill reads from */
 	bool failed;                 /* sticky: every later call repeats `fail` */
+	bool input_failed;           /* reading failed during detection: `fail` comes after the window */
 	struct mm_error fail;
 };
 
 static const char *const format_names[] = {
 	[TRACE_FORMAT_AUTO] = "auto", [TRACE_FORMAT_TEXT] = "text",
 	[TRACE_FORMAT_LACKEY] = "lackey", [TRACE_FORMAT_BINARY] = "binary",
+	[TRACE_FORMAT_CHAMPSIM] = "champsim", [TRACE_FORMAT_DIN] = "din",
+	[TRACE_FORMAT_PINATRACE] = "pinatrace",
 };
 
 const char *trace_format_name(enum trace_format f)
@@ -102,9 +118,18 @@ static int refill(struct trace_reader *r)
 		r->data = r->buf = nb;
 		r->cap *= 2;
 	}
-	while ((k = read(r->fd, r->buf + r->end, r->cap - r->end)) < 0) {
-		if (errno != EINTR)
-			return mm_error_set(&r->fail, MM_EIO, "%s: read error: %s", r->name, strerror(errno));
+	if (r->inflate) {
+		long z = trace_inflate_read(r->inflate, r->buf + r->end, r->cap - r->end, &r->fail);
+		if (z < 0) {
+			mm_error_prefix(&r->fail, "%s", r->name);
+			return r->fail.code;
+		}
+		k = z;
+	} else {
+		while ((k = read(r->fd, r->buf + r->end, r->cap - r->end)) < 0) {
+			if (errno != EINTR)
+				return mm_error_set(&r->fail, MM_EIO, "%s: read error: %s", r->name, strerror(errno));
+		}
 	}
 	if (k == 0)
 		r->eof = true;
@@ -118,20 +143,24 @@ static bool blank(unsigned char c)
 }
 
 /*
- * Auto-detection on s[0, len): the binary magic, else the first line that is
- * not blank, a '#' comment or a '==' valgrind line decides between lackey
- * and text; a file of nothing but '==' lines is lackey.  Returns
- * TRACE_FORMAT_AUTO when it needs more input (only when !eof).
+ * Auto-detection on s[0, len): the binary magic, else a ChampSim record,
+ * else the first line that is not blank, a '#' comment or a '==' valgrind
+ * line decides between lackey, pinatrace, din and text; a file of nothing but
+ * '==' lines is lackey.  Returns TRACE_FORMAT_AUTO when it needs more input
+ * (only when !eof).
  */
 static enum trace_format sniff(const unsigned char *s, size_t len, bool eof)
 {
 	size_t m = len < TRACE_BINARY_MAGIC_LEN ? len : TRACE_BINARY_MAGIC_LEN, off = 0;
 	bool saw_valgrind = false;
+	int champsim;
 
 	if (binary_has_magic(s, len))
 		return TRACE_FORMAT_BINARY;
 	if (len > 0 && len < TRACE_BINARY_MAGIC_LEN && memcmp(s, TRACE_BINARY_MAGIC, m) == 0)
 		return eof ? TRACE_FORMAT_BINARY : TRACE_FORMAT_AUTO; /* a short one reads as a truncated header */
+	if ((champsim = champsim_sniff(s, len, eof)) != 0)
+		return champsim > 0 ? TRACE_FORMAT_CHAMPSIM : TRACE_FORMAT_AUTO;
 	while (off < len) {
 		const unsigned char *line = s + off, *nl = memchr(line, '\n', len - off), *p = line;
 		size_t ll = nl ? (size_t)(nl - line) : len - off;
@@ -147,7 +176,11 @@ static enum trace_format sniff(const unsigned char *s, size_t len, bool eof)
 			p++;
 		if (p == line + ll || *p == '#')
 			continue;
-		return lackey_line_is_record((const char *)line, ll) ? TRACE_FORMAT_LACKEY : TRACE_FORMAT_TEXT;
+		if (lackey_line_is_record((const char *)line, ll))
+			return TRACE_FORMAT_LACKEY;
+		if (pinatrace_line_is_record((const char *)line, ll))
+			return TRACE_FORMAT_PINATRACE;
+		return din_line_is_record((const char *)line, ll) ? TRACE_FORMAT_DIN : TRACE_FORMAT_TEXT;
 	}
 	if (!eof)
 		return TRACE_FORMAT_AUTO;
@@ -158,6 +191,7 @@ static void reader_free(struct trace_reader *r)
 {
 	if (r->map)
 		munmap(r->map, r->map_len);
+	trace_inflate_close(r->inflate);
 	if (r->own_fd && r->fd >= 0)
 		close(r->fd);
 	free(r->buf);
@@ -166,40 +200,55 @@ static void reader_free(struct trace_reader *r)
 	free(r);
 }
 
-int trace_reader_open(const char *path, enum trace_format fmt, struct trace_reader **out,
-		      struct mm_error *err)
+/* Starts decompressing when the input begins with a compression magic. */
+static int start_inflate(struct trace_reader *r, bool regular, struct mm_error *err)
 {
-	bool is_stdin = strcmp(path, "-") == 0;
-	struct trace_reader *r;
-	struct stat st;
+	unsigned char magic[TRACE_COMPRESSION_MAGIC_MAX];
+	ssize_t k;
 
-	*out = NULL;
-	if ((unsigned)fmt > TRACE_FORMAT_BINARY)
-		return mm_error_set(err, MM_EINVAL, "unknown trace format %d", (int)fmt);
-	r = calloc(1, sizeof(*r));
-	if (!r || !(r->name = strdup(is_stdin ? "<stdin>" : path))) {
-		free(r);
-		return mm_error_set(err, MM_ENOMEM, "out of memory");
+	if (regular) {
+		/* pread leaves the offset alone: a plain file is then mmap'd or read from 0 */
+		while ((k = pread(r->fd, magic, sizeof(magic), 0)) < 0 && errno == EINTR)
+			;
+		r->compression = trace_compression_sniff(magic, k > 0 ? (size_t)k : 0);
+		if (r->compression == TRACE_COMPRESSION_NONE)
+			return MM_OK;
+		return trace_inflate_open(r->compression, r->fd, NULL, 0, &r->inflate, err);
 	}
-	r->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0) {
-		int rc = mm_error_set(err, MM_EIO, "%s: cannot open: %s", path, strerror(errno));
-		reader_free(r);
-		return rc;
+	/* A pipe cannot be re-read: what the sniff needed becomes the decompressor's first input. */
+	while (r->end < TRACE_COMPRESSION_MAGIC_MAX && !r->eof) {
+		if (refill(r) != MM_OK) {
+			if (err)
+				*err = r->fail;
+			return r->fail.code;
+		}
 	}
-	r->own_fd = !is_stdin;
-	if (fstat(r->fd, &st) != 0) {
-		int rc = mm_error_set(err, MM_EIO, "%s: cannot read: %s", r->name, strerror(errno));
-		reader_free(r);
-		return rc;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		reader_free(r);
-		return mm_error_set(err, MM_EIO, "%s: cannot read: Is a directory", path);
-	}
-	if (S_ISREG(st.st_mode))
+	r->compression = trace_compression_sniff(r->buf, r->end);
+	if (r->compression == TRACE_COMPRESSION_NONE)
+		return MM_OK;
+	if (trace_inflate_open(r->compression, r->fd, r->buf, r->end, &r->inflate, err))
+		return err ? err->code : MM_ENOMEM;
+	r->end = 0;
+	r->eof = false;
+	return MM_OK;
+}
+
+/* Opens over r->fd (already set, with r->name): fstat, mmap or buffer, decompression, detection. */
+static int reader_start(struct trace_reader *r, bool may_map, enum trace_format fmt, struct mm_error *err)
+{
+	struct stat st;
+	bool regular;
+
+	if (fstat(r->fd, &st) != 0)
+		return mm_error_set(err, MM_EIO, "%s: cannot read: %s", r->name, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return mm_error_set(err, MM_EIO, "%s: cannot read: Is a directory", r->name);
+	regular = S_ISREG(st.st_mode);
+	if (regular)
 		r->size = (uint64_t)st.st_size;
-	if (!is_stdin && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
+	if (regular && may_map && start_inflate(r, true, err))
+		return err ? err->code : MM_EINVAL;
+	if (may_map && !r->inflate && regular && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, r->fd, 0);
 		if (m != MAP_FAILED) {
 			r->map = m;
@@ -208,35 +257,101 @@ int trace_reader_open(const char *path, enum trace_format fmt, struct trace_read
 			r->data = r->map;
 			r->end = r->map_len;
 			r->eof = true;
-			close(r->fd);
+			if (r->own_fd)
+				close(r->fd);
 			r->fd = -1;
 		}
 	}
 	if (!r->map) {
-		if (!(r->buf = malloc(READ_BUF))) {
-			reader_free(r);
+		if (!(r->buf = malloc(READ_BUF)))
 			return mm_error_set(err, MM_ENOMEM, "out of memory");
-		}
 		r->data = r->buf;
 		r->cap = READ_BUF;
+		if (!(regular && may_map) && start_inflate(r, false, err))
+			return err ? err->code : MM_EINVAL;
 	}
 	while (fmt == TRACE_FORMAT_AUTO) {
 		fmt = sniff(r->data + r->pos, r->end - r->pos, r->eof);
 		if (fmt == TRACE_FORMAT_AUTO && r->buf && r->end == r->cap)
 			fmt = sniff(r->data + r->pos, r->end - r->pos, true); /* decide on a full buffer */
 		if (fmt == TRACE_FORMAT_AUTO && refill(r) != MM_OK) {
-			int rc = r->fail.code;
-			if (err)
-				*err = r->fail;
-			reader_free(r);
-			return rc;
+			/* Decide on what did arrive: its events come first, then the error. */
+			r->input_failed = true;
+			fmt = sniff(r->data + r->pos, r->end - r->pos, true);
 		}
 	}
 	r->fmt = fmt;
 	lackey_decoder_init(&r->lackey);
 	binary_decoder_init(&r->binary);
+	champsim_decoder_init(&r->champsim);
+	din_decoder_init(&r->din);
+	pinatrace_decoder_init(&r->pinatrace);
+	return MM_OK;
+}
+
+static struct trace_reader *reader_alloc(const char *name, struct mm_error *err)
+{
+	struct trace_reader *r = calloc(1, sizeof(*r));
+
+	if (!r || !(r->name = strdup(name))) {
+		free(r);
+		mm_error_set(err, MM_ENOMEM, "out of memory");
+		return NULL;
+	}
+	r->fd = -1;
+	return r;
+}
+
+int trace_reader_open(const char *path, enum trace_format fmt, struct trace_reader **out,
+		      struct mm_error *err)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	struct trace_reader *r;
+	int rc;
+
+	*out = NULL;
+	if ((unsigned)fmt > TRACE_FORMAT_LAST)
+		return mm_error_set(err, MM_EINVAL, "unknown trace format %d", (int)fmt);
+	if (!(r = reader_alloc(is_stdin ? "<stdin>" : path, err)))
+		return MM_ENOMEM;
+	r->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		rc = mm_error_set(err, MM_EIO, "%s: cannot open: %s", path, strerror(errno));
+		reader_free(r);
+		return rc;
+	}
+	r->own_fd = !is_stdin;
+	if ((rc = reader_start(r, !is_stdin, fmt, err))) {
+		reader_free(r);
+		return rc;
+	}
 	*out = r;
 	return MM_OK;
+}
+
+int trace_reader_open_fd(int fd, const char *name, enum trace_format fmt, struct trace_reader **out,
+			 struct mm_error *err)
+{
+	struct trace_reader *r;
+	int rc;
+
+	*out = NULL;
+	if ((unsigned)fmt > TRACE_FORMAT_LAST)
+		return mm_error_set(err, MM_EINVAL, "unknown trace format %d", (int)fmt);
+	if (!(r = reader_alloc(name, err)))
+		return MM_ENOMEM;
+	r->fd = fd;
+	if ((rc = reader_start(r, false, fmt, err))) {
+		reader_free(r);
+		return rc;
+	}
+	*out = r;
+	return MM_OK;
+}
+
+const char *trace_reader_compression(const struct trace_reader *r)
+{
+	return trace_compression_name(r->compression);
 }
 
 enum trace_format trace_reader_format(const struct trace_reader *r)
@@ -319,6 +434,21 @@ static long decode(struct trace_reader *r, size_t *used, struct trace_event *ev,
 		if (n < 0)
 			mm_error_prefix(&r->fail, "%s: byte %llu", r->name, (unsigned long long)r->binary.err_offset);
 		return n;
+	case TRACE_FORMAT_CHAMPSIM:
+		n = champsim_decode(&r->champsim, p, len, r->eof, r->base + r->pos, used, ev, max, &r->fail);
+		if (n < 0)
+			mm_error_prefix(&r->fail, "%s: byte %llu", r->name, (unsigned long long)r->champsim.err_offset);
+		return n;
+	case TRACE_FORMAT_DIN:
+		n = din_decode(&r->din, (const char *)p, len, r->eof, used, ev, max, &r->fail);
+		if (n < 0)
+			mm_error_prefix(&r->fail, "%s:%llu", r->name, (unsigned long long)r->din.line);
+		return n;
+	case TRACE_FORMAT_PINATRACE:
+		n = pinatrace_decode(&r->pinatrace, (const char *)p, len, r->eof, used, ev, max, &r->fail);
+		if (n < 0)
+			mm_error_prefix(&r->fail, "%s:%llu", r->name, (unsigned long long)r->pinatrace.line);
+		return n;
 	default:
 		n = text_decode(r, (const char *)p, len, r->eof, used, ev, max, &r->fail);
 		if (n < 0)
@@ -356,6 +486,10 @@ long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t ma
 		n += (size_t)k;
 		if (n == max || r->eof)
 			break; /* at eof the decoders consume everything */
+		if (r->input_failed) {
+			r->failed = true;
+			break;
+		}
 		if (refill(r) != MM_OK)
 			r->failed = true;
 	}
@@ -370,6 +504,8 @@ long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t ma
 
 uint64_t trace_reader_offset(const struct trace_reader *r)
 {
+	if (r->inflate)
+		return trace_inflate_consumed(r->inflate);
 	return r->base + r->pos;
 }
 

@@ -246,7 +246,7 @@ struct bad_cli {
 
 /* translate, mappings, replay and convert: each usage or input error. */
 static const struct bad_cli bad_clis[] = {
-	{ { "frob" }, "mmusim: unknown command 'frob' (expected translate, mappings, replay, convert, dump, explain, show or report; see mmusim --help)\n" },
+	{ { "frob" }, "mmusim: unknown command 'frob' (expected translate, mappings, replay, convert, dump, explain, show, report, sweep, merge or run; see mmusim --help)\n" },
 	{ { "--frob", "translate" }, "mmusim: unknown option '--frob' (see mmusim --help)\n" },
 	{ { "translate" }, "mmusim: translate: no VA given (see mmusim translate --help)\n" },
 	{ { "translate", "--bogus", "0x1" }, "mmusim: translate: unknown option '--bogus' (see mmusim translate --help)\n" },
@@ -277,7 +277,7 @@ static const struct bad_cli bad_clis[] = {
 	{ { "mappings", "extra" }, "mmusim: mappings: unexpected argument 'extra' (see mmusim mappings --help)\n" },
 	{ { "replay" }, "mmusim: replay: no trace given (see mmusim replay --help)\n" },
 	{ { "replay", "/nonexistent/t.trace" }, "mmusim: /nonexistent/t.trace: cannot open: No such file or directory\n" },
-	{ { "replay", "--format", "csv", "x" }, "mmusim: bad --format 'csv' (expected auto, text, lackey or binary)\n" },
+	{ { "replay", "--format", "csv", "x" }, "mmusim: bad --format 'csv' (expected auto, text, lackey, binary, champsim, din or pinatrace)\n" },
 	{ { "replay", "--demand-paging=3K", "x" }, "mmusim: bad --demand-paging size '3K' (expected 4K, 2M or 1G)\n" },
 	{ { "replay", "--interval", "10", "x" }, "mmusim: replay: --interval needs --csv FILE for the time series\n" },
 	{ { "replay", "--interval", "0", "x" }, "mmusim: bad --interval '0' (expected a positive number of accesses)\n" },

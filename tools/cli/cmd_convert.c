@@ -12,9 +12,11 @@
 #define BATCH 4096
 
 static const char convert_help[] =
-	"usage: mmusim convert [--format auto|text|lackey|binary] INPUT OUTPUT\n"
+	"usage: mmusim convert [--format FMT] INPUT OUTPUT\n"
 	"\n"
-	"Writes INPUT (any trace format) as a binary trace OUTPUT ('-' for stdout).\n";
+	"Writes INPUT (any trace format, plain or .gz/.xz/.zst) as a binary trace OUTPUT\n"
+	"('-' for stdout).  FMT: auto (detected), text, lackey, binary, champsim, din,\n"
+	"pinatrace.\n";
 
 int cmd_convert(struct cli *cli, struct args *a)
 {
@@ -38,7 +40,7 @@ int cmd_convert(struct cli *cli, struct args *a)
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			if (trace_format_parse(v, &fmt) != 0)
-				return cli_usage_error("bad --format '%s' (expected auto, text, lackey or binary)", v);
+				return cli_usage_error("bad --format '%s' (expected auto, text, lackey, binary, champsim, din or pinatrace)", v);
 			continue;
 		}
 		if (arg[0] == '-' && arg[1] == '-')

@@ -24,7 +24,8 @@ static const char replay_help[] =
 	"configured machine and prints TLB / walk / fault statistics.\n"
 	"\n"
 	"options:\n"
-	"  --format auto|text|lackey|binary   trace format (default auto: detected)\n"
+	"  --format FMT         auto (default: detected), text, lackey, binary, champsim,\n"
+	"                       din or pinatrace; .gz, .xz and .zst input is read as is\n"
 	"  --demand-paging[=4K|2M|1G]         map a fresh frame on a not-present fault in the\n"
 	"                       user range (rw for data, rx for fetches; default size 4K;\n"
 	"                       a larger size when the whole region is unmapped)\n"
@@ -72,7 +73,7 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			if (trace_format_parse(v, &ra->format) != 0)
-				return cli_usage_error("bad --format '%s' (expected auto, text, lackey or binary)", v);
+				return cli_usage_error("bad --format '%s' (expected auto, text, lackey, binary, champsim, din or pinatrace)", v);
 			continue;
 		}
 		if (strcmp(arg, "--demand-paging") == 0) {
@@ -127,7 +128,7 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 }
 
 /* Checks --demand-paging's size against the machine: the base page or a leaf size. */
-static int resolve_demand_size(const struct machine *m, struct replay_options *opt, struct mm_error *err)
+int cli_resolve_demand_size(const struct machine *m, struct replay_options *opt, struct mm_error *err)
 {
 	const struct paging_consts *pc = &m->cfg.pc;
 
@@ -214,7 +215,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 		rc = cli_fail(&err);
 		goto out;
 	}
-	if (resolve_demand_size(m, &ra.opt, &err) || trace_reader_open(ra.trace, ra.format, &rd, &err)) {
+	if (cli_resolve_demand_size(m, &ra.opt, &err) || trace_reader_open(ra.trace, ra.format, &rd, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}

@@ -23,7 +23,8 @@ static const char main_help[] =
 	"                 translate VAs: PA, page size, permissions, or the fault\n"
 	"  mappings  [--setup TRACE] [--map ...]...\n"
 	"                 list the address space as contiguous ranges\n"
-	"  replay    [--format auto|text|lackey|binary] [--demand-paging[=SIZE]]\n"
+	"  replay    [--format auto|text|lackey|binary|champsim|din|pinatrace]\n"
+	"            [--demand-paging[=SIZE]]\n"
 	"            [--no-auto-flush] [--check-stale] [--interval N --csv FILE] TRACE\n"
 	"                 replay a trace through TLBs, page-walk caches and the walker\n"
 	"  convert   [--format FMT] INPUT OUTPUT\n"
@@ -39,6 +40,12 @@ static const char main_help[] =
 	"  report    --html FILE [--setup TRACE] [--map ...]... [--va VA]...\n"
 	"            [--replay TRACE [--interval N]]\n"
 	"                 one self-contained HTML page: config, tree, walks, charts\n"
+	"  sweep     --config A --config B ... [--jobs N] [--csv FILE] [--emit-jobs] TRACE...\n"
+	"                 replay traces on many machines, each trace read once: one table\n"
+	"  merge     [--csv FILE] RESULT.json...\n"
+	"                 the sweep table from separate 'replay --json' results\n"
+	"  run       [replay options] [--save-trace FILE] -- PROGRAM ARGS...\n"
+	"                 run PROGRAM under Valgrind lackey and replay its accesses live\n"
 	"\n"
 	"global options:\n"
 	"  --config NAME|FILE   machine config: a preset (x86_64 [default], x86_64_la57,\n"
@@ -104,12 +111,18 @@ int main(int argc, char **argv)
 		rc = cmd_show(&cli, &a);
 	else if (strcmp(cmd, "report") == 0)
 		rc = cmd_report(&cli, &a);
+	else if (strcmp(cmd, "sweep") == 0)
+		rc = cmd_sweep(&cli, &a);
+	else if (strcmp(cmd, "merge") == 0)
+		rc = cmd_merge(&cli, &a);
+	else if (strcmp(cmd, "run") == 0)
+		rc = cmd_run(&cli, &a);
 	else if (strcmp(cmd, "help") == 0) {
 		fputs(main_help, stdout);
 		rc = EXIT_OK;
 	} else
 		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay, convert, dump, "
-				     "explain, show or report; "
+				     "explain, show, report, sweep, merge or run; "
 				     "see mmusim --help)", cmd);
 	cli_free(&cli);
 	if (fflush(stdout) != 0 && rc == EXIT_OK)

@@ -1,0 +1,141 @@
+/*
+ * trace_din: DineroIV din decoder (see trace_din.h).  Each line is split at
+ * its '\n' with memchr and parsed in place; nothing is copied.
+ */
+#include "trace_din.h"
+
+#include <string.h>
+
+#include "pt/walk.h"
+
+#define TOKEN_SHOWN 40 /* how much of a bad token an error message quotes */
+
+static bool is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static int hex_digit(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+void din_decoder_init(struct din_decoder *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+static int bad_token(struct mm_error *err, const char *fmt, const char *s, const char *e)
+{
+	int len = e - s > TOKEN_SHOWN ? TOKEN_SHOWN : (int)(e - s);
+	mm_error_set(err, MM_EINVAL, fmt, len, s);
+	return -1;
+}
+
+/*
+ * One line [s, e) without its '\n'.  Returns 1 with the access, 0 for a line
+ * to skip, -1 with a message.
+ */
+static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *va, struct mm_error *err)
+{
+	const char *p = s, *tok;
+	unsigned label = 0, digits = 0;
+	uint64_t v = 0;
+
+	while (p < e && is_blank((unsigned char)*p))
+		p++;
+	if (p == e)
+		return 0;
+	for (tok = p; p < e && !is_blank((unsigned char)*p); p++) {
+		if (*p < '0' || *p > '9')
+			return bad_token(err, "bad label '%.*s' (expected 'LABEL ADDRESS', LABEL a decimal number)",
+					 tok, e);
+		if (label < 10)
+			label = label * 10 + (unsigned)(*p - '0');
+	}
+	while (p < e && is_blank((unsigned char)*p))
+		p++;
+	if (p == e)
+		return bad_token(err, "missing address after label '%.*s' (expected 'LABEL ADDRESS')", tok, tok + 1);
+	tok = p;
+	if (e - p > 2 && p[0] == '0' && (p[1] | 0x20) == 'x')
+		p += 2;
+	if (p == e || is_blank((unsigned char)*p))
+		return bad_token(err, "bad address '%.*s' (expected hex digits)", tok, p);
+	for (; p < e && !is_blank((unsigned char)*p); p++) {
+		int h = hex_digit((unsigned char)*p);
+		if (h < 0) {
+			while (p < e && !is_blank((unsigned char)*p))
+				p++;
+			return bad_token(err, "bad address '%.*s' (expected hex digits)", tok, p);
+		}
+		if (digits || h)
+			digits++;
+		v = v << 4 | (unsigned)h;
+	}
+	if (digits > 16)
+		return bad_token(err, "address '%.*s' does not fit in 64 bits", tok, p);
+	switch (label) {
+	case 0: *access = ACCESS_READ; break;
+	case 1: *access = ACCESS_WRITE; break;
+	case 2: *access = ACCESS_EXEC; break;
+	default: return 0; /* escape, flush and the rest: not memory references */
+	}
+	*va = v;
+	return 1;
+}
+
+long din_decode(struct din_decoder *d, const char *buf, size_t len, bool eof, size_t *used,
+		struct trace_event *ev, size_t max, struct mm_error *err)
+{
+	const char *p = buf, *end = buf + len;
+	uint64_t line = d->line;
+	size_t n = 0;
+
+	while (n < max && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le, *next;
+		unsigned access = 0;
+		uint64_t va = 0;
+		int rc;
+
+		if (nl) {
+			le = nl;
+			next = nl + 1;
+		} else if (eof) {
+			le = next = end;
+		} else {
+			break; /* partial line: wait for more input */
+		}
+		rc = parse_line(p, le, &access, &va, err);
+		if (rc < 0) {
+			if (n > 0)
+				break; /* the error comes next call, after these events */
+			d->line = line + 1;
+			*used = (size_t)(p - buf);
+			return -1;
+		}
+		line++;
+		p = next;
+		if (rc > 0)
+			ev[n++] = (struct trace_event){ .line = line, .op = TRACE_ACCESS, .access = (uint8_t)access, .va = va };
+	}
+	d->line = line;
+	*used = (size_t)(p - buf);
+	return (long)n;
+}
+
+bool din_line_is_record(const char *line, size_t len)
+{
+	const char *p = line, *e = line + len;
+	unsigned access;
+	uint64_t va;
+	struct mm_error ignored;
+
+	if (p == e || *p < '0' || *p > '9')
+		return false;
+	return parse_line(line, e, &access, &va, &ignored) >= 0;
+}

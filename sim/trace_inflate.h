@@ -1,0 +1,54 @@
+/*
+ * trace_inflate: reads a compressed trace as a stream of its decompressed
+ * bytes, through the libraries (zlib for .gz, liblzma for .xz, libzstd for
+ * .zst), never a child process and never a file on disk.  The format is told
+ * by the magic bytes, not the file name, so a pipe works too.  Concatenated
+ * streams (gzip members, xz streams, zstd frames) read as one.
+ */
+#ifndef MMUSIM_SIM_TRACE_INFLATE_H
+#define MMUSIM_SIM_TRACE_INFLATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt/mm_error.h"
+
+enum trace_compression {
+	TRACE_COMPRESSION_NONE,
+	TRACE_COMPRESSION_GZIP,  /* 1f 8b */
+	TRACE_COMPRESSION_XZ,    /* fd '7' 'z' 'X' 'Z' 00 */
+	TRACE_COMPRESSION_ZSTD,  /* 28 b5 2f fd */
+};
+
+/* Enough leading bytes for trace_compression_sniff to decide. */
+#define TRACE_COMPRESSION_MAGIC_MAX 6
+
+/* The compression whose magic starts buf[0, len); NONE if none does (or len is too short). */
+enum trace_compression trace_compression_sniff(const void *buf, size_t len);
+/* "gzip", "xz", "zstd" ("none"). */
+const char *trace_compression_name(enum trace_compression c);
+
+struct trace_inflate;
+
+/*
+ * Starts decompressing: first the `prefix_len` bytes at prefix (bytes already
+ * read from fd, copied), then whatever read(fd) gives.  Returns MM_OK or
+ * MM_ENOMEM with a message.
+ */
+int trace_inflate_open(enum trace_compression c, int fd, const void *prefix, size_t prefix_len,
+		       struct trace_inflate **out, struct mm_error *err);
+
+/*
+ * Fills buf with up to cap decompressed bytes.  Returns how many (> 0), 0 at
+ * the end of the compressed input, or -1 with a message (no file name) for
+ * corrupt or truncated data: "byte N: corrupt xz data (...)" where N is the
+ * offset in the compressed input, or "truncated gzip data (...)".
+ */
+long trace_inflate_read(struct trace_inflate *z, void *buf, size_t cap, struct mm_error *err);
+
+/* Compressed bytes consumed so far: for progress against the file size. */
+uint64_t trace_inflate_consumed(const struct trace_inflate *z);
+
+void trace_inflate_close(struct trace_inflate *z);
+
+#endif

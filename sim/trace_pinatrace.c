@@ -1,0 +1,178 @@
+/*
+ * trace_pinatrace: Pin pinatrace decoder (see trace_pinatrace.h).  Each line
+ * is split at its '\n' with memchr and parsed in place; nothing is copied.
+ */
+#include "trace_pinatrace.h"
+
+#include <string.h>
+
+#include "pt/walk.h"
+
+#define TOKEN_SHOWN 40 /* how much of a bad token an error message quotes */
+
+static bool is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static int hex_digit(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+void pinatrace_decoder_init(struct pinatrace_decoder *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+static int bad_token(struct mm_error *err, const char *fmt, const char *s, const char *e)
+{
+	int len = e - s > TOKEN_SHOWN ? TOKEN_SHOWN : (int)(e - s);
+	mm_error_set(err, MM_EINVAL, fmt, len, s);
+	return -1;
+}
+
+static int bad(struct mm_error *err, const char *msg)
+{
+	mm_error_set(err, MM_EINVAL, "%s", msg);
+	return -1;
+}
+
+/*
+ * A hex number at *pp (0x optional) ending at `stop` or a blank; advances *pp
+ * past it.  Returns 0, or -1 with a message naming `what`.
+ */
+static int parse_hex(const char **pp, const char *e, char stop, const char *what, uint64_t *out,
+		     struct mm_error *err)
+{
+	const char *tok = *pp, *p = tok;
+	unsigned digits = 0;
+	uint64_t v = 0;
+	bool ok = true;
+
+	if (e - p > 2 && p[0] == '0' && (p[1] | 0x20) == 'x')
+		p += 2;
+	const char *first = p;
+	for (; p < e && *p != stop && !is_blank((unsigned char)*p); p++) {
+		int h = hex_digit((unsigned char)*p);
+		if (h < 0)
+			ok = false;
+		else if (digits || h)
+			digits++;
+		v = v << 4 | (unsigned)(h < 0 ? 0 : h);
+	}
+	if (!ok || p == first) {
+		mm_error_set(err, MM_EINVAL, "bad %s '%.*s' (expected hex digits)", what,
+			     p - tok > TOKEN_SHOWN ? TOKEN_SHOWN : (int)(p - tok), tok);
+		return -1;
+	}
+	if (digits > 16) {
+		mm_error_set(err, MM_EINVAL, "%s '%.*s' does not fit in 64 bits", what,
+			     p - tok > TOKEN_SHOWN ? TOKEN_SHOWN : (int)(p - tok), tok);
+		return -1;
+	}
+	*pp = p;
+	*out = v;
+	return 0;
+}
+
+/*
+ * One line [s, e) without its '\n'.  Returns 1 with the access, 0 for a line
+ * to skip, 2 for "#eof", -1 with a message.
+ */
+static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *va, struct mm_error *err)
+{
+	const char *p = s;
+	uint64_t ip;
+
+	while (e > p && is_blank((unsigned char)e[-1]))
+		e--;
+	while (p < e && is_blank((unsigned char)*p))
+		p++;
+	if (p == e)
+		return 0;
+	if (*p == '#')
+		return e - p == 4 && memcmp(p, "#eof", 4) == 0 ? 2 : 0;
+	if (parse_hex(&p, e, ':', "instruction address", &ip, err) < 0)
+		return -1;
+	if (p == e || *p != ':')
+		return bad(err, "missing ':' after the instruction address (expected 'IP: R|W ADDRESS')");
+	p++;
+	while (p < e && is_blank((unsigned char)*p))
+		p++;
+	if (p == e)
+		return bad(err, "missing 'R' or 'W' (expected 'IP: R|W ADDRESS')");
+	if ((*p != 'R' && *p != 'W') || (p + 1 < e && !is_blank((unsigned char)p[1]))) {
+		const char *t = p;
+		while (p < e && !is_blank((unsigned char)*p))
+			p++;
+		return bad_token(err, "unknown access '%.*s' (expected R or W)", t, p);
+	}
+	*access = *p == 'R' ? ACCESS_READ : ACCESS_WRITE;
+	p++;
+	while (p < e && is_blank((unsigned char)*p))
+		p++;
+	if (p == e)
+		return bad(err, "missing data address (expected 'IP: R|W ADDRESS')");
+	return parse_hex(&p, e, ' ', "data address", va, err) < 0 ? -1 : 1;
+}
+
+long pinatrace_decode(struct pinatrace_decoder *d, const char *buf, size_t len, bool eof, size_t *used,
+		      struct trace_event *ev, size_t max, struct mm_error *err)
+{
+	const char *p = buf, *end = buf + len;
+	uint64_t line = d->line;
+	size_t n = 0;
+
+	while (n < max && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le, *next;
+		unsigned access = 0;
+		uint64_t va = 0;
+		int rc;
+
+		if (nl) {
+			le = nl;
+			next = nl + 1;
+		} else if (eof) {
+			le = next = end;
+		} else {
+			break; /* partial line: wait for more input */
+		}
+		rc = parse_line(p, le, &access, &va, err);
+		if (rc == 1 && d->saw_eof)
+			rc = bad(err, "record after '#eof'");
+		if (rc < 0) {
+			if (n > 0)
+				break; /* the error comes next call, after these events */
+			d->line = line + 1;
+			*used = (size_t)(p - buf);
+			return -1;
+		}
+		line++;
+		p = next;
+		if (rc == 2)
+			d->saw_eof = true;
+		else if (rc == 1)
+			ev[n++] = (struct trace_event){ .line = line, .op = TRACE_ACCESS, .access = (uint8_t)access, .va = va };
+	}
+	d->line = line;
+	*used = (size_t)(p - buf);
+	if (eof && p == end && n == 0 && !d->saw_eof) {
+		mm_error_set(err, MM_EINVAL, "the trace ends without '#eof' (cut short?)");
+		return -1;
+	}
+	return (long)n;
+}
+
+bool pinatrace_line_is_record(const char *line, size_t len)
+{
+	unsigned access;
+	uint64_t va;
+	struct mm_error ignored;
+
+	return parse_line(line, line + len, &access, &va, &ignored) == 1;
+}

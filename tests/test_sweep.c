@@ -1,0 +1,480 @@
+/*
+ * sweep, merge and run: a sweep is exactly the separate replays it replaces
+ * (the engine on 1..4 threads against one replay per machine, and the CLI's
+ * JSON against `replay --json` byte for byte), --emit-jobs commands merged
+ * give the sweep's table, bad input fails cleanly, and `run` under Valgrind
+ * lackey replays what a saved trace of the same run replays.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/config.h"
+#include "sim/replay.h"
+#include "sim/sweep.h"
+#include "sim/trace.h"
+#include "support.h"
+
+#define SRC MMUSIM_SOURCE_DIR "/"
+
+/* ---- the engine ---- */
+
+/* A trace of n accesses over a few hundred pages, with maps, an asid switch and flushes: many batches. */
+static char *long_trace(unsigned n)
+{
+	size_t cap = (size_t)n * 32 + 4096, len = 0;
+	char *text = malloc(cap);
+	unsigned x = 12345;
+
+	len += (size_t)snprintf(text + len, cap - len, "map 0x400000 0x10000000 4M rwxu\nmap 0x40000000 0x20000000 2M rwu\n");
+	for (unsigned i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		if (i % 20000 == 19999)
+			len += (size_t)snprintf(text + len, cap - len, "flush\n");
+		else if (i == n / 2)
+			len += (size_t)snprintf(text + len, cap - len, "asid 3\nmap 0x400000 0x30000000 4M rwxu\n");
+		else
+			len += (size_t)snprintf(text + len, cap - len, "%c 0x%x\n", "rwx"[x % 3],
+						(x >> 8) % 3 == 0 ? 0x40000000u + (x >> 4) % 0x200000u
+								  : 0x400000u + (x >> 6) % 0x400000u);
+	}
+	return text;
+}
+
+static const char *const engine_configs[] = { "x86_64", "sv48", "x86_64_la57" };
+#define NR_ENGINE (sizeof(engine_configs) / sizeof(engine_configs[0]))
+
+static void replays_start(struct machine **m, struct replay *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct machine_config cfg;
+		struct mm_error err = { 0 };
+		struct replay_options opt = { .demand_page_size = 4096 };
+		cr_assert_eq(config_load(engine_configs[i], &cfg, &err), MM_OK, "%s", err.msg);
+		cr_assert_eq(machine_create(&cfg, &m[i], &err), MM_OK, "%s", err.msg);
+		cr_assert_eq(replay_init(&r[i], m[i], &opt, "long", &err), MM_OK, "%s", err.msg);
+	}
+}
+
+static void replays_stop(struct machine **m, struct replay *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		replay_fini(&r[i]);
+		machine_destroy(m[i]);
+	}
+}
+
+Test(sweep_engine, equals_one_replay_per_machine_on_any_number_of_threads)
+{
+	char *text = long_trace(60000), *path = write_temp_file(text, ".trace");
+	struct machine *ref_m[NR_ENGINE];
+	struct replay ref[NR_ENGINE];
+	struct trace_event ev[1000];
+	struct mm_error err = { 0 };
+	struct trace_reader *rd;
+	long k;
+
+	/* The reference: each machine alone, through the ordinary loop. */
+	replays_start(ref_m, ref, NR_ENGINE);
+	for (size_t i = 0; i < NR_ENGINE; i++) {
+		cr_assert_eq(trace_reader_open(path, TRACE_FORMAT_AUTO, &rd, &err), MM_OK, "%s", err.msg);
+		while ((k = trace_reader_next(rd, ev, 1000, &err)) > 0)
+			cr_assert_eq(replay_events(&ref[i], ev, (size_t)k, &err), MM_OK, "%s", err.msg);
+		cr_assert_eq(k, 0, "%s", err.msg);
+		trace_reader_close(rd);
+	}
+	cr_assert_gt(ref[0].mmu.stats.accesses[0] + ref[0].mmu.stats.accesses[1] + ref[0].mmu.stats.accesses[2], 50000);
+	for (unsigned threads = 1; threads <= 4; threads++) {
+		struct machine *m[NR_ENGINE];
+		struct replay r[NR_ENGINE];
+		struct sweep_job jobs[NR_ENGINE] = { 0 };
+
+		replays_start(m, r, NR_ENGINE);
+		for (size_t i = 0; i < NR_ENGINE; i++)
+			jobs[i].replay = &r[i];
+		cr_assert_eq(trace_reader_open(path, TRACE_FORMAT_AUTO, &rd, &err), MM_OK, "%s", err.msg);
+		cr_assert_eq(sweep_run(rd, jobs, NR_ENGINE, threads, &err), MM_OK, "%s", err.msg);
+		trace_reader_close(rd);
+		for (size_t i = 0; i < NR_ENGINE; i++) {
+			cr_expect(!jobs[i].failed, "%s", jobs[i].err.msg);
+			cr_expect_eq(memcmp(&r[i].mmu.stats, &ref[i].mmu.stats, sizeof(r[i].mmu.stats)), 0,
+				     "%u threads, %s: statistics differ", threads, engine_configs[i]);
+			cr_expect_eq(machine_nr_nodes(m[i]), machine_nr_nodes(ref_m[i]));
+		}
+		replays_stop(m, r, NR_ENGINE);
+	}
+	replays_stop(ref_m, ref, NR_ENGINE);
+	remove_temp_file(path);
+	free(text);
+}
+
+Test(sweep_engine, a_trace_error_stops_every_machine_after_the_events_before_it)
+{
+	char *text = long_trace(30000), *path;
+	struct machine *m[NR_ENGINE];
+	struct replay r[NR_ENGINE];
+	struct sweep_job jobs[NR_ENGINE] = { 0 };
+	struct mm_error err = { 0 };
+	struct trace_reader *rd;
+
+	unsigned lines = 0, accesses = 0;
+
+	text = realloc(text, strlen(text) + 32);
+	strcat(text, "r 0x400000\nbogus\n");
+	for (const char *p = text; *p; p = strchr(p, '\n') + 1) {
+		lines++;
+		accesses += (*p == 'r' || *p == 'w' || *p == 'x') && p[1] == ' ';
+	}
+	path = write_temp_file(text, ".trace");
+	replays_start(m, r, NR_ENGINE);
+	for (size_t i = 0; i < NR_ENGINE; i++)
+		jobs[i].replay = &r[i];
+	cr_assert_eq(trace_reader_open(path, TRACE_FORMAT_AUTO, &rd, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(sweep_run(rd, jobs, NR_ENGINE, 2, &err), -1);
+	char where[32];
+	snprintf(where, sizeof(where), ":%u: unknown command 'bogus'", lines);
+	cr_expect(strstr(err.msg, where) != NULL, "%s", err.msg);
+	trace_reader_close(rd);
+	for (size_t i = 0; i < NR_ENGINE; i++) {
+		const struct mmu_stats *s = &r[i].mmu.stats;
+		cr_expect_eq(s->accesses[0] + s->accesses[1] + s->accesses[2], accesses, "%s", engine_configs[i]);
+	}
+	replays_stop(m, r, NR_ENGINE);
+	remove_temp_file(path);
+	free(text);
+}
+
+/* ---- the command line ---- */
+
+static const char *const cli_traces[] = {
+	SRC "traces/fixtures/loop.champsim.xz", SRC "traces/lackey-sample.txt", SRC "traces/tlb-demo.trace",
+};
+static const char *const cli_configs[] = { "x86_64", "sv39" };
+
+static char *small_config; /* the third config: a YAML file */
+
+static void write_small_config(void)
+{
+	small_config = write_temp_file("extends: x86_64\nname: tiny-tlb\n"
+				       "tlb:\n"
+				       "  - {name: l1d, level: 1, kind: data, entries: 4, page_sizes: [4K]}\n"
+				       "  - {name: l1i, level: 1, kind: instruction, entries: 4, page_sizes: [4K]}\n",
+				       ".yaml");
+}
+
+static void remove_small_config(void)
+{
+	remove_temp_file(small_config);
+}
+
+static const char *config_at(size_t i)
+{
+	return i == 2 ? small_config : cli_configs[i];
+}
+
+/* stdout of a run that must succeed. */
+static char *out_of(int argc, const char *const *argv)
+{
+	struct run_result r;
+	char *out;
+
+	cr_assert_eq(run_mmusim_argv(&r, argc, argv), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.err, "");
+	out = strdup(r.out);
+	run_result_free(&r);
+	return out;
+}
+
+static char *concat(char *a, const char *b)
+{
+	size_t la = a ? strlen(a) : 0;
+	char *s = realloc(a, la + strlen(b) + 1);
+	strcpy(s + la, b);
+	return s;
+}
+
+/* The sweep's JSON is every `replay --json` it replaces, in (trace, config) order, byte for byte. */
+Test(sweep_cli, json_equals_the_separate_replays, .init = write_small_config, .fini = remove_small_config)
+{
+	char *want = NULL;
+
+	for (size_t t = 0; t < 3; t++) {
+		for (size_t c = 0; c < 3; c++) {
+			const char *argv[] = { "--config", config_at(c), "--json", "replay", "--demand-paging", cli_traces[t] };
+			char *one = out_of(6, argv);
+			want = concat(want, one);
+			free(one);
+		}
+	}
+	for (int jobs = 1; jobs <= 3; jobs++) {
+		char j[8];
+		snprintf(j, sizeof(j), "%d", jobs);
+		const char *argv[] = { "--json", "sweep", "--demand-paging", "--config", config_at(0), "--config",
+				       config_at(1), "--config", config_at(2), "--jobs", j, "--trace", cli_traces[0],
+				       cli_traces[1], "--trace", cli_traces[2] };
+		char *got = out_of(16, argv);
+		cr_expect_str_eq(got, want, "--jobs %d", jobs);
+		free(got);
+	}
+	free(want);
+}
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 1 << 16);
+	cr_assert(f, "%s", path);
+	fread(buf, 1, (1 << 16) - 1, f);
+	fclose(f);
+	return buf;
+}
+
+/* --emit-jobs, run by the shell, then merge: the sweep's table and CSV. */
+Test(sweep_cli, emitted_jobs_merged_give_the_sweep_table, .init = write_small_config, .fini = remove_small_config)
+{
+	char dir[] = "/tmp/mmusim-sweep-XXXXXX", results[64], script[96], cmd[256], csv1[96], csv2[96];
+	cr_assert(mkdtemp(dir));
+	snprintf(results, sizeof(results), "%s/results", dir);
+	snprintf(script, sizeof(script), "%s/jobs.sh", dir);
+	snprintf(csv1, sizeof(csv1), "%s/sweep.csv", dir);
+	snprintf(csv2, sizeof(csv2), "%s/merge.csv", dir);
+	const char *sweep[] = { "sweep", "--demand-paging", "--config", config_at(0), "--config", config_at(1),
+				"--config", config_at(2), "--jobs", "2", "--csv", csv1, cli_traces[0], cli_traces[2] };
+	char *table = out_of(14, sweep);
+	const char *emit[] = { "sweep", "--demand-paging", "--config", config_at(0), "--config", config_at(1),
+			       "--config", config_at(2), "--emit-jobs", "--results", results, cli_traces[0],
+			       cli_traces[2] };
+	char *jobs = out_of(13, emit);
+	size_t lines = 0;
+	for (const char *p = jobs; (p = strchr(p, '\n')); p++)
+		lines++;
+	cr_expect_eq(lines, 6, "%s", jobs);
+	cr_expect(strstr(jobs, " --json replay --no-progress '--demand-paging' ") != NULL, "%s", jobs);
+	FILE *f = fopen(script, "w");
+	fputs(jobs, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "sh -e %s", script);
+	cr_assert_eq(system(cmd), 0);
+	const char *merge[] = { "merge", "--csv", csv2, NULL, NULL, NULL, NULL, NULL, NULL };
+	char names[6][96];
+	for (int i = 0; i < 6; i++) {
+		snprintf(names[i], sizeof(names[i]), "%s/%04d.json", results, i + 1);
+		merge[3 + i] = names[i];
+	}
+	char *merged = out_of(9, merge);
+	cr_expect_str_eq(merged, table);
+	cr_expect(strstr(table, "tiny-tlb") != NULL, "%s", table);
+	char *c1 = read_all(csv1), *c2 = read_all(csv2);
+	cr_expect_str_eq(c1, c2);
+	cr_expect(strncmp(c1, "trace,config,format,accesses,walks,", 35) == 0, "%s", c1);
+	free(c1);
+	free(c2);
+	free(merged);
+	free(jobs);
+	free(table);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+Test(sweep_cli, table_has_a_row_per_trace_and_config)
+{
+	const char *argv[] = { "sweep", "--demand-paging", "--config", "x86_64", "--config", "sv39",
+			       SRC "traces/fixtures/loop.din" };
+	char *out = out_of(7, argv);
+	char want[1024];
+	snprintf(want, sizeof(want),
+		 "%-*s  config     accesses      walks  walks/1K pte/walk   faults cycles/access\n"
+		 "%s  x86_64          360          8     22.22     1.00        0          3.46\n"
+		 "%s  sv39            360         66    183.33     0.21       60          5.81\n",
+		 (int)strlen(SRC "traces/fixtures/loop.din"), "trace", SRC "traces/fixtures/loop.din",
+		 SRC "traces/fixtures/loop.din");
+	cr_expect_str_eq(out, want);
+	free(out);
+}
+
+/* A bad trace: the table of what ran, then the error. */
+Test(sweep_cli, bad_trace_prints_the_table_then_the_error)
+{
+	char *path = write_temp_file("2 401000\n0 600000\nzz 1\n", ".din");
+	struct run_result r;
+	char want[256];
+
+	cr_assert_eq(run_mmusim(&r, "sweep", "--demand-paging", "--config", "x86_64", "--config", "sv39", "--jobs", "2",
+				path, NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.out, "x86_64            2") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "sv39              2") != NULL, "%s", r.out);
+	snprintf(want, sizeof(want),
+		 "mmusim: %s:3: bad label 'zz 1' (expected 'LABEL ADDRESS', LABEL a decimal number)\n", path);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+/* One machine failing (out of simulated memory) leaves the others running; the error names it. */
+Test(sweep_cli, a_failing_machine_is_named_and_the_others_finish)
+{
+	char *cfg = write_temp_file("extends: x86_64\nname: tiny-mem\nmemory: { size: 64K }\n", ".yaml");
+	struct run_result r, alone;
+
+	cr_assert_eq(run_mmusim(&r, "sweep", "--demand-paging", "--config", "x86_64", "--config", cfg, "--jobs", "2",
+				SRC "traces/fixtures/loop.din", NULL), 0);
+	cr_assert_eq(run_mmusim(&alone, "--config", cfg, "replay", "--demand-paging", SRC "traces/fixtures/loop.din",
+				NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.out, "  x86_64            360 ") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "  tiny-mem          201 ") != NULL, "%s", r.out);
+	cr_expect(strstr(alone.out, "accesses        201  ") != NULL, "%s", alone.out);
+	cr_expect_str_eq(r.err, "mmusim: tiny-mem: " SRC "traces/fixtures/loop.din:201: demand paging 0x602000: out of "
+				"physical memory (16 frames of 4096 bytes in use)\n");
+	run_result_free(&r);
+	run_result_free(&alone);
+	remove_temp_file(cfg);
+}
+
+struct bad_cli {
+	const char *argv[8];
+	const char *err;
+};
+
+static void expect_bad(const struct bad_cli *b)
+{
+	struct run_result r;
+	int argc = 0;
+
+	while (b->argv[argc])
+		argc++;
+	cr_assert_eq(run_mmusim_argv(&r, argc, b->argv), 0);
+	cr_expect_eq(r.status, 2, "%s", b->argv[0]);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, b->err);
+	run_result_free(&r);
+}
+
+Test(sweep_cli, bad_usage)
+{
+	static const struct bad_cli bad[] = {
+		{ { "sweep", "--config", "x86_64" }, "mmusim: sweep: no trace given (see mmusim sweep --help)\n" },
+		{ { "sweep", "--jobs", "0", "t" }, "mmusim: bad --jobs '0' (expected 1 to 256 threads)\n" },
+		{ { "sweep", "--frob", "t" }, "mmusim: sweep: unknown option '--frob' (see mmusim sweep --help)\n" },
+		{ { "sweep", "--config", "nosuch", SRC "traces/tlb-demo.trace" },
+		  "mmusim: nosuch: cannot open: No such file or directory\n" },
+		{ { "sweep", "/nonexistent.trace" }, "mmusim: /nonexistent.trace: cannot open: No such file or directory\n" },
+		{ { "sweep", "--results", "x", "t" }, "mmusim: sweep: --results goes with --emit-jobs\n" },
+		{ { "merge" }, "mmusim: merge: no result files given (see mmusim merge --help)\n" },
+		{ { "merge", "/nonexistent.json" }, "mmusim: /nonexistent.json: cannot open: No such file or directory\n" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(&bad[i]);
+}
+
+Test(sweep_cli, merge_names_the_damage)
+{
+	static const struct { const char *content; const char *msg; } cases[] = {
+		{ "", ": no replay report in it (did the job fail?)" },
+		{ "{\"trace\":\"t\",\"format\":\"text\",\"config\":\"x\"}\n", ":1: a replay report without \"accesses.total\"" },
+		{ "\n\n{\"trace\":\"t\",\n\"walks\": [1,}", ":4: expected a value (not an mmusim replay report?)" },
+		{ "{\"trace\":\"t\" \"x\":1}", ":1: expected ',' or '}' (not an mmusim replay report?)" },
+		{ "{\"walks\":-1}", ":1: expected a count (a non-negative integer) (not an mmusim replay report?)" },
+		{ "replay of t (text) on x86_64\n", ":1: expected '{' (a replay report) (not an mmusim replay report?)" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *path = write_temp_file(cases[i].content, ".json"), want[512];
+		const char *argv[] = { "merge", path, NULL };
+		struct bad_cli b = { { argv[0], argv[1] }, want };
+		snprintf(want, sizeof(want), "mmusim: %s%s\n", path, cases[i].msg);
+		expect_bad(&b);
+		remove_temp_file(path);
+	}
+}
+
+/* merge --json gives the reports back, one per line, whichever file they came from. */
+Test(sweep_cli, merge_json_gives_the_reports_back)
+{
+	const char *argv[] = { "--json", "sweep", "--config", "x86_64", "--config", "sv39",
+			       SRC "traces/tlb-demo.trace" };
+	char *reports = out_of(7, argv), *path = write_temp_file(reports, ".json");
+	const char *margv[] = { "merge", "--json", path };
+	char *again = out_of(3, margv);
+	cr_expect_str_eq(again, reports);
+	remove_temp_file(path);
+	free(again);
+	free(reports);
+}
+
+/* ---- run ---- */
+
+/* Installed, and usable: valgrind cannot run under valgrind (tests/valgrind.sh runs this suite under memcheck). */
+static bool have_valgrind(void)
+{
+	const char *preload = getenv("LD_PRELOAD");
+
+	if (preload && strstr(preload, "vgpreload"))
+		return false;
+	return system("valgrind --version >/dev/null 2>&1") == 0;
+}
+
+Test(run_cli, live_replay_equals_the_saved_trace_replayed, .timeout = 120)
+{
+	char saved[] = "/tmp/mmusim-run-XXXXXX";
+	int fd;
+
+	if (!have_valgrind())
+		cr_skip_test("valgrind is not installed (or this suite runs under it)");
+	fd = mkstemp(saved);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	const char *run[] = { "--json", "run", "--save-trace", saved, "--", "/bin/true" };
+	char *live = out_of(6, run);
+	const char *replay[] = { "--json", "replay", "--demand-paging", saved };
+	char *again = out_of(4, replay);
+	cr_expect(strncmp(live, "{\"trace\":\"/bin/true\",\"format\":\"lackey\",", 39) == 0, "%s", live);
+	/* The same numbers: only the trace name differs. */
+	cr_expect_str_eq(strstr(live, "\"config\""), strstr(again, "\"config\""));
+	cr_expect(strstr(live, "\"exec\":0}") == NULL, "no fetches? %s", live);
+	struct stat st;
+	cr_expect_eq(stat(saved, &st), 0);
+	cr_expect_gt(st.st_size, 100000);
+	unlink(saved);
+	free(live);
+	free(again);
+}
+
+Test(run_cli, program_output_passes_through_then_the_table, .timeout = 120)
+{
+	if (!have_valgrind())
+		cr_skip_test("valgrind is not installed (or this suite runs under it)");
+	const char *run[] = { "run", "--", "/bin/echo", "hello from the program" };
+	char *out = out_of(4, run);
+	static const char want[] = "hello from the program\nreplay of /bin/echo (lackey) on x86_64\naccesses ";
+	cr_expect(strncmp(out, want, strlen(want)) == 0, "%s", out);
+	free(out);
+}
+
+Test(run_cli, bad_usage_and_missing_programs, .timeout = 120)
+{
+	static const struct bad_cli bad[] = {
+		{ { "run" }, "mmusim: run: no program given (usage: mmusim run [options] -- PROGRAM [ARGS...])\n" },
+		{ { "run", "--" }, "mmusim: run: no program given (usage: mmusim run [options] -- PROGRAM [ARGS...])\n" },
+		{ { "run", "/bin/true" },
+		  "mmusim: run: unknown option '/bin/true' (the program goes after '--'; see mmusim run --help)\n" },
+		{ { "run", "--valgrind", "/nonexistent/valgrind", "--", "/bin/true" },
+		  "mmusim: run: cannot run /nonexistent/valgrind: No such file or directory (install valgrind, or give "
+		  "--valgrind PATH)\n" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(&bad[i]);
+	if (!have_valgrind())
+		return;
+	struct run_result r;
+	cr_assert_eq(run_mmusim(&r, "run", "--", "/nonexistent-program", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	cr_expect(strstr(r.err, "mmusim: run: valgrind could not start '/nonexistent-program' (exit status 127)\n") != NULL,
+		  "%s", r.err);
+	run_result_free(&r);
+}

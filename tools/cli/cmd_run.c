@@ -1,0 +1,326 @@
+/*
+ * mmusim run: live capture.  Runs PROGRAM under Valgrind lackey
+ * (--tool=lackey --trace-mem=yes) with lackey's output going into a pipe,
+ * and replays the accesses as they stream out of it: no trace file is
+ * written unless --save-trace asks for a copy (a thread then tees the pipe
+ * into the file).  The program keeps mmusim's stdin, stdout and stderr; the
+ * statistics come after it exits.
+ *
+ * Demand paging is on by default (a live program's addresses have no map
+ * lines), with the base page unless --demand-paging=SIZE says otherwise.
+ */
+#define _GNU_SOURCE /* pipe2 */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/number.h"
+#include "sim/trace.h"
+
+#define BATCH 4096
+#define TEE_BUF (256u * 1024u)
+
+static const char run_help[] =
+	"usage: mmusim [--config NAME|FILE] [--json] run [options] -- PROGRAM [ARGS...]\n"
+	"\n"
+	"Runs PROGRAM under Valgrind lackey and replays its memory accesses through the\n"
+	"configured MMU as they happen (through a pipe: no trace file), then prints the\n"
+	"statistics as mmusim replay does.\n"
+	"\n"
+	"options:\n"
+	"  --demand-paging[=4K|2M|1G]   page size for the frames mapped on first touch\n"
+	"                       (demand paging is always on for run; default the base page)\n"
+	"  --no-auto-flush, --check-stale, --setup TRACE, --map LINE   as for replay\n"
+	"  --save-trace FILE    also write the lackey trace to FILE\n"
+	"  --valgrind PATH      the valgrind to run (default: valgrind from PATH)\n";
+
+struct run_args {
+	struct replay_options opt;
+	const char *save;
+	const char *valgrind;
+	char **prog;                /* PROGRAM ARGS..., NULL-terminated (argv's own end) */
+};
+
+static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, bool *help)
+{
+	const char *v;
+	int r;
+
+	while (a->i < a->argc) {
+		const char *arg = a->argv[a->i];
+
+		if (strcmp(arg, "--") == 0) {
+			a->i++;
+			break;
+		}
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			*help = true;
+			return EXIT_OK;
+		}
+		if (strcmp(arg, "--demand-paging") == 0) {
+			a->i++;
+			continue;
+		}
+		if (strncmp(arg, "--demand-paging=", 16) == 0) {
+			uint64_t size;
+			if (number_parse(arg + 16, true, &size) != NUMBER_OK || !size || (size & (size - 1)))
+				return cli_usage_error("bad --demand-paging size '%s' (expected 4K, 2M or 1G)", arg + 16);
+			ra->opt.demand_page_size = size;
+			a->i++;
+			continue;
+		}
+		if (args_flag(a, "--no-auto-flush")) { ra->opt.no_auto_flush = true; continue; }
+		if (args_flag(a, "--check-stale")) { ra->opt.check_stale = true; continue; }
+		if (args_flag(a, "--no-progress"))
+			continue;
+		if ((r = args_value(a, "--save-trace", &v)) != 0 || (r = args_value(a, "--valgrind", &ra->valgrind)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			if (strncmp(arg, "--save-trace", 12) == 0)
+				ra->save = v;
+			continue;
+		}
+		if ((r = cli_common_option(cli, a)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			continue;
+		}
+		return cli_usage_error("run: unknown option '%s' (the program goes after '--'; see mmusim run --help)",
+				       arg);
+	}
+	if (a->i >= a->argc)
+		return cli_usage_error("run: no program given (usage: mmusim run [options] -- PROGRAM [ARGS...])");
+	if (cli->image)
+		return cli_usage_error("run: --image is not supported (demand paging needs simulated memory)");
+	ra->prog = a->argv + a->i;
+	return EXIT_OK;
+}
+
+/* The --save-trace copy: everything from `from` goes to `file` and to `to`. */
+struct tee {
+	int from, to, file;
+	bool write_failed;
+	pthread_t thread;
+};
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		p += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+static void *tee_main(void *arg)
+{
+	struct tee *t = arg;
+	char *buf = malloc(TEE_BUF);
+	sigset_t pipe_sig;
+	ssize_t k;
+
+	/* If the replay stops early its end of the pipe closes: EPIPE here, not a dead mmusim. */
+	sigemptyset(&pipe_sig);
+	sigaddset(&pipe_sig, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
+
+	while (buf && ((k = read(t->from, buf, TEE_BUF)) > 0 || (k < 0 && errno == EINTR))) {
+		if (k < 0)
+			continue;
+		if (!t->write_failed && !write_all(t->file, buf, (size_t)k))
+			t->write_failed = true;
+		if (!write_all(t->to, buf, (size_t)k))
+			break; /* the replay stopped reading */
+	}
+	free(buf);
+	close(t->to); /* the reader sees the end */
+	return NULL;
+}
+
+/*
+ * Starts valgrind with lackey writing to a pipe.  Returns the read end in
+ * *out and the child in *pid, or an error.  An exec failure comes back
+ * through a close-on-exec pipe, so "valgrind is not installed" is told apart
+ * from anything the program does.
+ */
+static int start_valgrind(const struct run_args *ra, pid_t *pid, int *out, struct mm_error *err)
+{
+	int trace[2], status[2], e = 0, argc = 0;
+	char logfd[32];
+	const char *vg = ra->valgrind ? ra->valgrind : "valgrind";
+	char **argv;
+	ssize_t k;
+
+	while (ra->prog[argc])
+		argc++;
+	if (!(argv = calloc((size_t)argc + 5, sizeof(*argv))))
+		return mm_error_set(err, MM_ENOMEM, "out of memory");
+	if (pipe2(trace, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0) {
+		free(argv);
+		return mm_error_set(err, MM_EIO, "run: cannot create a pipe: %s", strerror(errno));
+	}
+	snprintf(logfd, sizeof(logfd), "--log-fd=%d", trace[1]);
+	argv[0] = (char *)vg;
+	argv[1] = "--tool=lackey";
+	argv[2] = "--trace-mem=yes";
+	argv[3] = logfd;
+	memcpy(argv + 4, ra->prog, (size_t)argc * sizeof(*argv));
+	fflush(stdout);
+	fflush(stderr);
+	*pid = fork();
+	if (*pid == 0) {
+		/* The child: only the lackey pipe's write end survives exec. */
+		fcntl(trace[1], F_SETFD, 0);
+		execvp(vg, argv);
+		e = errno;
+		if (write(status[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	free(argv);
+	close(trace[1]);
+	close(status[1]);
+	if (*pid < 0) {
+		close(trace[0]);
+		close(status[0]);
+		return mm_error_set(err, MM_EIO, "run: cannot fork: %s", strerror(errno));
+	}
+	while ((k = read(status[0], &e, sizeof(e))) < 0 && errno == EINTR)
+		;
+	close(status[0]);
+	if (k == sizeof(e)) {
+		waitpid(*pid, NULL, 0);
+		close(trace[0]);
+		return mm_error_set(err, MM_EINVAL, "run: cannot run %s: %s%s", vg, strerror(e),
+				    e == ENOENT ? " (install valgrind, or give --valgrind PATH)" : "");
+	}
+	*out = trace[0];
+	return MM_OK;
+}
+
+int cmd_run(struct cli *cli, struct args *a)
+{
+	struct run_args ra = { 0 };
+	struct machine *m = NULL;
+	struct trace_reader *rd = NULL;
+	struct replay r;
+	struct tee tee = { .file = -1 };
+	bool help = false, replay_ready = false, tee_started = false;
+	struct trace_event *ev = NULL;
+	struct mm_error err = { 0 }, trace_err = { 0 };
+	pid_t pid = -1;
+	int rc, fd = -1, status = 0;
+	long n = 0;
+	char name[160];
+
+	if ((rc = parse_run_args(cli, a, &ra, &help)) != EXIT_OK)
+		return rc;
+	if (help) {
+		fputs(run_help, stdout);
+		return EXIT_OK;
+	}
+	if (!ra.opt.demand_page_size)
+		ra.opt.demand_page_size = 1; /* the base page */
+	if (cli_build_machine(cli, &m, &err) || cli_resolve_demand_size(m, &ra.opt, &err) ||
+	    !(ev = malloc(BATCH * sizeof(*ev)))) {
+		rc = ev || err.msg[0] ? cli_fail(&err) : EXIT_INTERNAL;
+		goto out;
+	}
+	if (ra.save && (tee.file = open(ra.save, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
+		rc = cli_usage_error("%s: cannot create: %s", ra.save, strerror(errno));
+		goto out;
+	}
+	snprintf(name, sizeof(name), "%s", ra.prog[0]);
+	if (replay_init(&r, m, &ra.opt, name, &err)) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	replay_ready = true;
+	if (start_valgrind(&ra, &pid, &fd, &err)) {
+		pid = -1;
+		rc = cli_fail(&err);
+		goto out;
+	}
+	if (ra.save) {
+		int p[2];
+		if (pipe2(p, O_CLOEXEC) != 0) {
+			rc = cli_usage_error("run: cannot create a pipe: %s", strerror(errno));
+			goto out;
+		}
+		tee.from = fd;
+		tee.to = p[1];
+		fd = p[0];
+		if (pthread_create(&tee.thread, NULL, tee_main, &tee) != 0) {
+			close(p[1]);
+			rc = cli_usage_error("run: cannot start the --save-trace thread");
+			goto out;
+		}
+		tee_started = true;
+	}
+	if (trace_reader_open_fd(fd, name, TRACE_FORMAT_LACKEY, &rd, &err)) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	rc = EXIT_OK;
+	while ((n = trace_reader_next(rd, ev, BATCH, &trace_err)) > 0) {
+		if (replay_events(&r, ev, (size_t)n, &err)) {
+			rc = EXIT_BAD_INPUT;
+			break;
+		}
+	}
+	/* Whatever stopped the replay, the program must not block on a full pipe. */
+	trace_reader_close(rd);
+	rd = NULL;
+	close(fd);
+	fd = -1;
+	if (tee_started) {
+		pthread_join(tee.thread, NULL);
+		tee_started = false;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	pid = -1;
+	if (n == 0 && rc == EXIT_OK && WIFEXITED(status) && WEXITSTATUS(status) == 127 &&
+	    !r.mmu.stats.accesses[ACCESS_EXEC]) {
+		/* Nothing ran: valgrind said why on stderr. */
+		rc = cli_usage_error("run: valgrind could not start '%s' (exit status 127)", ra.prog[0]);
+		goto out;
+	}
+	replay_finish(&r);
+	struct replay_report_info info = { .trace = name, .format = "lackey" };
+	replay_report(stdout, cli->json, &r, &info);
+	if (n < 0)
+		rc = cli_fail(&trace_err);
+	else if (rc != EXIT_OK)
+		cli_fail(&err);
+	else if (tee.write_failed)
+		rc = cli_usage_error("%s: write error", ra.save);
+out:
+	if (rd)
+		trace_reader_close(rd);
+	if (fd >= 0)
+		close(fd);
+	if (tee_started)
+		pthread_join(tee.thread, NULL);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	if (tee.file >= 0 && close(tee.file) != 0 && rc == EXIT_OK)
+		rc = cli_usage_error("%s: write error", ra.save);
+	if (replay_ready)
+		replay_fini(&r);
+	free(ev);
+	machine_destroy(m);
+	return rc;
+}

@@ -1,0 +1,365 @@
+/*
+ * mmusim sweep: many machine models over the same traces in one pass per
+ * trace.  Each trace is read and decoded once and every config's machine
+ * replays it (sim/sweep.c, on --jobs threads); the result is one comparison
+ * table (or CSV, or each replay's JSON report exactly as `replay --json`
+ * prints it).  With --emit-jobs it runs nothing and prints one `mmusim
+ * replay` command line per (trace, config) instead, for GNU parallel or a
+ * Slurm array; `mmusim merge` turns their JSON results into the same table.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/number.h"
+#include "sim/sweep.h"
+#include "sim/trace.h"
+
+static const char sweep_help[] =
+	"usage: mmusim sweep --config NAME|FILE [--config ...]... [options] --trace TRACE [TRACE...]\n"
+	"\n"
+	"Replays every TRACE on every config's machine, reading each trace once, and\n"
+	"prints one comparison table: a row per (trace, config).\n"
+	"\n"
+	"options:\n"
+	"  --config NAME|FILE   a machine to compare (repeat; the rows are named by the\n"
+	"                       configs' names)\n"
+	"  --trace TRACE        a trace (repeat, or give traces as arguments)\n"
+	"  --jobs N             replay on N threads (default 1); the trace is still read once\n"
+	"  --format FMT, --demand-paging[=SIZE], --no-auto-flush, --check-stale,\n"
+	"  --setup TRACE, --map LINE     as for mmusim replay, for every machine\n"
+	"  --csv FILE           also write the table as CSV\n"
+	"  --json               each replay's JSON report, one per line (as replay --json)\n"
+	"  --emit-jobs          print one 'mmusim replay' command per (trace, config)\n"
+	"                       instead of running them; its JSON goes to DIR/NNNN.json\n"
+	"  --results DIR        with --emit-jobs: where the results go (default results);\n"
+	"                       then: mmusim merge DIR/*.json\n";
+
+struct sweep_args {
+	const char **configs;
+	size_t nr_configs;
+	const char **traces;
+	size_t nr_traces;
+	const char **fwd;           /* replay options, as given, for --emit-jobs */
+	size_t nr_fwd;
+	unsigned jobs;
+	enum trace_format format;
+	struct replay_options opt;
+	const char *csv;
+	bool emit_jobs;
+	const char *results;
+};
+
+static int push(const char ***list, size_t *n, const char *s)
+{
+	const char **l = realloc(*list, (*n + 1) * sizeof(*l));
+
+	if (!l)
+		return cli_usage_error("out of memory");
+	*list = l;
+	l[(*n)++] = s;
+	return EXIT_OK;
+}
+
+static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *sa, bool *help)
+{
+	const char *v;
+	int r;
+
+	while (a->i < a->argc) {
+		const char *arg = a->argv[a->i];
+
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			*help = true;
+			return EXIT_OK;
+		}
+		if ((r = args_value(a, "--config", &v)) != 0) {
+			if (r < 0 || push(&sa->configs, &sa->nr_configs, v))
+				return EXIT_BAD_INPUT;
+			continue;
+		}
+		if ((r = args_value(a, "--trace", &v)) != 0) {
+			if (r < 0 || push(&sa->traces, &sa->nr_traces, v))
+				return EXIT_BAD_INPUT;
+			continue;
+		}
+		if ((r = args_value(a, "--jobs", &v)) != 0) {
+			uint64_t n;
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			if (number_parse(v, false, &n) != NUMBER_OK || n < 1 || n > SWEEP_THREADS_MAX)
+				return cli_usage_error("bad --jobs '%s' (expected 1 to %d threads)", v, SWEEP_THREADS_MAX);
+			sa->jobs = (unsigned)n;
+			continue;
+		}
+		if ((r = args_value(a, "--format", &v)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			if (trace_format_parse(v, &sa->format) != 0)
+				return cli_usage_error("bad --format '%s' (expected auto, text, lackey, binary, champsim, "
+						       "din or pinatrace)", v);
+			if (push(&sa->fwd, &sa->nr_fwd, "--format") || push(&sa->fwd, &sa->nr_fwd, v))
+				return EXIT_BAD_INPUT;
+			continue;
+		}
+		if (strcmp(arg, "--demand-paging") == 0 || strncmp(arg, "--demand-paging=", 16) == 0) {
+			uint64_t size = 1; /* the base page, resolved with each config */
+			if (arg[15] == '=' &&
+			    (number_parse(arg + 16, true, &size) != NUMBER_OK || !size || (size & (size - 1))))
+				return cli_usage_error("bad --demand-paging size '%s' (expected 4K, 2M or 1G)", arg + 16);
+			sa->opt.demand_page_size = size;
+			if (push(&sa->fwd, &sa->nr_fwd, arg))
+				return EXIT_BAD_INPUT;
+			a->i++;
+			continue;
+		}
+		if (strcmp(arg, "--no-auto-flush") == 0 || strcmp(arg, "--check-stale") == 0) {
+			if (arg[2] == 'n')
+				sa->opt.no_auto_flush = true;
+			else
+				sa->opt.check_stale = true;
+			if (push(&sa->fwd, &sa->nr_fwd, arg))
+				return EXIT_BAD_INPUT;
+			a->i++;
+			continue;
+		}
+		if ((r = args_value(a, "--csv", &v)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			sa->csv = v;
+			continue;
+		}
+		if (args_flag(a, "--emit-jobs")) {
+			sa->emit_jobs = true;
+			continue;
+		}
+		if ((r = args_value(a, "--results", &v)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			sa->results = v;
+			continue;
+		}
+		if ((r = cli_common_option(cli, a)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			continue;
+		}
+		if (arg[0] == '-' && arg[1] != '\0')
+			return cli_usage_error("sweep: unknown option '%s' (see mmusim sweep --help)", arg);
+		if (push(&sa->traces, &sa->nr_traces, arg))
+			return EXIT_BAD_INPUT;
+		a->i++;
+	}
+	if (cli->image)
+		return cli_usage_error("sweep: --image is not supported (each machine builds its own tables)");
+	if (!sa->nr_traces)
+		return cli_usage_error("sweep: no trace given (see mmusim sweep --help)");
+	if (!sa->nr_configs && push(&sa->configs, &sa->nr_configs, cli->config ? cli->config : "x86_64"))
+		return EXIT_BAD_INPUT;
+	if (sa->results && !sa->emit_jobs)
+		return cli_usage_error("sweep: --results goes with --emit-jobs");
+	return EXIT_OK;
+}
+
+/* s as one shell word. */
+static void shell_word(FILE *out, const char *s)
+{
+	fputc('\'', out);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*s, out);
+	}
+	fputc('\'', out);
+}
+
+/* One command line per (trace, config), in the order the table lists them. */
+static void emit_jobs(FILE *out, const struct cli *cli, const struct args *a, const struct sweep_args *sa)
+{
+	const char *dir = sa->results ? sa->results : "results";
+	unsigned job = 0;
+
+	for (size_t t = 0; t < sa->nr_traces; t++) {
+		for (size_t c = 0; c < sa->nr_configs; c++) {
+			char name[32];
+			fputs("mkdir -p ", out);
+			shell_word(out, dir);
+			fputs(" && ", out);
+			shell_word(out, a->argv[0]);
+			fputs(" --config ", out);
+			shell_word(out, sa->configs[c]);
+			fputs(" --json replay --no-progress", out);
+			for (int s = 0; s < cli->nr_setup; s++) {
+				fputs(cli->setup[s].is_map ? " --map " : " --setup ", out);
+				shell_word(out, cli->setup[s].text);
+			}
+			for (size_t f = 0; f < sa->nr_fwd; f++) {
+				fputc(' ', out);
+				shell_word(out, sa->fwd[f]);
+			}
+			fputc(' ', out);
+			shell_word(out, sa->traces[t]);
+			fputs(" > ", out);
+			snprintf(name, sizeof(name), "/%04u.json", ++job);
+			char *path = malloc(strlen(dir) + sizeof(name));
+			if (path) {
+				strcpy(path, dir);
+				strcat(path, name);
+				shell_word(out, path);
+				free(path);
+			}
+			fputc('\n', out);
+		}
+	}
+}
+
+/* The machines of one trace's pass: one per config. */
+struct pass {
+	struct machine **m;
+	struct replay *r;
+	struct sweep_job *jobs;
+	size_t ready;               /* replays initialised */
+};
+
+static void pass_free(struct pass *p, size_t n)
+{
+	for (size_t i = 0; i < p->ready; i++)
+		replay_fini(&p->r[i]);
+	for (size_t i = 0; p->m && i < n; i++)
+		machine_destroy(p->m[i]);
+	free(p->m);
+	free(p->r);
+	free(p->jobs);
+	memset(p, 0, sizeof(*p));
+}
+
+static int pass_build(const struct cli *cli, const struct sweep_args *sa, const char *trace, struct pass *p,
+		      struct mm_error *err)
+{
+	size_t n = sa->nr_configs;
+
+	p->m = calloc(n, sizeof(*p->m));
+	p->r = calloc(n, sizeof(*p->r));
+	p->jobs = calloc(n, sizeof(*p->jobs));
+	if (!p->m || !p->r || !p->jobs)
+		return mm_error_set(err, MM_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		struct cli one = *cli;
+		struct replay_options opt = sa->opt;
+		int rc;
+
+		one.config = sa->configs[i];
+		if ((rc = cli_build_machine(&one, &p->m[i], err)) || (rc = cli_resolve_demand_size(p->m[i], &opt, err)) ||
+		    (rc = replay_init(&p->r[i], p->m[i], &opt, trace, err)))
+			return rc;
+		p->ready++;
+		p->jobs[i].replay = &p->r[i];
+	}
+	return MM_OK;
+}
+
+int cmd_sweep(struct cli *cli, struct args *a)
+{
+	struct sweep_args sa = { .jobs = 1, .format = TRACE_FORMAT_AUTO };
+	struct sweep_row *rows = NULL;
+	size_t nr_rows = 0;
+	struct mm_error err = { 0 }, first_err = { 0 };
+	bool help = false, failed = false;
+	int rc;
+
+	if ((rc = parse_sweep_args(cli, a, &sa, &help)) != EXIT_OK || help) {
+		if (help)
+			fputs(sweep_help, stdout);
+		goto out;
+	}
+	if (sa.emit_jobs) {
+		emit_jobs(stdout, cli, a, &sa);
+		goto out;
+	}
+	if (!(rows = calloc(sa.nr_traces * sa.nr_configs, sizeof(*rows)))) {
+		rc = cli_usage_error("out of memory");
+		goto out;
+	}
+	for (size_t t = 0; t < sa.nr_traces && !failed; t++) {
+		struct trace_reader *rd = NULL;
+		struct pass p = { 0 };
+		int trc;
+
+		if (pass_build(cli, &sa, sa.traces[t], &p, &err) ||
+		    trace_reader_open(sa.traces[t], sa.format, &rd, &err)) {
+			pass_free(&p, sa.nr_configs);
+			if (t == 0) { /* nothing to show yet: the error alone */
+				rc = cli_fail(&err);
+				goto out;
+			}
+			first_err = err;
+			failed = true;
+			break;
+		}
+		trc = sweep_run(rd, p.jobs, sa.nr_configs, sa.jobs, &err);
+		if (trc > 0) { /* nothing ran */
+			trace_reader_close(rd);
+			pass_free(&p, sa.nr_configs);
+			if (t == 0) {
+				rc = cli_fail(&err);
+				goto out;
+			}
+			first_err = err;
+			failed = true;
+			break;
+		}
+		if (trc < 0) { /* the trace's error is the one to show: every machine stopped there */
+			first_err = err;
+			failed = true;
+		}
+		for (size_t c = 0; c < sa.nr_configs; c++) {
+			struct sweep_row *row = &rows[nr_rows++];
+			const char *format = trace_format_name(trace_reader_format(rd));
+			replay_finish(&p.r[c]);
+			if (sweep_row_fill(row, sa.traces[t], format, p.m[c]->cfg.name)) {
+				rc = cli_usage_error("out of memory");
+				trace_reader_close(rd);
+				pass_free(&p, sa.nr_configs);
+				goto out;
+			}
+			sweep_row_from_stats(row, &p.r[c].mmu.stats);
+			if (cli->json) {
+				struct replay_report_info info = { .trace = sa.traces[t], .format = format };
+				replay_report(stdout, true, &p.r[c], &info);
+			}
+			if (p.jobs[c].failed && !failed) {
+				/* Which machine: the same trace line can be fine on the others. */
+				first_err = p.jobs[c].err;
+				mm_error_prefix(&first_err, "%s", p.m[c]->cfg.name);
+				failed = true;
+			}
+		}
+		trace_reader_close(rd);
+		pass_free(&p, sa.nr_configs);
+	}
+	if (!cli->json)
+		sweep_table(stdout, rows, nr_rows);
+	if (sa.csv) {
+		FILE *f = fopen(sa.csv, "w");
+		if (!f) {
+			rc = cli_usage_error("%s: cannot create: %s", sa.csv, strerror(errno));
+			goto out;
+		}
+		sweep_csv(f, rows, nr_rows);
+		if (fclose(f) != 0) {
+			rc = cli_usage_error("%s: write error", sa.csv);
+			goto out;
+		}
+	}
+	rc = failed ? cli_fail(&first_err) : EXIT_OK;
+out:
+	if (rows)
+		sweep_rows_free(rows, nr_rows);
+	free(sa.configs);
+	free(sa.traces);
+	free(sa.fwd);
+	return rc;
+}
