@@ -332,6 +332,8 @@ int pt_map(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t len,
 		return mm_error_set(err, MM_ERANGE,
 				    "PA range 0x%llx + 0x%llx exceeds the %u-bit physical address space",
 				    (unsigned long long)pa, (unsigned long long)len, pc->phys_addr_width);
+	if (pt->env.arch->check_map && (rc = pt->env.arch->check_map(pc, va, pa, len, err)))
+		return rc;
 	if ((rc = check_prop(pt, prop, &fitted, err)))
 		return rc;
 	return run_op(pt, &op, va, last);

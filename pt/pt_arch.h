@@ -38,9 +38,14 @@ struct pt_arch {
 
 	/* Rejects paging constants this format cannot express. */
 	int (*check_consts)(const struct paging_consts *pc, struct mm_error *err);
+	/* Optional: rejects control bits that contradict the constants (x86_32: 4 MiB pages need PSE). */
+	int (*check_ctl)(const struct paging_consts *pc, const struct cpu_ctl *ctl, struct mm_error *err);
 
 	/* ---- building tables (the OS side) ---- */
 
+	/* Optional: rejects a mapping whose PA the format's leaves cannot hold (x86_32 4 KiB above 4 GiB). */
+	int (*check_map)(const struct paging_consts *pc, uint64_t va, uint64_t pa, uint64_t len,
+			 struct mm_error *err);
 	/* Rejects properties the format cannot encode (e.g. RISC-V W without R). */
 	int (*check_prop)(const struct page_prop *p, const struct cpu_ctl *ctl, struct mm_error *err);
 	/*
@@ -101,6 +106,8 @@ struct pt_arch {
 
 extern const struct pt_arch pt_arch_x86_64;
 extern const struct pt_arch pt_arch_riscv64;
+extern const struct pt_arch pt_arch_riscv32;  /* Sv32 */
+extern const struct pt_arch pt_arch_x86_32;   /* 32-bit paging, PSE and PSE-36 */
 
 /* The format named `name`, or NULL. */
 const struct pt_arch *pt_arch_find(const char *name);

@@ -116,6 +116,7 @@ static const char *const reason_texts[REASON_COUNT] = {
 	[REASON_X86_RSVD_PS] = "PS is set at a level that cannot map a page",
 	[REASON_X86_RSVD_LARGE_LOW] = "low address bits of a large page (below its size, other than PAT) are set",
 	[REASON_X86_RSVD_XD] = "XD is set while IA32_EFER.NXE=0",
+	[REASON_X86_RSVD_PDE4M_BIT21] = "bit 21 of a 4 MiB PDE is reserved",
 	[REASON_X86_USER_SUPERVISOR] = "user-mode access, but U/S=0 at some level",
 	[REASON_X86_WRITE_READONLY] = "write, but R/W=0 at some level (user mode, or supervisor with CR0.WP=1)",
 	[REASON_X86_XD] = "instruction fetch, but XD=1 at some level",

@@ -48,6 +48,7 @@ enum fault_reason {
 	REASON_X86_RSVD_PS,          /* PS=1 where no page may be mapped */
 	REASON_X86_RSVD_LARGE_LOW,   /* low address bits of a 2M/1G leaf (other than PAT) */
 	REASON_X86_RSVD_XD,          /* XD=1 while IA32_EFER.NXE=0 */
+	REASON_X86_RSVD_PDE4M_BIT21, /* 32-bit paging: bit 21 of a 4 MiB PDE (SDM table 4-4) */
 	/* x86-64 access rights (SDM 4.6) */
 	REASON_X86_USER_SUPERVISOR,  /* user access, U/S=0 at some level */
 	REASON_X86_WRITE_READONLY,   /* write, R/W=0 at some level (user, or supervisor with WP) */

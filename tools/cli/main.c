@@ -32,7 +32,7 @@ static const char main_help[] =
 	"\n"
 	"global options:\n"
 	"  --config NAME|FILE   machine config: a preset (x86_64 [default], x86_64_la57,\n"
-	"                       sv39, sv48, sv57) or a YAML file (may say 'extends: PRESET')\n"
+	"                       sv39, sv48, sv57, teaching: sv32, x86_32) or a YAML file (may say 'extends: PRESET')\n"
 	"  --json               machine-readable output\n"
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
 	"                       translate / mappings: walk the page tables in a memory image\n"
