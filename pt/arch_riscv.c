@@ -105,13 +105,15 @@ static uint64_t rv_make_table(const struct paging_consts *pc, uint64_t pa)
 	return RV_V | ((pa >> 12) << RV_PPN_SHIFT & RV_PPN_MASK);
 }
 
-static bool rv_is_present(uint64_t pte)
+static bool rv_is_present(const struct paging_consts *pc, uint64_t pte)
 {
+	(void)pc;
 	return pte & RV_V;
 }
 
-static bool rv_is_leaf(uint64_t pte, unsigned level)
+static bool rv_is_leaf(const struct paging_consts *pc, uint64_t pte, unsigned level)
 {
+	(void)pc;
 	(void)level;
 	return pte & (RV_R | RV_X);
 }
@@ -123,10 +125,12 @@ static uint64_t rv_pte_addr(const struct paging_consts *pc, uint64_t pte, unsign
 	return rv_pte_ppn(pte) << 12;
 }
 
-static void rv_leaf_prop(uint64_t pte, unsigned level, struct page_prop *out)
+static void rv_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned level,
+			 struct page_prop *out)
 {
 	uint32_t f = 0;
 
+	(void)pc;
 	(void)level;
 	if (pte & RV_R) f |= PROP_R;
 	if (pte & RV_W) f |= PROP_W;
@@ -150,12 +154,13 @@ static unsigned rv_initial_perms(void)
 	return 0;
 }
 
-static unsigned rv_entry_perms(const struct cpu_ctl *ctl, uint64_t pte, unsigned level, bool leaf,
-			       unsigned upper)
+static unsigned rv_entry_perms(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+			       unsigned level, bool leaf, unsigned upper)
 {
 	/* Permissions come from the leaf alone; G in a pointer covers all below it. */
 	unsigned p = upper & PERM_G;
 
+	(void)pc;
 	(void)ctl;
 	(void)level;
 	if (pte & RV_G)
@@ -213,7 +218,7 @@ static enum fault_reason rv_invalid(const struct walk_state *ws, uint64_t pte, u
 		return REASON_RV_PBMT_UNSUPPORTED;
 	if ((pte & RV_N) && !ctl->svnapot)
 		return REASON_RV_NAPOT_UNSUPPORTED;
-	if (!rv_is_leaf(pte, level)) {
+	if (!rv_is_leaf(ws->w->pc, pte, level)) {
 		if (pte & (RV_D | RV_A | RV_U | RV_N | RV_PBMT_MASK))
 			return REASON_RV_NONLEAF_ATTR;
 		return REASON_NONE;
@@ -241,9 +246,9 @@ static enum walk_next rv_walk_entry(struct walk_state *ws, uint64_t pte, unsigne
 		rv_page_fault(ws, FAULT_RESERVED_BIT, why, level);
 		return WALK_FAULT;
 	}
-	ws->upper_perms = rv_entry_perms(ws->w->ctl, pte, level, rv_is_leaf(pte, level),
-					 ws->upper_perms);
-	if (rv_is_leaf(pte, level))
+	ws->upper_perms = rv_entry_perms(ws->w->pc, ws->w->ctl, pte, level,
+					 rv_is_leaf(ws->w->pc, pte, level), ws->upper_perms);
+	if (rv_is_leaf(ws->w->pc, pte, level))
 		return WALK_LEAF;
 	/* Step 4: a pointer with nowhere left to go. */
 	if (level == 1) {
@@ -339,11 +344,13 @@ static bool rv_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 	return true;
 }
 
-static void rv_describe_pte(uint64_t pte, unsigned level, char *buf, size_t len)
+static void rv_describe_pte(const struct paging_consts *pc, uint64_t pte, unsigned level, char *buf,
+			    size_t len)
 {
 	size_t n = 0;
 	static const char *const pbmt_names[4] = { "PMA", "NC", "IO", "reserved" };
 
+	(void)pc;
 	(void)level;
 #define PUT(...) do { if (n < len) n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
 	buf[0] = '\0';

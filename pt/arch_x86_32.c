@@ -126,8 +126,9 @@ static uint64_t x86_32_make_table(const struct paging_consts *pc, uint64_t pa)
 	return (pa & X86_32_ADDR_MASK) | X86_P | X86_RW | X86_US;
 }
 
-static bool x86_32_is_present(uint64_t pte)
+static bool x86_32_is_present(const struct paging_consts *pc, uint64_t pte)
 {
+	(void)pc;
 	return pte & X86_P;
 }
 
@@ -135,8 +136,9 @@ static bool x86_32_is_present(uint64_t pte)
  * PS marks a 4 MiB page only when CR4.PSE=1; the OS side never writes PS
  * without PSE (check_ctl), and the walk itself consults CR4.PSE.
  */
-static bool x86_32_is_leaf(uint64_t pte, unsigned level)
+static bool x86_32_is_leaf(const struct paging_consts *pc, uint64_t pte, unsigned level)
 {
+	(void)pc;
 	return level == 1 || (pte & X86_PS);
 }
 
@@ -148,10 +150,12 @@ static uint64_t x86_32_pte_addr(const struct paging_consts *pc, uint64_t pte, un
 	return pte & X86_32_ADDR_MASK;
 }
 
-static void x86_32_leaf_prop(uint64_t pte, unsigned level, struct page_prop *out)
+static void x86_32_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned level,
+			    struct page_prop *out)
 {
 	uint32_t f = PROP_R | PROP_X;
 
+	(void)pc;
 	if (pte & X86_RW) f |= PROP_W;
 	if (pte & X86_US) f |= PROP_U;
 	if (pte & X86_G) f |= PROP_G;
@@ -168,11 +172,12 @@ static unsigned x86_32_initial_perms(void)
 	return PERM_R | PERM_W | PERM_X | PERM_U;
 }
 
-static unsigned x86_32_entry_perms(const struct cpu_ctl *ctl, uint64_t pte, unsigned level, bool leaf,
-				   unsigned upper)
+static unsigned x86_32_entry_perms(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+				 unsigned level, bool leaf, unsigned upper)
 {
 	unsigned p = upper;
 
+	(void)pc;
 	(void)ctl;
 	(void)level;
 	if (!(pte & X86_RW))
@@ -240,7 +245,7 @@ static enum walk_next x86_32_walk_entry(struct walk_state *ws, uint64_t pte, uns
 			return WALK_FAULT;
 		}
 	}
-	ws->upper_perms = x86_32_entry_perms(w->ctl, pte, level, leaf, ws->upper_perms);
+	ws->upper_perms = x86_32_entry_perms(w->pc, w->ctl, pte, level, leaf, ws->upper_perms);
 	if (leaf)
 		return WALK_LEAF;
 	if (!(pte & X86_A) && !ws->req->no_ad_update)
@@ -314,11 +319,13 @@ static bool x86_32_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 	return true;
 }
 
-static void x86_32_describe_pte(uint64_t pte, unsigned level, char *buf, size_t len)
+static void x86_32_describe_pte(const struct paging_consts *pc, uint64_t pte, unsigned level,
+				char *buf, size_t len)
 {
 	size_t n = 0;
 	bool large = level > 1 && (pte & X86_PS);
 
+	(void)pc;
 #define PUT(...) do { if (n < len) n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
 	buf[0] = '\0';
 	PUT("%s", (pte & X86_P) ? "P" : "not-present");

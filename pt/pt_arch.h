@@ -57,11 +57,16 @@ struct pt_arch {
 			      const struct page_prop *p, unsigned level);
 	/* A pointer to the node at `pa`, as permissive as the format allows. */
 	uint64_t (*make_table)(const struct paging_consts *pc, uint64_t pa);
-	bool (*is_present)(uint64_t pte);
-	bool (*is_leaf)(uint64_t pte, unsigned level);
+	/*
+	 * The hooks that read PTE bits take the paging constants too: a format may
+	 * be data (the toy format's bit positions live in pc->layout).
+	 */
+	bool (*is_present)(const struct paging_consts *pc, uint64_t pte);
+	bool (*is_leaf)(const struct paging_consts *pc, uint64_t pte, unsigned level);
 	/* The physical address a PTE holds (node or page frame). */
 	uint64_t (*pte_addr)(const struct paging_consts *pc, uint64_t pte, unsigned level);
-	void (*leaf_prop)(uint64_t pte, unsigned level, struct page_prop *out);
+	void (*leaf_prop)(const struct paging_consts *pc, uint64_t pte, unsigned level,
+			  struct page_prop *out);
 	/*
 	 * Permissions granted by the entry at `level` given `upper` (what the levels
 	 * above still allow; start with the value from initial_perms).  For a
@@ -69,8 +74,8 @@ struct pt_arch {
 	 * effective "rwxug".
 	 */
 	unsigned (*initial_perms)(void);
-	unsigned (*entry_perms)(const struct cpu_ctl *ctl, uint64_t pte, unsigned level, bool leaf,
-				unsigned upper);
+	unsigned (*entry_perms)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+				unsigned level, bool leaf, unsigned upper);
 
 	/* ---- the hardware walk (called by walk.c) ---- */
 
@@ -90,7 +95,8 @@ struct pt_arch {
 	/* ---- explaining ---- */
 
 	/* The PTE's set bits by name, e.g. "P RW US A PS XD pk=3". */
-	void (*describe_pte)(uint64_t pte, unsigned level, char *buf, size_t len);
+	void (*describe_pte)(const struct paging_consts *pc, uint64_t pte, unsigned level, char *buf,
+			     size_t len);
 	/* The fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)". */
 	void (*describe_fault)(const struct walk_fault *f, char *buf, size_t len);
 	/* ELF e_machine of dumps of this machine's memory (EM_X86_64, EM_RISCV). */
