@@ -34,7 +34,9 @@ enum walk_next {
 };
 
 struct pt_arch {
-	const char *name;           /* "x86_64" | "riscv64" as in configs */
+	const char *name;           /* "x86_64" | "riscv64" | "riscv32" | "x86_32" | "toy" as in configs */
+	/* The PTE layout is data: the config describes it (a `toy:` block) into pc->layout. */
+	bool layout_from_config;
 
 	/* Rejects paging constants this format cannot express. */
 	int (*check_consts)(const struct paging_consts *pc, struct mm_error *err);
@@ -114,6 +116,7 @@ extern const struct pt_arch pt_arch_x86_64;
 extern const struct pt_arch pt_arch_riscv64;
 extern const struct pt_arch pt_arch_riscv32;  /* Sv32 */
 extern const struct pt_arch pt_arch_x86_32;   /* 32-bit paging, PSE and PSE-36 */
+extern const struct pt_arch pt_arch_toy;      /* layout from the config (pc->layout) */
 
 /* The format named `name`, or NULL. */
 const struct pt_arch *pt_arch_find(const char *name);

@@ -72,6 +72,11 @@ enum fault_reason {
 	REASON_RV_USER_NOT_U,        /* U-mode access to a page with U=0 */
 	REASON_RV_SUPERVISOR_U_NOSUM,/* S-mode load/store to a U page with SUM=0 */
 	REASON_RV_SUPERVISOR_U_FETCH,/* S-mode fetch from a U page (never allowed) */
+	/* toy format (permissions from the leaf's bits; an absent bit grants) */
+	REASON_TOY_NOT_READABLE,     /* read, but the read bit is 0 */
+	REASON_TOY_NOT_WRITABLE,     /* write, but the write bit is 0 */
+	REASON_TOY_NOT_EXECUTABLE,   /* fetch, but the exec bit is 0 */
+	REASON_TOY_USER_NOT_U,       /* user access, but the user bit is 0 */
 	/* both */
 	REASON_MISALIGNED_SUPERPAGE, /* RISC-V step 6: low PPN bits of a superpage */
 	REASON_A_CLEAR,              /* Svade: A=0 */

@@ -33,6 +33,7 @@
 
 #include "pt/pt_arch.h"
 #include "sim/config_presets.h"
+#include "sim/config_toy.h"
 #include "sim/number.h"
 #include "sim/yaml_tree.h"
 
@@ -309,7 +310,7 @@ static int load_arch(const struct load *ld, struct machine_config *mc,
 	    (rc = expect_kind(ld, n, YNODE_SCALAR, "arch")))
 		return rc;
 	if (!(mc->arch = pt_arch_find(n->str)))
-		return ynode_error(ld->err, n, "unknown arch '%s' (expected x86_64, riscv64, riscv32 or x86_32)",
+		return ynode_error(ld->err, n, "unknown arch '%s' (expected x86_64, riscv64, riscv32, x86_32 or toy)",
 				   n->str);
 	*arch_node = n;
 	return MM_OK;
@@ -320,9 +321,27 @@ static int load_paging_consts(const struct load *ld, struct machine_config *mc,
 {
 	struct paging_consts *pc = &mc->pc;
 	const struct ynode *root = ld->root, *n;
+	const struct ynode *toy = ynode_get(root, "toy");
 	uint64_t bps;
 	int rc;
 
+	/* A format described by data takes its constants from its `toy:` block. */
+	if (mc->arch->layout_from_config || toy) {
+		if (!toy)
+			return ynode_error(ld->err, arch_node, "arch %s needs a toy: block describing its PTE",
+					   mc->arch->name);
+		if (!mc->arch->layout_from_config) {
+			const struct ynode *involved[] = { toy, arch_node };
+
+			return ynode_error(ld->err, blame(ld, involved, 2),
+					   "a toy: block needs arch: toy, not %s", mc->arch->name);
+		}
+		for (size_t k = 0; k < NKEYS; k++)
+			if ((n = ynode_get(root, consts_keys[k])))
+				return ynode_error(ld->err, n, "%s is set by the toy: block with arch toy",
+						   consts_keys[k]);
+		return config_toy_load(toy, ld->primary, mc->arch, pc, ld->err);
+	}
 	/*
 	 * Capped so that a node's entry count fits in `unsigned`; the real limits
 	 * are paging_consts_derive's.
@@ -800,7 +819,7 @@ static int build_config(const struct load *ld, struct machine_config *out)
 	static const char *const keys[] = {
 		"extends", "name", "arch", "base_page_size", "nr_levels", "pte_size",
 		"address_width", "va_sign_ext", "highest_translation_level", "phys_addr_width",
-		"memory", "page_tables", "cpu", "tlb", "pwc", "memory_latency", NULL,
+		"memory", "page_tables", "cpu", "tlb", "pwc", "memory_latency", "toy", NULL,
 	};
 	struct machine_config mc;
 	const struct ynode *arch_node = NULL;
