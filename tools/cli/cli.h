@@ -97,6 +97,8 @@ int cmd_mappings(struct cli *cli, struct args *a);
 int cmd_replay(struct cli *cli, struct args *a);
 int cmd_convert(struct cli *cli, struct args *a);
 int cmd_dump(struct cli *cli, struct args *a);
+int cmd_quiz(struct cli *cli, struct args *a);
+int cmd_shell(struct cli *cli, struct args *a);
 /* Writes the machine's physical memory and every address space's root as ELF64. */
 int dump_machine(struct machine *m, const char *path, struct mm_error *err);
 

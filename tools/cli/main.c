@@ -29,6 +29,10 @@ static const char main_help[] =
 	"                 rewrite a trace in the compact binary format\n"
 	"  dump      --elf FILE [--setup TRACE] [--map ...]...\n"
 	"                 write physical memory as ELF64 (PT_LOAD at physical addresses)\n"
+	"  quiz      --seed N [--arch NAME] [--count K] [--answers] [--format dump|tree]\n"
+	"                 a reproducible paging exercise (default arch: toy)\n"
+	"  shell     [--setup TRACE] [--map ...]...\n"
+	"                 an interactive session: trace commands, translate, explain, tlb\n"
 	"\n"
 	"global options:\n"
 	"  --config NAME|FILE   machine config: a preset (x86_64 [default], x86_64_la57,\n"
@@ -87,11 +91,15 @@ int main(int argc, char **argv)
 		rc = cmd_convert(&cli, &a);
 	else if (strcmp(cmd, "dump") == 0)
 		rc = cmd_dump(&cli, &a);
+	else if (strcmp(cmd, "quiz") == 0)
+		rc = cmd_quiz(&cli, &a);
+	else if (strcmp(cmd, "shell") == 0)
+		rc = cmd_shell(&cli, &a);
 	else if (strcmp(cmd, "help") == 0) {
 		fputs(main_help, stdout);
 		rc = EXIT_OK;
 	} else
-		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay, convert or dump; "
+		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay, convert, dump, quiz or shell; "
 				     "see mmusim --help)", cmd);
 	cli_free(&cli);
 	if (fflush(stdout) != 0 && rc == EXIT_OK)
