@@ -91,6 +91,8 @@ int cli_parse_va(const char *s, uint64_t *va, struct mm_error *err);
 
 /* "4K", "2M", "1G", "64K", or the byte count when it is not a round unit. */
 void format_size(uint64_t bytes, char *buf, size_t len);
+/* A page size in words: "64-byte" below a round K, else as format_size ("4K", "2M"). */
+void format_page_size(uint64_t bytes, char *buf, size_t len);
 
 int cmd_translate(struct cli *cli, struct args *a);
 int cmd_mappings(struct cli *cli, struct args *a);

@@ -39,15 +39,6 @@ struct quiz_opts {
 	bool tree;
 };
 
-/* "64-byte" below 1K, else "4K", "4M", ... */
-static void page_size_words(uint64_t bytes, char *buf, size_t len)
-{
-	if (bytes % 1024)
-		snprintf(buf, len, "%llu-byte", (unsigned long long)bytes);
-	else
-		format_size(bytes, buf, len);
-}
-
 static uint64_t read_pte(const struct machine *m, uint64_t pa)
 {
 	uint64_t v = 0;
@@ -113,7 +104,7 @@ static void dump_tree(FILE *out, const struct machine *m, uint64_t node, unsigne
 			fprintf(out, "%*s[%u] 0x%0*" PRIx64 "  %s", (int)(4 * depth + 2), "", i, pte_digits(m),
 				pte, desc);
 			if (leaf) {
-				page_size_words(pc_page_size(pc, level), size, sizeof(size));
+				format_page_size(pc_page_size(pc, level), size, sizeof(size));
 				fprintf(out, "  -> %s page at 0x%" PRIx64, size,
 					arch->pte_addr(pc, pte, level) & ~(pc_page_size(pc, level) - 1));
 			}
@@ -129,7 +120,7 @@ static void print_layout(FILE *out, const struct machine_config *cfg)
 	const struct paging_consts *pc = &cfg->pc;
 	char size[32];
 
-	page_size_words(pc->base_page_size, size, sizeof(size));
+	format_page_size(pc->base_page_size, size, sizeof(size));
 	fprintf(out, "VA (%u bits):", pc->address_width);
 	for (unsigned level = pc->nr_levels; level >= 1; level--) {
 		unsigned lo = pc_index_shift(pc, level);
@@ -167,7 +158,7 @@ static void print_answer(FILE *out, const struct machine_config *cfg, unsigned n
 	fprintf(out, "%2u. %s %s 0x%" PRIx64 ": ", n, privilege_name(q->priv), access_word(q->access), q->va);
 	if (q->answer.ok) {
 		char size[32], perms[6];
-		page_size_words(q->answer.page_size, size, sizeof(size));
+		format_page_size(q->answer.page_size, size, sizeof(size));
 		perms_format(q->answer.perms, perms);
 		fprintf(out, "PA 0x%" PRIx64 " (%s page, level %u, perms %s)\n", q->answer.pa, size,
 			q->answer.level, perms);
