@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <pty.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,20 +119,24 @@ struct pty {
 	size_t len;
 };
 
-/* Reads until `want` has appeared in everything seen so far, or 5 s pass. */
-static bool wait_for(struct pty *p, const char *want)
+/*
+ * Reads until `want` has appeared in what was seen from offset `from` on, or
+ * 5 s pass.  Input is sent only once the shell has printed its next prompt:
+ * libedit flushes type-ahead when it puts the terminal back into raw mode.
+ */
+static bool wait_from(struct pty *p, size_t from, const char *want, int max_ms)
 {
 	struct timespec start, now;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (!strstr(p->seen, want)) {
+	while (!strstr(p->seen + from, want)) {
 		struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
 		ssize_t n;
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec > 5)
+		if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 > max_ms)
 			return false;
-		if (poll(&pfd, 1, 100) <= 0)
+		if (poll(&pfd, 1, 10) <= 0)
 			continue;
 		n = read(p->fd, p->seen + p->len, sizeof(p->seen) - p->len - 1);
 		if (n <= 0)
@@ -140,6 +145,11 @@ static bool wait_for(struct pty *p, const char *want)
 		p->seen[p->len] = '\0';
 	}
 	return true;
+}
+
+static bool wait_for(struct pty *p, const char *want)
+{
+	return wait_from(p, 0, want, 5000);
 }
 
 static void send(struct pty *p, const char *s)
@@ -159,19 +169,31 @@ static void pty_start(struct pty *p)
 	}
 }
 
+/* Waits up to 5 s for the shell to leave (then kills it: a hang fails, never blocks). */
 static int pty_finish(struct pty *p)
 {
 	int status;
 
-	cr_assert_eq(waitpid(p->pid, &status, 0), p->pid);
+	for (int tries = 0; tries < 500; tries++) {
+		pid_t r = waitpid(p->pid, &status, WNOHANG);
+		if (r == p->pid) {
+			close(p->fd);
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		}
+		struct timespec ten_ms = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ten_ms, NULL);
+	}
+	kill(p->pid, SIGKILL);
+	waitpid(p->pid, &status, 0);
 	close(p->fd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	cr_assert_fail("the shell did not exit; it printed: %s", p->seen);
+	return -1;
 }
 
 Test(shell_pty, tab_completes_a_command_and_history_recalls_it)
 {
 	struct pty p;
-	char *after;
+	size_t from;
 
 	pty_start(&p);
 	cr_assert(wait_for(&p, "mmusim> "), "no prompt: %s", p.seen);
@@ -183,14 +205,16 @@ Test(shell_pty, tab_completes_a_command_and_history_recalls_it)
 	send(&p, "0x45\n");
 	cr_assert(wait_for(&p, "0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\r\n"), "%s", p.seen);
 	/* "t" + TAB: two matches, listed. */
-	after = p.seen + p.len;
+	cr_assert(wait_for(&p, "perms rw-u-\r\nmmusim> "), "%s", p.seen);
+	from = p.len;
 	send(&p, "t\t");
-	cr_assert(wait_for(&p, "tlb  translate"), "candidates not listed: %s", after);
+	cr_assert(wait_from(&p, from, "tlb  translate", 5000), "candidates not listed: %s", p.seen + from);
 	send(&p, "\025");   /* ^U: kill the line */
 	/* ^P recalls the previous line (the translate) from history. */
-	after = p.seen + p.len;
+	from = p.len;
 	send(&p, "\020\n");
-	cr_assert(wait_for(&p, "translate 0x45"), "history not recalled: %s", after);
+	cr_assert(wait_from(&p, from, "translate 0x45", 5000), "history not recalled: %s", p.seen + from);
+	cr_assert(wait_from(&p, from, "perms rw-u-\r\nmmusim> ", 5000), "%s", p.seen + from);
 	send(&p, "quit\n");
 	cr_expect_eq(pty_finish(&p), 0);
 }
