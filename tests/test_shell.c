@@ -121,7 +121,7 @@ struct pty {
 
 /*
  * Reads until `want` has appeared in what was seen from offset `from` on, or
- * 5 s pass.  Input is sent only once the shell has printed its next prompt:
+ * max_ms pass.  Input is sent only once the shell has printed its next prompt:
  * libedit flushes type-ahead when it puts the terminal back into raw mode.
  */
 static bool wait_from(struct pty *p, size_t from, const char *want, int max_ms)
@@ -149,7 +149,7 @@ static bool wait_from(struct pty *p, size_t from, const char *want, int max_ms)
 
 static bool wait_for(struct pty *p, const char *want)
 {
-	return wait_from(p, 0, want, 5000);
+	return wait_from(p, 0, want, 20000);
 }
 
 static void send(struct pty *p, const char *s)
@@ -169,12 +169,12 @@ static void pty_start(struct pty *p)
 	}
 }
 
-/* Waits up to 5 s for the shell to leave (then kills it: a hang fails, never blocks). */
+/* Waits up to 20 s for the shell to leave (then kills it: a hang fails, never blocks). */
 static int pty_finish(struct pty *p)
 {
 	int status;
 
-	for (int tries = 0; tries < 500; tries++) {
+	for (int tries = 0; tries < 2000; tries++) {
 		pid_t r = waitpid(p->pid, &status, WNOHANG);
 		if (r == p->pid) {
 			close(p->fd);
@@ -208,18 +208,18 @@ Test(shell_pty, tab_completes_a_command_and_history_recalls_it)
 	cr_assert(wait_for(&p, "perms rw-u-\r\nmmusim> "), "%s", p.seen);
 	from = p.len;
 	send(&p, "t\t");
-	cr_assert(wait_from(&p, from, "tlb  translate", 5000), "candidates not listed: %s", p.seen + from);
+	cr_assert(wait_from(&p, from, "tlb  translate", 20000), "candidates not listed: %s", p.seen + from);
 	send(&p, "\025");   /* ^U: kill the line */
 	/* ^P recalls the previous line (the translate) from history. */
 	from = p.len;
 	send(&p, "\020\n");
-	cr_assert(wait_from(&p, from, "translate 0x45", 5000), "history not recalled: %s", p.seen + from);
-	cr_assert(wait_from(&p, from, "perms rw-u-\r\nmmusim> ", 5000), "%s", p.seen + from);
+	cr_assert(wait_from(&p, from, "translate 0x45", 20000), "history not recalled: %s", p.seen + from);
+	cr_assert(wait_from(&p, from, "perms rw-u-\r\nmmusim> ", 20000), "%s", p.seen + from);
 	send(&p, "quit\n");
 	cr_expect_eq(pty_finish(&p), 0);
 }
 
-Test(shell_pty, errors_go_on_and_end_of_input_leaves)
+Test(shell_pty, errors_go_on_and_exit_leaves)
 {
 	struct pty p;
 
@@ -227,6 +227,10 @@ Test(shell_pty, errors_go_on_and_end_of_input_leaves)
 	cr_assert(wait_for(&p, "mmusim> "), "no prompt: %s", p.seen);
 	send(&p, "frob\n");
 	cr_assert(wait_for(&p, "error: unknown command 'frob' (type 'help')\r\nmmusim> "), "%s", p.seen);
-	send(&p, "\004");   /* ^D on an empty line: end of input */
+	/*
+	 * Not ^D: libedit may draw the prompt before it switches the terminal to
+	 * raw mode, and an EOF typed in that window is lost (lines are kept).
+	 */
+	send(&p, "exit\n");
 	cr_expect_eq(pty_finish(&p), 0, "an interactive session ends with status 0");
 }

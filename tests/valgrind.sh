@@ -21,6 +21,7 @@ for t in "$build"/test_*; do
   case " ${VALGRIND_SKIP:-} " in *" $name "*) echo "valgrind: $name skipped"; continue ;; esac
   start=$(date +%s)
   if valgrind -q --trace-children=yes --child-silent-after-fork=no --error-exitcode=99 \
+       --suppressions="$root/tests/valgrind.supp" \
        --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
        "$t" >"$build/$name.valgrind.log" 2>&1; then
     echo "valgrind: $name clean ($(( $(date +%s) - start )) s)"
