@@ -170,8 +170,9 @@ static void toy_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned
 	if (grants(pte, l->write)) f |= PROP_W;
 	if (grants(pte, l->exec)) f |= PROP_X;
 	if (grants(pte, l->user)) f |= PROP_U;
-	if (has(pte, l->accessed)) f |= PROP_A;
-	if (has(pte, l->dirty)) f |= PROP_D;
+	/* Without an A or D bit, nothing is ever left for the hardware to set: report them set. */
+	if (l->accessed < 0 || has(pte, l->accessed)) f |= PROP_A;
+	if (l->dirty < 0 || has(pte, l->dirty)) f |= PROP_D;
 	out->flags = f;
 	out->cache = CACHE_WB;
 }
