@@ -51,11 +51,12 @@ struct paging_consts {
 	bool va_sign_ext;
 	unsigned highest_translation_level;
 	unsigned phys_addr_width;
-	struct pte_layout layout;       /* toy format only */
 	/* derived by paging_consts_derive() */
 	unsigned page_shift;
 	unsigned index_bits;
 	unsigned nr_entries;
+	/* a format described by data (toy) only; last, so positional initializers above stay valid */
+	struct pte_layout layout;
 };
 
 /*

@@ -240,6 +240,7 @@ static int run_line(struct shell *sh, const char *text, struct mm_error *err)
 	}
 	r = trace_parse_line(buf, &ev, err);
 	if (r < 0) {
+		/* The trace parser lists only trace commands; the shell has more. */
 		if (strncmp(err->msg, "unknown command", 15) == 0)
 			return mm_error_set(err, MM_EINVAL, "unknown command '%s' (type 'help')", argv[0]);
 		return MM_EINVAL;
