@@ -100,9 +100,12 @@ static int toy_check_consts(const struct paging_consts *pc, struct mm_error *err
 					    flags[i].pos);
 		used |= bit(flags[i].pos);
 	}
+	if (l->huge >= 0 && pc->nr_levels == 1)
+		return mm_error_set(err, MM_EINVAL, "huge: with one level there are no huge pages");
 	if ((l->huge < 0) != (pc->highest_translation_level == 1))
 		return mm_error_set(err, MM_EINVAL,
-				    "huge: leaves above level 1 need a huge bit, and a huge bit needs them");
+				    "huge: leaves above level 1 (highest_translation_level %u) need a huge bit",
+				    pc->highest_translation_level);
 	return MM_OK;
 }
 

@@ -140,10 +140,14 @@ int config_toy_load(const struct ynode *toy, const char *primary, const struct p
 			key[n] = '\0';
 			at = ynode_get(toy, key);
 		}
-		/* The frame field has two keys: blame the one this document wrote. */
-		if (strcmp(key, "frame_width") == 0 && at && at->file != primary &&
-		    ynode_get(toy, "frame_shift") && ynode_get(toy, "frame_shift")->file == primary)
-			at = ynode_get(toy, "frame_shift");
+		/* Rules with two keys: blame the one this document wrote. */
+		static const char *const pairs[][2] = { { "frame_width", "frame_shift" }, { "huge", "levels" } };
+		for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+			const struct ynode *other = ynode_get(toy, pairs[i][1]);
+			if (strcmp(key, pairs[i][0]) == 0 && at && at->file != primary && other &&
+			    other->file == primary)
+				at = other;
+		}
 		err->code = MM_EINVAL;
 		ynode_prefix_error(err, at ? at : toy);
 		return MM_EINVAL;

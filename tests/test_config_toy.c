@@ -61,6 +61,10 @@ struct bad_toy {
 };
 
 static struct bad_toy bad_toys[] = {
+	{ "huge_bit_with_one_level",
+	  "extends: toy\nname: t\ntoy: { levels: 1, va_bits: 11 }\npage_tables:\n"
+	  "  user: { top_level_index_range: [0, 16] }\n  kernel: { top_level_index_range: [16, 32] }\n",
+	  "t.yaml:3:16: huge: with one level there are no huge pages" },
 	{ "unknown_key",
 	  "extends: toy\nname: t\ntoy: { colour: 3 }\n",
 	  "t.yaml:3:8: unknown key 'colour' in toy" },
