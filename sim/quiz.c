@@ -136,14 +136,19 @@ static int build_space(struct gen *g, struct mm_error *err)
 		/* Distinct level-1 indices (with a single level, top indices from the user range). */
 		do l1 = pick_index(g, 1); while (l1_used(g, l1));
 		g->used_l1[g->nr_used++] = l1;
-		if ((rc = add_mapping(g, va_of(g, which ? g->b : g->a, l1), pick_pa(g, pc->base_page_size),
-				      pc->base_page_size, flags[order[i]], err)))
+		uint64_t pa = pick_pa(g, pc->base_page_size);
+
+		if ((rc = add_mapping(g, va_of(g, which ? g->b : g->a, l1), pa, pc->base_page_size,
+				      flags[order[i]], err)))
 			return rc;
 	}
 	if (g->has_huge) {
+		/* One draw per statement: argument evaluation order differs between compilers. */
 		uint64_t size = pc_page_size(pc, 2);
-		if ((rc = add_mapping(g, va_of(g, g->c, 0), pick_pa(g, size), size,
-				      rng_below(&g->rng, 2) ? "rwu" : "rxu", err)))
+		const char *huge_flags = rng_below(&g->rng, 2) ? "rwu" : "rxu";
+		uint64_t pa = pick_pa(g, size);
+
+		if ((rc = add_mapping(g, va_of(g, g->c, 0), pa, size, huge_flags, err)))
 			return rc;
 	}
 	return MM_OK;
