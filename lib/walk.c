@@ -74,7 +74,7 @@ void mmusim_perms_string(unsigned perms, char buf[6])
 void mmusim_pte_describe(const mmusim_config *cfg, uint64_t pte, unsigned level, char *buf, size_t len)
 {
 	if (len)
-		cfg->cfg.arch->describe_pte(pte, level, buf, len);
+		cfg->cfg.arch->describe_pte(&cfg->cfg.pc, pte, level, buf, len);
 }
 
 void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)

@@ -1,7 +1,13 @@
 /*
- * arch_riscv: the RISC-V Sv39/Sv48/Sv57 format and walk rules (privileged
+ * arch_riscv: the RISC-V Sv32/Sv39/Sv48/Sv57 format and walk rules (privileged
  * spec, "Virtual Address Translation Process", steps 1-8, with Svpbmt,
  * Svnapot, Svade and Svadu).
+ *
+ * Sv32 (riscv32) is the same algorithm with PTESIZE 4: V R W X U G A D RSW in
+ * bits 9:0, PPN[1] (12 bits) in 31:20 and PPN[0] (10 bits) in 19:10, so 34-bit
+ * physical addresses; it has no N, PBMT or reserved bits (a 4-byte PTE read
+ * leaves bits 63:32 zero, so the Sv39 checks of those bits never fire), and
+ * a 4 MiB megapage whose PPN[0] is not zero is a misaligned superpage.
  *
  * Step 3 (validity) runs on every PTE; step 4 tells pointers from leaves;
  * steps 5 (permissions), 6 (misaligned superpage) and 7 (A/D) run on the leaf
@@ -29,6 +35,21 @@ static int rv_check_consts(const struct paging_consts *pc, struct mm_error *err)
 		return mm_error_set(err, MM_EINVAL, "riscv64 addresses are sign-extended (va_sign_ext: true)");
 	if (pc->phys_addr_width > 56)
 		return mm_error_set(err, MM_EINVAL, "riscv64 physical addresses have at most 56 bits");
+	return MM_OK;
+}
+
+static int sv32_check_consts(const struct paging_consts *pc, struct mm_error *err)
+{
+	if (pc->base_page_size != 4096 || pc->pte_size != 4)
+		return mm_error_set(err, MM_EINVAL, "riscv32 (Sv32) needs base_page_size 4096 and pte_size 4");
+	if (pc->nr_levels != 2)
+		return mm_error_set(err, MM_EINVAL, "riscv32 (Sv32) paging has 2 levels, not %u",
+				    pc->nr_levels);
+	if (pc->va_sign_ext)
+		return mm_error_set(err, MM_EINVAL,
+				    "riscv32 (Sv32) addresses are 32 bits, not sign-extended (va_sign_ext: false)");
+	if (pc->phys_addr_width > 34)
+		return mm_error_set(err, MM_EINVAL, "riscv32 (Sv32) physical addresses have at most 34 bits");
 	return MM_OK;
 }
 
@@ -85,13 +106,15 @@ static uint64_t rv_make_table(const struct paging_consts *pc, uint64_t pa)
 	return RV_V | ((pa >> 12) << RV_PPN_SHIFT & RV_PPN_MASK);
 }
 
-static bool rv_is_present(uint64_t pte)
+static bool rv_is_present(const struct paging_consts *pc, uint64_t pte)
 {
+	(void)pc;
 	return pte & RV_V;
 }
 
-static bool rv_is_leaf(uint64_t pte, unsigned level)
+static bool rv_is_leaf(const struct paging_consts *pc, uint64_t pte, unsigned level)
 {
+	(void)pc;
 	(void)level;
 	return pte & (RV_R | RV_X);
 }
@@ -103,10 +126,12 @@ static uint64_t rv_pte_addr(const struct paging_consts *pc, uint64_t pte, unsign
 	return rv_pte_ppn(pte) << 12;
 }
 
-static void rv_leaf_prop(uint64_t pte, unsigned level, struct page_prop *out)
+static void rv_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned level,
+			 struct page_prop *out)
 {
 	uint32_t f = 0;
 
+	(void)pc;
 	(void)level;
 	if (pte & RV_R) f |= PROP_R;
 	if (pte & RV_W) f |= PROP_W;
@@ -130,12 +155,13 @@ static unsigned rv_initial_perms(void)
 	return 0;
 }
 
-static unsigned rv_entry_perms(const struct cpu_ctl *ctl, uint64_t pte, unsigned level, bool leaf,
-			       unsigned upper)
+static unsigned rv_entry_perms(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+			       unsigned level, bool leaf, unsigned upper)
 {
 	/* Permissions come from the leaf alone; G in a pointer covers all below it. */
 	unsigned p = upper & PERM_G;
 
+	(void)pc;
 	(void)ctl;
 	(void)level;
 	if (pte & RV_G)
@@ -193,7 +219,7 @@ static enum fault_reason rv_invalid(const struct walk_state *ws, uint64_t pte, u
 		return REASON_RV_PBMT_UNSUPPORTED;
 	if ((pte & RV_N) && !ctl->svnapot)
 		return REASON_RV_NAPOT_UNSUPPORTED;
-	if (!rv_is_leaf(pte, level)) {
+	if (!rv_is_leaf(ws->w->pc, pte, level)) {
 		if (pte & (RV_D | RV_A | RV_U | RV_N | RV_PBMT_MASK))
 			return REASON_RV_NONLEAF_ATTR;
 		return REASON_NONE;
@@ -221,9 +247,9 @@ static enum walk_next rv_walk_entry(struct walk_state *ws, uint64_t pte, unsigne
 		rv_page_fault(ws, FAULT_RESERVED_BIT, why, level);
 		return WALK_FAULT;
 	}
-	ws->upper_perms = rv_entry_perms(ws->w->ctl, pte, level, rv_is_leaf(pte, level),
-					 ws->upper_perms);
-	if (rv_is_leaf(pte, level))
+	ws->upper_perms = rv_entry_perms(ws->w->pc, ws->w->ctl, pte, level,
+					 rv_is_leaf(ws->w->pc, pte, level), ws->upper_perms);
+	if (rv_is_leaf(ws->w->pc, pte, level))
 		return WALK_LEAF;
 	/* Step 4: a pointer with nowhere left to go. */
 	if (level == 1) {
@@ -312,18 +338,20 @@ static bool rv_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 			uint64_t upd = pte | RV_A | (store ? RV_D : 0);
 			res->set_accessed = !(pte & RV_A);
 			res->set_dirty = store && !(pte & RV_D);
-			pt_mem_write(ws->w->mem, pte_addr, 8, upd);
+			pt_mem_write(ws->w->mem, pte_addr, ws->w->pc->pte_size, upd);
 			res->leaf_pte = upd;
 		}
 	}
 	return true;
 }
 
-static void rv_describe_pte(uint64_t pte, unsigned level, char *buf, size_t len)
+static void rv_describe_pte(const struct paging_consts *pc, uint64_t pte, unsigned level, char *buf,
+			    size_t len)
 {
 	size_t n = 0;
 	static const char *const pbmt_names[4] = { "PMA", "NC", "IO", "reserved" };
 
+	(void)pc;
 	(void)level;
 #define PUT(...) do { if (n < len) n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
 	buf[0] = '\0';
@@ -390,6 +418,59 @@ static int rv_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uint
 	*asid = (uint16_t)((reg >> 44) & 0xffff);
 	return MM_OK;
 }
+
+/* satp (RV32): MODE bit 31 (1 = Sv32), ASID 30:22, PPN 21:0. */
+#define SATP32_MODE_SV32 (1ull << 31)
+#define SATP32_ASID_SHIFT 22
+#define SATP32_ASID_MASK 0x1ffu
+#define SATP32_PPN_MASK ((1ull << 22) - 1)
+
+static uint64_t sv32_encode_root_reg(const struct paging_consts *pc, uint64_t root, uint16_t asid)
+{
+	(void)pc;
+	return SATP32_MODE_SV32 | ((uint64_t)(asid & SATP32_ASID_MASK) << SATP32_ASID_SHIFT) |
+	       ((root >> 12) & SATP32_PPN_MASK);
+}
+
+static int sv32_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uint64_t *root,
+				uint16_t *asid, struct mm_error *err)
+{
+	(void)pc;
+	if (reg >> 32)
+		return mm_error_set(err, MM_EINVAL, "satp 0x%llx does not fit the 32-bit RV32 satp",
+				    (unsigned long long)reg);
+	if (!(reg & SATP32_MODE_SV32))
+		return mm_error_set(err, MM_EINVAL, "satp MODE 0 (Bare) is not a paged mode (Sv32 is MODE 1)");
+	*root = (reg & SATP32_PPN_MASK) << 12;
+	*asid = (uint16_t)((reg >> SATP32_ASID_SHIFT) & SATP32_ASID_MASK);
+	return MM_OK;
+}
+
+const struct pt_arch pt_arch_riscv32 = {
+	.encode_root_reg = sv32_encode_root_reg,
+	.decode_root_reg = sv32_decode_root_reg,
+	.describe_fault = rv_describe_fault,
+	.name = "riscv32",
+	.check_consts = sv32_check_consts,
+	.check_prop = rv_check_prop,
+	.fit_prop = rv_fit_prop,
+	.make_leaf = rv_make_leaf,
+	.make_table = rv_make_table,
+	.is_present = rv_is_present,
+	.is_leaf = rv_is_leaf,
+	.pte_addr = rv_pte_addr,
+	.leaf_prop = rv_leaf_prop,
+	.initial_perms = rv_initial_perms,
+	.entry_perms = rv_entry_perms,
+	.bad_va = rv_bad_va,
+	.walk_entry = rv_walk_entry,
+	.check_access = rv_check_access,
+	.walk_leaf = rv_walk_leaf,
+	.bus_error = rv_bus_error,
+	.describe_pte = rv_describe_pte,
+	.elf_machine = 243 /* EM_RISCV */,
+	.root_register = "satp",
+};
 
 /* The generic loops with this format's hooks as constants, so the compiler inlines them. */
 static const struct walk_hooks rv_hooks = {

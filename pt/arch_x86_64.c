@@ -98,13 +98,15 @@ static uint64_t x86_make_table(const struct paging_consts *pc, uint64_t pa)
 	return (pa & X86_ADDR_MASK) | X86_P | X86_RW | X86_US;
 }
 
-static bool x86_is_present(uint64_t pte)
+static bool x86_is_present(const struct paging_consts *pc, uint64_t pte)
 {
+	(void)pc;
 	return pte & X86_P;
 }
 
-static bool x86_is_leaf(uint64_t pte, unsigned level)
+static bool x86_is_leaf(const struct paging_consts *pc, uint64_t pte, unsigned level)
 {
+	(void)pc;
 	return level == 1 || (pte & X86_PS);
 }
 
@@ -119,10 +121,12 @@ static uint64_t x86_pte_addr(const struct paging_consts *pc, uint64_t pte, unsig
 	return addr;
 }
 
-static void x86_leaf_prop(uint64_t pte, unsigned level, struct page_prop *out)
+static void x86_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned level,
+			    struct page_prop *out)
 {
 	uint32_t f = PROP_R;
 
+	(void)pc;
 	if (pte & X86_RW) f |= PROP_W;
 	if (!(pte & X86_XD)) f |= PROP_X;
 	if (pte & X86_US) f |= PROP_U;
@@ -140,11 +144,12 @@ static unsigned x86_initial_perms(void)
 	return PERM_R | PERM_W | PERM_X | PERM_U;
 }
 
-static unsigned x86_entry_perms(const struct cpu_ctl *ctl, uint64_t pte, unsigned level, bool leaf,
-				unsigned upper)
+static unsigned x86_entry_perms(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+				 unsigned level, bool leaf, unsigned upper)
 {
 	unsigned p = upper;
 
+	(void)pc;
 	(void)level;
 	if (!(pte & X86_RW))
 		p &= ~PERM_W;
@@ -229,8 +234,8 @@ static enum walk_next x86_walk_entry(struct walk_state *ws, uint64_t pte, unsign
 			       access_code(ws) | X86_PF_P | X86_PF_RSVD);
 		return WALK_FAULT;
 	}
-	leaf = x86_is_leaf(pte, level);
-	ws->upper_perms = x86_entry_perms(w->ctl, pte, level, leaf, ws->upper_perms);
+	leaf = x86_is_leaf(w->pc, pte, level);
+	ws->upper_perms = x86_entry_perms(w->pc, w->ctl, pte, level, leaf, ws->upper_perms);
 	if (leaf)
 		return WALK_LEAF;
 	/* SDM 4.8: A is set in every paging-structure entry used, fault or not below. */
@@ -324,11 +329,13 @@ static bool x86_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 	return true;
 }
 
-static void x86_describe_pte(uint64_t pte, unsigned level, char *buf, size_t len)
+static void x86_describe_pte(const struct paging_consts *pc, uint64_t pte, unsigned level,
+				char *buf, size_t len)
 {
 	size_t n = 0;
 	bool large = level > 1 && (pte & X86_PS);
 
+	(void)pc;
 #define PUT(...) do { if (n < len) n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
 	buf[0] = '\0';
 	PUT("%s", (pte & X86_P) ? "P" : "not-present");

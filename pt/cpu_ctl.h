@@ -2,7 +2,7 @@
  * cpu_ctl: the CPU control bits that change how the hardware walks.
  *
  * x86-64: CR0.WP, IA32_EFER.NXE, CR4.SMEP, CR4.SMAP, CR4.PKE with the PKRU
- * register (Intel SDM vol. 3 4.6).  RISC-V: sstatus.SUM and sstatus.MXR, the
+ * register (Intel SDM vol. 3 4.6); 32-bit paging also reads CR4.PSE (4.3).  RISC-V: sstatus.SUM and sstatus.MXR, the
  * A/D update policy (Svade: fault, Svadu: hardware sets them), and whether the
  * Svpbmt and Svnapot extensions are implemented (privileged spec ch. "Supervisor
  * -Level ISA").  Each architecture reads only its own fields.
@@ -26,6 +26,7 @@ struct cpu_ctl {
 	bool smap;
 	bool pke;
 	uint32_t pkru; /* 2 bits per key: bit 2k = access disable, 2k+1 = write disable */
+	bool pse;      /* x86_32: CR4.PSE, PS=1 in a PDE maps a 4 MiB page */
 	/* RISC-V */
 	bool sum;
 	bool mxr;

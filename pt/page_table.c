@@ -91,7 +91,7 @@ static void free_subtree(struct page_table *pt, uint64_t node, unsigned level)
 	if (level > 1) {
 		for (unsigned i = 0; i < PC(pt)->nr_entries; i++) {
 			uint64_t pte = read_pte(pt, node + (uint64_t)i * PC(pt)->pte_size);
-			if (arch->is_present(pte) && !arch->is_leaf(pte, level))
+			if (arch->is_present(PC(pt), pte) && !arch->is_leaf(PC(pt), pte, level))
 				free_subtree(pt, arch->pte_addr(PC(pt), pte, level), level - 1);
 		}
 	}
@@ -101,7 +101,7 @@ static void free_subtree(struct page_table *pt, uint64_t node, unsigned level)
 static bool node_empty(const struct page_table *pt, uint64_t node)
 {
 	for (unsigned i = 0; i < PC(pt)->nr_entries; i++)
-		if (pt->env.arch->is_present(read_pte(pt, node + (uint64_t)i * PC(pt)->pte_size)))
+		if (pt->env.arch->is_present(PC(pt), read_pte(pt, node + (uint64_t)i * PC(pt)->pte_size)))
 			return false;
 	return true;
 }
@@ -134,7 +134,7 @@ static int split_leaf(struct page_table *pt, uint64_t pte, unsigned level, uint6
 
 	if (rc)
 		return rc;
-	arch->leaf_prop(pte, level, &prop);
+	arch->leaf_prop(PC(pt), pte, level, &prop);
 	for (unsigned i = 0; i < PC(pt)->nr_entries; i++)
 		write_pte(pt, *child + (uint64_t)i * PC(pt)->pte_size,
 			  arch->make_leaf(PC(pt), pa + i * sub, &prop, level - 1));
@@ -152,7 +152,7 @@ static uint64_t new_leaf(const struct page_table *pt, const struct range_op *op,
 		return arch->make_leaf(PC(pt), op->pa0 + (va - op->va0), &prop, level);
 	/* protect keeps the frame, and the A/D bits the hardware already set */
 	struct page_prop was;
-	arch->leaf_prop(old, level, &was);
+	arch->leaf_prop(PC(pt), old, level, &was);
 	prop.flags |= was.flags & (PROP_A | PROP_D);
 	return arch->make_leaf(PC(pt), arch->pte_addr(PC(pt), old, level), &prop, level);
 }
@@ -172,8 +172,8 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 	bool top_fixed = level == pc->nr_levels && !pt->kind.top_can_unmap;
 	uint64_t slot = virt == VIRT_NONE ? slot_addr(pt, node, s, level) : 0;
 	uint64_t pte = virt == VIRT_NONE ? read_pte(pt, slot) : 0;
-	bool present = virt == VIRT_LEAVES || arch->is_present(pte);
-	bool leaf = virt == VIRT_LEAVES || (present && arch->is_leaf(pte, level));
+	bool present = virt == VIRT_LEAVES || arch->is_present(PC(pt), pte);
+	bool leaf = virt == VIRT_LEAVES || (present && arch->is_leaf(PC(pt), pte, level));
 	uint64_t child = 0;
 	enum virt_node child_virt = VIRT_NONE;
 	int rc;
@@ -332,6 +332,8 @@ int pt_map(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t len,
 		return mm_error_set(err, MM_ERANGE,
 				    "PA range 0x%llx + 0x%llx exceeds the %u-bit physical address space",
 				    (unsigned long long)pa, (unsigned long long)len, pc->phys_addr_width);
+	if (pt->env.arch->check_map && (rc = pt->env.arch->check_map(pc, va, pa, len, err)))
+		return rc;
 	if ((rc = check_prop(pt, prop, &fitted, err)))
 		return rc;
 	return run_op(pt, &op, va, last);
@@ -470,7 +472,7 @@ void pt_destroy(struct page_table *pt)
 	for (unsigned i = pt->kind.top_start; i < pt->kind.top_end; i++) {
 		unsigned top = PC(pt)->nr_levels;
 		uint64_t pte = read_pte(pt, pt->root + (uint64_t)i * PC(pt)->pte_size);
-		if (arch->is_present(pte) && !arch->is_leaf(pte, top))
+		if (arch->is_present(PC(pt), pte) && !arch->is_leaf(PC(pt), pte, top))
 			free_subtree(pt, arch->pte_addr(PC(pt), pte, top), top - 1);
 	}
 	free_node(pt, pt->root);
@@ -499,10 +501,10 @@ bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out)
 		return false;
 	for (unsigned level = pc->nr_levels; level >= 1; level--) {
 		uint64_t pte = read_pte(pt, slot_addr(pt, node, va, level));
-		if (!arch->is_present(pte))
+		if (!arch->is_present(PC(pt), pte))
 			return false;
-		bool leaf = arch->is_leaf(pte, level);
-		perms = arch->entry_perms(pt->env.ctl, pte, level, leaf, perms);
+		bool leaf = arch->is_leaf(PC(pt), pte, level);
+		perms = arch->entry_perms(PC(pt), pt->env.ctl, pte, level, leaf, perms);
 		if (leaf) {
 			uint64_t size = pc_page_size(pc, level);
 			out->va = va & ~(size - 1);
@@ -511,7 +513,7 @@ bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out)
 			out->level = level;
 			out->pte = pte;
 			out->perms = perms;
-			arch->leaf_prop(pte, level, &out->prop);
+			arch->leaf_prop(PC(pt), pte, level, &out->prop);
 			return true;
 		}
 		if (level == 1)
@@ -533,17 +535,17 @@ static int for_each_node(const struct page_table *pt, uint64_t node, unsigned le
 		uint64_t va = base + (uint64_t)i * size;
 		int rc;
 
-		if (!arch->is_present(pte))
+		if (!arch->is_present(PC(pt), pte))
 			continue;
-		bool leaf = arch->is_leaf(pte, level);
-		unsigned p = arch->entry_perms(pt->env.ctl, pte, level, leaf, perms);
+		bool leaf = arch->is_leaf(PC(pt), pte, level);
+		unsigned p = arch->entry_perms(PC(pt), pt->env.ctl, pte, level, leaf, perms);
 		if (leaf) {
 			struct pt_mapping m = {
 				.va = pc_va_canonicalize(pc, va),
 				.pa = arch->pte_addr(pc, pte, level) & ~(size - 1),
 				.size = size, .level = level, .pte = pte, .perms = p,
 			};
-			arch->leaf_prop(pte, level, &m.prop);
+			arch->leaf_prop(PC(pt), pte, level, &m.prop);
 			rc = fn(arg, &m);
 		} else if (level > 1) {
 			rc = for_each_node(pt, arch->pte_addr(pc, pte, level), level - 1, va, p, fn, arg);

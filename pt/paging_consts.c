@@ -24,8 +24,8 @@ int paging_consts_derive(struct paging_consts *pc, struct mm_error *err)
 	if (pc->base_page_size > (1ull << 30))
 		return mm_error_set(err, MM_EINVAL, "base_page_size %llu exceeds 1 GiB",
 				    (unsigned long long)pc->base_page_size);
-	if (pc->pte_size != 4 && pc->pte_size != 8)
-		return mm_error_set(err, MM_EINVAL, "pte_size %u must be 4 or 8", pc->pte_size);
+	if (pc->pte_size != 1 && pc->pte_size != 2 && pc->pte_size != 4 && pc->pte_size != 8)
+		return mm_error_set(err, MM_EINVAL, "pte_size %u must be 1, 2, 4 or 8", pc->pte_size);
 	if (pc->pte_size >= pc->base_page_size)
 		return mm_error_set(err, MM_EINVAL, "pte_size must be smaller than base_page_size");
 	if (pc->nr_levels < 1 || pc->nr_levels > PT_MAX_LEVELS)

@@ -23,6 +23,25 @@
 
 #define PT_MAX_LEVELS 5
 
+/*
+ * A PTE layout given as data, for the toy format (arch_toy.c): the bit
+ * position of each flag, -1 when the format has no such bit, and the field
+ * holding the frame number (PA >> page_shift).  The fixed formats (x86,
+ * RISC-V) keep their layouts in code and leave this zeroed.
+ */
+struct pte_layout {
+	int8_t valid;       /* required */
+	int8_t read;        /* absent: every page is readable */
+	int8_t write;       /* absent: every page is writable */
+	int8_t exec;        /* absent: every page is executable */
+	int8_t user;        /* absent: every page is user-accessible */
+	int8_t huge;        /* a leaf above level 1 (like x86 PS); absent: leaves only at level 1 */
+	int8_t accessed;    /* set by the walk when present */
+	int8_t dirty;       /* set by the walk on writes when present */
+	uint8_t frame_shift;
+	uint8_t frame_width;
+};
+
 struct paging_consts {
 	/* as configured */
 	uint64_t base_page_size;
@@ -36,6 +55,8 @@ struct paging_consts {
 	unsigned page_shift;
 	unsigned index_bits;
 	unsigned nr_entries;
+	/* a format described by data (toy) only; last, so positional initializers above stay valid */
+	struct pte_layout layout;
 };
 
 /*

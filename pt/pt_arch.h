@@ -34,13 +34,20 @@ enum walk_next {
 };
 
 struct pt_arch {
-	const char *name;           /* "x86_64" | "riscv64" as in configs */
+	const char *name;           /* "x86_64" | "riscv64" | "riscv32" | "x86_32" | "toy" as in configs */
+	/* The PTE layout is data: the config describes it (a `toy:` block) into pc->layout. */
+	bool layout_from_config;
 
 	/* Rejects paging constants this format cannot express. */
 	int (*check_consts)(const struct paging_consts *pc, struct mm_error *err);
+	/* Optional: rejects control bits that contradict the constants (x86_32: 4 MiB pages need PSE). */
+	int (*check_ctl)(const struct paging_consts *pc, const struct cpu_ctl *ctl, struct mm_error *err);
 
 	/* ---- building tables (the OS side) ---- */
 
+	/* Optional: rejects a mapping whose PA the format's leaves cannot hold (x86_32 4 KiB above 4 GiB). */
+	int (*check_map)(const struct paging_consts *pc, uint64_t va, uint64_t pa, uint64_t len,
+			 struct mm_error *err);
 	/* Rejects properties the format cannot encode (e.g. RISC-V W without R). */
 	int (*check_prop)(const struct page_prop *p, const struct cpu_ctl *ctl, struct mm_error *err);
 	/*
@@ -52,11 +59,16 @@ struct pt_arch {
 			      const struct page_prop *p, unsigned level);
 	/* A pointer to the node at `pa`, as permissive as the format allows. */
 	uint64_t (*make_table)(const struct paging_consts *pc, uint64_t pa);
-	bool (*is_present)(uint64_t pte);
-	bool (*is_leaf)(uint64_t pte, unsigned level);
+	/*
+	 * The hooks that read PTE bits take the paging constants too: a format may
+	 * be data (the toy format's bit positions live in pc->layout).
+	 */
+	bool (*is_present)(const struct paging_consts *pc, uint64_t pte);
+	bool (*is_leaf)(const struct paging_consts *pc, uint64_t pte, unsigned level);
 	/* The physical address a PTE holds (node or page frame). */
 	uint64_t (*pte_addr)(const struct paging_consts *pc, uint64_t pte, unsigned level);
-	void (*leaf_prop)(uint64_t pte, unsigned level, struct page_prop *out);
+	void (*leaf_prop)(const struct paging_consts *pc, uint64_t pte, unsigned level,
+			  struct page_prop *out);
 	/*
 	 * Permissions granted by the entry at `level` given `upper` (what the levels
 	 * above still allow; start with the value from initial_perms).  For a
@@ -64,8 +76,8 @@ struct pt_arch {
 	 * effective "rwxug".
 	 */
 	unsigned (*initial_perms)(void);
-	unsigned (*entry_perms)(const struct cpu_ctl *ctl, uint64_t pte, unsigned level, bool leaf,
-				unsigned upper);
+	unsigned (*entry_perms)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+				unsigned level, bool leaf, unsigned upper);
 
 	/* ---- the hardware walk (called by walk.c) ---- */
 
@@ -92,7 +104,8 @@ struct pt_arch {
 	/* ---- explaining ---- */
 
 	/* The PTE's set bits by name, e.g. "P RW US A PS XD pk=3". */
-	void (*describe_pte)(uint64_t pte, unsigned level, char *buf, size_t len);
+	void (*describe_pte)(const struct paging_consts *pc, uint64_t pte, unsigned level, char *buf,
+			     size_t len);
 	/* The fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)". */
 	void (*describe_fault)(const struct walk_fault *f, char *buf, size_t len);
 	/* ELF e_machine of dumps of this machine's memory (EM_X86_64, EM_RISCV). */
@@ -108,6 +121,9 @@ struct pt_arch {
 
 extern const struct pt_arch pt_arch_x86_64;
 extern const struct pt_arch pt_arch_riscv64;
+extern const struct pt_arch pt_arch_riscv32;  /* Sv32 */
+extern const struct pt_arch pt_arch_x86_32;   /* 32-bit paging, PSE and PSE-36 */
+extern const struct pt_arch pt_arch_toy;      /* layout from the config (pc->layout) */
 
 /* The format named `name`, or NULL. */
 const struct pt_arch *pt_arch_find(const char *name);

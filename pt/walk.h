@@ -48,6 +48,7 @@ enum fault_reason {
 	REASON_X86_RSVD_PS,          /* PS=1 where no page may be mapped */
 	REASON_X86_RSVD_LARGE_LOW,   /* low address bits of a 2M/1G leaf (other than PAT) */
 	REASON_X86_RSVD_XD,          /* XD=1 while IA32_EFER.NXE=0 */
+	REASON_X86_RSVD_PDE4M_BIT21, /* 32-bit paging: bit 21 of a 4 MiB PDE (SDM table 4-4) */
 	/* x86-64 access rights (SDM 4.6) */
 	REASON_X86_USER_SUPERVISOR,  /* user access, U/S=0 at some level */
 	REASON_X86_WRITE_READONLY,   /* write, R/W=0 at some level (user, or supervisor with WP) */
@@ -71,6 +72,11 @@ enum fault_reason {
 	REASON_RV_USER_NOT_U,        /* U-mode access to a page with U=0 */
 	REASON_RV_SUPERVISOR_U_NOSUM,/* S-mode load/store to a U page with SUM=0 */
 	REASON_RV_SUPERVISOR_U_FETCH,/* S-mode fetch from a U page (never allowed) */
+	/* toy format (permissions from the leaf's bits; an absent bit grants) */
+	REASON_TOY_NOT_READABLE,     /* read, but the read bit is 0 */
+	REASON_TOY_NOT_WRITABLE,     /* write, but the write bit is 0 */
+	REASON_TOY_NOT_EXECUTABLE,   /* fetch, but the exec bit is 0 */
+	REASON_TOY_USER_NOT_U,       /* user access, but the user bit is 0 */
 	/* both */
 	REASON_MISALIGNED_SUPERPAGE, /* RISC-V step 6: low PPN bits of a superpage */
 	REASON_A_CLEAR,              /* Svade: A=0 */

@@ -25,8 +25,8 @@ struct walk_hooks {
 				     uint64_t pte_addr, uint64_t *next_table);
 	bool (*walk_leaf)(struct walk_state *ws, uint64_t pte_addr);
 	uint64_t (*pte_addr)(const struct paging_consts *pc, uint64_t pte, unsigned level);
-	bool (*is_present)(uint64_t pte);
-	bool (*is_leaf)(uint64_t pte, unsigned level);
+	bool (*is_present)(const struct paging_consts *pc, uint64_t pte);
+	bool (*is_leaf)(const struct paging_consts *pc, uint64_t pte, unsigned level);
 	/*
 	 * Geometry the format fixes (its check_consts enforces it), so shifts and
 	 * multiplies become constants; 0 = read it from the paging_consts.
@@ -141,14 +141,14 @@ walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, const str
 		return;
 	for (unsigned level = pc->nr_levels; level >= 1; level--) {
 		uint64_t pte_addr = table + ((va >> (page_shift + (level - 1) * index_bits)) & index_mask) * pte_size;
-		uint64_t pte;
+		uint64_t pte = 0;
 
 		if (level == 1) {
 			pt_mem_prefetch_direct(d, pte_addr);
 			return;
 		}
-		if (!pt_mem_read_direct(d, pte_addr, pte_size, &pte) || !hooks->is_present(pte) ||
-		    hooks->is_leaf(pte, level))
+		if (!pt_mem_read_direct(d, pte_addr, pte_size, &pte) || !hooks->is_present(pc, pte) ||
+		    hooks->is_leaf(pc, pte, level))
 			return;
 		table = hooks->pte_addr(pc, pte, level);
 	}

@@ -33,6 +33,7 @@
 
 #include "pt/pt_arch.h"
 #include "sim/config_presets.h"
+#include "sim/config_toy.h"
 #include "sim/number.h"
 #include "sim/yaml_tree.h"
 
@@ -309,7 +310,7 @@ static int load_arch(const struct load *ld, struct machine_config *mc,
 	    (rc = expect_kind(ld, n, YNODE_SCALAR, "arch")))
 		return rc;
 	if (!(mc->arch = pt_arch_find(n->str)))
-		return ynode_error(ld->err, n, "unknown arch '%s' (expected x86_64 or riscv64)",
+		return ynode_error(ld->err, n, "unknown arch '%s' (expected x86_64, riscv64, riscv32, x86_32 or toy)",
 				   n->str);
 	*arch_node = n;
 	return MM_OK;
@@ -320,9 +321,27 @@ static int load_paging_consts(const struct load *ld, struct machine_config *mc,
 {
 	struct paging_consts *pc = &mc->pc;
 	const struct ynode *root = ld->root, *n;
+	const struct ynode *toy = ynode_get(root, "toy");
 	uint64_t bps;
 	int rc;
 
+	/* A format described by data takes its constants from its `toy:` block. */
+	if (mc->arch->layout_from_config || toy) {
+		if (!toy)
+			return ynode_error(ld->err, arch_node, "arch %s needs a toy: block describing its PTE",
+					   mc->arch->name);
+		if (!mc->arch->layout_from_config) {
+			const struct ynode *involved[] = { toy, arch_node };
+
+			return ynode_error(ld->err, blame(ld, involved, 2),
+					   "a toy: block needs arch: toy, not %s", mc->arch->name);
+		}
+		for (size_t k = 0; k < NKEYS; k++)
+			if ((n = ynode_get(root, consts_keys[k])))
+				return ynode_error(ld->err, n, "%s is set by the toy: block with arch toy",
+						   consts_keys[k]);
+		return config_toy_load(toy, ld->primary, mc->arch, pc, ld->err);
+	}
 	/*
 	 * Capped so that a node's entry count fits in `unsigned`; the real limits
 	 * are paging_consts_derive's.
@@ -476,25 +495,37 @@ static int load_page_tables(const struct load *ld, struct machine_config *mc)
 
 enum cpu_key_type { CPU_BOOL, CPU_U32, CPU_AD };
 
-/* Each CPU control bit: its key, the arch it belongs to, where it goes. */
+/* Each CPU control bit: its key, the archs it belongs to (space-separated), where it goes. */
 static const struct {
 	const char *key;
 	const char *arch;
 	enum cpu_key_type type;
 	size_t offset;
 } cpu_keys[] = {
-	{ "wp", "x86_64", CPU_BOOL, offsetof(struct cpu_ctl, wp) },
+	{ "wp", "x86_64 x86_32", CPU_BOOL, offsetof(struct cpu_ctl, wp) },
 	{ "nxe", "x86_64", CPU_BOOL, offsetof(struct cpu_ctl, nxe) },
-	{ "smep", "x86_64", CPU_BOOL, offsetof(struct cpu_ctl, smep) },
-	{ "smap", "x86_64", CPU_BOOL, offsetof(struct cpu_ctl, smap) },
+	{ "smep", "x86_64 x86_32", CPU_BOOL, offsetof(struct cpu_ctl, smep) },
+	{ "smap", "x86_64 x86_32", CPU_BOOL, offsetof(struct cpu_ctl, smap) },
 	{ "pke", "x86_64", CPU_BOOL, offsetof(struct cpu_ctl, pke) },
 	{ "pkru", "x86_64", CPU_U32, offsetof(struct cpu_ctl, pkru) },
-	{ "sum", "riscv64", CPU_BOOL, offsetof(struct cpu_ctl, sum) },
-	{ "mxr", "riscv64", CPU_BOOL, offsetof(struct cpu_ctl, mxr) },
-	{ "ad", "riscv64", CPU_AD, offsetof(struct cpu_ctl, ad) },
+	{ "pse", "x86_32", CPU_BOOL, offsetof(struct cpu_ctl, pse) },
+	{ "sum", "riscv64 riscv32", CPU_BOOL, offsetof(struct cpu_ctl, sum) },
+	{ "mxr", "riscv64 riscv32", CPU_BOOL, offsetof(struct cpu_ctl, mxr) },
+	{ "ad", "riscv64 riscv32", CPU_AD, offsetof(struct cpu_ctl, ad) },
 	{ "svpbmt", "riscv64", CPU_BOOL, offsetof(struct cpu_ctl, svpbmt) },
 	{ "svnapot", "riscv64", CPU_BOOL, offsetof(struct cpu_ctl, svnapot) },
 };
+
+/* True when `word` is one of the space-separated words of `list`. */
+static bool word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; *p; p += strcspn(p, " "), p += *p == ' ')
+		if (strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
 
 static int load_cpu_key(const struct load *ld, const struct ypair *p, struct cpu_ctl *cpu,
 			const char *arch)
@@ -507,7 +538,7 @@ static int load_cpu_key(const struct load *ld, const struct ypair *p, struct cpu
 	for (size_t i = 0; i < sizeof(cpu_keys) / sizeof(cpu_keys[0]); i++) {
 		if (strcmp(cpu_keys[i].key, p->key->str) != 0)
 			continue;
-		if (strcmp(cpu_keys[i].arch, arch) != 0)
+		if (!word_in(cpu_keys[i].arch, arch))
 			return ynode_error(ld->err, p->key, "cpu key '%s' does not apply to arch %s",
 					   p->key->str, arch);
 		join(path, sizeof(path), "cpu", cpu_keys[i].key);
@@ -545,13 +576,25 @@ static int load_cpu(const struct load *ld, struct machine_config *mc)
 	int rc;
 
 	mc->cpu.ad = AD_SVADU;
-	if (!cpu)
-		return MM_OK;
-	if ((rc = expect_kind(ld, cpu, YNODE_MAPPING, "cpu")))
-		return rc;
-	for (const struct ypair *p = cpu->pairs; p; p = p->next)
-		if ((rc = load_cpu_key(ld, p, &mc->cpu, mc->arch->name)))
+	if (cpu) {
+		if ((rc = expect_kind(ld, cpu, YNODE_MAPPING, "cpu")))
 			return rc;
+		for (const struct ypair *p = cpu->pairs; p; p = p->next)
+			if ((rc = load_cpu_key(ld, p, &mc->cpu, mc->arch->name)))
+				return rc;
+	}
+	if (mc->arch->check_ctl && mc->arch->check_ctl(&mc->pc, &mc->cpu, ld->err)) {
+		/* Blame the control bit the document itself set, if any. */
+		const struct ynode *involved[16] = { 0 };
+		size_t n = 0;
+
+		for (const struct ypair *p = cpu ? cpu->pairs : NULL; p && n < 15; p = p->next)
+			involved[n++] = p->value;
+		involved[n++] = cpu ? cpu : ld->root;
+		ld->err->code = MM_EINVAL;
+		ynode_prefix_error(ld->err, blame(ld, involved, n));
+		return MM_EINVAL;
+	}
 	return MM_OK;
 }
 
@@ -776,7 +819,7 @@ static int build_config(const struct load *ld, struct machine_config *out)
 	static const char *const keys[] = {
 		"extends", "name", "arch", "base_page_size", "nr_levels", "pte_size",
 		"address_width", "va_sign_ext", "highest_translation_level", "phys_addr_width",
-		"memory", "page_tables", "cpu", "tlb", "pwc", "memory_latency", NULL,
+		"memory", "page_tables", "cpu", "tlb", "pwc", "memory_latency", "toy", NULL,
 	};
 	struct machine_config mc;
 	const struct ynode *arch_node = NULL;

@@ -258,8 +258,10 @@ int elf_dump_write(const char *path, const struct physmem *pm, uint16_t e_machin
 	char *buf = NULL;
 	int rc;
 
-	if (e_machine != EM_X86_64 && e_machine != EM_RISCV)
-		return mm_error_set(err, MM_EINVAL, "%s: e_machine %u is neither EM_X86_64 nor EM_RISCV",
+	/* EM_386: x86 32-bit paging; EM_NONE: the toy format, which no real machine has. */
+	if (e_machine != EM_X86_64 && e_machine != EM_RISCV && e_machine != EM_386 && e_machine != EM_NONE)
+		return mm_error_set(err, MM_EINVAL,
+				    "%s: e_machine %u is not EM_X86_64, EM_RISCV, EM_386 or EM_NONE",
 				    path, e_machine);
 	for (size_t i = 0; i < nr_roots; i++)
 		if (!memchr(roots[i].name, '\0', sizeof(roots[i].name)))

@@ -52,7 +52,8 @@ struct elf_dump_root {
 
 /*
  * Writes every backed frame of pm and one note per root to path (created or
- * truncated).  e_machine: EM_X86_64 (62) or EM_RISCV (243).
+ * truncated).  e_machine: EM_X86_64 (62), EM_RISCV (243), EM_386 (3, x86_32) or
+ * EM_NONE (0, the toy format).
  * Returns MM_OK or MM_EIO with "PATH: message" (the partial file is removed);
  * MM_EINVAL for another e_machine or a name without NUL (nothing is written),
  * MM_ENOMEM if host memory runs out.

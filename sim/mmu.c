@@ -225,7 +225,7 @@ static void tlb_fill_leaf(struct tlb *t, uint64_t va, uint16_t asid, const struc
 
 	if (!t || (shift = tlb_fit_shift(t, (unsigned)__builtin_ctzll(res->page_size))) < 0)
 		return;
-	arch->leaf_prop(res->leaf_pte, res->level, &prop);
+	arch->leaf_prop(w->pc, res->leaf_pte, res->level, &prop);
 	struct tlb_entry e = {
 		.pa = res->pa & ~((1ull << shift) - 1),
 		.pte = res->leaf_pte,

@@ -472,3 +472,13 @@ unsigned tlb_occupancy(const struct tlb *t)
 		n += t->entries[i].valid;
 	return n;
 }
+
+int tlb_for_each(const struct tlb *t, int (*fn)(void *arg, const struct tlb_entry *e), void *arg)
+{
+	for (size_t i = 0; i < (size_t)t->sets * t->ways; i++) {
+		int rc;
+		if (t->entries[i].valid && (rc = fn(arg, &t->entries[i])))
+			return rc;
+	}
+	return 0;
+}

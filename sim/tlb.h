@@ -102,4 +102,11 @@ const struct tlb_stats *tlb_stats(const struct tlb *t);
 /* Number of valid entries (for tests and the `tlb` view). */
 unsigned tlb_occupancy(const struct tlb *t);
 
+/*
+ * Calls fn for each valid entry, set by set and way by way; stops and returns
+ * fn's nonzero value.  Read-only: no LRU refresh, no statistics (the shell's
+ * `tlb` view).  The entry's region starts at tag << shift.
+ */
+int tlb_for_each(const struct tlb *t, int (*fn)(void *arg, const struct tlb_entry *e), void *arg);
+
 #endif

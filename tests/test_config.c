@@ -126,16 +126,18 @@ static void assert_same_config(const struct machine_config *a, const struct mach
 
 /* ---- presets ---- */
 
-Test(config_presets, names_lists_all_five)
+Test(config_presets, names_lists_all)
 {
-	static const char *const expect[] = { "sv39", "sv48", "sv57", "x86_64", "x86_64_la57" };
+	static const char *const expect[] = { "sv32", "sv39", "sv48", "sv57", "toy", "x86_32",
+					      "x86_64", "x86_64_la57" };
+	const size_t count = sizeof(expect) / sizeof(expect[0]);
 	const char *const *names = config_preset_names();
 	size_t n = 0;
 
 	while (names[n])
 		n++;
-	cr_assert_eq(n, 5);
-	for (size_t i = 0; i < 5; i++) {
+	cr_assert_eq(n, count);
+	for (size_t i = 0; i < count; i++) {
 		cr_assert_str_eq(names[i], expect[i]);
 		cr_assert_not_null(config_preset_text(names[i]));
 	}
@@ -262,7 +264,7 @@ Test(config_presets, unknown_preset_name)
 
 	cr_assert_eq(config_load_preset("sv40", &mc, &err), MM_EINVAL);
 	cr_assert_str_eq(err.msg,
-			 "unknown preset 'sv40' (known: sv39, sv48, sv57, x86_64, x86_64_la57)");
+			 "unknown preset 'sv40' (known: sv32, sv39, sv48, sv57, toy, x86_32, x86_64, x86_64_la57)");
 }
 
 /* ---- extends ---- */
@@ -325,7 +327,7 @@ Test(config_extends, unknown_preset)
 {
 	expect_error("extends: sv40\n",
 		     "t.yaml:1:10: unknown preset 'sv40' in extends "
-		     "(known: sv39, sv48, sv57, x86_64, x86_64_la57)");
+		     "(known: sv32, sv39, sv48, sv57, toy, x86_32, x86_64, x86_64_la57)");
 }
 
 Test(config_extends, value_must_be_a_name)
@@ -849,7 +851,7 @@ Test(config_errors, unknown_arch)
 {
 	expect_error("extends: x86_64\n"
 		     "arch: arm64\n",
-		     "t.yaml:2:7: unknown arch 'arm64' (expected x86_64 or riscv64)");
+		     "t.yaml:2:7: unknown arch 'arm64' (expected x86_64, riscv64, riscv32, x86_32 or toy)");
 }
 
 Test(config_errors, base_page_size_not_a_power_of_two)

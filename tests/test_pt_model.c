@@ -414,10 +414,10 @@ static uint64_t subtree_nodes(struct run *r, uint64_t node, unsigned level, bool
 
 	for (unsigned i = 0; i < r->pc->nr_entries; i++) {
 		uint64_t pte = read_entry(r, node + (uint64_t)i * 8);
-		if (!arch->is_present(pte))
+		if (!arch->is_present(r->pc, pte))
 			continue;
 		empty = false;
-		if (level > 1 && !arch->is_leaf(pte, level))
+		if (level > 1 && !arch->is_leaf(r->pc, pte, level))
 			n += subtree_nodes(r, arch->pte_addr(r->pc, pte, level), level - 1, false);
 	}
 	CHECK(r, !empty || may_be_empty, "an empty level-%u node at %#" PRIx64 " is still linked", level,
@@ -436,7 +436,7 @@ static uint64_t table_nodes(struct run *r, uint64_t root, unsigned lo, unsigned 
 	*nr_top = 0;
 	for (unsigned i = lo; i < hi; i++) {
 		uint64_t pte = read_entry(r, root + (uint64_t)i * 8);
-		if (arch->is_present(pte) && !arch->is_leaf(pte, top)) {
+		if (arch->is_present(r->pc, pte) && !arch->is_leaf(r->pc, pte, top)) {
 			(*nr_top)++;
 			/* The kernel keeps its top-level entries (top_level_can_unmap: false). */
 			n += subtree_nodes(r, arch->pte_addr(r->pc, pte, top), top - 1, kernel);

@@ -177,8 +177,8 @@ Test(pte_riscv, make_table_is_v_and_ppn)
 		uint64_t t = A->make_table(&pc, 0x80002000);
 		/* A pointer: R=W=X=0 (step 4), and D, A, U, N, PBMT are reserved on it. */
 		cr_expect_eq(t & (T_R | T_W | T_X | T_U | T_A | T_D | T_N | T_PBMT(3)), 0);
-		cr_expect(A->is_present(t));
-		cr_expect_not(A->is_leaf(t, 2));
+		cr_expect(A->is_present(NULL, t));
+		cr_expect_not(A->is_leaf(NULL, t, 2));
 		cr_expect_eq(A->pte_addr(&pc, t, 2), 0x80002000);
 	}
 }
@@ -210,11 +210,11 @@ ParameterizedTestParameters(pte_riscv, classify)
 
 ParameterizedTest(struct class_vec *p, pte_riscv, classify)
 {
-	cr_expect_eq(A->is_present(p->pte), p->present, "is_present(%#llx)",
+	cr_expect_eq(A->is_present(NULL, p->pte), p->present, "is_present(%#llx)",
 		     (unsigned long long)p->pte);
 	if (p->present) {
 		for (unsigned level = 1; level <= 3; level++)
-			cr_expect_eq(A->is_leaf(p->pte, level), p->leaf, "is_leaf(%#llx, %u)",
+			cr_expect_eq(A->is_leaf(NULL, p->pte, level), p->leaf, "is_leaf(%#llx, %u)",
 				     (unsigned long long)p->pte, level);
 	}
 }
@@ -260,7 +260,7 @@ ParameterizedTest(struct decode_vec *p, pte_riscv, leaf_prop_decode)
 {
 	struct page_prop out;
 	memset(&out, 0xa5, sizeof(out));
-	A->leaf_prop(p->pte, 1, &out);
+	A->leaf_prop(NULL, p->pte, 1, &out);
 	cr_expect_eq(out.flags, p->flags, "pte %#llx: flags %#x want %#x",
 		     (unsigned long long)p->pte, out.flags, p->flags);
 	cr_expect_eq(out.cache, p->cache, "pte %#llx: cache %s want %s",
@@ -290,14 +290,14 @@ Test(pte_riscv, leaf_prop_round_trip)
 					struct page_prop out = {0};
 					for (unsigned level = 1; level <= 3; level++) {
 						uint64_t pte = A->make_leaf(&pc, 0x40000000, &in, level);
-						A->leaf_prop(pte, level, &out);
+						A->leaf_prop(NULL, pte, level, &out);
 						cr_assert_eq(out.flags, in.flags,
 							     "flags %#x level %u -> %#llx -> %#x",
 							     in.flags, level, (unsigned long long)pte,
 							     out.flags);
 						cr_assert_eq(out.cache, in.cache);
-						cr_assert(A->is_leaf(pte, level));
-						cr_assert(A->is_present(pte));
+						cr_assert(A->is_leaf(NULL, pte, level));
+						cr_assert(A->is_present(NULL, pte));
 						cr_assert_eq(A->pte_addr(&pc, pte, level), 0x40000000);
 					}
 				}
@@ -373,9 +373,9 @@ Test(pte_riscv, describe_pte_bounded)
 	uint64_t pte = 0xffffffffffffffffull;
 
 	memset(small, 'Z', sizeof(small));
-	A->describe_pte(pte, 1, big, sizeof(big));
+	A->describe_pte(NULL, pte, 1, big, sizeof(big));
 	cr_expect(memchr(big, '\0', sizeof(big)) != NULL);
 	cr_expect_gt(strlen(big), 0);
-	A->describe_pte(pte, 1, small, sizeof(small));
+	A->describe_pte(NULL, pte, 1, small, sizeof(small));
 	cr_expect(memchr(small, '\0', sizeof(small)) != NULL);
 }

@@ -144,7 +144,7 @@ ParameterizedTest(const struct leaf_vec *v, pte_x86_64, leaf_prop_of_vector)
 	struct page_prop out;
 
 	memset(&out, 0xff, sizeof(out));
-	A.leaf_prop(v->pte, v->level, &out);
+	A.leaf_prop(NULL, v->pte, v->level, &out);
 	cr_expect_eq(out.flags, v->flags | PROP_R, "%s: flags 0x%x, expected 0x%x", v->name,
 		     out.flags, v->flags | PROP_R);
 	cr_expect_eq(out.cache, v->cache, "%s: cache %s, expected %s", v->name,
@@ -168,7 +168,7 @@ Test(pte_x86_64, leaf_round_trip_exhaustive)
 				uint64_t pte = A.make_leaf(&pc, pas[level], &in, level);
 
 				memset(&out, 0, sizeof(out));
-				A.leaf_prop(pte, level, &out);
+				A.leaf_prop(NULL, pte, level, &out);
 				if (out.flags != (f | PROP_R) || out.cache != in.cache) {
 					failures++;
 					cr_expect_fail("level %u flags 0x%x cache %s: pte 0x%016llx "
@@ -184,7 +184,7 @@ Test(pte_x86_64, leaf_round_trip_exhaustive)
 						       cache_str(in.cache), (unsigned long long)pte,
 						       (unsigned long long)A.pte_addr(&pc, pte, level));
 				}
-				if (!A.is_present(pte) || !A.is_leaf(pte, level)) {
+				if (!A.is_present(NULL, pte) || !A.is_leaf(NULL, pte, level)) {
 					failures++;
 					cr_expect_fail("level %u: 0x%016llx not a present leaf", level,
 						       (unsigned long long)pte);
@@ -239,7 +239,7 @@ ParameterizedTest(const struct raw_vec *v, pte_x86_64, leaf_prop_raw)
 	struct page_prop out;
 
 	memset(&out, 0xff, sizeof(out));
-	A.leaf_prop(v->pte, v->level, &out);
+	A.leaf_prop(NULL, v->pte, v->level, &out);
 	cr_expect_eq(out.flags, v->flags, "%s: flags 0x%x, expected 0x%x", v->name, out.flags,
 		     v->flags);
 	cr_expect_eq(out.cache, v->cache, "%s: cache %s, expected %s", v->name,
@@ -260,18 +260,18 @@ Test(pte_x86_64, make_table_most_permissive)
 	cr_expect_eq(A.make_table(&pc, PA4K), PA4K | 7);
 	/* A pointer is not a leaf at any level that could hold one. */
 	for (unsigned l = 2; l <= 4; l++)
-		cr_expect(!A.is_leaf(A.make_table(&pc, PA4K), l), "level %u", l);
-	cr_expect(A.is_present(A.make_table(&pc, PA4K)));
+		cr_expect(!A.is_leaf(NULL, A.make_table(&pc, PA4K), l), "level %u", l);
+	cr_expect(A.is_present(NULL, A.make_table(&pc, PA4K)));
 	cr_expect_eq(A.pte_addr(&pc, A.make_table(&pc, PA4K), 2), PA4K);
 }
 
 Test(pte_x86_64, is_present_is_bit_0)
 {
-	cr_expect(!A.is_present(0));
-	cr_expect(A.is_present(1));
-	cr_expect(A.is_present(T_P | T_XD));
-	cr_expect(!A.is_present(0xfffffffffffffffeull));
-	cr_expect(!A.is_present(PA4K | T_RW | T_US | T_A | T_D | T_PS));
+	cr_expect(!A.is_present(NULL, 0));
+	cr_expect(A.is_present(NULL, 1));
+	cr_expect(A.is_present(NULL, T_P | T_XD));
+	cr_expect(!A.is_present(NULL, 0xfffffffffffffffeull));
+	cr_expect(!A.is_present(NULL, PA4K | T_RW | T_US | T_A | T_D | T_PS));
 }
 
 struct leafq {
@@ -296,7 +296,7 @@ Test(pte_x86_64, is_leaf)
 	};
 
 	for (unsigned i = 0; i < sizeof(q) / sizeof(q[0]); i++)
-		cr_expect_eq(A.is_leaf(q[i].pte, q[i].level), q[i].leaf,
+		cr_expect_eq(A.is_leaf(NULL, q[i].pte, q[i].level), q[i].leaf,
 			     "is_leaf(0x%016llx, %u) should be %d", (unsigned long long)q[i].pte,
 			     q[i].level, q[i].leaf);
 }
@@ -424,14 +424,14 @@ Test(pte_x86_64, describe_pte)
 	char small[16];
 
 	memset(buf, 0, sizeof(buf));
-	A.describe_pte(pte, 2, buf, sizeof(buf));
+	A.describe_pte(NULL, pte, 2, buf, sizeof(buf));
 	cr_expect(strstr(buf, "PS") != NULL, "\"%s\" lacks PS", buf);
 	cr_expect(strstr(buf, "XD") != NULL, "\"%s\" lacks XD", buf);
 	cr_expect(strstr(buf, "RW") != NULL, "\"%s\" lacks RW", buf);
 	cr_expect(strstr(buf, "US") != NULL, "\"%s\" lacks US", buf);
 
 	memset(small, 'Z', sizeof(small));
-	A.describe_pte(pte, 2, small, 4);
+	A.describe_pte(NULL, pte, 2, small, 4);
 	cr_expect(memchr(small, '\0', 4) != NULL, "not NUL-terminated within len");
 	for (unsigned i = 4; i < sizeof(small); i++)
 		cr_expect_eq(small[i], 'Z', "wrote past len at %u", i);

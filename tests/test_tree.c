@@ -12,8 +12,8 @@
 
 #define MEM_SIZE 0x3000
 
-static bool fake_present(uint64_t pte) { return pte & 1; }
-static bool fake_leaf(uint64_t pte, unsigned level) { return level == 1 || (pte & 0x80); }
+static bool fake_present(const struct paging_consts *pc, uint64_t pte) { (void)pc; return pte & 1; }
+static bool fake_leaf(const struct paging_consts *pc, uint64_t pte, unsigned level) { (void)pc; return level == 1 || (pte & 0x80); }
 static uint64_t fake_addr(const struct paging_consts *pc, uint64_t pte, unsigned level)
 {
 	(void)pc;

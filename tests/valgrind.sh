@@ -22,6 +22,7 @@ for t in "$build"/test_*; do
   start=$(date +%s)
   # Graphviz and Chromium, which the view tests start, are not ours to check.
   if valgrind -q --trace-children=yes --trace-children-skip='*/dot,*chromium*' --child-silent-after-fork=no --error-exitcode=99 \
+       --suppressions="$root/tests/valgrind.supp" \
        --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
        "$t" >"$build/$name.valgrind.log" 2>&1; then
     echo "valgrind: $name clean ($(( $(date +%s) - start )) s)"

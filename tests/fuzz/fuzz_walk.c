@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.wp = c & 1, .nxe = c >> 1 & 1, .smep = c >> 2 & 1, .smap = c >> 3 & 1,
 		.pke = c >> 4 & 1, .sum = c >> 5 & 1, .mxr = c >> 6 & 1,
 		.ad = c >> 7 & 1 ? AD_SVADE : AD_SVADU,
-		.svpbmt = c2 & 1, .svnapot = c2 >> 1 & 1,
+		.svpbmt = c2 & 1, .svnapot = c2 >> 1 & 1, .pse = c2 >> 5 & 1,
 		.pkru = (uint32_t)get_le(data + 14, 4),
 	};
 

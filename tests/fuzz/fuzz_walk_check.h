@@ -44,11 +44,15 @@ struct fuzz_preset {
 
 /* base_page_size, nr_levels, pte_size, address_width, va_sign_ext, highest level, PA width */
 static const struct fuzz_preset fuzz_presets[] = {
-	{ "sv39", &pt_arch_riscv64, { 4096, 3, 8, 39, true, 3, 56, 0, 0, 0 } },
-	{ "sv48", &pt_arch_riscv64, { 4096, 4, 8, 48, true, 4, 56, 0, 0, 0 } },
-	{ "sv57", &pt_arch_riscv64, { 4096, 5, 8, 57, true, 5, 56, 0, 0, 0 } },
-	{ "x86_64", &pt_arch_x86_64, { 4096, 4, 8, 48, true, 3, 52, 0, 0, 0 } },
-	{ "x86_64_la57", &pt_arch_x86_64, { 4096, 5, 8, 57, true, 3, 52, 0, 0, 0 } },
+	{ "sv39", &pt_arch_riscv64, { 4096, 3, 8, 39, true, 3, 56, 0, 0, 0, { 0 } } },
+	{ "sv48", &pt_arch_riscv64, { 4096, 4, 8, 48, true, 4, 56, 0, 0, 0, { 0 } } },
+	{ "sv57", &pt_arch_riscv64, { 4096, 5, 8, 57, true, 5, 56, 0, 0, 0, { 0 } } },
+	{ "x86_64", &pt_arch_x86_64, { 4096, 4, 8, 48, true, 3, 52, 0, 0, 0, { 0 } } },
+	{ "x86_64_la57", &pt_arch_x86_64, { 4096, 5, 8, 57, true, 3, 52, 0, 0, 0, { 0 } } },
+	{ "sv32", &pt_arch_riscv32, { 4096, 2, 4, 32, false, 2, 34, 0, 0, 0, { 0 } } },
+	{ "x86_32", &pt_arch_x86_32, { 4096, 2, 4, 32, false, 2, 40, 0, 0, 0, { 0 } } },
+	/* toy layout: valid read write exec user huge accessed dirty, frame shift and width */
+	{ "toy", &pt_arch_toy, { 64, 2, 2, 16, false, 2, 16, 0, 0, 0, { 0, 1, 2, 3, 4, 5, -1, -1, 6, 10 } } },
 };
 #define FUZZ_NR_PRESETS (sizeof(fuzz_presets) / sizeof(fuzz_presets[0]))
 
@@ -161,9 +165,9 @@ static void fuzz_walk_checked(const struct pt_arch *arch, const struct paging_co
 		FUZZ_CHECK(s->index < pc->nr_entries, "step index out of range");
 		FUZZ_CHECK(s->pte_addr == s->table + (uint64_t)s->index * pc->pte_size,
 			   "pte_addr != table + index * pte_size");
-		arch->describe_pte(s->pte, s->level, buf, sizeof(buf));
+		arch->describe_pte(pc, s->pte, s->level, buf, sizeof(buf));
 		FUZZ_CHECK(memchr(buf, '\0', sizeof(buf)) != NULL, "describe_pte unterminated");
-		arch->describe_pte(s->pte, s->level, tiny, sizeof(tiny));
+		arch->describe_pte(pc, s->pte, s->level, tiny, sizeof(tiny));
 		FUZZ_CHECK(memchr(tiny, '\0', sizeof(tiny)) != NULL, "describe_pte unterminated (tiny)");
 	}
 	if (res.ok) {

@@ -91,6 +91,8 @@ int cli_parse_va(const char *s, uint64_t *va, struct mm_error *err);
 
 /* "4K", "2M", "1G", "64K", or the byte count when it is not a round unit. */
 void format_size(uint64_t bytes, char *buf, size_t len);
+/* A page size in words: "64-byte" below a round K, else as format_size ("4K", "2M"). */
+void format_page_size(uint64_t bytes, char *buf, size_t len);
 
 int cmd_translate(struct cli *cli, struct args *a);
 int cmd_mappings(struct cli *cli, struct args *a);
@@ -103,6 +105,8 @@ int cmd_report(struct cli *cli, struct args *a);
 int cmd_sweep(struct cli *cli, struct args *a);
 int cmd_run(struct cli *cli, struct args *a);
 int cmd_merge(struct cli *cli, struct args *a);
+int cmd_quiz(struct cli *cli, struct args *a);
+int cmd_shell(struct cli *cli, struct args *a);
 /* Writes the machine's physical memory and every address space's root as ELF64. */
 int dump_machine(struct machine *m, const char *path, struct mm_error *err);
 

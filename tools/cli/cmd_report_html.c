@@ -196,7 +196,7 @@ static void write_walk(FILE *out, const struct machine_config *cfg, const struct
 			fputs("<td>-</td><td>outside physical memory</td></tr>\n", out);
 			continue;
 		}
-		cfg->arch->describe_pte(s->pte, s->level, flags, sizeof(flags));
+		cfg->arch->describe_pte(pc, s->pte, s->level, flags, sizeof(flags));
 		fprintf(out, "<td>0x%0*" PRIx64 "</td><td>", 2 * pc->pte_size, s->pte);
 		xml_write_escaped(out, flags);
 		fputs("</td></tr>\n", out);

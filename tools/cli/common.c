@@ -252,3 +252,11 @@ void json_write_str(FILE *out, const char *s)
 	}
 	fputc('"', out);
 }
+
+void format_page_size(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes % 1024)
+		snprintf(buf, len, "%llu-byte", (unsigned long long)bytes);
+	else
+		format_size(bytes, buf, len);
+}

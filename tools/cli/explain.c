@@ -62,7 +62,7 @@ void explain_walk(FILE *out, const struct machine_config *cfg, const struct walk
 		fprintf(out, "  L%u: table 0x%" PRIx64 " + index %u * %u = PTE at 0x%" PRIx64 "\n",
 			s->level, s->table, s->index, pc->pte_size, s->pte_addr);
 		if (!last || res->ok || res->fault.kind != FAULT_BUS_ERROR) {
-			arch->describe_pte(s->pte, s->level, flags, sizeof(flags));
+			arch->describe_pte(pc, s->pte, s->level, flags, sizeof(flags));
 			fprintf(out, "      value 0x%016" PRIx64 "  %s\n", s->pte, flags);
 		}
 		if (!last)

@@ -121,10 +121,10 @@ static void explain_step(FILE *out, const struct machine_config *cfg, const stru
 		fprintf(out, "      %sthe PTE address is outside physical memory: nothing to read%s\n", pal->bad, pal->reset);
 		return;
 	}
-	arch->describe_pte(s->pte, s->level, flags, sizeof(flags));
+	arch->describe_pte(pc, s->pte, s->level, flags, sizeof(flags));
 	fprintf(out, "      raw    0x%0*" PRIx64 "\n", 2 * pc->pte_size, s->pte);
 	fprintf(out, "      bits   %s\n", flags);
-	if (!arch->is_present(s->pte))
+	if (!arch->is_present(pc, s->pte))
 		return;
 	describe_mask(tree_addr_mask(w, s->pte, s->level), where, sizeof(where));
 	fprintf(out, "      addr   %s = 0x%" PRIx64 "\n", where, arch->pte_addr(pc, s->pte, s->level));
@@ -152,7 +152,7 @@ static void quote_fault_bits(FILE *out, const struct machine_config *cfg, const 
 		const struct walk_step *s = &res->steps[i];
 		if (s->level != res->fault.level || res->fault.kind == FAULT_BUS_ERROR)
 			continue;
-		cfg->arch->describe_pte(s->pte, s->level, flags, sizeof(flags));
+		cfg->arch->describe_pte(&cfg->pc, s->pte, s->level, flags, sizeof(flags));
 		fprintf(out, "  the bits: L%u PTE 0x%0*" PRIx64 " = %s\n", s->level, 2 * pc->pte_size, s->pte, flags);
 	}
 }

@@ -46,10 +46,14 @@ static const char main_help[] =
 	"                 the sweep table from separate 'replay --json' results\n"
 	"  run       [replay options] [--save-trace FILE] -- PROGRAM ARGS...\n"
 	"                 run PROGRAM under Valgrind lackey and replay its accesses live\n"
+	"  quiz      --seed N [--arch NAME] [--count K] [--answers] [--format dump|tree]\n"
+	"                 a reproducible paging exercise (default arch: toy)\n"
+	"  shell     [--setup TRACE] [--map ...]...\n"
+	"                 an interactive session: trace commands, translate, explain, tlb\n"
 	"\n"
 	"global options:\n"
 	"  --config NAME|FILE   machine config: a preset (x86_64 [default], x86_64_la57,\n"
-	"                       sv39, sv48, sv57) or a YAML file (may say 'extends: PRESET')\n"
+	"                       sv39, sv48, sv57, teaching: sv32, x86_32) or a YAML file (may say 'extends: PRESET')\n"
 	"  --json               machine-readable output\n"
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
 	"                       translate, mappings, explain, show, report: walk the page\n"
@@ -117,12 +121,16 @@ int main(int argc, char **argv)
 		rc = cmd_merge(&cli, &a);
 	else if (strcmp(cmd, "run") == 0)
 		rc = cmd_run(&cli, &a);
+	else if (strcmp(cmd, "quiz") == 0)
+		rc = cmd_quiz(&cli, &a);
+	else if (strcmp(cmd, "shell") == 0)
+		rc = cmd_shell(&cli, &a);
 	else if (strcmp(cmd, "help") == 0) {
 		fputs(main_help, stdout);
 		rc = EXIT_OK;
 	} else
 		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay, convert, dump, "
-				     "explain, show, report, sweep, merge or run; "
+				     "explain, show, report, sweep, merge, run, quiz or shell; "
 				     "see mmusim --help)", cmd);
 	cli_free(&cli);
 	if (fflush(stdout) != 0 && rc == EXIT_OK)

@@ -21,8 +21,8 @@ uint64_t tree_addr_mask(const struct walker *w, uint64_t pte, unsigned level)
 	for (unsigned bit = 0; bit < 8 * w->pc->pte_size && bit < 64; bit++) {
 		uint64_t flipped = pte ^ (1ull << bit);
 		/* Only bits that keep the entry what it is (present, same kind) can be address bits. */
-		if (!w->arch->is_present(flipped) ||
-		    w->arch->is_leaf(flipped, level) != w->arch->is_leaf(pte, level))
+		if (!w->arch->is_present(w->pc, flipped) ||
+		    w->arch->is_leaf(w->pc, flipped, level) != w->arch->is_leaf(w->pc, pte, level))
 			continue;
 		if (w->arch->pte_addr(w->pc, flipped, level) != base)
 			mask |= 1ull << bit;
@@ -55,7 +55,7 @@ static bool continues_run(const struct tree *t, const struct tree_row *r, unsign
 
 	if (!r->leaf || r->index + r->count != index)
 		return false;
-	if (!w->arch->is_leaf(pte, r->level) && r->level != 1)
+	if (!w->arch->is_leaf(w->pc, pte, r->level) && r->level != 1)
 		return false;
 	mask = tree_addr_mask(w, r->pte, r->level);
 	if ((r->pte & ~mask) != (pte & ~mask))
@@ -80,7 +80,7 @@ static int visit(struct tree *t, const struct tree_options *opt, uint64_t table,
 		/* The caller decides: the root must be readable, a bad pointer below is only marked. */
 		if (pt_mem_read(w->mem, addr, pc->pte_size, &pte) != MM_OK)
 			return MM_EBUS;
-		if (!w->arch->is_present(pte)) {
+		if (!w->arch->is_present(w->pc, pte)) {
 			last_leaf = -1;
 			continue;
 		}
@@ -88,7 +88,7 @@ static int visit(struct tree *t, const struct tree_options *opt, uint64_t table,
 			last_leaf = -1;
 			continue;
 		}
-		bool leaf = level == 1 || w->arch->is_leaf(pte, level);
+		bool leaf = level == 1 || w->arch->is_leaf(w->pc, pte, level);
 		if (leaf && last_leaf >= 0 && continues_run(t, &t->rows[last_leaf], i, pte)) {
 			t->rows[last_leaf].count++;
 			t->rows[last_leaf].va_last = va + (size - 1);

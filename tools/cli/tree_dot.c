@@ -41,7 +41,7 @@ static void write_node(FILE *out, const struct machine_config *cfg, const struct
 	for (; c >= 0; c = next_sibling[c]) {
 		const struct tree_row *r = &t->rows[c];
 		tree_row_label(r, label, sizeof(label));
-		cfg->arch->describe_pte(r->pte, r->level, flags, sizeof(flags));
+		cfg->arch->describe_pte(&cfg->pc, r->pte, r->level, flags, sizeof(flags));
 		fprintf(out, "<TR><TD PORT=\"r%d\" ALIGN=\"LEFT\"%s>", c, r->walks ? " BGCOLOR=\"" WALK_FILL "\"" : "");
 		xml_write_escaped(out, label);
 		fprintf(out, " 0x%0*" PRIx64 " ", 2 * cfg->pc.pte_size, r->pte);

@@ -14,7 +14,7 @@ void tree_write_json(FILE *out, const struct machine_config *cfg, const struct t
 	for (unsigned i = 0; i < t->nr_rows; i++) {
 		const struct tree_row *r = &t->rows[i];
 
-		cfg->arch->describe_pte(r->pte, r->level, flags, sizeof(flags));
+		cfg->arch->describe_pte(&cfg->pc, r->pte, r->level, flags, sizeof(flags));
 		fprintf(out, "{\"level\":%u,\"table\":\"0x%" PRIx64 "\",\"index\":%u,\"count\":%u,\"pte\":\"0x%" PRIx64
 			"\",\"bits\":", r->level, r->table, r->index, r->count, r->pte);
 		json_write_str(out, flags);

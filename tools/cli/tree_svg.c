@@ -34,7 +34,7 @@ void tree_write_svg(FILE *out, const struct machine_config *cfg, const struct tr
 	for (unsigned i = 0; i < t->nr_rows; i++) {
 		const struct tree_row *r = &t->rows[i];
 		tree_row_label(r, label, sizeof(label));
-		arch->describe_pte(r->pte, r->level, flags, sizeof(flags));
+		arch->describe_pte(pc, r->pte, r->level, flags, sizeof(flags));
 		tree_row_target(cfg, r, target, sizeof(target));
 		size_t n = (size_t)snprintf(line, sizeof(line), "%s 0x%0*" PRIx64 " %s %s", label, 2 * pc->pte_size,
 					    r->pte, flags, target) + (row_x(pc, r) / CHAR_W) + 2;
@@ -64,7 +64,7 @@ void tree_write_svg(FILE *out, const struct machine_config *cfg, const struct tr
 		unsigned y = TOP + ROW_H * i, x = row_x(pc, r);
 
 		tree_row_label(r, label, sizeof(label));
-		arch->describe_pte(r->pte, r->level, flags, sizeof(flags));
+		arch->describe_pte(pc, r->pte, r->level, flags, sizeof(flags));
 		tree_row_target(cfg, r, target, sizeof(target));
 		fprintf(out, "<g id=\"row-%u\" class=\"entry %s%s\"><text x=\"%u\" y=\"%u\"><tspan class=\"label\">",
 			i, r->leaf ? "leaf" : "pointer", r->walks ? " walk" : "", x, y + 10);

@@ -49,7 +49,7 @@ void tree_write_text(FILE *out, const struct machine_config *cfg, const struct t
 		const struct tree_row *r = &t->rows[i];
 
 		tree_row_label(r, label, sizeof(label));
-		arch->describe_pte(r->pte, r->level, flags, sizeof(flags));
+		arch->describe_pte(pc, r->pte, r->level, flags, sizeof(flags));
 		tree_row_target(cfg, r, target, sizeof(target));
 		fprintf(out, "%*s%s 0x%0*" PRIx64 " %s %s", 2 * (pc->nr_levels - r->level), "", label,
 			2 * pc->pte_size, r->pte, flags, target);

@@ -1,0 +1,236 @@
+/*
+ * test_shell: `mmusim shell`, driven through a pipe (scripted demos: no
+ * prompts, output to the byte, exit status 2 when a command failed) and
+ * through a pseudo-terminal (libedit: prompt, tab completion of command names,
+ * history recall, the answer).  The demo runs on the toy preset, whose numbers
+ * can be checked by hand: VA 0x45 in the 64-byte page mapped at 0x40 -> PA
+ * 0x1240 + 0x5; VA 0x815 in the 2 KiB page at 0x800 -> PA 0x2000 + 0x15.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <pty.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "support.h"
+
+#define GOLDEN MMUSIM_SOURCE_DIR "/tests/golden/"
+
+static char *slurp_fd(int fd)
+{
+	size_t cap = 4096, used = 0;
+	char *buf = malloc(cap);
+	ssize_t n;
+
+	cr_assert(buf);
+	lseek(fd, 0, SEEK_SET);
+	while ((n = read(fd, buf + used, cap - used - 1)) > 0) {
+		used += (size_t)n;
+		if (used + 1 == cap)
+			cr_assert(buf = realloc(buf, cap *= 2));
+	}
+	buf[used] = '\0';
+	return buf;
+}
+
+static char *slurp(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	char *s;
+
+	cr_assert(fd >= 0, "cannot open %s", path);
+	s = slurp_fd(fd);
+	close(fd);
+	return s;
+}
+
+/* Runs `mmusim --config toy shell` with stdin from `input`; fills out/err, returns the exit status. */
+static int run_piped(const char *input, char **out, char **err)
+{
+	char *in_path = write_temp_file(input, ".txt");
+	FILE *o = tmpfile(), *e = tmpfile();
+	int status;
+	pid_t pid = fork();
+
+	cr_assert(pid >= 0 && o && e);
+	if (pid == 0) {
+		int in = open(in_path, O_RDONLY);
+		dup2(in, 0);
+		dup2(fileno(o), 1);
+		dup2(fileno(e), 2);
+		execl(MMUSIM_BIN, "mmusim", "--config", "toy", "shell", (char *)NULL);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	*out = slurp_fd(fileno(o));
+	*err = slurp_fd(fileno(e));
+	fclose(o);
+	fclose(e);
+	remove_temp_file(in_path);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+Test(shell_pipe, scripted_demo_golden)
+{
+	char *input = slurp(GOLDEN "shell_toy.in"), *golden = slurp(GOLDEN "shell_toy.out");
+	char *out, *err;
+
+	cr_expect_eq(run_piped(input, &out, &err), 2, "a failed command makes the exit status 2");
+	cr_expect_str_eq(out, golden);
+	cr_expect_str_eq(err, "mmusim: stdin:14: unknown command 'bogus' (type 'help')\n");
+	free(input);
+	free(golden);
+	free(out);
+	free(err);
+}
+
+Test(shell_pipe, clean_session_exits_0_and_reports_trace_errors_with_line)
+{
+	char *out, *err;
+
+	cr_expect_eq(run_piped("map 0x40 0x1240 64 rwu\nr 0x45\n", &out, &err), 0);
+	cr_expect_str_eq(out, "0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n");
+	cr_expect_str_eq(err, "");
+	free(out);
+	free(err);
+	cr_expect_eq(run_piped("map 0x41 0x1240 64 rwu\nr zz\ntranslate\nr 0x45\n", &out, &err), 2);
+	cr_expect_str_eq(out, "0x45 r user: fault not-present at level 2, page fault code 0x4 (U): "
+			      "the PTE is not present (P/V bit clear)\n");
+	cr_expect_str_eq(err, "mmusim: stdin:1: VA 0x41 is not aligned to the 64-byte page\n"
+			      "mmusim: stdin:2: bad VA 'zz' (expected decimal or 0x-hex)\n"
+			      "mmusim: stdin:3: usage: translate VA [r|w|x]\n");
+	free(out);
+	free(err);
+}
+
+/* ---- through a pseudo-terminal ---- */
+
+struct pty {
+	int fd;
+	pid_t pid;
+	char seen[16384];
+	size_t len;
+};
+
+/*
+ * Reads until `want` has appeared in what was seen from offset `from` on, or
+ * max_ms pass.  Input is sent only once the shell has printed its next prompt:
+ * libedit flushes type-ahead when it puts the terminal back into raw mode.
+ */
+static bool wait_from(struct pty *p, size_t from, const char *want, int max_ms)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (!strstr(p->seen + from, want)) {
+		struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+		ssize_t n;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 > max_ms)
+			return false;
+		if (poll(&pfd, 1, 10) <= 0)
+			continue;
+		n = read(p->fd, p->seen + p->len, sizeof(p->seen) - p->len - 1);
+		if (n <= 0)
+			return false;
+		p->len += (size_t)n;
+		p->seen[p->len] = '\0';
+	}
+	return true;
+}
+
+static bool wait_for(struct pty *p, const char *want)
+{
+	return wait_from(p, 0, want, 20000);
+}
+
+static void send(struct pty *p, const char *s)
+{
+	cr_assert_eq(write(p->fd, s, strlen(s)), (ssize_t)strlen(s));
+}
+
+static void pty_start(struct pty *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->pid = forkpty(&p->fd, NULL, NULL, NULL);
+	cr_assert(p->pid >= 0, "forkpty: %s", strerror(errno));
+	if (p->pid == 0) {
+		setenv("TERM", "dumb", 1);
+		execl(MMUSIM_BIN, "mmusim", "--config", "toy", "shell", (char *)NULL);
+		_exit(127);
+	}
+}
+
+/* Waits up to 20 s for the shell to leave (then kills it: a hang fails, never blocks). */
+static int pty_finish(struct pty *p)
+{
+	int status;
+
+	for (int tries = 0; tries < 2000; tries++) {
+		pid_t r = waitpid(p->pid, &status, WNOHANG);
+		if (r == p->pid) {
+			close(p->fd);
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		}
+		struct timespec ten_ms = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ten_ms, NULL);
+	}
+	kill(p->pid, SIGKILL);
+	waitpid(p->pid, &status, 0);
+	close(p->fd);
+	cr_assert_fail("the shell did not exit; it printed: %s", p->seen);
+	return -1;
+}
+
+Test(shell_pty, tab_completes_a_command_and_history_recalls_it)
+{
+	struct pty p;
+	size_t from;
+
+	pty_start(&p);
+	cr_assert(wait_for(&p, "mmusim> "), "no prompt: %s", p.seen);
+	send(&p, "map 0x40 0x1240 64 rwu\n");
+	cr_assert(wait_for(&p, "rwu\r\nmmusim> "), "%s", p.seen);
+	/* "tran" + TAB: the only match, completed with a space. */
+	send(&p, "tran\t");
+	cr_assert(wait_for(&p, "translate "), "completion not echoed: %s", p.seen);
+	send(&p, "0x45\n");
+	cr_assert(wait_for(&p, "0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\r\n"), "%s", p.seen);
+	/* "t" + TAB: two matches, listed. */
+	cr_assert(wait_for(&p, "perms rw-u-\r\nmmusim> "), "%s", p.seen);
+	from = p.len;
+	send(&p, "t\t");
+	cr_assert(wait_from(&p, from, "tlb  translate", 20000), "candidates not listed: %s", p.seen + from);
+	send(&p, "\025");   /* ^U: kill the line */
+	/* ^P recalls the previous line (the translate) from history. */
+	from = p.len;
+	send(&p, "\020\n");
+	cr_assert(wait_from(&p, from, "translate 0x45", 20000), "history not recalled: %s", p.seen + from);
+	cr_assert(wait_from(&p, from, "perms rw-u-\r\nmmusim> ", 20000), "%s", p.seen + from);
+	send(&p, "quit\n");
+	cr_expect_eq(pty_finish(&p), 0);
+}
+
+Test(shell_pty, errors_go_on_and_exit_leaves)
+{
+	struct pty p;
+
+	pty_start(&p);
+	cr_assert(wait_for(&p, "mmusim> "), "no prompt: %s", p.seen);
+	send(&p, "frob\n");
+	cr_assert(wait_for(&p, "error: unknown command 'frob' (type 'help')\r\nmmusim> "), "%s", p.seen);
+	/*
+	 * Not ^D: libedit may draw the prompt before it switches the terminal to
+	 * raw mode, and an EOF typed in that window is lost (lines are kept).
+	 */
+	send(&p, "exit\n");
+	cr_expect_eq(pty_finish(&p), 0, "an interactive session ends with status 0");
+}

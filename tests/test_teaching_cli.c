@@ -1,0 +1,128 @@
+/*
+ * test_teaching_cli: the mmusim binary on the teaching presets (sv32, x86_32,
+ * toy): translate, mappings and replay end to end, and a bad toy config.
+ * Expected numbers are worked out by hand in the comments.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "support.h"
+
+static void expect_run(struct run_result *r, int status, const char *out, const char *err)
+{
+	cr_expect_eq(r->status, status, "exit status %d, stderr: %s", r->status, r->err);
+	if (out)
+		cr_expect_str_eq(r->out, out);
+	if (err)
+		cr_expect_str_eq(r->err, err);
+}
+
+/* sv32: VA 0x401234 in the megapage at 0x3c0400000 -> 0x3c0400000 + 0x1234 (a 34-bit PA). */
+Test(teaching_cli, sv32_translate_megapage_and_store_fault)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv32", "translate", "--map", "0x400000 0x3c0400000 4M rwu",
+				"--map", "0x1000 0x80002000 4K ru", "--access", "w", "0x401234", "0x1008", NULL), 0);
+	expect_run(&r, 0,
+		   "0x401234 w user: pa 0x3c0401234 (4M page, level 2) perms rw-u-\n"
+		   "0x1008 w user: fault permission at level 1, scause 15 (store/AMO page fault): store, but W=0\n",
+		   "");
+	run_result_free(&r);
+}
+
+/* x86_32: PDE 2 (0x800000 >> 22) maps PA 0x12c0400000 with PSE-36; supervisor-only. */
+Test(teaching_cli, x86_32_pse36_translate_and_json)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "--json", "translate", "--supervisor", "--map",
+				"0x800000 0x12c0400000 4M rw", "0x812345", NULL), 0);
+	expect_run(&r, 0,
+		   "{\"va\":\"0x812345\",\"access\":\"r\",\"priv\":\"supervisor\",\"pa\":\"0x12c0412345\","
+		   "\"level\":2,\"page_size\":4194304,\"perms\":\"rwx--\",\"pte_addrs\":[\"0x1008\"]}\n",
+		   "");
+	run_result_free(&r);
+}
+
+Test(teaching_cli, x86_32_mappings)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "mappings", "--map", "0x400000 0x12c0400000 8M rw",
+				"--map", "0x1000 0x2000 8K ru", NULL), 0);
+	expect_run(&r, 0, "0x1000 0x3000 0x2000 r-xu-\n0x400000 0xc00000 0x12c0400000 rwx--\n", "");
+	run_result_free(&r);
+}
+
+/* toy: root 0x40 (the first node after the kernel's), PTE 0 -> node 0x80, PTE 1 there at 0x82. */
+Test(teaching_cli, toy_translate_explain_walks_two_byte_ptes)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "toy", "translate", "--explain", "--map", "0x40 0x1240 64 rwu",
+				"0x45", NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "walk from root 0x40 (ptbr):\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "  L1: table 0x80 + index 1 * 2 = PTE at 0x82\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "V R W U frame=0x49\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "= 0x1245\n"), "%s", r.out);
+	run_result_free(&r);
+}
+
+/*
+ * toy replay: r 0x45 misses and walks (64-byte page), r 0x46 hits, w 0x45 hits
+ * (no D bit to set), x 0x815 misses and walks the 2K page, r 0x1000 misses and
+ * faults not-present: 5 accesses, 2 hits, 3 misses, 3 walks.
+ */
+Test(teaching_cli, toy_replay_counts)
+{
+	struct run_result r;
+	char *trace = write_temp_file("map 0x40 0x1240 64 rwu\nmap 0x800 0x2000 2K rxu\n"
+				      "r 0x45\nr 0x46\nw 0x45\nx 0x815\nr 0x1000\n", ".trace");
+
+	cr_assert_eq(run_mmusim(&r, "--config", "toy", "--json", "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"accesses\":{\"total\":5,\"read\":3,\"write\":1,\"exec\":1}"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"tlb\":{\"tlb\":{\"hits\":2,\"misses\":3,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"walks\":3,\"walks_by_page_size\":{\"64\":1,\"2K\":1}"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"not-present\":1,"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
+
+Test(teaching_cli, bad_toy_config_is_one_line_exit_2)
+{
+	struct run_result r;
+	char *cfg = write_temp_file("extends: toy\nname: t\ntoy: { write: 1 }\n", ".yaml");
+	char want[512];
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "translate", "0x45", NULL), 0);
+	snprintf(want, sizeof(want), "mmusim: %s:3:15: write: bit 1 is already used by another field\n", cfg);
+	expect_run(&r, 2, "", want);
+	run_result_free(&r);
+	remove_temp_file(cfg);
+}
+
+/* An instructor's own toy MMU drives the quiz: 1-byte PTEs, one level. */
+Test(teaching_cli, quiz_on_a_custom_toy)
+{
+	struct run_result r;
+	char *cfg = write_temp_file(
+		"name: tiny\narch: toy\n"
+		"toy: { va_bits: 12, page_size: 64, levels: 1, pte_size: 1, pa_bits: 10,\n"
+		"       valid: 0, read: 1, write: 2, user: 3, frame_shift: 4, frame_width: 4 }\n"
+		"memory: { base: 0, size: 1K }\n"
+		"page_tables:\n"
+		"  user: { top_level_index_range: [0, 32], top_level_can_unmap: true }\n"
+		"  kernel: { top_level_index_range: [32, 64], top_level_can_unmap: false }\n", ".yaml");
+
+	cr_assert_eq(run_mmusim(&r, "quiz", "--config", cfg, "--seed", "9", "--answers", NULL), 0);
+	expect_run(&r, 0, NULL, "");
+	cr_expect(strstr(r.out, "PTE: frame number in bits 7:4 (PA = frame << 6), V bit 0, R bit 1, W bit 2, "
+				"U bit 3; a permission without a bit is always granted\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "node 0x40 (level 1):\n"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(cfg);
+}
