@@ -6,7 +6,7 @@
 #
 # Criterion runs every test, and every vector of a ParameterizedTest, in a process
 # of its own, and memcheck's start-up costs about a second in each: the two
-# spec-vector walk suites (~1000 such processes) took over 20 minutes.  Criterion
+# spec-vector walk suites (~1000 such processes) took about 40 minutes.  Criterion
 # has no in-process mode, so CMake also builds those suites with
 # MMUSIM_ONE_TEST_PER_TABLE as per-table/<suite>: the same source, vectors and
 # assertions, but each vector table is one test that runs its vectors in turn (a
