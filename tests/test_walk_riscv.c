@@ -22,6 +22,8 @@
  *
  * Page fault scause: 12 fetch, 13 load, 15 store/AMO; access fault: 1, 5, 7.
  */
+#include <stdlib.h>
+
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
@@ -44,9 +46,41 @@
 #define RWX (T_R | T_W | T_X)
 #define AD (T_A | T_D)
 
+/*
+ * The vector tables.  Normally each vector is its own Criterion test, and so
+ * its own process.  Built with MMUSIM_ONE_TEST_PER_TABLE (the per-table copy
+ * of this suite that tests/valgrind.sh runs), each table is one test that runs
+ * the same body over every vector in turn, so that memcheck pays its start-up
+ * once per table instead of once per vector.  There a failed cr_assert ends
+ * the rest of its table; the suite fails either way.  Generated tables live in
+ * Criterion's shared arena (cr_malloc) when Criterion hands them to per-vector
+ * processes, on the ordinary heap when the test itself builds them.
+ */
+#ifdef MMUSIM_ONE_TEST_PER_TABLE
+#define vectors_malloc malloc
+#define vectors_free free
+#define WalkVectors(suite, name) static struct criterion_test_params name##_vectors(void)
+#define WalkVectorTest(param, suite, name)                                          \
+	static void name##_vector(param);                                            \
+	Test(suite, name)                                                            \
+	{                                                                            \
+		struct criterion_test_params t = name##_vectors();                   \
+		for (size_t i = 0; i < t.length; i++)                                \
+			name##_vector((void *)((char *)t.params + i * t.size));      \
+		if (t.cleanup)                                                       \
+			t.cleanup(&t);                                               \
+	}                                                                            \
+	static void name##_vector(param)
+#else
+#define vectors_malloc cr_malloc
+#define vectors_free cr_free
+#define WalkVectors(suite, name) ParameterizedTestParameters(suite, name)
+#define WalkVectorTest(param, suite, name) ParameterizedTest(param, suite, name)
+#endif
+
 static void free_params(struct criterion_test_params *crp)
 {
-	cr_free(crp->params);
+	vectors_free(crp->params);
 }
 
 static void env_setup(struct rv_env *e, unsigned levels)
@@ -116,7 +150,7 @@ struct xlate_vec {
 	uint64_t page_size;
 };
 
-ParameterizedTestParameters(walk_riscv, translate)
+WalkVectors(walk_riscv, translate)
 {
 	static struct xlate_vec v[] = {
 		/* ---- Sv39, VA 0x1234567abc: vpn2=0x48 vpn1=0x1a2 vpn0=0x167 off=0xabc ---- */
@@ -214,7 +248,7 @@ ParameterizedTestParameters(walk_riscv, translate)
 	return cr_make_param_array(struct xlate_vec, v, sizeof(v) / sizeof(v[0]));
 }
 
-ParameterizedTest(struct xlate_vec *p, walk_riscv, translate)
+WalkVectorTest(struct xlate_vec *p, walk_riscv, translate)
 {
 	struct rv_env e;
 	struct walk_result res;
@@ -586,14 +620,14 @@ struct rule_param {
 	unsigned access;
 };
 
-ParameterizedTestParameters(walk_riscv, fault_rules)
+WalkVectors(walk_riscv, fault_rules)
 {
 	size_t n = 0;
 	for (unsigned r = 0; r < NR_RULES; r++)
 		for (unsigned a = 0; a < 3; a++)
 			if (rules[r].accesses & (1u << a))
 				n += 3;
-	struct rule_param *p = cr_malloc(n * sizeof(*p));
+	struct rule_param *p = vectors_malloc(n * sizeof(*p));
 	size_t k = 0;
 	for (unsigned r = 0; r < NR_RULES; r++)
 		for (unsigned levels = 3; levels <= 5; levels++)
@@ -612,7 +646,7 @@ static void apply_opts(struct rv_env *e, unsigned opts)
 	e->ctl.svnapot = !(opts & O_NO_NAPOT);
 }
 
-ParameterizedTest(struct rule_param *p, walk_riscv, fault_rules)
+WalkVectorTest(struct rule_param *p, walk_riscv, fault_rules)
 {
 	const struct fault_rule *r = &rules[p->rule];
 	enum access_kind acc = (enum access_kind)p->access;
@@ -692,7 +726,7 @@ struct perm_vec {
 #define U_ PRIV_USER
 #define S_ PRIV_SUPERVISOR
 
-ParameterizedTestParameters(walk_riscv, sum_mxr_matrix)
+WalkVectors(walk_riscv, sum_mxr_matrix)
 {
 	static struct perm_vec v[] = {
 		/* U-mode */
@@ -735,7 +769,7 @@ ParameterizedTestParameters(walk_riscv, sum_mxr_matrix)
 	return cr_make_param_array(struct perm_vec, v, sizeof(v) / sizeof(v[0]));
 }
 
-ParameterizedTest(struct perm_vec *p, walk_riscv, sum_mxr_matrix)
+WalkVectorTest(struct perm_vec *p, walk_riscv, sum_mxr_matrix)
 {
 	for (unsigned levels = 3; levels <= 5; levels++) {
 		for (unsigned leaf_level = 1; leaf_level <= 2; leaf_level++) {
@@ -784,7 +818,7 @@ struct canon_vec {
 	uint64_t va;
 };
 
-ParameterizedTestParameters(walk_riscv, non_canonical)
+WalkVectors(walk_riscv, non_canonical)
 {
 	static struct canon_vec v[] = {
 		{3, 0x0000004000000000ull},  /* bit 38 = 1, bits 63..39 = 0 */
@@ -805,7 +839,7 @@ ParameterizedTestParameters(walk_riscv, non_canonical)
 	return cr_make_param_array(struct canon_vec, v, sizeof(v) / sizeof(v[0]));
 }
 
-ParameterizedTest(struct canon_vec *p, walk_riscv, non_canonical)
+WalkVectorTest(struct canon_vec *p, walk_riscv, non_canonical)
 {
 	for (unsigned a = 0; a < 3; a++) {
 		struct rv_env e;
@@ -868,10 +902,10 @@ struct bus_param {
 	unsigned which;
 };
 
-ParameterizedTestParameters(walk_riscv, bus_error)
+WalkVectors(walk_riscv, bus_error)
 {
 	size_t n = 3 * 3 * BUS_CASES, k = 0;
-	struct bus_param *p = cr_malloc(n * sizeof(*p));
+	struct bus_param *p = vectors_malloc(n * sizeof(*p));
 	for (unsigned levels = 3; levels <= 5; levels++)
 		for (unsigned a = 0; a < 3; a++)
 			for (unsigned c = 0; c < BUS_CASES; c++)
@@ -879,7 +913,7 @@ ParameterizedTestParameters(walk_riscv, bus_error)
 	return cr_make_param_array(struct bus_param, p, n, free_params);
 }
 
-ParameterizedTest(struct bus_param *p, walk_riscv, bus_error)
+WalkVectorTest(struct bus_param *p, walk_riscv, bus_error)
 {
 	static const char *const names[] = {"root below memory", "root at end of memory",
 					    "root pointer outside", "level-2 pointer outside"};
@@ -976,7 +1010,7 @@ struct ad_vec {
 	uint64_t want_set;       /* bits the walk must add to the leaf in memory */
 };
 
-ParameterizedTestParameters(walk_riscv, svadu_updates)
+WalkVectors(walk_riscv, svadu_updates)
 {
 	static struct ad_vec v[] = {
 		{1, T_V | RWX, ACCESS_READ, T_A},
@@ -996,7 +1030,7 @@ ParameterizedTestParameters(walk_riscv, svadu_updates)
 	return cr_make_param_array(struct ad_vec, v, sizeof(v) / sizeof(v[0]));
 }
 
-ParameterizedTest(struct ad_vec *p, walk_riscv, svadu_updates)
+WalkVectorTest(struct ad_vec *p, walk_riscv, svadu_updates)
 {
 	static const uint64_t pas[] = {0, PA_4K, PA_2M, PA_1G};
 	for (unsigned levels = 3; levels <= 5; levels++) {

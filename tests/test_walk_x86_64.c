@@ -213,6 +213,24 @@ static void run_vector(const struct wv *v)
  */
 #define DENY_LVL(deny_, leaf_) (leaf_)
 
+/*
+ * One Criterion test, and so one process, per vector; built with
+ * MMUSIM_ONE_TEST_PER_TABLE (the per-table copy of this suite that
+ * tests/valgrind.sh runs), one test per table that runs every vector in turn,
+ * so that memcheck pays its start-up once per table instead of once per
+ * vector.  There a failed cr_assert ends the rest of its table; the suite
+ * fails either way.
+ */
+#ifdef MMUSIM_ONE_TEST_PER_TABLE
+#define VECTOR_SUITE(suite, array)                                                   \
+	Test(walk_x86_64, suite, .fini = fx_fini)                                    \
+	{                                                                            \
+		for (size_t i = 0; i < sizeof(array) / sizeof(array[0]); i++) {      \
+			run_vector(&array[i]);                                       \
+			fx_fini();                                                   \
+		}                                                                    \
+	}
+#else
 #define VECTOR_SUITE(suite, array)                                                   \
 	ParameterizedTestParameters(walk_x86_64, suite)                              \
 	{                                                                            \
@@ -222,6 +240,7 @@ static void run_vector(const struct wv *v)
 	{                                                                            \
 		run_vector(v);                                                       \
 	}
+#endif
 
 /* ------------------------------------------------------------------------- */
 /* Successful translations: PA assembly (4.5), accumulated rights (4.6).     */
