@@ -40,21 +40,51 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* The golden setup of one preset (tests/golden/README.md). */
+/*
+ * The golden setup of one preset (tests/golden/README.md): its maps (the 64-bit
+ * presets a user and a kernel map, the 2-level teaching presets also a user
+ * huge page) and the VAs explain walks; unused slots are empty strings.
+ */
 struct preset_case {
 	char name[16];
-	char user_map[64];
-	char kernel_map[64];
-	char va[2][24];
+	char map[3][64];
+	char va[4][24];
 };
 
 static struct preset_case presets[] = {
-	{ "x86_64", "0x8080604000 0x5000000 12K rwu", "0xffff800000000000 0x0 2M rwg", { "0x8080604abc", "0x8080607abc" } },
-	{ "x86_64_la57", "0x10100c0805000 0x5000000 12K rwu", "0xff00000000000000 0x0 2M rwg", { "0x10100c0805abc", "" } },
-	{ "sv39", "0x40403000 0x85000000 12K rwu", "0xffffffc000000000 0x80000000 2M rwg", { "0x40403abc", "0x40406abc" } },
-	{ "sv48", "0x8080604000 0x85000000 12K rwu", "0xffff800000000000 0x80000000 2M rwg", { "0x8080604abc", "" } },
-	{ "sv57", "0x10100c0805000 0x85000000 12K rwu", "0xff00000000000000 0x80000000 2M rwg", { "0x10100c0805abc", "" } },
+	{ "x86_64", { "0x8080604000 0x5000000 12K rwu", "0xffff800000000000 0x0 2M rwg" }, { "0x8080604abc", "0x8080607abc" } },
+	{ "x86_64_la57", { "0x10100c0805000 0x5000000 12K rwu", "0xff00000000000000 0x0 2M rwg" }, { "0x10100c0805abc" } },
+	{ "sv39", { "0x40403000 0x85000000 12K rwu", "0xffffffc000000000 0x80000000 2M rwg" }, { "0x40403abc", "0x40406abc" } },
+	{ "sv48", { "0x8080604000 0x85000000 12K rwu", "0xffff800000000000 0x80000000 2M rwg" }, { "0x8080604abc" } },
+	{ "sv57", { "0x10100c0805000 0x85000000 12K rwu", "0xff00000000000000 0x80000000 2M rwg" }, { "0x10100c0805abc" } },
+	{ "sv32", { "0x402000 0x85000000 12K rwu", "0x800000 0x300400000 4M rxu", "0x80000000 0x80000000 4M rwg" },
+	  { "0x402abc", "0x812345", "0x405abc", "0x80000123" } },
+	{ "x86_32", { "0x402000 0x5000000 12K rwu", "0x800000 0x12c0400000 4M ru", "0xc0000000 0x0 4M rwg" },
+	  { "0x402abc", "0x812345", "0x405abc", "0xc0000123" } },
+	{ "toy", { "0x880 0x1200 192 rwu", "0x1000 0x2800 2K rxu", "0x8000 0x0 2K rw" },
+	  { "0x8a5", "0x1234", "0x945", "0x8123" } },
 };
+
+/* Runs `mmusim --config NAME COMMAND --map ... [extra...] [the VAs when with_vas]`. */
+static void run_preset(struct run_result *r, const struct preset_case *p, const char *command,
+		       const char *const *extra, bool with_vas)
+{
+	const char *argv[32];
+	int argc = 0;
+
+	argv[argc++] = "--config";
+	argv[argc++] = p->name;
+	argv[argc++] = command;
+	for (size_t i = 0; i < sizeof(p->map) / sizeof(p->map[0]) && p->map[i][0]; i++) {
+		argv[argc++] = "--map";
+		argv[argc++] = p->map[i];
+	}
+	for (; extra && *extra; extra++)
+		argv[argc++] = *extra;
+	for (size_t i = 0; with_vas && i < sizeof(p->va) / sizeof(p->va[0]) && p->va[i][0]; i++)
+		argv[argc++] = p->va[i];
+	cr_assert_eq(run_mmusim_argv(r, argc, argv), 0);
+}
 
 ParameterizedTestParameters(golden, show)
 {
@@ -68,7 +98,7 @@ ParameterizedTest(struct preset_case *p, golden, show)
 
 	snprintf(path, sizeof(path), GOLDEN "show_%s.txt", p->name);
 	char *want = slurp(path);
-	cr_assert_eq(run_mmusim(&r, "--config", p->name, "show", "--map", p->user_map, "--map", p->kernel_map, NULL), 0);
+	run_preset(&r, p, "show", NULL, false);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.out, want);
 	cr_expect_str_eq(r.err, "");
@@ -88,12 +118,7 @@ ParameterizedTest(struct preset_case *p, golden, explain)
 
 	snprintf(path, sizeof(path), GOLDEN "explain_%s.txt", p->name);
 	char *want = slurp(path);
-	if (p->va[1][0])
-		cr_assert_eq(run_mmusim(&r, "--config", p->name, "explain", "--map", p->user_map, "--map", p->kernel_map,
-					p->va[0], p->va[1], NULL), 0);
-	else
-		cr_assert_eq(run_mmusim(&r, "--config", p->name, "explain", "--map", p->user_map, "--map", p->kernel_map,
-					p->va[0], NULL), 0);
+	run_preset(&r, p, "explain", NULL, true);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.out, want);
 	cr_expect_str_eq(r.err, "");
@@ -128,6 +153,60 @@ Test(explain, non_canonical_quotes_the_sign_bits)
 		  "%s", r.out);
 	cr_expect(strstr(r.out, "fault non-canonical at level 4: "), "%s", r.out);
 	cr_expect(strstr(r.out, "  the bits: VA bits 63:48 = 0x0 while bit 47 = 1\n  raised as #GP(0)\n"), "%s", r.out);
+	run_result_free(&r);
+}
+
+/* A narrow format has no bits above its VA: drawn only when a VA sets some, which is its fault. */
+Test(explain, narrow_va_above_its_width)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "toy", "explain", "0x10045", NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "VA 0x10045 as its bit fields:\n"
+				"  field      bits   hex            binary\n"
+				"  unused     63:16  0x1            0b000000000000000000000000000000000000000000000001"
+				"  not 0: NOT a 16-bit VA\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "  the bits: VA bits 63:16 = 0x1, above the 16 bits of a VA\n"
+				"  raised as address outside the VA space\n"), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv32", "translate", "--explain", "0x100000000", NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "VA 0x100000000 split into fields:\n"
+				"  bits 63:32  above the VA   0x1  <- not 0: not a 32-bit VA\n"), "%s", r.out);
+	run_result_free(&r);
+}
+
+/* translate --explain on narrow formats: the VA in its own width, PTEs in pte_size x 2 digits. */
+Test(explain, translate_explain_narrow_widths)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "toy", "translate", "--explain", "--map", "0x40 0x1240 64 rwu", "0x45",
+				NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out,
+			 "translate 0x45: read access, user mode, config toy (toy paging, 2 levels, 16-bit VA)\n"
+			 "VA 0x0045 split into fields:\n"
+			 "  bits 15:11  L2 index       0    (0x000, 0b00000)\n"
+			 "  bits 10:6   L1 index       1    (0x001, 0b00001)\n"
+			 "  bits  5:0   page offset    0x5\n"
+			 "walk from root 0x40 (ptbr):\n"
+			 "  L2: table 0x40 + index 0 * 2 = PTE at 0x40\n"
+			 "      value 0x0081  V frame=0x2\n"
+			 "      -> points to the next table at 0x80\n"
+			 "  L1: table 0x80 + index 1 * 2 = PTE at 0x82\n"
+			 "      value 0x1257  V R W U frame=0x49\n"
+			 "      -> leaf: maps a 64-byte page\n"
+			 "PA = frame 0x1240 | offset 0x5 (VA bits 5:0 of a 64-byte page) = 0x1245\n"
+			 "perms rw-u-\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "translate", "--explain", "--map", "0x400000 0x12c0400000 4M rwu",
+				"0x412345", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "VA 0x00412345 split into fields:\n  bits 31:22  L2 index"), "%s", r.out);
+	cr_expect(strstr(r.out, "      value 0xc0424087  P RW US PS addr=0x12c0400000\n"
+				"      -> leaf: maps a 4M page\n"), "%s", r.out);
 	run_result_free(&r);
 }
 
@@ -320,8 +399,9 @@ ParameterizedTest(struct preset_case *p, show, dot_accepted_by_graphviz)
 
 	if (!have_program("dot"))
 		cr_skip_test("Graphviz 'dot' is not installed (apt-get install graphviz)");
-	cr_assert_eq(run_mmusim(&r, "--config", p->name, "show", "--dot", "--map", p->user_map, "--map", p->kernel_map,
-				"--va", p->va[0], NULL), 0);
+	const char *const dot_args[] = { "--dot", "--va", p->va[0], NULL };
+
+	run_preset(&r, p, "show", dot_args, false);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	char *dot = write_temp_file(r.out, ".dot");
 	snprintf(cmd, sizeof(cmd), "dot -Tsvg %s -o /dev/null 2>&1", dot);

@@ -27,10 +27,14 @@ static void explain_va(FILE *out, const struct paging_consts *pc, uint64_t va)
 {
 	unsigned aw = pc->address_width;
 
-	fprintf(out, "VA 0x%016" PRIx64 " split into fields:\n", va);
-	if (aw < 64)
+	/* A format without sign extension has no VA bits above address_width: draw them only when set. */
+	fprintf(out, "VA 0x%0*" PRIx64 " split into fields:\n", pc->va_sign_ext ? 16 : (int)(aw + 3) / 4, va);
+	if (aw < 64 && pc->va_sign_ext)
 		fprintf(out, "  bits 63:%-2u  %-14s 0x%" PRIx64 "%s\n", aw, "sign extension",
 			bits(va, 63, aw), pc_va_canonical(pc, va) ? "" : "  <- not all copies of the top VA bit: not canonical");
+	else if (aw < 64 && !pc_va_canonical(pc, va))
+		fprintf(out, "  bits 63:%-2u  %-14s 0x%" PRIx64 "  <- not 0: not a %u-bit VA\n", aw, "above the VA",
+			bits(va, 63, aw), aw);
 	for (unsigned level = pc->nr_levels; level >= 1; level--) {
 		unsigned lo = pc_index_shift(pc, level), hi = lo + pc->index_bits - 1;
 		unsigned idx = pc_index(pc, va, level);
@@ -63,19 +67,19 @@ void explain_walk(FILE *out, const struct machine_config *cfg, const struct walk
 			s->level, s->table, s->index, pc->pte_size, s->pte_addr);
 		if (!last || res->ok || res->fault.kind != FAULT_BUS_ERROR) {
 			arch->describe_pte(pc, s->pte, s->level, flags, sizeof(flags));
-			fprintf(out, "      value 0x%016" PRIx64 "  %s\n", s->pte, flags);
+			fprintf(out, "      value 0x%0*" PRIx64 "  %s\n", 2 * pc->pte_size, s->pte, flags);
 		}
 		if (!last)
 			fprintf(out, "      -> points to the next table at 0x%" PRIx64 "\n",
 				arch->pte_addr(pc, s->pte, s->level));
 		else if (res->ok)
 			fprintf(out, "      -> leaf: maps a %s page\n",
-				(format_size(res->page_size, size, sizeof(size)), size));
+				(format_page_size(res->page_size, size, sizeof(size)), size));
 	}
 	if (res->ok) {
 		uint64_t off_mask = res->page_size - 1;
 		unsigned off_bits = (unsigned)__builtin_ctzll(res->page_size);
-		format_size(res->page_size, size, sizeof(size));
+		format_page_size(res->page_size, size, sizeof(size));
 		perms_format(res->perms, perms);
 		fprintf(out, "PA = frame 0x%" PRIx64 " | offset 0x%" PRIx64 " (VA bits %u:0 of a %s page) = 0x%" PRIx64 "\n",
 			res->pa & ~off_mask, req->va & off_mask, off_bits - 1, size, res->pa);

@@ -59,19 +59,38 @@ static void field_row(FILE *out, const char *color, const char *reset, const cha
 		*note ? (int)width + 2 : 0, bin, note);
 }
 
+/*
+ * The bits above the VA: with sign extension they always take part (copies of
+ * the top bit); a narrow format without it (Sv32, x86 32-bit, toy) has no such
+ * bits, so they are drawn only when a VA sets some — the reason it faults.
+ */
+static bool draws_high_bits(const struct paging_consts *pc, uint64_t va)
+{
+	return pc->address_width < 64 && (pc->va_sign_ext || !pc_va_canonical(pc, va));
+}
+
+/* Hex digits a VA is printed with: 16 with sign extension, else the VA's own width. */
+static int va_digits(const struct paging_consts *pc)
+{
+	return pc->va_sign_ext ? 16 : (int)(pc->address_width + 3) / 4;
+}
+
 static void explain_va(FILE *out, const struct paging_consts *pc, uint64_t va, const struct palette *pal)
 {
-	unsigned aw = pc->address_width, widest = pc->page_shift, sign_w = aw < 64 ? 64 - aw : 0;
+	unsigned aw = pc->address_width, widest = pc->page_shift;
+	bool high = draws_high_bits(pc, va);
 	char name[24], note[96];
 
 	if (pc->index_bits > widest)
 		widest = pc->index_bits;
-	if (sign_w > widest)
-		widest = sign_w;
-	fprintf(out, "%sVA 0x%016" PRIx64 "%s as its bit fields:\n", pal->head, va, pal->reset);
+	if (high && 64 - aw > widest)
+		widest = 64 - aw;
+	fprintf(out, "%sVA 0x%0*" PRIx64 "%s as its bit fields:\n", pal->head, va_digits(pc), va, pal->reset);
 	fprintf(out, "  %-10s %-6s %-*s binary\n", "field", "bits", (int)(widest + 3) / 4 + 2, "hex");
-	if (aw < 64) {
-		if (pc_va_canonical(pc, va))
+	if (high) {
+		if (!pc->va_sign_ext)
+			snprintf(note, sizeof(note), "  not 0: NOT a %u-bit VA", aw);
+		else if (pc_va_canonical(pc, va))
 			snprintf(note, sizeof(note), "  copies of bit %u: canonical", aw - 1);
 		else
 			snprintf(note, sizeof(note), "  not all equal to bit %u: NOT canonical", aw - 1);
@@ -132,7 +151,7 @@ static void explain_step(FILE *out, const struct machine_config *cfg, const stru
 		fprintf(out, "      -> the next table, at 0x%" PRIx64 "\n", arch->pte_addr(pc, s->pte, s->level));
 	else if (res->ok)
 		fprintf(out, "      -> a leaf: maps a %s page at frame 0x%" PRIx64 "\n",
-			(format_size(res->page_size, size, sizeof(size)), size), res->pa & ~(res->page_size - 1));
+			(format_page_size(res->page_size, size, sizeof(size)), size), res->pa & ~(res->page_size - 1));
 }
 
 /* The faulting PTE, or for a bad VA its sign-extension bits: the bits the rule looked at. */
@@ -144,8 +163,12 @@ static void quote_fault_bits(FILE *out, const struct machine_config *cfg, const 
 
 	if (res->fault.kind == FAULT_NON_CANONICAL) {
 		unsigned aw = pc->address_width;
-		fprintf(out, "  the bits: VA bits 63:%u = 0x%" PRIx64 " while bit %u = %u\n", aw,
-			bit_field(req->va, 63, aw), aw - 1, (unsigned)bit_field(req->va, aw - 1, aw - 1));
+		if (!pc->va_sign_ext)
+			fprintf(out, "  the bits: VA bits 63:%u = 0x%" PRIx64 ", above the %u bits of a VA\n", aw,
+				bit_field(req->va, 63, aw), aw);
+		else
+			fprintf(out, "  the bits: VA bits 63:%u = 0x%" PRIx64 " while bit %u = %u\n", aw,
+				bit_field(req->va, 63, aw), aw - 1, (unsigned)bit_field(req->va, aw - 1, aw - 1));
 		return;
 	}
 	for (unsigned i = 0; i < res->nr_steps; i++) {
@@ -165,7 +188,7 @@ void explain_write(FILE *out, const struct machine_config *cfg, const struct wal
 	char base[32], size[32], perms[6], code[160];
 	static const char *const access_names[] = { "read", "write", "execute" };
 
-	format_size(pc->base_page_size, base, sizeof(base));
+	format_page_size(pc->base_page_size, base, sizeof(base));
 	fprintf(out, "%sexplain 0x%" PRIx64 "%s: %s access in %s mode; %s: %u levels, %u-bit VA, %s pages, "
 		"%u-byte PTEs\n", pal->head, req->va, pal->reset, access_names[req->access], privilege_name(req->priv),
 		cfg->name, pc->nr_levels, pc->address_width, base, pc->pte_size);
@@ -177,7 +200,7 @@ void explain_write(FILE *out, const struct machine_config *cfg, const struct wal
 	if (res->ok) {
 		uint64_t off_mask = res->page_size - 1;
 		unsigned off_bits = (unsigned)__builtin_ctzll(res->page_size);
-		format_size(res->page_size, size, sizeof(size));
+		format_page_size(res->page_size, size, sizeof(size));
 		perms_format(res->perms, perms);
 		fprintf(out, "%sPA 0x%" PRIx64 "%s = frame 0x%" PRIx64 " | offset 0x%" PRIx64 " (VA bits %u:0 in a %s page)\n",
 			pal->good, res->pa, pal->reset, res->pa & ~off_mask, req->va & off_mask, off_bits - 1, size);
