@@ -71,7 +71,7 @@ const char *fault_kind_name(enum fault_kind kind)
 
 static const char *const reason_texts[REASON_COUNT] = {
 	[REASON_NONE] = "no fault",
-	[REASON_NON_CANONICAL] = "the VA is not canonical: its high bits are not copies of the top VA bit",
+	[REASON_NON_CANONICAL] = "the VA is not canonical: the bits above the VA width are not copies of its top bit (zeros where the format has no sign extension)",
 	[REASON_NOT_PRESENT] = "the PTE is not present (P/V bit clear)",
 	[REASON_BUS_ERROR] = "the PTE address lies outside physical memory",
 	[REASON_X86_RSVD_PHYS_BITS] = "address bits at or above MAXPHYADDR (phys_addr_width) are set",

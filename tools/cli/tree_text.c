@@ -22,7 +22,7 @@ void tree_row_target(const struct machine_config *cfg, const struct tree_row *r,
 	char size[32];
 
 	(void)cfg;
-	format_size(r->page_size, size, sizeof(size));
+	format_page_size(r->page_size, size, sizeof(size));
 	if (!r->leaf)
 		snprintf(buf, len, "-> L%u table 0x%" PRIx64 ", va 0x%" PRIx64 "..0x%" PRIx64 "%s", r->level - 1,
 			 r->addr, r->va, r->va_last,
