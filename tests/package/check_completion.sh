@@ -116,6 +116,8 @@ if command -v zsh >/dev/null; then
 	zexpect "mmusim explain --color=" "always auto never"
 	zexpect "mmusim sw" "sweep"
 	zexpect "mmusim show --d" "--depth --dot"
+	zexpect "mmusim run --save-tr" "--save-trace"
+	zexpect "mmusim quiz --config t" "toy"
 	zexpect "mmusim translate --ac" "--ac --access"
 	zexpect "mmusim replay --demand-paging=" "1G 2M 4K"
 	# Every completion helper it calls exists in zsh's own function path.
