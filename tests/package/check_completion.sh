@@ -40,11 +40,25 @@ expect() {
 }
 cd "$(mktemp -d)" || exit 1   # no files around to be offered
 expect "mmusim tr" "translate"
-expect "mmusim" "convert dump help mappings replay translate" ""
-expect "mmusim --config sv39 m" "mappings"
-expect "mmusim --config sv" "sv39 sv48 sv57"
-expect "mmusim --config x" "x86_64 x86_64_la57"
-expect "mmusim replay --format" "auto binary lackey text" ""
+expect "mmusim" "convert dump explain help mappings merge quiz replay report run shell show sweep translate" ""
+expect "mmusim --config sv39 ma" "mappings"
+expect "mmusim --config sv" "sv32 sv39 sv48 sv57"
+expect "mmusim --config x" "x86_32 x86_64 x86_64_la57"
+expect "mmusim --config t" "toy"
+expect "mmusim replay --format" "auto binary champsim din lackey pinatrace text" ""
+expect "mmusim sweep --config sv39 --format" "auto binary champsim din lackey pinatrace text" ""
+expect "mmusim quiz --arch" "sv32 sv39 sv48 sv57 toy x86_32 x86_64 x86_64_la57" ""
+expect "mmusim quiz --format" "dump tree" ""
+expect "mmusim explain --color" "always auto never" ""
+expect "mmusim explain --color=n" "--color=never"
+expect "mmusim show --d" "--depth --dot"
+expect "mmusim report --h" "--help --html"
+expect "mmusim sweep --e" "--emit-jobs"
+expect "mmusim merge --" "--csv --help --json"
+expect "mmusim run --s" "--save-trace --setup"
+expect "mmusim run -- /bin/trun" "/bin/truncate"
+expect "mmusim quiz --s" "--seed"
+expect "mmusim shell --" "--config --help --map --setup"
 expect "mmusim convert --format l" "lackey"
 expect "mmusim translate --access" "r w x" ""
 expect "mmusim translate --e" "--explain"
@@ -65,11 +79,15 @@ if [ -n "$bin" ]; then
 		opts=" $(complete_words mmusim "$cmd" --) "
 		for opt in $("$bin" "$cmd" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u) $("$bin" --help |
 			sed -n '/^global options:/,/^$/p' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
-			# (--tool and --trace-mem are valgrind's, quoted in replay --help; convert and
-			# dump take no image, and convert no config.)
-			case $cmd:$opt in *:--tool | *:--trace-mem | convert:--config | convert:--json | \
-				convert:--version | convert:--image* | dump:--image* | convert:--root | convert:--cr3 | \
-				convert:--satp | dump:--root | dump:--cr3 | dump:--satp) continue ;; esac
+			# (--tool and --trace-mem are valgrind's, quoted in replay --help, as merge
+			# --help quotes sweep's --emit-jobs; --version only comes before a command;
+			# convert, dump, sweep, merge, run, quiz and shell take no image (they refuse
+			# it), convert and merge no config, and explain, report, quiz and shell refuse
+			# --json.)
+			case $cmd:$opt in *:--tool | *:--trace-mem | merge:--emit-jobs | *:--version) continue ;; esac
+			[[ $cmd:$opt =~ ^(convert|dump|sweep|merge|run|quiz|shell):--(image|image-base|root|cr3|satp)$ ||
+				$cmd:$opt =~ ^(convert|merge):--config$ ||
+				$cmd:$opt =~ ^(convert|explain|report|quiz|shell):--json$ ]] && continue
 			if [[ $opts == *" $opt "* ]]; then pass=$((pass + 1)); else
 				echo "FAIL: mmusim $cmd $opt is not completed" >&2; fail=$((fail + 1)); fi
 		done
@@ -91,8 +109,15 @@ if command -v zsh >/dev/null; then
 			echo "FAIL: zsh completing '$1': expected '$2', got '$got'" >&2; fail=$((fail + 1)); fi
 	}
 	zexpect "mmusim tr" "translate"
-	zexpect "mmusim --config s" "sv39 sv48 sv57"
-	zexpect "mmusim replay --format " "auto binary lackey text"
+	zexpect "mmusim --config s" "sv32 sv39 sv48 sv57"
+	zexpect "mmusim replay --format " "auto binary champsim din lackey pinatrace text"
+	zexpect "mmusim quiz --arch " "sv32 sv39 sv48 sv57 toy x86_32 x86_64 x86_64_la57"
+	zexpect "mmusim quiz --format " "dump tree"
+	zexpect "mmusim explain --color=" "always auto never"
+	zexpect "mmusim sw" "sweep"
+	zexpect "mmusim show --d" "--depth --dot"
+	zexpect "mmusim run --save-tr" "--save-trace"
+	zexpect "mmusim quiz --config t" "toy"
 	zexpect "mmusim translate --ac" "--ac --access"
 	zexpect "mmusim replay --demand-paging=" "1G 2M 4K"
 	# Every completion helper it calls exists in zsh's own function path.

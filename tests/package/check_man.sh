@@ -29,7 +29,8 @@ done
 for opt in $(sort -u <<<"$options"); do
 	check "man page mentions $opt" grep -qF -- "$opt" <<<"$text"
 done
-for word in text lackey binary 'EXIT STATUS' x86_64_la57 sv39 sv48 sv57; do
+for word in text lackey binary champsim din pinatrace .gz .xz .zst 'EXIT STATUS' x86_64 x86_64_la57 \
+	sv32 sv39 sv48 sv57 x86_32 toy 'toy:' va_bits frame_shift pse; do
 	check "man page mentions $word" grep -qF -- "$word" <<<"$text"
 done
 for status in 0 1 2; do

@@ -5,28 +5,46 @@
 _mmusim()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="translate mappings replay convert dump help"
-	local presets="x86_64 x86_64_la57 sv39 sv48 sv57"
-	local formats="auto text lackey binary"
-	local global="--config --json --help --version"
+	local commands="translate mappings replay convert dump explain show report sweep merge run quiz shell help"
+	local presets="sv32 sv39 sv48 sv57 toy x86_32 x86_64 x86_64_la57"
+	local formats="auto text lackey binary champsim din pinatrace"
+	local global="--config --json --help"
 	local tables="--setup --map --image --image-base --root --cr3 --satp"
-	local cmd="" i
+	local replaying="--format --demand-paging --demand-paging= --no-auto-flush --check-stale"
+	local access="--access --user --supervisor"
+	local cmd="" i dashdash=0
 
-	# The command is the first word that is one, skipping option values.
+	# The command is the first word that is one, skipping option values; for
+	# run, the words after '--' are the program and its arguments.
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		--config | --setup | --map | --access | --format | --image | --image-base | --root | \
-			--cr3 | --satp | --interval | --csv | --dump-elf | --elf)
+			--cr3 | --satp | --interval | --csv | --dump-elf | --elf | --color | --depth | \
+			--range | --from | --to | --va | --svg | --html | --replay | --trace | --jobs | \
+			--results | --save-trace | --valgrind | --seed | --arch | --count)
 			((i++)) ;;
+		--)
+			if [[ $cmd == run ]]; then
+				dashdash=$i
+				break
+			fi ;;
 		-*) ;;
 		*)
-			if [[ " $commands " == *" ${COMP_WORDS[i]} "* ]]; then
+			if [[ -z $cmd && " $commands " == *" ${COMP_WORDS[i]} "* ]]; then
 				cmd=${COMP_WORDS[i]}
-				break
 			fi
 			;;
 		esac
 	done
+	if ((dashdash)); then
+		if ((COMP_CWORD == dashdash + 1)); then
+			COMPREPLY=($(compgen -c -- "$cur"))
+		else
+			compopt -o filenames 2>/dev/null
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		return
+	fi
 
 	case $prev in
 	--config)
@@ -34,33 +52,63 @@ _mmusim()
 		compopt -o filenames 2>/dev/null
 		COMPREPLY+=($(compgen -f -X '!*.@(yaml|yml)' -- "$cur") $(compgen -d -- "$cur"))
 		return ;;
+	--arch)
+		COMPREPLY=($(compgen -W "$presets" -- "$cur"))
+		return ;;
 	--format)
-		COMPREPLY=($(compgen -W "$formats" -- "$cur"))
+		if [[ $cmd == quiz ]]; then
+			COMPREPLY=($(compgen -W "dump tree" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$formats" -- "$cur"))
+		fi
 		return ;;
 	--access)
 		COMPREPLY=($(compgen -W "r w x" -- "$cur"))
 		return ;;
-	--setup | --image | --csv | --dump-elf | --elf)
+	--color)
+		COMPREPLY=($(compgen -W "always never auto" -- "$cur"))
+		return ;;
+	--setup | --image | --csv | --dump-elf | --elf | --svg | --html | --replay | --trace | \
+		--save-trace | --valgrind)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	--map | --image-base | --root | --cr3 | --satp | --interval)
+	--results)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return ;;
+	--map | --image-base | --root | --cr3 | --satp | --interval | --depth | --range | --from | \
+		--to | --va | --jobs | --seed | --count)
 		return ;;
 	esac
 	if [[ $cur == --demand-paging=* ]]; then
 		COMPREPLY=($(compgen -P --demand-paging= -W "4K 2M 1G" -- "${cur#--demand-paging=}"))
 		return
 	fi
+	if [[ $cur == --color=* ]]; then
+		COMPREPLY=($(compgen -P --color= -W "always never auto" -- "${cur#--color=}"))
+		return
+	fi
 
 	if [[ $cur == -* ]]; then
-		local opts=$global
+		local opts
 		case $cmd in
-		translate) opts+=" $tables --access --user --supervisor --ac --explain" ;;
-		mappings) opts+=" $tables" ;;
-		replay) opts+=" $tables --format --demand-paging --demand-paging= --no-auto-flush --check-stale
-			--interval --csv --dump-elf --no-progress" ;;
+		"") opts="$global --version" ;;
+		translate) opts="$global $tables $access --ac --explain" ;;
+		mappings) opts="$global $tables" ;;
+		replay) opts="$global $tables $replaying --interval --csv --dump-elf --no-progress" ;;
 		convert) opts="--format --help" ;;
-		dump) opts+=" --elf --setup --map" ;;
+		dump) opts="$global --elf --setup --map" ;;
+		explain) opts="--config --help $tables $access --ac --color --color=" ;;
+		show) opts="$global $tables $access --depth --range --from --to --va --dot --svg" ;;
+		report) opts="--config --help $tables $access --html --va --depth --range --from --to
+			--replay --interval --format --demand-paging --demand-paging=" ;;
+		sweep) opts="$global $replaying --setup --map --trace --jobs --csv --emit-jobs --results" ;;
+		merge) opts="--csv --json --help" ;;
+		run) opts="$global ${replaying#--format } --setup --map --save-trace --valgrind --" ;;
+		quiz) opts="--seed --arch --config --count --answers --format --help" ;;
+		shell) opts="--config --setup --map --help" ;;
+		help) opts="" ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
@@ -68,7 +116,7 @@ _mmusim()
 	fi
 	case $cmd in
 	"") COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
-	replay | convert)
+	replay | convert | sweep | merge)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
 	esac
