@@ -1,0 +1,103 @@
+/*
+ * cli_api: the part of the command line that needs only the public API
+ * (include/mmusim.h) — parsed common options, argument cursors, the machine
+ * the options describe, output helpers.  Commands converted to the API include
+ * this header alone; cli.h adds what the others still take from pt/ and sim/.
+ *
+ * Exit status: 0 success (a fault is an answer), 2 bad input, 1 internal error.
+ * Errors go to stderr as one line "mmusim: message".
+ */
+#ifndef MMUSIM_TOOLS_CLI_API_H
+#define MMUSIM_TOOLS_CLI_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <mmusim.h>
+
+enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2 };
+
+/* One --setup TRACE or --map 'LINE', kept in command-line order. */
+struct setup_item {
+	bool is_map;
+	const char *text;   /* path or map line */
+};
+
+struct cli {
+	const char *config;         /* --config NAME|FILE (default x86_64) */
+	bool json;                  /* --json */
+	struct setup_item *setup;   /* --setup / --map in order */
+	int nr_setup;
+	/* --image FILE [--image-base PA] with --root PA | --cr3 V | --satp V */
+	const char *image;
+	const char *image_base;
+	const char *root;
+	const char *root_reg;       /* the --cr3 / --satp value */
+	const char *root_reg_name;  /* "cr3" or "satp", as given */
+};
+
+/* Argument cursor over one command's arguments. */
+struct args {
+	int argc;
+	char **argv;
+	int i;
+};
+
+/*
+ * If argv[i] is `--name VALUE` or `--name=VALUE`, consumes it, sets *value and
+ * returns 1; returns -1 (with a message printed) when the value is missing;
+ * 0 when argv[i] is not this option.
+ */
+int args_value(struct args *a, const char *name, const char **value);
+/* Consumes argv[i] when it is exactly `--name`. */
+bool args_flag(struct args *a, const char *name);
+/* Handles --config, --json, --setup, --map; returns 1 if consumed, -1 on error. */
+int cli_common_option(struct cli *cli, struct args *a);
+
+/* Prints "mmusim: <fmt>" and returns EXIT_BAD_INPUT. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "mmusim: message" to stderr; returns EXIT_BAD_INPUT. */
+int cli_api_fail(const mmusim_error *err);
+/* Parses a VA given on the command line ("bad VA '...'" / "does not fit" messages). */
+int cli_api_parse_va(const char *s, uint64_t *va, mmusim_error *err);
+
+/*
+ * The machine the options describe: the config with --setup / --map applied in
+ * order, or the page tables inside --image (root from --root, --cr3 / --satp,
+ * or the dump's note).  Free with mmusim_machine_destroy.
+ */
+int cli_open_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *err);
+
+void cli_free(struct cli *cli);
+
+/* Writes s as a JSON string literal, quoted and escaped. */
+void json_write_str(FILE *out, const char *s);
+
+/* "4K", "2M", "1G", "64K", or the byte count when it is not a round unit. */
+void format_size(uint64_t bytes, char *buf, size_t len);
+/* A page size in words: "64-byte" below a round K, else as format_size ("4K", "2M"). */
+void format_page_size(uint64_t bytes, char *buf, size_t len);
+
+int cmd_translate(struct cli *cli, struct args *a);
+int cmd_mappings(struct cli *cli, struct args *a);
+int cmd_replay(struct cli *cli, struct args *a);
+int cmd_convert(struct cli *cli, struct args *a);
+int cmd_dump(struct cli *cli, struct args *a);
+int cmd_explain(struct cli *cli, struct args *a);
+int cmd_show(struct cli *cli, struct args *a);
+int cmd_report(struct cli *cli, struct args *a);
+int cmd_sweep(struct cli *cli, struct args *a);
+int cmd_run(struct cli *cli, struct args *a);
+int cmd_merge(struct cli *cli, struct args *a);
+int cmd_quiz(struct cli *cli, struct args *a);
+int cmd_shell(struct cli *cli, struct args *a);
+/*
+ * The --explain text of one walk (explain_bridge.c: explain.c still speaks
+ * the walker's types).  The config is cli's, as the machine's was.
+ */
+int explain_translation(FILE *out, const struct cli *cli, const mmusim_request *req,
+			const mmusim_translation *t);
+#endif
