@@ -45,9 +45,6 @@ int cli_build_machine(const struct cli *cli, struct machine **out, struct mm_err
 /* Parses a VA given on the command line. */
 int cli_parse_va(const char *s, uint64_t *va, struct mm_error *err);
 
-/* Writes the machine's physical memory and every address space's root as ELF64. */
-int dump_machine(struct machine *m, const char *path, struct mm_error *err);
-
 struct replay_report_info {
 	const char *trace;
 	const char *format;

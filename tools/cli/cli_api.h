@@ -70,6 +70,8 @@ int cli_api_parse_va(const char *s, uint64_t *va, mmusim_error *err);
  * or the dump's note).  Free with mmusim_machine_destroy.
  */
 int cli_open_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *err);
+/* The machine built from the config and --setup / --map alone (the image options are not looked at). */
+int cli_build_api_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *err);
 
 void cli_free(struct cli *cli);
 

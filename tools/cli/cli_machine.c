@@ -107,7 +107,7 @@ static int apply_setup_file(mmusim_machine *m, const char *path, enum mmusim_pri
 	return rc;
 }
 
-static int build_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *err)
+int cli_build_api_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *err)
 {
 	enum mmusim_priv priv = MMUSIM_USER;
 	mmusim_config *cfg;
@@ -187,5 +187,5 @@ int cli_open_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *
 		return open_image(cli, out, err);
 	if (cli->root || cli->root_reg || cli->image_base)
 		return set_error(err, MMUSIM_EINVAL, "--root, --cr3, --satp and --image-base need --image FILE");
-	return build_machine(cli, out, err);
+	return cli_build_api_machine(cli, out, err);
 }

@@ -12,10 +12,42 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pt/pt_arch.h"
+#include "sim/elf_dump.h"
 #include "sim/number.h"
 #include "sim/trace.h"
 
 #define BATCH 4096
+
+/*
+ * --dump-elf: m's memory with one root note per address space, the current one
+ * first.  The same as mmusim_dump_elf, which replaces it once replay builds its
+ * machine through the public API.
+ */
+static int dump_machine(struct machine *m, const char *path, struct mm_error *err)
+{
+	const struct pt_arch *arch = m->cfg.arch;
+	struct elf_dump_root *roots = calloc(MACHINE_NR_ASIDS, sizeof(*roots));
+	size_t nr = 0;
+	int rc;
+
+	if (!roots)
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	for (unsigned pass = 0; pass < 2; pass++) {
+		for (unsigned asid = 0; asid < MACHINE_NR_ASIDS; asid++) {
+			struct page_table *pt = m->by_asid[asid];
+			if (!pt || (pass == 0) != (asid == m->asid))
+				continue;
+			snprintf(roots[nr].name, sizeof(roots[nr].name), "asid%u", asid);
+			roots[nr].root = pt_root(pt);
+			roots[nr].reg = arch->encode_root_reg(&m->cfg.pc, pt_root(pt), (uint16_t)asid);
+			nr++;
+		}
+	}
+	rc = elf_dump_write(path, m->pm, arch->elf_machine, roots, nr, err);
+	free(roots);
+	return rc;
+}
 
 static const char replay_help[] =
 	"usage: mmusim [--config NAME|FILE] [--json] replay [options] TRACE\n"
