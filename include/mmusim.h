@@ -382,6 +382,9 @@ enum mmusim_trace_format {
 	MMUSIM_TRACE_TEXT,
 	MMUSIM_TRACE_LACKEY, /* valgrind --tool=lackey --trace-mem=yes */
 	MMUSIM_TRACE_BINARY,
+	MMUSIM_TRACE_CHAMPSIM,  /* ChampSim binary instruction records */
+	MMUSIM_TRACE_DIN,       /* DineroIV din: "LABEL ADDRESS" lines */
+	MMUSIM_TRACE_PINATRACE, /* Intel Pin pinatrace: "IP: R|W ADDRESS" lines */
 };
 
 enum mmusim_event_op {
@@ -417,7 +420,7 @@ typedef struct mmusim_event {
 
 typedef struct mmusim_trace mmusim_trace;
 
-/* "auto", "text", "lackey", "binary". */
+/* "auto", "text", "lackey", "binary", "champsim", "din", "pinatrace" ("unknown" past them). */
 MMUSIM_API const char *mmusim_trace_format_name(enum mmusim_trace_format fmt);
 /* Parses a format name; MMUSIM_EINVAL for an unknown one. */
 MMUSIM_API int mmusim_trace_format_parse(const char *name, enum mmusim_trace_format *out);

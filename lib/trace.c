@@ -5,7 +5,9 @@
 
 #include "sim/trace.h"
 
-_Static_assert(MMUSIM_TRACE_BINARY == (int)TRACE_FORMAT_BINARY, "trace formats agree");
+_Static_assert(MMUSIM_TRACE_BINARY == (int)TRACE_FORMAT_BINARY &&
+	       MMUSIM_TRACE_PINATRACE == (int)TRACE_FORMAT_PINATRACE &&
+	       MMUSIM_TRACE_PINATRACE == (int)TRACE_FORMAT_LAST, "trace formats agree");
 _Static_assert(MMUSIM_EV_FLUSH == (int)TRACE_FLUSH, "event kinds agree");
 _Static_assert(MMUSIM_FLUSH_VA_ASID == (int)FLUSH_VA_ASID, "flush scopes agree");
 
@@ -53,7 +55,7 @@ void api_event_from_public(const mmusim_event *in, struct trace_event *out)
 
 const char *mmusim_trace_format_name(enum mmusim_trace_format fmt)
 {
-	if ((unsigned)fmt > MMUSIM_TRACE_BINARY)
+	if ((unsigned)fmt > MMUSIM_TRACE_PINATRACE)
 		return "unknown";
 	return trace_format_name((enum trace_format)fmt);
 }

@@ -589,3 +589,34 @@ Test(api, setup_errors_name_the_line)
 	unlink(path);
 	mmusim_machine_destroy(m);
 }
+
+/* The formats the command line reads, each by name, read from its fixture. */
+Test(api, every_trace_format_by_name)
+{
+	static const struct { const char *name, *fixture; enum mmusim_trace_format fmt; } formats[] = {
+		{ "champsim", "loop.champsim.gz", MMUSIM_TRACE_CHAMPSIM },
+		{ "din", "loop.din.xz", MMUSIM_TRACE_DIN },
+		{ "pinatrace", "loop.pinatrace", MMUSIM_TRACE_PINATRACE },
+	};
+	enum mmusim_trace_format fmt;
+	mmusim_error err = { 0 };
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		char path[512];
+		mmusim_trace *t;
+		mmusim_event ev[4];
+
+		cr_expect_eq(mmusim_trace_format_parse(formats[i].name, &fmt), MMUSIM_OK);
+		cr_expect_eq(fmt, formats[i].fmt);
+		cr_expect_str_eq(mmusim_trace_format_name(formats[i].fmt), formats[i].name);
+		snprintf(path, sizeof(path), MMUSIM_SOURCE_DIR "/traces/fixtures/%s", formats[i].fixture);
+		cr_assert_eq(mmusim_trace_open(path, formats[i].fmt, &t, &err), MMUSIM_OK, "%s", err.message);
+		cr_expect_eq(mmusim_trace_format(t), formats[i].fmt);
+		long n = mmusim_trace_next(t, ev, 4, &err);
+		cr_expect_gt(n, 0, "%s: %s", formats[i].name, err.message);
+		cr_expect_eq(ev[0].op, MMUSIM_EV_ACCESS, "%s", formats[i].name);
+		mmusim_trace_close(t);
+	}
+	cr_expect_str_eq(mmusim_trace_format_name((enum mmusim_trace_format)99), "unknown");
+	cr_expect_eq(mmusim_trace_format_parse("dinero", &fmt), MMUSIM_EINVAL);
+}
