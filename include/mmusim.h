@@ -537,6 +537,14 @@ MMUSIM_API int mmusim_mmu_event(mmusim_mmu *mmu, const mmusim_event *ev, mmusim_
  * failed edit (the statistics so far remain) with "path:LINE: message".
  */
 MMUSIM_API int mmusim_mmu_replay(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err);
+/*
+ * mmusim_mmu_replay that calls progress(arg, offset, size) after each batch of
+ * events, with what mmusim_trace_progress reports (for a progress bar).
+ * progress may be NULL.
+ */
+MMUSIM_API int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
+					  void (*progress)(void *arg, uint64_t offset, uint64_t size),
+					  void *arg, mmusim_error *err);
 
 /* Makes CPU `cpu` (0..1023) current; its caches are created on first use. */
 MMUSIM_API int mmusim_mmu_select_cpu(mmusim_mmu *mmu, unsigned cpu, mmusim_error *err);

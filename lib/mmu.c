@@ -93,6 +93,13 @@ int mmusim_mmu_event(mmusim_mmu *mmu, const mmusim_event *ev, mmusim_error *err)
 
 int mmusim_mmu_replay(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err)
 {
+	return mmusim_mmu_replay_progress(mmu, t, NULL, NULL, err);
+}
+
+int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
+			       void (*progress)(void *arg, uint64_t offset, uint64_t size), void *arg,
+			       mmusim_error *err)
+{
 	struct mm_error e = { 0 };
 	struct trace_reader *rd = api_trace_reader(t);
 	struct trace_event *batch = malloc(REPLAY_BATCH * sizeof(*batch));
@@ -105,6 +112,8 @@ int mmusim_mmu_replay(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err)
 	while ((n = trace_reader_next(rd, batch, REPLAY_BATCH, &e)) > 0) {
 		if ((rc = replay_events(&mmu->replay, batch, (size_t)n, &e)))
 			break;
+		if (progress)
+			progress(arg, trace_reader_offset(rd), trace_reader_size(rd));
 	}
 	if (n < 0)
 		rc = e.code ? e.code : MM_EINVAL;

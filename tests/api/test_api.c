@@ -620,3 +620,42 @@ Test(api, every_trace_format_by_name)
 	cr_expect_str_eq(mmusim_trace_format_name((enum mmusim_trace_format)99), "unknown");
 	cr_expect_eq(mmusim_trace_format_parse("dinero", &fmt), MMUSIM_EINVAL);
 }
+
+struct progress_seen {
+	unsigned calls;
+	uint64_t offset, size;
+};
+
+static void note_progress(void *arg, uint64_t offset, uint64_t size)
+{
+	struct progress_seen *p = arg;
+
+	p->calls++;
+	p->offset = offset;
+	p->size = size;
+}
+
+/* A replay with a progress callback counts what a plain replay counts, and ends at the file's size. */
+Test(api, replay_reports_progress)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	struct progress_seen seen = { 0 };
+	mmusim_mmu *mmu;
+	mmusim_trace *t;
+	mmusim_error err;
+	mmusim_stats s;
+
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_TRACE_AUTO, &t, &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_replay_progress(mmu, t, note_progress, &seen, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_trace_close(t);
+	cr_expect_eq(seen.calls, 1, "one batch for a small trace");
+	cr_expect_gt(seen.size, 0);
+	cr_expect_eq(seen.offset, seen.size, "the whole file was read");
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.accesses[MMUSIM_READ] + s.accesses[MMUSIM_WRITE] + s.accesses[MMUSIM_EXEC], 4);
+	cr_expect_eq(s.cycles, 535);
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+}

@@ -45,12 +45,7 @@ int cli_build_machine(const struct cli *cli, struct machine **out, struct mm_err
 /* Parses a VA given on the command line. */
 int cli_parse_va(const char *s, uint64_t *va, struct mm_error *err);
 
-struct replay_report_info {
-	const char *trace;
-	const char *format;
-};
-
-/* The statistics of a replay: a readable table, or one JSON object. */
+/* replay_summary_report for an internal replay (report_bridge.c, until every replay is on the API). */
 void replay_report(FILE *out, bool json, const struct replay *r, const struct replay_report_info *info);
 
 /* Checks --demand-paging's size against the machine (1 = its base page); sets it. */

@@ -96,6 +96,30 @@ int cmd_run(struct cli *cli, struct args *a);
 int cmd_merge(struct cli *cli, struct args *a);
 int cmd_quiz(struct cli *cli, struct args *a);
 int cmd_shell(struct cli *cli, struct args *a);
+struct replay_report_info {
+	const char *trace;
+	const char *format;
+};
+
+#define REPLAY_SUMMARY_MAX_TLBS 8
+
+/* What a replay report shows: the statistics and each TLB's and PWC's counters. */
+struct replay_summary {
+	const char *config;          /* the config's name */
+	bool check_stale;            /* stale hits were counted: show them */
+	mmusim_stats stats;
+	unsigned nr_tlbs, nr_pwcs;
+	mmusim_cache_stats tlb[REPLAY_SUMMARY_MAX_TLBS];
+	mmusim_cache_stats pwc[MMUSIM_MAX_LEVELS];
+};
+
+/* Fills *r from an mmu over a machine of config cfg. */
+void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, const mmusim_config *cfg,
+			     bool check_stale);
+/* The statistics of a replay: a readable table, or one JSON object. */
+void replay_summary_report(FILE *out, bool json, const struct replay_summary *r,
+			   const struct replay_report_info *info);
+
 /*
  * The --explain text of one walk (explain_bridge.c: explain.c still speaks
  * the walker's types).  The config is cli's, as the machine's was.

@@ -27,6 +27,25 @@
 #define BATCH 4096
 #define TEE_BUF (256u * 1024u)
 
+/*
+ * Checks --demand-paging's size against the machine: the base page or a leaf size.
+ * (replay does the same through the API; run and sweep still build internal machines.)
+ */
+int cli_resolve_demand_size(const struct machine *m, struct replay_options *opt, struct mm_error *err)
+{
+	const struct paging_consts *pc = &m->cfg.pc;
+
+	if (opt->demand_page_size == 1)
+		opt->demand_page_size = pc->base_page_size;
+	if (!opt->demand_page_size)
+		return MM_OK;
+	for (unsigned level = 1; level <= pc->highest_translation_level; level++)
+		if (pc_page_size(pc, level) == opt->demand_page_size)
+			return MM_OK;
+	return mm_error_set(err, MM_EINVAL, "--demand-paging size %llu is not a page size of %s",
+			    (unsigned long long)opt->demand_page_size, m->cfg.name);
+}
+
 static const char run_help[] =
 	"usage: mmusim [--config NAME|FILE] [--json] run [options] -- PROGRAM [ARGS...]\n"
 	"\n"
