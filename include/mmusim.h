@@ -546,6 +546,22 @@ MMUSIM_API int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
 					  void (*progress)(void *arg, uint64_t offset, uint64_t size),
 					  void *arg, mmusim_error *err);
 
+/* Most threads mmusim_mmu_replay_many runs on. */
+#define MMUSIM_REPLAY_THREADS_MAX 256
+
+/*
+ * Replays one trace through n mmus (each over its own machine), reading and
+ * decoding it once: every batch of events goes to every mmu, on `threads`
+ * threads (1 .. MMUSIM_REPLAY_THREADS_MAX; 1 runs all in the calling thread),
+ * each mmu seeing exactly the events a separate mmusim_mmu_replay would.  An
+ * mmu whose replay fails stops there while the others go on: mmu_errs[i] (when
+ * mmu_errs is not NULL) gets its error, or code MMUSIM_OK.  Returns MMUSIM_OK;
+ * -1 with the trace's "path:LINE: message" in *err once every mmu has run the
+ * events before it; or a status (MMUSIM_ENOMEM, MMUSIM_EINVAL) before anything ran.
+ */
+MMUSIM_API int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_trace *t, unsigned threads,
+				      mmusim_error *mmu_errs, mmusim_error *err);
+
 /* Makes CPU `cpu` (0..1023) current; its caches are created on first use. */
 MMUSIM_API int mmusim_mmu_select_cpu(mmusim_mmu *mmu, unsigned cpu, mmusim_error *err);
 /* Switches the current CPU to address space `asid` (created on first use). */

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 
+#include "sim/sweep.h"
 #include "sim/tlb.h"
 #include "sim/trace.h"
 
@@ -119,6 +120,40 @@ int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
 		rc = e.code ? e.code : MM_EINVAL;
 	mmu->replay.source = "event";
 	free(batch);
+	return rc ? api_error(err, &e) : MMUSIM_OK;
+}
+
+_Static_assert(MMUSIM_REPLAY_THREADS_MAX == SWEEP_THREADS_MAX, "thread limits agree");
+
+int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_trace *t, unsigned threads,
+			   mmusim_error *mmu_errs, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct sweep_job *jobs;
+	int rc;
+
+	if (!threads || threads > MMUSIM_REPLAY_THREADS_MAX)
+		return api_error(err, &(struct mm_error){ MM_EINVAL, "thread count out of range" });
+	if (!(jobs = calloc(n ? n : 1, sizeof(*jobs))))
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].replay = &mmus[i]->replay;
+		mmus[i]->replay.source = api_trace_path(t);
+	}
+	rc = sweep_run(api_trace_reader(t), jobs, n, threads, &e);
+	for (size_t i = 0; i < n; i++) {
+		mmus[i]->replay.source = "event";
+		if (mmu_errs) {
+			mmu_errs[i] = (mmusim_error){ 0 };
+			if (jobs[i].failed)
+				api_error(&mmu_errs[i], &jobs[i].err);
+		}
+	}
+	free(jobs);
+	if (rc < 0) {
+		api_error(err, &e);
+		return -1;
+	}
 	return rc ? api_error(err, &e) : MMUSIM_OK;
 }
 

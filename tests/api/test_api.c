@@ -659,3 +659,44 @@ Test(api, replay_reports_progress)
 	mmusim_mmu_destroy(mmu);
 	mmusim_machine_destroy(m);
 }
+
+/* One read of a trace, many mmus: each counts what its own replay counts; a bad line stops them all. */
+Test(api, replay_many_matches_separate_replays)
+{
+	mmusim_machine *m[2] = { new_machine("x86_64"), new_machine("x86_64") };
+	mmusim_mmu *mmu[2];
+	mmusim_error errs[2], err;
+	mmusim_trace *t;
+	mmusim_stats s;
+
+	for (unsigned i = 0; i < 2; i++)
+		cr_assert_eq(mmusim_mmu_create(m[i], NULL, &mmu[i], &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_TRACE_AUTO, &t, &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_mmu_replay_many(mmu, 2, t, 0, errs, &err), MMUSIM_EINVAL, "no threads is refused");
+	cr_assert_eq(mmusim_mmu_replay_many(mmu, 2, t, 2, errs, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_trace_close(t);
+	for (unsigned i = 0; i < 2; i++) {
+		cr_expect_eq(errs[i].code, MMUSIM_OK);
+		mmusim_mmu_stats(mmu[i], &s);
+		cr_expect_eq(s.walks, 2);
+		cr_expect_eq(s.pte_reads, 5);
+		cr_expect_eq(s.cycles, 535, "as replay_a_trace_with_statistics");
+	}
+
+	char path[] = "/tmp/mmusim-api-many-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	fputs("r 0x1000\nbogus\n", f);
+	fclose(f);
+	cr_assert_eq(mmusim_trace_open(path, MMUSIM_TRACE_TEXT, &t, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_mmu_replay_many(mmu, 2, t, 1, NULL, &err), -1);
+	cr_expect(strstr(err.message, ":2: ") != NULL, "names the line: %s", err.message);
+	mmusim_trace_close(t);
+	unlink(path);
+	for (unsigned i = 0; i < 2; i++) {
+		mmusim_mmu_destroy(mmu[i]);
+		mmusim_machine_destroy(m[i]);
+	}
+}

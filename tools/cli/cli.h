@@ -51,20 +51,6 @@ void replay_report(FILE *out, bool json, const struct replay *r, const struct re
 /* Checks --demand-paging's size against the machine (1 = its base page); sets it. */
 int cli_resolve_demand_size(const struct machine *m, struct replay_options *opt, struct mm_error *err);
 
-/* One row of the sweep / merge comparison table: a (trace, config) pair. */
-struct sweep_row {
-	char *trace, *format, *config;   /* malloc'd */
-	uint64_t accesses, walks, pte_reads, faults, demand_paged, cycles;
-};
-
-/* Copies the names into the row; returns 0 or -1 (out of memory). */
-int sweep_row_fill(struct sweep_row *row, const char *trace, const char *format, const char *config);
-/* The row's numbers from a replay's statistics. */
-void sweep_row_from_stats(struct sweep_row *row, const struct mmu_stats *s);
-void sweep_rows_free(struct sweep_row *rows, size_t n);
-/* The comparison table; the same rows as CSV (with a header line). */
-void sweep_table(FILE *out, const struct sweep_row *rows, size_t n);
-void sweep_csv(FILE *out, const struct sweep_row *rows, size_t n);
 
 /* Writes the --explain text for one walk. */
 void explain_walk(FILE *out, const struct machine_config *cfg, const struct walk_request *req,

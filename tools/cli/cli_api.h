@@ -96,6 +96,31 @@ int cmd_run(struct cli *cli, struct args *a);
 int cmd_merge(struct cli *cli, struct args *a);
 int cmd_quiz(struct cli *cli, struct args *a);
 int cmd_shell(struct cli *cli, struct args *a);
+/* One row of the sweep / merge comparison table: a (trace, config) pair. */
+struct sweep_row {
+	char *trace, *format, *config;   /* malloc'd */
+	uint64_t accesses, walks, pte_reads, faults, demand_paged, cycles;
+};
+
+/* Copies the names into the row; returns 0 or -1 (out of memory). */
+int sweep_row_fill(struct sweep_row *row, const char *trace, const char *format, const char *config);
+/* The row's numbers from a replay's statistics. */
+void sweep_row_from_stats(struct sweep_row *row, const mmusim_stats *s);
+void sweep_rows_free(struct sweep_row *rows, size_t n);
+/* The comparison table; the same rows as CSV (with a header line). */
+void sweep_table(FILE *out, const struct sweep_row *rows, size_t n);
+void sweep_csv(FILE *out, const struct sweep_row *rows, size_t n);
+
+/* Fills err with code and a formatted one-line message; returns code. */
+int cli_api_set_error(mmusim_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Puts "prefix: " before err's message, as the library prefixes its own. */
+void cli_api_prefix_error(mmusim_error *err, const char *prefix);
+/*
+ * Resolves --demand-paging's size for a machine of config cfg (1 = its base
+ * page) and checks it is a page size there.
+ */
+int cli_demand_page_size(const mmusim_config *cfg, mmusim_mmu_options *opt, mmusim_error *err);
+
 struct replay_report_info {
 	const char *trace;
 	const char *format;

@@ -14,9 +14,7 @@ int cli_api_fail(const mmusim_error *err)
 	return EXIT_BAD_INPUT;
 }
 
-static int set_error(mmusim_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int set_error(mmusim_error *err, int code, const char *fmt, ...)
+int cli_api_set_error(mmusim_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -28,7 +26,7 @@ static int set_error(mmusim_error *err, int code, const char *fmt, ...)
 }
 
 /* Puts "prefix: " before the message, as the library's own errors are prefixed (at most 127 bytes). */
-static void prefix_error(mmusim_error *err, const char *prefix)
+void cli_api_prefix_error(mmusim_error *err, const char *prefix)
 {
 	size_t plen = strnlen(prefix, 127) + 2, room = sizeof(err->message) - plen;
 
@@ -45,16 +43,16 @@ int cli_api_parse_va(const char *s, uint64_t *va, mmusim_error *err)
 	case MMUSIM_OK:
 		return MMUSIM_OK;
 	case MMUSIM_EOVERFLOW:
-		return set_error(err, MMUSIM_EINVAL, "VA '%s' does not fit in 64 bits", s);
+		return cli_api_set_error(err, MMUSIM_EINVAL, "VA '%s' does not fit in 64 bits", s);
 	default:
-		return set_error(err, MMUSIM_EINVAL, "bad VA '%s' (expected decimal or 0x-hex)", s);
+		return cli_api_set_error(err, MMUSIM_EINVAL, "bad VA '%s' (expected decimal or 0x-hex)", s);
 	}
 }
 
 static int parse_u64(const char *s, const char *what, uint64_t *out, mmusim_error *err)
 {
 	if (mmusim_parse_number(s, false, out, NULL) != MMUSIM_OK)
-		return set_error(err, MMUSIM_EINVAL, "bad %s '%s' (expected decimal or 0x-hex)", what, s);
+		return cli_api_set_error(err, MMUSIM_EINVAL, "bad %s '%s' (expected decimal or 0x-hex)", what, s);
 	return MMUSIM_OK;
 }
 
@@ -68,12 +66,12 @@ static int apply_map(mmusim_machine *m, const char *text, int map_index, enum mm
 
 	snprintf(prefix, sizeof(prefix), "--map:%d", map_index);
 	if (snprintf(line, sizeof(line), "map %s", text) >= (int)sizeof(line))
-		return set_error(err, MMUSIM_EINVAL, "%s: argument too long", prefix);
+		return cli_api_set_error(err, MMUSIM_EINVAL, "%s: argument too long", prefix);
 	r = mmusim_parse_trace_line(line, &ev, err);
 	if (r == 0)
-		set_error(err, MMUSIM_EINVAL, "missing field: usage is 'VA PA LEN FLAGS [cache=..]'");
+		cli_api_set_error(err, MMUSIM_EINVAL, "missing field: usage is 'VA PA LEN FLAGS [cache=..]'");
 	if (r <= 0 || mmusim_apply_event(m, &ev, priv, err) != MMUSIM_OK) {
-		prefix_error(err, prefix);
+		cli_api_prefix_error(err, prefix);
 		return err->code ? err->code : MMUSIM_EINVAL;
 	}
 	return MMUSIM_OK;
@@ -98,7 +96,7 @@ static int apply_setup_file(mmusim_machine *m, const char *path, enum mmusim_pri
 			if ((rc = mmusim_apply_event(m, &ev[i], priv, err))) {
 				char prefix[128];
 				snprintf(prefix, sizeof(prefix), "%s:%llu", path, (unsigned long long)ev[i].line);
-				prefix_error(err, prefix);
+				cli_api_prefix_error(err, prefix);
 				break;
 			}
 		}
@@ -141,14 +139,14 @@ static int image_root_of(const struct cli *cli, const mmusim_config *cfg, enum m
 	*how = MMUSIM_ROOT_RECORDED;
 	*value = 0;
 	if (cli->root && cli->root_reg)
-		return set_error(err, MMUSIM_EINVAL, "give --root or --%s, not both", cli->root_reg_name);
+		return cli_api_set_error(err, MMUSIM_EINVAL, "give --root or --%s, not both", cli->root_reg_name);
 	if (cli->root) {
 		*how = MMUSIM_ROOT_PA;
 		return parse_u64(cli->root, "--root", value, err);
 	}
 	if (cli->root_reg) {
 		if (strcmp(cli->root_reg_name, reg) != 0)
-			return set_error(err, MMUSIM_EINVAL, "--%s is not a register of %s: use --%s",
+			return cli_api_set_error(err, MMUSIM_EINVAL, "--%s is not a register of %s: use --%s",
 					 cli->root_reg_name, mmusim_config_arch(cfg), reg);
 		*how = MMUSIM_ROOT_REGISTER;
 		return parse_u64(cli->root_reg, cli->root_reg_name, value, err);
@@ -164,7 +162,7 @@ static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error 
 	int rc;
 
 	if (cli->nr_setup)
-		return set_error(err, MMUSIM_EINVAL, "--setup and --map build page tables; an --image has its own");
+		return cli_api_set_error(err, MMUSIM_EINVAL, "--setup and --map build page tables; an --image has its own");
 	if ((rc = mmusim_config_load(cli->config ? cli->config : "x86_64", &cfg, err)))
 		return rc;
 	if (!(cli->image_base && (rc = parse_u64(cli->image_base, "--image-base", &base, err))) &&
@@ -173,7 +171,7 @@ static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error 
 		/* Name the options that choose a root, not the API's arguments. */
 		if (rc == MMUSIM_EINVAL && how == MMUSIM_ROOT_RECORDED &&
 		    strncmp(err->message, "no root recorded in the image", 29) == 0)
-			set_error(err, MMUSIM_EINVAL,
+			cli_api_set_error(err, MMUSIM_EINVAL,
 				  "%s: no root recorded in the image: give --root, --cr3 or --satp", cli->image);
 	}
 	mmusim_config_free(cfg);
@@ -186,6 +184,19 @@ int cli_open_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *
 	if (cli->image)
 		return open_image(cli, out, err);
 	if (cli->root || cli->root_reg || cli->image_base)
-		return set_error(err, MMUSIM_EINVAL, "--root, --cr3, --satp and --image-base need --image FILE");
+		return cli_api_set_error(err, MMUSIM_EINVAL, "--root, --cr3, --satp and --image-base need --image FILE");
 	return cli_build_api_machine(cli, out, err);
+}
+
+int cli_demand_page_size(const mmusim_config *cfg, mmusim_mmu_options *opt, mmusim_error *err)
+{
+	if (opt->demand_page_size == 1)
+		opt->demand_page_size = mmusim_config_page_size(cfg);
+	if (!opt->demand_page_size)
+		return MMUSIM_OK;
+	for (unsigned level = 1; level <= mmusim_config_levels(cfg); level++)
+		if (mmusim_config_leaf_size(cfg, level) == opt->demand_page_size)
+			return MMUSIM_OK;
+	return cli_api_set_error(err, MMUSIM_EINVAL, "--demand-paging size %llu is not a page size of %s",
+			 (unsigned long long)opt->demand_page_size, mmusim_config_name(cfg));
 }

@@ -121,22 +121,6 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 	return EXIT_OK;
 }
 
-/* Checks --demand-paging's size against the machine: the base page or a leaf size. */
-static int resolve_demand_size(const mmusim_config *cfg, mmusim_mmu_options *opt, mmusim_error *err)
-{
-	if (opt->demand_page_size == 1)
-		opt->demand_page_size = mmusim_config_page_size(cfg);
-	if (!opt->demand_page_size)
-		return MMUSIM_OK;
-	for (unsigned level = 1; level <= mmusim_config_levels(cfg); level++)
-		if (mmusim_config_leaf_size(cfg, level) == opt->demand_page_size)
-			return MMUSIM_OK;
-	err->code = MMUSIM_EINVAL;
-	snprintf(err->message, sizeof(err->message), "--demand-paging size %llu is not a page size of %s",
-		 (unsigned long long)opt->demand_page_size, mmusim_config_name(cfg));
-	return MMUSIM_EINVAL;
-}
-
 struct progress {
 	bool on;
 	uint64_t total;
@@ -195,7 +179,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 		rc = cli_usage_error("replay: --demand-paging and --dump-elf need simulated memory, not an --image");
 		goto out;
 	}
-	if (cli_open_machine(cli, &m, &err) || resolve_demand_size(mmusim_machine_config(m), &ra.opt, &err) ||
+	if (cli_open_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err) ||
 	    mmusim_trace_open(ra.trace, ra.format, &t, &err)) {
 		rc = cli_api_fail(&err);
 		goto out;
