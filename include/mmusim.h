@@ -428,6 +428,13 @@ MMUSIM_API int mmusim_trace_format_parse(const char *name, enum mmusim_trace_for
 /* Opens a trace file ("-" = stdin) for streaming; free with mmusim_trace_close. */
 MMUSIM_API int mmusim_trace_open(const char *path, enum mmusim_trace_format fmt,
 				 mmusim_trace **out, mmusim_error *err);
+/*
+ * The same over an open descriptor (a pipe from a traced program, say), read to
+ * its end; `name` is what messages call it ("name:LINE: message").  Closing the
+ * trace does not close fd.
+ */
+MMUSIM_API int mmusim_trace_open_fd(int fd, const char *name, enum mmusim_trace_format fmt,
+				    mmusim_trace **out, mmusim_error *err);
 /* The format being read (never MMUSIM_TRACE_AUTO). */
 MMUSIM_API enum mmusim_trace_format mmusim_trace_format(const mmusim_trace *t);
 /*

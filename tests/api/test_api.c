@@ -700,3 +700,31 @@ Test(api, replay_many_matches_separate_replays)
 		mmusim_machine_destroy(m[i]);
 	}
 }
+
+/* A trace from a pipe: read to its end, errors named by the name given, the descriptor left open. */
+Test(api, trace_from_a_descriptor)
+{
+	static const char text[] = "r 0x1000\nw 0x2000\nbogus\n";
+	mmusim_event ev[8];
+	mmusim_error err;
+	mmusim_trace *t;
+	int p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+	close(p[1]);
+	cr_expect_eq(mmusim_trace_open_fd(-1, "prog", MMUSIM_TRACE_TEXT, &t, &err), MMUSIM_EINVAL);
+	cr_expect_null(t);
+	cr_assert_eq(mmusim_trace_open_fd(p[0], "prog", MMUSIM_TRACE_TEXT, &t, &err), MMUSIM_OK, "%s", err.message);
+	long n = mmusim_trace_next(t, ev, 8, &err);
+	if (n > 0) {
+		cr_expect_eq(n, 2);
+		cr_expect_eq(ev[1].access, MMUSIM_WRITE);
+		cr_expect_eq(ev[1].va, 0x2000);
+		n = mmusim_trace_next(t, ev, 8, &err);
+	}
+	cr_expect_eq(n, -1);
+	cr_expect_eq(strncmp(err.message, "prog:3: unknown command 'bogus'", 31), 0, "got: %s", err.message);
+	mmusim_trace_close(t);
+	cr_expect_eq(close(p[0]), 0, "the trace leaves the descriptor open");
+}

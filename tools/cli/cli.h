@@ -48,8 +48,6 @@ int cli_parse_va(const char *s, uint64_t *va, struct mm_error *err);
 /* replay_summary_report for an internal replay (report_bridge.c, until every replay is on the API). */
 void replay_report(FILE *out, bool json, const struct replay *r, const struct replay_report_info *info);
 
-/* Checks --demand-paging's size against the machine (1 = its base page); sets it. */
-int cli_resolve_demand_size(const struct machine *m, struct replay_options *opt, struct mm_error *err);
 
 
 /* Writes the --explain text for one walk. */
