@@ -382,6 +382,9 @@ enum mmusim_trace_format {
 	MMUSIM_TRACE_TEXT,
 	MMUSIM_TRACE_LACKEY, /* valgrind --tool=lackey --trace-mem=yes */
 	MMUSIM_TRACE_BINARY,
+	MMUSIM_TRACE_CHAMPSIM,  /* ChampSim binary instruction records */
+	MMUSIM_TRACE_DIN,       /* DineroIV din: "LABEL ADDRESS" lines */
+	MMUSIM_TRACE_PINATRACE, /* Intel Pin pinatrace: "IP: R|W ADDRESS" lines */
 };
 
 enum mmusim_event_op {
@@ -417,7 +420,7 @@ typedef struct mmusim_event {
 
 typedef struct mmusim_trace mmusim_trace;
 
-/* "auto", "text", "lackey", "binary". */
+/* "auto", "text", "lackey", "binary", "champsim", "din", "pinatrace" ("unknown" past them). */
 MMUSIM_API const char *mmusim_trace_format_name(enum mmusim_trace_format fmt);
 /* Parses a format name; MMUSIM_EINVAL for an unknown one. */
 MMUSIM_API int mmusim_trace_format_parse(const char *name, enum mmusim_trace_format *out);
@@ -425,6 +428,13 @@ MMUSIM_API int mmusim_trace_format_parse(const char *name, enum mmusim_trace_for
 /* Opens a trace file ("-" = stdin) for streaming; free with mmusim_trace_close. */
 MMUSIM_API int mmusim_trace_open(const char *path, enum mmusim_trace_format fmt,
 				 mmusim_trace **out, mmusim_error *err);
+/*
+ * The same over an open descriptor (a pipe from a traced program, say), read to
+ * its end; `name` is what messages call it ("name:LINE: message").  Closing the
+ * trace does not close fd.
+ */
+MMUSIM_API int mmusim_trace_open_fd(int fd, const char *name, enum mmusim_trace_format fmt,
+				    mmusim_trace **out, mmusim_error *err);
 /* The format being read (never MMUSIM_TRACE_AUTO). */
 MMUSIM_API enum mmusim_trace_format mmusim_trace_format(const mmusim_trace *t);
 /*
@@ -534,6 +544,30 @@ MMUSIM_API int mmusim_mmu_event(mmusim_mmu *mmu, const mmusim_event *ev, mmusim_
  * failed edit (the statistics so far remain) with "path:LINE: message".
  */
 MMUSIM_API int mmusim_mmu_replay(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err);
+/*
+ * mmusim_mmu_replay that calls progress(arg, offset, size) after each batch of
+ * events, with what mmusim_trace_progress reports (for a progress bar).
+ * progress may be NULL.
+ */
+MMUSIM_API int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
+					  void (*progress)(void *arg, uint64_t offset, uint64_t size),
+					  void *arg, mmusim_error *err);
+
+/* Most threads mmusim_mmu_replay_many runs on. */
+#define MMUSIM_REPLAY_THREADS_MAX 256
+
+/*
+ * Replays one trace through n mmus (each over its own machine), reading and
+ * decoding it once: every batch of events goes to every mmu, on `threads`
+ * threads (1 .. MMUSIM_REPLAY_THREADS_MAX; 1 runs all in the calling thread),
+ * each mmu seeing exactly the events a separate mmusim_mmu_replay would.  An
+ * mmu whose replay fails stops there while the others go on: mmu_errs[i] (when
+ * mmu_errs is not NULL) gets its error, or code MMUSIM_OK.  Returns MMUSIM_OK;
+ * -1 with the trace's "path:LINE: message" in *err once every mmu has run the
+ * events before it; or a status (MMUSIM_ENOMEM, MMUSIM_EINVAL) before anything ran.
+ */
+MMUSIM_API int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_trace *t, unsigned threads,
+				      mmusim_error *mmu_errs, mmusim_error *err);
 
 /* Makes CPU `cpu` (0..1023) current; its caches are created on first use. */
 MMUSIM_API int mmusim_mmu_select_cpu(mmusim_mmu *mmu, unsigned cpu, mmusim_error *err);

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 
+#include "sim/sweep.h"
 #include "sim/tlb.h"
 #include "sim/trace.h"
 
@@ -93,6 +94,13 @@ int mmusim_mmu_event(mmusim_mmu *mmu, const mmusim_event *ev, mmusim_error *err)
 
 int mmusim_mmu_replay(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err)
 {
+	return mmusim_mmu_replay_progress(mmu, t, NULL, NULL, err);
+}
+
+int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
+			       void (*progress)(void *arg, uint64_t offset, uint64_t size), void *arg,
+			       mmusim_error *err)
+{
 	struct mm_error e = { 0 };
 	struct trace_reader *rd = api_trace_reader(t);
 	struct trace_event *batch = malloc(REPLAY_BATCH * sizeof(*batch));
@@ -105,11 +113,47 @@ int mmusim_mmu_replay(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err)
 	while ((n = trace_reader_next(rd, batch, REPLAY_BATCH, &e)) > 0) {
 		if ((rc = replay_events(&mmu->replay, batch, (size_t)n, &e)))
 			break;
+		if (progress)
+			progress(arg, trace_reader_offset(rd), trace_reader_size(rd));
 	}
 	if (n < 0)
 		rc = e.code ? e.code : MM_EINVAL;
 	mmu->replay.source = "event";
 	free(batch);
+	return rc ? api_error(err, &e) : MMUSIM_OK;
+}
+
+_Static_assert(MMUSIM_REPLAY_THREADS_MAX == SWEEP_THREADS_MAX, "thread limits agree");
+
+int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_trace *t, unsigned threads,
+			   mmusim_error *mmu_errs, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct sweep_job *jobs;
+	int rc;
+
+	if (!threads || threads > MMUSIM_REPLAY_THREADS_MAX)
+		return api_error(err, &(struct mm_error){ MM_EINVAL, "thread count out of range" });
+	if (!(jobs = calloc(n ? n : 1, sizeof(*jobs))))
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].replay = &mmus[i]->replay;
+		mmus[i]->replay.source = api_trace_path(t);
+	}
+	rc = sweep_run(api_trace_reader(t), jobs, n, threads, &e);
+	for (size_t i = 0; i < n; i++) {
+		mmus[i]->replay.source = "event";
+		if (mmu_errs) {
+			mmu_errs[i] = (mmusim_error){ 0 };
+			if (jobs[i].failed)
+				api_error(&mmu_errs[i], &jobs[i].err);
+		}
+	}
+	free(jobs);
+	if (rc < 0) {
+		api_error(err, &e);
+		return -1;
+	}
 	return rc ? api_error(err, &e) : MMUSIM_OK;
 }
 

@@ -5,7 +5,9 @@
 
 #include "sim/trace.h"
 
-_Static_assert(MMUSIM_TRACE_BINARY == (int)TRACE_FORMAT_BINARY, "trace formats agree");
+_Static_assert(MMUSIM_TRACE_BINARY == (int)TRACE_FORMAT_BINARY &&
+	       MMUSIM_TRACE_PINATRACE == (int)TRACE_FORMAT_PINATRACE &&
+	       MMUSIM_TRACE_PINATRACE == (int)TRACE_FORMAT_LAST, "trace formats agree");
 _Static_assert(MMUSIM_EV_FLUSH == (int)TRACE_FLUSH, "event kinds agree");
 _Static_assert(MMUSIM_FLUSH_VA_ASID == (int)FLUSH_VA_ASID, "flush scopes agree");
 
@@ -53,7 +55,7 @@ void api_event_from_public(const mmusim_event *in, struct trace_event *out)
 
 const char *mmusim_trace_format_name(enum mmusim_trace_format fmt)
 {
-	if ((unsigned)fmt > MMUSIM_TRACE_BINARY)
+	if ((unsigned)fmt > MMUSIM_TRACE_PINATRACE)
 		return "unknown";
 	return trace_format_name((enum trace_format)fmt);
 }
@@ -68,11 +70,13 @@ int mmusim_trace_format_parse(const char *name, enum mmusim_trace_format *out)
 	return MMUSIM_OK;
 }
 
-int mmusim_trace_open(const char *path, enum mmusim_trace_format fmt, mmusim_trace **out,
+/* Opens path, or fd when fd >= 0 (path then only names it). */
+static int trace_open(int fd, const char *path, enum mmusim_trace_format fmt, mmusim_trace **out,
 		      mmusim_error *err)
 {
 	struct mm_error e = { 0 };
 	struct mmusim_trace *t = calloc(1, sizeof(*t));
+	int rc;
 
 	*out = NULL;
 	if (!t)
@@ -82,13 +86,31 @@ int mmusim_trace_open(const char *path, enum mmusim_trace_format fmt, mmusim_tra
 		free(t);
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	}
-	if (trace_reader_open(path, (enum trace_format)fmt, &t->rd, &e)) {
+	rc = fd >= 0 ? trace_reader_open_fd(fd, path, (enum trace_format)fmt, &t->rd, &e)
+		     : trace_reader_open(path, (enum trace_format)fmt, &t->rd, &e);
+	if (rc) {
 		free(t->path);
 		free(t);
 		return api_error(err, &e);
 	}
 	*out = t;
 	return MMUSIM_OK;
+}
+
+int mmusim_trace_open(const char *path, enum mmusim_trace_format fmt, mmusim_trace **out,
+		      mmusim_error *err)
+{
+	return trace_open(-1, path, fmt, out, err);
+}
+
+int mmusim_trace_open_fd(int fd, const char *name, enum mmusim_trace_format fmt, mmusim_trace **out,
+			 mmusim_error *err)
+{
+	if (fd < 0) {
+		*out = NULL;
+		return api_error(err, &(struct mm_error){ MM_EINVAL, "bad file descriptor" });
+	}
+	return trace_open(fd, name, fmt, out, err);
 }
 
 enum mmusim_trace_format mmusim_trace_format(const mmusim_trace *t)

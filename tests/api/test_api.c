@@ -589,3 +589,142 @@ Test(api, setup_errors_name_the_line)
 	unlink(path);
 	mmusim_machine_destroy(m);
 }
+
+/* The formats the command line reads, each by name, read from its fixture. */
+Test(api, every_trace_format_by_name)
+{
+	static const struct { const char *name, *fixture; enum mmusim_trace_format fmt; } formats[] = {
+		{ "champsim", "loop.champsim.gz", MMUSIM_TRACE_CHAMPSIM },
+		{ "din", "loop.din.xz", MMUSIM_TRACE_DIN },
+		{ "pinatrace", "loop.pinatrace", MMUSIM_TRACE_PINATRACE },
+	};
+	enum mmusim_trace_format fmt;
+	mmusim_error err = { 0 };
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		char path[512];
+		mmusim_trace *t;
+		mmusim_event ev[4];
+
+		cr_expect_eq(mmusim_trace_format_parse(formats[i].name, &fmt), MMUSIM_OK);
+		cr_expect_eq(fmt, formats[i].fmt);
+		cr_expect_str_eq(mmusim_trace_format_name(formats[i].fmt), formats[i].name);
+		snprintf(path, sizeof(path), MMUSIM_SOURCE_DIR "/traces/fixtures/%s", formats[i].fixture);
+		cr_assert_eq(mmusim_trace_open(path, formats[i].fmt, &t, &err), MMUSIM_OK, "%s", err.message);
+		cr_expect_eq(mmusim_trace_format(t), formats[i].fmt);
+		long n = mmusim_trace_next(t, ev, 4, &err);
+		cr_expect_gt(n, 0, "%s: %s", formats[i].name, err.message);
+		cr_expect_eq(ev[0].op, MMUSIM_EV_ACCESS, "%s", formats[i].name);
+		mmusim_trace_close(t);
+	}
+	cr_expect_str_eq(mmusim_trace_format_name((enum mmusim_trace_format)99), "unknown");
+	cr_expect_eq(mmusim_trace_format_parse("dinero", &fmt), MMUSIM_EINVAL);
+}
+
+struct progress_seen {
+	unsigned calls;
+	uint64_t offset, size;
+};
+
+static void note_progress(void *arg, uint64_t offset, uint64_t size)
+{
+	struct progress_seen *p = arg;
+
+	p->calls++;
+	p->offset = offset;
+	p->size = size;
+}
+
+/* A replay with a progress callback counts what a plain replay counts, and ends at the file's size. */
+Test(api, replay_reports_progress)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	struct progress_seen seen = { 0 };
+	mmusim_mmu *mmu;
+	mmusim_trace *t;
+	mmusim_error err;
+	mmusim_stats s;
+
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_TRACE_AUTO, &t, &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_replay_progress(mmu, t, note_progress, &seen, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_trace_close(t);
+	cr_expect_eq(seen.calls, 1, "one batch for a small trace");
+	cr_expect_gt(seen.size, 0);
+	cr_expect_eq(seen.offset, seen.size, "the whole file was read");
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.accesses[MMUSIM_READ] + s.accesses[MMUSIM_WRITE] + s.accesses[MMUSIM_EXEC], 4);
+	cr_expect_eq(s.cycles, 535);
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+}
+
+/* One read of a trace, many mmus: each counts what its own replay counts; a bad line stops them all. */
+Test(api, replay_many_matches_separate_replays)
+{
+	mmusim_machine *m[2] = { new_machine("x86_64"), new_machine("x86_64") };
+	mmusim_mmu *mmu[2];
+	mmusim_error errs[2], err;
+	mmusim_trace *t;
+	mmusim_stats s;
+
+	for (unsigned i = 0; i < 2; i++)
+		cr_assert_eq(mmusim_mmu_create(m[i], NULL, &mmu[i], &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_TRACE_AUTO, &t, &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_mmu_replay_many(mmu, 2, t, 0, errs, &err), MMUSIM_EINVAL, "no threads is refused");
+	cr_assert_eq(mmusim_mmu_replay_many(mmu, 2, t, 2, errs, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_trace_close(t);
+	for (unsigned i = 0; i < 2; i++) {
+		cr_expect_eq(errs[i].code, MMUSIM_OK);
+		mmusim_mmu_stats(mmu[i], &s);
+		cr_expect_eq(s.walks, 2);
+		cr_expect_eq(s.pte_reads, 5);
+		cr_expect_eq(s.cycles, 535, "as replay_a_trace_with_statistics");
+	}
+
+	char path[] = "/tmp/mmusim-api-many-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	fputs("r 0x1000\nbogus\n", f);
+	fclose(f);
+	cr_assert_eq(mmusim_trace_open(path, MMUSIM_TRACE_TEXT, &t, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_mmu_replay_many(mmu, 2, t, 1, NULL, &err), -1);
+	cr_expect(strstr(err.message, ":2: ") != NULL, "names the line: %s", err.message);
+	mmusim_trace_close(t);
+	unlink(path);
+	for (unsigned i = 0; i < 2; i++) {
+		mmusim_mmu_destroy(mmu[i]);
+		mmusim_machine_destroy(m[i]);
+	}
+}
+
+/* A trace from a pipe: read to its end, errors named by the name given, the descriptor left open. */
+Test(api, trace_from_a_descriptor)
+{
+	static const char text[] = "r 0x1000\nw 0x2000\nbogus\n";
+	mmusim_event ev[8];
+	mmusim_error err;
+	mmusim_trace *t;
+	int p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+	close(p[1]);
+	cr_expect_eq(mmusim_trace_open_fd(-1, "prog", MMUSIM_TRACE_TEXT, &t, &err), MMUSIM_EINVAL);
+	cr_expect_null(t);
+	cr_assert_eq(mmusim_trace_open_fd(p[0], "prog", MMUSIM_TRACE_TEXT, &t, &err), MMUSIM_OK, "%s", err.message);
+	long n = mmusim_trace_next(t, ev, 8, &err);
+	if (n > 0) {
+		cr_expect_eq(n, 2);
+		cr_expect_eq(ev[1].access, MMUSIM_WRITE);
+		cr_expect_eq(ev[1].va, 0x2000);
+		n = mmusim_trace_next(t, ev, 8, &err);
+	}
+	cr_expect_eq(n, -1);
+	cr_expect_eq(strncmp(err.message, "prog:3: unknown command 'bogus'", 31), 0, "got: %s", err.message);
+	mmusim_trace_close(t);
+	cr_expect_eq(close(p[0]), 0, "the trace leaves the descriptor open");
+}

@@ -3,11 +3,9 @@
  * binary format, which replays fastest.  The result reads back to the same
  * events.
  */
-#include "cli.h"
+#include "cli_api.h"
 
 #include <string.h>
-
-#include "sim/trace.h"
 
 #define BATCH 4096
 
@@ -20,13 +18,13 @@ static const char convert_help[] =
 
 int cmd_convert(struct cli *cli, struct args *a)
 {
-	enum trace_format fmt = TRACE_FORMAT_AUTO;
+	enum mmusim_trace_format fmt = MMUSIM_TRACE_AUTO;
 	const char *files[2] = { NULL, NULL }, *v;
 	int nr_files = 0, r, rc = EXIT_OK;
-	struct trace_reader *rd = NULL;
-	struct trace_writer *wr = NULL;
-	struct trace_event ev[BATCH];
-	struct mm_error err = { 0 };
+	mmusim_trace *rd = NULL;
+	mmusim_trace_writer *wr = NULL;
+	mmusim_event ev[BATCH];
+	mmusim_error err = { 0 };
 	long n;
 
 	(void)cli;
@@ -39,7 +37,7 @@ int cmd_convert(struct cli *cli, struct args *a)
 		if ((r = args_value(a, "--format", &v)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (trace_format_parse(v, &fmt) != 0)
+			if (mmusim_trace_format_parse(v, &fmt) != MMUSIM_OK)
 				return cli_usage_error("bad --format '%s' (expected auto, text, lackey, binary, champsim, din or pinatrace)", v);
 			continue;
 		}
@@ -52,21 +50,21 @@ int cmd_convert(struct cli *cli, struct args *a)
 	}
 	if (nr_files != 2)
 		return cli_usage_error("convert: needs INPUT and OUTPUT (see mmusim convert --help)");
-	if (trace_reader_open(files[0], fmt, &rd, &err) || trace_writer_open(files[1], &wr, &err)) {
-		rc = cli_fail(&err);
+	if (mmusim_trace_open(files[0], fmt, &rd, &err) || mmusim_trace_writer_open(files[1], &wr, &err)) {
+		rc = cli_api_fail(&err);
 		goto out;
 	}
-	while ((n = trace_reader_next(rd, ev, BATCH, &err)) > 0) {
-		if (trace_writer_put(wr, ev, (size_t)n, &err)) {
-			rc = cli_fail(&err);
+	while ((n = mmusim_trace_next(rd, ev, BATCH, &err)) > 0) {
+		if (mmusim_trace_writer_put(wr, ev, (size_t)n, &err)) {
+			rc = cli_api_fail(&err);
 			goto out;
 		}
 	}
 	if (n < 0)
-		rc = cli_fail(&err);
+		rc = cli_api_fail(&err);
 out:
-	if (wr && trace_writer_close(wr, rc == EXIT_OK ? &err : NULL) && rc == EXIT_OK)
-		rc = cli_fail(&err);
-	trace_reader_close(rd);
+	if (wr && mmusim_trace_writer_close(wr, rc == EXIT_OK ? &err : NULL) && rc == EXIT_OK)
+		rc = cli_api_fail(&err);
+	mmusim_trace_close(rd);
 	return rc;
 }

@@ -5,53 +5,10 @@
  * the PCID, RISC-V satp with MODE, ASID and PPN).  Every address space's root
  * is recorded in an ELF note, so `--image FILE` finds it again.
  */
-#include "cli.h"
+#include "cli_api.h"
 
 #include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
-
-#include "pt/pt_arch.h"
-#include "sim/elf_dump.h"
-
-/*
- * Writes m's memory to path with one root note per address space, the current
- * one first (a reader takes the first by default).  Fills *roots_out (malloc'd)
- * if asked.
- */
-static int dump_roots(struct machine *m, const char *path, struct elf_dump_root **roots_out,
-		      struct mm_error *err)
-{
-	const struct pt_arch *arch = m->cfg.arch;
-	struct elf_dump_root *roots = calloc(MACHINE_NR_ASIDS, sizeof(*roots));
-	size_t nr = 0;
-	int rc;
-
-	if (!roots)
-		return mm_error_set(err, MM_ENOMEM, "out of host memory");
-	for (unsigned pass = 0; pass < 2; pass++) {
-		for (unsigned asid = 0; asid < MACHINE_NR_ASIDS; asid++) {
-			struct page_table *pt = m->by_asid[asid];
-			if (!pt || (pass == 0) != (asid == m->asid))
-				continue;
-			snprintf(roots[nr].name, sizeof(roots[nr].name), "asid%u", asid);
-			roots[nr].root = pt_root(pt);
-			roots[nr].reg = arch->encode_root_reg(&m->cfg.pc, pt_root(pt), (uint16_t)asid);
-			nr++;
-		}
-	}
-	rc = elf_dump_write(path, m->pm, arch->elf_machine, roots, nr, err);
-	if (rc || !roots_out)
-		free(roots);
-	else
-		*roots_out = roots;
-	return rc;
-}
-
-int dump_machine(struct machine *m, const char *path, struct mm_error *err)
-{
-	return dump_roots(m, path, NULL, err);
-}
 
 static const char dump_help[] =
 	"usage: mmusim [--config NAME|FILE] [--json] dump --elf FILE [--setup TRACE] [--map ...]...\n"
@@ -63,9 +20,10 @@ static const char dump_help[] =
 int cmd_dump(struct cli *cli, struct args *a)
 {
 	const char *elf = NULL, *v;
-	struct machine *m = NULL;
-	struct mm_error err = { 0 };
-	struct elf_dump_root *roots = NULL;
+	mmusim_machine *m = NULL;
+	mmusim_error err = { 0 };
+	const char *reg_name;
+	uint64_t reg;
 	int r, rc = EXIT_OK;
 
 	while (a->i < a->argc) {
@@ -91,24 +49,23 @@ int cmd_dump(struct cli *cli, struct args *a)
 		return cli_usage_error("dump: needs --elf FILE (see mmusim dump --help)");
 	if (cli->image)
 		return cli_usage_error("dump: writes the machine built from --setup/--map, not an --image");
-	if (cli_build_machine(cli, &m, &err))
-		return cli_fail(&err);
+	if (cli_build_api_machine(cli, &m, &err))
+		return cli_api_fail(&err);
 
-	if (dump_roots(m, elf, &roots, &err)) {
-		rc = cli_fail(&err);
+	if (mmusim_dump_elf(m, elf, &err)) {
+		rc = cli_api_fail(&err);
 		goto out;
 	}
-	const struct pt_arch *arch = m->cfg.arch;
+	/* The dump's first note: the current address space. */
+	reg_name = mmusim_root_register(m, &reg);
 	if (cli->json) {
 		fputs("{\"elf\":", stdout);
 		json_write_str(stdout, elf);
-		printf(",\"root\":\"0x%" PRIx64 "\",\"%s\":\"0x%" PRIx64 "\"}\n", roots[0].root,
-		       arch->root_register, roots[0].reg);
+		printf(",\"root\":\"0x%" PRIx64 "\",\"%s\":\"0x%" PRIx64 "\"}\n", mmusim_root(m),
+		       reg_name, reg);
 	} else
-		printf("wrote %s: root 0x%" PRIx64 ", %s 0x%" PRIx64 "\n", elf, roots[0].root, arch->root_register,
-		       roots[0].reg);
+		printf("wrote %s: root 0x%" PRIx64 ", %s 0x%" PRIx64 "\n", elf, mmusim_root(m), reg_name, reg);
 out:
-	free(roots);
-	machine_destroy(m);
+	mmusim_machine_destroy(m);
 	return rc;
 }

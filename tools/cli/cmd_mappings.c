@@ -3,7 +3,7 @@
  * "VA_START VA_END PA_START PERMS" (end exclusive), sorted by VA.  Two leaves
  * merge only when both VA and PA continue and the permissions are equal.
  */
-#include "cli.h"
+#include "cli_api.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -26,7 +26,7 @@ static void flush_range(struct printer *p)
 
 	if (!p->cur.open)
 		return;
-	perms_format(p->cur.perms, perms);
+	mmusim_perms_string(p->cur.perms, perms);
 	if (p->json)
 		fprintf(p->out, "{\"va_start\":\"0x%" PRIx64 "\",\"va_end\":\"0x%" PRIx64
 			"\",\"pa_start\":\"0x%" PRIx64 "\",\"perms\":\"%s\"}\n",
@@ -37,7 +37,7 @@ static void flush_range(struct printer *p)
 	p->cur.open = false;
 }
 
-static int add_leaf(void *arg, const struct pt_mapping *m)
+static int add_leaf(void *arg, const mmusim_mapping *m)
 {
 	struct printer *p = arg;
 	struct range *r = &p->cur;
@@ -72,8 +72,8 @@ static const char mappings_help[] =
 
 int cmd_mappings(struct cli *cli, struct args *a)
 {
-	struct view v;
-	struct mm_error err = { 0 };
+	mmusim_machine *m;
+	mmusim_error err = { 0 };
 	struct printer p = { .out = stdout, .json = cli->json };
 
 	while (a->i < a->argc) {
@@ -90,10 +90,10 @@ int cmd_mappings(struct cli *cli, struct args *a)
 			return cli_usage_error("mappings: unexpected argument '%s' (see mmusim mappings --help)", arg);
 	}
 	p.json = cli->json;
-	if (cli_open_view(cli, &v, &err))
-		return cli_fail(&err);
-	pt_for_each(v.pt, add_leaf, &p);
+	if (cli_open_machine(cli, &m, &err))
+		return cli_api_fail(&err);
+	mmusim_for_each_mapping(m, add_leaf, &p);
 	flush_range(&p);
-	cli_close_view(&v);
+	mmusim_machine_destroy(m);
 	return EXIT_OK;
 }

@@ -9,7 +9,7 @@
  * takes only the fields the table needs, so any damage (a job that died
  * half-way, a file that is not a result) is named with its file and line.
  */
-#include "cli.h"
+#include "cli_api.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -339,21 +339,21 @@ static const char *missing_field(unsigned seen)
 	return "?";
 }
 
-static char *read_file(const char *path, size_t *len, struct mm_error *err)
+static char *read_file(const char *path, size_t *len, mmusim_error *err)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	char *buf = NULL;
 	size_t cap = 0, n = 0;
 
 	if (!f) {
-		mm_error_set(err, MM_EIO, "%s: cannot open: %s", path, strerror(errno));
+		cli_api_set_error(err, MMUSIM_EIO, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
 	for (;;) {
 		if (n == cap) {
 			char *nb = realloc(buf, cap ? cap * 2 : 65536);
 			if (!nb) {
-				mm_error_set(err, MM_ENOMEM, "%s: out of memory", path);
+				cli_api_set_error(err, MMUSIM_ENOMEM, "%s: out of memory", path);
 				free(buf);
 				buf = NULL;
 				break;
@@ -365,7 +365,7 @@ static char *read_file(const char *path, size_t *len, struct mm_error *err)
 		n += k;
 		if (k == 0) {
 			if (ferror(f)) {
-				mm_error_set(err, MM_EIO, "%s: read error", path);
+				cli_api_set_error(err, MMUSIM_EIO, "%s: read error", path);
 				free(buf);
 				buf = NULL;
 			}
@@ -380,12 +380,12 @@ static char *read_file(const char *path, size_t *len, struct mm_error *err)
 
 /* Appends the reports of one file to rows (and, with json, prints them). */
 static int merge_file(const char *path, bool json, struct sweep_row **rows, size_t *nr, size_t *cap,
-		      struct mm_error *err)
+		      mmusim_error *err)
 {
 	size_t len, count = 0;
 	char *text = read_file(path, &len, err);
 	struct parser jp;
-	int rc = MM_OK;
+	int rc = MMUSIM_OK;
 
 	if (!text)
 		return err->code;
@@ -400,13 +400,13 @@ static int merge_file(const char *path, bool json, struct sweep_row **rows, size
 		start = jp.p;
 		uint64_t line = jp.line;
 		if (parse_report(&jp, &f)) {
-			rc = mm_error_set(err, MM_EINVAL, "%s:%" PRIu64 ": %s (not an mmusim replay report?)", path,
+			rc = cli_api_set_error(err, MMUSIM_EINVAL, "%s:%" PRIu64 ": %s (not an mmusim replay report?)", path,
 					  jp.line, jp.msg);
 			fields_free(&f);
 			break;
 		}
 		if ((f.seen & F_ALL) != F_ALL) {
-			rc = mm_error_set(err, MM_EINVAL, "%s:%" PRIu64 ": a replay report without \"%s\"", path, line,
+			rc = cli_api_set_error(err, MMUSIM_EINVAL, "%s:%" PRIu64 ": a replay report without \"%s\"", path, line,
 					  missing_field(f.seen));
 			fields_free(&f);
 			break;
@@ -414,7 +414,7 @@ static int merge_file(const char *path, bool json, struct sweep_row **rows, size
 		if (*nr == *cap) {
 			struct sweep_row *nrows = realloc(*rows, (*cap ? *cap * 2 : 16) * sizeof(**rows));
 			if (!nrows) {
-				rc = mm_error_set(err, MM_ENOMEM, "out of memory");
+				rc = cli_api_set_error(err, MMUSIM_ENOMEM, "out of memory");
 				fields_free(&f);
 				break;
 			}
@@ -431,8 +431,8 @@ static int merge_file(const char *path, bool json, struct sweep_row **rows, size
 			fputc('\n', stdout);
 		}
 	}
-	if (rc == MM_OK && count == 0)
-		rc = mm_error_set(err, MM_EINVAL, "%s: no replay report in it (did the job fail?)", path);
+	if (rc == MMUSIM_OK && count == 0)
+		rc = cli_api_set_error(err, MMUSIM_EINVAL, "%s: no replay report in it (did the job fail?)", path);
 	free(text);
 	return rc;
 }
@@ -442,7 +442,7 @@ int cmd_merge(struct cli *cli, struct args *a)
 	struct sweep_row *rows = NULL;
 	size_t nr = 0, cap = 0, nr_files = 0;
 	const char **files = calloc((size_t)a->argc, sizeof(*files)), *csv = NULL, *v;
-	struct mm_error err = { 0 };
+	mmusim_error err = { 0 };
 	int r, rc = EXIT_OK;
 
 	if (!files)
@@ -479,7 +479,7 @@ int cmd_merge(struct cli *cli, struct args *a)
 	/* Everything is checked before anything is printed: one bad file, one line on stderr. */
 	for (size_t i = 0; i < nr_files; i++) {
 		if (merge_file(files[i], false, &rows, &nr, &cap, &err)) {
-			rc = cli_fail(&err);
+			rc = cli_api_fail(&err);
 			goto out;
 		}
 	}

@@ -4,18 +4,12 @@
  * stops the replay: the statistics so far are printed, then the error, and
  * the exit status is 2.
  */
-#include "cli.h"
+#include "cli_api.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "sim/number.h"
-#include "sim/trace.h"
-
-#define BATCH 4096
 
 static const char replay_help[] =
 	"usage: mmusim [--config NAME|FILE] [--json] replay [options] TRACE\n"
@@ -45,8 +39,8 @@ static const char replay_help[] =
 
 struct replay_args {
 	const char *trace;
-	enum trace_format format;
-	struct replay_options opt;
+	enum mmusim_trace_format format;
+	mmusim_mmu_options opt;
 	const char *csv;
 	const char *dump_elf;
 	bool progress;
@@ -72,7 +66,7 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 		if ((r = args_value(a, "--format", &v)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (trace_format_parse(v, &ra->format) != 0)
+			if (mmusim_trace_format_parse(v, &ra->format) != MMUSIM_OK)
 				return cli_usage_error("bad --format '%s' (expected auto, text, lackey, binary, champsim, din or pinatrace)", v);
 			continue;
 		}
@@ -83,7 +77,7 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 		}
 		if (strncmp(arg, "--demand-paging=", 16) == 0) {
 			uint64_t size;
-			if (number_parse(arg + 16, true, &size) != NUMBER_OK || !size || (size & (size - 1)))
+			if (mmusim_parse_number(arg + 16, true, &size, NULL) != MMUSIM_OK || !size || (size & (size - 1)))
 				return cli_usage_error("bad --demand-paging size '%s' (expected 4K, 2M or 1G)", arg + 16);
 			ra->opt.demand_page_size = size;
 			a->i++;
@@ -95,7 +89,7 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 		if ((r = args_value(a, "--interval", &v)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (number_parse(v, true, &ra->opt.interval) != NUMBER_OK || !ra->opt.interval)
+			if (mmusim_parse_number(v, true, &ra->opt.interval, NULL) != MMUSIM_OK || !ra->opt.interval)
 				return cli_usage_error("bad --interval '%s' (expected a positive number of accesses)", v);
 			continue;
 		}
@@ -127,22 +121,6 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 	return EXIT_OK;
 }
 
-/* Checks --demand-paging's size against the machine: the base page or a leaf size. */
-int cli_resolve_demand_size(const struct machine *m, struct replay_options *opt, struct mm_error *err)
-{
-	const struct paging_consts *pc = &m->cfg.pc;
-
-	if (opt->demand_page_size == 1)
-		opt->demand_page_size = pc->base_page_size;
-	if (!opt->demand_page_size)
-		return MM_OK;
-	for (unsigned level = 1; level <= pc->highest_translation_level; level++)
-		if (pc_page_size(pc, level) == opt->demand_page_size)
-			return MM_OK;
-	return mm_error_set(err, MM_EINVAL, "--demand-paging size %llu is not a page size of %s",
-			    (unsigned long long)opt->demand_page_size, m->cfg.name);
-}
-
 struct progress {
 	bool on;
 	uint64_t total;
@@ -150,10 +128,13 @@ struct progress {
 	int shown;
 };
 
-static void progress_update(struct progress *p, uint64_t done)
+static void progress_update(void *arg, uint64_t done, uint64_t size)
 {
+	struct progress *p = arg;
 	struct timespec now;
 	int pct;
+
+	(void)size;
 
 	if (!p->on || !p->total)
 		return;
@@ -178,15 +159,12 @@ static void progress_end(struct progress *p)
 
 int cmd_replay(struct cli *cli, struct args *a)
 {
-	struct replay_args ra = { .format = TRACE_FORMAT_AUTO, .progress = true };
-	struct machine *m = NULL;
-	struct view view;
-	bool have_view = false;
-	struct trace_reader *rd = NULL;
-	struct replay r;
-	bool help = false, replay_ready = false;
-	struct trace_event *ev = NULL;
-	struct mm_error err = { 0 }, trace_err = { 0 };
+	struct replay_args ra = { .format = MMUSIM_TRACE_AUTO, .progress = true };
+	mmusim_machine *m = NULL;
+	mmusim_trace *t = NULL;
+	mmusim_mmu *mmu = NULL;
+	bool help = false;
+	mmusim_error err = { 0 };
 	FILE *csv = NULL;
 	int rc;
 
@@ -196,73 +174,49 @@ int cmd_replay(struct cli *cli, struct args *a)
 		fputs(replay_help, stdout);
 		return EXIT_OK;
 	}
-	if (cli->image) {
-		/* Replay over the page tables of an image: nothing can be allocated there. */
-		if (ra.opt.demand_page_size || ra.dump_elf) {
-			rc = cli_usage_error("replay: --demand-paging and --dump-elf need simulated memory, not an --image");
-			goto out;
-		}
-		if (cli_open_view(cli, &view, &err)) {
-			rc = cli_fail(&err);
-			goto out;
-		}
-		have_view = true;
-		if (machine_attach(&view.cfg, &view.img_mem, view.root, &m, &err)) {
-			rc = cli_fail(&err);
-			goto out;
-		}
-	} else if (cli_build_machine(cli, &m, &err)) {
-		rc = cli_fail(&err);
+	/* Replay over the page tables of an image: nothing can be allocated there. */
+	if (cli->image && (ra.opt.demand_page_size || ra.dump_elf)) {
+		rc = cli_usage_error("replay: --demand-paging and --dump-elf need simulated memory, not an --image");
 		goto out;
 	}
-	if (cli_resolve_demand_size(m, &ra.opt, &err) || trace_reader_open(ra.trace, ra.format, &rd, &err)) {
-		rc = cli_fail(&err);
+	if (cli_open_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err) ||
+	    mmusim_trace_open(ra.trace, ra.format, &t, &err)) {
+		rc = cli_api_fail(&err);
 		goto out;
 	}
 	if (ra.csv && !(csv = fopen(ra.csv, "w"))) {
 		rc = cli_usage_error("%s: cannot create: %s", ra.csv, strerror(errno));
 		goto out;
 	}
-	ra.opt.interval_out = csv;
-	if (!(ev = malloc(BATCH * sizeof(*ev))) || replay_init(&r, m, &ra.opt, ra.trace, &err)) {
-		rc = ev ? cli_fail(&err) : EXIT_INTERNAL;
+	ra.opt.interval_csv = csv;
+	if (mmusim_mmu_create(m, &ra.opt, &mmu, &err)) {
+		rc = cli_api_fail(&err);
 		goto out;
 	}
-	replay_ready = true;
 
-	struct progress prog = { .on = ra.progress && isatty(2), .total = trace_reader_size(rd), .shown = -1 };
+	uint64_t offset, size;
+	mmusim_trace_progress(t, &offset, &size);
+	struct progress prog = { .on = ra.progress && isatty(2), .total = size, .shown = -1 };
 	clock_gettime(CLOCK_MONOTONIC, &prog.last);
-	long n;
-	rc = EXIT_OK;
-	while ((n = trace_reader_next(rd, ev, BATCH, &trace_err)) > 0) {
-		if (replay_events(&r, ev, (size_t)n, &err)) {
-			rc = EXIT_BAD_INPUT;
-			break;
-		}
-		progress_update(&prog, trace_reader_offset(rd));
-	}
+	/* A malformed trace or a refused edit stops the replay; the counts so far stand. */
+	rc = mmusim_mmu_replay_progress(mmu, t, progress_update, &prog, &err) ? EXIT_BAD_INPUT : EXIT_OK;
 	progress_end(&prog);
-	if (n < 0)
-		rc = EXIT_BAD_INPUT;
-	replay_finish(&r);
-	struct replay_report_info info = { .trace = ra.trace, .format = trace_format_name(trace_reader_format(rd)) };
+	mmusim_mmu_finish(mmu);
+
+	struct replay_summary sum;
+	struct replay_report_info info = { .trace = ra.trace, .format = mmusim_trace_format_name(mmusim_trace_format(t)) };
+	replay_summary_from_mmu(&sum, mmu, mmusim_machine_config(m), ra.opt.check_stale);
 	/* Statistics so far first, even when the trace was bad: they are still true. */
-	replay_report(stdout, cli->json, &r, &info);
-	if (n < 0)
-		cli_fail(&trace_err);
-	else if (rc != EXIT_OK)
-		cli_fail(&err);
-	else if (ra.dump_elf && dump_machine(m, ra.dump_elf, &err))
-		rc = cli_fail(&err);
+	replay_summary_report(stdout, cli->json, &sum, &info);
+	if (rc != EXIT_OK)
+		cli_api_fail(&err);
+	else if (ra.dump_elf && mmusim_dump_elf(m, ra.dump_elf, &err))
+		rc = cli_api_fail(&err);
 out:
-	if (replay_ready)
-		replay_fini(&r);
+	mmusim_mmu_destroy(mmu);
 	if (csv && fclose(csv) != 0 && rc == EXIT_OK)
 		rc = cli_usage_error("%s: write error", ra.csv);
-	free(ev);
-	trace_reader_close(rd);
-	machine_destroy(m);
-	if (have_view)
-		cli_close_view(&view);
+	mmusim_trace_close(t);
+	mmusim_machine_destroy(m);
 	return rc;
 }

@@ -10,7 +10,7 @@
  * lines), with the base page unless --demand-paging=SIZE says otherwise.
  */
 #define _GNU_SOURCE /* pipe2 */
-#include "cli.h"
+#include "cli_api.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,10 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/number.h"
-#include "sim/trace.h"
 
-#define BATCH 4096
 #define TEE_BUF (256u * 1024u)
 
 static const char run_help[] =
@@ -42,7 +39,7 @@ static const char run_help[] =
 	"  --valgrind PATH      the valgrind to run (default: valgrind from PATH)\n";
 
 struct run_args {
-	struct replay_options opt;
+	mmusim_mmu_options opt;
 	const char *save;
 	const char *valgrind;
 	char **prog;                /* PROGRAM ARGS..., NULL-terminated (argv's own end) */
@@ -70,7 +67,7 @@ static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, 
 		}
 		if (strncmp(arg, "--demand-paging=", 16) == 0) {
 			uint64_t size;
-			if (number_parse(arg + 16, true, &size) != NUMBER_OK || !size || (size & (size - 1)))
+			if (mmusim_parse_number(arg + 16, true, &size, NULL) != MMUSIM_OK || !size || (size & (size - 1)))
 				return cli_usage_error("bad --demand-paging size '%s' (expected 4K, 2M or 1G)", arg + 16);
 			ra->opt.demand_page_size = size;
 			a->i++;
@@ -155,7 +152,7 @@ static void *tee_main(void *arg)
  * through a close-on-exec pipe, so "valgrind is not installed" is told apart
  * from anything the program does.
  */
-static int start_valgrind(const struct run_args *ra, pid_t *pid, int *out, struct mm_error *err)
+static int start_valgrind(const struct run_args *ra, pid_t *pid, int *out, mmusim_error *err)
 {
 	int trace[2], status[2], e = 0, argc = 0;
 	char logfd[32];
@@ -166,10 +163,10 @@ static int start_valgrind(const struct run_args *ra, pid_t *pid, int *out, struc
 	while (ra->prog[argc])
 		argc++;
 	if (!(argv = calloc((size_t)argc + 5, sizeof(*argv))))
-		return mm_error_set(err, MM_ENOMEM, "out of memory");
+		return cli_api_set_error(err, MMUSIM_ENOMEM, "out of memory");
 	if (pipe2(trace, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0) {
 		free(argv);
-		return mm_error_set(err, MM_EIO, "run: cannot create a pipe: %s", strerror(errno));
+		return cli_api_set_error(err, MMUSIM_EIO, "run: cannot create a pipe: %s", strerror(errno));
 	}
 	snprintf(logfd, sizeof(logfd), "--log-fd=%d", trace[1]);
 	argv[0] = (char *)vg;
@@ -195,7 +192,7 @@ static int start_valgrind(const struct run_args *ra, pid_t *pid, int *out, struc
 	if (*pid < 0) {
 		close(trace[0]);
 		close(status[0]);
-		return mm_error_set(err, MM_EIO, "run: cannot fork: %s", strerror(errno));
+		return cli_api_set_error(err, MMUSIM_EIO, "run: cannot fork: %s", strerror(errno));
 	}
 	while ((k = read(status[0], &e, sizeof(e))) < 0 && errno == EINTR)
 		;
@@ -203,26 +200,24 @@ static int start_valgrind(const struct run_args *ra, pid_t *pid, int *out, struc
 	if (k == sizeof(e)) {
 		waitpid(*pid, NULL, 0);
 		close(trace[0]);
-		return mm_error_set(err, MM_EINVAL, "run: cannot run %s: %s%s", vg, strerror(e),
+		return cli_api_set_error(err, MMUSIM_EINVAL, "run: cannot run %s: %s%s", vg, strerror(e),
 				    e == ENOENT ? " (install valgrind, or give --valgrind PATH)" : "");
 	}
 	*out = trace[0];
-	return MM_OK;
+	return MMUSIM_OK;
 }
 
 int cmd_run(struct cli *cli, struct args *a)
 {
 	struct run_args ra = { 0 };
-	struct machine *m = NULL;
-	struct trace_reader *rd = NULL;
-	struct replay r;
+	mmusim_machine *m = NULL;
+	mmusim_mmu *mmu = NULL;
+	mmusim_trace *rd = NULL;
 	struct tee tee = { .file = -1 };
-	bool help = false, replay_ready = false, tee_started = false;
-	struct trace_event *ev = NULL;
-	struct mm_error err = { 0 }, trace_err = { 0 };
+	bool help = false, tee_started = false;
+	mmusim_error err = { 0 };
 	pid_t pid = -1;
 	int rc, fd = -1, status = 0;
-	long n = 0;
 	char name[160];
 
 	if ((rc = parse_run_args(cli, a, &ra, &help)) != EXIT_OK)
@@ -233,9 +228,8 @@ int cmd_run(struct cli *cli, struct args *a)
 	}
 	if (!ra.opt.demand_page_size)
 		ra.opt.demand_page_size = 1; /* the base page */
-	if (cli_build_machine(cli, &m, &err) || cli_resolve_demand_size(m, &ra.opt, &err) ||
-	    !(ev = malloc(BATCH * sizeof(*ev)))) {
-		rc = ev || err.msg[0] ? cli_fail(&err) : EXIT_INTERNAL;
+	if (cli_build_api_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err)) {
+		rc = cli_api_fail(&err);
 		goto out;
 	}
 	if (ra.save && (tee.file = open(ra.save, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
@@ -243,14 +237,13 @@ int cmd_run(struct cli *cli, struct args *a)
 		goto out;
 	}
 	snprintf(name, sizeof(name), "%s", ra.prog[0]);
-	if (replay_init(&r, m, &ra.opt, name, &err)) {
-		rc = cli_fail(&err);
+	if (mmusim_mmu_create(m, &ra.opt, &mmu, &err)) {
+		rc = cli_api_fail(&err);
 		goto out;
 	}
-	replay_ready = true;
 	if (start_valgrind(&ra, &pid, &fd, &err)) {
 		pid = -1;
-		rc = cli_fail(&err);
+		rc = cli_api_fail(&err);
 		goto out;
 	}
 	if (ra.save) {
@@ -269,19 +262,14 @@ int cmd_run(struct cli *cli, struct args *a)
 		}
 		tee_started = true;
 	}
-	if (trace_reader_open_fd(fd, name, TRACE_FORMAT_LACKEY, &rd, &err)) {
-		rc = cli_fail(&err);
+	if (mmusim_trace_open_fd(fd, name, MMUSIM_TRACE_LACKEY, &rd, &err)) {
+		rc = cli_api_fail(&err);
 		goto out;
 	}
-	rc = EXIT_OK;
-	while ((n = trace_reader_next(rd, ev, BATCH, &trace_err)) > 0) {
-		if (replay_events(&r, ev, (size_t)n, &err)) {
-			rc = EXIT_BAD_INPUT;
-			break;
-		}
-	}
+	/* A malformed trace or a refused edit stops the replay; the counts so far stand. */
+	rc = mmusim_mmu_replay(mmu, rd, &err) ? EXIT_BAD_INPUT : EXIT_OK;
 	/* Whatever stopped the replay, the program must not block on a full pipe. */
-	trace_reader_close(rd);
+	mmusim_trace_close(rd);
 	rd = NULL;
 	close(fd);
 	fd = -1;
@@ -292,24 +280,24 @@ int cmd_run(struct cli *cli, struct args *a)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	pid = -1;
-	if (n == 0 && rc == EXIT_OK && WIFEXITED(status) && WEXITSTATUS(status) == 127 &&
-	    !r.mmu.stats.accesses[ACCESS_EXEC]) {
+	mmusim_stats stats;
+	mmusim_mmu_stats(mmu, &stats);
+	if (rc == EXIT_OK && WIFEXITED(status) && WEXITSTATUS(status) == 127 && !stats.accesses[MMUSIM_EXEC]) {
 		/* Nothing ran: valgrind said why on stderr. */
 		rc = cli_usage_error("run: valgrind could not start '%s' (exit status 127)", ra.prog[0]);
 		goto out;
 	}
-	replay_finish(&r);
+	mmusim_mmu_finish(mmu);
+	struct replay_summary sum;
 	struct replay_report_info info = { .trace = name, .format = "lackey" };
-	replay_report(stdout, cli->json, &r, &info);
-	if (n < 0)
-		rc = cli_fail(&trace_err);
-	else if (rc != EXIT_OK)
-		cli_fail(&err);
+	replay_summary_from_mmu(&sum, mmu, mmusim_machine_config(m), ra.opt.check_stale);
+	replay_summary_report(stdout, cli->json, &sum, &info);
+	if (rc != EXIT_OK)
+		cli_api_fail(&err);
 	else if (tee.write_failed)
 		rc = cli_usage_error("%s: write error", ra.save);
 out:
-	if (rd)
-		trace_reader_close(rd);
+	mmusim_trace_close(rd);
 	if (fd >= 0)
 		close(fd);
 	if (tee_started)
@@ -318,9 +306,7 @@ out:
 		waitpid(pid, NULL, 0);
 	if (tee.file >= 0 && close(tee.file) != 0 && rc == EXIT_OK)
 		rc = cli_usage_error("%s: write error", ra.save);
-	if (replay_ready)
-		replay_fini(&r);
-	free(ev);
-	machine_destroy(m);
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
 	return rc;
 }

@@ -7,15 +7,11 @@
  * replay` command line per (trace, config) instead, for GNU parallel or a
  * Slurm array; `mmusim merge` turns their JSON results into the same table.
  */
-#include "cli.h"
+#include "cli_api.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "sim/number.h"
-#include "sim/sweep.h"
-#include "sim/trace.h"
 
 static const char sweep_help[] =
 	"usage: mmusim sweep --config NAME|FILE [--config ...]... [options] --trace TRACE [TRACE...]\n"
@@ -45,8 +41,8 @@ struct sweep_args {
 	const char **fwd;           /* replay options, as given, for --emit-jobs */
 	size_t nr_fwd;
 	unsigned jobs;
-	enum trace_format format;
-	struct replay_options opt;
+	enum mmusim_trace_format format;
+	mmusim_mmu_options opt;
 	const char *csv;
 	bool emit_jobs;
 	const char *results;
@@ -89,15 +85,15 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 			uint64_t n;
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (number_parse(v, false, &n) != NUMBER_OK || n < 1 || n > SWEEP_THREADS_MAX)
-				return cli_usage_error("bad --jobs '%s' (expected 1 to %d threads)", v, SWEEP_THREADS_MAX);
+			if (mmusim_parse_number(v, false, &n, NULL) != MMUSIM_OK || n < 1 || n > MMUSIM_REPLAY_THREADS_MAX)
+				return cli_usage_error("bad --jobs '%s' (expected 1 to %d threads)", v, MMUSIM_REPLAY_THREADS_MAX);
 			sa->jobs = (unsigned)n;
 			continue;
 		}
 		if ((r = args_value(a, "--format", &v)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (trace_format_parse(v, &sa->format) != 0)
+			if (mmusim_trace_format_parse(v, &sa->format) != MMUSIM_OK)
 				return cli_usage_error("bad --format '%s' (expected auto, text, lackey, binary, champsim, "
 						       "din or pinatrace)", v);
 			if (push(&sa->fwd, &sa->nr_fwd, "--format") || push(&sa->fwd, &sa->nr_fwd, v))
@@ -107,7 +103,7 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 		if (strcmp(arg, "--demand-paging") == 0 || strncmp(arg, "--demand-paging=", 16) == 0) {
 			uint64_t size = 1; /* the base page, resolved with each config */
 			if (arg[15] == '=' &&
-			    (number_parse(arg + 16, true, &size) != NUMBER_OK || !size || (size & (size - 1))))
+			    (mmusim_parse_number(arg + 16, true, &size, NULL) != MMUSIM_OK || !size || (size & (size - 1))))
 				return cli_usage_error("bad --demand-paging size '%s' (expected 4K, 2M or 1G)", arg + 16);
 			sa->opt.demand_page_size = size;
 			if (push(&sa->fwd, &sa->nr_fwd, arg))
@@ -218,55 +214,52 @@ static void emit_jobs(FILE *out, const struct cli *cli, const struct args *a, co
 
 /* The machines of one trace's pass: one per config. */
 struct pass {
-	struct machine **m;
-	struct replay *r;
-	struct sweep_job *jobs;
-	size_t ready;               /* replays initialised */
+	mmusim_machine **m;
+	mmusim_mmu **mmu;
+	mmusim_error *errs;         /* each mmu's error, if its replay stopped */
 };
 
 static void pass_free(struct pass *p, size_t n)
 {
-	for (size_t i = 0; i < p->ready; i++)
-		replay_fini(&p->r[i]);
+	for (size_t i = 0; p->mmu && i < n; i++)
+		mmusim_mmu_destroy(p->mmu[i]);
 	for (size_t i = 0; p->m && i < n; i++)
-		machine_destroy(p->m[i]);
+		mmusim_machine_destroy(p->m[i]);
 	free(p->m);
-	free(p->r);
-	free(p->jobs);
+	free(p->mmu);
+	free(p->errs);
 	memset(p, 0, sizeof(*p));
 }
 
-static int pass_build(const struct cli *cli, const struct sweep_args *sa, const char *trace, struct pass *p,
-		      struct mm_error *err)
+static int pass_build(const struct cli *cli, const struct sweep_args *sa, struct pass *p, mmusim_error *err)
 {
 	size_t n = sa->nr_configs;
 
 	p->m = calloc(n, sizeof(*p->m));
-	p->r = calloc(n, sizeof(*p->r));
-	p->jobs = calloc(n, sizeof(*p->jobs));
-	if (!p->m || !p->r || !p->jobs)
-		return mm_error_set(err, MM_ENOMEM, "out of memory");
+	p->mmu = calloc(n, sizeof(*p->mmu));
+	p->errs = calloc(n, sizeof(*p->errs));
+	if (!p->m || !p->mmu || !p->errs)
+		return cli_api_set_error(err, MMUSIM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		struct cli one = *cli;
-		struct replay_options opt = sa->opt;
+		mmusim_mmu_options opt = sa->opt;
 		int rc;
 
 		one.config = sa->configs[i];
-		if ((rc = cli_build_machine(&one, &p->m[i], err)) || (rc = cli_resolve_demand_size(p->m[i], &opt, err)) ||
-		    (rc = replay_init(&p->r[i], p->m[i], &opt, trace, err)))
+		if ((rc = cli_build_api_machine(&one, &p->m[i], err)) ||
+		    (rc = cli_demand_page_size(mmusim_machine_config(p->m[i]), &opt, err)) ||
+		    (rc = mmusim_mmu_create(p->m[i], &opt, &p->mmu[i], err)))
 			return rc;
-		p->ready++;
-		p->jobs[i].replay = &p->r[i];
 	}
-	return MM_OK;
+	return MMUSIM_OK;
 }
 
 int cmd_sweep(struct cli *cli, struct args *a)
 {
-	struct sweep_args sa = { .jobs = 1, .format = TRACE_FORMAT_AUTO };
+	struct sweep_args sa = { .jobs = 1, .format = MMUSIM_TRACE_AUTO };
 	struct sweep_row *rows = NULL;
 	size_t nr_rows = 0;
-	struct mm_error err = { 0 }, first_err = { 0 };
+	mmusim_error err = { 0 }, first_err = { 0 };
 	bool help = false, failed = false;
 	int rc;
 
@@ -284,27 +277,26 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		goto out;
 	}
 	for (size_t t = 0; t < sa.nr_traces && !failed; t++) {
-		struct trace_reader *rd = NULL;
+		mmusim_trace *rd = NULL;
 		struct pass p = { 0 };
 		int trc;
 
-		if (pass_build(cli, &sa, sa.traces[t], &p, &err) ||
-		    trace_reader_open(sa.traces[t], sa.format, &rd, &err)) {
+		if (pass_build(cli, &sa, &p, &err) || mmusim_trace_open(sa.traces[t], sa.format, &rd, &err)) {
 			pass_free(&p, sa.nr_configs);
 			if (t == 0) { /* nothing to show yet: the error alone */
-				rc = cli_fail(&err);
+				rc = cli_api_fail(&err);
 				goto out;
 			}
 			first_err = err;
 			failed = true;
 			break;
 		}
-		trc = sweep_run(rd, p.jobs, sa.nr_configs, sa.jobs, &err);
+		trc = mmusim_mmu_replay_many(p.mmu, sa.nr_configs, rd, sa.jobs, p.errs, &err);
 		if (trc > 0) { /* nothing ran */
-			trace_reader_close(rd);
+			mmusim_trace_close(rd);
 			pass_free(&p, sa.nr_configs);
 			if (t == 0) {
-				rc = cli_fail(&err);
+				rc = cli_api_fail(&err);
 				goto out;
 			}
 			first_err = err;
@@ -317,27 +309,30 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		}
 		for (size_t c = 0; c < sa.nr_configs; c++) {
 			struct sweep_row *row = &rows[nr_rows++];
-			const char *format = trace_format_name(trace_reader_format(rd));
-			replay_finish(&p.r[c]);
-			if (sweep_row_fill(row, sa.traces[t], format, p.m[c]->cfg.name)) {
+			const char *format = mmusim_trace_format_name(mmusim_trace_format(rd));
+			const char *name = mmusim_config_name(mmusim_machine_config(p.m[c]));
+			struct replay_summary sum;
+			mmusim_mmu_finish(p.mmu[c]);
+			replay_summary_from_mmu(&sum, p.mmu[c], mmusim_machine_config(p.m[c]), sa.opt.check_stale);
+			if (sweep_row_fill(row, sa.traces[t], format, name)) {
 				rc = cli_usage_error("out of memory");
-				trace_reader_close(rd);
+				mmusim_trace_close(rd);
 				pass_free(&p, sa.nr_configs);
 				goto out;
 			}
-			sweep_row_from_stats(row, &p.r[c].mmu.stats);
+			sweep_row_from_stats(row, &sum.stats);
 			if (cli->json) {
 				struct replay_report_info info = { .trace = sa.traces[t], .format = format };
-				replay_report(stdout, true, &p.r[c], &info);
+				replay_summary_report(stdout, true, &sum, &info);
 			}
-			if (p.jobs[c].failed && !failed) {
+			if (p.errs[c].code && !failed) {
 				/* Which machine: the same trace line can be fine on the others. */
-				first_err = p.jobs[c].err;
-				mm_error_prefix(&first_err, "%s", p.m[c]->cfg.name);
+				first_err = p.errs[c];
+				cli_api_prefix_error(&first_err, name);
 				failed = true;
 			}
 		}
-		trace_reader_close(rd);
+		mmusim_trace_close(rd);
 		pass_free(&p, sa.nr_configs);
 	}
 	if (!cli->json)
@@ -354,7 +349,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 			goto out;
 		}
 	}
-	rc = failed ? cli_fail(&first_err) : EXIT_OK;
+	rc = failed ? cli_api_fail(&first_err) : EXIT_OK;
 out:
 	if (rows)
 		sweep_rows_free(rows, nr_rows);

@@ -3,41 +3,39 @@
  * space, answered with the PA, page size and permissions, or the fault the
  * hardware would raise (a fault is a successful answer: exit 0).
  */
-#include "cli.h"
+#include "cli_api.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pt/pt_arch.h"
-
-static void print_text(FILE *out, const struct walk_request *req, const struct walk_result *res,
-		       const struct machine_config *cfg)
+static void print_text(FILE *out, const mmusim_request *req, const mmusim_translation *res,
+		       const mmusim_config *cfg)
 {
-	fprintf(out, "0x%" PRIx64 " %s %s: ", req->va, access_kind_name(req->access),
-		privilege_name(req->priv));
+	fprintf(out, "0x%" PRIx64 " %s %s: ", req->va, mmusim_access_name(req->access),
+		mmusim_priv_name(req->priv));
 	if (res->ok) {
 		char size[32], perms[6];
 		format_size(res->page_size, size, sizeof(size));
-		perms_format(res->perms, perms);
+		mmusim_perms_string(res->perms, perms);
 		fprintf(out, "pa 0x%" PRIx64 " (%s page, level %u) perms %s\n", res->pa, size,
 			res->level, perms);
 	} else {
 		char code[96];
-		cfg->arch->describe_fault(&res->fault, code, sizeof(code));
-		fprintf(out, "fault %s at level %u, %s: %s\n", fault_kind_name(res->fault.kind),
-			res->fault.level, code, walk_reason_text(res->fault.reason));
+		mmusim_fault_describe(cfg, res, code, sizeof(code));
+		fprintf(out, "fault %s at level %u, %s: %s\n", mmusim_fault_kind_name(res->fault_kind),
+			res->fault_level, code, mmusim_fault_reason_text(res->fault_reason));
 	}
 }
 
-static void print_json(FILE *out, const struct walk_request *req, const struct walk_result *res,
+static void print_json(FILE *out, const mmusim_request *req, const mmusim_translation *res,
 		       bool explain)
 {
 	fprintf(out, "{\"va\":\"0x%" PRIx64 "\",\"access\":\"%s\",\"priv\":\"%s\"", req->va,
-		access_kind_name(req->access), privilege_name(req->priv));
+		mmusim_access_name(req->access), mmusim_priv_name(req->priv));
 	if (res->ok) {
 		char perms[6];
-		perms_format(res->perms, perms);
+		mmusim_perms_string(res->perms, perms);
 		fprintf(out, ",\"pa\":\"0x%" PRIx64 "\",\"level\":%u,\"page_size\":%" PRIu64
 			",\"perms\":\"%s\",\"pte_addrs\":[", res->pa, res->level, res->page_size, perms);
 		for (unsigned i = 0; i < res->nr_steps; i++)
@@ -45,19 +43,19 @@ static void print_json(FILE *out, const struct walk_request *req, const struct w
 		fputc(']', out);
 	} else {
 		fprintf(out, ",\"fault\":{\"kind\":\"%s\",\"level\":%u,\"code\":\"0x%" PRIx64 "\"}",
-			fault_kind_name(res->fault.kind), res->fault.level, res->fault.code);
+			mmusim_fault_kind_name(res->fault_kind), res->fault_level, res->fault_code);
 	}
 	if (explain) {
 		fputs(",\"steps\":[", out);
 		for (unsigned i = 0; i < res->nr_steps; i++) {
-			const struct walk_step *s = &res->steps[i];
+			const mmusim_walk_step *s = &res->steps[i];
 			fprintf(out, "%s{\"level\":%u,\"table\":\"0x%" PRIx64 "\",\"index\":%u,"
 				"\"pte_addr\":\"0x%" PRIx64 "\",\"pte\":\"0x%" PRIx64 "\"}",
 				i ? "," : "", s->level, s->table, s->index, s->pte_addr, s->pte);
 		}
 		fputc(']', out);
 		if (!res->ok)
-			fprintf(out, ",\"reason\":\"%s\"", walk_reason_text(res->fault.reason));
+			fprintf(out, ",\"reason\":\"%s\"", mmusim_fault_reason_text(res->fault_reason));
 	}
 	fputs("}\n", out);
 }
@@ -89,13 +87,12 @@ static const char translate_help[] =
 
 int cmd_translate(struct cli *cli, struct args *a)
 {
-	struct walk_request req = { .access = ACCESS_READ, .priv = PRIV_USER };
+	mmusim_request req = { .access = MMUSIM_READ, .priv = MMUSIM_USER };
 	bool explain = false;
 	const char **vas = calloc((size_t)a->argc + 1, sizeof(*vas));
 	int nr_vas = 0, rc = EXIT_OK;
-	struct view view;
-	bool opened = false;
-	struct mm_error err = { 0 };
+	mmusim_machine *m = NULL;
+	mmusim_error err = { 0 };
 
 	if (!vas)
 		return EXIT_INTERNAL;
@@ -116,17 +113,17 @@ int cmd_translate(struct cli *cli, struct args *a)
 		if ((r = args_value(a, "--access", &v)) != 0) {
 			if (r < 0)
 				goto bad;
-			if (strcmp(v, "r") == 0) req.access = ACCESS_READ;
-			else if (strcmp(v, "w") == 0) req.access = ACCESS_WRITE;
-			else if (strcmp(v, "x") == 0) req.access = ACCESS_EXEC;
+			if (strcmp(v, "r") == 0) req.access = MMUSIM_READ;
+			else if (strcmp(v, "w") == 0) req.access = MMUSIM_WRITE;
+			else if (strcmp(v, "x") == 0) req.access = MMUSIM_EXEC;
 			else {
 				cli_usage_error("bad --access '%s' (expected r, w or x)", v);
 				goto bad;
 			}
 			continue;
 		}
-		if (args_flag(a, "--user")) { req.priv = PRIV_USER; continue; }
-		if (args_flag(a, "--supervisor")) { req.priv = PRIV_SUPERVISOR; continue; }
+		if (args_flag(a, "--user")) { req.priv = MMUSIM_USER; continue; }
+		if (args_flag(a, "--supervisor")) { req.priv = MMUSIM_SUPERVISOR; continue; }
 		if (args_flag(a, "--ac")) { req.smap_ac = true; continue; }
 		if (args_flag(a, "--explain")) { explain = true; continue; }
 		if (arg[0] == '-' && arg[1] == '-') {
@@ -143,31 +140,28 @@ int cmd_translate(struct cli *cli, struct args *a)
 	/* Check every VA before building anything, so bad input costs nothing. */
 	for (int i = 0; i < nr_vas; i++) {
 		uint64_t va;
-		if (cli_parse_va(vas[i], &va, &err)) {
-			rc = cli_fail(&err);
+		if (cli_api_parse_va(vas[i], &va, &err)) {
+			rc = cli_api_fail(&err);
 			goto out;
 		}
 	}
-	if (cli_open_view(cli, &view, &err)) {
-		rc = cli_fail(&err);
+	if (cli_open_machine(cli, &m, &err)) {
+		rc = cli_api_fail(&err);
 		goto out;
 	}
-	opened = true;
-	req.root = view.root;
-	for (int i = 0; i < nr_vas; i++) {
-		struct walk_result res;
-		cli_parse_va(vas[i], &req.va, &err);
-		walk(&view.walker, &req, &res);
+	for (int i = 0; i < nr_vas && rc == EXIT_OK; i++) {
+		mmusim_translation res;
+		cli_api_parse_va(vas[i], &req.va, &err);
+		mmusim_translate(m, &req, &res);
 		if (cli->json)
 			print_json(stdout, &req, &res, explain);
 		else if (explain)
-			explain_walk(stdout, &view.cfg, &req, &res);
+			rc = explain_translation(stdout, cli, &req, &res);
 		else
-			print_text(stdout, &req, &res, &view.cfg);
+			print_text(stdout, &req, &res, mmusim_machine_config(m));
 	}
 out:
-	if (opened)
-		cli_close_view(&view);
+	mmusim_machine_destroy(m);
 	free(vas);
 	return rc;
 bad:

@@ -7,9 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_api.h"
 #include "mmusim_revision.h"
-#include "sim/config.h"
 
 static const char main_help[] =
 	"usage: mmusim [--config NAME|FILE] [--json] COMMAND [options] ...\n"

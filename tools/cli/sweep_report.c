@@ -4,7 +4,7 @@
  * from the same numbers (a replay's statistics, or the JSON a replay wrote),
  * so a sweep and the merge of the separate replays print the same table.
  */
-#include "cli.h"
+#include "cli_api.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -23,13 +23,13 @@ int sweep_row_fill(struct sweep_row *row, const char *trace, const char *format,
 	return row->trace && row->format && row->config ? 0 : -1;
 }
 
-void sweep_row_from_stats(struct sweep_row *row, const struct mmu_stats *s)
+void sweep_row_from_stats(struct sweep_row *row, const mmusim_stats *s)
 {
 	row->accesses = s->accesses[0] + s->accesses[1] + s->accesses[2];
 	row->walks = s->walks;
 	row->pte_reads = s->pte_reads;
 	row->faults = 0;
-	for (unsigned k = 0; k < FAULT_KIND_COUNT; k++)
+	for (unsigned k = 0; k < MMUSIM_FAULT_KIND_COUNT; k++)
 		row->faults += s->faults[k];
 	row->demand_paged = s->demand_paged;
 	row->cycles = s->cycles;

@@ -1,0 +1,202 @@
+/*
+ * cli_machine: the machine the command-line options describe, built over the
+ * public API alone — the config with --setup / --map applied in order, or the
+ * page tables inside a physical-memory image (--image).
+ */
+#include "cli_api.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+int cli_api_fail(const mmusim_error *err)
+{
+	fprintf(stderr, "mmusim: %s\n", err->message);
+	return EXIT_BAD_INPUT;
+}
+
+int cli_api_set_error(mmusim_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* Puts "prefix: " before the message, as the library's own errors are prefixed (at most 127 bytes). */
+void cli_api_prefix_error(mmusim_error *err, const char *prefix)
+{
+	size_t plen = strnlen(prefix, 127) + 2, room = sizeof(err->message) - plen;
+
+	memmove(err->message + plen, err->message, room);
+	err->message[sizeof(err->message) - 1] = '\0';
+	memcpy(err->message, prefix, plen - 2);
+	err->message[plen - 2] = ':';
+	err->message[plen - 1] = ' ';
+}
+
+int cli_api_parse_va(const char *s, uint64_t *va, mmusim_error *err)
+{
+	switch (mmusim_parse_number(s, false, va, NULL)) {
+	case MMUSIM_OK:
+		return MMUSIM_OK;
+	case MMUSIM_EOVERFLOW:
+		return cli_api_set_error(err, MMUSIM_EINVAL, "VA '%s' does not fit in 64 bits", s);
+	default:
+		return cli_api_set_error(err, MMUSIM_EINVAL, "bad VA '%s' (expected decimal or 0x-hex)", s);
+	}
+}
+
+static int parse_u64(const char *s, const char *what, uint64_t *out, mmusim_error *err)
+{
+	if (mmusim_parse_number(s, false, out, NULL) != MMUSIM_OK)
+		return cli_api_set_error(err, MMUSIM_EINVAL, "bad %s '%s' (expected decimal or 0x-hex)", what, s);
+	return MMUSIM_OK;
+}
+
+/* One --map 'VA PA LEN FLAGS [cache=..]': the map command's fields. */
+static int apply_map(mmusim_machine *m, const char *text, int map_index, enum mmusim_priv *priv,
+		     mmusim_error *err)
+{
+	char line[512], prefix[32];
+	mmusim_event ev;
+	int r;
+
+	snprintf(prefix, sizeof(prefix), "--map:%d", map_index);
+	if (snprintf(line, sizeof(line), "map %s", text) >= (int)sizeof(line))
+		return cli_api_set_error(err, MMUSIM_EINVAL, "%s: argument too long", prefix);
+	r = mmusim_parse_trace_line(line, &ev, err);
+	if (r == 0)
+		cli_api_set_error(err, MMUSIM_EINVAL, "missing field: usage is 'VA PA LEN FLAGS [cache=..]'");
+	if (r <= 0 || mmusim_apply_event(m, &ev, priv, err) != MMUSIM_OK) {
+		cli_api_prefix_error(err, prefix);
+		return err->code ? err->code : MMUSIM_EINVAL;
+	}
+	return MMUSIM_OK;
+}
+
+/* One --setup TRACE; the privilege carries over from one item to the next. */
+static int apply_setup_file(mmusim_machine *m, const char *path, enum mmusim_priv *priv, mmusim_error *err)
+{
+	mmusim_trace *t;
+	mmusim_event ev[64];
+	long n;
+	int rc = MMUSIM_OK;
+
+	if ((rc = mmusim_trace_open(path, MMUSIM_TRACE_TEXT, &t, err)))
+		return rc;
+	while (rc == MMUSIM_OK && (n = mmusim_trace_next(t, ev, 64, err)) != 0) {
+		if (n < 0) {
+			rc = err->code ? err->code : MMUSIM_EINVAL;
+			break;
+		}
+		for (long i = 0; i < n; i++) {
+			if ((rc = mmusim_apply_event(m, &ev[i], priv, err))) {
+				char prefix[128];
+				snprintf(prefix, sizeof(prefix), "%s:%llu", path, (unsigned long long)ev[i].line);
+				cli_api_prefix_error(err, prefix);
+				break;
+			}
+		}
+	}
+	mmusim_trace_close(t);
+	return rc;
+}
+
+int cli_build_api_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *err)
+{
+	enum mmusim_priv priv = MMUSIM_USER;
+	mmusim_config *cfg;
+	mmusim_machine *m;
+	int rc, maps = 0;
+
+	if ((rc = mmusim_config_load(cli->config ? cli->config : "x86_64", &cfg, err)))
+		return rc;
+	rc = mmusim_machine_create(cfg, &m, err);
+	mmusim_config_free(cfg);
+	if (rc)
+		return rc;
+	for (int i = 0; i < cli->nr_setup; i++) {
+		const struct setup_item *s = &cli->setup[i];
+		rc = s->is_map ? apply_map(m, s->text, ++maps, &priv, err) : apply_setup_file(m, s->text, &priv, err);
+		if (rc) {
+			mmusim_machine_destroy(m);
+			return rc;
+		}
+	}
+	*out = m;
+	return MMUSIM_OK;
+}
+
+/* Which table of the image to use, as the options say. */
+static int image_root_of(const struct cli *cli, const mmusim_config *cfg, enum mmusim_root_source *how,
+			 uint64_t *value, mmusim_error *err)
+{
+	const char *reg = mmusim_config_root_register(cfg);
+
+	*how = MMUSIM_ROOT_RECORDED;
+	*value = 0;
+	if (cli->root && cli->root_reg)
+		return cli_api_set_error(err, MMUSIM_EINVAL, "give --root or --%s, not both", cli->root_reg_name);
+	if (cli->root) {
+		*how = MMUSIM_ROOT_PA;
+		return parse_u64(cli->root, "--root", value, err);
+	}
+	if (cli->root_reg) {
+		if (strcmp(cli->root_reg_name, reg) != 0)
+			return cli_api_set_error(err, MMUSIM_EINVAL, "--%s is not a register of %s: use --%s",
+					 cli->root_reg_name, mmusim_config_arch(cfg), reg);
+		*how = MMUSIM_ROOT_REGISTER;
+		return parse_u64(cli->root_reg, cli->root_reg_name, value, err);
+	}
+	return MMUSIM_OK;
+}
+
+static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error *err)
+{
+	enum mmusim_root_source how;
+	mmusim_config *cfg;
+	uint64_t base = 0, value;
+	int rc;
+
+	if (cli->nr_setup)
+		return cli_api_set_error(err, MMUSIM_EINVAL, "--setup and --map build page tables; an --image has its own");
+	if ((rc = mmusim_config_load(cli->config ? cli->config : "x86_64", &cfg, err)))
+		return rc;
+	if (!(cli->image_base && (rc = parse_u64(cli->image_base, "--image-base", &base, err))) &&
+	    !(rc = image_root_of(cli, cfg, &how, &value, err))) {
+		rc = mmusim_machine_open_image(cfg, cli->image, base, how, value, out, err);
+		/* Name the options that choose a root, not the API's arguments. */
+		if (rc == MMUSIM_EINVAL && how == MMUSIM_ROOT_RECORDED &&
+		    strncmp(err->message, "no root recorded in the image", 29) == 0)
+			cli_api_set_error(err, MMUSIM_EINVAL,
+				  "%s: no root recorded in the image: give --root, --cr3 or --satp", cli->image);
+	}
+	mmusim_config_free(cfg);
+	return rc;
+}
+
+int cli_open_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *err)
+{
+	*out = NULL;
+	if (cli->image)
+		return open_image(cli, out, err);
+	if (cli->root || cli->root_reg || cli->image_base)
+		return cli_api_set_error(err, MMUSIM_EINVAL, "--root, --cr3, --satp and --image-base need --image FILE");
+	return cli_build_api_machine(cli, out, err);
+}
+
+int cli_demand_page_size(const mmusim_config *cfg, mmusim_mmu_options *opt, mmusim_error *err)
+{
+	if (opt->demand_page_size == 1)
+		opt->demand_page_size = mmusim_config_page_size(cfg);
+	if (!opt->demand_page_size)
+		return MMUSIM_OK;
+	for (unsigned level = 1; level <= mmusim_config_levels(cfg); level++)
+		if (mmusim_config_leaf_size(cfg, level) == opt->demand_page_size)
+			return MMUSIM_OK;
+	return cli_api_set_error(err, MMUSIM_EINVAL, "--demand-paging size %llu is not a page size of %s",
+			 (unsigned long long)opt->demand_page_size, mmusim_config_name(cfg));
+}

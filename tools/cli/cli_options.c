@@ -1,0 +1,144 @@
+/* cli_options: parsing the command line's common options, and output helpers — libc alone. */
+#include "cli_api.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mmusim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_BAD_INPUT;
+}
+
+int args_value(struct args *a, const char *name, const char **value)
+{
+	const char *arg = a->argv[a->i];
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n) != 0)
+		return 0;
+	if (arg[n] == '=') {
+		*value = arg + n + 1;
+		a->i++;
+		return 1;
+	}
+	if (arg[n] != '\0')
+		return 0;
+	if (a->i + 1 >= a->argc) {
+		cli_usage_error("option %s needs a value (see mmusim --help)", name);
+		return -1;
+	}
+	*value = a->argv[a->i + 1];
+	a->i += 2;
+	return 1;
+}
+
+bool args_flag(struct args *a, const char *name)
+{
+	if (strcmp(a->argv[a->i], name) != 0)
+		return false;
+	a->i++;
+	return true;
+}
+
+static int add_setup(struct cli *cli, bool is_map, const char *text)
+{
+	struct setup_item *s = realloc(cli->setup, (size_t)(cli->nr_setup + 1) * sizeof(*s));
+
+	if (!s) {
+		fputs("mmusim: out of memory\n", stderr);
+		return -1;
+	}
+	cli->setup = s;
+	cli->setup[cli->nr_setup++] = (struct setup_item){ .is_map = is_map, .text = text };
+	return 1;
+}
+
+int cli_common_option(struct cli *cli, struct args *a)
+{
+	const char *v;
+	int r;
+
+	if ((r = args_value(a, "--config", &v)) != 0) {
+		cli->config = v;
+		return r;
+	}
+	if (args_flag(a, "--json")) {
+		cli->json = true;
+		return 1;
+	}
+	if ((r = args_value(a, "--setup", &v)) != 0)
+		return r < 0 ? r : add_setup(cli, false, v);
+	if ((r = args_value(a, "--map", &v)) != 0)
+		return r < 0 ? r : add_setup(cli, true, v);
+	if ((r = args_value(a, "--image", &cli->image)) != 0 ||
+	    (r = args_value(a, "--image-base", &cli->image_base)) != 0 ||
+	    (r = args_value(a, "--root", &cli->root)) != 0)
+		return r;
+	static const char *const regs[] = { "cr3", "satp" };
+	for (unsigned i = 0; i < 2; i++) {
+		char opt[8];
+		snprintf(opt, sizeof(opt), "--%s", regs[i]);
+		if ((r = args_value(a, opt, &v)) != 0) {
+			cli->root_reg = v;
+			cli->root_reg_name = regs[i];
+			return r;
+		}
+	}
+	return 0;
+}
+
+void cli_free(struct cli *cli)
+{
+	free(cli->setup);
+	cli->setup = NULL;
+	cli->nr_setup = 0;
+}
+
+void format_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	unsigned u = 0;
+	uint64_t v = bytes;
+
+	if (bytes == 0 || bytes % 1024) {
+		snprintf(buf, len, "%llu", (unsigned long long)bytes);
+		return;
+	}
+	while (v % 1024 == 0 && v >= 1024 && u < sizeof(units) - 1) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%llu%c", (unsigned long long)v, units[u - 1]);
+}
+
+/* A JSON string literal, escaped. */
+void json_write_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+void format_page_size(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes % 1024)
+		snprintf(buf, len, "%llu-byte", (unsigned long long)bytes);
+	else
+		format_size(bytes, buf, len);
+}
