@@ -55,6 +55,14 @@ int args_value(struct args *a, const char *name, const char **value);
 bool args_flag(struct args *a, const char *name);
 /* Handles --config, --json, --setup, --map; returns 1 if consumed, -1 on error. */
 int cli_common_option(struct cli *cli, struct args *a);
+/*
+ * Handles the replay options that replay, sweep, run and report share:
+ * --format FMT (only when format is not NULL), --demand-paging[=SIZE] (bare:
+ * the base page, resolved later by cli_demand_page_size), --no-auto-flush,
+ * --check-stale.  Returns 1 if consumed (a->i moves past it), 0 if argv[i] is
+ * none of them, -1 after printing a usage error.
+ */
+int cli_replay_option(struct args *a, enum mmusim_trace_format *format, mmusim_mmu_options *opt);
 
 /* Prints "mmusim: <fmt>" and returns EXIT_BAD_INPUT. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -142,3 +142,40 @@ void format_page_size(uint64_t bytes, char *buf, size_t len)
 	else
 		format_size(bytes, buf, len);
 }
+
+int cli_replay_option(struct args *a, enum mmusim_trace_format *format, mmusim_mmu_options *opt)
+{
+	const char *arg = a->argv[a->i], *v;
+	int r;
+
+	if (format && (r = args_value(a, "--format", &v)) != 0) {
+		if (r < 0)
+			return -1;
+		if (mmusim_trace_format_parse(v, format) != MMUSIM_OK) {
+			cli_usage_error("bad --format '%s' (expected auto, text, lackey, binary, champsim, din or pinatrace)",
+					v);
+			return -1;
+		}
+		return 1;
+	}
+	if (strcmp(arg, "--demand-paging") == 0 || strncmp(arg, "--demand-paging=", 16) == 0) {
+		uint64_t size = 1; /* the base page, resolved with the config */
+		if (arg[15] == '=' &&
+		    (mmusim_parse_number(arg + 16, true, &size, NULL) != MMUSIM_OK || !size || (size & (size - 1)))) {
+			cli_usage_error("bad --demand-paging size '%s' (expected 4K, 2M or 1G)", arg + 16);
+			return -1;
+		}
+		opt->demand_page_size = size;
+		a->i++;
+		return 1;
+	}
+	if (args_flag(a, "--no-auto-flush")) {
+		opt->no_auto_flush = true;
+		return 1;
+	}
+	if (args_flag(a, "--check-stale")) {
+		opt->check_stale = true;
+		return 1;
+	}
+	return 0;
+}

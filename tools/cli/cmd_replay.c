@@ -63,28 +63,11 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 				return EXIT_BAD_INPUT;
 			continue;
 		}
-		if ((r = args_value(a, "--format", &v)) != 0) {
+		if ((r = cli_replay_option(a, &ra->format, &ra->opt)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (mmusim_trace_format_parse(v, &ra->format) != MMUSIM_OK)
-				return cli_usage_error("bad --format '%s' (expected auto, text, lackey, binary, champsim, din or pinatrace)", v);
 			continue;
 		}
-		if (strcmp(arg, "--demand-paging") == 0) {
-			ra->opt.demand_page_size = 1; /* the base page, resolved with the config */
-			a->i++;
-			continue;
-		}
-		if (strncmp(arg, "--demand-paging=", 16) == 0) {
-			uint64_t size;
-			if (mmusim_parse_number(arg + 16, true, &size, NULL) != MMUSIM_OK || !size || (size & (size - 1)))
-				return cli_usage_error("bad --demand-paging size '%s' (expected 4K, 2M or 1G)", arg + 16);
-			ra->opt.demand_page_size = size;
-			a->i++;
-			continue;
-		}
-		if (args_flag(a, "--no-auto-flush")) { ra->opt.no_auto_flush = true; continue; }
-		if (args_flag(a, "--check-stale")) { ra->opt.check_stale = true; continue; }
 		if (args_flag(a, "--no-progress")) { ra->progress = false; continue; }
 		if ((r = args_value(a, "--interval", &v)) != 0) {
 			if (r < 0)

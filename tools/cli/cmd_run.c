@@ -61,20 +61,11 @@ static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, 
 			*help = true;
 			return EXIT_OK;
 		}
-		if (strcmp(arg, "--demand-paging") == 0) {
-			a->i++;
+		if ((r = cli_replay_option(a, NULL, &ra->opt)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
 			continue;
 		}
-		if (strncmp(arg, "--demand-paging=", 16) == 0) {
-			uint64_t size;
-			if (mmusim_parse_number(arg + 16, true, &size, NULL) != MMUSIM_OK || !size || (size & (size - 1)))
-				return cli_usage_error("bad --demand-paging size '%s' (expected 4K, 2M or 1G)", arg + 16);
-			ra->opt.demand_page_size = size;
-			a->i++;
-			continue;
-		}
-		if (args_flag(a, "--no-auto-flush")) { ra->opt.no_auto_flush = true; continue; }
-		if (args_flag(a, "--check-stale")) { ra->opt.check_stale = true; continue; }
 		if (args_flag(a, "--no-progress"))
 			continue;
 		if ((r = args_value(a, "--save-trace", &v)) != 0 || (r = args_value(a, "--valgrind", &ra->valgrind)) != 0) {

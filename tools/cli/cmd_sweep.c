@@ -90,35 +90,14 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 			sa->jobs = (unsigned)n;
 			continue;
 		}
-		if ((r = args_value(a, "--format", &v)) != 0) {
+		int first = a->i;
+		if ((r = cli_replay_option(a, &sa->format, &sa->opt)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (mmusim_trace_format_parse(v, &sa->format) != MMUSIM_OK)
-				return cli_usage_error("bad --format '%s' (expected auto, text, lackey, binary, champsim, "
-						       "din or pinatrace)", v);
-			if (push(&sa->fwd, &sa->nr_fwd, "--format") || push(&sa->fwd, &sa->nr_fwd, v))
-				return EXIT_BAD_INPUT;
-			continue;
-		}
-		if (strcmp(arg, "--demand-paging") == 0 || strncmp(arg, "--demand-paging=", 16) == 0) {
-			uint64_t size = 1; /* the base page, resolved with each config */
-			if (arg[15] == '=' &&
-			    (mmusim_parse_number(arg + 16, true, &size, NULL) != MMUSIM_OK || !size || (size & (size - 1))))
-				return cli_usage_error("bad --demand-paging size '%s' (expected 4K, 2M or 1G)", arg + 16);
-			sa->opt.demand_page_size = size;
-			if (push(&sa->fwd, &sa->nr_fwd, arg))
-				return EXIT_BAD_INPUT;
-			a->i++;
-			continue;
-		}
-		if (strcmp(arg, "--no-auto-flush") == 0 || strcmp(arg, "--check-stale") == 0) {
-			if (arg[2] == 'n')
-				sa->opt.no_auto_flush = true;
-			else
-				sa->opt.check_stale = true;
-			if (push(&sa->fwd, &sa->nr_fwd, arg))
-				return EXIT_BAD_INPUT;
-			a->i++;
+			/* --emit-jobs hands them on to each replay as they were written. */
+			for (; first < a->i; first++)
+				if (push(&sa->fwd, &sa->nr_fwd, a->argv[first]))
+					return EXIT_BAD_INPUT;
 			continue;
 		}
 		if ((r = args_value(a, "--csv", &v)) != 0) {
