@@ -7,33 +7,11 @@
 #include <string.h>
 
 #include "pt/walk.h"
-
-#define TOKEN_SHOWN 40 /* how much of a bad token an error message quotes */
-
-static bool is_blank(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-static int hex_digit(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
+#include "trace_token.h"
 
 void din_decoder_init(struct din_decoder *d)
 {
 	memset(d, 0, sizeof(*d));
-}
-
-static int bad_token(struct mm_error *err, const char *fmt, const char *s, const char *e)
-{
-	int len = e - s > TOKEN_SHOWN ? TOKEN_SHOWN : (int)(e - s);
-	mm_error_set(err, MM_EINVAL, fmt, len, s);
-	return -1;
 }
 
 /*
@@ -46,39 +24,39 @@ static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *
 	unsigned label = 0, digits = 0;
 	uint64_t v = 0;
 
-	while (p < e && is_blank((unsigned char)*p))
+	while (p < e && token_is_blank((unsigned char)*p))
 		p++;
 	if (p == e)
 		return 0;
-	for (tok = p; p < e && !is_blank((unsigned char)*p); p++) {
+	for (tok = p; p < e && !token_is_blank((unsigned char)*p); p++) {
 		if (*p < '0' || *p > '9')
-			return bad_token(err, "bad label '%.*s' (expected 'LABEL ADDRESS', LABEL a decimal number)",
+			return token_error(err, "bad label '%.*s' (expected 'LABEL ADDRESS', LABEL a decimal number)",
 					 tok, e);
 		if (label < 10)
 			label = label * 10 + (unsigned)(*p - '0');
 	}
-	while (p < e && is_blank((unsigned char)*p))
+	while (p < e && token_is_blank((unsigned char)*p))
 		p++;
 	if (p == e)
-		return bad_token(err, "missing address after label '%.*s' (expected 'LABEL ADDRESS')", tok, tok + 1);
+		return token_error(err, "missing address after label '%.*s' (expected 'LABEL ADDRESS')", tok, tok + 1);
 	tok = p;
 	if (e - p > 2 && p[0] == '0' && (p[1] | 0x20) == 'x')
 		p += 2;
-	if (p == e || is_blank((unsigned char)*p))
-		return bad_token(err, "bad address '%.*s' (expected hex digits)", tok, p);
-	for (; p < e && !is_blank((unsigned char)*p); p++) {
-		int h = hex_digit((unsigned char)*p);
+	if (p == e || token_is_blank((unsigned char)*p))
+		return token_error(err, "bad address '%.*s' (expected hex digits)", tok, p);
+	for (; p < e && !token_is_blank((unsigned char)*p); p++) {
+		int h = token_hex_digit((unsigned char)*p);
 		if (h < 0) {
-			while (p < e && !is_blank((unsigned char)*p))
+			while (p < e && !token_is_blank((unsigned char)*p))
 				p++;
-			return bad_token(err, "bad address '%.*s' (expected hex digits)", tok, p);
+			return token_error(err, "bad address '%.*s' (expected hex digits)", tok, p);
 		}
 		if (digits || h)
 			digits++;
 		v = v << 4 | (unsigned)h;
 	}
 	if (digits > 16)
-		return bad_token(err, "address '%.*s' does not fit in 64 bits", tok, p);
+		return token_error(err, "address '%.*s' does not fit in 64 bits", tok, p);
 	switch (label) {
 	case 0: *access = ACCESS_READ; break;
 	case 1: *access = ACCESS_WRITE; break;

@@ -7,33 +7,11 @@
 #include <string.h>
 
 #include "pt/walk.h"
-
-#define TOKEN_SHOWN 40 /* how much of a bad token an error message quotes */
-
-static bool is_blank(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-static int hex_digit(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
+#include "trace_token.h"
 
 void pinatrace_decoder_init(struct pinatrace_decoder *d)
 {
 	memset(d, 0, sizeof(*d));
-}
-
-static int bad_token(struct mm_error *err, const char *fmt, const char *s, const char *e)
-{
-	int len = e - s > TOKEN_SHOWN ? TOKEN_SHOWN : (int)(e - s);
-	mm_error_set(err, MM_EINVAL, fmt, len, s);
-	return -1;
 }
 
 static int bad(struct mm_error *err, const char *msg)
@@ -57,8 +35,8 @@ static int parse_hex(const char **pp, const char *e, char stop, const char *what
 	if (e - p > 2 && p[0] == '0' && (p[1] | 0x20) == 'x')
 		p += 2;
 	const char *first = p;
-	for (; p < e && *p != stop && !is_blank((unsigned char)*p); p++) {
-		int h = hex_digit((unsigned char)*p);
+	for (; p < e && *p != stop && !token_is_blank((unsigned char)*p); p++) {
+		int h = token_hex_digit((unsigned char)*p);
 		if (h < 0)
 			ok = false;
 		else if (digits || h)
@@ -89,9 +67,9 @@ static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *
 	const char *p = s;
 	uint64_t ip;
 
-	while (e > p && is_blank((unsigned char)e[-1]))
+	while (e > p && token_is_blank((unsigned char)e[-1]))
 		e--;
-	while (p < e && is_blank((unsigned char)*p))
+	while (p < e && token_is_blank((unsigned char)*p))
 		p++;
 	if (p == e)
 		return 0;
@@ -102,19 +80,19 @@ static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *
 	if (p == e || *p != ':')
 		return bad(err, "missing ':' after the instruction address (expected 'IP: R|W ADDRESS')");
 	p++;
-	while (p < e && is_blank((unsigned char)*p))
+	while (p < e && token_is_blank((unsigned char)*p))
 		p++;
 	if (p == e)
 		return bad(err, "missing 'R' or 'W' (expected 'IP: R|W ADDRESS')");
-	if ((*p != 'R' && *p != 'W') || (p + 1 < e && !is_blank((unsigned char)p[1]))) {
+	if ((*p != 'R' && *p != 'W') || (p + 1 < e && !token_is_blank((unsigned char)p[1]))) {
 		const char *t = p;
-		while (p < e && !is_blank((unsigned char)*p))
+		while (p < e && !token_is_blank((unsigned char)*p))
 			p++;
-		return bad_token(err, "unknown access '%.*s' (expected R or W)", t, p);
+		return token_error(err, "unknown access '%.*s' (expected R or W)", t, p);
 	}
 	*access = *p == 'R' ? ACCESS_READ : ACCESS_WRITE;
 	p++;
-	while (p < e && is_blank((unsigned char)*p))
+	while (p < e && token_is_blank((unsigned char)*p))
 		p++;
 	if (p == e)
 		return bad(err, "missing data address (expected 'IP: R|W ADDRESS')");
