@@ -17,6 +17,7 @@
 
 #include <stdio.h>
 
+#include "x86_pat.h"
 #include "x86_32_bits.h"
 
 static int x86_32_check_consts(const struct paging_consts *pc, struct mm_error *err)
@@ -75,30 +76,6 @@ static void x86_32_fit_prop(struct page_prop *p, const struct cpu_ctl *ctl)
 	p->flags |= PROP_X;
 }
 
-/* PAT index = PAT<<2 | PCD<<1 | PWT, with the PAT layout Linux programs (see arch_x86_64.c). */
-static uint64_t cache_bits(enum cache_policy c, unsigned level)
-{
-	uint64_t pat = x86_pat_bit(level);
-
-	switch (c) {
-	case CACHE_WC: return X86_PWT;
-	case CACHE_UC: return X86_PCD | X86_PWT;
-	case CACHE_WP: return pat | X86_PWT;
-	case CACHE_WT: return pat | X86_PCD | X86_PWT;
-	case CACHE_WB: default: return 0;
-	}
-}
-
-static enum cache_policy cache_of(uint64_t pte, unsigned level)
-{
-	unsigned idx = ((pte & x86_pat_bit(level)) ? 4u : 0u) | ((pte & X86_PCD) ? 2u : 0u) |
-		       ((pte & X86_PWT) ? 1u : 0u);
-	static const enum cache_policy pat[8] = {
-		CACHE_WB, CACHE_WC, CACHE_UC, CACHE_UC, CACHE_WB, CACHE_WP, CACHE_UC, CACHE_WT,
-	};
-	return pat[idx];
-}
-
 static uint64_t x86_32_make_leaf(const struct paging_consts *pc, uint64_t pa, const struct page_prop *p,
 				 unsigned level)
 {
@@ -117,7 +94,7 @@ static uint64_t x86_32_make_leaf(const struct paging_consts *pc, uint64_t pa, co
 	if (f & PROP_G) pte |= X86_G;
 	if (f & PROP_AVAIL1) pte |= X86_AVL9;
 	if (f & PROP_AVAIL2) pte |= X86_AVL10;
-	return pte | cache_bits(p->cache, level);
+	return pte | x86_cache_bits(p->cache, level);
 }
 
 static uint64_t x86_32_make_table(const struct paging_consts *pc, uint64_t pa)
@@ -164,7 +141,7 @@ static void x86_32_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsig
 	if (pte & X86_AVL9) f |= PROP_AVAIL1;
 	if (pte & X86_AVL10) f |= PROP_AVAIL2;
 	out->flags = f;
-	out->cache = cache_of(pte, level);
+	out->cache = x86_cache_of(pte, level);
 }
 
 static unsigned x86_32_initial_perms(void)
