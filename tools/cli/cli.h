@@ -47,6 +47,10 @@ int cli_parse_va(const char *s, uint64_t *va, struct mm_error *err);
 
 /* replay_summary_report for an internal replay (report_bridge.c, until every replay is on the API). */
 void replay_report(FILE *out, bool json, const struct replay *r, const struct replay_report_info *info);
+struct palette;
+/* explain_write for an internal walk (report_bridge.c, until report --html is on the API); config as --config. */
+void explain_write_internal(FILE *out, const char *config, const struct walk_request *req,
+			    const struct walk_result *res, const struct palette *pal);
 
 
 

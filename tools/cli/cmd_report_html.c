@@ -172,8 +172,8 @@ static void write_config(FILE *out, const struct machine_config *cfg)
 	fputs("</section>\n", out);
 }
 
-static void write_walk(FILE *out, const struct machine_config *cfg, const struct walker *w, const struct walk_request *req,
-		       unsigned k)
+static void write_walk(FILE *out, const char *config, const struct machine_config *cfg, const struct walker *w,
+		       const struct walk_request *req, unsigned k)
 {
 	const struct paging_consts *pc = &cfg->pc;
 	struct walk_result res;
@@ -219,7 +219,7 @@ static void write_walk(FILE *out, const struct machine_config *cfg, const struct
 	FILE *mem = open_memstream(&text, &len);
 	if (mem) {
 		palette_init(&plain, false);
-		explain_write(mem, cfg, w, req, &res, &plain);
+		explain_write_internal(mem, config, req, &res, &plain);
 		fclose(mem);
 		fputs("<details><summary>explained bit by bit</summary><pre class=\"explain\">", out);
 		write_text_escaped(out, text, len);
@@ -373,7 +373,7 @@ int cmd_report(struct cli *cli, struct args *a)
 			req.root = root;
 			req.va = ra.view.va[k];
 			req.no_ad_update = true;
-			write_walk(out, &v.cfg, w, &req, k);
+			write_walk(out, cli->config ? cli->config : "x86_64", &v.cfg, w, &req, k);
 		}
 		fputs("</section>\n", out);
 	}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "explain_text.h"
 #include "sim/config.h"
 #include "tree.h"
 
@@ -39,17 +40,6 @@ void tree_write_svg(FILE *out, const struct machine_config *cfg, const struct tr
 void tree_row_label(const struct tree_row *r, char *buf, size_t len);
 /* "-> L3 table 0x2000, va 0x0..0x7fffffffff" or "-> 4K page, va 0x.. -> pa 0x..". */
 void tree_row_target(const struct machine_config *cfg, const struct tree_row *r, char *buf, size_t len);
-
-/* ANSI colours for explain; all empty strings when colour is off. */
-struct palette {
-	const char *level[PT_MAX_LEVELS + 1]; /* by level; [0] unused */
-	const char *offset, *sign, *good, *bad, *head, *reset;
-};
-void palette_init(struct palette *p, bool on);
-
-/* The explain command's text: VA fields, one block per level, the PA or the fault (explain_text.c). */
-void explain_write(FILE *out, const struct machine_config *cfg, const struct walker *w,
-		   const struct walk_request *req, const struct walk_result *res, const struct palette *pal);
 
 /* Writes s with & < > " escaped for HTML / XML text and attributes. */
 void xml_write_escaped(FILE *out, const char *s);
