@@ -48,13 +48,13 @@ int cli_parse_va(const char *s, uint64_t *va, struct mm_error *err);
 /* replay_summary_report for an internal replay (report_bridge.c, until every replay is on the API). */
 void replay_report(FILE *out, bool json, const struct replay *r, const struct replay_report_info *info);
 struct palette;
-/* explain_write for an internal walk (report_bridge.c, until report --html is on the API); config as --config. */
+/* explain_write for an internal walk (walk_bridge.c, until report --html is on the API); config as --config. */
 void explain_write_internal(FILE *out, const char *config, const struct walk_request *req,
 			    const struct walk_result *res, const struct palette *pal);
 
 
 
-/* Writes the --explain text for one walk. */
-void explain_walk(FILE *out, const struct machine_config *cfg, const struct walk_request *req,
-		  const struct walk_result *res);
+/* explain_translation for an internal walk (walk_bridge.c, until quiz and shell are on the API); config as --config. */
+void explain_walk_internal(FILE *out, const char *config, const struct walk_request *req,
+			   const struct walk_result *res);
 #endif

@@ -7,7 +7,6 @@
 
 #include <string.h>
 
-#include "explain_text.h"
 #include "sim/tlb.h"
 
 static void cache_from_internal(const struct replay *r, const struct tlb_config *tc, unsigned idx, bool pwc,
@@ -46,40 +45,4 @@ void replay_report(FILE *out, bool json, const struct replay *r, const struct re
 	for (unsigned i = 0; i < cfg->nr_pwc && i < MMUSIM_MAX_LEVELS; i++)
 		cache_from_internal(r, &cfg->pwc[i], i, true, &sum.pwc[sum.nr_pwcs++]);
 	replay_summary_report(out, json, &sum, info);
-}
-
-void explain_write_internal(FILE *out, const char *config, const struct walk_request *req,
-			    const struct walk_result *res, const struct palette *pal)
-{
-	mmusim_request pub_req = {
-		.va = req->va,
-		.access = (enum mmusim_access)req->access,
-		.priv = (enum mmusim_priv)req->priv,
-		.smap_ac = req->smap_ac,
-		.no_ad_update = req->no_ad_update,
-	};
-	mmusim_translation t = {
-		.ok = res->ok,
-		.pa = res->pa,
-		.level = res->level,
-		.page_size = res->page_size,
-		.perms = res->perms,
-		.leaf_pte = res->leaf_pte,
-		.fault_kind = (enum mmusim_fault_kind)res->fault.kind,
-		.fault_level = res->fault.level,
-		.fault_code = res->fault.code,
-		.fault_reason = (int)res->fault.reason,
-		.nr_steps = res->nr_steps,
-	};
-	mmusim_config *cfg;
-
-	/* The view was built from this config a moment ago: it loads again. */
-	if (mmusim_config_load(config, &cfg, NULL))
-		return;
-	for (unsigned i = 0; i < res->nr_steps && i < MMUSIM_MAX_LEVELS; i++)
-		t.steps[i] = (mmusim_walk_step){ .level = res->steps[i].level, .table = res->steps[i].table,
-						 .index = res->steps[i].index, .pte_addr = res->steps[i].pte_addr,
-						 .pte = res->steps[i].pte };
-	explain_write(out, cfg, &pub_req, req->root, &t, pal);
-	mmusim_config_free(cfg);
 }
