@@ -126,6 +126,8 @@ MMUSIM_API unsigned mmusim_config_va_bits(const mmusim_config *cfg);
 /* VA bits each level's index takes (9 for 4 KiB nodes of 8-byte PTEs), and the PTE size. */
 MMUSIM_API unsigned mmusim_config_index_bits(const mmusim_config *cfg);
 MMUSIM_API unsigned mmusim_config_pte_size(const mmusim_config *cfg);
+/* Entries in one page-table node (512 for 4 KiB nodes of 8-byte PTEs, 1024 for Sv32's 4-byte ones). */
+MMUSIM_API unsigned mmusim_config_entries_per_node(const mmusim_config *cfg);
 /* Lowest VA bit of the index field of `level` (1 = base-page level): page_shift + (level - 1) * index_bits. */
 MMUSIM_API unsigned mmusim_config_index_shift(const mmusim_config *cfg, unsigned level);
 /* The index a VA selects in a node of `level` (its bits index_shift .. index_shift + index_bits - 1). */

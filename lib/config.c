@@ -132,6 +132,11 @@ const char *mmusim_config_root_register(const mmusim_config *cfg)
 	return cfg->cfg.arch->root_register;
 }
 
+unsigned mmusim_config_entries_per_node(const mmusim_config *cfg)
+{
+	return cfg->cfg.pc.nr_entries;
+}
+
 unsigned mmusim_config_index_shift(const mmusim_config *cfg, unsigned level)
 {
 	return pc_index_shift(&cfg->cfg.pc, level);

@@ -745,6 +745,8 @@ Test(api, va_layout_by_level)
 	cr_expect(mmusim_config_va_sign_extended(c));
 	cr_expect(mmusim_va_canonical(c, 0xffff800000000000));
 	cr_expect(!mmusim_va_canonical(c, 0x0000800000000000));
+	cr_expect_eq(mmusim_config_entries_per_node(c), 512);
+	cr_expect_eq(mmusim_config_entries_per_node(n), 1024);
 	cr_expect_eq(mmusim_config_index_shift(n, 2), 22);
 	cr_expect_eq(mmusim_va_index(n, 0xffc01000, 2), 0x3ff);
 	cr_expect_eq(mmusim_va_index(n, 0xffc01000, 1), 1);
