@@ -126,6 +126,21 @@ MMUSIM_API unsigned mmusim_config_va_bits(const mmusim_config *cfg);
 /* VA bits each level's index takes (9 for 4 KiB nodes of 8-byte PTEs), and the PTE size. */
 MMUSIM_API unsigned mmusim_config_index_bits(const mmusim_config *cfg);
 MMUSIM_API unsigned mmusim_config_pte_size(const mmusim_config *cfg);
+/* Entries in one page-table node (512 for 4 KiB nodes of 8-byte PTEs, 1024 for Sv32's 4-byte ones). */
+MMUSIM_API unsigned mmusim_config_entries_per_node(const mmusim_config *cfg);
+/* Lowest VA bit of the index field of `level` (1 = base-page level): page_shift + (level - 1) * index_bits. */
+MMUSIM_API unsigned mmusim_config_index_shift(const mmusim_config *cfg, unsigned level);
+/* The index a VA selects in a node of `level` (its bits index_shift .. index_shift + index_bits - 1). */
+MMUSIM_API unsigned mmusim_va_index(const mmusim_config *cfg, uint64_t va, unsigned level);
+/*
+ * True when the VA bits above va_bits are copies of its top bit (x86-64, Sv39/48/57);
+ * false for a narrow format (Sv32, x86 32-bit, toy) whose VAs have no bits above.
+ */
+MMUSIM_API bool mmusim_config_va_sign_extended(const mmusim_config *cfg);
+/* True when `va` is canonical: sign-extended, or for a narrow format all zero above va_bits. */
+MMUSIM_API bool mmusim_va_canonical(const mmusim_config *cfg, uint64_t va);
+/* The root register's value (cr3 or satp) that selects the table at `root` with `asid` (or PCID). */
+MMUSIM_API uint64_t mmusim_config_root_register_value(const mmusim_config *cfg, uint64_t root, uint16_t asid);
 /* Simulated physical memory [base, base + size). */
 MMUSIM_API uint64_t mmusim_config_memory_base(const mmusim_config *cfg);
 MMUSIM_API uint64_t mmusim_config_memory_size(const mmusim_config *cfg);
@@ -368,6 +383,20 @@ MMUSIM_API const char *mmusim_fault_reason_text(int reason);
 MMUSIM_API void mmusim_perms_string(unsigned perms, char buf[6]);
 /* The physical address a PTE at `level` holds: the next table's, or the page's for a leaf. */
 MMUSIM_API uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level);
+/* True when the PTE is present (x86 P, RISC-V V): the hardware looks at its other bits. */
+MMUSIM_API bool mmusim_pte_present(const mmusim_config *cfg, uint64_t pte);
+/* True when a present PTE at `level` maps a page rather than pointing to the next table. */
+MMUSIM_API bool mmusim_pte_leaf(const mmusim_config *cfg, uint64_t pte, unsigned level);
+/*
+ * The bits of a present PTE at `level` that hold mmusim_pte_address's value:
+ * those whose change moves the address and keeps the entry present and of its kind.
+ */
+MMUSIM_API uint64_t mmusim_pte_address_mask(const mmusim_config *cfg, uint64_t pte, unsigned level);
+/*
+ * A leaf PTE's MMUSIM_PROP_* bits.  Comparing a walk's last step (the PTE as read)
+ * with mmusim_translation's leaf_pte (as left) tells which of A and D the walk set.
+ */
+MMUSIM_API uint32_t mmusim_pte_flags(const mmusim_config *cfg, uint64_t pte, unsigned level);
 /* The PTE's set bits by the architecture's names, e.g. "P RW US A PS XD", into buf. */
 MMUSIM_API void mmusim_pte_describe(const mmusim_config *cfg, uint64_t pte, unsigned level, char *buf,
 				    size_t len);

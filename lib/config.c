@@ -131,3 +131,33 @@ const char *mmusim_config_root_register(const mmusim_config *cfg)
 {
 	return cfg->cfg.arch->root_register;
 }
+
+unsigned mmusim_config_entries_per_node(const mmusim_config *cfg)
+{
+	return cfg->cfg.pc.nr_entries;
+}
+
+unsigned mmusim_config_index_shift(const mmusim_config *cfg, unsigned level)
+{
+	return pc_index_shift(&cfg->cfg.pc, level);
+}
+
+unsigned mmusim_va_index(const mmusim_config *cfg, uint64_t va, unsigned level)
+{
+	return pc_index(&cfg->cfg.pc, va, level);
+}
+
+bool mmusim_config_va_sign_extended(const mmusim_config *cfg)
+{
+	return cfg->cfg.pc.va_sign_ext;
+}
+
+bool mmusim_va_canonical(const mmusim_config *cfg, uint64_t va)
+{
+	return pc_va_canonical(&cfg->cfg.pc, va);
+}
+
+uint64_t mmusim_config_root_register_value(const mmusim_config *cfg, uint64_t root, uint16_t asid)
+{
+	return cfg->cfg.arch->encode_root_reg(&cfg->cfg.pc, root, asid);
+}

@@ -100,6 +100,42 @@ uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned lev
 	return cfg->cfg.arch->pte_addr(&cfg->cfg.pc, pte, level);
 }
 
+bool mmusim_pte_present(const mmusim_config *cfg, uint64_t pte)
+{
+	return cfg->cfg.arch->is_present(&cfg->cfg.pc, pte);
+}
+
+bool mmusim_pte_leaf(const mmusim_config *cfg, uint64_t pte, unsigned level)
+{
+	return cfg->cfg.arch->is_present(&cfg->cfg.pc, pte) && cfg->cfg.arch->is_leaf(&cfg->cfg.pc, pte, level);
+}
+
+uint64_t mmusim_pte_address_mask(const mmusim_config *cfg, uint64_t pte, unsigned level)
+{
+	const struct pt_arch *arch = cfg->cfg.arch;
+	const struct paging_consts *pc = &cfg->cfg.pc;
+	uint64_t base = arch->pte_addr(pc, pte, level), mask = 0;
+
+	/* Only the PTE's own bits: a 4-byte entry has no bit 32 to flip. */
+	for (unsigned bit = 0; bit < 8 * pc->pte_size && bit < 64; bit++) {
+		uint64_t flipped = pte ^ (1ull << bit);
+		/* Only bits that keep the entry what it is (present, same kind) can be address bits. */
+		if (!arch->is_present(pc, flipped) || arch->is_leaf(pc, flipped, level) != arch->is_leaf(pc, pte, level))
+			continue;
+		if (arch->pte_addr(pc, flipped, level) != base)
+			mask |= 1ull << bit;
+	}
+	return mask;
+}
+
+uint32_t mmusim_pte_flags(const mmusim_config *cfg, uint64_t pte, unsigned level)
+{
+	struct page_prop prop;
+
+	cfg->cfg.arch->leaf_prop(&cfg->cfg.pc, pte, level, &prop);
+	return prop.flags;
+}
+
 const char *mmusim_access_name(enum mmusim_access access)
 {
 	if ((unsigned)access > MMUSIM_EXEC)

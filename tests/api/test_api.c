@@ -728,3 +728,65 @@ Test(api, trace_from_a_descriptor)
 	mmusim_trace_close(t);
 	cr_expect_eq(close(p[0]), 0, "the trace leaves the descriptor open");
 }
+
+/* Index fields by the SDM's 4-level layout (VA[47:39], [38:30], [29:21], [20:12]) and Sv32's 10-bit ones. */
+Test(api, va_layout_by_level)
+{
+	mmusim_machine *x86 = new_machine("x86_64"), *sv32 = new_machine("sv32"), *sv39 = new_machine("sv39");
+	const mmusim_config *c = mmusim_machine_config(x86), *n = mmusim_machine_config(sv32);
+	const mmusim_config *r = mmusim_machine_config(sv39);
+
+	cr_expect_eq(mmusim_config_index_shift(c, 1), 12);
+	cr_expect_eq(mmusim_config_index_shift(c, 4), 39);
+	cr_expect_eq(mmusim_va_index(c, 0x8040203000, 4), 1);
+	cr_expect_eq(mmusim_va_index(c, 0x8040203000, 3), 1);
+	cr_expect_eq(mmusim_va_index(c, 0x8040203000, 2), 1);
+	cr_expect_eq(mmusim_va_index(c, 0x8040203000, 1), 3);
+	cr_expect(mmusim_config_va_sign_extended(c));
+	cr_expect(mmusim_va_canonical(c, 0xffff800000000000));
+	cr_expect(!mmusim_va_canonical(c, 0x0000800000000000));
+	cr_expect_eq(mmusim_config_entries_per_node(c), 512);
+	cr_expect_eq(mmusim_config_entries_per_node(n), 1024);
+	cr_expect_eq(mmusim_config_index_shift(n, 2), 22);
+	cr_expect_eq(mmusim_va_index(n, 0xffc01000, 2), 0x3ff);
+	cr_expect_eq(mmusim_va_index(n, 0xffc01000, 1), 1);
+	cr_expect(!mmusim_config_va_sign_extended(n));
+	cr_expect(mmusim_va_canonical(n, 0xffffffff));
+	cr_expect(!mmusim_va_canonical(n, 0x100000000));
+	/* cr3 with PCID 0 is the root; satp is MODE=8 (Sv39) | ASID << 44 | PPN (priv spec 4.1.11). */
+	cr_expect_eq(mmusim_config_root_register_value(c, 0x5000, 0), 0x5000);
+	cr_expect_eq(mmusim_config_root_register_value(r, 0x80001000, 5), (8ull << 60) | (5ull << 44) | 0x80001);
+	mmusim_machine_destroy(x86);
+	mmusim_machine_destroy(sv32);
+	mmusim_machine_destroy(sv39);
+}
+
+/* x86-64 PTEs: P is bit 0, PS makes an upper-level entry a leaf, the address is bits 51:12 of a 4K leaf. */
+Test(api, pte_present_leaf_address_and_flags)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	mmusim_translation t;
+	mmusim_error err;
+
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x10000, 4096, MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U,
+				MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000, .access = MMUSIM_WRITE }, &t);
+	cr_assert(t.ok);
+	cr_assert_eq(t.nr_steps, 4);
+	cr_expect(mmusim_pte_present(cfg, t.steps[0].pte));
+	cr_expect(!mmusim_pte_leaf(cfg, t.steps[0].pte, 4));
+	cr_expect(mmusim_pte_leaf(cfg, t.leaf_pte, 1));
+	cr_expect(!mmusim_pte_present(cfg, 0));
+	cr_expect(!mmusim_pte_leaf(cfg, 0, 1));
+	cr_expect(mmusim_pte_leaf(cfg, 0x83, 2), "P RW PS at level 2 maps a 2M page");
+	cr_expect_eq(mmusim_pte_address_mask(cfg, t.leaf_pte, 1) & 0xfffff000, 0xfffff000);
+	cr_expect_eq(mmusim_pte_address_mask(cfg, t.leaf_pte, 1) & 0xfff, 0);
+	cr_expect_eq(mmusim_pte_address_mask(cfg, t.leaf_pte, 1) >> 52, 0);
+	/* The write set A and D: not in the PTE as read, in the one left behind. */
+	cr_expect(!(mmusim_pte_flags(cfg, t.steps[3].pte, 1) & MMUSIM_PROP_D));
+	cr_expect(mmusim_pte_flags(cfg, t.leaf_pte, 1) & MMUSIM_PROP_A);
+	cr_expect(mmusim_pte_flags(cfg, t.leaf_pte, 1) & MMUSIM_PROP_D);
+	cr_expect(mmusim_pte_flags(cfg, t.leaf_pte, 1) & MMUSIM_PROP_W);
+	mmusim_machine_destroy(m);
+}

@@ -47,10 +47,23 @@ int cli_parse_va(const char *s, uint64_t *va, struct mm_error *err);
 
 /* replay_summary_report for an internal replay (report_bridge.c, until every replay is on the API). */
 void replay_report(FILE *out, bool json, const struct replay *r, const struct replay_report_info *info);
+struct palette;
+struct tree;
+struct tree_options;
+/* An inspect-only (no A/D updates) walk request for `va` from root, with req's access and privilege. */
+struct walk_request walk_request_from_public(const mmusim_request *req, uint64_t root, uint64_t va);
+/* Walks req with w and gives the result as the public API's. */
+void walk_to_public(const struct walker *w, const struct walk_request *req, mmusim_translation *out);
+/* tree_build over a walker's memory (report --html, whose replay is internal); cfg is the same config's. */
+int tree_build_internal(struct tree *t, const mmusim_config *cfg, const struct walker *w, uint64_t root,
+			const struct tree_options *opt, mmusim_error *err);
+/* explain_write for an internal walk (walk_bridge.c, until report --html is on the API); config as --config. */
+void explain_write_internal(FILE *out, const char *config, const struct walk_request *req,
+			    const struct walk_result *res, const struct palette *pal);
 
 
 
-/* Writes the --explain text for one walk. */
-void explain_walk(FILE *out, const struct machine_config *cfg, const struct walk_request *req,
-		  const struct walk_result *res);
+/* explain_translation for an internal walk (walk_bridge.c, until quiz and shell are on the API); config as --config. */
+void explain_walk_internal(FILE *out, const char *config, const struct walk_request *req,
+			   const struct walk_result *res);
 #endif

@@ -153,10 +153,7 @@ void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, co
 void replay_summary_report(FILE *out, bool json, const struct replay_summary *r,
 			   const struct replay_report_info *info);
 
-/*
- * The --explain text of one walk (explain_bridge.c: explain.c still speaks
- * the walker's types).  The config is cli's, as the machine's was.
- */
-int explain_translation(FILE *out, const struct cli *cli, const mmusim_request *req,
-			const mmusim_translation *t);
+/* The --explain text of one walk (explain.c): t is mmusim_translate's result for req on a machine of cfg. */
+void explain_translation(FILE *out, const mmusim_config *cfg, const mmusim_request *req,
+			 const mmusim_translation *t);
 #endif

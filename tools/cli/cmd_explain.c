@@ -3,14 +3,13 @@
  * in colour when stdout is a terminal and NO_COLOR is not set, or as
  * --color=always|never|auto says.
  */
-#include "cli.h"
+#include "cli_api.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "draw.h"
-#include "view_options.h"
+#include "explain_text.h"
 
 static const char explain_help[] =
 	"usage: mmusim [--config NAME|FILE] explain [options] VA...\n"
@@ -28,6 +27,30 @@ static const char explain_help[] =
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
 	"                       walk the page tables inside a physical-memory image\n";
 
+/* --access r|w|x, --user, --supervisor, --ac: 1 if consumed, 0 if not ours, -1 after the error. */
+static int request_option(mmusim_request *req, struct args *a)
+{
+	const char *v;
+	int r;
+
+	if ((r = args_value(a, "--access", &v)) != 0) {
+		if (r < 0)
+			return -1;
+		if (strcmp(v, "r") == 0) req->access = MMUSIM_READ;
+		else if (strcmp(v, "w") == 0) req->access = MMUSIM_WRITE;
+		else if (strcmp(v, "x") == 0) req->access = MMUSIM_EXEC;
+		else {
+			cli_usage_error("bad --access '%s' (expected r, w or x)", v);
+			return -1;
+		}
+		return 1;
+	}
+	if (args_flag(a, "--user")) { req->priv = MMUSIM_USER; return 1; }
+	if (args_flag(a, "--supervisor")) { req->priv = MMUSIM_SUPERVISOR; return 1; }
+	if (args_flag(a, "--ac")) { req->smap_ac = true; return 1; }
+	return 0;
+}
+
 static int parse_color(const char *v, bool *on)
 {
 	if (strcmp(v, "always") == 0)
@@ -44,18 +67,17 @@ static int parse_color(const char *v, bool *on)
 
 int cmd_explain(struct cli *cli, struct args *a)
 {
-	struct view_options o;
+	mmusim_request req = { .access = MMUSIM_READ, .priv = MMUSIM_USER };
 	const char *color = "auto";
 	const char **vas = calloc((size_t)a->argc + 1, sizeof(*vas));
 	int nr = 0, r, rc = EXIT_OK;
-	struct mm_error err = { 0 };
+	mmusim_error err = { 0 };
 	struct palette pal;
 	bool on = false;
-	struct view v;
+	mmusim_machine *m;
 
 	if (!vas)
 		return EXIT_INTERNAL;
-	view_options_init(&o);
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
 
@@ -64,7 +86,7 @@ int cmd_explain(struct cli *cli, struct args *a)
 			free(vas);
 			return EXIT_OK;
 		}
-		if ((r = cli_common_option(cli, a)) != 0 || (r = view_option(&o, a, false)) != 0 ||
+		if ((r = cli_common_option(cli, a)) != 0 || (r = request_option(&req, a)) != 0 ||
 		    (r = args_value(a, "--color", &color)) != 0) {
 			if (r < 0)
 				goto bad;
@@ -89,26 +111,25 @@ int cmd_explain(struct cli *cli, struct args *a)
 	}
 	for (int i = 0; i < nr; i++) {
 		uint64_t va;
-		if (cli_parse_va(vas[i], &va, &err)) {
+		if (cli_api_parse_va(vas[i], &va, &err)) {
 			free(vas);
-			return cli_fail(&err);
+			return cli_api_fail(&err);
 		}
 	}
-	if (cli_open_view(cli, &v, &err)) {
+	if (cli_open_machine(cli, &m, &err)) {
 		free(vas);
-		return cli_fail(&err);
+		return cli_api_fail(&err);
 	}
 	palette_init(&pal, on);
-	o.req.root = v.root;
 	for (int i = 0; i < nr; i++) {
-		struct walk_result res;
-		cli_parse_va(vas[i], &o.req.va, &err);
-		walk(&v.walker, &o.req, &res);
+		mmusim_translation res;
+		cli_api_parse_va(vas[i], &req.va, &err);
+		mmusim_translate(m, &req, &res);
 		if (i)
 			fputc('\n', stdout);
-		explain_write(stdout, &v.cfg, &v.walker, &o.req, &res, &pal);
+		explain_write(stdout, mmusim_machine_config(m), &req, mmusim_root(m), &res, &pal);
 	}
-	cli_close_view(&v);
+	mmusim_machine_destroy(m);
 	free(vas);
 	return rc;
 bad:

@@ -37,6 +37,7 @@ struct quiz_opts {
 	unsigned count;
 	bool answers;
 	bool tree;
+	const char *config;   /* the config the quiz was generated on, as given */
 };
 
 static uint64_t read_pte(const struct machine *m, uint64_t pa)
@@ -148,7 +149,7 @@ static const char *access_word(enum access_kind a)
 	return a == ACCESS_READ ? "read" : a == ACCESS_WRITE ? "write" : "fetch";
 }
 
-static void print_answer(FILE *out, const struct machine_config *cfg, unsigned n,
+static void print_answer(FILE *out, const struct machine_config *cfg, const char *config, unsigned n,
 			 const struct quiz_question *q)
 {
 	char *text = NULL;
@@ -171,7 +172,7 @@ static void print_answer(FILE *out, const struct machine_config *cfg, unsigned n
 	/* The walk, indented under its answer. */
 	if (!(mem = open_memstream(&text, &len)))
 		return;
-	explain_walk(mem, cfg, &q->req, &q->answer);
+	explain_walk_internal(mem, config, &q->req, &q->answer);
 	fclose(mem);
 	for (char *line = text, *nl; line && *line; line = nl + 1) {
 		nl = strchr(line, '\n');
@@ -207,7 +208,7 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 		return;
 	fputs("\nAnswers (walks read the table above; none sets A/D):\n", out);
 	for (unsigned i = 0; i < quiz->nr_q; i++)
-		print_answer(out, cfg, i + 1, &quiz->q[i]);
+		print_answer(out, cfg, o->config, i + 1, &quiz->q[i]);
 }
 
 static int parse_quiz_args(struct cli *cli, struct args *a, struct quiz_opts *o, const char **arch,
@@ -293,7 +294,8 @@ int cmd_quiz(struct cli *cli, struct args *a)
 		return cli_usage_error("quiz: give --arch or --config, not both");
 	if (arch && !config_preset_text(arch))
 		return cli_usage_error("quiz: unknown --arch '%s' (a preset name; see mmusim --help)", arch);
-	if (config_load(arch ? arch : cli->config ? cli->config : "toy", &cfg, &err))
+	o.config = arch ? arch : cli->config ? cli->config : "toy";
+	if (config_load(o.config, &cfg, &err))
 		return cli_fail(&err);
 	if (!(quiz = malloc(sizeof(*quiz))))
 		return EXIT_INTERNAL;

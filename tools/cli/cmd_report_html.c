@@ -172,8 +172,8 @@ static void write_config(FILE *out, const struct machine_config *cfg)
 	fputs("</section>\n", out);
 }
 
-static void write_walk(FILE *out, const struct machine_config *cfg, const struct walker *w, const struct walk_request *req,
-		       unsigned k)
+static void write_walk(FILE *out, const char *config, const struct machine_config *cfg, const struct walker *w,
+		       const struct walk_request *req, unsigned k)
 {
 	const struct paging_consts *pc = &cfg->pc;
 	struct walk_result res;
@@ -219,7 +219,7 @@ static void write_walk(FILE *out, const struct machine_config *cfg, const struct
 	FILE *mem = open_memstream(&text, &len);
 	if (mem) {
 		palette_init(&plain, false);
-		explain_write(mem, cfg, w, req, &res, &plain);
+		explain_write_internal(mem, config, req, &res, &plain);
 		fclose(mem);
 		fputs("<details><summary>explained bit by bit</summary><pre class=\"explain\">", out);
 		write_text_escaped(out, text, len);
@@ -316,6 +316,8 @@ int cmd_report(struct cli *cli, struct args *a)
 	struct machine *attached = NULL, *m;
 	char *stats = NULL, *csv = NULL;
 	bool help = false;
+	mmusim_config *pub_cfg = NULL;
+	mmusim_error pub_err = { 0 };
 	struct view v;
 	struct tree t;
 	int rc;
@@ -329,9 +331,12 @@ int cmd_report(struct cli *cli, struct args *a)
 	}
 	if (cli_open_view(cli, &v, &err))
 		return cli_fail(&err);
-	if (view_options_resolve(&ra.view, &v.cfg, &err)) {
+	/* The tree and its drawing speak the public API: the same config, loaded as the view's was. */
+	if (mmusim_config_load(cli->config ? cli->config : "x86_64", &pub_cfg, &pub_err) ||
+	    view_options_resolve(&ra.view, pub_cfg, &pub_err)) {
+		mmusim_config_free(pub_cfg);
 		cli_close_view(&v);
-		return cli_fail(&err);
+		return cli_api_fail(&pub_err);
 	}
 	m = v.m;
 	if (ra.trace && !m && machine_attach(&v.cfg, &v.img_mem, v.root, &attached, &err) == MM_OK)
@@ -343,11 +348,16 @@ int cmd_report(struct cli *cli, struct args *a)
 	/* After a replay the tree is the current address space's, as the trace left it. */
 	const struct walker *w = v.m ? &v.m->walker : &v.walker;
 	uint64_t root = v.m ? machine_root(v.m) : v.root;
-	if (tree_build(&t, w, root, &ra.view.tree, &err)) {
-		rc = cli_fail(&err);
+	if (tree_build_internal(&t, pub_cfg, w, root, &ra.view.tree, &pub_err)) {
+		rc = cli_api_fail(&pub_err);
 		goto out;
 	}
-	view_mark_walks(&ra.view, w, root, &t);
+	for (unsigned k = 0; k < ra.view.nr_va; k++) {
+		struct walk_request req = walk_request_from_public(&ra.view.req, root, ra.view.va[k]);
+		mmusim_translation res;
+		walk_to_public(w, &req, &res);
+		tree_mark_walk(&t, &res, k);
+	}
 	FILE *out = fopen(ra.html, "w");
 	if (!out) {
 		rc = cli_usage_error("%s: cannot create: %s", ra.html, strerror(errno));
@@ -364,16 +374,13 @@ int cmd_report(struct cli *cli, struct args *a)
 	fputs("<section id=\"tree\">\n<h2>Page-table tree</h2>\n<p>One line per present entry, indented by level; "
 	      "runs of similar leaves are one line with a count; entries on a walk below are in red.</p>\n"
 	      "<div class=\"scroll\">\n", out);
-	tree_write_svg(out, &v.cfg, &t, &marks);
+	tree_write_svg(out, pub_cfg, &t, &marks);
 	fputs("</div>\n</section>\n", out);
 	if (ra.view.nr_va) {
 		fputs("<section id=\"walks\">\n<h2>Walks</h2>\n", out);
 		for (unsigned k = 0; k < ra.view.nr_va; k++) {
-			struct walk_request req = ra.view.req;
-			req.root = root;
-			req.va = ra.view.va[k];
-			req.no_ad_update = true;
-			write_walk(out, &v.cfg, w, &req, k);
+			struct walk_request req = walk_request_from_public(&ra.view.req, root, ra.view.va[k]);
+			write_walk(out, cli->config ? cli->config : "x86_64", &v.cfg, w, &req, k);
 		}
 		fputs("</section>\n", out);
 	}
@@ -396,5 +403,6 @@ out:
 	free(csv);
 	machine_destroy(attached);
 	cli_close_view(&v);
+	mmusim_config_free(pub_cfg);
 	return rc;
 }

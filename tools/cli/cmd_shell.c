@@ -49,6 +49,7 @@ static const char *const command_names[] = {
 
 struct shell {
 	struct machine *m;
+	const char *config;   /* --config as given (default x86_64) */
 	struct replay r;
 	FILE *out;
 	unsigned long line;
@@ -105,7 +106,7 @@ static int cmd_walk(struct shell *sh, char **argv, int argc, bool explain, struc
 	req = request(sh, va, a);
 	walk(&sh->m->walker, &req, &res);
 	if (explain)
-		explain_walk(sh->out, &sh->m->cfg, &req, &res);
+		explain_walk_internal(sh->out, sh->config, &req, &res);
 	else
 		print_result(sh->out, &sh->m->cfg, &req, &res);
 	return MM_OK;
@@ -430,6 +431,7 @@ int cmd_shell(struct cli *cli, struct args *a)
 	}
 	if (cli->image || cli->json)
 		return cli_usage_error("shell: --image and --json do not apply to the shell");
+	sh.config = cli->config ? cli->config : "x86_64";
 	if (cli_build_machine(cli, &sh.m, &err))
 		return cli_fail(&err);
 	if (replay_init(&sh.r, sh.m, &opt, "stdin", &err)) {

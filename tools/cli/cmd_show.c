@@ -5,7 +5,7 @@
  * range, with the walk of each --va marked.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "cli.h"
+#include "cli_api.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +40,8 @@ int cmd_show(struct cli *cli, struct args *a)
 	struct view_options o;
 	bool dot = false;
 	const char *svg = NULL;
-	struct mm_error err = { 0 };
-	struct view v;
+	mmusim_error err = { 0 };
+	mmusim_machine *m;
 	struct tree t;
 	int r, rc = EXIT_OK;
 
@@ -74,13 +74,14 @@ int cmd_show(struct cli *cli, struct args *a)
 	if (svg && !graphviz_available())
 		return cli_usage_error("show: --svg needs Graphviz's 'dot' on PATH (apt-get install graphviz), "
 				       "or use --dot and render it elsewhere");
-	if (cli_open_view(cli, &v, &err))
-		return cli_fail(&err);
-	if (view_options_resolve(&o, &v.cfg, &err) || tree_build(&t, &v.walker, v.root, &o.tree, &err)) {
-		cli_close_view(&v);
-		return cli_fail(&err);
+	if (cli_open_machine(cli, &m, &err))
+		return cli_api_fail(&err);
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	if (view_options_resolve(&o, cfg, &err) || tree_build_machine(&t, m, mmusim_root(m), &o.tree, &err)) {
+		mmusim_machine_destroy(m);
+		return cli_api_fail(&err);
 	}
-	view_mark_walks(&o, &v.walker, v.root, &t);
+	view_mark_walks(&o, m, &t);
 	struct walk_marks marks = { .va = o.va, .nr = o.nr_va };
 	if (svg) {
 		char *text = NULL;
@@ -89,20 +90,20 @@ int cmd_show(struct cli *cli, struct args *a)
 		if (!mem) {
 			rc = EXIT_INTERNAL;
 		} else {
-			tree_write_dot(mem, &v.cfg, &t, &marks);
+			tree_write_dot(mem, cfg, &t, &marks);
 			fclose(mem);
 			if (graphviz_render_svg(text, len, svg, &err))
-				rc = cli_fail(&err);
+				rc = cli_api_fail(&err);
 		}
 		free(text);
 	} else if (cli->json) {
-		tree_write_json(stdout, &v.cfg, &t, &marks);
+		tree_write_json(stdout, cfg, &t, &marks);
 	} else if (dot) {
-		tree_write_dot(stdout, &v.cfg, &t, &marks);
+		tree_write_dot(stdout, cfg, &t, &marks);
 	} else {
-		tree_write_text(stdout, &v.cfg, &t, &marks);
+		tree_write_text(stdout, cfg, &t, &marks);
 	}
 	tree_free(&t);
-	cli_close_view(&v);
+	mmusim_machine_destroy(m);
 	return rc;
 }

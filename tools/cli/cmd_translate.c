@@ -156,7 +156,7 @@ int cmd_translate(struct cli *cli, struct args *a)
 		if (cli->json)
 			print_json(stdout, &req, &res, explain);
 		else if (explain)
-			rc = explain_translation(stdout, cli, &req, &res);
+			explain_translation(stdout, mmusim_machine_config(m), &req, &res);
 		else
 			print_text(stdout, &req, &res, mmusim_machine_config(m));
 	}

@@ -1,8 +1,8 @@
 /*
  * draw: the page-table tree and walks rendered for people — the text tree
  * and Graphviz DOT of show, the SVG of report --html, and the colourable
- * explanation of one walk.  Everything is drawn from the paging constants and
- * the arch hooks, never from a test of which architecture it is.
+ * explanation of one walk.  Everything is drawn from the config's layout and
+ * the API's PTE helpers, never from a test of which architecture it is.
  */
 #ifndef MMUSIM_TOOLS_DRAW_H
 #define MMUSIM_TOOLS_DRAW_H
@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/config.h"
+#include "cli_api.h"
+#include "explain_text.h"
 #include "tree.h"
 
 /* VAs whose walks are highlighted; walk i sets bit i in tree_row.walks. */
@@ -23,33 +24,22 @@ struct walk_marks {
 #define DRAW_MAX_WALKS 32
 
 /* One line per row, indented by level (tree_text.c). */
-void tree_write_text(FILE *out, const struct machine_config *cfg, const struct tree *t,
+void tree_write_text(FILE *out, const mmusim_config *cfg, const struct tree *t,
 		     const struct walk_marks *marks);
 /* One JSON object per row (tree_json.c). */
-void tree_write_json(FILE *out, const struct machine_config *cfg, const struct tree *t,
+void tree_write_json(FILE *out, const mmusim_config *cfg, const struct tree *t,
 		     const struct walk_marks *marks);
 /* Graphviz DOT: one record per node, the walks' entries and edges highlighted (tree_dot.c). */
-void tree_write_dot(FILE *out, const struct machine_config *cfg, const struct tree *t,
+void tree_write_dot(FILE *out, const mmusim_config *cfg, const struct tree *t,
 		    const struct walk_marks *marks);
 /* An inline SVG of the tree (no namespace URL: it is embedded in HTML) (tree_svg.c). */
-void tree_write_svg(FILE *out, const struct machine_config *cfg, const struct tree *t,
+void tree_write_svg(FILE *out, const mmusim_config *cfg, const struct tree *t,
 		    const struct walk_marks *marks);
 
 /* "L4[0]" or "L1[3..7] x5", the label rows carry everywhere. */
 void tree_row_label(const struct tree_row *r, char *buf, size_t len);
 /* "-> L3 table 0x2000, va 0x0..0x7fffffffff" or "-> 4K page, va 0x.. -> pa 0x..". */
-void tree_row_target(const struct machine_config *cfg, const struct tree_row *r, char *buf, size_t len);
-
-/* ANSI colours for explain; all empty strings when colour is off. */
-struct palette {
-	const char *level[PT_MAX_LEVELS + 1]; /* by level; [0] unused */
-	const char *offset, *sign, *good, *bad, *head, *reset;
-};
-void palette_init(struct palette *p, bool on);
-
-/* The explain command's text: VA fields, one block per level, the PA or the fault (explain_text.c). */
-void explain_write(FILE *out, const struct machine_config *cfg, const struct walker *w,
-		   const struct walk_request *req, const struct walk_result *res, const struct palette *pal);
+void tree_row_target(const mmusim_config *cfg, const struct tree_row *r, char *buf, size_t len);
 
 /* Writes s with & < > " escaped for HTML / XML text and attributes. */
 void xml_write_escaped(FILE *out, const char *s);

@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "graphviz.h"
 
+#include "cli_api.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -32,21 +34,21 @@ bool graphviz_available(void)
 	return false;
 }
 
-int graphviz_render_svg(const char *dot, size_t len, const char *path, struct mm_error *err)
+int graphviz_render_svg(const char *dot, size_t len, const char *path, mmusim_error *err)
 {
 	int fds[2], status;
 	pid_t pid;
 
 	if (!graphviz_available())
-		return mm_error_set(err, MM_EINVAL, "--svg needs Graphviz's 'dot' on PATH "
+		return cli_api_set_error(err, MMUSIM_EINVAL, "--svg needs Graphviz's 'dot' on PATH "
 				    "(apt-get install graphviz), or use --dot and render it elsewhere");
 	if (pipe(fds) != 0)
-		return mm_error_set(err, MM_EIO, "cannot run dot: %s", strerror(errno));
+		return cli_api_set_error(err, MMUSIM_EIO, "cannot run dot: %s", strerror(errno));
 	pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
-		return mm_error_set(err, MM_EIO, "cannot run dot: %s", strerror(errno));
+		return cli_api_set_error(err, MMUSIM_EIO, "cannot run dot: %s", strerror(errno));
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
@@ -74,9 +76,9 @@ int graphviz_render_svg(const char *dot, size_t len, const char *path, struct mm
 	sigaction(SIGPIPE, &old, NULL);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return mm_error_set(err, MM_EIO, "cannot wait for dot: %s", strerror(errno));
+			return cli_api_set_error(err, MMUSIM_EIO, "cannot wait for dot: %s", strerror(errno));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return mm_error_set(err, MM_EINVAL, "dot -Tsvg failed writing '%s' (exit status %d)", path,
+		return cli_api_set_error(err, MMUSIM_EINVAL, "dot -Tsvg failed writing '%s' (exit status %d)", path,
 				    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-	return MM_OK;
+	return MMUSIM_OK;
 }

@@ -8,11 +8,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "pt/mm_error.h"
+#include <mmusim.h>
 
 /* True when an executable `dot` is on PATH. */
 bool graphviz_available(void);
-/* Runs `dot -Tsvg -o path` on the DOT text; MM_EINVAL with dot's complaint summarised. */
-int graphviz_render_svg(const char *dot, size_t len, const char *path, struct mm_error *err);
+/* Runs `dot -Tsvg -o path` on the DOT text; MMUSIM_EINVAL with dot's complaint summarised. */
+int graphviz_render_svg(const char *dot, size_t len, const char *path, mmusim_error *err);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * tree: the page-table tree as rows, read node by node from physical memory
- * through the generic paging description (levels, index bits, PTE size) and
- * the arch hooks (is_present, is_leaf, pte_addr, describe_pte).  show (text,
+ * through the config's layout (levels, index bits, PTE size) and the API's PTE
+ * helpers (mmusim_pte_present, _leaf, _address, _describe).  show (text,
  * DOT) and report --html (SVG) all draw from these rows, so every format
  * works for any number of levels and for 4- and 8-byte PTEs alike.
  *
@@ -15,8 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "pt/mm_error.h"
-#include "pt/walk.h"
+#include <mmusim.h>
 
 struct tree_row {
 	unsigned level;
@@ -40,8 +39,13 @@ struct tree_options {
 	uint64_t from, to;          /* VA range shown, inclusive, canonical */
 };
 
+/* Reads `size` bytes at physical address pa into *val; MMUSIM_OK or MMUSIM_EBUS outside memory. */
+typedef int tree_read_fn(void *ctx, uint64_t pa, unsigned size, uint64_t *val);
+
 struct tree {
-	const struct walker *w;
+	const mmusim_config *cfg;
+	tree_read_fn *read;
+	void *ctx;
 	uint64_t root;
 	struct tree_row *rows;
 	unsigned nr_rows;
@@ -50,19 +54,15 @@ struct tree {
 
 #define TREE_MAX_ROWS (1u << 20)
 
-/* Reads the tree under root; refuses trees of more than TREE_MAX_ROWS rows. */
-int tree_build(struct tree *t, const struct walker *w, uint64_t root, const struct tree_options *opt,
-	       struct mm_error *err);
+/* Reads the tree under root through read(ctx, ...); refuses trees of more than TREE_MAX_ROWS rows. */
+int tree_build(struct tree *t, const mmusim_config *cfg, tree_read_fn *read, void *ctx, uint64_t root,
+	       const struct tree_options *opt, mmusim_error *err);
+/* tree_build over a machine's physical memory. */
+int tree_build_machine(struct tree *t, mmusim_machine *m, uint64_t root, const struct tree_options *opt,
+		       mmusim_error *err);
 void tree_free(struct tree *t);
 
 /* Marks the rows res's steps read with bit `walk_bit` (0..31). */
-void tree_mark_walk(struct tree *t, const struct walk_result *res, unsigned walk_bit);
-
-/*
- * The bits of `pte` (a present entry at `level`) that hold its address: the
- * bits whose flipping changes what pte_addr returns.  Learned from the arch
- * hook, so no architecture's layout is written here.
- */
-uint64_t tree_addr_mask(const struct walker *w, uint64_t pte, unsigned level);
+void tree_mark_walk(struct tree *t, const mmusim_translation *res, unsigned walk_bit);
 
 #endif

@@ -12,8 +12,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "pt/pt_arch.h"
+#include "cli_api.h"
 
 #define WALK_COLOR "#d00000"
 #define WALK_FILL "#ffd6d6"
@@ -27,7 +26,7 @@ static void node_id(char *buf, size_t len, int parent)
 }
 
 /* One table node: a header cell, then a cell per child row. */
-static void write_node(FILE *out, const struct machine_config *cfg, const struct tree *t, int parent,
+static void write_node(FILE *out, const mmusim_config *cfg, const struct tree *t, int parent,
 		       unsigned level, uint64_t table, const int *first_child, const int *next_sibling)
 {
 	char id[32], label[48], flags[160];
@@ -41,10 +40,10 @@ static void write_node(FILE *out, const struct machine_config *cfg, const struct
 	for (; c >= 0; c = next_sibling[c]) {
 		const struct tree_row *r = &t->rows[c];
 		tree_row_label(r, label, sizeof(label));
-		cfg->arch->describe_pte(&cfg->pc, r->pte, r->level, flags, sizeof(flags));
+		mmusim_pte_describe(cfg, r->pte, r->level, flags, sizeof(flags));
 		fprintf(out, "<TR><TD PORT=\"r%d\" ALIGN=\"LEFT\"%s>", c, r->walks ? " BGCOLOR=\"" WALK_FILL "\"" : "");
 		xml_write_escaped(out, label);
-		fprintf(out, " 0x%0*" PRIx64 " ", 2 * cfg->pc.pte_size, r->pte);
+		fprintf(out, " 0x%0*" PRIx64 " ", 2 * mmusim_config_pte_size(cfg), r->pte);
 		xml_write_escaped(out, flags);
 		fputs("</TD></TR>", out);
 	}
@@ -56,10 +55,8 @@ static const char *edge_style(const struct tree_row *r)
 	return r->walks ? " [color=\"" WALK_COLOR "\", penwidth=2.5]" : "";
 }
 
-void tree_write_dot(FILE *out, const struct machine_config *cfg, const struct tree *t,
-		    const struct walk_marks *marks)
+void tree_write_dot(FILE *out, const mmusim_config *cfg, const struct tree *t, const struct walk_marks *marks)
 {
-	const struct paging_consts *pc = &cfg->pc;
 	int n = (int)t->nr_rows;
 	/* first_child[n] holds the root's first child. */
 	int *first_child = malloc(((size_t)n + 1) * sizeof(int)), *next_sibling = malloc(((size_t)n + 1) * sizeof(int));
@@ -85,8 +82,8 @@ void tree_write_dot(FILE *out, const struct machine_config *cfg, const struct tr
 	      "  graph [rankdir=LR, fontname=\"monospace\", fontsize=10, nodesep=0.15, ranksep=0.6];\n"
 	      "  node [shape=plaintext, fontname=\"monospace\", fontsize=10];\n"
 	      "  edge [arrowsize=0.6];\n", out);
-	fprintf(out, "  reg [shape=box, style=rounded, label=\"%s 0x%" PRIx64 "\"];\n", cfg->arch->root_register,
-		cfg->arch->encode_root_reg(pc, t->root, 0));
+	fprintf(out, "  reg [shape=box, style=rounded, label=\"%s 0x%" PRIx64 "\"];\n", mmusim_config_root_register(cfg),
+		mmusim_config_root_register_value(cfg, t->root, 0));
 	fprintf(out, "  reg -> root%s;\n", marks->nr ? " [color=\"" WALK_COLOR "\", penwidth=2.5]" : "");
 	if (marks->nr) {
 		fputs("  graph [labelloc=t, label=\"walks highlighted:", out);
@@ -94,7 +91,7 @@ void tree_write_dot(FILE *out, const struct machine_config *cfg, const struct tr
 			fprintf(out, " 0x%" PRIx64, marks->va[k]);
 		fputs("\"];\n", out);
 	}
-	write_node(out, cfg, t, -1, pc->nr_levels, t->root, first_child, next_sibling);
+	write_node(out, cfg, t, -1, mmusim_config_levels(cfg), t->root, first_child, next_sibling);
 	for (int i = 0; i < n; i++) {
 		const struct tree_row *r = &t->rows[i];
 		char src[32];

@@ -3,18 +3,16 @@
 
 #include <inttypes.h>
 
-#include "cli.h"
-#include "pt/pt_arch.h"
+#include "cli_api.h"
 
-void tree_write_json(FILE *out, const struct machine_config *cfg, const struct tree *t,
-		     const struct walk_marks *marks)
+void tree_write_json(FILE *out, const mmusim_config *cfg, const struct tree *t, const struct walk_marks *marks)
 {
 	char flags[160];
 
 	for (unsigned i = 0; i < t->nr_rows; i++) {
 		const struct tree_row *r = &t->rows[i];
 
-		cfg->arch->describe_pte(&cfg->pc, r->pte, r->level, flags, sizeof(flags));
+		mmusim_pte_describe(cfg, r->pte, r->level, flags, sizeof(flags));
 		fprintf(out, "{\"level\":%u,\"table\":\"0x%" PRIx64 "\",\"index\":%u,\"count\":%u,\"pte\":\"0x%" PRIx64
 			"\",\"bits\":", r->level, r->table, r->index, r->count, r->pte);
 		json_write_str(out, flags);

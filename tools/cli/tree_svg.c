@@ -10,23 +10,21 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "pt/pt_arch.h"
 
 #define ROW_H 20
 #define INDENT 22
 #define CHAR_W 7.3
 #define TOP 34
 
-static unsigned row_x(const struct paging_consts *pc, const struct tree_row *r)
+static unsigned row_x(const mmusim_config *cfg, const struct tree_row *r)
 {
-	return 16 + INDENT * (pc->nr_levels - r->level);
+	return 16 + INDENT * (mmusim_config_levels(cfg) - r->level);
 }
 
-void tree_write_svg(FILE *out, const struct machine_config *cfg, const struct tree *t,
+void tree_write_svg(FILE *out, const mmusim_config *cfg, const struct tree *t,
 		    const struct walk_marks *marks)
 {
-	const struct paging_consts *pc = &cfg->pc;
-	const struct pt_arch *arch = cfg->arch;
+	unsigned pte_size = mmusim_config_pte_size(cfg);
 	char label[48], flags[160], target[160], line[400];
 	size_t widest = 40;
 	unsigned height = TOP + ROW_H * (t->nr_rows + 1) + 10;
@@ -34,10 +32,10 @@ void tree_write_svg(FILE *out, const struct machine_config *cfg, const struct tr
 	for (unsigned i = 0; i < t->nr_rows; i++) {
 		const struct tree_row *r = &t->rows[i];
 		tree_row_label(r, label, sizeof(label));
-		arch->describe_pte(pc, r->pte, r->level, flags, sizeof(flags));
+		mmusim_pte_describe(cfg, r->pte, r->level, flags, sizeof(flags));
 		tree_row_target(cfg, r, target, sizeof(target));
-		size_t n = (size_t)snprintf(line, sizeof(line), "%s 0x%0*" PRIx64 " %s %s", label, 2 * pc->pte_size,
-					    r->pte, flags, target) + (row_x(pc, r) / CHAR_W) + 2;
+		size_t n = (size_t)snprintf(line, sizeof(line), "%s 0x%0*" PRIx64 " %s %s", label, 2 * pte_size,
+					    r->pte, flags, target) + (row_x(cfg, r) / CHAR_W) + 2;
 		if (n > widest)
 			widest = n;
 	}
@@ -45,31 +43,32 @@ void tree_write_svg(FILE *out, const struct machine_config *cfg, const struct tr
 		"role=\"img\" aria-label=\"page-table tree\">\n", (unsigned)(widest * CHAR_W) + 20, height,
 		(unsigned)(widest * CHAR_W) + 20, height);
 	fprintf(out, "<text class=\"root%s\" x=\"8\" y=\"%u\">%s 0x%" PRIx64 ": root table 0x%" PRIx64
-		", %u levels of %u %u-byte entries</text>\n", marks->nr ? " walk" : "", TOP - 12, arch->root_register,
-		arch->encode_root_reg(pc, t->root, 0), t->root, pc->nr_levels, pc->nr_entries, pc->pte_size);
+		", %u levels of %u %u-byte entries</text>\n", marks->nr ? " walk" : "", TOP - 12, mmusim_config_root_register(cfg),
+		mmusim_config_root_register_value(cfg, t->root, 0), t->root, mmusim_config_levels(cfg),
+		mmusim_config_entries_per_node(cfg), pte_size);
 	/* Connectors first, the walks' last so that they are drawn on top. */
 	for (unsigned pass = 0; pass < 2; pass++) {
 		for (unsigned i = 0; i < t->nr_rows; i++) {
 			const struct tree_row *r = &t->rows[i];
-			unsigned px = r->parent < 0 ? 8 : row_x(pc, &t->rows[r->parent]);
+			unsigned px = r->parent < 0 ? 8 : row_x(cfg, &t->rows[r->parent]);
 			unsigned py = r->parent < 0 ? TOP - 8 : TOP + ROW_H * (unsigned)r->parent + 4;
 
 			if ((r->walks != 0) == (pass == 1))
 				fprintf(out, "<path class=\"edge%s\" d=\"M%u %u V%u H%u\"/>\n", r->walks ? " walk" : "",
-					px + 4, py, TOP + ROW_H * i + 6, row_x(pc, r) - 2);
+					px + 4, py, TOP + ROW_H * i + 6, row_x(cfg, r) - 2);
 		}
 	}
 	for (unsigned i = 0; i < t->nr_rows; i++) {
 		const struct tree_row *r = &t->rows[i];
-		unsigned y = TOP + ROW_H * i, x = row_x(pc, r);
+		unsigned y = TOP + ROW_H * i, x = row_x(cfg, r);
 
 		tree_row_label(r, label, sizeof(label));
-		arch->describe_pte(pc, r->pte, r->level, flags, sizeof(flags));
+		mmusim_pte_describe(cfg, r->pte, r->level, flags, sizeof(flags));
 		tree_row_target(cfg, r, target, sizeof(target));
 		fprintf(out, "<g id=\"row-%u\" class=\"entry %s%s\"><text x=\"%u\" y=\"%u\"><tspan class=\"label\">",
 			i, r->leaf ? "leaf" : "pointer", r->walks ? " walk" : "", x, y + 10);
 		xml_write_escaped(out, label);
-		fprintf(out, "</tspan> <tspan class=\"raw\">0x%0*" PRIx64 "</tspan> <tspan class=\"flags\">", 2 * pc->pte_size,
+		fprintf(out, "</tspan> <tspan class=\"raw\">0x%0*" PRIx64 "</tspan> <tspan class=\"flags\">", 2 * pte_size,
 			r->pte);
 		xml_write_escaped(out, flags);
 		fputs("</tspan> <tspan class=\"target\">", out);

@@ -6,8 +6,7 @@
 
 #include <inttypes.h>
 
-#include "cli.h"
-#include "pt/pt_arch.h"
+#include "cli_api.h"
 
 void tree_row_label(const struct tree_row *r, char *buf, size_t len)
 {
@@ -17,7 +16,7 @@ void tree_row_label(const struct tree_row *r, char *buf, size_t len)
 		snprintf(buf, len, "L%u[%u..%u] x%u", r->level, r->index, r->index + r->count - 1, r->count);
 }
 
-void tree_row_target(const struct machine_config *cfg, const struct tree_row *r, char *buf, size_t len)
+void tree_row_target(const mmusim_config *cfg, const struct tree_row *r, char *buf, size_t len)
 {
 	char size[32];
 
@@ -35,24 +34,21 @@ void tree_row_target(const struct machine_config *cfg, const struct tree_row *r,
 			 r->addr + (uint64_t)r->count * r->page_size - 1);
 }
 
-void tree_write_text(FILE *out, const struct machine_config *cfg, const struct tree *t,
-		     const struct walk_marks *marks)
+void tree_write_text(FILE *out, const mmusim_config *cfg, const struct tree *t, const struct walk_marks *marks)
 {
-	const struct paging_consts *pc = &cfg->pc;
-	const struct pt_arch *arch = cfg->arch;
+	unsigned levels = mmusim_config_levels(cfg), pte_size = mmusim_config_pte_size(cfg);
 	char label[48], flags[160], target[160];
 
 	fprintf(out, "root 0x%" PRIx64 " (%s 0x%" PRIx64 "): %s, %u levels of %u %u-byte entries\n", t->root,
-		arch->root_register, arch->encode_root_reg(pc, t->root, 0), cfg->name, pc->nr_levels,
-		pc->nr_entries, pc->pte_size);
+		mmusim_config_root_register(cfg), mmusim_config_root_register_value(cfg, t->root, 0),
+		mmusim_config_name(cfg), levels, mmusim_config_entries_per_node(cfg), pte_size);
 	for (unsigned i = 0; i < t->nr_rows; i++) {
 		const struct tree_row *r = &t->rows[i];
 
 		tree_row_label(r, label, sizeof(label));
-		arch->describe_pte(pc, r->pte, r->level, flags, sizeof(flags));
+		mmusim_pte_describe(cfg, r->pte, r->level, flags, sizeof(flags));
 		tree_row_target(cfg, r, target, sizeof(target));
-		fprintf(out, "%*s%s 0x%0*" PRIx64 " %s %s", 2 * (pc->nr_levels - r->level), "", label,
-			2 * pc->pte_size, r->pte, flags, target);
+		fprintf(out, "%*s%s 0x%0*" PRIx64 " %s %s", 2 * (levels - r->level), "", label, 2 * pte_size, r->pte, flags, target);
 		for (unsigned k = 0; k < marks->nr; k++)
 			if (r->walks & (1u << k))
 				fprintf(out, " <- walk of 0x%" PRIx64, marks->va[k]);

@@ -4,22 +4,21 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "sim/number.h"
 
 void view_options_init(struct view_options *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->req = (struct walk_request){ .access = ACCESS_READ, .priv = PRIV_USER };
+	o->req = (mmusim_request){ .access = MMUSIM_READ, .priv = MMUSIM_USER };
 	o->tree.from = 0;
 	o->tree.to = UINT64_MAX;
 }
 
 static int parse_va_opt(const char *opt, const char *s, uint64_t *va)
 {
-	struct mm_error err = { 0 };
+	mmusim_error err = { 0 };
 
-	if (cli_parse_va(s, va, &err)) {
-		cli_usage_error("%s: %s", opt, err.msg);
+	if (cli_api_parse_va(s, va, &err)) {
+		cli_usage_error("%s: %s", opt, err.message);
 		return -1;
 	}
 	return 1;
@@ -40,7 +39,8 @@ static int parse_range(struct view_options *o, const char *s)
 	memcpy(start, s, (size_t)(dash - s));
 	start[dash - s] = '\0';
 	strcpy(end, dash + 1);
-	if (number_parse(start, false, &a) != NUMBER_OK || number_parse(end, false, &b) != NUMBER_OK) {
+	if (mmusim_parse_number(start, false, &a, NULL) != MMUSIM_OK ||
+	    mmusim_parse_number(end, false, &b, NULL) != MMUSIM_OK) {
 		cli_usage_error("bad --range '%s' (expected START-END, e.g. 0x400000-0x600000)", s);
 		return -1;
 	}
@@ -62,17 +62,17 @@ int view_option(struct view_options *o, struct args *a, bool tree_opts)
 	if ((r = args_value(a, "--access", &v)) != 0) {
 		if (r < 0)
 			return -1;
-		if (strcmp(v, "r") == 0) o->req.access = ACCESS_READ;
-		else if (strcmp(v, "w") == 0) o->req.access = ACCESS_WRITE;
-		else if (strcmp(v, "x") == 0) o->req.access = ACCESS_EXEC;
+		if (strcmp(v, "r") == 0) o->req.access = MMUSIM_READ;
+		else if (strcmp(v, "w") == 0) o->req.access = MMUSIM_WRITE;
+		else if (strcmp(v, "x") == 0) o->req.access = MMUSIM_EXEC;
 		else {
 			cli_usage_error("bad --access '%s' (expected r, w or x)", v);
 			return -1;
 		}
 		return 1;
 	}
-	if (args_flag(a, "--user")) { o->req.priv = PRIV_USER; return 1; }
-	if (args_flag(a, "--supervisor")) { o->req.priv = PRIV_SUPERVISOR; return 1; }
+	if (args_flag(a, "--user")) { o->req.priv = MMUSIM_USER; return 1; }
+	if (args_flag(a, "--supervisor")) { o->req.priv = MMUSIM_SUPERVISOR; return 1; }
 	if (args_flag(a, "--ac")) { o->req.smap_ac = true; return 1; }
 	if (!tree_opts)
 		return 0;
@@ -89,8 +89,8 @@ int view_option(struct view_options *o, struct args *a, bool tree_opts)
 		uint64_t d;
 		if (r < 0)
 			return -1;
-		if (number_parse(v, false, &d) != NUMBER_OK || d == 0 || d > PT_MAX_LEVELS) {
-			cli_usage_error("bad --depth '%s' (expected a number of levels from 1 to %d)", v, PT_MAX_LEVELS);
+		if (mmusim_parse_number(v, false, &d, NULL) != MMUSIM_OK || d == 0 || d > MMUSIM_MAX_LEVELS) {
+			cli_usage_error("bad --depth '%s' (expected a number of levels from 1 to %d)", v, MMUSIM_MAX_LEVELS);
 			return -1;
 		}
 		o->depth = v;
@@ -118,29 +118,30 @@ int view_option(struct view_options *o, struct args *a, bool tree_opts)
 	return 0;
 }
 
-int view_options_resolve(struct view_options *o, const struct machine_config *cfg, struct mm_error *err)
+int view_options_resolve(struct view_options *o, const mmusim_config *cfg, mmusim_error *err)
 {
+	unsigned levels = mmusim_config_levels(cfg);
+
 	if (o->tree.from > o->tree.to)
-		return mm_error_set(err, MM_EINVAL, "bad range: --to 0x%" PRIx64 " is not above --from 0x%" PRIx64,
-				    o->tree.to + 1, o->tree.from);
+		return cli_api_set_error(err, MMUSIM_EINVAL, "bad range: --to 0x%" PRIx64 " is not above --from 0x%" PRIx64,
+					 o->tree.to + 1, o->tree.from);
 	if (!o->depth)
-		o->tree.depth = cfg->pc.nr_levels;
-	else if (o->tree.depth > cfg->pc.nr_levels)
-		return mm_error_set(err, MM_EINVAL, "bad --depth '%s': %s has %u levels", o->depth, cfg->name,
-				    cfg->pc.nr_levels);
-	return MM_OK;
+		o->tree.depth = levels;
+	else if (o->tree.depth > levels)
+		return cli_api_set_error(err, MMUSIM_EINVAL, "bad --depth '%s': %s has %u levels", o->depth,
+					 mmusim_config_name(cfg), levels);
+	return MMUSIM_OK;
 }
 
-void view_mark_walks(const struct view_options *o, const struct walker *w, uint64_t root, struct tree *t)
+void view_mark_walks(const struct view_options *o, mmusim_machine *m, struct tree *t)
 {
 	for (unsigned k = 0; k < o->nr_va; k++) {
-		struct walk_request req = o->req;
-		struct walk_result res;
+		mmusim_request req = o->req;
+		mmusim_translation res;
 
-		req.root = root;
 		req.va = o->va[k];
 		req.no_ad_update = true;
-		walk(w, &req, &res);
+		mmusim_translate(m, &req, &res);
 		tree_mark_walk(t, &res, k);
 	}
 }

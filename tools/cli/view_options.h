@@ -11,12 +11,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cli.h"
+#include "cli_api.h"
 #include "draw.h"
 #include "tree.h"
 
 struct view_options {
-	struct walk_request req;    /* access and privilege of the walks */
+	mmusim_request req;         /* access and privilege of the walks */
 	uint64_t va[DRAW_MAX_WALKS];
 	unsigned nr_va;
 	const char *depth;          /* as given; checked against the config */
@@ -32,8 +32,8 @@ void view_options_init(struct view_options *o);
  */
 int view_option(struct view_options *o, struct args *a, bool tree_opts);
 /* Checks --depth against the config's levels; fills o->tree.depth. */
-int view_options_resolve(struct view_options *o, const struct machine_config *cfg, struct mm_error *err);
-/* Walks each --va (inspect only: no A/D updates) and marks its rows in t. */
-void view_mark_walks(const struct view_options *o, const struct walker *w, uint64_t root, struct tree *t);
+int view_options_resolve(struct view_options *o, const mmusim_config *cfg, mmusim_error *err);
+/* Walks each --va on m (inspect only: no A/D updates) and marks its rows in t. */
+void view_mark_walks(const struct view_options *o, mmusim_machine *m, struct tree *t);
 
 #endif

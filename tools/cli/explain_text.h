@@ -1,0 +1,29 @@
+/*
+ * explain_text: one walk told for a student, over the public API — the
+ * explain command's text and the one report --html embeds.
+ */
+#ifndef MMUSIM_TOOLS_EXPLAIN_TEXT_H
+#define MMUSIM_TOOLS_EXPLAIN_TEXT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <mmusim.h>
+
+/* ANSI colours for explain; all empty strings when colour is off. */
+struct palette {
+	const char *level[MMUSIM_MAX_LEVELS + 1]; /* by level; [0] unused */
+	const char *offset, *sign, *good, *bad, *head, *reset;
+};
+void palette_init(struct palette *p, bool on);
+
+/*
+ * The explain command's text: VA fields, one block per level, the PA or the
+ * fault.  `root` is the table the walk started from (shown with the root
+ * register's value for ASID 0); t is mmusim_translate's result for req.
+ */
+void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
+		   const mmusim_translation *t, const struct palette *pal);
+
+#endif
