@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "sim/replay.h"
 #include "sim/trace.h"
 
@@ -35,22 +36,6 @@ struct opts {
 	const char *tmpdir;
 	const char *only;       /* "hit" or "walks": just that figure (for profilers) */
 };
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static uint64_t xorshift(uint64_t *s)
-{
-	uint64_t x = *s;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
 
 enum workload { WL_SEQUENTIAL, WL_UNIFORM, WL_ZIPF, WL_STRIDED, WL_HOT };
 static const char *const wl_names[] = { "sequential", "uniform", "zipf", "strided", "hot" };
@@ -86,7 +71,7 @@ static void gen_fini(struct gen *g)
 /* The next VA: a page chosen by the workload, an offset within it. */
 static uint64_t gen_next(struct gen *g)
 {
-	uint64_t page, r = xorshift(&g->seed);
+	uint64_t page, r = bench_xorshift(&g->seed);
 
 	switch (g->wl) {
 	case WL_SEQUENTIAL: page = (g->i / 64) % g->pages; break;  /* 64 touches per page */
@@ -174,9 +159,9 @@ static struct result run_replay(const char *preset, bool caches, enum workload w
 	for (uint64_t done = 0; done < n; done += BATCH) {
 		for (unsigned i = 0; i < BATCH; i++)
 			ev[i] = (struct trace_event){ .op = TRACE_ACCESS, .access = ACCESS_READ, .va = gen_next(&g) };
-		t0 = now();
+		t0 = bench_now();
 		replay_events(&r, ev, BATCH, &err);
-		t += now() - t0;
+		t += bench_now() - t0;
 	}
 	res.rate = (double)n / t;
 	res.walks = r.mmu.stats.walks;
@@ -256,7 +241,7 @@ static double replay_file(const char *preset, const char *path, uint64_t pages, 
 	map_pages(m, user_base(m), pages);
 	replay_init(&r, m, &opt, path, &err);
 	*events = 0;
-	t0 = now();
+	t0 = bench_now();
 	if (trace_reader_open(path, TRACE_FORMAT_AUTO, &rd, &err)) {
 		fprintf(stderr, "mmusim-bench: %s\n", err.msg);
 		exit(1);
@@ -266,7 +251,7 @@ static double replay_file(const char *preset, const char *path, uint64_t pages, 
 		*events += (uint64_t)n;
 	}
 	trace_reader_close(rd);
-	double t = now() - t0;
+	double t = bench_now() - t0;
 	replay_fini(&r);
 	free(ev);
 	machine_destroy(m);
@@ -292,7 +277,7 @@ static void measure_rss(const char *preset, uint64_t pages, uint64_t *rss_kb, ui
 		/* Distinct pages scattered over 64 GiB of VA: the page-table-heavy case. */
 		gen_init(&g, WL_UNIFORM, 1ull << 24, base);
 		for (uint64_t i = 0; i < pages; i++) {
-			uint64_t va = base + (xorshift(&g.seed) % (1ull << 24)) * 4096;
+			uint64_t va = base + (bench_xorshift(&g.seed) % (1ull << 24)) * 4096;
 			machine_map(m, va, m->cfg.mem_base + 0x1000, 4096, &p, NULL);
 		}
 		getrusage(RUSAGE_SELF, &ru);

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "sim/byteorder.h"
 #include "sim/config.h"
 #include "sim/replay.h"
@@ -40,22 +41,6 @@ static const char *const variants[] = {
 	"  - {name: l1i, level: 1, kind: instruction, entries: 256, ways: 8, page_sizes: [4K]}\n",
 };
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static uint64_t xorshift(uint64_t *s)
-{
-	uint64_t x = *s;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
 /*
  * One made-up program, instruction by instruction: a 256 KiB code loop, a
  * load in 2 of 5 instructions (a hot 2 MiB buffer 99 % of the time, a 64
@@ -67,7 +52,7 @@ struct instr {
 
 static void next_instr(uint64_t i, uint64_t *seed, struct instr *in)
 {
-	uint64_t r = xorshift(seed);
+	uint64_t r = bench_xorshift(seed);
 
 	in->ip = 0x400000 + (i * 4) % (256 << 10);
 	in->load = in->store = 0;
@@ -192,7 +177,7 @@ static double separate(const char *trace, uint64_t *events, struct mm_error *err
 
 	if (!ev || models_start(&ms, trace, err))
 		return -1;
-	t0 = now();
+	t0 = bench_now();
 	*events = 0;
 	for (unsigned i = 0; i < NR_CONFIGS; i++) {
 		struct trace_reader *rd;
@@ -207,7 +192,7 @@ static double separate(const char *trace, uint64_t *events, struct mm_error *err
 		if (n < 0)
 			return -1;
 	}
-	t = now() - t0;
+	t = bench_now() - t0;
 	models_stop(&ms);
 	free(ev);
 	return t;
@@ -221,10 +206,10 @@ static double sweep(const char *trace, unsigned threads, struct mm_error *err)
 
 	if (models_start(&ms, trace, err) || trace_reader_open(trace, TRACE_FORMAT_AUTO, &rd, err))
 		return -1;
-	t0 = now();
+	t0 = bench_now();
 	if (sweep_run(rd, ms.jobs, NR_CONFIGS, threads, err) != MM_OK)
 		return -1;
-	t = now() - t0;
+	t = bench_now() - t0;
 	trace_reader_close(rd);
 	models_stop(&ms);
 	return t;
@@ -235,7 +220,7 @@ static double read_only(const char *trace, struct mm_error *err)
 {
 	struct trace_event *ev = malloc(BATCH * sizeof(*ev));
 	struct trace_reader *rd;
-	double t0 = now();
+	double t0 = bench_now();
 	long n;
 
 	if (!ev || trace_reader_open(trace, TRACE_FORMAT_AUTO, &rd, err))
@@ -244,7 +229,7 @@ static double read_only(const char *trace, struct mm_error *err)
 		;
 	trace_reader_close(rd);
 	free(ev);
-	return n < 0 ? -1 : now() - t0;
+	return n < 0 ? -1 : bench_now() - t0;
 }
 
 static int measure(const char *label, const char *trace)
