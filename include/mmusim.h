@@ -151,6 +151,21 @@ MMUSIM_API const char *mmusim_config_root_register(const mmusim_config *cfg);
 /* Number of TLBs (level 1 and 2) and paging-structure caches the config describes. */
 MMUSIM_API unsigned mmusim_config_nr_tlbs(const mmusim_config *cfg);
 MMUSIM_API unsigned mmusim_config_nr_pwcs(const mmusim_config *cfg);
+/* What a config says of one TLB or paging-structure cache. */
+typedef struct mmusim_cache_info {
+	const char *name;    /* as the config names it; valid as long as the config */
+	const char *serves;  /* the accesses it serves: "instruction", "data" or "unified" */
+	unsigned level;      /* TLB: 1 or 2; PWC: the PTE level it caches */
+	unsigned entries;
+	unsigned ways;
+} mmusim_cache_info;
+/*
+ * Fills *out for TLB number idx (0 .. mmusim_config_nr_tlbs - 1), or with pwc
+ * true for paging-structure cache idx (0 .. mmusim_config_nr_pwcs - 1), in the
+ * order mmusim_mmu_cache_stats numbers them.  MMUSIM_EINVAL for idx out of range.
+ */
+MMUSIM_API int mmusim_config_cache_info(const mmusim_config *cfg, bool pwc, unsigned idx,
+					mmusim_cache_info *out);
 
 /* ------------------------------------------------------- machine, memory */
 
@@ -626,6 +641,32 @@ typedef struct mmusim_stats {
 	uint64_t page_table_nodes;
 	uint64_t page_table_bytes;
 } mmusim_stats;
+
+/* The current CPU: its number, its address space and its privilege. */
+MMUSIM_API void mmusim_mmu_current(const mmusim_mmu *mmu, unsigned *cpu, uint16_t *asid,
+				   enum mmusim_priv *priv);
+
+/* One valid entry of a TLB or paging-structure cache, read-only. */
+typedef struct mmusim_tlb_entry {
+	uint64_t va;        /* first VA the entry covers (canonical) */
+	uint64_t size;      /* bytes it covers: a page (TLB) or what one PTE of its level maps (PWC) */
+	uint64_t pa;        /* TLB: the page's PA; PWC: the next table's */
+	unsigned level;     /* level of the PTE it came from */
+	unsigned perms;     /* TLB: MMUSIM_PERM_* granted; PWC: allowed by the levels so far */
+	uint16_t asid;
+	bool global;        /* TLB: survives address-space switches */
+	bool dirty;         /* TLB: the leaf's D bit was set when cached */
+} mmusim_tlb_entry;
+
+/*
+ * Calls fn for every valid entry of the current CPU's TLB number idx, or with
+ * pwc true of its paging-structure cache idx (numbered as in
+ * mmusim_mmu_cache_stats), set by set and way by way; what a debugger shows, it
+ * changes nothing (no LRU update).  Stops when fn returns nonzero and returns
+ * that value; returns 0 after the last entry, MMUSIM_EINVAL for idx out of range.
+ */
+MMUSIM_API int mmusim_mmu_for_each_tlb_entry(const mmusim_mmu *mmu, bool pwc, unsigned idx,
+					     int (*fn)(void *arg, const mmusim_tlb_entry *e), void *arg);
 
 /* Fills *out with the statistics so far. */
 MMUSIM_API void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out);

@@ -161,3 +161,16 @@ uint64_t mmusim_config_root_register_value(const mmusim_config *cfg, uint64_t ro
 {
 	return cfg->cfg.arch->encode_root_reg(&cfg->cfg.pc, root, asid);
 }
+
+int mmusim_config_cache_info(const mmusim_config *cfg, bool pwc, unsigned idx, mmusim_cache_info *out)
+{
+	static const char *const serves[] = { "instruction", "data", "unified" };
+	const struct tlb_config *tc;
+
+	if (idx >= (pwc ? cfg->cfg.nr_pwc : cfg->cfg.nr_tlb))
+		return MMUSIM_EINVAL;
+	tc = pwc ? &cfg->cfg.pwc[idx] : &cfg->cfg.tlb[idx];
+	*out = (mmusim_cache_info){ .name = tc->name, .serves = serves[tc->kind], .level = tc->level,
+				    .entries = tc->entries, .ways = tc->ways };
+	return MMUSIM_OK;
+}

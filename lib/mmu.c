@@ -227,3 +227,52 @@ int mmusim_mmu_cache_stats(const mmusim_mmu *mmu, bool pwc, unsigned idx, mmusim
 		out->hits_by_page_shift[k] = t.hits_by_shift[k];
 	return MMUSIM_OK;
 }
+
+void mmusim_mmu_current(const mmusim_mmu *mmu, unsigned *cpu, uint16_t *asid, enum mmusim_priv *priv)
+{
+	const struct mmu *m = &mmu->replay.mmu;
+
+	*cpu = 0;
+	for (unsigned i = 0; i < m->nr_cpus; i++)
+		if (m->cpus[i] == m->cur)
+			*cpu = i;
+	*asid = m->cur->asid;
+	*priv = (enum mmusim_priv)m->cur->priv;
+}
+
+struct tlb_walk {
+	const struct paging_consts *pc;
+	int (*fn)(void *arg, const mmusim_tlb_entry *e);
+	void *arg;
+};
+
+static int public_entry(void *arg, const struct tlb_entry *e)
+{
+	const struct tlb_walk *w = arg;
+	mmusim_tlb_entry pub = {
+		.va = pc_va_canonicalize(w->pc, e->tag << e->shift),
+		.size = 1ull << e->shift,
+		.pa = e->pa,
+		.level = e->level,
+		.perms = e->perms,
+		.asid = e->asid,
+		.global = e->global,
+		.dirty = e->dirty,
+	};
+
+	return w->fn(w->arg, &pub);
+}
+
+int mmusim_mmu_for_each_tlb_entry(const mmusim_mmu *mmu, bool pwc, unsigned idx,
+				  int (*fn)(void *arg, const mmusim_tlb_entry *e), void *arg)
+{
+	const struct machine_config *cfg = &mmu->replay.m->cfg;
+	const struct mmu_cpu *c = mmu->replay.mmu.cur;
+	struct tlb_walk w = { .pc = &cfg->pc, .fn = fn, .arg = arg };
+	const struct tlb *t;
+
+	if (idx >= (pwc ? cfg->nr_pwc : cfg->nr_tlb))
+		return MMUSIM_EINVAL;
+	t = pwc ? c->pwc[cfg->pwc[idx].level] : c->tlb[idx];
+	return t ? tlb_for_each(t, public_entry, &w) : 0;
+}

@@ -790,3 +790,90 @@ Test(api, pte_present_leaf_address_and_flags)
 	cr_expect(mmusim_pte_flags(cfg, t.leaf_pte, 1) & MMUSIM_PROP_W);
 	mmusim_machine_destroy(m);
 }
+
+struct seen_entries {
+	unsigned n;
+	mmusim_tlb_entry e[8];
+};
+
+static int note_entry(void *arg, const mmusim_tlb_entry *e)
+{
+	struct seen_entries *s = arg;
+
+	if (s->n < 8)
+		s->e[s->n] = *e;
+	s->n++;
+	return 0;
+}
+
+static int stop_at_first(void *arg, const mmusim_tlb_entry *e)
+{
+	(void)arg;
+	(void)e;
+	return 7;
+}
+
+/* The x86_64 preset's caches, and what a read and a write leave in the current CPU's TLBs. */
+Test(api, tlb_contents_of_the_current_cpu)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	mmusim_cache_info ci;
+	mmusim_mmu_result r;
+	mmusim_error err;
+	mmusim_mmu *mmu;
+	struct seen_entries s = { 0 };
+	enum mmusim_priv priv;
+	unsigned cpu;
+	uint16_t asid;
+
+	cr_assert_eq(mmusim_config_cache_info(cfg, false, 1, &ci), MMUSIM_OK);
+	cr_expect_str_eq(ci.name, "l1d");
+	cr_expect_str_eq(ci.serves, "data");
+	cr_expect_eq(ci.level, 1);
+	cr_expect_eq(ci.entries, 64);
+	cr_expect_eq(ci.ways, 4);
+	cr_expect_eq(mmusim_config_cache_info(cfg, false, 2, &ci), MMUSIM_OK);
+	cr_expect_str_eq(ci.serves, "unified");
+	cr_expect_eq(mmusim_config_cache_info(cfg, false, 3, &ci), MMUSIM_EINVAL);
+	cr_expect_eq(mmusim_config_cache_info(cfg, true, mmusim_config_nr_pwcs(cfg), &ci), MMUSIM_EINVAL);
+
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x200000, 0x2000, MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U,
+				MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_translate(mmu, 0x401010, MMUSIM_WRITE, &r);
+	cr_assert(r.ok);
+	cr_expect_eq(mmusim_mmu_for_each_tlb_entry(mmu, false, 1, note_entry, &s), 0);
+	cr_assert_eq(s.n, 1, "the write filled l1d once");
+	cr_expect_eq(s.e[0].va, 0x401000);
+	cr_expect_eq(s.e[0].pa, 0x201000);
+	cr_expect_eq(s.e[0].size, 4096);
+	cr_expect_eq(s.e[0].level, 1);
+	cr_expect_eq(s.e[0].perms, MMUSIM_PERM_R | MMUSIM_PERM_W | MMUSIM_PERM_U, "no x: NX set");
+	cr_expect(s.e[0].dirty, "a write caches the leaf with D set");
+	cr_expect_not(s.e[0].global);
+	s.n = 0;
+	cr_expect_eq(mmusim_mmu_for_each_tlb_entry(mmu, false, 0, note_entry, &s), 0);
+	cr_expect_eq(s.n, 0, "no fetch: l1i is empty");
+	cr_expect_eq(mmusim_mmu_for_each_tlb_entry(mmu, false, 1, stop_at_first, NULL), 7);
+	cr_expect_eq(mmusim_mmu_for_each_tlb_entry(mmu, false, 9, note_entry, &s), MMUSIM_EINVAL);
+
+	/* Another CPU has caches of its own, in its own address space. */
+	cr_assert_eq(mmusim_mmu_select_cpu(mmu, 3, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_switch_asid(mmu, 5, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_set_priv(mmu, MMUSIM_SUPERVISOR);
+	mmusim_mmu_current(mmu, &cpu, &asid, &priv);
+	cr_expect_eq(cpu, 3);
+	cr_expect_eq(asid, 5);
+	cr_expect_eq(priv, MMUSIM_SUPERVISOR);
+	s.n = 0;
+	cr_expect_eq(mmusim_mmu_for_each_tlb_entry(mmu, false, 1, note_entry, &s), 0);
+	cr_expect_eq(s.n, 0);
+	cr_assert_eq(mmusim_mmu_select_cpu(mmu, 0, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_current(mmu, &cpu, &asid, &priv);
+	cr_expect_eq(cpu, 0);
+	cr_expect_eq(asid, 0);
+	cr_expect_eq(priv, MMUSIM_USER);
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+}

@@ -1,6 +1,6 @@
 /*
  * mmusim shell: an interactive MMU session.  The trace commands (map, unmap,
- * protect, r/w/x, asid, priv, cpu, flush) run through a replay engine, so
+ * protect, r/w/x, asid, priv, cpu, flush) run through an mmusim_mmu, so
  * accesses go through the TLBs and page-walk caches and edits shoot entries
  * down; translate and explain walk the current address space without touching
  * A/D bits; show lists the mappings; tlb prints the current CPU's TLB and
@@ -12,16 +12,13 @@
  * for scripted demos; a failing command prints "mmusim: stdin:LINE: message"
  * and the session goes on, ending with exit status 2.
  */
-#include "cli.h"
+#include "cli_api.h"
 
 #include <histedit.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "pt/pt_arch.h"
-#include "sim/trace_text.h"
 
 static const char shell_help[] =
 	"usage: mmusim [--config NAME|FILE] shell [--setup TRACE] [--map 'VA PA LEN FLAGS']...\n"
@@ -48,151 +45,162 @@ static const char *const command_names[] = {
 };
 
 struct shell {
-	struct machine *m;
-	const char *config;   /* --config as given (default x86_64) */
-	struct replay r;
+	mmusim_machine *m;
+	const mmusim_config *cfg;
+	mmusim_mmu *mmu;
 	FILE *out;
 	unsigned long line;
 	bool quit;
 };
 
-/* The current address space: the CPU's ASID, its privilege. */
-static struct walk_request request(const struct shell *sh, uint64_t va, enum access_kind a)
+/* An inspect-only walk of the current CPU's address space, with its privilege. */
+static mmusim_request request(const struct shell *sh, uint64_t va, enum mmusim_access a)
 {
-	const struct mmu_cpu *c = sh->r.mmu.cur;
+	enum mmusim_priv priv;
+	unsigned cpu;
+	uint16_t asid;
 
-	return (struct walk_request){ .root = pt_root(c->pt), .va = va, .access = a, .priv = c->priv,
-				      .no_ad_update = true };
+	mmusim_mmu_current(sh->mmu, &cpu, &asid, &priv);
+	return (mmusim_request){ .va = va, .access = a, .priv = priv, .no_ad_update = true };
 }
 
-static void print_result(FILE *out, const struct machine_config *cfg, const struct walk_request *req,
-			 const struct walk_result *res)
+static void print_result(FILE *out, const mmusim_config *cfg, const mmusim_request *req,
+			 const mmusim_translation *t)
 {
-	fprintf(out, "0x%" PRIx64 " %s %s: ", req->va, access_kind_name(req->access),
-		privilege_name(req->priv));
-	if (res->ok) {
+	fprintf(out, "0x%" PRIx64 " %s %s: ", req->va, mmusim_access_name(req->access),
+		mmusim_priv_name(req->priv));
+	if (t->ok) {
 		char size[32], perms[6];
-		format_page_size(res->page_size, size, sizeof(size));
-		perms_format(res->perms, perms);
-		fprintf(out, "pa 0x%" PRIx64 " (%s page, level %u) perms %s\n", res->pa, size, res->level,
-			perms);
+		format_page_size(t->page_size, size, sizeof(size));
+		mmusim_perms_string(t->perms, perms);
+		fprintf(out, "pa 0x%" PRIx64 " (%s page, level %u) perms %s\n", t->pa, size, t->level, perms);
 	} else {
 		char code[128];
-		cfg->arch->describe_fault(&res->fault, code, sizeof(code));
-		fprintf(out, "fault %s at level %u, %s: %s\n", fault_kind_name(res->fault.kind),
-			res->fault.level, code, walk_reason_text(res->fault.reason));
+		mmusim_fault_describe(cfg, t, code, sizeof(code));
+		fprintf(out, "fault %s at level %u, %s: %s\n", mmusim_fault_kind_name(t->fault_kind),
+			t->fault_level, code, mmusim_fault_reason_text(t->fault_reason));
 	}
 }
 
 /* translate|explain VA [r|w|x] */
-static int cmd_walk(struct shell *sh, char **argv, int argc, bool explain, struct mm_error *err)
+static int cmd_walk(struct shell *sh, char **argv, int argc, bool explain, mmusim_error *err)
 {
-	enum access_kind a = ACCESS_READ;
-	struct walk_request req;
-	struct walk_result res;
+	enum mmusim_access a = MMUSIM_READ;
+	mmusim_request req;
+	mmusim_translation t;
 	uint64_t va;
 	int rc;
 
 	if (argc < 2 || argc > 3)
-		return mm_error_set(err, MM_EINVAL, "usage: %s VA [r|w|x]", argv[0]);
-	if ((rc = cli_parse_va(argv[1], &va, err)))
+		return cli_api_set_error(err, MMUSIM_EINVAL, "usage: %s VA [r|w|x]", argv[0]);
+	if ((rc = cli_api_parse_va(argv[1], &va, err)))
 		return rc;
 	if (argc == 3) {
-		if (strcmp(argv[2], "r") == 0) a = ACCESS_READ;
-		else if (strcmp(argv[2], "w") == 0) a = ACCESS_WRITE;
-		else if (strcmp(argv[2], "x") == 0) a = ACCESS_EXEC;
-		else return mm_error_set(err, MM_EINVAL, "bad access '%s' (expected r, w or x)", argv[2]);
+		if (strcmp(argv[2], "r") == 0) a = MMUSIM_READ;
+		else if (strcmp(argv[2], "w") == 0) a = MMUSIM_WRITE;
+		else if (strcmp(argv[2], "x") == 0) a = MMUSIM_EXEC;
+		else return cli_api_set_error(err, MMUSIM_EINVAL, "bad access '%s' (expected r, w or x)", argv[2]);
 	}
 	req = request(sh, va, a);
-	walk(&sh->m->walker, &req, &res);
+	mmusim_translate(sh->m, &req, &t);
 	if (explain)
-		explain_walk_internal(sh->out, sh->config, &req, &res);
+		explain_translation(sh->out, sh->cfg, &req, &t);
 	else
-		print_result(sh->out, &sh->m->cfg, &req, &res);
-	return MM_OK;
+		print_result(sh->out, sh->cfg, &req, &t);
+	return MMUSIM_OK;
 }
 
-static int show_leaf(void *arg, const struct pt_mapping *m)
+static int show_leaf(void *arg, const mmusim_mapping *m)
 {
 	struct shell *sh = arg;
 	char size[32], perms[6];
 
 	format_page_size(m->size, size, sizeof(size));
-	perms_format(m->perms, perms);
+	mmusim_perms_string(m->perms, perms);
 	fprintf(sh->out, "0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " %s (%s page, level %u)\n", m->va,
 		m->va + m->size, m->pa, perms, size, m->level);
 	return 0;
 }
 
-struct tlb_view {
-	FILE *out;
-	const struct paging_consts *pc;
-	bool pwc;
-};
-
-static int show_entry(void *arg, const struct tlb_entry *e)
+static int count_entry(void *arg, const mmusim_tlb_entry *e)
 {
-	struct tlb_view *v = arg;
-	uint64_t va = pc_va_canonicalize(v->pc, e->tag << e->shift);
+	(void)e;
+	++*(unsigned *)arg;
+	return 0;
+}
+
+static int show_tlb_entry(void *arg, const mmusim_tlb_entry *e)
+{
 	char size[32], perms[6];
 
-	format_page_size(1ull << e->shift, size, sizeof(size));
-	perms_format(e->perms, perms);
-	if (v->pwc)
-		fprintf(v->out, "  va 0x%" PRIx64 " (%s) -> next table 0x%" PRIx64 " asid %u\n", va, size,
-			e->pa, e->asid);
-	else
-		fprintf(v->out, "  va 0x%" PRIx64 " -> pa 0x%" PRIx64 " %s asid %u%s perms %s%s\n", va, e->pa,
-			size, e->asid, e->global ? " global" : "", perms, e->dirty ? " dirty" : "");
+	format_page_size(e->size, size, sizeof(size));
+	mmusim_perms_string(e->perms, perms);
+	fprintf(arg, "  va 0x%" PRIx64 " -> pa 0x%" PRIx64 " %s asid %u%s perms %s%s\n", e->va, e->pa, size,
+		e->asid, e->global ? " global" : "", perms, e->dirty ? " dirty" : "");
+	return 0;
+}
+
+static int show_pwc_entry(void *arg, const mmusim_tlb_entry *e)
+{
+	char size[32];
+
+	format_page_size(e->size, size, sizeof(size));
+	fprintf(arg, "  va 0x%" PRIx64 " (%s) -> next table 0x%" PRIx64 " asid %u\n", e->va, size, e->pa,
+		e->asid);
 	return 0;
 }
 
 static void cmd_tlb(struct shell *sh)
 {
-	const struct mmu_cpu *c = sh->r.mmu.cur;
-	const struct machine_config *cfg = &sh->m->cfg;
-	static const char *const kinds[] = { "instruction", "data", "unified" };
-	struct tlb_view v = { .out = sh->out, .pc = &cfg->pc };
+	unsigned nr_tlbs = mmusim_config_nr_tlbs(sh->cfg), nr_pwcs = mmusim_config_nr_pwcs(sh->cfg);
+	mmusim_cache_info ci;
 
-	if (!cfg->nr_tlb && !cfg->nr_pwc)
-		fprintf(sh->out, "config %s has no TLB\n", cfg->name);
-	for (unsigned i = 0; i < cfg->nr_tlb; i++) {
-		const struct tlb_config *t = &cfg->tlb[i];
-		fprintf(sh->out, "%s (level %u, %s, %u entries, %u-way): %u valid\n", t->name, t->level,
-			kinds[t->kind], t->entries, t->ways, tlb_occupancy(c->tlb[i]));
-		tlb_for_each(c->tlb[i], show_entry, &v);
+	if (!nr_tlbs && !nr_pwcs)
+		fprintf(sh->out, "config %s has no TLB\n", mmusim_config_name(sh->cfg));
+	for (unsigned i = 0; i < nr_tlbs; i++) {
+		unsigned valid = 0;
+		mmusim_config_cache_info(sh->cfg, false, i, &ci);
+		mmusim_mmu_for_each_tlb_entry(sh->mmu, false, i, count_entry, &valid);
+		fprintf(sh->out, "%s (level %u, %s, %u entries, %u-way): %u valid\n", ci.name, ci.level,
+			ci.serves, ci.entries, ci.ways, valid);
+		mmusim_mmu_for_each_tlb_entry(sh->mmu, false, i, show_tlb_entry, sh->out);
 	}
-	v.pwc = true;
-	for (unsigned i = 0; i < cfg->nr_pwc; i++) {
-		const struct tlb *t = c->pwc[cfg->pwc[i].level];
-		fprintf(sh->out, "%s (%u entries): %u valid\n", cfg->pwc[i].name, cfg->pwc[i].entries,
-			tlb_occupancy(t));
-		tlb_for_each(t, show_entry, &v);
+	for (unsigned i = 0; i < nr_pwcs; i++) {
+		unsigned valid = 0;
+		mmusim_config_cache_info(sh->cfg, true, i, &ci);
+		mmusim_mmu_for_each_tlb_entry(sh->mmu, true, i, count_entry, &valid);
+		fprintf(sh->out, "%s (%u entries): %u valid\n", ci.name, ci.entries, valid);
+		mmusim_mmu_for_each_tlb_entry(sh->mmu, true, i, show_pwc_entry, sh->out);
 	}
 }
 
 /* r|w|x VA: one access through the MMU, as a replay would make it. */
-static void do_access(struct shell *sh, const struct trace_event *ev)
+static void do_access(struct shell *sh, const mmusim_event *ev)
 {
-	struct walk_request req = request(sh, ev->va, (enum access_kind)ev->access);
-	struct mmu_result res;
-	struct walk_result shown = { 0 };
+	mmusim_request req = request(sh, ev->va, ev->access);
+	mmusim_mmu_result res;
+	mmusim_translation w, shown = { 0 };
 
-	mmu_translate(&sh->r.mmu, ev->va, (enum access_kind)ev->access, &res);
-	if (!res.ok)
-		sh->r.mmu.stats.faults[res.fault.kind]++;
-	/* Print through the same format as translate; the level comes from the table. */
+	mmusim_mmu_translate(sh->mmu, ev->va, ev->access, &res);
+	/*
+	 * Print through the same format as translate: the level, the permissions
+	 * and the rule a fault broke come from the table (the TLBs agree with it:
+	 * the shell's edits shoot entries down).
+	 */
+	mmusim_translate(sh->m, &req, &w);
 	shown.ok = res.ok;
 	shown.pa = res.pa;
 	shown.page_size = res.page_size;
-	shown.fault = res.fault;
+	shown.fault_kind = res.fault_kind;
+	shown.fault_level = res.fault_level;
+	shown.fault_code = res.fault_code;
 	if (res.ok) {
-		struct walk_result w;
-		walk(&sh->m->walker, &req, &w);
 		shown.level = w.level;
 		shown.perms = w.perms;
+	} else {
+		shown.fault_reason = w.fault_reason;
 	}
-	print_result(sh->out, &sh->m->cfg, &req, &shown);
+	print_result(sh->out, sh->cfg, &req, &shown);
 }
 
 /* Splits line into at most 8 words, in place. */
@@ -205,60 +213,73 @@ static int split(char *line, char **argv)
 	return argc;
 }
 
-/* Runs one command line; returns MM_OK or an error with a message. */
-static int run_line(struct shell *sh, const char *text, struct mm_error *err)
+/* Runs one command line; returns MMUSIM_OK or an error with a message. */
+static int run_line(struct shell *sh, const char *text, mmusim_error *err)
 {
 	char buf[512], words[512], *argv[8];
-	struct trace_event ev;
+	mmusim_event ev;
 	int argc, r;
 
 	if (strlen(text) >= sizeof(buf))
-		return mm_error_set(err, MM_EINVAL, "line too long");
+		return cli_api_set_error(err, MMUSIM_EINVAL, "line too long");
 	memcpy(buf, text, strlen(text) + 1);
 	memcpy(words, text, strlen(text) + 1);
 	buf[strcspn(buf, "#")] = '\0';
 	words[strcspn(words, "#")] = '\0';
 	argc = split(words, argv);
 	if (argc == 0)
-		return MM_OK;
+		return MMUSIM_OK;
 	if (strcmp(argv[0], "quit") == 0 || strcmp(argv[0], "exit") == 0) {
 		sh->quit = true;
-		return MM_OK;
+		return MMUSIM_OK;
 	}
 	if (strcmp(argv[0], "help") == 0) {
 		fputs(commands_help, sh->out);
-		return MM_OK;
+		return MMUSIM_OK;
 	}
 	if (strcmp(argv[0], "translate") == 0 || strcmp(argv[0], "explain") == 0)
 		return cmd_walk(sh, argv, argc, argv[0][0] == 'e', err);
 	if (strcmp(argv[0], "show") == 0 || strcmp(argv[0], "mappings") == 0) {
-		pt_for_each(sh->r.mmu.cur->pt, show_leaf, sh);
-		return MM_OK;
+		mmusim_for_each_mapping(sh->m, show_leaf, sh);
+		return MMUSIM_OK;
 	}
 	if (strcmp(argv[0], "tlb") == 0) {
 		cmd_tlb(sh);
-		return MM_OK;
+		return MMUSIM_OK;
 	}
-	r = trace_parse_line(buf, &ev, err);
+	r = mmusim_parse_trace_line(buf, &ev, err);
 	if (r < 0) {
 		/* The trace parser lists only trace commands; the shell has more. */
-		if (strncmp(err->msg, "unknown command", 15) == 0)
-			return mm_error_set(err, MM_EINVAL, "unknown command '%s' (type 'help')", argv[0]);
-		return MM_EINVAL;
+		if (strncmp(err->message, "unknown command", 15) == 0)
+			return cli_api_set_error(err, MMUSIM_EINVAL, "unknown command '%s' (type 'help')", argv[0]);
+		return MMUSIM_EINVAL;
 	}
 	if (r == 0)
-		return MM_OK;
+		return MMUSIM_OK;
 	ev.line = sh->line;
-	if (ev.op == TRACE_ACCESS) {
+	if (ev.op == MMUSIM_EV_ACCESS) {
 		do_access(sh, &ev);
-		return MM_OK;
+		return MMUSIM_OK;
 	}
-	if ((r = replay_events(&sh->r, &ev, 1, err)))
+	if ((r = mmusim_mmu_event(sh->mmu, &ev, err))) {
+		/* The mmu names a single event's source "event"; here it is stdin. */
+		if (strncmp(err->message, "event:", 6) == 0) {
+			char msg[sizeof(err->message)];
+			snprintf(msg, sizeof(msg), "stdin:%s", err->message + 6);
+			memcpy(err->message, msg, sizeof(msg));
+		}
 		return r;
+	}
 	/* Keep the machine's current address space with the CPU's, for walks and show. */
-	if (ev.op == TRACE_ASID || ev.op == TRACE_CPU)
-		return machine_switch(sh->m, sh->r.mmu.cur->asid, err);
-	return MM_OK;
+	if (ev.op == MMUSIM_EV_ASID || ev.op == MMUSIM_EV_CPU) {
+		enum mmusim_priv priv;
+		unsigned cpu;
+		uint16_t asid;
+
+		mmusim_mmu_current(sh->mmu, &cpu, &asid, &priv);
+		return mmusim_switch_asid(sh->m, asid, err);
+	}
+	return MMUSIM_OK;
 }
 
 /* ---- the terminal: libedit ---- */
@@ -366,7 +387,7 @@ static int run_terminal(struct shell *sh)
 	fputs("mmusim shell: type 'help' for the commands, 'quit' to leave\n", stdout);
 	while (!sh->quit) {
 		const char *line = el_gets(el, &count);
-		struct mm_error err = { 0 };
+		mmusim_error err = { 0 };
 
 		if (!line || count <= 0)
 			break;
@@ -374,7 +395,7 @@ static int run_terminal(struct shell *sh)
 		if (line[strspn(line, " \t\r\n")])
 			history(hist, &hev, H_ENTER, line);
 		if (run_line(sh, line, &err))
-			fprintf(stdout, "error: %s\n", err.msg);
+			fprintf(stdout, "error: %s\n", err.message);
 		fflush(stdout);
 	}
 	if (!sh->quit)
@@ -391,16 +412,16 @@ static int run_pipe(struct shell *sh)
 	bool failed = false;
 
 	while (!sh->quit && getline(&line, &cap, stdin) != -1) {
-		struct mm_error err = { 0 };
+		mmusim_error err = { 0 };
 
 		sh->line++;
 		if (run_line(sh, line, &err)) {
 			fflush(stdout);
 			/* Trace errors already carry "stdin:LINE"; the shell's own ones get it here. */
-			if (strncmp(err.msg, "stdin:", 6) == 0)
-				fprintf(stderr, "mmusim: %s\n", err.msg);
+			if (strncmp(err.message, "stdin:", 6) == 0)
+				fprintf(stderr, "mmusim: %s\n", err.message);
 			else
-				fprintf(stderr, "mmusim: stdin:%lu: %s\n", sh->line, err.msg);
+				fprintf(stderr, "mmusim: stdin:%lu: %s\n", sh->line, err.message);
 			failed = true;
 		}
 	}
@@ -410,9 +431,8 @@ static int run_pipe(struct shell *sh)
 
 int cmd_shell(struct cli *cli, struct args *a)
 {
-	struct replay_options opt = { 0 };
 	struct shell sh = { .out = stdout };
-	struct mm_error err = { 0 };
+	mmusim_error err = { 0 };
 	int rc;
 
 	while (a->i < a->argc) {
@@ -431,15 +451,15 @@ int cmd_shell(struct cli *cli, struct args *a)
 	}
 	if (cli->image || cli->json)
 		return cli_usage_error("shell: --image and --json do not apply to the shell");
-	sh.config = cli->config ? cli->config : "x86_64";
-	if (cli_build_machine(cli, &sh.m, &err))
-		return cli_fail(&err);
-	if (replay_init(&sh.r, sh.m, &opt, "stdin", &err)) {
-		machine_destroy(sh.m);
-		return cli_fail(&err);
+	if (cli_build_api_machine(cli, &sh.m, &err))
+		return cli_api_fail(&err);
+	sh.cfg = mmusim_machine_config(sh.m);
+	if (mmusim_mmu_create(sh.m, NULL, &sh.mmu, &err)) {
+		mmusim_machine_destroy(sh.m);
+		return cli_api_fail(&err);
 	}
 	rc = isatty(STDIN_FILENO) ? run_terminal(&sh) : run_pipe(&sh);
-	replay_fini(&sh.r);
-	machine_destroy(sh.m);
+	mmusim_mmu_destroy(sh.mmu);
+	mmusim_machine_destroy(sh.m);
 	return rc;
 }
