@@ -151,6 +151,28 @@ MMUSIM_API const char *mmusim_config_root_register(const mmusim_config *cfg);
 /* Number of TLBs (level 1 and 2) and paging-structure caches the config describes. */
 MMUSIM_API unsigned mmusim_config_nr_tlbs(const mmusim_config *cfg);
 MMUSIM_API unsigned mmusim_config_nr_pwcs(const mmusim_config *cfg);
+/*
+ * The top-level indices user address spaces own, [*start, *end); the rest of
+ * the top-level node belongs to the kernel table every address space shares.
+ */
+MMUSIM_API void mmusim_config_user_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end);
+
+/* Where a PTE format defined in the config (the toy format) keeps its fields. */
+typedef struct mmusim_pte_layout {
+	int valid;             /* bit numbers; -1 when the format has no such bit */
+	int read, write, exec; /* absent: every page has that permission */
+	int user;              /* absent: every page is user-accessible */
+	int huge;              /* marks a leaf above level 1; absent: leaves only at level 1 */
+	int accessed, dirty;   /* set by the walk, when present */
+	unsigned frame_shift;  /* the frame number sits in bits frame_shift .. + frame_width - 1; */
+	unsigned frame_width;  /* PA = frame number << log2(page size) */
+} mmusim_pte_layout;
+/*
+ * Fills *out and returns true when the config defines its PTE bits (the toy
+ * format); false for a hardware format, whose bits are the architecture's.
+ */
+MMUSIM_API bool mmusim_config_pte_layout(const mmusim_config *cfg, mmusim_pte_layout *out);
+
 /* What a config says of one TLB or paging-structure cache. */
 typedef struct mmusim_cache_info {
 	const char *name;    /* as the config names it; valid as long as the config */

@@ -174,3 +174,23 @@ int mmusim_config_cache_info(const mmusim_config *cfg, bool pwc, unsigned idx, m
 				    .entries = tc->entries, .ways = tc->ways };
 	return MMUSIM_OK;
 }
+
+void mmusim_config_user_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end)
+{
+	*start = cfg->cfg.user.top_start;
+	*end = cfg->cfg.user.top_end;
+}
+
+bool mmusim_config_pte_layout(const mmusim_config *cfg, mmusim_pte_layout *out)
+{
+	const struct pte_layout *l = &cfg->cfg.pc.layout;
+
+	if (!cfg->cfg.arch->layout_from_config)
+		return false;
+	*out = (mmusim_pte_layout){
+		.valid = l->valid, .read = l->read, .write = l->write, .exec = l->exec, .user = l->user,
+		.huge = l->huge, .accessed = l->accessed, .dirty = l->dirty,
+		.frame_shift = l->frame_shift, .frame_width = l->frame_width,
+	};
+	return true;
+}

@@ -1,9 +1,9 @@
 /*
- * test_quiz: `mmusim quiz` and its generator (sim/quiz.c).
+ * test_quiz: `mmusim quiz` and its generator (tools/cli/quiz_gen.c).
  *
  * Reproducibility: the same seed and options give the same bytes, another seed
  * another quiz.  Correctness: every answer is what the walker says on the
- * quiz's own table, and agrees with the mappings the generator made (a
+ * quiz's finished table, and agrees with the mappings the generator made (a
  * translation lands at map.pa + (va - map.va); "not present" VAs are in no
  * mapping; permission faults are in one).  A golden quiz for seed 1 on the toy
  * preset, worked out by hand once (the numbers are small enough), pins the
@@ -15,9 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pt/pt_arch.h"
-#include "sim/config.h"
-#include "sim/quiz.h"
+#include "../tools/cli/quiz_gen.c"
 #include "support.h"
 
 #define GOLDEN MMUSIM_SOURCE_DIR "/tests/golden/"
@@ -83,57 +81,57 @@ ParameterizedTestParameters(quiz, answers_are_the_walkers)
 
 ParameterizedTest(struct preset_param *p, quiz, answers_are_the_walkers)
 {
-	struct machine_config cfg;
-	struct mm_error err = { 0 };
+	mmusim_config *cfg;
+	mmusim_error err = { 0 };
 	static struct quiz q;
 
-	cr_assert_eq(config_load_preset(p->name, &cfg, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(mmusim_config_load(p->name, &cfg, &err), MMUSIM_OK, "%s", err.message);
 	for (uint64_t seed = 1; seed <= 20; seed++) {
 		unsigned ok = 0, not_present = 0, permission = 0, huge = 0;
 
-		cr_assert_eq(quiz_generate(&cfg, seed, 10, &q, &err), MM_OK, "%s", err.msg);
+		cr_assert_eq(quiz_generate(cfg, seed, 10, &q, &err), MMUSIM_OK, "%s", err.message);
 		for (unsigned i = 0; i < q.nr_q; i++) {
 			const struct quiz_question *qq = &q.q[i];
-			const struct quiz_mapping *m = covering(&q, qq->va);
-			struct walk_request req = {
-				.root = machine_root(q.m), .va = qq->va, .access = qq->access,
-				.priv = qq->priv, .no_ad_update = true,
+			const struct quiz_mapping *m = covering(&q, qq->req.va);
+			mmusim_request req = {
+				.va = qq->req.va, .access = qq->req.access, .priv = qq->req.priv, .no_ad_update = true,
 			};
-			struct walk_result res;
+			mmusim_translation res;
 
-			walk(&q.m->walker, &req, &res);
+			mmusim_translate(q.m, &req, &res);
 			cr_assert_eq(res.ok, qq->answer.ok, "%s seed %llu q%u", p->name,
 				     (unsigned long long)seed, i + 1);
 			if (res.ok) {
 				ok++;
-				huge += res.page_size > cfg.pc.base_page_size;
+				huge += res.page_size > mmusim_config_page_size(cfg);
 				cr_assert_eq(res.pa, qq->answer.pa);
 				cr_assert(m, "%s seed %llu q%u: translated VA outside every mapping", p->name,
 					  (unsigned long long)seed, i + 1);
-				cr_assert_eq(res.pa, m->pa + (qq->va - m->va));
+				cr_assert_eq(res.pa, m->pa + (qq->req.va - m->va));
 				cr_assert_eq(res.page_size, m->size);
 				continue;
 			}
-			cr_assert_eq(res.fault.kind, qq->answer.fault.kind);
-			cr_assert_eq(res.fault.level, qq->answer.fault.level);
-			cr_assert_eq(res.fault.code, qq->answer.fault.code);
-			if (res.fault.kind == FAULT_NOT_PRESENT) {
+			cr_assert_eq(res.fault_kind, qq->answer.fault_kind);
+			cr_assert_eq(res.fault_level, qq->answer.fault_level);
+			cr_assert_eq(res.fault_code, qq->answer.fault_code);
+			if (res.fault_kind == MMUSIM_FAULT_NOT_PRESENT) {
 				not_present++;
 				cr_assert_null(m, "%s seed %llu q%u: not present inside a mapping", p->name,
 					       (unsigned long long)seed, i + 1);
 			} else {
-				cr_assert_eq(res.fault.kind, FAULT_PERMISSION, "%s seed %llu q%u: %s", p->name,
-					     (unsigned long long)seed, i + 1, fault_kind_name(res.fault.kind));
+				cr_assert_eq(res.fault_kind, MMUSIM_FAULT_PERMISSION, "%s seed %llu q%u: %s", p->name,
+					     (unsigned long long)seed, i + 1, mmusim_fault_kind_name(res.fault_kind));
 				cr_assert_not_null(m);
 				permission++;
 			}
 		}
 		cr_expect(ok && not_present && permission, "%s seed %llu: ok %u, not present %u, permission %u",
 			  p->name, (unsigned long long)seed, ok, not_present, permission);
-		cr_expect(huge || cfg.pc.highest_translation_level == 1, "%s seed %llu: no huge page asked",
+		cr_expect(huge || !mmusim_config_leaf_size(cfg, 2), "%s seed %llu: no huge page asked",
 			  p->name, (unsigned long long)seed);
 		quiz_free(&q);
 	}
+	mmusim_config_free(cfg);
 }
 
 Test(quiz, golden_toy_seed_1)

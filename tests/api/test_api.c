@@ -877,3 +877,33 @@ Test(api, tlb_contents_of_the_current_cpu)
 	mmusim_mmu_destroy(mmu);
 	mmusim_machine_destroy(m);
 }
+
+/* The toy preset's PTE bits (configs/toy.yaml); a hardware format has none to report. */
+Test(api, pte_layout_and_user_top_range)
+{
+	mmusim_config *cfg;
+	mmusim_error err;
+	mmusim_pte_layout l;
+	unsigned start, end;
+
+	cr_assert_eq(mmusim_config_load("toy", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert(mmusim_config_pte_layout(cfg, &l));
+	cr_expect_eq(l.valid, 0);
+	cr_expect_eq(l.read, 1);
+	cr_expect_eq(l.write, 2);
+	cr_expect_eq(l.exec, 3);
+	cr_expect_eq(l.user, 4);
+	cr_expect_eq(l.huge, 5);
+	cr_expect_eq(l.accessed, -1);
+	cr_expect_eq(l.dirty, -1);
+	cr_expect_eq(l.frame_shift, 6);
+	cr_expect_eq(l.frame_width, 10);
+	mmusim_config_free(cfg);
+
+	cr_assert_eq(mmusim_config_load("x86_64", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_not(mmusim_config_pte_layout(cfg, &l));
+	mmusim_config_user_top_range(cfg, &start, &end);
+	cr_expect_eq(start, 0);
+	cr_expect_eq(end, 256, "the lower half of the PML4");
+	mmusim_config_free(cfg);
+}

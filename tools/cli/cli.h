@@ -61,9 +61,4 @@ int tree_build_internal(struct tree *t, const mmusim_config *cfg, const struct w
 void explain_write_internal(FILE *out, const char *config, const struct walk_request *req,
 			    const struct walk_result *res, const struct palette *pal);
 
-
-
-/* explain_translation for an internal walk (walk_bridge.c, until quiz and shell are on the API); config as --config. */
-void explain_walk_internal(FILE *out, const char *config, const struct walk_request *req,
-			   const struct walk_result *res);
 #endif

@@ -1,19 +1,16 @@
 /*
- * mmusim quiz: reproducible paging exercises (sim/quiz.c) printed for
+ * mmusim quiz: reproducible paging exercises (quiz_gen.c) printed for
  * students: the page table as a memory dump of its nodes or as a tree, then
  * VAs to translate; --answers adds each solution with the walk that
  * justifies it (the --explain text).  Same seed and options, same bytes.
  */
-#include "cli.h"
+#include "cli_api.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pt/pt_arch.h"
-#include "sim/config.h"
-#include "sim/number.h"
-#include "sim/quiz.h"
+#include "quiz_gen.h"
 
 static const char quiz_help[] =
 	"usage: mmusim quiz --seed N [--arch NAME | --config NAME|FILE] [--count K] [--answers]\n"
@@ -40,33 +37,33 @@ struct quiz_opts {
 	const char *config;   /* the config the quiz was generated on, as given */
 };
 
-static uint64_t read_pte(const struct machine *m, uint64_t pa)
+static uint64_t read_pte(mmusim_machine *m, const mmusim_config *cfg, uint64_t pa)
 {
 	uint64_t v = 0;
 
-	pt_mem_read(&m->mem, pa, m->cfg.pc.pte_size, &v);
+	mmusim_mem_read(m, pa, mmusim_config_pte_size(cfg), &v);
 	return v;
 }
 
-static int pte_digits(const struct machine *m)
+static int pte_digits(const mmusim_config *cfg)
 {
-	return (int)(2 * m->cfg.pc.pte_size);
+	return (int)(2 * mmusim_config_pte_size(cfg));
 }
 
 /* One node as rows of words, hexdump-style: runs of all-zero rows become "*". */
-static void dump_node(FILE *out, const struct machine *m, uint64_t node, unsigned level)
+static void dump_node(FILE *out, mmusim_machine *m, const mmusim_config *cfg, uint64_t node, unsigned level)
 {
-	const struct paging_consts *pc = &m->cfg.pc;
-	unsigned per_row = 16 / pc->pte_size;
+	unsigned pte_size = mmusim_config_pte_size(cfg), nr_entries = mmusim_config_entries_per_node(cfg);
+	unsigned per_row = 16 / pte_size;
 	bool skipping = false;
 
-	if (per_row > pc->nr_entries)
-		per_row = pc->nr_entries;
+	if (per_row > nr_entries)
+		per_row = nr_entries;
 	fprintf(out, "node 0x%" PRIx64 " (level %u):\n", node, level);
-	for (unsigned i = 0; i < pc->nr_entries; i += per_row) {
-		uint64_t row = node + (uint64_t)i * pc->pte_size, any = 0;
+	for (unsigned i = 0; i < nr_entries; i += per_row) {
+		uint64_t row = node + (uint64_t)i * pte_size, any = 0;
 		for (unsigned k = 0; k < per_row; k++)
-			any |= read_pte(m, row + (uint64_t)k * pc->pte_size);
+			any |= read_pte(m, cfg, row + (uint64_t)k * pte_size);
 		if (!any) {
 			if (!skipping)
 				fputs("  *\n", out);
@@ -76,67 +73,69 @@ static void dump_node(FILE *out, const struct machine *m, uint64_t node, unsigne
 		skipping = false;
 		fprintf(out, "  0x%06" PRIx64 ":", row);
 		for (unsigned k = 0; k < per_row; k++)
-			fprintf(out, " %0*" PRIx64, pte_digits(m), read_pte(m, row + (uint64_t)k * pc->pte_size));
+			fprintf(out, " %0*" PRIx64, pte_digits(cfg), read_pte(m, cfg, row + (uint64_t)k * pte_size));
 		fputc('\n', out);
 	}
 }
 
 /* Every node reachable from `node`, depth first (the order a walk would meet them). */
-static void dump_tree(FILE *out, const struct machine *m, uint64_t node, unsigned level, bool as_tree,
-		      unsigned depth)
+static void dump_tree(FILE *out, mmusim_machine *m, const mmusim_config *cfg, uint64_t node, unsigned level,
+		      bool as_tree, unsigned depth)
 {
-	const struct paging_consts *pc = &m->cfg.pc;
-	const struct pt_arch *arch = m->cfg.arch;
+	unsigned pte_size = mmusim_config_pte_size(cfg), nr_entries = mmusim_config_entries_per_node(cfg);
 
 	if (!as_tree)
-		dump_node(out, m, node, level);
+		dump_node(out, m, cfg, node, level);
 	else
 		fprintf(out, "%*sL%u node 0x%" PRIx64 "\n", (int)(4 * depth), "", level, node);
-	for (unsigned i = 0; i < pc->nr_entries; i++) {
-		uint64_t pte = read_pte(m, node + (uint64_t)i * pc->pte_size);
-		bool leaf;
+	for (unsigned i = 0; i < nr_entries; i++) {
+		uint64_t pte = read_pte(m, cfg, node + (uint64_t)i * pte_size);
+		bool present, leaf;
 		char desc[160], size[32];
 
 		if (!pte)
 			continue;
-		leaf = arch->is_present(pc, pte) && arch->is_leaf(pc, pte, level);
+		present = mmusim_pte_present(cfg, pte);
+		leaf = present && mmusim_pte_leaf(cfg, pte, level);
 		if (as_tree) {
-			arch->describe_pte(pc, pte, level, desc, sizeof(desc));
-			fprintf(out, "%*s[%u] 0x%0*" PRIx64 "  %s", (int)(4 * depth + 2), "", i, pte_digits(m),
+			uint64_t page = mmusim_config_leaf_size(cfg, level);
+			mmusim_pte_describe(cfg, pte, level, desc, sizeof(desc));
+			fprintf(out, "%*s[%u] 0x%0*" PRIx64 "  %s", (int)(4 * depth + 2), "", i, pte_digits(cfg),
 				pte, desc);
 			if (leaf) {
-				format_page_size(pc_page_size(pc, level), size, sizeof(size));
+				format_page_size(page, size, sizeof(size));
 				fprintf(out, "  -> %s page at 0x%" PRIx64, size,
-					arch->pte_addr(pc, pte, level) & ~(pc_page_size(pc, level) - 1));
+					mmusim_pte_address(cfg, pte, level) & ~(page - 1));
 			}
 			fputc('\n', out);
 		}
-		if (arch->is_present(pc, pte) && !leaf && level > 1)
-			dump_tree(out, m, arch->pte_addr(pc, pte, level), level - 1, as_tree, depth + 1);
+		if (present && !leaf && level > 1)
+			dump_tree(out, m, cfg, mmusim_pte_address(cfg, pte, level), level - 1, as_tree, depth + 1);
 	}
 }
 
-static void print_layout(FILE *out, const struct machine_config *cfg)
+static void print_layout(FILE *out, const mmusim_config *cfg)
 {
-	const struct paging_consts *pc = &cfg->pc;
+	uint64_t page = mmusim_config_page_size(cfg);
+	unsigned page_shift = (unsigned)__builtin_ctzll(page), index_bits = mmusim_config_index_bits(cfg);
+	mmusim_pte_layout l;
 	char size[32];
 
-	format_page_size(pc->base_page_size, size, sizeof(size));
-	fprintf(out, "VA (%u bits):", pc->address_width);
-	for (unsigned level = pc->nr_levels; level >= 1; level--) {
-		unsigned lo = pc_index_shift(pc, level);
-		fprintf(out, " L%u index %u:%u |", level, lo + pc->index_bits - 1, lo);
+	format_page_size(page, size, sizeof(size));
+	fprintf(out, "VA (%u bits):", mmusim_config_va_bits(cfg));
+	for (unsigned level = mmusim_config_levels(cfg); level >= 1; level--) {
+		unsigned lo = mmusim_config_index_shift(cfg, level);
+		fprintf(out, " L%u index %u:%u |", level, lo + index_bits - 1, lo);
 	}
-	fprintf(out, " offset %u:0; %s pages, %u-byte PTEs, %u per node\n", pc->page_shift - 1, size,
-		pc->pte_size, pc->nr_entries);
-	if (cfg->arch->layout_from_config) {
-		const struct pte_layout *l = &pc->layout;
+	fprintf(out, " offset %u:0; %s pages, %u-byte PTEs, %u per node\n", page_shift - 1, size,
+		mmusim_config_pte_size(cfg), mmusim_config_entries_per_node(cfg));
+	if (mmusim_config_pte_layout(cfg, &l)) {
 		const struct { const char *name; int pos; } bits[] = {
-			{ "V", l->valid }, { "R", l->read }, { "W", l->write }, { "X", l->exec },
-			{ "U", l->user }, { "H (huge)", l->huge }, { "A", l->accessed }, { "D", l->dirty },
+			{ "V", l.valid }, { "R", l.read }, { "W", l.write }, { "X", l.exec },
+			{ "U", l.user }, { "H (huge)", l.huge }, { "A", l.accessed }, { "D", l.dirty },
 		};
-		fprintf(out, "PTE: frame number in bits %u:%u (PA = frame << %u)",
-			l->frame_shift + l->frame_width - 1, l->frame_shift, pc->page_shift);
+		fprintf(out, "PTE: frame number in bits %u:%u (PA = frame << %u)", l.frame_shift + l.frame_width - 1,
+			l.frame_shift, page_shift);
 		for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
 			if (bits[i].pos >= 0)
 				fprintf(out, ", %s bit %d", bits[i].name, bits[i].pos);
@@ -144,35 +143,35 @@ static void print_layout(FILE *out, const struct machine_config *cfg)
 	}
 }
 
-static const char *access_word(enum access_kind a)
+static const char *access_word(enum mmusim_access a)
 {
-	return a == ACCESS_READ ? "read" : a == ACCESS_WRITE ? "write" : "fetch";
+	return a == MMUSIM_READ ? "read" : a == MMUSIM_WRITE ? "write" : "fetch";
 }
 
-static void print_answer(FILE *out, const struct machine_config *cfg, const char *config, unsigned n,
-			 const struct quiz_question *q)
+static void print_answer(FILE *out, const mmusim_config *cfg, unsigned n, const struct quiz_question *q)
 {
+	const mmusim_translation *t = &q->answer;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
 
-	fprintf(out, "%2u. %s %s 0x%" PRIx64 ": ", n, privilege_name(q->priv), access_word(q->access), q->va);
-	if (q->answer.ok) {
+	fprintf(out, "%2u. %s %s 0x%" PRIx64 ": ", n, mmusim_priv_name(q->req.priv), access_word(q->req.access),
+		q->req.va);
+	if (t->ok) {
 		char size[32], perms[6];
-		format_page_size(q->answer.page_size, size, sizeof(size));
-		perms_format(q->answer.perms, perms);
-		fprintf(out, "PA 0x%" PRIx64 " (%s page, level %u, perms %s)\n", q->answer.pa, size,
-			q->answer.level, perms);
+		format_page_size(t->page_size, size, sizeof(size));
+		mmusim_perms_string(t->perms, perms);
+		fprintf(out, "PA 0x%" PRIx64 " (%s page, level %u, perms %s)\n", t->pa, size, t->level, perms);
 	} else {
 		char code[128];
-		cfg->arch->describe_fault(&q->answer.fault, code, sizeof(code));
-		fprintf(out, "fault %s at level %u, %s\n", fault_kind_name(q->answer.fault.kind),
-			q->answer.fault.level, code);
+		mmusim_fault_describe(cfg, t, code, sizeof(code));
+		fprintf(out, "fault %s at level %u, %s\n", mmusim_fault_kind_name(t->fault_kind), t->fault_level,
+			code);
 	}
 	/* The walk, indented under its answer. */
 	if (!(mem = open_memstream(&text, &len)))
 		return;
-	explain_walk_internal(mem, config, &q->req, &q->answer);
+	explain_translation(mem, cfg, &q->req, t);
 	fclose(mem);
 	for (char *line = text, *nl; line && *line; line = nl + 1) {
 		nl = strchr(line, '\n');
@@ -185,30 +184,30 @@ static void print_answer(FILE *out, const struct machine_config *cfg, const char
 
 static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opts *o)
 {
-	const struct machine *m = quiz->m;
-	const struct machine_config *cfg = &m->cfg;
-	uint64_t root = machine_root(m);
+	mmusim_machine *m = quiz->m;
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	uint64_t root = mmusim_root(m);
 
-	fprintf(out, "mmusim quiz %" PRIu64 " on %s (%s paging, %u levels)\n", quiz->seed, cfg->name,
-		cfg->arch->name, cfg->pc.nr_levels);
+	fprintf(out, "mmusim quiz %" PRIu64 " on %s (%s paging, %u levels)\n", quiz->seed, mmusim_config_name(cfg),
+		mmusim_config_arch(cfg), mmusim_config_levels(cfg));
 	print_layout(out, cfg);
-	fprintf(out, "root: 0x%" PRIx64 " (%s = 0x%" PRIx64 ")\n\n", root, cfg->arch->root_register,
-		cfg->arch->encode_root_reg(&cfg->pc, root, 0));
+	fprintf(out, "root: 0x%" PRIx64 " (%s = 0x%" PRIx64 ")\n\n", root, mmusim_config_root_register(cfg),
+		mmusim_config_root_register_value(cfg, root, 0));
 	if (o->tree)
 		fputs("The page table, entry by entry (empty entries left out):\n", out);
 	else
 		fprintf(out, "The page table's nodes in memory, %u-byte little-endian words (\"*\": all zero):\n",
-			cfg->pc.pte_size);
-	dump_tree(out, m, root, cfg->pc.nr_levels, o->tree, 0);
+			mmusim_config_pte_size(cfg));
+	dump_tree(out, m, cfg, root, mmusim_config_levels(cfg), o->tree, 0);
 	fputs("\nTranslate each VA: the PA, or the fault (kind, level) it raises.\n", out);
 	for (unsigned i = 0; i < quiz->nr_q; i++)
-		fprintf(out, "%2u. %s %s 0x%" PRIx64 "\n", i + 1, privilege_name(quiz->q[i].priv),
-			access_word(quiz->q[i].access), quiz->q[i].va);
+		fprintf(out, "%2u. %s %s 0x%" PRIx64 "\n", i + 1, mmusim_priv_name(quiz->q[i].req.priv),
+			access_word(quiz->q[i].req.access), quiz->q[i].req.va);
 	if (!o->answers)
 		return;
 	fputs("\nAnswers (walks read the table above; none sets A/D):\n", out);
 	for (unsigned i = 0; i < quiz->nr_q; i++)
-		print_answer(out, cfg, o->config, i + 1, &quiz->q[i]);
+		print_answer(out, cfg, i + 1, &quiz->q[i]);
 }
 
 static int parse_quiz_args(struct cli *cli, struct args *a, struct quiz_opts *o, const char **arch,
@@ -228,7 +227,7 @@ static int parse_quiz_args(struct cli *cli, struct args *a, struct quiz_opts *o,
 		if ((r = args_value(a, "--seed", &v)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (number_parse(v, false, &o->seed) != NUMBER_OK)
+			if (mmusim_parse_number(v, false, &o->seed, NULL))
 				return cli_usage_error("quiz: bad --seed '%s' (expected a number)", v);
 			o->have_seed = true;
 			continue;
@@ -236,7 +235,7 @@ static int parse_quiz_args(struct cli *cli, struct args *a, struct quiz_opts *o,
 		if ((r = args_value(a, "--count", &v)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (number_parse(v, false, &n) != NUMBER_OK || n < 1 || n > QUIZ_MAX_QUESTIONS)
+			if (mmusim_parse_number(v, false, &n, NULL) || n < 1 || n > QUIZ_MAX_QUESTIONS)
 				return cli_usage_error("quiz: bad --count '%s' (expected 1 to %d)", v,
 						       QUIZ_MAX_QUESTIONS);
 			o->count = (unsigned)n;
@@ -275,9 +274,9 @@ int cmd_quiz(struct cli *cli, struct args *a)
 	struct quiz_opts o = { .count = 6 };
 	const char *arch = NULL;
 	bool help = false;
-	struct machine_config cfg;
+	mmusim_config *cfg;
 	struct quiz *quiz;
-	struct mm_error err = { 0 };
+	mmusim_error err = { 0 };
 	int rc = parse_quiz_args(cli, a, &o, &arch, &help);
 
 	if (rc != EXIT_OK)
@@ -292,16 +291,20 @@ int cmd_quiz(struct cli *cli, struct args *a)
 		return cli_usage_error("quiz: --json, --setup, --map and --image do not apply to a quiz");
 	if (arch && cli->config)
 		return cli_usage_error("quiz: give --arch or --config, not both");
-	if (arch && !config_preset_text(arch))
+	if (arch && !mmusim_preset_yaml(arch))
 		return cli_usage_error("quiz: unknown --arch '%s' (a preset name; see mmusim --help)", arch);
 	o.config = arch ? arch : cli->config ? cli->config : "toy";
-	if (config_load(o.config, &cfg, &err))
-		return cli_fail(&err);
-	if (!(quiz = malloc(sizeof(*quiz))))
+	if (mmusim_config_load(o.config, &cfg, &err))
+		return cli_api_fail(&err);
+	if (!(quiz = malloc(sizeof(*quiz)))) {
+		mmusim_config_free(cfg);
 		return EXIT_INTERNAL;
-	if (quiz_generate(&cfg, o.seed, o.count, quiz, &err)) {
+	}
+	rc = quiz_generate(cfg, o.seed, o.count, quiz, &err);
+	mmusim_config_free(cfg);
+	if (rc) {
 		free(quiz);
-		return cli_fail(&err);
+		return cli_api_fail(&err);
 	}
 	print_quiz(stdout, quiz, &o);
 	quiz_free(quiz);

@@ -1,6 +1,6 @@
 /*
- * walk_bridge: the explain texts and the tree for commands whose walks are not
- * yet on the public API (report --html, quiz, shell) — turns the walker's
+ * walk_bridge: the explain texts and the tree for report --html, whose walks are
+ * not yet on the public API — turns the walker's
  * request, result and memory into the public ones and loads the config again by the name the
  * command was given, as the machine's was.
  */
@@ -82,19 +82,5 @@ void explain_write_internal(FILE *out, const char *config, const struct walk_req
 		return;
 	to_public(req, res, &pub_req, &t);
 	explain_write(out, cfg, &pub_req, req->root, &t, pal);
-	mmusim_config_free(cfg);
-}
-
-void explain_walk_internal(FILE *out, const char *config, const struct walk_request *req,
-			   const struct walk_result *res)
-{
-	mmusim_request pub_req;
-	mmusim_translation t;
-	mmusim_config *cfg;
-
-	if (mmusim_config_load(config, &cfg, NULL))
-		return;
-	to_public(req, res, &pub_req, &t);
-	explain_translation(out, cfg, &pub_req, &t);
 	mmusim_config_free(cfg);
 }

@@ -1,49 +1,44 @@
 /*
- * quiz: reproducible paging exercises, in the spirit of the OSTEP paging
+ * quiz_gen: reproducible paging exercises, in the spirit of the OSTEP paging
  * homework simulators (random problems from a seed, answers on request), for
- * any machine config.
+ * any machine config; `mmusim quiz` prints them.  Built on the public API.
  *
  * From a seed, builds a small random address space in a fresh machine: a few
  * base-page mappings with different permissions (read-only, read-write,
  * executable, supervisor-only) sharing their upper nodes, one huge page where
  * the format has them, and then picks VAs to translate: some that succeed,
  * some not present (at the last level and higher up), some refused by the
- * permissions.  Each question carries the walker's answer on the quiz's own
+ * permissions.  Each question carries the walk's answer on the quiz's own
  * table, computed without A/D updates so the table stays as printed.  The
  * generator has its own PRNG (splitmix64): the same seed, config and count
  * give the same quiz on every host.
  */
-#ifndef MMUSIM_SIM_QUIZ_H
-#define MMUSIM_SIM_QUIZ_H
+#ifndef MMUSIM_TOOLS_CLI_QUIZ_GEN_H
+#define MMUSIM_TOOLS_CLI_QUIZ_GEN_H
 
 #include <stdint.h>
 
-#include "pt/page_prop.h"
-#include "pt/walk.h"
-#include "sim/machine.h"
+#include <mmusim.h>
 
 #define QUIZ_MAX_QUESTIONS 100
 #define QUIZ_MAX_MAPPINGS 8
 
-/* What the generator aimed for; the answer is whatever the walker says. */
+/* What the generator aimed for; the answer is whatever the walk says. */
 enum quiz_kind { QUIZ_MAPPED, QUIZ_HUGE, QUIZ_NOT_PRESENT_LEAF, QUIZ_NOT_PRESENT_UPPER, QUIZ_PERMISSION };
 
 struct quiz_mapping {
 	uint64_t va, pa, size;
-	struct page_prop prop;
+	uint32_t flags;              /* MMUSIM_PROP_* */
 };
 
 struct quiz_question {
-	uint64_t va;
-	enum access_kind access;
-	enum privilege priv;
 	enum quiz_kind kind;
-	struct walk_request req;     /* the walk that answers it (no A/D updates) */
-	struct walk_result answer;
+	mmusim_request req;          /* the walk that answers it (no A/D updates) */
+	mmusim_translation answer;
 };
 
 struct quiz {
-	struct machine *m;
+	mmusim_machine *m;
 	uint64_t seed;
 	struct quiz_mapping maps[QUIZ_MAX_MAPPINGS];
 	unsigned nr_maps;
@@ -53,10 +48,9 @@ struct quiz {
 
 /*
  * Generates `count` questions (1..QUIZ_MAX_QUESTIONS) over a machine built from
- * cfg.  Returns MM_OK with *out filled (free with quiz_free), or an error.
+ * cfg.  Returns MMUSIM_OK with *out filled (free with quiz_free), or an error.
  */
-int quiz_generate(const struct machine_config *cfg, uint64_t seed, unsigned count, struct quiz *out,
-		  struct mm_error *err);
+int quiz_generate(const mmusim_config *cfg, uint64_t seed, unsigned count, struct quiz *out, mmusim_error *err);
 void quiz_free(struct quiz *q);
 
 #endif

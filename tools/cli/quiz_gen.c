@@ -1,5 +1,5 @@
 /*
- * quiz: the generator (see quiz.h).
+ * quiz_gen: the generator (see quiz_gen.h).
  *
  * Layout of the address space it builds, by VA index per level: the top
  * index comes from the user range, the indices between the top and level 2
@@ -9,12 +9,12 @@
  * questions use a free level-1 slot under A; "not present higher up" ones a
  * free level-2 index.  With a single level, the top index is the page.
  */
-#include "quiz.h"
+#include "quiz_gen.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "pt/pt_arch.h"
 
 /* splitmix64 (Steele, Lea, Flood 2014): tiny, and the same stream everywhere. */
 struct rng {
@@ -46,44 +46,55 @@ static void shuffle(struct rng *r, unsigned *v, unsigned n)
 
 struct gen {
 	struct quiz *quiz;
-	const struct paging_consts *pc;
+	const mmusim_config *cfg;
 	struct rng rng;
-	unsigned idx[PT_MAX_LEVELS + 1];  /* the shared path: indices above level 2 */
+	unsigned nr_levels, nr_entries;
+	unsigned idx[MMUSIM_MAX_LEVELS + 1];  /* the shared path: indices above level 2 */
 	unsigned a, b, c;                 /* level-2 indices: base pages, huge page */
 	bool has_huge;
 	unsigned used_l1[8];              /* level-1 indices taken (under A or B) */
 	unsigned nr_used;
 };
 
+/* va with the bits above the config's VA width sign-extended, or cleared for a narrow format. */
+static uint64_t canonical(const mmusim_config *cfg, uint64_t va)
+{
+	unsigned bits = mmusim_config_va_bits(cfg);
+
+	if (bits >= 64)
+		return va;
+	if (mmusim_config_va_sign_extended(cfg) && (va >> (bits - 1)) & 1)
+		return va | ~0ull << bits;
+	return va & ~(~0ull << bits);
+}
+
 static uint64_t va_of(const struct gen *g, unsigned l2, unsigned l1)
 {
-	const struct paging_consts *pc = g->pc;
 	uint64_t va = 0;
 
-	for (unsigned level = pc->nr_levels; level > 2; level--)
-		va |= (uint64_t)g->idx[level] << pc_index_shift(pc, level);
-	if (pc->nr_levels >= 2)
-		va |= (uint64_t)l2 << pc_index_shift(pc, 2);
-	va |= (uint64_t)l1 << pc_index_shift(pc, 1);
-	return pc_va_canonicalize(pc, va);
+	for (unsigned level = g->nr_levels; level > 2; level--)
+		va |= (uint64_t)g->idx[level] << mmusim_config_index_shift(g->cfg, level);
+	if (g->nr_levels >= 2)
+		va |= (uint64_t)l2 << mmusim_config_index_shift(g->cfg, 2);
+	va |= (uint64_t)l1 << mmusim_config_index_shift(g->cfg, 1);
+	return canonical(g->cfg, va);
 }
 
 /* A random index for the level below the top, or in the user range at the top. */
 static unsigned pick_index(struct gen *g, unsigned level)
 {
-	const struct machine_config *cfg = &g->quiz->m->cfg;
+	unsigned start, end;
 
-	if (level == g->pc->nr_levels)
-		return cfg->user.top_start + (unsigned)rng_below(&g->rng, cfg->user.top_end - cfg->user.top_start);
-	return (unsigned)rng_below(&g->rng, g->pc->nr_entries);
+	mmusim_config_user_top_range(g->cfg, &start, &end);
+	if (level == g->nr_levels)
+		return start + (unsigned)rng_below(&g->rng, end - start);
+	return (unsigned)rng_below(&g->rng, g->nr_entries);
 }
 
 /* A random PA for a page of `size` bytes inside the machine's memory. */
 static uint64_t pick_pa(struct gen *g, uint64_t size)
 {
-	const struct machine_config *cfg = &g->quiz->m->cfg;
-
-	return cfg->mem_base + rng_below(&g->rng, cfg->mem_size / size) * size;
+	return mmusim_config_memory_base(g->cfg) + rng_below(&g->rng, mmusim_config_memory_size(g->cfg) / size) * size;
 }
 
 static bool l1_used(const struct gen *g, unsigned i)
@@ -95,7 +106,7 @@ static bool l1_used(const struct gen *g, unsigned i)
 }
 
 static int add_mapping(struct gen *g, uint64_t va, uint64_t pa, uint64_t size, const char *flags,
-		       struct mm_error *err)
+		       mmusim_error *err)
 {
 	struct quiz *q = g->quiz;
 	struct quiz_mapping *m = &q->maps[q->nr_maps];
@@ -104,30 +115,30 @@ static int add_mapping(struct gen *g, uint64_t va, uint64_t pa, uint64_t size, c
 	m->va = va;
 	m->pa = pa;
 	m->size = size;
-	m->prop = (struct page_prop){ 0, CACHE_WB };
+	m->flags = 0;
 	for (const char *f = flags; *f; f++)
-		m->prop.flags |= *f == 'r' ? PROP_R : *f == 'w' ? PROP_W : *f == 'x' ? PROP_X : PROP_U;
-	if ((rc = machine_map(q->m, va, pa, size, &m->prop, err)))
+		m->flags |= *f == 'r' ? MMUSIM_PROP_R : *f == 'w' ? MMUSIM_PROP_W : *f == 'x' ? MMUSIM_PROP_X : MMUSIM_PROP_U;
+	if ((rc = mmusim_map(q->m, va, pa, size, m->flags, MMUSIM_CACHE_WB, err)))
 		return rc;
 	q->nr_maps++;
-	return MM_OK;
+	return MMUSIM_OK;
 }
 
-static int build_space(struct gen *g, struct mm_error *err)
+static int build_space(struct gen *g, mmusim_error *err)
 {
 	/* One of each: user read-only, user read-write, user executable, supervisor read-write. */
 	static const char *const flags[] = { "ru", "rwu", "rxu", "rw" };
-	const struct paging_consts *pc = g->pc;
+	uint64_t base_page = mmusim_config_page_size(g->cfg);
 	unsigned order[4] = { 0, 1, 2, 3 };
-	unsigned n = pc->nr_levels >= 2 ? pc->nr_entries : 0;
+	unsigned n = g->nr_levels >= 2 ? g->nr_entries : 0;
 	int rc;
 
-	for (unsigned level = pc->nr_levels; level > 2; level--)
+	for (unsigned level = g->nr_levels; level > 2; level--)
 		g->idx[level] = pick_index(g, level);
-	if (pc->nr_levels >= 2) {
+	if (g->nr_levels >= 2) {
 		g->a = pick_index(g, 2);
 		do g->b = pick_index(g, 2); while (g->b == g->a && n > 1);
-		g->has_huge = pc->highest_translation_level >= 2;
+		g->has_huge = mmusim_config_leaf_size(g->cfg, 2) != 0;
 		do g->c = pick_index(g, 2); while ((g->c == g->a || g->c == g->b) && n > 2);
 	}
 	shuffle(&g->rng, order, 4);
@@ -136,31 +147,28 @@ static int build_space(struct gen *g, struct mm_error *err)
 		/* Distinct level-1 indices (with a single level, top indices from the user range). */
 		do l1 = pick_index(g, 1); while (l1_used(g, l1));
 		g->used_l1[g->nr_used++] = l1;
-		uint64_t pa = pick_pa(g, pc->base_page_size);
+		uint64_t pa = pick_pa(g, base_page);
 
-		if ((rc = add_mapping(g, va_of(g, which ? g->b : g->a, l1), pa, pc->base_page_size,
+		if ((rc = add_mapping(g, va_of(g, which ? g->b : g->a, l1), pa, base_page,
 				      flags[order[i]], err)))
 			return rc;
 	}
 	if (g->has_huge) {
 		/* One draw per statement: argument evaluation order differs between compilers. */
-		uint64_t size = pc_page_size(pc, 2);
+		uint64_t size = mmusim_config_leaf_size(g->cfg, 2);
 		const char *huge_flags = rng_below(&g->rng, 2) ? "rwu" : "rxu";
 		uint64_t pa = pick_pa(g, size);
 
 		if ((rc = add_mapping(g, va_of(g, g->c, 0), pa, size, huge_flags, err)))
 			return rc;
 	}
-	return MM_OK;
+	return MMUSIM_OK;
 }
 
 static void ask(struct gen *g, struct quiz_question *qq)
 {
-	qq->req = (struct walk_request){
-		.root = machine_root(g->quiz->m), .va = qq->va, .access = qq->access, .priv = qq->priv,
-		.no_ad_update = true,
-	};
-	walk(&g->quiz->m->walker, &qq->req, &qq->answer);
+	qq->req.no_ad_update = true;
+	mmusim_translate(g->quiz->m, &qq->req, &qq->answer);
 }
 
 /*
@@ -174,12 +182,12 @@ static bool try_accesses(struct gen *g, const struct quiz_mapping *m, bool want_
 
 	shuffle(&g->rng, order, 3);
 	shuffle(&g->rng, order + 3, 3);
-	qq->va = m->va + rng_below(&g->rng, m->size);
+	qq->req.va = m->va + rng_below(&g->rng, m->size);
 	for (unsigned i = 0; i < 6; i++) {
-		qq->access = (enum access_kind)(order[i] % 3);
-		qq->priv = order[i] < 3 ? PRIV_USER : PRIV_SUPERVISOR;
+		qq->req.access = (enum mmusim_access)(order[i] % 3);
+		qq->req.priv = order[i] < 3 ? MMUSIM_USER : MMUSIM_SUPERVISOR;
 		ask(g, qq);
-		if (want_ok ? qq->answer.ok : qq->answer.fault.kind == FAULT_PERMISSION)
+		if (want_ok ? qq->answer.ok : qq->answer.fault_kind == MMUSIM_FAULT_PERMISSION)
 			return true;
 	}
 	return false;
@@ -187,7 +195,6 @@ static bool try_accesses(struct gen *g, const struct quiz_mapping *m, bool want_
 
 static void make_question(struct gen *g, enum quiz_kind kind, struct quiz_question *qq)
 {
-	const struct paging_consts *pc = g->pc;
 	struct quiz *q = g->quiz;
 	unsigned nr_base = g->has_huge ? q->nr_maps - 1 : q->nr_maps;
 
@@ -212,41 +219,57 @@ static void make_question(struct gen *g, enum quiz_kind kind, struct quiz_questi
 		break;
 	}
 	/* Not present: a free level-1 slot under A, or (higher up) a free level-2 index. */
-	qq->access = (enum access_kind)rng_below(&g->rng, 3);
-	qq->priv = PRIV_USER;
-	if (kind == QUIZ_NOT_PRESENT_UPPER && pc->nr_levels >= 2 && pc->nr_entries > 3) {
+	qq->req.access = (enum mmusim_access)rng_below(&g->rng, 3);
+	qq->req.priv = MMUSIM_USER;
+	if (kind == QUIZ_NOT_PRESENT_UPPER && g->nr_levels >= 2 && g->nr_entries > 3) {
 		unsigned l2;
 		do l2 = pick_index(g, 2); while (l2 == g->a || l2 == g->b || (g->has_huge && l2 == g->c));
-		qq->va = va_of(g, l2, (unsigned)rng_below(&g->rng, pc->nr_entries));
+		qq->req.va = va_of(g, l2, (unsigned)rng_below(&g->rng, g->nr_entries));
 	} else {
 		unsigned l1;
 		do l1 = pick_index(g, 1); while (l1_used(g, l1));
-		qq->va = va_of(g, g->a, l1);
+		qq->req.va = va_of(g, g->a, l1);
 		qq->kind = QUIZ_NOT_PRESENT_LEAF;
 	}
-	qq->va += rng_below(&g->rng, pc->base_page_size);
+	qq->req.va += rng_below(&g->rng, mmusim_config_page_size(g->cfg));
 	ask(g, qq);
 }
 
-int quiz_generate(const struct machine_config *cfg, uint64_t seed, unsigned count, struct quiz *out,
-		  struct mm_error *err)
+/* Fills err with a formatted message; returns code. */
+static int fail(mmusim_error *err, int code, const char *fmt, ...)
 {
-	struct gen g = { .quiz = out, .pc = &cfg->pc, .rng = { seed } };
+	va_list ap;
+
+	if (err) {
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->message, sizeof(err->message), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+int quiz_generate(const mmusim_config *cfg, uint64_t seed, unsigned count, struct quiz *out, mmusim_error *err)
+{
+	struct gen g = { .quiz = out, .rng = { seed } };
 	enum quiz_kind kinds[5];
-	unsigned nr_kinds = 0, order[5] = { 0, 1, 2, 3, 4 };
+	unsigned nr_kinds = 0, order[5] = { 0, 1, 2, 3, 4 }, start, end;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->seed = seed;
 	if (count < 1 || count > QUIZ_MAX_QUESTIONS)
-		return mm_error_set(err, MM_EINVAL, "--count %u must be from 1 to %d", count, QUIZ_MAX_QUESTIONS);
-	if (cfg->pc.nr_entries < 8 || cfg->user.top_end - cfg->user.top_start < 8)
-		return mm_error_set(err, MM_EINVAL,
-				    "config %s is too small for a quiz: needs 8 entries per node and 8 user top-level entries",
-				    cfg->name);
-	if ((rc = machine_create(cfg, &out->m, err)))
+		return fail(err, MMUSIM_EINVAL, "--count %u must be from 1 to %d", count, QUIZ_MAX_QUESTIONS);
+	mmusim_config_user_top_range(cfg, &start, &end);
+	if (mmusim_config_entries_per_node(cfg) < 8 || end - start < 8)
+		return fail(err, MMUSIM_EINVAL,
+			    "config %s is too small for a quiz: needs 8 entries per node and 8 user top-level entries",
+			    mmusim_config_name(cfg));
+	if ((rc = mmusim_machine_create(cfg, &out->m, err)))
 		return rc;
-	g.pc = &out->m->cfg.pc;
+	g.cfg = mmusim_machine_config(out->m);
+	g.nr_levels = mmusim_config_levels(g.cfg);
+	g.nr_entries = mmusim_config_entries_per_node(g.cfg);
 	if ((rc = build_space(&g, err))) {
 		quiz_free(out);
 		return rc;
@@ -256,7 +279,7 @@ int quiz_generate(const struct machine_config *cfg, uint64_t seed, unsigned coun
 		kinds[nr_kinds++] = QUIZ_HUGE;
 	kinds[nr_kinds++] = QUIZ_PERMISSION;
 	kinds[nr_kinds++] = QUIZ_NOT_PRESENT_LEAF;
-	if (g.pc->nr_levels >= 2)
+	if (g.nr_levels >= 2)
 		kinds[nr_kinds++] = QUIZ_NOT_PRESENT_UPPER;
 	/* Every kind once per round, in a fresh order each round. */
 	for (unsigned i = 0; i < count; i++) {
@@ -265,11 +288,11 @@ int quiz_generate(const struct machine_config *cfg, uint64_t seed, unsigned coun
 		make_question(&g, kinds[order[i % nr_kinds] % nr_kinds], &out->q[i]);
 	}
 	out->nr_q = count;
-	return MM_OK;
+	return MMUSIM_OK;
 }
 
 void quiz_free(struct quiz *q)
 {
-	machine_destroy(q->m);
+	mmusim_machine_destroy(q->m);
 	q->m = NULL;
 }
