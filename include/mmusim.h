@@ -156,6 +156,10 @@ MMUSIM_API unsigned mmusim_config_nr_pwcs(const mmusim_config *cfg);
  * the top-level node belongs to the kernel table every address space shares.
  */
 MMUSIM_API void mmusim_config_user_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end);
+/* The top-level indices of the kernel table, [*start, *end). */
+MMUSIM_API void mmusim_config_kernel_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end);
+/* Physical address bits the PTE format can hold (52 on x86-64 and RISC-V Sv39+). */
+MMUSIM_API unsigned mmusim_config_pa_bits(const mmusim_config *cfg);
 
 /* Where a PTE format defined in the config (the toy format) keeps its fields. */
 typedef struct mmusim_pte_layout {

@@ -194,3 +194,14 @@ bool mmusim_config_pte_layout(const mmusim_config *cfg, mmusim_pte_layout *out)
 	};
 	return true;
 }
+
+void mmusim_config_kernel_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end)
+{
+	*start = cfg->cfg.kernel.top_start;
+	*end = cfg->cfg.kernel.top_end;
+}
+
+unsigned mmusim_config_pa_bits(const mmusim_config *cfg)
+{
+	return cfg->cfg.pc.phys_addr_width;
+}

@@ -497,6 +497,8 @@ static struct bad_case bad_cases[] = {
 	  "mmusim: report: --interval, --format and --demand-paging need --replay TRACE\n" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", TLB_DEMO, "--interval", "0" },
 	  "mmusim: bad --interval '0' (expected a positive number of accesses)\n" },
+	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", TLB_DEMO, "--demand-paging=8K" },
+	  "mmusim: --demand-paging size 8192 is not a page size of x86_64\n" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--va", "bad" }, "mmusim: --va: bad VA 'bad' (expected decimal or 0x-hex)\n" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--depth", "9" },
 	  "mmusim: bad --depth '9' (expected a number of levels from 1 to 5)\n" },

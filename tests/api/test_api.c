@@ -879,7 +879,7 @@ Test(api, tlb_contents_of_the_current_cpu)
 }
 
 /* The toy preset's PTE bits (configs/toy.yaml); a hardware format has none to report. */
-Test(api, pte_layout_and_user_top_range)
+Test(api, pte_layout_top_ranges_and_pa_bits)
 {
 	mmusim_config *cfg;
 	mmusim_error err;
@@ -905,5 +905,9 @@ Test(api, pte_layout_and_user_top_range)
 	mmusim_config_user_top_range(cfg, &start, &end);
 	cr_expect_eq(start, 0);
 	cr_expect_eq(end, 256, "the lower half of the PML4");
+	mmusim_config_kernel_top_range(cfg, &start, &end);
+	cr_expect_eq(start, 256);
+	cr_expect_eq(end, 512, "the upper half of the PML4");
+	cr_expect_eq(mmusim_config_pa_bits(cfg), 52);
 	mmusim_config_free(cfg);
 }

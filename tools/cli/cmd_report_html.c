@@ -7,7 +7,7 @@
  * the page renders offline.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "cli.h"
+#include "cli_api.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -17,12 +17,10 @@
 #include "chart_svg.h"
 #include "csv_series.h"
 #include "draw.h"
-#include "pt/pt_arch.h"
-#include "sim/number.h"
-#include "sim/trace.h"
+#include "explain_text.h"
+#include "tree.h"
 #include "view_options.h"
 
-#define BATCH 4096
 #define DEFAULT_INTERVAL 1000
 
 static const char report_help[] =
@@ -64,8 +62,8 @@ static const char css[] =
 struct report_args {
 	const char *html;
 	const char *trace;
-	enum trace_format format;
-	struct replay_options opt;
+	enum mmusim_trace_format format;
+	mmusim_mmu_options opt;
 	struct view_options view;
 };
 
@@ -90,20 +88,20 @@ static int parse_args(struct cli *cli, struct args *a, struct report_args *ra, b
 		if ((r = args_value(a, "--interval", &v)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (number_parse(v, true, &ra->opt.interval) != NUMBER_OK || !ra->opt.interval)
+			if (mmusim_parse_number(v, true, &ra->opt.interval, NULL) || !ra->opt.interval)
 				return cli_usage_error("bad --interval '%s' (expected a positive number of accesses)", v);
 			continue;
 		}
 		if ((r = args_value(a, "--format", &v)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (trace_format_parse(v, &ra->format) != 0)
+			if (mmusim_trace_format_parse(v, &ra->format) != MMUSIM_OK)
 				return cli_usage_error("bad --format '%s' (expected auto, text, lackey or binary)", v);
 			continue;
 		}
 		if (strcmp(arg, "--demand-paging") == 0 || strncmp(arg, "--demand-paging=", 16) == 0) {
 			uint64_t size = 1;
-			if (arg[15] == '=' && (number_parse(arg + 16, true, &size) != NUMBER_OK || !size || (size & (size - 1))))
+			if (arg[15] == '=' && (mmusim_parse_number(arg + 16, true, &size, NULL) || !size || (size & (size - 1))))
 				return cli_usage_error("bad --demand-paging size '%s' (expected 4K, 2M or 1G)", arg + 16);
 			ra->opt.demand_page_size = size;
 			a->i++;
@@ -115,7 +113,7 @@ static int parse_args(struct cli *cli, struct args *a, struct report_args *ra, b
 		return cli_usage_error("report: --html FILE is required (see mmusim report --help)");
 	if (cli->json)
 		return cli_usage_error("report: writes HTML only; --json is for replay, translate, mappings and show");
-	if (!ra->trace && (ra->opt.interval || ra->opt.demand_page_size || ra->format != TRACE_FORMAT_AUTO))
+	if (!ra->trace && (ra->opt.interval || ra->opt.demand_page_size || ra->format != MMUSIM_TRACE_AUTO))
 		return cli_usage_error("report: --interval, --format and --demand-paging need --replay TRACE");
 	if (ra->trace && cli->image && ra->opt.demand_page_size)
 		return cli_usage_error("report: --demand-paging needs simulated memory, not an --image");
@@ -132,38 +130,45 @@ static void write_text_escaped(FILE *out, const char *text, size_t len)
 	free(copy);
 }
 
-static void write_config(FILE *out, const struct machine_config *cfg)
+static void write_config(FILE *out, const mmusim_config *cfg)
 {
-	const struct paging_consts *pc = &cfg->pc;
+	unsigned user_start, user_end, kernel_start, kernel_end, nr_tlbs = mmusim_config_nr_tlbs(cfg);
+	mmusim_cache_info ci;
 	char size[32];
 
 	fputs("<section id=\"config\">\n<h2>Machine</h2>\n<table class=\"config\">\n", out);
 	fputs("<tr><th>config</th><td>", out);
-	xml_write_escaped(out, cfg->name);
-	fprintf(out, "</td></tr>\n<tr><th>PTE format</th><td>%s</td></tr>\n", cfg->arch->name);
-	format_size(pc->base_page_size, size, sizeof(size));
+	xml_write_escaped(out, mmusim_config_name(cfg));
+	fprintf(out, "</td></tr>\n<tr><th>PTE format</th><td>%s</td></tr>\n", mmusim_config_arch(cfg));
+	format_size(mmusim_config_page_size(cfg), size, sizeof(size));
 	fprintf(out, "<tr><th>levels</th><td>%u</td></tr>\n<tr><th>base page</th><td>%s</td></tr>\n"
 		"<tr><th>entries per node</th><td>%u of %u bytes (%u index bits)</td></tr>\n"
 		"<tr><th>VA width</th><td>%u bits%s</td></tr>\n<tr><th>PA width</th><td>%u bits</td></tr>\n",
-		pc->nr_levels, size, pc->nr_entries, pc->pte_size, pc->index_bits, pc->address_width,
-		pc->va_sign_ext ? ", sign-extended" : "", pc->phys_addr_width);
+		mmusim_config_levels(cfg), size, mmusim_config_entries_per_node(cfg), mmusim_config_pte_size(cfg),
+		mmusim_config_index_bits(cfg), mmusim_config_va_bits(cfg),
+		mmusim_config_va_sign_extended(cfg) ? ", sign-extended" : "", mmusim_config_pa_bits(cfg));
 	fputs("<tr><th>page sizes</th><td>", out);
-	for (unsigned l = 1; l <= pc->highest_translation_level; l++) {
-		format_size(pc_page_size(pc, l), size, sizeof(size));
+	/* Leaves may sit at every level from 1 up to the highest translation level. */
+	for (unsigned l = 1; mmusim_config_leaf_size(cfg, l); l++) {
+		format_size(mmusim_config_leaf_size(cfg, l), size, sizeof(size));
 		fprintf(out, "%s%s (L%u)", l > 1 ? ", " : "", size, l);
 	}
-	format_size(cfg->mem_size, size, sizeof(size));
-	fprintf(out, "</td></tr>\n<tr><th>memory</th><td>%s at 0x%" PRIx64 "</td></tr>\n", size, cfg->mem_base);
-	fprintf(out, "<tr><th>user / kernel top-level indexes</th><td>[%u, %u) / [%u, %u)</td></tr>\n", cfg->user.top_start,
-		cfg->user.top_end, cfg->kernel.top_start, cfg->kernel.top_end);
+	format_size(mmusim_config_memory_size(cfg), size, sizeof(size));
+	fprintf(out, "</td></tr>\n<tr><th>memory</th><td>%s at 0x%" PRIx64 "</td></tr>\n", size,
+		mmusim_config_memory_base(cfg));
+	mmusim_config_user_top_range(cfg, &user_start, &user_end);
+	mmusim_config_kernel_top_range(cfg, &kernel_start, &kernel_end);
+	fprintf(out, "<tr><th>user / kernel top-level indexes</th><td>[%u, %u) / [%u, %u)</td></tr>\n", user_start,
+		user_end, kernel_start, kernel_end);
 	fputs("<tr><th>TLBs</th><td>", out);
-	for (unsigned i = 0; i < cfg->nr_tlb; i++) {
+	for (unsigned i = 0; i < nr_tlbs; i++) {
+		mmusim_config_cache_info(cfg, false, i, &ci);
 		fputs(i ? ", " : "", out);
-		xml_write_escaped(out, cfg->tlb[i].name);
-		fprintf(out, " (%u entries, %u ways)", cfg->tlb[i].entries, cfg->tlb[i].ways);
+		xml_write_escaped(out, ci.name);
+		fprintf(out, " (%u entries, %u ways)", ci.entries, ci.ways);
 	}
-	fputs(cfg->nr_tlb ? "</td></tr>\n</table>\n" : "none</td></tr>\n</table>\n", out);
-	const char *yaml = config_preset_text(cfg->name);
+	fputs(nr_tlbs ? "</td></tr>\n</table>\n" : "none</td></tr>\n</table>\n", out);
+	const char *yaml = mmusim_preset_yaml(mmusim_config_name(cfg));
 	if (yaml) {
 		fputs("<details><summary>preset YAML</summary><pre class=\"yaml\">", out);
 		xml_write_escaped(out, yaml);
@@ -172,54 +177,53 @@ static void write_config(FILE *out, const struct machine_config *cfg)
 	fputs("</section>\n", out);
 }
 
-static void write_walk(FILE *out, const char *config, const struct machine_config *cfg, const struct walker *w,
-		       const struct walk_request *req, unsigned k)
+static void write_walk(FILE *out, mmusim_machine *m, const mmusim_request *req, unsigned k)
 {
-	const struct paging_consts *pc = &cfg->pc;
-	struct walk_result res;
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	mmusim_translation res;
 	struct palette plain;
 	char flags[160], perms[6], size[32], code[160];
 	char *text = NULL;
 	size_t len = 0;
 
-	walk(w, req, &res);
+	mmusim_translate(m, req, &res);
 	fprintf(out, "<article class=\"walk\" id=\"walk-%u\">\n<h3>0x%" PRIx64 " (%s, %s)</h3>\n", k + 1, req->va,
-		access_kind_name(req->access), privilege_name(req->priv));
+		mmusim_access_name(req->access), mmusim_priv_name(req->priv));
 	fputs("<table class=\"steps\">\n<tr><th>level</th><th>table</th><th>index</th><th>PTE address</th>"
 	      "<th>raw PTE</th><th>bits</th></tr>\n", out);
 	for (unsigned i = 0; i < res.nr_steps; i++) {
-		const struct walk_step *s = &res.steps[i];
-		bool unread = i + 1 == res.nr_steps && !res.ok && res.fault.kind == FAULT_BUS_ERROR;
+		const mmusim_walk_step *s = &res.steps[i];
+		bool unread = i + 1 == res.nr_steps && !res.ok && res.fault_kind == MMUSIM_FAULT_BUS_ERROR;
 		fprintf(out, "<tr class=\"step\"><td>L%u</td><td>0x%" PRIx64 "</td><td>%u</td><td>0x%" PRIx64 "</td>",
 			s->level, s->table, s->index, s->pte_addr);
 		if (unread) {
 			fputs("<td>-</td><td>outside physical memory</td></tr>\n", out);
 			continue;
 		}
-		cfg->arch->describe_pte(pc, s->pte, s->level, flags, sizeof(flags));
-		fprintf(out, "<td>0x%0*" PRIx64 "</td><td>", 2 * pc->pte_size, s->pte);
+		mmusim_pte_describe(cfg, s->pte, s->level, flags, sizeof(flags));
+		fprintf(out, "<td>0x%0*" PRIx64 "</td><td>", 2 * mmusim_config_pte_size(cfg), s->pte);
 		xml_write_escaped(out, flags);
 		fputs("</td></tr>\n", out);
 	}
 	fputs("</table>\n", out);
 	if (res.ok) {
-		perms_format(res.perms, perms);
+		mmusim_perms_string(res.perms, perms);
 		format_size(res.page_size, size, sizeof(size));
 		fprintf(out, "<p class=\"result ok\">PA 0x%" PRIx64 " (%s page, level %u), perms %s</p>\n", res.pa, size,
 			res.level, perms);
 	} else {
-		cfg->arch->describe_fault(&res.fault, code, sizeof(code));
-		fprintf(out, "<p class=\"result fault\">fault %s at level %u, ", fault_kind_name(res.fault.kind),
-			res.fault.level);
+		mmusim_fault_describe(cfg, &res, code, sizeof(code));
+		fprintf(out, "<p class=\"result fault\">fault %s at level %u, ", mmusim_fault_kind_name(res.fault_kind),
+			res.fault_level);
 		xml_write_escaped(out, code);
 		fputs(": ", out);
-		xml_write_escaped(out, walk_reason_text(res.fault.reason));
+		xml_write_escaped(out, mmusim_fault_reason_text(res.fault_reason));
 		fputs("</p>\n", out);
 	}
 	FILE *mem = open_memstream(&text, &len);
 	if (mem) {
 		palette_init(&plain, false);
-		explain_write_internal(mem, config, req, &res, &plain);
+		explain_write(mem, cfg, req, mmusim_root(m), &res, &plain);
 		fclose(mem);
 		fputs("<details><summary>explained bit by bit</summary><pre class=\"explain\">", out);
 		write_text_escaped(out, text, len);
@@ -239,8 +243,8 @@ static void write_charts(FILE *out, char *csv)
 		return;
 	}
 	unsigned nr_tlb = s.nr_cols - 3;
-	struct chart_series tlbs[CONFIG_MAX_TLBS];
-	for (unsigned i = 0; i < nr_tlb && i < CONFIG_MAX_TLBS; i++) {
+	struct chart_series tlbs[REPLAY_SUMMARY_MAX_TLBS];
+	for (unsigned i = 0; i < nr_tlb && i < REPLAY_SUMMARY_MAX_TLBS; i++) {
 		/* The CSV column "l1d_miss_rate" is the legend "l1d". */
 		char *suffix = s.names[1 + i] ? strstr(s.names[1 + i], "_miss_rate") : NULL;
 		if (suffix)
@@ -251,7 +255,7 @@ static void write_charts(FILE *out, char *csv)
 	struct chart_series faults = { .name = "faults", .y = s.col[nr_tlb + 2] };
 	struct chart charts[] = {
 		{ "chart-miss-rate", "TLB miss rate per interval", "accesses", "miss rate", s.col[0], s.n, tlbs,
-		  nr_tlb < CONFIG_MAX_TLBS ? nr_tlb : CONFIG_MAX_TLBS },
+		  nr_tlb < REPLAY_SUMMARY_MAX_TLBS ? nr_tlb : REPLAY_SUMMARY_MAX_TLBS },
 		{ "chart-walks", "page walks per interval", "accesses", "walks", s.col[0], s.n, &walks, 1 },
 		{ "chart-faults", "faults per interval", "accesses", "faults", s.col[0], s.n, &faults, 1 },
 	};
@@ -263,62 +267,46 @@ static void write_charts(FILE *out, char *csv)
 }
 
 /* Replays the trace over m; the statistics and the CSV rows go to the two strings. */
-static int run_replay(struct machine *m, struct report_args *ra, char **stats, char **csv, struct mm_error *err)
+static int run_replay(mmusim_machine *m, struct report_args *ra, char **stats, char **csv, mmusim_error *err)
 {
-	struct trace_reader *rd = NULL;
-	struct trace_event *ev = NULL;
-	struct replay r;
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	mmusim_trace *t = NULL;
+	mmusim_mmu *mmu = NULL;
 	size_t stats_len = 0, csv_len = 0;
 	FILE *csv_out = open_memstream(csv, &csv_len), *stats_out = NULL;
-	int rc = MM_OK;
-	long n;
+	int rc;
 
 	*stats = NULL;
 	if (!csv_out)
-		return mm_error_set(err, MM_ENOMEM, "out of memory");
-	if (ra->opt.demand_page_size == 1)
-		ra->opt.demand_page_size = m->cfg.pc.base_page_size;
-	ra->opt.interval_out = csv_out;
-	if ((rc = trace_reader_open(ra->trace, ra->format, &rd, err))) {
-		fclose(csv_out);
-		return rc;
-	}
-	if (!(ev = malloc(BATCH * sizeof(*ev)))) {
-		rc = mm_error_set(err, MM_ENOMEM, "out of memory");
+		return cli_api_set_error(err, MMUSIM_ENOMEM, "out of memory");
+	ra->opt.interval_csv = csv_out;
+	if ((rc = cli_demand_page_size(cfg, &ra->opt, err)) || (rc = mmusim_trace_open(ra->trace, ra->format, &t, err)) || (rc = mmusim_mmu_create(m, &ra->opt, &mmu, err)))
 		goto out;
-	}
-	if ((rc = replay_init(&r, m, &ra->opt, ra->trace, err)))
-		goto out;
-	while ((n = trace_reader_next(rd, ev, BATCH, err)) > 0)
-		if ((rc = replay_events(&r, ev, (size_t)n, err)))
-			break;
-	if (n < 0 && !rc)
-		rc = err->code ? err->code : MM_EINVAL;
-	replay_finish(&r);
+	rc = mmusim_mmu_replay(mmu, t, err);
+	mmusim_mmu_finish(mmu);
 	if (!rc && (stats_out = open_memstream(stats, &stats_len))) {
 		struct replay_report_info info = { .trace = ra->trace,
-						   .format = trace_format_name(trace_reader_format(rd)) };
-		replay_report(stats_out, false, &r, &info);
+						   .format = mmusim_trace_format_name(mmusim_trace_format(t)) };
+		struct replay_summary sum;
+		replay_summary_from_mmu(&sum, mmu, cfg, ra->opt.check_stale);
+		replay_summary_report(stats_out, false, &sum, &info);
 		fclose(stats_out);
 	}
-	replay_fini(&r);
 out:
-	free(ev);
-	trace_reader_close(rd);
+	mmusim_mmu_destroy(mmu);
+	mmusim_trace_close(t);
 	fclose(csv_out);
 	return rc;
 }
 
 int cmd_report(struct cli *cli, struct args *a)
 {
-	struct report_args ra = { .format = TRACE_FORMAT_AUTO };
-	struct mm_error err = { 0 };
-	struct machine *attached = NULL, *m;
+	struct report_args ra = { .format = MMUSIM_TRACE_AUTO };
+	mmusim_error err = { 0 };
+	mmusim_machine *m = NULL;
+	const mmusim_config *cfg;
 	char *stats = NULL, *csv = NULL;
 	bool help = false;
-	mmusim_config *pub_cfg = NULL;
-	mmusim_error pub_err = { 0 };
-	struct view v;
 	struct tree t;
 	int rc;
 
@@ -329,33 +317,25 @@ int cmd_report(struct cli *cli, struct args *a)
 		fputs(report_help, stdout);
 		return EXIT_OK;
 	}
-	if (cli_open_view(cli, &v, &err))
-		return cli_fail(&err);
-	/* The tree and its drawing speak the public API: the same config, loaded as the view's was. */
-	if (mmusim_config_load(cli->config ? cli->config : "x86_64", &pub_cfg, &pub_err) ||
-	    view_options_resolve(&ra.view, pub_cfg, &pub_err)) {
-		mmusim_config_free(pub_cfg);
-		cli_close_view(&v);
-		return cli_api_fail(&pub_err);
-	}
-	m = v.m;
-	if (ra.trace && !m && machine_attach(&v.cfg, &v.img_mem, v.root, &attached, &err) == MM_OK)
-		m = attached;
-	if (ra.trace && (!m || run_replay(m, &ra, &stats, &csv, &err))) {
-		rc = cli_fail(&err);
+	if (cli_open_machine(cli, &m, &err))
+		return cli_api_fail(&err);
+	cfg = mmusim_machine_config(m);
+	if (view_options_resolve(&ra.view, cfg, &err) || (ra.trace && run_replay(m, &ra, &stats, &csv, &err))) {
+		rc = cli_api_fail(&err);
 		goto out;
 	}
 	/* After a replay the tree is the current address space's, as the trace left it. */
-	const struct walker *w = v.m ? &v.m->walker : &v.walker;
-	uint64_t root = v.m ? machine_root(v.m) : v.root;
-	if (tree_build_internal(&t, pub_cfg, w, root, &ra.view.tree, &pub_err)) {
-		rc = cli_api_fail(&pub_err);
+	uint64_t root = mmusim_root(m);
+	if (tree_build_machine(&t, m, root, &ra.view.tree, &err)) {
+		rc = cli_api_fail(&err);
 		goto out;
 	}
 	for (unsigned k = 0; k < ra.view.nr_va; k++) {
-		struct walk_request req = walk_request_from_public(&ra.view.req, root, ra.view.va[k]);
+		mmusim_request req = ra.view.req;
 		mmusim_translation res;
-		walk_to_public(w, &req, &res);
+		req.va = ra.view.va[k];
+		req.no_ad_update = true;
+		mmusim_translate(m, &req, &res);
 		tree_mark_walk(&t, &res, k);
 	}
 	FILE *out = fopen(ra.html, "w");
@@ -366,21 +346,23 @@ int cmd_report(struct cli *cli, struct args *a)
 	}
 	struct walk_marks marks = { .va = ra.view.va, .nr = ra.view.nr_va };
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>mmusim report: ", out);
-	xml_write_escaped(out, v.cfg.name);
+	xml_write_escaped(out, mmusim_config_name(cfg));
 	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>mmusim report: ", css);
-	xml_write_escaped(out, v.cfg.name);
+	xml_write_escaped(out, mmusim_config_name(cfg));
 	fputs("</h1>\n", out);
-	write_config(out, &v.cfg);
+	write_config(out, cfg);
 	fputs("<section id=\"tree\">\n<h2>Page-table tree</h2>\n<p>One line per present entry, indented by level; "
 	      "runs of similar leaves are one line with a count; entries on a walk below are in red.</p>\n"
 	      "<div class=\"scroll\">\n", out);
-	tree_write_svg(out, pub_cfg, &t, &marks);
+	tree_write_svg(out, cfg, &t, &marks);
 	fputs("</div>\n</section>\n", out);
 	if (ra.view.nr_va) {
 		fputs("<section id=\"walks\">\n<h2>Walks</h2>\n", out);
 		for (unsigned k = 0; k < ra.view.nr_va; k++) {
-			struct walk_request req = walk_request_from_public(&ra.view.req, root, ra.view.va[k]);
-			write_walk(out, cli->config ? cli->config : "x86_64", &v.cfg, w, &req, k);
+			mmusim_request req = ra.view.req;
+			req.va = ra.view.va[k];
+			req.no_ad_update = true;
+			write_walk(out, m, &req, k);
 		}
 		fputs("</section>\n", out);
 	}
@@ -401,8 +383,6 @@ int cmd_report(struct cli *cli, struct args *a)
 out:
 	free(stats);
 	free(csv);
-	machine_destroy(attached);
-	cli_close_view(&v);
-	mmusim_config_free(pub_cfg);
+	mmusim_machine_destroy(m);
 	return rc;
 }
