@@ -1,8 +1,8 @@
 /*
  * cli_api: the part of the command line that needs only the public API
  * (include/mmusim.h) — parsed common options, argument cursors, the machine
- * the options describe, output helpers.  Commands converted to the API include
- * this header alone; cli.h adds what the others still take from pt/ and sim/.
+ * the options describe, output helpers.  Every command is built on the API
+ * alone: nothing here or in the commands includes a pt/ or sim/ header.
  *
  * Exit status: 0 success (a fault is an answer), 2 bad input, 1 internal error.
  * Errors go to stderr as one line "mmusim: message".
