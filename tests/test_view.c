@@ -494,7 +494,7 @@ static struct bad_case bad_cases[] = {
 	{ { "report", "--html", "/nonexistent/dir/r.html" }, "mmusim: /nonexistent/dir/r.html: cannot create: No such file or directory\n" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", "/nonexistent/t.trace" }, "" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--interval", "10" },
-	  "mmusim: report: --interval, --format and --demand-paging need --replay TRACE\n" },
+	  "mmusim: report: --interval, --format, --demand-paging, --no-auto-flush and --check-stale need --replay TRACE\n" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", TLB_DEMO, "--interval", "0" },
 	  "mmusim: bad --interval '0' (expected a positive number of accesses)\n" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", TLB_DEMO, "--demand-paging=8K" },

@@ -37,7 +37,7 @@ static const char report_help[] =
 	"  --depth N, --range START-END, --from START, --to END   limit the tree\n"
 	"  --replay TRACE       replay TRACE first (the tree and walks show the result)\n"
 	"  --interval N         accesses per point of the charts (default 1000)\n"
-	"  --format auto|text|lackey|binary, --demand-paging[=SIZE]   as for replay\n"
+	"  --format FMT, --demand-paging[=SIZE], --no-auto-flush, --check-stale   as for replay\n"
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables first\n"
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
 	"                       report on the page tables inside a physical-memory image\n";
@@ -92,19 +92,9 @@ static int parse_args(struct cli *cli, struct args *a, struct report_args *ra, b
 				return cli_usage_error("bad --interval '%s' (expected a positive number of accesses)", v);
 			continue;
 		}
-		if ((r = args_value(a, "--format", &v)) != 0) {
+		if ((r = cli_replay_option(a, &ra->format, &ra->opt)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (mmusim_trace_format_parse(v, &ra->format) != MMUSIM_OK)
-				return cli_usage_error("bad --format '%s' (expected auto, text, lackey or binary)", v);
-			continue;
-		}
-		if (strcmp(arg, "--demand-paging") == 0 || strncmp(arg, "--demand-paging=", 16) == 0) {
-			uint64_t size = 1;
-			if (arg[15] == '=' && (mmusim_parse_number(arg + 16, true, &size, NULL) || !size || (size & (size - 1))))
-				return cli_usage_error("bad --demand-paging size '%s' (expected 4K, 2M or 1G)", arg + 16);
-			ra->opt.demand_page_size = size;
-			a->i++;
 			continue;
 		}
 		return cli_usage_error("report: unexpected argument '%s' (see mmusim report --help)", arg);
@@ -113,8 +103,10 @@ static int parse_args(struct cli *cli, struct args *a, struct report_args *ra, b
 		return cli_usage_error("report: --html FILE is required (see mmusim report --help)");
 	if (cli->json)
 		return cli_usage_error("report: writes HTML only; --json is for replay, translate, mappings and show");
-	if (!ra->trace && (ra->opt.interval || ra->opt.demand_page_size || ra->format != MMUSIM_TRACE_AUTO))
-		return cli_usage_error("report: --interval, --format and --demand-paging need --replay TRACE");
+	if (!ra->trace && (ra->opt.interval || ra->opt.demand_page_size || ra->format != MMUSIM_TRACE_AUTO ||
+			   ra->opt.no_auto_flush || ra->opt.check_stale))
+		return cli_usage_error("report: --interval, --format, --demand-paging, --no-auto-flush and --check-stale "
+				       "need --replay TRACE");
 	if (ra->trace && cli->image && ra->opt.demand_page_size)
 		return cli_usage_error("report: --demand-paging needs simulated memory, not an --image");
 	if (!ra->opt.interval)
