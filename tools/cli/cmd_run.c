@@ -173,6 +173,7 @@ static int start_valgrind(const struct run_args *ra, pid_t *pid, int *out, mmusi
 		fcntl(trace[1], F_SETFD, 0);
 		execvp(vg, argv);
 		e = errno;
+		free(argv); /* the child exits without returning: nothing else would */
 		if (write(status[1], &e, sizeof(e)) < 0)
 			_exit(127);
 		_exit(127);
