@@ -67,43 +67,17 @@ static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *
 	return 1;
 }
 
+static int din_line(void *arg, const char *s, const char *e, unsigned *access, uint64_t *va,
+		    struct mm_error *err)
+{
+	(void)arg;
+	return parse_line(s, e, access, va, err);
+}
+
 long din_decode(struct din_decoder *d, const char *buf, size_t len, bool eof, size_t *used,
 		struct trace_event *ev, size_t max, struct mm_error *err)
 {
-	const char *p = buf, *end = buf + len;
-	uint64_t line = d->line;
-	size_t n = 0;
-
-	while (n < max && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le, *next;
-		unsigned access = 0;
-		uint64_t va = 0;
-		int rc;
-
-		if (nl) {
-			le = nl;
-			next = nl + 1;
-		} else if (eof) {
-			le = next = end;
-		} else {
-			break; /* partial line: wait for more input */
-		}
-		rc = parse_line(p, le, &access, &va, err);
-		if (rc < 0) {
-			if (n > 0)
-				break; /* the error comes next call, after these events */
-			d->line = line + 1;
-			*used = (size_t)(p - buf);
-			return -1;
-		}
-		line++;
-		p = next;
-		if (rc > 0)
-			ev[n++] = (struct trace_event){ .line = line, .op = TRACE_ACCESS, .access = (uint8_t)access, .va = va };
-	}
-	d->line = line;
-	*used = (size_t)(p - buf);
-	return (long)n;
+	return token_decode_lines(buf, len, eof, &d->line, used, ev, max, din_line, NULL, err);
 }
 
 bool din_line_is_record(const char *line, size_t len)

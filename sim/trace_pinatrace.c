@@ -99,51 +99,32 @@ static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *
 	return parse_hex(&p, e, ' ', "data address", va, err) < 0 ? -1 : 1;
 }
 
+/* A line in the stream: "#eof" ends the records, and nothing may follow it. */
+static int pinatrace_line(void *arg, const char *s, const char *e, unsigned *access, uint64_t *va,
+			  struct mm_error *err)
+{
+	struct pinatrace_decoder *d = arg;
+	int rc = parse_line(s, e, access, va, err);
+
+	if (rc == 1 && d->saw_eof)
+		return bad(err, "record after '#eof'");
+	if (rc == 2) {
+		d->saw_eof = true;
+		return 0;
+	}
+	return rc;
+}
+
 long pinatrace_decode(struct pinatrace_decoder *d, const char *buf, size_t len, bool eof, size_t *used,
 		      struct trace_event *ev, size_t max, struct mm_error *err)
 {
-	const char *p = buf, *end = buf + len;
-	uint64_t line = d->line;
-	size_t n = 0;
+	long n = token_decode_lines(buf, len, eof, &d->line, used, ev, max, pinatrace_line, d, err);
 
-	while (n < max && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le, *next;
-		unsigned access = 0;
-		uint64_t va = 0;
-		int rc;
-
-		if (nl) {
-			le = nl;
-			next = nl + 1;
-		} else if (eof) {
-			le = next = end;
-		} else {
-			break; /* partial line: wait for more input */
-		}
-		rc = parse_line(p, le, &access, &va, err);
-		if (rc == 1 && d->saw_eof)
-			rc = bad(err, "record after '#eof'");
-		if (rc < 0) {
-			if (n > 0)
-				break; /* the error comes next call, after these events */
-			d->line = line + 1;
-			*used = (size_t)(p - buf);
-			return -1;
-		}
-		line++;
-		p = next;
-		if (rc == 2)
-			d->saw_eof = true;
-		else if (rc == 1)
-			ev[n++] = (struct trace_event){ .line = line, .op = TRACE_ACCESS, .access = (uint8_t)access, .va = va };
-	}
-	d->line = line;
-	*used = (size_t)(p - buf);
-	if (eof && p == end && n == 0 && !d->saw_eof) {
+	if (n == 0 && eof && *used == len && !d->saw_eof) {
 		mm_error_set(err, MM_EINVAL, "the trace ends without '#eof' (cut short?)");
 		return -1;
 	}
-	return (long)n;
+	return n;
 }
 
 bool pinatrace_line_is_record(const char *line, size_t len)

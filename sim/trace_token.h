@@ -1,13 +1,19 @@
 /*
- * trace_token: the small lexical pieces the line-oriented trace decoders
- * (din, pinatrace) share, inline because they sit in the per-line hot loop.
+ * trace_token: what the line-oriented trace decoders (din, pinatrace) share:
+ * the small lexical pieces and the loop that cuts a buffer into lines.  All
+ * inline, because they sit in the per-line hot loop (the per-line parser
+ * passed to token_decode_lines is a constant at each call and is inlined).
  */
 #ifndef MMUSIM_SIM_TRACE_TOKEN_H
 #define MMUSIM_SIM_TRACE_TOKEN_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "pt/mm_error.h"
+#include "trace.h"
 
 #define TOKEN_SHOWN 40 /* how much of a bad token an error message quotes */
 
@@ -32,6 +38,60 @@ static inline int token_error(struct mm_error *err, const char *fmt, const char 
 	int len = e - s > TOKEN_SHOWN ? TOKEN_SHOWN : (int)(e - s);
 	mm_error_set(err, MM_EINVAL, fmt, len, s);
 	return -1;
+}
+
+/*
+ * Parses one line [s, e), without its '\n': 1 with an access, 0 for a line to
+ * skip, -1 with a message in *err.
+ */
+typedef int (*token_line_parser)(void *arg, const char *s, const char *e, unsigned *access, uint64_t *va,
+				  struct mm_error *err);
+
+/*
+ * Decodes the whole lines of buf[0, len) (the last one too when eof) into at
+ * most max access events, counting lines in *line.  Returns the number of
+ * events and sets *used to the bytes consumed; a partial last line is left
+ * for the next call.  A bad line returns -1 with *used at its start and *line
+ * at its number, but only once the events before it were returned.
+ */
+static inline long token_decode_lines(const char *buf, size_t len, bool eof, uint64_t *line, size_t *used,
+				      struct trace_event *ev, size_t max, token_line_parser parse, void *arg,
+				      struct mm_error *err)
+{
+	const char *p = buf, *end = buf + len;
+	uint64_t nr = *line;
+	size_t n = 0;
+
+	while (n < max && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le, *next;
+		unsigned access = 0;
+		uint64_t va = 0;
+		int rc;
+
+		if (nl) {
+			le = nl;
+			next = nl + 1;
+		} else if (eof) {
+			le = next = end;
+		} else {
+			break; /* partial line: wait for more input */
+		}
+		rc = parse(arg, p, le, &access, &va, err);
+		if (rc < 0) {
+			if (n > 0)
+				break; /* the error comes next call, after these events */
+			*line = nr + 1;
+			*used = (size_t)(p - buf);
+			return -1;
+		}
+		nr++;
+		p = next;
+		if (rc > 0)
+			ev[n++] = (struct trace_event){ .line = nr, .op = TRACE_ACCESS, .access = (uint8_t)access, .va = va };
+	}
+	*line = nr;
+	*used = (size_t)(p - buf);
+	return (long)n;
 }
 
 #endif
