@@ -17,7 +17,7 @@
 
 #include <stdio.h>
 
-#include "x86_pat.h"
+#include "x86_entry.h"
 #include "x86_32_bits.h"
 
 static int x86_32_check_consts(const struct paging_consts *pc, struct mm_error *err)
@@ -130,17 +130,9 @@ static uint64_t x86_32_pte_addr(const struct paging_consts *pc, uint64_t pte, un
 static void x86_32_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned level,
 			    struct page_prop *out)
 {
-	uint32_t f = PROP_R | PROP_X;
-
 	(void)pc;
-	if (pte & X86_RW) f |= PROP_W;
-	if (pte & X86_US) f |= PROP_U;
-	if (pte & X86_G) f |= PROP_G;
-	if (pte & X86_A) f |= PROP_A;
-	if (pte & X86_D) f |= PROP_D;
-	if (pte & X86_AVL9) f |= PROP_AVAIL1;
-	if (pte & X86_AVL10) f |= PROP_AVAIL2;
-	out->flags = f;
+	/* No XD bit: every present page can be fetched from. */
+	out->flags = PROP_R | PROP_X | x86_entry_flags(pte);
 	out->cache = x86_cache_of(pte, level);
 }
 
@@ -152,18 +144,10 @@ static unsigned x86_32_initial_perms(void)
 static unsigned x86_32_entry_perms(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 				 unsigned level, bool leaf, unsigned upper)
 {
-	unsigned p = upper;
-
 	(void)pc;
 	(void)ctl;
 	(void)level;
-	if (!(pte & X86_RW))
-		p &= ~PERM_W;
-	if (!(pte & X86_US))
-		p &= ~PERM_U;
-	if (leaf && (pte & X86_G))
-		p |= PERM_G;
-	return p;
+	return x86_entry_rights(pte, leaf, upper);
 }
 
 /* W/R and U/S describe the access; I/D only with CR4.SMEP (no NX in 32-bit paging). */

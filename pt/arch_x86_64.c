@@ -17,7 +17,7 @@
 
 #include <stdio.h>
 
-#include "x86_pat.h"
+#include "x86_entry.h"
 #include "x86_64_bits.h"
 
 static int x86_check_consts(const struct paging_consts *pc, struct mm_error *err)
@@ -102,18 +102,8 @@ static uint64_t x86_pte_addr(const struct paging_consts *pc, uint64_t pte, unsig
 static void x86_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned level,
 			    struct page_prop *out)
 {
-	uint32_t f = PROP_R;
-
 	(void)pc;
-	if (pte & X86_RW) f |= PROP_W;
-	if (!(pte & X86_XD)) f |= PROP_X;
-	if (pte & X86_US) f |= PROP_U;
-	if (pte & X86_G) f |= PROP_G;
-	if (pte & X86_A) f |= PROP_A;
-	if (pte & X86_D) f |= PROP_D;
-	if (pte & X86_AVL9) f |= PROP_AVAIL1;
-	if (pte & X86_AVL10) f |= PROP_AVAIL2;
-	out->flags = f;
+	out->flags = PROP_R | (pte & X86_XD ? 0 : PROP_X) | x86_entry_flags(pte);
 	out->cache = x86_cache_of(pte, level);
 }
 
@@ -125,19 +115,12 @@ static unsigned x86_initial_perms(void)
 static unsigned x86_entry_perms(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 				 unsigned level, bool leaf, unsigned upper)
 {
-	unsigned p = upper;
+	unsigned p = x86_entry_rights(pte, leaf, upper);
 
 	(void)pc;
 	(void)level;
-	if (!(pte & X86_RW))
-		p &= ~PERM_W;
-	if (!(pte & X86_US))
-		p &= ~PERM_U;
 	if (ctl->nxe && (pte & X86_XD))
 		p &= ~PERM_X;
-	/* G is ignored in paging-structure entries; only the leaf's counts. */
-	if (leaf && (pte & X86_G))
-		p |= PERM_G;
 	return p;
 }
 

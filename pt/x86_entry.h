@@ -1,0 +1,76 @@
+/*
+ * x86_entry: what the low bits of an x86 paging entry mean, the same in
+ * 32-bit and 64-bit paging (SDM vol. 3 tables 4-4..4-10 and 4-15..4-20):
+ * R/W, U/S, A, D, G, the AVL bits and the cache policy.  The formats differ
+ * only in the address fields, XD and the reserved bits, which stay in their
+ * own files.
+ *
+ * Cache policy: the PAT index is PAT<<2 | PCD<<1 | PWT; mmusim assumes the
+ * PAT layout Linux programs: 0 WB, 1 WC, 2 UC-, 3 UC, 4 WB, 5 WP, 6 UC-, 7 WT.
+ */
+#ifndef MMUSIM_PT_X86_ENTRY_H
+#define MMUSIM_PT_X86_ENTRY_H
+
+#include <stdbool.h>
+
+#include "page_prop.h"
+#include "x86_64_bits.h"
+
+/* PROP_* of the shared flag bits of a leaf; readability and XD are the format's. */
+static inline uint32_t x86_entry_flags(uint64_t pte)
+{
+	uint32_t f = 0;
+
+	if (pte & X86_RW) f |= PROP_W;
+	if (pte & X86_US) f |= PROP_U;
+	if (pte & X86_G) f |= PROP_G;
+	if (pte & X86_A) f |= PROP_A;
+	if (pte & X86_D) f |= PROP_D;
+	if (pte & X86_AVL9) f |= PROP_AVAIL1;
+	if (pte & X86_AVL10) f |= PROP_AVAIL2;
+	return f;
+}
+
+/*
+ * What an entry's R/W and U/S leave of `upper` (rights combine over every
+ * level); G is ignored in paging-structure entries, only the leaf's counts.
+ */
+static inline unsigned x86_entry_rights(uint64_t pte, bool leaf, unsigned upper)
+{
+	unsigned p = upper;
+
+	if (!(pte & X86_RW))
+		p &= ~PERM_W;
+	if (!(pte & X86_US))
+		p &= ~PERM_U;
+	if (leaf && (pte & X86_G))
+		p |= PERM_G;
+	return p;
+}
+
+/* The PWT/PCD/PAT bits that select policy c in a leaf at `level`. */
+static inline uint64_t x86_cache_bits(enum cache_policy c, unsigned level)
+{
+	uint64_t pat = x86_pat_bit(level);
+
+	switch (c) {
+	case CACHE_WC: return X86_PWT;
+	case CACHE_UC: return X86_PCD | X86_PWT;
+	case CACHE_WP: return pat | X86_PWT;
+	case CACHE_WT: return pat | X86_PCD | X86_PWT;
+	case CACHE_WB: default: return 0;
+	}
+}
+
+/* The policy a leaf at `level` selects. */
+static inline enum cache_policy x86_cache_of(uint64_t pte, unsigned level)
+{
+	unsigned idx = ((pte & x86_pat_bit(level)) ? 4u : 0u) | ((pte & X86_PCD) ? 2u : 0u) |
+		       ((pte & X86_PWT) ? 1u : 0u);
+	static const enum cache_policy pat[8] = {
+		CACHE_WB, CACHE_WC, CACHE_UC, CACHE_UC, CACHE_WB, CACHE_WP, CACHE_UC, CACHE_WT,
+	};
+	return pat[idx];
+}
+
+#endif
