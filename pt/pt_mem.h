@@ -65,6 +65,16 @@ static inline uint64_t pt_mem_load_le(const uint8_t *p, unsigned size)
 	return v4;
 }
 
+/* Host address of the byte at offset `off` (< d->size) into memory, or NULL where unbacked. */
+static inline const uint8_t *pt_mem_direct_host(const struct pt_mem_direct *d, uint64_t off)
+{
+	uint64_t f = off >> d->frame_shift;
+	uint8_t *const *leaf = d->dir[f >> d->leaf_bits];
+	const uint8_t *frame = leaf ? leaf[f & ((1ull << d->leaf_bits) - 1)] : NULL;
+
+	return frame ? frame + (off & ((1ull << d->frame_shift) - 1)) : NULL;
+}
+
 /*
  * Reads through a direct description when the access is an aligned PTE inside
  * memory (the walk's case); returns false to send the caller to ops->read.
@@ -72,31 +82,24 @@ static inline uint64_t pt_mem_load_le(const uint8_t *p, unsigned size)
 static inline bool pt_mem_read_direct(const struct pt_mem_direct *d, uint64_t pa, unsigned size,
 				      uint64_t *val)
 {
-	uint64_t off = pa - d->base, f = off >> d->frame_shift;
-	uint8_t *const *leaf;
+	uint64_t off = pa - d->base;
 	const uint8_t *p;
 
 	if ((size != 8 && size != 4) || (pa & (size - 1)) || off >= d->size)
 		return false;
-	leaf = d->dir[f >> d->leaf_bits];
-	p = leaf ? leaf[f & ((1ull << d->leaf_bits) - 1)] : NULL;
-	*val = p ? pt_mem_load_le(p + (off & ((1ull << d->frame_shift) - 1)), size) : 0;
+	p = pt_mem_direct_host(d, off);
+	*val = p ? pt_mem_load_le(p, size) : 0;
 	return true;
 }
 
 /* Asks the host CPU to start loading the bytes at pa (a hint: nothing if unbacked). */
 static inline void pt_mem_prefetch_direct(const struct pt_mem_direct *d, uint64_t pa)
 {
-	uint64_t off = pa - d->base, f = off >> d->frame_shift;
-	uint8_t *const *leaf;
+	uint64_t off = pa - d->base;
 	const uint8_t *p;
 
-	if (off >= d->size)
-		return;
-	leaf = d->dir[f >> d->leaf_bits];
-	p = leaf ? leaf[f & ((1ull << d->leaf_bits) - 1)] : NULL;
-	if (p)
-		__builtin_prefetch(p + (off & ((1ull << d->frame_shift) - 1)));
+	if (off < d->size && (p = pt_mem_direct_host(d, off)))
+		__builtin_prefetch(p);
 }
 
 static inline int pt_mem_read(const struct pt_mem *m, uint64_t pa, unsigned size, uint64_t *val)

@@ -63,13 +63,6 @@ static bool frame_size_ok(const struct physmem *pm)
 	return pm->frame_size <= ARENA_CHUNK;
 }
 
-static uint8_t *frame_data(const struct physmem *pm, uint64_t frame)
-{
-	uint8_t **leaf = pm->dir[frame >> pm->direct.leaf_bits];
-
-	return leaf ? leaf[frame & ((1ull << pm->direct.leaf_bits) - 1)] : NULL;
-}
-
 /* A zeroed host frame from the arena. */
 static uint8_t *host_frame(struct physmem *pm)
 {
@@ -234,19 +227,16 @@ int physmem_read(struct physmem *pm, uint64_t pa, unsigned size, uint64_t *val)
 	const uint8_t *data;
 	uint64_t off = pa - pm->base;
 
-	/* The walk's case first: an aligned 8-byte PTE inside memory. */
-	if (size == 8 && !(pa & 7) && off < pm->size) {
-		data = frame_data(pm, off >> pm->frame_shift);
-		*val = data ? load_le(data + (off & (pm->frame_size - 1)), 8) : 0;
+	/* The walk's case first: an aligned 4- or 8-byte PTE inside memory. */
+	if (pt_mem_read_direct(&pm->direct, pa, size, val))
 		return MM_OK;
-	}
 	if ((size != 1 && size != 2 && size != 4 && size != 8) || (pa & (size - 1)))
 		return MM_EINVAL;
 	/* One compare covers both ends: pa below base wraps to a huge offset. */
 	if (off >= pm->size || pm->size - off < size)
 		return MM_EBUS;
-	data = frame_data(pm, off >> pm->frame_shift);
-	*val = data ? load_le(data + (off & (pm->frame_size - 1)), size) : 0;
+	data = pt_mem_direct_host(&pm->direct, off);
+	*val = data ? load_le(data, size) : 0;
 	return MM_OK;
 }
 
@@ -365,7 +355,7 @@ const uint8_t *physmem_frame_peek(const struct physmem *pm, uint64_t pa)
 {
 	if (!in_memory(pm, pa, 1))
 		return NULL;
-	return frame_data(pm, (pa - pm->base) >> pm->frame_shift);
+	return pt_mem_direct_host(&pm->direct, (pa - pm->base) & ~(pm->frame_size - 1));
 }
 
 int physmem_for_each_backed(const struct physmem *pm,
