@@ -117,10 +117,8 @@ static struct machine *make_machine(const char *preset, bool caches)
 	return m;
 }
 
-static uint64_t user_base(const struct machine *m)
-{
-	return m->cfg.mem_base ? 0x10000000ull : 0x10000000ull;
-}
+/* Where the benchmarks map their pages: low in the user half of every preset. */
+#define USER_BASE 0x10000000ull
 
 /* Maps `pages` 4 KiB pages at base as one range of 4K leaves (PA 2M-misaligned on purpose). */
 static void map_pages(struct machine *m, uint64_t base, uint64_t pages)
@@ -153,9 +151,9 @@ static struct result run_replay(const char *preset, bool caches, enum workload w
 	struct result res = { 0 };
 	double t0, t = 0;
 
-	map_pages(m, user_base(m), pages);
+	map_pages(m, USER_BASE, pages);
 	replay_init(&r, m, &opt, "bench", &err);
-	gen_init(&g, wl, pages, user_base(m));
+	gen_init(&g, wl, pages, USER_BASE);
 	for (uint64_t done = 0; done < n; done += BATCH) {
 		for (unsigned i = 0; i < BATCH; i++)
 			ev[i] = (struct trace_event){ .op = TRACE_ACCESS, .access = ACCESS_READ, .va = gen_next(&g) };
@@ -238,7 +236,7 @@ static double replay_file(const char *preset, const char *path, uint64_t pages, 
 	long n;
 	double t0;
 
-	map_pages(m, user_base(m), pages);
+	map_pages(m, USER_BASE, pages);
 	replay_init(&r, m, &opt, path, &err);
 	*events = 0;
 	t0 = bench_now();
@@ -272,7 +270,7 @@ static void measure_rss(const char *preset, uint64_t pages, uint64_t *rss_kb, ui
 		struct rusage ru;
 		struct gen g;
 		struct page_prop p = { PROP_R | PROP_W | PROP_U, CACHE_WB };
-		uint64_t base = user_base(m);
+		uint64_t base = USER_BASE;
 
 		/* Distinct pages scattered over 64 GiB of VA: the page-table-heavy case. */
 		gen_init(&g, WL_UNIFORM, 1ull << 24, base);
@@ -327,7 +325,7 @@ int main(int argc, char **argv)
 					      : run_replay(presets[p], true, WL_HOT, o.pages, o.accesses)).rate;
 			} else {
 				uint64_t n = 0;
-				char *path = write_trace(&o, lackey, WL_SEQUENTIAL, 65536, 0x10000000ull,
+				char *path = write_trace(&o, lackey, WL_SEQUENTIAL, 65536, USER_BASE,
 							 lackey ? o.accesses / 2 : o.accesses);
 				rate = replay_file(presets[p], path, 65536, &n);
 				unlink(path);
@@ -351,8 +349,8 @@ int main(int argc, char **argv)
 		uint64_t nb = 0, nl = 0, rss_kb = 0, pt_bytes = 0;
 		for (unsigned w = 0; w < 2; w++) {
 			enum workload kind = w ? WL_ZIPF : WL_SEQUENTIAL;
-			char *bin = write_trace(&o, false, kind, 65536, 0x10000000ull, o.accesses);
-			char *lk = write_trace(&o, true, kind, 65536, 0x10000000ull, o.accesses / 2);
+			char *bin = write_trace(&o, false, kind, 65536, USER_BASE, o.accesses);
+			char *lk = write_trace(&o, true, kind, 65536, USER_BASE, o.accesses / 2);
 			bin_rate[w] = replay_file(preset, bin, 65536, &nb);
 			lk_rate[w] = replay_file(preset, lk, 65536, &nl);
 			unlink(bin);
