@@ -106,20 +106,20 @@ static uint64_t rv_make_table(const struct paging_consts *pc, uint64_t pa)
 	return RV_V | ((pa >> 12) << RV_PPN_SHIFT & RV_PPN_MASK);
 }
 
-static bool rv_is_present(const struct paging_consts *pc, uint64_t pte)
+WALK_INLINE bool rv_is_present(const struct paging_consts *pc, uint64_t pte)
 {
 	(void)pc;
 	return pte & RV_V;
 }
 
-static bool rv_is_leaf(const struct paging_consts *pc, uint64_t pte, unsigned level)
+WALK_INLINE bool rv_is_leaf(const struct paging_consts *pc, uint64_t pte, unsigned level)
 {
 	(void)pc;
 	(void)level;
 	return pte & (RV_R | RV_X);
 }
 
-static uint64_t rv_pte_addr(const struct paging_consts *pc, uint64_t pte, unsigned level)
+WALK_INLINE uint64_t rv_pte_addr(const struct paging_consts *pc, uint64_t pte, unsigned level)
 {
 	(void)pc;
 	(void)level;
@@ -150,12 +150,12 @@ static void rv_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned 
 	}
 }
 
-static unsigned rv_initial_perms(void)
+WALK_INLINE unsigned rv_initial_perms(void)
 {
 	return 0;
 }
 
-static unsigned rv_entry_perms(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+WALK_INLINE unsigned rv_entry_perms(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 			       unsigned level, bool leaf, unsigned upper)
 {
 	/* Permissions come from the leaf alone; G in a pointer covers all below it. */
@@ -175,7 +175,7 @@ static unsigned rv_entry_perms(const struct paging_consts *pc, const struct cpu_
 	return p;
 }
 
-static uint64_t req_page_fault_cause(const struct walk_request *req)
+WALK_INLINE uint64_t req_page_fault_cause(const struct walk_request *req)
 {
 	switch (req->access) {
 	case ACCESS_EXEC: return RV_CAUSE_FETCH_PAGE;
@@ -184,19 +184,19 @@ static uint64_t req_page_fault_cause(const struct walk_request *req)
 	}
 }
 
-static void rv_page_fault(struct walk_state *ws, enum fault_kind kind, enum fault_reason why,
+WALK_INLINE void rv_page_fault(struct walk_state *ws, enum fault_kind kind, enum fault_reason why,
 			  unsigned level)
 {
 	walk_set_fault(ws, kind, why, level, req_page_fault_cause(ws->req));
 }
 
-static void rv_bad_va(struct walk_state *ws)
+WALK_INLINE void rv_bad_va(struct walk_state *ws)
 {
 	/* "bits 63..VAW must all equal bit VAW-1, or else a page-fault exception will occur" */
 	rv_page_fault(ws, FAULT_NON_CANONICAL, REASON_NON_CANONICAL, ws->w->pc->nr_levels);
 }
 
-static void rv_bus_error(struct walk_state *ws, unsigned level)
+WALK_INLINE void rv_bus_error(struct walk_state *ws, unsigned level)
 {
 	/* Step 2: a PMA/PMP violation on the PTE access raises an access fault. */
 	uint64_t cause = ws->req->access == ACCESS_EXEC ? RV_CAUSE_FETCH_ACCESS
@@ -206,7 +206,7 @@ static void rv_bus_error(struct walk_state *ws, unsigned level)
 }
 
 /* Step 3: encodings reserved in any PTE, then those reserved in pointers or leaves. */
-static enum fault_reason rv_invalid(const struct walk_state *ws, uint64_t pte, unsigned level)
+WALK_INLINE enum fault_reason rv_invalid(const struct walk_state *ws, uint64_t pte, unsigned level)
 {
 	const struct cpu_ctl *ctl = ws->w->ctl;
 	unsigned pbmt = rv_pte_pbmt(pte);
@@ -232,7 +232,7 @@ static enum fault_reason rv_invalid(const struct walk_state *ws, uint64_t pte, u
 	return REASON_NONE;
 }
 
-static enum walk_next rv_walk_entry(struct walk_state *ws, uint64_t pte, unsigned level,
+WALK_INLINE enum walk_next rv_walk_entry(struct walk_state *ws, uint64_t pte, unsigned level,
 				    uint64_t pte_addr, uint64_t *next_table)
 {
 	enum fault_reason why;
@@ -261,7 +261,7 @@ static enum walk_next rv_walk_entry(struct walk_state *ws, uint64_t pte, unsigne
 }
 
 /* Step 5: may this privilege mode make this access to this leaf? */
-static enum fault_reason rv_rights(const struct cpu_ctl *ctl, const struct walk_request *req,
+WALK_INLINE enum fault_reason rv_rights(const struct cpu_ctl *ctl, const struct walk_request *req,
 				   uint64_t pte)
 {
 	if (req->priv == PRIV_USER) {
@@ -290,7 +290,7 @@ static enum fault_reason rv_rights(const struct cpu_ctl *ctl, const struct walk_
 	return REASON_NONE;
 }
 
-static bool rv_check_access(const struct cpu_ctl *ctl, const struct walk_request *req, unsigned perms,
+WALK_INLINE bool rv_check_access(const struct cpu_ctl *ctl, const struct walk_request *req, unsigned perms,
 			    uint64_t pte, unsigned level, struct walk_fault *f)
 {
 	enum fault_reason why = rv_rights(ctl, req, pte);
@@ -305,7 +305,7 @@ static bool rv_check_access(const struct cpu_ctl *ctl, const struct walk_request
 	return false;
 }
 
-static bool rv_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
+WALK_INLINE bool rv_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 {
 	struct walk_result *res = ws->res;
 	uint64_t pte = res->leaf_pte;
@@ -486,9 +486,10 @@ __attribute__((flatten)) static void rv_walk(const struct walker *w, const struc
 	walk_loop(w, req, res, &rv_hooks);
 }
 
-__attribute__((flatten)) static void rv_walk_prefetch(const struct walker *w, uint64_t root, uint64_t va)
+__attribute__((flatten)) static void rv_walk_prefetch(const struct walker *w, uint64_t root, uint64_t va,
+							struct walk_prefetch_memo *memo)
 {
-	walk_prefetch_loop(w, root, va, &rv_hooks);
+	walk_prefetch_loop(w, root, va, memo, &rv_hooks);
 }
 
 const struct pt_arch pt_arch_riscv64 = {

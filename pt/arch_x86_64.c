@@ -76,19 +76,19 @@ static uint64_t x86_make_table(const struct paging_consts *pc, uint64_t pa)
 	return (pa & X86_ADDR_MASK) | X86_P | X86_RW | X86_US;
 }
 
-static bool x86_is_present(const struct paging_consts *pc, uint64_t pte)
+WALK_INLINE bool x86_is_present(const struct paging_consts *pc, uint64_t pte)
 {
 	(void)pc;
 	return pte & X86_P;
 }
 
-static bool x86_is_leaf(const struct paging_consts *pc, uint64_t pte, unsigned level)
+WALK_INLINE bool x86_is_leaf(const struct paging_consts *pc, uint64_t pte, unsigned level)
 {
 	(void)pc;
 	return level == 1 || (pte & X86_PS);
 }
 
-static uint64_t x86_pte_addr(const struct paging_consts *pc, uint64_t pte, unsigned level)
+WALK_INLINE uint64_t x86_pte_addr(const struct paging_consts *pc, uint64_t pte, unsigned level)
 {
 	uint64_t addr = pte & X86_ADDR_MASK;
 
@@ -107,12 +107,12 @@ static void x86_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned
 	out->cache = x86_cache_of(pte, level);
 }
 
-static unsigned x86_initial_perms(void)
+WALK_INLINE unsigned x86_initial_perms(void)
 {
 	return PERM_R | PERM_W | PERM_X | PERM_U;
 }
 
-static unsigned x86_entry_perms(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+WALK_INLINE unsigned x86_entry_perms(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 				 unsigned level, bool leaf, unsigned upper)
 {
 	unsigned p = x86_entry_rights(pte, leaf, upper);
@@ -125,7 +125,7 @@ static unsigned x86_entry_perms(const struct paging_consts *pc, const struct cpu
 }
 
 /* W/R, U/S and I/D describe the access, whatever the fault (SDM 4.7). */
-static uint64_t req_code(const struct cpu_ctl *ctl, const struct walk_request *req)
+WALK_INLINE uint64_t req_code(const struct cpu_ctl *ctl, const struct walk_request *req)
 {
 	uint64_t code = 0;
 
@@ -138,25 +138,25 @@ static uint64_t req_code(const struct cpu_ctl *ctl, const struct walk_request *r
 	return code;
 }
 
-static uint64_t access_code(const struct walk_state *ws)
+WALK_INLINE uint64_t access_code(const struct walk_state *ws)
 {
 	return req_code(ws->w->ctl, ws->req);
 }
 
-static void x86_bad_va(struct walk_state *ws)
+WALK_INLINE void x86_bad_va(struct walk_state *ws)
 {
 	/* A non-canonical address raises #GP(0), not #PF: no error code bits. */
 	walk_set_fault(ws, FAULT_NON_CANONICAL, REASON_NON_CANONICAL, ws->w->pc->nr_levels, 0);
 }
 
-static void x86_bus_error(struct walk_state *ws, unsigned level)
+WALK_INLINE void x86_bus_error(struct walk_state *ws, unsigned level)
 {
 	/* No architectural #PF: real hardware would see a machine check. */
 	walk_set_fault(ws, FAULT_BUS_ERROR, REASON_BUS_ERROR, level, 0);
 }
 
 /* The reserved-bit rule `pte` breaks at `level`, or REASON_NONE (SDM 4.5 tables). */
-static enum fault_reason x86_reserved(const struct walk_state *ws, uint64_t pte, unsigned level)
+WALK_INLINE enum fault_reason x86_reserved(const struct walk_state *ws, uint64_t pte, unsigned level)
 {
 	const struct paging_consts *pc = ws->w->pc;
 	unsigned m = pc->phys_addr_width;
@@ -178,7 +178,7 @@ static enum fault_reason x86_reserved(const struct walk_state *ws, uint64_t pte,
 	return REASON_NONE;
 }
 
-static enum walk_next x86_walk_entry(struct walk_state *ws, uint64_t pte, unsigned level,
+WALK_INLINE enum walk_next x86_walk_entry(struct walk_state *ws, uint64_t pte, unsigned level,
 				     uint64_t pte_addr, uint64_t *next_table)
 {
 	const struct walker *w = ws->w;
@@ -207,7 +207,7 @@ static enum walk_next x86_walk_entry(struct walk_state *ws, uint64_t pte, unsign
 }
 
 /* SDM 4.6.2: does PKRU deny this data access to a user-mode address? */
-static enum fault_reason x86_pkey_denies(const struct cpu_ctl *ctl, const struct walk_request *req,
+WALK_INLINE enum fault_reason x86_pkey_denies(const struct cpu_ctl *ctl, const struct walk_request *req,
 					 uint64_t pte, unsigned perms)
 {
 	unsigned key = x86_pte_pkey(pte);
@@ -223,7 +223,7 @@ static enum fault_reason x86_pkey_denies(const struct cpu_ctl *ctl, const struct
 }
 
 /* SDM 4.6.1: the access-rights rule this access breaks, or REASON_NONE. */
-static enum fault_reason x86_rights(const struct cpu_ctl *ctl, const struct walk_request *req,
+WALK_INLINE enum fault_reason x86_rights(const struct cpu_ctl *ctl, const struct walk_request *req,
 				    unsigned perms)
 {
 	bool user = req->priv == PRIV_USER;
@@ -252,7 +252,7 @@ static enum fault_reason x86_rights(const struct cpu_ctl *ctl, const struct walk
 	return REASON_NONE;
 }
 
-static bool x86_check_access(const struct cpu_ctl *ctl, const struct walk_request *req, unsigned perms,
+WALK_INLINE bool x86_check_access(const struct cpu_ctl *ctl, const struct walk_request *req, unsigned perms,
 			     uint64_t pte, unsigned level, struct walk_fault *f)
 {
 	enum fault_reason why = x86_rights(ctl, req, perms);
@@ -268,7 +268,7 @@ static bool x86_check_access(const struct cpu_ctl *ctl, const struct walk_reques
 	return false;
 }
 
-static bool x86_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
+WALK_INLINE bool x86_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 {
 	struct walk_result *res = ws->res;
 	uint64_t pte = res->leaf_pte;
@@ -375,9 +375,10 @@ __attribute__((flatten)) static void x86_walk(const struct walker *w, const stru
 	walk_loop(w, req, res, &x86_hooks);
 }
 
-__attribute__((flatten)) static void x86_walk_prefetch(const struct walker *w, uint64_t root, uint64_t va)
+__attribute__((flatten)) static void x86_walk_prefetch(const struct walker *w, uint64_t root, uint64_t va,
+							struct walk_prefetch_memo *memo)
 {
-	walk_prefetch_loop(w, root, va, &x86_hooks);
+	walk_prefetch_loop(w, root, va, memo, &x86_hooks);
 }
 
 const struct pt_arch pt_arch_x86_64 = {

@@ -99,7 +99,8 @@ struct pt_arch {
 	 */
 	void (*walk)(const struct walker *w, const struct walk_request *req, struct walk_result *res);
 	/* Optional: walk_prefetch_loop of walk_loop.h with this format's hooks (a hint). */
-	void (*walk_prefetch)(const struct walker *w, uint64_t root, uint64_t va);
+	void (*walk_prefetch)(const struct walker *w, uint64_t root, uint64_t va,
+			      struct walk_prefetch_memo *memo);
 
 	/* ---- explaining ---- */
 
@@ -128,8 +129,19 @@ extern const struct pt_arch pt_arch_toy;      /* layout from the config (pc->lay
 /* The format named `name`, or NULL. */
 const struct pt_arch *pt_arch_find(const char *name);
 
-/* Fills ws->res->fault; used by arch hooks. */
-void walk_set_fault(struct walk_state *ws, enum fault_kind kind, enum fault_reason reason,
-		    unsigned level, uint64_t code);
+/*
+ * Fills ws->res->fault; used by arch hooks.  Inline so that the walk state
+ * never escapes the walk loop and its fields can stay in registers.
+ */
+static inline __attribute__((always_inline)) void
+walk_set_fault(struct walk_state *ws, enum fault_kind kind, enum fault_reason reason, unsigned level,
+	       uint64_t code)
+{
+	ws->res->ok = false;
+	ws->res->fault.kind = kind;
+	ws->res->fault.reason = reason;
+	ws->res->fault.level = level;
+	ws->res->fault.code = code;
+}
 
 #endif

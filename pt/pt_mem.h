@@ -92,14 +92,24 @@ static inline bool pt_mem_read_direct(const struct pt_mem_direct *d, uint64_t pa
 	return true;
 }
 
-/* Asks the host CPU to start loading the bytes at pa (a hint: nothing if unbacked). */
-static inline void pt_mem_prefetch_direct(const struct pt_mem_direct *d, uint64_t pa)
+/*
+ * The host address of an aligned 4- or 8-byte PTE at pa, or NULL where the
+ * caller must go through ops->read (another size, outside memory, unaligned,
+ * or a frame that reads as zeros).  For the walker: frame_shift is its compile-time
+ * page shift, which it has checked equals d->frame_shift, so this is two
+ * dependent loads and no variable shift of the frame offset.
+ */
+static inline __attribute__((always_inline)) const uint8_t *
+pt_mem_direct_pte(const struct pt_mem_direct *d, uint64_t pa, unsigned size, unsigned frame_shift)
 {
-	uint64_t off = pa - d->base;
-	const uint8_t *p;
+	uint64_t off = pa - d->base, f = off >> frame_shift;
+	uint8_t *const *leaf;
+	const uint8_t *frame;
 
-	if (off < d->size && (p = pt_mem_direct_host(d, off)))
-		__builtin_prefetch(p);
+	if ((size != 8 && size != 4) || off >= d->size || (pa & (size - 1)) || !(leaf = d->dir[f >> d->leaf_bits]) ||
+	    !(frame = leaf[f & ((1ull << d->leaf_bits) - 1)]))
+		return NULL;
+	return frame + (off & ((1ull << frame_shift) - 1));
 }
 
 static inline int pt_mem_read(const struct pt_mem *m, uint64_t pa, unsigned size, uint64_t *val)

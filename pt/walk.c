@@ -12,16 +12,6 @@
 #include "pt_arch.h"
 #include "walk_loop.h"
 
-void walk_set_fault(struct walk_state *ws, enum fault_kind kind, enum fault_reason reason,
-		    unsigned level, uint64_t code)
-{
-	ws->res->ok = false;
-	ws->res->fault.kind = kind;
-	ws->res->fault.reason = reason;
-	ws->res->fault.level = level;
-	ws->res->fault.code = code;
-}
-
 void walk(const struct walker *w, const struct walk_request *req, struct walk_result *res)
 {
 	const struct pt_arch *arch = w->arch;
@@ -34,16 +24,21 @@ void walk(const struct walker *w, const struct walk_request *req, struct walk_re
 	walk_loop(w, req, res, &hooks);
 }
 
-void walk_prefetch(const struct walker *w, uint64_t root, uint64_t va)
+void walk_prefetch(const struct walker *w, uint64_t root, uint64_t va, struct walk_prefetch_memo *memo)
 {
 	const struct pt_arch *arch = w->arch;
 
 	if (arch->walk_prefetch) {
-		arch->walk_prefetch(w, root, va);
+		arch->walk_prefetch(w, root, va, memo);
 		return;
 	}
 	const struct walk_hooks hooks = WALK_HOOKS_OF(arch);
-	walk_prefetch_loop(w, root, va, &hooks);
+	walk_prefetch_loop(w, root, va, memo, &hooks);
+}
+
+void walk_prefetch_memo_clear(struct walk_prefetch_memo *memo)
+{
+	memset(memo, 0, sizeof(*memo));
 }
 
 bool walk_check_access(const struct walker *w, const struct walk_request *req, unsigned perms,

@@ -144,10 +144,28 @@ struct walker {
 void walk(const struct walker *w, const struct walk_request *req, struct walk_result *res);
 
 /*
- * Starts loading, into the host's caches, the PTEs a later walk of va from
- * root will read.  Changes nothing; a no-op where memory is not direct.
+ * Where recent prefetches found the table of level 2 (the last pointer before
+ * a base-page leaf) for a VA region, so the next prefetch in that region skips
+ * the levels above.  Host-side only: it holds no simulated state, and a stale
+ * slot costs nothing but a useless prefetch; its owner clears it whenever the
+ * page tables may have moved (walk_prefetch_memo_clear).
  */
-void walk_prefetch(const struct walker *w, uint64_t root, uint64_t va);
+#define WALK_PREFETCH_MEMO_SLOTS 16
+struct walk_prefetch_memo {
+	struct walk_prefetch_slot {
+		bool valid;
+		uint64_t root, region, table;
+	} slot[WALK_PREFETCH_MEMO_SLOTS];
+};
+
+void walk_prefetch_memo_clear(struct walk_prefetch_memo *memo);
+
+/*
+ * Starts loading, into the host's caches, the PTEs a later walk of va from
+ * root will read.  Changes no simulated state (only the memo, which may be
+ * NULL); a no-op where memory is not direct.
+ */
+void walk_prefetch(const struct walker *w, uint64_t root, uint64_t va, struct walk_prefetch_memo *memo);
 
 /*
  * Checks req's access against a translation already known (a TLB hit): the

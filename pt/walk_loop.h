@@ -16,6 +16,13 @@
 
 #include "pt_arch.h"
 
+/*
+ * For the helpers of a format's hooks: the walk's per-level work, inlined
+ * into the instantiated loop even where the compiler's heuristics would not
+ * (flatten does not reach calls that only become direct after inlining).
+ */
+#define WALK_INLINE static inline __attribute__((always_inline))
+
 /* The hooks the loop calls, in the order it calls them. */
 struct walk_hooks {
 	unsigned (*initial_perms)(void);
@@ -41,6 +48,20 @@ struct walk_hooks {
 	.is_present = (arch)->is_present, .is_leaf = (arch)->is_leaf }
 
 /*
+ * Memory for the loop: the direct description with the frame shift the loop
+ * will use, or size 0 (nothing direct: every read goes through ops->read)
+ * when there is none or its frames are not the walker's fixed page size.
+ * A local copy, so that stores into res->steps cannot alias it.
+ */
+static inline __attribute__((always_inline)) struct pt_mem_direct
+walk_direct_of(const struct pt_mem *mem, unsigned frame_shift)
+{
+	if (mem->direct && mem->direct->frame_shift == frame_shift)
+		return *mem->direct;
+	return (struct pt_mem_direct){ .frame_shift = frame_shift };
+}
+
+/*
  * The loop keeps the paging constants and the memory description in locals:
  * stores into res->steps could alias them, and reloading them at every level
  * would cost more than the walk itself.
@@ -55,8 +76,7 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
 	const unsigned page_shift = hooks->page_shift ? hooks->page_shift : pc->page_shift;
 	const unsigned index_bits = hooks->index_bits ? hooks->index_bits : pc->index_bits;
 	const uint64_t index_mask = (1ull << index_bits) - 1, va = req->va;
-	const bool direct = mem->direct != NULL;
-	const struct pt_mem_direct d = direct ? *mem->direct : (struct pt_mem_direct){ 0 };
+	const struct pt_mem_direct d = walk_direct_of(mem, page_shift);
 	struct walk_state ws = { .w = w, .req = req, .res = res,
 				 .upper_perms = req->start_level ? req->start_perms : hooks->initial_perms() };
 	uint64_t table = req->start_level ? req->start_table : req->root;
@@ -76,6 +96,7 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
 		struct walk_step *step = &res->steps[n++];
 		unsigned index = (unsigned)((va >> (page_shift + (level - 1) * index_bits)) & index_mask);
 		uint64_t pte_addr = table + (uint64_t)index * pte_size;
+		const uint8_t *host = pt_mem_direct_pte(&d, pte_addr, pte_size, page_shift);
 		uint64_t pte, next = 0;
 
 		res->nr_steps = n;
@@ -83,8 +104,9 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
 		step->table = table;
 		step->index = index;
 		step->pte_addr = pte_addr;
-		if (!(direct && pt_mem_read_direct(&d, pte_addr, pte_size, &pte)) &&
-		    mem->ops->read(mem->impl, pte_addr, pte_size, &pte) != MM_OK) {
+		if (__builtin_expect(host != NULL, 1)) {
+			pte = pt_mem_load_le(host, pte_size);
+		} else if (mem->ops->read(mem->impl, pte_addr, pte_size, &pte) != MM_OK) {
 			hooks->bus_error(&ws, level);
 			return;
 		}
@@ -124,33 +146,54 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
  * The walk's first steps without its effects: follow the pointers of va's
  * path as far as they lead, then prefetch the host line of the PTE where it
  * stops.  Replay calls this a few accesses ahead, so that the leaf PTE (the
- * read that misses the host caches) is loading while other walks run.
+ * read that misses the host caches) is loading while other walks run.  With
+ * a memo, a VA whose region was seen before starts at its level-2 table: the
+ * levels above cost instructions, not cache misses.
  */
 static inline __attribute__((always_inline)) void
-walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, const struct walk_hooks *hooks)
+walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, struct walk_prefetch_memo *memo,
+		   const struct walk_hooks *hooks)
 {
 	const struct paging_consts *pc = w->pc;
 	const unsigned pte_size = hooks->pte_size ? hooks->pte_size : pc->pte_size;
 	const unsigned page_shift = hooks->page_shift ? hooks->page_shift : pc->page_shift;
 	const unsigned index_bits = hooks->index_bits ? hooks->index_bits : pc->index_bits;
 	const uint64_t index_mask = (1ull << index_bits) - 1;
-	const struct pt_mem_direct *d = w->mem->direct;
+	const uint64_t region = va >> (page_shift + 2 * index_bits);
+	const struct pt_mem_direct d = walk_direct_of(w->mem, page_shift);
+	struct walk_prefetch_slot *slot = NULL;
+	unsigned level = pc->nr_levels;
 	uint64_t table = root;
 
-	if (!d || !pc_va_canonical(pc, va))
+	if (!pc_va_canonical(pc, va))
 		return;
-	for (unsigned level = pc->nr_levels; level >= 1; level--) {
+	if (memo && level > 2) {
+		slot = &memo->slot[region % WALK_PREFETCH_MEMO_SLOTS];
+		if (slot->valid && slot->root == root && slot->region == region) {
+			level = 2;
+			table = slot->table;
+		}
+	}
+	for (; level >= 1; level--) {
 		uint64_t pte_addr = table + ((va >> (page_shift + (level - 1) * index_bits)) & index_mask) * pte_size;
-		uint64_t pte = 0;
+		const uint8_t *host = pt_mem_direct_pte(&d, pte_addr, pte_size, page_shift);
+		uint64_t pte;
 
-		if (level == 1) {
-			pt_mem_prefetch_direct(d, pte_addr);
+		if (level == 1 && host) {
+			__builtin_prefetch(host);
 			return;
 		}
-		if (!pt_mem_read_direct(d, pte_addr, pte_size, &pte) || !hooks->is_present(pc, pte) ||
-		    hooks->is_leaf(pc, pte, level))
+		if (!host || !hooks->is_present(pc, pte = pt_mem_load_le(host, pte_size))) {
+			/* The path ends early: a memo slot that led here is out of date. */
+			if (slot && slot->valid && slot->root == root && slot->region == region)
+				slot->valid = false;
+			return;
+		}
+		if (hooks->is_leaf(pc, pte, level))
 			return;
 		table = hooks->pte_addr(pc, pte, level);
+		if (slot && level == 3)
+			*slot = (struct walk_prefetch_slot){ true, root, region, table };
 	}
 }
 

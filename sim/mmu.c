@@ -335,9 +335,9 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 	}
 }
 
-void mmu_prefetch(const struct mmu *mmu, uint64_t va)
+void mmu_prefetch(const struct mmu *mmu, uint64_t va, struct walk_prefetch_memo *memo)
 {
-	walk_prefetch(&mmu->m->walker, pt_root(mmu->cur->pt), va);
+	walk_prefetch(&mmu->m->walker, pt_root(mmu->cur->pt), va, memo);
 }
 
 void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out)

@@ -80,9 +80,10 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 
 /*
  * A hint that va will be translated soon: starts loading the PTEs its walk
- * would read into the host's caches.  Changes no state and no statistic.
+ * would read into the host's caches.  Changes no simulated state and no
+ * statistic; memo (may be NULL) remembers where recent paths went.
  */
-void mmu_prefetch(const struct mmu *mmu, uint64_t va);
+void mmu_prefetch(const struct mmu *mmu, uint64_t va, struct walk_prefetch_memo *memo);
 
 /*
  * Retries an access after the OS fixed its fault (demand paging): walks from

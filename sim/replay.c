@@ -164,6 +164,8 @@ static int do_edit(struct replay *r, const struct trace_event *ev, struct mm_err
 	struct page_table *pt = kernel ? m->kernel : c->pt;
 	int rc;
 
+	/* Tables may be freed or moved: the prefetch memo's slots may no longer lead anywhere. */
+	walk_prefetch_memo_clear(&r->prefetch_memo);
 	if (!m->pm) {
 		rc = mm_error_set(err, MM_EINVAL, "an image's page tables are read-only: %s needs simulated memory",
 				  ev->op == TRACE_MAP ? "map" : ev->op == TRACE_UNMAP ? "unmap" : "protect");
@@ -217,7 +219,7 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 		if ((i & (PREFETCH_WINDOW - 1)) == 0)
 			prefetch_policy(r);
 		if (r->prefetch && i + PREFETCH_DISTANCE < n && ev[i + PREFETCH_DISTANCE].op == TRACE_ACCESS)
-			mmu_prefetch(&r->mmu, ev[i + PREFETCH_DISTANCE].va);
+			mmu_prefetch(&r->mmu, ev[i + PREFETCH_DISTANCE].va, &r->prefetch_memo);
 
 		switch ((enum trace_op)e->op) {
 		case TRACE_ACCESS: {
