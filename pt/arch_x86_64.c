@@ -155,11 +155,27 @@ WALK_INLINE void x86_bus_error(struct walk_state *ws, unsigned level)
 	walk_set_fault(ws, FAULT_BUS_ERROR, REASON_BUS_ERROR, level, 0);
 }
 
+/*
+ * The bits reserved in every entry whatever its level: address bits at and
+ * above MAXPHYADDR, and XD while EFER.NXE=0.  Computed once per walk, so that
+ * an ordinary entry passes the reserved-bit rules with one test.
+ */
+WALK_INLINE void x86_walk_begin(struct walk_state *ws)
+{
+	unsigned m = ws->w->pc->phys_addr_width;
+
+	ws->rsvd = (m < 52 ? X86_ADDR_MASK & ~((1ull << m) - 1) : 0) | (ws->w->ctl->nxe ? 0 : X86_XD);
+}
+
 /* The reserved-bit rule `pte` breaks at `level`, or REASON_NONE (SDM 4.5 tables). */
 WALK_INLINE enum fault_reason x86_reserved(const struct walk_state *ws, uint64_t pte, unsigned level)
 {
 	const struct paging_consts *pc = ws->w->pc;
 	unsigned m = pc->phys_addr_width;
+
+	/* The common case: none of the bits any rule below looks at. */
+	if (!(pte & (ws->rsvd | X86_PS)))
+		return REASON_NONE;
 
 	/* Bits 51:MAXPHYADDR of the address field. */
 	if (m < 52 && (pte & X86_ADDR_MASK & ~((1ull << m) - 1)))
@@ -196,7 +212,8 @@ WALK_INLINE enum walk_next x86_walk_entry(struct walk_state *ws, uint64_t pte, u
 		return WALK_FAULT;
 	}
 	leaf = x86_is_leaf(w->pc, pte, level);
-	ws->upper_perms = x86_entry_perms(w->pc, w->ctl, pte, level, leaf, ws->upper_perms);
+	/* XD passed the reserved-bit rules: NXE is on, so it takes X away (x86_entry_perms). */
+	ws->upper_perms = x86_entry_rights(pte, leaf, ws->upper_perms) & ~(pte & X86_XD ? PERM_X : 0u);
 	if (leaf)
 		return WALK_LEAF;
 	/* SDM 4.8: A is set in every paging-structure entry used, fault or not below. */
@@ -363,7 +380,8 @@ static int x86_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uin
 
 /* The generic loops with this format's hooks as constants, so the compiler inlines them. */
 static const struct walk_hooks x86_hooks = {
-	.initial_perms = x86_initial_perms, .bad_va = x86_bad_va, .bus_error = x86_bus_error,
+	.initial_perms = x86_initial_perms, .walk_begin = x86_walk_begin, .bad_va = x86_bad_va,
+	.bus_error = x86_bus_error,
 	.walk_entry = x86_walk_entry, .walk_leaf = x86_walk_leaf, .pte_addr = x86_pte_addr,
 	.is_present = x86_is_present, .is_leaf = x86_is_leaf,
 	.pte_size = 8, .page_shift = 12, .index_bits = 9, /* as x86_check_consts demands */
@@ -396,6 +414,7 @@ const struct pt_arch pt_arch_x86_64 = {
 	.pte_addr = x86_pte_addr,
 	.leaf_prop = x86_leaf_prop,
 	.initial_perms = x86_initial_perms,
+	.walk_begin = x86_walk_begin,
 	.entry_perms = x86_entry_perms,
 	.bad_va = x86_bad_va,
 	.walk_entry = x86_walk_entry,

@@ -25,6 +25,7 @@ struct walk_state {
 	const struct walk_request *req;
 	struct walk_result *res;
 	unsigned upper_perms;   /* PERM_* still allowed by the levels above (x86 U/W/X; RISC-V G) */
+	uint64_t rsvd;          /* PTE bits reserved throughout this walk, if walk_begin says (else 0) */
 };
 
 enum walk_next {
@@ -81,6 +82,11 @@ struct pt_arch {
 
 	/* ---- the hardware walk (called by walk.c) ---- */
 
+	/*
+	 * Optional: work done once per walk rather than per level (ws->rsvd from
+	 * the control registers, say), before the first entry is read.
+	 */
+	void (*walk_begin)(struct walk_state *ws);
 	/* The fault for a VA that is not canonical for this format. */
 	void (*bad_va)(struct walk_state *ws);
 	/* Checks the PTE read at `level`; descends, accepts a leaf, or faults. */

@@ -31,11 +31,12 @@ struct pt_mem_ops {
  * Optional: memory whose host bytes can be found without a call, for the
  * walker's PTE reads.  [base, base+size) in frames of 2^frame_shift bytes;
  * frame f's bytes are dir[f >> leaf_bits][f & (2^leaf_bits - 1)], or NULL for
- * a frame that reads as zeros.
+ * a frame that reads as zeros; leaf_mask is 2^leaf_bits - 1.
  */
 struct pt_mem_direct {
 	uint64_t base, size;
 	unsigned frame_shift, leaf_bits;
+	uint64_t leaf_mask;
 	uint8_t *const *const *dir;
 };
 
@@ -70,7 +71,7 @@ static inline const uint8_t *pt_mem_direct_host(const struct pt_mem_direct *d, u
 {
 	uint64_t f = off >> d->frame_shift;
 	uint8_t *const *leaf = d->dir[f >> d->leaf_bits];
-	const uint8_t *frame = leaf ? leaf[f & ((1ull << d->leaf_bits) - 1)] : NULL;
+	const uint8_t *frame = leaf ? leaf[f & d->leaf_mask] : NULL;
 
 	return frame ? frame + (off & ((1ull << d->frame_shift) - 1)) : NULL;
 }
@@ -107,7 +108,7 @@ pt_mem_direct_pte(const struct pt_mem_direct *d, uint64_t pa, unsigned size, uns
 	const uint8_t *frame;
 
 	if ((size != 8 && size != 4) || off >= d->size || (pa & (size - 1)) || !(leaf = d->dir[f >> d->leaf_bits]) ||
-	    !(frame = leaf[f & ((1ull << d->leaf_bits) - 1)]))
+	    !(frame = leaf[f & d->leaf_mask]))
 		return NULL;
 	return frame + (off & ((1ull << frame_shift) - 1));
 }

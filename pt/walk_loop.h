@@ -26,6 +26,7 @@
 /* The hooks the loop calls, in the order it calls them. */
 struct walk_hooks {
 	unsigned (*initial_perms)(void);
+	void (*walk_begin)(struct walk_state *ws);  /* may be NULL */
 	void (*bad_va)(struct walk_state *ws);
 	void (*bus_error)(struct walk_state *ws, unsigned level);
 	enum walk_next (*walk_entry)(struct walk_state *ws, uint64_t pte, unsigned level,
@@ -42,7 +43,8 @@ struct walk_hooks {
 };
 
 #define WALK_HOOKS_OF(arch) {                                                        \
-	.initial_perms = (arch)->initial_perms, .bad_va = (arch)->bad_va,            \
+	.initial_perms = (arch)->initial_perms, .walk_begin = (arch)->walk_begin,    \
+	.bad_va = (arch)->bad_va,                                                    \
 	.bus_error = (arch)->bus_error, .walk_entry = (arch)->walk_entry,            \
 	.walk_leaf = (arch)->walk_leaf, .pte_addr = (arch)->pte_addr,               \
 	.is_present = (arch)->is_present, .is_leaf = (arch)->is_leaf }
@@ -92,6 +94,8 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
 		hooks->bad_va(&ws);
 		return;
 	}
+	if (hooks->walk_begin)
+		hooks->walk_begin(&ws);
 	for (unsigned level = top, n = 0; level >= 1; level--) {
 		struct walk_step *step = &res->steps[n++];
 		unsigned index = (unsigned)((va >> (page_shift + (level - 1) * index_bits)) & index_mask);

@@ -262,8 +262,9 @@ __attribute__((noinline)) static void do_walk(struct mmu *mmu, struct mmu_cpu *c
 		return;
 	}
 	mmu->stats.walks_by_shift[__builtin_ctzll(res.page_size)]++;
-	tlb_fill_leaf(c->l2[k], va, c->asid, &res, &m->walker);
-	if (c->l1[k] != c->l2[k])
+	if (c->l2[k])
+		tlb_fill_leaf(c->l2[k], va, c->asid, &res, &m->walker);
+	if (c->l1[k] && c->l1[k] != c->l2[k])
 		tlb_fill_leaf(c->l1[k], va, c->asid, &res, &m->walker);
 	out->ok = true;
 	out->pa = res.pa;
@@ -354,8 +355,9 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 	out->fault = res.fault;
 	if (!res.ok)
 		return;
-	tlb_fill_leaf(c->l2[k], va, c->asid, &res, &m->walker);
-	if (c->l1[k] != c->l2[k])
+	if (c->l2[k])
+		tlb_fill_leaf(c->l2[k], va, c->asid, &res, &m->walker);
+	if (c->l1[k] && c->l1[k] != c->l2[k])
 		tlb_fill_leaf(c->l1[k], va, c->asid, &res, &m->walker);
 	out->pa = res.pa;
 	out->page_size = res.page_size;
