@@ -282,19 +282,17 @@ static bool entry_is_stale(const struct mmu_cpu *c, uint64_t va, const struct tl
 	return ((m.pa + (va & (m.size - 1))) & ~mask) != e->pa || m.perms != e->perms;
 }
 
-void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out)
+/*
+ * mmu_translate past the level-1 TLB: e is its hit (NULL on a miss or when
+ * there is none).  Out of line, so that the common hit keeps few registers.
+ */
+static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu_cpu *c, uint64_t va,
+						    enum access_kind access, struct tlb_entry *e,
+						    struct mmu_result *out)
 {
-	struct mmu_cpu *c = mmu->cur;
 	unsigned k = access == ACCESS_EXEC;
-	struct tlb *l1 = c->l1[k], *l2 = c->l2[k], *hit_in = NULL;
-	struct tlb_entry *e = NULL;
+	struct tlb *l1 = c->l1[k], *l2 = c->l2[k], *hit_in = e ? l1 : NULL;
 
-	mmu->stats.accesses[access]++;
-	if (l1) {
-		mmu->stats.cycles += c->l1_latency[k];
-		if ((e = tlb_lookup(l1, va, c->asid)))
-			hit_in = l1;
-	}
 	if (!e && l2 && l2 != l1) {
 		mmu->stats.cycles += c->l2_latency[k];
 		if ((e = tlb_lookup(l2, va, c->asid)))
@@ -334,6 +332,29 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 			tlb_fill(l1, va, &copy);
 		}
 	}
+}
+
+void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out)
+{
+	struct mmu_cpu *c = mmu->cur;
+	unsigned k = access == ACCESS_EXEC;
+	struct tlb *l1 = c->l1[k];
+	struct tlb_entry *e = NULL;
+
+	mmu->stats.accesses[access]++;
+	if (l1) {
+		mmu->stats.cycles += c->l1_latency[k];
+		e = tlb_lookup(l1, va, c->asid);
+		/* The common case, finished here: a hit that allows the access and needs no D update. */
+		if (e && !mmu->check_stale && (e->allow & (1u << (c->priv * 3 + access))) &&
+		    (access != ACCESS_WRITE || e->dirty)) {
+			out->ok = true;
+			out->page_size = 1ull << e->shift;
+			out->pa = e->pa | (va & (out->page_size - 1));
+			return;
+		}
+	}
+	translate_rest(mmu, c, va, access, e, out);
 }
 
 void mmu_prefetch(const struct mmu *mmu, uint64_t va, struct walk_prefetch_memo *memo)

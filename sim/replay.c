@@ -132,21 +132,25 @@ static int demand_page(struct replay *r, uint64_t va, enum access_kind access,
 	return MM_OK;
 }
 
-static int do_access(struct replay *r, uint64_t va, enum access_kind access,
-		     const struct trace_event *ev, struct mm_error *err)
+/*
+ * What follows a translation that faulted, or when CSV rows are on.  Out of
+ * line: the common access is a plain success and should cost only the call
+ * into the MMU.
+ */
+static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va, enum access_kind access,
+						 struct mmu_result *res, const struct trace_event *ev,
+						 struct mm_error *err)
 {
-	struct mmu_result res;
 	int rc;
 
-	mmu_translate(&r->mmu, va, access, &res);
-	if (!res.ok && r->opt.demand_page_size && res.fault.kind == FAULT_NOT_PRESENT &&
+	if (!res->ok && r->opt.demand_page_size && res->fault.kind == FAULT_NOT_PRESENT &&
 	    pt_owns_va(r->mmu.cur->pt, va)) {
 		/* Counted once: as this access and a minor fault, not as a failure. */
-		if ((rc = demand_page(r, va, access, &res, ev, err)))
+		if ((rc = demand_page(r, va, access, res, ev, err)))
 			return rc;
-		mmu_refill(&r->mmu, va, access, &res);
-	} else if (!res.ok) {
-		r->mmu.stats.faults[res.fault.kind]++;
+		mmu_refill(&r->mmu, va, access, res);
+	} else if (!res->ok) {
+		r->mmu.stats.faults[res->fault.kind]++;
 	}
 	if (r->opt.interval && total_accesses(&r->mmu.stats) >= r->next_row) {
 		if (r->opt.interval_out)
@@ -154,6 +158,17 @@ static int do_access(struct replay *r, uint64_t va, enum access_kind access,
 		r->next_row += r->opt.interval;
 	}
 	return MM_OK;
+}
+
+static inline __attribute__((always_inline)) int do_access(struct replay *r, uint64_t va, enum access_kind access,
+							    const struct trace_event *ev, struct mm_error *err)
+{
+	struct mmu_result res;
+
+	mmu_translate(&r->mmu, va, access, &res);
+	if (__builtin_expect(res.ok && !r->opt.interval, 1))
+		return MM_OK;
+	return access_after(r, va, access, &res, ev, err);
 }
 
 static int do_edit(struct replay *r, const struct trace_event *ev, struct mm_error *err)
