@@ -167,20 +167,21 @@ WALK_INLINE void x86_walk_begin(struct walk_state *ws)
 	ws->rsvd = (m < 52 ? X86_ADDR_MASK & ~((1ull << m) - 1) : 0) | (ws->w->ctl->nxe ? 0 : X86_XD);
 }
 
-/* The reserved-bit rule `pte` breaks at `level`, or REASON_NONE (SDM 4.5 tables). */
-WALK_INLINE enum fault_reason x86_reserved(const struct walk_state *ws, uint64_t pte, unsigned level)
+/*
+ * The reserved-bit rule `pte` breaks at `level`, or REASON_NONE (SDM 4.5
+ * tables).  Out of line: the walk calls it only for an entry that is not an
+ * ordinary present pointer or 4 KiB leaf.
+ */
+static __attribute__((noinline)) enum fault_reason x86_reserved(const struct paging_consts *pc,
+								const struct cpu_ctl *ctl, uint64_t pte,
+								unsigned level)
 {
-	const struct paging_consts *pc = ws->w->pc;
 	unsigned m = pc->phys_addr_width;
-
-	/* The common case: none of the bits any rule below looks at. */
-	if (!(pte & (ws->rsvd | X86_PS)))
-		return REASON_NONE;
 
 	/* Bits 51:MAXPHYADDR of the address field. */
 	if (m < 52 && (pte & X86_ADDR_MASK & ~((1ull << m) - 1)))
 		return REASON_X86_RSVD_PHYS_BITS;
-	if (!ws->w->ctl->nxe && (pte & X86_XD))
+	if (!ctl->nxe && (pte & X86_XD))
 		return REASON_X86_RSVD_XD;
 	if (level > 1 && (pte & X86_PS)) {
 		/* PS is reserved in PML5E/PML4E and wherever pages that large are not supported. */
@@ -198,18 +199,22 @@ WALK_INLINE enum walk_next x86_walk_entry(struct walk_state *ws, uint64_t pte, u
 				     uint64_t pte_addr, uint64_t *next_table)
 {
 	const struct walker *w = ws->w;
-	enum fault_reason rsvd;
 	bool leaf;
 
-	if (!(pte & X86_P)) {
-		walk_set_fault(ws, FAULT_NOT_PRESENT, REASON_NOT_PRESENT, level, access_code(ws));
-		return WALK_FAULT;
-	}
-	rsvd = x86_reserved(ws, pte, level);
-	if (rsvd != REASON_NONE) {
-		walk_set_fault(ws, FAULT_RESERVED_BIT, rsvd, level,
-			       access_code(ws) | X86_PF_P | X86_PF_RSVD);
-		return WALK_FAULT;
+	/* One test passes the common entry: present, no bit of ws->rsvd, not a large page. */
+	if (__builtin_expect((pte & (X86_P | ws->rsvd | (level > 1 ? X86_PS : 0))) != X86_P, 0)) {
+		enum fault_reason rsvd;
+
+		if (!(pte & X86_P)) {
+			walk_set_fault(ws, FAULT_NOT_PRESENT, REASON_NOT_PRESENT, level, access_code(ws));
+			return WALK_FAULT;
+		}
+		rsvd = x86_reserved(w->pc, w->ctl, pte, level);
+		if (rsvd != REASON_NONE) {
+			walk_set_fault(ws, FAULT_RESERVED_BIT, rsvd, level,
+				       access_code(ws) | X86_PF_P | X86_PF_RSVD);
+			return WALK_FAULT;
+		}
 	}
 	leaf = x86_is_leaf(w->pc, pte, level);
 	/* XD passed the reserved-bit rules: NXE is on, so it takes X away (x86_entry_perms). */

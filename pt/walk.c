@@ -12,28 +12,38 @@
 #include "pt_arch.h"
 #include "walk_loop.h"
 
+/* The loop through the table of hooks, for formats without their own instance. */
+static __attribute__((noinline)) void walk_by_hooks(const struct walker *w, const struct walk_request *req,
+						   struct walk_result *res)
+{
+	const struct walk_hooks hooks = WALK_HOOKS_OF(w->arch);
+
+	walk_loop(w, req, res, &hooks);
+}
+
+static __attribute__((noinline)) void walk_prefetch_by_hooks(const struct walker *w, uint64_t root, uint64_t va,
+							    struct walk_prefetch_memo *memo)
+{
+	const struct walk_hooks hooks = WALK_HOOKS_OF(w->arch);
+
+	walk_prefetch_loop(w, root, va, memo, &hooks);
+}
+
+/* These two only dispatch, so that the call costs a jump on the replay's hot path. */
 void walk(const struct walker *w, const struct walk_request *req, struct walk_result *res)
 {
-	const struct pt_arch *arch = w->arch;
-
-	if (arch->walk) {
-		arch->walk(w, req, res);
-		return;
-	}
-	const struct walk_hooks hooks = WALK_HOOKS_OF(arch);
-	walk_loop(w, req, res, &hooks);
+	if (w->arch->walk)
+		w->arch->walk(w, req, res);
+	else
+		walk_by_hooks(w, req, res);
 }
 
 void walk_prefetch(const struct walker *w, uint64_t root, uint64_t va, struct walk_prefetch_memo *memo)
 {
-	const struct pt_arch *arch = w->arch;
-
-	if (arch->walk_prefetch) {
-		arch->walk_prefetch(w, root, va, memo);
-		return;
-	}
-	const struct walk_hooks hooks = WALK_HOOKS_OF(arch);
-	walk_prefetch_loop(w, root, va, memo, &hooks);
+	if (w->arch->walk_prefetch)
+		w->arch->walk_prefetch(w, root, va, memo);
+	else
+		walk_prefetch_by_hooks(w, root, va, memo);
 }
 
 void walk_prefetch_memo_clear(struct walk_prefetch_memo *memo)

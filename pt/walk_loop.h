@@ -169,8 +169,10 @@ walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, struct wa
 	unsigned level = pc->nr_levels;
 	uint64_t table = root;
 
-	if (!pc_va_canonical(pc, va))
-		return;
+	/*
+	 * No canonical check: a VA the walk will refuse only indexes the tables
+	 * with its low bits, and a prefetch of the wrong line is harmless.
+	 */
 	if (memo && level > 2) {
 		slot = &memo->slot[region % WALK_PREFETCH_MEMO_SLOTS];
 		if (slot->valid && slot->root == root && slot->region == region) {

@@ -58,6 +58,7 @@ static int cpu_create(struct mmu *mmu, struct mmu_cpu **out, struct mm_error *er
 	c->priv = PRIV_USER;
 	c->asid = mmu->m->asid;
 	c->pt = mmu->m->user;
+	c->root = pt_root(c->pt);
 	*out = c;
 	return MM_OK;
 }
@@ -111,8 +112,10 @@ int mmu_switch_asid(struct mmu *mmu, uint16_t asid, struct mm_error *err)
 {
 	int rc = machine_space(mmu->m, asid, &mmu->cur->pt, err);
 
-	if (rc == MM_OK)
+	if (rc == MM_OK) {
 		mmu->cur->asid = asid;
+		mmu->cur->root = pt_root(mmu->cur->pt);
+	}
 	return rc;
 }
 
@@ -241,16 +244,17 @@ static void tlb_fill_leaf(struct tlb *t, uint64_t va, uint16_t asid, const struc
 	tlb_fill(t, va, &e);
 }
 
-/* Out of line: the TLB-hit path of mmu_translate stays small without it. */
-__attribute__((noinline)) static void do_walk(struct mmu *mmu, struct mmu_cpu *c, uint64_t va,
+/* Inlined into translate_rest, which is already off the TLB-hit path. */
+static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struct mmu_cpu *c, uint64_t va,
 					      enum access_kind access, struct mmu_result *out)
 {
 	struct machine *m = mmu->m;
-	struct walk_request req = { .root = pt_root(c->pt), .va = va, .access = access, .priv = c->priv };
+	struct walk_request req = { .root = c->root, .va = va, .access = access, .priv = c->priv };
 	struct walk_result res;
 	unsigned k = access == ACCESS_EXEC;
 
-	pwc_probe(mmu, c, va, &req);
+	if (c->nr_pwc)
+		pwc_probe(mmu, c, va, &req);
 	walk(&m->walker, &req, &res);
 	mmu->stats.walks++;
 	mmu->stats.pte_reads += res.nr_steps;
@@ -357,16 +361,11 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 	translate_rest(mmu, c, va, access, e, out);
 }
 
-void mmu_prefetch(const struct mmu *mmu, uint64_t va, struct walk_prefetch_memo *memo)
-{
-	walk_prefetch(&mmu->m->walker, pt_root(mmu->cur->pt), va, memo);
-}
-
 void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out)
 {
 	struct mmu_cpu *c = mmu->cur;
 	struct machine *m = mmu->m;
-	struct walk_request req = { .root = pt_root(c->pt), .va = va, .access = access, .priv = c->priv };
+	struct walk_request req = { .root = c->root, .va = va, .access = access, .priv = c->priv };
 	struct walk_result res;
 	unsigned k = access == ACCESS_EXEC;
 

@@ -37,6 +37,7 @@ struct mmu_cpu {
 	uint16_t asid;
 	enum privilege priv;
 	struct page_table *pt;                /* the address space of asid */
+	uint64_t root;                        /* pt_root(pt), at hand for every walk */
 };
 
 struct mmu_stats {
@@ -83,7 +84,10 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
  * would read into the host's caches.  Changes no simulated state and no
  * statistic; memo (may be NULL) remembers where recent paths went.
  */
-void mmu_prefetch(const struct mmu *mmu, uint64_t va, struct walk_prefetch_memo *memo);
+static inline void mmu_prefetch(const struct mmu *mmu, uint64_t va, struct walk_prefetch_memo *memo)
+{
+	walk_prefetch(&mmu->m->walker, mmu->cur->root, va, memo);
+}
 
 /*
  * Retries an access after the OS fixed its fault (demand paging): walks from
