@@ -31,13 +31,16 @@ struct pt_mem_ops {
  * Optional: memory whose host bytes can be found without a call, for the
  * walker's PTE reads.  [base, base+size) in frames of 2^frame_shift bytes;
  * frame f's bytes are dir[f >> leaf_bits][f & (2^leaf_bits - 1)], or NULL for
- * a frame that reads as zeros; leaf_mask is 2^leaf_bits - 1.
+ * a frame that reads as zeros; leaf_mask is 2^leaf_bits - 1.  Where the
+ * memory is small enough, `frames` holds the same pointers in one flat
+ * array (frames[f]), which the walker uses: one load per PTE instead of two.
  */
 struct pt_mem_direct {
 	uint64_t base, size;
 	unsigned frame_shift, leaf_bits;
 	uint64_t leaf_mask;
 	uint8_t *const *const *dir;
+	uint8_t *const *frames;      /* NULL: not kept (the walker then reads through ops) */
 };
 
 struct pt_mem {
@@ -96,19 +99,18 @@ static inline bool pt_mem_read_direct(const struct pt_mem_direct *d, uint64_t pa
 /*
  * The host address of an aligned 4- or 8-byte PTE at pa, or NULL where the
  * caller must go through ops->read (another size, outside memory, unaligned,
- * or a frame that reads as zeros).  For the walker: frame_shift is its compile-time
- * page shift, which it has checked equals d->frame_shift, so this is two
- * dependent loads and no variable shift of the frame offset.
+ * or a frame that reads as zeros).  For the walker: d->frames is set and
+ * frame_shift is its compile-time page shift, which it has checked equals
+ * d->frame_shift, so this is one load and no variable shift.
  */
 static inline __attribute__((always_inline)) const uint8_t *
 pt_mem_direct_pte(const struct pt_mem_direct *d, uint64_t pa, unsigned size, unsigned frame_shift)
 {
-	uint64_t off = pa - d->base, f = off >> frame_shift;
-	uint8_t *const *leaf;
+	uint64_t off = pa - d->base;
 	const uint8_t *frame;
 
-	if ((size != 8 && size != 4) || off >= d->size || (pa & (size - 1)) || !(leaf = d->dir[f >> d->leaf_bits]) ||
-	    !(frame = leaf[f & d->leaf_mask]))
+	if ((size != 8 && size != 4) || off >= d->size || (pa & (size - 1)) ||
+	    !(frame = d->frames[off >> frame_shift]))
 		return NULL;
 	return frame + (off & ((1ull << frame_shift) - 1));
 }

@@ -52,13 +52,14 @@ struct walk_hooks {
 /*
  * Memory for the loop: the direct description with the frame shift the loop
  * will use, or size 0 (nothing direct: every read goes through ops->read)
- * when there is none or its frames are not the walker's fixed page size.
+ * when there is none, it keeps no flat frame array, or its frames are not
+ * the walker's page size.
  * A local copy, so that stores into res->steps cannot alias it.
  */
 static inline __attribute__((always_inline)) struct pt_mem_direct
 walk_direct_of(const struct pt_mem *mem, unsigned frame_shift)
 {
-	if (mem->direct && mem->direct->frame_shift == frame_shift)
+	if (mem->direct && mem->direct->frames && mem->direct->frame_shift == frame_shift)
 		return *mem->direct;
 	return (struct pt_mem_direct){ .frame_shift = frame_shift };
 }
@@ -96,14 +97,14 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
 	}
 	if (hooks->walk_begin)
 		hooks->walk_begin(&ws);
-	for (unsigned level = top, n = 0; level >= 1; level--) {
-		struct walk_step *step = &res->steps[n++];
+	/* nr_steps is written where the walk ends, not per level: the loop keeps one register less. */
+	for (unsigned level = top, n = 1; level >= 1; level--, n++) {
+		struct walk_step *step = &res->steps[n - 1];
 		unsigned index = (unsigned)((va >> (page_shift + (level - 1) * index_bits)) & index_mask);
 		uint64_t pte_addr = table + (uint64_t)index * pte_size;
 		const uint8_t *host = pt_mem_direct_pte(&d, pte_addr, pte_size, page_shift);
 		uint64_t pte, next = 0;
 
-		res->nr_steps = n;
 		step->level = level;
 		step->table = table;
 		step->index = index;
@@ -111,12 +112,14 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
 		if (__builtin_expect(host != NULL, 1)) {
 			pte = pt_mem_load_le(host, pte_size);
 		} else if (mem->ops->read(mem->impl, pte_addr, pte_size, &pte) != MM_OK) {
+			res->nr_steps = n;
 			hooks->bus_error(&ws, level);
 			return;
 		}
 		step->pte = pte;
 		switch (hooks->walk_entry(&ws, pte, level, pte_addr, &next)) {
 		case WALK_FAULT:
+			res->nr_steps = n;
 			return;
 		case WALK_DESCEND:
 			step->perms = ws.upper_perms;
@@ -125,6 +128,7 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
 		case WALK_LEAF: {
 			uint64_t page_mask;
 
+			res->nr_steps = n;
 			step->perms = ws.upper_perms;
 			res->level = level;
 			res->leaf_pte = pte;
@@ -142,6 +146,7 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
 		}
 		}
 	}
+	res->nr_steps = top;
 	/* walk_entry faults a pointer at level 1 itself; reaching here is a format bug. */
 	walk_set_fault(&ws, FAULT_NO_LEAF, REASON_NO_LEAF, 1, 0);
 }

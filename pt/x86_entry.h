@@ -37,12 +37,10 @@ static inline uint32_t x86_entry_flags(uint64_t pte)
  */
 static inline unsigned x86_entry_rights(uint64_t pte, bool leaf, unsigned upper)
 {
-	unsigned p = upper;
+	/* R/W is bit 1 like PERM_W, U/S bit 2 one below PERM_U: a clear bit clears the right. */
+	_Static_assert(PERM_W == X86_RW && PERM_U == X86_US << 1, "PERM_W/PERM_U vs R/W and U/S");
+	unsigned p = upper & ~((unsigned)(~pte & X86_RW) | (unsigned)(~pte & X86_US) << 1);
 
-	if (!(pte & X86_RW))
-		p &= ~PERM_W;
-	if (!(pte & X86_US))
-		p &= ~PERM_U;
 	if (leaf && (pte & X86_G))
 		p |= PERM_G;
 	return p;
