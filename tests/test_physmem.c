@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 
 #include "sim/physmem.h"
+#include "pt/pt_mem.h"
 
 /* 2^52 bytes declared, host memory only for what is written. */
 Test(physmem, sparse_huge_memory)
@@ -168,5 +169,47 @@ Test(physmem, many_frames_survive_growth_and_deletion)
 	}
 	for (int i = 1; i < N; i += 2)
 		physmem_free_node(pm, pa[i]);
+	physmem_destroy(pm);
+}
+
+/*
+ * The walker reads frames through the flat array (direct.frames): after
+ * allocations, writes and frees it must hold exactly the directory's view of
+ * every frame.  Memories above 2^28 frames keep no flat array.
+ */
+Test(physmem, flat_frames_mirror_the_directory)
+{
+	struct physmem *pm = physmem_create(0x80000000, 1ull << 32, 4096, NULL);
+	struct pt_mem mem = physmem_pt_mem(pm);
+	enum { N = 3000 };
+	static uint64_t pa[N];
+
+	cr_assert_not_null(pm);
+	cr_assert_not_null(mem.direct->frames, "a 4 GiB memory keeps a flat frame array");
+	for (int i = 0; i < N; i++) {
+		cr_assert_eq(physmem_alloc_node(pm, &pa[i], NULL), MM_OK);
+		physmem_write(pm, pa[i] + 8, 8, (uint64_t)i + 1);
+	}
+	for (int i = 0; i < N; i += 3)
+		physmem_free_node(pm, pa[i]);
+	/* A data frame written by hand, far from the nodes. */
+	physmem_write(pm, 0x80000000 + (3ull << 30), 8, 42);
+	for (uint64_t f = 0; f < 4096 + (1 << 18); f++) { /* the first nodes, and the last GiB */
+		uint64_t at = f < 4096 ? 0x80000000 + f * 4096 : 0x80000000 + (3ull << 30) + (f - 4096) * 4096;
+		uint64_t frame = (at - 0x80000000) >> 12;
+		cr_assert_eq(mem.direct->frames[frame], physmem_frame_peek(pm, at),
+			     "frame 0x%lx: flat array and directory disagree", (unsigned long)at);
+	}
+	for (int i = 1; i < N; i += 3) {
+		const uint8_t *host = pt_mem_direct_pte(mem.direct, pa[i] + 8, 8, 12);
+		cr_assert_not_null(host);
+		cr_assert_eq(pt_mem_load_le(host, 8), (uint64_t)i + 1);
+	}
+	cr_expect_null(pt_mem_direct_pte(mem.direct, pa[0] + 8, 8, 12), "a freed node reads through ops (as zeros)");
+	physmem_destroy(pm);
+
+	pm = physmem_create(0, 1ull << 41, 4096, NULL);
+	cr_assert_not_null(pm);
+	cr_expect_null(physmem_pt_mem(pm).direct->frames, "2^29 frames: no flat array");
 	physmem_destroy(pm);
 }

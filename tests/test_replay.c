@@ -408,6 +408,33 @@ Test(prefetch, changes_nothing_sv39)
 }
 
 /*
+ * A memory too large for physmem's flat frame array makes the walker read
+ * every PTE through physmem_read instead: the same workload must give the
+ * same statistics and PTEs either way.
+ */
+static void check_memory_paths_agree(const char *small, const char *large)
+{
+	struct mmu_stats a, b;
+	uint64_t sum_a, sum_b;
+
+	replay_random(small, true, &a, &sum_a);
+	replay_random(large, true, &b, &sum_b);
+	cr_assert_gt(a.walks, 15000);
+	cr_assert_eq(memcmp(&a, &b, sizeof(a)), 0, "statistics differ between the two read paths");
+	cr_assert_eq(sum_a, sum_b, "PTEs differ between the two read paths");
+}
+
+Test(walk_read_paths, flat_and_through_physmem_agree_x86_64)
+{
+	check_memory_paths_agree("extends: x86_64\n", "extends: x86_64\nmemory: { base: 0x0, size: 2T }\n");
+}
+
+Test(walk_read_paths, flat_and_through_physmem_agree_sv39)
+{
+	check_memory_paths_agree("extends: sv39\n", "extends: sv39\nmemory: { base: 0x80000000, size: 2T }\n");
+}
+
+/*
  * The prefetch memo remembers, per VA region, the level-2 table a prefetch
  * passed through; a slot whose table no longer leads anywhere is dropped by
  * the next prefetch that uses it, and any page-table edit in a replay clears
