@@ -219,29 +219,38 @@ static uint8_t allow_mask(const struct walker *w, const struct walk_result *res)
 	return allow;
 }
 
-static void tlb_fill_leaf(struct tlb *t, uint64_t va, uint16_t asid, const struct walk_result *res,
+/*
+ * Fills the walk's translation into the level-2 and level-1 TLBs of kind k
+ * (once where they are the same cache); the entry is built once for both.
+ */
+static void tlb_fill_walk(struct mmu_cpu *c, unsigned k, uint64_t va, const struct walk_result *res,
 			  const struct walker *w)
 {
-	const struct pt_arch *arch = w->arch;
-	int shift;
+	struct tlb *l2 = c->l2[k], *l1 = c->l1[k] != l2 ? c->l1[k] : NULL;
 	struct page_prop prop;
+	int shift;
 
-	if (!t || (shift = tlb_fit_shift(t, (unsigned)__builtin_ctzll(res->page_size))) < 0)
+	if (!l1 && !l2)
 		return;
-	arch->leaf_prop(w->pc, res->leaf_pte, res->level, &prop);
+	w->arch->leaf_prop(w->pc, res->leaf_pte, res->level, &prop);
 	struct tlb_entry e = {
-		.pa = res->pa & ~((1ull << shift) - 1),
 		.pte = res->leaf_pte,
 		.perms = res->perms,
-		.asid = asid,
-		.shift = (uint8_t)shift,
+		.asid = c->asid,
 		.level = (uint8_t)res->level,
 		.valid = true,
 		.global = (res->perms & PERM_G) != 0,
 		.dirty = (prop.flags & PROP_D) != 0,
 		.allow = allow_mask(w, res),
 	};
-	tlb_fill(t, va, &e);
+	struct tlb *order[2] = { l2, l1 };
+	for (unsigned i = 0; i < 2; i++) {
+		if (!order[i] || (shift = tlb_fit_shift(order[i], (unsigned)__builtin_ctzll(res->page_size))) < 0)
+			continue;
+		e.shift = (uint8_t)shift;
+		e.pa = res->pa & ~((1ull << shift) - 1);
+		tlb_fill(order[i], va, &e);
+	}
 }
 
 /* Inlined into translate_rest, which is already off the TLB-hit path. */
@@ -266,10 +275,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 		return;
 	}
 	mmu->stats.walks_by_shift[__builtin_ctzll(res.page_size)]++;
-	if (c->l2[k])
-		tlb_fill_leaf(c->l2[k], va, c->asid, &res, &m->walker);
-	if (c->l1[k] && c->l1[k] != c->l2[k])
-		tlb_fill_leaf(c->l1[k], va, c->asid, &res, &m->walker);
+	tlb_fill_walk(c, k, va, &res, &m->walker);
 	out->ok = true;
 	out->pa = res.pa;
 	out->page_size = res.page_size;
@@ -375,10 +381,7 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 	out->fault = res.fault;
 	if (!res.ok)
 		return;
-	if (c->l2[k])
-		tlb_fill_leaf(c->l2[k], va, c->asid, &res, &m->walker);
-	if (c->l1[k] && c->l1[k] != c->l2[k])
-		tlb_fill_leaf(c->l1[k], va, c->asid, &res, &m->walker);
+	tlb_fill_walk(c, k, va, &res, &m->walker);
 	out->pa = res.pa;
 	out->page_size = res.page_size;
 }

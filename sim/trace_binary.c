@@ -294,17 +294,25 @@ static size_t decode_accesses(struct binary_decoder *d, const unsigned char **pp
 			 * (A branch on the same-VA bit beats a branch-free select
 			 * here: it keeps the varint off the loop-carried chain.)
 			 */
-			uint64_t w = load_le64(q), stops = ~w & 0x8080808080808080ull, x;
-			unsigned bits;
-			if (__builtin_expect(!stops, 0))
-				break; /* 9 or 10 bytes, or damage: the general decoder */
-			bits = (unsigned)__builtin_ctzll(stops); /* 7, 15, ..., 63 */
-			x = w & (~0ull >> (63 - bits));
-			x = (x & 0x007f007f007f007full) | (x & 0x7f007f007f007f00ull) >> 1;
-			x = (x & 0x00003fff00003fffull) | (x & 0x3fff00003fff0000ull) >> 2;
-			x = (x & 0x000000000fffffffull) | (x & 0x0fffffff00000000ull) >> 4;
+			uint64_t w = load_le64(q), x;
+			if (__builtin_expect((w & 0x8080) != 0x8080, 1)) {
+				/* One or two bytes (a delta under 8 KiB either way): the usual case. */
+				uint64_t two = (w >> 7) & 1;
+				x = (w & 0x7f) | ((w >> 1) & 0x3f80 & (0 - two));
+				q += 1 + two;
+			} else {
+				uint64_t stops = ~w & 0x8080808080808080ull;
+				unsigned bits;
+				if (__builtin_expect(!stops, 0))
+					break; /* 9 or 10 bytes, or damage: the general decoder */
+				bits = (unsigned)__builtin_ctzll(stops); /* 7, 15, ..., 63 */
+				x = w & (~0ull >> (63 - bits));
+				x = (x & 0x007f007f007f007full) | (x & 0x7f007f007f007f00ull) >> 1;
+				x = (x & 0x00003fff00003fffull) | (x & 0x3fff00003fff0000ull) >> 2;
+				x = (x & 0x000000000fffffffull) | (x & 0x0fffffff00000000ull) >> 4;
+				q += (bits + 1) / 8;
+			}
 			va += unzigzag(x);
-			q += (bits + 1) / 8;
 		}
 		has_size = code == TAG_SIZE_BYTE;
 		size = has_size ? *q : size_of_code[code];
