@@ -275,7 +275,8 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 		return;
 	}
 	mmu->stats.walks_by_shift[__builtin_ctzll(res.page_size)]++;
-	tlb_fill_walk(c, k, va, &res, &m->walker);
+	if (c->l1[k] || c->l2[k])
+		tlb_fill_walk(c, k, va, &res, &m->walker);
 	out->ok = true;
 	out->pa = res.pa;
 	out->page_size = res.page_size;
@@ -381,7 +382,8 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 	out->fault = res.fault;
 	if (!res.ok)
 		return;
-	tlb_fill_walk(c, k, va, &res, &m->walker);
+	if (c->l1[k] || c->l2[k])
+		tlb_fill_walk(c, k, va, &res, &m->walker);
 	out->pa = res.pa;
 	out->page_size = res.page_size;
 }
