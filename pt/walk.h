@@ -92,6 +92,7 @@ struct walk_request {
 	enum privilege priv;
 	bool smap_ac;               /* x86 EFLAGS.AC=1: SMAP does not apply */
 	bool no_ad_update;          /* inspect only: leave A/D bits in memory alone */
+	bool no_steps;              /* the caller needs nr_steps, not steps[]: they stay unwritten */
 	/*
 	 * Resume a walk below the root, as a paging-structure-cache hit lets the
 	 * hardware do: start reading at start_level (0 = the root level) in the

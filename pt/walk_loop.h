@@ -70,8 +70,8 @@ walk_direct_of(const struct pt_mem *mem, unsigned frame_shift)
  * would cost more than the walk itself.
  */
 static inline __attribute__((always_inline)) void
-walk_loop(const struct walker *w, const struct walk_request *req, struct walk_result *res,
-	  const struct walk_hooks *hooks)
+walk_loop_steps(const struct walker *w, const struct walk_request *req, struct walk_result *res,
+		const struct walk_hooks *hooks, const bool record)
 {
 	const struct paging_consts *pc = w->pc;
 	const struct pt_mem *mem = w->mem;
@@ -99,7 +99,8 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
 		hooks->walk_begin(&ws);
 	/* nr_steps is written where the walk ends, not per level: the loop keeps one register less. */
 	for (unsigned level = top, n = 1; level >= 1; level--, n++) {
-		struct walk_step *step = &res->steps[n - 1];
+		/* Without recording, the step lives in a dead local the compiler drops. */
+		struct walk_step unrecorded, *step = record ? &res->steps[n - 1] : &unrecorded;
 		unsigned index = (unsigned)((va >> (page_shift + (level - 1) * index_bits)) & index_mask);
 		uint64_t pte_addr = table + (uint64_t)index * pte_size;
 		const uint8_t *host = pt_mem_direct_pte(&d, pte_addr, pte_size, page_shift);
@@ -149,6 +150,20 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
 	res->nr_steps = top;
 	/* walk_entry faults a pointer at level 1 itself; reaching here is a format bug. */
 	walk_set_fault(&ws, FAULT_NO_LEAF, REASON_NO_LEAF, 1, 0);
+}
+
+/*
+ * The walk, in two copies: one that records every step (for --explain, the
+ * views and the PWC fill) and one for callers that only count them.
+ */
+static inline __attribute__((always_inline)) void
+walk_loop(const struct walker *w, const struct walk_request *req, struct walk_result *res,
+	  const struct walk_hooks *hooks)
+{
+	if (req->no_steps)
+		walk_loop_steps(w, req, res, hooks, false);
+	else
+		walk_loop_steps(w, req, res, hooks, true);
 }
 
 /*

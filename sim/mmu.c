@@ -180,7 +180,7 @@ static void pwc_probe(struct mmu *mmu, struct mmu_cpu *c, uint64_t va, struct wa
 static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
 		     const struct walk_result *res)
 {
-	if (!m->cfg.nr_pwc)
+	if (!c->nr_pwc) /* then the walk did not record its steps */
 		return;
 	for (unsigned i = 0; i + 1 < res->nr_steps; i++) {
 		const struct walk_step *s = &res->steps[i];
@@ -258,7 +258,9 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 					      enum access_kind access, struct mmu_result *out)
 {
 	struct machine *m = mmu->m;
-	struct walk_request req = { .root = c->root, .va = va, .access = access, .priv = c->priv };
+	/* The steps feed only the PWC fill: without PWCs, the walk need not record them. */
+	struct walk_request req = { .root = c->root, .va = va, .access = access, .priv = c->priv,
+				    .no_steps = !c->nr_pwc };
 	struct walk_result res;
 	unsigned k = access == ACCESS_EXEC;
 
@@ -372,7 +374,9 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 {
 	struct mmu_cpu *c = mmu->cur;
 	struct machine *m = mmu->m;
-	struct walk_request req = { .root = c->root, .va = va, .access = access, .priv = c->priv };
+	/* The steps feed only the PWC fill: without PWCs, the walk need not record them. */
+	struct walk_request req = { .root = c->root, .va = va, .access = access, .priv = c->priv,
+				    .no_steps = !c->nr_pwc };
 	struct walk_result res;
 	unsigned k = access == ACCESS_EXEC;
 
