@@ -7,6 +7,7 @@
  */
 #include "walk.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "pt_arch.h"
@@ -46,9 +47,24 @@ void walk_prefetch(const struct walker *w, uint64_t root, uint64_t va, struct wa
 		walk_prefetch_by_hooks(w, root, va, memo);
 }
 
+struct walk_prefetch_memo *walk_prefetch_memo_create(void)
+{
+	struct walk_prefetch_memo *memo = calloc(1, sizeof(*memo));
+
+	if (memo)
+		memo->epoch = 1; /* the zeroed slots are of epoch 0: empty */
+	return memo;
+}
+
+void walk_prefetch_memo_destroy(struct walk_prefetch_memo *memo)
+{
+	free(memo);
+}
+
 void walk_prefetch_memo_clear(struct walk_prefetch_memo *memo)
 {
-	memset(memo, 0, sizeof(*memo));
+	if (memo)
+		memo->epoch++;
 }
 
 bool walk_check_access(const struct walker *w, const struct walk_request *req, unsigned perms,

@@ -145,20 +145,26 @@ struct walker {
 void walk(const struct walker *w, const struct walk_request *req, struct walk_result *res);
 
 /*
- * Where recent prefetches found the table of level 2 (the last pointer before
- * a base-page leaf) for a VA region, so the next prefetch in that region skips
- * the levels above.  Host-side only: it holds no simulated state, and a stale
- * slot costs nothing but a useless prefetch; its owner clears it whenever the
- * page tables may have moved (walk_prefetch_memo_clear).
+ * Where recent prefetches found the leaf table (the node of level 1) of a VA
+ * region, as a host address, so that the next prefetch in that region is one
+ * lookup and the prefetch itself.  Host-side only: it holds no simulated
+ * state, and its addresses are only ever prefetched, never read, so a stale
+ * slot costs a useless prefetch and nothing else.  Its owner makes every slot
+ * stale whenever the page tables may have moved (walk_prefetch_memo_clear,
+ * one increment of the epoch).
  */
-#define WALK_PREFETCH_MEMO_SLOTS 16
+#define WALK_PREFETCH_MEMO_SLOTS 4096
 struct walk_prefetch_memo {
+	uint64_t epoch;             /* a slot of another epoch is empty */
 	struct walk_prefetch_slot {
-		bool valid;
-		uint64_t root, region, table;
+		uint64_t epoch, root, region;
+		const uint8_t *leaf_table;
 	} slot[WALK_PREFETCH_MEMO_SLOTS];
 };
 
+/* An empty memo, or NULL without host memory (prefetching then works without one). */
+struct walk_prefetch_memo *walk_prefetch_memo_create(void);
+void walk_prefetch_memo_destroy(struct walk_prefetch_memo *memo);
 void walk_prefetch_memo_clear(struct walk_prefetch_memo *memo);
 
 /*

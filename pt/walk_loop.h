@@ -171,8 +171,8 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
  * path as far as they lead, then prefetch the host line of the PTE where it
  * stops.  Replay calls this a few accesses ahead, so that the leaf PTE (the
  * read that misses the host caches) is loading while other walks run.  With
- * a memo, a VA whose region was seen before starts at its level-2 table: the
- * levels above cost instructions, not cache misses.
+ * a memo, a VA whose region (the span of one leaf table) was seen before goes
+ * straight to its leaf table: the levels above cost instructions, not misses.
  */
 static inline __attribute__((always_inline)) void
 walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, struct walk_prefetch_memo *memo,
@@ -182,44 +182,40 @@ walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, struct wa
 	const unsigned pte_size = hooks->pte_size ? hooks->pte_size : pc->pte_size;
 	const unsigned page_shift = hooks->page_shift ? hooks->page_shift : pc->page_shift;
 	const unsigned index_bits = hooks->index_bits ? hooks->index_bits : pc->index_bits;
-	const uint64_t index_mask = (1ull << index_bits) - 1;
-	const uint64_t region = va >> (page_shift + 2 * index_bits);
-	const struct pt_mem_direct d = walk_direct_of(w->mem, page_shift);
+	const uint64_t index_mask = (1ull << index_bits) - 1, leaf_index = (va >> page_shift) & index_mask;
+	const uint64_t region = va >> (page_shift + index_bits);
 	struct walk_prefetch_slot *slot = NULL;
-	unsigned level = pc->nr_levels;
 	uint64_t table = root;
 
 	/*
 	 * No canonical check: a VA the walk will refuse only indexes the tables
 	 * with its low bits, and a prefetch of the wrong line is harmless.
 	 */
-	if (memo && level > 2) {
+	if (memo) {
 		slot = &memo->slot[region % WALK_PREFETCH_MEMO_SLOTS];
-		if (slot->valid && slot->root == root && slot->region == region) {
-			level = 2;
-			table = slot->table;
+		if (slot->epoch == memo->epoch && slot->root == root && slot->region == region) {
+			__builtin_prefetch(slot->leaf_table + leaf_index * pte_size);
+			return;
 		}
 	}
-	for (; level >= 1; level--) {
-		uint64_t pte_addr = table + ((va >> (page_shift + (level - 1) * index_bits)) & index_mask) * pte_size;
-		const uint8_t *host = pt_mem_direct_pte(&d, pte_addr, pte_size, page_shift);
+	const struct pt_mem_direct d = walk_direct_of(w->mem, page_shift);
+	for (unsigned level = pc->nr_levels; level >= 1; level--) {
+		uint64_t index = level == 1 ? leaf_index : (va >> (page_shift + (level - 1) * index_bits)) & index_mask;
+		const uint8_t *host = pt_mem_direct_pte(&d, table + index * pte_size, pte_size, page_shift);
 		uint64_t pte;
 
-		if (level == 1 && host) {
+		if (!host)
+			return;
+		if (level == 1) {
 			__builtin_prefetch(host);
+			if (slot)
+				*slot = (struct walk_prefetch_slot){ memo->epoch, root, region, host - index * pte_size };
 			return;
 		}
-		if (!host || !hooks->is_present(pc, pte = pt_mem_load_le(host, pte_size))) {
-			/* The path ends early: a memo slot that led here is out of date. */
-			if (slot && slot->valid && slot->root == root && slot->region == region)
-				slot->valid = false;
-			return;
-		}
-		if (hooks->is_leaf(pc, pte, level))
+		pte = pt_mem_load_le(host, pte_size);
+		if (!hooks->is_present(pc, pte) || hooks->is_leaf(pc, pte, level))
 			return;
 		table = hooks->pte_addr(pc, pte, level);
-		if (slot && level == 3)
-			*slot = (struct walk_prefetch_slot){ true, root, region, table };
 	}
 }
 

@@ -39,6 +39,8 @@ void replay_fini(struct replay *r)
 	mmu_fini(&r->mmu);
 	free(r->last_tlb);
 	r->last_tlb = NULL;
+	walk_prefetch_memo_destroy(r->prefetch_memo);
+	r->prefetch_memo = NULL;
 }
 
 void replay_tlb_totals(const struct replay *r, unsigned idx, bool pwc, struct tlb_stats *out)
@@ -180,7 +182,7 @@ static int do_edit(struct replay *r, const struct trace_event *ev, struct mm_err
 	int rc;
 
 	/* Tables may be freed or moved: the prefetch memo's slots may no longer lead anywhere. */
-	walk_prefetch_memo_clear(&r->prefetch_memo);
+	walk_prefetch_memo_clear(r->prefetch_memo);
 	if (!m->pm) {
 		rc = mm_error_set(err, MM_EINVAL, "an image's page tables are read-only: %s needs simulated memory",
 				  ev->op == TRACE_MAP ? "map" : ev->op == TRACE_UNMAP ? "unmap" : "protect");
@@ -219,6 +221,9 @@ static void prefetch_policy(struct replay *r)
 	if (accesses - r->window_accesses < PREFETCH_WINDOW)
 		return;
 	r->prefetch = (walks - r->window_walks) * PREFETCH_MIN_WALK_RATIO > accesses - r->window_accesses;
+	/* The memo (128 KiB) only for replays that prefetch; without host memory, none. */
+	if (r->prefetch && !r->prefetch_memo)
+		r->prefetch_memo = walk_prefetch_memo_create();
 	r->window_accesses = accesses;
 	r->window_walks = walks;
 }
@@ -234,7 +239,7 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 		if ((i & (PREFETCH_WINDOW - 1)) == 0)
 			prefetch_policy(r);
 		if (r->prefetch && i + PREFETCH_DISTANCE < n && ev[i + PREFETCH_DISTANCE].op == TRACE_ACCESS)
-			mmu_prefetch(&r->mmu, ev[i + PREFETCH_DISTANCE].va, &r->prefetch_memo);
+			mmu_prefetch(&r->mmu, ev[i + PREFETCH_DISTANCE].va, r->prefetch_memo);
 
 		switch ((enum trace_op)e->op) {
 		case TRACE_ACCESS: {

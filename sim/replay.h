@@ -37,7 +37,7 @@ struct replay {
 	uint64_t *last_tlb;          /* per TLB config: hits+misses, misses at the previous row */
 	/* Look-ahead prefetching, on while walks are frequent enough to pay for it. */
 	bool prefetch;
-	struct walk_prefetch_memo prefetch_memo;  /* cleared by every page-table edit */
+	struct walk_prefetch_memo *prefetch_memo;  /* cleared by every page-table edit; may be NULL */
 	uint64_t window_accesses, window_walks;  /* totals when the current window began */
 };
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/physmem.h"
 #include "sim/replay.h"
 #include "sim/trace_text.h"
 
@@ -435,12 +436,12 @@ Test(walk_read_paths, flat_and_through_physmem_agree_sv39)
 }
 
 /*
- * The prefetch memo remembers, per VA region, the level-2 table a prefetch
- * passed through; a slot whose table no longer leads anywhere is dropped by
- * the next prefetch that uses it, and any page-table edit in a replay clears
- * them all.
+ * The prefetch memo remembers, per VA region (the span of one leaf table), the
+ * host address of the leaf table a prefetch reached; a region whose walk ends
+ * early gets no slot; clearing makes every slot stale at once, and any
+ * page-table edit in a replay clears it.
  */
-Test(prefetch, memo_fills_invalidates_and_clears)
+Test(prefetch, memo_fills_and_clears)
 {
 	struct machine_config cfg;
 	struct machine *m;
@@ -448,47 +449,51 @@ Test(prefetch, memo_fills_invalidates_and_clears)
 	struct replay_options opt = { 0 };
 	struct mm_error err = { 0 };
 	struct page_prop rw = { PROP_R | PROP_W | PROP_U, CACHE_WB };
-	struct walk_prefetch_memo memo;
+	struct walk_prefetch_memo *memo = walk_prefetch_memo_create();
 	const char *yaml = "extends: x86_64\n";
-	uint64_t va = 0x40000000, region = va >> 30;
+	uint64_t va = 0x40000000, region = va >> 21, hole = 0x80000000;
 	struct walk_prefetch_slot *s;
 
+	cr_assert_not_null(memo);
 	cr_assert_eq(config_load_string(yaml, strlen(yaml), "t.yaml", &cfg, &err), MM_OK, "%s", err.msg);
 	cr_assert_eq(machine_create(&cfg, &m, &err), MM_OK, "%s", err.msg);
 	cr_assert_eq(machine_map(m, va, cfg.mem_base + 0x200000, 0x4000, &rw, &err), MM_OK, "%s", err.msg);
-	s = &memo.slot[region % WALK_PREFETCH_MEMO_SLOTS];
+	s = &memo->slot[region % WALK_PREFETCH_MEMO_SLOTS];
 
 	struct walk_request req = { .root = pt_root(m->user), .va = va, .no_ad_update = true };
 	struct walk_result res;
 	machine_walk(m, &req, &res);
 	cr_assert(res.ok);
 	cr_assert_eq(res.nr_steps, 4);
+	const uint8_t *leaf_table = physmem_frame_peek(m->pm, res.steps[3].table);
+	cr_assert_not_null(leaf_table);
 
-	walk_prefetch_memo_clear(&memo);
-	walk_prefetch(&m->walker, pt_root(m->user), va, &memo);
-	cr_assert(s->valid, "a prefetch through level 3 fills the region's slot");
+	cr_expect_neq(s->epoch, memo->epoch, "a new memo has no slot");
+	walk_prefetch(&m->walker, pt_root(m->user), va, memo);
+	cr_assert_eq(s->epoch, memo->epoch, "a prefetch that reaches the leaf table fills the region's slot");
 	cr_expect_eq(s->root, pt_root(m->user));
 	cr_expect_eq(s->region, region);
-	cr_expect_eq(s->table, res.steps[2].table, "the slot holds the level-2 table (0x%lx)",
-		     (unsigned long)res.steps[2].table);
+	cr_expect_eq(s->leaf_table, leaf_table, "the slot holds the leaf table's host address");
 
-	/* Another VA of the region starts at the slot and keeps it. */
-	walk_prefetch(&m->walker, pt_root(m->user), va + 0x3000, &memo);
-	cr_expect(s->valid);
+	/* A region without a leaf table: the prefetch stops early and fills nothing. */
+	struct walk_prefetch_slot *h = &memo->slot[(hole >> 21) % WALK_PREFETCH_MEMO_SLOTS];
+	walk_prefetch(&m->walker, pt_root(m->user), hole, memo);
+	cr_expect_neq(h->epoch, memo->epoch, "an unmapped region got a slot");
 
-	/* A slot pointing at a table whose entry is not present is out of date: dropped. */
-	s->table = res.steps[3].table + 0x800; /* upper half of the leaf table: zeros */
-	walk_prefetch(&m->walker, pt_root(m->user), va, &memo);
-	cr_expect_not(s->valid, "a stale slot survived a prefetch that found nothing");
+	walk_prefetch_memo_clear(memo);
+	cr_expect_neq(s->epoch, memo->epoch, "a slot survived a clear");
+	walk_prefetch_memo_destroy(memo);
 
 	/* Replay: any map, unmap or protect clears the memo. */
 	cr_assert_eq(replay_init(&r, m, &opt, "t.trace", &err), MM_OK, "%s", err.msg);
-	walk_prefetch(&m->walker, pt_root(m->user), va, &r.prefetch_memo);
-	cr_assert(r.prefetch_memo.slot[region % WALK_PREFETCH_MEMO_SLOTS].valid);
+	r.prefetch_memo = walk_prefetch_memo_create();
+	cr_assert_not_null(r.prefetch_memo);
+	walk_prefetch(&m->walker, pt_root(m->user), va, r.prefetch_memo);
+	s = &r.prefetch_memo->slot[region % WALK_PREFETCH_MEMO_SLOTS];
+	cr_assert_eq(s->epoch, r.prefetch_memo->epoch);
 	struct trace_event ev = { .op = TRACE_UNMAP, .va = va, .len = 0x1000, .line = 1 };
 	cr_assert_eq(replay_events(&r, &ev, 1, &err), MM_OK, "%s", err.msg);
-	for (unsigned i = 0; i < WALK_PREFETCH_MEMO_SLOTS; i++)
-		cr_expect_not(r.prefetch_memo.slot[i].valid, "slot %u survived an unmap", i);
+	cr_expect_neq(s->epoch, r.prefetch_memo->epoch, "the slot survived an unmap");
 	replay_fini(&r);
 	machine_destroy(m);
 }
