@@ -326,6 +326,69 @@ static void measure_rss(const char *preset, uint64_t pages, uint64_t *rss_kb, ui
 	*pt_bytes = out[1];
 }
 
+/* Everything mmusim-bench reports for one preset. */
+struct figures {
+	struct result hit, walks, wl[4];
+	double bin_rate[2], lk_rate[2];   /* [0] sequential, [1] Zipf */
+	uint64_t nb, nl, rss_kb, pt_bytes;
+};
+
+static void measure_throughput(const struct opts *o, const char *preset, struct figures *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->hit = best_replay(o, preset, true, WL_HOT, o->pages, o->accesses);
+	f->walks = best_replay(o, preset, false, WL_UNIFORM, o->pages, o->accesses / 4);
+	for (unsigned k = 0; k < 4; k++)
+		f->wl[k] = run_replay(preset, true, (enum workload)k, 65536, o->accesses / 4);
+	/* Trace files: program-like locality (sequential) and a Zipf stress over 64 K pages. */
+	for (unsigned w = 0; w < 2; w++) {
+		enum workload kind = w ? WL_ZIPF : WL_SEQUENTIAL;
+		char *bin = write_trace(o, false, kind, 65536, USER_BASE, o->accesses);
+		char *lk = write_trace(o, true, kind, 65536, USER_BASE, o->accesses / 2);
+		f->bin_rate[w] = best_file(o, preset, bin, 65536, &f->nb);
+		f->lk_rate[w] = best_file(o, preset, lk, 65536, &f->nl);
+		unlink(bin);
+		unlink(lk);
+		free(bin);
+		free(lk);
+	}
+}
+
+static void print_figures(const struct opts *o, const char *preset, unsigned p, const struct figures *f)
+{
+	double limit_mb = (1.5 * (double)f->pt_bytes + 64.0 * 1048576.0) / 1048576.0;
+
+	if (o->json) {
+		printf("%s\"%s\":{\"tlb_hit_per_s\":%.0f,\"walks_per_s\":%.0f,\"binary_accesses_per_s\":%.0f,"
+		       "\"lackey_lines_per_s\":%.0f,\"binary_zipf_accesses_per_s\":%.0f,"
+		       "\"lackey_zipf_lines_per_s\":%.0f,\"rss_mib\":%.1f,\"page_table_mib\":%.1f,"
+		       "\"rss_limit_mib\":%.1f,\"l1d_miss_rate\":{",
+		       p ? "," : "", preset, f->hit.rate, f->walks.rate, f->bin_rate[0], f->lk_rate[0], f->bin_rate[1],
+		       f->lk_rate[1], (double)f->rss_kb / 1024.0, (double)f->pt_bytes / 1048576.0, limit_mb);
+		for (unsigned k = 0; k < 4; k++)
+			printf("%s\"%s\":%.4f", k ? "," : "", wl_names[k], f->wl[k].miss_rate);
+		printf("}}");
+	} else {
+		printf("%s\n", preset);
+		printf("  TLB-hit path          %8.1f M translations/s\n", f->hit.rate / 1e6);
+		printf("  full walks (no TLB)   %8.1f M walks/s   (uniform over %" PRIu64 " pages)\n",
+		       f->walks.rate / 1e6, o->pages);
+		printf("  binary trace replay   %8.1f M accesses/s (%" PRIu64 " accesses, sequential; reader included)\n",
+		       f->bin_rate[0] / 1e6, f->nb);
+		printf("  lackey trace replay   %8.1f M lines/s    (%" PRIu64 " lines, sequential; parser included)\n",
+		       f->lk_rate[0] / 1e6, f->nl);
+		printf("  ... Zipf over 64K pages: binary %.1f M accesses/s, lackey %.1f M lines/s\n",
+		       f->bin_rate[1] / 1e6, f->lk_rate[1] / 1e6);
+		printf("  peak RSS, %" PRIu64 " pages  %8.1f MiB (page tables %.1f MiB; limit 1.5x + 64 = %.1f MiB)\n",
+		       o->pages, (double)f->rss_kb / 1024.0, (double)f->pt_bytes / 1048576.0, limit_mb);
+		printf("  l1d miss rate         ");
+		for (unsigned k = 0; k < 4; k++)
+			printf("%s %s %.2f%%", k ? "," : "", wl_names[k], 100.0 * f->wl[k].miss_rate);
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
 static void usage(void)
 {
 	fputs("usage: mmusim-bench [--json] [--accesses N] [--pages N] [--repeat N] [--tmpdir DIR]\n"
@@ -371,62 +434,19 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	struct figures fig[2];
+	for (unsigned p = 0; p < 2; p++)
+		measure_throughput(&o, presets[p], &fig[p]);
+	/*
+	 * The RSS children last: a process that maps 1 M pages leaves the host's
+	 * memory management busy for a while, which would slow what came next.
+	 */
+	for (unsigned p = 0; p < 2; p++)
+		measure_rss(presets[p], o.pages, &fig[p].rss_kb, &fig[p].pt_bytes);
 	if (o.json)
 		fputs("{", stdout);
-	for (unsigned p = 0; p < 2; p++) {
-		const char *preset = presets[p];
-		struct result hit = best_replay(&o, preset, true, WL_HOT, o.pages, o.accesses);
-		struct result walks = best_replay(&o, preset, false, WL_UNIFORM, o.pages, o.accesses / 4);
-		struct result wl[4];
-		for (unsigned k = 0; k < 4; k++)
-			wl[k] = run_replay(preset, true, (enum workload)k, 65536, o.accesses / 4);
-		/* Trace files: program-like locality (sequential) and a Zipf stress over 64 K pages. */
-		double bin_rate[2], lk_rate[2];
-		uint64_t nb = 0, nl = 0, rss_kb = 0, pt_bytes = 0;
-		for (unsigned w = 0; w < 2; w++) {
-			enum workload kind = w ? WL_ZIPF : WL_SEQUENTIAL;
-			char *bin = write_trace(&o, false, kind, 65536, USER_BASE, o.accesses);
-			char *lk = write_trace(&o, true, kind, 65536, USER_BASE, o.accesses / 2);
-			bin_rate[w] = best_file(&o, preset, bin, 65536, &nb);
-			lk_rate[w] = best_file(&o, preset, lk, 65536, &nl);
-			unlink(bin);
-			unlink(lk);
-			free(bin);
-			free(lk);
-		}
-		measure_rss(preset, o.pages, &rss_kb, &pt_bytes);
-		double limit_mb = (1.5 * (double)pt_bytes + 64.0 * 1048576.0) / 1048576.0;
-
-		if (o.json) {
-			printf("%s\"%s\":{\"tlb_hit_per_s\":%.0f,\"walks_per_s\":%.0f,\"binary_accesses_per_s\":%.0f,"
-			       "\"lackey_lines_per_s\":%.0f,\"binary_zipf_accesses_per_s\":%.0f,"
-			       "\"lackey_zipf_lines_per_s\":%.0f,\"rss_mib\":%.1f,\"page_table_mib\":%.1f,"
-			       "\"rss_limit_mib\":%.1f,\"l1d_miss_rate\":{",
-			       p ? "," : "", preset, hit.rate, walks.rate, bin_rate[0], lk_rate[0], bin_rate[1], lk_rate[1],
-			       (double)rss_kb / 1024.0, (double)pt_bytes / 1048576.0, limit_mb);
-			for (unsigned k = 0; k < 4; k++)
-				printf("%s\"%s\":%.4f", k ? "," : "", wl_names[k], wl[k].miss_rate);
-			printf("}}");
-		} else {
-			printf("%s\n", preset);
-			printf("  TLB-hit path          %8.1f M translations/s\n", hit.rate / 1e6);
-			printf("  full walks (no TLB)   %8.1f M walks/s   (uniform over %" PRIu64 " pages)\n",
-			       walks.rate / 1e6, o.pages);
-			printf("  binary trace replay   %8.1f M accesses/s (%" PRIu64 " accesses, sequential; reader included)\n",
-			       bin_rate[0] / 1e6, nb);
-			printf("  lackey trace replay   %8.1f M lines/s    (%" PRIu64 " lines, sequential; parser included)\n",
-			       lk_rate[0] / 1e6, nl);
-			printf("  ... Zipf over 64K pages: binary %.1f M accesses/s, lackey %.1f M lines/s\n",
-			       bin_rate[1] / 1e6, lk_rate[1] / 1e6);
-			printf("  peak RSS, %" PRIu64 " pages  %8.1f MiB (page tables %.1f MiB; limit 1.5x + 64 = %.1f MiB)\n",
-			       o.pages, (double)rss_kb / 1024.0, (double)pt_bytes / 1048576.0, limit_mb);
-			printf("  l1d miss rate         ");
-			for (unsigned k = 0; k < 4; k++)
-				printf("%s %s %.2f%%", k ? "," : "", wl_names[k], 100.0 * wl[k].miss_rate);
-			printf("\n");
-		}
-		fflush(stdout);
-	}
+	for (unsigned p = 0; p < 2; p++)
+		print_figures(&o, presets[p], p, &fig[p]);
 	if (o.json)
 		puts("}");
 	return 0;
