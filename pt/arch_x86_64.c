@@ -155,6 +155,14 @@ WALK_INLINE void x86_bus_error(struct walk_state *ws, unsigned level)
 	walk_set_fault(ws, FAULT_BUS_ERROR, REASON_BUS_ERROR, level, 0);
 }
 
+/* Bits 51:MAXPHYADDR of the address field. */
+WALK_INLINE uint64_t x86_rsvd_phys_bits(const struct paging_consts *pc)
+{
+	unsigned m = pc->phys_addr_width;
+
+	return m < 52 ? X86_ADDR_MASK & ~((1ull << m) - 1) : 0;
+}
+
 /*
  * The bits reserved in every entry whatever its level: address bits at and
  * above MAXPHYADDR, and XD while EFER.NXE=0.  Computed once per walk, so that
@@ -162,9 +170,7 @@ WALK_INLINE void x86_bus_error(struct walk_state *ws, unsigned level)
  */
 WALK_INLINE void x86_walk_begin(struct walk_state *ws)
 {
-	unsigned m = ws->w->pc->phys_addr_width;
-
-	ws->rsvd = (m < 52 ? X86_ADDR_MASK & ~((1ull << m) - 1) : 0) | (ws->w->ctl->nxe ? 0 : X86_XD);
+	ws->rsvd = x86_rsvd_phys_bits(ws->w->pc) | (ws->w->ctl->nxe ? 0 : X86_XD);
 }
 
 /*
@@ -176,10 +182,7 @@ static __attribute__((noinline)) enum fault_reason x86_reserved(const struct pag
 								const struct cpu_ctl *ctl, uint64_t pte,
 								unsigned level)
 {
-	unsigned m = pc->phys_addr_width;
-
-	/* Bits 51:MAXPHYADDR of the address field. */
-	if (m < 52 && (pte & X86_ADDR_MASK & ~((1ull << m) - 1)))
+	if (pte & x86_rsvd_phys_bits(pc))
 		return REASON_X86_RSVD_PHYS_BITS;
 	if (!ctl->nxe && (pte & X86_XD))
 		return REASON_X86_RSVD_XD;
@@ -217,8 +220,7 @@ WALK_INLINE enum walk_next x86_walk_entry(struct walk_state *ws, uint64_t pte, u
 		}
 	}
 	leaf = x86_is_leaf(w->pc, pte, level);
-	/* XD passed the reserved-bit rules: NXE is on, so it takes X away (x86_entry_perms). */
-	ws->upper_perms = x86_entry_rights(pte, leaf, ws->upper_perms) & ~(pte & X86_XD ? PERM_X : 0u);
+	ws->upper_perms = x86_entry_perms(w->pc, w->ctl, pte, level, leaf, ws->upper_perms);
 	if (leaf)
 		return WALK_LEAF;
 	/* SDM 4.8: A is set in every paging-structure entry used, fault or not below. */

@@ -31,14 +31,13 @@ struct pt_mem_ops {
  * Optional: memory whose host bytes can be found without a call, for the
  * walker's PTE reads.  [base, base+size) in frames of 2^frame_shift bytes;
  * frame f's bytes are dir[f >> leaf_bits][f & (2^leaf_bits - 1)], or NULL for
- * a frame that reads as zeros; leaf_mask is 2^leaf_bits - 1.  Where the
+ * a frame that reads as zeros.  Where the
  * memory is small enough, `frames` holds the same pointers in one flat
  * array (frames[f]), which the walker uses: one load per PTE instead of two.
  */
 struct pt_mem_direct {
 	uint64_t base, size;
 	unsigned frame_shift, leaf_bits;
-	uint64_t leaf_mask;
 	uint8_t *const *const *dir;
 	uint8_t *const *frames;      /* NULL: not kept (the walker then reads through ops) */
 };
@@ -74,7 +73,7 @@ static inline const uint8_t *pt_mem_direct_host(const struct pt_mem_direct *d, u
 {
 	uint64_t f = off >> d->frame_shift;
 	uint8_t *const *leaf = d->dir[f >> d->leaf_bits];
-	const uint8_t *frame = leaf ? leaf[f & d->leaf_mask] : NULL;
+	const uint8_t *frame = leaf ? leaf[f & ((1ull << d->leaf_bits) - 1)] : NULL;
 
 	return frame ? frame + (off & ((1ull << d->frame_shift) - 1)) : NULL;
 }

@@ -200,7 +200,7 @@ walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, struct wa
 	}
 	const struct pt_mem_direct d = walk_direct_of(w->mem, page_shift);
 	for (unsigned level = pc->nr_levels; level >= 1; level--) {
-		uint64_t index = level == 1 ? leaf_index : (va >> (page_shift + (level - 1) * index_bits)) & index_mask;
+		uint64_t index = (va >> (page_shift + (level - 1) * index_bits)) & index_mask;
 		const uint8_t *host = pt_mem_direct_pte(&d, table + index * pte_size, pte_size, page_shift);
 		uint64_t pte;
 

@@ -219,9 +219,18 @@ static uint8_t allow_mask(const struct walker *w, const struct walk_result *res)
 	return allow;
 }
 
+/* The walk this CPU makes for va. */
+static inline struct walk_request walk_request_of(const struct mmu_cpu *c, uint64_t va, enum access_kind access)
+{
+	/* The steps feed only the PWC fill: without PWCs, the walk need not record them. */
+	return (struct walk_request){ .root = c->root, .va = va, .access = access, .priv = c->priv,
+				      .no_steps = !c->nr_pwc };
+}
+
 /*
  * Fills the walk's translation into the level-2 and level-1 TLBs of kind k
- * (once where they are the same cache); the entry is built once for both.
+ * (once where they are the same cache; at least one exists); the entry is
+ * built once for both.
  */
 static void tlb_fill_walk(struct mmu_cpu *c, unsigned k, uint64_t va, const struct walk_result *res,
 			  const struct walker *w)
@@ -230,8 +239,6 @@ static void tlb_fill_walk(struct mmu_cpu *c, unsigned k, uint64_t va, const stru
 	struct page_prop prop;
 	int shift;
 
-	if (!l1 && !l2)
-		return;
 	w->arch->leaf_prop(w->pc, res->leaf_pte, res->level, &prop);
 	struct tlb_entry e = {
 		.pte = res->leaf_pte,
@@ -258,9 +265,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 					      enum access_kind access, struct mmu_result *out)
 {
 	struct machine *m = mmu->m;
-	/* The steps feed only the PWC fill: without PWCs, the walk need not record them. */
-	struct walk_request req = { .root = c->root, .va = va, .access = access, .priv = c->priv,
-				    .no_steps = !c->nr_pwc };
+	struct walk_request req = walk_request_of(c, va, access);
 	struct walk_result res;
 	unsigned k = access == ACCESS_EXEC;
 
@@ -293,6 +298,14 @@ static bool entry_is_stale(const struct mmu_cpu *c, uint64_t va, const struct tl
 	if (!pt_query(c->pt, va, &m))
 		return true;
 	return ((m.pa + (va & (m.size - 1))) & ~mask) != e->pa || m.perms != e->perms;
+}
+
+/* The translation a TLB hit on e gives va. */
+static inline void hit_result(const struct tlb_entry *e, uint64_t va, struct mmu_result *out)
+{
+	out->ok = true;
+	out->page_size = 1ull << e->shift;
+	out->pa = e->pa | (va & (out->page_size - 1));
 }
 
 /*
@@ -332,9 +345,7 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 		do_walk(mmu, c, va, access, out);
 		return;
 	}
-	out->ok = true;
-	out->page_size = 1ull << e->shift;
-	out->pa = e->pa | (va & (out->page_size - 1));
+	hit_result(e, va, out);
 	if (hit_in == l2 && l1) {
 		/* Refill the level-1 TLB from the level-2 hit, in a size it holds. */
 		int shift = tlb_fit_shift(l1, e->shift);
@@ -361,9 +372,7 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 		/* The common case, finished here: a hit that allows the access and needs no D update. */
 		if (e && !mmu->check_stale && (e->allow & (1u << (c->priv * 3 + access))) &&
 		    (access != ACCESS_WRITE || e->dirty)) {
-			out->ok = true;
-			out->page_size = 1ull << e->shift;
-			out->pa = e->pa | (va & (out->page_size - 1));
+			hit_result(e, va, out);
 			return;
 		}
 	}
@@ -374,9 +383,7 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 {
 	struct mmu_cpu *c = mmu->cur;
 	struct machine *m = mmu->m;
-	/* The steps feed only the PWC fill: without PWCs, the walk need not record them. */
-	struct walk_request req = { .root = c->root, .va = va, .access = access, .priv = c->priv,
-				    .no_steps = !c->nr_pwc };
+	struct walk_request req = walk_request_of(c, va, access);
 	struct walk_result res;
 	unsigned k = access == ACCESS_EXEC;
 

@@ -208,7 +208,6 @@ struct physmem *physmem_create(uint64_t base, uint64_t size, uint64_t frame_size
 	pm->frame_shift = (unsigned)__builtin_ctzll(frame_size);
 	pm->nr_frames = size >> pm->frame_shift;
 	pm->direct.leaf_bits = dir_leaf_bits(pm->nr_frames);
-	pm->direct.leaf_mask = (1ull << pm->direct.leaf_bits) - 1;
 	pm->nr_dir = ((pm->nr_frames - 1) >> pm->direct.leaf_bits) + 1;
 	pm->dir = calloc(pm->nr_dir, sizeof(*pm->dir));
 	pm->direct.base = base;
