@@ -81,9 +81,12 @@ enum mmusim_status {
 	MMUSIM_EIO,        /* reading or writing a file failed */
 };
 
+/* Bytes of an error message, its NUL included: enough for a file named by a long path. */
+#define MMUSIM_ERROR_MESSAGE_SIZE 1024
+
 typedef struct mmusim_error {
 	int code;          /* enum mmusim_status */
-	char message[256]; /* one line, no trailing newline */
+	char message[MMUSIM_ERROR_MESSAGE_SIZE]; /* one line, no trailing newline; cut if longer */
 } mmusim_error;
 
 /* "ok", "invalid", "range", "unaligned", "overflow", "no-memory", "bus-error", "io". */

@@ -19,20 +19,17 @@ int mm_error_set(struct mm_error *err, int code, const char *fmt, ...)
 
 void mm_error_prefix(struct mm_error *err, const char *fmt, ...)
 {
-	char prefix[128];
-	size_t plen, room;
+	char prefixed[sizeof(err->msg)];
+	size_t plen;
 	va_list ap;
 
 	if (!err)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	vsnprintf(prefixed, sizeof(prefixed), fmt, ap);
 	va_end(ap);
-	plen = strlen(prefix) + 2; /* "prefix: " */
-	room = sizeof(err->msg) - plen;
-	memmove(err->msg + plen, err->msg, room);
-	err->msg[sizeof(err->msg) - 1] = '\0';
-	memcpy(err->msg, prefix, plen - 2);
-	err->msg[plen - 2] = ':';
-	err->msg[plen - 1] = ' ';
+	plen = strlen(prefixed);
+	/* The prefix (a file name) is kept whole when the two do not fit: the message's end goes. */
+	snprintf(prefixed + plen, sizeof(prefixed) - plen, ": %s", err->msg);
+	memcpy(err->msg, prefixed, sizeof(err->msg));
 }

@@ -20,9 +20,13 @@ enum mm_status {
 	MM_EIO,           /* reading a file failed */
 };
 
+/* Room for a message that names a file by a long path (PATH_MAX is 4096, but paths of a few
+ * hundred bytes are what real checkouts have): the message is cut, never overrun. */
+#define MM_ERROR_MSG_SIZE 1024
+
 struct mm_error {
 	int code;
-	char msg[256];
+	char msg[MM_ERROR_MSG_SIZE];
 };
 
 /* Fills *err (if not NULL) with code and a printf-style message; returns code. */

@@ -970,8 +970,8 @@ static int read_file(const char *path, char **text, size_t *len, struct mm_error
 
 int config_load_file(const char *path, struct machine_config *out, struct mm_error *err)
 {
-	char *text;
-	size_t len;
+	char *text = NULL;   /* set on MM_OK only; GCC -O3 cannot see that */
+	size_t len = 0;
 	int rc;
 
 	if ((rc = read_file(path, &text, &len, err)))

@@ -93,7 +93,7 @@ ParameterizedTestParameters(golden, show)
 
 ParameterizedTest(struct preset_case *p, golden, show)
 {
-	char path[256];
+	char path[4096];
 	struct run_result r;
 
 	snprintf(path, sizeof(path), GOLDEN "show_%s.txt", p->name);
@@ -113,7 +113,7 @@ ParameterizedTestParameters(golden, explain)
 
 ParameterizedTest(struct preset_case *p, golden, explain)
 {
-	char path[256];
+	char path[4096];
 	struct run_result r;
 
 	snprintf(path, sizeof(path), GOLDEN "explain_%s.txt", p->name);
@@ -455,6 +455,8 @@ Test(show, svg_without_graphviz_is_a_clear_error)
 	run_result_free(&r);
 }
 
+/* Criterion copies the parameters, so they hold text, not pointers; "@/x" stands for the
+ * source tree's x (a checkout's path may be long). */
 struct bad_case {
 	char args[8][64];
 	char err[200];
@@ -495,9 +497,9 @@ static struct bad_case bad_cases[] = {
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", "/nonexistent/t.trace" }, "" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--interval", "10" },
 	  "mmusim: report: --interval, --format, --demand-paging, --no-auto-flush and --check-stale need --replay TRACE\n" },
-	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", TLB_DEMO, "--interval", "0" },
+	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", "@/traces/tlb-demo.trace", "--interval", "0" },
 	  "mmusim: bad --interval '0' (expected a positive number of accesses)\n" },
-	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", TLB_DEMO, "--demand-paging=8K" },
+	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", "@/traces/tlb-demo.trace", "--demand-paging=8K" },
 	  "mmusim: --demand-paging size 8192 is not a page size of x86_64\n" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--va", "bad" }, "mmusim: --va: bad VA 'bad' (expected decimal or 0x-hex)\n" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--depth", "9" },
@@ -516,9 +518,17 @@ ParameterizedTest(struct bad_case *c, bad_input, one_line_exit_2)
 	const char *argv[8];
 	int argc = 0;
 	struct run_result r;
+	char *expanded[8] = { 0 };
 
 	while (argc < 8 && c->args[argc][0]) {
 		argv[argc] = c->args[argc];
+		if (c->args[argc][0] == '@') {
+			size_t n = strlen(MMUSIM_SOURCE_DIR) + strlen(c->args[argc]);
+
+			cr_assert(expanded[argc] = malloc(n));
+			snprintf(expanded[argc], n, "%s%s", MMUSIM_SOURCE_DIR, c->args[argc] + 1);
+			argv[argc] = expanded[argc];
+		}
 		argc++;
 	}
 	cr_assert_eq(run_mmusim_argv(&r, argc, argv), 0);
@@ -533,6 +543,8 @@ ParameterizedTest(struct bad_case *c, bad_input, one_line_exit_2)
 		cr_expect(strstr(r.err, "/nonexistent/"), "%s", r.err);
 	}
 	run_result_free(&r);
+	for (int i = 0; i < 8; i++)
+		free(expanded[i]);
 }
 
 /* A report over the example with two walks and a replay; the page path is returned. */

@@ -20,8 +20,7 @@ if [ -z "$qemu" ] || [ -z "$gdb" ]; then
   exit 77
 fi
 work=$(mktemp -d)
-qpid=
-trap '[ -n "$qpid" ] && kill "$qpid" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT
 
 # A register value as the 16 little-endian hex digits of a gdb 'P' packet.
 le64() {
@@ -60,19 +59,18 @@ TRACE
   out=$("$mmusim" --config "$name" --json dump --elf "$work/$name.elf" --setup "$trace")
   cr3=$(sed -n 's/.*"cr3":"\(0x[0-9a-f]*\)".*/\1/p' <<<"$out")
   ours=$("$mmusim" --config "$name" mappings --image "$work/$name.elf")
-  port=$((20000 + RANDOM % 20000))
-  "$qemu" -S -gdb tcp:127.0.0.1:$port -display none -serial none -monitor none -cpu "$cpu" -m 2G \
-    -device loader,file="$work/$name.elf" & qpid=$!
-  cmds=(-ex 'set architecture i386:x86-64' -ex "target remote 127.0.0.1:$port"
+  # gdb starts QEMU itself and talks to its gdbstub over a pipe: no TCP port to collide with
+  # another test's, and no start-up race to sleep through (both failed under `ctest -j16`).
+  cmds=(-ex 'set architecture i386:x86-64'
+        -ex "target remote | exec $qemu -S -gdb stdio -display none -serial none -monitor none -cpu $cpu -m 2G -device loader,file=$work/$name.elf"
         -ex "maint packet P1e=$(le64 "$cr4")" -ex "maint packet P20=$(le64 0x100)"
         -ex "maint packet P1d=$(le64 "$cr3")" -ex "maint packet P1b=$(le64 0x80000011)"
         -ex 'monitor info mem' -ex 'monitor info tlb')
   while read -r s e pa perms; do
     cmds+=(-ex "monitor gva2gpa $s" -ex "monitor gva2gpa $(printf '0x%x' $(( e - 1 )))")
   done <<<"$ours"
-  sleep 0.5
-  qemu_out=$(timeout 60 "$gdb" -nx -batch "${cmds[@]}" 2>&1 | tr -d '\r' || true)
-  kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null || true; qpid=
+  cmds+=(-ex kill)
+  qemu_out=$(timeout 120 "$gdb" -nx -batch "${cmds[@]}" 2>&1 </dev/null | tr -d '\r' || true)
 
   theirs=$(awk '$1 ~ /^[0-9a-f]+-[0-9a-f]+$/ && NF == 3 { split($1, r, "-"); print r[1], r[2], $3 }' <<<"$qemu_out" |
            while read -r s e p; do printf '0x%x 0x%x %s\n' "$((16#$s))" "$((16#$e))" "$p"; done)

@@ -25,16 +25,14 @@ int cli_api_set_error(mmusim_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
-/* Puts "prefix: " before the message, as the library's own errors are prefixed (at most 127 bytes). */
+/* Puts "prefix: " before the message, as the library's own errors are prefixed; when both do not
+ * fit, the prefix (a file name) stays whole and the message's end is cut. */
 void cli_api_prefix_error(mmusim_error *err, const char *prefix)
 {
-	size_t plen = strnlen(prefix, 127) + 2, room = sizeof(err->message) - plen;
+	char prefixed[sizeof(err->message)];
 
-	memmove(err->message + plen, err->message, room);
-	err->message[sizeof(err->message) - 1] = '\0';
-	memcpy(err->message, prefix, plen - 2);
-	err->message[plen - 2] = ':';
-	err->message[plen - 1] = ' ';
+	snprintf(prefixed, sizeof(prefixed), "%s: %s", prefix, err->message);
+	memcpy(err->message, prefixed, sizeof(err->message));
 }
 
 int cli_api_parse_va(const char *s, uint64_t *va, mmusim_error *err)
@@ -94,7 +92,7 @@ static int apply_setup_file(mmusim_machine *m, const char *path, enum mmusim_pri
 		}
 		for (long i = 0; i < n; i++) {
 			if ((rc = mmusim_apply_event(m, &ev[i], priv, err))) {
-				char prefix[128];
+				char prefix[MMUSIM_ERROR_MESSAGE_SIZE];
 				snprintf(prefix, sizeof(prefix), "%s:%llu", path, (unsigned long long)ev[i].line);
 				cli_api_prefix_error(err, prefix);
 				break;

@@ -63,7 +63,7 @@ static int add_setup(struct cli *cli, bool is_map, const char *text)
 
 int cli_common_option(struct cli *cli, struct args *a)
 {
-	const char *v;
+	const char *v = NULL;   /* args_value sets it whenever it returns 1 */
 	int r;
 
 	if ((r = args_value(a, "--config", &v)) != 0) {
