@@ -91,6 +91,9 @@ typedef struct mmusim_error {
 
 /* "ok", "invalid", "range", "unaligned", "overflow", "no-memory", "bus-error", "io". */
 MMUSIM_API const char *mmusim_status_name(int code);
+/* Puts "prefix: " before err's message (as the library names a file:line); when both do not
+ * fit, the prefix stays whole and the message's end is cut.  NULL err or prefix: nothing. */
+MMUSIM_API void mmusim_error_prefix(mmusim_error *err, const char *prefix);
 
 /* ---------------------------------------------------------------- configs */
 

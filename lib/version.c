@@ -1,5 +1,6 @@
 /* version: the library's version and the git revision it was built from. */
 #include "mmusim.h"
+#include "api.h"
 
 #include "mmusim_revision.h"
 
@@ -38,4 +39,17 @@ const char *mmusim_status_name(int code)
 	if (code < 0 || code >= (int)(sizeof(names) / sizeof(names[0])))
 		return "unknown";
 	return names[code];
+}
+
+void mmusim_error_prefix(mmusim_error *err, const char *prefix)
+{
+	struct mm_error e;
+
+	if (!err || !prefix)
+		return;
+	e.code = err->code;
+	memcpy(e.msg, err->message, sizeof(e.msg));
+	e.msg[sizeof(e.msg) - 1] = '\0';
+	mm_error_prefix(&e, "%s", prefix);
+	memcpy(err->message, e.msg, sizeof(err->message));
 }

@@ -29,7 +29,14 @@ void mm_error_prefix(struct mm_error *err, const char *fmt, ...)
 	vsnprintf(prefixed, sizeof(prefixed), fmt, ap);
 	va_end(ap);
 	plen = strlen(prefixed);
-	/* The prefix (a file name) is kept whole when the two do not fit: the message's end goes. */
-	snprintf(prefixed + plen, sizeof(prefixed) - plen, ": %s", err->msg);
+	/* The prefix (a file name) is kept whole when the two do not fit: the message's end goes
+	 * (cut by hand: snprintf would warn of the truncation we mean). */
+	if (plen + 2 < sizeof(prefixed)) {
+		size_t mlen = strnlen(err->msg, sizeof(err->msg) - 1), room = sizeof(prefixed) - plen - 3;
+
+		memcpy(prefixed + plen, ": ", 2);
+		memcpy(prefixed + plen + 2, err->msg, mlen < room ? mlen : room);
+		prefixed[plen + 2 + (mlen < room ? mlen : room)] = '\0';
+	}
 	memcpy(err->msg, prefixed, sizeof(err->msg));
 }

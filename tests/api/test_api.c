@@ -35,6 +35,27 @@ Test(api, version_matches_header)
 	cr_expect_str_eq(mmusim_status_name(99), "unknown");
 }
 
+/* A file named by a long path keeps its name whole in a message; only the message's end is cut. */
+Test(api, error_prefix_keeps_long_paths)
+{
+	mmusim_error e = { .code = MMUSIM_EINVAL, .message = "bad VA 'zz'" };
+	char path[600];
+
+	mmusim_error_prefix(&e, "t.trace:3");
+	cr_expect_str_eq(e.message, "t.trace:3: bad VA 'zz'");
+	cr_expect_eq(e.code, MMUSIM_EINVAL);
+	memset(path, 'd', sizeof(path) - 1);
+	path[sizeof(path) - 1] = '\0';
+	mmusim_error_prefix(&e, path);
+	cr_expect_eq(strncmp(e.message, path, sizeof(path) - 1), 0);
+	cr_expect_str_eq(e.message + sizeof(path) - 1, ": t.trace:3: bad VA 'zz'");
+	mmusim_error_prefix(&e, path);  /* 1,2xx bytes: cut to the buffer, still terminated */
+	cr_expect_eq(strlen(e.message), sizeof(e.message) - 1);
+	cr_expect_eq(strncmp(e.message + sizeof(path) + 1, path, sizeof(e.message) - sizeof(path) - 2), 0);
+	mmusim_error_prefix(NULL, "x");
+	mmusim_error_prefix(&e, NULL);
+}
+
 Test(api, presets_and_config_queries)
 {
 	const char *const *names = mmusim_preset_names();

@@ -121,8 +121,6 @@ void sweep_csv(FILE *out, const struct sweep_row *rows, size_t n);
 
 /* Fills err with code and a formatted one-line message; returns code. */
 int cli_api_set_error(mmusim_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Puts "prefix: " before err's message, as the library prefixes its own. */
-void cli_api_prefix_error(mmusim_error *err, const char *prefix);
 /*
  * Resolves --demand-paging's size for a machine of config cfg (1 = its base
  * page) and checks it is a page size there.

@@ -25,16 +25,6 @@ int cli_api_set_error(mmusim_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
-/* Puts "prefix: " before the message, as the library's own errors are prefixed; when both do not
- * fit, the prefix (a file name) stays whole and the message's end is cut. */
-void cli_api_prefix_error(mmusim_error *err, const char *prefix)
-{
-	char prefixed[sizeof(err->message)];
-
-	snprintf(prefixed, sizeof(prefixed), "%s: %s", prefix, err->message);
-	memcpy(err->message, prefixed, sizeof(err->message));
-}
-
 int cli_api_parse_va(const char *s, uint64_t *va, mmusim_error *err)
 {
 	switch (mmusim_parse_number(s, false, va, NULL)) {
@@ -69,7 +59,7 @@ static int apply_map(mmusim_machine *m, const char *text, int map_index, enum mm
 	if (r == 0)
 		cli_api_set_error(err, MMUSIM_EINVAL, "missing field: usage is 'VA PA LEN FLAGS [cache=..]'");
 	if (r <= 0 || mmusim_apply_event(m, &ev, priv, err) != MMUSIM_OK) {
-		cli_api_prefix_error(err, prefix);
+		mmusim_error_prefix(err, prefix);
 		return err->code ? err->code : MMUSIM_EINVAL;
 	}
 	return MMUSIM_OK;
@@ -94,7 +84,7 @@ static int apply_setup_file(mmusim_machine *m, const char *path, enum mmusim_pri
 			if ((rc = mmusim_apply_event(m, &ev[i], priv, err))) {
 				char prefix[MMUSIM_ERROR_MESSAGE_SIZE];
 				snprintf(prefix, sizeof(prefix), "%s:%llu", path, (unsigned long long)ev[i].line);
-				cli_api_prefix_error(err, prefix);
+				mmusim_error_prefix(err, prefix);
 				break;
 			}
 		}

@@ -307,7 +307,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 			if (p.errs[c].code && !failed) {
 				/* Which machine: the same trace line can be fine on the others. */
 				first_err = p.errs[c];
-				cli_api_prefix_error(&first_err, name);
+				mmusim_error_prefix(&first_err, name);
 				failed = true;
 			}
 		}
