@@ -43,6 +43,33 @@ from_qemu() {
   done | normalise
 }
 
+# Waits until QEMU's output file $1 holds $2 monitor prompts (50 ms steps, 100 s at most).
+wait_prompts() {
+  local i
+  for ((i = 0; i < 2000; i++)); do
+    (( $(grep -o '(qemu)' "$1" | wc -l) >= $2 )) && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# Types into the monitor: `info mem` until it answers with a mapping (the stub has run), then
+# dump-guest-memory to $2, then quit.  Each command waits for the prompt that ends its answer.
+monitor_feed() {
+  local out=$1 core=$2 prompts=1 i before
+  wait_prompts "$out" $prompts || return 0
+  for ((i = 0; i < 500; i++)); do
+    before=$(wc -c <"$out")
+    echo 'info mem'; prompts=$((prompts + 1))
+    wait_prompts "$out" $prompts || return 0
+    tail -c +$((before + 1)) "$out" | tr -d '\r' | grep -q '^[0-9a-f]\{16\} ' && break
+    sleep 0.05
+  done
+  echo "dump-guest-memory $core"; prompts=$((prompts + 1))
+  wait_prompts "$out" $prompts || return 0
+  echo quit
+}
+
 fail=0
 for cfg in sv39:0xffffffc000000000 sv48:0xffff800000000000 sv57:0xff00000000000000; do
   name=${cfg%%:*} kva=${cfg#*:}
@@ -65,10 +92,14 @@ TRACE
       printf "\\x$(printf %02x $(( (16#$satp >> (8 * i)) & 0xff )))"
     done
   } > "$work/stub.bin"
-  qemu_out=$( (sleep 1; echo 'info mem'; echo "dump-guest-memory $work/$name.core"; sleep 2; echo quit) |
-    timeout 60 "$qemu" -M virt -m 512M -bios none -display none -serial none -monitor stdio \
+  # The monitor is driven by what QEMU has answered, not by sleeps: under a loaded machine
+  # (ctest -j16) the stub may not have written satp yet when the first `info mem` arrives.
+  : > "$work/$name.out"
+  monitor_feed "$work/$name.out" "$work/$name.core" |
+    timeout 120 "$qemu" -M virt -m 512M -bios none -display none -serial none -monitor stdio \
       -device loader,file="$work/$name.elf" \
-      -device loader,file="$work/stub.bin",addr=0x87000000,force-raw=on,cpu-num=0 2>&1 || true)
+      -device loader,file="$work/stub.bin",addr=0x87000000,force-raw=on,cpu-num=0 >"$work/$name.out" 2>&1 || true
+  qemu_out=$(cat "$work/$name.out")
   theirs=$(from_qemu <<<"$qemu_out")
   ours=$("$mmusim" --config "$name" mappings --image "$work/$name.elf" | normalise)
   # ... and QEMU's own memory dump (an ELF core) read back by mmusim through satp.
