@@ -26,10 +26,10 @@
  *     a result (see mmusim_translation).
  *
  * Versioning: MMUSIM_VERSION_* name the header's version, mmusim_version() the
- * library's.  Within one major version (the shared library's soname) functions
- * are only added, and the structs callers allocate (requests, results, events,
- * options, statistics) keep their layout: new fields come with new functions or a
- * new major version.
+ * library's.  Within one soname (libmmusim.so.MAJOR; while MAJOR is 0,
+ * libmmusim.so.0.MINOR) functions are only added, and the structs callers
+ * allocate (requests, results, events, options, statistics, errors) keep their
+ * layout: new fields come with new functions or a new soname.
  */
 #ifndef MMUSIM_H
 #define MMUSIM_H
@@ -44,7 +44,7 @@ extern "C" {
 #endif
 
 #define MMUSIM_VERSION_MAJOR 0
-#define MMUSIM_VERSION_MINOR 1
+#define MMUSIM_VERSION_MINOR 2
 #define MMUSIM_VERSION_PATCH 0
 /* One number that grows with every release: 0xMMmmpp. */
 #define MMUSIM_VERSION_NUMBER \

@@ -38,7 +38,7 @@ for f in ./usr/bin/mmusim ./usr/include/mmusim.h ./usr/share/mmusim/configs/sv39
 	./usr/share/bash-completion/completions/mmusim ./usr/share/zsh/vendor-completions/_mmusim; do
 	check "package holds $f" grep -qx -- "$f" <<<"$files"
 done
-check "package holds libmmusim.so.0" grep -qE '^\./usr/lib/.*libmmusim\.so\.0' <<<"$files"
+check "package holds libmmusim.so.0.2" grep -qE '^\./usr/lib/.*libmmusim\.so\.0\.2' <<<"$files"
 check "package holds mmusim.pc" grep -qE '^\./usr/lib/.*pkgconfig/mmusim\.pc$' <<<"$files"
 check "package holds mmusimConfig.cmake" grep -qE '^\./usr/lib/.*cmake/mmusim/mmusimConfig\.cmake$' <<<"$files"
 if command -v scdoc >/dev/null; then
@@ -54,7 +54,7 @@ out=$("$root/usr/bin/mmusim" --config "$root/usr/share/mmusim/configs/sv57.yaml"
 	--map '0x400000 0x80200000 4K rxu' 0x400010)
 check "unpacked mmusim translates with a packaged preset" \
 	test "$out" = "0x400010 r user: pa 0x80200010 (4K page, level 1) perms r-xu-"
-libdir=$(dirname "$(find "$root" -name 'libmmusim.so.0' | head -1)")
+libdir=$(dirname "$(find "$root" -name 'libmmusim.so.0.2' | head -1)")
 # Only the package's own .pc file in sight: the .deb alone must be enough (no libyaml-dev).
 flags=$(PKG_CONFIG_LIBDIR=$libdir/pkgconfig pkg-config --cflags --libs mmusim)
 check "pkg-config needs nothing but the package" test -n "$flags"

@@ -29,7 +29,7 @@ for f in libmmusim.a pkgconfig/mmusim.pc cmake/mmusim/mmusimConfig.cmake cmake/m
 	cmake/mmusim/mmusimTargets.cmake; do
 	check "installed $f in $libdir" test -f "$libdir/$f"
 done
-check "soname link libmmusim.so.0" test -L "$libdir/libmmusim.so.0"
+check "soname link libmmusim.so.0.2" test -L "$libdir/libmmusim.so.0.2"
 check "installed mmusim --version runs" "$prefix/bin/mmusim" --version
 out=$("$prefix/bin/mmusim" --config "$prefix/share/mmusim/configs/sv39.yaml" translate \
 	--map '0x400000 0x80200000 4K rxu' 0x400010)
