@@ -20,6 +20,8 @@
  */
 #define _DEFAULT_SOURCE /* mkstemp */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,68 +165,54 @@ Test(teach_output, a_leaf_that_refuses_is_named)
 
 /* ---- perms: what the hardware allows this privilege with these control bits ---- */
 
-static void expect_perms(const char *config, const char *map, const char *priv, const char *access, bool ac,
-			 const char *va, const char *perms)
+/* One translate --json: the perms a privilege gets on a page under some control bits. */
+struct perms_case {
+	char config[64];
+	char map[40];
+	char priv[16];
+	char access[2];
+	bool ac;
+	char perms[6];
+};
+
+static struct perms_case perms_cases[] = {
+	/* SDM 4.6.1: CR0.WP=0 lets supervisor writes ignore R/W; WP does not concern user mode. */
+	{ "extends: x86_64\ncpu: { wp: false }\n", "0x400000 0x5000000 4K r", "--supervisor", "r", false, "rw---" },
+	{ "extends: x86_64\ncpu: { wp: true }\n", "0x400000 0x5000000 4K r", "--supervisor", "r", false, "r----" },
+	{ "extends: x86_64\ncpu: { wp: false }\n", "0x400000 0x5000000 4K ru", "--user", "r", false, "r--u-" },
+	/* SMEP: no supervisor fetch from a user page; user mode unaffected. */
+	{ "extends: x86_64\ncpu: { smep: true }\n", "0x400000 0x5000000 4K rwxu", "--supervisor", "r", false, "rw-u-" },
+	{ "extends: x86_64\ncpu: { smep: false }\n", "0x400000 0x5000000 4K rwxu", "--supervisor", "r", false, "rwxu-" },
+	{ "extends: x86_64\ncpu: { smep: true }\n", "0x400000 0x5000000 4K rwxu", "--user", "r", false, "rwxu-" },
+	/* SMAP: no supervisor data access to a user page unless EFLAGS.AC=1. */
+	{ "extends: x86_64\ncpu: { smap: true }\n", "0x400000 0x5000000 4K rwxu", "--supervisor", "x", false, "--xu-" },
+	{ "extends: x86_64\ncpu: { smap: true }\n", "0x400000 0x5000000 4K rwxu", "--supervisor", "x", true, "rwxu-" },
+	/* RISC-V: MXR makes executable pages readable. */
+	{ "extends: sv39\ncpu: { mxr: true }\n", "0x400000 0x85000000 4K xu", "--user", "x", false, "r-xu-" },
+	{ "extends: sv39\ncpu: { mxr: false }\n", "0x400000 0x85000000 4K xu", "--user", "x", false, "--xu-" },
+	/* SUM lets S-mode load and store U pages, never fetch from them. */
+	{ "extends: sv39\ncpu: { sum: true }\n", "0x400000 0x85000000 4K rwxu", "--supervisor", "r", false, "rw-u-" },
+	{ "extends: sv39\ncpu: { sum: true }\n", "0x400000 0x85000000 4K rwxu", "--user", "r", false, "rwxu-" },
+};
+
+ParameterizedTestParameters(teach_output, effective_perms)
 {
-	char *cfg = write_temp_file(config, ".yaml");
+	return cr_make_param_array(struct perms_case, perms_cases, sizeof(perms_cases) / sizeof(perms_cases[0]));
+}
+
+ParameterizedTest(struct perms_case *c, teach_output, effective_perms)
+{
+	char *cfg = write_temp_file(c->config, ".yaml");
+	const char *argv[] = { "--config", cfg, "--json", "translate", "--map", c->map, c->priv, "--access", c->access,
+			       "0x400000", c->ac ? "--ac" : NULL };
 	struct run_result r;
 	char want[64];
 
-	if (ac)
-		cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "translate", "--map", map, priv, "--ac",
-					"--access", access, va, NULL), 0);
-	else
-		cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "translate", "--map", map, priv, "--access",
-					access, va, NULL), 0);
-	snprintf(want, sizeof(want), "\"perms\":\"%s\"", perms);
-	cr_expect(strstr(r.out, want), "%s %s %s: want %s, got %s%s", config, map, priv, want, r.out, r.err);
+	cr_assert_eq(run_mmusim_argv(&r, c->ac ? 11 : 10, argv), 0);
+	snprintf(want, sizeof(want), "\"perms\":\"%s\"", c->perms);
+	cr_expect(strstr(r.out, want), "%s %s %s: want %s, got %s%s", c->config, c->map, c->priv, want, r.out, r.err);
 	run_result_free(&r);
 	remove_temp_file(cfg);
-}
-
-Test(teach_output, x86_wp0_supervisor_writes_a_read_only_page)
-{
-	expect_perms("extends: x86_64\ncpu: { wp: false }\n", "0x400000 0x5000000 4K r", "--supervisor", "r", false,
-		     "0x400000", "rw---");
-	expect_perms("extends: x86_64\ncpu: { wp: true }\n", "0x400000 0x5000000 4K r", "--supervisor", "r", false,
-		     "0x400000", "r----");
-	/* WP does not concern user mode. */
-	expect_perms("extends: x86_64\ncpu: { wp: false }\n", "0x400000 0x5000000 4K ru", "--user", "r", false,
-		     "0x400000", "r--u-");
-}
-
-Test(teach_output, x86_smep_takes_x_from_user_pages_in_supervisor_mode)
-{
-	expect_perms("extends: x86_64\ncpu: { smep: true }\n", "0x400000 0x5000000 4K rwxu", "--supervisor", "r",
-		     false, "0x400000", "rw-u-");
-	expect_perms("extends: x86_64\ncpu: { smep: false }\n", "0x400000 0x5000000 4K rwxu", "--supervisor", "r",
-		     false, "0x400000", "rwxu-");
-	expect_perms("extends: x86_64\ncpu: { smep: true }\n", "0x400000 0x5000000 4K rwxu", "--user", "r", false,
-		     "0x400000", "rwxu-");
-}
-
-Test(teach_output, x86_smap_takes_r_and_w_unless_ac)
-{
-	expect_perms("extends: x86_64\ncpu: { smap: true }\n", "0x400000 0x5000000 4K rwxu", "--supervisor", "x",
-		     false, "0x400000", "--xu-");
-	expect_perms("extends: x86_64\ncpu: { smap: true }\n", "0x400000 0x5000000 4K rwxu", "--supervisor", "x",
-		     true, "0x400000", "rwxu-");
-}
-
-Test(teach_output, riscv_mxr_makes_execute_only_readable)
-{
-	expect_perms("extends: sv39\ncpu: { mxr: true }\n", "0x400000 0x85000000 4K xu", "--user", "x", false,
-		     "0x400000", "r-xu-");
-	expect_perms("extends: sv39\ncpu: { mxr: false }\n", "0x400000 0x85000000 4K xu", "--user", "x", false,
-		     "0x400000", "--xu-");
-}
-
-Test(teach_output, riscv_sum_lets_supervisor_load_and_store_never_fetch)
-{
-	expect_perms("extends: sv39\ncpu: { sum: true }\n", "0x400000 0x85000000 4K rwxu", "--supervisor", "r", false,
-		     "0x400000", "rw-u-");
-	expect_perms("extends: sv39\ncpu: { sum: true }\n", "0x400000 0x85000000 4K rwxu", "--user", "r", false,
-		     "0x400000", "rwxu-");
 }
 
 /* mappings has no privilege: it keeps the entries' rights combined over the levels. */

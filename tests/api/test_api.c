@@ -762,17 +762,25 @@ Test(api, va_layout_by_level)
 }
 
 /* x86-64 PTEs: P is bit 0, PS makes an upper-level entry a leaf, the address is bits 51:12 of a 4K leaf. */
-Test(api, pte_present_leaf_address_and_flags)
+/* An x86_64 machine with one rw user page at 0x400000 -> 0x10000, and a walk of it by `access`. */
+static mmusim_machine *machine_with_user_page(enum mmusim_access access, mmusim_translation *t)
 {
 	mmusim_machine *m = new_machine("x86_64");
-	const mmusim_config *cfg = mmusim_machine_config(m);
-	mmusim_translation t;
 	mmusim_error err;
 
 	cr_assert_eq(mmusim_map(m, 0x400000, 0x10000, 4096, MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U,
 				MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s", err.message);
-	mmusim_translate(m, &(mmusim_request){ .va = 0x400000, .access = MMUSIM_WRITE }, &t);
-	cr_assert(t.ok);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000, .access = access }, t);
+	cr_assert(t->ok);
+	return m;
+}
+
+Test(api, pte_present_leaf_address_and_flags)
+{
+	mmusim_translation t;
+	mmusim_machine *m = machine_with_user_page(MMUSIM_WRITE, &t);
+	const mmusim_config *cfg = mmusim_machine_config(m);
+
 	cr_assert_eq(t.nr_steps, 4);
 	cr_expect(mmusim_pte_present(cfg, t.steps[0].pte));
 	cr_expect(!mmusim_pte_leaf(cfg, t.steps[0].pte, 4));
@@ -968,16 +976,11 @@ Test(api, address_field_of_leaves_and_maxphyaddr)
 /* SDM 4.6: a user read needs U/S=1 in every entry; the PML4E's U/S=0 refuses, the leaf level is reported. */
 Test(api, the_refusing_entry_and_its_name)
 {
-	mmusim_machine *m = new_machine("x86_64");
-	const mmusim_config *cfg = mmusim_machine_config(m);
 	mmusim_translation t;
-	mmusim_error err;
+	mmusim_machine *m = machine_with_user_page(MMUSIM_READ, &t);
+	const mmusim_config *cfg = mmusim_machine_config(m);
 	uint64_t pml4e;
 
-	cr_assert_eq(mmusim_map(m, 0x400000, 0x10000, 4096, MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U,
-				MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s", err.message);
-	mmusim_translate(m, &(mmusim_request){ .va = 0x400000 }, &t);
-	cr_assert(t.ok);
 	cr_assert_eq(mmusim_mem_read(m, t.steps[0].pte_addr, 8, &pml4e), MMUSIM_OK);
 	cr_assert_eq(mmusim_mem_write(m, t.steps[0].pte_addr, 8, pml4e & ~4ull), MMUSIM_OK);
 	mmusim_translate(m, &(mmusim_request){ .va = 0x400000 }, &t);
