@@ -345,3 +345,29 @@ Test(teach_output, pse_off_show_draws_the_pde_as_a_pointer)
 	remove_temp_file(cfg);
 	remove_temp_file(img);
 }
+
+/*
+ * RISC-V (privileged spec, Sv39 step 4 and "for non-leaf PTEs, the D, A, and
+ * U bits are reserved"): U set in a pointer is not a rights check but a
+ * reserved encoding, a page fault at that level; the entry quoted is that
+ * pointer.  Image at 0x80000000: root 0x80001000 -> 0x80002000 -> 0x80003000.
+ */
+Test(teach_output, riscv_u_in_a_pointer_faults_at_its_level)
+{
+	const uint64_t V = 1, R = 2, W = 4, U = 16, A = 64, D = 128;
+	const struct poke pokes[] = {
+		{ 0x1000, (0x80002ull << 10) | V | U }, { 0x2000, (0x80003ull << 10) | V },
+		{ 0x3000, (0x80005ull << 10) | V | R | W | U | A | D },
+	};
+	char *img = write_image(0x4000, 8, pokes, 3);
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "explain", "--image", img, "--image-base", "0x80000000",
+				"--root", "0x80001000", "0x123", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "fault reserved-bit at level 3: D, A, U, N or PBMT is set in a non-leaf PTE\n"
+				"  the bits: L3 PTE 0x0000000020000811 = V U ppn=0x80002\n"
+				"  raised as scause 13 (load page fault)\n"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(img);
+}
