@@ -17,6 +17,10 @@ static void print_size(uint64_t bytes)
 	const char *unit = "KMGTPE";
 	unsigned u = 0;
 
+	if (bytes % 1024) {
+		printf("%" PRIu64 "-byte", bytes);
+		return;
+	}
 	for (bytes >>= 10; bytes >= 1024 && bytes % 1024 == 0; bytes >>= 10)
 		u++;
 	printf("%" PRIu64 "%c", bytes, unit[u]);
@@ -79,11 +83,26 @@ int main(int argc, char **argv)
 			printf("pa 0x%" PRIx64 " (", t.pa);
 			print_size(t.page_size);
 			printf(" page, level %u) perms %s\n", t.level, perms);
+		} else if (t.fault_kind == MMUSIM_FAULT_NON_CANONICAL) {
+			unsigned bits = mmusim_config_va_bits(cfg);
+			char code[96];
+			mmusim_fault_describe(cfg, &t, code, sizeof(code));
+			/* Refused before the walk: no entry was read. */
+			printf("fault %s (no entry was read), %s: ", mmusim_fault_kind_name(t.fault_kind), code);
+			if (mmusim_config_va_sign_extended(cfg))
+				printf("the VA is not canonical: bits 63:%u are not all copies of bit %u\n", bits, bits - 1);
+			else
+				printf("the VA does not fit %u bits: bits 63:%u are not all 0\n", bits, bits);
 		} else {
 			char code[96];
 			mmusim_fault_describe(cfg, &t, code, sizeof(code));
-			printf("fault %s at level %u, %s: %s\n", mmusim_fault_kind_name(t.fault_kind), t.fault_level,
+			printf("fault %s at level %u, %s: %s", mmusim_fault_kind_name(t.fault_kind), t.fault_level,
 			       code, mmusim_fault_reason_text(t.fault_reason));
+			/* x86 rights combine over the levels: the entry that took the right away. */
+			if (t.fault_kind == MMUSIM_FAULT_PERMISSION && t.refused_level)
+				printf("; refused by the %s (L%u) at 0x%" PRIx64, mmusim_config_entry_name(cfg, t.refused_level),
+				       t.refused_level, t.refused_pte_addr);
+			putchar('\n');
 		}
 	}
 	mmusim_machine_destroy(m);

@@ -401,12 +401,26 @@ typedef struct mmusim_translation {
 	uint64_t pa;
 	unsigned level;      /* leaf level */
 	uint64_t page_size;
-	unsigned perms;      /* MMUSIM_PERM_* granted */
+	/*
+	 * MMUSIM_PERM_R/W/X: the accesses the hardware allows req->priv on this
+	 * page with the config's control bits (x86 CR0.WP, SMEP, SMAP and
+	 * req->smap_ac, PKRU; RISC-V MXR, SUM) — not merely the entry's bits;
+	 * MMUSIM_PERM_U: a user page (U set in every entry); MMUSIM_PERM_G: global.
+	 */
+	unsigned perms;
 	uint64_t leaf_pte;   /* after any A/D update */
 	enum mmusim_fault_kind fault_kind;
-	unsigned fault_level;  /* level whose PTE faulted; nr_levels for a bad VA */
+	unsigned fault_level;  /* level whose PTE faulted (x86 rights: the leaf); nr_levels for a bad VA */
 	uint64_t fault_code;   /* x86 #PF error code (#GP: 0), or RISC-V scause */
 	int fault_reason;      /* the precise rule; mmusim_fault_reason_text() says it */
+	/*
+	 * The entry that refused: for rights that combine over the levels (x86
+	 * U/S, R/W, XD) the highest level whose entry takes the right away, else
+	 * the entry at fault_level.  0 and 0 when no entry refused (a
+	 * non-canonical VA reads none; a bus error could not read it).
+	 */
+	unsigned refused_level;
+	uint64_t refused_pte_addr;
 	unsigned nr_steps;
 	mmusim_walk_step steps[MMUSIM_MAX_LEVELS];
 } mmusim_translation;
@@ -432,11 +446,17 @@ MMUSIM_API void mmusim_perms_string(unsigned perms, char buf[6]);
 MMUSIM_API uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level);
 /* True when the PTE is present (x86 P, RISC-V V): the hardware looks at its other bits. */
 MMUSIM_API bool mmusim_pte_present(const mmusim_config *cfg, uint64_t pte);
-/* True when a present PTE at `level` maps a page rather than pointing to the next table. */
+/*
+ * True when a present PTE at `level` maps a page rather than pointing to the
+ * next table, as the hardware with the config's control bits reads it (x86_32:
+ * PS is ignored while CR4.PSE=0).
+ */
 MMUSIM_API bool mmusim_pte_leaf(const mmusim_config *cfg, uint64_t pte, unsigned level);
 /*
- * The bits of a present PTE at `level` that hold mmusim_pte_address's value:
- * those whose change moves the address and keeps the entry present and of its kind.
+ * The bits of a present PTE at `level` that hold the address the hardware
+ * uses: those whose change moves it and keeps the entry present and of its
+ * kind — for a leaf only the frame bits above its page size, and only bits
+ * below phys_addr_width (MAXPHYADDR).
  */
 MMUSIM_API uint64_t mmusim_pte_address_mask(const mmusim_config *cfg, uint64_t pte, unsigned level);
 /*
@@ -444,7 +464,9 @@ MMUSIM_API uint64_t mmusim_pte_address_mask(const mmusim_config *cfg, uint64_t p
  * with mmusim_translation's leaf_pte (as left) tells which of A and D the walk set.
  */
 MMUSIM_API uint32_t mmusim_pte_flags(const mmusim_config *cfg, uint64_t pte, unsigned level);
-/* The PTE's set bits by the architecture's names, e.g. "P RW US A PS XD", into buf. */
+/* What the spec calls the entry read at `level`: "PML4E", "PDPTE", "PDE", "PTE" (RISC-V, toy: "PTE"). */
+MMUSIM_API const char *mmusim_config_entry_name(const mmusim_config *cfg, unsigned level);
+/* The PTE's set bits by the architecture's names, e.g. "P RW US A PS XD"; P/V clear: "not-present". */
 MMUSIM_API void mmusim_pte_describe(const mmusim_config *cfg, uint64_t pte, unsigned level, char *buf,
 				    size_t len);
 /* A fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)", into buf. */

@@ -32,13 +32,19 @@ void mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_trans
 		out->pa = res.pa;
 		out->level = res.level;
 		out->page_size = res.page_size;
-		out->perms = res.perms;
+		out->perms = walk_effective_perms(&m->m->walker, &wr, &res);
 		out->leaf_pte = res.leaf_pte;
 	} else {
+		int refused = walk_refusing_step(&res);
+
 		out->fault_kind = (enum mmusim_fault_kind)res.fault.kind;
 		out->fault_level = res.fault.level;
 		out->fault_code = res.fault.code;
 		out->fault_reason = (int)res.fault.reason;
+		if (refused >= 0) {
+			out->refused_level = res.steps[refused].level;
+			out->refused_pte_addr = res.steps[refused].pte_addr;
+		}
 	}
 	out->nr_steps = res.nr_steps;
 	for (unsigned i = 0; i < res.nr_steps && i < MMUSIM_MAX_LEVELS; i++) {
@@ -74,7 +80,7 @@ void mmusim_perms_string(unsigned perms, char buf[6])
 void mmusim_pte_describe(const mmusim_config *cfg, uint64_t pte, unsigned level, char *buf, size_t len)
 {
 	if (len)
-		cfg->cfg.arch->describe_pte(&cfg->cfg.pc, pte, level, buf, len);
+		cfg->cfg.arch->describe_pte(&cfg->cfg.pc, &cfg->cfg.cpu, pte, level, buf, len);
 }
 
 void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)
@@ -97,7 +103,14 @@ void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t
 
 uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level)
 {
-	return cfg->cfg.arch->pte_addr(&cfg->cfg.pc, pte, level);
+	return cfg->cfg.arch->pte_addr(&cfg->cfg.pc, &cfg->cfg.cpu, pte, level);
+}
+
+const char *mmusim_config_entry_name(const mmusim_config *cfg, unsigned level)
+{
+	const struct pt_arch *arch = cfg->cfg.arch;
+
+	return arch->entry_name ? arch->entry_name(&cfg->cfg.pc, level) : "PTE";
 }
 
 bool mmusim_pte_present(const mmusim_config *cfg, uint64_t pte)
@@ -107,22 +120,34 @@ bool mmusim_pte_present(const mmusim_config *cfg, uint64_t pte)
 
 bool mmusim_pte_leaf(const mmusim_config *cfg, uint64_t pte, unsigned level)
 {
-	return cfg->cfg.arch->is_present(&cfg->cfg.pc, pte) && cfg->cfg.arch->is_leaf(&cfg->cfg.pc, pte, level);
+	const struct machine_config *c = &cfg->cfg;
+
+	return c->arch->is_present(&c->pc, pte) && c->arch->is_leaf(&c->pc, &c->cpu, pte, level);
 }
 
 uint64_t mmusim_pte_address_mask(const mmusim_config *cfg, uint64_t pte, unsigned level)
 {
 	const struct pt_arch *arch = cfg->cfg.arch;
 	const struct paging_consts *pc = &cfg->cfg.pc;
-	uint64_t base = arch->pte_addr(pc, pte, level), mask = 0;
+	const struct cpu_ctl *ctl = &cfg->cfg.cpu;
+	bool leaf = arch->is_leaf(pc, ctl, pte, level);
+	uint64_t base = arch->pte_addr(pc, ctl, pte, level), mask = 0;
+	/*
+	 * The address the hardware takes from the entry: a leaf's frame above
+	 * its page size (the VA supplies the bits below: SDM tables 4-15..4-20,
+	 * RISC-V PPN[0] of a megapage), and only bits below MAXPHYADDR (those
+	 * above are reserved, not address).
+	 */
+	uint64_t used = (leaf ? ~(pc_page_size(pc, level) - 1) : ~(uint64_t)0) &
+			(pc->phys_addr_width < 64 ? (1ull << pc->phys_addr_width) - 1 : ~(uint64_t)0);
 
 	/* Only the PTE's own bits: a 4-byte entry has no bit 32 to flip. */
 	for (unsigned bit = 0; bit < 8 * pc->pte_size && bit < 64; bit++) {
 		uint64_t flipped = pte ^ (1ull << bit);
 		/* Only bits that keep the entry what it is (present, same kind) can be address bits. */
-		if (!arch->is_present(pc, flipped) || arch->is_leaf(pc, flipped, level) != arch->is_leaf(pc, pte, level))
+		if (!arch->is_present(pc, flipped) || arch->is_leaf(pc, ctl, flipped, level) != leaf)
 			continue;
-		if (arch->pte_addr(pc, flipped, level) != base)
+		if ((arch->pte_addr(pc, ctl, flipped, level) ^ base) & used)
 			mask |= 1ull << bit;
 	}
 	return mask;

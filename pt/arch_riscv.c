@@ -112,16 +112,20 @@ WALK_INLINE bool rv_is_present(const struct paging_consts *pc, uint64_t pte)
 	return pte & RV_V;
 }
 
-WALK_INLINE bool rv_is_leaf(const struct paging_consts *pc, uint64_t pte, unsigned level)
+WALK_INLINE bool rv_is_leaf(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+			    unsigned level)
 {
 	(void)pc;
+	(void)ctl;
 	(void)level;
 	return pte & (RV_R | RV_X);
 }
 
-WALK_INLINE uint64_t rv_pte_addr(const struct paging_consts *pc, uint64_t pte, unsigned level)
+WALK_INLINE uint64_t rv_pte_addr(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+				unsigned level)
 {
 	(void)pc;
+	(void)ctl;
 	(void)level;
 	return rv_pte_ppn(pte) << 12;
 }
@@ -219,7 +223,7 @@ WALK_INLINE enum fault_reason rv_invalid(const struct walk_state *ws, uint64_t p
 		return REASON_RV_PBMT_UNSUPPORTED;
 	if ((pte & RV_N) && !ctl->svnapot)
 		return REASON_RV_NAPOT_UNSUPPORTED;
-	if (!rv_is_leaf(ws->w->pc, pte, level)) {
+	if (!rv_is_leaf(ws->w->pc, ws->w->ctl, pte, level)) {
 		if (pte & (RV_D | RV_A | RV_U | RV_N | RV_PBMT_MASK))
 			return REASON_RV_NONLEAF_ATTR;
 		return REASON_NONE;
@@ -248,8 +252,8 @@ WALK_INLINE enum walk_next rv_walk_entry(struct walk_state *ws, uint64_t pte, un
 		return WALK_FAULT;
 	}
 	ws->upper_perms = rv_entry_perms(ws->w->pc, ws->w->ctl, pte, level,
-					 rv_is_leaf(ws->w->pc, pte, level), ws->upper_perms);
-	if (rv_is_leaf(ws->w->pc, pte, level))
+					 rv_is_leaf(ws->w->pc, ws->w->ctl, pte, level), ws->upper_perms);
+	if (rv_is_leaf(ws->w->pc, ws->w->ctl, pte, level))
 		return WALK_LEAF;
 	/* Step 4: a pointer with nowhere left to go. */
 	if (level == 1) {
@@ -345,17 +349,18 @@ WALK_INLINE bool rv_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 	return true;
 }
 
-static void rv_describe_pte(const struct paging_consts *pc, uint64_t pte, unsigned level, char *buf,
-			    size_t len)
+static void rv_describe_pte(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+			    unsigned level, char *buf, size_t len)
 {
 	size_t n = 0;
 	static const char *const pbmt_names[4] = { "PMA", "NC", "IO", "reserved" };
 
 	(void)pc;
+	(void)ctl;
 	(void)level;
 #define PUT(...) do { if (n < len) n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
 	buf[0] = '\0';
-	PUT("%s", (pte & RV_V) ? "V" : "invalid");
+	PUT("%s", (pte & RV_V) ? "V" : "not-present");
 	if (pte & RV_R) PUT(" R");
 	if (pte & RV_W) PUT(" W");
 	if (pte & RV_X) PUT(" X");

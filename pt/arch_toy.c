@@ -151,13 +151,16 @@ static bool toy_is_present(const struct paging_consts *pc, uint64_t pte)
 	return has(pte, L(pc)->valid);
 }
 
-static bool toy_is_leaf(const struct paging_consts *pc, uint64_t pte, unsigned level)
+static bool toy_is_leaf(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte, unsigned level)
 {
+	(void)ctl;
 	return level == 1 || has(pte, L(pc)->huge);
 }
 
-static uint64_t toy_pte_addr(const struct paging_consts *pc, uint64_t pte, unsigned level)
+static uint64_t toy_pte_addr(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+			     unsigned level)
 {
+	(void)ctl;
 	(void)level;
 	return frame_of(pc, pte) << pc->page_shift;
 }
@@ -223,8 +226,8 @@ static enum walk_next toy_walk_entry(struct walk_state *ws, uint64_t pte, unsign
 				     uint64_t pte_addr, uint64_t *next_table)
 {
 	const struct paging_consts *pc = ws->w->pc;
-	uint64_t addr = toy_pte_addr(pc, pte, level);
-	bool leaf = toy_is_leaf(pc, pte, level);
+	uint64_t addr = toy_pte_addr(pc, ws->w->ctl, pte, level);
+	bool leaf = toy_is_leaf(pc, ws->w->ctl, pte, level);
 
 	(void)pte_addr;
 	if (!toy_is_present(pc, pte)) {
@@ -283,7 +286,7 @@ static bool toy_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 		res->ok = false;
 		return false;
 	}
-	if (toy_pte_addr(pc, pte, res->level) & (res->page_size - 1)) {
+	if (toy_pte_addr(pc, ws->w->ctl, pte, res->level) & (res->page_size - 1)) {
 		walk_set_fault(ws, FAULT_MISALIGNED_SUPERPAGE, REASON_MISALIGNED_SUPERPAGE, res->level,
 			       req_code(ws->req) | TOY_PF_P | TOY_PF_RSVD);
 		return false;
@@ -300,8 +303,8 @@ static bool toy_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 	return true;
 }
 
-static void toy_describe_pte(const struct paging_consts *pc, uint64_t pte, unsigned level, char *buf,
-			     size_t len)
+static void toy_describe_pte(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+			     unsigned level, char *buf, size_t len)
 {
 	const struct pte_layout *l = L(pc);
 	const struct { const char *name; int pos; } flags[] = {
@@ -311,10 +314,11 @@ static void toy_describe_pte(const struct paging_consts *pc, uint64_t pte, unsig
 	uint64_t known = bit(l->valid) | (frame_mask(l) << l->frame_shift);
 	size_t n = 0;
 
+	(void)ctl;
 	(void)level;
 #define PUT(...) do { if (n < len) n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
 	buf[0] = '\0';
-	PUT("%s", has(pte, l->valid) ? "V" : "invalid");
+	PUT("%s", has(pte, l->valid) ? "V" : "not-present");
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		known |= bit(flags[i].pos);
 		if (has(pte, flags[i].pos))

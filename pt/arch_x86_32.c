@@ -109,20 +109,18 @@ static bool x86_32_is_present(const struct paging_consts *pc, uint64_t pte)
 	return pte & X86_P;
 }
 
-/*
- * PS marks a 4 MiB page only when CR4.PSE=1; the OS side never writes PS
- * without PSE (check_ctl), and the walk itself consults CR4.PSE.
- */
-static bool x86_32_is_leaf(const struct paging_consts *pc, uint64_t pte, unsigned level)
+/* PS marks a 4 MiB page only when CR4.PSE=1; with PSE=0 it is ignored (SDM 4.3). */
+static bool x86_32_is_leaf(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+			   unsigned level)
 {
 	(void)pc;
-	return level == 1 || (pte & X86_PS);
+	return level == 1 || (ctl->pse && (pte & X86_PS));
 }
 
-static uint64_t x86_32_pte_addr(const struct paging_consts *pc, uint64_t pte, unsigned level)
+static uint64_t x86_32_pte_addr(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+				unsigned level)
 {
-	(void)pc;
-	if (level > 1 && (pte & X86_PS))
+	if (level > 1 && x86_32_is_leaf(pc, ctl, pte, level))
 		return x86_32_pde4m_addr(pte);
 	return pte & X86_32_ADDR_MASK;
 }
@@ -192,7 +190,7 @@ static enum walk_next x86_32_walk_entry(struct walk_state *ws, uint64_t pte, uns
 					uint64_t pte_addr, uint64_t *next_table)
 {
 	const struct walker *w = ws->w;
-	bool leaf = level == 1 || (w->ctl->pse && (pte & X86_PS));
+	bool leaf = x86_32_is_leaf(w->pc, w->ctl, pte, level);
 
 	if (!(pte & X86_P)) {
 		walk_set_fault(ws, FAULT_NOT_PRESENT, REASON_NOT_PRESENT, level, req_code(w->ctl, ws->req));
@@ -280,13 +278,12 @@ static bool x86_32_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 	return true;
 }
 
-static void x86_32_describe_pte(const struct paging_consts *pc, uint64_t pte, unsigned level,
-				char *buf, size_t len)
+static void x86_32_describe_pte(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+				unsigned level, char *buf, size_t len)
 {
 	size_t n = 0;
-	bool large = level > 1 && (pte & X86_PS);
+	bool large = level > 1 && x86_32_is_leaf(pc, ctl, pte, level);
 
-	(void)pc;
 #define PUT(...) do { if (n < len) n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
 	buf[0] = '\0';
 	PUT("%s", (pte & X86_P) ? "P" : "not-present");
@@ -298,6 +295,7 @@ static void x86_32_describe_pte(const struct paging_consts *pc, uint64_t pte, un
 	if (pte & X86_D) PUT(" D");
 	if (level == 1 && (pte & X86_PAT_4K)) PUT(" PAT");
 	if (large) PUT(" PS");
+	else if (level > 1 && (pte & X86_PS)) PUT(" PS(ignored: CR4.PSE=0)");
 	if (pte & X86_G) PUT(" G");
 	if (pte & X86_AVL9) PUT(" AVL9");
 	if (pte & X86_AVL10) PUT(" AVL10");
@@ -327,6 +325,13 @@ static void x86_32_describe_fault(const struct walk_fault *f, char *buf, size_t 
 			n += (size_t)snprintf(buf + n, len - n, "%s%s", buf[n - 1] == '(' ? "" : " ", names[i]);
 	if (n < len)
 		snprintf(buf + n, len - n, "%s)", buf[n - 1] == '(' ? "none" : "");
+}
+
+/* SDM 4.3: the page directory's entries and the page tables'. */
+static const char *x86_32_entry_name(const struct paging_consts *pc, unsigned level)
+{
+	(void)pc;
+	return level > 1 ? "PDE" : "PTE";
 }
 
 /* CR3 with 32-bit paging: bits 31:12 the page directory, PWT/PCD in 4:3; no PCID. */
@@ -372,6 +377,7 @@ const struct pt_arch pt_arch_x86_32 = {
 	.bus_error = x86_32_bus_error,
 	.describe_pte = x86_32_describe_pte,
 	.describe_fault = x86_32_describe_fault,
+	.entry_name = x86_32_entry_name,
 	.elf_machine = 3 /* EM_386 */,
 	.root_register = "cr3",
 	.encode_root_reg = x86_32_encode_root_reg,

@@ -82,17 +82,21 @@ WALK_INLINE bool x86_is_present(const struct paging_consts *pc, uint64_t pte)
 	return pte & X86_P;
 }
 
-WALK_INLINE bool x86_is_leaf(const struct paging_consts *pc, uint64_t pte, unsigned level)
+WALK_INLINE bool x86_is_leaf(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+			     unsigned level)
 {
 	(void)pc;
+	(void)ctl;
 	return level == 1 || (pte & X86_PS);
 }
 
-WALK_INLINE uint64_t x86_pte_addr(const struct paging_consts *pc, uint64_t pte, unsigned level)
+WALK_INLINE uint64_t x86_pte_addr(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+				 unsigned level)
 {
 	uint64_t addr = pte & X86_ADDR_MASK;
 
 	(void)pc;
+	(void)ctl;
 	/* In a large leaf, bit 12 is PAT, not address. */
 	if (level > 1 && (pte & X86_PS))
 		addr &= ~X86_PAT_LARGE;
@@ -219,7 +223,7 @@ WALK_INLINE enum walk_next x86_walk_entry(struct walk_state *ws, uint64_t pte, u
 			return WALK_FAULT;
 		}
 	}
-	leaf = x86_is_leaf(w->pc, pte, level);
+	leaf = x86_is_leaf(w->pc, w->ctl, pte, level);
 	ws->upper_perms = x86_entry_perms(w->pc, w->ctl, pte, level, leaf, ws->upper_perms);
 	if (leaf)
 		return WALK_LEAF;
@@ -314,13 +318,14 @@ WALK_INLINE bool x86_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 	return true;
 }
 
-static void x86_describe_pte(const struct paging_consts *pc, uint64_t pte, unsigned level,
-				char *buf, size_t len)
+static void x86_describe_pte(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+			     unsigned level, char *buf, size_t len)
 {
 	size_t n = 0;
 	bool large = level > 1 && (pte & X86_PS);
 
 	(void)pc;
+	(void)ctl;
 #define PUT(...) do { if (n < len) n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
 	buf[0] = '\0';
 	PUT("%s", (pte & X86_P) ? "P" : "not-present");
@@ -362,6 +367,15 @@ static void x86_describe_fault(const struct walk_fault *f, char *buf, size_t len
 			n += (size_t)snprintf(buf + n, len - n, "%s%s", buf[n - 1] == '(' ? "" : " ", names[i]);
 	if (n < len)
 		snprintf(buf + n, len - n, "%s)", buf[n - 1] == '(' ? "none" : "");
+}
+
+/* SDM 4.5 names the entries of 4- and 5-level paging by the structure that holds them. */
+static const char *x86_entry_name(const struct paging_consts *pc, unsigned level)
+{
+	static const char *const names[] = { "PTE", "PTE", "PDE", "PDPTE", "PML4E", "PML5E" };
+
+	(void)pc;
+	return level < sizeof(names) / sizeof(names[0]) ? names[level] : "entry";
 }
 
 /* CR3 with CR4.PCIDE=1: bits 51:12 the root, 11:0 the PCID (SDM 4.5, table 4-12). */
@@ -431,6 +445,7 @@ const struct pt_arch pt_arch_x86_64 = {
 	.walk_prefetch = x86_walk_prefetch,
 	.bus_error = x86_bus_error,
 	.describe_pte = x86_describe_pte,
+	.entry_name = x86_entry_name,
 	.elf_machine = 62 /* EM_X86_64 */,
 	.root_register = "cr3",
 };

@@ -91,8 +91,8 @@ static void free_subtree(struct page_table *pt, uint64_t node, unsigned level)
 	if (level > 1) {
 		for (unsigned i = 0; i < PC(pt)->nr_entries; i++) {
 			uint64_t pte = read_pte(pt, node + (uint64_t)i * PC(pt)->pte_size);
-			if (arch->is_present(PC(pt), pte) && !arch->is_leaf(PC(pt), pte, level))
-				free_subtree(pt, arch->pte_addr(PC(pt), pte, level), level - 1);
+			if (arch->is_present(PC(pt), pte) && !arch->is_leaf(PC(pt), pt->env.ctl, pte, level))
+				free_subtree(pt, arch->pte_addr(PC(pt), pt->env.ctl, pte, level), level - 1);
 		}
 	}
 	free_node(pt, node);
@@ -128,7 +128,7 @@ static int split_leaf(struct page_table *pt, uint64_t pte, unsigned level, uint6
 {
 	const struct pt_arch *arch = pt->env.arch;
 	struct page_prop prop;
-	uint64_t pa = arch->pte_addr(PC(pt), pte, level);
+	uint64_t pa = arch->pte_addr(PC(pt), pt->env.ctl, pte, level);
 	uint64_t sub = pc_page_size(PC(pt), level - 1);
 	int rc = alloc_node(pt, child, err);
 
@@ -154,7 +154,7 @@ static uint64_t new_leaf(const struct page_table *pt, const struct range_op *op,
 	struct page_prop was;
 	arch->leaf_prop(PC(pt), old, level, &was);
 	prop.flags |= was.flags & (PROP_A | PROP_D);
-	return arch->make_leaf(PC(pt), arch->pte_addr(PC(pt), old, level), &prop, level);
+	return arch->make_leaf(PC(pt), arch->pte_addr(PC(pt), pt->env.ctl, old, level), &prop, level);
 }
 
 static int range_node(struct page_table *pt, struct range_op *op, uint64_t node,
@@ -173,7 +173,7 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 	uint64_t slot = virt == VIRT_NONE ? slot_addr(pt, node, s, level) : 0;
 	uint64_t pte = virt == VIRT_NONE ? read_pte(pt, slot) : 0;
 	bool present = virt == VIRT_LEAVES || arch->is_present(PC(pt), pte);
-	bool leaf = virt == VIRT_LEAVES || (present && arch->is_leaf(PC(pt), pte, level));
+	bool leaf = virt == VIRT_LEAVES || (present && arch->is_leaf(PC(pt), pt->env.ctl, pte, level));
 	uint64_t child = 0;
 	enum virt_node child_virt = VIRT_NONE;
 	int rc;
@@ -198,7 +198,7 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 			if (op->counting)
 				return MM_OK;
 			if (present && !leaf)
-				free_subtree(pt, arch->pte_addr(pc, pte, level), level - 1);
+				free_subtree(pt, arch->pte_addr(pc, pt->env.ctl, pte, level), level - 1);
 			write_entry(pt, slot, level,
 				    op->kind == OP_UNMAP ? 0 : new_leaf(pt, op, s, level, pte));
 			return MM_OK;
@@ -224,7 +224,7 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 			write_entry(pt, slot, level, arch->make_table(pc, child));
 		}
 	} else {
-		child = arch->pte_addr(pc, pte, level);
+		child = arch->pte_addr(pc, pt->env.ctl, pte, level);
 	}
 	rc = range_node(pt, op, child, child_virt, level - 1, s, e);
 	if (rc || op->counting)
@@ -474,8 +474,8 @@ void pt_destroy(struct page_table *pt)
 	for (unsigned i = pt->kind.top_start; i < pt->kind.top_end; i++) {
 		unsigned top = PC(pt)->nr_levels;
 		uint64_t pte = read_pte(pt, pt->root + (uint64_t)i * PC(pt)->pte_size);
-		if (arch->is_present(PC(pt), pte) && !arch->is_leaf(PC(pt), pte, top))
-			free_subtree(pt, arch->pte_addr(PC(pt), pte, top), top - 1);
+		if (arch->is_present(PC(pt), pte) && !arch->is_leaf(PC(pt), pt->env.ctl, pte, top))
+			free_subtree(pt, arch->pte_addr(PC(pt), pt->env.ctl, pte, top), top - 1);
 	}
 	free_node(pt, pt->root);
 	free(pt->sharers);
@@ -505,12 +505,12 @@ bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out)
 		uint64_t pte = read_pte(pt, slot_addr(pt, node, va, level));
 		if (!arch->is_present(PC(pt), pte))
 			return false;
-		bool leaf = arch->is_leaf(PC(pt), pte, level);
+		bool leaf = arch->is_leaf(PC(pt), pt->env.ctl, pte, level);
 		perms = arch->entry_perms(PC(pt), pt->env.ctl, pte, level, leaf, perms);
 		if (leaf) {
 			uint64_t size = pc_page_size(pc, level);
 			out->va = va & ~(size - 1);
-			out->pa = arch->pte_addr(pc, pte, level) & ~(size - 1);
+			out->pa = arch->pte_addr(pc, pt->env.ctl, pte, level) & ~(size - 1);
 			out->size = size;
 			out->level = level;
 			out->pte = pte;
@@ -520,7 +520,7 @@ bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out)
 		}
 		if (level == 1)
 			return false;
-		node = arch->pte_addr(pc, pte, level);
+		node = arch->pte_addr(pc, pt->env.ctl, pte, level);
 	}
 	return false;
 }
@@ -539,18 +539,18 @@ static int for_each_node(const struct page_table *pt, uint64_t node, unsigned le
 
 		if (!arch->is_present(PC(pt), pte))
 			continue;
-		bool leaf = arch->is_leaf(PC(pt), pte, level);
+		bool leaf = arch->is_leaf(PC(pt), pt->env.ctl, pte, level);
 		unsigned p = arch->entry_perms(PC(pt), pt->env.ctl, pte, level, leaf, perms);
 		if (leaf) {
 			struct pt_mapping m = {
 				.va = pc_va_canonicalize(pc, va),
-				.pa = arch->pte_addr(pc, pte, level) & ~(size - 1),
+				.pa = arch->pte_addr(pc, pt->env.ctl, pte, level) & ~(size - 1),
 				.size = size, .level = level, .pte = pte, .perms = p,
 			};
 			arch->leaf_prop(PC(pt), pte, level, &m.prop);
 			rc = fn(arg, &m);
 		} else if (level > 1) {
-			rc = for_each_node(pt, arch->pte_addr(pc, pte, level), level - 1, va, p, fn, arg);
+			rc = for_each_node(pt, arch->pte_addr(pc, pt->env.ctl, pte, level), level - 1, va, p, fn, arg);
 		} else {
 			rc = 0;
 		}

@@ -65,9 +65,15 @@ struct pt_arch {
 	 * be data (the toy format's bit positions live in pc->layout).
 	 */
 	bool (*is_present)(const struct paging_consts *pc, uint64_t pte);
-	bool (*is_leaf)(const struct paging_consts *pc, uint64_t pte, unsigned level);
-	/* The physical address a PTE holds (node or page frame). */
-	uint64_t (*pte_addr)(const struct paging_consts *pc, uint64_t pte, unsigned level);
+	/*
+	 * The one answer to "does this present entry map a page?": the walk, the
+	 * prefetch, the OS side and every view ask it.  It sees the control bits
+	 * (x86_32: PS is ignored while CR4.PSE=0, SDM 4.3).
+	 */
+	bool (*is_leaf)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte, unsigned level);
+	/* The physical address a PTE holds (node or page frame), read as is_leaf reads the entry. */
+	uint64_t (*pte_addr)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+			     unsigned level);
 	void (*leaf_prop)(const struct paging_consts *pc, uint64_t pte, unsigned level,
 			  struct page_prop *out);
 	/*
@@ -110,9 +116,11 @@ struct pt_arch {
 
 	/* ---- explaining ---- */
 
-	/* The PTE's set bits by name, e.g. "P RW US A PS XD pk=3". */
-	void (*describe_pte)(const struct paging_consts *pc, uint64_t pte, unsigned level, char *buf,
-			     size_t len);
+	/* The PTE's set bits by name, e.g. "P RW US A PS XD pk=3"; P/V clear is "not-present". */
+	void (*describe_pte)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+			     unsigned level, char *buf, size_t len);
+	/* What the spec calls the entry read at `level` ("PML4E", "PDE"; NULL: "PTE"). */
+	const char *(*entry_name)(const struct paging_consts *pc, unsigned level);
 	/* The fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)". */
 	void (*describe_fault)(const struct walk_fault *f, char *buf, size_t len);
 	/* ELF e_machine of dumps of this machine's memory (EM_X86_64, EM_RISCV). */

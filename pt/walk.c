@@ -73,6 +73,56 @@ bool walk_check_access(const struct walker *w, const struct walk_request *req, u
 	return w->arch->check_access(w->ctl, req, perms, leaf_pte, level, f);
 }
 
+/*
+ * The right whose absence a reason reports, for the rules that combine
+ * rights over every level; 0 for rules about one entry.
+ */
+static unsigned combined_right(enum fault_reason reason)
+{
+	switch (reason) {
+	case REASON_X86_USER_SUPERVISOR: return PERM_U;
+	case REASON_X86_WRITE_READONLY: return PERM_W;
+	case REASON_X86_XD: return PERM_X;
+	default: return 0;
+	}
+}
+
+int walk_refusing_step(const struct walk_result *res)
+{
+	unsigned right = combined_right(res->fault.reason);
+
+	if (res->ok || res->fault.kind == FAULT_NON_CANONICAL || res->fault.kind == FAULT_BUS_ERROR)
+		return -1;
+	/* steps[i].perms is what the levels down to step i still allow: the first without the right took it. */
+	for (unsigned i = 0; right && i < res->nr_steps; i++)
+		if (!(res->steps[i].perms & right))
+			return (int)i;
+	for (unsigned i = 0; i < res->nr_steps; i++)
+		if (res->steps[i].level == res->fault.level)
+			return (int)i;
+	return -1;
+}
+
+unsigned walk_effective_perms(const struct walker *w, const struct walk_request *req,
+			      const struct walk_result *res)
+{
+	static const struct { enum access_kind access; unsigned perm; } rights[] = {
+		{ ACCESS_READ, PERM_R }, { ACCESS_WRITE, PERM_W }, { ACCESS_EXEC, PERM_X },
+	};
+	unsigned perms = res->perms & (PERM_U | PERM_G);
+
+	/* The same rule the walk applies, asked once per kind of access: no second copy of it. */
+	for (size_t i = 0; i < sizeof(rights) / sizeof(rights[0]); i++) {
+		struct walk_request probe = *req;
+		struct walk_fault f;
+
+		probe.access = rights[i].access;
+		if (w->arch->check_access(w->ctl, &probe, res->perms, res->leaf_pte, res->level, &f))
+			perms |= rights[i].perm;
+	}
+	return perms;
+}
+
 static const char *const fault_kind_names[FAULT_KIND_COUNT] = {
 	[FAULT_NONE] = "none",
 	[FAULT_NON_CANONICAL] = "non-canonical",
@@ -100,9 +150,9 @@ static const char *const reason_texts[REASON_COUNT] = {
 	[REASON_X86_RSVD_LARGE_LOW] = "low address bits of a large page (below its size, other than PAT) are set",
 	[REASON_X86_RSVD_XD] = "XD is set while IA32_EFER.NXE=0",
 	[REASON_X86_RSVD_PDE4M_BIT21] = "bit 21 of a 4 MiB PDE is reserved",
-	[REASON_X86_USER_SUPERVISOR] = "user-mode access, but U/S=0 at some level",
-	[REASON_X86_WRITE_READONLY] = "write, but R/W=0 at some level (user mode, or supervisor with CR0.WP=1)",
-	[REASON_X86_XD] = "instruction fetch, but XD=1 at some level",
+	[REASON_X86_USER_SUPERVISOR] = "user-mode access, but U/S=0 in an entry of the walk",
+	[REASON_X86_WRITE_READONLY] = "write, but R/W=0 in an entry of the walk (user mode, or supervisor with CR0.WP=1)",
+	[REASON_X86_XD] = "instruction fetch, but XD=1 in an entry of the walk",
 	[REASON_X86_SMEP] = "supervisor instruction fetch from a user page with CR4.SMEP=1",
 	[REASON_X86_SMAP] = "supervisor data access to a user page with CR4.SMAP=1 and EFLAGS.AC=0",
 	[REASON_X86_PKEY_AD] = "the page's protection key has access disabled in PKRU",

@@ -50,9 +50,9 @@ enum fault_reason {
 	REASON_X86_RSVD_XD,          /* XD=1 while IA32_EFER.NXE=0 */
 	REASON_X86_RSVD_PDE4M_BIT21, /* 32-bit paging: bit 21 of a 4 MiB PDE (SDM table 4-4) */
 	/* x86-64 access rights (SDM 4.6) */
-	REASON_X86_USER_SUPERVISOR,  /* user access, U/S=0 at some level */
-	REASON_X86_WRITE_READONLY,   /* write, R/W=0 at some level (user, or supervisor with WP) */
-	REASON_X86_XD,               /* fetch, XD=1 at some level */
+	REASON_X86_USER_SUPERVISOR,  /* user access, U/S=0 in some entry (walk_refusing_step: which) */
+	REASON_X86_WRITE_READONLY,   /* write, R/W=0 in some entry (user, or supervisor with WP) */
+	REASON_X86_XD,               /* fetch, XD=1 in some entry */
 	REASON_X86_SMEP,             /* supervisor fetch from a user page */
 	REASON_X86_SMAP,             /* supervisor data access to a user page, AC=0 */
 	REASON_X86_PKEY_AD,          /* PKRU access-disable for the page's key */
@@ -181,6 +181,27 @@ void walk_prefetch(const struct walker *w, uint64_t root, uint64_t va, struct wa
  */
 bool walk_check_access(const struct walker *w, const struct walk_request *req, unsigned perms,
 		       uint64_t leaf_pte, unsigned level, struct walk_fault *f);
+
+/*
+ * The step of a faulted walk whose entry refused the access, as an index
+ * into res->steps, or -1 when no entry refused (a walk that succeeded, a
+ * non-canonical VA: nothing was read; a bus error: nothing could be read).
+ * For a rule that combines rights over the levels (x86 U/S, R/W, XD; SDM
+ * 4.6) it is the highest level whose entry takes the right away, which need
+ * not be the leaf where the walk stopped (fault.level); for every other rule
+ * it is the entry at fault.level.  Needs the steps recorded (not no_steps).
+ */
+int walk_refusing_step(const struct walk_result *res);
+
+/*
+ * What the hardware lets req->priv do to the page res translated, with the
+ * walker's control bits: PERM_R/W/X for each access that check_access allows
+ * (x86 CR0.WP, SMEP, SMAP with req->smap_ac, PKRU; RISC-V MXR and SUM), plus
+ * the PERM_U and PERM_G of the entries.  res->perms itself stays the
+ * entries' rights, as the TLB keeps them for later accesses of any privilege.
+ */
+unsigned walk_effective_perms(const struct walker *w, const struct walk_request *req,
+			      const struct walk_result *res);
 
 /* "non-canonical", "not-present", ... as used in JSON and statistics. */
 const char *fault_kind_name(enum fault_kind kind);

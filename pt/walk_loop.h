@@ -32,9 +32,10 @@ struct walk_hooks {
 	enum walk_next (*walk_entry)(struct walk_state *ws, uint64_t pte, unsigned level,
 				     uint64_t pte_addr, uint64_t *next_table);
 	bool (*walk_leaf)(struct walk_state *ws, uint64_t pte_addr);
-	uint64_t (*pte_addr)(const struct paging_consts *pc, uint64_t pte, unsigned level);
+	uint64_t (*pte_addr)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+			     unsigned level);
 	bool (*is_present)(const struct paging_consts *pc, uint64_t pte);
-	bool (*is_leaf)(const struct paging_consts *pc, uint64_t pte, unsigned level);
+	bool (*is_leaf)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte, unsigned level);
 	/*
 	 * Geometry the format fixes (its check_consts enforces it), so shifts and
 	 * multiplies become constants; 0 = read it from the paging_consts.
@@ -141,7 +142,7 @@ walk_loop_steps(const struct walker *w, const struct walk_request *req, struct w
 			 * VA; the page size is walk_leaf's (a RISC-V NAPOT leaf maps 64 KiB).
 			 */
 			page_mask = res->page_size - 1;
-			res->pa = (hooks->pte_addr(pc, res->leaf_pte, level) & ~page_mask) | (va & page_mask);
+			res->pa = (hooks->pte_addr(pc, w->ctl, res->leaf_pte, level) & ~page_mask) | (va & page_mask);
 			res->ok = true;
 			return;
 		}
@@ -213,9 +214,9 @@ walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, struct wa
 			return;
 		}
 		pte = pt_mem_load_le(host, pte_size);
-		if (!hooks->is_present(pc, pte) || hooks->is_leaf(pc, pte, level))
+		if (!hooks->is_present(pc, pte) || hooks->is_leaf(pc, w->ctl, pte, level))
 			return;
-		table = hooks->pte_addr(pc, pte, level);
+		table = hooks->pte_addr(pc, w->ctl, pte, level);
 	}
 }
 

@@ -62,7 +62,9 @@ Test(cli, translate_json_fault)
 	cr_assert_eq(run_mmusim(&r, "translate", "--json", "--access", "w", "--map",
 				"0x400000 0x200000 8K rxu", "0x400123", "0x600000", NULL), 0);
 	expect_run(&r, 0,
-		   "{\"va\":\"0x400123\",\"access\":\"w\",\"priv\":\"user\",\"fault\":{\"kind\":\"permission\",\"level\":1,\"code\":\"0x7\"}}\n"
+		   "{\"va\":\"0x400123\",\"access\":\"w\",\"priv\":\"user\",\"fault\":{\"kind\":\"permission\",\"level\":1,\"code\":\"0x7\","
+		   /* the leaf's R/W=0 refused: the PTE at PT 0x4000 (nodes: kernel root 0x0, user root 0x1000, 0x2000, 0x3000, 0x4000) */
+		   "\"refused_by\":{\"level\":1,\"pte_addr\":\"0x4000\"}}}\n"
 		   "{\"va\":\"0x600000\",\"access\":\"w\",\"priv\":\"user\",\"fault\":{\"kind\":\"not-present\",\"level\":2,\"code\":\"0x6\"}}\n",
 		   "");
 	run_result_free(&r);
@@ -187,13 +189,14 @@ Test(cli, explain_shows_every_level)
 	cr_assert_eq(run_mmusim(&r, "translate", "--explain", "--access", "w", "--map",
 				"0x400000 0x200000 4K rwu", "0x400123", NULL), 0);
 	cr_expect_eq(r.status, 0);
-	cr_expect(strstr(r.out, "  bits 47:39  L4 index       0    (0x000, 0b000000000)\n"), "%s", r.out);
-	cr_expect(strstr(r.out, "  bits 29:21  L2 index       2    (0x002, 0b000000010)\n"), "%s", r.out);
-	cr_expect(strstr(r.out, "walk from root 0x1000 (cr3):\n"), "%s", r.out);
-	cr_expect(strstr(r.out, "  L2: table 0x3000 + index 2 * 8 = PTE at 0x3010\n"
-			       "      value 0x0000000000004007  P RW US addr=0x4000\n"), "%s", r.out);
-	cr_expect(strstr(r.out, "      value 0x8000000000200007  P RW US XD addr=0x200000\n"), "%s", r.out);
-	cr_expect(strstr(r.out, "PA = frame 0x200000 | offset 0x123 (VA bits 11:0 of a 4K page) = 0x200123\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "  L4 index   47:39  0x0    0b000000000         = 0\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "  L2 index   29:21  0x2    0b000000010         = 2\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "walk from root 0x1000 (cr3 0x1000):\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "  L2  table 0x3000 + index 2 x 8 = PTE at 0x3010\n"
+			       "      raw    0x0000000000004007\n"
+			       "      bits   P RW US addr=0x4000\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "      raw    0x8000000000200007\n      bits   P RW US XD addr=0x200000\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "PA 0x200123 = frame 0x200000 | offset 0x123 (VA bits 11:0 in a 4K page)\n"), "%s", r.out);
 	cr_expect(strstr(r.out, "perms rw-u-; the walk set A and D in the leaf\n"), "%s", r.out);
 	run_result_free(&r);
 }
@@ -203,7 +206,8 @@ Test(cli, explain_fault)
 	struct run_result r;
 
 	cr_assert_eq(run_mmusim(&r, "translate", "--explain", "--config", "sv39", "0x400000", NULL), 0);
-	cr_expect(strstr(r.out, "fault: not-present at level 3: the PTE is not present (P/V bit clear)\n"
+	cr_expect(strstr(r.out, "fault not-present at level 3: the PTE is not present (P/V bit clear)\n"
+			       "  the bits: L3 PTE 0x0000000000000000 = not-present ppn=0x0\n"
 			       "  raised as scause 13 (load page fault)\n"), "%s", r.out);
 	run_result_free(&r);
 }
@@ -215,7 +219,7 @@ Test(cli, setup_accesses_set_accessed)
 	char *trace = write_temp_file("map 0x400000 0x200000 4K rwu\nr 0x400000\n", ".trace");
 
 	cr_assert_eq(run_mmusim(&r, "translate", "--explain", "--setup", trace, "0x400000", NULL), 0);
-	cr_expect(strstr(r.out, "value 0x8000000000200027  P RW US A XD addr=0x200000\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "      raw    0x8000000000200027\n      bits   P RW US A XD addr=0x200000\n"), "%s", r.out);
 	cr_expect(strstr(r.out, "perms rw-u-\n"), "%s", r.out);
 	run_result_free(&r);
 	remove_temp_file(trace);

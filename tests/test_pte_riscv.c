@@ -127,7 +127,7 @@ ParameterizedTest(struct ppn_vec *p, pte_riscv, make_leaf_ppn)
 		     (unsigned long long)p->pa, p->level, (unsigned long long)pte,
 		     (unsigned long long)want);
 	/* pte_addr is the inverse: PPN x PAGESIZE. */
-	cr_expect_eq(A->pte_addr(&pc, pte, p->level), p->pa);
+	cr_expect_eq(A->pte_addr(&pc, NULL, pte, p->level), p->pa);
 }
 
 /* ---- make_leaf: PBMT (Svpbmt bits 62:61) ---- */
@@ -178,8 +178,8 @@ Test(pte_riscv, make_table_is_v_and_ppn)
 		/* A pointer: R=W=X=0 (step 4), and D, A, U, N, PBMT are reserved on it. */
 		cr_expect_eq(t & (T_R | T_W | T_X | T_U | T_A | T_D | T_N | T_PBMT(3)), 0);
 		cr_expect(A->is_present(NULL, t));
-		cr_expect_not(A->is_leaf(NULL, t, 2));
-		cr_expect_eq(A->pte_addr(&pc, t, 2), 0x80002000);
+		cr_expect_not(A->is_leaf(NULL, NULL, t, 2));
+		cr_expect_eq(A->pte_addr(&pc, NULL, t, 2), 0x80002000);
 	}
 }
 
@@ -214,7 +214,7 @@ ParameterizedTest(struct class_vec *p, pte_riscv, classify)
 		     (unsigned long long)p->pte);
 	if (p->present) {
 		for (unsigned level = 1; level <= 3; level++)
-			cr_expect_eq(A->is_leaf(NULL, p->pte, level), p->leaf, "is_leaf(%#llx, %u)",
+			cr_expect_eq(A->is_leaf(NULL, NULL, p->pte, level), p->leaf, "is_leaf(%#llx, %u)",
 				     (unsigned long long)p->pte, level);
 	}
 }
@@ -226,8 +226,8 @@ Test(pte_riscv, pte_addr_masks_non_ppn_bits)
 	struct paging_consts pc = consts(3);
 	/* N, PBMT, reserved 60:54, RSW and flags around PPN 0x80200. */
 	uint64_t pte = T_N | T_PBMT(3) | (0x7full << 54) | 0x20080000ull | 0x3ff;
-	cr_expect_eq(A->pte_addr(&pc, pte, 2), 0x80200000ull);
-	cr_expect_eq(A->pte_addr(&pc, 0xffffffffffffffffull, 1), 0x00fffffffffff000ull);
+	cr_expect_eq(A->pte_addr(&pc, NULL, pte, 2), 0x80200000ull);
+	cr_expect_eq(A->pte_addr(&pc, NULL, 0xffffffffffffffffull, 1), 0x00fffffffffff000ull);
 }
 
 /* ---- leaf_prop decodes raw PTEs ---- */
@@ -296,9 +296,9 @@ Test(pte_riscv, leaf_prop_round_trip)
 							     in.flags, level, (unsigned long long)pte,
 							     out.flags);
 						cr_assert_eq(out.cache, in.cache);
-						cr_assert(A->is_leaf(NULL, pte, level));
+						cr_assert(A->is_leaf(NULL, NULL, pte, level));
 						cr_assert(A->is_present(NULL, pte));
-						cr_assert_eq(A->pte_addr(&pc, pte, level), 0x40000000);
+						cr_assert_eq(A->pte_addr(&pc, NULL, pte, level), 0x40000000);
 					}
 				}
 	}
@@ -373,9 +373,9 @@ Test(pte_riscv, describe_pte_bounded)
 	uint64_t pte = 0xffffffffffffffffull;
 
 	memset(small, 'Z', sizeof(small));
-	A->describe_pte(NULL, pte, 1, big, sizeof(big));
+	A->describe_pte(NULL, NULL, pte, 1, big, sizeof(big));
 	cr_expect(memchr(big, '\0', sizeof(big)) != NULL);
 	cr_expect_gt(strlen(big), 0);
-	A->describe_pte(NULL, pte, 1, small, sizeof(small));
+	A->describe_pte(NULL, NULL, pte, 1, small, sizeof(small));
 	cr_expect(memchr(small, '\0', sizeof(small)) != NULL);
 }

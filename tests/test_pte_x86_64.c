@@ -177,14 +177,14 @@ Test(pte_x86_64, leaf_round_trip_exhaustive)
 						       (unsigned long long)pte, out.flags,
 						       cache_str(out.cache));
 				}
-				if (A.pte_addr(&pc, pte, level) != pas[level]) {
+				if (A.pte_addr(&pc, NULL, pte, level) != pas[level]) {
 					failures++;
 					cr_expect_fail("level %u flags 0x%x cache %s: pte_addr of "
 						       "0x%016llx is 0x%llx", level, f,
 						       cache_str(in.cache), (unsigned long long)pte,
-						       (unsigned long long)A.pte_addr(&pc, pte, level));
+						       (unsigned long long)A.pte_addr(&pc, NULL, pte, level));
 				}
-				if (!A.is_present(NULL, pte) || !A.is_leaf(NULL, pte, level)) {
+				if (!A.is_present(NULL, pte) || !A.is_leaf(NULL, NULL, pte, level)) {
 					failures++;
 					cr_expect_fail("level %u: 0x%016llx not a present leaf", level,
 						       (unsigned long long)pte);
@@ -260,9 +260,9 @@ Test(pte_x86_64, make_table_most_permissive)
 	cr_expect_eq(A.make_table(&pc, PA4K), PA4K | 7);
 	/* A pointer is not a leaf at any level that could hold one. */
 	for (unsigned l = 2; l <= 4; l++)
-		cr_expect(!A.is_leaf(NULL, A.make_table(&pc, PA4K), l), "level %u", l);
+		cr_expect(!A.is_leaf(NULL, NULL, A.make_table(&pc, PA4K), l), "level %u", l);
 	cr_expect(A.is_present(NULL, A.make_table(&pc, PA4K)));
-	cr_expect_eq(A.pte_addr(&pc, A.make_table(&pc, PA4K), 2), PA4K);
+	cr_expect_eq(A.pte_addr(&pc, NULL, A.make_table(&pc, PA4K), 2), PA4K);
 }
 
 Test(pte_x86_64, is_present_is_bit_0)
@@ -296,7 +296,7 @@ Test(pte_x86_64, is_leaf)
 	};
 
 	for (unsigned i = 0; i < sizeof(q) / sizeof(q[0]); i++)
-		cr_expect_eq(A.is_leaf(NULL, q[i].pte, q[i].level), q[i].leaf,
+		cr_expect_eq(A.is_leaf(NULL, NULL, q[i].pte, q[i].level), q[i].leaf,
 			     "is_leaf(0x%016llx, %u) should be %d", (unsigned long long)q[i].pte,
 			     q[i].level, q[i].leaf);
 }
@@ -325,7 +325,7 @@ Test(pte_x86_64, pte_addr)
 	struct paging_consts pc = consts(4, 52);
 
 	for (unsigned i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
-		uint64_t got = A.pte_addr(&pc, q[i].pte, q[i].level);
+		uint64_t got = A.pte_addr(&pc, NULL, q[i].pte, q[i].level);
 
 		cr_expect_eq(got, q[i].pa, "pte_addr(0x%016llx, %u) = 0x%llx, expected 0x%llx",
 			     (unsigned long long)q[i].pte, q[i].level, (unsigned long long)got,
@@ -424,14 +424,14 @@ Test(pte_x86_64, describe_pte)
 	char small[16];
 
 	memset(buf, 0, sizeof(buf));
-	A.describe_pte(NULL, pte, 2, buf, sizeof(buf));
+	A.describe_pte(NULL, NULL, pte, 2, buf, sizeof(buf));
 	cr_expect(strstr(buf, "PS") != NULL, "\"%s\" lacks PS", buf);
 	cr_expect(strstr(buf, "XD") != NULL, "\"%s\" lacks XD", buf);
 	cr_expect(strstr(buf, "RW") != NULL, "\"%s\" lacks RW", buf);
 	cr_expect(strstr(buf, "US") != NULL, "\"%s\" lacks US", buf);
 
 	memset(small, 'Z', sizeof(small));
-	A.describe_pte(NULL, pte, 2, small, 4);
+	A.describe_pte(NULL, NULL, pte, 2, small, 4);
 	cr_expect(memchr(small, '\0', 4) != NULL, "not NUL-terminated within len");
 	for (unsigned i = 4; i < sizeof(small); i++)
 		cr_expect_eq(small[i], 'Z', "wrote past len at %u", i);

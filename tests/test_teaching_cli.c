@@ -27,7 +27,9 @@ Test(teaching_cli, sv32_translate_megapage_and_store_fault)
 				"--map", "0x1000 0x80002000 4K ru", "--access", "w", "0x401234", "0x1008", NULL), 0);
 	expect_run(&r, 0,
 		   "0x401234 w user: pa 0x3c0401234 (4M page, level 2) perms rw-u-\n"
-		   "0x1008 w user: fault permission at level 1, scause 15 (store/AMO page fault): store, but W=0\n",
+		   /* the refusing leaf: PTE 1 of the node at 0x80002000 (after the kernel and user roots) */
+		   "0x1008 w user: fault permission at level 1, scause 15 (store/AMO page fault): store, but W=0; "
+		   "refused by the PTE (L1) at 0x80002004\n",
 		   "");
 	run_result_free(&r);
 }
@@ -64,10 +66,10 @@ Test(teaching_cli, toy_translate_explain_walks_two_byte_ptes)
 	cr_assert_eq(run_mmusim(&r, "--config", "toy", "translate", "--explain", "--map", "0x40 0x1240 64 rwu",
 				"0x45", NULL), 0);
 	cr_expect_eq(r.status, 0);
-	cr_expect(strstr(r.out, "walk from root 0x40 (ptbr):\n"), "%s", r.out);
-	cr_expect(strstr(r.out, "  L1: table 0x80 + index 1 * 2 = PTE at 0x82\n"), "%s", r.out);
-	cr_expect(strstr(r.out, "V R W U frame=0x49\n"), "%s", r.out);
-	cr_expect(strstr(r.out, "= 0x1245\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "walk from root 0x40 (ptbr 0x40):\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "  L1  table 0x80 + index 1 x 2 = PTE at 0x82\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "      bits   V R W U frame=0x49\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "PA 0x1245 = frame 0x1240 | offset 0x5 (VA bits 5:0 in a 64-byte page)\n"), "%s", r.out);
 	run_result_free(&r);
 }
 

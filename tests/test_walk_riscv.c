@@ -809,6 +809,53 @@ WalkVectorTest(struct perm_vec *p, walk_riscv, sum_mxr_matrix)
 	}
 }
 
+/*
+ * Effective permissions: what this mode may do to the page with these SUM and
+ * MXR bits (step 5), as translate's `perms` reports them.  MXR makes an
+ * executable page readable for loads; SUM lets S-mode load and store U pages,
+ * never fetch from them.
+ */
+struct eff_vec {
+	enum privilege priv;
+	bool sum, mxr;
+	uint64_t bits;           /* leaf R/W/X/U */
+	enum access_kind allowed; /* an access the page allows, to reach the leaf */
+	unsigned perms;
+};
+
+WalkVectors(walk_riscv, effective_perms)
+{
+	static struct eff_vec v[] = {
+		{U_, 0, 1, T_U | T_X, ACCESS_EXEC, PERM_R | PERM_X | PERM_U},
+		{U_, 0, 0, T_U | T_X, ACCESS_EXEC, PERM_X | PERM_U},
+		{S_, 1, 0, T_U | T_R | T_W | T_X, ACCESS_READ, PERM_R | PERM_W | PERM_U},
+		{S_, 1, 1, T_U | T_X, ACCESS_READ, PERM_R | PERM_U},
+		{S_, 0, 0, T_R | T_W | T_X, ACCESS_READ, PERM_R | PERM_W | PERM_X},
+		{U_, 1, 1, T_U | T_R | T_W, ACCESS_READ, PERM_R | PERM_W | PERM_U},
+	};
+	return cr_make_param_array(struct eff_vec, v, sizeof(v) / sizeof(v[0]));
+}
+
+WalkVectorTest(struct eff_vec *p, walk_riscv, effective_perms)
+{
+	struct rv_env e;
+	struct walk_result res;
+	struct walk_request req = { .root = RV_ROOT, .va = VA_TEST, .access = p->allowed, .priv = p->priv };
+	char got[6], want[6];
+
+	env_setup(&e, 3);
+	e.ctl.sum = p->sum;
+	e.ctl.mxr = p->mxr;
+	rv_map(&e, VA_TEST, 1, T_PPN(PA_4K) | T_V | AD | p->bits);
+	rv_walk(&e, VA_TEST, p->allowed, p->priv, &res);
+	cr_assert(res.ok, "fault %s", walk_reason_text(res.fault.reason));
+	perms_format(walk_effective_perms(&e.w, &req, &res), got);
+	perms_format(p->perms, want);
+	cr_expect_str_eq(got, want, "%s SUM=%d MXR=%d pte %#llx", p->priv == PRIV_USER ? "user" : "supervisor",
+			 p->sum, p->mxr, (unsigned long long)p->bits);
+	rv_env_fini(&e);
+}
+
 /* =====================================================================
  * Step 1 / Sv39-48-57 "Addressing": canonical VAs.
  * ===================================================================== */

@@ -281,6 +281,34 @@ Test(x86_32, without_pse_ps_is_ignored_and_the_pde_points_to_a_table)
 	env_fini(&e);
 }
 
+/*
+ * The prefetch asks the same question as the walk: with PSE=0 it follows the
+ * PDE to its page table and remembers that table (the memo slot of the
+ * VA's 4 MiB region); with PSE=1 the PDE maps the page and no table is
+ * remembered.
+ */
+Test(x86_32, prefetch_follows_a_ps_pde_while_pse_is_off)
+{
+	struct env e;
+	struct walk_prefetch_memo *memo = walk_prefetch_memo_create();
+	const struct walk_prefetch_slot *slot;
+
+	cr_assert(memo);
+	slot = &memo->slot[(VA >> 22) % WALK_PREFETCH_MEMO_SLOTS];
+	env_init(&e, "x86_32");
+	put32(&e, X_PDE_ADDR, X_PT | PS | P | RW | US);
+	put32(&e, X_PTE_ADDR, 0x34567000u | P | US);
+	e.cfg.cpu.pse = false;
+	walk_prefetch(&e.w, X_ROOT, VA, memo);
+	cr_expect(slot->epoch == memo->epoch && slot->leaf_table, "PSE=0: the page table is remembered");
+	walk_prefetch_memo_clear(memo);
+	e.cfg.cpu.pse = true;
+	walk_prefetch(&e.w, X_ROOT, VA, memo);
+	cr_expect(slot->epoch != memo->epoch, "PSE=1: a 4 MiB leaf, no page table");
+	walk_prefetch_memo_destroy(memo);
+	env_fini(&e);
+}
+
 Test(x86_32, rw_and_us_combine_over_both_levels)
 {
 	struct env e;

@@ -183,7 +183,7 @@ Test(walk_toy, accessed_and_dirty_set_by_the_walk)
 	cr_expect_eq(res.pa, 0x3f4);
 	cr_expect_eq(get(&e, NODE + 8 * 4), (0x3c0 >> 6) << 8 | V | R | W | 0x40 | 0x80);
 	cr_expect(res.set_accessed && res.set_dirty);
-	e.cfg.arch->describe_pte(&e.cfg.pc, res.leaf_pte, 1, desc, sizeof(desc));
+	e.cfg.arch->describe_pte(&e.cfg.pc, &e.cfg.cpu, res.leaf_pte, 1, desc, sizeof(desc));
 	cr_expect_str_eq(desc, "V R W A D frame=0xf");
 	physmem_destroy(e.pm);
 }

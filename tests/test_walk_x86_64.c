@@ -101,6 +101,7 @@ struct wv {
 	enum fault_reason reason;
 	bool any_reason;    /* the SDM does not single out one rule */
 	unsigned flevel;    /* fault level */
+	unsigned deny;      /* the level whose entry refused, when not flevel (rights combined, SDM 4.6) */
 	uint64_t code;
 	unsigned steps;     /* PTEs read */
 };
@@ -171,6 +172,19 @@ static void run_vector(const struct wv *v)
 		cr_expect_eq(res.fault.code, v->code, "%s: error code 0x%llx, expected 0x%llx",
 			     v->name, (unsigned long long)res.fault.code,
 			     (unsigned long long)v->code);
+		/* The entry that refused: .deny, else the one where the walk stopped; none for a bad VA. */
+		int refused = walk_refusing_step(&res);
+		if (v->kind == FAULT_NON_CANONICAL) {
+			cr_expect_eq(refused, -1, "%s: no entry read, none refused", v->name);
+		} else {
+			unsigned want_level = v->deny ? v->deny : v->flevel;
+			cr_assert(refused >= 0, "%s: no refusing entry", v->name);
+			cr_expect_eq(res.steps[refused].level, want_level, "%s: refused at level %u, expected %u",
+				     v->name, res.steps[refused].level, want_level);
+			cr_expect_eq(res.steps[refused].pte_addr, x86fx_slot(v->va, want_level),
+				     "%s: refusing entry at 0x%llx", v->name,
+				     (unsigned long long)res.steps[refused].pte_addr);
+		}
 	}
 
 	/* The PTEs read, top level first: table + index * 8, values as written. */
@@ -209,9 +223,9 @@ static void run_vector(const struct wv *v)
  * in a pointer above the leaf.  The SDM has no notion of a fault level; x86
  * checks the rights combined over all levels once the walk has reached the
  * leaf, so mmusim reports the level where the walk stopped (DESIGN.md): the
- * leaf.  `deny_` documents which entry's bit denied the access.
+ * leaf.  `.deny` names the entry whose bit denied the access, the one
+ * walk_refusing_step must find (the highest such level).
  */
-#define DENY_LVL(deny_, leaf_) (leaf_)
 
 /*
  * One Criterion test, and so one process, per vector; built with
@@ -541,10 +555,10 @@ static struct wv permission_vectors[] = {
 	  .priv = U_, .pte = PATH4K(T_RW), PERM(RS_US, 1, PF_P | PF_U, 4) },
 	{ "U/S=0 in PML4E, user read", .va = VA1, .access = R_, .priv = U_,
 	  .pte = L4(TBF(4, T_P | T_RW), TB(3), TB(2), LEAF4K(T_RW | T_US)),
-	  PERM(RS_US, DENY_LVL(4, 1), PF_P | PF_U, 4) },
+	  PERM(RS_US, 1, PF_P | PF_U, 4), .deny = 4 },
 	{ "U/S=0 in PDE pointer, user write", .va = VA1, .access = W_, .priv = U_,
 	  .pte = L4(TB(4), TB(3), TBF(2, T_P | T_RW), LEAF4K(T_RW | T_US)),
-	  PERM(RS_US, DENY_LVL(2, 1), PF_P | PF_W | PF_U, 4) },
+	  PERM(RS_US, 1, PF_P | PF_W | PF_U, 4), .deny = 2 },
 	{ "U/S=0 in 1g leaf, user read", .va = VA1, .access = R_, .priv = U_,
 	  .pte = PATH1G(T_RW), PERM(RS_US, 3, PF_P | PF_U, 2) },
 	{ "U/S=0 in 2m leaf, user read", .va = VA1, .access = R_, .priv = U_,
@@ -554,9 +568,12 @@ static struct wv permission_vectors[] = {
 	  .pte = PATH4K(T_US), PERM(RS_RO, 1, PF_P | PF_W | PF_U, 4) },
 	{ "R/W=0 in PTE, user write, WP=0", .ctl = C_NOWP, .va = VA1, .access = W_, .priv = U_,
 	  .pte = PATH4K(T_US), PERM(RS_RO, 1, PF_P | PF_W | PF_U, 4) },
+	{ "U/S=0 in PDPTE and PDE, user read: the higher entry refused", .va = VA1, .access = R_, .priv = U_,
+	  .pte = L4(TB(4), TBF(3, T_P | T_RW), TBF(2, T_P | T_RW), LEAF4K(T_RW | T_US)),
+	  PERM(RS_US, 1, PF_P | PF_U, 4), .deny = 3 },
 	{ "R/W=0 in PDPTE pointer, user write", .va = VA1, .access = W_, .priv = U_,
 	  .pte = L4(TB(4), TBF(3, T_P | T_US), TB(2), LEAF4K(T_RW | T_US)),
-	  PERM(RS_RO, DENY_LVL(3, 1), PF_P | PF_W | PF_U, 4) },
+	  PERM(RS_RO, 1, PF_P | PF_W | PF_U, 4), .deny = 3 },
 	{ "R/W=0 in 2m leaf, user write", .va = VA1, .access = W_, .priv = U_,
 	  .pte = PATH2M(T_US), PERM(RS_RO, 2, PF_P | PF_W | PF_U, 3) },
 	/* Supervisor writes need R/W=1 everywhere when CR0.WP=1. */
@@ -564,7 +581,7 @@ static struct wv permission_vectors[] = {
 	  .pte = PATH4K(0), PERM(RS_RO, 1, PF_P | PF_W, 4) },
 	{ "R/W=0 in PML4E, supervisor write, WP=1", .va = VA1, .access = W_, .priv = S_,
 	  .pte = L4(TBF(4, T_P | T_US), TB(3), TB(2), LEAF4K(T_RW)),
-	  PERM(RS_RO, DENY_LVL(4, 1), PF_P | PF_W, 4) },
+	  PERM(RS_RO, 1, PF_P | PF_W, 4), .deny = 4 },
 	{ "R/W=0 in 2m leaf, supervisor write, WP=1", .va = VA1, .access = W_, .priv = S_,
 	  .pte = PATH2M(0), PERM(RS_RO, 2, PF_P | PF_W, 3) },
 	{ "R/W=0 in user PTE, supervisor write, WP=1", .va = VA1, .access = W_, .priv = S_,
@@ -579,15 +596,15 @@ static struct wv permission_vectors[] = {
 	  .pte = PATH4K(T_RW | T_XD), PERM(RS_XD, 1, PF_P | PF_ID, 4) },
 	{ "XD in PDE pointer, supervisor fetch", .va = VA1, .access = X_, .priv = S_,
 	  .pte = L4(TB(4), TB(3), TBF(2, T_TBL | T_XD), LEAF4K(T_RW)),
-	  PERM(RS_XD, DENY_LVL(2, 1), PF_P | PF_ID, 4) },
+	  PERM(RS_XD, 1, PF_P | PF_ID, 4), .deny = 2 },
 	{ "XD in PML4E, user fetch", .va = VA1, .access = X_, .priv = U_,
 	  .pte = L4(TBF(4, T_TBL | T_XD), TB(3), TB(2), LEAF4K(T_RW | T_US)),
-	  PERM(RS_XD, DENY_LVL(4, 1), PF_P | PF_U | PF_ID, 4) },
+	  PERM(RS_XD, 1, PF_P | PF_U | PF_ID, 4), .deny = 4 },
 	{ "XD in 1g leaf, user fetch", .va = VA1, .access = X_, .priv = U_,
 	  .pte = PATH1G(T_RW | T_US | T_XD), PERM(RS_XD, 3, PF_P | PF_U | PF_ID, 2) },
 	{ "XD in PML4E over 2m leaf, supervisor fetch", .va = VA1, .access = X_, .priv = S_,
 	  .pte = L4(TBF(4, T_TBL | T_XD), TB(3), LEAF2M(T_RW), 0),
-	  PERM(RS_XD, DENY_LVL(4, 2), PF_P | PF_ID, 3) },
+	  PERM(RS_XD, 2, PF_P | PF_ID, 3), .deny = 4 },
 };
 VECTOR_SUITE(permission, permission_vectors)
 
@@ -746,13 +763,13 @@ static struct wv la57_vectors[] = {
 	  .pte = L5(0, TB(4), TB(3), TB(2), LEAF4K(T_RW | T_US)), NP(5, PF_W | PF_U, 1) },
 	{ "U/S=0 in PML5E, user read", .levels = 5, .va = VA5, .access = R_, .priv = U_,
 	  .pte = L5(TBF(5, T_P | T_RW), TB(4), TB(3), TB(2), LEAF4K(T_RW | T_US)),
-	  PERM(RS_US, DENY_LVL(5, 1), PF_P | PF_U, 5) },
+	  PERM(RS_US, 1, PF_P | PF_U, 5), .deny = 5 },
 	{ "R/W=0 in PML5E, user write", .levels = 5, .va = VA5, .access = W_, .priv = U_,
 	  .pte = L5(TBF(5, T_P | T_US), TB(4), TB(3), TB(2), LEAF4K(T_RW | T_US)),
-	  PERM(RS_RO, DENY_LVL(5, 1), PF_P | PF_W | PF_U, 5) },
+	  PERM(RS_RO, 1, PF_P | PF_W | PF_U, 5), .deny = 5 },
 	{ "XD in PML5E, user fetch", .levels = 5, .va = VA5, .access = X_, .priv = U_,
 	  .pte = L5(TBF(5, T_TBL | T_XD), TB(4), TB(3), TB(2), LEAF4K(T_RW | T_US)),
-	  PERM(RS_XD, DENY_LVL(5, 1), PF_P | PF_U | PF_ID, 5) },
+	  PERM(RS_XD, 1, PF_P | PF_U | PF_ID, 5), .deny = 5 },
 	{ "XD in PML5E removes x", .levels = 5, .va = VA5, .access = R_, .priv = U_,
 	  .pte = L5(TBF(5, T_TBL | T_XD), TB(4), TB(3), TB(2), LEAF4K(T_RW | T_US)),
 	  OK(0x0000000123456678ull, 1, P_RWU, 5) },
@@ -1170,4 +1187,69 @@ Test(walk_x86_64, reason_texts_exist)
 			cr_expect(!t || strcmp(t, walk_reason_text(r[j])) != 0,
 				  "reasons %d and %d share the text \"%s\"", r[i], r[j], t);
 	}
+}
+
+/* ------------------------------------------------------------------------- */
+/* Effective permissions (4.6): what this privilege may do with these        */
+/* control bits, asked of the same rule the walk applies.                    */
+/* ------------------------------------------------------------------------- */
+struct ev {
+	char name[64];
+	unsigned ctl;       /* C_* */
+	uint32_t pkru;
+	enum privilege priv;
+	bool ac;
+	uint64_t leaf;      /* the PTE's flags (pointers are P|RW|US) */
+	unsigned perms;     /* PERM_* expected */
+};
+
+static struct ev effective_vectors[] = {
+	/* CR0.WP=0: supervisor writes ignore R/W (4.6.1). */
+	{ "WP=0: supervisor may write a read-only page", C_NOWP, 0, S_, false, 0, PERM_R | PERM_W | PERM_X },
+	{ "WP=1: it may not", 0, 0, S_, false, 0, PERM_R | PERM_X },
+	{ "WP=0 does not concern user mode", C_NOWP, 0, U_, false, T_US, PERM_R | PERM_X | PERM_U },
+	/* SMEP: no supervisor fetch from a user page. */
+	{ "SMEP: supervisor loses x on a user page", C_SMEP, 0, S_, false, T_RW | T_US, P_RWU },
+	/* SMAP: no supervisor data access to a user page unless EFLAGS.AC=1. */
+	{ "SMAP, AC=0: supervisor loses r and w", C_SMAP, 0, S_, false, T_RW | T_US, PERM_X | PERM_U },
+	{ "SMAP, AC=1: it keeps them", C_SMAP, 0, S_, true, T_RW | T_US, P_RWXU },
+	/* XD and NXE: without NXE, XD is reserved; with it, XD takes x from everyone. */
+	{ "XD: user loses x", 0, 0, U_, false, T_RW | T_US | T_XD, P_RWU },
+	/* PKRU (4.6.2): access-disable takes r and w of a user page, write-disable w. */
+	{ "PKRU AD: user keeps only x", C_PKE, PKRU_AD(1), U_, false, T_RW | T_US | T_PK(1), PERM_X | PERM_U },
+	{ "PKRU WD: user loses w", C_PKE, PKRU_WD(1), U_, false, T_RW | T_US | T_PK(1), P_RXU },
+	{ "PKRU WD, WP=0: supervisor keeps w", C_PKE | C_NOWP, PKRU_WD(1), S_, false, T_RW | T_US | T_PK(1),
+	  P_RWXU },
+};
+
+ParameterizedTestParameters(walk_x86_64_effective, perms)
+{
+	return cr_make_param_array(struct ev, effective_vectors, sizeof(effective_vectors) / sizeof(effective_vectors[0]));
+}
+
+ParameterizedTest(const struct ev *v, walk_x86_64_effective, perms, .fini = fx_fini)
+{
+	const uint64_t pte[6] = PATH4K(v->leaf);
+	struct walk_request req = { .root = NODE(4), .va = VA1, .access = R_, .priv = v->priv, .smap_ac = v->ac };
+	struct walk_result res;
+	char got[6], want[6];
+
+	x86fx_setup(&fx, 4, 0, 0);
+	fx.ctl.wp = !(v->ctl & C_NOWP);
+	fx.ctl.smep = v->ctl & C_SMEP;
+	fx.ctl.smap = v->ctl & C_SMAP;
+	fx.ctl.pke = v->ctl & C_PKE;
+	fx.ctl.pkru = v->pkru;
+	x86fx_path(&fx, VA1, pte);
+	/* Reach the leaf with an access the page allows: a fetch, or a read where fetches are refused. */
+	req.access = X_;
+	walk(&fx.w, &req, &res);
+	if (!res.ok) {
+		req.access = R_;
+		walk(&fx.w, &req, &res);
+	}
+	cr_assert(res.ok, "%s: the walk faulted (%s)", v->name, walk_reason_text(res.fault.reason));
+	perms_format(walk_effective_perms(&fx.w, &req, &res), got);
+	perms_format(v->perms, want);
+	cr_expect_str_eq(got, want, "%s", v->name);
 }

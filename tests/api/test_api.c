@@ -783,17 +783,25 @@ Test(api, va_layout_by_level)
 }
 
 /* x86-64 PTEs: P is bit 0, PS makes an upper-level entry a leaf, the address is bits 51:12 of a 4K leaf. */
-Test(api, pte_present_leaf_address_and_flags)
+/* An x86_64 machine with one rw user page at 0x400000 -> 0x10000, and a walk of it by `access`. */
+static mmusim_machine *machine_with_user_page(enum mmusim_access access, mmusim_translation *t)
 {
 	mmusim_machine *m = new_machine("x86_64");
-	const mmusim_config *cfg = mmusim_machine_config(m);
-	mmusim_translation t;
 	mmusim_error err;
 
 	cr_assert_eq(mmusim_map(m, 0x400000, 0x10000, 4096, MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U,
 				MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s", err.message);
-	mmusim_translate(m, &(mmusim_request){ .va = 0x400000, .access = MMUSIM_WRITE }, &t);
-	cr_assert(t.ok);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000, .access = access }, t);
+	cr_assert(t->ok);
+	return m;
+}
+
+Test(api, pte_present_leaf_address_and_flags)
+{
+	mmusim_translation t;
+	mmusim_machine *m = machine_with_user_page(MMUSIM_WRITE, &t);
+	const mmusim_config *cfg = mmusim_machine_config(m);
+
 	cr_assert_eq(t.nr_steps, 4);
 	cr_expect(mmusim_pte_present(cfg, t.steps[0].pte));
 	cr_expect(!mmusim_pte_leaf(cfg, t.steps[0].pte, 4));
@@ -931,4 +939,85 @@ Test(api, pte_layout_top_ranges_and_pa_bits)
 	cr_expect_eq(end, 512, "the upper half of the PML4");
 	cr_expect_eq(mmusim_config_pa_bits(cfg), 52);
 	mmusim_config_free(cfg);
+}
+
+static mmusim_config *parse_config(const char *yaml)
+{
+	mmusim_error err = { 0 };
+	mmusim_config *cfg = NULL;
+
+	cr_assert_eq(mmusim_config_parse(yaml, strlen(yaml), "t.yaml", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	return cfg;
+}
+
+/*
+ * SDM 4.3: with CR4.PSE=0, PS (bit 7) of a PDE is ignored.  PDE 0x2087 (P RW
+ * US PS, bits 31:12 = 0x2000) then points to the page table at 0x2000; read
+ * as a 4 MiB PDE it would map PA 0x100000000 (bit 13 = PA bit 32, PSE-36).
+ */
+Test(api, x86_32_pse_off_ps_is_ignored)
+{
+	mmusim_config *off = parse_config("extends: x86_32\nname: nopse\nhighest_translation_level: 1\n"
+					  "cpu: { pse: false }\n"
+					  "tlb:\n  - { name: l1, level: 1, kind: unified, entries: 16, ways: 4, page_sizes: [4K] }\n");
+	mmusim_config *on = parse_config("extends: x86_32\n");
+
+	cr_expect(!mmusim_pte_leaf(off, 0x2087, 2));
+	cr_expect_eq(mmusim_pte_address(off, 0x2087, 2), 0x2000);
+	cr_expect_eq(mmusim_pte_address_mask(off, 0x2087, 2), 0xfffff000, "bits 31:12 of a pointer");
+	cr_expect(mmusim_pte_leaf(on, 0x2087, 2));
+	cr_expect_eq(mmusim_pte_address(on, 0x2087, 2), 0x100000000ull);
+	/* Bits 31:22 and 20:13 of a 4 MiB PDE (table 4-4), all below MAXPHYADDR 40. */
+	cr_expect_eq(mmusim_pte_address_mask(on, 0x2087, 2), 0xffdfe000);
+	mmusim_config_free(off);
+	mmusim_config_free(on);
+}
+
+/* The address field the hardware uses: SDM tables 4-15..4-20 (M = MAXPHYADDR), Sv39 PPN fields. */
+Test(api, address_field_of_leaves_and_maxphyaddr)
+{
+	mmusim_config *x52 = parse_config("extends: x86_64\n");
+	mmusim_config *x40 = parse_config("extends: x86_64\nphys_addr_width: 40\n");
+	mmusim_config *sv39 = parse_config("extends: sv39\n");
+
+	cr_expect_eq(mmusim_pte_address_mask(x52, 0x80000083ull, 2), 0x000fffffffe00000ull, "2M PDE: 51:21");
+	cr_expect_eq(mmusim_pte_address_mask(x52, 0x80000083ull, 3), 0x000fffffc0000000ull, "1G PDPTE: 51:30");
+	cr_expect_eq(mmusim_pte_address_mask(x52, 0x80000003ull, 1), 0x000ffffffffff000ull, "PTE: 51:12");
+	cr_expect_eq(mmusim_pte_address_mask(x40, 0x80000003ull, 1), 0x000000fffffff000ull, "PTE, M=40: 39:12");
+	cr_expect_eq(mmusim_pte_address_mask(x40, 0x80000003ull, 4), 0x000000fffffff000ull, "PML4E, M=40: 39:12");
+	cr_expect_eq(mmusim_pte_address_mask(x40, 0x80000083ull, 2), 0x000000ffffe00000ull, "2M PDE, M=40: 39:21");
+	/* Sv39: PPN in 53:10; a megapage's PPN[0] (18:10) is zero, its frame is PPN[2]:PPN[1] = 53:19. */
+	cr_expect_eq(mmusim_pte_address_mask(sv39, 0x2008000full, 2), 0x003ffffffff80000ull, "megapage: 53:19");
+	cr_expect_eq(mmusim_pte_address_mask(sv39, 0x2008000full, 1), 0x003ffffffffffc00ull, "4K: 53:10");
+	mmusim_config_free(x52);
+	mmusim_config_free(x40);
+	mmusim_config_free(sv39);
+}
+
+/* SDM 4.6: a user read needs U/S=1 in every entry; the PML4E's U/S=0 refuses, the leaf level is reported. */
+Test(api, the_refusing_entry_and_its_name)
+{
+	mmusim_translation t;
+	mmusim_machine *m = machine_with_user_page(MMUSIM_READ, &t);
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	uint64_t pml4e;
+
+	cr_assert_eq(mmusim_mem_read(m, t.steps[0].pte_addr, 8, &pml4e), MMUSIM_OK);
+	cr_assert_eq(mmusim_mem_write(m, t.steps[0].pte_addr, 8, pml4e & ~4ull), MMUSIM_OK);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000 }, &t);
+	cr_assert(!t.ok);
+	cr_expect_eq(t.fault_kind, MMUSIM_FAULT_PERMISSION);
+	cr_expect_eq(t.fault_level, 1);
+	cr_expect_eq(t.fault_code, 0x5, "P|U");
+	cr_expect_eq(t.refused_level, 4);
+	cr_expect_eq(t.refused_pte_addr, t.steps[0].pte_addr);
+	cr_expect_str_eq(mmusim_config_entry_name(cfg, t.refused_level), "PML4E");
+	cr_expect_str_eq(mmusim_config_entry_name(cfg, 3), "PDPTE");
+	cr_expect_str_eq(mmusim_config_entry_name(cfg, 2), "PDE");
+	cr_expect_str_eq(mmusim_config_entry_name(cfg, 1), "PTE");
+	/* A non-canonical VA reads no entry: none refused. */
+	mmusim_translate(m, &(mmusim_request){ .va = 0x800000000000ull }, &t);
+	cr_expect_eq(t.fault_kind, MMUSIM_FAULT_NON_CANONICAL);
+	cr_expect_eq(t.refused_level, 0);
+	mmusim_machine_destroy(m);
 }

@@ -165,9 +165,9 @@ static void fuzz_walk_checked(const struct pt_arch *arch, const struct paging_co
 		FUZZ_CHECK(s->index < pc->nr_entries, "step index out of range");
 		FUZZ_CHECK(s->pte_addr == s->table + (uint64_t)s->index * pc->pte_size,
 			   "pte_addr != table + index * pte_size");
-		arch->describe_pte(pc, s->pte, s->level, buf, sizeof(buf));
+		arch->describe_pte(pc, ctl, s->pte, s->level, buf, sizeof(buf));
 		FUZZ_CHECK(memchr(buf, '\0', sizeof(buf)) != NULL, "describe_pte unterminated");
-		arch->describe_pte(pc, s->pte, s->level, tiny, sizeof(tiny));
+		arch->describe_pte(pc, ctl, s->pte, s->level, tiny, sizeof(tiny));
 		FUZZ_CHECK(memchr(tiny, '\0', sizeof(tiny)) != NULL, "describe_pte unterminated (tiny)");
 	}
 	if (res.ok) {

@@ -150,8 +150,4 @@ void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, co
 /* The statistics of a replay: a readable table, or one JSON object. */
 void replay_summary_report(FILE *out, bool json, const struct replay_summary *r,
 			   const struct replay_report_info *info);
-
-/* The --explain text of one walk (explain.c): t is mmusim_translate's result for req on a machine of cfg. */
-void explain_translation(FILE *out, const mmusim_config *cfg, const mmusim_request *req,
-			 const mmusim_translation *t);
 #endif

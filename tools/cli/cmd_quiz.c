@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain_text.h"
 #include "quiz_gen.h"
 
 static const char quiz_help[] =
@@ -148,30 +149,23 @@ static const char *access_word(enum mmusim_access a)
 	return a == MMUSIM_READ ? "read" : a == MMUSIM_WRITE ? "write" : "fetch";
 }
 
-static void print_answer(FILE *out, const mmusim_config *cfg, unsigned n, const struct quiz_question *q)
+static void print_answer(FILE *out, const mmusim_config *cfg, uint64_t root, unsigned n,
+			 const struct quiz_question *q)
 {
 	const mmusim_translation *t = &q->answer;
-	char *text = NULL;
+	char *text = NULL, answer[512];
 	size_t len = 0;
+	struct palette plain;
 	FILE *mem;
 
-	fprintf(out, "%2u. %s %s 0x%" PRIx64 ": ", n, mmusim_priv_name(q->req.priv), access_word(q->req.access),
-		q->req.va);
-	if (t->ok) {
-		char size[32], perms[6];
-		format_page_size(t->page_size, size, sizeof(size));
-		mmusim_perms_string(t->perms, perms);
-		fprintf(out, "PA 0x%" PRIx64 " (%s page, level %u, perms %s)\n", t->pa, size, t->level, perms);
-	} else {
-		char code[128];
-		mmusim_fault_describe(cfg, t, code, sizeof(code));
-		fprintf(out, "fault %s at level %u, %s\n", mmusim_fault_kind_name(t->fault_kind), t->fault_level,
-			code);
-	}
+	explain_answer(cfg, t, answer, sizeof(answer));
+	fprintf(out, "%2u. %s %s 0x%" PRIx64 ": %s\n", n, mmusim_priv_name(q->req.priv), access_word(q->req.access),
+		q->req.va, answer);
 	/* The walk, indented under its answer. */
 	if (!(mem = open_memstream(&text, &len)))
 		return;
-	explain_translation(mem, cfg, &q->req, t);
+	palette_init(&plain, false);
+	explain_write(mem, cfg, &q->req, root, t, &plain);
 	fclose(mem);
 	for (char *line = text, *nl; line && *line; line = nl + 1) {
 		nl = strchr(line, '\n');
@@ -207,7 +201,7 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 		return;
 	fputs("\nAnswers (walks read the table above; none sets A/D):\n", out);
 	for (unsigned i = 0; i < quiz->nr_q; i++)
-		print_answer(out, cfg, i + 1, &quiz->q[i]);
+		print_answer(out, cfg, root, i + 1, &quiz->q[i]);
 }
 
 static int parse_quiz_args(struct cli *cli, struct args *a, struct quiz_opts *o, const char **arch,

@@ -132,7 +132,7 @@ static void write_config(FILE *out, const mmusim_config *cfg)
 	fputs("<tr><th>config</th><td>", out);
 	xml_write_escaped(out, mmusim_config_name(cfg));
 	fprintf(out, "</td></tr>\n<tr><th>PTE format</th><td>%s</td></tr>\n", mmusim_config_arch(cfg));
-	format_size(mmusim_config_page_size(cfg), size, sizeof(size));
+	format_page_size(mmusim_config_page_size(cfg), size, sizeof(size));
 	fprintf(out, "<tr><th>levels</th><td>%u</td></tr>\n<tr><th>base page</th><td>%s</td></tr>\n"
 		"<tr><th>entries per node</th><td>%u of %u bytes (%u index bits)</td></tr>\n"
 		"<tr><th>VA width</th><td>%u bits%s</td></tr>\n<tr><th>PA width</th><td>%u bits</td></tr>\n",
@@ -142,7 +142,7 @@ static void write_config(FILE *out, const mmusim_config *cfg)
 	fputs("<tr><th>page sizes</th><td>", out);
 	/* Leaves may sit at every level from 1 up to the highest translation level. */
 	for (unsigned l = 1; mmusim_config_leaf_size(cfg, l); l++) {
-		format_size(mmusim_config_leaf_size(cfg, l), size, sizeof(size));
+		format_page_size(mmusim_config_leaf_size(cfg, l), size, sizeof(size));
 		fprintf(out, "%s%s (L%u)", l > 1 ? ", " : "", size, l);
 	}
 	format_size(mmusim_config_memory_size(cfg), size, sizeof(size));
@@ -174,7 +174,7 @@ static void write_walk(FILE *out, mmusim_machine *m, const mmusim_request *req, 
 	const mmusim_config *cfg = mmusim_machine_config(m);
 	mmusim_translation res;
 	struct palette plain;
-	char flags[160], perms[6], size[32], code[160];
+	char flags[160], answer[512];
 	char *text = NULL;
 	size_t len = 0;
 
@@ -198,20 +198,10 @@ static void write_walk(FILE *out, mmusim_machine *m, const mmusim_request *req, 
 		fputs("</td></tr>\n", out);
 	}
 	fputs("</table>\n", out);
-	if (res.ok) {
-		mmusim_perms_string(res.perms, perms);
-		format_size(res.page_size, size, sizeof(size));
-		fprintf(out, "<p class=\"result ok\">PA 0x%" PRIx64 " (%s page, level %u), perms %s</p>\n", res.pa, size,
-			res.level, perms);
-	} else {
-		mmusim_fault_describe(cfg, &res, code, sizeof(code));
-		fprintf(out, "<p class=\"result fault\">fault %s at level %u, ", mmusim_fault_kind_name(res.fault_kind),
-			res.fault_level);
-		xml_write_escaped(out, code);
-		fputs(": ", out);
-		xml_write_escaped(out, mmusim_fault_reason_text(res.fault_reason));
-		fputs("</p>\n", out);
-	}
+	explain_answer(cfg, &res, answer, sizeof(answer));
+	fprintf(out, "<p class=\"result %s\">", res.ok ? "ok" : "fault");
+	xml_write_escaped(out, answer);
+	fputs("</p>\n", out);
 	FILE *mem = open_memstream(&text, &len);
 	if (mem) {
 		palette_init(&plain, false);

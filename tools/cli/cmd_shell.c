@@ -13,6 +13,7 @@
  * and the session goes on, ending with exit status 2.
  */
 #include "cli_api.h"
+#include "explain_text.h"
 
 #include <histedit.h>
 #include <inttypes.h>
@@ -64,24 +65,6 @@ static mmusim_request request(const struct shell *sh, uint64_t va, enum mmusim_a
 	return (mmusim_request){ .va = va, .access = a, .priv = priv, .no_ad_update = true };
 }
 
-static void print_result(FILE *out, const mmusim_config *cfg, const mmusim_request *req,
-			 const mmusim_translation *t)
-{
-	fprintf(out, "0x%" PRIx64 " %s %s: ", req->va, mmusim_access_name(req->access),
-		mmusim_priv_name(req->priv));
-	if (t->ok) {
-		char size[32], perms[6];
-		format_page_size(t->page_size, size, sizeof(size));
-		mmusim_perms_string(t->perms, perms);
-		fprintf(out, "pa 0x%" PRIx64 " (%s page, level %u) perms %s\n", t->pa, size, t->level, perms);
-	} else {
-		char code[128];
-		mmusim_fault_describe(cfg, t, code, sizeof(code));
-		fprintf(out, "fault %s at level %u, %s: %s\n", mmusim_fault_kind_name(t->fault_kind),
-			t->fault_level, code, mmusim_fault_reason_text(t->fault_reason));
-	}
-}
-
 /* translate|explain VA [r|w|x] */
 static int cmd_walk(struct shell *sh, char **argv, int argc, bool explain, mmusim_error *err)
 {
@@ -103,10 +86,13 @@ static int cmd_walk(struct shell *sh, char **argv, int argc, bool explain, mmusi
 	}
 	req = request(sh, va, a);
 	mmusim_translate(sh->m, &req, &t);
-	if (explain)
-		explain_translation(sh->out, sh->cfg, &req, &t);
-	else
-		print_result(sh->out, sh->cfg, &req, &t);
+	if (explain) {
+		struct palette plain;
+		palette_init(&plain, false);
+		explain_write(sh->out, sh->cfg, &req, mmusim_root(sh->m), &t, &plain);
+	} else {
+		explain_answer_line(sh->out, sh->cfg, &req, &t);
+	}
 	return MMUSIM_OK;
 }
 
@@ -199,8 +185,10 @@ static void do_access(struct shell *sh, const mmusim_event *ev)
 		shown.perms = w.perms;
 	} else {
 		shown.fault_reason = w.fault_reason;
+		shown.refused_level = w.refused_level;
+		shown.refused_pte_addr = w.refused_pte_addr;
 	}
-	print_result(sh->out, sh->cfg, &req, &shown);
+	explain_answer_line(sh->out, sh->cfg, &req, &shown);
 }
 
 /* Splits line into at most 8 words, in place. */

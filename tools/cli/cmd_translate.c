@@ -4,29 +4,11 @@
  * hardware would raise (a fault is a successful answer: exit 0).
  */
 #include "cli_api.h"
+#include "explain_text.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void print_text(FILE *out, const mmusim_request *req, const mmusim_translation *res,
-		       const mmusim_config *cfg)
-{
-	fprintf(out, "0x%" PRIx64 " %s %s: ", req->va, mmusim_access_name(req->access),
-		mmusim_priv_name(req->priv));
-	if (res->ok) {
-		char size[32], perms[6];
-		format_size(res->page_size, size, sizeof(size));
-		mmusim_perms_string(res->perms, perms);
-		fprintf(out, "pa 0x%" PRIx64 " (%s page, level %u) perms %s\n", res->pa, size,
-			res->level, perms);
-	} else {
-		char code[96];
-		mmusim_fault_describe(cfg, res, code, sizeof(code));
-		fprintf(out, "fault %s at level %u, %s: %s\n", mmusim_fault_kind_name(res->fault_kind),
-			res->fault_level, code, mmusim_fault_reason_text(res->fault_reason));
-	}
-}
 
 static void print_json(FILE *out, const mmusim_request *req, const mmusim_translation *res,
 		       bool explain)
@@ -42,8 +24,13 @@ static void print_json(FILE *out, const mmusim_request *req, const mmusim_transl
 			fprintf(out, "%s\"0x%" PRIx64 "\"", i ? "," : "", res->steps[i].pte_addr);
 		fputc(']', out);
 	} else {
-		fprintf(out, ",\"fault\":{\"kind\":\"%s\",\"level\":%u,\"code\":\"0x%" PRIx64 "\"}",
+		fprintf(out, ",\"fault\":{\"kind\":\"%s\",\"level\":%u,\"code\":\"0x%" PRIx64 "\"",
 			mmusim_fault_kind_name(res->fault_kind), res->fault_level, res->fault_code);
+		/* Rights combine over the levels: which entry took the right away (fault.level stays the leaf's). */
+		if (res->fault_kind == MMUSIM_FAULT_PERMISSION && res->refused_level)
+			fprintf(out, ",\"refused_by\":{\"level\":%u,\"pte_addr\":\"0x%" PRIx64 "\"}",
+				res->refused_level, res->refused_pte_addr);
+		fputc('}', out);
 	}
 	if (explain) {
 		fputs(",\"steps\":[", out);
@@ -93,9 +80,11 @@ int cmd_translate(struct cli *cli, struct args *a)
 	int nr_vas = 0, rc = EXIT_OK;
 	mmusim_machine *m = NULL;
 	mmusim_error err = { 0 };
+	struct palette plain;
 
 	if (!vas)
 		return EXIT_INTERNAL;
+	palette_init(&plain, false);
 	while (a->i < a->argc) {
 		const char *v, *arg = a->argv[a->i];
 		int r;
@@ -156,9 +145,9 @@ int cmd_translate(struct cli *cli, struct args *a)
 		if (cli->json)
 			print_json(stdout, &req, &res, explain);
 		else if (explain)
-			explain_translation(stdout, mmusim_machine_config(m), &req, &res);
+			explain_write(stdout, mmusim_machine_config(m), &req, mmusim_root(m), &res, &plain);
 		else
-			print_text(stdout, &req, &res, mmusim_machine_config(m));
+			explain_answer_line(stdout, mmusim_machine_config(m), &req, &res);
 	}
 out:
 	mmusim_machine_destroy(m);

@@ -1,11 +1,15 @@
 /*
- * explain_text: one walk told for a student.  The VA as its bit fields (sign
- * extension, one index per level, the offset) in hex and binary; per level
- * the table, the PTE's address = table + index x pte_size, the raw PTE with
- * its address field and its other bits decoded; then the PA assembled from
- * the leaf, or the rule that faulted with the bits that made it fault.
+ * explain_text: one walk told for a student, and the one-line answer every
+ * command gives for it.  The VA as its bit fields (sign extension, one index
+ * per level, the offset) in hex and binary; per level the table, the PTE's
+ * address = table + index x pte_size, the raw PTE with its address field and
+ * its other bits decoded; then the PA assembled from the leaf, or the rule
+ * that faulted with the entry that refused (which for x86 rights combined
+ * over the levels need not be the leaf: SDM 4.6).
  * Field positions come from the config, bit names from mmusim_pte_describe /
- * mmusim_fault_describe: nothing here knows an architecture.
+ * mmusim_fault_describe: nothing here knows an architecture.  translate
+ * (with or without --explain), explain, the shell, quiz answers and report
+ * --html all print through here, so a thing is said one way everywhere.
  */
 #include "explain_text.h"
 
@@ -158,11 +162,72 @@ static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_trans
 			(format_page_size(res->page_size, size, sizeof(size)), size), res->pa & ~(res->page_size - 1));
 }
 
-/* The faulting PTE, or for a bad VA its sign-extension bits: the bits the rule looked at. */
+/* "fault not-present at level 1", or for a bad VA that nothing was read. */
+static void fault_where(const mmusim_translation *t, char *buf, size_t len)
+{
+	if (t->fault_kind == MMUSIM_FAULT_NON_CANONICAL)
+		snprintf(buf, len, "fault %s (no entry was read)", mmusim_fault_kind_name(t->fault_kind));
+	else
+		snprintf(buf, len, "fault %s at level %u", mmusim_fault_kind_name(t->fault_kind), t->fault_level);
+}
+
+/* The rule, in words; for a bad VA with this config's bit positions. */
+static void fault_reason(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)
+{
+	unsigned aw = mmusim_config_va_bits(cfg);
+
+	if (t->fault_kind != MMUSIM_FAULT_NON_CANONICAL)
+		snprintf(buf, len, "%s", mmusim_fault_reason_text(t->fault_reason));
+	else if (mmusim_config_va_sign_extended(cfg))
+		snprintf(buf, len, "the VA is not canonical: bits 63:%u are not all copies of bit %u", aw, aw - 1);
+	else
+		snprintf(buf, len, "the VA does not fit %u bits: bits 63:%u are not all 0", aw, aw);
+}
+
+/* "the PML4E (L4) at 0x1000" when an entry's rights refused the access, else "". */
+static void refused_by(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (t->fault_kind == MMUSIM_FAULT_PERMISSION && t->refused_level)
+		snprintf(buf, len, "the %s (L%u) at 0x%" PRIx64, mmusim_config_entry_name(cfg, t->refused_level),
+			 t->refused_level, t->refused_pte_addr);
+}
+
+void explain_answer(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)
+{
+	char size[32], perms[6], where[64], code[160], why[160], who[96];
+
+	if (t->ok) {
+		format_page_size(t->page_size, size, sizeof(size));
+		mmusim_perms_string(t->perms, perms);
+		snprintf(buf, len, "pa 0x%" PRIx64 " (%s page, level %u) perms %s", t->pa, size, t->level, perms);
+		return;
+	}
+	fault_where(t, where, sizeof(where));
+	mmusim_fault_describe(cfg, t, code, sizeof(code));
+	fault_reason(cfg, t, why, sizeof(why));
+	refused_by(cfg, t, who, sizeof(who));
+	snprintf(buf, len, "%s, %s: %s%s%s", where, code, why, *who ? "; refused by " : "", who);
+}
+
+void explain_answer_line(FILE *out, const mmusim_config *cfg, const mmusim_request *req, const mmusim_translation *t)
+{
+	char answer[512];
+
+	explain_answer(cfg, t, answer, sizeof(answer));
+	fprintf(out, "0x%" PRIx64 " %s %s: %s\n", req->va, mmusim_access_name(req->access), mmusim_priv_name(req->priv),
+		answer);
+}
+
+/*
+ * The bits the rule looked at: for a bad VA its high bits; for rights, the
+ * entry that refused them; else the entry where the walk stopped.
+ */
 static void quote_fault_bits(FILE *out, const mmusim_config *cfg, const mmusim_request *req,
 			     const mmusim_translation *res)
 {
-	char flags[160];
+	unsigned digits = 2 * mmusim_config_pte_size(cfg);
+	char flags[160], who[96];
 
 	if (res->fault_kind == MMUSIM_FAULT_NON_CANONICAL) {
 		unsigned aw = mmusim_config_va_bits(cfg);
@@ -174,13 +239,18 @@ static void quote_fault_bits(FILE *out, const mmusim_config *cfg, const mmusim_r
 				bit_field(req->va, 63, aw), aw - 1, (unsigned)bit_field(req->va, aw - 1, aw - 1));
 		return;
 	}
+	refused_by(cfg, res, who, sizeof(who));
 	for (unsigned i = 0; i < res->nr_steps; i++) {
 		const mmusim_walk_step *s = &res->steps[i];
-		if (s->level != res->fault_level || res->fault_kind == MMUSIM_FAULT_BUS_ERROR)
+		if (res->fault_kind == MMUSIM_FAULT_BUS_ERROR)
+			continue;
+		if (*who ? s->level != res->refused_level : s->level != res->fault_level)
 			continue;
 		mmusim_pte_describe(cfg, s->pte, s->level, flags, sizeof(flags));
-		fprintf(out, "  the bits: L%u PTE 0x%0*" PRIx64 " = %s\n", s->level, 2 * mmusim_config_pte_size(cfg),
-			s->pte, flags);
+		if (*who)
+			fprintf(out, "  refused by %s: 0x%0*" PRIx64 " = %s\n", who, digits, s->pte, flags);
+		else
+			fprintf(out, "  the bits: L%u PTE 0x%0*" PRIx64 " = %s\n", s->level, digits, s->pte, flags);
 	}
 }
 
@@ -201,7 +271,7 @@ static void set_bits(const mmusim_config *cfg, const mmusim_translation *res, bo
 void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
 		   const mmusim_translation *res, const struct palette *pal)
 {
-	char base[32], size[32], perms[6], code[160];
+	char base[32], size[32], perms[6], code[160], where[64], why[160];
 	static const char *const access_names[] = { "read", "write", "execute" };
 	bool set_a, set_d;
 
@@ -230,8 +300,9 @@ void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *re
 		return;
 	}
 	mmusim_fault_describe(cfg, res, code, sizeof(code));
-	fprintf(out, "%sfault %s at level %u%s: %s\n", pal->bad, mmusim_fault_kind_name(res->fault_kind),
-		res->fault_level, pal->reset, mmusim_fault_reason_text(res->fault_reason));
+	fault_where(res, where, sizeof(where));
+	fault_reason(cfg, res, why, sizeof(why));
+	fprintf(out, "%s%s%s: %s\n", pal->bad, where, pal->reset, why);
 	quote_fault_bits(out, cfg, req, res);
 	fprintf(out, "  raised as %s\n", code);
 }

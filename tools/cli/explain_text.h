@@ -1,6 +1,7 @@
 /*
- * explain_text: one walk told for a student, over the public API — the
- * explain command's text and the one report --html embeds.
+ * explain_text: one walk told for a student, over the public API — the text
+ * of explain, translate --explain, the shell, quiz answers and report --html,
+ * and the one-line answer of translate and the shell.
  */
 #ifndef MMUSIM_TOOLS_EXPLAIN_TEXT_H
 #define MMUSIM_TOOLS_EXPLAIN_TEXT_H
@@ -25,5 +26,15 @@ void palette_init(struct palette *p, bool on);
  */
 void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
 		   const mmusim_translation *t, const struct palette *pal);
+
+/*
+ * The answer to one walk in one line, without the VA: "pa 0x… (4K page, level
+ * 1) perms rw-u-" or "fault KIND at level N, CODE: REASON[; refused by the
+ * ENTRY (Ln) at 0x…]".
+ */
+void explain_answer(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len);
+/* "0xVA r user: " and the answer, one line. */
+void explain_answer_line(FILE *out, const mmusim_config *cfg, const mmusim_request *req,
+			 const mmusim_translation *t);
 
 #endif

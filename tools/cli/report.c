@@ -40,7 +40,7 @@ static void text_sizes(FILE *out, const uint64_t by_shift[64])
 	for (unsigned s = 0; s < 64; s++) {
 		if (!by_shift[s])
 			continue;
-		format_size(1ull << s, size, sizeof(size));
+		format_page_size(1ull << s, size, sizeof(size));
 		fprintf(out, "%s%s %" PRIu64, first ? "" : ", ", size, by_shift[s]);
 		first = false;
 	}

@@ -108,7 +108,7 @@ void tree_write_dot(FILE *out, const mmusim_config *cfg, const struct tree *t, c
 				i, r->level - 1, r->addr, r->unreadable ? "outside physical memory" : "not expanded");
 			fprintf(out, "  %s -> n%d%s;\n", src, i, edge_style(r));
 		} else {
-			format_size(r->page_size, size, sizeof(size));
+			format_page_size(r->page_size, size, sizeof(size));
 			if (r->count == 1)
 				fprintf(out, "  p%d [shape=box, label=\"%s page\\npa 0x%" PRIx64 "\"%s];\n", i, size, r->addr,
 					r->walks ? ", color=\"" WALK_COLOR "\", penwidth=2.5" : "");
