@@ -34,7 +34,7 @@ struct machine_config {
 	struct pt_kind_config user;
 	struct pt_kind_config kernel;
 	struct cpu_ctl cpu;
-	/* TLBs: at each level, at most one serves instruction and one data accesses. */
+	/* TLBs: the arrays of one level that serve one access kind hold disjoint page sizes. */
 	struct tlb_config tlb[CONFIG_MAX_TLBS];
 	unsigned nr_tlb;
 	/* Paging-structure caches, one per PTE level they cache (2..nr_levels). */
