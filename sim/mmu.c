@@ -54,6 +54,10 @@ static int cpu_create(struct mmu *mmu, struct mmu_cpu **out, struct mm_error *er
 			if (tc->kind != (k ? TLB_DATA : TLB_INSTRUCTION))
 				level_add(&levels[k], c->tlb[i]);
 	}
+	for (unsigned k = 0; k < 2; k++) {
+		c->l1_first[k] = c->l1[k].arr[0];
+		c->l1_latency[k] = c->l1[k].latency;
+	}
 	for (unsigned i = 0; i < cfg->nr_pwc; i++) {
 		if (!(c->pwc[cfg->pwc[i].level] = tlb_create(&cfg->pwc[i], err))) {
 			cpu_destroy(c);
@@ -439,13 +443,13 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 {
 	struct mmu_cpu *c = mmu->cur;
 	unsigned k = access == ACCESS_EXEC;
-	struct tlb *first = c->l1[k].arr[0];
+	struct tlb *first = c->l1_first[k];
 	struct tlb_entry *e = NULL;
 
 	mmu->stats.accesses[access]++;
 	if (first) {
 		/* All arrays of the level are probed at once: the level's latency, once. */
-		mmu->stats.cycles += c->l1[k].latency;
+		mmu->stats.cycles += c->l1_latency[k];
 		e = tlb_probe(first, va, c->asid);
 		/* The common case, finished here: a hit that allows the access and needs no D update. */
 		if (e && !mmu->check_stale && (e->allow & (1u << (c->priv * 3 + access))) &&

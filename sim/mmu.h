@@ -51,6 +51,9 @@ struct tlb_level {
 
 struct mmu_cpu {
 	struct tlb *tlb[CONFIG_MAX_TLBS];
+	/* The hit path's two fields of l1[k], copied where k indexes them by a scaled load. */
+	struct tlb *l1_first[2];              /* l1[k].arr[0] */
+	unsigned l1_latency[2];               /* l1[k].latency */
 	struct tlb_level l1[2], l2[2];        /* by lookup kind: [0] data, [1] instruction */
 	/* The levels whose miss in the last translation ended in a fault: charged to
 	 * their first array until mmu_refill learns the page's size. */
