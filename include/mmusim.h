@@ -98,7 +98,7 @@ typedef struct mmusim_config mmusim_config;
  * mmusim_preset_names), otherwise a YAML file, which may start with "extends:
  * PRESET".  On success *out is a new config to free with mmusim_config_free.
  * Fails with MMUSIM_EINVAL or MMUSIM_EIO and "file:line:column: message"; when
- * there is neither such a preset nor such a file, MMUSIM_EINVAL and "NAME: no
+ * there is neither such a preset nor such a file, MMUSIM_EIO and "NAME: no
  * such file or preset (presets: sv32, sv39, ...)".
  */
 MMUSIM_API int mmusim_config_load(const char *name_or_path, mmusim_config **out, mmusim_error *err);

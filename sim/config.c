@@ -1017,7 +1017,7 @@ int config_load(const char *name_or_path, struct machine_config *out, struct mm_
 		char names[200];
 
 		list_presets(names, sizeof(names));
-		return mm_error_set(err, MM_EINVAL, "%s: no such file or preset (presets: %s)", name_or_path,
+		return mm_error_set(err, MM_EIO, "%s: no such file or preset (presets: %s)", name_or_path,
 				    names);
 	}
 	if (f)

@@ -47,7 +47,7 @@ struct machine_config {
  * Loads `name_or_path`: a preset name (config_preset_names) if one matches,
  * otherwise a YAML file.  Returns MM_OK, or MM_EINVAL / MM_EIO with
  * "file:line:column: message" in *err; when there is neither such a preset nor
- * such a file, MM_EINVAL with "NAME: no such file or preset (presets: ...)".
+ * such a file, MM_EIO with "NAME: no such file or preset (presets: ...)".
  */
 int config_load(const char *name_or_path, struct machine_config *out, struct mm_error *err);
 

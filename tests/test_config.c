@@ -431,9 +431,22 @@ Test(config_file, missing_file_is_eio)
 	struct machine_config mc;
 	struct mm_error err = { 0 };
 
-	cr_assert_eq(config_load("/nonexistent/dir/m.yaml", &mc, &err), MM_EIO);
+	cr_assert_eq(config_load_file("/nonexistent/dir/m.yaml", &mc, &err), MM_EIO);
 	cr_assert_eq(err.code, MM_EIO);
 	cr_assert_str_eq(err.msg, "/nonexistent/dir/m.yaml: cannot open: No such file or directory");
+}
+
+/* config_load takes a preset name or a path: when it is neither, it names the presets. */
+Test(config_file, neither_file_nor_preset_lists_the_presets)
+{
+	struct machine_config mc;
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(config_load("x86-64", &mc, &err), MM_EIO);
+	cr_assert_eq(err.code, MM_EIO);
+	cr_assert_str_eq(err.msg, "x86-64: no such file or preset (presets: sv32, sv39, sv48, sv57, toy, x86_32, x86_64, x86_64_la57)");
+	cr_assert_eq(config_load("/nonexistent/dir/m.yaml", &mc, &err), MM_EIO);
+	cr_assert_str_eq(err.msg, "/nonexistent/dir/m.yaml: no such file or preset (presets: sv32, sv39, sv48, sv57, toy, x86_32, x86_64, x86_64_la57)");
 }
 
 Test(config_file, directory_is_eio)

@@ -111,7 +111,7 @@ int cli_load_config(const char *name, const char *option, mmusim_config **out, m
 	int rc = mmusim_config_load(name, out, err);
 	size_t n = strlen(name);
 
-	if (rc == MMUSIM_EINVAL && option && strncmp(err->message, name, n) == 0 &&
+	if (rc == MMUSIM_EIO && option && strncmp(err->message, name, n) == 0 &&
 	    strncmp(err->message + n, missing, sizeof(missing) - 1) == 0) {
 		char msg[sizeof(err->message)];
 		memcpy(msg, err->message, sizeof(msg));
