@@ -58,19 +58,9 @@ static struct names formats(void)
 
 static char *read_source(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *text;
-	long len;
+	char *text = read_text_file(path);
 
-	cr_assert_not_null(f, "%s", path);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	text = malloc((size_t)len + 1);
-	cr_assert_not_null(text);
-	cr_assert_eq(fread(text, 1, (size_t)len, f), (size_t)len);
-	text[len] = '\0';
-	fclose(f);
+	cr_assert_not_null(text, "cannot open %s", path);
 	return text;
 }
 
@@ -138,28 +128,38 @@ static void expect_formats(const char *text, const char *start, const char *end,
 	expect_same(&got, &want, where);
 }
 
-/* The help texts, generated from the tables. */
+/* The help texts, generated from the tables: where each lists presets or formats. */
+static const struct help_list {
+	const char *argv[2];
+	const char *start, *end;
+	bool formats;
+} help_lists[] = {
+	{ { "--help" }, "preset (default x86_64), one of:\n", "\n", false },
+	{ { "--help" }, "replay    [--format ", "]", true },
+	{ { "translate", "--help" }, "one of:\n", "\n", false },
+	{ { "quiz", "--help" }, "one of:\n", "\n", false },
+	{ { "replay", "--help" }, "  --format FMT ", "\n", true },
+	{ { "convert", "--help" }, "  --format FMT ", "\n", true },
+};
+
 Test(lists, help_texts)
 {
-	struct run_result r;
+	for (size_t i = 0; i < sizeof(help_lists) / sizeof(help_lists[0]); i++) {
+		const struct help_list *h = &help_lists[i];
+		int argc = h->argv[1] ? 2 : 1;
+		struct run_result r;
+		char where[64];
 
-	cr_assert_eq(run_mmusim(&r, "--help", NULL), 0);
-	cr_expect_eq(r.status, 0);
-	expect_presets(r.out, "preset (default x86_64), one of:\n", "\n", 0, "mmusim --help --config");
-	expect_formats(r.out, "replay    [--format ", "]", 0, "mmusim --help replay");
-	run_result_free(&r);
-	cr_assert_eq(run_mmusim(&r, "translate", "--help", NULL), 0);
-	expect_presets(r.out, "one of:\n", "\n", 0, "mmusim translate --help");
-	run_result_free(&r);
-	cr_assert_eq(run_mmusim(&r, "quiz", "--help", NULL), 0);
-	expect_presets(r.out, "one of:\n", "\n", 0, "mmusim quiz --help");
-	run_result_free(&r);
-	cr_assert_eq(run_mmusim(&r, "replay", "--help", NULL), 0);
-	expect_formats(r.out, "  --format FMT ", "\n", 0, "mmusim replay --help");
-	run_result_free(&r);
-	cr_assert_eq(run_mmusim(&r, "convert", "--help", NULL), 0);
-	expect_formats(r.out, "  --format FMT ", "\n", 0, "mmusim convert --help");
-	run_result_free(&r);
+		snprintf(where, sizeof(where), "mmusim %s%s%s", h->argv[0], argc > 1 ? " " : "",
+			 argc > 1 ? h->argv[1] : "");
+		cr_assert_eq(run_mmusim_argv(&r, argc, h->argv), 0);
+		cr_expect_eq(r.status, 0, "%s", where);
+		if (h->formats)
+			expect_formats(r.out, h->start, h->end, 0, where);
+		else
+			expect_presets(r.out, h->start, h->end, 0, where);
+		run_result_free(&r);
+	}
 }
 
 /* Both preset tables of the README together: one row per preset, no other. */
