@@ -1,9 +1,12 @@
 /*
  * mmu: TLBs and paging-structure caches in front of the walk (see mmu.h).
  *
- * Cost model: every TLB and PWC probed adds its latency; every PTE read by a
- * walk adds memory_latency.  Counting rule: one translation is one access and
- * one lookup per TLB level it reaches; a walk counts its PTE reads.
+ * Cost model: every TLB level probed adds the latency of its slowest array
+ * (the arrays of a level are probed in parallel), every PWC probed its own;
+ * every PTE read by a walk adds memory_latency.  Counting rule: one
+ * translation is one access and one lookup per TLB level it reaches (one hit
+ * or one miss, however many arrays the level has: see mmu.h); a walk counts
+ * its PTE reads.
  */
 #include "mmu.h"
 
@@ -27,9 +30,10 @@ static void cpu_destroy(struct mmu_cpu *c)
 static void level_add(struct tlb_level *lv, struct tlb *t)
 {
 	const struct tlb_config *tc = tlb_config(t);
+	const int smallest = __builtin_ctzll(tc->shift_mask);
 	unsigned i = lv->nr++;
 
-	for (; i > 0 && __builtin_ctzll(tlb_config(lv->arr[i - 1])->shift_mask) > __builtin_ctzll(tc->shift_mask); i--)
+	for (; i > 0 && __builtin_ctzll(tlb_config(lv->arr[i - 1])->shift_mask) > smallest; i--)
 		lv->arr[i] = lv->arr[i - 1];
 	lv->arr[i] = t;
 	if (tc->latency > lv->latency)
