@@ -100,11 +100,12 @@ MMUSIM_API void mmusim_error_prefix(mmusim_error *err, const char *prefix);
 typedef struct mmusim_config mmusim_config;
 
 /*
- * Loads `name_or_path`: an embedded preset if one has that name ("x86_64",
- * "x86_64_la57", "sv39", "sv48", "sv57"), otherwise a YAML file, which may start
- * with "extends: PRESET".  On success *out is a new config to free with
- * mmusim_config_free.  Fails with MMUSIM_EINVAL or MMUSIM_EIO and
- * "file:line:column: message".
+ * Loads `name_or_path`: an embedded preset if one has that name (see
+ * mmusim_preset_names), otherwise a YAML file, which may start with "extends:
+ * PRESET".  On success *out is a new config to free with mmusim_config_free.
+ * Fails with MMUSIM_EINVAL or MMUSIM_EIO and "file:line:column: message"; when
+ * there is neither such a preset nor such a file, MMUSIM_EIO and "NAME: no
+ * such file or preset (presets: sv32, sv39, ...)".
  */
 MMUSIM_API int mmusim_config_load(const char *name_or_path, mmusim_config **out, mmusim_error *err);
 /* Parses YAML text of `len` bytes; `filename` only names it in error messages. */

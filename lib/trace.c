@@ -55,7 +55,7 @@ void api_event_from_public(const mmusim_event *in, struct trace_event *out)
 
 const char *mmusim_trace_format_name(enum mmusim_trace_format fmt)
 {
-	if ((unsigned)fmt > MMUSIM_TRACE_PINATRACE)
+	if ((unsigned)fmt > TRACE_FORMAT_LAST)
 		return "unknown";
 	return trace_format_name((enum trace_format)fmt);
 }

@@ -665,6 +665,20 @@ static int load_geometry(const struct load *ld, const struct ynode *m, const cha
 	return MM_OK;
 }
 
+/*
+ * The leaf sizes the paging constants allow, bit s for 2^s bytes: a leaf at
+ * level L maps base_page_size << (L-1) * index_bits bytes, for L = 1 up to
+ * highest_translation_level.
+ */
+static uint64_t leaf_shift_mask(const struct paging_consts *pc)
+{
+	uint64_t mask = 0;
+
+	for (unsigned level = 1; level <= pc->highest_translation_level; level++)
+		mask |= 1ull << pc_index_shift(pc, level);
+	return mask;
+}
+
 static int load_tlb(const struct load *ld, const struct ynode *m, const char *path,
 		    const struct machine_config *mc, struct tlb_config *t)
 {
@@ -698,17 +712,21 @@ static int load_tlb(const struct load *ld, const struct ynode *m, const char *pa
 		return rc;
 	if (!n->items)
 		return ynode_error(ld->err, n, "%s must name at least one page size", sub);
-	uint64_t largest = pc_page_size(pc, pc->highest_translation_level);
+	uint64_t leaf_sizes = leaf_shift_mask(pc);
 	for (const struct yitem *it = n->items; it; it = it->next) {
 		uint64_t size;
 		if ((rc = get_number(ld, it->node, sub, UINT64_MAX, &size)))
 			return rc;
-		if (size < pc->base_page_size || size > largest || (size & (size - 1)))
+		/* Any other size is never the size of a leaf: such a TLB would stay empty. */
+		if (size & (size - 1) || !(leaf_sizes & (1ull << __builtin_ctzll(size)))) {
+			char sizes[128] = "";
+			for (unsigned level = 1; level <= pc->highest_translation_level; level++)
+				snprintf(sizes + strlen(sizes), sizeof(sizes) - strlen(sizes), "%s%llu",
+					 level > 1 ? ", " : "", (unsigned long long)pc_page_size(pc, level));
 			return ynode_error(ld->err, it->node,
-					   "page size %llu in %s is not a power of two between the base page (%llu) and the largest page (%llu)",
-					   (unsigned long long)size, sub,
-					   (unsigned long long)pc->base_page_size,
-					   (unsigned long long)largest);
+					   "page size %llu in %s is not a page size of these paging constants (%s)",
+					   (unsigned long long)size, sub, sizes);
+		}
 		t->shift_mask |= 1ull << __builtin_ctzll(size);
 	}
 	return MM_OK;
@@ -737,13 +755,20 @@ static int load_tlbs(const struct load *ld, struct machine_config *mc)
 			if (strcmp(o->name, t->name) == 0)
 				return ynode_error(ld->err, ynode_get(it->node, "name"),
 						   "duplicate TLB name '%s'", t->name);
-			/* One TLB per level per access type: a lookup must know where to go. */
+			/*
+			 * The arrays of one level and access type are probed in parallel
+			 * and a fill goes to the one holding the page's size: each size
+			 * must have one home.
+			 */
 			bool both_i = o->kind != TLB_DATA && t->kind != TLB_DATA;
 			bool both_d = o->kind != TLB_INSTRUCTION && t->kind != TLB_INSTRUCTION;
-			if (o->level == t->level && (both_i || both_d))
-				return ynode_error(ld->err, ynode_get(it->node, "kind"),
-						   "TLBs '%s' and '%s' both serve %s accesses at level %u",
-						   o->name, t->name, both_i ? "instruction" : "data", t->level);
+			uint64_t common = o->shift_mask & t->shift_mask;
+			if (o->level == t->level && (both_i || both_d) && common)
+				return ynode_error(ld->err, ynode_get(it->node, "page_sizes"),
+						   "TLBs '%s' and '%s' both hold %llu-byte pages for %s accesses at level %u",
+						   o->name, t->name,
+						   (unsigned long long)1 << __builtin_ctzll(common),
+						   both_i ? "instruction" : "data", t->level);
 		}
 		mc->nr_tlb++;
 	}
@@ -983,7 +1008,19 @@ int config_load_file(const char *path, struct machine_config *out, struct mm_err
 
 int config_load(const char *name_or_path, struct machine_config *out, struct mm_error *err)
 {
+	FILE *f;
+
 	if (config_preset_text(name_or_path))
 		return config_load_preset(name_or_path, out, err);
+	/* A mistyped preset name ("x86-64") is the usual way to get here: name them. */
+	if (!(f = fopen(name_or_path, "rb")) && errno == ENOENT) {
+		char names[200];
+
+		list_presets(names, sizeof(names));
+		return mm_error_set(err, MM_EIO, "%s: no such file or preset (presets: %s)", name_or_path,
+				    names);
+	}
+	if (f)
+		fclose(f);
 	return config_load_file(name_or_path, out, err);
 }

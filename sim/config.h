@@ -34,7 +34,7 @@ struct machine_config {
 	struct pt_kind_config user;
 	struct pt_kind_config kernel;
 	struct cpu_ctl cpu;
-	/* TLBs: at each level, at most one serves instruction and one data accesses. */
+	/* TLBs: the arrays of one level that serve one access kind hold disjoint page sizes. */
 	struct tlb_config tlb[CONFIG_MAX_TLBS];
 	unsigned nr_tlb;
 	/* Paging-structure caches, one per PTE level they cache (2..nr_levels). */
@@ -44,9 +44,10 @@ struct machine_config {
 };
 
 /*
- * Loads `name_or_path`: a preset name ("x86_64", "sv39", ...) if one matches,
+ * Loads `name_or_path`: a preset name (config_preset_names) if one matches,
  * otherwise a YAML file.  Returns MM_OK, or MM_EINVAL / MM_EIO with
- * "file:line:column: message" in *err.
+ * "file:line:column: message" in *err; when there is neither such a preset nor
+ * such a file, MM_EIO with "NAME: no such file or preset (presets: ...)".
  */
 int config_load(const char *name_or_path, struct machine_config *out, struct mm_error *err);
 

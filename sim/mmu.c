@@ -1,9 +1,12 @@
 /*
  * mmu: TLBs and paging-structure caches in front of the walk (see mmu.h).
  *
- * Cost model: every TLB and PWC probed adds its latency; every PTE read by a
- * walk adds memory_latency.  Counting rule: one translation is one access and
- * one lookup per TLB level it reaches; a walk counts its PTE reads.
+ * Cost model: every TLB level probed adds the latency of its slowest array
+ * (the arrays of a level are probed in parallel), every PWC probed its own;
+ * every PTE read by a walk adds memory_latency.  Counting rule: one
+ * translation is one access and one lookup per TLB level it reaches (one hit
+ * or one miss, however many arrays the level has: see mmu.h); a walk counts
+ * its PTE reads.
  */
 #include "mmu.h"
 
@@ -23,6 +26,20 @@ static void cpu_destroy(struct mmu_cpu *c)
 	free(c);
 }
 
+/* Adds t to lv, keeping the arrays in the order of their smallest page size. */
+static void level_add(struct tlb_level *lv, struct tlb *t)
+{
+	const struct tlb_config *tc = tlb_config(t);
+	const int smallest = __builtin_ctzll(tc->shift_mask);
+	unsigned i = lv->nr++;
+
+	for (; i > 0 && __builtin_ctzll(tlb_config(lv->arr[i - 1])->shift_mask) > smallest; i--)
+		lv->arr[i] = lv->arr[i - 1];
+	lv->arr[i] = t;
+	if (tc->latency > lv->latency)
+		lv->latency = tc->latency;
+}
+
 static int cpu_create(struct mmu *mmu, struct mmu_cpu **out, struct mm_error *err)
 {
 	const struct machine_config *cfg = &mmu->m->cfg;
@@ -36,14 +53,14 @@ static int cpu_create(struct mmu *mmu, struct mmu_cpu **out, struct mm_error *er
 			cpu_destroy(c);
 			return MM_EINVAL;
 		}
-		struct tlb **slot = tc->level == 1 ? c->l1 : c->l2;
-		unsigned *lat = tc->level == 1 ? c->l1_latency : c->l2_latency;
-		for (unsigned k = 0; k < 2; k++) {
-			if (tc->kind == (k ? TLB_DATA : TLB_INSTRUCTION))
-				continue;
-			slot[k] = c->tlb[i];
-			lat[k] = tc->latency;
-		}
+		struct tlb_level *levels = tc->level == 1 ? c->l1 : c->l2;
+		for (unsigned k = 0; k < 2; k++)
+			if (tc->kind != (k ? TLB_DATA : TLB_INSTRUCTION))
+				level_add(&levels[k], c->tlb[i]);
+	}
+	for (unsigned k = 0; k < 2; k++) {
+		c->l1_first[k] = c->l1[k].arr[0];
+		c->l1_latency[k] = c->l1[k].latency;
 	}
 	for (unsigned i = 0; i < cfg->nr_pwc; i++) {
 		if (!(c->pwc[cfg->pwc[i].level] = tlb_create(&cfg->pwc[i], err))) {
@@ -228,14 +245,60 @@ static inline struct walk_request walk_request_of(const struct mmu_cpu *c, uint6
 }
 
 /*
+ * The array of lv that a page of 2^page_shift bytes goes to: the one holding
+ * the largest size that fits it (sizes are disjoint: one answer), or NULL if
+ * none does; *shift gets that size.
+ */
+static struct tlb *level_home(const struct tlb_level *lv, unsigned page_shift, int *shift)
+{
+	struct tlb *home = NULL;
+
+	*shift = -1;
+	for (unsigned i = 0; i < lv->nr; i++) {
+		int s = tlb_fit_shift(lv->arr[i], page_shift);
+		if (s > *shift) {
+			*shift = s;
+			home = lv->arr[i];
+		}
+	}
+	return home;
+}
+
+/* Probes arrays from.. of lv (a hit counts where it hits); *in gets the array that hit. */
+static struct tlb_entry *level_probe(const struct tlb_level *lv, unsigned from, uint64_t va,
+				     uint16_t asid, struct tlb **in)
+{
+	for (unsigned i = from; i < lv->nr; i++) {
+		struct tlb_entry *e = tlb_probe(lv->arr[i], va, asid);
+		if (e) {
+			*in = lv->arr[i];
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Counts lv's miss once, in the array a translation of 2^page_shift bytes
+ * goes to, or (page_shift < 0: no translation came back; or no array fits)
+ * in its first array.  See the counting rule in mmu.h.
+ */
+static void level_miss(const struct tlb_level *lv, int page_shift)
+{
+	int shift;
+	struct tlb *home = page_shift >= 0 ? level_home(lv, (unsigned)page_shift, &shift) : NULL;
+
+	tlb_count_miss(home ? home : lv->arr[0]);
+}
+
+/*
  * Fills the walk's translation into the level-2 and level-1 TLBs of kind k
- * (once where they are the same cache; at least one exists); the entry is
- * built once for both.
+ * (at least one exists), each time into the array of that level that holds
+ * the largest size fitting the page; the entry is built once for all.
  */
 static void tlb_fill_walk(struct mmu_cpu *c, unsigned k, uint64_t va, const struct walk_result *res,
 			  const struct walker *w)
 {
-	struct tlb *l2 = c->l2[k], *l1 = c->l1[k] != l2 ? c->l1[k] : NULL;
 	struct page_prop prop;
 	int shift;
 
@@ -250,13 +313,14 @@ static void tlb_fill_walk(struct mmu_cpu *c, unsigned k, uint64_t va, const stru
 		.dirty = (prop.flags & PROP_D) != 0,
 		.allow = allow_mask(w, res),
 	};
-	struct tlb *order[2] = { l2, l1 };
+	const struct tlb_level *order[2] = { &c->l2[k], &c->l1[k] };
 	for (unsigned i = 0; i < 2; i++) {
-		if (!order[i] || (shift = tlb_fit_shift(order[i], (unsigned)__builtin_ctzll(res->page_size))) < 0)
+		struct tlb *home = level_home(order[i], (unsigned)__builtin_ctzll(res->page_size), &shift);
+		if (!home)
 			continue;
 		e.shift = (uint8_t)shift;
 		e.pa = res->pa & ~((1ull << shift) - 1);
-		tlb_fill(order[i], va, &e);
+		tlb_fill(home, va, &e);
 	}
 }
 
@@ -282,7 +346,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 		return;
 	}
 	mmu->stats.walks_by_shift[__builtin_ctzll(res.page_size)]++;
-	if (c->l1[k] || c->l2[k])
+	if (c->l1[k].nr || c->l2[k].nr)
 		tlb_fill_walk(c, k, va, &res, &m->walker);
 	out->ok = true;
 	out->pa = res.pa;
@@ -309,25 +373,45 @@ static inline void hit_result(const struct tlb_entry *e, uint64_t va, struct mmu
 }
 
 /*
- * mmu_translate past the level-1 TLB: e is its hit (NULL on a miss or when
- * there is none).  Out of line, so that the common hit keeps few registers.
+ * mmu_translate past the level-1 TLB's first array: e is its hit (NULL on a
+ * miss or when there is none).  Out of line, so that the common hit keeps few
+ * registers.
  */
 static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu_cpu *c, uint64_t va,
 						    enum access_kind access, struct tlb_entry *e,
 						    struct mmu_result *out)
 {
 	unsigned k = access == ACCESS_EXEC;
-	struct tlb *l1 = c->l1[k], *l2 = c->l2[k], *hit_in = e ? l1 : NULL;
+	const struct tlb_level *l1 = &c->l1[k], *l2 = &c->l2[k];
+	struct tlb *hit_in = e ? l1->arr[0] : NULL;
+	bool l1_missed = false, l2_missed = false;
 
-	if (!e && l2 && l2 != l1) {
-		mmu->stats.cycles += c->l2_latency[k];
-		if ((e = tlb_lookup(l2, va, c->asid)))
-			hit_in = l2;
+	c->unplaced_miss[0] = c->unplaced_miss[1] = NULL;
+	if (!e && l1->nr) {
+		/* The other arrays of the level, probed with the first in the same lookup. */
+		e = level_probe(l1, 1, va, c->asid, &hit_in);
+		l1_missed = !e;
+	}
+	if (!e && l2->nr) {
+		mmu->stats.cycles += l2->latency;
+		e = level_probe(l2, 0, va, c->asid, &hit_in);
+		l2_missed = !e;
 	}
 	if (!e) {
 		do_walk(mmu, c, va, access, out);
+		int shift = out->ok ? __builtin_ctzll(out->page_size) : -1;
+		if (l1_missed) {
+			level_miss(l1, shift);
+			c->unplaced_miss[0] = out->ok ? NULL : &c->l1[k];
+		}
+		if (l2_missed) {
+			level_miss(l2, shift);
+			c->unplaced_miss[1] = out->ok ? NULL : &c->l2[k];
+		}
 		return;
 	}
+	if (l1_missed)
+		level_miss(l1, e->shift);
 	if (mmu->check_stale && entry_is_stale(c, va, e))
 		mmu->stats.stale_hits++;
 	if (!(e->allow & (1u << (c->priv * 3 + access)))) {
@@ -346,14 +430,15 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 		return;
 	}
 	hit_result(e, va, out);
-	if (hit_in == l2 && l1) {
-		/* Refill the level-1 TLB from the level-2 hit, in a size it holds. */
-		int shift = tlb_fit_shift(l1, e->shift);
-		if (shift >= 0) {
+	if (l1_missed) {
+		/* Refill level 1 from the level-2 hit, in the array and size that fit it. */
+		int shift;
+		struct tlb *home = level_home(l1, e->shift, &shift);
+		if (home) {
 			struct tlb_entry copy = *e;
 			copy.shift = (uint8_t)shift;
 			copy.pa = out->pa & ~((1ull << shift) - 1);
-			tlb_fill(l1, va, &copy);
+			tlb_fill(home, va, &copy);
 		}
 	}
 }
@@ -362,13 +447,14 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 {
 	struct mmu_cpu *c = mmu->cur;
 	unsigned k = access == ACCESS_EXEC;
-	struct tlb *l1 = c->l1[k];
+	struct tlb *first = c->l1_first[k];
 	struct tlb_entry *e = NULL;
 
 	mmu->stats.accesses[access]++;
-	if (l1) {
+	if (first) {
+		/* All arrays of the level are probed at once: the level's latency, once. */
 		mmu->stats.cycles += c->l1_latency[k];
-		e = tlb_lookup(l1, va, c->asid);
+		e = tlb_probe(first, va, c->asid);
 		/* The common case, finished here: a hit that allows the access and needs no D update. */
 		if (e && !mmu->check_stale && (e->allow & (1u << (c->priv * 3 + access))) &&
 		    (access != ACCESS_WRITE || e->dirty)) {
@@ -393,8 +479,17 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 	out->fault = res.fault;
 	if (!res.ok)
 		return;
-	if (c->l1[k] || c->l2[k])
+	if (c->l1[k].nr || c->l2[k].nr)
 		tlb_fill_walk(c, k, va, &res, &m->walker);
+	/* The faulted access's misses belong with the array its page now fills. */
+	for (unsigned i = 0; i < 2; i++) {
+		const struct tlb_level *lv = c->unplaced_miss[i];
+		int shift;
+		struct tlb *home = lv ? level_home(lv, (unsigned)__builtin_ctzll(res.page_size), &shift) : NULL;
+		if (home && home != lv->arr[0])
+			tlb_move_miss(lv->arr[0], home);
+		c->unplaced_miss[i] = NULL;
+	}
 	out->pa = res.pa;
 	out->page_size = res.page_size;
 }

@@ -2,11 +2,21 @@
  * mmu: the CPU side of translation — per-CPU TLBs and paging-structure caches
  * in front of the hardware walk, with the statistics a replay reports.
  *
- * A translation looks up the level-1 TLB that serves the access kind, then
- * the level-2 one; on a miss it probes the paging-structure caches from the
+ * A translation looks up the level-1 TLB arrays that serve the access kind,
+ * then the level-2 ones; on a miss it probes the paging-structure caches from the
  * deepest level up and walks from the deepest hit (or the root), fills the
  * caches on the way back, and fills the TLBs with the largest size each holds
- * that fits the page (a 2M page in a 4K-only TLB is held as its 4K piece).
+ * that fits the page (a 2M page in a 4K-only TLB is held as its 4K piece);
+ * among the arrays of one level, the fill goes to the array holding the
+ * largest such size.
+ *
+ * Counting with several arrays per level: a lookup of the level is one hit
+ * or one miss.  The hit counts in the array that hit; the miss counts in one
+ * array only, the one the translation is then filled into (from the walk or
+ * the level-2 hit), or the level's first array when nothing is filled (a
+ * fault, or no array holds a fitting size).  So the arrays' hits and misses
+ * add up to the level's lookups, and each array's are those of its own page
+ * sizes.  A demand-paged access moves its miss to the array its retry fills.
  * A hit still checks permissions against the current privilege and control
  * bits; a refused hit faults and drops the entry (as a #PF does on x86).  A
  * write that hits an entry whose D bit was clear walks again so the walk can
@@ -27,10 +37,27 @@
 /* Host memory all CPUs' TLBs and PWCs together may take. */
 #define MMU_MAX_CACHE_BYTES (4ull << 30)
 
+/*
+ * The TLB arrays of one level that serve one access kind (Skylake's L1 DTLB:
+ * a 4K, a 2M and a 1G array).  Their page sizes are disjoint (the config
+ * checks); they are probed in parallel, so a lookup of the level costs the
+ * slowest array's latency, once.
+ */
+struct tlb_level {
+	struct tlb *arr[CONFIG_MAX_TLBS];     /* arr[0] holds the smallest size: probed first */
+	unsigned nr;
+	unsigned latency;                     /* the largest of the arrays' latencies */
+};
+
 struct mmu_cpu {
 	struct tlb *tlb[CONFIG_MAX_TLBS];
-	struct tlb *l1[2], *l2[2];            /* by lookup kind: [0] data, [1] instruction */
-	unsigned l1_latency[2], l2_latency[2];
+	/* The hit path's two fields of l1[k], copied where k indexes them by a scaled load. */
+	struct tlb *l1_first[2];              /* l1[k].arr[0] */
+	unsigned l1_latency[2];               /* l1[k].latency */
+	struct tlb_level l1[2], l2[2];        /* by lookup kind: [0] data, [1] instruction */
+	/* The levels whose miss in the last translation ended in a fault: charged to
+	 * their first array until mmu_refill learns the page's size. */
+	const struct tlb_level *unplaced_miss[2];
 	struct tlb *pwc[PT_MAX_LEVELS + 1];   /* by the PTE level it caches */
 	unsigned pwc_levels[PT_MAX_LEVELS];   /* the levels that have one, ascending */
 	unsigned nr_pwc;

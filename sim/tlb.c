@@ -249,11 +249,11 @@ static inline struct tlb_entry *hit(struct tlb *t, struct tlb_entry *e, unsigned
 }
 
 /*
- * tlb_lookup once the hint of the smallest size failed.  Out of line so that
+ * tlb_probe once the hint of the smallest size failed.  Out of line so that
  * the fast path keeps its few values in registers.
  */
-static __attribute__((noinline)) struct tlb_entry *lookup_slow(struct tlb *t, uint64_t va,
-							      uint16_t asid)
+static __attribute__((noinline)) struct tlb_entry *probe_slow(struct tlb *t, uint64_t va,
+							     uint16_t asid)
 {
 	struct tlb_entry *e = search(t, va >> t->shifts[0], t->shifts[0], asid);
 
@@ -266,11 +266,10 @@ static __attribute__((noinline)) struct tlb_entry *lookup_slow(struct tlb *t, ui
 		if (entry_serves(e, tag, shift, asid) || (e = search(t, tag, shift, asid)))
 			return hit(t, e, shift);
 	}
-	t->stats.misses++;
 	return NULL;
 }
 
-struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
+static inline struct tlb_entry *probe_counting_hits(struct tlb *t, uint64_t va, uint16_t asid)
 {
 	const unsigned shift = t->shifts[0];
 	const uint64_t tag = va >> shift;
@@ -278,7 +277,34 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 
 	if (entry_serves(e, tag, shift, asid))
 		return hit(t, e, shift);
-	return lookup_slow(t, va, asid);
+	return probe_slow(t, va, asid);
+}
+
+struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
+{
+	struct tlb_entry *e = probe_counting_hits(t, va, asid);
+
+	if (!e)
+		t->stats.misses++;
+	return e;
+}
+
+struct tlb_entry *tlb_probe(struct tlb *t, uint64_t va, uint16_t asid)
+{
+	return probe_counting_hits(t, va, asid);
+}
+
+void tlb_count_miss(struct tlb *t)
+{
+	t->stats.misses++;
+}
+
+void tlb_move_miss(struct tlb *from, struct tlb *to)
+{
+	if (from->stats.misses) {
+		from->stats.misses--;
+		to->stats.misses++;
+	}
 }
 
 static inline uint64_t xorshift64(uint64_t *state)

@@ -75,6 +75,16 @@ const struct tlb_config *tlb_config(const struct tlb *t);
 struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid);
 
 /*
+ * tlb_lookup that counts a hit but not a miss, for a caller that probes
+ * several arrays in parallel and counts the miss of them all in one (see
+ * mmu.c): it calls tlb_count_miss on the array it charges.
+ */
+struct tlb_entry *tlb_probe(struct tlb *t, uint64_t va, uint16_t asid);
+void tlb_count_miss(struct tlb *t);
+/* Moves one counted miss from `from` (if it has one) to `to`. */
+void tlb_move_miss(struct tlb *from, struct tlb *to);
+
+/*
  * Inserts *e (e->tag is computed from va).  Overwrites, with a fresh stamp,
  * the entry a lookup of va for e->asid would find (so a global entry is
  * replaced by any ASID's fill).  A size outside shift_mask is refused.

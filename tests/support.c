@@ -28,6 +28,18 @@ static char *slurp_fd(int fd)
 	return buf;
 }
 
+char *read_text_file(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	char *text;
+
+	if (fd < 0)
+		return NULL;
+	text = slurp_fd(fd);
+	close(fd);
+	return text;
+}
+
 static int temp_fd(void)
 {
 	char path[] = "/tmp/mmusim-test-XXXXXX";

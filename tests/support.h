@@ -20,6 +20,9 @@ int run_mmusim(struct run_result *r, ...);
 int run_mmusim_argv(struct run_result *r, int argc, const char *const *argv);
 void run_result_free(struct run_result *r);
 
+/* The whole of a file, NUL-terminated and malloc'd; NULL if it cannot be opened. */
+char *read_text_file(const char *path);
+
 /* Writes `content` to a fresh temporary file (suffix e.g. ".yaml"); returns its malloc'd path. */
 char *write_temp_file(const char *content, const char *suffix);
 /* Removes and frees a path from write_temp_file. */

@@ -431,9 +431,22 @@ Test(config_file, missing_file_is_eio)
 	struct machine_config mc;
 	struct mm_error err = { 0 };
 
-	cr_assert_eq(config_load("/nonexistent/dir/m.yaml", &mc, &err), MM_EIO);
+	cr_assert_eq(config_load_file("/nonexistent/dir/m.yaml", &mc, &err), MM_EIO);
 	cr_assert_eq(err.code, MM_EIO);
 	cr_assert_str_eq(err.msg, "/nonexistent/dir/m.yaml: cannot open: No such file or directory");
+}
+
+/* config_load takes a preset name or a path: when it is neither, it names the presets. */
+Test(config_file, neither_file_nor_preset_lists_the_presets)
+{
+	struct machine_config mc;
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(config_load("x86-64", &mc, &err), MM_EIO);
+	cr_assert_eq(err.code, MM_EIO);
+	cr_assert_str_eq(err.msg, "x86-64: no such file or preset (presets: sv32, sv39, sv48, sv57, toy, x86_32, x86_64, x86_64_la57)");
+	cr_assert_eq(config_load("/nonexistent/dir/m.yaml", &mc, &err), MM_EIO);
+	cr_assert_str_eq(err.msg, "/nonexistent/dir/m.yaml: no such file or preset (presets: sv32, sv39, sv48, sv57, toy, x86_32, x86_64, x86_64_la57)");
 }
 
 Test(config_file, directory_is_eio)
@@ -573,8 +586,31 @@ Test(config_caches, presets_have_realistic_caches)
 {
 	struct machine_config mc;
 
+	/* Skylake (optimization manual table 2-15): an array per page size and level. */
+	static const struct { const char *name; unsigned level; enum tlb_kind kind; unsigned entries, ways;
+			      uint64_t sizes; unsigned latency; } skylake[] = {
+		{ "l1i", 1, TLB_INSTRUCTION, 128, 8, 1ull << 12, 1 },
+		{ "l1d", 1, TLB_DATA, 64, 4, 1ull << 12, 1 },
+		{ "l1i_2m", 1, TLB_INSTRUCTION, 8, 8, 1ull << 21, 1 },
+		{ "l1d_2m", 1, TLB_DATA, 32, 4, 1ull << 21, 1 },
+		{ "l1d_1g", 1, TLB_DATA, 4, 4, 1ull << 30, 1 },
+		{ "stlb", 2, TLB_UNIFIED, 1536, 12, (1ull << 12) | (1ull << 21), 9 },
+		{ "stlb_1g", 2, TLB_UNIFIED, 16, 4, 1ull << 30, 9 },
+	};
+	for (unsigned p = 0; p < 2; p++) {
+		load_preset(p ? "x86_64_la57" : "x86_64", &mc);
+		cr_assert_eq(mc.nr_tlb, 7);
+		for (unsigned i = 0; i < 7; i++) {
+			cr_expect_str_eq(mc.tlb[i].name, skylake[i].name);
+			cr_expect_eq(mc.tlb[i].level, skylake[i].level, "%s", skylake[i].name);
+			cr_expect_eq(mc.tlb[i].kind, skylake[i].kind, "%s", skylake[i].name);
+			cr_expect_eq(mc.tlb[i].entries, skylake[i].entries, "%s", skylake[i].name);
+			cr_expect_eq(mc.tlb[i].ways, skylake[i].ways, "%s", skylake[i].name);
+			cr_expect_eq(mc.tlb[i].shift_mask, skylake[i].sizes, "%s", skylake[i].name);
+			cr_expect_eq(mc.tlb[i].latency, skylake[i].latency, "%s", skylake[i].name);
+		}
+	}
 	load_preset("x86_64", &mc);
-	cr_expect_eq(mc.nr_tlb, 3);
 	cr_expect_eq(mc.nr_pwc, 3);
 	cr_expect_eq(mc.memory_latency, 100);
 	load_preset("sv39", &mc);
@@ -599,10 +635,6 @@ static const struct cache_rule cache_rules[] = {
 	  "t.yaml:2:57: tlb[0].ways must divide entries (6)" },
 	{ "tlb: [{name: a, level: 1, kind: data, entries: 12, ways: 4, page_sizes: [4K]}]",
 	  "t.yaml:2:58: tlb[0]: entries / ways = 3 sets, which is not a power of two" },
-	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [12K]}]",
-	  "t.yaml:2:64: page size 12288 in tlb[0].page_sizes is not a power of two between the base page (4096) and the largest page (1073741824)" },
-	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [2G]}]",
-	  "t.yaml:2:64: page size 2147483648 in tlb[0].page_sizes is not a power of two between the base page (4096) and the largest page (1073741824)" },
 	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: []}]",
 	  "t.yaml:2:63: tlb[0].page_sizes must name at least one page size" },
 	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [4K], replacement: lfu}]",
@@ -612,9 +644,16 @@ static const struct cache_rule cache_rules[] = {
 	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [4K]},\n"
 	  "      {name: a, level: 2, kind: data, entries: 4, page_sizes: [4K]}]",
 	  "t.yaml:3:14: duplicate TLB name 'a'" },
+	/* Arrays of one level and access type may not share a page size (a fill needs one home). */
 	{ "tlb: [{name: a, level: 1, kind: unified, entries: 4, page_sizes: [4K]},\n"
 	  "      {name: b, level: 1, kind: instruction, entries: 4, page_sizes: [4K]}]",
-	  "t.yaml:3:33: TLBs 'a' and 'b' both serve instruction accesses at level 1" },
+	  "t.yaml:3:70: TLBs 'a' and 'b' both hold 4096-byte pages for instruction accesses at level 1" },
+	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [4K, 2M]},\n"
+	  "      {name: b, level: 1, kind: data, entries: 4, page_sizes: [2M, 1G]}]",
+	  "t.yaml:3:63: TLBs 'a' and 'b' both hold 2097152-byte pages for data accesses at level 1" },
+	{ "tlb: [{name: a, level: 2, kind: data, entries: 4, page_sizes: [1G]},\n"
+	  "      {name: b, level: 2, kind: unified, entries: 4, page_sizes: [4K, 1G]}]",
+	  "t.yaml:3:66: TLBs 'a' and 'b' both hold 1073741824-byte pages for data accesses at level 2" },
 	{ "pwc: [{level: 1, entries: 4}]", "t.yaml:2:15: pwc[0].level must be between 2 and nr_levels (4)" },
 	{ "pwc: [{level: 5, entries: 4}]", "t.yaml:2:15: pwc[0].level must be between 2 and nr_levels (4)" },
 	{ "pwc: [{level: 3, entries: 4}, {level: 3, entries: 2}]",
@@ -640,6 +679,90 @@ ParameterizedTest(const struct cache_rule *c, config_caches, rules)
 
 	snprintf(text, sizeof(text), "extends: x86_64\n%s\n", c->yaml);
 	expect_error(text, c->msg);
+}
+
+/*
+ * The leaf sizes each preset's paging constants allow are base_page_size <<
+ * (L-1) * index_bits for L = 1 .. highest_translation_level: x86-64 4K 2M 1G
+ * (SDM 4.5), Sv32 4K 4M, Sv39 4K 2M 1G, x86_32 4K 4M (SDM 4.3), toy 64 2K.
+ * A TLB for any other size could never hold a translation.
+ */
+struct leaf_size_case {
+	char preset[16];
+	char size[8];
+	char msg[200];
+};
+
+static const struct leaf_size_case bad_leaf_sizes[] = {
+	{ "x86_64", "8K", "t.yaml:2:64: page size 8192 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824)" },
+	{ "x86_64", "4M", "t.yaml:2:64: page size 4194304 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824)" },
+	{ "x86_64", "12K", "t.yaml:2:64: page size 12288 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824)" },
+	{ "x86_64", "2K", "t.yaml:2:64: page size 2048 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824)" },
+	{ "x86_64", "2G", "t.yaml:2:64: page size 2147483648 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824)" },
+	/* A level-4 leaf would map 512G, but highest_translation_level is 3. */
+	{ "x86_64", "512G", "t.yaml:2:64: page size 549755813888 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824)" },
+	{ "x86_64_la57", "256T", "t.yaml:2:64: page size 281474976710656 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824)" },
+	{ "sv32", "2M", "t.yaml:2:64: page size 2097152 in tlb[0].page_sizes is not a page size of these paging constants (4096, 4194304)" },
+	{ "sv32", "1G", "t.yaml:2:64: page size 1073741824 in tlb[0].page_sizes is not a page size of these paging constants (4096, 4194304)" },
+	{ "sv39", "4M", "t.yaml:2:64: page size 4194304 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824)" },
+	{ "sv39", "64K", "t.yaml:2:64: page size 65536 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824)" },
+	{ "sv48", "1T", "t.yaml:2:64: page size 1099511627776 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824, 549755813888)" },
+	{ "x86_32", "2M", "t.yaml:2:64: page size 2097152 in tlb[0].page_sizes is not a page size of these paging constants (4096, 4194304)" },
+	{ "toy", "128", "t.yaml:2:64: page size 128 in tlb[0].page_sizes is not a page size of these paging constants (64, 2048)" },
+	{ "toy", "4K", "t.yaml:2:64: page size 4096 in tlb[0].page_sizes is not a page size of these paging constants (64, 2048)" },
+};
+
+ParameterizedTestParameters(config_caches, page_size_the_paging_constants_cannot_map)
+{
+	return cr_make_param_array(struct leaf_size_case, bad_leaf_sizes,
+				   sizeof(bad_leaf_sizes) / sizeof(bad_leaf_sizes[0]));
+}
+
+ParameterizedTest(const struct leaf_size_case *c, config_caches, page_size_the_paging_constants_cannot_map)
+{
+	char text[200];
+
+	snprintf(text, sizeof(text),
+		 "extends: %s\ntlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [%s]}]\n",
+		 c->preset, c->size);
+	expect_error(text, c->msg);
+}
+
+/* Every size the constants allow is accepted, alone and together. */
+Test(config_caches, every_leaf_size_is_accepted)
+{
+	static const struct { const char *preset, *sizes; uint64_t mask; } ok[] = {
+		{ "x86_64", "[4K, 2M, 1G]", (1ull << 12) | (1ull << 21) | (1ull << 30) },
+		{ "x86_64_la57", "[1G]", 1ull << 30 },
+		{ "sv32", "[4K, 4M]", (1ull << 12) | (1ull << 22) },
+		{ "sv48", "[512G]", 1ull << 39 },
+		{ "x86_32", "[4M]", 1ull << 22 },
+		{ "toy", "[64, 2K]", (1ull << 6) | (1ull << 11) },
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct machine_config mc;
+		char text[200];
+		snprintf(text, sizeof(text),
+			 "extends: %s\ntlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: %s}]\n",
+			 ok[i].preset, ok[i].sizes);
+		load_ok(text, &mc);
+		cr_expect_eq(mc.tlb[0].shift_mask, ok[i].mask, "%s %s", ok[i].preset, ok[i].sizes);
+	}
+}
+
+/* Split arrays: one level and kind, disjoint page sizes (Skylake's L1 DTLB). */
+Test(config_caches, arrays_of_one_level_with_disjoint_sizes)
+{
+	struct machine_config mc;
+
+	load_ok("extends: x86_64\n"
+		"tlb:\n"
+		"  - {name: d4k, level: 1, kind: data, entries: 64, ways: 4, page_sizes: [4K]}\n"
+		"  - {name: d2m, level: 1, kind: data, entries: 32, ways: 4, page_sizes: [2M]}\n"
+		"  - {name: d1g, level: 1, kind: unified, entries: 4, page_sizes: [1G]}\n"
+		"  - {name: i4k, level: 1, kind: instruction, entries: 4, page_sizes: [4K, 2M]}\n",
+		&mc);
+	cr_expect_eq(mc.nr_tlb, 4);
 }
 
 Test(config_values, aliases_resolve_to_their_anchor)

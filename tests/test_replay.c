@@ -319,6 +319,142 @@ Test(replay, interval_csv)
 	fx_stop();
 }
 
+/*
+ * Split arrays (as Skylake's): per level and access kind one array per page
+ * size, probed in parallel.  Latencies differ so that "the slowest array,
+ * once" shows in the cycle count: data level 1 costs max(1, 2, 3) = 3,
+ * instruction level 1 max(1, 1) = 1, level 2 max(10, 7) = 10.  No PWC: every
+ * walk reads one PTE per level it visits (4K: 4, 2M: 3, 1G: 2).
+ */
+static const char split_x86[] =
+	"extends: x86_64\n"
+	"tlb:\n"
+	"  - {name: d4k, level: 1, kind: data, entries: 4, page_sizes: [4K], latency: 1}\n"
+	"  - {name: d2m, level: 1, kind: data, entries: 2, page_sizes: [2M], latency: 2}\n"
+	"  - {name: d1g, level: 1, kind: data, entries: 1, page_sizes: [1G], latency: 3}\n"
+	"  - {name: i4k, level: 1, kind: instruction, entries: 4, page_sizes: [4K]}\n"
+	"  - {name: i2m, level: 1, kind: instruction, entries: 2, page_sizes: [2M]}\n"
+	"  - {name: s4k2m, level: 2, kind: unified, entries: 8, page_sizes: [4K, 2M], latency: 10}\n"
+	"  - {name: s1g, level: 2, kind: unified, entries: 2, page_sizes: [1G], latency: 7}\n"
+	"pwc: []\n"
+	"memory_latency: 100\n";
+
+enum { D4K, D2M, D1G, I4K, I2M, S4K2M, S1G };
+
+static void start_split(void)
+{
+	struct replay_options opt = { 0 };
+	fx_start(split_x86, &opt);
+}
+
+static void expect_counts(unsigned i, uint64_t hits, uint64_t misses, uint64_t evictions)
+{
+	struct tlb_stats s = tlb(i);
+	cr_expect_eq(s.hits, hits, "%s hits %llu", fx.m->cfg.tlb[i].name, (unsigned long long)s.hits);
+	cr_expect_eq(s.misses, misses, "%s misses %llu", fx.m->cfg.tlb[i].name, (unsigned long long)s.misses);
+	cr_expect_eq(s.evictions, evictions, "%s evictions %llu", fx.m->cfg.tlb[i].name,
+		     (unsigned long long)s.evictions);
+}
+
+/* One miss then one hit per page size: each counted in its own size's array, latency once. */
+Test(split_tlb, each_array_counts_its_own_page_size, .init = start_split, .fini = fx_stop)
+{
+	RUN("map 0x400000 0x10000000 4K rwu", "map 0x200000 0x20000000 2M rwu",
+	    "map 0x40000000 0x40000000 1G rwu",
+	    "r 0x400000", "r 0x400008",      /* 4K: miss (walk 4), hit */
+	    "r 0x200000", "r 0x3ff000",      /* 2M: miss (walk 3), hit in d2m (d4k probed too: no count) */
+	    "r 0x40000000", "r 0x7fffffff"); /* 1G: miss (walk 2), hit */
+	expect_counts(D4K, 1, 1, 0);
+	expect_counts(D2M, 1, 1, 0);
+	expect_counts(D1G, 1, 1, 0);
+	expect_counts(S4K2M, 0, 2, 0); /* the 4K and the 2M miss */
+	expect_counts(S1G, 0, 1, 0);
+	expect_counts(I4K, 0, 0, 0);
+	expect_counts(I2M, 0, 0, 0);
+	cr_expect_eq(ST.walks, 3);
+	cr_expect_eq(ST.pte_reads, 4 + 3 + 2);
+	/* each access 3 at level 1; the three misses 10 at level 2 plus 100 per PTE read */
+	cr_expect_eq(ST.cycles, 6 * 3 + 3 * 10 + 9 * 100);
+}
+
+/*
+ * Three 2M pages through a 2-entry d2m: the third fill evicts the first
+ * (LRU).  Reading the first again misses level 1 (charged to d2m, the array of
+ * its size), hits s4k2m, and refills d2m, evicting the LRU 0x400000.
+ */
+Test(split_tlb, level_2_hit_refills_the_array_of_its_size, .init = start_split, .fini = fx_stop)
+{
+	RUN("map 0x200000 0x20000000 6M rwu",
+	    "r 0x200000", "r 0x400000", "r 0x600000", "r 0x200000", "r 0x200000");
+	expect_counts(D2M, 1, 4, 2);
+	expect_counts(D4K, 0, 0, 0);
+	expect_counts(D1G, 0, 0, 0);
+	expect_counts(S4K2M, 1, 3, 0);
+	expect_counts(S1G, 0, 0, 0);
+	cr_expect_eq(ST.walks, 3);
+	/* 3 walks: 3 + 10 + 3 x 100; the level-2 hit: 3 + 10; the last hit: 3 */
+	cr_expect_eq(ST.cycles, 3 * (3 + 10 + 300) + 13 + 3);
+}
+
+/*
+ * No instruction array holds 1G: a fetch from a 1G page fills the largest
+ * size that fits, a 2M piece in i2m (and the whole 1G page in s1g).  Another
+ * 2M piece of the same page misses i2m and hits s1g.
+ */
+Test(split_tlb, page_without_its_own_array_goes_to_the_largest_that_fits, .init = start_split,
+     .fini = fx_stop)
+{
+	RUN("map 0x40000000 0x40000000 1G rwxu",
+	    "x 0x40000000", "x 0x40100000", "x 0x40200000");
+	expect_counts(I2M, 1, 2, 0);
+	expect_counts(I4K, 0, 0, 0);
+	expect_counts(S1G, 1, 1, 0);
+	expect_counts(S4K2M, 0, 0, 0);
+	cr_expect_eq(ST.walks, 1);
+	cr_expect_eq(translate_pa(0x40234567, ACCESS_EXEC), 0x40234567);
+	/* 1 + 10 + 2 x 100, then 1, then 1 + 10, then the translate_pa hit: 1 */
+	cr_expect_eq(ST.cycles, 211 + 1 + 11 + 1);
+}
+
+/* A walk that faults returns no page size: the level's miss counts in its first array. */
+Test(split_tlb, fault_charges_the_first_array, .init = start_split, .fini = fx_stop)
+{
+	RUN("r 0x900000", "x 0x900000");
+	expect_counts(D4K, 0, 1, 0);
+	expect_counts(I4K, 0, 1, 0);
+	expect_counts(S4K2M, 0, 2, 0);
+	expect_counts(D2M, 0, 0, 0);
+	expect_counts(D1G, 0, 0, 0);
+	expect_counts(I2M, 0, 0, 0);
+	expect_counts(S1G, 0, 0, 0);
+	cr_expect_eq(ST.faults[FAULT_NOT_PRESENT], 2);
+}
+
+/* A demand-paged access's miss moves to the array its retry fills (d2m), counted once. */
+Test(split_tlb, demand_paged_miss_moves_to_the_array_it_fills)
+{
+	struct replay_options opt = { .demand_page_size = 2 << 20 };
+
+	fx_start(split_x86, &opt);
+	RUN("r 0x600000", "r 0x7ff000");
+	cr_expect_eq(ST.demand_paged, 1);
+	expect_counts(D4K, 0, 0, 0);
+	expect_counts(D2M, 1, 1, 0);
+	expect_counts(S4K2M, 0, 1, 0); /* its first array holds 2M too: nothing moves */
+	expect_counts(S1G, 0, 0, 0);
+	fx_stop();
+}
+
+/* A refused hit in a size's array drops the entry from that array. */
+Test(split_tlb, permission_fault_drops_the_entry_where_it_hit, .init = start_split, .fini = fx_stop)
+{
+	RUN("map 0x200000 0x20000000 2M ru", "r 0x200000", "w 0x200000");
+	cr_expect_eq(ST.faults[FAULT_PERMISSION], 1);
+	expect_counts(D2M, 1, 1, 0);
+	cr_expect_eq(tlb_occupancy(fx.r.mmu.cur->tlb[D2M]), 0);
+	cr_expect_eq(tlb_occupancy(fx.r.mmu.cur->tlb[S4K2M]), 1, "only the level-1 entry that was used");
+}
+
 /* An edit that fails stops the replay with the trace's file:line. */
 Test(replay, bad_edit_names_line, .init = start_default, .fini = fx_stop)
 {

@@ -362,7 +362,8 @@ Test(sweep_cli, bad_usage)
 		{ { "sweep", "--jobs", "0", "t" }, "mmusim: bad --jobs '0' (expected 1 to 256 threads)\n" },
 		{ { "sweep", "--frob", "t" }, "mmusim: sweep: unknown option '--frob' (see mmusim sweep --help)\n" },
 		{ { "sweep", "--config", "nosuch", SRC "traces/tlb-demo.trace" },
-		  "mmusim: nosuch: cannot open: No such file or directory\n" },
+		  "mmusim: --config nosuch: no such file or preset (presets: sv32, sv39, sv48, sv57, toy, x86_32, "
+		  "x86_64, x86_64_la57)\n" },
 		{ { "sweep", "/nonexistent.trace" }, "mmusim: /nonexistent.trace: cannot open: No such file or directory\n" },
 		{ { "sweep", "--results", "x", "t" }, "mmusim: sweep: --results goes with --emit-jobs\n" },
 		{ { "merge" }, "mmusim: merge: no result files given (see mmusim merge --help)\n" },

@@ -923,6 +923,29 @@ Test(tlb_fill, one_count_per_lookup)
 	tlb_destroy(t);
 }
 
+/* tlb_probe counts a hit but never a miss; the caller charges the miss where it belongs. */
+Test(tlb_fill, probe_leaves_the_miss_to_the_caller)
+{
+	struct tlb *a = make(4, 4, MASK_4K, REPL_LRU, 0);
+	struct tlb *b = make(4, 4, MASK_2M, REPL_LRU, 0);
+
+	cr_expect_null(tlb_probe(a, 0x1000, 0));
+	cr_expect_eq(tlb_stats(a)->misses, 0);
+	fill4k(a, 0x1000, 0, false);
+	cr_expect_not_null(tlb_probe(a, 0x1000, 0));
+	cr_expect_eq(tlb_stats(a)->hits, 1);
+	tlb_count_miss(a);
+	cr_expect_eq(tlb_stats(a)->misses, 1);
+	tlb_move_miss(a, b);
+	cr_expect_eq(tlb_stats(a)->misses, 0);
+	cr_expect_eq(tlb_stats(b)->misses, 1);
+	tlb_move_miss(a, b); /* a has none left: nothing moves */
+	cr_expect_eq(tlb_stats(a)->misses, 0);
+	cr_expect_eq(tlb_stats(b)->misses, 1);
+	tlb_destroy(a);
+	tlb_destroy(b);
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Geometry                                                                                  */
 

@@ -862,9 +862,15 @@ Test(api, tlb_contents_of_the_current_cpu)
 	cr_expect_eq(ci.level, 1);
 	cr_expect_eq(ci.entries, 64);
 	cr_expect_eq(ci.ways, 4);
+	/* Skylake: l1i l1d l1i_2m l1d_2m l1d_1g stlb stlb_1g (configs/x86_64.yaml) */
 	cr_expect_eq(mmusim_config_cache_info(cfg, false, 2, &ci), MMUSIM_OK);
+	cr_expect_str_eq(ci.name, "l1i_2m");
+	cr_expect_str_eq(ci.serves, "instruction");
+	cr_expect_eq(ci.entries, 8);
+	cr_expect_eq(mmusim_config_cache_info(cfg, false, 5, &ci), MMUSIM_OK);
+	cr_expect_str_eq(ci.name, "stlb");
 	cr_expect_str_eq(ci.serves, "unified");
-	cr_expect_eq(mmusim_config_cache_info(cfg, false, 3, &ci), MMUSIM_EINVAL);
+	cr_expect_eq(mmusim_config_cache_info(cfg, false, 7, &ci), MMUSIM_EINVAL);
 	cr_expect_eq(mmusim_config_cache_info(cfg, true, mmusim_config_nr_pwcs(cfg), &ci), MMUSIM_EINVAL);
 
 	cr_assert_eq(mmusim_map(m, 0x400000, 0x200000, 0x2000, MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U,

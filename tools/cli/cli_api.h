@@ -83,6 +83,25 @@ int cli_build_api_machine(const struct cli *cli, mmusim_machine **out, mmusim_er
 
 void cli_free(struct cli *cli);
 
+/*
+ * The embedded presets / the trace formats, from their tables, joined with
+ * sep ("a, b, c"), last before the final name ("a, b or c").
+ */
+void cli_list_presets(char *buf, size_t len, const char *sep, const char *last);
+void cli_list_formats(char *buf, size_t len, const char *sep, const char *last);
+/*
+ * Writes a help text with "{presets}" (", "-separated), "{formats}" ("a, b or
+ * c") and "{formats|}" ("a|b|c") replaced by those lists.
+ */
+void cli_put_help(const char *text, FILE *out);
+/* Prints "bad --format 'name' (expected auto, text, ...)"; returns EXIT_BAD_INPUT. */
+int cli_bad_format(const char *name);
+/*
+ * mmusim_config_load(name), where option ("--config", or NULL for a default
+ * name) is where the name came from: "neither a file nor a preset" names it.
+ */
+int cli_load_config(const char *name, const char *option, mmusim_config **out, mmusim_error *err);
+
 /* Writes s as a JSON string literal, quoted and escaped. */
 void json_write_str(FILE *out, const char *s);
 

@@ -93,6 +93,21 @@ static int apply_setup_file(mmusim_machine *m, const char *path, enum mmusim_pri
 	return rc;
 }
 
+int cli_load_config(const char *name, const char *option, mmusim_config **out, mmusim_error *err)
+{
+	static const char missing[] = ": no such file or preset";
+	int rc = mmusim_config_load(name, out, err);
+	size_t n = strlen(name);
+
+	if (rc == MMUSIM_EIO && option && strncmp(err->message, name, n) == 0 &&
+	    strncmp(err->message + n, missing, sizeof(missing) - 1) == 0) {
+		char msg[sizeof(err->message)];
+		memcpy(msg, err->message, sizeof(msg));
+		cli_api_set_error(err, rc, "%s %s", option, msg);
+	}
+	return rc;
+}
+
 int cli_build_api_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *err)
 {
 	enum mmusim_priv priv = MMUSIM_USER;
@@ -100,7 +115,7 @@ int cli_build_api_machine(const struct cli *cli, mmusim_machine **out, mmusim_er
 	mmusim_machine *m;
 	int rc, maps = 0;
 
-	if ((rc = mmusim_config_load(cli->config ? cli->config : "x86_64", &cfg, err)))
+	if ((rc = cli_load_config(cli->config ? cli->config : "x86_64", cli->config ? "--config" : NULL, &cfg, err)))
 		return rc;
 	rc = mmusim_machine_create(cfg, &m, err);
 	mmusim_config_free(cfg);
@@ -151,7 +166,7 @@ static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error 
 
 	if (cli->nr_setup)
 		return cli_api_set_error(err, MMUSIM_EINVAL, "--setup and --map build page tables; an --image has its own");
-	if ((rc = mmusim_config_load(cli->config ? cli->config : "x86_64", &cfg, err)))
+	if ((rc = cli_load_config(cli->config ? cli->config : "x86_64", cli->config ? "--config" : NULL, &cfg, err)))
 		return rc;
 	if (!(cli->image_base && (rc = parse_u64(cli->image_base, "--image-base", &base, err))) &&
 	    !(rc = image_root_of(cli, cfg, &how, &value, err))) {

@@ -152,8 +152,7 @@ int cli_replay_option(struct args *a, enum mmusim_trace_format *format, mmusim_m
 		if (r < 0)
 			return -1;
 		if (mmusim_trace_format_parse(v, format) != MMUSIM_OK) {
-			cli_usage_error("bad --format '%s' (expected auto, text, lackey, binary, champsim, din or pinatrace)",
-					v);
+			cli_bad_format(v);
 			return -1;
 		}
 		return 1;

@@ -13,8 +13,11 @@ static const char convert_help[] =
 	"usage: mmusim convert [--format FMT] INPUT OUTPUT\n"
 	"\n"
 	"Writes INPUT (any trace format, plain or .gz/.xz/.zst) as a binary trace OUTPUT\n"
-	"('-' for stdout).  FMT: auto (detected), text, lackey, binary, champsim, din,\n"
-	"pinatrace.\n";
+	"('-' for stdout).\n"
+	"\n"
+	"options:\n"
+	"  --format FMT         {formats}\n"
+	"                       (default auto: detected from the content)\n";
 
 int cmd_convert(struct cli *cli, struct args *a)
 {
@@ -31,14 +34,14 @@ int cmd_convert(struct cli *cli, struct args *a)
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-			fputs(convert_help, stdout);
+			cli_put_help(convert_help, stdout);
 			return EXIT_OK;
 		}
 		if ((r = args_value(a, "--format", &v)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			if (mmusim_trace_format_parse(v, &fmt) != MMUSIM_OK)
-				return cli_usage_error("bad --format '%s' (expected auto, text, lackey, binary, champsim, din or pinatrace)", v);
+				return cli_bad_format(v);
 			continue;
 		}
 		if (arg[0] == '-' && arg[1] == '-')

@@ -23,7 +23,8 @@ static const char quiz_help[] =
 	"\n"
 	"options:\n"
 	"  --seed N             the exercise number (required)\n"
-	"  --arch NAME          a preset: toy (default), sv32, x86_32, sv39, x86_64, ...\n"
+	"  --arch NAME          a preset (default toy), one of:\n"
+	"                       {presets}\n"
 	"  --config NAME|FILE   a preset or a YAML machine config (e.g. your own toy MMU)\n"
 	"  --count K            how many VAs to translate (default 6, at most 100)\n"
 	"  --answers            add each answer with the walk that justifies it\n"
@@ -276,7 +277,7 @@ int cmd_quiz(struct cli *cli, struct args *a)
 	if (rc != EXIT_OK)
 		return rc;
 	if (help) {
-		fputs(quiz_help, stdout);
+		cli_put_help(quiz_help, stdout);
 		return EXIT_OK;
 	}
 	if (!o.have_seed)
@@ -288,7 +289,7 @@ int cmd_quiz(struct cli *cli, struct args *a)
 	if (arch && !mmusim_preset_yaml(arch))
 		return cli_usage_error("quiz: unknown --arch '%s' (a preset name; see mmusim --help)", arch);
 	o.config = arch ? arch : cli->config ? cli->config : "toy";
-	if (mmusim_config_load(o.config, &cfg, &err))
+	if (cli_load_config(o.config, !arch && cli->config ? "--config" : NULL, &cfg, &err))
 		return cli_api_fail(&err);
 	if (!(quiz = malloc(sizeof(*quiz)))) {
 		mmusim_config_free(cfg);

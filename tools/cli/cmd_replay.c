@@ -18,8 +18,9 @@ static const char replay_help[] =
 	"configured machine and prints TLB / walk / fault statistics.\n"
 	"\n"
 	"options:\n"
-	"  --format FMT         auto (default: detected), text, lackey, binary, champsim,\n"
-	"                       din or pinatrace; .gz, .xz and .zst input is read as is\n"
+	"  --format FMT         {formats}\n"
+	"                       (default auto: detected); .gz, .xz and .zst input is read\n"
+	"                       as is\n"
 	"  --demand-paging[=4K|2M|1G]         map a fresh frame on a not-present fault in the\n"
 	"                       user range (rw for data, rx for fetches; default size 4K;\n"
 	"                       a larger size when the whole region is unmapped)\n"
@@ -154,7 +155,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 	if ((rc = parse_replay_args(cli, a, &ra, &help)) != EXIT_OK)
 		return rc;
 	if (help) {
-		fputs(replay_help, stdout);
+		cli_put_help(replay_help, stdout);
 		return EXIT_OK;
 	}
 	/* Replay over the page tables of an image: nothing can be allocated there. */

@@ -63,8 +63,9 @@ static const char translate_help[] =
 	"  --ac                 x86: EFLAGS.AC=1, so SMAP does not apply\n"
 	"  --explain            show the walk level by level\n"
 	"  --json               one JSON object per VA\n"
-	"  --config NAME|FILE   machine config: x86_64 (default), x86_64_la57, sv39, sv48,\n"
-	"                       sv57, or a YAML file\n"
+	"  --config NAME|FILE   machine config: a YAML file or a preset (default x86_64),\n"
+	"                       one of:\n"
+	"                       {presets}\n"
 	"  --image FILE         walk the page tables inside a physical-memory image (an ELF\n"
 	"                       from 'mmusim dump' or QEMU dump-guest-memory, or a raw file)\n"
 	"  --image-base PA      where a raw image starts in physical memory (default 0)\n"
@@ -90,7 +91,7 @@ int cmd_translate(struct cli *cli, struct args *a)
 		int r;
 
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-			fputs(translate_help, stdout);
+			cli_put_help(translate_help, stdout);
 			free(vas);
 			return EXIT_OK;
 		}

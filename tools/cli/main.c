@@ -22,7 +22,7 @@ static const char main_help[] =
 	"                 translate VAs: PA, page size, permissions, or the fault\n"
 	"  mappings  [--setup TRACE] [--map ...]...\n"
 	"                 list the address space as contiguous ranges\n"
-	"  replay    [--format auto|text|lackey|binary|champsim|din|pinatrace]\n"
+	"  replay    [--format {formats|}]\n"
 	"            [--demand-paging[=SIZE]]\n"
 	"            [--no-auto-flush] [--check-stale] [--interval N --csv FILE] TRACE\n"
 	"                 replay a trace through TLBs, page-walk caches and the walker\n"
@@ -51,8 +51,9 @@ static const char main_help[] =
 	"                 an interactive session: trace commands, translate, explain, tlb\n"
 	"\n"
 	"global options:\n"
-	"  --config NAME|FILE   machine config: a preset (x86_64 [default], x86_64_la57,\n"
-	"                       sv39, sv48, sv57, teaching: sv32, x86_32) or a YAML file (may say 'extends: PRESET')\n"
+	"  --config NAME|FILE   machine config: a YAML file (may say 'extends: PRESET') or a\n"
+	"                       preset (default x86_64), one of:\n"
+	"                       {presets}\n"
 	"  --json               machine-readable output\n"
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
 	"                       translate, mappings, explain, show, report: walk the page\n"
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
 
 	while (a.i < argc && strncmp(argv[a.i], "--", 2) == 0) {
 		if (strcmp(argv[a.i], "--help") == 0 || strcmp(argv[a.i], "-h") == 0) {
-			fputs(main_help, stdout);
+			cli_put_help(main_help, stdout);
 			return EXIT_OK;
 		}
 		if (strcmp(argv[a.i], "--version") == 0) {
@@ -94,7 +95,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (a.i >= argc) {
-		fputs(main_help, stderr);
+		cli_put_help(main_help, stderr);
 		return EXIT_BAD_INPUT;
 	}
 	const char *cmd = argv[a.i++];
@@ -125,7 +126,7 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "shell") == 0)
 		rc = cmd_shell(&cli, &a);
 	else if (strcmp(cmd, "help") == 0) {
-		fputs(main_help, stdout);
+		cli_put_help(main_help, stdout);
 		rc = EXIT_OK;
 	} else
 		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay, convert, dump, "
