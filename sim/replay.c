@@ -104,15 +104,36 @@ void replay_finish(struct replay *r)
 		write_row(r);
 }
 
+/*
+ * The properties of a demand-mapped page.  Demand paging stands for an OS
+ * whose mapping lets the program touch the region every way (a private
+ * anonymous + text region mapped rwx), so the page is r, w, x and user for
+ * every access kind: the hardware never refuses a user access to it, while a
+ * supervisor access meets the user-page rules (SMAP / SMEP, SUM) as it would
+ * under a real OS.  A is set, as an OS's page protections have it (the access
+ * that faulted touches the page).  D is left to the hardware where it sets
+ * it (x86, Svadu: the first write sets D, seen as a dirty re-walk); where it
+ * faults instead (Svade), the OS maps the page dirty, as Linux maps a
+ * writable anonymous page.
+ */
+static struct page_prop demand_prop(const struct machine *m)
+{
+	uint32_t flags = PROP_R | PROP_W | PROP_X | PROP_U | PROP_A;
+
+	if (m->cfg.cpu.ad == AD_SVADE)
+		flags |= PROP_D;
+	return (struct page_prop){ flags, CACHE_WB };
+}
+
 /* A not-present fault on a user VA: map a fresh frame there, as an OS would. */
-static int demand_page(struct replay *r, uint64_t va, enum access_kind access,
-		       const struct mmu_result *res, const struct trace_event *ev, struct mm_error *err)
+static int demand_page(struct replay *r, uint64_t va, const struct mmu_result *res,
+		       const struct trace_event *ev, struct mm_error *err)
 {
 	struct machine *m = r->m;
 	struct mmu_cpu *c = r->mmu.cur;
 	const struct paging_consts *pc = &m->cfg.pc;
 	uint64_t size = pc->base_page_size, pa;
-	struct page_prop prop = { PROP_R | PROP_U | (access == ACCESS_EXEC ? PROP_X : PROP_W), CACHE_WB };
+	struct page_prop prop = demand_prop(m);
 	int rc;
 
 	if (!m->pm)
@@ -148,9 +169,12 @@ static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va,
 	if (!res->ok && r->opt.demand_page_size && res->fault.kind == FAULT_NOT_PRESENT &&
 	    pt_owns_va(r->mmu.cur->pt, va)) {
 		/* Counted once: as this access and a minor fault, not as a failure. */
-		if ((rc = demand_page(r, va, access, res, ev, err)))
+		if ((rc = demand_page(r, va, res, ev, err)))
 			return rc;
 		mmu_refill(&r->mmu, va, access, res);
+		/* The page is a user page: a supervisor access may still be refused (SMAP, SUM). */
+		if (!res->ok)
+			r->mmu.stats.faults[res->fault.kind]++;
 	} else if (!res->ok) {
 		r->mmu.stats.faults[res->fault.kind]++;
 	}

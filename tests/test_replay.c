@@ -263,9 +263,126 @@ Test(replay, demand_paging_counts_once)
 		cr_expect_eq(ST.faults[k], 0);
 	struct pt_mapping m;
 	cr_assert(pt_query(fx.m->user, 0x401000, &m));
-	cr_expect_eq(m.perms, PERM_R | PERM_X | PERM_U, "fetch pages are rx");
+	cr_expect_eq(m.perms, PERM_R | PERM_W | PERM_X | PERM_U, "a fetch gets the same rwx user page");
 	cr_assert(pt_query(fx.m->user, 0x400000, &m));
-	cr_expect_eq(m.perms, PERM_R | PERM_W | PERM_U, "data pages are rw, not executable");
+	cr_expect_eq(m.perms, PERM_R | PERM_W | PERM_X | PERM_U, "a data access gets the same rwx user page");
+	fx_stop();
+}
+
+static uint64_t all_faults(void)
+{
+	uint64_t n = 0;
+	for (unsigned k = 0; k < FAULT_KIND_COUNT; k++)
+		n += ST.faults[k];
+	return n;
+}
+
+/*
+ * One 4K page read, written, then executed twice, as a loader or a JIT does:
+ * the OS mapped it rwx for the user, so nothing but the first touch faults.
+ *   r: l1d miss, walk ends not-present (walk 1), demand page, refill fills l1d
+ *   w: l1d hit; entry clean, so a dirty re-walk (walk 2, 4K)
+ *   x: l1i miss, walk (3, 4K) fills l1i
+ *   x: l1i hit
+ */
+Test(replay, demand_paging_read_write_exec_one_page)
+{
+	struct replay_options opt = { .demand_page_size = 4096 };
+
+	fx_start(small_x86, &opt);
+	RUN("r 0x400000", "w 0x400008", "x 0x400010", "x 0x400014");
+	cr_expect_eq(ST.faults[FAULT_PERMISSION], 0);
+	cr_expect_eq(all_faults(), 0);
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(tlb(0).misses, 1);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(tlb(1).misses, 1);
+	cr_expect_eq(tlb(1).hits, 1);
+	cr_expect_eq(ST.walks, 3);
+	cr_expect_eq(ST.walks_by_shift[12], 2, "the first walk ended in the not-present fault");
+	cr_expect_eq(ST.dirty_rewalks, 1);
+	fx_stop();
+}
+
+/*
+ * Code and data in one 2M region (a small program's .text and .data), 2M
+ * demand pages: one rwx 2M page serves both.
+ *   x 0x400000: l1i miss, walk faults (1), one 2M page; l1i holds its 4K piece
+ *   r 0x5ff000: l1d miss, walk (2, 2M) fills l1d with the 2M entry
+ *   w 0x5ff008: l1d hit, clean: dirty re-walk (3, 2M)
+ *   x 0x400004: l1i hit
+ */
+Test(replay, demand_paging_2m_code_and_data_share_a_page)
+{
+	struct replay_options opt = { .demand_page_size = 2 << 20 };
+	struct pt_mapping m;
+
+	fx_start(small_x86, &opt);
+	RUN("x 0x400000", "r 0x5ff000", "w 0x5ff008", "x 0x400004");
+	cr_expect_eq(all_faults(), 0);
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(tlb(0).misses, 1);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(tlb(1).misses, 1);
+	cr_expect_eq(tlb(1).hits, 1);
+	cr_expect_eq(ST.walks, 3);
+	cr_expect_eq(ST.walks_by_shift[21], 2);
+	cr_assert(pt_query(fx.m->user, 0x400000, &m));
+	cr_expect_eq(m.size, 2 << 20);
+	cr_expect_eq(m.perms, PERM_R | PERM_W | PERM_X | PERM_U);
+	fx_stop();
+}
+
+/*
+ * The demand-paged page is a user page: a supervisor access to it faults as
+ * the SDM says (SMAP: data, SDM 4.6.1; SMEP: fetch), and that fault counts.
+ *   priv supervisor, r 0x400000: walk faults not-present (1), page mapped,
+ *     the retry faults (SMAP): 1 permission fault, nothing cached
+ *   r 0x400000: l1d miss, walk (2) faults again: 2
+ *   priv user, r 0x400000: l1d miss, walk (3) succeeds
+ */
+Test(replay, demand_paged_page_is_a_user_page_under_smap)
+{
+	static const char smap_x86[] =
+		"extends: x86_64\n"
+		"cpu: { smap: true, smep: true }\n"
+		"tlb:\n"
+		"  - {name: l1d, level: 1, kind: data, entries: 4, page_sizes: [4K]}\n";
+	struct replay_options opt = { .demand_page_size = 4096 };
+
+	fx_start(smap_x86, &opt);
+	RUN("priv supervisor", "r 0x400000", "r 0x400000", "priv user", "r 0x400000");
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(ST.faults[FAULT_PERMISSION], 2);
+	cr_expect_eq(all_faults(), 2);
+	cr_expect_eq(tlb(0).misses, 3);
+	cr_expect_eq(ST.walks, 3);
+	fx_stop();
+}
+
+/*
+ * Svade: the hardware never sets A or D, so the OS maps the page accessed
+ * and dirty (as Linux maps a writable anonymous page) and no A/D fault
+ * follows.  r: miss, walk faults not-present, demand page; w: hit, D already
+ * set: no re-walk; x: l1i miss, walk.
+ */
+Test(replay, demand_paging_under_svade_sets_a_and_d)
+{
+	static const char sv39_svade[] =
+		"extends: sv39\n"
+		"cpu: { ad: svade }\n"
+		"tlb:\n"
+		"  - {name: l1d, level: 1, kind: data, entries: 4, page_sizes: [4K]}\n"
+		"  - {name: l1i, level: 1, kind: instruction, entries: 4, page_sizes: [4K]}\n";
+	struct replay_options opt = { .demand_page_size = 4096 };
+
+	fx_start(sv39_svade, &opt);
+	RUN("r 0x400000", "w 0x400008", "x 0x400010");
+	cr_expect_eq(all_faults(), 0);
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(ST.dirty_rewalks, 0);
+	cr_expect_eq(ST.walks, 2);
 	fx_stop();
 }
 
