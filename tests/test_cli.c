@@ -435,6 +435,67 @@ Test(cli, replay_interval_csv)
 	remove_temp_file(trace);
 }
 
+/* x86_64 with one small level-1 TLB of each kind, so that hits and misses are worked out by hand. */
+static const char demand_x86[] =
+	"extends: x86_64\n"
+	"tlb:\n"
+	"  - {name: l1d, level: 1, kind: data, entries: 4, page_sizes: [4K, 2M, 1G]}\n"
+	"  - {name: l1i, level: 1, kind: instruction, entries: 4, page_sizes: [4K]}\n";
+
+/*
+ * A page read, written, then executed (4K demand pages), and code and data in
+ * one 2M region (2M demand pages): the demand-mapped page allows all of it.
+ * 4K: r misses l1d, its walk ends not-present (the faulted walk), the page is
+ * mapped; w hits l1d and re-walks to set D (4K walk); x misses l1i (4K walk);
+ * x hits.  2M: x misses l1i, faulted walk, one 2M page; r misses l1d (2M
+ * walk); w hits and re-walks for D (2M walk); x hits l1i's 4K piece.
+ */
+Test(cli, replay_demand_paging_never_refuses_the_program)
+{
+	static const struct { const char *size, *trace, *walks; } cases[] = {
+		{ "--demand-paging=4K", "r 0x400000\nw 0x400008\nx 0x400010\nx 0x400014\n",
+		  "\"walks\":3,\"walks_by_page_size\":{\"4K\":2,\"fault\":1}," },
+		{ "--demand-paging=2M", "x 0x400000\nr 0x5ff000\nw 0x5ff008\nx 0x400004\n",
+		  "\"walks\":3,\"walks_by_page_size\":{\"2M\":2,\"fault\":1}," },
+	};
+	char *cfg = write_temp_file(demand_x86, ".yaml");
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run_result r;
+		char *trace = write_temp_file(cases[i].trace, ".trace");
+		cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "replay", cases[i].size, trace, NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "\"tlb\":{\"l1d\":{\"hits\":1,\"misses\":1,"), "%s: %s", cases[i].size, r.out);
+		cr_expect(strstr(r.out, "\"l1i\":{\"hits\":1,\"misses\":1,"), "%s: %s", cases[i].size, r.out);
+		cr_expect(strstr(r.out, cases[i].walks), "%s: %s", cases[i].size, r.out);
+		cr_expect(strstr(r.out, "\"faults\":{\"non-canonical\":0,\"not-present\":0,\"reserved-bit\":0,"
+				      "\"permission\":0,"), "%s: %s", cases[i].size, r.out);
+		cr_expect(strstr(r.out, "\"demand_paged\":1,"), "%s: %s", cases[i].size, r.out);
+		run_result_free(&r);
+		remove_temp_file(trace);
+	}
+	remove_temp_file(cfg);
+}
+
+/* The table's walk breakdown adds up too: 3 walks = 4K 2 + 1 that ended in a fault. */
+Test(cli, replay_walk_breakdown_counts_faulted_walks)
+{
+	struct run_result r;
+	char *cfg = write_temp_file(demand_x86, ".yaml");
+	char *trace = write_temp_file("r 0x400000\nw 0x400008\nx 0x400010\n", ".trace");
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "replay", "--demand-paging", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\nwalks           3  (4K 2, fault 1)\n"), "%s", r.out);
+	run_result_free(&r);
+	/* without demand paging all three walks fault: nothing else in the breakdown */
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "replay", trace, NULL), 0);
+	cr_expect(strstr(r.out, "\"walks\":3,\"walks_by_page_size\":{\"fault\":3},"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+	remove_temp_file(cfg);
+}
+
 /* --demand-paging=2M on sv39 is a megapage; 64K is not a leaf size there. */
 Test(cli, replay_demand_paging_size_checked)
 {
@@ -588,7 +649,7 @@ Test(cli, replay_dump_elf_then_image)
 	cr_assert_eq(run_mmusim(&r, "mappings", "--image", elf, NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strncmp(r.out, "0x400000 0x401000 0x", 20) == 0, "%s", r.out);
-	cr_expect(strstr(r.out, " rw-u-\n0x600000 0x601000 0x"), "%s", r.out);
+	cr_expect(strstr(r.out, " rwxu-\n0x600000 0x601000 0x"), "%s", r.out);
 	run_result_free(&r);
 	unlink(elf);
 	remove_temp_file(trace);
