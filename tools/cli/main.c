@@ -24,7 +24,7 @@ static const char main_help[] =
 	"                 list the address space as contiguous ranges\n"
 	"  replay    [--format auto|text|lackey|binary|champsim|din|pinatrace]\n"
 	"            [--demand-paging[=SIZE]]\n"
-	"            [--no-auto-flush] [--check-stale] [--interval N --csv FILE] TRACE\n"
+	"            [--no-auto-flush] [--check-stale] [--warmup N] [--interval N --csv FILE] TRACE\n"
 	"                 replay a trace through TLBs, page-walk caches and the walker\n"
 	"  convert   [--format FMT] INPUT OUTPUT\n"
 	"                 rewrite a trace in the compact binary format\n"
