@@ -405,6 +405,63 @@ Test(replay, demand_paging_2m)
 	fx_stop();
 }
 
+/*
+ * stats reset after a warm-up: the counters start again from zero while the
+ * TLB and PWC keep their entries, so the next reads of the two pages hit.
+ * After the reset: 2 reads, 2 l1d hits (latency 1 each), nothing else.
+ */
+Test(replay, stats_reset_keeps_caches_warm, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0x400000 0x10000000 8K rwu", "r 0x400000", "r 0x401000", "stats reset", "r 0x400008",
+	    "r 0x401008");
+	cr_expect_eq(ST.accesses[ACCESS_READ], 2);
+	cr_expect_eq(tlb(0).hits, 2);
+	cr_expect_eq(tlb(0).misses, 0);
+	cr_expect_eq(tlb(0).evictions, 0);
+	cr_expect_eq(pwc(0).hits + pwc(0).misses, 0);
+	cr_expect_eq(ST.walks, 0);
+	cr_expect_eq(ST.pte_reads, 0);
+	cr_expect_eq(ST.cycles, 2);
+	cr_expect_eq(ST.walks_by_shift[12], 0);
+	cr_expect_eq(tlb(0).hits_by_shift[12], 2);
+}
+
+/*
+ * --warmup 3: the statistics reset right after the third access (one
+ * demand-paged read, a hit, a fault), so only the last two count: a hit on
+ * the warm page and a read of a fresh page (miss, walk faults not-present,
+ * demand paged: 1 walk, 4 PTE reads, nothing in the faults).
+ */
+Test(replay, warmup_counts_only_after_n_accesses)
+{
+	struct replay_options opt = { .demand_page_size = 4096, .warmup = 3 };
+
+	fx_start(small_x86, &opt);
+	RUN("r 0x400000", "r 0x400008", "r 0xffff800000000000");
+	cr_expect_eq(ST.accesses[ACCESS_READ], 0, "the third access ended the warm-up");
+	cr_expect_eq(ST.faults[FAULT_NOT_PRESENT], 0, "the kernel-range fault was in the warm-up");
+	RUN("r 0x400010", "r 0x402000");
+	cr_expect_eq(ST.accesses[ACCESS_READ], 2);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(tlb(0).misses, 1);
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(ST.walks, 1);
+	cr_expect_eq(all_faults(), 0);
+	fx_stop();
+}
+
+/* A warm-up longer than the trace never resets: everything is counted. */
+Test(replay, warmup_longer_than_trace_resets_nothing)
+{
+	struct replay_options opt = { .demand_page_size = 4096, .warmup = 10 };
+
+	fx_start(small_x86, &opt);
+	RUN("r 0x400000", "r 0x400008");
+	cr_expect_eq(ST.accesses[ACCESS_READ], 2);
+	cr_expect_eq(ST.demand_paged, 1);
+	fx_stop();
+}
+
 /* Svade: a page without A faults with accessed-dirty (scause 13) instead of being updated. */
 Test(replay, svade_faults_on_clear_a)
 {

@@ -638,6 +638,7 @@ static const struct trace_event every_op[] = {
 	{ .op = TRACE_FLUSH, .scope = FLUSH_VA, .va = U64MAX },
 	{ .op = TRACE_FLUSH, .scope = FLUSH_ASID, .n = 65535 },
 	{ .op = TRACE_FLUSH, .scope = FLUSH_VA_ASID, .va = 0, .n = 0 },
+	{ .op = TRACE_STATS_RESET },
 	/* accesses: every size code, extreme VAs and deltas, both predictors */
 	{ .op = TRACE_ACCESS, .access = ACCESS_READ, .va = 0, .size = 0 },           /* == prediction */
 	{ .op = TRACE_ACCESS, .access = ACCESS_WRITE, .va = U64MAX, .size = 1 },     /* delta -1 */

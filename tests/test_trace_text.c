@@ -67,6 +67,14 @@ Test(trace_text, accesses_and_aliases)
 	}
 }
 
+Test(trace_text, stats_reset)
+{
+	struct trace_event c;
+
+	cr_assert_eq(parse("  stats   reset  # warm-up done", &c, NULL), 1);
+	cr_expect_eq(c.op, TRACE_STATS_RESET);
+}
+
 Test(trace_text, blank_and_comment_lines)
 {
 	struct trace_event c;
@@ -102,6 +110,9 @@ static const struct bad_line bad_lines[] = {
 	{ "r -5", "bad VA '-5' (expected decimal or 0x-hex)" },
 	{ "r 0x", "bad VA '0x' (expected decimal or 0x-hex)" },
 	{ "r 0x1000K", "bad VA '0x1000K' (expected decimal or 0x-hex)" },
+	{ "stats", "missing field: usage is 'stats reset'" },
+	{ "stats reset now", "too many fields: usage is 'stats reset'" },
+	{ "stats clear", "bad stats command 'clear' (expected 'stats reset')" },
 };
 
 ParameterizedTestParameters(trace_text, bad)
