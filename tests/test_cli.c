@@ -282,6 +282,9 @@ static const struct bad_cli bad_clis[] = {
 	{ { "replay", "--interval", "10", "x" }, "mmusim: replay: --interval needs --csv FILE for the time series\n" },
 	{ { "replay", "--interval", "0", "x" }, "mmusim: bad --interval '0' (expected a positive number of accesses)\n" },
 	{ { "replay", "--bogus", "x" }, "mmusim: replay: unknown option '--bogus' (see mmusim replay --help)\n" },
+	{ { "replay", "--warmup", "ten", "x" }, "mmusim: bad --warmup 'ten' (expected a number of accesses)\n" },
+	{ { "replay", "--warmup" }, "mmusim: option --warmup needs a value (see mmusim --help)\n" },
+	{ { "sweep", "--warmup", "-1", "x" }, "mmusim: bad --warmup '-1' (expected a number of accesses)\n" },
 	{ { "replay", "a", "b" }, "mmusim: replay: more than one trace given ('a' and 'b')\n" },
 	{ { "convert", "a" }, "mmusim: convert: needs INPUT and OUTPUT (see mmusim convert --help)\n" },
 };
@@ -493,6 +496,45 @@ Test(cli, replay_walk_breakdown_counts_faulted_walks)
 	cr_expect(strstr(r.out, "\"walks\":3,\"walks_by_page_size\":{\"fault\":3},"), "%s", r.out);
 	run_result_free(&r);
 	remove_temp_file(trace);
+	remove_temp_file(cfg);
+}
+
+/*
+ * A warm-up of 2 accesses, given as --warmup or as a `stats reset` line, and
+ * in the lackey format: both 4K pages were touched (demand paged) in the
+ * warm-up, so the two reads after it hit l1d and nothing else happens.
+ */
+Test(cli, replay_warmup_and_stats_reset)
+{
+	static const char *const expect[] = {
+		"\"accesses\":{\"total\":2,\"read\":2,\"write\":0,\"exec\":0}",
+		"\"tlb\":{\"l1d\":{\"hits\":2,\"misses\":0,\"evictions\":0,",
+		"\"walks\":0,\"walks_by_page_size\":{\"fault\":0},",
+		"\"demand_paged\":0,",
+	};
+	char *cfg = write_temp_file(demand_x86, ".yaml");
+	char *text = write_temp_file("r 0x400000\nr 0x401000\nr 0x400008\nr 0x401008\n", ".trace");
+	char *reset = write_temp_file("r 0x400000\nr 0x401000\nstats reset\nr 0x400008\nr 0x401008\n", ".trace");
+	char *lackey = write_temp_file("==1== Lackey\n L 00400000,4\n L 00401000,4\n L 00400008,4\n L 00401008,4\n",
+				       ".txt");
+	struct run_result r[4];
+
+	cr_assert_eq(run_mmusim(&r[0], "--config", cfg, "--json", "replay", "--demand-paging", "--warmup", "2", text,
+				NULL), 0);
+	cr_assert_eq(run_mmusim(&r[1], "--config", cfg, "--json", "replay", "--demand-paging", reset, NULL), 0);
+	cr_assert_eq(run_mmusim(&r[2], "--config", cfg, "--json", "replay", "--demand-paging", "--warmup", "2", lackey,
+				NULL), 0);
+	cr_assert_eq(run_mmusim(&r[3], "--json", "sweep", "--config", cfg, "--demand-paging", "--warmup", "2", lackey,
+				NULL), 0);
+	for (unsigned i = 0; i < 4; i++) {
+		cr_expect_eq(r[i].status, 0, "run %u: %s", i, r[i].err);
+		for (unsigned k = 0; k < sizeof(expect) / sizeof(expect[0]); k++)
+			cr_expect(strstr(r[i].out, expect[k]), "run %u: %s not in %s", i, expect[k], r[i].out);
+		run_result_free(&r[i]);
+	}
+	remove_temp_file(lackey);
+	remove_temp_file(reset);
+	remove_temp_file(text);
 	remove_temp_file(cfg);
 }
 
