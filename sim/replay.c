@@ -179,8 +179,10 @@ void replay_set_warmup(struct replay *r, uint64_t accesses)
  * success and should cost only the call into the MMU.
  */
 static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va, enum access_kind access,
-						 struct mmu_result *res, uint64_t line, struct mm_error *err)
+						 struct mmu_result *res, const struct trace_event *ev,
+						 struct mm_error *err)
 {
+	uint64_t line = ev ? ev->line : 0;
 	int rc;
 
 	if (!res->ok && r->opt.demand_page_size && res->fault.kind == FAULT_NOT_PRESENT &&
@@ -208,20 +210,21 @@ static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va,
 	return MM_OK;
 }
 
+/* ev (NULL for a direct translation) only names the line in messages: read off the hot path. */
 static inline __attribute__((always_inline)) int do_access(struct replay *r, uint64_t va, enum access_kind access,
-							    uint64_t line, struct mmu_result *res,
+							    const struct trace_event *ev, struct mmu_result *res,
 							    struct mm_error *err)
 {
 	mmu_translate(&r->mmu, va, access, res);
 	if (__builtin_expect(res->ok && !r->after_every_access, 1))
 		return MM_OK;
-	return access_after(r, va, access, res, line, err);
+	return access_after(r, va, access, res, ev, err);
 }
 
 int replay_translate(struct replay *r, uint64_t va, enum access_kind access, struct mmu_result *out,
 		     struct mm_error *err)
 {
-	return do_access(r, va, access, 0, out, err);
+	return do_access(r, va, access, NULL, out, err);
 }
 
 static int do_edit(struct replay *r, const struct trace_event *ev, struct mm_error *err)
@@ -297,7 +300,7 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 			struct mmu_result res;
 			uint64_t last = e->va + (e->size ? e->size - 1u : 0u);
 			if (((e->va ^ last) & ~(page - 1)) == 0 && last >= e->va) {
-				if ((rc = do_access(r, e->va, (enum access_kind)e->access, e->line, &res, err)))
+				if ((rc = do_access(r, e->va, (enum access_kind)e->access, e, &res, err)))
 					return rc;
 				break;
 			}
@@ -305,7 +308,7 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 			if (last < e->va)
 				last = UINT64_MAX;
 			for (uint64_t va = e->va;; va = (va & ~(page - 1)) + page) {
-				if ((rc = do_access(r, va, (enum access_kind)e->access, e->line, &res, err)))
+				if ((rc = do_access(r, va, (enum access_kind)e->access, e, &res, err)))
 					return rc;
 				if ((va & ~(page - 1)) == (last & ~(page - 1)))
 					break;
