@@ -278,6 +278,23 @@ static uint64_t all_faults(void)
 }
 
 /*
+ * What both "one demand page serves code and data" traces below come to: no
+ * fault, one demand-paged page, one miss and one hit in l1d and in l1i, three
+ * walks (the faulted one, a dirty re-walk, the fetch's).
+ */
+static void expect_one_page_serves_all(void)
+{
+	cr_expect_eq(ST.faults[FAULT_PERMISSION], 0);
+	cr_expect_eq(all_faults(), 0);
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(tlb(0).misses, 1);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(tlb(1).misses, 1);
+	cr_expect_eq(tlb(1).hits, 1);
+	cr_expect_eq(ST.walks, 3);
+}
+
+/*
  * One 4K page read, written, then executed twice, as a loader or a JIT does:
  * the OS mapped it rwx for the user, so nothing but the first touch faults.
  *   r: l1d miss, walk ends not-present (walk 1), demand page, refill fills l1d
@@ -291,14 +308,7 @@ Test(replay, demand_paging_read_write_exec_one_page)
 
 	fx_start(small_x86, &opt);
 	RUN("r 0x400000", "w 0x400008", "x 0x400010", "x 0x400014");
-	cr_expect_eq(ST.faults[FAULT_PERMISSION], 0);
-	cr_expect_eq(all_faults(), 0);
-	cr_expect_eq(ST.demand_paged, 1);
-	cr_expect_eq(tlb(0).misses, 1);
-	cr_expect_eq(tlb(0).hits, 1);
-	cr_expect_eq(tlb(1).misses, 1);
-	cr_expect_eq(tlb(1).hits, 1);
-	cr_expect_eq(ST.walks, 3);
+	expect_one_page_serves_all();
 	cr_expect_eq(ST.walks_by_shift[12], 2, "the first walk ended in the not-present fault");
 	cr_expect_eq(ST.dirty_rewalks, 1);
 	fx_stop();
@@ -319,13 +329,7 @@ Test(replay, demand_paging_2m_code_and_data_share_a_page)
 
 	fx_start(small_x86, &opt);
 	RUN("x 0x400000", "r 0x5ff000", "w 0x5ff008", "x 0x400004");
-	cr_expect_eq(all_faults(), 0);
-	cr_expect_eq(ST.demand_paged, 1);
-	cr_expect_eq(tlb(0).misses, 1);
-	cr_expect_eq(tlb(0).hits, 1);
-	cr_expect_eq(tlb(1).misses, 1);
-	cr_expect_eq(tlb(1).hits, 1);
-	cr_expect_eq(ST.walks, 3);
+	expect_one_page_serves_all();
 	cr_expect_eq(ST.walks_by_shift[21], 2);
 	cr_assert(pt_query(fx.m->user, 0x400000, &m));
 	cr_expect_eq(m.size, 2 << 20);
