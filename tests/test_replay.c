@@ -497,6 +497,30 @@ Test(replay, interval_csv)
 	fx_stop();
 }
 
+/*
+ * The interval series restarts at the warm-up's end: a row after 2 accesses
+ * (l1d 1 miss of 2, 1 walk); the 3rd access ends the warm-up (no row: the
+ * next was due at 4); then 2 more: a hit and a miss whose walk faults — the
+ * row of the 2 accesses after the reset.
+ */
+Test(replay, interval_csv_restarts_after_warmup)
+{
+	char buf[1024] = "";
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	struct replay_options opt = { .interval = 2, .interval_out = f, .warmup = 3 };
+
+	fx_start(small_x86, &opt);
+	RUN("map 0x400000 0x10000000 8K rwu", "r 0x400000", "r 0x400000", "r 0x401000", "r 0x401008",
+	    "r 0x402000");
+	replay_finish(&fx.r);
+	fclose(f);
+	cr_expect_str_eq(buf,
+			 "accesses,l1d_miss_rate,l1i_miss_rate,walks,faults\n"
+			 "2,0.500000,0.000000,1,0\n"
+			 "2,0.500000,0.000000,1,1\n");
+	fx_stop();
+}
+
 /* An edit that fails stops the replay with the trace's file:line. */
 Test(replay, bad_edit_names_line, .init = start_default, .fini = fx_stop)
 {
