@@ -365,6 +365,33 @@ Test(replay, demand_paged_page_is_a_user_page_under_smap)
 }
 
 /*
+ * RISC-V: S-mode may load and store to a U page only with SUM, and never
+ * fetch from one (privileged spec, "Supervisor Memory-Protection"); the
+ * demand page is a U page.  Without SUM: the read maps the page, its retry
+ * faults (1); with SUM the read passes, the fetch faults (1).
+ */
+Test(replay, demand_paged_page_is_a_u_page_for_s_mode)
+{
+	static const char *const cfgs[2] = {
+		"extends: sv39\ncpu: { sum: false }\n",
+		"extends: sv39\ncpu: { sum: true }\n",
+	};
+	struct replay_options opt = { .demand_page_size = 4096 };
+
+	fx_start(cfgs[0], &opt);
+	RUN("priv supervisor", "r 0x400000");
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(ST.faults[FAULT_PERMISSION], 1);
+	fx_stop();
+	fx_start(cfgs[1], &opt);
+	RUN("priv supervisor", "r 0x400000", "x 0x400004");
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(ST.faults[FAULT_PERMISSION], 1, "the fetch");
+	cr_expect_eq(all_faults(), 1);
+	fx_stop();
+}
+
+/*
  * Svade: the hardware never sets A or D, so the OS maps the page accessed
  * and dirty (as Linux maps a writable anonymous page) and no A/D fault
  * follows.  r: miss, walk faults not-present, demand page; w: hit, D already
