@@ -24,6 +24,11 @@
  *     outlive it; a machine copies its config.
  *   - Addresses and lengths are uint64_t; a page-table fault is not an error but
  *     a result (see mmusim_translation).
+ *   - Every enum, MMUSIM_PROP_* flag set and cache policy argument (also inside
+ *     requests and events) is checked: a value outside its enum or set is
+ *     MMUSIM_EINVAL with a message naming it.  The few calls without an err
+ *     argument keep that message on their handle (mmusim_machine_last_error,
+ *     mmusim_mmu_last_error).
  *
  * Versioning: MMUSIM_VERSION_* name the header's version, mmusim_version() the
  * library's.  Within one soname (libmmusim.so.MAJOR; while MAJOR is 0,
@@ -213,6 +218,11 @@ MMUSIM_API int mmusim_machine_create(const mmusim_config *cfg, mmusim_machine **
 				     mmusim_error *err);
 /* Frees the machine, its memory and tables (NULL is ignored). */
 MMUSIM_API void mmusim_machine_destroy(mmusim_machine *m);
+/*
+ * The message of the last call on m without an err argument that failed
+ * (mmusim_translate), "" when none has; valid until the next such call.
+ */
+MMUSIM_API const char *mmusim_machine_last_error(const mmusim_machine *m);
 /* The machine's copy of its config, valid as long as the machine. */
 MMUSIM_API const mmusim_config *mmusim_machine_config(const mmusim_machine *m);
 
@@ -299,7 +309,8 @@ MMUSIM_API int mmusim_parse_flags(const char *letters, uint32_t *flags, mmusim_e
  * Maps [va, va + len) to [pa, pa + len) in the current address space (the kernel
  * table for a VA in the kernel range, shared by every address space), with the
  * largest pages alignment allows; replaces whatever was mapped there.  va, pa
- * and len must be page aligned.  Nothing changes when it fails.
+ * and len must be page aligned.  Nothing changes when it fails.  flags are
+ * MMUSIM_PROP_* bits and cache an enum mmusim_cache: anything else is MMUSIM_EINVAL.
  */
 MMUSIM_API int mmusim_map(mmusim_machine *m, uint64_t va, uint64_t pa, uint64_t len, uint32_t flags,
 			  enum mmusim_cache cache, mmusim_error *err);
@@ -429,10 +440,12 @@ typedef struct mmusim_translation {
 /*
  * Walks req->va through the current address space as the hardware would,
  * updating A/D bits in memory unless req->no_ad_update.  No TLB is involved.
- * Always fills *out; a fault is a result, not an error.
+ * Always fills *out; a fault is a result, not an error.  Returns MMUSIM_OK, or
+ * MMUSIM_EINVAL when req->access or req->priv is outside its enum: then
+ * nothing is walked, out->ok is false with fault_kind MMUSIM_FAULT_NONE, and
+ * mmusim_machine_last_error says why.
  */
-MMUSIM_API void mmusim_translate(mmusim_machine *m, const mmusim_request *req,
-				 mmusim_translation *out);
+MMUSIM_API int mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out);
 
 /* "r", "w", "x" for an access; "user", "supervisor" for a privilege. */
 MMUSIM_API const char *mmusim_access_name(enum mmusim_access access);
@@ -495,6 +508,7 @@ enum mmusim_event_op {
 	MMUSIM_EV_PRIV,      /* n = enum mmusim_priv */
 	MMUSIM_EV_CPU,       /* n = CPU number */
 	MMUSIM_EV_FLUSH,     /* scope; va and/or n = ASID as the scope says */
+	MMUSIM_EV_STATS_RESET, /* zero the mmu's statistics (text: "stats reset") */
 };
 
 enum mmusim_flush_scope {
@@ -563,7 +577,9 @@ MMUSIM_API int mmusim_parse_number(const char *s, bool sizes, uint64_t *out, mmu
  * Applies one event to the machine itself, without TLBs (what `mmusim translate
  * --setup` does): map / unmap / protect edit the current address space, asid
  * switches it, an access walks with privilege *priv (setting A/D; a fault is not
- * an error), priv sets *priv, cpu and flush change nothing.
+ * an error), priv sets *priv, cpu, flush and stats reset change nothing.  An
+ * event whose op, access, privilege, scope, flags or cache policy is outside its
+ * enum is MMUSIM_EINVAL, and nothing changes.
  */
 MMUSIM_API int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_priv *priv,
 				  mmusim_error *err);
@@ -577,7 +593,7 @@ typedef struct mmusim_trace_writer mmusim_trace_writer;
 
 /* Creates (or truncates) path ("-" = stdout) for a binary trace. */
 MMUSIM_API int mmusim_trace_writer_open(const char *path, mmusim_trace_writer **out, mmusim_error *err);
-/* Appends n events. */
+/* Appends n events; refuses (MMUSIM_EINVAL) one that mmusim_mmu_event would refuse as malformed. */
 MMUSIM_API int mmusim_trace_writer_put(mmusim_trace_writer *w, const mmusim_event *ev, size_t n,
 				       mmusim_error *err);
 /* Flushes and closes (also on error); returns the first write error, if any. */
@@ -595,7 +611,8 @@ typedef struct mmusim_mmu_options {
 	uint64_t interval;         /* 0: off; else a CSV row to interval_csv every `interval`
 	                              accesses: miss rate per TLB, walks, faults */
 	FILE *interval_csv;        /* the caller's stream; mmusim_mmu_finish writes the last row.
-	                              Rows count accesses replayed as events or traces. */
+	                              Rows count every access: translated, or replayed as
+	                              events or traces. */
 } mmusim_mmu_options;
 
 /*
@@ -626,16 +643,22 @@ typedef struct mmusim_mmu_result {
 
 /*
  * Translates va for the current CPU, address space and privilege through the
- * TLBs, the paging-structure caches and the walk, and counts it in the
- * statistics (a fault too).  No demand paging: use mmusim_mmu_event for that.
+ * TLBs, the paging-structure caches and the walk, exactly as an access event
+ * of one page would be (mmusim_mmu_event): counted in the statistics, with
+ * demand paging when it is on (then *out is the retried access), a fault
+ * that stays counted too.  Returns MMUSIM_OK (a fault is a result); MMUSIM_EINVAL
+ * for an access outside enum mmusim_access (out->ok false, fault_kind
+ * MMUSIM_FAULT_NONE); or the error demand paging met (MMUSIM_ENOMEM when
+ * simulated memory runs out).  mmusim_mmu_last_error says why.
  */
-MMUSIM_API void mmusim_mmu_translate(mmusim_mmu *mmu, uint64_t va, enum mmusim_access access,
-				     mmusim_mmu_result *out);
+MMUSIM_API int mmusim_mmu_translate(mmusim_mmu *mmu, uint64_t va, enum mmusim_access access,
+				    mmusim_mmu_result *out);
 /*
  * Runs one trace event: an access (one translation per page it touches, demand
  * paging as configured), a page-table edit (with TLB shootdown on every CPU
- * unless no_auto_flush), an ASID switch, a privilege change, a CPU switch or a
- * flush.  Errors name the event's line.
+ * unless no_auto_flush), an ASID switch, a privilege change, a CPU switch, a
+ * flush or a statistics reset.  Errors name the event's line; an op, access,
+ * privilege, scope, flag set or cache policy outside its enum is MMUSIM_EINVAL.
  */
 MMUSIM_API int mmusim_mmu_event(mmusim_mmu *mmu, const mmusim_event *ev, mmusim_error *err);
 /*
@@ -672,20 +695,51 @@ MMUSIM_API int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_
 MMUSIM_API int mmusim_mmu_select_cpu(mmusim_mmu *mmu, unsigned cpu, mmusim_error *err);
 /* Switches the current CPU to address space `asid` (created on first use). */
 MMUSIM_API int mmusim_mmu_switch_asid(mmusim_mmu *mmu, uint16_t asid, mmusim_error *err);
-/* Sets the current CPU's privilege. */
-MMUSIM_API void mmusim_mmu_set_priv(mmusim_mmu *mmu, enum mmusim_priv priv);
+/*
+ * Sets the current CPU's privilege.  MMUSIM_EINVAL (nothing changes;
+ * mmusim_mmu_last_error says why) for a priv outside enum mmusim_priv.
+ */
+MMUSIM_API int mmusim_mmu_set_priv(mmusim_mmu *mmu, enum mmusim_priv priv);
 /*
  * The current CPU's flush instruction (sfence.vma, INVLPG, INVPCID): drops TLB and
  * paging-structure-cache entries by scope; va and asid are used as scope says.
+ * MMUSIM_EINVAL (nothing is flushed) for a scope outside enum mmusim_flush_scope.
  */
-MMUSIM_API void mmusim_mmu_flush(mmusim_mmu *mmu, enum mmusim_flush_scope scope, uint64_t va,
-				 uint16_t asid);
+MMUSIM_API int mmusim_mmu_flush(mmusim_mmu *mmu, enum mmusim_flush_scope scope, uint64_t va,
+				uint16_t asid);
+/*
+ * The message of the last call on mmu without an err argument that failed
+ * (mmusim_mmu_translate, mmusim_mmu_set_priv, mmusim_mmu_flush), "" when none
+ * has; valid until the next such call.
+ */
+MMUSIM_API const char *mmusim_mmu_last_error(const mmusim_mmu *mmu);
+
+/*
+ * Zeroes the statistics — everything mmusim_mmu_stats and mmusim_mmu_cache_stats
+ * count (accesses, walks, PTE reads, faults, demand-paged pages, shootdowns,
+ * stale hits, dirty re-walks, cycles; every TLB's and paging-structure cache's
+ * hits, misses and evictions, on every CPU) — and restarts the interval CSV
+ * series (its next row comes `interval` accesses later, counted from 0; rows
+ * already written stay).  It keeps what the TLBs and caches hold, the page
+ * tables, demand-paged pages, and the current CPU, ASID and privilege: what a
+ * warm-up leaves.  (page_table_nodes and page_table_bytes describe the tables,
+ * not the replay, and stay.)
+ */
+MMUSIM_API void mmusim_mmu_stats_reset(mmusim_mmu *mmu);
+/*
+ * A warm-up: the statistics reset by themselves (mmusim_mmu_stats_reset) right
+ * after `accesses` more accesses have been counted, whichever way they come
+ * (translations, events, traces; a page-crossing access counts once per page).
+ * 0 cancels a pending warm-up.
+ */
+MMUSIM_API void mmusim_mmu_warmup(mmusim_mmu *mmu, uint64_t accesses);
 
 /* Totals over every CPU. */
 typedef struct mmusim_stats {
 	uint64_t accesses[3];                       /* by enum mmusim_access */
-	uint64_t walks;
-	uint64_t walks_by_page_shift[64];           /* successful walks by log2(page size) */
+	uint64_t walks;                             /* every walk, also those ending in a fault */
+	uint64_t walks_by_page_shift[64];           /* completed walks by log2(page size); walks
+	                                               minus their sum: the walks that faulted */
 	uint64_t pte_reads;
 	uint64_t faults[MMUSIM_FAULT_KIND_COUNT];   /* not counting demand-paged ones */
 	uint64_t demand_paged;

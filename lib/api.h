@@ -27,11 +27,13 @@ struct mmusim_machine {
 	struct mmusim_config config;   /* the machine's own copy */
 	struct machine *m;
 	struct image *img;             /* the memory of a machine over an image, else NULL */
+	mmusim_error last_error;       /* of the last failed call that has no err argument */
 };
 
 struct mmusim_mmu {
 	struct mmusim_machine *owner;
 	struct replay replay;          /* owns the MMU: TLBs, PWCs and statistics */
+	mmusim_error last_error;       /* of the last failed call that has no err argument */
 };
 
 _Static_assert(sizeof(((struct mm_error *)0)->msg) == sizeof(((mmusim_error *)0)->message),
@@ -48,6 +50,16 @@ static inline int api_error(mmusim_error *out, const struct mm_error *in)
 	}
 	return in->code;
 }
+
+/*
+ * Argument checks (lib/check.c): MM_OK, or MM_EINVAL with a message naming the
+ * value that is outside its enum or flag set.
+ */
+int api_check_access(enum mmusim_access access, struct mm_error *e);
+int api_check_priv(enum mmusim_priv priv, struct mm_error *e);
+int api_check_prop(uint32_t flags, enum mmusim_cache cache, struct mm_error *e);
+int api_check_flush_scope(enum mmusim_flush_scope scope, struct mm_error *e);
+int api_check_event(const mmusim_event *ev, struct mm_error *e);
 
 /* Internal events <-> public events (lib/trace.c). */
 void api_event_to_public(const struct trace_event *in, mmusim_event *out);

@@ -145,6 +145,11 @@ const char *mmusim_root_register(const mmusim_machine *m, uint64_t *value)
 	return arch->root_register;
 }
 
+const char *mmusim_machine_last_error(const mmusim_machine *m)
+{
+	return m->last_error.message;
+}
+
 const mmusim_config *mmusim_machine_config(const mmusim_machine *m)
 {
 	return &m->config;
@@ -188,6 +193,8 @@ int mmusim_map(mmusim_machine *m, uint64_t va, uint64_t pa, uint64_t len, uint32
 
 	if ((rc = refuse_image(m, "map", err)))
 		return rc;
+	if (api_check_prop(flags, cache, &e))
+		return api_error(err, &e);
 	return edit_result(machine_map(m->m, va, pa, len, &prop, &e), &e, err);
 }
 
@@ -210,6 +217,8 @@ int mmusim_protect(mmusim_machine *m, uint64_t va, uint64_t len, uint32_t flags,
 
 	if ((rc = refuse_image(m, "protect", err)))
 		return rc;
+	if (api_check_prop(flags, cache, &e))
+		return api_error(err, &e);
 	return edit_result(machine_protect(m->m, va, len, &prop, &e), &e, err);
 }
 

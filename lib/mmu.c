@@ -8,6 +8,7 @@
  */
 #include "api.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 
 #include "sim/sweep.h"
@@ -66,18 +67,22 @@ void mmusim_mmu_finish(mmusim_mmu *mmu)
 	replay_finish(&mmu->replay);
 }
 
-void mmusim_mmu_translate(mmusim_mmu *mmu, uint64_t va, enum mmusim_access access, mmusim_mmu_result *out)
+int mmusim_mmu_translate(mmusim_mmu *mmu, uint64_t va, enum mmusim_access access, mmusim_mmu_result *out)
 {
+	struct mm_error e = { 0 };
 	struct mmu_result res;
 
-	mmu_translate(&mmu->replay.mmu, va, (enum access_kind)access, &res);
+	*out = (mmusim_mmu_result){ .ok = false };
+	/* The path of an access event: demand paging and fault counting happen in one place. */
+	if (api_check_access(access, &e) || replay_translate(&mmu->replay, va, (enum access_kind)access, &res, &e))
+		return api_error(&mmu->last_error, &e);
 	*out = (mmusim_mmu_result){ .ok = res.ok, .pa = res.pa, .page_size = res.page_size };
 	if (!res.ok) {
-		mmu->replay.mmu.stats.faults[res.fault.kind]++;
 		out->fault_kind = (enum mmusim_fault_kind)res.fault.kind;
 		out->fault_level = res.fault.level;
 		out->fault_code = res.fault.code;
 	}
+	return MMUSIM_OK;
 }
 
 int mmusim_mmu_event(mmusim_mmu *mmu, const mmusim_event *ev, mmusim_error *err)
@@ -85,6 +90,10 @@ int mmusim_mmu_event(mmusim_mmu *mmu, const mmusim_event *ev, mmusim_error *err)
 	struct mm_error e = { 0 };
 	struct trace_event te;
 
+	if (api_check_event(ev, &e)) {
+		mm_error_prefix(&e, "event:%" PRIu64, ev->line);
+		return api_error(err, &e);
+	}
 	api_event_from_public(ev, &te);
 	mmu->replay.source = "event";
 	if (replay_events(&mmu->replay, &te, 1, &e))
@@ -171,14 +180,39 @@ int mmusim_mmu_switch_asid(mmusim_mmu *mmu, uint16_t asid, mmusim_error *err)
 	return mmu_switch_asid(&mmu->replay.mmu, asid, &e) ? api_error(err, &e) : MMUSIM_OK;
 }
 
-void mmusim_mmu_set_priv(mmusim_mmu *mmu, enum mmusim_priv priv)
+int mmusim_mmu_set_priv(mmusim_mmu *mmu, enum mmusim_priv priv)
 {
+	struct mm_error e = { 0 };
+
+	if (api_check_priv(priv, &e))
+		return api_error(&mmu->last_error, &e);
 	mmu_set_priv(&mmu->replay.mmu, (enum privilege)priv);
+	return MMUSIM_OK;
 }
 
-void mmusim_mmu_flush(mmusim_mmu *mmu, enum mmusim_flush_scope scope, uint64_t va, uint16_t asid)
+int mmusim_mmu_flush(mmusim_mmu *mmu, enum mmusim_flush_scope scope, uint64_t va, uint16_t asid)
 {
+	struct mm_error e = { 0 };
+
+	if (api_check_flush_scope(scope, &e))
+		return api_error(&mmu->last_error, &e);
 	mmu_flush(&mmu->replay.mmu, (enum flush_scope)scope, va, asid);
+	return MMUSIM_OK;
+}
+
+const char *mmusim_mmu_last_error(const mmusim_mmu *mmu)
+{
+	return mmu->last_error.message;
+}
+
+void mmusim_mmu_stats_reset(mmusim_mmu *mmu)
+{
+	replay_stats_reset(&mmu->replay);
+}
+
+void mmusim_mmu_warmup(mmusim_mmu *mmu, uint64_t accesses)
+{
+	replay_set_warmup(&mmu->replay, accesses);
 }
 
 void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out)

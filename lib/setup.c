@@ -10,8 +10,11 @@
 
 int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_priv *priv, mmusim_error *err)
 {
+	struct mm_error e = { 0 };
 	mmusim_translation t;
 
+	if (api_check_event(ev, &e))
+		return api_error(err, &e);
 	switch (ev->op) {
 	case MMUSIM_EV_MAP:
 		return mmusim_map(m, ev->va, ev->pa, ev->len, ev->flags, ev->cache, err);
@@ -24,14 +27,13 @@ int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_pr
 		mmusim_translate(m, &(mmusim_request){ .va = ev->va, .access = ev->access, .priv = *priv }, &t);
 		return MMUSIM_OK;
 	case MMUSIM_EV_ASID:
-		if (ev->n > UINT16_MAX)
-			return api_error(err, &(struct mm_error){ MM_EINVAL, "asid is out of range (at most 65535)" });
 		return mmusim_switch_asid(m, (uint16_t)ev->n, err);
 	case MMUSIM_EV_PRIV:
-		*priv = ev->n ? MMUSIM_SUPERVISOR : MMUSIM_USER;
+		*priv = (enum mmusim_priv)ev->n;
 		return MMUSIM_OK;
 	case MMUSIM_EV_CPU:
 	case MMUSIM_EV_FLUSH:
+	case MMUSIM_EV_STATS_RESET:
 		return MMUSIM_OK;
 	}
 	return api_error(err, &(struct mm_error){ MM_EINVAL, "unknown event" });

@@ -8,7 +8,8 @@
 _Static_assert(MMUSIM_TRACE_BINARY == (int)TRACE_FORMAT_BINARY &&
 	       MMUSIM_TRACE_PINATRACE == (int)TRACE_FORMAT_PINATRACE &&
 	       MMUSIM_TRACE_PINATRACE == (int)TRACE_FORMAT_LAST, "trace formats agree");
-_Static_assert(MMUSIM_EV_FLUSH == (int)TRACE_FLUSH, "event kinds agree");
+_Static_assert(MMUSIM_EV_FLUSH == (int)TRACE_FLUSH && MMUSIM_EV_STATS_RESET == (int)TRACE_STATS_RESET,
+	       "event kinds agree");
 _Static_assert(MMUSIM_FLUSH_VA_ASID == (int)FLUSH_VA_ASID, "flush scopes agree");
 
 /* Events are decoded this many at a time before being converted. */
@@ -185,8 +186,11 @@ int mmusim_trace_writer_put(mmusim_trace_writer *w, const mmusim_event *ev, size
 
 	while (n) {
 		size_t k = n < TRACE_BATCH ? n : TRACE_BATCH;
-		for (size_t i = 0; i < k; i++)
+		for (size_t i = 0; i < k; i++) {
+			if (api_check_event(&ev[i], &e))
+				return api_error(err, &e);
 			api_event_from_public(&ev[i], &w->batch[i]);
+		}
 		if (trace_writer_put(w->w, w->batch, k, &e))
 			return api_error(err, &e);
 		ev += k;

@@ -13,8 +13,9 @@ _Static_assert(MMUSIM_EXEC == (int)ACCESS_EXEC && MMUSIM_SUPERVISOR == (int)PRIV
 	       "access kinds and privileges agree");
 _Static_assert(MMUSIM_MAX_LEVELS == PT_MAX_LEVELS, "a walk has at most MMUSIM_MAX_LEVELS steps");
 
-void mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out)
+int mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out)
 {
+	struct mm_error e = { 0 };
 	struct walk_request wr = {
 		.root = machine_root(m->m),
 		.va = req->va,
@@ -25,8 +26,10 @@ void mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_trans
 	};
 	struct walk_result res;
 
-	machine_walk(m->m, &wr, &res);
 	memset(out, 0, sizeof(*out));
+	if (api_check_access(req->access, &e) || api_check_priv(req->priv, &e))
+		return api_error(&m->last_error, &e);
+	machine_walk(m->m, &wr, &res);
 	out->ok = res.ok;
 	if (res.ok) {
 		out->pa = res.pa;
@@ -56,6 +59,7 @@ void mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_trans
 			.pte = res.steps[i].pte,
 		};
 	}
+	return MMUSIM_OK;
 }
 
 const char *mmusim_fault_kind_name(enum mmusim_fault_kind kind)

@@ -141,6 +141,22 @@ void mmu_set_priv(struct mmu *mmu, enum privilege priv)
 	mmu->cur->priv = priv;
 }
 
+void mmu_stats_reset(struct mmu *mmu)
+{
+	memset(&mmu->stats, 0, sizeof(mmu->stats));
+	for (unsigned i = 0; i < mmu->nr_cpus; i++) {
+		struct mmu_cpu *c = mmu->cpus[i];
+		if (!c)
+			continue;
+		for (unsigned k = 0; k < CONFIG_MAX_TLBS; k++)
+			if (c->tlb[k])
+				tlb_stats_reset(c->tlb[k]);
+		for (unsigned level = 0; level <= PT_MAX_LEVELS; level++)
+			if (c->pwc[level])
+				tlb_stats_reset(c->pwc[level]);
+	}
+}
+
 static void flush_cpu(struct mmu_cpu *c, enum flush_scope scope, uint64_t va, uint64_t len,
 		      uint16_t asid)
 {

@@ -126,6 +126,13 @@ int mmu_select_cpu(struct mmu *mmu, unsigned cpu, struct mm_error *err);
 int mmu_switch_asid(struct mmu *mmu, uint16_t asid, struct mm_error *err);
 void mmu_set_priv(struct mmu *mmu, enum privilege priv);
 
+/*
+ * Zeroes the statistics: the counters of struct mmu_stats and every TLB's and
+ * PWC's hits, misses and evictions on every CPU.  What the caches hold, the
+ * current CPU, ASID and privilege stay: a reset after a warm-up.
+ */
+void mmu_stats_reset(struct mmu *mmu);
+
 /* The current CPU's flush instructions (sfence.vma / INVLPG / INVPCID). */
 void mmu_flush(struct mmu *mmu, enum flush_scope scope, uint64_t va, uint16_t asid);
 

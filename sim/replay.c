@@ -20,6 +20,8 @@ int replay_init(struct replay *r, struct machine *m, const struct replay_options
 		return rc;
 	r->mmu.check_stale = opt->check_stale;
 	r->next_row = opt->interval;
+	r->warmup_at = opt->warmup;
+	r->after_every_access = opt->interval || opt->warmup;
 	r->last_tlb = calloc(2 * CONFIG_MAX_TLBS, sizeof(*r->last_tlb));
 	if (!r->last_tlb) {
 		mmu_fini(&r->mmu);
@@ -104,20 +106,41 @@ void replay_finish(struct replay *r)
 		write_row(r);
 }
 
+/*
+ * The properties of a demand-mapped page.  Demand paging stands for an OS
+ * whose mapping lets the program touch the region every way (a private
+ * anonymous + text region mapped rwx), so the page is r, w, x and user for
+ * every access kind: the hardware never refuses a user access to it, while a
+ * supervisor access meets the user-page rules (SMAP / SMEP, SUM) as it would
+ * under a real OS.  A is set, as an OS's page protections have it (the access
+ * that faulted touches the page).  D is left to the hardware where it sets
+ * it (x86, Svadu: the first write sets D, seen as a dirty re-walk); where it
+ * faults instead (Svade), the OS maps the page dirty, as Linux maps a
+ * writable anonymous page.
+ */
+static struct page_prop demand_prop(const struct machine *m)
+{
+	uint32_t flags = PROP_R | PROP_W | PROP_X | PROP_U | PROP_A;
+
+	if (m->cfg.cpu.ad == AD_SVADE)
+		flags |= PROP_D;
+	return (struct page_prop){ flags, CACHE_WB };
+}
+
 /* A not-present fault on a user VA: map a fresh frame there, as an OS would. */
-static int demand_page(struct replay *r, uint64_t va, enum access_kind access,
-		       const struct mmu_result *res, const struct trace_event *ev, struct mm_error *err)
+static int demand_page(struct replay *r, uint64_t va, const struct mmu_result *res, uint64_t line,
+		       struct mm_error *err)
 {
 	struct machine *m = r->m;
 	struct mmu_cpu *c = r->mmu.cur;
 	const struct paging_consts *pc = &m->cfg.pc;
 	uint64_t size = pc->base_page_size, pa;
-	struct page_prop prop = { PROP_R | PROP_U | (access == ACCESS_EXEC ? PROP_X : PROP_W), CACHE_WB };
+	struct page_prop prop = demand_prop(m);
 	int rc;
 
 	if (!m->pm)
 		return mm_error_set(err, MM_EINVAL, "%s:%" PRIu64 ": demand paging needs simulated memory, not an image",
-				    r->source, ev->line);
+				    r->source, line);
 	/* A large page only when the fault shows its whole region is unmapped. */
 	if (r->opt.demand_page_size > size) {
 		for (unsigned level = 2; level <= pc->highest_translation_level; level++)
@@ -127,30 +150,50 @@ static int demand_page(struct replay *r, uint64_t va, enum access_kind access,
 	va &= ~(size - 1);
 	if ((rc = physmem_alloc_data(m->pm, size, size, &pa, err)) ||
 	    (rc = pt_map(c->pt, va, pa, size, &prop, err))) {
-		mm_error_prefix(err, "%s:%" PRIu64 ": demand paging 0x%" PRIx64, r->source, ev->line, va);
+		mm_error_prefix(err, "%s:%" PRIu64 ": demand paging 0x%" PRIx64, r->source, line, va);
 		return rc;
 	}
 	r->mmu.stats.demand_paged++;
 	return MM_OK;
 }
 
+void replay_stats_reset(struct replay *r)
+{
+	mmu_stats_reset(&r->mmu);
+	/* The interval series starts again: its next row covers the first `interval` accesses after the reset. */
+	r->next_row = r->opt.interval;
+	memset(&r->last_row, 0, sizeof(r->last_row));
+	memset(r->last_tlb, 0, 2 * CONFIG_MAX_TLBS * sizeof(*r->last_tlb));
+	r->window_accesses = r->window_walks = 0;
+}
+
+void replay_set_warmup(struct replay *r, uint64_t accesses)
+{
+	r->warmup_at = accesses ? total_accesses(&r->mmu.stats) + accesses : 0;
+	r->after_every_access = r->opt.interval || r->warmup_at;
+}
+
 /*
- * What follows a translation that faulted, or when CSV rows are on.  Out of
- * line: the common access is a plain success and should cost only the call
- * into the MMU.
+ * What follows a translation that faulted, or any translation while CSV rows
+ * are on or a warm-up is pending.  Out of line: the common access is a plain
+ * success and should cost only the call into the MMU.
  */
 static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va, enum access_kind access,
 						 struct mmu_result *res, const struct trace_event *ev,
 						 struct mm_error *err)
 {
+	uint64_t line = ev ? ev->line : 0;
 	int rc;
 
 	if (!res->ok && r->opt.demand_page_size && res->fault.kind == FAULT_NOT_PRESENT &&
 	    pt_owns_va(r->mmu.cur->pt, va)) {
 		/* Counted once: as this access and a minor fault, not as a failure. */
-		if ((rc = demand_page(r, va, access, res, ev, err)))
+		if ((rc = demand_page(r, va, res, line, err)))
 			return rc;
 		mmu_refill(&r->mmu, va, access, res);
+		/* The page is a user page: a supervisor access may still be refused (SMAP, SUM). */
+		if (!res->ok)
+			r->mmu.stats.faults[res->fault.kind]++;
 	} else if (!res->ok) {
 		r->mmu.stats.faults[res->fault.kind]++;
 	}
@@ -159,18 +202,29 @@ static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va,
 			write_row(r);
 		r->next_row += r->opt.interval;
 	}
+	/* The warm-up ends with its last access counted: the next access is the first one reported. */
+	if (r->warmup_at && total_accesses(&r->mmu.stats) >= r->warmup_at) {
+		replay_set_warmup(r, 0);
+		replay_stats_reset(r);
+	}
 	return MM_OK;
 }
 
+/* ev (NULL for a direct translation) only names the line in messages: read off the hot path. */
 static inline __attribute__((always_inline)) int do_access(struct replay *r, uint64_t va, enum access_kind access,
-							    const struct trace_event *ev, struct mm_error *err)
+							    const struct trace_event *ev, struct mmu_result *res,
+							    struct mm_error *err)
 {
-	struct mmu_result res;
-
-	mmu_translate(&r->mmu, va, access, &res);
-	if (__builtin_expect(res.ok && !r->opt.interval, 1))
+	mmu_translate(&r->mmu, va, access, res);
+	if (__builtin_expect(res->ok && !r->after_every_access, 1))
 		return MM_OK;
-	return access_after(r, va, access, &res, ev, err);
+	return access_after(r, va, access, res, ev, err);
+}
+
+int replay_translate(struct replay *r, uint64_t va, enum access_kind access, struct mmu_result *out,
+		     struct mm_error *err)
+{
+	return do_access(r, va, access, NULL, out, err);
 }
 
 static int do_edit(struct replay *r, const struct trace_event *ev, struct mm_error *err)
@@ -243,9 +297,10 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 
 		switch ((enum trace_op)e->op) {
 		case TRACE_ACCESS: {
+			struct mmu_result res;
 			uint64_t last = e->va + (e->size ? e->size - 1u : 0u);
 			if (((e->va ^ last) & ~(page - 1)) == 0 && last >= e->va) {
-				if ((rc = do_access(r, e->va, (enum access_kind)e->access, e, err)))
+				if ((rc = do_access(r, e->va, (enum access_kind)e->access, e, &res, err)))
 					return rc;
 				break;
 			}
@@ -253,7 +308,7 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 			if (last < e->va)
 				last = UINT64_MAX;
 			for (uint64_t va = e->va;; va = (va & ~(page - 1)) + page) {
-				if ((rc = do_access(r, va, (enum access_kind)e->access, e, err)))
+				if ((rc = do_access(r, va, (enum access_kind)e->access, e, &res, err)))
 					return rc;
 				if ((va & ~(page - 1)) == (last & ~(page - 1)))
 					break;
@@ -283,6 +338,9 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 			break;
 		case TRACE_FLUSH:
 			mmu_flush(&r->mmu, (enum flush_scope)e->scope, e->va, (uint16_t)e->n);
+			break;
+		case TRACE_STATS_RESET:
+			replay_stats_reset(r);
 			break;
 		default:
 			return mm_error_set(err, MM_EINVAL, "%s:%" PRIu64 ": unknown event %u", r->source,

@@ -6,8 +6,14 @@
  * the current address space and, unless auto_flush is off, shoot down the
  * affected TLB and PWC entries on every CPU; asid / priv / cpu / flush drive
  * the MMU.  With demand paging, a not-present fault on a user-range VA gets a
- * fresh frame mapped (rw for data, rx for fetches, user) and the access is
+ * fresh frame mapped (rwx, user: what the program may touch) and the access is
  * retried without being counted again.
+ *
+ * A statistics reset (`stats reset`, or the warm-up's end) zeroes every
+ * counter (struct mmu_stats: accesses, walks, PTE reads, faults, demand-paged
+ * pages, shootdowns, cycles...; every TLB's and PWC's hits, misses and
+ * evictions) and restarts the interval series; it keeps what the caches hold,
+ * the page tables and the current CPU, ASID and privilege.
  */
 #ifndef MMUSIM_SIM_REPLAY_H
 #define MMUSIM_SIM_REPLAY_H
@@ -25,6 +31,7 @@ struct replay_options {
 	bool check_stale;            /* count TLB hits that disagree with the page table */
 	uint64_t interval;           /* 0 = off; else a CSV row every `interval` accesses */
 	FILE *interval_out;
+	uint64_t warmup;             /* 0 = off; else the statistics reset once this many accesses are counted */
 };
 
 struct replay {
@@ -32,6 +39,8 @@ struct replay {
 	struct mmu mmu;
 	struct replay_options opt;
 	const char *source;          /* trace name, for error messages */
+	uint64_t warmup_at;          /* 0 = none; else the access count at which the statistics reset */
+	bool after_every_access;     /* CSV rows or a pending warm-up: look after every access */
 	uint64_t next_row;           /* access count at which the next CSV row is due */
 	struct mmu_stats last_row;   /* totals at the previous row */
 	uint64_t *last_tlb;          /* per TLB config: hits+misses, misses at the previous row */
@@ -47,6 +56,20 @@ void replay_fini(struct replay *r);
 
 /* Runs n events; stops at the first error ("source:LINE: message"). */
 int replay_events(struct replay *r, const struct trace_event *ev, size_t n, struct mm_error *err);
+
+/*
+ * Translates one page's access as a trace access would be: counted, with
+ * demand paging and the warm-up; a fault that stays is counted and returned
+ * in *out.  Fails only when demand paging does (out of simulated memory).
+ */
+int replay_translate(struct replay *r, uint64_t va, enum access_kind access, struct mmu_result *out,
+		     struct mm_error *err);
+
+/* Zeroes the statistics, keeps the caches and tables (see above). */
+void replay_stats_reset(struct replay *r);
+
+/* The statistics reset by themselves once `accesses` more accesses are counted (0: never). */
+void replay_set_warmup(struct replay *r, uint64_t accesses);
 
 /* Writes the final partial CSV row, if any accesses happened since the last one. */
 void replay_finish(struct replay *r);

@@ -43,6 +43,7 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -488,6 +489,11 @@ void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, bool all_asids, u
 const struct tlb_stats *tlb_stats(const struct tlb *t)
 {
 	return &t->stats;
+}
+
+void tlb_stats_reset(struct tlb *t)
+{
+	memset(&t->stats, 0, sizeof(t->stats));
 }
 
 unsigned tlb_occupancy(const struct tlb *t)

@@ -109,6 +109,8 @@ void tlb_flush_asid(struct tlb *t, uint16_t asid);
 void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, bool all_asids, uint16_t asid);
 
 const struct tlb_stats *tlb_stats(const struct tlb *t);
+/* Zeroes the counters; the entries stay (a statistics reset after a warm-up). */
+void tlb_stats_reset(struct tlb *t);
 /* Number of valid entries (for tests and the `tlb` view). */
 unsigned tlb_occupancy(const struct tlb *t);
 

@@ -28,6 +28,7 @@ enum trace_op {
 	TRACE_PRIV,      /* n = enum privilege */
 	TRACE_CPU,       /* n = cpu number */
 	TRACE_FLUSH,     /* flush scope; va and/or n = asid per scope */
+	TRACE_STATS_RESET, /* zero the statistics, keep the caches (end of a warm-up) */
 };
 
 enum flush_scope {

@@ -33,6 +33,7 @@ enum {
 	TAG_CPU = 0x85,
 	TAG_FLUSH = 0x86,       /* + enum flush_scope: 0x86..0x89 */
 	TAG_LAST = TAG_FLUSH + FLUSH_VA_ASID,
+	TAG_STATS_RESET = 0x90, /* no operands */
 };
 
 #define KIND_MODIFY 3
@@ -217,6 +218,9 @@ static int decode_record(const uint64_t pred[2], const unsigned char **pp, const
 		BYTE(byte);
 		CHECK(byte <= PRIV_SUPERVISOR, "bad privilege %u (expected 0 user or 1 supervisor)", byte);
 		out->n = byte;
+		break;
+	case TAG_STATS_RESET:
+		out->op = TRACE_STATS_RESET;
 		break;
 	default:
 		if (tag < TAG_FLUSH || tag > TAG_LAST)
@@ -528,6 +532,9 @@ static int put_other(struct trace_writer *w, const struct trace_event *ev)
 		*p++ = TAG_PRIV;
 		*p++ = (unsigned char)ev->n;
 		break;
+	case TRACE_STATS_RESET:
+		*p++ = TAG_STATS_RESET;
+		break;
 	default: /* TRACE_FLUSH, validated */
 		*p++ = (unsigned char)(TAG_FLUSH + ev->scope);
 		if (ev->scope == FLUSH_VA || ev->scope == FLUSH_VA_ASID)
@@ -565,6 +572,8 @@ static int validate(const struct trace_event *ev, struct mm_error *err)
 					: mm_error_set(err, MM_EINVAL, "cpu %u is out of range (at most %u)", ev->n, CPU_MAX);
 	case TRACE_PRIV:
 		return ev->n <= PRIV_SUPERVISOR ? MM_OK : mm_error_set(err, MM_EINVAL, "bad privilege %u", ev->n);
+	case TRACE_STATS_RESET:
+		return MM_OK;
 	case TRACE_FLUSH:
 		if (ev->scope > FLUSH_VA_ASID)
 			return mm_error_set(err, MM_EINVAL, "bad flush scope %u", ev->scope);

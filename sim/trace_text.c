@@ -194,9 +194,19 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		cmd->scope = has_va ? (has_asid ? FLUSH_VA_ASID : FLUSH_VA) : (has_asid ? FLUSH_ASID : FLUSH_ALL);
 		return 1;
 	}
+	if (strcmp(op, "stats") == 0) {
+		cmd->op = TRACE_STATS_RESET;
+		if (want_fields(n, 2, 2, "stats reset", err))
+			return -1;
+		if (strcmp(f[1], "reset") != 0) {
+			mm_error_set(err, MM_EINVAL, "bad stats command '%s' (expected 'stats reset')", f[1]);
+			return -1;
+		}
+		return 1;
+	}
 	mm_error_set(err, MM_EINVAL,
 		     "unknown command '%s' (expected map, unmap, protect, r, w, x, load, store, fetch, "
-		     "asid, priv, cpu or flush)", op);
+		     "asid, priv, cpu, flush or stats)", op);
 	return -1;
 }
 

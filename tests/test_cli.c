@@ -286,6 +286,9 @@ static const struct bad_cli bad_clis[] = {
 	{ { "replay", "--interval", "10", "x" }, "mmusim: replay: --interval needs --csv FILE for the time series\n" },
 	{ { "replay", "--interval", "0", "x" }, "mmusim: bad --interval '0' (expected a positive number of accesses)\n" },
 	{ { "replay", "--bogus", "x" }, "mmusim: replay: unknown option '--bogus' (see mmusim replay --help)\n" },
+	{ { "replay", "--warmup", "ten", "x" }, "mmusim: bad --warmup 'ten' (expected a number of accesses)\n" },
+	{ { "replay", "--warmup" }, "mmusim: option --warmup needs a value (see mmusim --help)\n" },
+	{ { "sweep", "--warmup", "-1", "x" }, "mmusim: bad --warmup '-1' (expected a number of accesses)\n" },
 	{ { "replay", "a", "b" }, "mmusim: replay: more than one trace given ('a' and 'b')\n" },
 	{ { "convert", "a" }, "mmusim: convert: needs INPUT and OUTPUT (see mmusim convert --help)\n" },
 	{ { "convert", "--format", "csv", "a", "b" },
@@ -336,7 +339,7 @@ Test(cli, setup_errors_name_file_and_line)
 	trace = write_temp_file("r 0x1000\njump 0x2000\n", ".trace");
 	cr_assert_eq(run_mmusim(&r, "mappings", "--setup", trace, NULL), 0);
 	snprintf(expect, sizeof(expect),
-		 "mmusim: %s:2: unknown command 'jump' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu or flush)\n",
+		 "mmusim: %s:2: unknown command 'jump' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush or stats)\n",
 		 trace);
 	expect_run(&r, 2, "", expect);
 	run_result_free(&r);
@@ -455,6 +458,106 @@ Test(cli, replay_interval_csv)
 	unlink(csv);
 	run_result_free(&r);
 	remove_temp_file(trace);
+}
+
+/* x86_64 with one small level-1 TLB of each kind, so that hits and misses are worked out by hand. */
+static const char demand_x86[] =
+	"extends: x86_64\n"
+	"tlb:\n"
+	"  - {name: l1d, level: 1, kind: data, entries: 4, page_sizes: [4K, 2M, 1G]}\n"
+	"  - {name: l1i, level: 1, kind: instruction, entries: 4, page_sizes: [4K]}\n";
+
+/*
+ * A page read, written, then executed (4K demand pages), and code and data in
+ * one 2M region (2M demand pages): the demand-mapped page allows all of it.
+ * 4K: r misses l1d, its walk ends not-present (the faulted walk), the page is
+ * mapped; w hits l1d and re-walks to set D (4K walk); x misses l1i (4K walk);
+ * x hits.  2M: x misses l1i, faulted walk, one 2M page; r misses l1d (2M
+ * walk); w hits and re-walks for D (2M walk); x hits l1i's 4K piece.
+ */
+Test(cli, replay_demand_paging_never_refuses_the_program)
+{
+	static const struct { const char *size, *trace, *walks; } cases[] = {
+		{ "--demand-paging=4K", "r 0x400000\nw 0x400008\nx 0x400010\nx 0x400014\n",
+		  "\"walks\":3,\"walks_by_page_size\":{\"4K\":2,\"fault\":1}," },
+		{ "--demand-paging=2M", "x 0x400000\nr 0x5ff000\nw 0x5ff008\nx 0x400004\n",
+		  "\"walks\":3,\"walks_by_page_size\":{\"2M\":2,\"fault\":1}," },
+	};
+	char *cfg = write_temp_file(demand_x86, ".yaml");
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run_result r;
+		char *trace = write_temp_file(cases[i].trace, ".trace");
+		cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "replay", cases[i].size, trace, NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "\"tlb\":{\"l1d\":{\"hits\":1,\"misses\":1,"), "%s: %s", cases[i].size, r.out);
+		cr_expect(strstr(r.out, "\"l1i\":{\"hits\":1,\"misses\":1,"), "%s: %s", cases[i].size, r.out);
+		cr_expect(strstr(r.out, cases[i].walks), "%s: %s", cases[i].size, r.out);
+		cr_expect(strstr(r.out, "\"faults\":{\"non-canonical\":0,\"not-present\":0,\"reserved-bit\":0,"
+				      "\"permission\":0,"), "%s: %s", cases[i].size, r.out);
+		cr_expect(strstr(r.out, "\"demand_paged\":1,"), "%s: %s", cases[i].size, r.out);
+		run_result_free(&r);
+		remove_temp_file(trace);
+	}
+	remove_temp_file(cfg);
+}
+
+/* The table's walk breakdown adds up too: 3 walks = 4K 2 + 1 that ended in a fault. */
+Test(cli, replay_walk_breakdown_counts_faulted_walks)
+{
+	struct run_result r;
+	char *cfg = write_temp_file(demand_x86, ".yaml");
+	char *trace = write_temp_file("r 0x400000\nw 0x400008\nx 0x400010\n", ".trace");
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "replay", "--demand-paging", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\nwalks           3  (4K 2, fault 1)\n"), "%s", r.out);
+	run_result_free(&r);
+	/* without demand paging all three walks fault: nothing else in the breakdown */
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "replay", trace, NULL), 0);
+	cr_expect(strstr(r.out, "\"walks\":3,\"walks_by_page_size\":{\"fault\":3},"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+	remove_temp_file(cfg);
+}
+
+/*
+ * A warm-up of 2 accesses, given as --warmup or as a `stats reset` line, and
+ * in the lackey format: both 4K pages were touched (demand paged) in the
+ * warm-up, so the two reads after it hit l1d and nothing else happens.
+ */
+Test(cli, replay_warmup_and_stats_reset)
+{
+	static const char *const expect[] = {
+		"\"accesses\":{\"total\":2,\"read\":2,\"write\":0,\"exec\":0}",
+		"\"tlb\":{\"l1d\":{\"hits\":2,\"misses\":0,\"evictions\":0,",
+		"\"walks\":0,\"walks_by_page_size\":{\"fault\":0},",
+		"\"demand_paged\":0,",
+	};
+	char *cfg = write_temp_file(demand_x86, ".yaml");
+	char *text = write_temp_file("r 0x400000\nr 0x401000\nr 0x400008\nr 0x401008\n", ".trace");
+	char *reset = write_temp_file("r 0x400000\nr 0x401000\nstats reset\nr 0x400008\nr 0x401008\n", ".trace");
+	char *lackey = write_temp_file("==1== Lackey\n L 00400000,4\n L 00401000,4\n L 00400008,4\n L 00401008,4\n",
+				       ".txt");
+	struct run_result r[4];
+
+	cr_assert_eq(run_mmusim(&r[0], "--config", cfg, "--json", "replay", "--demand-paging", "--warmup", "2", text,
+				NULL), 0);
+	cr_assert_eq(run_mmusim(&r[1], "--config", cfg, "--json", "replay", "--demand-paging", reset, NULL), 0);
+	cr_assert_eq(run_mmusim(&r[2], "--config", cfg, "--json", "replay", "--demand-paging", "--warmup", "2", lackey,
+				NULL), 0);
+	cr_assert_eq(run_mmusim(&r[3], "--json", "sweep", "--config", cfg, "--demand-paging", "--warmup", "2", lackey,
+				NULL), 0);
+	for (unsigned i = 0; i < 4; i++) {
+		cr_expect_eq(r[i].status, 0, "run %u: %s", i, r[i].err);
+		for (unsigned k = 0; k < sizeof(expect) / sizeof(expect[0]); k++)
+			cr_expect(strstr(r[i].out, expect[k]), "run %u: %s not in %s", i, expect[k], r[i].out);
+		run_result_free(&r[i]);
+	}
+	remove_temp_file(lackey);
+	remove_temp_file(reset);
+	remove_temp_file(text);
+	remove_temp_file(cfg);
 }
 
 /* --demand-paging=2M on sv39 is a megapage; 64K is not a leaf size there. */
@@ -610,7 +713,7 @@ Test(cli, replay_dump_elf_then_image)
 	cr_assert_eq(run_mmusim(&r, "mappings", "--image", elf, NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strncmp(r.out, "0x400000 0x401000 0x", 20) == 0, "%s", r.out);
-	cr_expect(strstr(r.out, " rw-u-\n0x600000 0x601000 0x"), "%s", r.out);
+	cr_expect(strstr(r.out, " rwxu-\n0x600000 0x601000 0x"), "%s", r.out);
 	run_result_free(&r);
 	unlink(elf);
 	remove_temp_file(trace);

@@ -263,9 +263,157 @@ Test(replay, demand_paging_counts_once)
 		cr_expect_eq(ST.faults[k], 0);
 	struct pt_mapping m;
 	cr_assert(pt_query(fx.m->user, 0x401000, &m));
-	cr_expect_eq(m.perms, PERM_R | PERM_X | PERM_U, "fetch pages are rx");
+	cr_expect_eq(m.perms, PERM_R | PERM_W | PERM_X | PERM_U, "a fetch gets the same rwx user page");
 	cr_assert(pt_query(fx.m->user, 0x400000, &m));
-	cr_expect_eq(m.perms, PERM_R | PERM_W | PERM_U, "data pages are rw, not executable");
+	cr_expect_eq(m.perms, PERM_R | PERM_W | PERM_X | PERM_U, "a data access gets the same rwx user page");
+	fx_stop();
+}
+
+static uint64_t all_faults(void)
+{
+	uint64_t n = 0;
+	for (unsigned k = 0; k < FAULT_KIND_COUNT; k++)
+		n += ST.faults[k];
+	return n;
+}
+
+/*
+ * What both "one demand page serves code and data" traces below come to: no
+ * fault, one demand-paged page, one miss and one hit in l1d and in l1i, three
+ * walks (the faulted one, a dirty re-walk, the fetch's).
+ */
+static void expect_one_page_serves_all(void)
+{
+	cr_expect_eq(ST.faults[FAULT_PERMISSION], 0);
+	cr_expect_eq(all_faults(), 0);
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(tlb(0).misses, 1);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(tlb(1).misses, 1);
+	cr_expect_eq(tlb(1).hits, 1);
+	cr_expect_eq(ST.walks, 3);
+}
+
+/*
+ * One 4K page read, written, then executed twice, as a loader or a JIT does:
+ * the OS mapped it rwx for the user, so nothing but the first touch faults.
+ *   r: l1d miss, walk ends not-present (walk 1), demand page, refill fills l1d
+ *   w: l1d hit; entry clean, so a dirty re-walk (walk 2, 4K)
+ *   x: l1i miss, walk (3, 4K) fills l1i
+ *   x: l1i hit
+ */
+Test(replay, demand_paging_read_write_exec_one_page)
+{
+	struct replay_options opt = { .demand_page_size = 4096 };
+
+	fx_start(small_x86, &opt);
+	RUN("r 0x400000", "w 0x400008", "x 0x400010", "x 0x400014");
+	expect_one_page_serves_all();
+	cr_expect_eq(ST.walks_by_shift[12], 2, "the first walk ended in the not-present fault");
+	cr_expect_eq(ST.dirty_rewalks, 1);
+	fx_stop();
+}
+
+/*
+ * Code and data in one 2M region (a small program's .text and .data), 2M
+ * demand pages: one rwx 2M page serves both.
+ *   x 0x400000: l1i miss, walk faults (1), one 2M page; l1i holds its 4K piece
+ *   r 0x5ff000: l1d miss, walk (2, 2M) fills l1d with the 2M entry
+ *   w 0x5ff008: l1d hit, clean: dirty re-walk (3, 2M)
+ *   x 0x400004: l1i hit
+ */
+Test(replay, demand_paging_2m_code_and_data_share_a_page)
+{
+	struct replay_options opt = { .demand_page_size = 2 << 20 };
+	struct pt_mapping m;
+
+	fx_start(small_x86, &opt);
+	RUN("x 0x400000", "r 0x5ff000", "w 0x5ff008", "x 0x400004");
+	expect_one_page_serves_all();
+	cr_expect_eq(ST.walks_by_shift[21], 2);
+	cr_assert(pt_query(fx.m->user, 0x400000, &m));
+	cr_expect_eq(m.size, 2 << 20);
+	cr_expect_eq(m.perms, PERM_R | PERM_W | PERM_X | PERM_U);
+	fx_stop();
+}
+
+/*
+ * The demand-paged page is a user page: a supervisor access to it faults as
+ * the SDM says (SMAP: data, SDM 4.6.1; SMEP: fetch), and that fault counts.
+ *   priv supervisor, r 0x400000: walk faults not-present (1), page mapped,
+ *     the retry faults (SMAP): 1 permission fault, nothing cached
+ *   r 0x400000: l1d miss, walk (2) faults again: 2
+ *   priv user, r 0x400000: l1d miss, walk (3) succeeds
+ */
+Test(replay, demand_paged_page_is_a_user_page_under_smap)
+{
+	static const char smap_x86[] =
+		"extends: x86_64\n"
+		"cpu: { smap: true, smep: true }\n"
+		"tlb:\n"
+		"  - {name: l1d, level: 1, kind: data, entries: 4, page_sizes: [4K]}\n";
+	struct replay_options opt = { .demand_page_size = 4096 };
+
+	fx_start(smap_x86, &opt);
+	RUN("priv supervisor", "r 0x400000", "r 0x400000", "priv user", "r 0x400000");
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(ST.faults[FAULT_PERMISSION], 2);
+	cr_expect_eq(all_faults(), 2);
+	cr_expect_eq(tlb(0).misses, 3);
+	cr_expect_eq(ST.walks, 3);
+	fx_stop();
+}
+
+/*
+ * RISC-V: S-mode may load and store to a U page only with SUM, and never
+ * fetch from one (privileged spec, "Supervisor Memory-Protection"); the
+ * demand page is a U page.  Without SUM: the read maps the page, its retry
+ * faults (1); with SUM the read passes, the fetch faults (1).
+ */
+Test(replay, demand_paged_page_is_a_u_page_for_s_mode)
+{
+	static const char *const cfgs[2] = {
+		"extends: sv39\ncpu: { sum: false }\n",
+		"extends: sv39\ncpu: { sum: true }\n",
+	};
+	struct replay_options opt = { .demand_page_size = 4096 };
+
+	fx_start(cfgs[0], &opt);
+	RUN("priv supervisor", "r 0x400000");
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(ST.faults[FAULT_PERMISSION], 1);
+	fx_stop();
+	fx_start(cfgs[1], &opt);
+	RUN("priv supervisor", "r 0x400000", "x 0x400004");
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(ST.faults[FAULT_PERMISSION], 1, "the fetch");
+	cr_expect_eq(all_faults(), 1);
+	fx_stop();
+}
+
+/*
+ * Svade: the hardware never sets A or D, so the OS maps the page accessed
+ * and dirty (as Linux maps a writable anonymous page) and no A/D fault
+ * follows.  r: miss, walk faults not-present, demand page; w: hit, D already
+ * set: no re-walk; x: l1i miss, walk.
+ */
+Test(replay, demand_paging_under_svade_sets_a_and_d)
+{
+	static const char sv39_svade[] =
+		"extends: sv39\n"
+		"cpu: { ad: svade }\n"
+		"tlb:\n"
+		"  - {name: l1d, level: 1, kind: data, entries: 4, page_sizes: [4K]}\n"
+		"  - {name: l1i, level: 1, kind: instruction, entries: 4, page_sizes: [4K]}\n";
+	struct replay_options opt = { .demand_page_size = 4096 };
+
+	fx_start(sv39_svade, &opt);
+	RUN("r 0x400000", "w 0x400008", "x 0x400010");
+	cr_expect_eq(all_faults(), 0);
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(ST.dirty_rewalks, 0);
+	cr_expect_eq(ST.walks, 2);
 	fx_stop();
 }
 
@@ -285,6 +433,63 @@ Test(replay, demand_paging_2m)
 	RUN("map 0x800000 0x10000000 4K rwu", "r 0x801000");
 	cr_assert(pt_query(fx.m->user, 0x801000, &m));
 	cr_expect_eq(m.size, 4096);
+	fx_stop();
+}
+
+/*
+ * stats reset after a warm-up: the counters start again from zero while the
+ * TLB and PWC keep their entries, so the next reads of the two pages hit.
+ * After the reset: 2 reads, 2 l1d hits (latency 1 each), nothing else.
+ */
+Test(replay, stats_reset_keeps_caches_warm, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0x400000 0x10000000 8K rwu", "r 0x400000", "r 0x401000", "stats reset", "r 0x400008",
+	    "r 0x401008");
+	cr_expect_eq(ST.accesses[ACCESS_READ], 2);
+	cr_expect_eq(tlb(0).hits, 2);
+	cr_expect_eq(tlb(0).misses, 0);
+	cr_expect_eq(tlb(0).evictions, 0);
+	cr_expect_eq(pwc(0).hits + pwc(0).misses, 0);
+	cr_expect_eq(ST.walks, 0);
+	cr_expect_eq(ST.pte_reads, 0);
+	cr_expect_eq(ST.cycles, 2);
+	cr_expect_eq(ST.walks_by_shift[12], 0);
+	cr_expect_eq(tlb(0).hits_by_shift[12], 2);
+}
+
+/*
+ * --warmup 3: the statistics reset right after the third access (one
+ * demand-paged read, a hit, a fault), so only the last two count: a hit on
+ * the warm page and a read of a fresh page (miss, walk faults not-present,
+ * demand paged: 1 walk, 4 PTE reads, nothing in the faults).
+ */
+Test(replay, warmup_counts_only_after_n_accesses)
+{
+	struct replay_options opt = { .demand_page_size = 4096, .warmup = 3 };
+
+	fx_start(small_x86, &opt);
+	RUN("r 0x400000", "r 0x400008", "r 0xffff800000000000");
+	cr_expect_eq(ST.accesses[ACCESS_READ], 0, "the third access ended the warm-up");
+	cr_expect_eq(ST.faults[FAULT_NOT_PRESENT], 0, "the kernel-range fault was in the warm-up");
+	RUN("r 0x400010", "r 0x402000");
+	cr_expect_eq(ST.accesses[ACCESS_READ], 2);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(tlb(0).misses, 1);
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(ST.walks, 1);
+	cr_expect_eq(all_faults(), 0);
+	fx_stop();
+}
+
+/* A warm-up longer than the trace never resets: everything is counted. */
+Test(replay, warmup_longer_than_trace_resets_nothing)
+{
+	struct replay_options opt = { .demand_page_size = 4096, .warmup = 10 };
+
+	fx_start(small_x86, &opt);
+	RUN("r 0x400000", "r 0x400008");
+	cr_expect_eq(ST.accesses[ACCESS_READ], 2);
+	cr_expect_eq(ST.demand_paged, 1);
 	fx_stop();
 }
 
@@ -453,6 +658,30 @@ Test(split_tlb, permission_fault_drops_the_entry_where_it_hit, .init = start_spl
 	expect_counts(D2M, 1, 1, 0);
 	cr_expect_eq(tlb_occupancy(fx.r.mmu.cur->tlb[D2M]), 0);
 	cr_expect_eq(tlb_occupancy(fx.r.mmu.cur->tlb[S4K2M]), 1, "only the level-1 entry that was used");
+}
+
+/*
+ * The interval series restarts at the warm-up's end: a row after 2 accesses
+ * (l1d 1 miss of 2, 1 walk); the 3rd access ends the warm-up (no row: the
+ * next was due at 4); then 2 more: a hit and a miss whose walk faults — the
+ * row of the 2 accesses after the reset.
+ */
+Test(replay, interval_csv_restarts_after_warmup)
+{
+	char buf[1024] = "";
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	struct replay_options opt = { .interval = 2, .interval_out = f, .warmup = 3 };
+
+	fx_start(small_x86, &opt);
+	RUN("map 0x400000 0x10000000 8K rwu", "r 0x400000", "r 0x400000", "r 0x401000", "r 0x401008",
+	    "r 0x402000");
+	replay_finish(&fx.r);
+	fclose(f);
+	cr_expect_str_eq(buf,
+			 "accesses,l1d_miss_rate,l1i_miss_rate,walks,faults\n"
+			 "2,0.500000,0.000000,1,0\n"
+			 "2,0.500000,0.000000,1,1\n");
+	fx_stop();
 }
 
 /* An edit that fails stops the replay with the trace's file:line. */

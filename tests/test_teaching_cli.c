@@ -88,7 +88,7 @@ Test(teaching_cli, toy_replay_counts)
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "\"accesses\":{\"total\":5,\"read\":3,\"write\":1,\"exec\":1}"), "%s", r.out);
 	cr_expect(strstr(r.out, "\"tlb\":{\"tlb\":{\"hits\":2,\"misses\":3,"), "%s", r.out);
-	cr_expect(strstr(r.out, "\"walks\":3,\"walks_by_page_size\":{\"64\":1,\"2K\":1}"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"walks\":3,\"walks_by_page_size\":{\"64\":1,\"2K\":1,\"fault\":1}"), "%s", r.out);
 	cr_expect(strstr(r.out, "\"not-present\":1,"), "%s", r.out);
 	run_result_free(&r);
 	remove_temp_file(trace);

@@ -471,7 +471,7 @@ Test(text, error_comes_after_the_events_before_it)
 		read_path(path, TRACE_FORMAT_AUTO, batch, &c, NULL);
 		snprintf(want, sizeof(want),
 			 "%s:4: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store, fetch, "
-			 "asid, priv, cpu or flush)", path);
+			 "asid, priv, cpu, flush or stats)", path);
 		cr_expect_eq(c.n, 2, "batch %zu", batch);
 		cr_expect_eq(c.last, -1);
 		cr_expect_str_eq(c.err.msg, want);
@@ -638,6 +638,7 @@ static const struct trace_event every_op[] = {
 	{ .op = TRACE_FLUSH, .scope = FLUSH_VA, .va = U64MAX },
 	{ .op = TRACE_FLUSH, .scope = FLUSH_ASID, .n = 65535 },
 	{ .op = TRACE_FLUSH, .scope = FLUSH_VA_ASID, .va = 0, .n = 0 },
+	{ .op = TRACE_STATS_RESET },
 	/* accesses: every size code, extreme VAs and deltas, both predictors */
 	{ .op = TRACE_ACCESS, .access = ACCESS_READ, .va = 0, .size = 0 },           /* == prediction */
 	{ .op = TRACE_ACCESS, .access = ACCESS_WRITE, .va = U64MAX, .size = 1 },     /* delta -1 */

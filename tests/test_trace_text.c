@@ -67,6 +67,14 @@ Test(trace_text, accesses_and_aliases)
 	}
 }
 
+Test(trace_text, stats_reset)
+{
+	struct trace_event c;
+
+	cr_assert_eq(parse("  stats   reset  # warm-up done", &c, NULL), 1);
+	cr_expect_eq(c.op, TRACE_STATS_RESET);
+}
+
 Test(trace_text, blank_and_comment_lines)
 {
 	struct trace_event c;
@@ -83,7 +91,7 @@ struct bad_line {
 
 static const struct bad_line bad_lines[] = {
 	{ "mop 0x1000 0x1000 4K r",
-	  "unknown command 'mop' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu or flush)" },
+	  "unknown command 'mop' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush or stats)" },
 	{ "map 0x1000 0x1000 4K", "missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'" },
 	{ "map 0x1000 0x1000 4K r cache=wb extra",
 	  "too many fields: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'" },
@@ -102,6 +110,9 @@ static const struct bad_line bad_lines[] = {
 	{ "r -5", "bad VA '-5' (expected decimal or 0x-hex)" },
 	{ "r 0x", "bad VA '0x' (expected decimal or 0x-hex)" },
 	{ "r 0x1000K", "bad VA '0x1000K' (expected decimal or 0x-hex)" },
+	{ "stats", "missing field: usage is 'stats reset'" },
+	{ "stats reset now", "too many fields: usage is 'stats reset'" },
+	{ "stats clear", "bad stats command 'clear' (expected 'stats reset')" },
 };
 
 ParameterizedTestParameters(trace_text, bad)
@@ -136,7 +147,7 @@ Test(trace_text, reader_prefixes_file_and_line)
 
 	cr_assert_eq(trace_text_read(f, "t.trace", count_cmds, &n, &err), MM_EINVAL);
 	cr_expect_eq(n, 2, "commands before the bad line ran");
-	cr_expect_str_eq(err.msg, "t.trace:5: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu or flush)");
+	cr_expect_str_eq(err.msg, "t.trace:5: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush or stats)");
 	fclose(f);
 }
 

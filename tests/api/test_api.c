@@ -304,15 +304,20 @@ Test(api, events_demand_paging_and_direct_translation)
 	cr_assert_eq(mmusim_mmu_create(m, &opt, &mmu, &err), MMUSIM_OK, "%s", err.message);
 	mmusim_event ev = { .op = MMUSIM_EV_ACCESS, .access = MMUSIM_WRITE, .va = 0x10000, .line = 1 };
 	cr_assert_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_OK, "%s", err.message);
-	mmusim_mmu_translate(mmu, 0x10008, MMUSIM_READ, &r);  /* now a TLB hit */
+	cr_expect_eq(mmusim_mmu_translate(mmu, 0x10008, MMUSIM_READ, &r), MMUSIM_OK);  /* now a TLB hit */
 	cr_expect(r.ok);
 	cr_expect_eq(r.page_size, 4096);
-	mmusim_mmu_translate(mmu, 0x20000, MMUSIM_READ, &r);  /* no demand paging here */
+	/* A direct translation is demand paged as an access event is */
+	cr_expect_eq(mmusim_mmu_translate(mmu, 0x20000, MMUSIM_READ, &r), MMUSIM_OK);
+	cr_expect(r.ok, "the retried access");
+	cr_expect_eq(r.page_size, 4096);
+	/* the kernel range is not the program's: its fault stays, counted once */
+	cr_expect_eq(mmusim_mmu_translate(mmu, 0xffff800000000000, MMUSIM_READ, &r), MMUSIM_OK);
 	cr_expect(!r.ok);
 	cr_expect_eq(r.fault_kind, MMUSIM_FAULT_NOT_PRESENT);
 	mmusim_mmu_stats(mmu, &s);
-	cr_expect_eq(s.demand_paged, 1);
-	cr_expect_eq(s.accesses[MMUSIM_WRITE] + s.accesses[MMUSIM_READ], 3);
+	cr_expect_eq(s.demand_paged, 2);
+	cr_expect_eq(s.accesses[MMUSIM_WRITE] + s.accesses[MMUSIM_READ], 4);
 	cr_expect_eq(s.faults[MMUSIM_FAULT_NOT_PRESENT], 1);
 
 	/* A flush empties the TLBs: the next access walks again. */
@@ -333,6 +338,242 @@ Test(api, events_demand_paging_and_direct_translation)
 
 	opt.demand_page_size = 12345;
 	cr_expect_eq(mmusim_mmu_create(m, &opt, &mmu, &err), MMUSIM_EINVAL);
+	mmusim_machine_destroy(m);
+}
+
+/*
+ * One path: the same accesses as mmusim_mmu_translate calls and as access
+ * events give the same statistics, demand paging and faults included.
+ */
+Test(api, translate_and_access_events_count_alike)
+{
+	static const struct { uint64_t va; enum mmusim_access a; } acc[] = {
+		{ 0x10000, MMUSIM_READ }, { 0x10008, MMUSIM_WRITE }, { 0x10010, MMUSIM_EXEC },
+		{ 0x200000, MMUSIM_EXEC }, { 0xffff800000000000, MMUSIM_READ }, { 0x10000, MMUSIM_READ },
+	};
+	mmusim_machine *m[2] = { new_machine("x86_64"), new_machine("x86_64") };
+	mmusim_mmu_options opt = { .demand_page_size = 4096 };
+	mmusim_mmu *mmu[2];
+	mmusim_stats s[2];
+	mmusim_error err;
+	mmusim_mmu_result r;
+
+	for (unsigned i = 0; i < 2; i++)
+		cr_assert_eq(mmusim_mmu_create(m[i], &opt, &mmu[i], &err), MMUSIM_OK, "%s", err.message);
+	for (unsigned k = 0; k < sizeof(acc) / sizeof(acc[0]); k++) {
+		mmusim_event ev = { .op = MMUSIM_EV_ACCESS, .access = acc[k].a, .va = acc[k].va, .line = k + 1 };
+		cr_assert_eq(mmusim_mmu_translate(mmu[0], acc[k].va, acc[k].a, &r), MMUSIM_OK);
+		cr_assert_eq(mmusim_mmu_event(mmu[1], &ev, &err), MMUSIM_OK, "%s", err.message);
+	}
+	for (unsigned i = 0; i < 2; i++)
+		mmusim_mmu_stats(mmu[i], &s[i]);
+	cr_expect_eq(s[0].demand_paged, 2);
+	cr_expect_eq(s[0].faults[MMUSIM_FAULT_NOT_PRESENT], 1);
+	cr_expect_eq(s[0].faults[MMUSIM_FAULT_PERMISSION], 0, "demand pages are rwx");
+	cr_expect(memcmp(&s[0], &s[1], sizeof(s[0])) == 0, "translations and events count alike");
+	for (unsigned i = 0; i < 2; i++) {
+		mmusim_mmu_destroy(mmu[i]);
+		mmusim_machine_destroy(m[i]);
+	}
+}
+
+/* Sums hits and misses of the level-1 TLBs. */
+static void l1_counts(const mmusim_mmu *mmu, const mmusim_machine *m, uint64_t *hits, uint64_t *misses)
+{
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	mmusim_cache_stats cs;
+
+	*hits = *misses = 0;
+	for (unsigned i = 0; i < mmusim_config_nr_tlbs(cfg); i++) {
+		cr_assert_eq(mmusim_mmu_cache_stats(mmu, false, i, &cs), MMUSIM_OK);
+		if (cs.level == 1) {
+			*hits += cs.hits;
+			*misses += cs.misses;
+		}
+	}
+}
+
+/*
+ * A statistics reset keeps the TLBs warm: two pages read, reset, read again —
+ * two level-1 hits, no walk, as if the first reads never counted.  A warm-up
+ * of one access, then the same; and the stats reset event.
+ */
+Test(api, stats_reset_and_warmup_keep_tlbs_warm)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	mmusim_mmu *mmu;
+	mmusim_error err;
+	mmusim_mmu_result r;
+	mmusim_stats s;
+	uint64_t hits, misses;
+
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x200000, 0x2000, MMUSIM_PROP_R | MMUSIM_PROP_U, MMUSIM_CACHE_WB, &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_translate(mmu, 0x400000, MMUSIM_READ, &r);
+	mmusim_mmu_translate(mmu, 0x401000, MMUSIM_READ, &r);
+	mmusim_mmu_stats_reset(mmu);
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.accesses[MMUSIM_READ] + s.walks + s.pte_reads + s.cycles, 0);
+	cr_expect_eq(s.page_table_nodes, mmusim_nr_nodes(m), "the tables are not statistics");
+	cr_expect_gt(s.page_table_nodes, 0);
+	mmusim_mmu_translate(mmu, 0x400008, MMUSIM_READ, &r);
+	mmusim_mmu_translate(mmu, 0x401008, MMUSIM_READ, &r);
+	mmusim_mmu_stats(mmu, &s);
+	l1_counts(mmu, m, &hits, &misses);
+	cr_expect_eq(s.accesses[MMUSIM_READ], 2);
+	cr_expect_eq(s.walks, 0);
+	cr_expect_eq(hits, 2);
+	cr_expect_eq(misses, 0);
+
+	mmusim_mmu_warmup(mmu, 1);
+	mmusim_mmu_translate(mmu, 0x400010, MMUSIM_READ, &r);   /* the warm-up: then a reset */
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.accesses[MMUSIM_READ], 0);
+	mmusim_mmu_translate(mmu, 0x401010, MMUSIM_READ, &r);
+	mmusim_mmu_stats(mmu, &s);
+	l1_counts(mmu, m, &hits, &misses);
+	cr_expect_eq(s.accesses[MMUSIM_READ], 1);
+	cr_expect_eq(hits, 1);
+
+	mmusim_event ev = { .op = MMUSIM_EV_STATS_RESET, .line = 1 };
+	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_stats(mmu, &s);
+	l1_counts(mmu, m, &hits, &misses);
+	cr_expect_eq(s.accesses[MMUSIM_READ] + hits + misses, 0);
+	/* a warm-up cancelled before it ends resets nothing */
+	mmusim_mmu_warmup(mmu, 1);
+	mmusim_mmu_warmup(mmu, 0);
+	mmusim_mmu_translate(mmu, 0x400000, MMUSIM_READ, &r);
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.accesses[MMUSIM_READ], 1);
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+}
+
+/* Every enum, flag and cache-policy argument outside its set is MMUSIM_EINVAL with a message. */
+Test(api, bad_enum_flag_and_policy_arguments_are_refused)
+{
+	static const char bad_access[] = "bad access kind 7 (expected MMUSIM_READ, MMUSIM_WRITE or MMUSIM_EXEC)";
+	static const char bad_priv[] = "bad privilege 2 (expected MMUSIM_USER or MMUSIM_SUPERVISOR)";
+	static const char bad_flags[] = "bad page flags 0x200 (MMUSIM_PROP_* bits only: at most 0x1ff)";
+	static const char bad_cache[] = "bad cache policy 5 (expected MMUSIM_CACHE_WB .. MMUSIM_CACHE_WP)";
+	static const char bad_scope[] = "bad flush scope 4 (expected MMUSIM_FLUSH_ALL .. MMUSIM_FLUSH_VA_ASID)";
+	mmusim_machine *m = new_machine("x86_64");
+	mmusim_mmu *mmu;
+	mmusim_error err = { 0 };
+	mmusim_translation t;
+	mmusim_mmu_result r;
+	mmusim_mapping map;
+	mmusim_stats s;
+	enum mmusim_priv priv = MMUSIM_USER;
+	const uint32_t rwu = MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U;
+
+	/* the machine */
+	cr_expect_eq(mmusim_map(m, 0x400000, 0x200000, 4096, 0x200, MMUSIM_CACHE_WB, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, bad_flags);
+	cr_expect_eq(mmusim_map(m, 0x400000, 0x200000, 4096, rwu, (enum mmusim_cache)5, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, bad_cache);
+	cr_expect_not(mmusim_query(m, 0x400000, &map), "a refused map maps nothing");
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x200000, 4096, rwu, MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_protect(m, 0x400000, 4096, 0x200, MMUSIM_CACHE_WB, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, bad_flags);
+	cr_expect_eq(mmusim_protect(m, 0x400000, 4096, rwu, (enum mmusim_cache)-1, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "bad cache policy -1 (expected MMUSIM_CACHE_WB .. MMUSIM_CACHE_WP)");
+	cr_expect_str_eq(mmusim_machine_last_error(m), "", "calls with an err argument leave it alone");
+	cr_expect_eq(mmusim_translate(m, &(mmusim_request){ .va = 0x400000, .access = (enum mmusim_access)7 }, &t),
+		     MMUSIM_EINVAL);
+	cr_expect_not(t.ok);
+	cr_expect_eq(t.fault_kind, MMUSIM_FAULT_NONE);
+	cr_expect_eq(t.nr_steps, 0, "nothing walked");
+	cr_expect_str_eq(mmusim_machine_last_error(m), bad_access);
+	cr_expect_eq(mmusim_translate(m, &(mmusim_request){ .va = 0x400000, .priv = (enum mmusim_priv)2 }, &t),
+		     MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m), bad_priv);
+	cr_expect_eq(mmusim_translate(m, &(mmusim_request){ .va = 0x400000 }, &t), MMUSIM_OK);
+	cr_expect(t.ok);
+
+	/* events applied to the machine */
+	mmusim_event ev = { .op = (enum mmusim_event_op)99 };
+	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "bad event op 99 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_STATS_RESET)");
+	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .access = (enum mmusim_access)7, .va = 0x400000 };
+	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, bad_access);
+	ev = (mmusim_event){ .op = MMUSIM_EV_PRIV, .n = 2 };
+	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, bad_priv);
+	cr_expect_eq(priv, MMUSIM_USER);
+	ev = (mmusim_event){ .op = MMUSIM_EV_MAP, .va = 0x500000, .pa = 0x300000, .len = 4096, .flags = rwu,
+			     .cache = (enum mmusim_cache)5 };
+	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, bad_cache);
+	ev = (mmusim_event){ .op = MMUSIM_EV_FLUSH, .scope = (enum mmusim_flush_scope)4 };
+	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, bad_scope);
+	ev = (mmusim_event){ .op = MMUSIM_EV_ASID, .n = 70000 };
+	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "asid 70000 is out of range (at most 65535)");
+
+	/* the mmu */
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_mmu_translate(mmu, 0x400000, (enum mmusim_access)7, &r), MMUSIM_EINVAL);
+	cr_expect_not(r.ok);
+	cr_expect_str_eq(mmusim_mmu_last_error(mmu), bad_access);
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.accesses[0] + s.accesses[1] + s.accesses[2], 0, "a refused access is not counted");
+	cr_expect_eq(mmusim_mmu_set_priv(mmu, (enum mmusim_priv)2), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_mmu_last_error(mmu), bad_priv);
+	cr_expect_eq(mmusim_mmu_flush(mmu, (enum mmusim_flush_scope)4, 0, 0), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_mmu_last_error(mmu), bad_scope);
+	unsigned cpu;
+	uint16_t asid;
+	mmusim_mmu_current(mmu, &cpu, &asid, &priv);
+	cr_expect_eq(priv, MMUSIM_USER, "a refused privilege changes nothing");
+	cr_expect_eq(mmusim_mmu_set_priv(mmu, MMUSIM_SUPERVISOR), MMUSIM_OK);
+	cr_expect_eq(mmusim_mmu_flush(mmu, MMUSIM_FLUSH_ALL, 0, 0), MMUSIM_OK);
+	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .access = (enum mmusim_access)7, .va = 0x400000, .line = 3 };
+	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "event:3: bad access kind 7 (expected MMUSIM_READ, MMUSIM_WRITE or MMUSIM_EXEC)");
+	ev = (mmusim_event){ .op = (enum mmusim_event_op)256, .line = 4 };
+	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL, "not taken as op 0 (an access)");
+	cr_expect_str_eq(err.message, "event:4: bad event op 256 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_STATS_RESET)");
+	ev = (mmusim_event){ .op = MMUSIM_EV_PROTECT, .va = 0x400000, .len = 4096, .flags = 0x200, .line = 5 };
+	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "event:5: bad page flags 0x200 (MMUSIM_PROP_* bits only: at most 0x1ff)");
+	ev = (mmusim_event){ .op = MMUSIM_EV_PRIV, .n = 2, .line = 6 };
+	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "event:6: bad privilege 2 (expected MMUSIM_USER or MMUSIM_SUPERVISOR)");
+	ev = (mmusim_event){ .op = MMUSIM_EV_FLUSH, .scope = MMUSIM_FLUSH_ASID, .n = 65536, .line = 7 };
+	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "event:7: asid 65536 is out of range (at most 65535)");
+	mmusim_mmu_destroy(mmu);
+
+	/* traces */
+	char path[] = "/tmp/mmusim_api_enum_XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	mmusim_trace *tr;
+	cr_expect_eq(mmusim_trace_open(path, (enum mmusim_trace_format)42, &tr, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "unknown trace format 42");
+	mmusim_trace_writer *w;
+	cr_assert_eq(mmusim_trace_writer_open(path, &w, &err), MMUSIM_OK, "%s", err.message);
+	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .access = (enum mmusim_access)3 };
+	cr_expect_eq(mmusim_trace_writer_put(w, &ev, 1, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "bad access kind 3 (expected MMUSIM_READ, MMUSIM_WRITE or MMUSIM_EXEC)");
+	cr_expect_eq(mmusim_trace_writer_close(w, &err), MMUSIM_OK);
+	/* an image's root source */
+	mmusim_machine *img;
+	FILE *f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	for (unsigned i = 0; i < 4096; i++)
+		fputc(0, f);
+	fclose(f);
+	cr_expect_eq(mmusim_machine_open_image(mmusim_machine_config(m), path, 0, (enum mmusim_root_source)9, 0, &img,
+					       &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "unknown root source 9");
+	unlink(path);
 	mmusim_machine_destroy(m);
 }
 

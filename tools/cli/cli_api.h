@@ -59,10 +59,15 @@ int cli_common_option(struct cli *cli, struct args *a);
  * Handles the replay options that replay, sweep, run and report share:
  * --format FMT (only when format is not NULL), --demand-paging[=SIZE] (bare:
  * the base page, resolved later by cli_demand_page_size), --no-auto-flush,
- * --check-stale.  Returns 1 if consumed (a->i moves past it), 0 if argv[i] is
- * none of them, -1 after printing a usage error.
+ * --check-stale, --warmup N (into *warmup; cli_mmu_create applies it).
+ * Returns 1 if consumed (a->i moves past it), 0 if argv[i] is none of them,
+ * -1 after printing a usage error.
  */
-int cli_replay_option(struct args *a, enum mmusim_trace_format *format, mmusim_mmu_options *opt);
+int cli_replay_option(struct args *a, enum mmusim_trace_format *format, mmusim_mmu_options *opt,
+		      uint64_t *warmup);
+/* mmusim_mmu_create, then the warm-up of --warmup (0: none). */
+int cli_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, uint64_t warmup, mmusim_mmu **out,
+		   mmusim_error *err);
 
 /* Prints "mmusim: <fmt>" and returns EXIT_BAD_INPUT. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

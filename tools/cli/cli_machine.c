@@ -191,6 +191,16 @@ int cli_open_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *
 	return cli_build_api_machine(cli, out, err);
 }
 
+int cli_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, uint64_t warmup, mmusim_mmu **out,
+		   mmusim_error *err)
+{
+	int rc = mmusim_mmu_create(m, opt, out, err);
+
+	if (rc == MMUSIM_OK)
+		mmusim_mmu_warmup(*out, warmup);
+	return rc;
+}
+
 int cli_demand_page_size(const mmusim_config *cfg, mmusim_mmu_options *opt, mmusim_error *err)
 {
 	if (opt->demand_page_size == 1)

@@ -143,7 +143,8 @@ void format_page_size(uint64_t bytes, char *buf, size_t len)
 		format_size(bytes, buf, len);
 }
 
-int cli_replay_option(struct args *a, enum mmusim_trace_format *format, mmusim_mmu_options *opt)
+int cli_replay_option(struct args *a, enum mmusim_trace_format *format, mmusim_mmu_options *opt,
+		      uint64_t *warmup)
 {
 	const char *arg = a->argv[a->i], *v;
 	int r;
@@ -174,6 +175,15 @@ int cli_replay_option(struct args *a, enum mmusim_trace_format *format, mmusim_m
 	}
 	if (args_flag(a, "--check-stale")) {
 		opt->check_stale = true;
+		return 1;
+	}
+	if ((r = args_value(a, "--warmup", &v)) != 0) {
+		if (r < 0)
+			return -1;
+		if (mmusim_parse_number(v, true, warmup, NULL) != MMUSIM_OK) {
+			cli_usage_error("bad --warmup '%s' (expected a number of accesses)", v);
+			return -1;
+		}
 		return 1;
 	}
 	return 0;

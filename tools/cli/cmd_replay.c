@@ -22,10 +22,12 @@ static const char replay_help[] =
 	"                       (default auto: detected); .gz, .xz and .zst input is read\n"
 	"                       as is\n"
 	"  --demand-paging[=4K|2M|1G]         map a fresh frame on a not-present fault in the\n"
-	"                       user range (rw for data, rx for fetches; default size 4K;\n"
-	"                       a larger size when the whole region is unmapped)\n"
+	"                       user range (rwx user page; default size 4K; a larger size\n"
+	"                       when the whole region is unmapped)\n"
 	"  --no-auto-flush      map/unmap/protect do not flush TLBs: stale translations stay\n"
 	"  --check-stale        count TLB hits that disagree with the page table\n"
+	"  --warmup N           reset the statistics after the first N accesses (the TLBs\n"
+	"                       and caches stay warm)\n"
 	"  --interval N --csv FILE   every N accesses, a CSV row: miss rate per TLB,\n"
 	"                       walks, faults\n"
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables before the replay\n"
@@ -36,12 +38,14 @@ static const char replay_help[] =
 	"  --json               one JSON object instead of the table\n"
 	"\n"
 	"trace commands beyond map/unmap/protect/r/w/x: asid N, priv user|supervisor,\n"
-	"cpu N, flush [va VA] [asid N].  Lackey: valgrind --tool=lackey --trace-mem=yes.\n";
+	"cpu N, flush [va VA] [asid N], stats reset.  Lackey: valgrind --tool=lackey\n"
+	"--trace-mem=yes.\n";
 
 struct replay_args {
 	const char *trace;
 	enum mmusim_trace_format format;
 	mmusim_mmu_options opt;
+	uint64_t warmup;            /* --warmup: accesses before the statistics reset */
 	const char *csv;
 	const char *dump_elf;
 	bool progress;
@@ -64,7 +68,7 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 				return EXIT_BAD_INPUT;
 			continue;
 		}
-		if ((r = cli_replay_option(a, &ra->format, &ra->opt)) != 0) {
+		if ((r = cli_replay_option(a, &ra->format, &ra->opt, &ra->warmup)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			continue;
@@ -173,7 +177,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 		goto out;
 	}
 	ra.opt.interval_csv = csv;
-	if (mmusim_mmu_create(m, &ra.opt, &mmu, &err)) {
+	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err)) {
 		rc = cli_api_fail(&err);
 		goto out;
 	}

@@ -37,7 +37,8 @@ static const char report_help[] =
 	"  --depth N, --range START-END, --from START, --to END   limit the tree\n"
 	"  --replay TRACE       replay TRACE first (the tree and walks show the result)\n"
 	"  --interval N         accesses per point of the charts (default 1000)\n"
-	"  --format FMT, --demand-paging[=SIZE], --no-auto-flush, --check-stale   as for replay\n"
+	"  --format FMT, --demand-paging[=SIZE], --no-auto-flush, --check-stale, --warmup N\n"
+	"                       as for replay\n"
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables first\n"
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
 	"                       report on the page tables inside a physical-memory image\n";
@@ -64,6 +65,7 @@ struct report_args {
 	const char *trace;
 	enum mmusim_trace_format format;
 	mmusim_mmu_options opt;
+	uint64_t warmup;            /* --warmup: accesses before the statistics reset */
 	struct view_options view;
 };
 
@@ -92,7 +94,7 @@ static int parse_args(struct cli *cli, struct args *a, struct report_args *ra, b
 				return cli_usage_error("bad --interval '%s' (expected a positive number of accesses)", v);
 			continue;
 		}
-		if ((r = cli_replay_option(a, &ra->format, &ra->opt)) != 0) {
+		if ((r = cli_replay_option(a, &ra->format, &ra->opt, &ra->warmup)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			continue;
@@ -104,9 +106,9 @@ static int parse_args(struct cli *cli, struct args *a, struct report_args *ra, b
 	if (cli->json)
 		return cli_usage_error("report: writes HTML only; --json is for replay, translate, mappings and show");
 	if (!ra->trace && (ra->opt.interval || ra->opt.demand_page_size || ra->format != MMUSIM_TRACE_AUTO ||
-			   ra->opt.no_auto_flush || ra->opt.check_stale))
-		return cli_usage_error("report: --interval, --format, --demand-paging, --no-auto-flush and --check-stale "
-				       "need --replay TRACE");
+			   ra->opt.no_auto_flush || ra->opt.check_stale || ra->warmup))
+		return cli_usage_error("report: --interval, --format, --demand-paging, --no-auto-flush, --check-stale "
+				       "and --warmup need --replay TRACE");
 	if (ra->trace && cli->image && ra->opt.demand_page_size)
 		return cli_usage_error("report: --demand-paging needs simulated memory, not an --image");
 	if (!ra->opt.interval)
@@ -262,7 +264,7 @@ static int run_replay(mmusim_machine *m, struct report_args *ra, char **stats, c
 	if (!csv_out)
 		return cli_api_set_error(err, MMUSIM_ENOMEM, "out of memory");
 	ra->opt.interval_csv = csv_out;
-	if ((rc = cli_demand_page_size(cfg, &ra->opt, err)) || (rc = mmusim_trace_open(ra->trace, ra->format, &t, err)) || (rc = mmusim_mmu_create(m, &ra->opt, &mmu, err)))
+	if ((rc = cli_demand_page_size(cfg, &ra->opt, err)) || (rc = mmusim_trace_open(ra->trace, ra->format, &t, err)) || (rc = cli_mmu_create(m, &ra->opt, ra->warmup, &mmu, err)))
 		goto out;
 	rc = mmusim_mmu_replay(mmu, t, err);
 	mmusim_mmu_finish(mmu);

@@ -34,12 +34,14 @@ static const char run_help[] =
 	"options:\n"
 	"  --demand-paging[=4K|2M|1G]   page size for the frames mapped on first touch\n"
 	"                       (demand paging is always on for run; default the base page)\n"
-	"  --no-auto-flush, --check-stale, --setup TRACE, --map LINE   as for replay\n"
+	"  --no-auto-flush, --check-stale, --warmup N, --setup TRACE, --map LINE\n"
+	"                       as for replay\n"
 	"  --save-trace FILE    also write the lackey trace to FILE\n"
 	"  --valgrind PATH      the valgrind to run (default: valgrind from PATH)\n";
 
 struct run_args {
 	mmusim_mmu_options opt;
+	uint64_t warmup;            /* --warmup: accesses before the statistics reset */
 	const char *save;
 	const char *valgrind;
 	char **prog;                /* PROGRAM ARGS..., NULL-terminated (argv's own end) */
@@ -61,7 +63,7 @@ static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, 
 			*help = true;
 			return EXIT_OK;
 		}
-		if ((r = cli_replay_option(a, NULL, &ra->opt)) != 0) {
+		if ((r = cli_replay_option(a, NULL, &ra->opt, &ra->warmup)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			continue;
@@ -229,7 +231,7 @@ int cmd_run(struct cli *cli, struct args *a)
 		goto out;
 	}
 	snprintf(name, sizeof(name), "%s", ra.prog[0]);
-	if (mmusim_mmu_create(m, &ra.opt, &mmu, &err)) {
+	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err)) {
 		rc = cli_api_fail(&err);
 		goto out;
 	}

@@ -24,7 +24,7 @@ static const char sweep_help[] =
 	"                       configs' names)\n"
 	"  --trace TRACE        a trace (repeat, or give traces as arguments)\n"
 	"  --jobs N             replay on N threads (default 1); the trace is still read once\n"
-	"  --format FMT, --demand-paging[=SIZE], --no-auto-flush, --check-stale,\n"
+	"  --format FMT, --demand-paging[=SIZE], --no-auto-flush, --check-stale, --warmup N,\n"
 	"  --setup TRACE, --map LINE     as for mmusim replay, for every machine\n"
 	"  --csv FILE           also write the table as CSV\n"
 	"  --json               each replay's JSON report, one per line (as replay --json)\n"
@@ -43,6 +43,7 @@ struct sweep_args {
 	unsigned jobs;
 	enum mmusim_trace_format format;
 	mmusim_mmu_options opt;
+	uint64_t warmup;            /* --warmup: accesses before the statistics reset */
 	const char *csv;
 	bool emit_jobs;
 	const char *results;
@@ -91,7 +92,7 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 			continue;
 		}
 		int first = a->i;
-		if ((r = cli_replay_option(a, &sa->format, &sa->opt)) != 0) {
+		if ((r = cli_replay_option(a, &sa->format, &sa->opt, &sa->warmup)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			/* --emit-jobs hands them on to each replay as they were written. */
@@ -227,7 +228,7 @@ static int pass_build(const struct cli *cli, const struct sweep_args *sa, struct
 		one.config = sa->configs[i];
 		if ((rc = cli_build_api_machine(&one, &p->m[i], err)) ||
 		    (rc = cli_demand_page_size(mmusim_machine_config(p->m[i]), &opt, err)) ||
-		    (rc = mmusim_mmu_create(p->m[i], &opt, &p->mmu[i], err)))
+		    (rc = cli_mmu_create(p->m[i], &opt, sa->warmup, &p->mmu[i], err)))
 			return rc;
 	}
 	return MMUSIM_OK;

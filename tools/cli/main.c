@@ -24,7 +24,7 @@ static const char main_help[] =
 	"                 list the address space as contiguous ranges\n"
 	"  replay    [--format {formats|}]\n"
 	"            [--demand-paging[=SIZE]]\n"
-	"            [--no-auto-flush] [--check-stale] [--interval N --csv FILE] TRACE\n"
+	"            [--no-auto-flush] [--check-stale] [--warmup N] [--interval N --csv FILE] TRACE\n"
 	"                 replay a trace through TLBs, page-walk caches and the walker\n"
 	"  convert   [--format FMT] INPUT OUTPUT\n"
 	"                 rewrite a trace in the compact binary format\n"
@@ -64,7 +64,7 @@ static const char main_help[] =
 	"trace lines (--setup files; --map takes the fields after 'map'):\n"
 	"  map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]   FLAGS: letters of r w x u g a d\n"
 	"  unmap VA LEN        protect VA LEN FLAGS      r|w|x VA (also load/store/fetch)\n"
-	"  asid N   priv user|supervisor   cpu N   flush [va VA] [asid N]\n"
+	"  asid N   priv user|supervisor   cpu N   flush [va VA] [asid N]   stats reset\n"
 	"  numbers are decimal or 0x-hex; LEN may end in K, M or G; '#' starts a comment\n"
 	"\n"
 	"exit status: 0 success (a fault is an answer), 2 bad input, 1 internal error\n";

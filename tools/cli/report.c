@@ -16,7 +16,8 @@ static double ratio(uint64_t a, uint64_t b)
 	return b ? (double)a / (double)b : 0.0;
 }
 
-static void json_sizes(FILE *out, const uint64_t by_shift[64])
+/* Opens the JSON object of a by-size breakdown; the caller may add keys, then closes it. */
+static bool json_sizes_open(FILE *out, const uint64_t by_shift[64])
 {
 	bool first = true;
 	char size[32];
@@ -29,10 +30,17 @@ static void json_sizes(FILE *out, const uint64_t by_shift[64])
 		fprintf(out, "%s\"%s\":%" PRIu64, first ? "" : ",", size, by_shift[s]);
 		first = false;
 	}
+	return first;
+}
+
+static void json_sizes(FILE *out, const uint64_t by_shift[64])
+{
+	json_sizes_open(out, by_shift);
 	fputc('}', out);
 }
 
-static void text_sizes(FILE *out, const uint64_t by_shift[64])
+/* A by-size breakdown as "4K 3, 2M 1"; returns true when it printed nothing. */
+static bool text_sizes_open(FILE *out, const uint64_t by_shift[64])
 {
 	bool first = true;
 	char size[32];
@@ -44,8 +52,23 @@ static void text_sizes(FILE *out, const uint64_t by_shift[64])
 		fprintf(out, "%s%s %" PRIu64, first ? "" : ", ", size, by_shift[s]);
 		first = false;
 	}
-	if (first)
+	return first;
+}
+
+static void text_sizes(FILE *out, const uint64_t by_shift[64])
+{
+	if (text_sizes_open(out, by_shift))
 		fputc('-', out);
+}
+
+/* Walks that ended in a fault (demand-paged ones too): the rest of the by-size breakdown. */
+static uint64_t faulted_walks(const mmusim_stats *s)
+{
+	uint64_t completed = 0;
+
+	for (unsigned k = 0; k < 64; k++)
+		completed += s->walks_by_page_shift[k];
+	return s->walks - completed;
 }
 
 static void report_json(FILE *out, const struct replay_summary *r, const struct replay_report_info *info)
@@ -76,7 +99,8 @@ static void report_json(FILE *out, const struct replay_summary *r, const struct 
 			t->level, t->hits, t->misses);
 	}
 	fprintf(out, "},\"walks\":%" PRIu64 ",\"walks_by_page_size\":", s->walks);
-	json_sizes(out, s->walks_by_page_shift);
+	bool none = json_sizes_open(out, s->walks_by_page_shift);
+	fprintf(out, "%s\"fault\":%" PRIu64 "}", none ? "" : ",", faulted_walks(s));
 	fprintf(out, ",\"pte_reads\":%" PRIu64 ",\"pte_reads_per_walk\":%.4f,\"faults\":{", s->pte_reads,
 		ratio(s->pte_reads, s->walks));
 	for (unsigned k = MMUSIM_FAULT_NONE + 1; k < MMUSIM_FAULT_KIND_COUNT; k++)
@@ -121,7 +145,11 @@ static void report_text(FILE *out, const struct replay_summary *r, const struct 
 		}
 	}
 	fprintf(out, "walks           %" PRIu64 "  (", s->walks);
-	text_sizes(out, s->walks_by_page_shift);
+	bool none = text_sizes_open(out, s->walks_by_page_shift);
+	if (faulted_walks(s))
+		fprintf(out, "%sfault %" PRIu64, none ? "" : ", ", faulted_walks(s));
+	else if (none)
+		fputc('-', out);
 	fprintf(out, ")\npte reads       %" PRIu64 "  (%.2f per walk)\n", s->pte_reads,
 		ratio(s->pte_reads, s->walks));
 	fputs("faults          ", out);

@@ -10,7 +10,7 @@ _mmusim()
 	local formats="auto text lackey binary champsim din pinatrace"
 	local global="--config --json --help"
 	local tables="--setup --map --image --image-base --root --cr3 --satp"
-	local replaying="--format --demand-paging --demand-paging= --no-auto-flush --check-stale"
+	local replaying="--format --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup"
 	local access="--access --user --supervisor"
 	local cmd="" i dashdash=0
 
@@ -19,7 +19,7 @@ _mmusim()
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		--config | --setup | --map | --access | --format | --image | --image-base | --root | \
-			--cr3 | --satp | --interval | --csv | --dump-elf | --elf | --color | --depth | \
+			--cr3 | --satp | --interval | --warmup | --csv | --dump-elf | --elf | --color | --depth | \
 			--range | --from | --to | --va | --svg | --html | --replay | --trace | --jobs | \
 			--results | --save-trace | --valgrind | --seed | --arch | --count)
 			((i++)) ;;
@@ -77,7 +77,7 @@ _mmusim()
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
-	--map | --image-base | --root | --cr3 | --satp | --interval | --depth | --range | --from | \
+	--map | --image-base | --root | --cr3 | --satp | --interval | --warmup | --depth | --range | --from | \
 		--to | --va | --jobs | --seed | --count)
 		return ;;
 	esac
@@ -102,7 +102,7 @@ _mmusim()
 		explain) opts="--config --help $tables $access --ac --color --color=" ;;
 		show) opts="$global $tables $access --depth --range --from --to --va --dot --svg" ;;
 		report) opts="--config --help $tables $access --html --va --depth --range --from --to
-			--replay --interval --format --demand-paging --demand-paging= --no-auto-flush --check-stale" ;;
+			--replay --interval --format --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup" ;;
 		sweep) opts="$global $replaying --setup --map --trace --jobs --csv --emit-jobs --results" ;;
 		merge) opts="--csv --json --help" ;;
 		run) opts="$global ${replaying#--format } --setup --map --save-trace --valgrind --" ;;
