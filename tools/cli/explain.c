@@ -52,10 +52,12 @@ void explain_translation(FILE *out, const mmusim_config *cfg, const mmusim_reque
 	char flags[160], size[32], perms[6], code[128];
 	bool set_a = false, set_d = false;
 
-	fprintf(out, "translate 0x%" PRIx64 ": %s access, %s mode, config %s (%s paging, %u levels, %u-bit VA)\n",
-		req->va, req->access == MMUSIM_READ ? "read" : req->access == MMUSIM_WRITE ? "write" : "execute",
-		mmusim_priv_name(req->priv), mmusim_config_name(cfg), mmusim_config_arch(cfg),
-		mmusim_config_levels(cfg), mmusim_config_va_bits(cfg));
+	fprintf(out, "translate 0x%" PRIx64 ": %s access, %s mode, config ", req->va,
+		req->access == MMUSIM_READ ? "read" : req->access == MMUSIM_WRITE ? "write" : "execute",
+		mmusim_priv_name(req->priv));
+	term_write(out, mmusim_config_name(cfg));
+	fprintf(out, " (%s paging, %u levels, %u-bit VA)\n", mmusim_config_arch(cfg), mmusim_config_levels(cfg),
+		mmusim_config_va_bits(cfg));
 	explain_va(out, cfg, req->va);
 	if (res->nr_steps)
 		fprintf(out, "walk from root 0x%" PRIx64 " (%s):\n", res->steps[0].table, mmusim_config_root_register(cfg));
