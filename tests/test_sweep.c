@@ -355,6 +355,144 @@ static void expect_bad(const struct bad_cli *b)
 	run_result_free(&r);
 }
 
+/* s as a JSON string body (RFC 8259: quote, backslash and bytes below 0x20 escaped). */
+static void json_body(char *dst, size_t cap, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s && n + 8 < cap; s++) {
+		if (*s == '"' || *s == '\\')
+			n += (size_t)snprintf(dst + n, cap - n, "\\%c", *s);
+		else
+			dst[n++] = *s;
+	}
+	dst[n] = 0;
+}
+
+/*
+ * Hostile trace names through --emit-jobs and the README's recipe: each job
+ * line run alone by `sed -n "${ID}p" jobs | sh`.  No name may run a command
+ * (the canary never appears), and each job replays its own file (the report
+ * names it, byte for byte, with its one access).
+ */
+Test(sweep_cli, emitted_jobs_quote_every_shell_metacharacter, .timeout = 120)
+{
+	static const char *const names[] = {
+		"quote'single", "quote\"double", "dollar$HOME", "$(touch CANARY)", "`touch CANARY`",
+		"semi;touch CANARY", "amp&touch CANARY", "pipe|touch CANARY", "lt<gt>", "paren(x)", "brace{a,b}",
+		"glob*?[ab]", "#hash", "~tilde", "!bang", "eq=pct%caret^", "space in name", "back\\slash",
+		"-dash-first", "--double-dash", "'; touch CANARY; '", "\"; touch CANARY; \"", "x'\"'\"'y",
+		"\\'", "\xff\xfe bytes", "caf\xc3\xa9",
+	};
+	enum { N = sizeof(names) / sizeof(names[0]) };
+	char dir[] = "/tmp/mmusim-jobs-XXXXXX", paths[N][128], results[160], cmd[512];
+	const char *argv[8 + 2 * N];
+	int argc = 0;
+
+	cr_assert(mkdtemp(dir));
+	/* The results folder is hostile too. */
+	snprintf(results, sizeof(results), "%s/-res 'ults$(touch CANARY)", dir);
+	argv[argc++] = "sweep";
+	argv[argc++] = "--format";
+	argv[argc++] = "text";
+	argv[argc++] = "--emit-jobs";
+	argv[argc++] = "--results";
+	argv[argc++] = results;
+	for (int i = 0; i < N; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s", dir, names[i]);
+		FILE *f = fopen(paths[i], "w");
+		cr_assert(f, "%s", paths[i]);
+		fputs("r 0x1000\n", f);
+		fclose(f);
+		argv[argc++] = "--trace";
+		argv[argc++] = paths[i];
+	}
+	char *jobs = out_of(argc, argv);
+	snprintf(cmd, sizeof(cmd), "%s/jobs.txt", dir);
+	FILE *f = fopen(cmd, "w");
+	fputs(jobs, f);
+	fclose(f);
+	size_t lines = 0;
+	for (const char *p = jobs; (p = strchr(p, '\n')); p++)
+		lines++;
+	cr_expect_eq(lines, N, "%s", jobs);
+	for (int id = 1; id <= N; id++) {
+		snprintf(cmd, sizeof(cmd), "cd '%s' && ID=%d && sed -n \"${ID}p\" jobs.txt | sh", dir, id);
+		cr_expect_eq(system(cmd), 0, "job %d: %s", id, names[id - 1]);
+	}
+	struct stat st;
+	snprintf(cmd, sizeof(cmd), "%s/CANARY", dir);
+	cr_expect_neq(stat(cmd, &st), 0, "a name ran a command:\n%s", jobs);
+	for (int i = 0; i < N; i++) {
+		char result[256], want[512], body[256];
+		snprintf(result, sizeof(result), "%s/%04d.json", results, i + 1);
+		char *report = read_all(result);
+		json_body(body, sizeof(body), paths[i]);
+		snprintf(want, sizeof(want), "{\"trace\":\"%s\",\"format\":\"text\",\"config\":\"x86_64\","
+			 "\"accesses\":{\"total\":1,", body);
+		cr_expect(strncmp(report, want, strlen(want)) == 0, "job %d\nwant %s\ngot  %s", i + 1, want, report);
+		free(report);
+	}
+	free(jobs);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/* A relative name that starts with '-' is handed on as ./NAME, never as an option. */
+Test(sweep_cli, emitted_jobs_keep_dash_names_operands, .timeout = 60)
+{
+	char dir[] = "/tmp/mmusim-jobs-XXXXXX", cmd[512];
+
+	cr_assert(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && printf 'r 0x1000\\n' > --x && printf 'r 0x2000\\nw 0x2000\\n' > -y && "
+		 "'%s' sweep --emit-jobs --results -r --format text --trace --x --trace -y > jobs.txt && "
+		 "for ID in 1 2; do sed -n \"${ID}p\" jobs.txt | sh || exit 1; done && "
+		 "grep -q '^{\"trace\":\"./--x\",.*\"accesses\":{\"total\":1,' -- -r/0001.json && "
+		 "grep -q '^{\"trace\":\"./-y\",.*\"accesses\":{\"total\":2,' -- -r/0002.json", dir, MMUSIM_BIN);
+	cr_expect_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/* A control byte cannot be quoted onto one line: every one of them is refused, in every word of a job. */
+Test(sweep_cli, emitted_jobs_refuse_control_bytes)
+{
+	for (int c = 1; c < 0x80; c = c == 0x1f ? 0x7f : c + 1) {
+		char name[16], shown[32], want[256];
+		snprintf(name, sizeof(name), "t%cx", c);
+		if (c == '\n' || c == '\r' || c == '\t')
+			snprintf(shown, sizeof(shown), "t\\%cx", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		else
+			snprintf(shown, sizeof(shown), "t\\x%02xx", c);
+		snprintf(want, sizeof(want), "mmusim: sweep --emit-jobs: trace '%s' has a control byte: a job must be "
+			 "one line of plain shell text; rename it\n", shown);
+		const char *argv[] = { "sweep", "--emit-jobs", SRC "traces/tlb-demo.trace", "--trace", name, NULL };
+		struct bad_cli b = { { argv[0], argv[1], argv[2], argv[3], argv[4] }, want };
+		expect_bad(&b);
+	}
+	static const struct bad_cli bad[] = {
+		{ { "sweep", "--emit-jobs", "--config", "a\nb", "t" },
+		  "mmusim: sweep --emit-jobs: config 'a\\nb' has a control byte: a job must be one line of plain shell "
+		  "text; rename it\n" },
+		{ { "sweep", "--emit-jobs", "--setup", "s\r", "t" },
+		  "mmusim: sweep --emit-jobs: --setup 's\\r' has a control byte: a job must be one line of plain shell "
+		  "text; rename it\n" },
+		{ { "sweep", "--emit-jobs", "--map", "0 0 4K r\n", "t" },
+		  "mmusim: sweep --emit-jobs: --map '0 0 4K r\\n' has a control byte: a job must be one line of plain "
+		  "shell text; rename it\n" },
+		{ { "sweep", "--emit-jobs", "--results", "r\x1b", "t" },
+		  "mmusim: sweep --emit-jobs: --results 'r\\x1b' has a control byte: a job must be one line of plain "
+		  "shell text; rename it\n" },
+		{ { "sweep", "--emit-jobs", "--trace", "-" },
+		  "mmusim: sweep --emit-jobs: a trace from stdin ('-') cannot be read by separate jobs\n" },
+		{ { "sweep", "--emit-jobs", "--setup", "-", "t" },
+		  "mmusim: sweep --emit-jobs: --setup - (stdin) cannot be read by separate jobs\n" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(&bad[i]);
+}
+
 Test(sweep_cli, bad_usage)
 {
 	static const struct bad_cli bad[] = {
