@@ -487,7 +487,7 @@ Test(sweep_cli, emitted_jobs_refuse_control_bytes)
 		{ { "sweep", "--emit-jobs", "--trace", "-" },
 		  "mmusim: sweep --emit-jobs: a trace from stdin ('-') cannot be read by separate jobs\n" },
 		{ { "sweep", "--emit-jobs", "--setup", "-", "t" },
-		  "mmusim: sweep --emit-jobs: --setup - (stdin) cannot be read by separate jobs\n" },
+		  "mmusim: sweep: --setup - (stdin) would be read once per machine: give a file\n" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		expect_bad(&bad[i]);
@@ -528,6 +528,105 @@ Test(sweep_cli, merge_names_the_damage)
 		expect_bad(&b);
 		remove_temp_file(path);
 	}
+}
+
+/* A report with every field merge needs; name and counts to fill in. */
+#define REPORT(trace, walks, faults) \
+	"{\"trace\":\"" trace "\",\"format\":\"text\",\"config\":\"x86_64\",\"accesses\":{\"total\":4}," \
+	"\"walks\":" walks ",\"pte_reads\":5,\"faults\":{" faults "},\"demand_paged\":0,\"cycles\":535}\n"
+
+/* RFC 8259's number grammar, counts that are non-negative integers below 2^64, names without NUL. */
+Test(sweep_cli, merge_is_strict_json)
+{
+	static const struct { const char *content; const char *msg; } cases[] = {
+		{ "{\"x\":1.2.3e+-}", "expected ',' or '}'" },
+		{ "{\"walks\":1.2.3e+-}", "expected a count (a non-negative integer)" },
+		{ "{\"x\":01}", "a number with a leading zero" },
+		{ "{\"x\":-01}", "a number with a leading zero" },
+		{ "{\"x\":1.}", "a number with no digit after '.'" },
+		{ "{\"x\":1.e5}", "a number with no digit after '.'" },
+		{ "{\"x\":1e}", "a number with no digit in its exponent" },
+		{ "{\"x\":1e+-2}", "a number with no digit in its exponent" },
+		{ "{\"x\":-}", "expected a value" },
+		{ "{\"x\":+1}", "expected a value" },
+		{ "{\"x\":.5}", "expected a value" },
+		{ "{\"walks\":1e3}", "expected a count (a non-negative integer)" },
+		{ "{\"walks\":2.0}", "expected a count (a non-negative integer)" },
+		{ "{\"walks\":-0}", "expected a count (a non-negative integer)" },
+		{ "{\"walks\":18446744073709551616}", "a count of 2^64 or more" },
+		{ "{\"walks\":99999999999999999999999}", "a count of 2^64 or more" },
+		{ REPORT("t", "1", "\"permission\":18446744073709551615,\"not-present\":1"),
+		  "the faults add up to 2^64 or more" },
+		{ REPORT("a\\u0000b", "1", ""), "\\u0000 in a name (a name cannot hold a NUL byte)" },
+		{ "{\"trace\\u0000x\":1}", "\\u0000 in a name (a name cannot hold a NUL byte)" },
+		{ REPORT("\\ud800", "1", ""), "a lone surrogate \\u escape in a string" },
+		{ REPORT("\\udc00\\ud800", "1", ""), "a lone surrogate \\u escape in a string" },
+		{ REPORT("\\ud83dx", "1", ""), "a lone surrogate \\u escape in a string" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *path = write_temp_file(cases[i].content, ".json"), want[512];
+		const char *argv[] = { "merge", path, NULL };
+		struct bad_cli b = { { argv[0], argv[1] }, want };
+		snprintf(want, sizeof(want), "mmusim: %s:1: %s (not an mmusim replay report?)\n", path, cases[i].msg);
+		expect_bad(&b);
+		remove_temp_file(path);
+	}
+}
+
+/* The largest count and a fault sum that just fits; a surrogate pair is one character (U+1F600). */
+Test(sweep_cli, merge_takes_the_largest_counts_and_surrogate_pairs)
+{
+	char *path = write_temp_file(REPORT("\\ud83d\\ude00\\u00e9", "18446744073709551615",
+					    "\"permission\":18446744073709551614,\"not-present\":1"), ".json");
+	char *csv = write_temp_file("", ".csv");
+	const char *argv[] = { "merge", "--csv", csv, path };
+	char *out = out_of(4, argv), *rows = read_all(csv);
+
+	/* Two characters, padded to the width of "trace". */
+	cr_expect(strstr(out, "\n\xf0\x9f\x98\x80\xc3\xa9     x86_64            4 18446744073709551615 ") != NULL, "%s", out);
+	cr_expect(strstr(rows, "\n\xf0\x9f\x98\x80\xc3\xa9,x86_64,text,4,18446744073709551615,") != NULL, "%s", rows);
+	cr_expect(strstr(rows, ",18446744073709551615,0,535,") != NULL, "faults: %s", rows);
+	free(rows);
+	remove_temp_file(csv);
+	free(out);
+	remove_temp_file(path);
+}
+
+/* merge - reads stdin once, for the check and the output alike; naming it twice is refused. */
+Test(sweep_cli, merge_reads_stdin_once)
+{
+	char *path = write_temp_file(REPORT("t", "2", "\"not-present\":1") REPORT("u", "3", ""), ".json");
+	char cmd[512];
+	FILE *p;
+	char got[4096] = "";
+
+	snprintf(cmd, sizeof(cmd), "'%s' merge --json - < '%s'", MMUSIM_BIN, path);
+	p = popen(cmd, "r");
+	cr_assert(p);
+	size_t n = fread(got, 1, sizeof(got) - 1, p);
+	got[n] = 0;
+	cr_expect_eq(pclose(p), 0);
+	cr_expect_str_eq(got, REPORT("t", "2", "\"not-present\":1") REPORT("u", "3", ""));
+
+	snprintf(cmd, sizeof(cmd), "'%s' merge - < '%s'", MMUSIM_BIN, path);
+	p = popen(cmd, "r");
+	n = fread(got, 1, sizeof(got) - 1, p);
+	got[n] = 0;
+	cr_expect_eq(pclose(p), 0);
+	cr_expect(strstr(got, "\nt      x86_64            4          2 ") != NULL, "%s", got);
+	cr_expect(strstr(got, "\nu      x86_64            4          3 ") != NULL, "%s", got);
+	remove_temp_file(path);
+
+	static const struct bad_cli bad[] = {
+		{ { "merge", "-", "-" }, "mmusim: merge: stdin ('-') named twice (it can be read once)\n" },
+		{ { "sweep", "-", "-" }, "mmusim: sweep: stdin ('-') named as a trace 2 times (it can be read once)\n" },
+		{ { "sweep", "--trace", "-", "x", "-" },
+		  "mmusim: sweep: stdin ('-') named as a trace 2 times (it can be read once)\n" },
+		{ { "sweep", "--setup", "-", "t" },
+		  "mmusim: sweep: --setup - (stdin) would be read once per machine: give a file\n" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(&bad[i]);
 }
 
 /* merge --json gives the reports back, one per line, whichever file they came from. */

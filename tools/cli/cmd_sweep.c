@@ -131,6 +131,15 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 		return cli_usage_error("sweep: --image is not supported (each machine builds its own tables)");
 	if (!sa->nr_traces)
 		return cli_usage_error("sweep: no trace given (see mmusim sweep --help)");
+	/* Each trace is read once per pass and each --setup once per machine: stdin can be read only once. */
+	size_t from_stdin = 0;
+	for (size_t t = 0; t < sa->nr_traces; t++)
+		from_stdin += strcmp(sa->traces[t], "-") == 0;
+	if (from_stdin > 1)
+		return cli_usage_error("sweep: stdin ('-') named as a trace %zu times (it can be read once)", from_stdin);
+	for (int s = 0; s < cli->nr_setup; s++)
+		if (!cli->setup[s].is_map && strcmp(cli->setup[s].text, "-") == 0)
+			return cli_usage_error("sweep: --setup - (stdin) would be read once per machine: give a file");
 	if (!sa->nr_configs && push(&sa->configs, &sa->nr_configs, cli->config ? cli->config : "x86_64"))
 		return EXIT_BAD_INPUT;
 	if (sa->results && !sa->emit_jobs)
@@ -165,11 +174,8 @@ static int job_words_check(const struct cli *cli, const struct args *a, const st
 		rc = job_word_check("--results", sa->results);
 	for (size_t c = 0; c < sa->nr_configs && !rc; c++)
 		rc = job_word_check("config", sa->configs[c]);
-	for (int s = 0; s < cli->nr_setup && !rc; s++) {
-		if (!cli->setup[s].is_map && strcmp(cli->setup[s].text, "-") == 0)
-			return cli_usage_error("sweep --emit-jobs: --setup - (stdin) cannot be read by separate jobs");
+	for (int s = 0; s < cli->nr_setup && !rc; s++)
 		rc = job_word_check(cli->setup[s].is_map ? "--map" : "--setup", cli->setup[s].text);
-	}
 	for (size_t f = 0; f < sa->nr_fwd && !rc; f++)
 		rc = job_word_check("option", sa->fwd[f]);
 	for (size_t t = 0; t < sa->nr_traces && !rc; t++) {
