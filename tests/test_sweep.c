@@ -705,13 +705,47 @@ Test(run_cli, bad_usage_and_missing_programs, .timeout = 120)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		expect_bad(&bad[i]);
-	if (!have_valgrind())
-		return;
+}
+
+/*
+ * A program valgrind cannot start is an error with the reason (execve's:
+ * not executable, missing, a directory; or not found in PATH), checked
+ * before valgrind runs: never zero statistics and exit 0.
+ */
+Test(run_cli, a_program_that_cannot_start_is_an_error, .timeout = 60)
+{
+	char *script = write_temp_file("r 0\n", ".txt");
+	char want[512];
+	const struct bad_cli bad[] = {
+		{ { "run", "--", "/etc/passwd" }, "mmusim: run: cannot run '/etc/passwd': not executable\n" },
+		{ { "run", "--", script }, want },
+		{ { "run", "--", "/nonexistent-program" },
+		  "mmusim: run: cannot run '/nonexistent-program': No such file or directory\n" },
+		{ { "run", "--", "/tmp" }, "mmusim: run: cannot run '/tmp': it is a directory\n" },
+		{ { "run", "--", "/dev/null" }, "mmusim: run: cannot run '/dev/null': not a regular file\n" },
+		{ { "run", "--", "mmusim-no-such-program" },
+		  "mmusim: run: cannot run 'mmusim-no-such-program': not found in PATH\n" },
+		{ { "run", "--", "" }, "mmusim: run: cannot run '': an empty program name\n" },
+	};
+	snprintf(want, sizeof(want), "mmusim: run: cannot run '%s': not executable\n", script);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(&bad[i]);
+	remove_temp_file(script);
+}
+
+/* Whatever else keeps the program from running: valgrind's non-zero exit before one access is traced. */
+Test(run_cli, valgrind_failing_before_any_trace_is_an_error, .timeout = 60)
+{
+	char *fake = write_temp_file("#!/bin/sh\necho 'fake valgrind: cannot start' >&2\nexit 3\n", ".sh");
 	struct run_result r;
-	cr_assert_eq(run_mmusim(&r, "run", "--", "/nonexistent-program", NULL), 0);
+
+	cr_assert_eq(chmod(fake, 0755), 0);
+	cr_assert_eq(run_mmusim(&r, "run", "--valgrind", fake, "--", "/bin/true", NULL), 0);
 	cr_expect_eq(r.status, 2);
 	cr_expect_str_eq(r.out, "");
-	cr_expect(strstr(r.err, "mmusim: run: valgrind could not start '/nonexistent-program' (exit status 127)\n") != NULL,
-		  "%s", r.err);
+	cr_expect_str_eq(r.err, "fake valgrind: cannot start\n"
+				"mmusim: run: valgrind exited with status 3 before tracing anything ('/bin/true' did not "
+				"run; its reason is above)\n");
 	run_result_free(&r);
+	remove_temp_file(fake);
 }
