@@ -254,6 +254,8 @@ int mmusim_for_each_mapping(mmusim_machine *m, int (*fn)(void *arg, const mmusim
 {
 	struct for_each_ctx ctx = { fn, arg };
 
+	_Static_assert(MMUSIM_FOR_EACH_LOOP == PT_FOR_EACH_LOOP && MMUSIM_FOR_EACH_NO_MEMORY == PT_FOR_EACH_NO_MEMORY &&
+		       MMUSIM_FOR_EACH_MAX_REENTRIES == PT_FOR_EACH_MAX_REENTRIES, "the API states pt's rule");
 	/* The user table holds the kernel's top-level entries too: one pass sees both halves. */
 	return pt_for_each(m->m->user, forward_leaf, &ctx);
 }
