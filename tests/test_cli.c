@@ -531,6 +531,63 @@ Test(cli, image_root_registers)
 }
 
 /*
+ * --root must be an address the root register can hold: x86 CR3 bits 11:0
+ * are flags and PCID (SDM vol. 3 4.5), satp holds a PPN (privileged spec
+ * 10.1.11), so the root table is 4K-aligned on both.  Every command that takes
+ * --image refuses another root with exit 2, before any walk.
+ */
+Test(cli, image_unaligned_root_is_refused)
+{
+	static const struct {
+		const char *config, *map, *root, *err;
+	} cases[] = {
+		{ "x86_64", "0x400000 0x200000 8K rxu", "0x1001",
+		  "mmusim: root 0x1001 is not a table address cr3 can hold (it would point at 0x1000): a root table is "
+		  "aligned, and the bits below are not address bits\n" },
+		{ "x86_64", "0x400000 0x200000 8K rxu", "0x1ff8",
+		  "mmusim: root 0x1ff8 is not a table address cr3 can hold (it would point at 0x1000): a root table is "
+		  "aligned, and the bits below are not address bits\n" },
+		{ "sv39", "0x400000 0x80200000 8K rxu", "0x80001010",
+		  "mmusim: root 0x80001010 is not a table address satp can hold (it would point at 0x80001000): a root "
+		  "table is aligned, and the bits below are not address bits\n" },
+	};
+	char *trace = write_temp_file("r 0x400000\n", ".trace"), elf[64];
+
+	snprintf(elf, sizeof(elf), "%s.elf", trace);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run_result r;
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "dump", "--elf", elf, "--map", cases[i].map,
+					NULL), 0);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		run_result_free(&r);
+		const char *const cmds[][8] = {
+			{ "--config", cases[i].config, "translate", "--image", elf, "--root", cases[i].root, "0x400000" },
+			{ "--config", cases[i].config, "mappings", "--image", elf, "--root", cases[i].root },
+			{ "--config", cases[i].config, "show", "--image", elf, "--root", cases[i].root },
+			{ "--config", cases[i].config, "replay", "--image", elf, "--root", cases[i].root, trace },
+		};
+		for (size_t c = 0; c < 4; c++) {
+			int argc = cmds[c][7] ? 8 : 7;
+			cr_assert_eq(run_mmusim_argv(&r, argc, cmds[c]), 0);
+			cr_expect_eq(r.status, 2, "%s %s", cmds[c][2], cases[i].root);
+			cr_expect_str_eq(r.out, "", "%s", cmds[c][2]);
+			cr_expect_str_eq(r.err, cases[i].err, "%s", cmds[c][2]);
+			run_result_free(&r);
+		}
+		/* The aligned root reads the same tables. */
+		char aligned[32];
+		snprintf(aligned, sizeof(aligned), "%s", cases[i].config[0] == 's' ? "0x80001000" : "0x1000");
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "mappings", "--image", elf, "--root", aligned,
+					NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect_neq(strlen(r.out), 0);
+		run_result_free(&r);
+		unlink(elf);
+	}
+	remove_temp_file(trace);
+}
+
+/*
  * A hand-built raw image (16 KiB at PA 0) with a self-referencing root entry,
  * an all-ones entry and a pointer out of the image: every walk ends in an
  * answer, never a crash.  Entry 0 = 0x7 (P RW US, address 0: the root itself),
