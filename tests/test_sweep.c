@@ -592,6 +592,19 @@ Test(sweep_cli, merge_takes_the_largest_counts_and_surrogate_pairs)
 	remove_temp_file(path);
 }
 
+/* Names from a report reach the terminal escaped (the table is sweep's: tools/cli/term_text.c). */
+Test(sweep_cli, merge_escapes_control_bytes_in_names)
+{
+	char *path = write_temp_file(REPORT("\\u001b[2J\\n", "1", ""), ".json");
+	const char *argv[] = { "merge", path };
+	char *out = out_of(2, argv);
+
+	cr_expect(strstr(out, "\n\\x1b[2J\\n  x86_64            4          1 ") != NULL, "%s", out);
+	cr_expect(strchr(out, '\x1b') == NULL, "%s", out);
+	free(out);
+	remove_temp_file(path);
+}
+
 /* merge - reads stdin once, for the check and the output alike; naming it twice is refused. */
 Test(sweep_cli, merge_reads_stdin_once)
 {
