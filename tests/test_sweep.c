@@ -725,7 +725,7 @@ Test(run_cli, bad_usage_and_missing_programs, .timeout = 120)
  * not executable, missing, a directory; or not found in PATH), checked
  * before valgrind runs: never zero statistics and exit 0.
  */
-Test(run_cli, a_program_that_cannot_start_is_an_error, .timeout = 60)
+Test(run_cli, a_program_that_cannot_start_is_an_error)
 {
 	char *script = write_temp_file("r 0\n", ".txt");
 	char want[512];
@@ -747,7 +747,7 @@ Test(run_cli, a_program_that_cannot_start_is_an_error, .timeout = 60)
 }
 
 /* Whatever else keeps the program from running: valgrind's non-zero exit before one access is traced. */
-Test(run_cli, valgrind_failing_before_any_trace_is_an_error, .timeout = 60)
+Test(run_cli, valgrind_failing_before_any_trace_is_an_error)
 {
 	char *fake = write_temp_file("#!/bin/sh\necho 'fake valgrind: cannot start' >&2\nexit 3\n", ".sh");
 	struct run_result r;
