@@ -510,6 +510,18 @@ Test(sweep_cli, bad_usage)
 		expect_bad(&bad[i]);
 }
 
+/* merge of one file holding content fails with "mmusim: FILE" + msg, exit 2. */
+static void expect_merge_fails(const char *content, const char *msg)
+{
+	char *path = write_temp_file(content, ".json"), want[512];
+	const char *argv[] = { "merge", path, NULL };
+	struct bad_cli b = { { argv[0], argv[1] }, want };
+
+	snprintf(want, sizeof(want), "mmusim: %s%s\n", path, msg);
+	expect_bad(&b);
+	remove_temp_file(path);
+}
+
 Test(sweep_cli, merge_names_the_damage)
 {
 	static const struct { const char *content; const char *msg; } cases[] = {
@@ -520,14 +532,8 @@ Test(sweep_cli, merge_names_the_damage)
 		{ "{\"walks\":-1}", ":1: expected a count (a non-negative integer) (not an mmusim replay report?)" },
 		{ "replay of t (text) on x86_64\n", ":1: expected '{' (a replay report) (not an mmusim replay report?)" },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *path = write_temp_file(cases[i].content, ".json"), want[512];
-		const char *argv[] = { "merge", path, NULL };
-		struct bad_cli b = { { argv[0], argv[1] }, want };
-		snprintf(want, sizeof(want), "mmusim: %s%s\n", path, cases[i].msg);
-		expect_bad(&b);
-		remove_temp_file(path);
-	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_merge_fails(cases[i].content, cases[i].msg);
 }
 
 /* A report with every field merge needs; name and counts to fill in. */
@@ -564,12 +570,9 @@ Test(sweep_cli, merge_is_strict_json)
 		{ REPORT("\\ud83dx", "1", ""), "a lone surrogate \\u escape in a string" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *path = write_temp_file(cases[i].content, ".json"), want[512];
-		const char *argv[] = { "merge", path, NULL };
-		struct bad_cli b = { { argv[0], argv[1] }, want };
-		snprintf(want, sizeof(want), "mmusim: %s:1: %s (not an mmusim replay report?)\n", path, cases[i].msg);
-		expect_bad(&b);
-		remove_temp_file(path);
+		char msg[256];
+		snprintf(msg, sizeof(msg), ":1: %s (not an mmusim replay report?)", cases[i].msg);
+		expect_merge_fails(cases[i].content, msg);
 	}
 }
 
