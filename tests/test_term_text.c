@@ -160,6 +160,23 @@ Test(term_text_cli, a_config_name_with_esc_and_newline_is_escaped_in_tables)
 	cr_expect(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
 	run_result_free(&r);
 
+	/* show's header and explain's, the quiz's title. */
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "show", NULL), 0);
+	static const char show_head[] = "root 0x1000 (cr3 0x1000): ev\\x1b[31mil\\nname, 4 levels of 512 8-byte entries\n";
+	cr_expect(strncmp(r.out, show_head, strlen(show_head)) == 0, "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "translate", "--explain", "0x1000", NULL), 0);
+	cr_expect(strstr(r.out, "mode, config ev\\x1b[31mil\\nname (x86_64 paging,") != NULL, "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "explain", "--color=never", "0x1000", NULL), 0);
+	cr_expect(strstr(r.out, " mode; ev\\x1b[31mil\\nname: 4 levels") != NULL, "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "quiz", "--seed", "1", "--config", cfg, "--count", "1", NULL), 0);
+	static const char quiz_head[] = "mmusim quiz 1 on ev\\x1b[31mil\\nname (x86_64 paging";
+	cr_expect(strncmp(r.out, quiz_head, strlen(quiz_head)) == 0, "%s", r.out);
+	cr_expect(strchr(r.out, '\x1b') == NULL, "%s", r.out);
+	run_result_free(&r);
+
 	/* JSON keeps the name exact, escaped as RFC 8259 says. */
 	cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "replay", trace, NULL), 0);
 	cr_expect(strstr(r.out, ",\"config\":\"ev\\u001b[31mil\\u000aname\",") != NULL, "%s", r.out);
