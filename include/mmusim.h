@@ -340,8 +340,17 @@ MMUSIM_API bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out
 /*
  * Calls fn for every leaf of the current address space (user part, then the
  * kernel part), in ascending VA order.  Stops when fn returns nonzero and returns
- * that value; returns 0 after the last leaf.
+ * that value (fn returns 0 or a positive value); returns 0 after the last leaf.
+ * A page-table node reached again (entries that lead back into the table, as
+ * an image can hold: a root whose entries all point at itself is a tree of
+ * nr_entries^levels nodes) is walked again at most MMUSIM_FOR_EACH_MAX_REENTRIES
+ * times in all; one more stops the walk, which returns MMUSIM_FOR_EACH_LOOP.
+ * MMUSIM_FOR_EACH_NO_MEMORY if the host runs out of memory for the set of
+ * nodes read.
  */
+#define MMUSIM_FOR_EACH_MAX_REENTRIES 64
+#define MMUSIM_FOR_EACH_LOOP (-1)
+#define MMUSIM_FOR_EACH_NO_MEMORY (-2)
 MMUSIM_API int mmusim_for_each_mapping(mmusim_machine *m,
 				       int (*fn)(void *arg, const mmusim_mapping *map), void *arg);
 

@@ -4,6 +4,7 @@
  */
 #include "api.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -45,9 +46,22 @@ static int image_root_of(const struct machine_config *cfg, struct image *img, en
 	uint16_t asid;
 
 	switch (how) {
-	case MMUSIM_ROOT_PA:
+	case MMUSIM_ROOT_PA: {
+		/*
+		 * The hardware finds the root through its register, which holds only
+		 * the address bits of an aligned table (x86 CR3 bits 11:0 are flags
+		 * and PCID, satp holds a PPN): a root it cannot hold is refused, not
+		 * walked as if the low bits were there.
+		 */
+		uint64_t held = 0;
+		if (cfg->arch->decode_root_reg(&cfg->pc, cfg->arch->encode_root_reg(&cfg->pc, value, 0), &held, &asid,
+					       e) != MM_OK || held != value)
+			return mm_error_set(e, MM_EINVAL, "root 0x%" PRIx64 " is not a table address %s can hold "
+					    "(it would point at 0x%" PRIx64 "): a root table is aligned, and the bits "
+					    "below are not address bits", value, cfg->arch->root_register, held);
 		*root = value;
 		return MM_OK;
+	}
 	case MMUSIM_ROOT_REGISTER:
 		return cfg->arch->decode_root_reg(&cfg->pc, value, root, &asid, e);
 	case MMUSIM_ROOT_RECORDED:
@@ -263,6 +277,8 @@ int mmusim_for_each_mapping(mmusim_machine *m, int (*fn)(void *arg, const mmusim
 {
 	struct for_each_ctx ctx = { fn, arg };
 
+	_Static_assert(MMUSIM_FOR_EACH_LOOP == PT_FOR_EACH_LOOP && MMUSIM_FOR_EACH_NO_MEMORY == PT_FOR_EACH_NO_MEMORY &&
+		       MMUSIM_FOR_EACH_MAX_REENTRIES == PT_FOR_EACH_MAX_REENTRIES, "the API states pt's rule");
 	/* The user table holds the kernel's top-level entries too: one pass sees both halves. */
 	return pt_for_each(m->m->user, forward_leaf, &ctx);
 }

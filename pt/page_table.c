@@ -525,13 +525,65 @@ bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out)
 	return false;
 }
 
-static int for_each_node(const struct page_table *pt, uint64_t node, unsigned level, uint64_t base,
-			 unsigned perms, int (*fn)(void *, const struct pt_mapping *), void *arg)
+/*
+ * A walk over every leaf, and the nodes it has entered.  Levels decrease on
+ * the way down, so every walk ends; but a table whose entries lead back to
+ * nodes already entered (an image can hold anything: a root whose 512
+ * entries all point at itself) is a tree of nr_entries^levels nodes.  A few
+ * re-entries are fine (a self-map entry, a test image with one loop); past
+ * PT_FOR_EACH_MAX_REENTRIES the walk stops, so it costs at most the distinct
+ * nodes plus that many.
+ */
+struct for_each_walk {
+	int (*fn)(void *, const struct pt_mapping *);
+	void *arg;
+	uint64_t *seen;             /* open addressing; a slot holds node PA + 1, 0 = empty */
+	size_t cap, nr_seen;        /* cap: a power of two */
+	unsigned reentries;
+};
+
+/* Records node; returns 1 if it was new, 0 if it was entered before, -1 out of host memory. */
+static int walk_enter(struct for_each_walk *w, uint64_t node)
+{
+	if (2 * (w->nr_seen + 1) > w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		uint64_t *seen = calloc(cap, sizeof(*seen));
+		if (!seen)
+			return -1;
+		for (size_t i = 0; i < w->cap; i++) {
+			size_t j = (size_t)(w->seen[i] * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
+			if (!w->seen[i])
+				continue;
+			while (seen[j])
+				j = (j + 1) & (cap - 1);
+			seen[j] = w->seen[i];
+		}
+		free(w->seen);
+		w->seen = seen;
+		w->cap = cap;
+	}
+	uint64_t key = node + 1;
+	size_t j = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & (w->cap - 1);
+	for (; w->seen[j]; j = (j + 1) & (w->cap - 1))
+		if (w->seen[j] == key)
+			return 0;
+	w->seen[j] = key;
+	w->nr_seen++;
+	return 1;
+}
+
+static int for_each_node(const struct page_table *pt, struct for_each_walk *w, uint64_t node, unsigned level,
+			 uint64_t base, unsigned perms)
 {
 	const struct pt_arch *arch = pt->env.arch;
 	const struct paging_consts *pc = PC(pt);
 	uint64_t size = pc_page_size(pc, level);
+	int entered = walk_enter(w, node);
 
+	if (entered < 0)
+		return PT_FOR_EACH_NO_MEMORY;
+	if (!entered && ++w->reentries > PT_FOR_EACH_MAX_REENTRIES)
+		return PT_FOR_EACH_LOOP;
 	for (unsigned i = 0; i < pc->nr_entries; i++) {
 		uint64_t pte = read_pte(pt, node + (uint64_t)i * pc->pte_size);
 		uint64_t va = base + (uint64_t)i * size;
@@ -548,9 +600,9 @@ static int for_each_node(const struct page_table *pt, uint64_t node, unsigned le
 				.size = size, .level = level, .pte = pte, .perms = p,
 			};
 			arch->leaf_prop(PC(pt), pte, level, &m.prop);
-			rc = fn(arg, &m);
+			rc = w->fn(w->arg, &m);
 		} else if (level > 1) {
-			rc = for_each_node(pt, arch->pte_addr(pc, pt->env.ctl, pte, level), level - 1, va, p, fn, arg);
+			rc = for_each_node(pt, w, arch->pte_addr(pc, pt->env.ctl, pte, level), level - 1, va, p);
 		} else {
 			rc = 0;
 		}
@@ -563,5 +615,9 @@ static int for_each_node(const struct page_table *pt, uint64_t node, unsigned le
 int pt_for_each(const struct page_table *pt, int (*fn)(void *arg, const struct pt_mapping *m),
 		void *arg)
 {
-	return for_each_node(pt, pt->root, PC(pt)->nr_levels, 0, pt->env.arch->initial_perms(), fn, arg);
+	struct for_each_walk w = { .fn = fn, .arg = arg };
+	int rc = for_each_node(pt, &w, pt->root, PC(pt)->nr_levels, 0, pt->env.arch->initial_perms());
+
+	free(w.seen);
+	return rc;
 }

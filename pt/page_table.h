@@ -87,7 +87,18 @@ int pt_protect(struct page_table *pt, uint64_t va, uint64_t len, const struct pa
 /* Fills *out and returns true when va is mapped (a software lookup: no A/D, no checks). */
 bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out);
 
-/* Calls fn for each leaf in ascending VA order; stops and returns fn's nonzero value. */
+#define PT_FOR_EACH_MAX_REENTRIES 64
+#define PT_FOR_EACH_LOOP (-1)
+#define PT_FOR_EACH_NO_MEMORY (-2)
+
+/*
+ * Calls fn for each leaf in ascending VA order; stops and returns fn's nonzero
+ * value (fn returns 0 or a positive value).  A node reached again (entries
+ * that lead back into the table, as a hostile image can hold) is walked again
+ * at most PT_FOR_EACH_MAX_REENTRIES times in all; one more stops the walk with
+ * PT_FOR_EACH_LOOP.  PT_FOR_EACH_NO_MEMORY when the host cannot hold the set
+ * of nodes entered.
+ */
 int pt_for_each(const struct page_table *pt, int (*fn)(void *arg, const struct pt_mapping *m),
 		void *arg);
 

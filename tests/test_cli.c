@@ -656,6 +656,63 @@ Test(cli, image_root_registers)
 }
 
 /*
+ * --root must be an address the root register can hold: x86 CR3 bits 11:0
+ * are flags and PCID (SDM vol. 3 4.5), satp holds a PPN (privileged spec
+ * 10.1.11), so the root table is 4K-aligned on both.  Every command that takes
+ * --image refuses another root with exit 2, before any walk.
+ */
+Test(cli, image_unaligned_root_is_refused)
+{
+	static const struct {
+		const char *config, *map, *root, *err;
+	} cases[] = {
+		{ "x86_64", "0x400000 0x200000 8K rxu", "0x1001",
+		  "mmusim: root 0x1001 is not a table address cr3 can hold (it would point at 0x1000): a root table is "
+		  "aligned, and the bits below are not address bits\n" },
+		{ "x86_64", "0x400000 0x200000 8K rxu", "0x1ff8",
+		  "mmusim: root 0x1ff8 is not a table address cr3 can hold (it would point at 0x1000): a root table is "
+		  "aligned, and the bits below are not address bits\n" },
+		{ "sv39", "0x400000 0x80200000 8K rxu", "0x80001010",
+		  "mmusim: root 0x80001010 is not a table address satp can hold (it would point at 0x80001000): a root "
+		  "table is aligned, and the bits below are not address bits\n" },
+	};
+	char *trace = write_temp_file("r 0x400000\n", ".trace"), elf[64];
+
+	snprintf(elf, sizeof(elf), "%s.elf", trace);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run_result r;
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "dump", "--elf", elf, "--map", cases[i].map,
+					NULL), 0);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		run_result_free(&r);
+		const char *const cmds[][8] = {
+			{ "--config", cases[i].config, "translate", "--image", elf, "--root", cases[i].root, "0x400000" },
+			{ "--config", cases[i].config, "mappings", "--image", elf, "--root", cases[i].root },
+			{ "--config", cases[i].config, "show", "--image", elf, "--root", cases[i].root },
+			{ "--config", cases[i].config, "replay", "--image", elf, "--root", cases[i].root, trace },
+		};
+		for (size_t c = 0; c < 4; c++) {
+			int argc = cmds[c][7] ? 8 : 7;
+			cr_assert_eq(run_mmusim_argv(&r, argc, cmds[c]), 0);
+			cr_expect_eq(r.status, 2, "%s %s", cmds[c][2], cases[i].root);
+			cr_expect_str_eq(r.out, "", "%s", cmds[c][2]);
+			cr_expect_str_eq(r.err, cases[i].err, "%s", cmds[c][2]);
+			run_result_free(&r);
+		}
+		/* The aligned root reads the same tables. */
+		char aligned[32];
+		snprintf(aligned, sizeof(aligned), "%s", cases[i].config[0] == 's' ? "0x80001000" : "0x1000");
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "mappings", "--image", elf, "--root", aligned,
+					NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect_neq(strlen(r.out), 0);
+		run_result_free(&r);
+		unlink(elf);
+	}
+	remove_temp_file(trace);
+}
+
+/*
  * A hand-built raw image (16 KiB at PA 0) with a self-referencing root entry,
  * an all-ones entry and a pointer out of the image: every walk ends in an
  * answer, never a crash.  Entry 0 = 0x7 (P RW US, address 0: the root itself),
@@ -697,6 +754,61 @@ Test(cli, image_with_cycles_garbage_and_escapes)
 	fclose(f);
 	cr_expect_eq(first, 0x7);
 	unlink(path);
+}
+
+/*
+ * A root whose 512 entries all point at itself (P RW US, address 0) is a tree
+ * of 512^4 leaves.  The walk re-enters a node at most 64 times
+ * (MMUSIM_FOR_EACH_MAX_REENTRIES): the root as L3 and as L2 are re-entries 1
+ * and 2, then 62 re-entries as L1 list 512 4K leaves each, all at PA 0 (so
+ * none merge): 31744 lines from VA 0 up to 0x7c00000, then the error.
+ */
+Test(cli, mappings_over_a_self_referencing_image_stops, .timeout = 30)
+{
+	static uint64_t root[512];
+	char path[] = "/tmp/mmusim-raw-XXXXXX";
+	struct run_result r;
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	for (int i = 0; i < 512; i++)
+		root[i] = 0x7;
+	cr_assert_eq(write(fd, root, sizeof(root)), (ssize_t)sizeof(root));
+	close(fd);
+	cr_assert_eq(run_mmusim(&r, "mappings", "--image", path, "--image-base", "0", "--root", "0", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: mappings: stopped: the page table leads back into its own nodes more than 64 "
+				"times (entries that point back into the table)\n");
+	size_t lines = 0;
+	for (const char *p = r.out; (p = strchr(p, '\n')); p++)
+		lines++;
+	cr_expect_eq(lines, 62 * 512);
+	cr_expect(strncmp(r.out, "0x0 0x1000 0x0 rwxu-\n0x1000 0x2000 0x0 rwxu-\n", 44) == 0, "%.200s", r.out);
+	static const char last[] = "\n0x7bff000 0x7c00000 0x0 rwxu-\n";
+	cr_expect(strlen(r.out) > sizeof(last) && strcmp(r.out + strlen(r.out) - strlen(last), last) == 0);
+	run_result_free(&r);
+	unlink(path);
+}
+
+/* The exclusive end of a range that reaches the top of the 64-bit space is 2^64, with its 17th digit. */
+Test(cli, mappings_end_at_the_top_of_the_space)
+{
+	struct run_result r;
+
+	/* The last 4K page of the kernel half, and a 2M page plus the 4K pages after it, contiguous in PA. */
+	cr_assert_eq(run_mmusim(&r, "mappings", "--map", "0xfffffffffffff000 0x5000 4K rw", NULL), 0);
+	expect_run(&r, 0, "0xfffffffffffff000 0x10000000000000000 0x5000 rw---\n", "");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--json", "mappings", "--map", "0xffffffffffc00000 0x40000000 2M rw", "--map",
+				"0xffffffffffe00000 0x40200000 2M rw", NULL), 0);
+	expect_run(&r, 0, "{\"va_start\":\"0xffffffffffc00000\",\"va_end\":\"0x10000000000000000\","
+			  "\"pa_start\":\"0x40000000\",\"perms\":\"rw---\"}\n", "");
+	run_result_free(&r);
+	/* Sv39: the top 1G page, 0xffffffffc0000000 (sign-extended VPN[2] = 511). */
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "mappings", "--map", "0xffffffffc0000000 0xc0000000 1G rw",
+				NULL), 0);
+	expect_run(&r, 0, "0xffffffffc0000000 0x10000000000000000 0xc0000000 rw---\n", "");
+	run_result_free(&r);
 }
 
 /* replay --dump-elf leaves the demand-paged address space for mappings --image. */

@@ -220,3 +220,30 @@ ParameterizedTest(struct bad_args *b, quiz, bad_input)
 	cr_expect_str_eq(r.err, b->err);
 	run_result_free(&r);
 }
+
+/*
+ * Memory smaller than the huge page the quiz maps (toy: 2K = 32 PTEs x 64-byte
+ * pages; Sv39: 2M): a clear refusal, never a division by zero.
+ */
+Test(quiz, memory_smaller_than_a_huge_page_is_refused)
+{
+	static const struct {
+		const char *yaml, *err;
+	} cases[] = {
+		{ "extends: toy\nname: toy-1k\nmemory: { size: 1K }\n",
+		  "mmusim: config toy-1k is too small for a quiz: its memory (1K) cannot hold the 2K huge page it maps\n" },
+		{ "extends: sv39\nname: sv39-1m\nmemory: { size: 1M }\n",
+		  "mmusim: config sv39-1m is too small for a quiz: its memory (1M) cannot hold the 2M huge page it maps\n" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *cfg = write_temp_file(cases[i].yaml, ".yaml");
+		struct run_result r;
+
+		cr_assert_eq(run_mmusim(&r, "quiz", "--seed", "1", "--config", cfg, NULL), 0);
+		cr_expect_eq(r.status, 2, "%s: killed or wrong status %d", cases[i].yaml, r.status);
+		cr_expect_str_eq(r.out, "");
+		cr_expect_str_eq(r.err, cases[i].err);
+		run_result_free(&r);
+		remove_temp_file(cfg);
+	}
+}

@@ -355,6 +355,144 @@ static void expect_bad(const struct bad_cli *b)
 	run_result_free(&r);
 }
 
+/* s as a JSON string body (RFC 8259: quote, backslash and bytes below 0x20 escaped). */
+static void json_body(char *dst, size_t cap, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s && n + 8 < cap; s++) {
+		if (*s == '"' || *s == '\\')
+			n += (size_t)snprintf(dst + n, cap - n, "\\%c", *s);
+		else
+			dst[n++] = *s;
+	}
+	dst[n] = 0;
+}
+
+/*
+ * Hostile trace names through --emit-jobs and the README's recipe: each job
+ * line run alone by `sed -n "${ID}p" jobs | sh`.  No name may run a command
+ * (the canary never appears), and each job replays its own file (the report
+ * names it, byte for byte, with its one access).
+ */
+Test(sweep_cli, emitted_jobs_quote_every_shell_metacharacter, .timeout = 120)
+{
+	static const char *const names[] = {
+		"quote'single", "quote\"double", "dollar$HOME", "$(touch CANARY)", "`touch CANARY`",
+		"semi;touch CANARY", "amp&touch CANARY", "pipe|touch CANARY", "lt<gt>", "paren(x)", "brace{a,b}",
+		"glob*?[ab]", "#hash", "~tilde", "!bang", "eq=pct%caret^", "space in name", "back\\slash",
+		"-dash-first", "--double-dash", "'; touch CANARY; '", "\"; touch CANARY; \"", "x'\"'\"'y",
+		"\\'", "\xff\xfe bytes", "caf\xc3\xa9",
+	};
+	enum { N = sizeof(names) / sizeof(names[0]) };
+	char dir[] = "/tmp/mmusim-jobs-XXXXXX", paths[N][128], results[160], cmd[512];
+	const char *argv[8 + 2 * N];
+	int argc = 0;
+
+	cr_assert(mkdtemp(dir));
+	/* The results folder is hostile too. */
+	snprintf(results, sizeof(results), "%s/-res 'ults$(touch CANARY)", dir);
+	argv[argc++] = "sweep";
+	argv[argc++] = "--format";
+	argv[argc++] = "text";
+	argv[argc++] = "--emit-jobs";
+	argv[argc++] = "--results";
+	argv[argc++] = results;
+	for (int i = 0; i < N; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s", dir, names[i]);
+		FILE *f = fopen(paths[i], "w");
+		cr_assert(f, "%s", paths[i]);
+		fputs("r 0x1000\n", f);
+		fclose(f);
+		argv[argc++] = "--trace";
+		argv[argc++] = paths[i];
+	}
+	char *jobs = out_of(argc, argv);
+	snprintf(cmd, sizeof(cmd), "%s/jobs.txt", dir);
+	FILE *f = fopen(cmd, "w");
+	fputs(jobs, f);
+	fclose(f);
+	size_t lines = 0;
+	for (const char *p = jobs; (p = strchr(p, '\n')); p++)
+		lines++;
+	cr_expect_eq(lines, N, "%s", jobs);
+	for (int id = 1; id <= N; id++) {
+		snprintf(cmd, sizeof(cmd), "cd '%s' && ID=%d && sed -n \"${ID}p\" jobs.txt | sh", dir, id);
+		cr_expect_eq(system(cmd), 0, "job %d: %s", id, names[id - 1]);
+	}
+	struct stat st;
+	snprintf(cmd, sizeof(cmd), "%s/CANARY", dir);
+	cr_expect_neq(stat(cmd, &st), 0, "a name ran a command:\n%s", jobs);
+	for (int i = 0; i < N; i++) {
+		char result[256], want[512], body[256];
+		snprintf(result, sizeof(result), "%s/%04d.json", results, i + 1);
+		char *report = read_all(result);
+		json_body(body, sizeof(body), paths[i]);
+		snprintf(want, sizeof(want), "{\"trace\":\"%s\",\"format\":\"text\",\"config\":\"x86_64\","
+			 "\"accesses\":{\"total\":1,", body);
+		cr_expect(strncmp(report, want, strlen(want)) == 0, "job %d\nwant %s\ngot  %s", i + 1, want, report);
+		free(report);
+	}
+	free(jobs);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/* A relative name that starts with '-' is handed on as ./NAME, never as an option. */
+Test(sweep_cli, emitted_jobs_keep_dash_names_operands, .timeout = 60)
+{
+	char dir[] = "/tmp/mmusim-jobs-XXXXXX", cmd[512];
+
+	cr_assert(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && printf 'r 0x1000\\n' > --x && printf 'r 0x2000\\nw 0x2000\\n' > -y && "
+		 "'%s' sweep --emit-jobs --results -r --format text --trace --x --trace -y > jobs.txt && "
+		 "for ID in 1 2; do sed -n \"${ID}p\" jobs.txt | sh || exit 1; done && "
+		 "grep -q '^{\"trace\":\"./--x\",.*\"accesses\":{\"total\":1,' -- -r/0001.json && "
+		 "grep -q '^{\"trace\":\"./-y\",.*\"accesses\":{\"total\":2,' -- -r/0002.json", dir, MMUSIM_BIN);
+	cr_expect_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/* A control byte cannot be quoted onto one line: every one of them is refused, in every word of a job. */
+Test(sweep_cli, emitted_jobs_refuse_control_bytes)
+{
+	for (int c = 1; c < 0x80; c = c == 0x1f ? 0x7f : c + 1) {
+		char name[16], shown[32], want[256];
+		snprintf(name, sizeof(name), "t%cx", c);
+		if (c == '\n' || c == '\r' || c == '\t')
+			snprintf(shown, sizeof(shown), "t\\%cx", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		else
+			snprintf(shown, sizeof(shown), "t\\x%02xx", c);
+		snprintf(want, sizeof(want), "mmusim: sweep --emit-jobs: trace '%s' has a control byte: a job must be "
+			 "one line of plain shell text; rename it\n", shown);
+		const char *argv[] = { "sweep", "--emit-jobs", SRC "traces/tlb-demo.trace", "--trace", name, NULL };
+		struct bad_cli b = { { argv[0], argv[1], argv[2], argv[3], argv[4] }, want };
+		expect_bad(&b);
+	}
+	static const struct bad_cli bad[] = {
+		{ { "sweep", "--emit-jobs", "--config", "a\nb", "t" },
+		  "mmusim: sweep --emit-jobs: config 'a\\nb' has a control byte: a job must be one line of plain shell "
+		  "text; rename it\n" },
+		{ { "sweep", "--emit-jobs", "--setup", "s\r", "t" },
+		  "mmusim: sweep --emit-jobs: --setup 's\\r' has a control byte: a job must be one line of plain shell "
+		  "text; rename it\n" },
+		{ { "sweep", "--emit-jobs", "--map", "0 0 4K r\n", "t" },
+		  "mmusim: sweep --emit-jobs: --map '0 0 4K r\\n' has a control byte: a job must be one line of plain "
+		  "shell text; rename it\n" },
+		{ { "sweep", "--emit-jobs", "--results", "r\x1b", "t" },
+		  "mmusim: sweep --emit-jobs: --results 'r\\x1b' has a control byte: a job must be one line of plain "
+		  "shell text; rename it\n" },
+		{ { "sweep", "--emit-jobs", "--trace", "-" },
+		  "mmusim: sweep --emit-jobs: a trace from stdin ('-') cannot be read by separate jobs\n" },
+		{ { "sweep", "--emit-jobs", "--setup", "-", "t" },
+		  "mmusim: sweep: --setup - (stdin) would be read once per machine: give a file\n" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(&bad[i]);
+}
+
 Test(sweep_cli, bad_usage)
 {
 	static const struct bad_cli bad[] = {
@@ -373,6 +511,18 @@ Test(sweep_cli, bad_usage)
 		expect_bad(&bad[i]);
 }
 
+/* merge of one file holding content fails with "mmusim: FILE" + msg, exit 2. */
+static void expect_merge_fails(const char *content, const char *msg)
+{
+	char *path = write_temp_file(content, ".json"), want[512];
+	const char *argv[] = { "merge", path, NULL };
+	struct bad_cli b = { { argv[0], argv[1] }, want };
+
+	snprintf(want, sizeof(want), "mmusim: %s%s\n", path, msg);
+	expect_bad(&b);
+	remove_temp_file(path);
+}
+
 Test(sweep_cli, merge_names_the_damage)
 {
 	static const struct { const char *content; const char *msg; } cases[] = {
@@ -383,14 +533,117 @@ Test(sweep_cli, merge_names_the_damage)
 		{ "{\"walks\":-1}", ":1: expected a count (a non-negative integer) (not an mmusim replay report?)" },
 		{ "replay of t (text) on x86_64\n", ":1: expected '{' (a replay report) (not an mmusim replay report?)" },
 	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_merge_fails(cases[i].content, cases[i].msg);
+}
+
+/* A report with every field merge needs; name and counts to fill in. */
+#define REPORT(trace, walks, faults) \
+	"{\"trace\":\"" trace "\",\"format\":\"text\",\"config\":\"x86_64\",\"accesses\":{\"total\":4}," \
+	"\"walks\":" walks ",\"pte_reads\":5,\"faults\":{" faults "},\"demand_paged\":0,\"cycles\":535}\n"
+
+/* RFC 8259's number grammar, counts that are non-negative integers below 2^64, names without NUL. */
+Test(sweep_cli, merge_is_strict_json)
+{
+	static const struct { const char *content; const char *msg; } cases[] = {
+		{ "{\"x\":1.2.3e+-}", "expected ',' or '}'" },
+		{ "{\"walks\":1.2.3e+-}", "expected a count (a non-negative integer)" },
+		{ "{\"x\":01}", "a number with a leading zero" },
+		{ "{\"x\":-01}", "a number with a leading zero" },
+		{ "{\"x\":1.}", "a number with no digit after '.'" },
+		{ "{\"x\":1.e5}", "a number with no digit after '.'" },
+		{ "{\"x\":1e}", "a number with no digit in its exponent" },
+		{ "{\"x\":1e+-2}", "a number with no digit in its exponent" },
+		{ "{\"x\":-}", "expected a value" },
+		{ "{\"x\":+1}", "expected a value" },
+		{ "{\"x\":.5}", "expected a value" },
+		{ "{\"walks\":1e3}", "expected a count (a non-negative integer)" },
+		{ "{\"walks\":2.0}", "expected a count (a non-negative integer)" },
+		{ "{\"walks\":-0}", "expected a count (a non-negative integer)" },
+		{ "{\"walks\":18446744073709551616}", "a count of 2^64 or more" },
+		{ "{\"walks\":99999999999999999999999}", "a count of 2^64 or more" },
+		{ REPORT("t", "1", "\"permission\":18446744073709551615,\"not-present\":1"),
+		  "the faults add up to 2^64 or more" },
+		{ REPORT("a\\u0000b", "1", ""), "\\u0000 in a name (a name cannot hold a NUL byte)" },
+		{ "{\"trace\\u0000x\":1}", "\\u0000 in a name (a name cannot hold a NUL byte)" },
+		{ REPORT("\\ud800", "1", ""), "a lone surrogate \\u escape in a string" },
+		{ REPORT("\\udc00\\ud800", "1", ""), "a lone surrogate \\u escape in a string" },
+		{ REPORT("\\ud83dx", "1", ""), "a lone surrogate \\u escape in a string" },
+	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *path = write_temp_file(cases[i].content, ".json"), want[512];
-		const char *argv[] = { "merge", path, NULL };
-		struct bad_cli b = { { argv[0], argv[1] }, want };
-		snprintf(want, sizeof(want), "mmusim: %s%s\n", path, cases[i].msg);
-		expect_bad(&b);
-		remove_temp_file(path);
+		char msg[256];
+		snprintf(msg, sizeof(msg), ":1: %s (not an mmusim replay report?)", cases[i].msg);
+		expect_merge_fails(cases[i].content, msg);
 	}
+}
+
+/* The largest count and a fault sum that just fits; a surrogate pair is one character (U+1F600). */
+Test(sweep_cli, merge_takes_the_largest_counts_and_surrogate_pairs)
+{
+	char *path = write_temp_file(REPORT("\\ud83d\\ude00\\u00e9", "18446744073709551615",
+					    "\"permission\":18446744073709551614,\"not-present\":1"), ".json");
+	char *csv = write_temp_file("", ".csv");
+	const char *argv[] = { "merge", "--csv", csv, path };
+	char *out = out_of(4, argv), *rows = read_all(csv);
+
+	/* Two characters, padded to the width of "trace". */
+	cr_expect(strstr(out, "\n\xf0\x9f\x98\x80\xc3\xa9     x86_64            4 18446744073709551615 ") != NULL, "%s", out);
+	cr_expect(strstr(rows, "\n\xf0\x9f\x98\x80\xc3\xa9,x86_64,text,4,18446744073709551615,") != NULL, "%s", rows);
+	cr_expect(strstr(rows, ",18446744073709551615,0,535,") != NULL, "faults: %s", rows);
+	free(rows);
+	remove_temp_file(csv);
+	free(out);
+	remove_temp_file(path);
+}
+
+/* Names from a report reach the terminal escaped (the table is sweep's: tools/cli/term_text.c). */
+Test(sweep_cli, merge_escapes_control_bytes_in_names)
+{
+	char *path = write_temp_file(REPORT("\\u001b[2J\\n", "1", ""), ".json");
+	const char *argv[] = { "merge", path };
+	char *out = out_of(2, argv);
+
+	cr_expect(strstr(out, "\n\\x1b[2J\\n  x86_64            4          1 ") != NULL, "%s", out);
+	cr_expect(strchr(out, '\x1b') == NULL, "%s", out);
+	free(out);
+	remove_temp_file(path);
+}
+
+/* merge - reads stdin once, for the check and the output alike; naming it twice is refused. */
+Test(sweep_cli, merge_reads_stdin_once)
+{
+	char *path = write_temp_file(REPORT("t", "2", "\"not-present\":1") REPORT("u", "3", ""), ".json");
+	char cmd[512];
+	FILE *p;
+	char got[4096] = "";
+
+	snprintf(cmd, sizeof(cmd), "'%s' merge --json - < '%s'", MMUSIM_BIN, path);
+	p = popen(cmd, "r");
+	cr_assert(p);
+	size_t n = fread(got, 1, sizeof(got) - 1, p);
+	got[n] = 0;
+	cr_expect_eq(pclose(p), 0);
+	cr_expect_str_eq(got, REPORT("t", "2", "\"not-present\":1") REPORT("u", "3", ""));
+
+	snprintf(cmd, sizeof(cmd), "'%s' merge - < '%s'", MMUSIM_BIN, path);
+	p = popen(cmd, "r");
+	n = fread(got, 1, sizeof(got) - 1, p);
+	got[n] = 0;
+	cr_expect_eq(pclose(p), 0);
+	cr_expect(strstr(got, "\nt      x86_64            4          2 ") != NULL, "%s", got);
+	cr_expect(strstr(got, "\nu      x86_64            4          3 ") != NULL, "%s", got);
+	remove_temp_file(path);
+
+	static const struct bad_cli bad[] = {
+		{ { "merge", "-", "-" }, "mmusim: merge: stdin ('-') named twice (it can be read once)\n" },
+		{ { "sweep", "-", "-" }, "mmusim: sweep: stdin ('-') named as a trace 2 times (it can be read once)\n" },
+		{ { "sweep", "--trace", "-", "x", "-" },
+		  "mmusim: sweep: stdin ('-') named as a trace 2 times (it can be read once)\n" },
+		{ { "sweep", "--setup", "-", "t" },
+		  "mmusim: sweep: --setup - (stdin) would be read once per machine: give a file\n" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(&bad[i]);
 }
 
 /* merge --json gives the reports back, one per line, whichever file they came from. */
@@ -469,13 +722,47 @@ Test(run_cli, bad_usage_and_missing_programs, .timeout = 120)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		expect_bad(&bad[i]);
-	if (!have_valgrind())
-		return;
+}
+
+/*
+ * A program valgrind cannot start is an error with the reason (execve's:
+ * not executable, missing, a directory; or not found in PATH), checked
+ * before valgrind runs: never zero statistics and exit 0.
+ */
+Test(run_cli, a_program_that_cannot_start_is_an_error)
+{
+	char *script = write_temp_file("r 0\n", ".txt");
+	char want[512];
+	const struct bad_cli bad[] = {
+		{ { "run", "--", "/etc/passwd" }, "mmusim: run: cannot run '/etc/passwd': not executable\n" },
+		{ { "run", "--", script }, want },
+		{ { "run", "--", "/nonexistent-program" },
+		  "mmusim: run: cannot run '/nonexistent-program': No such file or directory\n" },
+		{ { "run", "--", "/tmp" }, "mmusim: run: cannot run '/tmp': it is a directory\n" },
+		{ { "run", "--", "/dev/null" }, "mmusim: run: cannot run '/dev/null': not a regular file\n" },
+		{ { "run", "--", "mmusim-no-such-program" },
+		  "mmusim: run: cannot run 'mmusim-no-such-program': not found in PATH\n" },
+		{ { "run", "--", "" }, "mmusim: run: cannot run '': an empty program name\n" },
+	};
+	snprintf(want, sizeof(want), "mmusim: run: cannot run '%s': not executable\n", script);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(&bad[i]);
+	remove_temp_file(script);
+}
+
+/* Whatever else keeps the program from running: valgrind's non-zero exit before one access is traced. */
+Test(run_cli, valgrind_failing_before_any_trace_is_an_error)
+{
+	char *fake = write_temp_file("#!/bin/sh\necho 'fake valgrind: cannot start' >&2\nexit 3\n", ".sh");
 	struct run_result r;
-	cr_assert_eq(run_mmusim(&r, "run", "--", "/nonexistent-program", NULL), 0);
+
+	cr_assert_eq(chmod(fake, 0755), 0);
+	cr_assert_eq(run_mmusim(&r, "run", "--valgrind", fake, "--", "/bin/true", NULL), 0);
 	cr_expect_eq(r.status, 2);
 	cr_expect_str_eq(r.out, "");
-	cr_expect(strstr(r.err, "mmusim: run: valgrind could not start '/nonexistent-program' (exit status 127)\n") != NULL,
-		  "%s", r.err);
+	cr_expect_str_eq(r.err, "fake valgrind: cannot start\n"
+				"mmusim: run: valgrind exited with status 3 before tracing anything ('/bin/true' did not "
+				"run; its reason is above)\n");
 	run_result_free(&r);
+	remove_temp_file(fake);
 }

@@ -616,6 +616,30 @@ Test(api, trace_reading_and_errors)
 	cr_expect(strstr(err.message, "/nonexistent.trace") != NULL, "message: %s", err.message);
 }
 
+/*
+ * A root whose entries all point back at itself: the walk re-enters nodes at
+ * most MMUSIM_FOR_EACH_MAX_REENTRIES times, then stops with
+ * MMUSIM_FOR_EACH_LOOP, having listed at most 512 leaves per node entered.
+ */
+Test(api, for_each_mapping_stops_in_a_self_referencing_table, .timeout = 30)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	uint64_t root = mmusim_root(m), seen[2] = { 0, 0 }, nodes = mmusim_nr_nodes(m);
+
+	for (unsigned i = 0; i < 512; i++)
+		cr_assert_eq(mmusim_mem_write(m, root + 8 * i, 8, root | 0x7), MMUSIM_OK);
+	cr_expect_eq(mmusim_for_each_mapping(m, count_leaf, seen), MMUSIM_FOR_EACH_LOOP);
+	cr_expect_gt(seen[0], 0);
+	cr_expect_leq(seen[0], (nodes + MMUSIM_FOR_EACH_MAX_REENTRIES) * 512);
+	/* One self-reference is a few re-entries: the walk ends normally (VA 0 maps the root's frame). */
+	for (unsigned i = 1; i < 512; i++)
+		cr_assert_eq(mmusim_mem_write(m, root + 8 * i, 8, 0), MMUSIM_OK);
+	seen[0] = seen[1] = 0;
+	cr_expect_eq(mmusim_for_each_mapping(m, count_leaf, seen), 0);
+	cr_expect_eq(seen[0], 1);
+	mmusim_machine_destroy(m);
+}
+
 /* Dump, then read the dump back as an image: the same walk, read-only. */
 Test(api, dump_and_image_round_trip)
 {

@@ -10,7 +10,10 @@
  * and walks run with the x86_64 and sv39 constants from every mmusim root
  * note -- or from each segment's start when there is none -- for a few VAs
  * taken from the file's first bytes.  The walk checks are in
- * fuzz_walk_check.h.
+ * fuzz_walk_check.h.  From each root the leaf iteration (what `mmusim
+ * mappings` prints) must end within its bound however the entries loop: at
+ * most 512 leaves per node entered, and nodes entered at most once each plus
+ * PT_FOR_EACH_MAX_REENTRIES, so a self-referencing image stops fast.
  */
 #define _GNU_SOURCE /* memfd_create */
 #include <stdint.h>
@@ -20,6 +23,7 @@
 #include "fuzz_file.h"
 #include "fuzz_walk_check.h"
 #include "pt/mm_error.h"
+#include "pt/page_table.h"
 #include "pt/paging_consts.h"
 #include "pt/pt_arch.h"
 #include "pt/walk.h"
@@ -58,7 +62,36 @@ static void probe(const struct pt_mem *m, uint64_t pa)
 	}
 }
 
-static void walk_all(const struct pt_mem *m, uint64_t root, const uint8_t *data, size_t size)
+static int count_leaf(void *arg, const struct pt_mapping *map)
+{
+	(void)map;
+	++*(uint64_t *)arg;
+	return 0;
+}
+
+/*
+ * Leaves over the table at root: a present entry lies in the image, so the
+ * nodes that have any are at most its bytes / node size plus one per segment
+ * (a node that straddles its start), each entered once plus the re-entries.
+ */
+static void iterate_all(const struct pt_env *env, uint64_t root, uint64_t image_bytes, size_t nr_segs)
+{
+	struct page_table *pt;
+	struct mm_error err = { 0 };
+	uint64_t leaves = 0, node_bytes = (uint64_t)env->pc->nr_entries * env->pc->pte_size;
+
+	if (pt_attach(env, root, &pt, &err) != MM_OK)
+		return;
+	int rc = pt_for_each(pt, count_leaf, &leaves);
+	if (rc != 0 && rc != PT_FOR_EACH_LOOP)
+		abort(); /* an undocumented result */
+	if (leaves > (image_bytes / node_bytes + nr_segs + 1 + PT_FOR_EACH_MAX_REENTRIES) * env->pc->nr_entries)
+		abort(); /* the walk went past its bound */
+	pt_destroy(pt);
+}
+
+static void walk_all(const struct pt_mem *m, uint64_t root, const uint8_t *data, size_t size, uint64_t image_bytes,
+		     size_t nr_segs)
 {
 	static const size_t archs[] = { 3 /* x86_64 */, 0 /* sv39 */ };
 	struct cpu_ctl ctl = { .wp = true, .nxe = true, .ad = AD_SVADU, .svpbmt = true, .svnapot = true };
@@ -70,6 +103,8 @@ static void walk_all(const struct pt_mem *m, uint64_t root, const uint8_t *data,
 
 		if (paging_consts_derive(&pc, &err) != MM_OK)
 			abort();
+		struct pt_env env = { .arch = p->arch, .pc = &pc, .ctl = &ctl, .mem = m };
+		iterate_all(&env, root & ~(pc.base_page_size - 1), image_bytes, nr_segs);
 		/* A few VAs: 0, and ones built from the file's bytes 16.. (past the ELF ident). */
 		for (size_t k = 0; k < 4; k++) {
 			uint64_t va = 0;
@@ -97,6 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t nr_roots, nr_segs;
 	uint64_t prev_end = 0, pa, len, nodepa;
 	bool ended = false; /* a segment reached the top of the 64-bit space */
+	uint64_t image_bytes = 0;
 
 	if (image_open(path, IMAGE_AUTO, 0, &img, &err) != MM_OK) {
 		if (memchr(err.msg, '\0', sizeof(err.msg)) == NULL)
@@ -113,6 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (len == 0 || (i > 0 && (ended || pa < prev_end)) || (pa + len < pa && pa + len != 0))
 			abort();
 		prev_end = pa + len;
+		image_bytes += len;
 		ended = prev_end == 0;
 		if (i < MAX_SEGMENTS) {
 			probe(&m, pa);
@@ -132,16 +169,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (image_root(img, i, name, &root, &reg) != MM_OK || memchr(name, '\0', 16) == NULL)
 			abort();
-		walk_all(&m, root, data, size);
+		walk_all(&m, root, data, size, image_bytes, nr_segs);
 	}
 	if (image_root(img, nr_roots, (char[16]){ 0 }, &pa, &len) != MM_EINVAL)
 		abort();
 	if (nr_roots == 0) {
 		for (size_t i = 0; i < nr_segs && i < MAX_SEGMENTS; i++) {
 			image_segment(img, i, &pa, &len);
-			walk_all(&m, pa, data, size);
+			walk_all(&m, pa, data, size, image_bytes, nr_segs);
 		}
-		walk_all(&m, 0, data, size);
+		walk_all(&m, 0, data, size, image_bytes, nr_segs);
 	}
 	image_close(img);
 	return 0;

@@ -10,6 +10,7 @@
 #ifndef MMUSIM_TOOLS_CLI_API_H
 #define MMUSIM_TOOLS_CLI_API_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -106,6 +107,18 @@ int cli_bad_format(const char *name);
  * name) is where the name came from: "neither a file nor a preset" names it.
  */
 int cli_load_config(const char *name, const char *option, mmusim_config **out, mmusim_error *err);
+/*
+ * Text from inputs (paths, trace lines, config and TLB names) on a terminal
+ * (term_text.c): control bytes, C1 controls and bytes that are not UTF-8 are
+ * written as \t \n \r or \xNN.  term_width is the columns term_write takes;
+ * term_write_padded pads with spaces to width columns.  term_printf escapes
+ * the whole formatted text: every error message goes through it.
+ */
+void term_write(FILE *out, const char *s);
+size_t term_width(const char *s);
+void term_write_padded(FILE *out, const char *s, size_t width);
+void term_vprintf(FILE *out, const char *fmt, va_list ap);
+void term_printf(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Writes s as a JSON string literal, quoted and escaped. */
 void json_write_str(FILE *out, const char *s);

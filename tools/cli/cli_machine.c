@@ -10,7 +10,8 @@
 
 int cli_api_fail(const mmusim_error *err)
 {
-	fprintf(stderr, "mmusim: %s\n", err->message);
+	term_printf(stderr, "mmusim: %s", err->message);
+	fputc('\n', stderr);
 	return EXIT_BAD_INPUT;
 }
 

@@ -11,7 +11,7 @@ int cli_usage_error(const char *fmt, ...)
 
 	fputs("mmusim: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	term_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_BAD_INPUT;
@@ -127,7 +127,7 @@ void json_write_str(FILE *out, const char *s)
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\')
 			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f) /* RFC 8259 asks for < 0x20; DEL too, for terminals */
 			fprintf(out, "\\u%04x", c);
 		else
 			fputc(c, out);

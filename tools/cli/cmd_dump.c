@@ -63,8 +63,11 @@ int cmd_dump(struct cli *cli, struct args *a)
 		json_write_str(stdout, elf);
 		printf(",\"root\":\"0x%" PRIx64 "\",\"%s\":\"0x%" PRIx64 "\"}\n", mmusim_root(m),
 		       reg_name, reg);
-	} else
-		printf("wrote %s: root 0x%" PRIx64 ", %s 0x%" PRIx64 "\n", elf, mmusim_root(m), reg_name, reg);
+	} else {
+		fputs("wrote ", stdout);
+		term_write(stdout, elf);
+		printf(": root 0x%" PRIx64 ", %s 0x%" PRIx64 "\n", mmusim_root(m), reg_name, reg);
+	}
 out:
 	mmusim_machine_destroy(m);
 	return rc;

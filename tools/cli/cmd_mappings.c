@@ -2,6 +2,8 @@
  * mmusim mappings: the current address space as contiguous ranges,
  * "VA_START VA_END PA_START PERMS" (end exclusive), sorted by VA.  Two leaves
  * merge only when both VA and PA continue and the permissions are equal.
+ * Ranges are kept with an inclusive last byte, so one that reaches the top of
+ * the 64-bit space has an end of 2^64, printed as 0x10000000000000000.
  */
 #include "cli_api.h"
 
@@ -10,7 +12,7 @@
 
 struct range {
 	bool open;
-	uint64_t va, va_end, pa;
+	uint64_t va, va_last, pa;
 	unsigned perms;
 };
 
@@ -27,13 +29,17 @@ static void flush_range(struct printer *p)
 	if (!p->cur.open)
 		return;
 	mmusim_perms_string(p->cur.perms, perms);
-	if (p->json)
-		fprintf(p->out, "{\"va_start\":\"0x%" PRIx64 "\",\"va_end\":\"0x%" PRIx64
-			"\",\"pa_start\":\"0x%" PRIx64 "\",\"perms\":\"%s\"}\n",
-			p->cur.va, p->cur.va_end, p->cur.pa, perms);
+	/* The exclusive end in hex: 2^64 needs a 17th digit. */
+	char end[24];
+	if (p->cur.va_last == UINT64_MAX)
+		snprintf(end, sizeof(end), "0x10000000000000000");
 	else
-		fprintf(p->out, "0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " %s\n", p->cur.va,
-			p->cur.va_end, p->cur.pa, perms);
+		snprintf(end, sizeof(end), "0x%" PRIx64, p->cur.va_last + 1);
+	if (p->json)
+		fprintf(p->out, "{\"va_start\":\"0x%" PRIx64 "\",\"va_end\":\"%s\",\"pa_start\":\"0x%" PRIx64
+			"\",\"perms\":\"%s\"}\n", p->cur.va, end, p->cur.pa, perms);
+	else
+		fprintf(p->out, "0x%" PRIx64 " %s 0x%" PRIx64 " %s\n", p->cur.va, end, p->cur.pa, perms);
 	p->cur.open = false;
 }
 
@@ -42,14 +48,13 @@ static int add_leaf(void *arg, const mmusim_mapping *m)
 	struct printer *p = arg;
 	struct range *r = &p->cur;
 
-	/* va_end of the last page of the space wraps to 0: compare ends, not starts. */
-	if (r->open && r->va_end == m->va && r->pa + (r->va_end - r->va) == m->pa &&
+	if (r->open && r->va_last != UINT64_MAX && r->va_last + 1 == m->va && r->pa + (m->va - r->va) == m->pa &&
 	    r->perms == m->perms) {
-		r->va_end = m->va + m->size;
+		r->va_last = m->va + (m->size - 1);
 		return 0;
 	}
 	flush_range(p);
-	*r = (struct range){ .open = true, .va = m->va, .va_end = m->va + m->size, .pa = m->pa,
+	*r = (struct range){ .open = true, .va = m->va, .va_last = m->va + (m->size - 1), .pa = m->pa,
 			     .perms = m->perms };
 	return 0;
 }
@@ -92,8 +97,15 @@ int cmd_mappings(struct cli *cli, struct args *a)
 	p.json = cli->json;
 	if (cli_open_machine(cli, &m, &err))
 		return cli_api_fail(&err);
-	mmusim_for_each_mapping(m, add_leaf, &p);
+	int walked = mmusim_for_each_mapping(m, add_leaf, &p);
 	flush_range(&p);
 	mmusim_machine_destroy(m);
+	if (walked == MMUSIM_FOR_EACH_LOOP)
+		return cli_usage_error("mappings: stopped: the page table leads back into its own nodes more than %d "
+				       "times (entries that point back into the table)", MMUSIM_FOR_EACH_MAX_REENTRIES);
+	if (walked == MMUSIM_FOR_EACH_NO_MEMORY) {
+		cli_usage_error("mappings: out of memory");
+		return EXIT_INTERNAL;
+	}
 	return EXIT_OK;
 }

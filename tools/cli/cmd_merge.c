@@ -72,7 +72,12 @@ static bool eat(struct parser *jp, char c)
 
 static void put_utf8(char *out, size_t *n, unsigned cp)
 {
-	if (cp < 0x80) {
+	if (cp >= 0x10000) {
+		out[(*n)++] = (char)(0xf0 | cp >> 18);
+		out[(*n)++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		out[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[(*n)++] = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x80) {
 		out[(*n)++] = (char)cp;
 	} else if (cp < 0x800) {
 		out[(*n)++] = (char)(0xc0 | cp >> 6);
@@ -84,7 +89,28 @@ static void put_utf8(char *out, size_t *n, unsigned cp)
 	}
 }
 
-/* A string; *out (if out) gets it decoded and malloc'd. */
+/* The 4 hex digits of a \u escape (RFC 8259 section 7), or -1. */
+static long hex4(struct parser *jp)
+{
+	unsigned cp = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char h = jp->p < jp->end ? *jp->p++ : 0;
+		unsigned d = h >= '0' && h <= '9' ? (unsigned)(h - '0')
+			   : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (unsigned)((h | 0x20) - 'a' + 10) : 16;
+		if (d == 16)
+			return -1;
+		cp = cp << 4 | d;
+	}
+	return (long)cp;
+}
+
+/*
+ * A string; *out (if out) gets it decoded and malloc'd.  A kept string (a key
+ * or a name) may not hold \u0000: as a C string it would end there, and a
+ * name cut short would make a row that names another trace.  Surrogate pairs
+ * become one 4-byte UTF-8 character; a lone surrogate is not a character.
+ */
 static int parse_string(struct parser *jp, char **out)
 {
 	char *buf = NULL;
@@ -123,18 +149,30 @@ static int parse_string(struct parser *jp, char **out)
 			case 'n': cp = '\n'; break;
 			case 'r': cp = '\r'; break;
 			case 't': cp = '\t'; break;
-			case 'u':
-				for (int i = 0; i < 4; i++) {
-					char h = jp->p < jp->end ? *jp->p++ : 0;
-					unsigned d = h >= '0' && h <= '9' ? (unsigned)(h - '0')
-						   : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (unsigned)((h | 0x20) - 'a' + 10) : 16;
-					if (d == 16) {
-						free(buf);
-						return fail(jp, "bad \\u escape in a string");
-					}
-					cp = cp << 4 | d;
+			case 'u': {
+				long u = hex4(jp), lo = -1;
+				if (u >= 0xd800 && u <= 0xdbff && jp->end - jp->p >= 2 && jp->p[0] == '\\' && jp->p[1] == 'u') {
+					jp->p += 2;
+					lo = hex4(jp);
+				}
+				if (u < 0) {
+					free(buf);
+					return fail(jp, "bad \\u escape in a string");
+				}
+				if (u >= 0xd800 && u <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) {
+					cp = 0x10000 + (((unsigned)u - 0xd800) << 10) + ((unsigned)lo - 0xdc00);
+				} else if (u >= 0xd800 && u <= 0xdfff) {
+					free(buf);
+					return fail(jp, "a lone surrogate \\u escape in a string");
+				} else {
+					cp = (unsigned)u;
+				}
+				if (cp == 0 && out) {
+					free(buf);
+					return fail(jp, "\\u0000 in a name (a name cannot hold a NUL byte)");
 				}
 				break;
+			}
 			default:
 				free(buf);
 				return fail(jp, "bad escape in a string");
@@ -152,34 +190,61 @@ static int parse_string(struct parser *jp, char **out)
 	return 0;
 }
 
-/* A number; *out (if out) gets it when it is a non-negative integer below 2^64. */
+static bool at_digit(const struct parser *jp)
+{
+	return jp->p < jp->end && *jp->p >= '0' && *jp->p <= '9';
+}
+
+/*
+ * A number, by RFC 8259's grammar: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?.
+ * *out (if out) gets it when it is a count: no sign, fraction or exponent, below 2^64.
+ */
 static int parse_number(struct parser *jp, uint64_t *out)
 {
-	const char *start;
 	uint64_t v = 0;
-	bool integer = true, overflow = false;
+	bool negative = false, fraction = false, exponent = false, overflow = false;
 
 	skip_ws(jp);
-	start = jp->p;
 	if (jp->p < jp->end && *jp->p == '-') {
-		integer = false;
+		negative = true;
 		jp->p++;
 	}
-	if (jp->p >= jp->end || *jp->p < '0' || *jp->p > '9')
+	if (!at_digit(jp))
 		return fail(jp, "expected a value");
-	while (jp->p < jp->end && *jp->p >= '0' && *jp->p <= '9') {
+	if (*jp->p == '0') {
+		jp->p++;
+		if (at_digit(jp))
+			return fail(jp, "a number with a leading zero");
+	}
+	while (at_digit(jp)) {
 		unsigned d = (unsigned)(*jp->p++ - '0');
 		if (v > (UINT64_MAX - d) / 10)
 			overflow = true;
 		v = v * 10 + d;
 	}
-	while (jp->p < jp->end && (strchr(".eE+-", *jp->p) || (*jp->p >= '0' && *jp->p <= '9'))) {
-		integer = false;
+	if (jp->p < jp->end && *jp->p == '.') {
+		fraction = true;
 		jp->p++;
+		if (!at_digit(jp))
+			return fail(jp, "a number with no digit after '.'");
+		while (at_digit(jp))
+			jp->p++;
+	}
+	if (jp->p < jp->end && (*jp->p == 'e' || *jp->p == 'E')) {
+		exponent = true;
+		jp->p++;
+		if (jp->p < jp->end && (*jp->p == '+' || *jp->p == '-'))
+			jp->p++;
+		if (!at_digit(jp))
+			return fail(jp, "a number with no digit in its exponent");
+		while (at_digit(jp))
+			jp->p++;
 	}
 	if (out) {
-		if (!integer || overflow || jp->p == start)
+		if (negative || fraction || exponent)
 			return fail(jp, "expected a count (a non-negative integer)");
+		if (overflow)
+			return fail(jp, "a count of 2^64 or more");
 		*out = v;
 	}
 	return 0;
@@ -199,6 +264,8 @@ static int parse_sum(struct parser *jp, uint64_t *sum)
 		uint64_t v;
 		if (parse_string(jp, NULL) || !eat(jp, ':') || parse_number(jp, &v))
 			return fail(jp, "expected \"NAME\": COUNT");
+		if (v > UINT64_MAX - *sum)
+			return fail(jp, "the faults add up to 2^64 or more");
 		*sum += v;
 	} while (eat(jp, ','));
 	return eat(jp, '}') ? 0 : fail(jp, "expected ',' or '}'");
@@ -378,17 +445,22 @@ static char *read_file(const char *path, size_t *len, mmusim_error *err)
 	return buf;
 }
 
+/* One file's text, read once (stdin cannot be read twice). */
+struct merge_input {
+	const char *path;
+	char *text;
+	size_t len;
+};
+
 /* Appends the reports of one file to rows (and, with json, prints them). */
-static int merge_file(const char *path, bool json, struct sweep_row **rows, size_t *nr, size_t *cap,
+static int merge_file(const struct merge_input *in, bool json, struct sweep_row **rows, size_t *nr, size_t *cap,
 		      mmusim_error *err)
 {
-	size_t len, count = 0;
-	char *text = read_file(path, &len, err);
+	const char *path = in->path, *text = in->text;
+	size_t len = in->len, count = 0;
 	struct parser jp;
 	int rc = MMUSIM_OK;
 
-	if (!text)
-		return err->code;
 	jp = (struct parser){ .s = text, .p = text, .end = text + len, .line = 1 };
 	for (;;) {
 		struct report_fields f = { 0 };
@@ -433,7 +505,6 @@ static int merge_file(const char *path, bool json, struct sweep_row **rows, size
 	}
 	if (rc == MMUSIM_OK && count == 0)
 		rc = cli_api_set_error(err, MMUSIM_EINVAL, "%s: no replay report in it (did the job fail?)", path);
-	free(text);
 	return rc;
 }
 
@@ -441,7 +512,8 @@ int cmd_merge(struct cli *cli, struct args *a)
 {
 	struct sweep_row *rows = NULL;
 	size_t nr = 0, cap = 0, nr_files = 0;
-	const char **files = calloc((size_t)a->argc, sizeof(*files)), *csv = NULL, *v;
+	struct merge_input *files = calloc((size_t)a->argc, sizeof(*files));
+	const char *csv = NULL, *v, *stdin_named = NULL;
 	mmusim_error err = { 0 };
 	int r, rc = EXIT_OK;
 
@@ -469,7 +541,13 @@ int cmd_merge(struct cli *cli, struct args *a)
 			rc = cli_usage_error("merge: unknown option '%s' (see mmusim merge --help)", arg);
 			goto out;
 		}
-		files[nr_files++] = arg;
+		if (strcmp(arg, "-") == 0 && stdin_named) {
+			rc = cli_usage_error("merge: stdin ('-') named twice (it can be read once)");
+			goto out;
+		}
+		if (strcmp(arg, "-") == 0)
+			stdin_named = arg;
+		files[nr_files++].path = arg;
 		a->i++;
 	}
 	if (!nr_files) {
@@ -478,7 +556,8 @@ int cmd_merge(struct cli *cli, struct args *a)
 	}
 	/* Everything is checked before anything is printed: one bad file, one line on stderr. */
 	for (size_t i = 0; i < nr_files; i++) {
-		if (merge_file(files[i], false, &rows, &nr, &cap, &err)) {
+		if (!(files[i].text = read_file(files[i].path, &files[i].len, &err)) ||
+		    merge_file(&files[i], false, &rows, &nr, &cap, &err)) {
 			rc = cli_api_fail(&err);
 			goto out;
 		}
@@ -488,7 +567,7 @@ int cmd_merge(struct cli *cli, struct args *a)
 		rows = NULL;
 		nr = cap = 0;
 		for (size_t i = 0; i < nr_files; i++)
-			merge_file(files[i], true, &rows, &nr, &cap, &err);
+			merge_file(&files[i], true, &rows, &nr, &cap, &err);
 	} else {
 		sweep_table(stdout, rows, nr);
 	}
@@ -504,6 +583,8 @@ int cmd_merge(struct cli *cli, struct args *a)
 	}
 out:
 	sweep_rows_free(rows, nr);
+	for (size_t i = 0; i < nr_files; i++)
+		free(files[i].text);
 	free(files);
 	return rc;
 }

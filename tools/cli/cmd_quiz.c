@@ -183,8 +183,9 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 	const mmusim_config *cfg = mmusim_machine_config(m);
 	uint64_t root = mmusim_root(m);
 
-	fprintf(out, "mmusim quiz %" PRIu64 " on %s (%s paging, %u levels)\n", quiz->seed, mmusim_config_name(cfg),
-		mmusim_config_arch(cfg), mmusim_config_levels(cfg));
+	fprintf(out, "mmusim quiz %" PRIu64 " on ", quiz->seed);
+	term_write(out, mmusim_config_name(cfg));
+	fprintf(out, " (%s paging, %u levels)\n", mmusim_config_arch(cfg), mmusim_config_levels(cfg));
 	print_layout(out, cfg);
 	fprintf(out, "root: 0x%" PRIx64 " (%s = 0x%" PRIx64 ")\n\n", root, mmusim_config_root_register(cfg),
 		mmusim_config_root_register_value(cfg, root, 0));

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -139,6 +140,61 @@ static void *tee_main(void *arg)
 	return NULL;
 }
 
+/* Why path cannot be executed (NULL if it can): what execve would refuse it for. */
+static const char *not_runnable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return strerror(errno);
+	if (S_ISDIR(st.st_mode))
+		return "it is a directory";
+	if (!S_ISREG(st.st_mode))
+		return "not a regular file";
+	if (access(path, X_OK) != 0)
+		return "not executable";
+	return NULL;
+}
+
+/*
+ * valgrind reports a program it cannot start on the program's own stderr and
+ * exits 126 or 127, which reads like the program's own failure.  So the
+ * program is looked up first, as execvp will (a name with a slash is a path,
+ * else each PATH folder in turn, an empty one meaning the current folder),
+ * and its problem is the error.
+ */
+static int program_check(const char *prog, mmusim_error *err)
+{
+	const char *why = NULL, *path = getenv("PATH");
+	size_t len = strlen(prog);
+
+	if (strchr(prog, '/')) {
+		if ((why = not_runnable(prog)))
+			return cli_api_set_error(err, MMUSIM_EINVAL, "run: cannot run '%s': %s", prog, why);
+		return MMUSIM_OK;
+	}
+	if (!prog[0])
+		return cli_api_set_error(err, MMUSIM_EINVAL, "run: cannot run '': an empty program name");
+	for (const char *dir = path ? path : "/bin:/usr/bin";;) {
+		size_t n = strcspn(dir, ":");
+		char *full = malloc(n + len + 3);
+		if (!full)
+			return cli_api_set_error(err, MMUSIM_ENOMEM, "out of memory");
+		snprintf(full, n + len + 3, "%.*s/%s", n ? (int)n : 1, n ? dir : ".", prog);
+		const char *w = not_runnable(full);
+		/* execvp goes on past a file it may not run, and reports that (EACCES) if nothing else is found. */
+		if (w && access(full, F_OK) == 0 && !why)
+			why = w;
+		free(full);
+		if (!w)
+			return MMUSIM_OK;
+		if (!dir[n])
+			break;
+		dir += n + 1;
+	}
+	return cli_api_set_error(err, MMUSIM_EINVAL, "run: cannot run '%s': %s", prog, why ? why : "not found in PATH");
+}
+
 /*
  * Starts valgrind with lackey writing to a pipe.  Returns the read end in
  * *out and the child in *pid, or an error.  An exec failure comes back
@@ -231,7 +287,7 @@ int cmd_run(struct cli *cli, struct args *a)
 		goto out;
 	}
 	snprintf(name, sizeof(name), "%s", ra.prog[0]);
-	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err)) {
+	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || program_check(ra.prog[0], &err)) {
 		rc = cli_api_fail(&err);
 		goto out;
 	}
@@ -276,9 +332,15 @@ int cmd_run(struct cli *cli, struct args *a)
 	pid = -1;
 	mmusim_stats stats;
 	mmusim_mmu_stats(mmu, &stats);
-	if (rc == EXIT_OK && WIFEXITED(status) && WEXITSTATUS(status) == 127 && !stats.accesses[MMUSIM_EXEC]) {
-		/* Nothing ran: valgrind said why on stderr. */
-		rc = cli_usage_error("run: valgrind could not start '%s' (exit status 127)", ra.prog[0]);
+	if (rc == EXIT_OK && !(stats.accesses[MMUSIM_READ] | stats.accesses[MMUSIM_WRITE] | stats.accesses[MMUSIM_EXEC]) &&
+	    !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		/* Not one access traced: the program never ran, and valgrind said why on stderr. */
+		if (WIFSIGNALED(status))
+			rc = cli_usage_error("run: valgrind was killed by signal %d before tracing anything ('%s' did "
+					     "not run)", WTERMSIG(status), ra.prog[0]);
+		else
+			rc = cli_usage_error("run: valgrind exited with status %d before tracing anything ('%s' did not "
+					     "run; its reason is above)", WEXITSTATUS(status), ra.prog[0]);
 		goto out;
 	}
 	mmusim_mmu_finish(mmu);

@@ -142,20 +142,22 @@ static void cmd_tlb(struct shell *sh)
 	mmusim_cache_info ci;
 
 	if (!nr_tlbs && !nr_pwcs)
-		fprintf(sh->out, "config %s has no TLB\n", mmusim_config_name(sh->cfg));
+		term_printf(sh->out, "config %s has no TLB", mmusim_config_name(sh->cfg)), fputc('\n', sh->out);
 	for (unsigned i = 0; i < nr_tlbs; i++) {
 		unsigned valid = 0;
 		mmusim_config_cache_info(sh->cfg, false, i, &ci);
 		mmusim_mmu_for_each_tlb_entry(sh->mmu, false, i, count_entry, &valid);
-		fprintf(sh->out, "%s (level %u, %s, %u entries, %u-way): %u valid\n", ci.name, ci.level,
-			ci.serves, ci.entries, ci.ways, valid);
+		term_write(sh->out, ci.name);
+		fprintf(sh->out, " (level %u, %s, %u entries, %u-way): %u valid\n", ci.level, ci.serves, ci.entries,
+			ci.ways, valid);
 		mmusim_mmu_for_each_tlb_entry(sh->mmu, false, i, show_tlb_entry, sh->out);
 	}
 	for (unsigned i = 0; i < nr_pwcs; i++) {
 		unsigned valid = 0;
 		mmusim_config_cache_info(sh->cfg, true, i, &ci);
 		mmusim_mmu_for_each_tlb_entry(sh->mmu, true, i, count_entry, &valid);
-		fprintf(sh->out, "%s (%u entries): %u valid\n", ci.name, ci.entries, valid);
+		term_write(sh->out, ci.name);
+		fprintf(sh->out, " (%u entries): %u valid\n", ci.entries, valid);
 		mmusim_mmu_for_each_tlb_entry(sh->mmu, true, i, show_pwc_entry, sh->out);
 	}
 }
@@ -383,7 +385,7 @@ static int run_terminal(struct shell *sh)
 		if (line[strspn(line, " \t\r\n")])
 			history(hist, &hev, H_ENTER, line);
 		if (run_line(sh, line, &err))
-			fprintf(stdout, "error: %s\n", err.message);
+			term_printf(stdout, "error: %s", err.message), fputc('\n', stdout);
 		fflush(stdout);
 	}
 	if (!sh->quit)
@@ -407,9 +409,10 @@ static int run_pipe(struct shell *sh)
 			fflush(stdout);
 			/* Trace errors already carry "stdin:LINE"; the shell's own ones get it here. */
 			if (strncmp(err.message, "stdin:", 6) == 0)
-				fprintf(stderr, "mmusim: %s\n", err.message);
+				term_printf(stderr, "mmusim: %s", err.message);
 			else
-				fprintf(stderr, "mmusim: stdin:%lu: %s\n", sh->line, err.message);
+				term_printf(stderr, "mmusim: stdin:%lu: %s", sh->line, err.message);
+			fputc('\n', stderr);
 			failed = true;
 		}
 	}

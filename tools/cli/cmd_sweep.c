@@ -132,6 +132,15 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 		return cli_usage_error("sweep: --image is not supported (each machine builds its own tables)");
 	if (!sa->nr_traces)
 		return cli_usage_error("sweep: no trace given (see mmusim sweep --help)");
+	/* Each trace is read once per pass and each --setup once per machine: stdin can be read only once. */
+	size_t from_stdin = 0;
+	for (size_t t = 0; t < sa->nr_traces; t++)
+		from_stdin += strcmp(sa->traces[t], "-") == 0;
+	if (from_stdin > 1)
+		return cli_usage_error("sweep: stdin ('-') named as a trace %zu times (it can be read once)", from_stdin);
+	for (int s = 0; s < cli->nr_setup; s++)
+		if (!cli->setup[s].is_map && strcmp(cli->setup[s].text, "-") == 0)
+			return cli_usage_error("sweep: --setup - (stdin) would be read once per machine: give a file");
 	if (!sa->nr_configs && push(&sa->configs, &sa->nr_configs, cli->config ? cli->config : "x86_64"))
 		return EXIT_BAD_INPUT;
 	if (sa->results && !sa->emit_jobs)
@@ -139,10 +148,49 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 	return EXIT_OK;
 }
 
-/* s as one shell word. */
-static void shell_word(FILE *out, const char *s)
+/*
+ * A job is one line of POSIX shell, run by `sed -n "${ID}p" jobs | sh` or
+ * handed line by line to GNU parallel.  Single quotes make every byte but the
+ * quote itself literal, so each word is written in them (a quote as '\'').
+ * What quoting cannot fix is a newline: even quoted it ends the line sed
+ * picks, and the rest of the word would reach the shell as code.  So a word
+ * with a newline is refused, and with it every other control byte (CR ends a
+ * line for some readers, ESC acts on the terminal a jobs file is read on).
+ */
+static int job_word_check(const char *what, const char *s)
 {
-	fputc('\'', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return cli_usage_error("sweep --emit-jobs: %s '%s' has a control byte: a job must be one line of "
+					       "plain shell text; rename it", what, s);
+	return EXIT_OK;
+}
+
+/* Every word emit_jobs will write, checked before a line is printed; a trace read from stdin cannot be a job. */
+static int job_words_check(const struct cli *cli, const struct args *a, const struct sweep_args *sa)
+{
+	int rc = job_word_check("program", a->argv[0]);
+
+	if (sa->results && !rc)
+		rc = job_word_check("--results", sa->results);
+	for (size_t c = 0; c < sa->nr_configs && !rc; c++)
+		rc = job_word_check("config", sa->configs[c]);
+	for (int s = 0; s < cli->nr_setup && !rc; s++)
+		rc = job_word_check(cli->setup[s].is_map ? "--map" : "--setup", cli->setup[s].text);
+	for (size_t f = 0; f < sa->nr_fwd && !rc; f++)
+		rc = job_word_check("option", sa->fwd[f]);
+	for (size_t t = 0; t < sa->nr_traces && !rc; t++) {
+		if (strcmp(sa->traces[t], "-") == 0)
+			return cli_usage_error("sweep --emit-jobs: a trace from stdin ('-') cannot be read by separate jobs");
+		rc = job_word_check("trace", sa->traces[t]);
+	}
+	return rc;
+}
+
+/* s as one shell word; an operand that starts with '-' gets "./" so no command takes it for an option. */
+static void shell_word(FILE *out, const char *s, bool operand)
+{
+	fputs(operand && s[0] == '-' ? "'./" : "'", out);
 	for (; *s; s++) {
 		if (*s == '\'')
 			fputs("'\\''", out);
@@ -162,29 +210,29 @@ static void emit_jobs(FILE *out, const struct cli *cli, const struct args *a, co
 		for (size_t c = 0; c < sa->nr_configs; c++) {
 			char name[32];
 			fputs("mkdir -p ", out);
-			shell_word(out, dir);
+			shell_word(out, dir, true);
 			fputs(" && ", out);
-			shell_word(out, a->argv[0]);
+			shell_word(out, a->argv[0], false);
 			fputs(" --config ", out);
-			shell_word(out, sa->configs[c]);
+			shell_word(out, sa->configs[c], false);
 			fputs(" --json replay --no-progress", out);
 			for (int s = 0; s < cli->nr_setup; s++) {
 				fputs(cli->setup[s].is_map ? " --map " : " --setup ", out);
-				shell_word(out, cli->setup[s].text);
+				shell_word(out, cli->setup[s].text, false);
 			}
 			for (size_t f = 0; f < sa->nr_fwd; f++) {
 				fputc(' ', out);
-				shell_word(out, sa->fwd[f]);
+				shell_word(out, sa->fwd[f], false);
 			}
 			fputc(' ', out);
-			shell_word(out, sa->traces[t]);
+			shell_word(out, sa->traces[t], true);
 			fputs(" > ", out);
 			snprintf(name, sizeof(name), "/%04u.json", ++job);
 			char *path = malloc(strlen(dir) + sizeof(name));
 			if (path) {
 				strcpy(path, dir);
 				strcat(path, name);
-				shell_word(out, path);
+				shell_word(out, path, false);
 				free(path);
 			}
 			fputc('\n', out);
@@ -249,6 +297,8 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		goto out;
 	}
 	if (sa.emit_jobs) {
+		if ((rc = job_words_check(cli, a, &sa)) != EXIT_OK)
+			goto out;
 		emit_jobs(stdout, cli, a, &sa);
 		goto out;
 	}

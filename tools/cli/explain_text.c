@@ -276,10 +276,11 @@ void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *re
 	bool set_a, set_d;
 
 	format_page_size(mmusim_config_page_size(cfg), base, sizeof(base));
-	fprintf(out, "%sexplain 0x%" PRIx64 "%s: %s access in %s mode; %s: %u levels, %u-bit VA, %s pages, "
-		"%u-byte PTEs\n", pal->head, req->va, pal->reset, access_names[req->access], mmusim_priv_name(req->priv),
-		mmusim_config_name(cfg), mmusim_config_levels(cfg), mmusim_config_va_bits(cfg), base,
-		mmusim_config_pte_size(cfg));
+	fprintf(out, "%sexplain 0x%" PRIx64 "%s: %s access in %s mode; ", pal->head, req->va, pal->reset,
+		access_names[req->access], mmusim_priv_name(req->priv));
+	term_write(out, mmusim_config_name(cfg));
+	fprintf(out, ": %u levels, %u-bit VA, %s pages, %u-byte PTEs\n", mmusim_config_levels(cfg),
+		mmusim_config_va_bits(cfg), base, mmusim_config_pte_size(cfg));
 	explain_va(out, cfg, req->va, pal);
 	fprintf(out, "%swalk from root 0x%" PRIx64 "%s (%s 0x%" PRIx64 "):\n", pal->head, root, pal->reset,
 		mmusim_config_root_register(cfg), mmusim_config_root_register_value(cfg, root, 0));

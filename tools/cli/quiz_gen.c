@@ -11,6 +11,8 @@
  */
 #include "quiz_gen.h"
 
+#include "cli_api.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,6 +267,16 @@ int quiz_generate(const mmusim_config *cfg, uint64_t seed, unsigned count, struc
 		return fail(err, MMUSIM_EINVAL,
 			    "config %s is too small for a quiz: needs 8 entries per node and 8 user top-level entries",
 			    mmusim_config_name(cfg));
+	/* Every mapping's PA is drawn from memory in units of its page size. */
+	uint64_t largest = mmusim_config_levels(cfg) >= 2 && mmusim_config_leaf_size(cfg, 2)
+				   ? mmusim_config_leaf_size(cfg, 2) : mmusim_config_page_size(cfg);
+	if (mmusim_config_memory_size(cfg) < largest) {
+		char mem[32], page[32];
+		format_size(mmusim_config_memory_size(cfg), mem, sizeof(mem));
+		format_size(largest, page, sizeof(page));
+		return fail(err, MMUSIM_EINVAL, "config %s is too small for a quiz: its memory (%s) cannot hold the %s %s page it maps",
+			    mmusim_config_name(cfg), mem, page, largest == mmusim_config_page_size(cfg) ? "base" : "huge");
+	}
 	if ((rc = mmusim_machine_create(cfg, &out->m, err)))
 		return rc;
 	g.cfg = mmusim_machine_config(out->m);

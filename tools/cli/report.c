@@ -122,7 +122,11 @@ static void report_text(FILE *out, const struct replay_summary *r, const struct 
 	uint64_t total = sum3(s->accesses), nodes = s->page_table_nodes, faults = 0;
 	char size[32];
 
-	fprintf(out, "replay of %s (%s) on %s\n", info->trace, info->format, r->config);
+	fputs("replay of ", out);
+	term_write(out, info->trace);
+	fprintf(out, " (%s) on ", info->format);
+	term_write(out, r->config);
+	fputc('\n', out);
 	fprintf(out, "accesses        %" PRIu64 "  (read %" PRIu64 ", write %" PRIu64 ", exec %" PRIu64 ")\n",
 		total, s->accesses[MMUSIM_READ], s->accesses[MMUSIM_WRITE], s->accesses[MMUSIM_EXEC]);
 	if (r->nr_tlbs) {
@@ -130,7 +134,9 @@ static void report_text(FILE *out, const struct replay_summary *r, const struct 
 			"miss rate", "hits by page size");
 		for (unsigned i = 0; i < r->nr_tlbs; i++) {
 			const mmusim_cache_stats *t = &r->tlb[i];
-			fprintf(out, "  %-13s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %9.2f%%  ", t->name,
+			fputs("  ", out);
+			term_write_padded(out, t->name, 13);
+			fprintf(out, " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %9.2f%%  ",
 				t->hits, t->misses, t->evictions, 100.0 * ratio(t->misses, t->hits + t->misses));
 			text_sizes(out, t->hits_by_page_shift);
 			fputc('\n', out);

@@ -47,19 +47,21 @@ void sweep_rows_free(struct sweep_row *rows, size_t n)
 
 void sweep_table(FILE *out, const struct sweep_row *rows, size_t n)
 {
-	int tw = 5, cw = 6;
+	size_t tw = 5, cw = 6;
 
 	for (size_t i = 0; i < n; i++) {
-		int t = (int)strlen(rows[i].trace), c = (int)strlen(rows[i].config);
+		size_t t = term_width(rows[i].trace), c = term_width(rows[i].config);
 		tw = t > tw ? t : tw;
 		cw = c > cw ? c : cw;
 	}
-	fprintf(out, "%-*s  %-*s %12s %10s %9s %8s %8s %13s\n", tw, "trace", cw, "config", "accesses", "walks",
+	fprintf(out, "%-*s  %-*s %12s %10s %9s %8s %8s %13s\n", (int)tw, "trace", (int)cw, "config", "accesses", "walks",
 		"walks/1K", "pte/walk", "faults", "cycles/access");
 	for (size_t i = 0; i < n; i++) {
 		const struct sweep_row *r = &rows[i];
-		fprintf(out, "%-*s  %-*s %12" PRIu64 " %10" PRIu64 " %9.2f %8.2f %8" PRIu64 " %13.2f\n", tw, r->trace,
-			cw, r->config, r->accesses, r->walks, 1000.0 * ratio(r->walks, r->accesses),
+		term_write_padded(out, r->trace, tw);
+		fputs("  ", out);
+		term_write_padded(out, r->config, cw);
+		fprintf(out, " %12" PRIu64 " %10" PRIu64 " %9.2f %8.2f %8" PRIu64 " %13.2f\n", r->accesses, r->walks, 1000.0 * ratio(r->walks, r->accesses),
 			ratio(r->pte_reads, r->walks), r->faults, ratio(r->cycles, r->accesses));
 	}
 }

@@ -39,9 +39,10 @@ void tree_write_text(FILE *out, const mmusim_config *cfg, const struct tree *t, 
 	unsigned levels = mmusim_config_levels(cfg), pte_size = mmusim_config_pte_size(cfg);
 	char label[48], flags[160], target[160];
 
-	fprintf(out, "root 0x%" PRIx64 " (%s 0x%" PRIx64 "): %s, %u levels of %u %u-byte entries\n", t->root,
-		mmusim_config_root_register(cfg), mmusim_config_root_register_value(cfg, t->root, 0),
-		mmusim_config_name(cfg), levels, mmusim_config_entries_per_node(cfg), pte_size);
+	fprintf(out, "root 0x%" PRIx64 " (%s 0x%" PRIx64 "): ", t->root, mmusim_config_root_register(cfg),
+		mmusim_config_root_register_value(cfg, t->root, 0));
+	term_write(out, mmusim_config_name(cfg));
+	fprintf(out, ", %u levels of %u %u-byte entries\n", levels, mmusim_config_entries_per_node(cfg), pte_size);
 	for (unsigned i = 0; i < t->nr_rows; i++) {
 		const struct tree_row *r = &t->rows[i];
 
