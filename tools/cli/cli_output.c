@@ -62,7 +62,12 @@ int cli_output_open(const struct cli *cli, const char *path, const char *const *
 int cli_output_fail(const mmusim_error *err)
 {
 	fprintf(stderr, "mmusim: %s\n", err->message);
-	return EXIT_INTERNAL;
+	/*
+	 * Both are MMUSIM_EIO: "PATH: cannot create: ..." is a path that cannot be
+	 * written (the user's to fix, like any bad argument), "PATH: write error:
+	 * ..." bytes that did not make it (the disk's).
+	 */
+	return strstr(err->message, ": write error: ") ? EXIT_INTERNAL : EXIT_BAD_INPUT;
 }
 
 int cli_output_commit(mmusim_output *o)

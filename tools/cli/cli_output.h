@@ -32,7 +32,11 @@ int cli_output_open(const struct cli *cli, const char *path, const char *const *
 		    mmusim_output **out);
 /* mmusim_output_commit; EXIT_OK, or EXIT_INTERNAL after printing the write error. */
 int cli_output_commit(mmusim_output *o);
-/* Prints a library error about writing an output and returns EXIT_INTERNAL (a write error is not bad input). */
+/*
+ * Prints a library error about an output file; returns EXIT_INTERNAL for a
+ * write error (the disk's fault), EXIT_BAD_INPUT for a path that cannot be
+ * created (the user's).
+ */
 int cli_output_fail(const mmusim_error *err);
 
 /*

@@ -10,6 +10,7 @@
  * half-way, a file that is not a result) is named with its file and line.
  */
 #include "cli_api.h"
+#include "cli_output.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -477,6 +478,8 @@ int cmd_merge(struct cli *cli, struct args *a)
 		goto out;
 	}
 	/* Everything is checked before anything is printed: one bad file, one line on stderr. */
+	if ((rc = cli_output_check(cli, csv, files, nr_files)) != EXIT_OK)
+		goto out;
 	for (size_t i = 0; i < nr_files; i++) {
 		if (merge_file(files[i], false, &rows, &nr, &cap, &err)) {
 			rc = cli_api_fail(&err);
@@ -493,14 +496,11 @@ int cmd_merge(struct cli *cli, struct args *a)
 		sweep_table(stdout, rows, nr);
 	}
 	if (csv) {
-		FILE *f = fopen(csv, "w");
-		if (!f) {
-			rc = cli_usage_error("%s: cannot create: %s", csv, strerror(errno));
+		mmusim_output *f;
+		if ((rc = cli_output_open(cli, csv, NULL, 0, &f)) != EXIT_OK)
 			goto out;
-		}
-		sweep_csv(f, rows, nr);
-		if (fclose(f) != 0)
-			rc = cli_usage_error("%s: write error", csv);
+		sweep_csv(mmusim_output_stream(f), rows, nr);
+		rc = cli_output_commit(f);
 	}
 out:
 	sweep_rows_free(rows, nr);
