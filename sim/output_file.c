@@ -6,8 +6,13 @@
  * umask to widen that again change it for the whole process.  open(O_EXCL)
  * with mode 0666 gets the usual new-file mode from the kernel; the name's
  * random part only needs to avoid other writers in the same folder.
+ *
+ * The stream is a stdio cookie stream over the descriptor rather than
+ * fdopen: its write function keeps the errno of the first failed write, which
+ * a later fflush no longer knows once stdio has dropped the failed buffer
+ * ("No space left on device", not a bare "Input/output error").
  */
-#define _DEFAULT_SOURCE /* realpath */
+#define _GNU_SOURCE /* realpath, fopencookie */
 #include "output_file.h"
 
 #include <errno.h>
@@ -30,6 +35,7 @@ struct output_file {
 	int fd;
 	bool own_fd;   /* false for stdout */
 	FILE *stream;  /* over fd once asked for */
+	int write_errno; /* of the stream's first failed write */
 };
 
 static void output_free(struct output_file *o)
@@ -140,10 +146,30 @@ int output_file_fd(const struct output_file *o)
 	return o->fd;
 }
 
+/* The cookie stream's write: all of buf to the descriptor, or 0 (its error value; never negative) with the reason kept. */
+static ssize_t stream_write(void *cookie, const char *buf, size_t len)
+{
+	struct output_file *o = cookie;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t k = write(o->fd, buf + done, len - done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (!o->write_errno)
+				o->write_errno = k < 0 ? errno : EIO;
+			return 0;
+		}
+		done += (size_t)k;
+	}
+	return (ssize_t)len;
+}
+
 FILE *output_file_stream(struct output_file *o)
 {
 	if (!o->stream)
-		o->stream = o->own_fd ? fdopen(o->fd, "w") : stdout;
+		o->stream = o->own_fd ? fopencookie(o, "w", (cookie_io_functions_t){ .write = stream_write }) : stdout;
 	return o->stream;
 }
 
@@ -161,13 +187,9 @@ static int close_output(struct output_file *o)
 		/* A stream error set earlier is sticky; the flush may have nothing left to report it. */
 		errno = 0;
 		if (fflush(o->stream) != 0 || ferror(o->stream))
-			e = errno ? errno : EIO;
-		if (o->own_fd) {
-			errno = 0;
-			if (fclose(o->stream) != 0 && !e)
-				e = errno ? errno : EIO;
-			o->fd = -1;
-		}
+			e = o->write_errno ? o->write_errno : errno ? errno : EIO;
+		if (o->own_fd && fclose(o->stream) != 0 && !e)
+			e = o->write_errno ? o->write_errno : EIO;
 		o->stream = NULL;
 	}
 	if (o->own_fd && o->fd >= 0 && close(o->fd) != 0 && !e)
