@@ -99,7 +99,7 @@ int cmd_show(struct cli *cli, struct args *a)
 			if ((rc = cli_output_open(cli, svg, NULL, 0, &out)) == EXIT_OK) {
 				if (graphviz_render_svg(text, len, mmusim_output_fd(out), svg, &err)) {
 					mmusim_output_abort(out);
-					rc = cli_api_fail(&err);
+					rc = cli_output_fail(&err);
 				} else {
 					rc = cli_output_commit(out);
 				}

@@ -77,7 +77,8 @@ int graphviz_render_svg(const char *dot, size_t len, int out_fd, const char *nam
 		if (errno != EINTR)
 			return cli_api_set_error(err, MMUSIM_EIO, "cannot wait for dot: %s", strerror(errno));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return cli_api_set_error(err, MMUSIM_EINVAL, "dot -Tsvg failed writing '%s' (exit status %d)", name,
+		/* The DOT is ours and well-formed: dot fails on its output (a full disk, say). */
+		return cli_api_set_error(err, MMUSIM_EIO, "%s: write error: dot -Tsvg failed (exit status %d)", name,
 				    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	return MMUSIM_OK;
 }

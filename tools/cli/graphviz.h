@@ -14,7 +14,7 @@
 bool graphviz_available(void);
 /*
  * Runs `dot -Tsvg` on the DOT text with its output going to out_fd (`name` in
- * messages); MMUSIM_EINVAL with dot's complaint summarised.
+ * messages); MMUSIM_EIO "NAME: write error: ..." when dot fails.
  */
 int graphviz_render_svg(const char *dot, size_t len, int out_fd, const char *name, mmusim_error *err);
 
