@@ -9,7 +9,6 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,28 +18,12 @@
 #include <unistd.h>
 
 #include "support.h"
+#include "temp_dir.h"
 
 #define EXAMPLE MMUSIM_SOURCE_DIR "/traces/example.trace"
 #define MAP "0x1000 0x2000 4K rwu"
 
 enum std_out { TO_FULL, CLOSED };
-
-/* The whole of fd from its start, NUL-terminated. */
-static char *read_all(int fd)
-{
-	size_t cap = 4096, len = 0;
-	char *s = malloc(cap);
-	ssize_t k;
-
-	lseek(fd, 0, SEEK_SET);
-	while ((k = read(fd, s + len, cap - len - 1)) > 0) {
-		len += (size_t)k;
-		if (cap - len < 2)
-			s = realloc(s, cap *= 2);
-	}
-	s[len] = '\0';
-	return s;
-}
 
 /* Runs mmusim with stdout to /dev/full or closed, stdin from `input` (may be NULL); fills *r (no stdout). */
 static void run_stdout(struct run_result *r, enum std_out mode, const char *input, const char *const *argv)
@@ -75,7 +58,7 @@ static void run_stdout(struct run_result *r, enum std_out mode, const char *inpu
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	memset(r, 0, sizeof(*r));
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	r->err = read_all(err);
+	r->err = support_read_fd(err);
 	close(err);
 }
 
@@ -213,57 +196,10 @@ static char *slurp_path(const char *path, size_t *len)
 	char *s;
 
 	cr_assert_geq(fd, 0, "%s", path);
-	s = read_all(fd);
+	s = support_read_fd(fd);
 	close(fd);
 	*len = strlen(s);
 	return s;
-}
-
-/* "DIR/name" in a fresh folder; the folder is dir_out's. */
-static char *fresh_dir(void)
-{
-	char *dir = strdup("/tmp/mmusim-out-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	return dir;
-}
-
-static char *in_dir(const char *dir, const char *name)
-{
-	size_t len = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(len);
-	snprintf(p, len, "%s/%s", dir, name);
-	return p;
-}
-
-static int count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	cr_assert_not_null(d);
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.' || (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0);
-	closedir(d);
-	return n;
-}
-
-static void remove_dir(char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-			char *p = in_dir(dir, e->d_name);
-			unlink(p);
-			free(p);
-		}
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-	free(dir);
 }
 
 static void copy_file(const char *from, const char *to)
@@ -310,8 +246,8 @@ ParameterizedTestParameters(same_file, refused_and_input_intact)
 
 ParameterizedTest(const struct same_case *c, same_file, refused_and_input_intact)
 {
-	char *dir = fresh_dir(), *t = in_dir(dir, "t.trace"), *s = in_dir(dir, "s.trace"), *h = in_dir(dir, "h.trace");
-	char *cfg = in_dir(dir, "c.yaml"), *json = in_dir(dir, "r.json"), *result = make_result(), want[1024];
+	char *dir = temp_dir_create(), *t = temp_dir_path(dir, "t.trace"), *s = temp_dir_path(dir, "s.trace"), *h = temp_dir_path(dir, "h.trace");
+	char *cfg = temp_dir_path(dir, "c.yaml"), *json = temp_dir_path(dir, "r.json"), *result = make_result(), want[1024];
 	const char *names[][2] = { { "@T", t }, { "@S", s }, { "@H", h }, { "@C", cfg }, { "@J", json } };
 	const char *argv[12] = { 0 }, *output = NULL, *input = NULL;
 	char *before[3];
@@ -358,7 +294,7 @@ ParameterizedTest(const struct same_case *c, same_file, refused_and_input_intact
 		cr_expect_eq(lstat(s, &st), 0);
 		cr_expect(S_ISLNK(st.st_mode), "the symlink is still one");
 	}
-	cr_expect_eq(count_entries(dir), 5, "no temporary file left");
+	cr_expect_eq(temp_dir_count(dir), 5, "no temporary file left");
 	run_result_free(&r);
 	remove_temp_file(result);
 	free(t);
@@ -366,14 +302,14 @@ ParameterizedTest(const struct same_case *c, same_file, refused_and_input_intact
 	free(h);
 	free(cfg);
 	free(json);
-	remove_dir(dir);
+	temp_dir_remove(dir);
 }
 
 /* ---- a failed command writes no file ---- */
 
 Test(convert, bad_line_leaves_no_output)
 {
-	char *dir = fresh_dir(), *bad = in_dir(dir, "bad.trace"), *out = in_dir(dir, "out.bin"), *old = in_dir(dir, "old.bin");
+	char *dir = temp_dir_create(), *bad = temp_dir_path(dir, "bad.trace"), *out = temp_dir_path(dir, "out.bin"), *old = temp_dir_path(dir, "old.bin");
 	struct run_result r;
 	size_t len;
 	char *text;
@@ -399,17 +335,17 @@ Test(convert, bad_line_leaves_no_output)
 	text = slurp_path(old, &len);
 	cr_expect_str_eq(text, "previous\n");
 	free(text);
-	cr_expect_eq(count_entries(dir), 2, "bad.trace and old.bin only");
+	cr_expect_eq(temp_dir_count(dir), 2, "bad.trace and old.bin only");
 	run_result_free(&r);
 	free(bad);
 	free(out);
 	free(old);
-	remove_dir(dir);
+	temp_dir_remove(dir);
 }
 
 Test(replay, bad_trace_leaves_no_csv)
 {
-	char *dir = fresh_dir(), *bad = in_dir(dir, "bad.trace"), *csv = in_dir(dir, "s.csv");
+	char *dir = temp_dir_create(), *bad = temp_dir_path(dir, "bad.trace"), *csv = temp_dir_path(dir, "s.csv");
 	struct run_result r;
 	FILE *f = fopen(bad, "w");
 
@@ -421,14 +357,14 @@ Test(replay, bad_trace_leaves_no_csv)
 	run_result_free(&r);
 	free(bad);
 	free(csv);
-	remove_dir(dir);
+	temp_dir_remove(dir);
 }
 
 /* ---- binary traces end to end ---- */
 
 Test(binary_trace, cut_is_an_error_old_file_a_warning)
 {
-	char *dir = fresh_dir(), *bin = in_dir(dir, "t.bin"), *cut = in_dir(dir, "cut.bin"), *old = in_dir(dir, "old.bin");
+	char *dir = temp_dir_create(), *bin = temp_dir_path(dir, "t.bin"), *cut = temp_dir_path(dir, "cut.bin"), *old = temp_dir_path(dir, "old.bin");
 	char want[1024];
 	struct run_result r;
 	size_t len;
@@ -487,5 +423,5 @@ Test(binary_trace, cut_is_an_error_old_file_a_warning)
 	free(bin);
 	free(cut);
 	free(old);
-	remove_dir(dir);
+	temp_dir_remove(dir);
 }

@@ -5,7 +5,6 @@
  * any error the target keeps what it held; a new file is 0666 less the umask.
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,35 +15,7 @@
 
 #include <mmusim.h>
 
-/* A fresh folder under /tmp; *path receives "DIR/name". */
-static char *temp_dir(void)
-{
-	char *dir = strdup("/tmp/mmusim-out-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	return dir;
-}
-
-static char *join(const char *dir, const char *name)
-{
-	size_t len = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(len);
-	snprintf(p, len, "%s/%s", dir, name);
-	return p;
-}
-
-/* The folder's entries, other than . and .., counted (temporary files left behind show up here). */
-static int entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	cr_assert_not_null(d);
-	while ((e = readdir(d)))
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	closedir(d);
-	return n;
-}
+#include "temp_dir.h"
 
 static void put_file(const char *path, const char *text)
 {
@@ -68,27 +39,9 @@ static const char *file_text(const char *path, char buf[256])
 	return buf;
 }
 
-static void cleanup(char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-			char *p = join(dir, e->d_name);
-			unlink(p);
-			free(p);
-		}
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-	free(dir);
-}
-
 Test(output, appears_only_on_commit_with_the_usual_mode)
 {
-	char *dir = temp_dir(), *path = join(dir, "out.csv"), buf[256];
+	char *dir = temp_dir_create(), *path = temp_dir_path(dir, "out.csv"), buf[256];
 	mmusim_output *o;
 	mmusim_error err = { 0 };
 	struct stat st;
@@ -97,19 +50,19 @@ Test(output, appears_only_on_commit_with_the_usual_mode)
 	cr_assert_eq(mmusim_output_open(path, &o, &err), MMUSIM_OK, "%s", err.message);
 	fputs("a,b\n", mmusim_output_stream(o));
 	cr_expect_neq(access(path, F_OK), 0, "nothing under the name before the commit");
-	cr_expect_eq(entries(dir), 1, "one temporary file beside it");
+	cr_expect_eq(temp_dir_count(dir), 1, "one temporary file beside it");
 	cr_assert_eq(mmusim_output_commit(o, &err), MMUSIM_OK, "%s", err.message);
 	cr_expect_str_eq(file_text(path, buf), "a,b\n");
 	cr_assert_eq(stat(path, &st), 0);
 	cr_expect_eq(st.st_mode & 0777, 0640, "0666 less the umask 027, got %o", st.st_mode & 0777);
-	cr_expect_eq(entries(dir), 1);
+	cr_expect_eq(temp_dir_count(dir), 1);
 	free(path);
-	cleanup(dir);
+	temp_dir_remove(dir);
 }
 
 Test(output, existing_file_keeps_its_mode_and_abort_keeps_it_all)
 {
-	char *dir = temp_dir(), *path = join(dir, "out.csv"), buf[256];
+	char *dir = temp_dir_create(), *path = temp_dir_path(dir, "out.csv"), buf[256];
 	mmusim_output *o;
 	struct stat st;
 
@@ -119,7 +72,7 @@ Test(output, existing_file_keeps_its_mode_and_abort_keeps_it_all)
 	fputs("half of a new fi", mmusim_output_stream(o));
 	mmusim_output_abort(o);
 	cr_expect_str_eq(file_text(path, buf), "old\n");
-	cr_expect_eq(entries(dir), 1, "the temporary file is gone");
+	cr_expect_eq(temp_dir_count(dir), 1, "the temporary file is gone");
 
 	cr_assert_eq(mmusim_output_open(path, &o, NULL), MMUSIM_OK);
 	fputs("new\n", mmusim_output_stream(o));
@@ -128,13 +81,13 @@ Test(output, existing_file_keeps_its_mode_and_abort_keeps_it_all)
 	cr_assert_eq(stat(path, &st), 0);
 	cr_expect_eq(st.st_mode & 0777, 0604, "kept, as truncating in place would, got %o", st.st_mode & 0777);
 	free(path);
-	cleanup(dir);
+	temp_dir_remove(dir);
 }
 
 /* A write that fails (here: the file size limit) leaves the old file whole and no temporary file. */
 Test(output, failed_write_leaves_the_target_alone)
 {
-	char *dir = temp_dir(), *path = join(dir, "big.bin"), buf[256], want[512];
+	char *dir = temp_dir_create(), *path = temp_dir_path(dir, "big.bin"), buf[256], want[512];
 	struct rlimit lim = { 65536, 65536 };
 	mmusim_output *o;
 	mmusim_error err = { 0 };
@@ -150,14 +103,14 @@ Test(output, failed_write_leaves_the_target_alone)
 	snprintf(want, sizeof(want), "%s: write error: File too large", path);
 	cr_expect_str_eq(err.message, want);
 	cr_expect_str_eq(file_text(path, buf), "old\n");
-	cr_expect_eq(entries(dir), 1, "no temporary file left behind");
+	cr_expect_eq(temp_dir_count(dir), 1, "no temporary file left behind");
 	free(path);
-	cleanup(dir);
+	temp_dir_remove(dir);
 }
 
 Test(output, symlink_stays_a_link_and_devices_are_written_directly)
 {
-	char *dir = temp_dir(), *file = join(dir, "real.txt"), *link = join(dir, "link.txt"), buf[256];
+	char *dir = temp_dir_create(), *file = temp_dir_path(dir, "real.txt"), *link = temp_dir_path(dir, "link.txt"), buf[256];
 	mmusim_output *o;
 	mmusim_error err = { 0 };
 	struct stat st;
@@ -192,7 +145,7 @@ Test(output, symlink_stays_a_link_and_devices_are_written_directly)
 	cr_expect_eq(mmusim_output_commit(NULL, NULL), MMUSIM_OK);
 	free(file);
 	free(link);
-	cleanup(dir);
+	temp_dir_remove(dir);
 }
 
 static const mmusim_event events[] = {
@@ -204,7 +157,7 @@ static const mmusim_event events[] = {
 /* The writer ends every trace with the end record: 0x8f and the record count (3, one byte). */
 Test(output, trace_writer_end_record_and_abort)
 {
-	char *dir = temp_dir(), *path = join(dir, "t.bin"), buf[256];
+	char *dir = temp_dir_create(), *path = temp_dir_path(dir, "t.bin"), buf[256];
 	mmusim_trace_writer *w;
 	mmusim_trace *t;
 	mmusim_event ev[8];
@@ -248,7 +201,7 @@ Test(output, trace_writer_end_record_and_abort)
 	mmusim_trace_writer_abort(w);
 	mmusim_trace_writer_abort(NULL);
 	cr_expect_str_eq(file_text(path, buf), "keep\n");
-	cr_expect_eq(entries(dir), 1);
+	cr_expect_eq(temp_dir_count(dir), 1);
 	free(path);
-	cleanup(dir);
+	temp_dir_remove(dir);
 }
