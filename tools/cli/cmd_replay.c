@@ -208,6 +208,7 @@ out:
 		rc = cli_output_commit(csv);
 	else
 		mmusim_output_abort(csv);
+	mmusim_trace_close(t);
 	mmusim_machine_destroy(m);
 	return rc;
 }
