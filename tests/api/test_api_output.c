@@ -205,3 +205,28 @@ Test(output, trace_writer_end_record_and_abort)
 	free(path);
 	temp_dir_remove(dir);
 }
+
+/* mmusim_dump_elf goes the same way: a dump that cannot be finished leaves the old file. */
+Test(output, failed_elf_dump_leaves_the_target_alone)
+{
+	char *dir = temp_dir_create(), *path = temp_dir_path(dir, "mem.elf"), buf[256];
+	struct rlimit lim = { 4096, 4096 };
+	mmusim_error err = { 0 };
+	mmusim_config *cfg;
+	mmusim_machine *m;
+
+	cr_assert_eq(mmusim_config_load("x86_64", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_config_free(cfg);
+	put_file(path, "old\n");
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	/* the empty machine still has its two top-level tables: two 4 KiB frames, more than the limit */
+	cr_expect_eq(mmusim_dump_elf(m, path, &err), MMUSIM_EIO);
+	cr_expect(strstr(err.message, ": write error: File too large") != NULL, "%s", err.message);
+	cr_expect_str_eq(file_text(path, buf), "old\n");
+	cr_expect_eq(temp_dir_count(dir), 1, "no temporary file left behind");
+	mmusim_machine_destroy(m);
+	free(path);
+	temp_dir_remove(dir);
+}
