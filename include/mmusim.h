@@ -250,7 +250,8 @@ MMUSIM_API int mmusim_machine_open_image(const mmusim_config *cfg, const char *p
  * Writes the machine's physical memory (the frames that hold page-table nodes)
  * as an ELF64 core file: one PT_LOAD per run of adjacent frames at its physical
  * address, and a note per address space with its root and register value (the
- * current one first), which mmusim_machine_open_image reads back.
+ * current one first), which mmusim_machine_open_image reads back.  The file is
+ * written as mmusim_output_open writes: whole, or not at all.
  */
 MMUSIM_API int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err);
 
@@ -564,6 +565,13 @@ MMUSIM_API enum mmusim_trace_format mmusim_trace_format(const mmusim_trace *t);
  * a malformed or truncated trace with "path:LINE: message" in *err.
  */
 MMUSIM_API long mmusim_trace_next(mmusim_trace *t, mmusim_event *ev, size_t max, mmusim_error *err);
+/*
+ * A warning about the input read so far, or NULL: a binary trace written
+ * before end records existed ends without one, so a cut at a record boundary
+ * cannot be told from its end ("no end record: the trace may be truncated",
+ * set once its end is reached).  The text lives as long as t.
+ */
+MMUSIM_API const char *mmusim_trace_warning(const mmusim_trace *t);
 /* Bytes read so far and the file's size (0 when unknown, e.g. a pipe): for progress. */
 MMUSIM_API void mmusim_trace_progress(const mmusim_trace *t, uint64_t *offset, uint64_t *size);
 /* Closes the trace (NULL is ignored). */
@@ -600,13 +608,59 @@ MMUSIM_API int mmusim_apply_trace(mmusim_machine *m, mmusim_trace *t, mmusim_err
 
 typedef struct mmusim_trace_writer mmusim_trace_writer;
 
-/* Creates (or truncates) path ("-" = stdout) for a binary trace. */
+/*
+ * Starts a binary trace for path ("-" = stdout), written as mmusim_output_open
+ * writes: the file appears under its name only once mmusim_trace_writer_close
+ * succeeds.
+ */
 MMUSIM_API int mmusim_trace_writer_open(const char *path, mmusim_trace_writer **out, mmusim_error *err);
 /* Appends n events; refuses (MMUSIM_EINVAL) one that mmusim_mmu_event would refuse as malformed. */
 MMUSIM_API int mmusim_trace_writer_put(mmusim_trace_writer *w, const mmusim_event *ev, size_t n,
 				       mmusim_error *err);
-/* Flushes and closes (also on error); returns the first write error, if any. */
+/*
+ * Ends the trace with its end record (the record count, which proves to a
+ * reader that nothing was cut off), flushes, and puts the file in place.
+ * After any write error, earlier or now, the file is removed instead and the
+ * first error returned.  Frees w (NULL is ignored).
+ */
 MMUSIM_API int mmusim_trace_writer_close(mmusim_trace_writer *w, mmusim_error *err);
+/*
+ * Gives up the trace (the input had an error, say): removes the file, leaving
+ * whatever had the name before.  On stdout, stops without the end record, so
+ * a reader reports the trace as truncated.  Frees w (NULL is ignored).
+ */
+MMUSIM_API void mmusim_trace_writer_abort(mmusim_trace_writer *w);
+
+/* ------------------------------------------------------------- output files */
+
+/*
+ * A file that appears whole or not at all: the bytes go to a temporary file in
+ * the target's folder, which mmusim_output_commit renames over path only after
+ * every write and the close succeeded.  On an error or mmusim_output_abort the
+ * temporary file is removed and path keeps what it held (so an input of the
+ * same name is never destroyed).  A new file gets mode 0666 less the umask; an
+ * existing regular file's permission bits are kept; a symbolic link to a file
+ * stays a link to the new file.  Targets a rename cannot replace (a FIFO, a
+ * device such as /dev/null, the file stdout already writes to) are written
+ * directly, and "-" is stdout, which commit flushes and checks but never
+ * closes.  Every file mmusim itself writes (traces, ELF dumps) goes this way.
+ */
+typedef struct mmusim_output mmusim_output;
+
+/* Creates the temporary file; MMUSIM_EIO "PATH: cannot create: REASON". */
+MMUSIM_API int mmusim_output_open(const char *path, mmusim_output **out, mmusim_error *err);
+/* A stdio stream to write to (stdout for "-"); NULL only when out of memory.  Do not fclose it. */
+MMUSIM_API FILE *mmusim_output_stream(mmusim_output *o);
+/* The descriptor behind it, for write(2) (do not mix with unflushed stream writes). */
+MMUSIM_API int mmusim_output_fd(const mmusim_output *o);
+/*
+ * Flushes, closes and renames into place; MMUSIM_EIO "PATH: write error: REASON"
+ * if any write, the flush, the close or the rename failed (the file is then
+ * removed).  Frees o (NULL is ignored).
+ */
+MMUSIM_API int mmusim_output_commit(mmusim_output *o, mmusim_error *err);
+/* Removes the temporary file, leaving path as it was; frees o (NULL is ignored). */
+MMUSIM_API void mmusim_output_abort(mmusim_output *o);
 
 /* ---------------------------------------------------- TLB model and replay */
 

@@ -144,6 +144,11 @@ const char *api_trace_path(const mmusim_trace *t)
 	return t->path;
 }
 
+const char *mmusim_trace_warning(const mmusim_trace *t)
+{
+	return trace_reader_warning(t->rd);
+}
+
 void mmusim_trace_progress(const mmusim_trace *t, uint64_t *offset, uint64_t *size)
 {
 	*offset = trace_reader_offset(t->rd);
@@ -209,4 +214,12 @@ int mmusim_trace_writer_close(mmusim_trace_writer *w, mmusim_error *err)
 	rc = trace_writer_close(w->w, &e);
 	free(w);
 	return rc ? api_error(err, &e) : MMUSIM_OK;
+}
+
+void mmusim_trace_writer_abort(mmusim_trace_writer *w)
+{
+	if (!w)
+		return;
+	trace_writer_abort(w->w);
+	free(w);
 }

@@ -23,7 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "sim/output_file.h"
 
 /* The headers and frame data go out in host byte order. */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "elf_dump writes ELFDATA2LSB in host order");
@@ -253,8 +254,8 @@ int elf_dump_write(const char *path, const struct physmem *pm, uint16_t e_machin
 {
 	struct runs runs = { .frame_size = physmem_frame_size(pm) };
 	struct writer w = { .frame_size = runs.frame_size };
-	struct stat st;
-	bool regular = false;
+	struct output_file *out;
+	struct mm_error commit_err;
 	char *buf = NULL;
 	int rc;
 
@@ -277,13 +278,16 @@ int elf_dump_write(const char *path, const struct physmem *pm, uint16_t e_machin
 	w.runs = runs.v;
 	w.nr_runs = runs.n;
 
-	w.f = fopen(path, "wb");
-	if (!w.f) {
-		rc = mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(errno));
+	/* Whole or not at all: a dump that fails leaves whatever had the name (output_file.h). */
+	if ((rc = output_file_open(path, &out, err)) != MM_OK) {
 		free(runs.v);
 		return rc;
 	}
-	regular = fstat(fileno(w.f), &st) == 0 && S_ISREG(st.st_mode);
+	if (!(w.f = output_file_stream(out))) {
+		output_file_abort(out);
+		free(runs.v);
+		return mm_error_set(err, MM_ENOMEM, "%s: out of host memory", path);
+	}
 	buf = malloc(WRITE_BUF);
 	if (buf)
 		setvbuf(w.f, buf, _IOFBF, WRITE_BUF);
@@ -297,17 +301,20 @@ int elf_dump_write(const char *path, const struct physmem *pm, uint16_t e_machin
 				    w.cursor != runs.v[w.r].pa + runs.v[w.r].len))
 			rc = MM_EINVAL;   /* a frame pass 1 saw is gone */
 	}
-	if (fclose(w.f) != 0 && rc == MM_OK) {
-		w.saved_errno = errno;
-		rc = WRITE_FAILED;
+	if (rc == MM_OK && output_file_commit(out, &commit_err) != MM_OK) {
+		free(buf);
+		free(runs.v);
+		if (err)
+			*err = commit_err;
+		return commit_err.code;
 	}
+	if (rc != MM_OK)
+		output_file_abort(out);
 	free(buf);
 	free(runs.v);
 
 	if (rc == MM_OK)
 		return MM_OK;
-	if (regular)
-		remove(path);
 	if (rc == WRITE_FAILED)
 		return mm_error_set(err, MM_EIO, "%s: write error: %s", path, strerror(w.saved_errno));
 	if (rc == MM_ENOMEM)

@@ -51,10 +51,10 @@ struct elf_dump_root {
 };
 
 /*
- * Writes every backed frame of pm and one note per root to path (created or
- * truncated).  e_machine: EM_X86_64 (62), EM_RISCV (243), EM_386 (3, x86_32) or
+ * Writes every backed frame of pm and one note per root to path, whole or not
+ * at all (output_file.h: a temporary file renamed into place).  e_machine: EM_X86_64 (62), EM_RISCV (243), EM_386 (3, x86_32) or
  * EM_NONE (0, the toy format).
- * Returns MM_OK or MM_EIO with "PATH: message" (the partial file is removed);
+ * Returns MM_OK or MM_EIO with "PATH: message" (path keeps what it held);
  * MM_EINVAL for another e_machine or a name without NUL (nothing is written),
  * MM_ENOMEM if host memory runs out.
  */

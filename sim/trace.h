@@ -104,6 +104,8 @@ long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t ma
  */
 uint64_t trace_reader_offset(const struct trace_reader *r);
 uint64_t trace_reader_size(const struct trace_reader *r);
+/* A warning about the input read so far (a binary trace without an end record), or NULL. */
+const char *trace_reader_warning(const struct trace_reader *r);
 
 void trace_reader_close(struct trace_reader *r);
 
@@ -112,7 +114,13 @@ struct trace_writer;
 int trace_writer_open(const char *path, struct trace_writer **out, struct mm_error *err);
 int trace_writer_put(struct trace_writer *w, const struct trace_event *ev, size_t n,
 		     struct mm_error *err);
-/* Flushes and closes; returns MM_OK or the write error. */
+/*
+ * Writes the end record, flushes, and renames the file into place
+ * (output_file.h); after a write error the file is removed instead and the
+ * error returned.  Frees w.
+ */
 int trace_writer_close(struct trace_writer *w, struct mm_error *err);
+/* Removes the unfinished file (on stdout: stops without an end record); frees w. */
+void trace_writer_abort(struct trace_writer *w);
 
 #endif

@@ -2,7 +2,7 @@
  * trace_binary: the compact binary trace format (see trace_binary.h and
  * traces/README.md), decoder and writer.
  *
- * Decoding runs over a caller-owned window (an mmap'd file or a read buffer).
+ * Decoding runs over a caller-owned window (the reader's read buffer).
  * While at least MAX_RECORD bytes remain, a record cannot run past the end of
  * the window, so the loop decodes without bounds checks; the last few records
  * of a window take the checked path, which also tells "need more input" from
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "pt/walk.h"
+#include "sim/output_file.h"
 
 enum {
 	TAG_ACCESS_MAX = 0x7f,  /* 0kkzssss */
@@ -34,6 +35,7 @@ enum {
 	TAG_FLUSH = 0x86,       /* + enum flush_scope: 0x86..0x89 */
 	TAG_LAST = TAG_FLUSH + FLUSH_VA_ASID,
 	TAG_STATS_RESET = 0x90, /* no operands */
+	TAG_END = 0x8f,         /* + varint: the number of records before it */
 };
 
 #define KIND_MODIFY 3
@@ -98,7 +100,7 @@ static void put_le32(unsigned char *p, uint32_t v)
 }
 
 /* Outcome of decoding one record. */
-enum dec_status { DEC_OK, DEC_SHORT, DEC_TOO_LONG, DEC_OVERFLOW, DEC_BAD_TAG, DEC_BAD_VALUE };
+enum dec_status { DEC_OK, DEC_SHORT, DEC_TOO_LONG, DEC_OVERFLOW, DEC_BAD_TAG, DEC_BAD_VALUE, DEC_AFTER_END, DEC_NO_END };
 
 /*
  * Reads a LEB128 varint at *pp.  With `checked`, never reads at or past end.
@@ -260,10 +262,12 @@ static int header_error(struct binary_decoder *d, const unsigned char *buf, size
 		return mm_error_set(err, MM_EINVAL, "unsupported version %u (this build reads version %u)", v,
 				    TRACE_BINARY_VERSION);
 	}
-	if ((v = get_le32(buf + 12)) != 0) {
+	if ((v = get_le32(buf + 12)) & ~TRACE_BINARY_FLAG_END) {
 		d->err_offset = 12;
-		return mm_error_set(err, MM_EINVAL, "unsupported flags 0x%08x (expected 0)", v);
+		return mm_error_set(err, MM_EINVAL, "unsupported flags 0x%08x (expected 0 or 0x%08x)", v,
+				    TRACE_BINARY_FLAG_END);
 	}
+	d->has_end = v & TRACE_BINARY_FLAG_END;
 	return MM_OK;
 }
 
@@ -340,6 +344,29 @@ static size_t decode_accesses(struct binary_decoder *d, const unsigned char **pp
 	return n;
 }
 
+/*
+ * The end record at *pp: its count must be the number of records read, which
+ * is what tells a complete file from one cut at a record boundary.
+ */
+static int decode_end(struct binary_decoder *d, const unsigned char **pp, const unsigned char *end, char *why,
+		      size_t why_len)
+{
+	const unsigned char *p = *pp + 1;
+	uint64_t count;
+	int rc = get_varint(&p, end, true, &count);
+
+	if (rc != DEC_OK)
+		return rc;
+	if (count != d->record) {
+		snprintf(why, why_len, "end record counts %llu records, the file has %llu (records are missing)",
+			 (unsigned long long)count, (unsigned long long)d->record);
+		return DEC_BAD_VALUE;
+	}
+	d->ended = true;
+	*pp = p;
+	return DEC_OK;
+}
+
 long binary_decode(struct binary_decoder *d, const unsigned char *buf, size_t len, bool eof, uint64_t base,
 		   size_t *used, struct trace_event *ev, size_t max, struct mm_error *err)
 {
@@ -366,11 +393,23 @@ long binary_decode(struct binary_decoder *d, const unsigned char *buf, size_t le
 		struct trace_event e;
 		int nev;
 
-		n += decode_accesses(d, &p, end, ev + n, max - n);
+		if (!d->ended)
+			n += decode_accesses(d, &p, end, ev + n, max - n);
 		if (n == max || p == end)
 			break;
 		/* one record the hot loop did not take */
 		r = p;
+		if (d->ended) {
+			rc = DEC_AFTER_END;
+			break;
+		}
+		if (*p == TAG_END) {
+			if ((rc = decode_end(d, &p, end, why, sizeof(why))) != DEC_OK) {
+				p = r;
+				break;
+			}
+			continue;
+		}
 		rc = decode_record(d->pred, &p, end, (size_t)(end - p) < MAX_RECORD, &e, &nev, why, sizeof(why));
 		if (rc != DEC_OK) {
 			p = r;
@@ -395,6 +434,13 @@ long binary_decode(struct binary_decoder *d, const unsigned char *buf, size_t le
 		}
 	}
 	*used = (size_t)(p - buf);
+	if (rc == DEC_OK && eof && p == end && n == 0 && !d->ended) {
+		/* The whole file is read: only an end record proves nothing was cut off. */
+		if (d->has_end)
+			rc = DEC_NO_END;
+		else
+			d->no_end = true;
+	}
 	if (rc == DEC_OK || (rc == DEC_SHORT && !eof) || n > 0)
 		return (long)n;
 
@@ -412,6 +458,13 @@ long binary_decode(struct binary_decoder *d, const unsigned char *buf, size_t le
 	case DEC_BAD_TAG:
 		mm_error_set(err, MM_EINVAL, "unknown record tag 0x%02x", *p);
 		break;
+	case DEC_AFTER_END:
+		mm_error_set(err, MM_EINVAL, "data after the end record (tag 0x%02x)", *p);
+		break;
+	case DEC_NO_END:
+		mm_error_set(err, MM_EINVAL, "truncated: no end record after %llu records",
+			     (unsigned long long)d->record);
+		break;
 	default:
 		mm_error_set(err, MM_EINVAL, "%s", why);
 		break;
@@ -422,13 +475,14 @@ long binary_decode(struct binary_decoder *d, const unsigned char *buf, size_t le
 /* ---- writer ---- */
 
 struct trace_writer {
-	int fd;
-	bool own_fd;              /* false for stdout */
+	struct output_file *out;
+	int fd;                   /* out's */
 	char *name;
 	unsigned char *buf;
 	size_t len;
 	uint64_t pred[2];         /* as the decoder predicts */
 	uint64_t count;           /* events accepted, for messages */
+	uint64_t records;         /* records written, for the end record */
 	bool has_read;            /* a read held back: a write to the same bytes makes a modify */
 	struct trace_event read;
 	int status;               /* sticky error */
@@ -498,6 +552,7 @@ static int put_access(struct trace_writer *w, unsigned kind, uint64_t va, unsign
 		*p++ = (unsigned char)size;
 	w->pred[stream] = stream ? va + size : va;
 	w->len = (size_t)(p - w->buf);
+	w->records++;
 	return MM_OK;
 }
 
@@ -544,6 +599,7 @@ static int put_other(struct trace_writer *w, const struct trace_event *ev)
 		break;
 	}
 	w->len = (size_t)(p - w->buf);
+	w->records++;
 	return MM_OK;
 }
 
@@ -588,27 +644,25 @@ static int validate(const struct trace_event *ev, struct mm_error *err)
 int trace_writer_open(const char *path, struct trace_writer **out, struct mm_error *err)
 {
 	struct trace_writer *w = calloc(1, sizeof(*w));
-	bool is_stdout = strcmp(path, "-") == 0;
+	int rc;
 
 	*out = NULL;
-	if (!w || !(w->buf = malloc(WRITER_BUF)) || !(w->name = strdup(is_stdout ? "<stdout>" : path))) {
+	if (!w || !(w->buf = malloc(WRITER_BUF)) || !(w->name = strdup(strcmp(path, "-") == 0 ? "<stdout>" : path))) {
 		if (w)
 			free(w->buf);
 		free(w);
 		return mm_error_set(err, MM_ENOMEM, "out of memory");
 	}
-	w->fd = is_stdout ? STDOUT_FILENO : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (w->fd < 0) {
-		int rc = mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(errno));
+	if ((rc = output_file_open(path, &w->out, err)) != MM_OK) {
 		free(w->name);
 		free(w->buf);
 		free(w);
 		return rc;
 	}
-	w->own_fd = !is_stdout;
+	w->fd = output_file_fd(w->out);
 	memcpy(w->buf, TRACE_BINARY_MAGIC, TRACE_BINARY_MAGIC_LEN);
 	put_le32(w->buf + 8, TRACE_BINARY_VERSION);
-	put_le32(w->buf + 12, 0);
+	put_le32(w->buf + 12, TRACE_BINARY_FLAG_END);
 	w->len = TRACE_BINARY_HEADER_LEN;
 	*out = w;
 	return MM_OK;
@@ -649,6 +703,13 @@ int trace_writer_put(struct trace_writer *w, const struct trace_event *ev, size_
 	return MM_OK;
 }
 
+static void writer_free(struct trace_writer *w)
+{
+	free(w->name);
+	free(w->buf);
+	free(w);
+}
+
 int trace_writer_close(struct trace_writer *w, struct mm_error *err)
 {
 	int rc;
@@ -657,15 +718,31 @@ int trace_writer_close(struct trace_writer *w, struct mm_error *err)
 		return MM_OK;
 	if (w->status == MM_OK && w->has_read)
 		put_access(w, ACCESS_READ, w->read.va, w->read.size);
-	if (w->status == MM_OK)
-		flush_buf(w);
-	if (w->own_fd && close(w->fd) != 0 && w->status == MM_OK)
-		w->status = mm_error_set(&w->err, MM_EIO, "%s: write error: %s", w->name, strerror(errno));
+	if (w->status == MM_OK) {
+		unsigned char *p = reserve(w);
+		if (p) {
+			*p++ = TAG_END;
+			p = put_varint(p, w->records);
+			w->len = (size_t)(p - w->buf);
+			flush_buf(w);
+		}
+	}
+	if (w->status != MM_OK) {
+		output_file_abort(w->out);
+	} else if (output_file_commit(w->out, &w->err) != MM_OK) {
+		w->status = w->err.code;
+	}
 	rc = w->status;
 	if (rc != MM_OK && err)
 		*err = w->err;
-	free(w->name);
-	free(w->buf);
-	free(w);
+	writer_free(w);
 	return rc;
+}
+
+void trace_writer_abort(struct trace_writer *w)
+{
+	if (!w)
+		return;
+	output_file_abort(w->out);
+	writer_free(w);
 }

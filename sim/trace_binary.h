@@ -3,8 +3,9 @@
  * writer is trace_writer_* in trace.h).  Full description: traces/README.md.
  *
  *   header   8-byte magic 89 'M' 'M' 'U' 'T' 'R' 'C' 0a, u32 version (1),
- *            u32 flags (0); little-endian
+ *            u32 flags (bit 0: the file ends with an end record); little-endian
  *   records  one tag byte, then the fields the tag calls for
+ *   end      0x8f, varint: the number of records before it; nothing may follow
  *
  *   tag 0kkzssss   access.  kk: 0 read, 1 write, 2 exec, 3 modify (a read
  *                  then a write: two events).  z=1: the VA is the predicted
@@ -18,6 +19,11 @@
  *   0x82 protect   va len flags cache
  *   0x83 asid N    0x84 priv P (byte)    0x85 cpu N
  *   0x86 flush     0x87 flush va VA      0x88 flush asid N    0x89 flush va VA asid N
+ *   0x8f end       records (see above)
+ *
+ * With flag bit 0 a missing or wrong end record is an error, so a file cut
+ * anywhere is caught; files written before the flag existed (flags 0) end at
+ * any record boundary and are read with a warning.
  *
  * A sequential fetch is 1 byte, a typical access 2-4.
  */
@@ -35,9 +41,13 @@
 #define TRACE_BINARY_MAGIC_LEN 8
 #define TRACE_BINARY_HEADER_LEN 16
 #define TRACE_BINARY_VERSION 1u
+#define TRACE_BINARY_FLAG_END 1u  /* the file ends with an end record */
 
 struct binary_decoder {
 	bool header_done;
+	bool has_end;      /* the header's TRACE_BINARY_FLAG_END: the file must end with an end record */
+	bool ended;        /* the end record has been read: nothing may follow */
+	bool no_end;       /* reached the end of a file without an end record (flags 0): warn */
 	uint64_t record;   /* records decoded: the `line` of the next event is record + 1 */
 	uint64_t pred[2];  /* predicted VA: [0] data accesses, [1] instruction fetches */
 	uint64_t err_offset; /* after an error: the byte offset it names */

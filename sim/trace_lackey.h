@@ -11,7 +11,7 @@
  * Addresses are hex without 0x, sizes decimal 1..255.  An M record becomes two
  * events, read then write.  Page-crossing accesses are left to replay.
  *
- * The decoder works on a caller-owned byte window (an mmap'd file or a read
+ * The decoder works on a caller-owned byte window (the reader's read
  * buffer) and never copies a line: the common record is parsed in one pass
  * with table-driven hex, so a line costs a few nanoseconds.
  */

@@ -2,13 +2,14 @@
  * trace_reader: opens a trace, detects its format, and streams its events
  * in batches (see trace.h).
  *
- * Input comes through one byte window, data[pos, end):
- *  - a regular file is mmap'd whole (the window is the file, eof from the
- *    start); the pages behind the reader are dropped every DROP_STEP bytes so
- *    the resident set stays bounded however long the trace is;
- *  - anything else (stdin, pipes) is read() into a READ_BUF buffer; the
- *    unconsumed tail (a partial line or record) is moved to the front before
- *    each refill, and the buffer doubles only when one line does not fit.
+ * Input comes through one byte window, data[pos, end): the input is read()
+ * into a READ_BUF buffer; the unconsumed tail (a partial line or record) is
+ * moved to the front before each refill, and the buffer doubles only when
+ * one line does not fit.  Files are read, never mmap'd: a mapped file that
+ * another process truncates kills the reader with SIGBUS, and catching that
+ * would take a process-wide signal handler.  read() simply returns less, so
+ * a regular file that ends before the size it had at open is reported as
+ * "the file shrank while being read" instead of passing for a shorter trace.
  * The format decoders (text below, trace_lackey.c, trace_binary.c) consume
  * only whole lines or records from the window unless told it reaches the
  * end of the input, so the reader just alternates decode and refill.
@@ -16,18 +17,16 @@
  * Auto-detection reads through the same window, so nothing it peeks at is
  * lost, even on a pipe.
  *
- * Compressed input (told by its magic before anything else) is never
- * mmap'd: read mode, with the decompressor (trace_inflate.c) in place of
- * read(), so the window holds decompressed bytes and the decoders never know.
+ * Compressed input (told by its magic before anything else) goes through
+ * the decompressor (trace_inflate.c) in place of read(), so the window holds
+ * decompressed bytes and the decoders never know.
  */
-#define _DEFAULT_SOURCE /* madvise */
 #include "trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,22 +39,20 @@
 #include "trace_text.h"
 
 #define READ_BUF (1u << 20)
-#define DROP_STEP ((size_t)8 << 20) /* a multiple of every page size */
 #define LINE_INIT 256
 
 struct trace_reader {
 	enum trace_format fmt;
 	char *name;                  /* for messages: the path, or "<stdin>" */
-	int fd;                      /* -1 once the file is mmap'd */
+	int fd;
 	bool own_fd;
-	const unsigned char *data;   /* the window: map or buf */
+	const unsigned char *data;   /* the window: buf */
 	size_t pos, end;
 	bool eof;                    /* data[end] is the end of the input */
 	uint64_t base;               /* file offset of data[0] */
 	uint64_t size;               /* total bytes, 0 if unknown */
-	unsigned char *map;          /* mmap'd file, or NULL */
-	size_t map_len, dropped;     /* map[0, dropped) has been given back */
-	unsigned char *buf;          /* read buffer, or NULL */
+	bool sized;                  /* a regular file read from its start: ending before `size` means it shrank */
+	unsigned char *buf;          /* read buffer */
 	size_t cap;
 	char *line;                  /* text: the current line, NUL-terminated */
 	size_t line_cap;
@@ -131,6 +128,9 @@ static int refill(struct trace_reader *r)
 				return mm_error_set(&r->fail, MM_EIO, "%s: read error: %s", r->name, strerror(errno));
 		}
 	}
+	if (k == 0 && r->sized && r->base + r->end < r->size)
+		return mm_error_set(&r->fail, MM_EIO, "%s: the file shrank while being read (%llu of %llu bytes)",
+				    r->name, (unsigned long long)(r->base + r->end), (unsigned long long)r->size);
 	if (k == 0)
 		r->eof = true;
 	r->end += (size_t)k;
@@ -189,8 +189,6 @@ static enum trace_format sniff(const unsigned char *s, size_t len, bool eof)
 
 static void reader_free(struct trace_reader *r)
 {
-	if (r->map)
-		munmap(r->map, r->map_len);
 	trace_inflate_close(r->inflate);
 	if (r->own_fd && r->fd >= 0)
 		close(r->fd);
@@ -207,7 +205,7 @@ static int start_inflate(struct trace_reader *r, bool regular, struct mm_error *
 	ssize_t k;
 
 	if (regular) {
-		/* pread leaves the offset alone: a plain file is then mmap'd or read from 0 */
+		/* pread leaves the offset alone: a plain file is then read from 0 */
 		while ((k = pread(r->fd, magic, sizeof(magic), 0)) < 0 && errno == EINTR)
 			;
 		r->compression = trace_compression_sniff(magic, k > 0 ? (size_t)k : 0);
@@ -233,8 +231,8 @@ static int start_inflate(struct trace_reader *r, bool regular, struct mm_error *
 	return MM_OK;
 }
 
-/* Opens over r->fd (already set, with r->name): fstat, mmap or buffer, decompression, detection. */
-static int reader_start(struct trace_reader *r, bool may_map, enum trace_format fmt, struct mm_error *err)
+/* Opens over r->fd (already set, with r->name): fstat, buffer, decompression, detection. */
+static int reader_start(struct trace_reader *r, bool from_path, enum trace_format fmt, struct mm_error *err)
 {
 	struct stat st;
 	bool regular;
@@ -246,33 +244,21 @@ static int reader_start(struct trace_reader *r, bool may_map, enum trace_format 
 	regular = S_ISREG(st.st_mode);
 	if (regular)
 		r->size = (uint64_t)st.st_size;
-	if (regular && may_map && start_inflate(r, true, err))
+	if (regular && from_path && start_inflate(r, true, err))
 		return err ? err->code : MM_EINVAL;
-	if (may_map && !r->inflate && regular && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, r->fd, 0);
-		if (m != MAP_FAILED) {
-			r->map = m;
-			r->map_len = (size_t)st.st_size;
-			posix_madvise(m, r->map_len, POSIX_MADV_SEQUENTIAL);
-			r->data = r->map;
-			r->end = r->map_len;
-			r->eof = true;
-			if (r->own_fd)
-				close(r->fd);
-			r->fd = -1;
-		}
+	if (regular && from_path && !r->inflate) {
+		r->sized = true;
+		posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	}
-	if (!r->map) {
-		if (!(r->buf = malloc(READ_BUF)))
-			return mm_error_set(err, MM_ENOMEM, "out of memory");
-		r->data = r->buf;
-		r->cap = READ_BUF;
-		if (!(regular && may_map) && start_inflate(r, false, err))
-			return err ? err->code : MM_EINVAL;
-	}
+	if (!(r->buf = malloc(READ_BUF)))
+		return mm_error_set(err, MM_ENOMEM, "out of memory");
+	r->data = r->buf;
+	r->cap = READ_BUF;
+	if (!(regular && from_path) && start_inflate(r, false, err))
+		return err ? err->code : MM_EINVAL;
 	while (fmt == TRACE_FORMAT_AUTO) {
 		fmt = sniff(r->data + r->pos, r->end - r->pos, r->eof);
-		if (fmt == TRACE_FORMAT_AUTO && r->buf && r->end == r->cap)
+		if (fmt == TRACE_FORMAT_AUTO && r->end == r->cap)
 			fmt = sniff(r->data + r->pos, r->end - r->pos, true); /* decide on a full buffer */
 		if (fmt == TRACE_FORMAT_AUTO && refill(r) != MM_OK) {
 			/* Decide on what did arrive: its events come first, then the error. */
@@ -457,19 +443,6 @@ static long decode(struct trace_reader *r, size_t *used, struct trace_event *ev,
 	}
 }
 
-/* mmap: gives back the pages behind the reader, a DROP_STEP at a time. */
-static void drop_consumed(struct trace_reader *r)
-{
-#ifdef MADV_DONTNEED
-	while (r->pos - r->dropped >= DROP_STEP) {
-		madvise(r->map + r->dropped, DROP_STEP, MADV_DONTNEED);
-		r->dropped += DROP_STEP;
-	}
-#else
-	(void)r;
-#endif
-}
-
 long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t max, struct mm_error *err)
 {
 	size_t n = 0;
@@ -493,8 +466,6 @@ long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t ma
 		if (refill(r) != MM_OK)
 			r->failed = true;
 	}
-	if (r->map)
-		drop_consumed(r);
 	if (n > 0 || !r->failed)
 		return (long)n; /* the events before an error come first */
 	if (err)
@@ -512,6 +483,13 @@ uint64_t trace_reader_offset(const struct trace_reader *r)
 uint64_t trace_reader_size(const struct trace_reader *r)
 {
 	return r->size;
+}
+
+const char *trace_reader_warning(const struct trace_reader *r)
+{
+	if (r->fmt == TRACE_FORMAT_BINARY && r->binary.no_end)
+		return "no end record: the trace may be truncated (a binary trace from before end records)";
+	return NULL;
 }
 
 void trace_reader_close(struct trace_reader *r)

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *slurp_fd(int fd)
+char *support_read_fd(int fd)
 {
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap);
@@ -35,7 +35,7 @@ char *read_text_file(const char *path)
 
 	if (fd < 0)
 		return NULL;
-	text = slurp_fd(fd);
+	text = support_read_fd(fd);
 	close(fd);
 	return text;
 }
@@ -77,8 +77,8 @@ int run_mmusim_argv(struct run_result *r, int argc, const char *const *argv)
 	if (pid < 0 || waitpid(pid, &status, 0) < 0)
 		return -1;
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	r->out = slurp_fd(out);
-	r->err = slurp_fd(err);
+	r->out = support_read_fd(out);
+	r->err = support_read_fd(err);
 	close(out);
 	close(err);
 	return 0;

@@ -19,6 +19,8 @@ int run_mmusim(struct run_result *r, ...);
 /* Same with an argv array of argc strings. */
 int run_mmusim_argv(struct run_result *r, int argc, const char *const *argv);
 void run_result_free(struct run_result *r);
+/* Everything in fd from its start, NUL-terminated, malloc'd. */
+char *support_read_fd(int fd);
 
 /* The whole of a file, NUL-terminated and malloc'd; NULL if it cannot be opened. */
 char *read_text_file(const char *path);

@@ -754,7 +754,8 @@ Test(binary, compact_accesses)
 	for (int i = 0; i < N; i++)
 		ev[i] = (struct trace_event){ .op = TRACE_ACCESS, .access = ACCESS_EXEC, .va = 0x400000 + 4u * i, .size = 4 };
 	path = write_binary(ev, N, 100);
-	cr_expect_eq(file_size(path), 16 + 5 + (N - 1));
+	/* + the end record: tag 0x8f and the record count 1000 as a 2-byte varint */
+	cr_expect_eq(file_size(path), 16 + 5 + (N - 1) + 3);
 	remove_temp_file(path);
 
 	/* a modify (read + write of the same bytes) is one record; nearby stack accesses 2 bytes */
@@ -764,7 +765,7 @@ Test(binary, compact_accesses)
 		ev[2 * i + 1] = (struct trace_event){ .op = TRACE_ACCESS, .access = ACCESS_WRITE, .va = va, .size = 8 };
 	}
 	path = write_binary(ev, 2 * N, 333);
-	cr_expect_leq(file_size(path), 16 + 7 + 2 * (N - 1));
+	cr_expect_leq(file_size(path), 16 + 7 + 2 * (N - 1) + 3);
 	remove_temp_file(path);
 	free(ev);
 }
@@ -779,6 +780,7 @@ struct bad_binary {
 };
 
 #define HDR 0x89, 'M', 'M', 'U', 'T', 'R', 'C', '\n', 1, 0, 0, 0, 0, 0, 0, 0
+#define HDR_END 0x89, 'M', 'M', 'U', 'T', 'R', 'C', '\n', 1, 0, 0, 0, 1, 0, 0, 0
 #define B TRACE_FORMAT_BINARY
 static const struct bad_binary bad_binaries[] = {
 	{ { 0 }, 0, 0, false, B, "byte 0: truncated header (0 of 16 bytes)" },
@@ -790,8 +792,18 @@ static const struct bad_binary bad_binaries[] = {
 	  "byte 0: truncated header (11 of 16 bytes)" },
 	{ { 0x89, 'M', 'M', 'U', 'T', 'R', 'C', '\n', 2, 0, 0, 0, 0, 0, 0, 0 }, 16, 0, true, TRACE_FORMAT_AUTO,
 	  "byte 8: unsupported version 2 (this build reads version 1)" },
-	{ { 0x89, 'M', 'M', 'U', 'T', 'R', 'C', '\n', 1, 0, 0, 0, 1, 0, 0, 0 }, 16, 0, true, B,
-	  "byte 12: unsupported flags 0x00000001 (expected 0)" },
+	{ { 0x89, 'M', 'M', 'U', 'T', 'R', 'C', '\n', 1, 0, 0, 0, 2, 0, 0, 0 }, 16, 0, true, B,
+	  "byte 12: unsupported flags 0x00000002 (expected 0 or 0x00000001)" },
+	/* flags bit 0: the file must end with an end record (0x8f, the record count) */
+	{ { HDR_END }, 16, 0, false, B, "byte 16: truncated: no end record after 0 records" },
+	{ { HDR_END, 0x51, 0x12 }, 18, 2, false, B, "byte 18: truncated: no end record after 2 records" },
+	{ { HDR_END, 0x71, 0x8f }, 18, 2, false, B, "byte 17: truncated record (tag 0x8f)" },
+	{ { HDR_END, 0x51, 0x8f, 0x02 }, 19, 1, true, B,
+	  "byte 17: end record counts 2 records, the file has 1 (records are missing)" },
+	{ { HDR_END, 0x51, 0x8f, 0x00 }, 19, 1, true, B,
+	  "byte 17: end record counts 0 records, the file has 1 (records are missing)" },
+	{ { HDR_END, 0x51, 0x8f, 0x01, 0x51 }, 20, 1, true, B, "byte 19: data after the end record (tag 0x51)" },
+	{ { HDR, 0x8f, 0x00, 0x8f, 0x00 }, 20, 0, true, B, "byte 18: data after the end record (tag 0x8f)" },
 	/* two good accesses, then an unknown tag */
 	{ { HDR, 0x51, 0x12, 0x8a }, 19, 2, true, B, "byte 18: unknown record tag 0x8a" },
 	{ { HDR, 0xff }, 17, 0, true, B, "byte 16: unknown record tag 0xff" },
@@ -1202,4 +1214,164 @@ Test(long_trace, million_lackey_lines_file_pipe_and_binary, .timeout = 120)
 	remove_temp_file(bin);
 	remove_temp_file(path);
 	free(t.text);
+}
+
+/* ---- truncation: the end record, old files, files that shrink while read ---- */
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *b;
+
+	cr_assert_not_null(f);
+	*len = file_size(path);
+	b = malloc(*len + 1);
+	cr_assert_eq(fread(b, 1, *len, f), *len);
+	fclose(f);
+	return b;
+}
+
+/*
+ * The issue's count: cut at a record boundary, the old format read 8 of 40
+ * lengths as a valid shorter trace.  Every prefix of a written file must now
+ * be an error, through a file and through a pipe; only the whole file reads.
+ */
+Test(binary_end, every_cut_is_detected)
+{
+	char *path = write_binary(every_op, N_EVERY_OP, N_EVERY_OP);
+	size_t len, silent = 0;
+	unsigned char *bytes = slurp(path, &len);
+
+	cr_assert_gt(len, 40);
+	for (size_t cut = 0; cut < len; cut++) {
+		char *part = temp_bytes(bytes, cut);
+		struct collected c;
+		read_path(part, TRACE_FORMAT_BINARY, 16, &c, NULL);
+		if (c.last == 0)
+			silent++;
+		cr_expect_eq(c.last, -1, "cut at %zu of %zu bytes: read as a complete trace of %zu events", cut, len, c.n);
+		cr_expect_eq(c.err.code, MM_EINVAL, "cut at %zu: %s", cut, c.err.msg);
+		free(c.ev);
+		if (cut % 7 == 0) { /* a pipe sees the same end (every 7th: each costs a child process) */
+			read_pipe(bytes, cut, 5, TRACE_FORMAT_BINARY, 16, &c, NULL);
+			cr_expect_eq(c.last, -1, "pipe, cut at %zu", cut);
+			free(c.ev);
+		}
+		remove_temp_file(part);
+	}
+	cr_expect_eq(silent, 0);
+	{
+		struct collected c;
+		read_path(path, TRACE_FORMAT_AUTO, 16, &c, NULL);
+		check_every_op(&c);
+		free(c.ev);
+	}
+	free(bytes);
+	remove_temp_file(path);
+}
+
+/* A cut right before the end record names what is missing. */
+Test(binary_end, cut_before_end_record_message)
+{
+	char *path = write_binary(every_op, N_EVERY_OP, N_EVERY_OP), want[512];
+	size_t len;
+	unsigned char *bytes = slurp(path, &len);
+	/* every_op has fewer than 128 records: the end record is 0x8f and a 1-byte count */
+	size_t records = bytes[len - 1];
+	char *part = temp_bytes(bytes, len - 2);
+	struct collected c;
+
+	cr_assert_eq(bytes[len - 2], 0x8f);
+	read_path(part, TRACE_FORMAT_BINARY, 64, &c, NULL);
+	cr_expect_eq(c.n, N_EVERY_OP, "every event before the cut is read");
+	snprintf(want, sizeof(want), "%s: byte %zu: truncated: no end record after %zu records", part, len - 2, records);
+	cr_expect_str_eq(c.err.msg, want);
+	free(c.ev);
+	free(bytes);
+	remove_temp_file(part);
+	remove_temp_file(path);
+}
+
+/* A file from before end records (flags 0, no end record) replays whole, with a warning. */
+Test(binary_end, old_format_reads_with_warning)
+{
+	char *path = write_binary(every_op, N_EVERY_OP, N_EVERY_OP), *old;
+	size_t len;
+	unsigned char *bytes = slurp(path, &len);
+	struct trace_reader *r;
+	struct collected c;
+
+	cr_assert_eq(bytes[12], 1, "the writer sets flag bit 0");
+	bytes[12] = 0;
+	old = temp_bytes(bytes, len - 2); /* without the 2-byte end record */
+	cr_assert_eq(trace_reader_open(old, TRACE_FORMAT_AUTO, &r, NULL), MM_OK);
+	cr_expect_null(trace_reader_warning(r), "nothing to say before the end");
+	collect(r, 16, &c);
+	check_every_op(&c);
+	cr_expect_str_eq(trace_reader_warning(r),
+			 "no end record: the trace may be truncated (a binary trace from before end records)");
+	trace_reader_close(r);
+	free(c.ev);
+
+	/* the writer's own files say nothing */
+	cr_assert_eq(trace_reader_open(path, TRACE_FORMAT_AUTO, &r, NULL), MM_OK);
+	collect(r, 16, &c);
+	cr_expect_eq(c.last, 0);
+	cr_expect_null(trace_reader_warning(r));
+	trace_reader_close(r);
+	free(c.ev);
+	free(bytes);
+	remove_temp_file(old);
+	remove_temp_file(path);
+}
+
+/*
+ * Another process truncates the trace while it is being read: an mmap'd
+ * reader died of SIGBUS here.  Now: the events read stand, then an error.
+ */
+Test(reader, file_shrinks_while_read)
+{
+	enum { LINES = 400000 }; /* 4.4 MB: several read buffers */
+	char *path = temp_bytes("", 0), want[512];
+	FILE *f = fopen(path, "w");
+	struct trace_reader *r;
+	struct trace_event ev[64];
+	struct mm_error err = { 0 };
+	long k;
+	size_t n = 0;
+
+	for (int i = 0; i < LINES; i++)
+		fprintf(f, "r 0x%07x\n", i * 8); /* 12 bytes a line */
+	fclose(f);
+	cr_assert_eq(trace_reader_open(path, TRACE_FORMAT_TEXT, &r, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(trace_reader_next(r, ev, 64, &err), 64);
+	cr_assert_eq(truncate(path, 12 * 1000), 0);
+	while ((k = trace_reader_next(r, ev, 64, &err)) > 0)
+		n += (size_t)k;
+	cr_expect_eq(k, -1, "a shrunken file is an error, not a shorter trace");
+	cr_expect_lt(n + 64, (size_t)LINES);
+	snprintf(want, sizeof(want), "%s: the file shrank while being read (", path);
+	cr_expect(strncmp(err.msg, want, strlen(want)) == 0, "%s", err.msg);
+	cr_expect(strstr(err.msg, " of 4800000 bytes)") != NULL, "%s", err.msg);
+	cr_expect_eq(err.code, MM_EIO);
+	trace_reader_close(r);
+	remove_temp_file(path);
+}
+
+/* The writer's abort: nothing appears, what had the name stays. */
+Test(binary_end, writer_abort_keeps_old_file)
+{
+	char *path = temp_bytes("previous\n", 9);
+	struct trace_writer *w;
+	size_t len;
+	unsigned char *bytes;
+
+	cr_assert_eq(trace_writer_open(path, &w, NULL), MM_OK);
+	cr_assert_eq(trace_writer_put(w, every_op, N_EVERY_OP, NULL), MM_OK);
+	trace_writer_abort(w);
+	bytes = slurp(path, &len);
+	cr_expect_eq(len, 9);
+	cr_expect(memcmp(bytes, "previous\n", 9) == 0);
+	free(bytes);
+	remove_temp_file(path);
 }

@@ -1,9 +1,11 @@
 /*
  * mmusim convert: rewrites a trace (text, lackey or binary) in the compact
  * binary format, which replays fastest.  The result reads back to the same
- * events.
+ * events.  OUTPUT appears only once every event was converted: a bad input
+ * line leaves no output at all (not a shorter file that looks complete).
  */
 #include "cli_api.h"
+#include "cli_output.h"
 
 #include <string.h>
 
@@ -30,7 +32,6 @@ int cmd_convert(struct cli *cli, struct args *a)
 	mmusim_error err = { 0 };
 	long n;
 
-	(void)cli;
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -53,21 +54,27 @@ int cmd_convert(struct cli *cli, struct args *a)
 	}
 	if (nr_files != 2)
 		return cli_usage_error("convert: needs INPUT and OUTPUT (see mmusim convert --help)");
+	if ((rc = cli_output_check(cli, files[1], files, 1)) != EXIT_OK)
+		return rc;
 	if (mmusim_trace_open(files[0], fmt, &rd, &err) || mmusim_trace_writer_open(files[1], &wr, &err)) {
 		rc = cli_api_fail(&err);
 		goto out;
 	}
 	while ((n = mmusim_trace_next(rd, ev, BATCH, &err)) > 0) {
 		if (mmusim_trace_writer_put(wr, ev, (size_t)n, &err)) {
-			rc = cli_api_fail(&err);
+			rc = cli_output_fail(&err);
 			goto out;
 		}
 	}
 	if (n < 0)
 		rc = cli_api_fail(&err);
+	else
+		cli_trace_warn(rd, files[0]);
 out:
-	if (wr && mmusim_trace_writer_close(wr, rc == EXIT_OK ? &err : NULL) && rc == EXIT_OK)
-		rc = cli_api_fail(&err);
+	if (rc != EXIT_OK)
+		mmusim_trace_writer_abort(wr);
+	else if (mmusim_trace_writer_close(wr, &err))
+		rc = cli_output_fail(&err);
 	mmusim_trace_close(rd);
 	return rc;
 }

@@ -6,6 +6,7 @@
  * is recorded in an ELF note, so `--image FILE` finds it again.
  */
 #include "cli_api.h"
+#include "cli_output.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -49,11 +50,13 @@ int cmd_dump(struct cli *cli, struct args *a)
 		return cli_usage_error("dump: needs --elf FILE (see mmusim dump --help)");
 	if (cli->image)
 		return cli_usage_error("dump: writes the machine built from --setup/--map, not an --image");
+	if ((rc = cli_output_check(cli, elf, NULL, 0)) != EXIT_OK)
+		return rc;
 	if (cli_build_api_machine(cli, &m, &err))
 		return cli_api_fail(&err);
 
 	if (mmusim_dump_elf(m, elf, &err)) {
-		rc = cli_api_fail(&err);
+		rc = cli_output_fail(&err);
 		goto out;
 	}
 	/* The dump's first note: the current address space. */

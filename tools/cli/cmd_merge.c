@@ -10,6 +10,7 @@
  * half-way, a file that is not a result) is named with its file and line.
  */
 #include "cli_api.h"
+#include "cli_output.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -513,12 +514,16 @@ int cmd_merge(struct cli *cli, struct args *a)
 	struct sweep_row *rows = NULL;
 	size_t nr = 0, cap = 0, nr_files = 0;
 	struct merge_input *files = calloc((size_t)a->argc, sizeof(*files));
+	const char **paths = calloc((size_t)a->argc, sizeof(*paths));  /* the inputs an output may not be */
 	const char *csv = NULL, *v, *stdin_named = NULL;
 	mmusim_error err = { 0 };
 	int r, rc = EXIT_OK;
 
-	if (!files)
+	if (!files || !paths) {
+		free(files);
+		free(paths);
 		return cli_usage_error("out of memory");
+	}
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -547,6 +552,7 @@ int cmd_merge(struct cli *cli, struct args *a)
 		}
 		if (strcmp(arg, "-") == 0)
 			stdin_named = arg;
+		paths[nr_files] = arg;
 		files[nr_files++].path = arg;
 		a->i++;
 	}
@@ -555,6 +561,8 @@ int cmd_merge(struct cli *cli, struct args *a)
 		goto out;
 	}
 	/* Everything is checked before anything is printed: one bad file, one line on stderr. */
+	if ((rc = cli_output_check(cli, csv, paths, nr_files)) != EXIT_OK)
+		goto out;
 	for (size_t i = 0; i < nr_files; i++) {
 		if (!(files[i].text = read_file(files[i].path, &files[i].len, &err)) ||
 		    merge_file(&files[i], false, &rows, &nr, &cap, &err)) {
@@ -572,19 +580,17 @@ int cmd_merge(struct cli *cli, struct args *a)
 		sweep_table(stdout, rows, nr);
 	}
 	if (csv) {
-		FILE *f = fopen(csv, "w");
-		if (!f) {
-			rc = cli_usage_error("%s: cannot create: %s", csv, strerror(errno));
+		mmusim_output *f;
+		if ((rc = cli_output_open(cli, csv, NULL, 0, &f)) != EXIT_OK)
 			goto out;
-		}
-		sweep_csv(f, rows, nr);
-		if (fclose(f) != 0)
-			rc = cli_usage_error("%s: write error", csv);
+		sweep_csv(mmusim_output_stream(f), rows, nr);
+		rc = cli_output_commit(f);
 	}
 out:
 	sweep_rows_free(rows, nr);
 	for (size_t i = 0; i < nr_files; i++)
 		free(files[i].text);
 	free(files);
+	free(paths);
 	return rc;
 }

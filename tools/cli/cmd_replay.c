@@ -5,6 +5,7 @@
  * the exit status is 2.
  */
 #include "cli_api.h"
+#include "cli_output.h"
 
 #include <errno.h>
 #include <string.h>
@@ -153,7 +154,8 @@ int cmd_replay(struct cli *cli, struct args *a)
 	mmusim_mmu *mmu = NULL;
 	bool help = false;
 	mmusim_error err = { 0 };
-	FILE *csv = NULL;
+	mmusim_output *csv = NULL;
+	const char *inputs[1];
 	int rc;
 
 	if ((rc = parse_replay_args(cli, a, &ra, &help)) != EXIT_OK)
@@ -167,16 +169,18 @@ int cmd_replay(struct cli *cli, struct args *a)
 		rc = cli_usage_error("replay: --demand-paging and --dump-elf need simulated memory, not an --image");
 		goto out;
 	}
+	inputs[0] = ra.trace;
+	if ((rc = cli_output_check(cli, ra.csv, inputs, 1)) != EXIT_OK ||
+	    (rc = cli_output_check(cli, ra.dump_elf, inputs, 1)) != EXIT_OK)
+		goto out;
 	if (cli_open_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err) ||
 	    mmusim_trace_open(ra.trace, ra.format, &t, &err)) {
 		rc = cli_api_fail(&err);
 		goto out;
 	}
-	if (ra.csv && !(csv = fopen(ra.csv, "w"))) {
-		rc = cli_usage_error("%s: cannot create: %s", ra.csv, strerror(errno));
+	if (ra.csv && (rc = cli_output_open(cli, ra.csv, inputs, 1, &csv)) != EXIT_OK)
 		goto out;
-	}
-	ra.opt.interval_csv = csv;
+	ra.opt.interval_csv = csv ? mmusim_output_stream(csv) : NULL;
 	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err)) {
 		rc = cli_api_fail(&err);
 		goto out;
@@ -198,12 +202,17 @@ int cmd_replay(struct cli *cli, struct args *a)
 	replay_summary_report(stdout, cli->json, &sum, &info);
 	if (rc != EXIT_OK)
 		cli_api_fail(&err);
-	else if (ra.dump_elf && mmusim_dump_elf(m, ra.dump_elf, &err))
-		rc = cli_api_fail(&err);
+	else
+		cli_trace_warn(t, ra.trace);
+	if (rc == EXIT_OK && ra.dump_elf && mmusim_dump_elf(m, ra.dump_elf, &err))
+		rc = cli_output_fail(&err);
 out:
 	mmusim_mmu_destroy(mmu);
-	if (csv && fclose(csv) != 0 && rc == EXIT_OK)
-		rc = cli_usage_error("%s: write error", ra.csv);
+	/* A replay that failed leaves no file: a shorter time series would look complete. */
+	if (rc == EXIT_OK)
+		rc = cli_output_commit(csv);
+	else
+		mmusim_output_abort(csv);
 	mmusim_trace_close(t);
 	mmusim_machine_destroy(m);
 	return rc;

@@ -8,6 +8,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_api.h"
+#include "cli_output.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -268,6 +269,8 @@ static int run_replay(mmusim_machine *m, struct report_args *ra, char **stats, c
 		goto out;
 	rc = mmusim_mmu_replay(mmu, t, err);
 	mmusim_mmu_finish(mmu);
+	if (!rc)
+		cli_trace_warn(t, ra->trace);
 	if (!rc && (stats_out = open_memstream(stats, &stats_len))) {
 		struct replay_report_info info = { .trace = ra->trace,
 						   .format = mmusim_trace_format_name(mmusim_trace_format(t)) };
@@ -322,9 +325,16 @@ int cmd_report(struct cli *cli, struct args *a)
 		mmusim_translate(m, &req, &res);
 		tree_mark_walk(&t, &res, k);
 	}
-	FILE *out = fopen(ra.html, "w");
-	if (!out) {
-		rc = cli_usage_error("%s: cannot create: %s", ra.html, strerror(errno));
+	const char *inputs[] = { ra.trace };
+	mmusim_output *html;
+	FILE *out;
+	if ((rc = cli_output_open(cli, ra.html, inputs, 1, &html)) != EXIT_OK) {
+		tree_free(&t);
+		goto out;
+	}
+	if (!(out = mmusim_output_stream(html))) {
+		mmusim_output_abort(html);
+		rc = cli_usage_error("out of memory");
 		tree_free(&t);
 		goto out;
 	}
@@ -362,8 +372,7 @@ int cmd_report(struct cli *cli, struct args *a)
 	}
 	fputs("</body>\n</html>\n", out);
 	tree_free(&t);
-	if (fclose(out) != 0)
-		rc = cli_usage_error("%s: write error", ra.html);
+	rc = cli_output_commit(html);
 out:
 	free(stats);
 	free(csv);

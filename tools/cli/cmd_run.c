@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE /* pipe2 */
 #include "cli_api.h"
+#include "cli_output.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -98,6 +99,7 @@ static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, 
 struct tee {
 	int from, to, file;
 	bool write_failed;
+	int write_errno;          /* why, once write_failed */
 	pthread_t thread;
 };
 
@@ -130,8 +132,10 @@ static void *tee_main(void *arg)
 	while (buf && ((k = read(t->from, buf, TEE_BUF)) > 0 || (k < 0 && errno == EINTR))) {
 		if (k < 0)
 			continue;
-		if (!t->write_failed && !write_all(t->file, buf, (size_t)k))
+		if (!t->write_failed && !write_all(t->file, buf, (size_t)k)) {
 			t->write_failed = true;
+			t->write_errno = errno;
+		}
 		if (!write_all(t->to, buf, (size_t)k))
 			break; /* the replay stopped reading */
 	}
@@ -264,6 +268,7 @@ int cmd_run(struct cli *cli, struct args *a)
 	mmusim_mmu *mmu = NULL;
 	mmusim_trace *rd = NULL;
 	struct tee tee = { .file = -1 };
+	mmusim_output *save = NULL;
 	bool help = false, tee_started = false;
 	mmusim_error err = { 0 };
 	pid_t pid = -1;
@@ -282,9 +287,10 @@ int cmd_run(struct cli *cli, struct args *a)
 		rc = cli_api_fail(&err);
 		goto out;
 	}
-	if (ra.save && (tee.file = open(ra.save, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
-		rc = cli_usage_error("%s: cannot create: %s", ra.save, strerror(errno));
-		goto out;
+	if (ra.save) {
+		if ((rc = cli_output_open(cli, ra.save, NULL, 0, &save)) != EXIT_OK)
+			goto out;
+		tee.file = mmusim_output_fd(save);
 	}
 	snprintf(name, sizeof(name), "%s", ra.prog[0]);
 	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || program_check(ra.prog[0], &err)) {
@@ -350,8 +356,10 @@ int cmd_run(struct cli *cli, struct args *a)
 	replay_summary_report(stdout, cli->json, &sum, &info);
 	if (rc != EXIT_OK)
 		cli_api_fail(&err);
-	else if (tee.write_failed)
-		rc = cli_usage_error("%s: write error", ra.save);
+	else if (tee.write_failed) {
+		fprintf(stderr, "mmusim: %s: write error: %s\n", ra.save, strerror(tee.write_errno));
+		rc = EXIT_INTERNAL;
+	}
 out:
 	mmusim_trace_close(rd);
 	if (fd >= 0)
@@ -360,8 +368,11 @@ out:
 		pthread_join(tee.thread, NULL);
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
-	if (tee.file >= 0 && close(tee.file) != 0 && rc == EXIT_OK)
-		rc = cli_usage_error("%s: write error", ra.save);
+	/* Saved only when the run succeeded: a cut-off copy would pass for the whole trace. */
+	if (rc == EXIT_OK)
+		rc = cli_output_commit(save);
+	else
+		mmusim_output_abort(save);
 	mmusim_mmu_destroy(mmu);
 	mmusim_machine_destroy(m);
 	return rc;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_output.h"
 #include "draw.h"
 #include "graphviz.h"
 #include "view_options.h"
@@ -74,6 +75,8 @@ int cmd_show(struct cli *cli, struct args *a)
 	if (svg && !graphviz_available())
 		return cli_usage_error("show: --svg needs Graphviz's 'dot' on PATH (apt-get install graphviz), "
 				       "or use --dot and render it elsewhere");
+	if (svg && (rc = cli_output_check(cli, svg, NULL, 0)) != EXIT_OK)
+		return rc;
 	if (cli_open_machine(cli, &m, &err))
 		return cli_api_fail(&err);
 	const mmusim_config *cfg = mmusim_machine_config(m);
@@ -87,13 +90,20 @@ int cmd_show(struct cli *cli, struct args *a)
 		char *text = NULL;
 		size_t len = 0;
 		FILE *mem = open_memstream(&text, &len);
+		mmusim_output *out = NULL;
 		if (!mem) {
 			rc = EXIT_INTERNAL;
 		} else {
 			tree_write_dot(mem, cfg, &t, &marks);
 			fclose(mem);
-			if (graphviz_render_svg(text, len, svg, &err))
-				rc = cli_api_fail(&err);
+			if ((rc = cli_output_open(cli, svg, NULL, 0, &out)) == EXIT_OK) {
+				if (graphviz_render_svg(text, len, mmusim_output_fd(out), svg, &err)) {
+					mmusim_output_abort(out);
+					rc = cli_output_fail(&err);
+				} else {
+					rc = cli_output_commit(out);
+				}
+			}
 		}
 		free(text);
 	} else if (cli->json) {

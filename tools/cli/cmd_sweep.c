@@ -8,6 +8,7 @@
  * Slurm array; `mmusim merge` turns their JSON results into the same table.
  */
 #include "cli_api.h"
+#include "cli_output.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -302,6 +303,9 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		emit_jobs(stdout, cli, a, &sa);
 		goto out;
 	}
+	if ((rc = cli_output_check(cli, sa.csv, sa.traces, sa.nr_traces)) != EXIT_OK ||
+	    (rc = cli_output_check(cli, sa.csv, sa.configs, sa.nr_configs)) != EXIT_OK)
+		goto out;
 	if (!(rows = calloc(sa.nr_traces * sa.nr_configs, sizeof(*rows)))) {
 		rc = cli_usage_error("out of memory");
 		goto out;
@@ -336,6 +340,8 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		if (trc < 0) { /* the trace's error is the one to show: every machine stopped there */
 			first_err = err;
 			failed = true;
+		} else {
+			cli_trace_warn(rd, sa.traces[t]);
 		}
 		for (size_t c = 0; c < sa.nr_configs; c++) {
 			struct sweep_row *row = &rows[nr_rows++];
@@ -367,17 +373,13 @@ int cmd_sweep(struct cli *cli, struct args *a)
 	}
 	if (!cli->json)
 		sweep_table(stdout, rows, nr_rows);
-	if (sa.csv) {
-		FILE *f = fopen(sa.csv, "w");
-		if (!f) {
-			rc = cli_usage_error("%s: cannot create: %s", sa.csv, strerror(errno));
+	if (sa.csv && !failed) {
+		mmusim_output *f;
+		if ((rc = cli_output_open(cli, sa.csv, NULL, 0, &f)) != EXIT_OK)
 			goto out;
-		}
-		sweep_csv(f, rows, nr_rows);
-		if (fclose(f) != 0) {
-			rc = cli_usage_error("%s: write error", sa.csv);
+		sweep_csv(mmusim_output_stream(f), rows, nr_rows);
+		if ((rc = cli_output_commit(f)) != EXIT_OK)
 			goto out;
-		}
 	}
 	rc = failed ? cli_api_fail(&first_err) : EXIT_OK;
 out:

@@ -34,7 +34,7 @@ bool graphviz_available(void)
 	return false;
 }
 
-int graphviz_render_svg(const char *dot, size_t len, const char *path, mmusim_error *err)
+int graphviz_render_svg(const char *dot, size_t len, int out_fd, const char *name, mmusim_error *err)
 {
 	int fds[2], status;
 	pid_t pid;
@@ -53,13 +53,12 @@ int graphviz_render_svg(const char *dot, size_t len, const char *path, mmusim_er
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
 		dup2(fds[0], 0);
-		if (null >= 0) {
-			dup2(null, 1);
+		dup2(out_fd, 1);
+		if (null >= 0)
 			dup2(null, 2);
-		}
 		close(fds[0]);
 		close(fds[1]);
-		execlp("dot", "dot", "-Tsvg", "-o", path, (char *)NULL);
+		execlp("dot", "dot", "-Tsvg", (char *)NULL);
 		_exit(127);
 	}
 	close(fds[0]);
@@ -78,7 +77,8 @@ int graphviz_render_svg(const char *dot, size_t len, const char *path, mmusim_er
 		if (errno != EINTR)
 			return cli_api_set_error(err, MMUSIM_EIO, "cannot wait for dot: %s", strerror(errno));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return cli_api_set_error(err, MMUSIM_EINVAL, "dot -Tsvg failed writing '%s' (exit status %d)", path,
+		/* The DOT is ours and well-formed: dot fails on its output (a full disk, say). */
+		return cli_api_set_error(err, MMUSIM_EIO, "%s: write error: dot -Tsvg failed (exit status %d)", name,
 				    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	return MMUSIM_OK;
 }

@@ -12,7 +12,10 @@
 
 /* True when an executable `dot` is on PATH. */
 bool graphviz_available(void);
-/* Runs `dot -Tsvg -o path` on the DOT text; MMUSIM_EINVAL with dot's complaint summarised. */
-int graphviz_render_svg(const char *dot, size_t len, const char *path, mmusim_error *err);
+/*
+ * Runs `dot -Tsvg` on the DOT text with its output going to out_fd (`name` in
+ * messages); MMUSIM_EIO "NAME: write error: ..." when dot fails.
+ */
+int graphviz_render_svg(const char *dot, size_t len, int out_fd, const char *name, mmusim_error *err);
 
 #endif

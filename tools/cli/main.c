@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli_api.h"
+#include "cli_output.h"
 #include "mmusim_revision.h"
 
 static const char main_help[] =
@@ -69,62 +70,59 @@ static const char main_help[] =
 	"\n"
 	"exit status: 0 success (a fault is an answer), 2 bad input, 1 internal error\n";
 
-int main(int argc, char **argv)
+/* The global options, then the command; returns the exit status. */
+static int run(struct cli *cli, struct args *a)
 {
-	struct cli cli = { 0 };
-	struct args a = { .argc = argc, .argv = argv, .i = 1 };
+	int argc = a->argc;
+	char **argv = a->argv;
 	int rc;
 
-	while (a.i < argc && strncmp(argv[a.i], "--", 2) == 0) {
-		if (strcmp(argv[a.i], "--help") == 0 || strcmp(argv[a.i], "-h") == 0) {
+	while (a->i < argc && strncmp(argv[a->i], "--", 2) == 0) {
+		if (strcmp(argv[a->i], "--help") == 0 || strcmp(argv[a->i], "-h") == 0) {
 			cli_put_help(main_help, stdout);
 			return EXIT_OK;
 		}
-		if (strcmp(argv[a.i], "--version") == 0) {
+		if (strcmp(argv[a->i], "--version") == 0) {
 			printf("mmusim %s (git %s)\n", MMUSIM_PROJECT_VERSION, MMUSIM_GIT_REVISION);
 			return EXIT_OK;
 		}
-		int r = cli_common_option(&cli, &a);
-		if (r < 0) {
-			cli_free(&cli);
+		int r = cli_common_option(cli, a);
+		if (r < 0)
 			return EXIT_BAD_INPUT;
-		}
-		if (r == 0) {
-			cli_free(&cli);
-			return cli_usage_error("unknown option '%s' (see mmusim --help)", argv[a.i]);
-		}
+		if (r == 0)
+			return cli_usage_error("unknown option '%s' (see mmusim --help)", argv[a->i]);
 	}
-	if (a.i >= argc) {
+	if (a->i >= argc) {
 		cli_put_help(main_help, stderr);
 		return EXIT_BAD_INPUT;
 	}
-	const char *cmd = argv[a.i++];
+	const char *cmd = argv[a->i++];
 	if (strcmp(cmd, "translate") == 0)
-		rc = cmd_translate(&cli, &a);
+		rc = cmd_translate(cli, a);
 	else if (strcmp(cmd, "mappings") == 0)
-		rc = cmd_mappings(&cli, &a);
+		rc = cmd_mappings(cli, a);
 	else if (strcmp(cmd, "replay") == 0)
-		rc = cmd_replay(&cli, &a);
+		rc = cmd_replay(cli, a);
 	else if (strcmp(cmd, "convert") == 0)
-		rc = cmd_convert(&cli, &a);
+		rc = cmd_convert(cli, a);
 	else if (strcmp(cmd, "dump") == 0)
-		rc = cmd_dump(&cli, &a);
+		rc = cmd_dump(cli, a);
 	else if (strcmp(cmd, "explain") == 0)
-		rc = cmd_explain(&cli, &a);
+		rc = cmd_explain(cli, a);
 	else if (strcmp(cmd, "show") == 0)
-		rc = cmd_show(&cli, &a);
+		rc = cmd_show(cli, a);
 	else if (strcmp(cmd, "report") == 0)
-		rc = cmd_report(&cli, &a);
+		rc = cmd_report(cli, a);
 	else if (strcmp(cmd, "sweep") == 0)
-		rc = cmd_sweep(&cli, &a);
+		rc = cmd_sweep(cli, a);
 	else if (strcmp(cmd, "merge") == 0)
-		rc = cmd_merge(&cli, &a);
+		rc = cmd_merge(cli, a);
 	else if (strcmp(cmd, "run") == 0)
-		rc = cmd_run(&cli, &a);
+		rc = cmd_run(cli, a);
 	else if (strcmp(cmd, "quiz") == 0)
-		rc = cmd_quiz(&cli, &a);
+		rc = cmd_quiz(cli, a);
 	else if (strcmp(cmd, "shell") == 0)
-		rc = cmd_shell(&cli, &a);
+		rc = cmd_shell(cli, a);
 	else if (strcmp(cmd, "help") == 0) {
 		cli_put_help(main_help, stdout);
 		rc = EXIT_OK;
@@ -132,8 +130,18 @@ int main(int argc, char **argv)
 		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay, convert, dump, "
 				     "explain, show, report, sweep, merge, run, quiz or shell; "
 				     "see mmusim --help)", cmd);
-	cli_free(&cli);
-	if (fflush(stdout) != 0 && rc == EXIT_OK)
-		rc = EXIT_INTERNAL;
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	struct args a = { .argc = argc, .argv = argv, .i = 1 };
+	int rc;
+
+	cli_guard_std_fds();
+	rc = run(&cli, &a);
+	cli_free(&cli);
+	/* Every command's output to stdout is checked here, once: a lost line is an error. */
+	return cli_stdout_finish(rc);
 }

@@ -1,0 +1,224 @@
+/*
+ * output_file: write to a temporary file beside the target, rename it into
+ * place only when every byte made it (see output_file.h for the rules).
+ *
+ * Why not mkstemp: it creates mode 0600, and the only ways to learn the
+ * umask to widen that again change it for the whole process.  open(O_EXCL)
+ * with mode 0666 gets the usual new-file mode from the kernel; the name's
+ * random part only needs to avoid other writers in the same folder.
+ *
+ * The stream is a stdio cookie stream over the descriptor rather than
+ * fdopen: its write function keeps the errno of the first failed write, which
+ * a later fflush no longer knows once stdio has dropped the failed buffer
+ * ("No space left on device", not a bare "Input/output error").
+ */
+#define _GNU_SOURCE /* realpath, fopencookie */
+#include "output_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TEMP_TRIES 64
+
+struct output_file {
+	char *name;    /* as given, for messages */
+	char *target;  /* what the rename replaces (a symlink's file) */
+	char *temp;    /* NULL: written directly (stdout, a device or FIFO) */
+	int fd;
+	bool own_fd;   /* false for stdout */
+	FILE *stream;  /* over fd once asked for */
+	int write_errno; /* of the stream's first failed write */
+};
+
+static void output_free(struct output_file *o)
+{
+	free(o->name);
+	free(o->target);
+	free(o->temp);
+	free(o);
+}
+
+/* True if st is the file behind descriptor fd (our stdout or stderr redirected into it). */
+static bool same_as_fd(const struct stat *st, int fd)
+{
+	struct stat fs;
+	return fstat(fd, &fs) == 0 && fs.st_dev == st->st_dev && fs.st_ino == st->st_ino;
+}
+
+/* "DIR/.BASE.XXXXXX" beside target; NULL when out of memory. */
+static char *temp_name(const char *target, uint64_t salt)
+{
+	const char *slash = strrchr(target, '/');
+	size_t dir_len = slash ? (size_t)(slash - target) + 1 : 0;
+	size_t len = strlen(target) + 2 + 1 + 12 + 1;
+	char *t = malloc(len);
+
+	if (t)
+		snprintf(t, len, "%.*s.%s.%06llx", (int)dir_len, target, target + dir_len,
+			 (unsigned long long)(salt & 0xffffff));
+	return t;
+}
+
+static int create_temp(struct output_file *o, struct mm_error *err)
+{
+	struct timespec now;
+	uint64_t salt;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	salt = (uint64_t)now.tv_nsec ^ (uint64_t)getpid() << 20 ^ (uint64_t)(uintptr_t)o;
+	for (int i = 0; i < TEMP_TRIES; i++) {
+		salt = salt * 6364136223846793005ull + 1442695040888963407ull; /* an LCG step: the next name */
+		free(o->temp);
+		if (!(o->temp = temp_name(o->target, salt >> 33)))
+			return mm_error_set(err, MM_ENOMEM, "out of memory");
+		o->fd = open(o->temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (o->fd >= 0)
+			return MM_OK;
+		if (errno != EEXIST)
+			break;
+	}
+	return mm_error_set(err, MM_EIO, "%s: cannot create: %s", o->name, strerror(errno));
+}
+
+int output_file_open(const char *path, struct output_file **out, struct mm_error *err)
+{
+	struct output_file *o = calloc(1, sizeof(*o));
+	bool is_stdout = strcmp(path, "-") == 0;
+	struct stat st;
+	bool exists;
+	int rc;
+
+	*out = NULL;
+	if (!o || !(o->name = strdup(is_stdout ? "<stdout>" : path))) {
+		free(o);
+		return mm_error_set(err, MM_ENOMEM, "out of memory");
+	}
+	o->fd = -1;
+	if (is_stdout) {
+		o->fd = STDOUT_FILENO;
+		*out = o;
+		return MM_OK;
+	}
+	exists = stat(path, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
+		output_free(o);
+		return mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(EISDIR));
+	}
+	if (exists && (!S_ISREG(st.st_mode) || same_as_fd(&st, STDOUT_FILENO) || same_as_fd(&st, STDERR_FILENO))) {
+		/* Nothing to rename over: a device, a FIFO, or the file our own output already goes to. */
+		o->fd = open(path, O_WRONLY | O_CLOEXEC | (S_ISREG(st.st_mode) ? O_APPEND : 0));
+		if (o->fd < 0) {
+			rc = mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(errno));
+			output_free(o);
+			return rc;
+		}
+		o->own_fd = true;
+		*out = o;
+		return MM_OK;
+	}
+	/* A symbolic link to a file: replace the file, keep the link. */
+	o->target = exists ? realpath(path, NULL) : NULL;
+	if (!o->target && !(o->target = strdup(path))) {
+		output_free(o);
+		return mm_error_set(err, MM_ENOMEM, "out of memory");
+	}
+	if ((rc = create_temp(o, err)) != MM_OK) {
+		output_free(o);
+		return rc;
+	}
+	o->own_fd = true;
+	if (exists)
+		(void)fchmod(o->fd, st.st_mode & 07777); /* as truncating in place would have kept it */
+	*out = o;
+	return MM_OK;
+}
+
+int output_file_fd(const struct output_file *o)
+{
+	return o->fd;
+}
+
+/* The cookie stream's write: all of buf to the descriptor, or 0 (its error value; never negative) with the reason kept. */
+static ssize_t stream_write(void *cookie, const char *buf, size_t len)
+{
+	struct output_file *o = cookie;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t k = write(o->fd, buf + done, len - done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (!o->write_errno)
+				o->write_errno = k < 0 ? errno : EIO;
+			return 0;
+		}
+		done += (size_t)k;
+	}
+	return (ssize_t)len;
+}
+
+FILE *output_file_stream(struct output_file *o)
+{
+	if (!o->stream)
+		o->stream = o->own_fd ? fopencookie(o, "w", (cookie_io_functions_t){ .write = stream_write }) : stdout;
+	return o->stream;
+}
+
+const char *output_file_name(const struct output_file *o)
+{
+	return o->name;
+}
+
+/* Flushes and closes what o owns; returns 0 or the errno of the first failure. */
+static int close_output(struct output_file *o)
+{
+	int e = 0;
+
+	if (o->stream) {
+		/* A stream error set earlier is sticky; the flush may have nothing left to report it. */
+		errno = 0;
+		if (fflush(o->stream) != 0 || ferror(o->stream))
+			e = o->write_errno ? o->write_errno : errno ? errno : EIO;
+		if (o->own_fd && fclose(o->stream) != 0 && !e)
+			e = o->write_errno ? o->write_errno : EIO;
+		o->stream = NULL;
+	}
+	if (o->own_fd && o->fd >= 0 && close(o->fd) != 0 && !e)
+		e = errno;
+	o->fd = -1;
+	return e;
+}
+
+int output_file_commit(struct output_file *o, struct mm_error *err)
+{
+	int e = close_output(o), rc = MM_OK;
+
+	if (!e && o->temp && rename(o->temp, o->target) != 0)
+		e = errno;
+	if (e) {
+		rc = mm_error_set(err, MM_EIO, "%s: write error: %s", o->name, strerror(e));
+		if (o->temp)
+			unlink(o->temp);
+	}
+	output_free(o);
+	return rc;
+}
+
+void output_file_abort(struct output_file *o)
+{
+	if (!o)
+		return;
+	close_output(o);
+	if (o->temp)
+		unlink(o->temp);
+	output_free(o);
+}

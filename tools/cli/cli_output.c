@@ -1,0 +1,116 @@
+/*
+ * cli_output: files and standard output, written whole or reported (see
+ * cli_output.h for the rules).
+ */
+#include "cli_output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* True if path names the file st describes (following links). */
+static bool names_file(const char *path, const struct stat *st)
+{
+	struct stat in;
+
+	return path && strcmp(path, "-") != 0 && stat(path, &in) == 0 && in.st_dev == st->st_dev &&
+	       in.st_ino == st->st_ino;
+}
+
+static int refuse(const char *output, const char *input)
+{
+	return cli_usage_error("%s: is also an input (%s): choose another output file", output, input);
+}
+
+int cli_output_check(const struct cli *cli, const char *output, const char *const *inputs, size_t n)
+{
+	struct stat out;
+
+	/* An output that does not exist yet cannot be an input. */
+	if (!output || strcmp(output, "-") == 0 || stat(output, &out) != 0)
+		return EXIT_OK;
+	for (size_t i = 0; i < n; i++)
+		if (names_file(inputs[i], &out))
+			return refuse(output, inputs[i]);
+	if (names_file(cli->config, &out))
+		return refuse(output, cli->config);
+	if (names_file(cli->image, &out))
+		return refuse(output, cli->image);
+	for (int i = 0; i < cli->nr_setup; i++)
+		if (!cli->setup[i].is_map && names_file(cli->setup[i].text, &out))
+			return refuse(output, cli->setup[i].text);
+	return EXIT_OK;
+}
+
+int cli_output_open(const struct cli *cli, const char *path, const char *const *inputs, size_t n,
+		    mmusim_output **out)
+{
+	mmusim_error err = { 0 };
+	int rc;
+
+	*out = NULL;
+	if ((rc = cli_output_check(cli, path, inputs, n)) != EXIT_OK)
+		return rc;
+	if (mmusim_output_open(path, out, &err) != MMUSIM_OK)
+		return cli_api_fail(&err);
+	return EXIT_OK;
+}
+
+int cli_output_fail(const mmusim_error *err)
+{
+	fprintf(stderr, "mmusim: %s\n", err->message);
+	/*
+	 * Both are MMUSIM_EIO: "PATH: cannot create: ..." is a path that cannot be
+	 * written (the user's to fix, like any bad argument), "PATH: write error:
+	 * ..." bytes that did not make it (the disk's).
+	 */
+	return strstr(err->message, ": write error: ") ? EXIT_INTERNAL : EXIT_BAD_INPUT;
+}
+
+int cli_output_commit(mmusim_output *o)
+{
+	mmusim_error err = { 0 };
+
+	if (mmusim_output_commit(o, &err) != MMUSIM_OK)
+		return cli_output_fail(&err);
+	return EXIT_OK;
+}
+
+void cli_guard_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int null = open("/dev/null", O_RDONLY);
+		if (null >= 0 && null != fd) {
+			dup2(null, fd);
+			close(null);
+		}
+	}
+}
+
+int cli_stdout_finish(int rc)
+{
+	int e = 0;
+
+	/* A write that failed earlier leaves the error flag set while the buffer may be empty again. */
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		e = errno ? errno : EIO;
+	/* EPIPE: the reader is gone (`| head`), nobody is left to tell; after another error, one line is enough. */
+	if (!e || e == EPIPE || rc != EXIT_OK)
+		return rc;
+	fprintf(stderr, "mmusim: <stdout>: write error: %s\n", strerror(e));
+	return EXIT_INTERNAL;
+}
+
+void cli_trace_warn(const mmusim_trace *t, const char *path)
+{
+	const char *w = t ? mmusim_trace_warning(t) : NULL;
+
+	if (w)
+		fprintf(stderr, "mmusim: %s: warning: %s\n", path, w);
+}
