@@ -27,12 +27,16 @@ int cmd_convert(struct cli *cli, struct args *a)
 	mmusim_error err = { 0 };
 	long n;
 
-	(void)cli;
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
 			fputs(convert_help, stdout);
 			return EXIT_OK;
+		}
+		if ((r = cli_decoder_memory_option(cli, a)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			continue;
 		}
 		if ((r = args_value(a, "--format", &v)) != 0) {
 			if (r < 0)
@@ -50,7 +54,7 @@ int cmd_convert(struct cli *cli, struct args *a)
 	}
 	if (nr_files != 2)
 		return cli_usage_error("convert: needs INPUT and OUTPUT (see mmusim convert --help)");
-	if (mmusim_trace_open(files[0], fmt, &rd, &err) || mmusim_trace_writer_open(files[1], &wr, &err)) {
+	if (cli_trace_open(cli, files[0], fmt, &rd, &err) || mmusim_trace_writer_open(files[1], &wr, &err)) {
 		rc = cli_api_fail(&err);
 		goto out;
 	}

@@ -163,7 +163,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 		goto out;
 	}
 	if (cli_open_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err) ||
-	    mmusim_trace_open(ra.trace, ra.format, &t, &err)) {
+	    cli_trace_open(cli, ra.trace, ra.format, &t, &err)) {
 		rc = cli_api_fail(&err);
 		goto out;
 	}
