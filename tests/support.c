@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,6 +40,12 @@ static int temp_fd(void)
 
 int run_mmusim_argv(struct run_result *r, int argc, const char *const *argv)
 {
+	return run_mmusim_limited(r, 0, 0, argc, argv);
+}
+
+int run_mmusim_limited(struct run_result *r, unsigned long long max_memory, unsigned max_seconds, int argc,
+		       const char *const *argv)
+{
 	int out = temp_fd(), err = temp_fd();
 	const char **args = calloc((size_t)argc + 2, sizeof(*args));
 	pid_t pid;
@@ -58,6 +65,12 @@ int run_mmusim_argv(struct run_result *r, int argc, const char *const *argv)
 		dup2(in, 0);
 		dup2(out, 1);
 		dup2(err, 2);
+		if (max_memory) {
+			struct rlimit lim = { max_memory, max_memory };
+			setrlimit(RLIMIT_AS, &lim);
+		}
+		if (max_seconds)
+			alarm(max_seconds); /* survives exec: SIGALRM ends a run that hangs */
 		execv(MMUSIM_BIN, (char *const *)args);
 		_exit(127);
 	}

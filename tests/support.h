@@ -18,6 +18,12 @@ struct run_result {
 int run_mmusim(struct run_result *r, ...);
 /* Same with an argv array of argc strings. */
 int run_mmusim_argv(struct run_result *r, int argc, const char *const *argv);
+/*
+ * Same under limits (0: none): at most max_memory bytes of address space
+ * (RLIMIT_AS) and max_seconds of wall-clock time (then SIGALRM: status 142).
+ */
+int run_mmusim_limited(struct run_result *r, unsigned long long max_memory, unsigned max_seconds, int argc,
+		       const char *const *argv);
 void run_result_free(struct run_result *r);
 
 /* Writes `content` to a fresh temporary file (suffix e.g. ".yaml"); returns its malloc'd path. */
