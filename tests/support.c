@@ -3,6 +3,7 @@
 #include "support.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,4 +132,62 @@ void remove_temp_file(char *path)
 	if (path)
 		unlink(path);
 	free(path);
+}
+
+char *write_temp_bytes(const void *data, size_t len)
+{
+	char *path = strdup("/tmp/mmusim-test-XXXXXX");
+	const char *p = data;
+	int fd = path ? mkstemp(path) : -1;
+
+	if (fd < 0) {
+		free(path);
+		return NULL;
+	}
+	while (len > 0) {
+		ssize_t k = write(fd, p, len);
+		if (k <= 0)
+			break;
+		p += k;
+		len -= (size_t)k;
+	}
+	close(fd);
+	return path;
+}
+
+int feed_stdin(const void *data, size_t len, size_t chunk)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		const char *p = data;
+		close(fds[0]);
+		signal(SIGPIPE, SIG_DFL);
+		while (len > 0) {
+			ssize_t k = write(fds[1], p, len < chunk ? len : chunk);
+			if (k <= 0)
+				_exit(0); /* the reader stopped early */
+			p += k;
+			len -= (size_t)k;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	if (fds[0] != STDIN_FILENO) { /* stdin may have been closed by an earlier feed_stdin_end */
+		dup2(fds[0], STDIN_FILENO);
+		close(fds[0]);
+	}
+	return pid;
+}
+
+void feed_stdin_end(int pid)
+{
+	close(STDIN_FILENO);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
 }

@@ -5,6 +5,8 @@
 #ifndef MMUSIM_TESTS_SUPPORT_H
 #define MMUSIM_TESTS_SUPPORT_H
 
+#include <stddef.h>
+
 struct run_result {
 	int status;   /* exit status, or 128 + signal number if it was killed */
 	char *out;    /* everything written to stdout (NUL-terminated) */
@@ -28,6 +30,15 @@ void run_result_free(struct run_result *r);
 
 /* Writes `content` to a fresh temporary file (suffix e.g. ".yaml"); returns its malloc'd path. */
 char *write_temp_file(const char *content, const char *suffix);
+/* Writes len bytes (NULs included) to a fresh temporary file; returns its malloc'd path. */
+char *write_temp_bytes(const void *data, size_t len);
+/*
+ * Makes stdin a pipe that a child process fills with data, `chunk` bytes per
+ * write (a reader that stops early is fine); end with feed_stdin_end.
+ */
+int feed_stdin(const void *data, size_t len, size_t chunk);
+/* Closes stdin (a writer still blocked gets EPIPE) and reaps the child. */
+void feed_stdin_end(int pid);
 /* Removes and frees a path from write_temp_file. */
 void remove_temp_file(char *path);
 

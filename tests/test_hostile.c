@@ -22,12 +22,10 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <lzma.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -60,22 +58,6 @@ static void time_limit(void)
 }
 
 /* ---- helpers ---- */
-
-static char *temp_bytes(const void *data, size_t len)
-{
-	char *path = malloc(64);
-	FILE *f;
-	int fd;
-
-	snprintf(path, 64, "/tmp/mmusim-hostile-XXXXXX");
-	fd = mkstemp(path);
-	cr_assert_geq(fd, 0);
-	f = fdopen(fd, "wb");
-	cr_assert(f);
-	cr_assert_eq(fwrite(data, 1, len, f), len);
-	fclose(f);
-	return path;
-}
 
 /* n text-trace reads, "r 0x<i * 4096>\n": event i reads page i. */
 static char *reads_text(size_t n, size_t *len)
@@ -225,7 +207,7 @@ Test(damaged_stream, garbage_after_an_intact_stream_loses_no_event)
 
 		z = realloc(z, zlen + sizeof(garbage));
 		memcpy(z + zlen, garbage, sizeof(garbage));
-		char *path = temp_bytes(z, zlen + sizeof(garbage));
+		char *path = write_temp_bytes(z, zlen + sizeof(garbage));
 		read_all(path, TRACE_FORMAT_AUTO, 0, &o);
 		cr_expect_eq(o.events, STREAM_READS, "%s: %zu events", codec_names[c], o.events);
 		cr_expect(o.in_order, "%s", codec_names[c]);
@@ -246,7 +228,7 @@ Test(damaged_stream, cut_in_the_middle_replays_every_line_that_decoded)
 	for (enum codec c = GZIP; c <= ZSTD; c++) {
 		unsigned char *z = compress_with(c, text, len, &zlen);
 		size_t cut = zlen / 2, want = decodable_lines(c, z, cut, len);
-		char *path = temp_bytes(z, cut);
+		char *path = write_temp_bytes(z, cut);
 		struct outcome o;
 		char msg[128];
 
@@ -324,7 +306,7 @@ Test(decoder_memory, xz_dictionary_over_the_limit_is_refused_as_such)
 {
 	size_t len;
 	unsigned char *x = xz_with_dictionary(512u << 20, 1000, &len);
-	char *path = temp_bytes(x, len), want[256];
+	char *path = write_temp_bytes(x, len), want[256];
 	struct outcome o;
 
 	read_all(path, TRACE_FORMAT_AUTO, 0, &o);
@@ -351,7 +333,7 @@ Test(decoder_memory, zstd_window_over_the_limit_is_not_called_corrupt)
 {
 	size_t len;
 	unsigned char *f = zstd_with_window(29, "r 0x0\nr 0x1000\n", &len);
-	char *path = temp_bytes(f, len), want[256];
+	char *path = write_temp_bytes(f, len), want[256];
 	struct outcome o;
 
 	read_all(path, TRACE_FORMAT_AUTO, 0, &o);
@@ -385,10 +367,10 @@ static const struct line_format line_formats[] = {
 	{ TRACE_FORMAT_PINATRACE, "0x1: R 0x0", "#", 'x', "#eof\n" },
 };
 
-/* record, a skipped line of exactly `line_len` bytes, record, last; through a file and a pipe. */
+/* record, a skipped line of exactly line_len bytes, then (with newline) record and last. */
 static char *with_long_line(const struct line_format *f, size_t line_len, bool newline, size_t *len)
 {
-	size_t head = strlen(f->record) + 1, skip = strlen(f->skipped);
+	size_t skip = strlen(f->skipped);
 	char *s = malloc(line_len + 256), *p = s;
 
 	p += sprintf(p, "%s\n%s", f->record, f->skipped);
@@ -397,39 +379,46 @@ static char *with_long_line(const struct line_format *f, size_t line_len, bool n
 	if (newline)
 		p += sprintf(p, "\n%s\n%s", f->record, f->last);
 	*len = (size_t)(p - s);
-	(void)head;
 	return s;
 }
 
 /* Reads the bytes through stdin fed by a child, as `mmusim replay -` would. */
 static void read_pipe(const char *data, size_t len, enum trace_format fmt, struct outcome *o)
 {
-	int fds[2], saved = dup(STDIN_FILENO);
-	pid_t pid;
+	int saved = dup(STDIN_FILENO), pid = feed_stdin(data, len, 4096);
 
-	cr_assert_eq(pipe(fds), 0);
-	fflush(stdout);
-	pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		close(fds[0]);
-		signal(SIGPIPE, SIG_DFL);
-		for (size_t off = 0; off < len;) {
-			ssize_t k = write(fds[1], data + off, len - off < 4096 ? len - off : 4096);
-			if (k <= 0)
-				_exit(0); /* the reader stopped: fine */
-			off += (size_t)k;
-		}
-		_exit(0);
-	}
-	close(fds[1]);
-	dup2(fds[0], STDIN_FILENO);
-	close(fds[0]);
+	cr_assert_gt(pid, 0);
 	read_all("-", fmt, 0, o);
-	close(STDIN_FILENO);
-	waitpid(pid, NULL, 0);
+	feed_stdin_end(pid);
 	dup2(saved, STDIN_FILENO);
 	close(saved);
+}
+
+/*
+ * Reads data from a file and from a pipe: `events` events, then the end
+ * (error NULL) or "NAME:error" where NAME is the path, or <stdin>.
+ */
+static void expect_file_and_pipe(const char *data, size_t len, enum trace_format fmt, size_t events,
+				 const char *error)
+{
+	char *path = write_temp_bytes(data, len), want[256];
+
+	for (int pipe_mode = 0; pipe_mode < 2; pipe_mode++) {
+		const char *name = pipe_mode ? "<stdin>" : path;
+		struct outcome o;
+
+		if (pipe_mode)
+			read_pipe(data, len, fmt, &o);
+		else
+			read_all(path, fmt, 0, &o);
+		cr_expect_eq(o.events, events, "%s %s: %zu events", trace_format_name(fmt), name, o.events);
+		cr_expect_eq(o.last, error ? -1 : 0, "%s %s: %s", trace_format_name(fmt), name, o.err.msg);
+		if (error) {
+			snprintf(want, sizeof(want), "%s:%s", name, error);
+			cr_expect_str_eq(o.err.msg, want, "%s", trace_format_name(fmt));
+		}
+	}
+	remove_temp_file(path);
 }
 
 Test(text_lines, a_line_of_the_limit_reads_one_byte_more_is_an_error)
@@ -439,26 +428,8 @@ Test(text_lines, a_line_of_the_limit_reads_one_byte_more_is_an_error)
 		for (int over = 0; over < 2; over++) {
 			size_t len;
 			char *data = with_long_line(f, TRACE_LINE_MAX + (size_t)over, true, &len);
-			char *path = temp_bytes(data, len), want[128];
-			struct outcome o, p;
 
-			read_all(path, f->fmt, 0, &o);
-			read_pipe(data, len, f->fmt, &p);
-			if (!over) {
-				cr_expect_eq(o.last, 0, "%s: %s", trace_format_name(f->fmt), o.err.msg);
-				cr_expect_eq(o.events, 2, "%s", trace_format_name(f->fmt));
-				cr_expect_eq(p.last, 0, "%s: %s", trace_format_name(f->fmt), p.err.msg);
-				cr_expect_eq(p.events, 2, "%s", trace_format_name(f->fmt));
-			} else {
-				cr_expect_eq(o.events, 1, "%s", trace_format_name(f->fmt));
-				cr_expect_eq(o.last, -1);
-				snprintf(want, sizeof(want), "%s:2: line longer than 65536 bytes", path);
-				cr_expect_str_eq(o.err.msg, want, "%s", trace_format_name(f->fmt));
-				cr_expect_eq(p.events, 1, "%s", trace_format_name(f->fmt));
-				cr_expect_str_eq(p.err.msg, "<stdin>:2: line longer than 65536 bytes", "%s",
-						 trace_format_name(f->fmt));
-			}
-			remove_temp_file(path);
+			expect_file_and_pipe(data, len, f->fmt, over ? 1 : 2, over ? "2: line longer than 65536 bytes" : NULL);
 			free(data);
 		}
 	}
@@ -467,21 +438,10 @@ Test(text_lines, a_line_of_the_limit_reads_one_byte_more_is_an_error)
 /* A long unfinished line is refused once it passes the limit, not read to its end. */
 Test(text_lines, a_long_comment_line_is_refused_early, .init = time_limit)
 {
-	size_t big = (size_t)64 << 20, len;
-	const struct line_format *f = &line_formats[0];
-	char *data = with_long_line(f, big, false, &len);
-	char *path = temp_bytes(data, len);
-	struct outcome o;
-	char want[128];
+	size_t len;
+	char *data = with_long_line(&line_formats[0], (size_t)64 << 20, false, &len);
 
-	read_all(path, TRACE_FORMAT_AUTO, 0, &o);
-	cr_expect_eq(o.events, 1);
-	snprintf(want, sizeof(want), "%s:2: line longer than 65536 bytes", path);
-	cr_expect_str_eq(o.err.msg, want);
-	read_pipe(data, len, TRACE_FORMAT_AUTO, &o);
-	cr_expect_eq(o.events, 1);
-	cr_expect_str_eq(o.err.msg, "<stdin>:2: line longer than 65536 bytes");
-	remove_temp_file(path);
+	expect_file_and_pipe(data, len, TRACE_FORMAT_AUTO, 1, "2: line longer than 65536 bytes");
 	free(data);
 }
 
@@ -489,23 +449,13 @@ Test(text_lines, a_nul_byte_is_an_error_on_its_line)
 {
 	for (size_t i = 0; i < sizeof(line_formats) / sizeof(line_formats[0]); i++) {
 		const struct line_format *f = &line_formats[i];
-		char data[256], want[128];
+		char data[256];
 		int n = snprintf(data, sizeof(data), "%s\n%s\n%sab", f->record, f->record, f->skipped);
 		size_t len = (size_t)n + (size_t)snprintf(data + n + 1, sizeof(data) - (size_t)n - 1, "c\n%s\n%s",
 							   f->record, f->last) + 1;
-		char *path = temp_bytes(data, len); /* data[n] is the NUL, inside line 3 */
-		struct outcome o, p;
 
-		read_all(path, f->fmt, 0, &o);
-		read_pipe(data, len, f->fmt, &p);
-		cr_expect_eq(o.events, 2, "%s", trace_format_name(f->fmt));
-		cr_expect_eq(o.last, -1, "%s", trace_format_name(f->fmt));
-		snprintf(want, sizeof(want), "%s:3: NUL byte in a text trace (a binary file?)", path);
-		cr_expect_str_eq(o.err.msg, want, "%s", trace_format_name(f->fmt));
-		cr_expect_eq(p.events, 2, "%s", trace_format_name(f->fmt));
-		cr_expect_str_eq(p.err.msg, "<stdin>:3: NUL byte in a text trace (a binary file?)", "%s",
-				 trace_format_name(f->fmt));
-		remove_temp_file(path);
+		/* data[n] is the NUL, inside line 3 */
+		expect_file_and_pipe(data, len, f->fmt, 2, "3: NUL byte in a text trace (a binary file?)");
 	}
 }
 
@@ -521,7 +471,7 @@ Test(text_lines, random_bytes_starting_with_nul_are_an_error)
 		data[i] = (unsigned char)x;
 	}
 	data[0] = 0;
-	char *path = temp_bytes(data, sizeof(data));
+	char *path = write_temp_bytes(data, sizeof(data));
 	read_all(path, TRACE_FORMAT_AUTO, 0, &o);
 	cr_expect_eq(o.last, -1, "%zu events, no error", o.events);
 	remove_temp_file(path);
@@ -626,7 +576,7 @@ Test(hostile_cli, xz_bomb, .init = time_limit)
 {
 	size_t len;
 	unsigned char *x = xz_with_dictionary(UINT32_MAX, 5000, &len);
-	char *path = temp_bytes(x, len), want[256];
+	char *path = write_temp_bytes(x, len), want[256];
 
 	snprintf(want, sizeof(want),
 		 "mmusim: %s: xz data needs more memory than the limit (256 MiB); raise it with --decoder-memory\n",
@@ -640,7 +590,7 @@ Test(hostile_cli, zstd_large_window, .init = time_limit)
 {
 	size_t len;
 	unsigned char *f = zstd_with_window(31, "r 0x0\n", &len);
-	char *path = temp_bytes(f, len), want[256];
+	char *path = write_temp_bytes(f, len), want[256];
 	struct run_result r;
 
 	snprintf(want, sizeof(want),
@@ -661,7 +611,7 @@ Test(hostile_cli, long_line, .init = time_limit)
 {
 	size_t len;
 	char *data = with_long_line(&line_formats[0], (size_t)32 << 20, true, &len);
-	char *path = temp_bytes(data, len), want[256];
+	char *path = write_temp_bytes(data, len), want[256];
 
 	snprintf(want, sizeof(want), "mmusim: %s:2: line longer than 65536 bytes\n", path);
 	expect_refused(2, (const char *const[]){ "replay", path }, want);
@@ -713,7 +663,7 @@ Test(hostile_cli, garbage_after_the_stream, .init = time_limit)
 
 	z = realloc(z, zlen + sizeof(garbage));
 	memcpy(z + zlen, garbage, sizeof(garbage));
-	char *path = temp_bytes(z, zlen + sizeof(garbage));
+	char *path = write_temp_bytes(z, zlen + sizeof(garbage));
 	cr_assert_eq(run_mmusim_limited(&r, RUN_MEMORY, RUN_SECONDS, 2, (const char *const[]){ "replay", path }), 0);
 	cr_expect_eq(r.status, 2, "%s", r.err);
 	snprintf(line, sizeof(line), "\naccesses        %d  (read %d,", STREAM_READS, STREAM_READS);

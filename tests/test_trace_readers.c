@@ -39,44 +39,6 @@ static char *temp_bytes(const void *data, size_t len)
 	return path;
 }
 
-/* Makes stdin a pipe that a child process fills with data, `chunk` bytes per write. */
-static pid_t feed_stdin(const void *data, size_t len, size_t chunk)
-{
-	int fds[2];
-	pid_t pid;
-
-	cr_assert_eq(pipe(fds), 0);
-	fflush(stdout);
-	pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		const char *p = data;
-		close(fds[0]);
-		while (len > 0) {
-			size_t n = len < chunk ? len : chunk;
-			ssize_t k = write(fds[1], p, n);
-			if (k <= 0)
-				_exit(1);
-			p += k;
-			len -= (size_t)k;
-		}
-		_exit(0);
-	}
-	close(fds[1]);
-	if (fds[0] != STDIN_FILENO) { /* stdin may have been closed by an earlier reap() */
-		cr_assert_eq(dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
-		close(fds[0]);
-	}
-	return pid;
-}
-
-static void reap(pid_t pid)
-{
-	int status;
-	close(STDIN_FILENO); /* a writer still blocked on the pipe gets EPIPE */
-	waitpid(pid, &status, 0);
-}
-
 struct collected {
 	struct trace_event *ev;
 	size_t n;
@@ -144,7 +106,7 @@ static void read_pipe(const void *data, size_t len, size_t chunk, enum trace_for
 		*detected = trace_reader_format(r);
 	collect(r, batch, c);
 	trace_reader_close(r);
-	reap(pid);
+	feed_stdin_end(pid);
 }
 
 static void expect_same_event(const struct trace_event *got, const struct trace_event *want, size_t i)
@@ -1163,7 +1125,7 @@ Test(long_trace, million_lackey_lines_file_pipe_and_binary, .timeout = 120)
 		cr_expect_eq(hash, t.hash);
 		cr_expect_eq(trace_reader_offset(r), t.len);
 		trace_reader_close(r);
-		reap(pid);
+		feed_stdin_end(pid);
 	}
 
 	/* convert to binary and read that back, from the file and from a pipe */
@@ -1198,7 +1160,7 @@ Test(long_trace, million_lackey_lines_file_pipe_and_binary, .timeout = 120)
 		cr_expect_eq(events, t.events);
 		cr_expect_eq(hash, t.hash_noline);
 		trace_reader_close(r);
-		reap(pid);
+		feed_stdin_end(pid);
 		free(bytes);
 	}
 	remove_temp_file(bin);
