@@ -527,8 +527,8 @@ static size_t line_window(struct trace_reader *r)
 }
 
 /*
- * Decodes from data[pos]; *partial says the decoder saw only part of the
- * window (call again before refilling).  A line format's decoder stops short
+ * Decodes from data[pos]; *partial says the decoder saw only part of
+ * data[pos, end) (call again before refilling).  A line format's decoder stops short
  * of max only at a line it does not see whole: if that line holds a NUL byte
  * or is already longer than TRACE_LINE_MAX it is an error, reported once the
  * events before it are out (a call that decodes none).
