@@ -551,6 +551,24 @@ MMUSIM_API int mmusim_trace_format_parse(const char *name, enum mmusim_trace_for
 /* Opens a trace file ("-" = stdin) for streaming; free with mmusim_trace_close. */
 MMUSIM_API int mmusim_trace_open(const char *path, enum mmusim_trace_format fmt,
 				 mmusim_trace **out, mmusim_error *err);
+/* What a decompressor (xz, zstd) may use unless told otherwise: 256 MiB. */
+#define MMUSIM_DECODER_MEMORY_DEFAULT ((uint64_t)256 << 20)
+
+/* How mmusim_trace_open_opts opens a trace; zero fields take the defaults. */
+typedef struct mmusim_trace_options {
+	enum mmusim_trace_format format; /* MMUSIM_TRACE_AUTO: detected */
+	uint64_t decoder_memory;         /* bytes a decompressor may use (0: MMUSIM_DECODER_MEMORY_DEFAULT);
+	                                    an xz dictionary or zstd window above it is refused with
+	                                    "xz data needs more memory than the limit (N MiB); ..." */
+} mmusim_trace_options;
+
+/*
+ * mmusim_trace_open with options (opt may be NULL: the defaults).  Whatever the
+ * options, a line of a text format longer than 65536 bytes or holding a NUL
+ * byte is a malformed trace.
+ */
+MMUSIM_API int mmusim_trace_open_opts(const char *path, const mmusim_trace_options *opt, mmusim_trace **out,
+				      mmusim_error *err);
 /*
  * The same over an open descriptor (a pipe from a traced program, say), read to
  * its end; `name` is what messages call it ("name:LINE: message").  Closing the

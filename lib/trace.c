@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "sim/trace.h"
+#include "sim/trace_inflate.h"
 
 _Static_assert(MMUSIM_TRACE_BINARY == (int)TRACE_FORMAT_BINARY &&
 	       MMUSIM_TRACE_PINATRACE == (int)TRACE_FORMAT_PINATRACE &&
@@ -71,9 +72,11 @@ int mmusim_trace_format_parse(const char *name, enum mmusim_trace_format *out)
 	return MMUSIM_OK;
 }
 
+_Static_assert(MMUSIM_DECODER_MEMORY_DEFAULT == TRACE_DECODER_MEMORY_DEFAULT, "decoder limits agree");
+
 /* Opens path, or fd when fd >= 0 (path then only names it). */
-static int trace_open(int fd, const char *path, enum mmusim_trace_format fmt, mmusim_trace **out,
-		      mmusim_error *err)
+static int trace_open(int fd, const char *path, enum mmusim_trace_format fmt, uint64_t decoder_memory,
+		      mmusim_trace **out, mmusim_error *err)
 {
 	struct mm_error e = { 0 };
 	struct mmusim_trace *t = calloc(1, sizeof(*t));
@@ -88,7 +91,7 @@ static int trace_open(int fd, const char *path, enum mmusim_trace_format fmt, mm
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	}
 	rc = fd >= 0 ? trace_reader_open_fd(fd, path, (enum trace_format)fmt, &t->rd, &e)
-		     : trace_reader_open(path, (enum trace_format)fmt, &t->rd, &e);
+		     : trace_reader_open_limited(path, (enum trace_format)fmt, decoder_memory, &t->rd, &e);
 	if (rc) {
 		free(t->path);
 		free(t);
@@ -101,7 +104,13 @@ static int trace_open(int fd, const char *path, enum mmusim_trace_format fmt, mm
 int mmusim_trace_open(const char *path, enum mmusim_trace_format fmt, mmusim_trace **out,
 		      mmusim_error *err)
 {
-	return trace_open(-1, path, fmt, out, err);
+	return trace_open(-1, path, fmt, 0, out, err);
+}
+
+int mmusim_trace_open_opts(const char *path, const mmusim_trace_options *opt, mmusim_trace **out,
+			   mmusim_error *err)
+{
+	return trace_open(-1, path, opt ? opt->format : MMUSIM_TRACE_AUTO, opt ? opt->decoder_memory : 0, out, err);
 }
 
 int mmusim_trace_open_fd(int fd, const char *name, enum mmusim_trace_format fmt, mmusim_trace **out,
@@ -111,7 +120,7 @@ int mmusim_trace_open_fd(int fd, const char *name, enum mmusim_trace_format fmt,
 		*out = NULL;
 		return api_error(err, &(struct mm_error){ MM_EINVAL, "bad file descriptor" });
 	}
-	return trace_open(fd, name, fmt, out, err);
+	return trace_open(fd, name, fmt, 0, out, err);
 }
 
 enum mmusim_trace_format mmusim_trace_format(const mmusim_trace *t)

@@ -25,11 +25,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "pt/pt_arch.h"
 #include "sim/config_presets.h"
@@ -947,47 +950,55 @@ int config_load_preset(const char *name, struct machine_config *out, struct mm_e
 	return config_load_string(text, strlen(text), file, out, err);
 }
 
-/* Reads all of `path` into a malloc'd buffer. */
+/*
+ * Reads all of `path` into a malloc'd buffer.  Only a regular file: a FIFO or
+ * a device would block or never end, so it is opened without blocking and
+ * refused after fstat.
+ */
 static int read_file(const char *path, char **text, size_t *len, struct mm_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	size_t cap = 4096, used = 0, n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	size_t used = 0;
+	struct stat st;
 	char *buf;
+	ssize_t n;
 
-	if (!f)
+	if (fd < 0)
 		return mm_error_set(err, MM_EIO, "%s: cannot open: %s", path, strerror(errno));
-	if (!(buf = malloc(cap))) {
-		fclose(f);
+	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+
+		close(fd);
+		return mm_error_set(err, MM_EIO, "%s: cannot read: %s", path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return mm_error_set(err, MM_EINVAL, "%s: not a regular file (a FIFO or a device cannot be a config)", path);
+	}
+	if (st.st_size > CONFIG_MAX_FILE_SIZE) {
+		close(fd);
+		return mm_error_set(err, MM_EINVAL, "%s: larger than %u bytes", path, CONFIG_MAX_FILE_SIZE);
+	}
+	/* One byte more than the limit tells a file that grew since fstat. */
+	if (!(buf = malloc(CONFIG_MAX_FILE_SIZE + 1))) {
+		close(fd);
 		return mm_error_set(err, MM_ENOMEM, "%s: out of memory", path);
 	}
-	while ((n = fread(buf + used, 1, cap - used, f)) > 0) {
-		used += n;
-		if (used == cap) {
-			char *bigger;
-
-			if (cap >= CONFIG_MAX_FILE_SIZE) {
-				free(buf);
-				fclose(f);
-				return mm_error_set(err, MM_EINVAL, "%s: larger than %u bytes", path,
-						    CONFIG_MAX_FILE_SIZE);
-			}
-			if (!(bigger = realloc(buf, cap * 2))) {
-				free(buf);
-				fclose(f);
-				return mm_error_set(err, MM_ENOMEM, "%s: out of memory", path);
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-	}
-	if (ferror(f)) {
+	while (used <= CONFIG_MAX_FILE_SIZE &&
+	       ((n = read(fd, buf + used, CONFIG_MAX_FILE_SIZE + 1 - used)) > 0 || (n < 0 && errno == EINTR)))
+		used += n > 0 ? (size_t)n : 0;
+	if (used <= CONFIG_MAX_FILE_SIZE && n < 0) {
 		int e = errno;
 
 		free(buf);
-		fclose(f);
+		close(fd);
 		return mm_error_set(err, MM_EIO, "%s: cannot read: %s", path, strerror(e));
 	}
-	fclose(f);
+	close(fd);
+	if (used > CONFIG_MAX_FILE_SIZE) {
+		free(buf);
+		return mm_error_set(err, MM_EINVAL, "%s: larger than %u bytes", path, CONFIG_MAX_FILE_SIZE);
+	}
 	*text = buf;
 	*len = used;
 	return MM_OK;

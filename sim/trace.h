@@ -67,6 +67,22 @@ int trace_format_parse(const char *name, enum trace_format *out);
 struct trace_reader;
 
 /*
+ * The longest line a text format (text, lackey, din, pinatrace) may have,
+ * '\n' excluded: a longer one is "FILE:LINE: line longer than 65536 bytes",
+ * found before it is read whole, so neither memory nor time depends on it.
+ */
+#define TRACE_LINE_MAX 65536
+
+/*
+ * Opens path ("-" = stdin) like trace_reader_open, with a decompressor that
+ * may use at most decoder_memory bytes (0: TRACE_DECODER_MEMORY_DEFAULT,
+ * 256 MiB): a stream asking for more is "xz data needs more memory than the
+ * limit (N MiB); raise it with --decoder-memory".
+ */
+int trace_reader_open_limited(const char *path, enum trace_format fmt, uint64_t decoder_memory,
+			      struct trace_reader **out, struct mm_error *err);
+
+/*
  * Opens path ("-" = stdin) in format fmt.  Compressed input (gzip, xz, zstd,
  * told by its magic) is decompressed as it is read.  AUTO sniffs the first
  * (decompressed) bytes: the binary magic; else a ChampSim record (binary
@@ -90,10 +106,12 @@ enum trace_format trace_reader_format(const struct trace_reader *r);
 /*
  * Decodes up to max events into ev.  Returns the number decoded (0 at the
  * end), or -1 on a malformed or truncated trace with a message that names the
- * place: "path:LINE: message" (text, lackey, din, pinatrace) or "path: byte
+ * place: "path:LINE: message" (text, lackey, din, pinatrace; a NUL byte or a
+ * line longer than TRACE_LINE_MAX is malformed there) or "path: byte
  * OFFSET: message" (binary, champsim: the offset in the decompressed data;
- * corrupt compressed data names its offset in the compressed input).  The events decoded before the error are all returned first, by
- * earlier calls.
+ * corrupt compressed data names its offset in the compressed input).  The
+ * events decoded before the error, compressed input damaged after valid data
+ * included, are all returned first, by earlier calls.
  */
 long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t max,
 		       struct mm_error *err);

@@ -6,6 +6,15 @@
  * call runs the decoder until it has produced something or the input is
  * exhausted; at the end of the input the decoder must also be at the end of
  * a stream (member, frame), otherwise the data was cut short.
+ *
+ * Damage is sticky and comes after the data: a library call that finds it
+ * may also have produced the bytes before it (the end of a stream and the
+ * garbage after it often arrive in one input buffer), and those bytes are
+ * returned first.
+ *
+ * Memory: xz's dictionary and zstd's window are whatever the file's header
+ * claims; both libraries refuse a stream above the limit given at open
+ * (lzma memlimit, ZSTD_d_windowLogMax) before allocating anything.
  */
 #include "trace_inflate.h"
 
@@ -17,6 +26,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #define IN_BUF (256u * 1024u)
 
@@ -28,6 +38,9 @@ struct trace_inflate {
 	bool in_eof;            /* read(fd) said end of file */
 	uint64_t consumed;      /* compressed bytes handed to the decoder, before in[in_pos] */
 	bool at_stream_end;     /* the decoder finished a stream and nothing has followed yet */
+	uint64_t memory_limit;
+	bool failed;            /* sticky: every later read repeats `fail` */
+	struct mm_error fail;
 	z_stream gz;
 	lzma_stream xz;
 	ZSTD_DCtx *zs;
@@ -56,8 +69,21 @@ const char *trace_compression_name(enum trace_compression c)
 	}
 }
 
+/* The largest zstd window (as a power of two) that fits in limit bytes, within what libzstd accepts. */
+static int zstd_window_log(uint64_t limit)
+{
+	ZSTD_bounds b = ZSTD_dParam_getBounds(ZSTD_d_windowLogMax);
+	int log = 0;
+
+	while (log < 63 && ((uint64_t)1 << (log + 1)) <= limit)
+		log++;
+	if (ZSTD_isError(b.error))
+		return log;
+	return log < b.lowerBound ? b.lowerBound : log > b.upperBound ? b.upperBound : log;
+}
+
 int trace_inflate_open(enum trace_compression c, int fd, const void *prefix, size_t prefix_len,
-		       struct trace_inflate **out, struct mm_error *err)
+		       uint64_t memory_limit, struct trace_inflate **out, struct mm_error *err)
 {
 	struct trace_inflate *z = calloc(1, sizeof(*z));
 	bool ok;
@@ -72,16 +98,21 @@ int trace_inflate_open(enum trace_compression c, int fd, const void *prefix, siz
 	if (prefix_len)
 		memcpy(z->in, prefix, prefix_len);
 	z->in_len = prefix_len;
+	z->memory_limit = memory_limit ? memory_limit : TRACE_DECODER_MEMORY_DEFAULT;
 	switch (c) {
 	case TRACE_COMPRESSION_GZIP:
 		ok = inflateInit2(&z->gz, 16 + MAX_WBITS) == Z_OK; /* gzip wrapper only */
 		break;
 	case TRACE_COMPRESSION_XZ:
 		z->xz = (lzma_stream)LZMA_STREAM_INIT;
-		ok = lzma_stream_decoder(&z->xz, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK;
+		ok = lzma_stream_decoder(&z->xz, z->memory_limit, LZMA_CONCATENATED) == LZMA_OK;
 		break;
 	case TRACE_COMPRESSION_ZSTD:
-		ok = (z->zs = ZSTD_createDCtx()) != NULL;
+		ok = (z->zs = ZSTD_createDCtx()) != NULL &&
+		     !ZSTD_isError(ZSTD_DCtx_setParameter(z->zs, ZSTD_d_windowLogMax,
+							  zstd_window_log(z->memory_limit)));
+		if (!ok)
+			ZSTD_freeDCtx(z->zs);
 		break;
 	default:
 		ok = false;
@@ -122,6 +153,24 @@ static int corrupt(struct trace_inflate *z, size_t taken, struct mm_error *err, 
 {
 	return mm_error_set(err, MM_EINVAL, "byte %llu: corrupt %s data (%s)",
 			    (unsigned long long)(z->consumed + taken), trace_compression_name(z->kind), why);
+}
+
+/*
+ * A stream whose header asks for more memory than the limit: not damage, a
+ * setting the user can raise (the option named is the command line's;
+ * library users set mmusim_trace_options.decoder_memory).
+ */
+static int over_limit(struct trace_inflate *z, struct mm_error *err)
+{
+	uint64_t mib = z->memory_limit >> 20;
+
+	if (z->memory_limit % ((uint64_t)1 << 20))
+		return mm_error_set(err, MM_EINVAL,
+				    "%s data needs more memory than the limit (%llu bytes); raise it with --decoder-memory",
+				    trace_compression_name(z->kind), (unsigned long long)z->memory_limit);
+	return mm_error_set(err, MM_EINVAL,
+			    "%s data needs more memory than the limit (%llu MiB); raise it with --decoder-memory",
+			    trace_compression_name(z->kind), (unsigned long long)mib);
 }
 
 static const char *lzma_reason(lzma_ret r)
@@ -177,6 +226,8 @@ static int step(struct trace_inflate *z, unsigned char *out, size_t cap, size_t 
 		*produced = (size_t)(z->xz.next_out - out);
 		if (rc == LZMA_STREAM_END)
 			z->at_stream_end = true;
+		else if (rc == LZMA_MEMLIMIT_ERROR)
+			return over_limit(z, err);
 		else if (rc != LZMA_OK && rc != LZMA_BUF_ERROR)
 			return corrupt(z, taken, err, lzma_reason(rc));
 		break;
@@ -187,6 +238,8 @@ static int step(struct trace_inflate *z, unsigned char *out, size_t cap, size_t 
 		size_t rc = ZSTD_decompressStream(z->zs, &o, &in);
 		taken = in.pos;
 		*produced = o.pos;
+		if (ZSTD_isError(rc) && ZSTD_getErrorCode(rc) == ZSTD_error_frameParameter_windowTooLarge)
+			return over_limit(z, err);
 		if (ZSTD_isError(rc))
 			return corrupt(z, taken, err, ZSTD_getErrorName(rc));
 		z->at_stream_end = rc == 0;
@@ -198,29 +251,44 @@ static int step(struct trace_inflate *z, unsigned char *out, size_t cap, size_t 
 	return MM_OK;
 }
 
-long trace_inflate_read(struct trace_inflate *z, void *buf, size_t cap, struct mm_error *err)
+/* Decodes into buf until something comes out or the input ends; errors go to z->fail. */
+static long inflate_some(struct trace_inflate *z, unsigned char *buf, size_t cap)
 {
 	for (;;) {
 		size_t produced;
 		bool drained;
 
-		if (fill_input(z, err))
+		if (fill_input(z, &z->fail))
 			return -1;
 		drained = z->in_pos == z->in_len && z->in_eof;
 		if (drained && z->at_stream_end)
 			return 0;
 		if (z->kind == TRACE_COMPRESSION_GZIP && z->at_stream_end && z->in_pos == z->in_len)
 			continue; /* only more input starts another member: read it first */
-		if (step(z, buf, cap, &produced, err))
-			return -1;
+		if (step(z, buf, cap, &produced, &z->fail)) {
+			z->failed = true;
+			return produced ? (long)produced : -1; /* what decoded before the damage comes first */
+		}
 		if (produced)
 			return (long)produced;
 		if (drained && !z->at_stream_end)
 			break; /* no input left, nothing came out, and the stream is not finished */
 	}
-	mm_error_set(err, MM_EINVAL, "truncated %s data (the input ends at byte %llu, inside a stream)",
+	mm_error_set(&z->fail, MM_EINVAL, "truncated %s data (the input ends at byte %llu, inside a stream)",
 		     trace_compression_name(z->kind), (unsigned long long)z->consumed);
 	return -1;
+}
+
+long trace_inflate_read(struct trace_inflate *z, void *buf, size_t cap, struct mm_error *err)
+{
+	long k = z->failed ? -1 : inflate_some(z, buf, cap);
+
+	if (k < 0) {
+		z->failed = true;
+		if (err)
+			*err = z->fail;
+	}
+	return k;
 }
 
 uint64_t trace_inflate_consumed(const struct trace_inflate *z)

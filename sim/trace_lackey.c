@@ -15,11 +15,11 @@
 #include <string.h>
 
 #include "pt/walk.h"
+#include "trace_token.h"
 
 #define LACKEY_SAFE 32 /* the fast path reads at most 24 bytes of a line */
 #define KIND_MODIFY 3  /* M: a read then a write */
 #define SIZE_MAX_LACKEY 255
-#define TOKEN_SHOWN 40 /* how much of a bad token an error message quotes */
 
 /* Record kind + 1, by the character in column 1 (a space there means "I  "); 0 = not a record. */
 static const uint8_t kind_of[256] = {
@@ -207,7 +207,8 @@ long lackey_decode(struct lackey_decoder *d, const char *buf, size_t len, bool e
 			} else {
 				break; /* partial line: wait for more input */
 			}
-			rc = slow_record(p, le, &kind, &va, &size, err);
+			rc = le - p > TRACE_LINE_MAX ? token_line_too_long(err)
+						     : slow_record(p, le, &kind, &va, &size, err);
 			if (rc < 0) {
 				if (n > 0)
 					break; /* return what came before; the error comes next call */

@@ -20,6 +20,13 @@
  * Compressed input (told by its magic before anything else) goes through
  * the decompressor (trace_inflate.c) in place of read(), so the window holds
  * decompressed bytes and the decoders never know.
+ *
+ * Line formats see the window a piece at a time (line_window): at most
+ * LINE_WINDOW bytes, and never past a NUL byte, which no text format allows.
+ * A decoder stops at the first line it does not see whole, so the NUL is
+ * reported on its own line, and a line that is still unfinished after
+ * TRACE_LINE_MAX bytes is reported before the rest of it is read: memory and
+ * time stay linear in the input whatever its lines look like.
  */
 #include "trace.h"
 
@@ -40,6 +47,8 @@
 
 #define READ_BUF (1u << 20)
 #define LINE_INIT 256
+#define LINE_WINDOW ((size_t)1 << 20) /* more than TRACE_LINE_MAX, so a whole line always fits */
+#define NO_NUL UINT64_MAX
 
 struct trace_reader {
 	enum trace_format fmt;
@@ -64,6 +73,9 @@ struct trace_reader {
 	struct pinatrace_decoder pinatrace;
 	enum trace_compression compression;
 	struct trace_inflate *inflate; /* compressed input: where refill reads from */
+	uint64_t decoder_memory;     /* the decompressor's limit (0: the default) */
+	uint64_t nul_scanned;        /* line formats: input offset up to which no NUL byte was seen */
+	uint64_t nul_at;             /* input offset of the first NUL byte seen, or NO_NUL */
 	bool failed;                 /* sticky: every later call repeats `fail` */
 	bool input_failed;           /* reading failed during detection: `fail` comes after the window */
 	struct mm_error fail;
@@ -211,7 +223,7 @@ static int start_inflate(struct trace_reader *r, bool regular, struct mm_error *
 		r->compression = trace_compression_sniff(magic, k > 0 ? (size_t)k : 0);
 		if (r->compression == TRACE_COMPRESSION_NONE)
 			return MM_OK;
-		return trace_inflate_open(r->compression, r->fd, NULL, 0, &r->inflate, err);
+		return trace_inflate_open(r->compression, r->fd, NULL, 0, r->decoder_memory, &r->inflate, err);
 	}
 	/* A pipe cannot be re-read: what the sniff needed becomes the decompressor's first input. */
 	while (r->end < TRACE_COMPRESSION_MAGIC_MAX && !r->eof) {
@@ -224,7 +236,7 @@ static int start_inflate(struct trace_reader *r, bool regular, struct mm_error *
 	r->compression = trace_compression_sniff(r->buf, r->end);
 	if (r->compression == TRACE_COMPRESSION_NONE)
 		return MM_OK;
-	if (trace_inflate_open(r->compression, r->fd, r->buf, r->end, &r->inflate, err))
+	if (trace_inflate_open(r->compression, r->fd, r->buf, r->end, r->decoder_memory, &r->inflate, err))
 		return err ? err->code : MM_ENOMEM;
 	r->end = 0;
 	r->eof = false;
@@ -285,11 +297,18 @@ static struct trace_reader *reader_alloc(const char *name, struct mm_error *err)
 		return NULL;
 	}
 	r->fd = -1;
+	r->nul_at = NO_NUL;
 	return r;
 }
 
 int trace_reader_open(const char *path, enum trace_format fmt, struct trace_reader **out,
 		      struct mm_error *err)
+{
+	return trace_reader_open_limited(path, fmt, 0, out, err);
+}
+
+int trace_reader_open_limited(const char *path, enum trace_format fmt, uint64_t decoder_memory,
+			      struct trace_reader **out, struct mm_error *err)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
 	struct trace_reader *r;
@@ -300,6 +319,7 @@ int trace_reader_open(const char *path, enum trace_format fmt, struct trace_read
 		return mm_error_set(err, MM_EINVAL, "unknown trace format %d", (int)fmt);
 	if (!(r = reader_alloc(is_stdin ? "<stdin>" : path, err)))
 		return MM_ENOMEM;
+	r->decoder_memory = decoder_memory;
 	r->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
 		rc = mm_error_set(err, MM_EIO, "%s: cannot open: %s", path, strerror(errno));
@@ -368,6 +388,14 @@ static long text_decode(struct trace_reader *r, const char *buf, size_t len, boo
 		} else {
 			break;
 		}
+		if (ll > TRACE_LINE_MAX) {
+			if (n > 0)
+				break;
+			r->lineno++;
+			*used = off;
+			mm_error_set(err, MM_EINVAL, "line longer than %d bytes", TRACE_LINE_MAX);
+			return -1;
+		}
 		if (ll >= r->line_cap) {
 			size_t cap = r->line_cap ? r->line_cap : LINE_INIT;
 			char *nb;
@@ -403,44 +431,121 @@ static long text_decode(struct trace_reader *r, const char *buf, size_t len, boo
 	return (long)n;
 }
 
-static long decode(struct trace_reader *r, size_t *used, struct trace_event *ev, size_t max)
+/* The decoder of r->fmt over data[pos, pos + len), which reaches the end of the input when eof. */
+static long decode_format(struct trace_reader *r, size_t len, bool eof, size_t *used, struct trace_event *ev,
+			  size_t max)
 {
 	const unsigned char *p = r->data + r->pos;
-	size_t len = r->end - r->pos;
 	long n;
 
 	switch (r->fmt) {
 	case TRACE_FORMAT_LACKEY:
-		n = lackey_decode(&r->lackey, (const char *)p, len, r->eof, used, ev, max, &r->fail);
+		n = lackey_decode(&r->lackey, (const char *)p, len, eof, used, ev, max, &r->fail);
 		if (n < 0)
 			mm_error_prefix(&r->fail, "%s:%llu", r->name, (unsigned long long)r->lackey.line);
 		return n;
 	case TRACE_FORMAT_BINARY:
-		n = binary_decode(&r->binary, p, len, r->eof, r->base + r->pos, used, ev, max, &r->fail);
+		n = binary_decode(&r->binary, p, len, eof, r->base + r->pos, used, ev, max, &r->fail);
 		if (n < 0)
 			mm_error_prefix(&r->fail, "%s: byte %llu", r->name, (unsigned long long)r->binary.err_offset);
 		return n;
 	case TRACE_FORMAT_CHAMPSIM:
-		n = champsim_decode(&r->champsim, p, len, r->eof, r->base + r->pos, used, ev, max, &r->fail);
+		n = champsim_decode(&r->champsim, p, len, eof, r->base + r->pos, used, ev, max, &r->fail);
 		if (n < 0)
 			mm_error_prefix(&r->fail, "%s: byte %llu", r->name, (unsigned long long)r->champsim.err_offset);
 		return n;
 	case TRACE_FORMAT_DIN:
-		n = din_decode(&r->din, (const char *)p, len, r->eof, used, ev, max, &r->fail);
+		n = din_decode(&r->din, (const char *)p, len, eof, used, ev, max, &r->fail);
 		if (n < 0)
 			mm_error_prefix(&r->fail, "%s:%llu", r->name, (unsigned long long)r->din.line);
 		return n;
 	case TRACE_FORMAT_PINATRACE:
-		n = pinatrace_decode(&r->pinatrace, (const char *)p, len, r->eof, used, ev, max, &r->fail);
+		n = pinatrace_decode(&r->pinatrace, (const char *)p, len, eof, used, ev, max, &r->fail);
 		if (n < 0)
 			mm_error_prefix(&r->fail, "%s:%llu", r->name, (unsigned long long)r->pinatrace.line);
 		return n;
 	default:
-		n = text_decode(r, (const char *)p, len, r->eof, used, ev, max, &r->fail);
+		n = text_decode(r, (const char *)p, len, eof, used, ev, max, &r->fail);
 		if (n < 0)
 			mm_error_prefix(&r->fail, "%s:%llu", r->name, (unsigned long long)r->lineno);
 		return n;
 	}
+}
+
+static bool is_line_format(enum trace_format f)
+{
+	return f != TRACE_FORMAT_BINARY && f != TRACE_FORMAT_CHAMPSIM;
+}
+
+/* Line formats: the lines the decoder has consumed. */
+static uint64_t lines_done(const struct trace_reader *r)
+{
+	switch (r->fmt) {
+	case TRACE_FORMAT_LACKEY: return r->lackey.line;
+	case TRACE_FORMAT_DIN: return r->din.line;
+	case TRACE_FORMAT_PINATRACE: return r->pinatrace.line;
+	default: return r->lineno;
+	}
+}
+
+/*
+ * Line formats: how much of data[pos, end) the decoder may see — at most
+ * LINE_WINDOW bytes, and not the first NUL byte.  Each byte is searched for
+ * NUL once.
+ */
+static size_t line_window(struct trace_reader *r)
+{
+	uint64_t start = r->base + r->pos;
+	size_t win = r->end - r->pos < LINE_WINDOW ? r->end - r->pos : LINE_WINDOW;
+	uint64_t stop = start + win;
+
+	if (r->nul_at == NO_NUL && r->nul_scanned < stop) {
+		uint64_t from = r->nul_scanned > start ? r->nul_scanned : start;
+		const unsigned char *z = memchr(r->data + (from - r->base), '\0', (size_t)(stop - from));
+
+		if (z)
+			r->nul_at = r->base + (uint64_t)(z - r->data);
+		r->nul_scanned = z ? r->nul_at : stop;
+	}
+	if (r->nul_at < stop)
+		win = (size_t)(r->nul_at - start);
+	return win;
+}
+
+/*
+ * Decodes from data[pos]; *partial says the decoder saw only part of
+ * data[pos, end) (call again before refilling).  A line format's decoder stops short
+ * of max only at a line it does not see whole: if that line holds a NUL byte
+ * or is already longer than TRACE_LINE_MAX it is an error, reported once the
+ * events before it are out (a call that decodes none).
+ */
+static long decode(struct trace_reader *r, size_t *used, struct trace_event *ev, size_t max, bool *partial)
+{
+	size_t len = r->end - r->pos, win;
+	long n;
+
+	*partial = false;
+	if (!is_line_format(r->fmt))
+		return decode_format(r, len, r->eof, used, ev, max);
+	win = line_window(r);
+	*partial = win < len;
+	n = decode_format(r, win, r->eof && !*partial, used, ev, max);
+	if (n < 0 || (size_t)n == max || (r->eof && !*partial))
+		return n;
+	bool at_nul = r->nul_at == r->base + r->pos + win;
+	size_t unfinished = win - *used;
+
+	if (!at_nul && unfinished <= TRACE_LINE_MAX)
+		return n; /* an unfinished line: more input decides */
+	if (n > 0)
+		return n;
+	if (unfinished > TRACE_LINE_MAX)
+		mm_error_set(&r->fail, MM_EINVAL, "%s:%llu: line longer than %d bytes", r->name,
+			     (unsigned long long)lines_done(r) + 1, TRACE_LINE_MAX);
+	else
+		mm_error_set(&r->fail, MM_EINVAL, "%s:%llu: NUL byte in a text trace (a binary file?)", r->name,
+			     (unsigned long long)lines_done(r) + 1);
+	return -1;
 }
 
 long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t max, struct mm_error *err)
@@ -449,7 +554,8 @@ long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t ma
 
 	while (!r->failed && n < max) {
 		size_t used = 0;
-		long k = decode(r, &used, ev + n, max - n);
+		bool partial;
+		long k = decode(r, &used, ev + n, max - n, &partial);
 
 		r->pos += used;
 		if (k < 0) {
@@ -457,7 +563,11 @@ long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t ma
 			break;
 		}
 		n += (size_t)k;
-		if (n == max || r->eof)
+		if (n == max)
+			break;
+		if (partial)
+			continue; /* the rest of the window is already here */
+		if (r->eof)
 			break; /* at eof the decoders consume everything */
 		if (r->input_failed) {
 			r->failed = true;

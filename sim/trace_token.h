@@ -40,6 +40,13 @@ static inline int token_error(struct mm_error *err, const char *fmt, const char 
 	return -1;
 }
 
+/* A whole line over TRACE_LINE_MAX (the reader stops unfinished ones); returns -1. */
+static inline int token_line_too_long(struct mm_error *err)
+{
+	mm_error_set(err, MM_EINVAL, "line longer than %d bytes", TRACE_LINE_MAX);
+	return -1;
+}
+
 /*
  * Parses one line [s, e), without its '\n': 1 with an access, 0 for a line to
  * skip, -1 with a message in *err.
@@ -76,7 +83,10 @@ static inline long token_decode_lines(const char *buf, size_t len, bool eof, uin
 		} else {
 			break; /* partial line: wait for more input */
 		}
-		rc = parse(arg, p, le, &access, &va, err);
+		if (le - p > TRACE_LINE_MAX)
+			rc = token_line_too_long(err);
+		else
+			rc = parse(arg, p, le, &access, &va, err);
 		if (rc < 0) {
 			if (n > 0)
 				break; /* the error comes next call, after these events */

@@ -7,10 +7,16 @@
  * parser's problem / problem_mark (0-based, printed +1).  Nodes are built by
  * recursive descent over the events, one call per node, depth-limited so that
  * hostile input cannot exhaust the stack.
+ *
+ * Duplicate keys and alias targets are looked up in one hash index for the
+ * whole parse (keys under their mapping, anchors under no mapping), so a
+ * mapping of n keys or n aliases cost O(n), not O(n^2): a 1 MiB config can
+ * hold some 100 000 keys.
  */
 #include "yaml_tree.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,13 +118,68 @@ void ynode_prefix_error(struct mm_error *err, const struct ynode *n)
 	mm_error_set(err, err->code, "%s:%zu:%zu: %s", n->file, n->line + 1, n->column + 1, msg);
 }
 
-/* ---- parsing ---- */
+/* ---- the parse's index: (mapping, key) -> key node, (NULL, anchor) -> node ---- */
 
-struct anchor {
-	const char *name;
+struct yindex_slot {
+	const struct ynode *scope;   /* the mapping of a key; NULL for an anchor */
+	const char *str;             /* NULL: empty slot */
 	struct ynode *node;
-	struct anchor *next;
 };
+
+struct yindex {
+	struct yindex_slot *slots;
+	size_t cap, used;            /* cap: a power of two, kept at least twice used */
+};
+
+static size_t yindex_hash(const struct ynode *scope, const char *str)
+{
+	uint64_t h = 14695981039346656037ull ^ (uint64_t)(uintptr_t)scope; /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)str; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (size_t)(h ^ h >> 29);
+}
+
+/* The slot holding (scope, str), or the empty one where it would go. */
+static struct yindex_slot *yindex_slot(const struct yindex *ix, const struct ynode *scope, const char *str)
+{
+	size_t i = yindex_hash(scope, str) & (ix->cap - 1);
+
+	while (ix->slots[i].str && (ix->slots[i].scope != scope || strcmp(ix->slots[i].str, str) != 0))
+		i = (i + 1) & (ix->cap - 1);
+	return &ix->slots[i];
+}
+
+/* The node stored under (scope, str), or NULL. */
+static struct ynode *yindex_get(const struct yindex *ix, const struct ynode *scope, const char *str)
+{
+	return ix->cap ? yindex_slot(ix, scope, str)->node : NULL;
+}
+
+/* Stores node under (scope, str), replacing what was there.  Returns MM_OK or MM_ENOMEM. */
+static int yindex_put(struct yindex *ix, const struct ynode *scope, const char *str, struct ynode *node)
+{
+	struct yindex_slot *slot;
+
+	if (2 * (ix->used + 1) > ix->cap) {
+		struct yindex bigger = { .cap = ix->cap ? 2 * ix->cap : 64, .used = ix->used };
+
+		if (!(bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots))))
+			return MM_ENOMEM;
+		for (size_t i = 0; i < ix->cap; i++)
+			if (ix->slots[i].str)
+				*yindex_slot(&bigger, ix->slots[i].scope, ix->slots[i].str) = ix->slots[i];
+		free(ix->slots);
+		*ix = bigger;
+	}
+	slot = yindex_slot(ix, scope, str);
+	if (!slot->str)
+		ix->used++;
+	*slot = (struct yindex_slot){ scope, str, node };
+	return MM_OK;
+}
+
+/* ---- parsing ---- */
 
 struct parse {
 	struct ytree *t;
@@ -126,7 +187,7 @@ struct parse {
 	const char *file;       /* arena copy shared by every node */
 	const char *text;       /* the input, to place reader errors */
 	size_t len;
-	struct anchor *anchors; /* most recent first */
+	struct yindex index;    /* keys seen per mapping, anchors */
 	struct mm_error *err;
 };
 
@@ -196,18 +257,16 @@ static struct ynode *new_node(struct parse *ps, enum ynode_kind kind, const yaml
 	return n;
 }
 
+/* A later anchor of the same name hides an earlier one, as YAML says. */
 static int add_anchor(struct parse *ps, const yaml_char_t *name, struct ynode *node)
 {
-	struct anchor *a;
+	const char *copy;
 
 	if (!name)
 		return MM_OK;
-	a = ytree_alloc(ps->t, sizeof(*a));
-	if (!a || !(a->name = ytree_strndup(ps->t, (const char *)name, strlen((const char *)name))))
+	if (!(copy = ytree_strndup(ps->t, (const char *)name, strlen((const char *)name))) ||
+	    yindex_put(&ps->index, NULL, copy, node))
 		return oom(ps);
-	a->node = node;
-	a->next = ps->anchors;
-	ps->anchors = a;
 	return MM_OK;
 }
 
@@ -295,8 +354,10 @@ static int parse_mapping(struct parse *ps, const yaml_event_t *ev, unsigned dept
 		/* Checked before the value is read, so the key is what gets blamed. */
 		if (key->kind != YNODE_SCALAR)
 			return ynode_error(ps->err, key, "mapping keys must be scalars");
-		if (ynode_find(n, key->str))
+		if (yindex_get(&ps->index, n, key->str))
 			return ynode_error(ps->err, key, "duplicate key '%s'", key->str);
+		if (yindex_put(&ps->index, n, key->str, key))
+			return oom(ps);
 		if ((rc = next_event(ps, &vev)))
 			return rc;
 		rc = parse_node(ps, &vev, depth + 1, &value);
@@ -334,12 +395,8 @@ static int parse_node(struct parse *ps, const yaml_event_t *ev, unsigned depth,
 		return parse_mapping(ps, ev, depth, out);
 	case YAML_ALIAS_EVENT:
 		/* Anchors are registered once their node is complete: no cycles. */
-		for (const struct anchor *a = ps->anchors; a; a = a->next) {
-			if (strcmp(a->name, (const char *)ev->data.alias.anchor) == 0) {
-				*out = a->node;
-				return MM_OK;
-			}
-		}
+		if ((*out = yindex_get(&ps->index, NULL, (const char *)ev->data.alias.anchor)) != NULL)
+			return MM_OK;
 		return mm_error_set(ps->err, MM_EINVAL, "%s:%zu:%zu: unknown alias '*%s'",
 				    ps->file, ev->start_mark.line + 1, ev->start_mark.column + 1,
 				    (const char *)ev->data.alias.anchor);
@@ -397,6 +454,7 @@ int ytree_parse(struct ytree *t, const char *text, size_t len, const char *file,
 	yaml_parser_set_input_string(&ps.parser, (const unsigned char *)text, len);
 	rc = parse_stream(&ps, root);
 	yaml_parser_delete(&ps.parser);
+	free(ps.index.slots);
 	if (rc)
 		*root = NULL;
 	return rc;
@@ -437,12 +495,23 @@ static int merge(struct ytree *t, const struct ynode *base, const struct ynode *
 		 struct ynode **out)
 {
 	struct ynode *n = copy_mapping(t, base);
+	struct ypair **tail;
 
 	if (!n)
 		return MM_ENOMEM;
+	for (tail = &n->pairs; *tail; tail = &(*tail)->next)
+		;
 	for (const struct ypair *op = over->pairs; op; op = op->next) {
-		struct ypair *bp = ynode_find(n, op->key->str);
+		/* over's keys are unique: only base's can match (a preset's few, so this stays linear). */
+		struct ypair *bp = n->pairs;
+		size_t i = 0;
 
+		while (i < base->count && strcmp(bp->key->str, op->key->str) != 0) {
+			bp = bp->next;
+			i++;
+		}
+		if (i == base->count)
+			bp = NULL;
 		if (bp && bp->value->kind == YNODE_MAPPING && op->value->kind == YNODE_MAPPING) {
 			int rc = merge(t, bp->value, op->value, &bp->value);
 			if (rc)
@@ -452,15 +521,13 @@ static int merge(struct ytree *t, const struct ynode *base, const struct ynode *
 			bp->value = op->value;
 		} else {
 			struct ypair *np = ytree_alloc(t, sizeof(*np));
-			struct ypair **tail = &n->pairs;
 
 			if (!np)
 				return MM_ENOMEM;
-			while (*tail)
-				tail = &(*tail)->next;
 			np->key = op->key;
 			np->value = op->value;
 			*tail = np;
+			tail = &np->next;
 			n->count++;
 		}
 	}

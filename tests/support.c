@@ -3,10 +3,12 @@
 #include "support.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,6 +53,12 @@ static int temp_fd(void)
 
 int run_mmusim_argv(struct run_result *r, int argc, const char *const *argv)
 {
+	return run_mmusim_limited(r, 0, 0, argc, argv);
+}
+
+int run_mmusim_limited(struct run_result *r, unsigned long long max_memory, unsigned max_seconds, int argc,
+		       const char *const *argv)
+{
 	int out = temp_fd(), err = temp_fd();
 	const char **args = calloc((size_t)argc + 2, sizeof(*args));
 	pid_t pid;
@@ -70,6 +78,12 @@ int run_mmusim_argv(struct run_result *r, int argc, const char *const *argv)
 		dup2(in, 0);
 		dup2(out, 1);
 		dup2(err, 2);
+		if (max_memory) {
+			struct rlimit lim = { max_memory, max_memory };
+			setrlimit(RLIMIT_AS, &lim);
+		}
+		if (max_seconds)
+			alarm(max_seconds); /* survives exec: SIGALRM ends a run that hangs */
 		execv(MMUSIM_BIN, (char *const *)args);
 		_exit(127);
 	}
@@ -130,4 +144,62 @@ void remove_temp_file(char *path)
 	if (path)
 		unlink(path);
 	free(path);
+}
+
+char *write_temp_bytes(const void *data, size_t len)
+{
+	char *path = strdup("/tmp/mmusim-test-XXXXXX");
+	const char *p = data;
+	int fd = path ? mkstemp(path) : -1;
+
+	if (fd < 0) {
+		free(path);
+		return NULL;
+	}
+	while (len > 0) {
+		ssize_t k = write(fd, p, len);
+		if (k <= 0)
+			break;
+		p += k;
+		len -= (size_t)k;
+	}
+	close(fd);
+	return path;
+}
+
+int feed_stdin(const void *data, size_t len, size_t chunk)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		const char *p = data;
+		close(fds[0]);
+		signal(SIGPIPE, SIG_DFL);
+		while (len > 0) {
+			ssize_t k = write(fds[1], p, len < chunk ? len : chunk);
+			if (k <= 0)
+				_exit(0); /* the reader stopped early */
+			p += k;
+			len -= (size_t)k;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	if (fds[0] != STDIN_FILENO) { /* stdin may have been closed by an earlier feed_stdin_end */
+		dup2(fds[0], STDIN_FILENO);
+		close(fds[0]);
+	}
+	return pid;
+}
+
+void feed_stdin_end(int pid)
+{
+	close(STDIN_FILENO);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
 }

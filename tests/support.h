@@ -5,6 +5,8 @@
 #ifndef MMUSIM_TESTS_SUPPORT_H
 #define MMUSIM_TESTS_SUPPORT_H
 
+#include <stddef.h>
+
 struct run_result {
 	int status;   /* exit status, or 128 + signal number if it was killed */
 	char *out;    /* everything written to stdout (NUL-terminated) */
@@ -18,6 +20,12 @@ struct run_result {
 int run_mmusim(struct run_result *r, ...);
 /* Same with an argv array of argc strings. */
 int run_mmusim_argv(struct run_result *r, int argc, const char *const *argv);
+/*
+ * Same under limits (0: none): at most max_memory bytes of address space
+ * (RLIMIT_AS) and max_seconds of wall-clock time (then SIGALRM: status 142).
+ */
+int run_mmusim_limited(struct run_result *r, unsigned long long max_memory, unsigned max_seconds, int argc,
+		       const char *const *argv);
 void run_result_free(struct run_result *r);
 /* Everything in fd from its start, NUL-terminated, malloc'd. */
 char *support_read_fd(int fd);
@@ -27,6 +35,15 @@ char *read_text_file(const char *path);
 
 /* Writes `content` to a fresh temporary file (suffix e.g. ".yaml"); returns its malloc'd path. */
 char *write_temp_file(const char *content, const char *suffix);
+/* Writes len bytes (NULs included) to a fresh temporary file; returns its malloc'd path. */
+char *write_temp_bytes(const void *data, size_t len);
+/*
+ * Makes stdin a pipe that a child process fills with data, `chunk` bytes per
+ * write (a reader that stops early is fine); end with feed_stdin_end.
+ */
+int feed_stdin(const void *data, size_t len, size_t chunk);
+/* Closes stdin (a writer still blocked gets EPIPE) and reaps the child. */
+void feed_stdin_end(int pid);
 /* Removes and frees a path from write_temp_file. */
 void remove_temp_file(char *path);
 

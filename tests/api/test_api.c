@@ -640,6 +640,41 @@ Test(api, for_each_mapping_stops_in_a_self_referencing_table, .timeout = 30)
 	mmusim_machine_destroy(m);
 }
 
+/*
+ * The decoder memory limit: a zstd frame (RFC 8878: magic, descriptor 0,
+ * Window_Descriptor 0x70 = 2^(10 + 14) = 16 MiB, one raw last block of 15
+ * bytes) decodes under the default limit and is refused under 8 MiB, as
+ * needing more memory, not as damage.
+ */
+Test(api, trace_options_bound_the_decoder_memory)
+{
+	static const unsigned char frame[] = { 0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x70, 0x79, 0x00, 0x00,
+					       'r', ' ', '0', 'x', '0', '\n', 'w', ' ', '0', 'x', '1', '0', '0', '0', '\n' };
+	char path[] = "/tmp/mmusim_api_zst_XXXXXX", want[160];
+	int fd = mkstemp(path);
+	mmusim_trace_options opt = { .format = MMUSIM_TRACE_TEXT, .decoder_memory = 8u << 20 };
+	mmusim_event ev[4];
+	mmusim_error err = { 0 };
+	mmusim_trace *t;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, frame, sizeof(frame)), (ssize_t)sizeof(frame));
+	close(fd);
+	cr_assert_eq(mmusim_trace_open_opts(path, NULL, &t, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_trace_next(t, ev, 4, &err), 2, "%s", err.message);
+	cr_expect_eq(ev[1].va, 0x1000);
+	cr_expect_eq(mmusim_trace_format(t), MMUSIM_TRACE_TEXT);
+	mmusim_trace_close(t);
+
+	cr_assert_eq(mmusim_trace_open_opts(path, &opt, &t, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_trace_next(t, ev, 4, &err), -1);
+	snprintf(want, sizeof(want), "%s: zstd data needs more memory than the limit (8 MiB); raise it with --decoder-memory",
+		 path);
+	cr_expect_str_eq(err.message, want);
+	mmusim_trace_close(t);
+	unlink(path);
+}
+
 /* Dump, then read the dump back as an image: the same walk, read-only. */
 Test(api, dump_and_image_round_trip)
 {

@@ -3,8 +3,9 @@
  * fuzz_binary, fuzz_champsim, fuzz_din, fuzz_pinatrace, fuzz_compressed).
  *
  * Writes the input to the per-process memfd, opens it with
- * trace_reader_open(path, fmt) (AUTO: any detected format) and drains it with trace_reader_next() in small
- * batches (so batch boundaries fall mid-stream) until the end or an error.
+ * trace_reader_open_limited(path, fmt, FUZZ_DECODER_MEMORY) (AUTO: any
+ * detected format) and drains it with trace_reader_next() in small batches
+ * (so batch boundaries fall mid-stream) until the end or an error.
  * The reader's documented contract is checked: a count within the batch,
  * -1 only with a message, offsets never past the size.
  */
@@ -22,6 +23,12 @@
 #define FUZZ_BATCH 7
 /* Bounds the work per input (a ChampSim record yields at most 7 events, a compressed one many). */
 #define FUZZ_MAX_CALLS 1000000
+/*
+ * A decoder limit far below the default, so that ordinary xz presets and zstd
+ * levels cross it too and the over-limit path is explored, not only the
+ * crafted headers of the dictionary.
+ */
+#define FUZZ_DECODER_MEMORY ((uint64_t)16 << 20)
 
 static int fuzz_trace_reader(const uint8_t *data, size_t size, enum trace_format fmt)
 {
@@ -31,7 +38,7 @@ static int fuzz_trace_reader(const uint8_t *data, size_t size, enum trace_format
 	const char *path = fuzz_file_put(data, size);
 	long n;
 
-	if (trace_reader_open(path, fmt, &r, &err) != MM_OK) {
+	if (trace_reader_open_limited(path, fmt, FUZZ_DECODER_MEMORY, &r, &err) != MM_OK) {
 		if (r || memchr(err.msg, '\0', sizeof(err.msg)) == NULL)
 			abort();
 		return 0;

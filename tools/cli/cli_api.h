@@ -37,6 +37,7 @@ struct cli {
 	const char *root;
 	const char *root_reg;       /* the --cr3 / --satp value */
 	const char *root_reg_name;  /* "cr3" or "satp", as given */
+	uint64_t decoder_memory;    /* --decoder-memory SIZE (0: MMUSIM_DECODER_MEMORY_DEFAULT) */
 };
 
 /* Argument cursor over one command's arguments. */
@@ -54,8 +55,16 @@ struct args {
 int args_value(struct args *a, const char *name, const char **value);
 /* Consumes argv[i] when it is exactly `--name`. */
 bool args_flag(struct args *a, const char *name);
-/* Handles --config, --json, --setup, --map; returns 1 if consumed, -1 on error. */
+/*
+ * Handles --config, --json, --setup, --map, the image options and
+ * --decoder-memory; returns 1 if consumed, -1 on error.
+ */
 int cli_common_option(struct cli *cli, struct args *a);
+/* Handles --decoder-memory SIZE alone (for commands that take no other common option). */
+int cli_decoder_memory_option(struct cli *cli, struct args *a);
+/* Opens a trace with the options every command shares (--decoder-memory). */
+int cli_trace_open(const struct cli *cli, const char *path, enum mmusim_trace_format fmt, mmusim_trace **out,
+		   mmusim_error *err);
 /*
  * Handles the replay options that replay, sweep, run and report share:
  * --format FMT (only when format is not NULL), --demand-paging[=SIZE] (bare:

@@ -66,15 +66,24 @@ static int apply_map(mmusim_machine *m, const char *text, int map_index, enum mm
 	return MMUSIM_OK;
 }
 
+int cli_trace_open(const struct cli *cli, const char *path, enum mmusim_trace_format fmt, mmusim_trace **out,
+		   mmusim_error *err)
+{
+	mmusim_trace_options opt = { .format = fmt, .decoder_memory = cli->decoder_memory };
+
+	return mmusim_trace_open_opts(path, &opt, out, err);
+}
+
 /* One --setup TRACE; the privilege carries over from one item to the next. */
-static int apply_setup_file(mmusim_machine *m, const char *path, enum mmusim_priv *priv, mmusim_error *err)
+static int apply_setup_file(const struct cli *cli, mmusim_machine *m, const char *path, enum mmusim_priv *priv,
+			    mmusim_error *err)
 {
 	mmusim_trace *t;
 	mmusim_event ev[64];
 	long n;
 	int rc = MMUSIM_OK;
 
-	if ((rc = mmusim_trace_open(path, MMUSIM_TRACE_TEXT, &t, err)))
+	if ((rc = cli_trace_open(cli, path, MMUSIM_TRACE_TEXT, &t, err)))
 		return rc;
 	while (rc == MMUSIM_OK && (n = mmusim_trace_next(t, ev, 64, err)) != 0) {
 		if (n < 0) {
@@ -124,7 +133,7 @@ int cli_build_api_machine(const struct cli *cli, mmusim_machine **out, mmusim_er
 		return rc;
 	for (int i = 0; i < cli->nr_setup; i++) {
 		const struct setup_item *s = &cli->setup[i];
-		rc = s->is_map ? apply_map(m, s->text, ++maps, &priv, err) : apply_setup_file(m, s->text, &priv, err);
+		rc = s->is_map ? apply_map(m, s->text, ++maps, &priv, err) : apply_setup_file(cli, m, s->text, &priv, err);
 		if (rc) {
 			mmusim_machine_destroy(m);
 			return rc;

@@ -61,10 +61,27 @@ static int add_setup(struct cli *cli, bool is_map, const char *text)
 	return 1;
 }
 
+int cli_decoder_memory_option(struct cli *cli, struct args *a)
+{
+	const char *v;
+	int r = args_value(a, "--decoder-memory", &v);
+
+	if (r <= 0)
+		return r;
+	if (mmusim_parse_number(v, true, &cli->decoder_memory, NULL) != MMUSIM_OK || cli->decoder_memory == 0) {
+		cli_usage_error("bad --decoder-memory '%s' (expected a size such as 512M or 2G)", v);
+		return -1;
+	}
+	return 1;
+}
+
 int cli_common_option(struct cli *cli, struct args *a)
 {
 	const char *v = NULL;   /* args_value sets it whenever it returns 1 */
 	int r;
+
+	if ((r = cli_decoder_memory_option(cli, a)) != 0)
+		return r;
 
 	if ((r = args_value(a, "--config", &v)) != 0) {
 		cli->config = v;

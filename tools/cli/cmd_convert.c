@@ -38,6 +38,11 @@ int cmd_convert(struct cli *cli, struct args *a)
 			cli_put_help(convert_help, stdout);
 			return EXIT_OK;
 		}
+		if ((r = cli_decoder_memory_option(cli, a)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			continue;
+		}
 		if ((r = args_value(a, "--format", &v)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
@@ -56,7 +61,7 @@ int cmd_convert(struct cli *cli, struct args *a)
 		return cli_usage_error("convert: needs INPUT and OUTPUT (see mmusim convert --help)");
 	if ((rc = cli_output_check(cli, files[1], files, 1)) != EXIT_OK)
 		return rc;
-	if (mmusim_trace_open(files[0], fmt, &rd, &err) || mmusim_trace_writer_open(files[1], &wr, &err)) {
+	if (cli_trace_open(cli, files[0], fmt, &rd, &err) || mmusim_trace_writer_open(files[1], &wr, &err)) {
 		rc = cli_api_fail(&err);
 		goto out;
 	}

@@ -174,7 +174,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 	    (rc = cli_output_check(cli, ra.dump_elf, inputs, 1)) != EXIT_OK)
 		goto out;
 	if (cli_open_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err) ||
-	    mmusim_trace_open(ra.trace, ra.format, &t, &err)) {
+	    cli_trace_open(cli, ra.trace, ra.format, &t, &err)) {
 		rc = cli_api_fail(&err);
 		goto out;
 	}

@@ -252,7 +252,8 @@ static void write_charts(FILE *out, char *csv)
 }
 
 /* Replays the trace over m; the statistics and the CSV rows go to the two strings. */
-static int run_replay(mmusim_machine *m, struct report_args *ra, char **stats, char **csv, mmusim_error *err)
+static int run_replay(const struct cli *cli, mmusim_machine *m, struct report_args *ra, char **stats, char **csv,
+		      mmusim_error *err)
 {
 	const mmusim_config *cfg = mmusim_machine_config(m);
 	mmusim_trace *t = NULL;
@@ -265,7 +266,8 @@ static int run_replay(mmusim_machine *m, struct report_args *ra, char **stats, c
 	if (!csv_out)
 		return cli_api_set_error(err, MMUSIM_ENOMEM, "out of memory");
 	ra->opt.interval_csv = csv_out;
-	if ((rc = cli_demand_page_size(cfg, &ra->opt, err)) || (rc = mmusim_trace_open(ra->trace, ra->format, &t, err)) || (rc = cli_mmu_create(m, &ra->opt, ra->warmup, &mmu, err)))
+	if ((rc = cli_demand_page_size(cfg, &ra->opt, err)) || (rc = cli_trace_open(cli, ra->trace, ra->format, &t, err)) ||
+	    (rc = cli_mmu_create(m, &ra->opt, ra->warmup, &mmu, err)))
 		goto out;
 	rc = mmusim_mmu_replay(mmu, t, err);
 	mmusim_mmu_finish(mmu);
@@ -307,7 +309,7 @@ int cmd_report(struct cli *cli, struct args *a)
 	if (cli_open_machine(cli, &m, &err))
 		return cli_api_fail(&err);
 	cfg = mmusim_machine_config(m);
-	if (view_options_resolve(&ra.view, cfg, &err) || (ra.trace && run_replay(m, &ra, &stats, &csv, &err))) {
+	if (view_options_resolve(&ra.view, cfg, &err) || (ra.trace && run_replay(cli, m, &ra, &stats, &csv, &err))) {
 		rc = cli_api_fail(&err);
 		goto out;
 	}

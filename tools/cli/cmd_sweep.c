@@ -315,7 +315,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		struct pass p = { 0 };
 		int trc;
 
-		if (pass_build(cli, &sa, &p, &err) || mmusim_trace_open(sa.traces[t], sa.format, &rd, &err)) {
+		if (pass_build(cli, &sa, &p, &err) || cli_trace_open(cli, sa.traces[t], sa.format, &rd, &err)) {
 			pass_free(&p, sa.nr_configs);
 			if (t == 0) { /* nothing to show yet: the error alone */
 				rc = cli_api_fail(&err);

@@ -8,7 +8,7 @@ _mmusim()
 	local commands="translate mappings replay convert dump explain show report sweep merge run quiz shell help"
 	local presets="sv32 sv39 sv48 sv57 toy x86_32 x86_64 x86_64_la57"
 	local formats="auto text lackey binary champsim din pinatrace"
-	local global="--config --json --help"
+	local global="--config --json --help --decoder-memory"
 	local tables="--setup --map --image --image-base --root --cr3 --satp"
 	local replaying="--format --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup"
 	local access="--access --user --supervisor"
@@ -18,7 +18,7 @@ _mmusim()
 	# run, the words after '--' are the program and its arguments.
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		--config | --setup | --map | --access | --format | --image | --image-base | --root | \
+		--config | --setup | --map | --access | --format | --image | --image-base | --root | --decoder-memory | \
 			--cr3 | --satp | --interval | --warmup | --csv | --dump-elf | --elf | --color | --depth | \
 			--range | --from | --to | --va | --svg | --html | --replay | --trace | --jobs | \
 			--results | --save-trace | --valgrind | --seed | --arch | --count)
