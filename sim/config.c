@@ -1019,19 +1019,18 @@ int config_load_file(const char *path, struct machine_config *out, struct mm_err
 
 int config_load(const char *name_or_path, struct machine_config *out, struct mm_error *err)
 {
-	FILE *f;
+	struct stat st;
 
 	if (config_preset_text(name_or_path))
 		return config_load_preset(name_or_path, out, err);
-	/* A mistyped preset name ("x86-64") is the usual way to get here: name them. */
-	if (!(f = fopen(name_or_path, "rb")) && errno == ENOENT) {
+	/* A mistyped preset name ("x86-64") is the usual way to get here: name them.  (stat, not
+	 * open: opening a FIFO would block before config_load_file can refuse it.) */
+	if (stat(name_or_path, &st) != 0 && errno == ENOENT) {
 		char names[200];
 
 		list_presets(names, sizeof(names));
 		return mm_error_set(err, MM_EIO, "%s: no such file or preset (presets: %s)", name_or_path,
 				    names);
 	}
-	if (f)
-		fclose(f);
 	return config_load_file(name_or_path, out, err);
 }
