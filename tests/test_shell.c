@@ -51,10 +51,10 @@ static char *slurp(const char *path)
 	return s;
 }
 
-/* Runs `mmusim --config toy shell` with stdin from `input`; fills out/err, returns the exit status. */
-static int run_piped(const char *input, char **out, char **err)
+/* Runs `mmusim --config toy shell` with stdin from the len bytes at input; fills out/err, returns the exit status. */
+static int run_piped_bytes(const void *input, size_t len, char **out, char **err)
 {
-	char *in_path = write_temp_file(input, ".txt");
+	char *in_path = write_temp_bytes(input, len);
 	FILE *o = tmpfile(), *e = tmpfile();
 	int status;
 	pid_t pid = fork();
@@ -75,6 +75,49 @@ static int run_piped(const char *input, char **out, char **err)
 	fclose(e);
 	remove_temp_file(in_path);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int run_piped(const char *input, char **out, char **err)
+{
+	return run_piped_bytes(input, strlen(input), out, err);
+}
+
+/*
+ * A pipe's lines are bounded as trace lines are (65536 bytes, no NUL): the commands before
+ * the bad line run, then one error names its line, exit 2 — /dev/zero or a binary file
+ * cannot make the shell grow or spin.
+ */
+Test(shell_pipe, long_lines_and_nul_bytes_end_the_session)
+{
+	static const char head[] = "map 0x0 0x800 64 rwu\nr 0x0\n";
+	size_t n = sizeof(head) - 1 + 65537 + 1;
+	char *input = malloc(n + 1), *out, *err;
+
+	cr_assert(input);
+	memcpy(input, head, sizeof(head) - 1);
+	memset(input + sizeof(head) - 1, 'x', 65537);   /* one byte over the limit */
+	input[n - 1] = '\n';
+	input[n] = '\0';
+	cr_expect_eq(run_piped(input, &out, &err), 2);
+	cr_expect_str_eq(out, "0x0 r user: pa 0x800 (64-byte page, level 1) perms rw-u-\n");
+	cr_expect_str_eq(err, "mmusim: stdin:3: line longer than 65536 bytes\n");
+	free(out);
+	free(err);
+
+	/* Exactly 65536 bytes is a line: read whole, refused as an unknown command. */
+	input[sizeof(head) - 1 + 65536] = '\n';
+	input[sizeof(head) - 1 + 65537] = '\0';
+	cr_expect_eq(run_piped(input, &out, &err), 2);
+	cr_expect(strstr(err, "mmusim: stdin:3: ") == err && !strstr(err, "longer than"), "%.200s", err);
+	free(out);
+	free(err);
+
+	static const char nul[] = "r 0x0\0\n";
+	cr_expect_eq(run_piped_bytes(nul, sizeof(nul) - 1, &out, &err), 2);
+	cr_expect_str_eq(err, "mmusim: stdin:1: NUL byte in the input (a binary file?)\n");
+	free(out);
+	free(err);
+	free(input);
 }
 
 Test(shell_pipe, scripted_demo_golden)

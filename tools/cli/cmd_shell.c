@@ -395,13 +395,44 @@ static int run_terminal(struct shell *sh)
 	return EXIT_OK;
 }
 
+/* The longest line the shell reads from a pipe, as for trace lines (README, Limits). */
+#define SHELL_LINE_MAX 65536
+
+/*
+ * Reads one line of at most SHELL_LINE_MAX bytes (newline excluded) into buf: 1, or 0 at the
+ * end of the input; -1 with *why set for a longer line or a NUL byte (a binary file or
+ * /dev/zero), which end the session: memory and time stay bounded whatever comes in.
+ */
+static int read_bounded_line(FILE *in, char buf[SHELL_LINE_MAX + 1], const char **why)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(in)) != EOF && c != '\n') {
+		if (c == '\0') {
+			*why = "NUL byte in the input (a binary file?)";
+			return -1;
+		}
+		if (n == SHELL_LINE_MAX) {
+			*why = "line longer than 65536 bytes";
+			return -1;
+		}
+		buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	return c == EOF && n == 0 ? 0 : 1;
+}
+
 static int run_pipe(struct shell *sh)
 {
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = malloc(SHELL_LINE_MAX + 1);
+	const char *why = NULL;
 	bool failed = false;
+	int got = 0;
 
-	while (!sh->quit && getline(&line, &cap, stdin) != -1) {
+	if (!line)
+		return cli_usage_error("out of memory");
+	while (!sh->quit && (got = read_bounded_line(stdin, line, &why)) > 0) {
 		mmusim_error err = { 0 };
 
 		sh->line++;
@@ -415,6 +446,12 @@ static int run_pipe(struct shell *sh)
 			fputc('\n', stderr);
 			failed = true;
 		}
+	}
+	if (got < 0) {
+		fflush(stdout);
+		term_printf(stderr, "mmusim: stdin:%lu: %s", sh->line + 1, why);
+		fputc('\n', stderr);
+		failed = true;
 	}
 	free(line);
 	return failed ? EXIT_BAD_INPUT : EXIT_OK;
