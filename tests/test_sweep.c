@@ -285,7 +285,7 @@ Test(sweep_cli, table_has_a_row_per_trace_and_config)
 	const char *argv[] = { "sweep", "--demand-paging", "--config", "x86_64", "--config", "sv39",
 			       SRC "traces/fixtures/loop.din" };
 	char *out = out_of(7, argv);
-	char want[1024];
+	char want[4096];   /* three lines, each naming the trace by its source path */
 	snprintf(want, sizeof(want),
 		 "%-*s  config     accesses      walks  walks/1K pte/walk   faults cycles/access\n"
 		 "%s  x86_64          360          8     22.22     1.00        0          3.46\n"
@@ -441,7 +441,7 @@ Test(sweep_cli, emitted_jobs_quote_every_shell_metacharacter, .timeout = 120)
 /* A relative name that starts with '-' is handed on as ./NAME, never as an option. */
 Test(sweep_cli, emitted_jobs_keep_dash_names_operands, .timeout = 60)
 {
-	char dir[] = "/tmp/mmusim-jobs-XXXXXX", cmd[512];
+	char dir[] = "/tmp/mmusim-jobs-XXXXXX", cmd[4096];   /* names the mmusim binary by its build path */
 
 	cr_assert(mkdtemp(dir));
 	snprintf(cmd, sizeof(cmd),
