@@ -425,3 +425,50 @@ Test(binary_trace, cut_is_an_error_old_file_a_warning)
 	free(old);
 	temp_dir_remove(dir);
 }
+
+/*
+ * A memory image is mmap'd: one truncated by another program before mmusim walks it would
+ * raise SIGBUS.  Ordered without sleeps: the image is mapped before the trace (a FIFO) is
+ * opened, so once our open of the FIFO returns the image can be cut; the walk happens when
+ * the trace ends.  mmusim must say so in one line and exit 2, not die of the signal.
+ */
+Test(shrinking_input, image_cut_while_mapped_is_one_line_exit_2)
+{
+	char *dir = temp_dir_create(), *img = temp_dir_path(dir, "img.elf"), *fifo = temp_dir_path(dir, "t.fifo");
+	const char *dump[] = { "dump", "--elf", img, "--setup", EXAMPLE };
+	struct run_result r;
+	int err[2], status, fd;
+	pid_t pid;
+
+	cr_assert_eq(run_mmusim_argv(&r, 5, dump), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	cr_assert_eq(pipe(err), 0);
+	fflush(NULL);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(err[1], 2);
+		execl(MMUSIM_BIN, MMUSIM_BIN, "replay", "--image", img, fifo, (char *)NULL);
+		_exit(127);
+	}
+	close(err[1]);
+	cr_assert((fd = open(fifo, O_WRONLY)) >= 0);   /* returns once mmusim opened the trace */
+	cr_assert_eq(truncate(img, 0), 0);
+	cr_assert_eq(write(fd, "r 0x401234\n", 11), 11);
+	close(fd);
+	char *msg = support_read_fd(err[0]);
+	close(err[0]);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 2, "status 0x%x, stderr %s", status, msg);
+	cr_expect_str_eq(msg, "mmusim: an input file shrank or changed while it was mapped (SIGBUS): "
+			      "results would be wrong, stopping\n");
+	free(msg);
+	free(img);
+	free(fifo);
+	temp_dir_remove(dir);
+}

@@ -4,8 +4,10 @@
  *
  *   mmusim [--config NAME|FILE] [--json] COMMAND ...
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_api.h"
 #include "cli_output.h"
@@ -133,12 +135,32 @@ static int run(struct cli *cli, struct args *a)
 	return rc;
 }
 
+/*
+ * A memory image (--image) is mmap'd, so a file that another program truncates while it is
+ * read raises SIGBUS on the first page past its new end.  Traces are read, not mapped, and
+ * report that case themselves; this catches the image, and any other mapping, with one line
+ * instead of a crash.  Only async-signal-safe calls here.
+ */
+static void on_sigbus(int sig)
+{
+	static const char msg[] = "mmusim: an input file shrank or changed while it was mapped "
+				  "(SIGBUS): results would be wrong, stopping\n";
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(EXIT_BAD_INPUT);
+	_exit(EXIT_BAD_INPUT);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 	struct args a = { .argc = argc, .argv = argv, .i = 1 };
 	int rc;
 
+	struct sigaction bus = { .sa_handler = on_sigbus };
+
+	sigemptyset(&bus.sa_mask);
+	sigaction(SIGBUS, &bus, NULL);
 	cli_guard_std_fds();
 	rc = run(&cli, &a);
 	cli_free(&cli);
