@@ -203,3 +203,12 @@ void feed_stdin_end(int pid)
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 }
+
+bool valgrind_usable(void)
+{
+	const char *preload = getenv("LD_PRELOAD");
+
+	if (preload && strstr(preload, "vgpreload"))
+		return false;
+	return system("valgrind --version >/dev/null 2>&1") == 0;
+}

@@ -5,6 +5,7 @@
 #ifndef MMUSIM_TESTS_SUPPORT_H
 #define MMUSIM_TESTS_SUPPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct run_result {
@@ -46,5 +47,9 @@ int feed_stdin(const void *data, size_t len, size_t chunk);
 void feed_stdin_end(int pid);
 /* Removes and frees a path from write_temp_file. */
 void remove_temp_file(char *path);
+
+/* valgrind is installed and usable: not when this process itself runs under valgrind
+ * (tests/valgrind.sh), where `mmusim run` would start valgrind under valgrind. */
+bool valgrind_usable(void);
 
 #endif

@@ -122,8 +122,8 @@ ParameterizedTest(const struct std_case *c, stdout_fails, exit_1_with_one_line)
 							     : c->argv[i];
 	if (c->stdin_text[0])
 		input = write_temp_file(c->stdin_text, ".txt");
-	if (strcmp(argv[0], "run") == 0 && system("command -v valgrind >/dev/null 2>&1") != 0)
-		cr_skip_test("no valgrind");
+	if (strcmp(argv[0], "run") == 0 && !valgrind_usable())
+		cr_skip_test("valgrind is not installed (or this suite runs under it)");
 	for (int mode = TO_FULL; mode <= CLOSED; mode++) {
 		struct run_result r;
 		const char *want = mode == TO_FULL ? "mmusim: <stdout>: write error: No space left on device\n"
@@ -176,8 +176,8 @@ ParameterizedTest(const struct file_case *c, file_fails, exit_1_with_one_line)
 								   : c->argv[argc];
 	if (strcmp(argv[0], "show") == 0 && system("command -v dot >/dev/null 2>&1") != 0)
 		cr_skip_test("no Graphviz dot");
-	if (strcmp(argv[0], "run") == 0 && system("command -v valgrind >/dev/null 2>&1") != 0)
-		cr_skip_test("no valgrind");
+	if (strcmp(argv[0], "run") == 0 && !valgrind_usable())
+		cr_skip_test("valgrind is not installed (or this suite runs under it)");
 	cr_assert_eq(run_mmusim_argv(&r, argc, argv), 0);
 	cr_expect_eq(r.status, 1, "%s: exit %d", argv[0], r.status);
 	if (strcmp(argv[0], "show") == 0) /* dot writes the SVG and only tells its exit status */

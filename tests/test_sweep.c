@@ -662,22 +662,12 @@ Test(sweep_cli, merge_json_gives_the_reports_back)
 
 /* ---- run ---- */
 
-/* Installed, and usable: valgrind cannot run under valgrind (tests/valgrind.sh runs this suite under memcheck). */
-static bool have_valgrind(void)
-{
-	const char *preload = getenv("LD_PRELOAD");
-
-	if (preload && strstr(preload, "vgpreload"))
-		return false;
-	return system("valgrind --version >/dev/null 2>&1") == 0;
-}
-
 Test(run_cli, live_replay_equals_the_saved_trace_replayed, .timeout = 120)
 {
 	char saved[] = "/tmp/mmusim-run-XXXXXX";
 	int fd;
 
-	if (!have_valgrind())
+	if (!valgrind_usable())
 		cr_skip_test("valgrind is not installed (or this suite runs under it)");
 	fd = mkstemp(saved);
 	cr_assert_geq(fd, 0);
@@ -700,7 +690,7 @@ Test(run_cli, live_replay_equals_the_saved_trace_replayed, .timeout = 120)
 
 Test(run_cli, program_output_passes_through_then_the_table, .timeout = 120)
 {
-	if (!have_valgrind())
+	if (!valgrind_usable())
 		cr_skip_test("valgrind is not installed (or this suite runs under it)");
 	const char *run[] = { "run", "--", "/bin/echo", "hello from the program" };
 	char *out = out_of(4, run);
