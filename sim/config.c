@@ -721,7 +721,7 @@ static int load_tlb(const struct load *ld, const struct ynode *m, const char *pa
 		if ((rc = get_number(ld, it->node, sub, UINT64_MAX, &size)))
 			return rc;
 		/* Any other size is never the size of a leaf: such a TLB would stay empty. */
-		if (size & (size - 1) || !(leaf_sizes & (1ull << __builtin_ctzll(size)))) {
+		if (size == 0 || size & (size - 1) || !(leaf_sizes & (1ull << __builtin_ctzll(size)))) {
 			char sizes[128] = "";
 			for (unsigned level = 1; level <= pc->highest_translation_level; level++)
 				snprintf(sizes + strlen(sizes), sizeof(sizes) - strlen(sizes), "%s%llu",

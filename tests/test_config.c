@@ -694,6 +694,7 @@ struct leaf_size_case {
 };
 
 static const struct leaf_size_case bad_leaf_sizes[] = {
+	{ "x86_64", "0", "t.yaml:2:64: page size 0 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824)" },
 	{ "x86_64", "8K", "t.yaml:2:64: page size 8192 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824)" },
 	{ "x86_64", "4M", "t.yaml:2:64: page size 4194304 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824)" },
 	{ "x86_64", "12K", "t.yaml:2:64: page size 12288 in tlb[0].page_sizes is not a page size of these paging constants (4096, 2097152, 1073741824)" },
