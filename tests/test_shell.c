@@ -23,30 +23,13 @@
 
 #define GOLDEN MMUSIM_SOURCE_DIR "/tests/golden/"
 
-static char *slurp_fd(int fd)
-{
-	size_t cap = 4096, used = 0;
-	char *buf = malloc(cap);
-	ssize_t n;
-
-	cr_assert(buf);
-	lseek(fd, 0, SEEK_SET);
-	while ((n = read(fd, buf + used, cap - used - 1)) > 0) {
-		used += (size_t)n;
-		if (used + 1 == cap)
-			cr_assert(buf = realloc(buf, cap *= 2));
-	}
-	buf[used] = '\0';
-	return buf;
-}
-
 static char *slurp(const char *path)
 {
 	int fd = open(path, O_RDONLY);
 	char *s;
 
 	cr_assert(fd >= 0, "cannot open %s", path);
-	s = slurp_fd(fd);
+	s = support_read_fd(fd);
 	close(fd);
 	return s;
 }
@@ -69,8 +52,8 @@ static int run_piped_bytes(const void *input, size_t len, char **out, char **err
 		_exit(127);
 	}
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	*out = slurp_fd(fileno(o));
-	*err = slurp_fd(fileno(e));
+	*out = support_read_fd(fileno(o));
+	*err = support_read_fd(fileno(e));
 	fclose(o);
 	fclose(e);
 	remove_temp_file(in_path);
