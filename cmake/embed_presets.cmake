@@ -3,7 +3,7 @@
 file(GLOB yamls "${CONFIG_DIR}/*.yaml")
 list(SORT yamls)
 set(body "/* Generated from the YAML files in configs/ by cmake/embed_presets.cmake. Do not edit. */\n")
-string(APPEND body "#include \"sim/config_presets.h\"\n\n")
+string(APPEND body "#include \"formats/config_presets.h\"\n\n")
 string(APPEND body "const struct config_preset config_presets[] = {\n")
 foreach(y ${yamls})
   get_filename_component(name "${y}" NAME_WE)

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "pt/mm_error.h"
-#include "sim/config.h"
+#include "formats/config.h"
 #include "sim/machine.h"
 #include "sim/replay.h"
 

@@ -11,8 +11,8 @@
 #include "pt/page_prop.h"
 #include "pt/page_table.h"
 #include "pt/pt_arch.h"
-#include "sim/elf_dump.h"
-#include "sim/image.h"
+#include "formats/elf_dump.h"
+#include "formats/image.h"
 #include "sim/physmem.h"
 
 _Static_assert(MMUSIM_PROP_AVAIL2 == (int)PROP_AVAIL2 && MMUSIM_PROP_R == (int)PROP_R,

@@ -13,7 +13,7 @@
 
 #include "sim/sweep.h"
 #include "sim/tlb.h"
-#include "sim/trace.h"
+#include "formats/trace.h"
 
 /* Events per batch when replaying a trace. */
 #define REPLAY_BATCH 4096
@@ -149,7 +149,7 @@ int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_trace *t, u
 		jobs[i].replay = &mmus[i]->replay;
 		mmus[i]->replay.source = api_trace_path(t);
 	}
-	rc = sweep_run(api_trace_reader(t), jobs, n, threads, &e);
+	rc = sweep_run(trace_reader_source(api_trace_reader(t)), jobs, n, threads, &e);
 	for (size_t i = 0; i < n; i++) {
 		mmus[i]->replay.source = "event";
 		if (mmu_errs) {

@@ -1,7 +1,7 @@
 /* output: the public face of sim/output_file — files that appear whole or not at all. */
 #include "api.h"
 
-#include "sim/output_file.h"
+#include "formats/output_file.h"
 
 /* The public handle is the internal object itself (cast both ways): nothing to add or convert. */
 int mmusim_output_open(const char *path, mmusim_output **out, mmusim_error *err)

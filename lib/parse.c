@@ -7,8 +7,8 @@
 #include <stdlib.h>
 
 #include "pt/page_prop.h"
-#include "sim/number.h"
-#include "sim/trace_text.h"
+#include "formats/number.h"
+#include "formats/trace_text.h"
 
 int mmusim_parse_flags(const char *letters, uint32_t *flags, mmusim_error *err)
 {

@@ -3,8 +3,8 @@
 
 #include <stdlib.h>
 
-#include "sim/trace.h"
-#include "sim/trace_inflate.h"
+#include "formats/trace.h"
+#include "formats/trace_inflate.h"
 
 _Static_assert(MMUSIM_TRACE_BINARY == (int)TRACE_FORMAT_BINARY &&
 	       MMUSIM_TRACE_PINATRACE == (int)TRACE_FORMAT_PINATRACE &&

@@ -12,7 +12,7 @@
 
 #include "pt/page_table.h"
 #include "pt/walk.h"
-#include "sim/config.h"
+#include "sim/machine_config.h"
 #include "sim/physmem.h"
 
 struct machine {

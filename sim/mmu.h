@@ -31,7 +31,7 @@
 #include "pt/walk.h"
 #include "sim/machine.h"
 #include "sim/tlb.h"
-#include "sim/trace.h"
+#include "sim/trace_event.h"
 
 #define MMU_MAX_CPUS 1024
 /* Host memory all CPUs' TLBs and PWCs together may take. */

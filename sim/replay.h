@@ -23,7 +23,7 @@
 #include <stdio.h>
 
 #include "sim/mmu.h"
-#include "sim/trace.h"
+#include "sim/trace_event.h"
 
 struct replay_options {
 	uint64_t demand_page_size;   /* 0 = off; else the base page or a larger leaf size */

@@ -77,20 +77,20 @@ static void *worker_main(void *arg)
 }
 
 /* One thread: read a batch, run it everywhere, repeat. */
-static int run_inline(struct trace_reader *rd, struct sweep_job *jobs, size_t nr_jobs, struct mm_error *err)
+static int run_inline(const struct event_source *src, struct sweep_job *jobs, size_t nr_jobs, struct mm_error *err)
 {
 	struct trace_event *ev = malloc(BATCH * sizeof(*ev));
 	long n;
 
 	if (!ev)
 		return mm_error_set(err, MM_ENOMEM, "out of host memory");
-	while ((n = trace_reader_next(rd, ev, BATCH, err)) > 0)
+	while ((n = src->next(src->impl, ev, BATCH, err)) > 0)
 		run_batch(jobs, nr_jobs, 0, 1, ev, (size_t)n);
 	free(ev);
 	return n < 0 ? -1 : MM_OK;
 }
 
-int sweep_run(struct trace_reader *rd, struct sweep_job *jobs, size_t nr_jobs, unsigned threads,
+int sweep_run(const struct event_source *src, struct sweep_job *jobs, size_t nr_jobs, unsigned threads,
 	      struct mm_error *err)
 {
 	struct ring g = { .jobs = jobs, .nr_jobs = nr_jobs };
@@ -101,7 +101,7 @@ int sweep_run(struct trace_reader *rd, struct sweep_job *jobs, size_t nr_jobs, u
 	if (threads > nr_jobs)
 		threads = (unsigned)nr_jobs;
 	if (threads <= 1)
-		return run_inline(rd, jobs, nr_jobs, err);
+		return run_inline(src, jobs, nr_jobs, err);
 	g.threads = threads;
 	g.slots = calloc(SLOTS, sizeof(*g.slots));
 	workers = calloc(threads, sizeof(*workers));
@@ -130,7 +130,7 @@ int sweep_run(struct trace_reader *rd, struct sweep_job *jobs, size_t nr_jobs, u
 		while (s->pending)
 			pthread_cond_wait(&g.released, &g.mu);
 		pthread_mutex_unlock(&g.mu);
-		if ((n = trace_reader_next(rd, s->ev, BATCH, err)) <= 0)
+		if ((n = src->next(src->impl, s->ev, BATCH, err)) <= 0)
 			break;
 		s->n = (size_t)n;
 		s->pending = threads;

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "pt/pt_arch.h"
-#include "sim/config.h"
-#include "sim/yaml_tree.h"
+#include "formats/config.h"
+#include "formats/yaml_tree.h"
 #include "support.h"
 
 /* ---- helpers ---- */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "pt/pt_arch.h"
-#include "sim/config.h"
+#include "formats/config.h"
 
 Test(config_toy, preset_describes_the_hand_sized_mmu)
 {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/elf_dump.h"
+#include "formats/elf_dump.h"
 #include "sim/physmem.h"
 #include "tests/support.h"
 

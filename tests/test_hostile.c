@@ -30,8 +30,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "sim/config.h"
-#include "sim/trace.h"
+#include "formats/config.h"
+#include "formats/trace.h"
 #include "support.h"
 
 #if defined(__SANITIZE_ADDRESS__)

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/image.h"
+#include "formats/image.h"
 #include "support.h"
 
 #define BASE_LEN 0x4000u

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/config.h"
-#include "sim/trace.h"
+#include "formats/config.h"
+#include "formats/trace.h"
 #include "support.h"
 
 #define SRC MMUSIM_SOURCE_DIR "/"

@@ -34,7 +34,7 @@
 #include "pt/page_table.h"
 #include "pt/pt_arch.h"
 #include "pt/walk.h"
-#include "sim/config.h"
+#include "formats/config.h"
 #include "sim/machine.h"
 #include "sim/physmem.h"
 

@@ -10,7 +10,8 @@
 
 #include "sim/physmem.h"
 #include "sim/replay.h"
-#include "sim/trace_text.h"
+#include "formats/config.h"
+#include "formats/trace_text.h"
 
 /*
  * x86_64 with tiny caches: a 4-entry fully associative data TLB and

@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/config.h"
+#include "formats/config.h"
 #include "sim/replay.h"
 #include "sim/sweep.h"
-#include "sim/trace.h"
+#include "formats/trace.h"
 #include "support.h"
 
 #define SRC MMUSIM_SOURCE_DIR "/"
@@ -96,7 +96,7 @@ Test(sweep_engine, equals_one_replay_per_machine_on_any_number_of_threads)
 		for (size_t i = 0; i < NR_ENGINE; i++)
 			jobs[i].replay = &r[i];
 		cr_assert_eq(trace_reader_open(path, TRACE_FORMAT_AUTO, &rd, &err), MM_OK, "%s", err.msg);
-		cr_assert_eq(sweep_run(rd, jobs, NR_ENGINE, threads, &err), MM_OK, "%s", err.msg);
+		cr_assert_eq(sweep_run(trace_reader_source(rd), jobs, NR_ENGINE, threads, &err), MM_OK, "%s", err.msg);
 		trace_reader_close(rd);
 		for (size_t i = 0; i < NR_ENGINE; i++) {
 			cr_expect(!jobs[i].failed, "%s", jobs[i].err.msg);
@@ -133,7 +133,7 @@ Test(sweep_engine, a_trace_error_stops_every_machine_after_the_events_before_it)
 	for (size_t i = 0; i < NR_ENGINE; i++)
 		jobs[i].replay = &r[i];
 	cr_assert_eq(trace_reader_open(path, TRACE_FORMAT_AUTO, &rd, &err), MM_OK, "%s", err.msg);
-	cr_expect_eq(sweep_run(rd, jobs, NR_ENGINE, 2, &err), -1);
+	cr_expect_eq(sweep_run(trace_reader_source(rd), jobs, NR_ENGINE, 2, &err), -1);
 	char where[32];
 	snprintf(where, sizeof(where), ":%u: unknown command 'bogus'", lines);
 	cr_expect(strstr(err.msg, where) != NULL, "%s", err.msg);

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "pt/pt_arch.h"
-#include "sim/config.h"
+#include "formats/config.h"
 #include "sim/machine.h"
 
 enum rules { RULES_SV32, RULES_X86_32, RULES_TOY };

@@ -16,7 +16,7 @@
 
 #include "pt/walk.h"
 #include "sim/byteorder.h"
-#include "sim/trace.h"
+#include "formats/trace.h"
 #include "support.h"
 
 #define FIXTURES MMUSIM_SOURCE_DIR "/traces/fixtures/"

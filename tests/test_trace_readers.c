@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "pt/walk.h"
-#include "sim/trace.h"
+#include "formats/trace.h"
 #include "support.h"
 
 /* ---- helpers ---- */

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/trace_text.h"
+#include "formats/trace_text.h"
 
 static int parse(const char *text, struct trace_event *cmd, struct mm_error *err)
 {

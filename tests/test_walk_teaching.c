@@ -18,7 +18,7 @@
 
 #include "pt/pt_arch.h"
 #include "pt/walk.h"
-#include "sim/config.h"
+#include "formats/config.h"
 #include "sim/physmem.h"
 
 struct env {

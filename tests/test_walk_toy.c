@@ -10,7 +10,7 @@
 
 #include "pt/pt_arch.h"
 #include "pt/walk.h"
-#include "sim/config.h"
+#include "formats/config.h"
 #include "sim/physmem.h"
 
 #define V 0x01u

@@ -13,7 +13,7 @@
 
 #include "pt/mm_error.h"
 #include "pt/paging_consts.h"
-#include "sim/config.h"
+#include "formats/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

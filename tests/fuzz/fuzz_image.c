@@ -27,7 +27,7 @@
 #include "pt/paging_consts.h"
 #include "pt/pt_arch.h"
 #include "pt/walk.h"
-#include "sim/image.h"
+#include "formats/image.h"
 
 #define MAX_ROOTS 8
 #define MAX_SEGMENTS 16

@@ -18,7 +18,7 @@
 
 #include "fuzz_file.h"
 #include "pt/mm_error.h"
-#include "sim/trace.h"
+#include "formats/trace.h"
 
 #define FUZZ_BATCH 7
 /* Bounds the work per input (a ChampSim record yields at most 7 events, a compressed one many). */

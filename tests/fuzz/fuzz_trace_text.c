@@ -12,8 +12,8 @@
 
 #include "pt/mm_error.h"
 #include "pt/page_prop.h"
-#include "sim/trace.h"
-#include "sim/trace_text.h"
+#include "formats/trace.h"
+#include "formats/trace_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -34,7 +34,7 @@
 #include "pt/pt_arch.h"
 #include "pt/pt_mem.h"
 #include "pt/walk.h"
-#include "sim/config.h"
+#include "formats/config.h"
 
 struct fuzz_preset {
 	const char *name;

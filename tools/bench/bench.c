@@ -28,7 +28,8 @@
 
 #include "bench_util.h"
 #include "sim/replay.h"
-#include "sim/trace.h"
+#include "formats/config.h"
+#include "formats/trace.h"
 
 #define BATCH 4096
 

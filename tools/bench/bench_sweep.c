@@ -20,10 +20,10 @@
 
 #include "bench_util.h"
 #include "sim/byteorder.h"
-#include "sim/config.h"
+#include "formats/config.h"
 #include "sim/replay.h"
 #include "sim/sweep.h"
-#include "sim/trace.h"
+#include "formats/trace.h"
 
 #define BATCH 4096
 #define NR_CONFIGS 8
@@ -207,7 +207,7 @@ static double sweep(const char *trace, unsigned threads, struct mm_error *err)
 	if (models_start(&ms, trace, err) || trace_reader_open(trace, TRACE_FORMAT_AUTO, &rd, err))
 		return -1;
 	t0 = bench_now();
-	if (sweep_run(rd, ms.jobs, NR_CONFIGS, threads, err) != MM_OK)
+	if (sweep_run(trace_reader_source(rd), ms.jobs, NR_CONFIGS, threads, err) != MM_OK)
 		return -1;
 	t = bench_now() - t0;
 	trace_reader_close(rd);

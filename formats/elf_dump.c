@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/output_file.h"
+#include "formats/output_file.h"
 
 /* The headers and frame data go out in host byte order. */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "elf_dump writes ELFDATA2LSB in host order");

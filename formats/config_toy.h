@@ -25,7 +25,7 @@
 
 #include "pt/mm_error.h"
 #include "pt/paging_consts.h"
-#include "sim/yaml_tree.h"
+#include "formats/yaml_tree.h"
 
 struct pt_arch;
 

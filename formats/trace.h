@@ -1,6 +1,6 @@
 /*
- * trace: the events every trace format decodes to, and the streaming reader
- * and writer over all formats.
+ * trace: the streaming reader and writer over every trace format, each
+ * decoding to the events of sim/trace_event.h.
  *
  * Formats: the text format (trace_text.c), Valgrind lackey output
  * (trace_lackey.c), mmusim's compact binary format (trace_binary.c), ChampSim
@@ -10,46 +10,16 @@
  * Readers stream: memory use does not depend on trace length.  Events come in
  * batches so that the per-event cost stays a few nanoseconds.
  */
-#ifndef MMUSIM_SIM_TRACE_H
-#define MMUSIM_SIM_TRACE_H
+#ifndef MMUSIM_FORMATS_TRACE_H
+#define MMUSIM_FORMATS_TRACE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "pt/mm_error.h"
 #include "pt/page_prop.h"
-
-enum trace_op {
-	TRACE_ACCESS,    /* va, access, size */
-	TRACE_MAP,       /* va, pa, len, prop */
-	TRACE_UNMAP,     /* va, len */
-	TRACE_PROTECT,   /* va, len, prop */
-	TRACE_ASID,      /* n = address-space id */
-	TRACE_PRIV,      /* n = enum privilege */
-	TRACE_CPU,       /* n = cpu number */
-	TRACE_FLUSH,     /* flush scope; va and/or n = asid per scope */
-	TRACE_STATS_RESET, /* zero the statistics, keep the caches (end of a warm-up) */
-};
-
-enum flush_scope {
-	FLUSH_ALL,       /* flush */
-	FLUSH_VA,        /* flush va VA: that VA in every address space, globals too */
-	FLUSH_ASID,      /* flush asid N: every non-global entry of N */
-	FLUSH_VA_ASID,   /* flush va VA asid N: that VA's non-global entry in N */
-};
-
-struct trace_event {
-	uint64_t line;   /* where it came from: line (text, lackey, din, pinatrace) or record number (binary, champsim) */
-	uint8_t op;      /* enum trace_op */
-	uint8_t access;  /* enum access_kind, for TRACE_ACCESS */
-	uint8_t scope;   /* enum flush_scope, for TRACE_FLUSH */
-	uint8_t size;    /* bytes accessed (lackey); 0 = unknown, treated as 1 */
-	uint32_t n;
-	uint64_t va;
-	uint64_t pa;
-	uint64_t len;
-	struct page_prop prop;
-};
+#include "sim/sweep.h"
+#include "sim/trace_event.h"
 
 enum trace_format {
 	TRACE_FORMAT_AUTO, TRACE_FORMAT_TEXT, TRACE_FORMAT_LACKEY, TRACE_FORMAT_BINARY,
@@ -115,6 +85,9 @@ enum trace_format trace_reader_format(const struct trace_reader *r);
  */
 long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t max,
 		       struct mm_error *err);
+
+/* The reader as the event source of a sweep (sim/sweep.h); valid while r is open. */
+const struct event_source *trace_reader_source(struct trace_reader *r);
 
 /*
  * Bytes consumed so far and total size (0 if unknown, e.g. a pipe): for

@@ -79,6 +79,7 @@ struct trace_reader {
 	bool failed;                 /* sticky: every later call repeats `fail` */
 	bool input_failed;           /* reading failed during detection: `fail` comes after the window */
 	struct mm_error fail;
+	struct event_source source;  /* this reader, for a sweep */
 };
 
 static const char *const format_names[] = {
@@ -581,6 +582,17 @@ long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t ma
 	if (err)
 		*err = r->fail;
 	return -1;
+}
+
+static long reader_next(void *r, struct trace_event *ev, size_t max, struct mm_error *err)
+{
+	return trace_reader_next(r, ev, max, err);
+}
+
+const struct event_source *trace_reader_source(struct trace_reader *r)
+{
+	r->source = (struct event_source){ reader_next, r };
+	return &r->source;
 }
 
 uint64_t trace_reader_offset(const struct trace_reader *r)

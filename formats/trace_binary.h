@@ -35,7 +35,7 @@
 #include <stdint.h>
 
 #include "pt/mm_error.h"
-#include "sim/trace.h"
+#include "formats/trace.h"
 
 #define TRACE_BINARY_MAGIC "\x89MMUTRC\n"
 #define TRACE_BINARY_MAGIC_LEN 8

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "pt/walk.h"
-#include "sim/output_file.h"
+#include "formats/output_file.h"
 
 enum {
 	TAG_ACCESS_MAX = 0x7f,  /* 0kkzssss */

@@ -22,7 +22,7 @@
 #include "pt/mm_error.h"
 #include "pt/page_prop.h"
 #include "pt/walk.h"
-#include "sim/trace.h"
+#include "formats/trace.h"
 
 /*
  * Parses one line (modified in place).  Returns 1 with *cmd filled, 0 for a

@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #include "pt/mm_error.h"
-#include "sim/trace.h"
+#include "formats/trace.h"
 
 #define CHAMPSIM_RECORD 64
 #define CHAMPSIM_EVENTS_MAX 7 /* fetch + 4 loads + 2 stores */

@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "pt/mm_error.h"
-#include "sim/trace.h"
+#include "formats/trace.h"
 
 struct lackey_decoder {
 	uint64_t line;                /* lines consumed; after an error, the bad line's number */

@@ -35,10 +35,10 @@
 #include <unistd.h>
 
 #include "pt/pt_arch.h"
-#include "sim/config_presets.h"
-#include "sim/config_toy.h"
-#include "sim/number.h"
-#include "sim/yaml_tree.h"
+#include "formats/config_presets.h"
+#include "formats/config_toy.h"
+#include "formats/number.h"
+#include "formats/yaml_tree.h"
 
 /* The most physical memory a machine may declare (physmem's limit). */
 #define CONFIG_MAX_MEM_SIZE (1ull << 52)

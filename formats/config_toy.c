@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "pt/pt_arch.h"
-#include "sim/number.h"
+#include "formats/number.h"
 
 static const char *const toy_keys[] = {
 	"va_bits", "page_size", "levels", "pte_size", "pa_bits", "valid", "read", "write", "exec",

@@ -8,40 +8,15 @@
  * key, lists and scalars replace).  Every violation is reported as
  * "file:line:column: message" (1-based line and column).
  */
-#ifndef MMUSIM_SIM_CONFIG_H
-#define MMUSIM_SIM_CONFIG_H
+#ifndef MMUSIM_FORMATS_CONFIG_H
+#define MMUSIM_FORMATS_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pt/cpu_ctl.h"
 #include "pt/mm_error.h"
-#include "pt/page_table.h"
-#include "pt/paging_consts.h"
-#include "sim/tlb.h"
-
-struct pt_arch;
-
-#define CONFIG_MAX_TLBS 8
-
-struct machine_config {
-	char name[64];
-	const struct pt_arch *arch;     /* from `arch`: x86_64 | riscv64 */
-	struct paging_consts pc;        /* validated and derived */
-	uint64_t mem_base;
-	uint64_t mem_size;
-	struct pt_kind_config user;
-	struct pt_kind_config kernel;
-	struct cpu_ctl cpu;
-	/* TLBs: the arrays of one level that serve one access kind hold disjoint page sizes. */
-	struct tlb_config tlb[CONFIG_MAX_TLBS];
-	unsigned nr_tlb;
-	/* Paging-structure caches, one per PTE level they cache (2..nr_levels). */
-	struct tlb_config pwc[PT_MAX_LEVELS];
-	unsigned nr_pwc;
-	unsigned memory_latency;        /* cycles per PTE read that reaches memory */
-};
+#include "sim/machine_config.h"
 
 /*
  * Loads `name_or_path`: a preset name (config_preset_names) if one matches,

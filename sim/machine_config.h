@@ -1,0 +1,39 @@
+/*
+ * machine_config: everything that describes one simulated machine — its
+ * page-table format, paging constants, physical memory, page-table kinds, CPU
+ * control bits, TLBs and paging-structure caches.  The machine (machine.c,
+ * mmu.c) is built from one; formats/config.c fills one from YAML.
+ */
+#ifndef MMUSIM_SIM_MACHINE_CONFIG_H
+#define MMUSIM_SIM_MACHINE_CONFIG_H
+
+#include <stdint.h>
+
+#include "pt/cpu_ctl.h"
+#include "pt/page_table.h"
+#include "pt/paging_consts.h"
+#include "sim/tlb.h"
+
+struct pt_arch;
+
+#define CONFIG_MAX_TLBS 8
+
+struct machine_config {
+	char name[64];
+	const struct pt_arch *arch;     /* the `arch` key: the PTE format (pt_arch_find) */
+	struct paging_consts pc;        /* validated and derived */
+	uint64_t mem_base;
+	uint64_t mem_size;
+	struct pt_kind_config user;
+	struct pt_kind_config kernel;
+	struct cpu_ctl cpu;
+	/* TLBs: the arrays of one level that serve one access kind hold disjoint page sizes. */
+	struct tlb_config tlb[CONFIG_MAX_TLBS];
+	unsigned nr_tlb;
+	/* Paging-structure caches, one per PTE level they cache (2..nr_levels). */
+	struct tlb_config pwc[PT_MAX_LEVELS];
+	unsigned nr_pwc;
+	unsigned memory_latency;        /* cycles per PTE read that reaches memory */
+};
+
+#endif
