@@ -55,7 +55,7 @@ int cli_output_open(const struct cli *cli, const char *path, const char *const *
 	if ((rc = cli_output_check(cli, path, inputs, n)) != EXIT_OK)
 		return rc;
 	if (mmusim_output_open(path, out, &err) != MMUSIM_OK)
-		return cli_api_fail(&err);
+		return cli_fail(&err);
 	return EXIT_OK;
 }
 

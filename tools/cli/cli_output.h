@@ -15,7 +15,8 @@
 
 #include <stddef.h>
 
-#include "cli_api.h"
+#include "cli_errors.h"
+#include "cli_options.h"
 
 /*
  * EXIT_OK if output (NULL and "-" pass) is none of inputs[0, n) and none of

@@ -3,12 +3,15 @@
  * in colour when stdout is a terminal and NO_COLOR is not set, or as
  * --color=always|never|auto says.
  */
-#include "cli_api.h"
+#include "commands.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_errors.h"
+#include "cli_machine.h"
+#include "cli_options.h"
 #include "explain_text.h"
 
 static const char explain_help[] =
@@ -26,30 +29,6 @@ static const char explain_help[] =
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables first\n"
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
 	"                       walk the page tables inside a physical-memory image\n";
-
-/* --access r|w|x, --user, --supervisor, --ac: 1 if consumed, 0 if not ours, -1 after the error. */
-static int request_option(mmusim_request *req, struct args *a)
-{
-	const char *v;
-	int r;
-
-	if ((r = args_value(a, "--access", &v)) != 0) {
-		if (r < 0)
-			return -1;
-		if (strcmp(v, "r") == 0) req->access = MMUSIM_READ;
-		else if (strcmp(v, "w") == 0) req->access = MMUSIM_WRITE;
-		else if (strcmp(v, "x") == 0) req->access = MMUSIM_EXEC;
-		else {
-			cli_usage_error("bad --access '%s' (expected r, w or x)", v);
-			return -1;
-		}
-		return 1;
-	}
-	if (args_flag(a, "--user")) { req->priv = MMUSIM_USER; return 1; }
-	if (args_flag(a, "--supervisor")) { req->priv = MMUSIM_SUPERVISOR; return 1; }
-	if (args_flag(a, "--ac")) { req->smap_ac = true; return 1; }
-	return 0;
-}
 
 static int parse_color(const char *v, bool *on)
 {
@@ -86,7 +65,7 @@ int cmd_explain(struct cli *cli, struct args *a)
 			free(vas);
 			return EXIT_OK;
 		}
-		if ((r = cli_common_option(cli, a)) != 0 || (r = request_option(&req, a)) != 0 ||
+		if ((r = cli_common_option(cli, a)) != 0 || (r = cli_request_option(&req, a)) != 0 ||
 		    (r = args_value(a, "--color", &color)) != 0) {
 			if (r < 0)
 				goto bad;
@@ -111,19 +90,19 @@ int cmd_explain(struct cli *cli, struct args *a)
 	}
 	for (int i = 0; i < nr; i++) {
 		uint64_t va;
-		if (cli_api_parse_va(vas[i], &va, &err)) {
+		if (cli_parse_va(vas[i], &va, &err)) {
 			free(vas);
-			return cli_api_fail(&err);
+			return cli_fail(&err);
 		}
 	}
 	if (cli_open_machine(cli, &m, &err)) {
 		free(vas);
-		return cli_api_fail(&err);
+		return cli_fail(&err);
 	}
 	palette_init(&pal, on);
 	for (int i = 0; i < nr; i++) {
 		mmusim_translation res;
-		cli_api_parse_va(vas[i], &req.va, &err);
+		cli_parse_va(vas[i], &req.va, &err);
 		mmusim_translate(m, &req, &res);
 		if (i)
 			fputc('\n', stdout);

@@ -4,13 +4,19 @@
  * stops the replay: the statistics so far are printed, then the error, and
  * the exit status is 2.
  */
-#include "cli_api.h"
-#include "cli_output.h"
+#include "commands.h"
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "cli_errors.h"
+#include "cli_lists.h"
+#include "cli_machine.h"
+#include "cli_options.h"
+#include "cli_output.h"
+#include "replay_report.h"
 
 static const char replay_help[] =
 	"usage: mmusim [--config NAME|FILE] [--json] replay [options] TRACE\n"
@@ -175,14 +181,14 @@ int cmd_replay(struct cli *cli, struct args *a)
 		goto out;
 	if (cli_open_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err) ||
 	    cli_trace_open(cli, ra.trace, ra.format, &t, &err)) {
-		rc = cli_api_fail(&err);
+		rc = cli_fail(&err);
 		goto out;
 	}
 	if (ra.csv && (rc = cli_output_open(cli, ra.csv, inputs, 1, &csv)) != EXIT_OK)
 		goto out;
 	ra.opt.interval_csv = csv ? mmusim_output_stream(csv) : NULL;
 	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err)) {
-		rc = cli_api_fail(&err);
+		rc = cli_fail(&err);
 		goto out;
 	}
 
@@ -201,7 +207,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 	/* Statistics so far first, even when the trace was bad: they are still true. */
 	replay_summary_report(stdout, cli->json, &sum, &info);
 	if (rc != EXIT_OK)
-		cli_api_fail(&err);
+		cli_fail(&err);
 	else
 		cli_trace_warn(t, ra.trace);
 	if (rc == EXIT_OK && ra.dump_elf && mmusim_dump_elf(m, ra.dump_elf, &err))

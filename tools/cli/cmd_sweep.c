@@ -7,12 +7,18 @@
  * replay` command line per (trace, config) instead, for GNU parallel or a
  * Slurm array; `mmusim merge` turns their JSON results into the same table.
  */
-#include "cli_api.h"
-#include "cli_output.h"
+#include "commands.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cli_errors.h"
+#include "cli_machine.h"
+#include "cli_options.h"
+#include "cli_output.h"
+#include "replay_report.h"
+#include "sweep_report.h"
 
 static const char sweep_help[] =
 	"usage: mmusim sweep --config NAME|FILE [--config ...]... [options] --trace TRACE [TRACE...]\n"
@@ -268,14 +274,14 @@ static int pass_build(const struct cli *cli, const struct sweep_args *sa, struct
 	p->mmu = calloc(n, sizeof(*p->mmu));
 	p->errs = calloc(n, sizeof(*p->errs));
 	if (!p->m || !p->mmu || !p->errs)
-		return cli_api_set_error(err, MMUSIM_ENOMEM, "out of memory");
+		return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		struct cli one = *cli;
 		mmusim_mmu_options opt = sa->opt;
 		int rc;
 
 		one.config = sa->configs[i];
-		if ((rc = cli_build_api_machine(&one, &p->m[i], err)) ||
+		if ((rc = cli_build_machine(&one, &p->m[i], err)) ||
 		    (rc = cli_demand_page_size(mmusim_machine_config(p->m[i]), &opt, err)) ||
 		    (rc = cli_mmu_create(p->m[i], &opt, sa->warmup, &p->mmu[i], err)))
 			return rc;
@@ -318,7 +324,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		if (pass_build(cli, &sa, &p, &err) || cli_trace_open(cli, sa.traces[t], sa.format, &rd, &err)) {
 			pass_free(&p, sa.nr_configs);
 			if (t == 0) { /* nothing to show yet: the error alone */
-				rc = cli_api_fail(&err);
+				rc = cli_fail(&err);
 				goto out;
 			}
 			first_err = err;
@@ -330,7 +336,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 			mmusim_trace_close(rd);
 			pass_free(&p, sa.nr_configs);
 			if (t == 0) {
-				rc = cli_api_fail(&err);
+				rc = cli_fail(&err);
 				goto out;
 			}
 			first_err = err;
@@ -381,7 +387,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		if ((rc = cli_output_commit(f)) != EXIT_OK)
 			goto out;
 	}
-	rc = failed ? cli_api_fail(&first_err) : EXIT_OK;
+	rc = failed ? cli_fail(&first_err) : EXIT_OK;
 out:
 	if (rows)
 		sweep_rows_free(rows, nr_rows);

@@ -3,12 +3,17 @@
  * space, answered with the PA, page size and permissions, or the fault the
  * hardware would raise (a fault is a successful answer: exit 0).
  */
-#include "cli_api.h"
-#include "explain_text.h"
+#include "commands.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cli_errors.h"
+#include "cli_lists.h"
+#include "cli_machine.h"
+#include "cli_options.h"
+#include "explain_text.h"
 
 static void print_json(FILE *out, const mmusim_request *req, const mmusim_translation *res,
 		       bool explain)
@@ -87,7 +92,7 @@ int cmd_translate(struct cli *cli, struct args *a)
 		return EXIT_INTERNAL;
 	palette_init(&plain, false);
 	while (a->i < a->argc) {
-		const char *v, *arg = a->argv[a->i];
+		const char *arg = a->argv[a->i];
 		int r;
 
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -95,26 +100,11 @@ int cmd_translate(struct cli *cli, struct args *a)
 			free(vas);
 			return EXIT_OK;
 		}
-		if ((r = cli_common_option(cli, a)) != 0) {
+		if ((r = cli_common_option(cli, a)) != 0 || (r = cli_request_option(&req, a)) != 0) {
 			if (r < 0)
 				goto bad;
 			continue;
 		}
-		if ((r = args_value(a, "--access", &v)) != 0) {
-			if (r < 0)
-				goto bad;
-			if (strcmp(v, "r") == 0) req.access = MMUSIM_READ;
-			else if (strcmp(v, "w") == 0) req.access = MMUSIM_WRITE;
-			else if (strcmp(v, "x") == 0) req.access = MMUSIM_EXEC;
-			else {
-				cli_usage_error("bad --access '%s' (expected r, w or x)", v);
-				goto bad;
-			}
-			continue;
-		}
-		if (args_flag(a, "--user")) { req.priv = MMUSIM_USER; continue; }
-		if (args_flag(a, "--supervisor")) { req.priv = MMUSIM_SUPERVISOR; continue; }
-		if (args_flag(a, "--ac")) { req.smap_ac = true; continue; }
 		if (args_flag(a, "--explain")) { explain = true; continue; }
 		if (arg[0] == '-' && arg[1] == '-') {
 			cli_usage_error("translate: unknown option '%s' (see mmusim translate --help)", arg);
@@ -130,18 +120,18 @@ int cmd_translate(struct cli *cli, struct args *a)
 	/* Check every VA before building anything, so bad input costs nothing. */
 	for (int i = 0; i < nr_vas; i++) {
 		uint64_t va;
-		if (cli_api_parse_va(vas[i], &va, &err)) {
-			rc = cli_api_fail(&err);
+		if (cli_parse_va(vas[i], &va, &err)) {
+			rc = cli_fail(&err);
 			goto out;
 		}
 	}
 	if (cli_open_machine(cli, &m, &err)) {
-		rc = cli_api_fail(&err);
+		rc = cli_fail(&err);
 		goto out;
 	}
 	for (int i = 0; i < nr_vas && rc == EXIT_OK; i++) {
 		mmusim_translation res;
-		cli_api_parse_va(vas[i], &req.va, &err);
+		cli_parse_va(vas[i], &req.va, &err);
 		mmusim_translate(m, &req, &res);
 		if (cli->json)
 			print_json(stdout, &req, &res, explain);

@@ -9,8 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli_api.h"
+#include "cli_errors.h"
+#include "cli_lists.h"
+#include "cli_options.h"
 #include "cli_output.h"
+#include "commands.h"
 #include "mmusim_revision.h"
 
 static const char main_help[] =

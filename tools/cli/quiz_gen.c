@@ -11,12 +11,12 @@
  */
 #include "quiz_gen.h"
 
-#include "cli_api.h"
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "size_text.h"
 
 /* splitmix64 (Steele, Lea, Flood 2014): tiny, and the same stream everywhere. */
 struct rng {
