@@ -18,6 +18,11 @@ int cli_usage_error(const char *fmt, ...)
 	return EXIT_BAD_INPUT;
 }
 
+int cli_unknown_option(const char *command, const char *arg)
+{
+	return cli_usage_error("%s: unknown option '%s' (see mmusim %s --help)", command, arg, command);
+}
+
 int cli_fail(const mmusim_error *err)
 {
 	term_printf(stderr, "mmusim: %s", err->message);

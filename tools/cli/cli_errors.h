@@ -12,6 +12,8 @@ enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2 };
 
 /* Prints "mmusim: <fmt>" and returns EXIT_BAD_INPUT. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "mmusim: COMMAND: unknown option 'ARG' (see mmusim COMMAND --help)"; returns EXIT_BAD_INPUT. */
+int cli_unknown_option(const char *command, const char *arg);
 /* Prints "mmusim: <err's message>"; returns EXIT_BAD_INPUT. */
 int cli_fail(const mmusim_error *err);
 /* Fills err (when not NULL) with code and a formatted one-line message; returns code. */

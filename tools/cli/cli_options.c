@@ -39,6 +39,11 @@ bool args_flag(struct args *a, const char *name)
 	return true;
 }
 
+bool args_help(const struct args *a)
+{
+	return strcmp(a->argv[a->i], "--help") == 0 || strcmp(a->argv[a->i], "-h") == 0;
+}
+
 static int add_setup(struct cli *cli, bool is_map, const char *text)
 {
 	struct setup_item *s = realloc(cli->setup, (size_t)(cli->nr_setup + 1) * sizeof(*s));
@@ -201,4 +206,29 @@ int cli_request_option(mmusim_request *req, struct args *a)
 	if (args_flag(a, "--supervisor")) { req->priv = MMUSIM_SUPERVISOR; return 1; }
 	if (args_flag(a, "--ac")) { req->smap_ac = true; return 1; }
 	return 0;
+}
+
+int cli_check_vas(const char *const *vas, int n)
+{
+	mmusim_error err = { 0 };
+	uint64_t va;
+
+	for (int i = 0; i < n; i++)
+		if (cli_parse_va(vas[i], &va, &err))
+			return cli_fail(&err);
+	return EXIT_OK;
+}
+
+int cli_interval_option(struct args *a, uint64_t *interval)
+{
+	const char *v;
+	int r = args_value(a, "--interval", &v);
+
+	if (r <= 0)
+		return r;
+	if (mmusim_parse_number(v, true, interval, NULL) != MMUSIM_OK || !*interval) {
+		cli_usage_error("bad --interval '%s' (expected a positive number of accesses)", v);
+		return -1;
+	}
+	return 1;
 }

@@ -48,6 +48,8 @@ struct args {
 int args_value(struct args *a, const char *name, const char **value);
 /* Consumes argv[i] when it is exactly `--name`. */
 bool args_flag(struct args *a, const char *name);
+/* True when argv[i] asks for the command's help: --help or -h. */
+bool args_help(const struct args *a);
 /*
  * Handles --config, --json, --setup, --map, the image options and
  * --decoder-memory; returns 1 if consumed, -1 on error.
@@ -71,10 +73,21 @@ int cli_replay_option(struct args *a, enum mmusim_trace_format *format, mmusim_m
  * printing a usage error.
  */
 int cli_request_option(mmusim_request *req, struct args *a);
+/*
+ * --interval N (accesses between the rows of a time series, not 0): returns 1
+ * if consumed, 0 if argv[i] is not --interval, -1 after printing a usage error.
+ */
+int cli_interval_option(struct args *a, uint64_t *interval);
 /* "r", "w" or "x" as an access; false for anything else. */
 bool cli_parse_access(const char *s, enum mmusim_access *access);
 /* Parses a VA given on the command line ("bad VA '...'" / "does not fit" messages). */
 int cli_parse_va(const char *s, uint64_t *va, mmusim_error *err);
+/*
+ * Checks each of vas[0, n) with cli_parse_va before anything is built, so
+ * bad input costs nothing: EXIT_OK, or EXIT_BAD_INPUT after printing the
+ * first bad one.
+ */
+int cli_check_vas(const char *const *vas, int n);
 
 void cli_free(struct cli *cli);
 

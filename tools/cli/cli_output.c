@@ -79,6 +79,14 @@ int cli_output_commit(mmusim_output *o)
 	return EXIT_OK;
 }
 
+int cli_output_finish(mmusim_output *o, int rc)
+{
+	if (rc == EXIT_OK)
+		return cli_output_commit(o);
+	mmusim_output_abort(o);
+	return rc;
+}
+
 void cli_guard_std_fds(void)
 {
 	for (int fd = 0; fd <= 2; fd++) {

@@ -39,7 +39,7 @@ int cmd_convert(struct cli *cli, struct args *a)
 
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			cli_put_help(convert_help, stdout);
 			return EXIT_OK;
 		}
@@ -56,7 +56,7 @@ int cmd_convert(struct cli *cli, struct args *a)
 			continue;
 		}
 		if (arg[0] == '-' && arg[1] == '-')
-			return cli_usage_error("convert: unknown option '%s' (see mmusim convert --help)", arg);
+			return cli_unknown_option("convert", arg);
 		if (nr_files == 2)
 			return cli_usage_error("convert: too many arguments (see mmusim convert --help)");
 		files[nr_files++] = arg;

@@ -35,7 +35,7 @@ int cmd_dump(struct cli *cli, struct args *a)
 
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			fputs(dump_help, stdout);
 			return EXIT_OK;
 		}

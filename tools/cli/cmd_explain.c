@@ -60,7 +60,7 @@ int cmd_explain(struct cli *cli, struct args *a)
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			fputs(explain_help, stdout);
 			free(vas);
 			return EXIT_OK;
@@ -72,7 +72,7 @@ int cmd_explain(struct cli *cli, struct args *a)
 			continue;
 		}
 		if (arg[0] == '-' && arg[1] == '-') {
-			cli_usage_error("explain: unknown option '%s' (see mmusim explain --help)", arg);
+			cli_unknown_option("explain", arg);
 			goto bad;
 		}
 		vas[nr++] = arg;
@@ -88,12 +88,9 @@ int cmd_explain(struct cli *cli, struct args *a)
 		cli_usage_error("explain: no JSON form; 'mmusim --json translate --explain VA' gives the walk's steps");
 		goto bad;
 	}
-	for (int i = 0; i < nr; i++) {
-		uint64_t va;
-		if (cli_parse_va(vas[i], &va, &err)) {
-			free(vas);
-			return cli_fail(&err);
-		}
+	if ((rc = cli_check_vas(vas, nr)) != EXIT_OK) {
+		free(vas);
+		return rc;
 	}
 	if (cli_open_machine(cli, &m, &err)) {
 		free(vas);

@@ -89,7 +89,7 @@ int cmd_mappings(struct cli *cli, struct args *a)
 		const char *arg = a->argv[a->i];
 		int r;
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			fputs(mappings_help, stdout);
 			return EXIT_OK;
 		}

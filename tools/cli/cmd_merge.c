@@ -530,7 +530,7 @@ int cmd_merge(struct cli *cli, struct args *a)
 	}
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			fputs(merge_help, stdout);
 			goto out;
 		}
@@ -547,7 +547,7 @@ int cmd_merge(struct cli *cli, struct args *a)
 			continue;
 		}
 		if (arg[0] == '-' && arg[1] == '-') {
-			rc = cli_usage_error("merge: unknown option '%s' (see mmusim merge --help)", arg);
+			rc = cli_unknown_option("merge", arg);
 			goto out;
 		}
 		if (strcmp(arg, "-") == 0 && stdin_named) {

@@ -222,7 +222,7 @@ static int parse_quiz_args(struct cli *cli, struct args *a, struct quiz_opts *o,
 		const char *arg = a->argv[a->i];
 		uint64_t n;
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			*help = true;
 			return EXIT_OK;
 		}

@@ -77,13 +77,12 @@ struct report_args {
 
 static int parse_args(struct cli *cli, struct args *a, struct report_args *ra, bool *help)
 {
-	const char *v;
 	int r;
 
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			*help = true;
 			return EXIT_OK;
 		}
@@ -93,14 +92,8 @@ static int parse_args(struct cli *cli, struct args *a, struct report_args *ra, b
 				return EXIT_BAD_INPUT;
 			continue;
 		}
-		if ((r = args_value(a, "--interval", &v)) != 0) {
-			if (r < 0)
-				return EXIT_BAD_INPUT;
-			if (mmusim_parse_number(v, true, &ra->opt.interval, NULL) || !ra->opt.interval)
-				return cli_usage_error("bad --interval '%s' (expected a positive number of accesses)", v);
-			continue;
-		}
-		if ((r = cli_replay_option(a, &ra->format, &ra->opt, &ra->warmup)) != 0) {
+		if ((r = cli_interval_option(a, &ra->opt.interval)) != 0 ||
+		    (r = cli_replay_option(a, &ra->format, &ra->opt, &ra->warmup)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			continue;

@@ -66,7 +66,7 @@ static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, 
 			a->i++;
 			break;
 		}
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			*help = true;
 			return EXIT_OK;
 		}
@@ -374,10 +374,7 @@ out:
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 	/* Saved only when the run succeeded: a cut-off copy would pass for the whole trace. */
-	if (rc == EXIT_OK)
-		rc = cli_output_commit(save);
-	else
-		mmusim_output_abort(save);
+	rc = cli_output_finish(save, rc);
 	mmusim_mmu_destroy(mmu);
 	mmusim_machine_destroy(m);
 	return rc;

@@ -471,7 +471,7 @@ int cmd_shell(struct cli *cli, struct args *a)
 		const char *arg = a->argv[a->i];
 		int r;
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			fputs(shell_help, stdout);
 			fputs(commands_help, stdout);
 			return EXIT_OK;

@@ -53,7 +53,7 @@ int cmd_show(struct cli *cli, struct args *a)
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			fputs(show_help, stdout);
 			return EXIT_OK;
 		}

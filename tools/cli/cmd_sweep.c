@@ -75,7 +75,7 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			*help = true;
 			return EXIT_OK;
 		}
@@ -108,29 +108,18 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 					return EXIT_BAD_INPUT;
 			continue;
 		}
-		if ((r = args_value(a, "--csv", &v)) != 0) {
-			if (r < 0)
-				return EXIT_BAD_INPUT;
-			sa->csv = v;
-			continue;
-		}
 		if (args_flag(a, "--emit-jobs")) {
 			sa->emit_jobs = true;
 			continue;
 		}
-		if ((r = args_value(a, "--results", &v)) != 0) {
-			if (r < 0)
-				return EXIT_BAD_INPUT;
-			sa->results = v;
-			continue;
-		}
-		if ((r = cli_common_option(cli, a)) != 0) {
+		if ((r = args_value(a, "--csv", &sa->csv)) != 0 || (r = args_value(a, "--results", &sa->results)) != 0 ||
+		    (r = cli_common_option(cli, a)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			continue;
 		}
 		if (arg[0] == '-' && arg[1] != '\0')
-			return cli_usage_error("sweep: unknown option '%s' (see mmusim sweep --help)", arg);
+			return cli_unknown_option("sweep", arg);
 		if (push(&sa->traces, &sa->nr_traces, arg))
 			return EXIT_BAD_INPUT;
 		a->i++;

@@ -95,7 +95,7 @@ int cmd_translate(struct cli *cli, struct args *a)
 		const char *arg = a->argv[a->i];
 		int r;
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			cli_put_help(translate_help, stdout);
 			free(vas);
 			return EXIT_OK;
@@ -107,7 +107,7 @@ int cmd_translate(struct cli *cli, struct args *a)
 		}
 		if (args_flag(a, "--explain")) { explain = true; continue; }
 		if (arg[0] == '-' && arg[1] == '-') {
-			cli_usage_error("translate: unknown option '%s' (see mmusim translate --help)", arg);
+			cli_unknown_option("translate", arg);
 			goto bad;
 		}
 		vas[nr_vas++] = arg;
@@ -117,14 +117,8 @@ int cmd_translate(struct cli *cli, struct args *a)
 		cli_usage_error("translate: no VA given (see mmusim translate --help)");
 		goto bad;
 	}
-	/* Check every VA before building anything, so bad input costs nothing. */
-	for (int i = 0; i < nr_vas; i++) {
-		uint64_t va;
-		if (cli_parse_va(vas[i], &va, &err)) {
-			rc = cli_fail(&err);
-			goto out;
-		}
-	}
+	if ((rc = cli_check_vas(vas, nr_vas)) != EXIT_OK)
+		goto out;
 	if (cli_open_machine(cli, &m, &err)) {
 		rc = cli_fail(&err);
 		goto out;
