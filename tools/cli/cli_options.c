@@ -208,6 +208,19 @@ int cli_request_option(mmusim_request *req, struct args *a)
 	return 0;
 }
 
+int cli_va_operand(struct args *a, const char *command, const char **vas, int *n)
+{
+	const char *arg = a->argv[a->i];
+
+	if (arg[0] == '-' && arg[1] == '-') {
+		cli_unknown_option(command, arg);
+		return -1;
+	}
+	vas[(*n)++] = arg;
+	a->i++;
+	return 1;
+}
+
 int cli_check_vas(const char *const *vas, int n)
 {
 	mmusim_error err = { 0 };

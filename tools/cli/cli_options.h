@@ -83,6 +83,12 @@ bool cli_parse_access(const char *s, enum mmusim_access *access);
 /* Parses a VA given on the command line ("bad VA '...'" / "does not fit" messages). */
 int cli_parse_va(const char *s, uint64_t *va, mmusim_error *err);
 /*
+ * argv[i] as the next of the command's VAs (stored, unchecked, in vas[*n]; vas
+ * has room for every argument): returns 1, or -1 after the unknown-option
+ * error when it is an --option.
+ */
+int cli_va_operand(struct args *a, const char *command, const char **vas, int *n);
+/*
  * Checks each of vas[0, n) with cli_parse_va before anything is built, so
  * bad input costs nothing: EXIT_OK, or EXIT_BAD_INPUT after printing the
  * first bad one.

@@ -58,8 +58,6 @@ int cmd_explain(struct cli *cli, struct args *a)
 	if (!vas)
 		return EXIT_INTERNAL;
 	while (a->i < a->argc) {
-		const char *arg = a->argv[a->i];
-
 		if (args_help(a)) {
 			fputs(explain_help, stdout);
 			free(vas);
@@ -71,12 +69,8 @@ int cmd_explain(struct cli *cli, struct args *a)
 				goto bad;
 			continue;
 		}
-		if (arg[0] == '-' && arg[1] == '-') {
-			cli_unknown_option("explain", arg);
+		if (cli_va_operand(a, "explain", vas, &nr) < 0)
 			goto bad;
-		}
-		vas[nr++] = arg;
-		a->i++;
 	}
 	if (nr == 0) {
 		cli_usage_error("explain: no VA given (see mmusim explain --help)");

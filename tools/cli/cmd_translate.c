@@ -92,7 +92,6 @@ int cmd_translate(struct cli *cli, struct args *a)
 		return EXIT_INTERNAL;
 	palette_init(&plain, false);
 	while (a->i < a->argc) {
-		const char *arg = a->argv[a->i];
 		int r;
 
 		if (args_help(a)) {
@@ -106,12 +105,8 @@ int cmd_translate(struct cli *cli, struct args *a)
 			continue;
 		}
 		if (args_flag(a, "--explain")) { explain = true; continue; }
-		if (arg[0] == '-' && arg[1] == '-') {
-			cli_unknown_option("translate", arg);
+		if (cli_va_operand(a, "translate", vas, &nr_vas) < 0)
 			goto bad;
-		}
-		vas[nr_vas++] = arg;
-		a->i++;
 	}
 	if (nr_vas == 0) {
 		cli_usage_error("translate: no VA given (see mmusim translate --help)");
