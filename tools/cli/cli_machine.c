@@ -196,3 +196,24 @@ int cli_demand_page_size(const mmusim_config *cfg, mmusim_mmu_options *opt, mmus
 	return cli_set_error(err, MMUSIM_EINVAL, "--demand-paging size %llu is not a page size of %s",
 			 (unsigned long long)opt->demand_page_size, mmusim_config_name(cfg));
 }
+
+int cli_translate_vas(const struct cli *cli, mmusim_request req, const char *const *vas, int n,
+		      cli_translation_printer *print, void *ctx)
+{
+	mmusim_error err = { 0 };
+	mmusim_machine *m;
+	int rc;
+
+	if ((rc = cli_check_vas(vas, n)) != EXIT_OK)
+		return rc;
+	if (cli_open_machine(cli, &m, &err))
+		return cli_fail(&err);
+	for (int i = 0; i < n; i++) {
+		mmusim_translation res;
+		cli_parse_va(vas[i], &req.va, &err);
+		mmusim_translate(m, &req, &res);
+		print(ctx, m, i, &req, &res);
+	}
+	mmusim_machine_destroy(m);
+	return EXIT_OK;
+}

@@ -31,6 +31,17 @@ int cli_trace_open(const struct cli *cli, const char *path, enum mmusim_trace_fo
 /* mmusim_mmu_create, then the warm-up of --warmup (0: none). */
 int cli_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, uint64_t warmup, mmusim_mmu **out,
 		   mmusim_error *err);
+/* Prints the answer to the i-th VA (from 0): the request and its translation on m. */
+typedef void cli_translation_printer(void *ctx, const mmusim_machine *m, int i, const mmusim_request *req,
+				     const mmusim_translation *res);
+/*
+ * translate and explain: checks every VA of vas[0, n) first (a bad one costs
+ * nothing), opens the machine the options describe, walks each VA with req's
+ * access and privilege and hands each answer to print.  Returns the exit
+ * status, after printing the error if there was one.
+ */
+int cli_translate_vas(const struct cli *cli, mmusim_request req, const char *const *vas, int n,
+		      cli_translation_printer *print, void *ctx);
 /*
  * Resolves --demand-paging's size for a machine of config cfg (1 = its base
  * page) and checks it is a page size there.

@@ -44,16 +44,22 @@ static int parse_color(const char *v, bool *on)
 	return EXIT_OK;
 }
 
+static void print_explained(void *palette, const mmusim_machine *m, int i, const mmusim_request *req,
+			    const mmusim_translation *res)
+{
+	if (i)
+		fputc('\n', stdout);
+	explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), res, palette);
+}
+
 int cmd_explain(struct cli *cli, struct args *a)
 {
 	mmusim_request req = { .access = MMUSIM_READ, .priv = MMUSIM_USER };
 	const char *color = "auto";
 	const char **vas = calloc((size_t)a->argc + 1, sizeof(*vas));
-	int nr = 0, r, rc = EXIT_OK;
-	mmusim_error err = { 0 };
+	int nr = 0, r, rc;
 	struct palette pal;
 	bool on = false;
-	mmusim_machine *m;
 
 	if (!vas)
 		return EXIT_INTERNAL;
@@ -82,24 +88,8 @@ int cmd_explain(struct cli *cli, struct args *a)
 		cli_usage_error("explain: no JSON form; 'mmusim --json translate --explain VA' gives the walk's steps");
 		goto bad;
 	}
-	if ((rc = cli_check_vas(vas, nr)) != EXIT_OK) {
-		free(vas);
-		return rc;
-	}
-	if (cli_open_machine(cli, &m, &err)) {
-		free(vas);
-		return cli_fail(&err);
-	}
 	palette_init(&pal, on);
-	for (int i = 0; i < nr; i++) {
-		mmusim_translation res;
-		cli_parse_va(vas[i], &req.va, &err);
-		mmusim_translate(m, &req, &res);
-		if (i)
-			fputc('\n', stdout);
-		explain_write(stdout, mmusim_machine_config(m), &req, mmusim_root(m), &res, &pal);
-	}
-	mmusim_machine_destroy(m);
+	rc = cli_translate_vas(cli, req, vas, nr, print_explained, &pal);
 	free(vas);
 	return rc;
 bad:

@@ -52,6 +52,26 @@ static void print_json(FILE *out, const mmusim_request *req, const mmusim_transl
 	fputs("}\n", out);
 }
 
+/* How translate prints each answer. */
+struct translate_output {
+	bool json, explain;
+	struct palette plain;
+};
+
+static void print_translation(void *output, const mmusim_machine *m, int i, const mmusim_request *req,
+			      const mmusim_translation *res)
+{
+	const struct translate_output *o = output;
+
+	(void)i;
+	if (o->json)
+		print_json(stdout, req, res, o->explain);
+	else if (o->explain)
+		explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), res, &o->plain);
+	else
+		explain_answer_line(stdout, mmusim_machine_config(m), req, res);
+}
+
 static const char translate_help[] =
 	"usage: mmusim [--config NAME|FILE] [--json] translate [options] VA...\n"
 	"\n"
@@ -83,16 +103,13 @@ static const char translate_help[] =
 int cmd_translate(struct cli *cli, struct args *a)
 {
 	mmusim_request req = { .access = MMUSIM_READ, .priv = MMUSIM_USER };
-	bool explain = false;
+	struct translate_output output = { 0 };
 	const char **vas = calloc((size_t)a->argc + 1, sizeof(*vas));
-	int nr_vas = 0, rc = EXIT_OK;
-	mmusim_machine *m = NULL;
-	mmusim_error err = { 0 };
-	struct palette plain;
+	int nr_vas = 0, rc;
 
 	if (!vas)
 		return EXIT_INTERNAL;
-	palette_init(&plain, false);
+	palette_init(&output.plain, false);
 	while (a->i < a->argc) {
 		int r;
 
@@ -106,7 +123,7 @@ int cmd_translate(struct cli *cli, struct args *a)
 				goto bad;
 			continue;
 		}
-		if (args_flag(a, "--explain")) { explain = true; continue; }
+		if (args_flag(a, "--explain")) { output.explain = true; continue; }
 		if (cli_va_operand(a, "translate", vas, &nr_vas) < 0)
 			goto bad;
 	}
@@ -114,25 +131,8 @@ int cmd_translate(struct cli *cli, struct args *a)
 		cli_usage_error("translate: no VA given (see mmusim translate --help)");
 		goto bad;
 	}
-	if ((rc = cli_check_vas(vas, nr_vas)) != EXIT_OK)
-		goto out;
-	if (cli_open_machine(cli, &m, &err)) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	for (int i = 0; i < nr_vas && rc == EXIT_OK; i++) {
-		mmusim_translation res;
-		cli_parse_va(vas[i], &req.va, &err);
-		mmusim_translate(m, &req, &res);
-		if (cli->json)
-			print_json(stdout, &req, &res, explain);
-		else if (explain)
-			explain_write(stdout, mmusim_machine_config(m), &req, mmusim_root(m), &res, &plain);
-		else
-			explain_answer_line(stdout, mmusim_machine_config(m), &req, &res);
-	}
-out:
-	mmusim_machine_destroy(m);
+	output.json = cli->json;
+	rc = cli_translate_vas(cli, req, vas, nr_vas, print_translation, &output);
 	free(vas);
 	return rc;
 bad:
