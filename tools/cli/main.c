@@ -83,7 +83,7 @@ static int run(struct cli *cli, struct args *a)
 	int rc;
 
 	while (a->i < argc && strncmp(argv[a->i], "--", 2) == 0) {
-		if (strcmp(argv[a->i], "--help") == 0 || strcmp(argv[a->i], "-h") == 0) {
+		if (args_help(a)) {
 			cli_put_help(main_help, stdout);
 			return EXIT_OK;
 		}
