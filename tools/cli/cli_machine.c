@@ -1,11 +1,12 @@
 /*
  * cli_machine: the machine the command-line options describe, built over the
  * public API alone — the config with --setup / --map applied in order, or the
- * page tables inside a physical-memory image (--image).
+ * page tables inside a physical-memory image (--image) — with its MMU, its
+ * traces and the walks of translate and explain.
  */
 #include "cli_machine.h"
 
-#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli_errors.h"

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_errors.h"
+
 /* True if path names the file st describes (following links). */
 static bool names_file(const char *path, const struct stat *st)
 {

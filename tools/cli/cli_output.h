@@ -15,7 +15,8 @@
 
 #include <stddef.h>
 
-#include "cli_errors.h"
+#include <mmusim.h>
+
 #include "cli_options.h"
 
 /*
