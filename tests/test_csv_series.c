@@ -1,7 +1,7 @@
 /* csv_series (tools/cli/csv_series.c): the replay's interval CSV read back for report's charts. */
 #include <criterion/criterion.h>
 
-#include "../tools/cli/csv_series.c"
+#include "csv_series.h"
 
 Test(csv_series, columns_by_header)
 {

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tools/cli/quiz_gen.c"
+#include "quiz_gen.h"
 #include "support.h"
 
 #define GOLDEN MMUSIM_SOURCE_DIR "/tests/golden/"

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../tools/cli/term_text.c"
+#include "term_text.h"
 #include "support.h"
 
 static char *escaped(const char *s)

@@ -8,7 +8,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../tools/cli/tree.c"
+#include "tree.h"
 
 #define MEM_SIZE 0x3000
 

@@ -4,9 +4,11 @@
  * (mmusim_preset_names, mmusim_trace_format_name), so that no hand-written
  * list can fall behind a new preset or format.
  */
-#include "cli_api.h"
+#include "cli_lists.h"
 
 #include <string.h>
+
+#include "cli_errors.h"
 
 /* Appends names[0..n) to buf joined by sep, with last before the final one. */
 static void join(char *buf, size_t len, const char *const *names, size_t n, const char *sep,

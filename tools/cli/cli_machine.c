@@ -1,47 +1,21 @@
 /*
  * cli_machine: the machine the command-line options describe, built over the
  * public API alone — the config with --setup / --map applied in order, or the
- * page tables inside a physical-memory image (--image).
+ * page tables inside a physical-memory image (--image) — with its MMU, its
+ * traces and the walks of translate and explain.
  */
-#include "cli_api.h"
+#include "cli_machine.h"
 
-#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
-int cli_api_fail(const mmusim_error *err)
-{
-	term_printf(stderr, "mmusim: %s", err->message);
-	fputc('\n', stderr);
-	return EXIT_BAD_INPUT;
-}
-
-int cli_api_set_error(mmusim_error *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	err->code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-int cli_api_parse_va(const char *s, uint64_t *va, mmusim_error *err)
-{
-	switch (mmusim_parse_number(s, false, va, NULL)) {
-	case MMUSIM_OK:
-		return MMUSIM_OK;
-	case MMUSIM_EOVERFLOW:
-		return cli_api_set_error(err, MMUSIM_EINVAL, "VA '%s' does not fit in 64 bits", s);
-	default:
-		return cli_api_set_error(err, MMUSIM_EINVAL, "bad VA '%s' (expected decimal or 0x-hex)", s);
-	}
-}
+#include "cli_errors.h"
+#include "cli_options.h"
 
 static int parse_u64(const char *s, const char *what, uint64_t *out, mmusim_error *err)
 {
 	if (mmusim_parse_number(s, false, out, NULL) != MMUSIM_OK)
-		return cli_api_set_error(err, MMUSIM_EINVAL, "bad %s '%s' (expected decimal or 0x-hex)", what, s);
+		return cli_set_error(err, MMUSIM_EINVAL, "bad %s '%s' (expected decimal or 0x-hex)", what, s);
 	return MMUSIM_OK;
 }
 
@@ -55,10 +29,10 @@ static int apply_map(mmusim_machine *m, const char *text, int map_index, enum mm
 
 	snprintf(prefix, sizeof(prefix), "--map:%d", map_index);
 	if (snprintf(line, sizeof(line), "map %s", text) >= (int)sizeof(line))
-		return cli_api_set_error(err, MMUSIM_EINVAL, "%s: argument too long", prefix);
+		return cli_set_error(err, MMUSIM_EINVAL, "%s: argument too long", prefix);
 	r = mmusim_parse_trace_line(line, &ev, err);
 	if (r == 0)
-		cli_api_set_error(err, MMUSIM_EINVAL, "missing field: usage is 'VA PA LEN FLAGS [cache=..]'");
+		cli_set_error(err, MMUSIM_EINVAL, "missing field: usage is 'VA PA LEN FLAGS [cache=..]'");
 	if (r <= 0 || mmusim_apply_event(m, &ev, priv, err) != MMUSIM_OK) {
 		mmusim_error_prefix(err, prefix);
 		return err->code ? err->code : MMUSIM_EINVAL;
@@ -113,12 +87,12 @@ int cli_load_config(const char *name, const char *option, mmusim_config **out, m
 	    strncmp(err->message + n, missing, sizeof(missing) - 1) == 0) {
 		char msg[sizeof(err->message)];
 		memcpy(msg, err->message, sizeof(msg));
-		cli_api_set_error(err, rc, "%s %s", option, msg);
+		cli_set_error(err, rc, "%s %s", option, msg);
 	}
 	return rc;
 }
 
-int cli_build_api_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *err)
+int cli_build_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *err)
 {
 	enum mmusim_priv priv = MMUSIM_USER;
 	mmusim_config *cfg;
@@ -152,14 +126,14 @@ static int image_root_of(const struct cli *cli, const mmusim_config *cfg, enum m
 	*how = MMUSIM_ROOT_RECORDED;
 	*value = 0;
 	if (cli->root && cli->root_reg)
-		return cli_api_set_error(err, MMUSIM_EINVAL, "give --root or --%s, not both", cli->root_reg_name);
+		return cli_set_error(err, MMUSIM_EINVAL, "give --root or --%s, not both", cli->root_reg_name);
 	if (cli->root) {
 		*how = MMUSIM_ROOT_PA;
 		return parse_u64(cli->root, "--root", value, err);
 	}
 	if (cli->root_reg) {
 		if (strcmp(cli->root_reg_name, reg) != 0)
-			return cli_api_set_error(err, MMUSIM_EINVAL, "--%s is not a register of %s: use --%s",
+			return cli_set_error(err, MMUSIM_EINVAL, "--%s is not a register of %s: use --%s",
 					 cli->root_reg_name, mmusim_config_arch(cfg), reg);
 		*how = MMUSIM_ROOT_REGISTER;
 		return parse_u64(cli->root_reg, cli->root_reg_name, value, err);
@@ -175,7 +149,7 @@ static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error 
 	int rc;
 
 	if (cli->nr_setup)
-		return cli_api_set_error(err, MMUSIM_EINVAL, "--setup and --map build page tables; an --image has its own");
+		return cli_set_error(err, MMUSIM_EINVAL, "--setup and --map build page tables; an --image has its own");
 	if ((rc = cli_load_config(cli->config ? cli->config : "x86_64", cli->config ? "--config" : NULL, &cfg, err)))
 		return rc;
 	if (!(cli->image_base && (rc = parse_u64(cli->image_base, "--image-base", &base, err))) &&
@@ -184,7 +158,7 @@ static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error 
 		/* Name the options that choose a root, not the API's arguments. */
 		if (rc == MMUSIM_EINVAL && how == MMUSIM_ROOT_RECORDED &&
 		    strncmp(err->message, "no root recorded in the image", 29) == 0)
-			cli_api_set_error(err, MMUSIM_EINVAL,
+			cli_set_error(err, MMUSIM_EINVAL,
 				  "%s: no root recorded in the image: give --root, --cr3 or --satp", cli->image);
 	}
 	mmusim_config_free(cfg);
@@ -197,8 +171,8 @@ int cli_open_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *
 	if (cli->image)
 		return open_image(cli, out, err);
 	if (cli->root || cli->root_reg || cli->image_base)
-		return cli_api_set_error(err, MMUSIM_EINVAL, "--root, --cr3, --satp and --image-base need --image FILE");
-	return cli_build_api_machine(cli, out, err);
+		return cli_set_error(err, MMUSIM_EINVAL, "--root, --cr3, --satp and --image-base need --image FILE");
+	return cli_build_machine(cli, out, err);
 }
 
 int cli_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, uint64_t warmup, mmusim_mmu **out,
@@ -220,6 +194,27 @@ int cli_demand_page_size(const mmusim_config *cfg, mmusim_mmu_options *opt, mmus
 	for (unsigned level = 1; level <= mmusim_config_levels(cfg); level++)
 		if (mmusim_config_leaf_size(cfg, level) == opt->demand_page_size)
 			return MMUSIM_OK;
-	return cli_api_set_error(err, MMUSIM_EINVAL, "--demand-paging size %llu is not a page size of %s",
+	return cli_set_error(err, MMUSIM_EINVAL, "--demand-paging size %llu is not a page size of %s",
 			 (unsigned long long)opt->demand_page_size, mmusim_config_name(cfg));
+}
+
+int cli_translate_vas(const struct cli *cli, mmusim_request req, const char *const *vas, int n,
+		      cli_translation_printer *print, void *ctx)
+{
+	mmusim_error err = { 0 };
+	mmusim_machine *m;
+	int rc;
+
+	if ((rc = cli_check_vas(vas, n)) != EXIT_OK)
+		return rc;
+	if (cli_open_machine(cli, &m, &err))
+		return cli_fail(&err);
+	for (int i = 0; i < n; i++) {
+		mmusim_translation res;
+		cli_parse_va(vas[i], &req.va, &err);
+		mmusim_translate(m, &req, &res);
+		print(ctx, m, i, &req, &res);
+	}
+	mmusim_machine_destroy(m);
+	return EXIT_OK;
 }

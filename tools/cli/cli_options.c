@@ -1,21 +1,12 @@
-/* cli_options: parsing the command line's common options, and output helpers — libc alone. */
-#include "cli_api.h"
+/* cli_options: parsing the options the commands share (see cli_options.h). */
+#include "cli_options.h"
 
-#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int cli_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mmusim: ", stderr);
-	va_start(ap, fmt);
-	term_vprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_BAD_INPUT;
-}
+#include "cli_errors.h"
+#include "cli_lists.h"
 
 int args_value(struct args *a, const char *name, const char **value)
 {
@@ -46,6 +37,11 @@ bool args_flag(struct args *a, const char *name)
 		return false;
 	a->i++;
 	return true;
+}
+
+bool args_help(const struct args *a)
+{
+	return strcmp(a->argv[a->i], "--help") == 0 || strcmp(a->argv[a->i], "-h") == 0;
 }
 
 static int add_setup(struct cli *cli, bool is_map, const char *text)
@@ -119,47 +115,6 @@ void cli_free(struct cli *cli)
 	cli->nr_setup = 0;
 }
 
-void format_size(uint64_t bytes, char *buf, size_t len)
-{
-	static const char units[] = "KMGTPE";
-	unsigned u = 0;
-	uint64_t v = bytes;
-
-	if (bytes == 0 || bytes % 1024) {
-		snprintf(buf, len, "%llu", (unsigned long long)bytes);
-		return;
-	}
-	while (v % 1024 == 0 && v >= 1024 && u < sizeof(units) - 1) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, len, "%llu%c", (unsigned long long)v, units[u - 1]);
-}
-
-/* A JSON string literal, escaped. */
-void json_write_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f) /* RFC 8259 asks for < 0x20; DEL too, for terminals */
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-void format_page_size(uint64_t bytes, char *buf, size_t len)
-{
-	if (bytes % 1024)
-		snprintf(buf, len, "%llu-byte", (unsigned long long)bytes);
-	else
-		format_size(bytes, buf, len);
-}
-
 int cli_replay_option(struct args *a, enum mmusim_trace_format *format, mmusim_mmu_options *opt,
 		      uint64_t *warmup)
 {
@@ -204,4 +159,89 @@ int cli_replay_option(struct args *a, enum mmusim_trace_format *format, mmusim_m
 		return 1;
 	}
 	return 0;
+}
+
+int cli_parse_va(const char *s, uint64_t *va, mmusim_error *err)
+{
+	switch (mmusim_parse_number(s, false, va, NULL)) {
+	case MMUSIM_OK:
+		return MMUSIM_OK;
+	case MMUSIM_EOVERFLOW:
+		return cli_set_error(err, MMUSIM_EINVAL, "VA '%s' does not fit in 64 bits", s);
+	default:
+		return cli_set_error(err, MMUSIM_EINVAL, "bad VA '%s' (expected decimal or 0x-hex)", s);
+	}
+}
+
+bool cli_parse_access(const char *s, enum mmusim_access *access)
+{
+	static const struct {
+		const char *letter;
+		enum mmusim_access access;
+	} accesses[] = { { "r", MMUSIM_READ }, { "w", MMUSIM_WRITE }, { "x", MMUSIM_EXEC } };
+
+	for (size_t i = 0; i < sizeof(accesses) / sizeof(accesses[0]); i++)
+		if (strcmp(s, accesses[i].letter) == 0) {
+			*access = accesses[i].access;
+			return true;
+		}
+	return false;
+}
+
+int cli_request_option(mmusim_request *req, struct args *a)
+{
+	const char *v;
+	int r;
+
+	if ((r = args_value(a, "--access", &v)) != 0) {
+		if (r < 0)
+			return -1;
+		if (!cli_parse_access(v, &req->access)) {
+			cli_usage_error("bad --access '%s' (expected r, w or x)", v);
+			return -1;
+		}
+		return 1;
+	}
+	if (args_flag(a, "--user")) { req->priv = MMUSIM_USER; return 1; }
+	if (args_flag(a, "--supervisor")) { req->priv = MMUSIM_SUPERVISOR; return 1; }
+	if (args_flag(a, "--ac")) { req->smap_ac = true; return 1; }
+	return 0;
+}
+
+int cli_va_operand(struct args *a, const char *command, const char **vas, int *n)
+{
+	const char *arg = a->argv[a->i];
+
+	if (arg[0] == '-' && arg[1] == '-') {
+		cli_unknown_option(command, arg);
+		return -1;
+	}
+	vas[(*n)++] = arg;
+	a->i++;
+	return 1;
+}
+
+int cli_check_vas(const char *const *vas, int n)
+{
+	mmusim_error err = { 0 };
+	uint64_t va;
+
+	for (int i = 0; i < n; i++)
+		if (cli_parse_va(vas[i], &va, &err))
+			return cli_fail(&err);
+	return EXIT_OK;
+}
+
+int cli_interval_option(struct args *a, uint64_t *interval)
+{
+	const char *v;
+	int r = args_value(a, "--interval", &v);
+
+	if (r <= 0)
+		return r;
+	if (mmusim_parse_number(v, true, interval, NULL) != MMUSIM_OK || !*interval) {
+		cli_usage_error("bad --interval '%s' (expected a positive number of accesses)", v);
+		return -1;
+	}
+	return 1;
 }

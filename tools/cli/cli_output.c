@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_errors.h"
+
 /* True if path names the file st describes (following links). */
 static bool names_file(const char *path, const struct stat *st)
 {
@@ -55,7 +57,7 @@ int cli_output_open(const struct cli *cli, const char *path, const char *const *
 	if ((rc = cli_output_check(cli, path, inputs, n)) != EXIT_OK)
 		return rc;
 	if (mmusim_output_open(path, out, &err) != MMUSIM_OK)
-		return cli_api_fail(&err);
+		return cli_fail(&err);
 	return EXIT_OK;
 }
 
@@ -77,6 +79,14 @@ int cli_output_commit(mmusim_output *o)
 	if (mmusim_output_commit(o, &err) != MMUSIM_OK)
 		return cli_output_fail(&err);
 	return EXIT_OK;
+}
+
+int cli_output_finish(mmusim_output *o, int rc)
+{
+	if (rc == EXIT_OK)
+		return cli_output_commit(o);
+	mmusim_output_abort(o);
+	return rc;
 }
 
 void cli_guard_std_fds(void)

@@ -15,7 +15,9 @@
 
 #include <stddef.h>
 
-#include "cli_api.h"
+#include <mmusim.h>
+
+#include "cli_options.h"
 
 /*
  * EXIT_OK if output (NULL and "-" pass) is none of inputs[0, n) and none of
@@ -32,6 +34,13 @@ int cli_output_open(const struct cli *cli, const char *path, const char *const *
 		    mmusim_output **out);
 /* mmusim_output_commit; EXIT_OK, or EXIT_INTERNAL after printing the write error. */
 int cli_output_commit(mmusim_output *o);
+/*
+ * The end of a command that wrote o (NULL: none): commits it when rc is
+ * EXIT_OK (and returns cli_output_commit's status), otherwise aborts it
+ * and returns rc — a command that failed leaves no file, since a shorter
+ * one would pass for complete.
+ */
+int cli_output_finish(mmusim_output *o, int rc);
 /*
  * Prints a library error about an output file; returns EXIT_INTERNAL for a
  * write error (the disk's fault), EXIT_BAD_INPUT for a path that cannot be

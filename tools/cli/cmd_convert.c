@@ -4,10 +4,15 @@
  * events.  OUTPUT appears only once every event was converted: a bad input
  * line leaves no output at all (not a shorter file that looks complete).
  */
-#include "cli_api.h"
-#include "cli_output.h"
+#include "commands.h"
 
 #include <string.h>
+
+#include "cli_errors.h"
+#include "cli_lists.h"
+#include "cli_machine.h"
+#include "cli_options.h"
+#include "cli_output.h"
 
 #define BATCH 4096
 
@@ -34,7 +39,7 @@ int cmd_convert(struct cli *cli, struct args *a)
 
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			cli_put_help(convert_help, stdout);
 			return EXIT_OK;
 		}
@@ -51,7 +56,7 @@ int cmd_convert(struct cli *cli, struct args *a)
 			continue;
 		}
 		if (arg[0] == '-' && arg[1] == '-')
-			return cli_usage_error("convert: unknown option '%s' (see mmusim convert --help)", arg);
+			return cli_unknown_option("convert", arg);
 		if (nr_files == 2)
 			return cli_usage_error("convert: too many arguments (see mmusim convert --help)");
 		files[nr_files++] = arg;
@@ -62,7 +67,7 @@ int cmd_convert(struct cli *cli, struct args *a)
 	if ((rc = cli_output_check(cli, files[1], files, 1)) != EXIT_OK)
 		return rc;
 	if (cli_trace_open(cli, files[0], fmt, &rd, &err) || mmusim_trace_writer_open(files[1], &wr, &err)) {
-		rc = cli_api_fail(&err);
+		rc = cli_fail(&err);
 		goto out;
 	}
 	while ((n = mmusim_trace_next(rd, ev, BATCH, &err)) > 0) {
@@ -72,7 +77,7 @@ int cmd_convert(struct cli *cli, struct args *a)
 		}
 	}
 	if (n < 0)
-		rc = cli_api_fail(&err);
+		rc = cli_fail(&err);
 	else
 		cli_trace_warn(rd, files[0]);
 out:

@@ -5,11 +5,17 @@
  * the PCID, RISC-V satp with MODE, ASID and PPN).  Every address space's root
  * is recorded in an ELF note, so `--image FILE` finds it again.
  */
-#include "cli_api.h"
-#include "cli_output.h"
+#include "commands.h"
 
 #include <inttypes.h>
 #include <string.h>
+
+#include "cli_errors.h"
+#include "cli_machine.h"
+#include "cli_options.h"
+#include "cli_output.h"
+#include "json_string.h"
+#include "term_text.h"
 
 static const char dump_help[] =
 	"usage: mmusim [--config NAME|FILE] [--json] dump --elf FILE [--setup TRACE] [--map ...]...\n"
@@ -29,7 +35,7 @@ int cmd_dump(struct cli *cli, struct args *a)
 
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			fputs(dump_help, stdout);
 			return EXIT_OK;
 		}
@@ -52,8 +58,8 @@ int cmd_dump(struct cli *cli, struct args *a)
 		return cli_usage_error("dump: writes the machine built from --setup/--map, not an --image");
 	if ((rc = cli_output_check(cli, elf, NULL, 0)) != EXIT_OK)
 		return rc;
-	if (cli_build_api_machine(cli, &m, &err))
-		return cli_api_fail(&err);
+	if (cli_build_machine(cli, &m, &err))
+		return cli_fail(&err);
 
 	if (mmusim_dump_elf(m, elf, &err)) {
 		rc = cli_output_fail(&err);

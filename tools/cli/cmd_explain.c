@@ -3,12 +3,15 @@
  * in colour when stdout is a terminal and NO_COLOR is not set, or as
  * --color=always|never|auto says.
  */
-#include "cli_api.h"
+#include "commands.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_errors.h"
+#include "cli_machine.h"
+#include "cli_options.h"
 #include "explain_text.h"
 
 static const char explain_help[] =
@@ -27,30 +30,6 @@ static const char explain_help[] =
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
 	"                       walk the page tables inside a physical-memory image\n";
 
-/* --access r|w|x, --user, --supervisor, --ac: 1 if consumed, 0 if not ours, -1 after the error. */
-static int request_option(mmusim_request *req, struct args *a)
-{
-	const char *v;
-	int r;
-
-	if ((r = args_value(a, "--access", &v)) != 0) {
-		if (r < 0)
-			return -1;
-		if (strcmp(v, "r") == 0) req->access = MMUSIM_READ;
-		else if (strcmp(v, "w") == 0) req->access = MMUSIM_WRITE;
-		else if (strcmp(v, "x") == 0) req->access = MMUSIM_EXEC;
-		else {
-			cli_usage_error("bad --access '%s' (expected r, w or x)", v);
-			return -1;
-		}
-		return 1;
-	}
-	if (args_flag(a, "--user")) { req->priv = MMUSIM_USER; return 1; }
-	if (args_flag(a, "--supervisor")) { req->priv = MMUSIM_SUPERVISOR; return 1; }
-	if (args_flag(a, "--ac")) { req->smap_ac = true; return 1; }
-	return 0;
-}
-
 static int parse_color(const char *v, bool *on)
 {
 	if (strcmp(v, "always") == 0)
@@ -65,39 +44,39 @@ static int parse_color(const char *v, bool *on)
 	return EXIT_OK;
 }
 
+static void print_explained(void *palette, const mmusim_machine *m, int i, const mmusim_request *req,
+			    const mmusim_translation *res)
+{
+	if (i)
+		fputc('\n', stdout);
+	explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), res, palette);
+}
+
 int cmd_explain(struct cli *cli, struct args *a)
 {
 	mmusim_request req = { .access = MMUSIM_READ, .priv = MMUSIM_USER };
 	const char *color = "auto";
 	const char **vas = calloc((size_t)a->argc + 1, sizeof(*vas));
-	int nr = 0, r, rc = EXIT_OK;
-	mmusim_error err = { 0 };
+	int nr = 0, r, rc;
 	struct palette pal;
 	bool on = false;
-	mmusim_machine *m;
 
 	if (!vas)
 		return EXIT_INTERNAL;
 	while (a->i < a->argc) {
-		const char *arg = a->argv[a->i];
-
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			fputs(explain_help, stdout);
 			free(vas);
 			return EXIT_OK;
 		}
-		if ((r = cli_common_option(cli, a)) != 0 || (r = request_option(&req, a)) != 0 ||
+		if ((r = cli_common_option(cli, a)) != 0 || (r = cli_request_option(&req, a)) != 0 ||
 		    (r = args_value(a, "--color", &color)) != 0) {
 			if (r < 0)
 				goto bad;
 			continue;
 		}
-		if (arg[0] == '-' && arg[1] == '-') {
-			cli_usage_error("explain: unknown option '%s' (see mmusim explain --help)", arg);
+		if (cli_va_operand(a, "explain", vas, &nr) < 0)
 			goto bad;
-		}
-		vas[nr++] = arg;
-		a->i++;
 	}
 	if (nr == 0) {
 		cli_usage_error("explain: no VA given (see mmusim explain --help)");
@@ -109,27 +88,8 @@ int cmd_explain(struct cli *cli, struct args *a)
 		cli_usage_error("explain: no JSON form; 'mmusim --json translate --explain VA' gives the walk's steps");
 		goto bad;
 	}
-	for (int i = 0; i < nr; i++) {
-		uint64_t va;
-		if (cli_api_parse_va(vas[i], &va, &err)) {
-			free(vas);
-			return cli_api_fail(&err);
-		}
-	}
-	if (cli_open_machine(cli, &m, &err)) {
-		free(vas);
-		return cli_api_fail(&err);
-	}
 	palette_init(&pal, on);
-	for (int i = 0; i < nr; i++) {
-		mmusim_translation res;
-		cli_api_parse_va(vas[i], &req.va, &err);
-		mmusim_translate(m, &req, &res);
-		if (i)
-			fputc('\n', stdout);
-		explain_write(stdout, mmusim_machine_config(m), &req, mmusim_root(m), &res, &pal);
-	}
-	mmusim_machine_destroy(m);
+	rc = cli_translate_vas(cli, req, vas, nr, print_explained, &pal);
 	free(vas);
 	return rc;
 bad:

@@ -5,10 +5,14 @@
  * Ranges are kept with an inclusive last byte, so one that reaches the top of
  * the 64-bit space has an end of 2^64, printed as 0x10000000000000000.
  */
-#include "cli_api.h"
+#include "commands.h"
 
 #include <inttypes.h>
 #include <string.h>
+
+#include "cli_errors.h"
+#include "cli_machine.h"
+#include "cli_options.h"
 
 struct range {
 	bool open;
@@ -85,7 +89,7 @@ int cmd_mappings(struct cli *cli, struct args *a)
 		const char *arg = a->argv[a->i];
 		int r;
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			fputs(mappings_help, stdout);
 			return EXIT_OK;
 		}
@@ -96,7 +100,7 @@ int cmd_mappings(struct cli *cli, struct args *a)
 	}
 	p.json = cli->json;
 	if (cli_open_machine(cli, &m, &err))
-		return cli_api_fail(&err);
+		return cli_fail(&err);
 	int walked = mmusim_for_each_mapping(m, add_leaf, &p);
 	flush_range(&p);
 	mmusim_machine_destroy(m);

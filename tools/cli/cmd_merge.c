@@ -9,13 +9,17 @@
  * takes only the fields the table needs, so any damage (a job that died
  * half-way, a file that is not a result) is named with its file and line.
  */
-#include "cli_api.h"
-#include "cli_output.h"
+#include "commands.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cli_errors.h"
+#include "cli_options.h"
+#include "cli_output.h"
+#include "sweep_report.h"
 
 #define DEPTH_MAX 16
 
@@ -414,14 +418,14 @@ static char *read_file(const char *path, size_t *len, mmusim_error *err)
 	size_t cap = 0, n = 0;
 
 	if (!f) {
-		cli_api_set_error(err, MMUSIM_EIO, "%s: cannot open: %s", path, strerror(errno));
+		cli_set_error(err, MMUSIM_EIO, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
 	for (;;) {
 		if (n == cap) {
 			char *nb = realloc(buf, cap ? cap * 2 : 65536);
 			if (!nb) {
-				cli_api_set_error(err, MMUSIM_ENOMEM, "%s: out of memory", path);
+				cli_set_error(err, MMUSIM_ENOMEM, "%s: out of memory", path);
 				free(buf);
 				buf = NULL;
 				break;
@@ -433,7 +437,7 @@ static char *read_file(const char *path, size_t *len, mmusim_error *err)
 		n += k;
 		if (k == 0) {
 			if (ferror(f)) {
-				cli_api_set_error(err, MMUSIM_EIO, "%s: read error", path);
+				cli_set_error(err, MMUSIM_EIO, "%s: read error", path);
 				free(buf);
 				buf = NULL;
 			}
@@ -473,13 +477,13 @@ static int merge_file(const struct merge_input *in, bool json, struct sweep_row 
 		start = jp.p;
 		uint64_t line = jp.line;
 		if (parse_report(&jp, &f)) {
-			rc = cli_api_set_error(err, MMUSIM_EINVAL, "%s:%" PRIu64 ": %s (not an mmusim replay report?)", path,
+			rc = cli_set_error(err, MMUSIM_EINVAL, "%s:%" PRIu64 ": %s (not an mmusim replay report?)", path,
 					  jp.line, jp.msg);
 			fields_free(&f);
 			break;
 		}
 		if ((f.seen & F_ALL) != F_ALL) {
-			rc = cli_api_set_error(err, MMUSIM_EINVAL, "%s:%" PRIu64 ": a replay report without \"%s\"", path, line,
+			rc = cli_set_error(err, MMUSIM_EINVAL, "%s:%" PRIu64 ": a replay report without \"%s\"", path, line,
 					  missing_field(f.seen));
 			fields_free(&f);
 			break;
@@ -487,7 +491,7 @@ static int merge_file(const struct merge_input *in, bool json, struct sweep_row 
 		if (*nr == *cap) {
 			struct sweep_row *nrows = realloc(*rows, (*cap ? *cap * 2 : 16) * sizeof(**rows));
 			if (!nrows) {
-				rc = cli_api_set_error(err, MMUSIM_ENOMEM, "out of memory");
+				rc = cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
 				fields_free(&f);
 				break;
 			}
@@ -505,7 +509,7 @@ static int merge_file(const struct merge_input *in, bool json, struct sweep_row 
 		}
 	}
 	if (rc == MMUSIM_OK && count == 0)
-		rc = cli_api_set_error(err, MMUSIM_EINVAL, "%s: no replay report in it (did the job fail?)", path);
+		rc = cli_set_error(err, MMUSIM_EINVAL, "%s: no replay report in it (did the job fail?)", path);
 	return rc;
 }
 
@@ -526,7 +530,7 @@ int cmd_merge(struct cli *cli, struct args *a)
 	}
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			fputs(merge_help, stdout);
 			goto out;
 		}
@@ -543,7 +547,7 @@ int cmd_merge(struct cli *cli, struct args *a)
 			continue;
 		}
 		if (arg[0] == '-' && arg[1] == '-') {
-			rc = cli_usage_error("merge: unknown option '%s' (see mmusim merge --help)", arg);
+			rc = cli_unknown_option("merge", arg);
 			goto out;
 		}
 		if (strcmp(arg, "-") == 0 && stdin_named) {
@@ -566,7 +570,7 @@ int cmd_merge(struct cli *cli, struct args *a)
 	for (size_t i = 0; i < nr_files; i++) {
 		if (!(files[i].text = read_file(files[i].path, &files[i].len, &err)) ||
 		    merge_file(&files[i], false, &rows, &nr, &cap, &err)) {
-			rc = cli_api_fail(&err);
+			rc = cli_fail(&err);
 			goto out;
 		}
 	}

@@ -4,14 +4,20 @@
  * VAs to translate; --answers adds each solution with the walk that
  * justifies it (the --explain text).  Same seed and options, same bytes.
  */
-#include "cli_api.h"
+#include "commands.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_errors.h"
+#include "cli_lists.h"
+#include "cli_machine.h"
+#include "cli_options.h"
 #include "explain_text.h"
 #include "quiz_gen.h"
+#include "size_text.h"
+#include "term_text.h"
 
 static const char quiz_help[] =
 	"usage: mmusim quiz --seed N [--arch NAME | --config NAME|FILE] [--count K] [--answers]\n"
@@ -216,7 +222,7 @@ static int parse_quiz_args(struct cli *cli, struct args *a, struct quiz_opts *o,
 		const char *arg = a->argv[a->i];
 		uint64_t n;
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			*help = true;
 			return EXIT_OK;
 		}
@@ -291,7 +297,7 @@ int cmd_quiz(struct cli *cli, struct args *a)
 		return cli_usage_error("quiz: unknown --arch '%s' (a preset name; see mmusim --help)", arch);
 	o.config = arch ? arch : cli->config ? cli->config : "toy";
 	if (cli_load_config(o.config, !arch && cli->config ? "--config" : NULL, &cfg, &err))
-		return cli_api_fail(&err);
+		return cli_fail(&err);
 	if (!(quiz = malloc(sizeof(*quiz)))) {
 		mmusim_config_free(cfg);
 		return EXIT_INTERNAL;
@@ -300,7 +306,7 @@ int cmd_quiz(struct cli *cli, struct args *a)
 	mmusim_config_free(cfg);
 	if (rc) {
 		free(quiz);
-		return cli_api_fail(&err);
+		return cli_fail(&err);
 	}
 	print_quiz(stdout, quiz, &o);
 	quiz_free(quiz);

@@ -4,13 +4,19 @@
  * stops the replay: the statistics so far are printed, then the error, and
  * the exit status is 2.
  */
-#include "cli_api.h"
-#include "cli_output.h"
+#include "commands.h"
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "cli_errors.h"
+#include "cli_lists.h"
+#include "cli_machine.h"
+#include "cli_options.h"
+#include "cli_output.h"
+#include "replay_report.h"
 
 static const char replay_help[] =
 	"usage: mmusim [--config NAME|FILE] [--json] replay [options] TRACE\n"
@@ -54,13 +60,12 @@ struct replay_args {
 
 static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args *ra, bool *help)
 {
-	const char *v;
 	int r;
 
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			*help = true;
 			return EXIT_OK;
 		}
@@ -75,27 +80,14 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 			continue;
 		}
 		if (args_flag(a, "--no-progress")) { ra->progress = false; continue; }
-		if ((r = args_value(a, "--interval", &v)) != 0) {
+		if ((r = cli_interval_option(a, &ra->opt.interval)) != 0 || (r = args_value(a, "--dump-elf", &ra->dump_elf)) != 0 ||
+		    (r = args_value(a, "--csv", &ra->csv)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (mmusim_parse_number(v, true, &ra->opt.interval, NULL) != MMUSIM_OK || !ra->opt.interval)
-				return cli_usage_error("bad --interval '%s' (expected a positive number of accesses)", v);
-			continue;
-		}
-		if ((r = args_value(a, "--dump-elf", &v)) != 0) {
-			if (r < 0)
-				return EXIT_BAD_INPUT;
-			ra->dump_elf = v;
-			continue;
-		}
-		if ((r = args_value(a, "--csv", &v)) != 0) {
-			if (r < 0)
-				return EXIT_BAD_INPUT;
-			ra->csv = v;
 			continue;
 		}
 		if (arg[0] == '-' && arg[1] == '-')
-			return cli_usage_error("replay: unknown option '%s' (see mmusim replay --help)", arg);
+			return cli_unknown_option("replay", arg);
 		if (ra->trace)
 			return cli_usage_error("replay: more than one trace given ('%s' and '%s')", ra->trace, arg);
 		ra->trace = arg;
@@ -175,14 +167,14 @@ int cmd_replay(struct cli *cli, struct args *a)
 		goto out;
 	if (cli_open_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err) ||
 	    cli_trace_open(cli, ra.trace, ra.format, &t, &err)) {
-		rc = cli_api_fail(&err);
+		rc = cli_fail(&err);
 		goto out;
 	}
 	if (ra.csv && (rc = cli_output_open(cli, ra.csv, inputs, 1, &csv)) != EXIT_OK)
 		goto out;
 	ra.opt.interval_csv = csv ? mmusim_output_stream(csv) : NULL;
 	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err)) {
-		rc = cli_api_fail(&err);
+		rc = cli_fail(&err);
 		goto out;
 	}
 
@@ -201,7 +193,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 	/* Statistics so far first, even when the trace was bad: they are still true. */
 	replay_summary_report(stdout, cli->json, &sum, &info);
 	if (rc != EXIT_OK)
-		cli_api_fail(&err);
+		cli_fail(&err);
 	else
 		cli_trace_warn(t, ra.trace);
 	if (rc == EXIT_OK && ra.dump_elf && mmusim_dump_elf(m, ra.dump_elf, &err))
@@ -209,10 +201,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 out:
 	mmusim_mmu_destroy(mmu);
 	/* A replay that failed leaves no file: a shorter time series would look complete. */
-	if (rc == EXIT_OK)
-		rc = cli_output_commit(csv);
-	else
-		mmusim_output_abort(csv);
+	rc = cli_output_finish(csv, rc);
 	mmusim_trace_close(t);
 	mmusim_machine_destroy(m);
 	return rc;

@@ -7,8 +7,7 @@
  * the page renders offline.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "cli_api.h"
-#include "cli_output.h"
+#include "commands.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -16,9 +15,15 @@
 #include <string.h>
 
 #include "chart_svg.h"
+#include "cli_errors.h"
+#include "cli_machine.h"
+#include "cli_options.h"
+#include "cli_output.h"
 #include "csv_series.h"
 #include "draw.h"
 #include "explain_text.h"
+#include "replay_report.h"
+#include "size_text.h"
 #include "tree.h"
 #include "view_options.h"
 
@@ -72,13 +77,12 @@ struct report_args {
 
 static int parse_args(struct cli *cli, struct args *a, struct report_args *ra, bool *help)
 {
-	const char *v;
 	int r;
 
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			*help = true;
 			return EXIT_OK;
 		}
@@ -88,14 +92,8 @@ static int parse_args(struct cli *cli, struct args *a, struct report_args *ra, b
 				return EXIT_BAD_INPUT;
 			continue;
 		}
-		if ((r = args_value(a, "--interval", &v)) != 0) {
-			if (r < 0)
-				return EXIT_BAD_INPUT;
-			if (mmusim_parse_number(v, true, &ra->opt.interval, NULL) || !ra->opt.interval)
-				return cli_usage_error("bad --interval '%s' (expected a positive number of accesses)", v);
-			continue;
-		}
-		if ((r = cli_replay_option(a, &ra->format, &ra->opt, &ra->warmup)) != 0) {
+		if ((r = cli_interval_option(a, &ra->opt.interval)) != 0 ||
+		    (r = cli_replay_option(a, &ra->format, &ra->opt, &ra->warmup)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			continue;
@@ -264,7 +262,7 @@ static int run_replay(const struct cli *cli, mmusim_machine *m, struct report_ar
 
 	*stats = NULL;
 	if (!csv_out)
-		return cli_api_set_error(err, MMUSIM_ENOMEM, "out of memory");
+		return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
 	ra->opt.interval_csv = csv_out;
 	if ((rc = cli_demand_page_size(cfg, &ra->opt, err)) || (rc = cli_trace_open(cli, ra->trace, ra->format, &t, err)) ||
 	    (rc = cli_mmu_create(m, &ra->opt, ra->warmup, &mmu, err)))
@@ -307,16 +305,16 @@ int cmd_report(struct cli *cli, struct args *a)
 		return EXIT_OK;
 	}
 	if (cli_open_machine(cli, &m, &err))
-		return cli_api_fail(&err);
+		return cli_fail(&err);
 	cfg = mmusim_machine_config(m);
 	if (view_options_resolve(&ra.view, cfg, &err) || (ra.trace && run_replay(cli, m, &ra, &stats, &csv, &err))) {
-		rc = cli_api_fail(&err);
+		rc = cli_fail(&err);
 		goto out;
 	}
 	/* After a replay the tree is the current address space's, as the trace left it. */
 	uint64_t root = mmusim_root(m);
 	if (tree_build_machine(&t, m, root, &ra.view.tree, &err)) {
-		rc = cli_api_fail(&err);
+		rc = cli_fail(&err);
 		goto out;
 	}
 	for (unsigned k = 0; k < ra.view.nr_va; k++) {

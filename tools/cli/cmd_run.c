@@ -10,8 +10,7 @@
  * lines), with the base page unless --demand-paging=SIZE says otherwise.
  */
 #define _GNU_SOURCE /* pipe2 */
-#include "cli_api.h"
-#include "cli_output.h"
+#include "commands.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +21,12 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "cli_errors.h"
+#include "cli_machine.h"
+#include "cli_options.h"
+#include "cli_output.h"
+#include "replay_report.h"
 
 
 #define TEE_BUF (256u * 1024u)
@@ -61,7 +66,7 @@ static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, 
 			a->i++;
 			break;
 		}
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			*help = true;
 			return EXIT_OK;
 		}
@@ -174,16 +179,16 @@ static int program_check(const char *prog, mmusim_error *err)
 
 	if (strchr(prog, '/')) {
 		if ((why = not_runnable(prog)))
-			return cli_api_set_error(err, MMUSIM_EINVAL, "run: cannot run '%s': %s", prog, why);
+			return cli_set_error(err, MMUSIM_EINVAL, "run: cannot run '%s': %s", prog, why);
 		return MMUSIM_OK;
 	}
 	if (!prog[0])
-		return cli_api_set_error(err, MMUSIM_EINVAL, "run: cannot run '': an empty program name");
+		return cli_set_error(err, MMUSIM_EINVAL, "run: cannot run '': an empty program name");
 	for (const char *dir = path ? path : "/bin:/usr/bin";;) {
 		size_t n = strcspn(dir, ":");
 		char *full = malloc(n + len + 3);
 		if (!full)
-			return cli_api_set_error(err, MMUSIM_ENOMEM, "out of memory");
+			return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
 		snprintf(full, n + len + 3, "%.*s/%s", n ? (int)n : 1, n ? dir : ".", prog);
 		const char *w = not_runnable(full);
 		/* execvp goes on past a file it may not run, and reports that (EACCES) if nothing else is found. */
@@ -196,7 +201,7 @@ static int program_check(const char *prog, mmusim_error *err)
 			break;
 		dir += n + 1;
 	}
-	return cli_api_set_error(err, MMUSIM_EINVAL, "run: cannot run '%s': %s", prog, why ? why : "not found in PATH");
+	return cli_set_error(err, MMUSIM_EINVAL, "run: cannot run '%s': %s", prog, why ? why : "not found in PATH");
 }
 
 /*
@@ -216,10 +221,10 @@ static int start_valgrind(const struct run_args *ra, pid_t *pid, int *out, mmusi
 	while (ra->prog[argc])
 		argc++;
 	if (!(argv = calloc((size_t)argc + 5, sizeof(*argv))))
-		return cli_api_set_error(err, MMUSIM_ENOMEM, "out of memory");
+		return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
 	if (pipe2(trace, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0) {
 		free(argv);
-		return cli_api_set_error(err, MMUSIM_EIO, "run: cannot create a pipe: %s", strerror(errno));
+		return cli_set_error(err, MMUSIM_EIO, "run: cannot create a pipe: %s", strerror(errno));
 	}
 	snprintf(logfd, sizeof(logfd), "--log-fd=%d", trace[1]);
 	argv[0] = (char *)vg;
@@ -246,7 +251,7 @@ static int start_valgrind(const struct run_args *ra, pid_t *pid, int *out, mmusi
 	if (*pid < 0) {
 		close(trace[0]);
 		close(status[0]);
-		return cli_api_set_error(err, MMUSIM_EIO, "run: cannot fork: %s", strerror(errno));
+		return cli_set_error(err, MMUSIM_EIO, "run: cannot fork: %s", strerror(errno));
 	}
 	while ((k = read(status[0], &e, sizeof(e))) < 0 && errno == EINTR)
 		;
@@ -254,7 +259,7 @@ static int start_valgrind(const struct run_args *ra, pid_t *pid, int *out, mmusi
 	if (k == sizeof(e)) {
 		waitpid(*pid, NULL, 0);
 		close(trace[0]);
-		return cli_api_set_error(err, MMUSIM_EINVAL, "run: cannot run %s: %s%s", vg, strerror(e),
+		return cli_set_error(err, MMUSIM_EINVAL, "run: cannot run %s: %s%s", vg, strerror(e),
 				    e == ENOENT ? " (install valgrind, or give --valgrind PATH)" : "");
 	}
 	*out = trace[0];
@@ -283,8 +288,8 @@ int cmd_run(struct cli *cli, struct args *a)
 	}
 	if (!ra.opt.demand_page_size)
 		ra.opt.demand_page_size = 1; /* the base page */
-	if (cli_build_api_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err)) {
-		rc = cli_api_fail(&err);
+	if (cli_build_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err)) {
+		rc = cli_fail(&err);
 		goto out;
 	}
 	if (ra.save) {
@@ -294,12 +299,12 @@ int cmd_run(struct cli *cli, struct args *a)
 	}
 	snprintf(name, sizeof(name), "%s", ra.prog[0]);
 	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || program_check(ra.prog[0], &err)) {
-		rc = cli_api_fail(&err);
+		rc = cli_fail(&err);
 		goto out;
 	}
 	if (start_valgrind(&ra, &pid, &fd, &err)) {
 		pid = -1;
-		rc = cli_api_fail(&err);
+		rc = cli_fail(&err);
 		goto out;
 	}
 	if (ra.save) {
@@ -319,7 +324,7 @@ int cmd_run(struct cli *cli, struct args *a)
 		tee_started = true;
 	}
 	if (mmusim_trace_open_fd(fd, name, MMUSIM_TRACE_LACKEY, &rd, &err)) {
-		rc = cli_api_fail(&err);
+		rc = cli_fail(&err);
 		goto out;
 	}
 	/* A malformed trace or a refused edit stops the replay; the counts so far stand. */
@@ -355,7 +360,7 @@ int cmd_run(struct cli *cli, struct args *a)
 	replay_summary_from_mmu(&sum, mmu, mmusim_machine_config(m), ra.opt.check_stale);
 	replay_summary_report(stdout, cli->json, &sum, &info);
 	if (rc != EXIT_OK)
-		cli_api_fail(&err);
+		cli_fail(&err);
 	else if (tee.write_failed) {
 		fprintf(stderr, "mmusim: %s: write error: %s\n", ra.save, strerror(tee.write_errno));
 		rc = EXIT_INTERNAL;
@@ -369,10 +374,7 @@ out:
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 	/* Saved only when the run succeeded: a cut-off copy would pass for the whole trace. */
-	if (rc == EXIT_OK)
-		rc = cli_output_commit(save);
-	else
-		mmusim_output_abort(save);
+	rc = cli_output_finish(save, rc);
 	mmusim_mmu_destroy(mmu);
 	mmusim_machine_destroy(m);
 	return rc;

@@ -12,14 +12,20 @@
  * for scripted demos; a failing command prints "mmusim: stdin:LINE: message"
  * and the session goes on, ending with exit status 2.
  */
-#include "cli_api.h"
-#include "explain_text.h"
+#include "commands.h"
 
 #include <histedit.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "cli_errors.h"
+#include "cli_machine.h"
+#include "cli_options.h"
+#include "explain_text.h"
+#include "size_text.h"
+#include "term_text.h"
 
 static const char shell_help[] =
 	"usage: mmusim [--config NAME|FILE] shell [--setup TRACE] [--map 'VA PA LEN FLAGS']...\n"
@@ -75,14 +81,12 @@ static int cmd_walk(struct shell *sh, char **argv, int argc, bool explain, mmusi
 	int rc;
 
 	if (argc < 2 || argc > 3)
-		return cli_api_set_error(err, MMUSIM_EINVAL, "usage: %s VA [r|w|x]", argv[0]);
-	if ((rc = cli_api_parse_va(argv[1], &va, err)))
+		return cli_set_error(err, MMUSIM_EINVAL, "usage: %s VA [r|w|x]", argv[0]);
+	if ((rc = cli_parse_va(argv[1], &va, err)))
 		return rc;
 	if (argc == 3) {
-		if (strcmp(argv[2], "r") == 0) a = MMUSIM_READ;
-		else if (strcmp(argv[2], "w") == 0) a = MMUSIM_WRITE;
-		else if (strcmp(argv[2], "x") == 0) a = MMUSIM_EXEC;
-		else return cli_api_set_error(err, MMUSIM_EINVAL, "bad access '%s' (expected r, w or x)", argv[2]);
+		if (!cli_parse_access(argv[2], &a))
+			return cli_set_error(err, MMUSIM_EINVAL, "bad access '%s' (expected r, w or x)", argv[2]);
 	}
 	req = request(sh, va, a);
 	mmusim_translate(sh->m, &req, &t);
@@ -211,7 +215,7 @@ static int run_line(struct shell *sh, const char *text, mmusim_error *err)
 	int argc, r;
 
 	if (strlen(text) >= sizeof(buf))
-		return cli_api_set_error(err, MMUSIM_EINVAL, "line too long");
+		return cli_set_error(err, MMUSIM_EINVAL, "line too long");
 	memcpy(buf, text, strlen(text) + 1);
 	memcpy(words, text, strlen(text) + 1);
 	buf[strcspn(buf, "#")] = '\0';
@@ -241,7 +245,7 @@ static int run_line(struct shell *sh, const char *text, mmusim_error *err)
 	if (r < 0) {
 		/* The trace parser lists only trace commands; the shell has more. */
 		if (strncmp(err->message, "unknown command", 15) == 0)
-			return cli_api_set_error(err, MMUSIM_EINVAL, "unknown command '%s' (type 'help')", argv[0]);
+			return cli_set_error(err, MMUSIM_EINVAL, "unknown command '%s' (type 'help')", argv[0]);
 		return MMUSIM_EINVAL;
 	}
 	if (r == 0)
@@ -467,7 +471,7 @@ int cmd_shell(struct cli *cli, struct args *a)
 		const char *arg = a->argv[a->i];
 		int r;
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			fputs(shell_help, stdout);
 			fputs(commands_help, stdout);
 			return EXIT_OK;
@@ -479,12 +483,12 @@ int cmd_shell(struct cli *cli, struct args *a)
 	}
 	if (cli->image || cli->json)
 		return cli_usage_error("shell: --image and --json do not apply to the shell");
-	if (cli_build_api_machine(cli, &sh.m, &err))
-		return cli_api_fail(&err);
+	if (cli_build_machine(cli, &sh.m, &err))
+		return cli_fail(&err);
 	sh.cfg = mmusim_machine_config(sh.m);
 	if (mmusim_mmu_create(sh.m, NULL, &sh.mmu, &err)) {
 		mmusim_machine_destroy(sh.m);
-		return cli_api_fail(&err);
+		return cli_fail(&err);
 	}
 	rc = isatty(STDIN_FILENO) ? run_terminal(&sh) : run_pipe(&sh);
 	mmusim_mmu_destroy(sh.mmu);

@@ -5,11 +5,14 @@
  * range, with the walk of each --va marked.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "cli_api.h"
+#include "commands.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_errors.h"
+#include "cli_machine.h"
+#include "cli_options.h"
 #include "cli_output.h"
 #include "draw.h"
 #include "graphviz.h"
@@ -50,7 +53,7 @@ int cmd_show(struct cli *cli, struct args *a)
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			fputs(show_help, stdout);
 			return EXIT_OK;
 		}
@@ -78,11 +81,11 @@ int cmd_show(struct cli *cli, struct args *a)
 	if (svg && (rc = cli_output_check(cli, svg, NULL, 0)) != EXIT_OK)
 		return rc;
 	if (cli_open_machine(cli, &m, &err))
-		return cli_api_fail(&err);
+		return cli_fail(&err);
 	const mmusim_config *cfg = mmusim_machine_config(m);
 	if (view_options_resolve(&o, cfg, &err) || tree_build_machine(&t, m, mmusim_root(m), &o.tree, &err)) {
 		mmusim_machine_destroy(m);
-		return cli_api_fail(&err);
+		return cli_fail(&err);
 	}
 	view_mark_walks(&o, m, &t);
 	struct walk_marks marks = { .va = o.va, .nr = o.nr_va };

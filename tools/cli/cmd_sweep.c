@@ -7,12 +7,18 @@
  * replay` command line per (trace, config) instead, for GNU parallel or a
  * Slurm array; `mmusim merge` turns their JSON results into the same table.
  */
-#include "cli_api.h"
-#include "cli_output.h"
+#include "commands.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cli_errors.h"
+#include "cli_machine.h"
+#include "cli_options.h"
+#include "cli_output.h"
+#include "replay_report.h"
+#include "sweep_report.h"
 
 static const char sweep_help[] =
 	"usage: mmusim sweep --config NAME|FILE [--config ...]... [options] --trace TRACE [TRACE...]\n"
@@ -69,7 +75,7 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 	while (a->i < a->argc) {
 		const char *arg = a->argv[a->i];
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			*help = true;
 			return EXIT_OK;
 		}
@@ -102,29 +108,18 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 					return EXIT_BAD_INPUT;
 			continue;
 		}
-		if ((r = args_value(a, "--csv", &v)) != 0) {
-			if (r < 0)
-				return EXIT_BAD_INPUT;
-			sa->csv = v;
-			continue;
-		}
 		if (args_flag(a, "--emit-jobs")) {
 			sa->emit_jobs = true;
 			continue;
 		}
-		if ((r = args_value(a, "--results", &v)) != 0) {
-			if (r < 0)
-				return EXIT_BAD_INPUT;
-			sa->results = v;
-			continue;
-		}
-		if ((r = cli_common_option(cli, a)) != 0) {
+		if ((r = args_value(a, "--csv", &sa->csv)) != 0 || (r = args_value(a, "--results", &sa->results)) != 0 ||
+		    (r = cli_common_option(cli, a)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			continue;
 		}
 		if (arg[0] == '-' && arg[1] != '\0')
-			return cli_usage_error("sweep: unknown option '%s' (see mmusim sweep --help)", arg);
+			return cli_unknown_option("sweep", arg);
 		if (push(&sa->traces, &sa->nr_traces, arg))
 			return EXIT_BAD_INPUT;
 		a->i++;
@@ -268,14 +263,14 @@ static int pass_build(const struct cli *cli, const struct sweep_args *sa, struct
 	p->mmu = calloc(n, sizeof(*p->mmu));
 	p->errs = calloc(n, sizeof(*p->errs));
 	if (!p->m || !p->mmu || !p->errs)
-		return cli_api_set_error(err, MMUSIM_ENOMEM, "out of memory");
+		return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		struct cli one = *cli;
 		mmusim_mmu_options opt = sa->opt;
 		int rc;
 
 		one.config = sa->configs[i];
-		if ((rc = cli_build_api_machine(&one, &p->m[i], err)) ||
+		if ((rc = cli_build_machine(&one, &p->m[i], err)) ||
 		    (rc = cli_demand_page_size(mmusim_machine_config(p->m[i]), &opt, err)) ||
 		    (rc = cli_mmu_create(p->m[i], &opt, sa->warmup, &p->mmu[i], err)))
 			return rc;
@@ -318,7 +313,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		if (pass_build(cli, &sa, &p, &err) || cli_trace_open(cli, sa.traces[t], sa.format, &rd, &err)) {
 			pass_free(&p, sa.nr_configs);
 			if (t == 0) { /* nothing to show yet: the error alone */
-				rc = cli_api_fail(&err);
+				rc = cli_fail(&err);
 				goto out;
 			}
 			first_err = err;
@@ -330,7 +325,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 			mmusim_trace_close(rd);
 			pass_free(&p, sa.nr_configs);
 			if (t == 0) {
-				rc = cli_api_fail(&err);
+				rc = cli_fail(&err);
 				goto out;
 			}
 			first_err = err;
@@ -381,7 +376,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		if ((rc = cli_output_commit(f)) != EXIT_OK)
 			goto out;
 	}
-	rc = failed ? cli_api_fail(&first_err) : EXIT_OK;
+	rc = failed ? cli_fail(&first_err) : EXIT_OK;
 out:
 	if (rows)
 		sweep_rows_free(rows, nr_rows);

@@ -3,12 +3,17 @@
  * space, answered with the PA, page size and permissions, or the fault the
  * hardware would raise (a fault is a successful answer: exit 0).
  */
-#include "cli_api.h"
-#include "explain_text.h"
+#include "commands.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cli_errors.h"
+#include "cli_lists.h"
+#include "cli_machine.h"
+#include "cli_options.h"
+#include "explain_text.h"
 
 static void print_json(FILE *out, const mmusim_request *req, const mmusim_translation *res,
 		       bool explain)
@@ -47,6 +52,26 @@ static void print_json(FILE *out, const mmusim_request *req, const mmusim_transl
 	fputs("}\n", out);
 }
 
+/* How translate prints each answer. */
+struct translate_output {
+	bool json, explain;
+	struct palette plain;
+};
+
+static void print_translation(void *output, const mmusim_machine *m, int i, const mmusim_request *req,
+			      const mmusim_translation *res)
+{
+	const struct translate_output *o = output;
+
+	(void)i;
+	if (o->json)
+		print_json(stdout, req, res, o->explain);
+	else if (o->explain)
+		explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), res, &o->plain);
+	else
+		explain_answer_line(stdout, mmusim_machine_config(m), req, res);
+}
+
 static const char translate_help[] =
 	"usage: mmusim [--config NAME|FILE] [--json] translate [options] VA...\n"
 	"\n"
@@ -54,14 +79,16 @@ static const char translate_help[] =
 	"physical address, page size and permissions, or the fault it would raise.\n"
 	"\n"
 	"options:\n"
-	"  --setup TRACE        apply a text trace first (map/unmap/protect/r/w/x lines)\n"
+	"  --setup TRACE        apply a text trace first (any trace line: map, unmap,\n"
+	"                       protect, r/w/x, asid, priv, cpu, flush)\n"
 	"  --map 'VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'\n"
 	"                       map a range (repeatable; applied in order with --setup)\n"
 	"  --access r|w|x       the access to translate (default r)\n"
 	"  --user               user-mode access (default)\n"
 	"  --supervisor         supervisor-mode access\n"
 	"  --ac                 x86: EFLAGS.AC=1, so SMAP does not apply\n"
-	"  --explain            show the walk level by level\n"
+	"  --explain            the walk level by level, as 'mmusim explain' prints it\n"
+	"                       (with --json: the steps and the fault's reason)\n"
 	"  --json               one JSON object per VA\n"
 	"  --config NAME|FILE   machine config: a YAML file or a preset (default x86_64),\n"
 	"                       one of:\n"
@@ -76,82 +103,36 @@ static const char translate_help[] =
 int cmd_translate(struct cli *cli, struct args *a)
 {
 	mmusim_request req = { .access = MMUSIM_READ, .priv = MMUSIM_USER };
-	bool explain = false;
+	struct translate_output output = { 0 };
 	const char **vas = calloc((size_t)a->argc + 1, sizeof(*vas));
-	int nr_vas = 0, rc = EXIT_OK;
-	mmusim_machine *m = NULL;
-	mmusim_error err = { 0 };
-	struct palette plain;
+	int nr_vas = 0, rc;
 
 	if (!vas)
 		return EXIT_INTERNAL;
-	palette_init(&plain, false);
+	palette_init(&output.plain, false);
 	while (a->i < a->argc) {
-		const char *v, *arg = a->argv[a->i];
 		int r;
 
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		if (args_help(a)) {
 			cli_put_help(translate_help, stdout);
 			free(vas);
 			return EXIT_OK;
 		}
-		if ((r = cli_common_option(cli, a)) != 0) {
+		if ((r = cli_common_option(cli, a)) != 0 || (r = cli_request_option(&req, a)) != 0) {
 			if (r < 0)
 				goto bad;
 			continue;
 		}
-		if ((r = args_value(a, "--access", &v)) != 0) {
-			if (r < 0)
-				goto bad;
-			if (strcmp(v, "r") == 0) req.access = MMUSIM_READ;
-			else if (strcmp(v, "w") == 0) req.access = MMUSIM_WRITE;
-			else if (strcmp(v, "x") == 0) req.access = MMUSIM_EXEC;
-			else {
-				cli_usage_error("bad --access '%s' (expected r, w or x)", v);
-				goto bad;
-			}
-			continue;
-		}
-		if (args_flag(a, "--user")) { req.priv = MMUSIM_USER; continue; }
-		if (args_flag(a, "--supervisor")) { req.priv = MMUSIM_SUPERVISOR; continue; }
-		if (args_flag(a, "--ac")) { req.smap_ac = true; continue; }
-		if (args_flag(a, "--explain")) { explain = true; continue; }
-		if (arg[0] == '-' && arg[1] == '-') {
-			cli_usage_error("translate: unknown option '%s' (see mmusim translate --help)", arg);
+		if (args_flag(a, "--explain")) { output.explain = true; continue; }
+		if (cli_va_operand(a, "translate", vas, &nr_vas) < 0)
 			goto bad;
-		}
-		vas[nr_vas++] = arg;
-		a->i++;
 	}
 	if (nr_vas == 0) {
 		cli_usage_error("translate: no VA given (see mmusim translate --help)");
 		goto bad;
 	}
-	/* Check every VA before building anything, so bad input costs nothing. */
-	for (int i = 0; i < nr_vas; i++) {
-		uint64_t va;
-		if (cli_api_parse_va(vas[i], &va, &err)) {
-			rc = cli_api_fail(&err);
-			goto out;
-		}
-	}
-	if (cli_open_machine(cli, &m, &err)) {
-		rc = cli_api_fail(&err);
-		goto out;
-	}
-	for (int i = 0; i < nr_vas && rc == EXIT_OK; i++) {
-		mmusim_translation res;
-		cli_api_parse_va(vas[i], &req.va, &err);
-		mmusim_translate(m, &req, &res);
-		if (cli->json)
-			print_json(stdout, &req, &res, explain);
-		else if (explain)
-			explain_write(stdout, mmusim_machine_config(m), &req, mmusim_root(m), &res, &plain);
-		else
-			explain_answer_line(stdout, mmusim_machine_config(m), &req, &res);
-	}
-out:
-	mmusim_machine_destroy(m);
+	output.json = cli->json;
+	rc = cli_translate_vas(cli, req, vas, nr_vas, print_translation, &output);
 	free(vas);
 	return rc;
 bad:

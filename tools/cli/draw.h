@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "cli_api.h"
 #include "explain_text.h"
 #include "tree.h"
 

@@ -16,7 +16,8 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "cli_api.h"
+#include "size_text.h"
+#include "term_text.h"
 
 void palette_init(struct palette *p, bool on)
 {

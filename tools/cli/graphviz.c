@@ -2,8 +2,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "graphviz.h"
 
-#include "cli_api.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,6 +11,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "cli_errors.h"
 
 bool graphviz_available(void)
 {
@@ -40,15 +40,15 @@ int graphviz_render_svg(const char *dot, size_t len, int out_fd, const char *nam
 	pid_t pid;
 
 	if (!graphviz_available())
-		return cli_api_set_error(err, MMUSIM_EINVAL, "--svg needs Graphviz's 'dot' on PATH "
+		return cli_set_error(err, MMUSIM_EINVAL, "--svg needs Graphviz's 'dot' on PATH "
 				    "(apt-get install graphviz), or use --dot and render it elsewhere");
 	if (pipe(fds) != 0)
-		return cli_api_set_error(err, MMUSIM_EIO, "cannot run dot: %s", strerror(errno));
+		return cli_set_error(err, MMUSIM_EIO, "cannot run dot: %s", strerror(errno));
 	pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
-		return cli_api_set_error(err, MMUSIM_EIO, "cannot run dot: %s", strerror(errno));
+		return cli_set_error(err, MMUSIM_EIO, "cannot run dot: %s", strerror(errno));
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
@@ -75,10 +75,10 @@ int graphviz_render_svg(const char *dot, size_t len, int out_fd, const char *nam
 	sigaction(SIGPIPE, &old, NULL);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return cli_api_set_error(err, MMUSIM_EIO, "cannot wait for dot: %s", strerror(errno));
+			return cli_set_error(err, MMUSIM_EIO, "cannot wait for dot: %s", strerror(errno));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		/* The DOT is ours and well-formed: dot fails on its output (a full disk, say). */
-		return cli_api_set_error(err, MMUSIM_EIO, "%s: write error: dot -Tsvg failed (exit status %d)", name,
+		return cli_set_error(err, MMUSIM_EIO, "%s: write error: dot -Tsvg failed (exit status %d)", name,
 				    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	return MMUSIM_OK;
 }

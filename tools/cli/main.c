@@ -9,8 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli_api.h"
+#include "cli_errors.h"
+#include "cli_lists.h"
+#include "cli_options.h"
 #include "cli_output.h"
+#include "commands.h"
 #include "mmusim_revision.h"
 
 static const char main_help[] =
@@ -68,7 +71,7 @@ static const char main_help[] =
 	"  map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]   FLAGS: letters of r w x u g a d\n"
 	"  unmap VA LEN        protect VA LEN FLAGS      r|w|x VA (also load/store/fetch)\n"
 	"  asid N   priv user|supervisor   cpu N   flush [va VA] [asid N]   stats reset\n"
-	"  numbers are decimal or 0x-hex; LEN may end in K, M or G; '#' starts a comment\n"
+	"  numbers are decimal or 0x-hex; LEN may end in K, M, G or T; '#' starts a comment\n"
 	"\n"
 	"exit status: 0 success (a fault is an answer), 2 bad input, 1 internal error\n";
 
@@ -80,7 +83,7 @@ static int run(struct cli *cli, struct args *a)
 	int rc;
 
 	while (a->i < argc && strncmp(argv[a->i], "--", 2) == 0) {
-		if (strcmp(argv[a->i], "--help") == 0 || strcmp(argv[a->i], "-h") == 0) {
+		if (args_help(a)) {
 			cli_put_help(main_help, stdout);
 			return EXIT_OK;
 		}

@@ -11,12 +11,13 @@
  */
 #include "quiz_gen.h"
 
-#include "cli_api.h"
-
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "canonical_va.h"
+#include "cli_errors.h"
+#include "size_text.h"
 
 /* splitmix64 (Steele, Lea, Flood 2014): tiny, and the same stream everywhere. */
 struct rng {
@@ -58,18 +59,6 @@ struct gen {
 	unsigned nr_used;
 };
 
-/* va with the bits above the config's VA width sign-extended, or cleared for a narrow format. */
-static uint64_t canonical(const mmusim_config *cfg, uint64_t va)
-{
-	unsigned bits = mmusim_config_va_bits(cfg);
-
-	if (bits >= 64)
-		return va;
-	if (mmusim_config_va_sign_extended(cfg) && (va >> (bits - 1)) & 1)
-		return va | ~0ull << bits;
-	return va & ~(~0ull << bits);
-}
-
 static uint64_t va_of(const struct gen *g, unsigned l2, unsigned l1)
 {
 	uint64_t va = 0;
@@ -79,7 +68,7 @@ static uint64_t va_of(const struct gen *g, unsigned l2, unsigned l1)
 	if (g->nr_levels >= 2)
 		va |= (uint64_t)l2 << mmusim_config_index_shift(g->cfg, 2);
 	va |= (uint64_t)l1 << mmusim_config_index_shift(g->cfg, 1);
-	return canonical(g->cfg, va);
+	return canonical_va(g->cfg, va);
 }
 
 /* A random index for the level below the top, or in the user range at the top. */
@@ -237,20 +226,6 @@ static void make_question(struct gen *g, enum quiz_kind kind, struct quiz_questi
 	ask(g, qq);
 }
 
-/* Fills err with a formatted message; returns code. */
-static int fail(mmusim_error *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		err->code = code;
-		va_start(ap, fmt);
-		vsnprintf(err->message, sizeof(err->message), fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
-
 int quiz_generate(const mmusim_config *cfg, uint64_t seed, unsigned count, struct quiz *out, mmusim_error *err)
 {
 	struct gen g = { .quiz = out, .rng = { seed } };
@@ -261,10 +236,10 @@ int quiz_generate(const mmusim_config *cfg, uint64_t seed, unsigned count, struc
 	memset(out, 0, sizeof(*out));
 	out->seed = seed;
 	if (count < 1 || count > QUIZ_MAX_QUESTIONS)
-		return fail(err, MMUSIM_EINVAL, "--count %u must be from 1 to %d", count, QUIZ_MAX_QUESTIONS);
+		return cli_set_error(err, MMUSIM_EINVAL, "--count %u must be from 1 to %d", count, QUIZ_MAX_QUESTIONS);
 	mmusim_config_user_top_range(cfg, &start, &end);
 	if (mmusim_config_entries_per_node(cfg) < 8 || end - start < 8)
-		return fail(err, MMUSIM_EINVAL,
+		return cli_set_error(err, MMUSIM_EINVAL,
 			    "config %s is too small for a quiz: needs 8 entries per node and 8 user top-level entries",
 			    mmusim_config_name(cfg));
 	/* Every mapping's PA is drawn from memory in units of its page size. */
@@ -274,7 +249,7 @@ int quiz_generate(const mmusim_config *cfg, uint64_t seed, unsigned count, struc
 		char mem[32], page[32];
 		format_size(mmusim_config_memory_size(cfg), mem, sizeof(mem));
 		format_size(largest, page, sizeof(page));
-		return fail(err, MMUSIM_EINVAL, "config %s is too small for a quiz: its memory (%s) cannot hold the %s %s page it maps",
+		return cli_set_error(err, MMUSIM_EINVAL, "config %s is too small for a quiz: its memory (%s) cannot hold the %s %s page it maps",
 			    mmusim_config_name(cfg), mem, page, largest == mmusim_config_page_size(cfg) ? "base" : "huge");
 	}
 	if ((rc = mmusim_machine_create(cfg, &out->m, err)))

@@ -4,11 +4,13 @@
  * from the same numbers (a replay's statistics, or the JSON a replay wrote),
  * so a sweep and the merge of the separate replays print the same table.
  */
-#include "cli_api.h"
+#include "sweep_report.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "term_text.h"
 
 static double ratio(uint64_t a, uint64_t b)
 {

@@ -13,9 +13,12 @@
  * these are messages for people, and a name with a literal "\n" in it is rare
  * enough to read the same.
  */
-#include "cli_api.h"
+
+#include "term_text.h"
 
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -8,24 +8,12 @@
  */
 #include "tree.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Fills err (when given) with code and the message; returns code.  Here, not in cli_api.h: the tests build this file alone. */
-__attribute__((format(printf, 3, 4))) static int tree_error(mmusim_error *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		err->code = code;
-		va_start(ap, fmt);
-		vsnprintf(err->message, sizeof(err->message), fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
+#include "canonical_va.h"
+#include "cli_errors.h"
 
 static int add_row(struct tree *t, const struct tree_row *row, mmusim_error *err)
 {
@@ -33,10 +21,10 @@ static int add_row(struct tree *t, const struct tree_row *row, mmusim_error *err
 		unsigned cap = t->cap ? 2 * t->cap : 64;
 		struct tree_row *rows;
 		if (t->nr_rows >= TREE_MAX_ROWS)
-			return tree_error(err, MMUSIM_EINVAL, "the page table has more than %u present entries to show: "
+			return cli_set_error(err, MMUSIM_EINVAL, "the page table has more than %u present entries to show: "
 					    "narrow it with --depth or --range", TREE_MAX_ROWS);
 		if (!(rows = realloc(t->rows, cap * sizeof(*rows))))
-			return tree_error(err, MMUSIM_ENOMEM, "out of memory");
+			return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
 		t->rows = rows;
 		t->cap = cap;
 	}
@@ -59,18 +47,6 @@ static bool continues_run(const struct tree *t, const struct tree_row *r, unsign
 	return mmusim_pte_address(t->cfg, pte, r->level) == r->addr + (uint64_t)r->count * r->page_size;
 }
 
-/* Sign-extends (or truncates) a VA to its canonical 64-bit form. */
-static uint64_t canonical(const mmusim_config *cfg, uint64_t va)
-{
-	unsigned aw = mmusim_config_va_bits(cfg);
-
-	if (aw >= 64)
-		return va;
-	if (mmusim_config_va_sign_extended(cfg) && (va >> (aw - 1)) & 1)
-		return va | ~((1ull << aw) - 1);
-	return va & ((1ull << aw) - 1);
-}
-
 static int visit(struct tree *t, const struct tree_options *opt, uint64_t table, unsigned level,
 		 uint64_t va_prefix, int parent, mmusim_error *err)
 {
@@ -84,7 +60,7 @@ static int visit(struct tree *t, const struct tree_options *opt, uint64_t table,
 	for (unsigned i = 0; i < entries; i++) {
 		uint64_t pte, addr = table + (uint64_t)i * pte_size;
 		uint64_t raw_va = va_prefix | ((uint64_t)i << shift);
-		uint64_t va = canonical(cfg, raw_va);
+		uint64_t va = canonical_va(cfg, raw_va);
 
 		/* The caller decides: the root must be readable, a bad pointer below is only marked. */
 		if (t->read(t->ctx, addr, pte_size, &pte) != MMUSIM_OK)
@@ -135,7 +111,7 @@ int tree_build(struct tree *t, const mmusim_config *cfg, tree_read_fn *read, voi
 	t->ctx = ctx;
 	t->root = root;
 	if ((rc = visit(t, opt, root, mmusim_config_levels(cfg), 0, -1, err)) == MMUSIM_EBUS)
-		rc = tree_error(err, MMUSIM_EINVAL, "cannot read the root table at 0x%llx: outside physical memory",
+		rc = cli_set_error(err, MMUSIM_EINVAL, "cannot read the root table at 0x%llx: outside physical memory",
 				  (unsigned long long)root);
 	if (rc)
 		tree_free(t);

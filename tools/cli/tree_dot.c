@@ -7,12 +7,11 @@
  * A node is identified by the pointer row above it (the root by "root"),
  * so the children of row p are exactly the rows whose parent is p.
  */
-#include "draw.h"
-
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include "cli_api.h"
+#include "draw.h"
+#include "size_text.h"
 
 #define WALK_COLOR "#d00000"
 #define WALK_FILL "#ffd6d6"

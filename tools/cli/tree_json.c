@@ -1,9 +1,8 @@
 /* tree_json: show --json, one object per row, for scripts (and the quiz and shell built on show). */
-#include "draw.h"
-
 #include <inttypes.h>
 
-#include "cli_api.h"
+#include "draw.h"
+#include "json_string.h"
 
 void tree_write_json(FILE *out, const mmusim_config *cfg, const struct tree *t, const struct walk_marks *marks)
 {

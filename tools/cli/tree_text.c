@@ -2,11 +2,11 @@
  * tree_text: show's default output — the tree as indented text, one line per
  * present entry (a run of similar leaves is one line with its count).
  */
-#include "draw.h"
-
 #include <inttypes.h>
 
-#include "cli_api.h"
+#include "draw.h"
+#include "size_text.h"
+#include "term_text.h"
 
 void tree_row_label(const struct tree_row *r, char *buf, size_t len)
 {

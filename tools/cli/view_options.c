@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "cli_errors.h"
 
 void view_options_init(struct view_options *o)
 {
@@ -17,7 +18,7 @@ static int parse_va_opt(const char *opt, const char *s, uint64_t *va)
 {
 	mmusim_error err = { 0 };
 
-	if (cli_api_parse_va(s, va, &err)) {
+	if (cli_parse_va(s, va, &err)) {
 		cli_usage_error("%s: %s", opt, err.message);
 		return -1;
 	}
@@ -59,21 +60,8 @@ int view_option(struct view_options *o, struct args *a, bool tree_opts)
 	const char *v;
 	int r;
 
-	if ((r = args_value(a, "--access", &v)) != 0) {
-		if (r < 0)
-			return -1;
-		if (strcmp(v, "r") == 0) o->req.access = MMUSIM_READ;
-		else if (strcmp(v, "w") == 0) o->req.access = MMUSIM_WRITE;
-		else if (strcmp(v, "x") == 0) o->req.access = MMUSIM_EXEC;
-		else {
-			cli_usage_error("bad --access '%s' (expected r, w or x)", v);
-			return -1;
-		}
-		return 1;
-	}
-	if (args_flag(a, "--user")) { o->req.priv = MMUSIM_USER; return 1; }
-	if (args_flag(a, "--supervisor")) { o->req.priv = MMUSIM_SUPERVISOR; return 1; }
-	if (args_flag(a, "--ac")) { o->req.smap_ac = true; return 1; }
+	if ((r = cli_request_option(&o->req, a)) != 0)
+		return r;
 	if (!tree_opts)
 		return 0;
 	if ((r = args_value(a, "--va", &v)) != 0) {
@@ -123,12 +111,12 @@ int view_options_resolve(struct view_options *o, const mmusim_config *cfg, mmusi
 	unsigned levels = mmusim_config_levels(cfg);
 
 	if (o->tree.from > o->tree.to)
-		return cli_api_set_error(err, MMUSIM_EINVAL, "bad range: --to 0x%" PRIx64 " is not above --from 0x%" PRIx64,
+		return cli_set_error(err, MMUSIM_EINVAL, "bad range: --to 0x%" PRIx64 " is not above --from 0x%" PRIx64,
 					 o->tree.to + 1, o->tree.from);
 	if (!o->depth)
 		o->tree.depth = levels;
 	else if (o->tree.depth > levels)
-		return cli_api_set_error(err, MMUSIM_EINVAL, "bad --depth '%s': %s has %u levels", o->depth,
+		return cli_set_error(err, MMUSIM_EINVAL, "bad --depth '%s': %s has %u levels", o->depth,
 					 mmusim_config_name(cfg), levels);
 	return MMUSIM_OK;
 }

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cli_api.h"
+#include "cli_options.h"
 #include "draw.h"
 #include "tree.h"
 

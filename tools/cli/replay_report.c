@@ -1,10 +1,14 @@
 /*
  * report: the statistics of a replay, as a readable table or one JSON object.
  */
-#include "cli_api.h"
+#include "replay_report.h"
 
 #include <inttypes.h>
 #include <string.h>
+
+#include "json_string.h"
+#include "size_text.h"
+#include "term_text.h"
 
 static uint64_t sum3(const uint64_t a[3])
 {

@@ -1,0 +1,38 @@
+/*
+ * replay_report: what a replay shows at the end — the statistics and each
+ * TLB's and PWC's counters — as a readable table or one JSON object (replay,
+ * run, sweep --json and report print the same).
+ */
+#ifndef MMUSIM_TOOLS_REPLAY_REPORT_H
+#define MMUSIM_TOOLS_REPLAY_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <mmusim.h>
+
+/* Where the replayed events came from. */
+struct replay_report_info {
+	const char *trace;
+	const char *format;
+};
+
+#define REPLAY_SUMMARY_MAX_TLBS 8
+
+struct replay_summary {
+	const char *config;          /* the config's name */
+	bool check_stale;            /* stale hits were counted: show them */
+	mmusim_stats stats;
+	unsigned nr_tlbs, nr_pwcs;
+	mmusim_cache_stats tlb[REPLAY_SUMMARY_MAX_TLBS];
+	mmusim_cache_stats pwc[MMUSIM_MAX_LEVELS];
+};
+
+/* Fills *r from an mmu over a machine of config cfg. */
+void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, const mmusim_config *cfg,
+			     bool check_stale);
+/* The statistics of a replay: a readable table, or one JSON object. */
+void replay_summary_report(FILE *out, bool json, const struct replay_summary *r,
+			   const struct replay_report_info *info);
+
+#endif
