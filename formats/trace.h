@@ -68,8 +68,6 @@ int trace_reader_open(const char *path, enum trace_format fmt, struct trace_read
  */
 int trace_reader_open_fd(int fd, const char *name, enum trace_format fmt, struct trace_reader **out,
 			 struct mm_error *err);
-/* The compression of the input: "none", "gzip", "xz" or "zstd". */
-const char *trace_reader_compression(const struct trace_reader *r);
 /* The format actually being read (never AUTO). */
 enum trace_format trace_reader_format(const struct trace_reader *r);
 

@@ -356,11 +356,6 @@ int trace_reader_open_fd(int fd, const char *name, enum trace_format fmt, struct
 	return MM_OK;
 }
 
-const char *trace_reader_compression(const struct trace_reader *r)
-{
-	return trace_compression_name(r->compression);
-}
-
 enum trace_format trace_reader_format(const struct trace_reader *r)
 {
 	return r->fmt;

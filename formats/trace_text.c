@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "number.h"
+#include "sim/machine.h"
+#include "sim/mmu.h"
 
 #define MAX_FIELDS 8
 
@@ -140,9 +142,10 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		if (want_fields(n, 2, 2, asid ? "asid N" : "cpu N", err) ||
 		    parse_num(f[1], asid ? "ASID" : "CPU number", false, &v, err))
 			return -1;
-		if (v > (asid ? 0xffffu : 1023u)) {
+		unsigned max = asid ? MACHINE_NR_ASIDS - 1u : MMU_MAX_CPUS - 1u;
+		if (v > max) {
 			mm_error_set(err, MM_EINVAL, "%s %llu is out of range (at most %u)", op,
-				     (unsigned long long)v, asid ? 0xffffu : 1023u);
+				     (unsigned long long)v, max);
 			return -1;
 		}
 		cmd->n = (uint32_t)v;
@@ -208,32 +211,4 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		     "unknown command '%s' (expected map, unmap, protect, r, w, x, load, store, fetch, "
 		     "asid, priv, cpu, flush or stats)", op);
 	return -1;
-}
-
-int trace_text_read(FILE *f, const char *name,
-		    int (*fn)(void *arg, const struct trace_event *cmd, struct mm_error *err),
-		    void *arg, struct mm_error *err)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned long lineno = 0;
-	int rc = MM_OK;
-
-	while (getline(&line, &cap, f) >= 0) {
-		struct trace_event cmd;
-		int r;
-
-		lineno++;
-		r = trace_parse_line(line, &cmd, err);
-		if (r < 0 || (r > 0 && (rc = fn(arg, &cmd, err)) != MM_OK)) {
-			if (r < 0)
-				rc = MM_EINVAL;
-			mm_error_prefix(err, "%s:%lu", name, lineno);
-			break;
-		}
-	}
-	if (rc == MM_OK && ferror(f))
-		rc = mm_error_set(err, MM_EIO, "%s: read error", name);
-	free(line);
-	return rc;
 }

@@ -17,7 +17,6 @@
 #define MMUSIM_SIM_TRACE_TEXT_H
 
 #include <stdint.h>
-#include <stdio.h>
 
 #include "pt/mm_error.h"
 #include "pt/page_prop.h"
@@ -32,14 +31,5 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err);
 
 /* Parses FLAGS ("rwxugad", '-' ignored) into prop->flags. */
 int trace_parse_flags(const char *s, struct page_prop *prop, struct mm_error *err);
-
-/*
- * Reads a text trace from `f` line by line and calls fn for each command;
- * stops at the first parse error or nonzero fn result.  Errors from either
- * are prefixed with "name:line".  Returns MM_OK or the error code.
- */
-int trace_text_read(FILE *f, const char *name,
-		    int (*fn)(void *arg, const struct trace_event *cmd, struct mm_error *err),
-		    void *arg, struct mm_error *err);
 
 #endif

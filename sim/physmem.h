@@ -30,8 +30,6 @@ struct physmem *physmem_create(uint64_t base, uint64_t size, uint64_t frame_size
 			       struct mm_error *err);
 void physmem_destroy(struct physmem *pm);
 
-uint64_t physmem_base(const struct physmem *pm);
-uint64_t physmem_size(const struct physmem *pm);
 uint64_t physmem_frame_size(const struct physmem *pm);
 
 /* size is 1, 2, 4 or 8 and pa must be aligned to it. */

@@ -46,7 +46,7 @@ struct tlb_entry {
 	uint16_t asid;
 	uint8_t shift;
 	uint8_t level;               /* level of the PTE this came from */
-	uint8_t allow;               /* TLB: bit priv*3+access set when that access is allowed */
+	uint8_t allow;               /* TLB: bit access_slot(priv, access) set when allowed (mmu.h) */
 	bool valid;
 	bool global;
 	bool dirty;                  /* the leaf's D bit was set when cached */
