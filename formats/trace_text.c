@@ -40,7 +40,7 @@ static int parse_num(const char *s, const char *what, bool size, uint64_t *out, 
 		return mm_error_set(err, MM_EINVAL, "%s '%s' does not fit in 64 bits", what, s);
 	default:
 		return mm_error_set(err, MM_EINVAL, "bad %s '%s' (expected decimal or 0x-hex%s)", what, s,
-				    size ? ", optionally with K, M or G" : "");
+				    size ? ", optionally with K, M, G or T" : "");
 	}
 }
 

@@ -11,7 +11,7 @@
  *   flush [va VA] [asid N]
  *
  * '#' starts a comment; numbers are decimal or 0x-hex; lengths may end in
- * K, M, G (binary multiples); '-' in FLAGS is ignored ("rw-u-").
+ * K, M, G or T (binary multiples); '-' in FLAGS is ignored ("rw-u-").
  */
 #ifndef MMUSIM_SIM_TRACE_TEXT_H
 #define MMUSIM_SIM_TRACE_TEXT_H

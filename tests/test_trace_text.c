@@ -99,7 +99,7 @@ static const struct bad_line bad_lines[] = {
 	  "too many fields: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'" },
 	{ "map 0xzz 0x1000 4K r", "bad VA '0xzz' (expected decimal or 0x-hex)" },
 	{ "map 0x1000 12q 4K r", "bad PA '12q' (expected decimal or 0x-hex)" },
-	{ "map 0x1000 0x1000 4X r", "bad length '4X' (expected decimal or 0x-hex, optionally with K, M or G)" },
+	{ "map 0x1000 0x1000 4X r", "bad length '4X' (expected decimal or 0x-hex, optionally with K, M, G or T)" },
 	{ "map 0x1000 0x1000 4K rq", "bad flag 'q' in 'rq' (flags are letters of r w x u g a d)" },
 	{ "map 0x1000 0x1000 4K r cache=xx", "bad option 'cache=xx' (expected cache=wb|wt|uc|wc|wp)" },
 	{ "map 0x10000000000000000 0 4K r", "VA '0x10000000000000000' does not fit in 64 bits" },
