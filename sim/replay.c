@@ -227,7 +227,9 @@ int replay_translate(struct replay *r, uint64_t va, enum access_kind access, str
 	return do_access(r, va, access, NULL, out, err);
 }
 
-static int do_edit(struct replay *r, const struct trace_event *ev, struct mm_error *err)
+/* Out of line and cold: edits are rare beside accesses. */
+static __attribute__((noinline, cold)) int do_edit(struct replay *r, const struct trace_event *ev,
+						   struct mm_error *err)
 {
 	struct machine *m = r->m;
 	struct mmu_cpu *c = r->mmu.cur;
