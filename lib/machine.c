@@ -213,6 +213,18 @@ static int edit_result(int rc, const struct mm_error *e, mmusim_error *err)
 	return rc ? api_error(err, e) : MMUSIM_OK;
 }
 
+/* What map and protect check first: the tables are ours to edit, and flags and cache are the API's. */
+static int check_edit(mmusim_machine *m, const char *op, uint32_t flags, enum mmusim_cache cache,
+		      mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	int rc;
+
+	if ((rc = refuse_image(m, op, err)))
+		return rc;
+	return api_check_prop(flags, cache, &e) ? api_error(err, &e) : MMUSIM_OK;
+}
+
 int mmusim_map(mmusim_machine *m, uint64_t va, uint64_t pa, uint64_t len, uint32_t flags,
 	       enum mmusim_cache cache, mmusim_error *err)
 {
@@ -220,10 +232,8 @@ int mmusim_map(mmusim_machine *m, uint64_t va, uint64_t pa, uint64_t len, uint32
 	struct page_prop prop = { flags, (enum cache_policy)cache };
 	int rc;
 
-	if ((rc = refuse_image(m, "map", err)))
+	if ((rc = check_edit(m, "map", flags, cache, err)))
 		return rc;
-	if (api_check_prop(flags, cache, &e))
-		return api_error(err, &e);
 	return edit_result(machine_map(m->m, va, pa, len, &prop, &e), &e, err);
 }
 
@@ -244,10 +254,8 @@ int mmusim_protect(mmusim_machine *m, uint64_t va, uint64_t len, uint32_t flags,
 	struct page_prop prop = { flags, (enum cache_policy)cache };
 	int rc;
 
-	if ((rc = refuse_image(m, "protect", err)))
+	if ((rc = check_edit(m, "protect", flags, cache, err)))
 		return rc;
-	if (api_check_prop(flags, cache, &e))
-		return api_error(err, &e);
 	return edit_result(machine_protect(m->m, va, len, &prop, &e), &e, err);
 }
 

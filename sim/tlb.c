@@ -50,6 +50,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "sim/xorshift.h"
+
 #define TLB_MAX_ENTRIES (1u << 20)
 /* Fingerprint of an invalid way or of padding: bit 31, which real fingerprints never have. */
 #define FP_NONE 0x80000000u
@@ -312,15 +314,6 @@ void tlb_move_miss(struct tlb *from, struct tlb *to)
 		from->stats.misses--;
 		to->stats.misses++;
 	}
-}
-
-static inline uint64_t xorshift64(uint64_t *state)
-{
-	uint64_t x = *state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *state = x;
 }
 
 /* Way (0..ways-1) to evict from the full set whose first entry is ways. */
