@@ -50,7 +50,10 @@ int physmem_alloc_data(struct physmem *pm, uint64_t size, uint64_t align, uint64
 /* Host pointer to the backed frame holding pa, or NULL if it has no backing. */
 const uint8_t *physmem_frame_peek(const struct physmem *pm, uint64_t pa);
 
-/* Calls fn for every backed frame in ascending PA order; stops on nonzero return. */
+/*
+ * Calls fn for every backed frame in ascending PA order.  Returns MM_OK, or
+ * the first status other than MM_OK that fn returns (where it stopped).
+ */
 int physmem_for_each_backed(const struct physmem *pm,
 			    int (*fn)(void *arg, uint64_t pa, const uint8_t *data), void *arg);
 

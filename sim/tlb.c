@@ -511,5 +511,5 @@ int tlb_for_each(const struct tlb *t, int (*fn)(void *arg, const struct tlb_entr
 		if (t->entries[i].valid && (rc = fn(arg, &t->entries[i])))
 			return rc;
 	}
-	return 0;
+	return MM_OK;
 }
