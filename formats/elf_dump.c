@@ -46,7 +46,7 @@ struct runs {
 	uint64_t frame_size;
 };
 
-/* physmem_for_each_backed callback of pass 1: extends the last run or starts one. */
+/* physmem_for_each_backed callback of pass 1: extends the last run or starts one (MM_OK or MM_ENOMEM). */
 static int collect_frame(void *arg, uint64_t pa, const uint8_t *data)
 {
 	struct runs *r = arg;
@@ -54,7 +54,7 @@ static int collect_frame(void *arg, uint64_t pa, const uint8_t *data)
 	(void)data;
 	if (r->n && r->v[r->n - 1].pa + r->v[r->n - 1].len == pa) {
 		r->v[r->n - 1].len += r->frame_size;
-		return 0;
+		return MM_OK;
 	}
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 64;
@@ -65,7 +65,7 @@ static int collect_frame(void *arg, uint64_t pa, const uint8_t *data)
 		r->cap = cap;
 	}
 	r->v[r->n++] = (struct run){ .pa = pa, .len = r->frame_size };
-	return 0;
+	return MM_OK;
 }
 
 struct gap {
@@ -130,15 +130,14 @@ struct writer {
 	int saved_errno;    /* errno of the first failed write */
 };
 
-#define WRITE_FAILED (-1)
-
+/* put and put_zeros: MM_OK, or MM_EIO with the errno kept in w->saved_errno. */
 static int put(struct writer *w, const void *p, size_t n)
 {
 	if (fwrite(p, 1, n, w->f) != n) {
 		w->saved_errno = errno ? errno : EIO;
-		return WRITE_FAILED;
+		return MM_EIO;
 	}
-	return 0;
+	return MM_OK;
 }
 
 static int put_zeros(struct writer *w, uint64_t n)
@@ -148,13 +147,17 @@ static int put_zeros(struct writer *w, uint64_t n)
 	while (n) {
 		size_t chunk = n < sizeof(zeros) ? (size_t)n : sizeof(zeros);
 		if (put(w, zeros, chunk))
-			return WRITE_FAILED;
+			return MM_EIO;
 		n -= chunk;
 	}
-	return 0;
+	return MM_OK;
 }
 
-/* physmem_for_each_backed callback of pass 2: zeros for bridged gaps, then the frame. */
+/*
+ * physmem_for_each_backed callback of pass 2: zeros for bridged gaps, then
+ * the frame.  MM_OK; MM_EINVAL for a frame pass 1 did not see; MM_EIO when a
+ * write failed.
+ */
 static int emit_frame(void *arg, uint64_t pa, const uint8_t *data)
 {
 	struct writer *w = arg;
@@ -167,9 +170,9 @@ static int emit_frame(void *arg, uint64_t pa, const uint8_t *data)
 	if (pa < w->cursor)
 		return MM_EINVAL;
 	if (put_zeros(w, pa - w->cursor) || put(w, data, w->frame_size))
-		return WRITE_FAILED;
+		return MM_EIO;
 	w->cursor = pa + w->frame_size;
-	return 0;
+	return MM_OK;
 }
 
 static void fill_ehdr(Elf64_Ehdr *eh, uint16_t e_machine, size_t nr_phdrs)
@@ -205,7 +208,7 @@ static void fill_note(uint8_t out[NOTE_SIZE], const struct elf_dump_root *root)
 	memcpy(desc + 24, &root->reg, 8);
 }
 
-/* Ehdr, Phdrs, notes and the zeros up to the first frame-aligned offset. */
+/* Ehdr, Phdrs, notes and the zeros up to the first frame-aligned offset: MM_OK or MM_EIO. */
 static int write_headers(struct writer *w, uint16_t e_machine,
 			 const struct elf_dump_root *roots, size_t nr_roots)
 {
@@ -225,7 +228,7 @@ static int write_headers(struct writer *w, uint16_t e_machine,
 
 	fill_ehdr(&eh, e_machine, 1 + w->nr_runs);
 	if (put(w, &eh, sizeof(eh)) || put(w, &ph, sizeof(ph)))
-		return WRITE_FAILED;
+		return MM_EIO;
 	for (size_t i = 0; i < w->nr_runs; i++) {
 		ph = (Elf64_Phdr){
 			.p_type = PT_LOAD,
@@ -238,13 +241,13 @@ static int write_headers(struct writer *w, uint16_t e_machine,
 			.p_align = fs,
 		};
 		if (put(w, &ph, sizeof(ph)))
-			return WRITE_FAILED;
+			return MM_EIO;
 		data_off += w->runs[i].len;
 	}
 	for (size_t i = 0; i < nr_roots; i++) {
 		fill_note(note, &roots[i]);
 		if (put(w, note, sizeof(note)))
-			return WRITE_FAILED;
+			return MM_EIO;
 	}
 	return put_zeros(w, first_data - note_end);
 }
@@ -315,7 +318,7 @@ int elf_dump_write(const char *path, const struct physmem *pm, uint16_t e_machin
 
 	if (rc == MM_OK)
 		return MM_OK;
-	if (rc == WRITE_FAILED)
+	if (rc == MM_EIO)
 		return mm_error_set(err, MM_EIO, "%s: write error: %s", path, strerror(w.saved_errno));
 	if (rc == MM_ENOMEM)
 		return mm_error_set(err, MM_ENOMEM, "%s: out of host memory", path);

@@ -68,14 +68,14 @@ int trace_reader_open(const char *path, enum trace_format fmt, struct trace_read
  */
 int trace_reader_open_fd(int fd, const char *name, enum trace_format fmt, struct trace_reader **out,
 			 struct mm_error *err);
-/* The compression of the input: "none", "gzip", "xz" or "zstd". */
-const char *trace_reader_compression(const struct trace_reader *r);
 /* The format actually being read (never AUTO). */
 enum trace_format trace_reader_format(const struct trace_reader *r);
 
 /*
  * Decodes up to max events into ev.  Returns the number decoded (0 at the
- * end), or -1 on a malformed or truncated trace with a message that names the
+ * end), or EVENT_SOURCE_FAILED (sim/sweep.h: a reader is a sweep's event
+ * source) with its error (MM_EINVAL, MM_EIO or MM_ENOMEM) in *err on a malformed or truncated
+ * trace or a read error, with a message that names the
  * place: "path:LINE: message" (text, lackey, din, pinatrace; a NUL byte or a
  * line longer than TRACE_LINE_MAX is malformed there) or "path: byte
  * OFFSET: message" (binary, champsim: the offset in the decompressed data;

@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "pt/walk.h"
+#include "sim/machine.h"
+#include "sim/mmu.h"
 #include "formats/output_file.h"
 
 enum {
@@ -41,8 +43,8 @@ enum {
 #define KIND_MODIFY 3
 #define MAX_VARINT 10
 #define MAX_RECORD 48            /* map: tag + 4 varints + cache byte = 42 */
-#define ASID_MAX 0xffffu         /* the text format's limits */
-#define CPU_MAX 1023u
+#define ASID_MAX (MACHINE_NR_ASIDS - 1u) /* the machine's limits, as the text format checks them */
+#define CPU_MAX (MMU_MAX_CPUS - 1u)
 #define PROP_ALL 0x1ffu          /* PROP_R .. PROP_AVAIL2 */
 #define WRITER_BUF (256u * 1024u)
 

@@ -356,11 +356,6 @@ int trace_reader_open_fd(int fd, const char *name, enum trace_format fmt, struct
 	return MM_OK;
 }
 
-const char *trace_reader_compression(const struct trace_reader *r)
-{
-	return trace_compression_name(r->compression);
-}
-
 enum trace_format trace_reader_format(const struct trace_reader *r)
 {
 	return r->fmt;
@@ -416,7 +411,7 @@ static long text_decode(struct trace_reader *r, const char *buf, size_t len, boo
 		memcpy(r->line, s, ll);
 		r->line[ll] = '\0';
 		rc = trace_parse_line(r->line, &ev[n], err);
-		if (rc < 0) {
+		if (rc < TRACE_LINE_BLANK) { /* TRACE_LINE_BAD (a sign test: the cheapest) */
 			if (n > 0)
 				break; /* the error comes next call, after these events */
 			r->lineno++;
@@ -424,7 +419,7 @@ static long text_decode(struct trace_reader *r, const char *buf, size_t len, boo
 			return -1;
 		}
 		r->lineno++;
-		if (rc > 0)
+		if (rc > TRACE_LINE_BLANK) /* TRACE_LINE_EVENT */
 			ev[n++].line = r->lineno;
 		off = next;
 	}
@@ -581,7 +576,7 @@ long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t ma
 		return (long)n; /* the events before an error come first */
 	if (err)
 		*err = r->fail;
-	return -1;
+	return EVENT_SOURCE_FAILED;
 }
 
 static long reader_next(void *r, struct trace_event *ev, size_t max, struct mm_error *err)

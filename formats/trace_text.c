@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "number.h"
+#include "sim/machine.h"
+#include "sim/mmu.h"
 
 #define MAX_FIELDS 8
 
@@ -38,7 +40,7 @@ static int parse_num(const char *s, const char *what, bool size, uint64_t *out, 
 		return mm_error_set(err, MM_EINVAL, "%s '%s' does not fit in 64 bits", what, s);
 	default:
 		return mm_error_set(err, MM_EINVAL, "bad %s '%s' (expected decimal or 0x-hex%s)", what, s,
-				    size ? ", optionally with K, M or G" : "");
+				    size ? ", optionally with K, M, G or T" : "");
 	}
 }
 
@@ -89,7 +91,7 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 	const char *op;
 
 	if (n == 0)
-		return 0;
+		return TRACE_LINE_BLANK;
 	op = f[0];
 	memset(cmd, 0, sizeof(*cmd));
 	if (strcmp(op, "map") == 0) {
@@ -99,16 +101,16 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		    parse_num(f[2], "PA", false, &cmd->pa, err) ||
 		    parse_num(f[3], "length", true, &cmd->len, err) ||
 		    trace_parse_flags(f[4], &cmd->prop, err) || (n == 6 && parse_cache(f[5], &cmd->prop, err)))
-			return -1;
-		return 1;
+			return TRACE_LINE_BAD;
+		return TRACE_LINE_EVENT;
 	}
 	if (strcmp(op, "unmap") == 0) {
 		cmd->op = TRACE_UNMAP;
 		if (want_fields(n, 3, 3, "unmap VA LEN", err) ||
 		    parse_num(f[1], "VA", false, &cmd->va, err) ||
 		    parse_num(f[2], "length", true, &cmd->len, err))
-			return -1;
-		return 1;
+			return TRACE_LINE_BAD;
+		return TRACE_LINE_EVENT;
 	}
 	if (strcmp(op, "protect") == 0) {
 		cmd->op = TRACE_PROTECT;
@@ -116,8 +118,8 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		    parse_num(f[1], "VA", false, &cmd->va, err) ||
 		    parse_num(f[2], "length", true, &cmd->len, err) ||
 		    trace_parse_flags(f[3], &cmd->prop, err) || (n == 5 && parse_cache(f[4], &cmd->prop, err)))
-			return -1;
-		return 1;
+			return TRACE_LINE_BAD;
+		return TRACE_LINE_EVENT;
 	}
 	static const struct { const char *name; enum access_kind access; } accesses[] = {
 		{ "r", ACCESS_READ }, { "load", ACCESS_READ },
@@ -130,8 +132,8 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		cmd->op = TRACE_ACCESS;
 		cmd->access = accesses[i].access;
 		if (want_fields(n, 2, 2, "r|w|x VA", err) || parse_num(f[1], "VA", false, &cmd->va, err))
-			return -1;
-		return 1;
+			return TRACE_LINE_BAD;
+		return TRACE_LINE_EVENT;
 	}
 	if (strcmp(op, "asid") == 0 || strcmp(op, "cpu") == 0) {
 		uint64_t v;
@@ -139,28 +141,29 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		cmd->op = asid ? TRACE_ASID : TRACE_CPU;
 		if (want_fields(n, 2, 2, asid ? "asid N" : "cpu N", err) ||
 		    parse_num(f[1], asid ? "ASID" : "CPU number", false, &v, err))
-			return -1;
-		if (v > (asid ? 0xffffu : 1023u)) {
+			return TRACE_LINE_BAD;
+		unsigned max = asid ? MACHINE_NR_ASIDS - 1u : MMU_MAX_CPUS - 1u;
+		if (v > max) {
 			mm_error_set(err, MM_EINVAL, "%s %llu is out of range (at most %u)", op,
-				     (unsigned long long)v, asid ? 0xffffu : 1023u);
-			return -1;
+				     (unsigned long long)v, max);
+			return TRACE_LINE_BAD;
 		}
 		cmd->n = (uint32_t)v;
-		return 1;
+		return TRACE_LINE_EVENT;
 	}
 	if (strcmp(op, "priv") == 0) {
 		cmd->op = TRACE_PRIV;
 		if (want_fields(n, 2, 2, "priv user|supervisor", err))
-			return -1;
+			return TRACE_LINE_BAD;
 		if (strcmp(f[1], "user") == 0 || strcmp(f[1], "u") == 0)
 			cmd->n = PRIV_USER;
 		else if (strcmp(f[1], "supervisor") == 0 || strcmp(f[1], "s") == 0)
 			cmd->n = PRIV_SUPERVISOR;
 		else {
 			mm_error_set(err, MM_EINVAL, "bad privilege '%s' (expected user or supervisor)", f[1]);
-			return -1;
+			return TRACE_LINE_BAD;
 		}
-		return 1;
+		return TRACE_LINE_EVENT;
 	}
 	if (strcmp(op, "flush") == 0) {
 		static const char usage[] = "flush [va VA] [asid N]";
@@ -168,72 +171,44 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		cmd->op = TRACE_FLUSH;
 		if (n % 2 == 0 || n > 5) {
 			mm_error_set(err, MM_EINVAL, "bad flush: usage is '%s'", usage);
-			return -1;
+			return TRACE_LINE_BAD;
 		}
 		for (int i = 1; i < n; i += 2) {
 			uint64_t v;
 			if (strcmp(f[i], "va") == 0 && !has_va) {
 				has_va = true;
 				if (parse_num(f[i + 1], "VA", false, &cmd->va, err))
-					return -1;
+					return TRACE_LINE_BAD;
 			} else if (strcmp(f[i], "asid") == 0 && !has_asid) {
 				has_asid = true;
 				if (parse_num(f[i + 1], "ASID", false, &v, err))
-					return -1;
+					return TRACE_LINE_BAD;
 				if (v > 0xffff) {
 					mm_error_set(err, MM_EINVAL, "asid %llu is out of range (at most 65535)",
 						     (unsigned long long)v);
-					return -1;
+					return TRACE_LINE_BAD;
 				}
 				cmd->n = (uint32_t)v;
 			} else {
 				mm_error_set(err, MM_EINVAL, "bad flush argument '%s': usage is '%s'", f[i], usage);
-				return -1;
+				return TRACE_LINE_BAD;
 			}
 		}
 		cmd->scope = has_va ? (has_asid ? FLUSH_VA_ASID : FLUSH_VA) : (has_asid ? FLUSH_ASID : FLUSH_ALL);
-		return 1;
+		return TRACE_LINE_EVENT;
 	}
 	if (strcmp(op, "stats") == 0) {
 		cmd->op = TRACE_STATS_RESET;
 		if (want_fields(n, 2, 2, "stats reset", err))
-			return -1;
+			return TRACE_LINE_BAD;
 		if (strcmp(f[1], "reset") != 0) {
 			mm_error_set(err, MM_EINVAL, "bad stats command '%s' (expected 'stats reset')", f[1]);
-			return -1;
+			return TRACE_LINE_BAD;
 		}
-		return 1;
+		return TRACE_LINE_EVENT;
 	}
 	mm_error_set(err, MM_EINVAL,
 		     "unknown command '%s' (expected map, unmap, protect, r, w, x, load, store, fetch, "
 		     "asid, priv, cpu, flush or stats)", op);
-	return -1;
-}
-
-int trace_text_read(FILE *f, const char *name,
-		    int (*fn)(void *arg, const struct trace_event *cmd, struct mm_error *err),
-		    void *arg, struct mm_error *err)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned long lineno = 0;
-	int rc = MM_OK;
-
-	while (getline(&line, &cap, f) >= 0) {
-		struct trace_event cmd;
-		int r;
-
-		lineno++;
-		r = trace_parse_line(line, &cmd, err);
-		if (r < 0 || (r > 0 && (rc = fn(arg, &cmd, err)) != MM_OK)) {
-			if (r < 0)
-				rc = MM_EINVAL;
-			mm_error_prefix(err, "%s:%lu", name, lineno);
-			break;
-		}
-	}
-	if (rc == MM_OK && ferror(f))
-		rc = mm_error_set(err, MM_EIO, "%s: read error", name);
-	free(line);
-	return rc;
+	return TRACE_LINE_BAD;
 }

@@ -11,35 +11,29 @@
  *   flush [va VA] [asid N]
  *
  * '#' starts a comment; numbers are decimal or 0x-hex; lengths may end in
- * K, M, G (binary multiples); '-' in FLAGS is ignored ("rw-u-").
+ * K, M, G or T (binary multiples); '-' in FLAGS is ignored ("rw-u-").
  */
 #ifndef MMUSIM_SIM_TRACE_TEXT_H
 #define MMUSIM_SIM_TRACE_TEXT_H
 
 #include <stdint.h>
-#include <stdio.h>
 
 #include "pt/mm_error.h"
 #include "pt/page_prop.h"
 #include "pt/walk.h"
 #include "formats/trace.h"
 
-/*
- * Parses one line (modified in place).  Returns 1 with *cmd filled, 0 for a
- * blank or comment line, or -1 with a message (no file:line prefix) in *err.
- */
+/* What trace_parse_line found on a line. */
+enum trace_line {
+	TRACE_LINE_BAD = -1,    /* malformed: the message (no file:line prefix) is in *err */
+	TRACE_LINE_BLANK = 0,   /* blank or comment only */
+	TRACE_LINE_EVENT = 1,   /* one command: *cmd is filled */
+};
+
+/* Parses one line (modified in place); returns an enum trace_line. */
 int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err);
 
 /* Parses FLAGS ("rwxugad", '-' ignored) into prop->flags. */
 int trace_parse_flags(const char *s, struct page_prop *prop, struct mm_error *err);
-
-/*
- * Reads a text trace from `f` line by line and calls fn for each command;
- * stops at the first parse error or nonzero fn result.  Errors from either
- * are prefixed with "name:line".  Returns MM_OK or the error code.
- */
-int trace_text_read(FILE *f, const char *name,
-		    int (*fn)(void *arg, const struct trace_event *cmd, struct mm_error *err),
-		    void *arg, struct mm_error *err);
 
 #endif

@@ -110,7 +110,8 @@ typedef struct mmusim_config mmusim_config;
  * PRESET".  On success *out is a new config to free with mmusim_config_free.
  * Fails with MMUSIM_EINVAL or MMUSIM_EIO and "file:line:column: message"; when
  * there is neither such a preset nor such a file, MMUSIM_EIO and "NAME: no
- * such file or preset (presets: sv32, sv39, ...)".
+ * such file or preset (presets: sv32, sv39, ...)"; the presets are those of
+ * configs/ (sv32, sv39, sv48, sv57, toy, x86_32, x86_64, x86_64_la57).
  */
 MMUSIM_API int mmusim_config_load(const char *name_or_path, mmusim_config **out, mmusim_error *err);
 /* Parses YAML text of `len` bytes; `filename` only names it in error messages. */
@@ -124,10 +125,13 @@ MMUSIM_API const char *const *mmusim_preset_names(void);
 /* The YAML text of an embedded preset, or NULL when there is none of that name. */
 MMUSIM_API const char *mmusim_preset_yaml(const char *name);
 
-/* The config's `name`, and its PTE format family: "x86_64" or "riscv64". */
+/*
+ * The config's `name`, and its PTE format (the `arch` key): "x86_64",
+ * "x86_32", "riscv64", "riscv32" or "toy".
+ */
 MMUSIM_API const char *mmusim_config_name(const mmusim_config *cfg);
 MMUSIM_API const char *mmusim_config_arch(const mmusim_config *cfg);
-/* Paging levels (4 or 5 on x86-64; 3, 4 or 5 on RISC-V). */
+/* Paging levels (x86-64: 4 or 5; x86 32-bit: 2; RISC-V: 2 for Sv32, 3 to 5 for Sv39 to Sv57; toy: as configured). */
 MMUSIM_API unsigned mmusim_config_levels(const mmusim_config *cfg);
 /* Size in bytes of a base page. */
 MMUSIM_API uint64_t mmusim_config_page_size(const mmusim_config *cfg);

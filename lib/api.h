@@ -38,7 +38,20 @@ struct mmusim_mmu {
 
 _Static_assert(sizeof(((struct mm_error *)0)->msg) == sizeof(((mmusim_error *)0)->message),
 	       "mmusim_error carries the internal message whole");
-_Static_assert(MMUSIM_EIO == (int)MM_EIO && MMUSIM_EBUS == (int)MM_EBUS, "status codes agree");
+/*
+ * The public enums restate internal ones value for value, so the API converts
+ * by a cast: each value is checked, not only the ends.
+ */
+#define API_SAME(pub, internal) _Static_assert((int)(pub) == (int)(internal), #pub " is " #internal)
+
+API_SAME(MMUSIM_OK, MM_OK);
+API_SAME(MMUSIM_EINVAL, MM_EINVAL);
+API_SAME(MMUSIM_ERANGE, MM_ERANGE);
+API_SAME(MMUSIM_EUNALIGNED, MM_EUNALIGNED);
+API_SAME(MMUSIM_EOVERFLOW, MM_EOVERFLOW);
+API_SAME(MMUSIM_ENOMEM, MM_ENOMEM);
+API_SAME(MMUSIM_EBUS, MM_EBUS);
+API_SAME(MMUSIM_EIO, MM_EIO);
 
 /* Copies an internal error to the caller's (if any); returns its code. */
 static inline int api_error(mmusim_error *out, const struct mm_error *in)

@@ -15,10 +15,25 @@
 #include "formats/image.h"
 #include "sim/physmem.h"
 
-_Static_assert(MMUSIM_PROP_AVAIL2 == (int)PROP_AVAIL2 && MMUSIM_PROP_R == (int)PROP_R,
-	       "page flags agree");
-_Static_assert(MMUSIM_CACHE_WP == (int)CACHE_WP, "cache policies agree");
-_Static_assert(MMUSIM_PERM_G == (int)PERM_G, "permission bits agree");
+API_SAME(MMUSIM_PROP_R, PROP_R);
+API_SAME(MMUSIM_PROP_W, PROP_W);
+API_SAME(MMUSIM_PROP_X, PROP_X);
+API_SAME(MMUSIM_PROP_U, PROP_U);
+API_SAME(MMUSIM_PROP_G, PROP_G);
+API_SAME(MMUSIM_PROP_A, PROP_A);
+API_SAME(MMUSIM_PROP_D, PROP_D);
+API_SAME(MMUSIM_PROP_AVAIL1, PROP_AVAIL1);
+API_SAME(MMUSIM_PROP_AVAIL2, PROP_AVAIL2);
+API_SAME(MMUSIM_CACHE_WB, CACHE_WB);
+API_SAME(MMUSIM_CACHE_WT, CACHE_WT);
+API_SAME(MMUSIM_CACHE_UC, CACHE_UC);
+API_SAME(MMUSIM_CACHE_WC, CACHE_WC);
+API_SAME(MMUSIM_CACHE_WP, CACHE_WP);
+API_SAME(MMUSIM_PERM_R, PERM_R);
+API_SAME(MMUSIM_PERM_W, PERM_W);
+API_SAME(MMUSIM_PERM_X, PERM_X);
+API_SAME(MMUSIM_PERM_U, PERM_U);
+API_SAME(MMUSIM_PERM_G, PERM_G);
 
 int mmusim_machine_create(const mmusim_config *cfg, mmusim_machine **out, mmusim_error *err)
 {
@@ -198,6 +213,18 @@ static int edit_result(int rc, const struct mm_error *e, mmusim_error *err)
 	return rc ? api_error(err, e) : MMUSIM_OK;
 }
 
+/* What map and protect check first: the tables are ours to edit, and flags and cache are the API's. */
+static int check_edit(mmusim_machine *m, const char *op, uint32_t flags, enum mmusim_cache cache,
+		      mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	int rc;
+
+	if ((rc = refuse_image(m, op, err)))
+		return rc;
+	return api_check_prop(flags, cache, &e) ? api_error(err, &e) : MMUSIM_OK;
+}
+
 int mmusim_map(mmusim_machine *m, uint64_t va, uint64_t pa, uint64_t len, uint32_t flags,
 	       enum mmusim_cache cache, mmusim_error *err)
 {
@@ -205,10 +232,8 @@ int mmusim_map(mmusim_machine *m, uint64_t va, uint64_t pa, uint64_t len, uint32
 	struct page_prop prop = { flags, (enum cache_policy)cache };
 	int rc;
 
-	if ((rc = refuse_image(m, "map", err)))
+	if ((rc = check_edit(m, "map", flags, cache, err)))
 		return rc;
-	if (api_check_prop(flags, cache, &e))
-		return api_error(err, &e);
 	return edit_result(machine_map(m->m, va, pa, len, &prop, &e), &e, err);
 }
 
@@ -229,10 +254,8 @@ int mmusim_protect(mmusim_machine *m, uint64_t va, uint64_t len, uint32_t flags,
 	struct page_prop prop = { flags, (enum cache_policy)cache };
 	int rc;
 
-	if ((rc = refuse_image(m, "protect", err)))
+	if ((rc = check_edit(m, "protect", flags, cache, err)))
 		return rc;
-	if (api_check_prop(flags, cache, &e))
-		return api_error(err, &e);
 	return edit_result(machine_protect(m->m, va, len, &prop, &e), &e, err);
 }
 

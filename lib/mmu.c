@@ -125,7 +125,7 @@ int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
 		if (progress)
 			progress(arg, trace_reader_offset(rd), trace_reader_size(rd));
 	}
-	if (n < 0)
+	if (n == EVENT_SOURCE_FAILED)
 		rc = e.code ? e.code : MM_EINVAL;
 	mmu->replay.source = "event";
 	free(batch);
@@ -159,9 +159,9 @@ int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_trace *t, u
 		}
 	}
 	free(jobs);
-	if (rc < 0) {
+	if (rc == EVENT_SOURCE_FAILED) {
 		api_error(err, &e);
-		return -1;
+		return -1; /* the public contract: the trace failed */
 	}
 	return rc ? api_error(err, &e) : MMUSIM_OK;
 }

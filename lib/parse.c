@@ -52,13 +52,13 @@ int mmusim_parse_trace_line(const char *line, mmusim_event *ev, mmusim_error *er
 	}
 	r = trace_parse_line(copy, &te, &e);
 	free(copy);
-	if (r < 0) {
+	if (r == TRACE_LINE_BAD) {
 		if (!e.code)
 			e.code = MM_EINVAL;
 		api_error(err, &e);
 		return -1;
 	}
-	if (r > 0)
+	if (r == TRACE_LINE_EVENT)
 		api_event_to_public(&te, ev);
 	return r;
 }

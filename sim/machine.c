@@ -111,52 +111,45 @@ uint64_t machine_nr_nodes(const struct machine *m)
 	return st.node_frames;
 }
 
-struct page_table *machine_table_for(struct machine *m, uint64_t va)
+int machine_route(const struct machine *m, struct page_table *user, uint64_t va,
+		  struct page_table **out, struct mm_error *err)
 {
-	if (pt_owns_va(m->kernel, va))
-		return m->kernel;
-	if (pt_owns_va(m->user, va))
-		return m->user;
-	return NULL;
-}
-
-static struct page_table *route(struct machine *m, uint64_t va, struct mm_error *err)
-{
-	struct page_table *pt = machine_table_for(m, va);
 	const struct paging_consts *pc = &m->cfg.pc;
 
-	if (pt)
-		return pt;
+	*out = pt_owns_va(m->kernel, va) ? m->kernel : pt_owns_va(user, va) ? user : NULL;
+	if (*out)
+		return MM_OK;
 	if (!pc_va_canonical(pc, va))
-		mm_error_set(err, MM_ERANGE, "VA 0x%llx is not canonical for %u-bit addresses",
-			     (unsigned long long)va, pc->address_width);
-	else
-		mm_error_set(err, MM_ERANGE,
-			     "VA 0x%llx (top-level index %u) is in neither the user range [%u, %u) nor the kernel range [%u, %u)",
-			     (unsigned long long)va, pc_index(pc, va, pc->nr_levels),
-			     m->cfg.user.top_start, m->cfg.user.top_end,
-			     m->cfg.kernel.top_start, m->cfg.kernel.top_end);
-	return NULL;
+		return mm_error_set(err, MM_ERANGE, "VA 0x%llx is not canonical for %u-bit addresses",
+				    (unsigned long long)va, pc->address_width);
+	return mm_error_set(err, MM_ERANGE,
+			    "VA 0x%llx (top-level index %u) is in neither the user range [%u, %u) nor the kernel range [%u, %u)",
+			    (unsigned long long)va, pc_index(pc, va, pc->nr_levels),
+			    m->cfg.user.top_start, m->cfg.user.top_end,
+			    m->cfg.kernel.top_start, m->cfg.kernel.top_end);
 }
 
 int machine_map(struct machine *m, uint64_t va, uint64_t pa, uint64_t len,
 		const struct page_prop *prop, struct mm_error *err)
 {
-	struct page_table *pt = route(m, va, err);
-	return pt ? pt_map(pt, va, pa, len, prop, err) : MM_ERANGE;
+	struct page_table *pt;
+	int rc = machine_route(m, m->user, va, &pt, err);
+	return rc ? rc : pt_map(pt, va, pa, len, prop, err);
 }
 
 int machine_unmap(struct machine *m, uint64_t va, uint64_t len, struct mm_error *err)
 {
-	struct page_table *pt = route(m, va, err);
-	return pt ? pt_unmap(pt, va, len, err) : MM_ERANGE;
+	struct page_table *pt;
+	int rc = machine_route(m, m->user, va, &pt, err);
+	return rc ? rc : pt_unmap(pt, va, len, err);
 }
 
 int machine_protect(struct machine *m, uint64_t va, uint64_t len, const struct page_prop *prop,
 		    struct mm_error *err)
 {
-	struct page_table *pt = route(m, va, err);
-	return pt ? pt_protect(pt, va, len, prop, err) : MM_ERANGE;
+	struct page_table *pt;
+	int rc = machine_route(m, m->user, va, &pt, err);
+	return rc ? rc : pt_protect(pt, va, len, prop, err);
 }
 
 void machine_walk(struct machine *m, const struct walk_request *req, struct walk_result *res)

@@ -49,10 +49,13 @@ int machine_create(const struct machine_config *cfg, struct machine **out, struc
 void machine_destroy(struct machine *m);
 
 /*
- * The table a VA belongs to: the kernel table for its index range, the
- * current user table for the user range, NULL for neither.
+ * The table va belongs to in the address space whose user table is `user`:
+ * the kernel table for the kernel index range, `user` for the user range.
+ * Returns MM_OK with *out set, or MM_ERANGE with a message naming both ranges
+ * (or saying that va is not canonical).
  */
-struct page_table *machine_table_for(struct machine *m, uint64_t va);
+int machine_route(const struct machine *m, struct page_table *user, uint64_t va,
+		  struct page_table **out, struct mm_error *err);
 
 /* map / unmap / protect in the current address space, routed to the kernel table for
  * kernel-range VAs. */

@@ -54,11 +54,11 @@ static int cpu_create(struct mmu *mmu, struct mmu_cpu **out, struct mm_error *er
 			return MM_EINVAL;
 		}
 		struct tlb_level *levels = tc->level == 1 ? c->l1 : c->l2;
-		for (unsigned k = 0; k < 2; k++)
-			if (tc->kind != (k ? TLB_DATA : TLB_INSTRUCTION))
+		for (enum lookup_kind k = 0; k < LOOKUP_KINDS; k++)
+			if (tlb_serves(tc->kind, k))
 				level_add(&levels[k], c->tlb[i]);
 	}
-	for (unsigned k = 0; k < 2; k++) {
+	for (enum lookup_kind k = 0; k < LOOKUP_KINDS; k++) {
 		c->l1_first[k] = c->l1[k].arr[0];
 		c->l1_latency[k] = c->l1[k].latency;
 	}
@@ -241,12 +241,12 @@ static uint8_t allow_mask(const struct walker *w, const struct walk_result *res)
 {
 	uint8_t allow = 0;
 
-	for (unsigned priv = 0; priv < 2; priv++) {
-		for (unsigned a = 0; a < 3; a++) {
+	for (unsigned priv = 0; priv < PRIVILEGES; priv++) {
+		for (unsigned a = 0; a < ACCESS_KINDS; a++) {
 			struct walk_request req = { .access = (enum access_kind)a, .priv = (enum privilege)priv };
 			struct walk_fault f;
 			if (walk_check_access(w, &req, res->perms, res->leaf_pte, res->level, &f))
-				allow |= (uint8_t)(1u << (priv * 3 + a));
+				allow |= (uint8_t)(1u << access_slot(req.priv, req.access));
 		}
 	}
 	return allow;
@@ -312,7 +312,7 @@ static void level_miss(const struct tlb_level *lv, int page_shift)
  * (at least one exists), each time into the array of that level that holds
  * the largest size fitting the page; the entry is built once for all.
  */
-static void tlb_fill_walk(struct mmu_cpu *c, unsigned k, uint64_t va, const struct walk_result *res,
+static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, uint64_t va, const struct walk_result *res,
 			  const struct walker *w)
 {
 	struct page_prop prop;
@@ -347,7 +347,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	struct machine *m = mmu->m;
 	struct walk_request req = walk_request_of(c, va, access);
 	struct walk_result res;
-	unsigned k = access == ACCESS_EXEC;
+	enum lookup_kind k = lookup_kind_of(access);
 
 	if (c->nr_pwc)
 		pwc_probe(mmu, c, va, &req);
@@ -397,7 +397,7 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 						    enum access_kind access, struct tlb_entry *e,
 						    struct mmu_result *out)
 {
-	unsigned k = access == ACCESS_EXEC;
+	enum lookup_kind k = lookup_kind_of(access);
 	const struct tlb_level *l1 = &c->l1[k], *l2 = &c->l2[k];
 	struct tlb *hit_in = e ? l1->arr[0] : NULL;
 	bool l1_missed = false, l2_missed = false;
@@ -430,7 +430,7 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 		level_miss(l1, e->shift);
 	if (mmu->check_stale && entry_is_stale(c, va, e))
 		mmu->stats.stale_hits++;
-	if (!(e->allow & (1u << (c->priv * 3 + access)))) {
+	if (!(e->allow & (1u << access_slot(c->priv, access)))) {
 		struct walk_request req = { .va = va, .access = access, .priv = c->priv };
 		if (!walk_check_access(&mmu->m->walker, &req, e->perms, e->pte, e->level, &out->fault)) {
 			/* A page fault drops the translation it used (SDM 4.10.4.1). */
@@ -462,7 +462,7 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out)
 {
 	struct mmu_cpu *c = mmu->cur;
-	unsigned k = access == ACCESS_EXEC;
+	enum lookup_kind k = lookup_kind_of(access);
 	struct tlb *first = c->l1_first[k];
 	struct tlb_entry *e = NULL;
 
@@ -472,7 +472,7 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 		mmu->stats.cycles += c->l1_latency[k];
 		e = tlb_probe(first, va, c->asid);
 		/* The common case, finished here: a hit that allows the access and needs no D update. */
-		if (e && !mmu->check_stale && (e->allow & (1u << (c->priv * 3 + access))) &&
+		if (e && !mmu->check_stale && (e->allow & (1u << access_slot(c->priv, access))) &&
 		    (access != ACCESS_WRITE || e->dirty)) {
 			hit_result(e, va, out);
 			return;
@@ -487,7 +487,7 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 	struct machine *m = mmu->m;
 	struct walk_request req = walk_request_of(c, va, access);
 	struct walk_result res;
-	unsigned k = access == ACCESS_EXEC;
+	enum lookup_kind k = lookup_kind_of(access);
 
 	walk(&m->walker, &req, &res);
 	pwc_fill(c, m, va, &res);

@@ -33,9 +33,42 @@
 #include "sim/tlb.h"
 #include "sim/trace_event.h"
 
+/* CPUs are numbered 0 .. MMU_MAX_CPUS - 1 (the trace formats check the same bound). */
 #define MMU_MAX_CPUS 1024
 /* Host memory all CPUs' TLBs and PWCs together may take. */
 #define MMU_MAX_CACHE_BYTES (4ull << 30)
+
+enum { ACCESS_KINDS = ACCESS_EXEC + 1, PRIVILEGES = PRIV_SUPERVISOR + 1 };
+
+/*
+ * The bit of tlb_entry.allow that says whether `access` at `priv` is allowed:
+ * one bit per (privilege, access) pair, decided at fill time so that a hit
+ * tests one bit.
+ */
+enum { ACCESS_SLOTS = PRIVILEGES * ACCESS_KINDS };
+_Static_assert(ACCESS_SLOTS <= 8 * sizeof(((struct tlb_entry *)0)->allow),
+	       "tlb_entry.allow has a bit for every (privilege, access) pair");
+
+static inline unsigned access_slot(enum privilege priv, enum access_kind access)
+{
+	return (unsigned)priv * ACCESS_KINDS + (unsigned)access;
+}
+
+/*
+ * Each CPU has separate TLB arrays for data lookups (reads and writes) and
+ * instruction lookups (fetches); a unified TLB serves both.
+ */
+enum lookup_kind { LOOKUP_DATA, LOOKUP_INSTRUCTION, LOOKUP_KINDS };
+
+static inline enum lookup_kind lookup_kind_of(enum access_kind access)
+{
+	return access == ACCESS_EXEC ? LOOKUP_INSTRUCTION : LOOKUP_DATA;
+}
+
+static inline bool tlb_serves(enum tlb_kind kind, enum lookup_kind lookup)
+{
+	return kind == TLB_UNIFIED || kind == (lookup == LOOKUP_INSTRUCTION ? TLB_INSTRUCTION : TLB_DATA);
+}
 
 /*
  * The TLB arrays of one level that serve one access kind (Skylake's L1 DTLB:
@@ -52,9 +85,9 @@ struct tlb_level {
 struct mmu_cpu {
 	struct tlb *tlb[CONFIG_MAX_TLBS];
 	/* The hit path's two fields of l1[k], copied where k indexes them by a scaled load. */
-	struct tlb *l1_first[2];              /* l1[k].arr[0] */
-	unsigned l1_latency[2];               /* l1[k].latency */
-	struct tlb_level l1[2], l2[2];        /* by lookup kind: [0] data, [1] instruction */
+	struct tlb *l1_first[LOOKUP_KINDS];   /* l1[k].arr[0] */
+	unsigned l1_latency[LOOKUP_KINDS];    /* l1[k].latency */
+	struct tlb_level l1[LOOKUP_KINDS], l2[LOOKUP_KINDS]; /* by enum lookup_kind */
 	/* The levels whose miss in the last translation ended in a fault: charged to
 	 * their first array until mmu_refill learns the page's size. */
 	const struct tlb_level *unplaced_miss[2];
@@ -68,7 +101,7 @@ struct mmu_cpu {
 };
 
 struct mmu_stats {
-	uint64_t accesses[3];                 /* by enum access_kind */
+	uint64_t accesses[ACCESS_KINDS];      /* by enum access_kind */
 	uint64_t walks;
 	uint64_t walks_by_shift[64];          /* successful walks by page size */
 	uint64_t pte_reads;

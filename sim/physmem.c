@@ -244,8 +244,6 @@ void physmem_destroy(struct physmem *pm)
 	free(pm);
 }
 
-uint64_t physmem_base(const struct physmem *pm) { return pm->base; }
-uint64_t physmem_size(const struct physmem *pm) { return pm->size; }
 uint64_t physmem_frame_size(const struct physmem *pm) { return pm->frame_size; }
 
 static bool in_memory(const struct physmem *pm, uint64_t pa, unsigned size)

@@ -30,8 +30,6 @@ struct physmem *physmem_create(uint64_t base, uint64_t size, uint64_t frame_size
 			       struct mm_error *err);
 void physmem_destroy(struct physmem *pm);
 
-uint64_t physmem_base(const struct physmem *pm);
-uint64_t physmem_size(const struct physmem *pm);
 uint64_t physmem_frame_size(const struct physmem *pm);
 
 /* size is 1, 2, 4 or 8 and pa must be aligned to it. */
@@ -52,7 +50,10 @@ int physmem_alloc_data(struct physmem *pm, uint64_t size, uint64_t align, uint64
 /* Host pointer to the backed frame holding pa, or NULL if it has no backing. */
 const uint8_t *physmem_frame_peek(const struct physmem *pm, uint64_t pa);
 
-/* Calls fn for every backed frame in ascending PA order; stops on nonzero return. */
+/*
+ * Calls fn for every backed frame in ascending PA order.  Returns MM_OK, or
+ * the first status other than MM_OK that fn returns (where it stopped).
+ */
 int physmem_for_each_backed(const struct physmem *pm,
 			    int (*fn)(void *arg, uint64_t pa, const uint8_t *data), void *arg);
 

@@ -227,35 +227,34 @@ int replay_translate(struct replay *r, uint64_t va, enum access_kind access, str
 	return do_access(r, va, access, NULL, out, err);
 }
 
-static int do_edit(struct replay *r, const struct trace_event *ev, struct mm_error *err)
+/* Out of line and cold: edits are rare beside accesses. */
+static __attribute__((noinline, cold)) int do_edit(struct replay *r, const struct trace_event *ev,
+						   struct mm_error *err)
 {
 	struct machine *m = r->m;
 	struct mmu_cpu *c = r->mmu.cur;
-	bool kernel = pt_owns_va(m->kernel, ev->va);
-	struct page_table *pt = kernel ? m->kernel : c->pt;
+	struct page_table *pt = NULL;
 	int rc;
 
 	/* Tables may be freed or moved: the prefetch memo's slots may no longer lead anywhere. */
 	walk_prefetch_memo_clear(r->prefetch_memo);
-	if (!m->pm) {
+	if (!m->pm)
 		rc = mm_error_set(err, MM_EINVAL, "an image's page tables are read-only: %s needs simulated memory",
 				  ev->op == TRACE_MAP ? "map" : ev->op == TRACE_UNMAP ? "unmap" : "protect");
-	} else if (!kernel && !pt_owns_va(c->pt, ev->va)) {
-		rc = mm_error_set(err, MM_ERANGE, "VA 0x%" PRIx64 " is in neither the user nor the kernel range",
-				  ev->va);
-	} else if (ev->op == TRACE_MAP) {
+	else
+		rc = machine_route(m, c->pt, ev->va, &pt, err);
+	if (rc == MM_OK && ev->op == TRACE_MAP)
 		rc = pt_map(pt, ev->va, ev->pa, ev->len, &ev->prop, err);
-	} else if (ev->op == TRACE_UNMAP) {
+	else if (rc == MM_OK && ev->op == TRACE_UNMAP)
 		rc = pt_unmap(pt, ev->va, ev->len, err);
-	} else {
+	else if (rc == MM_OK)
 		rc = pt_protect(pt, ev->va, ev->len, &ev->prop, err);
-	}
 	if (rc) {
 		mm_error_prefix(err, "%s:%" PRIu64, r->source, ev->line);
 		return rc;
 	}
 	if (!r->opt.no_auto_flush)
-		mmu_shootdown(&r->mmu, ev->va, ev->len, kernel, c->asid);
+		mmu_shootdown(&r->mmu, ev->va, ev->len, pt == m->kernel, c->asid);
 	return MM_OK;
 }
 

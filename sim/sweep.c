@@ -87,7 +87,7 @@ static int run_inline(const struct event_source *src, struct sweep_job *jobs, si
 	while ((n = src->next(src->impl, ev, BATCH, err)) > 0)
 		run_batch(jobs, nr_jobs, 0, 1, ev, (size_t)n);
 	free(ev);
-	return n < 0 ? -1 : MM_OK;
+	return n == EVENT_SOURCE_FAILED ? EVENT_SOURCE_FAILED : MM_OK;
 }
 
 int sweep_run(const struct event_source *src, struct sweep_job *jobs, size_t nr_jobs, unsigned threads,
@@ -96,7 +96,7 @@ int sweep_run(const struct event_source *src, struct sweep_job *jobs, size_t nr_
 	struct ring g = { .jobs = jobs, .nr_jobs = nr_jobs };
 	struct worker *workers;
 	unsigned started = 0;
-	long n = 0;
+	int rc = MM_OK;
 
 	if (threads > nr_jobs)
 		threads = (unsigned)nr_jobs;
@@ -120,18 +120,21 @@ int sweep_run(const struct event_source *src, struct sweep_job *jobs, size_t nr_
 	}
 	if (started < threads) {
 		/* Fewer threads than asked would put some jobs on no thread: stop before reading. */
-		mm_error_set(err, MM_EINVAL, "cannot start %u threads (started %u)", threads, started);
-		n = -2;
+		rc = mm_error_set(err, MM_EINVAL, "cannot start %u threads (started %u)", threads, started);
 	}
-	for (uint64_t seq = 0; n >= 0; seq++) {
+	for (uint64_t seq = 0; rc == MM_OK; seq++) {
 		struct slot *s = &g.slots[seq % SLOTS];
 
 		pthread_mutex_lock(&g.mu);
 		while (s->pending)
 			pthread_cond_wait(&g.released, &g.mu);
 		pthread_mutex_unlock(&g.mu);
-		if ((n = src->next(src->impl, s->ev, BATCH, err)) <= 0)
+		long n = src->next(src->impl, s->ev, BATCH, err);
+		if (n <= 0) {
+			if (n == EVENT_SOURCE_FAILED)
+				rc = EVENT_SOURCE_FAILED;
 			break;
+		}
 		s->n = (size_t)n;
 		s->pending = threads;
 		pthread_mutex_lock(&g.mu);
@@ -150,7 +153,5 @@ int sweep_run(const struct event_source *src, struct sweep_job *jobs, size_t nr_
 	pthread_mutex_destroy(&g.mu);
 	free(workers);
 	free(g.slots);
-	if (n == -2)
-		return MM_EINVAL;
-	return n < 0 ? -1 : MM_OK;
+	return rc;
 }

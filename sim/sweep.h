@@ -28,9 +28,12 @@ struct sweep_job {
 
 /*
  * Where a sweep's events come from: next fills up to max events and returns
- * how many (0 at the end), or -1 with the source's error in *err.  A trace
- * reader is one (formats/trace.h: trace_reader_next).
+ * how many (0 at the end), or EVENT_SOURCE_FAILED with the source's error
+ * (code and message) in *err.  A trace reader is one (formats/trace.h:
+ * trace_reader_next).
  */
+enum { EVENT_SOURCE_FAILED = -1 };
+
 struct event_source {
 	long (*next)(void *impl, struct trace_event *ev, size_t max, struct mm_error *err);
 	void *impl;
@@ -40,9 +43,9 @@ struct event_source {
  * Reads src to its end and runs every event through every job's replay, on
  * `threads` worker threads (1: all in the calling thread; more than nr_jobs
  * is the same as nr_jobs).  A job whose replay fails stops there while the
- * others go on.  Returns MM_OK, or -1 with the trace's error in *err once
- * every job has run the events before it; MM_ENOMEM / MM_EINVAL (no thread)
- * with a message before anything ran.
+ * others go on.  Returns MM_OK; EVENT_SOURCE_FAILED with the source's error
+ * in *err once every job has run the events before it; or MM_ENOMEM /
+ * MM_EINVAL (no thread) with a message before anything ran.
  */
 int sweep_run(const struct event_source *src, struct sweep_job *jobs, size_t nr_jobs, unsigned threads,
 	      struct mm_error *err);

@@ -41,12 +41,16 @@
  */
 #include "tlb.h"
 
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+
+#include "sim/xorshift.h"
 
 #define TLB_MAX_ENTRIES (1u << 20)
 /* Fingerprint of an invalid way or of padding: bit 31, which real fingerprints never have. */
@@ -72,39 +76,43 @@ struct tlb {
 	struct tlb_config cfg;
 };
 
-/* Name of the cache for messages; a full char[32] may lack its terminator. */
-#define CFG_NAME(cfg) (int)sizeof((cfg)->name), (cfg)->name
+/* Fails with code and "cache 'NAME': message"; a full char[32] name may lack its terminator. */
+static int cache_error(struct mm_error *err, int code, const struct tlb_config *cfg, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int cache_error(struct mm_error *err, int code, const struct tlb_config *cfg, const char *fmt, ...)
+{
+	char msg[MM_ERROR_MSG_SIZE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return mm_error_set(err, code, "cache '%.*s': %s", (int)sizeof(cfg->name), cfg->name, msg);
+}
 
 static int check_geometry(const struct tlb_config *cfg, struct mm_error *err)
 {
 	if (cfg->entries == 0)
-		return mm_error_set(err, MM_EINVAL, "cache '%.*s': entries must be at least 1",
-				    CFG_NAME(cfg));
+		return cache_error(err, MM_EINVAL, cfg, "entries must be at least 1");
 	if (cfg->entries > TLB_MAX_ENTRIES)
-		return mm_error_set(err, MM_EINVAL,
-				    "cache '%.*s': %u entries, more than the maximum %u",
-				    CFG_NAME(cfg), cfg->entries, TLB_MAX_ENTRIES);
+		return cache_error(err, MM_EINVAL, cfg, "%u entries, more than the maximum %u", cfg->entries,
+				   TLB_MAX_ENTRIES);
 	if (cfg->ways == 0)
-		return mm_error_set(err, MM_EINVAL, "cache '%.*s': ways must be at least 1",
-				    CFG_NAME(cfg));
+		return cache_error(err, MM_EINVAL, cfg, "ways must be at least 1");
 	if (cfg->ways > cfg->entries || cfg->entries % cfg->ways)
-		return mm_error_set(err, MM_EINVAL,
-				    "cache '%.*s': ways (%u) does not divide entries (%u)",
-				    CFG_NAME(cfg), cfg->ways, cfg->entries);
+		return cache_error(err, MM_EINVAL, cfg, "ways (%u) does not divide entries (%u)", cfg->ways,
+				   cfg->entries);
 	unsigned sets = cfg->entries / cfg->ways;
 	if (sets & (sets - 1))
-		return mm_error_set(err, MM_EINVAL,
-				    "cache '%.*s': entries / ways = %u sets, which is not a power of two",
-				    CFG_NAME(cfg), sets);
+		return cache_error(err, MM_EINVAL, cfg, "entries / ways = %u sets, which is not a power of two",
+				   sets);
 	if (cfg->shift_mask == 0)
-		return mm_error_set(err, MM_EINVAL,
-				    "cache '%.*s': no region size (shift_mask is empty)",
-				    CFG_NAME(cfg));
+		return cache_error(err, MM_EINVAL, cfg, "no region size (shift_mask is empty)");
 	if (cfg->replacement != REPL_LRU && cfg->replacement != REPL_FIFO &&
 	    cfg->replacement != REPL_RANDOM)
-		return mm_error_set(err, MM_EINVAL,
-				    "cache '%.*s': unknown replacement policy %d",
-				    CFG_NAME(cfg), (int)cfg->replacement);
+		return cache_error(err, MM_EINVAL, cfg, "unknown replacement policy %d",
+				   (int)cfg->replacement);
 	return MM_OK;
 }
 
@@ -143,7 +151,7 @@ struct tlb *tlb_create(const struct tlb_config *cfg, struct mm_error *err)
 	return t;
 nomem:
 	tlb_destroy(t);
-	mm_error_set(err, MM_ENOMEM, "cache '%.*s': out of host memory", CFG_NAME(cfg));
+	cache_error(err, MM_ENOMEM, cfg, "out of host memory");
 	return NULL;
 }
 
@@ -306,15 +314,6 @@ void tlb_move_miss(struct tlb *from, struct tlb *to)
 		from->stats.misses--;
 		to->stats.misses++;
 	}
-}
-
-static inline uint64_t xorshift64(uint64_t *state)
-{
-	uint64_t x = *state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *state = x;
 }
 
 /* Way (0..ways-1) to evict from the full set whose first entry is ways. */
@@ -512,5 +511,5 @@ int tlb_for_each(const struct tlb *t, int (*fn)(void *arg, const struct tlb_entr
 		if (t->entries[i].valid && (rc = fn(arg, &t->entries[i])))
 			return rc;
 	}
-	return 0;
+	return MM_OK;
 }

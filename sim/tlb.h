@@ -46,7 +46,7 @@ struct tlb_entry {
 	uint16_t asid;
 	uint8_t shift;
 	uint8_t level;               /* level of the PTE this came from */
-	uint8_t allow;               /* TLB: bit priv*3+access set when that access is allowed */
+	uint8_t allow;               /* TLB: bit access_slot(priv, access) set when allowed (mmu.h) */
 	bool valid;
 	bool global;
 	bool dirty;                  /* the leaf's D bit was set when cached */
@@ -115,8 +115,8 @@ void tlb_stats_reset(struct tlb *t);
 unsigned tlb_occupancy(const struct tlb *t);
 
 /*
- * Calls fn for each valid entry, set by set and way by way; stops and returns
- * fn's nonzero value.  Read-only: no LRU refresh, no statistics (the shell's
+ * Calls fn for each valid entry, set by set and way by way.  Returns MM_OK,
+ * or the first status other than MM_OK that fn returns (where it stopped).  Read-only: no LRU refresh, no statistics (the shell's
  * `tlb` view).  The entry's region starts at tag << shift.
  */
 int tlb_for_each(const struct tlb *t, int (*fn)(void *arg, const struct tlb_entry *e), void *arg);

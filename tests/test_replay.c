@@ -925,3 +925,40 @@ Test(walk_no_steps, same_result_x86_32)
 {
 	check_no_steps_same_result("extends: x86_32\n", 0x40000000);
 }
+
+/*
+ * An edit outside both index ranges is refused with the message machine_map
+ * gives (one check for both): x86_64 with user [0, 128) and kernel
+ * [384, 512) leaves top-level indexes 128..383 to neither; 0x900000000000 is
+ * not canonical for 48-bit addresses (bits 63:47 differ).
+ */
+Test(replay, edit_outside_both_ranges)
+{
+	static const char gap[] =
+		"extends: x86_64\n"
+		"page_tables:\n"
+		"  user: {top_level_index_range: [0, 128]}\n"
+		"  kernel: {top_level_index_range: [384, 512]}\n";
+	static const struct { const char *line; const char *msg; } cases[] = {
+		{ "map 0x400000000000 0x10000000 4K rwu", /* index 128 */
+		  "t.trace:1: VA 0x400000000000 (top-level index 128) is in neither the user range [0, 128) "
+		  "nor the kernel range [384, 512)" },
+		{ "unmap 0x900000000000 4K",
+		  "t.trace:1: VA 0x900000000000 is not canonical for 48-bit addresses" },
+	};
+	struct replay_options opt = { 0 };
+
+	fx_start(gap, &opt);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[128];
+		struct trace_event ev;
+		struct mm_error err = { 0 };
+
+		snprintf(buf, sizeof(buf), "%s", cases[i].line);
+		cr_assert_eq(trace_parse_line(buf, &ev, &err), 1, "%s", err.msg);
+		ev.line = 1;
+		cr_expect_eq(replay_events(&fx.r, &ev, 1, &err), MM_ERANGE, "%s", cases[i].line);
+		cr_expect_str_eq(err.msg, cases[i].msg);
+	}
+	fx_stop();
+}

@@ -76,7 +76,7 @@ static void gen_fini(struct gen *g)
 /* The next VA: a page chosen by the workload, an offset within it. */
 static uint64_t gen_next(struct gen *g)
 {
-	uint64_t page, r = bench_xorshift(&g->seed);
+	uint64_t page, r = xorshift64(&g->seed);
 
 	switch (g->wl) {
 	case WL_SEQUENTIAL: page = (g->i / 64) % g->pages; break;  /* 64 touches per page */
@@ -308,7 +308,7 @@ static void measure_rss(const char *preset, uint64_t pages, uint64_t *rss_kb, ui
 		/* Distinct pages scattered over 64 GiB of VA: the page-table-heavy case. */
 		gen_init(&g, WL_UNIFORM, 1ull << 24, base);
 		for (uint64_t i = 0; i < pages; i++) {
-			uint64_t va = base + (bench_xorshift(&g.seed) % (1ull << 24)) * 4096;
+			uint64_t va = base + (xorshift64(&g.seed) % (1ull << 24)) * 4096;
 			machine_map(m, va, m->cfg.mem_base + 0x1000, 4096, &p, NULL);
 		}
 		getrusage(RUSAGE_SELF, &ru);

@@ -35,7 +35,7 @@ static double bare_hits(void)
 	}
 	t0 = bench_now();
 	for (uint64_t i = 0; i < HIT_N; i++) {
-		uint64_t va = ((bench_xorshift(&seed) & 7) << 12) | (i & 0xff8), tag = va >> 12;
+		uint64_t va = ((xorshift64(&seed) & 7) << 12) | (i & 0xff8), tag = va >> 12;
 		const uint64_t *set = &tags[(tag & 15) * 4];
 		for (unsigned w = 0; w < 4; w++)
 			if (set[w] == tag) {
@@ -70,7 +70,7 @@ static double bare_walks(uint64_t pages)
 	}
 	t0 = bench_now();
 	for (uint64_t i = 0; i < WALK_N; i++) {
-		uint64_t page = bench_xorshift(&seed) % pages, node = 0, e = 0;
+		uint64_t page = xorshift64(&seed) % pages, node = 0, e = 0;
 		for (int level = 3; level >= 0; level--) {
 			e = mem[node * ENTRIES + ((page >> (9 * level)) & 511)];
 			if (!(e & 1))
@@ -99,7 +99,7 @@ static double bare_lackey(void)
 	for (int c = 0; c < 6; c++)
 		hex['a' + c] = hex['A' + c] = (signed char)(10 + c);
 	for (unsigned i = 0; i < LINES; i++)
-		p += sprintf(p, " %c %08llx,8\n", "LSM"[i % 3], (unsigned long long)(bench_xorshift(&seed) & 0xfffffff));
+		p += sprintf(p, " %c %08llx,8\n", "LSM"[i % 3], (unsigned long long)(xorshift64(&seed) & 0xfffffff));
 	t0 = bench_now();
 	for (const char *q = buf; q < p;) {
 		uint64_t addr = 0, size = 0;

@@ -52,7 +52,7 @@ struct instr {
 
 static void next_instr(uint64_t i, uint64_t *seed, struct instr *in)
 {
-	uint64_t r = bench_xorshift(seed);
+	uint64_t r = xorshift64(seed);
 
 	in->ip = 0x400000 + (i * 4) % (256 << 10);
 	in->load = in->store = 0;
