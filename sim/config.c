@@ -504,7 +504,7 @@ static int load_cpu_value(const struct load *ld, const struct ypair *p, const st
 			  uint32_t *value)
 {
 	char path[64], expected[128];
-	bool b;
+	bool b = false;
 	uint64_t v;
 	int rc;
 
@@ -539,7 +539,7 @@ static int load_cpu_key(const struct load *ld, const struct ypair *p, struct cpu
 			const struct pt_arch *arch)
 {
 	const struct cpu_key *key = cpu_key_find(arch->cpu_keys, p->key->str);
-	uint32_t value;
+	uint32_t value = 0;
 	int rc;
 
 	if (!key) {
