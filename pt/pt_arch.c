@@ -30,6 +30,14 @@ void pt_arch_names(char *buf, size_t len)
 		text_put_listed(buf, len, &n, i, NR_ARCHS, all[i]->name);
 }
 
+const struct pt_arch *pt_arch_layout_from_config(void)
+{
+	for (size_t i = 0; i < NR_ARCHS; i++)
+		if (all[i]->layout_from_config)
+			return all[i];
+	return NULL;
+}
+
 bool pt_arch_any_cpu_key(const char *name)
 {
 	for (size_t i = 0; i < NR_ARCHS; i++)

@@ -199,6 +199,9 @@ const struct pt_arch *pt_arch_find(const char *name);
 /* Every format's name, for a message: "a, b or c". */
 void pt_arch_names(char *buf, size_t len);
 
+/* The format whose PTE layout the config describes (its `toy:` block), or NULL. */
+const struct pt_arch *pt_arch_layout_from_config(void);
+
 /* True when some format reads the `cpu:` key `name` (so it is known, if not to this one). */
 bool pt_arch_any_cpu_key(const char *name);
 

@@ -253,7 +253,7 @@ static const struct {
 
 /*
  * Prefixes the position of the most relevant node to the message that
- * paging_consts_derive() or the arch's check_consts hook left in ld->err.
+ * paging_consts_derive() or pt_arch_check_consts() left in ld->err.
  * A derive message names its key first.  For an arch message, the keys it
  * mentions come first, then `arch`, then every paging constant: the preset
  * behind an `extends` is valid, so the culprit is among the keys the document
@@ -340,12 +340,13 @@ static int load_paging_consts(const struct load *ld, struct machine_config *mc,
 			const struct ynode *involved[] = { toy, arch_node };
 
 			return ynode_error(ld->err, blame(ld, involved, 2),
-					   "a toy: block needs arch: toy, not %s", mc->arch->name);
+					   "a toy: block needs arch: %s, not %s", pt_arch_layout_from_config()->name,
+					   mc->arch->name);
 		}
 		for (size_t k = 0; k < NKEYS; k++)
 			if ((n = ynode_get(root, consts_keys[k])))
-				return ynode_error(ld->err, n, "%s is set by the toy: block with arch toy",
-						   consts_keys[k]);
+				return ynode_error(ld->err, n, "%s is set by the toy: block with arch %s",
+						   consts_keys[k], mc->arch->name);
 		return config_toy_load(toy, ld->primary, mc->arch, pc, ld->err);
 	}
 	/*

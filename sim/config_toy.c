@@ -1,7 +1,7 @@
 /*
  * config_toy: reads and checks the `toy:` block (see config_toy.h).  The
  * geometry is checked here with messages in the block's own terms (va_bits,
- * page_size, ...); the PTE layout by the toy format's check_consts, whose
+ * page_size, ...); the PTE layout by the toy format's check_limits, whose
  * messages start with the key at fault, so the error can point at it.
  */
 #include "config_toy.h"
