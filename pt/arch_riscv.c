@@ -41,15 +41,11 @@ static const struct pt_geometry sv32_geom = {
 static const struct cpu_key_choice rv_ad_policies[] = {
 	{ "svadu", AD_SVADU }, { "svade", AD_SVADE }, { NULL, 0 },
 };
-#define RV_CPU_KEYS                                                                                        \
-	{ "sum", CPU_KEY_BOOL, offsetof(struct cpu_ctl, sum), 0, NULL, NULL },                              \
-	{ "mxr", CPU_KEY_BOOL, offsetof(struct cpu_ctl, mxr), 0, NULL, NULL },                              \
+#define RV_CPU_KEYS                                                                                     \
+	CPU_KEY_FLAG(sum), CPU_KEY_FLAG(mxr),                                                           \
 	{ "ad", CPU_KEY_CHOICE, offsetof(struct cpu_ctl, ad), AD_SVADU, "A/D policy", rv_ad_policies }
 static const struct cpu_key rv64_cpu_keys[] = {
-	RV_CPU_KEYS,
-	{ "svpbmt", CPU_KEY_BOOL, offsetof(struct cpu_ctl, svpbmt), 0, NULL, NULL },
-	{ "svnapot", CPU_KEY_BOOL, offsetof(struct cpu_ctl, svnapot), 0, NULL, NULL },
-	CPU_KEYS_END,
+	RV_CPU_KEYS, CPU_KEY_FLAG(svpbmt), CPU_KEY_FLAG(svnapot), CPU_KEYS_END,
 };
 static const struct cpu_key sv32_cpu_keys[] = { RV_CPU_KEYS, CPU_KEYS_END };
 

@@ -28,11 +28,7 @@ static const struct pt_geometry x86_32_geom = {
 
 /* CR0.WP, CR4.SMEP/SMAP as in 4-level paging, and CR4.PSE; no NXE, no PKE. */
 static const struct cpu_key x86_32_cpu_keys[] = {
-	{ "wp", CPU_KEY_BOOL, offsetof(struct cpu_ctl, wp), 0, NULL, NULL },
-	{ "smep", CPU_KEY_BOOL, offsetof(struct cpu_ctl, smep), 0, NULL, NULL },
-	{ "smap", CPU_KEY_BOOL, offsetof(struct cpu_ctl, smap), 0, NULL, NULL },
-	{ "pse", CPU_KEY_BOOL, offsetof(struct cpu_ctl, pse), 0, NULL, NULL },
-	CPU_KEYS_END,
+	CPU_KEY_FLAG(wp), CPU_KEY_FLAG(smep), CPU_KEY_FLAG(smap), CPU_KEY_FLAG(pse), CPU_KEYS_END,
 };
 
 /* The paging mode's extras for the shared rules of x86_rules.h: none. */
@@ -89,7 +85,7 @@ static uint64_t x86_32_make_leaf(const struct paging_consts *pc, uint64_t pa, co
 		pte |= X86_PS | x86_32_pde4m_bits(pa);
 	else
 		pte |= pa & X86_32_ADDR_MASK;
-	return pte | x86_leaf_flag_bits(p->flags) | x86_cache_bits(p->cache, level);
+	return pte | x86_entry_bits(p->flags) | x86_cache_bits(p->cache, level);
 }
 
 static uint64_t x86_32_make_table(const struct paging_consts *pc, uint64_t pa)

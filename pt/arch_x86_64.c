@@ -27,13 +27,8 @@ static const struct pt_geometry x86_geom = {
 
 /* The control bits of 4.6 this format reads (CR0.WP, EFER.NXE, CR4.SMEP/SMAP/PKE, PKRU). */
 static const struct cpu_key x86_cpu_keys[] = {
-	{ "wp", CPU_KEY_BOOL, offsetof(struct cpu_ctl, wp), 0, NULL, NULL },
-	{ "nxe", CPU_KEY_BOOL, offsetof(struct cpu_ctl, nxe), 0, NULL, NULL },
-	{ "smep", CPU_KEY_BOOL, offsetof(struct cpu_ctl, smep), 0, NULL, NULL },
-	{ "smap", CPU_KEY_BOOL, offsetof(struct cpu_ctl, smap), 0, NULL, NULL },
-	{ "pke", CPU_KEY_BOOL, offsetof(struct cpu_ctl, pke), 0, NULL, NULL },
-	{ "pkru", CPU_KEY_U32, offsetof(struct cpu_ctl, pkru), 0, NULL, NULL },
-	CPU_KEYS_END,
+	CPU_KEY_FLAG(wp), CPU_KEY_FLAG(nxe), CPU_KEY_FLAG(smep), CPU_KEY_FLAG(smap), CPU_KEY_FLAG(pke),
+	CPU_KEY_WORD(pkru), CPU_KEYS_END,
 };
 
 /* The paging mode's extras for the shared rules of x86_rules.h. */
@@ -59,7 +54,7 @@ static void x86_fit_prop(struct page_prop *p, const struct cpu_ctl *ctl)
 static uint64_t x86_make_leaf(const struct paging_consts *pc, uint64_t pa, const struct page_prop *p,
 			      unsigned level)
 {
-	uint64_t pte = X86_P | (pa & X86_ADDR_MASK & ~(pc_page_size(pc, level) - 1)) | x86_leaf_flag_bits(p->flags);
+	uint64_t pte = X86_P | (pa & X86_ADDR_MASK & ~(pc_page_size(pc, level) - 1)) | x86_entry_bits(p->flags);
 
 	if (!(p->flags & PROP_X))
 		pte |= X86_XD;

@@ -63,6 +63,10 @@ struct cpu_key {
 	const struct cpu_key_choice *choices; /* ends with a NULL name */
 };
 
+/* A key named as its struct cpu_ctl field, off (0) by default. */
+#define CPU_KEY_FLAG(field) { #field, CPU_KEY_BOOL, offsetof(struct cpu_ctl, field), 0, NULL, NULL }
+#define CPU_KEY_WORD(field) { #field, CPU_KEY_U32, offsetof(struct cpu_ctl, field), 0, NULL, NULL }
+
 /* The end of a format's list of keys. */
 #define CPU_KEYS_END { NULL, CPU_KEY_BOOL, 0, 0, NULL, NULL }
 

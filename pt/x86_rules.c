@@ -49,17 +49,3 @@ void x86_describe_fault_bits(const struct walk_fault *f, unsigned nr_bits, char 
 	text_put(buf, len, &n, "#PF error code 0x%llx ", (unsigned long long)f->code);
 	text_put_bit_names(buf, len, &n, f->code, names, nr_bits);
 }
-
-uint64_t x86_leaf_flag_bits(uint32_t f)
-{
-	uint64_t pte = 0;
-
-	if (f & PROP_W) pte |= X86_RW;
-	if (f & PROP_U) pte |= X86_US;
-	if (f & PROP_A) pte |= X86_A;
-	if (f & PROP_D) pte |= X86_D;
-	if (f & PROP_G) pte |= X86_G;
-	if (f & PROP_AVAIL1) pte |= X86_AVL9;
-	if (f & PROP_AVAIL2) pte |= X86_AVL10;
-	return pte;
-}

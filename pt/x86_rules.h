@@ -196,7 +196,4 @@ void x86_describe_entry(uint64_t pte, unsigned level, bool large, uint64_t addr,
 /* The #PF error code by its bits' names, the first `nr_bits` of P W U RSVD I PK. */
 void x86_describe_fault_bits(const struct walk_fault *f, unsigned nr_bits, char *buf, size_t len);
 
-/* Leaf PTE flag bits for the PROP_* flags both modes share (x86_entry_flags inverted). */
-uint64_t x86_leaf_flag_bits(uint32_t flags);
-
 #endif
