@@ -24,26 +24,27 @@ static const struct { uint32_t prop; uint64_t bit; } x86_entry_flag_bits[] = {
 };
 #define X86_NR_ENTRY_FLAGS (sizeof(x86_entry_flag_bits) / sizeof(x86_entry_flag_bits[0]))
 
+/* The table above, read from PTE bits to PROP_* flags or the other way. */
+static inline uint64_t x86_entry_flag_map(uint64_t in, bool to_bits)
+{
+	uint64_t out = 0;
+
+	for (size_t i = 0; i < X86_NR_ENTRY_FLAGS; i++)
+		if (in & (to_bits ? x86_entry_flag_bits[i].prop : x86_entry_flag_bits[i].bit))
+			out |= to_bits ? x86_entry_flag_bits[i].bit : x86_entry_flag_bits[i].prop;
+	return out;
+}
+
 /* PROP_* of the shared flag bits of a leaf. */
 static inline uint32_t x86_entry_flags(uint64_t pte)
 {
-	uint32_t f = 0;
-
-	for (size_t i = 0; i < X86_NR_ENTRY_FLAGS; i++)
-		if (pte & x86_entry_flag_bits[i].bit)
-			f |= x86_entry_flag_bits[i].prop;
-	return f;
+	return (uint32_t)x86_entry_flag_map(pte, false);
 }
 
 /* The shared flag bits of a leaf with the PROP_* flags `f`. */
 static inline uint64_t x86_entry_bits(uint32_t f)
 {
-	uint64_t pte = 0;
-
-	for (size_t i = 0; i < X86_NR_ENTRY_FLAGS; i++)
-		if (f & x86_entry_flag_bits[i].prop)
-			pte |= x86_entry_flag_bits[i].bit;
-	return pte;
+	return x86_entry_flag_map(f, true);
 }
 
 /*
