@@ -68,9 +68,10 @@ static inline __attribute__((always_inline)) unsigned pt_geometry_index_bits(con
 }
 
 /*
- * The rules the walk applies, which the loop of walk_loop.h calls.  A format states them once, in one static const table: the
- * descriptor points to it, its inlined walk (if any) instantiates the loop
- * with it, and generic code (page_table.c, the views) calls through it.
+ * The rules the walk applies, which the loop of walk_loop.h calls.  A format
+ * states them once, in one static const table: the descriptor points to it,
+ * its inlined walk (if any) instantiates the loop with it, and generic code
+ * (page_table.c, the views) calls through it.
  * All required but walk_begin.
  */
 struct walk_hooks {
