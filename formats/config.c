@@ -253,7 +253,7 @@ static const struct {
 
 /*
  * Prefixes the position of the most relevant node to the message that
- * paging_consts_derive() or the arch's check_consts hook left in ld->err.
+ * paging_consts_derive() or pt_arch_check_consts() left in ld->err.
  * A derive message names its key first.  For an arch message, the keys it
  * mentions come first, then `arch`, then every paging constant: the preset
  * behind an `extends` is valid, so the culprit is among the keys the document
@@ -312,9 +312,12 @@ static int load_arch(const struct load *ld, struct machine_config *mc,
 	if ((rc = require(ld, ld->root, NULL, "arch", &n)) ||
 	    (rc = expect_kind(ld, n, YNODE_SCALAR, "arch")))
 		return rc;
-	if (!(mc->arch = pt_arch_find(n->str)))
-		return ynode_error(ld->err, n, "unknown arch '%s' (expected x86_64, riscv64, riscv32, x86_32 or toy)",
-				   n->str);
+	if (!(mc->arch = pt_arch_find(n->str))) {
+		char names[128];
+
+		pt_arch_names(names, sizeof(names));
+		return ynode_error(ld->err, n, "unknown arch '%s' (expected %s)", n->str, names);
+	}
 	*arch_node = n;
 	return MM_OK;
 }
@@ -337,12 +340,13 @@ static int load_paging_consts(const struct load *ld, struct machine_config *mc,
 			const struct ynode *involved[] = { toy, arch_node };
 
 			return ynode_error(ld->err, blame(ld, involved, 2),
-					   "a toy: block needs arch: toy, not %s", mc->arch->name);
+					   "a toy: block needs arch: %s, not %s", pt_arch_layout_from_config()->name,
+					   mc->arch->name);
 		}
 		for (size_t k = 0; k < NKEYS; k++)
 			if ((n = ynode_get(root, consts_keys[k])))
-				return ynode_error(ld->err, n, "%s is set by the toy: block with arch toy",
-						   consts_keys[k]);
+				return ynode_error(ld->err, n, "%s is set by the toy: block with arch %s",
+						   consts_keys[k], mc->arch->name);
 		return config_toy_load(toy, ld->primary, mc->arch, pc, ld->err);
 	}
 	/*
@@ -377,7 +381,7 @@ static int load_paging_consts(const struct load *ld, struct machine_config *mc,
 		return rc;
 
 	if (paging_consts_derive(pc, ld->err) ||
-	    (mc->arch->check_consts && mc->arch->check_consts(pc, ld->err)))
+	    pt_arch_check_consts(mc->arch, pc, ld->err))
 		return place_error(ld, arch_node);
 	return MM_OK;
 }
@@ -496,94 +500,73 @@ static int load_page_tables(const struct load *ld, struct machine_config *mc)
 	return MM_OK;
 }
 
-enum cpu_key_type { CPU_BOOL, CPU_U32, CPU_AD };
-
-/* Each CPU control bit: its key, the archs it belongs to (space-separated), where it goes. */
-static const struct {
-	const char *key;
-	const char *arch;
-	enum cpu_key_type type;
-	size_t offset;
-} cpu_keys[] = {
-	{ "wp", "x86_64 x86_32", CPU_BOOL, offsetof(struct cpu_ctl, wp) },
-	{ "nxe", "x86_64", CPU_BOOL, offsetof(struct cpu_ctl, nxe) },
-	{ "smep", "x86_64 x86_32", CPU_BOOL, offsetof(struct cpu_ctl, smep) },
-	{ "smap", "x86_64 x86_32", CPU_BOOL, offsetof(struct cpu_ctl, smap) },
-	{ "pke", "x86_64", CPU_BOOL, offsetof(struct cpu_ctl, pke) },
-	{ "pkru", "x86_64", CPU_U32, offsetof(struct cpu_ctl, pkru) },
-	{ "pse", "x86_32", CPU_BOOL, offsetof(struct cpu_ctl, pse) },
-	{ "sum", "riscv64 riscv32", CPU_BOOL, offsetof(struct cpu_ctl, sum) },
-	{ "mxr", "riscv64 riscv32", CPU_BOOL, offsetof(struct cpu_ctl, mxr) },
-	{ "ad", "riscv64 riscv32", CPU_AD, offsetof(struct cpu_ctl, ad) },
-	{ "svpbmt", "riscv64", CPU_BOOL, offsetof(struct cpu_ctl, svpbmt) },
-	{ "svnapot", "riscv64", CPU_BOOL, offsetof(struct cpu_ctl, svnapot) },
-};
-
-/* True when `word` is one of the space-separated words of `list`. */
-static bool word_in(const char *list, const char *word)
+/* A value for one of the keys the format lists (pt_arch.cpu_keys). */
+static int load_cpu_value(const struct load *ld, const struct ypair *p, const struct cpu_key *key,
+			  uint32_t *value)
 {
-	size_t n = strlen(word);
-
-	for (const char *p = list; *p; p += strcspn(p, " "), p += *p == ' ')
-		if (strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
-			return true;
-	return false;
-}
-
-static int load_cpu_key(const struct load *ld, const struct ypair *p, struct cpu_ctl *cpu,
-			const char *arch)
-{
-	char path[64];
-	char *field;
+	char path[64], expected[128];
+	bool b = false;
 	uint64_t v;
 	int rc;
 
-	for (size_t i = 0; i < sizeof(cpu_keys) / sizeof(cpu_keys[0]); i++) {
-		if (strcmp(cpu_keys[i].key, p->key->str) != 0)
-			continue;
-		if (!word_in(cpu_keys[i].arch, arch))
-			return ynode_error(ld->err, p->key, "cpu key '%s' does not apply to arch %s",
-					   p->key->str, arch);
-		join(path, sizeof(path), "cpu", cpu_keys[i].key);
-		field = (char *)cpu + cpu_keys[i].offset;
-		switch (cpu_keys[i].type) {
-		case CPU_BOOL:
-			return get_bool(ld, p->value, path, (bool *)field);
-		case CPU_U32:
-			if ((rc = get_number(ld, p->value, path, UINT32_MAX, &v)))
-				return rc;
-			*(uint32_t *)field = (uint32_t)v;
-			return MM_OK;
-		case CPU_AD:
-			if ((rc = expect_kind(ld, p->value, YNODE_SCALAR, path)))
-				return rc;
-			if (strcmp(p->value->str, "svadu") == 0)
-				*(enum ad_policy *)field = AD_SVADU;
-			else if (strcmp(p->value->str, "svade") == 0)
-				*(enum ad_policy *)field = AD_SVADE;
-			else
-				return ynode_error(ld->err, p->value,
-						   "unknown A/D policy '%s' for %s "
-						   "(expected svadu or svade)",
-						   p->value->str, path);
-			return MM_OK;
-		}
+	join(path, sizeof(path), "cpu", key->name);
+	switch (key->type) {
+	case CPU_KEY_BOOL:
+		if ((rc = get_bool(ld, p->value, path, &b)))
+			return rc;
+		*value = b;
+		return MM_OK;
+	case CPU_KEY_U32:
+		if ((rc = get_number(ld, p->value, path, UINT32_MAX, &v)))
+			return rc;
+		*value = (uint32_t)v;
+		return MM_OK;
+	case CPU_KEY_CHOICE:
+		if ((rc = expect_kind(ld, p->value, YNODE_SCALAR, path)))
+			return rc;
+		for (const struct cpu_key_choice *c = key->choices; c->name; c++)
+			if (strcmp(p->value->str, c->name) == 0) {
+				*value = c->value;
+				return MM_OK;
+			}
+		cpu_key_choices_text(key, expected, sizeof(expected));
+		return ynode_error(ld->err, p->value, "unknown %s '%s' for %s (expected %s)", key->what,
+				   p->value->str, path, expected);
 	}
-	return ynode_error(ld->err, p->key, "unknown key '%s' in cpu", p->key->str);
+	return MM_EINVAL;
 }
 
-/* Optional; every bit defaults to off, A/D to Svadu, PKRU to 0. */
+static int load_cpu_key(const struct load *ld, const struct ypair *p, struct cpu_ctl *cpu,
+			const struct pt_arch *arch)
+{
+	const struct cpu_key *key = cpu_key_find(arch->cpu_keys, p->key->str);
+	uint32_t value = 0;
+	int rc;
+
+	if (!key) {
+		if (pt_arch_any_cpu_key(p->key->str))
+			return ynode_error(ld->err, p->key, "cpu key '%s' does not apply to arch %s",
+					   p->key->str, arch->name);
+		return ynode_error(ld->err, p->key, "unknown key '%s' in cpu", p->key->str);
+	}
+	if ((rc = load_cpu_value(ld, p, key, &value)))
+		return rc;
+	cpu_key_store(key, cpu, value);
+	return MM_OK;
+}
+
+/* Optional; every key the format lists starts at the default it lists. */
 static int load_cpu(const struct load *ld, struct machine_config *mc)
 {
 	const struct ynode *cpu = ynode_get(ld->root, "cpu");
 	int rc;
 
-	mc->cpu.ad = AD_SVADU;
+	cpu_ctl_defaults(&mc->cpu, mc->arch->cpu_keys);
 	if (cpu) {
 		if ((rc = expect_kind(ld, cpu, YNODE_MAPPING, "cpu")))
 			return rc;
 		for (const struct ypair *p = cpu->pairs; p; p = p->next)
-			if ((rc = load_cpu_key(ld, p, &mc->cpu, mc->arch->name)))
+			if ((rc = load_cpu_key(ld, p, &mc->cpu, mc->arch)))
 				return rc;
 	}
 	if (mc->arch->check_ctl && mc->arch->check_ctl(&mc->pc, &mc->cpu, ld->err)) {

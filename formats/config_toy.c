@@ -1,7 +1,7 @@
 /*
  * config_toy: reads and checks the `toy:` block (see config_toy.h).  The
  * geometry is checked here with messages in the block's own terms (va_bits,
- * page_size, ...); the PTE layout by the toy format's check_consts, whose
+ * page_size, ...); the PTE layout by the toy format's check_limits, whose
  * messages start with the key at fault, so the error can point at it.
  */
 #include "config_toy.h"
@@ -129,7 +129,7 @@ int config_toy_load(const struct ynode *toy, const char *primary, const struct p
 	c.highest_translation_level = c.layout.huge >= 0 ? c.nr_levels : 1;
 	if ((rc = check_geometry(toy, &c, err)))
 		return rc;
-	if (paging_consts_derive(&c, err) || arch->check_consts(&c, err)) {
+	if (paging_consts_derive(&c, err) || pt_arch_check_consts(arch, &c, err)) {
 		/* The message starts with the key it is about. */
 		char key[32];
 		size_t n = strcspn(err->msg, ":");

@@ -31,7 +31,7 @@ struct pt_arch;
 
 /*
  * Fills *pc (configured and derived fields, and pc->layout) from the `toy`
- * mapping and checks it with arch->check_consts.  Returns MM_OK, or MM_EINVAL
+ * mapping and checks it with pt_arch_check_consts.  Returns MM_OK, or MM_EINVAL
  * with "file:line:column: message" pointing at the offending toy key (when two
  * keys are involved, the one the document `primary` wrote, as config.c does).
  */

@@ -118,7 +118,7 @@ void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t
 
 uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level)
 {
-	return cfg->cfg.arch->pte_addr(&cfg->cfg.pc, &cfg->cfg.cpu, pte, level);
+	return cfg->cfg.arch->hooks->pte_addr(&cfg->cfg.pc, &cfg->cfg.cpu, pte, level);
 }
 
 const char *mmusim_config_entry_name(const mmusim_config *cfg, unsigned level)
@@ -130,14 +130,14 @@ const char *mmusim_config_entry_name(const mmusim_config *cfg, unsigned level)
 
 bool mmusim_pte_present(const mmusim_config *cfg, uint64_t pte)
 {
-	return cfg->cfg.arch->is_present(&cfg->cfg.pc, pte);
+	return cfg->cfg.arch->hooks->is_present(&cfg->cfg.pc, pte);
 }
 
 bool mmusim_pte_leaf(const mmusim_config *cfg, uint64_t pte, unsigned level)
 {
 	const struct machine_config *c = &cfg->cfg;
 
-	return c->arch->is_present(&c->pc, pte) && c->arch->is_leaf(&c->pc, &c->cpu, pte, level);
+	return c->arch->hooks->is_present(&c->pc, pte) && c->arch->hooks->is_leaf(&c->pc, &c->cpu, pte, level);
 }
 
 uint64_t mmusim_pte_address_mask(const mmusim_config *cfg, uint64_t pte, unsigned level)
@@ -145,8 +145,8 @@ uint64_t mmusim_pte_address_mask(const mmusim_config *cfg, uint64_t pte, unsigne
 	const struct pt_arch *arch = cfg->cfg.arch;
 	const struct paging_consts *pc = &cfg->cfg.pc;
 	const struct cpu_ctl *ctl = &cfg->cfg.cpu;
-	bool leaf = arch->is_leaf(pc, ctl, pte, level);
-	uint64_t base = arch->pte_addr(pc, ctl, pte, level), mask = 0;
+	bool leaf = arch->hooks->is_leaf(pc, ctl, pte, level);
+	uint64_t base = arch->hooks->pte_addr(pc, ctl, pte, level), mask = 0;
 	/*
 	 * The address the hardware takes from the entry: a leaf's frame above
 	 * its page size (the VA supplies the bits below: SDM tables 4-15..4-20,
@@ -160,9 +160,9 @@ uint64_t mmusim_pte_address_mask(const mmusim_config *cfg, uint64_t pte, unsigne
 	for (unsigned bit = 0; bit < 8 * pc->pte_size && bit < 64; bit++) {
 		uint64_t flipped = pte ^ (1ull << bit);
 		/* Only bits that keep the entry what it is (present, same kind) can be address bits. */
-		if (!arch->is_present(pc, flipped) || arch->is_leaf(pc, ctl, flipped, level) != leaf)
+		if (!arch->hooks->is_present(pc, flipped) || arch->hooks->is_leaf(pc, ctl, flipped, level) != leaf)
 			continue;
-		if ((arch->pte_addr(pc, ctl, flipped, level) ^ base) & used)
+		if ((arch->hooks->pte_addr(pc, ctl, flipped, level) ^ base) & used)
 			mask |= 1ull << bit;
 	}
 	return mask;

@@ -19,37 +19,44 @@
 #include "pt_arch.h"
 #include "walk_loop.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "riscv_bits.h"
+#include "text_buf.h"
 
-static int rv_check_consts(const struct paging_consts *pc, struct mm_error *err)
-{
-	if (pc->base_page_size != 4096 || pc->pte_size != 8)
-		return mm_error_set(err, MM_EINVAL, "riscv64 needs base_page_size 4096 and pte_size 8");
-	if (pc->nr_levels < 3 || pc->nr_levels > 5)
-		return mm_error_set(err, MM_EINVAL,
-				    "riscv64 paging has 3 (Sv39), 4 (Sv48) or 5 (Sv57) levels, not %u",
-				    pc->nr_levels);
-	if (!pc->va_sign_ext)
-		return mm_error_set(err, MM_EINVAL, "riscv64 addresses are sign-extended (va_sign_ext: true)");
-	if (pc->phys_addr_width > 56)
-		return mm_error_set(err, MM_EINVAL, "riscv64 physical addresses have at most 56 bits");
-	return MM_OK;
-}
+/* Sv39, Sv48, Sv57: 512 eight-byte entries a level, up to 56-bit PAs. */
+static const struct pt_geometry rv64_geom = {
+	.pte_size = 8, .page_shift = 12, .min_levels = 3, .max_levels = 5, .va = VA_EXT_SIGN,
+	.max_phys_bits = 56, .title = "riscv64", .levels_text = "3 (Sv39), 4 (Sv48) or 5 (Sv57)",
+};
 
-static int sv32_check_consts(const struct paging_consts *pc, struct mm_error *err)
+/* Sv32: 1024 four-byte entries a level, 34-bit PAs. */
+static const struct pt_geometry sv32_geom = {
+	.pte_size = 4, .page_shift = 12, .min_levels = 2, .max_levels = 2, .va = VA_EXT_ZERO,
+	.max_phys_bits = 34, .title = "riscv32 (Sv32)", .levels_text = "2",
+};
+
+/* sstatus.SUM and MXR and the A/D policy (Svadu by default); RV64 adds Svpbmt and Svnapot. */
+static const struct cpu_key_choice rv_ad_policies[] = {
+	{ "svadu", AD_SVADU }, { "svade", AD_SVADE }, { NULL, 0 },
+};
+#define RV_CPU_KEYS                                                                                     \
+	CPU_KEY_FLAG(sum), CPU_KEY_FLAG(mxr),                                                           \
+	{ "ad", CPU_KEY_CHOICE, offsetof(struct cpu_ctl, ad), AD_SVADU, "A/D policy", rv_ad_policies }
+static const struct cpu_key rv64_cpu_keys[] = {
+	RV_CPU_KEYS, CPU_KEY_FLAG(svpbmt), CPU_KEY_FLAG(svnapot), CPU_KEYS_END,
+};
+static const struct cpu_key sv32_cpu_keys[] = { RV_CPU_KEYS, CPU_KEYS_END };
+
+/* The PA limit; the geometry has been checked, so the PTE size tells the mode. */
+static int rv_check_limits(const struct paging_consts *pc, struct mm_error *err)
 {
-	if (pc->base_page_size != 4096 || pc->pte_size != 4)
-		return mm_error_set(err, MM_EINVAL, "riscv32 (Sv32) needs base_page_size 4096 and pte_size 4");
-	if (pc->nr_levels != 2)
-		return mm_error_set(err, MM_EINVAL, "riscv32 (Sv32) paging has 2 levels, not %u",
-				    pc->nr_levels);
-	if (pc->va_sign_ext)
-		return mm_error_set(err, MM_EINVAL,
-				    "riscv32 (Sv32) addresses are 32 bits, not sign-extended (va_sign_ext: false)");
-	if (pc->phys_addr_width > 34)
-		return mm_error_set(err, MM_EINVAL, "riscv32 (Sv32) physical addresses have at most 34 bits");
+	const struct pt_geometry *g = pc->pte_size == sv32_geom.pte_size ? &sv32_geom : &rv64_geom;
+
+	if (pc->phys_addr_width > g->max_phys_bits)
+		return mm_error_set(err, MM_EINVAL, "%s physical addresses have at most %u bits", g->title,
+				    g->max_phys_bits);
 	return MM_OK;
 }
 
@@ -68,12 +75,6 @@ static int rv_check_prop(const struct page_prop *p, const struct cpu_ctl *ctl, s
 		return mm_error_set(err, MM_EINVAL, "cache=%s needs Svpbmt (cpu: svpbmt: true)",
 				    cache_policy_name(p->cache));
 	return MM_OK;
-}
-
-static void rv_fit_prop(struct page_prop *p, const struct cpu_ctl *ctl)
-{
-	(void)p;
-	(void)ctl;
 }
 
 static uint64_t rv_make_leaf(const struct paging_consts *pc, uint64_t pa, const struct page_prop *p,
@@ -358,23 +359,21 @@ static void rv_describe_pte(const struct paging_consts *pc, const struct cpu_ctl
 	(void)pc;
 	(void)ctl;
 	(void)level;
-#define PUT(...) do { if (n < len) n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
 	buf[0] = '\0';
-	PUT("%s", (pte & RV_V) ? "V" : "not-present");
-	if (pte & RV_R) PUT(" R");
-	if (pte & RV_W) PUT(" W");
-	if (pte & RV_X) PUT(" X");
-	if (pte & RV_U) PUT(" U");
-	if (pte & RV_G) PUT(" G");
-	if (pte & RV_A) PUT(" A");
-	if (pte & RV_D) PUT(" D");
-	if (pte & RV_RSW0) PUT(" RSW0");
-	if (pte & RV_RSW1) PUT(" RSW1");
-	if (pte & RV_RSVD_MASK) PUT(" RSVD=0x%llx", (unsigned long long)((pte & RV_RSVD_MASK) >> 54));
-	if (rv_pte_pbmt(pte)) PUT(" PBMT=%s", pbmt_names[rv_pte_pbmt(pte)]);
-	if (pte & RV_N) PUT(" N");
-	PUT(" ppn=0x%llx", (unsigned long long)rv_pte_ppn(pte));
-#undef PUT
+	text_put(buf, len, &n, "%s", (pte & RV_V) ? "V" : "not-present");
+	if (pte & RV_R) text_put(buf, len, &n, " R");
+	if (pte & RV_W) text_put(buf, len, &n, " W");
+	if (pte & RV_X) text_put(buf, len, &n, " X");
+	if (pte & RV_U) text_put(buf, len, &n, " U");
+	if (pte & RV_G) text_put(buf, len, &n, " G");
+	if (pte & RV_A) text_put(buf, len, &n, " A");
+	if (pte & RV_D) text_put(buf, len, &n, " D");
+	if (pte & RV_RSW0) text_put(buf, len, &n, " RSW0");
+	if (pte & RV_RSW1) text_put(buf, len, &n, " RSW1");
+	if (pte & RV_RSVD_MASK) text_put(buf, len, &n, " RSVD=0x%llx", (unsigned long long)((pte & RV_RSVD_MASK) >> 54));
+	if (rv_pte_pbmt(pte)) text_put(buf, len, &n, " PBMT=%s", pbmt_names[rv_pte_pbmt(pte)]);
+	if (pte & RV_N) text_put(buf, len, &n, " N");
+	text_put(buf, len, &n, " ppn=0x%llx", (unsigned long long)rv_pte_ppn(pte));
 }
 
 static void rv_describe_fault(const struct walk_fault *f, char *buf, size_t len)
@@ -451,76 +450,50 @@ static int sv32_decode_root_reg(const struct paging_consts *pc, uint64_t reg, ui
 	return MM_OK;
 }
 
-const struct pt_arch pt_arch_riscv32 = {
-	.encode_root_reg = sv32_encode_root_reg,
-	.decode_root_reg = sv32_decode_root_reg,
-	.describe_fault = rv_describe_fault,
-	.name = "riscv32",
-	.check_consts = sv32_check_consts,
-	.check_prop = rv_check_prop,
-	.fit_prop = rv_fit_prop,
-	.make_leaf = rv_make_leaf,
-	.make_table = rv_make_table,
-	.is_present = rv_is_present,
-	.is_leaf = rv_is_leaf,
-	.pte_addr = rv_pte_addr,
-	.leaf_prop = rv_leaf_prop,
-	.initial_perms = rv_initial_perms,
-	.entry_perms = rv_entry_perms,
-	.bad_va = rv_bad_va,
-	.walk_entry = rv_walk_entry,
-	.check_access = rv_check_access,
-	.walk_leaf = rv_walk_leaf,
-	.bus_error = rv_bus_error,
-	.describe_pte = rv_describe_pte,
-	.elf_machine = 243 /* EM_RISCV */,
-	.root_register = "satp",
-};
-
-/* The generic loops with this format's hooks as constants, so the compiler inlines them. */
+/* The walk's rules, the same in every mode: Sv32 reads 4-byte PTEs whose high bits are zero. */
 static const struct walk_hooks rv_hooks = {
 	.initial_perms = rv_initial_perms, .bad_va = rv_bad_va, .bus_error = rv_bus_error,
 	.walk_entry = rv_walk_entry, .walk_leaf = rv_walk_leaf, .pte_addr = rv_pte_addr,
 	.is_present = rv_is_present, .is_leaf = rv_is_leaf,
-	.pte_size = 8, .page_shift = 12, .index_bits = 9, /* as rv_check_consts demands */
 };
 
+/* The generic loops with this format's hooks and geometry as constants, so the compiler inlines them. */
 __attribute__((flatten)) static void rv_walk(const struct walker *w, const struct walk_request *req,
 					     struct walk_result *res)
 {
-	walk_loop(w, req, res, &rv_hooks);
+	walk_loop(w, req, res, &rv_hooks, &rv64_geom);
 }
 
 __attribute__((flatten)) static void rv_walk_prefetch(const struct walker *w, uint64_t root, uint64_t va,
 							struct walk_prefetch_memo *memo)
 {
-	walk_prefetch_loop(w, root, va, memo, &rv_hooks);
+	walk_prefetch_loop(w, root, va, memo, &rv_hooks, &rv64_geom);
 }
 
+/* Everything but the geometry, limits, keys and satp layout is one format for Sv32 and Sv39-57. */
+#define RV_COMMON                                                                            \
+	.hooks = &rv_hooks, .check_limits = rv_check_limits, .check_prop = rv_check_prop, .make_leaf = rv_make_leaf,          \
+	.make_table = rv_make_table, .leaf_prop = rv_leaf_prop, .entry_perms = rv_entry_perms, \
+	.check_access = rv_check_access, .describe_pte = rv_describe_pte,                   \
+	.describe_fault = rv_describe_fault, .elf_machine = 243 /* EM_RISCV */,             \
+	.root_register = "satp"
+
 const struct pt_arch pt_arch_riscv64 = {
-	.encode_root_reg = rv_encode_root_reg,
-	.decode_root_reg = rv_decode_root_reg,
-	.describe_fault = rv_describe_fault,
 	.name = "riscv64",
-	.check_consts = rv_check_consts,
-	.check_prop = rv_check_prop,
-	.fit_prop = rv_fit_prop,
-	.make_leaf = rv_make_leaf,
-	.make_table = rv_make_table,
-	.is_present = rv_is_present,
-	.is_leaf = rv_is_leaf,
-	.pte_addr = rv_pte_addr,
-	.leaf_prop = rv_leaf_prop,
-	.initial_perms = rv_initial_perms,
-	.entry_perms = rv_entry_perms,
-	.bad_va = rv_bad_va,
-	.walk_entry = rv_walk_entry,
-	.check_access = rv_check_access,
-	.walk_leaf = rv_walk_leaf,
+	.geom = &rv64_geom,
+	.cpu_keys = rv64_cpu_keys,
 	.walk = rv_walk,
 	.walk_prefetch = rv_walk_prefetch,
-	.bus_error = rv_bus_error,
-	.describe_pte = rv_describe_pte,
-	.elf_machine = 243 /* EM_RISCV */,
-	.root_register = "satp",
+	.encode_root_reg = rv_encode_root_reg,
+	.decode_root_reg = rv_decode_root_reg,
+	RV_COMMON,
+};
+
+const struct pt_arch pt_arch_riscv32 = {
+	.name = "riscv32",
+	.geom = &sv32_geom,
+	.cpu_keys = sv32_cpu_keys,
+	.encode_root_reg = sv32_encode_root_reg,
+	.decode_root_reg = sv32_decode_root_reg,
+	RV_COMMON,
 };

@@ -21,6 +21,8 @@
 
 #include <stdio.h>
 
+#include "text_buf.h"
+
 #define TOY_PF_P    (1u << 0)
 #define TOY_PF_W    (1u << 1)
 #define TOY_PF_U    (1u << 2)
@@ -64,7 +66,7 @@ static uint64_t frame_bits(const struct paging_consts *pc, uint64_t pa)
 }
 
 /* Messages start with the toy key they are about, so the config loader can point at it. */
-static int toy_check_consts(const struct paging_consts *pc, struct mm_error *err)
+static int toy_check_limits(const struct paging_consts *pc, struct mm_error *err)
 {
 	const struct pte_layout *l = L(pc);
 	unsigned pte_bits = pc->pte_size * 8;
@@ -107,21 +109,6 @@ static int toy_check_consts(const struct paging_consts *pc, struct mm_error *err
 				    "huge: leaves above level 1 (highest_translation_level %u) need a huge bit",
 				    pc->highest_translation_level);
 	return MM_OK;
-}
-
-static int toy_check_prop(const struct page_prop *p, const struct cpu_ctl *ctl, struct mm_error *err)
-{
-	(void)p;
-	(void)ctl;
-	(void)err;
-	/* A flag the format has no bit for is simply granted by the hardware. */
-	return MM_OK;
-}
-
-static void toy_fit_prop(struct page_prop *p, const struct cpu_ctl *ctl)
-{
-	(void)p;
-	(void)ctl;
 }
 
 static uint64_t toy_make_leaf(const struct paging_consts *pc, uint64_t pa, const struct page_prop *p,
@@ -316,36 +303,31 @@ static void toy_describe_pte(const struct paging_consts *pc, const struct cpu_ct
 
 	(void)ctl;
 	(void)level;
-#define PUT(...) do { if (n < len) n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
 	buf[0] = '\0';
-	PUT("%s", has(pte, l->valid) ? "V" : "not-present");
+	text_put(buf, len, &n, "%s", has(pte, l->valid) ? "V" : "not-present");
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		known |= bit(flags[i].pos);
 		if (has(pte, flags[i].pos))
-			PUT(" %s", flags[i].name);
+			text_put(buf, len, &n, " %s", flags[i].name);
 	}
 	if (pte & ~known)
-		PUT(" unused=0x%llx", (unsigned long long)(pte & ~known));
-	PUT(" frame=0x%llx", (unsigned long long)frame_of(pc, pte));
-#undef PUT
+		text_put(buf, len, &n, " unused=0x%llx", (unsigned long long)(pte & ~known));
+	text_put(buf, len, &n, " frame=0x%llx", (unsigned long long)frame_of(pc, pte));
 }
 
 static void toy_describe_fault(const struct walk_fault *f, char *buf, size_t len)
 {
 	static const char *const names[] = { "P", "W", "U", "RSVD", "I" };
-	size_t n;
+	size_t n = 0;
 
 	if (f->kind == FAULT_NON_CANONICAL || f->kind == FAULT_BUS_ERROR) {
 		snprintf(buf, len, "%s", f->kind == FAULT_BUS_ERROR ? "bus error reading the PTE"
 								    : "address outside the VA space");
 		return;
 	}
-	n = (size_t)snprintf(buf, len, "page fault code 0x%llx (", (unsigned long long)f->code);
-	for (unsigned i = 0; i < 5 && n < len; i++)
-		if (f->code & (1u << i))
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", buf[n - 1] == '(' ? "" : " ", names[i]);
-	if (n < len)
-		snprintf(buf + n, len - n, "%s)", buf[n - 1] == '(' ? "none" : "");
+	buf[0] = '\0';
+	text_put(buf, len, &n, "page fault code 0x%llx ", (unsigned long long)f->code);
+	text_put_bit_names(buf, len, &n, f->code, names, 5);
 }
 
 /* The page-table base register holds the root's PA. */
@@ -368,25 +350,27 @@ static int toy_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uin
 	return MM_OK;
 }
 
+/* Every number comes from the config's toy: block (pc): the geometry fixes none. */
+static const struct pt_geometry toy_geom = { .va = VA_EXT_ANY };
+
+static const struct walk_hooks toy_hooks = {
+	.initial_perms = toy_initial_perms, .bad_va = toy_bad_va, .bus_error = toy_bus_error,
+	.walk_entry = toy_walk_entry, .walk_leaf = toy_walk_leaf, .pte_addr = toy_pte_addr,
+	.is_present = toy_is_present, .is_leaf = toy_is_leaf,
+};
+
+/* No control bits: a toy CPU reads no `cpu:` key.  A flag without a bit is granted: no check_prop. */
 const struct pt_arch pt_arch_toy = {
 	.name = "toy",
 	.layout_from_config = true,
-	.check_consts = toy_check_consts,
-	.check_prop = toy_check_prop,
-	.fit_prop = toy_fit_prop,
+	.geom = &toy_geom,
+	.hooks = &toy_hooks,
+	.check_limits = toy_check_limits,
 	.make_leaf = toy_make_leaf,
 	.make_table = toy_make_table,
-	.is_present = toy_is_present,
-	.is_leaf = toy_is_leaf,
-	.pte_addr = toy_pte_addr,
 	.leaf_prop = toy_leaf_prop,
-	.initial_perms = toy_initial_perms,
 	.entry_perms = toy_entry_perms,
-	.bad_va = toy_bad_va,
-	.walk_entry = toy_walk_entry,
 	.check_access = toy_check_access,
-	.walk_leaf = toy_walk_leaf,
-	.bus_error = toy_bus_error,
 	.describe_pte = toy_describe_pte,
 	.describe_fault = toy_describe_fault,
 	.elf_machine = 0 /* EM_NONE */,

@@ -15,24 +15,31 @@
  */
 #include "pt_arch.h"
 
-#include <stdio.h>
+#include <stddef.h>
 
-#include "x86_entry.h"
 #include "x86_32_bits.h"
+#include "x86_rules.h"
 
-static int x86_32_check_consts(const struct paging_consts *pc, struct mm_error *err)
+/* Two levels of 1024 four-byte entries (SDM 4.3). */
+static const struct pt_geometry x86_32_geom = {
+	.pte_size = 4, .page_shift = 12, .min_levels = 2, .max_levels = 2, .va = VA_EXT_ZERO,
+	.max_phys_bits = X86_32_MAX_PHYS, .levels_text = "2", .va_noun = "linear addresses",
+};
+
+/* CR0.WP, CR4.SMEP/SMAP as in 4-level paging, and CR4.PSE; no NXE, no PKE. */
+static const struct cpu_key x86_32_cpu_keys[] = {
+	CPU_KEY_FLAG(wp), CPU_KEY_FLAG(smep), CPU_KEY_FLAG(smap), CPU_KEY_FLAG(pse), CPU_KEYS_END,
+};
+
+/* The paging mode's extras for the shared rules of x86_rules.h: none. */
+static const struct x86_mode x86_32_mode = { .pte_size = 4, .nx = false, .pk = false };
+
+static int x86_32_check_limits(const struct paging_consts *pc, struct mm_error *err)
 {
-	if (pc->base_page_size != 4096 || pc->pte_size != 4)
-		return mm_error_set(err, MM_EINVAL, "x86_32 needs base_page_size 4096 and pte_size 4");
-	if (pc->nr_levels != 2)
-		return mm_error_set(err, MM_EINVAL, "x86_32 paging has 2 levels, not %u", pc->nr_levels);
-	if (pc->va_sign_ext)
+	if (pc->phys_addr_width < 32 || pc->phys_addr_width > x86_32_geom.max_phys_bits)
 		return mm_error_set(err, MM_EINVAL,
-				    "x86_32 linear addresses are 32 bits, not sign-extended (va_sign_ext: false)");
-	if (pc->phys_addr_width < 32 || pc->phys_addr_width > X86_32_MAX_PHYS)
-		return mm_error_set(err, MM_EINVAL,
-				    "x86_32 MAXPHYADDR (phys_addr_width) must be between 32 and 40, not %u",
-				    pc->phys_addr_width);
+				    "x86_32 MAXPHYADDR (phys_addr_width) must be between 32 and %u, not %u",
+				    x86_32_geom.max_phys_bits, pc->phys_addr_width);
 	return MM_OK;
 }
 
@@ -61,14 +68,6 @@ static int x86_32_check_map(const struct paging_consts *pc, uint64_t va, uint64_
 	return MM_OK;
 }
 
-static int x86_32_check_prop(const struct page_prop *p, const struct cpu_ctl *ctl, struct mm_error *err)
-{
-	(void)p;
-	(void)ctl;
-	(void)err;
-	return MM_OK;
-}
-
 static void x86_32_fit_prop(struct page_prop *p, const struct cpu_ctl *ctl)
 {
 	(void)ctl;
@@ -80,33 +79,19 @@ static uint64_t x86_32_make_leaf(const struct paging_consts *pc, uint64_t pa, co
 				 unsigned level)
 {
 	uint64_t pte = X86_P;
-	uint32_t f = p->flags;
 
 	(void)pc;
 	if (level > 1)
 		pte |= X86_PS | x86_32_pde4m_bits(pa);
 	else
 		pte |= pa & X86_32_ADDR_MASK;
-	if (f & PROP_W) pte |= X86_RW;
-	if (f & PROP_U) pte |= X86_US;
-	if (f & PROP_A) pte |= X86_A;
-	if (f & PROP_D) pte |= X86_D;
-	if (f & PROP_G) pte |= X86_G;
-	if (f & PROP_AVAIL1) pte |= X86_AVL9;
-	if (f & PROP_AVAIL2) pte |= X86_AVL10;
-	return pte | x86_cache_bits(p->cache, level);
+	return pte | x86_entry_bits(p->flags) | x86_cache_bits(p->cache, level);
 }
 
 static uint64_t x86_32_make_table(const struct paging_consts *pc, uint64_t pa)
 {
 	(void)pc;
 	return (pa & X86_32_ADDR_MASK) | X86_P | X86_RW | X86_US;
-}
-
-static bool x86_32_is_present(const struct paging_consts *pc, uint64_t pte)
-{
-	(void)pc;
-	return pte & X86_P;
 }
 
 /* PS marks a 4 MiB page only when CR4.PSE=1; with PSE=0 it is ignored (SDM 4.3). */
@@ -123,54 +108,6 @@ static uint64_t x86_32_pte_addr(const struct paging_consts *pc, const struct cpu
 	if (level > 1 && x86_32_is_leaf(pc, ctl, pte, level))
 		return x86_32_pde4m_addr(pte);
 	return pte & X86_32_ADDR_MASK;
-}
-
-static void x86_32_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned level,
-			    struct page_prop *out)
-{
-	(void)pc;
-	/* No XD bit: every present page can be fetched from. */
-	out->flags = PROP_R | PROP_X | x86_entry_flags(pte);
-	out->cache = x86_cache_of(pte, level);
-}
-
-static unsigned x86_32_initial_perms(void)
-{
-	return PERM_R | PERM_W | PERM_X | PERM_U;
-}
-
-static unsigned x86_32_entry_perms(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
-				 unsigned level, bool leaf, unsigned upper)
-{
-	(void)pc;
-	(void)ctl;
-	(void)level;
-	return x86_entry_rights(pte, leaf, upper);
-}
-
-/* W/R and U/S describe the access; I/D only with CR4.SMEP (no NX in 32-bit paging). */
-static uint64_t req_code(const struct cpu_ctl *ctl, const struct walk_request *req)
-{
-	uint64_t code = 0;
-
-	if (req->access == ACCESS_WRITE)
-		code |= X86_PF_W;
-	if (req->priv == PRIV_USER)
-		code |= X86_PF_U;
-	if (req->access == ACCESS_EXEC && ctl->smep)
-		code |= X86_PF_I;
-	return code;
-}
-
-static void x86_32_bad_va(struct walk_state *ws)
-{
-	/* A linear address above 4 GiB cannot occur in 32-bit mode; report it as #GP(0). */
-	walk_set_fault(ws, FAULT_NON_CANONICAL, REASON_NON_CANONICAL, ws->w->pc->nr_levels, 0);
-}
-
-static void x86_32_bus_error(struct walk_state *ws, unsigned level)
-{
-	walk_set_fault(ws, FAULT_BUS_ERROR, REASON_BUS_ERROR, level, 0);
 }
 
 /* Reserved bits of a 4 MiB PDE: 21:(M-19), M = MAXPHYADDR (SDM table 4-4). */
@@ -193,138 +130,49 @@ static enum walk_next x86_32_walk_entry(struct walk_state *ws, uint64_t pte, uns
 	bool leaf = x86_32_is_leaf(w->pc, w->ctl, pte, level);
 
 	if (!(pte & X86_P)) {
-		walk_set_fault(ws, FAULT_NOT_PRESENT, REASON_NOT_PRESENT, level, req_code(w->ctl, ws->req));
+		walk_set_fault(ws, FAULT_NOT_PRESENT, REASON_NOT_PRESENT, level,
+			       x86_req_code(w->ctl, ws->req, x86_32_mode));
 		return WALK_FAULT;
 	}
 	if (leaf && level > 1) {
 		enum fault_reason rsvd = pde4m_reserved(w->pc, pte);
 		if (rsvd != REASON_NONE) {
 			walk_set_fault(ws, FAULT_RESERVED_BIT, rsvd, level,
-				       req_code(w->ctl, ws->req) | X86_PF_P | X86_PF_RSVD);
+				       x86_req_code(w->ctl, ws->req, x86_32_mode) | X86_PF_P | X86_PF_RSVD);
 			return WALK_FAULT;
 		}
 	}
-	ws->upper_perms = x86_32_entry_perms(w->pc, w->ctl, pte, level, leaf, ws->upper_perms);
+	ws->upper_perms = x86_entry_perms(w->pc, w->ctl, pte, level, leaf, ws->upper_perms);
 	if (leaf)
 		return WALK_LEAF;
-	if (!(pte & X86_A) && !ws->req->no_ad_update)
-		pt_mem_write(w->mem, pte_addr, w->pc->pte_size, pte | X86_A);
+	x86_set_table_accessed(ws, pte, pte_addr, x86_32_mode);
 	*next_table = pte & X86_32_ADDR_MASK;
 	return WALK_DESCEND;
-}
-
-/* SDM 4.6.1, without XD and protection keys. */
-static enum fault_reason x86_32_rights(const struct cpu_ctl *ctl, const struct walk_request *req,
-				       unsigned perms)
-{
-	bool user = req->priv == PRIV_USER;
-	bool user_page = perms & PERM_U;
-
-	if (user && !user_page)
-		return REASON_X86_USER_SUPERVISOR;
-	switch (req->access) {
-	case ACCESS_READ:
-		if (!user && user_page && ctl->smap && !req->smap_ac)
-			return REASON_X86_SMAP;
-		return REASON_NONE;
-	case ACCESS_WRITE:
-		if (!user && user_page && ctl->smap && !req->smap_ac)
-			return REASON_X86_SMAP;
-		if (!(perms & PERM_W) && (user || ctl->wp))
-			return REASON_X86_WRITE_READONLY;
-		return REASON_NONE;
-	case ACCESS_EXEC:
-		if (!user && user_page && ctl->smep)
-			return REASON_X86_SMEP;
-		return REASON_NONE;
-	}
-	return REASON_NONE;
 }
 
 static bool x86_32_check_access(const struct cpu_ctl *ctl, const struct walk_request *req, unsigned perms,
 				uint64_t pte, unsigned level, struct walk_fault *f)
 {
-	enum fault_reason why = x86_32_rights(ctl, req, perms);
-
-	(void)pte;
-	if (why == REASON_NONE)
-		return true;
-	f->kind = FAULT_PERMISSION;
-	f->reason = why;
-	f->level = level;
-	f->code = req_code(ctl, req) | X86_PF_P;
-	return false;
+	return x86_check_access_in(ctl, req, perms, pte, level, f, x86_32_mode);
 }
 
 static bool x86_32_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 {
-	struct walk_result *res = ws->res;
-	uint64_t pte = res->leaf_pte;
-
-	res->perms = ws->upper_perms;
-	if (!x86_32_check_access(ws->w->ctl, ws->req, res->perms, pte, res->level, &res->fault)) {
-		res->ok = false;
-		return false;
-	}
-	if (!ws->req->no_ad_update) {
-		uint64_t upd = pte | X86_A | (ws->req->access == ACCESS_WRITE ? X86_D : 0);
-		if (upd != pte) {
-			res->set_accessed = !(pte & X86_A);
-			res->set_dirty = (upd & X86_D) && !(pte & X86_D);
-			pt_mem_write(ws->w->mem, pte_addr, ws->w->pc->pte_size, upd);
-			res->leaf_pte = upd;
-		}
-	}
-	return true;
+	return x86_walk_leaf_in(ws, pte_addr, x86_32_mode);
 }
 
 static void x86_32_describe_pte(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 				unsigned level, char *buf, size_t len)
 {
-	size_t n = 0;
 	bool large = level > 1 && x86_32_is_leaf(pc, ctl, pte, level);
 
-#define PUT(...) do { if (n < len) n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
-	buf[0] = '\0';
-	PUT("%s", (pte & X86_P) ? "P" : "not-present");
-	if (pte & X86_RW) PUT(" RW");
-	if (pte & X86_US) PUT(" US");
-	if (pte & X86_PWT) PUT(" PWT");
-	if (pte & X86_PCD) PUT(" PCD");
-	if (pte & X86_A) PUT(" A");
-	if (pte & X86_D) PUT(" D");
-	if (level == 1 && (pte & X86_PAT_4K)) PUT(" PAT");
-	if (large) PUT(" PS");
-	else if (level > 1 && (pte & X86_PS)) PUT(" PS(ignored: CR4.PSE=0)");
-	if (pte & X86_G) PUT(" G");
-	if (pte & X86_AVL9) PUT(" AVL9");
-	if (pte & X86_AVL10) PUT(" AVL10");
-	if (pte & X86_AVL11) PUT(" AVL11");
-	if (large && (pte & X86_PAT_LARGE)) PUT(" PAT");
-	if (large && (pte & X86_32_4M_BIT21)) PUT(" RSVD21");
-	PUT(" addr=0x%llx", (unsigned long long)(large ? x86_32_pde4m_addr(pte) : pte & X86_32_ADDR_MASK));
-#undef PUT
+	x86_describe_entry(pte, level, large, large ? x86_32_pde4m_addr(pte) : pte & X86_32_ADDR_MASK,
+			   large && (pte & X86_32_4M_BIT21) ? " RSVD21" : NULL, buf, len);
 }
 
 static void x86_32_describe_fault(const struct walk_fault *f, char *buf, size_t len)
 {
-	static const char *const names[] = { "P", "W", "U", "RSVD", "I" };
-	size_t n;
-
-	if (f->kind == FAULT_NON_CANONICAL) {
-		snprintf(buf, len, "#GP(0)");
-		return;
-	}
-	if (f->kind == FAULT_BUS_ERROR) {
-		snprintf(buf, len, "no #PF: the PTE read fails (machine check on real hardware)");
-		return;
-	}
-	n = (size_t)snprintf(buf, len, "#PF error code 0x%llx (", (unsigned long long)f->code);
-	for (unsigned i = 0; i < 5 && n < len; i++)
-		if (f->code & (1u << i))
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", buf[n - 1] == '(' ? "" : " ", names[i]);
-	if (n < len)
-		snprintf(buf + n, len - n, "%s)", buf[n - 1] == '(' ? "none" : "");
+	x86_describe_fault_bits(f, 5, buf, len);
 }
 
 /* SDM 4.3: the page directory's entries and the page tables'. */
@@ -355,26 +203,26 @@ static int x86_32_decode_root_reg(const struct paging_consts *pc, uint64_t reg, 
 	return MM_OK;
 }
 
+static const struct walk_hooks x86_32_hooks = {
+	.initial_perms = x86_initial_perms, .bad_va = x86_bad_va, .bus_error = x86_bus_error,
+	.walk_entry = x86_32_walk_entry, .walk_leaf = x86_32_walk_leaf, .pte_addr = x86_32_pte_addr,
+	.is_present = x86_is_present, .is_leaf = x86_32_is_leaf,
+};
+
 const struct pt_arch pt_arch_x86_32 = {
 	.name = "x86_32",
-	.check_consts = x86_32_check_consts,
+	.geom = &x86_32_geom,
+	.hooks = &x86_32_hooks,
+	.cpu_keys = x86_32_cpu_keys,
+	.check_limits = x86_32_check_limits,
 	.check_ctl = x86_32_check_ctl,
 	.check_map = x86_32_check_map,
-	.check_prop = x86_32_check_prop,
 	.fit_prop = x86_32_fit_prop,
 	.make_leaf = x86_32_make_leaf,
 	.make_table = x86_32_make_table,
-	.is_present = x86_32_is_present,
-	.is_leaf = x86_32_is_leaf,
-	.pte_addr = x86_32_pte_addr,
-	.leaf_prop = x86_32_leaf_prop,
-	.initial_perms = x86_32_initial_perms,
-	.entry_perms = x86_32_entry_perms,
-	.bad_va = x86_32_bad_va,
-	.walk_entry = x86_32_walk_entry,
+	.leaf_prop = x86_leaf_prop,
+	.entry_perms = x86_entry_perms,
 	.check_access = x86_32_check_access,
-	.walk_leaf = x86_32_walk_leaf,
-	.bus_error = x86_32_bus_error,
 	.describe_pte = x86_32_describe_pte,
 	.describe_fault = x86_32_describe_fault,
 	.entry_name = x86_32_entry_name,

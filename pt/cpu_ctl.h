@@ -5,12 +5,14 @@
  * register (Intel SDM vol. 3 4.6); 32-bit paging also reads CR4.PSE (4.3).  RISC-V: sstatus.SUM and sstatus.MXR, the
  * A/D update policy (Svade: fault, Svadu: hardware sets them), and whether the
  * Svpbmt and Svnapot extensions are implemented (privileged spec ch. "Supervisor
- * -Level ISA").  Each architecture reads only its own fields.
+ * -Level ISA").  Each format reads only its own fields, and lists the ones a
+ * config may set (struct cpu_key).
  */
 #ifndef MMUSIM_PT_CPU_CTL_H
 #define MMUSIM_PT_CPU_CTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum ad_policy {
@@ -34,5 +36,50 @@ struct cpu_ctl {
 	bool svpbmt;
 	bool svnapot;
 };
+
+/*
+ * A `cpu:` key of a config, as a format lists it (pt_arch.cpu_keys): where it
+ * goes in struct cpu_ctl and what it holds before the config says.  The config
+ * loader reads every format's keys through these, knowing none by name.
+ */
+enum cpu_key_type {
+	CPU_KEY_BOOL,    /* a bool field */
+	CPU_KEY_U32,     /* a uint32_t field */
+	CPU_KEY_CHOICE,  /* an enum field (as unsigned), one of `choices` by name */
+};
+
+struct cpu_key_choice {
+	const char *name;
+	unsigned value;
+};
+
+struct cpu_key {
+	const char *name;
+	enum cpu_key_type type;
+	size_t offset;                        /* offsetof(struct cpu_ctl, ...) */
+	uint32_t default_value;
+	/* CPU_KEY_CHOICE: what the value names, for messages ("A/D policy"), and the names. */
+	const char *what;
+	const struct cpu_key_choice *choices; /* ends with a NULL name */
+};
+
+/* A key named as its struct cpu_ctl field, off (0) by default. */
+#define CPU_KEY_FLAG(field) { #field, CPU_KEY_BOOL, offsetof(struct cpu_ctl, field), 0, NULL, NULL }
+#define CPU_KEY_WORD(field) { #field, CPU_KEY_U32, offsetof(struct cpu_ctl, field), 0, NULL, NULL }
+
+/* The end of a format's list of keys. */
+#define CPU_KEYS_END { NULL, CPU_KEY_BOOL, 0, 0, NULL, NULL }
+
+/* The key `name` of the list `keys` (ends with a NULL name), or NULL. */
+const struct cpu_key *cpu_key_find(const struct cpu_key *keys, const char *name);
+
+/* Stores `value` into the key's field of ctl. */
+void cpu_key_store(const struct cpu_key *key, struct cpu_ctl *ctl, uint32_t value);
+
+/* Sets every key of `keys` to its default. */
+void cpu_ctl_defaults(struct cpu_ctl *ctl, const struct cpu_key *keys);
+
+/* The choices' names for a message: "a or b", "a, b or c". */
+void cpu_key_choices_text(const struct cpu_key *key, char *buf, size_t len);
 
 #endif

@@ -91,8 +91,8 @@ static void free_subtree(struct page_table *pt, uint64_t node, unsigned level)
 	if (level > 1) {
 		for (unsigned i = 0; i < PC(pt)->nr_entries; i++) {
 			uint64_t pte = read_pte(pt, node + (uint64_t)i * PC(pt)->pte_size);
-			if (arch->is_present(PC(pt), pte) && !arch->is_leaf(PC(pt), pt->env.ctl, pte, level))
-				free_subtree(pt, arch->pte_addr(PC(pt), pt->env.ctl, pte, level), level - 1);
+			if (arch->hooks->is_present(PC(pt), pte) && !arch->hooks->is_leaf(PC(pt), pt->env.ctl, pte, level))
+				free_subtree(pt, arch->hooks->pte_addr(PC(pt), pt->env.ctl, pte, level), level - 1);
 		}
 	}
 	free_node(pt, node);
@@ -101,7 +101,7 @@ static void free_subtree(struct page_table *pt, uint64_t node, unsigned level)
 static bool node_empty(const struct page_table *pt, uint64_t node)
 {
 	for (unsigned i = 0; i < PC(pt)->nr_entries; i++)
-		if (pt->env.arch->is_present(PC(pt), read_pte(pt, node + (uint64_t)i * PC(pt)->pte_size)))
+		if (pt->env.arch->hooks->is_present(PC(pt), read_pte(pt, node + (uint64_t)i * PC(pt)->pte_size)))
 			return false;
 	return true;
 }
@@ -128,7 +128,7 @@ static int split_leaf(struct page_table *pt, uint64_t pte, unsigned level, uint6
 {
 	const struct pt_arch *arch = pt->env.arch;
 	struct page_prop prop;
-	uint64_t pa = arch->pte_addr(PC(pt), pt->env.ctl, pte, level);
+	uint64_t pa = arch->hooks->pte_addr(PC(pt), pt->env.ctl, pte, level);
 	uint64_t sub = pc_page_size(PC(pt), level - 1);
 	int rc = alloc_node(pt, child, err);
 
@@ -154,7 +154,7 @@ static uint64_t new_leaf(const struct page_table *pt, const struct range_op *op,
 	struct page_prop was;
 	arch->leaf_prop(PC(pt), old, level, &was);
 	prop.flags |= was.flags & (PROP_A | PROP_D);
-	return arch->make_leaf(PC(pt), arch->pte_addr(PC(pt), pt->env.ctl, old, level), &prop, level);
+	return arch->make_leaf(PC(pt), arch->hooks->pte_addr(PC(pt), pt->env.ctl, old, level), &prop, level);
 }
 
 static int range_node(struct page_table *pt, struct range_op *op, uint64_t node,
@@ -172,8 +172,8 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 	bool top_fixed = level == pc->nr_levels && !pt->kind.top_can_unmap;
 	uint64_t slot = virt == VIRT_NONE ? slot_addr(pt, node, s, level) : 0;
 	uint64_t pte = virt == VIRT_NONE ? read_pte(pt, slot) : 0;
-	bool present = virt == VIRT_LEAVES || arch->is_present(PC(pt), pte);
-	bool leaf = virt == VIRT_LEAVES || (present && arch->is_leaf(PC(pt), pt->env.ctl, pte, level));
+	bool present = virt == VIRT_LEAVES || arch->hooks->is_present(PC(pt), pte);
+	bool leaf = virt == VIRT_LEAVES || (present && arch->hooks->is_leaf(PC(pt), pt->env.ctl, pte, level));
 	uint64_t child = 0;
 	enum virt_node child_virt = VIRT_NONE;
 	int rc;
@@ -198,7 +198,7 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 			if (op->counting)
 				return MM_OK;
 			if (present && !leaf)
-				free_subtree(pt, arch->pte_addr(pc, pt->env.ctl, pte, level), level - 1);
+				free_subtree(pt, arch->hooks->pte_addr(pc, pt->env.ctl, pte, level), level - 1);
 			write_entry(pt, slot, level,
 				    op->kind == OP_UNMAP ? 0 : new_leaf(pt, op, s, level, pte));
 			return MM_OK;
@@ -224,7 +224,7 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 			write_entry(pt, slot, level, arch->make_table(pc, child));
 		}
 	} else {
-		child = arch->pte_addr(pc, pt->env.ctl, pte, level);
+		child = arch->hooks->pte_addr(pc, pt->env.ctl, pte, level);
 	}
 	rc = range_node(pt, op, child, child_virt, level - 1, s, e);
 	if (rc || op->counting)
@@ -311,8 +311,7 @@ static int check_prop(const struct page_table *pt, const struct page_prop *in, s
 		      struct mm_error *err)
 {
 	*out = *in;
-	pt->env.arch->fit_prop(out, pt->env.ctl);
-	return pt->env.arch->check_prop(out, pt->env.ctl, err);
+	return pt_arch_fit_prop(pt->env.arch, out, pt->env.ctl, err);
 }
 
 int pt_map(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t len,
@@ -474,8 +473,8 @@ void pt_destroy(struct page_table *pt)
 	for (unsigned i = pt->kind.top_start; i < pt->kind.top_end; i++) {
 		unsigned top = PC(pt)->nr_levels;
 		uint64_t pte = read_pte(pt, pt->root + (uint64_t)i * PC(pt)->pte_size);
-		if (arch->is_present(PC(pt), pte) && !arch->is_leaf(PC(pt), pt->env.ctl, pte, top))
-			free_subtree(pt, arch->pte_addr(PC(pt), pt->env.ctl, pte, top), top - 1);
+		if (arch->hooks->is_present(PC(pt), pte) && !arch->hooks->is_leaf(PC(pt), pt->env.ctl, pte, top))
+			free_subtree(pt, arch->hooks->pte_addr(PC(pt), pt->env.ctl, pte, top), top - 1);
 	}
 	free_node(pt, pt->root);
 	free(pt->sharers);
@@ -496,21 +495,21 @@ bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out)
 {
 	const struct pt_arch *arch = pt->env.arch;
 	const struct paging_consts *pc = PC(pt);
-	unsigned perms = arch->initial_perms();
+	unsigned perms = arch->hooks->initial_perms();
 	uint64_t node = pt->root;
 
 	if (!pc_va_canonical(pc, va))
 		return false;
 	for (unsigned level = pc->nr_levels; level >= 1; level--) {
 		uint64_t pte = read_pte(pt, slot_addr(pt, node, va, level));
-		if (!arch->is_present(PC(pt), pte))
+		if (!arch->hooks->is_present(PC(pt), pte))
 			return false;
-		bool leaf = arch->is_leaf(PC(pt), pt->env.ctl, pte, level);
+		bool leaf = arch->hooks->is_leaf(PC(pt), pt->env.ctl, pte, level);
 		perms = arch->entry_perms(PC(pt), pt->env.ctl, pte, level, leaf, perms);
 		if (leaf) {
 			uint64_t size = pc_page_size(pc, level);
 			out->va = va & ~(size - 1);
-			out->pa = arch->pte_addr(pc, pt->env.ctl, pte, level) & ~(size - 1);
+			out->pa = arch->hooks->pte_addr(pc, pt->env.ctl, pte, level) & ~(size - 1);
 			out->size = size;
 			out->level = level;
 			out->pte = pte;
@@ -520,7 +519,7 @@ bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out)
 		}
 		if (level == 1)
 			return false;
-		node = arch->pte_addr(pc, pt->env.ctl, pte, level);
+		node = arch->hooks->pte_addr(pc, pt->env.ctl, pte, level);
 	}
 	return false;
 }
@@ -589,20 +588,20 @@ static int for_each_node(const struct page_table *pt, struct for_each_walk *w, u
 		uint64_t va = base + (uint64_t)i * size;
 		int rc;
 
-		if (!arch->is_present(PC(pt), pte))
+		if (!arch->hooks->is_present(PC(pt), pte))
 			continue;
-		bool leaf = arch->is_leaf(PC(pt), pt->env.ctl, pte, level);
+		bool leaf = arch->hooks->is_leaf(PC(pt), pt->env.ctl, pte, level);
 		unsigned p = arch->entry_perms(PC(pt), pt->env.ctl, pte, level, leaf, perms);
 		if (leaf) {
 			struct pt_mapping m = {
 				.va = pc_va_canonicalize(pc, va),
-				.pa = arch->pte_addr(pc, pt->env.ctl, pte, level) & ~(size - 1),
+				.pa = arch->hooks->pte_addr(pc, pt->env.ctl, pte, level) & ~(size - 1),
 				.size = size, .level = level, .pte = pte, .perms = p,
 			};
 			arch->leaf_prop(PC(pt), pte, level, &m.prop);
 			rc = w->fn(w->arg, &m);
 		} else if (level > 1) {
-			rc = for_each_node(pt, w, arch->pte_addr(pc, pt->env.ctl, pte, level), level - 1, va, p);
+			rc = for_each_node(pt, w, arch->hooks->pte_addr(pc, pt->env.ctl, pte, level), level - 1, va, p);
 		} else {
 			rc = 0;
 		}
@@ -616,7 +615,7 @@ int pt_for_each(const struct page_table *pt, int (*fn)(void *arg, const struct p
 		void *arg)
 {
 	struct for_each_walk w = { .fn = fn, .arg = arg };
-	int rc = for_each_node(pt, &w, pt->root, PC(pt)->nr_levels, 0, pt->env.arch->initial_perms());
+	int rc = for_each_node(pt, &w, pt->root, PC(pt)->nr_levels, 0, pt->env.arch->hooks->initial_perms());
 
 	free(w.seen);
 	return rc;

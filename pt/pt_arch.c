@@ -1,15 +1,76 @@
-/* pt_arch: lookup of a PTE format by its config name. */
+/*
+ * pt_arch: the list of page-table formats, and what generic code asks of a
+ * format's descriptor as a whole.
+ */
 #include "pt_arch.h"
 
 #include <string.h>
 
+#include "text_buf.h"
+
+/* Every format, in the order messages list them.  A new format is added here. */
+static const struct pt_arch *const all[] = { &pt_arch_x86_64, &pt_arch_riscv64, &pt_arch_riscv32,
+					       &pt_arch_x86_32, &pt_arch_toy };
+#define NR_ARCHS (sizeof(all) / sizeof(all[0]))
+
 const struct pt_arch *pt_arch_find(const char *name)
 {
-	static const struct pt_arch *const all[] = { &pt_arch_x86_64, &pt_arch_riscv64, &pt_arch_riscv32,
-						       &pt_arch_x86_32, &pt_arch_toy };
-
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+	for (size_t i = 0; i < NR_ARCHS; i++)
 		if (strcmp(all[i]->name, name) == 0)
 			return all[i];
 	return NULL;
+}
+
+void pt_arch_names(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NR_ARCHS; i++)
+		text_put_listed(buf, len, &n, i, NR_ARCHS, all[i]->name);
+}
+
+const struct pt_arch *pt_arch_layout_from_config(void)
+{
+	for (size_t i = 0; i < NR_ARCHS; i++)
+		if (all[i]->layout_from_config)
+			return all[i];
+	return NULL;
+}
+
+bool pt_arch_any_cpu_key(const char *name)
+{
+	for (size_t i = 0; i < NR_ARCHS; i++)
+		if (cpu_key_find(all[i]->cpu_keys, name))
+			return true;
+	return false;
+}
+
+int pt_arch_check_consts(const struct pt_arch *arch, const struct paging_consts *pc, struct mm_error *err)
+{
+	const struct pt_geometry *g = arch->geom;
+	const char *title = g->title ? g->title : arch->name;
+
+	if ((g->page_shift && pc->page_shift != g->page_shift) || (g->pte_size && pc->pte_size != g->pte_size))
+		return mm_error_set(err, MM_EINVAL, "%s needs base_page_size %llu and pte_size %u", title,
+				    1ull << g->page_shift, g->pte_size);
+	if ((g->min_levels && pc->nr_levels < g->min_levels) || (g->max_levels && pc->nr_levels > g->max_levels))
+		return mm_error_set(err, MM_EINVAL, "%s paging has %s levels, not %u", title, g->levels_text,
+				    pc->nr_levels);
+	if (g->va == VA_EXT_SIGN && !pc->va_sign_ext)
+		return mm_error_set(err, MM_EINVAL, "%s %s are sign-extended (va_sign_ext: true)", title,
+				    g->va_noun ? g->va_noun : "addresses");
+	if (g->va == VA_EXT_ZERO && pc->va_sign_ext)
+		return mm_error_set(err, MM_EINVAL, "%s %s are %u bits, not sign-extended (va_sign_ext: false)",
+				    title, g->va_noun ? g->va_noun : "addresses",
+				    g->page_shift + g->max_levels * pt_geometry_index_bits(g, pc));
+	return arch->check_limits ? arch->check_limits(pc, err) : MM_OK;
+}
+
+int pt_arch_fit_prop(const struct pt_arch *arch, struct page_prop *p, const struct cpu_ctl *ctl,
+		     struct mm_error *err)
+{
+	if (arch->fit_prop)
+		arch->fit_prop(p, ctl);
+	return arch->check_prop ? arch->check_prop(p, ctl, err) : MM_OK;
 }

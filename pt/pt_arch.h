@@ -1,10 +1,12 @@
 /*
- * pt_arch: one table of operations per PTE format family.
+ * pt_arch: one const descriptor per page-table format.
  *
- * Everything that differs between x86-64 and RISC-V lives behind this table:
- * how a page_prop becomes PTE bits, how a PTE is recognised as a pointer or a
- * leaf, and the architecture's rules in the hardware walk.  Generic code
- * (page_table.c, walk.c) calls these hooks and never tests which arch it has.
+ * Everything that differs between formats lives in its descriptor: the
+ * geometry, the `cpu:` keys the format reads, how a page_prop becomes PTE
+ * bits, how a PTE is recognised as a pointer or a leaf, and the rules of the
+ * hardware walk.  Generic code (page_table.c, walk.c, the config loader)
+ * reads these and never tests which format it has.  docs/adding-a-format.md
+ * tells how to add one.
  */
 #ifndef MMUSIM_PT_PT_ARCH_H
 #define MMUSIM_PT_PT_ARCH_H
@@ -34,13 +36,93 @@ enum walk_next {
 	WALK_FAULT,   /* res->fault filled */
 };
 
+/*
+ * The geometry a format fixes: stated once, checked against the config by
+ * pt_arch_check_consts and compiled into the inlined walk (walk_loop.h), where
+ * the shifts and multiplies become constants.  A zero field leaves that
+ * number to the config (the toy format fixes none).
+ */
+enum va_extension {
+	VA_EXT_ANY,   /* as the config says */
+	VA_EXT_SIGN,  /* bits above the VA copy its top bit (64-bit modes) */
+	VA_EXT_ZERO,  /* the VA is all there is (32-bit modes) */
+};
+
+struct pt_geometry {
+	unsigned pte_size;               /* bytes per entry */
+	unsigned page_shift;             /* log2 of the base page size */
+	unsigned min_levels, max_levels;
+	enum va_extension va;
+	unsigned max_phys_bits;          /* for the format's own check_limits */
+	/* For the messages: the format as users know it, and its level counts in words. */
+	const char *title;               /* NULL: the format's name */
+	const char *levels_text;         /* "4 or 5" */
+	const char *va_noun;             /* NULL: "addresses" */
+};
+
+/* Index bits per level: a node is one base page of entries. */
+static inline __attribute__((always_inline)) unsigned pt_geometry_index_bits(const struct pt_geometry *g, const struct paging_consts *pc)
+{
+	return g->pte_size && g->page_shift ? g->page_shift - (unsigned)__builtin_ctz(g->pte_size)
+					    : pc->index_bits;
+}
+
+/*
+ * The rules the walk applies, which the loop of walk_loop.h calls.  A format
+ * states them once, in one static const table: the descriptor points to it,
+ * its inlined walk (if any) instantiates the loop with it, and generic code
+ * (page_table.c, the views) calls through it.
+ * All required but walk_begin.
+ */
+struct walk_hooks {
+	/* What a walk may grant before its first entry ("rwxu" on x86, nothing on RISC-V). */
+	unsigned (*initial_perms)(void);
+	/*
+	 * Optional: work done once per walk rather than per level (ws->rsvd from
+	 * the control registers, say), before the first entry is read.
+	 */
+	void (*walk_begin)(struct walk_state *ws);
+	/* The fault for a VA that is not canonical for this format. */
+	void (*bad_va)(struct walk_state *ws);
+	/* A PTE read outside memory. */
+	void (*bus_error)(struct walk_state *ws, unsigned level);
+	/* Checks the PTE read at `level`; descends, accepts a leaf, or faults. */
+	enum walk_next (*walk_entry)(struct walk_state *ws, uint64_t pte, unsigned level,
+				     uint64_t pte_addr, uint64_t *next_table);
+	/* Checks the leaf (ws->res->level, leaf_pte) and sets A/D; faults or fills perms. */
+	bool (*walk_leaf)(struct walk_state *ws, uint64_t pte_addr);
+	/*
+	 * The hooks that read PTE bits take the paging constants too: a format may
+	 * be data (the toy format's bit positions live in pc->layout).
+	 */
+	/* The physical address a PTE holds (node or page frame), read as is_leaf reads the entry. */
+	uint64_t (*pte_addr)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+			     unsigned level);
+	bool (*is_present)(const struct paging_consts *pc, uint64_t pte);
+	/*
+	 * The one answer to "does this present entry map a page?": the walk, the
+	 * prefetch, the OS side and every view ask it.  It sees the control bits
+	 * (x86_32: PS is ignored while CR4.PSE=0, SDM 4.3).
+	 */
+	bool (*is_leaf)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte, unsigned level);
+};
+
+/*
+ * One page-table format: everything about it is stated here, once.  Fields
+ * marked optional may be NULL, which always means "absent" (no check, no
+ * adaptation, the generic loop, "PTE"); every other field is required.
+ */
 struct pt_arch {
-	const char *name;           /* "x86_64" | "riscv64" | "riscv32" | "x86_32" | "toy" as in configs */
+	const char *name;           /* as `arch:` in configs; pt_arch.c lists every format */
 	/* The PTE layout is data: the config describes it (a `toy:` block) into pc->layout. */
 	bool layout_from_config;
+	const struct pt_geometry *geom;
+	const struct walk_hooks *hooks;
+	/* The `cpu:` keys this format reads, with their defaults; ends with a NULL name. */
+	const struct cpu_key *cpu_keys;
 
-	/* Rejects paging constants this format cannot express. */
-	int (*check_consts)(const struct paging_consts *pc, struct mm_error *err);
+	/* Optional: rules on the constants beyond the geometry (MAXPHYADDR, largest page...). */
+	int (*check_limits)(const struct paging_consts *pc, struct mm_error *err);
 	/* Optional: rejects control bits that contradict the constants (x86_32: 4 MiB pages need PSE). */
 	int (*check_ctl)(const struct paging_consts *pc, const struct cpu_ctl *ctl, struct mm_error *err);
 
@@ -49,68 +131,39 @@ struct pt_arch {
 	/* Optional: rejects a mapping whose PA the format's leaves cannot hold (x86_32 4 KiB above 4 GiB). */
 	int (*check_map)(const struct paging_consts *pc, uint64_t va, uint64_t pa, uint64_t len,
 			 struct mm_error *err);
-	/* Rejects properties the format cannot encode (e.g. RISC-V W without R). */
+	/* Optional: rejects properties the format cannot encode (e.g. RISC-V W without R). */
 	int (*check_prop)(const struct page_prop *p, const struct cpu_ctl *ctl, struct mm_error *err);
 	/*
-	 * Adapts properties to the CPU mode before encoding (x86 with NXE=0 has no
-	 * XD bit, so every page is executable there).
+	 * Optional: adapts properties to the CPU mode before encoding (x86 with
+	 * NXE=0 has no XD bit, so every page is executable there).
 	 */
 	void (*fit_prop)(struct page_prop *p, const struct cpu_ctl *ctl);
 	uint64_t (*make_leaf)(const struct paging_consts *pc, uint64_t pa,
 			      const struct page_prop *p, unsigned level);
 	/* A pointer to the node at `pa`, as permissive as the format allows. */
 	uint64_t (*make_table)(const struct paging_consts *pc, uint64_t pa);
-	/*
-	 * The hooks that read PTE bits take the paging constants too: a format may
-	 * be data (the toy format's bit positions live in pc->layout).
-	 */
-	bool (*is_present)(const struct paging_consts *pc, uint64_t pte);
-	/*
-	 * The one answer to "does this present entry map a page?": the walk, the
-	 * prefetch, the OS side and every view ask it.  It sees the control bits
-	 * (x86_32: PS is ignored while CR4.PSE=0, SDM 4.3).
-	 */
-	bool (*is_leaf)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte, unsigned level);
-	/* The physical address a PTE holds (node or page frame), read as is_leaf reads the entry. */
-	uint64_t (*pte_addr)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
-			     unsigned level);
 	void (*leaf_prop)(const struct paging_consts *pc, uint64_t pte, unsigned level,
 			  struct page_prop *out);
 	/*
 	 * Permissions granted by the entry at `level` given `upper` (what the levels
-	 * above still allow; start with the value from initial_perms).  For a
-	 * pointer this narrows what lower levels may grant; for a leaf it is the
-	 * effective "rwxug".
+	 * above still allow; start with hooks->initial_perms()).  For a pointer
+	 * this narrows what lower levels may grant; for a leaf it is the effective
+	 * "rwxug".
 	 */
-	unsigned (*initial_perms)(void);
 	unsigned (*entry_perms)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 				unsigned level, bool leaf, unsigned upper);
 
 	/* ---- the hardware walk (called by walk.c) ---- */
 
-	/*
-	 * Optional: work done once per walk rather than per level (ws->rsvd from
-	 * the control registers, say), before the first entry is read.
-	 */
-	void (*walk_begin)(struct walk_state *ws);
-	/* The fault for a VA that is not canonical for this format. */
-	void (*bad_va)(struct walk_state *ws);
-	/* Checks the PTE read at `level`; descends, accepts a leaf, or faults. */
-	enum walk_next (*walk_entry)(struct walk_state *ws, uint64_t pte, unsigned level,
-				     uint64_t pte_addr, uint64_t *next_table);
 	/* Access rights of req against a translation (perms, leaf PTE); fills *f if refused. */
 	bool (*check_access)(const struct cpu_ctl *ctl, const struct walk_request *req, unsigned perms,
 			     uint64_t leaf_pte, unsigned level, struct walk_fault *f);
-	/* Checks the leaf (ws->res->level, leaf_pte) and sets A/D; faults or fills perms. */
-	bool (*walk_leaf)(struct walk_state *ws, uint64_t pte_addr);
-	/* A PTE read outside memory. */
-	void (*bus_error)(struct walk_state *ws, unsigned level);
 	/*
-	 * Optional: the walk of walk_loop.h instantiated with this format's hooks
+	 * Optional: the walk of walk_loop.h instantiated with `hooks` and `geom`
 	 * inlined (the same loop, only faster).  NULL: walk.c runs the loop.
 	 */
 	void (*walk)(const struct walker *w, const struct walk_request *req, struct walk_result *res);
-	/* Optional: walk_prefetch_loop of walk_loop.h with this format's hooks (a hint). */
+	/* Optional: walk_prefetch_loop of walk_loop.h, likewise instantiated (a hint). */
 	void (*walk_prefetch)(const struct walker *w, uint64_t root, uint64_t va,
 			      struct walk_prefetch_memo *memo);
 
@@ -119,11 +172,11 @@ struct pt_arch {
 	/* The PTE's set bits by name, e.g. "P RW US A PS XD pk=3"; P/V clear is "not-present". */
 	void (*describe_pte)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 			     unsigned level, char *buf, size_t len);
-	/* What the spec calls the entry read at `level` ("PML4E", "PDE"; NULL: "PTE"). */
+	/* Optional: what the spec calls the entry read at `level` ("PML4E", "PDE"; NULL: "PTE"). */
 	const char *(*entry_name)(const struct paging_consts *pc, unsigned level);
 	/* The fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)". */
 	void (*describe_fault)(const struct walk_fault *f, char *buf, size_t len);
-	/* ELF e_machine of dumps of this machine's memory (EM_X86_64, EM_RISCV). */
+	/* ELF e_machine of dumps of this machine's memory (EM_X86_64, EM_RISCV; 0 EM_NONE). */
 	uint16_t elf_machine;
 	/* Name of the register that holds the root ("cr3" | "satp"). */
 	const char *root_register;
@@ -134,14 +187,33 @@ struct pt_arch {
 			       uint16_t *asid, struct mm_error *err);
 };
 
-extern const struct pt_arch pt_arch_x86_64;
-extern const struct pt_arch pt_arch_riscv64;
+extern const struct pt_arch pt_arch_x86_64;   /* 4- and 5-level paging */
+extern const struct pt_arch pt_arch_riscv64;  /* Sv39, Sv48, Sv57 */
 extern const struct pt_arch pt_arch_riscv32;  /* Sv32 */
 extern const struct pt_arch pt_arch_x86_32;   /* 32-bit paging, PSE and PSE-36 */
 extern const struct pt_arch pt_arch_toy;      /* layout from the config (pc->layout) */
 
 /* The format named `name`, or NULL. */
 const struct pt_arch *pt_arch_find(const char *name);
+
+/* Every format's name, for a message: "a, b or c". */
+void pt_arch_names(char *buf, size_t len);
+
+/* The format whose PTE layout the config describes (its `toy:` block), or NULL. */
+const struct pt_arch *pt_arch_layout_from_config(void);
+
+/* True when some format reads the `cpu:` key `name` (so it is known, if not to this one). */
+bool pt_arch_any_cpu_key(const char *name);
+
+/*
+ * Rejects paging constants this format cannot express: its geometry, then
+ * its check_limits.  The messages name the format.
+ */
+int pt_arch_check_consts(const struct pt_arch *arch, const struct paging_consts *pc, struct mm_error *err);
+
+/* Adapts and checks properties for encoding (fit_prop, check_prop; either may be absent). */
+int pt_arch_fit_prop(const struct pt_arch *arch, struct page_prop *p, const struct cpu_ctl *ctl,
+		     struct mm_error *err);
 
 /*
  * Fills ws->res->fault; used by arch hooks.  Inline so that the walk state

@@ -1,6 +1,9 @@
 /*
- * RISC-V Sv39/Sv48/Sv57 PTE bits (privileged spec, "Sv39 Implementation"
- * PTE format; Svpbmt and Svnapot chapters).  One layout for all three modes.
+ * RISC-V PTE bits (privileged spec, "Sv32 Implementation" and "Sv39
+ * Implementation" PTE formats; Svpbmt and Svnapot chapters).  One layout for
+ * Sv39, Sv48 and Sv57; an Sv32 PTE is its low 32 bits: V..RSW the same, the
+ * PPN in 31:10 (PPN[1] 31:20, PPN[0] 19:10), and bits 63:32 read as zero, so
+ * N, PBMT and the reserved bits are never set in it.
  */
 #ifndef MMUSIM_PT_RISCV_BITS_H
 #define MMUSIM_PT_RISCV_BITS_H
@@ -17,7 +20,7 @@
 #define RV_D         (1ull << 7)   /* dirty */
 #define RV_RSW0      (1ull << 8)   /* reserved for supervisor software */
 #define RV_RSW1      (1ull << 9)
-#define RV_PPN_SHIFT 10            /* PPN at bits 53:10 */
+#define RV_PPN_SHIFT 10            /* PPN at bits 53:10 (Sv32: 31:10) */
 #define RV_PPN_MASK  (((1ull << 44) - 1) << RV_PPN_SHIFT)
 #define RV_RSVD_MASK (0x7full << 54) /* bits 60:54: reserved for future standard use */
 #define RV_PBMT_SHIFT 61           /* bits 62:61: page-based memory type (Svpbmt) */

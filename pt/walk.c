@@ -17,17 +17,13 @@
 static __attribute__((noinline)) void walk_by_hooks(const struct walker *w, const struct walk_request *req,
 						   struct walk_result *res)
 {
-	const struct walk_hooks hooks = WALK_HOOKS_OF(w->arch);
-
-	walk_loop(w, req, res, &hooks);
+	walk_loop(w, req, res, w->arch->hooks, w->arch->geom);
 }
 
 static __attribute__((noinline)) void walk_prefetch_by_hooks(const struct walker *w, uint64_t root, uint64_t va,
 							    struct walk_prefetch_memo *memo)
 {
-	const struct walk_hooks hooks = WALK_HOOKS_OF(w->arch);
-
-	walk_prefetch_loop(w, root, va, memo, &hooks);
+	walk_prefetch_loop(w, root, va, memo, w->arch->hooks, w->arch->geom);
 }
 
 /* These two only dispatch, so that the call costs a jump on the replay's hot path. */

@@ -2,11 +2,13 @@
  * walk_loop: the generic page-walk loop, written once and specialised per
  * architecture.
  *
- * walk.c runs it with the hooks of whatever pt_arch it is given.  An
- * architecture file may also instantiate it with its own hooks as constants
- * (see x86_walk in arch_x86_64.c): the loop is the same, but the compiler can
- * then inline every hook, which is what makes a walk cheap enough to replay
- * billions of accesses.  There is still exactly one description of the walk.
+ * walk.c runs it with the hooks and geometry of whatever pt_arch it is given.
+ * A format's file may also instantiate it with its own (static const) hooks
+ * and geometry, the very ones its descriptor points to (see x86_walk in
+ * arch_x86_64.c): the loop is the same, but the compiler can then inline
+ * every hook and fold the geometry into constants, which is what makes a
+ * walk cheap enough to replay billions of accesses.  There is still exactly
+ * one description of the walk.
  *
  *   VA:  | sign | idx L(n) | ... | idx L1 | page offset |
  *          PTE address at level L = table(L) + idx(L) * pte_size
@@ -22,33 +24,6 @@
  * (flatten does not reach calls that only become direct after inlining).
  */
 #define WALK_INLINE static inline __attribute__((always_inline))
-
-/* The hooks the loop calls, in the order it calls them. */
-struct walk_hooks {
-	unsigned (*initial_perms)(void);
-	void (*walk_begin)(struct walk_state *ws);  /* may be NULL */
-	void (*bad_va)(struct walk_state *ws);
-	void (*bus_error)(struct walk_state *ws, unsigned level);
-	enum walk_next (*walk_entry)(struct walk_state *ws, uint64_t pte, unsigned level,
-				     uint64_t pte_addr, uint64_t *next_table);
-	bool (*walk_leaf)(struct walk_state *ws, uint64_t pte_addr);
-	uint64_t (*pte_addr)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
-			     unsigned level);
-	bool (*is_present)(const struct paging_consts *pc, uint64_t pte);
-	bool (*is_leaf)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte, unsigned level);
-	/*
-	 * Geometry the format fixes (its check_consts enforces it), so shifts and
-	 * multiplies become constants; 0 = read it from the paging_consts.
-	 */
-	unsigned pte_size, page_shift, index_bits;
-};
-
-#define WALK_HOOKS_OF(arch) {                                                        \
-	.initial_perms = (arch)->initial_perms, .walk_begin = (arch)->walk_begin,    \
-	.bad_va = (arch)->bad_va,                                                    \
-	.bus_error = (arch)->bus_error, .walk_entry = (arch)->walk_entry,            \
-	.walk_leaf = (arch)->walk_leaf, .pte_addr = (arch)->pte_addr,               \
-	.is_present = (arch)->is_present, .is_leaf = (arch)->is_leaf }
 
 /*
  * Memory for the loop: the direct description with the frame shift the loop
@@ -72,13 +47,13 @@ walk_direct_of(const struct pt_mem *mem, unsigned frame_shift)
  */
 static inline __attribute__((always_inline)) void
 walk_loop_steps(const struct walker *w, const struct walk_request *req, struct walk_result *res,
-		const struct walk_hooks *hooks, const bool record)
+		const struct walk_hooks *hooks, const struct pt_geometry *geom, const bool record)
 {
 	const struct paging_consts *pc = w->pc;
 	const struct pt_mem *mem = w->mem;
-	const unsigned pte_size = hooks->pte_size ? hooks->pte_size : pc->pte_size;
-	const unsigned page_shift = hooks->page_shift ? hooks->page_shift : pc->page_shift;
-	const unsigned index_bits = hooks->index_bits ? hooks->index_bits : pc->index_bits;
+	const unsigned pte_size = geom->pte_size ? geom->pte_size : pc->pte_size;
+	const unsigned page_shift = geom->page_shift ? geom->page_shift : pc->page_shift;
+	const unsigned index_bits = pt_geometry_index_bits(geom, pc);
 	const uint64_t index_mask = (1ull << index_bits) - 1, va = req->va;
 	const struct pt_mem_direct d = walk_direct_of(mem, page_shift);
 	struct walk_state ws = { .w = w, .req = req, .res = res,
@@ -159,12 +134,12 @@ walk_loop_steps(const struct walker *w, const struct walk_request *req, struct w
  */
 static inline __attribute__((always_inline)) void
 walk_loop(const struct walker *w, const struct walk_request *req, struct walk_result *res,
-	  const struct walk_hooks *hooks)
+	  const struct walk_hooks *hooks, const struct pt_geometry *geom)
 {
 	if (req->no_steps)
-		walk_loop_steps(w, req, res, hooks, false);
+		walk_loop_steps(w, req, res, hooks, geom, false);
 	else
-		walk_loop_steps(w, req, res, hooks, true);
+		walk_loop_steps(w, req, res, hooks, geom, true);
 }
 
 /*
@@ -177,12 +152,12 @@ walk_loop(const struct walker *w, const struct walk_request *req, struct walk_re
  */
 static inline __attribute__((always_inline)) void
 walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, struct walk_prefetch_memo *memo,
-		   const struct walk_hooks *hooks)
+		   const struct walk_hooks *hooks, const struct pt_geometry *geom)
 {
 	const struct paging_consts *pc = w->pc;
-	const unsigned pte_size = hooks->pte_size ? hooks->pte_size : pc->pte_size;
-	const unsigned page_shift = hooks->page_shift ? hooks->page_shift : pc->page_shift;
-	const unsigned index_bits = hooks->index_bits ? hooks->index_bits : pc->index_bits;
+	const unsigned pte_size = geom->pte_size ? geom->pte_size : pc->pte_size;
+	const unsigned page_shift = geom->page_shift ? geom->page_shift : pc->page_shift;
+	const unsigned index_bits = pt_geometry_index_bits(geom, pc);
 	const uint64_t index_mask = (1ull << index_bits) - 1, leaf_index = (va >> page_shift) & index_mask;
 	const uint64_t region = va >> (page_shift + index_bits);
 	struct walk_prefetch_slot *slot = NULL;

@@ -12,23 +12,39 @@
 #define MMUSIM_PT_X86_ENTRY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "page_prop.h"
 #include "x86_64_bits.h"
 
-/* PROP_* of the shared flag bits of a leaf; readability and XD are the format's. */
+/* The PROP_* flags whose bits both formats share, and those bits (readability and XD are the format's). */
+static const struct { uint32_t prop; uint64_t bit; } x86_entry_flag_bits[] = {
+	{ PROP_W, X86_RW }, { PROP_U, X86_US }, { PROP_G, X86_G }, { PROP_A, X86_A },
+	{ PROP_D, X86_D }, { PROP_AVAIL1, X86_AVL9 }, { PROP_AVAIL2, X86_AVL10 },
+};
+#define X86_NR_ENTRY_FLAGS (sizeof(x86_entry_flag_bits) / sizeof(x86_entry_flag_bits[0]))
+
+/* The table above, read from PTE bits to PROP_* flags or the other way. */
+static inline uint64_t x86_entry_flag_map(uint64_t in, bool to_bits)
+{
+	uint64_t out = 0;
+
+	for (size_t i = 0; i < X86_NR_ENTRY_FLAGS; i++)
+		if (in & (to_bits ? x86_entry_flag_bits[i].prop : x86_entry_flag_bits[i].bit))
+			out |= to_bits ? x86_entry_flag_bits[i].bit : x86_entry_flag_bits[i].prop;
+	return out;
+}
+
+/* PROP_* of the shared flag bits of a leaf. */
 static inline uint32_t x86_entry_flags(uint64_t pte)
 {
-	uint32_t f = 0;
+	return (uint32_t)x86_entry_flag_map(pte, false);
+}
 
-	if (pte & X86_RW) f |= PROP_W;
-	if (pte & X86_US) f |= PROP_U;
-	if (pte & X86_G) f |= PROP_G;
-	if (pte & X86_A) f |= PROP_A;
-	if (pte & X86_D) f |= PROP_D;
-	if (pte & X86_AVL9) f |= PROP_AVAIL1;
-	if (pte & X86_AVL10) f |= PROP_AVAIL2;
-	return f;
+/* The shared flag bits of a leaf with the PROP_* flags `f`. */
+static inline uint64_t x86_entry_bits(uint32_t f)
+{
+	return x86_entry_flag_map(f, true);
 }
 
 /*

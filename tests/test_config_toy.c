@@ -1,6 +1,6 @@
 /*
  * test_config_toy: the toy format's `toy:` block (sim/config_toy.c,
- * pt/arch_toy.c check_consts): the preset, and one test per bad field, each
+ * pt/arch_toy.c check_limits): the preset, and one test per bad field, each
  * answered with "file:line:column: message" at the key at fault.
  */
 #include <criterion/criterion.h>

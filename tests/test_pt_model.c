@@ -414,11 +414,11 @@ static uint64_t subtree_nodes(struct run *r, uint64_t node, unsigned level, bool
 
 	for (unsigned i = 0; i < r->pc->nr_entries; i++) {
 		uint64_t pte = read_entry(r, node + (uint64_t)i * 8);
-		if (!arch->is_present(r->pc, pte))
+		if (!arch->hooks->is_present(r->pc, pte))
 			continue;
 		empty = false;
-		if (level > 1 && !arch->is_leaf(r->pc, &r->m->cfg.cpu, pte, level))
-			n += subtree_nodes(r, arch->pte_addr(r->pc, &r->m->cfg.cpu, pte, level), level - 1, false);
+		if (level > 1 && !arch->hooks->is_leaf(r->pc, &r->m->cfg.cpu, pte, level))
+			n += subtree_nodes(r, arch->hooks->pte_addr(r->pc, &r->m->cfg.cpu, pte, level), level - 1, false);
 	}
 	CHECK(r, !empty || may_be_empty, "an empty level-%u node at %#" PRIx64 " is still linked", level,
 	      node);
@@ -436,10 +436,10 @@ static uint64_t table_nodes(struct run *r, uint64_t root, unsigned lo, unsigned 
 	*nr_top = 0;
 	for (unsigned i = lo; i < hi; i++) {
 		uint64_t pte = read_entry(r, root + (uint64_t)i * 8);
-		if (arch->is_present(r->pc, pte) && !arch->is_leaf(r->pc, &r->m->cfg.cpu, pte, top)) {
+		if (arch->hooks->is_present(r->pc, pte) && !arch->hooks->is_leaf(r->pc, &r->m->cfg.cpu, pte, top)) {
 			(*nr_top)++;
 			/* The kernel keeps its top-level entries (top_level_can_unmap: false). */
-			n += subtree_nodes(r, arch->pte_addr(r->pc, &r->m->cfg.cpu, pte, top), top - 1, kernel);
+			n += subtree_nodes(r, arch->hooks->pte_addr(r->pc, &r->m->cfg.cpu, pte, top), top - 1, kernel);
 		}
 	}
 	return n;

@@ -46,7 +46,7 @@ Test(pte_riscv, check_consts_accepts_sv39_sv48_sv57)
 	for (unsigned levels = 3; levels <= 5; levels++) {
 		struct paging_consts pc = consts(levels);
 		struct mm_error err = {0};
-		cr_expect_eq(A->check_consts(&pc, &err), MM_OK, "%s rejected: %s",
+		cr_expect_eq(pt_arch_check_consts(A, &pc, &err), MM_OK, "%s rejected: %s",
 			     rv_mode_name(levels), err.msg);
 	}
 }
@@ -127,7 +127,7 @@ ParameterizedTest(struct ppn_vec *p, pte_riscv, make_leaf_ppn)
 		     (unsigned long long)p->pa, p->level, (unsigned long long)pte,
 		     (unsigned long long)want);
 	/* pte_addr is the inverse: PPN x PAGESIZE. */
-	cr_expect_eq(A->pte_addr(&pc, NULL, pte, p->level), p->pa);
+	cr_expect_eq(A->hooks->pte_addr(&pc, NULL, pte, p->level), p->pa);
 }
 
 /* ---- make_leaf: PBMT (Svpbmt bits 62:61) ---- */
@@ -177,9 +177,9 @@ Test(pte_riscv, make_table_is_v_and_ppn)
 		uint64_t t = A->make_table(&pc, 0x80002000);
 		/* A pointer: R=W=X=0 (step 4), and D, A, U, N, PBMT are reserved on it. */
 		cr_expect_eq(t & (T_R | T_W | T_X | T_U | T_A | T_D | T_N | T_PBMT(3)), 0);
-		cr_expect(A->is_present(NULL, t));
-		cr_expect_not(A->is_leaf(NULL, NULL, t, 2));
-		cr_expect_eq(A->pte_addr(&pc, NULL, t, 2), 0x80002000);
+		cr_expect(A->hooks->is_present(NULL, t));
+		cr_expect_not(A->hooks->is_leaf(NULL, NULL, t, 2));
+		cr_expect_eq(A->hooks->pte_addr(&pc, NULL, t, 2), 0x80002000);
 	}
 }
 
@@ -210,11 +210,11 @@ ParameterizedTestParameters(pte_riscv, classify)
 
 ParameterizedTest(struct class_vec *p, pte_riscv, classify)
 {
-	cr_expect_eq(A->is_present(NULL, p->pte), p->present, "is_present(%#llx)",
+	cr_expect_eq(A->hooks->is_present(NULL, p->pte), p->present, "is_present(%#llx)",
 		     (unsigned long long)p->pte);
 	if (p->present) {
 		for (unsigned level = 1; level <= 3; level++)
-			cr_expect_eq(A->is_leaf(NULL, NULL, p->pte, level), p->leaf, "is_leaf(%#llx, %u)",
+			cr_expect_eq(A->hooks->is_leaf(NULL, NULL, p->pte, level), p->leaf, "is_leaf(%#llx, %u)",
 				     (unsigned long long)p->pte, level);
 	}
 }
@@ -226,8 +226,8 @@ Test(pte_riscv, pte_addr_masks_non_ppn_bits)
 	struct paging_consts pc = consts(3);
 	/* N, PBMT, reserved 60:54, RSW and flags around PPN 0x80200. */
 	uint64_t pte = T_N | T_PBMT(3) | (0x7full << 54) | 0x20080000ull | 0x3ff;
-	cr_expect_eq(A->pte_addr(&pc, NULL, pte, 2), 0x80200000ull);
-	cr_expect_eq(A->pte_addr(&pc, NULL, 0xffffffffffffffffull, 1), 0x00fffffffffff000ull);
+	cr_expect_eq(A->hooks->pte_addr(&pc, NULL, pte, 2), 0x80200000ull);
+	cr_expect_eq(A->hooks->pte_addr(&pc, NULL, 0xffffffffffffffffull, 1), 0x00fffffffffff000ull);
 }
 
 /* ---- leaf_prop decodes raw PTEs ---- */
@@ -296,9 +296,9 @@ Test(pte_riscv, leaf_prop_round_trip)
 							     in.flags, level, (unsigned long long)pte,
 							     out.flags);
 						cr_assert_eq(out.cache, in.cache);
-						cr_assert(A->is_leaf(NULL, NULL, pte, level));
-						cr_assert(A->is_present(NULL, pte));
-						cr_assert_eq(A->pte_addr(&pc, NULL, pte, level), 0x40000000);
+						cr_assert(A->hooks->is_leaf(NULL, NULL, pte, level));
+						cr_assert(A->hooks->is_present(NULL, pte));
+						cr_assert_eq(A->hooks->pte_addr(&pc, NULL, pte, level), 0x40000000);
 					}
 				}
 	}
@@ -350,7 +350,7 @@ ParameterizedTest(struct prop_vec *p, pte_riscv, check_prop)
 	struct cpu_ctl ctl = {.ad = AD_SVADU, .svpbmt = p->svpbmt, .svnapot = true};
 	struct page_prop prop = {.flags = p->flags, .cache = p->cache};
 	struct mm_error err = {0};
-	int rc = A->check_prop(&prop, &ctl, &err);
+	int rc = pt_arch_fit_prop(A, &prop, &ctl, &err);
 
 	if (p->ok) {
 		cr_expect_eq(rc, MM_OK, "flags %#x cache %s svpbmt %d rejected: %s", p->flags,
@@ -361,7 +361,7 @@ ParameterizedTest(struct prop_vec *p, pte_riscv, check_prop)
 		cr_expect_neq(err.msg[0], '\0', "rejection without a message");
 	}
 	/* NULL err is allowed */
-	cr_expect_eq(A->check_prop(&prop, &ctl, NULL) == MM_OK, p->ok);
+	cr_expect_eq(pt_arch_fit_prop(A, &prop, &ctl, NULL) == MM_OK, p->ok);
 }
 
 /* ---- describe_pte stays within its buffer ---- */

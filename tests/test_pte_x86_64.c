@@ -177,14 +177,14 @@ Test(pte_x86_64, leaf_round_trip_exhaustive)
 						       (unsigned long long)pte, out.flags,
 						       cache_str(out.cache));
 				}
-				if (A.pte_addr(&pc, NULL, pte, level) != pas[level]) {
+				if (A.hooks->pte_addr(&pc, NULL, pte, level) != pas[level]) {
 					failures++;
 					cr_expect_fail("level %u flags 0x%x cache %s: pte_addr of "
 						       "0x%016llx is 0x%llx", level, f,
 						       cache_str(in.cache), (unsigned long long)pte,
-						       (unsigned long long)A.pte_addr(&pc, NULL, pte, level));
+						       (unsigned long long)A.hooks->pte_addr(&pc, NULL, pte, level));
 				}
-				if (!A.is_present(NULL, pte) || !A.is_leaf(NULL, NULL, pte, level)) {
+				if (!A.hooks->is_present(NULL, pte) || !A.hooks->is_leaf(NULL, NULL, pte, level)) {
 					failures++;
 					cr_expect_fail("level %u: 0x%016llx not a present leaf", level,
 						       (unsigned long long)pte);
@@ -260,18 +260,18 @@ Test(pte_x86_64, make_table_most_permissive)
 	cr_expect_eq(A.make_table(&pc, PA4K), PA4K | 7);
 	/* A pointer is not a leaf at any level that could hold one. */
 	for (unsigned l = 2; l <= 4; l++)
-		cr_expect(!A.is_leaf(NULL, NULL, A.make_table(&pc, PA4K), l), "level %u", l);
-	cr_expect(A.is_present(NULL, A.make_table(&pc, PA4K)));
-	cr_expect_eq(A.pte_addr(&pc, NULL, A.make_table(&pc, PA4K), 2), PA4K);
+		cr_expect(!A.hooks->is_leaf(NULL, NULL, A.make_table(&pc, PA4K), l), "level %u", l);
+	cr_expect(A.hooks->is_present(NULL, A.make_table(&pc, PA4K)));
+	cr_expect_eq(A.hooks->pte_addr(&pc, NULL, A.make_table(&pc, PA4K), 2), PA4K);
 }
 
 Test(pte_x86_64, is_present_is_bit_0)
 {
-	cr_expect(!A.is_present(NULL, 0));
-	cr_expect(A.is_present(NULL, 1));
-	cr_expect(A.is_present(NULL, T_P | T_XD));
-	cr_expect(!A.is_present(NULL, 0xfffffffffffffffeull));
-	cr_expect(!A.is_present(NULL, PA4K | T_RW | T_US | T_A | T_D | T_PS));
+	cr_expect(!A.hooks->is_present(NULL, 0));
+	cr_expect(A.hooks->is_present(NULL, 1));
+	cr_expect(A.hooks->is_present(NULL, T_P | T_XD));
+	cr_expect(!A.hooks->is_present(NULL, 0xfffffffffffffffeull));
+	cr_expect(!A.hooks->is_present(NULL, PA4K | T_RW | T_US | T_A | T_D | T_PS));
 }
 
 struct leafq {
@@ -296,7 +296,7 @@ Test(pte_x86_64, is_leaf)
 	};
 
 	for (unsigned i = 0; i < sizeof(q) / sizeof(q[0]); i++)
-		cr_expect_eq(A.is_leaf(NULL, NULL, q[i].pte, q[i].level), q[i].leaf,
+		cr_expect_eq(A.hooks->is_leaf(NULL, NULL, q[i].pte, q[i].level), q[i].leaf,
 			     "is_leaf(0x%016llx, %u) should be %d", (unsigned long long)q[i].pte,
 			     q[i].level, q[i].leaf);
 }
@@ -325,7 +325,7 @@ Test(pte_x86_64, pte_addr)
 	struct paging_consts pc = consts(4, 52);
 
 	for (unsigned i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
-		uint64_t got = A.pte_addr(&pc, NULL, q[i].pte, q[i].level);
+		uint64_t got = A.hooks->pte_addr(&pc, NULL, q[i].pte, q[i].level);
 
 		cr_expect_eq(got, q[i].pa, "pte_addr(0x%016llx, %u) = 0x%llx, expected 0x%llx",
 			     (unsigned long long)q[i].pte, q[i].level, (unsigned long long)got,
@@ -348,9 +348,9 @@ Test(pte_x86_64, check_consts_accepts_4_and_5_level)
 	struct paging_consts pc4 = consts(4, 52), pc5 = consts(5, 52), pc46 = consts(4, 46);
 	struct mm_error err = { 0 };
 
-	cr_expect_eq(A.check_consts(&pc4, &err), MM_OK, "%s", err.msg);
-	cr_expect_eq(A.check_consts(&pc5, &err), MM_OK, "%s", err.msg);
-	cr_expect_eq(A.check_consts(&pc46, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(pt_arch_check_consts(&A, &pc4, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(pt_arch_check_consts(&A, &pc5, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(pt_arch_check_consts(&A, &pc46, &err), MM_OK, "%s", err.msg);
 }
 
 /* Constants the 64-bit format cannot express. */
@@ -363,13 +363,13 @@ Test(pte_x86_64, check_consts_rejects)
 	pc = consts(4, 52);
 	pc.phys_addr_width = 53;
 	memset(&err, 0, sizeof(err));
-	cr_expect_neq(A.check_consts(&pc, &err), MM_OK, "phys_addr_width 53 accepted");
+	cr_expect_neq(pt_arch_check_consts(&A, &pc, &err), MM_OK, "phys_addr_width 53 accepted");
 
 	/* PS of a PML4E is reserved: no 512 GiB pages. */
 	pc = consts(4, 52);
 	pc.highest_translation_level = 4;
 	memset(&err, 0, sizeof(err));
-	cr_expect_neq(A.check_consts(&pc, &err), MM_OK, "highest_translation_level 4 accepted");
+	cr_expect_neq(pt_arch_check_consts(&A, &pc, &err), MM_OK, "highest_translation_level 4 accepted");
 
 	/* 4-byte entries are 32-bit paging, not this format. */
 	pc = (struct paging_consts){ .base_page_size = 4096, .nr_levels = 2, .pte_size = 4,
@@ -377,7 +377,7 @@ Test(pte_x86_64, check_consts_rejects)
 				     .highest_translation_level = 2, .phys_addr_width = 32 };
 	cr_assert_eq(paging_consts_derive(&pc, NULL), MM_OK);
 	memset(&err, 0, sizeof(err));
-	cr_expect_neq(A.check_consts(&pc, &err), MM_OK, "pte_size 4 accepted");
+	cr_expect_neq(pt_arch_check_consts(&A, &pc, &err), MM_OK, "pte_size 4 accepted");
 
 	/* IA-32e paging has 4 or 5 levels (4.1.1): a 3-level, 39-bit table is not x86. */
 	pc = (struct paging_consts){ .base_page_size = 4096, .nr_levels = 3, .pte_size = 8,
@@ -385,7 +385,7 @@ Test(pte_x86_64, check_consts_rejects)
 				     .highest_translation_level = 3, .phys_addr_width = 52 };
 	cr_assert_eq(paging_consts_derive(&pc, NULL), MM_OK);
 	memset(&err, 0, sizeof(err));
-	cr_expect_neq(A.check_consts(&pc, &err), MM_OK, "3 levels accepted");
+	cr_expect_neq(pt_arch_check_consts(&A, &pc, &err), MM_OK, "3 levels accepted");
 
 	/* Paging-structure nodes are 4 KiB of 512 entries: no 16 KiB base pages. */
 	pc = (struct paging_consts){ .base_page_size = 16384, .nr_levels = 4, .pte_size = 8,
@@ -393,7 +393,7 @@ Test(pte_x86_64, check_consts_rejects)
 				     .highest_translation_level = 3, .phys_addr_width = 52 };
 	cr_assert_eq(paging_consts_derive(&pc, NULL), MM_OK);
 	memset(&err, 0, sizeof(err));
-	cr_expect_neq(A.check_consts(&pc, &err), MM_OK, "16 KiB base pages accepted");
+	cr_expect_neq(pt_arch_check_consts(&A, &pc, &err), MM_OK, "16 KiB base pages accepted");
 }
 
 /* x86 can encode every set of flags that includes R, with X, and with NXE=1
@@ -409,7 +409,7 @@ Test(pte_x86_64, check_prop_accepts_encodable)
 			struct page_prop p = { .flags = f | PROP_R, .cache = caches[c] };
 			struct mm_error err = { 0 };
 
-			if (A.check_prop(&p, &ctl, &err) != MM_OK) {
+			if (pt_arch_fit_prop(&A, &p, &ctl, &err) != MM_OK) {
 				cr_expect_fail("flags 0x%x cache %s rejected: %s", p.flags,
 					cache_str(p.cache), err.msg);
 			}

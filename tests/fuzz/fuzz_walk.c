@@ -115,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		};
 		if (req.start_level) {
 			req.start_table = req.root;
-			req.start_perms = data[13] & arch->initial_perms();
+			req.start_perms = data[13] & arch->hooks->initial_perms();
 		}
 		load_memory(pm, img, img_len);
 		fuzz_walk_checked(arch, &pc, &ctl, &mem, &req);
