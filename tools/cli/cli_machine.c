@@ -99,7 +99,7 @@ int cli_build_machine(const struct cli *cli, mmusim_machine **out, mmusim_error 
 	mmusim_machine *m;
 	int rc, maps = 0;
 
-	if ((rc = cli_load_config(cli->config ? cli->config : "x86_64", cli->config ? "--config" : NULL, &cfg, err)))
+	if ((rc = cli_load_config(cli->config ? cli->config : CLI_DEFAULT_CONFIG, cli->config ? "--config" : NULL, &cfg, err)))
 		return rc;
 	rc = mmusim_machine_create(cfg, &m, err);
 	mmusim_config_free(cfg);
@@ -150,7 +150,7 @@ static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error 
 
 	if (cli->nr_setup)
 		return cli_set_error(err, MMUSIM_EINVAL, "--setup and --map build page tables; an --image has its own");
-	if ((rc = cli_load_config(cli->config ? cli->config : "x86_64", cli->config ? "--config" : NULL, &cfg, err)))
+	if ((rc = cli_load_config(cli->config ? cli->config : CLI_DEFAULT_CONFIG, cli->config ? "--config" : NULL, &cfg, err)))
 		return rc;
 	if (!(cli->image_base && (rc = parse_u64(cli->image_base, "--image-base", &base, err))) &&
 	    !(rc = image_root_of(cli, cfg, &how, &value, err))) {

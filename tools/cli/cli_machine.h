@@ -12,6 +12,9 @@
 
 #include "cli_options.h"
 
+/* The preset a command runs on without --config. */
+#define CLI_DEFAULT_CONFIG "x86_64"
+
 /*
  * mmusim_config_load(name), where option ("--config", or NULL for a default
  * name) is where the name came from: "neither a file nor a preset" names it.

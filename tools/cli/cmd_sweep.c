@@ -137,7 +137,7 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 	for (int s = 0; s < cli->nr_setup; s++)
 		if (!cli->setup[s].is_map && strcmp(cli->setup[s].text, "-") == 0)
 			return cli_usage_error("sweep: --setup - (stdin) would be read once per machine: give a file");
-	if (!sa->nr_configs && push(&sa->configs, &sa->nr_configs, cli->config ? cli->config : "x86_64"))
+	if (!sa->nr_configs && push(&sa->configs, &sa->nr_configs, cli->config ? cli->config : CLI_DEFAULT_CONFIG))
 		return EXIT_BAD_INPUT;
 	if (sa->results && !sa->emit_jobs)
 		return cli_usage_error("sweep: --results goes with --emit-jobs");
