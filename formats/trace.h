@@ -29,10 +29,17 @@ enum trace_format {
 
 /*
  * "auto" "text" "lackey" "binary" "champsim" "din" "pinatrace" <-> enum;
- * parse returns -1 for an unknown name.
+ * parse returns MM_OK, or MM_EINVAL for an unknown name.
  */
 const char *trace_format_name(enum trace_format f);
 int trace_format_parse(const char *name, enum trace_format *out);
+
+/* What a line parser of a line format (text, lackey, din, pinatrace) found on one line. */
+enum trace_line {
+	TRACE_LINE_BAD = -1,    /* malformed: the message (no file:line prefix) is in *err */
+	TRACE_LINE_BLANK = 0,   /* nothing to replay: blank, a comment, a line the format skips */
+	TRACE_LINE_EVENT = 1,   /* one event */
+};
 
 struct trace_reader;
 

@@ -380,7 +380,7 @@ long binary_decode(struct binary_decoder *d, const unsigned char *buf, size_t le
 	*used = 0;
 	if (!d->header_done) {
 		if (header_error(d, buf, len, eof, err) != MM_OK)
-			return -1;
+			return EVENT_SOURCE_FAILED;
 		if (len < TRACE_BINARY_HEADER_LEN)
 			return 0; /* need more input */
 		d->header_done = true;
@@ -471,7 +471,7 @@ long binary_decode(struct binary_decoder *d, const unsigned char *buf, size_t le
 		mm_error_set(err, MM_EINVAL, "%s", why);
 		break;
 	}
-	return -1;
+	return EVENT_SOURCE_FAILED;
 }
 
 /* ---- writer ---- */

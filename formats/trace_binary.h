@@ -62,7 +62,7 @@ void binary_decoder_init(struct binary_decoder *d);
  * file, into at most max events.  Only complete records are consumed; a
  * record cut off by the end of the window is an error only when eof.  Sets
  * *used and returns the number of events.  Damage stops the batch before the
- * bad record; when it is the first thing in the batch, returns -1 with the
+ * bad record; when it is the first thing in the batch, returns EVENT_SOURCE_FAILED with the
  * message (no prefix) in *err and d->err_offset set.
  */
 long binary_decode(struct binary_decoder *d, const unsigned char *buf, size_t len, bool eof, uint64_t base,

@@ -69,7 +69,7 @@ long champsim_decode(struct champsim_decoder *d, const unsigned char *buf, size_
 			d->err_offset = base + off;
 			*used = off;
 			mm_error_set(err, MM_EINVAL, "truncated record (%zu of %u bytes)", len - off, CHAMPSIM_RECORD);
-			return -1;
+			return EVENT_SOURCE_FAILED;
 		}
 		if (p[OFF_IS_BRANCH] > 1 || p[OFF_BRANCH_TAKEN] > 1) {
 			if (n > 0)
@@ -80,7 +80,7 @@ long champsim_decode(struct champsim_decoder *d, const unsigned char *buf, size_
 				     (unsigned long long)d->record + 1,
 				     p[OFF_IS_BRANCH] > 1 ? "is_branch" : "branch_taken",
 				     p[OFF_IS_BRANCH] > 1 ? p[OFF_IS_BRANCH] : p[OFF_BRANCH_TAKEN]);
-			return -1;
+			return EVENT_SOURCE_FAILED;
 		}
 		d->record++;
 		off += CHAMPSIM_RECORD;

@@ -15,8 +15,8 @@ void din_decoder_init(struct din_decoder *d)
 }
 
 /*
- * One line [s, e) without its '\n'.  Returns 1 with the access, 0 for a line
- * to skip, -1 with a message.
+ * One line [s, e) without its '\n'.  Returns TRACE_LINE_EVENT with the access,
+ * TRACE_LINE_BLANK for a line to skip, TRACE_LINE_BAD with a message.
  */
 static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *va, struct mm_error *err)
 {
@@ -27,7 +27,7 @@ static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *
 	while (p < e && token_is_blank((unsigned char)*p))
 		p++;
 	if (p == e)
-		return 0;
+		return TRACE_LINE_BLANK;
 	for (tok = p; p < e && !token_is_blank((unsigned char)*p); p++) {
 		if (*p < '0' || *p > '9')
 			return token_error(err, "bad label '%.*s' (expected 'LABEL ADDRESS', LABEL a decimal number)",
@@ -61,10 +61,10 @@ static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *
 	case 0: *access = ACCESS_READ; break;
 	case 1: *access = ACCESS_WRITE; break;
 	case 2: *access = ACCESS_EXEC; break;
-	default: return 0; /* escape, flush and the rest: not memory references */
+	default: return TRACE_LINE_BLANK; /* escape, flush and the rest: not memory references */
 	}
 	*va = v;
-	return 1;
+	return TRACE_LINE_EVENT;
 }
 
 static int din_line(void *arg, const char *s, const char *e, unsigned *access, uint64_t *va,
@@ -89,5 +89,5 @@ bool din_line_is_record(const char *line, size_t len)
 
 	if (p == e || *p < '0' || *p > '9')
 		return false;
-	return parse_line(line, e, &access, &va, &ignored) >= 0;
+	return parse_line(line, e, &access, &va, &ignored) != TRACE_LINE_BAD;
 }

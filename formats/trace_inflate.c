@@ -259,7 +259,7 @@ static long inflate_some(struct trace_inflate *z, unsigned char *buf, size_t cap
 		bool drained;
 
 		if (fill_input(z, &z->fail))
-			return -1;
+			return INFLATE_FAILED;
 		drained = z->in_pos == z->in_len && z->in_eof;
 		if (drained && z->at_stream_end)
 			return 0;
@@ -276,7 +276,7 @@ static long inflate_some(struct trace_inflate *z, unsigned char *buf, size_t cap
 	}
 	mm_error_set(&z->fail, MM_EINVAL, "truncated %s data (the input ends at byte %llu, inside a stream)",
 		     trace_compression_name(z->kind), (unsigned long long)z->consumed);
-	return -1;
+	return INFLATE_FAILED;
 }
 
 long trace_inflate_read(struct trace_inflate *z, void *buf, size_t cap, struct mm_error *err)

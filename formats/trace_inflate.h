@@ -49,9 +49,12 @@ struct trace_inflate;
 int trace_inflate_open(enum trace_compression c, int fd, const void *prefix, size_t prefix_len,
 		       uint64_t memory_limit, struct trace_inflate **out, struct mm_error *err);
 
+/* trace_inflate_read's answer for damaged input (never a byte count). */
+enum { INFLATE_FAILED = -1 };
+
 /*
  * Fills buf with up to cap decompressed bytes.  Returns how many (> 0), 0 at
- * the end of the compressed input, or -1 with a message (no file name) for
+ * the end of the compressed input, or INFLATE_FAILED with a message (no file name) for
  * corrupt or truncated data: "byte N: corrupt xz data (...)" where N is the
  * offset in the compressed input, "truncated gzip data (...)", or "xz data
  * needs more memory than the limit (N MiB); ...".  Every byte that decoded

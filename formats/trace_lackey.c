@@ -85,23 +85,23 @@ static bool is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
-/* Sets the message, quoting (at most TOKEN_SHOWN bytes of) [s, e) with fmt's %.*s; returns -1. */
+/* Sets the message, quoting (at most TOKEN_SHOWN bytes of) [s, e) with fmt's %.*s; returns TRACE_LINE_BAD. */
 static int bad_token(struct mm_error *err, const char *fmt, const unsigned char *s, const unsigned char *e)
 {
 	int len = e - s > TOKEN_SHOWN ? TOKEN_SHOWN : (int)(e - s);
 	mm_error_set(err, MM_EINVAL, fmt, len, (const char *)s);
-	return -1;
+	return TRACE_LINE_BAD;
 }
 
 static int bad(struct mm_error *err, const char *msg)
 {
 	mm_error_set(err, MM_EINVAL, "%s", msg);
-	return -1;
+	return TRACE_LINE_BAD;
 }
 
 /*
- * The slow path: one line [s, e) without its '\n'.  Returns 1 with the record,
- * 0 for a line to skip, -1 with a message.
+ * The slow path: one line [s, e) without its '\n'.  Returns TRACE_LINE_EVENT with
+ * the record, TRACE_LINE_BLANK for a line to skip, TRACE_LINE_BAD with a message.
  */
 static int slow_record(const unsigned char *s, const unsigned char *e, unsigned *kind, uint64_t *va,
 		       unsigned *size, struct mm_error *err)
@@ -113,10 +113,10 @@ static int slow_record(const unsigned char *s, const unsigned char *e, unsigned 
 	while (e > s && is_space(e[-1]))
 		e--;
 	if (e == s) {
-		return 0; /* blank */
+		return TRACE_LINE_BLANK;
 	}
 	if (e - s >= 2 && s[0] == '=' && s[1] == '=')
-		return 0; /* ==PID== valgrind message */
+		return TRACE_LINE_BLANK; /* ==PID== valgrind message */
 	if (e - s >= 3 && s[0] == 'I' && s[1] == ' ' && s[2] == ' ') {
 		*kind = ACCESS_EXEC;
 	} else if (e - s >= 3 && s[0] == ' ' && s[1] != ' ' && s[2] == ' ') {
@@ -167,7 +167,7 @@ static int slow_record(const unsigned char *s, const unsigned char *e, unsigned 
 		return bad_token(err, "size %.*s is out of range (expected 1 to 255)", p, e);
 	*va = v;
 	*size = sz;
-	return 1;
+	return TRACE_LINE_EVENT;
 }
 
 static inline void put_access(struct trace_event *ev, uint64_t line, unsigned access, unsigned size,
@@ -209,14 +209,14 @@ long lackey_decode(struct lackey_decoder *d, const char *buf, size_t len, bool e
 			}
 			rc = le - p > TRACE_LINE_MAX ? token_line_too_long(err)
 						     : slow_record(p, le, &kind, &va, &size, err);
-			if (rc < 0) {
+			if (rc == TRACE_LINE_BAD) {
 				if (n > 0)
 					break; /* return what came before; the error comes next call */
 				d->line = line + 1;
 				*used = (size_t)(p - (const unsigned char *)buf);
-				return -1;
+				return EVENT_SOURCE_FAILED;
 			}
-			if (rc == 0) {
+			if (rc == TRACE_LINE_BLANK) {
 				line++;
 				p = next;
 				continue;

@@ -38,7 +38,7 @@ void lackey_decoder_init(struct lackey_decoder *d);
  * lines are consumed, unless eof says buf reaches the end of the input (then
  * a last line without '\n' counts too).  Sets *used to the bytes consumed and
  * returns the number of events.  A malformed line stops the batch before it;
- * when it is the first thing in the batch, returns -1 with the message (no
+ * when it is the first thing in the batch, returns EVENT_SOURCE_FAILED with the message (no
  * file:line prefix) in *err and d->line set to its line number.
  */
 long lackey_decode(struct lackey_decoder *d, const char *buf, size_t len, bool eof, size_t *used,

@@ -17,12 +17,12 @@ void pinatrace_decoder_init(struct pinatrace_decoder *d)
 static int bad(struct mm_error *err, const char *msg)
 {
 	mm_error_set(err, MM_EINVAL, "%s", msg);
-	return -1;
+	return TRACE_LINE_BAD;
 }
 
 /*
  * A hex number at *pp (0x optional) ending at `stop` or a blank; advances *pp
- * past it.  Returns 0, or -1 with a message naming `what`.
+ * past it.  Returns MM_OK, or MM_EINVAL with a message naming `what`.
  */
 static int parse_hex(const char **pp, const char *e, char stop, const char *what, uint64_t *out,
 		     struct mm_error *err)
@@ -46,23 +46,25 @@ static int parse_hex(const char **pp, const char *e, char stop, const char *what
 	if (!ok || p == first) {
 		mm_error_set(err, MM_EINVAL, "bad %s '%.*s' (expected hex digits)", what,
 			     p - tok > TOKEN_SHOWN ? TOKEN_SHOWN : (int)(p - tok), tok);
-		return -1;
+		return MM_EINVAL;
 	}
 	if (digits > 16) {
 		mm_error_set(err, MM_EINVAL, "%s '%.*s' does not fit in 64 bits", what,
 			     p - tok > TOKEN_SHOWN ? TOKEN_SHOWN : (int)(p - tok), tok);
-		return -1;
+		return MM_EINVAL;
 	}
 	*pp = p;
 	*out = v;
-	return 0;
+	return MM_OK;
 }
 
 /*
- * One line [s, e) without its '\n'.  Returns 1 with the access, 0 for a line
- * to skip, 2 for "#eof", -1 with a message.
+ * One line [s, e) without its '\n'.  Returns TRACE_LINE_EVENT with the access,
+ * TRACE_LINE_BLANK for a line to skip (*eof_mark set for "#eof"), TRACE_LINE_BAD
+ * with a message.
  */
-static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *va, struct mm_error *err)
+static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *va, bool *eof_mark,
+		      struct mm_error *err)
 {
 	const char *p = s;
 	uint64_t ip;
@@ -71,12 +73,15 @@ static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *
 		e--;
 	while (p < e && token_is_blank((unsigned char)*p))
 		p++;
+	*eof_mark = false;
 	if (p == e)
-		return 0;
-	if (*p == '#')
-		return e - p == 4 && memcmp(p, "#eof", 4) == 0 ? 2 : 0;
-	if (parse_hex(&p, e, ':', "instruction address", &ip, err) < 0)
-		return -1;
+		return TRACE_LINE_BLANK;
+	if (*p == '#') {
+		*eof_mark = e - p == 4 && memcmp(p, "#eof", 4) == 0;
+		return TRACE_LINE_BLANK;
+	}
+	if (parse_hex(&p, e, ':', "instruction address", &ip, err) != MM_OK)
+		return TRACE_LINE_BAD;
 	if (p == e || *p != ':')
 		return bad(err, "missing ':' after the instruction address (expected 'IP: R|W ADDRESS')");
 	p++;
@@ -96,7 +101,7 @@ static int parse_line(const char *s, const char *e, unsigned *access, uint64_t *
 		p++;
 	if (p == e)
 		return bad(err, "missing data address (expected 'IP: R|W ADDRESS')");
-	return parse_hex(&p, e, ' ', "data address", va, err) < 0 ? -1 : 1;
+	return parse_hex(&p, e, ' ', "data address", va, err) != MM_OK ? TRACE_LINE_BAD : TRACE_LINE_EVENT;
 }
 
 /* A line in the stream: "#eof" ends the records, and nothing may follow it. */
@@ -104,14 +109,13 @@ static int pinatrace_line(void *arg, const char *s, const char *e, unsigned *acc
 			  struct mm_error *err)
 {
 	struct pinatrace_decoder *d = arg;
-	int rc = parse_line(s, e, access, va, err);
+	bool eof_mark;
+	int rc = parse_line(s, e, access, va, &eof_mark, err);
 
-	if (rc == 1 && d->saw_eof)
+	if (rc == TRACE_LINE_EVENT && d->saw_eof)
 		return bad(err, "record after '#eof'");
-	if (rc == 2) {
+	if (eof_mark)
 		d->saw_eof = true;
-		return 0;
-	}
 	return rc;
 }
 
@@ -122,7 +126,7 @@ long pinatrace_decode(struct pinatrace_decoder *d, const char *buf, size_t len, 
 
 	if (n == 0 && eof && *used == len && !d->saw_eof) {
 		mm_error_set(err, MM_EINVAL, "the trace ends without '#eof' (cut short?)");
-		return -1;
+		return EVENT_SOURCE_FAILED;
 	}
 	return n;
 }
@@ -132,6 +136,7 @@ bool pinatrace_line_is_record(const char *line, size_t len)
 	unsigned access;
 	uint64_t va;
 	struct mm_error ignored;
+	bool eof_mark;
 
-	return parse_line(line, line + len, &access, &va, &ignored) == 1;
+	return parse_line(line, line + len, &access, &va, &eof_mark, &ignored) == TRACE_LINE_EVENT;
 }

@@ -99,10 +99,10 @@ int trace_format_parse(const char *name, enum trace_format *out)
 	for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++) {
 		if (strcmp(name, format_names[i]) == 0) {
 			*out = (enum trace_format)i;
-			return 0;
+			return MM_OK;
 		}
 	}
-	return -1;
+	return MM_EINVAL;
 }
 
 /*
@@ -130,7 +130,7 @@ static int refill(struct trace_reader *r)
 	}
 	if (r->inflate) {
 		long z = trace_inflate_read(r->inflate, r->buf + r->end, r->cap - r->end, &r->fail);
-		if (z < 0) {
+		if (z == INFLATE_FAILED) {
 			mm_error_prefix(&r->fail, "%s", r->name);
 			return r->fail.code;
 		}
@@ -390,7 +390,7 @@ static long text_decode(struct trace_reader *r, const char *buf, size_t len, boo
 			r->lineno++;
 			*used = off;
 			mm_error_set(err, MM_EINVAL, "line longer than %d bytes", TRACE_LINE_MAX);
-			return -1;
+			return EVENT_SOURCE_FAILED;
 		}
 		if (ll >= r->line_cap) {
 			size_t cap = r->line_cap ? r->line_cap : LINE_INIT;
@@ -403,7 +403,7 @@ static long text_decode(struct trace_reader *r, const char *buf, size_t len, boo
 				r->lineno++;
 				*used = off;
 				mm_error_set(err, MM_ENOMEM, "out of memory for a line of %zu bytes", ll);
-				return -1;
+				return EVENT_SOURCE_FAILED;
 			}
 			r->line = nb;
 			r->line_cap = cap;
@@ -416,7 +416,7 @@ static long text_decode(struct trace_reader *r, const char *buf, size_t len, boo
 				break; /* the error comes next call, after these events */
 			r->lineno++;
 			*used = off;
-			return -1;
+			return EVENT_SOURCE_FAILED;
 		}
 		r->lineno++;
 		if (rc > TRACE_LINE_BLANK) /* TRACE_LINE_EVENT */
@@ -541,7 +541,7 @@ static long decode(struct trace_reader *r, size_t *used, struct trace_event *ev,
 	else
 		mm_error_set(&r->fail, MM_EINVAL, "%s:%llu: NUL byte in a text trace (a binary file?)", r->name,
 			     (unsigned long long)lines_done(r) + 1);
-	return -1;
+	return EVENT_SOURCE_FAILED;
 }
 
 long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t max, struct mm_error *err)

@@ -23,13 +23,6 @@
 #include "pt/walk.h"
 #include "formats/trace.h"
 
-/* What trace_parse_line found on a line. */
-enum trace_line {
-	TRACE_LINE_BAD = -1,    /* malformed: the message (no file:line prefix) is in *err */
-	TRACE_LINE_BLANK = 0,   /* blank or comment only */
-	TRACE_LINE_EVENT = 1,   /* one command: *cmd is filled */
-};
-
 /* Parses one line (modified in place); returns an enum trace_line. */
 int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err);
 

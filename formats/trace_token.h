@@ -32,24 +32,24 @@ static inline int token_hex_digit(unsigned char c)
 	return -1;
 }
 
-/* Sets the message, quoting (at most TOKEN_SHOWN bytes of) [s, e) with fmt's %.*s; returns -1. */
+/* Sets the message, quoting (at most TOKEN_SHOWN bytes of) [s, e) with fmt's %.*s; returns TRACE_LINE_BAD. */
 static inline int token_error(struct mm_error *err, const char *fmt, const char *s, const char *e)
 {
 	int len = e - s > TOKEN_SHOWN ? TOKEN_SHOWN : (int)(e - s);
 	mm_error_set(err, MM_EINVAL, fmt, len, s);
-	return -1;
+	return TRACE_LINE_BAD;
 }
 
-/* A whole line over TRACE_LINE_MAX (the reader stops unfinished ones); returns -1. */
+/* A whole line over TRACE_LINE_MAX (the reader stops unfinished ones); returns TRACE_LINE_BAD. */
 static inline int token_line_too_long(struct mm_error *err)
 {
 	mm_error_set(err, MM_EINVAL, "line longer than %d bytes", TRACE_LINE_MAX);
-	return -1;
+	return TRACE_LINE_BAD;
 }
 
 /*
- * Parses one line [s, e), without its '\n': 1 with an access, 0 for a line to
- * skip, -1 with a message in *err.
+ * Parses one line [s, e), without its '\n': an enum trace_line (TRACE_LINE_EVENT
+ * with *access and *va, TRACE_LINE_BAD with a message in *err).
  */
 typedef int (*token_line_parser)(void *arg, const char *s, const char *e, unsigned *access, uint64_t *va,
 				  struct mm_error *err);
@@ -58,7 +58,7 @@ typedef int (*token_line_parser)(void *arg, const char *s, const char *e, unsign
  * Decodes the whole lines of buf[0, len) (the last one too when eof) into at
  * most max access events, counting lines in *line.  Returns the number of
  * events and sets *used to the bytes consumed; a partial last line is left
- * for the next call.  A bad line returns -1 with *used at its start and *line
+ * for the next call.  A bad line returns EVENT_SOURCE_FAILED with *used at its start and *line
  * at its number, but only once the events before it were returned.
  */
 static inline long token_decode_lines(const char *buf, size_t len, bool eof, uint64_t *line, size_t *used,
@@ -87,16 +87,16 @@ static inline long token_decode_lines(const char *buf, size_t len, bool eof, uin
 			rc = token_line_too_long(err);
 		else
 			rc = parse(arg, p, le, &access, &va, err);
-		if (rc < 0) {
+		if (rc == TRACE_LINE_BAD) {
 			if (n > 0)
 				break; /* the error comes next call, after these events */
 			*line = nr + 1;
 			*used = (size_t)(p - buf);
-			return -1;
+			return EVENT_SOURCE_FAILED;
 		}
 		nr++;
 		p = next;
-		if (rc > 0)
+		if (rc == TRACE_LINE_EVENT)
 			ev[n++] = (struct trace_event){ .line = nr, .op = TRACE_ACCESS, .access = (uint8_t)access, .va = va };
 	}
 	*line = nr;

@@ -149,12 +149,12 @@ Test(trace_format, names_round_trip)
 	enum trace_format f;
 
 	for (int i = 0; i < 4; i++) {
-		cr_assert_eq(trace_format_parse(names[i], &f), 0);
+		cr_assert_eq(trace_format_parse(names[i], &f), MM_OK);
 		cr_expect_eq(f, (enum trace_format)i);
 		cr_expect_str_eq(trace_format_name(f), names[i]);
 	}
-	cr_expect_eq(trace_format_parse("Lackey", &f), -1);
-	cr_expect_eq(trace_format_parse("", &f), -1);
+	cr_expect_eq(trace_format_parse("Lackey", &f), MM_EINVAL);
+	cr_expect_eq(trace_format_parse("", &f), MM_EINVAL);
 }
 
 /* ---- lackey ---- */
