@@ -165,6 +165,7 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 		       enum virt_node virt, unsigned level, uint64_t s, uint64_t e)
 {
 	const struct pt_arch *arch = pt->env.arch;
+	const struct walk_hooks *hooks = arch->hooks;
 	const struct paging_consts *pc = PC(pt);
 	uint64_t size = pc_page_size(pc, level);
 	uint64_t base = s & ~(size - 1);
@@ -172,8 +173,8 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 	bool top_fixed = level == pc->nr_levels && !pt->kind.top_can_unmap;
 	uint64_t slot = virt == VIRT_NONE ? slot_addr(pt, node, s, level) : 0;
 	uint64_t pte = virt == VIRT_NONE ? read_pte(pt, slot) : 0;
-	bool present = virt == VIRT_LEAVES || arch->hooks->is_present(PC(pt), pte);
-	bool leaf = virt == VIRT_LEAVES || (present && arch->hooks->is_leaf(PC(pt), pt->env.ctl, pte, level));
+	bool present = virt == VIRT_LEAVES || hooks->is_present(PC(pt), pte);
+	bool leaf = virt == VIRT_LEAVES || (present && hooks->is_leaf(PC(pt), pt->env.ctl, pte, level));
 	uint64_t child = 0;
 	enum virt_node child_virt = VIRT_NONE;
 	int rc;
@@ -198,7 +199,7 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 			if (op->counting)
 				return MM_OK;
 			if (present && !leaf)
-				free_subtree(pt, arch->hooks->pte_addr(pc, pt->env.ctl, pte, level), level - 1);
+				free_subtree(pt, hooks->pte_addr(pc, pt->env.ctl, pte, level), level - 1);
 			write_entry(pt, slot, level,
 				    op->kind == OP_UNMAP ? 0 : new_leaf(pt, op, s, level, pte));
 			return MM_OK;
@@ -224,7 +225,7 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 			write_entry(pt, slot, level, arch->make_table(pc, child));
 		}
 	} else {
-		child = arch->hooks->pte_addr(pc, pt->env.ctl, pte, level);
+		child = hooks->pte_addr(pc, pt->env.ctl, pte, level);
 	}
 	rc = range_node(pt, op, child, child_virt, level - 1, s, e);
 	if (rc || op->counting)
