@@ -241,14 +241,10 @@ static __attribute__((noinline, cold)) int do_edit(struct replay *r, const struc
 	if (!m->pm)
 		rc = mm_error_set(err, MM_EINVAL, "an image's page tables are read-only: %s needs simulated memory",
 				  ev->op == TRACE_MAP ? "map" : ev->op == TRACE_UNMAP ? "unmap" : "protect");
-	else
-		rc = machine_route(m, c->pt, ev->va, &pt, err);
-	if (rc == MM_OK && ev->op == TRACE_MAP)
-		rc = pt_map(pt, ev->va, ev->pa, ev->len, &ev->prop, err);
-	else if (rc == MM_OK && ev->op == TRACE_UNMAP)
-		rc = pt_unmap(pt, ev->va, ev->len, err);
-	else if (rc == MM_OK)
-		rc = pt_protect(pt, ev->va, ev->len, &ev->prop, err);
+	else if ((rc = machine_route(m, c->pt, ev->va, &pt, err)) == MM_OK)
+		rc = ev->op == TRACE_MAP   ? pt_map(pt, ev->va, ev->pa, ev->len, &ev->prop, err)
+		   : ev->op == TRACE_UNMAP ? pt_unmap(pt, ev->va, ev->len, err)
+					   : pt_protect(pt, ev->va, ev->len, &ev->prop, err);
 	if (rc) {
 		mm_error_prefix(err, "%s:%" PRIu64, r->source, ev->line);
 		return rc;
