@@ -144,6 +144,20 @@ MMUSIM_API unsigned mmusim_config_index_bits(const mmusim_config *cfg);
 MMUSIM_API unsigned mmusim_config_pte_size(const mmusim_config *cfg);
 /* Entries in one page-table node (512 for 4 KiB nodes of 8-byte PTEs, 1024 for Sv32's 4-byte ones). */
 MMUSIM_API unsigned mmusim_config_entries_per_node(const mmusim_config *cfg);
+/*
+ * Entries the top-level node indexes: mmusim_config_entries_per_node, or fewer
+ * where the VA size leaves the top level a part of a node (AArch64: 2 at 16K
+ * granule 48-bit, 64 at 64K 48-bit, 1024 at 64K 52-bit).
+ */
+MMUSIM_API unsigned mmusim_config_top_entries(const mmusim_config *cfg);
+/*
+ * True when each VA half has a root of its own (AArch64: TTBR0 holds the user
+ * table for the lower half, TTBR1 the kernel table for the upper half, from
+ * 2^64 - 2^va_bits): a VA is then canonical over va_bits + 1 bits, and
+ * mmusim_upper_root gives the upper table.  False for x86 and RISC-V, whose
+ * user tables share the kernel's top-level entries.
+ */
+MMUSIM_API bool mmusim_config_split_roots(const mmusim_config *cfg);
 /* Lowest VA bit of the index field of `level` (1 = base-page level): page_shift + (level - 1) * index_bits. */
 MMUSIM_API unsigned mmusim_config_index_shift(const mmusim_config *cfg, unsigned level);
 /* The index a VA selects in a node of `level` (its bits index_shift .. index_shift + index_bits - 1). */
@@ -174,6 +188,12 @@ MMUSIM_API unsigned mmusim_config_nr_pwcs(const mmusim_config *cfg);
 MMUSIM_API void mmusim_config_user_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end);
 /* The top-level indices of the kernel table, [*start, *end). */
 MMUSIM_API void mmusim_config_kernel_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end);
+/*
+ * The value of the config's `cpu:` key `name` (after defaults: "wp", "sum",
+ * "tbi1", "mair", ...; a bool is 0 or 1, a choice its index) in *value; false
+ * when the config's format has no such key.
+ */
+MMUSIM_API bool mmusim_config_cpu_key(const mmusim_config *cfg, const char *name, uint64_t *value);
 /* Physical address bits the PTE format can hold (52 on x86-64 and RISC-V Sv39+). */
 MMUSIM_API unsigned mmusim_config_pa_bits(const mmusim_config *cfg);
 

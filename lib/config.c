@@ -137,6 +137,26 @@ unsigned mmusim_config_entries_per_node(const mmusim_config *cfg)
 	return cfg->cfg.pc.nr_entries;
 }
 
+bool mmusim_config_cpu_key(const mmusim_config *cfg, const char *name, uint64_t *value)
+{
+	const struct cpu_key *key = cpu_key_find(cfg->cfg.arch->cpu_keys, name);
+
+	if (!key)
+		return false;
+	*value = cpu_key_value(key, &cfg->cfg.cpu);
+	return true;
+}
+
+unsigned mmusim_config_top_entries(const mmusim_config *cfg)
+{
+	return cfg->cfg.pc.top_entries;
+}
+
+bool mmusim_config_split_roots(const mmusim_config *cfg)
+{
+	return cfg->cfg.pc.split_halves;
+}
+
 unsigned mmusim_config_index_shift(const mmusim_config *cfg, unsigned level)
 {
 	return pc_index_shift(&cfg->cfg.pc, level);

@@ -33,6 +33,23 @@ void cpu_key_store(const struct cpu_key *key, struct cpu_ctl *ctl, uint32_t valu
 	}
 }
 
+uint64_t cpu_key_value(const struct cpu_key *key, const struct cpu_ctl *ctl)
+{
+	const char *field = (const char *)ctl + key->offset;
+
+	switch (key->type) {
+	case CPU_KEY_BOOL:
+		return *(const bool *)field;
+	case CPU_KEY_U32:
+		return *(const uint32_t *)field;
+	case CPU_KEY_U64:
+		return *(const uint64_t *)field;
+	case CPU_KEY_CHOICE:
+		return *(const unsigned *)field;
+	}
+	return 0;
+}
+
 void cpu_ctl_defaults(struct cpu_ctl *ctl, const struct cpu_key *keys)
 {
 	for (const struct cpu_key *k = keys; k && k->name; k++)

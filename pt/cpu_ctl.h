@@ -82,4 +82,7 @@ void cpu_ctl_defaults(struct cpu_ctl *ctl, const struct cpu_key *keys);
 /* The choices' names for a message: "a or b", "a, b or c". */
 void cpu_key_choices_text(const struct cpu_key *key, char *buf, size_t len);
 
+/* The value of the key's field of ctl, as cpu_key_store stored it (a bool as 0 or 1). */
+uint64_t cpu_key_value(const struct cpu_key *key, const struct cpu_ctl *ctl);
+
 #endif

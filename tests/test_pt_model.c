@@ -38,10 +38,8 @@
 #include "sim/machine.h"
 #include "sim/physmem.h"
 
-#define K4 0x1000ull
-#define M2 (1ull << 21)
+/* The x86-64 / RISC-V 4 KiB-granule sizes; a run uses its format's own (struct run: page .. giant). */
 #define G1 (1ull << 30)
-#define G512 (1ull << 39)
 
 #define CHECK_EVERY 50
 #define AD_FLAGS (PROP_A | PROP_D)
@@ -154,6 +152,7 @@ struct run {
 	struct machine *m;
 	const struct paging_consts *pc;
 	bool x86;
+	bool split;           /* a root per half: the kernel table is TTBR1's, shares nothing */
 	uint64_t rng;
 	struct model model;
 
@@ -162,6 +161,13 @@ struct run {
 	uint64_t hot[8];      /* hot spots: 4 GiB windows that stay inside one half */
 	unsigned nr_hot;
 	bool big_pages;       /* 512 GiB leaves exist (highest_translation_level >= 4) */
+	/*
+	 * The sizes operations are cut to: the base page, the level-2 and level-3
+	 * leaves (4K granule: 4K, 2M, 1G; Arm 16K: 16K, 32M and 8 x 32M, 64K:
+	 * 64K, 512M and 8 x 512M, those granules having no level-3 leaf) and the
+	 * level-4 one where big_pages.
+	 */
+	uint64_t page, mid, big, giant;
 	uint64_t fresh_node_frames;
 	unsigned long nr_checks;
 	unsigned long leaves[PT_MAX_LEVELS + 1]; /* leaves seen at checkpoints, by level */
@@ -345,8 +351,14 @@ static void check_va(struct run *r, uint64_t va)
 
 	if (!is_canonical(r, va))
 		return;
-	va = (va & ~(K4 - 1)) | (below(r, K4) & ~7ull);
+	va = (va & ~(r->page - 1)) | (below(r, r->page) & ~7ull);
 	mr = model_find(&r->model, va);
+	if (r->split && is_kernel_va(r, va)) {
+		/* Only TTBR1's table maps the upper half; the walk from TTBR0's root must find it there. */
+		check_query(r, r->m->kernel, "kernel", va, mr, &kq);
+		check_walk(r, pt_root(r->m->user), va, mr, mr ? kq.size : 0);
+		return;
+	}
 	check_query(r, r->m->user, "user", va, mr, &q);
 	check_walk(r, pt_root(r->m->user), va, mr, mr ? q.size : 0);
 	if (is_kernel_va(r, va)) {
@@ -363,16 +375,16 @@ static void check_points(struct run *r, uint64_t first, uint64_t last)
 {
 	check_va(r, first);
 	check_va(r, last);
-	check_va(r, first - K4);
+	check_va(r, first - r->page);
 	check_va(r, last + 1);
-	check_va(r, first + below(r, (last - first) / K4 + 1) * K4);
+	check_va(r, first + below(r, (last - first) / r->page + 1) * r->page);
 	for (unsigned i = 0; i < 3 && r->model.n; i++) {
 		const struct range mr = r->model.r[below(r, r->model.n)];
-		check_va(r, mr.va + below(r, (mr.last - mr.va) / K4 + 1) * K4);
-		check_va(r, mr.va - K4);
+		check_va(r, mr.va + below(r, (mr.last - mr.va) / r->page + 1) * r->page);
+		check_va(r, mr.va - r->page);
 		check_va(r, mr.last + 1);
 	}
-	check_va(r, r->hot[below(r, r->nr_hot)] + below(r, 4 * G1));
+	check_va(r, r->hot[below(r, r->nr_hot)] + below(r, 4 * r->big));
 }
 
 struct leaf_walk {
@@ -462,7 +474,7 @@ static void check_structure(struct run *r)
 	CHECK(r, st.node_frames == r->fresh_node_frames - 2 + un + kn,
 	      "physmem holds %" PRIu64 " node frames, tables reach %" PRIu64, st.node_frames,
 	      r->fresh_node_frames - 2 + un + kn);
-	for (unsigned i = cfg->kernel.top_start; i < cfg->kernel.top_end; i++)
+	for (unsigned i = cfg->kernel.top_start; i < cfg->kernel.top_end && !r->split; i++)
 		CHECK(r, read_entry(r, uroot + i * 8ull) == read_entry(r, kroot + i * 8ull),
 		      "top-level entry %u differs between the user and kernel roots", i);
 }
@@ -474,6 +486,9 @@ static void check_for_each(struct run *r)
 	char a[16], b[16];
 
 	pt_for_each(r->m->user, collect_leaf, &lw);
+	/* With split roots the user table is the lower half only: the kernel's follows it in VA order. */
+	if (r->split)
+		pt_for_each(r->m->kernel, collect_leaf, &lw);
 	for (size_t i = 0; i < r->model.n; i++)
 		merged_push(&want, r->model.r[i]);
 	r->nr_checks++;
@@ -519,24 +534,24 @@ static struct op random_op(struct run *r)
 	h = r->hot[(op.kernel ? r->nr_hot / 2 : 0) + below(r, r->nr_hot / 2)];
 
 	if (cls < 72) {                 /* 1-64 pages around a hot spot */
-		align = K4;
-		op.len = (1 + below(r, 64)) * K4;
-		off = (int64_t)(below(r, 2048) * K4 + below(r, 4) * G1) - (int64_t)(512 * K4);
+		align = r->page;
+		op.len = (1 + below(r, 64)) * r->page;
+		off = (int64_t)(below(r, 2048) * r->page + below(r, 4) * r->big) - (int64_t)(512 * r->page);
 	} else if (cls < 90) {          /* 1-16 x 2 MiB, sometimes a page off */
-		align = M2;
-		op.len = (1 + below(r, 16)) * M2;
-		off = (int64_t)(below(r, 40) * M2 + below(r, 4) * G1) - (int64_t)(8 * M2);
+		align = r->mid;
+		op.len = (1 + below(r, 16)) * r->mid;
+		off = (int64_t)(below(r, 40) * r->mid + below(r, 4) * r->big) - (int64_t)(8 * r->mid);
 		if (chance(r, 25)) {
-			off += (int64_t)(K4 * (below(r, 3) + 1));
-			align = K4;
+			off += (int64_t)(r->page * (below(r, 3) + 1));
+			align = r->page;
 		}
 	} else if (cls < 99 || !r->big_pages) { /* 1-2 GiB */
-		align = G1;
-		op.len = (1 + below(r, 2)) * G1;
-		off = (int64_t)(below(r, 4) * G1) - (int64_t)G1;
+		align = r->big;
+		op.len = (1 + below(r, 2)) * r->big;
+		off = (int64_t)(below(r, 4) * r->big) - (int64_t)r->big;
 	} else {                        /* a 512 GiB page (Sv48, Sv57) */
-		align = G512;
-		op.len = G512;
+		align = r->giant;
+		op.len = r->giant;
 		off = 0;
 	}
 	/* Stay inside the half [lo, hi]: clamp to whichever end the offset ran past. */
@@ -548,13 +563,13 @@ static struct op random_op(struct run *r)
 		op.flags = random_flags(r, op.kernel);
 	if (op.kind == OP_MAP) {
 		/* PA congruent to the VA modulo a random alignment, so large pages happen. */
-		static const uint64_t aligns[] = { K4, M2, G1, G1, G1, G512 };
+		const uint64_t aligns[] = { r->page, r->mid, r->big, r->big, r->big, r->giant };
 		uint64_t pa_align = aligns[below(r, 6)];
 		/* A whole GiB of 4 KiB pages is slow to build: rare; 512 GiB of them cannot fit. */
-		if (op.len >= G1 && pa_align < M2 && !chance(r, 5))
-			pa_align = M2;
-		if (op.len >= G512 && pa_align < G1)
-			pa_align = G1;
+		if (op.len >= r->big && pa_align < r->mid && !chance(r, 5))
+			pa_align = r->mid;
+		if (op.len >= r->giant && pa_align < r->big)
+			pa_align = r->big;
 		op.pa = below(r, (1ull << 44) / pa_align) * pa_align + (op.va & (pa_align - 1));
 	}
 	return op;
@@ -625,16 +640,22 @@ static void run_setup(struct run *r, const struct model_case *c)
 	r->pc = &r->m->cfg.pc;
 	r->x86 = r->m->cfg.arch == &pt_arch_x86_64;
 	aw = r->pc->address_width;
-	r->user_last = (1ull << (aw - 1)) - 1;
-	r->kbase = ~0ull << (aw - 1);
+	/* Split roots (Arm TTBR0/TTBR1): each half is address_width bits, not half of them. */
+	r->split = r->pc->split_halves;
+	r->user_last = (1ull << (aw - !r->split)) - 1;
+	r->kbase = ~0ull << (aw - !r->split);
 	r->big_pages = r->pc->highest_translation_level >= 4;
+	r->page = r->pc->base_page_size;
+	r->mid = pc_page_size(r->pc, 2);
+	r->big = r->pc->highest_translation_level >= 3 ? pc_page_size(r->pc, 3) : 8 * r->mid;
+	r->giant = r->big_pages ? pc_page_size(r->pc, 4) : r->big;
 	/* User spots, then kernel spots: both ends of each half, and a 512 GiB boundary. */
 	r->hot[r->nr_hot++] = 0;
-	r->hot[r->nr_hot++] = r->big_pages ? G512 : 8 * G1;
-	r->hot[r->nr_hot++] = r->user_last + 1 - 4 * G1;
+	r->hot[r->nr_hot++] = r->big_pages ? r->giant : 8 * r->big;
+	r->hot[r->nr_hot++] = r->user_last + 1 - 4 * r->big;
 	r->hot[r->nr_hot++] = r->kbase;
-	r->hot[r->nr_hot++] = r->kbase + (r->big_pages ? G512 : 8 * G1);
-	r->hot[r->nr_hot++] = 0 - 4 * G1;
+	r->hot[r->nr_hot++] = r->kbase + (r->big_pages ? r->giant : 8 * r->big);
+	r->hot[r->nr_hot++] = 0 - 4 * r->big;
 	/* keep halves balanced: 3 user, 3 kernel */
 	physmem_stats(r->m->pm, &st);
 	r->fresh_node_frames = st.node_frames;

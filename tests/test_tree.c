@@ -28,7 +28,7 @@ static mmusim_config *cfg;
 
 static int build(struct tree *t, uint64_t root, const struct tree_options *opt, mmusim_error *err)
 {
-	return tree_build(t, cfg, mem_read, memory, root, opt, err);
+	return tree_build(t, cfg, mem_read, memory, root, 0, opt, err);
 }
 
 static void put(uint64_t pa, uint32_t v)

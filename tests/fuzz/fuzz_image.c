@@ -7,8 +7,9 @@
  * own description is checked (segments sorted and disjoint, notes readable),
  * PTE-sized reads are made at and around every segment's edges (including
  * misaligned and bad sizes, which must fail cleanly), alloc_node must refuse,
- * and walks run with the x86_64 and sv39 constants from every mmusim root
- * note -- or from each segment's start when there is none -- for a few VAs
+ * and walks run with the x86_64, sv39, aarch64 and aarch64_64k constants from
+ * every mmusim root note -- or from each segment's start when there is none,
+ * the same table serving as both of Arm's roots -- for a few VAs
  * taken from the file's first bytes.  The walk checks are in
  * fuzz_walk_check.h.  From each root the leaf iteration (what `mmusim
  * mappings` prints) must end within its bound however the entries loop: at
@@ -80,21 +81,27 @@ static void iterate_all(const struct pt_env *env, uint64_t root, uint64_t image_
 	struct mm_error err = { 0 };
 	uint64_t leaves = 0, node_bytes = (uint64_t)env->pc->nr_entries * env->pc->pte_size;
 
-	if (pt_attach(env, root, &pt, &err) != MM_OK)
-		return;
-	int rc = pt_for_each(pt, count_leaf, &leaves);
-	if (rc != 0 && rc != PT_FOR_EACH_LOOP)
-		abort(); /* an undocumented result */
-	if (leaves > (image_bytes / node_bytes + nr_segs + 1 + PT_FOR_EACH_MAX_REENTRIES) * env->pc->nr_entries)
-		abort(); /* the walk went past its bound */
-	pt_destroy(pt);
+	/* A split-root format's table is read as either half's. */
+	for (int upper = 0; upper <= (int)env->pc->split_halves; upper++) {
+		leaves = 0;
+		if (pt_attach(env, root, upper, &pt, &err) != MM_OK)
+			return;
+		int rc = pt_for_each(pt, count_leaf, &leaves);
+		if (rc != 0 && rc != PT_FOR_EACH_LOOP)
+			abort(); /* an undocumented result */
+		if (leaves > (image_bytes / node_bytes + nr_segs + 1 + PT_FOR_EACH_MAX_REENTRIES) * env->pc->nr_entries)
+			abort(); /* the walk went past its bound */
+		pt_destroy(pt);
+	}
 }
 
 static void walk_all(const struct pt_mem *m, uint64_t root, const uint8_t *data, size_t size, uint64_t image_bytes,
 		     size_t nr_segs)
 {
-	static const size_t archs[] = { 3 /* x86_64 */, 0 /* sv39 */ };
-	struct cpu_ctl ctl = { .wp = true, .nxe = true, .ad = AD_SVADU, .svpbmt = true, .svnapot = true };
+	static const size_t archs[] = { FUZZ_PRESET_X86_64, FUZZ_PRESET_SV39, FUZZ_PRESET_AARCH64,
+					FUZZ_PRESET_AARCH64_64K };
+	struct cpu_ctl ctl = { .wp = true, .nxe = true, .ad = AD_SVADU, .svpbmt = true, .svnapot = true,
+			       .ha = true, .hd = true, .asid16 = true, .mair = 0x000000000044ff00ull };
 
 	for (size_t i = 0; i < sizeof(archs) / sizeof(archs[0]); i++) {
 		const struct fuzz_preset *p = &fuzz_presets[archs[i]];
@@ -118,7 +125,7 @@ static void walk_all(const struct pt_mem *m, uint64_t root, const uint8_t *data,
 				.access = (enum access_kind)(k % 3),
 				.priv = k & 1 ? PRIV_SUPERVISOR : PRIV_USER,
 			};
-			fuzz_walk_checked(p->arch, &pc, &ctl, m, &req);
+			fuzz_walk_checked(p->arch, &pc, &ctl, m, &req, req.root);
 		}
 	}
 }

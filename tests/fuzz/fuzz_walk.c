@@ -11,7 +11,10 @@
  *   12  u8   svpbmt (bit 0), svnapot (bit 1), start_level (bits 2-4, mod nr_levels+1)
  *   13  u8   start_perms (masked by the format's initial permissions)
  *   14  u32  PKRU
- *   18  ...  up to 16 KiB of memory, loaded at PA 0 (frames 0-3); the rest
+ *   18  u16  upper root frame (split-root formats, Arm TTBR1), as the root frame
+ *   20  u16  Arm bits: pan epan wxn ha hd hpd0 hpd1 tbi0 | tbi1 epd0 epd1 asid16
+ *   22  u64  MAIR_EL1
+ *   30  ...  up to 16 KiB of memory, loaded at PA 0 (frames 0-3); the rest
  *            of [0, 1 MiB) reads as zero
  * A resumed walk (start_level > 0) starts in the node the root frame names,
  * as after a paging-structure-cache hit.  The bytes are reloaded before each
@@ -33,7 +36,7 @@
 #include "pt/walk.h"
 #include "sim/physmem.h"
 
-#define HEADER_LEN 18
+#define HEADER_LEN 30
 #define MEM_SIZE (1ull << 20)
 #define MAX_IMAGE (16u << 10)
 
@@ -74,6 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *img = data + HEADER_LEN;
 	size_t img_len;
 	uint8_t a, c, c2;
+	uint16_t arm;
 	struct cpu_ctl ctl;
 	struct walk_request req;
 	struct mm_error err;
@@ -89,18 +93,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a = data[10];
 	c = data[11];
 	c2 = data[12];
+	arm = (uint16_t)get_le(data + 20, 2);
 	ctl = (struct cpu_ctl){
 		.wp = c & 1, .nxe = c >> 1 & 1, .smep = c >> 2 & 1, .smap = c >> 3 & 1,
 		.pke = c >> 4 & 1, .sum = c >> 5 & 1, .mxr = c >> 6 & 1,
 		.ad = c >> 7 & 1 ? AD_SVADE : AD_SVADU,
 		.svpbmt = c2 & 1, .svnapot = c2 >> 1 & 1, .pse = c2 >> 5 & 1,
 		.pkru = (uint32_t)get_le(data + 14, 4),
+		.pan = arm & 1, .epan = arm >> 1 & 1, .wxn = arm >> 2 & 1, .ha = arm >> 3 & 1, .hd = arm >> 4 & 1,
+		.hpd0 = arm >> 5 & 1, .hpd1 = arm >> 6 & 1, .tbi0 = arm >> 7 & 1, .tbi1 = arm >> 8 & 1,
+		.epd0 = arm >> 9 & 1, .epd1 = arm >> 10 & 1, .asid16 = arm >> 11 & 1,
+		.mair = get_le(data + 22, 8),
 	};
 
 	for (size_t i = 0; i < FUZZ_NR_PRESETS; i++) {
 		const struct pt_arch *arch = fuzz_presets[i].arch;
 		struct paging_consts pc = fuzz_presets[i].pc;
-		uint64_t frame = get_le(data + 8, 2) & 0x1ff;
+		uint64_t frame = get_le(data + 8, 2) & 0x1ff, upper_frame = get_le(data + 18, 2) & 0x1ff;
 
 		if (paging_consts_derive(&pc, &err) != MM_OK)
 			abort();
@@ -118,10 +127,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			req.start_perms = data[13] & arch->hooks->initial_perms();
 		}
 		load_memory(pm, img, img_len);
-		fuzz_walk_checked(arch, &pc, &ctl, &mem, &req);
+		fuzz_walk_checked(arch, &pc, &ctl, &mem, &req, upper_frame * 4096);
 		/* The same VA made canonical, so that the walk itself is reached. */
 		req.va = pc_va_canonicalize(&pc, req.va);
-		fuzz_walk_checked(arch, &pc, &ctl, &mem, &req);
+		fuzz_walk_checked(arch, &pc, &ctl, &mem, &req, upper_frame * 4096);
 	}
 	physmem_destroy(pm);
 	return 0;

@@ -3,7 +3,11 @@
  * contract checked afterwards (shared by fuzz_walk and fuzz_image).
  *
  * The walk must return -- a translation or a fault, never a crash -- and:
- *   - list at most nr_levels steps, each PTE address inside its table;
+ *   - list at most nr_levels steps, each index below its node's entries (the
+ *     top node's may be fewer: pc_entries) and each PTE address inside its
+ *     table;
+ *   - start a full walk in the root the VA selects: with split roots (Arm)
+ *     VA bit 55 picks TTBR1's table (walker.upper_root), else req->root;
  *   - on success: a leaf level the format allows, page_size to match it
  *     (the level's size, or a NAPOT run below the next level's size), and
  *     a PA that keeps the VA's offset within the page; the same access
@@ -42,18 +46,38 @@ struct fuzz_preset {
 	struct paging_consts pc;        /* configured fields; derived per use */
 };
 
-/* base_page_size, nr_levels, pte_size, address_width, va_sign_ext, highest level, PA width */
+/*
+ * base_page_size, nr_levels, pte_size, address_width, va_sign_ext, highest
+ * level, PA width; the geometry flags the format sets (partial_top,
+ * split_halves) by hand too, as config loading sets them.
+ */
+#define FUZZ_PC(page, levels, pte, aw, sign, htl, pa) \
+	{ .base_page_size = page, .nr_levels = levels, .pte_size = pte, .address_width = aw, \
+	  .va_sign_ext = sign, .highest_translation_level = htl, .phys_addr_width = pa }
+#define FUZZ_PC_ARM(page, levels, aw, htl, pa) \
+	{ .base_page_size = page, .nr_levels = levels, .pte_size = 8, .address_width = aw, .va_sign_ext = true, \
+	  .highest_translation_level = htl, .phys_addr_width = pa, .partial_top = true, .split_halves = true }
+
 static const struct fuzz_preset fuzz_presets[] = {
-	{ "sv39", &pt_arch_riscv64, { 4096, 3, 8, 39, true, 3, 56, 0, 0, 0, { 0 } } },
-	{ "sv48", &pt_arch_riscv64, { 4096, 4, 8, 48, true, 4, 56, 0, 0, 0, { 0 } } },
-	{ "sv57", &pt_arch_riscv64, { 4096, 5, 8, 57, true, 5, 56, 0, 0, 0, { 0 } } },
-	{ "x86_64", &pt_arch_x86_64, { 4096, 4, 8, 48, true, 3, 52, 0, 0, 0, { 0 } } },
-	{ "x86_64_la57", &pt_arch_x86_64, { 4096, 5, 8, 57, true, 3, 52, 0, 0, 0, { 0 } } },
-	{ "sv32", &pt_arch_riscv32, { 4096, 2, 4, 32, false, 2, 34, 0, 0, 0, { 0 } } },
-	{ "x86_32", &pt_arch_x86_32, { 4096, 2, 4, 32, false, 2, 40, 0, 0, 0, { 0 } } },
+	{ "sv39", &pt_arch_riscv64, FUZZ_PC(4096, 3, 8, 39, true, 3, 56) },
+	{ "sv48", &pt_arch_riscv64, FUZZ_PC(4096, 4, 8, 48, true, 4, 56) },
+	{ "sv57", &pt_arch_riscv64, FUZZ_PC(4096, 5, 8, 57, true, 5, 56) },
+	{ "x86_64", &pt_arch_x86_64, FUZZ_PC(4096, 4, 8, 48, true, 3, 52) },
+	{ "x86_64_la57", &pt_arch_x86_64, FUZZ_PC(4096, 5, 8, 57, true, 3, 52) },
+	{ "sv32", &pt_arch_riscv32, FUZZ_PC(4096, 2, 4, 32, false, 2, 34) },
+	{ "x86_32", &pt_arch_x86_32, FUZZ_PC(4096, 2, 4, 32, false, 2, 40) },
 	/* toy layout: valid read write exec user huge accessed dirty, frame shift and width */
-	{ "toy", &pt_arch_toy, { 64, 2, 2, 16, false, 2, 16, 0, 0, 0, { 0, 1, 2, 3, 4, 5, -1, -1, 6, 10 } } },
+	{ "toy", &pt_arch_toy, { .base_page_size = 64, .nr_levels = 2, .pte_size = 2, .address_width = 16,
+				 .highest_translation_level = 2, .phys_addr_width = 16,
+				 .layout = { 0, 1, 2, 3, 4, 5, -1, -1, 6, 10 } } },
+	/* Arm ARM D8: 4K blocks at levels 1-2 (ours 3, 2), 16K and 64K at level 2 only (ours 2) */
+	{ "aarch64", &pt_arch_aarch64, FUZZ_PC_ARM(4096, 4, 48, 3, 48) },
+	{ "aarch64_16k", &pt_arch_aarch64, FUZZ_PC_ARM(16384, 4, 48, 2, 48) },
+	{ "aarch64_64k", &pt_arch_aarch64, FUZZ_PC_ARM(65536, 3, 48, 2, 48) },
+	{ "aarch64_52", &pt_arch_aarch64, FUZZ_PC_ARM(65536, 3, 52, 2, 48) },
 };
+/* Indexes in fuzz_presets of the formats fuzz_image walks with. */
+enum { FUZZ_PRESET_SV39 = 0, FUZZ_PRESET_X86_64 = 3, FUZZ_PRESET_AARCH64 = 8, FUZZ_PRESET_AARCH64_64K = 10 };
 #define FUZZ_NR_PRESETS (sizeof(fuzz_presets) / sizeof(fuzz_presets[0]))
 
 /* The hand-written table must match the embedded presets; aborts at start-up if not. */
@@ -143,14 +167,23 @@ static const struct pt_mem_ops fuzz_mem_ops = {
 		}                                                                          \
 	} while (0)
 
-/* Walks req over mem with the given format and CPU bits, then checks the result. */
+/* The table a walk from the top starts in: split roots (Arm ARM D8.2.2) pick it by VA bit 55. */
+static uint64_t fuzz_walk_root(const struct paging_consts *pc, const struct walk_request *req, uint64_t upper_root)
+{
+	return pc->split_halves && (req->va >> 55 & 1) ? upper_root : req->root;
+}
+
+/*
+ * Walks req over mem with the given format and CPU bits (upper_root: the
+ * upper half's table for split roots), then checks the result.
+ */
 static void fuzz_walk_checked(const struct pt_arch *arch, const struct paging_consts *pc,
 			      const struct cpu_ctl *ctl, const struct pt_mem *mem,
-			      const struct walk_request *req)
+			      const struct walk_request *req, uint64_t upper_root)
 {
 	struct fuzz_mem fm = { .inner = mem };
 	struct pt_mem spy = { .ops = &fuzz_mem_ops, .impl = &fm };
-	struct walker w = { .arch = arch, .pc = pc, .ctl = ctl, .mem = &spy };
+	struct walker w = { .arch = arch, .pc = pc, .ctl = ctl, .mem = &spy, .upper_root = upper_root };
 	struct walk_result res;
 	struct walk_fault f;
 	char buf[160], tiny[6];
@@ -162,7 +195,7 @@ static void fuzz_walk_checked(const struct pt_arch *arch, const struct paging_co
 		const struct walk_step *s = &res.steps[i];
 
 		FUZZ_CHECK(s->level >= 1 && s->level <= pc->nr_levels, "step level out of range");
-		FUZZ_CHECK(s->index < pc->nr_entries, "step index out of range");
+		FUZZ_CHECK(s->index < pc_entries(pc, s->level), "step index out of range of its node");
 		FUZZ_CHECK(s->pte_addr == s->table + (uint64_t)s->index * pc->pte_size,
 			   "pte_addr != table + index * pte_size");
 		arch->describe_pte(pc, ctl, s->pte, s->level, buf, sizeof(buf));
@@ -170,6 +203,9 @@ static void fuzz_walk_checked(const struct pt_arch *arch, const struct paging_co
 		arch->describe_pte(pc, ctl, s->pte, s->level, tiny, sizeof(tiny));
 		FUZZ_CHECK(memchr(tiny, '\0', sizeof(tiny)) != NULL, "describe_pte unterminated (tiny)");
 	}
+	if (res.nr_steps && !req->start_level)
+		FUZZ_CHECK(res.steps[0].level == pc->nr_levels && res.steps[0].table == fuzz_walk_root(pc, req, upper_root),
+			   "the walk did not start at the top of the root the VA selects");
 	if (res.ok) {
 		FUZZ_CHECK(res.level >= 1 && res.level <= pc->highest_translation_level,
 			   "leaf at a level that cannot map a page");

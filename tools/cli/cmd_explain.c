@@ -49,7 +49,7 @@ static void print_explained(void *palette, const mmusim_machine *m, int i, const
 {
 	if (i)
 		fputc('\n', stdout);
-	explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), res, palette);
+	explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), mmusim_upper_root(m), res, palette);
 }
 
 int cmd_explain(struct cli *cli, struct args *a)

@@ -15,9 +15,12 @@
 #include "cli_machine.h"
 #include "cli_options.h"
 #include "explain_text.h"
+#include "canonical_va.h"
 #include "quiz_gen.h"
+#include "root_halves.h"
 #include "size_text.h"
 #include "term_text.h"
+#include "tree.h"
 
 static const char quiz_help[] =
 	"usage: mmusim quiz --seed N [--arch NAME | --config NAME|FILE] [--count K] [--answers]\n"
@@ -61,7 +64,7 @@ static int pte_digits(const mmusim_config *cfg)
 /* One node as rows of words, hexdump-style: runs of all-zero rows become "*". */
 static void dump_node(FILE *out, mmusim_machine *m, const mmusim_config *cfg, uint64_t node, unsigned level)
 {
-	unsigned pte_size = mmusim_config_pte_size(cfg), nr_entries = mmusim_config_entries_per_node(cfg);
+	unsigned pte_size = mmusim_config_pte_size(cfg), nr_entries = tree_node_entries(cfg, level);
 	unsigned per_row = 16 / pte_size;
 	bool skipping = false;
 
@@ -90,7 +93,7 @@ static void dump_node(FILE *out, mmusim_machine *m, const mmusim_config *cfg, ui
 static void dump_tree(FILE *out, mmusim_machine *m, const mmusim_config *cfg, uint64_t node, unsigned level,
 		      bool as_tree, unsigned depth)
 {
-	unsigned pte_size = mmusim_config_pte_size(cfg), nr_entries = mmusim_config_entries_per_node(cfg);
+	unsigned pte_size = mmusim_config_pte_size(cfg), nr_entries = tree_node_entries(cfg, level);
 
 	if (!as_tree)
 		dump_node(out, m, cfg, node, level);
@@ -125,18 +128,26 @@ static void dump_tree(FILE *out, mmusim_machine *m, const mmusim_config *cfg, ui
 static void print_layout(FILE *out, const mmusim_config *cfg)
 {
 	uint64_t page = mmusim_config_page_size(cfg);
-	unsigned page_shift = (unsigned)__builtin_ctzll(page), index_bits = mmusim_config_index_bits(cfg);
+	unsigned page_shift = (unsigned)__builtin_ctzll(page);
 	mmusim_pte_layout l;
 	char size[32];
 
 	format_page_size(page, size, sizeof(size));
-	fprintf(out, "VA (%u bits):", mmusim_config_va_bits(cfg));
+	fprintf(out, "VA (%u bits%s):", mmusim_config_va_bits(cfg), mmusim_config_split_roots(cfg) ? " per half" : "");
 	for (unsigned level = mmusim_config_levels(cfg); level >= 1; level--) {
 		unsigned lo = mmusim_config_index_shift(cfg, level);
-		fprintf(out, " L%u index %u:%u |", level, lo + index_bits - 1, lo);
+		unsigned bits = (unsigned)__builtin_ctz(tree_node_entries(cfg, level));
+		fprintf(out, " L%u index %u:%u |", level, lo + bits - 1, lo);
 	}
-	fprintf(out, " offset %u:0; %s pages, %u-byte PTEs, %u per node\n", page_shift - 1, size,
+	fprintf(out, " offset %u:0; %s pages, %u-byte PTEs, %u per node", page_shift - 1, size,
 		mmusim_config_pte_size(cfg), mmusim_config_entries_per_node(cfg));
+	if (mmusim_config_top_entries(cfg) != mmusim_config_entries_per_node(cfg))
+		fprintf(out, " (%u at the top level)", mmusim_config_top_entries(cfg));
+	fputc('\n', out);
+	if (mmusim_config_split_roots(cfg))
+		fprintf(out, "Two roots: VA bit %u = 0 walks from %s, 1 from %s (from 0x%" PRIx64 "); the bits above the "
+			"VA must all equal bit %u\n", ROOT_SELECT_BIT, root_half_label(false), root_half_label(true),
+			upper_half_start(cfg), ROOT_SELECT_BIT);
 	if (mmusim_config_pte_layout(cfg, &l)) {
 		const struct { const char *name; int pos; } bits[] = {
 			{ "V", l.valid }, { "R", l.read }, { "W", l.write }, { "X", l.exec },
@@ -156,7 +167,7 @@ static const char *access_word(enum mmusim_access a)
 	return a == MMUSIM_READ ? "read" : a == MMUSIM_WRITE ? "write" : "fetch";
 }
 
-static void print_answer(FILE *out, const mmusim_config *cfg, uint64_t root, unsigned n,
+static void print_answer(FILE *out, const mmusim_config *cfg, uint64_t root, uint64_t upper_root, unsigned n,
 			 const struct quiz_question *q)
 {
 	const mmusim_translation *t = &q->answer;
@@ -172,7 +183,7 @@ static void print_answer(FILE *out, const mmusim_config *cfg, uint64_t root, uns
 	if (!(mem = open_memstream(&text, &len)))
 		return;
 	palette_init(&plain, false);
-	explain_write(mem, cfg, &q->req, root, t, &plain);
+	explain_write(mem, cfg, &q->req, root, upper_root, t, &plain);
 	fclose(mem);
 	for (char *line = text, *nl; line && *line; line = nl + 1) {
 		nl = strchr(line, '\n');
@@ -187,20 +198,30 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 {
 	mmusim_machine *m = quiz->m;
 	const mmusim_config *cfg = mmusim_machine_config(m);
-	uint64_t root = mmusim_root(m);
+	uint64_t root = mmusim_root(m), upper_root = mmusim_upper_root(m);
 
 	fprintf(out, "mmusim quiz %" PRIu64 " on ", quiz->seed);
 	term_write(out, mmusim_config_name(cfg));
 	fprintf(out, " (%s paging, %u levels)\n", mmusim_config_arch(cfg), mmusim_config_levels(cfg));
 	print_layout(out, cfg);
-	fprintf(out, "root: 0x%" PRIx64 " (%s = 0x%" PRIx64 ")\n\n", root, mmusim_config_root_register(cfg),
-		mmusim_config_root_register_value(cfg, root, 0));
-	if (o->tree)
-		fputs("The page table, entry by entry (empty entries left out):\n", out);
+	if (upper_root)
+		fprintf(out, "roots: %s 0x%" PRIx64 " (%s = 0x%" PRIx64 "), %s 0x%" PRIx64 " (%s = 0x%" PRIx64 ")\n\n",
+			root_half_label(false), root, root_half_register(cfg, false),
+			mmusim_config_root_register_value(cfg, root, 0), root_half_label(true), upper_root,
+			root_half_register(cfg, true), mmusim_config_root_register_value(cfg, upper_root, 0));
 	else
-		fprintf(out, "The page table's nodes in memory, %u-byte little-endian words (\"*\": all zero):\n",
-			mmusim_config_pte_size(cfg));
-	dump_tree(out, m, cfg, root, mmusim_config_levels(cfg), o->tree, 0);
+		fprintf(out, "root: 0x%" PRIx64 " (%s = 0x%" PRIx64 ")\n\n", root, mmusim_config_root_register(cfg),
+			mmusim_config_root_register_value(cfg, root, 0));
+	if (o->tree)
+		fprintf(out, "The page table%s, entry by entry (empty entries left out):\n", upper_root ? "s" : "");
+	else
+		fprintf(out, "The page table%s nodes in memory, %u-byte little-endian words (\"*\": all zero):\n",
+			upper_root ? "s'" : "'s", mmusim_config_pte_size(cfg));
+	for (unsigned h = 0; h < (upper_root ? 2u : 1u); h++) {
+		if (upper_root)
+			fprintf(out, "%s:\n", root_half_label(h));
+		dump_tree(out, m, cfg, h ? upper_root : root, mmusim_config_levels(cfg), o->tree, 0);
+	}
 	fputs("\nTranslate each VA: the PA, or the fault (kind, level) it raises.\n", out);
 	for (unsigned i = 0; i < quiz->nr_q; i++)
 		fprintf(out, "%2u. %s %s 0x%" PRIx64 "\n", i + 1, mmusim_priv_name(quiz->q[i].req.priv),
@@ -209,7 +230,7 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 		return;
 	fputs("\nAnswers (walks read the table above; none sets A/D):\n", out);
 	for (unsigned i = 0; i < quiz->nr_q; i++)
-		print_answer(out, cfg, root, i + 1, &quiz->q[i]);
+		print_answer(out, cfg, root, upper_root, i + 1, &quiz->q[i]);
 }
 
 static int parse_quiz_args(struct cli *cli, struct args *a, struct quiz_opts *o, const char **arch,

@@ -21,8 +21,10 @@
 #include "cli_output.h"
 #include "csv_series.h"
 #include "draw.h"
+#include "canonical_va.h"
 #include "explain_text.h"
 #include "replay_report.h"
+#include "root_halves.h"
 #include "size_text.h"
 #include "tree.h"
 #include "view_options.h"
@@ -127,18 +129,20 @@ static void write_config(FILE *out, const mmusim_config *cfg)
 {
 	unsigned user_start, user_end, kernel_start, kernel_end, nr_tlbs = mmusim_config_nr_tlbs(cfg);
 	mmusim_cache_info ci;
-	char size[32];
+	char size[32], top[48] = "";
 
+	if (mmusim_config_top_entries(cfg) != mmusim_config_entries_per_node(cfg))
+		snprintf(top, sizeof(top), "; %u at the top level", mmusim_config_top_entries(cfg));
 	fputs("<section id=\"config\">\n<h2>Machine</h2>\n<table class=\"config\">\n", out);
 	fputs("<tr><th>config</th><td>", out);
 	xml_write_escaped(out, mmusim_config_name(cfg));
 	fprintf(out, "</td></tr>\n<tr><th>PTE format</th><td>%s</td></tr>\n", mmusim_config_arch(cfg));
 	format_page_size(mmusim_config_page_size(cfg), size, sizeof(size));
 	fprintf(out, "<tr><th>levels</th><td>%u</td></tr>\n<tr><th>base page</th><td>%s</td></tr>\n"
-		"<tr><th>entries per node</th><td>%u of %u bytes (%u index bits)</td></tr>\n"
+		"<tr><th>entries per node</th><td>%u of %u bytes (%u index bits)%s</td></tr>\n"
 		"<tr><th>VA width</th><td>%u bits%s</td></tr>\n<tr><th>PA width</th><td>%u bits</td></tr>\n",
 		mmusim_config_levels(cfg), size, mmusim_config_entries_per_node(cfg), mmusim_config_pte_size(cfg),
-		mmusim_config_index_bits(cfg), mmusim_config_va_bits(cfg),
+		mmusim_config_index_bits(cfg), top, mmusim_config_va_bits(cfg),
 		mmusim_config_va_sign_extended(cfg) ? ", sign-extended" : "", mmusim_config_pa_bits(cfg));
 	fputs("<tr><th>page sizes</th><td>", out);
 	/* Leaves may sit at every level from 1 up to the highest translation level. */
@@ -153,6 +157,10 @@ static void write_config(FILE *out, const mmusim_config *cfg)
 	mmusim_config_kernel_top_range(cfg, &kernel_start, &kernel_end);
 	fprintf(out, "<tr><th>user / kernel top-level indexes</th><td>[%u, %u) / [%u, %u)</td></tr>\n", user_start,
 		user_end, kernel_start, kernel_end);
+	if (mmusim_config_split_roots(cfg))
+		fprintf(out, "<tr><th>roots</th><td>%s: VAs 0x0..0x%" PRIx64 "; %s: VAs 0x%" PRIx64 "..0xffffffffffffffff "
+			"(VA bit %u picks the root)</td></tr>\n", root_half_label(false), ~upper_half_start(cfg),
+			root_half_label(true), upper_half_start(cfg), ROOT_SELECT_BIT);
 	fputs("<tr><th>TLBs</th><td>", out);
 	for (unsigned i = 0; i < nr_tlbs; i++) {
 		mmusim_config_cache_info(cfg, false, i, &ci);
@@ -206,7 +214,7 @@ static void write_walk(FILE *out, mmusim_machine *m, const mmusim_request *req, 
 	FILE *mem = open_memstream(&text, &len);
 	if (mem) {
 		palette_init(&plain, false);
-		explain_write(mem, cfg, req, mmusim_root(m), &res, &plain);
+		explain_write(mem, cfg, req, mmusim_root(m), mmusim_upper_root(m), &res, &plain);
 		fclose(mem);
 		fputs("<details><summary>explained bit by bit</summary><pre class=\"explain\">", out);
 		write_text_escaped(out, text, len);
@@ -312,8 +320,7 @@ int cmd_report(struct cli *cli, struct args *a)
 		goto out;
 	}
 	/* After a replay the tree is the current address space's, as the trace left it. */
-	uint64_t root = mmusim_root(m);
-	if (tree_build_machine(&t, m, root, &ra.view.tree, &err)) {
+	if (tree_build_machine(&t, m, &ra.view.tree, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}

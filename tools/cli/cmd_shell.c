@@ -93,7 +93,7 @@ static int cmd_walk(struct shell *sh, char **argv, int argc, bool explain, mmusi
 	if (explain) {
 		struct palette plain;
 		palette_init(&plain, false);
-		explain_write(sh->out, sh->cfg, &req, mmusim_root(sh->m), &t, &plain);
+		explain_write(sh->out, sh->cfg, &req, mmusim_root(sh->m), mmusim_upper_root(sh->m), &t, &plain);
 	} else {
 		explain_answer_line(sh->out, sh->cfg, &req, &t);
 	}

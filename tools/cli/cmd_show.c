@@ -83,7 +83,7 @@ int cmd_show(struct cli *cli, struct args *a)
 	if (cli_open_machine(cli, &m, &err))
 		return cli_fail(&err);
 	const mmusim_config *cfg = mmusim_machine_config(m);
-	if (view_options_resolve(&o, cfg, &err) || tree_build_machine(&t, m, mmusim_root(m), &o.tree, &err)) {
+	if (view_options_resolve(&o, cfg, &err) || tree_build_machine(&t, m, &o.tree, &err)) {
 		mmusim_machine_destroy(m);
 		return cli_fail(&err);
 	}

@@ -67,7 +67,7 @@ static void print_translation(void *output, const mmusim_machine *m, int i, cons
 	if (o->json)
 		print_json(stdout, req, res, o->explain);
 	else if (o->explain)
-		explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), res, &o->plain);
+		explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), mmusim_upper_root(m), res, &o->plain);
 	else
 		explain_answer_line(stdout, mmusim_machine_config(m), req, res);
 }

@@ -16,6 +16,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "root_halves.h"
 #include "size_text.h"
 #include "term_text.h"
 
@@ -85,6 +86,41 @@ static unsigned page_shift(const mmusim_config *cfg)
 	return (unsigned)__builtin_ctzll(mmusim_config_page_size(cfg));
 }
 
+/*
+ * A split-root format's bits above the VA (Arm ARM D8.2.2): VA bit 55 picks
+ * TTBR0 or TTBR1, and the bits from the VA size up to bit 63 -- up to bit 55
+ * when that half's top byte is ignored (TBIn), the byte then drawn apart --
+ * must all equal it.
+ */
+static void explain_range_bits(FILE *out, const mmusim_config *cfg, uint64_t va, unsigned widest,
+			       const struct palette *pal)
+{
+	unsigned aw = mmusim_config_va_bits(cfg);
+	bool upper = va >> ROOT_SELECT_BIT & 1, tbi = half_ignores_top_byte(cfg, upper);
+	unsigned hi = tbi ? TOP_BYTE_LOW_BIT - 1 : 63;
+	uint64_t bits = bit_field(va, hi, aw), all = bit_field(UINT64_MAX, hi, aw);
+	char note[96];
+
+	if (tbi) {
+		snprintf(note, sizeof(note), "  ignored (TBI%u=1)", upper);
+		field_row(out, pal->sign, pal->reset, "top byte", 63, TOP_BYTE_LOW_BIT, bit_field(va, 63, TOP_BYTE_LOW_BIT),
+			  widest, note);
+	}
+	if (bits == (upper ? all : 0))
+		snprintf(note, sizeof(note), "  all equal to bit %u = %u: %s", ROOT_SELECT_BIT, upper,
+			 root_half_label(upper));
+	else
+		snprintf(note, sizeof(note), "  not all equal to bit %u: in neither TTBR's range", ROOT_SELECT_BIT);
+	field_row(out, pal->sign, pal->reset, "range", hi, aw, bits, widest, note);
+}
+
+/* Index bits the top level takes: fewer than a node's when its node is partly used. */
+static unsigned level_index_bits(const mmusim_config *cfg, unsigned level)
+{
+	return level == mmusim_config_levels(cfg) ? (unsigned)__builtin_ctz(mmusim_config_top_entries(cfg))
+						  : mmusim_config_index_bits(cfg);
+}
+
 static void explain_va(FILE *out, const mmusim_config *cfg, uint64_t va, const struct palette *pal)
 {
 	unsigned aw = mmusim_config_va_bits(cfg), widest = page_shift(cfg), index_bits = mmusim_config_index_bits(cfg);
@@ -97,7 +133,9 @@ static void explain_va(FILE *out, const mmusim_config *cfg, uint64_t va, const s
 		widest = 64 - aw;
 	fprintf(out, "%sVA 0x%0*" PRIx64 "%s as its bit fields:\n", pal->head, va_digits(cfg), va, pal->reset);
 	fprintf(out, "  %-10s %-6s %-*s binary\n", "field", "bits", (int)(widest + 3) / 4 + 2, "hex");
-	if (high) {
+	if (high && mmusim_config_split_roots(cfg)) {
+		explain_range_bits(out, cfg, va, widest, pal);
+	} else if (high) {
 		if (!sign_ext)
 			snprintf(note, sizeof(note), "  not 0: NOT a %u-bit VA", aw);
 		else if (mmusim_va_canonical(cfg, va))
@@ -108,7 +146,7 @@ static void explain_va(FILE *out, const mmusim_config *cfg, uint64_t va, const s
 			  bit_field(va, 63, aw), widest, note);
 	}
 	for (unsigned level = mmusim_config_levels(cfg); level >= 1; level--) {
-		unsigned lo = mmusim_config_index_shift(cfg, level), hi = lo + index_bits - 1;
+		unsigned lo = mmusim_config_index_shift(cfg, level), hi = lo + level_index_bits(cfg, level) - 1;
 		unsigned idx = mmusim_va_index(cfg, va, level);
 		snprintf(name, sizeof(name), "L%u index", level);
 		snprintf(note, sizeof(note), "  = %u", idx);
@@ -179,6 +217,9 @@ static void fault_reason(const mmusim_config *cfg, const mmusim_translation *t, 
 
 	if (t->fault_kind != MMUSIM_FAULT_NON_CANONICAL)
 		snprintf(buf, len, "%s", mmusim_fault_reason_text(t->fault_reason));
+	else if (mmusim_config_split_roots(cfg))
+		snprintf(buf, len, "the VA is in neither TTBR0's nor TTBR1's range: bits 63:%u (55:%u when the top byte "
+			 "is ignored) are not all equal to bit %u", aw, aw, ROOT_SELECT_BIT);
 	else if (mmusim_config_va_sign_extended(cfg))
 		snprintf(buf, len, "the VA is not canonical: bits 63:%u are not all copies of bit %u", aw, aw - 1);
 	else
@@ -232,7 +273,10 @@ static void quote_fault_bits(FILE *out, const mmusim_config *cfg, const mmusim_r
 
 	if (res->fault_kind == MMUSIM_FAULT_NON_CANONICAL) {
 		unsigned aw = mmusim_config_va_bits(cfg);
-		if (!mmusim_config_va_sign_extended(cfg))
+		if (mmusim_config_split_roots(cfg))
+			fprintf(out, "  the bits: VA bits 63:%u = 0x%" PRIx64 " while bit %u = %u\n", aw,
+				bit_field(req->va, 63, aw), ROOT_SELECT_BIT, (unsigned)(req->va >> ROOT_SELECT_BIT & 1));
+		else if (!mmusim_config_va_sign_extended(cfg))
 			fprintf(out, "  the bits: VA bits 63:%u = 0x%" PRIx64 ", above the %u bits of a VA\n", aw,
 				bit_field(req->va, 63, aw), aw);
 		else
@@ -269,9 +313,30 @@ static void set_bits(const mmusim_config *cfg, const mmusim_translation *res, bo
 	*d = (after & MMUSIM_PROP_D) && !(before & MMUSIM_PROP_D);
 }
 
-void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
-		   const mmusim_translation *res, const struct palette *pal)
+/*
+ * "root 0x1000" and "cr3 0x1000"; a split-root format's walk starts in one of
+ * two tables: the one its first step read, or the one VA bit 55 picks when
+ * none was read ("TTBR1 (kernel) root 0x2000", "ttbr1 0x2000").
+ */
+static void walk_root(const mmusim_config *cfg, const mmusim_request *req, uint64_t root, uint64_t upper_root,
+		      const mmusim_translation *res, char *table, char *reg, size_t len)
 {
+	bool split = mmusim_config_split_roots(cfg), upper = false;
+
+	if (split)
+		upper = res->nr_steps ? upper_root && res->steps[0].table == upper_root : va_in_upper_half(cfg, req->va);
+	if (upper)
+		root = upper_root;
+	snprintf(table, len, "%s%sroot 0x%" PRIx64, split ? root_half_label(upper) : "", split ? " " : "", root);
+	snprintf(reg, len, "%s 0x%" PRIx64, split ? root_half_register(cfg, upper) : mmusim_config_root_register(cfg),
+		 mmusim_config_root_register_value(cfg, root, 0));
+}
+
+void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
+		   uint64_t upper_root, const mmusim_translation *res, const struct palette *pal)
+{
+	char from[64], reg[64];
+
 	char base[32], size[32], perms[6], code[160], where[64], why[160];
 	static const char *const access_names[] = { "read", "write", "execute" };
 	bool set_a, set_d;
@@ -283,8 +348,8 @@ void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *re
 	fprintf(out, ": %u levels, %u-bit VA, %s pages, %u-byte PTEs\n", mmusim_config_levels(cfg),
 		mmusim_config_va_bits(cfg), base, mmusim_config_pte_size(cfg));
 	explain_va(out, cfg, req->va, pal);
-	fprintf(out, "%swalk from root 0x%" PRIx64 "%s (%s 0x%" PRIx64 "):\n", pal->head, root, pal->reset,
-		mmusim_config_root_register(cfg), mmusim_config_root_register_value(cfg, root, 0));
+	walk_root(cfg, req, root, upper_root, res, from, reg, sizeof(from));
+	fprintf(out, "%swalk from %s%s (%s):\n", pal->head, from, pal->reset, reg);
 	for (unsigned i = 0; i < res->nr_steps; i++)
 		explain_step(out, cfg, res, i, pal);
 	if (res->ok) {

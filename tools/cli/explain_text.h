@@ -21,11 +21,13 @@ void palette_init(struct palette *p, bool on);
 
 /*
  * The explain command's text: VA fields, one block per level, the PA or the
- * fault.  `root` is the table the walk started from (shown with the root
- * register's value for ASID 0); t is mmusim_translate's result for req.
+ * fault.  `root` is the current root (mmusim_root), `upper_root` the upper
+ * half's of a split-root format (mmusim_upper_root; 0 for the others): the
+ * walk's is shown with its register's value for ASID 0.  t is
+ * mmusim_translate's result for req.
  */
 void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
-		   const mmusim_translation *t, const struct palette *pal);
+		   uint64_t upper_root, const mmusim_translation *t, const struct palette *pal);
 
 /*
  * The answer to one walk in one line, without the VA: "pa 0x… (4K page, level

@@ -8,6 +8,13 @@
  * level-2 leaves) under a third index C.  "Not present at the last level"
  * questions use a free level-1 slot under A; "not present higher up" ones a
  * free level-2 index.  With a single level, the top index is the page.
+ *
+ * A format with a root per VA half (AArch64: TTBR0 the user table, TTBR1 the
+ * kernel's) puts the supervisor-only page in the upper half, under a top
+ * index from the kernel range and the same indices below: two roots to walk
+ * from.  Where the walk refuses pages whose accessed flag is clear (Arm with
+ * TCR.HA=0, RISC-V Svade), every mapping is made accessed but one extra page,
+ * which "access flag" questions ask about.
  */
 #include "quiz_gen.h"
 
@@ -53,8 +60,13 @@ struct gen {
 	struct rng rng;
 	unsigned nr_levels, nr_entries;
 	unsigned idx[MMUSIM_MAX_LEVELS + 1];  /* the shared path: indices above level 2 */
+	bool split;                       /* split roots: the supervisor page in the upper half */
+	unsigned kernel_top;              /* its top-level index there */
 	unsigned a, b, c;                 /* level-2 indices: base pages, huge page */
 	bool has_huge;
+	unsigned huge_map;                /* index in quiz.maps of the huge page, when has_huge */
+	bool flag_faults;                 /* the walk refuses pages with the accessed flag clear */
+	unsigned flag_map;                /* index of the one page left so, when flag_faults */
 	unsigned used_l1[8];              /* level-1 indices taken (under A or B) */
 	unsigned nr_used;
 };
@@ -68,7 +80,16 @@ static uint64_t va_of(const struct gen *g, unsigned l2, unsigned l1)
 	if (g->nr_levels >= 2)
 		va |= (uint64_t)l2 << mmusim_config_index_shift(g->cfg, 2);
 	va |= (uint64_t)l1 << mmusim_config_index_shift(g->cfg, 1);
-	return canonical_va(g->cfg, va);
+	return canonical_va_in_half(g->cfg, va, false);
+}
+
+/* va_of's VA moved to the upper half's table, under the kernel's top index. */
+static uint64_t upper_va(const struct gen *g, uint64_t va)
+{
+	unsigned top_shift = mmusim_config_index_shift(g->cfg, g->nr_levels);
+	uint64_t top_mask = (uint64_t)(mmusim_config_top_entries(g->cfg) - 1) << top_shift;
+
+	return canonical_va_in_half(g->cfg, (va & ~top_mask) | (uint64_t)g->kernel_top << top_shift, true);
 }
 
 /* A random index for the level below the top, or in the user range at the top. */
@@ -108,7 +129,8 @@ static int add_mapping(struct gen *g, uint64_t va, uint64_t pa, uint64_t size, c
 	m->size = size;
 	m->flags = 0;
 	for (const char *f = flags; *f; f++)
-		m->flags |= *f == 'r' ? MMUSIM_PROP_R : *f == 'w' ? MMUSIM_PROP_W : *f == 'x' ? MMUSIM_PROP_X : MMUSIM_PROP_U;
+		m->flags |= *f == 'r' ? MMUSIM_PROP_R : *f == 'w' ? MMUSIM_PROP_W : *f == 'x' ? MMUSIM_PROP_X
+			  : *f == 'a' ? MMUSIM_PROP_A : MMUSIM_PROP_U;
 	if ((rc = mmusim_map(q->m, va, pa, size, m->flags, MMUSIM_CACHE_WB, err)))
 		return rc;
 	q->nr_maps++;
@@ -132,6 +154,11 @@ static int build_space(struct gen *g, mmusim_error *err)
 		g->has_huge = mmusim_config_leaf_size(g->cfg, 2) != 0;
 		do g->c = pick_index(g, 2); while ((g->c == g->a || g->c == g->b) && n > 2);
 	}
+	if (g->split) {
+		unsigned start, end;
+		mmusim_config_kernel_top_range(g->cfg, &start, &end);
+		g->kernel_top = start + (unsigned)rng_below(&g->rng, end - start);
+	}
 	shuffle(&g->rng, order, 4);
 	for (unsigned i = 0; i < 4; i++) {
 		unsigned which = i % 2, l1;
@@ -139,8 +166,10 @@ static int build_space(struct gen *g, mmusim_error *err)
 		do l1 = pick_index(g, 1); while (l1_used(g, l1));
 		g->used_l1[g->nr_used++] = l1;
 		uint64_t pa = pick_pa(g, base_page);
+		uint64_t va = va_of(g, which ? g->b : g->a, l1);
+		bool supervisor = strchr(flags[order[i]], 'u') == NULL;
 
-		if ((rc = add_mapping(g, va_of(g, which ? g->b : g->a, l1), pa, base_page,
+		if ((rc = add_mapping(g, g->split && supervisor ? upper_va(g, va) : va, pa, base_page,
 				      flags[order[i]], err)))
 			return rc;
 	}
@@ -150,10 +179,55 @@ static int build_space(struct gen *g, mmusim_error *err)
 		const char *huge_flags = rng_below(&g->rng, 2) ? "rwu" : "rxu";
 		uint64_t pa = pick_pa(g, size);
 
+		g->huge_map = g->quiz->nr_maps;
 		if ((rc = add_mapping(g, va_of(g, g->c, 0), pa, size, huge_flags, err)))
 			return rc;
 	}
 	return MMUSIM_OK;
+}
+
+/* True when some access to a mapping made so far faults on its clear accessed flag. */
+static bool refuses_unaccessed(struct gen *g)
+{
+	struct quiz *q = g->quiz;
+
+	for (unsigned i = 0; i < q->nr_maps; i++)
+		for (unsigned k = 0; k < 6; k++) {
+			mmusim_request req = { .va = q->maps[i].va, .access = (enum mmusim_access)(k % 3),
+					       .priv = k < 3 ? MMUSIM_USER : MMUSIM_SUPERVISOR, .no_ad_update = true };
+			mmusim_translation t;
+			mmusim_translate(q->m, &req, &t);
+			if (!t.ok && t.fault_kind == MMUSIM_FAULT_ACCESSED_DIRTY)
+				return true;
+		}
+	return false;
+}
+
+/*
+ * Where the walk refuses pages with the accessed flag clear: maps every page
+ * again as accessed (so that the other questions see the rest of the walk),
+ * then one more user read-write page, not accessed, under index A.
+ */
+static int add_unaccessed_page(struct gen *g, mmusim_error *err)
+{
+	struct quiz *q = g->quiz;
+	uint64_t base_page = mmusim_config_page_size(g->cfg);
+	unsigned l1;
+	int rc;
+
+	if (!(g->flag_faults = refuses_unaccessed(g)))
+		return MMUSIM_OK;
+	for (unsigned i = 0; i < q->nr_maps; i++) {
+		struct quiz_mapping *m = &q->maps[i];
+		m->flags |= MMUSIM_PROP_A;
+		if ((rc = mmusim_map(q->m, m->va, m->pa, m->size, m->flags, MMUSIM_CACHE_WB, err)))
+			return rc;
+	}
+	do l1 = pick_index(g, 1); while (l1_used(g, l1));
+	g->used_l1[g->nr_used++] = l1;
+	uint64_t pa = pick_pa(g, base_page);
+	g->flag_map = q->nr_maps;
+	return add_mapping(g, va_of(g, g->a, l1), pa, base_page, "rwu", err);
 }
 
 static void ask(struct gen *g, struct quiz_question *qq)
@@ -164,10 +238,10 @@ static void ask(struct gen *g, struct quiz_question *qq)
 
 /*
  * Tries the accesses to mapping m in a random order (user mode first) and
- * keeps the first whose outcome is `want_ok` (or a permission fault).
+ * keeps the first whose outcome is `want_ok` (or else a fault of kind want_fault).
  */
 static bool try_accesses(struct gen *g, const struct quiz_mapping *m, bool want_ok,
-			 struct quiz_question *qq)
+			 enum mmusim_fault_kind want_fault, struct quiz_question *qq)
 {
 	unsigned order[6] = { 0, 1, 2, 3, 4, 5 };
 
@@ -178,7 +252,7 @@ static bool try_accesses(struct gen *g, const struct quiz_mapping *m, bool want_
 		qq->req.access = (enum mmusim_access)(order[i] % 3);
 		qq->req.priv = order[i] < 3 ? MMUSIM_USER : MMUSIM_SUPERVISOR;
 		ask(g, qq);
-		if (want_ok ? qq->answer.ok : qq->answer.fault_kind == MMUSIM_FAULT_PERMISSION)
+		if (want_ok ? qq->answer.ok : !qq->answer.ok && qq->answer.fault_kind == want_fault)
 			return true;
 	}
 	return false;
@@ -187,23 +261,28 @@ static bool try_accesses(struct gen *g, const struct quiz_mapping *m, bool want_
 static void make_question(struct gen *g, enum quiz_kind kind, struct quiz_question *qq)
 {
 	struct quiz *q = g->quiz;
-	unsigned nr_base = g->has_huge ? q->nr_maps - 1 : q->nr_maps;
+	/* The base pages come first: four of them. */
+	unsigned nr_base = 4, nr_asked = g->has_huge ? nr_base + 1 : nr_base;
 
 	qq->kind = kind;
 	switch (kind) {
 	case QUIZ_HUGE:
-		if (try_accesses(g, &q->maps[q->nr_maps - 1], true, qq))
+		if (try_accesses(g, &q->maps[g->huge_map], true, MMUSIM_FAULT_NONE, qq))
 			return;
 		break;
 	case QUIZ_MAPPED:
 		for (unsigned tries = 0; tries < 8; tries++)
-			if (try_accesses(g, &q->maps[rng_below(&g->rng, nr_base)], true, qq))
+			if (try_accesses(g, &q->maps[rng_below(&g->rng, nr_base)], true, MMUSIM_FAULT_NONE, qq))
 				return;
 		break;
 	case QUIZ_PERMISSION:
 		for (unsigned tries = 0; tries < 8; tries++)
-			if (try_accesses(g, &q->maps[rng_below(&g->rng, q->nr_maps)], false, qq))
+			if (try_accesses(g, &q->maps[rng_below(&g->rng, nr_asked)], false, MMUSIM_FAULT_PERMISSION, qq))
 				return;
+		break;
+	case QUIZ_ACCESS_FLAG:
+		if (try_accesses(g, &q->maps[g->flag_map], false, MMUSIM_FAULT_ACCESSED_DIRTY, qq))
+			return;
 		break;
 	case QUIZ_NOT_PRESENT_LEAF:
 	case QUIZ_NOT_PRESENT_UPPER:
@@ -229,8 +308,8 @@ static void make_question(struct gen *g, enum quiz_kind kind, struct quiz_questi
 int quiz_generate(const mmusim_config *cfg, uint64_t seed, unsigned count, struct quiz *out, mmusim_error *err)
 {
 	struct gen g = { .quiz = out, .rng = { seed } };
-	enum quiz_kind kinds[5];
-	unsigned nr_kinds = 0, order[5] = { 0, 1, 2, 3, 4 }, start, end;
+	enum quiz_kind kinds[6];
+	unsigned nr_kinds = 0, order[6] = { 0, 1, 2, 3, 4, 5 }, start, end;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -238,7 +317,8 @@ int quiz_generate(const mmusim_config *cfg, uint64_t seed, unsigned count, struc
 	if (count < 1 || count > QUIZ_MAX_QUESTIONS)
 		return cli_set_error(err, MMUSIM_EINVAL, "--count %u must be from 1 to %d", count, QUIZ_MAX_QUESTIONS);
 	mmusim_config_user_top_range(cfg, &start, &end);
-	if (mmusim_config_entries_per_node(cfg) < 8 || end - start < 8)
+	/* With two levels, the base pages' and free indices are drawn from the top level's user range. */
+	if (mmusim_config_entries_per_node(cfg) < 8 || (mmusim_config_levels(cfg) <= 2 && end - start < 8))
 		return cli_set_error(err, MMUSIM_EINVAL,
 			    "config %s is too small for a quiz: needs 8 entries per node and 8 user top-level entries",
 			    mmusim_config_name(cfg));
@@ -257,7 +337,8 @@ int quiz_generate(const mmusim_config *cfg, uint64_t seed, unsigned count, struc
 	g.cfg = mmusim_machine_config(out->m);
 	g.nr_levels = mmusim_config_levels(g.cfg);
 	g.nr_entries = mmusim_config_entries_per_node(g.cfg);
-	if ((rc = build_space(&g, err))) {
+	g.split = mmusim_config_split_roots(g.cfg);
+	if ((rc = build_space(&g, err)) || (rc = add_unaccessed_page(&g, err))) {
 		quiz_free(out);
 		return rc;
 	}
@@ -268,6 +349,8 @@ int quiz_generate(const mmusim_config *cfg, uint64_t seed, unsigned count, struc
 	kinds[nr_kinds++] = QUIZ_NOT_PRESENT_LEAF;
 	if (g.nr_levels >= 2)
 		kinds[nr_kinds++] = QUIZ_NOT_PRESENT_UPPER;
+	if (g.flag_faults)
+		kinds[nr_kinds++] = QUIZ_ACCESS_FLAG;
 	/* Every kind once per round, in a fresh order each round. */
 	for (unsigned i = 0; i < count; i++) {
 		if (i % nr_kinds == 0)

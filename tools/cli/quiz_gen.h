@@ -8,7 +8,9 @@
  * executable, supervisor-only) sharing their upper nodes, one huge page where
  * the format has them, and then picks VAs to translate: some that succeed,
  * some not present (at the last level and higher up), some refused by the
- * permissions.  Each question carries the walk's answer on the quiz's own
+ * permissions, and where the walk refuses a page whose accessed flag is clear
+ * (Arm with TCR.HA=0, RISC-V Svade) such a page.  With a root per VA half
+ * (AArch64) the supervisor-only page lies in the upper half.  Each question carries the walk's answer on the quiz's own
  * table, computed without A/D updates so the table stays as printed.  The
  * generator has its own PRNG (splitmix64): the same seed, config and count
  * give the same quiz on every host.
@@ -24,7 +26,10 @@
 #define QUIZ_MAX_MAPPINGS 8
 
 /* What the generator aimed for; the answer is whatever the walk says. */
-enum quiz_kind { QUIZ_MAPPED, QUIZ_HUGE, QUIZ_NOT_PRESENT_LEAF, QUIZ_NOT_PRESENT_UPPER, QUIZ_PERMISSION };
+enum quiz_kind {
+	QUIZ_MAPPED, QUIZ_HUGE, QUIZ_NOT_PRESENT_LEAF, QUIZ_NOT_PRESENT_UPPER, QUIZ_PERMISSION,
+	QUIZ_ACCESS_FLAG,            /* a page whose accessed flag is clear, where the walk refuses one */
+};
 
 struct quiz_mapping {
 	uint64_t va, pa, size;

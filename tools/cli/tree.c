@@ -14,6 +14,7 @@
 
 #include "canonical_va.h"
 #include "cli_errors.h"
+#include "root_halves.h"
 
 static int add_row(struct tree *t, const struct tree_row *row, mmusim_error *err)
 {
@@ -47,12 +48,17 @@ static bool continues_run(const struct tree *t, const struct tree_row *r, unsign
 	return mmusim_pte_address(t->cfg, pte, r->level) == r->addr + (uint64_t)r->count * r->page_size;
 }
 
+unsigned tree_node_entries(const mmusim_config *cfg, unsigned level)
+{
+	return level == mmusim_config_levels(cfg) ? mmusim_config_top_entries(cfg) : mmusim_config_entries_per_node(cfg);
+}
+
 static int visit(struct tree *t, const struct tree_options *opt, uint64_t table, unsigned level,
-		 uint64_t va_prefix, int parent, mmusim_error *err)
+		 uint64_t va_prefix, int parent, unsigned half, mmusim_error *err)
 {
 	const mmusim_config *cfg = t->cfg;
 	unsigned shift = mmusim_config_index_shift(cfg, level), pte_size = mmusim_config_pte_size(cfg);
-	unsigned entries = mmusim_config_entries_per_node(cfg), levels = mmusim_config_levels(cfg);
+	unsigned entries = tree_node_entries(cfg, level), levels = mmusim_config_levels(cfg);
 	uint64_t size = 1ull << shift;
 	int last_leaf = -1;
 	int rc;
@@ -60,7 +66,7 @@ static int visit(struct tree *t, const struct tree_options *opt, uint64_t table,
 	for (unsigned i = 0; i < entries; i++) {
 		uint64_t pte, addr = table + (uint64_t)i * pte_size;
 		uint64_t raw_va = va_prefix | ((uint64_t)i << shift);
-		uint64_t va = canonical_va(cfg, raw_va);
+		uint64_t va = canonical_va_in_half(cfg, raw_va, t->roots[half].upper);
 
 		/* The caller decides: the root must be readable, a bad pointer below is only marked. */
 		if (t->read(t->ctx, addr, pte_size, &pte) != MMUSIM_OK)
@@ -84,14 +90,14 @@ static int visit(struct tree *t, const struct tree_options *opt, uint64_t table,
 		struct tree_row row = {
 			.level = level, .table = table, .index = i, .count = 1, .pte = pte, .va = va,
 			.va_last = va + (size - 1), .addr = mmusim_pte_address(cfg, pte, level), .page_size = size,
-			.leaf = leaf, .parent = parent,
+			.leaf = leaf, .parent = parent, .half = half,
 			.expanded = pointer && levels - level + 1 < opt->depth,
 		};
 		if ((rc = add_row(t, &row, err)))
 			return rc;
 		int self = (int)t->nr_rows - 1;
 		last_leaf = leaf ? self : -1;
-		if (row.expanded && (rc = visit(t, opt, row.addr, level - 1, raw_va, self, err))) {
+		if (row.expanded && (rc = visit(t, opt, row.addr, level - 1, raw_va, self, half, err))) {
 			if (rc != MMUSIM_EBUS)
 				return rc;
 			t->rows[self].unreadable = true;
@@ -101,21 +107,30 @@ static int visit(struct tree *t, const struct tree_options *opt, uint64_t table,
 }
 
 int tree_build(struct tree *t, const mmusim_config *cfg, tree_read_fn *read, void *ctx, uint64_t root,
-	       const struct tree_options *opt, mmusim_error *err)
+	       uint64_t upper_root, const struct tree_options *opt, mmusim_error *err)
 {
-	int rc;
+	int rc = MMUSIM_OK;
 
 	memset(t, 0, sizeof(*t));
 	t->cfg = cfg;
 	t->read = read;
 	t->ctx = ctx;
 	t->root = root;
-	if ((rc = visit(t, opt, root, mmusim_config_levels(cfg), 0, -1, err)) == MMUSIM_EBUS)
-		rc = cli_set_error(err, MMUSIM_EINVAL, "cannot read the root table at 0x%llx: outside physical memory",
-				  (unsigned long long)root);
+	t->roots[t->nr_roots++] = (struct tree_root){ .table = root };
+	if (mmusim_config_split_roots(cfg) && upper_root)
+		t->roots[t->nr_roots++] = (struct tree_root){ .table = upper_root, .upper = true };
+	for (unsigned h = 0; h < t->nr_roots && !rc; h++)
+		if ((rc = visit(t, opt, t->roots[h].table, mmusim_config_levels(cfg), 0, -1, h, err)) == MMUSIM_EBUS)
+			rc = cli_set_error(err, MMUSIM_EINVAL, "cannot read the root table at 0x%llx: outside physical memory",
+					   (unsigned long long)t->roots[h].table);
 	if (rc)
 		tree_free(t);
 	return rc;
+}
+
+const char *tree_root_label(const struct tree *t, unsigned half)
+{
+	return mmusim_config_split_roots(t->cfg) ? root_half_label(t->roots[half].upper) : NULL;
 }
 
 void tree_free(struct tree *t)
@@ -130,10 +145,9 @@ static int read_machine(void *ctx, uint64_t pa, unsigned size, uint64_t *val)
 	return mmusim_mem_read(ctx, pa, size, val);
 }
 
-int tree_build_machine(struct tree *t, mmusim_machine *m, uint64_t root, const struct tree_options *opt,
-		       mmusim_error *err)
+int tree_build_machine(struct tree *t, mmusim_machine *m, const struct tree_options *opt, mmusim_error *err)
 {
-	return tree_build(t, mmusim_machine_config(m), read_machine, m, root, opt, err);
+	return tree_build(t, mmusim_machine_config(m), read_machine, m, mmusim_root(m), mmusim_upper_root(m), opt, err);
 }
 
 void tree_mark_walk(struct tree *t, const mmusim_translation *res, unsigned walk_bit)

@@ -31,6 +31,7 @@ struct tree_row {
 	bool expanded;              /* a pointer whose node is listed below it */
 	bool unreadable;            /* a pointer to a node outside physical memory */
 	int parent;                 /* row index of the pointer above, -1 at the top */
+	unsigned half;              /* the root it hangs from: index into tree.roots */
 	unsigned walks;             /* bit i: the walk of the i-th highlighted VA reads this entry */
 };
 
@@ -42,11 +43,19 @@ struct tree_options {
 /* Reads `size` bytes at physical address pa into *val; MMUSIM_OK or MMUSIM_EBUS outside memory. */
 typedef int tree_read_fn(void *ctx, uint64_t pa, unsigned size, uint64_t *val);
 
+/* One root the tree is read from; a split-root format (AArch64) has two. */
+struct tree_root {
+	uint64_t table;
+	bool upper;                 /* the upper VA half's (TTBR1, the kernel table) */
+};
+
 struct tree {
 	const mmusim_config *cfg;
 	tree_read_fn *read;
 	void *ctx;
-	uint64_t root;
+	uint64_t root;              /* roots[0].table */
+	struct tree_root roots[2];
+	unsigned nr_roots;
 	struct tree_row *rows;
 	unsigned nr_rows;
 	unsigned cap;
@@ -54,12 +63,19 @@ struct tree {
 
 #define TREE_MAX_ROWS (1u << 20)
 
-/* Reads the tree under root through read(ctx, ...); refuses trees of more than TREE_MAX_ROWS rows. */
+/*
+ * Reads the tree under root through read(ctx, ...), and for a split-root
+ * format the upper half's under upper_root too (0: none), its rows after the
+ * lower half's; refuses trees of more than TREE_MAX_ROWS rows.
+ */
 int tree_build(struct tree *t, const mmusim_config *cfg, tree_read_fn *read, void *ctx, uint64_t root,
-	       const struct tree_options *opt, mmusim_error *err);
-/* tree_build over a machine's physical memory. */
-int tree_build_machine(struct tree *t, mmusim_machine *m, uint64_t root, const struct tree_options *opt,
-		       mmusim_error *err);
+	       uint64_t upper_root, const struct tree_options *opt, mmusim_error *err);
+/* tree_build over a machine's physical memory, from its current root(s) (mmusim_root, mmusim_upper_root). */
+int tree_build_machine(struct tree *t, mmusim_machine *m, const struct tree_options *opt, mmusim_error *err);
+/* "TTBR0 (user)" for a split-root format's halves, NULL for a format with one root. */
+const char *tree_root_label(const struct tree *t, unsigned half);
+/* Entries a node of `level` holds (the top level's may be fewer). */
+unsigned tree_node_entries(const mmusim_config *cfg, unsigned level);
 void tree_free(struct tree *t);
 
 /* Marks the rows res's steps read with bit `walk_bit` (0..31). */

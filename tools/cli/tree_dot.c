@@ -11,27 +11,29 @@
 #include <stdlib.h>
 
 #include "draw.h"
+#include "root_halves.h"
 #include "size_text.h"
 
 #define WALK_COLOR "#d00000"
 #define WALK_FILL "#ffd6d6"
 
-static void node_id(char *buf, size_t len, int parent)
+/* A root node is "root" ("root1" for the upper half's), the node below row p "np". */
+static void node_id(char *buf, size_t len, int parent, unsigned half)
 {
 	if (parent < 0)
-		snprintf(buf, len, "root");
+		snprintf(buf, len, half ? "root%u" : "root", half);
 	else
 		snprintf(buf, len, "n%d", parent);
 }
 
 /* One table node: a header cell, then a cell per child row. */
-static void write_node(FILE *out, const mmusim_config *cfg, const struct tree *t, int parent,
+static void write_node(FILE *out, const mmusim_config *cfg, const struct tree *t, int parent, unsigned half,
 		       unsigned level, uint64_t table, const int *first_child, const int *next_sibling)
 {
 	char id[32], label[48], flags[160];
-	int c = parent < 0 ? first_child[t->nr_rows] : first_child[parent];
+	int c = parent < 0 ? first_child[t->nr_rows + half] : first_child[parent];
 
-	node_id(id, sizeof(id), parent);
+	node_id(id, sizeof(id), parent, half);
 	fprintf(out, "  %s [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"3\">"
 		"<TR><TD BGCOLOR=\"#e8e8e8\"><B>L%u table 0x%" PRIx64 "</B></TD></TR>", id, level, table);
 	if (c < 0)
@@ -56,20 +58,20 @@ static const char *edge_style(const struct tree_row *r)
 
 void tree_write_dot(FILE *out, const mmusim_config *cfg, const struct tree *t, const struct walk_marks *marks)
 {
-	int n = (int)t->nr_rows;
-	/* first_child[n] holds the root's first child. */
-	int *first_child = malloc(((size_t)n + 1) * sizeof(int)), *next_sibling = malloc(((size_t)n + 1) * sizeof(int));
-	int *last_child = malloc(((size_t)n + 1) * sizeof(int));
+	int n = (int)t->nr_rows, slots = n + (int)t->nr_roots;
+	/* first_child[n + h] holds root h's first child. */
+	int *first_child = malloc((size_t)slots * sizeof(int)), *next_sibling = malloc((size_t)slots * sizeof(int));
+	int *last_child = malloc((size_t)slots * sizeof(int));
 	char size[32];
 
 	if (!first_child || !next_sibling || !last_child) {
 		free(first_child), free(next_sibling), free(last_child);
 		return;
 	}
-	for (int i = 0; i <= n; i++)
+	for (int i = 0; i < slots; i++)
 		first_child[i] = last_child[i] = next_sibling[i] = -1;
 	for (int i = 0; i < n; i++) {
-		int p = t->rows[i].parent < 0 ? n : t->rows[i].parent;
+		int p = t->rows[i].parent < 0 ? n + (int)t->rows[i].half : t->rows[i].parent;
 		if (last_child[p] < 0)
 			first_child[p] = i;
 		else
@@ -81,26 +83,37 @@ void tree_write_dot(FILE *out, const mmusim_config *cfg, const struct tree *t, c
 	      "  graph [rankdir=LR, fontname=\"monospace\", fontsize=10, nodesep=0.15, ranksep=0.6];\n"
 	      "  node [shape=plaintext, fontname=\"monospace\", fontsize=10];\n"
 	      "  edge [arrowsize=0.6];\n", out);
-	fprintf(out, "  reg [shape=box, style=rounded, label=\"%s 0x%" PRIx64 "\"];\n", mmusim_config_root_register(cfg),
-		mmusim_config_root_register_value(cfg, t->root, 0));
-	fprintf(out, "  reg -> root%s;\n", marks->nr ? " [color=\"" WALK_COLOR "\", penwidth=2.5]" : "");
+	for (unsigned h = 0; h < t->nr_roots; h++) {
+		const char *label = tree_root_label(t, h);
+		char root_id[32];
+
+		node_id(root_id, sizeof(root_id), -1, h);
+		fprintf(out, "  reg%s [shape=box, style=rounded, label=\"%s%s%s 0x%" PRIx64 "\"];\n", h ? "1" : "",
+			label ? label : "", label ? "\\n" : "", label ? root_half_register(cfg, t->roots[h].upper)
+								   : mmusim_config_root_register(cfg),
+			mmusim_config_root_register_value(cfg, t->roots[h].table, 0));
+		fprintf(out, "  reg%s -> %s%s;\n", h ? "1" : "", root_id,
+			marks->nr ? " [color=\"" WALK_COLOR "\", penwidth=2.5]" : "");
+	}
 	if (marks->nr) {
 		fputs("  graph [labelloc=t, label=\"walks highlighted:", out);
 		for (unsigned k = 0; k < marks->nr; k++)
 			fprintf(out, " 0x%" PRIx64, marks->va[k]);
 		fputs("\"];\n", out);
 	}
-	write_node(out, cfg, t, -1, mmusim_config_levels(cfg), t->root, first_child, next_sibling);
+	for (unsigned h = 0; h < t->nr_roots; h++)
+		write_node(out, cfg, t, -1, h, mmusim_config_levels(cfg), t->roots[h].table, first_child, next_sibling);
 	for (int i = 0; i < n; i++) {
 		const struct tree_row *r = &t->rows[i];
-		char src[32];
+		char src[48], root_id[32];
 
+		node_id(root_id, sizeof(root_id), -1, r->half);
 		if (r->parent < 0)
-			snprintf(src, sizeof(src), "root:r%d", i);
+			snprintf(src, sizeof(src), "%s:r%d", root_id, i);
 		else
 			snprintf(src, sizeof(src), "n%d:r%d", r->parent, i);
 		if (!r->leaf && r->expanded && !r->unreadable) {
-			write_node(out, cfg, t, i, r->level - 1, r->addr, first_child, next_sibling);
+			write_node(out, cfg, t, i, r->half, r->level - 1, r->addr, first_child, next_sibling);
 			fprintf(out, "  %s -> n%d%s;\n", src, i, edge_style(r));
 		} else if (!r->leaf) {
 			fprintf(out, "  n%d [shape=box, style=dashed, label=\"L%u table 0x%" PRIx64 "\\n(%s)\"];\n",

@@ -1,8 +1,12 @@
-/* tree_json: show --json, one object per row, for scripts (and the quiz and shell built on show). */
+/*
+ * tree_json: show --json, one object per row, for scripts (and the quiz and shell built on show).
+ * A split-root format's rows say their root register ("root":"ttbr0" or "ttbr1").
+ */
 #include <inttypes.h>
 
 #include "draw.h"
 #include "json_string.h"
+#include "root_halves.h"
 
 void tree_write_json(FILE *out, const mmusim_config *cfg, const struct tree *t, const struct walk_marks *marks)
 {
@@ -18,6 +22,9 @@ void tree_write_json(FILE *out, const mmusim_config *cfg, const struct tree *t, 
 		fprintf(out, ",\"kind\":\"%s\",\"addr\":\"0x%" PRIx64 "\",\"va\":\"0x%" PRIx64 "\",\"va_last\":\"0x%" PRIx64
 			"\",\"page_size\":%" PRIu64 ",\"parent\":%d", r->leaf ? "leaf" : "table", r->addr, r->va, r->va_last,
 			r->page_size, r->parent);
+		/* A split-root format's two tables: which root register the row hangs from. */
+		if (tree_root_label(t, r->half))
+			fprintf(out, ",\"root\":\"%s\"", root_half_register(cfg, t->roots[r->half].upper));
 		if (!r->leaf)
 			fprintf(out, ",\"expanded\":%s,\"readable\":%s", r->expanded ? "true" : "false",
 				r->unreadable ? "false" : "true");

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "root_halves.h"
 
 #define ROW_H 20
 #define INDENT 22
@@ -21,13 +22,32 @@ static unsigned row_x(const mmusim_config *cfg, const struct tree_row *r)
 	return 16 + INDENT * (mmusim_config_levels(cfg) - r->level);
 }
 
+/*
+ * The line a row is drawn on: its index, one line further down in the upper
+ * half of a split-root format, whose root heading takes a line between the halves.
+ */
+static unsigned row_line(const struct tree_row *r, unsigned i)
+{
+	return i + r->half;
+}
+
+/* Rows before the first of half h: the line that half's heading takes (h > 0). */
+static unsigned heading_line(const struct tree *t, unsigned h)
+{
+	unsigned n = 0;
+
+	while (n < t->nr_rows && t->rows[n].half < h)
+		n++;
+	return n + h - 1;
+}
+
 void tree_write_svg(FILE *out, const mmusim_config *cfg, const struct tree *t,
 		    const struct walk_marks *marks)
 {
 	unsigned pte_size = mmusim_config_pte_size(cfg);
-	char label[48], flags[160], target[160], line[400];
+	char label[48], flags[160], target[160], line[400], heading[96], shape[96];
 	size_t widest = 40;
-	unsigned height = TOP + ROW_H * (t->nr_rows + 1) + 10;
+	unsigned height = TOP + ROW_H * (t->nr_rows + t->nr_roots) + 10;
 
 	for (unsigned i = 0; i < t->nr_rows; i++) {
 		const struct tree_row *r = &t->rows[i];
@@ -42,25 +62,33 @@ void tree_write_svg(FILE *out, const mmusim_config *cfg, const struct tree *t,
 	fprintf(out, "<svg id=\"tree-svg\" class=\"tree\" width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" "
 		"role=\"img\" aria-label=\"page-table tree\">\n", (unsigned)(widest * CHAR_W) + 20, height,
 		(unsigned)(widest * CHAR_W) + 20, height);
-	fprintf(out, "<text class=\"root%s\" x=\"8\" y=\"%u\">%s 0x%" PRIx64 ": root table 0x%" PRIx64
-		", %u levels of %u %u-byte entries</text>\n", marks->nr ? " walk" : "", TOP - 12, mmusim_config_root_register(cfg),
-		mmusim_config_root_register_value(cfg, t->root, 0), t->root, mmusim_config_levels(cfg),
-		mmusim_config_entries_per_node(cfg), pte_size);
+	tree_shape(cfg, shape, sizeof(shape));
+	for (unsigned h = 0; h < t->nr_roots; h++) {
+		const char *half = tree_root_label(t, h);
+		uint64_t table = t->roots[h].table;
+
+		snprintf(heading, sizeof(heading), "%s%s%s 0x%" PRIx64, half ? half : "", half ? ": " : "",
+			 half ? root_half_register(cfg, t->roots[h].upper) : mmusim_config_root_register(cfg),
+			 mmusim_config_root_register_value(cfg, table, 0));
+		fprintf(out, "<text class=\"root%s\" x=\"8\" y=\"%u\">%s: root table 0x%" PRIx64 ", %s</text>\n",
+			marks->nr ? " walk" : "", h ? TOP + ROW_H * heading_line(t, h) + 10 : TOP - 12, heading, table, shape);
+	}
 	/* Connectors first, the walks' last so that they are drawn on top. */
 	for (unsigned pass = 0; pass < 2; pass++) {
 		for (unsigned i = 0; i < t->nr_rows; i++) {
 			const struct tree_row *r = &t->rows[i];
 			unsigned px = r->parent < 0 ? 8 : row_x(cfg, &t->rows[r->parent]);
-			unsigned py = r->parent < 0 ? TOP - 8 : TOP + ROW_H * (unsigned)r->parent + 4;
+			unsigned py = r->parent >= 0 ? TOP + ROW_H * row_line(&t->rows[r->parent], (unsigned)r->parent) + 4
+				      : r->half ? TOP + ROW_H * heading_line(t, r->half) + 14 : TOP - 8;
 
 			if ((r->walks != 0) == (pass == 1))
 				fprintf(out, "<path class=\"edge%s\" d=\"M%u %u V%u H%u\"/>\n", r->walks ? " walk" : "",
-					px + 4, py, TOP + ROW_H * i + 6, row_x(cfg, r) - 2);
+					px + 4, py, TOP + ROW_H * row_line(r, i) + 6, row_x(cfg, r) - 2);
 		}
 	}
 	for (unsigned i = 0; i < t->nr_rows; i++) {
 		const struct tree_row *r = &t->rows[i];
-		unsigned y = TOP + ROW_H * i, x = row_x(cfg, r);
+		unsigned y = TOP + ROW_H * row_line(r, i), x = row_x(cfg, r);
 
 		tree_row_label(r, label, sizeof(label));
 		mmusim_pte_describe(cfg, r->pte, r->level, flags, sizeof(flags));

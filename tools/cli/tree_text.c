@@ -5,6 +5,7 @@
 #include <inttypes.h>
 
 #include "draw.h"
+#include "root_halves.h"
 #include "size_text.h"
 #include "term_text.h"
 
@@ -34,27 +35,58 @@ void tree_row_target(const mmusim_config *cfg, const struct tree_row *r, char *b
 			 r->addr + (uint64_t)r->count * r->page_size - 1);
 }
 
+/* "root 0x1000 (cr3 0x1000)", with "TTBR1 (kernel) " before it for a half of a split-root format. */
+void tree_root_heading(const struct tree *t, unsigned half, char *buf, size_t len)
+{
+	const char *label = tree_root_label(t, half);
+	uint64_t table = t->roots[half].table;
+
+	snprintf(buf, len, "%s%sroot 0x%" PRIx64 " (%s 0x%" PRIx64 ")", label ? label : "", label ? " " : "", table,
+		 label ? root_half_register(t->cfg, t->roots[half].upper) : mmusim_config_root_register(t->cfg),
+		 mmusim_config_root_register_value(t->cfg, table, 0));
+}
+
+/* "4 levels of 512 8-byte entries", and the top level's count where it is a part of a node. */
+void tree_shape(const mmusim_config *cfg, char *buf, size_t len)
+{
+	unsigned top = mmusim_config_top_entries(cfg), entries = mmusim_config_entries_per_node(cfg);
+	int n = snprintf(buf, len, "%u levels of %u %u-byte entries", mmusim_config_levels(cfg), entries,
+			 mmusim_config_pte_size(cfg));
+
+	if (top != entries && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " (%u at the top level)", top);
+}
+
 void tree_write_text(FILE *out, const mmusim_config *cfg, const struct tree *t, const struct walk_marks *marks)
 {
 	unsigned levels = mmusim_config_levels(cfg), pte_size = mmusim_config_pte_size(cfg);
-	char label[48], flags[160], target[160];
+	char label[48], flags[160], target[160], heading[96], shape[96];
 
-	fprintf(out, "root 0x%" PRIx64 " (%s 0x%" PRIx64 "): ", t->root, mmusim_config_root_register(cfg),
-		mmusim_config_root_register_value(cfg, t->root, 0));
-	term_write(out, mmusim_config_name(cfg));
-	fprintf(out, ", %u levels of %u %u-byte entries\n", levels, mmusim_config_entries_per_node(cfg), pte_size);
-	for (unsigned i = 0; i < t->nr_rows; i++) {
-		const struct tree_row *r = &t->rows[i];
+	tree_shape(cfg, shape, sizeof(shape));
+	for (unsigned h = 0; h < t->nr_roots; h++) {
+		bool any = false;
 
-		tree_row_label(r, label, sizeof(label));
-		mmusim_pte_describe(cfg, r->pte, r->level, flags, sizeof(flags));
-		tree_row_target(cfg, r, target, sizeof(target));
-		fprintf(out, "%*s%s 0x%0*" PRIx64 " %s %s", 2 * (levels - r->level), "", label, 2 * pte_size, r->pte, flags, target);
-		for (unsigned k = 0; k < marks->nr; k++)
-			if (r->walks & (1u << k))
-				fprintf(out, " <- walk of 0x%" PRIx64, marks->va[k]);
-		fputc('\n', out);
+		tree_root_heading(t, h, heading, sizeof(heading));
+		fprintf(out, "%s: ", heading);
+		term_write(out, mmusim_config_name(cfg));
+		fprintf(out, ", %s\n", shape);
+		for (unsigned i = 0; i < t->nr_rows; i++) {
+			const struct tree_row *r = &t->rows[i];
+
+			if (r->half != h)
+				continue;
+			any = true;
+			tree_row_label(r, label, sizeof(label));
+			mmusim_pte_describe(cfg, r->pte, r->level, flags, sizeof(flags));
+			tree_row_target(cfg, r, target, sizeof(target));
+			fprintf(out, "%*s%s 0x%0*" PRIx64 " %s %s", 2 * (levels - r->level), "", label, 2 * pte_size, r->pte,
+				flags, target);
+			for (unsigned k = 0; k < marks->nr; k++)
+				if (r->walks & (1u << k))
+					fprintf(out, " <- walk of 0x%" PRIx64, marks->va[k]);
+			fputc('\n', out);
+		}
+		if (!any)
+			fputs("(no present entries to show)\n", out);
 	}
-	if (!t->nr_rows)
-		fputs("(no present entries to show)\n", out);
 }
