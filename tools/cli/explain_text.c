@@ -173,6 +173,19 @@ static void describe_mask(uint64_t mask, char *buf, size_t len)
 		snprintf(buf, len, "mask 0x%" PRIx64, mask);
 }
 
+/*
+ * "L2"; where the architecture numbers its levels from the root (Arm, the
+ * split-root format: level 0 .. 3 = our 4 .. 1) also its name for the
+ * entry: "L4 (L0 descriptor)".
+ */
+static void level_name(const mmusim_config *cfg, unsigned level, char *buf, size_t len)
+{
+	if (levels_numbered_from_root(cfg))
+		snprintf(buf, len, "L%u (%s)", level, mmusim_config_entry_name(cfg, level));
+	else
+		snprintf(buf, len, "L%u", level);
+}
+
 static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_translation *res, unsigned i,
 			 const struct palette *pal)
 {
@@ -181,8 +194,11 @@ static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_trans
 	bool last = i + 1 == res->nr_steps;
 	char flags[160], where[48], size[32];
 
-	fprintf(out, "  %sL%u%s  table 0x%" PRIx64 " + index %u x %u = PTE at 0x%" PRIx64 "\n", pal->level[s->level],
-		s->level, pal->reset, s->table, s->index, pte_size, s->pte_addr);
+	char name[40];
+
+	level_name(cfg, s->level, name, sizeof(name));
+	fprintf(out, "  %s%s%s  table 0x%" PRIx64 " + index %u x %u = PTE at 0x%" PRIx64 "\n", pal->level[s->level],
+		name, pal->reset, s->table, s->index, pte_size, s->pte_addr);
 	if (last && !res->ok && res->fault_kind == MMUSIM_FAULT_BUS_ERROR) {
 		fprintf(out, "      %sthe PTE address is outside physical memory: nothing to read%s\n", pal->bad, pal->reset);
 		return;
@@ -294,8 +310,11 @@ static void quote_fault_bits(FILE *out, const mmusim_config *cfg, const mmusim_r
 		mmusim_pte_describe(cfg, s->pte, s->level, flags, sizeof(flags));
 		if (*who)
 			fprintf(out, "  refused by %s: 0x%0*" PRIx64 " = %s\n", who, digits, s->pte, flags);
-		else
-			fprintf(out, "  the bits: L%u PTE 0x%0*" PRIx64 " = %s\n", s->level, digits, s->pte, flags);
+		else {
+			char name[40];
+			level_name(cfg, s->level, name, sizeof(name));
+			fprintf(out, "  the bits: %s PTE 0x%0*" PRIx64 " = %s\n", name, digits, s->pte, flags);
+		}
 	}
 }
 

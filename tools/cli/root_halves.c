@@ -22,3 +22,8 @@ bool half_ignores_top_byte(const mmusim_config *cfg, bool upper)
 
 	return mmusim_config_cpu_key(cfg, upper ? "tbi1" : "tbi0", &v) && v;
 }
+
+bool levels_numbered_from_root(const mmusim_config *cfg)
+{
+	return mmusim_config_split_roots(cfg);
+}

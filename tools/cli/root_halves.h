@@ -7,6 +7,7 @@
  * bits above the VA size up to bit 63, or to bit 56 when the half's top byte
  * is ignored (TCR_EL1.TBIn), must all equal it).  The issue that added the
  * format fixed these names, so they are stated here once for every view.
+ * Arm also numbers the levels from the root (Arm level = 4 - mmusim's).
  */
 #ifndef MMUSIM_TOOLS_ROOT_HALVES_H
 #define MMUSIM_TOOLS_ROOT_HALVES_H
@@ -27,6 +28,12 @@ const char *root_half_label(bool upper);
 const char *root_half_register(const mmusim_config *cfg, bool upper);
 /* True when the walk of va starts from the upper root (split roots: VA bit 55). */
 bool va_in_upper_half(const mmusim_config *cfg, uint64_t va);
+/*
+ * True when the format's manuals number levels from the root down (Arm:
+ * level 0 at the root of a 4K 48-bit table, level 3 for pages): the views
+ * then give the entry's own name ("L0 descriptor") beside mmusim's level.
+ */
+bool levels_numbered_from_root(const mmusim_config *cfg);
 /* True when the half's top byte is ignored (the config's cpu: tbi0 / tbi1). */
 bool half_ignores_top_byte(const mmusim_config *cfg, bool upper);
 
