@@ -546,6 +546,12 @@ static void arm_describe_fault(const struct walk_fault *f, char *buf, size_t len
 		 (f->code & ARM_ESR_WNR) && ec >= ARM_EC_DABT_LOWER ? ", WnR" : "", cls, fsc & 3);
 }
 
+/* TCR_EL1.AS: 16-bit ASIDs, or 8 (TTBR bits 63:56 then RES0). */
+static unsigned arm_asid_bits(const struct cpu_ctl *ctl)
+{
+	return ctl->asid16 ? 16 : 8;
+}
+
 /* TTBR0_EL1: ASID in 63:48, BADDR in 47:1 (CnP, bit 0, left clear). */
 static uint64_t arm_encode_root_reg(const struct paging_consts *pc, uint64_t root, uint16_t asid)
 {
@@ -575,6 +581,7 @@ const struct pt_arch pt_arch_aarch64 = {
 	.cpu_keys = arm_cpu_keys,
 	.check_limits = arm_check_limits,
 	.span_shift_mask = arm_span_shift_mask,
+	.asid_bits = arm_asid_bits,
 	.check_prop = arm_check_prop,
 	.make_leaf = arm_make_leaf,
 	.make_table = arm_make_table,

@@ -135,6 +135,8 @@ struct pt_arch {
 	 * mask of 1 << log2(size) (Arm: a contiguous run is one TLB entry).
 	 */
 	uint64_t (*span_shift_mask)(const struct paging_consts *pc);
+	/* Optional: the ASID width the control bits give (Arm TCR.AS: 8 or 16); absent: 16. */
+	unsigned (*asid_bits)(const struct cpu_ctl *ctl);
 	/* Optional: rejects control bits that contradict the constants (x86_32: 4 MiB pages need PSE). */
 	int (*check_ctl)(const struct paging_consts *pc, const struct cpu_ctl *ctl, struct mm_error *err);
 
