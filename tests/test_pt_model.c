@@ -22,6 +22,15 @@
  * half) so small edits land inside 2 MiB / 1 GiB / 512 GiB pages and split
  * them.  A failure prints the preset, seed and step; PT_MODEL_TRACE=1 in the
  * environment prints every operation to stderr to replay a sequence.
+ *
+ * AArch64 (Arm ARM D8): the upper half is a table of its own (TTBR1), walked
+ * from the user table's root by VA bit 55; sizes follow the granule (16K:
+ * 16K pages, 32M blocks; 64K: 64K pages, 512M blocks).  Every valid page is
+ * readable at EL1; the model's rights are those of the preset's CPU bits
+ * (PAN=0, WXN=0, HA=1, HD=1) over the encoding README gives: u sets AP[1]
+ * (EL0 access), w sets DBM with AP[2]=0 only when d (writable-clean under
+ * HD is still writable, and d without w has no encoding), x clears UXN on a
+ * u page and PXN on a kernel one.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -152,6 +161,7 @@ struct run {
 	struct machine *m;
 	const struct paging_consts *pc;
 	bool x86;
+	bool arm;             /* AArch64 rights (D8.4) */
 	bool split;           /* a root per half: the kernel table is TTBR1's, shares nothing */
 	uint64_t rng;
 	struct model model;
@@ -211,7 +221,7 @@ static uint32_t random_flags(struct run *r, bool kernel)
 {
 	uint32_t f;
 
-	if (r->x86) {
+	if (r->x86 || r->arm) {
 		f = PROP_R;
 		if (chance(r, 50)) f |= PROP_W;
 		if (chance(r, 50)) f |= PROP_X;
@@ -226,6 +236,14 @@ static uint32_t random_flags(struct run *r, bool kernel)
 	if (chance(r, 20)) f |= PROP_D;
 	if (chance(r, 10)) f |= PROP_AVAIL1;
 	if (chance(r, 10)) f |= PROP_AVAIL2;
+	return f;
+}
+
+/* The flags a leaf keeps of f: Arm has no dirty state for a page that is not writable. */
+static uint32_t kept_flags(const struct run *r, uint32_t f)
+{
+	if (r->arm && !(f & PROP_W))
+		f &= ~PROP_D;
 	return f;
 }
 
@@ -251,6 +269,14 @@ static bool expected_allowed(const struct run *r, uint32_t f, enum access_kind a
 {
 	bool user_page = f & PROP_U;
 
+	if (r->arm) {
+		/* EL0 needs AP[1]; EL1 reads everything; a fetch needs the XN bit of its EL clear. */
+		switch (a) {
+		case ACCESS_READ: return p == PRIV_SUPERVISOR || user_page;
+		case ACCESS_WRITE: return (f & PROP_W) && (p == PRIV_SUPERVISOR || user_page);
+		default: return (f & PROP_X) && user_page == (p == PRIV_USER);
+		}
+	}
 	if (r->x86) {
 		if (p == PRIV_USER && !user_page)
 			return false;
@@ -339,8 +365,10 @@ static void check_query(struct run *r, struct page_table *pt, const char *which,
 	CHECK(r, q->prop.flags == mr->flags && q->prop.cache == CACHE_WB,
 	      "pt_query(%s, %#" PRIx64 "): flags %s cache %d, model %s wb", which, va,
 	      flags_text(q->prop.flags, fb), q->prop.cache, flags_text(mr->flags, mb));
-	CHECK(r, q->perms == expected_perms(r, mr->flags),
-	      "pt_query(%s, %#" PRIx64 "): perms %#x, expected %#x", which, va, q->perms,
+	/* Arm keeps its EL0/EL1 execute rights in bits of its own beside rwxug. */
+	unsigned perms = q->perms & (r->arm ? PERM_R | PERM_W | PERM_X | PERM_U | PERM_G : ~0u);
+	CHECK(r, perms == expected_perms(r, mr->flags),
+	      "pt_query(%s, %#" PRIx64 "): perms %#x, expected %#x", which, va, perms,
 	      expected_perms(r, mr->flags));
 }
 
@@ -595,7 +623,10 @@ static void run_op(struct run *r, const struct op *op)
 	}
 	CHECK(r, rc == MM_OK, "returned %d: %s", rc, err.msg);
 	model_apply(&r->model, op->kind, op->va, op->va + (op->len - 1), op->pa,
-		    op->flags | (r->x86 ? PROP_R : 0));
+		    kept_flags(r, op->flags | (r->x86 ? PROP_R : 0)));
+	if (op->kind == OP_PROTECT)
+		for (size_t i = 0; i < r->model.n; i++)
+			r->model.r[i].flags = kept_flags(r, r->model.r[i].flags);
 }
 
 /* ---- the test ---- */
@@ -612,6 +643,10 @@ static const struct model_case model_cases[] = {
 	{ "sv39", 0x5eed0003ull, 4000 },
 	{ "sv48", 0x5eed0004ull, 4000 },
 	{ "sv57", 0x5eed0005ull, 4000 },
+	{ "aarch64", 0x5eed0006ull, 4000 },
+	{ "aarch64_16k", 0x5eed0007ull, 4000 },
+	{ "aarch64_64k", 0x5eed0008ull, 4000 },
+	{ "aarch64_52", 0x5eed0009ull, 4000 },
 };
 
 ParameterizedTestParameters(pt_model, random_ops)
@@ -639,6 +674,7 @@ static void run_setup(struct run *r, const struct model_case *c)
 	cr_assert_eq(machine_create(&cfg, &r->m, &err), MM_OK, "%s: %s", c->preset, err.msg);
 	r->pc = &r->m->cfg.pc;
 	r->x86 = r->m->cfg.arch == &pt_arch_x86_64;
+	r->arm = r->m->cfg.arch == &pt_arch_aarch64;
 	aw = r->pc->address_width;
 	/* Split roots (Arm TTBR0/TTBR1): each half is address_width bits, not half of them. */
 	r->split = r->pc->split_halves;
