@@ -1,0 +1,273 @@
+/*
+ * test_teach_aarch64: show, explain, report and quiz on the AArch64 presets,
+ * end to end, with every expected descriptor worked out by hand.
+ *
+ * From the Arm ARM (DDI 0487) D8.3, VMSAv8-64 descriptors: bit 0 valid, bit 1
+ * = 1 table (levels 0-2) or page (level 3), 0 block; a table holds the next
+ * table's address; a block or page AttrIndx[2:0] in bits 4:2, AP[2:1] in 7:6,
+ * SH in 9:8, AF 10, nG 11, the output address, DBM 51, Contiguous 52, PXN 53,
+ * UXN 54.  D8.2: with 4K granules and 48-bit VAs the levels 0-3 index VA bits
+ * 47:39, 38:30, 29:21, 20:12 (Arm level = 4 - mmusim's), with 16K granules
+ * level 0 takes bit 47 alone (2 entries) and each other level 11 bits; VA bit
+ * 55 picks TTBR0 or TTBR1, and the bits above the VA size must all equal it
+ * (only up to bit 55 when TCR_EL1.TBIn makes the top byte a tag).  D19
+ * ESR_EL1: EC 0x24/0x25 data abort from EL0/EL1, IL bit 25, WnR bit 6, DFSC
+ * 0b0001ll translation, 0b0010ll access flag, 0b0011ll permission fault at
+ * level ll.  mmusim's encoding of a map's flags (README, "Page properties"):
+ * u sets AP[1]; w sets DBM with AP[2] = 1 until the page is dirty; a page
+ * without w has AP[2] = 1; no x sets UXN and PXN; no a leaves AF clear; no g
+ * sets nG; wb is AttrIndx 0, whose MAIR byte in the presets is 0xff; SH is
+ * inner shareable (3).  A machine's first node is the kernel's root (TTBR1),
+ * the second the user table's (TTBR0); memory starts at 0x40000000.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+#define HAS(out, text) cr_expect(strstr(out, text), "missing:\n%s\nin:\n%s", text, out)
+
+/* A user rw page at 0x400000 (VA indices 0, 0, 2, 0) and a kernel rw 2M block at 0xffff000000200000 (0, 0, 1). */
+#define USER_PAGE "0x400000 0x80000000 4K rwu"
+#define KERNEL_BLOCK "0xffff000000200000 0x80200000 2M rwg"
+
+/* The two descriptors, from the layout: 0x80000000 | valid+page 0b11 | SH 3 << 8 | AP[1] | AP[2] | nG | DBM | PXN | UXN. */
+#define USER_PTE "0x0068000080000bc3"
+/* 0x80200000 | valid, block 0b01 | SH 3 << 8 | AP[2] (AP[1] = 0: EL1 only) | DBM | PXN | UXN; g: nG clear. */
+#define KERNEL_PTE "0x0068000080200381"
+
+Test(teach_arm, show_draws_both_roots)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "show", "--map", USER_PAGE, "--map", KERNEL_BLOCK, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out,
+		"TTBR0 (user) root 0x40001000 (ttbr0 0x40001000): aarch64, 4 levels of 512 8-byte entries\n"
+		"L4[0] 0x0000000040002003 table next=0x40002000 -> L3 table 0x40002000, va 0x0..0x7fffffffff\n"
+		"  L3[0] 0x0000000040003003 table next=0x40003000 -> L2 table 0x40003000, va 0x0..0x3fffffff\n"
+		"    L2[2] 0x0000000040004003 table next=0x40004000 -> L1 table 0x40004000, va 0x400000..0x5fffff\n"
+		"      L1[0] " USER_PTE " page AttrIndx=0 (MAIR 0xff) AP=11 (EL1 RO, EL0 RO) SH=3 nG DBM PXN UXN"
+		" oa=0x80000000 -> 4K page, va 0x400000 -> pa 0x80000000\n"
+		"TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000): aarch64, 4 levels of 512 8-byte entries\n"
+		"L4[0] 0x0000000040005003 table next=0x40005000 -> L3 table 0x40005000,"
+		" va 0xffff000000000000..0xffff007fffffffff\n"
+		"  L3[0] 0x0000000040006003 table next=0x40006000 -> L2 table 0x40006000,"
+		" va 0xffff000000000000..0xffff00003fffffff\n"
+		"    L2[1] " KERNEL_PTE " block AttrIndx=0 (MAIR 0xff) AP=10 (EL1 RO) SH=3 DBM PXN UXN oa=0x80200000"
+		" -> 2M page, va 0xffff000000200000 -> pa 0x80200000\n");
+	cr_expect_str_eq(r.err, "");
+	run_result_free(&r);
+}
+
+/*
+ * 16K granule: level 0 is VA bit 47 alone, so 0x800000000000 (which x86 would
+ * call non-canonical) is TTBR0's entry 1; each L0 entry spans 2^47 bytes, L1
+ * 2^36, L2 2^25.  The kernel table is empty but still drawn.
+ */
+Test(teach_arm, show_partial_top_level)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64_16k", "show", "--map", "0x800000000000 0x80000000 16K ru",
+				NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out,
+		"TTBR0 (user) root 0x40004000 (ttbr0 0x40004000): aarch64_16k, 4 levels of 2048 8-byte entries"
+		" (2 at the top level)\n"
+		"L4[1] 0x0000000040008003 table next=0x40008000 -> L3 table 0x40008000, va 0x800000000000..0xffffffffffff\n"
+		"  L3[0] 0x000000004000c003 table next=0x4000c000 -> L2 table 0x4000c000, va 0x800000000000..0x800fffffffff\n"
+		"    L2[0] 0x0000000040010003 table next=0x40010000 -> L1 table 0x40010000, va 0x800000000000..0x800001ffffff\n"
+		"      L1[0] 0x0060000080000bc3 page AttrIndx=0 (MAIR 0xff) AP=11 (EL1 RO, EL0 RO) SH=3 nG PXN UXN"
+		" oa=0x80000000 -> 16K page, va 0x800000000000 -> pa 0x80000000\n"
+		"TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000): aarch64_16k, 4 levels of 2048 8-byte entries"
+		" (2 at the top level)\n"
+		"(no present entries to show)\n");
+	run_result_free(&r);
+}
+
+/* A --range in the upper half shows only TTBR1's entries there; the walk marks its rows. */
+Test(teach_arm, show_range_and_walk_in_the_upper_half)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "show", "--map", USER_PAGE, "--map", KERNEL_BLOCK,
+				"--range", "0xffff000000000000-0xffff000040000000", "--supervisor", "--va",
+				"0xffff000000212345", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	HAS(r.out, "TTBR0 (user) root 0x40001000 (ttbr0 0x40001000): aarch64, 4 levels of 512 8-byte entries\n"
+		   "(no present entries to show)\n");
+	HAS(r.out, "    L2[1] " KERNEL_PTE " block AttrIndx=0 (MAIR 0xff) AP=10 (EL1 RO) SH=3 DBM PXN UXN oa=0x80200000"
+		   " -> 2M page, va 0xffff000000200000 -> pa 0x80200000 <- walk of 0xffff000000212345\n");
+	HAS(r.out, "L4[0] 0x0000000040005003 table next=0x40005000 -> L3 table 0x40005000,"
+		   " va 0xffff000000000000..0xffff007fffffffff <- walk of 0xffff000000212345\n");
+	cr_expect(!strstr(r.out, USER_PTE), "%s", r.out);
+	run_result_free(&r);
+}
+
+/* --json rows name their root register; --dot draws one register box per root. */
+Test(teach_arm, show_json_and_dot_name_the_roots)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "--json", "show", "--map", USER_PAGE, "--map", KERNEL_BLOCK,
+				NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	HAS(r.out, "{\"level\":1,\"table\":\"0x40004000\",\"index\":0,\"count\":1,\"pte\":\"0x68000080000bc3\"");
+	HAS(r.out, "\"va\":\"0x400000\",\"va_last\":\"0x400fff\",\"page_size\":4096,\"parent\":2,\"root\":\"ttbr0\",");
+	HAS(r.out, "\"va\":\"0xffff000000200000\",\"va_last\":\"0xffff0000003fffff\",\"page_size\":2097152,\"parent\":5,"
+		   "\"root\":\"ttbr1\",");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "show", "--dot", "--map", USER_PAGE, "--map", KERNEL_BLOCK,
+				NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	HAS(r.out, "  reg [shape=box, style=rounded, label=\"TTBR0 (user)\\nttbr0 0x40001000\"];\n  reg -> root;\n");
+	HAS(r.out, "  reg1 [shape=box, style=rounded, label=\"TTBR1 (kernel)\\nttbr1 0x40000000\"];\n  reg1 -> root1;\n");
+	HAS(r.out, "  root1 [label=<");
+	HAS(r.out, "  root1:r4 -> n4;\n");
+	run_result_free(&r);
+}
+
+/*
+ * An EL1 write to the kernel block: TTBR1's walk, Arm's level names, the
+ * block's fields, and the dirty state set (DBM=1 with HD: AP[2] cleared).
+ */
+Test(teach_arm, explain_upper_half_walk)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "explain", "--map", KERNEL_BLOCK, "--supervisor", "--access",
+				"w", "0xffff000000212345", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	HAS(r.out, "  range      63:48  0xffff 0b1111111111111111  all equal to bit 55 = 1: TTBR1 (kernel)\n"
+		   "  L4 index   47:39  0x0    0b000000000         = 0\n");
+	HAS(r.out, "walk from TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000):\n"
+		   "  L4 (L0 descriptor)  table 0x40000000 + index 0 x 8 = PTE at 0x40000000\n"
+		   "      raw    0x0000000040002003\n"
+		   "      bits   table next=0x40002000\n");
+	HAS(r.out, "  L2 (L2 descriptor)  table 0x40003000 + index 1 x 8 = PTE at 0x40003008\n"
+		   "      raw    " KERNEL_PTE "\n"
+		   "      bits   block AttrIndx=0 (MAIR 0xff) AP=10 (EL1 RO) SH=3 DBM PXN UXN oa=0x80200000\n"
+		   "      addr   bits 47:21 = 0x80200000\n"
+		   "      -> a leaf: maps a 2M page at frame 0x80200000\n");
+	HAS(r.out, "PA 0x80212345 = frame 0x80200000 | offset 0x12345 (VA bits 20:0 in a 2M page)\n"
+		   "perms rw--g; the walk set A and D in the leaf\n");
+	run_result_free(&r);
+}
+
+/* An EL0 write to a read-only user page: a permission fault at Arm level 3, ESR 0x24 << 26 | IL | WnR | 0b001111. */
+Test(teach_arm, explain_permission_fault_with_its_esr)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "explain", "--map", "0x400000 0x80000000 4K rua", "--access",
+				"w", "0x400010", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	/* rua: AP=11, AF set, nG, no DBM (no w), PXN and UXN (no x). */
+	HAS(r.out, "walk from TTBR0 (user) root 0x40001000 (ttbr0 0x40001000):\n");
+	HAS(r.out, "  L1 (L3 descriptor)  table 0x40004000 + index 0 x 8 = PTE at 0x40004000\n"
+		   "      raw    0x0060000080000fc3\n"
+		   "      bits   page AttrIndx=0 (MAIR 0xff) AP=11 (EL1 RO, EL0 RO) SH=3 AF nG PXN UXN oa=0x80000000\n");
+	HAS(r.out, "fault permission at level 1: ");
+	HAS(r.out, "  refused by the L3 descriptor (L1) at 0x40004000: 0x0060000080000fc3 = page");
+	HAS(r.out, "  raised as ESR_EL1 0x9200004f (data abort from EL0, WnR, permission fault, level 3)\n");
+	run_result_free(&r);
+}
+
+/* With TCR_EL1.HA = 0 a page whose AF is clear faults: access flag fault, level 3, DFSC 0b001011. */
+Test(teach_arm, explain_access_flag_fault)
+{
+	char *cfg = write_temp_file("extends: aarch64\ncpu: { ha: false }\n", ".yaml");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "explain", "--map", "0x400000 0x80000000 4K ru", "0x400010", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	HAS(r.out, "fault accessed-dirty at level 1: ");
+	HAS(r.out, "  the bits: L1 (L3 descriptor) PTE 0x0060000080000bc3 = page AttrIndx=0 (MAIR 0xff)"
+		   " AP=11 (EL1 RO, EL0 RO) SH=3 nG PXN UXN oa=0x80000000\n");
+	HAS(r.out, "  raised as ESR_EL1 0x9200000b (data abort from EL0, access flag fault, level 3)\n");
+	run_result_free(&r);
+	remove_temp_file(cfg);
+}
+
+/*
+ * The range bits: without TBI bits 63:48 of 0x0080000000000000 are not all
+ * bit 55 (1): a translation fault at level 0, EL1 read: 0x25 << 26 | IL | 0b000100.
+ */
+Test(teach_arm, explain_va_in_neither_range)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "explain", "--supervisor", "0x0080000000000000", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	HAS(r.out, "  range      63:48  0x80   0b0000000010000000  not all equal to bit 55: in neither TTBR's range\n");
+	HAS(r.out, "walk from TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000):\n"
+		   "fault non-canonical (no entry was read): the VA is in neither TTBR0's nor TTBR1's range: bits 63:48"
+		   " (55:48 when the top byte is ignored) are not all equal to bit 55\n"
+		   "  the bits: VA bits 63:48 = 0x80 while bit 55 = 1\n"
+		   "  raised as ESR_EL1 0x96000004 (data abort from EL1, translation fault, level 0)\n");
+	run_result_free(&r);
+}
+
+/* With TBI0 the top byte of a TTBR0 VA is a tag: drawn apart, ignored; the walk translates the rest. */
+Test(teach_arm, explain_top_byte_ignored)
+{
+	char *cfg = write_temp_file("extends: aarch64\ncpu: { tbi0: true }\n", ".yaml");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "explain", "--map", USER_PAGE, "0x5a00000000400123", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	HAS(r.out, "  top byte   63:56  0x5a   0b01011010          ignored (TBI0=1)\n"
+		   "  range      55:48  0x0    0b00000000          all equal to bit 55 = 0: TTBR0 (user)\n"
+		   "  L4 index   47:39  0x0    0b000000000         = 0\n");
+	HAS(r.out, "PA 0x80000123 = frame 0x80000000 | offset 0x123 (VA bits 11:0 in a 4K page)\n");
+	run_result_free(&r);
+}
+
+/* 64K granule, 48-bit: the top level (Arm level 1) indexes VA bits 47:42, 64 entries. */
+Test(teach_arm, explain_partial_top_index_width)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64_64k", "explain", "0xfc0000000000", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	HAS(r.out, "  L3 index   47:42  0x3f   0b111111            = 63\n"
+		   "  L2 index   41:29  0x0    0b0000000000000     = 0\n");
+	HAS(r.out, "  L3 (L1 descriptor)  table 0x40010000 + index 63 x 8 = PTE at 0x400101f8\n");
+	HAS(r.out, "  raised as ESR_EL1 0x92000005 (data abort from EL0, translation fault, level 1)\n");
+	run_result_free(&r);
+}
+
+Test(teach_arm, report_draws_both_roots)
+{
+	char *html = write_temp_file("", ".html");
+	struct run_result r;
+	char *page;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "report", "--html", html, "--map", USER_PAGE, "--map",
+				KERNEL_BLOCK, "--va", "0xffff000000200000", "--supervisor", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	page = read_text_file(html);
+	cr_assert_not_null(page);
+	HAS(page, "<tr><th>roots</th><td>TTBR0 (user): VAs 0x0..0xffffffffffff; TTBR1 (kernel): VAs "
+		  "0xffff000000000000..0xffffffffffffffff (VA bit 55 picks the root)</td></tr>\n");
+	HAS(page, ">TTBR0 (user): ttbr0 0x40001000: root table 0x40001000, 4 levels of 512 8-byte entries</text>\n");
+	HAS(page, ">TTBR1 (kernel): ttbr1 0x40000000: root table 0x40000000, 4 levels of 512 8-byte entries</text>\n");
+	HAS(page, "walk from TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000):");
+	/* The walk's three rows are marked, all in the kernel table. */
+	HAS(page, "class=\"entry leaf walk\"");
+	free(page);
+	run_result_free(&r);
+	remove_temp_file(html);
+
+	html = write_temp_file("", ".html");
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64_64k", "report", "--html", html, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	page = read_text_file(html);
+	cr_assert_not_null(page);
+	HAS(page, "<tr><th>entries per node</th><td>8192 of 8 bytes (13 index bits); 64 at the top level</td></tr>\n");
+	free(page);
+	run_result_free(&r);
+	remove_temp_file(html);
+}
