@@ -42,6 +42,7 @@ struct preset_param {
 
 static struct preset_param presets[] = {
 	{ "toy" }, { "sv32" }, { "x86_32" }, { "sv39" }, { "sv48" }, { "x86_64" }, { "x86_64_la57" },
+	{ "aarch64" }, { "aarch64_16k" }, { "aarch64_64k" }, { "aarch64_52" },
 };
 
 ParameterizedTestParameters(quiz, same_seed_same_bytes)
@@ -246,4 +247,85 @@ Test(quiz, memory_smaller_than_a_huge_page_is_refused)
 		run_result_free(&r);
 		remove_temp_file(cfg);
 	}
+}
+
+/*
+ * AArch64: the supervisor-only page lies in TTBR1's half (VA bits 63:48 all
+ * ones at 48 bits, Arm ARM D8.2), the user pages in TTBR0's (all zeros); the
+ * quiz prints both roots and both tables.
+ */
+Test(quiz, aarch64_two_roots)
+{
+	mmusim_config *cfg;
+	mmusim_error err = { 0 };
+	static struct quiz q;
+	struct run_result r;
+
+	cr_assert_eq(mmusim_config_load("aarch64", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		unsigned upper = 0;
+
+		cr_assert_eq(quiz_generate(cfg, seed, 6, &q, &err), MMUSIM_OK, "%s", err.message);
+		for (unsigned i = 0; i < q.nr_maps; i++) {
+			bool kernel = !(q.maps[i].flags & MMUSIM_PROP_U);
+			cr_expect_eq(q.maps[i].va >> 48, kernel ? 0xffffu : 0u, "seed %llu: map %u va 0x%llx",
+				     (unsigned long long)seed, i, (unsigned long long)q.maps[i].va);
+			upper += kernel;
+		}
+		cr_expect_eq(upper, 1, "seed %llu: %u kernel pages", (unsigned long long)seed, upper);
+		quiz_free(&q);
+	}
+	mmusim_config_free(cfg);
+	cr_assert_eq(run_mmusim(&r, "quiz", "--seed", "5", "--arch", "aarch64", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "roots: TTBR0 (user) 0x40001000 (ttbr0 = 0x40001000), TTBR1 (kernel) 0x40000000"
+			 " (ttbr1 = 0x40000000)\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "\nTTBR0 (user):\nnode 0x40001000 (level 4):\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "\nTTBR1 (kernel):\nnode 0x40000000 (level 4):\n"), "%s", r.out);
+	run_result_free(&r);
+}
+
+/*
+ * With TCR_EL1.HA = 0 (and RISC-V Svade) the walk refuses pages whose
+ * accessed flag is clear: the quiz asks about one such page (an access flag
+ * fault, Arm DFSC 0b001011 at level 3), the other pages being accessed.
+ */
+Test(quiz, access_flag_questions)
+{
+	static const char *const yaml[] = { "extends: aarch64\ncpu: { ha: false }\n",
+					     "extends: sv39\ncpu: { ad: svade }\n" };
+	static struct quiz q;
+
+	for (unsigned c = 0; c < 2; c++) {
+		mmusim_config *cfg;
+		mmusim_error err = { 0 };
+		unsigned flag_faults = 0, ok = 0;
+
+		cr_assert_eq(mmusim_config_parse(yaml[c], strlen(yaml[c]), "t.yaml", &cfg, &err), MMUSIM_OK, "%s",
+			     err.message);
+		cr_assert_eq(quiz_generate(cfg, 7, 12, &q, &err), MMUSIM_OK, "%s", err.message);
+		for (unsigned i = 0; i < q.nr_q; i++) {
+			const mmusim_translation *t = &q.q[i].answer;
+			ok += t->ok;
+			if (q.q[i].kind != QUIZ_ACCESS_FLAG)
+				continue;
+			flag_faults++;
+			cr_expect(!t->ok && t->fault_kind == MMUSIM_FAULT_ACCESSED_DIRTY, "%s q%u", yaml[c], i + 1);
+			if (c == 0)
+				cr_expect_eq(t->fault_code & 0x3f, 0x0b, "ESR 0x%llx", (unsigned long long)t->fault_code);
+		}
+		cr_expect_geq(flag_faults, 1, "%s: no access flag question", yaml[c]);
+		cr_expect_geq(ok, 1, "%s: no page translates", yaml[c]);
+		quiz_free(&q);
+		mmusim_config_free(cfg);
+	}
+	/* With HA = 1 (the preset) the hardware sets AF: no such question. */
+	mmusim_config *arm;
+	mmusim_error err = { 0 };
+	cr_assert_eq(mmusim_config_load("aarch64", &arm, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(quiz_generate(arm, 7, 12, &q, &err), MMUSIM_OK, "%s", err.message);
+	for (unsigned i = 0; i < q.nr_q; i++)
+		cr_expect_neq(q.q[i].kind, QUIZ_ACCESS_FLAG);
+	quiz_free(&q);
+	mmusim_config_free(arm);
 }
