@@ -115,7 +115,6 @@ int tree_build(struct tree *t, const mmusim_config *cfg, tree_read_fn *read, voi
 	t->cfg = cfg;
 	t->read = read;
 	t->ctx = ctx;
-	t->root = root;
 	t->roots[t->nr_roots++] = (struct tree_root){ .table = root };
 	if (mmusim_config_split_roots(cfg) && upper_root)
 		t->roots[t->nr_roots++] = (struct tree_root){ .table = upper_root, .upper = true };

@@ -53,7 +53,6 @@ struct tree {
 	const mmusim_config *cfg;
 	tree_read_fn *read;
 	void *ctx;
-	uint64_t root;              /* roots[0].table */
 	struct tree_root roots[2];
 	unsigned nr_roots;
 	struct tree_row *rows;
