@@ -114,6 +114,9 @@ uint64_t mmusim_config_kernel_start(const mmusim_config *cfg)
 	const struct paging_consts *pc = &cfg->cfg.pc;
 	uint64_t va = (uint64_t)cfg->cfg.kernel.top_start << pc_index_shift(pc, pc->nr_levels);
 
+	/* A split-root format's kernel range indexes the upper half's own table (TTBR1). */
+	if (cfg->cfg.kernel.upper_half)
+		va |= ~0ull << pc->address_width;
 	return pc_va_canonicalize(pc, va);
 }
 

@@ -19,16 +19,17 @@ struct top_case {
 	char preset[16];
 	unsigned entries_per_node, top_entries;
 	bool split;
+	uint64_t kernel_start;  /* TTBR1's range starts at 2^64 - 2^va_bits; x86/RISC-V: the kernel range's first index */
 };
 
 static struct top_case top_cases[] = {
-	{ "aarch64", 512, 512, true },
-	{ "aarch64_16k", 2048, 2, true },
-	{ "aarch64_64k", 8192, 64, true },
-	{ "aarch64_52", 8192, 1024, true },
-	{ "x86_64", 512, 512, false },
-	{ "sv39", 512, 512, false },
-	{ "sv32", 1024, 1024, false },
+	{ "aarch64", 512, 512, true, 0xffff000000000000ull },
+	{ "aarch64_16k", 2048, 2, true, 0xffff000000000000ull },
+	{ "aarch64_64k", 8192, 64, true, 0xffff000000000000ull },
+	{ "aarch64_52", 8192, 1024, true, 0xfff0000000000000ull },
+	{ "x86_64", 512, 512, false, 0xffff800000000000ull },
+	{ "sv39", 512, 512, false, 0xffffffc000000000ull },
+	{ "sv32", 1024, 1024, false, 0x80000000ull },
 };
 
 ParameterizedTestParameters(api_roots, top_entries_and_split_roots)
@@ -46,6 +47,8 @@ ParameterizedTest(struct top_case *c, api_roots, top_entries_and_split_roots)
 	cr_expect_eq(mmusim_config_entries_per_node(cfg), c->entries_per_node, "%s", c->preset);
 	cr_expect_eq(mmusim_config_top_entries(cfg), c->top_entries, "%s", c->preset);
 	cr_expect_eq(mmusim_config_split_roots(cfg), c->split, "%s", c->preset);
+	cr_expect_eq(mmusim_config_kernel_start(cfg), c->kernel_start, "%s: 0x%llx", c->preset,
+		     (unsigned long long)mmusim_config_kernel_start(cfg));
 	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
 	/* The upper root exists exactly when the roots are split, and is a table of its own. */
 	if (c->split)
