@@ -21,6 +21,7 @@
  * the second the user table's (TTBR0); memory starts at 0x40000000.
  */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,4 +271,54 @@ Test(teach_arm, report_draws_both_roots)
 	free(page);
 	run_result_free(&r);
 	remove_temp_file(html);
+}
+
+/*
+ * Hierarchical permissions (D8.4.2), in a raw image: the level 0 table
+ * descriptor sets APTable[1] (bit 62: no writes below) and UXNTable (bit 60:
+ * no EL0 fetches below) over a page that is AP=01 (EL0 RW), AF=1, UXN=0.
+ * An EL0 write and an EL0 fetch both fault (permission, level 3): ESR
+ * 0x24 << 26 | IL | WnR | 0b001111 and 0x20 << 26 | IL | 0b001111.
+ */
+Test(teach_arm, explain_table_descriptor_hierarchical_bits)
+{
+	unsigned char mem[0x5000] = { 0 };
+	const struct { uint64_t pa, value; } pokes[] = {
+		{ 0x0, 0x1003 | 1ull << 62 | 1ull << 60 }, /* L0[0]: table 0x1000, APTable=10, UXNTable */
+		{ 0x1000, 0x2003 },                        /* L1[0]: table 0x2000 */
+		{ 0x2010, 0x3003 },                        /* L2[2] (VA 0x400000): table 0x3000 */
+		{ 0x3000, 0x4000 | 0x3 | 0x400 | 0x300 | 0x40 }, /* L3[0]: page 0x4000, AF, SH=3, AP=01 */
+	};
+	struct run_result r;
+	char *img;
+
+	for (size_t i = 0; i < sizeof(pokes) / sizeof(pokes[0]); i++)
+		for (unsigned b = 0; b < 8; b++)
+			mem[pokes[i].pa + b] = (unsigned char)(pokes[i].value >> (8 * b));
+	img = write_temp_bytes(mem, sizeof(mem));
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "explain", "--image", img, "--root", "0", "--access", "w",
+				"0x400000", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	HAS(r.out, "  L4 (L0 descriptor)  table 0x0 + index 0 x 8 = PTE at 0x0\n"
+		   "      raw    0x5000000000001003\n"
+		   "      bits   table APTable=10 UXNTable next=0x1000\n");
+	HAS(r.out, "      raw    0x0000000000004743\n"
+		   "      bits   page AttrIndx=0 (MAIR 0xff) AP=01 (EL1 RW, EL0 RW) SH=3 AF oa=0x4000\n");
+	HAS(r.out, "fault permission at level 1: ");
+	HAS(r.out, "  raised as ESR_EL1 0x9200004f (data abort from EL0, WnR, permission fault, level 3)\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "explain", "--image", img, "--root", "0", "--access", "x",
+				"0x400000", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	HAS(r.out, "  raised as ESR_EL1 0x8200000f (instruction abort from EL0, permission fault, level 3)\n");
+	run_result_free(&r);
+	/*
+	 * EL1 sees what APTable leaves: read-only, so no longer writable at EL0
+	 * and executable at EL1 (PXN = PXNTable = 0); AP[1] = 1: u; nG = 0: g.
+	 */
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "translate", "--image", img, "--root", "0", "--supervisor",
+				"0x400123", NULL), 0);
+	cr_expect_str_eq(r.out, "0x400123 r supervisor: pa 0x4123 (4K page, level 1) perms r-xug\n");
+	run_result_free(&r);
+	remove_temp_file(img);
 }
