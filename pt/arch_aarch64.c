@@ -372,13 +372,26 @@ WALK_INLINE uint64_t arm_contiguous_span(unsigned page_shift, unsigned level, ui
 	return page_size * entries;
 }
 
-static uint64_t arm_span_shift_mask(const struct paging_consts *pc)
+/* Every level with blocks or pages has runs (D8.7): 16, 32 or 128 entries. */
+static bool arm_leaf_run(const struct paging_consts *pc, unsigned level, struct leaf_run *run)
 {
-	uint64_t mask = 0;
+	if (level > arm_block_top(pc->page_shift))
+		return false;
+	run->entries = (unsigned)(arm_contiguous_span(pc->page_shift, level, 1));
+	run->bit = ARM_CONT;
+	return true;
+}
 
-	for (unsigned level = 1; level <= pc->highest_translation_level; level++)
-		mask |= arm_contiguous_span(pc->page_shift, level, pc_page_size(pc, level));
-	return mask;
+/*
+ * The entries of a run must agree on everything but the address; the Access
+ * flag and the dirty state (AP[2] of a DBM page) are the hardware's to set
+ * one entry at a time.
+ */
+static bool arm_run_compatible(uint64_t a, uint64_t b)
+{
+	uint64_t free = ARM_OA_MASK | ARM_CONT | ARM_AF | ((a & ARM_DBM) ? ARM_AP2 : 0);
+
+	return ((a ^ b) & ~free) == 0;
 }
 
 WALK_INLINE bool arm_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
@@ -580,7 +593,8 @@ const struct pt_arch pt_arch_aarch64 = {
 	.hooks = &arm_hooks,
 	.cpu_keys = arm_cpu_keys,
 	.check_limits = arm_check_limits,
-	.span_shift_mask = arm_span_shift_mask,
+	.leaf_run = arm_leaf_run,
+	.run_compatible = arm_run_compatible,
 	.asid_bits = arm_asid_bits,
 	.check_prop = arm_check_prop,
 	.make_leaf = arm_make_leaf,
