@@ -490,7 +490,33 @@ __attribute__((flatten)) static void arm_walk_prefetch(const struct walker *w, u
 	}
 }
 
-/* "L0 table 0x...", "L3 page AF nG AP=01 ...": the descriptor by type, then its fields. */
+/* One half of a Normal memory MAIR attribute (D19 MAIR_EL1, Attr<n>[7:4] and [3:0]). */
+static const char *mair_cacheability(unsigned nibble)
+{
+	if (nibble == 0x4)
+		return "NC";
+	if (nibble == 0)
+		return "?";
+	return (nibble & 0x4) ? "WB" : "WT"; /* 0b01RW / 0b11RW write-back, 0b00RW / 0b10RW write-through */
+}
+
+/* The memory type a MAIR_EL1 byte gives: "Device-nGnRnE", "Normal WB", "Normal outer WB, inner NC". */
+static void mair_type_text(unsigned attr, char *buf, size_t len)
+{
+	static const char *const device[4] = { "Device-nGnRnE", "Device-nGnRE", "Device-nGRE", "Device-GRE" };
+	const char *outer = mair_cacheability(attr >> 4), *inner = mair_cacheability(attr & 0xf);
+
+	if ((attr >> 4) == 0)
+		snprintf(buf, len, "%s", (attr & 3) ? "reserved" : device[(attr >> 2) & 3]);
+	else if (attr == 0xf0)
+		snprintf(buf, len, "Normal WB, Tagged");
+	else if (strcmp(outer, inner) == 0)
+		snprintf(buf, len, "Normal %s", outer);
+	else
+		snprintf(buf, len, "Normal outer %s, inner %s", outer, inner);
+}
+
+/* "table next=0x...", "page AttrIndx=0 (MAIR 0xff: Normal WB) AP=01 ...": the descriptor by type, then its fields. */
 static void arm_describe_pte(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 			     unsigned level, char *buf, size_t len)
 {
@@ -520,7 +546,10 @@ static void arm_describe_pte(const struct paging_consts *pc, const struct cpu_ct
 	else
 		text_put(buf, len, &n, "%s", level == 1 ? "page" : "block");
 	unsigned attr = (unsigned)((pte & ARM_ATTR_MASK) >> ARM_ATTR_SHIFT);
-	text_put(buf, len, &n, " AttrIndx=%u (MAIR 0x%02x)", attr, (unsigned)(ctl->mair >> (8 * attr)) & 0xff);
+	unsigned mair = (unsigned)(ctl->mair >> (8 * attr)) & 0xff;
+	char type[40];
+	mair_type_text(mair, type, sizeof(type));
+	text_put(buf, len, &n, " AttrIndx=%u (MAIR 0x%02x: %s)", attr, mair, type);
 	text_put(buf, len, &n, " %s", ap_names[(pte >> 6) & 3]);
 	if (pte & ARM_NS) text_put(buf, len, &n, " NS");
 	text_put(buf, len, &n, " SH=%u", (unsigned)(pte >> ARM_SH_SHIFT) & 3);
