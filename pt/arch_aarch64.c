@@ -160,13 +160,14 @@ static void arm_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned
 
 	(void)pc;
 	(void)level;
-	if (pte & ARM_DBM) {
+	/*
+	 * Writable: AP[2]=0, or DBM (writable-clean until AP[2] clears).  Dirty:
+	 * AP[2]=0 — a write needs no update, whether DBM tracks it or not.
+	 */
+	if ((pte & ARM_DBM) || !(pte & ARM_AP2))
 		f |= PROP_W;
-		if (!(pte & ARM_AP2))
-			f |= PROP_D;
-	} else if (!(pte & ARM_AP2)) {
-		f |= PROP_W;
-	}
+	if (!(pte & ARM_AP2))
+		f |= PROP_D;
 	if (pte & ARM_AP1)
 		f |= PROP_U;
 	if (!(pte & ((pte & ARM_AP1) ? ARM_UXN : ARM_PXN)))
@@ -447,12 +448,16 @@ WALK_INLINE uint64_t arm_untag(const struct cpu_ctl *ctl, uint64_t va)
 	return (va & ((1ull << 56) - 1)) | (upper ? 0xffull << 56 : 0);
 }
 
-/* A walk that does not start: TCR.EPDn=1 for the VA's half is a translation fault at level 0. */
-static void arm_walk_disabled(const struct walker *w, const struct walk_request *req, struct walk_result *res)
+/*
+ * A walk that does not start, a fault at level 0: TCR.EPDn=1 for the VA's half
+ * (translation fault), or a TTBR whose base lies beyond the PA size (address
+ * size fault).
+ */
+static void arm_walk_refused(const struct walker *w, const struct walk_request *req, struct walk_result *res,
+			     enum fault_kind kind, enum fault_reason why, unsigned fsc)
 {
 	memset(res, 0, offsetof(struct walk_result, steps));
-	res->fault = (struct walk_fault){ FAULT_NOT_PRESENT, REASON_ARM_WALK_DISABLED, w->pc->nr_levels,
-					  arm_esr(req, ARM_FSC_TRANSLATION, 0) };
+	res->fault = (struct walk_fault){ kind, why, w->pc->nr_levels, arm_esr(req, fsc, 0) };
 }
 
 /* One instance of the loop per granule, its geometry constant there. */
@@ -468,9 +473,15 @@ __attribute__((flatten)) static void arm_walk(const struct walker *w, const stru
 		untagged.va = va;
 		req = &untagged;
 	}
-	if (!req->start_level && (va >> 63 ? ctl->epd1 : ctl->epd0) && pc_va_canonical(w->pc, va)) {
-		arm_walk_disabled(w, req, res);
-		return;
+	if (!req->start_level && pc_va_canonical(w->pc, va)) {
+		if (va >> 63 ? ctl->epd1 : ctl->epd0) {
+			arm_walk_refused(w, req, res, FAULT_NOT_PRESENT, REASON_ARM_WALK_DISABLED, ARM_FSC_TRANSLATION);
+			return;
+		}
+		if ((va >> 63 ? w->upper_root : req->root) >> w->pc->phys_addr_width) {
+			arm_walk_refused(w, req, res, FAULT_RESERVED_BIT, REASON_ARM_ADDR_SIZE, ARM_FSC_ADDR_SIZE);
+			return;
+		}
 	}
 	switch (w->pc->page_shift) {
 	case 12: walk_loop(w, req, res, &arm_hooks, &arm_geom_4k); break;
