@@ -59,6 +59,13 @@
 
 #define PAGE (OA_PAGE | D_AF | D_PAGE)
 
+/*
+ * MAIR_EL1 with every attribute Normal Write-Back (0xff): instruction
+ * fetches from Device memory are CONSTRAINED UNPREDICTABLE (D8 "Memory
+ * types"), so no case leaves AttrIndx naming a Device attribute.
+ */
+#define MAIR_ALL_NORMAL 0xffffffffffffffffull
+
 /* "Do not check": the spec fixes the ESR, not mmusim's kind/reason naming. */
 #define KIND_ANY FAULT_KIND_COUNT
 #define REASON_ANY REASON_COUNT
@@ -93,6 +100,8 @@ static void run_case(const struct arm_case *c)
 
 	armfx_setup(&fx, c->geom, c->pa_bits);
 	fx.ctl = c->ctl;
+	if (!fx.ctl.mair)
+		fx.ctl.mair = MAIR_ALL_NORMAL;
 	uint64_t slot = armfx_map(&fx, c->va, c->leaf_level, c->leaf, c->tbl);
 	armfx_walk(&fx, c->va, c->access, c->priv, &res);
 
