@@ -441,6 +441,31 @@ Test(walk_aarch64, va_range)
 	RUN(va_range_cases);
 }
 
+/*
+ * The two halves have separate tables (D8.2: TTBR0_EL1 and TTBR1_EL1 each
+ * hold the base of their own table): a TTBR0 address and a TTBR1 address
+ * that select the same indices at every level find different descriptors.
+ */
+Test(walk_aarch64, halves_are_separate)
+{
+	const uint64_t lo = 0x0000001234567abcull, hi = 0xffff001234567abcull;
+	struct armfx fx;
+	struct walk_result res;
+
+	armfx_setup(&fx, G4K_48, 0);
+	fx.ctl.mair = MAIR_ALL_NORMAL;
+	cr_assert_eq(armfx_index(&fx, lo, 0), armfx_index(&fx, hi, 0));
+	armfx_map(&fx, lo, 3, OA_PAGE | D_AF | D_PAGE, NULL);
+	armfx_map(&fx, hi, 3, 0x55550000ull | D_AF | D_PAGE, NULL);
+	armfx_walk(&fx, lo, ACCESS_READ, PRIV_SUPERVISOR, &res);
+	cr_expect(res.ok, "TTBR0 address faulted: code %#llx", (unsigned long long)res.fault.code);
+	cr_expect_eq(res.pa, 0x987650abcull, "TTBR0 address: pa %#llx", (unsigned long long)res.pa);
+	armfx_walk(&fx, hi, ACCESS_READ, PRIV_SUPERVISOR, &res);
+	cr_expect(res.ok, "TTBR1 address faulted: code %#llx", (unsigned long long)res.fault.code);
+	cr_expect_eq(res.pa, 0x55550abcull, "TTBR1 address: pa %#llx", (unsigned long long)res.pa);
+	armfx_teardown(&fx);
+}
+
 /* ======================================================================
  * Top byte ignore: D8.? "Address tagging" / TCR_EL1.TBI0, TBI1: with TBIn
  * = 1, VA bits 63:56 of an address in that half are ignored (for the
