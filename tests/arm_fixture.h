@@ -36,6 +36,7 @@
 #include <criterion/criterion.h>
 
 #include "pt/cpu_ctl.h"
+#include "pt/page_prop.h"
 #include "pt/paging_consts.h"
 #include "pt/pt_arch.h"
 #include "pt/pt_mem.h"

@@ -269,6 +269,18 @@ static const struct arm_case translate_cases[] = {
 	XLATE("4K/48 page with nG, SH, AttrIndx, NS, software bits", G4K_48, VA_LO, 3,
 	      PAGE | D_NG | D_SH_INNER | D_ATTRIDX(7) | D_NS | (0xfull << 55), 0x987650abcull,
 	      0x1000),
+	/*
+	 * A block's OA is bits [47:n] only (pseudocode AArch64.BlockBase); bit 16
+	 * is nT (FEAT_BBM), an attribute, never an address bit.
+	 */
+	XLATE("4K 2M block with nT (bit 16)", G4K_48, VA_LO, 2,
+	      OA_2M | (1ull << 16) | D_AF | D_BLOCK, 0x123567abcull, 0x200000),
+	XLATE("4K 1G block with nT (bit 16)", G4K_48, VA_LO, 1,
+	      OA_1G | (1ull << 16) | D_AF | D_BLOCK, 0x174567abcull, 0x40000000),
+	XLATE("16K 32M block with nT (bit 16)", G16K_48, VA_LO, 2,
+	      OA_32M | (1ull << 16) | D_AF | D_BLOCK, 0x126567abcull, 0x2000000),
+	XLATE("64K 512M block with nT (bit 16)", G64K_48, VA_LO, 2,
+	      OA_512M | (1ull << 16) | D_AF | D_BLOCK, 0x134567abcull, 0x20000000),
 	/* OA bit 47 is a valid address bit with a 48-bit PA (D8.3: OA[47:12]). */
 	XLATE("4K/48 page at OA bit 47", G4K_48, VA_LO, 3, 0x800000000000ull | D_AF | D_PAGE,
 	      0x800000000abcull, 0x1000),
@@ -277,6 +289,37 @@ static const struct arm_case translate_cases[] = {
 Test(walk_aarch64, translate)
 {
 	RUN(translate_cases);
+}
+
+/*
+ * nG (bit 11): D8 "Global and process-specific translation table entries":
+ * nG = 0 is global (matches every ASID), nG = 1 is tagged with the current
+ * ASID.  mmusim carries "global" as PERM_G in the walk's perms.
+ */
+Test(walk_aarch64, not_global)
+{
+	static const struct {
+		uint64_t leaf;
+		bool global;
+	} v[] = {
+		{ PAGE, true },
+		{ PAGE | D_NG, false },
+		{ PAGE | AP_01 | D_NG, false },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct armfx fx;
+		struct walk_result res;
+
+		armfx_setup(&fx, G4K_48, 0);
+		fx.ctl.mair = MAIR_ALL_NORMAL;
+		armfx_map(&fx, VA_LO, 3, v[i].leaf, NULL);
+		armfx_walk(&fx, VA_LO, ACCESS_READ, PRIV_SUPERVISOR, &res);
+		cr_expect(res.ok, "leaf %#llx faulted", (unsigned long long)v[i].leaf);
+		cr_expect_eq(!!(res.perms & PERM_G), v[i].global, "leaf %#llx: global %d, want %d",
+			     (unsigned long long)v[i].leaf, !!(res.perms & PERM_G), v[i].global);
+		armfx_teardown(&fx);
+	}
 }
 
 /* ======================================================================
