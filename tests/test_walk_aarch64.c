@@ -134,6 +134,25 @@ static void run_case(const struct arm_case *c)
 				     n, fx.g->name, res.fault.reason, walk_reason_text(res.fault.reason),
 				     c->reason, walk_reason_text(c->reason));
 	}
+	/*
+	 * A TLB hit re-checks the access from the rights the walk recorded
+	 * (walk_check_access): it must reach the spec's answer too.  The leaf is
+	 * the one in memory after the walk (a dirty write has cleaned AP[2]).
+	 */
+	if ((res.ok || res.fault.kind == FAULT_PERMISSION) &&
+	    (c->ok || c->kind == FAULT_PERMISSION)) {
+		struct walk_request req = { .root = armfx_root(&fx, 0), .va = c->va,
+					    .access = c->access, .priv = c->priv };
+		struct walk_fault f = { 0 };
+		bool allowed = walk_check_access(&fx.w, &req, res.perms, res.leaf_pte, res.level, &f);
+
+		cr_expect_eq(allowed, c->ok, "%s [%s]: TLB-hit check says %d, want %d (code %#llx)", n,
+			     fx.g->name, allowed, c->ok, (unsigned long long)f.code);
+		if (!allowed && !c->ok)
+			cr_expect_eq(f.code, c->esr, "%s [%s]: TLB-hit ESR %#llx, want %#llx", n,
+				     fx.g->name, (unsigned long long)f.code,
+				     (unsigned long long)c->esr);
+	}
 	uint64_t after = armfx_get(&fx, slot);
 	uint64_t want = c->leaf_after ? c->leaf_after : c->leaf;
 	cr_expect_eq(after, want, "%s [%s]: leaf in memory %#llx, want %#llx", n, fx.g->name,
