@@ -998,6 +998,11 @@ Test(walk_aarch64, pan_epan)
 	  .ok = ok_, .pa = 0x987650abcull, .size = 0x1000, .level = 3,                          \
 	  .kind = (ok_) ? FAULT_NONE : FAULT_PERMISSION, .reason = rsn, .esr = esr_ }
 
+#define TBI1_HPD1 { .tbi1 = true, .hpd1 = true }
+#define TBI1_HPD0 { .tbi1 = true, .hpd0 = true }
+#define TBI0_HPD0 { .tbi0 = true, .hpd0 = true }
+#define TBI0_HPD1 { .tbi0 = true, .hpd1 = true }
+
 static const struct arm_case hier_cases[] = {
 	/* APTable = 01 (bit 61) at level 1 over AP = 01 */
 	H("APTable[0] L1: EL0 read", G4K_48, VA_LO, NOCTL, AP_01, 0, T_APTABLE0, 0, EL0, RD, false,
@@ -1062,6 +1067,17 @@ static const struct arm_case hier_cases[] = {
 	  EL0, RD, false, REASON_ARM_EL0_NO_ACCESS, 0x9200000f),
 	H("HPD1: TTBR1 PXNTable ignored", G4K_48, VA_HI, { .hpd1 = true }, AP_00, T_PXNTABLE, 0, 0,
 	  EL1, EX, true, REASON_NONE, 0),
+	/* Tagged addresses (TBI): the half, and so its HPDn, is bit 55's, not bit 63's. */
+	H("TBI1 tag 0x12 (bit 63 = 0), HPD1: APTable[0] ignored", G4K_48, 0x12ffff8012345abcull,
+	  TBI1_HPD1, AP_01, 0, T_APTABLE0, 0, EL0, RD, true, REASON_NONE, 0),
+	H("TBI1 tag 0x12 (bit 63 = 0), HPD0 only: APTable[0] applies", G4K_48,
+	  0x12ffff8012345abcull, TBI1_HPD0, AP_01, 0, T_APTABLE0, 0, EL0, RD, false,
+	  REASON_ARM_EL0_NO_ACCESS, 0x9200000f),
+	H("TBI0 tag 0xff (bit 63 = 1), HPD0: APTable[0] ignored", G4K_48, 0xff00001234567abcull,
+	  TBI0_HPD0, AP_01, 0, T_APTABLE0, 0, EL0, RD, true, REASON_NONE, 0),
+	H("TBI0 tag 0xff (bit 63 = 1), HPD1 only: APTable[0] applies", G4K_48,
+	  0xff00001234567abcull, TBI0_HPD1, AP_01, 0, T_APTABLE0, 0, EL0, RD, false,
+	  REASON_ARM_EL0_NO_ACCESS, 0x9200000f),
 	/* Other granules: the table bits of the short initial level count too. */
 	{ .name = "16K/48 APTable[0] at L0 (2 entries): EL0 read", .geom = G16K_48, .va = VA_LO,
 	  .leaf_level = 3, .leaf = PAGE | AP_01, .tbl = { T_APTABLE0, 0, 0, 0 }, .access = RD,
