@@ -16,7 +16,8 @@
  * level ll.  mmusim's encoding of a map's flags (README, "Page properties"):
  * u sets AP[1]; w sets DBM with AP[2] = 1 until the page is dirty; a page
  * without w has AP[2] = 1; no x sets UXN and PXN; no a leaves AF clear; no g
- * sets nG; wb is AttrIndx 0, whose MAIR byte in the presets is 0xff; SH is
+ * sets nG; wb is AttrIndx 0, whose MAIR byte in the presets is 0xff (Normal memory,
+ * write-back: D19 MAIR_EL1 Attr 0b1111_1111); SH is
  * inner shareable (3).  A machine's first node is the kernel's root (TTBR1),
  * the second the user table's (TTBR0); memory starts at 0x40000000.
  */
@@ -49,14 +50,14 @@ Test(teach_arm, show_draws_both_roots)
 		"L4[0] 0x0000000040002003 table next=0x40002000 -> L3 table 0x40002000, va 0x0..0x7fffffffff\n"
 		"  L3[0] 0x0000000040003003 table next=0x40003000 -> L2 table 0x40003000, va 0x0..0x3fffffff\n"
 		"    L2[2] 0x0000000040004003 table next=0x40004000 -> L1 table 0x40004000, va 0x400000..0x5fffff\n"
-		"      L1[0] " USER_PTE " page AttrIndx=0 (MAIR 0xff) AP=11 (EL1 RO, EL0 RO) SH=3 nG DBM PXN UXN"
+		"      L1[0] " USER_PTE " page AttrIndx=0 (MAIR 0xff: Normal WB) AP=11 (EL1 RO, EL0 RO) SH=3 nG DBM PXN UXN"
 		" oa=0x80000000 -> 4K page, va 0x400000 -> pa 0x80000000\n"
 		"TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000): aarch64, 4 levels of 512 8-byte entries\n"
 		"L4[0] 0x0000000040005003 table next=0x40005000 -> L3 table 0x40005000,"
 		" va 0xffff000000000000..0xffff007fffffffff\n"
 		"  L3[0] 0x0000000040006003 table next=0x40006000 -> L2 table 0x40006000,"
 		" va 0xffff000000000000..0xffff00003fffffff\n"
-		"    L2[1] " KERNEL_PTE " block AttrIndx=0 (MAIR 0xff) AP=10 (EL1 RO) SH=3 DBM PXN UXN oa=0x80200000"
+		"    L2[1] " KERNEL_PTE " block AttrIndx=0 (MAIR 0xff: Normal WB) AP=10 (EL1 RO) SH=3 DBM PXN UXN oa=0x80200000"
 		" -> 2M page, va 0xffff000000200000 -> pa 0x80200000\n");
 	cr_expect_str_eq(r.err, "");
 	run_result_free(&r);
@@ -80,7 +81,7 @@ Test(teach_arm, show_partial_top_level)
 		"L4[1] 0x0000000040008003 table next=0x40008000 -> L3 table 0x40008000, va 0x800000000000..0xffffffffffff\n"
 		"  L3[0] 0x000000004000c003 table next=0x4000c000 -> L2 table 0x4000c000, va 0x800000000000..0x800fffffffff\n"
 		"    L2[0] 0x0000000040010003 table next=0x40010000 -> L1 table 0x40010000, va 0x800000000000..0x800001ffffff\n"
-		"      L1[0] 0x0060000080000bc3 page AttrIndx=0 (MAIR 0xff) AP=11 (EL1 RO, EL0 RO) SH=3 nG PXN UXN"
+		"      L1[0] 0x0060000080000bc3 page AttrIndx=0 (MAIR 0xff: Normal WB) AP=11 (EL1 RO, EL0 RO) SH=3 nG PXN UXN"
 		" oa=0x80000000 -> 16K page, va 0x800000000000 -> pa 0x80000000\n"
 		"TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000): aarch64_16k, 4 levels of 2048 8-byte entries"
 		" (2 at the top level)\n"
@@ -99,7 +100,7 @@ Test(teach_arm, show_range_and_walk_in_the_upper_half)
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	HAS(r.out, "TTBR0 (user) root 0x40001000 (ttbr0 0x40001000): aarch64, 4 levels of 512 8-byte entries\n"
 		   "(no present entries to show)\n");
-	HAS(r.out, "    L2[1] " KERNEL_PTE " block AttrIndx=0 (MAIR 0xff) AP=10 (EL1 RO) SH=3 DBM PXN UXN oa=0x80200000"
+	HAS(r.out, "    L2[1] " KERNEL_PTE " block AttrIndx=0 (MAIR 0xff: Normal WB) AP=10 (EL1 RO) SH=3 DBM PXN UXN oa=0x80200000"
 		   " -> 2M page, va 0xffff000000200000 -> pa 0x80200000 <- walk of 0xffff000000212345\n");
 	HAS(r.out, "L4[0] 0x0000000040005003 table next=0x40005000 -> L3 table 0x40005000,"
 		   " va 0xffff000000000000..0xffff007fffffffff <- walk of 0xffff000000212345\n");
@@ -149,7 +150,7 @@ Test(teach_arm, explain_upper_half_walk)
 		   "      bits   table next=0x40002000\n");
 	HAS(r.out, "  L2 (L2 descriptor)  table 0x40003000 + index 1 x 8 = PTE at 0x40003008\n"
 		   "      raw    " KERNEL_PTE "\n"
-		   "      bits   block AttrIndx=0 (MAIR 0xff) AP=10 (EL1 RO) SH=3 DBM PXN UXN oa=0x80200000\n"
+		   "      bits   block AttrIndx=0 (MAIR 0xff: Normal WB) AP=10 (EL1 RO) SH=3 DBM PXN UXN oa=0x80200000\n"
 		   "      addr   bits 47:21 = 0x80200000\n"
 		   "      -> a leaf: maps a 2M page at frame 0x80200000\n");
 	HAS(r.out, "PA 0x80212345 = frame 0x80200000 | offset 0x12345 (VA bits 20:0 in a 2M page)\n"
@@ -169,7 +170,7 @@ Test(teach_arm, explain_permission_fault_with_its_esr)
 	HAS(r.out, "walk from TTBR0 (user) root 0x40001000 (ttbr0 0x40001000):\n");
 	HAS(r.out, "  L1 (L3 descriptor)  table 0x40004000 + index 0 x 8 = PTE at 0x40004000\n"
 		   "      raw    0x0060000080000fc3\n"
-		   "      bits   page AttrIndx=0 (MAIR 0xff) AP=11 (EL1 RO, EL0 RO) SH=3 AF nG PXN UXN oa=0x80000000\n");
+		   "      bits   page AttrIndx=0 (MAIR 0xff: Normal WB) AP=11 (EL1 RO, EL0 RO) SH=3 AF nG PXN UXN oa=0x80000000\n");
 	HAS(r.out, "fault permission at level 1: ");
 	HAS(r.out, "  refused by the L3 descriptor (L1) at 0x40004000: 0x0060000080000fc3 = page");
 	HAS(r.out, "  raised as ESR_EL1 0x9200004f (data abort from EL0, WnR, permission fault, level 3)\n");
@@ -185,7 +186,7 @@ Test(teach_arm, explain_access_flag_fault)
 	cr_assert_eq(run_mmusim(&r, "--config", cfg, "explain", "--map", "0x400000 0x80000000 4K ru", "0x400010", NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	HAS(r.out, "fault accessed-dirty at level 1: ");
-	HAS(r.out, "  the bits: L1 (L3 descriptor) PTE 0x0060000080000bc3 = page AttrIndx=0 (MAIR 0xff)"
+	HAS(r.out, "  the bits: L1 (L3 descriptor) PTE 0x0060000080000bc3 = page AttrIndx=0 (MAIR 0xff: Normal WB)"
 		   " AP=11 (EL1 RO, EL0 RO) SH=3 nG PXN UXN oa=0x80000000\n");
 	HAS(r.out, "  raised as ESR_EL1 0x9200000b (data abort from EL0, access flag fault, level 3)\n");
 	run_result_free(&r);
@@ -303,7 +304,7 @@ Test(teach_arm, explain_table_descriptor_hierarchical_bits)
 		   "      raw    0x5000000000001003\n"
 		   "      bits   table APTable=10 UXNTable next=0x1000\n");
 	HAS(r.out, "      raw    0x0000000000004743\n"
-		   "      bits   page AttrIndx=0 (MAIR 0xff) AP=01 (EL1 RW, EL0 RW) SH=3 AF oa=0x4000\n");
+		   "      bits   page AttrIndx=0 (MAIR 0xff: Normal WB) AP=01 (EL1 RW, EL0 RW) SH=3 AF oa=0x4000\n");
 	HAS(r.out, "fault permission at level 1: ");
 	HAS(r.out, "  raised as ESR_EL1 0x9200004f (data abort from EL0, WnR, permission fault, level 3)\n");
 	run_result_free(&r);
