@@ -525,11 +525,20 @@ enum mmusim_event_op {
 	MMUSIM_EV_STATS_RESET, /* zero the mmu's statistics (text: "stats reset") */
 };
 
+/*
+ * What a flush drops: one of the first five, optionally OR'ed with the
+ * modifiers MMUSIM_FLUSH_LAST_LEVEL and MMUSIM_FLUSH_ALL_CPUS.  A VA stands
+ * for its base page (and any larger entry covering it).
+ */
 enum mmusim_flush_scope {
-	MMUSIM_FLUSH_ALL,     /* everything, globals too */
-	MMUSIM_FLUSH_VA,      /* one VA in every address space, globals too */
-	MMUSIM_FLUSH_ASID,    /* every non-global entry of one ASID */
-	MMUSIM_FLUSH_VA_ASID, /* one VA's non-global entry in one ASID */
+	MMUSIM_FLUSH_ALL,     /* everything, globals too (Arm TLBI VMALLE1) */
+	MMUSIM_FLUSH_VA,      /* one VA in every address space, globals too (TLBI VAAE1) */
+	MMUSIM_FLUSH_ASID,    /* every non-global entry of one ASID (TLBI ASIDE1) */
+	MMUSIM_FLUSH_VA_ASID, /* one VA's non-global entry in one ASID (INVPCID, sfence.vma VA, ASID) */
+	MMUSIM_FLUSH_VA_ASID_GLOBAL, /* one VA's non-global entry in one ASID and its global one (TLBI VAE1) */
+	/* Modifiers: */
+	MMUSIM_FLUSH_LAST_LEVEL = 0x10, /* TLB entries only; paging-structure caches keep theirs (TLBI VALE1) */
+	MMUSIM_FLUSH_ALL_CPUS = 0x20,   /* every CPU's caches, not just the current one's (TLBI ...IS) */
 };
 
 /* One trace event. */
@@ -786,9 +795,12 @@ MMUSIM_API int mmusim_mmu_switch_asid(mmusim_mmu *mmu, uint16_t asid, mmusim_err
  */
 MMUSIM_API int mmusim_mmu_set_priv(mmusim_mmu *mmu, enum mmusim_priv priv);
 /*
- * The current CPU's flush instruction (sfence.vma, INVLPG, INVPCID): drops TLB and
- * paging-structure-cache entries by scope; va and asid are used as scope says.
- * MMUSIM_EINVAL (nothing is flushed) for a scope outside enum mmusim_flush_scope.
+ * A flush instruction (sfence.vma, INVLPG, INVPCID, Arm TLBI): drops TLB and
+ * paging-structure-cache entries of the current CPU by scope; va and asid are
+ * used as scope says.  With MMUSIM_FLUSH_ALL_CPUS it reaches every CPU (as a
+ * hardware broadcast: no shootdown is counted); with MMUSIM_FLUSH_LAST_LEVEL the
+ * paging-structure caches are left alone.  MMUSIM_EINVAL (nothing is flushed)
+ * for a scope outside enum mmusim_flush_scope and its modifiers.
  */
 MMUSIM_API int mmusim_mmu_flush(mmusim_mmu *mmu, enum mmusim_flush_scope scope, uint64_t va,
 				uint16_t asid);

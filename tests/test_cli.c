@@ -339,7 +339,7 @@ Test(cli, setup_errors_name_file_and_line)
 	trace = write_temp_file("r 0x1000\njump 0x2000\n", ".trace");
 	cr_assert_eq(run_mmusim(&r, "mappings", "--setup", trace, NULL), 0);
 	snprintf(expect, sizeof(expect),
-		 "mmusim: %s:2: unknown command 'jump' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush or stats)\n",
+		 "mmusim: %s:2: unknown command 'jump' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush, tlbi or stats)\n",
 		 trace);
 	expect_run(&r, 2, "", expect);
 	run_result_free(&r);

@@ -433,7 +433,7 @@ Test(text, error_comes_after_the_events_before_it)
 		read_path(path, TRACE_FORMAT_AUTO, batch, &c, NULL);
 		snprintf(want, sizeof(want),
 			 "%s:4: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store, fetch, "
-			 "asid, priv, cpu, flush or stats)", path);
+			 "asid, priv, cpu, flush, tlbi or stats)", path);
 		cr_expect_eq(c.n, 2, "batch %zu", batch);
 		cr_expect_eq(c.last, -1);
 		cr_expect_str_eq(c.err.msg, want);
@@ -870,8 +870,12 @@ Test(binary, writer_errors)
 	cr_expect_str_eq(err.msg, want);
 	bad[1] = (struct trace_event){ .op = TRACE_ASID, .n = 65536 };
 	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
-	bad[1] = (struct trace_event){ .op = TRACE_FLUSH, .scope = 4 };
+	bad[1] = (struct trace_event){ .op = TRACE_FLUSH, .scope = FLUSH_SCOPE_LAST + 1 };
 	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
+	cr_expect(strstr(err.msg, ": event 2: bad flush scope 0x05") != NULL, "%s", err.msg);
+	bad[1] = (struct trace_event){ .op = TRACE_FLUSH, .scope = FLUSH_ALL | 0x40 }; /* no such modifier */
+	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
+	cr_expect(strstr(err.msg, ": event 2: bad flush scope 0x40") != NULL, "%s", err.msg);
 	bad[1] = (struct trace_event){ .op = 42 };
 	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
 	bad[1] = (struct trace_event){ .op = TRACE_MAP, .prop = { 0x200, CACHE_WB } };

@@ -93,7 +93,7 @@ struct bad_line {
 
 static const struct bad_line bad_lines[] = {
 	{ "mop 0x1000 0x1000 4K r",
-	  "unknown command 'mop' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush or stats)" },
+	  "unknown command 'mop' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush, tlbi or stats)" },
 	{ "map 0x1000 0x1000 4K", "missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'" },
 	{ "map 0x1000 0x1000 4K r cache=wb extra",
 	  "too many fields: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'" },
@@ -165,7 +165,7 @@ Test(trace_text, reader_prefixes_file_and_line)
 
 	cr_assert_eq(read_text("t.trace", text, sizeof(text) - 1, &n, &err), MM_EINVAL);
 	cr_expect_eq(n, 2, "commands before the bad line came out");
-	cr_expect_str_eq(err.msg, "t.trace:5: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush or stats)");
+	cr_expect_str_eq(err.msg, "t.trace:5: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush, tlbi or stats)");
 }
 
 Test(trace_text, long_line_without_newline_at_end)

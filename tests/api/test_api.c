@@ -458,7 +458,8 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	static const char bad_priv[] = "bad privilege 2 (expected MMUSIM_USER or MMUSIM_SUPERVISOR)";
 	static const char bad_flags[] = "bad page flags 0x200 (MMUSIM_PROP_* bits only: at most 0x1ff)";
 	static const char bad_cache[] = "bad cache policy 5 (expected MMUSIM_CACHE_WB .. MMUSIM_CACHE_WP)";
-	static const char bad_scope[] = "bad flush scope 4 (expected MMUSIM_FLUSH_ALL .. MMUSIM_FLUSH_VA_ASID)";
+	static const char bad_scope[] = "bad flush scope 5 (expected MMUSIM_FLUSH_ALL .. MMUSIM_FLUSH_VA_ASID_GLOBAL, "
+					 "optionally | MMUSIM_FLUSH_LAST_LEVEL | MMUSIM_FLUSH_ALL_CPUS)";
 	mmusim_machine *m = new_machine("x86_64");
 	mmusim_mmu *mmu;
 	mmusim_error err = { 0 };
@@ -508,7 +509,7 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 			     .cache = (enum mmusim_cache)5 };
 	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, bad_cache);
-	ev = (mmusim_event){ .op = MMUSIM_EV_FLUSH, .scope = (enum mmusim_flush_scope)4 };
+	ev = (mmusim_event){ .op = MMUSIM_EV_FLUSH, .scope = (enum mmusim_flush_scope)5 };
 	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, bad_scope);
 	ev = (mmusim_event){ .op = MMUSIM_EV_ASID, .n = 70000 };
@@ -524,7 +525,7 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	cr_expect_eq(s.accesses[0] + s.accesses[1] + s.accesses[2], 0, "a refused access is not counted");
 	cr_expect_eq(mmusim_mmu_set_priv(mmu, (enum mmusim_priv)2), MMUSIM_EINVAL);
 	cr_expect_str_eq(mmusim_mmu_last_error(mmu), bad_priv);
-	cr_expect_eq(mmusim_mmu_flush(mmu, (enum mmusim_flush_scope)4, 0, 0), MMUSIM_EINVAL);
+	cr_expect_eq(mmusim_mmu_flush(mmu, (enum mmusim_flush_scope)5, 0, 0), MMUSIM_EINVAL);
 	cr_expect_str_eq(mmusim_mmu_last_error(mmu), bad_scope);
 	unsigned cpu;
 	uint16_t asid;
