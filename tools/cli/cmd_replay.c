@@ -45,8 +45,9 @@ static const char replay_help[] =
 	"  --json               one JSON object instead of the table\n"
 	"\n"
 	"trace commands beyond map/unmap/protect/r/w/x: asid N, priv user|supervisor,\n"
-	"cpu N, flush [va VA] [asid N], stats reset.  Lackey: valgrind --tool=lackey\n"
-	"--trace-mem=yes.\n";
+	"cpu N, flush [va VA] [asid N], tlbi OP [va VA] [asid N] (Arm: vmalle1, aside1,\n"
+	"vae1, vaae1, vale1, vaale1, each also with 'is'), stats reset.  Lackey:\n"
+	"valgrind --tool=lackey --trace-mem=yes.\n";
 
 struct replay_args {
 	const char *trace;

@@ -80,7 +80,7 @@ static const char translate_help[] =
 	"\n"
 	"options:\n"
 	"  --setup TRACE        apply a text trace first (any trace line: map, unmap,\n"
-	"                       protect, r/w/x, asid, priv, cpu, flush)\n"
+	"                       protect, r/w/x, asid, priv, cpu, flush, tlbi)\n"
 	"  --map 'VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'\n"
 	"                       map a range (repeatable; applied in order with --setup)\n"
 	"  --access r|w|x       the access to translate (default r)\n"

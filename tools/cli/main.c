@@ -71,6 +71,7 @@ static const char main_help[] =
 	"  map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]   FLAGS: letters of r w x u g a d\n"
 	"  unmap VA LEN        protect VA LEN FLAGS      r|w|x VA (also load/store/fetch)\n"
 	"  asid N   priv user|supervisor   cpu N   flush [va VA] [asid N]   stats reset\n"
+	"  tlbi vmalle1|aside1|vae1|vaae1|vale1|vaale1[is] [va VA] [asid N]   (Arm TLBI)\n"
 	"  numbers are decimal or 0x-hex; LEN may end in K, M, G or T; '#' starts a comment\n"
 	"\n"
 	"exit status: 0 success (a fault is an answer), 2 bad input, 1 internal error\n";
