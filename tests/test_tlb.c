@@ -694,6 +694,28 @@ Test(tlb_flush, range_one_asid)
 	tlb_destroy(t);
 }
 
+/* Arm TLBI VAE1: one ASID's non-global entries and the global ones, whichever ASID filled them. */
+Test(tlb_flush, range_one_asid_and_globals)
+{
+	struct tlb *t = range_setup();
+
+	tlb_flush_range(t, 0x10000, 0x2000, TLB_SELECT_ASID_GLOBAL, 2);
+	cr_expect(hits(t, 0x10000, 1), "a (ASID 1) dropped");
+	cr_expect_not(hits(t, 0x10000, 2), "b kept");
+	cr_expect_not(hits(t, 0x11000, 3), "global c (filled in ASID 1) kept");
+	cr_expect(hits(t, 0x12000, 1));
+	cr_expect(hits(t, 0x0f000, 1));
+	cr_expect_eq(tlb_occupancy(t), 4);
+
+	/* A global 2M entry goes when any 4K of it is named, for any ASID. */
+	fill(t, 0x400000, SHIFT_2M, 5, true);
+	tlb_flush_range(t, 0x5ff000, 0x1000, TLB_SELECT_ASID_GLOBAL, 2);
+	cr_expect_not(hits(t, 0x400000, 5), "global 2M entry kept");
+	cr_expect(hits(t, 0x200000, 1), "ASID 1's 2M entry elsewhere dropped");
+	cr_expect_eq(tlb_occupancy(t), 4);
+	tlb_destroy(t);
+}
+
 /* An empty range covers nothing; the whole address space covers everything. */
 Test(tlb_flush, range_empty_and_everything)
 {
