@@ -380,6 +380,31 @@ Test(cli, tlbi_replays_as_text_and_binary)
 	remove_temp_file(trace);
 }
 
+/*
+ * On the aarch64 preset, a global kernel page (TTBR1, nG = 0) read in ASID 1:
+ * walk 1 reads 4 PTEs.  `flush va VA asid 2` keeps the global entry (a hit);
+ * `tlbi vae1 ... asid 2` drops it whatever the ASID, but not ASID 1's
+ * walk-cache entries: walk 2 starts at the level-2 PWC (1 PTE); vaale1is
+ * keeps the PWCs too: walk 3, 1 PTE.
+ */
+Test(cli, tlbi_on_aarch64_drops_a_global_entry)
+{
+	struct run_result r;
+	char *trace = write_temp_file("map 0xffff000000200000 0x40200000 4K rwg\npriv supervisor\nasid 1\n"
+				      "r 0xffff000000200000\nflush va 0xffff000000200000 asid 2\n"
+				      "r 0xffff000000200000\ntlbi vae1 va 0xffff000000200abc asid 2\n"
+				      "r 0xffff000000200000\ntlbi vaale1is va 0xffff000000200000\n"
+				      "r 0xffff000000200000\n", ".trace");
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "--json", "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"l1d\":{\"hits\":1,\"misses\":3,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"walks\":3,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"pte_reads\":6,"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
+
 /* Running out of simulated memory is a clean error, not a crash. */
 Test(cli, out_of_physical_memory)
 {
