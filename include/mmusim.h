@@ -533,8 +533,9 @@ enum mmusim_event_op {
 
 /*
  * What a flush drops: one of the first five, optionally OR'ed with the
- * modifiers MMUSIM_FLUSH_LAST_LEVEL and MMUSIM_FLUSH_ALL_CPUS.  A VA stands
- * for its base page (and any larger entry covering it).
+ * modifiers MMUSIM_FLUSH_LAST_LEVEL and MMUSIM_FLUSH_ALL_CPUS (C++ callers cast
+ * the OR'ed value back to the enum).  A VA stands for its base page (and any
+ * larger entry covering it).
  */
 enum mmusim_flush_scope {
 	MMUSIM_FLUSH_ALL,     /* everything, globals too (Arm TLBI VMALLE1) */
