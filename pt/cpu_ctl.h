@@ -35,6 +35,20 @@ struct cpu_ctl {
 	enum ad_policy ad;
 	bool svpbmt;
 	bool svnapot;
+	/* AArch64 (Arm ARM D8): PSTATE.PAN, SCTLR_EL1.EPAN/WXN, TCR_EL1 HA/HD/HPDn/TBIn/EPDn/AS, MAIR_EL1 */
+	bool pan;
+	bool epan;     /* PAN also refuses EL1 data accesses to EL0-executable pages */
+	bool wxn;
+	bool ha;       /* the walk sets AF instead of raising an access-flag fault */
+	bool hd;       /* DBM=1 pages are writable-clean; a write clears AP[2] (dirty) */
+	bool hpd0;     /* hierarchical permissions disabled for the TTBR0 half */
+	bool hpd1;     /* ... and the TTBR1 half */
+	bool tbi0;     /* top byte ignored in TTBR0 addresses */
+	bool tbi1;
+	bool epd0;     /* walks of the TTBR0 half disabled: translation fault, level 0 */
+	bool epd1;
+	bool asid16;   /* TCR.AS: 16-bit ASIDs (else 8) */
+	uint64_t mair; /* 8 attribute bytes, AttrIndx selects one */
 };
 
 /*
