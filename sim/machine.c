@@ -38,8 +38,9 @@ int machine_create(const struct machine_config *cfg, struct machine **out, struc
 }
 
 int machine_attach(const struct machine_config *cfg, const struct pt_mem *mem, uint64_t root,
-		   struct machine **out, struct mm_error *err)
+		   uint64_t upper_root, struct machine **out, struct mm_error *err)
 {
+	(void)upper_root; /* TEMPORARY until the core's machine_attach is merged */
 	struct machine *m = calloc(1, sizeof(*m));
 	int rc;
 

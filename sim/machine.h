@@ -42,7 +42,7 @@ uint64_t machine_nr_nodes(const struct machine *m);
  * work; nothing can be allocated, so edits and demand paging fail cleanly.
  */
 int machine_attach(const struct machine_config *cfg, const struct pt_mem *mem, uint64_t root,
-		   struct machine **out, struct mm_error *err);
+		   uint64_t upper_root, struct machine **out, struct mm_error *err);
 
 /* Builds memory and the two tables from cfg (copied). */
 int machine_create(const struct machine_config *cfg, struct machine **out, struct mm_error *err);
