@@ -380,6 +380,8 @@ static int load_paging_consts(const struct load *ld, struct machine_config *mc,
 	    (rc = get_bool(ld, n, "va_sign_ext", &pc->va_sign_ext)))
 		return rc;
 
+	pc->partial_top = mc->arch->geom->partial_top;
+	pc->split_halves = mc->arch->geom->split_roots;
 	if (paging_consts_derive(pc, ld->err) ||
 	    pt_arch_check_consts(mc->arch, pc, ld->err))
 		return place_error(ld, arch_node);
@@ -465,10 +467,10 @@ static int load_pt_kind(const struct load *ld, const struct ynode *pts, const ch
 	if (kc->top_start >= kc->top_end)
 		return ynode_error(ld->err, r, "%s [%u, %u) is empty", rpath, kc->top_start,
 				   kc->top_end);
-	if (kc->top_end > pc->nr_entries)
+	if (kc->top_end > pc->top_entries)
 		return ynode_error(ld->err, end_node,
 				   "%s end %u exceeds the %u entries of a top-level node", rpath,
-				   kc->top_end, pc->nr_entries);
+				   kc->top_end, pc->top_entries);
 	join(rpath, sizeof(rpath), path, "top_level_can_unmap");
 	if ((rc = require(ld, k, path, "top_level_can_unmap", &unmap)) ||
 	    (rc = get_bool(ld, unmap, rpath, &kc->top_can_unmap)))
@@ -490,7 +492,9 @@ static int load_page_tables(const struct load *ld, struct machine_config *mc)
 	    (rc = load_pt_kind(ld, pts, "user", &mc->pc, &mc->user, &user_range)) ||
 	    (rc = load_pt_kind(ld, pts, "kernel", &mc->pc, &mc->kernel, &kernel_range)))
 		return rc;
-	if (u->top_start < k->top_end && k->top_start < u->top_end) {
+	/* Each half of a split-root format has a table of its own: the ranges index different nodes. */
+	mc->kernel.upper_half = mc->arch->geom->split_roots;
+	if (!mc->arch->geom->split_roots && u->top_start < k->top_end && k->top_start < u->top_end) {
 		const struct ynode *involved[] = { kernel_range, user_range };
 
 		return ynode_error(ld->err, blame(ld, involved, 2),
@@ -502,7 +506,7 @@ static int load_page_tables(const struct load *ld, struct machine_config *mc)
 
 /* A value for one of the keys the format lists (pt_arch.cpu_keys). */
 static int load_cpu_value(const struct load *ld, const struct ypair *p, const struct cpu_key *key,
-			  uint32_t *value)
+			  uint64_t *value)
 {
 	char path[64], expected[128];
 	bool b = false;
@@ -521,6 +525,8 @@ static int load_cpu_value(const struct load *ld, const struct ypair *p, const st
 			return rc;
 		*value = (uint32_t)v;
 		return MM_OK;
+	case CPU_KEY_U64:
+		return get_number(ld, p->value, path, UINT64_MAX, value);
 	case CPU_KEY_CHOICE:
 		if ((rc = expect_kind(ld, p->value, YNODE_SCALAR, path)))
 			return rc;
@@ -540,7 +546,7 @@ static int load_cpu_key(const struct load *ld, const struct ypair *p, struct cpu
 			const struct pt_arch *arch)
 {
 	const struct cpu_key *key = cpu_key_find(arch->cpu_keys, p->key->str);
-	uint32_t value = 0;
+	uint64_t value = 0;
 	int rc;
 
 	if (!key) {
@@ -665,13 +671,20 @@ static uint64_t leaf_shift_mask(const struct paging_consts *pc)
 	return mask;
 }
 
+/* What a TLB may hold: the levels' sizes, and the larger spans the format's walk reports. */
+static uint64_t tlb_shift_mask(const struct machine_config *mc)
+{
+	uint64_t mask = leaf_shift_mask(&mc->pc);
+
+	return mc->arch->span_shift_mask ? mask | mc->arch->span_shift_mask(&mc->pc) : mask;
+}
+
 static int load_tlb(const struct load *ld, const struct ynode *m, const char *path,
 		    const struct machine_config *mc, struct tlb_config *t)
 {
 	static const char *const keys[] = { "name", "level", "kind", "entries", "ways", "page_sizes",
 					    "replacement", "latency", "seed", NULL };
 	static const char *const kinds[] = { "instruction", "data", "unified", NULL };
-	const struct paging_consts *pc = &mc->pc;
 	const struct ynode *n;
 	char sub[96];
 	unsigned choice;
@@ -698,17 +711,18 @@ static int load_tlb(const struct load *ld, const struct ynode *m, const char *pa
 		return rc;
 	if (!n->items)
 		return ynode_error(ld->err, n, "%s must name at least one page size", sub);
-	uint64_t leaf_sizes = leaf_shift_mask(pc);
+	uint64_t leaf_sizes = tlb_shift_mask(mc);
 	for (const struct yitem *it = n->items; it; it = it->next) {
 		uint64_t size;
 		if ((rc = get_number(ld, it->node, sub, UINT64_MAX, &size)))
 			return rc;
 		/* Any other size is never the size of a leaf: such a TLB would stay empty. */
 		if (size == 0 || size & (size - 1) || !(leaf_sizes & (1ull << __builtin_ctzll(size)))) {
-			char sizes[128] = "";
-			for (unsigned level = 1; level <= pc->highest_translation_level; level++)
-				snprintf(sizes + strlen(sizes), sizeof(sizes) - strlen(sizes), "%s%llu",
-					 level > 1 ? ", " : "", (unsigned long long)pc_page_size(pc, level));
+			char sizes[160] = "";
+			for (unsigned shift = 0; shift < 64; shift++)
+				if (leaf_sizes >> shift & 1)
+					snprintf(sizes + strlen(sizes), sizeof(sizes) - strlen(sizes), "%s%llu",
+						 sizes[0] ? ", " : "", 1ull << shift);
 			return ynode_error(ld->err, it->node,
 					   "page size %llu in %s is not a page size of these paging constants (%s)",
 					   (unsigned long long)size, sub, sizes);

@@ -412,6 +412,12 @@ MMUSIM_API uint16_t mmusim_current_asid(const mmusim_machine *m);
 /* Physical address of the current address space's root (what CR3 / satp point at). */
 MMUSIM_API uint64_t mmusim_root(const mmusim_machine *m);
 /*
+ * Formats with one root per VA half (AArch64: TTBR0 for the lower half,
+ * TTBR1 for the upper): the upper half's table, the kernel table, whose
+ * root mmusim_root does not give.  0 for every other format.
+ */
+MMUSIM_API uint64_t mmusim_upper_root(const mmusim_machine *m);
+/*
  * The register value a CPU would load to use the current address space (x86
  * CR3 with the PCID; RISC-V satp with MODE, ASID and PPN) in *value; returns the
  * register's name, "cr3" or "satp".

@@ -392,8 +392,16 @@ int mmusim_for_each_mapping(mmusim_machine *m, int (*fn)(void *arg, const mmusim
 
 	_Static_assert(MMUSIM_FOR_EACH_LOOP == PT_FOR_EACH_LOOP && MMUSIM_FOR_EACH_NO_MEMORY == PT_FOR_EACH_NO_MEMORY &&
 		       MMUSIM_FOR_EACH_MAX_REENTRIES == PT_FOR_EACH_MAX_REENTRIES, "the API states pt's rule");
-	/* The user table holds the kernel's top-level entries too: one pass sees both halves. */
-	return pt_for_each(m->m->user, forward_leaf, &ctx);
+	int rc;
+
+	/*
+	 * The user table holds the kernel's top-level entries too: one pass sees
+	 * both halves; a split-root format's kernel half (TTBR1) follows its user half.
+	 */
+	rc = pt_for_each(m->m->user, forward_leaf, &ctx);
+	if (rc == 0 && m->m->cfg.kernel.upper_half)
+		rc = pt_for_each(m->m->kernel, forward_leaf, &ctx);
+	return rc;
 }
 
 int mmusim_switch_asid(mmusim_machine *m, uint16_t asid, mmusim_error *err)
@@ -411,6 +419,11 @@ uint16_t mmusim_current_asid(const mmusim_machine *m)
 uint64_t mmusim_root(const mmusim_machine *m)
 {
 	return machine_root(m->m);
+}
+
+uint64_t mmusim_upper_root(const mmusim_machine *m)
+{
+	return m->m->walker.upper_root;
 }
 
 uint64_t mmusim_nr_nodes(const mmusim_machine *m)

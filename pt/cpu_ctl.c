@@ -16,7 +16,7 @@ const struct cpu_key *cpu_key_find(const struct cpu_key *keys, const char *name)
 	return NULL;
 }
 
-void cpu_key_store(const struct cpu_key *key, struct cpu_ctl *ctl, uint32_t value)
+void cpu_key_store(const struct cpu_key *key, struct cpu_ctl *ctl, uint64_t value)
 {
 	char *field = (char *)ctl + key->offset;
 
@@ -25,10 +25,13 @@ void cpu_key_store(const struct cpu_key *key, struct cpu_ctl *ctl, uint32_t valu
 		*(bool *)field = value != 0;
 		break;
 	case CPU_KEY_U32:
-		*(uint32_t *)field = value;
+		*(uint32_t *)field = (uint32_t)value;
+		break;
+	case CPU_KEY_U64:
+		*(uint64_t *)field = value;
 		break;
 	case CPU_KEY_CHOICE:
-		*(unsigned *)field = value;
+		*(unsigned *)field = (unsigned)value;
 		break;
 	}
 }

@@ -59,6 +59,7 @@ struct cpu_ctl {
 enum cpu_key_type {
 	CPU_KEY_BOOL,    /* a bool field */
 	CPU_KEY_U32,     /* a uint32_t field */
+	CPU_KEY_U64,     /* a uint64_t field */
 	CPU_KEY_CHOICE,  /* an enum field (as unsigned), one of `choices` by name */
 };
 
@@ -71,7 +72,7 @@ struct cpu_key {
 	const char *name;
 	enum cpu_key_type type;
 	size_t offset;                        /* offsetof(struct cpu_ctl, ...) */
-	uint32_t default_value;
+	uint64_t default_value;
 	/* CPU_KEY_CHOICE: what the value names, for messages ("A/D policy"), and the names. */
 	const char *what;
 	const struct cpu_key_choice *choices; /* ends with a NULL name */
@@ -80,6 +81,8 @@ struct cpu_key {
 /* A key named as its struct cpu_ctl field, off (0) by default. */
 #define CPU_KEY_FLAG(field) { #field, CPU_KEY_BOOL, offsetof(struct cpu_ctl, field), 0, NULL, NULL }
 #define CPU_KEY_WORD(field) { #field, CPU_KEY_U32, offsetof(struct cpu_ctl, field), 0, NULL, NULL }
+/* A 64-bit register field with its reset value. */
+#define CPU_KEY_WORD64(field, value) { #field, CPU_KEY_U64, offsetof(struct cpu_ctl, field), value, NULL, NULL }
 
 /* The end of a format's list of keys. */
 #define CPU_KEYS_END { NULL, CPU_KEY_BOOL, 0, 0, NULL, NULL }
@@ -88,7 +91,7 @@ struct cpu_key {
 const struct cpu_key *cpu_key_find(const struct cpu_key *keys, const char *name);
 
 /* Stores `value` into the key's field of ctl. */
-void cpu_key_store(const struct cpu_key *key, struct cpu_ctl *ctl, uint32_t value);
+void cpu_key_store(const struct cpu_key *key, struct cpu_ctl *ctl, uint64_t value);
 
 /* Sets every key of `keys` to its default. */
 void cpu_ctl_defaults(struct cpu_ctl *ctl, const struct cpu_key *keys);

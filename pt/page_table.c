@@ -371,7 +371,7 @@ bool pt_owns_va(const struct page_table *pt, uint64_t va)
 {
 	unsigned top;
 
-	if (!pc_va_canonical(PC(pt), va))
+	if (!pc_va_canonical(PC(pt), va) || pc_va_upper(PC(pt), va) != pt->kind.upper_half)
 		return false;
 	top = pc_index(PC(pt), va, PC(pt)->nr_levels);
 	return top >= pt->kind.top_start && top < pt->kind.top_end;
@@ -381,7 +381,7 @@ static int table_new(const struct pt_env *env, const struct pt_kind_config *kind
 		     struct page_table **out, struct mm_error *err)
 {
 	struct page_table *pt;
-	unsigned entries = env->pc->nr_entries;
+	unsigned entries = env->pc->top_entries;
 	int rc;
 
 	if (kind->top_start >= kind->top_end || kind->top_end > entries)
@@ -434,14 +434,15 @@ int pt_create_shared(const struct pt_env *env, const struct pt_kind_config *kind
 	return MM_OK;
 }
 
-int pt_attach(const struct pt_env *env, uint64_t root, struct page_table **out, struct mm_error *err)
+int pt_attach(const struct pt_env *env, uint64_t root, bool upper_half, struct page_table **out,
+	      struct mm_error *err)
 {
 	struct page_table *pt = calloc(1, sizeof(*pt));
 
 	if (!pt)
 		return mm_error_set(err, MM_ENOMEM, "out of host memory");
 	pt->env = *env;
-	pt->kind = (struct pt_kind_config){ 0, env->pc->nr_entries, false };
+	pt->kind = (struct pt_kind_config){ 0, env->pc->top_entries, false, upper_half };
 	pt->root = root;
 	pt->attached = true;
 	*out = pt;
@@ -584,7 +585,7 @@ static int for_each_node(const struct page_table *pt, struct for_each_walk *w, u
 		return PT_FOR_EACH_NO_MEMORY;
 	if (!entered && ++w->reentries > PT_FOR_EACH_MAX_REENTRIES)
 		return PT_FOR_EACH_LOOP;
-	for (unsigned i = 0; i < pc->nr_entries; i++) {
+	for (unsigned i = 0; i < pc_entries(pc, level); i++) {
 		uint64_t pte = read_pte(pt, node + (uint64_t)i * pc->pte_size);
 		uint64_t va = base + (uint64_t)i * size;
 		int rc;
@@ -616,7 +617,9 @@ int pt_for_each(const struct page_table *pt, int (*fn)(void *arg, const struct p
 		void *arg)
 {
 	struct for_each_walk w = { .fn = fn, .arg = arg };
-	int rc = for_each_node(pt, &w, pt->root, PC(pt)->nr_levels, 0, pt->env.arch->hooks->initial_perms());
+	/* The upper half's table starts at 2^64 - 2^address_width (Arm TTBR1). */
+	uint64_t base = pt->kind.upper_half ? ~0ull << PC(pt)->address_width : 0;
+	int rc = for_each_node(pt, &w, pt->root, PC(pt)->nr_levels, base, pt->env.arch->hooks->initial_perms());
 
 	free(w.seen);
 	return rc;

@@ -35,6 +35,7 @@ struct pt_kind_config {
 	unsigned top_start;   /* top_level_index_range: [top_start, top_end) */
 	unsigned top_end;
 	bool top_can_unmap;
+	bool upper_half;      /* split-root formats (Arm TTBR1): the table of the upper VA half */
 };
 
 /* What a table works with; the pointed-to objects outlive the table. */
@@ -67,7 +68,8 @@ int pt_create_shared(const struct pt_env *env, const struct pt_kind_config *kind
  * A view of a table that already exists in memory at `root` (an image, a dump):
  * query and iteration work; the view owns no nodes, and pt_destroy frees none.
  */
-int pt_attach(const struct pt_env *env, uint64_t root, struct page_table **out, struct mm_error *err);
+int pt_attach(const struct pt_env *env, uint64_t root, bool upper_half, struct page_table **out,
+	      struct mm_error *err);
 /* Frees every node the table owns (not the shared kernel ones). */
 void pt_destroy(struct page_table *pt);
 

@@ -34,11 +34,22 @@ int paging_consts_derive(struct paging_consts *pc, struct mm_error *err)
 	pc->page_shift = log2u(pc->base_page_size);
 	pc->nr_entries = (unsigned)(pc->base_page_size / pc->pte_size);
 	pc->index_bits = log2u(pc->nr_entries);
-	if (pc->index_bits * pc->nr_levels + pc->page_shift != pc->address_width)
-		return mm_error_set(err, MM_EINVAL,
-				    "address_width %u != nr_levels %u x index bits %u + offset bits %u",
-				    pc->address_width, pc->nr_levels, pc->index_bits,
-				    pc->page_shift);
+	if (pc->partial_top) {
+		unsigned below = pc->index_bits * (pc->nr_levels - 1) + pc->page_shift;
+
+		if (pc->address_width <= below || pc->address_width > below + pc->index_bits)
+			return mm_error_set(err, MM_EINVAL,
+					    "address_width %u needs other than %u levels of %u index bits above %u offset bits",
+					    pc->address_width, pc->nr_levels, pc->index_bits, pc->page_shift);
+		pc->top_entries = 1u << (pc->address_width - below);
+	} else {
+		if (pc->index_bits * pc->nr_levels + pc->page_shift != pc->address_width)
+			return mm_error_set(err, MM_EINVAL,
+					    "address_width %u != nr_levels %u x index bits %u + offset bits %u",
+					    pc->address_width, pc->nr_levels, pc->index_bits,
+					    pc->page_shift);
+		pc->top_entries = pc->nr_entries;
+	}
 	if (pc->address_width > 64)
 		return mm_error_set(err, MM_EINVAL, "address_width %u exceeds 64", pc->address_width);
 	if (pc->highest_translation_level < 1 || pc->highest_translation_level > pc->nr_levels)

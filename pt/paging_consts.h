@@ -51,10 +51,23 @@ struct paging_consts {
 	bool va_sign_ext;
 	unsigned highest_translation_level;
 	unsigned phys_addr_width;
+	/*
+	 * Set by the format (pt_geometry.partial_top), not the config: the top
+	 * level may index fewer bits than a node holds (Arm: the VA size picks
+	 * the start level), so address_width need only fall within the levels.
+	 */
+	bool partial_top;
+	/*
+	 * Set by the format (pt_geometry.split_roots): each VA half has a table
+	 * of its own, address_width bits wide (Arm TTBR0 [0, 2^aw), TTBR1
+	 * [2^64 - 2^aw, 2^64)), so a VA is canonical over address_width + 1 bits.
+	 */
+	bool split_halves;
 	/* derived by paging_consts_derive() */
 	unsigned page_shift;
 	unsigned index_bits;
 	unsigned nr_entries;
+	unsigned top_entries;   /* entries the top level indexes: nr_entries unless partial_top */
 	/* a format described by data (toy) only; last, so positional initializers above stay valid */
 	struct pte_layout layout;
 };
@@ -71,11 +84,17 @@ static inline uint64_t pc_page_size(const struct paging_consts *pc, unsigned lev
 	return pc->base_page_size << ((level - 1) * pc->index_bits);
 }
 
+/* Entries a level-`level` node indexes (fewer at the top of a partial_top format). */
+static inline unsigned pc_entries(const struct paging_consts *pc, unsigned level)
+{
+	return level == pc->nr_levels ? pc->top_entries : pc->nr_entries;
+}
+
 /* The index into a level-`level` node that `va` selects. */
 static inline unsigned pc_index(const struct paging_consts *pc, uint64_t va, unsigned level)
 {
 	unsigned shift = pc->page_shift + (level - 1) * pc->index_bits;
-	return (unsigned)((va >> shift) & (pc->nr_entries - 1));
+	return (unsigned)((va >> shift) & (pc_entries(pc, level) - 1));
 }
 
 /* Lowest VA bit of level `level`'s index field. */
@@ -87,7 +106,7 @@ static inline unsigned pc_index_shift(const struct paging_consts *pc, unsigned l
 /* Sign-extends (or truncates) a VA to its canonical 64-bit form. */
 static inline uint64_t pc_va_canonicalize(const struct paging_consts *pc, uint64_t va)
 {
-	unsigned aw = pc->address_width;
+	unsigned aw = pc->address_width + pc->split_halves;
 
 	if (aw >= 64)
 		return va;
@@ -108,7 +127,15 @@ static inline bool pc_va_canonical(const struct paging_consts *pc, uint64_t va)
 /* Size of the whole VA space (2^address_width), saturating at 2^63 for 64. */
 static inline uint64_t pc_va_span(const struct paging_consts *pc)
 {
-	return pc->address_width >= 64 ? UINT64_MAX : (1ull << pc->address_width);
+	unsigned aw = pc->address_width + pc->split_halves;
+
+	return aw >= 64 ? UINT64_MAX : (1ull << aw);
+}
+
+/* True when `va` lies in the upper half's table (split_halves). */
+static inline bool pc_va_upper(const struct paging_consts *pc, uint64_t va)
+{
+	return pc->split_halves && (va >> 63);
 }
 
 #endif

@@ -10,7 +10,7 @@
 
 /* Every format, in the order messages list them.  A new format is added here. */
 static const struct pt_arch *const all[] = { &pt_arch_x86_64, &pt_arch_riscv64, &pt_arch_riscv32,
-					       &pt_arch_x86_32, &pt_arch_toy };
+					       &pt_arch_x86_32, &pt_arch_aarch64, &pt_arch_toy };
 #define NR_ARCHS (sizeof(all) / sizeof(all[0]))
 
 const struct pt_arch *pt_arch_find(const char *name)
@@ -51,9 +51,12 @@ int pt_arch_check_consts(const struct pt_arch *arch, const struct paging_consts 
 	const struct pt_geometry *g = arch->geom;
 	const char *title = g->title ? g->title : arch->name;
 
-	if ((g->page_shift && pc->page_shift != g->page_shift) || (g->pte_size && pc->pte_size != g->pte_size))
+	if ((g->page_shift && pc->page_shift != g->page_shift) || (g->pte_size && pc->pte_size != g->pte_size)) {
+		if (!g->page_shift)
+			return mm_error_set(err, MM_EINVAL, "%s needs pte_size %u", title, g->pte_size);
 		return mm_error_set(err, MM_EINVAL, "%s needs base_page_size %llu and pte_size %u", title,
 				    1ull << g->page_shift, g->pte_size);
+	}
 	if ((g->min_levels && pc->nr_levels < g->min_levels) || (g->max_levels && pc->nr_levels > g->max_levels))
 		return mm_error_set(err, MM_EINVAL, "%s paging has %s levels, not %u", title, g->levels_text,
 				    pc->nr_levels);

@@ -55,6 +55,13 @@ struct pt_geometry {
 	unsigned min_levels, max_levels;
 	enum va_extension va;
 	unsigned max_phys_bits;          /* for the format's own check_limits */
+	/*
+	 * Arm: the top level may index fewer VA bits than a node holds (the VA
+	 * size sets the start level), and each VA half has its own root: the
+	 * lower half the user table's (TTBR0), the upper half the kernel's (TTBR1).
+	 */
+	bool partial_top;
+	bool split_roots;
 	/* For the messages: the format as users know it, and its level counts in words. */
 	const char *title;               /* NULL: the format's name */
 	const char *levels_text;         /* "4 or 5" */
@@ -124,6 +131,11 @@ struct pt_arch {
 
 	/* Optional: rules on the constants beyond the geometry (MAXPHYADDR, largest page...). */
 	int (*check_limits)(const struct paging_consts *pc, struct mm_error *err);
+	/*
+	 * Optional: the page sizes a walk may report beyond the levels' own, as a
+	 * mask of 1 << log2(size) (Arm: a contiguous run is one TLB entry).
+	 */
+	uint64_t (*span_shift_mask)(const struct paging_consts *pc);
 	/* Optional: rejects control bits that contradict the constants (x86_32: 4 MiB pages need PSE). */
 	int (*check_ctl)(const struct paging_consts *pc, const struct cpu_ctl *ctl, struct mm_error *err);
 
@@ -205,6 +217,7 @@ extern const struct pt_arch pt_arch_riscv64;  /* Sv39, Sv48, Sv57 */
 extern const struct pt_arch pt_arch_riscv32;  /* Sv32 */
 extern const struct pt_arch pt_arch_x86_32;   /* 32-bit paging, PSE and PSE-36 */
 extern const struct pt_arch pt_arch_toy;      /* layout from the config (pc->layout) */
+extern const struct pt_arch pt_arch_aarch64;  /* VMSAv8-64 stage 1, EL1&0: 4K, 16K, 64K granules */
 
 /* The format named `name`, or NULL. */
 const struct pt_arch *pt_arch_find(const char *name);

@@ -77,6 +77,20 @@ enum fault_reason {
 	REASON_TOY_NOT_WRITABLE,     /* write, but the write bit is 0 */
 	REASON_TOY_NOT_EXECUTABLE,   /* fetch, but the exec bit is 0 */
 	REASON_TOY_USER_NOT_U,       /* user access, but the user bit is 0 */
+	/* AArch64 (Arm ARM D8; xFSC in walk_fault.code names the class and level) */
+	REASON_ARM_VA_RANGE,         /* VA in neither TTBR0's nor TTBR1's range: translation fault, level 0 */
+	REASON_ARM_WALK_DISABLED,    /* TCR.EPDn=1 for the VA's half: translation fault, level 0 */
+	REASON_ARM_INVALID,          /* descriptor bit 0 (valid) clear: translation fault */
+	REASON_ARM_BLOCK_LEVEL,      /* a block descriptor where the granule has no block (or 0b01 at level 3) */
+	REASON_ARM_ADDR_SIZE,        /* address bits above the PA size (kind reserved-bit, as x86's MAXPHYADDR) */
+	REASON_ARM_AF,               /* AF=0 without hardware Access flag management (TCR.HA=0) */
+	REASON_ARM_EL0_NO_ACCESS,    /* EL0 access, AP[1]=0 (or APTable[0]=1 above) */
+	REASON_ARM_READ_ONLY,        /* write, AP[2]=1 (or APTable[1]=1 above), no DBM under TCR.HD */
+	REASON_ARM_UXN,              /* EL0 fetch, UXN=1 (or UXNTable=1 above) */
+	REASON_ARM_PXN,              /* EL1 fetch, PXN=1 (or PXNTable=1 above) */
+	REASON_ARM_EL0_WRITABLE,     /* EL1 fetch from a page writable at EL0 (never executable at EL1) */
+	REASON_ARM_WXN,              /* fetch from a page writable at that EL, SCTLR.WXN=1 */
+	REASON_ARM_PAN,              /* EL1 load/store to an EL0-accessible page, PSTATE.PAN=1 */
 	/* both */
 	REASON_MISALIGNED_SUPERPAGE, /* RISC-V step 6: low PPN bits of a superpage */
 	REASON_A_CLEAR,              /* Svade: A=0 */
@@ -116,7 +130,7 @@ struct walk_fault {
 	enum fault_kind kind;
 	enum fault_reason reason;
 	unsigned level;             /* level whose PTE faulted; nr_levels for a bad VA */
-	uint64_t code;              /* x86 #PF error code (#GP: 0); RISC-V scause */
+	uint64_t code;              /* x86 #PF error code (#GP: 0); RISC-V scause; Arm ESR_EL1 */
 };
 
 struct walk_result {
@@ -139,6 +153,11 @@ struct walker {
 	const struct paging_consts *pc;
 	const struct cpu_ctl *ctl;
 	const struct pt_mem *mem;
+	/*
+	 * Formats with one root per VA half (Arm TTBR1): the root of the upper
+	 * half's table, the kernel table's.  req->root is the lower half's (TTBR0).
+	 */
+	uint64_t upper_root;
 };
 
 /* Walks req->va; fills *res.  Never fails in the C sense: a fault is a result. */

@@ -55,10 +55,14 @@ walk_loop_steps(const struct walker *w, const struct walk_request *req, struct w
 	const unsigned page_shift = geom->page_shift ? geom->page_shift : pc->page_shift;
 	const unsigned index_bits = pt_geometry_index_bits(geom, pc);
 	const uint64_t index_mask = (1ull << index_bits) - 1, va = req->va;
+	/* A partial top level indexes only the VA bits below address_width (Arm's start level). */
+	const uint64_t top_mask = geom->partial_top ? pc->top_entries - 1 : index_mask;
 	const struct pt_mem_direct d = walk_direct_of(mem, page_shift);
 	struct walk_state ws = { .w = w, .req = req, .res = res,
 				 .upper_perms = req->start_level ? req->start_perms : hooks->initial_perms() };
-	uint64_t table = req->start_level ? req->start_table : req->root;
+	/* With a root per half, the upper half's VAs walk from its own (TTBR1). */
+	uint64_t table = req->start_level ? req->start_table
+					  : geom->split_roots && (va >> 63) ? w->upper_root : req->root;
 	unsigned top = req->start_level ? req->start_level : pc->nr_levels;
 
 	/* Only the header: steps[] past nr_steps stay unwritten (this is the hot path). */
@@ -77,7 +81,8 @@ walk_loop_steps(const struct walker *w, const struct walk_request *req, struct w
 	for (unsigned level = top, n = 1; level >= 1; level--, n++) {
 		/* Without recording, the step lives in a dead local the compiler drops. */
 		struct walk_step unrecorded, *step = record ? &res->steps[n - 1] : &unrecorded;
-		unsigned index = (unsigned)((va >> (page_shift + (level - 1) * index_bits)) & index_mask);
+		unsigned index = (unsigned)((va >> (page_shift + (level - 1) * index_bits)) &
+					    (geom->partial_top && level == pc->nr_levels ? top_mask : index_mask));
 		uint64_t pte_addr = table + (uint64_t)index * pte_size;
 		const uint8_t *host = pt_mem_direct_pte(&d, pte_addr, pte_size, page_shift);
 		uint64_t pte, next = 0;
@@ -161,7 +166,9 @@ walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, struct wa
 	const uint64_t index_mask = (1ull << index_bits) - 1, leaf_index = (va >> page_shift) & index_mask;
 	const uint64_t region = va >> (page_shift + index_bits);
 	struct walk_prefetch_slot *slot = NULL;
-	uint64_t table = root;
+	/* With a root per half, the upper half's VAs walk from its own (TTBR1). */
+	const uint64_t start = geom->split_roots && (va >> 63) ? w->upper_root : root;
+	uint64_t table = start;
 
 	/*
 	 * No canonical check: a VA the walk will refuse only indexes the tables
@@ -169,14 +176,15 @@ walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, struct wa
 	 */
 	if (memo) {
 		slot = &memo->slot[region % WALK_PREFETCH_MEMO_SLOTS];
-		if (slot->epoch == memo->epoch && slot->root == root && slot->region == region) {
+		if (slot->epoch == memo->epoch && slot->root == start && slot->region == region) {
 			__builtin_prefetch(slot->leaf_table + leaf_index * pte_size);
 			return;
 		}
 	}
 	const struct pt_mem_direct d = walk_direct_of(w->mem, page_shift);
 	for (unsigned level = pc->nr_levels; level >= 1; level--) {
-		uint64_t index = (va >> (page_shift + (level - 1) * index_bits)) & index_mask;
+		uint64_t index = (va >> (page_shift + (level - 1) * index_bits)) &
+				 (geom->partial_top && level == pc->nr_levels ? pc->top_entries - 1 : index_mask);
 		const uint8_t *host = pt_mem_direct_pte(&d, table + index * pte_size, pte_size, page_shift);
 		uint64_t pte;
 
@@ -185,7 +193,7 @@ walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, struct wa
 		if (level == 1) {
 			__builtin_prefetch(host);
 			if (slot)
-				*slot = (struct walk_prefetch_slot){ memo->epoch, root, region, host - index * pte_size };
+				*slot = (struct walk_prefetch_slot){ memo->epoch, start, region, host - index * pte_size };
 			return;
 		}
 		pte = pt_mem_load_le(host, pte_size);

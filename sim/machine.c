@@ -27,6 +27,8 @@ int machine_create(const struct machine_config *cfg, struct machine **out, struc
 		return mm_error_set(err, MM_ENOMEM, "out of host memory");
 	}
 	rc = pt_create(&m->env, &m->cfg.kernel, &m->kernel, err);
+	if (rc == MM_OK && m->cfg.kernel.upper_half)
+		m->walker.upper_root = pt_root(m->kernel);
 	if (rc == MM_OK)
 		rc = machine_switch(m, 0, err);
 	if (rc != MM_OK) {
@@ -40,7 +42,6 @@ int machine_create(const struct machine_config *cfg, struct machine **out, struc
 int machine_attach(const struct machine_config *cfg, const struct pt_mem *mem, uint64_t root,
 		   uint64_t upper_root, struct machine **out, struct mm_error *err)
 {
-	(void)upper_root; /* TEMPORARY until the core's machine_attach is merged */
 	struct machine *m = calloc(1, sizeof(*m));
 	int rc;
 
@@ -52,9 +53,15 @@ int machine_attach(const struct machine_config *cfg, const struct pt_mem *mem, u
 	m->mem = *mem;
 	m->env = (struct pt_env){ .arch = cfg->arch, .pc = &m->cfg.pc, .ctl = &m->cfg.cpu, .mem = &m->mem };
 	m->walker = (struct walker){ .arch = cfg->arch, .pc = &m->cfg.pc, .ctl = &m->cfg.cpu, .mem = &m->mem };
-	/* The image's table serves as both: it covers every top-level index. */
-	if ((rc = pt_attach(&m->env, root, &m->kernel, err)) ||
-	    (rc = pt_attach(&m->env, root, &m->by_asid[0], err))) {
+	/*
+	 * One table serves as both, covering every top-level index; a split-root
+	 * format has a table per half, the kernel's the upper one.
+	 */
+	if (cfg->kernel.upper_half)
+		m->walker.upper_root = upper_root;
+	if ((rc = pt_attach(&m->env, cfg->kernel.upper_half ? upper_root : root, cfg->kernel.upper_half,
+			    &m->kernel, err)) ||
+	    (rc = pt_attach(&m->env, root, false, &m->by_asid[0], err))) {
 		machine_destroy(m);
 		return rc;
 	}
@@ -83,8 +90,10 @@ int machine_space(struct machine *m, uint16_t asid, struct page_table **out, str
 	if (!m->by_asid[asid] && !m->pm)
 		return mm_error_set(err, MM_EINVAL, "an image holds one address space: cannot create ASID %u",
 				    asid);
+	/* A split-root format's kernel half is a root register of its own (TTBR1), not shared entries. */
 	if (!m->by_asid[asid] &&
-	    (rc = pt_create_shared(&m->env, &m->cfg.user, m->kernel, &m->by_asid[asid], err)))
+	    (rc = m->cfg.kernel.upper_half ? pt_create(&m->env, &m->cfg.user, &m->by_asid[asid], err)
+					   : pt_create_shared(&m->env, &m->cfg.user, m->kernel, &m->by_asid[asid], err)))
 		return rc;
 	*out = m->by_asid[asid];
 	return MM_OK;
@@ -122,7 +131,7 @@ int machine_route(const struct machine *m, struct page_table *user, uint64_t va,
 		return MM_OK;
 	if (!pc_va_canonical(pc, va))
 		return mm_error_set(err, MM_ERANGE, "VA 0x%llx is not canonical for %u-bit addresses",
-				    (unsigned long long)va, pc->address_width);
+				    (unsigned long long)va, pc->address_width + pc->split_halves);
 	return mm_error_set(err, MM_ERANGE,
 			    "VA 0x%llx (top-level index %u) is in neither the user range [%u, %u) nor the kernel range [%u, %u)",
 			    (unsigned long long)va, pc_index(pc, va, pc->nr_levels),

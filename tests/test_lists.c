@@ -172,7 +172,7 @@ Test(lists, readme)
 		const char *name = p + 4, *close = strchr(name, '`');
 		/* A preset row: its second column is the arch family. */
 		if (close && strncmp(close, "` | ", 4) == 0 &&
-		    (strncmp(close + 4, "x86", 3) == 0 || strncmp(close + 4, "riscv", 5) == 0 ||
+		    (strncmp(close + 4, "x86", 3) == 0 || strncmp(close + 4, "aarch64", 7) == 0 || strncmp(close + 4, "riscv", 5) == 0 ||
 		     strncmp(close + 4, "toy", 3) == 0))
 			add(&rows, name, (size_t)(close - name));
 	}

@@ -26,8 +26,8 @@ struct fx {
 
 static struct fx fx;
 
-static const struct pt_kind_config user_kind = { 0, 256, true };
-static const struct pt_kind_config kernel_kind = { 256, 512, false };
+static const struct pt_kind_config user_kind = { 0, 256, true, false };
+static const struct pt_kind_config kernel_kind = { 256, 512, false, false };
 
 static void fx_setup(const struct pt_arch *arch, unsigned levels, unsigned aw, uint64_t mem_base,
 		     uint64_t mem_size)

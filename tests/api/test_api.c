@@ -59,19 +59,20 @@ Test(api, error_prefix_keeps_long_paths)
 Test(api, presets_and_config_queries)
 {
 	const char *const *names = mmusim_preset_names();
-	const char *want[] = { "sv32", "sv39", "sv48", "sv57", "toy", "x86_32", "x86_64", "x86_64_la57" };
+	const char *want[] = { "aarch64", "aarch64_16k", "aarch64_52", "aarch64_64k", "sv32", "sv39",
+			       "sv48", "sv57", "toy", "x86_32", "x86_64", "x86_64_la57" };
 	mmusim_config *cfg;
 	mmusim_error err;
 	unsigned n = 0;
 
 	for (; names[n]; n++) {
 		bool known = false;
-		for (unsigned i = 0; i < 8; i++)
+		for (unsigned i = 0; i < 12; i++)
 			known |= strcmp(names[n], want[i]) == 0;
 		cr_expect(known, "unexpected preset %s", names[n]);
 		cr_expect_not_null(mmusim_preset_yaml(names[n]));
 	}
-	cr_expect_eq(n, 8);
+	cr_expect_eq(n, 12);
 	cr_expect_null(mmusim_preset_yaml("sv64"));
 
 	cr_assert_eq(mmusim_config_load("sv39", &cfg, &err), MMUSIM_OK, "%s", err.message);
