@@ -98,35 +98,48 @@ static int fail(struct mm_error *err, const char *path, int code, const char *fm
 
 /* ---- building ---- */
 
+/*
+ * Room for one more element in the array *v of n elements (capacity *cap,
+ * doubling from `first`): MM_OK, or MM_ENOMEM with the array unchanged.
+ */
+static int reserve(void **v, size_t n, size_t *cap, size_t elem, size_t first)
+{
+	void *grown;
+	size_t c;
+
+	if (n < *cap)
+		return MM_OK;
+	c = *cap ? *cap * 2 : first;
+	if (!(grown = realloc(*v, c * elem)))
+		return MM_ENOMEM;
+	*v = grown;
+	*cap = c;
+	return MM_OK;
+}
+
 static int push_seg(struct image *img, const struct image_seg *s)
 {
-	if (img->nr_segs == img->cap_segs) {
-		size_t cap = img->cap_segs ? img->cap_segs * 2 : 8;
-		struct image_seg *n = realloc(img->segs, cap * sizeof(*n));
-		if (!n)
-			return MM_ENOMEM;
-		img->segs = n;
-		img->cap_segs = cap;
-	}
+	if (reserve((void **)&img->segs, img->nr_segs, &img->cap_segs, sizeof(*img->segs), 8))
+		return MM_ENOMEM;
 	img->segs[img->nr_segs++] = *s;
 	return MM_OK;
+}
+
+/* A note descriptor's leading name (its NUL within 16 bytes: checked), NUL-padded. */
+static void note_name(char name[16], const uint8_t *desc)
+{
+	memset(name, 0, 16);
+	memcpy(name, desc, strlen((const char *)desc));
 }
 
 static int push_root(struct image *img, const uint8_t *desc)
 {
 	struct image_root_note *r;
 
-	if (img->nr_roots == img->cap_roots) {
-		size_t cap = img->cap_roots ? img->cap_roots * 2 : 4;
-		struct image_root_note *n = realloc(img->roots, cap * sizeof(*n));
-		if (!n)
-			return MM_ENOMEM;
-		img->roots = n;
-		img->cap_roots = cap;
-	}
+	if (reserve((void **)&img->roots, img->nr_roots, &img->cap_roots, sizeof(*img->roots), 4))
+		return MM_ENOMEM;
 	r = &img->roots[img->nr_roots++];
-	memset(r->name, 0, sizeof(r->name));
-	memcpy(r->name, desc, strlen((const char *)desc)); /* NUL within 16: checked */
+	note_name(r->name, desc);
 	r->root = load_le(desc + 16, 8);
 	r->reg = load_le(desc + 24, 8);
 	return MM_OK;
@@ -136,17 +149,10 @@ static int push_reg(struct image *img, const uint8_t *desc)
 {
 	struct image_reg_note *r;
 
-	if (img->nr_regs == img->cap_regs) {
-		size_t cap = img->cap_regs ? img->cap_regs * 2 : 8;
-		struct image_reg_note *n = realloc(img->regs, cap * sizeof(*n));
-		if (!n)
-			return MM_ENOMEM;
-		img->regs = n;
-		img->cap_regs = cap;
-	}
+	if (reserve((void **)&img->regs, img->nr_regs, &img->cap_regs, sizeof(*img->regs), 8))
+		return MM_ENOMEM;
 	r = &img->regs[img->nr_regs++];
-	memset(r->name, 0, sizeof(r->name));
-	memcpy(r->name, desc, strlen((const char *)desc)); /* NUL within 16: checked */
+	note_name(r->name, desc);
 	r->value = load_le(desc + 16, 8);
 	return MM_OK;
 }

@@ -134,15 +134,8 @@ make_stub() {
     le 8 $(( pan << 22 )); } > "$out"
 }
 
-# Waits until QEMU's output file $1 holds $2 monitor prompts (20 ms steps, 40 s at most).
-wait_prompts() {
-  local i
-  for ((i = 0; i < 2000; i++)); do
-    (( $(grep -ao '(qemu)' "$1" | wc -l) >= $2 )) && return 0
-    sleep 0.02
-  done
-  return 1
-}
+# wait_prompts FILE N
+source "$(dirname "$0")/monitor.sh"
 
 # Types into the monitor: `info registers` until the stub spins (x16 = CurrentEL set), then
 # the lines of $2, then dump-guest-memory to $3 (when given), then quit; each step after the
