@@ -676,7 +676,7 @@ static uint64_t tlb_shift_mask(const struct machine_config *mc)
 {
 	uint64_t mask = leaf_shift_mask(&mc->pc);
 
-	return mc->arch->span_shift_mask ? mask | mc->arch->span_shift_mask(&mc->pc) : mask;
+	return mask | pt_arch_span_shift_mask(mc->arch, &mc->pc);
 }
 
 static int load_tlb(const struct load *ld, const struct ynode *m, const char *path,

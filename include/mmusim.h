@@ -409,7 +409,7 @@ MMUSIM_API int mmusim_for_each_mapping(mmusim_machine *m,
 MMUSIM_API int mmusim_switch_asid(mmusim_machine *m, uint16_t asid, mmusim_error *err);
 /* The current address space's ASID. */
 MMUSIM_API uint16_t mmusim_current_asid(const mmusim_machine *m);
-/* Physical address of the current address space's root (what CR3 / satp point at). */
+/* Physical address of the current address space's root (what CR3 / satp / TTBR0 point at). */
 MMUSIM_API uint64_t mmusim_root(const mmusim_machine *m);
 /*
  * Formats with one root per VA half (AArch64: TTBR0 for the lower half,
@@ -420,7 +420,7 @@ MMUSIM_API uint64_t mmusim_upper_root(const mmusim_machine *m);
 /*
  * The register value a CPU would load to use the current address space (x86
  * CR3 with the PCID; RISC-V satp with MODE, ASID and PPN) in *value; returns the
- * register's name, "cr3" or "satp".
+ * register's name, "cr3", "satp" or "ttbr0".
  */
 MMUSIM_API const char *mmusim_root_register(const mmusim_machine *m, uint64_t *value);
 /* Page-table nodes over all tables of the machine. */
@@ -489,7 +489,7 @@ typedef struct mmusim_translation {
 	uint64_t leaf_pte;   /* after any A/D update */
 	enum mmusim_fault_kind fault_kind;
 	unsigned fault_level;  /* level whose PTE faulted (x86 rights: the leaf); nr_levels for a bad VA */
-	uint64_t fault_code;   /* x86 #PF error code (#GP: 0), or RISC-V scause */
+	uint64_t fault_code;   /* x86 #PF error code (#GP: 0), RISC-V scause, or AArch64 ESR_EL1 */
 	int fault_reason;      /* the precise rule; mmusim_fault_reason_text() says it */
 	/*
 	 * The entry that refused: for rights that combine over the levels (x86

@@ -358,7 +358,7 @@ static void mapping_to_public(const struct pt_mapping *in, mmusim_mapping *out)
 	out->pte = in->pte;
 	out->flags = in->prop.flags;
 	out->cache = (enum mmusim_cache)in->prop.cache;
-	out->perms = in->perms;
+	out->perms = in->perms & PERM_PUBLIC;
 }
 
 bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out)

@@ -288,7 +288,7 @@ static int public_entry(void *arg, const struct tlb_entry *e)
 		.size = 1ull << e->shift,
 		.pa = e->pa,
 		.level = e->level,
-		.perms = e->perms,
+		.perms = e->perms & PERM_PUBLIC,
 		.asid = e->asid,
 		.global = e->global,
 		.dirty = e->dirty,

@@ -161,13 +161,14 @@ static void arm_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned
 
 	(void)pc;
 	(void)level;
-	if (pte & ARM_DBM) {
+	/*
+	 * Writable: AP[2]=0, or DBM (writable-clean until AP[2] clears).  Dirty:
+	 * AP[2]=0 — a write needs no update, whether DBM tracks it or not.
+	 */
+	if ((pte & ARM_DBM) || !(pte & ARM_AP2))
 		f |= PROP_W;
-		if (!(pte & ARM_AP2))
-			f |= PROP_D;
-	} else if (!(pte & ARM_AP2)) {
-		f |= PROP_W;
-	}
+	if (!(pte & ARM_AP2))
+		f |= PROP_D;
 	if (pte & ARM_AP1)
 		f |= PROP_U;
 	if (!(pte & ((pte & ARM_AP1) ? ARM_UXN : ARM_PXN)))
@@ -373,13 +374,26 @@ WALK_INLINE uint64_t arm_contiguous_span(unsigned page_shift, unsigned level, ui
 	return page_size * entries;
 }
 
-static uint64_t arm_span_shift_mask(const struct paging_consts *pc)
+/* Every level with blocks or pages has runs (D8.7): 16, 32 or 128 entries. */
+static bool arm_leaf_run(const struct paging_consts *pc, unsigned level, struct leaf_run *run)
 {
-	uint64_t mask = 0;
+	if (level > arm_block_top(pc->page_shift))
+		return false;
+	run->entries = (unsigned)(arm_contiguous_span(pc->page_shift, level, 1));
+	run->bit = ARM_CONT;
+	return true;
+}
 
-	for (unsigned level = 1; level <= pc->highest_translation_level; level++)
-		mask |= arm_contiguous_span(pc->page_shift, level, pc_page_size(pc, level));
-	return mask;
+/*
+ * The entries of a run must agree on everything but the address; the Access
+ * flag and the dirty state (AP[2] of a DBM page) are the hardware's to set
+ * one entry at a time.
+ */
+static bool arm_run_compatible(uint64_t a, uint64_t b)
+{
+	uint64_t free = ARM_OA_MASK | ARM_CONT | ARM_AF | ((a & ARM_DBM) ? ARM_AP2 : 0);
+
+	return ((a ^ b) & ~free) == 0;
 }
 
 WALK_INLINE bool arm_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
@@ -435,12 +449,16 @@ WALK_INLINE uint64_t arm_untag(const struct cpu_ctl *ctl, uint64_t va)
 	return (va & ((1ull << 56) - 1)) | (upper ? 0xffull << 56 : 0);
 }
 
-/* A walk that does not start: TCR.EPDn=1 for the VA's half is a translation fault at level 0. */
-static void arm_walk_disabled(const struct walker *w, const struct walk_request *req, struct walk_result *res)
+/*
+ * A walk that does not start, a fault at level 0: TCR.EPDn=1 for the VA's half
+ * (translation fault), or a TTBR whose base lies beyond the PA size (address
+ * size fault).
+ */
+static void arm_walk_refused(const struct walker *w, const struct walk_request *req, struct walk_result *res,
+			     enum fault_kind kind, enum fault_reason why, unsigned fsc)
 {
 	memset(res, 0, offsetof(struct walk_result, steps));
-	res->fault = (struct walk_fault){ FAULT_NOT_PRESENT, REASON_ARM_WALK_DISABLED, w->pc->nr_levels,
-					  arm_esr(req, ARM_FSC_TRANSLATION, 0) };
+	res->fault = (struct walk_fault){ kind, why, w->pc->nr_levels, arm_esr(req, fsc, 0) };
 }
 
 /* One instance of the loop per granule, its geometry constant there. */
@@ -456,9 +474,15 @@ __attribute__((flatten)) static void arm_walk(const struct walker *w, const stru
 		untagged.va = va;
 		req = &untagged;
 	}
-	if (!req->start_level && (va >> 63 ? ctl->epd1 : ctl->epd0) && pc_va_canonical(w->pc, va)) {
-		arm_walk_disabled(w, req, res);
-		return;
+	if (!req->start_level && pc_va_canonical(w->pc, va)) {
+		if (va >> 63 ? ctl->epd1 : ctl->epd0) {
+			arm_walk_refused(w, req, res, FAULT_NOT_PRESENT, REASON_ARM_WALK_DISABLED, ARM_FSC_TRANSLATION);
+			return;
+		}
+		if ((va >> 63 ? w->upper_root : req->root) >> w->pc->phys_addr_width) {
+			arm_walk_refused(w, req, res, FAULT_RESERVED_BIT, REASON_ARM_ADDR_SIZE, ARM_FSC_ADDR_SIZE);
+			return;
+		}
 	}
 	switch (w->pc->page_shift) {
 	case 12: walk_loop(w, req, res, &arm_hooks, &arm_geom_4k); break;
@@ -478,7 +502,33 @@ __attribute__((flatten)) static void arm_walk_prefetch(const struct walker *w, u
 	}
 }
 
-/* "L0 table 0x...", "L3 page AF nG AP=01 ...": the descriptor by type, then its fields. */
+/* One half of a Normal memory MAIR attribute (D19 MAIR_EL1, Attr<n>[7:4] and [3:0]). */
+static const char *mair_cacheability(unsigned nibble)
+{
+	if (nibble == 0x4)
+		return "NC";
+	if (nibble == 0)
+		return "?";
+	return (nibble & 0x4) ? "WB" : "WT"; /* 0b01RW / 0b11RW write-back, 0b00RW / 0b10RW write-through */
+}
+
+/* The memory type a MAIR_EL1 byte gives: "Device-nGnRnE", "Normal WB", "Normal outer WB, inner NC". */
+static void mair_type_text(unsigned attr, char *buf, size_t len)
+{
+	static const char *const device[4] = { "Device-nGnRnE", "Device-nGnRE", "Device-nGRE", "Device-GRE" };
+	const char *outer = mair_cacheability(attr >> 4), *inner = mair_cacheability(attr & 0xf);
+
+	if ((attr >> 4) == 0)
+		snprintf(buf, len, "%s", (attr & 3) ? "reserved" : device[(attr >> 2) & 3]);
+	else if (attr == 0xf0)
+		snprintf(buf, len, "Normal WB, Tagged");
+	else if (strcmp(outer, inner) == 0)
+		snprintf(buf, len, "Normal %s", outer);
+	else
+		snprintf(buf, len, "Normal outer %s, inner %s", outer, inner);
+}
+
+/* "table next=0x...", "page AttrIndx=0 (MAIR 0xff: Normal WB) AP=01 ...": the descriptor by type, then its fields. */
 static void arm_describe_pte(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 			     unsigned level, char *buf, size_t len)
 {
@@ -508,7 +558,10 @@ static void arm_describe_pte(const struct paging_consts *pc, const struct cpu_ct
 	else
 		text_put(buf, len, &n, "%s", level == 1 ? "page" : "block");
 	unsigned attr = (unsigned)((pte & ARM_ATTR_MASK) >> ARM_ATTR_SHIFT);
-	text_put(buf, len, &n, " AttrIndx=%u (MAIR 0x%02x)", attr, (unsigned)(ctl->mair >> (8 * attr)) & 0xff);
+	unsigned mair = (unsigned)(ctl->mair >> (8 * attr)) & 0xff;
+	char type[40];
+	mair_type_text(mair, type, sizeof(type));
+	text_put(buf, len, &n, " AttrIndx=%u (MAIR 0x%02x: %s)", attr, mair, type);
 	text_put(buf, len, &n, " %s", ap_names[(pte >> 6) & 3]);
 	if (pte & ARM_NS) text_put(buf, len, &n, " NS");
 	text_put(buf, len, &n, " SH=%u", (unsigned)(pte >> ARM_SH_SHIFT) & 3);
@@ -547,6 +600,12 @@ static void arm_describe_fault(const struct walk_fault *f, char *buf, size_t len
 		 (f->code & ARM_ESR_WNR) && ec >= ARM_EC_DABT_LOWER ? ", WnR" : "", cls, fsc & 3);
 }
 
+/* TCR_EL1.AS: 16-bit ASIDs, or 8 (TTBR bits 63:56 then RES0). */
+static unsigned arm_asid_bits(const struct cpu_ctl *ctl)
+{
+	return ctl->asid16 ? 16 : 8;
+}
+
 /* TTBR0_EL1: ASID in 63:48, BADDR in 47:1 (CnP, bit 0, left clear). */
 static uint64_t arm_encode_root_reg(const struct paging_consts *pc, uint64_t root, uint16_t asid)
 {
@@ -575,7 +634,9 @@ const struct pt_arch pt_arch_aarch64 = {
 	.hooks = &arm_hooks,
 	.cpu_keys = arm_cpu_keys,
 	.check_limits = arm_check_limits,
-	.span_shift_mask = arm_span_shift_mask,
+	.leaf_run = arm_leaf_run,
+	.run_compatible = arm_run_compatible,
+	.asid_bits = arm_asid_bits,
 	.check_prop = arm_check_prop,
 	.make_leaf = arm_make_leaf,
 	.make_table = arm_make_table,

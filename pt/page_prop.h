@@ -51,6 +51,8 @@ enum perm_bit {
 	PERM_X = 1u << 2,
 	PERM_U = 1u << 3,
 	PERM_G = 1u << 4,
+	/* The bits above are the public ones; a format may carry its own above them (Arm UX/PX). */
+	PERM_PUBLIC = (1u << 5) - 1,
 };
 
 /* Writes the 5-character string plus NUL into buf[6]. */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contiguous_runs.h"
 #include "pt_arch.h"
 
 struct page_table {
@@ -305,7 +306,10 @@ static int run_op(struct page_table *pt, struct range_op *op, uint64_t first, ui
 				    "out of physical memory: needs %llu page-table nodes, %llu frames free",
 				    (unsigned long long)op->nodes_needed, (unsigned long long)avail);
 	op->counting = false;
-	return range_node(pt, op, pt->root, VIRT_NONE, PC(pt)->nr_levels, first, last);
+	rc = range_node(pt, op, pt->root, VIRT_NONE, PC(pt)->nr_levels, first, last);
+	if (rc == MM_OK)
+		contiguous_runs_refresh(&pt->env, pt->root, first, last);
+	return rc;
 }
 
 static int check_prop(const struct page_table *pt, const struct page_prop *in, struct page_prop *out,

@@ -70,6 +70,17 @@ int pt_arch_check_consts(const struct pt_arch *arch, const struct paging_consts 
 	return arch->check_limits ? arch->check_limits(pc, err) : MM_OK;
 }
 
+uint64_t pt_arch_span_shift_mask(const struct pt_arch *arch, const struct paging_consts *pc)
+{
+	uint64_t mask = 0;
+	struct leaf_run run;
+
+	for (unsigned level = 1; arch->leaf_run && level <= pc->highest_translation_level; level++)
+		if (arch->leaf_run(pc, level, &run))
+			mask |= pc_page_size(pc, level) * run.entries;
+	return mask;
+}
+
 int pt_arch_fit_prop(const struct pt_arch *arch, struct page_prop *p, const struct cpu_ctl *ctl,
 		     struct mm_error *err)
 {

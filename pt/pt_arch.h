@@ -115,6 +115,12 @@ struct walk_hooks {
 	bool (*is_leaf)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte, unsigned level);
 };
 
+/* A run of leaves one TLB entry may hold (see pt_arch.leaf_run). */
+struct leaf_run {
+	unsigned entries;  /* leaves in a run, aligned to entries x their size */
+	uint64_t bit;      /* the PTE bit that marks each of them */
+};
+
 /*
  * One page-table format: everything about it is stated here, once.  Fields
  * marked optional may be NULL, which always means "absent" (no check, no
@@ -132,10 +138,16 @@ struct pt_arch {
 	/* Optional: rules on the constants beyond the geometry (MAXPHYADDR, largest page...). */
 	int (*check_limits)(const struct paging_consts *pc, struct mm_error *err);
 	/*
-	 * Optional: the page sizes a walk may report beyond the levels' own, as a
-	 * mask of 1 << log2(size) (Arm: a contiguous run is one TLB entry).
+	 * Optional: the leaves of `level` that may form a contiguous run the TLB
+	 * holds as one entry (Arm's Contiguous bit); false where the level has none.
+	 * The walk reports such a leaf's page size as the run's span; the OS side
+	 * marks every run an edit leaves whole (contiguous_runs.c).
 	 */
-	uint64_t (*span_shift_mask)(const struct paging_consts *pc);
+	bool (*leaf_run)(const struct paging_consts *pc, unsigned level, struct leaf_run *run);
+	/* With leaf_run: may leaves a and b, addresses and the run bit aside, share a run? */
+	bool (*run_compatible)(uint64_t a, uint64_t b);
+	/* Optional: the ASID width the control bits give (Arm TCR.AS: 8 or 16); absent: 16. */
+	unsigned (*asid_bits)(const struct cpu_ctl *ctl);
 	/* Optional: rejects control bits that contradict the constants (x86_32: 4 MiB pages need PSE). */
 	int (*check_ctl)(const struct paging_consts *pc, const struct cpu_ctl *ctl, struct mm_error *err);
 
@@ -236,6 +248,9 @@ bool pt_arch_any_cpu_key(const char *name);
  * its check_limits.  The messages name the format.
  */
 int pt_arch_check_consts(const struct pt_arch *arch, const struct paging_consts *pc, struct mm_error *err);
+
+/* The page sizes a walk may report beyond the levels' own (runs), as a mask of 1 << log2(size). */
+uint64_t pt_arch_span_shift_mask(const struct pt_arch *arch, const struct paging_consts *pc);
 
 /* Adapts and checks properties for encoding (fit_prop, check_prop; either may be absent). */
 int pt_arch_fit_prop(const struct pt_arch *arch, struct page_prop *p, const struct cpu_ctl *ctl,

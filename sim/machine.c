@@ -85,8 +85,12 @@ void machine_destroy(struct machine *m)
 
 int machine_space(struct machine *m, uint16_t asid, struct page_table **out, struct mm_error *err)
 {
+	const struct pt_arch *arch = m->cfg.arch;
 	int rc;
 
+	if (arch->asid_bits && asid >> arch->asid_bits(&m->cfg.cpu))
+		return mm_error_set(err, MM_EINVAL, "ASID %u does not fit this CPU's %u-bit ASIDs", asid,
+				    arch->asid_bits(&m->cfg.cpu));
 	if (!m->by_asid[asid] && !m->pm)
 		return mm_error_set(err, MM_EINVAL, "an image holds one address space: cannot create ASID %u",
 				    asid);

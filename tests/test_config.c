@@ -1143,3 +1143,60 @@ Test(config_errors, cpu_unknown_ad_policy)
 		     "cpu: {ad: both}\n",
 		     "t.yaml:2:11: unknown A/D policy 'both' for cpu.ad (expected svadu or svade)");
 }
+
+/* AArch64 (Arm ARM D8.2): the granule, the VA size and the block levels it allows. */
+Test(config_aarch64, presets_load_with_their_start_levels)
+{
+	static const struct { const char *name; unsigned shift, levels, aw, top; } want[] = {
+		{ "aarch64", 12, 4, 48, 512 },   /* T0SZ 16, 4K: start level 0, 9 bits there */
+		{ "aarch64_16k", 14, 4, 48, 2 }, /* 16K: level 0 resolves bit 47 only */
+		{ "aarch64_64k", 16, 3, 48, 64 },/* 64K: start level 1, bits 47:42 */
+		{ "aarch64_52", 16, 3, 52, 1024 },/* 64K with FEAT_LVA: bits 51:42 at level 1 */
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct machine_config mc;
+
+		load_preset(want[i].name, &mc);
+		cr_expect_eq(mc.pc.page_shift, want[i].shift, "%s", want[i].name);
+		cr_expect_eq(mc.pc.nr_levels, want[i].levels, "%s", want[i].name);
+		cr_expect_eq(mc.pc.address_width, want[i].aw, "%s", want[i].name);
+		cr_expect_eq(mc.pc.top_entries, want[i].top, "%s", want[i].name);
+		cr_expect(mc.kernel.upper_half && !mc.user.upper_half, "%s: TTBR1 holds the kernel table", want[i].name);
+		cr_expect(mc.cpu.ha && mc.cpu.hd && mc.cpu.asid16 && !mc.cpu.pan, "%s", want[i].name);
+		cr_expect_eq(mc.cpu.mair, 0xbb4400ffull, "%s", want[i].name);
+	}
+}
+
+Test(config_aarch64, bad_geometry_is_refused)
+{
+	expect_error("extends: aarch64\nbase_page_size: 8192\n",
+		     "t.yaml:2:17: aarch64 granules are 4K, 16K and 64K (base_page_size 4096, 16384 or 65536)");
+	expect_error("extends: aarch64\naddress_width: 49\n",
+		     "t.yaml:2:16: address_width 49 needs other than 4 levels of 9 index bits above 12 offset bits");
+	expect_error("extends: aarch64\nnr_levels: 3\n",
+		     "t.yaml:2:12: address_width 48 needs other than 3 levels of 9 index bits above 12 offset bits");
+	expect_error("extends: aarch64_64k\naddress_width: 53\n",
+		     "t.yaml:2:16: aarch64 VAs have 25 to 48 bits (52 with the 64K granule, FEAT_LVA), not 53");
+	expect_error("extends: aarch64\nphys_addr_width: 52\n",
+		     "t.yaml:2:18: aarch64 physical addresses have at most 48 bits here (no FEAT_LPA)");
+	expect_error("extends: aarch64_16k\nhighest_translation_level: 3\n",
+		     "t.yaml:2:28: the aarch64 16K granule has blocks up to level 2 (Arm level 2): highest_translation_level 2 at most");
+	expect_error("extends: aarch64\npte_size: 4\n", "t.yaml:2:11: aarch64 needs pte_size 8");
+}
+
+Test(config_aarch64, cpu_keys)
+{
+	struct machine_config mc;
+	struct mm_error err;
+
+	cr_assert_eq(load("extends: aarch64\ncpu: { pan: true, tbi0: true, mair: 0xffffffffffffffff }\n", &mc, &err),
+		     MM_OK, "%s", err.msg);
+	cr_expect(mc.cpu.pan && mc.cpu.tbi0 && !mc.cpu.tbi1);
+	cr_expect_eq(mc.cpu.mair, UINT64_MAX);
+	expect_error("extends: aarch64\ncpu: { mair: 0x1ffffffffffffffff }\n",
+		     "t.yaml:2:14: number out of range for cpu.mair");
+	expect_error("extends: aarch64\ncpu: { smap: true }\n",
+		     "t.yaml:2:8: cpu key 'smap' does not apply to arch aarch64");
+	expect_error("extends: x86_64\ncpu: { pan: true }\n",
+		     "t.yaml:2:8: cpu key 'pan' does not apply to arch x86_64");
+}

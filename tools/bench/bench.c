@@ -2,7 +2,7 @@
  * mmusim-bench: throughput and memory of the replay pipeline.
  *
  * Workloads (generated, seeded): sequential, uniform random over N pages,
- * Zipf(0.99) over N pages, and strided.  For the x86_64 and sv39 presets it
+ * Zipf(0.99) over N pages, and strided.  For the x86_64, sv39 and aarch64 presets it
  * prints:
  *   - translations/s on the TLB-hit path (accesses within a few hot pages),
  *   - full walks/s with TLBs and caches off (uniform random over 1 M mapped pages),
@@ -400,7 +400,8 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	struct opts o = { .accesses = 20000000, .pages = 1u << 20, .tmpdir = "/tmp", .repeat = 3 };
-	static const char *const presets[] = { "x86_64", "sv39" };
+	static const char *const presets[] = { "x86_64", "sv39", "aarch64" };
+	enum { NR_PRESETS = sizeof(presets) / sizeof(presets[0]) };
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) o.json = true;
@@ -418,7 +419,7 @@ int main(int argc, char **argv)
 		bool lackey = strcmp(o.only, "lackey") == 0, binary = strcmp(o.only, "binary") == 0;
 		if (!walks && !hit && !lackey && !binary)
 			usage();
-		for (unsigned p = 0; p < 2; p++) {
+		for (unsigned p = 0; p < NR_PRESETS; p++) {
 			double rate;
 			if (walks || hit) {
 				rate = (walks ? best_replay(&o, presets[p], false, WL_UNIFORM, o.pages, o.accesses / 4)
@@ -435,18 +436,18 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
-	struct figures fig[2];
-	for (unsigned p = 0; p < 2; p++)
+	struct figures fig[NR_PRESETS];
+	for (unsigned p = 0; p < NR_PRESETS; p++)
 		measure_throughput(&o, presets[p], &fig[p]);
 	/*
 	 * The RSS children last: a process that maps 1 M pages leaves the host's
 	 * memory management busy for a while, which would slow what came next.
 	 */
-	for (unsigned p = 0; p < 2; p++)
+	for (unsigned p = 0; p < NR_PRESETS; p++)
 		measure_rss(presets[p], o.pages, &fig[p].rss_kb, &fig[p].pt_bytes);
 	if (o.json)
 		fputs("{", stdout);
-	for (unsigned p = 0; p < 2; p++)
+	for (unsigned p = 0; p < NR_PRESETS; p++)
 		print_figures(&o, presets[p], p, &fig[p]);
 	if (o.json)
 		puts("}");
