@@ -264,6 +264,13 @@ map 0xffffffffffff0000 0x50600000 64K rwg" ;;
     got="$(qemu_reg "$work/$cfg.$pan.out" X10) $(qemu_reg "$work/$cfg.$pan.out" X11) $(qemu_reg "$work/$cfg.$pan.out" X12) $(qemu_reg "$work/$cfg.$pan.out" X13) $(qemu_reg "$work/$cfg.$pan.out" X14) $(qemu_reg "$work/$cfg.$pan.out" X15) $(qemu_reg "$work/$cfg.$pan.out" X16)"
     want=$(printf '0x%016x 0x%016x 0x%016x 0x%016x 0x%016x 0x%016x 0x%016x' "$mair" "$tcr" "$ttbr0" "$ttbr1" "$sctlr" $(( pan << 22 )) 4)
     [ "$got" = "$want" ] || problems+=("PAN=$pan: registers read back '$got', wrote '$want' (mair tcr ttbr0 ttbr1 sctlr pan CurrentEL)")
+    # ID_AA64MMFR0_EL1 (x17): TGran4 [31:28] and TGran64 [27:24] 0b1111 = absent, TGran16 [23:20] 0 = absent.
+    mmfr0=$(qemu_reg "$work/$cfg.$pan.out" X17); mmfr0=${mmfr0:-0}   # (no answer: the read-back check fails)
+    case $cfg in
+      aarch64) (( (mmfr0 >> 28 & 0xf) != 0xf )) ;;
+      aarch64_16k) (( (mmfr0 >> 20 & 0xf) != 0 )) ;;
+      aarch64_64k) (( (mmfr0 >> 24 & 0xf) != 0xf )) ;;
+    esac || problems+=("QEMU's CPU does not implement the granule of $cfg: ID_AA64MMFR0_EL1 $mmfr0")
     theirs=$(from_qemu "$work/$cfg.addrs" "$work/$cfg.$pan.out")
     expect=$(from_mmusim "$conf" "$work/$cfg.elf" "$work/$cfg.addrs" "${regs[@]}")
     if [ -z "$expect" ] || [ "$theirs" != "$expect" ]; then
