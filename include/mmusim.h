@@ -164,6 +164,19 @@ MMUSIM_API uint64_t mmusim_config_memory_size(const mmusim_config *cfg);
 MMUSIM_API uint64_t mmusim_config_kernel_start(const mmusim_config *cfg);
 /* Name of the register that selects a page table: "cr3" (x86-64) or "satp" (RISC-V). */
 MMUSIM_API const char *mmusim_config_root_register(const mmusim_config *cfg);
+/*
+ * Formats with a root per VA half (AArch64): the upper half's root register
+ * ("ttbr1"), encoded as the root register is; NULL for every other format.
+ */
+MMUSIM_API const char *mmusim_config_upper_root_register(const mmusim_config *cfg);
+/*
+ * The control registers beside the root(s) that carry the config (AArch64:
+ * "tcr", "mair", "sctlr"): the name of register i, or NULL past the last (at
+ * once for x86 and RISC-V, which have none).  *value, when value is not NULL,
+ * is the register as the config describes it (TCR_EL1 from the paging
+ * constants and cpu: keys, ...).
+ */
+MMUSIM_API const char *mmusim_config_register(const mmusim_config *cfg, unsigned i, uint64_t *value);
 /* Number of TLBs (level 1 and 2) and paging-structure caches the config describes. */
 MMUSIM_API unsigned mmusim_config_nr_tlbs(const mmusim_config *cfg);
 MMUSIM_API unsigned mmusim_config_nr_pwcs(const mmusim_config *cfg);
@@ -249,6 +262,39 @@ enum mmusim_root_source {
 MMUSIM_API int mmusim_machine_open_image(const mmusim_config *cfg, const char *path, uint64_t raw_base,
 					 enum mmusim_root_source how, uint64_t value,
 					 mmusim_machine **out, mmusim_error *err);
+
+/* A control register by name ("tcr") and value, as mmusim_config_register names it. */
+typedef struct mmusim_register_value {
+	const char *name;
+	uint64_t value;
+} mmusim_register_value;
+
+/* Everything mmusim_machine_open_image_opts takes beside the config and the path; zero is "as recorded". */
+typedef struct mmusim_image_options {
+	uint64_t raw_base;                   /* where a raw (non-ELF) file starts */
+	enum mmusim_root_source how;         /* the root: the current table (AArch64: TTBR0's) */
+	uint64_t value;
+	/*
+	 * Formats with a root per VA half (AArch64): the upper half's table
+	 * (TTBR1's), chosen as how/value choose the root; RECORDED reads the
+	 * image's register note of that name ("ttbr1").  Other formats: RECORDED.
+	 */
+	enum mmusim_root_source upper_how;
+	uint64_t upper_value;
+	/*
+	 * Control registers (AArch64: tcr, mair, sctlr; see mmusim_config_register):
+	 * those the image records in its notes are applied to the config first,
+	 * then these, so the caller's win.  A register the format does not have,
+	 * or a value it cannot model, is MMUSIM_EINVAL.
+	 */
+	const mmusim_register_value *regs;
+	size_t nr_regs;
+} mmusim_image_options;
+
+/* mmusim_machine_open_image with both roots of a split-root format and its control registers. */
+MMUSIM_API int mmusim_machine_open_image_opts(const mmusim_config *cfg, const char *path,
+					      const mmusim_image_options *opt, mmusim_machine **out,
+					      mmusim_error *err);
 
 /*
  * Writes the machine's physical memory (the frames that hold page-table nodes)
