@@ -33,7 +33,9 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "elf_dump writes ELFDA
 /* e_phnum must stay below PN_XNUM (QEMU does not read extended numbering); one is the note. */
 #define MAX_LOADS ((size_t)PN_XNUM - 2)
 #define NOTE_NAMESZ (sizeof(ELF_DUMP_NOTE_NAME))                       /* 7 */
-#define NOTE_SIZE (sizeof(Elf64_Nhdr) + ((NOTE_NAMESZ + 3) & ~(size_t)3) + ELF_DUMP_NOTE_DESCSZ)
+#define NOTE_HEAD (sizeof(Elf64_Nhdr) + ((NOTE_NAMESZ + 3) & ~(size_t)3))
+#define NOTE_SIZE (NOTE_HEAD + ELF_DUMP_NOTE_DESCSZ)
+#define REG_NOTE_SIZE (NOTE_HEAD + ELF_DUMP_NOTE_REG_DESCSZ)
 
 struct run {
 	uint64_t pa;
@@ -193,28 +195,40 @@ static void fill_ehdr(Elf64_Ehdr *eh, uint16_t e_machine, size_t nr_phdrs)
 	eh->e_shstrndx = SHN_UNDEF;
 }
 
-static void fill_note(uint8_t out[NOTE_SIZE], const struct elf_dump_root *root)
+/* A note's header and name, and the name that opens its descriptor; returns the descriptor. */
+static uint8_t *fill_note_head(uint8_t *out, size_t size, uint32_t type, const char *name)
 {
-	Elf64_Nhdr nh = { .n_namesz = NOTE_NAMESZ, .n_descsz = ELF_DUMP_NOTE_DESCSZ,
-			  .n_type = ELF_DUMP_NOTE_ROOT };
-	uint8_t *desc = out + NOTE_SIZE - ELF_DUMP_NOTE_DESCSZ;
-	size_t name_len = strlen(root->name);   /* checked: NUL within name[16] */
+	Elf64_Nhdr nh = { .n_namesz = NOTE_NAMESZ, .n_descsz = (uint32_t)(size - NOTE_HEAD), .n_type = type };
 
-	memset(out, 0, NOTE_SIZE);
+	memset(out, 0, size);
 	memcpy(out, &nh, sizeof(nh));
 	memcpy(out + sizeof(nh), ELF_DUMP_NOTE_NAME, NOTE_NAMESZ);
-	memcpy(desc, root->name, name_len);   /* the rest stays NUL */
+	memcpy(out + NOTE_HEAD, name, strlen(name));   /* checked: NUL within 16; the rest stays NUL */
+	return out + NOTE_HEAD;
+}
+
+static void fill_note(uint8_t out[NOTE_SIZE], const struct elf_dump_root *root)
+{
+	uint8_t *desc = fill_note_head(out, NOTE_SIZE, ELF_DUMP_NOTE_ROOT, root->name);
+
 	memcpy(desc + 16, &root->root, 8);
 	memcpy(desc + 24, &root->reg, 8);
 }
 
+static void fill_reg_note(uint8_t out[REG_NOTE_SIZE], const struct elf_dump_reg *reg)
+{
+	uint8_t *desc = fill_note_head(out, REG_NOTE_SIZE, ELF_DUMP_NOTE_REG, reg->name);
+
+	memcpy(desc + 16, &reg->value, 8);
+}
+
 /* Ehdr, Phdrs, notes and the zeros up to the first frame-aligned offset: MM_OK or MM_EIO. */
-static int write_headers(struct writer *w, uint16_t e_machine,
-			 const struct elf_dump_root *roots, size_t nr_roots)
+static int write_headers(struct writer *w, uint16_t e_machine, const struct elf_dump_root *roots,
+			 size_t nr_roots, const struct elf_dump_reg *regs, size_t nr_regs)
 {
 	uint64_t fs = w->frame_size;
 	uint64_t note_off = sizeof(Elf64_Ehdr) + (1 + w->nr_runs) * sizeof(Elf64_Phdr);
-	uint64_t note_end = note_off + nr_roots * NOTE_SIZE;
+	uint64_t note_end = note_off + nr_roots * NOTE_SIZE + nr_regs * REG_NOTE_SIZE;
 	uint64_t first_data = w->nr_runs ? (note_end + fs - 1) & ~(fs - 1) : note_end;
 	uint64_t data_off = first_data;
 	Elf64_Ehdr eh;
@@ -224,7 +238,7 @@ static int write_headers(struct writer *w, uint16_t e_machine,
 		.p_filesz = note_end - note_off,
 		.p_align = 4,
 	};
-	uint8_t note[NOTE_SIZE];
+	uint8_t note[NOTE_SIZE], reg_note[REG_NOTE_SIZE];
 
 	fill_ehdr(&eh, e_machine, 1 + w->nr_runs);
 	if (put(w, &eh, sizeof(eh)) || put(w, &ph, sizeof(ph)))
@@ -249,11 +263,17 @@ static int write_headers(struct writer *w, uint16_t e_machine,
 		if (put(w, note, sizeof(note)))
 			return MM_EIO;
 	}
+	for (size_t i = 0; i < nr_regs; i++) {
+		fill_reg_note(reg_note, &regs[i]);
+		if (put(w, reg_note, sizeof(reg_note)))
+			return MM_EIO;
+	}
 	return put_zeros(w, first_data - note_end);
 }
 
 int elf_dump_write(const char *path, const struct physmem *pm, uint16_t e_machine,
-		   const struct elf_dump_root *roots, size_t nr_roots, struct mm_error *err)
+		   const struct elf_dump_root *roots, size_t nr_roots, const struct elf_dump_reg *regs,
+		   size_t nr_regs, struct mm_error *err)
 {
 	struct runs runs = { .frame_size = physmem_frame_size(pm) };
 	struct writer w = { .frame_size = runs.frame_size };
@@ -263,13 +283,18 @@ int elf_dump_write(const char *path, const struct physmem *pm, uint16_t e_machin
 	int rc;
 
 	/* EM_386: x86 32-bit paging; EM_NONE: the toy format, which no real machine has. */
-	if (e_machine != EM_X86_64 && e_machine != EM_RISCV && e_machine != EM_386 && e_machine != EM_NONE)
+	if (e_machine != EM_X86_64 && e_machine != EM_RISCV && e_machine != EM_AARCH64 && e_machine != EM_386 &&
+	    e_machine != EM_NONE)
 		return mm_error_set(err, MM_EINVAL,
-				    "%s: e_machine %u is not EM_X86_64, EM_RISCV, EM_386 or EM_NONE",
+				    "%s: e_machine %u is not EM_X86_64, EM_RISCV, EM_AARCH64, EM_386 or EM_NONE",
 				    path, e_machine);
 	for (size_t i = 0; i < nr_roots; i++)
 		if (!memchr(roots[i].name, '\0', sizeof(roots[i].name)))
 			return mm_error_set(err, MM_EINVAL, "%s: root %zu: name is not NUL-terminated",
+					    path, i);
+	for (size_t i = 0; i < nr_regs; i++)
+		if (!memchr(regs[i].name, '\0', sizeof(regs[i].name)))
+			return mm_error_set(err, MM_EINVAL, "%s: register %zu: name is not NUL-terminated",
 					    path, i);
 	rc = physmem_for_each_backed(pm, collect_frame, &runs);
 	if (rc == MM_OK)
@@ -296,7 +321,7 @@ int elf_dump_write(const char *path, const struct physmem *pm, uint16_t e_machin
 		setvbuf(w.f, buf, _IOFBF, WRITE_BUF);
 
 	errno = 0;
-	rc = write_headers(&w, e_machine, roots, nr_roots);
+	rc = write_headers(&w, e_machine, roots, nr_roots, regs, nr_regs);
 	if (rc == MM_OK && w.nr_runs) {
 		w.cursor = runs.v[0].pa;
 		rc = physmem_for_each_backed(pm, emit_frame, &w);

@@ -47,6 +47,12 @@ struct image_root_note {
 	uint64_t reg;
 };
 
+/* A register note: the same name prefix, then one value. */
+struct image_reg_note {
+	char name[16];
+	uint64_t value;
+};
+
 struct image {
 	uint8_t *map;
 	size_t map_len;
@@ -55,12 +61,17 @@ struct image {
 	size_t last;                /* cache: the segment hit last */
 	struct image_root_note *roots;
 	size_t nr_roots, cap_roots;
+	struct image_reg_note *regs;
+	size_t nr_regs, cap_regs;
 };
 
 /* mmusim's own note: name "MMUSIM", type 0x4d4d0001, desc {char name[16]; u64 root; u64 reg}. */
 #define MMUSIM_NOTE_NAME "MMUSIM"
 #define MMUSIM_NOTE_ROOT 0x4d4d0001u /* as sim/elf_dump.h writes it */
 #define MMUSIM_NOTE_DESC 32u
+/* ... and its register note: type 0x4d4d0002, desc {char name[16]; u64 value}. */
+#define MMUSIM_NOTE_REG 0x4d4d0002u
+#define MMUSIM_NOTE_REG_DESC 24u
 
 /* ---- errors ---- */
 
@@ -87,37 +98,62 @@ static int fail(struct mm_error *err, const char *path, int code, const char *fm
 
 /* ---- building ---- */
 
+/*
+ * Room for one more element in the array *v of n elements (capacity *cap,
+ * doubling from `first`): MM_OK, or MM_ENOMEM with the array unchanged.
+ */
+static int reserve(void **v, size_t n, size_t *cap, size_t elem, size_t first)
+{
+	void *grown;
+	size_t c;
+
+	if (n < *cap)
+		return MM_OK;
+	c = *cap ? *cap * 2 : first;
+	if (!(grown = realloc(*v, c * elem)))
+		return MM_ENOMEM;
+	*v = grown;
+	*cap = c;
+	return MM_OK;
+}
+
 static int push_seg(struct image *img, const struct image_seg *s)
 {
-	if (img->nr_segs == img->cap_segs) {
-		size_t cap = img->cap_segs ? img->cap_segs * 2 : 8;
-		struct image_seg *n = realloc(img->segs, cap * sizeof(*n));
-		if (!n)
-			return MM_ENOMEM;
-		img->segs = n;
-		img->cap_segs = cap;
-	}
+	if (reserve((void **)&img->segs, img->nr_segs, &img->cap_segs, sizeof(*img->segs), 8))
+		return MM_ENOMEM;
 	img->segs[img->nr_segs++] = *s;
 	return MM_OK;
+}
+
+/* A note descriptor's leading name (its NUL within 16 bytes: checked), NUL-padded. */
+static void note_name(char name[16], const uint8_t *desc)
+{
+	memset(name, 0, 16);
+	memcpy(name, desc, strlen((const char *)desc));
 }
 
 static int push_root(struct image *img, const uint8_t *desc)
 {
 	struct image_root_note *r;
 
-	if (img->nr_roots == img->cap_roots) {
-		size_t cap = img->cap_roots ? img->cap_roots * 2 : 4;
-		struct image_root_note *n = realloc(img->roots, cap * sizeof(*n));
-		if (!n)
-			return MM_ENOMEM;
-		img->roots = n;
-		img->cap_roots = cap;
-	}
+	if (reserve((void **)&img->roots, img->nr_roots, &img->cap_roots, sizeof(*img->roots), 4))
+		return MM_ENOMEM;
 	r = &img->roots[img->nr_roots++];
-	memset(r->name, 0, sizeof(r->name));
-	memcpy(r->name, desc, strlen((const char *)desc)); /* NUL within 16: checked */
+	note_name(r->name, desc);
 	r->root = load_le(desc + 16, 8);
 	r->reg = load_le(desc + 24, 8);
+	return MM_OK;
+}
+
+static int push_reg(struct image *img, const uint8_t *desc)
+{
+	struct image_reg_note *r;
+
+	if (reserve((void **)&img->regs, img->nr_regs, &img->cap_regs, sizeof(*img->regs), 8))
+		return MM_ENOMEM;
+	r = &img->regs[img->nr_regs++];
+	note_name(r->name, desc);
+	r->value = load_le(desc + 16, 8);
 	return MM_OK;
 }
 
@@ -155,6 +191,7 @@ static int parse_notes(struct image *img, const char *path, const uint8_t *p, ui
 		uint64_t descsz = FIELD(h, Elf64_Nhdr, n_descsz);
 		uint64_t type = FIELD(h, Elf64_Nhdr, n_type);
 		const uint8_t *name, *desc;
+		unsigned want;
 
 		pos += sizeof(Elf64_Nhdr);
 		if (namesz > size - pos)
@@ -172,16 +209,17 @@ static int parse_notes(struct image *img, const char *path, const uint8_t *p, ui
 		if (pos > size)
 			pos = size;
 
-		if (type != MMUSIM_NOTE_ROOT || !is_mmusim_name(name, namesz))
+		if ((type != MMUSIM_NOTE_ROOT && type != MMUSIM_NOTE_REG) || !is_mmusim_name(name, namesz))
 			continue;
-		if (descsz != MMUSIM_NOTE_DESC)
+		want = type == MMUSIM_NOTE_ROOT ? MMUSIM_NOTE_DESC : MMUSIM_NOTE_REG_DESC;
+		if (descsz != want)
 			return fail(err, path, MM_EINVAL,
-				    "segment %u: MMUSIM note has a %" PRIu64 "-byte descriptor, expected %u",
-				    phdr, descsz, MMUSIM_NOTE_DESC);
+				    "segment %u: MMUSIM %s note has a %" PRIu64 "-byte descriptor, expected %u",
+				    phdr, type == MMUSIM_NOTE_ROOT ? "root" : "register", descsz, want);
 		if (!memchr(desc, 0, 16))
 			return fail(err, path, MM_EINVAL,
 				    "segment %u: MMUSIM note name is not NUL-terminated", phdr);
-		if (push_root(img, desc))
+		if (type == MMUSIM_NOTE_ROOT ? push_root(img, desc) : push_reg(img, desc))
 			return fail(err, path, MM_ENOMEM, "out of memory");
 	}
 	return MM_OK;
@@ -369,6 +407,7 @@ void image_close(struct image *img)
 		munmap(img->map, img->map_len);
 	free(img->segs);
 	free(img->roots);
+	free(img->regs);
 	free(img);
 }
 
@@ -519,6 +558,16 @@ int image_root(const struct image *img, size_t i, char name[16], uint64_t *root,
 	*root = img->roots[i].root;
 	*reg = img->roots[i].reg;
 	return MM_OK;
+}
+
+int image_reg(const struct image *img, const char *name, uint64_t *value)
+{
+	for (size_t i = 0; i < img->nr_regs; i++)
+		if (strcmp(img->regs[i].name, name) == 0) {
+			*value = img->regs[i].value;
+			return MM_OK;
+		}
+	return MM_EINVAL;
 }
 
 size_t image_nr_segments(const struct image *img)

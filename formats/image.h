@@ -33,8 +33,8 @@ struct image;
  * Opens path.  ELF64 little-endian files (any e_type; QEMU dump-guest-memory cores and
  * mmusim's own dumps): every PT_LOAD with p_filesz > 0 maps PA [p_paddr, p_paddr+p_filesz)
  * to file offset p_offset (bytes in [p_filesz, p_memsz) read as zero); PT_NOTE and other
- * segments are skipped, except mmusim notes (name "MMUSIM", type 0x4d4d0001, desc = char name[16],
- * u64 root, u64 reg) which are collected.  RAW: the whole file is PA [raw_base, raw_base+size).
+ * segments are skipped, except mmusim notes (name "MMUSIM"; type 0x4d4d0001, desc = char name[16],
+ * u64 root, u64 reg; type 0x4d4d0002, desc = char name[16], u64 value) which are collected.  RAW: the whole file is PA [raw_base, raw_base+size).
  * AUTO: ELF if the file starts with the ELF magic, else RAW.
  *
  * e_phnum == PN_XNUM (more than 65534 program headers) is followed to section
@@ -60,6 +60,9 @@ struct pt_mem image_pt_mem(struct image *img);
 size_t image_nr_roots(const struct image *img);
 /* Fills note i: name (NUL-terminated), root PA and register value; MM_EINVAL if i is out of range. */
 int image_root(const struct image *img, size_t i, char name[16], uint64_t *root, uint64_t *reg);
+
+/* The value of the first register note named `name`: MM_OK, or MM_EINVAL when there is none. */
+int image_reg(const struct image *img, const char *name, uint64_t *value);
 
 /* Segments, sorted by PA, for listing and tests.  len includes the zero tail. */
 size_t image_nr_segments(const struct image *img);

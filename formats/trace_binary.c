@@ -34,9 +34,10 @@ enum {
 	TAG_ASID = 0x83,
 	TAG_PRIV = 0x84,
 	TAG_CPU = 0x85,
-	TAG_FLUSH = 0x86,       /* + enum flush_scope: 0x86..0x89 */
+	TAG_FLUSH = 0x86,       /* + enum flush_scope, up to FLUSH_VA_ASID: 0x86..0x89 */
 	TAG_LAST = TAG_FLUSH + FLUSH_VA_ASID,
 	TAG_STATS_RESET = 0x90, /* no operands */
+	TAG_FLUSH_SCOPED = 0x91, /* + a scope byte (enum flush_scope | modifiers): the flushes 0x86..0x89 cannot say */
 	TAG_END = 0x8f,         /* + varint: the number of records before it */
 };
 
@@ -227,13 +228,19 @@ static int decode_record(const uint64_t pred[2], const unsigned char **pp, const
 		out->op = TRACE_STATS_RESET;
 		break;
 	default:
-		if (tag < TAG_FLUSH || tag > TAG_LAST)
+		if (tag == TAG_FLUSH_SCOPED) {
+			BYTE(byte);
+			CHECK(flush_scope_valid(byte), "bad flush scope 0x%02x", byte);
+			out->scope = (uint8_t)byte;
+		} else if (tag >= TAG_FLUSH && tag <= TAG_LAST) {
+			out->scope = (uint8_t)(tag - TAG_FLUSH);
+		} else {
 			return DEC_BAD_TAG;
+		}
 		out->op = TRACE_FLUSH;
-		out->scope = (uint8_t)(tag - TAG_FLUSH);
-		if (out->scope == FLUSH_VA || out->scope == FLUSH_VA_ASID)
+		if (flush_scope_has_va(out->scope))
 			VARINT(out->va);
-		if (out->scope == FLUSH_ASID || out->scope == FLUSH_VA_ASID) {
+		if (flush_scope_has_asid(out->scope)) {
 			VARINT(a);
 			CHECK(a <= ASID_MAX, "asid %llu is out of range (at most %u)", (unsigned long long)a, ASID_MAX);
 			out->n = (uint32_t)a;
@@ -593,10 +600,15 @@ static int put_other(struct trace_writer *w, const struct trace_event *ev)
 		*p++ = TAG_STATS_RESET;
 		break;
 	default: /* TRACE_FLUSH, validated */
-		*p++ = (unsigned char)(TAG_FLUSH + ev->scope);
-		if (ev->scope == FLUSH_VA || ev->scope == FLUSH_VA_ASID)
+		if (ev->scope <= TAG_LAST - TAG_FLUSH) {
+			*p++ = (unsigned char)(TAG_FLUSH + ev->scope);
+		} else {
+			*p++ = TAG_FLUSH_SCOPED;
+			*p++ = ev->scope;
+		}
+		if (flush_scope_has_va(ev->scope))
 			p = put_varint(p, ev->va);
-		if (ev->scope == FLUSH_ASID || ev->scope == FLUSH_VA_ASID)
+		if (flush_scope_has_asid(ev->scope))
 			p = put_varint(p, ev->n);
 		break;
 	}
@@ -633,9 +645,9 @@ static int validate(const struct trace_event *ev, struct mm_error *err)
 	case TRACE_STATS_RESET:
 		return MM_OK;
 	case TRACE_FLUSH:
-		if (ev->scope > FLUSH_VA_ASID)
-			return mm_error_set(err, MM_EINVAL, "bad flush scope %u", ev->scope);
-		if ((ev->scope == FLUSH_ASID || ev->scope == FLUSH_VA_ASID) && ev->n > ASID_MAX)
+		if (!flush_scope_valid(ev->scope))
+			return mm_error_set(err, MM_EINVAL, "bad flush scope 0x%02x", ev->scope);
+		if (flush_scope_has_asid(ev->scope) && ev->n > ASID_MAX)
 			return mm_error_set(err, MM_EINVAL, "asid %u is out of range (at most %u)", ev->n, ASID_MAX);
 		return MM_OK;
 	default:

@@ -19,6 +19,7 @@
  *   0x82 protect   va len flags cache
  *   0x83 asid N    0x84 priv P (byte)    0x85 cpu N
  *   0x86 flush     0x87 flush va VA      0x88 flush asid N    0x89 flush va VA asid N
+ *   0x91 flush S [va VA] [asid N]: S a byte, enum flush_scope | flush modifiers (tlbi)
  *   0x8f end       records (see above)
  *
  * With flag bit 0 a missing or wrong end record is an error, so a file cut

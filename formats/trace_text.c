@@ -1,6 +1,7 @@
 /* trace_text: parser for the text trace format (see trace_text.h). */
 #include "trace_text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,78 @@ static int want_fields(int n, int min, int max, const char *usage, struct mm_err
 	if (n > max)
 		return mm_error_set(err, MM_EINVAL, "too many fields: usage is '%s'", usage);
 	return MM_OK;
+}
+
+static int parse_asid(const char *s, uint32_t *out, struct mm_error *err)
+{
+	uint64_t v;
+
+	if (parse_num(s, "ASID", false, &v, err))
+		return MM_EINVAL;
+	if (v > 0xffff)
+		return mm_error_set(err, MM_EINVAL, "asid %llu is out of range (at most 65535)", (unsigned long long)v);
+	*out = (uint32_t)v;
+	return MM_OK;
+}
+
+/*
+ * tlbi OP [va VA] [asid N]: Arm's TLB maintenance instructions of the EL1&0
+ * regime (Arm ARM DDI 0487, "TLB maintenance instructions").  OP names the
+ * scope; an "is" suffix (Inner Shareable) broadcasts it to every CPU.
+ */
+static int parse_tlbi(char *const *f, int n, struct trace_event *cmd, struct mm_error *err)
+{
+	static const struct { const char *name; unsigned scope; } ops[] = {
+		{ "vmalle1", FLUSH_ALL },
+		{ "aside1", FLUSH_ASID },
+		{ "vae1", FLUSH_VA_ASID_GLOBAL },
+		{ "vaae1", FLUSH_VA },
+		{ "vale1", FLUSH_VA_ASID_GLOBAL | FLUSH_LAST_LEVEL },
+		{ "vaale1", FLUSH_VA | FLUSH_LAST_LEVEL },
+	};
+	char usage[64];
+	size_t i;
+
+	cmd->op = TRACE_FLUSH;
+	if (n < 2) {
+		mm_error_set(err, MM_EINVAL, "missing field: usage is 'tlbi OP [va VA] [asid N]'");
+		return TRACE_LINE_BAD;
+	}
+	const char *op = f[1];
+	const size_t len = strlen(op);
+	const bool shared = len > 2 && strcmp(op + len - 2, "is") == 0;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strlen(ops[i].name) == len - (shared ? 2 : 0) && strncmp(op, ops[i].name, strlen(ops[i].name)) == 0)
+			break;
+	if (i == sizeof(ops) / sizeof(ops[0])) {
+		mm_error_set(err, MM_EINVAL,
+			     "unknown tlbi operation '%s' (expected vmalle1, aside1, vae1, vaae1, vale1 or vaale1, "
+			     "optionally with 'is')", op);
+		return TRACE_LINE_BAD;
+	}
+	cmd->scope = (uint8_t)(ops[i].scope | (shared ? FLUSH_ALL_CPUS : 0));
+	const bool want_va = flush_scope_has_va(cmd->scope), want_asid = flush_scope_has_asid(cmd->scope);
+	snprintf(usage, sizeof(usage), "tlbi %s%s%s", op, want_va ? " va VA" : "", want_asid ? " asid N" : "");
+	if (n != 2 + 2 * want_va + 2 * want_asid) {
+		mm_error_set(err, MM_EINVAL, "bad tlbi %s: usage is '%s'", op, usage);
+		return TRACE_LINE_BAD;
+	}
+	bool has_va = false, has_asid = false;
+	for (int k = 2; k < n; k += 2) {
+		if (strcmp(f[k], "va") == 0 && want_va && !has_va) {
+			has_va = true;
+			if (parse_num(f[k + 1], "VA", false, &cmd->va, err))
+				return TRACE_LINE_BAD;
+		} else if (strcmp(f[k], "asid") == 0 && want_asid && !has_asid) {
+			has_asid = true;
+			if (parse_asid(f[k + 1], &cmd->n, err))
+				return TRACE_LINE_BAD;
+		} else {
+			mm_error_set(err, MM_EINVAL, "bad tlbi %s argument '%s': usage is '%s'", op, f[k], usage);
+			return TRACE_LINE_BAD;
+		}
+	}
+	return TRACE_LINE_EVENT;
 }
 
 int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
@@ -174,21 +247,14 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 			return TRACE_LINE_BAD;
 		}
 		for (int i = 1; i < n; i += 2) {
-			uint64_t v;
 			if (strcmp(f[i], "va") == 0 && !has_va) {
 				has_va = true;
 				if (parse_num(f[i + 1], "VA", false, &cmd->va, err))
 					return TRACE_LINE_BAD;
 			} else if (strcmp(f[i], "asid") == 0 && !has_asid) {
 				has_asid = true;
-				if (parse_num(f[i + 1], "ASID", false, &v, err))
+				if (parse_asid(f[i + 1], &cmd->n, err))
 					return TRACE_LINE_BAD;
-				if (v > 0xffff) {
-					mm_error_set(err, MM_EINVAL, "asid %llu is out of range (at most 65535)",
-						     (unsigned long long)v);
-					return TRACE_LINE_BAD;
-				}
-				cmd->n = (uint32_t)v;
 			} else {
 				mm_error_set(err, MM_EINVAL, "bad flush argument '%s': usage is '%s'", f[i], usage);
 				return TRACE_LINE_BAD;
@@ -197,6 +263,8 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		cmd->scope = has_va ? (has_asid ? FLUSH_VA_ASID : FLUSH_VA) : (has_asid ? FLUSH_ASID : FLUSH_ALL);
 		return TRACE_LINE_EVENT;
 	}
+	if (strcmp(op, "tlbi") == 0)
+		return parse_tlbi(f, n, cmd, err);
 	if (strcmp(op, "stats") == 0) {
 		cmd->op = TRACE_STATS_RESET;
 		if (want_fields(n, 2, 2, "stats reset", err))
@@ -209,6 +277,6 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 	}
 	mm_error_set(err, MM_EINVAL,
 		     "unknown command '%s' (expected map, unmap, protect, r, w, x, load, store, fetch, "
-		     "asid, priv, cpu, flush or stats)", op);
+		     "asid, priv, cpu, flush, tlbi or stats)", op);
 	return TRACE_LINE_BAD;
 }

@@ -9,6 +9,8 @@
  *   priv user|supervisor
  *   cpu N               the CPU that issues what follows
  *   flush [va VA] [asid N]
+ *   tlbi vmalle1 | aside1 asid N | vae1 va VA asid N | vaae1 va VA
+ *        | vale1 va VA asid N | vaale1 va VA   (each also with an "is" suffix)
  *
  * '#' starts a comment; numbers are decimal or 0x-hex; lengths may end in
  * K, M, G or T (binary multiples); '-' in FLAGS is ignored ("rw-u-").

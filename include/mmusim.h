@@ -178,6 +178,19 @@ MMUSIM_API uint64_t mmusim_config_memory_size(const mmusim_config *cfg);
 MMUSIM_API uint64_t mmusim_config_kernel_start(const mmusim_config *cfg);
 /* Name of the register that selects a page table: "cr3" (x86-64) or "satp" (RISC-V). */
 MMUSIM_API const char *mmusim_config_root_register(const mmusim_config *cfg);
+/*
+ * Formats with a root per VA half (AArch64): the upper half's root register
+ * ("ttbr1"), encoded as the root register is; NULL for every other format.
+ */
+MMUSIM_API const char *mmusim_config_upper_root_register(const mmusim_config *cfg);
+/*
+ * The control registers beside the root(s) that carry the config (AArch64:
+ * "tcr", "mair", "sctlr"): the name of register i, or NULL past the last (at
+ * once for x86 and RISC-V, which have none).  *value, when value is not NULL,
+ * is the register as the config describes it (TCR_EL1 from the paging
+ * constants and cpu: keys, ...).
+ */
+MMUSIM_API const char *mmusim_config_register(const mmusim_config *cfg, unsigned i, uint64_t *value);
 /* Number of TLBs (level 1 and 2) and paging-structure caches the config describes. */
 MMUSIM_API unsigned mmusim_config_nr_tlbs(const mmusim_config *cfg);
 MMUSIM_API unsigned mmusim_config_nr_pwcs(const mmusim_config *cfg);
@@ -269,6 +282,39 @@ enum mmusim_root_source {
 MMUSIM_API int mmusim_machine_open_image(const mmusim_config *cfg, const char *path, uint64_t raw_base,
 					 enum mmusim_root_source how, uint64_t value,
 					 mmusim_machine **out, mmusim_error *err);
+
+/* A control register by name ("tcr") and value, as mmusim_config_register names it. */
+typedef struct mmusim_register_value {
+	const char *name;
+	uint64_t value;
+} mmusim_register_value;
+
+/* Everything mmusim_machine_open_image_opts takes beside the config and the path; zero is "as recorded". */
+typedef struct mmusim_image_options {
+	uint64_t raw_base;                   /* where a raw (non-ELF) file starts */
+	enum mmusim_root_source how;         /* the root: the current table (AArch64: TTBR0's) */
+	uint64_t value;
+	/*
+	 * Formats with a root per VA half (AArch64): the upper half's table
+	 * (TTBR1's), chosen as how/value choose the root; RECORDED reads the
+	 * image's register note of that name ("ttbr1").  Other formats: RECORDED.
+	 */
+	enum mmusim_root_source upper_how;
+	uint64_t upper_value;
+	/*
+	 * Control registers (AArch64: tcr, mair, sctlr; see mmusim_config_register):
+	 * those the image records in its notes are applied to the config first,
+	 * then these, so the caller's win.  A register the format does not have,
+	 * or a value it cannot model, is MMUSIM_EINVAL.
+	 */
+	const mmusim_register_value *regs;
+	size_t nr_regs;
+} mmusim_image_options;
+
+/* mmusim_machine_open_image with both roots of a split-root format and its control registers. */
+MMUSIM_API int mmusim_machine_open_image_opts(const mmusim_config *cfg, const char *path,
+					      const mmusim_image_options *opt, mmusim_machine **out,
+					      mmusim_error *err);
 
 /*
  * Writes the machine's physical memory (the frames that hold page-table nodes)
@@ -551,11 +597,21 @@ enum mmusim_event_op {
 	MMUSIM_EV_STATS_RESET, /* zero the mmu's statistics (text: "stats reset") */
 };
 
+/*
+ * What a flush drops: one of the first five, optionally OR'ed with the
+ * modifiers MMUSIM_FLUSH_LAST_LEVEL and MMUSIM_FLUSH_ALL_CPUS (C++ callers cast
+ * the OR'ed value back to the enum).  A VA stands for its base page (and any
+ * larger entry covering it).
+ */
 enum mmusim_flush_scope {
-	MMUSIM_FLUSH_ALL,     /* everything, globals too */
-	MMUSIM_FLUSH_VA,      /* one VA in every address space, globals too */
-	MMUSIM_FLUSH_ASID,    /* every non-global entry of one ASID */
-	MMUSIM_FLUSH_VA_ASID, /* one VA's non-global entry in one ASID */
+	MMUSIM_FLUSH_ALL,     /* everything, globals too (Arm TLBI VMALLE1) */
+	MMUSIM_FLUSH_VA,      /* one VA in every address space, globals too (TLBI VAAE1) */
+	MMUSIM_FLUSH_ASID,    /* every non-global entry of one ASID (TLBI ASIDE1) */
+	MMUSIM_FLUSH_VA_ASID, /* one VA's non-global entry in one ASID (INVPCID, sfence.vma VA, ASID) */
+	MMUSIM_FLUSH_VA_ASID_GLOBAL, /* one VA's non-global entry in one ASID and its global one (TLBI VAE1) */
+	/* Modifiers: */
+	MMUSIM_FLUSH_LAST_LEVEL = 0x10, /* TLB entries only; paging-structure caches keep theirs (TLBI VALE1) */
+	MMUSIM_FLUSH_ALL_CPUS = 0x20,   /* every CPU's caches, not just the current one's (TLBI ...IS) */
 };
 
 /* One trace event. */
@@ -812,9 +868,12 @@ MMUSIM_API int mmusim_mmu_switch_asid(mmusim_mmu *mmu, uint16_t asid, mmusim_err
  */
 MMUSIM_API int mmusim_mmu_set_priv(mmusim_mmu *mmu, enum mmusim_priv priv);
 /*
- * The current CPU's flush instruction (sfence.vma, INVLPG, INVPCID): drops TLB and
- * paging-structure-cache entries by scope; va and asid are used as scope says.
- * MMUSIM_EINVAL (nothing is flushed) for a scope outside enum mmusim_flush_scope.
+ * A flush instruction (sfence.vma, INVLPG, INVPCID, Arm TLBI): drops TLB and
+ * paging-structure-cache entries of the current CPU by scope; va and asid are
+ * used as scope says.  With MMUSIM_FLUSH_ALL_CPUS it reaches every CPU (as a
+ * hardware broadcast: no shootdown is counted); with MMUSIM_FLUSH_LAST_LEVEL the
+ * paging-structure caches are left alone.  MMUSIM_EINVAL (nothing is flushed)
+ * for a scope outside enum mmusim_flush_scope and its modifiers.
  */
 MMUSIM_API int mmusim_mmu_flush(mmusim_mmu *mmu, enum mmusim_flush_scope scope, uint64_t va,
 				uint16_t asid);

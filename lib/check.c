@@ -41,8 +41,10 @@ int api_check_prop(uint32_t flags, enum mmusim_cache cache, struct mm_error *e)
 
 int api_check_flush_scope(enum mmusim_flush_scope scope, struct mm_error *e)
 {
-	if ((unsigned)scope > MMUSIM_FLUSH_VA_ASID)
-		return mm_error_set(e, MM_EINVAL, "bad flush scope %d (expected MMUSIM_FLUSH_ALL .. MMUSIM_FLUSH_VA_ASID)",
+	if (!flush_scope_valid((unsigned)scope))
+		return mm_error_set(e, MM_EINVAL,
+				    "bad flush scope %d (expected MMUSIM_FLUSH_ALL .. MMUSIM_FLUSH_VA_ASID_GLOBAL, "
+				    "optionally | MMUSIM_FLUSH_LAST_LEVEL | MMUSIM_FLUSH_ALL_CPUS)",
 				    (int)scope);
 	return MM_OK;
 }
@@ -70,7 +72,7 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 	case MMUSIM_EV_FLUSH:
 		if (api_check_flush_scope(ev->scope, e))
 			return MM_EINVAL;
-		if ((ev->scope == MMUSIM_FLUSH_ASID || ev->scope == MMUSIM_FLUSH_VA_ASID) && ev->n > UINT16_MAX)
+		if (flush_scope_has_asid((unsigned)ev->scope) && ev->n > UINT16_MAX)
 			return mm_error_set(e, MM_EINVAL, "asid %u is out of range (at most 65535)", ev->n);
 		return MM_OK;
 	}

@@ -135,6 +135,24 @@ const char *mmusim_config_root_register(const mmusim_config *cfg)
 	return cfg->cfg.arch->root_register;
 }
 
+const char *mmusim_config_upper_root_register(const mmusim_config *cfg)
+{
+	return cfg->cfg.arch->upper_root_register;
+}
+
+const char *mmusim_config_register(const mmusim_config *cfg, unsigned i, uint64_t *value)
+{
+	const struct ctl_reg *r = cfg->cfg.arch->ctl_regs;
+
+	for (unsigned k = 0; r && r->name && k < i; k++)
+		r++;
+	if (!r || !r->name)
+		return NULL;
+	if (value)
+		*value = r->encode(&cfg->cfg.pc, &cfg->cfg.cpu);
+	return r->name;
+}
+
 unsigned mmusim_config_entries_per_node(const mmusim_config *cfg)
 {
 	return cfg->cfg.pc.nr_entries;

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pt/page_prop.h"
 #include "pt/page_table.h"
@@ -52,9 +53,13 @@ int mmusim_machine_create(const mmusim_config *cfg, mmusim_machine **out, mmusim
 	return MMUSIM_OK;
 }
 
-/* The root the caller asked for in an image. */
-static int image_root_of(const struct machine_config *cfg, struct image *img, enum mmusim_root_source how,
-			 uint64_t value, uint64_t *root, struct mm_error *e)
+/*
+ * The table the root register `reg_name` selects in an image, as the caller
+ * asked: a PA, a register value, or (RECORDED) the first root note for the
+ * root register and the register note of that name for the upper one.
+ */
+static int image_root_of(const struct machine_config *cfg, struct image *img, const char *reg_name, bool upper,
+			 enum mmusim_root_source how, uint64_t value, uint64_t *root, struct mm_error *e)
 {
 	char name[16];
 	uint64_t reg;
@@ -73,39 +78,83 @@ static int image_root_of(const struct machine_config *cfg, struct image *img, en
 					       e) != MM_OK || held != value)
 			return mm_error_set(e, MM_EINVAL, "root 0x%" PRIx64 " is not a table address %s can hold "
 					    "(it would point at 0x%" PRIx64 "): a root table is aligned, and the bits "
-					    "below are not address bits", value, cfg->arch->root_register, held);
+					    "below are not address bits", value, reg_name, held);
 		*root = value;
 		return MM_OK;
 	}
 	case MMUSIM_ROOT_REGISTER:
 		return cfg->arch->decode_root_reg(&cfg->pc, value, root, &asid, e);
 	case MMUSIM_ROOT_RECORDED:
-		if (image_nr_roots(img) && image_root(img, 0, name, root, &reg) == MM_OK)
+		if (upper && image_reg(img, reg_name, &reg) == MM_OK)
+			return cfg->arch->decode_root_reg(&cfg->pc, reg, root, &asid, e);
+		if (!upper && image_nr_roots(img) && image_root(img, 0, name, root, &reg) == MM_OK)
 			return MM_OK;
-		return mm_error_set(e, MM_EINVAL, "no root recorded in the image: give a root address or %s value",
-				    cfg->arch->root_register);
+		return mm_error_set(e, MM_EINVAL, "no %s recorded in the image: give a root address or %s value",
+				    upper ? reg_name : "root", reg_name);
 	}
 	return mm_error_set(e, MM_EINVAL, "unknown root source %d", (int)how);
 }
 
-int mmusim_machine_open_image(const mmusim_config *cfg, const char *path, uint64_t raw_base,
-			      enum mmusim_root_source how, uint64_t value, mmusim_machine **out,
-			      mmusim_error *err)
+/*
+ * The control registers into cfg: those the image records, then the
+ * caller's; the constants are derived and checked again after each, as the
+ * config loader checks them.
+ */
+static int image_ctl_regs(struct machine_config *cfg, const struct image *img, const mmusim_image_options *opt,
+			  struct mm_error *e)
+{
+	const struct ctl_reg *regs = cfg->arch->ctl_regs;
+	uint64_t value;
+	int rc;
+
+	for (size_t i = 0; i < opt->nr_regs; i++)
+		if (!opt->regs[i].name || !ctl_reg_find(regs, opt->regs[i].name))
+			return mm_error_set(e, MM_EINVAL, "%s is not a control register of %s",
+					    opt->regs[i].name ? opt->regs[i].name : "(null)", cfg->arch->name);
+	for (const struct ctl_reg *r = regs; r && r->name; r++) {
+		bool given = image_reg(img, r->name, &value) == MM_OK;
+		for (size_t i = 0; i < opt->nr_regs; i++)
+			if (strcmp(opt->regs[i].name, r->name) == 0) {
+				value = opt->regs[i].value;
+				given = true;
+			}
+		if (!given)
+			continue;
+		if ((rc = r->decode(value, &cfg->pc, &cfg->cpu, e)) ||
+		    (rc = paging_consts_derive(&cfg->pc, e)) || (rc = pt_arch_check_consts(cfg->arch, &cfg->pc, e)) ||
+		    (cfg->arch->check_ctl && (rc = cfg->arch->check_ctl(&cfg->pc, &cfg->cpu, e))))
+			return rc;
+	}
+	return MM_OK;
+}
+
+int mmusim_machine_open_image_opts(const mmusim_config *cfg, const char *path, const mmusim_image_options *opt,
+				   mmusim_machine **out, mmusim_error *err)
 {
 	struct mm_error e = { 0 };
 	struct mmusim_machine *mm = calloc(1, sizeof(*mm));
+	const struct pt_arch *arch = cfg->cfg.arch;
 	struct pt_mem mem;
-	uint64_t root;
+	uint64_t root, upper_root = 0;
 
 	*out = NULL;
 	if (!mm)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	mm->config = *cfg;
-	if (image_open(path, IMAGE_AUTO, raw_base, &mm->img, &e) ||
-	    image_root_of(&mm->config.cfg, mm->img, how, value, &root, &e))
+	if (!arch->upper_root_register && opt->upper_how != MMUSIM_ROOT_RECORDED) {
+		mm_error_set(&e, MM_EINVAL, "%s has one root register (%s): no upper root to give", arch->name,
+			     arch->root_register);
+		goto fail;
+	}
+	if (image_open(path, IMAGE_AUTO, opt->raw_base, &mm->img, &e) ||
+	    image_ctl_regs(&mm->config.cfg, mm->img, opt, &e) ||
+	    image_root_of(&mm->config.cfg, mm->img, arch->root_register, false, opt->how, opt->value, &root, &e) ||
+	    (arch->upper_root_register &&
+	     image_root_of(&mm->config.cfg, mm->img, arch->upper_root_register, true, opt->upper_how, opt->upper_value,
+			   &upper_root, &e)))
 		goto fail;
 	mem = image_pt_mem(mm->img);
-	if (machine_attach(&mm->config.cfg, &mem, root, 0, &mm->m, &e))
+	if (machine_attach(&mm->config.cfg, &mem, root, upper_root, &mm->m, &e))
 		goto fail;
 	*out = mm;
 	return MMUSIM_OK;
@@ -113,6 +162,15 @@ fail:
 	image_close(mm->img);
 	free(mm);
 	return api_error(err, &e);
+}
+
+int mmusim_machine_open_image(const mmusim_config *cfg, const char *path, uint64_t raw_base,
+			      enum mmusim_root_source how, uint64_t value, mmusim_machine **out,
+			      mmusim_error *err)
+{
+	mmusim_image_options opt = { .raw_base = raw_base, .how = how, .value = value };
+
+	return mmusim_machine_open_image_opts(cfg, path, &opt, out, err);
 }
 
 void mmusim_machine_destroy(mmusim_machine *m)
@@ -135,8 +193,39 @@ static int refuse_image(const mmusim_machine *m, const char *what, mmusim_error 
 	return api_error(err, &e);
 }
 
+/* At most the two roots and this many control registers per format. */
+#define DUMP_MAX_REGS 8
+
+/*
+ * The register notes of a dump: on a format that needs more than its root
+ * register (AArch64), the current root register, the upper one and the
+ * control registers, as a CPU running this machine would hold them.
+ */
+static size_t dump_regs(const struct machine *mach, struct elf_dump_reg regs[DUMP_MAX_REGS])
+{
+	const struct pt_arch *arch = mach->cfg.arch;
+	const struct paging_consts *pc = &mach->cfg.pc;
+	size_t n = 0;
+
+	if (!arch->upper_root_register && !arch->ctl_regs)
+		return 0;
+	snprintf(regs[n].name, sizeof(regs[n].name), "%s", arch->root_register);
+	regs[n++].value = arch->encode_root_reg(pc, machine_root(mach), mach->asid);
+	if (arch->upper_root_register) {
+		snprintf(regs[n].name, sizeof(regs[n].name), "%s", arch->upper_root_register);
+		regs[n++].value = arch->encode_root_reg(pc, pt_root(mach->kernel), 0);
+	}
+	for (const struct ctl_reg *r = arch->ctl_regs; r && r->name && n < DUMP_MAX_REGS; r++) {
+		snprintf(regs[n].name, sizeof(regs[n].name), "%s", r->name);
+		regs[n++].value = r->encode(pc, &mach->cfg.cpu);
+	}
+	return n;
+}
+
 int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err)
 {
+	struct elf_dump_reg regs[DUMP_MAX_REGS];
+	size_t nr_regs;
 	const struct machine *mach = m->m;
 	const struct pt_arch *arch = mach->cfg.arch;
 	struct elf_dump_root *roots;
@@ -149,6 +238,7 @@ int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err
 	roots = calloc(MACHINE_NR_ASIDS, sizeof(*roots));
 	if (!roots)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	nr_regs = dump_regs(mach, regs);
 	/* One note per address space, the current one first: readers take the first by default. */
 	for (unsigned pass = 0; pass < 2; pass++) {
 		for (unsigned asid = 0; asid < MACHINE_NR_ASIDS; asid++) {
@@ -161,7 +251,7 @@ int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err
 			nr++;
 		}
 	}
-	rc = elf_dump_write(path, mach->pm, arch->elf_machine, roots, nr, &e);
+	rc = elf_dump_write(path, mach->pm, arch->elf_machine, roots, nr, regs, nr_regs, &e);
 	free(roots);
 	return rc ? api_error(err, &e) : MMUSIM_OK;
 }

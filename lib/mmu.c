@@ -196,7 +196,7 @@ int mmusim_mmu_flush(mmusim_mmu *mmu, enum mmusim_flush_scope scope, uint64_t va
 
 	if (api_check_flush_scope(scope, &e))
 		return api_error(&mmu->last_error, &e);
-	mmu_flush(&mmu->replay.mmu, (enum flush_scope)scope, va, asid);
+	mmu_flush(&mmu->replay.mmu, (unsigned)scope, va, asid);
 	return MMUSIM_OK;
 }
 

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "aarch64_bits.h"
+#include "aarch64_regs.h"
 #include "text_buf.h"
 
 /*
@@ -651,4 +652,6 @@ const struct pt_arch pt_arch_aarch64 = {
 	.root_register = "ttbr0",
 	.encode_root_reg = arm_encode_root_reg,
 	.decode_root_reg = arm_decode_root_reg,
+	.upper_root_register = "ttbr1",
+	.ctl_regs = aarch64_ctl_regs,
 };

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "cpu_ctl.h"
+#include "ctl_reg.h"
 #include "mm_error.h"
 #include "page_prop.h"
 #include "paging_consts.h"
@@ -209,6 +210,18 @@ struct pt_arch {
 	/* The root and ASID a register value selects; refuses values this config cannot use. */
 	int (*decode_root_reg)(const struct paging_consts *pc, uint64_t reg, uint64_t *root,
 			       uint16_t *asid, struct mm_error *err);
+	/*
+	 * Optional (NULL: one root register): the register that holds the upper
+	 * half's root on a split_roots format ("ttbr1"), encoded and decoded as
+	 * root_register is.
+	 */
+	const char *upper_root_register;
+	/*
+	 * Optional (NULL: none): the control registers that carry the config
+	 * beyond the root (AArch64 TCR_EL1, MAIR_EL1, SCTLR_EL1), recorded in
+	 * dumps and read back from images (ctl_reg.h).
+	 */
+	const struct ctl_reg *ctl_regs;
 };
 
 extern const struct pt_arch pt_arch_x86_64;   /* 4- and 5-level paging */

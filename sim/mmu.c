@@ -157,27 +157,40 @@ void mmu_stats_reset(struct mmu *mmu)
 	}
 }
 
+/* Drops c's entries by scope (enum flush_scope, no modifiers); with last_level the PWCs keep theirs. */
 static void flush_cpu(struct mmu_cpu *c, enum flush_scope scope, uint64_t va, uint64_t len,
-		      uint16_t asid)
+		      uint16_t asid, bool last_level)
 {
-	for (unsigned i = 0; i < CONFIG_MAX_TLBS + PT_MAX_LEVELS + 1; i++) {
+	const unsigned caches = CONFIG_MAX_TLBS + (last_level ? 0 : PT_MAX_LEVELS + 1);
+
+	for (unsigned i = 0; i < caches; i++) {
 		struct tlb *t = i < CONFIG_MAX_TLBS ? c->tlb[i] : c->pwc[i - CONFIG_MAX_TLBS];
 		if (!t)
 			continue;
 		switch (scope) {
 		case FLUSH_ALL: tlb_flush_all(t); break;
 		case FLUSH_ASID: tlb_flush_asid(t, asid); break;
-		case FLUSH_VA: tlb_flush_range(t, va, len, true, 0); break;
-		case FLUSH_VA_ASID: tlb_flush_range(t, va, len, false, asid); break;
+		case FLUSH_VA: tlb_flush_range(t, va, len, TLB_SELECT_ALL, 0); break;
+		case FLUSH_VA_ASID: tlb_flush_range(t, va, len, TLB_SELECT_ASID, asid); break;
+		case FLUSH_VA_ASID_GLOBAL: tlb_flush_range(t, va, len, TLB_SELECT_ASID_GLOBAL, asid); break;
 		}
 	}
 }
 
-void mmu_flush(struct mmu *mmu, enum flush_scope scope, uint64_t va, uint16_t asid)
+void mmu_flush(struct mmu *mmu, unsigned scope, uint64_t va, uint16_t asid)
 {
-	const struct paging_consts *pc = &mmu->m->cfg.pc;
+	const uint64_t page = mmu->m->cfg.pc.base_page_size;
+	const enum flush_scope what = (enum flush_scope)(scope & FLUSH_SCOPE_MASK);
+	const bool last_level = (scope & FLUSH_LAST_LEVEL) != 0;
 
-	flush_cpu(mmu->cur, scope, va & ~(pc->base_page_size - 1), pc->base_page_size, asid);
+	if (!(scope & FLUSH_ALL_CPUS)) {
+		flush_cpu(mmu->cur, what, va & ~(page - 1), page, asid, last_level);
+		return;
+	}
+	/* A broadcast in hardware (Arm's Inner Shareable TLBI): no IPI, so no shootdown is counted. */
+	for (unsigned i = 0; i < mmu->nr_cpus; i++)
+		if (mmu->cpus[i])
+			flush_cpu(mmu->cpus[i], what, va & ~(page - 1), page, asid, last_level);
 }
 
 void mmu_shootdown(struct mmu *mmu, uint64_t va, uint64_t len, bool kernel_range, uint16_t asid)
@@ -186,7 +199,7 @@ void mmu_shootdown(struct mmu *mmu, uint64_t va, uint64_t len, bool kernel_range
 		struct mmu_cpu *c = mmu->cpus[i];
 		if (!c)
 			continue;
-		flush_cpu(c, kernel_range ? FLUSH_VA : FLUSH_VA_ASID, va, len, asid);
+		flush_cpu(c, kernel_range ? FLUSH_VA : FLUSH_VA_ASID, va, len, asid, false);
 		if (c != mmu->cur)
 			mmu->stats.shootdowns++;
 	}

@@ -166,8 +166,14 @@ void mmu_set_priv(struct mmu *mmu, enum privilege priv);
  */
 void mmu_stats_reset(struct mmu *mmu);
 
-/* The current CPU's flush instructions (sfence.vma / INVLPG / INVPCID). */
-void mmu_flush(struct mmu *mmu, enum flush_scope scope, uint64_t va, uint16_t asid);
+/*
+ * A flush instruction (sfence.vma / INVLPG / INVPCID / Arm TLBI): scope is an
+ * enum flush_scope with enum flush_modifier bits.  It drops the entries of
+ * va's base page (a larger entry that covers it too) and/or of asid as the
+ * scope says, on the current CPU or, with FLUSH_ALL_CPUS, on every CPU, from
+ * the TLBs and, unless FLUSH_LAST_LEVEL, the paging-structure caches.
+ */
+void mmu_flush(struct mmu *mmu, unsigned scope, uint64_t va, uint16_t asid);
 
 /*
  * After a page-table edit of [va, va+len) in address space asid (or in the

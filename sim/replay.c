@@ -332,7 +332,7 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 			}
 			break;
 		case TRACE_FLUSH:
-			mmu_flush(&r->mmu, (enum flush_scope)e->scope, e->va, (uint16_t)e->n);
+			mmu_flush(&r->mmu, e->scope, e->va, (uint16_t)e->n);
 			break;
 		case TRACE_STATS_RESET:
 			replay_stats_reset(r);

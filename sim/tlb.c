@@ -433,27 +433,31 @@ void tlb_flush_asid(struct tlb *t, uint16_t asid)
 		}
 }
 
-/* Does flush_range(..., all_asids, asid) apply to e, the address aside? */
-static inline bool flush_selects(const struct tlb_entry *e, bool all_asids, uint16_t asid)
+/* Does flush_range(..., sel, asid) apply to e, the address aside? */
+static inline bool flush_selects(const struct tlb_entry *e, enum tlb_select sel, uint16_t asid)
 {
-	return e->valid && (all_asids || (!e->global && e->asid == asid));
+	if (!e->valid)
+		return false;
+	if (e->global)
+		return sel != TLB_SELECT_ASID;
+	return sel == TLB_SELECT_ALL || e->asid == asid;
 }
 
 /* Drops the entries of one set that flush_range selects and whose region meets [first, last]. */
-static void flush_set(struct tlb *t, size_t set, uint64_t first, uint64_t last, bool all_asids,
+static void flush_set(struct tlb *t, size_t set, uint64_t first, uint64_t last, enum tlb_select sel,
 		      uint16_t asid)
 {
 	for (unsigned w = 0; w < t->ways; w++) {
 		const struct tlb_entry *e = &t->entries[set * t->ways + w];
 		/* Region [tag << shift, +2^shift) meets [first, last] iff its tag lies
 		 * between first's and last's (inclusive bounds: nothing overflows). */
-		if (flush_selects(e, all_asids, asid) && e->tag >= first >> e->shift &&
+		if (flush_selects(e, sel, asid) && e->tag >= first >> e->shift &&
 		    e->tag <= last >> e->shift)
 			drop(t, set, w);
 	}
 }
 
-void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, bool all_asids, uint16_t asid)
+void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, enum tlb_select sel, uint16_t asid)
 {
 	if (len == 0)
 		return;
@@ -472,13 +476,13 @@ void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, bool all_asids, u
 	}
 	if (visits >= t->sets) {
 		for (size_t set = 0; set < t->sets; set++)
-			flush_set(t, set, va, last, all_asids, asid);
+			flush_set(t, set, va, last, sel, asid);
 		return;
 	}
 	for (unsigned i = 0; i < t->nr_shifts; i++) {
 		const unsigned shift = t->shifts[i];
 		for (uint64_t tag = va >> shift;; tag++) {
-			flush_set(t, (size_t)(tag & t->set_mask), va, last, all_asids, asid);
+			flush_set(t, (size_t)(tag & t->set_mask), va, last, sel, asid);
 			if (tag == last >> shift)
 				break;
 		}

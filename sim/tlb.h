@@ -102,11 +102,14 @@ void tlb_invalidate(struct tlb *t, struct tlb_entry *e);
 void tlb_flush_all(struct tlb *t);
 /* Non-global entries of asid (sfence.vma x0, asid; INVPCID single-context). */
 void tlb_flush_asid(struct tlb *t, uint16_t asid);
-/*
- * Entries overlapping [va, va+len): of every ASID, globals included, when
- * all_asids; else only asid's non-global ones (sfence.vma va, asid).
- */
-void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, bool all_asids, uint16_t asid);
+/* Which entries of a range tlb_flush_range drops. */
+enum tlb_select {
+	TLB_SELECT_ALL,         /* of every ASID, globals included (sfence.vma va, x0; TLBI VAAE1) */
+	TLB_SELECT_ASID,        /* asid's non-global ones only (sfence.vma va, asid; INVPCID) */
+	TLB_SELECT_ASID_GLOBAL, /* asid's non-global ones and the global ones (TLBI VAE1) */
+};
+/* Entries overlapping [va, va+len) that sel selects: a large entry that meets the range goes too. */
+void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, enum tlb_select sel, uint16_t asid);
 
 const struct tlb_stats *tlb_stats(const struct tlb *t);
 /* Zeroes the counters; the entries stay (a statistics reset after a warm-up). */

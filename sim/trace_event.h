@@ -7,6 +7,7 @@
 #ifndef MMUSIM_SIM_TRACE_EVENT_H
 #define MMUSIM_SIM_TRACE_EVENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "pt/page_prop.h"
@@ -19,22 +20,54 @@ enum trace_op {
 	TRACE_ASID,      /* n = address-space id */
 	TRACE_PRIV,      /* n = enum privilege */
 	TRACE_CPU,       /* n = cpu number */
-	TRACE_FLUSH,     /* flush scope; va and/or n = asid per scope */
+	TRACE_FLUSH,     /* scope (with modifiers); va and/or n = asid per scope */
 	TRACE_STATS_RESET, /* zero the statistics, keep the caches (end of a warm-up) */
 };
 
+/* Which entries a flush drops (the trace commands that say so). */
 enum flush_scope {
-	FLUSH_ALL,       /* flush */
-	FLUSH_VA,        /* flush va VA: that VA in every address space, globals too */
-	FLUSH_ASID,      /* flush asid N: every non-global entry of N */
+	FLUSH_ALL,       /* flush, tlbi vmalle1: everything, globals too */
+	FLUSH_VA,        /* flush va VA, tlbi vaae1: that VA in every address space, globals too */
+	FLUSH_ASID,      /* flush asid N, tlbi aside1: every non-global entry of N */
 	FLUSH_VA_ASID,   /* flush va VA asid N: that VA's non-global entry in N */
+	FLUSH_VA_ASID_GLOBAL, /* tlbi vae1: that VA's non-global entry in N and its global one */
+	FLUSH_SCOPE_LAST = FLUSH_VA_ASID_GLOBAL,
 };
+
+/*
+ * Modifiers OR'ed into a flush's scope (trace_event.scope).  Without them a
+ * flush is the issuing CPU's and reaches its paging-structure caches too.
+ */
+enum flush_modifier {
+	FLUSH_SCOPE_MASK = 0x0f,
+	FLUSH_LAST_LEVEL = 0x10, /* TLB entries only: the PWCs keep theirs (tlbi vale1, vaale1) */
+	FLUSH_ALL_CPUS = 0x20,   /* on every CPU, not just the current one (tlbi ...is) */
+};
+
+static inline bool flush_scope_valid(unsigned scope)
+{
+	return (scope & ~(unsigned)(FLUSH_SCOPE_MASK | FLUSH_LAST_LEVEL | FLUSH_ALL_CPUS)) == 0 &&
+	       (scope & FLUSH_SCOPE_MASK) <= FLUSH_SCOPE_LAST;
+}
+
+/* Does a flush of this scope (modifiers allowed) take a VA?  An ASID? */
+static inline bool flush_scope_has_va(unsigned scope)
+{
+	scope &= FLUSH_SCOPE_MASK;
+	return scope == FLUSH_VA || scope == FLUSH_VA_ASID || scope == FLUSH_VA_ASID_GLOBAL;
+}
+
+static inline bool flush_scope_has_asid(unsigned scope)
+{
+	scope &= FLUSH_SCOPE_MASK;
+	return scope == FLUSH_ASID || scope == FLUSH_VA_ASID || scope == FLUSH_VA_ASID_GLOBAL;
+}
 
 struct trace_event {
 	uint64_t line;   /* where it came from: line (text, lackey, din, pinatrace) or record number (binary, champsim) */
 	uint8_t op;      /* enum trace_op */
 	uint8_t access;  /* enum access_kind, for TRACE_ACCESS */
-	uint8_t scope;   /* enum flush_scope, for TRACE_FLUSH */
+	uint8_t scope;   /* enum flush_scope | enum flush_modifier bits, for TRACE_FLUSH */
 	uint8_t size;    /* bytes accessed (lackey); 0 = unknown, treated as 1 */
 	uint32_t n;
 	uint64_t va;

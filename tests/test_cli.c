@@ -339,9 +339,68 @@ Test(cli, setup_errors_name_file_and_line)
 	trace = write_temp_file("r 0x1000\njump 0x2000\n", ".trace");
 	cr_assert_eq(run_mmusim(&r, "mappings", "--setup", trace, NULL), 0);
 	snprintf(expect, sizeof(expect),
-		 "mmusim: %s:2: unknown command 'jump' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush or stats)\n",
+		 "mmusim: %s:2: unknown command 'jump' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush, tlbi or stats)\n",
 		 trace);
 	expect_run(&r, 2, "", expect);
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
+
+/*
+ * tlbi on the x86_64 preset (the commands act on the TLB model, whatever the
+ * arch), read as text and as the binary `convert` writes.  Walks: 4 PTE reads;
+ * after vaale1 the PDE cache (kept) leaves 1; after vae1 (which drops ASID 0's
+ * walk-cache entries too) 4 again.
+ */
+Test(cli, tlbi_replays_as_text_and_binary)
+{
+	struct run_result r;
+	char *trace = write_temp_file("map 0x400000 0x10000000 4K rwu\nr 0x400000\ntlbi vaale1 va 0x400000\n"
+				      "r 0x400000\ntlbi vae1is va 0x400000 asid 0\nr 0x400000\n", ".trace");
+	char *bin = write_temp_file("", ".mtrace"), expect[256];
+
+	cr_assert_eq(run_mmusim(&r, "convert", trace, bin, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(run_mmusim(&r, "--json", "replay", i ? bin : trace, NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "\"walks\":3,"), "%s", r.out);
+		cr_expect(strstr(r.out, "\"pte_reads\":9,"), "%s", r.out);
+		run_result_free(&r);
+	}
+	remove_temp_file(bin);
+	remove_temp_file(trace);
+
+	trace = write_temp_file("r 0x1000\ntlbi vae1 va 0x1000\n", ".trace");
+	cr_assert_eq(run_mmusim(&r, "replay", trace, NULL), 0);
+	snprintf(expect, sizeof(expect), "mmusim: %s:2: bad tlbi vae1: usage is 'tlbi vae1 va VA asid N'\n", trace);
+	expect_run(&r, 2, NULL, expect); /* stdout: the statistics up to the bad line */
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
+
+/*
+ * On the aarch64 preset, a global kernel page (TTBR1, nG = 0) read in ASID 1:
+ * walk 1 reads 4 PTEs.  `flush va VA asid 2` keeps the global entry (a hit);
+ * `tlbi vae1 ... asid 2` drops it whatever the ASID, but not ASID 1's
+ * walk-cache entries: walk 2 starts at the level-2 PWC (1 PTE); vaale1is
+ * keeps the PWCs too: walk 3, 1 PTE.
+ */
+Test(cli, tlbi_on_aarch64_drops_a_global_entry)
+{
+	struct run_result r;
+	char *trace = write_temp_file("map 0xffff000000200000 0x40200000 4K rwg\npriv supervisor\nasid 1\n"
+				      "r 0xffff000000200000\nflush va 0xffff000000200000 asid 2\n"
+				      "r 0xffff000000200000\ntlbi vae1 va 0xffff000000200abc asid 2\n"
+				      "r 0xffff000000200000\ntlbi vaale1is va 0xffff000000200000\n"
+				      "r 0xffff000000200000\n", ".trace");
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "--json", "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"l1d\":{\"hits\":1,\"misses\":3,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"walks\":3,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"pte_reads\":6,"), "%s", r.out);
 	run_result_free(&r);
 	remove_temp_file(trace);
 }

@@ -26,7 +26,10 @@ static void expect_run(struct run_result *r, int status, const char *out, const 
 #define USER_MAP "0x400000 0x40200000 64K rxu"
 #define KERNEL_MAP "0xffff000000000000 0x80000000 2M rw"
 
-/* TTBR0 below, TTBR1 above; a 4K page at Arm level 3, a 2M block at level 2. */
+/*
+ * TTBR0 below, TTBR1 above: 16 aligned 4K pages at Arm level 3 over one aligned
+ * 64K of PA form a contiguous run (one 64K TLB entry); a 2M block at level 2.
+ */
 Test(cli_aarch64, translate_both_halves)
 {
 	struct run_result r;
@@ -35,7 +38,7 @@ Test(cli_aarch64, translate_both_halves)
 				KERNEL_MAP, "--supervisor", "0x400123", "0xffff000000012345", NULL), 0);
 	expect_run(&r, 0,
 		   "{\"va\":\"0x400123\",\"access\":\"r\",\"priv\":\"supervisor\",\"pa\":\"0x40200123\",\"level\":1,"
-		   "\"page_size\":4096,\"perms\":\"r--u-\",\"pte_addrs\":[\"0x40001000\",\"0x40002000\",\"0x40003010\","
+		   "\"page_size\":65536,\"perms\":\"r--u-\",\"pte_addrs\":[\"0x40001000\",\"0x40002000\",\"0x40003010\","
 		   "\"0x40004000\"]}\n"
 		   "{\"va\":\"0xffff000000012345\",\"access\":\"r\",\"priv\":\"supervisor\",\"pa\":\"0x80012345\","
 		   "\"level\":2,\"page_size\":2097152,\"perms\":\"rw---\",\"pte_addrs\":[\"0x40000000\",\"0x40005000\","

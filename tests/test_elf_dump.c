@@ -189,7 +189,7 @@ ParameterizedTest(const struct machine_case *c, elf_dump, layout)
 		cr_assert_eq(physmem_write(pm, pas[i] + 0x808, 4, 0xabcd0000u + i), MM_OK);
 		cr_assert_eq(physmem_write(pm, pas[i] + FRAME - 8, 8, 0xfedcba9876543210ull - i), MM_OK);
 	}
-	cr_assert_eq(elf_dump_write(path, pm, c->e_machine, roots, 2, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(elf_dump_write(path, pm, c->e_machine, roots, 2, NULL, 0, &err), MM_OK, "%s", err.msg);
 
 	dump_load(&d, path);
 	expect_header(&d, c->e_machine);
@@ -226,7 +226,7 @@ Test(elf_dump, empty_memory_has_only_the_note)
 	struct mm_error err = { 0 };
 	struct dump d;
 
-	cr_assert_eq(elf_dump_write(path, pm, EM_X86_64, &root, 1, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(elf_dump_write(path, pm, EM_X86_64, &root, 1, NULL, 0, &err), MM_OK, "%s", err.msg);
 	dump_load(&d, path);
 	expect_header(&d, EM_X86_64);
 	cr_expect_eq(d.eh->e_phnum, 1);
@@ -251,7 +251,7 @@ Test(elf_dump, root_names_are_nul_padded)
 	memcpy(roots[0].name, "0123456789abcde", 16);
 	memcpy(roots[1].name, "ab\0garbage", 11);
 	cr_assert_eq(physmem_write(pm, BASE, 8, 1), MM_OK);
-	cr_assert_eq(elf_dump_write(path, pm, EM_RISCV, roots, 2, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(elf_dump_write(path, pm, EM_RISCV, roots, 2, NULL, 0, &err), MM_OK, "%s", err.msg);
 	dump_load(&d, path);
 	p = d.buf + d.ph[0].p_offset;
 	cr_expect_eq(memcmp(p + 20, "0123456789abcde", 16), 0);
@@ -261,7 +261,7 @@ Test(elf_dump, root_names_are_nul_padded)
 	remove_temp_file(path);
 
 	memcpy(roots[1].name, "0123456789abcdef", 16);
-	cr_expect_eq(elf_dump_write("/nonexistent/x.elf", pm, EM_RISCV, roots, 2, &err), MM_EINVAL);
+	cr_expect_eq(elf_dump_write("/nonexistent/x.elf", pm, EM_RISCV, roots, 2, NULL, 0, &err), MM_EINVAL);
 	cr_expect_str_eq(err.msg, "/nonexistent/x.elf: root 1: name is not NUL-terminated");
 	physmem_destroy(pm);
 }
@@ -285,7 +285,7 @@ Test(elf_dump, too_many_runs_bridge_the_smallest_gaps)
 		uint64_t pa = 2 * i * frame + (i >= 3 ? 4 * frame : 0);
 		cr_assert_eq(physmem_write(pm, pa, 8, i + 1), MM_OK);
 	}
-	cr_assert_eq(elf_dump_write(path, pm, EM_X86_64, NULL, 0, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(elf_dump_write(path, pm, EM_X86_64, NULL, 0, NULL, 0, &err), MM_OK, "%s", err.msg);
 	dump_load(&d, path);
 	expect_header(&d, EM_X86_64);
 	cr_expect_eq(d.eh->e_phnum, 0xfffe);
@@ -336,7 +336,7 @@ Test(elf_dump, readelf_accepts_the_file)
 	cr_assert_eq(physmem_write(pm, BASE + 0x1000, 8, 1), MM_OK);
 	cr_assert_eq(physmem_write(pm, BASE + 0x2000, 8, 2), MM_OK);
 	cr_assert_eq(physmem_write(pm, BASE + 0x3000000, 8, 3), MM_OK);
-	cr_assert_eq(elf_dump_write(path, pm, EM_X86_64, &root, 1, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(elf_dump_write(path, pm, EM_X86_64, &root, 1, NULL, 0, &err), MM_OK, "%s", err.msg);
 
 	snprintf(cmd, sizeof(cmd), "readelf -W -l -n '%s' 2>&1", path);
 	p = popen(cmd, "r");
@@ -363,7 +363,7 @@ Test(elf_dump, unwritable_path)
 	struct mm_error err = { 0 };
 
 	cr_assert_eq(physmem_write(pm, BASE, 8, 1), MM_OK);
-	cr_expect_eq(elf_dump_write("/nonexistent/x.elf", pm, EM_X86_64, NULL, 0, &err), MM_EIO);
+	cr_expect_eq(elf_dump_write("/nonexistent/x.elf", pm, EM_X86_64, NULL, 0, NULL, 0, &err), MM_EIO);
 	cr_expect_eq(err.code, MM_EIO);
 	cr_expect_str_eq(err.msg, "/nonexistent/x.elf: cannot create: No such file or directory");
 	physmem_destroy(pm);
@@ -383,12 +383,12 @@ Test(elf_dump, full_device_is_a_write_error)
 	fclose(f);
 	for (uint64_t i = 0; i < 600; i += 2)   /* more than the 1 MiB write buffer */
 		cr_assert_eq(physmem_write(pm, BASE + i * FRAME, 8, i + 1), MM_OK);
-	cr_expect_eq(elf_dump_write("/dev/full", pm, EM_X86_64, &root, 1, &err), MM_EIO);
+	cr_expect_eq(elf_dump_write("/dev/full", pm, EM_X86_64, &root, 1, NULL, 0, &err), MM_EIO);
 	cr_expect_str_eq(err.msg, "/dev/full: write error: No space left on device");
 	/* Only the headers: the error comes from the final flush. */
 	physmem_destroy(pm);
 	pm = physmem_create(BASE, 1 << 30, FRAME, NULL);
-	cr_expect_eq(elf_dump_write("/dev/full", pm, EM_X86_64, &root, 1, &err), MM_EIO);
+	cr_expect_eq(elf_dump_write("/dev/full", pm, EM_X86_64, &root, 1, NULL, 0, &err), MM_EIO);
 	cr_expect_str_eq(err.msg, "/dev/full: write error: No space left on device");
 	physmem_destroy(pm);
 }
@@ -398,8 +398,9 @@ Test(elf_dump, other_machines_are_rejected)
 	struct physmem *pm = physmem_create(BASE, 1 << 30, FRAME, NULL);
 	struct mm_error err = { 0 };
 
-	cr_expect_eq(elf_dump_write("/nonexistent/x.elf", pm, EM_AARCH64, NULL, 0, &err), MM_EINVAL);
-	cr_expect_str_eq(err.msg, "/nonexistent/x.elf: e_machine 183 is not EM_X86_64, EM_RISCV, EM_386 or EM_NONE");
+	cr_expect_eq(elf_dump_write("/nonexistent/x.elf", pm, EM_ARM, NULL, 0, NULL, 0, &err), MM_EINVAL);
+	cr_expect_str_eq(err.msg,
+			 "/nonexistent/x.elf: e_machine 40 is not EM_X86_64, EM_RISCV, EM_AARCH64, EM_386 or EM_NONE");
 	physmem_destroy(pm);
 }
 
@@ -413,14 +414,68 @@ Test(elf_dump, rewrite_truncates)
 
 	cr_assert_eq(physmem_write(pm, BASE + 0x5000, 8, 1), MM_OK);
 	cr_assert_eq(physmem_write(pm, BASE + 0x9000, 8, 1), MM_OK);
-	cr_assert_eq(elf_dump_write(path, pm, EM_X86_64, NULL, 0, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(elf_dump_write(path, pm, EM_X86_64, NULL, 0, NULL, 0, &err), MM_OK, "%s", err.msg);
 	physmem_destroy(pm);
 	pm = physmem_create(BASE, 1 << 30, FRAME, NULL);
-	cr_assert_eq(elf_dump_write(path, pm, EM_X86_64, NULL, 0, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(elf_dump_write(path, pm, EM_X86_64, NULL, 0, NULL, 0, &err), MM_OK, "%s", err.msg);
 	dump_load(&d, path);
 	cr_expect_eq(d.eh->e_phnum, 1);
 	cr_expect_eq(d.len, sizeof(Elf64_Ehdr) + sizeof(Elf64_Phdr));
 	dump_free(&d);
 	remove_temp_file(path);
+	physmem_destroy(pm);
+}
+
+/*
+ * AArch64 (e_machine 183): after the root notes, one 44-byte register note
+ * each, type 0x4d4d0002, desc = name[16] + u64 value (elf_dump.h).
+ */
+Test(elf_dump, aarch64_register_notes)
+{
+	struct physmem *pm = physmem_create(BASE, 1 << 30, FRAME, NULL);
+	const struct elf_dump_root root = { "asid0", BASE + 0x1000, BASE + 0x1000 };
+	const struct elf_dump_reg regs[] = {
+		{ "ttbr0", BASE + 0x1000 }, { "ttbr1", BASE + 0x2000 }, { "tcr", 0x195b5103510ull },
+		{ "mair", 0xbb4400ffull }, { "sctlr", 0x30d01805ull },
+	};
+	char *path = write_temp_file("", ".elf");
+	struct mm_error err = { 0 };
+	struct dump d;
+	const uint8_t *p;
+
+	cr_assert_eq(physmem_write(pm, BASE + 0x1000, 8, 3), MM_OK);
+	cr_assert_eq(elf_dump_write(path, pm, EM_AARCH64, &root, 1, regs, 5, &err), MM_OK, "%s", err.msg);
+	dump_load(&d, path);
+	expect_header(&d, 183);
+	cr_expect_eq(d.ph[0].p_filesz, 52 + 5 * 44);
+	p = d.buf + d.ph[0].p_offset;
+	cr_expect_eq(le32(p + 8), 0x4d4d0001u, "the root note first");
+	cr_expect_eq(le64(p + 36), BASE + 0x1000);
+	p += 52;
+	for (size_t i = 0; i < 5; i++, p += 44) {
+		char name[17] = { 0 };
+
+		cr_expect_eq(le32(p), 7, "namesz");
+		cr_expect_eq(le32(p + 4), 24, "descsz");
+		cr_expect_eq(le32(p + 8), 0x4d4d0002u, "type");
+		cr_expect_eq(memcmp(p + 12, "MMUSIM\0\0", 8), 0);
+		memcpy(name, p + 20, 16);
+		cr_expect_str_eq(name, regs[i].name);
+		cr_expect_eq(le64(p + 36), regs[i].value, "%s", regs[i].name);
+	}
+	dump_free(&d);
+	remove_temp_file(path);
+	physmem_destroy(pm);
+}
+
+Test(elf_dump, register_names_need_a_nul)
+{
+	struct physmem *pm = physmem_create(BASE, 1 << 30, FRAME, NULL);
+	struct elf_dump_reg reg = { .value = 1 };
+	struct mm_error err = { 0 };
+
+	memcpy(reg.name, "0123456789abcdef", 16);
+	cr_expect_eq(elf_dump_write("/nonexistent/x.elf", pm, EM_AARCH64, NULL, 0, &reg, 1, &err), MM_EINVAL);
+	cr_expect_str_eq(err.msg, "/nonexistent/x.elf: register 0: name is not NUL-terminated");
 	physmem_destroy(pm);
 }

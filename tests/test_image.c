@@ -452,6 +452,54 @@ Test(image, mmusim_notes)
 	remove_temp_file(path);
 }
 
+/* Register notes (type 0x4d4d0002, desc = name[16] + u64 value): found by name, the first of a name. */
+Test(image, mmusim_register_notes)
+{
+	uint8_t buf[BASE_LEN], desc[24];
+	char *path;
+	struct image *img;
+	uint64_t v = 7;
+	size_t pos = NOTES_OFF;
+
+	build_base(buf);
+	memset(buf + NOTES_OFF, 0, 0x1000 - NOTES_OFF);
+	memset(desc, 0, sizeof(desc));
+	memcpy(desc, "tcr", 3);
+	put_le(desc + 16, 8, 0x195b5103510ull);
+	put_note(buf, &pos, "MMUSIM", 0x4d4d0002u, desc, 24);
+	put_le(desc + 16, 8, 1);
+	put_note(buf, &pos, "MMUSIM", 0x4d4d0002u, desc, 24);
+	memcpy(desc, "ttbr1", 6);
+	put_le(desc + 16, 8, 0x40005000);
+	put_note(buf, &pos, "MMUSIM", 0x4d4d0002u, desc, 24);
+	put_phdr(buf, 0, PT_NOTE, 0, NOTES_OFF, pos - NOTES_OFF, 0);
+	path = write_bytes(buf, sizeof(buf));
+	img = open_ok(path, IMAGE_ELF, 0);
+	cr_expect_eq(image_nr_roots(img), 0, "register notes are not roots");
+	cr_assert_eq(image_reg(img, "tcr", &v), MM_OK);
+	cr_expect_eq(v, 0x195b5103510ull);
+	cr_assert_eq(image_reg(img, "ttbr1", &v), MM_OK);
+	cr_expect_eq(v, 0x40005000);
+	v = 7;
+	cr_expect_eq(image_reg(img, "mair", &v), MM_EINVAL);
+	cr_expect_eq(v, 7, "untouched when absent");
+	image_close(img);
+	remove_temp_file(path);
+
+	/* A register note of another size is malformed. */
+	pos = NOTES_OFF;
+	put_note(buf, &pos, "MMUSIM", 0x4d4d0002u, desc, 16);
+	put_phdr(buf, 0, PT_NOTE, 0, NOTES_OFF, pos - NOTES_OFF, 0);
+	path = write_bytes(buf, sizeof(buf));
+	{
+		struct mm_error err = { 0 };
+		cr_expect_eq(image_open(path, IMAGE_ELF, 0, &img, &err), MM_EINVAL);
+		cr_expect(strstr(err.msg, ": segment 0: MMUSIM register note has a 16-byte descriptor, expected 24"),
+			  "%s", err.msg);
+	}
+	remove_temp_file(path);
+}
+
 /* 8-byte aligned notes (p_align 8) and a name without its NUL. */
 Test(image, notes_aligned_to_8)
 {
@@ -679,7 +727,7 @@ static struct bad_case bad_cases[] = {
 	{ "note_desc_overrun", M_NOTE_TRUNC, MM_EINVAL, "segment 0: truncated note" },
 	{ "note_name_overrun", M_NOTE_NAME_TRUNC, MM_EINVAL, "segment 0: truncated note" },
 	{ "note_descsz", M_NOTE_DESCSZ, MM_EINVAL,
-	  "segment 0: MMUSIM note has a 24-byte descriptor, expected 32" },
+	  "segment 0: MMUSIM root note has a 24-byte descriptor, expected 32" },
 	{ "note_name_nul", M_NOTE_NAME_NUL, MM_EINVAL,
 	  "segment 0: MMUSIM note name is not NUL-terminated" },
 	{ "xnum_no_shdr", M_XNUM_NO_SHDR, MM_EINVAL,

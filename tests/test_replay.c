@@ -201,6 +201,142 @@ Test(replay, flush_va_scopes, .init = start_default, .fini = fx_stop)
 	cr_expect_eq(tlb(0).misses, 2 + 1 + 2);
 }
 
+/*
+ * Arm TLB maintenance (Arm ARM DDI 0487, "TLB maintenance instructions"), on
+ * a scenario of four l1d entries and three PDE-cache entries:
+ *   N2  0x400000 of ASID 2, non-global      N3  0x400000 of ASID 3, non-global
+ *   G   0x400000, global (filled in ASID 1) O2  0x401000 of ASID 2, non-global
+ * and the PDE cache's entries for 0x400000's PDE in ASIDs 2, 3 and 1 (P2, P3,
+ * P1; O2's walk hits P2).  The non-global entries are filled first: a global
+ * one already there would serve ASIDs 2 and 3 and they would never fill.
+ */
+enum { N2 = 1, N3 = 2, G = 4, O2 = 8, P1 = 16, P2 = 32, P3 = 64, EVERY = 127 };
+
+static int note_entry(void *arg, const struct tlb_entry *e)
+{
+	unsigned *found = arg;
+	const uint64_t va = e->tag << e->shift;
+
+	if (e->level > 1) /* a PDE-cache entry */
+		*found |= e->asid == 1 ? P1 : e->asid == 2 ? P2 : e->asid == 3 ? P3 : 0;
+	else if (e->global)
+		*found |= va == 0x400000 ? G : 0;
+	else if (e->asid == 2)
+		*found |= va == 0x400000 ? N2 : va == 0x401000 ? O2 : 0;
+	else if (e->asid == 3)
+		*found |= va == 0x400000 ? N3 : 0;
+	return MM_OK;
+}
+
+/* Which of the scenario's entries CPU cpu holds. */
+static unsigned held(unsigned cpu)
+{
+	unsigned found = 0;
+
+	tlb_for_each(fx.r.mmu.cpus[cpu]->tlb[0], note_entry, &found);
+	tlb_for_each(fx.r.mmu.cpus[cpu]->pwc[2], note_entry, &found);
+	return found;
+}
+
+static void map_scenario(void)
+{
+	RUN("asid 2", "map 0x400000 0x20000000 8K rwu", "asid 3", "map 0x400000 0x30000000 4K rwu",
+	    "asid 1", "map 0x400000 0x10000000 4K rwug");
+}
+
+/* Fills CPU cpu's caches with the scenario's entries (and nothing else: it starts empty). */
+static void fill_scenario(unsigned cpu)
+{
+	char select[16];
+
+	snprintf(select, sizeof(select), "cpu %u", cpu);
+	RUN(select, "asid 2", "r 0x400000", "r 0x401000", "asid 3", "r 0x400000", "asid 1", "r 0x400000");
+	cr_assert_eq(held(cpu), EVERY);
+}
+
+/* What each form drops, from the Arm rules (and, for contrast, `flush va VA asid N`). */
+Test(replay, tlbi_forms_drop_what_arm_says, .init = start_default, .fini = fx_stop)
+{
+	static const struct { const char *line; unsigned left; } cases[] = {
+		/* every entry, global too, from any level */
+		{ "tlbi vmalle1", 0 },
+		/* ASID 2's non-global leaves and its walk-cache entries: globals stay */
+		{ "tlbi aside1 asid 2", N3 | G | P1 | P3 },
+		/* 0x400000's page: ASID 2's non-global entry, the global one, ASID 2's walk entries */
+		{ "tlbi vae1 va 0x400abc asid 2", N3 | O2 | P1 | P3 },
+		/* 0x400000's page in every ASID, globals too, walk entries of every ASID */
+		{ "tlbi vaae1 va 0x400000", O2 },
+		/* the same leaves as vae1 / vaae1; the walk caches keep everything */
+		{ "tlbi vale1 va 0x400000 asid 2", N3 | O2 | P1 | P2 | P3 },
+		{ "tlbi vaale1 va 0x400fff", O2 | P1 | P2 | P3 },
+		/* INVPCID / sfence.vma VA, ASID: ASID 2's entry only, the global one stays */
+		{ "flush va 0x400000 asid 2", N3 | G | O2 | P1 | P3 },
+	};
+	map_scenario();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		RUN("tlbi vmalle1");
+		fill_scenario(0);
+		run((const char *const[]){ cases[i].line, NULL });
+		cr_expect_eq(held(0), cases[i].left, "%s: left 0x%x, expected 0x%x", cases[i].line, held(0),
+			     cases[i].left);
+	}
+}
+
+/* An `is` form reaches every CPU; the plain form, like `flush`, only the current one. */
+Test(replay, tlbi_is_reaches_every_cpu, .init = start_default, .fini = fx_stop)
+{
+	static const struct { const char *line; unsigned left0, left1; } cases[] = {
+		{ "tlbi vae1 va 0x400000 asid 2", N3 | O2 | P1 | P3, EVERY },
+		{ "tlbi vae1is va 0x400000 asid 2", N3 | O2 | P1 | P3, N3 | O2 | P1 | P3 },
+		{ "tlbi vmalle1", 0, EVERY },
+		{ "tlbi vmalle1is", 0, 0 },
+		{ "tlbi aside1is asid 3", N2 | G | O2 | P1 | P2, N2 | G | O2 | P1 | P2 },
+		{ "tlbi vaae1is va 0x400000", O2, O2 },
+		{ "tlbi vale1is va 0x400000 asid 2", N3 | O2 | P1 | P2 | P3, N3 | O2 | P1 | P2 | P3 },
+		{ "tlbi vaale1is va 0x400000", O2 | P1 | P2 | P3, O2 | P1 | P2 | P3 },
+		{ "flush", 0, EVERY },
+	};
+	map_scenario();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		RUN("tlbi vmalle1is");
+		fill_scenario(1);
+		fill_scenario(0);
+		run((const char *const[]){ cases[i].line, NULL });
+		cr_expect_eq(held(0), cases[i].left0, "%s: cpu 0 left 0x%x", cases[i].line, held(0));
+		cr_expect_eq(held(1), cases[i].left1, "%s: cpu 1 left 0x%x", cases[i].line, held(1));
+	}
+	/* A broadcast TLBI is the hardware's, not an IPI: no shootdown. */
+	cr_expect_eq(ST.shootdowns, 0);
+}
+
+/* After a last-level TLBI the walk starts from the PDE cache (1 PTE read); after vae1, from the root (4). */
+Test(replay, tlbi_last_level_keeps_the_walk_cache_warm, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0x400000 0x10000000 4K rwu", "r 0x400000");
+	cr_expect_eq(ST.pte_reads, 4);
+	RUN("tlbi vale1 va 0x400000 asid 0", "r 0x400000");
+	cr_expect_eq(ST.walks, 2);
+	cr_expect_eq(ST.pte_reads, 4 + 1);
+	RUN("tlbi vaale1 va 0x400000", "r 0x400000");
+	cr_expect_eq(ST.walks, 3);
+	cr_expect_eq(ST.pte_reads, 4 + 1 + 1);
+	RUN("tlbi vae1 va 0x400000 asid 0", "r 0x400000");
+	cr_expect_eq(ST.walks, 4);
+	cr_expect_eq(ST.pte_reads, 4 + 1 + 1 + 4);
+	cr_expect_eq(pwc(0).hits, 2);
+}
+
+/* A VA inside a 2M page drops the whole 2M entry, and another VA of it then misses. */
+Test(replay, tlbi_by_va_drops_a_larger_entry, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0x400000 0x10000000 2M rwu", "r 0x400000", "r 0x5ff000");
+	cr_expect_eq(tlb(0).hits, 1);
+	RUN("tlbi vae1 va 0x4a1234 asid 0", "r 0x5ff000");
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(tlb(0).misses, 2);
+	cr_expect_eq(ST.walks_by_shift[21], 2);
+}
+
 /* Without auto flush an unmapped page still translates from the TLB: a stale hit. */
 Test(replay, stale_translation_observed)
 {

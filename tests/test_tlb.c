@@ -655,7 +655,7 @@ Test(tlb_flush, range_all_asids)
 {
 	struct tlb *t = range_setup();
 
-	tlb_flush_range(t, 0x10000, 0x2000, true, 0);
+	tlb_flush_range(t, 0x10000, 0x2000, TLB_SELECT_ALL, 0);
 	cr_expect_not(hits(t, 0x10000, 1), "a kept");
 	cr_expect_not(hits(t, 0x10000, 2), "b kept");
 	cr_expect_not(hits(t, 0x11000, 1), "global c kept");
@@ -665,7 +665,7 @@ Test(tlb_flush, range_all_asids)
 	cr_expect_eq(tlb_occupancy(t), 3);
 
 	/* A range covering only the last 4K of the 2M entry still drops it. */
-	tlb_flush_range(t, 0x3ff000, 0x1000, true, 0);
+	tlb_flush_range(t, 0x3ff000, 0x1000, TLB_SELECT_ALL, 0);
 	cr_expect_not(hits(t, 0x200000, 1), "partly covered 2M entry kept");
 	cr_expect_eq(tlb_occupancy(t), 2);
 	tlb_destroy(t);
@@ -675,7 +675,7 @@ Test(tlb_flush, range_one_asid)
 {
 	struct tlb *t = range_setup();
 
-	tlb_flush_range(t, 0x10000, 0x2000, false, 1);
+	tlb_flush_range(t, 0x10000, 0x2000, TLB_SELECT_ASID, 1);
 	cr_expect_not(hits(t, 0x10000, 1), "a kept");
 	cr_expect(hits(t, 0x10000, 2), "b (other ASID) dropped");
 	cr_expect(hits(t, 0x11000, 1), "global c dropped by a one-ASID flush");
@@ -683,14 +683,36 @@ Test(tlb_flush, range_one_asid)
 	cr_expect(hits(t, 0x0f000, 1));
 	cr_expect_eq(tlb_occupancy(t), 5);
 
-	tlb_flush_range(t, 0x10000, 0x2000, false, 2);
+	tlb_flush_range(t, 0x10000, 0x2000, TLB_SELECT_ASID, 2);
 	cr_expect_not(hits(t, 0x10000, 2), "b kept");
 	cr_expect_eq(tlb_occupancy(t), 4);
 
 	/* One byte of the 2M region is enough. */
-	tlb_flush_range(t, 0x234567, 1, false, 1);
+	tlb_flush_range(t, 0x234567, 1, TLB_SELECT_ASID, 1);
 	cr_expect_not(hits(t, 0x200000, 1));
 	cr_expect_eq(tlb_occupancy(t), 3);
+	tlb_destroy(t);
+}
+
+/* Arm TLBI VAE1: one ASID's non-global entries and the global ones, whichever ASID filled them. */
+Test(tlb_flush, range_one_asid_and_globals)
+{
+	struct tlb *t = range_setup();
+
+	tlb_flush_range(t, 0x10000, 0x2000, TLB_SELECT_ASID_GLOBAL, 2);
+	cr_expect(hits(t, 0x10000, 1), "a (ASID 1) dropped");
+	cr_expect_not(hits(t, 0x10000, 2), "b kept");
+	cr_expect_not(hits(t, 0x11000, 3), "global c (filled in ASID 1) kept");
+	cr_expect(hits(t, 0x12000, 1));
+	cr_expect(hits(t, 0x0f000, 1));
+	cr_expect_eq(tlb_occupancy(t), 4);
+
+	/* A global 2M entry goes when any 4K of it is named, for any ASID. */
+	fill(t, 0x400000, SHIFT_2M, 5, true);
+	tlb_flush_range(t, 0x5ff000, 0x1000, TLB_SELECT_ASID_GLOBAL, 2);
+	cr_expect_not(hits(t, 0x400000, 5), "global 2M entry kept");
+	cr_expect(hits(t, 0x200000, 1), "ASID 1's 2M entry elsewhere dropped");
+	cr_expect_eq(tlb_occupancy(t), 4);
 	tlb_destroy(t);
 }
 
@@ -699,14 +721,14 @@ Test(tlb_flush, range_empty_and_everything)
 {
 	struct tlb *t = range_setup();
 
-	tlb_flush_range(t, 0x10000, 0, true, 0);
+	tlb_flush_range(t, 0x10000, 0, TLB_SELECT_ALL, 0);
 	cr_expect_eq(tlb_occupancy(t), 6);
-	tlb_flush_range(t, 0, UINT64_MAX, false, 1);
+	tlb_flush_range(t, 0, UINT64_MAX, TLB_SELECT_ASID, 1);
 	/* Left: b (ASID 2) and the global c. */
 	cr_expect_eq(tlb_occupancy(t), 2);
 	cr_expect(hits(t, 0x10000, 2));
 	cr_expect(hits(t, 0x11000, 3));
-	tlb_flush_range(t, 0, UINT64_MAX, true, 0);
+	tlb_flush_range(t, 0, UINT64_MAX, TLB_SELECT_ALL, 0);
 	cr_expect_eq(tlb_occupancy(t), 0);
 	tlb_destroy(t);
 }
@@ -723,20 +745,20 @@ Test(tlb_flush, range_at_top_of_address_space)
 	fill4k(t, 0xfffffffffffff000, 2, true);  /* same page, global */
 
 	/* va + len == 2^64 exactly. */
-	tlb_flush_range(t, 0xfffffffffffff000, 0x1000, false, 1);
+	tlb_flush_range(t, 0xfffffffffffff000, 0x1000, TLB_SELECT_ASID, 1);
 	e = tlb_lookup(t, 0xfffffffffffff000, 1);
 	cr_expect(e && e->global, "last page of ASID 1 kept (only the global entry should answer)");
 	cr_expect(hits(t, 0xfffffffffffff000, 5), "global last page dropped by a one-ASID flush");
 	cr_expect(hits(t, 0xffffffffffffe000, 1), "page below dropped");
 	cr_expect(hits(t, 0, 1), "page 0 dropped");
 
-	tlb_flush_range(t, 0xfffffffffffff000, 0x1000, true, 0);
+	tlb_flush_range(t, 0xfffffffffffff000, 0x1000, TLB_SELECT_ALL, 0);
 	cr_expect_not(hits(t, 0xfffffffffffff000, 5), "global last page kept");
 	cr_expect_eq(tlb_occupancy(t), 2);
 
 	/* va + len past 2^64: clamps to the end of the space. */
 	fill(t, 0xffffffffffe00000, SHIFT_2M, 1, false); /* the top 2M region */
-	tlb_flush_range(t, 0xffffffffffffe800, 0x10000, true, 0);
+	tlb_flush_range(t, 0xffffffffffffe800, 0x10000, TLB_SELECT_ALL, 0);
 	cr_expect_not(hits(t, 0xffffffffffffe000, 1), "page in the clamped range kept");
 	cr_expect_not(hits(t, 0xffffffffffe00000, 1), "top 2M region kept");
 	cr_expect(hits(t, 0, 1), "wrapped to page 0");
@@ -753,7 +775,7 @@ Test(tlb_flush, range_in_wide_fully_associative)
 		cr_assert_not(fill4k(t, p << SHIFT_4K, (uint16_t)(p & 1), false));
 	cr_expect_eq(tlb_occupancy(t), 128);
 	/* Pages 16..47 of ASID 1 (the odd ones): 16 entries. */
-	tlb_flush_range(t, 16 * K4, 32 * K4, false, 1);
+	tlb_flush_range(t, 16 * K4, 32 * K4, TLB_SELECT_ASID, 1);
 	cr_expect_eq(tlb_occupancy(t), 112);
 	for (uint64_t p = 0; p < 128; p++) {
 		bool gone = p >= 16 && p < 48 && (p & 1);

@@ -433,7 +433,7 @@ Test(text, error_comes_after_the_events_before_it)
 		read_path(path, TRACE_FORMAT_AUTO, batch, &c, NULL);
 		snprintf(want, sizeof(want),
 			 "%s:4: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store, fetch, "
-			 "asid, priv, cpu, flush or stats)", path);
+			 "asid, priv, cpu, flush, tlbi or stats)", path);
 		cr_expect_eq(c.n, 2, "batch %zu", batch);
 		cr_expect_eq(c.last, -1);
 		cr_expect_str_eq(c.err.msg, want);
@@ -603,6 +603,13 @@ static const struct trace_event every_op[] = {
 	{ .op = TRACE_FLUSH, .scope = FLUSH_VA, .va = U64MAX },
 	{ .op = TRACE_FLUSH, .scope = FLUSH_ASID, .n = 65535 },
 	{ .op = TRACE_FLUSH, .scope = FLUSH_VA_ASID, .va = 0, .n = 0 },
+	/* the tlbi scopes: record 0x91 and a scope byte */
+	{ .op = TRACE_FLUSH, .scope = FLUSH_VA_ASID_GLOBAL, .va = 0x400000, .n = 7 },
+	{ .op = TRACE_FLUSH, .scope = FLUSH_VA_ASID_GLOBAL | FLUSH_LAST_LEVEL | FLUSH_ALL_CPUS, .va = U64MAX,
+	  .n = 65535 },
+	{ .op = TRACE_FLUSH, .scope = FLUSH_VA | FLUSH_LAST_LEVEL, .va = 0x1000 },
+	{ .op = TRACE_FLUSH, .scope = FLUSH_ALL | FLUSH_ALL_CPUS },
+	{ .op = TRACE_FLUSH, .scope = FLUSH_ASID | FLUSH_ALL_CPUS, .n = 3 },
 	{ .op = TRACE_STATS_RESET },
 	/* accesses: every size code, extreme VAs and deltas, both predictors */
 	{ .op = TRACE_ACCESS, .access = ACCESS_READ, .va = 0, .size = 0 },           /* == prediction */
@@ -790,6 +797,13 @@ static const struct bad_binary bad_binaries[] = {
 	{ { HDR, 0x80, 0, 0, 0, 0x80, 0x04, 0 }, 23, 0, true, B, "byte 16: bad page flags 0x200 (at most 0x1ff)" },
 	{ { HDR, 0x80, 0, 0, 0, 0x07, 5 }, 22, 0, true, B, "byte 16: bad cache policy 5 (at most 4)" },
 	{ { HDR, 0x86, 0x86, 0x82, 1, 1, 0x07, 9 }, 23, 2, true, B, "byte 18: bad cache policy 9 (at most 4)" },
+	/* 0x91: a scope byte, then the operands it calls for */
+	{ { HDR, 0x91 }, 17, 0, false, B, "byte 16: truncated record (tag 0x91)" },
+	{ { HDR, 0x91, 0x24, 0x80 }, 19, 0, false, B, "byte 16: truncated record (tag 0x91)" },
+	{ { HDR, 0x91, 0x05 }, 18, 0, true, B, "byte 16: bad flush scope 0x05" },
+	{ { HDR, 0x91, 0x40 }, 18, 0, true, B, "byte 16: bad flush scope 0x40" },
+	{ { HDR, 0x91, 0x24, 0x00, 0x80, 0x80, 0x04 }, 23, 0, true, B,
+	  "byte 16: asid 65536 is out of range (at most 65535)" },
 };
 
 ParameterizedTestParameters(binary, bad)
@@ -870,8 +884,12 @@ Test(binary, writer_errors)
 	cr_expect_str_eq(err.msg, want);
 	bad[1] = (struct trace_event){ .op = TRACE_ASID, .n = 65536 };
 	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
-	bad[1] = (struct trace_event){ .op = TRACE_FLUSH, .scope = 4 };
+	bad[1] = (struct trace_event){ .op = TRACE_FLUSH, .scope = FLUSH_SCOPE_LAST + 1 };
 	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
+	cr_expect(strstr(err.msg, ": event 2: bad flush scope 0x05") != NULL, "%s", err.msg);
+	bad[1] = (struct trace_event){ .op = TRACE_FLUSH, .scope = FLUSH_ALL | 0x40 }; /* no such modifier */
+	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
+	cr_expect(strstr(err.msg, ": event 2: bad flush scope 0x40") != NULL, "%s", err.msg);
 	bad[1] = (struct trace_event){ .op = 42 };
 	cr_expect_eq(trace_writer_put(w, &bad[1], 1, &err), MM_EINVAL);
 	bad[1] = (struct trace_event){ .op = TRACE_MAP, .prop = { 0x200, CACHE_WB } };
@@ -963,11 +981,13 @@ Test(binary, random_round_trip, .timeout = 60)
 		case 59: *e = (struct trace_event){ .op = TRACE_ASID, .n = (uint32_t)(r >> 30) & 0xffff }; break;
 		case 60: *e = (struct trace_event){ .op = TRACE_PRIV, .n = (uint32_t)(r >> 30) & 1 }; break;
 		case 61: *e = (struct trace_event){ .op = TRACE_CPU, .n = (uint32_t)(r >> 30) % 1024 }; break;
-		default: *e = (struct trace_event){ .op = TRACE_FLUSH, .scope = (uint8_t)(r >> 30) % 4, .va = v,
-						    .n = (uint32_t)(r >> 40) & 0xffff };
-			if (e->scope == FLUSH_ALL || e->scope == FLUSH_ASID)
+		default: *e = (struct trace_event){ .op = TRACE_FLUSH,
+						    .scope = (uint8_t)((r >> 30) % (FLUSH_SCOPE_LAST + 1) |
+								       ((r >> 34) & (FLUSH_LAST_LEVEL | FLUSH_ALL_CPUS))),
+						    .va = v, .n = (uint32_t)(r >> 40) & 0xffff };
+			if (!flush_scope_has_va(e->scope))
 				e->va = 0;
-			if (e->scope == FLUSH_ALL || e->scope == FLUSH_VA)
+			if (!flush_scope_has_asid(e->scope))
 				e->n = 0;
 			break;
 		}

@@ -77,6 +77,35 @@ Test(trace_text, stats_reset)
 	cr_expect_eq(c.op, TRACE_STATS_RESET);
 }
 
+/* Every tlbi form: its scope, the modifiers its name implies, and its operands in either order. */
+Test(trace_text, tlbi_forms)
+{
+	static const struct { const char *line; unsigned scope; uint64_t va; uint32_t asid; } cases[] = {
+		{ "tlbi vmalle1", FLUSH_ALL, 0, 0 },
+		{ "tlbi aside1 asid 7", FLUSH_ASID, 0, 7 },
+		{ "tlbi vae1 va 0x400abc asid 65535", FLUSH_VA_ASID_GLOBAL, 0x400abc, 65535 },
+		{ "tlbi vae1 asid 3 va 0x1000", FLUSH_VA_ASID_GLOBAL, 0x1000, 3 },
+		{ "tlbi vaae1 va 0xffff000000001000", FLUSH_VA, 0xffff000000001000, 0 },
+		{ "tlbi vale1 va 4096 asid 0x10", FLUSH_VA_ASID_GLOBAL | FLUSH_LAST_LEVEL, 4096, 16 },
+		{ "tlbi vaale1 va 0x2000  # leaf only", FLUSH_VA | FLUSH_LAST_LEVEL, 0x2000, 0 },
+		{ "tlbi vmalle1is", FLUSH_ALL | FLUSH_ALL_CPUS, 0, 0 },
+		{ "tlbi aside1is asid 0", FLUSH_ASID | FLUSH_ALL_CPUS, 0, 0 },
+		{ "tlbi vae1is va 0x1000 asid 2", FLUSH_VA_ASID_GLOBAL | FLUSH_ALL_CPUS, 0x1000, 2 },
+		{ "tlbi vaae1is va 0x1000", FLUSH_VA | FLUSH_ALL_CPUS, 0x1000, 0 },
+		{ "tlbi vale1is va 0x1000 asid 2", FLUSH_VA_ASID_GLOBAL | FLUSH_LAST_LEVEL | FLUSH_ALL_CPUS, 0x1000, 2 },
+		{ "tlbi vaale1is va 0x1000", FLUSH_VA | FLUSH_LAST_LEVEL | FLUSH_ALL_CPUS, 0x1000, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct trace_event c;
+		struct mm_error err = { 0 };
+		cr_assert_eq(parse(cases[i].line, &c, &err), 1, "%s: %s", cases[i].line, err.msg);
+		cr_expect_eq(c.op, TRACE_FLUSH, "%s", cases[i].line);
+		cr_expect_eq(c.scope, cases[i].scope, "%s: scope 0x%x", cases[i].line, c.scope);
+		cr_expect_eq(c.va, cases[i].va, "%s", cases[i].line);
+		cr_expect_eq(c.n, cases[i].asid, "%s", cases[i].line);
+	}
+}
+
 Test(trace_text, blank_and_comment_lines)
 {
 	struct trace_event c;
@@ -93,7 +122,7 @@ struct bad_line {
 
 static const struct bad_line bad_lines[] = {
 	{ "mop 0x1000 0x1000 4K r",
-	  "unknown command 'mop' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush or stats)" },
+	  "unknown command 'mop' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush, tlbi or stats)" },
 	{ "map 0x1000 0x1000 4K", "missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'" },
 	{ "map 0x1000 0x1000 4K r cache=wb extra",
 	  "too many fields: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'" },
@@ -115,6 +144,25 @@ static const struct bad_line bad_lines[] = {
 	{ "stats", "missing field: usage is 'stats reset'" },
 	{ "stats reset now", "too many fields: usage is 'stats reset'" },
 	{ "stats clear", "bad stats command 'clear' (expected 'stats reset')" },
+	{ "tlbi", "missing field: usage is 'tlbi OP [va VA] [asid N]'" },
+	{ "tlbi vmalle2", "unknown tlbi operation 'vmalle2' (expected vmalle1, aside1, vae1, vaae1, vale1 or vaale1, "
+	  "optionally with 'is')" },
+	{ "tlbi is", "unknown tlbi operation 'is' (expected vmalle1, aside1, vae1, vaae1, vale1 or vaale1, "
+	  "optionally with 'is')" },
+	{ "tlbi VAE1 va 0 asid 1", "unknown tlbi operation 'VAE1' (expected vmalle1, aside1, vae1, vaae1, vale1 or "
+	  "vaale1, optionally with 'is')" },
+	{ "tlbi vae1os va 0 asid 1", "unknown tlbi operation 'vae1os' (expected vmalle1, aside1, vae1, vaae1, vale1 or "
+	  "vaale1, optionally with 'is')" },
+	{ "tlbi vmalle1 va 0x1000", "bad tlbi vmalle1: usage is 'tlbi vmalle1'" },
+	{ "tlbi aside1", "bad tlbi aside1: usage is 'tlbi aside1 asid N'" },
+	{ "tlbi aside1is asid 1 asid 2", "bad tlbi aside1is: usage is 'tlbi aside1is asid N'" },
+	{ "tlbi vae1 va 0x1000", "bad tlbi vae1: usage is 'tlbi vae1 va VA asid N'" },
+	{ "tlbi vaae1 va 0x1000 asid 1", "bad tlbi vaae1: usage is 'tlbi vaae1 va VA'" },
+	{ "tlbi vale1 va 0x1000 va 0x2000", "bad tlbi vale1 argument 'va': usage is 'tlbi vale1 va VA asid N'" },
+	{ "tlbi vaale1is asid 3", "bad tlbi vaale1is argument 'asid': usage is 'tlbi vaale1is va VA'" },
+	{ "tlbi vae1is va 0x1000 asid 65536", "asid 65536 is out of range (at most 65535)" },
+	{ "tlbi vaae1is va 0xzz", "bad VA '0xzz' (expected decimal or 0x-hex)" },
+	{ "tlbi aside1 asid x", "bad ASID 'x' (expected decimal or 0x-hex)" },
 };
 
 ParameterizedTestParameters(trace_text, bad)
@@ -165,7 +213,7 @@ Test(trace_text, reader_prefixes_file_and_line)
 
 	cr_assert_eq(read_text("t.trace", text, sizeof(text) - 1, &n, &err), MM_EINVAL);
 	cr_expect_eq(n, 2, "commands before the bad line came out");
-	cr_expect_str_eq(err.msg, "t.trace:5: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush or stats)");
+	cr_expect_str_eq(err.msg, "t.trace:5: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush, tlbi or stats)");
 }
 
 Test(trace_text, long_line_without_newline_at_end)

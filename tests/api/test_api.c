@@ -343,6 +343,61 @@ Test(api, events_demand_paging_and_direct_translation)
 }
 
 /*
+ * The Arm scopes: MMUSIM_FLUSH_VA_ASID keeps a global entry (INVPCID), _GLOBAL
+ * drops it too (TLBI VAE1); only MMUSIM_FLUSH_ALL_CPUS reaches another CPU.
+ */
+Test(api, flush_scope_with_globals_and_all_cpus)
+{
+	static const char bad_scope[] = "bad flush scope 64 (expected MMUSIM_FLUSH_ALL .. MMUSIM_FLUSH_VA_ASID_GLOBAL, "
+					 "optionally | MMUSIM_FLUSH_LAST_LEVEL | MMUSIM_FLUSH_ALL_CPUS)";
+	mmusim_machine *m = new_machine("x86_64");
+	mmusim_mmu *mmu;
+	mmusim_error err;
+	mmusim_mmu_result r;
+	mmusim_stats s;
+	mmusim_event ev;
+	const uint32_t global = MMUSIM_PROP_R | MMUSIM_PROP_U | MMUSIM_PROP_G;
+
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x200000, 4096, global, MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s",
+		     err.message);
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_translate(mmu, 0x400000, MMUSIM_READ, &r);          /* cpu 0: walk 1 */
+	cr_assert_eq(mmusim_mmu_select_cpu(mmu, 1, &err), MMUSIM_OK);
+	mmusim_mmu_translate(mmu, 0x400000, MMUSIM_READ, &r);          /* cpu 1: walk 2 */
+	cr_expect_eq(mmusim_mmu_flush(mmu, MMUSIM_FLUSH_VA_ASID, 0x400000, 0), MMUSIM_OK);
+	mmusim_mmu_translate(mmu, 0x400000, MMUSIM_READ, &r);          /* the global entry stayed: a hit */
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.walks, 2);
+	cr_expect_eq(mmusim_mmu_flush(mmu, MMUSIM_FLUSH_VA_ASID_GLOBAL, 0x400fff, 0), MMUSIM_OK);
+	mmusim_mmu_translate(mmu, 0x400000, MMUSIM_READ, &r);          /* walk 3 */
+	cr_assert_eq(mmusim_mmu_select_cpu(mmu, 0, &err), MMUSIM_OK);
+	mmusim_mmu_translate(mmu, 0x400000, MMUSIM_READ, &r);          /* cpu 0 kept its entry: a hit */
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.walks, 3);
+	cr_expect_eq(mmusim_mmu_flush(mmu, MMUSIM_FLUSH_VA_ASID_GLOBAL | MMUSIM_FLUSH_ALL_CPUS, 0x400000, 0),
+		     MMUSIM_OK);
+	mmusim_mmu_translate(mmu, 0x400000, MMUSIM_READ, &r);          /* walk 4 */
+	cr_assert_eq(mmusim_mmu_select_cpu(mmu, 1, &err), MMUSIM_OK);
+	mmusim_mmu_translate(mmu, 0x400000, MMUSIM_READ, &r);          /* walk 5 */
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.walks, 5);
+	cr_expect_eq(s.shootdowns, 0, "a broadcast flush is no IPI");
+
+	cr_expect_eq(mmusim_mmu_flush(mmu, (enum mmusim_flush_scope)(MMUSIM_FLUSH_ALL | 0x40), 0, 0), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_mmu_last_error(mmu), bad_scope);
+	cr_assert_eq(mmusim_parse_trace_line("tlbi vale1is va 0x1000 asid 3", &ev, &err), 1, "%s", err.message);
+	cr_expect_eq(ev.op, MMUSIM_EV_FLUSH);
+	cr_expect_eq(ev.scope, MMUSIM_FLUSH_VA_ASID_GLOBAL | MMUSIM_FLUSH_LAST_LEVEL | MMUSIM_FLUSH_ALL_CPUS);
+	cr_expect_eq(ev.va, 0x1000);
+	cr_expect_eq(ev.n, 3);
+	ev = (mmusim_event){ .op = MMUSIM_EV_FLUSH, .scope = MMUSIM_FLUSH_VA_ASID_GLOBAL, .n = 65536, .line = 2 };
+	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "event:2: asid 65536 is out of range (at most 65535)");
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+}
+
+/*
  * One path: the same accesses as mmusim_mmu_translate calls and as access
  * events give the same statistics, demand paging and faults included.
  */
@@ -459,7 +514,8 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	static const char bad_priv[] = "bad privilege 2 (expected MMUSIM_USER or MMUSIM_SUPERVISOR)";
 	static const char bad_flags[] = "bad page flags 0x200 (MMUSIM_PROP_* bits only: at most 0x1ff)";
 	static const char bad_cache[] = "bad cache policy 5 (expected MMUSIM_CACHE_WB .. MMUSIM_CACHE_WP)";
-	static const char bad_scope[] = "bad flush scope 4 (expected MMUSIM_FLUSH_ALL .. MMUSIM_FLUSH_VA_ASID)";
+	static const char bad_scope[] = "bad flush scope 5 (expected MMUSIM_FLUSH_ALL .. MMUSIM_FLUSH_VA_ASID_GLOBAL, "
+					 "optionally | MMUSIM_FLUSH_LAST_LEVEL | MMUSIM_FLUSH_ALL_CPUS)";
 	mmusim_machine *m = new_machine("x86_64");
 	mmusim_mmu *mmu;
 	mmusim_error err = { 0 };
@@ -509,7 +565,7 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 			     .cache = (enum mmusim_cache)5 };
 	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, bad_cache);
-	ev = (mmusim_event){ .op = MMUSIM_EV_FLUSH, .scope = (enum mmusim_flush_scope)4 };
+	ev = (mmusim_event){ .op = MMUSIM_EV_FLUSH, .scope = (enum mmusim_flush_scope)5 };
 	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, bad_scope);
 	ev = (mmusim_event){ .op = MMUSIM_EV_ASID, .n = 70000 };
@@ -525,7 +581,7 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	cr_expect_eq(s.accesses[0] + s.accesses[1] + s.accesses[2], 0, "a refused access is not counted");
 	cr_expect_eq(mmusim_mmu_set_priv(mmu, (enum mmusim_priv)2), MMUSIM_EINVAL);
 	cr_expect_str_eq(mmusim_mmu_last_error(mmu), bad_priv);
-	cr_expect_eq(mmusim_mmu_flush(mmu, (enum mmusim_flush_scope)4, 0, 0), MMUSIM_EINVAL);
+	cr_expect_eq(mmusim_mmu_flush(mmu, (enum mmusim_flush_scope)5, 0, 0), MMUSIM_EINVAL);
 	cr_expect_str_eq(mmusim_mmu_last_error(mmu), bad_scope);
 	unsigned cpu;
 	uint16_t asid;

@@ -86,7 +86,7 @@ if [ -n "$bin" ]; then
 			# it), convert and merge no config, and explain, report, quiz and shell refuse
 			# --json.)
 			case $cmd:$opt in *:--tool | *:--trace-mem | merge:--emit-jobs | *:--version) continue ;; esac
-			[[ $cmd:$opt =~ ^(convert|dump|sweep|merge|run|quiz|shell):--(image|image-base|root|cr3|satp)$ ||
+			[[ $cmd:$opt =~ ^(convert|dump|sweep|merge|run|quiz|shell):--(image|image-base|root|cr3|satp|ttbr0|ttbr1|tcr)$ ||
 				$cmd:$opt =~ ^(convert|merge):--config$ ||
 				$cmd:$opt =~ ^(convert|explain|report|quiz|shell):--json$ ]] && continue
 			if [[ $opts == *" $opt "* ]]; then pass=$((pass + 1)); else

@@ -43,15 +43,8 @@ from_qemu() {
   done | normalise
 }
 
-# Waits until QEMU's output file $1 holds $2 monitor prompts (50 ms steps, 100 s at most).
-wait_prompts() {
-  local i
-  for ((i = 0; i < 2000; i++)); do
-    (( $(grep -o '(qemu)' "$1" | wc -l) >= $2 )) && return 0
-    sleep 0.05
-  done
-  return 1
-}
+# wait_prompts FILE N
+source "$(dirname "$0")/monitor.sh"
 
 # Types into the monitor: `info mem` until it answers with a mapping (the stub has run), then
 # dump-guest-memory to $2, then quit.  Each command waits for the prompt that ends its answer.

@@ -141,25 +141,56 @@ static int image_root_of(const struct cli *cli, const mmusim_config *cfg, enum m
 	return MMUSIM_OK;
 }
 
+/* --ttbr1 and --tcr: the upper root and TCR_EL1 of a format that has them. */
+static int image_registers(const struct cli *cli, const mmusim_config *cfg, mmusim_image_options *opt,
+			   mmusim_register_value *tcr, mmusim_error *err)
+{
+	const char *upper = mmusim_config_upper_root_register(cfg);
+	const char *name;
+	bool has_tcr = false;
+	int rc;
+
+	if (cli->upper_root_reg) {
+		if (!upper)
+			return cli_set_error(err, MMUSIM_EINVAL, "--ttbr1 is not a register of %s: its one root register is %s",
+					     mmusim_config_arch(cfg), mmusim_config_root_register(cfg));
+		opt->upper_how = MMUSIM_ROOT_REGISTER;
+		if ((rc = parse_u64(cli->upper_root_reg, "ttbr1", &opt->upper_value, err)))
+			return rc;
+	}
+	if (!cli->tcr)
+		return MMUSIM_OK;
+	for (unsigned i = 0; (name = mmusim_config_register(cfg, i, NULL)) != NULL; i++)
+		has_tcr |= strcmp(name, "tcr") == 0;
+	if (!has_tcr)
+		return cli_set_error(err, MMUSIM_EINVAL, "--tcr is not a register of %s", mmusim_config_arch(cfg));
+	*tcr = (mmusim_register_value){ .name = "tcr" };
+	opt->regs = tcr;
+	opt->nr_regs = 1;
+	return parse_u64(cli->tcr, "tcr", &tcr->value, err);
+}
+
 static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error *err)
 {
-	enum mmusim_root_source how;
+	mmusim_image_options opt = { 0 };
+	mmusim_register_value tcr;
 	mmusim_config *cfg;
-	uint64_t base = 0, value;
 	int rc;
 
 	if (cli->nr_setup)
 		return cli_set_error(err, MMUSIM_EINVAL, "--setup and --map build page tables; an --image has its own");
 	if ((rc = cli_load_config(cli->config ? cli->config : CLI_DEFAULT_CONFIG, cli->config ? "--config" : NULL, &cfg, err)))
 		return rc;
-	if (!(cli->image_base && (rc = parse_u64(cli->image_base, "--image-base", &base, err))) &&
-	    !(rc = image_root_of(cli, cfg, &how, &value, err))) {
-		rc = mmusim_machine_open_image(cfg, cli->image, base, how, value, out, err);
+	if (!(cli->image_base && (rc = parse_u64(cli->image_base, "--image-base", &opt.raw_base, err))) &&
+	    !(rc = image_root_of(cli, cfg, &opt.how, &opt.value, err)) &&
+	    !(rc = image_registers(cli, cfg, &opt, &tcr, err))) {
+		rc = mmusim_machine_open_image_opts(cfg, cli->image, &opt, out, err);
 		/* Name the options that choose a root, not the API's arguments. */
-		if (rc == MMUSIM_EINVAL && how == MMUSIM_ROOT_RECORDED &&
-		    strncmp(err->message, "no root recorded in the image", 29) == 0)
-			cli_set_error(err, MMUSIM_EINVAL,
-				  "%s: no root recorded in the image: give --root, --cr3 or --satp", cli->image);
+		if (rc == MMUSIM_EINVAL && strncmp(err->message, "no root recorded in the image", 29) == 0)
+			cli_set_error(err, MMUSIM_EINVAL, "%s: no root recorded in the image: give --root or --%s",
+				      cli->image, mmusim_config_root_register(cfg));
+		else if (rc == MMUSIM_EINVAL && strncmp(err->message, "no ttbr1 recorded in the image", 30) == 0)
+			cli_set_error(err, MMUSIM_EINVAL, "%s: no ttbr1 recorded in the image: give --ttbr1", cli->image);
 	}
 	mmusim_config_free(cfg);
 	return rc;
@@ -170,8 +201,9 @@ int cli_open_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *
 	*out = NULL;
 	if (cli->image)
 		return open_image(cli, out, err);
-	if (cli->root || cli->root_reg || cli->image_base)
-		return cli_set_error(err, MMUSIM_EINVAL, "--root, --cr3, --satp and --image-base need --image FILE");
+	if (cli->root || cli->root_reg || cli->upper_root_reg || cli->tcr || cli->image_base)
+		return cli_set_error(err, MMUSIM_EINVAL,
+				     "--root, --cr3, --satp, --ttbr0, --ttbr1, --tcr and --image-base need --image FILE");
 	return cli_build_machine(cli, out, err);
 }
 

@@ -93,10 +93,12 @@ int cli_common_option(struct cli *cli, struct args *a)
 		return r < 0 ? r : add_setup(cli, true, v);
 	if ((r = args_value(a, "--image", &cli->image)) != 0 ||
 	    (r = args_value(a, "--image-base", &cli->image_base)) != 0 ||
-	    (r = args_value(a, "--root", &cli->root)) != 0)
+	    (r = args_value(a, "--root", &cli->root)) != 0 ||
+	    (r = args_value(a, "--ttbr1", &cli->upper_root_reg)) != 0 ||
+	    (r = args_value(a, "--tcr", &cli->tcr)) != 0)
 		return r;
-	static const char *const regs[] = { "cr3", "satp" };
-	for (unsigned i = 0; i < 2; i++) {
+	static const char *const regs[] = { "cr3", "satp", "ttbr0" };
+	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
 		char opt[8];
 		snprintf(opt, sizeof(opt), "--%s", regs[i]);
 		if ((r = args_value(a, opt, &v)) != 0) {

@@ -2,8 +2,10 @@
  * mmusim dump: writes simulated physical memory as an ELF64 file whose
  * PT_LOAD segments sit at the frames' physical addresses, and prints the root
  * of the current table and the register value a CPU would load (x86 CR3 with
- * the PCID, RISC-V satp with MODE, ASID and PPN).  Every address space's root
- * is recorded in an ELF note, so `--image FILE` finds it again.
+ * the PCID, RISC-V satp with MODE, ASID and PPN; AArch64 TTBR0 and TTBR1 with
+ * TCR_EL1, MAIR_EL1 and SCTLR_EL1).  Every address space's root, and the
+ * control registers of a format that has them, are recorded in ELF notes, so
+ * `--image FILE` finds them again.
  */
 #include "commands.h"
 
@@ -22,15 +24,68 @@ static const char dump_help[] =
 	"\n"
 	"Writes physical memory (the page-table nodes) as an ELF64 file with PT_LOAD\n"
 	"segments at the frames' physical addresses (QEMU: -device loader,file=FILE), and\n"
-	"prints the root of the current table and the cr3 / satp value that selects it.\n";
+	"prints the root of the current table and the cr3 / satp value that selects it\n"
+	"(aarch64: ttbr0, ttbr1, tcr, mair and sctlr, the values that walk the dump).\n";
+
+/* "elf" in JSON, "wrote FILE:" in text. */
+static void print_file(const struct cli *cli, const char *elf)
+{
+	if (cli->json) {
+		fputs("{\"elf\":", stdout);
+		json_write_str(stdout, elf);
+	} else {
+		fputs("wrote ", stdout);
+		term_write(stdout, elf);
+		fputc(':', stdout);
+	}
+}
+
+/* One "name value" pair after the file: `,"name":"0x..."` or ` name 0x...`, the first without a comma in text. */
+static void print_value(const struct cli *cli, bool first, const char *name, uint64_t value)
+{
+	if (cli->json)
+		printf(",\"%s\":\"0x%" PRIx64 "\"", name, value);
+	else
+		printf("%s %s 0x%" PRIx64, first ? "" : ",", name, value);
+}
+
+/* x86 and RISC-V: the root and the register that selects it (cr3 with the PCID, satp). */
+static void print_root(const struct cli *cli, mmusim_machine *m, const char *elf)
+{
+	uint64_t reg;
+	const char *reg_name = mmusim_root_register(m, &reg);
+
+	print_file(cli, elf);
+	print_value(cli, true, "root", mmusim_root(m));
+	print_value(cli, false, reg_name, reg);
+	fputs(cli->json ? "}\n" : "\n", stdout);
+}
+
+/*
+ * A format with a root per VA half (AArch64): both root registers (the
+ * tables' PAs, ASID 0) and the control registers, the values a CPU loads to
+ * walk the dump: ttbr0, ttbr1, tcr, mair, sctlr.
+ */
+static void print_split_roots(const struct cli *cli, mmusim_machine *m, const char *elf)
+{
+	const mmusim_config *cfg = mmusim_machine_config(m);
+	const char *name;
+	uint64_t value;
+
+	print_file(cli, elf);
+	print_value(cli, true, mmusim_config_root_register(cfg), mmusim_config_root_register_value(cfg, mmusim_root(m), 0));
+	print_value(cli, false, mmusim_config_upper_root_register(cfg),
+		    mmusim_config_root_register_value(cfg, mmusim_upper_root(m), 0));
+	for (unsigned i = 0; (name = mmusim_config_register(cfg, i, &value)) != NULL; i++)
+		print_value(cli, false, name, value);
+	fputs(cli->json ? "}\n" : "\n", stdout);
+}
 
 int cmd_dump(struct cli *cli, struct args *a)
 {
 	const char *elf = NULL, *v;
 	mmusim_machine *m = NULL;
 	mmusim_error err = { 0 };
-	const char *reg_name;
-	uint64_t reg;
 	int r, rc = EXIT_OK;
 
 	while (a->i < a->argc) {
@@ -66,17 +121,10 @@ int cmd_dump(struct cli *cli, struct args *a)
 		goto out;
 	}
 	/* The dump's first note: the current address space. */
-	reg_name = mmusim_root_register(m, &reg);
-	if (cli->json) {
-		fputs("{\"elf\":", stdout);
-		json_write_str(stdout, elf);
-		printf(",\"root\":\"0x%" PRIx64 "\",\"%s\":\"0x%" PRIx64 "\"}\n", mmusim_root(m),
-		       reg_name, reg);
-	} else {
-		fputs("wrote ", stdout);
-		term_write(stdout, elf);
-		printf(": root 0x%" PRIx64 ", %s 0x%" PRIx64 "\n", mmusim_root(m), reg_name, reg);
-	}
+	if (mmusim_config_upper_root_register(mmusim_machine_config(m)))
+		print_split_roots(cli, m, elf);
+	else
+		print_root(cli, m, elf);
 out:
 	mmusim_machine_destroy(m);
 	return rc;

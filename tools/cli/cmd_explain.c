@@ -27,7 +27,8 @@ static const char explain_help[] =
 	"  --color=always|never|auto   ANSI colours (default auto: when stdout is a\n"
 	"                       terminal and NO_COLOR is not set)\n"
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables first\n"
-	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
+	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V | --ttbr0 V]\n"
+	"                [--ttbr1 V] [--tcr V]   (AArch64: TTBR1_EL1, TCR_EL1)\n"
 	"                       walk the page tables inside a physical-memory image\n";
 
 static int parse_color(const char *v, bool *on)

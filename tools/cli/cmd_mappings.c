@@ -76,7 +76,8 @@ static const char mappings_help[] =
 	"  --map 'VA PA LEN FLAGS [cache=..]'   map a range (repeatable)\n"
 	"  --json               one JSON object per range\n"
 	"  --config NAME|FILE   machine config (default x86_64)\n"
-	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
+	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V | --ttbr0 V]\n"
+	"                [--ttbr1 V] [--tcr V]   (AArch64: TTBR1_EL1, TCR_EL1)\n"
 	"                       list the page tables inside a physical-memory image\n";
 
 int cmd_mappings(struct cli *cli, struct args *a)

@@ -38,15 +38,17 @@ static const char replay_help[] =
 	"  --interval N --csv FILE   every N accesses, a CSV row: miss rate per TLB,\n"
 	"                       walks, faults\n"
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables before the replay\n"
-	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
+	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V | --ttbr0 V]\n"
+	"                [--ttbr1 V] [--tcr V]   (AArch64: TTBR1_EL1, TCR_EL1)\n"
 	"                       replay over the page tables inside a memory image instead\n"
 	"  --dump-elf FILE      at the end, write physical memory as ELF64 (see mmusim dump)\n"
 	"  --no-progress        no progress bar (shown on a terminal for long replays)\n"
 	"  --json               one JSON object instead of the table\n"
 	"\n"
 	"trace commands beyond map/unmap/protect/r/w/x: asid N, priv user|supervisor,\n"
-	"cpu N, flush [va VA] [asid N], stats reset.  Lackey: valgrind --tool=lackey\n"
-	"--trace-mem=yes.\n";
+	"cpu N, flush [va VA] [asid N], tlbi OP [va VA] [asid N] (Arm: vmalle1, aside1,\n"
+	"vae1, vaae1, vale1, vaale1, each also with 'is'), stats reset.  Lackey:\n"
+	"valgrind --tool=lackey --trace-mem=yes.\n";
 
 struct replay_args {
 	const char *trace;

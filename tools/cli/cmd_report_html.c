@@ -48,7 +48,8 @@ static const char report_help[] =
 	"  --format FMT, --demand-paging[=SIZE], --no-auto-flush, --check-stale, --warmup N\n"
 	"                       as for replay\n"
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables first\n"
-	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
+	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V | --ttbr0 V]\n"
+	"                [--ttbr1 V] [--tcr V]   (AArch64: TTBR1_EL1, TCR_EL1)\n"
 	"                       report on the page tables inside a physical-memory image\n";
 
 static const char css[] =

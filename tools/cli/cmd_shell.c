@@ -1,6 +1,6 @@
 /*
  * mmusim shell: an interactive MMU session.  The trace commands (map, unmap,
- * protect, r/w/x, asid, priv, cpu, flush) run through an mmusim_mmu, so
+ * protect, r/w/x, asid, priv, cpu, flush, tlbi) run through an mmusim_mmu, so
  * accesses go through the TLBs and page-walk caches and edits shoot entries
  * down; translate and explain walk the current address space without touching
  * A/D bits; show lists the mappings; tlb prints the current CPU's TLB and
@@ -38,6 +38,8 @@ static const char commands_help[] =
 	"  map VA PA LEN FLAGS [cache=..]   unmap VA LEN   protect VA LEN FLAGS\n"
 	"  r VA | w VA | x VA    an access through the TLBs and the walker (sets A/D)\n"
 	"  asid N   priv user|supervisor   cpu N   flush [va VA] [asid N]\n"
+	"  tlbi OP [va VA] [asid N]   Arm TLB maintenance: vmalle1, aside1, vae1, vaae1,\n"
+	"                        vale1, vaale1, each also with 'is' (every CPU)\n"
 	"  translate VA [r|w|x]  the walk's answer (A/D left alone)\n"
 	"  explain VA [r|w|x]    the walk level by level\n"
 	"  show                  the current address space's mappings\n"
@@ -48,7 +50,7 @@ static const char commands_help[] =
 /* Names offered by tab completion, in the order they are listed. */
 static const char *const command_names[] = {
 	"asid", "cpu", "exit", "explain", "flush", "help", "map", "priv", "protect", "quit",
-	"show", "tlb", "translate", "unmap", NULL,
+	"show", "tlb", "tlbi", "translate", "unmap", NULL,
 };
 
 struct shell {

@@ -36,7 +36,8 @@ static const char show_help[] =
 	"  --dot                Graphviz DOT instead of text, the walks highlighted\n"
 	"  --svg FILE           render the DOT to FILE with Graphviz (needs 'dot')\n"
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables first\n"
-	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
+	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V | --ttbr0 V]\n"
+	"                [--ttbr1 V] [--tcr V]   (AArch64: TTBR1_EL1, TCR_EL1)\n"
 	"                       show the page tables inside a physical-memory image\n";
 
 int cmd_show(struct cli *cli, struct args *a)

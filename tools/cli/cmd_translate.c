@@ -80,7 +80,7 @@ static const char translate_help[] =
 	"\n"
 	"options:\n"
 	"  --setup TRACE        apply a text trace first (any trace line: map, unmap,\n"
-	"                       protect, r/w/x, asid, priv, cpu, flush)\n"
+	"                       protect, r/w/x, asid, priv, cpu, flush, tlbi)\n"
 	"  --map 'VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'\n"
 	"                       map a range (repeatable; applied in order with --setup)\n"
 	"  --access r|w|x       the access to translate (default r)\n"
@@ -96,9 +96,13 @@ static const char translate_help[] =
 	"  --image FILE         walk the page tables inside a physical-memory image (an ELF\n"
 	"                       from 'mmusim dump' or QEMU dump-guest-memory, or a raw file)\n"
 	"  --image-base PA      where a raw image starts in physical memory (default 0)\n"
-	"  --root PA | --cr3 VALUE | --satp VALUE\n"
+	"  --root PA | --cr3 VALUE | --satp VALUE | --ttbr0 VALUE\n"
 	"                       the table to walk in the image (default: the root the dump\n"
-	"                       recorded)\n";
+	"                       recorded); AArch64: the user table, the lower VA half\n"
+	"  --ttbr1 VALUE        AArch64: the kernel table, the upper VA half (default: the\n"
+	"                       value the dump recorded)\n"
+	"  --tcr VALUE          AArch64: TCR_EL1, the VA and PA sizes and the cpu: flags it\n"
+	"                       holds (default: the dump's, else the config's)\n";
 
 int cmd_translate(struct cli *cli, struct args *a)
 {

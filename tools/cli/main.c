@@ -61,7 +61,8 @@ static const char main_help[] =
 	"                       preset (default x86_64), one of:\n"
 	"                       {presets}\n"
 	"  --json               machine-readable output\n"
-	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V]\n"
+	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V | --ttbr0 V]\n"
+	"                [--ttbr1 V] [--tcr V]   (AArch64: TTBR1_EL1, TCR_EL1)\n"
 	"                       translate, mappings, explain, show, report: walk the page\n"
 	"                       tables in a memory image\n"
 	"  --help               this text; 'mmusim COMMAND --help' for a command\n"
@@ -71,6 +72,7 @@ static const char main_help[] =
 	"  map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]   FLAGS: letters of r w x u g a d\n"
 	"  unmap VA LEN        protect VA LEN FLAGS      r|w|x VA (also load/store/fetch)\n"
 	"  asid N   priv user|supervisor   cpu N   flush [va VA] [asid N]   stats reset\n"
+	"  tlbi vmalle1|aside1|vae1|vaae1|vale1|vaale1[is] [va VA] [asid N]   (Arm TLBI)\n"
 	"  numbers are decimal or 0x-hex; LEN may end in K, M, G or T; '#' starts a comment\n"
 	"\n"
 	"exit status: 0 success (a fault is an answer), 2 bad input, 1 internal error\n";
