@@ -297,7 +297,7 @@ Test(teach_arm, explain_table_descriptor_hierarchical_bits)
 		for (unsigned b = 0; b < 8; b++)
 			mem[pokes[i].pa + b] = (unsigned char)(pokes[i].value >> (8 * b));
 	img = write_temp_bytes(mem, sizeof(mem));
-	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "explain", "--image", img, "--root", "0", "--access", "w",
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "explain", "--image", img, "--root", "0", "--ttbr1", "0", "--access", "w",
 				"0x400000", NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	HAS(r.out, "  L4 (L0 descriptor)  table 0x0 + index 0 x 8 = PTE at 0x0\n"
@@ -308,7 +308,7 @@ Test(teach_arm, explain_table_descriptor_hierarchical_bits)
 	HAS(r.out, "fault permission at level 1: ");
 	HAS(r.out, "  raised as ESR_EL1 0x9200004f (data abort from EL0, WnR, permission fault, level 3)\n");
 	run_result_free(&r);
-	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "explain", "--image", img, "--root", "0", "--access", "x",
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "explain", "--image", img, "--root", "0", "--ttbr1", "0", "--access", "x",
 				"0x400000", NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	HAS(r.out, "  raised as ESR_EL1 0x8200000f (instruction abort from EL0, permission fault, level 3)\n");
@@ -317,7 +317,7 @@ Test(teach_arm, explain_table_descriptor_hierarchical_bits)
 	 * EL1 sees what APTable leaves: read-only, so no longer writable at EL0
 	 * and executable at EL1 (PXN = PXNTable = 0); AP[1] = 1: u; nG = 0: g.
 	 */
-	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "translate", "--image", img, "--root", "0", "--supervisor",
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "translate", "--image", img, "--root", "0", "--ttbr1", "0", "--supervisor",
 				"0x400123", NULL), 0);
 	cr_expect_str_eq(r.out, "0x400123 r supervisor: pa 0x4123 (4K page, level 1) perms r-xug\n");
 	run_result_free(&r);
