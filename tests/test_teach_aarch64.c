@@ -225,6 +225,7 @@ Test(teach_arm, explain_top_byte_ignored)
 		   "  L4 index   47:39  0x0    0b000000000         = 0\n");
 	HAS(r.out, "PA 0x80000123 = frame 0x80000000 | offset 0x123 (VA bits 11:0 in a 4K page)\n");
 	run_result_free(&r);
+	remove_temp_file(cfg);
 }
 
 /* 64K granule, 48-bit: the top level (Arm level 1) indexes VA bits 47:42, 64 entries. */
