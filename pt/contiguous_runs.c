@@ -3,8 +3,12 @@
 
 #include "pt_arch.h"
 
-/* The node holding va's entries of `level`, or 0 when the path stops above it. */
-static uint64_t node_of(const struct pt_env *env, uint64_t root, uint64_t va, unsigned level)
+/*
+ * The node holding va's entries of `level`, or 0 when the path stops above it
+ * (nothing there, or a larger leaf): then *stop is the level where it stopped,
+ * whose whole entry holds no run of `level`.
+ */
+static uint64_t node_of(const struct pt_env *env, uint64_t root, uint64_t va, unsigned level, unsigned *stop)
 {
 	const struct walk_hooks *hooks = env->arch->hooks;
 	const struct paging_consts *pc = env->pc;
@@ -13,6 +17,7 @@ static uint64_t node_of(const struct pt_env *env, uint64_t root, uint64_t va, un
 	for (unsigned l = pc->nr_levels; l > level; l--) {
 		uint64_t pte;
 
+		*stop = l;
 		if (pt_mem_read(env->mem, node + (uint64_t)pc_index(pc, va, l) * pc->pte_size, pc->pte_size, &pte) ||
 		    !hooks->is_present(pc, pte) || hooks->is_leaf(pc, env->ctl, pte, l))
 			return 0;
@@ -21,18 +26,23 @@ static uint64_t node_of(const struct pt_env *env, uint64_t root, uint64_t va, un
 	return node;
 }
 
-/* Marks or unmarks the run of `level` that starts at base. */
-static void refresh_run(const struct pt_env *env, uint64_t root, uint64_t base, unsigned level,
-			const struct leaf_run *run)
+/*
+ * Marks or unmarks the run of `level` that starts at base.  Returns the span
+ * it covered: the run's, or where the path stops above `level`, that whole
+ * entry's, so that an edit of a vast empty range costs a few reads.
+ */
+static uint64_t refresh_run(const struct pt_env *env, uint64_t root, uint64_t base, unsigned level,
+			    const struct leaf_run *run)
 {
 	const struct walk_hooks *hooks = env->arch->hooks;
 	const struct paging_consts *pc = env->pc;
-	uint64_t size = pc_page_size(pc, level), node = node_of(env, root, base, level), first = 0, oa0 = 0;
+	unsigned stop = level;
+	uint64_t size = pc_page_size(pc, level), node = node_of(env, root, base, level, &stop), first = 0, oa0 = 0;
 	uint64_t slot0 = node + (uint64_t)pc_index(pc, base, level) * pc->pte_size;
 	bool whole = true;
 
 	if (!node)
-		return;
+		return pc_page_size(pc, stop);
 	for (unsigned i = 0; i < run->entries && whole; i++) {
 		uint64_t pte;
 
@@ -60,6 +70,7 @@ static void refresh_run(const struct pt_env *env, uint64_t root, uint64_t base, 
 		if (want != pte)
 			pt_mem_write(env->mem, addr, pc->pte_size, want);
 	}
+	return size * run->entries;
 }
 
 void contiguous_runs_refresh(const struct pt_env *env, uint64_t root, uint64_t first, uint64_t last)
@@ -73,11 +84,12 @@ void contiguous_runs_refresh(const struct pt_env *env, uint64_t root, uint64_t f
 		if (!env->arch->leaf_run(pc, level, &run))
 			continue;
 		uint64_t span = pc_page_size(pc, level) * run.entries;
-		for (uint64_t base = first & ~(span - 1);; base += span) {
-			refresh_run(env, root, base, level, &run);
-			/* Stops at the run holding `last`, also where base + span wraps to 0. */
-			if (last - base < span)
+		for (uint64_t base = first & ~(span - 1);;) {
+			/* The end of the aligned span refresh_run covered; stops at the one holding `last`. */
+			uint64_t end = base | (refresh_run(env, root, base, level, &run) - 1);
+			if (end >= last)
 				break;
+			base = end + 1;
 		}
 	}
 }

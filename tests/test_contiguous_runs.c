@@ -136,3 +136,22 @@ Test(contiguous, other_formats_untouched)
 	cr_expect_not(leaf_pte(m, 0x400000) & CONT);
 	machine_destroy(m);
 }
+
+/*
+ * An edit over a vast range skips what holds no run (an empty level-0 entry
+ * spans 512 GiB) but still reaches the run just past it: half of the run at
+ * 512 GiB changes, so the whole run loses its bit.
+ */
+Test(contiguous, a_long_edit_reaches_the_run_past_an_empty_span)
+{
+	struct machine *m = arm("aarch64");
+	struct page_prop ro = { PROP_R | PROP_A, CACHE_WB };
+	struct mm_error err = { 0 };
+
+	map(m, 0x8000000000ull, 0x40200000, 0x10000, RW);
+	cr_assert(leaf_pte(m, 0x8000000000ull) & CONT);
+	cr_assert_eq(machine_protect(m, 0x10000, 0x8000008000ull - 0x10000, &ro, &err), MM_OK, "%s", err.msg);
+	cr_expect_not(leaf_pte(m, 0x8000000000ull) & CONT);
+	cr_expect_not(leaf_pte(m, 0x800000f000ull) & CONT);
+	machine_destroy(m);
+}
