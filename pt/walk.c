@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aarch64_bits.h"
 #include "pt_arch.h"
 #include "walk_loop.h"
 
@@ -79,6 +80,11 @@ static unsigned combined_right(enum fault_reason reason)
 	case REASON_X86_USER_SUPERVISOR: return PERM_U;
 	case REASON_X86_WRITE_READONLY: return PERM_W;
 	case REASON_X86_XD: return PERM_X;
+	/* Arm: APTable[0], APTable[1], UXNTable, PXNTable take these away below a table. */
+	case REASON_ARM_EL0_NO_ACCESS: return PERM_U;
+	case REASON_ARM_READ_ONLY: return PERM_W;
+	case REASON_ARM_UXN: return ARM_PERM_UX;
+	case REASON_ARM_PXN: return ARM_PERM_PX;
 	default: return 0;
 	}
 }

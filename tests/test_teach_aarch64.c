@@ -174,6 +174,8 @@ Test(teach_arm, explain_permission_fault_with_its_esr)
 	HAS(r.out, "fault permission at level 1: ");
 	HAS(r.out, "  refused by the L3 descriptor (L1) at 0x40004000: 0x0060000080000fc3 = page");
 	HAS(r.out, "  raised as ESR_EL1 0x9200004f (data abort from EL0, WnR, permission fault, level 3)\n");
+	/* The right was taken by APTable[1] of the level-0 table, not by the page (D8.4.2). */
+	HAS(r.out, "  refused by the L0 descriptor (L4) at 0x0: 0x5000000000001003 = table APTable=10 UXNTable next=0x1000\n");
 	run_result_free(&r);
 }
 
@@ -313,6 +315,7 @@ Test(teach_arm, explain_table_descriptor_hierarchical_bits)
 				"0x400000", NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	HAS(r.out, "  raised as ESR_EL1 0x8200000f (instruction abort from EL0, permission fault, level 3)\n");
+	HAS(r.out, "  refused by the L0 descriptor (L4) at 0x0");  /* UXNTable */
 	run_result_free(&r);
 	/*
 	 * EL1 sees what APTable leaves: read-only, so no longer writable at EL0
