@@ -474,15 +474,15 @@ __attribute__((flatten)) static void arm_walk(const struct walker *w, const stru
 		untagged.va = va;
 		req = &untagged;
 	}
-	if (!req->start_level && pc_va_canonical(w->pc, va)) {
-		if (va >> 63 ? ctl->epd1 : ctl->epd0) {
+	/* Rare: tested first together, and the VA's range (the loop's first check) only then. */
+	if (!req->start_level && ((va >> 63 ? ctl->epd1 : ctl->epd0) ||
+				  (va >> 63 ? w->upper_root : req->root) >> w->pc->phys_addr_width) &&
+	    pc_va_canonical(w->pc, va)) {
+		if (va >> 63 ? ctl->epd1 : ctl->epd0)
 			arm_walk_refused(w, req, res, FAULT_NOT_PRESENT, REASON_ARM_WALK_DISABLED, ARM_FSC_TRANSLATION);
-			return;
-		}
-		if ((va >> 63 ? w->upper_root : req->root) >> w->pc->phys_addr_width) {
+		else
 			arm_walk_refused(w, req, res, FAULT_RESERVED_BIT, REASON_ARM_ADDR_SIZE, ARM_FSC_ADDR_SIZE);
-			return;
-		}
+		return;
 	}
 	switch (w->pc->page_shift) {
 	case 12: walk_loop(w, req, res, &arm_hooks, &arm_geom_4k); break;
