@@ -52,6 +52,12 @@ WALK_INLINE unsigned arm_block_top(unsigned page_shift)
 	return page_shift == 12 ? 3 : 2;
 }
 
+/* A leaf the granule cannot have at `level`: a block above its block levels, or 0b01 at level 3. */
+WALK_INLINE bool arm_leaf_misplaced(unsigned page_shift, uint64_t pte, unsigned level)
+{
+	return level == 1 ? !(pte & ARM_TYPE) : level > arm_block_top(page_shift);
+}
+
 WALK_INLINE unsigned arm_level(unsigned level)
 {
 	return 4 - level;
@@ -295,7 +301,7 @@ WALK_INLINE enum walk_next arm_walk_entry(struct walk_state *ws, uint64_t pte, u
 		return WALK_FAULT;
 	}
 	/* A block where the granule has none, or 0b01 at level 3: a translation fault there. */
-	if (leaf && (level == 1 ? !(pte & ARM_TYPE) : level > arm_block_top(pc->page_shift))) {
+	if (leaf && arm_leaf_misplaced(pc->page_shift, pte, level)) {
 		arm_fault(ws, FAULT_RESERVED_BIT, REASON_ARM_BLOCK_LEVEL, level, ARM_FSC_TRANSLATION);
 		return WALK_FAULT;
 	}
@@ -366,12 +372,10 @@ WALK_INLINE bool arm_check_access(const struct cpu_ctl *ctl, const struct walk_r
 	return false;
 }
 
-/* The span a contiguous leaf belongs to (D8.7 "The Contiguous bit"): 16, 32 or 128 entries. */
-WALK_INLINE uint64_t arm_contiguous_span(unsigned page_shift, unsigned level, uint64_t page_size)
+/* The entries of a contiguous run (D8.7 "The Contiguous bit"): 16, 32 or 128. */
+WALK_INLINE unsigned arm_run_entries(unsigned page_shift, unsigned level)
 {
-	unsigned entries = page_shift == 12 ? 16 : page_shift == 14 ? (level == 1 ? 128 : 32) : 32;
-
-	return page_size * entries;
+	return page_shift == 12 ? 16 : page_shift == 14 ? (level == 1 ? 128 : 32) : 32;
 }
 
 /* Every level with blocks or pages has runs (D8.7): 16, 32 or 128 entries. */
@@ -379,7 +383,7 @@ static bool arm_leaf_run(const struct paging_consts *pc, unsigned level, struct 
 {
 	if (level > arm_block_top(pc->page_shift))
 		return false;
-	run->entries = (unsigned)(arm_contiguous_span(pc->page_shift, level, 1));
+	run->entries = arm_run_entries(pc->page_shift, level);
 	run->bit = ARM_CONT;
 	return true;
 }
@@ -417,7 +421,7 @@ WALK_INLINE bool arm_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 		return false;
 	}
 	if (pte & ARM_CONT)
-		res->page_size = arm_contiguous_span(ws->w->pc->page_shift, level, res->page_size);
+		res->page_size *= arm_run_entries(ws->w->pc->page_shift, level);
 	/* A permitted write to a writable-clean page (DBM=1, AP[2]=1) makes it dirty. */
 	if (ws->req->access == ACCESS_WRITE && (pte & ARM_AP2) && (pte & ARM_DBM) && ctl->hd)
 		upd &= ~ARM_AP2;
@@ -551,9 +555,9 @@ static void arm_describe_pte(const struct paging_consts *pc, const struct cpu_ct
 		text_put(buf, len, &n, " next=0x%llx", (unsigned long long)arm_pte_addr(pc, ctl, pte, level));
 		return;
 	}
-	if (level == 1 && !(pte & ARM_TYPE))
+	if (arm_leaf_misplaced(pc->page_shift, pte, level) && level == 1)
 		text_put(buf, len, &n, "reserved (0b01 at level 3)");
-	else if (level > 1 && level > arm_block_top(pc->page_shift))
+	else if (arm_leaf_misplaced(pc->page_shift, pte, level))
 		text_put(buf, len, &n, "block (not allowed at level %u)", arm_level(level));
 	else
 		text_put(buf, len, &n, "%s", level == 1 ? "page" : "block");

@@ -36,39 +36,34 @@ static uint64_t refresh_run(const struct pt_env *env, uint64_t root, uint64_t ba
 {
 	const struct walk_hooks *hooks = env->arch->hooks;
 	const struct paging_consts *pc = env->pc;
-	unsigned stop = level;
-	uint64_t size = pc_page_size(pc, level), node = node_of(env, root, base, level, &stop), first = 0, oa0 = 0;
+	unsigned stop = level, entries = run->entries < LEAF_RUN_MAX_ENTRIES ? run->entries : LEAF_RUN_MAX_ENTRIES;
+	uint64_t size = pc_page_size(pc, level), node = node_of(env, root, base, level, &stop), oa0 = 0;
 	uint64_t slot0 = node + (uint64_t)pc_index(pc, base, level) * pc->pte_size;
-	bool whole = true;
+	uint64_t pte[LEAF_RUN_MAX_ENTRIES];
+	bool leaf[LEAF_RUN_MAX_ENTRIES], whole = entries == run->entries;
 
 	if (!node)
 		return pc_page_size(pc, stop);
-	for (unsigned i = 0; i < run->entries && whole; i++) {
-		uint64_t pte;
-
-		if (pt_mem_read(env->mem, slot0 + (uint64_t)i * pc->pte_size, pc->pte_size, &pte) ||
-		    !hooks->is_present(pc, pte) || !hooks->is_leaf(pc, env->ctl, pte, level)) {
+	/* Each entry is read once; the run is judged whole before any entry is rewritten. */
+	for (unsigned i = 0; i < entries; i++) {
+		leaf[i] = pt_mem_read(env->mem, slot0 + (uint64_t)i * pc->pte_size, pc->pte_size, &pte[i]) == MM_OK &&
+			  hooks->is_present(pc, pte[i]) && hooks->is_leaf(pc, env->ctl, pte[i], level);
+		if (!whole || !leaf[i]) {
 			whole = false;
-			break;
-		}
-		if (i == 0) {
-			first = pte;
-			oa0 = hooks->pte_addr(pc, env->ctl, pte, level);
-			whole = (oa0 & (size * run->entries - 1)) == 0;
-		} else {
-			whole = hooks->pte_addr(pc, env->ctl, pte, level) == oa0 + i * size &&
-				env->arch->run_compatible(first, pte);
-		}
-	}
-	for (unsigned i = 0; i < run->entries; i++) {
-		uint64_t addr = slot0 + (uint64_t)i * pc->pte_size, pte, want;
-
-		if (pt_mem_read(env->mem, addr, pc->pte_size, &pte) || !hooks->is_present(pc, pte) ||
-		    !hooks->is_leaf(pc, env->ctl, pte, level))
 			continue;
-		want = whole ? pte | run->bit : pte & ~run->bit;
-		if (want != pte)
-			pt_mem_write(env->mem, addr, pc->pte_size, want);
+		}
+		uint64_t oa = hooks->pte_addr(pc, env->ctl, pte[i], level);
+		if (i == 0)
+			oa0 = oa;
+		whole = i == 0 ? (oa & (size * run->entries - 1)) == 0
+			       : oa == oa0 + i * size && env->arch->run_compatible(pte[0], pte[i]);
+	}
+	for (unsigned i = 0; i < entries; i++) {
+		if (!leaf[i])
+			continue;
+		uint64_t want = whole ? pte[i] | run->bit : pte[i] & ~run->bit;
+		if (want != pte[i])
+			pt_mem_write(env->mem, slot0 + (uint64_t)i * pc->pte_size, pc->pte_size, want);
 	}
 	return size * run->entries;
 }

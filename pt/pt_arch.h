@@ -116,8 +116,9 @@ struct walk_hooks {
 };
 
 /* A run of leaves one TLB entry may hold (see pt_arch.leaf_run). */
+#define LEAF_RUN_MAX_ENTRIES 128 /* Arm's longest run: 128 pages of 16 KiB */
 struct leaf_run {
-	unsigned entries;  /* leaves in a run, aligned to entries x their size */
+	unsigned entries;  /* leaves in a run, aligned to entries x their size; at most LEAF_RUN_MAX_ENTRIES */
 	uint64_t bit;      /* the PTE bit that marks each of them */
 };
 
