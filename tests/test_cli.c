@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "support.h"
+#include "time_limit.h"
 
 #define EXAMPLE MMUSIM_SOURCE_DIR "/traces/example.trace"
 
@@ -822,7 +823,7 @@ Test(cli, image_with_cycles_garbage_and_escapes)
  * and 2, then 62 re-entries as L1 list 512 4K leaves each, all at PA 0 (so
  * none merge): 31744 lines from VA 0 up to 0x7c00000, then the error.
  */
-Test(cli, mappings_over_a_self_referencing_image_stops, .timeout = 30)
+Test(cli, mappings_over_a_self_referencing_image_stops, .init = time_limit_30s)
 {
 	static uint64_t root[512];
 	char path[] = "/tmp/mmusim-raw-XXXXXX";

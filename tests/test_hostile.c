@@ -33,6 +33,7 @@
 #include "formats/config.h"
 #include "formats/trace.h"
 #include "support.h"
+#include "time_limit.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -44,18 +45,6 @@
 #ifndef SANITIZED
 #define SANITIZED 0
 #endif
-
-/*
- * A test's time limit: SIGALRM ends one that hangs (a FIFO opened with a
- * blocking open, say).  Not Criterion's .timeout, whose bookkeeping leaks
- * under LeakSanitizer when such tests run in parallel.
- */
-#define TEST_SECONDS 60
-
-static void time_limit(void)
-{
-	alarm(TEST_SECONDS);
-}
 
 /* ---- helpers ---- */
 
@@ -436,7 +425,7 @@ Test(text_lines, a_line_of_the_limit_reads_one_byte_more_is_an_error)
 }
 
 /* A long unfinished line is refused once it passes the limit, not read to its end. */
-Test(text_lines, a_long_comment_line_is_refused_early, .init = time_limit)
+Test(text_lines, a_long_comment_line_is_refused_early, .init = time_limit_60s)
 {
 	size_t len;
 	char *data = with_long_line(&line_formats[0], (size_t)64 << 20, false, &len);
@@ -477,7 +466,7 @@ Test(text_lines, random_bytes_starting_with_nul_are_an_error)
 	remove_temp_file(path);
 }
 
-Test(text_lines, dev_zero_as_a_text_trace_stops_at_once, .init = time_limit)
+Test(text_lines, dev_zero_as_a_text_trace_stops_at_once, .init = time_limit_60s)
 {
 	struct outcome o;
 
@@ -500,7 +489,7 @@ static char *many_keys(size_t n, const char *extra)
 	return s;
 }
 
-Test(config_bounds, ninety_thousand_keys_load_in_linear_time, .init = time_limit)
+Test(config_bounds, ninety_thousand_keys_load_in_linear_time, .init = time_limit_60s)
 {
 	char *yaml = many_keys(90000, "");
 	struct machine_config mc;
@@ -519,7 +508,7 @@ Test(config_bounds, ninety_thousand_keys_load_in_linear_time, .init = time_limit
 	free(yaml);
 }
 
-Test(config_bounds, aliases_resolve_in_linear_time, .init = time_limit)
+Test(config_bounds, aliases_resolve_in_linear_time, .init = time_limit_60s)
 {
 	size_t n = 40000;
 	char *s = malloc(n * 24 + 64), *p = s;
@@ -538,7 +527,7 @@ Test(config_bounds, aliases_resolve_in_linear_time, .init = time_limit)
 	free(s);
 }
 
-Test(config_bounds, a_fifo_is_refused_without_blocking, .init = time_limit)
+Test(config_bounds, a_fifo_is_refused_without_blocking, .init = time_limit_60s)
 {
 	char dir[] = "/tmp/mmusim-fifo-XXXXXX", path[64], want[128];
 	struct machine_config mc;
@@ -572,7 +561,7 @@ static void expect_refused(int argc, const char *const *argv, const char *want)
 	run_result_free(&r);
 }
 
-Test(hostile_cli, xz_bomb, .init = time_limit)
+Test(hostile_cli, xz_bomb, .init = time_limit_60s)
 {
 	size_t len;
 	unsigned char *x = xz_with_dictionary(UINT32_MAX, 5000, &len);
@@ -586,7 +575,7 @@ Test(hostile_cli, xz_bomb, .init = time_limit)
 	free(x);
 }
 
-Test(hostile_cli, zstd_large_window, .init = time_limit)
+Test(hostile_cli, zstd_large_window, .init = time_limit_60s)
 {
 	size_t len;
 	unsigned char *f = zstd_with_window(31, "r 0x0\n", &len);
@@ -607,7 +596,7 @@ Test(hostile_cli, zstd_large_window, .init = time_limit)
 	free(f);
 }
 
-Test(hostile_cli, long_line, .init = time_limit)
+Test(hostile_cli, long_line, .init = time_limit_60s)
 {
 	size_t len;
 	char *data = with_long_line(&line_formats[0], (size_t)32 << 20, true, &len);
@@ -621,13 +610,13 @@ Test(hostile_cli, long_line, .init = time_limit)
 	free(data);
 }
 
-Test(hostile_cli, dev_zero_setup, .init = time_limit)
+Test(hostile_cli, dev_zero_setup, .init = time_limit_60s)
 {
 	expect_refused(4, (const char *const[]){ "translate", "--setup", "/dev/zero", "0x1000" },
 		       "mmusim: /dev/zero:1: NUL byte in a text trace (a binary file?)\n");
 }
 
-Test(hostile_cli, fifo_config, .init = time_limit)
+Test(hostile_cli, fifo_config, .init = time_limit_60s)
 {
 	char dir[] = "/tmp/mmusim-fifo-XXXXXX", path[64], want[160];
 
@@ -640,7 +629,7 @@ Test(hostile_cli, fifo_config, .init = time_limit)
 	rmdir(dir);
 }
 
-Test(hostile_cli, ninety_thousand_key_config, .init = time_limit)
+Test(hostile_cli, ninety_thousand_key_config, .init = time_limit_60s)
 {
 	char *yaml = many_keys(90000, "");
 	char *path = write_temp_file(yaml, ".yaml"), want[256];
@@ -651,7 +640,7 @@ Test(hostile_cli, ninety_thousand_key_config, .init = time_limit)
 	free(yaml);
 }
 
-Test(hostile_cli, garbage_after_the_stream, .init = time_limit)
+Test(hostile_cli, garbage_after_the_stream, .init = time_limit_60s)
 {
 	size_t len, zlen;
 	char *text = reads_text(STREAM_READS, &len);

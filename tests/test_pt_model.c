@@ -48,6 +48,7 @@
 #include "formats/config.h"
 #include "sim/machine.h"
 #include "sim/physmem.h"
+#include "time_limit.h"
 
 /* The x86-64 / RISC-V 4 KiB-granule sizes; a run uses its format's own (struct run: page .. giant). */
 #define G1 (1ull << 30)
@@ -737,7 +738,7 @@ static void run_setup(struct run *r, const struct model_case *c)
 	cr_assert_eq(st.node_frames, 2);
 }
 
-ParameterizedTest(const struct model_case *c, pt_model, random_ops, .timeout = 60)
+ParameterizedTest(const struct model_case *c, pt_model, random_ops, .init = time_limit_60s)
 {
 	struct run *r = calloc(1, sizeof(*r));
 	unsigned kept_top;

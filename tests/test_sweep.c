@@ -17,6 +17,7 @@
 #include "sim/sweep.h"
 #include "formats/trace.h"
 #include "support.h"
+#include "time_limit.h"
 
 #define SRC MMUSIM_SOURCE_DIR "/"
 
@@ -375,7 +376,7 @@ static void json_body(char *dst, size_t cap, const char *s)
  * (the canary never appears), and each job replays its own file (the report
  * names it, byte for byte, with its one access).
  */
-Test(sweep_cli, emitted_jobs_quote_every_shell_metacharacter, .timeout = 120)
+Test(sweep_cli, emitted_jobs_quote_every_shell_metacharacter, .init = time_limit_120s)
 {
 	static const char *const names[] = {
 		"quote'single", "quote\"double", "dollar$HOME", "$(touch CANARY)", "`touch CANARY`",
@@ -439,7 +440,7 @@ Test(sweep_cli, emitted_jobs_quote_every_shell_metacharacter, .timeout = 120)
 }
 
 /* A relative name that starts with '-' is handed on as ./NAME, never as an option. */
-Test(sweep_cli, emitted_jobs_keep_dash_names_operands, .timeout = 60)
+Test(sweep_cli, emitted_jobs_keep_dash_names_operands, .init = time_limit_60s)
 {
 	char dir[] = "/tmp/mmusim-jobs-XXXXXX", cmd[4096];   /* names the mmusim binary by its build path */
 
@@ -662,7 +663,7 @@ Test(sweep_cli, merge_json_gives_the_reports_back)
 
 /* ---- run ---- */
 
-Test(run_cli, live_replay_equals_the_saved_trace_replayed, .timeout = 120)
+Test(run_cli, live_replay_equals_the_saved_trace_replayed, .init = time_limit_120s)
 {
 	char saved[] = "/tmp/mmusim-run-XXXXXX";
 	int fd;
@@ -688,7 +689,7 @@ Test(run_cli, live_replay_equals_the_saved_trace_replayed, .timeout = 120)
 	free(again);
 }
 
-Test(run_cli, program_output_passes_through_then_the_table, .timeout = 120)
+Test(run_cli, program_output_passes_through_then_the_table, .init = time_limit_120s)
 {
 	if (!valgrind_usable())
 		cr_skip_test("valgrind is not installed (or this suite runs under it)");
@@ -699,7 +700,7 @@ Test(run_cli, program_output_passes_through_then_the_table, .timeout = 120)
 	free(out);
 }
 
-Test(run_cli, bad_usage_and_missing_programs, .timeout = 120)
+Test(run_cli, bad_usage_and_missing_programs, .init = time_limit_120s)
 {
 	static const struct bad_cli bad[] = {
 		{ { "run" }, "mmusim: run: no program given (usage: mmusim run [options] -- PROGRAM [ARGS...])\n" },

@@ -17,6 +17,7 @@
 #include "pt/walk.h"
 #include "formats/trace.h"
 #include "support.h"
+#include "time_limit.h"
 
 /* ---- helpers ---- */
 
@@ -941,7 +942,7 @@ static uint64_t rng_next_global(uint64_t *s)
 	return *s;
 }
 
-Test(binary, random_round_trip, .timeout = 60)
+Test(binary, random_round_trip, .init = time_limit_60s)
 {
 	enum { N = 200000 };
 	static const unsigned sizes[] = { 0, 1, 4, 8, 12, 13, 16, 32, 64, 255 };
@@ -1124,7 +1125,7 @@ static void hash_reader(struct trace_reader *r, size_t batch, bool with_line, si
 	free(ev);
 }
 
-Test(long_trace, million_lackey_lines_file_pipe_and_binary, .timeout = 120)
+Test(long_trace, million_lackey_lines_file_pipe_and_binary, .init = time_limit_120s)
 {
 	struct long_trace t;
 	struct trace_reader *r;

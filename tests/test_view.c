@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "support.h"
+#include "time_limit.h"
 
 #define GOLDEN MMUSIM_SOURCE_DIR "/tests/golden/"
 #define EXAMPLE MMUSIM_SOURCE_DIR "/traces/example.trace"
@@ -588,7 +589,7 @@ Test(report, self_contained_html)
 }
 
 /* Headless Chromium loads the page and builds the expected elements. */
-Test(report, renders_in_headless_chromium, .timeout = 180)
+Test(report, renders_in_headless_chromium, .init = time_limit_180s)
 {
 	char cmd[1024], *html, *dom;
 	size_t len = 0, cap = 1 << 16;

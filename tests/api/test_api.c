@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <mmusim.h>
+#include "../time_limit.h"
 
 static mmusim_machine *new_machine(const char *preset)
 {
@@ -678,7 +679,7 @@ Test(api, trace_reading_and_errors)
  * most MMUSIM_FOR_EACH_MAX_REENTRIES times, then stops with
  * MMUSIM_FOR_EACH_LOOP, having listed at most 512 leaves per node entered.
  */
-Test(api, for_each_mapping_stops_in_a_self_referencing_table, .timeout = 30)
+Test(api, for_each_mapping_stops_in_a_self_referencing_table, .init = time_limit_30s)
 {
 	mmusim_machine *m = new_machine("x86_64");
 	uint64_t root = mmusim_root(m), seen[2] = { 0, 0 }, nodes = mmusim_nr_nodes(m);
