@@ -230,7 +230,7 @@ static const struct ynode *blame(const struct load *ld, const struct ynode *cons
 /* The top-level keys that make up struct paging_consts. */
 static const char *const consts_keys[] = {
 	"base_page_size", "nr_levels", "pte_size", "address_width", "va_sign_ext",
-	"highest_translation_level", "phys_addr_width",
+	"highest_translation_level", "phys_addr_width", "upper_address_width",
 };
 
 #define NKEYS (sizeof(consts_keys) / sizeof(consts_keys[0]))
@@ -249,6 +249,7 @@ static const struct {
 	{ "address_width", { "address_width", "nr_levels", "base_page_size", "pte_size" } },
 	{ "highest_translation_level", { "highest_translation_level", "nr_levels" } },
 	{ "phys_addr_width", { "phys_addr_width", "base_page_size" } },
+	{ "upper_address_width", { "upper_address_width", "base_page_size", "pte_size" } },
 };
 
 /*
@@ -379,6 +380,15 @@ static int load_paging_consts(const struct load *ld, struct machine_config *mc,
 	if ((rc = require(ld, root, NULL, "va_sign_ext", &n)) ||
 	    (rc = get_bool(ld, n, "va_sign_ext", &pc->va_sign_ext)))
 		return rc;
+	/* Optional: the upper half's own VA size on a format with a table per half (Arm 64 - T1SZ). */
+	if ((n = ynode_get(root, "upper_address_width"))) {
+		if (!mc->arch->geom->split_roots)
+			return ynode_error(ld->err, n,
+					   "upper_address_width is for formats with a table per VA half (aarch64), not %s",
+					   mc->arch->name);
+		if ((rc = get_unsigned(ld, n, "upper_address_width", &pc->upper_address_width)))
+			return rc;
+	}
 
 	pc->partial_top = mc->arch->geom->partial_top;
 	pc->split_halves = mc->arch->geom->split_roots;
@@ -484,13 +494,17 @@ static int load_page_tables(const struct load *ld, struct machine_config *mc)
 	static const char *const keys[] = { "user", "kernel", NULL };
 	const struct ynode *pts, *user_range, *kernel_range;
 	const struct pt_kind_config *u = &mc->user, *k = &mc->kernel;
+	struct paging_consts upper;
 	int rc;
 
 	if ((rc = require(ld, ld->root, NULL, "page_tables", &pts)) ||
 	    (rc = expect_kind(ld, pts, YNODE_MAPPING, "page_tables")) ||
 	    (rc = check_keys(ld, pts, "page_tables", keys)) ||
-	    (rc = load_pt_kind(ld, pts, "user", &mc->pc, &mc->user, &user_range)) ||
-	    (rc = load_pt_kind(ld, pts, "kernel", &mc->pc, &mc->kernel, &kernel_range)))
+	    (rc = load_pt_kind(ld, pts, "user", &mc->pc, &mc->user, &user_range)))
+		return rc;
+	/* The kernel's table on a split-root format is the upper half's, whose top may be wider or narrower. */
+	pc_half(&mc->pc, mc->arch->geom->split_roots, &upper);
+	if ((rc = load_pt_kind(ld, pts, "kernel", &upper, &mc->kernel, &kernel_range)))
 		return rc;
 	/* Each half of a split-root format has a table of its own: the ranges index different nodes. */
 	mc->kernel.upper_half = mc->arch->geom->split_roots;
@@ -781,6 +795,8 @@ static int load_pwcs(const struct load *ld, struct machine_config *mc)
 					    "seed", NULL };
 	const struct ynode *seq = ynode_get(ld->root, "pwc"), *n;
 	char path[32], sub[96];
+	/* The upper half's table may be the deeper one (Arm T1SZ below T0SZ). */
+	unsigned levels = mc->pc.nr_levels > mc->pc.upper_nr_levels ? mc->pc.nr_levels : mc->pc.upper_nr_levels;
 	int rc;
 
 	if (!seq)
@@ -796,9 +812,8 @@ static int load_pwcs(const struct load *ld, struct machine_config *mc)
 		    (rc = get_unsigned(ld, n, join(sub, sizeof(sub), path, "level"), &t->level)))
 			return rc;
 		/* Level-1 entries are always leaves: there is nothing to cache below them. */
-		if (t->level < 2 || t->level > mc->pc.nr_levels)
-			return ynode_error(ld->err, n, "%s must be between 2 and nr_levels (%u)", sub,
-					   mc->pc.nr_levels);
+		if (t->level < 2 || t->level > levels)
+			return ynode_error(ld->err, n, "%s must be between 2 and nr_levels (%u)", sub, levels);
 		for (unsigned i = 0; i < mc->nr_pwc; i++)
 			if (mc->pwc[i].level == t->level)
 				return ynode_error(ld->err, n, "a second paging-structure cache for level %u",
@@ -844,7 +859,7 @@ static int build_config(const struct load *ld, struct machine_config *out)
 	static const char *const keys[] = {
 		"extends", "name", "arch", "base_page_size", "nr_levels", "pte_size",
 		"address_width", "va_sign_ext", "highest_translation_level", "phys_addr_width",
-		"memory", "page_tables", "cpu", "tlb", "pwc", "memory_latency", "toy", NULL,
+		"upper_address_width", "memory", "page_tables", "cpu", "tlb", "pwc", "memory_latency", "toy", NULL,
 	};
 	struct machine_config mc;
 	const struct ynode *arch_node = NULL;

@@ -153,14 +153,27 @@ MMUSIM_API unsigned mmusim_config_top_entries(const mmusim_config *cfg);
 /*
  * True when each VA half has a root of its own (AArch64: TTBR0 holds the user
  * table for the lower half, TTBR1 the kernel table for the upper half, from
- * 2^64 - 2^va_bits): a VA is then canonical over va_bits + 1 bits, and
+ * 2^64 - 2^upper_va_bits): a VA is then canonical over its half's va_bits + 1 bits, and
  * mmusim_upper_root gives the upper table.  False for x86 and RISC-V, whose
  * user tables share the kernel's top-level entries.
  */
 MMUSIM_API bool mmusim_config_split_roots(const mmusim_config *cfg);
+/*
+ * The levels, VA bits and top-level entries of one VA half's table.  On a
+ * split-root format the upper half (TTBR1, the kernel's) may have a VA size
+ * of its own (T1SZ != T0SZ: the config's upper_address_width) and with it
+ * its own levels and top width; the lower half's are mmusim_config_levels,
+ * _va_bits and _top_entries.  Formats with one table give those for both.
+ */
+MMUSIM_API unsigned mmusim_config_half_levels(const mmusim_config *cfg, bool upper);
+MMUSIM_API unsigned mmusim_config_half_va_bits(const mmusim_config *cfg, bool upper);
+MMUSIM_API unsigned mmusim_config_half_top_entries(const mmusim_config *cfg, bool upper);
 /* Lowest VA bit of the index field of `level` (1 = base-page level): page_shift + (level - 1) * index_bits. */
 MMUSIM_API unsigned mmusim_config_index_shift(const mmusim_config *cfg, unsigned level);
-/* The index a VA selects in a node of `level` (its bits index_shift .. index_shift + index_bits - 1). */
+/*
+ * The index a VA selects in a node of `level` (its bits index_shift .. index_shift + index_bits - 1,
+ * fewer at the top level of its half's table).
+ */
 MMUSIM_API unsigned mmusim_va_index(const mmusim_config *cfg, uint64_t va, unsigned level);
 /*
  * True when the VA bits above va_bits are copies of its top bit (x86-64, Sv39/48/57);

@@ -111,8 +111,12 @@ uint64_t mmusim_config_memory_size(const mmusim_config *cfg)
 
 uint64_t mmusim_config_kernel_start(const mmusim_config *cfg)
 {
-	const struct paging_consts *pc = &cfg->cfg.pc;
-	uint64_t va = (uint64_t)cfg->cfg.kernel.top_start << pc_index_shift(pc, pc->nr_levels);
+	struct paging_consts upper;
+	const struct paging_consts *pc = &upper;
+	uint64_t va;
+
+	pc_half(&cfg->cfg.pc, cfg->cfg.kernel.upper_half, &upper);
+	va = (uint64_t)cfg->cfg.kernel.top_start << pc_index_shift(pc, pc->nr_levels);
 
 	/* A split-root format's kernel range indexes the upper half's own table (TTBR1). */
 	if (cfg->cfg.kernel.upper_half)
@@ -185,7 +189,25 @@ unsigned mmusim_config_index_shift(const mmusim_config *cfg, unsigned level)
 
 unsigned mmusim_va_index(const mmusim_config *cfg, uint64_t va, unsigned level)
 {
-	return pc_index(&cfg->cfg.pc, va, level);
+	struct paging_consts half;
+
+	pc_half(&cfg->cfg.pc, pc_va_upper(&cfg->cfg.pc, va), &half);
+	return pc_index(&half, va, level);
+}
+
+unsigned mmusim_config_half_levels(const mmusim_config *cfg, bool upper)
+{
+	return upper && cfg->cfg.pc.split_halves ? cfg->cfg.pc.upper_nr_levels : cfg->cfg.pc.nr_levels;
+}
+
+unsigned mmusim_config_half_va_bits(const mmusim_config *cfg, bool upper)
+{
+	return cfg->cfg.pc.half_width[upper];
+}
+
+unsigned mmusim_config_half_top_entries(const mmusim_config *cfg, bool upper)
+{
+	return upper && cfg->cfg.pc.split_halves ? cfg->cfg.pc.upper_top_entries : cfg->cfg.pc.top_entries;
 }
 
 bool mmusim_config_va_sign_extended(const mmusim_config *cfg)

@@ -33,9 +33,13 @@ static uint64_t flag(bool on, uint64_t bit)
 
 uint64_t aarch64_tcr_encode(const struct paging_consts *pc, const struct cpu_ctl *ctl)
 {
-	uint64_t sz = (64 - pc->address_width) & TCR_SZ_MASK;
-	uint64_t tcr = sz << TCR_T0SZ_SHIFT | sz << TCR_T1SZ_SHIFT;
+	uint64_t t0sz = (64 - pc->address_width) & TCR_SZ_MASK, t1sz = t0sz;
+	uint64_t tcr;
 	unsigned ips = NR(ips_bits) - 1;
+
+	if (pc->upper_address_width)
+		t1sz = (64 - pc->upper_address_width) & TCR_SZ_MASK;
+	tcr = t0sz << TCR_T0SZ_SHIFT | t1sz << TCR_T1SZ_SHIFT;
 
 	for (size_t i = 0; i < NR(granules); i++)
 		if (granules[i].size == pc->base_page_size)
@@ -68,10 +72,6 @@ int aarch64_tcr_decode(uint64_t tcr, struct paging_consts *pc, struct cpu_ctl *c
 	const struct granule_code *g0 = NULL, *g1 = NULL;
 	unsigned shift, levels;
 
-	if (t0sz != t1sz)
-		return mm_error_set(err, MM_EINVAL,
-				    "TCR_EL1 0x%" PRIx64 ": T0SZ %u and T1SZ %u differ; mmusim models one VA size "
-				    "for both halves (address_width)", tcr, t0sz, t1sz);
 	for (size_t i = 0; i < NR(granules); i++) {
 		if (granules[i].tg0 == tg0)
 			g0 = &granules[i];
@@ -97,6 +97,15 @@ int aarch64_tcr_decode(uint64_t tcr, struct paging_consts *pc, struct cpu_ctl *c
 				    "TCR_EL1 0x%" PRIx64 ": IPS %u is a %u-bit PA (FEAT_LPA); mmusim models at most %u",
 				    tcr, ips, ips_bits[ips], MAX_PA_BITS);
 
+	/* D8.2: 25 to 48 VA bits per half, 52 with the 64K granule (FEAT_LVA). */
+	for (unsigned h = 0; h < 2; h++) {
+		unsigned sz = h ? t1sz : t0sz, max_bits = g0->size == 65536 ? 52 : 48;
+
+		if (64 - sz > max_bits || 64 - sz < 25)
+			return mm_error_set(err, MM_EINVAL,
+					    "TCR_EL1 0x%" PRIx64 ": T%uSZ %u is a %u-bit VA; the %s granule allows 25 to %u",
+					    tcr, h, sz, 64 - sz, granule_text(g0->size), max_bits);
+	}
 	/* Each level resolves a node's worth of index bits above the page offset. */
 	for (shift = 0; (1ull << shift) < g0->size; shift++)
 		;
@@ -105,6 +114,8 @@ int aarch64_tcr_decode(uint64_t tcr, struct paging_consts *pc, struct cpu_ctl *c
 	pc->nr_levels = levels;
 	if (pc->highest_translation_level > levels)
 		pc->highest_translation_level = levels;
+	/* TTBR1's table: levels of its own when T1SZ differs (paging_consts_derive). */
+	pc->upper_address_width = t1sz == t0sz ? 0 : 64 - t1sz;
 	pc->phys_addr_width = ips_bits[ips];
 	ctl->epd0 = tcr & TCR_EPD0;
 	ctl->epd1 = tcr & TCR_EPD1;

@@ -7,7 +7,8 @@
  *
  * TCR_EL1 as mmusim writes it:
  *
- *   T0SZ = T1SZ = 64 - address_width   (one VA size for both halves)
+ *   T0SZ = 64 - address_width, T1SZ = 64 - upper_address_width (the same
+ *               when the config leaves it out)
  *   TG0 / TG1   the granule (base_page_size); the two fields encode it differently
  *   IRGN0/1 = ORGN0/1 = 0b01, SH0/1 = 0b11: walks are Normal write-back
  *               read/write-allocate, inner shareable (as Linux sets them)
@@ -71,8 +72,8 @@
 uint64_t aarch64_tcr_encode(const struct paging_consts *pc, const struct cpu_ctl *ctl);
 /*
  * pc's address_width (with nr_levels and highest_translation_level to
- * match), phys_addr_width and ctl's TCR keys from a TCR_EL1 value.  Refused
- * (MM_EINVAL): T0SZ != T1SZ, TG0 and TG1 naming different or reserved
+ * match), upper_address_width (0 when T1SZ = T0SZ), phys_addr_width and
+ * ctl's TCR keys from a TCR_EL1 value.  Refused (MM_EINVAL): TG0 and TG1 naming different or reserved
  * granules, a granule other than pc's, a reserved or 52-bit IPS.
  */
 int aarch64_tcr_decode(uint64_t tcr, struct paging_consts *pc, struct cpu_ctl *ctl, struct mm_error *err);

@@ -70,10 +70,11 @@ static int arm_check_limits(const struct paging_consts *pc, struct mm_error *err
 	if (shift != 12 && shift != 14 && shift != 16)
 		return mm_error_set(err, MM_EINVAL,
 				    "aarch64 granules are 4K, 16K and 64K (base_page_size 4096, 16384 or 65536)");
-	if (pc->address_width > max_va || pc->address_width < 25)
-		return mm_error_set(err, MM_EINVAL,
-				    "aarch64 VAs have 25 to 48 bits (52 with the 64K granule, FEAT_LVA), not %u",
-				    pc->address_width);
+	for (unsigned h = 0; h < 2; h++)
+		if (pc->half_width[h] > max_va || pc->half_width[h] < 25)
+			return mm_error_set(err, MM_EINVAL,
+					    "aarch64 VAs have 25 to 48 bits (52 with the 64K granule, FEAT_LVA), not %u%s",
+					    pc->half_width[h], h && pc->upper_address_width ? " (upper_address_width)" : "");
 	if (pc->phys_addr_width > 48)
 		return mm_error_set(err, MM_EINVAL, "aarch64 physical addresses have at most 48 bits here (no FEAT_LPA)");
 	if (pc->highest_translation_level > arm_block_top(shift))
@@ -471,12 +472,19 @@ __attribute__((flatten)) static void arm_walk(const struct walker *w, const stru
 {
 	const struct cpu_ctl *ctl = w->ctl;
 	struct walk_request untagged;
+	struct walker upper;
 	uint64_t va = arm_untag(ctl, req->va);
 
 	if (va != req->va) {
 		untagged = *req;
 		untagged.va = va;
 		req = &untagged;
+	}
+	/* TTBR1's table has levels of its own when T1SZ differs from T0SZ: the loop takes them from pc. */
+	if (va >> 63 && w->upper_pc) {
+		upper = *w;
+		upper.pc = w->upper_pc;
+		w = &upper;
 	}
 	/* Rare: tested first together, and the VA's range (the loop's first check) only then. */
 	if (!req->start_level && ((va >> 63 ? ctl->epd1 : ctl->epd0) ||
@@ -498,7 +506,14 @@ __attribute__((flatten)) static void arm_walk(const struct walker *w, const stru
 __attribute__((flatten)) static void arm_walk_prefetch(const struct walker *w, uint64_t root, uint64_t va,
 						       struct walk_prefetch_memo *memo)
 {
+	struct walker upper;
+
 	va = arm_untag(w->ctl, va);
+	if (va >> 63 && w->upper_pc) {
+		upper = *w;
+		upper.pc = w->upper_pc;
+		w = &upper;
+	}
 	switch (w->pc->page_shift) {
 	case 12: walk_prefetch_loop(w, root, va, memo, &arm_hooks, &arm_geom_4k); break;
 	case 14: walk_prefetch_loop(w, root, va, memo, &arm_hooks, &arm_geom_16k); break;

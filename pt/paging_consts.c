@@ -15,6 +15,50 @@ static unsigned log2u(uint64_t x)
 	return (unsigned)(63 - __builtin_clzll(x));
 }
 
+/* The levels a table of `width`-bit VAs needs (0 when none fits). */
+static unsigned levels_for(const struct paging_consts *pc, unsigned width)
+{
+	if (width <= pc->page_shift)
+		return 0;
+	if (pc->partial_top)
+		return (width - pc->page_shift + pc->index_bits - 1) / pc->index_bits;
+	return (width - pc->page_shift) % pc->index_bits ? 0 : (width - pc->page_shift) / pc->index_bits;
+}
+
+/* half_width and the upper half's table, from upper_address_width (0: the lower's size). */
+static int derive_upper_half(struct paging_consts *pc, struct mm_error *err)
+{
+	unsigned width = pc->upper_address_width ? pc->upper_address_width : pc->address_width;
+	unsigned levels = levels_for(pc, width);
+
+	if (!pc->split_halves && width != pc->address_width)
+		return mm_error_set(err, MM_EINVAL,
+				    "upper_address_width: the format has one table for both halves (address_width)");
+	if (width > 64 || levels < 1 || levels > PT_MAX_LEVELS)
+		return mm_error_set(err, MM_EINVAL,
+				    "upper_address_width %u needs 1 to %d levels of %u index bits above %u offset bits",
+				    width, PT_MAX_LEVELS, pc->index_bits, pc->page_shift);
+	if (width == pc->address_width)
+		levels = pc->nr_levels;
+	pc->half_width[0] = pc->address_width;
+	pc->half_width[1] = width;
+	pc->upper_nr_levels = levels;
+	pc->upper_top_entries = 1u << (width - pc->page_shift - (levels - 1) * pc->index_bits);
+	return MM_OK;
+}
+
+void pc_half(const struct paging_consts *pc, bool upper, struct paging_consts *out)
+{
+	*out = *pc;
+	if (!upper)
+		return;
+	out->address_width = pc->half_width[1];
+	out->nr_levels = pc->upper_nr_levels;
+	out->top_entries = pc->upper_top_entries;
+	if (out->highest_translation_level > out->nr_levels)
+		out->highest_translation_level = out->nr_levels;
+}
+
 int paging_consts_derive(struct paging_consts *pc, struct mm_error *err)
 {
 	if (!is_pow2(pc->base_page_size) || pc->base_page_size < 64)
@@ -52,6 +96,8 @@ int paging_consts_derive(struct paging_consts *pc, struct mm_error *err)
 	}
 	if (pc->address_width > 64)
 		return mm_error_set(err, MM_EINVAL, "address_width %u exceeds 64", pc->address_width);
+	if (derive_upper_half(pc, err))
+		return MM_EINVAL;
 	if (pc->highest_translation_level < 1 || pc->highest_translation_level > pc->nr_levels)
 		return mm_error_set(err, MM_EINVAL,
 				    "highest_translation_level %u must be between 1 and nr_levels %u",

@@ -63,11 +63,25 @@ struct paging_consts {
 	 * [2^64 - 2^aw, 2^64)), so a VA is canonical over address_width + 1 bits.
 	 */
 	bool split_halves;
+	/*
+	 * split_halves only: the upper half's VA size when it differs from the
+	 * lower's (Arm 64 - T1SZ beside address_width = 64 - T0SZ); 0 for the
+	 * same.  Its table then has the levels and top width that size needs.
+	 */
+	unsigned upper_address_width;
 	/* derived by paging_consts_derive() */
 	unsigned page_shift;
 	unsigned index_bits;
 	unsigned nr_entries;
 	unsigned top_entries;   /* entries the top level indexes: nr_entries unless partial_top */
+	/*
+	 * The VA size of the lower and the upper half (both address_width unless
+	 * split_halves with an upper_address_width), in every half's copy
+	 * (pc_half), so that canonical checks hold for either half's VAs.
+	 */
+	unsigned half_width[2];
+	unsigned upper_nr_levels;    /* the upper half's table: levels ... */
+	unsigned upper_top_entries;  /* ... and entries its top level indexes */
 	/* a format described by data (toy) only; last, so positional initializers above stay valid */
 	struct pte_layout layout;
 };
@@ -77,6 +91,13 @@ struct paging_consts {
  * and fills the derived ones.  Returns MM_OK or MM_EINVAL with a message.
  */
 int paging_consts_derive(struct paging_consts *pc, struct mm_error *err);
+
+/*
+ * The constants of one half's table: pc itself for the lower half (and on
+ * formats with one table), for the upper half its own VA size, levels and top
+ * width, the largest leaf level capped at its levels.
+ */
+void pc_half(const struct paging_consts *pc, bool upper, struct paging_consts *out);
 
 /* Bytes mapped by one entry at `level` (1 = base page). */
 static inline uint64_t pc_page_size(const struct paging_consts *pc, unsigned level)
@@ -103,10 +124,14 @@ static inline unsigned pc_index_shift(const struct paging_consts *pc, unsigned l
 	return pc->page_shift + (level - 1) * pc->index_bits;
 }
 
-/* Sign-extends (or truncates) a VA to its canonical 64-bit form. */
+/*
+ * Sign-extends (or truncates) a VA to its canonical 64-bit form.  With
+ * split_halves a VA is canonical over its half's width + 1 bits (bit 63 picks
+ * the half: Arm TTBR0 [0, 2^w0), TTBR1 [2^64 - 2^w1, 2^64)).
+ */
 static inline uint64_t pc_va_canonicalize(const struct paging_consts *pc, uint64_t va)
 {
-	unsigned aw = pc->address_width + pc->split_halves;
+	unsigned aw = pc->half_width[va >> 63] + pc->split_halves;
 
 	if (aw >= 64)
 		return va;
@@ -122,14 +147,6 @@ static inline uint64_t pc_va_canonicalize(const struct paging_consts *pc, uint64
 static inline bool pc_va_canonical(const struct paging_consts *pc, uint64_t va)
 {
 	return pc_va_canonicalize(pc, va) == va;
-}
-
-/* Size of the whole VA space (2^address_width), saturating at 2^63 for 64. */
-static inline uint64_t pc_va_span(const struct paging_consts *pc)
-{
-	unsigned aw = pc->address_width + pc->split_halves;
-
-	return aw >= 64 ? UINT64_MAX : (1ull << aw);
 }
 
 /* True when `va` lies in the upper half's table (split_halves). */

@@ -158,6 +158,11 @@ struct walker {
 	 * half's table, the kernel table's.  req->root is the lower half's (TTBR0).
 	 */
 	uint64_t upper_root;
+	/*
+	 * ... and that table's constants when its VA size differs (Arm T1SZ !=
+	 * T0SZ: its own levels and top width); NULL when pc describes both.
+	 */
+	const struct paging_consts *upper_pc;
 };
 
 /* Walks req->va; fills *res.  Never fails in the C sense: a fault is a result. */

@@ -5,6 +5,20 @@
 
 #include "pt/pt_arch.h"
 
+/* The envs and the walker over m's config and memory. */
+static void machine_wire(struct machine *m)
+{
+	const struct machine_config *cfg = &m->cfg;
+	bool own_upper = cfg->kernel.upper_half && cfg->pc.half_width[1] != cfg->pc.address_width;
+
+	pc_half(&cfg->pc, own_upper, &m->upper_pc);
+	m->env = (struct pt_env){ .arch = cfg->arch, .pc = &cfg->pc, .ctl = &cfg->cpu, .mem = &m->mem };
+	m->kernel_env = m->env;
+	m->kernel_env.pc = &m->upper_pc;
+	m->walker = (struct walker){ .arch = cfg->arch, .pc = &cfg->pc, .ctl = &cfg->cpu, .mem = &m->mem,
+				     .upper_pc = own_upper ? &m->upper_pc : NULL };
+}
+
 int machine_create(const struct machine_config *cfg, struct machine **out, struct mm_error *err)
 {
 	struct machine *m = calloc(1, sizeof(*m));
@@ -19,14 +33,13 @@ int machine_create(const struct machine_config *cfg, struct machine **out, struc
 		return err ? err->code : MM_EINVAL;
 	}
 	m->mem = physmem_pt_mem(m->pm);
-	m->env = (struct pt_env){ .arch = cfg->arch, .pc = &m->cfg.pc, .ctl = &m->cfg.cpu, .mem = &m->mem };
-	m->walker = (struct walker){ .arch = cfg->arch, .pc = &m->cfg.pc, .ctl = &m->cfg.cpu, .mem = &m->mem };
+	machine_wire(m);
 	m->by_asid = calloc(MACHINE_NR_ASIDS, sizeof(*m->by_asid));
 	if (!m->by_asid) {
 		machine_destroy(m);
 		return mm_error_set(err, MM_ENOMEM, "out of host memory");
 	}
-	rc = pt_create(&m->env, &m->cfg.kernel, &m->kernel, err);
+	rc = pt_create(&m->kernel_env, &m->cfg.kernel, &m->kernel, err);
 	if (rc == MM_OK && m->cfg.kernel.upper_half)
 		m->walker.upper_root = pt_root(m->kernel);
 	if (rc == MM_OK)
@@ -51,15 +64,14 @@ int machine_attach(const struct machine_config *cfg, const struct pt_mem *mem, u
 	}
 	m->cfg = *cfg;
 	m->mem = *mem;
-	m->env = (struct pt_env){ .arch = cfg->arch, .pc = &m->cfg.pc, .ctl = &m->cfg.cpu, .mem = &m->mem };
-	m->walker = (struct walker){ .arch = cfg->arch, .pc = &m->cfg.pc, .ctl = &m->cfg.cpu, .mem = &m->mem };
+	machine_wire(m);
 	/*
 	 * One table serves as both, covering every top-level index; a split-root
 	 * format has a table per half, the kernel's the upper one.
 	 */
 	if (cfg->kernel.upper_half)
 		m->walker.upper_root = upper_root;
-	if ((rc = pt_attach(&m->env, cfg->kernel.upper_half ? upper_root : root, cfg->kernel.upper_half,
+	if ((rc = pt_attach(&m->kernel_env, cfg->kernel.upper_half ? upper_root : root, cfg->kernel.upper_half,
 			    &m->kernel, err)) ||
 	    (rc = pt_attach(&m->env, root, false, &m->by_asid[0], err))) {
 		machine_destroy(m);
@@ -128,14 +140,19 @@ uint64_t machine_nr_nodes(const struct machine *m)
 int machine_route(const struct machine *m, struct page_table *user, uint64_t va,
 		  struct page_table **out, struct mm_error *err)
 {
-	const struct paging_consts *pc = &m->cfg.pc;
+	const struct paging_consts *pc = pc_va_upper(&m->cfg.pc, va) ? &m->upper_pc : &m->cfg.pc;
 
 	*out = pt_owns_va(m->kernel, va) ? m->kernel : pt_owns_va(user, va) ? user : NULL;
 	if (*out)
 		return MM_OK;
+	if (!pc_va_canonical(pc, va) && pc->split_halves)
+		return mm_error_set(err, MM_ERANGE,
+				    "VA 0x%llx is in neither half: the lower is [0, 0x%llx], the upper [0x%llx, 0xffffffffffffffff]",
+				    (unsigned long long)va, (unsigned long long)(~0ull >> (64 - pc->half_width[0])),
+				    (unsigned long long)(~0ull << pc->half_width[1]));
 	if (!pc_va_canonical(pc, va))
 		return mm_error_set(err, MM_ERANGE, "VA 0x%llx is not canonical for %u-bit addresses",
-				    (unsigned long long)va, pc->address_width + pc->split_halves);
+				    (unsigned long long)va, pc->address_width);
 	return mm_error_set(err, MM_ERANGE,
 			    "VA 0x%llx (top-level index %u) is in neither the user range [%u, %u) nor the kernel range [%u, %u)",
 			    (unsigned long long)va, pc_index(pc, va, pc->nr_levels),

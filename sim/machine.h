@@ -20,6 +20,12 @@ struct machine {
 	struct physmem *pm;                  /* NULL for a machine attached to an image */
 	struct pt_mem mem;
 	struct pt_env env;
+	/*
+	 * The kernel table's constants and env: cfg.pc's, except on a split-root
+	 * format whose upper half has a VA size of its own (pc_half).
+	 */
+	struct paging_consts upper_pc;
+	struct pt_env kernel_env;
 	struct walker walker;
 	struct page_table *kernel;
 	struct page_table *user;             /* the current address space */

@@ -138,6 +138,39 @@ Test(aarch64_regs, tcr_round_trip)
 	cr_assert(ctl_back.ha && ctl_back.tbi1 && ctl_back.hpd0 && !ctl_back.hd && !ctl_back.asid16);
 }
 
+Test(aarch64_regs, tcr_each_half_its_own_size)
+{
+	/* 4K, T0SZ 25 (39-bit user half, 3 levels), T1SZ 16 (48-bit kernel half, 4 levels), IPS 101 */
+	struct paging_consts pc = consts(4096, 48, 4, 3, 48);
+	struct cpu_ctl ctl = { 0 };
+	uint64_t tcr = 25 | 16ull << 16 | 2ull << 30 | 5ull << 32;
+
+	pc.split_halves = pc.partial_top = true;
+	cr_assert_eq(aarch64_tcr_decode(tcr, &pc, &ctl, NULL), MM_OK);
+	cr_assert_eq(paging_consts_derive(&pc, NULL), MM_OK);
+	cr_assert_eq(pc.address_width, 39);
+	cr_assert_eq(pc.nr_levels, 3);
+	cr_assert_eq(pc.upper_address_width, 48);
+	cr_assert_eq(pc.upper_nr_levels, 4);
+	cr_assert_eq(pc.upper_top_entries, 512);
+	cr_assert_eq(aarch64_tcr_encode(&pc, &ctl) & (0x3full | 0x3full << 16), 25 | 16ull << 16);
+
+	/* 16K, T0SZ 16 (48-bit: 4 levels, a 2-entry level 0), T1SZ 17 (47-bit: 3 levels, 2048 at the top) */
+	pc = consts(16384, 48, 4, 2, 48);
+	pc.split_halves = pc.partial_top = true;
+	tcr = 16 | 17ull << 16 | 2ull << 14 | 1ull << 30 | 5ull << 32;
+	cr_assert_eq(aarch64_tcr_decode(tcr, &pc, &ctl, NULL), MM_OK);
+	cr_assert_eq(paging_consts_derive(&pc, NULL), MM_OK);
+	cr_assert_eq(pc.top_entries, 2);
+	cr_assert_eq(pc.upper_nr_levels, 3);
+	cr_assert_eq(pc.upper_top_entries, 2048);
+
+	/* Equal sizes leave upper_address_width 0: the config has one VA size. */
+	tcr = 16 | 16ull << 16 | 2ull << 14 | 1ull << 30 | 5ull << 32;
+	cr_assert_eq(aarch64_tcr_decode(tcr, &pc, &ctl, NULL), MM_OK);
+	cr_assert_eq(pc.upper_address_width, 0);
+}
+
 static void refused(uint64_t granule, uint64_t tcr, const char *msg)
 {
 	struct paging_consts pc = consts(granule, 48, 4, 3, 48), before = pc;
@@ -152,10 +185,6 @@ static void refused(uint64_t granule, uint64_t tcr, const char *msg)
 
 Test(aarch64_regs, tcr_decode_refusals)
 {
-	/* T0SZ 16, T1SZ 25 */
-	refused(4096, 0x10 | 0x19ull << 16 | 2ull << 30 | 1ull << 36,
-		"TCR_EL1 0x1080190010: T0SZ 16 and T1SZ 25 differ; mmusim models one VA size for both halves "
-		"(address_width)");
 	/* TG0 00 (4K), TG1 01 (16K) */
 	refused(4096, 0x10 | 0x10ull << 16 | 1ull << 30,
 		"TCR_EL1 0x40100010: TG0 selects 4K pages but TG1 16K; mmusim models one granule for both halves");
@@ -171,6 +200,11 @@ Test(aarch64_regs, tcr_decode_refusals)
 	refused(4096, 0x10 | 0x10ull << 16 | 2ull << 30 | 6ull << 32,
 		"TCR_EL1 0x680100010: IPS 6 is a 52-bit PA (FEAT_LPA); mmusim models at most 48");
 	refused(4096, 0x10 | 0x10ull << 16 | 2ull << 30 | 7ull << 32, "TCR_EL1 0x780100010: IPS 0b111 is reserved");
+	/* T0SZ 15 (49 bits) at 4K; T1SZ 40 (24 bits, below the 25 of D8.2) */
+	refused(4096, 0xf | 0x10ull << 16 | 2ull << 30 | 5ull << 32,
+		"TCR_EL1 0x58010000f: T0SZ 15 is a 49-bit VA; the 4K granule allows 25 to 48");
+	refused(4096, 0x10 | 0x28ull << 16 | 2ull << 30 | 5ull << 32,
+		"TCR_EL1 0x580280010: T1SZ 40 is a 24-bit VA; the 4K granule allows 25 to 48");
 }
 
 Test(aarch64_regs, sctlr_encode)

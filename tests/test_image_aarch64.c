@@ -100,6 +100,33 @@ Test(image_aarch64, tcr_sets_the_va_size)
 	remove_temp_file(raw);
 }
 
+/*
+ * --tcr T0SZ 16, T1SZ 25 (0x580190010: TG1 10, IPS 101): each half its own
+ * size.  TTBR0's walk is the 48-bit one of the first test (4 levels, the
+ * page at 0x50000000).  TTBR1's VAs have 39 bits: the walk starts at Arm
+ * level 1, so 0x40004000 reads as an L1 table whose [0] leads to
+ * 0x40005000 read as L2, whose [0] is a 2 MiB block; 0xffff000000001234,
+ * canonical for 48 bits, is now in neither range (D8.2: a translation fault
+ * at level 0, ESR 0x96000004).
+ */
+Test(image_aarch64, tcr_gives_each_half_its_size)
+{
+	struct run_result r;
+	char *raw = raw_tables();
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "translate", "--image", raw, "--image-base", "0x40000000",
+				"--ttbr0", "0x40000000", "--ttbr1", "0x40004000", "--tcr", "0x580190010", "--supervisor",
+				"0x400010", "0xffffff8000001234", "0xffff000000001234", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "0x400010 r supervisor: pa 0x50000010 (4K page, level 1) perms rw-ug\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "0xffffff8000001234 r supervisor: pa 0x80001234 (2M page, level 2) perms rwx-g\n"),
+		  "%s", r.out);
+	cr_expect(strstr(r.out, "0xffff000000001234 r supervisor: fault non-canonical (no entry was read), "
+				"ESR_EL1 0x96000004 "), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(raw);
+}
+
 Test(image_aarch64, raw_image_needs_both_roots)
 {
 	struct run_result r;
@@ -130,10 +157,9 @@ Test(image_aarch64, bad_register_options)
 		{ "x86_64", "--ttbr0", "0x1000", "mmusim: --ttbr0 is not a register of x86_64: use --cr3\n" },
 		{ "aarch64", "--ttbr1", "zz", "mmusim: bad ttbr1 'zz' (expected decimal or 0x-hex)\n" },
 		{ "aarch64", "--tcr", "zz", "mmusim: bad tcr 'zz' (expected decimal or 0x-hex)\n" },
-		/* T0SZ 16, T1SZ 25 */
-		{ "aarch64", "--tcr", "0x580190010",
-		  "mmusim: TCR_EL1 0x580190010: T0SZ 16 and T1SZ 25 differ; mmusim models one VA size for both "
-		  "halves (address_width)\n" },
+		/* T1SZ 9: a 55-bit upper half, beyond the 48 bits of the 4K granule */
+		{ "aarch64", "--tcr", "0x580090010",
+		  "mmusim: TCR_EL1 0x580090010: T1SZ 9 is a 55-bit VA; the 4K granule allows 25 to 48\n" },
 		/* a 64K granule (TG0 01, TG1 11) on a 4K config */
 		{ "aarch64", "--tcr", "0x5c0104010",
 		  "mmusim: TCR_EL1 0x5c0104010: TG0 selects 64K pages but the config has 4K (base_page_size): use a "
