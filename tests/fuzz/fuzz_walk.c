@@ -12,7 +12,9 @@
  *   13  u8   start_perms (masked by the format's initial permissions)
  *   14  u32  PKRU
  *   18  u16  upper root frame (split-root formats, Arm TTBR1), as the root frame
- *   20  u16  Arm bits: pan epan wxn ha hd hpd0 hpd1 tbi0 | tbi1 epd0 epd1 asid16
+ *   20  u16  Arm bits: pan epan wxn ha hd hpd0 hpd1 tbi0 | tbi1 epd0 epd1 asid16,
+ *            bits 12-15: TTBR1's own VA size (T1SZ != T0SZ), 0 = the same,
+ *            else one of upper_widths[] the granule allows
  *   22  u64  MAIR_EL1
  *   30  ...  up to 16 KiB of memory, loaded at PA 0 (frames 0-3); the rest
  *            of [0, 1 MiB) reads as zero
@@ -113,6 +115,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (paging_consts_derive(&pc, &err) != MM_OK)
 			abort();
+		if (pc.split_halves && arm >> 12) {
+			/* D8.2: 25 to 48 bits, 52 with 64K; a size the granule cannot have keeps the preset's. */
+			static const unsigned upper_widths[16] = { 0, 25, 30, 33, 36, 38, 39, 40, 41, 42, 44, 46, 47, 48, 52, 29 };
+			struct paging_consts split = pc;
+
+			split.upper_address_width = upper_widths[arm >> 12];
+			if (paging_consts_derive(&split, &err) == MM_OK && pt_arch_check_consts(arch, &split, &err) == MM_OK)
+				pc = split;
+		}
+		unsigned half_levels = pc.split_halves && (get_le(data, 8) >> 55 & 1) ? pc.upper_nr_levels : pc.nr_levels;
 		req = (struct walk_request){
 			.root = frame * 4096,
 			.va = get_le(data, 8),
@@ -120,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			.priv = a >> 2 & 1 ? PRIV_SUPERVISOR : PRIV_USER,
 			.smap_ac = a >> 3 & 1,
 			.no_ad_update = a >> 4 & 1,
-			.start_level = (c2 >> 2 & 7) % (pc.nr_levels + 1),
+			.start_level = (c2 >> 2 & 7) % (half_levels + 1),
 		};
 		if (req.start_level) {
 			req.start_table = req.root;

@@ -3,7 +3,8 @@
  * contract checked afterwards (shared by fuzz_walk and fuzz_image).
  *
  * The walk must return -- a translation or a fault, never a crash -- and:
- *   - list at most nr_levels steps, each index below its node's entries (the
+ *   - list at most nr_levels steps (of the VA's half: Arm's TTBR1 table may
+ *     have a VA size of its own), each index below its node's entries (the
  *     top node's may be fewer: pc_entries) and each PTE address inside its
  *     table;
  *   - start a full walk in the root the VA selects: with split roots (Arm)
@@ -187,7 +188,15 @@ static void fuzz_walk_checked(const struct pt_arch *arch, const struct paging_co
 	struct walk_result res;
 	struct walk_fault f;
 	char buf[160], tiny[6];
+	struct paging_consts upper;
 
+	/* TTBR1's half with a VA size of its own (T1SZ != T0SZ): its walk has that half's levels. */
+	if (pc->split_halves && pc->half_width[1] != pc->address_width) {
+		pc_half(pc, true, &upper);
+		w.upper_pc = &upper;
+		if (req->va >> 55 & 1)
+			pc = &upper;
+	}
 	walk(&w, req, &res);
 
 	FUZZ_CHECK(res.nr_steps <= pc->nr_levels, "more steps than levels");
