@@ -388,6 +388,8 @@ static int load_paging_consts(const struct load *ld, struct machine_config *mc,
 					   mc->arch->name);
 		if ((rc = get_unsigned(ld, n, "upper_address_width", &pc->upper_address_width)))
 			return rc;
+		if (!pc->upper_address_width)
+			return ynode_error(ld->err, n, "upper_address_width must not be 0 (leave it out for the size of address_width)");
 	}
 
 	pc->partial_top = mc->arch->geom->partial_top;

@@ -1226,6 +1226,8 @@ Test(config_aarch64, upper_address_width)
 		     "(upper_address_width)");
 	expect_error("extends: aarch64\nupper_address_width: 70\n",
 		     "t.yaml:2:22: upper_address_width 70 exceeds 64");
+	expect_error("extends: aarch64\nupper_address_width: 0\n",
+		     "t.yaml:2:22: upper_address_width must not be 0 (leave it out for the size of address_width)");
 	expect_error("extends: aarch64\nupper_address_width: 8\n",
 		     "t.yaml:2:22: upper_address_width 8 leaves no index bits above the 12 offset bits");
 	/* The kernel's range indexes the upper table: 2048 entries at 16K/47, 2 at 16K/48. */
