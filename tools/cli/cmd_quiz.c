@@ -157,10 +157,11 @@ static void print_layout(FILE *out, const mmusim_config *cfg)
 	}
 	fprintf(out, "; %s pages, %u-byte PTEs, %u per node", size, mmusim_config_pte_size(cfg),
 		mmusim_config_entries_per_node(cfg));
-	if (halves_differ(cfg))
+	if (halves_differ(cfg) && (mmusim_config_half_top_entries(cfg, false) != mmusim_config_entries_per_node(cfg) ||
+				   mmusim_config_half_top_entries(cfg, true) != mmusim_config_entries_per_node(cfg)))
 		fprintf(out, " (at the top level: %u lower, %u upper)", mmusim_config_half_top_entries(cfg, false),
 			mmusim_config_half_top_entries(cfg, true));
-	else if (mmusim_config_top_entries(cfg) != mmusim_config_entries_per_node(cfg))
+	else if (!halves_differ(cfg) && mmusim_config_top_entries(cfg) != mmusim_config_entries_per_node(cfg))
 		fprintf(out, " (%u at the top level)", mmusim_config_top_entries(cfg));
 	fputc('\n', out);
 	if (mmusim_config_split_roots(cfg))
