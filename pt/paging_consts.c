@@ -34,10 +34,16 @@ static int derive_upper_half(struct paging_consts *pc, struct mm_error *err)
 	if (!pc->split_halves && width != pc->address_width)
 		return mm_error_set(err, MM_EINVAL,
 				    "upper_address_width: the format has one table for both halves (address_width)");
-	if (width > 64 || levels < 1 || levels > PT_MAX_LEVELS)
+	if (width > 64)
+		return mm_error_set(err, MM_EINVAL, "upper_address_width %u exceeds 64", width);
+	if (levels < 1)
 		return mm_error_set(err, MM_EINVAL,
-				    "upper_address_width %u needs 1 to %d levels of %u index bits above %u offset bits",
-				    width, PT_MAX_LEVELS, pc->index_bits, pc->page_shift);
+				    "upper_address_width %u leaves no index bits above the %u offset bits%s", width,
+				    pc->page_shift, pc->partial_top ? "" : " (or not a whole number of levels)");
+	if (levels > PT_MAX_LEVELS)
+		return mm_error_set(err, MM_EINVAL,
+				    "upper_address_width %u needs %u levels of %u index bits above %u offset bits, more than %d",
+				    width, levels, pc->index_bits, pc->page_shift, PT_MAX_LEVELS);
 	if (width == pc->address_width)
 		levels = pc->nr_levels;
 	pc->half_width[0] = pc->address_width;

@@ -16,7 +16,8 @@
  * leaf up, so its level = 4 - Arm level (AARCH64.md).
  *
  * Memory: RAM at 0x40000000 (QEMU virt), 256 MiB, frames of one granule.
- * Each VA half has its own nodes, one per Arm level:
+ * Each VA half has its own nodes, one per Arm level, and may have its own
+ * VA size and so its own initial level (armfx_split):
  *
  *   node(half, L) = 0x40000000 + (1 + 4 * half + L) * granule
  *
@@ -133,23 +134,20 @@ static const struct arm_geom_desc arm_geoms[G_COUNT] = {
 };
 
 struct armfx {
-	const struct arm_geom_desc *g;
+	const struct arm_geom_desc *g;   /* TTBR0's geometry */
+	const struct arm_geom_desc *ug;  /* TTBR1's: g, or another VA size of the same granule (T1SZ != T0SZ) */
 	struct paging_consts pc;
+	struct paging_consts upper_pc;   /* TTBR1's table when ug != g */
 	struct physmem *pm;
 	struct pt_mem mem;
 	struct cpu_ctl ctl;
 	struct walker w;
 };
 
-/* pa_bits: the PA size (TCR_EL1.IPS), 0 = 48. Control bits all 0. */
-static inline void armfx_setup(struct armfx *fx, enum arm_geom geom, unsigned pa_bits)
+/* The paging constants of geometry g (TxSZ = 64 - va_bits), a PA of pa_bits (0: 48). */
+static inline struct paging_consts armfx_consts(const struct arm_geom_desc *g, unsigned pa_bits)
 {
-	struct mm_error err = { 0 };
-	const struct arm_geom_desc *g = &arm_geoms[geom];
-
-	memset(fx, 0, sizeof(*fx));
-	fx->g = g;
-	fx->pc = (struct paging_consts){
+	return (struct paging_consts){
 		.base_page_size = 1ull << g->granule_shift,
 		.nr_levels = 4 - g->start_level,
 		.pte_size = 8,
@@ -160,6 +158,17 @@ static inline void armfx_setup(struct armfx *fx, enum arm_geom geom, unsigned pa
 		.partial_top = true,
 		.split_halves = true,
 	};
+}
+
+/* pa_bits: the PA size (TCR_EL1.IPS), 0 = 48. Control bits all 0. */
+static inline void armfx_setup(struct armfx *fx, enum arm_geom geom, unsigned pa_bits)
+{
+	struct mm_error err = { 0 };
+	const struct arm_geom_desc *g = &arm_geoms[geom];
+
+	memset(fx, 0, sizeof(*fx));
+	fx->g = fx->ug = g;
+	fx->pc = armfx_consts(g, pa_bits);
 	cr_assert_eq(paging_consts_derive(&fx->pc, &err), MM_OK, "%s: paging_consts_derive: %s",
 		     g->name, err.msg);
 	fx->pm = physmem_create(ARM_MEM_BASE, ARM_MEM_SIZE, 1ull << g->granule_shift, &err);
@@ -168,6 +177,24 @@ static inline void armfx_setup(struct armfx *fx, enum arm_geom geom, unsigned pa
 	fx->w = (struct walker){
 		.arch = &pt_arch_aarch64, .pc = &fx->pc, .ctl = &fx->ctl, .mem = &fx->mem,
 	};
+}
+
+/*
+ * TTBR1's half gets the VA size of `upper` (same granule): TCR_EL1.T1SZ
+ * differs from T0SZ, so its table starts at its own initial lookup level
+ * (D8.2).  Its constants are derived from arm_geoms like TTBR0's.
+ */
+static inline void armfx_split(struct armfx *fx, enum arm_geom upper)
+{
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(arm_geoms[upper].granule_shift, fx->g->granule_shift, "one granule for both halves");
+	fx->ug = &arm_geoms[upper];
+	fx->upper_pc = armfx_consts(fx->ug, fx->pc.phys_addr_width);
+	cr_assert_eq(paging_consts_derive(&fx->upper_pc, &err), MM_OK, "%s: %s", fx->ug->name, err.msg);
+	fx->pc.upper_address_width = fx->ug->va_bits;
+	cr_assert_eq(paging_consts_derive(&fx->pc, &err), MM_OK, "%s/%s: %s", fx->g->name, fx->ug->name, err.msg);
+	fx->w.upper_pc = &fx->upper_pc;
 }
 
 static inline void armfx_teardown(struct armfx *fx)
@@ -188,9 +215,15 @@ static inline uint64_t armfx_node(const struct armfx *fx, unsigned half, unsigne
 	return ARM_MEM_BASE + ((uint64_t)(1 + 4 * half + arm_level) << fx->g->granule_shift);
 }
 
+/* The geometry of a half's table. */
+static inline const struct arm_geom_desc *armfx_geom(const struct armfx *fx, unsigned half)
+{
+	return half ? fx->ug : fx->g;
+}
+
 static inline uint64_t armfx_root(const struct armfx *fx, unsigned half)
 {
-	return armfx_node(fx, half, fx->g->start_level);
+	return armfx_node(fx, half, armfx_geom(fx, half)->start_level);
 }
 
 /* Lowest VA bit that level `arm_level` resolves. */
@@ -202,8 +235,8 @@ static inline unsigned armfx_shift(const struct armfx *fx, unsigned arm_level)
 /* The index `va` selects at `arm_level`: the initial level holds only top_entries. */
 static inline unsigned armfx_index(const struct armfx *fx, uint64_t va, unsigned arm_level)
 {
-	uint64_t entries = arm_level == fx->g->start_level ? fx->g->top_entries
-							   : 1ull << (fx->g->granule_shift - 3);
+	const struct arm_geom_desc *g = armfx_geom(fx, armfx_half(va));
+	uint64_t entries = arm_level == g->start_level ? g->top_entries : 1ull << (g->granule_shift - 3);
 
 	return (unsigned)((va >> armfx_shift(fx, arm_level)) & (entries - 1));
 }
@@ -239,7 +272,7 @@ static inline uint64_t armfx_map(struct armfx *fx, uint64_t va, unsigned leaf_le
 {
 	unsigned half = armfx_half(va);
 
-	for (unsigned l = fx->g->start_level; l < leaf_level; l++)
+	for (unsigned l = armfx_geom(fx, half)->start_level; l < leaf_level; l++)
 		armfx_put(fx, armfx_slot(fx, va, l),
 			  armfx_node(fx, half, l + 1) | D_TABLE | (tbl ? tbl[l] : 0));
 	armfx_put(fx, armfx_slot(fx, va, leaf_level), leaf);

@@ -1184,6 +1184,56 @@ Test(config_aarch64, bad_geometry_is_refused)
 	expect_error("extends: aarch64\npte_size: 4\n", "t.yaml:2:11: aarch64 needs pte_size 8");
 }
 
+/*
+ * Each half its own VA size (D8.2: T1SZ apart from T0SZ): the upper half's
+ * table has the levels and initial entries its size needs, 4K: 39 bits =
+ * 3 levels of 512; 16K: 47 bits = 3 levels, bits 46:36 = 2048 at the top;
+ * 64K: 42 bits = 2 levels, bits 41:29 = 8192.
+ */
+Test(config_aarch64, upper_address_width)
+{
+	static const struct {
+		const char *doc;
+		unsigned w0, w1, levels, top;
+	} want[] = {
+		{ "extends: aarch64\nupper_address_width: 39\n", 48, 39, 3, 512 },
+		{ "extends: aarch64_16k\nupper_address_width: 47\n", 48, 47, 3, 2048 },
+		{ "extends: aarch64_64k\nupper_address_width: 42\n", 48, 42, 2, 8192 },
+		{ "extends: aarch64_64k\nupper_address_width: 52\n", 48, 52, 3, 1024 },
+		{ "extends: aarch64\naddress_width: 39\nnr_levels: 3\nupper_address_width: 48\n", 39, 48, 4, 512 },
+		{ "extends: aarch64\n", 48, 48, 4, 512 },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct machine_config mc;
+		struct mm_error err;
+
+		cr_assert_eq(load(want[i].doc, &mc, &err), MM_OK, "%s: %s", want[i].doc, err.msg);
+		cr_expect_eq(mc.pc.half_width[0], want[i].w0, "%s", want[i].doc);
+		cr_expect_eq(mc.pc.half_width[1], want[i].w1, "%s", want[i].doc);
+		cr_expect_eq(mc.pc.upper_nr_levels, want[i].levels, "%s", want[i].doc);
+		cr_expect_eq(mc.pc.upper_top_entries, want[i].top, "%s", want[i].doc);
+	}
+	/* A 39-bit TTBR0 table has 3 levels: the preset's level-4 walk cache needs the 48-bit TTBR1's. */
+	expect_error("extends: aarch64\naddress_width: 39\nnr_levels: 3\n",
+		     "aarch64.yaml:35:14: pwc[0].level must be between 2 and nr_levels (3)");
+	expect_error("extends: x86_64\nupper_address_width: 39\n",
+		     "t.yaml:2:22: upper_address_width is for formats with a table per VA half (aarch64), not x86_64");
+	expect_error("extends: aarch64\nupper_address_width: 49\n",
+		     "t.yaml:2:22: aarch64 VAs have 25 to 48 bits (52 with the 64K granule, FEAT_LVA), not 49 "
+		     "(upper_address_width)");
+	expect_error("extends: aarch64\nupper_address_width: 24\n",
+		     "t.yaml:2:22: aarch64 VAs have 25 to 48 bits (52 with the 64K granule, FEAT_LVA), not 24 "
+		     "(upper_address_width)");
+	expect_error("extends: aarch64\nupper_address_width: 70\n",
+		     "t.yaml:2:22: upper_address_width 70 exceeds 64");
+	expect_error("extends: aarch64\nupper_address_width: 8\n",
+		     "t.yaml:2:22: upper_address_width 8 leaves no index bits above the 12 offset bits");
+	/* The kernel's range indexes the upper table: 2048 entries at 16K/47, 2 at 16K/48. */
+	expect_error("extends: aarch64_16k\npage_tables:\n  user: { top_level_index_range: [0, 2], top_level_can_unmap: true }\n"
+		     "  kernel: { top_level_index_range: [0, 2048], top_level_can_unmap: false }\n",
+		     "t.yaml:4:40: page_tables.kernel.top_level_index_range end 2048 exceeds the 2 entries of a top-level node");
+}
+
 Test(config_aarch64, cpu_keys)
 {
 	struct machine_config mc;

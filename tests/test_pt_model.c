@@ -171,6 +171,7 @@ struct run {
 
 	uint64_t user_last;   /* last VA of the user half */
 	uint64_t kbase;       /* first VA of the kernel half */
+	const struct paging_consts *kpc; /* the kernel table's constants (its own VA size on Arm) */
 	uint64_t hot[8];      /* hot spots: 4 GiB windows that stay inside one half */
 	unsigned nr_hot;
 	bool big_pages;       /* 512 GiB leaves exist (highest_translation_level >= 4) */
@@ -508,7 +509,8 @@ static uint64_t table_nodes(struct run *r, uint64_t root, unsigned lo, unsigned 
 			    unsigned *nr_top)
 {
 	const struct pt_arch *arch = r->m->cfg.arch;
-	unsigned top = r->pc->nr_levels;
+	/* The kernel's table on a split-root format may have levels of its own (Arm T1SZ != T0SZ). */
+	unsigned top = (kernel ? r->kpc : r->pc)->nr_levels;
 	uint64_t n = 0;
 
 	*nr_top = 0;
@@ -673,18 +675,23 @@ struct model_case {
 	char preset[32];
 	uint64_t seed;
 	unsigned steps;
+	unsigned upper_width;  /* the kernel half's VA size when it has its own (upper_address_width); 0: none */
 };
 
 static const struct model_case model_cases[] = {
-	{ "x86_64", 0x5eed0001ull, 4000 },
-	{ "x86_64_la57", 0x5eed0002ull, 4000 },
-	{ "sv39", 0x5eed0003ull, 4000 },
-	{ "sv48", 0x5eed0004ull, 4000 },
-	{ "sv57", 0x5eed0005ull, 4000 },
-	{ "aarch64", 0x5eed0006ull, 4000 },
-	{ "aarch64_16k", 0x5eed0007ull, 4000 },
-	{ "aarch64_64k", 0x5eed0008ull, 4000 },
-	{ "aarch64_52", 0x5eed0009ull, 4000 },
+	{ "x86_64", 0x5eed0001ull, 4000, 0 },
+	{ "x86_64_la57", 0x5eed0002ull, 4000, 0 },
+	{ "sv39", 0x5eed0003ull, 4000, 0 },
+	{ "sv48", 0x5eed0004ull, 4000, 0 },
+	{ "sv57", 0x5eed0005ull, 4000, 0 },
+	{ "aarch64", 0x5eed0006ull, 4000, 0 },
+	{ "aarch64_16k", 0x5eed0007ull, 4000, 0 },
+	{ "aarch64_64k", 0x5eed0008ull, 4000, 0 },
+	{ "aarch64_52", 0x5eed0009ull, 4000, 0 },
+	/* Halves of different sizes: a 3-level TTBR1 under a 4-level TTBR0, a deeper TTBR1, a wider top. */
+	{ "aarch64", 0x5eed000aull, 4000, 39 },
+	{ "aarch64_64k", 0x5eed000bull, 4000, 42 },
+	{ "aarch64_16k", 0x5eed000cull, 4000, 47 },
 };
 
 ParameterizedTestParameters(pt_model, random_ops)
@@ -709,6 +716,13 @@ static void run_setup(struct run *r, const struct model_case *c)
 	snprintf(r->op, sizeof(r->op), "setup");
 	cr_assert_eq(config_load_preset(c->preset, &cfg, &err), MM_OK, "%s: %s", c->preset, err.msg);
 	cfg.mem_size = G1; /* nodes only: data frames are never allocated here */
+	if (c->upper_width) {
+		cfg.pc.upper_address_width = c->upper_width;
+		cr_assert_eq(paging_consts_derive(&cfg.pc, &err), MM_OK, "%s/%u: %s", c->preset, c->upper_width,
+			     err.msg);
+		cfg.kernel.top_end = cfg.pc.upper_top_entries;
+		snprintf(r->preset, sizeof(r->preset), "%.20s/%u", c->preset, c->upper_width % 100);
+	}
 	cr_assert_eq(machine_create(&cfg, &r->m, &err), MM_OK, "%s: %s", c->preset, err.msg);
 	r->pc = &r->m->cfg.pc;
 	r->x86 = r->m->cfg.arch == &pt_arch_x86_64;
@@ -717,7 +731,8 @@ static void run_setup(struct run *r, const struct model_case *c)
 	/* Split roots (Arm TTBR0/TTBR1): each half is address_width bits, not half of them. */
 	r->split = r->pc->split_halves;
 	r->user_last = (1ull << (aw - !r->split)) - 1;
-	r->kbase = ~0ull << (aw - !r->split);
+	r->kpc = &r->m->upper_pc;
+	r->kbase = ~0ull << (r->split ? r->kpc->address_width : aw - 1);
 	r->big_pages = r->pc->highest_translation_level >= 4;
 	r->page = r->pc->base_page_size;
 	r->mid = pc_page_size(r->pc, 2);

@@ -73,6 +73,8 @@
 struct arm_case {
 	const char *name;
 	enum arm_geom geom;
+	bool split;                /* TTBR1's half has the VA size of `upper` (T1SZ != T0SZ) */
+	enum arm_geom upper;
 	unsigned pa_bits;          /* 0: 48 */
 	struct cpu_ctl ctl;
 	uint64_t va;
@@ -99,6 +101,8 @@ static void run_case(const struct arm_case *c)
 	const char *n = c->name;
 
 	armfx_setup(&fx, c->geom, c->pa_bits);
+	if (c->split)
+		armfx_split(&fx, c->upper);
 	fx.ctl = c->ctl;
 	if (!fx.ctl.mair)
 		fx.ctl.mair = MAIR_ALL_NORMAL;
@@ -121,7 +125,7 @@ static void run_case(const struct arm_case *c)
 		cr_expect_eq(res.fault.code, c->esr, "%s [%s]: ESR %#llx, want %#llx", n, fx.g->name,
 			     (unsigned long long)res.fault.code, (unsigned long long)c->esr);
 		/* Arm level 0 of a format whose walk starts lower has no mmusim level: ESR only. */
-		if (4 - c->level <= fx.pc.nr_levels)
+		if (4 - c->level <= 4 - armfx_geom(&fx, armfx_half(c->va))->start_level)
 			cr_expect_eq(res.fault.level, 4 - c->level,
 				     "%s [%s]: fault.level %u, want %u (Arm level %u)", n, fx.g->name,
 				     res.fault.level, 4 - c->level, c->level);
@@ -270,6 +274,124 @@ Test(walk_aarch64, geometry)
 			armfx_teardown(&fx);
 		}
 	}
+}
+
+/* ======================================================================
+ * Each half its own VA size: D8.2 "VA ranges" (TTBR0 [0, 2^(64-T0SZ)),
+ * TTBR1 [2^64 - 2^(64-T1SZ), 2^64)) and "Translation process" (the
+ * initial lookup level and its entries follow from the half's own TxSZ).
+ * For every pair of VA sizes of one granule: the top TTBR0 page and the
+ * bottom and top TTBR1 pages translate, each walk taking its half's number
+ * of lookups and reading its half's initial entry; a VA in range only for
+ * the other half's size is a Translation fault at level 0 (ESR 0x96000004).
+ * ====================================================================== */
+
+Test(walk_aarch64, halves_of_different_sizes)
+{
+	for (unsigned lo = 0; lo < G_COUNT; lo++) {
+		for (unsigned hi = 0; hi < G_COUNT; hi++) {
+			const struct arm_geom_desc *dl = &arm_geoms[lo], *dh = &arm_geoms[hi];
+			uint64_t gran = 1ull << dl->granule_shift;
+
+			if (lo == hi || dl->granule_shift != dh->granule_shift)
+				continue;
+			const uint64_t vas[3] = {
+				(1ull << dl->va_bits) - gran + 0x10,   /* top of TTBR0 */
+				0 - (1ull << dh->va_bits) + 0x10,      /* bottom of TTBR1 */
+				0 - gran + 0x10,                       /* top of TTBR1 */
+			};
+			const struct arm_geom_desc *half[3] = { dl, dh, dh };
+
+			for (unsigned k = 0; k < 3; k++) {
+				struct armfx fx;
+				struct walk_result res;
+				const struct arm_geom_desc *d = half[k];
+				unsigned top_index = k == 1 ? 0 : d->top_entries - 1;
+
+				armfx_setup(&fx, lo, 0);
+				armfx_split(&fx, hi);
+				armfx_map(&fx, vas[k], 3, PAGE, NULL);
+				armfx_walk(&fx, vas[k], ACCESS_READ, PRIV_SUPERVISOR, &res);
+				cr_expect(res.ok && res.pa == OA_PAGE + 0x10, "%s/%s va %#llx: ok %d pa %#llx code %#llx",
+					  dl->name, dh->name, (unsigned long long)vas[k], res.ok,
+					  (unsigned long long)res.pa, (unsigned long long)res.fault.code);
+				cr_expect_eq(res.nr_steps, 4 - d->start_level, "%s/%s va %#llx: %u lookups, want %u",
+					     dl->name, dh->name, (unsigned long long)vas[k], res.nr_steps,
+					     4 - d->start_level);
+				if (res.nr_steps >= 1) {
+					cr_expect_eq(res.steps[0].table, armfx_root(&fx, k != 0), "%s/%s: root",
+						     dl->name, dh->name);
+					cr_expect_eq(res.steps[0].index, top_index, "%s/%s va %#llx: index %u, want %u",
+						     dl->name, dh->name, (unsigned long long)vas[k],
+						     res.steps[0].index, top_index);
+				}
+				armfx_teardown(&fx);
+			}
+
+			/* Just past each half's range, and the other half's size where it is larger. */
+			const uint64_t out[2] = { 1ull << dl->va_bits, (0 - (1ull << dh->va_bits)) - gran };
+			for (unsigned k = 0; k < 2; k++) {
+				struct armfx fx;
+				struct walk_result res;
+
+				armfx_setup(&fx, lo, 0);
+				armfx_split(&fx, hi);
+				armfx_walk(&fx, out[k], ACCESS_READ, PRIV_SUPERVISOR, &res);
+				cr_expect(!res.ok && res.fault.code == 0x96000004 && res.nr_steps == 0,
+					  "%s/%s va %#llx: ok %d code %#llx steps %u, want a level 0 "
+					  "translation fault", dl->name, dh->name, (unsigned long long)out[k],
+					  res.ok, (unsigned long long)res.fault.code, res.nr_steps);
+				armfx_teardown(&fx);
+			}
+		}
+	}
+}
+
+/*
+ * The same through the case runner (so through the TLB-hit check and the
+ * walks resumed from a walk cache): TTBR0 48-bit and TTBR1 39-bit at 4K, and
+ * the other way round; 16K with a 47-bit TTBR1 (2048 initial entries), 64K
+ * with a 42-bit TTBR0 (initial level 2) and a 52-bit TTBR1.
+ */
+#define SPLIT_XLATE(nm, g, u, va_, lvl, leaf_, pa_, size_)                                   \
+	{ .name = nm, .geom = g, .split = true, .upper = u, .va = va_, .leaf_level = lvl,      \
+	  .leaf = leaf_, .access = ACCESS_READ, .priv = PRIV_SUPERVISOR, .ok = true,           \
+	  .pa = pa_, .size = size_, .level = lvl }
+#define SPLIT_RANGE_FAULT(nm, g, u, va_)                                                     \
+	{ .name = nm, .geom = g, .split = true, .upper = u, .va = va_, .leaf_level = 3,        \
+	  .leaf = PAGE, .access = ACCESS_READ, .priv = PRIV_SUPERVISOR, .ok = false,           \
+	  .level = 0, .kind = FAULT_NON_CANONICAL, .reason = REASON_ARM_VA_RANGE,              \
+	  .esr = 0x96000004 }
+
+static const struct arm_case split_cases[] = {
+	SPLIT_XLATE("4K 48/39: TTBR1 page", G4K_48, G4K_39, VA_HI, 3, PAGE, 0x987650abcull, 0x1000),
+	SPLIT_XLATE("4K 48/39: TTBR1 1G block at its initial level", G4K_48, G4K_39, VA_HI, 1,
+		    OA_1G | D_AF | D_BLOCK, 0x152345abcull, 0x40000000),
+	SPLIT_XLATE("4K 48/39: TTBR0 page above 2^39", G4K_48, G4K_39, 0x0000801234567abcull, 3, PAGE,
+		    0x987650abcull, 0x1000),
+	SPLIT_RANGE_FAULT("4K 48/39: a 48-bit TTBR1 VA is out of range", G4K_48, G4K_39,
+			  0xffff001234567abcull),
+	SPLIT_XLATE("4K 39/48: TTBR1 page below 2^64 - 2^39", G4K_39, G4K_48, 0xffff001234567abcull, 3,
+		    PAGE, 0x987650abcull, 0x1000),
+	SPLIT_RANGE_FAULT("4K 39/48: a 48-bit TTBR0 VA is out of range", G4K_39, G4K_48,
+			  0x0000801234567abcull),
+	SPLIT_XLATE("16K 48/47: TTBR1 page, initial index 1024+", G16K_48, G16K_47, 0xffffc01234567abcull, 3,
+		    PAGE, 0x987653abcull, 0x4000),
+	SPLIT_XLATE("16K 48/47: TTBR0 page above 2^47", G16K_48, G16K_47, 0x0000801234567abcull, 3, PAGE,
+		    0x987653abcull, 0x4000),
+	SPLIT_RANGE_FAULT("16K 48/47: 2^64 - 2^48 is out of TTBR1's range", G16K_48, G16K_47,
+			  0xffff000000000000ull),
+	SPLIT_XLATE("64K 42/52: TTBR1 page at bit 51", G64K_42, G64K_52, 0xfff8001234567abcull, 3, PAGE,
+		    0x987657abcull, 0x10000),
+	SPLIT_XLATE("64K 42/52: TTBR0 512M block at its initial level", G64K_42, G64K_52, VA_LO, 2,
+		    OA_512M | D_AF | D_BLOCK, 0x134567abcull, 0x20000000),
+	SPLIT_RANGE_FAULT("64K 42/52: a 48-bit TTBR0 VA is out of range", G64K_42, G64K_52,
+			  0x0000801234567abcull),
+};
+
+Test(walk_aarch64, split_sizes)
+{
+	RUN(split_cases);
 }
 
 /* ======================================================================

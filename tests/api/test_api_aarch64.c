@@ -90,3 +90,55 @@ Test(api_aarch64, other_formats_have_one_root)
 	cr_expect_eq(mmusim_upper_root(m), 0);
 	mmusim_machine_destroy(m);
 }
+
+/*
+ * TTBR1's half with its own VA size (T1SZ 25 beside T0SZ 16, 4K granule):
+ * D8.2 gives it 39 bits, the walk starting at Arm level 1 with 512 entries,
+ * three lookups; the lower half keeps 48 bits and four.  The kernel range
+ * starts at 2^64 - 2^39, and a VA's index at the top of its own half's
+ * table is VA[38:30] there.
+ */
+Test(api_aarch64, halves_of_different_sizes)
+{
+	static const char doc[] = "extends: aarch64\nupper_address_width: 39\n";
+	mmusim_error err = { 0 };
+	mmusim_config *cfg;
+	mmusim_machine *m;
+	mmusim_translation t;
+	uint64_t tcr = 0;
+
+	cr_assert_eq(mmusim_config_parse(doc, sizeof(doc) - 1, "t.yaml", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_config_half_va_bits(cfg, false), 48);
+	cr_expect_eq(mmusim_config_half_va_bits(cfg, true), 39);
+	cr_expect_eq(mmusim_config_half_levels(cfg, false), 4);
+	cr_expect_eq(mmusim_config_half_levels(cfg, true), 3);
+	cr_expect_eq(mmusim_config_half_top_entries(cfg, true), 512);
+	cr_expect_eq(mmusim_config_va_bits(cfg), 48, "the config's own size is the lower half's");
+	cr_expect_eq(mmusim_config_kernel_start(cfg), 0xffffff8000000000ull);
+	cr_expect_eq(mmusim_va_index(cfg, 0xffffffc040000000ull, 3), 257, "VA[38:30] = 0b100000001");
+	cr_expect_eq(mmusim_va_index(cfg, 0x0000008040000000ull, 4), 1, "VA[47:39] in the 48-bit half");
+	cr_expect(mmusim_va_canonical(cfg, 0xffffff8000000000ull));
+	cr_expect(!mmusim_va_canonical(cfg, 0xffffff7ffffff000ull), "below 2^64 - 2^39");
+	cr_expect(mmusim_va_canonical(cfg, 0x0000fffffffff000ull));
+	/* TCR_EL1: T0SZ [5:0] = 16, T1SZ [21:16] = 25. */
+	cr_expect_str_eq(mmusim_config_register(cfg, 0, &tcr), "tcr");
+	cr_expect_eq(tcr & 0x3f003f, 16 | 25 << 16);
+
+	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_map(m, 0xffffffc040000000ull, 0x80000000, 0x1000, MMUSIM_PROP_R, MMUSIM_CACHE_WB, &err),
+		     MMUSIM_OK, "%s", err.message);
+	mmusim_request req = { .va = 0xffffffc040000123ull, .access = MMUSIM_READ, .priv = MMUSIM_SUPERVISOR };
+	cr_assert_eq(mmusim_translate(m, &req, &t), MMUSIM_OK);
+	cr_expect(t.ok);
+	cr_expect_eq(t.pa, 0x80000123);
+	cr_expect_eq(t.nr_steps, 3, "Arm levels 1, 2, 3");
+	cr_expect_eq(t.steps[0].table, mmusim_upper_root(m));
+	cr_expect_eq(t.steps[0].index, 257);
+	/* A 48-bit kernel VA is in neither half now. */
+	cr_expect_eq(mmusim_map(m, 0xffff000000000000ull, 0x80000000, 0x1000, MMUSIM_PROP_R, MMUSIM_CACHE_WB, &err),
+		     MMUSIM_ERANGE);
+	cr_expect_str_eq(err.message, "VA 0xffff000000000000 is in neither half: the lower is [0, 0xffffffffffff], "
+				      "the upper [0xffffff8000000000, 0xffffffffffffffff]");
+	mmusim_machine_destroy(m);
+	mmusim_config_free(cfg);
+}

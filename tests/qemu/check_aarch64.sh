@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # QEMU end to end for AArch64 (VMSAv8-64 stage 1, EL1&0), for each granule
-# preset (aarch64: 4K, aarch64_16k, aarch64_64k): mmusim builds tables in
+# preset (aarch64: 4K, aarch64_16k, aarch64_64k) and two configs whose VA
+# halves have different sizes (TCR_EL1.T0SZ != T1SZ: 4K with a 39-bit TTBR0
+# and a 48-bit TTBR1, 16K with 48 and 47 bits): mmusim builds tables in
 # both VA halves (user: TTBR0, kernel: TTBR1) with pages, blocks, contiguous
 # runs, read-only, EL0 and execute variants, and dumps them (`dump --elf`).
 # QEMU's virt machine (-cpu max: ID_AA64MMFR0_EL1 = 0x...10201126, every
@@ -202,7 +204,8 @@ make_stub_code
 fail=0
 start=$SECONDS
 # name : 1 GiB-or-larger block VA PA : kernel text size : page
-for cfg in aarch64 aarch64_16k aarch64_64k; do
+for cfg in aarch64 aarch64_16k aarch64_64k aarch64_39_48 aarch64_16k_48_47; do
+  preset=$cfg extra= tamper_va=0xffff000000000000
   case $cfg in
     aarch64)  # 4K: 1G and 2M blocks, 16 x 4K = 64K contiguous runs
       maps="map 0x400000 0x50000000 8K rxu
@@ -237,13 +240,36 @@ map 0xffff000000000000 0x40000000 512M rwg
 map 0xffff000040000000 0x50400000 2M rxg
 map 0xffff800000010000 0x50500000 64K rg
 map 0xffffffffffff0000 0x50600000 64K rwg" ;;
+    aarch64_39_48)  # 4K, each half its own size (TCR_EL1.T0SZ 25, T1SZ 16): a 3-level TTBR0 table, a 4-level TTBR1 table
+      preset=aarch64 extra=$'address_width: 39\nnr_levels: 3\nupper_address_width: 48\n'
+      maps="map 0x400000 0x50000000 8K rxu
+map 0x410000 0x50100000 64K rwu
+map 0x600000 0x50200000 2M rwu
+map 0x40000000 0xc0000000 1G rw
+map 0x7ffffff000 0x50700000 4K rwu
+map 0xffff000000000000 0x40000000 1G rwg
+map 0xffff000040000000 0x50400000 64K rxg
+map 0xffffff8000001000 0x50500000 4K rg
+map 0xfffffffffffff000 0x50600000 4K rwg" ;;
+    aarch64_16k_48_47)  # 16K, T0SZ 16 and T1SZ 17: TTBR0 level 0 has 2 entries, TTBR1 starts at level 1 with 2048
+      # (the preset's kernel range covers the 2 entries of a 48-bit level 0; TTBR1's level 1 has 2048)
+      preset=aarch64_16k tamper_va=0xffff800000000000
+      extra=$'upper_address_width: 47\npage_tables:\n  user: { top_level_index_range: [0, 2], top_level_can_unmap: true }\n  kernel: { top_level_index_range: [0, 2048], top_level_can_unmap: false }\n'
+      maps="map 0x400000 0x50000000 32K rxu
+map 0x600000 0x50200000 2M rwu
+map 0x0000ffffffffc000 0x50700000 16K rwu
+map 0xffff800000000000 0x40000000 1G rwg
+map 0xffff800040000000 0x50400000 32M rxg
+map 0xffffc00000004000 0x50500000 16K rg
+map 0xffffffffffffc000 0x50600000 16K rwg" ;;
   esac
   # The stub's page, 1:1 and executable at EL1 only (PXN = 0, not writable at EL0).
   printf '%s\nmap %s %s 2M rx\n' "$maps" "$stub_pa" "$stub_pa" > "$work/$cfg.trace"
-  printf 'extends: %s\nmemory: { base: %s, size: 64M }\n' "$cfg" "$ram_base" > "$work/$cfg.yaml"
-  printf 'extends: %s\nmemory: { base: %s, size: 64M }\ncpu: { pan: true }\n' "$cfg" "$ram_base" > "$work/$cfg-pan.yaml"
+  printf 'extends: %s\n%smemory: { base: %s, size: 64M }\n' "$preset" "$extra" "$ram_base" > "$work/$cfg.yaml"
+  printf 'extends: %s\n%smemory: { base: %s, size: 64M }\ncpu: { pan: true }\n' "$preset" "$extra" "$ram_base" > "$work/$cfg-pan.yaml"
   # The tampered twin: the kernel's first block (EL1 only, so seen with PAN 0 and 1) on another PA.
-  sed 's/^map 0xffff000000000000 0x40000000 /map 0xffff000000000000 0x80000000 /' "$work/$cfg.trace" > "$work/$cfg-bad.trace"
+  sed "s/^map $tamper_va 0x40000000 /map $tamper_va 0x80000000 /" "$work/$cfg.trace" > "$work/$cfg-bad.trace"
+  cmp -s "$work/$cfg.trace" "$work/$cfg-bad.trace" && { echo "FAIL: $cfg: no kernel block at $tamper_va to tamper with"; exit 1; }
 
   out=$("$mmusim" --config "$work/$cfg.yaml" --json dump --elf "$work/$cfg.elf" --setup "$work/$cfg.trace")
   "$mmusim" --config "$work/$cfg.yaml" dump --elf "$work/$cfg-bad.elf" --setup "$work/$cfg-bad.trace" >/dev/null
@@ -266,7 +292,7 @@ map 0xffffffffffff0000 0x50600000 64K rwg" ;;
     [ "$got" = "$want" ] || problems+=("PAN=$pan: registers read back '$got', wrote '$want' (mair tcr ttbr0 ttbr1 sctlr pan CurrentEL)")
     # ID_AA64MMFR0_EL1 (x17): TGran4 [31:28] and TGran64 [27:24] 0b1111 = absent, TGran16 [23:20] 0 = absent.
     mmfr0=$(qemu_reg "$work/$cfg.$pan.out" X17); mmfr0=${mmfr0:-0}   # (no answer: the read-back check fails)
-    case $cfg in
+    case $preset in
       aarch64) (( (mmfr0 >> 28 & 0xf) != 0xf )) ;;
       aarch64_16k) (( (mmfr0 >> 20 & 0xf) != 0 )) ;;
       aarch64_64k) (( (mmfr0 >> 24 & 0xf) != 0xf )) ;;
@@ -278,7 +304,7 @@ map 0xffffffffffff0000 0x50600000 64K rwg" ;;
     fi
     # Negative check: the tampered dump's answers must not pass for QEMU's.
     tampered=$(from_mmusim "$conf" "$work/$cfg-bad.elf" "$work/$cfg.addrs" --ttbr0 "$ttbr0" --ttbr1 "$ttbr1" --tcr "$tcr" 2>/dev/null || true)
-    [ "$tampered" != "$theirs" ] || problems+=("PAN=$pan: the tampered dump (0xffff000000000000 moved) still matches QEMU: the check cannot fail")
+    [ "$tampered" != "$theirs" ] || problems+=("PAN=$pan: the tampered dump ($tamper_va moved) still matches QEMU: the check cannot fail")
   done
   # QEMU's core: no mmusim notes, so the registers come from the command line.
   from_core=$("$mmusim" --config "$work/$cfg.yaml" mappings --image "$work/$cfg.core" "${regs[@]}" 2>&1 || true)
