@@ -19,12 +19,15 @@ uint64_t canonical_va(const mmusim_config *cfg, uint64_t va);
 
 /*
  * The VA that the low va_bits `va` stand for in the table of one half: with
- * split roots, all ones above va_bits in the upper half's table (TTBR1), all
- * zeros in the lower's; otherwise canonical_va (upper is ignored).
+ * split roots, all ones above the upper half's va_bits in its table (TTBR1),
+ * all zeros above the lower half's in the lower's (the two sizes may differ:
+ * T1SZ != T0SZ); otherwise canonical_va (upper is ignored).
  */
 uint64_t canonical_va_in_half(const mmusim_config *cfg, uint64_t va, bool upper);
 
-/* The first VA of the upper half's table (split roots only): 2^64 - 2^va_bits. */
+/* The first VA of the upper half's table (split roots only): 2^64 - 2^(its va_bits). */
 uint64_t upper_half_start(const mmusim_config *cfg);
+/* The last VA of the lower half's table (split roots only): 2^(its va_bits) - 1. */
+uint64_t lower_half_end(const mmusim_config *cfg);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "cli_errors.h"
 #include "cli_options.h"
+#include "root_halves.h"
 
 static int parse_u64(const char *s, const char *what, uint64_t *out, mmusim_error *err)
 {
@@ -223,7 +224,8 @@ int cli_demand_page_size(const mmusim_config *cfg, mmusim_mmu_options *opt, mmus
 		opt->demand_page_size = mmusim_config_page_size(cfg);
 	if (!opt->demand_page_size)
 		return MMUSIM_OK;
-	for (unsigned level = 1; level <= mmusim_config_levels(cfg); level++)
+	/* Either half may be the deeper (AArch64 T0SZ != T1SZ); leaf_size is 0 where no leaf fits. */
+	for (unsigned level = 1; level <= deepest_half_levels(cfg); level++)
 		if (mmusim_config_leaf_size(cfg, level) == opt->demand_page_size)
 			return MMUSIM_OK;
 	return cli_set_error(err, MMUSIM_EINVAL, "--demand-paging size %llu is not a page size of %s",

@@ -61,10 +61,11 @@ static int pte_digits(const mmusim_config *cfg)
 	return (int)(2 * mmusim_config_pte_size(cfg));
 }
 
-/* One node as rows of words, hexdump-style: runs of all-zero rows become "*". */
-static void dump_node(FILE *out, mmusim_machine *m, const mmusim_config *cfg, uint64_t node, unsigned level)
+/* One node of one half's table as rows of words, hexdump-style: runs of all-zero rows become "*". */
+static void dump_node(FILE *out, mmusim_machine *m, const mmusim_config *cfg, bool upper, uint64_t node,
+		      unsigned level)
 {
-	unsigned pte_size = mmusim_config_pte_size(cfg), nr_entries = tree_node_entries(cfg, level);
+	unsigned pte_size = mmusim_config_pte_size(cfg), nr_entries = tree_node_entries(cfg, upper, level);
 	unsigned per_row = 16 / pte_size;
 	bool skipping = false;
 
@@ -89,14 +90,14 @@ static void dump_node(FILE *out, mmusim_machine *m, const mmusim_config *cfg, ui
 	}
 }
 
-/* Every node reachable from `node`, depth first (the order a walk would meet them). */
-static void dump_tree(FILE *out, mmusim_machine *m, const mmusim_config *cfg, uint64_t node, unsigned level,
-		      bool as_tree, unsigned depth)
+/* Every node reachable from `node` in one half's table, depth first (the order a walk would meet them). */
+static void dump_tree(FILE *out, mmusim_machine *m, const mmusim_config *cfg, bool upper, uint64_t node,
+		      unsigned level, bool as_tree, unsigned depth)
 {
-	unsigned pte_size = mmusim_config_pte_size(cfg), nr_entries = tree_node_entries(cfg, level);
+	unsigned pte_size = mmusim_config_pte_size(cfg), nr_entries = tree_node_entries(cfg, upper, level);
 
 	if (!as_tree)
-		dump_node(out, m, cfg, node, level);
+		dump_node(out, m, cfg, upper, node, level);
 	else
 		fprintf(out, "%*sL%u node 0x%" PRIx64 "\n", (int)(4 * depth), "", level, node);
 	for (unsigned i = 0; i < nr_entries; i++) {
@@ -121,8 +122,19 @@ static void dump_tree(FILE *out, mmusim_machine *m, const mmusim_config *cfg, ui
 			fputc('\n', out);
 		}
 		if (present && !leaf && level > 1)
-			dump_tree(out, m, cfg, mmusim_pte_address(cfg, pte, level), level - 1, as_tree, depth + 1);
+			dump_tree(out, m, cfg, upper, mmusim_pte_address(cfg, pte, level), level - 1, as_tree, depth + 1);
 	}
+}
+
+/* " L4 index 47:39 | ... | offset 11:0": one half's VA fields, from its table's top level. */
+static void print_va_fields(FILE *out, const mmusim_config *cfg, bool upper)
+{
+	for (unsigned level = mmusim_config_half_levels(cfg, upper); level >= 1; level--) {
+		unsigned lo = mmusim_config_index_shift(cfg, level);
+		unsigned bits = (unsigned)__builtin_ctz(tree_node_entries(cfg, upper, level));
+		fprintf(out, " L%u index %u:%u |", level, lo + bits - 1, lo);
+	}
+	fprintf(out, " offset %u:0", (unsigned)__builtin_ctzll(mmusim_config_page_size(cfg)) - 1);
 }
 
 static void print_layout(FILE *out, const mmusim_config *cfg)
@@ -133,15 +145,23 @@ static void print_layout(FILE *out, const mmusim_config *cfg)
 	char size[32];
 
 	format_page_size(page, size, sizeof(size));
-	fprintf(out, "VA (%u bits%s):", mmusim_config_va_bits(cfg), mmusim_config_split_roots(cfg) ? " per half" : "");
-	for (unsigned level = mmusim_config_levels(cfg); level >= 1; level--) {
-		unsigned lo = mmusim_config_index_shift(cfg, level);
-		unsigned bits = (unsigned)__builtin_ctz(tree_node_entries(cfg, level));
-		fprintf(out, " L%u index %u:%u |", level, lo + bits - 1, lo);
+	if (halves_differ(cfg)) {
+		fprintf(out, "VA (lower half %u bits, upper half %u bits): lower", mmusim_config_half_va_bits(cfg, false),
+			mmusim_config_half_va_bits(cfg, true));
+		print_va_fields(out, cfg, false);
+		fputs("; upper", out);
+		print_va_fields(out, cfg, true);
+	} else {
+		fprintf(out, "VA (%u bits%s):", mmusim_config_va_bits(cfg), mmusim_config_split_roots(cfg) ? " per half" : "");
+		print_va_fields(out, cfg, false);
 	}
-	fprintf(out, " offset %u:0; %s pages, %u-byte PTEs, %u per node", page_shift - 1, size,
-		mmusim_config_pte_size(cfg), mmusim_config_entries_per_node(cfg));
-	if (mmusim_config_top_entries(cfg) != mmusim_config_entries_per_node(cfg))
+	fprintf(out, "; %s pages, %u-byte PTEs, %u per node", size, mmusim_config_pte_size(cfg),
+		mmusim_config_entries_per_node(cfg));
+	if (halves_differ(cfg) && (mmusim_config_half_top_entries(cfg, false) != mmusim_config_entries_per_node(cfg) ||
+				   mmusim_config_half_top_entries(cfg, true) != mmusim_config_entries_per_node(cfg)))
+		fprintf(out, " (at the top level: %u lower, %u upper)", mmusim_config_half_top_entries(cfg, false),
+			mmusim_config_half_top_entries(cfg, true));
+	else if (!halves_differ(cfg) && mmusim_config_top_entries(cfg) != mmusim_config_entries_per_node(cfg))
 		fprintf(out, " (%u at the top level)", mmusim_config_top_entries(cfg));
 	fputc('\n', out);
 	if (mmusim_config_split_roots(cfg))
@@ -176,7 +196,7 @@ static void print_answer(FILE *out, const mmusim_config *cfg, uint64_t root, uin
 	struct palette plain;
 	FILE *mem;
 
-	explain_answer(cfg, t, answer, sizeof(answer));
+	explain_answer(cfg, q->req.va, t, answer, sizeof(answer));
 	fprintf(out, "%2u. %s %s 0x%" PRIx64 ": %s\n", n, mmusim_priv_name(q->req.priv), access_word(q->req.access),
 		q->req.va, answer);
 	/* The walk, indented under its answer. */
@@ -202,7 +222,10 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 
 	fprintf(out, "mmusim quiz %" PRIu64 " on ", quiz->seed);
 	term_write(out, mmusim_config_name(cfg));
-	fprintf(out, " (%s paging, %u levels)\n", mmusim_config_arch(cfg), mmusim_config_levels(cfg));
+	fprintf(out, " (%s paging, %u levels", mmusim_config_arch(cfg), mmusim_config_levels(cfg));
+	if (halves_differ(cfg))
+		fprintf(out, ", %u in the upper half", mmusim_config_half_levels(cfg, true));
+	fputs(")\n", out);
 	print_layout(out, cfg);
 	if (upper_root)
 		fprintf(out, "roots: %s 0x%" PRIx64 " (%s = 0x%" PRIx64 "), %s 0x%" PRIx64 " (%s = 0x%" PRIx64 ")\n\n",
@@ -220,7 +243,7 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 	for (unsigned h = 0; h < (upper_root ? 2u : 1u); h++) {
 		if (upper_root)
 			fprintf(out, "%s:\n", root_half_label(h));
-		dump_tree(out, m, cfg, h ? upper_root : root, mmusim_config_levels(cfg), o->tree, 0);
+		dump_tree(out, m, cfg, h, h ? upper_root : root, mmusim_config_half_levels(cfg, h), o->tree, 0);
 	}
 	fputs("\nTranslate each VA: the PA, or the fault (kind, level) it raises.\n", out);
 	for (unsigned i = 0; i < quiz->nr_q; i++)

@@ -130,20 +130,32 @@ static void write_config(FILE *out, const mmusim_config *cfg)
 {
 	unsigned user_start, user_end, kernel_start, kernel_end, nr_tlbs = mmusim_config_nr_tlbs(cfg);
 	mmusim_cache_info ci;
-	char size[32], top[48] = "";
+	char size[32], top[80] = "", levels[64], va_width[64];
 
-	if (mmusim_config_top_entries(cfg) != mmusim_config_entries_per_node(cfg))
-		snprintf(top, sizeof(top), "; %u at the top level", mmusim_config_top_entries(cfg));
+	/* Halves of different VA sizes (T0SZ != T1SZ) each have their own levels and top width. */
+	if (halves_differ(cfg)) {
+		snprintf(top, sizeof(top), "; at the top level %u in TTBR0's table, %u in TTBR1's",
+			 mmusim_config_half_top_entries(cfg, false), mmusim_config_half_top_entries(cfg, true));
+		snprintf(levels, sizeof(levels), "%u in TTBR0's table, %u in TTBR1's", mmusim_config_half_levels(cfg, false),
+			 mmusim_config_half_levels(cfg, true));
+		snprintf(va_width, sizeof(va_width), "%u bits in TTBR0's half, %u in TTBR1's",
+			 mmusim_config_half_va_bits(cfg, false), mmusim_config_half_va_bits(cfg, true));
+	} else {
+		if (mmusim_config_top_entries(cfg) != mmusim_config_entries_per_node(cfg))
+			snprintf(top, sizeof(top), "; %u at the top level", mmusim_config_top_entries(cfg));
+		snprintf(levels, sizeof(levels), "%u", mmusim_config_levels(cfg));
+		snprintf(va_width, sizeof(va_width), "%u bits", mmusim_config_va_bits(cfg));
+	}
 	fputs("<section id=\"config\">\n<h2>Machine</h2>\n<table class=\"config\">\n", out);
 	fputs("<tr><th>config</th><td>", out);
 	xml_write_escaped(out, mmusim_config_name(cfg));
 	fprintf(out, "</td></tr>\n<tr><th>PTE format</th><td>%s</td></tr>\n", mmusim_config_arch(cfg));
 	format_page_size(mmusim_config_page_size(cfg), size, sizeof(size));
-	fprintf(out, "<tr><th>levels</th><td>%u</td></tr>\n<tr><th>base page</th><td>%s</td></tr>\n"
+	fprintf(out, "<tr><th>levels</th><td>%s</td></tr>\n<tr><th>base page</th><td>%s</td></tr>\n"
 		"<tr><th>entries per node</th><td>%u of %u bytes (%u index bits)%s</td></tr>\n"
-		"<tr><th>VA width</th><td>%u bits%s</td></tr>\n<tr><th>PA width</th><td>%u bits</td></tr>\n",
-		mmusim_config_levels(cfg), size, mmusim_config_entries_per_node(cfg), mmusim_config_pte_size(cfg),
-		mmusim_config_index_bits(cfg), top, mmusim_config_va_bits(cfg),
+		"<tr><th>VA width</th><td>%s%s</td></tr>\n<tr><th>PA width</th><td>%u bits</td></tr>\n",
+		levels, size, mmusim_config_entries_per_node(cfg), mmusim_config_pte_size(cfg),
+		mmusim_config_index_bits(cfg), top, va_width,
 		mmusim_config_va_sign_extended(cfg) ? ", sign-extended" : "", mmusim_config_pa_bits(cfg));
 	fputs("<tr><th>page sizes</th><td>", out);
 	/* Leaves may sit at every level from 1 up to the highest translation level. */
@@ -160,7 +172,7 @@ static void write_config(FILE *out, const mmusim_config *cfg)
 		user_end, kernel_start, kernel_end);
 	if (mmusim_config_split_roots(cfg))
 		fprintf(out, "<tr><th>roots</th><td>%s: VAs 0x0..0x%" PRIx64 "; %s: VAs 0x%" PRIx64 "..0xffffffffffffffff "
-			"(VA bit %u picks the root)</td></tr>\n", root_half_label(false), ~upper_half_start(cfg),
+			"(VA bit %u picks the root)</td></tr>\n", root_half_label(false), lower_half_end(cfg),
 			root_half_label(true), upper_half_start(cfg), ROOT_SELECT_BIT);
 	fputs("<tr><th>TLBs</th><td>", out);
 	for (unsigned i = 0; i < nr_tlbs; i++) {
@@ -208,7 +220,7 @@ static void write_walk(FILE *out, mmusim_machine *m, const mmusim_request *req, 
 		fputs("</td></tr>\n", out);
 	}
 	fputs("</table>\n", out);
-	explain_answer(cfg, &res, answer, sizeof(answer));
+	explain_answer(cfg, req->va, &res, answer, sizeof(answer));
 	fprintf(out, "<p class=\"result %s\">", res.ok ? "ok" : "fault");
 	xml_write_escaped(out, answer);
 	fputs("</p>\n", out);

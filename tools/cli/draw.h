@@ -42,8 +42,11 @@ void tree_row_target(const mmusim_config *cfg, const struct tree_row *r, char *b
 
 /* "root 0x1000 (cr3 0x1000)"; for a split-root format "TTBR1 (kernel) root 0x2000 (ttbr1 0x2000)". */
 void tree_root_heading(const struct tree *t, unsigned half, char *buf, size_t len);
-/* "4 levels of 512 8-byte entries", plus " (2 at the top level)" when the top level holds fewer. */
-void tree_shape(const mmusim_config *cfg, char *buf, size_t len);
+/*
+ * One half's table (the only one unless split roots): "4 levels of 512 8-byte
+ * entries", plus " (2 at the top level)" when the top level holds fewer.
+ */
+void tree_shape(const mmusim_config *cfg, bool upper, char *buf, size_t len);
 
 /* Writes s with & < > " escaped for HTML / XML text and attributes. */
 void xml_write_escaped(FILE *out, const char *s);

@@ -69,15 +69,24 @@ static void field_row(FILE *out, const char *color, const char *reset, const cha
  * the top bit); a narrow format without it (Sv32, x86 32-bit, toy) has no such
  * bits, so they are drawn only when a VA sets some — the reason it faults.
  */
+/*
+ * The VA size of the half VA bit 55 picks on a split-root format (T0SZ and
+ * T1SZ may differ), else the config's one VA size.
+ */
+static unsigned va_half_bits(const mmusim_config *cfg, uint64_t va)
+{
+	return mmusim_config_half_va_bits(cfg, va_in_upper_half(cfg, va));
+}
+
 static bool draws_high_bits(const mmusim_config *cfg, uint64_t va)
 {
-	return mmusim_config_va_bits(cfg) < 64 && (mmusim_config_va_sign_extended(cfg) || !mmusim_va_canonical(cfg, va));
+	return va_half_bits(cfg, va) < 64 && (mmusim_config_va_sign_extended(cfg) || !mmusim_va_canonical(cfg, va));
 }
 
 /* Hex digits a VA is printed with: 16 with sign extension, else the VA's own width. */
-static int va_digits(const mmusim_config *cfg)
+static int va_digits(const mmusim_config *cfg, uint64_t va)
 {
-	return mmusim_config_va_sign_extended(cfg) ? 16 : (int)(mmusim_config_va_bits(cfg) + 3) / 4;
+	return mmusim_config_va_sign_extended(cfg) ? 16 : (int)(va_half_bits(cfg, va) + 3) / 4;
 }
 
 /* log2 of the base page size: the width of a VA's page offset. */
@@ -95,8 +104,8 @@ static unsigned page_shift(const mmusim_config *cfg)
 static void explain_range_bits(FILE *out, const mmusim_config *cfg, uint64_t va, unsigned widest,
 			       const struct palette *pal)
 {
-	unsigned aw = mmusim_config_va_bits(cfg);
 	bool upper = va >> ROOT_SELECT_BIT & 1, tbi = half_ignores_top_byte(cfg, upper);
+	unsigned aw = mmusim_config_half_va_bits(cfg, upper);
 	unsigned hi = tbi ? TOP_BYTE_LOW_BIT - 1 : 63;
 	uint64_t bits = bit_field(va, hi, aw), all = bit_field(UINT64_MAX, hi, aw);
 	char note[96];
@@ -114,16 +123,18 @@ static void explain_range_bits(FILE *out, const mmusim_config *cfg, uint64_t va,
 	field_row(out, pal->sign, pal->reset, "range", hi, aw, bits, widest, note);
 }
 
-/* Index bits the top level takes: fewer than a node's when its node is partly used. */
-static unsigned level_index_bits(const mmusim_config *cfg, unsigned level)
+/* Index bits the top level of a half's table takes: fewer than a node's when its node is partly used. */
+static unsigned level_index_bits(const mmusim_config *cfg, bool upper, unsigned level)
 {
-	return level == mmusim_config_levels(cfg) ? (unsigned)__builtin_ctz(mmusim_config_top_entries(cfg))
-						  : mmusim_config_index_bits(cfg);
+	return level == mmusim_config_half_levels(cfg, upper)
+		       ? (unsigned)__builtin_ctz(mmusim_config_half_top_entries(cfg, upper))
+		       : mmusim_config_index_bits(cfg);
 }
 
 static void explain_va(FILE *out, const mmusim_config *cfg, uint64_t va, const struct palette *pal)
 {
-	unsigned aw = mmusim_config_va_bits(cfg), widest = page_shift(cfg), index_bits = mmusim_config_index_bits(cfg);
+	bool upper = va_in_upper_half(cfg, va);
+	unsigned aw = va_half_bits(cfg, va), widest = page_shift(cfg), index_bits = mmusim_config_index_bits(cfg);
 	bool high = draws_high_bits(cfg, va), sign_ext = mmusim_config_va_sign_extended(cfg);
 	char name[24], note[96];
 
@@ -131,7 +142,7 @@ static void explain_va(FILE *out, const mmusim_config *cfg, uint64_t va, const s
 		widest = index_bits;
 	if (high && 64 - aw > widest)
 		widest = 64 - aw;
-	fprintf(out, "%sVA 0x%0*" PRIx64 "%s as its bit fields:\n", pal->head, va_digits(cfg), va, pal->reset);
+	fprintf(out, "%sVA 0x%0*" PRIx64 "%s as its bit fields:\n", pal->head, va_digits(cfg, va), va, pal->reset);
 	fprintf(out, "  %-10s %-6s %-*s binary\n", "field", "bits", (int)(widest + 3) / 4 + 2, "hex");
 	if (high && mmusim_config_split_roots(cfg)) {
 		explain_range_bits(out, cfg, va, widest, pal);
@@ -145,8 +156,8 @@ static void explain_va(FILE *out, const mmusim_config *cfg, uint64_t va, const s
 		field_row(out, pal->sign, pal->reset, sign_ext ? "sign ext." : "unused", 63, aw,
 			  bit_field(va, 63, aw), widest, note);
 	}
-	for (unsigned level = mmusim_config_levels(cfg); level >= 1; level--) {
-		unsigned lo = mmusim_config_index_shift(cfg, level), hi = lo + level_index_bits(cfg, level) - 1;
+	for (unsigned level = mmusim_config_half_levels(cfg, upper); level >= 1; level--) {
+		unsigned lo = mmusim_config_index_shift(cfg, level), hi = lo + level_index_bits(cfg, upper, level) - 1;
 		unsigned idx = mmusim_va_index(cfg, va, level);
 		snprintf(name, sizeof(name), "L%u index", level);
 		snprintf(note, sizeof(note), "  = %u", idx);
@@ -226,10 +237,10 @@ static void fault_where(const mmusim_translation *t, char *buf, size_t len)
 		snprintf(buf, len, "fault %s at level %u", mmusim_fault_kind_name(t->fault_kind), t->fault_level);
 }
 
-/* The rule, in words; for a bad VA with this config's bit positions. */
-static void fault_reason(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)
+/* The rule, in words; for a bad VA with the bit positions of this config (and of va's half). */
+static void fault_reason(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len)
 {
-	unsigned aw = mmusim_config_va_bits(cfg);
+	unsigned aw = va_half_bits(cfg, va);
 
 	if (t->fault_kind != MMUSIM_FAULT_NON_CANONICAL)
 		snprintf(buf, len, "%s", mmusim_fault_reason_text(t->fault_reason));
@@ -251,7 +262,7 @@ static void refused_by(const mmusim_config *cfg, const mmusim_translation *t, ch
 			 t->refused_level, t->refused_pte_addr);
 }
 
-void explain_answer(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)
+void explain_answer(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len)
 {
 	char size[32], perms[6], where[64], code[160], why[160], who[96];
 
@@ -263,7 +274,7 @@ void explain_answer(const mmusim_config *cfg, const mmusim_translation *t, char 
 	}
 	fault_where(t, where, sizeof(where));
 	mmusim_fault_describe(cfg, t, code, sizeof(code));
-	fault_reason(cfg, t, why, sizeof(why));
+	fault_reason(cfg, va, t, why, sizeof(why));
 	refused_by(cfg, t, who, sizeof(who));
 	snprintf(buf, len, "%s, %s: %s%s%s", where, code, why, *who ? "; refused by " : "", who);
 }
@@ -272,7 +283,7 @@ void explain_answer_line(FILE *out, const mmusim_config *cfg, const mmusim_reque
 {
 	char answer[512];
 
-	explain_answer(cfg, t, answer, sizeof(answer));
+	explain_answer(cfg, req->va, t, answer, sizeof(answer));
 	fprintf(out, "0x%" PRIx64 " %s %s: %s\n", req->va, mmusim_access_name(req->access), mmusim_priv_name(req->priv),
 		answer);
 }
@@ -288,7 +299,7 @@ static void quote_fault_bits(FILE *out, const mmusim_config *cfg, const mmusim_r
 	char flags[160], who[96];
 
 	if (res->fault_kind == MMUSIM_FAULT_NON_CANONICAL) {
-		unsigned aw = mmusim_config_va_bits(cfg);
+		unsigned aw = va_half_bits(cfg, req->va);
 		if (mmusim_config_split_roots(cfg))
 			fprintf(out, "  the bits: VA bits 63:%u = 0x%" PRIx64 " while bit %u = %u\n", aw,
 				bit_field(req->va, 63, aw), ROOT_SELECT_BIT, (unsigned)(req->va >> ROOT_SELECT_BIT & 1));
@@ -364,8 +375,10 @@ void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *re
 	fprintf(out, "%sexplain 0x%" PRIx64 "%s: %s access in %s mode; ", pal->head, req->va, pal->reset,
 		access_names[req->access], mmusim_priv_name(req->priv));
 	term_write(out, mmusim_config_name(cfg));
-	fprintf(out, ": %u levels, %u-bit VA, %s pages, %u-byte PTEs\n", mmusim_config_levels(cfg),
-		mmusim_config_va_bits(cfg), base, mmusim_config_pte_size(cfg));
+	/* The table of the VA's half: TTBR1's may differ from TTBR0's in size and levels. */
+	fprintf(out, ": %u levels, %u-bit VA, %s pages, %u-byte PTEs\n",
+		mmusim_config_half_levels(cfg, va_in_upper_half(cfg, req->va)), va_half_bits(cfg, req->va), base,
+		mmusim_config_pte_size(cfg));
 	explain_va(out, cfg, req->va, pal);
 	walk_root(cfg, req, root, upper_root, res, from, reg, sizeof(from));
 	fprintf(out, "%swalk from %s%s (%s):\n", pal->head, from, pal->reset, reg);
@@ -387,7 +400,7 @@ void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *re
 	}
 	mmusim_fault_describe(cfg, res, code, sizeof(code));
 	fault_where(res, where, sizeof(where));
-	fault_reason(cfg, res, why, sizeof(why));
+	fault_reason(cfg, req->va, res, why, sizeof(why));
 	fprintf(out, "%s%s%s: %s\n", pal->bad, where, pal->reset, why);
 	quote_fault_bits(out, cfg, req, res);
 	fprintf(out, "  raised as %s\n", code);

@@ -32,9 +32,9 @@ void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *re
 /*
  * The answer to one walk in one line, without the VA: "pa 0x… (4K page, level
  * 1) perms rw-u-" or "fault KIND at level N, CODE: REASON[; refused by the
- * ENTRY (Ln) at 0x…]".
+ * ENTRY (Ln) at 0x…]".  va is the walk's (a bad VA's rule names the bits of its half).
  */
-void explain_answer(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len);
+void explain_answer(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len);
 /* "0xVA r user: " and the answer, one line. */
 void explain_answer_line(FILE *out, const mmusim_config *cfg, const mmusim_request *req,
 			 const mmusim_translation *t);

@@ -83,13 +83,17 @@ static uint64_t va_of(const struct gen *g, unsigned l2, unsigned l1)
 	return canonical_va_in_half(g->cfg, va, false);
 }
 
-/* va_of's VA moved to the upper half's table, under the kernel's top index. */
+/*
+ * va_of's VA moved to the upper half's table, under the kernel's top index:
+ * its indices below that table's top level kept (the upper half may have
+ * more or fewer levels than the lower: T1SZ != T0SZ).
+ */
 static uint64_t upper_va(const struct gen *g, uint64_t va)
 {
-	unsigned top_shift = mmusim_config_index_shift(g->cfg, g->nr_levels);
-	uint64_t top_mask = (uint64_t)(mmusim_config_top_entries(g->cfg) - 1) << top_shift;
+	unsigned top_shift = mmusim_config_index_shift(g->cfg, mmusim_config_half_levels(g->cfg, true));
+	uint64_t below_top = va & ((1ull << top_shift) - 1);
 
-	return canonical_va_in_half(g->cfg, (va & ~top_mask) | (uint64_t)g->kernel_top << top_shift, true);
+	return canonical_va_in_half(g->cfg, below_top | (uint64_t)g->kernel_top << top_shift, true);
 }
 
 /* A random index for the level below the top, or in the user range at the top. */

@@ -27,3 +27,16 @@ bool levels_numbered_from_root(const mmusim_config *cfg)
 {
 	return mmusim_config_split_roots(cfg);
 }
+
+bool halves_differ(const mmusim_config *cfg)
+{
+	return mmusim_config_split_roots(cfg) &&
+	       mmusim_config_half_va_bits(cfg, false) != mmusim_config_half_va_bits(cfg, true);
+}
+
+unsigned deepest_half_levels(const mmusim_config *cfg)
+{
+	unsigned lower = mmusim_config_half_levels(cfg, false), upper = mmusim_config_half_levels(cfg, true);
+
+	return lower > upper ? lower : upper;
+}

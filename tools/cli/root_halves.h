@@ -34,6 +34,14 @@ bool va_in_upper_half(const mmusim_config *cfg, uint64_t va);
  * then give the entry's own name ("L0 descriptor") beside mmusim's level.
  */
 bool levels_numbered_from_root(const mmusim_config *cfg);
+/*
+ * True when the two halves' tables differ in VA size (T0SZ != T1SZ: the
+ * config's upper_address_width), and with it maybe in levels and top width:
+ * the views then describe each half apart.
+ */
+bool halves_differ(const mmusim_config *cfg);
+/* The levels of the deeper half's table (mmusim_config_levels when the halves have one size). */
+unsigned deepest_half_levels(const mmusim_config *cfg);
 /* True when the half's top byte is ignored (the config's cpu: tbi0 / tbi1). */
 bool half_ignores_top_byte(const mmusim_config *cfg, bool upper);
 

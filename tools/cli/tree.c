@@ -48,17 +48,24 @@ static bool continues_run(const struct tree *t, const struct tree_row *r, unsign
 	return mmusim_pte_address(t->cfg, pte, r->level) == r->addr + (uint64_t)r->count * r->page_size;
 }
 
-unsigned tree_node_entries(const mmusim_config *cfg, unsigned level)
+unsigned tree_node_entries(const mmusim_config *cfg, bool upper, unsigned level)
 {
-	return level == mmusim_config_levels(cfg) ? mmusim_config_top_entries(cfg) : mmusim_config_entries_per_node(cfg);
+	return level == mmusim_config_half_levels(cfg, upper) ? mmusim_config_half_top_entries(cfg, upper)
+							       : mmusim_config_entries_per_node(cfg);
+}
+
+unsigned tree_root_levels(const struct tree *t, unsigned half)
+{
+	return mmusim_config_half_levels(t->cfg, t->roots[half].upper);
 }
 
 static int visit(struct tree *t, const struct tree_options *opt, uint64_t table, unsigned level,
 		 uint64_t va_prefix, int parent, unsigned half, mmusim_error *err)
 {
 	const mmusim_config *cfg = t->cfg;
+	bool upper = t->roots[half].upper;
 	unsigned shift = mmusim_config_index_shift(cfg, level), pte_size = mmusim_config_pte_size(cfg);
-	unsigned entries = tree_node_entries(cfg, level), levels = mmusim_config_levels(cfg);
+	unsigned entries = tree_node_entries(cfg, upper, level), levels = tree_root_levels(t, half);
 	uint64_t size = 1ull << shift;
 	int last_leaf = -1;
 	int rc;
@@ -66,7 +73,7 @@ static int visit(struct tree *t, const struct tree_options *opt, uint64_t table,
 	for (unsigned i = 0; i < entries; i++) {
 		uint64_t pte, addr = table + (uint64_t)i * pte_size;
 		uint64_t raw_va = va_prefix | ((uint64_t)i << shift);
-		uint64_t va = canonical_va_in_half(cfg, raw_va, t->roots[half].upper);
+		uint64_t va = canonical_va_in_half(cfg, raw_va, upper);
 
 		/* The caller decides: the root must be readable, a bad pointer below is only marked. */
 		if (t->read(t->ctx, addr, pte_size, &pte) != MMUSIM_OK)
@@ -119,7 +126,7 @@ int tree_build(struct tree *t, const mmusim_config *cfg, tree_read_fn *read, voi
 	if (mmusim_config_split_roots(cfg) && upper_root)
 		t->roots[t->nr_roots++] = (struct tree_root){ .table = upper_root, .upper = true };
 	for (unsigned h = 0; h < t->nr_roots && !rc; h++)
-		if ((rc = visit(t, opt, t->roots[h].table, mmusim_config_levels(cfg), 0, -1, h, err)) == MMUSIM_EBUS)
+		if ((rc = visit(t, opt, t->roots[h].table, tree_root_levels(t, h), 0, -1, h, err)) == MMUSIM_EBUS)
 			rc = cli_set_error(err, MMUSIM_EINVAL, "cannot read the root table at 0x%llx: outside physical memory",
 					   (unsigned long long)t->roots[h].table);
 	if (rc)

@@ -73,8 +73,13 @@ int tree_build(struct tree *t, const mmusim_config *cfg, tree_read_fn *read, voi
 int tree_build_machine(struct tree *t, mmusim_machine *m, const struct tree_options *opt, mmusim_error *err);
 /* "TTBR0 (user)" for a split-root format's halves, NULL for a format with one root. */
 const char *tree_root_label(const struct tree *t, unsigned half);
-/* Entries a node of `level` holds (the top level's may be fewer). */
-unsigned tree_node_entries(const mmusim_config *cfg, unsigned level);
+/*
+ * Entries a node of `level` holds in one half's table (the top level's may be
+ * fewer; a split-root format's upper half has a top level of its own).
+ */
+unsigned tree_node_entries(const mmusim_config *cfg, bool upper, unsigned level);
+/* Levels of root `half`'s table: its top level is that number (AArch64's halves may differ). */
+unsigned tree_root_levels(const struct tree *t, unsigned half);
 void tree_free(struct tree *t);
 
 /* Marks the rows res's steps read with bit `walk_bit` (0..31). */

@@ -102,7 +102,7 @@ void tree_write_dot(FILE *out, const mmusim_config *cfg, const struct tree *t, c
 		fputs("\"];\n", out);
 	}
 	for (unsigned h = 0; h < t->nr_roots; h++)
-		write_node(out, cfg, t, -1, h, mmusim_config_levels(cfg), t->roots[h].table, first_child, next_sibling);
+		write_node(out, cfg, t, -1, h, tree_root_levels(t, h), t->roots[h].table, first_child, next_sibling);
 	for (int i = 0; i < n; i++) {
 		const struct tree_row *r = &t->rows[i];
 		char src[48], root_id[32];

@@ -17,9 +17,10 @@
 #define CHAR_W 7.3
 #define TOP 34
 
-static unsigned row_x(const mmusim_config *cfg, const struct tree_row *r)
+/* Indented by the depth below its half's root: the halves' tables may have different levels. */
+static unsigned row_x(const struct tree *t, const struct tree_row *r)
 {
-	return 16 + INDENT * (mmusim_config_levels(cfg) - r->level);
+	return 16 + INDENT * (tree_root_levels(t, r->half) - r->level);
 }
 
 /*
@@ -55,18 +56,18 @@ void tree_write_svg(FILE *out, const mmusim_config *cfg, const struct tree *t,
 		mmusim_pte_describe(cfg, r->pte, r->level, flags, sizeof(flags));
 		tree_row_target(cfg, r, target, sizeof(target));
 		size_t n = (size_t)snprintf(line, sizeof(line), "%s 0x%0*" PRIx64 " %s %s", label, 2 * pte_size,
-					    r->pte, flags, target) + (row_x(cfg, r) / CHAR_W) + 2;
+					    r->pte, flags, target) + (row_x(t, r) / CHAR_W) + 2;
 		if (n > widest)
 			widest = n;
 	}
 	fprintf(out, "<svg id=\"tree-svg\" class=\"tree\" width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" "
 		"role=\"img\" aria-label=\"page-table tree\">\n", (unsigned)(widest * CHAR_W) + 20, height,
 		(unsigned)(widest * CHAR_W) + 20, height);
-	tree_shape(cfg, shape, sizeof(shape));
 	for (unsigned h = 0; h < t->nr_roots; h++) {
 		const char *half = tree_root_label(t, h);
 		uint64_t table = t->roots[h].table;
 
+		tree_shape(cfg, t->roots[h].upper, shape, sizeof(shape));
 		snprintf(heading, sizeof(heading), "%s%s%s 0x%" PRIx64, half ? half : "", half ? ": " : "",
 			 half ? root_half_register(cfg, t->roots[h].upper) : mmusim_config_root_register(cfg),
 			 mmusim_config_root_register_value(cfg, table, 0));
@@ -77,18 +78,18 @@ void tree_write_svg(FILE *out, const mmusim_config *cfg, const struct tree *t,
 	for (unsigned pass = 0; pass < 2; pass++) {
 		for (unsigned i = 0; i < t->nr_rows; i++) {
 			const struct tree_row *r = &t->rows[i];
-			unsigned px = r->parent < 0 ? 8 : row_x(cfg, &t->rows[r->parent]);
+			unsigned px = r->parent < 0 ? 8 : row_x(t, &t->rows[r->parent]);
 			unsigned py = r->parent >= 0 ? TOP + ROW_H * row_line(&t->rows[r->parent], (unsigned)r->parent) + 4
 				      : r->half ? TOP + ROW_H * heading_line(t, r->half) + 14 : TOP - 8;
 
 			if ((r->walks != 0) == (pass == 1))
 				fprintf(out, "<path class=\"edge%s\" d=\"M%u %u V%u H%u\"/>\n", r->walks ? " walk" : "",
-					px + 4, py, TOP + ROW_H * row_line(r, i) + 6, row_x(cfg, r) - 2);
+					px + 4, py, TOP + ROW_H * row_line(r, i) + 6, row_x(t, r) - 2);
 		}
 	}
 	for (unsigned i = 0; i < t->nr_rows; i++) {
 		const struct tree_row *r = &t->rows[i];
-		unsigned y = TOP + ROW_H * row_line(r, i), x = row_x(cfg, r);
+		unsigned y = TOP + ROW_H * row_line(r, i), x = row_x(t, r);
 
 		tree_row_label(r, label, sizeof(label));
 		mmusim_pte_describe(cfg, r->pte, r->level, flags, sizeof(flags));

@@ -47,10 +47,10 @@ void tree_root_heading(const struct tree *t, unsigned half, char *buf, size_t le
 }
 
 /* "4 levels of 512 8-byte entries", and the top level's count where it is a part of a node. */
-void tree_shape(const mmusim_config *cfg, char *buf, size_t len)
+void tree_shape(const mmusim_config *cfg, bool upper, char *buf, size_t len)
 {
-	unsigned top = mmusim_config_top_entries(cfg), entries = mmusim_config_entries_per_node(cfg);
-	int n = snprintf(buf, len, "%u levels of %u %u-byte entries", mmusim_config_levels(cfg), entries,
+	unsigned top = mmusim_config_half_top_entries(cfg, upper), entries = mmusim_config_entries_per_node(cfg);
+	int n = snprintf(buf, len, "%u levels of %u %u-byte entries", mmusim_config_half_levels(cfg, upper), entries,
 			 mmusim_config_pte_size(cfg));
 
 	if (top != entries && n > 0 && (size_t)n < len)
@@ -59,13 +59,14 @@ void tree_shape(const mmusim_config *cfg, char *buf, size_t len)
 
 void tree_write_text(FILE *out, const mmusim_config *cfg, const struct tree *t, const struct walk_marks *marks)
 {
-	unsigned levels = mmusim_config_levels(cfg), pte_size = mmusim_config_pte_size(cfg);
+	unsigned pte_size = mmusim_config_pte_size(cfg);
 	char label[48], flags[160], target[160], heading[96], shape[96];
 
-	tree_shape(cfg, shape, sizeof(shape));
 	for (unsigned h = 0; h < t->nr_roots; h++) {
+		unsigned levels = tree_root_levels(t, h);
 		bool any = false;
 
+		tree_shape(cfg, t->roots[h].upper, shape, sizeof(shape));
 		tree_root_heading(t, h, heading, sizeof(heading));
 		fprintf(out, "%s: ", heading);
 		term_write(out, mmusim_config_name(cfg));

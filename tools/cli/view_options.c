@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli_errors.h"
+#include "root_halves.h"
 
 void view_options_init(struct view_options *o)
 {
@@ -108,7 +109,8 @@ int view_option(struct view_options *o, struct args *a, bool tree_opts)
 
 int view_options_resolve(struct view_options *o, const mmusim_config *cfg, mmusim_error *err)
 {
-	unsigned levels = mmusim_config_levels(cfg);
+	/* Depth counts from each root's top level: the deeper half's table bounds it. */
+	unsigned levels = deepest_half_levels(cfg);
 
 	if (o->tree.from > o->tree.to)
 		return cli_set_error(err, MMUSIM_EINVAL, "bad range: --to 0x%" PRIx64 " is not above --from 0x%" PRIx64,
