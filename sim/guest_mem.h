@@ -1,0 +1,47 @@
+/*
+ * guest_mem: guest-physical memory, as a stage-1 walker or page table sees
+ * it in a virtual machine.  Every access to a guest-physical address (GPA)
+ * is first translated by the stage-2 walk (EPT, NPT, RISC-V G-stage, Arm
+ * stage 2) of that GPA, an implicit access of the privilege stage 2 checks
+ * (a read for a table read, a write for an A/D update), and then reaches
+ * host memory.  A stage-2 walk that faults makes the access fail (MM_EBUS,
+ * which ends a stage-1 walk in a bus-error fault) and is kept here, so that
+ * the nested walk (nested_walk.c) can report the stage-2 fault instead.
+ *
+ * Every stage-2 walk is also handed to an optional observer: the nested
+ * walk records them as the rows of its 2-D grid.
+ */
+#ifndef MMUSIM_SIM_GUEST_MEM_H
+#define MMUSIM_SIM_GUEST_MEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pt/pt_mem.h"
+#include "pt/walk.h"
+
+struct guest_mem {
+	const struct walker *stage2;  /* the stage-2 format, its constants and control bits, host memory */
+	uint64_t stage2_root;         /* host PA of the stage-2 root (EPTP, nCR3, hgatp, VTTBR) */
+	enum privilege priv;          /* of stage 2's implicit accesses: user for NPT and the G-stage */
+	bool no_ad_update;            /* inspect only: stage 2's own A/D bits stay as they are */
+	/* The last stage-2 walk that faulted, and the GPA and access it was for. */
+	bool faulted;
+	uint64_t fault_gpa;
+	enum access_kind fault_access;
+	struct walk_result fault;
+	/* Called with every stage-2 walk, successful or not (NULL: none). */
+	void (*observe)(void *arg, uint64_t gpa, enum access_kind access, const struct walk_result *res);
+	void *observe_arg;
+};
+
+/* The pt_mem whose PAs are g's GPAs (no direct description: every access is a call). */
+struct pt_mem guest_mem_pt_mem(struct guest_mem *g);
+
+/*
+ * Translates gpa for `access` through stage 2 into *res (the observer sees
+ * it too); on a fault records it in g and returns false.
+ */
+bool guest_mem_translate(struct guest_mem *g, uint64_t gpa, enum access_kind access, struct walk_result *res);
+
+#endif

@@ -1,0 +1,54 @@
+/* nested_walk: the 2-D walk (see nested_walk.h). */
+#include "nested_walk.h"
+
+#include <string.h>
+
+/* guest_mem's observer: each stage-2 walk becomes a row. */
+static void add_row(void *arg, uint64_t gpa, enum access_kind access, const struct walk_result *res)
+{
+	struct nested_result *out = arg;
+	struct nested_row *row;
+
+	if (out->nr_rows == NESTED_MAX_ROWS)
+		return;
+	row = &out->rows[out->nr_rows++];
+	row->kind = access == ACCESS_WRITE ? NESTED_ROW_TABLE_WRITE : NESTED_ROW_TABLE_READ;
+	row->gpa = gpa;
+	row->walk = *res;
+}
+
+void nested_walk(const struct walker *stage1, struct guest_mem *g, const struct walk_request *req,
+		 struct nested_result *out)
+{
+	memset(out, 0, offsetof(struct nested_result, rows));
+	g->faulted = false;
+	g->observe = add_row;
+	g->observe_arg = out;
+	walk(stage1, req, &out->stage1);
+	out->references = out->stage1.nr_steps;
+	if (g->faulted) {
+		/* Also when the stage-1 walk went on: a refused A/D write faults the access. */
+		out->fault = NESTED_FAULT_STAGE2_TABLE;
+		out->fault_gpa = g->fault_gpa;
+		out->stage2 = g->fault;
+	} else if (!out->stage1.ok) {
+		out->fault = NESTED_FAULT_STAGE1;
+	} else if (!guest_mem_translate(g, out->stage1.pa, req->access, &out->stage2)) {
+		out->fault = NESTED_FAULT_STAGE2_FINAL;
+		out->fault_gpa = out->stage1.pa;
+	} else {
+		out->ok = true;
+		out->hpa = out->stage2.pa;
+	}
+	/* The final GPA's row was added by the observer as a table access: name it. */
+	if (out->fault == NESTED_OK || out->fault == NESTED_FAULT_STAGE2_FINAL)
+		out->rows[out->nr_rows - 1].kind = NESTED_ROW_FINAL;
+	/* A stage-1 entry whose GPA stage 2 refused to read was never read. */
+	if (out->fault == NESTED_FAULT_STAGE2_TABLE && g->fault_access == ACCESS_READ && out->references)
+		out->references--;
+	for (unsigned i = 0; i < out->nr_rows; i++)
+		if (out->rows[i].kind != NESTED_ROW_TABLE_WRITE)
+			out->references += out->rows[i].walk.nr_steps;
+	g->observe = NULL;
+	g->observe_arg = NULL;
+}

@@ -1,0 +1,70 @@
+/*
+ * nested_walk: the two-dimensional walk of a virtual machine (Intel SDM
+ * vol. 3 29.3 "EPT"; AMD APM vol. 2 15.25 "Nested Paging"; RISC-V
+ * privileged spec, "Two-Stage Address Translation"; Arm ARM D8 stage 2).
+ *
+ * The guest's stage-1 walk reads its page-table entries at guest-physical
+ * addresses, and each of those is translated by a stage-2 walk first; the
+ * guest-physical address the stage-1 walk ends with is translated by stage 2
+ * once more.  With n stage-1 levels and m stage-2 levels a miss costs
+ * n * m + n + m references: 24 for 4 over 4.  Each stage-2 walk is a row of
+ * the 2-D grid: one per stage-1 entry read, one per stage-1 A/D update (the
+ * write's own check; hardware reuses the read's translation, so its entries
+ * are not counted as references), and the final row.
+ *
+ * A fault is the stage-1 walk's (the guest's page fault), or a stage-2
+ * fault on an access to a guest table (EPT "translation of a guest paging
+ * structure", NPT EXITINFO1 bit 33, Arm S1PTW, RISC-V an implicit access),
+ * or a stage-2 fault on the final GPA.
+ */
+#ifndef MMUSIM_SIM_NESTED_WALK_H
+#define MMUSIM_SIM_NESTED_WALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pt/walk.h"
+#include "sim/guest_mem.h"
+
+enum nested_row_kind {
+	NESTED_ROW_TABLE_READ,   /* the GPA of a stage-1 entry, read */
+	NESTED_ROW_TABLE_WRITE,  /* the same GPA written: the stage-1 walk sets A or D */
+	NESTED_ROW_FINAL,        /* the GPA the stage-1 translation gives */
+};
+
+struct nested_row {
+	enum nested_row_kind kind;
+	uint64_t gpa;
+	struct walk_result walk;  /* its stage-2 walk */
+};
+
+enum nested_fault {
+	NESTED_OK,
+	NESTED_FAULT_STAGE1,        /* the guest's own page fault: stage1.fault */
+	NESTED_FAULT_STAGE2_TABLE,  /* stage 2 refused an access to a guest table: stage2.fault */
+	NESTED_FAULT_STAGE2_FINAL,  /* stage 2 refused the final GPA: stage2.fault */
+};
+
+/* Rows: a read and an A/D write per stage-1 level, and the final GPA. */
+#define NESTED_MAX_ROWS (2 * PT_MAX_LEVELS + 1)
+
+struct nested_result {
+	bool ok;
+	uint64_t hpa;                 /* the host PA, when ok */
+	enum nested_fault fault;
+	uint64_t fault_gpa;           /* the GPA stage 2 refused */
+	struct walk_result stage1;    /* the guest's walk: its pa is the GPA */
+	struct walk_result stage2;    /* the final GPA's stage-2 walk, or the stage-2 walk that faulted */
+	unsigned nr_rows;
+	struct nested_row rows[NESTED_MAX_ROWS];
+	unsigned references;          /* entries read: stage 1's plus its rows' (A/D write rows excluded) */
+};
+
+/*
+ * Walks req (a guest VA, req->root the guest root's GPA) with stage1, whose
+ * mem must be guest_mem_pt_mem(g), through g's stage 2; fills *out.
+ */
+void nested_walk(const struct walker *stage1, struct guest_mem *g, const struct walk_request *req,
+		 struct nested_result *out);
+
+#endif
