@@ -337,6 +337,7 @@ static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, uint64_t va, co
 		.perms = res->perms,
 		.asid = c->asid,
 		.level = (uint8_t)res->level,
+		.page_shift = (uint8_t)__builtin_ctzll(res->page_size),
 		.valid = true,
 		.global = (res->perms & PERM_G) != 0,
 		.dirty = (prop.flags & PROP_D) != 0,

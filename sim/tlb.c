@@ -69,6 +69,7 @@ struct tlb {
 	unsigned sets;
 	unsigned nr_shifts;
 	uint8_t shifts[64];          /* the sizes held, ascending */
+	uint8_t pieces_shift;        /* the largest page ever filled in pieces (page_shift > shift), 0: none */
 	enum tlb_replacement repl;
 	uint64_t clock;              /* stamp source: bumped on each fill and LRU hit */
 	uint64_t rng;                /* xorshift64 state (REPL_RANDOM) */
@@ -379,6 +380,8 @@ bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e)
 		}
 		slot = &ways[way];
 	}
+	if (e->page_shift > shift && e->page_shift > t->pieces_shift)
+		t->pieces_shift = e->page_shift;
 	*slot = *e;
 	slot->tag = tag;
 	slot->valid = true;
@@ -449,10 +452,15 @@ static void flush_set(struct tlb *t, size_t set, uint64_t first, uint64_t last, 
 {
 	for (unsigned w = 0; w < t->ways; w++) {
 		const struct tlb_entry *e = &t->entries[set * t->ways + w];
-		/* Region [tag << shift, +2^shift) meets [first, last] iff its tag lies
-		 * between first's and last's (inclusive bounds: nothing overflows). */
-		if (flush_selects(e, sel, asid) && e->tag >= first >> e->shift &&
-		    e->tag <= last >> e->shift)
+		/*
+		 * The page [page << ps, +2^ps) meets [first, last] iff its number lies
+		 * between first's and last's (inclusive bounds: nothing overflows);
+		 * a piece of a larger page goes with its page.
+		 */
+		unsigned ps = e->page_shift > e->shift ? e->page_shift : e->shift;
+		uint64_t page = e->tag >> (ps - e->shift);
+
+		if (flush_selects(e, sel, asid) && page >= first >> ps && page <= last >> ps)
 			drop(t, set, w);
 	}
 }
@@ -463,6 +471,9 @@ void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, enum tlb_select s
 		return;
 	/* The last byte, clamped when va + len runs past the top of the 64-bit space. */
 	const uint64_t last = len - 1 > UINT64_MAX - va ? UINT64_MAX : va + (len - 1);
+	/* Pieces of a larger page may sit at any tag of that page: visit them all. */
+	const uint64_t piece_mask = t->pieces_shift ? (1ull << t->pieces_shift) - 1 : 0;
+	const uint64_t vfirst = va & ~piece_mask, vlast = last | piece_mask;
 
 	/*
 	 * A small range has few tags per size, in few sets: visit just those.
@@ -471,7 +482,7 @@ void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, enum tlb_select s
 	 */
 	uint64_t visits = 0;
 	for (unsigned i = 0; i < t->nr_shifts; i++) {
-		uint64_t span = (last >> t->shifts[i]) - (va >> t->shifts[i]); /* tags - 1 */
+		uint64_t span = (vlast >> t->shifts[i]) - (vfirst >> t->shifts[i]); /* tags - 1 */
 		visits += span >= t->set_mask ? t->sets : span + 1;
 	}
 	if (visits >= t->sets) {
@@ -481,9 +492,9 @@ void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, enum tlb_select s
 	}
 	for (unsigned i = 0; i < t->nr_shifts; i++) {
 		const unsigned shift = t->shifts[i];
-		for (uint64_t tag = va >> shift;; tag++) {
+		for (uint64_t tag = vfirst >> shift;; tag++) {
 			flush_set(t, (size_t)(tag & t->set_mask), va, last, sel, asid);
-			if (tag == last >> shift)
+			if (tag == vlast >> shift)
 				break;
 		}
 	}

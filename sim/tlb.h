@@ -45,6 +45,12 @@ struct tlb_entry {
 	uint32_t perms;              /* PERM_* granted (TLB), or allowed by the levels so far (PWC) */
 	uint16_t asid;
 	uint8_t shift;
+	/*
+	 * TLB: log2 of the page the translation maps, above shift when the TLB
+	 * holds the page in pieces (a 2M page in a 4K-only array); 0 = shift.
+	 * A flush that meets the page drops every piece (SDM vol. 3 4.10.4.1).
+	 */
+	uint8_t page_shift;
 	uint8_t level;               /* level of the PTE this came from */
 	uint8_t allow;               /* TLB: bit access_slot(priv, access) set when allowed (mmu.h) */
 	bool valid;

@@ -212,6 +212,21 @@ Test(replay, flush_va_scopes, .init = start_default, .fini = fx_stop)
  */
 enum { N2 = 1, N3 = 2, G = 4, O2 = 8, P1 = 16, P2 = 32, P3 = 64, EVERY = 127 };
 
+/*
+ * l1i holds 4K only, so a 2M code page is cached as 4K pieces; INVLPG of any
+ * address in the page drops them all (SDM vol. 3 4.10.4.1), so the next
+ * fetch from another piece walks again.
+ */
+Test(replay, flush_va_drops_every_piece_of_a_large_page, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0x200000 0x10000000 2M rwxu", "x 0x200000", "x 0x201000");
+	cr_expect_eq(ST.walks, 2, "two pieces, two walks");
+	RUN("x 0x201008");
+	cr_expect_eq(ST.walks, 2, "a piece hits");
+	RUN("flush va 0x200000", "x 0x201008");
+	cr_expect_eq(ST.walks, 3, "the piece at 0x201000 survived the flush of its page");
+}
+
 static int note_entry(void *arg, const struct tlb_entry *e)
 {
 	unsigned *found = arg;

@@ -694,6 +694,36 @@ Test(tlb_flush, range_one_asid)
 	tlb_destroy(t);
 }
 
+/*
+ * A 2M page held as 4K pieces (the array holds 4K only): flushing any byte
+ * of the page drops every piece of it (SDM vol. 3 4.10.4.1: INVLPG
+ * invalidates the entries for the page, whatever size they were cached
+ * at), pieces of other pages stay; 64 entries in 16 sets of 4, so the
+ * pieces sit in different sets from the flushed address.
+ */
+Test(tlb_flush, pieces_of_a_large_page_go_together)
+{
+	struct tlb *t = make(64, 4, MASK_4K, REPL_LRU, 0);
+	static const uint64_t pieces[] = { 0x200000, 0x201000, 0x2ff000, 0x3ff000 };
+
+	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
+		struct tlb_entry e = { .pa = PA_OF(pieces[i]), .perms = 3, .asid = 1, .shift = SHIFT_4K,
+				       .page_shift = SHIFT_2M, .level = 2, .dirty = true };
+		tlb_fill(t, pieces[i], &e);
+	}
+	fill4k(t, 0x400000, 1, false);  /* a 4K page of its own, just above */
+	fill4k(t, 0x1ff000, 1, false);  /* and just below */
+	cr_assert_eq(tlb_occupancy(t), 6);
+	tlb_flush_range(t, 0x2ff123, 1, TLB_SELECT_ASID, 1);
+	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++)
+		cr_expect_not(hits(t, pieces[i], 1), "piece %#llx of the flushed 2M page kept",
+			      (unsigned long long)pieces[i]);
+	cr_expect(hits(t, 0x400000, 1), "the 4K page above dropped");
+	cr_expect(hits(t, 0x1ff000, 1), "the 4K page below dropped");
+	cr_expect_eq(tlb_occupancy(t), 2);
+	tlb_destroy(t);
+}
+
 /* Arm TLBI VAE1: one ASID's non-global entries and the global ones, whichever ASID filled them. */
 Test(tlb_flush, range_one_asid_and_globals)
 {
