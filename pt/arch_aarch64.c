@@ -521,6 +521,16 @@ __attribute__((flatten)) static void arm_walk_prefetch(const struct walker *w, u
 	}
 }
 
+static bool arm_tags_ignored(const struct cpu_ctl *ctl)
+{
+	return ctl->tbi0 || ctl->tbi1;
+}
+
+static uint64_t arm_untag_va(const struct cpu_ctl *ctl, uint64_t va)
+{
+	return arm_untag(ctl, va);
+}
+
 /* One half of a Normal memory MAIR attribute (D19 MAIR_EL1, Attr<n>[7:4] and [3:0]). */
 static const char *mair_cacheability(unsigned nibble)
 {
@@ -673,4 +683,6 @@ const struct pt_arch pt_arch_aarch64 = {
 	.decode_root_reg = arm_decode_root_reg,
 	.upper_root_register = "ttbr1",
 	.ctl_regs = aarch64_ctl_regs,
+	.tags_ignored = arm_tags_ignored,
+	.untag = arm_untag_va,
 };

@@ -223,6 +223,14 @@ struct pt_arch {
 	 * dumps and read back from images (ctl_reg.h).
 	 */
 	const struct ctl_reg *ctl_regs;
+	/*
+	 * Optional (NULL: VAs carry no tag): a format whose VAs may carry a tag
+	 * the translation ignores (Arm TBI0/TBI1) — whether ctl turns tags on,
+	 * and the VA with its tag replaced as the walk replaces it, so that TLBs
+	 * see one page whatever the tag.
+	 */
+	bool (*tags_ignored)(const struct cpu_ctl *ctl);
+	uint64_t (*untag)(const struct cpu_ctl *ctl, uint64_t va);
 };
 
 extern const struct pt_arch pt_arch_x86_64;   /* 4- and 5-level paging */

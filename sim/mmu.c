@@ -84,6 +84,8 @@ int mmu_init(struct mmu *mmu, struct machine *m, struct mm_error *err)
 {
 	memset(mmu, 0, sizeof(*mmu));
 	mmu->m = m;
+	if (m->cfg.arch->tags_ignored && m->cfg.arch->tags_ignored(&m->cfg.cpu))
+		mmu->untag = m->cfg.arch->untag;
 	return mmu_select_cpu(mmu, 0, err);
 }
 
@@ -183,6 +185,7 @@ void mmu_flush(struct mmu *mmu, unsigned scope, uint64_t va, uint16_t asid)
 	const enum flush_scope what = (enum flush_scope)(scope & FLUSH_SCOPE_MASK);
 	const bool last_level = (scope & FLUSH_LAST_LEVEL) != 0;
 
+	va = mmu_va(mmu, va);
 	if (!(scope & FLUSH_ALL_CPUS)) {
 		flush_cpu(mmu->cur, what, va & ~(page - 1), page, asid, last_level);
 		return;
@@ -499,10 +502,12 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 {
 	struct mmu_cpu *c = mmu->cur;
 	struct machine *m = mmu->m;
-	struct walk_request req = walk_request_of(c, va, access);
+	struct walk_request req;
 	struct walk_result res;
 	enum lookup_kind k = lookup_kind_of(access);
 
+	va = mmu_va(mmu, va);
+	req = walk_request_of(c, va, access);
 	walk(&m->walker, &req, &res);
 	pwc_fill(c, m, va, &res);
 	out->ok = res.ok;

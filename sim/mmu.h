@@ -119,8 +119,16 @@ struct mmu {
 	unsigned nr_cpus;                     /* highest CPU number used + 1 */
 	struct mmu_cpu *cur;
 	bool check_stale;
+	/* The format's untag when the config turns VA tags on (Arm TBI), else NULL: TLBs see untagged VAs. */
+	uint64_t (*untag)(const struct cpu_ctl *ctl, uint64_t va);
 	struct mmu_stats stats;
 };
+
+/* The VA the MMU translates for va: its tag replaced where tags are ignored. */
+static inline uint64_t mmu_va(const struct mmu *mmu, uint64_t va)
+{
+	return __builtin_expect(mmu->untag != NULL, 0) ? mmu->untag(&mmu->m->cfg.cpu, va) : va;
+}
 
 struct mmu_result {
 	bool ok;
@@ -135,7 +143,8 @@ void mmu_fini(struct mmu *mmu);
 
 /*
  * Translates va for the current CPU, address space and privilege; counts the
- * access, lookups and walk (faults are counted by whoever handles them).
+ * access, lookups and walk (faults are counted by whoever handles them).  va
+ * is untagged already (mmu_va): the hit path stays free of the check.
  */
 void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out);
 

@@ -215,6 +215,7 @@ static inline __attribute__((always_inline)) int do_access(struct replay *r, uin
 							    const struct trace_event *ev, struct mmu_result *res,
 							    struct mm_error *err)
 {
+	va = mmu_va(&r->mmu, va); /* a tagged pointer is its untagged VA's page (Arm TBI) */
 	mmu_translate(&r->mmu, va, access, res);
 	if (__builtin_expect(res->ok && !r->after_every_access, 1))
 		return MM_OK;

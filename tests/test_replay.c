@@ -399,6 +399,41 @@ Test(replay, page_crossing_access_counts_twice, .init = start_default, .fini = f
 	cr_expect_eq(ST.accesses[ACCESS_READ], 3);
 }
 
+/*
+ * Arm TBI0 (D8.2 "Address tagging"): VA bits 63:56 of a TTBR0 address are a
+ * tag the translation ignores, so pointers to one page with different tags
+ * are one translation: one walk, then TLB hits; a flush by a tagged VA drops
+ * the page; demand paging maps the page the untagged VA names.
+ */
+static const char arm_tbi[] = "extends: aarch64\ncpu: { tbi0: true }\n";
+
+Test(replay, tagged_pointers_share_a_translation, .fini = fx_stop)
+{
+	struct replay_options opt = { 0 };
+
+	fx_start(arm_tbi, &opt);
+	RUN("map 0x400000 0x40200000 4K rwu", "r 0x0100000000400000", "r 0x2a00000000400010", "r 0x400020");
+	cr_expect_eq(ST.walks, 1, "three tags, one page");
+	cr_expect_eq(tlb(1).hits, 2, "l1d");
+	struct mmu_result res;
+	cr_assert_eq(replay_translate(&fx.r, 0xff00000000400123, ACCESS_READ, &res, NULL), MM_OK);
+	cr_expect(res.ok && res.pa == 0x40200123, "pa %#llx", (unsigned long long)res.pa);
+	cr_expect_eq(ST.walks, 1, "a hit");
+	RUN("flush va 0x7700000000400000", "r 0x400000");
+	cr_expect_eq(ST.walks, 2, "the flush of a tagged VA dropped the page");
+}
+
+Test(replay, demand_paging_maps_a_tagged_pointers_page, .fini = fx_stop)
+{
+	struct replay_options opt = { .demand_page_size = 4096 };
+
+	fx_start(arm_tbi, &opt);
+	RUN("r 0x5500000000800010", "r 0x0000000000800020");
+	cr_expect_eq(ST.demand_paged, 1);
+	cr_expect_eq(ST.walks, 1, "the second pointer hits the page the first one mapped");
+	cr_expect_eq(ST.faults[FAULT_NOT_PRESENT] + ST.faults[FAULT_NON_CANONICAL], 0);
+}
+
 /* Demand paging: one access, one miss, one minor fault, no fault counted; then hits. */
 Test(replay, demand_paging_counts_once)
 {
