@@ -577,6 +577,24 @@ static int walk_enter(struct for_each_walk *w, uint64_t node)
 	return 1;
 }
 
+/*
+ * Whether the hardware translates va through pt (a supervisor read that
+ * changes nothing): an entry that looks like a leaf but carries reserved
+ * bits, a misaligned superpage, or sits under such an entry (an image holds
+ * anything) is no mapping.  Permission and A/D faults still mean one.
+ */
+static bool leaf_translates(const struct page_table *pt, uint64_t va)
+{
+	struct walker w = { .arch = pt->env.arch, .pc = PC(pt), .ctl = pt->env.ctl, .mem = pt->env.mem,
+			    .upper_root = pt->root };
+	struct walk_request req = { .root = pt->root, .va = va, .access = ACCESS_READ, .priv = PRIV_SUPERVISOR,
+				    .no_ad_update = true, .no_steps = true };
+	struct walk_result res;
+
+	walk(&w, &req, &res);
+	return res.ok || res.fault.kind == FAULT_PERMISSION || res.fault.kind == FAULT_ACCESSED_DIRTY;
+}
+
 static int for_each_node(const struct page_table *pt, struct for_each_walk *w, uint64_t node, unsigned level,
 			 uint64_t base, unsigned perms)
 {
@@ -605,7 +623,7 @@ static int for_each_node(const struct page_table *pt, struct for_each_walk *w, u
 				.size = size, .level = level, .pte = pte, .perms = p,
 			};
 			arch->leaf_prop(PC(pt), pte, level, &m.prop);
-			rc = w->fn(w->arg, &m);
+			rc = leaf_translates(pt, m.va) ? w->fn(w->arg, &m) : 0;
 		} else if (level > 1) {
 			rc = for_each_node(pt, w, arch->hooks->pte_addr(pc, pt->env.ctl, pte, level), level - 1, va, p);
 		} else {

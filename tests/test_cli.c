@@ -850,6 +850,43 @@ Test(cli, mappings_over_a_self_referencing_image_stops, .init = time_limit_30s)
 	unlink(path);
 }
 
+/*
+ * An image holds anything: entries that look like leaves but fault lists no
+ * mapping (SDM vol. 3 4.5, table 4-14ff: PS is reserved in a PML4E, and a
+ * 2M PDE's bits 20:13 are reserved).  Raw image at 0: PML4[0] -> 0x1000
+ * (PDPT), PML4[1] = PS (reserved); PDPT[0] -> 0x2000 (PD); PD[0] a 2M page
+ * at 0x200000, PD[1] a 2M page with bit 13 set.
+ */
+Test(cli, mappings_skip_entries_the_walk_refuses)
+{
+	static uint64_t img[3 * 512];
+	char path[] = "/tmp/mmusim-raw-XXXXXX";
+	struct run_result r;
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	img[0] = 0x1000 | 0x7;
+	img[1] = 0x40000000 | 0x80 | 0x7;
+	img[512] = 0x2000 | 0x7;
+	img[1024] = 0x200000 | 0x80 | 0x7;
+	img[1025] = 0x400000 | 0x2000 | 0x80 | 0x7;
+	cr_assert_eq(write(fd, img, sizeof(img)), (ssize_t)sizeof(img));
+	close(fd);
+	cr_assert_eq(run_mmusim(&r, "mappings", "--image", path, "--image-base", "0", "--root", "0", NULL), 0);
+	expect_run(&r, 0, "0x0 0x200000 0x200000 rwxu-\n", "");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", path, "--image-base", "0", "--root", "0", "0x8000000000",
+				"0x200000", NULL), 0);
+	cr_expect(strstr(r.out, "0x8000000000 r user: fault reserved-bit at level 4"), "%s", r.out);
+	cr_expect(strstr(r.out, "0x200000 r user: fault reserved-bit at level 2"), "%s", r.out);
+	run_result_free(&r);
+	/* A root outside the image lists nothing and says so, as show does. */
+	cr_assert_eq(run_mmusim(&r, "mappings", "--image", path, "--image-base", "0", "--root", "0x100000", NULL), 0);
+	expect_run(&r, 2, "", "mmusim: mappings: cannot read the root table at 0x100000: outside physical memory\n");
+	run_result_free(&r);
+	unlink(path);
+}
+
 /* The exclusive end of a range that reaches the top of the 64-bit space is 2^64, with its 17th digit. */
 Test(cli, mappings_end_at_the_top_of_the_space)
 {

@@ -102,6 +102,18 @@ int cmd_mappings(struct cli *cli, struct args *a)
 	p.json = cli->json;
 	if (cli_open_machine(cli, &m, &err))
 		return cli_fail(&err);
+	/* An unreadable root lists nothing, which would read as "no mappings": say why instead (as show does). */
+	const uint64_t roots[2] = { mmusim_root(m), mmusim_upper_root(m) };
+	for (unsigned h = 0; h < 2; h++) {
+		uint64_t pte;
+
+		if ((h == 0 || roots[h]) &&
+		    mmusim_mem_read(m, roots[h], mmusim_config_pte_size(mmusim_machine_config(m)), &pte) != MMUSIM_OK) {
+			mmusim_machine_destroy(m);
+			return cli_usage_error("mappings: cannot read the root table at 0x%llx: outside physical memory",
+					       (unsigned long long)roots[h]);
+		}
+	}
 	int walked = mmusim_for_each_mapping(m, add_leaf, &p);
 	flush_range(&p);
 	mmusim_machine_destroy(m);
