@@ -34,27 +34,10 @@
 #define RWX (T_R | T_W | T_X)
 #define AD (T_A | T_D)
 
-/* The machine: as rv_env, with the G-stage constants (levels 3, 4, 5). */
+/* The machine: rv_env with the G-stage constants (levels 3, 4, 5), MXR off, Svadu. */
 static bool g_env_init(struct rv_env *e, unsigned levels)
 {
-	*e = (struct rv_env){0};
-	e->pc.base_page_size = 4096;
-	e->pc.nr_levels = levels;
-	e->pc.pte_size = 8;
-	e->pc.address_width = 12 + 9 * levels + 2; /* 41, 50, 59 */
-	e->pc.va_sign_ext = false;
-	e->pc.highest_translation_level = levels;
-	e->pc.phys_addr_width = 56;
-	e->pc.wide_top_bits = 2;
-	if (paging_consts_derive(&e->pc, NULL) != MM_OK)
-		return false;
-	e->pm = physmem_create(RV_MEM_BASE, RV_MEM_SIZE, 4096, NULL);
-	if (!e->pm)
-		return false;
-	e->mem = physmem_pt_mem(e->pm);
-	e->ctl = (struct cpu_ctl){ .ad = AD_SVADU, .svpbmt = true, .svnapot = true };
-	e->w = (struct walker){ .arch = &pt_arch_riscv64x4, .pc = &e->pc, .ctl = &e->ctl, .mem = &e->mem };
-	return true;
+	return rv_env_init_as(e, levels, true);
 }
 
 /* The index a level reads: GPA[aw-1:30+9(L-1)...] at the top (11 bits), 9 bits below. */
