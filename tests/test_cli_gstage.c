@@ -145,3 +145,18 @@ Test(cli_gstage, bad_configs)
 		remove_temp_file(cfg);
 	}
 }
+
+/* JSON's code pairs them: htval (0x1004 >> 2 = 0x401) << 2 | scause 23 - 20 = 0x1007. */
+Test(cli_gstage, json_code_pairs_scause_and_htval)
+{
+	char *cfg = write_temp_file(sv39x4_config, ".yaml");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "--config", cfg, "translate", "--map", "0x1000 0x90000000 0x1000 r",
+				"--access", "w", "0x1004", NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect_str_eq(r.err, "");
+	cr_expect(strstr(r.out, "\"fault\":{\"kind\":\"permission\",\"level\":1,\"code\":\"0x1007\""), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(cfg);
+}
