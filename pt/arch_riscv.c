@@ -15,6 +15,15 @@
  * access has passed every other check.  Every page fault carries the cause of
  * the original access (12 fetch, 13 load, 15 store); a PTE read outside memory
  * is the matching access fault (1, 5, 7).
+ *
+ * riscv64x4 is the Hypervisor extension's G-stage (Sv39x4, Sv48x4, Sv57x4:
+ * "Guest Physical Address Translation"): the same walk of guest-physical
+ * addresses with a root of four pages indexing two more bits, GPA bits above
+ * the width zero (not a sign extension), every access checked as a U-mode
+ * access (a leaf needs U=1), and guest-page faults (20 fetch, 21 load, 23
+ * store) with htval = GPA >> 2 (walk_fault.code: rv_guest_page_code).  The
+ * rules below take a constant `gstage` so that one copy serves both walks
+ * and the Sv39 walk compiles as before.
  */
 #include "pt_arch.h"
 #include "walk_loop.h"
@@ -37,6 +46,13 @@ static const struct pt_geometry sv32_geom = {
 	.max_phys_bits = 34, .title = "riscv32 (Sv32)", .levels_text = "2",
 };
 
+/* Sv39x4, Sv48x4, Sv57x4: the Sv geometry with a 16 KiB root (GPA widths 41, 50, 59). */
+static const struct pt_geometry rv64x4_geom = {
+	.pte_size = 8, .page_shift = 12, .min_levels = 3, .max_levels = 5, .va = VA_EXT_ZERO,
+	.max_phys_bits = 56, .wide_top_bits = 2, .title = "riscv64x4 (G-stage)",
+	.levels_text = "3 (Sv39x4), 4 (Sv48x4) or 5 (Sv57x4)", .va_noun = "guest-physical addresses",
+};
+
 /* sstatus.SUM and MXR and the A/D policy (Svadu by default); RV64 adds Svpbmt and Svnapot. */
 static const struct cpu_key_choice rv_ad_policies[] = {
 	{ "svadu", AD_SVADU }, { "svade", AD_SVADE }, { NULL, 0 },
@@ -48,16 +64,30 @@ static const struct cpu_key rv64_cpu_keys[] = {
 	RV_CPU_KEYS, CPU_KEY_FLAG(svpbmt), CPU_KEY_FLAG(svnapot), CPU_KEYS_END,
 };
 static const struct cpu_key sv32_cpu_keys[] = { RV_CPU_KEYS, CPU_KEYS_END };
+/* The G-stage checks every access as U-mode's: SUM has nothing to do there. */
+static const struct cpu_key rv64x4_cpu_keys[] = {
+	CPU_KEY_FLAG(mxr),
+	{ "ad", CPU_KEY_CHOICE, offsetof(struct cpu_ctl, ad), AD_SVADU, "A/D policy", rv_ad_policies },
+	CPU_KEY_FLAG(svpbmt), CPU_KEY_FLAG(svnapot), CPU_KEYS_END,
+};
 
-/* The PA limit; the geometry has been checked, so the PTE size tells the mode. */
-static int rv_check_limits(const struct paging_consts *pc, struct mm_error *err)
+static int check_phys_bits(const struct pt_geometry *g, const struct paging_consts *pc, struct mm_error *err)
 {
-	const struct pt_geometry *g = pc->pte_size == sv32_geom.pte_size ? &sv32_geom : &rv64_geom;
-
 	if (pc->phys_addr_width > g->max_phys_bits)
 		return mm_error_set(err, MM_EINVAL, "%s physical addresses have at most %u bits", g->title,
 				    g->max_phys_bits);
 	return MM_OK;
+}
+
+/* The PA limit; the geometry has been checked, so the PTE size tells the mode. */
+static int rv_check_limits(const struct paging_consts *pc, struct mm_error *err)
+{
+	return check_phys_bits(pc->pte_size == sv32_geom.pte_size ? &sv32_geom : &rv64_geom, pc, err);
+}
+
+static int rvg_check_limits(const struct paging_consts *pc, struct mm_error *err)
+{
+	return check_phys_bits(&rv64x4_geom, pc, err);
 }
 
 static int rv_check_prop(const struct page_prop *p, const struct cpu_ctl *ctl, struct mm_error *err)
@@ -99,6 +129,13 @@ static uint64_t rv_make_leaf(const struct paging_consts *pc, uint64_t pa, const 
 	else if (p->cache == CACHE_UC)
 		pte |= (uint64_t)RV_PBMT_IO << RV_PBMT_SHIFT;
 	return pte;
+}
+
+/* A G-stage leaf without U would fault on every access: the G-stage's accesses are U-mode's. */
+static uint64_t rvg_make_leaf(const struct paging_consts *pc, uint64_t pa, const struct page_prop *p,
+			      unsigned level)
+{
+	return rv_make_leaf(pc, pa, p, level) | RV_U;
 }
 
 static uint64_t rv_make_table(const struct paging_consts *pc, uint64_t pa)
@@ -180,25 +217,35 @@ WALK_INLINE unsigned rv_entry_perms(const struct paging_consts *pc, const struct
 	return p;
 }
 
-WALK_INLINE uint64_t req_page_fault_cause(const struct walk_request *req)
+/* The page fault of the original access: scause, or for the G-stage the pair (scause, htval). */
+WALK_INLINE uint64_t req_page_fault_code(const struct walk_request *req, const bool gstage)
 {
 	switch (req->access) {
-	case ACCESS_EXEC: return RV_CAUSE_FETCH_PAGE;
-	case ACCESS_WRITE: return RV_CAUSE_STORE_PAGE;
-	default: return RV_CAUSE_LOAD_PAGE;
+	case ACCESS_EXEC:
+		return gstage ? rv_guest_page_code(RV_CAUSE_FETCH_GUEST_PAGE, req->va) : RV_CAUSE_FETCH_PAGE;
+	case ACCESS_WRITE:
+		return gstage ? rv_guest_page_code(RV_CAUSE_STORE_GUEST_PAGE, req->va) : RV_CAUSE_STORE_PAGE;
+	default:
+		return gstage ? rv_guest_page_code(RV_CAUSE_LOAD_GUEST_PAGE, req->va) : RV_CAUSE_LOAD_PAGE;
 	}
 }
 
 WALK_INLINE void rv_page_fault(struct walk_state *ws, enum fault_kind kind, enum fault_reason why,
-			  unsigned level)
+			  unsigned level, const bool gstage)
 {
-	walk_set_fault(ws, kind, why, level, req_page_fault_cause(ws->req));
+	walk_set_fault(ws, kind, why, level, req_page_fault_code(ws->req, gstage));
 }
 
 WALK_INLINE void rv_bad_va(struct walk_state *ws)
 {
 	/* "bits 63..VAW must all equal bit VAW-1, or else a page-fault exception will occur" */
-	rv_page_fault(ws, FAULT_NON_CANONICAL, REASON_NON_CANONICAL, ws->w->pc->nr_levels);
+	rv_page_fault(ws, FAULT_NON_CANONICAL, REASON_NON_CANONICAL, ws->w->pc->nr_levels, false);
+}
+
+WALK_INLINE void rvg_bad_va(struct walk_state *ws)
+{
+	/* Sv39x4: "bits 63:41 must all be zeros, or else a guest-page-fault exception occurs" */
+	rv_page_fault(ws, FAULT_NON_CANONICAL, REASON_NON_CANONICAL, ws->w->pc->nr_levels, true);
 }
 
 WALK_INLINE void rv_bus_error(struct walk_state *ws, unsigned level)
@@ -237,19 +284,18 @@ WALK_INLINE enum fault_reason rv_invalid(const struct walk_state *ws, uint64_t p
 	return REASON_NONE;
 }
 
-WALK_INLINE enum walk_next rv_walk_entry(struct walk_state *ws, uint64_t pte, unsigned level,
-				    uint64_t pte_addr, uint64_t *next_table)
+WALK_INLINE enum walk_next rv_walk_entry_as(struct walk_state *ws, uint64_t pte, unsigned level,
+				       uint64_t *next_table, const bool gstage)
 {
 	enum fault_reason why;
 
-	(void)pte_addr;
 	if (!(pte & RV_V)) {
-		rv_page_fault(ws, FAULT_NOT_PRESENT, REASON_NOT_PRESENT, level);
+		rv_page_fault(ws, FAULT_NOT_PRESENT, REASON_NOT_PRESENT, level, gstage);
 		return WALK_FAULT;
 	}
 	why = rv_invalid(ws, pte, level);
 	if (why != REASON_NONE) {
-		rv_page_fault(ws, FAULT_RESERVED_BIT, why, level);
+		rv_page_fault(ws, FAULT_RESERVED_BIT, why, level, gstage);
 		return WALK_FAULT;
 	}
 	ws->upper_perms = rv_entry_perms(ws->w->pc, ws->w->ctl, pte, level,
@@ -258,18 +304,35 @@ WALK_INLINE enum walk_next rv_walk_entry(struct walk_state *ws, uint64_t pte, un
 		return WALK_LEAF;
 	/* Step 4: a pointer with nowhere left to go. */
 	if (level == 1) {
-		rv_page_fault(ws, FAULT_NO_LEAF, REASON_NO_LEAF, level);
+		rv_page_fault(ws, FAULT_NO_LEAF, REASON_NO_LEAF, level, gstage);
 		return WALK_FAULT;
 	}
 	*next_table = rv_pte_ppn(pte) << 12;
 	return WALK_DESCEND;
 }
 
-/* Step 5: may this privilege mode make this access to this leaf? */
-WALK_INLINE enum fault_reason rv_rights(const struct cpu_ctl *ctl, const struct walk_request *req,
-				   uint64_t pte)
+WALK_INLINE enum walk_next rv_walk_entry(struct walk_state *ws, uint64_t pte, unsigned level,
+				    uint64_t pte_addr, uint64_t *next_table)
 {
-	if (req->priv == PRIV_USER) {
+	(void)pte_addr;
+	return rv_walk_entry_as(ws, pte, level, next_table, false);
+}
+
+WALK_INLINE enum walk_next rvg_walk_entry(struct walk_state *ws, uint64_t pte, unsigned level,
+				     uint64_t pte_addr, uint64_t *next_table)
+{
+	(void)pte_addr;
+	return rv_walk_entry_as(ws, pte, level, next_table, true);
+}
+
+/*
+ * Step 5: may this privilege mode make this access to this leaf?  The
+ * G-stage treats every access as a U-mode access (so a leaf needs U=1).
+ */
+WALK_INLINE enum fault_reason rv_rights(const struct cpu_ctl *ctl, const struct walk_request *req,
+				   uint64_t pte, const bool gstage)
+{
+	if (gstage || req->priv == PRIV_USER) {
 		if (!(pte & RV_U))
 			return REASON_RV_USER_NOT_U;
 	} else if (pte & RV_U) {
@@ -295,22 +358,35 @@ WALK_INLINE enum fault_reason rv_rights(const struct cpu_ctl *ctl, const struct 
 	return REASON_NONE;
 }
 
-WALK_INLINE bool rv_check_access(const struct cpu_ctl *ctl, const struct walk_request *req, unsigned perms,
-			    uint64_t pte, unsigned level, struct walk_fault *f)
+WALK_INLINE bool rv_check_access_as(const struct cpu_ctl *ctl, const struct walk_request *req, uint64_t pte,
+			       unsigned level, struct walk_fault *f, const bool gstage)
 {
-	enum fault_reason why = rv_rights(ctl, req, pte);
+	enum fault_reason why = rv_rights(ctl, req, pte, gstage);
 
-	(void)perms;
 	if (why == REASON_NONE)
 		return true;
 	f->kind = FAULT_PERMISSION;
 	f->reason = why;
 	f->level = level;
-	f->code = req_page_fault_cause(req);
+	f->code = req_page_fault_code(req, gstage);
 	return false;
 }
 
-WALK_INLINE bool rv_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
+WALK_INLINE bool rv_check_access(const struct cpu_ctl *ctl, const struct walk_request *req, unsigned perms,
+			    uint64_t pte, unsigned level, struct walk_fault *f)
+{
+	(void)perms;
+	return rv_check_access_as(ctl, req, pte, level, f, false);
+}
+
+WALK_INLINE bool rvg_check_access(const struct cpu_ctl *ctl, const struct walk_request *req, unsigned perms,
+			     uint64_t pte, unsigned level, struct walk_fault *f)
+{
+	(void)perms;
+	return rv_check_access_as(ctl, req, pte, level, f, true);
+}
+
+WALK_INLINE bool rv_walk_leaf_as(struct walk_state *ws, uint64_t pte_addr, const bool gstage)
 {
 	struct walk_result *res = ws->res;
 	uint64_t pte = res->leaf_pte;
@@ -318,7 +394,7 @@ WALK_INLINE bool rv_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 	bool store = ws->req->access == ACCESS_WRITE;
 
 	res->perms = ws->upper_perms;
-	if (!rv_check_access(ws->w->ctl, ws->req, res->perms, pte, level, &res->fault)) {
+	if (!rv_check_access_as(ws->w->ctl, ws->req, pte, level, &res->fault, gstage)) {
 		res->ok = false;
 		return false;
 	}
@@ -326,7 +402,7 @@ WALK_INLINE bool rv_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 	if (level > 1) {
 		uint64_t low = (1ull << ((level - 1) * ws->w->pc->index_bits)) - 1;
 		if (rv_pte_ppn(pte) & low) {
-			rv_page_fault(ws, FAULT_MISALIGNED_SUPERPAGE, REASON_MISALIGNED_SUPERPAGE, level);
+			rv_page_fault(ws, FAULT_MISALIGNED_SUPERPAGE, REASON_MISALIGNED_SUPERPAGE, level, gstage);
 			return false;
 		}
 	}
@@ -336,7 +412,7 @@ WALK_INLINE bool rv_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 	if (!(pte & RV_A) || (store && !(pte & RV_D))) {
 		if (ws->w->ctl->ad == AD_SVADE) {
 			rv_page_fault(ws, FAULT_ACCESSED_DIRTY,
-				      (pte & RV_A) ? REASON_D_CLEAR : REASON_A_CLEAR, level);
+				      (pte & RV_A) ? REASON_D_CLEAR : REASON_A_CLEAR, level, gstage);
 			return false;
 		}
 		if (!ws->req->no_ad_update) {
@@ -348,6 +424,16 @@ WALK_INLINE bool rv_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 		}
 	}
 	return true;
+}
+
+WALK_INLINE bool rv_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
+{
+	return rv_walk_leaf_as(ws, pte_addr, false);
+}
+
+WALK_INLINE bool rvg_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
+{
+	return rv_walk_leaf_as(ws, pte_addr, true);
 }
 
 static void rv_describe_pte(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
@@ -392,6 +478,30 @@ static void rv_describe_fault(const struct walk_fault *f, char *buf, size_t len)
 	snprintf(buf, len, "scause %llu (%s)", (unsigned long long)f->code, what);
 }
 
+static void rvg_describe_fault(const struct walk_fault *f, char *buf, size_t len)
+{
+	uint64_t scause = rv_guest_page_scause(f->code);
+	const char *what = scause == RV_CAUSE_FETCH_GUEST_PAGE  ? "instruction guest-page fault"
+			 : scause == RV_CAUSE_STORE_GUEST_PAGE ? "store/AMO guest-page fault"
+			 : scause == RV_CAUSE_LOAD_GUEST_PAGE  ? "load guest-page fault"
+								: "?";
+
+	/* A G-stage PTE read outside memory is an access fault, as on Sv39. */
+	if (f->kind == FAULT_BUS_ERROR) {
+		rv_describe_fault(f, buf, len);
+		return;
+	}
+	snprintf(buf, len, "scause %llu (%s), htval 0x%llx", (unsigned long long)scause, what,
+		 (unsigned long long)rv_guest_page_htval(f->code));
+}
+
+static const char *rvg_entry_name(const struct paging_consts *pc, unsigned level)
+{
+	(void)pc;
+	(void)level;
+	return "G-stage PTE";
+}
+
 /* satp (RV64): MODE 63:60 (8 Sv39, 9 Sv48, 10 Sv57), ASID 59:44, PPN 43:0. */
 static unsigned satp_mode(unsigned nr_levels)
 {
@@ -421,6 +531,50 @@ static int rv_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uint
 	*root = (reg & ((1ull << 44) - 1)) << 12;
 	*asid = (uint16_t)((reg >> 44) & 0xffff);
 	return MM_OK;
+}
+
+/*
+ * hgatp (RV64): MODE 63:60 (8 Sv39x4, 9 Sv48x4, 10 Sv57x4), VMID 57:44, PPN
+ * 43:0 of the 16 KiB root, so its two low bits are zero.  The machine's ASID
+ * is the VMID.
+ */
+#define HGATP_VMID_BITS 14
+#define HGATP_VMID_MASK ((1u << HGATP_VMID_BITS) - 1)
+
+static uint64_t rvg_encode_root_reg(const struct paging_consts *pc, uint64_t root, uint16_t vmid)
+{
+	return ((uint64_t)satp_mode(pc->nr_levels) << 60) | ((uint64_t)(vmid & HGATP_VMID_MASK) << 44) |
+	       ((root >> 12) & ((1ull << 44) - 1));
+}
+
+static int rvg_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uint64_t *root,
+			       uint16_t *vmid, struct mm_error *err)
+{
+	unsigned mode = (unsigned)(reg >> 60);
+	uint64_t ppn = reg & ((1ull << 44) - 1);
+
+	if (mode != satp_mode(pc->nr_levels)) {
+		if (mode >= 8 && mode <= 10)
+			return mm_error_set(err, MM_EINVAL,
+					    "hgatp MODE %u (Sv%ux4) does not match the config's Sv%ux4 (MODE %u)",
+					    mode, 39 + 9 * (mode - 8), pc->address_width - 2,
+					    satp_mode(pc->nr_levels));
+		return mm_error_set(err, MM_EINVAL,
+				    "hgatp MODE %u is not a paged mode (Sv39x4 8, Sv48x4 9, Sv57x4 10)", mode);
+	}
+	if (ppn & 3)
+		return mm_error_set(err, MM_EINVAL,
+				    "hgatp PPN 0x%llx is not 16 KiB-aligned (its two low bits are zero)",
+				    (unsigned long long)ppn);
+	*root = ppn << 12;
+	*vmid = (uint16_t)((reg >> 44) & HGATP_VMID_MASK);
+	return MM_OK;
+}
+
+static unsigned rvg_vmid_bits(const struct cpu_ctl *ctl)
+{
+	(void)ctl;
+	return HGATP_VMID_BITS;
 }
 
 /* satp (RV32): MODE bit 31 (1 = Sv32), ASID 30:22, PPN 21:0. */
@@ -470,6 +624,25 @@ __attribute__((flatten)) static void rv_walk_prefetch(const struct walker *w, ui
 	walk_prefetch_loop(w, root, va, memo, &rv_hooks, &rv64_geom);
 }
 
+/* The G-stage's rules: Sv39's with its fault codes, zero-extended GPAs and U-mode checks. */
+static const struct walk_hooks rvg_hooks = {
+	.initial_perms = rv_initial_perms, .bad_va = rvg_bad_va, .bus_error = rv_bus_error,
+	.walk_entry = rvg_walk_entry, .walk_leaf = rvg_walk_leaf, .pte_addr = rv_pte_addr,
+	.is_present = rv_is_present, .is_leaf = rv_is_leaf,
+};
+
+__attribute__((flatten)) static void rvg_walk(const struct walker *w, const struct walk_request *req,
+					      struct walk_result *res)
+{
+	walk_loop(w, req, res, &rvg_hooks, &rv64x4_geom);
+}
+
+__attribute__((flatten)) static void rvg_walk_prefetch(const struct walker *w, uint64_t root, uint64_t va,
+							 struct walk_prefetch_memo *memo)
+{
+	walk_prefetch_loop(w, root, va, memo, &rvg_hooks, &rv64x4_geom);
+}
+
 /* Everything but the geometry, limits, keys and satp layout is one format for Sv32 and Sv39-57. */
 #define RV_COMMON                                                                            \
 	.hooks = &rv_hooks, .check_limits = rv_check_limits, .check_prop = rv_check_prop, .make_leaf = rv_make_leaf,          \
@@ -496,4 +669,28 @@ const struct pt_arch pt_arch_riscv32 = {
 	.encode_root_reg = sv32_encode_root_reg,
 	.decode_root_reg = sv32_decode_root_reg,
 	RV_COMMON,
+};
+
+const struct pt_arch pt_arch_riscv64x4 = {
+	.name = "riscv64x4",
+	.geom = &rv64x4_geom,
+	.hooks = &rvg_hooks,
+	.cpu_keys = rv64x4_cpu_keys,
+	.check_limits = rvg_check_limits,
+	.asid_bits = rvg_vmid_bits,
+	.check_prop = rv_check_prop,
+	.make_leaf = rvg_make_leaf,
+	.make_table = rv_make_table,
+	.leaf_prop = rv_leaf_prop,
+	.entry_perms = rv_entry_perms,
+	.check_access = rvg_check_access,
+	.walk = rvg_walk,
+	.walk_prefetch = rvg_walk_prefetch,
+	.describe_pte = rv_describe_pte,
+	.entry_name = rvg_entry_name,
+	.describe_fault = rvg_describe_fault,
+	.elf_machine = 243 /* EM_RISCV */,
+	.root_register = "hgatp",
+	.encode_root_reg = rvg_encode_root_reg,
+	.decode_root_reg = rvg_decode_root_reg,
 };

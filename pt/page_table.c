@@ -84,6 +84,32 @@ static void free_node(struct page_table *pt, uint64_t pa)
 	pt->nr_nodes--;
 }
 
+/*
+ * The root: one node, or for a wide top (RISC-V Sv39x4) its frames in one
+ * aligned run.  nr_nodes counts node frames, so such a root counts as many.
+ */
+static int alloc_root(struct page_table *pt, struct mm_error *err)
+{
+	const struct pt_mem *mem = pt->env.mem;
+	unsigned frames = pc_root_frames(PC(pt));
+	int rc;
+
+	if (frames == 1)
+		return alloc_node(pt, &pt->root, err);
+	if (!mem->ops->alloc_node_run)
+		return mm_error_set(err, MM_ENOMEM, "this memory cannot allocate a root of %u frames", frames);
+	rc = mem->ops->alloc_node_run(mem->impl, frames, &pt->root, err);
+	if (rc == MM_OK)
+		pt->nr_nodes += frames;
+	return rc;
+}
+
+static void free_root(struct page_table *pt)
+{
+	for (unsigned i = 0; i < pc_root_frames(PC(pt)); i++)
+		free_node(pt, pt->root + ((uint64_t)i << PC(pt)->page_shift));
+}
+
 /* Frees the node at `node` (of `level`) and every node below it. */
 static void free_subtree(struct page_table *pt, uint64_t node, unsigned level)
 {
@@ -396,7 +422,7 @@ static int table_new(const struct pt_env *env, const struct pt_kind_config *kind
 		return mm_error_set(err, MM_ENOMEM, "out of host memory");
 	pt->env = *env;
 	pt->kind = *kind;
-	if ((rc = alloc_node(pt, &pt->root, err))) {
+	if ((rc = alloc_root(pt, err))) {
 		free(pt);
 		return rc;
 	}
@@ -482,7 +508,7 @@ void pt_destroy(struct page_table *pt)
 		if (arch->hooks->is_present(PC(pt), pte) && !arch->hooks->is_leaf(PC(pt), pt->env.ctl, pte, top))
 			free_subtree(pt, arch->hooks->pte_addr(PC(pt), pt->env.ctl, pte, top), top - 1);
 	}
-	free_node(pt, pt->root);
+	free_root(pt);
 	free(pt->sharers);
 	free(pt);
 }

@@ -18,8 +18,10 @@ static unsigned log2u(uint64_t x)
 /* The levels a table of `width`-bit VAs needs (0 when none fits). */
 static unsigned levels_for(const struct paging_consts *pc, unsigned width)
 {
-	if (width <= pc->page_shift)
+	if (width <= pc->page_shift + pc->wide_top_bits)
 		return 0;
+	/* A wide top indexes its extra bits itself. */
+	width -= pc->wide_top_bits;
 	if (pc->partial_top)
 		return (width - pc->page_shift + pc->index_bits - 1) / pc->index_bits;
 	return (width - pc->page_shift) % pc->index_bits ? 0 : (width - pc->page_shift) / pc->index_bits;
@@ -92,6 +94,14 @@ int paging_consts_derive(struct paging_consts *pc, struct mm_error *err)
 					    "address_width %u needs other than %u levels of %u index bits above %u offset bits",
 					    pc->address_width, pc->nr_levels, pc->index_bits, pc->page_shift);
 		pc->top_entries = 1u << (pc->address_width - below);
+	} else if (pc->wide_top_bits) {
+		if (pc->wide_top_bits >= 32 - pc->index_bits ||
+		    pc->index_bits * pc->nr_levels + pc->page_shift + pc->wide_top_bits != pc->address_width)
+			return mm_error_set(err, MM_EINVAL,
+					    "address_width %u != nr_levels %u x index bits %u + offset bits %u + %u root bits",
+					    pc->address_width, pc->nr_levels, pc->index_bits, pc->page_shift,
+					    pc->wide_top_bits);
+		pc->top_entries = pc->nr_entries << pc->wide_top_bits;
 	} else {
 		if (pc->index_bits * pc->nr_levels + pc->page_shift != pc->address_width)
 			return mm_error_set(err, MM_EINVAL,

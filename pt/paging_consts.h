@@ -58,6 +58,14 @@ struct paging_consts {
 	 */
 	bool partial_top;
 	/*
+	 * Set by the format (pt_geometry.wide_top_bits), not the config: the top
+	 * level indexes this many bits more than a node holds, so the root spans
+	 * 2^wide_top_bits consecutive frames, aligned to its size (RISC-V
+	 * Sv39x4: a 16 KiB root of 2048 entries), and address_width =
+	 * nr_levels x index_bits + page offset + wide_top_bits.  0: none.
+	 */
+	unsigned wide_top_bits;
+	/*
 	 * Set by the format (pt_geometry.split_roots): each VA half has a table
 	 * of its own, address_width bits wide (Arm TTBR0 [0, 2^aw), TTBR1
 	 * [2^64 - 2^aw, 2^64)), so a VA is canonical over address_width + 1 bits.
@@ -73,7 +81,7 @@ struct paging_consts {
 	unsigned page_shift;
 	unsigned index_bits;
 	unsigned nr_entries;
-	unsigned top_entries;   /* entries the top level indexes: nr_entries unless partial_top */
+	unsigned top_entries;   /* entries the top level indexes: nr_entries unless partial_top or wide_top_bits */
 	/*
 	 * The VA size of the lower and the upper half (both address_width unless
 	 * split_halves with an upper_address_width), in every half's copy
@@ -105,10 +113,16 @@ static inline uint64_t pc_page_size(const struct paging_consts *pc, unsigned lev
 	return pc->base_page_size << ((level - 1) * pc->index_bits);
 }
 
-/* Entries a level-`level` node indexes (fewer at the top of a partial_top format). */
+/* Entries a level-`level` node indexes (fewer at a partial top, more at a wide one). */
 static inline unsigned pc_entries(const struct paging_consts *pc, unsigned level)
 {
 	return level == pc->nr_levels ? pc->top_entries : pc->nr_entries;
+}
+
+/* Frames the root spans: 1, or 2^wide_top_bits for a wide top (allocated and freed as one run). */
+static inline unsigned pc_root_frames(const struct paging_consts *pc)
+{
+	return 1u << pc->wide_top_bits;
 }
 
 /* The index into a level-`level` node that `va` selects. */

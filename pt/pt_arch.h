@@ -62,6 +62,12 @@ struct pt_geometry {
 	 */
 	bool partial_top;
 	bool split_roots;
+	/*
+	 * RISC-V G-stage (Sv39x4...): the reverse of a partial top, the root
+	 * indexes this many bits more than a node and spans 2^wide_top_bits
+	 * frames aligned to its size; 0 for a root of one node.
+	 */
+	unsigned wide_top_bits;
 	/* For the messages: the format as users know it, and its level counts in words. */
 	const char *title;               /* NULL: the format's name */
 	const char *levels_text;         /* "4 or 5" */
@@ -236,6 +242,7 @@ struct pt_arch {
 extern const struct pt_arch pt_arch_x86_64;   /* 4- and 5-level paging */
 extern const struct pt_arch pt_arch_riscv64;  /* Sv39, Sv48, Sv57 */
 extern const struct pt_arch pt_arch_riscv32;  /* Sv32 */
+extern const struct pt_arch pt_arch_riscv64x4; /* G-stage Sv39x4, Sv48x4, Sv57x4 (Hypervisor extension) */
 extern const struct pt_arch pt_arch_x86_32;   /* 32-bit paging, PSE and PSE-36 */
 extern const struct pt_arch pt_arch_toy;      /* layout from the config (pc->layout) */
 extern const struct pt_arch pt_arch_aarch64;  /* VMSAv8-64 stage 1, EL1&0: 4K, 16K, 64K granules */

@@ -23,6 +23,13 @@ struct pt_mem_ops {
 	/* Allocates one zeroed node frame (base page) and returns its PA. */
 	int (*alloc_node)(void *impl, uint64_t *pa, struct mm_error *err);
 	void (*free_node)(void *impl, uint64_t pa);
+	/*
+	 * Optional (only formats with a wide root ask, pc_root_frames > 1):
+	 * `nr` zeroed node frames, contiguous and aligned to nr frames (nr a
+	 * power of two); returns the first's PA.  Each frame is freed on its
+	 * own with free_node.
+	 */
+	int (*alloc_node_run)(void *impl, unsigned nr, uint64_t *pa, struct mm_error *err);
 	/* How many more nodes alloc_node can hand out (lets pt_map check before writing). */
 	uint64_t (*nodes_available)(const void *impl);
 };

@@ -38,6 +38,33 @@
 #define RV_CAUSE_FETCH_PAGE   12
 #define RV_CAUSE_LOAD_PAGE    13
 #define RV_CAUSE_STORE_PAGE   15
+/* Hypervisor extension: G-stage (guest-physical) faults, taken with htval = GPA >> 2. */
+#define RV_CAUSE_FETCH_GUEST_PAGE 20
+#define RV_CAUSE_LOAD_GUEST_PAGE  21
+#define RV_CAUSE_STORE_GUEST_PAGE 23
+
+/*
+ * A guest-page fault in walk_fault.code: the pair (scause, htval) in one
+ * word.  htval = GPA >> 2 fills bits 63:2 (so the code reads as the GPA with
+ * its two low bits replaced) and bits 1:0 hold scause - 20 (0 fetch, 1 load,
+ * 3 store/AMO), lossless for any 64-bit GPA.  Access faults on a G-stage PTE
+ * read keep the plain scause (1, 5, 7) as on Sv39; walk_fault.kind tells them
+ * apart (FAULT_BUS_ERROR).
+ */
+static inline uint64_t rv_guest_page_code(uint64_t scause, uint64_t gpa)
+{
+	return (gpa & ~3ull) | (scause - RV_CAUSE_FETCH_GUEST_PAGE);
+}
+
+static inline uint64_t rv_guest_page_scause(uint64_t code)
+{
+	return RV_CAUSE_FETCH_GUEST_PAGE + (code & 3);
+}
+
+static inline uint64_t rv_guest_page_htval(uint64_t code)
+{
+	return code >> 2;
+}
 
 static inline uint64_t rv_pte_ppn(uint64_t pte)
 {

@@ -55,8 +55,12 @@ walk_loop_steps(const struct walker *w, const struct walk_request *req, struct w
 	const unsigned page_shift = geom->page_shift ? geom->page_shift : pc->page_shift;
 	const unsigned index_bits = pt_geometry_index_bits(geom, pc);
 	const uint64_t index_mask = (1ull << index_bits) - 1, va = req->va;
-	/* A partial top level indexes only the VA bits below address_width (Arm's start level). */
-	const uint64_t top_mask = geom->partial_top ? pc->top_entries - 1 : index_mask;
+	/*
+	 * A partial top level indexes only the VA bits below address_width (Arm's
+	 * start level); a wide one (RISC-V Sv39x4) the bits of its several frames.
+	 */
+	const bool odd_top = geom->partial_top || geom->wide_top_bits;
+	const uint64_t top_mask = odd_top ? pc->top_entries - 1 : index_mask;
 	const struct pt_mem_direct d = walk_direct_of(mem, page_shift);
 	struct walk_state ws = { .w = w, .req = req, .res = res,
 				 .upper_perms = req->start_level ? req->start_perms : hooks->initial_perms() };
@@ -82,7 +86,7 @@ walk_loop_steps(const struct walker *w, const struct walk_request *req, struct w
 		/* Without recording, the step lives in a dead local the compiler drops. */
 		struct walk_step unrecorded, *step = record ? &res->steps[n - 1] : &unrecorded;
 		unsigned index = (unsigned)((va >> (page_shift + (level - 1) * index_bits)) &
-					    (geom->partial_top && level == pc->nr_levels ? top_mask : index_mask));
+					    (odd_top && level == pc->nr_levels ? top_mask : index_mask));
 		uint64_t pte_addr = table + (uint64_t)index * pte_size;
 		const uint8_t *host = pt_mem_direct_pte(&d, pte_addr, pte_size, page_shift);
 		uint64_t pte, next = 0;
@@ -184,7 +188,8 @@ walk_prefetch_loop(const struct walker *w, uint64_t root, uint64_t va, struct wa
 	const struct pt_mem_direct d = walk_direct_of(w->mem, page_shift);
 	for (unsigned level = pc->nr_levels; level >= 1; level--) {
 		uint64_t index = (va >> (page_shift + (level - 1) * index_bits)) &
-				 (geom->partial_top && level == pc->nr_levels ? pc->top_entries - 1 : index_mask);
+				 ((geom->partial_top || geom->wide_top_bits) && level == pc->nr_levels
+					  ? pc->top_entries - 1 : index_mask);
 		const uint8_t *host = pt_mem_direct_pte(&d, table + index * pte_size, pte_size, page_shift);
 		uint64_t pte;
 

@@ -320,6 +320,27 @@ static int take_frame(struct physmem *pm, uint64_t *frame, struct mm_error *err)
 	return MM_OK;
 }
 
+/*
+ * `nr` never-allocated frames from the bump pointer, the first aligned to
+ * align_frames (a power of two) in PA terms: base may be unaligned to it.
+ * The frames skipped to align go to the free stack.
+ */
+static int take_run(struct physmem *pm, uint64_t nr, uint64_t align_frames, uint64_t *start,
+		    struct mm_error *err)
+{
+	uint64_t base_frame = pm->base >> pm->frame_shift;
+	uint64_t s = ((base_frame + pm->bump + align_frames - 1) & ~(align_frames - 1)) - base_frame;
+
+	if (s < pm->bump || s > pm->nr_frames || pm->nr_frames - s < nr)
+		return out_of_memory(pm, err);
+	for (uint64_t f = pm->bump; f < s; f++)
+		if (free_push(pm, f) != MM_OK)
+			return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	pm->bump = s + nr;
+	*start = s;
+	return MM_OK;
+}
+
 int physmem_alloc_node(struct physmem *pm, uint64_t *pa, struct mm_error *err)
 {
 	uint64_t frame = 0;
@@ -352,7 +373,8 @@ void physmem_free_node(struct physmem *pm, uint64_t pa)
 int physmem_alloc_data(struct physmem *pm, uint64_t size, uint64_t align, uint64_t *pa,
 		       struct mm_error *err)
 {
-	uint64_t nr, align_frames, start;
+	uint64_t nr, align_frames, start = 0;
+	int rc;
 
 	if (!size || (size | align) & (pm->frame_size - 1))
 		return mm_error_set(err, MM_EINVAL, "data allocation of 0x%llx bytes is not frame-sized",
@@ -366,16 +388,35 @@ int physmem_alloc_data(struct physmem *pm, uint64_t size, uint64_t align, uint64
 		return MM_OK;
 	}
 	align_frames = align > pm->frame_size ? align >> pm->frame_shift : 1;
-	/* Align the PA, not just the frame index: base may be unaligned to `align`. */
-	uint64_t base_frame = pm->base >> pm->frame_shift;
-	start = ((base_frame + pm->bump + align_frames - 1) & ~(align_frames - 1)) - base_frame;
-	if (start < pm->bump || start > pm->nr_frames || pm->nr_frames - start < nr)
-		return out_of_memory(pm, err);
-	for (uint64_t f = pm->bump; f < start; f++)
-		if (free_push(pm, f) != MM_OK)
-			return mm_error_set(err, MM_ENOMEM, "out of host memory");
-	pm->bump = start + nr;
+	if ((rc = take_run(pm, nr, align_frames, &start, err)))
+		return rc;
 	pm->data_frames += nr;
+	*pa = pm->base + (start << pm->frame_shift);
+	return MM_OK;
+}
+
+int physmem_alloc_node_run(struct physmem *pm, unsigned nr, uint64_t *pa, struct mm_error *err)
+{
+	uint64_t start = 0;
+	int rc;
+
+	if (nr == 1)
+		return physmem_alloc_node(pm, pa, err);
+	if ((rc = take_run(pm, nr, nr, &start, err)))
+		return rc;
+	for (unsigned i = 0; i < nr; i++) {
+		uint8_t *data = frame_back(pm, start + i);
+		if (!data) {
+			for (unsigned j = 0; j < nr; j++) {
+				frame_unback(pm, start + j);
+				free_push(pm, start + j);
+			}
+			return mm_error_set(err, MM_ENOMEM, "out of host memory");
+		}
+		/* A freed data frame may have been written; nodes start zeroed. */
+		memset(data, 0, pm->frame_size);
+	}
+	pm->node_frames += nr;
 	*pa = pm->base + (start << pm->frame_shift);
 	return MM_OK;
 }
@@ -427,6 +468,11 @@ static int mem_alloc_node(void *impl, uint64_t *pa, struct mm_error *err)
 	return physmem_alloc_node(impl, pa, err);
 }
 
+static int mem_alloc_node_run(void *impl, unsigned nr, uint64_t *pa, struct mm_error *err)
+{
+	return physmem_alloc_node_run(impl, nr, pa, err);
+}
+
 static void mem_free_node(void *impl, uint64_t pa)
 {
 	physmem_free_node(impl, pa);
@@ -443,6 +489,7 @@ static const struct pt_mem_ops physmem_ops = {
 	.read = mem_read,
 	.write = mem_write,
 	.alloc_node = mem_alloc_node,
+	.alloc_node_run = mem_alloc_node_run,
 	.free_node = mem_free_node,
 };
 

@@ -41,6 +41,13 @@ int physmem_alloc_node(struct physmem *pm, uint64_t *pa, struct mm_error *err);
 void physmem_free_node(struct physmem *pm, uint64_t pa);
 
 /*
+ * `nr` zeroed, backed node frames, contiguous and aligned to nr frames (nr a
+ * power of two): a root wider than one frame (RISC-V Sv39x4's 16 KiB).  Each
+ * counts as a node frame and is freed with physmem_free_node.
+ */
+int physmem_alloc_node_run(struct physmem *pm, unsigned nr, uint64_t *pa, struct mm_error *err);
+
+/*
  * `size` bytes of data frames, contiguous and aligned to `align` (both multiples
  * of the frame size), e.g. for demand paging.
  */

@@ -100,15 +100,20 @@ struct rv_env {
 	struct walker w;
 };
 
-/* Sv39 (3), Sv48 (4) or Sv57 (5); returns false if the setup itself failed. */
-static inline bool rv_env_init(struct rv_env *e, unsigned levels)
+/*
+ * Sv39 (3), Sv48 (4) or Sv57 (5); with `gstage` the Hypervisor extension's
+ * Sv39x4/Sv48x4/Sv57x4 (2 more GPA bits in a 16 KiB root, zero-extended).
+ * Returns false if the setup itself failed.
+ */
+static inline bool rv_env_init_as(struct rv_env *e, unsigned levels, bool gstage)
 {
 	*e = (struct rv_env){0};
 	e->pc.base_page_size = 4096;
 	e->pc.nr_levels = levels;
 	e->pc.pte_size = 8;
-	e->pc.address_width = 12 + 9 * levels;    /* 39, 48, 57 */
-	e->pc.va_sign_ext = true;
+	e->pc.address_width = 12 + 9 * levels + (gstage ? 2 : 0); /* 39, 48, 57; x4: 41, 50, 59 */
+	e->pc.va_sign_ext = !gstage;
+	e->pc.wide_top_bits = gstage ? 2 : 0;
 	e->pc.highest_translation_level = levels; /* any level may be a leaf */
 	e->pc.phys_addr_width = 56;
 	if (paging_consts_derive(&e->pc, NULL) != MM_OK)
@@ -121,9 +126,14 @@ static inline bool rv_env_init(struct rv_env *e, unsigned levels)
 		.sum = false, .mxr = false, .ad = AD_SVADU, .svpbmt = true, .svnapot = true,
 	};
 	e->w = (struct walker){
-		.arch = &pt_arch_riscv64, .pc = &e->pc, .ctl = &e->ctl, .mem = &e->mem,
+		.arch = gstage ? &pt_arch_riscv64x4 : &pt_arch_riscv64, .pc = &e->pc, .ctl = &e->ctl, .mem = &e->mem,
 	};
 	return true;
+}
+
+static inline bool rv_env_init(struct rv_env *e, unsigned levels)
+{
+	return rv_env_init_as(e, levels, false);
 }
 
 static inline void rv_env_fini(struct rv_env *e)

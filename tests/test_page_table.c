@@ -390,3 +390,81 @@ Test(page_table, x86_without_nxe_never_sets_xd, .init = setup_x86, .fini = teard
 	cr_expect_eq(m.pte >> 63, 0);
 	cr_expect(m.perms & PERM_X);
 }
+
+/*
+ * A wide top (RISC-V Sv39x4, the G-stage): the root is four frames, 16 KiB
+ * aligned, with 2048 entries indexed by VA[40:30].  pt_nr_nodes counts node
+ * frames, so a fresh table has 4.
+ */
+static struct page_table *wide_setup(uint64_t mem_base)
+{
+	static const struct pt_kind_config whole = { 0, 2048, true, false };
+	struct page_table *pt = NULL;
+
+	memset(&fx, 0, sizeof(fx));
+	fx.pc = (struct paging_consts){ .base_page_size = 4096, .nr_levels = 3, .pte_size = 8,
+					.address_width = 41, .highest_translation_level = 3,
+					.phys_addr_width = 56, .wide_top_bits = 2 };
+	cr_assert_eq(paging_consts_derive(&fx.pc, NULL), MM_OK);
+	fx.pm = physmem_create(mem_base, 1ull << 30, 4096, NULL);
+	cr_assert_not_null(fx.pm);
+	fx.mem = physmem_pt_mem(fx.pm);
+	fx.env = (struct pt_env){ .arch = &pt_arch_riscv64x4, .pc = &fx.pc, .ctl = &fx.ctl, .mem = &fx.mem };
+	cr_assert_eq(pt_create(&fx.env, &whole, &pt, NULL), MM_OK);
+	return pt;
+}
+
+static uint64_t node_frames(void)
+{
+	struct physmem_stats st;
+
+	physmem_stats(fx.pm, &st);
+	return st.node_frames;
+}
+
+Test(page_table, wide_root_is_four_aligned_frames)
+{
+	/* Memory starts 4 KiB past a 16 KiB boundary: the root goes to the next one. */
+	struct page_table *pt = wide_setup(0x80001000);
+
+	cr_expect_eq(pt_root(pt), 0x80004000ull);
+	cr_expect_eq(pt_nr_nodes(pt), 4);
+	cr_expect_eq(node_frames(), 4);
+	pt_destroy(pt);
+	cr_expect_eq(node_frames(), 0);
+	physmem_destroy(fx.pm);
+}
+
+Test(page_table, wide_root_maps_and_frees_its_last_entry)
+{
+	struct page_table *pt = wide_setup(0x80000000);
+	uint64_t top = 0x1fffffff000ull; /* the last 4 KiB page of 41 bits: root entry 2047 */
+	uint64_t pte = 0;
+	struct pt_mapping m;
+	struct leaves l = { 0 };
+
+	cr_assert_eq(pt_map(pt, top, 0x90345000, K4, &RW, NULL), MM_OK);
+	/* A level-2 and a level-1 node below the 4-frame root. */
+	cr_expect_eq(pt_nr_nodes(pt), 6);
+	cr_expect_eq(node_frames(), 6);
+	cr_assert_eq(physmem_read(fx.pm, pt_root(pt) + 8 * 2047, 8, &pte), MM_OK);
+	cr_expect_eq(pte & 0x3ff, 0x1, "root entry 2047 is a pointer (V only): 0x%llx", (unsigned long long)pte);
+	cr_assert(pt_query(pt, top + 0x10, &m));
+	cr_expect_eq(m.pa, 0x90345000ull);
+	cr_expect(m.pte & (1u << 4), "every G-stage leaf has U");
+	/* A 1 GiB leaf in root entry 1024 (VA bit 40). */
+	cr_assert_eq(pt_map(pt, 1ull << 40, 0x40000000, G1, &RW, NULL), MM_OK);
+	cr_expect_eq(pt_nr_nodes(pt), 6);
+	cr_assert_eq(pt_for_each(pt, collect, &l), 0);
+	cr_assert_eq(l.n, 2);
+	expect_leaf(&l, 0, 1ull << 40, 0x40000000, G1);
+	expect_leaf(&l, 1, top, 0x90345000, K4);
+	cr_assert_eq(pt_unmap(pt, top, K4, NULL), MM_OK);
+	cr_expect_eq(pt_nr_nodes(pt), 4);
+	cr_expect_eq(node_frames(), 4);
+	/* Above 41 bits is outside the table. */
+	cr_expect_eq(pt_map(pt, 1ull << 41, 0x90345000, K4, &RW, NULL), MM_ERANGE);
+	pt_destroy(pt);
+	cr_expect_eq(node_frames(), 0);
+	physmem_destroy(fx.pm);
+}

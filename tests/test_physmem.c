@@ -213,3 +213,39 @@ Test(physmem, flat_frames_mirror_the_directory)
 	cr_expect_null(physmem_pt_mem(pm).direct->frames, "2^29 frames: no flat array");
 	physmem_destroy(pm);
 }
+
+/*
+ * A run of node frames (a 16 KiB RISC-V G-stage root): aligned to its size,
+ * zeroed, counted as node frames, each freed alone; refused cleanly when no
+ * aligned run is left.
+ */
+Test(physmem, node_run_aligned_zeroed_and_freed)
+{
+	struct mm_error err = { 0 };
+	struct physmem *pm = physmem_create(0x80000000, 8 * 4096, 4096, NULL);
+	struct physmem_stats st;
+	uint64_t n, run, v = 1, again;
+
+	cr_assert_eq(physmem_alloc_node(pm, &n, NULL), MM_OK); /* 0x80000000: the run must skip 3 frames */
+	cr_assert_eq(physmem_write(pm, n, 8, ~0ull), MM_OK);
+	physmem_free_node(pm, n);
+	cr_assert_eq(physmem_alloc_node(pm, &n, NULL), MM_OK);
+	cr_assert_eq(physmem_alloc_node_run(pm, 4, &run, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(run, 0x80004000ull);
+	for (uint64_t off = 0; off < 4 * 4096; off += 8) {
+		cr_assert_eq(physmem_read(pm, run + off, 8, &v), MM_OK);
+		cr_assert_eq(v, 0, "byte %llu of the run is not zero", (unsigned long long)off);
+	}
+	physmem_stats(pm, &st);
+	cr_expect_eq(st.node_frames, 5);
+	/* Frames 1-3 went to the free list; no second aligned run of 4 fits in 8 frames. */
+	cr_expect_eq(physmem_alloc_node_run(pm, 4, &again, &err), MM_ENOMEM);
+	cr_expect_str_eq(err.msg, "out of physical memory (5 frames of 4096 bytes in use)");
+	for (unsigned i = 0; i < 4; i++)
+		physmem_free_node(pm, run + i * 4096);
+	physmem_free_node(pm, n);
+	physmem_stats(pm, &st);
+	cr_expect_eq(st.node_frames, 0);
+	cr_expect_eq(st.backed_frames, 0);
+	physmem_destroy(pm);
+}
