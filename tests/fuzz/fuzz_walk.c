@@ -74,6 +74,20 @@ static void load_memory(struct physmem *pm, const uint8_t *img, size_t len)
 	}
 }
 
+/*
+ * A resumed walk starts at a level of the VA's own half (a walk cache only
+ * holds levels that half's walks went through): pick = 0 walks from the top.
+ */
+static void resume_within_half(struct walk_request *req, const struct paging_consts *pc, unsigned pick,
+			       unsigned perms)
+{
+	unsigned levels = pc->split_halves && (req->va >> 55 & 1) ? pc->upper_nr_levels : pc->nr_levels;
+
+	req->start_level = pick % (levels + 1);
+	req->start_table = req->start_level ? req->root : 0;
+	req->start_perms = req->start_level ? perms : 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *img = data + HEADER_LEN;
@@ -124,7 +138,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (paging_consts_derive(&split, &err) == MM_OK && pt_arch_check_consts(arch, &split, &err) == MM_OK)
 				pc = split;
 		}
-		unsigned half_levels = pc.split_halves && (get_le(data, 8) >> 55 & 1) ? pc.upper_nr_levels : pc.nr_levels;
 		req = (struct walk_request){
 			.root = frame * 4096,
 			.va = get_le(data, 8),
@@ -132,16 +145,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			.priv = a >> 2 & 1 ? PRIV_SUPERVISOR : PRIV_USER,
 			.smap_ac = a >> 3 & 1,
 			.no_ad_update = a >> 4 & 1,
-			.start_level = (c2 >> 2 & 7) % (half_levels + 1),
 		};
-		if (req.start_level) {
-			req.start_table = req.root;
-			req.start_perms = data[13] & arch->hooks->initial_perms();
-		}
+		resume_within_half(&req, &pc, c2 >> 2 & 7, data[13] & arch->hooks->initial_perms());
 		load_memory(pm, img, img_len);
 		fuzz_walk_checked(arch, &pc, &ctl, &mem, &req, upper_frame * 4096);
-		/* The same VA made canonical, so that the walk itself is reached. */
+		/* The same VA made canonical (which may move it to the other half), so that the walk is reached. */
 		req.va = pc_va_canonicalize(&pc, req.va);
+		resume_within_half(&req, &pc, c2 >> 2 & 7, data[13] & arch->hooks->initial_perms());
 		fuzz_walk_checked(arch, &pc, &ctl, &mem, &req, upper_frame * 4096);
 	}
 	physmem_destroy(pm);
