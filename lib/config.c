@@ -197,7 +197,7 @@ unsigned mmusim_va_index(const mmusim_config *cfg, uint64_t va, unsigned level)
 
 unsigned mmusim_config_half_levels(const mmusim_config *cfg, bool upper)
 {
-	return upper && cfg->cfg.pc.split_halves ? cfg->cfg.pc.upper_nr_levels : cfg->cfg.pc.nr_levels;
+	return upper ? cfg->cfg.pc.upper_nr_levels : cfg->cfg.pc.nr_levels;
 }
 
 unsigned mmusim_config_half_va_bits(const mmusim_config *cfg, bool upper)
@@ -207,7 +207,7 @@ unsigned mmusim_config_half_va_bits(const mmusim_config *cfg, bool upper)
 
 unsigned mmusim_config_half_top_entries(const mmusim_config *cfg, bool upper)
 {
-	return upper && cfg->cfg.pc.split_halves ? cfg->cfg.pc.upper_top_entries : cfg->cfg.pc.top_entries;
+	return upper ? cfg->cfg.pc.upper_top_entries : cfg->cfg.pc.top_entries;
 }
 
 bool mmusim_config_va_sign_extended(const mmusim_config *cfg)

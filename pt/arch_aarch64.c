@@ -466,6 +466,20 @@ static void arm_walk_refused(const struct walker *w, const struct walk_request *
 	res->fault = (struct walk_fault){ kind, why, w->pc->nr_levels, arm_esr(req, fsc, 0) };
 }
 
+/*
+ * The walker for an (untagged) VA's half: TTBR1's table has levels of its
+ * own when T1SZ differs from T0SZ, and the loop takes them from pc; `upper`
+ * holds the copy.
+ */
+WALK_INLINE const struct walker *arm_half_walker(const struct walker *w, uint64_t va, struct walker *upper)
+{
+	if (!(va >> 63) || !w->upper_pc)
+		return w;
+	*upper = *w;
+	upper->pc = w->upper_pc;
+	return upper;
+}
+
 /* One instance of the loop per granule, its geometry constant there. */
 __attribute__((flatten)) static void arm_walk(const struct walker *w, const struct walk_request *req,
 					      struct walk_result *res)
@@ -480,12 +494,7 @@ __attribute__((flatten)) static void arm_walk(const struct walker *w, const stru
 		untagged.va = va;
 		req = &untagged;
 	}
-	/* TTBR1's table has levels of its own when T1SZ differs from T0SZ: the loop takes them from pc. */
-	if (va >> 63 && w->upper_pc) {
-		upper = *w;
-		upper.pc = w->upper_pc;
-		w = &upper;
-	}
+	w = arm_half_walker(w, va, &upper);
 	/* Rare: tested first together, and the VA's range (the loop's first check) only then. */
 	if (!req->start_level && ((va >> 63 ? ctl->epd1 : ctl->epd0) ||
 				  (va >> 63 ? w->upper_root : req->root) >> w->pc->phys_addr_width) &&
@@ -509,11 +518,7 @@ __attribute__((flatten)) static void arm_walk_prefetch(const struct walker *w, u
 	struct walker upper;
 
 	va = arm_untag(w->ctl, va);
-	if (va >> 63 && w->upper_pc) {
-		upper = *w;
-		upper.pc = w->upper_pc;
-		w = &upper;
-	}
+	w = arm_half_walker(w, va, &upper);
 	switch (w->pc->page_shift) {
 	case 12: walk_prefetch_loop(w, root, va, memo, &arm_hooks, &arm_geom_4k); break;
 	case 14: walk_prefetch_loop(w, root, va, memo, &arm_hooks, &arm_geom_16k); break;

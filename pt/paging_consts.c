@@ -46,8 +46,6 @@ static int derive_upper_half(struct paging_consts *pc, struct mm_error *err)
 		return mm_error_set(err, MM_EINVAL,
 				    "upper_address_width %u needs %u levels of %u index bits above %u offset bits, more than %d",
 				    width, levels, pc->index_bits, pc->page_shift, PT_MAX_LEVELS);
-	if (width == pc->address_width)
-		levels = pc->nr_levels;
 	pc->half_width[0] = pc->address_width;
 	pc->half_width[1] = width;
 	pc->upper_nr_levels = levels;

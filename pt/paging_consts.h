@@ -88,7 +88,7 @@ struct paging_consts {
 	 * (pc_half), so that canonical checks hold for either half's VAs.
 	 */
 	unsigned half_width[2];
-	unsigned upper_nr_levels;    /* the upper half's table: levels ... */
+	unsigned upper_nr_levels;    /* the upper half's table (a one-table format's own): levels ... */
 	unsigned upper_top_entries;  /* ... and entries its top level indexes */
 	/* a format described by data (toy) only; last, so positional initializers above stay valid */
 	struct pte_layout layout;

@@ -341,21 +341,27 @@ static int take_run(struct physmem *pm, uint64_t nr, uint64_t align_frames, uint
 	return MM_OK;
 }
 
+/* Backs a frame taken for a node and zeroes it (a freed data frame may have been written). */
+static bool back_zeroed(struct physmem *pm, uint64_t frame)
+{
+	uint8_t *data = frame_back(pm, frame);
+
+	if (data)
+		memset(data, 0, pm->frame_size);
+	return data != NULL;
+}
+
 int physmem_alloc_node(struct physmem *pm, uint64_t *pa, struct mm_error *err)
 {
 	uint64_t frame = 0;
-	uint8_t *data;
 	int rc = take_frame(pm, &frame, err);
 
 	if (rc)
 		return rc;
-	data = frame_back(pm, frame);
-	if (!data) {
+	if (!back_zeroed(pm, frame)) {
 		free_push(pm, frame);
 		return mm_error_set(err, MM_ENOMEM, "out of host memory");
 	}
-	/* A freed data frame may have been written; nodes start zeroed. */
-	memset(data, 0, pm->frame_size);
 	pm->node_frames++;
 	*pa = pm->base + (frame << pm->frame_shift);
 	return MM_OK;
@@ -405,16 +411,13 @@ int physmem_alloc_node_run(struct physmem *pm, unsigned nr, uint64_t *pa, struct
 	if ((rc = take_run(pm, nr, nr, &start, err)))
 		return rc;
 	for (unsigned i = 0; i < nr; i++) {
-		uint8_t *data = frame_back(pm, start + i);
-		if (!data) {
+		if (!back_zeroed(pm, start + i)) {
 			for (unsigned j = 0; j < nr; j++) {
 				frame_unback(pm, start + j);
 				free_push(pm, start + j);
 			}
 			return mm_error_set(err, MM_ENOMEM, "out of host memory");
 		}
-		/* A freed data frame may have been written; nodes start zeroed. */
-		memset(data, 0, pm->frame_size);
 	}
 	pm->node_frames += nr;
 	*pa = pm->base + (start << pm->frame_shift);
