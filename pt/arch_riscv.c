@@ -495,6 +495,55 @@ static void rvg_describe_fault(const struct walk_fault *f, char *buf, size_t len
 		 (unsigned long long)rv_guest_page_htval(f->code));
 }
 
+/*
+ * A G-stage fault as HS-mode sees it (privileged spec, Hypervisor extension,
+ * "Two-Stage Address Translation" and the htval/htinst registers): the
+ * guest-page fault of the guest's own access type even when an implicit
+ * access of the VS-stage walk faulted, htval = GPA >> 2, and htinst the
+ * pseudoinstruction of that implicit access (0x3000 a 64-bit read, 0x3020 a
+ * 64-bit write for A/D) or 0 for the final GPA (we model no instruction to
+ * transform).  A G-stage PTE read outside memory is an access fault of the
+ * guest's access type, with no htval.
+ */
+static void rvg_stage2_report(const struct walk_fault *f, const struct stage2_context *ctx,
+			      struct stage2_report *out, char *text, size_t len)
+{
+	static const uint64_t access_cause[] = {
+		[ACCESS_READ] = RV_CAUSE_LOAD_ACCESS, [ACCESS_WRITE] = RV_CAUSE_STORE_ACCESS,
+		[ACCESS_EXEC] = RV_CAUSE_FETCH_ACCESS,
+	};
+	static const uint64_t guest_page_cause[] = {
+		[ACCESS_READ] = RV_CAUSE_LOAD_GUEST_PAGE, [ACCESS_WRITE] = RV_CAUSE_STORE_GUEST_PAGE,
+		[ACCESS_EXEC] = RV_CAUSE_FETCH_GUEST_PAGE,
+	};
+	struct walk_fault as_cause = *f;
+	char cause[96];
+
+	snprintf(out->code_name, sizeof(out->code_name), "scause");
+	snprintf(out->addr_name, sizeof(out->addr_name), "htval");
+	snprintf(out->extra_name, sizeof(out->extra_name), "htinst");
+	if (f->kind == FAULT_BUS_ERROR) {
+		out->code = access_cause[ctx->access];
+		out->addr = 0;
+		out->extra = 0;
+		as_cause.code = out->code;
+		rv_describe_fault(&as_cause, cause, sizeof(cause));
+		snprintf(text, len, "%s: a G-stage PTE of GPA 0x%llx is outside memory", cause,
+			 (unsigned long long)ctx->gpa);
+		return;
+	}
+	out->code = guest_page_cause[ctx->access];
+	out->addr = ctx->gpa >> 2;
+	out->extra = !ctx->table ? 0 : ctx->table_write ? 0x3020 : 0x3000;
+	as_cause.code = rv_guest_page_code(out->code, ctx->gpa);
+	rvg_describe_fault(&as_cause, cause, sizeof(cause));
+	snprintf(text, len, "%s (GPA 0x%llx), htinst 0x%llx (%s)", cause, (unsigned long long)ctx->gpa,
+		 (unsigned long long)out->extra,
+		 !ctx->table ? "the final GPA; no instruction transformed"
+		 : ctx->table_write ? "implicit write of a VS-stage PTE: A/D"
+				    : "implicit read of a VS-stage PTE");
+}
+
 static const char *rvg_entry_name(const struct paging_consts *pc, unsigned level)
 {
 	(void)pc;
@@ -693,4 +742,5 @@ const struct pt_arch pt_arch_riscv64x4 = {
 	.root_register = "hgatp",
 	.encode_root_reg = rvg_encode_root_reg,
 	.decode_root_reg = rvg_decode_root_reg,
+	.stage2_report = rvg_stage2_report,
 };

@@ -121,6 +121,30 @@ struct walk_hooks {
 	bool (*is_leaf)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte, unsigned level);
 };
 
+/*
+ * A stage-2 fault in its context (pt_arch.stage2_report): which GPA, for
+ * which guest access, and whether the GPA was a guest page-table entry's (an
+ * implicit access of the guest's own walk: EPT "translation of a guest paging
+ * structure", NPT EXITINFO1 bit 33, Arm S1PTW, RISC-V an implicit access) or
+ * the final GPA of the guest's translation.
+ */
+struct stage2_context {
+	uint64_t gpa;              /* the GPA the stage-2 walk refused */
+	uint64_t gva;              /* the guest VA being translated */
+	enum access_kind access;   /* the guest's own access */
+	enum privilege priv;       /* ... and its privilege */
+	bool table;                /* gpa holds a guest page-table entry */
+	bool table_write;          /* ... which the guest walk was writing (A/D update) */
+};
+
+/* What the hypervisor is told; each field as the architecture names it. */
+struct stage2_report {
+	uint64_t code;    /* RISC-V scause; EPT exit qualification; NPT EXITINFO1; Arm ESR_EL2 */
+	uint64_t addr;    /* htval; EPT guest-physical address; NPT EXITINFO2; Arm HPFAR_EL2 */
+	uint64_t extra;   /* htinst; EPT guest-linear address; NPT 0; Arm FAR_EL2 */
+	char code_name[16], addr_name[16], extra_name[16];  /* "scause", "htval", "htinst" */
+};
+
 /* A run of leaves one TLB entry may hold (see pt_arch.leaf_run). */
 #define LEAF_RUN_MAX_ENTRIES 128 /* Arm's longest run: 128 pages of 16 KiB */
 struct leaf_run {
@@ -237,6 +261,23 @@ struct pt_arch {
 	 */
 	bool (*tags_ignored)(const struct cpu_ctl *ctl);
 	uint64_t (*untag)(const struct cpu_ctl *ctl, uint64_t va);
+
+	/* ---- stage 2 (formats a virtual machine's host may use) ---- */
+
+	/*
+	 * Optional (NULL: the format cannot be a stage 2): the report of fault f
+	 * of a stage-2 walk in ctx, and in words into text (e.g. "load
+	 * guest-page fault (scause 21), htval 0x80001004 (GPA 0x200004010),
+	 * htinst 0x3000 (implicit read of a VS-stage PTE)").
+	 */
+	void (*stage2_report)(const struct walk_fault *f, const struct stage2_context *ctx,
+			      struct stage2_report *out, char *text, size_t len);
+	/*
+	 * Optional: whether the guest walk's reads of its own page-table entries
+	 * are checked by stage 2 as writes (Intel EPT with A/D enabled, SDM
+	 * 29.3.5: they may set the EPT dirty flag); absent: as reads.
+	 */
+	bool (*stage2_table_reads_write)(const struct cpu_ctl *ctl);
 };
 
 extern const struct pt_arch pt_arch_x86_64;   /* 4- and 5-level paging */
