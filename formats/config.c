@@ -857,12 +857,67 @@ static int load_memory_latency(const struct load *ld, struct machine_config *mc)
 	return n ? get_unsigned(ld, n, "memory_latency", &mc->memory_latency) : MM_OK;
 }
 
+/*
+ * The `stage2:` block: the host's stage-2 format, read with the same rules
+ * as the top level's (its keys, its memory, its cpu bits), and the guest's
+ * RAM, which must lie within the GPAs stage 2 translates.
+ */
+static int load_stage2(const struct load *ld, struct machine_config *mc)
+{
+	static const char *const keys[] = {
+		"arch", "base_page_size", "nr_levels", "pte_size", "address_width", "va_sign_ext",
+		"highest_translation_level", "phys_addr_width", "memory", "cpu", "back_guest_memory", NULL,
+	};
+	const struct ynode *s2 = ynode_get(ld->root, "stage2"), *arch_node = NULL, *n;
+	struct load sub = *ld;
+	struct machine_config host;
+	struct stage2_config *out = &mc->stage2;
+	unsigned gpa_bits;
+	int rc;
+
+	if (!s2)
+		return MM_OK;
+	if ((rc = expect_kind(ld, s2, YNODE_MAPPING, "stage2")) || (rc = check_keys(ld, s2, "stage2", keys)))
+		return rc;
+	if (ynode_get(ld->root, "upper_address_width") || mc->arch->geom->split_roots)
+		return ynode_error(ld->err, s2, "a stage2: block needs a guest format with one root (not %s)",
+				   mc->arch->name);
+	memset(&host, 0, sizeof(host));
+	sub.root = s2;
+	if ((rc = load_arch(&sub, &host, &arch_node)))
+		return rc;
+	if (!host.arch->stage2_report)
+		return ynode_error(ld->err, arch_node, "arch %s cannot be a stage 2 (one of the formats with a stage2 report is)",
+				   host.arch->name);
+	if ((rc = load_paging_consts(&sub, &host, arch_node)) || (rc = load_memory(&sub, &host)) ||
+	    (rc = load_cpu(&sub, &host)))
+		return rc;
+	out->arch = host.arch;
+	out->pc = host.pc;
+	out->cpu = host.cpu;
+	out->mem_base = host.mem_base;
+	out->mem_size = host.mem_size;
+	out->back_guest_memory = true;
+	if ((n = ynode_get(s2, "back_guest_memory")) &&
+	    (rc = get_bool(ld, n, "stage2.back_guest_memory", &out->back_guest_memory)))
+		return rc;
+	/* Guest RAM is guest-physical: stage 2 must be able to translate all of it. */
+	gpa_bits = out->pc.address_width;
+	if (gpa_bits < 64 && mc->mem_base + (mc->mem_size - 1) >= (1ull << gpa_bits))
+		return ynode_error(ld->err, ynode_get(ld->root, "memory"),
+				   "guest memory [0x%llx, 0x%llx] exceeds the %u-bit guest-physical addresses of stage 2",
+				   (unsigned long long)mc->mem_base,
+				   (unsigned long long)(mc->mem_base + (mc->mem_size - 1)), gpa_bits);
+	return MM_OK;
+}
+
 static int build_config(const struct load *ld, struct machine_config *out)
 {
 	static const char *const keys[] = {
 		"extends", "name", "arch", "base_page_size", "nr_levels", "pte_size",
 		"address_width", "va_sign_ext", "highest_translation_level", "phys_addr_width",
-		"upper_address_width", "memory", "page_tables", "cpu", "tlb", "pwc", "memory_latency", "toy", NULL,
+		"upper_address_width", "memory", "page_tables", "cpu", "tlb", "pwc", "memory_latency", "toy",
+		"stage2", NULL,
 	};
 	struct machine_config mc;
 	const struct ynode *arch_node = NULL;
@@ -879,7 +934,8 @@ static int build_config(const struct load *ld, struct machine_config *out)
 	    (rc = load_tlbs(ld, &mc)) ||
 	    (rc = load_pwcs(ld, &mc)) ||
 	    (rc = check_cache_total(ld, &mc)) ||
-	    (rc = load_memory_latency(ld, &mc)))
+	    (rc = load_memory_latency(ld, &mc)) ||
+	    (rc = load_stage2(ld, &mc)))
 		return rc;
 	*out = mc;
 	return MM_OK;

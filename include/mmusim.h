@@ -549,6 +549,91 @@ typedef struct mmusim_translation {
  */
 MMUSIM_API int mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out);
 
+/* ---- virtual machines: two-stage translation ---- */
+
+/*
+ * A config with a `stage2:` block describes a virtual machine: the guest's
+ * format, control bits and guest-physical RAM at the top, the host's
+ * stage-2 format (EPT, NPT, RISC-V G-stage, Arm stage 2) and host RAM in the
+ * block.  mmusim_map/unmap/protect edit the guest's current address space
+ * (VA -> guest-physical address), mmusim_mem_* read and write guest-physical
+ * memory, and mmusim_translate answers the host PA of the whole two-stage
+ * translation (its steps are the guest's, at GPAs; a stage-2 fault has
+ * fault_code the report's code).  The calls below reach the host side.
+ */
+
+/* Whether m is a virtual machine (its config has a stage2: block). */
+MMUSIM_API bool mmusim_machine_is_vm(const mmusim_machine *m);
+
+/* gmap / gunmap / gprotect: edit the stage-2 table (GPA -> host PA); MMUSIM_EINVAL if m is not a VM. */
+MMUSIM_API int mmusim_gmap(mmusim_machine *m, uint64_t gpa, uint64_t hpa, uint64_t len, uint32_t flags,
+			   enum mmusim_cache cache, mmusim_error *err);
+MMUSIM_API int mmusim_gunmap(mmusim_machine *m, uint64_t gpa, uint64_t len, mmusim_error *err);
+MMUSIM_API int mmusim_gprotect(mmusim_machine *m, uint64_t gpa, uint64_t len, uint32_t flags,
+			       enum mmusim_cache cache, mmusim_error *err);
+
+/* Host PA of the stage-2 root (0 if m is not a VM), and its register value (hgatp, EPTP...). */
+MMUSIM_API uint64_t mmusim_stage2_root(const mmusim_machine *m);
+MMUSIM_API uint64_t mmusim_stage2_root_register(const mmusim_machine *m);
+/* The stage-2 register's name ("hgatp", "eptp", "ncr3", "vttbr_el2"), or NULL if m is not a VM. */
+MMUSIM_API const char *mmusim_stage2_root_register_name(const mmusim_machine *m);
+/* The stage-2 format's config (levels, widths) as a config handle's queries see it; NULL if not a VM. */
+MMUSIM_API unsigned mmusim_stage2_levels(const mmusim_machine *m);
+
+/* Where a two-stage translation faulted. */
+enum mmusim_stage {
+	MMUSIM_STAGE_NONE,         /* it did not */
+	MMUSIM_STAGE_GUEST,        /* the guest's own page fault (stage 1) */
+	MMUSIM_STAGE_HOST_TABLE,   /* stage 2 refused the GPA of a guest page-table entry */
+	MMUSIM_STAGE_HOST_FINAL,   /* stage 2 refused the GPA the guest's translation gives */
+};
+
+/* One stage-2 walk of a two-stage translation: a row of the 2-D grid. */
+enum mmusim_row_kind {
+	MMUSIM_ROW_TABLE_READ,     /* the GPA of a guest entry, read */
+	MMUSIM_ROW_TABLE_WRITE,    /* the same GPA written: the guest walk set A or D */
+	MMUSIM_ROW_FINAL,          /* the GPA of the guest's translation */
+};
+
+#define MMUSIM_MAX_ROWS (2 * MMUSIM_MAX_LEVELS + 1)
+
+typedef struct mmusim_stage2_row {
+	enum mmusim_row_kind kind;
+	unsigned guest_level;      /* the guest level whose entry this GPA holds (0 for the final row) */
+	uint64_t gpa;
+	mmusim_translation walk;   /* its stage-2 walk: pa the host PA */
+} mmusim_stage2_row;
+
+typedef struct mmusim_nested_translation {
+	bool ok;
+	uint64_t hpa;              /* when ok */
+	uint64_t gpa;              /* the guest's translation, when the guest walk succeeded */
+	uint64_t page_size;        /* of the combined translation: the smaller of the two pages */
+	enum mmusim_stage fault_stage;
+	uint64_t fault_gpa;        /* the GPA stage 2 refused */
+	/*
+	 * A stage-2 fault as the hypervisor is told it: code, addr and extra
+	 * named by the architecture (scause/htval/htinst; EPT exit qualification,
+	 * guest-physical and guest-linear address; NPT EXITINFO1/EXITINFO2; Arm
+	 * ESR_EL2/HPFAR_EL2/FAR_EL2), and in words.
+	 */
+	uint64_t report_code, report_addr, report_extra;
+	char report_code_name[16], report_addr_name[16], report_extra_name[16];
+	char report_text[256];
+	mmusim_translation guest;  /* the guest's walk: its pa is the GPA, its steps at GPAs */
+	unsigned references;       /* entries read in both dimensions (A/D write rows not counted) */
+	unsigned nr_rows;
+	mmusim_stage2_row rows[MMUSIM_MAX_ROWS];
+} mmusim_nested_translation;
+
+/*
+ * The two-stage walk of req->va, in hardware order, with its 2-D grid: the
+ * guest walk, and one stage-2 walk per guest entry read (and per A/D write)
+ * and for the final GPA.  MMUSIM_EINVAL if m is not a VM or req is bad.
+ */
+MMUSIM_API int mmusim_translate_nested(mmusim_machine *m, const mmusim_request *req,
+				       mmusim_nested_translation *out);
+
 /* "r", "w", "x" for an access; "user", "supervisor" for a privilege. */
 MMUSIM_API const char *mmusim_access_name(enum mmusim_access access);
 MMUSIM_API const char *mmusim_priv_name(enum mmusim_priv priv);

@@ -74,6 +74,15 @@ int api_check_prop(uint32_t flags, enum mmusim_cache cache, struct mm_error *e);
 int api_check_flush_scope(enum mmusim_flush_scope scope, struct mm_error *e);
 int api_check_event(const mmusim_event *ev, struct mm_error *e);
 
+/* A walk's result as the API reports it (lib/walk.c). */
+struct walker;
+struct walk_request;
+struct walk_result;
+void api_walk_to_public(const struct walker *w, const struct walk_request *wr, const struct walk_result *res,
+			mmusim_translation *out);
+/* mmusim_translate of a virtual machine: the two-stage walk's combined answer (lib/vm.c). */
+int api_translate_vm(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out);
+
 /* Internal events <-> public events (lib/trace.c). */
 void api_event_to_public(const struct trace_event *in, mmusim_event *out);
 void api_event_from_public(const mmusim_event *in, struct trace_event *out);

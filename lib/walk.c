@@ -24,6 +24,41 @@ API_SAME(MMUSIM_USER, PRIV_USER);
 API_SAME(MMUSIM_SUPERVISOR, PRIV_SUPERVISOR);
 _Static_assert(MMUSIM_MAX_LEVELS == PT_MAX_LEVELS, "a walk has at most MMUSIM_MAX_LEVELS steps");
 
+void api_walk_to_public(const struct walker *w, const struct walk_request *wr, const struct walk_result *res,
+			mmusim_translation *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ok = res->ok;
+	if (res->ok) {
+		out->pa = res->pa;
+		out->level = res->level;
+		out->page_size = res->page_size;
+		out->perms = walk_effective_perms(w, wr, res);
+		out->leaf_pte = res->leaf_pte;
+	} else {
+		int refused = walk_refusing_step(res);
+
+		out->fault_kind = (enum mmusim_fault_kind)res->fault.kind;
+		out->fault_level = res->fault.level;
+		out->fault_code = res->fault.code;
+		out->fault_reason = (int)res->fault.reason;
+		if (refused >= 0) {
+			out->refused_level = res->steps[refused].level;
+			out->refused_pte_addr = res->steps[refused].pte_addr;
+		}
+	}
+	out->nr_steps = res->nr_steps;
+	for (unsigned i = 0; i < res->nr_steps && i < MMUSIM_MAX_LEVELS; i++) {
+		out->steps[i] = (mmusim_walk_step){
+			.level = res->steps[i].level,
+			.table = res->steps[i].table,
+			.index = res->steps[i].index,
+			.pte_addr = res->steps[i].pte_addr,
+			.pte = res->steps[i].pte,
+		};
+	}
+}
+
 int mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out)
 {
 	struct mm_error e = { 0 };
@@ -40,36 +75,10 @@ int mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_transl
 	memset(out, 0, sizeof(*out));
 	if (api_check_access(req->access, &e) || api_check_priv(req->priv, &e))
 		return api_error(&m->last_error, &e);
+	if (m->m->host)
+		return api_translate_vm(m, req, out);
 	machine_walk(m->m, &wr, &res);
-	out->ok = res.ok;
-	if (res.ok) {
-		out->pa = res.pa;
-		out->level = res.level;
-		out->page_size = res.page_size;
-		out->perms = walk_effective_perms(&m->m->walker, &wr, &res);
-		out->leaf_pte = res.leaf_pte;
-	} else {
-		int refused = walk_refusing_step(&res);
-
-		out->fault_kind = (enum mmusim_fault_kind)res.fault.kind;
-		out->fault_level = res.fault.level;
-		out->fault_code = res.fault.code;
-		out->fault_reason = (int)res.fault.reason;
-		if (refused >= 0) {
-			out->refused_level = res.steps[refused].level;
-			out->refused_pte_addr = res.steps[refused].pte_addr;
-		}
-	}
-	out->nr_steps = res.nr_steps;
-	for (unsigned i = 0; i < res.nr_steps && i < MMUSIM_MAX_LEVELS; i++) {
-		out->steps[i] = (mmusim_walk_step){
-			.level = res.steps[i].level,
-			.table = res.steps[i].table,
-			.index = res.steps[i].index,
-			.pte_addr = res.steps[i].pte_addr,
-			.pte = res.steps[i].pte,
-		};
-	}
+	api_walk_to_public(&m->m->walker, &wr, &res, out);
 	return MMUSIM_OK;
 }
 

@@ -1,6 +1,8 @@
 /* guest_mem: guest-physical memory through a stage-2 walk (see guest_mem.h). */
 #include "guest_mem.h"
 
+#include "sim/physmem.h"
+
 bool guest_mem_translate(struct guest_mem *g, uint64_t gpa, enum access_kind access, struct walk_result *res)
 {
 	struct walk_request req = {
@@ -51,30 +53,63 @@ static int guest_write(void *impl, uint64_t gpa, unsigned size, uint64_t val)
 	return rc ? rc : pt_mem_write(g->stage2->mem, hpa, size, val);
 }
 
-/* Guest page-table nodes are the guest OS's to allocate: not through this view (yet). */
+/* Zeroes nr frames of guest RAM from gpa on, through stage 2, as the guest OS would. */
+static int zero_frames(struct guest_mem *g, uint64_t gpa, unsigned nr, struct mm_error *err)
+{
+	uint64_t frame = physmem_frame_size(g->frames);
+
+	for (uint64_t off = 0; off < nr * frame; off += 8) {
+		uint64_t hpa;
+
+		if (access_host(g, gpa + off, 8, ACCESS_WRITE, &hpa) ||
+		    pt_mem_write(g->stage2->mem, hpa, 8, 0))
+			return mm_error_set(err, MM_EBUS,
+					    "guest page-table node at GPA 0x%llx: stage 2 does not map it writable (gmap guest memory first)",
+					    (unsigned long long)(gpa + off));
+	}
+	return MM_OK;
+}
+
+static int guest_alloc_node_run(void *impl, unsigned nr, uint64_t *pa, struct mm_error *err)
+{
+	struct guest_mem *g = impl;
+	int rc;
+
+	if (!g->frames)
+		return mm_error_set(err, MM_EINVAL, "guest-physical memory allocates no page-table nodes here");
+	if ((rc = physmem_alloc_node_run(g->frames, nr, pa, err)))
+		return rc;
+	if ((rc = zero_frames(g, *pa, nr, err)))
+		for (unsigned i = 0; i < nr; i++)
+			physmem_free_node(g->frames, *pa + i * physmem_frame_size(g->frames));
+	return rc;
+}
+
 static int guest_alloc_node(void *impl, uint64_t *pa, struct mm_error *err)
 {
-	(void)impl;
-	(void)pa;
-	return mm_error_set(err, MM_EINVAL, "guest-physical memory allocates no page-table nodes here");
+	return guest_alloc_node_run(impl, 1, pa, err);
 }
 
 static void guest_free_node(void *impl, uint64_t pa)
 {
-	(void)impl;
-	(void)pa;
+	struct guest_mem *g = impl;
+
+	if (g->frames)
+		physmem_free_node(g->frames, pa);
 }
 
 static uint64_t guest_nodes_available(const void *impl)
 {
-	(void)impl;
-	return 0;
+	const struct guest_mem *g = impl;
+
+	return g->frames ? physmem_pt_mem(g->frames).ops->nodes_available(g->frames) : 0;
 }
 
 static const struct pt_mem_ops guest_mem_ops = {
 	.read = guest_read,
 	.write = guest_write,
 	.alloc_node = guest_alloc_node,
+	.alloc_node_run = guest_alloc_node_run,
 	.free_node = guest_free_node,
 	.nodes_available = guest_nodes_available,
 };

@@ -20,6 +20,8 @@
 #include "pt/pt_mem.h"
 #include "pt/walk.h"
 
+struct physmem;
+
 struct guest_mem {
 	const struct walker *stage2;  /* the stage-2 format, its constants and control bits, host memory */
 	uint64_t stage2_root;         /* host PA of the stage-2 root (EPTP, nCR3, hgatp, VTTBR) */
@@ -33,6 +35,12 @@ struct guest_mem {
 	/* Called with every stage-2 walk, successful or not (NULL: none). */
 	void (*observe)(void *arg, uint64_t gpa, enum access_kind access, const struct walk_result *res);
 	void *observe_arg;
+	/*
+	 * The guest's frame allocator over guest RAM (GPAs; its own bytes unused):
+	 * the guest OS's page-table nodes come from it and are zeroed through
+	 * stage 2, which must map them.  NULL: nodes cannot be allocated.
+	 */
+	struct physmem *frames;
 };
 
 /* The pt_mem whose PAs are g's GPAs (no direct description: every access is a call). */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "pt/pt_arch.h"
+#include "sim/stage2_host.h"
 
 /* The envs and the walker over m's config and memory. */
 static void machine_wire(struct machine *m)
@@ -33,6 +34,14 @@ int machine_create(const struct machine_config *cfg, struct machine **out, struc
 		return err ? err->code : MM_EINVAL;
 	}
 	m->mem = physmem_pt_mem(m->pm);
+	/* A guest's tables live in guest-physical memory, which stage 2 maps to the host's. */
+	if (cfg->stage2.arch) {
+		if ((rc = stage2_host_create(&cfg->stage2, cfg->mem_base, cfg->mem_size, m->pm, &m->host, err))) {
+			machine_destroy(m);
+			return rc;
+		}
+		m->mem = guest_mem_pt_mem(&m->host->guest);
+	}
 	machine_wire(m);
 	m->by_asid = calloc(MACHINE_NR_ASIDS, sizeof(*m->by_asid));
 	if (!m->by_asid) {
@@ -91,6 +100,7 @@ void machine_destroy(struct machine *m)
 			pt_destroy(m->by_asid[i]);
 	free(m->by_asid);
 	pt_destroy(m->kernel);
+	stage2_host_destroy(m->host);
 	physmem_destroy(m->pm);
 	free(m);
 }
@@ -188,6 +198,13 @@ void machine_walk(struct machine *m, const struct walk_request *req, struct walk
 	struct walk_request r = *req;
 	r.root = pt_root(m->user);
 	walk(&m->walker, &r, res);
+}
+
+void machine_walk_nested(struct machine *m, const struct walk_request *req, struct nested_result *out)
+{
+	struct walk_request r = *req;
+	r.root = pt_root(m->user);
+	nested_walk(&m->walker, &m->host->guest, &r, out);
 }
 
 uint64_t machine_root(const struct machine *m)

@@ -13,11 +13,20 @@
 #include "pt/page_table.h"
 #include "pt/walk.h"
 #include "sim/machine_config.h"
+#include "sim/nested_walk.h"
 #include "sim/physmem.h"
+
+struct stage2_host;
 
 struct machine {
 	struct machine_config cfg;
-	struct physmem *pm;                  /* NULL for a machine attached to an image */
+	/*
+	 * NULL for a machine attached to an image.  In a virtual machine
+	 * (cfg.stage2.arch set) it allocates guest RAM's frames (GPAs) and holds
+	 * none of their bytes: those are in host memory, behind `host`.
+	 */
+	struct physmem *pm;
+	struct stage2_host *host;            /* a virtual machine's host side, else NULL */
 	struct pt_mem mem;
 	struct pt_env env;
 	/*
@@ -73,6 +82,12 @@ int machine_protect(struct machine *m, uint64_t va, uint64_t len, const struct p
 
 /* The hardware walk through the current address space. */
 void machine_walk(struct machine *m, const struct walk_request *req, struct walk_result *res);
+/*
+ * The two-stage walk of a virtual machine (m->host set) through the current
+ * address space: req->va a guest VA; out->hpa the host PA.
+ */
+void machine_walk_nested(struct machine *m, const struct walk_request *req, struct nested_result *out);
+
 /* Root of the current address space (what CR3 / satp points at). */
 uint64_t machine_root(const struct machine *m);
 

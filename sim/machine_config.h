@@ -18,6 +18,22 @@ struct pt_arch;
 
 #define CONFIG_MAX_TLBS 8
 
+/*
+ * A virtual machine's host side, the `stage2:` block: the stage-2 format
+ * (EPT, NPT, RISC-V G-stage, Arm stage 2) with its own constants and control
+ * bits, and host memory.  The rest of the config then describes the guest:
+ * its format, and its `memory:` is guest-physical RAM.  arch is NULL in a
+ * one-stage machine.
+ */
+struct stage2_config {
+	const struct pt_arch *arch;
+	struct paging_consts pc;        /* its address_width is the GPA width */
+	struct cpu_ctl cpu;
+	uint64_t mem_base;              /* host RAM */
+	uint64_t mem_size;
+	bool back_guest_memory;         /* map guest RAM at creation (default), so `map` alone works */
+};
+
 struct machine_config {
 	char name[64];
 	const struct pt_arch *arch;     /* the `arch` key: the PTE format (pt_arch_find) */
@@ -34,6 +50,7 @@ struct machine_config {
 	struct tlb_config pwc[PT_MAX_LEVELS];
 	unsigned nr_pwc;
 	unsigned memory_latency;        /* cycles per PTE read that reaches memory */
+	struct stage2_config stage2;
 };
 
 #endif

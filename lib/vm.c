@@ -1,0 +1,216 @@
+/* vm: the public face of a virtual machine's host side and its two-stage walk. */
+#include "api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pt/page_prop.h"
+#include "pt/pt_arch.h"
+#include "sim/nested_walk.h"
+#include "sim/stage2_host.h"
+
+API_SAME(MMUSIM_ROW_TABLE_READ, NESTED_ROW_TABLE_READ);
+API_SAME(MMUSIM_ROW_TABLE_WRITE, NESTED_ROW_TABLE_WRITE);
+API_SAME(MMUSIM_ROW_FINAL, NESTED_ROW_FINAL);
+API_SAME(MMUSIM_STAGE_NONE, NESTED_OK);
+API_SAME(MMUSIM_STAGE_GUEST, NESTED_FAULT_STAGE1);
+API_SAME(MMUSIM_STAGE_HOST_TABLE, NESTED_FAULT_STAGE2_TABLE);
+API_SAME(MMUSIM_STAGE_HOST_FINAL, NESTED_FAULT_STAGE2_FINAL);
+_Static_assert(MMUSIM_MAX_ROWS == NESTED_MAX_ROWS, "a nested walk has at most MMUSIM_MAX_ROWS rows");
+
+bool mmusim_machine_is_vm(const mmusim_machine *m)
+{
+	return m->m->host != NULL;
+}
+
+static int refuse_one_stage(const mmusim_machine *m, const char *op, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+
+	if (m->m->host)
+		return MMUSIM_OK;
+	mm_error_set(&e, MM_EINVAL, "%s edits a virtual machine's stage-2 table, and config %s has no stage2: block",
+		     op, m->m->cfg.name);
+	return api_error(err, &e);
+}
+
+static int edit(int rc, const struct mm_error *e, mmusim_error *err)
+{
+	return rc ? api_error(err, e) : MMUSIM_OK;
+}
+
+int mmusim_gmap(mmusim_machine *m, uint64_t gpa, uint64_t hpa, uint64_t len, uint32_t flags,
+		enum mmusim_cache cache, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct page_prop prop = { flags, (enum cache_policy)cache };
+	int rc;
+
+	if ((rc = refuse_one_stage(m, "gmap", err)))
+		return rc;
+	if (api_check_prop(flags, cache, &e))
+		return api_error(err, &e);
+	return edit(stage2_host_map(m->m->host, gpa, hpa, len, &prop, &e), &e, err);
+}
+
+int mmusim_gunmap(mmusim_machine *m, uint64_t gpa, uint64_t len, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	int rc;
+
+	if ((rc = refuse_one_stage(m, "gunmap", err)))
+		return rc;
+	return edit(stage2_host_unmap(m->m->host, gpa, len, &e), &e, err);
+}
+
+int mmusim_gprotect(mmusim_machine *m, uint64_t gpa, uint64_t len, uint32_t flags,
+		    enum mmusim_cache cache, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct page_prop prop = { flags, (enum cache_policy)cache };
+	int rc;
+
+	if ((rc = refuse_one_stage(m, "gprotect", err)))
+		return rc;
+	if (api_check_prop(flags, cache, &e))
+		return api_error(err, &e);
+	return edit(stage2_host_protect(m->m->host, gpa, len, &prop, &e), &e, err);
+}
+
+uint64_t mmusim_stage2_root(const mmusim_machine *m)
+{
+	return m->m->host ? stage2_host_root(m->m->host) : 0;
+}
+
+uint64_t mmusim_stage2_root_register(const mmusim_machine *m)
+{
+	const struct stage2_host *h = m->m->host;
+
+	return h ? h->cfg.arch->encode_root_reg(&h->cfg.pc, stage2_host_root(h), 0) : 0;
+}
+
+const char *mmusim_stage2_root_register_name(const mmusim_machine *m)
+{
+	return m->m->host ? m->m->host->cfg.arch->root_register : NULL;
+}
+
+unsigned mmusim_stage2_levels(const mmusim_machine *m)
+{
+	return m->m->host ? m->m->host->cfg.pc.nr_levels : 0;
+}
+
+/*
+ * The guest level whose entry sits at gpa, for a table row: a step's, or for
+ * an entry stage 2 refused to read (no step), the level below the last step.
+ */
+static unsigned row_guest_level(const struct walk_result *guest, unsigned top_level, uint64_t gpa)
+{
+	for (unsigned i = 0; i < guest->nr_steps; i++)
+		if (guest->steps[i].pte_addr == gpa)
+			return guest->steps[i].level;
+	return guest->nr_steps ? guest->steps[guest->nr_steps - 1].level - 1 : top_level;
+}
+
+int mmusim_translate_nested(mmusim_machine *m, const mmusim_request *req, mmusim_nested_translation *out)
+{
+	struct mm_error e = { 0 };
+	struct machine *mach = m->m;
+	struct stage2_host *h = mach->host;
+	struct walk_request wr = {
+		.root = machine_root(mach), .va = req->va, .access = (enum access_kind)req->access,
+		.priv = (enum privilege)req->priv, .smap_ac = req->smap_ac, .no_ad_update = req->no_ad_update,
+	};
+	struct nested_result *res;
+
+	memset(out, 0, sizeof(*out));
+	if (!h)
+		return api_error(&m->last_error,
+				 &(struct mm_error){ MM_EINVAL, "config has no stage2: block: not a virtual machine" });
+	if (api_check_access(req->access, &e) || api_check_priv(req->priv, &e))
+		return api_error(&m->last_error, &e);
+	if (!(res = malloc(sizeof(*res))))
+		return api_error(&m->last_error, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	h->guest.no_ad_update = req->no_ad_update;
+	machine_walk_nested(mach, &wr, res);
+	h->guest.no_ad_update = false;
+
+	out->ok = res->ok;
+	out->hpa = res->hpa;
+	out->fault_stage = (enum mmusim_stage)res->fault;
+	api_walk_to_public(&mach->walker, &wr, &res->stage1, &out->guest);
+	if (res->stage1.ok)
+		out->gpa = res->stage1.pa;
+	if (res->ok)
+		out->page_size = res->stage2.page_size < res->stage1.page_size ? res->stage2.page_size
+									: res->stage1.page_size;
+	out->references = res->references;
+	out->nr_rows = res->nr_rows;
+	for (unsigned i = 0; i < res->nr_rows; i++) {
+		const struct nested_row *row = &res->rows[i];
+		struct walk_request rr = { .root = stage2_host_root(h), .va = row->gpa,
+					   .access = row->kind == NESTED_ROW_FINAL ? wr.access
+						     : row->kind == NESTED_ROW_TABLE_WRITE ? ACCESS_WRITE : ACCESS_READ,
+					   .priv = h->guest.priv };
+
+		out->rows[i].kind = (enum mmusim_row_kind)row->kind;
+		out->rows[i].gpa = row->gpa;
+		out->rows[i].guest_level = row->kind == NESTED_ROW_FINAL ? 0 : row_guest_level(&res->stage1, mach->cfg.pc.nr_levels, row->gpa);
+		api_walk_to_public(&h->walker, &rr, &row->walk, &out->rows[i].walk);
+	}
+	if (res->fault == NESTED_FAULT_STAGE2_TABLE || res->fault == NESTED_FAULT_STAGE2_FINAL) {
+		struct stage2_context ctx = {
+			.gpa = res->fault_gpa, .gva = req->va, .access = wr.access, .priv = wr.priv,
+			.table = res->fault == NESTED_FAULT_STAGE2_TABLE,
+			.table_write = res->fault == NESTED_FAULT_STAGE2_TABLE && h->guest.fault_access == ACCESS_WRITE,
+		};
+		struct stage2_report rep = { 0 };
+
+		out->fault_gpa = res->fault_gpa;
+		h->cfg.arch->stage2_report(&res->stage2.fault, &ctx, &rep, out->report_text, sizeof(out->report_text));
+		out->report_code = rep.code;
+		out->report_addr = rep.addr;
+		out->report_extra = rep.extra;
+		memcpy(out->report_code_name, rep.code_name, sizeof(rep.code_name));
+		memcpy(out->report_addr_name, rep.addr_name, sizeof(rep.addr_name));
+		memcpy(out->report_extra_name, rep.extra_name, sizeof(rep.extra_name));
+	}
+	free(res);
+	return MMUSIM_OK;
+}
+
+int api_translate_vm(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out)
+{
+	mmusim_nested_translation *n = malloc(sizeof(*n));
+	int rc;
+
+	if (!n)
+		return api_error(&m->last_error, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	if ((rc = mmusim_translate_nested(m, req, n))) {
+		free(n);
+		return rc;
+	}
+	*out = n->guest;
+	if (n->ok) {
+		out->pa = n->hpa;
+		out->page_size = n->page_size;
+	} else if (n->fault_stage != MMUSIM_STAGE_GUEST) {
+		const mmusim_translation *s2 = &n->rows[n->nr_rows - 1].walk;
+
+		for (unsigned i = n->nr_rows; i-- > 0;)
+			if (!n->rows[i].walk.ok) {
+				s2 = &n->rows[i].walk;
+				break;
+			}
+
+		out->ok = false;
+		out->pa = 0;
+		out->fault_kind = s2->fault_kind;
+		out->fault_level = s2->fault_level;
+		out->fault_reason = s2->fault_reason;
+		out->fault_code = n->report_code;
+		out->refused_level = s2->refused_level;
+		out->refused_pte_addr = s2->refused_pte_addr;
+	}
+	free(n);
+	return MMUSIM_OK;
+}

@@ -1,0 +1,101 @@
+/* stage2_host: host memory, the stage-2 table and guest memory (see stage2_host.h). */
+#include "stage2_host.h"
+
+#include <stdlib.h>
+
+#include "pt/pt_arch.h"
+
+/* The largest stage-2 page that divides both the GPA and the length: the backing's alignment. */
+static uint64_t backing_align(const struct stage2_config *cfg, uint64_t gpa, uint64_t len)
+{
+	uint64_t align = cfg->pc.base_page_size;
+
+	for (unsigned level = 2; level <= cfg->pc.highest_translation_level; level++) {
+		uint64_t size = pc_page_size(&cfg->pc, level);
+		if ((gpa | len) & (size - 1))
+			break;
+		align = size;
+	}
+	return align;
+}
+
+/*
+ * The guest's RAM, mapped the way a hypervisor maps a VM's memory: every
+ * access allowed (the guest's own tables decide), A and D left for the
+ * hardware to set, or preset where it would fault instead (Svade-like
+ * stage 2), as KVM maps pages it has faulted in.
+ */
+static int back_guest_memory(struct stage2_host *h, uint64_t gpa, uint64_t len, struct mm_error *err)
+{
+	struct page_prop prop = { PROP_R | PROP_W | PROP_X | PROP_U | PROP_A, CACHE_WB };
+	int rc;
+
+	if (h->cfg.cpu.ad == AD_SVADE)
+		prop.flags |= PROP_D;
+	if ((rc = physmem_alloc_data(h->pm, len, backing_align(&h->cfg, gpa, len), &h->backing_hpa, err))) {
+		mm_error_prefix(err, "backing guest memory [0x%llx, 0x%llx] with host memory",
+				(unsigned long long)gpa, (unsigned long long)(gpa + len - 1));
+		return rc;
+	}
+	return stage2_host_map(h, gpa, h->backing_hpa, len, &prop, err);
+}
+
+int stage2_host_create(const struct stage2_config *cfg, uint64_t guest_base, uint64_t guest_size,
+		       struct physmem *frames, struct stage2_host **out, struct mm_error *err)
+{
+	struct stage2_host *h = calloc(1, sizeof(*h));
+	int rc;
+
+	if (!h)
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	h->cfg = *cfg;
+	if (!(h->pm = physmem_create(cfg->mem_base, cfg->mem_size, cfg->pc.base_page_size, err))) {
+		free(h);
+		return err ? err->code : MM_EINVAL;
+	}
+	h->mem = physmem_pt_mem(h->pm);
+	h->env = (struct pt_env){ .arch = cfg->arch, .pc = &h->cfg.pc, .ctl = &h->cfg.cpu, .mem = &h->mem };
+	h->kind = (struct pt_kind_config){ .top_start = 0, .top_end = h->cfg.pc.top_entries, .top_can_unmap = true };
+	h->walker = (struct walker){ .arch = cfg->arch, .pc = &h->cfg.pc, .ctl = &h->cfg.cpu, .mem = &h->mem };
+	if ((rc = pt_create(&h->env, &h->kind, &h->table, err)) ||
+	    (cfg->back_guest_memory && (rc = back_guest_memory(h, guest_base, guest_size, err)))) {
+		stage2_host_destroy(h);
+		return rc;
+	}
+	/* Stage 2 checks the guest's implicit accesses as user accesses (NPT, the G-stage). */
+	h->guest = (struct guest_mem){ .stage2 = &h->walker, .stage2_root = pt_root(h->table),
+				       .priv = PRIV_USER, .frames = frames };
+	*out = h;
+	return MM_OK;
+}
+
+void stage2_host_destroy(struct stage2_host *h)
+{
+	if (!h)
+		return;
+	pt_destroy(h->table);
+	physmem_destroy(h->pm);
+	free(h);
+}
+
+uint64_t stage2_host_root(const struct stage2_host *h)
+{
+	return pt_root(h->table);
+}
+
+int stage2_host_map(struct stage2_host *h, uint64_t gpa, uint64_t hpa, uint64_t len,
+		    const struct page_prop *prop, struct mm_error *err)
+{
+	return pt_map(h->table, gpa, hpa, len, prop, err);
+}
+
+int stage2_host_unmap(struct stage2_host *h, uint64_t gpa, uint64_t len, struct mm_error *err)
+{
+	return pt_unmap(h->table, gpa, len, err);
+}
+
+int stage2_host_protect(struct stage2_host *h, uint64_t gpa, uint64_t len, const struct page_prop *prop,
+			struct mm_error *err)
+{
+	return pt_protect(h->table, gpa, len, prop, err);
+}

@@ -1,0 +1,54 @@
+/*
+ * stage2_host: the host side of a virtual machine — host physical memory,
+ * the stage-2 table the hypervisor keeps for the VM (EPT, NPT, the RISC-V
+ * G-stage, Arm stage 2) built from real entries in that memory, and the
+ * guest-physical memory (guest_mem) that the guest's own tables live in.
+ *
+ * The guest's RAM is backed at creation when the config says so (the
+ * default): one contiguous run of host frames mapped with the largest
+ * stage-2 leaves that fit, as a hypervisor that preallocates a VM's memory
+ * does, so that a guest builds its tables without any gmap.
+ */
+#ifndef MMUSIM_SIM_STAGE2_HOST_H
+#define MMUSIM_SIM_STAGE2_HOST_H
+
+#include <stdint.h>
+
+#include "pt/page_table.h"
+#include "pt/walk.h"
+#include "sim/guest_mem.h"
+#include "sim/machine_config.h"
+#include "sim/physmem.h"
+
+struct stage2_host {
+	struct stage2_config cfg;
+	struct physmem *pm;           /* host memory */
+	struct pt_mem mem;
+	struct pt_env env;
+	struct pt_kind_config kind;   /* one table over every top-level entry */
+	struct walker walker;
+	struct page_table *table;     /* the stage-2 table */
+	struct guest_mem guest;       /* guest-physical memory through it */
+	uint64_t backing_hpa;         /* host PA of guest RAM's backing, when backed at creation */
+};
+
+/*
+ * Builds host memory and an empty stage-2 table; with cfg->back_guest_memory,
+ * maps guest RAM [guest_base, guest_base + guest_size) to fresh host frames.
+ * `frames` is the guest's frame allocator over that RAM (guest_mem.frames).
+ */
+int stage2_host_create(const struct stage2_config *cfg, uint64_t guest_base, uint64_t guest_size,
+		       struct physmem *frames, struct stage2_host **out, struct mm_error *err);
+void stage2_host_destroy(struct stage2_host *h);
+
+/* The stage-2 root's host PA (what hgatp, EPTP, nCR3 or VTTBR_EL2 points at). */
+uint64_t stage2_host_root(const struct stage2_host *h);
+
+/* gmap / gunmap / gprotect: edits of the stage-2 table (GPA -> HPA). */
+int stage2_host_map(struct stage2_host *h, uint64_t gpa, uint64_t hpa, uint64_t len,
+		    const struct page_prop *prop, struct mm_error *err);
+int stage2_host_unmap(struct stage2_host *h, uint64_t gpa, uint64_t len, struct mm_error *err);
+int stage2_host_protect(struct stage2_host *h, uint64_t gpa, uint64_t len, const struct page_prop *prop,
+			struct mm_error *err);
+
+#endif
