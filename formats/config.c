@@ -866,7 +866,8 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 {
 	static const char *const keys[] = {
 		"arch", "base_page_size", "nr_levels", "pte_size", "address_width", "va_sign_ext",
-		"highest_translation_level", "phys_addr_width", "memory", "cpu", "back_guest_memory", NULL,
+		"highest_translation_level", "phys_addr_width", "memory", "cpu", "back_guest_memory",
+		"backing_page_size", NULL,
 	};
 	const struct ynode *s2 = ynode_get(ld->root, "stage2"), *arch_node = NULL, *n;
 	struct load sub = *ld;
@@ -901,6 +902,26 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 	if ((n = ynode_get(s2, "back_guest_memory")) &&
 	    (rc = get_bool(ld, n, "stage2.back_guest_memory", &out->back_guest_memory)))
 		return rc;
+	/* A stage-2 leaf size: the 2-D walk is longest over base pages, shortest over the largest. */
+	out->backing_page_size = out->pc.base_page_size;
+	if ((n = ynode_get(s2, "backing_page_size"))) {
+		uint64_t size;
+		bool leaf = false;
+
+		if ((rc = get_number(ld, n, "stage2.backing_page_size", UINT64_MAX, &size)))
+			return rc;
+		for (unsigned level = 1; level <= out->pc.highest_translation_level; level++)
+			leaf = leaf || pc_page_size(&out->pc, level) == size;
+		if (!leaf)
+			return ynode_error(ld->err, n, "stage2.backing_page_size %llu is not a leaf size of the stage-2 format",
+					   (unsigned long long)size);
+		if ((mc->mem_base | mc->mem_size) & (size - 1))
+			return ynode_error(ld->err, n,
+					   "stage2.backing_page_size %llu does not divide guest memory [0x%llx, +0x%llx)",
+					   (unsigned long long)size, (unsigned long long)mc->mem_base,
+					   (unsigned long long)mc->mem_size);
+		out->backing_page_size = size;
+	}
 	/* Guest RAM is guest-physical: stage 2 must be able to translate all of it. */
 	gpa_bits = out->pc.address_width;
 	if (gpa_bits < 64 && mc->mem_base + (mc->mem_size - 1) >= (1ull << gpa_bits))

@@ -39,6 +39,9 @@ enum {
 	TAG_STATS_RESET = 0x90, /* no operands */
 	TAG_FLUSH_SCOPED = 0x91, /* + a scope byte (enum flush_scope | modifiers): the flushes 0x86..0x89 cannot say */
 	TAG_END = 0x8f,         /* + varint: the number of records before it */
+	TAG_GMAP = 0x92,        /* as TAG_MAP, PROTECT, UNMAP, for a VM's stage-2 table */
+	TAG_GUNMAP = 0x93,
+	TAG_GPROTECT = 0x94,
 };
 
 #define KIND_MODIFY 3
@@ -188,9 +191,12 @@ static int decode_record(const uint64_t pred[2], const unsigned char **pp, const
 	switch (tag) {
 	case TAG_MAP:
 	case TAG_PROTECT:
-		out->op = tag == TAG_MAP ? TRACE_MAP : TRACE_PROTECT;
+	case TAG_GMAP:
+	case TAG_GPROTECT:
+		out->op = tag == TAG_MAP ? TRACE_MAP : tag == TAG_PROTECT ? TRACE_PROTECT
+			: tag == TAG_GMAP ? TRACE_GMAP : TRACE_GPROTECT;
 		VARINT(a);
-		if (tag == TAG_MAP)
+		if (tag == TAG_MAP || tag == TAG_GMAP)
 			VARINT(b);
 		VARINT(c);
 		VARINT(f);
@@ -204,7 +210,8 @@ static int decode_record(const uint64_t pred[2], const unsigned char **pp, const
 		out->prop.cache = (enum cache_policy)byte;
 		break;
 	case TAG_UNMAP:
-		out->op = TRACE_UNMAP;
+	case TAG_GUNMAP:
+		out->op = tag == TAG_UNMAP ? TRACE_UNMAP : TRACE_GUNMAP;
 		VARINT(a);
 		VARINT(c);
 		out->va = a;
@@ -574,16 +581,20 @@ static int put_other(struct trace_writer *w, const struct trace_event *ev)
 	switch (ev->op) {
 	case TRACE_MAP:
 	case TRACE_PROTECT:
-		*p++ = ev->op == TRACE_MAP ? TAG_MAP : TAG_PROTECT;
+	case TRACE_GMAP:
+	case TRACE_GPROTECT:
+		*p++ = ev->op == TRACE_MAP ? TAG_MAP : ev->op == TRACE_PROTECT ? TAG_PROTECT
+		     : ev->op == TRACE_GMAP ? TAG_GMAP : TAG_GPROTECT;
 		p = put_varint(p, ev->va);
-		if (ev->op == TRACE_MAP)
+		if (ev->op == TRACE_MAP || ev->op == TRACE_GMAP)
 			p = put_varint(p, ev->pa);
 		p = put_varint(p, ev->len);
 		p = put_varint(p, ev->prop.flags);
 		*p++ = (unsigned char)ev->prop.cache;
 		break;
 	case TRACE_UNMAP:
-		*p++ = TAG_UNMAP;
+	case TRACE_GUNMAP:
+		*p++ = ev->op == TRACE_UNMAP ? TAG_UNMAP : TAG_GUNMAP;
 		p = put_varint(p, ev->va);
 		p = put_varint(p, ev->len);
 		break;
@@ -627,12 +638,15 @@ static int validate(const struct trace_event *ev, struct mm_error *err)
 		return MM_OK;
 	case TRACE_MAP:
 	case TRACE_PROTECT:
+	case TRACE_GMAP:
+	case TRACE_GPROTECT:
 		if (ev->prop.flags > PROP_ALL)
 			return mm_error_set(err, MM_EINVAL, "bad page flags 0x%x", ev->prop.flags);
 		if ((unsigned)ev->prop.cache > CACHE_WP)
 			return mm_error_set(err, MM_EINVAL, "bad cache policy %u", (unsigned)ev->prop.cache);
 		return MM_OK;
 	case TRACE_UNMAP:
+	case TRACE_GUNMAP:
 		return MM_OK;
 	case TRACE_ASID:
 		return ev->n <= ASID_MAX ? MM_OK

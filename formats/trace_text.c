@@ -167,6 +167,33 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		return TRACE_LINE_BLANK;
 	op = f[0];
 	memset(cmd, 0, sizeof(*cmd));
+	if (strcmp(op, "gmap") == 0) {
+		static const char usage[] = "gmap GPA HPA LEN FLAGS [cache=wb|wt|uc|wc|wp]";
+		cmd->op = TRACE_GMAP;
+		if (want_fields(n, 5, 6, usage, err) || parse_num(f[1], "GPA", false, &cmd->va, err) ||
+		    parse_num(f[2], "host PA", false, &cmd->pa, err) ||
+		    parse_num(f[3], "length", true, &cmd->len, err) ||
+		    trace_parse_flags(f[4], &cmd->prop, err) || (n == 6 && parse_cache(f[5], &cmd->prop, err)))
+			return TRACE_LINE_BAD;
+		return TRACE_LINE_EVENT;
+	}
+	if (strcmp(op, "gunmap") == 0) {
+		cmd->op = TRACE_GUNMAP;
+		if (want_fields(n, 3, 3, "gunmap GPA LEN", err) ||
+		    parse_num(f[1], "GPA", false, &cmd->va, err) ||
+		    parse_num(f[2], "length", true, &cmd->len, err))
+			return TRACE_LINE_BAD;
+		return TRACE_LINE_EVENT;
+	}
+	if (strcmp(op, "gprotect") == 0) {
+		cmd->op = TRACE_GPROTECT;
+		if (want_fields(n, 4, 5, "gprotect GPA LEN FLAGS [cache=...]", err) ||
+		    parse_num(f[1], "GPA", false, &cmd->va, err) ||
+		    parse_num(f[2], "length", true, &cmd->len, err) ||
+		    trace_parse_flags(f[3], &cmd->prop, err) || (n == 5 && parse_cache(f[4], &cmd->prop, err)))
+			return TRACE_LINE_BAD;
+		return TRACE_LINE_EVENT;
+	}
 	if (strcmp(op, "map") == 0) {
 		static const char usage[] = "map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]";
 		cmd->op = TRACE_MAP;

@@ -621,6 +621,7 @@ typedef struct mmusim_nested_translation {
 	char report_code_name[16], report_addr_name[16], report_extra_name[16];
 	char report_text[256];
 	mmusim_translation guest;  /* the guest's walk: its pa is the GPA, its steps at GPAs */
+	mmusim_translation combined; /* what mmusim_translate answers for the same walk */
 	unsigned references;       /* entries read in both dimensions (A/D write rows not counted) */
 	unsigned nr_rows;
 	mmusim_stage2_row rows[MMUSIM_MAX_ROWS];
@@ -696,6 +697,10 @@ enum mmusim_event_op {
 	MMUSIM_EV_CPU,       /* n = CPU number */
 	MMUSIM_EV_FLUSH,     /* scope; va and/or n = ASID as the scope says */
 	MMUSIM_EV_STATS_RESET, /* zero the mmu's statistics (text: "stats reset") */
+	/* A virtual machine's stage-2 table: va is the GPA, pa the host PA (text: gmap, gunmap, gprotect). */
+	MMUSIM_EV_GMAP,      /* va = GPA, pa = host PA, len, flags, cache */
+	MMUSIM_EV_GUNMAP,    /* va = GPA, len */
+	MMUSIM_EV_GPROTECT,  /* va = GPA, len, flags, cache */
 };
 
 /*

@@ -22,6 +22,12 @@ int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_pr
 		return mmusim_unmap(m, ev->va, ev->len, err);
 	case MMUSIM_EV_PROTECT:
 		return mmusim_protect(m, ev->va, ev->len, ev->flags, ev->cache, err);
+	case MMUSIM_EV_GMAP:
+		return mmusim_gmap(m, ev->va, ev->pa, ev->len, ev->flags, ev->cache, err);
+	case MMUSIM_EV_GUNMAP:
+		return mmusim_gunmap(m, ev->va, ev->len, err);
+	case MMUSIM_EV_GPROTECT:
+		return mmusim_gprotect(m, ev->va, ev->len, ev->flags, ev->cache, err);
 	case MMUSIM_EV_ACCESS:
 		/* Sets A/D as the hardware would; a fault is part of the story, not an error. */
 		mmusim_translate(m, &(mmusim_request){ .va = ev->va, .access = ev->access, .priv = *priv }, &t);

@@ -111,6 +111,34 @@ static unsigned row_guest_level(const struct walk_result *guest, unsigned top_le
 	return guest->nr_steps ? guest->steps[guest->nr_steps - 1].level - 1 : top_level;
 }
 
+/* The one-dimensional answer: the guest's walk with the host PA, or the stage-2 fault. */
+static void combine(mmusim_nested_translation *n)
+{
+	mmusim_translation *out = &n->combined;
+
+	*out = n->guest;
+	if (n->ok) {
+		out->pa = n->hpa;
+		out->page_size = n->page_size;
+	} else if (n->fault_stage != MMUSIM_STAGE_GUEST && n->nr_rows) {
+		const mmusim_translation *s2 = &n->rows[n->nr_rows - 1].walk;
+
+		for (unsigned i = n->nr_rows; i-- > 0;)
+			if (!n->rows[i].walk.ok) {
+				s2 = &n->rows[i].walk;
+				break;
+			}
+		out->ok = false;
+		out->pa = 0;
+		out->fault_kind = s2->fault_kind;
+		out->fault_level = s2->fault_level;
+		out->fault_reason = s2->fault_reason;
+		out->fault_code = n->report_code;
+		out->refused_level = s2->refused_level;
+		out->refused_pte_addr = s2->refused_pte_addr;
+	}
+}
+
 int mmusim_translate_nested(mmusim_machine *m, const mmusim_request *req, mmusim_nested_translation *out)
 {
 	struct mm_error e = { 0 };
@@ -174,6 +202,7 @@ int mmusim_translate_nested(mmusim_machine *m, const mmusim_request *req, mmusim
 		memcpy(out->report_addr_name, rep.addr_name, sizeof(rep.addr_name));
 		memcpy(out->report_extra_name, rep.extra_name, sizeof(rep.extra_name));
 	}
+	combine(out);
 	free(res);
 	return MMUSIM_OK;
 }
@@ -185,32 +214,8 @@ int api_translate_vm(mmusim_machine *m, const mmusim_request *req, mmusim_transl
 
 	if (!n)
 		return api_error(&m->last_error, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
-	if ((rc = mmusim_translate_nested(m, req, n))) {
-		free(n);
-		return rc;
-	}
-	*out = n->guest;
-	if (n->ok) {
-		out->pa = n->hpa;
-		out->page_size = n->page_size;
-	} else if (n->fault_stage != MMUSIM_STAGE_GUEST) {
-		const mmusim_translation *s2 = &n->rows[n->nr_rows - 1].walk;
-
-		for (unsigned i = n->nr_rows; i-- > 0;)
-			if (!n->rows[i].walk.ok) {
-				s2 = &n->rows[i].walk;
-				break;
-			}
-
-		out->ok = false;
-		out->pa = 0;
-		out->fault_kind = s2->fault_kind;
-		out->fault_level = s2->fault_level;
-		out->fault_reason = s2->fault_reason;
-		out->fault_code = n->report_code;
-		out->refused_level = s2->refused_level;
-		out->refused_pte_addr = s2->refused_pte_addr;
-	}
+	if ((rc = mmusim_translate_nested(m, req, n)) == MMUSIM_OK)
+		*out = n->combined;
 	free(n);
-	return MMUSIM_OK;
+	return rc;
 }

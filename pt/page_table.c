@@ -38,6 +38,7 @@ struct range_op {
 	enum op_kind kind;
 	uint64_t va0, pa0;             /* map: pa = pa0 + (va - va0) */
 	const struct page_prop *prop;
+	unsigned max_level;            /* map: the highest level a leaf may take (0: highest_translation_level) */
 	bool counting;                 /* dry run: count nodes, write nothing */
 	uint64_t nodes_needed;
 	struct mm_error *err;
@@ -212,7 +213,7 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 		bool rewrite_here;
 		switch (op->kind) {
 		case OP_MAP:
-			rewrite_here = level <= pc->highest_translation_level &&
+			rewrite_here = level <= (op->max_level ? op->max_level : pc->highest_translation_level) &&
 				       ((op->pa0 + (s - op->va0)) & (size - 1)) == 0;
 			break;
 		case OP_PROTECT:
@@ -348,9 +349,19 @@ static int check_prop(const struct page_table *pt, const struct page_prop *in, s
 int pt_map(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t len,
 	   const struct page_prop *prop, struct mm_error *err)
 {
+	return pt_map_sized(pt, va, pa, len, prop, 0, err);
+}
+
+int pt_map_sized(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t len,
+		 const struct page_prop *prop, uint64_t max_page_size, struct mm_error *err)
+{
 	const struct paging_consts *pc = PC(pt);
 	struct page_prop fitted;
 	struct range_op op = { .kind = OP_MAP, .va0 = va, .pa0 = pa, .prop = &fitted, .err = err };
+
+	for (unsigned level = 1; max_page_size && level <= pc->highest_translation_level; level++)
+		if (pc_page_size(pc, level) <= max_page_size)
+			op.max_level = level;
 	uint64_t last;
 	int rc;
 

@@ -87,6 +87,9 @@ int pt_protect(struct page_table *pt, uint64_t va, uint64_t len, const struct pa
 	       struct mm_error *err);
 
 /* Fills *out and returns true when va is mapped (a software lookup: no A/D, no checks). */
+/* pt_map with leaves no larger than max_page_size (0: any size). */
+int pt_map_sized(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t len,
+		 const struct page_prop *prop, uint64_t max_page_size, struct mm_error *err);
 bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out);
 
 #define PT_FOR_EACH_MAX_REENTRIES 64

@@ -53,19 +53,30 @@ static int guest_write(void *impl, uint64_t gpa, unsigned size, uint64_t val)
 	return rc ? rc : pt_mem_write(g->stage2->mem, hpa, size, val);
 }
 
-/* Zeroes nr frames of guest RAM from gpa on, through stage 2, as the guest OS would. */
+/*
+ * Zeroes nr frames of guest RAM from gpa on, through stage 2, as the guest
+ * OS would; where stage 2 does not map a frame yet, the host may back it
+ * first (fill).
+ */
 static int zero_frames(struct guest_mem *g, uint64_t gpa, unsigned nr, struct mm_error *err)
 {
 	uint64_t frame = physmem_frame_size(g->frames);
 
-	for (uint64_t off = 0; off < nr * frame; off += 8) {
-		uint64_t hpa;
+	for (unsigned i = 0; i < nr; i++) {
+		uint64_t at = gpa + i * frame, hpa;
+		int rc = access_host(g, at, (unsigned)frame, ACCESS_WRITE, &hpa);
 
-		if (access_host(g, gpa + off, 8, ACCESS_WRITE, &hpa) ||
-		    pt_mem_write(g->stage2->mem, hpa, 8, 0))
+		if (rc && g->fill && g->fill(g->fill_arg, at, err) == MM_OK)
+			rc = access_host(g, at, (unsigned)frame, ACCESS_WRITE, &hpa);
+		if (rc)
 			return mm_error_set(err, MM_EBUS,
 					    "guest page-table node at GPA 0x%llx: stage 2 does not map it writable (gmap guest memory first)",
-					    (unsigned long long)(gpa + off));
+					    (unsigned long long)at);
+		g->faulted = false; /* the guest OS's own write, not a walk's fault */
+		for (uint64_t off = 0; off < frame; off += 8)
+			if (pt_mem_write(g->stage2->mem, hpa + off, 8, 0))
+				return mm_error_set(err, MM_EBUS, "guest page-table node at GPA 0x%llx: host PA 0x%llx is outside host memory",
+						    (unsigned long long)at, (unsigned long long)(hpa + off));
 	}
 	return MM_OK;
 }

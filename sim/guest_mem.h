@@ -41,6 +41,9 @@ struct guest_mem {
 	 * stage 2, which must map them.  NULL: nodes cannot be allocated.
 	 */
 	struct physmem *frames;
+	/* Optional: backs the GPA of a node being allocated when stage 2 does not map it yet. */
+	int (*fill)(void *arg, uint64_t gpa, struct mm_error *err);
+	void *fill_arg;
 };
 
 /* The pt_mem whose PAs are g's GPAs (no direct description: every access is a call). */

@@ -32,6 +32,7 @@ struct stage2_config {
 	uint64_t mem_base;              /* host RAM */
 	uint64_t mem_size;
 	bool back_guest_memory;         /* map guest RAM at creation (default), so `map` alone works */
+	uint64_t backing_page_size;     /* ... with stage-2 leaves of this size (default: the base page) */
 };
 
 struct machine_config {

@@ -329,7 +329,7 @@ static void level_miss(const struct tlb_level *lv, int page_shift)
  * the largest size fitting the page; the entry is built once for all.
  */
 static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, uint64_t va, const struct walk_result *res,
-			  const struct walker *w)
+			  const struct walker *w, const struct vm_walk_info *vm)
 {
 	struct page_prop prop;
 	int shift;
@@ -346,6 +346,14 @@ static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, uint64_t va, co
 		.dirty = (prop.flags & PROP_D) != 0,
 		.allow = allow_mask(w, res),
 	};
+	/* A virtual machine's entry holds both stages: it allows what both allow, dirty when both are. */
+	if (vm) {
+		for (unsigned priv = 0; priv < PRIVILEGES; priv++)
+			for (unsigned a = 0; a < ACCESS_KINDS; a++)
+				if (!(vm->stage2_allow & (1u << a)))
+					e.allow &= (uint8_t)~(1u << access_slot((enum privilege)priv, (enum access_kind)a));
+		e.dirty = e.dirty && vm->stage2_dirty;
+	}
 	const struct tlb_level *order[2] = { &c->l2[k], &c->l1[k] };
 	for (unsigned i = 0; i < 2; i++) {
 		struct tlb *home = level_home(order[i], (unsigned)__builtin_ctzll(res->page_size), &shift);
@@ -366,13 +374,29 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	struct walk_result res;
 	enum lookup_kind k = lookup_kind_of(access);
 
+	struct vm_walk_info vm, *vmp = NULL;
+	uint64_t reads;
+
 	if (c->nr_pwc)
 		pwc_probe(mmu, c, va, &req);
-	walk(&m->walker, &req, &res);
+	if (__builtin_expect(m->host != NULL, 0)) {
+		uint64_t before = mmu->stats.nested.guest_reads + mmu->stats.nested.host_reads;
+		vm_walk(m, &req, &res, &vm, &mmu->stats.nested);
+		reads = mmu->stats.nested.guest_reads + mmu->stats.nested.host_reads - before;
+		vmp = &vm;
+		out->fault_stage = (uint8_t)vm.fault;
+		out->fault_gpa = vm.fault_gpa;
+	} else {
+		walk(&m->walker, &req, &res);
+		reads = res.nr_steps;
+		out->fault_stage = NESTED_OK;
+	}
 	mmu->stats.walks++;
-	mmu->stats.pte_reads += res.nr_steps;
-	mmu->stats.cycles += (uint64_t)res.nr_steps * m->cfg.memory_latency;
-	pwc_fill(c, m, va, &res);
+	mmu->stats.pte_reads += reads;
+	mmu->stats.cycles += reads * m->cfg.memory_latency;
+	/* The guest PWCs cache the guest's pointers, GPAs: a stage-2 fault on a final GPA leaves them good. */
+	if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
+		pwc_fill(c, m, va, &res);
 	if (!res.ok) {
 		out->ok = false;
 		out->fault = res.fault;
@@ -380,7 +404,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	}
 	mmu->stats.walks_by_shift[__builtin_ctzll(res.page_size)]++;
 	if (c->l1[k].nr || c->l2[k].nr)
-		tlb_fill_walk(c, k, va, &res, &m->walker);
+		tlb_fill_walk(c, k, va, &res, &m->walker, vmp);
 	out->ok = true;
 	out->pa = res.pa;
 	out->page_size = res.page_size;
@@ -449,6 +473,13 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 		mmu->stats.stale_hits++;
 	if (!(e->allow & (1u << access_slot(c->priv, access)))) {
 		struct walk_request req = { .va = va, .access = access, .priv = c->priv };
+		/* Either stage may refuse a VM's entry: the walk tells which, with its report. */
+		if (__builtin_expect(mmu->m->host != NULL, 0)) {
+			tlb_invalidate(hit_in, e);
+			do_walk(mmu, c, va, access, out);
+			return;
+		}
+		out->fault_stage = NESTED_OK;
 		if (!walk_check_access(&mmu->m->walker, &req, e->perms, e->pte, e->level, &out->fault)) {
 			/* A page fault drops the translation it used (SDM 4.10.4.1). */
 			tlb_invalidate(hit_in, e);
@@ -506,16 +537,29 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 	struct walk_result res;
 	enum lookup_kind k = lookup_kind_of(access);
 
+	struct vm_walk_info vm, *vmp = NULL;
+
 	va = mmu_va(mmu, va);
 	req = walk_request_of(c, va, access);
-	walk(&m->walker, &req, &res);
-	pwc_fill(c, m, va, &res);
+	out->fault_stage = NESTED_OK;
+	if (__builtin_expect(m->host != NULL, 0)) {
+		/* Counting nothing: the access was counted once. */
+		struct nested_stats uncounted = { 0 };
+		vm_walk(m, &req, &res, &vm, &uncounted);
+		vmp = &vm;
+		out->fault_stage = (uint8_t)vm.fault;
+		out->fault_gpa = vm.fault_gpa;
+	} else {
+		walk(&m->walker, &req, &res);
+	}
+	if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
+		pwc_fill(c, m, va, &res);
 	out->ok = res.ok;
 	out->fault = res.fault;
 	if (!res.ok)
 		return;
 	if (c->l1[k].nr || c->l2[k].nr)
-		tlb_fill_walk(c, k, va, &res, &m->walker);
+		tlb_fill_walk(c, k, va, &res, &m->walker, vmp);
 	/* The faulted access's misses belong with the array its page now fills. */
 	for (unsigned i = 0; i < 2; i++) {
 		const struct tlb_level *lv = c->unplaced_miss[i];

@@ -32,6 +32,7 @@
 #include "sim/machine.h"
 #include "sim/tlb.h"
 #include "sim/trace_event.h"
+#include "sim/vm_walk.h"
 
 /* CPUs are numbered 0 .. MMU_MAX_CPUS - 1 (the trace formats check the same bound). */
 #define MMU_MAX_CPUS 1024
@@ -111,6 +112,7 @@ struct mmu_stats {
 	uint64_t stale_hits;                  /* with check_stale: hits that disagree with memory */
 	uint64_t dirty_rewalks;
 	uint64_t cycles;
+	struct nested_stats nested;           /* a virtual machine's 2-D walks */
 };
 
 struct mmu {
@@ -135,6 +137,9 @@ struct mmu_result {
 	uint64_t pa;
 	uint64_t page_size;
 	struct walk_fault fault;
+	/* In a virtual machine: which stage faulted (NESTED_OK: the guest's own, or a native walk's). */
+	uint8_t fault_stage;
+	uint64_t fault_gpa;
 };
 
 /* An MMU over machine m with CPU 0 current, in ASID 0, user mode. */

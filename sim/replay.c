@@ -1,5 +1,6 @@
 /* replay: the event loop of trace replay (see replay.h). */
 #include "replay.h"
+#include "sim/stage2_host.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -157,6 +158,35 @@ static int demand_page(struct replay *r, uint64_t va, const struct mmu_result *r
 	return MM_OK;
 }
 
+/*
+ * A VM whose guest RAM the host backs on first touch (back_guest_memory:
+ * false): while the access faults at stage 2 on guest RAM, not present, the
+ * host maps the GPA and the access walks again (a walk may meet several:
+ * guest tables, then the final GPA).  Each fill is a host fault, counted
+ * apart from the guest's.
+ */
+static int host_fills(struct replay *r, uint64_t va, enum access_kind access, struct mmu_result *res,
+		      uint64_t line, struct mm_error *err)
+{
+	struct stage2_host *h = r->m->host;
+
+	for (unsigned tries = 0; h && r->opt.demand_page_size && !res->ok && res->fault_stage != NESTED_OK &&
+				 res->fault.kind == FAULT_NOT_PRESENT && tries <= 2 * PT_MAX_LEVELS; tries++) {
+		int rc = stage2_host_fill(h, res->fault_gpa, err);
+
+		if (rc == MM_ERANGE)
+			return MM_OK; /* outside guest RAM: the guest sees the fault */
+		if (rc) {
+			mm_error_prefix(err, "%s:%" PRIu64 ": host demand paging GPA 0x%" PRIx64, r->source, line,
+					res->fault_gpa);
+			return rc;
+		}
+		r->mmu.stats.nested.host_demand_paged++;
+		mmu_refill(&r->mmu, va, access, res);
+	}
+	return MM_OK;
+}
+
 void replay_stats_reset(struct replay *r)
 {
 	mmu_stats_reset(&r->mmu);
@@ -186,14 +216,20 @@ static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va,
 	int rc;
 
 	if (!res->ok && r->opt.demand_page_size && res->fault.kind == FAULT_NOT_PRESENT &&
-	    pt_owns_va(r->mmu.cur->pt, va)) {
+	    res->fault_stage == NESTED_OK && pt_owns_va(r->mmu.cur->pt, va)) {
 		/* Counted once: as this access and a minor fault, not as a failure. */
+		if (r->m->host)
+			r->mmu.stats.nested.guest_faults++;
 		if ((rc = demand_page(r, va, res, line, err)))
 			return rc;
 		mmu_refill(&r->mmu, va, access, res);
+		if ((rc = host_fills(r, va, access, res, line, err)))
+			return rc;
 		/* The page is a user page: a supervisor access may still be refused (SMAP, SUM). */
 		if (!res->ok)
 			r->mmu.stats.faults[res->fault.kind]++;
+	} else if (!res->ok && (rc = host_fills(r, va, access, res, line, err))) {
+		return rc;
 	} else if (!res->ok) {
 		r->mmu.stats.faults[res->fault.kind]++;
 	}
@@ -228,6 +264,38 @@ int replay_translate(struct replay *r, uint64_t va, enum access_kind access, str
 	return do_access(r, va, access, NULL, out, err);
 }
 
+/*
+ * gmap, gunmap, gprotect: the host edits the VM's stage-2 table.  Every
+ * combined (guest VA -> host PA) entry built on the GPAs may be stale and no
+ * cache knows which guest VAs they were: with auto flush, every CPU's TLBs
+ * and PWCs are flushed, as HFENCE.GVMA, INVEPT single-context or TLBI
+ * VMALLS12E1 would be (one shootdown per other CPU).
+ */
+static __attribute__((noinline, cold)) int do_stage2_edit(struct replay *r, const struct trace_event *ev,
+							  struct mm_error *err)
+{
+	struct stage2_host *h = r->m->host;
+	int rc;
+
+	if (!h)
+		rc = mm_error_set(err, MM_EINVAL, "%s edits a virtual machine's stage-2 table, and config %s has no stage2: block",
+				  ev->op == TRACE_GMAP ? "gmap" : ev->op == TRACE_GUNMAP ? "gunmap" : "gprotect",
+				  r->m->cfg.name);
+	else
+		rc = ev->op == TRACE_GMAP   ? stage2_host_map(h, ev->va, ev->pa, ev->len, &ev->prop, err)
+		   : ev->op == TRACE_GUNMAP ? stage2_host_unmap(h, ev->va, ev->len, err)
+					    : stage2_host_protect(h, ev->va, ev->len, &ev->prop, err);
+	if (rc) {
+		mm_error_prefix(err, "%s:%" PRIu64, r->source, ev->line);
+		return rc;
+	}
+	if (!r->opt.no_auto_flush) {
+		mmu_flush(&r->mmu, FLUSH_ALL | FLUSH_ALL_CPUS, 0, 0);
+		r->mmu.stats.shootdowns += r->mmu.nr_cpus > 1 ? r->mmu.nr_cpus - 1 : 0;
+	}
+	return MM_OK;
+}
+
 /* Out of line and cold: edits are rare beside accesses. */
 static __attribute__((noinline, cold)) int do_edit(struct replay *r, const struct trace_event *ev,
 						   struct mm_error *err)
@@ -239,6 +307,8 @@ static __attribute__((noinline, cold)) int do_edit(struct replay *r, const struc
 
 	/* Tables may be freed or moved: the prefetch memo's slots may no longer lead anywhere. */
 	walk_prefetch_memo_clear(r->prefetch_memo);
+	if (trace_op_is_stage2(ev->op))
+		return do_stage2_edit(r, ev, err);
 	if (!m->pm)
 		rc = mm_error_set(err, MM_EINVAL, "an image's page tables are read-only: %s needs simulated memory",
 				  ev->op == TRACE_MAP ? "map" : ev->op == TRACE_UNMAP ? "unmap" : "protect");
@@ -314,6 +384,9 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 		case TRACE_MAP:
 		case TRACE_UNMAP:
 		case TRACE_PROTECT:
+		case TRACE_GMAP:
+		case TRACE_GUNMAP:
+		case TRACE_GPROTECT:
 			if ((rc = do_edit(r, e, err)))
 				return rc;
 			break;

@@ -5,18 +5,29 @@
 
 #include "pt/pt_arch.h"
 
-/* The largest stage-2 page that divides both the GPA and the length: the backing's alignment. */
-static uint64_t backing_align(const struct stage2_config *cfg, uint64_t gpa, uint64_t len)
+/*
+ * Where the backing starts: aligned to the largest stage-2 page that divides
+ * guest RAM whatever leaves map it, so that a GPA and its host PA differ in
+ * their high bits only (easy to follow by eye) and larger leaves stay possible.
+ */
+static uint64_t backing_align(const struct stage2_config *cfg, uint64_t len)
 {
 	uint64_t align = cfg->pc.base_page_size;
 
-	for (unsigned level = 2; level <= cfg->pc.highest_translation_level; level++) {
-		uint64_t size = pc_page_size(&cfg->pc, level);
-		if ((gpa | len) & (size - 1))
-			break;
-		align = size;
-	}
+	for (unsigned level = 2; level <= cfg->pc.highest_translation_level && level <= cfg->pc.nr_levels; level++)
+		if (!(len & (pc_page_size(&cfg->pc, level) - 1)))
+			align = pc_page_size(&cfg->pc, level);
 	return align;
+}
+
+/* The properties of guest RAM at stage 2 (see back_guest_memory). */
+static struct page_prop guest_ram_prop(const struct stage2_host *h)
+{
+	struct page_prop prop = { PROP_R | PROP_W | PROP_X | PROP_U | PROP_A, CACHE_WB };
+
+	if (h->cfg.cpu.ad == AD_SVADE)
+		prop.flags |= PROP_D;
+	return prop;
 }
 
 /*
@@ -27,17 +38,21 @@ static uint64_t backing_align(const struct stage2_config *cfg, uint64_t gpa, uin
  */
 static int back_guest_memory(struct stage2_host *h, uint64_t gpa, uint64_t len, struct mm_error *err)
 {
-	struct page_prop prop = { PROP_R | PROP_W | PROP_X | PROP_U | PROP_A, CACHE_WB };
+	struct page_prop prop = guest_ram_prop(h);
 	int rc;
 
-	if (h->cfg.cpu.ad == AD_SVADE)
-		prop.flags |= PROP_D;
-	if ((rc = physmem_alloc_data(h->pm, len, backing_align(&h->cfg, gpa, len), &h->backing_hpa, err))) {
+	if ((rc = physmem_alloc_data(h->pm, len, backing_align(&h->cfg, len), &h->backing_hpa, err))) {
 		mm_error_prefix(err, "backing guest memory [0x%llx, 0x%llx] with host memory",
 				(unsigned long long)gpa, (unsigned long long)(gpa + len - 1));
 		return rc;
 	}
-	return stage2_host_map(h, gpa, h->backing_hpa, len, &prop, err);
+	return pt_map_sized(h->table, gpa, h->backing_hpa, len, &prop, h->cfg.backing_page_size, err);
+}
+
+/* guest_mem's fill: the host backs a guest node's frame on first touch. */
+static int fill_for_guest(void *arg, uint64_t gpa, struct mm_error *err)
+{
+	return stage2_host_fill(arg, gpa, err);
 }
 
 int stage2_host_create(const struct stage2_config *cfg, uint64_t guest_base, uint64_t guest_size,
@@ -49,6 +64,8 @@ int stage2_host_create(const struct stage2_config *cfg, uint64_t guest_base, uin
 	if (!h)
 		return mm_error_set(err, MM_ENOMEM, "out of host memory");
 	h->cfg = *cfg;
+	h->guest_base = guest_base;
+	h->guest_size = guest_size;
 	if (!(h->pm = physmem_create(cfg->mem_base, cfg->mem_size, cfg->pc.base_page_size, err))) {
 		free(h);
 		return err ? err->code : MM_EINVAL;
@@ -65,6 +82,10 @@ int stage2_host_create(const struct stage2_config *cfg, uint64_t guest_base, uin
 	/* Stage 2 checks the guest's implicit accesses as user accesses (NPT, the G-stage). */
 	h->guest = (struct guest_mem){ .stage2 = &h->walker, .stage2_root = pt_root(h->table),
 				       .priv = PRIV_USER, .frames = frames };
+	if (!cfg->back_guest_memory) {
+		h->guest.fill = fill_for_guest;
+		h->guest.fill_arg = h;
+	}
 	*out = h;
 	return MM_OK;
 }
@@ -76,6 +97,24 @@ void stage2_host_destroy(struct stage2_host *h)
 	pt_destroy(h->table);
 	physmem_destroy(h->pm);
 	free(h);
+}
+
+int stage2_host_fill(struct stage2_host *h, uint64_t gpa, struct mm_error *err)
+{
+	uint64_t page = h->cfg.pc.base_page_size, hpa;
+	struct page_prop prop = guest_ram_prop(h);
+	int rc;
+
+	gpa &= ~(page - 1);
+	if (gpa < h->guest_base || gpa - h->guest_base >= h->guest_size)
+		return mm_error_set(err, MM_ERANGE, "GPA 0x%llx is outside guest memory [0x%llx, 0x%llx]",
+				    (unsigned long long)gpa, (unsigned long long)h->guest_base,
+				    (unsigned long long)(h->guest_base + h->guest_size - 1));
+	if ((rc = physmem_alloc_data(h->pm, page, page, &hpa, err)) ||
+	    (rc = stage2_host_map(h, gpa, hpa, page, &prop, err)))
+		return rc;
+	h->filled_pages++;
+	return MM_OK;
 }
 
 uint64_t stage2_host_root(const struct stage2_host *h)

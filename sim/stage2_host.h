@@ -30,6 +30,8 @@ struct stage2_host {
 	struct page_table *table;     /* the stage-2 table */
 	struct guest_mem guest;       /* guest-physical memory through it */
 	uint64_t backing_hpa;         /* host PA of guest RAM's backing, when backed at creation */
+	uint64_t guest_base, guest_size; /* guest RAM */
+	uint64_t filled_pages;        /* guest pages the host backed on first touch */
 };
 
 /*
@@ -40,6 +42,14 @@ struct stage2_host {
 int stage2_host_create(const struct stage2_config *cfg, uint64_t guest_base, uint64_t guest_size,
 		       struct physmem *frames, struct stage2_host **out, struct mm_error *err);
 void stage2_host_destroy(struct stage2_host *h);
+
+/*
+ * The hypervisor's answer to a stage-2 fault on guest RAM it did not back
+ * yet (back_guest_memory: false): maps gpa's base page to a fresh host
+ * frame, as KVM does on an EPT violation.  MM_ERANGE for a GPA outside
+ * guest RAM (a real fault the guest must see).
+ */
+int stage2_host_fill(struct stage2_host *h, uint64_t gpa, struct mm_error *err);
 
 /* The stage-2 root's host PA (what hgatp, EPTP, nCR3 or VTTBR_EL2 points at). */
 uint64_t stage2_host_root(const struct stage2_host *h);

@@ -22,7 +22,17 @@ enum trace_op {
 	TRACE_CPU,       /* n = cpu number */
 	TRACE_FLUSH,     /* scope (with modifiers); va and/or n = asid per scope */
 	TRACE_STATS_RESET, /* zero the statistics, keep the caches (end of a warm-up) */
+	/* A virtual machine's stage-2 table (the host's edits): va is the GPA, pa the host PA. */
+	TRACE_GMAP,      /* va = GPA, pa = host PA, len, prop */
+	TRACE_GUNMAP,    /* va = GPA, len */
+	TRACE_GPROTECT,  /* va = GPA, len, prop */
 };
+
+/* map, unmap, protect and their stage-2 twins: the guest's op a stage-2 op mirrors. */
+static inline bool trace_op_is_stage2(unsigned op)
+{
+	return op == TRACE_GMAP || op == TRACE_GUNMAP || op == TRACE_GPROTECT;
+}
 
 /* Which entries a flush drops (the trace commands that say so). */
 enum flush_scope {

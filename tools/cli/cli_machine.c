@@ -7,6 +7,7 @@
 #include "cli_machine.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli_errors.h"
@@ -20,20 +21,24 @@ static int parse_u64(const char *s, const char *what, uint64_t *out, mmusim_erro
 	return MMUSIM_OK;
 }
 
-/* One --map 'VA PA LEN FLAGS [cache=..]': the map command's fields. */
-static int apply_map(mmusim_machine *m, const char *text, int map_index, enum mmusim_priv *priv,
+/*
+ * One --map 'VA PA LEN FLAGS [cache=..]' or --gmap 'GPA HPA LEN FLAGS
+ * [cache=..]': the map or gmap command's fields.
+ */
+static int apply_map(mmusim_machine *m, const char *verb, const char *text, int map_index, enum mmusim_priv *priv,
 		     mmusim_error *err)
 {
 	char line[512], prefix[32];
 	mmusim_event ev;
 	int r;
 
-	snprintf(prefix, sizeof(prefix), "--map:%d", map_index);
-	if (snprintf(line, sizeof(line), "map %s", text) >= (int)sizeof(line))
+	snprintf(prefix, sizeof(prefix), "--%s:%d", verb, map_index);
+	if (snprintf(line, sizeof(line), "%s %s", verb, text) >= (int)sizeof(line))
 		return cli_set_error(err, MMUSIM_EINVAL, "%s: argument too long", prefix);
 	r = mmusim_parse_trace_line(line, &ev, err);
 	if (r == 0)
-		cli_set_error(err, MMUSIM_EINVAL, "missing field: usage is 'VA PA LEN FLAGS [cache=..]'");
+		cli_set_error(err, MMUSIM_EINVAL, "missing field: usage is '%s'",
+			      verb[0] == 'g' ? "GPA HPA LEN FLAGS [cache=..]" : "VA PA LEN FLAGS [cache=..]");
 	if (r <= 0 || mmusim_apply_event(m, &ev, priv, err) != MMUSIM_OK) {
 		mmusim_error_prefix(err, prefix);
 		return err->code ? err->code : MMUSIM_EINVAL;
@@ -98,7 +103,7 @@ int cli_build_machine(const struct cli *cli, mmusim_machine **out, mmusim_error 
 	enum mmusim_priv priv = MMUSIM_USER;
 	mmusim_config *cfg;
 	mmusim_machine *m;
-	int rc, maps = 0;
+	int rc, maps = 0, gmaps = 0;
 
 	if ((rc = cli_load_config(cli->config ? cli->config : CLI_DEFAULT_CONFIG, cli->config ? "--config" : NULL, &cfg, err)))
 		return rc;
@@ -108,7 +113,9 @@ int cli_build_machine(const struct cli *cli, mmusim_machine **out, mmusim_error 
 		return rc;
 	for (int i = 0; i < cli->nr_setup; i++) {
 		const struct setup_item *s = &cli->setup[i];
-		rc = s->is_map ? apply_map(m, s->text, ++maps, &priv, err) : apply_setup_file(cli, m, s->text, &priv, err);
+		rc = !s->is_map ? apply_setup_file(cli, m, s->text, &priv, err)
+		   : s->stage2  ? apply_map(m, "gmap", s->text, ++gmaps, &priv, err)
+				: apply_map(m, "map", s->text, ++maps, &priv, err);
 		if (rc) {
 			mmusim_machine_destroy(m);
 			return rc;
@@ -243,12 +250,23 @@ int cli_translate_vas(const struct cli *cli, mmusim_request req, const char *con
 		return rc;
 	if (cli_open_machine(cli, &m, &err))
 		return cli_fail(&err);
+	mmusim_nested_translation *vm = mmusim_machine_is_vm(m) ? malloc(sizeof(*vm)) : NULL;
+	if (mmusim_machine_is_vm(m) && !vm) {
+		mmusim_machine_destroy(m);
+		return cli_fail(&(mmusim_error){ MMUSIM_ENOMEM, "out of memory" });
+	}
 	for (int i = 0; i < n; i++) {
 		mmusim_translation res;
 		cli_parse_va(vas[i], &req.va, &err);
-		mmusim_translate(m, &req, &res);
-		print(ctx, m, i, &req, &res);
+		if (vm) {
+			mmusim_translate_nested(m, &req, vm);
+			print(ctx, m, i, &req, &vm->combined, vm);
+		} else {
+			mmusim_translate(m, &req, &res);
+			print(ctx, m, i, &req, &res, NULL);
+		}
 	}
+	free(vm);
 	mmusim_machine_destroy(m);
 	return EXIT_OK;
 }

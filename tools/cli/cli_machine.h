@@ -34,9 +34,13 @@ int cli_trace_open(const struct cli *cli, const char *path, enum mmusim_trace_fo
 /* mmusim_mmu_create, then the warm-up of --warmup (0: none). */
 int cli_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, uint64_t warmup, mmusim_mmu **out,
 		   mmusim_error *err);
-/* Prints the answer to the i-th VA (from 0): the request and its translation on m. */
+/*
+ * Prints the answer to the i-th VA (from 0): the request and its translation
+ * on m; on a virtual machine also the two-stage walk (vm, else NULL), whose
+ * combined answer res is.
+ */
 typedef void cli_translation_printer(void *ctx, const mmusim_machine *m, int i, const mmusim_request *req,
-				     const mmusim_translation *res);
+				     const mmusim_translation *res, const mmusim_nested_translation *vm);
 /*
  * translate and explain: checks every VA of vas[0, n) first (a bad one costs
  * nothing), opens the machine the options describe, walks each VA with req's

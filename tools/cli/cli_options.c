@@ -44,7 +44,7 @@ bool args_help(const struct args *a)
 	return strcmp(a->argv[a->i], "--help") == 0 || strcmp(a->argv[a->i], "-h") == 0;
 }
 
-static int add_setup(struct cli *cli, bool is_map, const char *text)
+static int add_setup(struct cli *cli, bool is_map, bool stage2, const char *text)
 {
 	struct setup_item *s = realloc(cli->setup, (size_t)(cli->nr_setup + 1) * sizeof(*s));
 
@@ -53,7 +53,7 @@ static int add_setup(struct cli *cli, bool is_map, const char *text)
 		return -1;
 	}
 	cli->setup = s;
-	cli->setup[cli->nr_setup++] = (struct setup_item){ .is_map = is_map, .text = text };
+	cli->setup[cli->nr_setup++] = (struct setup_item){ .is_map = is_map, .stage2 = stage2, .text = text };
 	return 1;
 }
 
@@ -88,9 +88,11 @@ int cli_common_option(struct cli *cli, struct args *a)
 		return 1;
 	}
 	if ((r = args_value(a, "--setup", &v)) != 0)
-		return r < 0 ? r : add_setup(cli, false, v);
+		return r < 0 ? r : add_setup(cli, false, false, v);
 	if ((r = args_value(a, "--map", &v)) != 0)
-		return r < 0 ? r : add_setup(cli, true, v);
+		return r < 0 ? r : add_setup(cli, true, false, v);
+	if ((r = args_value(a, "--gmap", &v)) != 0)
+		return r < 0 ? r : add_setup(cli, true, true, v);
 	if ((r = args_value(a, "--image", &cli->image)) != 0 ||
 	    (r = args_value(a, "--image-base", &cli->image_base)) != 0 ||
 	    (r = args_value(a, "--root", &cli->root)) != 0 ||

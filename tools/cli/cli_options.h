@@ -15,7 +15,8 @@
 
 /* One --setup TRACE or --map 'LINE', kept in command-line order. */
 struct setup_item {
-	bool is_map;
+	bool is_map;        /* --map or --gmap: a line of that command, not a file */
+	bool stage2;        /* --gmap: the stage-2 table's map */
 	const char *text;   /* path or map line */
 };
 

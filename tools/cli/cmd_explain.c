@@ -12,6 +12,7 @@
 #include "cli_errors.h"
 #include "cli_machine.h"
 #include "cli_options.h"
+#include "explain_grid.h"
 #include "explain_text.h"
 
 static const char explain_help[] =
@@ -46,10 +47,14 @@ static int parse_color(const char *v, bool *on)
 }
 
 static void print_explained(void *palette, const mmusim_machine *m, int i, const mmusim_request *req,
-			    const mmusim_translation *res)
+			    const mmusim_translation *res, const mmusim_nested_translation *vm)
 {
 	if (i)
 		fputc('\n', stdout);
+	if (vm) {
+		explain_grid_write(stdout, m, req, vm, palette);
+		return;
+	}
 	explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), mmusim_upper_root(m), res, palette);
 }
 

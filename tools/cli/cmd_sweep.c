@@ -172,7 +172,8 @@ static int job_words_check(const struct cli *cli, const struct args *a, const st
 	for (size_t c = 0; c < sa->nr_configs && !rc; c++)
 		rc = job_word_check("config", sa->configs[c]);
 	for (int s = 0; s < cli->nr_setup && !rc; s++)
-		rc = job_word_check(cli->setup[s].is_map ? "--map" : "--setup", cli->setup[s].text);
+		rc = job_word_check(!cli->setup[s].is_map ? "--setup" : cli->setup[s].stage2 ? "--gmap" : "--map",
+				    cli->setup[s].text);
 	for (size_t f = 0; f < sa->nr_fwd && !rc; f++)
 		rc = job_word_check("option", sa->fwd[f]);
 	for (size_t t = 0; t < sa->nr_traces && !rc; t++) {
@@ -213,7 +214,7 @@ static void emit_jobs(FILE *out, const struct cli *cli, const struct args *a, co
 			shell_word(out, sa->configs[c], false);
 			fputs(" --json replay --no-progress", out);
 			for (int s = 0; s < cli->nr_setup; s++) {
-				fputs(cli->setup[s].is_map ? " --map " : " --setup ", out);
+				fputs(!cli->setup[s].is_map ? " --setup " : cli->setup[s].stage2 ? " --gmap " : " --map ", out);
 				shell_word(out, cli->setup[s].text, false);
 			}
 			for (size_t f = 0; f < sa->nr_fwd; f++) {

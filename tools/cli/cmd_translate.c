@@ -13,10 +13,11 @@
 #include "cli_lists.h"
 #include "cli_machine.h"
 #include "cli_options.h"
+#include "explain_grid.h"
 #include "explain_text.h"
 
 static void print_json(FILE *out, const mmusim_request *req, const mmusim_translation *res,
-		       bool explain)
+		       const mmusim_nested_translation *vm, bool explain)
 {
 	fprintf(out, "{\"va\":\"0x%" PRIx64 "\",\"access\":\"%s\",\"priv\":\"%s\"", req->va,
 		mmusim_access_name(req->access), mmusim_priv_name(req->priv));
@@ -49,6 +50,8 @@ static void print_json(FILE *out, const mmusim_request *req, const mmusim_transl
 		if (!res->ok)
 			fprintf(out, ",\"reason\":\"%s\"", mmusim_fault_reason_text(res->fault_reason));
 	}
+	if (vm)
+		explain_grid_json(out, vm);
 	fputs("}\n", out);
 }
 
@@ -59,13 +62,17 @@ struct translate_output {
 };
 
 static void print_translation(void *output, const mmusim_machine *m, int i, const mmusim_request *req,
-			      const mmusim_translation *res)
+			      const mmusim_translation *res, const mmusim_nested_translation *vm)
 {
 	const struct translate_output *o = output;
 
 	(void)i;
 	if (o->json)
-		print_json(stdout, req, res, o->explain);
+		print_json(stdout, req, res, vm, o->explain);
+	else if (vm && o->explain)
+		explain_grid_write(stdout, m, req, vm, &o->plain);
+	else if (vm)
+		explain_grid_answer_line(stdout, m, req, vm);
 	else if (o->explain)
 		explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), mmusim_upper_root(m), res, &o->plain);
 	else
