@@ -577,6 +577,8 @@ MMUSIM_API uint64_t mmusim_stage2_root(const mmusim_machine *m);
 MMUSIM_API uint64_t mmusim_stage2_root_register(const mmusim_machine *m);
 /* The stage-2 register's name ("hgatp", "eptp", "ncr3", "vttbr_el2"), or NULL if m is not a VM. */
 MMUSIM_API const char *mmusim_stage2_root_register_name(const mmusim_machine *m);
+/* The guest's root register under this stage 2 ("vsatp" under the G-stage), or NULL if m is not a VM. */
+MMUSIM_API const char *mmusim_guest_root_register_name(const mmusim_machine *m, char *buf, size_t len);
 /* The stage-2 format's config (levels, widths) as a config handle's queries see it; NULL if not a VM. */
 MMUSIM_API unsigned mmusim_stage2_levels(const mmusim_machine *m);
 
@@ -626,6 +628,25 @@ typedef struct mmusim_nested_translation {
 	unsigned nr_rows;
 	mmusim_stage2_row rows[MMUSIM_MAX_ROWS];
 } mmusim_nested_translation;
+
+/*
+ * The references of a VM's 2-D walks since the last reset: reads[g][h] the
+ * stage-2 entries read at host level h for the GPA of the guest entry at
+ * level g (g = 0: the final GPA), reads[g][0] the guest entries of level g.
+ */
+typedef struct mmusim_nested_stats {
+	unsigned guest_levels, host_levels;
+	uint64_t walks;
+	uint64_t guest_reads, host_reads;
+	uint64_t reads[MMUSIM_MAX_LEVELS + 1][MMUSIM_MAX_LEVELS + 1];
+	uint64_t guest_faults;       /* the guest's page faults, demand-paged ones included */
+	uint64_t host_faults;        /* stage-2 faults */
+	uint64_t host_demand_paged;  /* stage-2 faults the host filled (back_guest_memory: false) */
+} mmusim_nested_stats;
+
+struct mmusim_mmu;
+/* Fills *out for an mmu over a VM; MMUSIM_EINVAL (and *out zeroed) for a one-stage machine. */
+MMUSIM_API int mmusim_mmu_nested_stats(const struct mmusim_mmu *mmu, mmusim_nested_stats *out);
 
 /*
  * The two-stage walk of req->va, in hardware order, with its 2-D grid: the

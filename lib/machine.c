@@ -4,6 +4,8 @@
  */
 #include "api.h"
 
+#include "sim/stage2_host.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,7 +196,7 @@ static int refuse_image(const mmusim_machine *m, const char *what, mmusim_error 
 }
 
 /* At most the two roots and this many control registers per format. */
-#define DUMP_MAX_REGS 8
+#define DUMP_MAX_REGS 10 /* and a VM's two */
 
 /*
  * The register notes of a dump: on a format that needs more than its root
@@ -235,10 +237,28 @@ int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err
 
 	if ((rc = refuse_image(m, "dump it", err)))
 		return rc;
-	roots = calloc(MACHINE_NR_ASIDS, sizeof(*roots));
+	roots = calloc(MACHINE_NR_ASIDS + 1, sizeof(*roots));
 	if (!roots)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	nr_regs = dump_regs(mach, regs);
+	/*
+	 * A virtual machine's memory is the host's: the stage-2 root first (a
+	 * host PA, what a reader of host memory walks), then the guest's
+	 * address spaces (their roots are GPAs), and both root registers.
+	 */
+	if (mach->host) {
+		const struct stage2_host *h = mach->host;
+		snprintf(roots[nr].name, sizeof(roots[nr].name), "stage2");
+		roots[nr].root = stage2_host_root(h);
+		roots[nr].reg = h->cfg.arch->encode_root_reg(&h->cfg.pc, roots[nr].root, 0);
+		snprintf(regs[nr_regs].name, sizeof(regs[nr_regs].name), "%s", h->cfg.arch->root_register);
+		regs[nr_regs++].value = roots[nr].reg;
+		nr++;
+		snprintf(regs[nr_regs].name, sizeof(regs[nr_regs].name), "%s%s",
+			 h->cfg.arch->stage2_guest_register_prefix ? h->cfg.arch->stage2_guest_register_prefix : "",
+			 arch->root_register);
+		regs[nr_regs++].value = arch->encode_root_reg(&mach->cfg.pc, machine_root(mach), mach->asid);
+	}
 	/* One note per address space, the current one first: readers take the first by default. */
 	for (unsigned pass = 0; pass < 2; pass++) {
 		for (unsigned asid = 0; asid < MACHINE_NR_ASIDS; asid++) {
@@ -251,7 +271,7 @@ int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err
 			nr++;
 		}
 	}
-	rc = elf_dump_write(path, mach->pm, arch->elf_machine, roots, nr, regs, nr_regs, &e);
+	rc = elf_dump_write(path, mach->host ? mach->host->pm : mach->pm, arch->elf_machine, roots, nr, regs, nr_regs, &e);
 	free(roots);
 	return rc ? api_error(err, &e) : MMUSIM_OK;
 }

@@ -94,6 +94,17 @@ const char *mmusim_stage2_root_register_name(const mmusim_machine *m)
 	return m->m->host ? m->m->host->cfg.arch->root_register : NULL;
 }
 
+const char *mmusim_guest_root_register_name(const mmusim_machine *m, char *buf, size_t len)
+{
+	const struct stage2_host *h = m->m->host;
+
+	if (!h)
+		return NULL;
+	snprintf(buf, len, "%s%s", h->cfg.arch->stage2_guest_register_prefix ? h->cfg.arch->stage2_guest_register_prefix : "",
+		 m->m->cfg.arch->root_register);
+	return buf;
+}
+
 unsigned mmusim_stage2_levels(const mmusim_machine *m)
 {
 	return m->m->host ? m->m->host->cfg.pc.nr_levels : 0;
@@ -218,4 +229,25 @@ int api_translate_vm(mmusim_machine *m, const mmusim_request *req, mmusim_transl
 		*out = n->combined;
 	free(n);
 	return rc;
+}
+
+int mmusim_mmu_nested_stats(const mmusim_mmu *mmu, mmusim_nested_stats *out)
+{
+	const struct machine *m = mmu->replay.m;
+	const struct nested_stats *s = &mmu->replay.mmu.stats.nested;
+
+	memset(out, 0, sizeof(*out));
+	if (!m->host)
+		return MMUSIM_EINVAL;
+	_Static_assert(sizeof(out->reads) == sizeof(s->reads), "the grid is the same shape");
+	out->guest_levels = m->cfg.pc.nr_levels;
+	out->host_levels = m->host->cfg.pc.nr_levels;
+	out->walks = s->walks;
+	out->guest_reads = s->guest_reads;
+	out->host_reads = s->host_reads;
+	memcpy(out->reads, s->reads, sizeof(out->reads));
+	out->guest_faults = s->guest_faults;
+	out->host_faults = s->host_faults;
+	out->host_demand_paged = s->host_demand_paged;
+	return MMUSIM_OK;
 }

@@ -743,4 +743,5 @@ const struct pt_arch pt_arch_riscv64x4 = {
 	.encode_root_reg = rvg_encode_root_reg,
 	.decode_root_reg = rvg_decode_root_reg,
 	.stage2_report = rvg_stage2_report,
+	.stage2_guest_register_prefix = "v",
 };

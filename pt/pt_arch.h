@@ -278,6 +278,12 @@ struct pt_arch {
 	 * 29.3.5: they may set the EPT dirty flag); absent: as reads.
 	 */
 	bool (*stage2_table_reads_write)(const struct cpu_ctl *ctl);
+	/*
+	 * Optional: what the guest's root register is called under this stage 2,
+	 * its one-stage name after this prefix (RISC-V "v": vsatp); absent: the
+	 * one-stage name.
+	 */
+	const char *stage2_guest_register_prefix;
 };
 
 extern const struct pt_arch pt_arch_x86_64;   /* 4- and 5-level paging */

@@ -81,6 +81,25 @@ static void print_split_roots(const struct cli *cli, mmusim_machine *m, const ch
 	fputs(cli->json ? "}\n" : "\n", stdout);
 }
 
+/*
+ * A virtual machine: the stage-2 root register and the guest's (hgatp and
+ * vsatp on RISC-V), then g_root, the stage-2 root's host PA, and vs_root,
+ * the guest root's GPA.
+ */
+static void print_vm_roots(const struct cli *cli, mmusim_machine *m, const char *elf)
+{
+	char guest_reg[32];
+	uint64_t reg;
+
+	print_file(cli, elf);
+	print_value(cli, true, mmusim_stage2_root_register_name(m), mmusim_stage2_root_register(m));
+	mmusim_root_register(m, &reg);
+	print_value(cli, false, mmusim_guest_root_register_name(m, guest_reg, sizeof(guest_reg)), reg);
+	print_value(cli, false, "g_root", mmusim_stage2_root(m));
+	print_value(cli, false, "vs_root", mmusim_root(m));
+	fputs(cli->json ? "}\n" : "\n", stdout);
+}
+
 int cmd_dump(struct cli *cli, struct args *a)
 {
 	const char *elf = NULL, *v;
@@ -120,8 +139,10 @@ int cmd_dump(struct cli *cli, struct args *a)
 		rc = cli_output_fail(&err);
 		goto out;
 	}
-	/* The dump's first note: the current address space. */
-	if (mmusim_config_upper_root_register(mmusim_machine_config(m)))
+	/* The dump's first note: the current address space (a VM's: its stage-2 table). */
+	if (mmusim_machine_is_vm(m))
+		print_vm_roots(cli, m, elf);
+	else if (mmusim_config_upper_root_register(mmusim_machine_config(m)))
 		print_split_roots(cli, m, elf);
 	else
 		print_root(cli, m, elf);

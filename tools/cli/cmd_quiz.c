@@ -245,7 +245,11 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 			fprintf(out, "%s:\n", root_half_label(h));
 		dump_tree(out, m, cfg, h, h ? upper_root : root, mmusim_config_half_levels(cfg, h), o->tree, 0);
 	}
-	fputs("\nTranslate each VA: the PA, or the fault (kind, level) it raises.\n", out);
+	if (mmusim_machine_is_vm(m))
+		fputs("\nA virtual machine: the tables are the guest's, at guest-physical addresses.\n"
+		      "Translate each VA: the guest-physical address, or the guest's fault (kind, level).\n", out);
+	else
+		fputs("\nTranslate each VA: the PA, or the fault (kind, level) it raises.\n", out);
 	for (unsigned i = 0; i < quiz->nr_q; i++)
 		fprintf(out, "%2u. %s %s 0x%" PRIx64 "\n", i + 1, mmusim_priv_name(quiz->q[i].req.priv),
 			access_word(quiz->q[i].req.access), quiz->q[i].req.va);

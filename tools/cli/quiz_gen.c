@@ -190,6 +190,22 @@ static int build_space(struct gen *g, mmusim_error *err)
 	return MMUSIM_OK;
 }
 
+/*
+ * The walk a question asks about: the page table's.  In a virtual machine
+ * that is the guest's walk, answered with the guest-physical address (the
+ * tables the quiz prints are the guest's; stage 2 is not asked).
+ */
+void quiz_translate(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out)
+{
+	mmusim_nested_translation *n = mmusim_machine_is_vm(m) ? malloc(sizeof(*n)) : NULL;
+
+	if (n && mmusim_translate_nested(m, req, n) == MMUSIM_OK)
+		*out = n->guest;
+	else
+		mmusim_translate(m, req, out);
+	free(n);
+}
+
 /* True when some access to a mapping made so far faults on its clear accessed flag. */
 static bool refuses_unaccessed(struct gen *g)
 {
@@ -200,7 +216,7 @@ static bool refuses_unaccessed(struct gen *g)
 			mmusim_request req = { .va = q->maps[i].va, .access = (enum mmusim_access)(k % 3),
 					       .priv = k < 3 ? MMUSIM_USER : MMUSIM_SUPERVISOR, .no_ad_update = true };
 			mmusim_translation t;
-			mmusim_translate(q->m, &req, &t);
+			quiz_translate(q->m, &req, &t);
 			if (!t.ok && t.fault_kind == MMUSIM_FAULT_ACCESSED_DIRTY)
 				return true;
 		}
@@ -237,7 +253,7 @@ static int add_unaccessed_page(struct gen *g, mmusim_error *err)
 static void ask(struct gen *g, struct quiz_question *qq)
 {
 	qq->req.no_ad_update = true;
-	mmusim_translate(g->quiz->m, &qq->req, &qq->answer);
+	quiz_translate(g->quiz->m, &qq->req, &qq->answer);
 }
 
 /*

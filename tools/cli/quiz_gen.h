@@ -58,4 +58,7 @@ struct quiz {
 int quiz_generate(const mmusim_config *cfg, uint64_t seed, unsigned count, struct quiz *out, mmusim_error *err);
 void quiz_free(struct quiz *q);
 
+/* The walk a question asks about: in a virtual machine the guest's, answered with the GPA. */
+void quiz_translate(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out);
+
 #endif

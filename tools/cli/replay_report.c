@@ -75,6 +75,53 @@ static uint64_t faulted_walks(const mmusim_stats *s)
 	return s->walks - completed;
 }
 
+/*
+ * A VM's 2-D walks: rows the guest levels from the top, then the final GPA;
+ * columns the host levels from the top, then the guest entry itself.
+ */
+static void nested_json(FILE *out, const mmusim_nested_stats *n)
+{
+	fprintf(out, ",\"nested\":{\"walks\":%" PRIu64 ",\"guest_pte_reads\":%" PRIu64 ",\"host_pte_reads\":%" PRIu64
+		",\"references_per_walk\":%.4f,\"grid\":[", n->walks, n->guest_reads, n->host_reads,
+		ratio(n->guest_reads + n->host_reads, n->walks));
+	for (unsigned g = n->guest_levels; g >= 1; g--) {
+		fputs(g == n->guest_levels ? "[" : ",[", out);
+		for (unsigned h = n->host_levels; h >= 1; h--)
+			fprintf(out, "%" PRIu64 ",", n->reads[g][h]);
+		fprintf(out, "%" PRIu64 "]", n->reads[g][0]);
+	}
+	fputs(",[", out);
+	for (unsigned h = n->host_levels; h >= 1; h--)
+		fprintf(out, "%s%" PRIu64, h == n->host_levels ? "" : ",", n->reads[0][h]);
+	fprintf(out, "]],\"guest_faults\":%" PRIu64 ",\"host_faults\":%" PRIu64 ",\"host_demand_paged\":%" PRIu64 "}",
+		n->guest_faults, n->host_faults, n->host_demand_paged);
+}
+
+static void nested_text(FILE *out, const mmusim_nested_stats *n)
+{
+	fprintf(out, "2-D walks       %" PRIu64 "  (%.2f references per walk: guest %" PRIu64 ", stage 2 %" PRIu64 ")\n",
+		n->walks, ratio(n->guest_reads + n->host_reads, n->walks), n->guest_reads, n->host_reads);
+	fprintf(out, "  %-13s", "references");
+	for (unsigned h = n->host_levels; h >= 1; h--) {
+		char col[24];
+		snprintf(col, sizeof(col), "host L%u", h);
+		fprintf(out, " %12s", col);
+	}
+	fprintf(out, " %12s\n", "guest entry");
+	for (unsigned g = n->guest_levels; g >= 1; g--) {
+		fprintf(out, "  guest L%-6u", g);
+		for (unsigned h = n->host_levels; h >= 1; h--)
+			fprintf(out, " %12" PRIu64, n->reads[g][h]);
+		fprintf(out, " %12" PRIu64 "\n", n->reads[g][0]);
+	}
+	fprintf(out, "  %-13s", "final GPA");
+	for (unsigned h = n->host_levels; h >= 1; h--)
+		fprintf(out, " %12" PRIu64, n->reads[0][h]);
+	fprintf(out, " %12s\n", "-");
+	fprintf(out, "guest faults    %" PRIu64 "\nhost faults     %" PRIu64 "  (host demand paged %" PRIu64 ")\n",
+		n->guest_faults, n->host_faults, n->host_demand_paged);
+}
+
 static void report_json(FILE *out, const struct replay_summary *r, const struct replay_report_info *info)
 {
 	const mmusim_stats *s = &r->stats;
@@ -116,8 +163,10 @@ static void report_json(FILE *out, const struct replay_summary *r, const struct 
 		fprintf(out, ",\"stale_hits\":%" PRIu64, s->stale_hits);
 	fprintf(out, ",\"page_table\":{\"nodes\":%" PRIu64 ",\"bytes\":%" PRIu64 "}", s->page_table_nodes,
 		s->page_table_bytes);
-	fprintf(out, ",\"cycles\":%" PRIu64 ",\"cycles_per_access\":%.4f}\n", s->cycles,
-		ratio(s->cycles, total));
+	fprintf(out, ",\"cycles\":%" PRIu64 ",\"cycles_per_access\":%.4f", s->cycles, ratio(s->cycles, total));
+	if (r->vm)
+		nested_json(out, &r->nested);
+	fputs("}\n", out);
 }
 
 static void report_text(FILE *out, const struct replay_summary *r, const struct replay_report_info *info)
@@ -179,6 +228,8 @@ static void report_text(FILE *out, const struct replay_summary *r, const struct 
 	format_size(s->page_table_bytes, size, sizeof(size));
 	fprintf(out, "page table      %" PRIu64 " nodes, %s bytes\n", nodes, size);
 	fprintf(out, "cycles          %" PRIu64 "  (%.2f per access)\n", s->cycles, ratio(s->cycles, total));
+	if (r->vm)
+		nested_text(out, &r->nested);
 }
 
 void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, const mmusim_config *cfg,
@@ -194,6 +245,7 @@ void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, co
 	for (unsigned i = 0; i < mmusim_config_nr_pwcs(cfg) && r->nr_pwcs < MMUSIM_MAX_LEVELS; i++)
 		if (mmusim_mmu_cache_stats(mmu, true, i, &r->pwc[r->nr_pwcs]) == MMUSIM_OK)
 			r->nr_pwcs++;
+	r->vm = mmusim_mmu_nested_stats(mmu, &r->nested) == MMUSIM_OK;
 }
 
 void replay_summary_report(FILE *out, bool json, const struct replay_summary *r,

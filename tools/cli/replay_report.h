@@ -26,6 +26,8 @@ struct replay_summary {
 	unsigned nr_tlbs, nr_pwcs;
 	mmusim_cache_stats tlb[REPLAY_SUMMARY_MAX_TLBS];
 	mmusim_cache_stats pwc[MMUSIM_MAX_LEVELS];
+	bool vm;                     /* a virtual machine: its 2-D walks below */
+	mmusim_nested_stats nested;
 };
 
 /* Fills *r from an mmu over a machine of config cfg. */
