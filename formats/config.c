@@ -887,9 +887,13 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 	sub.root = s2;
 	if ((rc = load_arch(&sub, &host, &arch_node)))
 		return rc;
-	if (!host.arch->stage2_report)
-		return ynode_error(ld->err, arch_node, "arch %s cannot be a stage 2 (one of the formats with a stage2 report is)",
-				   host.arch->name);
+	if (!host.arch->stage2_report) {
+		char names[128];
+
+		pt_arch_stage2_names(names, sizeof(names));
+		return ynode_error(ld->err, arch_node, "arch %s is not a stage-2 format (stage2.arch may be %s)",
+				   host.arch->name, names);
+	}
 	if ((rc = load_paging_consts(&sub, &host, arch_node)) || (rc = load_memory(&sub, &host)) ||
 	    (rc = load_cpu(&sub, &host)))
 		return rc;

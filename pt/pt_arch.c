@@ -30,6 +30,18 @@ void pt_arch_names(char *buf, size_t len)
 		text_put_listed(buf, len, &n, i, NR_ARCHS, all[i]->name);
 }
 
+void pt_arch_stage2_names(char *buf, size_t len)
+{
+	size_t n = 0, count = 0, k = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NR_ARCHS; i++)
+		count += all[i]->stage2_report != NULL;
+	for (size_t i = 0; i < NR_ARCHS; i++)
+		if (all[i]->stage2_report)
+			text_put_listed(buf, len, &n, k++, count, all[i]->name);
+}
+
 const struct pt_arch *pt_arch_layout_from_config(void)
 {
 	for (size_t i = 0; i < NR_ARCHS; i++)

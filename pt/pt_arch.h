@@ -300,6 +300,9 @@ const struct pt_arch *pt_arch_find(const char *name);
 /* Every format's name, for a message: "a, b or c". */
 void pt_arch_names(char *buf, size_t len);
 
+/* The names of the formats that may be a stage 2 (with a stage2_report), as pt_arch_names. */
+void pt_arch_stage2_names(char *buf, size_t len);
+
 /* The format whose PTE layout the config describes (its `toy:` block), or NULL. */
 const struct pt_arch *pt_arch_layout_from_config(void);
 

@@ -142,6 +142,12 @@ struct mmu_result {
 	uint64_t fault_gpa;
 };
 
+/* Whether a failed translation faulted at stage 2 (a VM's host side), not in the guest's or a native walk. */
+static inline bool mmu_fault_is_stage2(const struct mmu_result *r)
+{
+	return r->fault_stage == NESTED_FAULT_STAGE2_TABLE || r->fault_stage == NESTED_FAULT_STAGE2_FINAL;
+}
+
 /* An MMU over machine m with CPU 0 current, in ASID 0, user mode. */
 int mmu_init(struct mmu *mmu, struct machine *m, struct mm_error *err);
 void mmu_fini(struct mmu *mmu);

@@ -170,7 +170,7 @@ static int host_fills(struct replay *r, uint64_t va, enum access_kind access, st
 {
 	struct stage2_host *h = r->m->host;
 
-	for (unsigned tries = 0; h && r->opt.demand_page_size && !res->ok && res->fault_stage != NESTED_OK &&
+	for (unsigned tries = 0; h && r->opt.demand_page_size && !res->ok && mmu_fault_is_stage2(res) &&
 				 res->fault.kind == FAULT_NOT_PRESENT && tries <= 2 * PT_MAX_LEVELS; tries++) {
 		int rc = stage2_host_fill(h, res->fault_gpa, err);
 
@@ -181,6 +181,7 @@ static int host_fills(struct replay *r, uint64_t va, enum access_kind access, st
 					res->fault_gpa);
 			return rc;
 		}
+		r->mmu.stats.nested.host_faults++;
 		r->mmu.stats.nested.host_demand_paged++;
 		mmu_refill(&r->mmu, va, access, res);
 	}
@@ -216,10 +217,8 @@ static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va,
 	int rc;
 
 	if (!res->ok && r->opt.demand_page_size && res->fault.kind == FAULT_NOT_PRESENT &&
-	    res->fault_stage == NESTED_OK && pt_owns_va(r->mmu.cur->pt, va)) {
+	    !mmu_fault_is_stage2(res) && pt_owns_va(r->mmu.cur->pt, va)) {
 		/* Counted once: as this access and a minor fault, not as a failure. */
-		if (r->m->host)
-			r->mmu.stats.nested.guest_faults++;
 		if ((rc = demand_page(r, va, res, line, err)))
 			return rc;
 		mmu_refill(&r->mmu, va, access, res);

@@ -1,0 +1,286 @@
+/*
+ * cli_vm: virtual machines through the binary — the sv39x4 and sv48x4
+ * presets (a RISC-V guest over the Hypervisor extension's G-stage), gmap /
+ * gunmap / gprotect, the 2-D walk's references, the guest-page faults of
+ * stage 2 with what HS-mode is told, replay statistics per dimension, dump.
+ *
+ * Expected values by hand, from the privileged spec's Hypervisor extension
+ * and the presets' documented layout:
+ * - guest RAM is GPA [0x80000000, +4 GiB); its frames are handed out from
+ *   its base: the kernel's root at GPA 0x80000000, ASID 0's root at
+ *   0x80001000, then the nodes a map needs (0x80002000, 0x80003000);
+ * - host RAM starts at 0x80000000 with the 16 KiB G-stage root, and guest
+ *   RAM is backed by one run aligned to 1 GiB: HPA 0xc0000000 + (GPA -
+ *   0x80000000), mapped with 4 KiB G-stage leaves (backing_page_size);
+ * - a GPA in [0x80000000, 0xc0000000) has G-stage root index GPA[40:30] = 2,
+ *   its root entry at 0x80000000 + 2 * 8 = 0x80000010;
+ * - with n guest levels over m G-stage levels a walk reads n*m + n + m
+ *   entries: 15 for Sv39 over Sv39x4, 24 for Sv48 over Sv48x4;
+ * - a G-stage fault is a guest-page fault of the guest's own access (20
+ *   fetch, 21 load, 23 store), htval = GPA >> 2, htinst 0x3000 for an
+ *   implicit read of a VS-stage PTE, 0x3020 for its implicit write (A/D),
+ *   0 for the final GPA.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "support.h"
+
+/* VA 0x1234: guest L3 index 0, L2 index 0, L1 index 1; its page at GPA 0x80200000. */
+#define MAP_PAGE "0x1000 0x80200000 0x1000 rwu"
+
+static void expect_run(struct run_result *r, int status, const char *out, const char *err)
+{
+	cr_expect_eq(r->status, status, "status %d, expected %d; stderr: %s", r->status, status, r->err);
+	cr_expect_str_eq(r->out, out);
+	cr_expect_str_eq(r->err, err);
+}
+
+Test(cli_vm, translate_answers_the_host_pa)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--map", MAP_PAGE, "0x1234", "0x2000", NULL), 0);
+	expect_run(&r, 0,
+		   "0x1234 r user: pa 0xc0200234 (4K page, level 1) perms rw-u- gpa 0x80200234 references 15\n"
+		   "0x2000 r user: guest fault not-present at level 1, scause 13 (load page fault): "
+		   "the PTE is not present (P/V bit clear)\n",
+		   "");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv48x4", "translate", "--map", MAP_PAGE, "0x1234", NULL), 0);
+	expect_run(&r, 0, "0x1234 r user: pa 0xc0200234 (4K page, level 1) perms rw-u- gpa 0x80200234 references 24\n",
+		   "");
+	run_result_free(&r);
+}
+
+Test(cli_vm, gmap_moves_a_guest_page)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--map", MAP_PAGE, "--gmap",
+				"0x80200000 0x90000000 0x1000 rw", "0x1234", NULL), 0);
+	expect_run(&r, 0, "0x1234 r user: pa 0x90000234 (4K page, level 1) perms rw-u- gpa 0x80200234 references 15\n",
+		   "");
+	run_result_free(&r);
+}
+
+/* The spec's table of G-stage faults: which access, which GPA, what scause/htval/htinst. */
+Test(cli_vm, stage2_faults_as_hs_mode_sees_them)
+{
+	static const struct {
+		const char *setup, *access, *line;
+	} cases[] = {
+		/* The final GPA unmapped: the guest's load, htval 0x80200234 >> 2, no instruction. */
+		{ "gunmap 0x80200000 0x1000\n", "r",
+		  "0x1234 r user: stage-2 fault not-present at level 1 on the final GPA 0x80200234, scause 21 "
+		  "(load guest-page fault), htval 0x2008008d (GPA 0x80200234), htinst 0x0 (the final GPA; no "
+		  "instruction transformed)\n" },
+		{ "gunmap 0x80200000 0x1000\n", "w",
+		  "0x1234 w user: stage-2 fault not-present at level 1 on the final GPA 0x80200234, scause 23 "
+		  "(store/AMO guest-page fault), htval 0x2008008d (GPA 0x80200234), htinst 0x0 (the final GPA; no "
+		  "instruction transformed)\n" },
+		/* The guest's L1 table unmapped: reading its entry at GPA 0x80003008 faults, as a read. */
+		{ "gunmap 0x80003000 0x1000\n", "r",
+		  "0x1234 r user: stage-2 fault not-present at level 1 on the guest page-table GPA 0x80003008, scause 21 "
+		  "(load guest-page fault), htval 0x20000c02 (GPA 0x80003008), htinst 0x3000 (implicit read of a "
+		  "VS-stage PTE)\n" },
+		{ "gunmap 0x80003000 0x1000\n", "w",
+		  "0x1234 w user: stage-2 fault not-present at level 1 on the guest page-table GPA 0x80003008, scause 23 "
+		  "(store/AMO guest-page fault), htval 0x20000c02 (GPA 0x80003008), htinst 0x3000 (implicit read of a "
+		  "VS-stage PTE)\n" },
+		/* The L1 table read-only at stage 2: reading works, setting A in the leaf is an implicit write. */
+		{ "gprotect 0x80003000 0x1000 r\n", "r",
+		  "0x1234 r user: stage-2 fault permission at level 1 on the guest page-table GPA 0x80003008, scause 21 "
+		  "(load guest-page fault), htval 0x20000c02 (GPA 0x80003008), htinst 0x3020 (implicit write of a "
+		  "VS-stage PTE: A/D)\n" },
+		/* The page itself read-only at stage 2: the guest's write faults on the final GPA. */
+		{ "gprotect 0x80200000 0x1000 r\n", "w",
+		  "0x1234 w user: stage-2 fault permission at level 1 on the final GPA 0x80200234, scause 23 "
+		  "(store/AMO guest-page fault), htval 0x2008008d (GPA 0x80200234), htinst 0x0 (the final GPA; no "
+		  "instruction transformed)\n" },
+		/* Not executable at stage 2: a fetch is an instruction guest-page fault. */
+		{ "gprotect 0x80200000 0x1000 rw\n", "x",
+		  "0x1234 x user: stage-2 fault permission at level 1 on the final GPA 0x80200234, scause 20 "
+		  "(instruction guest-page fault), htval 0x2008008d (GPA 0x80200234), htinst 0x0 (the final GPA; no "
+		  "instruction transformed)\n" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *setup = write_temp_file(cases[i].setup, ".txt");
+		struct run_result r;
+
+		cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--map", "0x1000 0x80200000 0x1000 rwxu",
+					"--setup", setup, "--access", cases[i].access, "0x1234", NULL), 0);
+		expect_run(&r, 0, cases[i].line, "");
+		run_result_free(&r);
+		remove_temp_file(setup);
+	}
+}
+
+Test(cli_vm, json_names_the_stage_and_the_report)
+{
+	char *setup = write_temp_file("gunmap 0x80200000 0x1000\n", ".txt");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "--json", "translate", "--map", MAP_PAGE, "--setup", setup,
+				"0x1234", NULL), 0);
+	expect_run(&r, 0,
+		   "{\"va\":\"0x1234\",\"access\":\"r\",\"priv\":\"user\",\"fault\":{\"kind\":\"not-present\",\"level\":1,"
+		   "\"code\":\"0x15\"},\"gpa\":\"0x80200234\",\"references\":15,\"fault_stage\":\"stage2-final\","
+		   "\"stage2_fault\":{\"gpa\":\"0x80200234\",\"scause\":\"0x15\",\"htval\":\"0x2008008d\",\"htinst\":\"0x0\"}}\n",
+		   "");
+	run_result_free(&r);
+	remove_temp_file(setup);
+}
+
+/* The grid: every reference numbered in hardware order; the G-stage root entry of every row at 0x80000010. */
+Test(cli_vm, explain_draws_the_grid)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "explain", "--map", MAP_PAGE, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect_str_eq(r.err, "");
+	cr_expect(strstr(r.out, "stage 2: every GPA above through the host's table, from 0x80000000 "
+				"(hgatp 0x8000000000080000)\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "\n  guest L3         0x80001000           1: 0x80000010 "), "%s", r.out);
+	cr_expect(strstr(r.out, "4: read the guest entry at host 0xc0001000\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "\n  guest L2         0x80002000           5: 0x80000010 "), "%s", r.out);
+	cr_expect(strstr(r.out, "8: read the guest entry at host 0xc0002000\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "12: read the guest entry at host 0xc0003008\n"), "%s", r.out);
+	/* The walk sets A in the guest leaf: a write row, not counted. */
+	cr_expect(strstr(r.out, "\n  guest L1 A/D     0x80003008           (0x80000010) "), "%s", r.out);
+	cr_expect(strstr(r.out, "\n  final GPA        0x80200234           13: 0x80000010 "), "%s", r.out);
+	cr_expect(strstr(r.out, "host PA 0xc0200234\n  15 references: 3 guest entries, 12 stage-2 entries"), "%s",
+		  r.out);
+	run_result_free(&r);
+}
+
+Test(cli_vm, dump_json_names_both_roots)
+{
+	char *elf = write_temp_file("", ".elf");
+	char expect[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "--json", "dump", "--elf", elf, "--map", MAP_PAGE, NULL), 0);
+	/* hgatp: MODE 8 (Sv39x4), VMID 0, PPN 0x80000; vsatp: MODE 8 (Sv39), ASID 0, PPN 0x80001. */
+	snprintf(expect, sizeof(expect),
+		 "{\"elf\":\"%s\",\"hgatp\":\"0x8000000000080000\",\"vsatp\":\"0x8000000000080001\","
+		 "\"g_root\":\"0x80000000\",\"vs_root\":\"0x80001000\"}\n", elf);
+	expect_run(&r, 0, expect, "");
+	run_result_free(&r);
+	remove_temp_file(elf);
+}
+
+/* Two walks (a read, then the write's dirty re-walk), each one reference per grid cell. */
+Test(cli_vm, replay_counts_the_grid)
+{
+	char *trace = write_temp_file("map 0x1000 0x80200000 0x1000 rwu\nr 0x1234\nw 0x1238\n", ".txt");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "--json", "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "\"walks\":2,") && strstr(r.out, "\"pte_reads\":30,"), "%s", r.out);
+	cr_expect(strstr(r.out, ",\"nested\":{\"walks\":2,\"guest_pte_reads\":6,\"host_pte_reads\":24,"
+				"\"references_per_walk\":15.0000,\"grid\":[[2,2,2,2],[2,2,2,2],[2,2,2,2],[2,2,2]],"
+				"\"guest_faults\":0,\"host_faults\":0,\"host_demand_paged\":0}}\n"),
+		  "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "replay", trace, NULL), 0);
+	cr_expect(strstr(r.out, "2-D walks       2  (15.00 references per walk: guest 6, stage 2 24)\n"
+				"  references         host L3      host L2      host L1  guest entry\n"
+				"  guest L3                 2            2            2            2\n"),
+		  "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
+
+/*
+ * Guest RAM the host backs on first touch: the first access is a guest fault
+ * (demand-paged at GPA 0x80004000, after the two roots and two nodes), then
+ * a G-stage fault on that final GPA, which the host fills.
+ */
+Test(cli_vm, demand_paging_fills_both_stages)
+{
+	char *cfg = write_temp_file("extends: sv39x4\nstage2: { back_guest_memory: false }\n", ".yaml");
+	char *trace = write_temp_file("r 0x1234\nr 0x1238\n", ".txt");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "replay", "--demand-paging", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"demand_paged\":1,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"guest_faults\":1,\"host_faults\":1,\"host_demand_paged\":1}"), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "translate", "--map", MAP_PAGE, "0x1234", NULL), 0);
+	/*
+	 * The map backed the guest's nodes (GPAs 0x80000000-0x80003fff, G-stage
+	 * L2 entry 0), not its data page: the final GPA's L2 entry 1 is empty.
+	 */
+	cr_expect(strstr(r.out, "0x1234 r user: stage-2 fault not-present at level 2 on the final GPA 0x80200234, "
+				"scause 21 (load guest-page fault)"),
+		  "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+	remove_temp_file(cfg);
+}
+
+/* Each bad input: the exact message, exit 2, nothing on stdout. */
+Test(cli_vm, bad_input)
+{
+	char *gmap = write_temp_file("gmap 0x80200000 0x90000000 0x1000 rw\n", ".txt");
+	char *short_gmap = write_temp_file("gmap 0x80200000\n", ".txt");
+	char *not_stage2 = write_temp_file("extends: sv39x4\nstage2: { arch: riscv64, address_width: 39, va_sign_ext: true }\n",
+					   ".yaml");
+	char *too_big = write_temp_file("extends: sv39x4\nmemory: { size: 4T }\n", ".yaml");
+	char *bad_size = write_temp_file("extends: sv39x4\nstage2: { backing_page_size: 8192 }\n", ".yaml");
+	char expect[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "replay", gmap, NULL), 0);
+	snprintf(expect, sizeof(expect),
+		 "mmusim: %s:1: gmap edits a virtual machine's stage-2 table, and config sv39 has no stage2: block\n", gmap);
+	/* A replay stopped by a bad line prints the statistics so far, then the error. */
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, expect);
+	run_result_free(&r);
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "translate", "--gmap", "0x80200000 0x90000000 0x1000 rw",
+				"0x1000", NULL), 0);
+	expect_run(&r, 2, "",
+		   "mmusim: --gmap:1: gmap edits a virtual machine's stage-2 table, and config sv39 has no stage2: block\n");
+	run_result_free(&r);
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "replay", short_gmap, NULL), 0);
+	snprintf(expect, sizeof(expect),
+		 "mmusim: %s:1: missing field: usage is 'gmap GPA HPA LEN FLAGS [cache=wb|wt|uc|wc|wp]'\n", short_gmap);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, expect);
+	run_result_free(&r);
+
+	cr_assert_eq(run_mmusim(&r, "--config", not_stage2, "translate", "0x1000", NULL), 0);
+	snprintf(expect, sizeof(expect), "mmusim: %s:2:17: arch riscv64 is not a stage-2 format (stage2.arch may be ", not_stage2);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, expect) == r.err, "%s", r.err);
+	run_result_free(&r);
+
+	cr_assert_eq(run_mmusim(&r, "--config", too_big, "translate", "0x1000", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, ": guest memory [0x80000000, 0x4007fffffff] exceeds the 41-bit guest-physical "
+				"addresses of stage 2\n"),
+		  "%s", r.err);
+	run_result_free(&r);
+
+	cr_assert_eq(run_mmusim(&r, "--config", bad_size, "translate", "0x1000", NULL), 0);
+	snprintf(expect, sizeof(expect),
+		 "mmusim: %s:2:30: stage2.backing_page_size 8192 is not a leaf size of the stage-2 format\n", bad_size);
+	expect_run(&r, 2, "", expect);
+	run_result_free(&r);
+
+	remove_temp_file(gmap);
+	remove_temp_file(short_gmap);
+	remove_temp_file(not_stage2);
+	remove_temp_file(too_big);
+	remove_temp_file(bad_size);
+}
