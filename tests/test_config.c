@@ -129,7 +129,7 @@ static void assert_same_config(const struct machine_config *a, const struct mach
 Test(config_presets, names_lists_all)
 {
 	static const char *const expect[] = { "aarch64", "aarch64_16k", "aarch64_52", "aarch64_64k", "sv32",
-					      "sv39", "sv48", "sv57", "toy", "x86_32", "x86_64", "x86_64_la57" };
+					      "sv39", "sv39x4", "sv48", "sv48x4", "sv57", "toy", "x86_32", "x86_64", "x86_64_la57" };
 	const size_t count = sizeof(expect) / sizeof(expect[0]);
 	const char *const *names = config_preset_names();
 	size_t n = 0;
