@@ -56,7 +56,8 @@ static const struct pt_geometry ept_geom = {
 
 /*
  * EPT A/D off by default (EPTP bit 6 = 0, so the EPTP mmusim prints matches
- * the default machine); execute-only on, as on every CPU with EPT since Nehalem.
+ * the default machine); execute-only on, as current Intel CPUs report it
+ * (IA32_VMX_EPT_VPID_CAP bit 0).
  */
 static const struct cpu_key ept_cpu_keys[] = {
 	CPU_KEY_FLAG(ept_ad),
