@@ -16,6 +16,7 @@
 #include "walk_loop.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "x86_rules.h"
 
@@ -224,6 +225,58 @@ static int x86_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uin
 	return MM_OK;
 }
 
+/*
+ * AMD NPT: x86_64 tables as the nested (host) tables under nCR3 (AMD APM
+ * vol. 2, 15.25 "Nested Paging").  A failed nested walk is #VMEXIT(NPF)
+ * (15.25.6 "Nested versus Guest Page Faults, Fault Ordering"): EXITINFO1
+ * holds the #PF error code bits of the nested fault (P, W, U, RSVD, I) with
+ * bit 32 set when the GPA was the final one of the guest's translation and
+ * bit 33 when it was a guest page-table access; EXITINFO2 holds the GPA.
+ * The nested walk checks every access as a user access (15.25.5: nested
+ * page-table walks are user accesses, so U is set in the code and a nested
+ * entry with U/S=0 faults), and treats the guest's page-table accesses as
+ * writes (15.25.5; KVM's nested walk, paging_tmpl.h, asks PFERR_USER |
+ * PFERR_WRITE of them too): stage2_table_reads_write.  The caller walks
+ * stage 2 as PRIV_USER; f->code is that walk's error code.
+ */
+#define NPF_EXITINFO1_FINAL_GPA   (1ull << 32)
+#define NPF_EXITINFO1_GUEST_TABLE (1ull << 33)
+
+static void x86_stage2_report(const struct walk_fault *f, const struct stage2_context *ctx,
+			      struct stage2_report *out, char *text, size_t len)
+{
+	char bits[96];
+
+	snprintf(out->code_name, sizeof(out->code_name), "exitinfo1");
+	snprintf(out->addr_name, sizeof(out->addr_name), "exitinfo2");
+	snprintf(out->extra_name, sizeof(out->extra_name), "none");
+	out->extra = 0;
+	if (f->kind == FAULT_BUS_ERROR || f->kind == FAULT_NON_CANONICAL) {
+		out->code = out->addr = 0;
+		snprintf(text, len, "no #NPF: %s GPA 0x%llx",
+			 f->kind == FAULT_BUS_ERROR ? "a nested page-table entry lies outside host memory for"
+						    : "the nested walk cannot translate (not canonical)",
+			 (unsigned long long)ctx->gpa);
+		return;
+	}
+	out->code = f->code | (ctx->table ? NPF_EXITINFO1_GUEST_TABLE : NPF_EXITINFO1_FINAL_GPA);
+	out->addr = ctx->gpa;
+	x86_describe_fault_bits(f, 6, bits, sizeof(bits));
+	snprintf(text, len, "nested page fault (#NPF), EXITINFO1 0x%llx (%s; %s), EXITINFO2 0x%llx (the GPA)",
+		 (unsigned long long)out->code, bits,
+		 ctx->table ? (ctx->table_write ? "bit 33: guest page-table access, A/D write"
+						: "bit 33: guest page-table access")
+			    : "bit 32: final GPA",
+		 (unsigned long long)ctx->gpa);
+}
+
+/* APM 15.25.5: the nested walk checks the guest's page-table accesses as writes. */
+static bool x86_table_reads_write(const struct cpu_ctl *ctl)
+{
+	(void)ctl;
+	return true;
+}
+
 /* The walk's rules, shared by the descriptor and the inlined loops below. */
 static const struct walk_hooks x86_hooks = {
 	.initial_perms = x86_initial_perms, .walk_begin = x86_walk_begin, .bad_va = x86_bad_va,
@@ -266,4 +319,6 @@ const struct pt_arch pt_arch_x86_64 = {
 	.root_register = "cr3",
 	.encode_root_reg = x86_encode_root_reg,
 	.decode_root_reg = x86_decode_root_reg,
+	.stage2_report = x86_stage2_report,
+	.stage2_table_reads_write = x86_table_reads_write,
 };

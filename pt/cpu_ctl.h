@@ -49,6 +49,9 @@ struct cpu_ctl {
 	bool epd1;
 	bool asid16;   /* TCR.AS: 16-bit ASIDs (else 8) */
 	uint64_t mair; /* 8 attribute bytes, AttrIndx selects one */
+	/* Intel EPT (SDM vol. 3 29.3) */
+	bool ept_ad;           /* EPTP bit 6: EPT accessed/dirty flags */
+	bool ept_execute_only; /* IA32_VMX_EPT_VPID_CAP bit 0: R=W=0 X=1 entries are allowed */
 };
 
 /*

@@ -10,7 +10,7 @@
 
 /* Every format, in the order messages list them.  A new format is added here. */
 static const struct pt_arch *const all[] = { &pt_arch_x86_64, &pt_arch_riscv64, &pt_arch_riscv32,
-					       &pt_arch_riscv64x4, &pt_arch_x86_32, &pt_arch_aarch64, &pt_arch_toy };
+					       &pt_arch_riscv64x4, &pt_arch_ept, &pt_arch_x86_32, &pt_arch_aarch64, &pt_arch_toy };
 #define NR_ARCHS (sizeof(all) / sizeof(all[0]))
 
 const struct pt_arch *pt_arch_find(const char *name)

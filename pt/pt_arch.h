@@ -290,6 +290,7 @@ extern const struct pt_arch pt_arch_x86_64;   /* 4- and 5-level paging */
 extern const struct pt_arch pt_arch_riscv64;  /* Sv39, Sv48, Sv57 */
 extern const struct pt_arch pt_arch_riscv32;  /* Sv32 */
 extern const struct pt_arch pt_arch_riscv64x4; /* G-stage Sv39x4, Sv48x4, Sv57x4 (Hypervisor extension) */
+extern const struct pt_arch pt_arch_ept;      /* Intel EPT, 4- and 5-level (SDM vol. 3 29.3) */
 extern const struct pt_arch pt_arch_x86_32;   /* 32-bit paging, PSE and PSE-36 */
 extern const struct pt_arch pt_arch_toy;      /* layout from the config (pc->layout) */
 extern const struct pt_arch pt_arch_aarch64;  /* VMSAv8-64 stage 1, EL1&0: 4K, 16K, 64K granules */

@@ -85,6 +85,10 @@ static unsigned combined_right(enum fault_reason reason)
 	case REASON_ARM_READ_ONLY: return PERM_W;
 	case REASON_ARM_UXN: return ARM_PERM_UX;
 	case REASON_ARM_PXN: return ARM_PERM_PX;
+	/* EPT: R, W and X combine over every entry of the walk (SDM 29.3.3.2). */
+	case REASON_EPT_NOT_READABLE: return PERM_R;
+	case REASON_EPT_NOT_WRITABLE: return PERM_W;
+	case REASON_EPT_NOT_EXECUTABLE: return PERM_X;
 	default: return 0;
 	}
 }
@@ -189,6 +193,17 @@ static const char *const reason_texts[REASON_COUNT] = {
 	[REASON_ARM_EL0_WRITABLE] = "EL1 instruction fetch from a page writable at EL0 (AP=01 is never executable at EL1)",
 	[REASON_ARM_WXN] = "instruction fetch from a page writable at that EL, with SCTLR_EL1.WXN=1",
 	[REASON_ARM_PAN] = "EL1 load or store to a page accessible at EL0, with PSTATE.PAN=1",
+	[REASON_EPT_NOT_PRESENT] = "the EPT entry is not present (bits 2:0, R/W/X, all 0): an EPT violation",
+	[REASON_EPT_WRITE_NO_READ] = "EPT misconfiguration: W=1 with R=0 (bits 2:0 are 010b or 110b)",
+	[REASON_EPT_EXEC_ONLY] = "EPT misconfiguration: execute-only (bits 2:0 = 100b) on a CPU without execute-only translations (execute_only: false)",
+	[REASON_EPT_RSVD_PHYS_BITS] = "EPT misconfiguration: address bits 51:MAXPHYADDR (phys_addr_width) are set",
+	[REASON_EPT_RSVD_LEAF] = "EPT misconfiguration: bit 7 (maps a page) is set where no page may be mapped (a PML5E or PML4E, or a PDPTE without 1 GiB pages)",
+	[REASON_EPT_RSVD_TABLE_BITS] = "EPT misconfiguration: bits 6:3 (reserved in an entry that references an EPT table) are set",
+	[REASON_EPT_RSVD_LARGE_LOW] = "EPT misconfiguration: reserved address bits of a large page are set (29:12 of a 1 GiB page, 20:12 of a 2 MiB page)",
+	[REASON_EPT_MEMORY_TYPE] = "EPT misconfiguration: the leaf's memory type (bits 5:3) is 2, 3 or 7 (reserved)",
+	[REASON_EPT_NOT_READABLE] = "EPT violation: data read, but R=0 in an EPT entry of the walk",
+	[REASON_EPT_NOT_WRITABLE] = "EPT violation: data write, but W=0 in an EPT entry of the walk",
+	[REASON_EPT_NOT_EXECUTABLE] = "EPT violation: instruction fetch, but X=0 in an EPT entry of the walk",
 	[REASON_MISALIGNED_SUPERPAGE] = "superpage whose PPN low bits are not zero (misaligned)",
 	[REASON_A_CLEAR] = "A=0 and the hardware does not set it (Svade)",
 	[REASON_D_CLEAR] = "store with D=0 and the hardware does not set it (Svade)",

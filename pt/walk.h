@@ -91,6 +91,18 @@ enum fault_reason {
 	REASON_ARM_EL0_WRITABLE,     /* EL1 fetch from a page writable at EL0 (never executable at EL1) */
 	REASON_ARM_WXN,              /* fetch from a page writable at that EL, SCTLR.WXN=1 */
 	REASON_ARM_PAN,              /* EL1 load/store to an EL0-accessible page, PSTATE.PAN=1 */
+	/* Intel EPT (SDM vol. 3 29.3.3): misconfigurations (kind reserved-bit), then violations */
+	REASON_EPT_NOT_PRESENT,      /* bits 2:0 (R/W/X) all 0: violation */
+	REASON_EPT_WRITE_NO_READ,    /* bits 2:0 = 010b or 110b */
+	REASON_EPT_EXEC_ONLY,        /* bits 2:0 = 100b without execute-only support */
+	REASON_EPT_RSVD_PHYS_BITS,   /* address bits 51:MAXPHYADDR */
+	REASON_EPT_RSVD_LEAF,        /* bit 7 where no page may be mapped (PML5E, PML4E, PDPTE without 1G) */
+	REASON_EPT_RSVD_TABLE_BITS,  /* bits 6:3 of an entry that references an EPT table */
+	REASON_EPT_RSVD_LARGE_LOW,   /* bits 29:12 of a 1G leaf, 20:12 of a 2M leaf */
+	REASON_EPT_MEMORY_TYPE,      /* leaf memory type 2, 3 or 7 */
+	REASON_EPT_NOT_READABLE,     /* data read, R=0 in some entry of the walk */
+	REASON_EPT_NOT_WRITABLE,     /* data write, W=0 in some entry */
+	REASON_EPT_NOT_EXECUTABLE,   /* fetch, X=0 in some entry */
 	/* both */
 	REASON_MISALIGNED_SUPERPAGE, /* RISC-V step 6: low PPN bits of a superpage */
 	REASON_A_CLEAR,              /* Svade: A=0 */

@@ -99,7 +99,7 @@ int cli_common_option(struct cli *cli, struct args *a)
 	    (r = args_value(a, "--ttbr1", &cli->upper_root_reg)) != 0 ||
 	    (r = args_value(a, "--tcr", &cli->tcr)) != 0)
 		return r;
-	static const char *const regs[] = { "cr3", "satp", "ttbr0" };
+	static const char *const regs[] = { "cr3", "satp", "ttbr0", "eptp" };
 	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
 		char opt[8];
 		snprintf(opt, sizeof(opt), "--%s", regs[i]);
