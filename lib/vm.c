@@ -200,7 +200,7 @@ int mmusim_translate_nested(mmusim_machine *m, const mmusim_request *req, mmusim
 		struct stage2_context ctx = {
 			.gpa = res->fault_gpa, .gva = req->va, .access = wr.access, .priv = wr.priv,
 			.table = res->fault == NESTED_FAULT_STAGE2_TABLE,
-			.table_write = res->fault == NESTED_FAULT_STAGE2_TABLE && h->guest.fault_access == ACCESS_WRITE,
+			.table_write = res->fault == NESTED_FAULT_STAGE2_TABLE && h->guest.fault_entry_write,
 		};
 		struct stage2_report rep = { 0 };
 

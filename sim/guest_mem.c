@@ -3,7 +3,8 @@
 
 #include "sim/physmem.h"
 
-bool guest_mem_translate(struct guest_mem *g, uint64_t gpa, enum access_kind access, struct walk_result *res)
+static bool translate_as(struct guest_mem *g, uint64_t gpa, enum access_kind access, bool entry_write,
+			 struct walk_result *res)
 {
 	struct walk_request req = {
 		.root = g->stage2_root, .va = gpa, .access = access, .priv = g->priv,
@@ -12,22 +13,33 @@ bool guest_mem_translate(struct guest_mem *g, uint64_t gpa, enum access_kind acc
 
 	walk(g->stage2, &req, res);
 	if (g->observe)
-		g->observe(g->observe_arg, gpa, access, res);
+		g->observe(g->observe_arg, gpa, entry_write, res);
 	if (res->ok)
 		return true;
 	g->faulted = true;
 	g->fault_gpa = gpa;
 	g->fault_access = access;
+	g->fault_entry_write = entry_write;
 	g->fault = *res;
 	return false;
 }
 
-/* One access of size bytes at gpa: it must not cross a stage-2 page (a PTE never does). */
+bool guest_mem_translate(struct guest_mem *g, uint64_t gpa, enum access_kind access, struct walk_result *res)
+{
+	return translate_as(g, gpa, access, access == ACCESS_WRITE, res);
+}
+
+/*
+ * One access of size bytes at gpa: it must not cross a stage-2 page (a PTE
+ * never does).  A guest table read is checked as stage 2 says (a write for
+ * EPT with A/D and for NPT).
+ */
 static int access_host(struct guest_mem *g, uint64_t gpa, unsigned size, enum access_kind access, uint64_t *hpa)
 {
 	struct walk_result res;
+	enum access_kind checked = access == ACCESS_READ && g->table_reads_write ? ACCESS_WRITE : access;
 
-	if (!guest_mem_translate(g, gpa, access, &res))
+	if (!translate_as(g, gpa, checked, access == ACCESS_WRITE, &res))
 		return MM_EBUS;
 	if ((gpa & (res.page_size - 1)) + size > res.page_size)
 		return MM_EBUS;

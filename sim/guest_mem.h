@@ -26,14 +26,20 @@ struct guest_mem {
 	const struct walker *stage2;  /* the stage-2 format, its constants and control bits, host memory */
 	uint64_t stage2_root;         /* host PA of the stage-2 root (EPTP, nCR3, hgatp, VTTBR) */
 	enum privilege priv;          /* of stage 2's implicit accesses: user for NPT and the G-stage */
+	bool table_reads_write;       /* stage 2 checks a guest table read as a write (EPT with A/D, NPT) */
 	bool no_ad_update;            /* inspect only: stage 2's own A/D bits stay as they are */
 	/* The last stage-2 walk that faulted, and the GPA and access it was for. */
 	bool faulted;
 	uint64_t fault_gpa;
-	enum access_kind fault_access;
+	enum access_kind fault_access;   /* the access stage 2 checked */
+	bool fault_entry_write;          /* the guest was writing the entry (A/D), not reading it */
 	struct walk_result fault;
-	/* Called with every stage-2 walk, successful or not (NULL: none). */
-	void (*observe)(void *arg, uint64_t gpa, enum access_kind access, const struct walk_result *res);
+	/*
+	 * Called with every stage-2 walk, successful or not (NULL: none):
+	 * entry_write says whether the guest wrote the entry (A/D), whatever
+	 * access stage 2 checked.
+	 */
+	void (*observe)(void *arg, uint64_t gpa, bool entry_write, const struct walk_result *res);
 	void *observe_arg;
 	/*
 	 * The guest's frame allocator over guest RAM (GPAs; its own bytes unused):

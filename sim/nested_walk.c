@@ -4,7 +4,7 @@
 #include <string.h>
 
 /* guest_mem's observer: each stage-2 walk becomes a row. */
-static void add_row(void *arg, uint64_t gpa, enum access_kind access, const struct walk_result *res)
+static void add_row(void *arg, uint64_t gpa, bool entry_write, const struct walk_result *res)
 {
 	struct nested_result *out = arg;
 	struct nested_row *row;
@@ -12,7 +12,7 @@ static void add_row(void *arg, uint64_t gpa, enum access_kind access, const stru
 	if (out->nr_rows == NESTED_MAX_ROWS)
 		return;
 	row = &out->rows[out->nr_rows++];
-	row->kind = access == ACCESS_WRITE ? NESTED_ROW_TABLE_WRITE : NESTED_ROW_TABLE_READ;
+	row->kind = entry_write ? NESTED_ROW_TABLE_WRITE : NESTED_ROW_TABLE_READ;
 	row->gpa = gpa;
 	row->walk = *res;
 }
@@ -44,7 +44,7 @@ void nested_walk(const struct walker *stage1, struct guest_mem *g, const struct 
 	if (out->fault == NESTED_OK || out->fault == NESTED_FAULT_STAGE2_FINAL)
 		out->rows[out->nr_rows - 1].kind = NESTED_ROW_FINAL;
 	/* A stage-1 entry whose GPA stage 2 refused to read was never read. */
-	if (out->fault == NESTED_FAULT_STAGE2_TABLE && g->fault_access == ACCESS_READ && out->references)
+	if (out->fault == NESTED_FAULT_STAGE2_TABLE && !g->fault_entry_write && out->references)
 		out->references--;
 	for (unsigned i = 0; i < out->nr_rows; i++)
 		if (out->rows[i].kind != NESTED_ROW_TABLE_WRITE)

@@ -81,7 +81,9 @@ int stage2_host_create(const struct stage2_config *cfg, uint64_t guest_base, uin
 	}
 	/* Stage 2 checks the guest's implicit accesses as user accesses (NPT, the G-stage). */
 	h->guest = (struct guest_mem){ .stage2 = &h->walker, .stage2_root = pt_root(h->table),
-				       .priv = PRIV_USER, .frames = frames };
+				       .priv = PRIV_USER, .frames = frames,
+				       .table_reads_write = cfg->arch->stage2_table_reads_write &&
+							    cfg->arch->stage2_table_reads_write(&cfg->cpu) };
 	if (!cfg->back_guest_memory) {
 		h->guest.fill = fill_for_guest;
 		h->guest.fill_arg = h;

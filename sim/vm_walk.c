@@ -88,7 +88,7 @@ void vm_walk(struct machine *m, const struct walk_request *req, struct walk_resu
 		struct stage2_context ctx = {
 			.gpa = n->fault_gpa, .gva = req->va, .access = req->access, .priv = req->priv,
 			.table = n->fault == NESTED_FAULT_STAGE2_TABLE,
-			.table_write = n->fault == NESTED_FAULT_STAGE2_TABLE && h->guest.fault_access == ACCESS_WRITE,
+			.table_write = n->fault == NESTED_FAULT_STAGE2_TABLE && h->guest.fault_entry_write,
 		};
 		struct stage2_report rep;
 		char text[8];

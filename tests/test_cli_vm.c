@@ -119,6 +119,52 @@ Test(cli_vm, stage2_faults_as_hs_mode_sees_them)
 	}
 }
 
+/*
+ * x86 guests (guest RAM at GPA 0, backed from HPA 0x40000000): the guest's
+ * roots at GPA 0 and 0x1000, map's nodes at 0x2000 (PDPT), 0x3000 (PD),
+ * 0x4000 (PT); VA 0x1234's PDE at GPA 0x3000.  4 over 4 levels: 24 references.
+ * EPT (SDM 28.2.1, table 28-7): bit 0 read, bit 7 guest-linear valid, bit 8
+ * the final GPA; with EPT A/D the guest's page-table reads are writes (bits 0
+ * and 1).  NPT (APM 15.25.6): EXITINFO1 the nested walk's #PF code (a user
+ * access, U = bit 2; a guest-table access a write, bit 1) plus bit 32 for
+ * the final GPA or bit 33 for a guest page-table access; EXITINFO2 the GPA.
+ */
+Test(cli_vm, x86_exits)
+{
+	static const struct {
+		const char *config, *setup, *access, *line;
+	} cases[] = {
+		{ "x86_64_ept", "", "r", "0x1234 r user: pa 0x40200234 (4K page, level 1) perms rw-u- gpa 0x200234 references 24\n" },
+		{ "x86_64_npt", "", "r", "0x1234 r user: pa 0x40200234 (4K page, level 1) perms rw-u- gpa 0x200234 references 24\n" },
+		{ "x86_64_ept", "gunmap 0x200000 0x1000\n", "r",
+		  "0x1234 r user: stage-2 fault not-present at level 1 on the final GPA 0x200234, EPT violation (exit reason "
+		  "48), exit qualification 0x181 (read; GPA not readable, not writable, not executable; guest-linear valid; "
+		  "final GPA), guest-physical 0x200234, guest-linear 0x1234\n" },
+		{ "x86_64_ept", "gunmap 0x3000 0x1000\n", "r",
+		  "0x1234 r user: stage-2 fault not-present at level 1 on the guest page-table GPA 0x3000, EPT violation "
+		  "(exit reason 48), exit qualification 0x83 (read+write; GPA not readable, not writable, not executable; "
+		  "guest-linear valid; guest paging-structure entry), guest-physical 0x3000, guest-linear 0x1234\n" },
+		{ "x86_64_npt", "gunmap 0x200000 0x1000\n", "r",
+		  "0x1234 r user: stage-2 fault not-present at level 1 on the final GPA 0x200234, nested page fault (#NPF), "
+		  "EXITINFO1 0x100000004 (#PF error code 0x4 (U); bit 32: final GPA), EXITINFO2 0x200234 (the GPA)\n" },
+		{ "x86_64_npt", "gunmap 0x3000 0x1000\n", "r",
+		  "0x1234 r user: stage-2 fault not-present at level 1 on the guest page-table GPA 0x3000, nested page fault "
+		  "(#NPF), EXITINFO1 0x200000006 (#PF error code 0x6 (W U); bit 33: guest page-table access), EXITINFO2 "
+		  "0x3000 (the GPA)\n" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *setup = write_temp_file(cases[i].setup, ".txt");
+		struct run_result r;
+
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "translate", "--map", "0x1000 0x200000 0x1000 rwu",
+					"--setup", setup, "--access", cases[i].access, "0x1234", NULL), 0);
+		expect_run(&r, 0, cases[i].line, "");
+		run_result_free(&r);
+		remove_temp_file(setup);
+	}
+}
+
 Test(cli_vm, json_names_the_stage_and_the_report)
 {
 	char *setup = write_temp_file("gunmap 0x80200000 0x1000\n", ".txt");
