@@ -10,7 +10,10 @@
  *   - replay of a lackey text trace (lines/s, parser included),
  *   - peak RSS with 1 M distinct 4 KiB pages mapped, against page-table bytes,
  * and the per-workload TLB miss rates, so figures can be compared run to run
- * (--json).  Each throughput figure is the best of --repeat runs (3 by
+ * (--json).  `--only vm` compares virtual machines with their native
+ * machines (sv48x4 / sv48, x86_64_ept / x86_64, x86_64_npt / x86_64): a
+ * walk-heavy replay (uniform random over 1 GiB) with caches off and on, its
+ * rate, references per walk, and the VM's time over the native one.  Each throughput figure is the best of --repeat runs (3 by
  * default): on a shared machine a run can only be slowed down by others, never
  * sped up, so the fastest is the closest to what the code costs.  Figures are
  * measured, never asserted.
@@ -141,6 +144,7 @@ struct result {
 	double rate;          /* per second */
 	double miss_rate;     /* l1d, when there is one */
 	uint64_t walks;
+	uint64_t pte_reads;
 };
 
 /* Replays `n` generated accesses through a fresh machine; returns accesses/s. */
@@ -168,6 +172,7 @@ static struct result run_replay(const char *preset, bool caches, enum workload w
 	}
 	res.rate = (double)n / t;
 	res.walks = r.mmu.stats.walks;
+	res.pte_reads = r.mmu.stats.pte_reads;
 	if (m->cfg.nr_tlb) {
 		struct tlb_stats s;
 		replay_tlb_totals(&r, 1, false, &s);
@@ -390,10 +395,36 @@ static void print_figures(const struct opts *o, const char *preset, unsigned p, 
 	fflush(stdout);
 }
 
+/*
+ * A VM against its native machine on the same walk-heavy accesses: uniform
+ * random over 1 GiB (256 K pages, within guest RAM), caches off and on.
+ */
+static void measure_vm(const struct opts *o)
+{
+	static const char *const pairs[][2] = {
+		{ "sv48x4", "sv48" }, { "x86_64_ept", "x86_64" }, { "x86_64_npt", "x86_64" },
+	};
+	const uint64_t pages = 1u << 18, n = o->accesses / 8;
+	const double done = (double)((n + BATCH - 1) / BATCH * BATCH); /* run_replay's whole batches */
+
+	for (unsigned i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		for (unsigned caches = 0; caches < 2; caches++) {
+			struct result vm = best_replay(o, pairs[i][0], caches, WL_UNIFORM, pages, n);
+			struct result native = best_replay(o, pairs[i][1], caches, WL_UNIFORM, pages, n);
+			printf("%-10s vs %-6s caches %-3s: %.2f vs %.2f M accesses/s (%.2fx the time), "
+			       "%.2f vs %.2f references per walk, %.1f%% vs %.1f%% of accesses walk\n",
+			       pairs[i][0], pairs[i][1], caches ? "on" : "off", vm.rate / 1e6, native.rate / 1e6,
+			       native.rate / vm.rate, (double)vm.pte_reads / (double)(vm.walks ? vm.walks : 1),
+			       (double)native.pte_reads / (double)(native.walks ? native.walks : 1),
+			       100.0 * (double)vm.walks / done, 100.0 * (double)native.walks / done);
+		}
+	}
+}
+
 static void usage(void)
 {
 	fputs("usage: mmusim-bench [--json] [--accesses N] [--pages N] [--repeat N] [--tmpdir DIR]\n"
-	      "                    [--only hit|walks|binary|lackey]\n", stderr);
+	      "                    [--only hit|walks|binary|lackey|vm]\n", stderr);
 	exit(2);
 }
 
@@ -417,6 +448,10 @@ int main(int argc, char **argv)
 	if (o.only) {
 		bool walks = strcmp(o.only, "walks") == 0, hit = strcmp(o.only, "hit") == 0;
 		bool lackey = strcmp(o.only, "lackey") == 0, binary = strcmp(o.only, "binary") == 0;
+		if (strcmp(o.only, "vm") == 0) {
+			measure_vm(&o);
+			return 0;
+		}
 		if (!walks && !hit && !lackey && !binary)
 			usage();
 		for (unsigned p = 0; p < NR_PRESETS; p++) {
