@@ -867,7 +867,7 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 	static const char *const keys[] = {
 		"arch", "base_page_size", "nr_levels", "pte_size", "address_width", "va_sign_ext",
 		"highest_translation_level", "phys_addr_width", "memory", "cpu", "back_guest_memory",
-		"backing_page_size", NULL,
+		"backing_page_size", "tlb", NULL,
 	};
 	const struct ynode *s2 = ynode_get(ld->root, "stage2"), *arch_node = NULL, *n;
 	struct load sub = *ld;
@@ -895,8 +895,17 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 				   host.arch->name, names);
 	}
 	if ((rc = load_paging_consts(&sub, &host, arch_node)) || (rc = load_memory(&sub, &host)) ||
-	    (rc = load_cpu(&sub, &host)))
+	    (rc = load_cpu(&sub, &host)) || (rc = load_tlbs(&sub, &host)))
 		return rc;
+	/* One array: the nested TLB every stage-2 walk of the MMU looks up first. */
+	if (host.nr_tlb > 1)
+		return ynode_error(ld->err, ynode_item(ynode_get(s2, "tlb"), 1),
+				   "stage2.tlb holds one array, the nested TLB (GPA -> host PA)");
+	if (host.nr_tlb && (host.tlb[0].kind != TLB_UNIFIED || host.tlb[0].level != 1))
+		return ynode_error(ld->err, ynode_item(ynode_get(s2, "tlb"), 0),
+				   "stage2.tlb's nested TLB is level 1 and unified (it serves every stage-2 walk)");
+	out->has_tlb = host.nr_tlb == 1;
+	out->tlb = host.tlb[0];
 	out->arch = host.arch;
 	out->pc = host.pc;
 	out->cpu = host.cpu;

@@ -642,6 +642,8 @@ typedef struct mmusim_nested_stats {
 	uint64_t guest_faults;       /* the guest's page faults, demand-paged ones included */
 	uint64_t host_faults;        /* stage-2 faults */
 	uint64_t host_demand_paged;  /* stage-2 faults the host filled (back_guest_memory: false) */
+	bool has_tlb;                /* the config has a nested TLB (stage2.tlb): */
+	uint64_t tlb_hits, tlb_misses;  /* its lookups, one per stage-2 translation the walks asked for */
 } mmusim_nested_stats;
 
 struct mmusim_mmu;

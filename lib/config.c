@@ -222,7 +222,7 @@ bool mmusim_va_canonical(const mmusim_config *cfg, uint64_t va)
 
 uint64_t mmusim_config_root_register_value(const mmusim_config *cfg, uint64_t root, uint16_t asid)
 {
-	return cfg->cfg.arch->encode_root_reg(&cfg->cfg.pc, root, asid);
+	return pt_arch_root_reg(cfg->cfg.arch, &cfg->cfg.pc, &cfg->cfg.cpu, root, asid);
 }
 
 int mmusim_config_cache_info(const mmusim_config *cfg, bool pwc, unsigned idx, mmusim_cache_info *out)

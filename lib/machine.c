@@ -212,10 +212,10 @@ static size_t dump_regs(const struct machine *mach, struct elf_dump_reg regs[DUM
 	if (!arch->upper_root_register && !arch->ctl_regs)
 		return 0;
 	snprintf(regs[n].name, sizeof(regs[n].name), "%s", arch->root_register);
-	regs[n++].value = arch->encode_root_reg(pc, machine_root(mach), mach->asid);
+	regs[n++].value = pt_arch_root_reg(arch, pc, &mach->cfg.cpu, machine_root(mach), mach->asid);
 	if (arch->upper_root_register) {
 		snprintf(regs[n].name, sizeof(regs[n].name), "%s", arch->upper_root_register);
-		regs[n++].value = arch->encode_root_reg(pc, pt_root(mach->kernel), 0);
+		regs[n++].value = pt_arch_root_reg(arch, pc, &mach->cfg.cpu, pt_root(mach->kernel), 0);
 	}
 	for (const struct ctl_reg *r = arch->ctl_regs; r && r->name && n < DUMP_MAX_REGS; r++) {
 		snprintf(regs[n].name, sizeof(regs[n].name), "%s", r->name);
@@ -250,14 +250,15 @@ int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err
 		const struct stage2_host *h = mach->host;
 		snprintf(roots[nr].name, sizeof(roots[nr].name), "stage2");
 		roots[nr].root = stage2_host_root(h);
-		roots[nr].reg = h->cfg.arch->encode_root_reg(&h->cfg.pc, roots[nr].root, 0);
-		snprintf(regs[nr_regs].name, sizeof(regs[nr_regs].name), "%s", h->cfg.arch->root_register);
+		roots[nr].reg = pt_arch_root_reg(h->cfg.arch, &h->cfg.pc, &h->cfg.cpu, roots[nr].root, 0);
+		snprintf(regs[nr_regs].name, sizeof(regs[nr_regs].name), "%s",
+			 h->cfg.arch->stage2_root_register ? h->cfg.arch->stage2_root_register : h->cfg.arch->root_register);
 		regs[nr_regs++].value = roots[nr].reg;
 		nr++;
 		snprintf(regs[nr_regs].name, sizeof(regs[nr_regs].name), "%s%s",
 			 h->cfg.arch->stage2_guest_register_prefix ? h->cfg.arch->stage2_guest_register_prefix : "",
 			 arch->root_register);
-		regs[nr_regs++].value = arch->encode_root_reg(&mach->cfg.pc, machine_root(mach), mach->asid);
+		regs[nr_regs++].value = pt_arch_root_reg(arch, &mach->cfg.pc, &mach->cfg.cpu, machine_root(mach), mach->asid);
 	}
 	/* One note per address space, the current one first: readers take the first by default. */
 	for (unsigned pass = 0; pass < 2; pass++) {
@@ -267,7 +268,7 @@ int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err
 				continue;
 			snprintf(roots[nr].name, sizeof(roots[nr].name), "asid%u", asid);
 			roots[nr].root = pt_root(pt);
-			roots[nr].reg = arch->encode_root_reg(&mach->cfg.pc, pt_root(pt), (uint16_t)asid);
+			roots[nr].reg = pt_arch_root_reg(arch, &mach->cfg.pc, &mach->cfg.cpu, pt_root(pt), (uint16_t)asid);
 			nr++;
 		}
 	}
@@ -280,7 +281,7 @@ const char *mmusim_root_register(const mmusim_machine *m, uint64_t *value)
 {
 	const struct pt_arch *arch = m->m->cfg.arch;
 
-	*value = arch->encode_root_reg(&m->m->cfg.pc, machine_root(m->m), m->m->asid);
+	*value = pt_arch_root_reg(arch, &m->m->cfg.pc, &m->m->cfg.cpu, machine_root(m->m), m->m->asid);
 	return arch->root_register;
 }
 

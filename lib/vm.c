@@ -86,12 +86,14 @@ uint64_t mmusim_stage2_root_register(const mmusim_machine *m)
 {
 	const struct stage2_host *h = m->m->host;
 
-	return h ? h->cfg.arch->encode_root_reg(&h->cfg.pc, stage2_host_root(h), 0) : 0;
+	return h ? pt_arch_root_reg(h->cfg.arch, &h->cfg.pc, &h->cfg.cpu, stage2_host_root(h), 0) : 0;
 }
 
 const char *mmusim_stage2_root_register_name(const mmusim_machine *m)
 {
-	return m->m->host ? m->m->host->cfg.arch->root_register : NULL;
+	const struct pt_arch *a = m->m->host ? m->m->host->cfg.arch : NULL;
+
+	return !a ? NULL : a->stage2_root_register ? a->stage2_root_register : a->root_register;
 }
 
 const char *mmusim_guest_root_register_name(const mmusim_machine *m, char *buf, size_t len)
@@ -249,5 +251,11 @@ int mmusim_mmu_nested_stats(const mmusim_mmu *mmu, mmusim_nested_stats *out)
 	out->guest_faults = s->guest_faults;
 	out->host_faults = s->host_faults;
 	out->host_demand_paged = s->host_demand_paged;
+	if (m->host->guest.tlb) {
+		const struct tlb_stats *t = tlb_stats(m->host->guest.tlb);
+		out->has_tlb = true;
+		out->tlb_hits = t->hits;
+		out->tlb_misses = t->misses;
+	}
 	return MMUSIM_OK;
 }

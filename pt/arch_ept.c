@@ -472,6 +472,12 @@ static const char *ept_entry_name(const struct paging_consts *pc, unsigned level
  * outside the EPTP, so `asid` is dropped.  Bit 6 (A/D) is the cpu key
  * ept_ad, which this hook cannot see: the EPTP it writes has bit 6 clear.
  */
+/* EPTP bit 6: the config's ept_ad (SDM 25.6.11). */
+static uint64_t ept_root_reg_ctl_bits(const struct cpu_ctl *ctl)
+{
+	return ctl->ept_ad ? 1ull << 6 : 0;
+}
+
 static uint64_t ept_encode_root_reg(const struct paging_consts *pc, uint64_t root, uint16_t asid)
 {
 	(void)asid;
@@ -543,6 +549,7 @@ const struct pt_arch pt_arch_ept = {
 	.elf_machine = 62 /* EM_X86_64 */,
 	.root_register = "eptp",
 	.encode_root_reg = ept_encode_root_reg,
+	.root_reg_ctl_bits = ept_root_reg_ctl_bits,
 	.decode_root_reg = ept_decode_root_reg,
 	.stage2_report = ept_stage2_report,
 	.stage2_table_reads_write = ept_table_reads_write,

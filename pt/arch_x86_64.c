@@ -317,6 +317,7 @@ const struct pt_arch pt_arch_x86_64 = {
 	.describe_fault = x86_describe_fault,
 	.elf_machine = 62 /* EM_X86_64 */,
 	.root_register = "cr3",
+	.stage2_root_register = "ncr3",
 	.encode_root_reg = x86_encode_root_reg,
 	.decode_root_reg = x86_decode_root_reg,
 	.stage2_report = x86_stage2_report,

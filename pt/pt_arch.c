@@ -30,6 +30,12 @@ void pt_arch_names(char *buf, size_t len)
 		text_put_listed(buf, len, &n, i, NR_ARCHS, all[i]->name);
 }
 
+uint64_t pt_arch_root_reg(const struct pt_arch *arch, const struct paging_consts *pc, const struct cpu_ctl *ctl,
+			  uint64_t root, uint16_t asid)
+{
+	return arch->encode_root_reg(pc, root, asid) | (arch->root_reg_ctl_bits ? arch->root_reg_ctl_bits(ctl) : 0);
+}
+
 void pt_arch_stage2_names(char *buf, size_t len)
 {
 	size_t n = 0, count = 0, k = 0;

@@ -242,6 +242,12 @@ struct pt_arch {
 	int (*decode_root_reg)(const struct paging_consts *pc, uint64_t reg, uint64_t *root,
 			       uint16_t *asid, struct mm_error *err);
 	/*
+	 * Optional: bits of the root register that control bits set rather than
+	 * the root (EPTP bit 6, accessed and dirty flags for EPT), OR'ed into
+	 * encode_root_reg's value by pt_arch_root_reg.
+	 */
+	uint64_t (*root_reg_ctl_bits)(const struct cpu_ctl *ctl);
+	/*
 	 * Optional (NULL: one root register): the register that holds the upper
 	 * half's root on a split_roots format ("ttbr1"), encoded and decoded as
 	 * root_register is.
@@ -284,6 +290,8 @@ struct pt_arch {
 	 * one-stage name.
 	 */
 	const char *stage2_guest_register_prefix;
+	/* Optional: the root register's name when the format is a stage 2 (AMD's nCR3); absent: root_register. */
+	const char *stage2_root_register;
 };
 
 extern const struct pt_arch pt_arch_x86_64;   /* 4- and 5-level paging */
@@ -300,6 +308,10 @@ const struct pt_arch *pt_arch_find(const char *name);
 
 /* Every format's name, for a message: "a, b or c". */
 void pt_arch_names(char *buf, size_t len);
+
+/* The root register's value for root and asid: encode_root_reg, and root_reg_ctl_bits from ctl. */
+uint64_t pt_arch_root_reg(const struct pt_arch *arch, const struct paging_consts *pc, const struct cpu_ctl *ctl,
+			  uint64_t root, uint16_t asid);
 
 /* The names of the formats that may be a stage 2 (with a stage2_report), as pt_arch_names. */
 void pt_arch_stage2_names(char *buf, size_t len);

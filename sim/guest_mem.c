@@ -1,7 +1,66 @@
 /* guest_mem: guest-physical memory through a stage-2 walk (see guest_mem.h). */
 #include "guest_mem.h"
 
+#include "pt/page_prop.h"
+#include "pt/pt_arch.h"
 #include "sim/physmem.h"
+
+/* The access bits (1 << access) stage 2 allows a translation, as its walk checks them. */
+static uint8_t allowed(const struct guest_mem *g, const struct walk_result *res)
+{
+	uint8_t allow = 0;
+
+	for (unsigned a = ACCESS_READ; a <= ACCESS_EXEC; a++) {
+		struct walk_request req = { .access = (enum access_kind)a, .priv = g->priv };
+		struct walk_fault f;
+		if (walk_check_access(g->stage2, &req, res->perms, res->leaf_pte, res->level, &f))
+			allow |= (uint8_t)(1u << a);
+	}
+	return allow;
+}
+
+/*
+ * A nested TLB hit that allows the access (and, for a write, holds a dirty
+ * leaf): the translation without reading any entry.  Anything else walks.
+ */
+static bool tlb_hit(struct guest_mem *g, uint64_t gpa, enum access_kind access, struct walk_result *res)
+{
+	struct tlb_entry *e = tlb_lookup(g->tlb, gpa, 0);
+
+	if (!e)
+		return false;
+	if (!(e->allow >> access & 1) || (access == ACCESS_WRITE && !e->dirty)) {
+		tlb_recount_hit_as_miss(g->tlb);
+		return false;
+	}
+	res->ok = true;
+	res->page_size = 1ull << e->shift;
+	res->pa = e->pa | (gpa & (res->page_size - 1));
+	res->level = e->level;
+	res->perms = e->perms;
+	res->leaf_pte = e->pte;
+	res->set_accessed = res->set_dirty = false;
+	res->nr_steps = 0;
+	return true;
+}
+
+static void tlb_fill_gpa(struct guest_mem *g, uint64_t gpa, const struct walk_result *res)
+{
+	struct page_prop prop;
+	int shift = tlb_fit_shift(g->tlb, (unsigned)__builtin_ctzll(res->page_size));
+	struct tlb_entry e = {
+		.pte = res->leaf_pte, .perms = res->perms, .level = (uint8_t)res->level,
+		.page_shift = (uint8_t)__builtin_ctzll(res->page_size), .valid = true, .allow = allowed(g, res),
+	};
+
+	if (shift < 0)
+		return;
+	g->stage2->arch->leaf_prop(g->stage2->pc, res->leaf_pte, res->level, &prop);
+	e.dirty = (prop.flags & PROP_D) != 0;
+	e.shift = (uint8_t)shift;
+	e.pa = res->pa & ~((1ull << shift) - 1);
+	tlb_fill(g->tlb, gpa, &e);
+}
 
 static bool translate_as(struct guest_mem *g, uint64_t gpa, enum access_kind access, bool entry_write,
 			 struct walk_result *res)
@@ -11,7 +70,12 @@ static bool translate_as(struct guest_mem *g, uint64_t gpa, enum access_kind acc
 		.no_ad_update = g->no_ad_update,
 	};
 
-	walk(g->stage2, &req, res);
+	bool cached = g->use_tlb && g->tlb && !g->no_ad_update && tlb_hit(g, gpa, access, res);
+
+	if (!cached)
+		walk(g->stage2, &req, res);
+	if (!cached && res->ok && g->use_tlb && g->tlb && !g->no_ad_update)
+		tlb_fill_gpa(g, gpa, res);
 	if (g->observe)
 		g->observe(g->observe_arg, gpa, entry_write, res);
 	if (res->ok)

@@ -19,6 +19,7 @@
 
 #include "pt/pt_mem.h"
 #include "pt/walk.h"
+#include "sim/tlb.h"
 
 struct physmem;
 
@@ -50,6 +51,13 @@ struct guest_mem {
 	/* Optional: backs the GPA of a node being allocated when stage 2 does not map it yet. */
 	int (*fill)(void *arg, uint64_t gpa, struct mm_error *err);
 	void *fill_arg;
+	/*
+	 * Optional: the nested TLB (GPA -> host PA) a stage-2 walk looks up
+	 * first while use_tlb is set (the MMU's walks; a plain translate
+	 * involves no TLB).  A hit reads no entry: its row has no steps.
+	 */
+	struct tlb *tlb;
+	bool use_tlb;
 };
 
 /* The pt_mem whose PAs are g's GPAs (no direct description: every access is a call). */

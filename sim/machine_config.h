@@ -33,6 +33,9 @@ struct stage2_config {
 	uint64_t mem_size;
 	bool back_guest_memory;         /* map guest RAM at creation (default), so `map` alone works */
 	uint64_t backing_page_size;     /* ... with stage-2 leaves of this size (default: the base page) */
+	/* The nested TLB (GPA -> host PA, in front of every stage-2 walk of the MMU), when has_tlb. */
+	bool has_tlb;
+	struct tlb_config tlb;
 };
 
 struct machine_config {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "pt/pt_arch.h"
+#include "sim/stage2_host.h"
 
 static void cpu_destroy(struct mmu_cpu *c)
 {
@@ -146,6 +147,8 @@ void mmu_set_priv(struct mmu *mmu, enum privilege priv)
 void mmu_stats_reset(struct mmu *mmu)
 {
 	memset(&mmu->stats, 0, sizeof(mmu->stats));
+	if (mmu->m->host && mmu->m->host->guest.tlb)
+		tlb_stats_reset(mmu->m->host->guest.tlb);
 	for (unsigned i = 0; i < mmu->nr_cpus; i++) {
 		struct mmu_cpu *c = mmu->cpus[i];
 		if (!c)
@@ -381,8 +384,11 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 		pwc_probe(mmu, c, va, &req);
 	if (__builtin_expect(m->host != NULL, 0)) {
 		uint64_t before = mmu->stats.nested.guest_reads + mmu->stats.nested.host_reads;
+		uint64_t lookups = mmu->stats.nested.stage2_walks;
 		vm_walk(m, &req, &res, &vm, &mmu->stats.nested);
 		reads = mmu->stats.nested.guest_reads + mmu->stats.nested.host_reads - before;
+		if (m->host->cfg.has_tlb)
+			mmu->stats.cycles += (mmu->stats.nested.stage2_walks - lookups) * m->host->cfg.tlb.latency;
 		vmp = &vm;
 		out->fault_stage = (uint8_t)vm.fault;
 		out->fault_gpa = vm.fault_gpa;

@@ -289,6 +289,8 @@ static __attribute__((noinline, cold)) int do_stage2_edit(struct replay *r, cons
 		return rc;
 	}
 	if (!r->opt.no_auto_flush) {
+		if (h->guest.tlb)
+			tlb_flush_all(h->guest.tlb);
 		mmu_flush(&r->mmu, FLUSH_ALL | FLUSH_ALL_CPUS, 0, 0);
 		r->mmu.stats.shootdowns += r->mmu.nr_cpus > 1 ? r->mmu.nr_cpus - 1 : 0;
 	}

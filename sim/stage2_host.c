@@ -84,6 +84,10 @@ int stage2_host_create(const struct stage2_config *cfg, uint64_t guest_base, uin
 				       .priv = PRIV_USER, .frames = frames,
 				       .table_reads_write = cfg->arch->stage2_table_reads_write &&
 							    cfg->arch->stage2_table_reads_write(&cfg->cpu) };
+	if (cfg->has_tlb && !(h->guest.tlb = tlb_create(&cfg->tlb, err))) {
+		stage2_host_destroy(h);
+		return MM_EINVAL;
+	}
 	if (!cfg->back_guest_memory) {
 		h->guest.fill = fill_for_guest;
 		h->guest.fill_arg = h;
@@ -96,6 +100,7 @@ void stage2_host_destroy(struct stage2_host *h)
 {
 	if (!h)
 		return;
+	tlb_destroy(h->guest.tlb);
 	pt_destroy(h->table);
 	physmem_destroy(h->pm);
 	free(h);

@@ -309,6 +309,14 @@ void tlb_count_miss(struct tlb *t)
 	t->stats.misses++;
 }
 
+void tlb_recount_hit_as_miss(struct tlb *t)
+{
+	if (t->stats.hits) {
+		t->stats.hits--;
+		t->stats.misses++;
+	}
+}
+
 void tlb_move_miss(struct tlb *from, struct tlb *to)
 {
 	if (from->stats.misses) {

@@ -87,6 +87,11 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid);
  */
 struct tlb_entry *tlb_probe(struct tlb *t, uint64_t va, uint16_t asid);
 void tlb_count_miss(struct tlb *t);
+/*
+ * A hit the caller could not use (the entry lacks a right or its D bit: the
+ * hardware walks again) counts as a miss after all.
+ */
+void tlb_recount_hit_as_miss(struct tlb *t);
 /* Moves one counted miss from `from` (if it has one) to `to`. */
 void tlb_move_miss(struct tlb *from, struct tlb *to);
 

@@ -25,6 +25,7 @@ static void count(const struct nested_result *n, struct nested_stats *st)
 	const struct walk_result *g = &n->stage1;
 
 	st->walks++;
+	st->stage2_walks += n->nr_rows;
 	for (unsigned i = 0; i < g->nr_steps; i++) {
 		st->reads[g->steps[i].level][0]++;
 		st->guest_reads++;
@@ -67,7 +68,9 @@ void vm_walk(struct machine *m, const struct walk_request *req, struct walk_resu
 
 	r.no_steps = false; /* the grid counts the guest's steps */
 	h->guest.no_ad_update = req->no_ad_update;
+	h->guest.use_tlb = true;
 	nested_walk(&m->walker, &h->guest, &r, n);
+	h->guest.use_tlb = false;
 	h->guest.no_ad_update = false;
 	count(n, st);
 	*res = n->stage1;

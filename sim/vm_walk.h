@@ -28,6 +28,7 @@ struct nested_stats {
 	uint64_t guest_faults;           /* the guest's page faults (demand-paged ones included) */
 	uint64_t host_faults;            /* stage-2 faults, on guest tables or final GPAs */
 	uint64_t host_demand_paged;      /* stage-2 faults the host filled */
+	uint64_t stage2_walks;           /* rows: stage-2 translations asked for (nested TLB lookups) */
 };
 
 /* What the combined translation carries beyond a walk result. */

@@ -220,6 +220,29 @@ Test(cli_vm, dump_json_names_both_roots)
 	remove_temp_file(elf);
 }
 
+/*
+ * EPTP (SDM 25.6.11): the EPT root (host PA 0) in 51:12, walk length 4 - 1 in
+ * 5:3, WB (6) in 2:0, A/D enabled (bit 6): 0x5e.  NPT's root register is nCR3.
+ */
+Test(cli_vm, dump_json_x86)
+{
+	char *elf = write_temp_file("", ".elf");
+	char expect[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_ept", "--json", "dump", "--elf", elf, NULL), 0);
+	snprintf(expect, sizeof(expect),
+		 "{\"elf\":\"%s\",\"eptp\":\"0x5e\",\"cr3\":\"0x1000\",\"g_root\":\"0x0\",\"vs_root\":\"0x1000\"}\n", elf);
+	expect_run(&r, 0, expect, "");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_npt", "--json", "dump", "--elf", elf, NULL), 0);
+	snprintf(expect, sizeof(expect),
+		 "{\"elf\":\"%s\",\"ncr3\":\"0x0\",\"cr3\":\"0x1000\",\"g_root\":\"0x0\",\"vs_root\":\"0x1000\"}\n", elf);
+	expect_run(&r, 0, expect, "");
+	run_result_free(&r);
+	remove_temp_file(elf);
+}
+
 /* Two walks (a read, then the write's dirty re-walk), each one reference per grid cell. */
 Test(cli_vm, replay_counts_the_grid)
 {
@@ -241,6 +264,31 @@ Test(cli_vm, replay_counts_the_grid)
 		  "%s", r.out);
 	run_result_free(&r);
 	remove_temp_file(trace);
+}
+
+/*
+ * A nested TLB (GPA -> HPA) of 4 KiB entries: the first walk misses on every
+ * GPA but one (the A/D write of the guest's L1 entry finds the L1 table's
+ * page, dirty since the guest zeroed it); the second walk, to a page whose
+ * leaf sits in the same guest tables, hits on the three table reads and the
+ * A/D write and misses only on its final GPA, reading 3 guest + 3 G-stage
+ * entries: 15 + 6 = 21 references, 5 hits and 5 misses.
+ */
+Test(cli_vm, nested_tlb_skips_stage2_walks)
+{
+	char *cfg = write_temp_file("extends: sv39x4\nstage2:\n  tlb:\n    - { name: ntlb, level: 1, kind: unified, "
+				    "entries: 16, page_sizes: [4K], replacement: lru, latency: 1 }\n", ".yaml");
+	char *trace = write_temp_file("map 0x1000 0x80200000 0x2000 rwu\nr 0x1234\nr 0x2234\n", ".txt");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"pte_reads\":21,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"grid\":[[1,1,1,2],[1,1,1,2],[1,1,1,2],[2,2,2]],") &&
+		  strstr(r.out, ",\"nested_tlb\":{\"hits\":5,\"misses\":5}}"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+	remove_temp_file(cfg);
 }
 
 /*
@@ -281,6 +329,10 @@ Test(cli_vm, bad_input)
 					   ".yaml");
 	char *too_big = write_temp_file("extends: sv39x4\nmemory: { size: 4T }\n", ".yaml");
 	char *bad_size = write_temp_file("extends: sv39x4\nstage2: { backing_page_size: 8192 }\n", ".yaml");
+	char *two_tlbs = write_temp_file("extends: sv39x4\nstage2:\n  tlb:\n"
+					 "    - { name: a, level: 1, kind: unified, entries: 8, page_sizes: [4K], replacement: lru, latency: 1 }\n"
+					 "    - { name: b, level: 1, kind: unified, entries: 8, page_sizes: [2M], replacement: lru, latency: 1 }\n",
+					 ".yaml");
 	char expect[512];
 	struct run_result r;
 
@@ -328,5 +380,12 @@ Test(cli_vm, bad_input)
 	remove_temp_file(short_gmap);
 	remove_temp_file(not_stage2);
 	remove_temp_file(too_big);
+	cr_assert_eq(run_mmusim(&r, "--config", two_tlbs, "translate", "0x1000", NULL), 0);
+	snprintf(expect, sizeof(expect),
+		 "mmusim: %s:5:7: stage2.tlb holds one array, the nested TLB (GPA -> host PA)\n", two_tlbs);
+	expect_run(&r, 2, "", expect);
+	run_result_free(&r);
+
 	remove_temp_file(bad_size);
+	remove_temp_file(two_tlbs);
 }

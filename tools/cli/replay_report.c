@@ -93,8 +93,11 @@ static void nested_json(FILE *out, const mmusim_nested_stats *n)
 	fputs(",[", out);
 	for (unsigned h = n->host_levels; h >= 1; h--)
 		fprintf(out, "%s%" PRIu64, h == n->host_levels ? "" : ",", n->reads[0][h]);
-	fprintf(out, "]],\"guest_faults\":%" PRIu64 ",\"host_faults\":%" PRIu64 ",\"host_demand_paged\":%" PRIu64 "}",
+	fprintf(out, "]],\"guest_faults\":%" PRIu64 ",\"host_faults\":%" PRIu64 ",\"host_demand_paged\":%" PRIu64,
 		n->guest_faults, n->host_faults, n->host_demand_paged);
+	if (n->has_tlb)
+		fprintf(out, ",\"nested_tlb\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "}", n->tlb_hits, n->tlb_misses);
+	fputc('}', out);
 }
 
 static void nested_text(FILE *out, const mmusim_nested_stats *n)
@@ -118,6 +121,9 @@ static void nested_text(FILE *out, const mmusim_nested_stats *n)
 	for (unsigned h = n->host_levels; h >= 1; h--)
 		fprintf(out, " %12" PRIu64, n->reads[0][h]);
 	fprintf(out, " %12s\n", "-");
+	if (n->has_tlb)
+		fprintf(out, "nested TLB      %" PRIu64 " hits, %" PRIu64 " misses  (%.2f%% miss rate)\n", n->tlb_hits,
+			n->tlb_misses, 100.0 * ratio(n->tlb_misses, n->tlb_hits + n->tlb_misses));
 	fprintf(out, "guest faults    %" PRIu64 "\nhost faults     %" PRIu64 "  (host demand paged %" PRIu64 ")\n",
 		n->guest_faults, n->host_faults, n->host_demand_paged);
 }
