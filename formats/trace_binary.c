@@ -42,6 +42,7 @@ enum {
 	TAG_GMAP = 0x92,        /* as TAG_MAP, PROTECT, UNMAP, for a VM's stage-2 table */
 	TAG_GUNMAP = 0x93,
 	TAG_GPROTECT = 0x94,
+	TAG_GFLUSH = 0x95,      /* + a byte: 0 all, 1 one GPA (a varint follows) */
 };
 
 #define KIND_MODIFY 3
@@ -233,6 +234,16 @@ static int decode_record(const uint64_t pred[2], const unsigned char **pp, const
 		break;
 	case TAG_STATS_RESET:
 		out->op = TRACE_STATS_RESET;
+		break;
+	case TAG_GFLUSH:
+		out->op = TRACE_GFLUSH;
+		BYTE(byte);
+		CHECK(byte <= 1, "bad gflush %u (expected 0 all or 1 one GPA)", byte);
+		out->n = byte;
+		if (byte) {
+			VARINT(a);
+			out->va = a;
+		}
 		break;
 	default:
 		if (tag == TAG_FLUSH_SCOPED) {
@@ -610,6 +621,12 @@ static int put_other(struct trace_writer *w, const struct trace_event *ev)
 	case TRACE_STATS_RESET:
 		*p++ = TAG_STATS_RESET;
 		break;
+	case TRACE_GFLUSH:
+		*p++ = TAG_GFLUSH;
+		*p++ = (unsigned char)ev->n;
+		if (ev->n)
+			p = put_varint(p, ev->va);
+		break;
 	default: /* TRACE_FLUSH, validated */
 		if (ev->scope <= TAG_LAST - TAG_FLUSH) {
 			*p++ = (unsigned char)(TAG_FLUSH + ev->scope);
@@ -658,6 +675,8 @@ static int validate(const struct trace_event *ev, struct mm_error *err)
 		return ev->n <= PRIV_SUPERVISOR ? MM_OK : mm_error_set(err, MM_EINVAL, "bad privilege %u", ev->n);
 	case TRACE_STATS_RESET:
 		return MM_OK;
+	case TRACE_GFLUSH:
+		return ev->n <= 1 ? MM_OK : mm_error_set(err, MM_EINVAL, "bad gflush %u", ev->n);
 	case TRACE_FLUSH:
 		if (!flush_scope_valid(ev->scope))
 			return mm_error_set(err, MM_EINVAL, "bad flush scope 0x%02x", ev->scope);

@@ -177,6 +177,17 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 			return TRACE_LINE_BAD;
 		return TRACE_LINE_EVENT;
 	}
+	if (strcmp(op, "gflush") == 0) {
+		cmd->op = TRACE_GFLUSH;
+		if (n != 1 && (n != 3 || strcmp(f[1], "gpa") != 0)) {
+			mm_error_set(err, MM_EINVAL, "bad gflush: usage is 'gflush [gpa GPA]'");
+			return TRACE_LINE_BAD;
+		}
+		if (n == 3 && parse_num(f[2], "GPA", false, &cmd->va, err))
+			return TRACE_LINE_BAD;
+		cmd->n = n == 3;
+		return TRACE_LINE_EVENT;
+	}
 	if (strcmp(op, "gunmap") == 0) {
 		cmd->op = TRACE_GUNMAP;
 		if (want_fields(n, 3, 3, "gunmap GPA LEN", err) ||

@@ -724,6 +724,7 @@ enum mmusim_event_op {
 	MMUSIM_EV_GMAP,      /* va = GPA, pa = host PA, len, flags, cache */
 	MMUSIM_EV_GUNMAP,    /* va = GPA, len */
 	MMUSIM_EV_GPROTECT,  /* va = GPA, len, flags, cache */
+	MMUSIM_EV_GFLUSH,    /* n = 1: the page of GPA va; n = 0: all (text: gflush [gpa GPA]) */
 };
 
 /*

@@ -59,6 +59,10 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 	case MMUSIM_EV_GMAP:
 	case MMUSIM_EV_GPROTECT:
 		return api_check_prop(ev->flags, ev->cache, e);
+	case MMUSIM_EV_GFLUSH:
+		if (ev->n > 1)
+			return mm_error_set(e, MM_EINVAL, "bad gflush %u (expected 0 all or 1 one GPA)", ev->n);
+		return MM_OK;
 	case MMUSIM_EV_UNMAP:
 	case MMUSIM_EV_GUNMAP:
 	case MMUSIM_EV_STATS_RESET:
@@ -79,6 +83,6 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 			return mm_error_set(e, MM_EINVAL, "asid %u is out of range (at most 65535)", ev->n);
 		return MM_OK;
 	}
-	return mm_error_set(e, MM_EINVAL, "bad event op %d (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_GPROTECT)",
+	return mm_error_set(e, MM_EINVAL, "bad event op %d (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_GFLUSH)",
 			    (int)ev->op);
 }

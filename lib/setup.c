@@ -37,6 +37,11 @@ int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_pr
 	case MMUSIM_EV_PRIV:
 		*priv = (enum mmusim_priv)ev->n;
 		return MMUSIM_OK;
+	case MMUSIM_EV_GFLUSH:
+		/* No TLB here; but only a VM has a stage 2 to fence. */
+		return mmusim_machine_is_vm(m) ? MMUSIM_OK
+					       : api_error(err, &(struct mm_error){ MM_EINVAL,
+						 "gflush fences a virtual machine's stage 2, and this config has no stage2: block" });
 	case MMUSIM_EV_CPU:
 	case MMUSIM_EV_FLUSH:
 	case MMUSIM_EV_STATS_RESET:

@@ -264,6 +264,29 @@ int replay_translate(struct replay *r, uint64_t va, enum access_kind access, str
 }
 
 /*
+ * gflush [gpa GPA]: the hypervisor's fence after it changed stage 2 (RISC-V
+ * HFENCE.GVMA, Intel INVEPT, Arm TLBI IPAS2E1 + VMALLS12E1): the nested TLB's
+ * entries for that GPA's page (or all of them), and every combined entry on
+ * every CPU, since none can be found by GPA.  Counted as one shootdown per
+ * other CPU.
+ */
+static int stage2_fence(struct replay *r, const struct trace_event *ev)
+{
+	struct stage2_host *h = r->m->host;
+
+	if (h->guest.tlb) {
+		if (ev->n)
+			tlb_flush_range(h->guest.tlb, ev->va & ~(h->cfg.pc.base_page_size - 1), h->cfg.pc.base_page_size,
+					TLB_SELECT_ALL, 0);
+		else
+			tlb_flush_all(h->guest.tlb);
+	}
+	mmu_flush(&r->mmu, FLUSH_ALL | FLUSH_ALL_CPUS, 0, 0);
+	r->mmu.stats.shootdowns += r->mmu.nr_cpus > 1 ? r->mmu.nr_cpus - 1 : 0;
+	return MM_OK;
+}
+
+/*
  * gmap, gunmap, gprotect: the host edits the VM's stage-2 table.  Every
  * combined (guest VA -> host PA) entry built on the GPAs may be stale and no
  * cache knows which guest VAs they were: with auto flush, every CPU's TLBs
@@ -276,10 +299,15 @@ static __attribute__((noinline, cold)) int do_stage2_edit(struct replay *r, cons
 	struct stage2_host *h = r->m->host;
 	int rc;
 
-	if (!h)
+	if (!h && ev->op == TRACE_GFLUSH)
+		rc = mm_error_set(err, MM_EINVAL, "gflush fences a virtual machine's stage 2, and config %s has no stage2: block",
+				  r->m->cfg.name);
+	else if (!h)
 		rc = mm_error_set(err, MM_EINVAL, "%s edits a virtual machine's stage-2 table, and config %s has no stage2: block",
 				  ev->op == TRACE_GMAP ? "gmap" : ev->op == TRACE_GUNMAP ? "gunmap" : "gprotect",
 				  r->m->cfg.name);
+	else if (ev->op == TRACE_GFLUSH)
+		return stage2_fence(r, ev);
 	else
 		rc = ev->op == TRACE_GMAP   ? stage2_host_map(h, ev->va, ev->pa, ev->len, &ev->prop, err)
 		   : ev->op == TRACE_GUNMAP ? stage2_host_unmap(h, ev->va, ev->len, err)
@@ -388,6 +416,7 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 		case TRACE_GMAP:
 		case TRACE_GUNMAP:
 		case TRACE_GPROTECT:
+		case TRACE_GFLUSH:
 			if ((rc = do_edit(r, e, err)))
 				return rc;
 			break;

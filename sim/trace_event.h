@@ -26,12 +26,13 @@ enum trace_op {
 	TRACE_GMAP,      /* va = GPA, pa = host PA, len, prop */
 	TRACE_GUNMAP,    /* va = GPA, len */
 	TRACE_GPROTECT,  /* va = GPA, len, prop */
+	TRACE_GFLUSH,    /* the host's fence of stage 2: n = 1 for one GPA's page (va), 0 for all */
 };
 
 /* map, unmap, protect and their stage-2 twins: the guest's op a stage-2 op mirrors. */
 static inline bool trace_op_is_stage2(unsigned op)
 {
-	return op == TRACE_GMAP || op == TRACE_GUNMAP || op == TRACE_GPROTECT;
+	return op == TRACE_GMAP || op == TRACE_GUNMAP || op == TRACE_GPROTECT || op == TRACE_GFLUSH;
 }
 
 /* Which entries a flush drops (the trace commands that say so). */

@@ -292,6 +292,39 @@ Test(cli_vm, nested_tlb_skips_stage2_walks)
 }
 
 /*
+ * gflush: the first walk as above (15 references; 1 hit, 4 misses); after
+ * `gflush gpa 0x80003000` the nested TLB lacks only the guest L1 table's page
+ * and the combined TLB is empty: the walk hits on L3, L2 and the final GPA
+ * and misses on L1 (3 guest + 3 G-stage = 6 references; A is set already: no
+ * A/D write); after `gflush` everything misses again (15; 4 misses).  The
+ * same from the binary format.
+ */
+Test(cli_vm, gflush_fences_stage2)
+{
+	char *cfg = write_temp_file("extends: sv39x4\nstage2:\n  tlb:\n    - { name: ntlb, level: 1, kind: unified, "
+				    "entries: 16, page_sizes: [4K], replacement: lru, latency: 1 }\n", ".yaml");
+	char *trace = write_temp_file("map 0x1000 0x80200000 0x2000 rwu\nr 0x1234\ngflush gpa 0x80003000\nr 0x1234\n"
+				      "gflush\nr 0x1234\n", ".txt");
+	char *bin = write_temp_file("", ".bin");
+	const char *inputs[] = { trace, bin };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "convert", trace, bin, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "replay", inputs[i], NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "\"walks\":3,") && strstr(r.out, "\"pte_reads\":36,") &&
+			  strstr(r.out, ",\"nested_tlb\":{\"hits\":4,\"misses\":9}}"), "%s", r.out);
+		run_result_free(&r);
+	}
+	remove_temp_file(bin);
+	remove_temp_file(trace);
+	remove_temp_file(cfg);
+}
+
+/*
  * Guest RAM the host backs on first touch: the first access is a guest fault
  * (demand-paged at GPA 0x80004000, after the two roots and two nodes), then
  * a G-stage fault on that final GPA, which the host fills.
@@ -325,6 +358,8 @@ Test(cli_vm, bad_input)
 {
 	char *gmap = write_temp_file("gmap 0x80200000 0x90000000 0x1000 rw\n", ".txt");
 	char *short_gmap = write_temp_file("gmap 0x80200000\n", ".txt");
+	char *gflush = write_temp_file("gflush\n", ".txt");
+	char *bad_gflush = write_temp_file("gflush va 0x1000\n", ".txt");
 	char *not_stage2 = write_temp_file("extends: sv39x4\nstage2: { arch: riscv64, address_width: 39, va_sign_ext: true }\n",
 					   ".yaml");
 	char *too_big = write_temp_file("extends: sv39x4\nmemory: { size: 4T }\n", ".yaml");
@@ -348,6 +383,16 @@ Test(cli_vm, bad_input)
 				"0x1000", NULL), 0);
 	expect_run(&r, 2, "",
 		   "mmusim: --gmap:1: gmap edits a virtual machine's stage-2 table, and config sv39 has no stage2: block\n");
+	run_result_free(&r);
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "translate", "--setup", gflush, "0x1000", NULL), 0);
+	snprintf(expect, sizeof(expect),
+		 "mmusim: %s:1: gflush fences a virtual machine's stage 2, and this config has no stage2: block\n", gflush);
+	expect_run(&r, 2, "", expect);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--setup", bad_gflush, "0x1000", NULL), 0);
+	snprintf(expect, sizeof(expect), "mmusim: %s:1: bad gflush: usage is 'gflush [gpa GPA]'\n", bad_gflush);
+	expect_run(&r, 2, "", expect);
 	run_result_free(&r);
 
 	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "replay", short_gmap, NULL), 0);
@@ -378,6 +423,8 @@ Test(cli_vm, bad_input)
 
 	remove_temp_file(gmap);
 	remove_temp_file(short_gmap);
+	remove_temp_file(gflush);
+	remove_temp_file(bad_gflush);
 	remove_temp_file(not_stage2);
 	remove_temp_file(too_big);
 	cr_assert_eq(run_mmusim(&r, "--config", two_tlbs, "translate", "0x1000", NULL), 0);
