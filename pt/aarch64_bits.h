@@ -8,6 +8,7 @@
 #ifndef MMUSIM_PT_AARCH64_BITS_H
 #define MMUSIM_PT_AARCH64_BITS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define ARM_VALID       (1ull << 0)
@@ -71,5 +72,27 @@
  */
 #define ARM_PERM_UX (1u << 8)
 #define ARM_PERM_PX (1u << 9)
+
+/*
+ * Levels, shared by both stages: mmusim counts from the leaf up (1 = Arm
+ * level 3), so the Arm level of an entry is 4 - level, whatever the granule.
+ */
+static inline __attribute__((always_inline)) unsigned arm_level(unsigned level)
+{
+	return 4 - level;
+}
+
+/* The largest level with blocks: 1 GiB at Arm level 1 with 4K; 32M / 512M at level 2 otherwise. */
+static inline __attribute__((always_inline)) unsigned arm_block_top(unsigned page_shift)
+{
+	return page_shift == 12 ? 3 : 2;
+}
+
+/* A leaf the granule cannot have at `level`: a block above its block levels, or 0b01 at level 3. */
+static inline __attribute__((always_inline)) bool arm_leaf_misplaced(unsigned page_shift, uint64_t pte,
+								     unsigned level)
+{
+	return level == 1 ? !(pte & ARM_TYPE) : level > arm_block_top(page_shift);
+}
 
 #endif

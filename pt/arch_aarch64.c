@@ -46,23 +46,6 @@ static const struct cpu_key arm_cpu_keys[] = {
 	CPU_KEY_WORD64(mair, ARM_MAIR_DEFAULT), CPU_KEYS_END,
 };
 
-/* The largest level with blocks: 1 GiB at Arm level 1 with 4K; 32M / 512M at level 2 otherwise. */
-WALK_INLINE unsigned arm_block_top(unsigned page_shift)
-{
-	return page_shift == 12 ? 3 : 2;
-}
-
-/* A leaf the granule cannot have at `level`: a block above its block levels, or 0b01 at level 3. */
-WALK_INLINE bool arm_leaf_misplaced(unsigned page_shift, uint64_t pte, unsigned level)
-{
-	return level == 1 ? !(pte & ARM_TYPE) : level > arm_block_top(page_shift);
-}
-
-WALK_INLINE unsigned arm_level(unsigned level)
-{
-	return 4 - level;
-}
-
 static int arm_check_limits(const struct paging_consts *pc, struct mm_error *err)
 {
 	unsigned shift = pc->page_shift, max_va = shift == 16 ? 52 : 48;

@@ -49,6 +49,9 @@ struct cpu_ctl {
 	bool epd1;
 	bool asid16;   /* TCR.AS: 16-bit ASIDs (else 8) */
 	uint64_t mair; /* 8 attribute bytes, AttrIndx selects one */
+	/* AArch64 stage 2 (VTCR_EL2 HA/HD above, as ha/hd): */
+	bool vmid16;   /* VTCR_EL2.VS: 16-bit VMIDs (else 8) */
+	bool xnx;      /* FEAT_XNX: stage-2 XN[1:0] (bits 54:53) tell EL0 from EL1 execution */
 };
 
 /*
