@@ -217,7 +217,7 @@ WALK_INLINE bool s2_executable(const struct cpu_ctl *ctl, uint64_t pte, enum pri
 {
 	bool xn1 = pte & ARM_S2_XN1, xn0 = pte & ARM_S2_XN0;
 
-	if (!ctl->xnx || xn1 == xn0)
+	if (!ctl->xnx || !xn0)
 		return !xn1;
 	return xn1 ? priv == PRIV_SUPERVISOR : priv == PRIV_USER;
 }
