@@ -89,8 +89,15 @@ int paging_consts_derive(struct paging_consts *pc, struct mm_error *err)
 	if (pc->partial_top) {
 		unsigned below = pc->index_bits * (pc->nr_levels - 1) + pc->page_shift;
 		unsigned node_top = below + pc->index_bits;
+		bool misfit = pc->address_width <= below || pc->address_width > node_top + pc->concat_top_bits;
 
-		if (pc->address_width <= below || pc->address_width > node_top + pc->concat_top_bits)
+		if (misfit && pc->concat_top_bits)
+			return mm_error_set(err, MM_EINVAL,
+					    "address_width %u needs other than %u levels of %u index bits above %u offset bits "
+					    "(the top level resolves 1 to %u bits: up to %u concatenated tables)",
+					    pc->address_width, pc->nr_levels, pc->index_bits, pc->page_shift,
+					    pc->index_bits + pc->concat_top_bits, 1u << pc->concat_top_bits);
+		if (misfit)
 			return mm_error_set(err, MM_EINVAL,
 					    "address_width %u needs other than %u levels of %u index bits above %u offset bits",
 					    pc->address_width, pc->nr_levels, pc->index_bits, pc->page_shift);

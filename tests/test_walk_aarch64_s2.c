@@ -608,7 +608,8 @@ Test(s2_limits, start_levels_and_sizes)
 		{ 65536, 1, 33, 36, NULL },
 		{ 65536, 2, 46, 48, NULL },
 		{ 65536, 3, 48, 48, NULL },
-		{ 4096, 3, 44, 48, "address_width 44 needs other than 3 levels of 9 index bits above 12 offset bits" },
+		{ 4096, 3, 44, 48, "address_width 44 needs other than 3 levels of 9 index bits above 12 offset bits (the top level resolves "
+		  "1 to 13 bits: up to 16 concatenated tables)" },
 		{ 4096, 4, 40, 40,
 		  "aarch64_stage2: starting at level 0 (nr_levels 4, VTCR_EL2.SL0 0b10) with the 4K granule needs a PA "
 		  "size of 44 bits or more (VTCR_EL2.PS), not 40" },
