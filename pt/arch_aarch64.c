@@ -87,13 +87,9 @@ static uint64_t arm_make_leaf(const struct paging_consts *pc, uint64_t pa, const
 		[CACHE_WC] = ARM_ATTR_NC, [CACHE_WP] = ARM_ATTR_WB,
 	};
 	uint32_t f = p->flags;
-	uint64_t pte = ARM_VALID | (pa & ARM_OA_MASK & ~(pc->base_page_size - 1)) |
-		       (uint64_t)attr_of[p->cache] << ARM_ATTR_SHIFT;
+	uint64_t pte = arm_leaf_base(pc, pa, level, (uint64_t)attr_of[p->cache] << ARM_ATTR_SHIFT,
+				     p->cache == CACHE_UC, f & PROP_AVAIL1, f & PROP_AVAIL2);
 
-	if (level == 1)
-		pte |= ARM_TYPE;
-	if (p->cache != CACHE_UC)
-		pte |= ARM_SH_INNER;
 	if (f & PROP_U)
 		pte |= ARM_AP1;
 	/* A writable page carries DBM (Linux's PTE_WRITE) and is read-only until dirty. */
@@ -110,39 +106,7 @@ static uint64_t arm_make_leaf(const struct paging_consts *pc, uint64_t pa, const
 		pte |= ARM_AF;
 	if (!(f & PROP_G))
 		pte |= ARM_NG;
-	if (f & PROP_AVAIL1)
-		pte |= ARM_SW0;
-	if (f & PROP_AVAIL2)
-		pte |= ARM_SW1;
 	return pte;
-}
-
-static uint64_t arm_make_table(const struct paging_consts *pc, uint64_t pa)
-{
-	return ARM_VALID | ARM_TYPE | (pa & ARM_OA_MASK & ~(pc->base_page_size - 1));
-}
-
-WALK_INLINE bool arm_is_present(const struct paging_consts *pc, uint64_t pte)
-{
-	(void)pc;
-	return pte & ARM_VALID;
-}
-
-/* Level 3 holds only pages (0b01 there is reserved, and faults); above, type 0 is a block. */
-WALK_INLINE bool arm_is_leaf(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
-			     unsigned level)
-{
-	(void)pc;
-	(void)ctl;
-	return level == 1 || !(pte & ARM_TYPE);
-}
-
-WALK_INLINE uint64_t arm_pte_addr(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
-				  unsigned level)
-{
-	(void)ctl;
-	(void)level;
-	return pte & ARM_OA_MASK & ~(pc->base_page_size - 1);
 }
 
 static void arm_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned level, struct page_prop *out)
@@ -568,12 +532,7 @@ static void arm_describe_pte(const struct paging_consts *pc, const struct cpu_ct
 		text_put(buf, len, &n, " next=0x%llx", (unsigned long long)arm_pte_addr(pc, ctl, pte, level));
 		return;
 	}
-	if (arm_leaf_misplaced(pc->page_shift, pte, level) && level == 1)
-		text_put(buf, len, &n, "reserved (0b01 at level 3)");
-	else if (arm_leaf_misplaced(pc->page_shift, pte, level))
-		text_put(buf, len, &n, "block (not allowed at level %u)", arm_level(level));
-	else
-		text_put(buf, len, &n, "%s", level == 1 ? "page" : "block");
+	arm_leaf_kind_text(pc, pte, level, buf, len, &n);
 	unsigned attr = (unsigned)((pte & ARM_ATTR_MASK) >> ARM_ATTR_SHIFT);
 	unsigned mair = (unsigned)(ctl->mair >> (8 * attr)) & 0xff;
 	char type[40];

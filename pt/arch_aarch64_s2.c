@@ -123,13 +123,9 @@ static uint64_t s2_make_leaf(const struct paging_consts *pc, uint64_t pa, const 
 		[CACHE_WC] = ARM_S2_MEMATTR_NC, [CACHE_WP] = ARM_S2_MEMATTR_WB,
 	};
 	uint32_t f = p->flags;
-	uint64_t pte = ARM_VALID | (pa & ARM_OA_MASK & ~(pc->base_page_size - 1)) |
-		       (uint64_t)attr_of[p->cache] << ARM_S2_MEMATTR_SHIFT;
+	uint64_t pte = arm_leaf_base(pc, pa, level, (uint64_t)attr_of[p->cache] << ARM_S2_MEMATTR_SHIFT,
+				     p->cache == CACHE_UC, f & PROP_AVAIL1, f & PROP_AVAIL2);
 
-	if (level == 1)
-		pte |= ARM_TYPE;
-	if (p->cache != CACHE_UC)
-		pte |= ARM_SH_INNER;
 	if (f & PROP_R)
 		pte |= ARM_S2AP_R;
 	if (f & PROP_W)
@@ -138,39 +134,7 @@ static uint64_t s2_make_leaf(const struct paging_consts *pc, uint64_t pa, const 
 		pte |= ARM_S2_XN1;
 	if (f & PROP_A)
 		pte |= ARM_AF;
-	if (f & PROP_AVAIL1)
-		pte |= ARM_SW0;
-	if (f & PROP_AVAIL2)
-		pte |= ARM_SW1;
 	return pte;
-}
-
-static uint64_t s2_make_table(const struct paging_consts *pc, uint64_t pa)
-{
-	return ARM_VALID | ARM_TYPE | (pa & ARM_OA_MASK & ~(pc->base_page_size - 1));
-}
-
-WALK_INLINE bool s2_is_present(const struct paging_consts *pc, uint64_t pte)
-{
-	(void)pc;
-	return pte & ARM_VALID;
-}
-
-/* Level 3 holds only pages (0b01 there is reserved, and faults); above, type 0 is a block. */
-WALK_INLINE bool s2_is_leaf(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
-			    unsigned level)
-{
-	(void)pc;
-	(void)ctl;
-	return level == 1 || !(pte & ARM_TYPE);
-}
-
-WALK_INLINE uint64_t s2_pte_addr(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
-				 unsigned level)
-{
-	(void)ctl;
-	(void)level;
-	return pte & ARM_OA_MASK & ~(pc->base_page_size - 1);
 }
 
 static void s2_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned level, struct page_prop *out)
@@ -279,7 +243,7 @@ WALK_INLINE enum walk_next s2_walk_entry(struct walk_state *ws, uint64_t pte, un
 {
 	const struct paging_consts *pc = ws->w->pc;
 	const struct cpu_ctl *ctl = ws->w->ctl;
-	bool leaf = s2_is_leaf(pc, ctl, pte, level);
+	bool leaf = arm_is_leaf(pc, ctl, pte, level);
 
 	(void)pte_addr;
 	if (!(pte & ARM_VALID)) {
@@ -299,7 +263,7 @@ WALK_INLINE enum walk_next s2_walk_entry(struct walk_state *ws, uint64_t pte, un
 		ws->upper_perms = s2_leaf_perms(ctl, pte);
 		return WALK_LEAF;
 	}
-	*next_table = s2_pte_addr(pc, ctl, pte, level);
+	*next_table = arm_pte_addr(pc, ctl, pte, level);
 	return WALK_DESCEND;
 }
 
@@ -366,8 +330,8 @@ WALK_INLINE bool s2_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 
 static const struct walk_hooks s2_hooks = {
 	.initial_perms = s2_initial_perms, .bad_va = s2_bad_ipa, .bus_error = s2_bus_error,
-	.walk_entry = s2_walk_entry, .walk_leaf = s2_walk_leaf, .pte_addr = s2_pte_addr,
-	.is_present = s2_is_present, .is_leaf = s2_is_leaf,
+	.walk_entry = s2_walk_entry, .walk_leaf = s2_walk_leaf, .pte_addr = arm_pte_addr,
+	.is_present = arm_is_present, .is_leaf = arm_is_leaf,
 };
 
 /*
@@ -446,19 +410,14 @@ static void s2_describe_pte(const struct paging_consts *pc, const struct cpu_ctl
 		text_put(buf, len, &n, "invalid");
 		return;
 	}
-	if (!s2_is_leaf(pc, ctl, pte, level)) {
+	if (!arm_is_leaf(pc, ctl, pte, level)) {
 		text_put(buf, len, &n, "table");
 		if (pte & ARM_S2_TABLE_IGNORED)
 			text_put(buf, len, &n, " ignored[63:59]=0x%x", (unsigned)(pte >> 59));
-		text_put(buf, len, &n, " next=0x%llx", (unsigned long long)s2_pte_addr(pc, ctl, pte, level));
+		text_put(buf, len, &n, " next=0x%llx", (unsigned long long)arm_pte_addr(pc, ctl, pte, level));
 		return;
 	}
-	if (arm_leaf_misplaced(pc->page_shift, pte, level) && level == 1)
-		text_put(buf, len, &n, "reserved (0b01 at level 3)");
-	else if (arm_leaf_misplaced(pc->page_shift, pte, level))
-		text_put(buf, len, &n, "block (not allowed at level %u)", arm_level(level));
-	else
-		text_put(buf, len, &n, "%s", level == 1 ? "page" : "block");
+	arm_leaf_kind_text(pc, pte, level, buf, len, &n);
 	s2_memattr_text(attr, type, sizeof(type));
 	text_put(buf, len, &n, " MemAttr=0x%x (%s) %s SH=%u", attr, type, s2ap[(pte >> 6) & 3],
 		 (unsigned)(pte >> ARM_SH_SHIFT) & 3);
@@ -469,7 +428,7 @@ static void s2_describe_pte(const struct paging_consts *pc, const struct cpu_ctl
 		text_put(buf, len, &n, " XN[1:0]=%u%u (%s)", !!(pte & ARM_S2_XN1), !!(pte & ARM_S2_XN0),
 			 s2_xn_text(ctl, pte));
 	if (pte & (0xfull << 55)) text_put(buf, len, &n, " SW=0x%x", (unsigned)(pte >> 55) & 0xf);
-	text_put(buf, len, &n, " oa=0x%llx", (unsigned long long)s2_pte_addr(pc, ctl, pte, level));
+	text_put(buf, len, &n, " oa=0x%llx", (unsigned long long)arm_pte_addr(pc, ctl, pte, level));
 }
 
 static const char *s2_entry_name(const struct paging_consts *pc, unsigned level)
@@ -591,7 +550,7 @@ const struct pt_arch pt_arch_aarch64_stage2 = {
 	.asid_bits = s2_vmid_bits,
 	.check_prop = s2_check_prop,
 	.make_leaf = s2_make_leaf,
-	.make_table = s2_make_table,
+	.make_table = arm_make_table,
 	.leaf_prop = s2_leaf_prop,
 	.entry_perms = s2_entry_perms,
 	.check_access = s2_check_access,
