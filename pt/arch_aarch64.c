@@ -38,7 +38,6 @@ static const struct pt_geometry arm_geom_4k = ARM_GRANULE_GEOM(12);
 static const struct pt_geometry arm_geom_16k = ARM_GRANULE_GEOM(14);
 static const struct pt_geometry arm_geom_64k = ARM_GRANULE_GEOM(16);
 
-#define CPU_KEY_ON(field) { #field, CPU_KEY_BOOL, offsetof(struct cpu_ctl, field), 1, NULL, NULL }
 static const struct cpu_key arm_cpu_keys[] = {
 	CPU_KEY_FLAG(pan), CPU_KEY_FLAG(epan), CPU_KEY_FLAG(wxn), CPU_KEY_ON(ha), CPU_KEY_ON(hd),
 	CPU_KEY_FLAG(hpd0), CPU_KEY_FLAG(hpd1), CPU_KEY_FLAG(tbi0), CPU_KEY_FLAG(tbi1),

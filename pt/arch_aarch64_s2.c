@@ -49,7 +49,6 @@ static const struct pt_geometry s2_geom_4k = S2_GRANULE_GEOM(12);
 static const struct pt_geometry s2_geom_16k = S2_GRANULE_GEOM(14);
 static const struct pt_geometry s2_geom_64k = S2_GRANULE_GEOM(16);
 
-#define CPU_KEY_ON(field) { #field, CPU_KEY_BOOL, offsetof(struct cpu_ctl, field), 1, NULL, NULL }
 static const struct cpu_key s2_cpu_keys[] = {
 	CPU_KEY_ON(ha), CPU_KEY_ON(hd), CPU_KEY_ON(vmid16), CPU_KEY_FLAG(xnx), CPU_KEYS_END,
 };

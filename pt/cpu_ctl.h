@@ -83,6 +83,8 @@ struct cpu_key {
 
 /* A key named as its struct cpu_ctl field, off (0) by default. */
 #define CPU_KEY_FLAG(field) { #field, CPU_KEY_BOOL, offsetof(struct cpu_ctl, field), 0, NULL, NULL }
+/* ... on (1) by default (Arm's hardware Access flag and dirty state, 16-bit ASIDs / VMIDs). */
+#define CPU_KEY_ON(field) { #field, CPU_KEY_BOOL, offsetof(struct cpu_ctl, field), 1, NULL, NULL }
 #define CPU_KEY_WORD(field) { #field, CPU_KEY_U32, offsetof(struct cpu_ctl, field), 0, NULL, NULL }
 /* A 64-bit register field with its reset value. */
 #define CPU_KEY_WORD64(field, value) { #field, CPU_KEY_U64, offsetof(struct cpu_ctl, field), value, NULL, NULL }
