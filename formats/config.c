@@ -394,6 +394,7 @@ static int load_paging_consts(const struct load *ld, struct machine_config *mc,
 
 	pc->partial_top = mc->arch->geom->partial_top;
 	pc->wide_top_bits = mc->arch->geom->wide_top_bits;
+	pc->concat_top_bits = mc->arch->geom->concat_top_bits;
 	pc->split_halves = mc->arch->geom->split_roots;
 	if (paging_consts_derive(pc, ld->err) ||
 	    pt_arch_check_consts(mc->arch, pc, ld->err))

@@ -8,7 +8,14 @@
 #ifndef MMUSIM_PT_AARCH64_BITS_H
 #define MMUSIM_PT_AARCH64_BITS_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include <stddef.h>
+
+#include "cpu_ctl.h"
+#include "paging_consts.h"
+#include "text_buf.h"
 
 #define ARM_VALID       (1ull << 0)
 #define ARM_TYPE        (1ull << 1)  /* 1: table (levels 0-2) or page (level 3); 0: block */
@@ -71,5 +78,97 @@
  */
 #define ARM_PERM_UX (1u << 8)
 #define ARM_PERM_PX (1u << 9)
+
+/*
+ * Levels, shared by both stages: mmusim counts from the leaf up (1 = Arm
+ * level 3), so the Arm level of an entry is 4 - level, whatever the granule.
+ */
+static inline __attribute__((always_inline)) unsigned arm_level(unsigned level)
+{
+	return 4 - level;
+}
+
+/* The largest level with blocks: 1 GiB at Arm level 1 with 4K; 32M / 512M at level 2 otherwise. */
+static inline __attribute__((always_inline)) unsigned arm_block_top(unsigned page_shift)
+{
+	return page_shift == 12 ? 3 : 2;
+}
+
+/* A leaf the granule cannot have at `level`: a block above its block levels, or 0b01 at level 3. */
+static inline __attribute__((always_inline)) bool arm_leaf_misplaced(unsigned page_shift, uint64_t pte,
+								     unsigned level)
+{
+	return level == 1 ? !(pte & ARM_TYPE) : level > arm_block_top(page_shift);
+}
+
+/*
+ * The descriptor's type and address, the same at both stages (D8.3): a
+ * table descriptor points to the next level's table, and a table's
+ * descriptors are written as permissive as the format allows (stage 1 sets
+ * no hierarchical limit; stage 2 has none).
+ */
+#define ARM_DESC_INLINE static inline __attribute__((always_inline))
+
+ARM_DESC_INLINE uint64_t arm_make_table(const struct paging_consts *pc, uint64_t pa)
+{
+	return ARM_VALID | ARM_TYPE | (pa & ARM_OA_MASK & ~(pc->base_page_size - 1));
+}
+
+ARM_DESC_INLINE bool arm_is_present(const struct paging_consts *pc, uint64_t pte)
+{
+	(void)pc;
+	return pte & ARM_VALID;
+}
+
+/* Level 3 holds only pages (0b01 there is reserved, and faults); above, type 0 is a block. */
+ARM_DESC_INLINE bool arm_is_leaf(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+				 unsigned level)
+{
+	(void)pc;
+	(void)ctl;
+	return level == 1 || !(pte & ARM_TYPE);
+}
+
+ARM_DESC_INLINE uint64_t arm_pte_addr(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
+				      unsigned level)
+{
+	(void)ctl;
+	(void)level;
+	return pte & ARM_OA_MASK & ~(pc->base_page_size - 1);
+}
+
+/*
+ * What every block and page descriptor of both stages starts with: valid,
+ * the type (0b11 for a page at level 3), the output address, the memory
+ * attribute field (`attr`, already in place), inner shareable unless it is
+ * Device memory, and the software bits mmusim's avail1/avail2 use.
+ */
+ARM_DESC_INLINE uint64_t arm_leaf_base(const struct paging_consts *pc, uint64_t pa, unsigned level, uint64_t attr,
+				       bool device, bool sw0, bool sw1)
+{
+	uint64_t pte = ARM_VALID | (pa & ARM_OA_MASK & ~(pc->base_page_size - 1)) | attr;
+
+	if (level == 1)
+		pte |= ARM_TYPE;
+	if (!device)
+		pte |= ARM_SH_INNER;
+	if (sw0)
+		pte |= ARM_SW0;
+	if (sw1)
+		pte |= ARM_SW1;
+	return pte;
+}
+
+/* The leaf descriptor's kind for the views: "page", "block", or why it faults. */
+ARM_DESC_INLINE void arm_leaf_kind_text(const struct paging_consts *pc, uint64_t pte, unsigned level, char *buf,
+					size_t len, size_t *n)
+{
+	if (arm_leaf_misplaced(pc->page_shift, pte, level) && level == 1)
+		text_put(buf, len, n, "reserved (0b01 at level 3)");
+	else if (arm_leaf_misplaced(pc->page_shift, pte, level))
+		text_put(buf, len, n, "block (not allowed at level %u)", arm_level(level));
+	else
+		text_put(buf, len, n, "%s", level == 1 ? "page" : "block");
+}
 
 #endif

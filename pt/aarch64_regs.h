@@ -1,8 +1,8 @@
 /*
  * aarch64_regs: the AArch64 EL1 control registers that shape stage-1
- * translation, as values (Arm ARM DDI 0487, D19.2 "TCR_EL1, Translation
- * Control Register (EL1)", "SCTLR_EL1, System Control Register (EL1)",
- * "MAIR_EL1") — encoded from a config for `dump --elf` and the QEMU stub,
+ * translation, and VTCR_EL2 that shapes stage 2, as values (Arm ARM DDI
+ * 0487, D19.2 "TCR_EL1, Translation Control Register (EL1)", "SCTLR_EL1,
+ * System Control Register (EL1)", "MAIR_EL1", "VTCR_EL2") — encoded from a config for `dump --elf` and the QEMU stub,
  * and decoded from a value given with `--tcr` or recorded in an image.
  *
  * TCR_EL1 as mmusim writes it:
@@ -83,5 +83,44 @@ int aarch64_sctlr_decode(uint64_t sctlr, struct paging_consts *pc, struct cpu_ct
 
 /* tcr, mair, sctlr: the list pt_arch_aarch64.ctl_regs points to. */
 extern const struct ctl_reg aarch64_ctl_regs[];
+
+/*
+ * VTCR_EL2 (D19.2 "VTCR_EL2, Virtualization Translation Control Register"),
+ * the stage-2 walk's: as mmusim writes it, T0SZ = 64 - address_width, SL0
+ * the start level (nr_levels: 4K 0b00 level 2, 0b01 level 1, 0b10 level 0;
+ * 16K and 64K 0b00 level 3, 0b01 level 2, 0b10 level 1), TG0 the granule,
+ * PS the smallest PA size holding phys_addr_width, IRGN0 = ORGN0 = 0b01 and
+ * SH0 = 0b11 (write-back inner-shareable walks), VS / HA / HD the cpu: keys
+ * vmid16 / ha / hd, bit 31 RES1, every other field 0.
+ */
+#define VTCR_T0SZ_SHIFT  0          /* [5:0] IPA bits = 64 - T0SZ */
+#define VTCR_SL0_SHIFT   6          /* [7:6] start level, by granule */
+#define VTCR_IRGN0_SHIFT 8
+#define VTCR_ORGN0_SHIFT 10
+#define VTCR_SH0_SHIFT   12
+#define VTCR_TG0_SHIFT   14         /* [15:14] 00 4K, 01 64K, 10 16K (TCR_EL1.TG0's codes) */
+#define VTCR_PS_SHIFT    16         /* [18:16] PA size, TCR_EL1.IPS's codes */
+#define VTCR_VS          (1ull << 19) /* 16-bit VMIDs (else 8) */
+#define VTCR_HA          (1ull << 21) /* hardware stage-2 Access flag */
+#define VTCR_HD          (1ull << 22) /* hardware stage-2 dirty state (DBM) */
+#define VTCR_RES1        (1ull << 31)
+#define VTCR_SL0_MASK    0x3ull
+
+/* The PA size TCR_EL1.IPS / VTCR_EL2.PS names for `bits`: the smallest of 32, 36, 40, 42, 44, 48, 52 holding it. */
+unsigned aarch64_pa_size(unsigned bits);
+
+uint64_t aarch64_vtcr_encode(const struct paging_consts *pc, const struct cpu_ctl *ctl);
+/*
+ * pc's address_width, nr_levels (highest_translation_level capped to them)
+ * and phys_addr_width, and ctl's vmid16 / ha / hd, from a VTCR_EL2 value.
+ * Refused (MM_EINVAL), naming the fields: a reserved or other granule than
+ * pc's, a reserved SL0 (4K level 3 is FEAT_TTST's, 16K level 0 FEAT_LPA2's),
+ * a T0SZ the start level cannot resolve (1 to index bits + 4 at the start
+ * level: up to 16 concatenated tables), a reserved or 52-bit PS.
+ */
+int aarch64_vtcr_decode(uint64_t vtcr, struct paging_consts *pc, struct cpu_ctl *ctl, struct mm_error *err);
+
+/* vtcr: the list pt_arch_aarch64_stage2.ctl_regs points to. */
+extern const struct ctl_reg aarch64_s2_ctl_regs[];
 
 #endif

@@ -38,30 +38,12 @@ static const struct pt_geometry arm_geom_4k = ARM_GRANULE_GEOM(12);
 static const struct pt_geometry arm_geom_16k = ARM_GRANULE_GEOM(14);
 static const struct pt_geometry arm_geom_64k = ARM_GRANULE_GEOM(16);
 
-#define CPU_KEY_ON(field) { #field, CPU_KEY_BOOL, offsetof(struct cpu_ctl, field), 1, NULL, NULL }
 static const struct cpu_key arm_cpu_keys[] = {
 	CPU_KEY_FLAG(pan), CPU_KEY_FLAG(epan), CPU_KEY_FLAG(wxn), CPU_KEY_ON(ha), CPU_KEY_ON(hd),
 	CPU_KEY_FLAG(hpd0), CPU_KEY_FLAG(hpd1), CPU_KEY_FLAG(tbi0), CPU_KEY_FLAG(tbi1),
 	CPU_KEY_FLAG(epd0), CPU_KEY_FLAG(epd1), CPU_KEY_ON(asid16),
 	CPU_KEY_WORD64(mair, ARM_MAIR_DEFAULT), CPU_KEYS_END,
 };
-
-/* The largest level with blocks: 1 GiB at Arm level 1 with 4K; 32M / 512M at level 2 otherwise. */
-WALK_INLINE unsigned arm_block_top(unsigned page_shift)
-{
-	return page_shift == 12 ? 3 : 2;
-}
-
-/* A leaf the granule cannot have at `level`: a block above its block levels, or 0b01 at level 3. */
-WALK_INLINE bool arm_leaf_misplaced(unsigned page_shift, uint64_t pte, unsigned level)
-{
-	return level == 1 ? !(pte & ARM_TYPE) : level > arm_block_top(page_shift);
-}
-
-WALK_INLINE unsigned arm_level(unsigned level)
-{
-	return 4 - level;
-}
 
 static int arm_check_limits(const struct paging_consts *pc, struct mm_error *err)
 {
@@ -104,13 +86,9 @@ static uint64_t arm_make_leaf(const struct paging_consts *pc, uint64_t pa, const
 		[CACHE_WC] = ARM_ATTR_NC, [CACHE_WP] = ARM_ATTR_WB,
 	};
 	uint32_t f = p->flags;
-	uint64_t pte = ARM_VALID | (pa & ARM_OA_MASK & ~(pc->base_page_size - 1)) |
-		       (uint64_t)attr_of[p->cache] << ARM_ATTR_SHIFT;
+	uint64_t pte = arm_leaf_base(pc, pa, level, (uint64_t)attr_of[p->cache] << ARM_ATTR_SHIFT,
+				     p->cache == CACHE_UC, f & PROP_AVAIL1, f & PROP_AVAIL2);
 
-	if (level == 1)
-		pte |= ARM_TYPE;
-	if (p->cache != CACHE_UC)
-		pte |= ARM_SH_INNER;
 	if (f & PROP_U)
 		pte |= ARM_AP1;
 	/* A writable page carries DBM (Linux's PTE_WRITE) and is read-only until dirty. */
@@ -127,39 +105,7 @@ static uint64_t arm_make_leaf(const struct paging_consts *pc, uint64_t pa, const
 		pte |= ARM_AF;
 	if (!(f & PROP_G))
 		pte |= ARM_NG;
-	if (f & PROP_AVAIL1)
-		pte |= ARM_SW0;
-	if (f & PROP_AVAIL2)
-		pte |= ARM_SW1;
 	return pte;
-}
-
-static uint64_t arm_make_table(const struct paging_consts *pc, uint64_t pa)
-{
-	return ARM_VALID | ARM_TYPE | (pa & ARM_OA_MASK & ~(pc->base_page_size - 1));
-}
-
-WALK_INLINE bool arm_is_present(const struct paging_consts *pc, uint64_t pte)
-{
-	(void)pc;
-	return pte & ARM_VALID;
-}
-
-/* Level 3 holds only pages (0b01 there is reserved, and faults); above, type 0 is a block. */
-WALK_INLINE bool arm_is_leaf(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
-			     unsigned level)
-{
-	(void)pc;
-	(void)ctl;
-	return level == 1 || !(pte & ARM_TYPE);
-}
-
-WALK_INLINE uint64_t arm_pte_addr(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
-				  unsigned level)
-{
-	(void)ctl;
-	(void)level;
-	return pte & ARM_OA_MASK & ~(pc->base_page_size - 1);
 }
 
 static void arm_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned level, struct page_prop *out)
@@ -585,12 +531,7 @@ static void arm_describe_pte(const struct paging_consts *pc, const struct cpu_ct
 		text_put(buf, len, &n, " next=0x%llx", (unsigned long long)arm_pte_addr(pc, ctl, pte, level));
 		return;
 	}
-	if (arm_leaf_misplaced(pc->page_shift, pte, level) && level == 1)
-		text_put(buf, len, &n, "reserved (0b01 at level 3)");
-	else if (arm_leaf_misplaced(pc->page_shift, pte, level))
-		text_put(buf, len, &n, "block (not allowed at level %u)", arm_level(level));
-	else
-		text_put(buf, len, &n, "%s", level == 1 ? "page" : "block");
+	arm_leaf_kind_text(pc, pte, level, buf, len, &n);
 	unsigned attr = (unsigned)((pte & ARM_ATTR_MASK) >> ARM_ATTR_SHIFT);
 	unsigned mair = (unsigned)(ctl->mair >> (8 * attr)) & 0xff;
 	char type[40];

@@ -52,6 +52,9 @@ struct cpu_ctl {
 	/* Intel EPT (SDM vol. 3 29.3) */
 	bool ept_ad;           /* EPTP bit 6: EPT accessed/dirty flags */
 	bool ept_execute_only; /* IA32_VMX_EPT_VPID_CAP bit 0: R=W=0 X=1 entries are allowed */
+	/* AArch64 stage 2 (VTCR_EL2 HA/HD above, as ha/hd): */
+	bool vmid16;   /* VTCR_EL2.VS: 16-bit VMIDs (else 8) */
+	bool xnx;      /* FEAT_XNX: stage-2 XN[1:0] (bits 54:53) tell EL0 from EL1 execution */
 };
 
 /*
@@ -83,6 +86,8 @@ struct cpu_key {
 
 /* A key named as its struct cpu_ctl field, off (0) by default. */
 #define CPU_KEY_FLAG(field) { #field, CPU_KEY_BOOL, offsetof(struct cpu_ctl, field), 0, NULL, NULL }
+/* ... on (1) by default (Arm's hardware Access flag and dirty state, 16-bit ASIDs / VMIDs). */
+#define CPU_KEY_ON(field) { #field, CPU_KEY_BOOL, offsetof(struct cpu_ctl, field), 1, NULL, NULL }
 #define CPU_KEY_WORD(field) { #field, CPU_KEY_U32, offsetof(struct cpu_ctl, field), 0, NULL, NULL }
 /* A 64-bit register field with its reset value. */
 #define CPU_KEY_WORD64(field, value) { #field, CPU_KEY_U64, offsetof(struct cpu_ctl, field), value, NULL, NULL }

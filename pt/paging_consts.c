@@ -31,7 +31,8 @@ static unsigned levels_for(const struct paging_consts *pc, unsigned width)
 static int derive_upper_half(struct paging_consts *pc, struct mm_error *err)
 {
 	unsigned width = pc->upper_address_width ? pc->upper_address_width : pc->address_width;
-	unsigned levels = levels_for(pc, width);
+	/* One table, or halves of one size: the config's levels (a stage 2's start level is its choice). */
+	unsigned levels = width == pc->address_width ? pc->nr_levels : levels_for(pc, width);
 
 	if (!pc->split_halves && width != pc->address_width)
 		return mm_error_set(err, MM_EINVAL,
@@ -49,7 +50,8 @@ static int derive_upper_half(struct paging_consts *pc, struct mm_error *err)
 	pc->half_width[0] = pc->address_width;
 	pc->half_width[1] = width;
 	pc->upper_nr_levels = levels;
-	pc->upper_top_entries = 1u << (width - pc->page_shift - (levels - 1) * pc->index_bits);
+	pc->upper_top_entries = width == pc->address_width ? pc->top_entries
+				: 1u << (width - pc->page_shift - (levels - 1) * pc->index_bits);
 	return MM_OK;
 }
 
@@ -86,11 +88,21 @@ int paging_consts_derive(struct paging_consts *pc, struct mm_error *err)
 	pc->index_bits = log2u(pc->nr_entries);
 	if (pc->partial_top) {
 		unsigned below = pc->index_bits * (pc->nr_levels - 1) + pc->page_shift;
+		unsigned node_top = below + pc->index_bits;
+		bool misfit = pc->address_width <= below || pc->address_width > node_top + pc->concat_top_bits;
 
-		if (pc->address_width <= below || pc->address_width > below + pc->index_bits)
+		if (misfit && pc->concat_top_bits)
+			return mm_error_set(err, MM_EINVAL,
+					    "address_width %u needs other than %u levels of %u index bits above %u offset bits "
+					    "(the top level resolves 1 to %u bits: up to %u concatenated tables)",
+					    pc->address_width, pc->nr_levels, pc->index_bits, pc->page_shift,
+					    pc->index_bits + pc->concat_top_bits, 1u << pc->concat_top_bits);
+		if (misfit)
 			return mm_error_set(err, MM_EINVAL,
 					    "address_width %u needs other than %u levels of %u index bits above %u offset bits",
 					    pc->address_width, pc->nr_levels, pc->index_bits, pc->page_shift);
+		/* Concatenated tables: the bits beyond one node's. */
+		pc->wide_top_bits = pc->address_width > node_top ? pc->address_width - node_top : 0;
 		pc->top_entries = 1u << (pc->address_width - below);
 	} else if (pc->wide_top_bits) {
 		if (pc->wide_top_bits >= 32 - pc->index_bits ||

@@ -66,6 +66,14 @@ struct paging_consts {
 	 */
 	unsigned wide_top_bits;
 	/*
+	 * Set by the format (pt_geometry.concat_top_bits), not the config: with
+	 * partial_top, the top level may also index up to this many bits more
+	 * than a node, as 2^n concatenated tables (Arm stage 2, up to 16); the
+	 * config's nr_levels then says where the walk starts, and
+	 * paging_consts_derive sets wide_top_bits to the bits it uses.
+	 */
+	unsigned concat_top_bits;
+	/*
 	 * Set by the format (pt_geometry.split_roots): each VA half has a table
 	 * of its own, address_width bits wide (Arm TTBR0 [0, 2^aw), TTBR1
 	 * [2^64 - 2^aw, 2^64)), so a VA is canonical over address_width + 1 bits.

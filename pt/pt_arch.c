@@ -10,7 +10,8 @@
 
 /* Every format, in the order messages list them.  A new format is added here. */
 static const struct pt_arch *const all[] = { &pt_arch_x86_64, &pt_arch_riscv64, &pt_arch_riscv32,
-					       &pt_arch_riscv64x4, &pt_arch_ept, &pt_arch_x86_32, &pt_arch_aarch64, &pt_arch_toy };
+					       &pt_arch_riscv64x4, &pt_arch_ept, &pt_arch_x86_32, &pt_arch_aarch64,
+					       &pt_arch_aarch64_stage2, &pt_arch_toy };
 #define NR_ARCHS (sizeof(all) / sizeof(all[0]))
 
 const struct pt_arch *pt_arch_find(const char *name)
@@ -83,8 +84,7 @@ int pt_arch_check_consts(const struct pt_arch *arch, const struct paging_consts 
 				    g->va_noun ? g->va_noun : "addresses");
 	if (g->va == VA_EXT_ZERO && pc->va_sign_ext)
 		return mm_error_set(err, MM_EINVAL, "%s %s are %u bits, not sign-extended (va_sign_ext: false)",
-				    title, g->va_noun ? g->va_noun : "addresses",
-				    g->page_shift + pc->nr_levels * pt_geometry_index_bits(g, pc) + g->wide_top_bits);
+				    title, g->va_noun ? g->va_noun : "addresses", pc->address_width);
 	return arch->check_limits ? arch->check_limits(pc, err) : MM_OK;
 }
 

@@ -68,6 +68,12 @@ struct pt_geometry {
 	 * frames aligned to its size; 0 for a root of one node.
 	 */
 	unsigned wide_top_bits;
+	/*
+	 * Arm stage 2, with partial_top: the top level may also index up to this
+	 * many bits more than a node, as concatenated tables (the VA size and the
+	 * start level, nr_levels, are the config's; paging_consts.concat_top_bits).
+	 */
+	unsigned concat_top_bits;
 	/* For the messages: the format as users know it, and its level counts in words. */
 	const char *title;               /* NULL: the format's name */
 	const char *levels_text;         /* "4 or 5" */
@@ -302,6 +308,7 @@ extern const struct pt_arch pt_arch_ept;      /* Intel EPT, 4- and 5-level (SDM 
 extern const struct pt_arch pt_arch_x86_32;   /* 32-bit paging, PSE and PSE-36 */
 extern const struct pt_arch pt_arch_toy;      /* layout from the config (pc->layout) */
 extern const struct pt_arch pt_arch_aarch64;  /* VMSAv8-64 stage 1, EL1&0: 4K, 16K, 64K granules */
+extern const struct pt_arch pt_arch_aarch64_stage2; /* VMSAv8-64 stage 2 of EL1&0 (VTTBR_EL2, VTCR_EL2) */
 
 /* The format named `name`, or NULL. */
 const struct pt_arch *pt_arch_find(const char *name);

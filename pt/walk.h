@@ -103,6 +103,13 @@ enum fault_reason {
 	REASON_EPT_NOT_READABLE,     /* data read, R=0 in some entry of the walk */
 	REASON_EPT_NOT_WRITABLE,     /* data write, W=0 in some entry */
 	REASON_EPT_NOT_EXECUTABLE,   /* fetch, X=0 in some entry */
+	/* AArch64 stage 2 (Arm ARM D8; xFSC as stage 1's, reported in ESR_EL2) */
+	REASON_ARM_S2_IPA_RANGE,     /* IPA bits above VTCR_EL2.T0SZ's size: translation fault, level 0 */
+	REASON_ARM_S2_ADDR_SIZE,     /* output address (or VTTBR_EL2.BADDR) above VTCR_EL2.PS's size */
+	REASON_ARM_S2_AF,            /* AF=0 without VTCR_EL2.HA */
+	REASON_ARM_S2_NO_READ,       /* read, S2AP[0]=0 */
+	REASON_ARM_S2_NO_WRITE,      /* write, S2AP[1]=0 (and not DBM=1 under VTCR_EL2.HD) */
+	REASON_ARM_S2_XN,            /* fetch, XN (XN[1:0] for the EL with FEAT_XNX) */
 	/* both */
 	REASON_MISALIGNED_SUPERPAGE, /* RISC-V step 6: low PPN bits of a superpage */
 	REASON_A_CLEAR,              /* Svade: A=0 */

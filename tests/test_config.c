@@ -975,7 +975,7 @@ Test(config_errors, unknown_arch)
 {
 	expect_error("extends: x86_64\n"
 		     "arch: arm64\n",
-		     "t.yaml:2:7: unknown arch 'arm64' (expected x86_64, riscv64, riscv32, riscv64x4, ept, x86_32, aarch64 or toy)");
+		     "t.yaml:2:7: unknown arch 'arm64' (expected x86_64, riscv64, riscv32, riscv64x4, ept, x86_32, aarch64, aarch64_stage2 or toy)");
 }
 
 Test(config_errors, base_page_size_not_a_power_of_two)

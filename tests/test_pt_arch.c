@@ -33,7 +33,7 @@ Test(pt_arch, names_listed_for_messages)
 	char buf[128];
 
 	pt_arch_names(buf, sizeof(buf));
-	cr_expect_str_eq(buf, "x86_64, riscv64, riscv32, riscv64x4, ept, x86_32, aarch64 or toy");
+	cr_expect_str_eq(buf, "x86_64, riscv64, riscv32, riscv64x4, ept, x86_32, aarch64, aarch64_stage2 or toy");
 	/* Cut, never overrun. */
 	pt_arch_names(buf, 8);
 	cr_expect_str_eq(buf, "x86_64,");
