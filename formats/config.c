@@ -881,9 +881,6 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 		return MM_OK;
 	if ((rc = expect_kind(ld, s2, YNODE_MAPPING, "stage2")) || (rc = check_keys(ld, s2, "stage2", keys)))
 		return rc;
-	if (ynode_get(ld->root, "upper_address_width") || mc->arch->geom->split_roots)
-		return ynode_error(ld->err, s2, "a stage2: block needs a guest format with one root (not %s)",
-				   mc->arch->name);
 	memset(&host, 0, sizeof(host));
 	sub.root = s2;
 	if ((rc = load_arch(&sub, &host, &arch_node)))

@@ -196,7 +196,7 @@ static int refuse_image(const mmusim_machine *m, const char *what, mmusim_error 
 }
 
 /* At most the two roots and this many control registers per format. */
-#define DUMP_MAX_REGS 10 /* and a VM's two */
+#define DUMP_MAX_REGS 12 /* and a VM's two */
 
 /*
  * The register notes of a dump: on a format that needs more than its root
@@ -259,6 +259,11 @@ int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err
 			 h->cfg.arch->stage2_guest_register_prefix ? h->cfg.arch->stage2_guest_register_prefix : "",
 			 arch->root_register);
 		regs[nr_regs++].value = pt_arch_root_reg(arch, &mach->cfg.pc, &mach->cfg.cpu, machine_root(mach), mach->asid);
+		/* The host's control registers (Arm VTCR_EL2), after the guest's. */
+		for (const struct ctl_reg *r = h->cfg.arch->ctl_regs; r && r->name && nr_regs < DUMP_MAX_REGS; r++) {
+			snprintf(regs[nr_regs].name, sizeof(regs[nr_regs].name), "%s", r->name);
+			regs[nr_regs++].value = r->encode(&h->cfg.pc, &h->cfg.cpu);
+		}
 	}
 	/* One note per address space, the current one first: readers take the first by default. */
 	for (unsigned pass = 0; pass < 2; pass++) {

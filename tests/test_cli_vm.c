@@ -165,6 +165,48 @@ Test(cli_vm, x86_exits)
 	}
 }
 
+/*
+ * An AArch64 guest over stage 2 (Arm ARM D8; ISS encoding for a data abort
+ * from a lower EL): 4 guest levels over 3 stage-2 levels read 4*3 + 4 + 3 =
+ * 19 entries.  Guest RAM at IPA 0x40000000 is backed from PA 0x80000000.  The
+ * guest's tables: TTBR1's root at IPA 0x40000000, TTBR0's at 0x40001000,
+ * map's tables at 0x40002000, 0x40003000, 0x40004000 (VA 0x1234's level-3
+ * descriptor at 0x40004008).  ESR_EL2 = EC 0x24 << 26 | IL << 25 | ISS:
+ * S1PTW bit 7 for a guest table, WnR bit 6 for a write, DFSC translation level
+ * 3 = 0b000111, permission level 3 = 0b001111; HPFAR_EL2 = IPA[47:12] << 4.
+ */
+Test(cli_vm, arm_stage2_aborts)
+{
+	static const struct {
+		const char *setup, *access, *line;
+	} cases[] = {
+		{ "", "r", "0x1234 r user: pa 0x80200234 (4K page, level 1) perms rw-u- gpa 0x40200234 references 19\n" },
+		{ "gunmap 0x40200000 0x1000\n", "r",
+		  "0x1234 r user: stage-2 fault not-present at level 1 on the final GPA 0x40200234, stage-2 data abort "
+		  "(ESR_EL2 0x92000007: EC 0x24, translation fault level 3), HPFAR_EL2 0x402000 (IPA 0x40200234), FAR_EL2 "
+		  "0x1234\n" },
+		{ "gunmap 0x40004000 0x1000\n", "r",
+		  "0x1234 r user: stage-2 fault not-present at level 1 on the guest page-table GPA 0x40004008, stage-2 data "
+		  "abort (ESR_EL2 0x92000087: EC 0x24, S1PTW, translation fault level 3), HPFAR_EL2 0x400040 (IPA 0x40004008: "
+		  "a guest table), FAR_EL2 0x1234\n" },
+		{ "gprotect 0x40200000 0x1000 r\n", "w",
+		  "0x1234 w user: stage-2 fault permission at level 1 on the final GPA 0x40200234, stage-2 data abort "
+		  "(ESR_EL2 0x9200004f: EC 0x24, WnR, permission fault level 3), HPFAR_EL2 0x402000 (IPA 0x40200234), "
+		  "FAR_EL2 0x1234\n" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *setup = write_temp_file(cases[i].setup, ".txt");
+		struct run_result r;
+
+		cr_assert_eq(run_mmusim(&r, "--config", "aarch64_vm", "translate", "--map", "0x1000 0x40200000 0x1000 rwu",
+					"--setup", setup, "--access", cases[i].access, "0x1234", NULL), 0);
+		expect_run(&r, 0, cases[i].line, "");
+		run_result_free(&r);
+		remove_temp_file(setup);
+	}
+}
+
 Test(cli_vm, json_names_the_stage_and_the_report)
 {
 	char *setup = write_temp_file("gunmap 0x80200000 0x1000\n", ".txt");

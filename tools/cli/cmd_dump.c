@@ -95,6 +95,10 @@ static void print_vm_roots(const struct cli *cli, mmusim_machine *m, const char 
 	print_value(cli, true, mmusim_stage2_root_register_name(m), mmusim_stage2_root_register(m));
 	mmusim_root_register(m, &reg);
 	print_value(cli, false, mmusim_guest_root_register_name(m, guest_reg, sizeof(guest_reg)), reg);
+	/* A guest with a table per VA half (Arm TTBR1_EL1) has a second root. */
+	if (mmusim_config_upper_root_register(mmusim_machine_config(m)))
+		print_value(cli, false, mmusim_config_upper_root_register(mmusim_machine_config(m)),
+			    mmusim_config_root_register_value(mmusim_machine_config(m), mmusim_upper_root(m), 0));
 	print_value(cli, false, "g_root", mmusim_stage2_root(m));
 	print_value(cli, false, "vs_root", mmusim_root(m));
 	fputs(cli->json ? "}\n" : "\n", stdout);
