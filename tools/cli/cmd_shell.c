@@ -40,6 +40,8 @@ static const char commands_help[] =
 	"  asid N   priv user|supervisor   cpu N   flush [va VA] [asid N]\n"
 	"  tlbi OP [va VA] [asid N]   Arm TLB maintenance: vmalle1, aside1, vae1, vaae1,\n"
 	"                        vale1, vaale1, each also with 'is' (every CPU)\n"
+	"  gmap GPA HPA LEN FLAGS   gunmap GPA LEN   gprotect GPA LEN FLAGS   gflush [gpa GPA]\n"
+	"                        a virtual machine's stage 2 (configs with a stage2: block)\n"
 	"  translate VA [r|w|x]  the walk's answer (A/D left alone)\n"
 	"  explain VA [r|w|x]    the walk level by level\n"
 	"  show                  the current address space's mappings\n"
@@ -49,8 +51,8 @@ static const char commands_help[] =
 
 /* Names offered by tab completion, in the order they are listed. */
 static const char *const command_names[] = {
-	"asid", "cpu", "exit", "explain", "flush", "help", "map", "priv", "protect", "quit",
-	"show", "tlb", "tlbi", "translate", "unmap", NULL,
+	"asid", "cpu", "exit", "explain", "flush", "gflush", "gmap", "gprotect", "gunmap", "help", "map", "priv",
+	"protect", "quit", "show", "tlb", "tlbi", "translate", "unmap", NULL,
 };
 
 struct shell {
