@@ -246,6 +246,28 @@ Test(cli_vm, explain_draws_the_grid)
 	run_result_free(&r);
 }
 
+/* report --html: each --va's walk with its grid, the replay's statistics with theirs. */
+Test(cli_vm, report_html_draws_the_grid)
+{
+	char *html = write_temp_file("", ".html");
+	char *trace = write_temp_file("map 0x1000 0x80200000 0x1000 rwu\nr 0x1234\n", ".txt");
+	struct run_result r;
+	char *page;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "report", "--html", html, "--map", MAP_PAGE, "--va", "0x1234",
+				"--replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	page = read_text_file(html);
+	cr_assert_not_null(page);
+	cr_expect(strstr(page, "stage 2: every GPA above through the host's table, from 0x80000000 (hgatp 0x8000000000080000)"));
+	cr_expect(strstr(page, "  15 references: 3 guest entries, 12 stage-2 entries"));
+	cr_expect(strstr(page, "2-D walks       1  (15.00 references per walk: guest 3, stage 2 12)"));
+	free(page);
+	remove_temp_file(trace);
+	remove_temp_file(html);
+}
+
 Test(cli_vm, dump_json_names_both_roots)
 {
 	char *elf = write_temp_file("", ".elf");

@@ -22,6 +22,7 @@
 #include "csv_series.h"
 #include "draw.h"
 #include "canonical_va.h"
+#include "explain_grid.h"
 #include "explain_text.h"
 #include "replay_report.h"
 #include "root_halves.h"
@@ -199,8 +200,16 @@ static void write_walk(FILE *out, mmusim_machine *m, const mmusim_request *req, 
 	char flags[160], answer[512];
 	char *text = NULL;
 	size_t len = 0;
+	/* A virtual machine's walk: the guest's steps (at GPAs) here, its 2-D grid below. */
+	mmusim_nested_translation *vm = mmusim_machine_is_vm(m) ? malloc(sizeof(*vm)) : NULL;
 
-	mmusim_translate(m, req, &res);
+	if (vm && mmusim_translate_nested(m, req, vm) == MMUSIM_OK) {
+		res = vm->combined;
+	} else {
+		free(vm);
+		vm = NULL;
+		mmusim_translate(m, req, &res);
+	}
 	fprintf(out, "<article class=\"walk\" id=\"walk-%u\">\n<h3>0x%" PRIx64 " (%s, %s)</h3>\n", k + 1, req->va,
 		mmusim_access_name(req->access), mmusim_priv_name(req->priv));
 	fputs("<table class=\"steps\">\n<tr><th>level</th><th>table</th><th>index</th><th>PTE address</th>"
@@ -227,13 +236,19 @@ static void write_walk(FILE *out, mmusim_machine *m, const mmusim_request *req, 
 	FILE *mem = open_memstream(&text, &len);
 	if (mem) {
 		palette_init(&plain, false);
-		explain_write(mem, cfg, req, mmusim_root(m), mmusim_upper_root(m), &res, &plain);
+		if (vm)
+			explain_grid_write(mem, m, req, vm, &plain);
+		else
+			explain_write(mem, cfg, req, mmusim_root(m), mmusim_upper_root(m), &res, &plain);
 		fclose(mem);
-		fputs("<details><summary>explained bit by bit</summary><pre class=\"explain\">", out);
+		fputs(vm ? "<details open><summary>explained bit by bit, and the two-stage walk as a grid</summary>"
+			   "<pre class=\"explain\">"
+			 : "<details><summary>explained bit by bit</summary><pre class=\"explain\">", out);
 		write_text_escaped(out, text, len);
 		fputs("</pre></details>\n", out);
 	}
 	free(text);
+	free(vm);
 	fputs("</article>\n", out);
 }
 
