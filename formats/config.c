@@ -868,7 +868,7 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 	static const char *const keys[] = {
 		"arch", "base_page_size", "nr_levels", "pte_size", "address_width", "va_sign_ext",
 		"highest_translation_level", "phys_addr_width", "memory", "cpu", "back_guest_memory",
-		"backing_page_size", "tlb", NULL,
+		"backing_page_size", "tlb", "pwc", NULL,
 	};
 	const struct ynode *s2 = ynode_get(ld->root, "stage2"), *arch_node = NULL, *n;
 	struct load sub = *ld;
@@ -893,8 +893,10 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 				   host.arch->name, names);
 	}
 	if ((rc = load_paging_consts(&sub, &host, arch_node)) || (rc = load_memory(&sub, &host)) ||
-	    (rc = load_cpu(&sub, &host)) || (rc = load_tlbs(&sub, &host)))
+	    (rc = load_cpu(&sub, &host)) || (rc = load_tlbs(&sub, &host)) || (rc = load_pwcs(&sub, &host)))
 		return rc;
+	memcpy(out->pwc, host.pwc, sizeof(out->pwc));
+	out->nr_pwc = host.nr_pwc;
 	/* One array: the nested TLB every stage-2 walk of the MMU looks up first. */
 	if (host.nr_tlb > 1)
 		return ynode_error(ld->err, ynode_item(ynode_get(s2, "tlb"), 1),

@@ -644,6 +644,9 @@ typedef struct mmusim_nested_stats {
 	uint64_t host_demand_paged;  /* stage-2 faults the host filled (back_guest_memory: false) */
 	bool has_tlb;                /* the config has a nested TLB (stage2.tlb): */
 	uint64_t tlb_hits, tlb_misses;  /* its lookups, one per stage-2 translation the walks asked for */
+	unsigned nr_pwc;             /* stage-2 PWCs (stage2.pwc), for levels pwc_level[0..nr_pwc): */
+	unsigned pwc_level[MMUSIM_MAX_LEVELS];
+	uint64_t pwc_hits[MMUSIM_MAX_LEVELS], pwc_misses[MMUSIM_MAX_LEVELS];
 } mmusim_nested_stats;
 
 struct mmusim_mmu;

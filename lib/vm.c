@@ -257,5 +257,12 @@ int mmusim_mmu_nested_stats(const mmusim_mmu *mmu, mmusim_nested_stats *out)
 		out->tlb_hits = t->hits;
 		out->tlb_misses = t->misses;
 	}
+	for (unsigned i = 0; i < m->host->guest.nr_pwc && i < MMUSIM_MAX_LEVELS; i++) {
+		unsigned level = m->host->guest.pwc_levels[i];
+		const struct tlb_stats *t = tlb_stats(m->host->guest.pwc[level]);
+		out->pwc_level[out->nr_pwc] = level;
+		out->pwc_hits[out->nr_pwc] = t->hits;
+		out->pwc_misses[out->nr_pwc++] = t->misses;
+	}
 	return MMUSIM_OK;
 }

@@ -62,6 +62,42 @@ static void tlb_fill_gpa(struct guest_mem *g, uint64_t gpa, const struct walk_re
 	tlb_fill(g->tlb, gpa, &e);
 }
 
+/* The deepest stage-2 PWC hit for gpa: the walk starts below the levels it skips. */
+static void pwc_probe(struct guest_mem *g, uint64_t gpa, struct walk_request *req)
+{
+	for (unsigned i = 0; i < g->nr_pwc; i++) {
+		unsigned level = g->pwc_levels[i];
+		struct tlb_entry *e = tlb_lookup(g->pwc[level], gpa, 0);
+		if (e) {
+			req->start_level = level - 1;
+			req->start_table = e->pa;
+			req->start_perms = e->perms;
+			return;
+		}
+	}
+}
+
+/* Every pointer the stage-2 walk went through, into the PWC of its level. */
+static void pwc_fill(struct guest_mem *g, uint64_t gpa, const struct walk_result *res)
+{
+	const struct walker *w = g->stage2;
+
+	for (unsigned i = 0; i + 1 < res->nr_steps; i++) {
+		const struct walk_step *s = &res->steps[i];
+		struct tlb *p = g->pwc[s->level];
+		if (!p)
+			continue;
+		struct tlb_entry e = {
+			.pa = w->arch->hooks->pte_addr(w->pc, w->ctl, s->pte, s->level),
+			.perms = s->perms,
+			.shift = (uint8_t)pc_index_shift(w->pc, s->level),
+			.level = (uint8_t)s->level,
+			.valid = true,
+		};
+		tlb_fill(p, gpa, &e);
+	}
+}
+
 static bool translate_as(struct guest_mem *g, uint64_t gpa, enum access_kind access, bool entry_write,
 			 struct walk_result *res)
 {
@@ -70,11 +106,16 @@ static bool translate_as(struct guest_mem *g, uint64_t gpa, enum access_kind acc
 		.no_ad_update = g->no_ad_update,
 	};
 
-	bool cached = g->use_tlb && g->tlb && !g->no_ad_update && tlb_hit(g, gpa, access, res);
+	bool caches = g->use_tlb && !g->no_ad_update;
+	bool cached = caches && g->tlb && tlb_hit(g, gpa, access, res);
 
+	if (!cached && caches && g->nr_pwc)
+		pwc_probe(g, gpa, &req);
 	if (!cached)
 		walk(g->stage2, &req, res);
-	if (!cached && res->ok && g->use_tlb && g->tlb && !g->no_ad_update)
+	if (!cached && caches && g->nr_pwc)
+		pwc_fill(g, gpa, res);
+	if (!cached && res->ok && caches && g->tlb)
 		tlb_fill_gpa(g, gpa, res);
 	if (g->observe)
 		g->observe(g->observe_arg, gpa, entry_write, res);

@@ -58,6 +58,13 @@ struct guest_mem {
 	 */
 	struct tlb *tlb;
 	bool use_tlb;
+	/*
+	 * Optional: stage-2 paging-structure caches keyed by GPA (pwc[level] caches
+	 * the pointers of that stage-2 level), probed deepest first by the walks
+	 * use_tlb allows; pwc_levels lists the levels that have one.
+	 */
+	struct tlb *pwc[PT_MAX_LEVELS + 1];
+	unsigned pwc_levels[PT_MAX_LEVELS], nr_pwc;
 };
 
 /* The pt_mem whose PAs are g's GPAs (no direct description: every access is a call). */

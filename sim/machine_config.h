@@ -36,6 +36,9 @@ struct stage2_config {
 	/* The nested TLB (GPA -> host PA, in front of every stage-2 walk of the MMU), when has_tlb. */
 	bool has_tlb;
 	struct tlb_config tlb;
+	/* Stage-2 paging-structure caches, keyed by GPA, one per stage-2 level they cache. */
+	struct tlb_config pwc[PT_MAX_LEVELS];
+	unsigned nr_pwc;
 };
 
 struct machine_config {

@@ -147,8 +147,8 @@ void mmu_set_priv(struct mmu *mmu, enum privilege priv)
 void mmu_stats_reset(struct mmu *mmu)
 {
 	memset(&mmu->stats, 0, sizeof(mmu->stats));
-	if (mmu->m->host && mmu->m->host->guest.tlb)
-		tlb_stats_reset(mmu->m->host->guest.tlb);
+	if (mmu->m->host)
+		stage2_host_reset_cache_stats(mmu->m->host);
 	for (unsigned i = 0; i < mmu->nr_cpus; i++) {
 		struct mmu_cpu *c = mmu->cpus[i];
 		if (!c)

@@ -274,13 +274,7 @@ static int stage2_fence(struct replay *r, const struct trace_event *ev)
 {
 	struct stage2_host *h = r->m->host;
 
-	if (h->guest.tlb) {
-		if (ev->n)
-			tlb_flush_range(h->guest.tlb, ev->va & ~(h->cfg.pc.base_page_size - 1), h->cfg.pc.base_page_size,
-					TLB_SELECT_ALL, 0);
-		else
-			tlb_flush_all(h->guest.tlb);
-	}
+	stage2_host_flush_caches(h, ev->n, ev->va);
 	mmu_flush(&r->mmu, FLUSH_ALL | FLUSH_ALL_CPUS, 0, 0);
 	r->mmu.stats.shootdowns += r->mmu.nr_cpus > 1 ? r->mmu.nr_cpus - 1 : 0;
 	return MM_OK;
@@ -317,8 +311,7 @@ static __attribute__((noinline, cold)) int do_stage2_edit(struct replay *r, cons
 		return rc;
 	}
 	if (!r->opt.no_auto_flush) {
-		if (h->guest.tlb)
-			tlb_flush_all(h->guest.tlb);
+		stage2_host_flush_caches(h, false, 0);
 		mmu_flush(&r->mmu, FLUSH_ALL | FLUSH_ALL_CPUS, 0, 0);
 		r->mmu.stats.shootdowns += r->mmu.nr_cpus > 1 ? r->mmu.nr_cpus - 1 : 0;
 	}

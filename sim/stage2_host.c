@@ -88,6 +88,16 @@ int stage2_host_create(const struct stage2_config *cfg, uint64_t guest_base, uin
 		stage2_host_destroy(h);
 		return MM_EINVAL;
 	}
+	for (unsigned i = 0; i < cfg->nr_pwc; i++) {
+		if (!(h->guest.pwc[cfg->pwc[i].level] = tlb_create(&cfg->pwc[i], err))) {
+			stage2_host_destroy(h);
+			return MM_EINVAL;
+		}
+	}
+	/* Deepest first: that hit skips the most levels. */
+	for (unsigned level = 2; level <= PT_MAX_LEVELS; level++)
+		if (h->guest.pwc[level])
+			h->guest.pwc_levels[h->guest.nr_pwc++] = level;
 	if (!cfg->back_guest_memory) {
 		h->guest.fill = fill_for_guest;
 		h->guest.fill_arg = h;
@@ -101,6 +111,8 @@ void stage2_host_destroy(struct stage2_host *h)
 	if (!h)
 		return;
 	tlb_destroy(h->guest.tlb);
+	for (unsigned level = 0; level <= PT_MAX_LEVELS; level++)
+		tlb_destroy(h->guest.pwc[level]);
 	pt_destroy(h->table);
 	physmem_destroy(h->pm);
 	free(h);
@@ -122,6 +134,29 @@ int stage2_host_fill(struct stage2_host *h, uint64_t gpa, struct mm_error *err)
 		return rc;
 	h->filled_pages++;
 	return MM_OK;
+}
+
+void stage2_host_flush_caches(struct stage2_host *h, bool one_page, uint64_t gpa)
+{
+	uint64_t page = h->cfg.pc.base_page_size;
+
+	if (h->guest.tlb && one_page)
+		tlb_flush_range(h->guest.tlb, gpa & ~(page - 1), page, TLB_SELECT_ALL, 0);
+	else if (h->guest.tlb)
+		tlb_flush_all(h->guest.tlb);
+	/* A PWC entry spans many pages: the fence for one GPA drops them all, as the spec allows. */
+	for (unsigned level = 0; level <= PT_MAX_LEVELS; level++)
+		if (h->guest.pwc[level])
+			tlb_flush_all(h->guest.pwc[level]);
+}
+
+void stage2_host_reset_cache_stats(struct stage2_host *h)
+{
+	if (h->guest.tlb)
+		tlb_stats_reset(h->guest.tlb);
+	for (unsigned level = 0; level <= PT_MAX_LEVELS; level++)
+		if (h->guest.pwc[level])
+			tlb_stats_reset(h->guest.pwc[level]);
 }
 
 uint64_t stage2_host_root(const struct stage2_host *h)

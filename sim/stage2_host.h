@@ -51,6 +51,11 @@ void stage2_host_destroy(struct stage2_host *h);
  */
 int stage2_host_fill(struct stage2_host *h, uint64_t gpa, struct mm_error *err);
 
+/* Drops every nested TLB and stage-2 PWC entry, or (gpa_page set) those of one GPA's page and every PWC entry. */
+void stage2_host_flush_caches(struct stage2_host *h, bool one_page, uint64_t gpa);
+/* Zeroes the nested TLB's and the stage-2 PWCs' counters. */
+void stage2_host_reset_cache_stats(struct stage2_host *h);
+
 /* The stage-2 root's host PA (what hgatp, EPTP, nCR3 or VTTBR_EL2 points at). */
 uint64_t stage2_host_root(const struct stage2_host *h);
 

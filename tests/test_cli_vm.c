@@ -356,6 +356,35 @@ Test(cli_vm, nested_tlb_skips_stage2_walks)
 }
 
 /*
+ * Stage-2 PWCs keyed by GPA on Sv48x4 (host levels 4..1 index GPA bits 49:39,
+ * 38:30, 29:21, 20:12).  The guest's tables (GPAs 0x80001000-0x80004fff) share
+ * one 2 MiB region, the data pages (0x80200000, 0x80201000) the next one.
+ * Walk 1 (VA 0x1234): the guest L4 row misses every PWC and reads 4 entries;
+ * the L3, L2, L1 rows and the L1 A/D write hit the level-2 PWC and read 1; the
+ * final GPA misses the level-2 PWC, hits the level-3 one and reads 2: 4 + 9 =
+ * 13.  Walk 2 (VA 0x2234): every row, the final one included, hits the
+ * level-2 PWC: 4 + 5 = 9.  22 in all; the level-2 PWC 10 hits, 2 misses.
+ */
+Test(cli_vm, stage2_pwc_skips_upper_host_levels)
+{
+	char *cfg = write_temp_file("extends: sv48x4\nstage2:\n  pwc:\n    - { level: 4, entries: 4, latency: 1 }\n"
+				    "    - { level: 3, entries: 16, latency: 1 }\n    - { level: 2, entries: 32, latency: 1 }\n",
+				    ".yaml");
+	char *trace = write_temp_file("map 0x1000 0x80200000 0x2000 rwu\nr 0x1234\nr 0x2234\n", ".txt");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"pte_reads\":22,"), "%s", r.out);
+	cr_expect(strstr(r.out, ",\"stage2_pwc\":{\"2\":{\"hits\":10,\"misses\":2},\"3\":{\"hits\":1,\"misses\":1},"
+				"\"4\":{\"hits\":0,\"misses\":1}}}"),
+		  "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+	remove_temp_file(cfg);
+}
+
+/*
  * gflush: the first walk as above (15 references; 1 hit, 4 misses); after
  * `gflush gpa 0x80003000` the nested TLB lacks only the guest L1 table's page
  * and the combined TLB is empty: the walk hits on L3, L2 and the final GPA

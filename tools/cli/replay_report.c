@@ -97,6 +97,13 @@ static void nested_json(FILE *out, const mmusim_nested_stats *n)
 		n->guest_faults, n->host_faults, n->host_demand_paged);
 	if (n->has_tlb)
 		fprintf(out, ",\"nested_tlb\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "}", n->tlb_hits, n->tlb_misses);
+	if (n->nr_pwc) {
+		fputs(",\"stage2_pwc\":{", out);
+		for (unsigned i = 0; i < n->nr_pwc; i++)
+			fprintf(out, "%s\"%u\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "}", i ? "," : "", n->pwc_level[i],
+				n->pwc_hits[i], n->pwc_misses[i]);
+		fputc('}', out);
+	}
 	fputc('}', out);
 }
 
@@ -124,6 +131,9 @@ static void nested_text(FILE *out, const mmusim_nested_stats *n)
 	if (n->has_tlb)
 		fprintf(out, "nested TLB      %" PRIu64 " hits, %" PRIu64 " misses  (%.2f%% miss rate)\n", n->tlb_hits,
 			n->tlb_misses, 100.0 * ratio(n->tlb_misses, n->tlb_hits + n->tlb_misses));
+	for (unsigned i = 0; i < n->nr_pwc; i++)
+		fprintf(out, "stage-2 PWC L%u  %" PRIu64 " hits, %" PRIu64 " misses\n", n->pwc_level[i], n->pwc_hits[i],
+			n->pwc_misses[i]);
 	fprintf(out, "guest faults    %" PRIu64 "\nhost faults     %" PRIu64 "  (host demand paged %" PRIu64 ")\n",
 		n->guest_faults, n->host_faults, n->host_demand_paged);
 }
