@@ -130,6 +130,37 @@ static int image_ctl_regs(struct machine_config *cfg, const struct image *img, c
 	return MM_OK;
 }
 
+/*
+ * A virtual machine's image (host memory, as `dump` writes it): the stage-2
+ * root from the stage-2 register note (hgatp, eptp, ncr3, vttbr), and, unless
+ * the caller gave one, the guest's root from the guest's register note
+ * (vsatp, cr3, ttbr0), not from the first root note, which is stage 2's.
+ */
+static int image_vm_roots(const struct machine_config *cfg, const struct image *img, const mmusim_image_options *opt,
+			  uint64_t *stage2_root, uint64_t *root, struct mm_error *e)
+{
+	const struct stage2_config *s2 = &cfg->stage2;
+	const char *s2_name = s2->arch->stage2_root_register ? s2->arch->stage2_root_register : s2->arch->root_register;
+	char guest_name[32];
+	uint64_t reg;
+	uint16_t asid;
+	int rc;
+
+	if (image_reg(img, s2_name, &reg) != MM_OK)
+		return mm_error_set(e, MM_EINVAL, "no %s recorded in the image: a virtual machine's image is a dump of one "
+				    "(mmusim --config %s dump)", s2_name, cfg->name);
+	if ((rc = s2->arch->decode_root_reg(&s2->pc, reg, stage2_root, &asid, e)))
+		return rc;
+	if (opt->how != MMUSIM_ROOT_RECORDED)
+		return MM_OK;
+	snprintf(guest_name, sizeof(guest_name), "%s%s",
+		 s2->arch->stage2_guest_register_prefix ? s2->arch->stage2_guest_register_prefix : "",
+		 cfg->arch->root_register);
+	if (image_reg(img, guest_name, &reg) != MM_OK)
+		return mm_error_set(e, MM_EINVAL, "no %s recorded in the image: give the guest's root", guest_name);
+	return cfg->arch->decode_root_reg(&cfg->pc, reg, root, &asid, e);
+}
+
 int mmusim_machine_open_image_opts(const mmusim_config *cfg, const char *path, const mmusim_image_options *opt,
 				   mmusim_machine **out, mmusim_error *err)
 {
@@ -137,7 +168,7 @@ int mmusim_machine_open_image_opts(const mmusim_config *cfg, const char *path, c
 	struct mmusim_machine *mm = calloc(1, sizeof(*mm));
 	const struct pt_arch *arch = cfg->cfg.arch;
 	struct pt_mem mem;
-	uint64_t root, upper_root = 0;
+	uint64_t root, upper_root = 0, stage2_root = 0;
 
 	*out = NULL;
 	if (!mm)
@@ -156,8 +187,13 @@ int mmusim_machine_open_image_opts(const mmusim_config *cfg, const char *path, c
 			   &upper_root, &e)))
 		goto fail;
 	mem = image_pt_mem(mm->img);
-	if (machine_attach(&mm->config.cfg, &mem, root, upper_root, &mm->m, &e))
+	if (mm->config.cfg.stage2.arch) {
+		if (image_vm_roots(&mm->config.cfg, mm->img, opt, &stage2_root, &root, &e) ||
+		    machine_attach_vm(&mm->config.cfg, &mem, stage2_root, root, upper_root, &mm->m, &e))
+			goto fail;
+	} else if (machine_attach(&mm->config.cfg, &mem, root, upper_root, &mm->m, &e)) {
 		goto fail;
+	}
 	*out = mm;
 	return MMUSIM_OK;
 fail:

@@ -27,6 +27,10 @@ static int refuse_one_stage(const mmusim_machine *m, const char *op, mmusim_erro
 {
 	struct mm_error e = { 0 };
 
+	if (m->m->host && !m->m->pm) {
+		mm_error_set(&e, MM_EINVAL, "a machine over an image is read-only: cannot %s", op);
+		return api_error(err, &e);
+	}
 	if (m->m->host)
 		return MMUSIM_OK;
 	mm_error_set(&e, MM_EINVAL, "%s edits a virtual machine's stage-2 table, and config %s has no stage2: block",

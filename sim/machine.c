@@ -61,8 +61,8 @@ int machine_create(const struct machine_config *cfg, struct machine **out, struc
 	return MM_OK;
 }
 
-int machine_attach(const struct machine_config *cfg, const struct pt_mem *mem, uint64_t root,
-		   uint64_t upper_root, struct machine **out, struct mm_error *err)
+static int attach(const struct machine_config *cfg, const struct pt_mem *mem, uint64_t stage2_root, uint64_t root,
+		  uint64_t upper_root, struct machine **out, struct mm_error *err)
 {
 	struct machine *m = calloc(1, sizeof(*m));
 	int rc;
@@ -73,6 +73,14 @@ int machine_attach(const struct machine_config *cfg, const struct pt_mem *mem, u
 	}
 	m->cfg = *cfg;
 	m->mem = *mem;
+	/* A virtual machine's image is host memory: the guest's tables are read through stage 2. */
+	if (cfg->stage2.arch) {
+		if ((rc = stage2_host_attach(&cfg->stage2, mem, stage2_root, &m->host, err))) {
+			machine_destroy(m);
+			return rc;
+		}
+		m->mem = guest_mem_pt_mem(&m->host->guest);
+	}
 	machine_wire(m);
 	/*
 	 * One table serves as both, covering every top-level index; a split-root
@@ -89,6 +97,21 @@ int machine_attach(const struct machine_config *cfg, const struct pt_mem *mem, u
 	m->user = m->by_asid[0];
 	*out = m;
 	return MM_OK;
+}
+
+int machine_attach(const struct machine_config *cfg, const struct pt_mem *mem, uint64_t root,
+		   uint64_t upper_root, struct machine **out, struct mm_error *err)
+{
+	struct machine_config one_stage = *cfg;
+
+	one_stage.stage2.arch = NULL;
+	return attach(&one_stage, mem, 0, root, upper_root, out, err);
+}
+
+int machine_attach_vm(const struct machine_config *cfg, const struct pt_mem *mem, uint64_t stage2_root,
+		      uint64_t root, uint64_t upper_root, struct machine **out, struct mm_error *err)
+{
+	return attach(cfg, mem, stage2_root, root, upper_root, out, err);
 }
 
 void machine_destroy(struct machine *m)

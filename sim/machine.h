@@ -58,6 +58,13 @@ uint64_t machine_nr_nodes(const struct machine *m);
  */
 int machine_attach(const struct machine_config *cfg, const struct pt_mem *mem, uint64_t root,
 		   uint64_t upper_root, struct machine **out, struct mm_error *err);
+/*
+ * machine_attach for a virtual machine (cfg.stage2.arch set): mem is host
+ * memory, stage2_root the stage-2 table's host PA there, root and upper_root
+ * the guest's roots (GPAs).
+ */
+int machine_attach_vm(const struct machine_config *cfg, const struct pt_mem *mem, uint64_t stage2_root,
+		      uint64_t root, uint64_t upper_root, struct machine **out, struct mm_error *err);
 
 /* Builds memory and the two tables from cfg (copied). */
 int machine_create(const struct machine_config *cfg, struct machine **out, struct mm_error *err);

@@ -106,6 +106,29 @@ int stage2_host_create(const struct stage2_config *cfg, uint64_t guest_base, uin
 	return MM_OK;
 }
 
+int stage2_host_attach(const struct stage2_config *cfg, const struct pt_mem *mem, uint64_t root,
+		       struct stage2_host **out, struct mm_error *err)
+{
+	struct stage2_host *h = calloc(1, sizeof(*h));
+	int rc;
+
+	if (!h)
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	h->cfg = *cfg;
+	h->mem = *mem;
+	h->env = (struct pt_env){ .arch = cfg->arch, .pc = &h->cfg.pc, .ctl = &h->cfg.cpu, .mem = &h->mem };
+	h->walker = (struct walker){ .arch = cfg->arch, .pc = &h->cfg.pc, .ctl = &h->cfg.cpu, .mem = &h->mem };
+	if ((rc = pt_attach(&h->env, root, false, &h->table, err))) {
+		free(h);
+		return rc;
+	}
+	h->guest = (struct guest_mem){ .stage2 = &h->walker, .stage2_root = root, .priv = PRIV_USER,
+				       .table_reads_write = cfg->arch->stage2_table_reads_write &&
+							    cfg->arch->stage2_table_reads_write(&cfg->cpu) };
+	*out = h;
+	return MM_OK;
+}
+
 void stage2_host_destroy(struct stage2_host *h)
 {
 	if (!h)

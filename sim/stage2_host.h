@@ -44,6 +44,14 @@ int stage2_host_create(const struct stage2_config *cfg, uint64_t guest_base, uin
 void stage2_host_destroy(struct stage2_host *h);
 
 /*
+ * The host side of a VM whose memory is someone else's (an image of host
+ * memory): the stage-2 table already at `root` there, read-only (no nodes,
+ * no backing, no fills).
+ */
+int stage2_host_attach(const struct stage2_config *cfg, const struct pt_mem *mem, uint64_t root,
+		       struct stage2_host **out, struct mm_error *err);
+
+/*
  * The hypervisor's answer to a stage-2 fault on guest RAM it did not back
  * yet (back_guest_memory: false): maps gpa's base page to a fresh host
  * frame, as KVM does on an EPT violation.  MM_ERANGE for a GPA outside

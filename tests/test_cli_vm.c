@@ -285,6 +285,43 @@ Test(cli_vm, dump_json_names_both_roots)
 }
 
 /*
+ * A VM's dump read back as a VM: the stage-2 root from its hgatp / eptp /
+ * vttbr note, the guest's from vsatp / cr3 / ttbr0; the same answers as the
+ * machine that wrote it.  A one-stage dump has no stage-2 register.
+ */
+Test(cli_vm, image_of_a_vm)
+{
+	static const struct {
+		const char *config, *pa, *line;
+	} cases[] = {
+		{ "sv39x4", "0x80200000", "0x1234 r user: pa 0xc0200234 (4K page, level 1) perms rw-u- gpa 0x80200234 references 15\n" },
+		{ "x86_64_ept", "0x200000", "0x1234 r user: pa 0x40200234 (4K page, level 1) perms rw-u- gpa 0x200234 references 24\n" },
+		{ "aarch64_vm", "0x40200000", "0x1234 r user: pa 0x80200234 (4K page, level 1) perms rw-u- gpa 0x40200234 references 19\n" },
+	};
+	char *elf = write_temp_file("", ".elf");
+	char map[64], expect[512];
+	struct run_result r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(map, sizeof(map), "0x1000 %s 0x1000 rwua", cases[i].pa);
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "dump", "--elf", elf, "--map", map, NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		run_result_free(&r);
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "translate", "--image", elf, "0x1234", NULL), 0);
+		expect_run(&r, 0, cases[i].line, "");
+		run_result_free(&r);
+	}
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "dump", "--elf", elf, NULL), 0);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--image", elf, "0x1234", NULL), 0);
+	snprintf(expect, sizeof(expect), "mmusim: no hgatp recorded in the image: a virtual machine's image is a dump of "
+		 "one (mmusim --config sv39x4 dump)\n");
+	expect_run(&r, 2, "", expect);
+	run_result_free(&r);
+	remove_temp_file(elf);
+}
+
+/*
  * EPTP (SDM 25.6.11): the EPT root (host PA 0) in 51:12, walk length 4 - 1 in
  * 5:3, WB (6) in 2:0, A/D enabled (bit 6): 0x5e.  NPT's root register is nCR3.
  */
