@@ -5,8 +5,9 @@
  * length passed is the input's, so a read past `len` is an ASan report).  On
  * success the config must be usable by the rest of the simulator: an arch,
  * derived paging constants within PT_MAX_LEVELS, a top level of a power of
- * two entries no more than a node's (all of them unless the format has
- * partial top levels, Arm), the user and kernel ranges inside it, a bounded
+ * two entries no more than a node's times 2^wide_top_bits (a root of several
+ * frames: RISC-V Sv39x4, Arm's concatenated stage-2 tables; all of them unless
+ * the format has partial top levels, Arm), the user and kernel ranges inside it, a bounded
  * TLB list; on
  * failure the message must be a terminated string.
  */
@@ -40,8 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    pc->nr_entries != 1u << pc->index_bits ||
 		    pc->base_page_size != 1ull << pc->page_shift ||
 		    cfg.nr_tlb > CONFIG_MAX_TLBS || cfg.nr_pwc > PT_MAX_LEVELS ||
-		    !pc->top_entries || (pc->top_entries & (pc->top_entries - 1)) || pc->top_entries > pc->nr_entries ||
-		    (!pc->partial_top && pc->top_entries != pc->nr_entries) ||
+		    !pc->top_entries || (pc->top_entries & (pc->top_entries - 1)) ||
+		    pc->top_entries > pc->nr_entries << pc->wide_top_bits ||
+		    (!pc->partial_top && pc->top_entries != pc->nr_entries << pc->wide_top_bits) ||
 		    cfg.user.top_end > pc->top_entries || cfg.kernel.top_end > pc->top_entries ||
 		    cfg.kernel.upper_half != pc->split_halves)
 			abort(); /* accepted a config the simulator cannot use */
