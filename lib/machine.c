@@ -277,6 +277,7 @@ int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err
 	if (!roots)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	nr_regs = dump_regs(mach, regs);
+	size_t guest_regs = nr_regs; /* the guest's root and control registers, where the format records them */
 	/*
 	 * A virtual machine's memory is the host's: the stage-2 root first (a
 	 * host PA, what a reader of host memory walks), then the guest's
@@ -291,10 +292,14 @@ int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err
 			 h->cfg.arch->stage2_root_register ? h->cfg.arch->stage2_root_register : h->cfg.arch->root_register);
 		regs[nr_regs++].value = roots[nr].reg;
 		nr++;
-		snprintf(regs[nr_regs].name, sizeof(regs[nr_regs].name), "%s%s",
-			 h->cfg.arch->stage2_guest_register_prefix ? h->cfg.arch->stage2_guest_register_prefix : "",
-			 arch->root_register);
-		regs[nr_regs++].value = pt_arch_root_reg(arch, &mach->cfg.pc, &mach->cfg.cpu, machine_root(mach), mach->asid);
+		/* The guest's root register, unless dump_regs wrote it already under the same name. */
+		if (!guest_regs || h->cfg.arch->stage2_guest_register_prefix) {
+			snprintf(regs[nr_regs].name, sizeof(regs[nr_regs].name), "%s%s",
+				 h->cfg.arch->stage2_guest_register_prefix ? h->cfg.arch->stage2_guest_register_prefix : "",
+				 arch->root_register);
+			regs[nr_regs++].value = pt_arch_root_reg(arch, &mach->cfg.pc, &mach->cfg.cpu, machine_root(mach),
+								 mach->asid);
+		}
 		/* The host's control registers (Arm VTCR_EL2), after the guest's. */
 		for (const struct ctl_reg *r = h->cfg.arch->ctl_regs; r && r->name && nr_regs < DUMP_MAX_REGS; r++) {
 			snprintf(regs[nr_regs].name, sizeof(regs[nr_regs].name), "%s", r->name);
