@@ -140,7 +140,7 @@ static int image_vm_roots(const struct machine_config *cfg, const struct image *
 			  uint64_t *stage2_root, uint64_t *root, struct mm_error *e)
 {
 	const struct stage2_config *s2 = &cfg->stage2;
-	const char *s2_name = s2->arch->stage2_root_register ? s2->arch->stage2_root_register : s2->arch->root_register;
+	const char *s2_name = pt_arch_stage2_register(s2->arch);
 	char guest_name[32];
 	uint64_t reg;
 	uint16_t asid;
@@ -153,9 +153,7 @@ static int image_vm_roots(const struct machine_config *cfg, const struct image *
 		return rc;
 	if (opt->how != MMUSIM_ROOT_RECORDED)
 		return MM_OK;
-	snprintf(guest_name, sizeof(guest_name), "%s%s",
-		 s2->arch->stage2_guest_register_prefix ? s2->arch->stage2_guest_register_prefix : "",
-		 cfg->arch->root_register);
+	pt_arch_guest_register(s2->arch, cfg->arch, guest_name, sizeof(guest_name));
 	if (image_reg(img, guest_name, &reg) != MM_OK)
 		return mm_error_set(e, MM_EINVAL, "no %s recorded in the image: give the guest's root", guest_name);
 	return cfg->arch->decode_root_reg(&cfg->pc, reg, root, &asid, e);
@@ -288,15 +286,12 @@ int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err
 		snprintf(roots[nr].name, sizeof(roots[nr].name), "stage2");
 		roots[nr].root = stage2_host_root(h);
 		roots[nr].reg = pt_arch_root_reg(h->cfg.arch, &h->cfg.pc, &h->cfg.cpu, roots[nr].root, 0);
-		snprintf(regs[nr_regs].name, sizeof(regs[nr_regs].name), "%s",
-			 h->cfg.arch->stage2_root_register ? h->cfg.arch->stage2_root_register : h->cfg.arch->root_register);
+		snprintf(regs[nr_regs].name, sizeof(regs[nr_regs].name), "%s", pt_arch_stage2_register(h->cfg.arch));
 		regs[nr_regs++].value = roots[nr].reg;
 		nr++;
 		/* The guest's root register, unless dump_regs wrote it already under the same name. */
 		if (!guest_regs || h->cfg.arch->stage2_guest_register_prefix) {
-			snprintf(regs[nr_regs].name, sizeof(regs[nr_regs].name), "%s%s",
-				 h->cfg.arch->stage2_guest_register_prefix ? h->cfg.arch->stage2_guest_register_prefix : "",
-				 arch->root_register);
+			pt_arch_guest_register(h->cfg.arch, arch, regs[nr_regs].name, sizeof(regs[nr_regs].name));
 			regs[nr_regs++].value = pt_arch_root_reg(arch, &mach->cfg.pc, &mach->cfg.cpu, machine_root(mach),
 								 mach->asid);
 		}

@@ -95,9 +95,7 @@ uint64_t mmusim_stage2_root_register(const mmusim_machine *m)
 
 const char *mmusim_stage2_root_register_name(const mmusim_machine *m)
 {
-	const struct pt_arch *a = m->m->host ? m->m->host->cfg.arch : NULL;
-
-	return !a ? NULL : a->stage2_root_register ? a->stage2_root_register : a->root_register;
+	return m->m->host ? pt_arch_stage2_register(m->m->host->cfg.arch) : NULL;
 }
 
 const char *mmusim_guest_root_register_name(const mmusim_machine *m, char *buf, size_t len)
@@ -106,26 +104,13 @@ const char *mmusim_guest_root_register_name(const mmusim_machine *m, char *buf, 
 
 	if (!h)
 		return NULL;
-	snprintf(buf, len, "%s%s", h->cfg.arch->stage2_guest_register_prefix ? h->cfg.arch->stage2_guest_register_prefix : "",
-		 m->m->cfg.arch->root_register);
+	pt_arch_guest_register(h->cfg.arch, m->m->cfg.arch, buf, len);
 	return buf;
 }
 
 unsigned mmusim_stage2_levels(const mmusim_machine *m)
 {
 	return m->m->host ? m->m->host->cfg.pc.nr_levels : 0;
-}
-
-/*
- * The guest level whose entry sits at gpa, for a table row: a step's, or for
- * an entry stage 2 refused to read (no step), the level below the last step.
- */
-static unsigned row_guest_level(const struct walk_result *guest, unsigned top_level, uint64_t gpa)
-{
-	for (unsigned i = 0; i < guest->nr_steps; i++)
-		if (guest->steps[i].pte_addr == gpa)
-			return guest->steps[i].level;
-	return guest->nr_steps ? guest->steps[guest->nr_steps - 1].level - 1 : top_level;
 }
 
 /* The one-dimensional answer: the guest's walk with the host PA, or the stage-2 fault. */
@@ -199,19 +184,14 @@ int mmusim_translate_nested(mmusim_machine *m, const mmusim_request *req, mmusim
 
 		out->rows[i].kind = (enum mmusim_row_kind)row->kind;
 		out->rows[i].gpa = row->gpa;
-		out->rows[i].guest_level = row->kind == NESTED_ROW_FINAL ? 0 : row_guest_level(&res->stage1, mach->cfg.pc.nr_levels, row->gpa);
+		out->rows[i].guest_level = nested_row_guest_level(res, row, mach->cfg.pc.nr_levels);
 		api_walk_to_public(&h->walker, &rr, &row->walk, &out->rows[i].walk);
 	}
 	if (res->fault == NESTED_FAULT_STAGE2_TABLE || res->fault == NESTED_FAULT_STAGE2_FINAL) {
-		struct stage2_context ctx = {
-			.gpa = res->fault_gpa, .gva = req->va, .access = wr.access, .priv = wr.priv,
-			.table = res->fault == NESTED_FAULT_STAGE2_TABLE,
-			.table_write = res->fault == NESTED_FAULT_STAGE2_TABLE && h->guest.fault_entry_write,
-		};
 		struct stage2_report rep = { 0 };
 
 		out->fault_gpa = res->fault_gpa;
-		h->cfg.arch->stage2_report(&res->stage2.fault, &ctx, &rep, out->report_text, sizeof(out->report_text));
+		nested_report(res, &h->guest, &wr, &rep, out->report_text, sizeof(out->report_text));
 		out->report_code = rep.code;
 		out->report_addr = rep.addr;
 		out->report_extra = rep.extra;

@@ -4,6 +4,7 @@
  */
 #include "pt_arch.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "text_buf.h"
@@ -35,6 +36,17 @@ uint64_t pt_arch_root_reg(const struct pt_arch *arch, const struct paging_consts
 			  uint64_t root, uint16_t asid)
 {
 	return arch->encode_root_reg(pc, root, asid) | (arch->root_reg_ctl_bits ? arch->root_reg_ctl_bits(ctl) : 0);
+}
+
+const char *pt_arch_stage2_register(const struct pt_arch *stage2)
+{
+	return stage2->stage2_root_register ? stage2->stage2_root_register : stage2->root_register;
+}
+
+void pt_arch_guest_register(const struct pt_arch *stage2, const struct pt_arch *guest, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", stage2->stage2_guest_register_prefix ? stage2->stage2_guest_register_prefix : "",
+		 guest->root_register);
 }
 
 void pt_arch_stage2_names(char *buf, size_t len)

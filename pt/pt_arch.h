@@ -320,6 +320,11 @@ void pt_arch_names(char *buf, size_t len);
 uint64_t pt_arch_root_reg(const struct pt_arch *arch, const struct paging_consts *pc, const struct cpu_ctl *ctl,
 			  uint64_t root, uint16_t asid);
 
+/* A stage-2 format's root register name (stage2_root_register, else root_register: "ncr3", "hgatp"). */
+const char *pt_arch_stage2_register(const struct pt_arch *stage2);
+/* The guest's root register name under a stage 2 ("vsatp" under the G-stage, "cr3" under EPT) into buf. */
+void pt_arch_guest_register(const struct pt_arch *stage2, const struct pt_arch *guest, char *buf, size_t len);
+
 /* The names of the formats that may be a stage 2 (with a stage2_report), as pt_arch_names. */
 void pt_arch_stage2_names(char *buf, size_t len);
 

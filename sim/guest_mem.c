@@ -5,8 +5,7 @@
 #include "pt/pt_arch.h"
 #include "sim/physmem.h"
 
-/* The access bits (1 << access) stage 2 allows a translation, as its walk checks them. */
-static uint8_t allowed(const struct guest_mem *g, const struct walk_result *res)
+uint8_t guest_mem_allowed(const struct guest_mem *g, const struct walk_result *res)
 {
 	uint8_t allow = 0;
 
@@ -50,7 +49,7 @@ static void tlb_fill_gpa(struct guest_mem *g, uint64_t gpa, const struct walk_re
 	int shift = tlb_fit_shift(g->tlb, (unsigned)__builtin_ctzll(res->page_size));
 	struct tlb_entry e = {
 		.pte = res->leaf_pte, .perms = res->perms, .level = (uint8_t)res->level,
-		.page_shift = (uint8_t)__builtin_ctzll(res->page_size), .valid = true, .allow = allowed(g, res),
+		.page_shift = (uint8_t)__builtin_ctzll(res->page_size), .valid = true, .allow = guest_mem_allowed(g, res),
 	};
 
 	if (shift < 0)

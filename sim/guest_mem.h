@@ -67,6 +67,9 @@ struct guest_mem {
 	unsigned pwc_levels[PT_MAX_LEVELS], nr_pwc;
 };
 
+/* The access bits (1 << access) stage 2 allows a translation res, as its walk checks them. */
+uint8_t guest_mem_allowed(const struct guest_mem *g, const struct walk_result *res);
+
 /* The pt_mem whose PAs are g's GPAs (no direct description: every access is a call). */
 struct pt_mem guest_mem_pt_mem(struct guest_mem *g);
 

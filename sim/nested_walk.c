@@ -52,3 +52,27 @@ void nested_walk(const struct walker *stage1, struct guest_mem *g, const struct 
 	g->observe = NULL;
 	g->observe_arg = NULL;
 }
+
+unsigned nested_row_guest_level(const struct nested_result *n, const struct nested_row *row, unsigned top_level)
+{
+	const struct walk_result *g = &n->stage1;
+
+	if (row->kind == NESTED_ROW_FINAL)
+		return 0;
+	for (unsigned i = 0; i < g->nr_steps; i++)
+		if (g->steps[i].pte_addr == row->gpa)
+			return g->steps[i].level;
+	return g->nr_steps ? g->steps[g->nr_steps - 1].level - 1 : top_level;
+}
+
+void nested_report(const struct nested_result *n, const struct guest_mem *g, const struct walk_request *req,
+		   struct stage2_report *out, char *text, size_t len)
+{
+	struct stage2_context ctx = {
+		.gpa = n->fault_gpa, .gva = req->va, .access = req->access, .priv = req->priv,
+		.table = n->fault == NESTED_FAULT_STAGE2_TABLE,
+		.table_write = n->fault == NESTED_FAULT_STAGE2_TABLE && g->fault_entry_write,
+	};
+
+	g->stage2->arch->stage2_report(&n->stage2.fault, &ctx, out, text, len);
+}

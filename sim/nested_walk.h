@@ -21,8 +21,10 @@
 #define MMUSIM_SIM_NESTED_WALK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "pt/pt_arch.h"
 #include "pt/walk.h"
 #include "sim/guest_mem.h"
 
@@ -59,6 +61,20 @@ struct nested_result {
 	struct nested_row rows[NESTED_MAX_ROWS];
 	unsigned references;          /* entries read: stage 1's plus its rows' (A/D write rows excluded) */
 };
+
+/*
+ * The guest level whose entry a table row's GPA holds: the step that read it,
+ * or for an entry no step records, the level below the last step (the top
+ * level when there is none); 0 for the final GPA's row.
+ */
+unsigned nested_row_guest_level(const struct nested_result *n, const struct nested_row *row, unsigned top_level);
+
+/*
+ * The stage-2 fault of n (fault STAGE2_TABLE or STAGE2_FINAL, for req) as the
+ * hypervisor is told it: g's stage-2 format's report, and in words into text.
+ */
+void nested_report(const struct nested_result *n, const struct guest_mem *g, const struct walk_request *req,
+		   struct stage2_report *out, char *text, size_t len);
 
 /*
  * Walks req (a guest VA, req->root the guest root's GPA) with stage1, whose

@@ -6,21 +6,7 @@
 #include "sim/machine.h"
 #include "sim/stage2_host.h"
 
-/* The rights stage 2 grants the final GPA, one bit per access, checked as the guest's accesses are. */
-static uint8_t stage2_allow(const struct walker *s2, enum privilege priv, const struct walk_result *leaf)
-{
-	uint8_t allow = 0;
-
-	for (unsigned a = ACCESS_READ; a <= ACCESS_EXEC; a++) {
-		struct walk_request req = { .access = (enum access_kind)a, .priv = priv };
-		struct walk_fault f;
-		if (walk_check_access(s2, &req, leaf->perms, leaf->leaf_pte, leaf->level, &f))
-			allow |= (uint8_t)(1u << a);
-	}
-	return allow;
-}
-
-static void count(const struct nested_result *n, struct nested_stats *st)
+static void count(const struct nested_result *n, unsigned top_level, struct nested_stats *st)
 {
 	const struct walk_result *g = &n->stage1;
 
@@ -38,16 +24,10 @@ static void count(const struct nested_result *n, struct nested_stats *st)
 	}
 	for (unsigned r = 0; r < n->nr_rows; r++) {
 		const struct nested_row *row = &n->rows[r];
-		unsigned glevel = 0;
+		unsigned glevel = nested_row_guest_level(n, row, top_level);
 
 		if (row->kind == NESTED_ROW_TABLE_WRITE)
 			continue;
-		if (row->kind == NESTED_ROW_TABLE_READ) {
-			glevel = g->nr_steps ? g->steps[g->nr_steps - 1].level : 0;
-			for (unsigned i = 0; i < g->nr_steps; i++)
-				if (g->steps[i].pte_addr == row->gpa)
-					glevel = g->steps[i].level;
-		}
 		for (unsigned i = 0; i < row->walk.nr_steps; i++) {
 			st->reads[glevel][row->walk.steps[i].level]++;
 			st->host_reads++;
@@ -72,7 +52,7 @@ void vm_walk(struct machine *m, const struct walk_request *req, struct walk_resu
 	nested_walk(&m->walker, &h->guest, &r, n);
 	h->guest.use_tlb = false;
 	h->guest.no_ad_update = false;
-	count(n, st);
+	count(n, m->cfg.pc.nr_levels, st);
 	*res = n->stage1;
 	info->fault = n->fault;
 	info->fault_gpa = n->fault_gpa;
@@ -84,21 +64,16 @@ void vm_walk(struct machine *m, const struct walk_request *req, struct walk_resu
 		res->pa = n->hpa;
 		if (n->stage2.page_size < res->page_size)
 			res->page_size = n->stage2.page_size;
-		info->stage2_allow = stage2_allow(&h->walker, h->guest.priv, &n->stage2);
+		info->stage2_allow = guest_mem_allowed(&h->guest, &n->stage2);
 		h->cfg.arch->leaf_prop(&h->cfg.pc, n->stage2.leaf_pte, n->stage2.level, &prop);
 		info->stage2_dirty = (prop.flags & PROP_D) != 0;
 	} else if (n->fault != NESTED_FAULT_STAGE1) {
-		struct stage2_context ctx = {
-			.gpa = n->fault_gpa, .gva = req->va, .access = req->access, .priv = req->priv,
-			.table = n->fault == NESTED_FAULT_STAGE2_TABLE,
-			.table_write = n->fault == NESTED_FAULT_STAGE2_TABLE && h->guest.fault_entry_write,
-		};
 		struct stage2_report rep;
 		char text[8];
 
 		res->ok = false;
 		res->fault = n->stage2.fault;
-		h->cfg.arch->stage2_report(&n->stage2.fault, &ctx, &rep, text, sizeof(text));
+		nested_report(n, &h->guest, req, &rep, text, sizeof(text));
 		res->fault.code = rep.code;
 	}
 }
