@@ -42,7 +42,8 @@ enum {
 	TAG_GMAP = 0x92,        /* as TAG_MAP, PROTECT, UNMAP, for a VM's stage-2 table */
 	TAG_GUNMAP = 0x93,
 	TAG_GPROTECT = 0x94,
-	TAG_GFLUSH = 0x95,      /* + a byte: 0 all, 1 one GPA (a varint follows) */
+	TAG_GFLUSH = 0x95,      /* + a byte, enum gflush_scope (GFLUSH_GPA: a varint follows) */
+	TAG_VM = 0x96,          /* + varint: the VMID */
 };
 
 #define KIND_MODIFY 3
@@ -50,6 +51,7 @@ enum {
 #define MAX_RECORD 48            /* map: tag + 4 varints + cache byte = 42 */
 #define ASID_MAX (MACHINE_NR_ASIDS - 1u) /* the machine's limits, as the text format checks them */
 #define CPU_MAX (MMU_MAX_CPUS - 1u)
+#define VM_MAX (MACHINE_NR_VMS - 1u)
 #define PROP_ALL 0x1ffu          /* PROP_R .. PROP_AVAIL2 */
 #define WRITER_BUF (256u * 1024u)
 
@@ -226,6 +228,12 @@ static int decode_record(const uint64_t pred[2], const unsigned char **pp, const
 		      tag == TAG_ASID ? "asid" : "cpu", (unsigned long long)a, tag == TAG_ASID ? ASID_MAX : CPU_MAX);
 		out->n = (uint32_t)a;
 		break;
+	case TAG_VM:
+		out->op = TRACE_VM;
+		VARINT(a);
+		CHECK(a <= VM_MAX, "vm %llu is out of range (at most %u)", (unsigned long long)a, VM_MAX);
+		out->n = (uint32_t)a;
+		break;
 	case TAG_PRIV:
 		out->op = TRACE_PRIV;
 		BYTE(byte);
@@ -238,9 +246,9 @@ static int decode_record(const uint64_t pred[2], const unsigned char **pp, const
 	case TAG_GFLUSH:
 		out->op = TRACE_GFLUSH;
 		BYTE(byte);
-		CHECK(byte <= 1, "bad gflush %u (expected 0 all or 1 one GPA)", byte);
+		CHECK(byte <= GFLUSH_SCOPE_LAST, "bad gflush %u (expected 0 the VM, 1 one GPA or 2 every VM)", byte);
 		out->n = byte;
-		if (byte) {
+		if (byte == GFLUSH_GPA) {
 			VARINT(a);
 			out->va = a;
 		}
@@ -624,8 +632,12 @@ static int put_other(struct trace_writer *w, const struct trace_event *ev)
 	case TRACE_GFLUSH:
 		*p++ = TAG_GFLUSH;
 		*p++ = (unsigned char)ev->n;
-		if (ev->n)
+		if (ev->n == GFLUSH_GPA)
 			p = put_varint(p, ev->va);
+		break;
+	case TRACE_VM:
+		*p++ = TAG_VM;
+		p = put_varint(p, ev->n);
 		break;
 	default: /* TRACE_FLUSH, validated */
 		if (ev->scope <= TAG_LAST - TAG_FLUSH) {
@@ -676,7 +688,10 @@ static int validate(const struct trace_event *ev, struct mm_error *err)
 	case TRACE_STATS_RESET:
 		return MM_OK;
 	case TRACE_GFLUSH:
-		return ev->n <= 1 ? MM_OK : mm_error_set(err, MM_EINVAL, "bad gflush %u", ev->n);
+		return ev->n <= GFLUSH_SCOPE_LAST ? MM_OK : mm_error_set(err, MM_EINVAL, "bad gflush %u", ev->n);
+	case TRACE_VM:
+		return ev->n <= VM_MAX ? MM_OK
+				       : mm_error_set(err, MM_EINVAL, "vm %u is out of range (at most %u)", ev->n, VM_MAX);
 	case TRACE_FLUSH:
 		if (!flush_scope_valid(ev->scope))
 			return mm_error_set(err, MM_EINVAL, "bad flush scope 0x%02x", ev->scope);

@@ -179,13 +179,13 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 	}
 	if (strcmp(op, "gflush") == 0) {
 		cmd->op = TRACE_GFLUSH;
-		if (n != 1 && (n != 3 || strcmp(f[1], "gpa") != 0)) {
-			mm_error_set(err, MM_EINVAL, "bad gflush: usage is 'gflush [gpa GPA]'");
+		if (n != 1 && (n != 3 || strcmp(f[1], "gpa") != 0) && (n != 2 || strcmp(f[1], "all") != 0)) {
+			mm_error_set(err, MM_EINVAL, "bad gflush: usage is 'gflush [gpa GPA | all]'");
 			return TRACE_LINE_BAD;
 		}
 		if (n == 3 && parse_num(f[2], "GPA", false, &cmd->va, err))
 			return TRACE_LINE_BAD;
-		cmd->n = n == 3;
+		cmd->n = n == 3 ? GFLUSH_GPA : n == 2 ? GFLUSH_ALL_VMS : GFLUSH_VM;
 		return TRACE_LINE_EVENT;
 	}
 	if (strcmp(op, "gunmap") == 0) {
@@ -246,14 +246,14 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 			return TRACE_LINE_BAD;
 		return TRACE_LINE_EVENT;
 	}
-	if (strcmp(op, "asid") == 0 || strcmp(op, "cpu") == 0) {
+	if (strcmp(op, "asid") == 0 || strcmp(op, "cpu") == 0 || strcmp(op, "vm") == 0) {
 		uint64_t v;
-		bool asid = op[0] == 'a';
-		cmd->op = asid ? TRACE_ASID : TRACE_CPU;
-		if (want_fields(n, 2, 2, asid ? "asid N" : "cpu N", err) ||
-		    parse_num(f[1], asid ? "ASID" : "CPU number", false, &v, err))
+		bool asid = op[0] == 'a', vm = op[0] == 'v';
+		cmd->op = asid ? TRACE_ASID : vm ? TRACE_VM : TRACE_CPU;
+		if (want_fields(n, 2, 2, asid ? "asid N" : vm ? "vm N" : "cpu N", err) ||
+		    parse_num(f[1], asid ? "ASID" : vm ? "VM number" : "CPU number", false, &v, err))
 			return TRACE_LINE_BAD;
-		unsigned max = asid ? MACHINE_NR_ASIDS - 1u : MMU_MAX_CPUS - 1u;
+		unsigned max = asid ? MACHINE_NR_ASIDS - 1u : vm ? MACHINE_NR_VMS - 1u : MMU_MAX_CPUS - 1u;
 		if (v > max) {
 			mm_error_set(err, MM_EINVAL, "%s %llu is out of range (at most %u)", op,
 				     (unsigned long long)v, max);

@@ -445,6 +445,17 @@ MMUSIM_API int mmusim_for_each_mapping(mmusim_machine *m,
 MMUSIM_API int mmusim_switch_asid(mmusim_machine *m, uint16_t asid, mmusim_error *err);
 /* The current address space's ASID. */
 MMUSIM_API uint16_t mmusim_current_asid(const mmusim_machine *m);
+/*
+ * A virtual machine's host (a config with a stage2: block) runs up to 256
+ * VMs: makes VM vmid (0 .. 255) the one that map/unmap/protect, gmap and
+ * translate act on, created on first use with guest RAM, a stage-2 table and
+ * guest tables of its own, in its own ASID 0 address space (or the one it
+ * last had).  MMUSIM_EINVAL on a machine without a stage2: block, for a VMID
+ * out of range, or on an image (one VM).
+ */
+MMUSIM_API int mmusim_switch_vm(mmusim_machine *m, unsigned vmid, mmusim_error *err);
+/* The running VM (0 on a machine that is not a VM's host). */
+MMUSIM_API unsigned mmusim_current_vm(const mmusim_machine *m);
 /* Physical address of the current address space's root (what CR3 / satp / TTBR0 point at). */
 MMUSIM_API uint64_t mmusim_root(const mmusim_machine *m);
 /*
@@ -647,6 +658,7 @@ typedef struct mmusim_nested_stats {
 	unsigned nr_pwc;             /* stage-2 PWCs (stage2.pwc), for levels pwc_level[0..nr_pwc): */
 	unsigned pwc_level[MMUSIM_MAX_LEVELS];
 	uint64_t pwc_hits[MMUSIM_MAX_LEVELS], pwc_misses[MMUSIM_MAX_LEVELS];
+	unsigned vms;                /* virtual machines the host runs (vm N) */
 } mmusim_nested_stats;
 
 struct mmusim_mmu;
@@ -727,8 +739,12 @@ enum mmusim_event_op {
 	MMUSIM_EV_GMAP,      /* va = GPA, pa = host PA, len, flags, cache */
 	MMUSIM_EV_GUNMAP,    /* va = GPA, len */
 	MMUSIM_EV_GPROTECT,  /* va = GPA, len, flags, cache */
-	MMUSIM_EV_GFLUSH,    /* n = 1: the page of GPA va; n = 0: all (text: gflush [gpa GPA]) */
+	MMUSIM_EV_GFLUSH,    /* n = enum mmusim_gflush_scope; va the GPA for MMUSIM_GFLUSH_GPA (text: gflush [gpa GPA | all]) */
+	MMUSIM_EV_VM,        /* n = the virtual machine (VMID) to run, 0 .. 255 (text: vm N) */
 };
+
+/* What a gflush event drops: the running VM's stage-2 and combined entries, one GPA's, or every VM's. */
+enum mmusim_gflush_scope { MMUSIM_GFLUSH_VM, MMUSIM_GFLUSH_GPA, MMUSIM_GFLUSH_ALL_VMS };
 
 /*
  * What a flush drops: one of the first five, optionally OR'ed with the
@@ -1068,6 +1084,7 @@ typedef struct mmusim_tlb_entry {
 	uint16_t asid;
 	bool global;        /* TLB: survives address-space switches */
 	bool dirty;         /* TLB: the leaf's D bit was set when cached */
+	uint16_t vmid;      /* the virtual machine whose entry it is (0 on a native machine) */
 } mmusim_tlb_entry;
 
 /*

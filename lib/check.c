@@ -60,8 +60,13 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 	case MMUSIM_EV_GPROTECT:
 		return api_check_prop(ev->flags, ev->cache, e);
 	case MMUSIM_EV_GFLUSH:
-		if (ev->n > 1)
-			return mm_error_set(e, MM_EINVAL, "bad gflush %u (expected 0 all or 1 one GPA)", ev->n);
+		if (ev->n > MMUSIM_GFLUSH_ALL_VMS)
+			return mm_error_set(e, MM_EINVAL,
+					    "bad gflush %u (expected MMUSIM_GFLUSH_VM, MMUSIM_GFLUSH_GPA or MMUSIM_GFLUSH_ALL_VMS)", ev->n);
+		return MM_OK;
+	case MMUSIM_EV_VM:
+		if (ev->n > 255)
+			return mm_error_set(e, MM_EINVAL, "vm %u is out of range (at most 255)", ev->n);
 		return MM_OK;
 	case MMUSIM_EV_UNMAP:
 	case MMUSIM_EV_GUNMAP:
@@ -83,6 +88,6 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 			return mm_error_set(e, MM_EINVAL, "asid %u is out of range (at most 65535)", ev->n);
 		return MM_OK;
 	}
-	return mm_error_set(e, MM_EINVAL, "bad event op %d (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_GFLUSH)",
+	return mm_error_set(e, MM_EINVAL, "bad event op %d (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_VM)",
 			    (int)ev->op);
 }

@@ -285,7 +285,7 @@ int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err
 		const struct stage2_host *h = mach->host;
 		snprintf(roots[nr].name, sizeof(roots[nr].name), "stage2");
 		roots[nr].root = stage2_host_root(h);
-		roots[nr].reg = pt_arch_root_reg(h->cfg.arch, &h->cfg.pc, &h->cfg.cpu, roots[nr].root, 0);
+		roots[nr].reg = pt_arch_root_reg(h->cfg.arch, &h->cfg.pc, &h->cfg.cpu, roots[nr].root, mach->vmid);
 		snprintf(regs[nr_regs].name, sizeof(regs[nr_regs].name), "%s", pt_arch_stage2_register(h->cfg.arch));
 		regs[nr_regs++].value = roots[nr].reg;
 		nr++;
@@ -476,6 +476,18 @@ int mmusim_switch_asid(mmusim_machine *m, uint16_t asid, mmusim_error *err)
 uint16_t mmusim_current_asid(const mmusim_machine *m)
 {
 	return m->m->asid;
+}
+
+int mmusim_switch_vm(mmusim_machine *m, unsigned vmid, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+
+	return edit_result(machine_switch_vm(m->m, vmid, &e), &e, err);
+}
+
+unsigned mmusim_current_vm(const mmusim_machine *m)
+{
+	return m->m->vmid;
 }
 
 uint64_t mmusim_root(const mmusim_machine *m)

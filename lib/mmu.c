@@ -289,9 +289,10 @@ static int public_entry(void *arg, const struct tlb_entry *e)
 		.pa = e->pa,
 		.level = e->level,
 		.perms = e->perms & PERM_PUBLIC,
-		.asid = e->asid,
+		.asid = tlb_space_asid(e->space),
 		.global = e->global,
 		.dirty = e->dirty,
+		.vmid = tlb_space_vmid(e->space),
 	};
 
 	return w->fn(w->arg, &pub);

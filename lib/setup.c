@@ -42,6 +42,8 @@ int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_pr
 		return mmusim_machine_is_vm(m) ? MMUSIM_OK
 					       : api_error(err, &(struct mm_error){ MM_EINVAL,
 						 "gflush fences a virtual machine's stage 2, and this config has no stage2: block" });
+	case MMUSIM_EV_VM:
+		return mmusim_switch_vm(m, ev->n, err);
 	case MMUSIM_EV_CPU:
 	case MMUSIM_EV_FLUSH:
 	case MMUSIM_EV_STATS_RESET:

@@ -90,7 +90,7 @@ uint64_t mmusim_stage2_root_register(const mmusim_machine *m)
 {
 	const struct stage2_host *h = m->m->host;
 
-	return h ? pt_arch_root_reg(h->cfg.arch, &h->cfg.pc, &h->cfg.cpu, stage2_host_root(h), 0) : 0;
+	return h ? pt_arch_root_reg(h->cfg.arch, &h->cfg.pc, &h->cfg.cpu, stage2_host_root(h), m->m->vmid) : 0;
 }
 
 const char *mmusim_stage2_root_register_name(const mmusim_machine *m)
@@ -235,6 +235,7 @@ int mmusim_mmu_nested_stats(const mmusim_mmu *mmu, mmusim_nested_stats *out)
 	out->guest_faults = s->guest_faults;
 	out->host_faults = s->host_faults;
 	out->host_demand_paged = s->host_demand_paged;
+	out->vms = machine_nr_vms(m);
 	if (m->host->guest.tlb) {
 		const struct tlb_stats *t = tlb_stats(m->host->guest.tlb);
 		out->has_tlb = true;

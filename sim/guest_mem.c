@@ -24,7 +24,7 @@ uint8_t guest_mem_allowed(const struct guest_mem *g, const struct walk_result *r
  */
 static bool tlb_hit(struct guest_mem *g, uint64_t gpa, enum access_kind access, struct walk_result *res)
 {
-	struct tlb_entry *e = tlb_lookup(g->tlb, gpa, 0);
+	struct tlb_entry *e = tlb_lookup(g->tlb, gpa, tlb_space(g->vmid, 0));
 
 	if (!e)
 		return false;
@@ -50,6 +50,7 @@ static void tlb_fill_gpa(struct guest_mem *g, uint64_t gpa, const struct walk_re
 	struct tlb_entry e = {
 		.pte = res->leaf_pte, .perms = res->perms, .level = (uint8_t)res->level,
 		.page_shift = (uint8_t)__builtin_ctzll(res->page_size), .valid = true, .allow = guest_mem_allowed(g, res),
+		.space = tlb_space(g->vmid, 0),
 	};
 
 	if (shift < 0)
@@ -66,7 +67,7 @@ static void pwc_probe(struct guest_mem *g, uint64_t gpa, struct walk_request *re
 {
 	for (unsigned i = 0; i < g->nr_pwc; i++) {
 		unsigned level = g->pwc_levels[i];
-		struct tlb_entry *e = tlb_lookup(g->pwc[level], gpa, 0);
+		struct tlb_entry *e = tlb_lookup(g->pwc[level], gpa, tlb_space(g->vmid, 0));
 		if (e) {
 			req->start_level = level - 1;
 			req->start_table = e->pa;
@@ -91,6 +92,7 @@ static void pwc_fill(struct guest_mem *g, uint64_t gpa, const struct walk_result
 			.perms = s->perms,
 			.shift = (uint8_t)pc_index_shift(w->pc, s->level),
 			.level = (uint8_t)s->level,
+			.space = tlb_space(g->vmid, 0),
 			.valid = true,
 		};
 		tlb_fill(p, gpa, &e);

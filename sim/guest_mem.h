@@ -26,6 +26,7 @@ struct physmem;
 struct guest_mem {
 	const struct walker *stage2;  /* the stage-2 format, its constants and control bits, host memory */
 	uint64_t stage2_root;         /* host PA of the stage-2 root (EPTP, nCR3, hgatp, VTTBR) */
+	uint16_t vmid;                /* the VM's: its nested TLB and stage-2 PWC entries are tagged with it */
 	enum privilege priv;          /* of stage 2's implicit accesses: user for NPT and the G-stage */
 	bool table_reads_write;       /* stage 2 checks a guest table read as a write (EPT with A/D, NPT) */
 	bool no_ad_update;            /* inspect only: stage 2's own A/D bits stay as they are */

@@ -118,6 +118,7 @@ void machine_destroy(struct machine *m)
 {
 	if (!m)
 		return;
+	machine_destroy_vms(m);
 	if (m->by_asid)
 		for (size_t i = 0; i < MACHINE_NR_ASIDS; i++)
 			pt_destroy(m->by_asid[i]);
@@ -167,7 +168,7 @@ uint64_t machine_nr_nodes(const struct machine *m)
 	if (!m->pm)
 		return 0; /* an image's nodes are not ours to count */
 	physmem_stats(m->pm, &st);
-	return st.node_frames;
+	return st.node_frames + machine_other_vms_nodes(m);
 }
 
 int machine_route(const struct machine *m, struct page_table *user, uint64_t va,

@@ -17,6 +17,7 @@
 #include "sim/physmem.h"
 
 struct stage2_host;
+struct machine_vm;
 
 struct machine {
 	struct machine_config cfg;
@@ -40,15 +41,41 @@ struct machine {
 	struct page_table *user;             /* the current address space */
 	uint16_t asid;                       /* ... and its ASID */
 	struct page_table **by_asid;         /* MACHINE_NR_ASIDS slots, NULL until used */
+	/*
+	 * A virtual machine's host may run several (`vm N`): the fields above
+	 * (pm, kernel, user, asid, by_asid, the walker's upper root, and the
+	 * host's stage-2 part) are the running VM's, `vmid`; the others' wait
+	 * in `vms` (MACHINE_NR_VMS slots, NULL until first used, allocated
+	 * with the second VM).
+	 */
+	uint16_t vmid;
+	struct machine_vm **vms;
 };
 
 #define MACHINE_NR_ASIDS 65536
+/* VMIDs 0..255: the 8 bits every Arm implementation has; RISC-V and x86 allow more. */
+#define MACHINE_NR_VMS 256
 
 /* The user table of `asid`, created (sharing the kernel's entries) on first use. */
 int machine_space(struct machine *m, uint16_t asid, struct page_table **out, struct mm_error *err);
 /* Makes `asid` the current address space (creating it if needed). */
 int machine_switch(struct machine *m, uint16_t asid, struct mm_error *err);
-/* Page-table nodes over all tables, and how many address spaces exist. */
+/*
+ * Makes virtual machine vmid the running one (created on first use: guest
+ * RAM of its own, backed by fresh host frames when the config backs guest
+ * memory, its own stage-2 table and guest kernel table), in its ASID 0
+ * address space or the one it last ran.  A machine without a stage2: block,
+ * or attached to an image, has VM 0 only.
+ */
+int machine_switch_vm(struct machine *m, unsigned vmid, struct mm_error *err);
+/* How many virtual machines exist (1 on a native machine). */
+unsigned machine_nr_vms(const struct machine *m);
+/* Guest page-table nodes of the VMs that are not running (machine_nr_nodes counts them all). */
+uint64_t machine_other_vms_nodes(const struct machine *m);
+/* Frees every VM but the running one (machine_destroy's first step). */
+void machine_destroy_vms(struct machine *m);
+
+/* Page-table nodes over all tables, every VM's (a VM's stage-2 nodes are host memory's, not counted). */
 uint64_t machine_nr_nodes(const struct machine *m);
 
 /*

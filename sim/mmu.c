@@ -75,6 +75,8 @@ static int cpu_create(struct mmu *mmu, struct mmu_cpu **out, struct mm_error *er
 			c->pwc_levels[c->nr_pwc++] = level;
 	c->priv = PRIV_USER;
 	c->asid = mmu->m->asid;
+	c->vmid = mmu->m->vmid;
+	c->space = tlb_space(c->vmid, c->asid);
 	c->pt = mmu->m->user;
 	c->root = pt_root(c->pt);
 	*out = c;
@@ -122,6 +124,9 @@ int mmu_select_cpu(struct mmu *mmu, unsigned cpu, struct mm_error *err)
 	}
 	if (!mmu->cpus[cpu] && (rc = cpu_create(mmu, &mmu->cpus[cpu], err)))
 		return rc;
+	/* The machine's tables are those of the VM the CPU runs. */
+	if (mmu->cpus[cpu]->vmid != mmu->m->vmid && (rc = machine_switch_vm(mmu->m, mmu->cpus[cpu]->vmid, err)))
+		return rc;
 	if (cpu >= mmu->nr_cpus)
 		mmu->nr_cpus = cpu + 1;
 	mmu->cur = mmu->cpus[cpu];
@@ -134,7 +139,22 @@ int mmu_switch_asid(struct mmu *mmu, uint16_t asid, struct mm_error *err)
 
 	if (rc == MM_OK) {
 		mmu->cur->asid = asid;
+		mmu->cur->space = tlb_space(mmu->cur->vmid, asid);
 		mmu->cur->root = pt_root(mmu->cur->pt);
+	}
+	return rc;
+}
+
+int mmu_switch_vm(struct mmu *mmu, unsigned vmid, struct mm_error *err)
+{
+	struct mmu_cpu *c = mmu->cur;
+	int rc = machine_switch_vm(mmu->m, vmid, err);
+
+	/* The CPU keeps its ASID: the same number names an address space of the new VM. */
+	if (rc == MM_OK && (rc = machine_space(mmu->m, c->asid, &c->pt, err)) == MM_OK) {
+		c->vmid = (uint16_t)vmid;
+		c->space = tlb_space(c->vmid, c->asid);
+		c->root = pt_root(c->pt);
 	}
 	return rc;
 }
@@ -162,22 +182,26 @@ void mmu_stats_reset(struct mmu *mmu)
 	}
 }
 
-/* Drops c's entries by scope (enum flush_scope, no modifiers); with last_level the PWCs keep theirs. */
+/*
+ * Drops c's entries of VM vmid by scope (enum flush_scope, no modifiers);
+ * with last_level the PWCs keep theirs.
+ */
 static void flush_cpu(struct mmu_cpu *c, enum flush_scope scope, uint64_t va, uint64_t len,
-		      uint16_t asid, bool last_level)
+		      uint16_t vmid, uint16_t asid, bool last_level)
 {
 	const unsigned caches = CONFIG_MAX_TLBS + (last_level ? 0 : PT_MAX_LEVELS + 1);
+	const uint32_t space = tlb_space(vmid, asid);
 
 	for (unsigned i = 0; i < caches; i++) {
 		struct tlb *t = i < CONFIG_MAX_TLBS ? c->tlb[i] : c->pwc[i - CONFIG_MAX_TLBS];
 		if (!t)
 			continue;
 		switch (scope) {
-		case FLUSH_ALL: tlb_flush_all(t); break;
-		case FLUSH_ASID: tlb_flush_asid(t, asid); break;
-		case FLUSH_VA: tlb_flush_range(t, va, len, TLB_SELECT_ALL, 0); break;
-		case FLUSH_VA_ASID: tlb_flush_range(t, va, len, TLB_SELECT_ASID, asid); break;
-		case FLUSH_VA_ASID_GLOBAL: tlb_flush_range(t, va, len, TLB_SELECT_ASID_GLOBAL, asid); break;
+		case FLUSH_ALL: tlb_flush_vm(t, vmid); break;
+		case FLUSH_ASID: tlb_flush_asid(t, space); break;
+		case FLUSH_VA: tlb_flush_range(t, va, len, TLB_SELECT_ALL, space); break;
+		case FLUSH_VA_ASID: tlb_flush_range(t, va, len, TLB_SELECT_ASID, space); break;
+		case FLUSH_VA_ASID_GLOBAL: tlb_flush_range(t, va, len, TLB_SELECT_ASID_GLOBAL, space); break;
 		}
 	}
 }
@@ -187,25 +211,47 @@ void mmu_flush(struct mmu *mmu, unsigned scope, uint64_t va, uint16_t asid)
 	const uint64_t page = mmu->m->cfg.pc.base_page_size;
 	const enum flush_scope what = (enum flush_scope)(scope & FLUSH_SCOPE_MASK);
 	const bool last_level = (scope & FLUSH_LAST_LEVEL) != 0;
+	const uint16_t vmid = mmu->cur->vmid;
 
 	va = mmu_va(mmu, va);
 	if (!(scope & FLUSH_ALL_CPUS)) {
-		flush_cpu(mmu->cur, what, va & ~(page - 1), page, asid, last_level);
+		flush_cpu(mmu->cur, what, va & ~(page - 1), page, vmid, asid, last_level);
 		return;
 	}
 	/* A broadcast in hardware (Arm's Inner Shareable TLBI): no IPI, so no shootdown is counted. */
 	for (unsigned i = 0; i < mmu->nr_cpus; i++)
 		if (mmu->cpus[i])
-			flush_cpu(mmu->cpus[i], what, va & ~(page - 1), page, asid, last_level);
+			flush_cpu(mmu->cpus[i], what, va & ~(page - 1), page, vmid, asid, last_level);
 }
 
 void mmu_shootdown(struct mmu *mmu, uint64_t va, uint64_t len, bool kernel_range, uint16_t asid)
+{
+	/* The edit was to the current VM's tables: other CPUs may hold its entries whatever they run now. */
+	const uint16_t vmid = mmu->cur->vmid;
+
+	for (unsigned i = 0; i < mmu->nr_cpus; i++) {
+		struct mmu_cpu *c = mmu->cpus[i];
+		if (!c)
+			continue;
+		flush_cpu(c, kernel_range ? FLUSH_VA : FLUSH_VA_ASID, va, len, vmid, asid, false);
+		if (c != mmu->cur)
+			mmu->stats.shootdowns++;
+	}
+}
+
+void mmu_flush_vm(struct mmu *mmu, uint16_t vmid, bool all_vms)
 {
 	for (unsigned i = 0; i < mmu->nr_cpus; i++) {
 		struct mmu_cpu *c = mmu->cpus[i];
 		if (!c)
 			continue;
-		flush_cpu(c, kernel_range ? FLUSH_VA : FLUSH_VA_ASID, va, len, asid, false);
+		for (unsigned k = 0; k < CONFIG_MAX_TLBS + PT_MAX_LEVELS + 1; k++) {
+			struct tlb *t = k < CONFIG_MAX_TLBS ? c->tlb[k] : c->pwc[k - CONFIG_MAX_TLBS];
+			if (t && all_vms)
+				tlb_flush_all(t);
+			else if (t)
+				tlb_flush_vm(t, vmid);
+		}
 		if (c != mmu->cur)
 			mmu->stats.shootdowns++;
 	}
@@ -218,7 +264,7 @@ static void pwc_probe(struct mmu *mmu, struct mmu_cpu *c, uint64_t va, struct wa
 		unsigned level = c->pwc_levels[i];
 		struct tlb *p = c->pwc[level];
 		mmu->stats.cycles += tlb_config(p)->latency;
-		struct tlb_entry *e = tlb_lookup(p, va, c->asid);
+		struct tlb_entry *e = tlb_lookup(p, va, c->space);
 		if (e) {
 			req->start_level = level - 1;
 			req->start_table = e->pa;
@@ -242,7 +288,7 @@ static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
 		struct tlb_entry e = {
 			.pa = m->cfg.arch->hooks->pte_addr(&m->cfg.pc, &m->cfg.cpu, s->pte, s->level),
 			.perms = s->perms,
-			.asid = c->asid,
+			.space = c->space,
 			.shift = (uint8_t)pc_index_shift(&m->cfg.pc, s->level),
 			.level = (uint8_t)s->level,
 			.valid = true,
@@ -301,10 +347,10 @@ static struct tlb *level_home(const struct tlb_level *lv, unsigned page_shift, i
 
 /* Probes arrays from.. of lv (a hit counts where it hits); *in gets the array that hit. */
 static struct tlb_entry *level_probe(const struct tlb_level *lv, unsigned from, uint64_t va,
-				     uint16_t asid, struct tlb **in)
+				     uint32_t space, struct tlb **in)
 {
 	for (unsigned i = from; i < lv->nr; i++) {
-		struct tlb_entry *e = tlb_probe(lv->arr[i], va, asid);
+		struct tlb_entry *e = tlb_probe(lv->arr[i], va, space);
 		if (e) {
 			*in = lv->arr[i];
 			return e;
@@ -341,7 +387,7 @@ static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, uint64_t va, co
 	struct tlb_entry e = {
 		.pte = res->leaf_pte,
 		.perms = res->perms,
-		.asid = c->asid,
+		.space = c->space,
 		.level = (uint8_t)res->level,
 		.page_shift = (uint8_t)__builtin_ctzll(res->page_size),
 		.valid = true,
@@ -368,6 +414,22 @@ static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, uint64_t va, co
 	}
 }
 
+/*
+ * The machine's tables are the running VM's: a CPU's walk needs its own VM's
+ * (a library caller may have switched the machine meanwhile).  The VM
+ * exists, so loading it cannot fail.
+ */
+static void run_cpu_vm(struct machine *m, const struct mmu_cpu *c)
+{
+	if (__builtin_expect(m->vmid != c->vmid, 0))
+		(void)machine_switch_vm(m, c->vmid, NULL);
+}
+
+void mmu_run_cpu_vm(struct mmu *mmu)
+{
+	run_cpu_vm(mmu->m, mmu->cur);
+}
+
 /* Inlined into translate_rest, which is already off the TLB-hit path. */
 static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struct mmu_cpu *c, uint64_t va,
 					      enum access_kind access, struct mmu_result *out)
@@ -385,6 +447,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	if (__builtin_expect(m->host != NULL, 0)) {
 		uint64_t before = mmu->stats.nested.guest_reads + mmu->stats.nested.host_reads;
 		uint64_t lookups = mmu->stats.nested.stage2_walks;
+		run_cpu_vm(m, c);
 		vm_walk(m, &req, &res, &vm, &mmu->stats.nested);
 		reads = mmu->stats.nested.guest_reads + mmu->stats.nested.host_reads - before;
 		if (m->host->cfg.has_tlb)
@@ -452,12 +515,12 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 	c->unplaced_miss[0] = c->unplaced_miss[1] = NULL;
 	if (!e && l1->nr) {
 		/* The other arrays of the level, probed with the first in the same lookup. */
-		e = level_probe(l1, 1, va, c->asid, &hit_in);
+		e = level_probe(l1, 1, va, c->space, &hit_in);
 		l1_missed = !e;
 	}
 	if (!e && l2->nr) {
 		mmu->stats.cycles += l2->latency;
-		e = level_probe(l2, 0, va, c->asid, &hit_in);
+		e = level_probe(l2, 0, va, c->space, &hit_in);
 		l2_missed = !e;
 	}
 	if (!e) {
@@ -524,7 +587,7 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 	if (first) {
 		/* All arrays of the level are probed at once: the level's latency, once. */
 		mmu->stats.cycles += c->l1_latency[k];
-		e = tlb_probe(first, va, c->asid);
+		e = tlb_probe(first, va, c->space);
 		/* The common case, finished here: a hit that allows the access and needs no D update. */
 		if (e && !mmu->check_stale && (e->allow & (1u << access_slot(c->priv, access))) &&
 		    (access != ACCESS_WRITE || e->dirty)) {
@@ -551,6 +614,7 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 	if (__builtin_expect(m->host != NULL, 0)) {
 		/* Counting nothing: the access was counted once. */
 		struct nested_stats uncounted = { 0 };
+		run_cpu_vm(m, c);
 		vm_walk(m, &req, &res, &vm, &uncounted);
 		vmp = &vm;
 		out->fault_stage = (uint8_t)vm.fault;

@@ -96,6 +96,8 @@ struct mmu_cpu {
 	unsigned pwc_levels[PT_MAX_LEVELS];   /* the levels that have one, ascending */
 	unsigned nr_pwc;
 	uint16_t asid;
+	uint16_t vmid;                        /* the virtual machine it runs (0 on a native machine) */
+	uint32_t space;                       /* tlb_space(vmid, asid): what its TLB and PWC entries are tagged with */
 	enum privilege priv;
 	struct page_table *pt;                /* the address space of asid */
 	uint64_t root;                        /* pt_root(pt), at hand for every walk */
@@ -177,7 +179,22 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 
 int mmu_select_cpu(struct mmu *mmu, unsigned cpu, struct mm_error *err);
 int mmu_switch_asid(struct mmu *mmu, uint16_t asid, struct mm_error *err);
+/* Makes the machine run the current CPU's VM again (before an edit: a library caller may have switched it). */
+void mmu_run_cpu_vm(struct mmu *mmu);
+/*
+ * Runs virtual machine vmid on the current CPU (created on first use, see
+ * machine_switch_vm), in that VM's address space of the CPU's ASID.  Cached
+ * entries stay: they are tagged with their VMID.
+ */
+int mmu_switch_vm(struct mmu *mmu, unsigned vmid, struct mm_error *err);
 void mmu_set_priv(struct mmu *mmu, enum privilege priv);
+
+/*
+ * A stage-2 change: drops the combined entries of VM vmid (all_vms: of
+ * every VM) on every CPU, since no cache can find them by GPA, and counts
+ * one shootdown per other CPU.
+ */
+void mmu_flush_vm(struct mmu *mmu, uint16_t vmid, bool all_vms);
 
 /*
  * Zeroes the statistics: the counters of struct mmu_stats and every TLB's and
@@ -191,14 +208,17 @@ void mmu_stats_reset(struct mmu *mmu);
  * enum flush_scope with enum flush_modifier bits.  It drops the entries of
  * va's base page (a larger entry that covers it too) and/or of asid as the
  * scope says, on the current CPU or, with FLUSH_ALL_CPUS, on every CPU, from
- * the TLBs and, unless FLUSH_LAST_LEVEL, the paging-structure caches.
+ * the TLBs and, unless FLUSH_LAST_LEVEL, the paging-structure caches.  In a
+ * virtual machine it is the guest's (HFENCE.VVMA, INVVPID, TLBI ...E1): the
+ * current VM's entries only.
  */
 void mmu_flush(struct mmu *mmu, unsigned scope, uint64_t va, uint16_t asid);
 
 /*
- * After a page-table edit of [va, va+len) in address space asid (or in the
- * kernel range, all address spaces): drops the affected TLB and PWC entries
- * on every CPU and counts one shootdown per other CPU.
+ * After a page-table edit of [va, va+len) in address space asid of the
+ * current VM (or in the kernel range, all its address spaces): drops the
+ * affected TLB and PWC entries on every CPU and counts one shootdown per
+ * other CPU.
  */
 void mmu_shootdown(struct mmu *mmu, uint64_t va, uint64_t len, bool kernel_range, uint16_t asid);
 

@@ -264,28 +264,26 @@ int replay_translate(struct replay *r, uint64_t va, enum access_kind access, str
 }
 
 /*
- * gflush [gpa GPA]: the hypervisor's fence after it changed stage 2 (RISC-V
- * HFENCE.GVMA, Intel INVEPT, Arm TLBI IPAS2E1 + VMALLS12E1): the nested TLB's
- * entries for that GPA's page (or all of them), and every combined entry on
- * every CPU, since none can be found by GPA.  Counted as one shootdown per
+ * gflush [gpa GPA | all]: the hypervisor's fence after it changed stage 2
+ * (RISC-V HFENCE.GVMA, Intel INVEPT, Arm TLBI IPAS2E1 + VMALLS12E1): the
+ * nested TLB's entries of the running VM for that GPA's page (or all of
+ * them), and every combined entry of that VM on every CPU, since none can be
+ * found by GPA; `all` does so for every VM.  Counted as one shootdown per
  * other CPU.
  */
-static int stage2_fence(struct replay *r, const struct trace_event *ev)
+static void stage2_fence(struct replay *r, enum gflush_scope scope, uint64_t gpa)
 {
-	struct stage2_host *h = r->m->host;
-
-	stage2_host_flush_caches(h, ev->n, ev->va);
-	mmu_flush(&r->mmu, FLUSH_ALL | FLUSH_ALL_CPUS, 0, 0);
-	r->mmu.stats.shootdowns += r->mmu.nr_cpus > 1 ? r->mmu.nr_cpus - 1 : 0;
-	return MM_OK;
+	stage2_host_flush_caches(r->m->host, scope == GFLUSH_GPA, gpa, scope == GFLUSH_ALL_VMS);
+	mmu_flush_vm(&r->mmu, r->m->vmid, scope == GFLUSH_ALL_VMS);
 }
 
 /*
- * gmap, gunmap, gprotect: the host edits the VM's stage-2 table.  Every
- * combined (guest VA -> host PA) entry built on the GPAs may be stale and no
- * cache knows which guest VAs they were: with auto flush, every CPU's TLBs
- * and PWCs are flushed, as HFENCE.GVMA, INVEPT single-context or TLBI
- * VMALLS12E1 would be (one shootdown per other CPU).
+ * gmap, gunmap, gprotect: the host edits the running VM's stage-2 table.
+ * Every combined (guest VA -> host PA) entry built on the GPAs may be stale
+ * and no cache knows which guest VAs they were: with auto flush, that VM's
+ * entries go from every CPU's TLBs and PWCs, as HFENCE.GVMA, INVEPT
+ * single-context or TLBI VMALLS12E1 would drop them (one shootdown per other
+ * CPU).
  */
 static __attribute__((noinline, cold)) int do_stage2_edit(struct replay *r, const struct trace_event *ev,
 							  struct mm_error *err)
@@ -300,9 +298,10 @@ static __attribute__((noinline, cold)) int do_stage2_edit(struct replay *r, cons
 		rc = mm_error_set(err, MM_EINVAL, "%s edits a virtual machine's stage-2 table, and config %s has no stage2: block",
 				  ev->op == TRACE_GMAP ? "gmap" : ev->op == TRACE_GUNMAP ? "gunmap" : "gprotect",
 				  r->m->cfg.name);
-	else if (ev->op == TRACE_GFLUSH)
-		return stage2_fence(r, ev);
-	else
+	else if (ev->op == TRACE_GFLUSH) {
+		stage2_fence(r, (enum gflush_scope)ev->n, ev->va);
+		return MM_OK;
+	} else
 		rc = ev->op == TRACE_GMAP   ? stage2_host_map(h, ev->va, ev->pa, ev->len, &ev->prop, err)
 		   : ev->op == TRACE_GUNMAP ? stage2_host_unmap(h, ev->va, ev->len, err)
 					    : stage2_host_protect(h, ev->va, ev->len, &ev->prop, err);
@@ -310,11 +309,8 @@ static __attribute__((noinline, cold)) int do_stage2_edit(struct replay *r, cons
 		mm_error_prefix(err, "%s:%" PRIu64, r->source, ev->line);
 		return rc;
 	}
-	if (!r->opt.no_auto_flush) {
-		stage2_host_flush_caches(h, false, 0);
-		mmu_flush(&r->mmu, FLUSH_ALL | FLUSH_ALL_CPUS, 0, 0);
-		r->mmu.stats.shootdowns += r->mmu.nr_cpus > 1 ? r->mmu.nr_cpus - 1 : 0;
-	}
+	if (!r->opt.no_auto_flush)
+		stage2_fence(r, GFLUSH_VM, 0);
 	return MM_OK;
 }
 
@@ -329,6 +325,7 @@ static __attribute__((noinline, cold)) int do_edit(struct replay *r, const struc
 
 	/* Tables may be freed or moved: the prefetch memo's slots may no longer lead anywhere. */
 	walk_prefetch_memo_clear(r->prefetch_memo);
+	mmu_run_cpu_vm(&r->mmu);
 	if (trace_op_is_stage2(ev->op))
 		return do_stage2_edit(r, ev, err);
 	if (!m->pm)
@@ -415,6 +412,12 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 			break;
 		case TRACE_ASID:
 			if ((rc = mmu_switch_asid(&r->mmu, (uint16_t)e->n, err))) {
+				mm_error_prefix(err, "%s:%" PRIu64, r->source, e->line);
+				return rc;
+			}
+			break;
+		case TRACE_VM:
+			if ((rc = mmu_switch_vm(&r->mmu, e->n, err))) {
 				mm_error_prefix(err, "%s:%" PRIu64, r->source, e->line);
 				return rc;
 			}

@@ -159,18 +159,58 @@ int stage2_host_fill(struct stage2_host *h, uint64_t gpa, struct mm_error *err)
 	return MM_OK;
 }
 
-void stage2_host_flush_caches(struct stage2_host *h, bool one_page, uint64_t gpa)
+void stage2_host_flush_caches(struct stage2_host *h, bool one_page, uint64_t gpa, bool all_vms)
 {
-	uint64_t page = h->cfg.pc.base_page_size;
+	const uint64_t page = h->cfg.pc.base_page_size;
+	const uint16_t vmid = h->guest.vmid;
 
-	if (h->guest.tlb && one_page)
-		tlb_flush_range(h->guest.tlb, gpa & ~(page - 1), page, TLB_SELECT_ALL, 0);
-	else if (h->guest.tlb)
-		tlb_flush_all(h->guest.tlb);
-	/* A PWC entry spans many pages: the fence for one GPA drops them all, as the spec allows. */
-	for (unsigned level = 0; level <= PT_MAX_LEVELS; level++)
-		if (h->guest.pwc[level])
-			tlb_flush_all(h->guest.pwc[level]);
+	for (unsigned i = 0; i <= PT_MAX_LEVELS + 1; i++) {
+		struct tlb *t = i == PT_MAX_LEVELS + 1 ? h->guest.tlb : h->guest.pwc[i];
+		if (!t)
+			continue;
+		if (all_vms)
+			tlb_flush_all(t);
+		/* A PWC entry spans many pages: the fence for one GPA drops them all, as the spec allows. */
+		else if (one_page && t == h->guest.tlb)
+			tlb_flush_range(t, gpa & ~(page - 1), page, TLB_SELECT_ALL, tlb_space(vmid, 0));
+		else
+			tlb_flush_vm(t, vmid);
+	}
+}
+
+int stage2_host_start_vm(struct stage2_host *h, uint16_t vmid, struct physmem *frames, struct mm_error *err)
+{
+	int rc;
+
+	h->table = NULL;
+	h->backing_hpa = 0;
+	h->filled_pages = 0;
+	if ((rc = pt_create(&h->env, &h->kind, &h->table, err)) ||
+	    (h->cfg.back_guest_memory && (rc = back_guest_memory(h, h->guest_base, h->guest_size, err)))) {
+		pt_destroy(h->table);
+		h->table = NULL;
+		return rc;
+	}
+	h->guest.stage2_root = pt_root(h->table);
+	h->guest.frames = frames;
+	h->guest.vmid = vmid;
+	return MM_OK;
+}
+
+void stage2_host_save_vm(const struct stage2_host *h, struct stage2_vm *out)
+{
+	*out = (struct stage2_vm){ .table = h->table, .backing_hpa = h->backing_hpa, .filled_pages = h->filled_pages,
+				   .frames = h->guest.frames, .vmid = h->guest.vmid };
+}
+
+void stage2_host_load_vm(struct stage2_host *h, const struct stage2_vm *vm)
+{
+	h->table = vm->table;
+	h->backing_hpa = vm->backing_hpa;
+	h->filled_pages = vm->filled_pages;
+	h->guest.stage2_root = pt_root(vm->table);
+	h->guest.frames = vm->frames;
+	h->guest.vmid = vm->vmid;
 }
 
 void stage2_host_reset_cache_stats(struct stage2_host *h)

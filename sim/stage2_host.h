@@ -20,6 +20,19 @@
 #include "sim/machine_config.h"
 #include "sim/physmem.h"
 
+/*
+ * What the host keeps per virtual machine: its stage-2 table, the host
+ * frames backing its RAM and the guest's frame allocator.  stage2_host holds
+ * the running VM's (machine_vm.c keeps the others').
+ */
+struct stage2_vm {
+	struct page_table *table;
+	uint64_t backing_hpa;
+	uint64_t filled_pages;
+	struct physmem *frames;
+	uint16_t vmid;
+};
+
 struct stage2_host {
 	struct stage2_config cfg;
 	struct physmem *pm;           /* host memory */
@@ -59,8 +72,23 @@ int stage2_host_attach(const struct stage2_config *cfg, const struct pt_mem *mem
  */
 int stage2_host_fill(struct stage2_host *h, uint64_t gpa, struct mm_error *err);
 
-/* Drops every nested TLB and stage-2 PWC entry, or (gpa_page set) those of one GPA's page and every PWC entry. */
-void stage2_host_flush_caches(struct stage2_host *h, bool one_page, uint64_t gpa);
+/*
+ * Makes a new VM the running one: an empty stage-2 table, its guest RAM
+ * backed by fresh host frames if the config says so, `frames` the guest's
+ * allocator.  The caller saved the running VM's part (stage2_host_save_vm).
+ * On failure nothing is left of the new VM and the caller restores.
+ */
+int stage2_host_start_vm(struct stage2_host *h, uint16_t vmid, struct physmem *frames, struct mm_error *err);
+/* The running VM's part, saved; and another's, made the running one. */
+void stage2_host_save_vm(const struct stage2_host *h, struct stage2_vm *out);
+void stage2_host_load_vm(struct stage2_host *h, const struct stage2_vm *vm);
+
+/*
+ * Drops the nested TLB's and stage-2 PWCs' entries of the running VM, or
+ * (one_page) those of one GPA's page and all its PWC entries, or (all_vms)
+ * every VM's.
+ */
+void stage2_host_flush_caches(struct stage2_host *h, bool one_page, uint64_t gpa, bool all_vms);
 /* Zeroes the nested TLB's and the stage-2 PWCs' counters. */
 void stage2_host_reset_cache_stats(struct stage2_host *h);
 

@@ -181,11 +181,14 @@ static inline uint32_t fingerprint(uint64_t tag)
 	return ((uint32_t)tag ^ (uint32_t)(tag >> 32)) & ~FP_NONE;
 }
 
-/* Would a lookup of tag/shift by asid accept e?  (Valid, same region, its ASID or global.) */
+/*
+ * Would a lookup of tag/shift by space accept e?  (Valid, same region, its
+ * address space, or global in its VM: a global entry compares the VMID half only.)
+ */
 static inline bool entry_serves(const struct tlb_entry *e, uint64_t tag, unsigned shift,
-				uint16_t asid)
+				uint32_t space)
 {
-	return e->valid & (e->tag == tag) & (e->shift == shift) & (e->global | (e->asid == asid));
+	return e->valid & (e->tag == tag) & (e->shift == shift) & (((e->space ^ space) >> (e->global * 16u)) == 0);
 }
 
 /* Bit i set: fp[i] == f, for the n (a multiple of 4, at most 64) fingerprints at fp. */
@@ -207,11 +210,11 @@ static inline uint64_t match_fps(const uint32_t *fp, unsigned n, uint32_t f)
 }
 
 /*
- * The entry serving (tag, shift, asid) among ways [g, g + n) of set, or NULL;
+ * The entry serving (tag, shift, space) among ways [g, g + n) of set, or NULL;
  * n is a multiple of 4, at most 64.
  */
 static inline struct tlb_entry *probe(const struct tlb *t, size_t set, unsigned g, unsigned n,
-				      uint64_t tag, unsigned shift, uint16_t asid)
+				      uint64_t tag, unsigned shift, uint32_t space)
 {
 	uint64_t m = match_fps(t->fps + set * t->stride + g, n, fingerprint(tag));
 	struct tlb_entry *ways = t->entries + set * t->ways + g;
@@ -219,7 +222,7 @@ static inline struct tlb_entry *probe(const struct tlb *t, size_t set, unsigned 
 	/* Usually one bit, the hit; more only on a fingerprint collision or an ASID alias. */
 	for (; m; m &= m - 1) {
 		struct tlb_entry *e = &ways[__builtin_ctzll(m)];
-		if (entry_serves(e, tag, shift, asid))
+		if (entry_serves(e, tag, shift, space))
 			return e;
 	}
 	return NULL;
@@ -231,15 +234,15 @@ static inline uint32_t *hint_of(const struct tlb *t, uint64_t tag)
 	return &t->hints[tag & t->hint_mask];
 }
 
-/* The entry of tag's set serving (tag, shift, asid), or NULL; a find updates the hint. */
-static struct tlb_entry *search(struct tlb *t, uint64_t tag, unsigned shift, uint16_t asid)
+/* The entry of tag's set serving (tag, shift, space), or NULL; a find updates the hint. */
+static struct tlb_entry *search(struct tlb *t, uint64_t tag, unsigned shift, uint32_t space)
 {
 	const size_t set = (size_t)(tag & t->set_mask);
 
 	/* Groups of up to 64 ways, one mask each; padding holds FP_NONE and never matches. */
 	for (unsigned g = 0; g < t->stride; g += 64) {
 		unsigned n = t->stride - g < 64 ? t->stride - g : 64;
-		struct tlb_entry *e = probe(t, set, g, n, tag, shift, asid);
+		struct tlb_entry *e = probe(t, set, g, n, tag, shift, space);
 		if (e) {
 			*hint_of(t, tag) = (uint32_t)(e - t->entries);
 			return e;
@@ -263,9 +266,9 @@ static inline struct tlb_entry *hit(struct tlb *t, struct tlb_entry *e, unsigned
  * the fast path keeps its few values in registers.
  */
 static __attribute__((noinline)) struct tlb_entry *probe_slow(struct tlb *t, uint64_t va,
-							     uint16_t asid)
+							     uint32_t space)
 {
-	struct tlb_entry *e = search(t, va >> t->shifts[0], t->shifts[0], asid);
+	struct tlb_entry *e = search(t, va >> t->shifts[0], t->shifts[0], space);
 
 	if (e)
 		return hit(t, e, t->shifts[0]);
@@ -273,35 +276,35 @@ static __attribute__((noinline)) struct tlb_entry *probe_slow(struct tlb *t, uin
 		const unsigned shift = t->shifts[i];
 		const uint64_t tag = va >> shift;
 		e = &t->entries[*hint_of(t, tag)];
-		if (entry_serves(e, tag, shift, asid) || (e = search(t, tag, shift, asid)))
+		if (entry_serves(e, tag, shift, space) || (e = search(t, tag, shift, space)))
 			return hit(t, e, shift);
 	}
 	return NULL;
 }
 
-static inline struct tlb_entry *probe_counting_hits(struct tlb *t, uint64_t va, uint16_t asid)
+static inline struct tlb_entry *probe_counting_hits(struct tlb *t, uint64_t va, uint32_t space)
 {
 	const unsigned shift = t->shifts[0];
 	const uint64_t tag = va >> shift;
 	struct tlb_entry *e = &t->entries[*hint_of(t, tag)];
 
-	if (entry_serves(e, tag, shift, asid))
+	if (entry_serves(e, tag, shift, space))
 		return hit(t, e, shift);
-	return probe_slow(t, va, asid);
+	return probe_slow(t, va, space);
 }
 
-struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
+struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint32_t space)
 {
-	struct tlb_entry *e = probe_counting_hits(t, va, asid);
+	struct tlb_entry *e = probe_counting_hits(t, va, space);
 
 	if (!e)
 		t->stats.misses++;
 	return e;
 }
 
-struct tlb_entry *tlb_probe(struct tlb *t, uint64_t va, uint16_t asid)
+struct tlb_entry *tlb_probe(struct tlb *t, uint64_t va, uint32_t space)
 {
-	return probe_counting_hits(t, va, asid);
+	return probe_counting_hits(t, va, space);
 }
 
 void tlb_count_miss(struct tlb *t)
@@ -361,7 +364,7 @@ static unsigned first_free(const struct tlb *t, const uint32_t *row)
 }
 
 /*
- * The same translation already cached (what a lookup of va by e->asid would
+ * The same translation already cached (what a lookup of va by e->space would
  * find at this size) is overwritten in place, with a fresh stamp: a fill is a
  * fill, for FIFO too.  e->tag is ignored (computed from va); a size the cache
  * does not hold is refused (nothing stored, false).
@@ -376,7 +379,7 @@ bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e)
 	const uint64_t tag = va >> shift;
 	const size_t set = (size_t)(tag & t->set_mask);
 	struct tlb_entry *ways = t->entries + set * t->ways;
-	struct tlb_entry *slot = search(t, tag, shift, e->asid);
+	struct tlb_entry *slot = search(t, tag, shift, e->space);
 	bool evicted = false;
 
 	if (!slot) {
@@ -434,29 +437,39 @@ void tlb_flush_all(struct tlb *t)
 			drop(t, set, w);
 }
 
-void tlb_flush_asid(struct tlb *t, uint16_t asid)
+void tlb_flush_vm(struct tlb *t, uint16_t vmid)
 {
 	for (size_t set = 0; set < t->sets; set++)
 		for (unsigned w = 0; w < t->ways; w++) {
 			const struct tlb_entry *e = &t->entries[set * t->ways + w];
-			if (e->valid && !e->global && e->asid == asid)
+			if (e->valid && tlb_space_vmid(e->space) == vmid)
 				drop(t, set, w);
 		}
 }
 
-/* Does flush_range(..., sel, asid) apply to e, the address aside? */
-static inline bool flush_selects(const struct tlb_entry *e, enum tlb_select sel, uint16_t asid)
+void tlb_flush_asid(struct tlb *t, uint32_t space)
 {
-	if (!e->valid)
+	for (size_t set = 0; set < t->sets; set++)
+		for (unsigned w = 0; w < t->ways; w++) {
+			const struct tlb_entry *e = &t->entries[set * t->ways + w];
+			if (e->valid && !e->global && e->space == space)
+				drop(t, set, w);
+		}
+}
+
+/* Does flush_range(..., sel, space) apply to e, the address aside?  Never to another VM's. */
+static inline bool flush_selects(const struct tlb_entry *e, enum tlb_select sel, uint32_t space)
+{
+	if (!e->valid || tlb_space_vmid(e->space) != tlb_space_vmid(space))
 		return false;
 	if (e->global)
 		return sel != TLB_SELECT_ASID;
-	return sel == TLB_SELECT_ALL || e->asid == asid;
+	return sel == TLB_SELECT_ALL || e->space == space;
 }
 
 /* Drops the entries of one set that flush_range selects and whose region meets [first, last]. */
 static void flush_set(struct tlb *t, size_t set, uint64_t first, uint64_t last, enum tlb_select sel,
-		      uint16_t asid)
+		      uint32_t space)
 {
 	for (unsigned w = 0; w < t->ways; w++) {
 		const struct tlb_entry *e = &t->entries[set * t->ways + w];
@@ -468,12 +481,12 @@ static void flush_set(struct tlb *t, size_t set, uint64_t first, uint64_t last, 
 		unsigned ps = e->page_shift > e->shift ? e->page_shift : e->shift;
 		uint64_t page = e->tag >> (ps - e->shift);
 
-		if (flush_selects(e, sel, asid) && page >= first >> ps && page <= last >> ps)
+		if (flush_selects(e, sel, space) && page >= first >> ps && page <= last >> ps)
 			drop(t, set, w);
 	}
 }
 
-void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, enum tlb_select sel, uint16_t asid)
+void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, enum tlb_select sel, uint32_t space)
 {
 	if (len == 0)
 		return;
@@ -495,13 +508,13 @@ void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, enum tlb_select s
 	}
 	if (visits >= t->sets) {
 		for (size_t set = 0; set < t->sets; set++)
-			flush_set(t, set, va, last, sel, asid);
+			flush_set(t, set, va, last, sel, space);
 		return;
 	}
 	for (unsigned i = 0; i < t->nr_shifts; i++) {
 		const unsigned shift = t->shifts[i];
 		for (uint64_t tag = vfirst >> shift;; tag++) {
-			flush_set(t, (size_t)(tag & t->set_mask), va, last, sel, asid);
+			flush_set(t, (size_t)(tag & t->set_mask), va, last, sel, space);
 			if (tag == vlast >> shift)
 				break;
 		}

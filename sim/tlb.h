@@ -9,7 +9,9 @@
  * regions of 2^s bytes); a lookup probes each size it holds, the set chosen by
  * the low bits of va >> shift.  ways == entries makes it fully associative.
  *
- * Entries are tagged with an ASID; a global entry matches every ASID.
+ * Entries are tagged with an address space, (VMID << 16) | ASID (tlb_space):
+ * a global entry matches every ASID of its VMID (a guest's global pages are
+ * not another VM's), and a native machine is VMID 0 throughout.
  * Replacement within a set: LRU, FIFO, or random from a per-cache seeded
  * xorshift generator (deterministic run to run).  Invalid ways are always
  * filled first; replacing a valid entry counts as an eviction.
@@ -43,7 +45,7 @@ struct tlb_entry {
 	uint64_t pte;                /* the leaf PTE as cached (TLB) */
 	uint64_t stamp;              /* LRU: last use; FIFO: fill time */
 	uint32_t perms;              /* PERM_* granted (TLB), or allowed by the levels so far (PWC) */
-	uint16_t asid;
+	uint32_t space;              /* tlb_space(vmid, asid) */
 	uint8_t shift;
 	/*
 	 * TLB: log2 of the page the translation maps, above shift when the TLB
@@ -67,25 +69,41 @@ struct tlb_stats {
 
 struct tlb;
 
+/* The address-space tag of an entry or a lookup: ASID asid of virtual machine vmid. */
+static inline uint32_t tlb_space(uint16_t vmid, uint16_t asid)
+{
+	return (uint32_t)vmid << 16 | asid;
+}
+
+static inline uint16_t tlb_space_asid(uint32_t space)
+{
+	return (uint16_t)space;
+}
+
+static inline uint16_t tlb_space_vmid(uint32_t space)
+{
+	return (uint16_t)(space >> 16);
+}
+
 /* Checks the geometry and allocates; NULL with a message on a bad config. */
 struct tlb *tlb_create(const struct tlb_config *cfg, struct mm_error *err);
 void tlb_destroy(struct tlb *t);
 const struct tlb_config *tlb_config(const struct tlb *t);
 
 /*
- * The entry covering va for asid (or a global one), or NULL.  Counts a hit or
+ * The entry covering va for address space `space` (or a global one of its VMID), or NULL.  Counts a hit or
  * a miss and refreshes LRU state on a hit.  Callers may change the returned
  * entry's pa, pte, perms, allow, dirty and level only: the cache keeps
  * fingerprints of the rest.  To drop it, use tlb_invalidate.
  */
-struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid);
+struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint32_t space);
 
 /*
  * tlb_lookup that counts a hit but not a miss, for a caller that probes
  * several arrays in parallel and counts the miss of them all in one (see
  * mmu.c): it calls tlb_count_miss on the array it charges.
  */
-struct tlb_entry *tlb_probe(struct tlb *t, uint64_t va, uint16_t asid);
+struct tlb_entry *tlb_probe(struct tlb *t, uint64_t va, uint32_t space);
 void tlb_count_miss(struct tlb *t);
 /*
  * A hit the caller could not use (the entry lacks a right or its D bit: the
@@ -97,8 +115,8 @@ void tlb_move_miss(struct tlb *from, struct tlb *to);
 
 /*
  * Inserts *e (e->tag is computed from va).  Overwrites, with a fresh stamp,
- * the entry a lookup of va for e->asid would find (so a global entry is
- * replaced by any ASID's fill).  A size outside shift_mask is refused.
+ * the entry a lookup of va for e->space would find (so a global entry is
+ * replaced by the fill of any ASID of its VMID).  A size outside shift_mask is refused.
  * Returns true if a valid entry was evicted to make room.
  */
 bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e);
@@ -109,18 +127,20 @@ int tlb_fit_shift(const struct tlb *t, unsigned shift);
 /* Drops one entry (e.g. after a fault on it). */
 void tlb_invalidate(struct tlb *t, struct tlb_entry *e);
 
-/* Everything, global entries included (sfence.vma x0, x0; CR4.PGE toggle). */
+/* Everything, every VM's, global entries included (HFENCE.GVMA x0, x0; INVEPT global). */
 void tlb_flush_all(struct tlb *t);
-/* Non-global entries of asid (sfence.vma x0, asid; INVPCID single-context). */
-void tlb_flush_asid(struct tlb *t, uint16_t asid);
-/* Which entries of a range tlb_flush_range drops. */
+/* Every entry of one VM, globals included (sfence.vma x0, x0; CR4.PGE toggle; a VM's INVEPT single-context). */
+void tlb_flush_vm(struct tlb *t, uint16_t vmid);
+/* Non-global entries of address space `space` (sfence.vma x0, asid; INVPCID single-context). */
+void tlb_flush_asid(struct tlb *t, uint32_t space);
+/* Which entries of a range tlb_flush_range drops (of space's VMID only, always). */
 enum tlb_select {
 	TLB_SELECT_ALL,         /* of every ASID, globals included (sfence.vma va, x0; TLBI VAAE1) */
-	TLB_SELECT_ASID,        /* asid's non-global ones only (sfence.vma va, asid; INVPCID) */
-	TLB_SELECT_ASID_GLOBAL, /* asid's non-global ones and the global ones (TLBI VAE1) */
+	TLB_SELECT_ASID,        /* space's non-global ones only (sfence.vma va, asid; INVPCID) */
+	TLB_SELECT_ASID_GLOBAL, /* space's non-global ones and the global ones (TLBI VAE1) */
 };
 /* Entries overlapping [va, va+len) that sel selects: a large entry that meets the range goes too. */
-void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, enum tlb_select sel, uint16_t asid);
+void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, enum tlb_select sel, uint32_t space);
 
 const struct tlb_stats *tlb_stats(const struct tlb *t);
 /* Zeroes the counters; the entries stay (a statistics reset after a warm-up). */

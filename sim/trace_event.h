@@ -26,7 +26,15 @@ enum trace_op {
 	TRACE_GMAP,      /* va = GPA, pa = host PA, len, prop */
 	TRACE_GUNMAP,    /* va = GPA, len */
 	TRACE_GPROTECT,  /* va = GPA, len, prop */
-	TRACE_GFLUSH,    /* the host's fence of stage 2: n = 1 for one GPA's page (va), 0 for all */
+	TRACE_GFLUSH,    /* the host's fence of stage 2: n = enum gflush_scope, va the GPA for GFLUSH_GPA */
+	TRACE_VM,        /* n = the virtual machine (VMID) the current CPU runs */
+};
+
+enum gflush_scope {
+	GFLUSH_VM,       /* the running VM's stage-2 and combined entries (HFENCE.GVMA x0, vmid; INVEPT single-context) */
+	GFLUSH_GPA,      /* ... of one GPA's page (HFENCE.GVMA gpa, vmid; TLBI IPAS2E1 + VMALLE1) */
+	GFLUSH_ALL_VMS,  /* every VM's (HFENCE.GVMA x0, x0; INVEPT global; TLBI ALLE1) */
+	GFLUSH_SCOPE_LAST = GFLUSH_ALL_VMS,
 };
 
 /* map, unmap, protect and their stage-2 twins: the guest's op a stage-2 op mirrors. */

@@ -355,7 +355,7 @@ Test(cli_vm, replay_counts_the_grid)
 	cr_expect(strstr(r.out, "\"walks\":2,") && strstr(r.out, "\"pte_reads\":30,"), "%s", r.out);
 	cr_expect(strstr(r.out, ",\"nested\":{\"walks\":2,\"guest_pte_reads\":6,\"host_pte_reads\":24,"
 				"\"references_per_walk\":15.0000,\"grid\":[[2,2,2,2],[2,2,2,2],[2,2,2,2],[2,2,2]],"
-				"\"guest_faults\":0,\"host_faults\":0,\"host_demand_paged\":0}}\n"),
+				"\"guest_faults\":0,\"host_faults\":0,\"host_demand_paged\":0,\"vms\":1}}\n"),
 		  "%s", r.out);
 	run_result_free(&r);
 	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "replay", trace, NULL), 0);
@@ -468,7 +468,7 @@ Test(cli_vm, demand_paging_fills_both_stages)
 	cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "replay", "--demand-paging", trace, NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "\"demand_paged\":1,"), "%s", r.out);
-	cr_expect(strstr(r.out, "\"guest_faults\":1,\"host_faults\":1,\"host_demand_paged\":1}"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"guest_faults\":1,\"host_faults\":1,\"host_demand_paged\":1,\"vms\":1}"), "%s", r.out);
 	run_result_free(&r);
 	cr_assert_eq(run_mmusim(&r, "--config", cfg, "translate", "--map", MAP_PAGE, "0x1234", NULL), 0);
 	/*
@@ -483,12 +483,107 @@ Test(cli_vm, demand_paging_fills_both_stages)
 	remove_temp_file(cfg);
 }
 
+/*
+ * vm N: a second VM on the same host.  Host memory is handed out from its
+ * base, never-used frames first: VM 0 took the 16 KiB G-stage root at
+ * 0x80000000 and its RAM at 0xc0000000 (the next 1 GiB boundary), up to
+ * 0x13fffffff.  VM 1's root takes the next frames, 0x140000000, and its RAM
+ * the next 1 GiB-aligned run: GPA g is HPA 0x180000000 + (g - 0x80000000).
+ * Its guest tables start empty, and its hgatp carries VMID 1 (bits 57:44).
+ */
+Test(cli_vm, vm_n_runs_a_second_machine)
+{
+	char *two = write_temp_file("map " MAP_PAGE "\nvm 1\nmap 0x1000 0x80300000 0x1000 rwu\n", ".txt");
+	char *empty = write_temp_file("map " MAP_PAGE "\nvm 1\n", ".txt");
+	char *back = write_temp_file("map " MAP_PAGE "\nvm 1\nmap 0x1000 0x80300000 0x1000 rwu\nvm 0\n", ".txt");
+	char *img_trace = write_temp_file("r 0x1234\nvm 1\n", ".txt");
+	char *elf = write_temp_file("", ".elf");
+	char expect[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--setup", two, "0x1234", NULL), 0);
+	expect_run(&r, 0, "0x1234 r user: pa 0x180300234 (4K page, level 1) perms rw-u- gpa 0x80300234 references 15\n",
+		   "");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--setup", empty, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "0x1234 r user: guest fault not-present at level 3") == r.out, "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--setup", back, "0x1234", NULL), 0);
+	expect_run(&r, 0, "0x1234 r user: pa 0xc0200234 (4K page, level 1) perms rw-u- gpa 0x80200234 references 15\n",
+		   "");
+	run_result_free(&r);
+
+	/* The dump holds host memory, both VMs; its registers are the running VM's. */
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "--json", "dump", "--elf", elf, "--setup", two, NULL), 0);
+	snprintf(expect, sizeof(expect),
+		 "{\"elf\":\"%s\",\"hgatp\":\"0x8000100000140000\",\"vsatp\":\"0x8000000000080001\","
+		 "\"g_root\":\"0x140000000\",\"vs_root\":\"0x80001000\"}\n", elf);
+	expect_run(&r, 0, expect, "");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--image", elf, "0x1234", NULL), 0);
+	expect_run(&r, 0, "0x1234 r user: pa 0x180300234 (4K page, level 1) perms rw-u- gpa 0x80300234 references 15\n",
+		   "");
+	run_result_free(&r);
+	/* An image is one VM's view, VM 0 to a trace: no other VM can be made in it. */
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "replay", "--image", elf, img_trace, NULL), 0);
+	snprintf(expect, sizeof(expect), "mmusim: %s:2: an image holds one virtual machine: cannot create VM 1\n", img_trace);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, expect);
+	run_result_free(&r);
+	remove_temp_file(img_trace);
+	remove_temp_file(elf);
+	remove_temp_file(back);
+	remove_temp_file(empty);
+	remove_temp_file(two);
+}
+
+/*
+ * Combined TLB entries are tagged with the VMID (l1d and l2 as in the
+ * preset).  Walks: 1 (VM 0, cold), 2 (VM 1: VM 0's entry does not serve it),
+ * 3 (after VM 1's own `flush`, the guest's HFENCE.VVMA: VM 1's entries
+ * only), then VM 0 hits; 4 (after `gflush` in VM 1), VM 0 hits again; 5
+ * (after `gflush all`).  7 accesses, 2 l1d hits, 5 walks of 15 references.
+ */
+Test(cli_vm, tlb_entries_are_tagged_with_the_vm)
+{
+	char *trace = write_temp_file("map " MAP_PAGE "\nr 0x1234\nvm 1\nmap 0x1000 0x80300000 0x1000 rwu\nr 0x1234\n"
+				      "flush\nr 0x1234\nvm 0\nr 0x1234\nvm 1\ngflush\nr 0x1234\nvm 0\nr 0x1234\n"
+				      "gflush all\nr 0x1234\n", ".txt");
+	char *global = write_temp_file("map 0x1000 0x80200000 0x1000 rwug\nr 0x1234\nvm 1\nr 0x1234\n", ".txt");
+	char *bin = write_temp_file("", ".bin");
+	const char *inputs[] = { trace, bin };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "convert", trace, bin, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "--json", "replay", inputs[i], NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "\"walks\":5,") && strstr(r.out, "\"pte_reads\":75,") &&
+			  strstr(r.out, "\"l1d\":{\"hits\":2,\"misses\":5,") &&
+			  strstr(r.out, "\"not-present\":0,") && strstr(r.out, "\"vms\":2}"), "%s", r.out);
+		run_result_free(&r);
+	}
+	/* VM 0's global page is not VM 1's: VM 1 walks and faults. */
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "--json", "replay", global, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"walks\":2,") && strstr(r.out, "\"guest_faults\":1,"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(bin);
+	remove_temp_file(global);
+	remove_temp_file(trace);
+}
+
 /* Each bad input: the exact message, exit 2, nothing on stdout. */
 Test(cli_vm, bad_input)
 {
 	char *gmap = write_temp_file("gmap 0x80200000 0x90000000 0x1000 rw\n", ".txt");
 	char *short_gmap = write_temp_file("gmap 0x80200000\n", ".txt");
 	char *gflush = write_temp_file("gflush\n", ".txt");
+	char *vm1 = write_temp_file("vm 1\n", ".txt");
+	char *vm256 = write_temp_file("vm 256\n", ".txt");
 	char *bad_gflush = write_temp_file("gflush va 0x1000\n", ".txt");
 	char *not_stage2 = write_temp_file("extends: sv39x4\nstage2: { arch: riscv64, address_width: 39, va_sign_ext: true }\n",
 					   ".yaml");
@@ -521,7 +616,7 @@ Test(cli_vm, bad_input)
 	expect_run(&r, 2, "", expect);
 	run_result_free(&r);
 	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--setup", bad_gflush, "0x1000", NULL), 0);
-	snprintf(expect, sizeof(expect), "mmusim: %s:1: bad gflush: usage is 'gflush [gpa GPA]'\n", bad_gflush);
+	snprintf(expect, sizeof(expect), "mmusim: %s:1: bad gflush: usage is 'gflush [gpa GPA | all]'\n", bad_gflush);
 	expect_run(&r, 2, "", expect);
 	run_result_free(&r);
 
@@ -550,6 +645,19 @@ Test(cli_vm, bad_input)
 		 "mmusim: %s:2:30: stage2.backing_page_size 8192 is not a leaf size of the stage-2 format\n", bad_size);
 	expect_run(&r, 2, "", expect);
 	run_result_free(&r);
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "translate", "--setup", vm1, "0x1000", NULL), 0);
+	snprintf(expect, sizeof(expect),
+		 "mmusim: %s:1: vm 1: config sv39 has no stage2: block, so it runs no virtual machines\n", vm1);
+	expect_run(&r, 2, "", expect);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "replay", vm256, NULL), 0);
+	snprintf(expect, sizeof(expect), "mmusim: %s:1: vm 256 is out of range (at most 255)\n", vm256);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, expect);
+	run_result_free(&r);
+	remove_temp_file(vm1);
+	remove_temp_file(vm256);
 
 	remove_temp_file(gmap);
 	remove_temp_file(short_gmap);

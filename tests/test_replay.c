@@ -233,12 +233,12 @@ static int note_entry(void *arg, const struct tlb_entry *e)
 	const uint64_t va = e->tag << e->shift;
 
 	if (e->level > 1) /* a PDE-cache entry */
-		*found |= e->asid == 1 ? P1 : e->asid == 2 ? P2 : e->asid == 3 ? P3 : 0;
+		*found |= e->space == 1 ? P1 : e->space == 2 ? P2 : e->space == 3 ? P3 : 0;
 	else if (e->global)
 		*found |= va == 0x400000 ? G : 0;
-	else if (e->asid == 2)
+	else if (e->space == 2)
 		*found |= va == 0x400000 ? N2 : va == 0x401000 ? O2 : 0;
-	else if (e->asid == 3)
+	else if (e->space == 3)
 		*found |= va == 0x400000 ? N3 : 0;
 	return MM_OK;
 }

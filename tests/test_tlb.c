@@ -44,7 +44,7 @@ static struct tlb *make(unsigned entries, unsigned ways, uint64_t shift_mask,
 static bool fill(struct tlb *t, uint64_t va, unsigned shift, uint16_t asid, bool global)
 {
 	struct tlb_entry e = { .pa = PA_OF(va) & ~((1ull << shift) - 1), .pte = 0x67,
-			       .perms = 3, .asid = asid, .shift = (uint8_t)shift, .level = 1,
+			       .perms = 3, .space = asid, .shift = (uint8_t)shift, .level = 1,
 			       .global = global, .dirty = true };
 	return tlb_fill(t, va, &e);
 }
@@ -567,8 +567,8 @@ Test(tlb_asid, tagged_and_global)
 
 	/* Two ASIDs can cache the same page side by side, each with its own PA. */
 	t = make(64, 4, MASK_4K, REPL_LRU, 0);
-	struct tlb_entry a = { .pa = 0xa000, .asid = 1, .shift = SHIFT_4K };
-	struct tlb_entry b = { .pa = 0xb000, .asid = 2, .shift = SHIFT_4K };
+	struct tlb_entry a = { .pa = 0xa000, .space = 1, .shift = SHIFT_4K };
+	struct tlb_entry b = { .pa = 0xb000, .space = 2, .shift = SHIFT_4K };
 	cr_expect_not(tlb_fill(t, 0x30000, &a));
 	cr_expect_not(tlb_fill(t, 0x30000, &b));
 	cr_expect_eq(tlb_occupancy(t), 2);
@@ -587,7 +587,7 @@ Test(tlb_asid, entry_round_trip)
 {
 	struct tlb *t = make(64, 4, MASK_4K | MASK_2M, REPL_LRU, 0);
 	struct tlb_entry in = { .tag = 0xdead, .pa = 0x123400000, .pte = 0x8000000123400e7,
-				.stamp = 77, .perms = 5, .asid = 9, .shift = SHIFT_2M, .level = 2,
+				.stamp = 77, .perms = 5, .space = 9, .shift = SHIFT_2M, .level = 2,
 				.allow = 0x2a, .valid = false, .global = false, .dirty = true };
 	struct tlb_entry *e;
 
@@ -598,7 +598,7 @@ Test(tlb_asid, entry_round_trip)
 	cr_expect_eq(e->pa, in.pa);
 	cr_expect_eq(e->pte, in.pte);
 	cr_expect_eq(e->perms, 5);
-	cr_expect_eq(e->asid, 9);
+	cr_expect_eq(e->space, 9);
 	cr_expect_eq(e->shift, SHIFT_2M);
 	cr_expect_eq(e->level, 2);
 	cr_expect_eq(e->allow, 0x2a);
@@ -707,7 +707,7 @@ Test(tlb_flush, pieces_of_a_large_page_go_together)
 	static const uint64_t pieces[] = { 0x200000, 0x201000, 0x2ff000, 0x3ff000 };
 
 	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
-		struct tlb_entry e = { .pa = PA_OF(pieces[i]), .perms = 3, .asid = 1, .shift = SHIFT_4K,
+		struct tlb_entry e = { .pa = PA_OF(pieces[i]), .perms = 3, .space = 1, .shift = SHIFT_4K,
 				       .page_shift = SHIFT_2M, .level = 2, .dirty = true };
 		tlb_fill(t, pieces[i], &e);
 	}
@@ -864,8 +864,8 @@ Test(tlb_asid, aliasing_tags_and_asids)
 	tlb_destroy(t);
 
 	t = make(16, 4, MASK_4K, REPL_LRU, 0);
-	struct tlb_entry a = { .pa = 0xa000, .asid = 1, .shift = SHIFT_4K };
-	struct tlb_entry b = { .pa = 0xb000, .asid = 2, .shift = SHIFT_4K };
+	struct tlb_entry a = { .pa = 0xa000, .space = 1, .shift = SHIFT_4K };
+	struct tlb_entry b = { .pa = 0xb000, .space = 2, .shift = SHIFT_4K };
 	tlb_fill(t, 0x30000, &a);
 	tlb_fill(t, 0x30000, &b);
 	for (int round = 0; round < 16; round++) {
@@ -918,7 +918,7 @@ Test(tlb_asid, aliasing_tags_wide_set)
 Test(tlb_fill, same_translation_overwritten_in_place)
 {
 	struct tlb *t = make(4, 2, MASK_4K, REPL_LRU, 0);
-	struct tlb_entry e = { .pa = 0xaaa000, .asid = 1, .shift = SHIFT_4K };
+	struct tlb_entry e = { .pa = 0xaaa000, .space = 1, .shift = SHIFT_4K };
 	struct tlb_entry *got;
 
 	cr_assert_not(fill4k(t, 0x0000, 1, false));
@@ -932,7 +932,7 @@ Test(tlb_fill, same_translation_overwritten_in_place)
 	cr_expect(hits(t, 0x2000, 1), "refill disturbed the other way");
 
 	/* Now page 2 is the most recent (just looked up); page 0 is the LRU one. */
-	e.asid = 2;
+	e.space = 2;
 	e.pa = 0xbbb000;
 	cr_expect(tlb_fill(t, 0x0000, &e), "another ASID's page replaced in place");
 	cr_expect_eq(tlb_stats(t)->evictions, 1);

@@ -554,7 +554,7 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	/* events applied to the machine */
 	mmusim_event ev = { .op = (enum mmusim_event_op)99 };
 	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
-	cr_expect_str_eq(err.message, "bad event op 99 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_GFLUSH)");
+	cr_expect_str_eq(err.message, "bad event op 99 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_VM)");
 	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .access = (enum mmusim_access)7, .va = 0x400000 };
 	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, bad_access);
@@ -595,7 +595,7 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	cr_expect_str_eq(err.message, "event:3: bad access kind 7 (expected MMUSIM_READ, MMUSIM_WRITE or MMUSIM_EXEC)");
 	ev = (mmusim_event){ .op = (enum mmusim_event_op)256, .line = 4 };
 	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL, "not taken as op 0 (an access)");
-	cr_expect_str_eq(err.message, "event:4: bad event op 256 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_GFLUSH)");
+	cr_expect_str_eq(err.message, "event:4: bad event op 256 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_VM)");
 	ev = (mmusim_event){ .op = MMUSIM_EV_PROTECT, .va = 0x400000, .len = 4096, .flags = 0x200, .line = 5 };
 	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, "event:5: bad page flags 0x200 (MMUSIM_PROP_* bits only: at most 0x1ff)");
@@ -1383,5 +1383,58 @@ Test(api, the_refusing_entry_and_its_name)
 	mmusim_translate(m, &(mmusim_request){ .va = 0x800000000000ull }, &t);
 	cr_expect_eq(t.fault_kind, MMUSIM_FAULT_NON_CANONICAL);
 	cr_expect_eq(t.refused_level, 0);
+	mmusim_machine_destroy(m);
+}
+
+/*
+ * Two VMs on two CPUs (sv39x4, see tests/test_cli_vm.c for the host layout:
+ * VM 0's GPA g at HPA 0xc0000000 + (g - 0x80000000), VM 1's at
+ * 0x180000000 + ...).  Each CPU walks its own VM's tables whichever VM the
+ * machine last ran, and its TLB entries carry the VMID.
+ */
+Test(api, vms_on_cpus)
+{
+	mmusim_machine *m = new_machine("sv39x4");
+	const uint32_t rwu = MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U;
+	struct seen_entries s = { 0 };
+	mmusim_mmu_result r;
+	mmusim_error err;
+	mmusim_mmu *mmu;
+
+	cr_assert_eq(mmusim_map(m, 0x1000, 0x80200000, 0x1000, rwu, MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_select_cpu(mmu, 1, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_event(mmu, &(mmusim_event){ .op = MMUSIM_EV_VM, .n = 1 }, &err), MMUSIM_OK, "%s",
+		     err.message);
+	cr_expect_eq(mmusim_current_vm(m), 1);
+	cr_assert_eq(mmusim_map(m, 0x1000, 0x80300000, 0x1000, rwu, MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_translate(mmu, 0x1234, MMUSIM_READ, &r);
+	cr_assert(r.ok);
+	cr_expect_eq(r.pa, 0x180300234);
+	cr_expect_eq(mmusim_mmu_for_each_tlb_entry(mmu, false, 1, note_entry, &s), 0);
+	cr_assert_eq(s.n, 1);
+	cr_expect_eq(s.e[0].vmid, 1);
+	cr_expect_eq(s.e[0].asid, 0);
+	/* CPU 0 still runs VM 0. */
+	cr_assert_eq(mmusim_mmu_select_cpu(mmu, 0, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_current_vm(m), 0);
+	mmusim_mmu_translate(mmu, 0x1234, MMUSIM_READ, &r);
+	cr_assert(r.ok);
+	cr_expect_eq(r.pa, 0xc0200234);
+	/* The machine switched behind the mmu's back: the walk still uses CPU 0's VM. */
+	cr_assert_eq(mmusim_switch_vm(m, 1, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_translate(mmu, 0x1238, MMUSIM_WRITE, &r);
+	cr_assert(r.ok);
+	cr_expect_eq(r.pa, 0xc0200238);
+	mmusim_mmu_destroy(mmu);
+
+	cr_expect_eq(mmusim_switch_vm(m, 256, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "vm 256 is out of range (at most 255)");
+	mmusim_machine_destroy(m);
+	m = new_machine("sv39");
+	cr_expect_eq(mmusim_current_vm(m), 0);
+	cr_expect_eq(mmusim_switch_vm(m, 0, &err), MMUSIM_OK);
+	cr_expect_eq(mmusim_switch_vm(m, 2, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "vm 2: config sv39 has no stage2: block, so it runs no virtual machines");
 	mmusim_machine_destroy(m);
 }

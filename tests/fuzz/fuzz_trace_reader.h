@@ -19,6 +19,7 @@
 #include "fuzz_file.h"
 #include "pt/mm_error.h"
 #include "formats/trace.h"
+#include "sim/machine.h"
 
 #define FUZZ_BATCH 7
 /* Bounds the work per input (a ChampSim record yields at most 7 events, a compressed one many). */
@@ -54,8 +55,9 @@ static int fuzz_trace_reader(const uint8_t *data, size_t size, enum trace_format
 		if (n <= 0)
 			break;
 		for (long i = 0; i < n; i++)
-			if (ev[i].op > TRACE_GFLUSH || (ev[i].op == TRACE_FLUSH && !flush_scope_valid(ev[i].scope)) ||
-			    (ev[i].op == TRACE_GFLUSH && ev[i].n > 1))
+			if (ev[i].op > TRACE_VM || (ev[i].op == TRACE_FLUSH && !flush_scope_valid(ev[i].scope)) ||
+			    (ev[i].op == TRACE_GFLUSH && ev[i].n > GFLUSH_SCOPE_LAST) ||
+			    (ev[i].op == TRACE_VM && ev[i].n >= MACHINE_NR_VMS))
 				abort(); /* an event no consumer knows */
 	}
 	if (n == -1 && memchr(err.msg, '\0', sizeof(err.msg)) == NULL)

@@ -40,8 +40,10 @@ static const char commands_help[] =
 	"  asid N   priv user|supervisor   cpu N   flush [va VA] [asid N]\n"
 	"  tlbi OP [va VA] [asid N]   Arm TLB maintenance: vmalle1, aside1, vae1, vaae1,\n"
 	"                        vale1, vaale1, each also with 'is' (every CPU)\n"
-	"  gmap GPA HPA LEN FLAGS   gunmap GPA LEN   gprotect GPA LEN FLAGS   gflush [gpa GPA]\n"
-	"                        a virtual machine's stage 2 (configs with a stage2: block)\n"
+	"  gmap GPA HPA LEN FLAGS   gunmap GPA LEN   gprotect GPA LEN FLAGS\n"
+	"  gflush [gpa GPA | all]   vm N\n"
+	"                        a virtual machine's stage 2, and which VM runs (configs\n"
+	"                        with a stage2: block)\n"
 	"  translate VA [r|w|x]  the walk's answer (A/D left alone)\n"
 	"  explain VA [r|w|x]    the walk level by level\n"
 	"  show                  the current address space's mappings\n"
@@ -52,7 +54,7 @@ static const char commands_help[] =
 /* Names offered by tab completion, in the order they are listed. */
 static const char *const command_names[] = {
 	"asid", "cpu", "exit", "explain", "flush", "gflush", "gmap", "gprotect", "gunmap", "help", "map", "priv",
-	"protect", "quit", "show", "tlb", "tlbi", "translate", "unmap", NULL,
+	"protect", "quit", "show", "tlb", "tlbi", "translate", "unmap", "vm", NULL,
 };
 
 struct shell {
@@ -129,8 +131,11 @@ static int show_tlb_entry(void *arg, const mmusim_tlb_entry *e)
 
 	format_page_size(e->size, size, sizeof(size));
 	mmusim_perms_string(e->perms, perms);
-	fprintf(arg, "  va 0x%" PRIx64 " -> pa 0x%" PRIx64 " %s asid %u%s perms %s%s\n", e->va, e->pa, size,
+	fprintf(arg, "  va 0x%" PRIx64 " -> pa 0x%" PRIx64 " %s asid %u%s perms %s%s", e->va, e->pa, size,
 		e->asid, e->global ? " global" : "", perms, e->dirty ? " dirty" : "");
+	if (e->vmid)
+		fprintf(arg, " vm %u", e->vmid);
+	fputc('\n', arg);
 	return 0;
 }
 
@@ -139,8 +144,10 @@ static int show_pwc_entry(void *arg, const mmusim_tlb_entry *e)
 	char size[32];
 
 	format_page_size(e->size, size, sizeof(size));
-	fprintf(arg, "  va 0x%" PRIx64 " (%s) -> next table 0x%" PRIx64 " asid %u\n", e->va, size, e->pa,
-		e->asid);
+	fprintf(arg, "  va 0x%" PRIx64 " (%s) -> next table 0x%" PRIx64 " asid %u", e->va, size, e->pa, e->asid);
+	if (e->vmid)
+		fprintf(arg, " vm %u", e->vmid);
+	fputc('\n', arg);
 	return 0;
 }
 
@@ -269,7 +276,7 @@ static int run_line(struct shell *sh, const char *text, mmusim_error *err)
 		return r;
 	}
 	/* Keep the machine's current address space with the CPU's, for walks and show. */
-	if (ev.op == MMUSIM_EV_ASID || ev.op == MMUSIM_EV_CPU) {
+	if (ev.op == MMUSIM_EV_ASID || ev.op == MMUSIM_EV_CPU || ev.op == MMUSIM_EV_VM) {
 		enum mmusim_priv priv;
 		unsigned cpu;
 		uint16_t asid;

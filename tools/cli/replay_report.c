@@ -93,8 +93,8 @@ static void nested_json(FILE *out, const mmusim_nested_stats *n)
 	fputs(",[", out);
 	for (unsigned h = n->host_levels; h >= 1; h--)
 		fprintf(out, "%s%" PRIu64, h == n->host_levels ? "" : ",", n->reads[0][h]);
-	fprintf(out, "]],\"guest_faults\":%" PRIu64 ",\"host_faults\":%" PRIu64 ",\"host_demand_paged\":%" PRIu64,
-		n->guest_faults, n->host_faults, n->host_demand_paged);
+	fprintf(out, "]],\"guest_faults\":%" PRIu64 ",\"host_faults\":%" PRIu64 ",\"host_demand_paged\":%" PRIu64
+		",\"vms\":%u", n->guest_faults, n->host_faults, n->host_demand_paged, n->vms);
 	if (n->has_tlb)
 		fprintf(out, ",\"nested_tlb\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "}", n->tlb_hits, n->tlb_misses);
 	if (n->nr_pwc) {
@@ -136,6 +136,7 @@ static void nested_text(FILE *out, const mmusim_nested_stats *n)
 			n->pwc_misses[i]);
 	fprintf(out, "guest faults    %" PRIu64 "\nhost faults     %" PRIu64 "  (host demand paged %" PRIu64 ")\n",
 		n->guest_faults, n->host_faults, n->host_demand_paged);
+	fprintf(out, "virtual machines %u\n", n->vms);
 }
 
 static void report_json(FILE *out, const struct replay_summary *r, const struct replay_report_info *info)
