@@ -197,6 +197,12 @@ MMUSIM_API const char *mmusim_config_root_register(const mmusim_config *cfg);
  */
 MMUSIM_API const char *mmusim_config_upper_root_register(const mmusim_config *cfg);
 /*
+ * A virtual machine's config (a stage2: block): the register that selects
+ * the stage-2 table ("hgatp", "eptp", "ncr3", "vttbr"); NULL for a
+ * one-stage config.
+ */
+MMUSIM_API const char *mmusim_config_stage2_root_register(const mmusim_config *cfg);
+/*
  * The control registers beside the root(s) that carry the config (AArch64:
  * "tcr", "mair", "sctlr"): the name of register i, or NULL past the last (at
  * once for x86 and RISC-V, which have none).  *value, when value is not NULL,
@@ -322,6 +328,15 @@ typedef struct mmusim_image_options {
 	 */
 	const mmusim_register_value *regs;
 	size_t nr_regs;
+	/*
+	 * A virtual machine's config (a stage2: block): the stage-2 table's root
+	 * in host memory, chosen as how/value choose the guest's (a host PA, or
+	 * a value of mmusim_config_stage2_root_register: hgatp, EPTP, nCR3,
+	 * VTTBR_EL2); RECORDED reads the image's note of that register.  Other
+	 * configs: RECORDED.
+	 */
+	enum mmusim_root_source stage2_how;
+	uint64_t stage2_value;
 } mmusim_image_options;
 
 /* mmusim_machine_open_image with both roots of a split-root format and its control registers. */

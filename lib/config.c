@@ -144,6 +144,11 @@ const char *mmusim_config_upper_root_register(const mmusim_config *cfg)
 	return cfg->cfg.arch->upper_root_register;
 }
 
+const char *mmusim_config_stage2_root_register(const mmusim_config *cfg)
+{
+	return cfg->cfg.stage2.arch ? pt_arch_stage2_register(cfg->cfg.stage2.arch) : NULL;
+}
+
 const char *mmusim_config_register(const mmusim_config *cfg, unsigned i, uint64_t *value)
 {
 	const struct ctl_reg *r = cfg->cfg.arch->ctl_regs;

@@ -60,8 +60,9 @@ int mmusim_machine_create(const mmusim_config *cfg, mmusim_machine **out, mmusim
  * asked: a PA, a register value, or (RECORDED) the first root note for the
  * root register and the register note of that name for the upper one.
  */
-static int image_root_of(const struct machine_config *cfg, struct image *img, const char *reg_name, bool upper,
-			 enum mmusim_root_source how, uint64_t value, uint64_t *root, struct mm_error *e)
+static int image_root_of(const struct pt_arch *arch, const struct paging_consts *pc, struct image *img,
+			 const char *reg_name, bool upper, enum mmusim_root_source how, uint64_t value, uint64_t *root,
+			 struct mm_error *e)
 {
 	char name[16];
 	uint64_t reg;
@@ -76,7 +77,7 @@ static int image_root_of(const struct machine_config *cfg, struct image *img, co
 		 * walked as if the low bits were there.
 		 */
 		uint64_t held = 0;
-		if (cfg->arch->decode_root_reg(&cfg->pc, cfg->arch->encode_root_reg(&cfg->pc, value, 0), &held, &asid,
+		if (arch->decode_root_reg(pc, arch->encode_root_reg(pc, value, 0), &held, &asid,
 					       e) != MM_OK || held != value)
 			return mm_error_set(e, MM_EINVAL, "root 0x%" PRIx64 " is not a table address %s can hold "
 					    "(it would point at 0x%" PRIx64 "): a root table is aligned, and the bits "
@@ -85,10 +86,10 @@ static int image_root_of(const struct machine_config *cfg, struct image *img, co
 		return MM_OK;
 	}
 	case MMUSIM_ROOT_REGISTER:
-		return cfg->arch->decode_root_reg(&cfg->pc, value, root, &asid, e);
+		return arch->decode_root_reg(pc, value, root, &asid, e);
 	case MMUSIM_ROOT_RECORDED:
 		if (upper && image_reg(img, reg_name, &reg) == MM_OK)
-			return cfg->arch->decode_root_reg(&cfg->pc, reg, root, &asid, e);
+			return arch->decode_root_reg(pc, reg, root, &asid, e);
 		if (!upper && image_nr_roots(img) && image_root(img, 0, name, root, &reg) == MM_OK)
 			return MM_OK;
 		return mm_error_set(e, MM_EINVAL, "no %s recorded in the image: give a root address or %s value",
@@ -136,7 +137,7 @@ static int image_ctl_regs(struct machine_config *cfg, const struct image *img, c
  * the caller gave one, the guest's root from the guest's register note
  * (vsatp, cr3, ttbr0), not from the first root note, which is stage 2's.
  */
-static int image_vm_roots(const struct machine_config *cfg, const struct image *img, const mmusim_image_options *opt,
+static int image_vm_roots(const struct machine_config *cfg, struct image *img, const mmusim_image_options *opt,
 			  uint64_t *stage2_root, uint64_t *root, struct mm_error *e)
 {
 	const struct stage2_config *s2 = &cfg->stage2;
@@ -146,11 +147,16 @@ static int image_vm_roots(const struct machine_config *cfg, const struct image *
 	uint16_t asid;
 	int rc;
 
-	if (image_reg(img, s2_name, &reg) != MM_OK)
-		return mm_error_set(e, MM_EINVAL, "no %s recorded in the image: a virtual machine's image is a dump of one "
-				    "(mmusim --config %s dump)", s2_name, cfg->name);
-	if ((rc = s2->arch->decode_root_reg(&s2->pc, reg, stage2_root, &asid, e)))
+	if (opt->stage2_how != MMUSIM_ROOT_RECORDED) {
+		if ((rc = image_root_of(s2->arch, &s2->pc, img, s2_name, true, opt->stage2_how, opt->stage2_value,
+					stage2_root, e)))
+			return rc;
+	} else if (image_reg(img, s2_name, &reg) != MM_OK) {
+		return mm_error_set(e, MM_EINVAL, "no %s recorded in the image: give the stage-2 root (a dump of a virtual "
+				    "machine records it: mmusim --config %s dump)", s2_name, cfg->name);
+	} else if ((rc = s2->arch->decode_root_reg(&s2->pc, reg, stage2_root, &asid, e))) {
 		return rc;
+	}
 	if (opt->how != MMUSIM_ROOT_RECORDED)
 		return MM_OK;
 	pt_arch_guest_register(s2->arch, cfg->arch, guest_name, sizeof(guest_name));
@@ -177,11 +183,15 @@ int mmusim_machine_open_image_opts(const mmusim_config *cfg, const char *path, c
 			     arch->root_register);
 		goto fail;
 	}
+	if (!cfg->cfg.stage2.arch && opt->stage2_how != MMUSIM_ROOT_RECORDED) {
+		mm_error_set(&e, MM_EINVAL, "config %s has no stage2: block: no stage-2 root to give", cfg->cfg.name);
+		goto fail;
+	}
 	if (image_open(path, IMAGE_AUTO, opt->raw_base, &mm->img, &e) ||
 	    image_ctl_regs(&mm->config.cfg, mm->img, opt, &e) ||
-	    image_root_of(&mm->config.cfg, mm->img, arch->root_register, false, opt->how, opt->value, &root, &e) ||
+	    image_root_of(arch, &mm->config.cfg.pc, mm->img, arch->root_register, false, opt->how, opt->value, &root, &e) ||
 	    (arch->upper_root_register &&
-	     image_root_of(&mm->config.cfg, mm->img, arch->upper_root_register, true, opt->upper_how, opt->upper_value,
+	     image_root_of(arch, &mm->config.cfg.pc, mm->img, arch->upper_root_register, true, opt->upper_how, opt->upper_value,
 			   &upper_root, &e)))
 		goto fail;
 	mem = image_pt_mem(mm->img);

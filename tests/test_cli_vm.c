@@ -299,7 +299,7 @@ Test(cli_vm, image_of_a_vm)
 		{ "aarch64_vm", "0x40200000", "0x1234 r user: pa 0x80200234 (4K page, level 1) perms rw-u- gpa 0x40200234 references 19\n" },
 	};
 	char *elf = write_temp_file("", ".elf");
-	char map[64], expect[512];
+	char map[64];
 	struct run_result r;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -311,13 +311,7 @@ Test(cli_vm, image_of_a_vm)
 		expect_run(&r, 0, cases[i].line, "");
 		run_result_free(&r);
 	}
-	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "dump", "--elf", elf, NULL), 0);
-	run_result_free(&r);
-	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--image", elf, "0x1234", NULL), 0);
-	snprintf(expect, sizeof(expect), "mmusim: no hgatp recorded in the image: a virtual machine's image is a dump of "
-		 "one (mmusim --config sv39x4 dump)\n");
-	expect_run(&r, 2, "", expect);
-	run_result_free(&r);
+	/* An image without the stage-2 note: see image_roots_by_option. */
 	remove_temp_file(elf);
 }
 
@@ -586,6 +580,70 @@ Test(cli_vm, tlb_entries_are_tagged_with_the_vm)
 	remove_temp_file(bin);
 	remove_temp_file(global);
 	remove_temp_file(trace);
+}
+
+/*
+ * The roots of a VM's image chosen by option, over what its notes record:
+ * the dump of two VMs records VM 1's (hgatp 0x8000100000140000); VM 0's
+ * G-stage root is HPA 0x80000000 (hgatp MODE 8, PPN 0x80000) and its guest
+ * root GPA 0x80001000 (vsatp MODE 8, PPN 0x80001), which give VM 0's answer.
+ */
+Test(cli_vm, image_roots_by_option)
+{
+	char *two = write_temp_file("map " MAP_PAGE "\nvm 1\nmap 0x1000 0x80300000 0x1000 rwu\n", ".txt");
+	char *elf = write_temp_file("", ".elf");
+	char *one_stage = write_temp_file("", ".elf");
+	const char *vm0 = "0x1234 r user: pa 0xc0200234 (4K page, level 1) perms rw-u- gpa 0x80200234 references 15\n";
+	char expect[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "dump", "--elf", elf, "--setup", two, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--image", elf, "--hgatp", "0x8000000000080000",
+				"--satp", "0x8000000000080001", "0x1234", NULL), 0);
+	expect_run(&r, 0, vm0, "");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--image", elf, "--stage2-root", "0x80000000",
+				"--root", "0x80001000", "0x1234", NULL), 0);
+	expect_run(&r, 0, vm0, "");
+	run_result_free(&r);
+
+	/* An image without a stage-2 note (a one-stage dump) needs the option. */
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "dump", "--elf", one_stage, "--map", MAP_PAGE, NULL), 0);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "translate", "--image", one_stage, "0x1234", NULL), 0);
+	snprintf(expect, sizeof(expect), "mmusim: %s: no hgatp recorded in the image: give --stage2-root or --hgatp\n",
+		 one_stage);
+	expect_run(&r, 2, "", expect);
+	run_result_free(&r);
+
+	static const struct {
+		const char *config, *opt1, *val1, *opt2, *val2, *err;
+	} bad[] = {
+		{ "sv39x4", "--vttbr", "0x1", NULL, NULL,
+		  "mmusim: --vttbr is not a register of sv39x4: use --satp (the guest's) or --hgatp\n" },
+		{ "sv39", "--stage2-root", "0x80000000", NULL, NULL, "mmusim: --stage2-root: config sv39 has no stage2: block\n" },
+		{ "sv39", "--hgatp", "0x8000000000080000", NULL, NULL, "mmusim: --hgatp is not a register of riscv64: use --satp\n" },
+		{ "sv39x4", "--root", "0x80001000", "--satp", "0x8000000000080001", "mmusim: give --root or --satp, not both\n" },
+		{ "sv39x4", "--stage2-root", "0x80000000", "--hgatp", "0x8000000000080000",
+		  "mmusim: give --stage2-root or --hgatp, not both\n" },
+		{ "sv39x4", "--hgatp", "0x8000000000080000", "--hgatp", "0x8000000000080000",
+		  "mmusim: --hgatp and --hgatp both select the stage-2 root\n" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (bad[i].opt2)
+			cr_assert_eq(run_mmusim(&r, "--config", bad[i].config, "translate", "--image", elf, bad[i].opt1,
+						bad[i].val1, bad[i].opt2, bad[i].val2, "0x1234", NULL), 0);
+		else
+			cr_assert_eq(run_mmusim(&r, "--config", bad[i].config, "translate", "--image", elf, bad[i].opt1,
+						bad[i].val1, "0x1234", NULL), 0);
+		expect_run(&r, 2, "", bad[i].err);
+		run_result_free(&r);
+	}
+	remove_temp_file(one_stage);
+	remove_temp_file(elf);
+	remove_temp_file(two);
 }
 
 /* Each bad input: the exact message, exit 2, nothing on stdout. */

@@ -173,7 +173,8 @@ Test(image_aarch64, bad_register_options)
 		run_result_free(&r);
 	}
 	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "translate", "--ttbr1", "0x1000", "0x400010", NULL), 0);
-	expect_run(&r, 2, "", "mmusim: --root, --cr3, --satp, --ttbr0, --ttbr1, --tcr and --image-base need --image FILE\n");
+	expect_run(&r, 2, "", "mmusim: --root, --stage2-root, the root registers (--cr3, --satp, ...), --ttbr1, --tcr and "
+		   "--image-base need --image FILE\n");
 	run_result_free(&r);
 	remove_temp_file(raw);
 }

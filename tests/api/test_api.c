@@ -1428,10 +1428,12 @@ Test(api, vms_on_cpus)
 	cr_expect_eq(r.pa, 0xc0200238);
 	mmusim_mmu_destroy(mmu);
 
+	cr_expect_str_eq(mmusim_config_stage2_root_register(mmusim_machine_config(m)), "hgatp");
 	cr_expect_eq(mmusim_switch_vm(m, 256, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, "vm 256 is out of range (at most 255)");
 	mmusim_machine_destroy(m);
 	m = new_machine("sv39");
+	cr_expect_null(mmusim_config_stage2_root_register(mmusim_machine_config(m)));
 	cr_expect_eq(mmusim_current_vm(m), 0);
 	cr_expect_eq(mmusim_switch_vm(m, 0, &err), MMUSIM_OK);
 	cr_expect_eq(mmusim_switch_vm(m, 2, &err), MMUSIM_EINVAL);

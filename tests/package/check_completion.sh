@@ -53,7 +53,7 @@ expect "mmusim explain --color" "always auto never" ""
 expect "mmusim explain --color=n" "--color=never"
 expect "mmusim show --d" "--decoder-memory --depth --dot"
 expect "mmusim replay --dec" "--decoder-memory"
-expect "mmusim report --h" "--help --html"
+expect "mmusim report --h" "--help --hgatp --html"
 expect "mmusim sweep --e" "--emit-jobs"
 expect "mmusim merge --" "--csv --help --json"
 expect "mmusim run --s" "--save-trace --setup"
@@ -63,7 +63,7 @@ expect "mmusim shell --" "--config --help --map --setup"
 expect "mmusim convert --format l" "lackey"
 expect "mmusim translate --access" "r w x" ""
 expect "mmusim translate --e" "--eptp --explain"
-expect "mmusim translate --s" "--satp --setup --supervisor"
+expect "mmusim translate --s" "--satp --setup --stage2-root --supervisor"
 expect "mmusim replay --no" "--no-auto-flush --no-progress"
 expect "mmusim replay --demand-paging=" "--demand-paging=1G --demand-paging=2M --demand-paging=4K"
 expect "mmusim --v" "--version"
@@ -86,7 +86,7 @@ if [ -n "$bin" ]; then
 			# it), convert and merge no config, and explain, report, quiz and shell refuse
 			# --json.)
 			case $cmd:$opt in *:--tool | *:--trace-mem | merge:--emit-jobs | *:--version) continue ;; esac
-			[[ $cmd:$opt =~ ^(convert|dump|sweep|merge|run|quiz|shell):--(image|image-base|root|cr3|satp|ttbr0|ttbr1|tcr)$ ||
+			[[ $cmd:$opt =~ ^(convert|dump|sweep|merge|run|quiz|shell):--(image|image-base|root|cr3|satp|ttbr0|ttbr1|tcr|stage2-root|hgatp|eptp|ncr3|vttbr)$ ||
 				$cmd:$opt =~ ^(convert|merge):--config$ ||
 				$cmd:$opt =~ ^(convert|explain|report|quiz|shell):--json$ ]] && continue
 			if [[ $opts == *" $opt "* ]]; then pass=$((pass + 1)); else

@@ -125,26 +125,58 @@ int cli_build_machine(const struct cli *cli, mmusim_machine **out, mmusim_error 
 	return MMUSIM_OK;
 }
 
-/* Which table of the image to use, as the options say. */
-static int image_root_of(const struct cli *cli, const mmusim_config *cfg, enum mmusim_root_source *how,
-			 uint64_t *value, mmusim_error *err)
+/* Which of the config's roots a register option selects: 0 the (guest's) root, 1 the stage-2 root. */
+static int register_role(const char *name, const mmusim_config *cfg, int *role, mmusim_error *err)
 {
-	const char *reg = mmusim_config_root_register(cfg);
+	const char *reg = mmusim_config_root_register(cfg), *s2 = mmusim_config_stage2_root_register(cfg);
 
-	*how = MMUSIM_ROOT_RECORDED;
-	*value = 0;
-	if (cli->root && cli->root_reg)
-		return cli_set_error(err, MMUSIM_EINVAL, "give --root or --%s, not both", cli->root_reg_name);
-	if (cli->root) {
-		*how = MMUSIM_ROOT_PA;
-		return parse_u64(cli->root, "--root", value, err);
+	*role = s2 && strcmp(name, s2) == 0 ? 1 : 0;
+	if (*role || strcmp(name, reg) == 0)
+		return MMUSIM_OK;
+	if (s2)
+		return cli_set_error(err, MMUSIM_EINVAL, "--%s is not a register of %s: use --%s (the guest's) or --%s",
+				     name, mmusim_config_name(cfg), reg, s2);
+	return cli_set_error(err, MMUSIM_EINVAL, "--%s is not a register of %s: use --%s", name,
+			     mmusim_config_arch(cfg), reg);
+}
+
+/*
+ * Which tables of the image to use, as the options say: the root (a VM's
+ * guest root) into opt->how/value, a VM's stage-2 root into
+ * opt->stage2_how/stage2_value.
+ */
+static int image_roots_of(const struct cli *cli, const mmusim_config *cfg, mmusim_image_options *opt,
+			  mmusim_error *err)
+{
+	const char *given[2] = { cli->root, cli->stage2_root }, *given_name[2] = { "--root", "--stage2-root" };
+	enum mmusim_root_source *how[2] = { &opt->how, &opt->stage2_how };
+	uint64_t *value[2] = { &opt->value, &opt->stage2_value };
+	int rc;
+
+	if (cli->stage2_root && !mmusim_config_stage2_root_register(cfg))
+		return cli_set_error(err, MMUSIM_EINVAL, "--stage2-root: config %s has no stage2: block",
+				     mmusim_config_name(cfg));
+	for (int role = 0; role < 2; role++) {
+		*how[role] = MMUSIM_ROOT_RECORDED;
+		*value[role] = 0;
+		if (given[role]) {
+			*how[role] = MMUSIM_ROOT_PA;
+			if ((rc = parse_u64(given[role], given_name[role], value[role], err)))
+				return rc;
+		}
 	}
-	if (cli->root_reg) {
-		if (strcmp(cli->root_reg_name, reg) != 0)
-			return cli_set_error(err, MMUSIM_EINVAL, "--%s is not a register of %s: use --%s",
-					 cli->root_reg_name, mmusim_config_arch(cfg), reg);
-		*how = MMUSIM_ROOT_REGISTER;
-		return parse_u64(cli->root_reg, cli->root_reg_name, value, err);
+	for (unsigned i = 0; i < cli->nr_regs; i++) {
+		int role;
+		if ((rc = register_role(cli->reg_name[i], cfg, &role, err)))
+			return rc;
+		if (*how[role] == MMUSIM_ROOT_PA)
+			return cli_set_error(err, MMUSIM_EINVAL, "give %s or --%s, not both", given_name[role], cli->reg_name[i]);
+		if (*how[role] == MMUSIM_ROOT_REGISTER)
+			return cli_set_error(err, MMUSIM_EINVAL, "--%s and --%s both select the %s root", cli->reg_name[0],
+					     cli->reg_name[1], role ? "stage-2" : "same");
+		*how[role] = MMUSIM_ROOT_REGISTER;
+		if ((rc = parse_u64(cli->reg[i], cli->reg_name[i], value[role], err)))
+			return rc;
 	}
 	return MMUSIM_OK;
 }
@@ -190,7 +222,7 @@ static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error 
 	if ((rc = cli_load_config(cli->config ? cli->config : CLI_DEFAULT_CONFIG, cli->config ? "--config" : NULL, &cfg, err)))
 		return rc;
 	if (!(cli->image_base && (rc = parse_u64(cli->image_base, "--image-base", &opt.raw_base, err))) &&
-	    !(rc = image_root_of(cli, cfg, &opt.how, &opt.value, err)) &&
+	    !(rc = image_roots_of(cli, cfg, &opt, err)) &&
 	    !(rc = image_registers(cli, cfg, &opt, &tcr, err))) {
 		rc = mmusim_machine_open_image_opts(cfg, cli->image, &opt, out, err);
 		/* Name the options that choose a root, not the API's arguments. */
@@ -199,6 +231,11 @@ static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error 
 				      cli->image, mmusim_config_root_register(cfg));
 		else if (rc == MMUSIM_EINVAL && strncmp(err->message, "no ttbr1 recorded in the image", 30) == 0)
 			cli_set_error(err, MMUSIM_EINVAL, "%s: no ttbr1 recorded in the image: give --ttbr1", cli->image);
+		else if (rc == MMUSIM_EINVAL && mmusim_config_stage2_root_register(cfg) &&
+			 strstr(err->message, "recorded in the image: give the stage-2 root"))
+			cli_set_error(err, MMUSIM_EINVAL, "%s: no %s recorded in the image: give --stage2-root or --%s",
+				      cli->image, mmusim_config_stage2_root_register(cfg),
+				      mmusim_config_stage2_root_register(cfg));
 	}
 	mmusim_config_free(cfg);
 	return rc;
@@ -209,9 +246,10 @@ int cli_open_machine(const struct cli *cli, mmusim_machine **out, mmusim_error *
 	*out = NULL;
 	if (cli->image)
 		return open_image(cli, out, err);
-	if (cli->root || cli->root_reg || cli->upper_root_reg || cli->tcr || cli->image_base)
+	if (cli->root || cli->stage2_root || cli->nr_regs || cli->upper_root_reg || cli->tcr || cli->image_base)
 		return cli_set_error(err, MMUSIM_EINVAL,
-				     "--root, --cr3, --satp, --ttbr0, --ttbr1, --tcr and --image-base need --image FILE");
+				     "--root, --stage2-root, the root registers (--cr3, --satp, ...), --ttbr1, --tcr and "
+				     "--image-base need --image FILE");
 	return cli_build_machine(cli, out, err);
 }
 

@@ -96,16 +96,24 @@ int cli_common_option(struct cli *cli, struct args *a)
 	if ((r = args_value(a, "--image", &cli->image)) != 0 ||
 	    (r = args_value(a, "--image-base", &cli->image_base)) != 0 ||
 	    (r = args_value(a, "--root", &cli->root)) != 0 ||
+	    (r = args_value(a, "--stage2-root", &cli->stage2_root)) != 0 ||
 	    (r = args_value(a, "--ttbr1", &cli->upper_root_reg)) != 0 ||
 	    (r = args_value(a, "--tcr", &cli->tcr)) != 0)
 		return r;
-	static const char *const regs[] = { "cr3", "satp", "ttbr0", "eptp" };
+	static const char *const regs[] = { "cr3", "satp", "ttbr0", "eptp", "hgatp", "ncr3", "vttbr" };
 	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
 		char opt[8];
 		snprintf(opt, sizeof(opt), "--%s", regs[i]);
 		if ((r = args_value(a, opt, &v)) != 0) {
-			cli->root_reg = v;
-			cli->root_reg_name = regs[i];
+			/* A VM's image takes two: the guest's root and the stage-2 root. */
+			if (r > 0 && cli->nr_regs == 2) {
+				cli_usage_error("at most two root registers (the guest's and the stage-2 one): --%s", regs[i]);
+				return -1;
+			}
+			if (r > 0) {
+				cli->reg[cli->nr_regs] = v;
+				cli->reg_name[cli->nr_regs++] = regs[i];
+			}
 			return r;
 		}
 	}

@@ -25,12 +25,17 @@ struct cli {
 	bool json;                  /* --json */
 	struct setup_item *setup;   /* --setup / --map in order */
 	int nr_setup;
-	/* --image FILE [--image-base PA] with --root PA | --cr3 V | --satp V | --ttbr0 V [--ttbr1 V] [--tcr V] */
+	/*
+	 * --image FILE [--image-base PA] with --root PA | --cr3 V | --satp V | --ttbr0 V [--ttbr1 V] [--tcr V],
+	 * and for a VM --stage2-root PA | --hgatp V | --eptp V | --ncr3 V | --vttbr V
+	 */
 	const char *image;
 	const char *image_base;
 	const char *root;
-	const char *root_reg;       /* the --cr3 / --satp / --ttbr0 value */
-	const char *root_reg_name;  /* "cr3", "satp" or "ttbr0", as given */
+	const char *stage2_root;    /* --stage2-root: a VM's stage-2 root, a host PA */
+	const char *reg[2];         /* root register options (--cr3, --satp, ..., --vttbr): their values */
+	const char *reg_name[2];    /* ... and names, as given: the config says which root each selects */
+	unsigned nr_regs;
 	const char *upper_root_reg; /* --ttbr1: the upper half's root register (AArch64) */
 	const char *tcr;            /* --tcr: TCR_EL1, over what the image records (AArch64) */
 	uint64_t decoder_memory;    /* --decoder-memory SIZE (0: MMUSIM_DECODER_MEMORY_DEFAULT) */

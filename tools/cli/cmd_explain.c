@@ -30,6 +30,7 @@ static const char explain_help[] =
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables first\n"
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V | --ttbr0 V]\n"
 	"                [--ttbr1 V] [--tcr V]   (AArch64: TTBR1_EL1, TCR_EL1)\n"
+	"                [--stage2-root PA | --hgatp V | --eptp V | --ncr3 V | --vttbr V]\n"
 	"                       walk the page tables inside a physical-memory image\n";
 
 static int parse_color(const char *v, bool *on)

@@ -78,6 +78,7 @@ static const char mappings_help[] =
 	"  --config NAME|FILE   machine config (default x86_64)\n"
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V | --ttbr0 V]\n"
 	"                [--ttbr1 V] [--tcr V]   (AArch64: TTBR1_EL1, TCR_EL1)\n"
+	"                [--stage2-root PA | --hgatp V | --eptp V | --ncr3 V | --vttbr V]\n"
 	"                       list the page tables inside a physical-memory image\n";
 
 int cmd_mappings(struct cli *cli, struct args *a)

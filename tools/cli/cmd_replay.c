@@ -40,6 +40,7 @@ static const char replay_help[] =
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables before the replay\n"
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V | --ttbr0 V]\n"
 	"                [--ttbr1 V] [--tcr V]   (AArch64: TTBR1_EL1, TCR_EL1)\n"
+	"                [--stage2-root PA | --hgatp V | --eptp V | --ncr3 V | --vttbr V]\n"
 	"                       replay over the page tables inside a memory image instead\n"
 	"  --dump-elf FILE      at the end, write physical memory as ELF64 (see mmusim dump)\n"
 	"  --no-progress        no progress bar (shown on a terminal for long replays)\n"

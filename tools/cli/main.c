@@ -63,6 +63,7 @@ static const char main_help[] =
 	"  --json               machine-readable output\n"
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V | --ttbr0 V]\n"
 	"                [--ttbr1 V] [--tcr V]   (AArch64: TTBR1_EL1, TCR_EL1)\n"
+	"                [--stage2-root PA | --hgatp V | --eptp V | --ncr3 V | --vttbr V]\n"
 	"                       translate, mappings, explain, show, report: walk the page\n"
 	"                       tables in a memory image\n"
 	"  --help               this text; 'mmusim COMMAND --help' for a command\n"
@@ -73,6 +74,8 @@ static const char main_help[] =
 	"  unmap VA LEN        protect VA LEN FLAGS      r|w|x VA (also load/store/fetch)\n"
 	"  asid N   priv user|supervisor   cpu N   flush [va VA] [asid N]   stats reset\n"
 	"  tlbi vmalle1|aside1|vae1|vaae1|vale1|vaale1[is] [va VA] [asid N]   (Arm TLBI)\n"
+	"  gmap GPA HPA LEN FLAGS   gunmap GPA LEN   gprotect GPA LEN FLAGS   (a VM's stage 2)\n"
+	"  gflush [gpa GPA | all]   vm N   (a VM's host: fence stage 2; run VM N)\n"
 	"  numbers are decimal or 0x-hex; LEN may end in K, M, G or T; '#' starts a comment\n"
 	"\n"
 	"exit status: 0 success (a fault is an answer), 2 bad input, 1 internal error\n";

@@ -9,7 +9,7 @@ _mmusim()
 	local presets="aarch64 aarch64_16k aarch64_52 aarch64_64k aarch64_vm sv32 sv39 sv39x4 sv48 sv48x4 sv57 toy x86_32 x86_64 x86_64_ept x86_64_la57 x86_64_npt"
 	local formats="auto text lackey binary champsim din pinatrace"
 	local global="--config --json --help --decoder-memory"
-	local tables="--setup --map --gmap --image --image-base --root --cr3 --satp --ttbr0 --eptp --ttbr1 --tcr"
+	local tables="--setup --map --gmap --image --image-base --root --cr3 --satp --ttbr0 --eptp --ttbr1 --tcr --stage2-root --hgatp --ncr3 --vttbr"
 	local replaying="--format --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup"
 	local access="--access --user --supervisor"
 	local cmd="" i dashdash=0
@@ -19,7 +19,7 @@ _mmusim()
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		--config | --setup | --map | --gmap | --access | --format | --image | --image-base | --root | --decoder-memory | \
-			--cr3 | --satp | --ttbr0 | --eptp | --ttbr1 | --tcr | --interval | --warmup | --csv | --dump-elf | --elf | --color | --depth | \
+			--cr3 | --satp | --ttbr0 | --eptp | --ttbr1 | --tcr | --stage2-root | --hgatp | --ncr3 | --vttbr | --interval | --warmup | --csv | --dump-elf | --elf | --color | --depth | \
 			--range | --from | --to | --va | --svg | --html | --replay | --trace | --jobs | \
 			--results | --save-trace | --valgrind | --seed | --arch | --count)
 			((i++)) ;;
@@ -77,7 +77,7 @@ _mmusim()
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
-	--map | --gmap | --image-base | --root | --cr3 | --satp | --ttbr0 | --eptp | --ttbr1 | --tcr | --interval | --warmup | --depth | --range | --from | \
+	--map | --gmap | --image-base | --root | --cr3 | --satp | --ttbr0 | --eptp | --ttbr1 | --tcr | --stage2-root | --hgatp | --ncr3 | --vttbr | --interval | --warmup | --depth | --range | --from | \
 		--to | --va | --jobs | --seed | --count)
 		return ;;
 	esac
