@@ -726,6 +726,16 @@ Test(cli_vm, bad_input)
 	cr_expect_eq(r.status, 2);
 	cr_expect_str_eq(r.err, expect);
 	run_result_free(&r);
+	/* Host RAM of 4 GiB holds VM 0's 2 GiB (from 0xc0000000) but not a second VM's. */
+	char *small = write_temp_file("extends: sv39x4\nstage2: { memory: { base: 0x80000000, size: 4G } }\n", ".yaml");
+	cr_assert_eq(run_mmusim(&r, "--config", small, "translate", "--setup", vm1, "0x1000", NULL), 0);
+	snprintf(expect, sizeof(expect),
+		 "mmusim: %s:1: vm 1: backing guest memory [0x80000000, 0xffffffff] with host memory: out of physical memory (",
+		 vm1);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, expect) == r.err, "%s", r.err);
+	run_result_free(&r);
+	remove_temp_file(small);
 	remove_temp_file(vm1);
 	remove_temp_file(vm256);
 
