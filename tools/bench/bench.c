@@ -101,14 +101,11 @@ static uint64_t gen_next(struct gen *g)
 	return g->base + page * 4096 + ((r >> 32) & 0xff8);
 }
 
-static const char *config_yaml(const char *preset, bool caches)
+/* The preset, or (caches off) with no TLB and no PWC: a VM's nested TLB and stage-2 PWCs too. */
+static void config_yaml(const char *preset, bool caches, bool vm, char *buf, size_t len)
 {
-	static char buf[256];
-	if (caches)
-		snprintf(buf, sizeof(buf), "extends: %s\n", preset);
-	else
-		snprintf(buf, sizeof(buf), "extends: %s\ntlb: []\npwc: []\n", preset);
-	return buf;
+	snprintf(buf, len, "extends: %s\n%s%s", preset, caches ? "" : "tlb: []\npwc: []\n",
+		 caches || !vm ? "" : "stage2: { tlb: [], pwc: [] }\n");
 }
 
 static struct machine *make_machine(const char *preset, bool caches)
@@ -116,8 +113,11 @@ static struct machine *make_machine(const char *preset, bool caches)
 	struct machine_config cfg;
 	struct machine *m;
 	struct mm_error err = { 0 };
-	const char *y = config_yaml(preset, caches);
+	char y[256];
 
+	config_yaml(preset, true, false, y, sizeof(y));
+	if (config_load_string(y, strlen(y), "bench.yaml", &cfg, &err) == MM_OK && !caches)
+		config_yaml(preset, false, cfg.stage2.arch != NULL, y, sizeof(y));
 	if (config_load_string(y, strlen(y), "bench.yaml", &cfg, &err) || machine_create(&cfg, &m, &err)) {
 		fprintf(stderr, "mmusim-bench: %s\n", err.msg);
 		exit(1);
