@@ -1142,6 +1142,8 @@ MMUSIM_API bool mmusim_mmu_paging_stats(const mmusim_mmu *mmu, mmusim_paging_sta
  * message"), MMUSIM_ENOMEM when the host cannot hold one entry per access.
  */
 MMUSIM_API int mmusim_mmu_read_future(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err);
+/* The replacement policy needs the future and it has not been read (mmusim_mmu_read_future). */
+MMUSIM_API bool mmusim_mmu_needs_future(const mmusim_mmu *mmu);
 
 /* One TLB's or paging-structure cache's counters, summed over every CPU. */
 typedef struct mmusim_cache_stats {

@@ -44,12 +44,16 @@ int mmusim_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, mmusim_m
 		ro.check_stale = opt->check_stale;
 		ro.interval = opt->interval;
 		ro.interval_out = opt->interval_csv;
-		ro.os = opt->resident_pages || opt->replacement;
-		ro.os_opt = (struct os_options){ .resident_pages = opt->resident_pages,
-						 .replacement = opt->replacement,
-						 .seed = opt->seed,
-						 .no_clock_flush = opt->no_clock_flush };
 	}
+	/* The config's os: block gives the defaults; an option given wins. */
+	const struct os_config *dflt = &m->m->cfg.os;
+	ro.os_opt = (struct os_options){
+		.resident_pages = opt && opt->resident_pages ? opt->resident_pages : dflt->resident_pages,
+		.replacement = opt && opt->replacement ? opt->replacement : dflt->replacement,
+		.seed = opt && opt->seed ? opt->seed : dflt->seed,
+		.no_clock_flush = (opt && opt->no_clock_flush) || dflt->no_clock_flush,
+	};
+	ro.os = ro.os_opt.resident_pages || ro.os_opt.replacement;
 	mmu->owner = m;
 	if (replay_init(&mmu->replay, m->m, &ro, "event", &e)) {
 		free(mmu);
@@ -154,6 +158,11 @@ bool mmusim_mmu_paging_stats(const mmusim_mmu *mmu, mmusim_paging_stats *out)
 		.segfaults = s->segfaults,
 	};
 	return true;
+}
+
+bool mmusim_mmu_needs_future(const mmusim_mmu *mmu)
+{
+	return replay_needs_future(&mmu->replay);
 }
 
 int mmusim_mmu_read_future(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err)

@@ -64,7 +64,7 @@ int os_create(struct machine *m, struct mmu *mmu, const struct os_options *opt, 
 
 	*out = NULL;
 	if (!ops)
-		return mm_error_set(err, MM_EINVAL, "unknown replacement policy '%s' (" REPLACEMENT_NAMES ")",
+		return mm_error_set(err, MM_EINVAL, "unknown replacement policy '%s' (expected " REPLACEMENT_NAMES ")",
 				    opt->replacement);
 	if (!m->pm)
 		return mm_error_set(err, MM_EINVAL, "the OS layer needs simulated memory, not an image");

@@ -35,6 +35,8 @@ struct replacement_ops {
 
 extern const struct replacement_ops replace_fifo, replace_lru, replace_clock, replace_opt, replace_random;
 
+/* Every policy's name, in the order of REPLACEMENT_NAMES, then NULL. */
+extern const char *const replacement_names[];
 /* The policy called `name`, or NULL. */
 const struct replacement_ops *replacement_find(const char *name);
 /* "fifo|lru|clock|opt|random", for messages and help. */

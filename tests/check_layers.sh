@@ -22,6 +22,6 @@ check() { # folder, then the folders its files may include from
 check pt pt
 check sim pt sim os  # replay drives the OS layer
 check os pt sim os
-check formats pt sim formats
+check formats pt sim os formats  # os: the policy names of the os: block
 [ $status = 0 ] && echo "layers: formats -> sim (+ os) -> pt, no include upwards"
 exit $status

@@ -151,8 +151,6 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 		return cli_usage_error("replay: --interval needs --csv FILE for the time series");
 	if (ra->csv && !ra->opt.interval)
 		return cli_usage_error("replay: --csv needs --interval N");
-	if (ra->opt.replacement && strcmp(ra->opt.replacement, "opt") == 0 && strcmp(ra->trace, "-") == 0)
-		return cli_usage_error("replay: --replacement opt reads the whole trace before the replay: give a file, not stdin");
 	return EXIT_OK;
 }
 
@@ -198,8 +196,11 @@ static int read_future(const struct cli *cli, mmusim_mmu *mmu, const struct repl
 	mmusim_trace *t;
 	int rc;
 
-	if (!ra->opt.replacement || strcmp(ra->opt.replacement, "opt") != 0)
+	if (!mmusim_mmu_needs_future(mmu))
 		return MMUSIM_OK;
+	if (strcmp(ra->trace, "-") == 0)
+		return cli_set_error(err, MMUSIM_EINVAL,
+				     "replay: replacement opt reads the whole trace before the replay: give a file, not stdin");
 	if ((rc = cli_trace_open(cli, ra->trace, ra->format, &t, err)))
 		return rc;
 	rc = mmusim_mmu_read_future(mmu, t, err);
