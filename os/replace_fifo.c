@@ -5,15 +5,15 @@
  */
 #include "os/replacement.h"
 
+static uint64_t loaded(const struct frame_slot *s)
+{
+	return s->loaded;
+}
+
 static size_t fifo_victim(struct replacement *rp, struct resident *rs)
 {
-	size_t best = 0;
-
 	(void)rp;
-	for (size_t s = 1; s < rs->nr_slots; s++)
-		if (rs->slots[s].loaded < rs->slots[best].loaded)
-			best = s;
-	return best;
+	return replacement_min_slot(rs, loaded);
 }
 
 const struct replacement_ops replace_fifo = { .name = "fifo", .victim = fifo_victim };

@@ -5,15 +5,15 @@
  */
 #include "os/replacement.h"
 
+static uint64_t last_use(const struct frame_slot *s)
+{
+	return s->last_use;
+}
+
 static size_t lru_victim(struct replacement *rp, struct resident *rs)
 {
-	size_t best = 0;
-
 	(void)rp;
-	for (size_t s = 1; s < rs->nr_slots; s++)
-		if (rs->slots[s].last_use < rs->slots[best].last_use)
-			best = s;
-	return best;
+	return replacement_min_slot(rs, last_use);
 }
 
 const struct replacement_ops replace_lru = { .name = "lru", .tracks_use = true, .victim = lru_victim };

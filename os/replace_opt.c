@@ -5,15 +5,16 @@
  */
 #include "os/replacement.h"
 
+/* Furthest next use first: the smallest key. */
+static uint64_t nearness(const struct frame_slot *s)
+{
+	return UINT64_MAX - s->next_use;
+}
+
 static size_t opt_victim(struct replacement *rp, struct resident *rs)
 {
-	size_t best = 0;
-
 	(void)rp;
-	for (size_t s = 1; s < rs->nr_slots; s++)
-		if (rs->slots[s].next_use > rs->slots[best].next_use)
-			best = s;
-	return best;
+	return replacement_min_slot(rs, nearness);
 }
 
 const struct replacement_ops replace_opt = {

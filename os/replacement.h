@@ -35,6 +35,9 @@ struct replacement_ops {
 
 extern const struct replacement_ops replace_fifo, replace_lru, replace_clock, replace_opt, replace_random;
 
+/* The slot whose key is smallest (the first of equals): what fifo, lru and opt each choose by. */
+size_t replacement_min_slot(const struct resident *rs, uint64_t (*key)(const struct frame_slot *s));
+
 /* Every policy's name, in the order of REPLACEMENT_NAMES, then NULL. */
 extern const char *const replacement_names[];
 /* The policy called `name`, or NULL. */
