@@ -255,3 +255,16 @@ Test(os_policies, interval_columns)
 	run_result_free(&r);
 	remove_temp_file(csv);
 }
+
+/* mmap and munmap survive conversion to the binary format (tags 0x97, 0x98): the same counts. */
+Test(os_regions, binary_trace_round_trip)
+{
+	char *bin = write_temp_file("", ".bin");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "convert", OS_TRACE("regions.trace"), bin, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	EXPECT_PAGING(PAGING(3, 0, 0, 0, 0, 2), "--format", "binary", bin);
+	remove_temp_file(bin);
+}
