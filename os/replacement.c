@@ -9,16 +9,6 @@ static const struct replacement_ops *const all[] = {
 
 const char *const replacement_names[] = { "fifo", "lru", "clock", "opt", "random", NULL };
 
-size_t replacement_min_slot(const struct resident *rs, uint64_t (*key)(const struct frame_slot *s))
-{
-	size_t best = 0;
-
-	for (size_t s = 1; s < rs->nr_slots; s++)
-		if (key(&rs->slots[s]) < key(&rs->slots[best]))
-			best = s;
-	return best;
-}
-
 const struct replacement_ops *replacement_find(const char *name)
 {
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)

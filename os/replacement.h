@@ -35,8 +35,19 @@ struct replacement_ops {
 
 extern const struct replacement_ops replace_fifo, replace_lru, replace_clock, replace_opt, replace_random;
 
-/* The slot whose key is smallest (the first of equals): what fifo, lru and opt each choose by. */
-size_t replacement_min_slot(const struct resident *rs, uint64_t (*key)(const struct frame_slot *s));
+/*
+ * The slot whose key is smallest (the first of equals): what fifo, lru and
+ * opt each choose by.  Inline, so that each policy's key is inlined into its scan.
+ */
+static inline size_t replacement_min_slot(const struct resident *rs, uint64_t (*key)(const struct frame_slot *s))
+{
+	size_t best = 0;
+
+	for (size_t s = 1; s < rs->nr_slots; s++)
+		if (key(&rs->slots[s]) < key(&rs->slots[best]))
+			best = s;
+	return best;
+}
 
 /* Every policy's name, in the order of REPLACEMENT_NAMES, then NULL. */
 extern const char *const replacement_names[];

@@ -268,3 +268,20 @@ Test(os_regions, binary_trace_round_trip)
 	EXPECT_PAGING(PAGING(3, 0, 0, 0, 0, 2), "--format", "binary", bin);
 	remove_temp_file(bin);
 }
+
+/* A setup builds page tables only: regions are refused there, with the line. */
+Test(os_errors, setup_refuses_regions)
+{
+	char *path = write_temp_file("mmap 0x10000 4K rwu\n", ".trace");
+	char expected[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--setup", path, "0x10000", NULL), 0);
+	snprintf(expected, sizeof(expected), "mmusim: %s:1: mmap declares a region of the OS layer: only replay runs it\n",
+		 path);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, expected);
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+	remove_temp_file(path);
+}
