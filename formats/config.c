@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "os/replacement.h"
 #include "pt/pt_arch.h"
 #include "formats/config_presets.h"
 #include "formats/config_toy.h"
@@ -945,13 +946,45 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 	return MM_OK;
 }
 
+/* os: { resident_pages: N, replacement: POLICY, seed: S, clock_flush: BOOL }: the OS layer's defaults. */
+static int load_os(const struct load *ld, struct machine_config *mc)
+{
+	static const char *const keys[] = { "resident_pages", "replacement", "seed", "clock_flush", NULL };
+	const struct ynode *os = ynode_get(ld->root, "os"), *n;
+	unsigned choice;
+	bool flush = true;
+	int rc;
+
+	if (!os)
+		return MM_OK;
+	if ((rc = expect_kind(ld, os, YNODE_MAPPING, "os")) || (rc = check_keys(ld, os, "os", keys)))
+		return rc;
+	if ((n = ynode_get(os, "resident_pages"))) {
+		if ((rc = get_number(ld, n, "os.resident_pages", UINT64_MAX, &mc->os.resident_pages)))
+			return rc;
+		if (!mc->os.resident_pages)
+			return ynode_error(ld->err, n, "os.resident_pages must be at least 1");
+	}
+	if ((n = ynode_get(os, "replacement"))) {
+		if ((rc = get_choice(ld, n, "os.replacement", replacement_names, &choice)))
+			return rc;
+		mc->os.replacement = replacement_names[choice];
+	}
+	if ((n = ynode_get(os, "seed")) && (rc = get_number(ld, n, "os.seed", UINT64_MAX, &mc->os.seed)))
+		return rc;
+	if ((n = ynode_get(os, "clock_flush")) && (rc = get_bool(ld, n, "os.clock_flush", &flush)))
+		return rc;
+	mc->os.no_clock_flush = !flush;
+	return MM_OK;
+}
+
 static int build_config(const struct load *ld, struct machine_config *out)
 {
 	static const char *const keys[] = {
 		"extends", "name", "arch", "base_page_size", "nr_levels", "pte_size",
 		"address_width", "va_sign_ext", "highest_translation_level", "phys_addr_width",
 		"upper_address_width", "memory", "page_tables", "cpu", "tlb", "pwc", "memory_latency", "toy",
-		"stage2", NULL,
+		"stage2", "os", NULL,
 	};
 	struct machine_config mc;
 	const struct ynode *arch_node = NULL;
@@ -969,7 +1002,8 @@ static int build_config(const struct load *ld, struct machine_config *out)
 	    (rc = load_pwcs(ld, &mc)) ||
 	    (rc = check_cache_total(ld, &mc)) ||
 	    (rc = load_memory_latency(ld, &mc)) ||
-	    (rc = load_stage2(ld, &mc)))
+	    (rc = load_stage2(ld, &mc)) ||
+	    (rc = load_os(ld, &mc)))
 		return rc;
 	*out = mc;
 	return MM_OK;

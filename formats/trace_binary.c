@@ -44,6 +44,8 @@ enum {
 	TAG_GPROTECT = 0x94,
 	TAG_GFLUSH = 0x95,      /* + a byte, enum gflush_scope (GFLUSH_GPA: a varint follows) */
 	TAG_VM = 0x96,          /* + varint: the VMID */
+	TAG_MMAP = 0x97,        /* + varints VA, length, flags, then a byte: 1 shared, 0 private */
+	TAG_MUNMAP = 0x98,      /* + varints VA, length */
 };
 
 #define KIND_MODIFY 3
@@ -212,9 +214,23 @@ static int decode_record(const uint64_t pred[2], const unsigned char **pp, const
 		out->prop.flags = (uint32_t)f;
 		out->prop.cache = (enum cache_policy)byte;
 		break;
+	case TAG_MMAP:
+		out->op = TRACE_MMAP;
+		VARINT(a);
+		VARINT(c);
+		VARINT(f);
+		BYTE(byte);
+		CHECK(f <= PROP_ALL, "bad page flags 0x%llx (at most 0x%x)", (unsigned long long)f, PROP_ALL);
+		CHECK(byte <= 1, "bad mmap sharing %u (expected 0 private or 1 shared)", byte);
+		out->va = a;
+		out->len = c;
+		out->prop.flags = (uint32_t)f;
+		out->n = byte;
+		break;
 	case TAG_UNMAP:
 	case TAG_GUNMAP:
-		out->op = tag == TAG_UNMAP ? TRACE_UNMAP : TRACE_GUNMAP;
+	case TAG_MUNMAP:
+		out->op = tag == TAG_UNMAP ? TRACE_UNMAP : tag == TAG_GUNMAP ? TRACE_GUNMAP : TRACE_MUNMAP;
 		VARINT(a);
 		VARINT(c);
 		out->va = a;
@@ -611,9 +627,17 @@ static int put_other(struct trace_writer *w, const struct trace_event *ev)
 		p = put_varint(p, ev->prop.flags);
 		*p++ = (unsigned char)ev->prop.cache;
 		break;
+	case TRACE_MMAP:
+		*p++ = TAG_MMAP;
+		p = put_varint(p, ev->va);
+		p = put_varint(p, ev->len);
+		p = put_varint(p, ev->prop.flags);
+		*p++ = (unsigned char)ev->n;
+		break;
 	case TRACE_UNMAP:
 	case TRACE_GUNMAP:
-		*p++ = ev->op == TRACE_UNMAP ? TAG_UNMAP : TAG_GUNMAP;
+	case TRACE_MUNMAP:
+		*p++ = ev->op == TRACE_UNMAP ? TAG_UNMAP : ev->op == TRACE_GUNMAP ? TAG_GUNMAP : TAG_MUNMAP;
 		p = put_varint(p, ev->va);
 		p = put_varint(p, ev->len);
 		break;
@@ -676,7 +700,12 @@ static int validate(const struct trace_event *ev, struct mm_error *err)
 		return MM_OK;
 	case TRACE_UNMAP:
 	case TRACE_GUNMAP:
+	case TRACE_MUNMAP:
 		return MM_OK;
+	case TRACE_MMAP:
+		if (ev->prop.flags > PROP_ALL)
+			return mm_error_set(err, MM_EINVAL, "bad page flags 0x%x", ev->prop.flags);
+		return ev->n <= 1 ? MM_OK : mm_error_set(err, MM_EINVAL, "bad mmap sharing %u", ev->n);
 	case TRACE_ASID:
 		return ev->n <= ASID_MAX ? MM_OK
 					 : mm_error_set(err, MM_EINVAL, "asid %u is out of range (at most %u)", ev->n, ASID_MAX);

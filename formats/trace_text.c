@@ -215,9 +215,24 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 			return TRACE_LINE_BAD;
 		return TRACE_LINE_EVENT;
 	}
-	if (strcmp(op, "unmap") == 0) {
-		cmd->op = TRACE_UNMAP;
-		if (want_fields(n, 3, 3, "unmap VA LEN", err) ||
+	if (strcmp(op, "mmap") == 0) {
+		cmd->op = TRACE_MMAP;
+		if (want_fields(n, 4, 5, "mmap VA LEN FLAGS [shared]", err) ||
+		    parse_num(f[1], "VA", false, &cmd->va, err) ||
+		    parse_num(f[2], "length", true, &cmd->len, err) ||
+		    trace_parse_flags(f[3], &cmd->prop, err))
+			return TRACE_LINE_BAD;
+		if (n == 5 && strcmp(f[4], "shared") != 0) {
+			mm_error_set(err, MM_EINVAL, "bad mmap option '%s' (expected 'shared')", f[4]);
+			return TRACE_LINE_BAD;
+		}
+		cmd->n = n == 5;
+		return TRACE_LINE_EVENT;
+	}
+	if (strcmp(op, "unmap") == 0 || strcmp(op, "munmap") == 0) {
+		bool region = op[0] == 'm';
+		cmd->op = region ? TRACE_MUNMAP : TRACE_UNMAP;
+		if (want_fields(n, 3, 3, region ? "munmap VA LEN" : "unmap VA LEN", err) ||
 		    parse_num(f[1], "VA", false, &cmd->va, err) ||
 		    parse_num(f[2], "length", true, &cmd->len, err))
 			return TRACE_LINE_BAD;

@@ -756,6 +756,12 @@ enum mmusim_event_op {
 	MMUSIM_EV_GPROTECT,  /* va = GPA, len, flags, cache */
 	MMUSIM_EV_GFLUSH,    /* n = enum mmusim_gflush_scope; va the GPA for MMUSIM_GFLUSH_GPA (text: gflush [gpa GPA | all]) */
 	MMUSIM_EV_VM,        /* n = the virtual machine (VMID) to run, 0 .. 255 (text: vm N) */
+	/*
+	 * The OS layer's regions (replay only; a setup refuses them): an anonymous
+	 * private region whose pages appear on first touch with its flags.
+	 */
+	MMUSIM_EV_MMAP,      /* va, len, flags (cache ignored); n = 1: shared (text: mmap VA LEN FLAGS [shared]) */
+	MMUSIM_EV_MUNMAP,    /* va, len (text: munmap VA LEN) */
 };
 
 /* What a gflush event drops: the running VM's stage-2 and combined entries, one GPA's, or every VM's. */
@@ -944,6 +950,17 @@ typedef struct mmusim_mmu_options {
 	FILE *interval_csv;        /* the caller's stream; mmusim_mmu_finish writes the last row.
 	                              Rows count every access: translated, or replayed as
 	                              events or traces. */
+	/*
+	 * The OS layer (limited memory, page replacement, swap): on from the start
+	 * when resident_pages or replacement is set (the CSV rows then gain the
+	 * paging columns), else from the first MMUSIM_EV_MMAP.  With it, every
+	 * not-present fault on a user VA is the OS's (demand paging in base pages).
+	 */
+	uint64_t resident_pages;   /* 0: no limit; else at most this many user pages resident */
+	const char *replacement;   /* "fifo" (NULL: fifo), "lru", "clock", "opt" (needs
+	                              mmusim_mmu_read_future), "random" */
+	uint64_t seed;             /* random: the generator's seed (0 taken as 1) */
+	bool no_clock_flush;       /* clock: clearing an A bit leaves the page's TLB entries */
 } mmusim_mmu_options;
 
 /*
@@ -1114,6 +1131,34 @@ MMUSIM_API int mmusim_mmu_for_each_tlb_entry(const mmusim_mmu *mmu, bool pwc, un
 
 /* Fills *out with the statistics so far. */
 MMUSIM_API void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out);
+
+/* The OS layer's counters (see mmusim_mmu_options.resident_pages). */
+typedef struct mmusim_paging_stats {
+	uint64_t page_faults;   /* accesses that found their page non-resident, first touches included */
+	uint64_t major_faults;  /* ... of a page that was in swap */
+	uint64_t evictions;     /* resident pages the policy took a frame from */
+	uint64_t swap_ins;
+	uint64_t swap_outs;     /* evictions of dirty pages (D set in the PTE) */
+	uint64_t cow_copies;    /* copy-on-write faults (0: fork is not modelled yet) */
+	uint64_t segfaults;     /* touches outside every region of an address space that declared one */
+} mmusim_paging_stats;
+
+/*
+ * Fills *out with the OS layer's counters; returns false (and zeros) when the
+ * OS layer is off (no limit, no policy, no mmap so far).  A statistics reset
+ * zeroes them too.
+ */
+MMUSIM_API bool mmusim_mmu_paging_stats(const mmusim_mmu *mmu, mmusim_paging_stats *out);
+
+/*
+ * The replacement policy "opt" (Belady's MIN) needs the future: reads trace t
+ * to its end before the replay (open the same trace again to replay it).  Does
+ * nothing for other policies.  MMUSIM_EINVAL for a malformed trace ("path:LINE:
+ * message"), MMUSIM_ENOMEM when the host cannot hold one entry per access.
+ */
+MMUSIM_API int mmusim_mmu_read_future(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err);
+/* The replacement policy needs the future and it has not been read (mmusim_mmu_read_future). */
+MMUSIM_API bool mmusim_mmu_needs_future(const mmusim_mmu *mmu);
 
 /* One TLB's or paging-structure cache's counters, summed over every CPU. */
 typedef struct mmusim_cache_stats {

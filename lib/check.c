@@ -59,6 +59,12 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 	case MMUSIM_EV_GMAP:
 	case MMUSIM_EV_GPROTECT:
 		return api_check_prop(ev->flags, ev->cache, e);
+	case MMUSIM_EV_MMAP:
+		if (ev->n > 1)
+			return mm_error_set(e, MM_EINVAL, "bad mmap sharing %u (expected 0: private, 1: shared)", ev->n);
+		return api_check_prop(ev->flags, ev->cache, e);
+	case MMUSIM_EV_MUNMAP:
+		return MM_OK;
 	case MMUSIM_EV_GFLUSH:
 		if (ev->n > MMUSIM_GFLUSH_ALL_VMS)
 			return mm_error_set(e, MM_EINVAL,
@@ -88,6 +94,6 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 			return mm_error_set(e, MM_EINVAL, "asid %u is out of range (at most 65535)", ev->n);
 		return MM_OK;
 	}
-	return mm_error_set(e, MM_EINVAL, "bad event op %d (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_VM)",
+	return mm_error_set(e, MM_EINVAL, "bad event op %d (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_MUNMAP)",
 			    (int)ev->op);
 }

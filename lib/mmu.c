@@ -45,6 +45,15 @@ int mmusim_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, mmusim_m
 		ro.interval = opt->interval;
 		ro.interval_out = opt->interval_csv;
 	}
+	/* The config's os: block gives the defaults; an option given wins. */
+	const struct os_config *dflt = &m->m->cfg.os;
+	ro.os_opt = (struct os_options){
+		.resident_pages = opt && opt->resident_pages ? opt->resident_pages : dflt->resident_pages,
+		.replacement = opt && opt->replacement ? opt->replacement : dflt->replacement,
+		.seed = opt && opt->seed ? opt->seed : dflt->seed,
+		.no_clock_flush = (opt && opt->no_clock_flush) || dflt->no_clock_flush,
+	};
+	ro.os = ro.os_opt.resident_pages || ro.os_opt.replacement;
 	mmu->owner = m;
 	if (replay_init(&mmu->replay, m->m, &ro, "event", &e)) {
 		free(mmu);
@@ -128,6 +137,53 @@ int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
 	if (n == EVENT_SOURCE_FAILED)
 		rc = e.code ? e.code : MM_EINVAL;
 	mmu->replay.source = "event";
+	free(batch);
+	return rc ? api_error(err, &e) : MMUSIM_OK;
+}
+
+bool mmusim_mmu_paging_stats(const mmusim_mmu *mmu, mmusim_paging_stats *out)
+{
+	const struct paging_stats *s = replay_paging_stats(&mmu->replay);
+
+	*out = (mmusim_paging_stats){ 0 };
+	if (!s)
+		return false;
+	*out = (mmusim_paging_stats){
+		.page_faults = s->page_faults,
+		.major_faults = s->major_faults,
+		.evictions = s->evictions,
+		.swap_ins = s->swap_ins,
+		.swap_outs = s->swap_outs,
+		.cow_copies = s->cow_copies,
+		.segfaults = s->segfaults,
+	};
+	return true;
+}
+
+bool mmusim_mmu_needs_future(const mmusim_mmu *mmu)
+{
+	return replay_needs_future(&mmu->replay);
+}
+
+int mmusim_mmu_read_future(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct trace_reader *rd = api_trace_reader(t);
+	struct trace_event *batch;
+	long n;
+	int rc = MMUSIM_OK;
+
+	if (!replay_needs_future(&mmu->replay))
+		return MMUSIM_OK;
+	if (!(batch = malloc(REPLAY_BATCH * sizeof(*batch))))
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	while ((n = trace_reader_next(rd, batch, REPLAY_BATCH, &e)) > 0)
+		if ((rc = replay_future(&mmu->replay, batch, (size_t)n, false, &e)))
+			break;
+	if (n == EVENT_SOURCE_FAILED)
+		rc = e.code ? e.code : MM_EINVAL;
+	if (rc == MMUSIM_OK)
+		rc = replay_future(&mmu->replay, NULL, 0, true, &e);
 	free(batch);
 	return rc ? api_error(err, &e) : MMUSIM_OK;
 }

@@ -44,6 +44,14 @@ int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_pr
 						 "gflush fences a virtual machine's stage 2, and this config has no stage2: block" });
 	case MMUSIM_EV_VM:
 		return mmusim_switch_vm(m, ev->n, err);
+	case MMUSIM_EV_MMAP:
+	case MMUSIM_EV_MUNMAP:
+		/* Regions are the OS layer's, which lives in a replay, not in the page tables. */
+		if (ev->op == MMUSIM_EV_MMAP)
+			return api_error(err, &(struct mm_error){ MM_EINVAL,
+							  "mmap declares a region of the OS layer: only replay runs it" });
+		return api_error(err, &(struct mm_error){ MM_EINVAL,
+						  "munmap removes a region of the OS layer: only replay runs it" });
 	case MMUSIM_EV_CPU:
 	case MMUSIM_EV_FLUSH:
 	case MMUSIM_EV_STATS_RESET:

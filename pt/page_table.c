@@ -567,6 +567,36 @@ bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out)
 	return false;
 }
 
+bool pt_test_and_clear_accessed(struct page_table *pt, uint64_t va)
+{
+	const struct pt_arch *arch = pt->env.arch;
+	const struct paging_consts *pc = PC(pt);
+	uint64_t node = pt->root;
+
+	if (!pc_va_canonical(pc, va))
+		return false;
+	for (unsigned level = pc->nr_levels; level >= 1; level--) {
+		uint64_t slot = slot_addr(pt, node, va, level);
+		uint64_t pte = read_pte(pt, slot);
+		if (!arch->hooks->is_present(pc, pte))
+			return false;
+		if (arch->hooks->is_leaf(pc, pt->env.ctl, pte, level)) {
+			struct page_prop prop;
+			arch->leaf_prop(pc, pte, level, &prop);
+			if (!(prop.flags & PROP_A))
+				return false;
+			prop.flags &= ~(uint32_t)PROP_A;
+			write_pte(pt, slot,
+				  arch->make_leaf(pc, arch->hooks->pte_addr(pc, pt->env.ctl, pte, level), &prop, level));
+			return true;
+		}
+		if (level == 1)
+			return false;
+		node = arch->hooks->pte_addr(pc, pt->env.ctl, pte, level);
+	}
+	return false;
+}
+
 /*
  * A walk over every leaf, and the nodes it has entered.  Levels decrease on
  * the way down, so every walk ends; but a table whose entries lead back to

@@ -91,6 +91,13 @@ int pt_protect(struct page_table *pt, uint64_t va, uint64_t len, const struct pa
 int pt_map_sized(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t len,
 		 const struct page_prop *prop, uint64_t max_page_size, struct mm_error *err);
 bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out);
+/*
+ * What an OS's page scanner does to the leaf mapping va: reads its A bit and
+ * clears it in memory (the frame and every other bit stay).  Returns true when
+ * A was set; false when it was clear or va is not mapped.  The TLB is not told:
+ * a cached translation goes on being used without setting A again.
+ */
+bool pt_test_and_clear_accessed(struct page_table *pt, uint64_t va);
 
 #define PT_FOR_EACH_MAX_REENTRIES 64
 #define PT_FOR_EACH_LOOP (-1)

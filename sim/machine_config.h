@@ -41,6 +41,14 @@ struct stage2_config {
 	unsigned nr_pwc;
 };
 
+/* The OS layer's defaults (`os:`), which replay options override; all zero: off. */
+struct os_config {
+	uint64_t resident_pages;    /* 0: no limit */
+	const char *replacement;    /* a static policy name, or NULL */
+	uint64_t seed;
+	bool no_clock_flush;
+};
+
 struct machine_config {
 	char name[64];
 	const struct pt_arch *arch;     /* the `arch` key: the PTE format (pt_arch_find) */
@@ -58,6 +66,7 @@ struct machine_config {
 	unsigned nr_pwc;
 	unsigned memory_latency;        /* cycles per PTE read that reaches memory */
 	struct stage2_config stage2;
+	struct os_config os;
 };
 
 #endif

@@ -28,17 +28,30 @@ int replay_init(struct replay *r, struct machine *m, const struct replay_options
 		mmu_fini(&r->mmu);
 		return mm_error_set(err, MM_ENOMEM, "out of host memory");
 	}
+	if (opt->os && (rc = os_create(m, &r->mmu, &opt->os_opt, &r->os, err))) {
+		replay_fini(r);
+		return rc;
+	}
+	r->os_columns = r->os != NULL;
+	/* lru and opt see every access, TLB hits included: only when asked for. */
+	r->after_every_access |= r->os && os_tracks_use(r->os);
 	if (opt->interval && opt->interval_out) {
 		fputs("accesses", opt->interval_out);
 		for (unsigned i = 0; i < m->cfg.nr_tlb; i++)
 			fprintf(opt->interval_out, ",%s_miss_rate", m->cfg.tlb[i].name);
-		fputs(",walks,faults\n", opt->interval_out);
+		fputs(",walks,faults", opt->interval_out);
+		if (r->os_columns)
+			fputs(",page_faults,major_faults,evictions,swap_ins,swap_outs,cow_copies,segfaults",
+			      opt->interval_out);
+		fputc('\n', opt->interval_out);
 	}
 	return MM_OK;
 }
 
 void replay_fini(struct replay *r)
 {
+	os_destroy(r->os);
+	r->os = NULL;
 	mmu_fini(&r->mmu);
 	free(r->last_tlb);
 	r->last_tlb = NULL;
@@ -95,8 +108,17 @@ static void write_row(struct replay *r)
 		r->last_tlb[2 * i] = t.hits + t.misses;
 		r->last_tlb[2 * i + 1] = t.misses;
 	}
-	fprintf(out, ",%" PRIu64 ",%" PRIu64 "\n", s->walks - r->last_row.walks,
+	fprintf(out, ",%" PRIu64 ",%" PRIu64, s->walks - r->last_row.walks,
 		total_faults(s) - total_faults(&r->last_row));
+	if (r->os_columns) {
+		const struct paging_stats *p = os_stats(r->os), *l = &r->last_paging;
+		fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+			p->page_faults - l->page_faults, p->major_faults - l->major_faults,
+			p->evictions - l->evictions, p->swap_ins - l->swap_ins, p->swap_outs - l->swap_outs,
+			p->cow_copies - l->cow_copies, p->segfaults - l->segfaults);
+		r->last_paging = *p;
+	}
+	fputc('\n', out);
 	r->last_row = *s;
 }
 
@@ -191,6 +213,9 @@ static int host_fills(struct replay *r, uint64_t va, enum access_kind access, st
 void replay_stats_reset(struct replay *r)
 {
 	mmu_stats_reset(&r->mmu);
+	if (r->os)
+		os_stats_reset(r->os);
+	memset(&r->last_paging, 0, sizeof(r->last_paging));
 	/* The interval series starts again: its next row covers the first `interval` accesses after the reset. */
 	r->next_row = r->opt.interval;
 	memset(&r->last_row, 0, sizeof(r->last_row));
@@ -201,7 +226,50 @@ void replay_stats_reset(struct replay *r)
 void replay_set_warmup(struct replay *r, uint64_t accesses)
 {
 	r->warmup_at = accesses ? total_accesses(&r->mmu.stats) + accesses : 0;
-	r->after_every_access = r->opt.interval || r->warmup_at;
+	r->after_every_access = r->opt.interval || r->warmup_at || (r->os && os_tracks_use(r->os));
+}
+
+const struct paging_stats *replay_paging_stats(const struct replay *r)
+{
+	return r->os ? os_stats(r->os) : NULL;
+}
+
+bool replay_needs_future(const struct replay *r)
+{
+	return r->os && os_needs_future(r->os);
+}
+
+int replay_future(struct replay *r, const struct trace_event *ev, size_t n, bool end, struct mm_error *err)
+{
+	if (!replay_needs_future(r))
+		return MM_OK;
+	int rc = os_future_add(r->os, ev, n, err);
+	return rc || !end ? rc : os_future_end(r->os, err);
+}
+
+/*
+ * A not-present fault on a user VA with the OS layer on: the OS maps the page
+ * (the access walks again, counted once) or calls it a segmentation fault
+ * (the fault stands, counted).
+ */
+static int os_fault(struct replay *r, uint64_t va, enum access_kind access, struct mmu_result *res, uint64_t line,
+		    struct mm_error *err)
+{
+	enum os_verdict verdict;
+	int rc;
+
+	if ((rc = os_page_fault(r->os, r->mmu.cur->asid, va, &verdict, err))) {
+		mm_error_prefix(err, "%s:%" PRIu64 ": page fault at 0x%" PRIx64, r->source, line, va);
+		return rc;
+	}
+	if (verdict == OS_RETRY) {
+		mmu_refill(&r->mmu, va, access, res);
+		if ((rc = host_fills(r, va, access, res, line, err)))
+			return rc;
+	}
+	if (!res->ok)
+		r->mmu.stats.faults[res->fault.kind]++;
+	return MM_OK;
 }
 
 /*
@@ -216,7 +284,11 @@ static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va,
 	uint64_t line = ev ? ev->line : 0;
 	int rc;
 
-	if (!res->ok && r->opt.demand_page_size && res->fault.kind == FAULT_NOT_PRESENT &&
+	if (r->os && !res->ok && res->fault.kind == FAULT_NOT_PRESENT && !mmu_fault_is_stage2(res) &&
+	    pt_owns_va(r->mmu.cur->pt, va)) {
+		if ((rc = os_fault(r, va, access, res, line, err)))
+			return rc;
+	} else if (!res->ok && r->opt.demand_page_size && res->fault.kind == FAULT_NOT_PRESENT &&
 	    !mmu_fault_is_stage2(res) && pt_owns_va(r->mmu.cur->pt, va)) {
 		/* Counted once: as this access and a minor fault, not as a failure. */
 		if ((rc = demand_page(r, va, res, line, err)))
@@ -232,6 +304,8 @@ static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va,
 	} else if (!res->ok) {
 		r->mmu.stats.faults[res->fault.kind]++;
 	}
+	if (r->os && os_tracks_use(r->os))
+		os_note_access(r->os, r->mmu.cur->asid, va);
 	if (r->opt.interval && total_accesses(&r->mmu.stats) >= r->next_row) {
 		if (r->opt.interval_out)
 			write_row(r);
@@ -331,10 +405,14 @@ static __attribute__((noinline, cold)) int do_edit(struct replay *r, const struc
 	if (!m->pm)
 		rc = mm_error_set(err, MM_EINVAL, "an image's page tables are read-only: %s needs simulated memory",
 				  ev->op == TRACE_MAP ? "map" : ev->op == TRACE_UNMAP ? "unmap" : "protect");
-	else if ((rc = machine_route(m, c->pt, ev->va, &pt, err)) == MM_OK)
+	else if ((rc = machine_route(m, c->pt, ev->va, &pt, err)) == MM_OK) {
+		/* Pages placed or removed by hand are no longer the OS's to manage. */
+		if (r->os && pt == c->pt && ev->op != TRACE_PROTECT)
+			os_forget_range(r->os, c->asid, ev->va, ev->len);
 		rc = ev->op == TRACE_MAP   ? pt_map(pt, ev->va, ev->pa, ev->len, &ev->prop, err)
 		   : ev->op == TRACE_UNMAP ? pt_unmap(pt, ev->va, ev->len, err)
 					   : pt_protect(pt, ev->va, ev->len, &ev->prop, err);
+	}
 	if (rc) {
 		mm_error_prefix(err, "%s:%" PRIu64, r->source, ev->line);
 		return rc;
@@ -342,6 +420,28 @@ static __attribute__((noinline, cold)) int do_edit(struct replay *r, const struc
 	if (!r->opt.no_auto_flush)
 		mmu_shootdown(&r->mmu, ev->va, ev->len, pt == m->kernel, c->asid);
 	return MM_OK;
+}
+
+/*
+ * mmap / munmap: the OS layer's regions, in the current CPU's address space.
+ * The first one brings the OS layer in (no limit, fifo) if no option did.
+ */
+static __attribute__((noinline, cold)) int do_region(struct replay *r, const struct trace_event *ev,
+						     struct mm_error *err)
+{
+	struct mmu_cpu *c = r->mmu.cur;
+	int rc = MM_OK;
+
+	walk_prefetch_memo_clear(r->prefetch_memo);
+	mmu_run_cpu_vm(&r->mmu);
+	if (!r->os)
+		rc = os_create(r->m, &r->mmu, &r->opt.os_opt, &r->os, err);
+	if (rc == MM_OK)
+		rc = ev->op == TRACE_MMAP ? os_mmap(r->os, c->asid, ev->va, ev->len, &ev->prop, ev->n != 0, err)
+					  : os_munmap(r->os, c->asid, ev->va, ev->len, err);
+	if (rc)
+		mm_error_prefix(err, "%s:%" PRIu64, r->source, ev->line);
+	return rc;
 }
 
 /*
@@ -408,6 +508,11 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 		case TRACE_GPROTECT:
 		case TRACE_GFLUSH:
 			if ((rc = do_edit(r, e, err)))
+				return rc;
+			break;
+		case TRACE_MMAP:
+		case TRACE_MUNMAP:
+			if ((rc = do_region(r, e, err)))
 				return rc;
 			break;
 		case TRACE_ASID:

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "os/os.h"
 #include "sim/mmu.h"
 #include "sim/trace_event.h"
 
@@ -32,6 +33,8 @@ struct replay_options {
 	uint64_t interval;           /* 0 = off; else a CSV row every `interval` accesses */
 	FILE *interval_out;
 	uint64_t warmup;             /* 0 = off; else the statistics reset once this many accesses are counted */
+	bool os;                     /* the OS layer from the start (limited memory, a policy); else from the first mmap */
+	struct os_options os_opt;
 };
 
 struct replay {
@@ -48,6 +51,10 @@ struct replay {
 	bool prefetch;
 	struct walk_prefetch_memo *prefetch_memo;  /* cleared by every page-table edit; may be NULL */
 	uint64_t window_accesses, window_walks;  /* totals when the current window began */
+	/* The OS layer (os/os.h), NULL until asked for: demand paging without it is today's. */
+	struct os *os;
+	bool os_columns;             /* the CSV has the paging columns (the OS was on from the start) */
+	struct paging_stats last_paging;  /* paging totals at the previous row */
 };
 
 int replay_init(struct replay *r, struct machine *m, const struct replay_options *opt,
@@ -64,6 +71,18 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
  */
 int replay_translate(struct replay *r, uint64_t va, enum access_kind access, struct mmu_result *out,
 		     struct mm_error *err);
+
+/* The OS layer's statistics, or NULL when it never came in. */
+const struct paging_stats *replay_paging_stats(const struct replay *r);
+
+/*
+ * Reads the future for a policy that needs it (opt) before the replay: the
+ * trace's events in order, then ended with end true.  Does nothing for other
+ * policies.
+ */
+int replay_future(struct replay *r, const struct trace_event *ev, size_t n, bool end, struct mm_error *err);
+/* The OS's policy needs the future and it has not been read. */
+bool replay_needs_future(const struct replay *r);
 
 /* Zeroes the statistics, keeps the caches and tables (see above). */
 void replay_stats_reset(struct replay *r);

@@ -28,6 +28,9 @@ enum trace_op {
 	TRACE_GPROTECT,  /* va = GPA, len, prop */
 	TRACE_GFLUSH,    /* the host's fence of stage 2: n = enum gflush_scope, va the GPA for GFLUSH_GPA */
 	TRACE_VM,        /* n = the virtual machine (VMID) the current CPU runs */
+	/* The OS's regions (os/): pages appear on first touch with the region's properties. */
+	TRACE_MMAP,      /* va, len, prop; n = 1 for a shared region */
+	TRACE_MUNMAP,    /* va, len */
 };
 
 enum gflush_scope {

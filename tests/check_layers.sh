@@ -20,7 +20,8 @@ check() { # folder, then the folders its files may include from
 	done < <(cd "$root" && grep -Hn '^#include "' "$dir"/*.c "$dir"/*.h)
 }
 check pt pt
-check sim pt sim
-check formats pt sim formats
-[ $status = 0 ] && echo "layers: formats -> sim -> pt, no include upwards"
+check sim pt sim os  # replay drives the OS layer
+check os pt sim os
+check formats pt sim os formats  # os: the policy names of the os: block
+[ $status = 0 ] && echo "layers: formats -> sim (+ os) -> pt, no include upwards"
 exit $status

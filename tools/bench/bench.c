@@ -13,7 +13,10 @@
  * (--json).  `--only vm` compares virtual machines with their native
  * machines (sv48x4 / sv48, x86_64_ept / x86_64, x86_64_npt / x86_64): a
  * walk-heavy replay (uniform random over 1 GiB) with caches off and on, its
- * rate, references per walk, and the VM's time over the native one.  Each throughput figure is the best of --repeat runs (3 by
+ * rate, references per walk, and the VM's time over the native one.  `--only paging`
+ * replays under memory pressure (the OS layer): uniform random reads over
+ * 512 pages with 256 resident, for each replacement policy, accesses/s and
+ * evictions/s.  Each throughput figure is the best of --repeat runs (3 by
  * default): on a shared machine a run can only be slowed down by others, never
  * sped up, so the fastest is the closest to what the code costs.  Figures are
  * measured, never asserted.
@@ -421,10 +424,58 @@ static void measure_vm(const struct opts *o)
 	}
 }
 
+/*
+ * Memory pressure: n uniform random reads over `pages` pages, half of them
+ * resident, through the OS layer with each policy (opt reads its future
+ * first, untimed).  x86_64 with its caches.
+ */
+static void measure_paging(const struct opts *o)
+{
+	static const char *const policies[] = { "fifo", "lru", "clock", "opt", "random" };
+	const uint64_t pages = 512, n = o->accesses / 20;
+	struct trace_event *ev = calloc(n, sizeof(*ev));
+	struct gen g;
+
+	if (!ev)
+		return;
+	gen_init(&g, WL_UNIFORM, pages, USER_BASE);
+	for (uint64_t i = 0; i < n; i++)
+		ev[i] = (struct trace_event){ .op = TRACE_ACCESS, .access = ACCESS_READ, .va = gen_next(&g) };
+	gen_fini(&g);
+	for (unsigned p = 0; p < sizeof(policies) / sizeof(policies[0]); p++) {
+		double best = 0, evictions = 0;
+		for (unsigned k = 0; k < o->repeat; k++) {
+			struct machine *m = make_machine("x86_64", true);
+			struct replay_options opt = { .os = true, .os_opt = { .resident_pages = pages / 2,
+									       .replacement = policies[p] } };
+			struct mm_error err = { 0 };
+			struct replay r;
+			if (replay_init(&r, m, &opt, "bench", &err) || replay_future(&r, ev, n, true, &err)) {
+				fprintf(stderr, "mmusim-bench: %s\n", err.msg);
+				machine_destroy(m);
+				break;
+			}
+			double t0 = bench_now();
+			for (uint64_t done = 0; done < n && !err.code; done += BATCH)
+				replay_events(&r, ev + done, n - done < BATCH ? n - done : BATCH, &err);
+			double t = bench_now() - t0;
+			if ((double)n / t > best) {
+				best = (double)n / t;
+				evictions = (double)replay_paging_stats(&r)->evictions / t;
+			}
+			replay_fini(&r);
+			machine_destroy(m);
+		}
+		printf("x86_64 paging %-6s %.2f M accesses/s, %.2f M evictions/s\n", policies[p], best / 1e6,
+		       evictions / 1e6);
+	}
+	free(ev);
+}
+
 static void usage(void)
 {
 	fputs("usage: mmusim-bench [--json] [--accesses N] [--pages N] [--repeat N] [--tmpdir DIR]\n"
-	      "                    [--only hit|walks|binary|lackey|vm]\n", stderr);
+	      "                    [--only hit|walks|binary|lackey|vm|paging]\n", stderr);
 	exit(2);
 }
 
@@ -450,6 +501,10 @@ int main(int argc, char **argv)
 		bool lackey = strcmp(o.only, "lackey") == 0, binary = strcmp(o.only, "binary") == 0;
 		if (strcmp(o.only, "vm") == 0) {
 			measure_vm(&o);
+			return 0;
+		}
+		if (strcmp(o.only, "paging") == 0) {
+			measure_paging(&o);
 			return 0;
 		}
 		if (!walks && !hit && !lackey && !binary)

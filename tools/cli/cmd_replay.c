@@ -42,13 +42,21 @@ static const char replay_help[] =
 	"                [--ttbr1 V] [--tcr V]   (AArch64: TTBR1_EL1, TCR_EL1)\n"
 	"                [--stage2-root PA | --hgatp V | --eptp V | --ncr3 V | --vttbr V]\n"
 	"                       replay over the page tables inside a memory image instead\n"
+	"  --resident-pages N   at most N user pages resident (the OS layer: page-table\n"
+	"                       nodes do not count); a fault past it evicts one\n"
+	"  --replacement fifo|lru|clock|opt|random   the victim (default fifo; opt needs\n"
+	"                       a trace file, not stdin)\n"
+	"  --seed S             random: the generator's seed (default 1)\n"
+	"  --clock-flush, --no-clock-flush   clock: flush a page's TLB entries when its\n"
+	"                       A bit is cleared (default), or leave them\n"
 	"  --dump-elf FILE      at the end, write physical memory as ELF64 (see mmusim dump)\n"
 	"  --no-progress        no progress bar (shown on a terminal for long replays)\n"
 	"  --json               one JSON object instead of the table\n"
 	"\n"
 	"trace commands beyond map/unmap/protect/r/w/x: asid N, priv user|supervisor,\n"
 	"cpu N, flush [va VA] [asid N], tlbi OP [va VA] [asid N] (Arm: vmalle1, aside1,\n"
-	"vae1, vaae1, vale1, vaale1, each also with 'is'), stats reset.  Lackey:\n"
+	"vae1, vaae1, vale1, vaale1, each also with 'is'), stats reset, mmap VA LEN FLAGS\n"
+	"[shared], munmap VA LEN.  Lackey:\n"
 	"valgrind --tool=lackey --trace-mem=yes.\n";
 
 struct replay_args {
@@ -60,6 +68,43 @@ struct replay_args {
 	const char *dump_elf;
 	bool progress;
 };
+
+/* The OS layer's options: 1 taken, 0 not one of them, -1 bad (message printed). */
+static int os_option(struct args *a, mmusim_mmu_options *opt)
+{
+	const char *v;
+	int r;
+
+	if ((r = args_value(a, "--resident-pages", &v)) != 0) {
+		if (r < 0)
+			return -1;
+		if (mmusim_parse_number(v, false, &opt->resident_pages, NULL) != MMUSIM_OK || !opt->resident_pages) {
+			cli_usage_error("bad --resident-pages '%s' (expected a number of pages, at least 1)", v);
+			return -1;
+		}
+		return 1;
+	}
+	if ((r = args_value(a, "--replacement", &opt->replacement)) != 0)
+		return r;
+	if ((r = args_value(a, "--seed", &v)) != 0) {
+		if (r < 0)
+			return -1;
+		if (mmusim_parse_number(v, false, &opt->seed, NULL) != MMUSIM_OK) {
+			cli_usage_error("bad --seed '%s' (expected a number)", v);
+			return -1;
+		}
+		return 1;
+	}
+	if (args_flag(a, "--no-clock-flush")) {
+		opt->no_clock_flush = true;
+		return 1;
+	}
+	if (args_flag(a, "--clock-flush")) {
+		opt->no_clock_flush = false;
+		return 1;
+	}
+	return 0;
+}
 
 static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args *ra, bool *help)
 {
@@ -83,6 +128,11 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 			continue;
 		}
 		if (args_flag(a, "--no-progress")) { ra->progress = false; continue; }
+		if ((r = os_option(a, &ra->opt)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			continue;
+		}
 		if ((r = cli_interval_option(a, &ra->opt.interval)) != 0 || (r = args_value(a, "--dump-elf", &ra->dump_elf)) != 0 ||
 		    (r = args_value(a, "--csv", &ra->csv)) != 0) {
 			if (r < 0)
@@ -141,6 +191,24 @@ static void progress_end(struct progress *p)
 		fprintf(stderr, "\r%60s\r", "");
 }
 
+/* opt's future: the trace read once before it is replayed (nothing for other policies). */
+static int read_future(const struct cli *cli, mmusim_mmu *mmu, const struct replay_args *ra, mmusim_error *err)
+{
+	mmusim_trace *t;
+	int rc;
+
+	if (!mmusim_mmu_needs_future(mmu))
+		return MMUSIM_OK;
+	if (strcmp(ra->trace, "-") == 0)
+		return cli_set_error(err, MMUSIM_EINVAL,
+				     "replay: replacement opt reads the whole trace before the replay: give a file, not stdin");
+	if ((rc = cli_trace_open(cli, ra->trace, ra->format, &t, err)))
+		return rc;
+	rc = mmusim_mmu_read_future(mmu, t, err);
+	mmusim_trace_close(t);
+	return rc;
+}
+
 int cmd_replay(struct cli *cli, struct args *a)
 {
 	struct replay_args ra = { .format = MMUSIM_TRACE_AUTO, .progress = true };
@@ -176,7 +244,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 	if (ra.csv && (rc = cli_output_open(cli, ra.csv, inputs, 1, &csv)) != EXIT_OK)
 		goto out;
 	ra.opt.interval_csv = csv ? mmusim_output_stream(csv) : NULL;
-	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err)) {
+	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || read_future(cli, mmu, &ra, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}

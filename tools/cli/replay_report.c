@@ -139,6 +139,23 @@ static void nested_text(FILE *out, const mmusim_nested_stats *n)
 	fprintf(out, "virtual machines %u\n", n->vms);
 }
 
+/* The OS layer's counters (only when it ran: a replay without it reports as before). */
+static void paging_json(FILE *out, const mmusim_paging_stats *p)
+{
+	fprintf(out, ",\"paging\":{\"page_faults\":%" PRIu64 ",\"major_faults\":%" PRIu64 ",\"evictions\":%" PRIu64
+		",\"swap_ins\":%" PRIu64 ",\"swap_outs\":%" PRIu64 ",\"cow_copies\":%" PRIu64 ",\"segfaults\":%" PRIu64 "}",
+		p->page_faults, p->major_faults, p->evictions, p->swap_ins, p->swap_outs, p->cow_copies, p->segfaults);
+}
+
+static void paging_text(FILE *out, const mmusim_paging_stats *p)
+{
+	fprintf(out, "page faults     %" PRIu64 "  (major %" PRIu64 ")\n", p->page_faults, p->major_faults);
+	fprintf(out, "evictions       %" PRIu64 "  (swap out %" PRIu64 ", swap in %" PRIu64 ")\n", p->evictions,
+		p->swap_outs, p->swap_ins);
+	fprintf(out, "cow copies      %" PRIu64 "\n", p->cow_copies);
+	fprintf(out, "segfaults       %" PRIu64 "\n", p->segfaults);
+}
+
 static void report_json(FILE *out, const struct replay_summary *r, const struct replay_report_info *info)
 {
 	const mmusim_stats *s = &r->stats;
@@ -183,6 +200,8 @@ static void report_json(FILE *out, const struct replay_summary *r, const struct 
 	fprintf(out, ",\"cycles\":%" PRIu64 ",\"cycles_per_access\":%.4f", s->cycles, ratio(s->cycles, total));
 	if (r->vm)
 		nested_json(out, &r->nested);
+	if (r->paging)
+		paging_json(out, &r->paging_stats);
 	fputs("}\n", out);
 }
 
@@ -247,6 +266,8 @@ static void report_text(FILE *out, const struct replay_summary *r, const struct 
 	fprintf(out, "cycles          %" PRIu64 "  (%.2f per access)\n", s->cycles, ratio(s->cycles, total));
 	if (r->vm)
 		nested_text(out, &r->nested);
+	if (r->paging)
+		paging_text(out, &r->paging_stats);
 }
 
 void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, const mmusim_config *cfg,
@@ -263,6 +284,7 @@ void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, co
 		if (mmusim_mmu_cache_stats(mmu, true, i, &r->pwc[r->nr_pwcs]) == MMUSIM_OK)
 			r->nr_pwcs++;
 	r->vm = mmusim_mmu_nested_stats(mmu, &r->nested) == MMUSIM_OK;
+	r->paging = mmusim_mmu_paging_stats(mmu, &r->paging_stats);
 }
 
 void replay_summary_report(FILE *out, bool json, const struct replay_summary *r,

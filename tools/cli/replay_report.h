@@ -28,6 +28,8 @@ struct replay_summary {
 	mmusim_cache_stats pwc[MMUSIM_MAX_LEVELS];
 	bool vm;                     /* a virtual machine: its 2-D walks below */
 	mmusim_nested_stats nested;
+	bool paging;                 /* the OS layer ran: its counters below */
+	mmusim_paging_stats paging_stats;
 };
 
 /* Fills *r from an mmu over a machine of config cfg. */

@@ -65,6 +65,9 @@ _mmusim()
 	--access)
 		COMPREPLY=($(compgen -W "r w x" -- "$cur"))
 		return ;;
+	--replacement)
+		COMPREPLY=($(compgen -W "fifo lru clock opt random" -- "$cur"))
+		return ;;
 	--color)
 		COMPREPLY=($(compgen -W "always never auto" -- "$cur"))
 		return ;;
@@ -78,7 +81,7 @@ _mmusim()
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
 	--map | --gmap | --image-base | --root | --cr3 | --satp | --ttbr0 | --eptp | --ttbr1 | --tcr | --stage2-root | --hgatp | --ncr3 | --vttbr | --interval | --warmup | --depth | --range | --from | \
-		--to | --va | --jobs | --seed | --count)
+		--to | --va | --jobs | --seed | --count | --resident-pages)
 		return ;;
 	esac
 	if [[ $cur == --demand-paging=* ]]; then
@@ -96,7 +99,8 @@ _mmusim()
 		"") opts="$global --version" ;;
 		translate) opts="$global $tables $access --ac --explain" ;;
 		mappings) opts="$global $tables" ;;
-		replay) opts="$global $tables $replaying --interval --csv --dump-elf --no-progress" ;;
+		replay) opts="$global $tables $replaying --interval --csv --dump-elf --no-progress --resident-pages
+			--replacement --seed --clock-flush --no-clock-flush" ;;
 		convert) opts="--format --help" ;;
 		dump) opts="$global --elf --setup --map" ;;
 		explain) opts="--config --help $tables $access --ac --color --color=" ;;

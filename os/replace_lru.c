@@ -1,0 +1,19 @@
+/*
+ * replace_lru: exact least-recently-used — the page whose last reference is
+ * oldest goes.  Exact means every reference counts, TLB hits included: an
+ * idealisation no OS can see (it only has A bits; see replace_clock.c).
+ */
+#include "os/replacement.h"
+
+static uint64_t last_use(const struct frame_slot *s)
+{
+	return s->last_use;
+}
+
+static size_t lru_victim(struct replacement *rp, struct resident *rs)
+{
+	(void)rp;
+	return replacement_min_slot(rs, last_use);
+}
+
+const struct replacement_ops replace_lru = { .name = "lru", .tracks_use = true, .victim = lru_victim };

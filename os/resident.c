@@ -1,0 +1,74 @@
+/* resident: the OS's page records and frame slots (see resident.h). */
+#include "resident.h"
+
+#include <stdlib.h>
+
+void resident_fini(struct resident *rs)
+{
+	free(rs->pages);
+	free(rs->slots);
+	key_map_fini(&rs->index);
+	*rs = (struct resident){ 0 };
+}
+
+struct os_page *resident_lookup(const struct resident *rs, uint16_t asid, uint64_t vpn)
+{
+	uint64_t i;
+
+	return key_map_get(&rs->index, page_key(asid, vpn), &i) ? &rs->pages[i] : NULL;
+}
+
+struct os_page *resident_page(struct resident *rs, uint16_t asid, uint64_t vpn)
+{
+	struct os_page *p = resident_lookup(rs, asid, vpn);
+
+	if (p)
+		return p;
+	if (rs->nr_pages == rs->cap_pages) {
+		size_t cap = rs->cap_pages ? 2 * rs->cap_pages : 64;
+		struct os_page *np = realloc(rs->pages, cap * sizeof(*np));
+		if (!np)
+			return NULL;
+		rs->pages = np;
+		rs->cap_pages = cap;
+	}
+	if (!key_map_put(&rs->index, page_key(asid, vpn), rs->nr_pages))
+		return NULL;
+	p = &rs->pages[rs->nr_pages++];
+	*p = (struct os_page){ .vpn = vpn, .asid = asid, .state = PAGE_ABSENT };
+	return p;
+}
+
+size_t resident_free_slot(struct resident *rs)
+{
+	if (rs->nr_used < rs->nr_slots) {
+		for (size_t s = 0; s < rs->nr_slots; s++)
+			if (!rs->slots[s].used)
+				return s;
+	}
+	if (rs->nr_slots == rs->cap_slots) {
+		size_t cap = rs->cap_slots ? 2 * rs->cap_slots : 16;
+		struct frame_slot *ns = realloc(rs->slots, cap * sizeof(*ns));
+		if (!ns)
+			return SIZE_MAX;
+		rs->slots = ns;
+		rs->cap_slots = cap;
+	}
+	rs->slots[rs->nr_slots] = (struct frame_slot){ .used = false };
+	return rs->nr_slots++;
+}
+
+void resident_occupy(struct resident *rs, size_t s, struct os_page *p)
+{
+	rs->slots[s].used = true;
+	rs->slots[s].page = (size_t)(p - rs->pages);
+	rs->nr_used++;
+	p->state = PAGE_RESIDENT;
+	p->slot = s;
+}
+
+void resident_vacate(struct resident *rs, struct os_page *p)
+{
+	rs->slots[p->slot].used = false;
+	rs->nr_used--;
+}

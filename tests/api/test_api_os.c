@@ -1,0 +1,122 @@
+/*
+ * The OS layer through the public API: the mmu options that turn it on, the
+ * paging counters, opt's future, and the region events.  Expected counts are
+ * OSTEP ch. 22's (the reference string 0 1 2 0 1 3 0 3 1 2 1, 3 frames).
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include <mmusim.h>
+
+#define OSTEP MMUSIM_SOURCE_DIR "/traces/os/ostep_policies.trace"
+
+static mmusim_machine *x86_machine(void)
+{
+	mmusim_error err = { 0 };
+	mmusim_config *cfg;
+	mmusim_machine *m;
+
+	cr_assert_eq(mmusim_config_load("x86_64", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_config_free(cfg);
+	return m;
+}
+
+static mmusim_paging_stats replay_ostep(const char *policy)
+{
+	mmusim_machine *m = x86_machine();
+	mmusim_mmu_options opt = { .resident_pages = 3, .replacement = policy };
+	mmusim_paging_stats p;
+	mmusim_error err = { 0 };
+	mmusim_trace *t;
+	mmusim_mmu *mmu;
+
+	cr_assert_eq(mmusim_mmu_create(m, &opt, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_mmu_needs_future(mmu), strcmp(policy, "opt") == 0);
+	cr_assert_eq(mmusim_trace_open(OSTEP, MMUSIM_TRACE_AUTO, &t, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_read_future(mmu, t, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_trace_close(t);
+	cr_expect(!mmusim_mmu_needs_future(mmu));
+	cr_assert_eq(mmusim_trace_open(OSTEP, MMUSIM_TRACE_AUTO, &t, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_replay(mmu, t, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_trace_close(t);
+	cr_expect(mmusim_mmu_paging_stats(mmu, &p));
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+	return p;
+}
+
+Test(api_os, ostep_policies_through_the_api)
+{
+	cr_expect_eq(replay_ostep("opt").page_faults, 5);
+	cr_expect_eq(replay_ostep("fifo").page_faults, 7);
+	cr_expect_eq(replay_ostep("lru").page_faults, 5);
+	cr_expect_eq(replay_ostep("lru").evictions, 2);
+}
+
+Test(api_os, off_until_asked_then_regions_by_event)
+{
+	mmusim_machine *m = x86_machine();
+	mmusim_paging_stats p;
+	mmusim_error err = { 0 };
+	mmusim_mmu *mmu;
+	mmusim_mmu_result res;
+
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect(!mmusim_mmu_paging_stats(mmu, &p));
+	cr_expect_eq(p.page_faults, 0);
+	cr_assert_eq(mmusim_mmu_event(mmu,
+				      &(mmusim_event){ .op = MMUSIM_EV_MMAP, .va = 0x10000, .len = 0x2000,
+						       .flags = MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U, .line = 1 },
+				      &err),
+		     MMUSIM_OK, "%s", err.message);
+	/* in the region: the page appears, the access succeeds; outside: a segfault, the fault stands */
+	cr_assert_eq(mmusim_mmu_translate(mmu, 0x10008, MMUSIM_WRITE, &res), MMUSIM_OK);
+	cr_expect(res.ok);
+	cr_assert_eq(mmusim_mmu_translate(mmu, 0x30000, MMUSIM_READ, &res), MMUSIM_OK);
+	cr_expect(!res.ok);
+	cr_expect_eq(res.fault_kind, MMUSIM_FAULT_NOT_PRESENT);
+	cr_assert_eq(mmusim_mmu_event(mmu, &(mmusim_event){ .op = MMUSIM_EV_MUNMAP, .va = 0x10000, .len = 0x1000, .line = 2 },
+				      &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_translate(mmu, 0x10008, MMUSIM_READ, &res), MMUSIM_OK);
+	cr_expect(!res.ok);
+	cr_expect(mmusim_mmu_paging_stats(mmu, &p));
+	cr_expect_eq(p.page_faults, 1);
+	cr_expect_eq(p.segfaults, 2);
+	/* a bad event: sharing must be 0 or 1 */
+	cr_expect_eq(mmusim_mmu_event(mmu, &(mmusim_event){ .op = MMUSIM_EV_MMAP, .va = 0x40000, .len = 0x1000, .n = 2,
+							    .line = 3 },
+				      &err),
+		     MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "event:3: bad mmap sharing 2 (expected 0: private, 1: shared)");
+	cr_expect_eq(mmusim_mmu_event(mmu, &(mmusim_event){ .op = MMUSIM_EV_MUNMAP, .va = 0x40000, .len = 0x1000, .line = 4 },
+				      &err),
+		     MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "event:4: munmap: no region in [0x40000, 0x41000)");
+	/* statistics reset zeroes the paging counters too */
+	mmusim_mmu_stats_reset(mmu);
+	cr_expect(mmusim_mmu_paging_stats(mmu, &p));
+	cr_expect_eq(p.segfaults, 0);
+	mmusim_mmu_destroy(mmu);
+
+	/* a setup refuses regions: they live in a replay */
+	enum mmusim_priv priv = MMUSIM_USER;
+	cr_expect_eq(mmusim_apply_event(m, &(mmusim_event){ .op = MMUSIM_EV_MMAP, .va = 0x10000, .len = 0x1000 }, &priv, &err),
+		     MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "mmap declares a region of the OS layer: only replay runs it");
+	mmusim_machine_destroy(m);
+}
+
+Test(api_os, unknown_policy_is_refused)
+{
+	mmusim_machine *m = x86_machine();
+	mmusim_mmu_options opt = { .replacement = "belady" };
+	mmusim_error err = { 0 };
+	mmusim_mmu *mmu;
+
+	cr_expect_eq(mmusim_mmu_create(m, &opt, &mmu, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "unknown replacement policy 'belady' (expected fifo|lru|clock|opt|random)");
+	cr_expect_null(mmu);
+	mmusim_machine_destroy(m);
+}

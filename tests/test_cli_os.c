@@ -1,0 +1,287 @@
+/*
+ * The OS layer end to end: `mmusim replay` with regions, a limit on resident
+ * pages and each replacement policy, over the worked examples in traces/os/.
+ * Every expected count is the textbook's (OSTEP ch. 22, "Beyond Physical
+ * Memory: Policies") or worked out by hand in the trace's comments; every bad
+ * input has its message and exit status.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "support.h"
+
+#define OS_TRACE(name) MMUSIM_SOURCE_DIR "/traces/os/" name
+
+/* The "paging" object of a --json replay, up to its closing brace. */
+static char *paging_of(const char *out)
+{
+	static char buf[512];
+	const char *p = strstr(out, "\"paging\":{");
+	const char *end = p ? strchr(p, '}') : NULL;
+
+	cr_assert(end, "no paging object in: %s", out);
+	snprintf(buf, sizeof(buf), "%.*s", (int)(end + 1 - p), p);
+	return buf;
+}
+
+#define PAGING(faults, major, evictions, ins, outs, segv)                                                    \
+	"\"paging\":{\"page_faults\":" #faults ",\"major_faults\":" #major ",\"evictions\":" #evictions       \
+	",\"swap_ins\":" #ins ",\"swap_outs\":" #outs ",\"cow_copies\":0,\"segfaults\":" #segv "}"
+
+static void expect_paging(const char *expected, const char *const *args)
+{
+	const char *argv[16] = { "--json", "replay" };
+	int argc = 2;
+	struct run_result r;
+
+	for (; *args; args++)
+		argv[argc++] = *args;
+	cr_assert_eq(run_mmusim_argv(&r, argc, argv), 0);
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.err, "");
+	cr_expect_str_eq(paging_of(r.out), expected);
+	run_result_free(&r);
+}
+
+#define EXPECT_PAGING(expected, ...) expect_paging(expected, (const char *const[]){ __VA_ARGS__, NULL })
+
+/*
+ * OSTEP figures 22.1 (optimal), 22.2 (FIFO) and 22.3 (LRU): the string
+ * 0 1 2 0 1 3 0 3 1 2 1 with 3 frames.  OPT: 6 hits, 5 misses (the 3 cold
+ * ones, 3 evicting 2, 2 evicting 3); FIFO: 4 hits, 7 misses; LRU: 6 hits,
+ * 5 misses.  Evictions: misses minus the 3 cold ones.
+ */
+Test(os_policies, ostep_opt_fifo_lru)
+{
+	EXPECT_PAGING(PAGING(5, 0, 2, 0, 0, 0), "--resident-pages", "3", "--replacement", "opt",
+		      OS_TRACE("ostep_policies.trace"));
+	EXPECT_PAGING(PAGING(7, 0, 4, 0, 0, 0), "--resident-pages", "3", "--replacement", "fifo",
+		      OS_TRACE("ostep_policies.trace"));
+	EXPECT_PAGING(PAGING(5, 0, 2, 0, 0, 0), "--resident-pages", "3", "--replacement", "lru",
+		      OS_TRACE("ostep_policies.trace"));
+	/* fifo is the default */
+	EXPECT_PAGING(PAGING(7, 0, 4, 0, 0, 0), "--resident-pages", "3", OS_TRACE("ostep_policies.trace"));
+}
+
+/* Belady's anomaly: 1 2 3 4 1 2 5 1 2 3 4 5 under FIFO faults 9 times with 3 frames, 10 with 4. */
+Test(os_policies, belady_anomaly_fifo)
+{
+	EXPECT_PAGING(PAGING(9, 0, 6, 0, 0, 0), "--resident-pages", "3", OS_TRACE("belady.trace"));
+	EXPECT_PAGING(PAGING(10, 0, 6, 0, 0, 0), "--resident-pages", "4", OS_TRACE("belady.trace"));
+	/* LRU is a stack algorithm: no anomaly (10 faults with 3 frames, 8 with 4, worked by hand). */
+	EXPECT_PAGING(PAGING(10, 0, 7, 0, 0, 0), "--resident-pages", "3", "--replacement", "lru",
+		      OS_TRACE("belady.trace"));
+	EXPECT_PAGING(PAGING(8, 0, 4, 0, 0, 0), "--resident-pages", "4", "--replacement", "lru",
+		      OS_TRACE("belady.trace"));
+}
+
+/* The trace's comments work both through: the flush decides whether B's A bit is seen again. */
+Test(os_policies, clock_on_a_bits_with_and_without_flush)
+{
+	EXPECT_PAGING(PAGING(5, 0, 2, 0, 0, 0), "--resident-pages", "3", "--replacement", "clock",
+		      OS_TRACE("clock_flush.trace"));
+	EXPECT_PAGING(PAGING(5, 0, 2, 0, 0, 0), "--resident-pages", "3", "--replacement", "clock", "--clock-flush",
+		      OS_TRACE("clock_flush.trace"));
+	EXPECT_PAGING(PAGING(6, 0, 3, 0, 0, 0), "--resident-pages", "3", "--replacement", "clock",
+		      "--no-clock-flush", OS_TRACE("clock_flush.trace"));
+}
+
+/* swap.trace's comments: 7 page faults, 2 of them major; 5 evictions; one swap-out, two swap-ins. */
+Test(os_policies, dirty_pages_swap_clean_pages_drop)
+{
+	EXPECT_PAGING(PAGING(7, 2, 5, 2, 1, 0), "--resident-pages", "2", OS_TRACE("swap.trace"));
+}
+
+/* Without a limit nothing is evicted: every page faults once. */
+Test(os_policies, no_limit_no_eviction)
+{
+	EXPECT_PAGING(PAGING(4, 0, 0, 0, 0, 0), "--replacement", "lru", OS_TRACE("ostep_policies.trace"));
+}
+
+/* regions.trace's comments: 3 first touches, 2 segfaults; the write to the read-only page is a permission fault. */
+Test(os_regions, first_touch_segfault_munmap)
+{
+	struct run_result r;
+
+	EXPECT_PAGING(PAGING(3, 0, 0, 0, 0, 2), OS_TRACE("regions.trace"));
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", OS_TRACE("regions.trace"), NULL), 0);
+	cr_expect(strstr(r.out, "\"not-present\":2,\"reserved-bit\":0,\"permission\":1,") != NULL, "%s", r.out);
+	run_result_free(&r);
+}
+
+/* A replay without the OS layer reports as before: no paging object, no paging rows. */
+Test(os_regions, off_by_default)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", "--demand-paging", OS_TRACE("belady.trace"), NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "\"paging\"") == NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "\"demand_paged\":5") != NULL, "%s", r.out);
+	run_result_free(&r);
+}
+
+static void expect_failure(const char *trace_text, const char *message, const char *const *opts)
+{
+	char *path = write_temp_file(trace_text, ".trace");
+	const char *argv[16] = { "replay" };
+	int argc = 1;
+	struct run_result r;
+	char expected[512];
+
+	for (; *opts; opts++)
+		argv[argc++] = *opts;
+	argv[argc++] = path;
+	cr_assert_eq(run_mmusim_argv(&r, argc, argv), 0);
+	snprintf(expected, sizeof(expected), message, path);
+	cr_expect_eq(r.status, 2, "status %d, stderr %s", r.status, r.err);
+	cr_expect_str_eq(r.err, expected);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+#define NO_OPTS ((const char *const[]){ NULL })
+
+Test(os_errors, bad_regions)
+{
+	expect_failure("mmap 0x10010 4K rwu\n",
+		       "mmusim: %s:1: mmap: VA 0x10010 and length 0x1000 must be multiples of the page size (0x1000)\n",
+		       NO_OPTS);
+	expect_failure("mmap 0x10000 100 rwu\n",
+		       "mmusim: %s:1: mmap: VA 0x10000 and length 0x64 must be multiples of the page size (0x1000)\n",
+		       NO_OPTS);
+	expect_failure("mmap 0x10000 0 rwu\n", "mmusim: %s:1: mmap: the length is 0\n", NO_OPTS);
+	expect_failure("mmap 0x10000 8K rwu\nmmap 0x11000 8K ru\n",
+		       "mmusim: %s:2: mmap: [0x11000, 0x13000) overlaps the region [0x10000, 0x12000)\n", NO_OPTS);
+	expect_failure("mmap 0x10000 8K rwu\nmunmap 0x20000 4K\n",
+		       "mmusim: %s:2: munmap: no region in [0x20000, 0x21000)\n", NO_OPTS);
+	expect_failure("munmap 0x20000 4K\n", "mmusim: %s:1: munmap: no region in [0x20000, 0x21000)\n", NO_OPTS);
+	expect_failure("mmap 0x10000 4K rwug\n",
+		       "mmusim: %s:1: mmap: a region's pages belong to one address space: flag g is refused\n", NO_OPTS);
+	expect_failure("mmap 0x10000 4K rwq\n", "mmusim: %s:1: bad flag 'q' in 'rwq' (flags are letters of r w x u g a d)\n",
+		       NO_OPTS);
+	expect_failure("mmap 0x10000 4K rwu private\n", "mmusim: %s:1: bad mmap option 'private' (expected 'shared')\n",
+		       NO_OPTS);
+	expect_failure("mmap 0xffff800000000000 4K rwu\n",
+		       "mmusim: %s:1: mmap: [0xffff800000000000, 0xffff800000001000) is not in the user range of the address space\n",
+		       NO_OPTS);
+}
+
+Test(os_errors, bad_options)
+{
+	struct run_result r;
+
+	expect_failure("r 0\n", "mmusim: bad --resident-pages '0' (expected a number of pages, at least 1)\n",
+		       (const char *const[]){ "--resident-pages", "0", NULL });
+	expect_failure("r 0\n", "mmusim: bad --resident-pages 'many' (expected a number of pages, at least 1)\n",
+		       (const char *const[]){ "--resident-pages", "many", NULL });
+	expect_failure("r 0\n", "mmusim: unknown replacement policy 'mru' (expected fifo|lru|clock|opt|random)\n",
+		       (const char *const[]){ "--replacement", "mru", NULL });
+	expect_failure("r 0\n", "mmusim: bad --seed 'x' (expected a number)\n",
+		       (const char *const[]){ "--replacement", "random", "--seed", "x", NULL });
+
+	/* opt needs the whole trace first: stdin cannot be read twice */
+	cr_assert_eq(run_mmusim(&r, "replay", "--resident-pages", "3", "--replacement", "opt", "-", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err,
+			 "mmusim: replay: replacement opt reads the whole trace before the replay: give a file, not stdin\n");
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+}
+
+/* The config's os: block gives the defaults; its mistakes are file:line:column errors. */
+Test(os_errors, config_os_block)
+{
+	char *good = write_temp_file("extends: x86_64\nos: { resident_pages: 3, replacement: lru }\n", ".yaml");
+	char *zero = write_temp_file("extends: x86_64\nos: { resident_pages: 0 }\n", ".yaml");
+	char *bad = write_temp_file("extends: x86_64\nos: { replacement: mru }\n", ".yaml");
+	char *key = write_temp_file("extends: x86_64\nos: { frames: 3 }\n", ".yaml");
+	char expected[512];
+	struct run_result r;
+
+	EXPECT_PAGING(PAGING(5, 0, 2, 0, 0, 0), "--config", good, OS_TRACE("ostep_policies.trace"));
+	/* an option wins over the config */
+	EXPECT_PAGING(PAGING(7, 0, 4, 0, 0, 0), "--config", good, "--replacement", "fifo",
+		      OS_TRACE("ostep_policies.trace"));
+
+	cr_assert_eq(run_mmusim(&r, "--config", zero, "replay", OS_TRACE("belady.trace"), NULL), 0);
+	snprintf(expected, sizeof(expected), "mmusim: %s:2:23: os.resident_pages must be at least 1\n", zero);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, expected);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", bad, "replay", OS_TRACE("belady.trace"), NULL), 0);
+	snprintf(expected, sizeof(expected),
+		 "mmusim: %s:2:20: unknown value 'mru' for os.replacement (expected fifo | lru | clock | opt | random)\n",
+		 bad);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, expected);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", key, "replay", OS_TRACE("belady.trace"), NULL), 0);
+	snprintf(expected, sizeof(expected), "mmusim: %s:2:7: unknown key 'frames' in os\n", key);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, expected);
+	run_result_free(&r);
+	remove_temp_file(good);
+	remove_temp_file(zero);
+	remove_temp_file(bad);
+	remove_temp_file(key);
+}
+
+/* --interval rows gain the paging columns when the OS layer is on from the start. */
+Test(os_policies, interval_columns)
+{
+	char *csv = write_temp_file("", ".csv");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "replay", "--resident-pages", "3", "--interval", "6", "--csv", csv,
+				OS_TRACE("ostep_policies.trace"), NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	char *text = read_text_file(csv);
+	cr_assert(text);
+	/*
+	 * FIFO, 3 frames: the first 6 references 0 1 2 0 1 3 miss 4 times (3 evicts 0);
+	 * the last 5, 0 3 1 2 1, miss 3 times (0 evicts 1, 1 evicts 2, 2 evicts 3).
+	 */
+	char *row1 = strchr(text, '\n'), *row2 = row1 ? strchr(row1 + 1, '\n') : NULL;
+	cr_assert(row2, "%s", text);
+	*row1++ = '\0';
+	*row2++ = '\0';
+	const char *tail = ",walks,faults,page_faults,major_faults,evictions,swap_ins,swap_outs,cow_copies,segfaults";
+	cr_expect_str_eq(text + strlen(text) - strlen(tail), tail);
+	cr_expect_str_eq(row1 + strlen(row1) - 14, ",4,0,1,0,0,0,0");
+	cr_expect_str_eq(row2 + strlen(row2) - 15, ",3,0,3,0,0,0,0\n");
+	free(text);
+	run_result_free(&r);
+	remove_temp_file(csv);
+}
+
+/* mmap and munmap survive conversion to the binary format (tags 0x97, 0x98): the same counts. */
+Test(os_regions, binary_trace_round_trip)
+{
+	char *bin = write_temp_file("", ".bin");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "convert", OS_TRACE("regions.trace"), bin, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	EXPECT_PAGING(PAGING(3, 0, 0, 0, 0, 2), "--format", "binary", bin);
+	remove_temp_file(bin);
+}
+
+/* A setup builds page tables only: regions are refused there, with the line. */
+Test(os_errors, setup_refuses_regions)
+{
+	char *path = write_temp_file("mmap 0x10000 4K rwu\n", ".trace");
+	char expected[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--setup", path, "0x10000", NULL), 0);
+	snprintf(expected, sizeof(expected), "mmusim: %s:1: mmap declares a region of the OS layer: only replay runs it\n",
+		 path);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, expected);
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+	remove_temp_file(path);
+}
