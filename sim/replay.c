@@ -522,6 +522,12 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 			}
 			break;
 		case TRACE_VM:
+			/* The OS layer keeps one guest's pages and frames: a second VM would mix two guests'. */
+			if (r->os && e->n != r->mmu.cur->vmid)
+				return mm_error_set(err, MM_EINVAL,
+						    "%s:%" PRIu64 ": vm %u: the OS layer (--resident-pages, --replacement, mmap) "
+						    "models one guest OS; replay a trace that switches VMs without it",
+						    r->source, e->line, e->n);
 			if ((rc = mmu_switch_vm(&r->mmu, e->n, err))) {
 				mm_error_prefix(err, "%s:%" PRIu64, r->source, e->line);
 				return rc;

@@ -735,6 +735,16 @@ Test(cli_vm, bad_input)
 	cr_expect_eq(r.status, 2);
 	cr_expect(strstr(r.err, expect) == r.err, "%s", r.err);
 	run_result_free(&r);
+	/* The OS layer is one guest OS: its pages and frames are one VM's. */
+	char *os_vm = write_temp_file("r 0x1234\nvm 1\n", ".txt");
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "replay", "--resident-pages", "4", os_vm, NULL), 0);
+	snprintf(expect, sizeof(expect),
+		 "mmusim: %s:2: vm 1: the OS layer (--resident-pages, --replacement, mmap) models one guest OS; "
+		 "replay a trace that switches VMs without it\n", os_vm);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, expect);
+	run_result_free(&r);
+	remove_temp_file(os_vm);
 	remove_temp_file(small);
 	remove_temp_file(vm1);
 	remove_temp_file(vm256);
