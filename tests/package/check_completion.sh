@@ -63,15 +63,10 @@ expect "mmusim shell --" "--config --help --map --setup"
 expect "mmusim convert --format l" "lackey"
 expect "mmusim translate --access" "r w x" ""
 expect "mmusim translate --e" "--eptp --explain"
-<<<<<<< HEAD
 expect "mmusim translate --s" "--satp --setup --stage2-root --supervisor"
-expect "mmusim replay --no" "--no-auto-flush --no-progress"
-=======
-expect "mmusim translate --s" "--satp --setup --supervisor"
 expect "mmusim replay --no" "--no-auto-flush --no-clock-flush --no-progress"
 expect "mmusim replay --replacement" "clock fifo lru opt random" ""
 expect "mmusim replay --replacement l" "lru"
->>>>>>> h-os
 expect "mmusim replay --demand-paging=" "--demand-paging=1G --demand-paging=2M --demand-paging=4K"
 expect "mmusim --v" "--version"
 expect "mmusim dump --e" "--elf"
