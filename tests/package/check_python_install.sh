@@ -14,8 +14,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # A copy: building an sdist writes into the tree (egg-info), and the worktree stays clean.
 mkdir "$tmp/src"
-(cd "$src" && git ls-files -z --cached --others --exclude-standard |
-	tar --null -T - --ignore-failed-read -cf - 2>/dev/null) | tar -xf - -C "$tmp/src"
+if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$src" && git ls-files -z --cached --others --exclude-standard |
+		tar --null -T - --ignore-failed-read -cf - 2>/dev/null) | tar -xf - -C "$tmp/src"
+else  # an unpacked source tarball: everything but build directories
+	tar -C "$src" --exclude='./build*' -cf - . | tar -xf - -C "$tmp/src"
+fi
 (cd "$tmp/src" && "$py" setup.py -q sdist -d "$tmp/dist" >/dev/null 2>&1)
 sdist=$(ls "$tmp"/dist/mmusim-*.tar.gz)
 "$py" -m venv --system-site-packages "$tmp/venv"
