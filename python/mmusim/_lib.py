@@ -7,8 +7,8 @@ one MMUSIM_LIBRARY names (a build tree, for tests).
 import ctypes
 import glob
 import os
-from ctypes import (POINTER, Structure, c_bool, c_char, c_char_p, c_int, c_size_t, c_uint, c_uint8,
-                    c_uint16, c_uint32, c_uint64, c_void_p)
+from ctypes import (POINTER, Structure, c_bool, c_char, c_char_p, c_int, c_size_t, c_uint, c_uint32,
+                    c_uint64, c_void_p)
 
 MAX_LEVELS = 5
 FAULT_KIND_COUNT = 9
