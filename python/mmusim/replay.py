@@ -208,6 +208,43 @@ def replay(trace, config="x86_64", demand_paging=True, format="auto", **options)
         return r.stats(str(trace))
 
 
-def sweep(configs, trace, **options):
-    """replay() of one trace on each config in turn: a list of dicts, in the order of configs."""
-    return [replay(trace, config=c, **options) for c in configs]
+def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **options):
+    """replay() of one trace on every config: a list of dicts, in the order of configs.
+
+    The trace is read and decoded once, each batch of events going to every machine, on
+    ``threads`` threads (default: one per config, at most the CPUs); each dict is what
+    replay() gives for its config.  A malformed trace raises Error with ``stats``, the list
+    of the statistics so far.
+    """
+    configs = list(configs)
+    if threads is None:
+        threads = min(len(configs), os.cpu_count() or 1, 256)
+    replays = []
+    t = ctypes.c_void_p()
+    err = _lib.Error_()
+    try:
+        for c in configs:
+            replays.append(Replay(c, demand_paging, **options))
+        if not replays:
+            return []
+        fmt = ctypes.c_int()
+        check(lib.mmusim_trace_format_parse(format.encode(), ctypes.byref(fmt), ctypes.byref(err)), err)
+        check(lib.mmusim_trace_open(os.fsencode(trace), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+        name = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
+        for r in replays:
+            r._format = name
+        mmus = (ctypes.c_void_p * len(replays))(*[r.mmu for r in replays])
+        mmu_errs = (_lib.Error_ * len(replays))()
+        rc = lib.mmusim_mmu_replay_many(ctypes.cast(mmus, ctypes.c_void_p), len(replays), t, max(1, threads),
+                                        mmu_errs, ctypes.byref(err))
+        stats = [r.stats(str(trace)) for r in replays]
+        failed = err if rc != 0 else next((e for e in mmu_errs if e.code != 0), None)
+        if failed is not None:
+            e = error_from(failed.code if failed.code > 0 else 1, failed.message.decode("utf-8", "replace"))
+            e.stats = stats
+            raise e
+        return stats
+    finally:
+        lib.mmusim_trace_close(t)
+        for r in replays:
+            r.close()

@@ -140,3 +140,19 @@ def test_bulk_calls_release_the_gil():
         done.set()
         t.join()
     assert len(ticks) > 5
+
+
+def test_sweep_of_a_malformed_trace_raises_with_each_machines_stats(tmp_path):
+    bad = tmp_path / "bad.trace"
+    bad.write_text("r 0x1000\nr 0x2000\nbogus\n")
+    with pytest.raises(mmusim.InvalidError) as e:
+        mmusim.sweep(["x86_64", "sv39"], str(bad))
+    assert e.value.message.startswith(f"{bad}:3: ")
+    assert [s["accesses"]["total"] for s in e.value.stats] == [2, 2]
+    assert mmusim.sweep([], str(bad)) == []
+
+
+def test_sweep_threads_do_not_change_the_answer():
+    trace = os.path.join(TRACES, "working-set.trace.xz")
+    configs = ["x86_64", "sv39", "sv48"]
+    assert mmusim.sweep(configs, trace, threads=1) == mmusim.sweep(configs, trace, threads=3)
