@@ -1180,6 +1180,36 @@ typedef struct mmusim_cache_stats {
 MMUSIM_API int mmusim_mmu_cache_stats(const mmusim_mmu *mmu, bool pwc, unsigned idx,
 				      mmusim_cache_stats *out);
 
+/* ------------------------------------------------------------- bulk calls */
+
+/*
+ * For bindings (Python, numpy) that would pay a foreign call per address:
+ * whole arrays in one call, each element exactly as the one-address call.
+ */
+
+/*
+ * mmusim_translate of vas[0 .. n) with req's access, privilege and flags
+ * (req->va is ignored), in order, so A/D updates accumulate as they would one
+ * by one.  pa[i] gets the physical address, or 0 on a fault; fault_kind[i]
+ * (when not NULL) the enum mmusim_fault_kind, MMUSIM_FAULT_NONE for a
+ * translation.  Returns MMUSIM_OK, or MMUSIM_EINVAL for a bad req->access or
+ * req->priv (nothing walked; mmusim_machine_last_error says why).
+ */
+MMUSIM_API int mmusim_translate_many(mmusim_machine *m, const mmusim_request *req, const uint64_t *vas,
+				     size_t n, uint64_t *pa, uint8_t *fault_kind);
+/*
+ * mmusim_mmu_translate of vas[i] with access accesses[i] (an enum
+ * mmusim_access), for i in 0 .. n: counted, demand-paged and warmed up as n
+ * access events of one page each.  pa and fault_kind, when not NULL, get
+ * each answer as in mmusim_translate_many.  Stops at the first access
+ * outside its enum (MMUSIM_EINVAL "access I: ...") or failed demand paging;
+ * the accesses before it stay counted, and *done (when not NULL) says how
+ * many were.
+ */
+MMUSIM_API int mmusim_mmu_translate_many(mmusim_mmu *mmu, const uint64_t *vas, const uint8_t *accesses,
+					 size_t n, uint64_t *pa, uint8_t *fault_kind, size_t *done,
+					 mmusim_error *err);
+
 #ifdef __cplusplus
 }
 #endif

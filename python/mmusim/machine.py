@@ -1,0 +1,223 @@
+"""Machine: one simulated machine — physical memory, page tables and the hardware walk."""
+import ctypes
+import os
+import shutil
+import subprocess
+import tempfile
+from collections import namedtuple
+
+from . import _lib
+from ._lib import lib
+from .errors import Error, check
+
+ACCESSES = {"r": 0, "w": 1, "x": 2}
+CACHES = {"wb": 0, "wt": 1, "uc": 2, "wc": 3, "wp": 4}
+CACHE_NAMES = {v: k for k, v in CACHES.items()}
+
+Fault = namedtuple("Fault", "kind level code")
+Fault.__doc__ = "A page fault: kind ('not-present', 'permission', ...), the level that faulted, the arch's code."
+WalkStep = namedtuple("WalkStep", "level table index pte_addr pte")
+WalkStep.__doc__ = "One PTE the walk read: its level, the node's PA, the index, the PTE's address and value."
+Mapping = namedtuple("Mapping", "va pa size level pte flags cache perms")
+Mapping.__doc__ = "One leaf: VA, PA, page size, level, raw PTE, flag letters, cache policy, effective perms."
+
+
+class Translation:
+    """The outcome of one walk: ``pa`` (None on a fault), ``fault`` (None on success), ``steps``."""
+
+    __slots__ = ("va", "pa", "level", "page_size", "perms", "fault", "steps")
+
+    def __init__(self, va, t):
+        self.va = va
+        self.steps = [WalkStep(s.level, s.table, s.index, s.pte_addr, s.pte) for s in t.steps[:t.nr_steps]]
+        if t.ok:
+            self.pa, self.level, self.page_size = t.pa, t.level, t.page_size
+            self.perms = perms_string(t.perms)
+            self.fault = None
+        else:
+            self.pa = self.level = self.page_size = self.perms = None
+            self.fault = Fault(fault_kind_name(t.fault_kind), t.fault_level, t.fault_code)
+
+    def __repr__(self):
+        if self.fault:
+            return f"<Translation {self.va:#x}: fault {self.fault.kind} level {self.fault.level} code {self.fault.code:#x}>"
+        return f"<Translation {self.va:#x} -> {self.pa:#x} ({self.page_size} bytes, {self.perms})>"
+
+
+def fault_kind_name(kind):
+    """'none', 'non-canonical', 'not-present', ... for an enum mmusim_fault_kind value."""
+    return lib.mmusim_fault_kind_name(int(kind)).decode()
+
+
+def perms_string(perms):
+    buf = ctypes.create_string_buffer(6)
+    lib.mmusim_perms_string(perms, buf)
+    return buf.value.decode()
+
+
+def _flags(flags):
+    """Flag letters ('rwxu', as traces write them) or MMUSIM_PROP_* bits -> bits."""
+    if isinstance(flags, int):
+        return flags
+    out = ctypes.c_uint32()
+    err = _lib.Error_()
+    check(lib.mmusim_parse_flags(str(flags).encode(), ctypes.byref(out), ctypes.byref(err)), err)
+    return out.value
+
+
+def _cache(cache):
+    if cache not in CACHES:
+        raise ValueError(f"bad cache policy {cache!r} (expected one of {', '.join(CACHES)})")
+    return CACHES[cache]
+
+
+def _access(access):
+    if access not in ACCESSES:
+        raise ValueError(f"bad access {access!r} (expected 'r', 'w' or 'x')")
+    return ACCESSES[access]
+
+
+def load_config(config):
+    """A config handle for a preset name or a YAML path; the caller frees it."""
+    cfg = ctypes.c_void_p()
+    err = _lib.Error_()
+    check(lib.mmusim_config_load(os.fsencode(config), ctypes.byref(cfg), ctypes.byref(err)), err)
+    return cfg
+
+
+def _cli():
+    """The mmusim command shipped beside the library (or MMUSIM_CLI, or the one on PATH)."""
+    shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mmusim")
+    found = os.environ.get("MMUSIM_CLI") or (shipped if os.access(shipped, os.X_OK) else shutil.which("mmusim"))
+    if not found:
+        raise Error("the mmusim command is not installed (explain runs its text renderer)")
+    return found
+
+
+class Machine:
+    """A machine of ``config`` (a preset name such as "x86_64" or "sv39", or a YAML path).
+
+    Owns C memory: use it as a context manager or call close(); a closed machine raises Error.
+    """
+
+    def __init__(self, config="x86_64"):
+        self.config = str(config)
+        self._handle = None
+        cfg = load_config(self.config)
+        try:
+            m = ctypes.c_void_p()
+            err = _lib.Error_()
+            check(lib.mmusim_machine_create(cfg, ctypes.byref(m), ctypes.byref(err)), err)
+            self._handle = m
+        finally:
+            lib.mmusim_config_free(cfg)
+
+    def close(self):
+        """Frees the machine (idempotent)."""
+        if self._handle is not None:
+            lib.mmusim_machine_destroy(self._handle)
+            self._handle = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()
+
+    @property
+    def handle(self):
+        if self._handle is None:
+            raise Error("the machine is closed")
+        return self._handle
+
+    @property
+    def page_size(self):
+        return lib.mmusim_config_page_size(lib.mmusim_machine_config(self.handle))
+
+    def map(self, va, pa, length, flags="rw", cache="wb"):
+        """Maps [va, va + length) to pa with the largest pages alignment allows; flags as 'rwxu' or bits."""
+        err = _lib.Error_()
+        check(lib.mmusim_map(self.handle, va, pa, length, _flags(flags), _cache(cache), ctypes.byref(err)), err)
+
+    def unmap(self, va, length):
+        """Unmaps [va, va + length), splitting huge pages it covers in part."""
+        err = _lib.Error_()
+        check(lib.mmusim_unmap(self.handle, va, length, ctypes.byref(err)), err)
+
+    def protect(self, va, length, flags, cache="wb"):
+        """Replaces the properties of what is mapped in [va, va + length)."""
+        err = _lib.Error_()
+        check(lib.mmusim_protect(self.handle, va, length, _flags(flags), _cache(cache), ctypes.byref(err)), err)
+
+    def _request(self, access, user):
+        return _lib.Request(access=_access(access), priv=0 if user else 1)
+
+    def translate(self, va, access="r", user=True):
+        """Walks va as the hardware would (A/D bits updated); a fault is a result, not an exception."""
+        req = self._request(access, user)
+        req.va = va
+        out = _lib.Translation()
+        if lib.mmusim_translate(self.handle, ctypes.byref(req), ctypes.byref(out)) != 0:
+            raise Error(lib.mmusim_machine_last_error(self.handle).decode())
+        return Translation(va, out)
+
+    def translate_many(self, vas, access="r", user=True):
+        """Translates a numpy array of VAs in one C call: returns (pa uint64, fault kind uint8) arrays.
+
+        pa is 0 where the walk faulted; fault kinds are indices into mmusim.FAULT_KINDS (0: none).
+        """
+        import numpy as np
+        vas = np.ascontiguousarray(vas, dtype=np.uint64)
+        pa = np.empty(vas.shape, dtype=np.uint64)
+        kind = np.empty(vas.shape, dtype=np.uint8)
+        req = self._request(access, user)
+        if lib.mmusim_translate_many(self.handle, ctypes.byref(req), vas.ctypes.data, vas.size,
+                                     pa.ctypes.data, kind.ctypes.data) != 0:
+            raise Error(lib.mmusim_machine_last_error(self.handle).decode())
+        return pa, kind
+
+    def mappings(self):
+        """Every leaf of the current address space, in ascending VA order."""
+        found = []
+
+        def visit(_arg, mp):
+            m = mp.contents
+            found.append(Mapping(m.va, m.pa, m.size, m.level, m.pte, _flag_letters(m.flags),
+                                 CACHE_NAMES.get(m.cache, "?"), perms_string(m.perms)))
+            return 0
+
+        rc = lib.mmusim_for_each_mapping(self.handle, _lib.MAPPING_FN(visit), None)
+        if rc != 0:
+            raise Error(f"the page tables loop back on themselves (mmusim_for_each_mapping: {rc})")
+        return found
+
+    def dump_elf(self, path):
+        """Writes physical memory as an ELF64 core (what `mmusim dump --elf` writes)."""
+        err = _lib.Error_()
+        check(lib.mmusim_dump_elf(self.handle, os.fsencode(path), ctypes.byref(err)), err)
+
+    def explain(self, va, access="r", user=True):
+        """The walk of va told level by level: the text `mmusim explain --color=never` prints.
+
+        The text is the command's own: the machine's memory goes to it as an image.
+        """
+        _access(access)
+        with tempfile.TemporaryDirectory(prefix="mmusim-explain-") as tmp:
+            image = os.path.join(tmp, "memory.elf")
+            self.dump_elf(image)
+            cmd = [_cli(), "--config", self.config, "explain", "--color=never", "--image", image,
+                   "--access", access, "--user" if user else "--supervisor", hex(va)]
+            run = subprocess.run(cmd, capture_output=True, text=True)
+        if run.returncode != 0:
+            raise Error(run.stderr.strip().removeprefix("mmusim: "), run.returncode)
+        return run.stdout
+
+
+_FLAG_LETTERS = "rwxuga"
+
+
+def _flag_letters(flags):
+    return "".join(c for i, c in enumerate(_FLAG_LETTERS) if flags & (1 << i)) + ("d" if flags & 64 else "")

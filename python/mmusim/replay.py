@@ -1,0 +1,250 @@
+"""Trace replay through the TLBs, paging-structure caches and walker: replay, sweep, Replay."""
+import ctypes
+import os
+
+from . import _lib
+from ._lib import lib
+from .errors import Error, check, error_from
+from .machine import ACCESSES, Machine, fault_kind_name
+
+FAULT_KINDS = [fault_kind_name(k) for k in range(_lib.FAULT_KIND_COUNT)]
+
+
+def _size_key(nbytes):
+    """A page size as the CLI's JSON names it: 4K, 2M, 1G (bytes when not a multiple of 1 KiB)."""
+    if nbytes == 0 or nbytes % 1024:
+        return str(nbytes)
+    units, u = "KMGTPE", 0
+    while nbytes % 1024 == 0 and nbytes >= 1024 and u < len(units):
+        nbytes //= 1024
+        u += 1
+    return f"{nbytes}{units[u - 1]}"
+
+
+def _by_size(by_shift):
+    return {_size_key(1 << s): n for s, n in enumerate(by_shift) if n}
+
+
+def _ratio(a, b):
+    # The CLI prints ratios with %.4f; the same rounding keeps the dicts equal.
+    return float(f"{a / b:.4f}") if b else 0.0
+
+
+def _nested(n):
+    """A VM's 2-D walks, keyed as `mmusim --json replay` keys them."""
+    grid = [[n.reads[g][h] for h in range(n.host_levels, 0, -1)] + [n.reads[g][0]]
+            for g in range(n.guest_levels, 0, -1)]
+    grid.append([n.reads[0][h] for h in range(n.host_levels, 0, -1)])
+    out = {"walks": n.walks, "guest_pte_reads": n.guest_reads, "host_pte_reads": n.host_reads,
+           "references_per_walk": _ratio(n.guest_reads + n.host_reads, n.walks), "grid": grid,
+           "guest_faults": n.guest_faults, "host_faults": n.host_faults,
+           "host_demand_paged": n.host_demand_paged, "vms": n.vms}
+    if n.has_tlb:
+        out["nested_tlb"] = {"hits": n.tlb_hits, "misses": n.tlb_misses}
+    if n.nr_pwc:
+        out["stage2_pwc"] = {str(n.pwc_level[i]): {"hits": n.pwc_hits[i], "misses": n.pwc_misses[i]}
+                             for i in range(n.nr_pwc)}
+    return out
+
+
+def statistics(mmu, config_handle, trace, fmt, check_stale):
+    """The statistics of an mmu as the dict `mmusim --json replay` prints (same keys, same order)."""
+    s = _lib.Stats()
+    lib.mmusim_mmu_stats(mmu, ctypes.byref(s))
+    total = sum(s.accesses)
+    tlbs = {}
+    for i in range(lib.mmusim_config_nr_tlbs(config_handle)):
+        c = _lib.CacheStats()
+        if lib.mmusim_mmu_cache_stats(mmu, False, i, ctypes.byref(c)) == 0:
+            tlbs[c.name.decode()] = {"hits": c.hits, "misses": c.misses, "evictions": c.evictions,
+                                     "hits_by_page_size": _by_size(c.hits_by_page_shift)}
+    pwcs = {}
+    for i in range(lib.mmusim_config_nr_pwcs(config_handle)):
+        c = _lib.CacheStats()
+        if lib.mmusim_mmu_cache_stats(mmu, True, i, ctypes.byref(c)) == 0:
+            pwcs[str(c.level)] = {"hits": c.hits, "misses": c.misses}
+    walks_by_size = _by_size(s.walks_by_page_shift)
+    walks_by_size["fault"] = s.walks - sum(s.walks_by_page_shift)
+    out = {"trace": trace, "format": fmt, "config": lib.mmusim_config_name(config_handle).decode(),
+           "accesses": {"total": total, "read": s.accesses[0], "write": s.accesses[1], "exec": s.accesses[2]},
+           "tlb": tlbs, "pwc": pwcs, "walks": s.walks, "walks_by_page_size": walks_by_size,
+           "pte_reads": s.pte_reads, "pte_reads_per_walk": _ratio(s.pte_reads, s.walks),
+           "faults": {FAULT_KINDS[k]: s.faults[k] for k in range(1, _lib.FAULT_KIND_COUNT)},
+           "demand_paged": s.demand_paged, "shootdowns": s.shootdowns, "dirty_rewalks": s.dirty_rewalks}
+    if check_stale:
+        out["stale_hits"] = s.stale_hits
+    out["page_table"] = {"nodes": s.page_table_nodes, "bytes": s.page_table_bytes}
+    out["cycles"] = s.cycles
+    out["cycles_per_access"] = _ratio(s.cycles, total)
+    n = _lib.NestedStats()
+    if lib.mmusim_mmu_nested_stats(mmu, ctypes.byref(n)) == 0:
+        out["nested"] = _nested(n)
+    return out
+
+
+def _page_size(text):
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    text = str(text).strip()
+    if text and text[-1].upper() in units:
+        return int(text[:-1], 0) * units[text[-1].upper()]
+    return int(text, 0)
+
+
+class Replay:
+    """A machine with its TLB model, fed events step by step; statistics readable at any time.
+
+    ``config``: preset name or YAML path.  ``demand_paging``: True (base pages), False, or a page
+    size (2 << 20, "2M").  ``no_auto_flush``, ``check_stale``, ``warmup`` as the CLI's options.
+    The page tables are ``self.machine`` (map before feeding, or let demand paging fill them).
+    Owns C memory: use it as a context manager or call close().
+    """
+
+    def __init__(self, config="x86_64", demand_paging=True, no_auto_flush=False, check_stale=False, warmup=0):
+        self.machine = Machine(config)
+        self.check_stale = check_stale
+        self._mmu = None
+        page = self.machine.page_size
+        size = 0 if demand_paging is False else page if demand_paging is True else _page_size(demand_paging)
+        cfg = lib.mmusim_machine_config(self.machine.handle)
+        if size and size not in [lib.mmusim_config_leaf_size(cfg, lv)
+                                 for lv in range(1, lib.mmusim_config_levels(cfg) + 1)]:
+            name = lib.mmusim_config_name(cfg).decode()
+            self.machine.close()
+            raise error_from(1, f"--demand-paging size {size} is not a page size of {name}")
+        opt = _lib.MmuOptions(demand_page_size=size, no_auto_flush=no_auto_flush, check_stale=check_stale)
+        mmu = ctypes.c_void_p()
+        err = _lib.Error_()
+        try:
+            check(lib.mmusim_mmu_create(self.machine.handle, ctypes.byref(opt), ctypes.byref(mmu),
+                                        ctypes.byref(err)), err)
+        except Error:
+            self.machine.close()
+            raise
+        self._mmu = mmu
+        lib.mmusim_mmu_warmup(mmu, warmup)
+
+    def close(self):
+        """Frees the TLB model and the machine (idempotent)."""
+        if self._mmu is not None:
+            lib.mmusim_mmu_destroy(self._mmu)
+            self._mmu = None
+        self.machine.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        if getattr(self, "machine", None) is not None:
+            self.close()
+
+    @property
+    def mmu(self):
+        if self._mmu is None:
+            raise Error("the replay is closed")
+        return self._mmu
+
+    def feed(self, addresses, kinds=None):
+        """Replays one access per element of ``addresses`` (numpy uint64) in one C call.
+
+        ``kinds``: None (all reads), one of 'r' 'w' 'x', or an array of 0 (read), 1 (write),
+        2 (exec).  Returns (pa, fault kind) arrays as Machine.translate_many does.
+        """
+        import numpy as np
+        vas = np.ascontiguousarray(addresses, dtype=np.uint64)
+        if kinds is None or isinstance(kinds, str):
+            acc = np.full(vas.shape, ACCESSES[kinds or "r"], dtype=np.uint8)
+        else:
+            acc = np.ascontiguousarray(kinds, dtype=np.uint8)
+            if acc.shape != vas.shape:
+                raise ValueError(f"kinds has shape {acc.shape}, addresses {vas.shape}")
+        pa = np.empty(vas.shape, dtype=np.uint64)
+        fault = np.empty(vas.shape, dtype=np.uint8)
+        done = ctypes.c_size_t()
+        err = _lib.Error_()
+        check(lib.mmusim_mmu_translate_many(self.mmu, vas.ctypes.data, acc.ctypes.data, vas.size,
+                                            pa.ctypes.data, fault.ctypes.data, ctypes.byref(done),
+                                            ctypes.byref(err)), err)
+        return pa, fault
+
+    def replay_trace(self, path, format="auto"):
+        """Streams a trace file through the model (any format the CLI reads)."""
+        fmt = ctypes.c_int()
+        err = _lib.Error_()
+        check(lib.mmusim_trace_format_parse(format.encode(), ctypes.byref(fmt), ctypes.byref(err)), err)
+        t = ctypes.c_void_p()
+        check(lib.mmusim_trace_open(os.fsencode(path), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+        try:
+            self._format = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
+            rc = lib.mmusim_mmu_replay(self.mmu, t, ctypes.byref(err))
+        finally:
+            lib.mmusim_trace_close(t)
+        check(rc, err)
+
+    def reset_stats(self):
+        """Zeroes the statistics; the TLBs and caches stay warm."""
+        lib.mmusim_mmu_stats_reset(self.mmu)
+
+    def stats(self, trace="<numpy>", format="numpy"):
+        """The statistics so far, as the dict `mmusim --json replay` prints."""
+        return statistics(self.mmu, lib.mmusim_machine_config(self.machine.handle), trace,
+                          getattr(self, "_format", format), self.check_stale)
+
+
+def replay(trace, config="x86_64", demand_paging=True, format="auto", **options):
+    """Replays a trace file: the dict `mmusim --config CONFIG --json replay [--demand-paging] TRACE` prints.
+
+    options: no_auto_flush, check_stale, warmup (as the CLI's --no-auto-flush, --check-stale,
+    --warmup N).  A malformed trace raises Error; its ``stats`` holds the statistics so far.
+    """
+    with Replay(config, demand_paging, **options) as r:
+        try:
+            r.replay_trace(trace, format)
+        except Error as e:
+            e.stats = r.stats(str(trace))
+            raise
+        return r.stats(str(trace))
+
+
+def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **options):
+    """replay() of one trace on every config: a list of dicts, in the order of configs.
+
+    The trace is read and decoded once, each batch of events going to every machine, on
+    ``threads`` threads (default: one per config, at most the CPUs); each dict is what
+    replay() gives for its config.  A malformed trace raises Error with ``stats``, the list
+    of the statistics so far.
+    """
+    configs = list(configs)
+    if threads is None:
+        threads = min(len(configs), os.cpu_count() or 1, 256)
+    replays = []
+    t = ctypes.c_void_p()
+    err = _lib.Error_()
+    try:
+        for c in configs:
+            replays.append(Replay(c, demand_paging, **options))
+        if not replays:
+            return []
+        fmt = ctypes.c_int()
+        check(lib.mmusim_trace_format_parse(format.encode(), ctypes.byref(fmt), ctypes.byref(err)), err)
+        check(lib.mmusim_trace_open(os.fsencode(trace), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+        name = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
+        for r in replays:
+            r._format = name
+        mmus = (ctypes.c_void_p * len(replays))(*[r.mmu for r in replays])
+        mmu_errs = (_lib.Error_ * len(replays))()
+        rc = lib.mmusim_mmu_replay_many(ctypes.cast(mmus, ctypes.c_void_p), len(replays), t, max(1, threads),
+                                        mmu_errs, ctypes.byref(err))
+        stats = [r.stats(str(trace)) for r in replays]
+        failed = err if rc != 0 else next((e for e in mmu_errs if e.code != 0), None)
+        if failed is not None:
+            e = error_from(failed.code if failed.code > 0 else 1, failed.message.decode("utf-8", "replace"))
+            e.stats = stats
+            raise e
+        return stats
+    finally:
+        lib.mmusim_trace_close(t)
+        for r in replays:
+            r.close()

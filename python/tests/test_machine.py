@@ -1,0 +1,180 @@
+"""mmusim.Machine: page-table editing and the walk, with values from the SDM / RISC-V spec."""
+import os
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import mmusim
+
+USER_RW = "rwu"
+
+
+@pytest.fixture
+def m():
+    with mmusim.Machine(config="x86_64") as machine:
+        machine.map(0x400000, 0x200000, 0x2000, USER_RW)
+        yield machine
+
+
+def test_translate_maps_va_to_pa_with_its_walk(m):
+    t = m.translate(0x400123)
+    assert t.pa == 0x200123
+    assert t.fault is None
+    assert (t.level, t.page_size, t.perms) == (1, 4096, "rw-u-")
+    # 4-level paging reads PML4E, PDPTE, PDE, PTE: levels 4..1; the index of level 1 is VA bits 20:12.
+    assert [s.level for s in t.steps] == [4, 3, 2, 1]
+    assert t.steps[-1].index == 0
+    assert [s.index for s in t.steps[:3]] == [0, 0, 2]  # 0x400000 >> 21 = 2 in the PD
+    assert t.steps[-1].pte_addr == t.steps[-1].table + 0 * 8
+
+
+def test_translate_fault_has_kind_level_and_error_code(m):
+    # The PT node exists (0x400000 shares it); its entry 2 is not present.  #PF error code:
+    # P=0 (not present), W/R=1 (write), U/S=1 (user) -> 0x6 (SDM vol. 3 4.7).
+    t = m.translate(0x402000, access="w", user=True)
+    assert t.pa is None
+    assert t.fault == mmusim.Fault("not-present", 1, 0x6)
+    assert len(t.steps) == 4
+
+
+def test_huge_page_and_protect_and_unmap():
+    with mmusim.Machine("x86_64") as m:
+        m.map(0x40000000, 0x80000000, 2 << 20, "rwu")
+        t = m.translate(0x40012345, access="w")
+        assert (t.pa, t.level, t.page_size) == (0x80012345, 2, 2 << 20)
+        m.protect(0x40000000, 2 << 20, "ru")
+        # Present, write, user: P|W|U = 0x7, a rights fault at the leaf (level 2).
+        assert m.translate(0x40012345, access="w").fault == mmusim.Fault("permission", 2, 0x7)
+        assert m.translate(0x40012345, access="r").pa == 0x80012345
+        m.unmap(0x40000000, 2 << 20)
+        assert m.translate(0x40012345).fault.kind == "not-present"
+
+
+def test_supervisor_and_riscv_config():
+    with mmusim.Machine("sv39") as m:
+        m.map(0x10000, 0x80200000, 0x1000, "rw")  # no U: a supervisor page
+        assert m.translate(0x10010, user=False).pa == 0x80200010
+        # RISC-V: a user load from a supervisor page is a load page fault, scause 13.
+        assert m.translate(0x10010, user=True).fault == mmusim.Fault("permission", 1, 13)
+        assert m.translate(0x10010, access="w", user=True).fault.code == 15  # store page fault
+
+
+def test_mappings_lists_leaves_in_order(m):
+    m.map(0x600000, 0x300000, 0x1000, "ru")
+    got = m.mappings()
+    assert [(x.va, x.pa, x.size, x.level) for x in got] == [
+        (0x400000, 0x200000, 4096, 1), (0x401000, 0x201000, 4096, 1), (0x600000, 0x300000, 4096, 1)]
+    assert got[2].perms == "r--u-"
+    assert got[0].cache == "wb"
+
+
+def test_explain_is_the_cli_text(m, cli):
+    rc, out, err = cli("--config", "x86_64", "explain", "--color=never", "--map", "0x400000 0x200000 0x2000 rwu",
+                       "--access", "w", "0x401234")
+    assert rc == 0, err
+    assert m.explain(0x401234, access="w") == out
+    rc, out, _ = cli("--config", "x86_64", "explain", "--color=never", "--map", "0x400000 0x200000 0x2000 rwu",
+                     "0x7000")
+    assert m.explain(0x7000) == out
+
+
+def test_translate_many_equals_a_loop(m):
+    m.map(0x40000000, 0x80000000, 2 << 20, "ru")
+    rng = np.random.default_rng(19)
+    vas = np.concatenate([rng.integers(0x3ff000, 0x403000, 500, dtype=np.uint64),
+                          rng.integers(0x40000000, 0x40200000, 500, dtype=np.uint64),
+                          np.array([0x800000000000, 0xffff800000000000], dtype=np.uint64)])
+    for access in "rw":
+        pa, kind = m.translate_many(vas, access=access)
+        assert pa.dtype == np.uint64 and kind.dtype == np.uint8 and pa.shape == vas.shape
+        for va, p, k in zip(vas.tolist(), pa.tolist(), kind.tolist()):
+            t = m.translate(va, access=access)
+            assert p == (t.pa or 0)
+            assert mmusim.FAULT_KINDS[k] == (t.fault.kind if t.fault else "none")
+    assert mmusim.FAULT_KINDS[kind[-2]] == "non-canonical"
+    assert m.translate_many(np.array([], dtype=np.uint64))[0].size == 0
+
+
+ERRORS = [
+    # (call, exception class, the C message; the CLI says the same after its own prefix)
+    (lambda m: m.map(0x400001, 0x200000, 0x1000, "rw"), mmusim.UnalignedError,
+     "VA 0x400001 is not aligned to the 4096-byte page"),
+    (lambda m: m.map(0x400000, 0x200000, 0x1000, "rq"), mmusim.InvalidError, "bad flag 'q' in 'rq' (flags are letters of r w x u g a d)"),
+    (lambda m: m.map(0x800000000000, 0x200000, 0x1000, "rw"), mmusim.RangeError,
+     "VA 0x800000000000 is not canonical for 48-bit addresses"),
+]
+
+
+@pytest.mark.parametrize("call,cls,message", ERRORS)
+def test_errors_carry_the_c_message(call, cls, message):
+    with mmusim.Machine("x86_64") as m:
+        with pytest.raises(cls) as e:
+            call(m)
+        assert isinstance(e.value, mmusim.Error)
+        assert e.value.message == message
+        assert str(e.value) == message
+
+
+def test_error_messages_are_the_cli_ones(cli):
+    rc, _, err = cli("--config", "x86_64", "translate", "--map", "0x400001 0x200000 0x1000 rw", "0x400000")
+    assert rc == 2
+    assert err == "mmusim: --map:1: " + ERRORS[0][2] + "\n"
+
+
+def test_config_errors():
+    with pytest.raises(mmusim.FileError) as e:
+        mmusim.Machine("no-such-preset")
+    assert e.value.message.startswith("no-such-preset: no such file or preset (presets: ")
+
+
+def test_config_file_error_names_file_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: x86_64\nnr_levels: 7\n")
+    with pytest.raises(mmusim.InvalidError) as e:
+        mmusim.Machine(bad)
+    assert e.value.message.startswith(f"{bad}:2:")
+
+
+def test_bad_arguments_raise_value_errors(m):
+    with pytest.raises(ValueError, match="bad access 'q'"):
+        m.translate(0x400000, access="q")
+    with pytest.raises(ValueError, match="bad cache policy 'zz'"):
+        m.map(0x400000, 0x200000, 0x1000, "r", cache="zz")
+
+
+def test_closed_machine_refuses_calls():
+    m = mmusim.Machine()
+    m.close()
+    m.close()  # idempotent
+    with pytest.raises(mmusim.Error, match="closed"):
+        m.translate(0)
+
+
+def _rss_kib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def test_repeated_use_does_not_leak():
+    def cycle():
+        with mmusim.Machine("x86_64") as m:
+            m.map(0x400000, 0x200000, 0x10000, "rwu")
+            m.translate_many(np.arange(0x400000, 0x410000, 0x1000, dtype=np.uint64))
+            m.mappings()
+        with mmusim.Replay("sv39") as r:
+            r.feed(np.arange(0x10000, 0x20000, 0x1000, dtype=np.uint64))
+            r.stats()
+
+    for _ in range(200):  # warm: allocator pools, ctypes caches
+        cycle()
+    tracemalloc.start()
+    before_py = tracemalloc.get_traced_memory()[0]
+    before_rss = _rss_kib()
+    for _ in range(2000):
+        cycle()
+    grown_py = tracemalloc.get_traced_memory()[0] - before_py
+    tracemalloc.stop()
+    # A leak of even one machine per cycle (its tables are pages of 4 KiB) would be > 8 MiB.
+    assert grown_py < 256 * 1024
+    assert _rss_kib() - before_rss < 4 * 1024

@@ -1,0 +1,158 @@
+"""mmusim.replay / sweep / Replay: dicts equal to `mmusim --json replay`, counts by the counting rule."""
+import glob
+import os
+import threading
+
+import numpy as np
+import pytest
+
+import mmusim
+from conftest import TRACES
+
+BUNDLED = [os.path.join(TRACES, n) for n in ("example.trace", "tlb-demo.trace", "lackey-sample.txt")]
+FIXTURES = sorted(glob.glob(os.path.join(TRACES, "fixtures", "loop.*")))
+
+
+@pytest.mark.parametrize("trace", BUNDLED + FIXTURES, ids=os.path.basename)
+@pytest.mark.parametrize("config", ["x86_64", "sv48"])
+def test_replay_equals_cli_json(trace, config, cli_json):
+    assert mmusim.replay(trace, config=config) == cli_json("--config", config, "replay", "--demand-paging", trace)
+
+
+@pytest.mark.parametrize("config", ["x86_64_ept", "aarch64", "sv48"])
+def test_replay_equals_cli_json_other_machines(config, cli_json):
+    trace = BUNDLED[2]
+    assert mmusim.replay(trace, config=config) == cli_json("--config", config, "replay", "--demand-paging", trace)
+
+
+def test_replay_options_equal_cli_options(cli_json):
+    trace = BUNDLED[0]
+    assert mmusim.replay(trace, demand_paging=False) == cli_json("replay", trace)
+    assert (mmusim.replay(trace, check_stale=True, no_auto_flush=True, warmup=3)
+            == cli_json("replay", "--demand-paging", "--check-stale", "--no-auto-flush", "--warmup", "3", trace))
+    lackey = BUNDLED[2]
+    assert (mmusim.replay(lackey, demand_paging="2M", format="lackey")
+            == cli_json("replay", "--demand-paging=2M", "--format", "lackey", lackey))
+
+
+def test_malformed_trace_raises_with_cli_message_and_partial_stats(tmp_path, cli):
+    bad = tmp_path / "bad.trace"
+    bad.write_text("map 0x400000 0x200000 4K rwu\nr 0x400000\nfrobnicate 1\n")
+    rc, out, err = cli("--json", "replay", "--demand-paging", str(bad))
+    assert rc == 2
+    with pytest.raises(mmusim.InvalidError) as e:
+        mmusim.replay(str(bad))
+    assert "mmusim: " + e.value.message + "\n" == err
+    assert e.value.message.startswith(f"{bad}:3: ")
+    import json
+    assert e.value.stats == json.loads(out)
+    assert e.value.stats["accesses"]["total"] == 1
+
+
+def test_missing_trace_raises_file_error(tmp_path, cli):
+    missing = str(tmp_path / "none.trace")
+    rc, _, err = cli("replay", missing)
+    assert rc == 2
+    with pytest.raises(mmusim.FileError) as e:
+        mmusim.replay(missing)
+    assert "mmusim: " + e.value.message + "\n" == err
+
+
+def test_bad_demand_page_size():
+    with pytest.raises(mmusim.InvalidError, match=r"^--demand-paging size 12288 is not a page size of x86_64$"):
+        mmusim.replay(BUNDLED[0], demand_paging=12288)
+
+
+def test_sweep_is_a_list_of_replays(tmp_path):
+    small = tmp_path / "small-l2.yaml"
+    small.write_text("extends: x86_64\nname: small\n")
+    configs = ["x86_64", str(small), "sv39"]
+    got = mmusim.sweep(configs, BUNDLED[2])
+    assert [d["config"] for d in got] == ["x86_64", "small", "sv39"]
+    assert got == [mmusim.replay(BUNDLED[2], config=c) for c in configs]
+
+
+def _write_trace(path, vas, kinds):
+    with open(path, "w") as f:
+        for va, k in zip(vas.tolist(), kinds.tolist()):
+            f.write(f"{'rwx'[k]} {va:#x}\n")
+
+
+def test_replay_from_numpy_equals_the_same_trace_file(tmp_path, cli_json):
+    rng = np.random.default_rng(7)
+    vas = rng.integers(0x10000000, 0x10400000, 3000, dtype=np.uint64) & ~np.uint64(7)
+    kinds = rng.integers(0, 2, 3000, dtype=np.uint8)
+    path = tmp_path / "same.trace"
+    _write_trace(path, vas, kinds)
+    want = cli_json("replay", "--demand-paging", str(path))
+    with mmusim.Replay("x86_64") as r:
+        r.feed(vas[:1000], kinds[:1000])
+        mid = r.stats()
+        assert mid["accesses"]["total"] == 1000  # readable at any time
+        r.feed(vas[1000:], kinds[1000:])
+        got = r.stats()
+    for d in (want, got):
+        d.pop("trace"), d.pop("format")
+    assert got == want
+
+
+def test_replay_counts_by_the_counting_rule():
+    # Two pages, each read twice: 4 accesses, 2 misses and 2 hits in the L1 dTLB, 2 demand-paged
+    # pages (one minor fault each, not counted again on the retry), no faults left.
+    with mmusim.Replay("x86_64") as r:
+        pa, fault = r.feed(np.array([0x1000, 0x1008, 0x2000, 0x2010], dtype=np.uint64), "r")
+        s = r.stats()
+    assert s["accesses"] == {"total": 4, "read": 4, "write": 0, "exec": 0}
+    assert s["demand_paged"] == 2
+    assert sum(s["faults"].values()) == 0
+    assert s["tlb"]["l1d"]["misses"] == 2 and s["tlb"]["l1d"]["hits"] == 2
+    assert pa[1] == pa[0] + 8 and (fault == 0).all()
+
+
+def test_replay_feed_errors():
+    with mmusim.Replay("x86_64", demand_paging=False) as r:
+        with pytest.raises(mmusim.InvalidError) as e:
+            r.feed(np.array([0x1000, 0x2000], dtype=np.uint64), np.array([0, 9], dtype=np.uint8))
+        assert e.value.message.startswith("access 1: ")
+        assert r.stats()["accesses"]["total"] == 1
+        with pytest.raises(ValueError, match="shape"):
+            r.feed(np.zeros(3, dtype=np.uint64), np.zeros(2, dtype=np.uint8))
+        r.reset_stats()
+        assert r.stats()["accesses"]["total"] == 0
+    with pytest.raises(mmusim.Error, match="closed"):
+        r.feed(np.zeros(1, dtype=np.uint64))
+
+
+def test_bulk_calls_release_the_gil():
+    # While one thread is inside a long C call, another thread keeps running Python.
+    vas = np.arange(0, 1 << 31, 64, dtype=np.uint64)  # 33 M accesses
+    ticks = []
+    with mmusim.Replay("x86_64") as r:
+        done = threading.Event()
+
+        def ticker():
+            while not done.is_set():
+                ticks.append(1)
+                done.wait(0.001)
+        t = threading.Thread(target=ticker)
+        t.start()
+        r.feed(vas[: 2_000_000])
+        done.set()
+        t.join()
+    assert len(ticks) > 5
+
+
+def test_sweep_of_a_malformed_trace_raises_with_each_machines_stats(tmp_path):
+    bad = tmp_path / "bad.trace"
+    bad.write_text("r 0x1000\nr 0x2000\nbogus\n")
+    with pytest.raises(mmusim.InvalidError) as e:
+        mmusim.sweep(["x86_64", "sv39"], str(bad))
+    assert e.value.message.startswith(f"{bad}:3: ")
+    assert [s["accesses"]["total"] for s in e.value.stats] == [2, 2]
+    assert mmusim.sweep([], str(bad)) == []
+
+
+def test_sweep_threads_do_not_change_the_answer():
+    trace = os.path.join(TRACES, "working-set.trace.xz")
+    configs = ["x86_64", "sv39", "sv48"]
+    assert mmusim.sweep(configs, trace, threads=1) == mmusim.sweep(configs, trace, threads=3)
