@@ -43,7 +43,14 @@ class Mapping(Structure):
 
 class MmuOptions(Structure):
     _fields_ = [("demand_page_size", c_uint64), ("no_auto_flush", c_bool), ("check_stale", c_bool),
-                ("interval", c_uint64), ("interval_csv", c_void_p)]
+                ("interval", c_uint64), ("interval_csv", c_void_p),
+                ("resident_pages", c_uint64), ("replacement", c_char_p), ("seed", c_uint64),
+                ("no_clock_flush", c_bool)]
+
+
+class PagingStats(Structure):
+    _fields_ = [("page_faults", c_uint64), ("major_faults", c_uint64), ("evictions", c_uint64),
+                ("swap_ins", c_uint64), ("swap_outs", c_uint64), ("cow_copies", c_uint64), ("segfaults", c_uint64)]
 
 
 class Stats(Structure):
@@ -111,6 +118,9 @@ _PROTOTYPES = {
     "mmusim_mmu_cache_stats": (c_int, [P, c_bool, c_uint, POINTER(CacheStats)]),
     "mmusim_mmu_nested_stats": (c_int, [P, POINTER(NestedStats)]),
     "mmusim_mmu_replay_many": (c_int, [P, c_size_t, P, c_uint, E, E]),
+    "mmusim_mmu_paging_stats": (c_bool, [P, POINTER(PagingStats)]),
+    "mmusim_mmu_read_future": (c_int, [P, P, E]),
+    "mmusim_mmu_needs_future": (c_bool, [P]),
 }
 
 

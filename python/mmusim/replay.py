@@ -79,6 +79,9 @@ def statistics(mmu, config_handle, trace, fmt, check_stale):
     n = _lib.NestedStats()
     if lib.mmusim_mmu_nested_stats(mmu, ctypes.byref(n)) == 0:
         out["nested"] = _nested(n)
+    p = _lib.PagingStats()
+    if lib.mmusim_mmu_paging_stats(mmu, ctypes.byref(p)):
+        out["paging"] = {k: getattr(p, k) for k, _ in _lib.PagingStats._fields_}
     return out
 
 
@@ -94,12 +97,16 @@ class Replay:
     """A machine with its TLB model, fed events step by step; statistics readable at any time.
 
     ``config``: preset name or YAML path.  ``demand_paging``: True (base pages), False, or a page
-    size (2 << 20, "2M").  ``no_auto_flush``, ``check_stale``, ``warmup`` as the CLI's options.
+    size (2 << 20, "2M").  ``no_auto_flush``, ``check_stale``, ``warmup`` as the CLI's options;
+    the OS layer as replay's: ``resident_pages``, ``replacement`` ("fifo", "lru", "clock",
+    "opt", "random"), ``seed``, ``clock_flush`` (``opt`` needs the trace: replay_trace reads it
+    ahead).
     The page tables are ``self.machine`` (map before feeding, or let demand paging fill them).
     Owns C memory: use it as a context manager or call close().
     """
 
-    def __init__(self, config="x86_64", demand_paging=True, no_auto_flush=False, check_stale=False, warmup=0):
+    def __init__(self, config="x86_64", demand_paging=True, no_auto_flush=False, check_stale=False, warmup=0,
+                 resident_pages=0, replacement=None, seed=0, clock_flush=True):
         self.machine = Machine(config)
         self.check_stale = check_stale
         self._mmu = None
@@ -111,7 +118,10 @@ class Replay:
             name = lib.mmusim_config_name(cfg).decode()
             self.machine.close()
             raise error_from(1, f"--demand-paging size {size} is not a page size of {name}")
-        opt = _lib.MmuOptions(demand_page_size=size, no_auto_flush=no_auto_flush, check_stale=check_stale)
+        opt = _lib.MmuOptions(demand_page_size=size, no_auto_flush=no_auto_flush, check_stale=check_stale,
+                              resident_pages=resident_pages,
+                              replacement=replacement.encode() if replacement else None, seed=seed,
+                              no_clock_flush=not clock_flush)
         mmu = ctypes.c_void_p()
         err = _lib.Error_()
         try:
@@ -175,6 +185,14 @@ class Replay:
         err = _lib.Error_()
         check(lib.mmusim_trace_format_parse(format.encode(), ctypes.byref(fmt), ctypes.byref(err)), err)
         t = ctypes.c_void_p()
+        if lib.mmusim_mmu_needs_future(self.mmu):
+            # opt: the whole future first, from a reading of its own.
+            check(lib.mmusim_trace_open(os.fsencode(path), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+            try:
+                rc = lib.mmusim_mmu_read_future(self.mmu, t, ctypes.byref(err))
+            finally:
+                lib.mmusim_trace_close(t)
+            check(rc, err)
         check(lib.mmusim_trace_open(os.fsencode(path), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
         try:
             self._format = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
@@ -197,7 +215,8 @@ def replay(trace, config="x86_64", demand_paging=True, format="auto", **options)
     """Replays a trace file: the dict `mmusim --config CONFIG --json replay [--demand-paging] TRACE` prints.
 
     options: no_auto_flush, check_stale, warmup (as the CLI's --no-auto-flush, --check-stale,
-    --warmup N).  A malformed trace raises Error; its ``stats`` holds the statistics so far.
+    --warmup N), resident_pages, replacement, seed, clock_flush (--resident-pages N,
+    --replacement P, --seed S, --no-clock-flush).  A malformed trace raises Error; its ``stats`` holds the statistics so far.
     """
     with Replay(config, demand_paging, **options) as r:
         try:

@@ -35,6 +35,17 @@ def test_replay_options_equal_cli_options(cli_json):
             == cli_json("replay", "--demand-paging=2M", "--format", "lackey", lackey))
 
 
+def test_os_layer_options_equal_cli_options(cli_json):
+    """The OS layer (limited memory, replacement, swap): the "paging" dict is the CLI's."""
+    trace = os.path.join(TRACES, "os", "ostep_policies.trace")
+    for policy in ("fifo", "lru", "clock", "opt", "random"):
+        got = mmusim.replay(trace, resident_pages=3, replacement=policy, seed=7)
+        assert got == cli_json("replay", "--resident-pages", "3", "--replacement", policy, "--seed", "7", trace)
+        assert got["paging"]["page_faults"] >= 5
+    got = mmusim.replay(trace, resident_pages=3, replacement="clock", clock_flush=False)
+    assert got == cli_json("replay", "--resident-pages", "3", "--replacement", "clock", "--no-clock-flush", trace)
+
+
 def test_malformed_trace_raises_with_cli_message_and_partial_stats(tmp_path, cli):
     bad = tmp_path / "bad.trace"
     bad.write_text("map 0x400000 0x200000 4K rwu\nr 0x400000\nfrobnicate 1\n")
