@@ -52,6 +52,13 @@ int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_pr
 							  "mmap declares a region of the OS layer: only replay runs it" });
 		return api_error(err, &(struct mm_error){ MM_EINVAL,
 						  "munmap removes a region of the OS layer: only replay runs it" });
+	case MMUSIM_EV_FORK:
+	case MMUSIM_EV_EXIT:
+		if (ev->op == MMUSIM_EV_FORK)
+			return api_error(err, &(struct mm_error){ MM_EINVAL,
+							  "fork creates a process of the OS layer: only replay runs it" });
+		return api_error(err, &(struct mm_error){ MM_EINVAL,
+						  "exit ends a process of the OS layer: only replay runs it" });
 	case MMUSIM_EV_CPU:
 	case MMUSIM_EV_FLUSH:
 	case MMUSIM_EV_STATS_RESET:
