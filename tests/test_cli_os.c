@@ -269,21 +269,25 @@ Test(os_regions, binary_trace_round_trip)
 	remove_temp_file(bin);
 }
 
-/* A setup builds page tables only: regions are refused there, with the line. */
-Test(os_errors, setup_refuses_regions)
+/* A setup builds page tables only: the OS layer's events are refused there, with the line. */
+static void expect_setup_refusal(const char *trace_text, const char *message)
 {
-	char *path = write_temp_file("mmap 0x10000 4K rwu\n", ".trace");
+	char *path = write_temp_file(trace_text, ".trace");
 	char expected[512];
 	struct run_result r;
 
 	cr_assert_eq(run_mmusim(&r, "translate", "--setup", path, "0x10000", NULL), 0);
-	snprintf(expected, sizeof(expected), "mmusim: %s:1: mmap declares a region of the OS layer: only replay runs it\n",
-		 path);
+	snprintf(expected, sizeof(expected), "mmusim: %s:1: %s\n", path, message);
 	cr_expect_eq(r.status, 2);
 	cr_expect_str_eq(r.err, expected);
 	cr_expect_str_eq(r.out, "");
 	run_result_free(&r);
 	remove_temp_file(path);
+}
+
+Test(os_errors, setup_refuses_regions)
+{
+	expect_setup_refusal("mmap 0x10000 4K rwu\n", "mmap declares a region of the OS layer: only replay runs it");
 }
 
 /* The "paging" object with its cow_copies, for the fork traces. */
@@ -363,18 +367,8 @@ Test(os_errors, bad_fork_and_exit)
 	expect_failure("fork x\n", "mmusim: %s:1: bad ASID 'x' (expected decimal or 0x-hex)\n", NO_OPTS);
 }
 
-/* A setup builds page tables only: fork and exit are refused there, with the line. */
 Test(os_errors, setup_refuses_fork_and_exit)
 {
-	char *path = write_temp_file("fork 2\n", ".trace");
-	char expected[512];
-	struct run_result r;
-
-	cr_assert_eq(run_mmusim(&r, "translate", "--setup", path, "0x10000", NULL), 0);
-	snprintf(expected, sizeof(expected), "mmusim: %s:1: fork creates a process of the OS layer: only replay runs it\n",
-		 path);
-	cr_expect_eq(r.status, 2);
-	cr_expect_str_eq(r.err, expected);
-	run_result_free(&r);
-	remove_temp_file(path);
+	expect_setup_refusal("fork 2\n", "fork creates a process of the OS layer: only replay runs it");
+	expect_setup_refusal("exit 1\n", "exit ends a process of the OS layer: only replay runs it");
 }
