@@ -428,8 +428,10 @@ static int fork_page(struct os *os, size_t parent_idx, uint16_t child, struct pa
 	if (!pt_query(ppt, va, &mp))
 		return MM_OK; /* unmapped by hand behind the OS's back: nothing to share */
 	struct page_prop prop = mp.prop;
-	if ((prop.flags & PROP_W) && !(r && r->shared)) {
+	const bool cow = (prop.flags & PROP_W) && !(r && r->shared);
+	if (cow) {
 		prop.flags &= ~(uint32_t)PROP_W;
+		os->rs.pages[parent_idx].cow = true;
 		if ((rc = pt_protect(ppt, va, page, &prop, err)))
 			return rc;
 		if (flush)
@@ -442,6 +444,7 @@ static int fork_page(struct os *os, size_t parent_idx, uint16_t child, struct pa
 	if ((rc = pt_map(cpt, va, pa, page, &prop, err)))
 		return rc;
 	resident_occupy(&os->rs, s, cp);
+	cp->cow = cow;
 	os->rs.slots[s] = os->rs.slots[os->rs.pages[parent_idx].slot];
 	os->rs.slots[s].page = (size_t)(cp - os->rs.pages);
 	os->rs.slots[s].used = true;
@@ -498,16 +501,14 @@ int os_write_fault(struct os *os, uint16_t asid, uint64_t va, bool *handled, str
 {
 	const uint64_t page = page_size(os);
 	struct os_page *p = resident_lookup(&os->rs, asid, va / page);
-	const struct region *r = region_find(&os->regions, asid, va);
 	struct page_table *pt;
 	struct pt_mapping mp;
 	uint64_t pa, copy;
 	int rc;
 
 	*handled = false;
-	if (!p || p->state != PAGE_RESIDENT || (!r && declared(os, asid)) ||
-	    !(page_prop_at(os, r).flags & PROP_W))
-		return MM_OK; /* not a page the OS made read-only: a real permission fault */
+	if (!p || p->state != PAGE_RESIDENT || !p->cow)
+		return MM_OK; /* not a page fork made read-only: a real permission fault */
 	if (machine_space(os->m, asid, &pt, NULL) || !pt_query(pt, va, &mp) || (mp.prop.flags & PROP_W))
 		return MM_OK;
 	va = p->vpn * page;
@@ -529,6 +530,7 @@ int os_write_fault(struct os *os, uint16_t asid, uint64_t va, bool *handled, str
 	} else if ((rc = pt_protect(pt, va, page, &prop, err))) {
 		return rc; /* the last sharer: it just regains write, as Linux does */
 	}
+	p->cow = false;
 	mmu_shootdown(os->mmu, va, page, false, asid);
 	*handled = true;
 	return MM_OK;

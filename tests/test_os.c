@@ -380,3 +380,21 @@ Test(os_fork, refusals)
 				  "(evicting a frame two address spaces share is not modelled yet)");
 	os_run_end(&o);
 }
+
+/* A page the OS mapped, made read-only by hand (protect), is not a COW page: a write to it is a permission fault. */
+Test(os_fork, protect_by_hand_is_not_cow)
+{
+	struct replay_options opt = { 0 };
+	struct os_run o;
+
+	os_run_start(&o, &opt);
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_MMAP(0x10000, 0x1000, RWU, 0));
+	run_ok(&o, EV_W(0x10000));
+	run_ok(&o, ((struct trace_event){ .op = TRACE_PROTECT, .va = 0x10000, .len = 0x1000,
+					  .prop = { PROP_R | PROP_U, CACHE_WB } }));
+	run_ok(&o, EV_W(0x10000));
+	cr_expect_eq(o.r.mmu.stats.faults[FAULT_PERMISSION], 1u);
+	cr_expect_eq(replay_paging_stats(&o.r)->cow_copies, 0u);
+	os_run_end(&o);
+}
