@@ -46,6 +46,8 @@ enum {
 	TAG_VM = 0x96,          /* + varint: the VMID */
 	TAG_MMAP = 0x97,        /* + varints VA, length, flags, then a byte: 1 shared, 0 private */
 	TAG_MUNMAP = 0x98,      /* + varints VA, length */
+	TAG_FORK = 0x99,        /* + varint: the child's ASID */
+	TAG_EXIT = 0x9a,        /* + varint: the ASID */
 };
 
 #define KIND_MODIFY 3
@@ -238,10 +240,13 @@ static int decode_record(const uint64_t pred[2], const unsigned char **pp, const
 		break;
 	case TAG_ASID:
 	case TAG_CPU:
-		out->op = tag == TAG_ASID ? TRACE_ASID : TRACE_CPU;
+	case TAG_FORK:
+	case TAG_EXIT:
+		out->op = tag == TAG_ASID ? TRACE_ASID : tag == TAG_CPU ? TRACE_CPU : tag == TAG_FORK ? TRACE_FORK : TRACE_EXIT;
 		VARINT(a);
-		CHECK(a <= (tag == TAG_ASID ? ASID_MAX : CPU_MAX), "%s %llu is out of range (at most %u)",
-		      tag == TAG_ASID ? "asid" : "cpu", (unsigned long long)a, tag == TAG_ASID ? ASID_MAX : CPU_MAX);
+		CHECK(a <= (tag == TAG_CPU ? CPU_MAX : ASID_MAX), "%s %llu is out of range (at most %u)",
+		      tag == TAG_CPU ? "cpu" : tag == TAG_ASID ? "asid" : tag == TAG_FORK ? "fork asid" : "exit asid",
+		      (unsigned long long)a, tag == TAG_CPU ? CPU_MAX : ASID_MAX);
 		out->n = (uint32_t)a;
 		break;
 	case TAG_VM:
@@ -643,7 +648,9 @@ static int put_other(struct trace_writer *w, const struct trace_event *ev)
 		break;
 	case TRACE_ASID:
 	case TRACE_CPU:
-		*p++ = ev->op == TRACE_ASID ? TAG_ASID : TAG_CPU;
+	case TRACE_FORK:
+	case TRACE_EXIT:
+		*p++ = ev->op == TRACE_ASID ? TAG_ASID : ev->op == TRACE_CPU ? TAG_CPU : ev->op == TRACE_FORK ? TAG_FORK : TAG_EXIT;
 		p = put_varint(p, ev->n);
 		break;
 	case TRACE_PRIV:
@@ -706,6 +713,8 @@ static int validate(const struct trace_event *ev, struct mm_error *err)
 		if (ev->prop.flags > PROP_ALL)
 			return mm_error_set(err, MM_EINVAL, "bad page flags 0x%x", ev->prop.flags);
 		return ev->n <= 1 ? MM_OK : mm_error_set(err, MM_EINVAL, "bad mmap sharing %u", ev->n);
+	case TRACE_FORK:
+	case TRACE_EXIT:
 	case TRACE_ASID:
 		return ev->n <= ASID_MAX ? MM_OK
 					 : mm_error_set(err, MM_EINVAL, "asid %u is out of range (at most %u)", ev->n, ASID_MAX);

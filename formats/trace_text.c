@@ -229,6 +229,13 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		cmd->n = n == 5;
 		return TRACE_LINE_EVENT;
 	}
+	if (strcmp(op, "fork") == 0 || strcmp(op, "exit") == 0) {
+		cmd->op = op[0] == 'f' ? TRACE_FORK : TRACE_EXIT;
+		if (want_fields(n, 2, 2, op[0] == 'f' ? "fork CHILD_ASID" : "exit ASID", err) ||
+		    parse_asid(f[1], &cmd->n, err))
+			return TRACE_LINE_BAD;
+		return TRACE_LINE_EVENT;
+	}
 	if (strcmp(op, "unmap") == 0 || strcmp(op, "munmap") == 0) {
 		bool region = op[0] == 'm';
 		cmd->op = region ? TRACE_MUNMAP : TRACE_UNMAP;

@@ -762,6 +762,9 @@ enum mmusim_event_op {
 	 */
 	MMUSIM_EV_MMAP,      /* va, len, flags (cache ignored); n = 1: shared (text: mmap VA LEN FLAGS [shared]) */
 	MMUSIM_EV_MUNMAP,    /* va, len (text: munmap VA LEN) */
+	/* The OS layer's processes (replay only; a setup refuses them). */
+	MMUSIM_EV_FORK,      /* n = the child's ASID: the current address space copied copy-on-write (text: fork ASID) */
+	MMUSIM_EV_EXIT,      /* n = the ASID whose pages, regions and swap are freed (text: exit ASID) */
 };
 
 /* What a gflush event drops: the running VM's stage-2 and combined entries, one GPA's, or every VM's. */

@@ -65,6 +65,11 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 		return api_check_prop(ev->flags, ev->cache, e);
 	case MMUSIM_EV_MUNMAP:
 		return MM_OK;
+	case MMUSIM_EV_FORK:
+	case MMUSIM_EV_EXIT:
+		if (ev->n > UINT16_MAX)
+			return mm_error_set(e, MM_EINVAL, "asid %u is out of range (at most 65535)", ev->n);
+		return MM_OK;
 	case MMUSIM_EV_GFLUSH:
 		if (ev->n > MMUSIM_GFLUSH_ALL_VMS)
 			return mm_error_set(e, MM_EINVAL,
@@ -94,6 +99,6 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 			return mm_error_set(e, MM_EINVAL, "asid %u is out of range (at most 65535)", ev->n);
 		return MM_OK;
 	}
-	return mm_error_set(e, MM_EINVAL, "bad event op %d (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_MUNMAP)",
+	return mm_error_set(e, MM_EINVAL, "bad event op %d (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_EXIT)",
 			    (int)ev->op);
 }

@@ -46,12 +46,16 @@ int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_pr
 		return mmusim_switch_vm(m, ev->n, err);
 	case MMUSIM_EV_MMAP:
 	case MMUSIM_EV_MUNMAP:
-		/* Regions are the OS layer's, which lives in a replay, not in the page tables. */
-		if (ev->op == MMUSIM_EV_MMAP)
-			return api_error(err, &(struct mm_error){ MM_EINVAL,
-							  "mmap declares a region of the OS layer: only replay runs it" });
-		return api_error(err, &(struct mm_error){ MM_EINVAL,
-						  "munmap removes a region of the OS layer: only replay runs it" });
+	case MMUSIM_EV_FORK:
+	case MMUSIM_EV_EXIT: {
+		/* Regions and processes are the OS layer's, which lives in a replay, not in the page tables. */
+		mm_error_set(&e, MM_EINVAL, "%s of the OS layer: only replay runs it",
+			     ev->op == MMUSIM_EV_MMAP     ? "mmap declares a region"
+			     : ev->op == MMUSIM_EV_MUNMAP ? "munmap removes a region"
+			     : ev->op == MMUSIM_EV_FORK   ? "fork creates a process"
+							  : "exit ends a process");
+		return api_error(err, &e);
+	}
 	case MMUSIM_EV_CPU:
 	case MMUSIM_EV_FLUSH:
 	case MMUSIM_EV_STATS_RESET:

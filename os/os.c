@@ -9,6 +9,7 @@
 #include "os/replacement.h"
 #include "os/resident.h"
 #include "os/swap.h"
+#include "os/key_map.h"
 #include "pt/page_table.h"
 #include "sim/machine.h"
 #include "sim/mmu.h"
@@ -24,6 +25,7 @@ struct os {
 	struct replacement rp;
 	struct swap swap;
 	uint64_t *free_frames;      /* data frames given back, reused before new ones */
+	struct key_map frame_refs;  /* frame number -> pages mapping it, for frames fork shared (absent: 1) */
 	size_t nr_free, cap_free;
 	uint64_t loads;             /* pages brought in so far: fifo's stamp */
 	uint64_t accesses;          /* accesses noted so far: lru's stamp, opt's index */
@@ -93,6 +95,7 @@ void os_destroy(struct os *os)
 	swap_fini(&os->swap);
 	free(os->declared);
 	free(os->free_frames);
+	key_map_fini(&os->frame_refs);
 	free(os->future);
 	free(os);
 }
@@ -113,6 +116,24 @@ static void free_frame(struct os *os, uint64_t pa)
 		os->cap_free = cap;
 	}
 	os->free_frames[os->nr_free++] = pa;
+}
+
+static uint64_t frame_refs(const struct os *os, uint64_t pa)
+{
+	uint64_t n;
+
+	return key_map_get(&os->frame_refs, pa / page_size(os), &n) && n ? n : 1;
+}
+
+/* One page fewer maps frame pa: the frame is freed when it was the last. */
+static void put_frame(struct os *os, uint64_t pa)
+{
+	uint64_t n = frame_refs(os, pa);
+
+	if (n > 1)
+		key_map_put(&os->frame_refs, pa / page_size(os), n - 1); /* the key exists: no memory needed */
+	else
+		free_frame(os, pa);
 }
 
 static int alloc_frame(struct os *os, uint64_t *pa, struct mm_error *err)
@@ -139,7 +160,7 @@ static bool unmap_resident(struct os *os, struct os_page *p)
 		pt_unmap(pt, va, page_size(os), NULL);
 		mmu_shootdown(os->mmu, va, page_size(os), false, p->asid);
 	}
-	free_frame(os, os->rs.slots[p->slot].pa);
+	put_frame(os, os->rs.slots[p->slot].pa);
 	resident_vacate(&os->rs, p);
 	return dirty;
 }
@@ -279,10 +300,8 @@ int os_mmap(struct os *os, uint16_t asid, uint64_t va, uint64_t len, const struc
  * Every page of asid in [va, va+len) the OS holds: resident ones give their
  * frame back (unmapped first when the OS itself drops them), swap copies go.
  */
-static void drop_pages(struct os *os, uint16_t asid, uint64_t va, uint64_t len, bool unmap)
+static void drop_pages(struct os *os, uint16_t asid, uint64_t first, uint64_t last, bool unmap)
 {
-	uint64_t first = va / page_size(os), last = (va + len - 1) / page_size(os);
-
 	for (size_t i = 0; i < os->rs.nr_pages; i++) {
 		struct os_page *p = &os->rs.pages[i];
 		if (p->asid != asid || p->vpn < first || p->vpn > last || p->state == PAGE_ABSENT)
@@ -291,7 +310,7 @@ static void drop_pages(struct os *os, uint16_t asid, uint64_t va, uint64_t len, 
 			if (unmap) {
 				unmap_resident(os, p);
 			} else {
-				free_frame(os, os->rs.slots[p->slot].pa);
+				put_frame(os, os->rs.slots[p->slot].pa);
 				resident_vacate(&os->rs, p);
 			}
 		}
@@ -314,14 +333,14 @@ int os_munmap(struct os *os, uint16_t asid, uint64_t va, uint64_t len, struct mm
 		return mm_error_set(err, MM_EINVAL, "munmap: no region in [0x%" PRIx64 ", 0x%" PRIx64 ")", va, va + len);
 	if ((rc = region_remove(&os->regions, asid, va, len, err)))
 		return rc;
-	drop_pages(os, asid, va, len, true);
+	drop_pages(os, asid, va / page_size(os), (va + len - 1) / page_size(os), true);
 	return MM_OK;
 }
 
 void os_forget_range(struct os *os, uint16_t asid, uint64_t va, uint64_t len)
 {
 	if (len && va + len - 1 >= va)
-		drop_pages(os, asid, va, len, false);
+		drop_pages(os, asid, va / page_size(os), (va + len - 1) / page_size(os), false);
 }
 
 int os_future_add(struct os *os, const struct trace_event *ev, size_t n, struct mm_error *err)
@@ -387,4 +406,132 @@ const struct paging_stats *os_stats(const struct os *os)
 void os_stats_reset(struct os *os)
 {
 	memset(&os->stats, 0, sizeof(os->stats));
+}
+
+/*
+ * One page of the parent, given to the child: a private writable page becomes
+ * read-only in both (copy-on-write), a read-only or shared one is mapped as
+ * it is; either way the child's page names the same frame, one reference more.
+ */
+static int fork_page(struct os *os, size_t parent_idx, uint16_t child, struct page_table *ppt,
+		     struct page_table *cpt, bool flush, struct mm_error *err)
+{
+	const uint64_t page = page_size(os);
+	struct os_page pp = os->rs.pages[parent_idx];
+	uint64_t va = pp.vpn * page, pa = os->rs.slots[pp.slot].pa;
+	const struct region *r = region_find(&os->regions, pp.asid, va);
+	struct pt_mapping mp;
+	struct os_page *cp;
+	size_t s;
+	int rc;
+
+	if (!pt_query(ppt, va, &mp))
+		return MM_OK; /* unmapped by hand behind the OS's back: nothing to share */
+	struct page_prop prop = mp.prop;
+	const bool cow = (prop.flags & PROP_W) && !(r && r->shared);
+	if (cow) {
+		prop.flags &= ~(uint32_t)PROP_W;
+		os->rs.pages[parent_idx].cow = true;
+		if ((rc = pt_protect(ppt, va, page, &prop, err)))
+			return rc;
+		if (flush)
+			mmu_shootdown(os->mmu, va, page, false, pp.asid);
+	}
+	if (!key_map_put(&os->frame_refs, pa / page, frame_refs(os, pa) + 1))
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	if (!(cp = resident_page(&os->rs, child, pp.vpn)) || (s = resident_free_slot(&os->rs)) == SIZE_MAX)
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	if ((rc = pt_map(cpt, va, pa, page, &prop, err)))
+		return rc;
+	resident_occupy(&os->rs, s, cp);
+	cp->cow = cow;
+	os->rs.slots[s] = os->rs.slots[os->rs.pages[parent_idx].slot];
+	os->rs.slots[s].page = (size_t)(cp - os->rs.pages);
+	os->rs.slots[s].used = true;
+	return MM_OK;
+}
+
+int os_fork(struct os *os, uint16_t parent, uint16_t child, bool flush, struct mm_error *err)
+{
+	struct page_table *ppt, *cpt;
+	size_t nr_regions = os->regions.nr, nr_pages = os->rs.nr_pages;
+	int rc;
+
+	if (os->opt.resident_pages)
+		return mm_error_set(err, MM_EINVAL, "fork: not supported with a resident-page limit "
+				    "(evicting a frame two address spaces share is not modelled yet)");
+	if (os->m->by_asid[child])
+		return mm_error_set(err, MM_EINVAL, "fork: asid %u is in use (a child needs a fresh address space; "
+				    "an exited one is not reused)", child);
+	if ((rc = machine_space(os->m, parent, &ppt, err)) || (rc = machine_space(os->m, child, &cpt, err)))
+		return rc;
+	for (size_t i = 0; i < nr_regions; i++) {
+		struct region add = os->regions.r[i];
+		if (add.asid != parent)
+			continue;
+		add.asid = child;
+		if ((rc = region_add(&os->regions, &add, err)))
+			return rc;
+	}
+	if (declared(os, parent))
+		os->declared[child / 8] |= (uint8_t)(1u << (child % 8));
+	for (size_t i = 0; i < nr_pages; i++) {
+		if (os->rs.pages[i].asid != parent || os->rs.pages[i].state != PAGE_RESIDENT)
+			continue;
+		if ((rc = fork_page(os, i, child, ppt, cpt, flush, err)))
+			return rc;
+	}
+	return MM_OK;
+}
+
+int os_exit(struct os *os, uint16_t asid, struct mm_error *err)
+{
+	const struct region *r;
+
+	if (!os->m->by_asid[asid])
+		return mm_error_set(err, MM_EINVAL, "exit: asid %u has no address space", asid);
+	drop_pages(os, asid, 0, UINT64_MAX, true);
+	while ((r = region_first(&os->regions, asid)))
+		region_remove(&os->regions, asid, r->start, r->end - r->start, NULL);
+	os->declared[asid / 8] &= (uint8_t)~(1u << (asid % 8));
+	return MM_OK;
+}
+
+int os_write_fault(struct os *os, uint16_t asid, uint64_t va, bool *handled, struct mm_error *err)
+{
+	const uint64_t page = page_size(os);
+	struct os_page *p = resident_lookup(&os->rs, asid, va / page);
+	struct page_table *pt;
+	struct pt_mapping mp;
+	uint64_t pa, copy;
+	int rc;
+
+	*handled = false;
+	if (!p || p->state != PAGE_RESIDENT || !p->cow)
+		return MM_OK; /* not a page fork made read-only: a real permission fault */
+	if (machine_space(os->m, asid, &pt, NULL) || !pt_query(pt, va, &mp) || (mp.prop.flags & PROP_W))
+		return MM_OK;
+	va = p->vpn * page;
+	pa = os->rs.slots[p->slot].pa;
+	struct page_prop prop = mp.prop;
+	prop.flags |= PROP_W;
+	if (frame_refs(os, pa) > 1) {
+		/* Frames hold no data: the copy is a fresh frame, counted. */
+		if ((rc = alloc_frame(os, &copy, err)))
+			return rc;
+		pt_unmap(pt, va, page, NULL); /* a base page: cannot fail */
+		if ((rc = pt_map(pt, va, copy, page, &prop, err))) {
+			free_frame(os, copy);
+			return rc;
+		}
+		put_frame(os, pa);
+		os->rs.slots[p->slot].pa = copy;
+		os->stats.cow_copies++;
+	} else if ((rc = pt_protect(pt, va, page, &prop, err))) {
+		return rc; /* the last sharer: it just regains write, as Linux does */
+	}
+	p->cow = false;
+	mmu_shootdown(os->mmu, va, page, false, asid);
+	*handled = true;
+	return MM_OK;
 }

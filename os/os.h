@@ -80,6 +80,24 @@ int os_munmap(struct os *os, uint16_t asid, uint64_t va, uint64_t len, struct mm
  */
 void os_forget_range(struct os *os, uint16_t asid, uint64_t va, uint64_t len);
 
+/*
+ * fork: asid child becomes a copy of parent's OS-managed pages and regions.
+ * Private writable pages turn read-only in both and share their frame
+ * copy-on-write (a reference count per frame); read-only pages and those of
+ * shared regions are shared as they are.  Parent pages made read-only are shot
+ * down when flush.  MM_EINVAL when child already has an address space (an
+ * exited one is not reused) or a resident limit is set.
+ */
+int os_fork(struct os *os, uint16_t parent, uint16_t child, bool flush, struct mm_error *err);
+/* exit: asid's pages unmapped (frames freed at their last reference, shootdown), its swap and regions gone. */
+int os_exit(struct os *os, uint16_t asid, struct mm_error *err);
+/*
+ * A permission fault of a write to user va in asid: when the page is one fork
+ * made read-only (its region writable), the fault is the OS's: the frame is
+ * copied (cow_copies) or, its last sharer, made writable again; *handled then.
+ */
+int os_write_fault(struct os *os, uint16_t asid, uint64_t va, bool *handled, struct mm_error *err);
+
 /* opt: the future, read from the trace before the replay (the same events, in order). */
 int os_future_add(struct os *os, const struct trace_event *ev, size_t n, struct mm_error *err);
 /* Ends the future; MM_EINVAL for opt when os_future_add was never called. */

@@ -80,3 +80,11 @@ const struct region *region_find(const struct region_set *rs, uint16_t asid, uin
 	}
 	return NULL;
 }
+
+const struct region *region_first(const struct region_set *rs, uint16_t asid)
+{
+	for (size_t i = 0; i < rs->nr; i++)
+		if (rs->r[i].asid == asid)
+			return &rs->r[i];
+	return NULL;
+}

@@ -40,5 +40,7 @@ int region_remove(struct region_set *rs, uint16_t asid, uint64_t start, uint64_t
 
 /* asid's region holding va, or NULL. */
 const struct region *region_find(const struct region_set *rs, uint16_t asid, uint64_t va);
+/* One region of asid (the lowest in the set's order), or NULL when it has none. */
+const struct region *region_first(const struct region_set *rs, uint16_t asid);
 
 #endif

@@ -71,4 +71,5 @@ void resident_vacate(struct resident *rs, struct os_page *p)
 {
 	rs->slots[p->slot].used = false;
 	rs->nr_used--;
+	p->cow = false; /* a page that comes back has a frame of its own */
 }

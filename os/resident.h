@@ -26,6 +26,7 @@ struct os_page {
 	uint16_t asid;
 	uint8_t state;          /* enum page_state */
 	bool has_swap;          /* a copy in swap slot swap_slot (swapped, or clean since it came back) */
+	bool cow;               /* PAGE_RESIDENT: made read-only by fork, its frame shared copy-on-write */
 	size_t slot;            /* PAGE_RESIDENT: its frame slot */
 	uint64_t swap_slot;
 };

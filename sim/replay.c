@@ -255,10 +255,19 @@ int replay_future(struct replay *r, const struct trace_event *ev, size_t n, bool
 static int os_fault(struct replay *r, uint64_t va, enum access_kind access, struct mmu_result *res, uint64_t line,
 		    struct mm_error *err)
 {
-	enum os_verdict verdict;
+	enum os_verdict verdict = OS_SEGV;
+	bool cow = false;
 	int rc;
 
-	if ((rc = os_page_fault(r->os, r->mmu.cur->asid, va, &verdict, err))) {
+	if (res->fault.kind == FAULT_PERMISSION) {
+		/* A write to a page fork made read-only is the OS's (copy-on-write), not a permission fault. */
+		if ((rc = os_write_fault(r->os, r->mmu.cur->asid, va, &cow, err))) {
+			mm_error_prefix(err, "%s:%" PRIu64 ": copy-on-write fault at 0x%" PRIx64, r->source, line, va);
+			return rc;
+		}
+		if (cow)
+			verdict = OS_RETRY;
+	} else if ((rc = os_page_fault(r->os, r->mmu.cur->asid, va, &verdict, err))) {
 		mm_error_prefix(err, "%s:%" PRIu64 ": page fault at 0x%" PRIx64, r->source, line, va);
 		return rc;
 	}
@@ -284,8 +293,9 @@ static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va,
 	uint64_t line = ev ? ev->line : 0;
 	int rc;
 
-	if (r->os && !res->ok && res->fault.kind == FAULT_NOT_PRESENT && !mmu_fault_is_stage2(res) &&
-	    pt_owns_va(r->mmu.cur->pt, va)) {
+	if (r->os && !res->ok && (res->fault.kind == FAULT_NOT_PRESENT ||
+				  (res->fault.kind == FAULT_PERMISSION && access == ACCESS_WRITE)) &&
+	    !mmu_fault_is_stage2(res) && pt_owns_va(r->mmu.cur->pt, va)) {
 		if ((rc = os_fault(r, va, access, res, line, err)))
 			return rc;
 	} else if (!res->ok && r->opt.demand_page_size && res->fault.kind == FAULT_NOT_PRESENT &&
@@ -423,11 +433,12 @@ static __attribute__((noinline, cold)) int do_edit(struct replay *r, const struc
 }
 
 /*
- * mmap / munmap: the OS layer's regions, in the current CPU's address space.
- * The first one brings the OS layer in (no limit, fifo) if no option did.
+ * mmap / munmap: the OS layer's regions, in the current CPU's address space;
+ * fork / exit: its processes.  The first one brings the OS layer in (no
+ * limit, fifo) if no option did.
  */
-static __attribute__((noinline, cold)) int do_region(struct replay *r, const struct trace_event *ev,
-						     struct mm_error *err)
+static __attribute__((noinline, cold)) int do_os_event(struct replay *r, const struct trace_event *ev,
+						       struct mm_error *err)
 {
 	struct mmu_cpu *c = r->mmu.cur;
 	int rc = MM_OK;
@@ -437,8 +448,10 @@ static __attribute__((noinline, cold)) int do_region(struct replay *r, const str
 	if (!r->os)
 		rc = os_create(r->m, &r->mmu, &r->opt.os_opt, &r->os, err);
 	if (rc == MM_OK)
-		rc = ev->op == TRACE_MMAP ? os_mmap(r->os, c->asid, ev->va, ev->len, &ev->prop, ev->n != 0, err)
-					  : os_munmap(r->os, c->asid, ev->va, ev->len, err);
+		rc = ev->op == TRACE_MMAP   ? os_mmap(r->os, c->asid, ev->va, ev->len, &ev->prop, ev->n != 0, err)
+		   : ev->op == TRACE_MUNMAP ? os_munmap(r->os, c->asid, ev->va, ev->len, err)
+		   : ev->op == TRACE_FORK   ? os_fork(r->os, c->asid, (uint16_t)ev->n, !r->opt.no_auto_flush, err)
+					    : os_exit(r->os, (uint16_t)ev->n, err);
 	if (rc)
 		mm_error_prefix(err, "%s:%" PRIu64, r->source, ev->line);
 	return rc;
@@ -512,7 +525,9 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 			break;
 		case TRACE_MMAP:
 		case TRACE_MUNMAP:
-			if ((rc = do_region(r, e, err)))
+		case TRACE_FORK:
+		case TRACE_EXIT:
+			if ((rc = do_os_event(r, e, err)))
 				return rc;
 			break;
 		case TRACE_ASID:

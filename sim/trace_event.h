@@ -31,6 +31,9 @@ enum trace_op {
 	/* The OS's regions (os/): pages appear on first touch with the region's properties. */
 	TRACE_MMAP,      /* va, len, prop; n = 1 for a shared region */
 	TRACE_MUNMAP,    /* va, len */
+	/* Processes (os/): fork copies the current address space copy-on-write, exit frees one. */
+	TRACE_FORK,      /* n = the child's ASID */
+	TRACE_EXIT,      /* n = the ASID */
 };
 
 enum gflush_scope {

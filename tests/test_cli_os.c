@@ -269,19 +269,106 @@ Test(os_regions, binary_trace_round_trip)
 	remove_temp_file(bin);
 }
 
-/* A setup builds page tables only: regions are refused there, with the line. */
-Test(os_errors, setup_refuses_regions)
+/* A setup builds page tables only: the OS layer's events are refused there, with the line. */
+static void expect_setup_refusal(const char *trace_text, const char *message)
 {
-	char *path = write_temp_file("mmap 0x10000 4K rwu\n", ".trace");
+	char *path = write_temp_file(trace_text, ".trace");
 	char expected[512];
 	struct run_result r;
 
 	cr_assert_eq(run_mmusim(&r, "translate", "--setup", path, "0x10000", NULL), 0);
-	snprintf(expected, sizeof(expected), "mmusim: %s:1: mmap declares a region of the OS layer: only replay runs it\n",
-		 path);
+	snprintf(expected, sizeof(expected), "mmusim: %s:1: %s\n", path, message);
 	cr_expect_eq(r.status, 2);
 	cr_expect_str_eq(r.err, expected);
 	cr_expect_str_eq(r.out, "");
 	run_result_free(&r);
 	remove_temp_file(path);
+}
+
+Test(os_errors, setup_refuses_regions)
+{
+	expect_setup_refusal("mmap 0x10000 4K rwu\n", "mmap declares a region of the OS layer: only replay runs it");
+}
+
+/* The "paging" object with its cow_copies, for the fork traces. */
+#define PAGING_COW(faults, cow)                                                                               \
+	"\"paging\":{\"page_faults\":" #faults ",\"major_faults\":0,\"evictions\":0,\"swap_ins\":0,"          \
+	"\"swap_outs\":0,\"cow_copies\":" #cow ",\"segfaults\":0}"
+
+/*
+ * fork_cow.trace's comments: 4 first touches; the parent's write to 0x10000
+ * copies, the child (then alone on the frame) regains write without one; the
+ * child's write to 0x11000 copies, the parent then regains write: 2 copies,
+ * and no write is a permission fault.
+ */
+Test(os_fork, worked_example)
+{
+	struct run_result r;
+
+	EXPECT_PAGING(PAGING_COW(4, 2), OS_TRACE("fork_cow.trace"));
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", OS_TRACE("fork_cow.trace"), NULL), 0);
+	cr_expect(strstr(r.out, "\"not-present\":0,\"reserved-bit\":0,\"permission\":0,") != NULL, "%s", r.out);
+	run_result_free(&r);
+}
+
+/* fork and exit survive conversion to the binary format (tags 0x99, 0x9a): the same counts. */
+Test(os_fork, binary_trace_round_trip)
+{
+	char *bin = write_temp_file("", ".bin");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "convert", OS_TRACE("fork_cow.trace"), bin, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	EXPECT_PAGING(PAGING_COW(4, 2), "--format", "binary", bin);
+	remove_temp_file(bin);
+}
+
+/*
+ * The missing shootdown after COW: the parent's TLB still holds the writable
+ * translation fork took away; with --no-auto-flush its next write hits it (a
+ * stale hit, and no COW fault: the shared frame is written), with the
+ * shootdown it takes the COW fault.
+ */
+Test(os_fork, missing_shootdown_is_a_stale_hit)
+{
+	char *path = write_temp_file("asid 1\nmmap 0x10000 4K rwu\nw 0x10000\nfork 2\nw 0x10000\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", "--check-stale", "--no-auto-flush", path, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"stale_hits\":1") != NULL, "%s", r.out);
+	cr_expect_str_eq(paging_of(r.out), PAGING_COW(1, 0));
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", "--check-stale", path, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"stale_hits\":0") != NULL, "%s", r.out);
+	cr_expect_str_eq(paging_of(r.out), PAGING_COW(1, 1));
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+Test(os_errors, bad_fork_and_exit)
+{
+	expect_failure("asid 1\nfork 1\n",
+		       "mmusim: %s:2: fork: asid 1 is in use (a child needs a fresh address space; an exited one is not reused)\n",
+		       NO_OPTS);
+	expect_failure("asid 1\nfork 2\nexit 2\nfork 2\n",
+		       "mmusim: %s:4: fork: asid 2 is in use (a child needs a fresh address space; an exited one is not reused)\n",
+		       NO_OPTS);
+	expect_failure("exit 9\n", "mmusim: %s:1: exit: asid 9 has no address space\n", NO_OPTS);
+	expect_failure("fork 2\n",
+		       "mmusim: %s:1: fork: not supported with a resident-page limit "
+		       "(evicting a frame two address spaces share is not modelled yet)\n",
+		       (const char *const[]){ "--resident-pages", "4", NULL });
+	expect_failure("fork\n", "mmusim: %s:1: missing field: usage is 'fork CHILD_ASID'\n", NO_OPTS);
+	expect_failure("exit 1 2\n", "mmusim: %s:1: too many fields: usage is 'exit ASID'\n", NO_OPTS);
+	expect_failure("fork 65536\n", "mmusim: %s:1: asid 65536 is out of range (at most 65535)\n", NO_OPTS);
+	expect_failure("fork x\n", "mmusim: %s:1: bad ASID 'x' (expected decimal or 0x-hex)\n", NO_OPTS);
+}
+
+Test(os_errors, setup_refuses_fork_and_exit)
+{
+	expect_setup_refusal("fork 2\n", "fork creates a process of the OS layer: only replay runs it");
+	expect_setup_refusal("exit 1\n", "exit ends a process of the OS layer: only replay runs it");
 }

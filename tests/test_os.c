@@ -149,3 +149,252 @@ Test(os_model, opt_without_future_is_an_error)
 	replay_fini(&r);
 	machine_destroy(m);
 }
+
+/*
+ * fork and copy-on-write, seen in the page tables: ASID 1 is the parent, 2
+ * the child.  Events are replayed one batch at a time so the tables can be
+ * read between them.
+ */
+struct os_run {
+	struct machine *m;
+	struct replay r;
+	unsigned line;
+};
+
+static void os_run_start(struct os_run *o, struct replay_options *opt)
+{
+	static const char yaml[] = "extends: x86_64\n";
+	struct machine_config cfg;
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(config_load_string(yaml, strlen(yaml), "t.yaml", &cfg, &err), MM_OK, "%s", err.msg);
+	cr_assert_eq(machine_create(&cfg, &o->m, &err), MM_OK, "%s", err.msg);
+	opt->os = true;
+	cr_assert_eq(replay_init(&o->r, o->m, opt, "t.trace", &err), MM_OK, "%s", err.msg);
+	o->line = 0;
+}
+
+static void os_run_end(struct os_run *o)
+{
+	replay_fini(&o->r);
+	machine_destroy(o->m);
+}
+
+static int os_run_event(struct os_run *o, struct trace_event ev, struct mm_error *err)
+{
+	ev.line = ++o->line;
+	return replay_events(&o->r, &ev, 1, err);
+}
+
+static void run_ok(struct os_run *o, struct trace_event ev)
+{
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(os_run_event(o, ev, &err), MM_OK, "%s", err.msg);
+}
+
+#define EV_ASID(a) ((struct trace_event){ .op = TRACE_ASID, .n = (a) })
+#define EV_FORK(a) ((struct trace_event){ .op = TRACE_FORK, .n = (a) })
+#define EV_EXIT(a) ((struct trace_event){ .op = TRACE_EXIT, .n = (a) })
+#define EV_MMAP(addr, length, fl, sh) \
+	((struct trace_event){ .op = TRACE_MMAP, .va = (addr), .len = (length), .prop = { (fl), CACHE_WB }, .n = (sh) })
+#define EV_R(addr) ((struct trace_event){ .op = TRACE_ACCESS, .access = ACCESS_READ, .va = (addr) })
+#define EV_W(addr) ((struct trace_event){ .op = TRACE_ACCESS, .access = ACCESS_WRITE, .va = (addr) })
+
+#define RWU (PROP_R | PROP_W | PROP_U)
+
+/* The leaf mapping va in asid's table; false when there is none. */
+static bool leaf(struct os_run *o, uint16_t asid, uint64_t va, struct pt_mapping *mp)
+{
+	struct page_table *pt;
+
+	cr_assert_eq(machine_space(o->m, asid, &pt, NULL), MM_OK);
+	return pt_query(pt, va, mp);
+}
+
+static uint64_t nr_faults(struct os_run *o)
+{
+	uint64_t n = 0;
+
+	for (unsigned k = 0; k < FAULT_KIND_COUNT; k++)
+		n += o->r.mmu.stats.faults[k];
+	return n;
+}
+
+/* A private writable page: read-only and one frame in both after fork; the child's write copies it. */
+Test(os_fork, child_write_copies_parent_keeps_frame)
+{
+	struct replay_options opt = { 0 };
+	struct pt_mapping parent, child;
+	struct os_run o;
+
+	os_run_start(&o, &opt);
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_MMAP(0x10000, 0x1000, RWU, 0));
+	run_ok(&o, EV_W(0x10000));
+	run_ok(&o, EV_FORK(2));
+	cr_assert(leaf(&o, 1, 0x10000, &parent));
+	cr_assert(leaf(&o, 2, 0x10000, &child));
+	cr_expect_eq(child.pa, parent.pa, "the child shares the parent's frame");
+	cr_expect_eq(parent.prop.flags & PROP_W, 0u, "the parent's page is read-only after fork");
+	cr_expect_eq(child.prop.flags & PROP_W, 0u, "the child's page is read-only after fork");
+	const uint64_t frame = parent.pa;
+
+	run_ok(&o, EV_ASID(2));
+	run_ok(&o, EV_W(0x10000));
+	cr_expect_eq(replay_paging_stats(&o.r)->cow_copies, 1u);
+	cr_expect_eq(nr_faults(&o), 0u, "a COW fault is not a permission fault");
+	cr_assert(leaf(&o, 2, 0x10000, &child));
+	cr_assert(leaf(&o, 1, 0x10000, &parent));
+	cr_expect_neq(child.pa, frame, "the child got a frame of its own");
+	cr_expect_neq(child.prop.flags & PROP_W, 0u, "the child's copy is writable");
+	cr_expect_eq(parent.pa, frame, "the parent's page is unchanged");
+	cr_expect_eq(parent.prop.flags & PROP_W, 0u, "the parent keeps its read-only mapping until it writes");
+
+	/* The parent is the last sharer: its write restores W on the same frame, no copy. */
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_W(0x10000));
+	cr_assert(leaf(&o, 1, 0x10000, &parent));
+	cr_expect_eq(parent.pa, frame);
+	cr_expect_neq(parent.prop.flags & PROP_W, 0u);
+	cr_expect_eq(replay_paging_stats(&o.r)->cow_copies, 1u);
+	os_run_end(&o);
+}
+
+/* A read-only page stays shared: no copy, no fault in the child. */
+Test(os_fork, read_only_page_shared_without_copy)
+{
+	struct replay_options opt = { 0 };
+	struct pt_mapping parent, child;
+	struct os_run o;
+
+	os_run_start(&o, &opt);
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_MMAP(0x20000, 0x1000, PROP_R | PROP_U, 0));
+	run_ok(&o, EV_R(0x20000));
+	run_ok(&o, EV_FORK(2));
+	run_ok(&o, EV_ASID(2));
+	run_ok(&o, EV_R(0x20000));
+	cr_assert(leaf(&o, 1, 0x20000, &parent));
+	cr_assert(leaf(&o, 2, 0x20000, &child));
+	cr_expect_eq(child.pa, parent.pa);
+	cr_expect_eq(replay_paging_stats(&o.r)->page_faults, 1u, "only the parent's first touch");
+	cr_expect_eq(replay_paging_stats(&o.r)->cow_copies, 0u);
+	/* A write to it is a real permission fault, not a COW fault. */
+	run_ok(&o, EV_W(0x20000));
+	cr_expect_eq(o.r.mmu.stats.faults[FAULT_PERMISSION], 1u);
+	cr_expect_eq(replay_paging_stats(&o.r)->cow_copies, 0u);
+	os_run_end(&o);
+}
+
+/* mmap ... shared: one frame, writable in both, never copied. */
+Test(os_fork, shared_region_not_copied)
+{
+	struct replay_options opt = { 0 };
+	struct pt_mapping parent, child;
+	struct os_run o;
+
+	os_run_start(&o, &opt);
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_MMAP(0x30000, 0x1000, RWU, 1));
+	run_ok(&o, EV_W(0x30000));
+	run_ok(&o, EV_FORK(2));
+	run_ok(&o, EV_ASID(2));
+	run_ok(&o, EV_W(0x30000));
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_W(0x30000));
+	cr_assert(leaf(&o, 1, 0x30000, &parent));
+	cr_assert(leaf(&o, 2, 0x30000, &child));
+	cr_expect_eq(child.pa, parent.pa);
+	cr_expect_neq(parent.prop.flags & PROP_W, 0u);
+	cr_expect_neq(child.prop.flags & PROP_W, 0u);
+	cr_expect_eq(replay_paging_stats(&o.r)->cow_copies, 0u);
+	cr_expect_eq(nr_faults(&o), 0u);
+	os_run_end(&o);
+}
+
+/*
+ * exit drops the child's references: its own copy's frame is freed (the next
+ * page the parent needs reuses it: the free list is taken first) and the frame
+ * it shared stays the parent's, whose write then just regains W (no copy).
+ */
+Test(os_exit, frees_frames_and_drops_references)
+{
+	struct replay_options opt = { 0 };
+	struct pt_mapping mp;
+	struct os_run o;
+
+	os_run_start(&o, &opt);
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_MMAP(0x10000, 0x3000, RWU, 0));
+	run_ok(&o, EV_W(0x10000));
+	run_ok(&o, EV_W(0x11000));
+	run_ok(&o, EV_FORK(2));
+	run_ok(&o, EV_ASID(2));
+	run_ok(&o, EV_W(0x10000));
+	cr_assert(leaf(&o, 2, 0x10000, &mp));
+	const uint64_t copy = mp.pa;
+	cr_assert(leaf(&o, 1, 0x11000, &mp));
+	const uint64_t shared = mp.pa;
+
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_EXIT(2));
+	cr_expect_not(leaf(&o, 2, 0x10000, &mp), "the child's pages are unmapped");
+	cr_expect_not(leaf(&o, 2, 0x11000, &mp));
+	run_ok(&o, EV_W(0x12000));
+	cr_assert(leaf(&o, 1, 0x12000, &mp));
+	cr_expect_eq(mp.pa, copy, "the child's copy was freed and reused");
+	run_ok(&o, EV_W(0x11000));
+	cr_assert(leaf(&o, 1, 0x11000, &mp));
+	cr_expect_eq(mp.pa, shared);
+	cr_expect_neq(mp.prop.flags & PROP_W, 0u);
+	cr_expect_eq(replay_paging_stats(&o.r)->cow_copies, 1u, "the parent, alone on the frame, did not copy");
+	os_run_end(&o);
+}
+
+/* Bad fork and exit events: a used child ASID (an exited one included), an ASID with no space, a limit. */
+Test(os_fork, refusals)
+{
+	struct replay_options opt = { 0 };
+	struct mm_error err = { 0 };
+	struct os_run o;
+
+	os_run_start(&o, &opt);
+	run_ok(&o, EV_ASID(1));
+	cr_expect_eq(os_run_event(&o, EV_FORK(1), &err), MM_EINVAL);
+	cr_expect_str_eq(err.msg, "t.trace:2: fork: asid 1 is in use (a child needs a fresh address space; "
+				  "an exited one is not reused)");
+	cr_expect_eq(os_run_event(&o, EV_EXIT(7), &err), MM_EINVAL);
+	cr_expect_str_eq(err.msg, "t.trace:3: exit: asid 7 has no address space");
+	run_ok(&o, EV_FORK(2));
+	run_ok(&o, EV_EXIT(2));
+	cr_expect_eq(os_run_event(&o, EV_FORK(2), &err), MM_EINVAL);
+	cr_expect_str_eq(err.msg, "t.trace:6: fork: asid 2 is in use (a child needs a fresh address space; "
+				  "an exited one is not reused)");
+	os_run_end(&o);
+
+	opt = (struct replay_options){ .os_opt = { .resident_pages = 4 } };
+	os_run_start(&o, &opt);
+	cr_expect_eq(os_run_event(&o, EV_FORK(2), &err), MM_EINVAL);
+	cr_expect_str_eq(err.msg, "t.trace:1: fork: not supported with a resident-page limit "
+				  "(evicting a frame two address spaces share is not modelled yet)");
+	os_run_end(&o);
+}
+
+/* A page the OS mapped, made read-only by hand (protect), is not a COW page: a write to it is a permission fault. */
+Test(os_fork, protect_by_hand_is_not_cow)
+{
+	struct replay_options opt = { 0 };
+	struct os_run o;
+
+	os_run_start(&o, &opt);
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_MMAP(0x10000, 0x1000, RWU, 0));
+	run_ok(&o, EV_W(0x10000));
+	run_ok(&o, ((struct trace_event){ .op = TRACE_PROTECT, .va = 0x10000, .len = 0x1000,
+					  .prop = { PROP_R | PROP_U, CACHE_WB } }));
+	run_ok(&o, EV_W(0x10000));
+	cr_expect_eq(o.r.mmu.stats.faults[FAULT_PERMISSION], 1u);
+	cr_expect_eq(replay_paging_stats(&o.r)->cow_copies, 0u);
+	os_run_end(&o);
+}

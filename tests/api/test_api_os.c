@@ -120,3 +120,47 @@ Test(api_os, unknown_policy_is_refused)
 	cr_expect_null(mmu);
 	mmusim_machine_destroy(m);
 }
+
+/* fork and exit by event: a COW copy counted, the bad ASIDs refused with the line, and a setup refuses both. */
+Test(api_os, fork_and_exit_by_event)
+{
+	mmusim_machine *m = x86_machine();
+	mmusim_paging_stats p;
+	mmusim_error err = { 0 };
+	mmusim_mmu *mmu;
+	mmusim_mmu_result res;
+	enum mmusim_priv priv = MMUSIM_USER;
+
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_event(mmu, &(mmusim_event){ .op = MMUSIM_EV_ASID, .n = 1, .line = 1 }, &err), MMUSIM_OK);
+	cr_assert_eq(mmusim_mmu_event(mmu,
+				      &(mmusim_event){ .op = MMUSIM_EV_MMAP, .va = 0x10000, .len = 0x1000,
+						       .flags = MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U, .line = 2 },
+				      &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_translate(mmu, 0x10000, MMUSIM_WRITE, &res), MMUSIM_OK);
+	cr_assert_eq(mmusim_mmu_event(mmu, &(mmusim_event){ .op = MMUSIM_EV_FORK, .n = 2, .line = 3 }, &err), MMUSIM_OK,
+		     "%s", err.message);
+	/* the parent's write: the frame is shared with the child, a copy */
+	cr_assert_eq(mmusim_mmu_translate(mmu, 0x10000, MMUSIM_WRITE, &res), MMUSIM_OK);
+	cr_expect(res.ok);
+	cr_expect(mmusim_mmu_paging_stats(mmu, &p));
+	cr_expect_eq(p.cow_copies, 1);
+	cr_expect_eq(mmusim_mmu_event(mmu, &(mmusim_event){ .op = MMUSIM_EV_FORK, .n = 2, .line = 4 }, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "event:4: fork: asid 2 is in use (a child needs a fresh address space; "
+				      "an exited one is not reused)");
+	cr_expect_eq(mmusim_mmu_event(mmu, &(mmusim_event){ .op = MMUSIM_EV_FORK, .n = 65536, .line = 5 }, &err),
+		     MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "event:5: asid 65536 is out of range (at most 65535)");
+	cr_expect_eq(mmusim_mmu_event(mmu, &(mmusim_event){ .op = MMUSIM_EV_EXIT, .n = 2, .line = 6 }, &err), MMUSIM_OK,
+		     "%s", err.message);
+	cr_expect_eq(mmusim_mmu_event(mmu, &(mmusim_event){ .op = MMUSIM_EV_EXIT, .n = 8, .line = 7 }, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "event:7: exit: asid 8 has no address space");
+	mmusim_mmu_destroy(mmu);
+
+	cr_expect_eq(mmusim_apply_event(m, &(mmusim_event){ .op = MMUSIM_EV_FORK, .n = 2 }, &priv, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "fork creates a process of the OS layer: only replay runs it");
+	cr_expect_eq(mmusim_apply_event(m, &(mmusim_event){ .op = MMUSIM_EV_EXIT, .n = 2 }, &priv, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "exit ends a process of the OS layer: only replay runs it");
+	mmusim_machine_destroy(m);
+}

@@ -56,7 +56,7 @@ static const char replay_help[] =
 	"trace commands beyond map/unmap/protect/r/w/x: asid N, priv user|supervisor,\n"
 	"cpu N, flush [va VA] [asid N], tlbi OP [va VA] [asid N] (Arm: vmalle1, aside1,\n"
 	"vae1, vaae1, vale1, vaale1, each also with 'is'), stats reset, mmap VA LEN FLAGS\n"
-	"[shared], munmap VA LEN.  Lackey:\n"
+	"[shared], munmap VA LEN, fork CHILD_ASID, exit ASID.  Lackey:\n"
 	"valgrind --tool=lackey --trace-mem=yes.\n";
 
 struct replay_args {
