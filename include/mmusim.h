@@ -1153,6 +1153,22 @@ typedef struct mmusim_paging_stats {
  */
 MMUSIM_API bool mmusim_mmu_paging_stats(const mmusim_mmu *mmu, mmusim_paging_stats *out);
 
+/* What the OS layer knows of a user page (the shell's show and explain mark it). */
+enum mmusim_os_page {
+	MMUSIM_OS_PAGE_NONE,      /* not the OS layer's (off, never touched, or placed by hand with map) */
+	MMUSIM_OS_PAGE_RESIDENT,
+	MMUSIM_OS_PAGE_COW,       /* resident, its frame shared copy-on-write since a fork */
+	MMUSIM_OS_PAGE_SWAPPED,   /* out in swap: the next touch is a major fault */
+};
+/* The OS layer's view of va's page in the current CPU's address space; *swap_slot (may be NULL) gets a swapped page's slot. */
+MMUSIM_API enum mmusim_os_page mmusim_mmu_os_page(const mmusim_mmu *mmu, uint64_t va, uint64_t *swap_slot);
+/*
+ * Calls fn for each swapped-out page of the current CPU's address space (its
+ * VA and swap slot); stops when fn returns nonzero and returns that value, else 0.
+ */
+MMUSIM_API int mmusim_mmu_for_each_swapped_page(const mmusim_mmu *mmu,
+						int (*fn)(void *arg, uint64_t va, uint64_t swap_slot), void *arg);
+
 /*
  * The replacement policy "opt" (Belady's MIN) needs the future: reads trace t
  * to its end before the replay (open the same trace again to replay it).  Does

@@ -141,6 +141,26 @@ int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
 	return rc ? api_error(err, &e) : MMUSIM_OK;
 }
 
+enum mmusim_os_page mmusim_mmu_os_page(const mmusim_mmu *mmu, uint64_t va, uint64_t *swap_slot)
+{
+	uint64_t slot = 0;
+	enum os_page_view v = mmu->replay.os ? os_page_view(mmu->replay.os, mmu->replay.mmu.cur->asid, va, &slot)
+					     : OS_VIEW_UNKNOWN;
+
+	if (swap_slot)
+		*swap_slot = slot;
+	return v == OS_VIEW_RESIDENT ? MMUSIM_OS_PAGE_RESIDENT
+	     : v == OS_VIEW_COW	     ? MMUSIM_OS_PAGE_COW
+	     : v == OS_VIEW_SWAPPED  ? MMUSIM_OS_PAGE_SWAPPED
+				     : MMUSIM_OS_PAGE_NONE;
+}
+
+int mmusim_mmu_for_each_swapped_page(const mmusim_mmu *mmu, int (*fn)(void *arg, uint64_t va, uint64_t swap_slot),
+				     void *arg)
+{
+	return mmu->replay.os ? os_for_each_swapped(mmu->replay.os, mmu->replay.mmu.cur->asid, fn, arg) : 0;
+}
+
 bool mmusim_mmu_paging_stats(const mmusim_mmu *mmu, mmusim_paging_stats *out)
 {
 	const struct paging_stats *s = replay_paging_stats(&mmu->replay);

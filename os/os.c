@@ -398,6 +398,32 @@ bool os_needs_future(const struct os *os)
 	return os->rp.ops->needs_future && !os->future_done;
 }
 
+enum os_page_view os_page_view(const struct os *os, uint16_t asid, uint64_t va, uint64_t *swap_slot)
+{
+	const struct os_page *p = resident_lookup(&os->rs, asid, va / page_size(os));
+
+	*swap_slot = 0;
+	if (!p || p->state == PAGE_ABSENT)
+		return OS_VIEW_UNKNOWN;
+	if (p->state == PAGE_SWAPPED) {
+		*swap_slot = p->swap_slot;
+		return OS_VIEW_SWAPPED;
+	}
+	return p->cow ? OS_VIEW_COW : OS_VIEW_RESIDENT;
+}
+
+int os_for_each_swapped(const struct os *os, uint16_t asid, int (*fn)(void *arg, uint64_t va, uint64_t slot),
+			void *arg)
+{
+	for (size_t i = 0; i < os->rs.nr_pages; i++) {
+		const struct os_page *p = &os->rs.pages[i];
+		int rc;
+		if (p->asid == asid && p->state == PAGE_SWAPPED && (rc = fn(arg, p->vpn * page_size(os), p->swap_slot)))
+			return rc;
+	}
+	return MM_OK;
+}
+
 const struct paging_stats *os_stats(const struct os *os)
 {
 	return &os->stats;

@@ -104,6 +104,19 @@ int os_future_add(struct os *os, const struct trace_event *ev, size_t n, struct 
 int os_future_end(struct os *os, struct mm_error *err);
 bool os_needs_future(const struct os *os);
 
+/* What the OS knows of a user page, for the views that mark it (the shell's show and explain). */
+enum os_page_view {
+	OS_VIEW_UNKNOWN,     /* not the OS's: never touched, or placed by hand */
+	OS_VIEW_RESIDENT,
+	OS_VIEW_COW,         /* resident, its frame shared copy-on-write since a fork */
+	OS_VIEW_SWAPPED,     /* out in swap: a touch is a major fault */
+};
+/* The view of va's page in asid; *swap_slot gets the slot of a swapped page. */
+enum os_page_view os_page_view(const struct os *os, uint16_t asid, uint64_t va, uint64_t *swap_slot);
+/* Calls fn for each swapped-out page of asid (its VA and swap slot), in the order the OS met them. */
+int os_for_each_swapped(const struct os *os, uint16_t asid, int (*fn)(void *arg, uint64_t va, uint64_t slot),
+			void *arg);
+
 const struct paging_stats *os_stats(const struct os *os);
 void os_stats_reset(struct os *os);
 

@@ -34,8 +34,8 @@ static char *slurp(const char *path)
 	return s;
 }
 
-/* Runs `mmusim --config toy shell` with stdin from the len bytes at input; fills out/err, returns the exit status. */
-static int run_piped_bytes(const void *input, size_t len, char **out, char **err)
+/* Runs `mmusim ARGV...` with stdin from the len bytes at input; fills out/err, returns the exit status. */
+static int run_piped_argv(const void *input, size_t len, char *const argv[], char **out, char **err)
 {
 	char *in_path = write_temp_bytes(input, len);
 	FILE *o = tmpfile(), *e = tmpfile();
@@ -48,7 +48,7 @@ static int run_piped_bytes(const void *input, size_t len, char **out, char **err
 		dup2(in, 0);
 		dup2(fileno(o), 1);
 		dup2(fileno(e), 2);
-		execl(MMUSIM_BIN, "mmusim", "--config", "toy", "shell", (char *)NULL);
+		execv(MMUSIM_BIN, argv);
 		_exit(127);
 	}
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
@@ -60,9 +60,60 @@ static int run_piped_bytes(const void *input, size_t len, char **out, char **err
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* `mmusim --config toy shell` with stdin from the len bytes at input. */
+static int run_piped_bytes(const void *input, size_t len, char **out, char **err)
+{
+	char *const argv[] = { "mmusim", "--config", "toy", "shell", NULL };
+
+	return run_piped_argv(input, len, argv, out, err);
+}
+
 static int run_piped(const char *input, char **out, char **err)
 {
 	return run_piped_bytes(input, strlen(input), out, err);
+}
+
+/*
+ * The OS layer in the shell (x86_64, two resident pages, fifo): each access
+ * says what the OS did.  Writes to 0x400000, 0x401000 fill both frames; the
+ * write to 0x402000 evicts the first-loaded page, dirty, to swap slot 0,
+ * which show lists and explain names; reading it again is a major fault; a
+ * touch outside the region a segmentation fault.
+ */
+Test(shell_pipe, os_layer_notes_and_marks)
+{
+	char *const limited[] = { "mmusim", "shell", "--resident-pages", "2", NULL };
+	char *const plain[] = { "mmusim", "shell", NULL };
+	char *const opt[] = { "mmusim", "shell", "--replacement", "opt", NULL };
+	static const char swap_script[] = "mmap 0x400000 0x4000 rwu\nw 0x400000\nw 0x401000\nw 0x402000\nshow\n"
+					  "explain 0x400000\nr 0x400000\nr 0x999000\n";
+	/* A fork, a write to a shared page, then `exit 1` ends the child only; `exit` ends the session. */
+	static const char cow_script[] = "mmap 0x400000 0x2000 rwu\nw 0x400000\nfork 1\nshow\nw 0x400000\n"
+					 "exit 1\nr 0x401000\nexit\nr 0x400000\n";
+	char *out, *err;
+
+	cr_assert_eq(run_piped_argv(swap_script, strlen(swap_script), limited, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "  os: evicted 1 page(s) for a frame, 1 written to swap\n"), "%s", out);
+	cr_expect(strstr(out, "0x400000 0x401000 swapped out (swap slot 0)\n"), "%s", out);
+	cr_expect(strstr(out, "os: the page is out in swap (slot 0): a touch is a major fault\n"), "%s", out);
+	cr_expect(strstr(out, "  os: major page fault: the page came back from swap\n"), "%s", out);
+	cr_expect(strstr(out, "  os: segmentation fault: outside every region of asid 0\n"), "%s", out);
+	free(out);
+	free(err);
+
+	cr_assert_eq(run_piped_argv(cow_script, strlen(cow_script), plain, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, " r--u- (4K page, level 1) copy-on-write\n"), "%s", out);
+	cr_expect(strstr(out, "  os: copy-on-write fault: the page copied into a frame of this process's own\n"), "%s",
+		  out);
+	cr_expect(strstr(out, "0x401000 r user: "), "exit 1 must not end the session: %s", out);
+	cr_expect(strstr(out, "0x400000 r user: ") == NULL, "exit must: %s", out);
+	free(out);
+	free(err);
+
+	cr_assert_eq(run_piped_argv("", 0, opt, &out, &err), 2);
+	cr_expect_str_eq(err, "mmusim: shell: --replacement opt needs the whole future of a trace; the shell has none\n");
+	free(out);
+	free(err);
 }
 
 /*
@@ -190,7 +241,7 @@ static void pty_start(struct pty *p)
 	cr_assert(p->pid >= 0, "forkpty: %s", strerror(errno));
 	if (p->pid == 0) {
 		setenv("TERM", "dumb", 1);
-		execl(MMUSIM_BIN, "mmusim", "--config", "toy", "shell", (char *)NULL);
+		execv(MMUSIM_BIN, argv);
 		_exit(127);
 	}
 }

@@ -173,6 +173,43 @@ int cli_replay_option(struct args *a, enum mmusim_trace_format *format, mmusim_m
 	return 0;
 }
 
+/* The OS layer's options: 1 taken, 0 not one of them, -1 bad (message printed). */
+int cli_os_option(struct args *a, mmusim_mmu_options *opt)
+{
+	const char *v;
+	int r;
+
+	if ((r = args_value(a, "--resident-pages", &v)) != 0) {
+		if (r < 0)
+			return -1;
+		if (mmusim_parse_number(v, false, &opt->resident_pages, NULL) != MMUSIM_OK || !opt->resident_pages) {
+			cli_usage_error("bad --resident-pages '%s' (expected a number of pages, at least 1)", v);
+			return -1;
+		}
+		return 1;
+	}
+	if ((r = args_value(a, "--replacement", &opt->replacement)) != 0)
+		return r;
+	if ((r = args_value(a, "--seed", &v)) != 0) {
+		if (r < 0)
+			return -1;
+		if (mmusim_parse_number(v, false, &opt->seed, NULL) != MMUSIM_OK) {
+			cli_usage_error("bad --seed '%s' (expected a number)", v);
+			return -1;
+		}
+		return 1;
+	}
+	if (args_flag(a, "--no-clock-flush")) {
+		opt->no_clock_flush = true;
+		return 1;
+	}
+	if (args_flag(a, "--clock-flush")) {
+		opt->no_clock_flush = false;
+		return 1;
+	}
+	return 0;
+}
+
 int cli_parse_va(const char *s, uint64_t *va, mmusim_error *err)
 {
 	switch (mmusim_parse_number(s, false, va, NULL)) {

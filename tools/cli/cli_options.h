@@ -76,6 +76,12 @@ int cli_decoder_memory_option(struct cli *cli, struct args *a);
 int cli_replay_option(struct args *a, enum mmusim_trace_format *format, mmusim_mmu_options *opt,
 		      uint64_t *warmup);
 /*
+ * The OS layer's options (replay, shell): --resident-pages N, --replacement P,
+ * --seed S, --clock-flush, --no-clock-flush.  1 taken, 0 not one of them, -1
+ * bad (message printed).
+ */
+int cli_os_option(struct args *a, mmusim_mmu_options *opt);
+/*
  * Handles the walk request's options: --access r|w|x, --user, --supervisor,
  * --ac.  Returns 1 if consumed, 0 if argv[i] is none of them, -1 after
  * printing a usage error.

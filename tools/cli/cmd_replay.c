@@ -69,43 +69,6 @@ struct replay_args {
 	bool progress;
 };
 
-/* The OS layer's options: 1 taken, 0 not one of them, -1 bad (message printed). */
-static int os_option(struct args *a, mmusim_mmu_options *opt)
-{
-	const char *v;
-	int r;
-
-	if ((r = args_value(a, "--resident-pages", &v)) != 0) {
-		if (r < 0)
-			return -1;
-		if (mmusim_parse_number(v, false, &opt->resident_pages, NULL) != MMUSIM_OK || !opt->resident_pages) {
-			cli_usage_error("bad --resident-pages '%s' (expected a number of pages, at least 1)", v);
-			return -1;
-		}
-		return 1;
-	}
-	if ((r = args_value(a, "--replacement", &opt->replacement)) != 0)
-		return r;
-	if ((r = args_value(a, "--seed", &v)) != 0) {
-		if (r < 0)
-			return -1;
-		if (mmusim_parse_number(v, false, &opt->seed, NULL) != MMUSIM_OK) {
-			cli_usage_error("bad --seed '%s' (expected a number)", v);
-			return -1;
-		}
-		return 1;
-	}
-	if (args_flag(a, "--no-clock-flush")) {
-		opt->no_clock_flush = true;
-		return 1;
-	}
-	if (args_flag(a, "--clock-flush")) {
-		opt->no_clock_flush = false;
-		return 1;
-	}
-	return 0;
-}
-
 static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args *ra, bool *help)
 {
 	int r;
@@ -128,7 +91,7 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 			continue;
 		}
 		if (args_flag(a, "--no-progress")) { ra->progress = false; continue; }
-		if ((r = os_option(a, &ra->opt)) != 0) {
+		if ((r = cli_os_option(a, &ra->opt)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			continue;

@@ -29,9 +29,16 @@
 
 static const char shell_help[] =
 	"usage: mmusim [--config NAME|FILE] shell [--setup TRACE] [--map 'VA PA LEN FLAGS']...\n"
+	"             [--demand-paging[=SIZE]] [--no-auto-flush] [--check-stale]\n"
+	"             [--resident-pages N] [--replacement fifo|lru|clock|random] [--seed S]\n"
+	"             [--clock-flush|--no-clock-flush]\n"
 	"\n"
 	"An interactive session over one machine (commands: type 'help').  Reads\n"
-	"commands from a pipe too, without prompts; exit status 2 if one failed.\n";
+	"commands from a pipe too, without prompts; exit status 2 if one failed.\n"
+	"The options are replay's: the TLBs' flush rules, and the OS layer (regions,\n"
+	"limited memory, replacement, swap, fork), whose doings each access reports\n"
+	"on a line of its own ('  os: ...'); show marks copy-on-write and swapped-out\n"
+	"pages.\n";
 
 static const char commands_help[] =
 	"commands:\n"
@@ -49,12 +56,14 @@ static const char commands_help[] =
 	"  show                  the current address space's mappings\n"
 	"  tlb                   the current CPU's TLB and page-walk-cache entries\n"
 	"  help                  this text\n"
+	"  mmap VA LEN FLAGS [shared]   munmap VA LEN   fork ASID   exit ASID\n"
+	"                        the OS layer: regions, processes (copy-on-write)\n"
 	"  quit                  end the session (also: exit, end of input)\n";
 
 /* Names offered by tab completion, in the order they are listed. */
 static const char *const command_names[] = {
-	"asid", "cpu", "exit", "explain", "flush", "gflush", "gmap", "gprotect", "gunmap", "help", "map", "priv",
-	"protect", "quit", "show", "tlb", "tlbi", "translate", "unmap", "vm", NULL,
+	"asid", "cpu", "exit", "explain", "flush", "fork", "gflush", "gmap", "gprotect", "gunmap", "help", "map", "mmap",
+	"munmap", "priv", "protect", "quit", "show", "tlb", "tlbi", "translate", "unmap", "vm", NULL,
 };
 
 struct shell {
@@ -98,8 +107,19 @@ static int cmd_walk(struct shell *sh, char **argv, int argc, bool explain, mmusi
 	mmusim_translate(sh->m, &req, &t);
 	if (explain) {
 		struct palette plain;
+		uint64_t slot;
 		palette_init(&plain, false);
 		explain_write(sh->out, sh->cfg, &req, mmusim_root(sh->m), mmusim_upper_root(sh->m), &t, &plain);
+		switch (mmusim_mmu_os_page(sh->mmu, va, &slot)) {
+		case MMUSIM_OS_PAGE_SWAPPED:
+			fprintf(sh->out, "os: the page is out in swap (slot %" PRIu64 "): a touch is a major fault\n", slot);
+			break;
+		case MMUSIM_OS_PAGE_COW:
+			fputs("os: the frame is shared copy-on-write since a fork: a write copies it\n", sh->out);
+			break;
+		default:
+			break;
+		}
 	} else {
 		explain_answer_line(sh->out, sh->cfg, &req, &t);
 	}
@@ -113,8 +133,19 @@ static int show_leaf(void *arg, const mmusim_mapping *m)
 
 	format_page_size(m->size, size, sizeof(size));
 	mmusim_perms_string(m->perms, perms);
-	fprintf(sh->out, "0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " %s (%s page, level %u)\n", m->va,
-		m->va + m->size, m->pa, perms, size, m->level);
+	fprintf(sh->out, "0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " %s (%s page, level %u)%s\n", m->va,
+		m->va + m->size, m->pa, perms, size, m->level,
+		mmusim_mmu_os_page(sh->mmu, m->va, NULL) == MMUSIM_OS_PAGE_COW ? " copy-on-write" : "");
+	return 0;
+}
+
+/* A page the OS layer put out in swap: not mapped, but the process's all the same. */
+static int show_swapped(void *arg, uint64_t va, uint64_t slot)
+{
+	struct shell *sh = arg;
+
+	fprintf(sh->out, "0x%" PRIx64 " 0x%" PRIx64 " swapped out (swap slot %" PRIu64 ")\n", va,
+		va + mmusim_config_page_size(sh->cfg), slot);
 	return 0;
 }
 
@@ -178,12 +209,38 @@ static void cmd_tlb(struct shell *sh)
 }
 
 /* r|w|x VA: one access through the MMU, as a replay would make it. */
+/* What the OS layer did for the access just made: the counters that moved, as lines of their own. */
+static void os_notes(struct shell *sh, const mmusim_paging_stats *was)
+{
+	mmusim_paging_stats now;
+	enum mmusim_priv priv;
+	unsigned cpu;
+	uint16_t asid;
+
+	if (!mmusim_mmu_paging_stats(sh->mmu, &now))
+		return;
+	mmusim_mmu_current(sh->mmu, &cpu, &asid, &priv);
+	if (now.segfaults > was->segfaults)
+		fprintf(sh->out, "  os: segmentation fault: outside every region of asid %u\n", asid);
+	if (now.evictions > was->evictions)
+		fprintf(sh->out, "  os: evicted %" PRIu64 " page(s) for a frame, %" PRIu64 " written to swap\n",
+			now.evictions - was->evictions, now.swap_outs - was->swap_outs);
+	if (now.major_faults > was->major_faults)
+		fputs("  os: major page fault: the page came back from swap\n", sh->out);
+	else if (now.page_faults > was->page_faults && now.segfaults == was->segfaults)
+		fputs("  os: page fault: a fresh frame on first touch\n", sh->out);
+	if (now.cow_copies > was->cow_copies)
+		fputs("  os: copy-on-write fault: the page copied into a frame of this process's own\n", sh->out);
+}
+
 static void do_access(struct shell *sh, const mmusim_event *ev)
 {
 	mmusim_request req = request(sh, ev->va, ev->access);
 	mmusim_mmu_result res;
 	mmusim_translation w, shown = { 0 };
+	mmusim_paging_stats was;
 
+	mmusim_mmu_paging_stats(sh->mmu, &was);
 	mmusim_mmu_translate(sh->mmu, ev->va, ev->access, &res);
 	/*
 	 * Print through the same format as translate: the level, the permissions
@@ -206,6 +263,7 @@ static void do_access(struct shell *sh, const mmusim_event *ev)
 		shown.refused_pte_addr = w.refused_pte_addr;
 	}
 	explain_answer_line(sh->out, sh->cfg, &req, &shown);
+	os_notes(sh, &was);
 }
 
 /* Splits line into at most 8 words, in place. */
@@ -234,7 +292,8 @@ static int run_line(struct shell *sh, const char *text, mmusim_error *err)
 	argc = split(words, argv);
 	if (argc == 0)
 		return MMUSIM_OK;
-	if (strcmp(argv[0], "quit") == 0 || strcmp(argv[0], "exit") == 0) {
+	/* `exit ASID` is the OS layer's end of a process; `exit` alone ends the session. */
+	if (strcmp(argv[0], "quit") == 0 || (strcmp(argv[0], "exit") == 0 && argc == 1)) {
 		sh->quit = true;
 		return MMUSIM_OK;
 	}
@@ -246,6 +305,7 @@ static int run_line(struct shell *sh, const char *text, mmusim_error *err)
 		return cmd_walk(sh, argv, argc, argv[0][0] == 'e', err);
 	if (strcmp(argv[0], "show") == 0 || strcmp(argv[0], "mappings") == 0) {
 		mmusim_for_each_mapping(sh->m, show_leaf, sh);
+		mmusim_mmu_for_each_swapped_page(sh->mmu, show_swapped, sh);
 		return MMUSIM_OK;
 	}
 	if (strcmp(argv[0], "tlb") == 0) {
@@ -475,7 +535,9 @@ static int run_pipe(struct shell *sh)
 int cmd_shell(struct cli *cli, struct args *a)
 {
 	struct shell sh = { .out = stdout };
+	mmusim_mmu_options opt = { 0 };
 	mmusim_error err = { 0 };
+	uint64_t warmup = 0;
 	int rc;
 
 	while (a->i < a->argc) {
@@ -487,17 +549,21 @@ int cmd_shell(struct cli *cli, struct args *a)
 			fputs(commands_help, stdout);
 			return EXIT_OK;
 		}
-		if ((r = cli_common_option(cli, a)) < 0)
+		if ((r = cli_common_option(cli, a)) == 0 && (r = cli_replay_option(a, NULL, &opt, &warmup)) == 0)
+			r = cli_os_option(a, &opt);
+		if (r < 0)
 			return EXIT_BAD_INPUT;
 		if (r == 0)
 			return cli_usage_error("shell: unexpected argument '%s' (see mmusim shell --help)", arg);
 	}
+	if (opt.replacement && strcmp(opt.replacement, "opt") == 0)
+		return cli_usage_error("shell: --replacement opt needs the whole future of a trace; the shell has none");
 	if (cli->image || cli->json)
 		return cli_usage_error("shell: --image and --json do not apply to the shell");
 	if (cli_build_machine(cli, &sh.m, &err))
 		return cli_fail(&err);
 	sh.cfg = mmusim_machine_config(sh.m);
-	if (mmusim_mmu_create(sh.m, NULL, &sh.mmu, &err)) {
+	if (cli_demand_page_size(sh.cfg, &opt, &err) || cli_mmu_create(sh.m, &opt, warmup, &sh.mmu, &err)) {
 		mmusim_machine_destroy(sh.m);
 		return cli_fail(&err);
 	}

@@ -111,7 +111,8 @@ _mmusim()
 		merge) opts="--csv --json --help" ;;
 		run) opts="$global ${replaying#--format } --setup --map --save-trace --valgrind --" ;;
 		quiz) opts="--seed --arch --config --count --answers --format --help" ;;
-		shell) opts="--config --setup --map --help" ;;
+		shell) opts="--config --setup --map --gmap --help --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup
+			--resident-pages --replacement --seed --clock-flush --no-clock-flush" ;;
 		help) opts="" ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
