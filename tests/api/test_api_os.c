@@ -164,3 +164,69 @@ Test(api_os, fork_and_exit_by_event)
 	cr_expect_str_eq(err.message, "exit ends a process of the OS layer: only replay runs it");
 	mmusim_machine_destroy(m);
 }
+
+static int note_swapped(void *arg, uint64_t va, uint64_t slot)
+{
+	uint64_t *seen = arg;
+
+	seen[0]++;
+	seen[1] = va;
+	seen[2] = slot;
+	return 0;
+}
+
+/*
+ * What the OS knows of a page: one resident frame, fifo.  Writing 0x10000
+ * then 0x11000 evicts the dirty 0x10000 to swap slot 0; after a fork the
+ * resident page is shared copy-on-write.
+ */
+Test(api_os, page_views)
+{
+	mmusim_machine *m = x86_machine();
+	mmusim_mmu_options opt = { .resident_pages = 1 };
+	uint64_t slot = 99, seen[3] = { 0 };
+	mmusim_error err = { 0 };
+	mmusim_mmu_result res;
+	mmusim_mmu *mmu;
+
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_mmu_os_page(mmu, 0x10000, &slot), MMUSIM_OS_PAGE_NONE, "the OS layer is off");
+	cr_expect_eq(slot, 0);
+	cr_expect_eq(mmusim_mmu_for_each_swapped_page(mmu, note_swapped, seen), 0);
+	cr_expect_eq(seen[0], 0);
+	mmusim_mmu_destroy(mmu);
+
+	cr_assert_eq(mmusim_mmu_create(m, &opt, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_event(mmu, &(mmusim_event){ .op = MMUSIM_EV_MMAP, .va = 0x10000, .len = 0x2000,
+							    .flags = MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U, .line = 1 },
+				      &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_translate(mmu, 0x10000, MMUSIM_WRITE, &res);
+	cr_assert(res.ok);
+	cr_expect_eq(mmusim_mmu_os_page(mmu, 0x10008, NULL), MMUSIM_OS_PAGE_RESIDENT);
+	mmusim_mmu_translate(mmu, 0x11000, MMUSIM_WRITE, &res);
+	cr_assert(res.ok);
+	cr_expect_eq(mmusim_mmu_os_page(mmu, 0x10000, &slot), MMUSIM_OS_PAGE_SWAPPED);
+	cr_expect_eq(slot, 0);
+	cr_expect_eq(mmusim_mmu_os_page(mmu, 0x11000, NULL), MMUSIM_OS_PAGE_RESIDENT);
+	cr_expect_eq(mmusim_mmu_os_page(mmu, 0x12000, NULL), MMUSIM_OS_PAGE_NONE, "never touched");
+	cr_expect_eq(mmusim_mmu_for_each_swapped_page(mmu, note_swapped, seen), 0);
+	cr_expect_eq(seen[0], 1);
+	cr_expect_eq(seen[1], 0x10000);
+	cr_expect_eq(seen[2], 0);
+	mmusim_mmu_destroy(mmu);
+
+	/* Without a limit (fork refuses one): the page a fork shares is copy-on-write in both. */
+	mmusim_machine_destroy(m);
+	m = x86_machine();
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_event(mmu, &(mmusim_event){ .op = MMUSIM_EV_MMAP, .va = 0x10000, .len = 0x1000,
+							    .flags = MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U, .line = 1 },
+				      &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_translate(mmu, 0x10000, MMUSIM_WRITE, &res);
+	cr_assert(res.ok);
+	cr_assert_eq(mmusim_mmu_event(mmu, &(mmusim_event){ .op = MMUSIM_EV_FORK, .n = 1, .line = 2 }, &err), MMUSIM_OK,
+		     "%s", err.message);
+	cr_expect_eq(mmusim_mmu_os_page(mmu, 0x10000, NULL), MMUSIM_OS_PAGE_COW);
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+}
