@@ -424,6 +424,11 @@ int os_for_each_swapped(const struct os *os, uint16_t asid, int (*fn)(void *arg,
 	return MM_OK;
 }
 
+uint64_t os_resident_pages(const struct os *os)
+{
+	return os->rs.nr_used;
+}
+
 const struct paging_stats *os_stats(const struct os *os)
 {
 	return &os->stats;

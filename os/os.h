@@ -118,6 +118,8 @@ int os_for_each_swapped(const struct os *os, uint16_t asid, int (*fn)(void *arg,
 			void *arg);
 
 const struct paging_stats *os_stats(const struct os *os);
+/* User pages resident now (the resident set's size). */
+uint64_t os_resident_pages(const struct os *os);
 void os_stats_reset(struct os *os);
 
 #endif

@@ -41,7 +41,7 @@ int replay_init(struct replay *r, struct machine *m, const struct replay_options
 			fprintf(opt->interval_out, ",%s_miss_rate", m->cfg.tlb[i].name);
 		fputs(",walks,faults", opt->interval_out);
 		if (r->os_columns)
-			fputs(",page_faults,major_faults,evictions,swap_ins,swap_outs,cow_copies,segfaults",
+			fputs(",page_faults,major_faults,evictions,swap_ins,swap_outs,cow_copies,segfaults,resident",
 			      opt->interval_out);
 		fputc('\n', opt->interval_out);
 	}
@@ -116,6 +116,8 @@ static void write_row(struct replay *r)
 			p->page_faults - l->page_faults, p->major_faults - l->major_faults,
 			p->evictions - l->evictions, p->swap_ins - l->swap_ins, p->swap_outs - l->swap_outs,
 			p->cow_copies - l->cow_copies, p->segfaults - l->segfaults);
+		/* The resident set at the row's end: the timeline's level, not a count per interval. */
+		fprintf(out, ",%" PRIu64, os_resident_pages(r->os));
 		r->last_paging = *p;
 	}
 	fputc('\n', out);

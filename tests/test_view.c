@@ -498,9 +498,9 @@ static struct bad_case bad_cases[] = {
 	{ { "report", "--html", "/nonexistent/dir/r.html" }, "mmusim: /nonexistent/dir/r.html: cannot create: No such file or directory\n" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", "/nonexistent/t.trace" }, "" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--interval", "10" },
-	  "mmusim: report: --interval, --format, --demand-paging, --no-auto-flush, --check-stale and --warmup need --replay TRACE\n" },
+	  "mmusim: report: --interval, --format, --demand-paging, --no-auto-flush, --check-stale, --warmup, --resident-pages and --replacement need --replay TRACE\n" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--warmup", "10" },
-	  "mmusim: report: --interval, --format, --demand-paging, --no-auto-flush, --check-stale and --warmup need --replay TRACE\n" },
+	  "mmusim: report: --interval, --format, --demand-paging, --no-auto-flush, --check-stale, --warmup, --resident-pages and --replacement need --replay TRACE\n" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", "@/traces/tlb-demo.trace", "--interval", "0" },
 	  "mmusim: bad --interval '0' (expected a positive number of accesses)\n" },
 	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", "@/traces/tlb-demo.trace", "--demand-paging=8K" },
@@ -585,6 +585,44 @@ Test(report, self_contained_html)
 	cr_expect(strstr(text, "<svg id=\"chart-walks\" class=\"chart\""));
 	cr_expect(strstr(text, "<svg id=\"chart-faults\" class=\"chart\""));
 	free(text);
+	remove_temp_file(html);
+}
+
+/*
+ * The OS layer's timeline: with --resident-pages the charts gain the resident
+ * set and the paging counters (Belady's string, FIFO, 3 frames); without the
+ * OS layer there is no such chart.  Its options need --replay.
+ */
+Test(report, paging_timeline)
+{
+	char *html = write_temp_file("", ".html");
+	const char *belady = MMUSIM_SOURCE_DIR "/traces/os/belady.trace";
+	struct run_result r;
+	char *text;
+
+	cr_assert_eq(run_mmusim(&r, "report", "--html", html, "--replay", belady, "--resident-pages", "3",
+				"--interval", "2", NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	text = slurp(html);
+	cr_expect(strstr(text, "<svg id=\"chart-paging\" class=\"chart\""), "no paging chart");
+	cr_expect(strstr(text, ">resident</text>") && strstr(text, ">page_faults</text>") &&
+		  strstr(text, ">evictions</text>"), "the chart's legend");
+	cr_expect(strstr(text, "<svg id=\"chart-walks\" class=\"chart\""));
+	free(text);
+
+	cr_assert_eq(run_mmusim(&r, "report", "--html", html, "--replay", belady, "--interval", "2", NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	text = slurp(html);
+	cr_expect_null(strstr(text, "chart-paging"));
+	free(text);
+
+	cr_assert_eq(run_mmusim(&r, "report", "--html", html, "--resident-pages", "3", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: report: --interval, --format, --demand-paging, --no-auto-flush, --check-stale, "
+				"--warmup, --resident-pages and --replacement need --replay TRACE\n");
+	run_result_free(&r);
 	remove_temp_file(html);
 }
 

@@ -263,6 +263,25 @@ int cli_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, uint64_t wa
 	return rc;
 }
 
+int cli_read_future(const struct cli *cli, mmusim_mmu *mmu, const char *trace, enum mmusim_trace_format format,
+		    const char *command, mmusim_error *err)
+{
+	mmusim_trace *t;
+	int rc;
+
+	if (!mmusim_mmu_needs_future(mmu))
+		return MMUSIM_OK;
+	if (strcmp(trace, "-") == 0)
+		return cli_set_error(err, MMUSIM_EINVAL,
+				     "%s: replacement opt reads the whole trace before the replay: give a file, not stdin",
+				     command);
+	if ((rc = cli_trace_open(cli, trace, format, &t, err)))
+		return rc;
+	rc = mmusim_mmu_read_future(mmu, t, err);
+	mmusim_trace_close(t);
+	return rc;
+}
+
 int cli_demand_page_size(const mmusim_config *cfg, mmusim_mmu_options *opt, mmusim_error *err)
 {
 	if (opt->demand_page_size == 1)

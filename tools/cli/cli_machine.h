@@ -54,5 +54,11 @@ int cli_translate_vas(const struct cli *cli, mmusim_request req, const char *con
  * page) and checks it is a page size there.
  */
 int cli_demand_page_size(const mmusim_config *cfg, mmusim_mmu_options *opt, mmusim_error *err);
+/*
+ * Replacement opt: reads the trace's whole future into mmu before the replay
+ * (nothing for other policies); stdin is refused, naming `command`.
+ */
+int cli_read_future(const struct cli *cli, mmusim_mmu *mmu, const char *trace, enum mmusim_trace_format format,
+		    const char *command, mmusim_error *err);
 
 #endif

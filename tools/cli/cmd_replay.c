@@ -155,22 +155,6 @@ static void progress_end(struct progress *p)
 }
 
 /* opt's future: the trace read once before it is replayed (nothing for other policies). */
-static int read_future(const struct cli *cli, mmusim_mmu *mmu, const struct replay_args *ra, mmusim_error *err)
-{
-	mmusim_trace *t;
-	int rc;
-
-	if (!mmusim_mmu_needs_future(mmu))
-		return MMUSIM_OK;
-	if (strcmp(ra->trace, "-") == 0)
-		return cli_set_error(err, MMUSIM_EINVAL,
-				     "replay: replacement opt reads the whole trace before the replay: give a file, not stdin");
-	if ((rc = cli_trace_open(cli, ra->trace, ra->format, &t, err)))
-		return rc;
-	rc = mmusim_mmu_read_future(mmu, t, err);
-	mmusim_trace_close(t);
-	return rc;
-}
 
 int cmd_replay(struct cli *cli, struct args *a)
 {
@@ -207,7 +191,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 	if (ra.csv && (rc = cli_output_open(cli, ra.csv, inputs, 1, &csv)) != EXIT_OK)
 		goto out;
 	ra.opt.interval_csv = csv ? mmusim_output_stream(csv) : NULL;
-	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || read_future(cli, mmu, &ra, &err)) {
+	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || cli_read_future(cli, mmu, ra.trace, ra.format, "replay", &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}

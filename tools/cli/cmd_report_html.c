@@ -47,7 +47,9 @@ static const char report_help[] =
 	"  --replay TRACE       replay TRACE first (the tree and walks show the result)\n"
 	"  --interval N         accesses per point of the charts (default 1000)\n"
 	"  --format FMT, --demand-paging[=SIZE], --no-auto-flush, --check-stale, --warmup N\n"
-	"                       as for replay\n"
+	"  --resident-pages N, --replacement P, --seed S, --clock-flush, --no-clock-flush\n"
+	"                       as for replay; with the OS layer on, a chart of the\n"
+	"                       resident set and the page faults per interval\n"
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables first\n"
 	"  --image FILE [--image-base PA] [--root PA | --cr3 V | --satp V | --ttbr0 V]\n"
 	"                [--ttbr1 V] [--tcr V]   (AArch64: TTBR1_EL1, TCR_EL1)\n"
@@ -98,7 +100,8 @@ static int parse_args(struct cli *cli, struct args *a, struct report_args *ra, b
 			continue;
 		}
 		if ((r = cli_interval_option(a, &ra->opt.interval)) != 0 ||
-		    (r = cli_replay_option(a, &ra->format, &ra->opt, &ra->warmup)) != 0) {
+		    (r = cli_replay_option(a, &ra->format, &ra->opt, &ra->warmup)) != 0 ||
+		    (r = cli_os_option(a, &ra->opt)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			continue;
@@ -110,9 +113,10 @@ static int parse_args(struct cli *cli, struct args *a, struct report_args *ra, b
 	if (cli->json)
 		return cli_usage_error("report: writes HTML only; --json is for replay, translate, mappings and show");
 	if (!ra->trace && (ra->opt.interval || ra->opt.demand_page_size || ra->format != MMUSIM_TRACE_AUTO ||
-			   ra->opt.no_auto_flush || ra->opt.check_stale || ra->warmup))
-		return cli_usage_error("report: --interval, --format, --demand-paging, --no-auto-flush, --check-stale "
-				       "and --warmup need --replay TRACE");
+			   ra->opt.no_auto_flush || ra->opt.check_stale || ra->warmup || ra->opt.resident_pages ||
+			   ra->opt.replacement))
+		return cli_usage_error("report: --interval, --format, --demand-paging, --no-auto-flush, --check-stale, "
+				       "--warmup, --resident-pages and --replacement need --replay TRACE");
 	if (ra->trace && cli->image && ra->opt.demand_page_size)
 		return cli_usage_error("report: --demand-paging needs simulated memory, not an --image");
 	if (!ra->opt.interval)
@@ -253,6 +257,15 @@ static void write_walk(FILE *out, mmusim_machine *m, const mmusim_request *req, 
 	fputs("</article>\n", out);
 }
 
+/* The CSV column named `name`, or NULL. */
+static double *column(const struct csv_series *s, const char *name)
+{
+	for (unsigned i = 0; i < s->nr_cols; i++)
+		if (s->names[i] && strcmp(s->names[i], name) == 0)
+			return s->col[i];
+	return NULL;
+}
+
 static void write_charts(FILE *out, char *csv)
 {
 	struct csv_series s;
@@ -262,26 +275,39 @@ static void write_charts(FILE *out, char *csv)
 		csv_series_free(&s);
 		return;
 	}
-	unsigned nr_tlb = s.nr_cols - 3;
+	/* The TLBs' columns, "l1d_miss_rate" legended "l1d"; then walks, faults and (the OS layer's) paging columns. */
+	unsigned nr_tlb = 0;
 	struct chart_series tlbs[REPLAY_SUMMARY_MAX_TLBS];
-	for (unsigned i = 0; i < nr_tlb && i < REPLAY_SUMMARY_MAX_TLBS; i++) {
-		/* The CSV column "l1d_miss_rate" is the legend "l1d". */
-		char *suffix = s.names[1 + i] ? strstr(s.names[1 + i], "_miss_rate") : NULL;
-		if (suffix)
-			*suffix = '\0';
-		tlbs[i] = (struct chart_series){ .name = s.names[1 + i] ? s.names[1 + i] : "?", .y = s.col[1 + i] };
+	for (unsigned i = 1; i < s.nr_cols && nr_tlb < REPLAY_SUMMARY_MAX_TLBS; i++) {
+		char *suffix = s.names[i] ? strstr(s.names[i], "_miss_rate") : NULL;
+		if (!suffix)
+			continue;
+		*suffix = '\0';
+		tlbs[nr_tlb++] = (struct chart_series){ .name = s.names[i], .y = s.col[i] };
 	}
-	struct chart_series walks = { .name = "walks", .y = s.col[nr_tlb + 1] };
-	struct chart_series faults = { .name = "faults", .y = s.col[nr_tlb + 2] };
+	struct chart_series walks = { .name = "walks", .y = column(&s, "walks") };
+	struct chart_series faults = { .name = "faults", .y = column(&s, "faults") };
 	struct chart charts[] = {
-		{ "chart-miss-rate", "TLB miss rate per interval", "accesses", "miss rate", s.col[0], s.n, tlbs,
-		  nr_tlb < REPLAY_SUMMARY_MAX_TLBS ? nr_tlb : REPLAY_SUMMARY_MAX_TLBS },
+		{ "chart-miss-rate", "TLB miss rate per interval", "accesses", "miss rate", s.col[0], s.n, tlbs, nr_tlb },
 		{ "chart-walks", "page walks per interval", "accesses", "walks", s.col[0], s.n, &walks, 1 },
 		{ "chart-faults", "faults per interval", "accesses", "faults", s.col[0], s.n, &faults, 1 },
 	};
 	fputs("<div class=\"charts\">\n", out);
 	for (unsigned i = 0; i < sizeof(charts) / sizeof(charts[0]); i++)
-		chart_write_svg(out, &charts[i]);
+		if (charts[i].nr_series && charts[i].series[0].y)
+			chart_write_svg(out, &charts[i]);
+	/* The OS layer's timeline: the resident set beside what moved it. */
+	static const char *const paging[] = { "resident", "page_faults", "major_faults", "evictions", "cow_copies" };
+	struct chart_series os[sizeof(paging) / sizeof(paging[0])];
+	unsigned nr_os = 0;
+	for (unsigned i = 0; i < sizeof(paging) / sizeof(paging[0]); i++)
+		if (column(&s, paging[i]))
+			os[nr_os++] = (struct chart_series){ .name = paging[i], .y = column(&s, paging[i]) };
+	if (nr_os) {
+		struct chart c = { "chart-paging", "resident pages and page faults per interval", "accesses", "pages",
+				   s.col[0], s.n, os, nr_os };
+		chart_write_svg(out, &c);
+	}
 	fputs("</div>\n", out);
 	csv_series_free(&s);
 }
@@ -302,7 +328,8 @@ static int run_replay(const struct cli *cli, mmusim_machine *m, struct report_ar
 		return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
 	ra->opt.interval_csv = csv_out;
 	if ((rc = cli_demand_page_size(cfg, &ra->opt, err)) || (rc = cli_trace_open(cli, ra->trace, ra->format, &t, err)) ||
-	    (rc = cli_mmu_create(m, &ra->opt, ra->warmup, &mmu, err)))
+	    (rc = cli_mmu_create(m, &ra->opt, ra->warmup, &mmu, err)) ||
+	    (rc = cli_read_future(cli, mmu, ra->trace, ra->format, "report", err)))
 		goto out;
 	rc = mmusim_mmu_replay(mmu, t, err);
 	mmusim_mmu_finish(mmu);

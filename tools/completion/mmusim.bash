@@ -106,7 +106,8 @@ _mmusim()
 		explain) opts="--config --help $tables $access --ac --color --color=" ;;
 		show) opts="$global $tables $access --depth --range --from --to --va --dot --svg" ;;
 		report) opts="--config --help $tables $access --html --va --depth --range --from --to
-			--replay --interval --format --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup" ;;
+			--replay --interval --format --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup
+			--resident-pages --replacement --seed --clock-flush --no-clock-flush" ;;
 		sweep) opts="$global $replaying --setup --map --trace --jobs --csv --emit-jobs --results" ;;
 		merge) opts="--csv --json --help" ;;
 		run) opts="$global ${replaying#--format } --setup --map --save-trace --valgrind --" ;;
