@@ -133,9 +133,24 @@ int mmu_select_cpu(struct mmu *mmu, unsigned cpu, struct mm_error *err)
 	return MM_OK;
 }
 
+/*
+ * The machine's tables are the running VM's: a CPU's walk needs its own VM's
+ * (a library caller may have switched the machine meanwhile).  The VM
+ * exists, so loading it cannot fail.
+ */
+static void run_cpu_vm(struct machine *m, const struct mmu_cpu *c)
+{
+	if (__builtin_expect(m->vmid != c->vmid, 0))
+		(void)machine_switch_vm(m, c->vmid, NULL);
+}
+
 int mmu_switch_asid(struct mmu *mmu, uint16_t asid, struct mm_error *err)
 {
-	int rc = machine_space(mmu->m, asid, &mmu->cur->pt, err);
+	int rc;
+
+	/* The ASID names an address space of the CPU's own VM. */
+	run_cpu_vm(mmu->m, mmu->cur);
+	rc = machine_space(mmu->m, asid, &mmu->cur->pt, err);
 
 	if (rc == MM_OK) {
 		mmu->cur->asid = asid;
@@ -412,17 +427,6 @@ static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, uint64_t va, co
 		e.pa = res->pa & ~((1ull << shift) - 1);
 		tlb_fill(home, va, &e);
 	}
-}
-
-/*
- * The machine's tables are the running VM's: a CPU's walk needs its own VM's
- * (a library caller may have switched the machine meanwhile).  The VM
- * exists, so loading it cannot fail.
- */
-static void run_cpu_vm(struct machine *m, const struct mmu_cpu *c)
-{
-	if (__builtin_expect(m->vmid != c->vmid, 0))
-		(void)machine_switch_vm(m, c->vmid, NULL);
 }
 
 void mmu_run_cpu_vm(struct mmu *mmu)

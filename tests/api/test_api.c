@@ -1426,6 +1426,10 @@ Test(api, vms_on_cpus)
 	mmusim_mmu_translate(mmu, 0x1238, MMUSIM_WRITE, &r);
 	cr_assert(r.ok);
 	cr_expect_eq(r.pa, 0xc0200238);
+	/* ... and an ASID switch names an address space of CPU 0's VM. */
+	cr_assert_eq(mmusim_switch_vm(m, 1, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_switch_asid(mmu, 3, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_current_vm(m), 0);
 	mmusim_mmu_destroy(mmu);
 
 	cr_expect_str_eq(mmusim_config_stage2_root_register(mmusim_machine_config(m)), "hgatp");
