@@ -74,16 +74,15 @@ int stage2_host_create(const struct stage2_config *cfg, uint64_t guest_base, uin
 	h->env = (struct pt_env){ .arch = cfg->arch, .pc = &h->cfg.pc, .ctl = &h->cfg.cpu, .mem = &h->mem };
 	h->kind = (struct pt_kind_config){ .top_start = 0, .top_end = h->cfg.pc.top_entries, .top_can_unmap = true };
 	h->walker = (struct walker){ .arch = cfg->arch, .pc = &h->cfg.pc, .ctl = &h->cfg.cpu, .mem = &h->mem };
-	if ((rc = pt_create(&h->env, &h->kind, &h->table, err)) ||
-	    (cfg->back_guest_memory && (rc = back_guest_memory(h, guest_base, guest_size, err)))) {
+	/* Stage 2 checks the guest's implicit accesses as user accesses (NPT, the G-stage). */
+	h->guest = (struct guest_mem){ .stage2 = &h->walker, .priv = PRIV_USER,
+				       .table_reads_write = cfg->arch->stage2_table_reads_write &&
+							    cfg->arch->stage2_table_reads_write(&cfg->cpu) };
+	/* VM 0: the stage-2 table, guest RAM backed, the guest's frames. */
+	if ((rc = stage2_host_start_vm(h, 0, frames, err))) {
 		stage2_host_destroy(h);
 		return rc;
 	}
-	/* Stage 2 checks the guest's implicit accesses as user accesses (NPT, the G-stage). */
-	h->guest = (struct guest_mem){ .stage2 = &h->walker, .stage2_root = pt_root(h->table),
-				       .priv = PRIV_USER, .frames = frames,
-				       .table_reads_write = cfg->arch->stage2_table_reads_write &&
-							    cfg->arch->stage2_table_reads_write(&cfg->cpu) };
 	if (cfg->has_tlb && !(h->guest.tlb = tlb_create(&cfg->tlb, err))) {
 		stage2_host_destroy(h);
 		return MM_EINVAL;
