@@ -25,8 +25,15 @@ struct os {
 	struct replacement rp;
 	struct swap swap;
 	uint64_t *free_frames;      /* data frames given back, reused before new ones */
-	struct key_map frame_refs;  /* frame number -> pages mapping it, for frames fork shared (absent: 1) */
 	size_t nr_free, cap_free;
+	/*
+	 * Swap slot -> frame slot + 1 (0: none): the resident frame that holds a
+	 * swap slot's contents, Linux's swap cache.  When two address spaces name
+	 * one swap slot (a frame they shared went out once), the first to fault
+	 * brings it in and the second finds it here and maps the same frame.
+	 */
+	struct key_map swap_cache;
+	struct key_map first_use;   /* opt: page key -> its first reference (a child's pages after fork) */
 	uint64_t loads;             /* pages brought in so far: fifo's stamp */
 	uint64_t accesses;          /* accesses noted so far: lru's stamp, opt's index */
 	/* opt: the page key of every access (while read), then the index of each one's next reference. */
@@ -34,6 +41,7 @@ struct os {
 	size_t future_len, future_cap;
 	bool future_done;
 	uint16_t future_asid;       /* the ASID the future's reader has reached */
+	uint32_t objects;           /* shared regions mapped so far: the next one's object */
 	struct paging_stats stats;
 };
 
@@ -42,20 +50,31 @@ static uint64_t page_size(const struct os *os)
 	return os->m->cfg.pc.base_page_size;
 }
 
-/* The A bit of p's PTE, cleared; with the flush (the default), the page's cached translations go too. */
-static bool clock_referenced(void *arg, const struct os_page *p)
+/* Each page mapping slot s's frame, in turn (the reverse map). */
+#define for_each_sharer(os, s, p) \
+	for (struct os_page *p = resident_first_sharer(&(os)->rs, (s)); p; \
+	     p = p->next_sharer == SIZE_MAX ? NULL : &(os)->rs.pages[p->next_sharer])
+
+/*
+ * The A bits of the PTEs mapping slot s's frame, cleared: every sharer's, as
+ * Linux's page_referenced reads each mapping's.  With the flush (the default),
+ * the cleared pages' cached translations go too.
+ */
+static bool clock_referenced(void *arg, size_t s)
 {
 	struct os *os = arg;
-	struct page_table *pt;
-	uint64_t va = p->vpn * page_size(os);
+	bool any = false;
 
-	if (machine_space(os->m, p->asid, &pt, NULL))
-		return false;
-	if (!pt_test_and_clear_accessed(pt, va))
-		return false;
-	if (!os->opt.no_clock_flush)
-		mmu_shootdown(os->mmu, va, page_size(os), false, p->asid);
-	return true;
+	for_each_sharer(os, s, p) {
+		struct page_table *pt;
+		uint64_t va = p->vpn * page_size(os);
+		if (machine_space(os->m, p->asid, &pt, NULL) || !pt_test_and_clear_accessed(pt, va))
+			continue;
+		any = true;
+		if (!os->opt.no_clock_flush)
+			mmu_shootdown(os->mmu, va, page_size(os), false, p->asid);
+	}
+	return any;
 }
 
 int os_create(struct machine *m, struct mmu *mmu, const struct os_options *opt, struct os **out,
@@ -95,7 +114,8 @@ void os_destroy(struct os *os)
 	swap_fini(&os->swap);
 	free(os->declared);
 	free(os->free_frames);
-	key_map_fini(&os->frame_refs);
+	key_map_fini(&os->swap_cache);
+	key_map_fini(&os->first_use);
 	free(os->future);
 	free(os);
 }
@@ -118,22 +138,23 @@ static void free_frame(struct os *os, uint64_t pa)
 	os->free_frames[os->nr_free++] = pa;
 }
 
-static uint64_t frame_refs(const struct os *os, uint64_t pa)
+/* Slot s lost its last page: its frame is free, and no longer what its swap slot's faults find. */
+static void release_frame(struct os *os, size_t s)
 {
-	uint64_t n;
+	struct frame_slot *f = &os->rs.slots[s];
 
-	return key_map_get(&os->frame_refs, pa / page_size(os), &n) && n ? n : 1;
+	if (f->swap_cached)
+		key_map_put(&os->swap_cache, f->swap_slot, 0); /* the key exists: no memory needed */
+	f->swap_cached = false;
+	free_frame(os, f->pa);
 }
 
-/* One page fewer maps frame pa: the frame is freed when it was the last. */
-static void put_frame(struct os *os, uint64_t pa)
+/* The slot whose frame holds swap slot sw's contents, or SIZE_MAX. */
+static size_t swap_cached_slot(const struct os *os, uint64_t sw)
 {
-	uint64_t n = frame_refs(os, pa);
+	uint64_t v;
 
-	if (n > 1)
-		key_map_put(&os->frame_refs, pa / page_size(os), n - 1); /* the key exists: no memory needed */
-	else
-		free_frame(os, pa);
+	return key_map_get(&os->swap_cache, sw, &v) && v ? (size_t)(v - 1) : SIZE_MAX;
 }
 
 static int alloc_frame(struct os *os, uint64_t *pa, struct mm_error *err)
@@ -145,44 +166,81 @@ static int alloc_frame(struct os *os, uint64_t *pa, struct mm_error *err)
 	return physmem_alloc_data(os->m->pm, page_size(os), page_size(os), pa, err);
 }
 
-/* Unmaps resident page p: not-present PTE, TLB and PWC entries shot down, frame freed; returns its D bit. */
-static bool unmap_resident(struct os *os, struct os_page *p)
+/*
+ * Unmaps resident page p's PTE (not present, TLB and PWC entries shot down);
+ * returns the flags the PTE had (0 when it was gone), D among them.
+ */
+static uint32_t unmap_pte(struct os *os, const struct os_page *p)
 {
 	struct page_table *pt;
 	struct pt_mapping mp;
 	uint64_t va = p->vpn * page_size(os);
-	bool dirty = false;
+	uint32_t flags = 0;
 
 	if (machine_space(os->m, p->asid, &pt, NULL) == MM_OK) {
 		if (pt_query(pt, va, &mp))
-			dirty = (mp.prop.flags & PROP_D) != 0;
+			flags = mp.prop.flags;
 		/* A base page in a table that holds it: unmap cannot need memory, nor fail. */
 		pt_unmap(pt, va, page_size(os), NULL);
 		mmu_shootdown(os->mmu, va, page_size(os), false, p->asid);
 	}
-	put_frame(os, os->rs.slots[p->slot].pa);
-	resident_vacate(&os->rs, p);
-	return dirty;
+	return flags;
 }
 
-/* Evicts the page in slot s: dirty to swap, clean dropped (a swap copy it has stays valid). */
-static void evict(struct os *os, size_t s)
+/*
+ * Evicts slot s's frame: every page mapping it is unmapped (the reverse map),
+ * and the frame goes out once.  Dirty when any mapping's D bit is set: it is
+ * written to swap (to the slot it came from, which names the same contents
+ * for every holder), and each sharer names that slot.  Clean, a swap copy the
+ * sharers have stays valid; without one they are dropped (never written: the
+ * next touch gets a fresh zeroed page).
+ */
+static int evict(struct os *os, size_t s, struct mm_error *err)
 {
-	struct os_page *p = &os->rs.pages[os->rs.slots[s].page];
-	bool dirty = unmap_resident(os, p);
+	struct frame_slot *f = &os->rs.slots[s];
+	const struct os_page *first = resident_first_sharer(&os->rs, s);
+	bool dirty = false, had_swap = first->has_swap;
+	uint64_t sw = first->swap_slot;
 
+	for_each_sharer(os, s, p)
+		dirty |= (unmap_pte(os, p) & PROP_D) != 0;
+	if (dirty && !had_swap && !swap_alloc(&os->swap, (uint32_t)f->nr_sharers, &sw))
+		return mm_error_set(err, MM_ENOMEM, "out of host memory for the swap area");
 	os->stats.evictions++;
-	if (dirty || p->has_swap) {
-		if (dirty) {
-			if (!p->has_swap)
-				p->swap_slot = swap_alloc(&os->swap);
-			p->has_swap = true;
-			os->stats.swap_outs++;
-		}
-		p->state = PAGE_SWAPPED;
-	} else {
-		p->state = PAGE_ABSENT; /* never written: its next touch gets a fresh zeroed page */
+	if (dirty)
+		os->stats.swap_outs++;
+	for (bool last = false; !last;) {
+		struct os_page *p = resident_first_sharer(&os->rs, s);
+		last = resident_vacate(&os->rs, p);
+		p->state = dirty || had_swap ? PAGE_SWAPPED : PAGE_ABSENT;
+		p->has_swap = dirty || had_swap;
+		p->swap_slot = sw;
 	}
+	release_frame(os, s);
+	return MM_OK;
+}
+
+/* A frame slot for a page coming in: free, or the victim's the policy picks at the limit. */
+static int take_slot(struct os *os, size_t *s, struct mm_error *err)
+{
+	if (os->opt.resident_pages && os->rs.nr_used >= os->opt.resident_pages) {
+		*s = os->rp.ops->victim(&os->rp, &os->rs);
+		return evict(os, *s, err);
+	}
+	if ((*s = resident_free_slot(&os->rs)) == SIZE_MAX)
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	return MM_OK;
+}
+
+/* Slot s's nearest next reference: its sharers' nearest (opt). */
+static uint64_t slot_next_use(struct os *os, size_t s)
+{
+	uint64_t next = UINT64_MAX;
+
+	for_each_sharer(os, s, p)
+		if (p->next_use < next)
+			next = p->next_use;
+	return next;
 }
 
 /* The properties of a page of asid at va: its region's, or demand paging's (rwx user) without regions. */
@@ -200,6 +258,34 @@ static struct page_prop page_prop_at(const struct os *os, const struct region *r
 static uint64_t next_use(const struct os *os, uint64_t idx)
 {
 	return idx < os->future_len ? os->future[idx] : UINT64_MAX;
+}
+
+/*
+ * A first touch of a page of a shared region: the region's pages are one
+ * memory object for every address space a fork gave it to, so the page may
+ * already be in a frame (*join gets its slot) or in swap (p takes its slot,
+ * one reference more) through another of them.
+ */
+static void adopt_shared(struct os *os, const struct region *r, struct os_page *p, size_t *join)
+{
+	for (size_t i = 0; i < os->regions.nr; i++) {
+		const struct region *o = &os->regions.r[i];
+		const struct os_page *q;
+		uint64_t va = p->vpn * page_size(os);
+		if (o->object != r->object || o->asid == p->asid || va < o->start || va >= o->end ||
+		    !(q = resident_lookup(&os->rs, o->asid, p->vpn)) || q->state == PAGE_ABSENT)
+			continue;
+		if (q->has_swap) {
+			p->has_swap = true;
+			p->swap_slot = q->swap_slot;
+			swap_get(&os->swap, q->swap_slot);
+		}
+		if (q->state == PAGE_RESIDENT)
+			*join = q->slot;
+		else
+			p->state = PAGE_SWAPPED;
+		return;
+	}
 }
 
 int os_page_fault(struct os *os, uint16_t asid, uint64_t va, enum os_verdict *out, struct mm_error *err)
@@ -222,31 +308,59 @@ int os_page_fault(struct os *os, uint16_t asid, uint64_t va, enum os_verdict *ou
 		return rc;
 	if (!(p = resident_page(&os->rs, asid, vpn)))
 		return mm_error_set(err, MM_ENOMEM, "out of host memory");
-	if (os->opt.resident_pages && os->rs.nr_used >= os->opt.resident_pages) {
-		s = os->rp.ops->victim(&os->rp, &os->rs);
-		evict(os, s);
-	} else if ((s = resident_free_slot(&os->rs)) == SIZE_MAX) {
-		return mm_error_set(err, MM_ENOMEM, "out of host memory");
-	}
-	if ((rc = alloc_frame(os, &pa, err)))
-		return rc;
+	const size_t me = (size_t)(p - os->rs.pages);
+	size_t join = SIZE_MAX;
+	if (p->state == PAGE_ABSENT && r && r->shared)
+		adopt_shared(os, r, p, &join);
+	const bool swapped = p->state == PAGE_SWAPPED;
 	struct page_prop prop = page_prop_at(os, r);
-	if ((rc = pt_map(pt, vpn * page_size(os), pa, page_size(os), &prop, err))) {
-		free_frame(os, pa);
-		return rc;
-	}
+	/*
+	 * A private writable page whose swap slot other pages name too (a frame
+	 * fork shared went out once) comes back read-only and copy-on-write, as
+	 * it left: Linux maps a swapped-in page writable only when it is exclusive.
+	 */
+	const bool cow = swapped && (prop.flags & PROP_W) && !(r && r->shared) &&
+			 swap_refs(&os->swap, p->swap_slot) > 1;
+	if (cow)
+		prop.flags &= ~(uint32_t)PROP_W;
 	os->stats.page_faults++;
-	if (p->state == PAGE_SWAPPED) {
-		os->stats.major_faults++;
-		os->stats.swap_ins++;
-	} else {
+	if (join != SIZE_MAX || (swapped && (join = swap_cached_slot(os, p->swap_slot)) != SIZE_MAX)) {
+		/* Another holder of the page has it in a frame: a minor fault maps the same frame. */
+		s = join;
+		if ((rc = pt_map(pt, vpn * page_size(os), os->rs.slots[s].pa, page_size(os), &prop, err)))
+			return rc;
 		os->mmu->stats.demand_paged++;
+		resident_occupy(&os->rs, s, p);
+	} else {
+		if ((rc = take_slot(os, &s, err)) || (rc = alloc_frame(os, &pa, err)))
+			return rc;
+		p = &os->rs.pages[me];
+		if ((rc = pt_map(pt, vpn * page_size(os), pa, page_size(os), &prop, err))) {
+			free_frame(os, pa);
+			return rc;
+		}
+		if (swapped) {
+			os->stats.major_faults++;
+			os->stats.swap_ins++;
+		} else {
+			os->mmu->stats.demand_paged++;
+		}
+		resident_occupy(&os->rs, s, p);
+		os->rs.slots[s].pa = pa;
+		os->rs.slots[s].loaded = ++os->loads;
+		os->rs.slots[s].next_use = UINT64_MAX;
+		if (swapped) {
+			if (!key_map_put(&os->swap_cache, p->swap_slot, s + 1))
+				return mm_error_set(err, MM_ENOMEM, "out of host memory");
+			os->rs.slots[s].swap_cached = true;
+			os->rs.slots[s].swap_slot = p->swap_slot;
+		}
 	}
-	resident_occupy(&os->rs, s, p);
-	os->rs.slots[s].pa = pa;
-	os->rs.slots[s].loaded = ++os->loads;
+	p->cow = cow;
+	p->next_use = next_use(os, os->accesses);
 	os->rs.slots[s].last_use = os->accesses;
-	os->rs.slots[s].next_use = next_use(os, os->accesses);
+	if (p->next_use < os->rs.slots[s].next_use)
+		os->rs.slots[s].next_use = p->next_use;
 	*out = OS_RETRY;
 	return MM_OK;
 }
@@ -262,8 +376,10 @@ void os_note_access(struct os *os, uint16_t asid, uint64_t va)
 	struct os_page *p = resident_lookup(&os->rs, asid, va / page_size(os));
 
 	if (p && p->state == PAGE_RESIDENT) {
-		os->rs.slots[p->slot].last_use = idx + 1;
-		os->rs.slots[p->slot].next_use = next_use(os, idx);
+		struct frame_slot *f = &os->rs.slots[p->slot];
+		f->last_use = idx + 1;
+		p->next_use = next_use(os, idx);
+		f->next_use = f->nr_sharers == 1 ? p->next_use : slot_next_use(os, p->slot);
 	}
 }
 
@@ -271,7 +387,8 @@ int os_mmap(struct os *os, uint16_t asid, uint64_t va, uint64_t len, const struc
 	    struct mm_error *err)
 {
 	uint64_t mask = page_size(os) - 1;
-	struct region add = { .asid = asid, .start = va, .end = va + len, .prop = *prop, .shared = shared };
+	struct region add = { .asid = asid, .start = va, .end = va + len, .prop = *prop, .shared = shared,
+			      .object = shared ? ++os->objects : 0 };
 	struct page_table *pt;
 	int rc;
 
@@ -307,15 +424,23 @@ static void drop_pages(struct os *os, uint16_t asid, uint64_t first, uint64_t la
 		if (p->asid != asid || p->vpn < first || p->vpn > last || p->state == PAGE_ABSENT)
 			continue;
 		if (p->state == PAGE_RESIDENT) {
-			if (unmap) {
-				unmap_resident(os, p);
-			} else {
-				put_frame(os, os->rs.slots[p->slot].pa);
-				resident_vacate(&os->rs, p);
+			const size_t s = p->slot;
+			const bool cow = p->cow;
+			const uint32_t flags = unmap ? unmap_pte(os, p) : 0;
+			if (resident_vacate(&os->rs, p)) {
+				/*
+				 * The last mapping of a frame written through a writable
+				 * one (a shared region's) while other pages name its swap
+				 * slot: they must find what was written there.
+				 */
+				if (!cow && (flags & PROP_D) && (flags & PROP_W) && p->has_swap &&
+				    swap_refs(&os->swap, p->swap_slot) > 1)
+					os->stats.swap_outs++;
+				release_frame(os, s);
 			}
 		}
 		if (p->has_swap)
-			swap_free(&os->swap, p->swap_slot);
+			swap_put(&os->swap, p->swap_slot);
 		p->has_swap = false;
 		p->state = PAGE_ABSENT;
 	}
@@ -388,7 +513,9 @@ int os_future_end(struct os *os, struct mm_error *err)
 		}
 		os->future[i] = next;
 	}
-	key_map_fini(&later);
+	/* What is left is each page's first reference: a page fork makes has had none before. */
+	key_map_fini(&os->first_use);
+	os->first_use = later;
 	os->future_done = true;
 	return MM_OK;
 }
@@ -439,28 +566,50 @@ void os_stats_reset(struct os *os)
 	memset(&os->stats, 0, sizeof(os->stats));
 }
 
+/* opt: when a page fork made is first referenced (its key has no earlier reference). */
+static uint64_t first_use(const struct os *os, uint16_t asid, uint64_t vpn)
+{
+	uint64_t i;
+
+	return key_map_get(&os->first_use, page_key(asid, vpn), &i) && i >= os->accesses ? i : UINT64_MAX;
+}
+
 /*
- * One page of the parent, given to the child: a private writable page becomes
- * read-only in both (copy-on-write), a read-only or shared one is mapped as
- * it is; either way the child's page names the same frame, one reference more.
+ * One page of the parent, given to the child.  A resident one: a private
+ * writable page becomes read-only in both (copy-on-write), a read-only or
+ * shared one is mapped as it is; either way the child's page joins the
+ * parent's frame, one sharer more, and the frame still counts once.  A
+ * swapped one: the child names the same swap slot (Linux copies the swap
+ * entry and counts it), and whichever faults first brings it back.
  */
 static int fork_page(struct os *os, size_t parent_idx, uint16_t child, struct page_table *ppt,
 		     struct page_table *cpt, bool flush, struct mm_error *err)
 {
 	const uint64_t page = page_size(os);
-	struct os_page pp = os->rs.pages[parent_idx];
-	uint64_t va = pp.vpn * page, pa = os->rs.slots[pp.slot].pa;
-	const struct region *r = region_find(&os->regions, pp.asid, va);
-	struct pt_mapping mp;
+	const struct os_page pp = os->rs.pages[parent_idx];
+	const uint64_t va = pp.vpn * page;
 	struct os_page *cp;
-	size_t s;
 	int rc;
+
+	if (pp.state == PAGE_SWAPPED) {
+		if (!(cp = resident_page(&os->rs, child, pp.vpn)))
+			return mm_error_set(err, MM_ENOMEM, "out of host memory");
+		cp->state = PAGE_SWAPPED;
+		cp->has_swap = true;
+		cp->swap_slot = pp.swap_slot;
+		swap_get(&os->swap, pp.swap_slot);
+		return MM_OK;
+	}
+	const struct region *r = region_find(&os->regions, pp.asid, va);
+	const uint64_t pa = os->rs.slots[pp.slot].pa;
+	struct pt_mapping mp;
 
 	if (!pt_query(ppt, va, &mp))
 		return MM_OK; /* unmapped by hand behind the OS's back: nothing to share */
 	struct page_prop prop = mp.prop;
-	const bool cow = (prop.flags & PROP_W) && !(r && r->shared);
-	if (cow) {
+	/* A page an earlier fork made copy-on-write is read-only already, and copy-on-write in this child too. */
+	const bool cow = ((prop.flags & PROP_W) || pp.cow) && !(r && r->shared);
+	if (prop.flags & PROP_W && cow) {
 		prop.flags &= ~(uint32_t)PROP_W;
 		os->rs.pages[parent_idx].cow = true;
 		if ((rc = pt_protect(ppt, va, page, &prop, err)))
@@ -468,17 +617,19 @@ static int fork_page(struct os *os, size_t parent_idx, uint16_t child, struct pa
 		if (flush)
 			mmu_shootdown(os->mmu, va, page, false, pp.asid);
 	}
-	if (!key_map_put(&os->frame_refs, pa / page, frame_refs(os, pa) + 1))
-		return mm_error_set(err, MM_ENOMEM, "out of host memory");
-	if (!(cp = resident_page(&os->rs, child, pp.vpn)) || (s = resident_free_slot(&os->rs)) == SIZE_MAX)
+	if (!(cp = resident_page(&os->rs, child, pp.vpn)))
 		return mm_error_set(err, MM_ENOMEM, "out of host memory");
 	if ((rc = pt_map(cpt, va, pa, page, &prop, err)))
 		return rc;
-	resident_occupy(&os->rs, s, cp);
+	resident_occupy(&os->rs, pp.slot, cp);
 	cp->cow = cow;
-	os->rs.slots[s] = os->rs.slots[os->rs.pages[parent_idx].slot];
-	os->rs.slots[s].page = (size_t)(cp - os->rs.pages);
-	os->rs.slots[s].used = true;
+	cp->has_swap = pp.has_swap;
+	cp->swap_slot = pp.swap_slot;
+	if (pp.has_swap)
+		swap_get(&os->swap, pp.swap_slot);
+	cp->next_use = first_use(os, child, pp.vpn);
+	if (cp->next_use < os->rs.slots[pp.slot].next_use)
+		os->rs.slots[pp.slot].next_use = cp->next_use;
 	return MM_OK;
 }
 
@@ -488,9 +639,6 @@ int os_fork(struct os *os, uint16_t parent, uint16_t child, bool flush, struct m
 	size_t nr_regions = os->regions.nr, nr_pages = os->rs.nr_pages;
 	int rc;
 
-	if (os->opt.resident_pages)
-		return mm_error_set(err, MM_EINVAL, "fork: not supported with a resident-page limit "
-				    "(evicting a frame two address spaces share is not modelled yet)");
 	if (os->m->by_asid[child])
 		return mm_error_set(err, MM_EINVAL, "fork: asid %u is in use (a child needs a fresh address space; "
 				    "an exited one is not reused)", child);
@@ -507,7 +655,7 @@ int os_fork(struct os *os, uint16_t parent, uint16_t child, bool flush, struct m
 	if (declared(os, parent))
 		os->declared[child / 8] |= (uint8_t)(1u << (child % 8));
 	for (size_t i = 0; i < nr_pages; i++) {
-		if (os->rs.pages[i].asid != parent || os->rs.pages[i].state != PAGE_RESIDENT)
+		if (os->rs.pages[i].asid != parent || os->rs.pages[i].state == PAGE_ABSENT)
 			continue;
 		if ((rc = fork_page(os, i, child, ppt, cpt, flush, err)))
 			return rc;
@@ -528,13 +676,24 @@ int os_exit(struct os *os, uint16_t asid, struct mm_error *err)
 	return MM_OK;
 }
 
+/*
+ * Whether page p (copy-on-write) is the only holder of its contents: no other
+ * page maps its frame, nor names the swap slot the frame came from (a holder
+ * still in swap would find the frame through the swap cache).
+ */
+static bool cow_exclusive(const struct os *os, const struct os_page *p)
+{
+	return p->has_swap ? swap_refs(&os->swap, p->swap_slot) == 1 : os->rs.slots[p->slot].nr_sharers == 1;
+}
+
 int os_write_fault(struct os *os, uint16_t asid, uint64_t va, bool *handled, struct mm_error *err)
 {
 	const uint64_t page = page_size(os);
 	struct os_page *p = resident_lookup(&os->rs, asid, va / page);
 	struct page_table *pt;
 	struct pt_mapping mp;
-	uint64_t pa, copy;
+	uint64_t copy;
+	size_t s;
 	int rc;
 
 	*handled = false;
@@ -543,23 +702,38 @@ int os_write_fault(struct os *os, uint16_t asid, uint64_t va, bool *handled, str
 	if (machine_space(os->m, asid, &pt, NULL) || !pt_query(pt, va, &mp) || (mp.prop.flags & PROP_W))
 		return MM_OK;
 	va = p->vpn * page;
-	pa = os->rs.slots[p->slot].pa;
 	struct page_prop prop = mp.prop;
 	prop.flags |= PROP_W;
-	if (frame_refs(os, pa) > 1) {
-		/* Frames hold no data: the copy is a fresh frame, counted. */
-		if ((rc = alloc_frame(os, &copy, err)))
-			return rc;
+	if (cow_exclusive(os, p)) {
+		if ((rc = pt_protect(pt, va, page, &prop, err)))
+			return rc; /* the last sharer: it just regains write, as Linux does */
+	} else {
+		/*
+		 * Leave the shared frame first, so that a victim taken for the
+		 * copy's frame (under a resident limit) never has this page among
+		 * its sharers.  Frames hold no data: the copy is a fresh frame, counted.
+		 */
+		const size_t me = (size_t)(p - os->rs.pages), old = p->slot;
+		if (resident_vacate(&os->rs, p))
+			release_frame(os, old);
+		if (p->has_swap)
+			swap_put(&os->swap, p->swap_slot);
+		p->has_swap = false;
+		p->state = PAGE_ABSENT;
 		pt_unmap(pt, va, page, NULL); /* a base page: cannot fail */
+		if ((rc = take_slot(os, &s, err)) || (rc = alloc_frame(os, &copy, err)))
+			return rc;
 		if ((rc = pt_map(pt, va, copy, page, &prop, err))) {
 			free_frame(os, copy);
 			return rc;
 		}
-		put_frame(os, pa);
-		os->rs.slots[p->slot].pa = copy;
+		p = &os->rs.pages[me];
+		resident_occupy(&os->rs, s, p);
+		os->rs.slots[s].pa = copy;
+		os->rs.slots[s].loaded = ++os->loads;
+		os->rs.slots[s].last_use = os->accesses;
+		os->rs.slots[s].next_use = p->next_use;
 		os->stats.cow_copies++;
-	} else if ((rc = pt_protect(pt, va, page, &prop, err))) {
-		return rc; /* the last sharer: it just regains write, as Linux does */
 	}
 	p->cow = false;
 	mmu_shootdown(os->mmu, va, page, false, asid);

@@ -83,10 +83,11 @@ void os_forget_range(struct os *os, uint16_t asid, uint64_t va, uint64_t len);
 /*
  * fork: asid child becomes a copy of parent's OS-managed pages and regions.
  * Private writable pages turn read-only in both and share their frame
- * copy-on-write (a reference count per frame); read-only pages and those of
- * shared regions are shared as they are.  Parent pages made read-only are shot
- * down when flush.  MM_EINVAL when child already has an address space (an
- * exited one is not reused) or a resident limit is set.
+ * copy-on-write (the frame's sharers are its reference count); read-only
+ * pages and those of shared regions are shared as they are; swapped pages
+ * share their swap slot.  Parent pages made read-only are shot down when
+ * flush.  MM_EINVAL when child already has an address space (an exited one is
+ * not reused).
  */
 int os_fork(struct os *os, uint16_t parent, uint16_t child, bool flush, struct mm_error *err);
 /* exit: asid's pages unmapped (frames freed at their last reference, shootdown), its swap and regions gone. */

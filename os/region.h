@@ -20,6 +20,7 @@ struct region {
 	uint64_t start, end;      /* [start, end), page-aligned */
 	struct page_prop prop;    /* what its pages are mapped with */
 	bool shared;              /* mmap ... shared: kept shared across fork */
+	uint32_t object;          /* shared: the memory object its pages are, the same in a fork's copies */
 };
 
 struct region_set {

@@ -16,7 +16,7 @@ static size_t clock_victim(struct replacement *rp, struct resident *rs)
 	for (size_t n = 0; n < 2 * rs->nr_slots; n++) {
 		size_t s = rp->hand % rs->nr_slots;
 		rp->hand = s + 1;
-		if (!rp->referenced(rp->arg, &rs->pages[rs->slots[s].page]))
+		if (!rp->referenced(rp->arg, s))
 			return s;
 	}
 	return rp->hand++ % rs->nr_slots;

@@ -18,8 +18,8 @@ struct replacement {
 	const struct replacement_ops *ops;
 	uint64_t rng;           /* random: xorshift state, never 0 */
 	size_t hand;            /* clock: the next slot to look at */
-	/* clock: reads and clears the A bit of p's PTE; true when it was set. */
-	bool (*referenced)(void *arg, const struct os_page *p);
+	/* clock: reads and clears the A bits of the PTEs mapping slot s's frame; true when one was set. */
+	bool (*referenced)(void *arg, size_t s);
 	void *arg;
 };
 

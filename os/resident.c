@@ -60,16 +60,40 @@ size_t resident_free_slot(struct resident *rs)
 
 void resident_occupy(struct resident *rs, size_t s, struct os_page *p)
 {
-	rs->slots[s].used = true;
-	rs->slots[s].page = (size_t)(p - rs->pages);
-	rs->nr_used++;
+	struct frame_slot *f = &rs->slots[s];
+
+	if (!f->used) {
+		f->used = true;
+		f->nr_sharers = 0;
+		f->swap_cached = false;
+		rs->nr_used++;
+		p->next_sharer = SIZE_MAX;
+	} else {
+		p->next_sharer = f->page;
+	}
+	f->page = (size_t)(p - rs->pages);
+	f->nr_sharers++;
 	p->state = PAGE_RESIDENT;
 	p->slot = s;
 }
 
-void resident_vacate(struct resident *rs, struct os_page *p)
+bool resident_vacate(struct resident *rs, struct os_page *p)
 {
-	rs->slots[p->slot].used = false;
-	rs->nr_used--;
+	struct frame_slot *f = &rs->slots[p->slot];
+	size_t me = (size_t)(p - rs->pages);
+
+	if (f->page == me) {
+		f->page = p->next_sharer;
+	} else {
+		size_t i = f->page;
+		while (rs->pages[i].next_sharer != me)
+			i = rs->pages[i].next_sharer;
+		rs->pages[i].next_sharer = p->next_sharer;
+	}
 	p->cow = false; /* a page that comes back has a frame of its own */
+	if (--f->nr_sharers)
+		return false;
+	f->used = false;
+	rs->nr_used--;
+	return true;
 }

@@ -4,11 +4,18 @@
  * are not here: a limit on resident pages is a limit on user pages, as an
  * RSS limit or a textbook's page frames are.
  *
- * Invariant: a page is PAGE_RESIDENT exactly when frame slot `slot` is used
- * and names it back; slots are reused in place (an evicted page's slot takes
+ * A slot is a frame: the pages that map it (one, or several after a fork or
+ * when two address spaces share a region) hang off it in a list, the reverse
+ * map an eviction needs to unmap every one of them.  A limit on resident pages
+ * counts slots, so a frame two processes share counts once, as in physical
+ * memory.
+ *
+ * Invariant: a page is PAGE_RESIDENT exactly when it is in the sharer list of
+ * used slot `slot`; slots are reused in place (an evicted frame's slot takes
  * the page that replaces it), so a slot is a frame of the textbook's figure
  * and the clock hand goes round them.  The stamps in a slot are what the
- * replacement policies compare (fifo: loaded, lru: last_use, opt: next_use).
+ * replacement policies compare (fifo: loaded, lru: last_use, opt: next_use),
+ * each the frame's: its sharers' latest use, their nearest next use.
  */
 #ifndef MMUSIM_OS_RESIDENT_H
 #define MMUSIM_OS_RESIDENT_H
@@ -28,13 +35,18 @@ struct os_page {
 	bool has_swap;          /* a copy in swap slot swap_slot (swapped, or clean since it came back) */
 	bool cow;               /* PAGE_RESIDENT: made read-only by fork, its frame shared copy-on-write */
 	size_t slot;            /* PAGE_RESIDENT: its frame slot */
+	size_t next_sharer;     /* PAGE_RESIDENT: the next page mapping the same frame; SIZE_MAX ends the list */
 	uint64_t swap_slot;
+	uint64_t next_use;      /* opt: this page's next reference (access index; UINT64_MAX: none) */
 };
 
 struct frame_slot {
-	size_t page;            /* index into resident.pages */
+	size_t page;            /* the first page mapping it (index into resident.pages) */
+	size_t nr_sharers;      /* pages mapping it: the frame's reference count */
 	uint64_t pa;
 	bool used;
+	bool swap_cached;       /* it holds the contents of swap slot swap_slot (swapped in, see os.c) */
+	uint64_t swap_slot;
 	uint64_t loaded;        /* when it came in (load count) */
 	uint64_t last_use;      /* its last reference (access count) */
 	uint64_t next_use;      /* its next reference (access index; UINT64_MAX: none) */
@@ -55,9 +67,17 @@ struct os_page *resident_page(struct resident *rs, uint16_t asid, uint64_t vpn);
 struct os_page *resident_lookup(const struct resident *rs, uint16_t asid, uint64_t vpn);
 /* A slot no page uses (a new one when all are used); SIZE_MAX when out of host memory. */
 size_t resident_free_slot(struct resident *rs);
-/* Puts page p in slot s (unused) and marks it resident. */
+/* Puts page p in slot s and marks it resident: s's only page when unused, else one more sharer. */
 void resident_occupy(struct resident *rs, size_t s, struct os_page *p);
-/* Takes the page out of its slot; the slot becomes unused, the page's state is the caller's. */
-void resident_vacate(struct resident *rs, struct os_page *p);
+/*
+ * Takes the page out of its slot's sharers; the page's state is the caller's.
+ * True when it was the last: the slot is then unused, its frame the caller's to free.
+ */
+bool resident_vacate(struct resident *rs, struct os_page *p);
+/* The first page of slot s's sharers (then follow next_sharer). */
+static inline struct os_page *resident_first_sharer(const struct resident *rs, size_t s)
+{
+	return &rs->pages[rs->slots[s].page];
+}
 
 #endif

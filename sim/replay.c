@@ -277,6 +277,22 @@ static int os_fault(struct replay *r, uint64_t va, enum access_kind access, stru
 		mmu_refill(&r->mmu, va, access, res);
 		if ((rc = host_fills(r, va, access, res, line, err)))
 			return rc;
+		/*
+		 * A write that brought back a page other address spaces still name in
+		 * swap: it came back copy-on-write, and the write is now a COW fault
+		 * (Linux's do_swap_page hands a write on to do_wp_page).
+		 */
+		if (!res->ok && res->fault.kind == FAULT_PERMISSION && access == ACCESS_WRITE && !cow) {
+			if ((rc = os_write_fault(r->os, r->mmu.cur->asid, va, &cow, err))) {
+				mm_error_prefix(err, "%s:%" PRIu64 ": copy-on-write fault at 0x%" PRIx64, r->source, line, va);
+				return rc;
+			}
+			if (cow) {
+				mmu_refill(&r->mmu, va, access, res);
+				if ((rc = host_fills(r, va, access, res, line, err)))
+					return rc;
+			}
+		}
 	}
 	if (!res->ok)
 		r->mmu.stats.faults[res->fault.kind]++;

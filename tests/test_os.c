@@ -352,7 +352,7 @@ Test(os_exit, frees_frames_and_drops_references)
 	os_run_end(&o);
 }
 
-/* Bad fork and exit events: a used child ASID (an exited one included), an ASID with no space, a limit. */
+/* Bad fork and exit events: a used child ASID (an exited one included), an ASID with no space. */
 Test(os_fork, refusals)
 {
 	struct replay_options opt = { 0 };
@@ -371,13 +371,6 @@ Test(os_fork, refusals)
 	cr_expect_eq(os_run_event(&o, EV_FORK(2), &err), MM_EINVAL);
 	cr_expect_str_eq(err.msg, "t.trace:6: fork: asid 2 is in use (a child needs a fresh address space; "
 				  "an exited one is not reused)");
-	os_run_end(&o);
-
-	opt = (struct replay_options){ .os_opt = { .resident_pages = 4 } };
-	os_run_start(&o, &opt);
-	cr_expect_eq(os_run_event(&o, EV_FORK(2), &err), MM_EINVAL);
-	cr_expect_str_eq(err.msg, "t.trace:1: fork: not supported with a resident-page limit "
-				  "(evicting a frame two address spaces share is not modelled yet)");
 	os_run_end(&o);
 }
 
@@ -398,3 +391,279 @@ Test(os_fork, protect_by_hand_is_not_cow)
 	cr_expect_eq(replay_paging_stats(&o.r)->cow_copies, 0u);
 	os_run_end(&o);
 }
+
+static enum os_page_view view(struct os_run *o, uint16_t asid, uint64_t va, uint64_t *slot)
+{
+	return os_page_view(o->r.os, asid, va, slot);
+}
+
+/*
+ * fork under a resident limit of 2 frames, fifo, worked by hand.  Parent 1
+ * writes A (0x10000) and B (0x11000); fork 2 shares both frames (still 2
+ * resident: a shared frame counts once).  The child reads C: A's frame (loaded
+ * first) goes, unmapped in both, written to swap once.  The parent reads A
+ * back (major fault), evicting B's frame (both unmapped, one swap-out); A
+ * comes back read-only, copy-on-write, since the child names its swap slot
+ * too.  The child's read of A then finds the frame in the swap cache: a minor
+ * fault onto the same frame.  The child's write copies A into a frame of its
+ * own, which takes C's (clean: dropped).  The parent, now alone with A's
+ * swap slot, regains write on its frame without a copy.
+ */
+Test(os_fork_limit, shared_frame_goes_out_once_and_comes_back_shared)
+{
+	struct replay_options opt = { .os_opt = { .resident_pages = 2, .replacement = "fifo" } };
+	struct pt_mapping parent, child;
+	uint64_t slot_p, slot_c;
+	struct os_run o;
+
+	os_run_start(&o, &opt);
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_MMAP(0x10000, 0x3000, RWU, 0));
+	run_ok(&o, EV_W(0x10000));
+	run_ok(&o, EV_W(0x11000));
+	run_ok(&o, EV_FORK(2));
+	cr_expect_eq(os_resident_pages(o.r.os), 2u, "a frame two address spaces share counts once");
+	cr_expect_eq(replay_paging_stats(&o.r)->evictions, 0u, "fork needs no frame");
+
+	run_ok(&o, EV_ASID(2));
+	run_ok(&o, EV_R(0x12000));
+	const struct paging_stats *st = replay_paging_stats(&o.r);
+	cr_expect_eq(st->evictions, 1u);
+	cr_expect_eq(st->swap_outs, 1u, "the shared dirty frame is written out once");
+	cr_expect_not(leaf(&o, 1, 0x10000, &parent), "A is unmapped in the parent");
+	cr_expect_not(leaf(&o, 2, 0x10000, &child), "and in the child");
+	cr_expect_eq(view(&o, 1, 0x10000, &slot_p), OS_VIEW_SWAPPED);
+	cr_expect_eq(view(&o, 2, 0x10000, &slot_c), OS_VIEW_SWAPPED);
+	cr_expect_eq(slot_p, slot_c, "both name one swap slot");
+	cr_expect(leaf(&o, 1, 0x11000, &parent), "B is still resident");
+
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_R(0x10000));
+	cr_expect_eq(st->major_faults, 1u);
+	cr_expect_eq(st->swap_ins, 1u);
+	cr_expect_eq(st->evictions, 2u);
+	cr_expect_eq(st->swap_outs, 2u, "B's shared frame went out once");
+	cr_expect_not(leaf(&o, 1, 0x11000, &parent));
+	cr_expect_not(leaf(&o, 2, 0x11000, &child));
+	cr_assert(leaf(&o, 1, 0x10000, &parent));
+	cr_expect_eq(parent.prop.flags & PROP_W, 0u, "back read-only: the child still names its contents");
+	cr_expect_eq(view(&o, 1, 0x10000, &slot_p), OS_VIEW_COW);
+
+	run_ok(&o, EV_ASID(2));
+	run_ok(&o, EV_R(0x10000));
+	cr_expect_eq(st->page_faults, 5u);
+	cr_expect_eq(st->major_faults, 1u, "the swap cache makes the child's fault a minor one");
+	cr_expect_eq(st->swap_ins, 1u);
+	cr_expect_eq(st->evictions, 2u);
+	cr_assert(leaf(&o, 2, 0x10000, &child));
+	cr_expect_eq(child.pa, parent.pa, "the same frame");
+	cr_expect_eq(os_resident_pages(o.r.os), 2u);
+
+	run_ok(&o, EV_W(0x10000));
+	cr_expect_eq(st->cow_copies, 1u);
+	cr_expect_eq(nr_faults(&o), 0u);
+	cr_expect_eq(st->evictions, 3u, "the copy's frame was C's");
+	cr_expect_eq(st->swap_outs, 2u, "C was clean: dropped");
+	cr_expect_eq(view(&o, 2, 0x12000, &slot_c), OS_VIEW_UNKNOWN);
+	cr_assert(leaf(&o, 2, 0x10000, &child));
+	cr_assert(leaf(&o, 1, 0x10000, &parent));
+	cr_expect_neq(child.pa, parent.pa);
+	cr_expect_neq(child.prop.flags & PROP_W, 0u);
+	cr_expect_eq(parent.prop.flags & PROP_W, 0u);
+
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_W(0x10000));
+	const uint64_t frame = parent.pa;
+	cr_assert(leaf(&o, 1, 0x10000, &parent));
+	cr_expect_eq(parent.pa, frame, "alone with its swap slot: write regained in place");
+	cr_expect_neq(parent.prop.flags & PROP_W, 0u);
+	cr_expect_eq(st->cow_copies, 1u);
+	cr_expect_eq(os_resident_pages(o.r.os), 2u);
+	os_run_end(&o);
+}
+
+/*
+ * A shared region under a limit of 1 frame: its frame goes out once for both,
+ * and comes back writable in both on one frame (no copy-on-write for shared).
+ */
+Test(os_fork_limit, shared_region_stays_shared_through_swap)
+{
+	struct replay_options opt = { .os_opt = { .resident_pages = 1 } };
+	struct pt_mapping parent, child;
+	struct os_run o;
+
+	os_run_start(&o, &opt);
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_MMAP(0x10000, 0x1000, RWU, 1));
+	run_ok(&o, EV_MMAP(0x20000, 0x1000, RWU, 0));
+	run_ok(&o, EV_W(0x10000));
+	run_ok(&o, EV_FORK(2));
+	run_ok(&o, EV_R(0x20000));             /* the shared frame goes out */
+	const struct paging_stats *st = replay_paging_stats(&o.r);
+	cr_expect_eq(st->swap_outs, 1u);
+	run_ok(&o, EV_ASID(2));
+	run_ok(&o, EV_W(0x10000));             /* back in for the child, evicting the parent's 0x20000 (clean) */
+	cr_expect_eq(st->swap_ins, 1u);
+	cr_expect_eq(st->cow_copies, 0u);
+	cr_assert(leaf(&o, 2, 0x10000, &child));
+	cr_expect_neq(child.prop.flags & PROP_W, 0u, "a shared page comes back writable");
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_R(0x10000));             /* the parent finds it in the swap cache */
+	cr_assert(leaf(&o, 1, 0x10000, &parent));
+	cr_expect_eq(parent.pa, child.pa, "one frame for both");
+	cr_expect_neq(parent.prop.flags & PROP_W, 0u);
+	cr_expect_eq(st->swap_ins, 1u);
+	cr_expect_eq(st->major_faults, 1u);
+	cr_expect_eq(os_resident_pages(o.r.os), 1u);
+	os_run_end(&o);
+}
+
+/* exit of a process whose pages share swap slots and frames: the survivor keeps them. */
+Test(os_fork_limit, exit_keeps_the_survivors_pages)
+{
+	struct replay_options opt = { .os_opt = { .resident_pages = 1 } };
+	struct pt_mapping mp;
+	uint64_t slot;
+	struct os_run o;
+
+	os_run_start(&o, &opt);
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_MMAP(0x10000, 0x2000, RWU, 0));
+	run_ok(&o, EV_W(0x10000));
+	run_ok(&o, EV_FORK(2));
+	run_ok(&o, EV_W(0x11000));             /* 0x10000's shared frame goes out */
+	cr_expect_eq(view(&o, 2, 0x10000, &slot), OS_VIEW_SWAPPED);
+	run_ok(&o, EV_EXIT(1));
+	cr_expect_eq(os_resident_pages(o.r.os), 0u, "the parent's own frame is freed");
+	cr_expect_eq(view(&o, 2, 0x10000, &slot), OS_VIEW_SWAPPED, "the child still names the swap slot");
+	run_ok(&o, EV_ASID(2));
+	run_ok(&o, EV_W(0x10000));
+	const struct paging_stats *st = replay_paging_stats(&o.r);
+	cr_expect_eq(st->swap_ins, 1u);
+	cr_expect_eq(st->cow_copies, 0u, "the child alone with the slot: writable at once");
+	cr_assert(leaf(&o, 2, 0x10000, &mp));
+	cr_expect_neq(mp.prop.flags & PROP_W, 0u);
+	os_run_end(&o);
+}
+
+/*
+ * Property: random fork / exit / asid / access strings over a private
+ * region, a shared one and a read-only one, under every policy and several
+ * limits.  After every event: no permission fault (every write is to a
+ * writable region: COW must absorb them all), at most `limit` frames, the
+ * frames the live address spaces map are exactly the resident set, and a
+ * private frame two pages map is writable in neither (else one's write would
+ * reach the other), while a shared page is one frame in every address space
+ * that maps it.
+ */
+enum { PRIV = 0x10000, PRIV_PAGES = 8, SHARED = 0x40000, SHARED_PAGES = 3, RO = 0x60000, MAX_ASIDS = 24 };
+
+static void check_frames(struct os_run *o, const bool *live, uint64_t limit)
+{
+	struct { uint64_t pa; unsigned n; bool writable, shared; } seen[MAX_ASIDS * (PRIV_PAGES + SHARED_PAGES + 1)];
+	unsigned nr = 0;
+
+	for (uint16_t a = 1; a < MAX_ASIDS; a++) {
+		if (!live[a])
+			continue;
+		for (unsigned i = 0; i < PRIV_PAGES + SHARED_PAGES + 1; i++) {
+			const bool shared = i >= PRIV_PAGES && i < PRIV_PAGES + SHARED_PAGES;
+			uint64_t va = i < PRIV_PAGES ? PRIV + i * 0x1000ull
+				    : shared ? SHARED + (i - PRIV_PAGES) * 0x1000ull : RO;
+			struct pt_mapping mp;
+			if (!leaf(o, a, va, &mp))
+				continue;
+			unsigned k = 0;
+			while (k < nr && seen[k].pa != mp.pa)
+				k++;
+			if (k == nr)
+				seen[nr++] = (__typeof__(seen[0])){ mp.pa, 0, false, shared };
+			seen[k].n++;
+			seen[k].writable |= (mp.prop.flags & PROP_W) != 0;
+		}
+	}
+	cr_assert_eq(nr, os_resident_pages(o->r.os), "%u frames mapped, %llu resident", nr,
+		     (unsigned long long)os_resident_pages(o->r.os));
+	if (limit)
+		cr_assert_leq(nr, limit);
+	/* One memory object: a shared page resident in several address spaces is one frame. */
+	for (unsigned i = 0; i < SHARED_PAGES; i++) {
+		uint64_t pa = UINT64_MAX;
+		for (uint16_t a = 1; a < MAX_ASIDS; a++) {
+			struct pt_mapping mp;
+			if (!live[a] || !leaf(o, a, SHARED + i * 0x1000ull, &mp))
+				continue;
+			cr_assert(pa == UINT64_MAX || pa == mp.pa, "shared page 0x%llx in two frames",
+				  (unsigned long long)(SHARED + i * 0x1000ull));
+			pa = mp.pa;
+		}
+	}
+	for (unsigned k = 0; k < nr; k++)
+		cr_assert(seen[k].shared || seen[k].n == 1 || !seen[k].writable,
+			  "private frame 0x%llx mapped %u times, writable", (unsigned long long)seen[k].pa, seen[k].n);
+}
+
+static void fork_property(const char *policy)
+{
+	uint64_t s = 0x9e3779b97f4a7c15ull;
+
+	for (unsigned round = 0; round < 24; round++) {
+		const uint64_t limit = round % 6 == 5 ? 0 : 1 + round % 6;
+		struct replay_options opt = { .os_opt = { .resident_pages = limit, .replacement = policy, .seed = round + 1 } };
+		struct trace_event ev[400];
+		bool live[MAX_ASIDS] = { false, true };
+		uint16_t cur = 1, next_child = 2;
+		unsigned n = 0;
+		struct os_run o;
+
+		/* The string first (opt reads it ahead), then the replay, event by event. */
+		ev[n++] = EV_ASID(1);
+		ev[n++] = EV_MMAP(PRIV, PRIV_PAGES * 0x1000ull, RWU, 0);
+		ev[n++] = EV_MMAP(SHARED, SHARED_PAGES * 0x1000ull, RWU, 1);
+		ev[n++] = EV_MMAP(RO, 0x1000, PROP_R | PROP_U, 0);
+		while (n < 400) {
+			unsigned x = (unsigned)(next_random(&s) % 100);
+			if (x < 5 && next_child < MAX_ASIDS) {
+				live[next_child] = true;
+				ev[n++] = EV_FORK(next_child++);
+			} else if (x < 8) {
+				uint16_t a = (uint16_t)(1 + next_random(&s) % (MAX_ASIDS - 1));
+				if (a != cur && live[a]) {
+					live[a] = false;
+					ev[n++] = EV_EXIT(a);
+				}
+			} else if (x < 18) {
+				uint16_t a = (uint16_t)(1 + next_random(&s) % (MAX_ASIDS - 1));
+				if (live[a])
+					ev[n++] = EV_ASID(cur = a);
+			} else {
+				unsigned pick = (unsigned)(next_random(&s) % (PRIV_PAGES + SHARED_PAGES + 1));
+				bool write = next_random(&s) % 5 < 2 && pick < PRIV_PAGES + SHARED_PAGES;
+				uint64_t va = pick < PRIV_PAGES ? PRIV + pick * 0x1000ull
+					    : pick < PRIV_PAGES + SHARED_PAGES ? SHARED + (pick - PRIV_PAGES) * 0x1000ull : RO;
+				ev[n++] = write ? EV_W(va) : EV_R(va);
+			}
+		}
+		bool alive[MAX_ASIDS] = { false, true };
+		os_run_start(&o, &opt);
+		struct mm_error err = { 0 };
+		cr_assert_eq(replay_future(&o.r, ev, n, true, &err), MM_OK, "%s", err.msg);
+		for (unsigned i = 0; i < n; i++) {
+			run_ok(&o, ev[i]);
+			if (ev[i].op == TRACE_FORK)
+				alive[ev[i].n] = true;
+			if (ev[i].op == TRACE_EXIT)
+				alive[ev[i].n] = false;
+			cr_assert_eq(nr_faults(&o), 0u, "%s, limit %llu, round %u, event %u: a fault", policy,
+				     (unsigned long long)limit, round, i);
+			check_frames(&o, alive, limit);
+		}
+		os_run_end(&o);
+	}
+}
+
+Test(os_fork_limit, property_fifo) { fork_property("fifo"); }
+Test(os_fork_limit, property_lru) { fork_property("lru"); }
+Test(os_fork_limit, property_clock) { fork_property("clock"); }
+Test(os_fork_limit, property_opt) { fork_property("opt"); }
+Test(os_fork_limit, property_random) { fork_property("random"); }
