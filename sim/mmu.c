@@ -39,6 +39,17 @@ static void level_add(struct tlb_level *lv, struct tlb *t)
 	lv->arr[i] = t;
 	if (tc->latency > lv->latency)
 		lv->latency = tc->latency;
+	/* Each page size's home: the array holding the largest size that fits it (sizes are disjoint: one answer). */
+	for (unsigned page_shift = 0; page_shift < 64; page_shift++) {
+		lv->home[page_shift] = lv->home_shift[page_shift] = -1;
+		for (unsigned a = 0; a < lv->nr; a++) {
+			int s = tlb_fit_shift(lv->arr[a], page_shift);
+			if (s > lv->home_shift[page_shift]) {
+				lv->home_shift[page_shift] = (int8_t)s;
+				lv->home[page_shift] = (int8_t)a;
+			}
+		}
+	}
 }
 
 static int cpu_create(struct mmu *mmu, struct mmu_cpu **out, struct mm_error *err)
@@ -313,15 +324,19 @@ static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
 }
 
 /*
- * Which (privilege, access) pairs the translation allows, decided once at fill
+ * Which (privilege, access) pairs the translation allows, decided at fill
  * time so that a hit is one bit test; the control bits do not change during a
- * replay.
+ * replay.  Only the privileges from `from` up are decided: a native hit whose
+ * bit is clear asks the format again (translate_rest) and sets the bit when
+ * allowed, so the walk's own privilege is enough, and each fill makes three
+ * checks instead of six.  A virtual machine's entry needs every bit: a clear
+ * one there means refused.
  */
-static uint8_t allow_mask(const struct walker *w, const struct walk_result *res)
+static uint8_t allow_mask(const struct walker *w, const struct walk_result *res, unsigned from, unsigned to)
 {
 	uint8_t allow = 0;
 
-	for (unsigned priv = 0; priv < PRIVILEGES; priv++) {
+	for (unsigned priv = from; priv <= to; priv++) {
 		for (unsigned a = 0; a < ACCESS_KINDS; a++) {
 			struct walk_request req = { .access = (enum access_kind)a, .priv = (enum privilege)priv };
 			struct walk_fault f;
@@ -342,22 +357,13 @@ static inline struct walk_request walk_request_of(const struct mmu_cpu *c, uint6
 
 /*
  * The array of lv that a page of 2^page_shift bytes goes to: the one holding
- * the largest size that fits it (sizes are disjoint: one answer), or NULL if
- * none does; *shift gets that size.
+ * the largest size that fits it, or NULL if none does; *shift gets that size.
+ * Decided per size when the level was built (level_add).
  */
-static struct tlb *level_home(const struct tlb_level *lv, unsigned page_shift, int *shift)
+static inline struct tlb *level_home(const struct tlb_level *lv, unsigned page_shift, int *shift)
 {
-	struct tlb *home = NULL;
-
-	*shift = -1;
-	for (unsigned i = 0; i < lv->nr; i++) {
-		int s = tlb_fit_shift(lv->arr[i], page_shift);
-		if (s > *shift) {
-			*shift = s;
-			home = lv->arr[i];
-		}
-	}
-	return home;
+	*shift = lv->home_shift[page_shift];
+	return lv->home[page_shift] < 0 ? NULL : lv->arr[lv->home[page_shift]];
 }
 
 /* Probes arrays from.. of lv (a hit counts where it hits); *in gets the array that hit. */
@@ -408,7 +414,7 @@ static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, uint64_t va, co
 		.valid = true,
 		.global = (res->perms & PERM_G) != 0,
 		.dirty = (prop.flags & PROP_D) != 0,
-		.allow = allow_mask(w, res),
+		.allow = vm ? allow_mask(w, res, 0, PRIVILEGES - 1) : allow_mask(w, res, c->priv, c->priv),
 	};
 	/* A virtual machine's entry holds both stages: it allows what both allow, dirty when both are. */
 	if (vm) {
@@ -559,6 +565,8 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 			out->ok = false;
 			return;
 		}
+		/* Allowed: a fill decides only its walk's privilege (allow_mask); now this one's is known too. */
+		e->allow |= (uint8_t)(1u << access_slot(c->priv, access));
 	}
 	if (access == ACCESS_WRITE && !e->dirty) {
 		/* The hardware must set D in memory: walk again (x86 does; Svade faults). */

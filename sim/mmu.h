@@ -81,6 +81,9 @@ struct tlb_level {
 	struct tlb *arr[CONFIG_MAX_TLBS];     /* arr[0] holds the smallest size: probed first */
 	unsigned nr;
 	unsigned latency;                     /* the largest of the arrays' latencies */
+	/* By a page's log2 size: the index in arr of the array it fills (-1: none) and the size it fills as. */
+	int8_t home[64];
+	int8_t home_shift[64];
 };
 
 struct mmu_cpu {
