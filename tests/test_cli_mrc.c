@@ -258,6 +258,14 @@ Test(cli_mrc, bad_inputs)
 	REFUSED("mmusim: mrc: unknown option '--entries' (see mmusim mrc --help)\n", "--entries", "8", "t");
 	REFUSED("mmusim: mrc: more than one trace given ('a' and 'b')\n", "a", "b");
 	REFUSED("mmusim: /nonexistent/x.trace: cannot open: No such file or directory\n", "/nonexistent/x.trace");
+	REFUSED("mmusim: mrc: --config is not taken: the curves are of LRU TLBs of every size, not of a configured "
+		"machine\n", "--config", "sv39", "t");
+	REFUSED("mmusim: mrc: --setup or --map is not taken: the curves are of LRU TLBs of every size, not of a "
+		"configured machine\n", "--map", "0x1000 0x2000 4K rw", "t");
+	REFUSED("mmusim: mrc: --image is not taken: the curves are of LRU TLBs of every size, not of a configured "
+		"machine\n", "--image", "x.img", "--root", "0x1000", "t");
+	REFUSED("mmusim: bad --format 'nope' (expected auto, text, lackey, binary, champsim, din or pinatrace)\n",
+		"--format", "nope", "t");
 }
 
 Test(cli_mrc, cpu_switch_refused)

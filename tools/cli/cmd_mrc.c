@@ -144,6 +144,9 @@ static int parse_mrc_args(struct cli *cli, struct args *a, struct mrc_args *ma, 
 		ma->trace = arg;
 		a->i++;
 	}
+	if (cli->config || cli->image || cli->nr_setup)
+		return cli_usage_error("mrc: %s is not taken: the curves are of LRU TLBs of every size, not of a "
+				       "configured machine", cli->config ? "--config" : cli->image ? "--image" : "--setup or --map");
 	if (!ma->trace)
 		return cli_usage_error("mrc: no trace given (see mmusim mrc --help)");
 	for (unsigned i = 0; i < ma->opt.nr_sets; i++)
