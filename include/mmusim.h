@@ -1248,7 +1248,8 @@ enum mmusim_mrc_kind { MMUSIM_MRC_DATA, MMUSIM_MRC_INSTRUCTION, MMUSIM_MRC_ALL }
 
 typedef struct mmusim_mrc_options {
 	unsigned max_entries;          /* 1 .. 2^20 */
-	uint64_t page_size;            /* a power of two: the pages the TLB holds */
+	uint64_t page_size;            /* a power of two: the pages the TLB holds; 0: the sizes the machine
+	                                  maps (mmusim_mrc_run_mapped) */
 	enum mmusim_mrc_kind kind;     /* data: reads and writes; instruction: fetches; all */
 	unsigned sets[MMUSIM_MRC_MAX_SET_COUNTS]; /* set counts: powers of two dividing max_entries */
 	unsigned nr_sets;
@@ -1258,6 +1259,13 @@ MMUSIM_API int mmusim_mrc_create(const mmusim_mrc_options *opt, mmusim_mrc **out
 MMUSIM_API void mmusim_mrc_destroy(mmusim_mrc *m);
 /* Reads t to its end into the curves; "path:LINE: message" on a bad trace or a CPU switch. */
 MMUSIM_API int mmusim_mrc_run(mmusim_mrc *m, mmusim_trace *t, mmusim_error *err);
+/*
+ * mmusim_mrc_run with page_size 0: the trace also replays through mmu (its
+ * machine, demand paging as mmu's options say), and each access's page is the
+ * one its translation used, with its size (a TLB holding every size); an
+ * access that faults is a miss of every size and fills nothing.
+ */
+MMUSIM_API int mmusim_mrc_run_mapped(mmusim_mrc *m, mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err);
 /* Translations counted (one per page an access of the kind touches). */
 MMUSIM_API uint64_t mmusim_mrc_accesses(const mmusim_mrc *m);
 /* misses[N] for N = 1 .. max_entries (fully associative), misses[0] = the accesses: max_entries + 1 values. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "formats/trace.h"
+#include "sim/sweep.h"
 #include "sim/mrc.h"
 
 #define MRC_BATCH 4096
@@ -27,9 +28,10 @@ int mmusim_mrc_create(const mmusim_mrc_options *opt, mmusim_mrc **out, mmusim_er
 	mmusim_mrc *m;
 
 	*out = NULL;
-	if (!opt->page_size || (opt->page_size & (opt->page_size - 1)))
-		return api_error(err, &(struct mm_error){ MM_EINVAL, "page size must be a power of two" });
-	o.page_shift = (unsigned)__builtin_ctzll(opt->page_size);
+	if (opt->page_size & (opt->page_size - 1))
+		return api_error(err, &(struct mm_error){ MM_EINVAL, "page size must be a power of two (or 0: mapped)" });
+	o.mapped = opt->page_size == 0;
+	o.page_shift = o.mapped ? 0 : (unsigned)__builtin_ctzll(opt->page_size);
 	for (unsigned i = 0; i < opt->nr_sets && i < MRC_MAX_SET_COUNTS; i++)
 		o.sets[i] = opt->sets[i];
 	if (!(m = calloc(1, sizeof(*m))))
@@ -50,23 +52,40 @@ void mmusim_mrc_destroy(mmusim_mrc *m)
 	free(m);
 }
 
-int mmusim_mrc_run(mmusim_mrc *m, mmusim_trace *t, mmusim_error *err)
+/* Reads t to its end into m, through mmu's replay when it is given (the mapped page sizes). */
+static int run(mmusim_mrc *m, mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err)
 {
 	struct mm_error e = { 0 };
 	struct trace_reader *rd = api_trace_reader(t);
 	struct trace_event *batch = malloc(MRC_BATCH * sizeof(*batch));
+	const char *source = api_trace_path(t);
 	long n;
 	int rc = MMUSIM_OK;
 
 	if (!batch)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	if (mmu)
+		mmu->replay.source = source;
 	while ((n = trace_reader_next(rd, batch, MRC_BATCH, &e)) > 0)
-		if ((rc = mrc_events(m->mrc, batch, (size_t)n, api_trace_path(t), &e)))
+		if ((rc = mmu ? mrc_events_mapped(m->mrc, &mmu->replay, batch, (size_t)n, source, &e)
+			      : mrc_events(m->mrc, batch, (size_t)n, source, &e)))
 			break;
+	if (mmu)
+		mmu->replay.source = "event";
 	if (n == EVENT_SOURCE_FAILED)
 		rc = e.code ? e.code : MM_EINVAL;
 	free(batch);
 	return rc ? api_error(err, &e) : MMUSIM_OK;
+}
+
+int mmusim_mrc_run(mmusim_mrc *m, mmusim_trace *t, mmusim_error *err)
+{
+	return run(m, NULL, t, err);
+}
+
+int mmusim_mrc_run_mapped(mmusim_mrc *m, mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err)
+{
+	return run(m, mmu, t, err);
 }
 
 uint64_t mmusim_mrc_accesses(const mmusim_mrc *m)

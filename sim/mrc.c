@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "pt/walk.h"
+#include "sim/replay.h"
 #include "sim/tlb.h"
 
 struct page_key {
@@ -292,20 +293,24 @@ struct drop {
 	bool any_space;             /* else `space` only */
 	bool whole_vm;              /* every page of space's VMID */
 	uint32_t space;
-	uint64_t first, last;       /* pages, inclusive */
+	uint64_t first, last;       /* VAs, inclusive */
 	bool all_pages;             /* every page of the space(s), whatever first and last say */
 };
 
-static bool drop_matches(const struct drop *d, struct page_key k)
+static bool drop_matches(const struct mrc *m, const struct drop *d, struct page_key k)
 {
 	if (d->whole_vm)
 		return tlb_space_vmid(k.space) == tlb_space_vmid(d->space);
 	if (!d->any_space && k.space != d->space)
 		return false;
-	return d->all_pages || (k.page >= d->first && k.page <= d->last);
+	if (d->all_pages)
+		return true;
+	unsigned shift = m->opt.mapped ? (unsigned)(k.page >> MRC_SHIFT_BIT) : m->opt.page_shift;
+	uint64_t page = m->opt.mapped ? k.page & ((1ull << MRC_SHIFT_BIT) - 1) : k.page;
+	return page >= d->first >> shift && page <= d->last >> shift;
 }
 
-static bool set_drop(struct set_curve *c, const struct drop *d)
+static bool set_drop(const struct mrc *m, struct set_curve *c, const struct drop *d)
 {
 	bool dropped = false;
 
@@ -313,7 +318,7 @@ static bool set_drop(struct set_curve *c, const struct drop *d)
 		struct page_key *st = &c->stack[(size_t)s * c->ways];
 		unsigned keep = 0;
 		for (unsigned i = 0; i < c->depth[s]; i++) {
-			if (drop_matches(d, st[i]))
+			if (drop_matches(m, d, st[i]))
 				dropped = true;
 			else
 				st[keep++] = st[i];
@@ -331,7 +336,7 @@ static int invalidate(struct mrc *m, const struct drop *d, struct mm_error *err)
 	(void)err;
 	for (size_t i = 0; i < size;) {
 		struct map_slot *s = &m->map[i];
-		if (s->used && s->time >= m->epoch && drop_matches(d, s->key)) {
+		if (s->used && s->time >= m->epoch && drop_matches(m, d, s->key)) {
 			tree_add(m, s->time, -1);
 			map_remove(m, s); /* may pull a later slot into i: look at i again */
 			dropped = true;
@@ -340,7 +345,7 @@ static int invalidate(struct mrc *m, const struct drop *d, struct mm_error *err)
 		}
 	}
 	for (unsigned i = 0; i < m->opt.nr_sets; i++)
-		dropped |= set_drop(&m->curves[i], d);
+		dropped |= set_drop(m, &m->curves[i], d);
 	m->partial += dropped;
 	return MM_OK;
 }
@@ -349,8 +354,7 @@ static int drop_range(struct mrc *m, uint64_t va, uint64_t len, bool any_space, 
 		      struct mm_error *err)
 {
 	uint64_t end = len ? va + (len - 1) : va;
-	struct drop d = { .any_space = any_space, .space = space, .first = va >> m->opt.page_shift,
-			  .last = (end < va ? UINT64_MAX : end) >> m->opt.page_shift };
+	struct drop d = { .any_space = any_space, .space = space, .first = va, .last = end < va ? UINT64_MAX : end };
 
 	return invalidate(m, &d, err);
 }
@@ -379,7 +383,7 @@ static int check_options(const struct mrc_options *o, struct mm_error *err)
 	if (o->max_entries < 1 || o->max_entries > MRC_MAX_ENTRIES)
 		return mm_error_set(err, MM_EINVAL, "max entries %u: expected 1 to %u", o->max_entries,
 				    MRC_MAX_ENTRIES);
-	if (o->page_shift >= 64)
+	if (!o->mapped && o->page_shift >= 64)
 		return mm_error_set(err, MM_EINVAL, "page shift %u: expected below 64", o->page_shift);
 	if (o->kind != MRC_DATA && o->kind != MRC_INSTRUCTION && o->kind != MRC_ALL)
 		return mm_error_set(err, MM_EINVAL, "unknown access kind %d", (int)o->kind);
@@ -525,6 +529,55 @@ int mrc_events(struct mrc *m, const struct trace_event *ev, size_t n, const char
 		int rc = one_event(m, &ev[i], source, err);
 		if (rc)
 			return rc;
+	}
+	return MM_OK;
+}
+
+/* An access that faults: every TLB missed it, and none holds anything new. */
+static void fault_miss(struct mrc *m)
+{
+	m->accesses++;
+	m->beyond++;
+	for (unsigned i = 0; i < m->opt.nr_sets; i++)
+		m->curves[i].cold++;
+}
+
+int mrc_events_mapped(struct mrc *m, struct replay *r, const struct trace_event *ev, size_t n, const char *source,
+		      struct mm_error *err)
+{
+	const uint64_t base = r->m->cfg.pc.base_page_size;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_event *e = &ev[i];
+		if (e->op != TRACE_ACCESS) {
+			if ((rc = replay_events(r, e, 1, err)) || (rc = one_event(m, e, source, err)))
+				return rc;
+			continue;
+		}
+		/* One translation per base page touched, as replay_events does. */
+		uint64_t last = e->va + (e->size ? e->size - 1u : 0u);
+		if (last < e->va)
+			last = UINT64_MAX;
+		for (uint64_t va = e->va;; va = (va & ~(base - 1)) + base) {
+			struct mmu_result res;
+			if ((rc = replay_translate(r, va, (enum access_kind)e->access, &res, err))) {
+				mm_error_prefix(err, "%s:%" PRIu64, source, e->line);
+				return rc;
+			}
+			if (kind_counts(m->opt.kind, e->access)) {
+				if (!res.ok) {
+					fault_miss(m);
+				} else {
+					unsigned shift = (unsigned)__builtin_ctzll(res.page_size);
+					uint64_t page = (va >> shift) | (uint64_t)shift << MRC_SHIFT_BIT;
+					if ((rc = translate(m, (struct page_key){ page, space_of(m) }, err)))
+						return rc;
+				}
+			}
+			if ((va & ~(base - 1)) == (last & ~(base - 1)))
+				break;
+		}
 	}
 	return MM_OK;
 }

@@ -45,9 +45,13 @@ enum mrc_kind { MRC_DATA, MRC_INSTRUCTION, MRC_ALL };
 #define MRC_MAX_ENTRIES (1u << 20)
 #define MRC_MAX_SET_COUNTS 16
 
+/* Where a mapped page's key keeps its size: above any page number (VAs have at most 64 - 12 bits of one). */
+#define MRC_SHIFT_BIT 58
+
 struct mrc_options {
 	unsigned max_entries;              /* curves for 1 .. max_entries entries */
-	unsigned page_shift;               /* log2 of the page size */
+	unsigned page_shift;               /* log2 of the page size (not mapped) */
+	bool mapped;                       /* pages as the machine maps them: mrc_events_mapped */
 	enum mrc_kind kind;
 	unsigned sets[MRC_MAX_SET_COUNTS]; /* set counts, powers of two dividing max_entries */
 	unsigned nr_sets;
@@ -61,6 +65,17 @@ void mrc_destroy(struct mrc *m);
 
 /* Runs n events; fails on a CPU switch ("source:LINE: ...") or out of memory. */
 int mrc_events(struct mrc *m, const struct trace_event *ev, size_t n, const char *source, struct mm_error *err);
+
+struct replay;
+/*
+ * mrc_events for opt.mapped: each event also runs through replay r (its
+ * machine maps the pages, demand paging if r does), and each access's page
+ * is the one its translation used, 4K, 2M or 1G alike: (tag, VA >> its
+ * shift, the shift), as a TLB holding every size keys it.  An access that
+ * faults is a miss of every TLB and leaves the stacks alone.
+ */
+int mrc_events_mapped(struct mrc *m, struct replay *r, const struct trace_event *ev, size_t n, const char *source,
+		      struct mm_error *err);
 
 /* Translations counted (of the kind asked for, since the last statistics reset). */
 uint64_t mrc_accesses(const struct mrc *m);

@@ -148,6 +148,54 @@ Test(cli_mrc_proof, kinds_equal_split_tlbs)
 }
 
 /*
+ * --page-size mapped: half the accesses in 8 MiB mapped with 2M pages (--map), half demand-paged 4K pages;
+ * each size's misses equal a replay through one LRU TLB holding both sizes: 6 fully associative sizes and
+ * 4 sets x 4 associativities.
+ */
+Test(cli_mrc_proof, mapped_page_sizes_equal_replays)
+{
+	static const unsigned sizes[] = { 1, 2, 5, 16, 33, 64 }, ways[] = { 1, 3, 4, 16 };
+	const char *map = "0x40000000 0x40000000 8M rwua";
+	size_t cap = 1 << 20, len = 0;
+	char *text = malloc(cap), *t, *cfg, yaml[512];
+	uint64_t x = 0x2545f4914f6cdd1dull, curve[64], by4[16];
+	struct run_result r;
+
+	cr_assert_not_null(text);
+	for (int i = 0; i < 20000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		uint64_t va = (x & 1) ? 0x40000000 + (x >> 8) % (8u << 20)
+				      : 0x400000 + ((x >> 3) % 10 < 8 ? (x >> 8) % 60 : (x >> 8) % 2000) * 4096 + (x >> 40) % 4000;
+		len += (size_t)snprintf(text + len, cap - len, "%s 0x%" PRIx64 "\n", (x >> 50) % 10 < 7 ? "r" : "w", va);
+	}
+	t = write_temp_file(text, ".trace");
+	free(text);
+	cr_assert_eq(run_mmusim(&r, "--map", map, "--json", "mrc", "--page-size", "mapped", "--demand-paging", "--kind",
+				"all", "--max-entries", "64", "--sets", "4", t, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "\"page_size\":0,"), "%s", r.out);
+	json_numbers(r.out, "\"misses\":[", curve, 64);
+	json_numbers(r.out, "{\"sets\":4,\"misses_by_ways\":[", by4, 16);
+	run_result_free(&r);
+	for (size_t i = 0; i < 10; i++) {
+		unsigned entries = i < 6 ? sizes[i] : 4 * ways[i - 6], w = i < 6 ? sizes[i] : ways[i - 6];
+		snprintf(yaml, sizeof(yaml),
+			 "extends: x86_64\ntlb:\n  - { name: t, level: 1, kind: unified, entries: %u, ways: %u, "
+			 "page_sizes: [4K, 2M], replacement: lru }\npwc: []\n", entries, w);
+		cfg = write_temp_file(yaml, ".yaml");
+		cr_assert_eq(run_mmusim(&r, "--config", cfg, "--map", map, "--json", "replay", "--demand-paging", t, NULL), 0);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		cr_assert(strstr(r.out, "\"2M\":"), "the 2M pages are used: %s", r.out);
+		const char *p = strstr(strstr(r.out, "\"tlb\":{\"t\":{"), "\"misses\":");
+		cr_assert_eq(strtoull(p + 9, NULL, 10), i < 6 ? curve[entries - 1] : by4[w - 1], "%u entries, %u ways",
+			     entries, w);
+		run_result_free(&r);
+		remove_temp_file(cfg);
+	}
+	remove_temp_file(t);
+}
+
+/*
  * A B C A B D A as pages 1 2 3 1 2 4 1.  Fully associative: 1 and 2 entries miss all 7 (nothing comes back
  * within 2 distinct pages); 3 and 4 entries miss only the 4 cold (A, B, A come back at distance 3).
  * 2 sets (set = page & 1): set 1 sees 1 3 1 1 (cold, cold, distance 2, distance 1), set 0 sees 2 2 4
@@ -249,21 +297,25 @@ Test(cli_mrc, bad_inputs)
 	REFUSED("mmusim: bad --sets '0' (expected up to 16 powers of two, comma-separated)\n", "--sets", "0", "t");
 	REFUSED("mmusim: mrc: --sets 128 does not divide --max-entries 64\n", "--max-entries", "64", "--sets", "128",
 		"t");
-	REFUSED("mmusim: bad --page-size '3K' (expected 4K, 2M, 1G or another power of two)\n", "--page-size", "3K",
-		"t");
-	REFUSED("mmusim: bad --page-size 'mapped' (expected 4K, 2M, 1G or another power of two)\n", "--page-size",
-		"mapped", "t");
+	REFUSED("mmusim: bad --page-size '3K' (expected 4K, 2M, 1G, another power of two or mapped)\n", "--page-size",
+		"3K", "t");
+	REFUSED("mmusim: bad --page-size 'huge' (expected 4K, 2M, 1G, another power of two or mapped)\n",
+		"--page-size", "huge", "t");
 	REFUSED("mmusim: bad --kind 'code' (expected data, instr or all)\n", "--kind", "code", "t");
 	REFUSED("mmusim: mrc: no trace given (see mmusim mrc --help)\n", "--max-entries", "8");
 	REFUSED("mmusim: mrc: unknown option '--entries' (see mmusim mrc --help)\n", "--entries", "8", "t");
 	REFUSED("mmusim: mrc: more than one trace given ('a' and 'b')\n", "a", "b");
 	REFUSED("mmusim: /nonexistent/x.trace: cannot open: No such file or directory\n", "/nonexistent/x.trace");
-	REFUSED("mmusim: mrc: --config is not taken: the curves are of LRU TLBs of every size, not of a configured "
-		"machine\n", "--config", "sv39", "t");
-	REFUSED("mmusim: mrc: --setup or --map is not taken: the curves are of LRU TLBs of every size, not of a "
-		"configured machine\n", "--map", "0x1000 0x2000 4K rw", "t");
-	REFUSED("mmusim: mrc: --image is not taken: the curves are of LRU TLBs of every size, not of a configured "
-		"machine\n", "--image", "x.img", "--root", "0x1000", "t");
+	REFUSED("mmusim: mrc: --config goes with --page-size mapped (a fixed page size needs no machine)\n",
+		"--config", "sv39", "t");
+	REFUSED("mmusim: mrc: --setup or --map goes with --page-size mapped (a fixed page size needs no machine)\n",
+		"--map", "0x1000 0x2000 4K rw", "t");
+	REFUSED("mmusim: mrc: --image goes with --page-size mapped (a fixed page size needs no machine)\n", "--image",
+		"x.img", "--root", "0x1000", "t");
+	REFUSED("mmusim: mrc: --demand-paging goes with --page-size mapped (a fixed page size needs no machine)\n",
+		"--demand-paging", "t");
+	REFUSED("mmusim: mrc: --warmup is not taken: a 'stats reset' line in the trace zeroes the counts\n",
+		"--page-size", "mapped", "--warmup", "10", "t");
 	REFUSED("mmusim: bad --format 'nope' (expected auto, text, lackey, binary, champsim, din or pinatrace)\n",
 		"--format", "nope", "t");
 }

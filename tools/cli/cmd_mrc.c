@@ -22,7 +22,7 @@
 #define MRC_ENTRIES_MAX (1u << 20)
 
 static const char mrc_help[] =
-	"usage: mmusim [--json] mrc [options] TRACE\n"
+	"usage: mmusim [--json] [--config NAME|FILE] mrc [options] TRACE\n"
 	"\n"
 	"Miss-ratio curves in one pass over TRACE: the misses of a fully associative\n"
 	"LRU TLB of every size from 1 to --max-entries (stack distances), and of\n"
@@ -39,6 +39,10 @@ static const char mrc_help[] =
 	"                       associativity 1 .. max-entries / S\n"
 	"  --page-size 4K|2M|1G the page size the TLB holds, fixed (default 4K; any\n"
 	"                       power of two)\n"
+	"  --page-size mapped   the size each access's translation used: the trace also\n"
+	"                       replays on the --config machine (with --setup, --map,\n"
+	"                       --demand-paging[=SIZE], --no-auto-flush as for replay); the\n"
+	"                       TLB holds every size, an access that faults misses\n"
 	"  --kind data|instr|all  which accesses: loads and stores (default), fetches,\n"
 	"                       or both (a unified TLB)\n"
 	"  --format FMT         {formats}\n"
@@ -50,6 +54,8 @@ struct mrc_args {
 	const char *trace;
 	enum mmusim_trace_format format;
 	mmusim_mrc_options opt;
+	mmusim_mmu_options mmu_opt;  /* --page-size mapped: the machine's replay */
+	uint64_t warmup;
 	const char *csv, *svg;
 	const char *kind_name;
 };
@@ -104,9 +110,11 @@ static int parse_mrc_args(struct cli *cli, struct args *a, struct mrc_args *ma, 
 			uint64_t size;
 			if (r < 0)
 				return EXIT_BAD_INPUT;
-			if (mmusim_parse_number(v, true, &size, NULL) != MMUSIM_OK || !size || (size & (size - 1)))
-				return cli_usage_error("bad --page-size '%s' (expected 4K, 2M, 1G or another power of two)",
-						       v);
+			if (strcmp(v, "mapped") == 0)
+				size = 0;
+			else if (mmusim_parse_number(v, true, &size, NULL) != MMUSIM_OK || !size || (size & (size - 1)))
+				return cli_usage_error("bad --page-size '%s' (expected 4K, 2M, 1G, another power of two or "
+						       "mapped)", v);
 			ma->opt.page_size = size;
 			continue;
 		}
@@ -132,7 +140,7 @@ static int parse_mrc_args(struct cli *cli, struct args *a, struct mrc_args *ma, 
 			continue;
 		}
 		if ((r = args_value(a, "--csv", &ma->csv)) != 0 || (r = args_value(a, "--svg", &ma->svg)) != 0 ||
-		    (r = cli_common_option(cli, a)) != 0) {
+		    (r = cli_common_option(cli, a)) != 0 || (r = cli_replay_option(a, NULL, &ma->mmu_opt, &ma->warmup)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			continue;
@@ -144,9 +152,15 @@ static int parse_mrc_args(struct cli *cli, struct args *a, struct mrc_args *ma, 
 		ma->trace = arg;
 		a->i++;
 	}
-	if (cli->config || cli->image || cli->nr_setup)
-		return cli_usage_error("mrc: %s is not taken: the curves are of LRU TLBs of every size, not of a "
-				       "configured machine", cli->config ? "--config" : cli->image ? "--image" : "--setup or --map");
+	if (ma->warmup)
+		return cli_usage_error("mrc: --warmup is not taken: a 'stats reset' line in the trace zeroes the counts");
+	const mmusim_mmu_options *mo = &ma->mmu_opt;
+	if (ma->opt.page_size && (cli->config || cli->image || cli->nr_setup || mo->demand_page_size ||
+				  mo->no_auto_flush || mo->check_stale))
+		return cli_usage_error("mrc: %s goes with --page-size mapped (a fixed page size needs no machine)",
+				       cli->config ? "--config" : cli->image ? "--image" : cli->nr_setup ? "--setup or --map" :
+				       mo->demand_page_size ? "--demand-paging" : mo->no_auto_flush ? "--no-auto-flush" :
+				       "--check-stale");
 	if (!ma->trace)
 		return cli_usage_error("mrc: no trace given (see mmusim mrc --help)");
 	for (unsigned i = 0; i < ma->opt.nr_sets; i++)
@@ -175,8 +189,12 @@ static void print_table(FILE *out, const mmusim_mrc *m, const struct mrc_args *m
 {
 	const mmusim_mrc_options *o = &ma->opt;
 
-	fprintf(out, "%s: %" PRIu64 " translations (%s accesses, %" PRIu64 "-byte pages), LRU\n", ma->trace,
-		curve[0], ma->kind_name, o->page_size);
+	char pages[48] = "pages as mapped";
+
+	if (o->page_size)
+		snprintf(pages, sizeof(pages), "%" PRIu64 "-byte pages", o->page_size);
+	fprintf(out, "%s: %" PRIu64 " translations (%s accesses, %s), LRU\n", ma->trace, curve[0], ma->kind_name,
+		pages);
 	fprintf(out, "%10s %14s %10s", "entries", "misses", "miss ratio");
 	for (unsigned s = 0; s < o->nr_sets; s++) {
 		char head[32];
@@ -307,6 +325,8 @@ int cmd_mrc(struct cli *cli, struct args *a)
 	struct mrc_args ma = { .format = MMUSIM_TRACE_AUTO, .kind_name = "data",
 			       .opt = { .max_entries = MRC_DEFAULT_ENTRIES, .page_size = 4096, .kind = MMUSIM_MRC_DATA } };
 	mmusim_mrc *m = NULL;
+	mmusim_machine *machine = NULL;
+	mmusim_mmu *mmu = NULL;
 	mmusim_trace *t = NULL;
 	mmusim_error err = { 0 };
 	uint64_t *curve = NULL;
@@ -322,8 +342,14 @@ int cmd_mrc(struct cli *cli, struct args *a)
 	if ((rc = cli_output_check(cli, ma.csv, &ma.trace, 1)) != EXIT_OK ||
 	    (rc = cli_output_check(cli, ma.svg, &ma.trace, 1)) != EXIT_OK)
 		return rc;
+	if (!ma.opt.page_size && (cli_open_machine(cli, &machine, &err) ||
+				  cli_demand_page_size(mmusim_machine_config(machine), &ma.mmu_opt, &err) ||
+				  cli_mmu_create(machine, &ma.mmu_opt, 0, &mmu, &err))) {
+		rc = cli_fail(&err);
+		goto out;
+	}
 	if (mmusim_mrc_create(&ma.opt, &m, &err) || cli_trace_open(cli, ma.trace, ma.format, &t, &err) ||
-	    mmusim_mrc_run(m, t, &err)) {
+	    (mmu ? mmusim_mrc_run_mapped(m, mmu, t, &err) : mmusim_mrc_run(m, t, &err))) {
 		rc = cli_fail(&err);
 		goto out;
 	}
@@ -349,5 +375,7 @@ out:
 	free(curve);
 	mmusim_trace_close(t);
 	mmusim_mrc_destroy(m);
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(machine);
 	return rc;
 }
