@@ -86,10 +86,10 @@ if [ -n "$bin" ]; then
 			# --help quotes sweep's --emit-jobs; --version only comes before a command;
 			# convert, dump, sweep, merge, run, quiz and shell take no image (they refuse
 			# it), convert and merge no config, and explain, report, quiz and shell refuse
-			# --json; mrc builds no machine: no config, no image.)
+			# --json; mrc takes no image.)
 			case $cmd:$opt in *:--tool | *:--trace-mem | merge:--emit-jobs | *:--version) continue ;; esac
 			[[ $cmd:$opt =~ ^(convert|dump|sweep|merge|mrc|run|quiz|shell):--(image|image-base|root|cr3|satp|ttbr0|ttbr1|tcr|stage2-root|hgatp|eptp|ncr3|vttbr)$ ||
-				$cmd:$opt =~ ^(convert|merge|mrc):--config$ ||
+				$cmd:$opt =~ ^(convert|merge):--config$ ||
 				$cmd:$opt =~ ^(convert|explain|report|quiz|shell):--json$ ]] && continue
 			if [[ $opts == *" $opt "* ]]; then pass=$((pass + 1)); else
 				echo "FAIL: mmusim $cmd $opt is not completed" >&2; fail=$((fail + 1)); fi

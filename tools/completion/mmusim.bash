@@ -75,7 +75,7 @@ _mmusim()
 		COMPREPLY=($(compgen -W "data instr all" -- "$cur"))
 		return ;;
 	--page-size)
-		COMPREPLY=($(compgen -W "4K 2M 1G" -- "$cur"))
+		COMPREPLY=($(compgen -W "4K 2M 1G mapped" -- "$cur"))
 		return ;;
 	--setup | --image | --csv | --dump-elf | --elf | --svg | --html | --replay | --trace | \
 		--save-trace | --valgrind)
@@ -116,7 +116,8 @@ _mmusim()
 			--resident-pages --replacement --seed --clock-flush --no-clock-flush" ;;
 		sweep) opts="$global $replaying --setup --map --trace --jobs --csv --emit-jobs --results" ;;
 		merge) opts="--csv --json --help" ;;
-		mrc) opts="--json --help --decoder-memory --format --max-entries --sets --page-size --kind --csv --svg" ;;
+		mrc) opts="$global --format --max-entries --sets --page-size --kind --csv --svg --setup --map --gmap
+			--demand-paging --demand-paging= --no-auto-flush --check-stale" ;;
 		run) opts="$global ${replaying#--format } --setup --map --save-trace --valgrind --" ;;
 		quiz) opts="--seed --arch --config --count --answers --format --help" ;;
 		shell) opts="--config --setup --map --gmap --help --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup
