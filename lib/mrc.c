@@ -13,6 +13,7 @@
 
 struct mmusim_mrc {
 	struct mrc *mrc;
+	bool mapped;        /* page size 0: mmusim_mrc_run_mapped only */
 };
 
 API_SAME(MMUSIM_MRC_DATA, MRC_DATA);
@@ -40,6 +41,7 @@ int mmusim_mrc_create(const mmusim_mrc_options *opt, mmusim_mrc **out, mmusim_er
 		free(m);
 		return api_error(err, &e);
 	}
+	m->mapped = o.mapped;
 	*out = m;
 	return MMUSIM_OK;
 }
@@ -62,6 +64,12 @@ static int run(mmusim_mrc *m, mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *er
 	long n;
 	int rc = MMUSIM_OK;
 
+	if (m->mapped != (mmu != NULL)) {
+		free(batch);
+		mm_error_set(&e, MM_EINVAL, "%s", m->mapped ? "mrc: page size 0 (mapped) needs mmusim_mrc_run_mapped"
+							   : "mrc: mmusim_mrc_run_mapped needs page size 0 (mapped)");
+		return api_error(err, &e);
+	}
 	if (!batch)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	if (mmu)
