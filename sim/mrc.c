@@ -103,6 +103,17 @@ static uint64_t tree_prefix(const struct mrc *m, uint64_t t)
 
 /* ----------------------------------------------------------------- the map */
 
+static struct map_slot *map_find(const struct mrc *m, struct page_key k)
+{
+	for (size_t i = key_hash(k) & m->map_mask;; i = (i + 1) & m->map_mask) {
+		struct map_slot *s = &m->map[i];
+		if (!s->used)
+			return NULL;
+		if (key_eq(s->key, k))
+			return s;
+	}
+}
+
 /* The slot for k, new (used, time unset) if k was absent; the map has room (load <= 1/2). */
 static struct map_slot *map_insert(struct mrc *m, struct page_key k, bool *fresh)
 {
@@ -328,12 +339,11 @@ static bool set_drop(const struct mrc *m, struct set_curve *c, const struct drop
 	return dropped;
 }
 
-static int invalidate(struct mrc *m, const struct drop *d, struct mm_error *err)
+static void invalidate(struct mrc *m, const struct drop *d)
 {
 	bool dropped = false;
 	size_t size = m->map_mask + 1;
 
-	(void)err;
 	for (size_t i = 0; i < size;) {
 		struct map_slot *s = &m->map[i];
 		if (s->used && s->time >= m->epoch && drop_matches(m, d, s->key)) {
@@ -347,32 +357,74 @@ static int invalidate(struct mrc *m, const struct drop *d, struct mm_error *err)
 	for (unsigned i = 0; i < m->opt.nr_sets; i++)
 		dropped |= set_drop(m, &m->curves[i], d);
 	m->partial += dropped;
-	return MM_OK;
 }
 
-static int drop_range(struct mrc *m, uint64_t va, uint64_t len, bool any_space, uint32_t space,
-		      struct mm_error *err)
+/* Drops one page (fixed page size) from the map and every set's stack; true if it was there. */
+static bool drop_page(struct mrc *m, struct page_key k)
+{
+	struct map_slot *s = map_find(m, k);
+	bool dropped = false;
+
+	if (s && s->time >= m->epoch) {
+		tree_add(m, s->time, -1);
+		map_remove(m, s);
+		dropped = true;
+	}
+	for (unsigned i = 0; i < m->opt.nr_sets; i++) {
+		struct set_curve *c = &m->curves[i];
+		unsigned set = (unsigned)(k.page & (c->sets - 1));
+		struct page_key *st = &c->stack[(size_t)set * c->ways];
+		for (unsigned pos = 0; pos < c->depth[set]; pos++) {
+			if (key_eq(st[pos], k)) {
+				memmove(&st[pos], &st[pos + 1], (c->depth[set] - pos - 1) * sizeof(*st));
+				c->depth[set]--;
+				dropped = true;
+				break;
+			}
+		}
+	}
+	return dropped;
+}
+
+/* Few pages of one space are looked up one by one; anything wider scans everything. */
+#define DROP_BY_LOOKUP_PAGES 64
+
+static void drop_range(struct mrc *m, uint64_t va, uint64_t len, bool any_space, uint32_t space)
 {
 	uint64_t end = len ? va + (len - 1) : va;
 	struct drop d = { .any_space = any_space, .space = space, .first = va, .last = end < va ? UINT64_MAX : end };
+	uint64_t first = d.first >> m->opt.page_shift, last = d.last >> m->opt.page_shift;
 
-	return invalidate(m, &d, err);
+	if (any_space || m->opt.mapped || last - first >= DROP_BY_LOOKUP_PAGES) {
+		invalidate(m, &d);
+		return;
+	}
+	bool dropped = false;
+	for (uint64_t p = first;; p++) {
+		dropped |= drop_page(m, (struct page_key){ p, space });
+		if (p == last)
+			break;
+	}
+	m->partial += dropped;
 }
 
-static int flush(struct mrc *m, const struct trace_event *e, struct mm_error *err)
+static void flush(struct mrc *m, const struct trace_event *e)
 {
 	uint32_t named = tlb_space(m->vmid, (uint16_t)e->n);
 
 	switch (e->scope & FLUSH_SCOPE_MASK) {
 	case FLUSH_ALL:
 		full_flush(m);
-		return MM_OK;
+		break;
 	case FLUSH_VA:
-		return drop_range(m, e->va, 1, true, 0, err);
+		drop_range(m, e->va, 1, true, 0);
+		break;
 	case FLUSH_ASID:
-		return invalidate(m, &(struct drop){ .space = named, .all_pages = true }, err);
+		invalidate(m, &(struct drop){ .space = named, .all_pages = true });
+		break;
 	default: /* FLUSH_VA_ASID, FLUSH_VA_ASID_GLOBAL */
-		return drop_range(m, e->va, 1, false, named, err);
+		drop_range(m, e->va, 1, false, named);
+		break;
 	}
 }
 
@@ -492,7 +544,8 @@ static int one_event(struct mrc *m, const struct trace_event *e, const char *sou
 					    source, e->line, e->n);
 		return MM_OK;
 	case TRACE_FLUSH:
-		return flush(m, e, err);
+		flush(m, e);
+		return MM_OK;
 	case TRACE_STATS_RESET:
 		stats_reset(m);
 		return MM_OK;
@@ -500,21 +553,24 @@ static int one_event(struct mrc *m, const struct trace_event *e, const char *sou
 	case TRACE_UNMAP:
 	case TRACE_PROTECT:
 	case TRACE_MUNMAP:
-		return drop_range(m, e->va, e->len, false, space, err);
+		drop_range(m, e->va, e->len, false, space);
+		return MM_OK;
 	case TRACE_FORK: /* the parent's pages become copy-on-write: its writable entries go */
-		return invalidate(m, &(struct drop){ .space = space, .all_pages = true }, err);
+		invalidate(m, &(struct drop){ .space = space, .all_pages = true });
+		return MM_OK;
 	case TRACE_EXIT:
-		return invalidate(m, &(struct drop){ .space = tlb_space(m->vmid, (uint16_t)e->n), .all_pages = true },
-				  err);
+		invalidate(m, &(struct drop){ .space = tlb_space(m->vmid, (uint16_t)e->n), .all_pages = true });
+		return MM_OK;
 	case TRACE_GFLUSH:
-		if (e->n == GFLUSH_ALL_VMS) {
+		if (e->n == GFLUSH_ALL_VMS)
 			full_flush(m);
-			return MM_OK;
-		}
-		return invalidate(m, &(struct drop){ .space = space, .whole_vm = true }, err);
+		else
+			invalidate(m, &(struct drop){ .space = space, .whole_vm = true });
+		return MM_OK;
 	case TRACE_GUNMAP:
 	case TRACE_GPROTECT:
-		return invalidate(m, &(struct drop){ .space = space, .whole_vm = true }, err);
+		invalidate(m, &(struct drop){ .space = space, .whole_vm = true });
+		return MM_OK;
 	case TRACE_GMAP:
 	case TRACE_PRIV:
 	case TRACE_MMAP:

@@ -131,6 +131,47 @@ Test(mrc_invalidation, flush_va_drops_one_page_and_is_counted)
 	mrc_destroy(m);
 }
 
+/*
+ * unmap of one page (looked up, not scanned): 1 2 3 [unmap 2] 1 2 3.  The stack after the unmap is 3 1, so
+ * 1 comes back at distance 2, 2 is cold, 3 at distance 3 (1 and 2 since).  4 entries: 3 + 1 = 4 misses,
+ * as a real TLB (1 hits, 2 fills the hole, 3 hits).  1 entry: all 6.  2 entries: the model says 5 (1 at
+ * distance 2 hits) where a real 2-entry TLB, left holding only 3, misses all 6: the documented undercount.
+ * Two sets of at most 2 ways: set 1 sees 1 3 | 1 3 (distance 2 each), set 0 sees 2 | 2 (cold again):
+ * 2 ways 4 misses, 1 way 6.
+ */
+Test(mrc_invalidation, unmap_drops_the_page_by_lookup)
+{
+	const struct trace_event ev[] = { acc(1, ACCESS_READ), acc(2, ACCESS_READ), acc(3, ACCESS_READ),
+					  { .op = TRACE_UNMAP, .va = 2 * PAGE, .len = PAGE },
+					  acc(1, ACCESS_READ), acc(2, ACCESS_READ), acc(3, ACCESS_READ) };
+	const unsigned sets[] = { 2 };
+	struct mrc *m = make(4, sets, 1);
+
+	run(m, ev, 7);
+	cr_assert_eq(mrc_misses(m, 4), 4);
+	cr_assert_eq(mrc_misses(m, 2), 5);
+	cr_assert_eq(mrc_misses(m, 1), 6);
+	cr_assert_eq(mrc_set_misses(m, 0, 2), 4);
+	cr_assert_eq(mrc_set_misses(m, 0, 1), 6);
+	cr_assert_eq(mrc_partial_invalidations(m), 1);
+	mrc_destroy(m);
+}
+
+/* flush va asid names one ASID's page: ASID 1's page 5 goes, ASID 0's page 5 stays (4 entries). */
+Test(mrc_invalidation, flush_va_asid_drops_that_asid_only)
+{
+	const struct trace_event ev[] = { acc(5, ACCESS_READ), ev_n(TRACE_ASID, 1), acc(5, ACCESS_READ),
+					  { .op = TRACE_FLUSH, .scope = FLUSH_VA_ASID, .va = 5 * PAGE, .n = 1 },
+					  acc(5, ACCESS_READ), ev_n(TRACE_ASID, 0), acc(5, ACCESS_READ) };
+	struct mrc *m = make(4, NULL, 0);
+
+	run(m, ev, 7);
+	/* cold, cold, cold again (flushed), then ASID 0's at distance 2: a hit. */
+	cr_assert_eq(mrc_misses(m, 4), 3);
+	cr_assert_eq(mrc_partial_invalidations(m), 1);
+	mrc_destroy(m);
+}
+
 /* The same page number in ASIDs 1 and 2 is two pages: both cold, and then both hit at 2 entries. */
 Test(mrc_tagging, asids_are_separate_pages)
 {
