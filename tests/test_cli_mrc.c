@@ -263,8 +263,8 @@ Test(cli_mrc, partial_flush_is_noted)
 	cr_assert_eq(run_mmusim(&r, "--json", "mrc", "--max-entries", "2", t, NULL), 0);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "\"misses\":[3,3]"), "%s", r.out);
-	snprintf(expected, sizeof(expected), "mmusim: %s: note: 1 partial flushes or page-table edits dropped "
-		 "pages: the curves may be below a replay's misses after them\n", t);
+	snprintf(expected, sizeof(expected), "mmusim: %s: note: partial flushes or page-table edits dropped pages "
+		 "(1 times): the curves may be below a replay's misses after them\n", t);
 	cr_assert_str_eq(r.err, expected);
 	run_result_free(&r);
 	remove_temp_file(t);

@@ -364,8 +364,8 @@ int cmd_mrc(struct cli *cli, struct args *a)
 	else
 		print_table(stdout, m, &ma, curve);
 	if (mmusim_mrc_partial_invalidations(m))
-		fprintf(stderr, "mmusim: %s: note: %" PRIu64 " partial flushes or page-table edits dropped pages: "
-			"the curves may be below a replay's misses after them\n", ma.trace,
+		fprintf(stderr, "mmusim: %s: note: partial flushes or page-table edits dropped pages (%" PRIu64
+			" times): the curves may be below a replay's misses after them\n", ma.trace,
 			mmusim_mrc_partial_invalidations(m));
 	if (ma.csv && (rc = write_file(cli, ma.csv, ma.trace, m, &ma.opt, curve, false)) != EXIT_OK)
 		goto out;
