@@ -1229,6 +1229,52 @@ MMUSIM_API int mmusim_mmu_translate_many(mmusim_mmu *mmu, const uint64_t *vas, c
 					 size_t n, uint64_t *pa, uint8_t *fault_kind, size_t *done,
 					 mmusim_error *err);
 
+/* ------------------------------------------------------ miss-ratio curves */
+
+/*
+ * Every LRU TLB size in one pass over a trace (mmusim mrc): the misses of a
+ * fully associative LRU TLB of every size 1 .. max_entries (stack distances),
+ * and of set-associative LRU TLBs of every associativity for the given set
+ * counts.  A page is (VMID, ASID, VA >> page_shift); a full flush makes every
+ * later first touch cold; a flush of one VA or ASID and page-table edits drop
+ * their pages (counted by mmusim_mrc_partial_invalidations: the curves may
+ * then undercount a replay's misses); a switch to a CPU other than 0 is refused.
+ */
+typedef struct mmusim_mrc mmusim_mrc;
+
+enum mmusim_mrc_kind { MMUSIM_MRC_DATA, MMUSIM_MRC_INSTRUCTION, MMUSIM_MRC_ALL };
+
+#define MMUSIM_MRC_MAX_SET_COUNTS 16
+
+typedef struct mmusim_mrc_options {
+	unsigned max_entries;          /* 1 .. 2^20 */
+	uint64_t page_size;            /* a power of two: the pages the TLB holds; 0: the sizes the machine
+	                                  maps (mmusim_mrc_run_mapped) */
+	enum mmusim_mrc_kind kind;     /* data: reads and writes; instruction: fetches; all */
+	unsigned sets[MMUSIM_MRC_MAX_SET_COUNTS]; /* set counts: powers of two dividing max_entries */
+	unsigned nr_sets;
+} mmusim_mrc_options;
+
+MMUSIM_API int mmusim_mrc_create(const mmusim_mrc_options *opt, mmusim_mrc **out, mmusim_error *err);
+MMUSIM_API void mmusim_mrc_destroy(mmusim_mrc *m);
+/* Reads t to its end into the curves; "path:LINE: message" on a bad trace or a CPU switch. */
+MMUSIM_API int mmusim_mrc_run(mmusim_mrc *m, mmusim_trace *t, mmusim_error *err);
+/*
+ * mmusim_mrc_run with page_size 0: the trace also replays through mmu (its
+ * machine, demand paging as mmu's options say), and each access's page is the
+ * one its translation used, with its size (a TLB holding every size); an
+ * access that faults is a miss of every size and fills nothing.
+ */
+MMUSIM_API int mmusim_mrc_run_mapped(mmusim_mrc *m, mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err);
+/* Translations counted (one per page an access of the kind touches). */
+MMUSIM_API uint64_t mmusim_mrc_accesses(const mmusim_mrc *m);
+/* misses[N] for N = 1 .. max_entries (fully associative), misses[0] = the accesses: max_entries + 1 values. */
+MMUSIM_API void mmusim_mrc_curve(const mmusim_mrc *m, uint64_t *misses);
+/* Misses of the set-associative TLB of opt.sets[set_idx] sets and `ways` ways (1 .. max_entries / sets). */
+MMUSIM_API uint64_t mmusim_mrc_set_misses(const mmusim_mrc *m, unsigned set_idx, unsigned ways);
+/* Partial invalidations that dropped pages (see above). */
+MMUSIM_API uint64_t mmusim_mrc_partial_invalidations(const mmusim_mrc *m);
+
 #ifdef __cplusplus
 }
 #endif

@@ -251,7 +251,7 @@ struct bad_cli {
 
 /* translate, mappings, replay and convert: each usage or input error. */
 static const struct bad_cli bad_clis[] = {
-	{ { "frob" }, "mmusim: unknown command 'frob' (expected translate, mappings, replay, convert, dump, explain, show, report, sweep, merge, run, quiz or shell; see mmusim --help)\n" },
+	{ { "frob" }, "mmusim: unknown command 'frob' (expected translate, mappings, replay, convert, dump, explain, show, report, sweep, merge, mrc, run, quiz or shell; see mmusim --help)\n" },
 	{ { "--frob", "translate" }, "mmusim: unknown option '--frob' (see mmusim --help)\n" },
 	{ { "translate" }, "mmusim: translate: no VA given (see mmusim translate --help)\n" },
 	{ { "translate", "--bogus", "0x1" }, "mmusim: translate: unknown option '--bogus' (see mmusim translate --help)\n" },

@@ -40,7 +40,7 @@ expect() {
 }
 cd "$(mktemp -d)" || exit 1   # no files around to be offered
 expect "mmusim tr" "translate"
-expect "mmusim" "convert dump explain help mappings merge quiz replay report run shell show sweep translate" ""
+expect "mmusim" "convert dump explain help mappings merge mrc quiz replay report run shell show sweep translate" ""
 expect "mmusim --config sv39 ma" "mappings"
 expect "mmusim --config sv" "sv32 sv39 sv39x4 sv48 sv48x4 sv57"
 expect "mmusim --config x" "x86_32 x86_64 x86_64_ept x86_64_la57 x86_64_npt"
@@ -86,9 +86,9 @@ if [ -n "$bin" ]; then
 			# --help quotes sweep's --emit-jobs; --version only comes before a command;
 			# convert, dump, sweep, merge, run, quiz and shell take no image (they refuse
 			# it), convert and merge no config, and explain, report, quiz and shell refuse
-			# --json.)
+			# --json; mrc takes no image.)
 			case $cmd:$opt in *:--tool | *:--trace-mem | merge:--emit-jobs | *:--version) continue ;; esac
-			[[ $cmd:$opt =~ ^(convert|dump|sweep|merge|run|quiz|shell):--(image|image-base|root|cr3|satp|ttbr0|ttbr1|tcr|stage2-root|hgatp|eptp|ncr3|vttbr)$ ||
+			[[ $cmd:$opt =~ ^(convert|dump|sweep|merge|mrc|run|quiz|shell):--(image|image-base|root|cr3|satp|ttbr0|ttbr1|tcr|stage2-root|hgatp|eptp|ncr3|vttbr)$ ||
 				$cmd:$opt =~ ^(convert|merge):--config$ ||
 				$cmd:$opt =~ ^(convert|explain|report|quiz|shell):--json$ ]] && continue
 			if [[ $opts == *" $opt "* ]]; then pass=$((pass + 1)); else

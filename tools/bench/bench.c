@@ -16,7 +16,9 @@
  * rate, references per walk, and the VM's time over the native one.  `--only paging`
  * replays under memory pressure (the OS layer): uniform random reads over
  * 512 pages with 256 resident, for each replacement policy, accesses/s and
- * evictions/s.  Each throughput figure is the best of --repeat runs (3 by
+ * evictions/s.  `--only mrc` times one miss-ratio-curve pass (every
+ * fully associative LRU TLB size 1..4096) against one replay and against 64
+ * separate replays of the same accesses, and prints the ratios.  Each throughput figure is the best of --repeat runs (3 by
  * default): on a shared machine a run can only be slowed down by others, never
  * sped up, so the fastest is the closest to what the code costs.  Figures are
  * measured, never asserted.
@@ -33,6 +35,7 @@
 #include <unistd.h>
 
 #include "bench_util.h"
+#include "sim/mrc.h"
 #include "sim/replay.h"
 #include "formats/config.h"
 #include "formats/trace.h"
@@ -472,10 +475,121 @@ static void measure_paging(const struct opts *o)
 	free(ev);
 }
 
+/* A machine whose only TLB is one LRU array of `entries` entries and `ways` ways (4K pages), no PWC. */
+static struct machine *make_one_tlb_machine(unsigned entries, unsigned ways)
+{
+	struct machine_config cfg;
+	struct machine *m;
+	struct mm_error err = { 0 };
+	char y[256];
+
+	snprintf(y, sizeof(y), "extends: x86_64\ntlb:\n  - { name: t, level: 1, kind: unified, entries: %u, ways: %u, "
+		 "page_sizes: [4K], replacement: lru }\npwc: []\n", entries, ways);
+	if (config_load_string(y, strlen(y), "bench.yaml", &cfg, &err) || machine_create(&cfg, &m, &err)) {
+		fprintf(stderr, "mmusim-bench: %s\n", err.msg);
+		exit(1);
+	}
+	return m;
+}
+
+/* Replays ev through a machine with one fully associative LRU TLB of `entries`; seconds, *misses. */
+static double replay_one_tlb(const struct trace_event *ev, uint64_t n, uint64_t pages, unsigned entries,
+			     uint64_t *misses)
+{
+	struct machine *m = make_one_tlb_machine(entries, entries);
+	struct replay_options opt = { 0 };
+	struct mm_error err = { 0 };
+	struct replay r;
+	struct tlb_stats s;
+
+	map_pages(m, USER_BASE, pages);
+	replay_init(&r, m, &opt, "bench", &err);
+	double t0 = bench_now();
+	for (uint64_t done = 0; done < n && !err.code; done += BATCH)
+		replay_events(&r, ev + done, n - done < BATCH ? n - done : BATCH, &err);
+	double t = bench_now() - t0;
+	replay_tlb_totals(&r, 0, false, &s);
+	*misses = s.misses;
+	replay_fini(&r);
+	machine_destroy(m);
+	return t;
+}
+
+/* One mrc pass over ev (1..max entries, and the set counts given); seconds, the curve in misses[0..max]. */
+static double mrc_pass(const struct trace_event *ev, uint64_t n, unsigned max, const unsigned *sets,
+		       unsigned nr_sets, uint64_t *misses)
+{
+	struct mrc_options mo = { .max_entries = max, .page_shift = 12, .kind = MRC_ALL, .nr_sets = nr_sets };
+	struct mm_error err = { 0 };
+	struct mrc *mrc;
+
+	for (unsigned i = 0; i < nr_sets; i++)
+		mo.sets[i] = sets[i];
+	if (!(mrc = mrc_create(&mo, &err))) {
+		fprintf(stderr, "mmusim-bench: %s\n", err.msg);
+		exit(1);
+	}
+	double t0 = bench_now();
+	mrc_events(mrc, ev, n, "bench", &err);
+	double t = bench_now() - t0;
+	mrc_curve(mrc, misses);
+	mrc_destroy(mrc);
+	return t;
+}
+
+/*
+ * Miss-ratio curves: one mrc pass for every fully associative size 1..4096
+ * against one replay of the largest TLB and against 64 separate replays
+ * (64, 128, ..., 4096 entries) on the same accesses: Zipf(0.99) reads over
+ * 64K pages.  Also checks that the pass's misses equal each replay's.
+ */
+static void measure_mrc(const struct opts *o)
+{
+	const uint64_t pages = 65536, n = o->accesses / 20;
+	const unsigned max = 4096, sets[] = { 16, 64 };
+	struct trace_event *ev = calloc(n, sizeof(*ev));
+	uint64_t *curve = calloc(max + 1, sizeof(*curve)), misses;
+	double mrc_t = 1e9, mrc_sets_t = 1e9, one_t = 1e9, small_t = 1e9, all_t = 0;
+	unsigned equal = 0;
+	struct gen g;
+
+	if (!ev || !curve)
+		exit(1);
+	gen_init(&g, WL_ZIPF, pages, USER_BASE);
+	for (uint64_t i = 0; i < n; i++)
+		ev[i] = (struct trace_event){ .op = TRACE_ACCESS, .access = ACCESS_READ, .va = gen_next(&g) };
+	gen_fini(&g);
+	for (unsigned k = 0; k < o->repeat; k++) {
+		double t = mrc_pass(ev, n, max, sets, 2, curve);
+		mrc_sets_t = t < mrc_sets_t ? t : mrc_sets_t;
+		t = mrc_pass(ev, n, max, NULL, 0, curve);
+		mrc_t = t < mrc_t ? t : mrc_t;
+		t = replay_one_tlb(ev, n, pages, max, &misses);
+		one_t = t < one_t ? t : one_t;
+		t = replay_one_tlb(ev, n, pages, 64, &misses);
+		small_t = t < small_t ? t : small_t;
+	}
+	for (unsigned e = 64; e <= max; e += 64) {
+		all_t += replay_one_tlb(ev, n, pages, e, &misses);
+		equal += misses == curve[e];
+	}
+	printf("mrc: %" PRIu64 " accesses, Zipf(0.99) over %" PRIu64 " pages; best of %u\n", n, pages, o->repeat);
+	printf("  mrc, sizes 1..%u (one pass)       %8.3f s  %6.2f M accesses/s\n", max, mrc_t, (double)n / mrc_t / 1e6);
+	printf("  mrc, also --sets 16,64            %8.3f s  %6.2f M accesses/s\n", mrc_sets_t,
+	       (double)n / mrc_sets_t / 1e6);
+	printf("  one replay, %u-entry TLB        %8.3f s  %6.2f M accesses/s\n", max, one_t, (double)n / one_t / 1e6);
+	printf("  one replay, 64-entry TLB           %8.3f s  %6.2f M accesses/s\n", small_t, (double)n / small_t / 1e6);
+	printf("  64 replays, 64..%u entries      %8.3f s\n", max, all_t);
+	printf("  mrc / one replay = %.2fx the time (%.2fx a 64-entry one); 64 replays / mrc = %.1fx; "
+	       "misses equal in %u of 64 sizes\n", mrc_t / one_t, mrc_t / small_t, all_t / mrc_t, equal);
+	free(ev);
+	free(curve);
+}
+
 static void usage(void)
 {
 	fputs("usage: mmusim-bench [--json] [--accesses N] [--pages N] [--repeat N] [--tmpdir DIR]\n"
-	      "                    [--only hit|walks|binary|lackey|vm|paging]\n", stderr);
+	      "                    [--only hit|walks|binary|lackey|vm|paging|mrc]\n", stderr);
 	exit(2);
 }
 
@@ -505,6 +619,10 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(o.only, "paging") == 0) {
 			measure_paging(&o);
+			return 0;
+		}
+		if (strcmp(o.only, "mrc") == 0) {
+			measure_mrc(&o);
 			return 0;
 		}
 		if (!walks && !hit && !lackey && !binary)

@@ -19,6 +19,7 @@ int cmd_report(struct cli *cli, struct args *a);
 int cmd_sweep(struct cli *cli, struct args *a);
 int cmd_run(struct cli *cli, struct args *a);
 int cmd_merge(struct cli *cli, struct args *a);
+int cmd_mrc(struct cli *cli, struct args *a);
 int cmd_quiz(struct cli *cli, struct args *a);
 int cmd_shell(struct cli *cli, struct args *a);
 

@@ -49,6 +49,8 @@ static const char main_help[] =
 	"                 replay traces on many machines, each trace read once: one table\n"
 	"  merge     [--csv FILE] RESULT.json...\n"
 	"                 the sweep table from separate 'replay --json' results\n"
+	"  mrc       [--max-entries N] [--sets S,...] [--page-size SIZE|mapped] TRACE\n"
+	"                 LRU TLB misses of every size and associativity, one pass\n"
 	"  run       [replay options] [--save-trace FILE] -- PROGRAM ARGS...\n"
 	"                 run PROGRAM under Valgrind lackey and replay its accesses live\n"
 	"  quiz      --seed N [--arch NAME] [--count K] [--answers] [--format dump|tree]\n"
@@ -127,6 +129,8 @@ static int run(struct cli *cli, struct args *a)
 		rc = cmd_sweep(cli, a);
 	else if (strcmp(cmd, "merge") == 0)
 		rc = cmd_merge(cli, a);
+	else if (strcmp(cmd, "mrc") == 0)
+		rc = cmd_mrc(cli, a);
 	else if (strcmp(cmd, "run") == 0)
 		rc = cmd_run(cli, a);
 	else if (strcmp(cmd, "quiz") == 0)
@@ -138,7 +142,7 @@ static int run(struct cli *cli, struct args *a)
 		rc = EXIT_OK;
 	} else
 		rc = cli_usage_error("unknown command '%s' (expected translate, mappings, replay, convert, dump, "
-				     "explain, show, report, sweep, merge, run, quiz or shell; "
+				     "explain, show, report, sweep, merge, mrc, run, quiz or shell; "
 				     "see mmusim --help)", cmd);
 	return rc;
 }

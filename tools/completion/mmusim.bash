@@ -5,7 +5,7 @@
 _mmusim()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="translate mappings replay convert dump explain show report sweep merge run quiz shell help"
+	local commands="translate mappings replay convert dump explain show report sweep merge mrc run quiz shell help"
 	local presets="aarch64 aarch64_16k aarch64_52 aarch64_64k aarch64_vm sv32 sv39 sv39x4 sv48 sv48x4 sv57 toy x86_32 x86_64 x86_64_ept x86_64_la57 x86_64_npt"
 	local formats="auto text lackey binary champsim din pinatrace"
 	local global="--config --json --help --decoder-memory"
@@ -21,7 +21,7 @@ _mmusim()
 		--config | --setup | --map | --gmap | --access | --format | --image | --image-base | --root | --decoder-memory | \
 			--cr3 | --satp | --ttbr0 | --eptp | --ttbr1 | --tcr | --stage2-root | --hgatp | --ncr3 | --vttbr | --interval | --warmup | --csv | --dump-elf | --elf | --color | --depth | \
 			--range | --from | --to | --va | --svg | --html | --replay | --trace | --jobs | \
-			--results | --save-trace | --valgrind | --seed | --arch | --count)
+			--results | --save-trace | --valgrind | --seed | --arch | --count | --max-entries | --sets | --page-size | --kind)
 			((i++)) ;;
 		--)
 			if [[ $cmd == run ]]; then
@@ -71,6 +71,12 @@ _mmusim()
 	--color)
 		COMPREPLY=($(compgen -W "always never auto" -- "$cur"))
 		return ;;
+	--kind)
+		COMPREPLY=($(compgen -W "data instr all" -- "$cur"))
+		return ;;
+	--page-size)
+		COMPREPLY=($(compgen -W "4K 2M 1G mapped" -- "$cur"))
+		return ;;
 	--setup | --image | --csv | --dump-elf | --elf | --svg | --html | --replay | --trace | \
 		--save-trace | --valgrind)
 		compopt -o filenames 2>/dev/null
@@ -81,7 +87,7 @@ _mmusim()
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
 	--map | --gmap | --image-base | --root | --cr3 | --satp | --ttbr0 | --eptp | --ttbr1 | --tcr | --stage2-root | --hgatp | --ncr3 | --vttbr | --interval | --warmup | --depth | --range | --from | \
-		--to | --va | --jobs | --seed | --count | --resident-pages)
+		--to | --va | --jobs | --seed | --count | --resident-pages | --max-entries | --sets)
 		return ;;
 	esac
 	if [[ $cur == --demand-paging=* ]]; then
@@ -110,6 +116,8 @@ _mmusim()
 			--resident-pages --replacement --seed --clock-flush --no-clock-flush" ;;
 		sweep) opts="$global $replaying --setup --map --trace --jobs --csv --emit-jobs --results" ;;
 		merge) opts="--csv --json --help" ;;
+		mrc) opts="$global --format --max-entries --sets --page-size --kind --csv --svg --setup --map --gmap
+			--demand-paging --demand-paging= --no-auto-flush --check-stale" ;;
 		run) opts="$global ${replaying#--format } --setup --map --save-trace --valgrind --" ;;
 		quiz) opts="--seed --arch --config --count --answers --format --help" ;;
 		shell) opts="--config --setup --map --gmap --help --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup
@@ -122,7 +130,7 @@ _mmusim()
 	fi
 	case $cmd in
 	"") COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
-	replay | convert | sweep | merge)
+	replay | convert | sweep | merge | mrc)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
 	esac
