@@ -43,7 +43,8 @@ int replay_init(struct replay *r, struct machine *m, const struct replay_options
 		if (r->os_columns)
 			fputs(",page_faults,major_faults,evictions,swap_ins,swap_outs,cow_copies,segfaults,resident",
 			      opt->interval_out);
-		fputc('\n', opt->interval_out);
+		/* Last, so that columns read by position before they came stay where they were. */
+		fputs(",pte_reads,cycles\n", opt->interval_out);
 	}
 	return MM_OK;
 }
@@ -92,7 +93,7 @@ static uint64_t total_faults(const struct mmu_stats *s)
 	return n;
 }
 
-/* One CSV row: the interval's miss rate per TLB, walks and faults. */
+/* One CSV row: the interval's miss rate per TLB, walks and faults, paging, PTE reads and cycles. */
 static void write_row(struct replay *r)
 {
 	FILE *out = r->opt.interval_out;
@@ -120,7 +121,7 @@ static void write_row(struct replay *r)
 		fprintf(out, ",%" PRIu64, os_resident_pages(r->os));
 		r->last_paging = *p;
 	}
-	fputc('\n', out);
+	fprintf(out, ",%" PRIu64 ",%" PRIu64 "\n", s->pte_reads - r->last_row.pte_reads, s->cycles - r->last_row.cycles);
 	r->last_row = *s;
 }
 

@@ -512,9 +512,10 @@ Test(cli, replay_interval_csv)
 	 * they count nothing.
 	 */
 	cr_expect_str_eq(buf, "accesses,l1i_miss_rate,l1d_miss_rate,l1i_2m_miss_rate,l1d_2m_miss_rate,"
-			      "l1d_1g_miss_rate,stlb_miss_rate,stlb_1g_miss_rate,walks,faults\n"
-			      "2,0.000000,0.500000,0.000000,0.000000,0.000000,1.000000,0.000000,1,0\n"
-			      "3,0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,0,0\n");
+			      "l1d_1g_miss_rate,stlb_miss_rate,stlb_1g_miss_rate,walks,faults,pte_reads,cycles\n"
+			      /* l1d 1 + stlb 9 + three PWC probes 3 + 4 PTE reads of 100, then a hit (1): 414 */
+			      "2,0.000000,0.500000,0.000000,0.000000,0.000000,1.000000,0.000000,1,0,4,414\n"
+			      "3,0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,0,0,0,1\n");
 	unlink(csv);
 	run_result_free(&r);
 	remove_temp_file(trace);

@@ -247,11 +247,12 @@ Test(os_policies, interval_columns)
 	cr_assert(row2, "%s", text);
 	*row1++ = '\0';
 	*row2++ = '\0';
-	const char *tail = ",walks,faults,page_faults,major_faults,evictions,swap_ins,swap_outs,cow_copies,segfaults,resident";
+	const char *tail = ",walks,faults,page_faults,major_faults,evictions,swap_ins,swap_outs,cow_copies,segfaults,resident,"
+			   "pte_reads,cycles";
 	cr_expect_str_eq(text + strlen(text) - strlen(tail), tail);
-	/* ... and 3 pages resident at the end of each row (the last column). */
-	cr_expect_str_eq(row1 + strlen(row1) - 16, ",4,0,1,0,0,0,0,3");
-	cr_expect_str_eq(row2 + strlen(row2) - 17, ",3,0,3,0,0,0,0,3\n");
+	/* ... and 3 pages resident at the end of each row (before PTE reads and cycles). */
+	cr_expect(strstr(row1, ",4,0,1,0,0,0,0,3,") != NULL, "%s", row1);
+	cr_expect(strstr(row2, ",3,0,3,0,0,0,0,3,") != NULL, "%s", row2);
 	free(text);
 	run_result_free(&r);
 	remove_temp_file(csv);

@@ -703,11 +703,16 @@ Test(replay, interval_csv)
 	RUN("map 0x400000 0x10000000 8K rwu", "r 0x400000", "r 0x400000", "r 0x401000", "r 0x402000");
 	replay_finish(&fx.r);
 	fclose(f);
-	/* rows at 2 and 4 accesses: l1d 1 miss of 2, then 1 miss of 2 (0x402000 faults: a miss too) */
+	/*
+	 * rows at 2 and 4 accesses: l1d 1 miss of 2, then 1 miss of 2 (0x402000 faults: a miss too).
+	 * Cycles (l1d and the PWC cost 1 a probe, a PTE read 100): the first read misses l1d (1) and
+	 * the PWC (1), walks 4 levels (400); the second hits (1): 403.  Then 0x401000 and 0x402000
+	 * each miss l1d (1), hit the level-2 PWC (1) and read one PTE (100): 2 reads, 204.
+	 */
 	cr_expect_str_eq(buf,
-			 "accesses,l1d_miss_rate,l1i_miss_rate,walks,faults\n"
-			 "2,0.500000,0.000000,1,0\n"
-			 "4,1.000000,0.000000,2,1\n");
+			 "accesses,l1d_miss_rate,l1i_miss_rate,walks,faults,pte_reads,cycles\n"
+			 "2,0.500000,0.000000,1,0,4,403\n"
+			 "4,1.000000,0.000000,2,1,2,204\n");
 	fx_stop();
 }
 
@@ -865,9 +870,10 @@ Test(replay, interval_csv_restarts_after_warmup)
 	replay_finish(&fx.r);
 	fclose(f);
 	cr_expect_str_eq(buf,
-			 "accesses,l1d_miss_rate,l1i_miss_rate,walks,faults\n"
-			 "2,0.500000,0.000000,1,0\n"
-			 "2,0.500000,0.000000,1,1\n");
+			 "accesses,l1d_miss_rate,l1i_miss_rate,walks,faults,pte_reads,cycles\n"
+			 "2,0.500000,0.000000,1,0,4,403\n"
+			 /* after the reset: 0x401008 hits (1); 0x402000 misses, hits the PWC, reads one PTE (102) */
+			 "2,0.500000,0.000000,1,1,1,103\n");
 	fx_stop();
 }
 
