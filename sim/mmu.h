@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "pt/walk.h"
+#include "sim/cache_hierarchy.h"
 #include "sim/machine.h"
 #include "sim/tlb.h"
 #include "sim/trace_event.h"
@@ -101,6 +102,7 @@ struct mmu_cpu {
 	enum privilege priv;
 	struct page_table *pt;                /* the address space of asid */
 	uint64_t root;                        /* pt_root(pt), at hand for every walk */
+	struct cache_cpu *dcache;             /* its L1D and L2 (the `caches:` block), or NULL when off */
 };
 
 struct mmu_stats {
@@ -126,6 +128,8 @@ struct mmu {
 	/* The format's untag when the config turns VA tags on (Arm TBI), else NULL: TLBs see untagged VAs. */
 	uint64_t (*untag)(const struct cpu_ctl *ctl, uint64_t va);
 	struct mmu_stats stats;
+	/* The data caches PTE reads go through (cache_hierarchy.h), or NULL: each read costs memory_latency. */
+	struct cache_hierarchy *caches;
 };
 
 /* The VA the MMU translates for va: its tag replaced where tags are ignored. */
@@ -188,6 +192,19 @@ void mmu_run_cpu_vm(struct mmu *mmu);
  */
 int mmu_switch_vm(struct mmu *mmu, unsigned vmid, struct mm_error *err);
 void mmu_set_priv(struct mmu *mmu, enum privilege priv);
+
+/*
+ * One of the trace's loads or stores at physical address pa, through the
+ * current CPU's data caches (the `caches:` block with `data: true`): counted
+ * in the caches and in the data cycles, apart from the translation's cycles.
+ */
+void mmu_data_access(struct mmu *mmu, uint64_t pa);
+
+/* Whether the trace's own loads and stores go through the data caches (mmu_data_access). */
+static inline bool mmu_caches_data(const struct mmu *mmu)
+{
+	return mmu->caches && mmu->m->cfg.caches.data;
+}
 
 /*
  * A stage-2 change: drops the combined entries of VM vmid (all_vms: of
