@@ -38,6 +38,21 @@ static int get_num(const struct ynode *map, const char *path, const char *key, b
 	return MM_OK;
 }
 
+/* The spellings config.c takes for a boolean: true / yes and false / no, in three cases. */
+static bool parse_bool(const struct ynode *n, bool *out)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES" };
+	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO" };
+
+	for (unsigned i = 0; n->kind == YNODE_SCALAR && n->plain && i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcmp(n->str, yes[i]) == 0 || strcmp(n->str, no[i]) == 0) {
+			*out = strcmp(n->str, yes[i]) == 0;
+			return true;
+		}
+	}
+	return false;
+}
+
 static int load_level(const struct ynode *n, const char *path, struct cache_config *out, struct mm_error *err)
 {
 	static const char *const keys[] = { "sets", "ways", "latency", "replacement", "seed", NULL };
@@ -110,12 +125,8 @@ int config_caches_load(const struct ynode *caches, struct cache_hierarchy_config
 	if (!out->present[CACHE_L1D] && !out->present[CACHE_L2] && !out->present[CACHE_LLC])
 		return ynode_error(err, caches, "caches needs at least one of l1d, l2, llc");
 	const struct ynode *d = ynode_get(caches, "data");
-	if (d) {
-		if (d->kind == YNODE_SCALAR && d->plain && strcmp(d->str, "true") == 0)
-			out->data = true;
-		else if (!(d->kind == YNODE_SCALAR && d->plain && strcmp(d->str, "false") == 0))
-			return ynode_error(err, d, "expected a boolean for caches.data");
-	}
+	if (d && !parse_bool(d, &out->data))
+		return ynode_error(err, d, "expected a boolean for caches.data");
 	out->on = true;
 	return MM_OK;
 }
