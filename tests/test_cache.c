@@ -309,6 +309,7 @@ Test(cache_walk, off_is_flat_memory_latency)
 	run(eight_pages);
 	cr_expect_null(fx.r.mmu.caches);
 	cr_expect_eq(ST.cycles, 8 + 3200);
+	fx_stop();
 }
 
 /*

@@ -22,6 +22,12 @@ static double percent(uint64_t a, uint64_t b)
 	return b ? 100.0 * (double)a / (double)b : 0.0;
 }
 
+/* The table's columns: the levels configured, and memory. */
+static bool shown(const mmusim_data_cache_stats *s, unsigned where)
+{
+	return where == MMUSIM_DATA_CACHES || s->cache[where].present;
+}
+
 void data_caches_text(FILE *out, const mmusim_data_cache_stats *s)
 {
 	uint64_t reads = 0;
@@ -38,7 +44,8 @@ void data_caches_text(FILE *out, const mmusim_data_cache_stats *s)
 	}
 	fprintf(out, "%-15s", "PTE found in");
 	for (unsigned w = 0; w < MMUSIM_DATA_WHERE; w++)
-		fprintf(out, " %12s", where_names[w]);
+		if (shown(s, w))
+			fprintf(out, " %12s", where_names[w]);
 	fputc('\n', out);
 	for (unsigned level = MMUSIM_MAX_LEVELS; level >= 1; level--) {
 		if (!row_total(s->pte_found[level]))
@@ -46,7 +53,8 @@ void data_caches_text(FILE *out, const mmusim_data_cache_stats *s)
 		reads += row_total(s->pte_found[level]);
 		fprintf(out, "  level %-7u", level);
 		for (unsigned w = 0; w < MMUSIM_DATA_WHERE; w++)
-			fprintf(out, " %12" PRIu64, s->pte_found[level][w]);
+			if (shown(s, w))
+				fprintf(out, " %12" PRIu64, s->pte_found[level][w]);
 		fputc('\n', out);
 	}
 	fprintf(out, "PTE cycles      %" PRIu64 "  (%.2f per PTE read; memory %u)\n", s->pte_cycles,
@@ -55,7 +63,8 @@ void data_caches_text(FILE *out, const mmusim_data_cache_stats *s)
 		return;
 	fprintf(out, "data accesses   %" PRIu64 "  (", row_total(s->data_found));
 	for (unsigned w = 0; w < MMUSIM_DATA_WHERE; w++)
-		fprintf(out, "%s%s %" PRIu64, w ? ", " : "", where_names[w], s->data_found[w]);
+		if (shown(s, w))
+			fprintf(out, "%s %" PRIu64 "%s", where_names[w], s->data_found[w], w + 1 < MMUSIM_DATA_WHERE ? ", " : "");
 	fprintf(out, ")\ndata cycles     %" PRIu64 "  (not in cycles above)\n", s->data_cycles);
 }
 
