@@ -79,6 +79,7 @@ static int cpu_create(struct mmu *mmu, struct mmu_cpu **out, struct mm_error *er
 		cpu_destroy(c);
 		return MM_ENOMEM;
 	}
+	c->walk_steps = c->nr_pwc || c->dcache;
 	c->priv = PRIV_USER;
 	c->asid = mmu->m->asid;
 	c->vmid = mmu->m->vmid;
@@ -358,7 +359,7 @@ static inline struct walk_request walk_request_of(const struct mmu_cpu *c, uint6
 {
 	/* The steps feed only the PWC fill and the data caches: without either, the walk need not record them. */
 	return (struct walk_request){ .root = c->root, .va = va, .access = access, .priv = c->priv,
-				      .no_steps = !c->nr_pwc && !c->dcache };
+				      .no_steps = !c->walk_steps };
 }
 
 /*
@@ -465,7 +466,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	enum lookup_kind k = lookup_kind_of(access);
 
 	struct vm_walk_info vm, *vmp = NULL;
-	uint64_t reads;
+	uint64_t reads, cost;
 
 	if (c->nr_pwc)
 		pwc_probe(mmu, c, va, &req);
@@ -475,6 +476,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 		run_cpu_vm(m, c);
 		vm_walk(m, &req, &res, &vm, &mmu->stats.nested);
 		reads = mmu->stats.nested.guest_reads + mmu->stats.nested.host_reads - before;
+		cost = reads * m->cfg.memory_latency; /* 2-D walks do not go through the data caches yet */
 		if (m->host->cfg.has_tlb)
 			mmu->stats.cycles += (mmu->stats.nested.stage2_walks - lookups) * m->host->cfg.tlb.latency;
 		vmp = &vm;
@@ -483,14 +485,13 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	} else {
 		walk(&m->walker, &req, &res);
 		reads = res.nr_steps;
+		cost = __builtin_expect(c->dcache != NULL, 0) ? cache_hierarchy_walk(mmu->caches, c->dcache, &res)
+							      : reads * m->cfg.memory_latency;
 		out->fault_stage = NESTED_OK;
 	}
 	mmu->stats.walks++;
 	mmu->stats.pte_reads += reads;
-	if (__builtin_expect(c->dcache != NULL, 0) && !vmp)
-		mmu->stats.cycles += cache_hierarchy_walk(mmu->caches, c->dcache, &res);
-	else
-		mmu->stats.cycles += reads * m->cfg.memory_latency;
+	mmu->stats.cycles += cost;
 	/* The guest PWCs cache the guest's pointers, GPAs: a stage-2 fault on a final GPA leaves them good. */
 	if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
 		pwc_fill(c, m, va, &res);

@@ -96,6 +96,7 @@ struct mmu_cpu {
 	struct tlb *pwc[PT_MAX_LEVELS + 1];   /* by the PTE level it caches */
 	unsigned pwc_levels[PT_MAX_LEVELS];   /* the levels that have one, ascending */
 	unsigned nr_pwc;
+	bool walk_steps;                      /* walks record their steps: for the PWC fill or the data caches */
 	uint16_t asid;
 	uint16_t vmid;                        /* the virtual machine it runs (0 on a native machine) */
 	uint32_t space;                       /* tlb_space(vmid, asid): what its TLB and PWC entries are tagged with */
