@@ -27,6 +27,11 @@ struct cache {
 	struct cache_way way[];      /* sets * ways, set by set */
 };
 
+uint64_t cache_bytes(const struct cache_config *cfg)
+{
+	return sizeof(struct cache) + (uint64_t)cfg->sets * cfg->ways * sizeof(struct cache_way);
+}
+
 struct cache *cache_create(const struct cache_config *cfg, unsigned line_shift, struct mm_error *err)
 {
 	size_t n = (size_t)cfg->sets * cfg->ways;

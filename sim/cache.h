@@ -33,6 +33,9 @@ struct cache_stats {
 
 struct cache;
 
+/* Host bytes a cache of cfg's geometry takes. */
+uint64_t cache_bytes(const struct cache_config *cfg);
+
 /* A cache of cfg's geometry with lines of 2^line_shift bytes; NULL with err set when out of host memory. */
 struct cache *cache_create(const struct cache_config *cfg, unsigned line_shift, struct mm_error *err);
 void cache_destroy(struct cache *c);

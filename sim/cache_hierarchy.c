@@ -59,6 +59,16 @@ void cache_hierarchy_destroy(struct cache_hierarchy *h)
 	free(h);
 }
 
+uint64_t cache_hierarchy_cpu_bytes(const struct cache_hierarchy_config *cfg)
+{
+	uint64_t bytes = 0;
+
+	for (unsigned i = 0; cfg->on && i < CACHE_LLC; i++)
+		if (cfg->present[i])
+			bytes += cache_bytes(&cfg->level[i]);
+	return bytes;
+}
+
 struct cache_cpu *cache_hierarchy_add_cpu(struct cache_hierarchy *h, struct mm_error *err)
 {
 	struct cache_cpu *c = calloc(1, sizeof(*c));

@@ -62,6 +62,9 @@ struct cache_hierarchy *cache_hierarchy_create(const struct cache_hierarchy_conf
 /* Frees h with every CPU's private levels. */
 void cache_hierarchy_destroy(struct cache_hierarchy *h);
 
+/* Host bytes one CPU's private levels take (0 when cfg is off). */
+uint64_t cache_hierarchy_cpu_bytes(const struct cache_hierarchy_config *cfg);
+
 /* A new CPU's private levels, owned by h. */
 struct cache_cpu *cache_hierarchy_add_cpu(struct cache_hierarchy *h, struct mm_error *err);
 

@@ -131,6 +131,13 @@ int mmu_select_cpu(struct mmu *mmu, unsigned cpu, struct mm_error *err)
 			entries += cfg->pwc[i].entries;
 		for (unsigned i = 0; i < mmu->nr_cpus; i++)
 			cpus += mmu->cpus[i] != NULL;
+		uint64_t data_caches = cache_hierarchy_cpu_bytes(&cfg->caches);
+		if (data_caches && cpus * (entries * sizeof(struct tlb_entry) + data_caches) > MMU_MAX_CACHE_BYTES)
+			return mm_error_set(err, MM_ENOMEM,
+					    "cpu %u: %llu CPUs with %llu cache entries and %llu MiB of data caches each "
+					    "would need more than %llu MiB", cpu, (unsigned long long)cpus,
+					    (unsigned long long)entries, (unsigned long long)(data_caches >> 20),
+					    (unsigned long long)(MMU_MAX_CACHE_BYTES >> 20));
 		if (entries * cpus * sizeof(struct tlb_entry) > MMU_MAX_CACHE_BYTES)
 			return mm_error_set(err, MM_ENOMEM,
 					    "cpu %u: %llu CPUs with %llu cache entries each would need more than %llu MiB",

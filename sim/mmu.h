@@ -37,7 +37,7 @@
 
 /* CPUs are numbered 0 .. MMU_MAX_CPUS - 1 (the trace formats check the same bound). */
 #define MMU_MAX_CPUS 1024
-/* Host memory all CPUs' TLBs and PWCs together may take. */
+/* Host memory all CPUs' TLBs, PWCs and private data caches (L1D, L2) together may take. */
 #define MMU_MAX_CACHE_BYTES (4ull << 30)
 
 enum { ACCESS_KINDS = ACCESS_EXEC + 1, PRIVILEGES = PRIV_SUPERVISOR + 1 };

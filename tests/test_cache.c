@@ -380,3 +380,20 @@ Test(cache_walk, stats_reset_keeps_lines)
 	cr_expect_eq(CS.pte_cycles, 16);
 	fx_stop();
 }
+
+/*
+ * Each CPU gets its own L1D and L2: they count against the host memory all
+ * CPUs' caches may take (4 GiB).  An L2 of 4 M lines takes 96 MiB of tags
+ * (24 bytes a line): 42 CPUs fit (4032 MiB), the 43rd is refused.
+ */
+Test(cache_walk, private_caches_count_against_host_memory)
+{
+	struct mm_error err = { 0 };
+
+	fx_start(SMALL_X86 "pwc: []\ncaches: {l2: {sets: 1M, ways: 4, latency: 12}}\n");
+	for (unsigned cpu = 1; cpu < 42; cpu++)
+		cr_assert_eq(mmu_select_cpu(&fx.r.mmu, cpu, &err), MM_OK, "cpu %u: %s", cpu, err.msg);
+	cr_expect_eq(mmu_select_cpu(&fx.r.mmu, 42, &err), MM_ENOMEM);
+	cr_expect_str_eq(err.msg, "cpu 42: 43 CPUs with 4 cache entries and 96 MiB of data caches each would need more than 4096 MiB");
+	fx_stop();
+}
