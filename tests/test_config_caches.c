@@ -114,3 +114,22 @@ ParameterizedTest(const struct caches_rule *c, config_data_caches, rules)
 	cr_assert_eq(load(text, &mc, &err), MM_EINVAL, "for input:\n%s", text);
 	cr_expect_str_eq(err.msg, c->msg, "got '%s' for input:\n%s", err.msg, text);
 }
+
+/* The example configs load and say what their comments say: 32 KiB 8-way L1Ds, 64-byte lines. */
+Test(config_data_caches, example_configs)
+{
+	struct machine_config mc;
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(config_load_file(MMUSIM_SOURCE_DIR "/examples/caches/skylake.yaml", &mc, &err), MM_OK, "%s",
+		     err.msg);
+	cr_expect_str_eq(mc.name, "x86_64_skylake_caches");
+	cr_expect_eq(mc.caches.line_shift, 6);
+	cr_expect_eq(mc.caches.level[CACHE_L1D].sets * mc.caches.level[CACHE_L1D].ways * 64, 32 << 10);
+	cr_expect_eq(mc.caches.level[CACHE_L2].sets * mc.caches.level[CACHE_L2].ways * 64, 256 << 10);
+	cr_expect_eq((uint64_t)mc.caches.level[CACHE_LLC].sets * mc.caches.level[CACHE_LLC].ways * 64, 8 << 20);
+	cr_assert_eq(config_load_file(MMUSIM_SOURCE_DIR "/examples/caches/u74.yaml", &mc, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(mc.caches.level[CACHE_L1D].sets * mc.caches.level[CACHE_L1D].ways * 64, 32 << 10);
+	cr_expect_not(mc.caches.present[CACHE_L2]);
+	cr_expect_eq(mc.caches.level[CACHE_LLC].sets * mc.caches.level[CACHE_LLC].ways * 64, 2 << 20);
+}
