@@ -99,7 +99,7 @@ int config_caches_load(const struct ynode *caches, struct cache_hierarchy_config
 	bool present;
 	int rc;
 
-	*out = (struct cache_hierarchy_config){ 0 };
+	memset(out, 0, sizeof(*out)); /* padding too: a config is plain data, copied whole */
 	if (!caches)
 		return MM_OK;
 	if (caches->kind != YNODE_MAPPING)
