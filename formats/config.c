@@ -37,6 +37,7 @@
 #include "os/replacement.h"
 #include "pt/pt_arch.h"
 #include "formats/config_presets.h"
+#include "formats/config_caches.h"
 #include "formats/config_toy.h"
 #include "formats/number.h"
 #include "formats/yaml_tree.h"
@@ -984,7 +985,7 @@ static int build_config(const struct load *ld, struct machine_config *out)
 		"extends", "name", "arch", "base_page_size", "nr_levels", "pte_size",
 		"address_width", "va_sign_ext", "highest_translation_level", "phys_addr_width",
 		"upper_address_width", "memory", "page_tables", "cpu", "tlb", "pwc", "memory_latency", "toy",
-		"stage2", "os", NULL,
+		"stage2", "os", "caches", NULL,
 	};
 	struct machine_config mc;
 	const struct ynode *arch_node = NULL;
@@ -1002,6 +1003,7 @@ static int build_config(const struct load *ld, struct machine_config *out)
 	    (rc = load_pwcs(ld, &mc)) ||
 	    (rc = check_cache_total(ld, &mc)) ||
 	    (rc = load_memory_latency(ld, &mc)) ||
+	    (rc = config_caches_load(ynode_get(ld->root, "caches"), &mc.caches, ld->err)) ||
 	    (rc = load_stage2(ld, &mc)) ||
 	    (rc = load_os(ld, &mc)))
 		return rc;

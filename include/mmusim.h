@@ -1199,6 +1199,32 @@ typedef struct mmusim_cache_stats {
 MMUSIM_API int mmusim_mmu_cache_stats(const mmusim_mmu *mmu, bool pwc, unsigned idx,
 				      mmusim_cache_stats *out);
 
+/*
+ * The data caches of the config's `caches:` block, which the walker's PTE
+ * reads (and with `data: true` the trace's loads and stores) go through.
+ * Where-indexes 0..3 are l1d, l2, llc, memory; an absent level's are 0.
+ */
+enum { MMUSIM_DATA_CACHES = 3, MMUSIM_DATA_WHERE = MMUSIM_DATA_CACHES + 1 };
+typedef struct mmusim_data_cache_stats {
+	struct {
+		const char *name;        /* "l1d", "l2", "llc" */
+		bool present;
+		unsigned sets, ways, latency;
+		uint64_t hits, misses, evictions;  /* l1d and l2: summed over every CPU */
+	} cache[MMUSIM_DATA_CACHES];
+	unsigned line;                   /* bytes */
+	unsigned memory_latency;
+	/* Where each PTE read was served, by its level (1: the leaf) and where-index. */
+	uint64_t pte_found[MMUSIM_MAX_LEVELS + 1][MMUSIM_DATA_WHERE];
+	uint64_t pte_cycles;             /* included in mmusim_stats.cycles */
+	bool data;                       /* the trace's loads and stores go through them too */
+	uint64_t data_found[MMUSIM_DATA_WHERE];
+	uint64_t data_cycles;            /* not included in mmusim_stats.cycles */
+} mmusim_data_cache_stats;
+
+/* Fills *out; returns false (and zeros) when the config has no `caches:` block. */
+MMUSIM_API bool mmusim_mmu_data_cache_stats(const mmusim_mmu *mmu, mmusim_data_cache_stats *out);
+
 /* ------------------------------------------------------------- bulk calls */
 
 /*

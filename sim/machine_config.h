@@ -12,6 +12,7 @@
 #include "pt/cpu_ctl.h"
 #include "pt/page_table.h"
 #include "pt/paging_consts.h"
+#include "sim/cache_hierarchy.h"
 #include "sim/tlb.h"
 
 struct pt_arch;
@@ -65,6 +66,7 @@ struct machine_config {
 	struct tlb_config pwc[PT_MAX_LEVELS];
 	unsigned nr_pwc;
 	unsigned memory_latency;        /* cycles per PTE read that reaches memory */
+	struct cache_hierarchy_config caches;  /* the `caches:` block; off: every PTE read reaches memory */
 	struct stage2_config stage2;
 	struct os_config os;
 };

@@ -3,7 +3,9 @@
  *
  * Cost model: every TLB level probed adds the latency of its slowest array
  * (the arrays of a level are probed in parallel), every PWC probed its own;
- * every PTE read by a walk adds memory_latency.  Counting rule: one
+ * every PTE read by a walk adds memory_latency, or with the `caches:` block
+ * the latency of the data-cache level that served it (cache_hierarchy.h;
+ * native walks only: a virtual machine's 2-D walks keep memory_latency).  Counting rule: one
  * translation is one access and one lookup per TLB level it reaches (one hit
  * or one miss, however many arrays the level has: see mmu.h); a walk counts
  * its PTE reads.
@@ -24,7 +26,7 @@ static void cpu_destroy(struct mmu_cpu *c)
 		tlb_destroy(c->tlb[i]);
 	for (unsigned i = 0; i <= PT_MAX_LEVELS; i++)
 		tlb_destroy(c->pwc[i]);
-	free(c);
+	free(c); /* its dcache belongs to the hierarchy */
 }
 
 /* Adds t to lv, keeping the arrays in the order of their smallest page size. */
@@ -84,6 +86,11 @@ static int cpu_create(struct mmu *mmu, struct mmu_cpu **out, struct mm_error *er
 	for (unsigned level = 2; level <= PT_MAX_LEVELS; level++)
 		if (c->pwc[level])
 			c->pwc_levels[c->nr_pwc++] = level;
+	if (mmu->caches && !(c->dcache = cache_hierarchy_add_cpu(mmu->caches, err))) {
+		cpu_destroy(c);
+		return MM_ENOMEM;
+	}
+	c->walk_steps = c->nr_pwc || c->dcache;
 	c->priv = PRIV_USER;
 	c->asid = mmu->m->asid;
 	c->vmid = mmu->m->vmid;
@@ -100,13 +107,21 @@ int mmu_init(struct mmu *mmu, struct machine *m, struct mm_error *err)
 	mmu->m = m;
 	if (m->cfg.arch->tags_ignored && m->cfg.arch->tags_ignored(&m->cfg.cpu))
 		mmu->untag = m->cfg.arch->untag;
-	return mmu_select_cpu(mmu, 0, err);
+	if (m->cfg.caches.on && !(mmu->caches = cache_hierarchy_create(&m->cfg.caches, m->cfg.memory_latency, err)))
+		return MM_ENOMEM;
+	int rc = mmu_select_cpu(mmu, 0, err);
+	if (rc) {
+		cache_hierarchy_destroy(mmu->caches);
+		mmu->caches = NULL;
+	}
+	return rc;
 }
 
 void mmu_fini(struct mmu *mmu)
 {
 	for (unsigned i = 0; i < mmu->nr_cpus; i++)
 		cpu_destroy(mmu->cpus[i]);
+	cache_hierarchy_destroy(mmu->caches);
 	memset(mmu, 0, sizeof(*mmu));
 }
 
@@ -127,6 +142,13 @@ int mmu_select_cpu(struct mmu *mmu, unsigned cpu, struct mm_error *err)
 			entries += cfg->pwc[i].entries;
 		for (unsigned i = 0; i < mmu->nr_cpus; i++)
 			cpus += mmu->cpus[i] != NULL;
+		uint64_t data_caches = cache_hierarchy_cpu_bytes(&cfg->caches);
+		if (data_caches && cpus * (entries * sizeof(struct tlb_entry) + data_caches) > MMU_MAX_CACHE_BYTES)
+			return mm_error_set(err, MM_ENOMEM,
+					    "cpu %u: %llu CPUs with %llu cache entries and %llu MiB of data caches each "
+					    "would need more than %llu MiB", cpu, (unsigned long long)cpus,
+					    (unsigned long long)entries, (unsigned long long)(data_caches >> 20),
+					    (unsigned long long)(MMU_MAX_CACHE_BYTES >> 20));
 		if (entries * cpus * sizeof(struct tlb_entry) > MMU_MAX_CACHE_BYTES)
 			return mm_error_set(err, MM_ENOMEM,
 					    "cpu %u: %llu CPUs with %llu cache entries each would need more than %llu MiB",
@@ -190,11 +212,18 @@ void mmu_set_priv(struct mmu *mmu, enum privilege priv)
 	mmu->cur->priv = priv;
 }
 
+void mmu_data_access(struct mmu *mmu, uint64_t pa)
+{
+	cache_hierarchy_data(mmu->caches, mmu->cur->dcache, pa);
+}
+
 void mmu_stats_reset(struct mmu *mmu)
 {
 	memset(&mmu->stats, 0, sizeof(mmu->stats));
 	if (mmu->m->host)
 		stage2_host_reset_cache_stats(mmu->m->host);
+	if (mmu->caches)
+		cache_hierarchy_stats_reset(mmu->caches);
 	for (unsigned i = 0; i < mmu->nr_cpus; i++) {
 		struct mmu_cpu *c = mmu->cpus[i];
 		if (!c)
@@ -350,9 +379,9 @@ static uint8_t allow_mask(const struct walker *w, const struct walk_result *res,
 /* The walk this CPU makes for va. */
 static inline struct walk_request walk_request_of(const struct mmu_cpu *c, uint64_t va, enum access_kind access)
 {
-	/* The steps feed only the PWC fill: without PWCs, the walk need not record them. */
+	/* The steps feed only the PWC fill and the data caches: without either, the walk need not record them. */
 	return (struct walk_request){ .root = c->root, .va = va, .access = access, .priv = c->priv,
-				      .no_steps = !c->nr_pwc };
+				      .no_steps = !c->walk_steps };
 }
 
 /*
@@ -450,7 +479,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	enum lookup_kind k = lookup_kind_of(access);
 
 	struct vm_walk_info vm, *vmp = NULL;
-	uint64_t reads;
+	uint64_t reads, cost;
 
 	if (c->nr_pwc)
 		pwc_probe(mmu, c, va, &req);
@@ -460,6 +489,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 		run_cpu_vm(m, c);
 		vm_walk(m, &req, &res, &vm, &mmu->stats.nested);
 		reads = mmu->stats.nested.guest_reads + mmu->stats.nested.host_reads - before;
+		cost = reads * m->cfg.memory_latency; /* 2-D walks do not go through the data caches yet */
 		if (m->host->cfg.has_tlb)
 			mmu->stats.cycles += (mmu->stats.nested.stage2_walks - lookups) * m->host->cfg.tlb.latency;
 		vmp = &vm;
@@ -468,11 +498,13 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	} else {
 		walk(&m->walker, &req, &res);
 		reads = res.nr_steps;
+		cost = __builtin_expect(c->dcache != NULL, 0) ? cache_hierarchy_walk(mmu->caches, c->dcache, &res)
+							      : reads * m->cfg.memory_latency;
 		out->fault_stage = NESTED_OK;
 	}
 	mmu->stats.walks++;
 	mmu->stats.pte_reads += reads;
-	mmu->stats.cycles += reads * m->cfg.memory_latency;
+	mmu->stats.cycles += cost;
 	/* The guest PWCs cache the guest's pointers, GPAs: a stage-2 fault on a final GPA leaves them good. */
 	if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
 		pwc_fill(c, m, va, &res);

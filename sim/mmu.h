@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "pt/walk.h"
+#include "sim/cache_hierarchy.h"
 #include "sim/machine.h"
 #include "sim/tlb.h"
 #include "sim/trace_event.h"
@@ -36,7 +37,7 @@
 
 /* CPUs are numbered 0 .. MMU_MAX_CPUS - 1 (the trace formats check the same bound). */
 #define MMU_MAX_CPUS 1024
-/* Host memory all CPUs' TLBs and PWCs together may take. */
+/* Host memory all CPUs' TLBs, PWCs and private data caches (L1D, L2) together may take. */
 #define MMU_MAX_CACHE_BYTES (4ull << 30)
 
 enum { ACCESS_KINDS = ACCESS_EXEC + 1, PRIVILEGES = PRIV_SUPERVISOR + 1 };
@@ -98,12 +99,14 @@ struct mmu_cpu {
 	struct tlb *pwc[PT_MAX_LEVELS + 1];   /* by the PTE level it caches */
 	unsigned pwc_levels[PT_MAX_LEVELS];   /* the levels that have one, ascending */
 	unsigned nr_pwc;
+	bool walk_steps;                      /* walks record their steps: for the PWC fill or the data caches */
 	uint16_t asid;
 	uint16_t vmid;                        /* the virtual machine it runs (0 on a native machine) */
 	uint32_t space;                       /* tlb_space(vmid, asid): what its TLB and PWC entries are tagged with */
 	enum privilege priv;
 	struct page_table *pt;                /* the address space of asid */
 	uint64_t root;                        /* pt_root(pt), at hand for every walk */
+	struct cache_cpu *dcache;             /* its L1D and L2 (the `caches:` block), or NULL when off */
 };
 
 struct mmu_stats {
@@ -129,6 +132,8 @@ struct mmu {
 	/* The format's untag when the config turns VA tags on (Arm TBI), else NULL: TLBs see untagged VAs. */
 	uint64_t (*untag)(const struct cpu_ctl *ctl, uint64_t va);
 	struct mmu_stats stats;
+	/* The data caches PTE reads go through (cache_hierarchy.h), or NULL: each read costs memory_latency. */
+	struct cache_hierarchy *caches;
 };
 
 /* The VA the MMU translates for va: its tag replaced where tags are ignored. */
@@ -191,6 +196,19 @@ void mmu_run_cpu_vm(struct mmu *mmu);
  */
 int mmu_switch_vm(struct mmu *mmu, unsigned vmid, struct mm_error *err);
 void mmu_set_priv(struct mmu *mmu, enum privilege priv);
+
+/*
+ * One of the trace's loads or stores at physical address pa, through the
+ * current CPU's data caches (the `caches:` block with `data: true`): counted
+ * in the caches and in the data cycles, apart from the translation's cycles.
+ */
+void mmu_data_access(struct mmu *mmu, uint64_t pa);
+
+/* Whether the trace's own loads and stores go through the data caches (mmu_data_access). */
+static inline bool mmu_caches_data(const struct mmu *mmu)
+{
+	return mmu->caches && mmu->m->cfg.caches.data;
+}
 
 /*
  * A stage-2 change: drops the combined entries of VM vmid (all_vms: of

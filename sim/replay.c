@@ -22,7 +22,8 @@ int replay_init(struct replay *r, struct machine *m, const struct replay_options
 	r->mmu.check_stale = opt->check_stale;
 	r->next_row = opt->interval;
 	r->warmup_at = opt->warmup;
-	r->after_every_access = opt->interval || opt->warmup;
+	/* Data accesses through the data caches happen after the translation, off its hit path. */
+	r->after_every_access = opt->interval || opt->warmup || mmu_caches_data(&r->mmu);
 	r->last_tlb = calloc(2 * CONFIG_MAX_TLBS, sizeof(*r->last_tlb));
 	if (!r->last_tlb) {
 		mmu_fini(&r->mmu);
@@ -229,7 +230,8 @@ void replay_stats_reset(struct replay *r)
 void replay_set_warmup(struct replay *r, uint64_t accesses)
 {
 	r->warmup_at = accesses ? total_accesses(&r->mmu.stats) + accesses : 0;
-	r->after_every_access = r->opt.interval || r->warmup_at || (r->os && os_tracks_use(r->os));
+	r->after_every_access = r->opt.interval || r->warmup_at || (r->os && os_tracks_use(r->os)) ||
+				mmu_caches_data(&r->mmu);
 }
 
 const struct paging_stats *replay_paging_stats(const struct replay *r)
@@ -335,6 +337,9 @@ static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va,
 	}
 	if (r->os && os_tracks_use(r->os))
 		os_note_access(r->os, r->mmu.cur->asid, va);
+	/* Loads and stores only: instruction fetches would go to an L1I, which is not modelled. */
+	if (res->ok && access != ACCESS_EXEC && mmu_caches_data(&r->mmu))
+		mmu_data_access(&r->mmu, res->pa);
 	if (r->opt.interval && total_accesses(&r->mmu.stats) >= r->next_row) {
 		if (r->opt.interval_out)
 			write_row(r);

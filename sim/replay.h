@@ -11,7 +11,7 @@
  *
  * A statistics reset (`stats reset`, or the warm-up's end) zeroes every
  * counter (struct mmu_stats: accesses, walks, PTE reads, faults, demand-paged
- * pages, shootdowns, cycles...; every TLB's and PWC's hits, misses and
+ * pages, shootdowns, cycles...; every TLB's, PWC's and data cache's hits, misses and
  * evictions) and restarts the interval series; it keeps what the caches hold,
  * the page tables and the current CPU, ASID and privilege.
  */

@@ -53,6 +53,20 @@ class PagingStats(Structure):
                 ("swap_ins", c_uint64), ("swap_outs", c_uint64), ("cow_copies", c_uint64), ("segfaults", c_uint64)]
 
 
+class DataCache(Structure):
+    _fields_ = [("name", c_char_p), ("present", c_bool), ("sets", c_uint), ("ways", c_uint),
+                ("latency", c_uint), ("hits", c_uint64), ("misses", c_uint64), ("evictions", c_uint64)]
+
+
+DATA_CACHES, DATA_WHERE = 3, 4
+
+
+class DataCacheStats(Structure):
+    _fields_ = [("cache", DataCache * DATA_CACHES), ("line", c_uint), ("memory_latency", c_uint),
+                ("pte_found", (c_uint64 * DATA_WHERE) * (MAX_LEVELS + 1)), ("pte_cycles", c_uint64),
+                ("data", c_bool), ("data_found", c_uint64 * DATA_WHERE), ("data_cycles", c_uint64)]
+
+
 class Stats(Structure):
     _fields_ = [("accesses", c_uint64 * 3), ("walks", c_uint64), ("walks_by_page_shift", c_uint64 * 64),
                 ("pte_reads", c_uint64), ("faults", c_uint64 * FAULT_KIND_COUNT), ("demand_paged", c_uint64),
@@ -119,6 +133,7 @@ _PROTOTYPES = {
     "mmusim_mmu_nested_stats": (c_int, [P, POINTER(NestedStats)]),
     "mmusim_mmu_replay_many": (c_int, [P, c_size_t, P, c_uint, E, E]),
     "mmusim_mmu_paging_stats": (c_bool, [P, POINTER(PagingStats)]),
+    "mmusim_mmu_data_cache_stats": (c_bool, [P, POINTER(DataCacheStats)]),
     "mmusim_mmu_read_future": (c_int, [P, P, E]),
     "mmusim_mmu_needs_future": (c_bool, [P]),
 }

@@ -82,6 +82,27 @@ def statistics(mmu, config_handle, trace, fmt, check_stale):
     p = _lib.PagingStats()
     if lib.mmusim_mmu_paging_stats(mmu, ctypes.byref(p)):
         out["paging"] = {k: getattr(p, k) for k, _ in _lib.PagingStats._fields_}
+    d = _lib.DataCacheStats()
+    if lib.mmusim_mmu_data_cache_stats(mmu, ctypes.byref(d)):
+        out["caches"] = _data_caches(d)
+    return out
+
+
+_WHERE = ("l1d", "l2", "llc", "memory")
+
+
+def _data_caches(d):
+    """The "caches" object of `mmusim --json replay` (a config with a caches: block)."""
+    out = {"line": d.line, "memory_latency": d.memory_latency}
+    for c in d.cache:
+        if c.present:
+            out[c.name.decode()] = {"sets": c.sets, "ways": c.ways, "latency": c.latency, "hits": c.hits,
+                                    "misses": c.misses, "evictions": c.evictions}
+    out["pte_found"] = {str(level): dict(zip(_WHERE, d.pte_found[level]))
+                        for level in range(_lib.MAX_LEVELS, 0, -1) if sum(d.pte_found[level])}
+    out["pte_cycles"] = d.pte_cycles
+    if d.data:
+        out["data"] = dict(zip(_WHERE, d.data_found), cycles=d.data_cycles)
     return out
 
 

@@ -25,6 +25,17 @@ def test_replay_equals_cli_json_other_machines(config, cli_json):
     assert mmusim.replay(trace, config=config) == cli_json("--config", config, "replay", "--demand-paging", trace)
 
 
+def test_data_caches_equal_cli_json(cli_json, tmp_path):
+    """A config with a caches: block: the "caches" dict is the CLI's."""
+    config = tmp_path / "caches.yaml"
+    config.write_text("extends: x86_64\ncaches: {l1d: {sets: 64, ways: 8, latency: 4}, "
+                      "llc: {sets: 1024, ways: 16, latency: 40}, data: true}\n")
+    trace = BUNDLED[0]
+    out = mmusim.replay(trace, config=str(config))
+    assert out == cli_json("--config", str(config), "replay", "--demand-paging", trace)
+    assert out["caches"]["l1d"]["hits"] > 0
+
+
 def test_replay_options_equal_cli_options(cli_json):
     trace = BUNDLED[0]
     assert mmusim.replay(trace, demand_paging=False) == cli_json("replay", trace)

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "data_caches_report.h"
 #include "json_string.h"
 #include "size_text.h"
 #include "term_text.h"
@@ -202,6 +203,8 @@ static void report_json(FILE *out, const struct replay_summary *r, const struct 
 		nested_json(out, &r->nested);
 	if (r->paging)
 		paging_json(out, &r->paging_stats);
+	if (r->data_caches)
+		data_caches_json(out, &r->data_cache_stats);
 	fputs("}\n", out);
 }
 
@@ -268,6 +271,8 @@ static void report_text(FILE *out, const struct replay_summary *r, const struct 
 		nested_text(out, &r->nested);
 	if (r->paging)
 		paging_text(out, &r->paging_stats);
+	if (r->data_caches)
+		data_caches_text(out, &r->data_cache_stats);
 }
 
 void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, const mmusim_config *cfg,
@@ -285,6 +290,7 @@ void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, co
 			r->nr_pwcs++;
 	r->vm = mmusim_mmu_nested_stats(mmu, &r->nested) == MMUSIM_OK;
 	r->paging = mmusim_mmu_paging_stats(mmu, &r->paging_stats);
+	r->data_caches = mmusim_mmu_data_cache_stats(mmu, &r->data_cache_stats);
 }
 
 void replay_summary_report(FILE *out, bool json, const struct replay_summary *r,

@@ -30,6 +30,8 @@ struct replay_summary {
 	mmusim_nested_stats nested;
 	bool paging;                 /* the OS layer ran: its counters below */
 	mmusim_paging_stats paging_stats;
+	bool data_caches;            /* the config's caches: block: its counters below */
+	mmusim_data_cache_stats data_cache_stats;
 };
 
 /* Fills *r from an mmu over a machine of config cfg. */
