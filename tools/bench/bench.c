@@ -16,7 +16,8 @@
  * rate, references per walk, and the VM's time over the native one.  `--only paging`
  * replays under memory pressure (the OS layer): uniform random reads over
  * 512 pages with 256 resident, for each replacement policy, accesses/s and
- * evictions/s.  Each throughput figure is the best of --repeat runs (3 by
+ * evictions/s.  `--only tlbpolicy` compares the TLB replacement policies and
+ * prefetchers (bench_tlb_policy.c).  Each throughput figure is the best of --repeat runs (3 by
  * default): on a shared machine a run can only be slowed down by others, never
  * sped up, so the fastest is the closest to what the code costs.  Figures are
  * measured, never asserted.
@@ -32,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_tlb_policy.h"
 #include "bench_util.h"
 #include "sim/replay.h"
 #include "formats/config.h"
@@ -475,7 +477,7 @@ static void measure_paging(const struct opts *o)
 static void usage(void)
 {
 	fputs("usage: mmusim-bench [--json] [--accesses N] [--pages N] [--repeat N] [--tmpdir DIR]\n"
-	      "                    [--only hit|walks|binary|lackey|vm|paging]\n", stderr);
+	      "                    [--only hit|walks|binary|lackey|vm|paging|tlbpolicy]\n", stderr);
 	exit(2);
 }
 
@@ -505,6 +507,10 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(o.only, "paging") == 0) {
 			measure_paging(&o);
+			return 0;
+		}
+		if (strcmp(o.only, "tlbpolicy") == 0) {
+			bench_tlb_policy(o.repeat, o.accesses);
 			return 0;
 		}
 		if (!walks && !hit && !lackey && !binary)
