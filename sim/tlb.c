@@ -270,19 +270,36 @@ static struct tlb_entry *search(struct tlb *t, uint64_t tag, unsigned shift, uin
 	return NULL;
 }
 
-/* Counts a hit on e and makes it the most recently used. */
+/* The first hit on a prefetched entry: the prefetch was useful. */
+static __attribute__((noinline)) struct tlb_entry *hit_prefetched(struct tlb *t, struct tlb_entry *e)
+{
+	e->prefetched = false;
+	t->stats.prefetch_useful++;
+	return e;
+}
+
+/* A hit's PLRU / SRRIP update, then hit_prefetched's check. */
+static __attribute__((noinline)) struct tlb_entry *hit_policy(struct tlb *t, struct tlb_entry *e)
+{
+	tlb_policy_hit(t->policy, (size_t)(e - t->entries));
+	return __builtin_expect(e->prefetched, 0) ? hit_prefetched(t, e) : e;
+}
+
+/*
+ * Counts a hit on e and makes it the most recently used.  The rarer work is
+ * out of line and in tail position, so that an LRU hit keeps a leaf
+ * function's code: no frame, no saved registers.
+ */
 static inline struct tlb_entry *hit(struct tlb *t, struct tlb_entry *e, unsigned shift)
 {
 	t->stats.hits++;
 	t->stats.hits_by_shift[shift]++;
-	if (t->repl == REPL_LRU)
+	if (__builtin_expect(t->repl == REPL_LRU, 1)) /* every preset's */
 		e->stamp = ++t->clock;
 	else if (t->policy)
-		tlb_policy_hit(t->policy, (size_t)(e - t->entries));
-	if (__builtin_expect(e->prefetched, 0)) {
-		e->prefetched = false;
-		t->stats.prefetch_useful++;
-	}
+		return hit_policy(t, e);
+	if (__builtin_expect(e->prefetched, 0))
+		return hit_prefetched(t, e);
 	return e;
 }
 
