@@ -653,6 +653,8 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 		return;
 	if (c->l1[k].nr || c->l2[k].nr)
 		tlb_fill_walk(c, k, va, &res, &m->walker, vmp);
+	if (__builtin_expect(c->prefetch != NULL, 0))
+		mmu_tlb_prefetch_line(mmu, c, k, va, &res);
 	/* The faulted access's misses belong with the array its page now fills. */
 	for (unsigned i = 0; i < 2; i++) {
 		const struct tlb_level *lv = c->unplaced_miss[i];
