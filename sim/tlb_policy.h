@@ -21,6 +21,7 @@
 #ifndef MMUSIM_SIM_TLB_POLICY_H
 #define MMUSIM_SIM_TLB_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,7 +37,7 @@ struct tlb_policy {
 enum { SRRIP_MAX_RRPV = 3, SRRIP_INSERT_RRPV = 2 };
 
 /* Whether repl keeps its state here (tlb_policy_init allocates it). */
-static inline int tlb_policy_has_state(enum tlb_replacement repl)
+static inline bool tlb_policy_has_state(enum tlb_replacement repl)
 {
 	return repl == REPL_PLRU || repl == REPL_SRRIP;
 }
