@@ -1122,6 +1122,7 @@ typedef struct mmusim_tlb_entry {
 	bool global;        /* TLB: survives address-space switches */
 	bool dirty;         /* TLB: the leaf's D bit was set when cached */
 	uint16_t vmid;      /* the virtual machine whose entry it is (0 on a native machine) */
+	bool prefetched;    /* TLB: filled by a prefetch and not hit since */
 } mmusim_tlb_entry;
 
 /*

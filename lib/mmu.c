@@ -374,6 +374,7 @@ static int public_entry(void *arg, const struct tlb_entry *e)
 		.global = e->global,
 		.dirty = e->dirty,
 		.vmid = tlb_space_vmid(e->space),
+		.prefetched = e->prefetched,
 	};
 
 	return w->fn(w->arg, &pub);
