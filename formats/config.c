@@ -635,7 +635,7 @@ static int get_choice(const struct load *ld, const struct ynode *n, const char *
 static int load_geometry(const struct load *ld, const struct ynode *m, const char *path,
 			 struct tlb_config *t)
 {
-	static const char *const repl[] = { "lru", "fifo", "random", NULL };
+	static const char *const repl[] = { "lru", "fifo", "random", "plru", "srrip", NULL };
 	const struct ynode *n;
 	char sub[96];
 	uint64_t v;
@@ -665,6 +665,9 @@ static int load_geometry(const struct load *ld, const struct ynode *m, const cha
 		if ((rc = get_choice(ld, n, join(sub, sizeof(sub), path, "replacement"), repl, &choice)))
 			return rc;
 		t->replacement = (enum tlb_replacement)choice;
+		if (t->replacement == REPL_PLRU && (t->ways & (t->ways - 1)))
+			return ynode_error(ld->err, n, "%s: plru needs a power-of-two number of ways, not %u", sub,
+					   t->ways);
 	}
 	t->latency = 1;
 	if ((n = ynode_get(m, "latency")) &&
@@ -699,11 +702,42 @@ static uint64_t tlb_shift_mask(const struct machine_config *mc)
 	return mask | pt_arch_span_shift_mask(mc->arch, &mc->pc);
 }
 
+/* A TLB's prefetch: { kind: next | sequential | distance, degree: N } and line_prefetch: BOOL, both optional. */
+static int load_tlb_prefetch(const struct load *ld, const struct ynode *m, const char *path,
+			     struct tlb_prefetch_config *pf)
+{
+	static const char *const keys[] = { "kind", "degree", NULL };
+	static const char *const kinds[] = { "next", "sequential", "distance", NULL };
+	const struct ynode *pm = ynode_get(m, "prefetch"), *n;
+	char sub[96], key[112];
+	unsigned choice;
+	int rc;
+
+	if ((n = ynode_get(m, "line_prefetch")) &&
+	    (rc = get_bool(ld, n, join(sub, sizeof(sub), path, "line_prefetch"), &pf->line)))
+		return rc;
+	if (!pm)
+		return MM_OK;
+	join(sub, sizeof(sub), path, "prefetch");
+	if ((rc = expect_kind(ld, pm, YNODE_MAPPING, sub)) || (rc = check_keys(ld, pm, sub, keys)) ||
+	    (rc = require(ld, pm, sub, "kind", &n)) ||
+	    (rc = get_choice(ld, n, join(key, sizeof(key), sub, "kind"), kinds, &choice)))
+		return rc;
+	pf->kind = (enum tlb_prefetch_kind)(TLB_PREFETCH_NEXT + choice);
+	pf->degree = 1;
+	if ((n = ynode_get(pm, "degree")) &&
+	    (rc = get_unsigned(ld, n, join(key, sizeof(key), sub, "degree"), &pf->degree)))
+		return rc;
+	if (pf->degree < 1 || pf->degree > TLB_PREFETCH_MAX_DEGREE)
+		return ynode_error(ld->err, n, "%s must be 1 to %d", key, TLB_PREFETCH_MAX_DEGREE);
+	return MM_OK;
+}
+
 static int load_tlb(const struct load *ld, const struct ynode *m, const char *path,
 		    const struct machine_config *mc, struct tlb_config *t)
 {
 	static const char *const keys[] = { "name", "level", "kind", "entries", "ways", "page_sizes",
-					    "replacement", "latency", "seed", NULL };
+					    "replacement", "latency", "seed", "prefetch", "line_prefetch", NULL };
 	static const char *const kinds[] = { "instruction", "data", "unified", NULL };
 	const struct ynode *n;
 	char sub[96];
@@ -749,7 +783,7 @@ static int load_tlb(const struct load *ld, const struct ynode *m, const char *pa
 		}
 		t->shift_mask |= 1ull << __builtin_ctzll(size);
 	}
-	return MM_OK;
+	return load_tlb_prefetch(ld, m, path, &t->prefetch);
 }
 
 static int load_tlbs(const struct load *ld, struct machine_config *mc)

@@ -1103,6 +1103,8 @@ typedef struct mmusim_stats {
 	uint64_t cycles;                            /* estimated from the latencies */
 	uint64_t page_table_nodes;
 	uint64_t page_table_bytes;
+	uint64_t prefetch_walks;                    /* TLB prefetches' walks, not in walks */
+	uint64_t prefetch_pte_reads;                /* ... and their PTE reads, not in pte_reads */
 } mmusim_stats;
 
 /* The current CPU: its number, its address space and its privilege. */
@@ -1120,6 +1122,7 @@ typedef struct mmusim_tlb_entry {
 	bool global;        /* TLB: survives address-space switches */
 	bool dirty;         /* TLB: the leaf's D bit was set when cached */
 	uint16_t vmid;      /* the virtual machine whose entry it is (0 on a native machine) */
+	bool prefetched;    /* TLB: filled by a prefetch and not hit since */
 } mmusim_tlb_entry;
 
 /*
@@ -1189,6 +1192,9 @@ typedef struct mmusim_cache_stats {
 	uint64_t misses;
 	uint64_t evictions;
 	uint64_t hits_by_page_shift[64];  /* TLB hits by log2(size of the entry hit) */
+	uint64_t prefetches;              /* TLB: entries its prefetcher or line prefetch filled */
+	uint64_t prefetch_useful;         /* ... hit before they left */
+	uint64_t prefetch_useless;        /* ... evicted, flushed or overwritten unused */
 } mmusim_cache_stats;
 
 /*

@@ -312,6 +312,8 @@ void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out)
 	out->cycles = s->cycles;
 	out->page_table_nodes = machine_nr_nodes(m);
 	out->page_table_bytes = out->page_table_nodes * m->cfg.pc.base_page_size;
+	out->prefetch_walks = s->prefetch_walks;
+	out->prefetch_pte_reads = s->prefetch_pte_reads;
 }
 
 int mmusim_mmu_cache_stats(const mmusim_mmu *mmu, bool pwc, unsigned idx, mmusim_cache_stats *out)
@@ -332,6 +334,9 @@ int mmusim_mmu_cache_stats(const mmusim_mmu *mmu, bool pwc, unsigned idx, mmusim
 		.hits = t.hits,
 		.misses = t.misses,
 		.evictions = t.evictions,
+		.prefetches = t.prefetches,
+		.prefetch_useful = t.prefetch_useful,
+		.prefetch_useless = t.prefetch_useless,
 	};
 	for (unsigned k = 0; k < 64; k++)
 		out->hits_by_page_shift[k] = t.hits_by_shift[k];
@@ -369,6 +374,7 @@ static int public_entry(void *arg, const struct tlb_entry *e)
 		.global = e->global,
 		.dirty = e->dirty,
 		.vmid = tlb_space_vmid(e->space),
+		.prefetched = e->prefetched,
 	};
 
 	return w->fn(w->arg, &pub);

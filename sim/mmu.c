@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "pt/pt_arch.h"
+#include "sim/mmu_tlb_prefetch.h"
 #include "sim/stage2_host.h"
 
 static void cpu_destroy(struct mmu_cpu *c)
@@ -26,6 +27,7 @@ static void cpu_destroy(struct mmu_cpu *c)
 		tlb_destroy(c->tlb[i]);
 	for (unsigned i = 0; i <= PT_MAX_LEVELS; i++)
 		tlb_destroy(c->pwc[i]);
+	mmu_tlb_prefetch_destroy(c->prefetch);
 	free(c); /* its dcache belongs to the hierarchy */
 }
 
@@ -71,6 +73,10 @@ static int cpu_create(struct mmu *mmu, struct mmu_cpu **out, struct mm_error *er
 		for (enum lookup_kind k = 0; k < LOOKUP_KINDS; k++)
 			if (tlb_serves(tc->kind, k))
 				level_add(&levels[k], c->tlb[i]);
+	}
+	if (mmu_tlb_prefetch_create(cfg, &c->prefetch, err) != MM_OK) {
+		cpu_destroy(c);
+		return MM_ENOMEM;
 	}
 	for (enum lookup_kind k = 0; k < LOOKUP_KINDS; k++) {
 		c->l1_first[k] = c->l1[k].arr[0];
@@ -422,19 +428,13 @@ static void level_miss(const struct tlb_level *lv, int page_shift)
 	tlb_count_miss(home ? home : lv->arr[0]);
 }
 
-/*
- * Fills the walk's translation into the level-2 and level-1 TLBs of kind k
- * (at least one exists), each time into the array of that level that holds
- * the largest size fitting the page; the entry is built once for all.
- */
-static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, uint64_t va, const struct walk_result *res,
-			  const struct walker *w, const struct vm_walk_info *vm)
+/* The entry a walk's translation gives; see mmu_tlb_prefetch.h. */
+struct tlb_entry mmu_walk_entry(const struct mmu_cpu *c, const struct walk_result *res, const struct walker *w)
 {
 	struct page_prop prop;
-	int shift;
 
 	w->arch->leaf_prop(w->pc, res->leaf_pte, res->level, &prop);
-	struct tlb_entry e = {
+	return (struct tlb_entry){
 		.pte = res->leaf_pte,
 		.perms = res->perms,
 		.space = c->space,
@@ -443,10 +443,24 @@ static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, uint64_t va, co
 		.valid = true,
 		.global = (res->perms & PERM_G) != 0,
 		.dirty = (prop.flags & PROP_D) != 0,
-		.allow = vm ? allow_mask(w, res, 0, PRIVILEGES - 1) : allow_mask(w, res, c->priv, c->priv),
+		.allow = allow_mask(w, res, c->priv, c->priv), /* a native hit of another privilege asks again */
 	};
+}
+
+/*
+ * Fills the walk's translation into the level-2 and level-1 TLBs of kind k
+ * (at least one exists), each time into the array of that level that holds
+ * the largest size fitting the page; the entry is built once for all.
+ */
+static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, uint64_t va, const struct walk_result *res,
+			  const struct walker *w, const struct vm_walk_info *vm)
+{
+	struct tlb_entry e = mmu_walk_entry(c, res, w);
+	int shift;
+
 	/* A virtual machine's entry holds both stages: it allows what both allow, dirty when both are. */
 	if (vm) {
+		e.allow = allow_mask(w, res, 0, PRIVILEGES - 1); /* every bit: a clear one there means refused */
 		for (unsigned priv = 0; priv < PRIVILEGES; priv++)
 			for (unsigned a = 0; a < ACCESS_KINDS; a++)
 				if (!(vm->stage2_allow & (1u << a)))
@@ -516,6 +530,8 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	mmu->stats.walks_by_shift[__builtin_ctzll(res.page_size)]++;
 	if (c->l1[k].nr || c->l2[k].nr)
 		tlb_fill_walk(c, k, va, &res, &m->walker, vmp);
+	if (__builtin_expect(c->prefetch != NULL, 0))
+		mmu_tlb_prefetch_line(mmu, c, k, va, &res);
 	out->ok = true;
 	out->pa = res.pa;
 	out->page_size = res.page_size;
@@ -576,8 +592,12 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 			level_miss(l2, shift);
 			c->unplaced_miss[1] = out->ok ? NULL : &c->l2[k];
 		}
+		if (__builtin_expect(c->prefetch != NULL, 0))
+			mmu_tlb_prefetch_after_miss(mmu, c, k, va, l1_missed, l2_missed);
 		return;
 	}
+	if (__builtin_expect(c->prefetch != NULL, 0) && l1_missed)
+		mmu_tlb_prefetch_after_miss(mmu, c, k, va, true, false);
 	if (l1_missed)
 		level_miss(l1, e->shift);
 	if (mmu->check_stale && entry_is_stale(c, va, e))
@@ -674,6 +694,8 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 		return;
 	if (c->l1[k].nr || c->l2[k].nr)
 		tlb_fill_walk(c, k, va, &res, &m->walker, vmp);
+	if (__builtin_expect(c->prefetch != NULL, 0))
+		mmu_tlb_prefetch_line(mmu, c, k, va, &res);
 	/* The faulted access's misses belong with the array its page now fills. */
 	for (unsigned i = 0; i < 2; i++) {
 		const struct tlb_level *lv = c->unplaced_miss[i];

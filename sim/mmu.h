@@ -107,6 +107,7 @@ struct mmu_cpu {
 	struct page_table *pt;                /* the address space of asid */
 	uint64_t root;                        /* pt_root(pt), at hand for every walk */
 	struct cache_cpu *dcache;             /* its L1D and L2 (the `caches:` block), or NULL when off */
+	struct mmu_tlb_prefetch *prefetch;        /* TLB prefetching (mmu_tlb_prefetch.h), NULL when no TLB prefetches */
 };
 
 struct mmu_stats {
@@ -114,6 +115,8 @@ struct mmu_stats {
 	uint64_t walks;
 	uint64_t walks_by_shift[64];          /* successful walks by page size */
 	uint64_t pte_reads;
+	uint64_t prefetch_walks;              /* TLB prefetches' walks and PTE reads, not in walks / pte_reads */
+	uint64_t prefetch_pte_reads;
 	uint64_t faults[FAULT_KIND_COUNT];    /* not counting those demand paging resolved */
 	uint64_t demand_paged;
 	uint64_t shootdowns;

@@ -76,6 +76,9 @@ void replay_tlb_totals(const struct replay *r, unsigned idx, bool pwc, struct tl
 		out->hits += s->hits;
 		out->misses += s->misses;
 		out->evictions += s->evictions;
+		out->prefetches += s->prefetches;
+		out->prefetch_useful += s->prefetch_useful;
+		out->prefetch_useless += s->prefetch_useless;
 		for (unsigned k = 0; k < 64; k++)
 			out->hits_by_shift[k] += s->hits_by_shift[k];
 	}

@@ -37,7 +37,12 @@
  * every hit: LRU evicts the smallest stamp (least recently filled or hit),
  * FIFO the smallest fill stamp, RANDOM a way drawn from a xorshift64
  * generator kept in the cache and seeded from the config, so runs repeat
- * exactly.
+ * exactly.  PLRU and SRRIP keep their state beside the entries (tlb_policy.h):
+ * a hit updates it through the `policy` branch only those policies take.
+ *
+ * Prefetched entries (tlb_entry.prefetched) count as useful at their first
+ * hit and as useless if they leave unused: evicted, flushed, invalidated, or
+ * overwritten by another fill.
  */
 #include "tlb.h"
 
@@ -50,6 +55,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "sim/tlb_policy.h"
 #include "sim/xorshift.h"
 
 #define TLB_MAX_ENTRIES (1u << 20)
@@ -73,6 +79,8 @@ struct tlb {
 	enum tlb_replacement repl;
 	uint64_t clock;              /* stamp source: bumped on each fill and LRU hit */
 	uint64_t rng;                /* xorshift64 state (REPL_RANDOM) */
+	struct tlb_policy *policy;   /* PLRU / SRRIP state, NULL for the stamp policies */
+	struct tlb_policy policy_state;
 	struct tlb_stats stats;
 	struct tlb_config cfg;
 };
@@ -111,9 +119,14 @@ static int check_geometry(const struct tlb_config *cfg, struct mm_error *err)
 	if (cfg->shift_mask == 0)
 		return cache_error(err, MM_EINVAL, cfg, "no region size (shift_mask is empty)");
 	if (cfg->replacement != REPL_LRU && cfg->replacement != REPL_FIFO &&
-	    cfg->replacement != REPL_RANDOM)
+	    cfg->replacement != REPL_RANDOM && cfg->replacement != REPL_PLRU &&
+	    cfg->replacement != REPL_SRRIP)
 		return cache_error(err, MM_EINVAL, cfg, "unknown replacement policy %d",
 				   (int)cfg->replacement);
+	/* The tree halves the ways at every node. */
+	if (cfg->replacement == REPL_PLRU && (cfg->ways & (cfg->ways - 1)))
+		return cache_error(err, MM_EINVAL, cfg, "plru needs a power-of-two number of ways, not %u",
+				   cfg->ways);
 	return MM_OK;
 }
 
@@ -147,6 +160,11 @@ struct tlb *tlb_create(const struct tlb_config *cfg, struct mm_error *err)
 	t->fps = aligned_alloc(16, nr_fps * sizeof(*t->fps));
 	if (!t->entries || !t->hints || !t->fps)
 		goto nomem;
+	if (tlb_policy_has_state(cfg->replacement)) {
+		if (tlb_policy_init(&t->policy_state, cfg->replacement, t->sets, t->ways) != MM_OK)
+			goto nomem;
+		t->policy = &t->policy_state;
+	}
 	for (size_t i = 0; i < nr_fps; i++)
 		t->fps[i] = FP_NONE;
 	return t;
@@ -162,6 +180,7 @@ void tlb_destroy(struct tlb *t)
 		return;
 	free(t->fps);
 	free(t->hints);
+	tlb_policy_fini(&t->policy_state);
 	free(t->entries);
 	free(t);
 }
@@ -251,13 +270,36 @@ static struct tlb_entry *search(struct tlb *t, uint64_t tag, unsigned shift, uin
 	return NULL;
 }
 
-/* Counts a hit on e and makes it the most recently used. */
+/* The first hit on a prefetched entry: the prefetch was useful. */
+static __attribute__((noinline)) struct tlb_entry *hit_prefetched(struct tlb *t, struct tlb_entry *e)
+{
+	e->prefetched = false;
+	t->stats.prefetch_useful++;
+	return e;
+}
+
+/* A hit's PLRU / SRRIP update, then hit_prefetched's check. */
+static __attribute__((noinline)) struct tlb_entry *hit_policy(struct tlb *t, struct tlb_entry *e)
+{
+	tlb_policy_hit(t->policy, (size_t)(e - t->entries));
+	return __builtin_expect(e->prefetched, 0) ? hit_prefetched(t, e) : e;
+}
+
+/*
+ * Counts a hit on e and makes it the most recently used.  The rarer work is
+ * out of line and in tail position, so that an LRU hit keeps a leaf
+ * function's code: no frame, no saved registers.
+ */
 static inline struct tlb_entry *hit(struct tlb *t, struct tlb_entry *e, unsigned shift)
 {
 	t->stats.hits++;
 	t->stats.hits_by_shift[shift]++;
-	if (t->repl == REPL_LRU)
+	if (__builtin_expect(t->repl == REPL_LRU, 1)) /* every preset's */
 		e->stamp = ++t->clock;
+	else if (t->policy)
+		return hit_policy(t, e);
+	if (__builtin_expect(e->prefetched, 0))
+		return hit_prefetched(t, e);
 	return e;
 }
 
@@ -331,6 +373,8 @@ void tlb_move_miss(struct tlb *from, struct tlb *to)
 /* Way (0..ways-1) to evict from the full set whose first entry is ways. */
 static unsigned pick_victim(struct tlb *t, const struct tlb_entry *ways)
 {
+	if (t->policy)
+		return tlb_policy_victim(t->policy, (size_t)(ways - t->entries) / t->ways);
 	if (t->repl == REPL_RANDOM) {
 		/* The high 32 bits scaled onto [0, ways): no division. */
 		uint64_t r = xorshift64(&t->rng) >> 32;
@@ -393,6 +437,11 @@ bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e)
 	}
 	if (e->page_shift > shift && e->page_shift > t->pieces_shift)
 		t->pieces_shift = e->page_shift;
+	if (slot->valid && slot->prefetched)
+		t->stats.prefetch_useless++;
+	t->stats.prefetches += e->prefetched;
+	if (t->policy)
+		tlb_policy_fill(t->policy, (size_t)(slot - t->entries));
 	*slot = *e;
 	slot->tag = tag;
 	slot->valid = true;
@@ -400,6 +449,14 @@ bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e)
 	t->fps[set * t->stride + (size_t)(slot - ways)] = fingerprint(tag);
 	*hint_of(t, tag) = (uint32_t)(slot - t->entries);
 	return evicted;
+}
+
+bool tlb_holds(struct tlb *t, uint64_t va, uint32_t space)
+{
+	for (unsigned i = 0; i < t->nr_shifts; i++)
+		if (search(t, va >> t->shifts[i], t->shifts[i], space))
+			return true;
+	return false;
 }
 
 int tlb_fit_shift(const struct tlb *t, unsigned shift)
@@ -413,7 +470,10 @@ int tlb_fit_shift(const struct tlb *t, unsigned shift)
 
 static inline void drop(struct tlb *t, size_t set, unsigned way)
 {
-	t->entries[set * t->ways + way].valid = false;
+	struct tlb_entry *e = &t->entries[set * t->ways + way];
+
+	t->stats.prefetch_useless += e->valid & e->prefetched;
+	e->valid = false;
 	t->fps[set * t->stride + way] = FP_NONE;
 }
 

@@ -12,8 +12,9 @@
  * Entries are tagged with an address space, (VMID << 16) | ASID (tlb_space):
  * a global entry matches every ASID of its VMID (a guest's global pages are
  * not another VM's), and a native machine is VMID 0 throughout.
- * Replacement within a set: LRU, FIFO, or random from a per-cache seeded
- * xorshift generator (deterministic run to run).  Invalid ways are always
+ * Replacement within a set: LRU, FIFO, random from a per-cache seeded
+ * xorshift generator (deterministic run to run), tree-PLRU (ways a power of
+ * two) or SRRIP (tlb_policy.h).  Invalid ways are always
  * filled first; replacing a valid entry counts as an eviction.
  */
 #ifndef MMUSIM_SIM_TLB_H
@@ -25,7 +26,23 @@
 #include "pt/mm_error.h"
 
 enum tlb_kind { TLB_INSTRUCTION, TLB_DATA, TLB_UNIFIED };
-enum tlb_replacement { REPL_LRU, REPL_FIFO, REPL_RANDOM };
+/* PLRU and SRRIP: see tlb_policy.h; their state lives beside the entries, not in them. */
+enum tlb_replacement { REPL_LRU, REPL_FIFO, REPL_RANDOM, REPL_PLRU, REPL_SRRIP };
+
+/*
+ * A TLB's prefetcher (tlb_prefetch.h), trained on the misses of its level:
+ * next = the `degree` pages after a missed one; sequential = the same, only
+ * when the previous miss was the page before; distance = Kandiraju &
+ * Sivasubramaniam's distance prefetching.  line: on a demand walk, the other
+ * valid leaves in the leaf PTE's 64-byte line are filled too.
+ */
+#define TLB_PREFETCH_MAX_DEGREE 16
+enum tlb_prefetch_kind { TLB_PREFETCH_NONE, TLB_PREFETCH_NEXT, TLB_PREFETCH_SEQUENTIAL, TLB_PREFETCH_DISTANCE };
+struct tlb_prefetch_config {
+	enum tlb_prefetch_kind kind;
+	unsigned degree;             /* pages (next, sequential) or predicted distances per row (distance) */
+	bool line;                   /* line_prefetch: the free neighbours of a demand walk's leaf */
+};
 
 struct tlb_config {
 	char name[32];
@@ -37,6 +54,7 @@ struct tlb_config {
 	enum tlb_replacement replacement;
 	unsigned latency;            /* cycles per lookup */
 	uint64_t seed;               /* for REPL_RANDOM */
+	struct tlb_prefetch_config prefetch; /* TLBs only */
 };
 
 struct tlb_entry {
@@ -58,13 +76,18 @@ struct tlb_entry {
 	bool valid;
 	bool global;
 	bool dirty;                  /* the leaf's D bit was set when cached */
+	bool prefetched;             /* filled by a prefetch and not hit since */
 };
+_Static_assert(sizeof(struct tlb_entry) <= 48, "a TLB entry stays within 48 bytes");
 
 struct tlb_stats {
 	uint64_t hits;
 	uint64_t misses;
 	uint64_t evictions;
 	uint64_t hits_by_shift[64];
+	uint64_t prefetches;         /* fills by a prefetcher (tlb_fill of an entry marked prefetched) */
+	uint64_t prefetch_useful;    /* prefetched entries hit before they left */
+	uint64_t prefetch_useless;   /* prefetched entries evicted, flushed or overwritten unused */
 };
 
 struct tlb;
@@ -120,6 +143,12 @@ void tlb_move_miss(struct tlb *from, struct tlb *to);
  * Returns true if a valid entry was evicted to make room.
  */
 bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e);
+
+/*
+ * Whether a translation of va for space is cached, like tlb_lookup but
+ * counting nothing and changing no replacement state (a prefetcher's check).
+ */
+bool tlb_holds(struct tlb *t, uint64_t va, uint32_t space);
 
 /* The largest size this cache holds that is <= 2^shift, or -1 if none. */
 int tlb_fit_shift(const struct tlb *t, unsigned shift);

@@ -638,7 +638,7 @@ static const struct cache_rule cache_rules[] = {
 	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: []}]",
 	  "t.yaml:2:63: tlb[0].page_sizes must name at least one page size" },
 	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [4K], replacement: lfu}]",
-	  "t.yaml:2:82: unknown value 'lfu' for tlb[0].replacement (expected lru | fifo | random)" },
+	  "t.yaml:2:82: unknown value 'lfu' for tlb[0].replacement (expected lru | fifo | random | plru | srrip)" },
 	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [4K], colour: red}]",
 	  "t.yaml:2:69: unknown key 'colour' in tlb[0]" },
 	{ "tlb: [{name: a, level: 1, kind: data, entries: 4, page_sizes: [4K]},\n"

@@ -311,3 +311,28 @@ Test(shell_pty, errors_go_on_and_exit_leaves)
 	send(&p, "exit\n");
 	cr_expect_eq(pty_finish(&p), 0, "an interactive session ends with status 0");
 }
+
+/* `tlb` marks an entry a prefetch filled and no access has hit yet (next-page: r 0x400000 brings 0x401000). */
+Test(shell, tlb_marks_prefetched_entries)
+{
+	char *cfg = write_temp_file("extends: x86_64\npwc: []\n"
+				    "tlb: [{name: l1d, level: 1, kind: data, entries: 4, page_sizes: [4K],"
+				    " prefetch: {kind: next}}]\n", ".yaml");
+	char *const argv[] = { "mmusim", "--config", cfg, "shell", NULL };
+	static const char script[] = "map 0x400000 0x10000000 16K rwu\nr 0x400000\ntlb\nr 0x401000\ntlb\n";
+	char *out, *err;
+
+	cr_assert_eq(run_piped_argv(script, strlen(script), argv, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "l1d (level 1, data, 4 entries, 4-way): 2 valid\n"
+			      "  va 0x400000 -> pa 0x10000000 4K asid 0 perms rw-u-\n"
+			      "  va 0x401000 -> pa 0x10001000 4K asid 0 perms rw-u- prefetched\n"),
+		  "%s", out);
+	/* The hit on it makes it an ordinary entry (and, a hit, trains nothing). */
+	cr_expect(strstr(out, "l1d (level 1, data, 4 entries, 4-way): 2 valid\n"
+			      "  va 0x400000 -> pa 0x10000000 4K asid 0 perms rw-u-\n"
+			      "  va 0x401000 -> pa 0x10001000 4K asid 0 perms rw-u-\n"),
+		  "%s", out);
+	free(out);
+	free(err);
+	remove_temp_file(cfg);
+}

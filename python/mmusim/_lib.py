@@ -71,12 +71,14 @@ class Stats(Structure):
     _fields_ = [("accesses", c_uint64 * 3), ("walks", c_uint64), ("walks_by_page_shift", c_uint64 * 64),
                 ("pte_reads", c_uint64), ("faults", c_uint64 * FAULT_KIND_COUNT), ("demand_paged", c_uint64),
                 ("shootdowns", c_uint64), ("stale_hits", c_uint64), ("dirty_rewalks", c_uint64),
-                ("cycles", c_uint64), ("page_table_nodes", c_uint64), ("page_table_bytes", c_uint64)]
+                ("cycles", c_uint64), ("page_table_nodes", c_uint64), ("page_table_bytes", c_uint64),
+                ("prefetch_walks", c_uint64), ("prefetch_pte_reads", c_uint64)]
 
 
 class CacheStats(Structure):
     _fields_ = [("name", c_char_p), ("level", c_uint), ("entries", c_uint), ("ways", c_uint), ("hits", c_uint64),
-                ("misses", c_uint64), ("evictions", c_uint64), ("hits_by_page_shift", c_uint64 * 64)]
+                ("misses", c_uint64), ("evictions", c_uint64), ("hits_by_page_shift", c_uint64 * 64),
+                ("prefetches", c_uint64), ("prefetch_useful", c_uint64), ("prefetch_useless", c_uint64)]
 
 
 class NestedStats(Structure):

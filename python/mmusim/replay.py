@@ -58,6 +58,9 @@ def statistics(mmu, config_handle, trace, fmt, check_stale):
         if lib.mmusim_mmu_cache_stats(mmu, False, i, ctypes.byref(c)) == 0:
             tlbs[c.name.decode()] = {"hits": c.hits, "misses": c.misses, "evictions": c.evictions,
                                      "hits_by_page_size": _by_size(c.hits_by_page_shift)}
+            if c.prefetches:
+                tlbs[c.name.decode()]["prefetch"] = {"issued": c.prefetches, "useful": c.prefetch_useful,
+                                                     "useless": c.prefetch_useless}
     pwcs = {}
     for i in range(lib.mmusim_config_nr_pwcs(config_handle)):
         c = _lib.CacheStats()
@@ -73,6 +76,8 @@ def statistics(mmu, config_handle, trace, fmt, check_stale):
            "demand_paged": s.demand_paged, "shootdowns": s.shootdowns, "dirty_rewalks": s.dirty_rewalks}
     if check_stale:
         out["stale_hits"] = s.stale_hits
+    if s.prefetch_walks or any("prefetch" in t for t in tlbs.values()):
+        out["tlb_prefetch"] = {"walks": s.prefetch_walks, "pte_reads": s.prefetch_pte_reads}
     out["page_table"] = {"nodes": s.page_table_nodes, "bytes": s.page_table_bytes}
     out["cycles"] = s.cycles
     out["cycles_per_access"] = _ratio(s.cycles, total)

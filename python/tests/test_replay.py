@@ -36,6 +36,17 @@ def test_data_caches_equal_cli_json(cli_json, tmp_path):
     assert out["caches"]["l1d"]["hits"] > 0
 
 
+def test_tlb_prefetch_equals_cli_json(tmp_path, cli_json):
+    """A prefetching TLB: its "prefetch" counters and "tlb_prefetch" are the CLI's (8 issued, 3 walks: by hand)."""
+    cfg = tmp_path / "pf.yaml"
+    cfg.write_text("extends: x86_64\ntlb:\n  - {name: l1d, level: 1, kind: data, entries: 64, page_sizes: [4K],"
+                   " prefetch: {kind: next, degree: 2}, line_prefetch: true}\n")
+    got = mmusim.replay(BUNDLED[0], config=str(cfg))
+    assert got == cli_json("--config", str(cfg), "replay", "--demand-paging", BUNDLED[0])
+    assert got["tlb"]["l1d"]["prefetch"] == {"issued": 8, "useful": 0, "useless": 0}
+    assert got["tlb_prefetch"] == {"walks": 3, "pte_reads": 8}
+
+
 def test_replay_options_equal_cli_options(cli_json):
     trace = BUNDLED[0]
     assert mmusim.replay(trace, demand_paging=False) == cli_json("replay", trace)

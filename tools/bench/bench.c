@@ -20,7 +20,8 @@
  * fully associative LRU TLB size 1..4096) against one replay and against 64
  * separate replays of the same accesses, and prints the ratios.  `--only caches`:
  * the TLB-hit path and walk-heavy replay with the data caches (`caches:`) off,
- * on for PTE reads, and on for data too.  Each throughput figure is the best of --repeat runs (3 by
+ * on for PTE reads, and on for data too.  `--only tlbpolicy` compares the TLB
+ * replacement policies and prefetchers (bench_tlb_policy.c).  Each throughput figure is the best of --repeat runs (3 by
  * default): on a shared machine a run can only be slowed down by others, never
  * sped up, so the fastest is the closest to what the code costs.  Figures are
  * measured, never asserted.
@@ -36,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_tlb_policy.h"
 #include "bench_util.h"
 #include "sim/mrc.h"
 #include "sim/replay.h"
@@ -639,7 +641,7 @@ static void measure_data_caches(const struct opts *o)
 static void usage(void)
 {
 	fputs("usage: mmusim-bench [--json] [--accesses N] [--pages N] [--repeat N] [--tmpdir DIR]\n"
-	      "                    [--only hit|walks|binary|lackey|vm|paging|mrc|caches]\n", stderr);
+	      "                    [--only hit|walks|binary|lackey|vm|paging|mrc|caches|tlbpolicy]\n", stderr);
 	exit(2);
 }
 
@@ -677,6 +679,10 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(o.only, "caches") == 0) {
 			measure_data_caches(&o);
+			return 0;
+		}
+		if (strcmp(o.only, "tlbpolicy") == 0) {
+			bench_tlb_policy(o.repeat, o.accesses);
 			return 0;
 		}
 		if (!walks && !hit && !lackey && !binary)

@@ -166,6 +166,8 @@ static int show_tlb_entry(void *arg, const mmusim_tlb_entry *e)
 		e->asid, e->global ? " global" : "", perms, e->dirty ? " dirty" : "");
 	if (e->vmid)
 		fprintf(arg, " vm %u", e->vmid);
+	if (e->prefetched)
+		fputs(" prefetched", arg);
 	fputc('\n', arg);
 	return 0;
 }

@@ -157,6 +157,33 @@ static void paging_text(FILE *out, const mmusim_paging_stats *p)
 	fprintf(out, "segfaults       %" PRIu64 "\n", p->segfaults);
 }
 
+/* Whether the replay prefetched TLB entries (its report then shows the prefetch counters). */
+static bool any_prefetch(const struct replay_summary *r)
+{
+	bool any = r->stats.prefetch_walks != 0;
+
+	for (unsigned i = 0; i < r->nr_tlbs; i++)
+		any = any || r->tlb[i].prefetches != 0;
+	return any;
+}
+
+/* The prefetching TLBs' counters, under the TLB table; accuracy = useful / issued. */
+static void prefetch_text(FILE *out, const struct replay_summary *r)
+{
+	fprintf(out, "%-15s %12s %12s %12s %10s\n", "TLB prefetch", "issued", "useful", "useless", "accuracy");
+	for (unsigned i = 0; i < r->nr_tlbs; i++) {
+		const mmusim_cache_stats *t = &r->tlb[i];
+		if (!t->prefetches)
+			continue;
+		fputs("  ", out);
+		term_write_padded(out, t->name, 13);
+		fprintf(out, " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %9.2f%%\n", t->prefetches, t->prefetch_useful,
+			t->prefetch_useless, 100.0 * ratio(t->prefetch_useful, t->prefetches));
+	}
+	fprintf(out, "prefetch walks  %" PRIu64 "  (%" PRIu64 " pte reads, apart from the demand walks')\n",
+		r->stats.prefetch_walks, r->stats.prefetch_pte_reads);
+}
+
 static void report_json(FILE *out, const struct replay_summary *r, const struct replay_report_info *info)
 {
 	const mmusim_stats *s = &r->stats;
@@ -176,6 +203,9 @@ static void report_json(FILE *out, const struct replay_summary *r, const struct 
 		fprintf(out, "%s\"%s\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 ",\"evictions\":%" PRIu64
 			",\"hits_by_page_size\":", i ? "," : "", t->name, t->hits, t->misses, t->evictions);
 		json_sizes(out, t->hits_by_page_shift);
+		if (t->prefetches)
+			fprintf(out, ",\"prefetch\":{\"issued\":%" PRIu64 ",\"useful\":%" PRIu64 ",\"useless\":%" PRIu64 "}",
+				t->prefetches, t->prefetch_useful, t->prefetch_useless);
 		fputc('}', out);
 	}
 	fputs("},\"pwc\":{", out);
@@ -196,6 +226,9 @@ static void report_json(FILE *out, const struct replay_summary *r, const struct 
 		s->demand_paged, s->shootdowns, s->dirty_rewalks);
 	if (r->check_stale)
 		fprintf(out, ",\"stale_hits\":%" PRIu64, s->stale_hits);
+	if (any_prefetch(r))
+		fprintf(out, ",\"tlb_prefetch\":{\"walks\":%" PRIu64 ",\"pte_reads\":%" PRIu64 "}", s->prefetch_walks,
+			s->prefetch_pte_reads);
 	fprintf(out, ",\"page_table\":{\"nodes\":%" PRIu64 ",\"bytes\":%" PRIu64 "}", s->page_table_nodes,
 		s->page_table_bytes);
 	fprintf(out, ",\"cycles\":%" PRIu64 ",\"cycles_per_access\":%.4f", s->cycles, ratio(s->cycles, total));
@@ -234,6 +267,8 @@ static void report_text(FILE *out, const struct replay_summary *r, const struct 
 			fputc('\n', out);
 		}
 	}
+	if (any_prefetch(r))
+		prefetch_text(out, r);
 	if (r->nr_pwcs) {
 		fprintf(out, "%-15s %12s %12s %12s %10s\n", "PWC", "hits", "misses", "", "miss rate");
 		for (unsigned i = 0; i < r->nr_pwcs; i++) {
