@@ -319,15 +319,26 @@ static int check_range(const struct page_table *pt, uint64_t va, uint64_t len, u
 static int run_op(struct page_table *pt, struct range_op *op, uint64_t first, uint64_t last)
 {
 	const struct pt_mem *mem = pt->env.mem;
-	uint64_t avail;
+	const uint64_t avail = mem->ops->nodes_available ? mem->ops->nodes_available(mem->impl) : UINT64_MAX;
 	int rc;
 
+	/*
+	 * One base page (a demand map, an eviction) needs at most one new node
+	 * per level below the root, creating or splitting: with that many free,
+	 * the counting pass could not refuse, and it costs as much as the edit.
+	 */
+	if (last - first < PC(pt)->base_page_size && avail >= PC(pt)->nr_levels - 1) {
+		op->counting = false;
+		rc = range_node(pt, op, pt->root, VIRT_NONE, PC(pt)->nr_levels, first, last);
+		if (rc == MM_OK)
+			contiguous_runs_refresh(&pt->env, pt->root, first, last);
+		return rc;
+	}
 	op->counting = true;
 	op->nodes_needed = 0;
 	rc = range_node(pt, op, pt->root, VIRT_NONE, PC(pt)->nr_levels, first, last);
 	if (rc)
 		return rc;
-	avail = mem->ops->nodes_available ? mem->ops->nodes_available(mem->impl) : UINT64_MAX;
 	if (op->nodes_needed > avail)
 		return mm_error_set(op->err, MM_ENOMEM,
 				    "out of physical memory: needs %llu page-table nodes, %llu frames free",

@@ -361,18 +361,19 @@ static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
 /*
  * Which (privilege, access) pairs the translation allows, decided at fill
  * time so that a hit is one bit test; the control bits do not change during a
- * replay.  Only the privileges from `from` up are decided: a native hit whose
- * bit is clear asks the format again (translate_rest) and sets the bit when
- * allowed, so the walk's own privilege is enough, and each fill makes three
- * checks instead of six.  A virtual machine's entry needs every bit: a clear
- * one there means refused.
+ * replay.  Only the pairs asked for are decided (privileges from..to,
+ * accesses a_from..a_to): a native hit whose bit is clear asks the format
+ * again (translate_rest) and sets the bit when allowed, so the walk's own
+ * pair is enough, one check per fill instead of six.  A virtual machine's
+ * entry needs every bit: a clear one there means refused.
  */
-static uint8_t allow_mask(const struct walker *w, const struct walk_result *res, unsigned from, unsigned to)
+static uint8_t allow_mask(const struct walker *w, const struct walk_result *res, unsigned from, unsigned to,
+			  unsigned a_from, unsigned a_to)
 {
 	uint8_t allow = 0;
 
 	for (unsigned priv = from; priv <= to; priv++) {
-		for (unsigned a = 0; a < ACCESS_KINDS; a++) {
+		for (unsigned a = a_from; a <= a_to; a++) {
 			struct walk_request req = { .access = (enum access_kind)a, .priv = (enum privilege)priv };
 			struct walk_fault f;
 			if (walk_check_access(w, &req, res->perms, res->leaf_pte, res->level, &f))
@@ -429,8 +430,10 @@ static void level_miss(const struct tlb_level *lv, int page_shift)
 }
 
 /* The entry a walk's translation gives; see mmu_tlb_prefetch.h. */
-struct tlb_entry mmu_walk_entry(const struct mmu_cpu *c, const struct walk_result *res, const struct walker *w)
+struct tlb_entry mmu_walk_entry(const struct mmu_cpu *c, const struct walk_result *res, const struct walker *w,
+				int access)
 {
+	const unsigned a_from = access < 0 ? 0 : (unsigned)access, a_to = access < 0 ? ACCESS_KINDS - 1 : (unsigned)access;
 	struct page_prop prop;
 
 	w->arch->leaf_prop(w->pc, res->leaf_pte, res->level, &prop);
@@ -443,7 +446,8 @@ struct tlb_entry mmu_walk_entry(const struct mmu_cpu *c, const struct walk_resul
 		.valid = true,
 		.global = (res->perms & PERM_G) != 0,
 		.dirty = (prop.flags & PROP_D) != 0,
-		.allow = allow_mask(w, res, c->priv, c->priv), /* a native hit of another privilege asks again */
+		/* A native hit of another privilege or access asks again (translate_rest). */
+		.allow = allow_mask(w, res, c->priv, c->priv, a_from, a_to),
 	};
 }
 
@@ -452,15 +456,15 @@ struct tlb_entry mmu_walk_entry(const struct mmu_cpu *c, const struct walk_resul
  * (at least one exists), each time into the array of that level that holds
  * the largest size fitting the page; the entry is built once for all.
  */
-static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, uint64_t va, const struct walk_result *res,
-			  const struct walker *w, const struct vm_walk_info *vm)
+static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, enum access_kind access, uint64_t va,
+			  const struct walk_result *res, const struct walker *w, const struct vm_walk_info *vm, bool absent)
 {
-	struct tlb_entry e = mmu_walk_entry(c, res, w);
+	struct tlb_entry e = mmu_walk_entry(c, res, w, (int)access);
 	int shift;
 
 	/* A virtual machine's entry holds both stages: it allows what both allow, dirty when both are. */
 	if (vm) {
-		e.allow = allow_mask(w, res, 0, PRIVILEGES - 1); /* every bit: a clear one there means refused */
+		e.allow = allow_mask(w, res, 0, PRIVILEGES - 1, 0, ACCESS_KINDS - 1); /* a clear bit there means refused */
 		for (unsigned priv = 0; priv < PRIVILEGES; priv++)
 			for (unsigned a = 0; a < ACCESS_KINDS; a++)
 				if (!(vm->stage2_allow & (1u << a)))
@@ -474,7 +478,10 @@ static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, uint64_t va, co
 			continue;
 		e.shift = (uint8_t)shift;
 		e.pa = res->pa & ~((1ull << shift) - 1);
-		tlb_fill(home, va, &e);
+		if (absent)
+			tlb_fill_absent(home, va, &e);
+		else
+			tlb_fill(home, va, &e);
 	}
 }
 
@@ -484,8 +491,9 @@ void mmu_run_cpu_vm(struct mmu *mmu)
 }
 
 /* Inlined into translate_rest, which is already off the TLB-hit path. */
+/* absent: every TLB array of both levels just missed va (a fill need not look for the entry to overwrite). */
 static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struct mmu_cpu *c, uint64_t va,
-					      enum access_kind access, struct mmu_result *out)
+					      enum access_kind access, struct mmu_result *out, bool absent)
 {
 	struct machine *m = mmu->m;
 	struct walk_request req = walk_request_of(c, va, access);
@@ -529,7 +537,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	}
 	mmu->stats.walks_by_shift[__builtin_ctzll(res.page_size)]++;
 	if (c->l1[k].nr || c->l2[k].nr)
-		tlb_fill_walk(c, k, va, &res, &m->walker, vmp);
+		tlb_fill_walk(c, k, access, va, &res, &m->walker, vmp, absent);
 	if (__builtin_expect(c->prefetch != NULL, 0))
 		mmu_tlb_prefetch_line(mmu, c, k, va, &res);
 	out->ok = true;
@@ -582,7 +590,7 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 		l2_missed = !e;
 	}
 	if (!e) {
-		do_walk(mmu, c, va, access, out);
+		do_walk(mmu, c, va, access, out, true);
 		int shift = out->ok ? __builtin_ctzll(out->page_size) : -1;
 		if (l1_missed) {
 			level_miss(l1, shift);
@@ -607,7 +615,7 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 		/* Either stage may refuse a VM's entry: the walk tells which, with its report. */
 		if (__builtin_expect(mmu->m->host != NULL, 0)) {
 			tlb_invalidate(hit_in, e);
-			do_walk(mmu, c, va, access, out);
+			do_walk(mmu, c, va, access, out, false);
 			return;
 		}
 		out->fault_stage = NESTED_OK;
@@ -623,7 +631,7 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 	if (access == ACCESS_WRITE && !e->dirty) {
 		/* The hardware must set D in memory: walk again (x86 does; Svade faults). */
 		mmu->stats.dirty_rewalks++;
-		do_walk(mmu, c, va, access, out);
+		do_walk(mmu, c, va, access, out, false);
 		return;
 	}
 	hit_result(e, va, out);
@@ -693,7 +701,7 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 	if (!res.ok)
 		return;
 	if (c->l1[k].nr || c->l2[k].nr)
-		tlb_fill_walk(c, k, va, &res, &m->walker, vmp);
+		tlb_fill_walk(c, k, access, va, &res, &m->walker, vmp, false);
 	if (__builtin_expect(c->prefetch != NULL, 0))
 		mmu_tlb_prefetch_line(mmu, c, k, va, &res);
 	/* The faulted access's misses belong with the array its page now fills. */

@@ -64,7 +64,7 @@ static void fill_prefetched(const struct mmu *mmu, const struct mmu_cpu *c, stru
 
 	if (shift < 0)
 		return;
-	struct tlb_entry e = mmu_walk_entry(c, res, &mmu->m->walker);
+	struct tlb_entry e = mmu_walk_entry(c, res, &mmu->m->walker, -1);
 	e.shift = (uint8_t)shift;
 	e.pa = res->pa & ~((1ull << shift) - 1);
 	e.prefetched = true;

@@ -51,7 +51,12 @@ void mmu_tlb_prefetch_after_miss(struct mmu *mmu, struct mmu_cpu *c, enum lookup
 void mmu_tlb_prefetch_line(struct mmu *mmu, struct mmu_cpu *c, enum lookup_kind k, uint64_t va,
 		       const struct walk_result *res);
 
-/* mmu.c: the TLB entry a native walk's translation gives (shift and pa still to set for the array). */
-struct tlb_entry mmu_walk_entry(const struct mmu_cpu *c, const struct walk_result *res, const struct walker *w);
+/*
+ * mmu.c: the TLB entry a native walk's translation gives (shift and pa still to
+ * set for the array), its allow bits decided for the CPU's privilege and
+ * `access` (-1: every access kind); a hit asks again for the others.
+ */
+struct tlb_entry mmu_walk_entry(const struct mmu_cpu *c, const struct walk_result *res, const struct walker *w,
+				int access);
 
 #endif

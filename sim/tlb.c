@@ -413,7 +413,7 @@ static unsigned first_free(const struct tlb *t, const uint32_t *row)
  * fill, for FIFO too.  e->tag is ignored (computed from va); a size the cache
  * does not hold is refused (nothing stored, false).
  */
-bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e)
+static inline bool fill(struct tlb *t, uint64_t va, const struct tlb_entry *e, bool absent)
 {
 	/* Such an entry could never be found again. */
 	if (e->shift >= 64 || !(t->cfg.shift_mask & (1ull << e->shift)))
@@ -423,7 +423,7 @@ bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e)
 	const uint64_t tag = va >> shift;
 	const size_t set = (size_t)(tag & t->set_mask);
 	struct tlb_entry *ways = t->entries + set * t->ways;
-	struct tlb_entry *slot = search(t, tag, shift, e->space);
+	struct tlb_entry *slot = absent ? NULL : search(t, tag, shift, e->space);
 	bool evicted = false;
 
 	if (!slot) {
@@ -449,6 +449,16 @@ bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e)
 	t->fps[set * t->stride + (size_t)(slot - ways)] = fingerprint(tag);
 	*hint_of(t, tag) = (uint32_t)(slot - t->entries);
 	return evicted;
+}
+
+bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e)
+{
+	return fill(t, va, e, false);
+}
+
+bool tlb_fill_absent(struct tlb *t, uint64_t va, const struct tlb_entry *e)
+{
+	return fill(t, va, e, true);
 }
 
 bool tlb_holds(struct tlb *t, uint64_t va, uint32_t space)

@@ -143,6 +143,13 @@ void tlb_move_miss(struct tlb *from, struct tlb *to);
  * Returns true if a valid entry was evicted to make room.
  */
 bool tlb_fill(struct tlb *t, uint64_t va, const struct tlb_entry *e);
+/*
+ * tlb_fill for a caller that knows nothing serves (va, e->space) in t: a
+ * lookup of va just missed there and nothing was filled since (a walk after a
+ * miss).  Skips the search for the entry to overwrite: on a walk-heavy trace,
+ * a set search per fill.
+ */
+bool tlb_fill_absent(struct tlb *t, uint64_t va, const struct tlb_entry *e);
 
 /*
  * Whether a translation of va for space is cached, like tlb_lookup but
