@@ -316,6 +316,40 @@ static int check_range(const struct page_table *pt, uint64_t va, uint64_t len, u
 	return MM_OK;
 }
 
+/* map_base_page's answer when the page needs the general path. */
+#define MAP_DECLINED (-1) /* no mm_status has this value */
+
+/*
+ * map of one base page, the commonest edit (every demand-paged or OS-layer
+ * fault makes one): range_entry's path for it as one loop, tables created on
+ * the way down.  A large leaf on the way needs splitting: MAP_DECLINED, before
+ * anything was written (a node this loop creates is empty below), and the
+ * general path runs instead.
+ */
+static int map_base_page(struct page_table *pt, const struct range_op *op, uint64_t va)
+{
+	const struct pt_arch *arch = pt->env.arch;
+	const struct walk_hooks *hooks = arch->hooks;
+	const struct paging_consts *pc = PC(pt);
+	uint64_t node = pt->root;
+	int rc;
+
+	for (unsigned level = pc->nr_levels; level > 1; level--) {
+		const uint64_t slot = slot_addr(pt, node, va, level), pte = read_pte(pt, slot);
+		if (!hooks->is_present(pc, pte)) {
+			if ((rc = alloc_node(pt, &node, op->err)))
+				return rc;
+			write_entry(pt, slot, level, arch->make_table(pc, node));
+		} else if (hooks->is_leaf(pc, pt->env.ctl, pte, level)) {
+			return MAP_DECLINED;
+		} else {
+			node = hooks->pte_addr(pc, pt->env.ctl, pte, level);
+		}
+	}
+	write_entry(pt, slot_addr(pt, node, va, 1), 1, new_leaf(pt, op, va, 1, 0));
+	return MM_OK;
+}
+
 static int run_op(struct page_table *pt, struct range_op *op, uint64_t first, uint64_t last)
 {
 	const struct pt_mem *mem = pt->env.mem;
@@ -329,7 +363,9 @@ static int run_op(struct page_table *pt, struct range_op *op, uint64_t first, ui
 	 */
 	if (last - first < PC(pt)->base_page_size && avail >= PC(pt)->nr_levels - 1) {
 		op->counting = false;
-		rc = range_node(pt, op, pt->root, VIRT_NONE, PC(pt)->nr_levels, first, last);
+		rc = op->kind == OP_MAP ? map_base_page(pt, op, first) : MAP_DECLINED;
+		if (rc == MAP_DECLINED)
+			rc = range_node(pt, op, pt->root, VIRT_NONE, PC(pt)->nr_levels, first, last);
 		if (rc == MM_OK)
 			contiguous_runs_refresh(&pt->env, pt->root, first, last);
 		return rc;
