@@ -1037,7 +1037,7 @@ static int build_config(const struct load *ld, struct machine_config *out)
 	    (rc = load_pwcs(ld, &mc)) ||
 	    (rc = check_cache_total(ld, &mc)) ||
 	    (rc = load_memory_latency(ld, &mc)) ||
-	    (rc = config_caches_load(ynode_get(ld->root, "caches"), &mc.caches, ld->err)) ||
+	    (rc = config_caches_load(ynode_get(ld->root, "caches"), mc.arch ? mc.arch->name : NULL, &mc.caches, ld->err)) ||
 	    (rc = load_stage2(ld, &mc)) ||
 	    (rc = load_os(ld, &mc)))
 		return rc;

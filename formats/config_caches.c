@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "formats/cache_geometries.h"
 #include "formats/number.h"
 
 static int check_keys(const struct ynode *map, const char *path, const char *const *allowed, struct mm_error *err)
@@ -92,9 +93,33 @@ static int load_level(const struct ynode *n, const char *path, struct cache_conf
 			   r->kind == YNODE_SCALAR ? r->str : "", path);
 }
 
-int config_caches_load(const struct ynode *caches, struct cache_hierarchy_config *out, struct mm_error *err)
+/* Starts *out from the geometry node n names (`caches: NAME` or `like: NAME`). */
+static int load_like(const struct ynode *n, const char *arch, const char *path, struct cache_hierarchy_config *out,
+		     struct mm_error *err)
 {
-	static const char *const keys[] = { "line", "l1d", "l2", "llc", "data", NULL };
+	const struct cache_geometry *g;
+
+	if (n->kind != YNODE_SCALAR)
+		return ynode_error(err, n, "expected a geometry name for %s (" CACHE_GEOMETRY_NAMES ")", path);
+	if (!(g = cache_geometry_find(n->str, arch))) {
+		if (strcmp(n->str, "cpu") == 0)
+			return ynode_error(err, n, "%s: cpu has no data-cache geometry for arch %s (name one: "
+					   "skylake, u74, neoverse_n1; or give the levels)", path, arch ? arch : "?");
+		return ynode_error(err, n, "unknown cache geometry '%s' for %s (expected " CACHE_GEOMETRY_NAMES ")",
+				   n->str, path);
+	}
+	out->line_shift = g->line_shift;
+	for (unsigned level = 0; level < CACHE_LEVELS; level++) {
+		out->present[level] = g->present[level];
+		out->level[level] = g->level[level];
+	}
+	return MM_OK;
+}
+
+int config_caches_load(const struct ynode *caches, const char *arch, struct cache_hierarchy_config *out,
+		       struct mm_error *err)
+{
+	static const char *const keys[] = { "like", "line", "l1d", "l2", "llc", "data", NULL };
 	uint64_t line = 64;
 	bool present;
 	int rc;
@@ -102,15 +127,29 @@ int config_caches_load(const struct ynode *caches, struct cache_hierarchy_config
 	memset(out, 0, sizeof(*out)); /* padding too: a config is plain data, copied whole */
 	if (!caches)
 		return MM_OK;
+	out->line_shift = 6;
+	if (caches->kind == YNODE_SCALAR) {
+		if ((rc = load_like(caches, arch, "caches", out, err)))
+			return rc;
+		out->on = true;
+		return MM_OK;
+	}
 	if (caches->kind != YNODE_MAPPING)
-		return ynode_error(err, caches, "expected a mapping for caches");
-	if ((rc = check_keys(caches, "caches", keys, err)) ||
-	    (rc = get_num(caches, "caches", "line", false, UINT64_MAX, &line, &present, err)))
+		return ynode_error(err, caches, "expected a mapping or a geometry name for caches");
+	if ((rc = check_keys(caches, "caches", keys, err)))
 		return rc;
-	if (line < 8 || line > 4096 || (line & (line - 1)))
-		return ynode_error(err, ynode_get(caches, "line"), "caches.line %llu must be a power of two from 8 to 4096",
-				   (unsigned long long)line);
-	out->line_shift = (unsigned)__builtin_ctzll(line);
+	const struct ynode *like = ynode_get(caches, "like");
+	if (like && (rc = load_like(like, arch, "caches.like", out, err)))
+		return rc;
+	if ((rc = get_num(caches, "caches", "line", false, UINT64_MAX, &line, &present, err)))
+		return rc;
+	if (present || !like) {
+		if (line < 8 || line > 4096 || (line & (line - 1)))
+			return ynode_error(err, ynode_get(caches, "line"),
+					   "caches.line %llu must be a power of two from 8 to 4096", (unsigned long long)line);
+		out->line_shift = (unsigned)__builtin_ctzll(line);
+	}
+	/* A level given replaces the geometry's whole. */
 	for (unsigned level = 0; level < CACHE_LEVELS; level++) {
 		const char *name = cache_level_name((enum cache_level)level);
 		const struct ynode *n = ynode_get(caches, name);
@@ -123,7 +162,7 @@ int config_caches_load(const struct ynode *caches, struct cache_hierarchy_config
 		out->present[level] = true;
 	}
 	if (!out->present[CACHE_L1D] && !out->present[CACHE_L2] && !out->present[CACHE_LLC])
-		return ynode_error(err, caches, "caches needs at least one of l1d, l2, llc");
+		return ynode_error(err, caches, "caches needs at least one of l1d, l2, llc (or like: a geometry)");
 	const struct ynode *d = ynode_get(caches, "data");
 	if (d && !parse_bool(d, &out->data))
 		return ynode_error(err, d, "expected a boolean for caches.data");

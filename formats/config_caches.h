@@ -14,6 +14,10 @@
  * and optionally replacement (lru, fifo, random; default lru) and seed (for
  * random).  `memory_latency` is what a load no level holds costs.  Without
  * the block every PTE read costs memory_latency, as before.
+ *
+ * `caches: NAME` takes a public geometry (cache_geometries.h: skylake, u74,
+ * neoverse_n1, or cpu for the config's own architecture's), and
+ * `caches: { like: NAME, ... }` starts from one: a level given replaces its.
  */
 #ifndef MMUSIM_FORMATS_CONFIG_CACHES_H
 #define MMUSIM_FORMATS_CONFIG_CACHES_H
@@ -29,6 +33,7 @@
  * Fills *out from the `caches` node (NULL: off).  Returns MM_OK, or MM_EINVAL
  * with "file:line:column: message" pointing at the offending key.
  */
-int config_caches_load(const struct ynode *caches, struct cache_hierarchy_config *out, struct mm_error *err);
+int config_caches_load(const struct ynode *caches, const char *arch, struct cache_hierarchy_config *out,
+		       struct mm_error *err);
 
 #endif

@@ -117,3 +117,29 @@ Test(cli_caches, bad_block_message)
 	remove_temp_file(cfg_path);
 	run_result_free(&r);
 }
+
+/*
+ * `caches: cpu` on the x86_64 preset: the Skylake client geometry.  The same
+ * eight pages, no PWC: each level's first PTE read misses every level (one
+ * memory read of 100 per level, 4 in all), the seven others hit the L1D.
+ */
+Test(cli_caches, cpu_geometry)
+{
+	static const char cpu_config[] = "extends: x86_64\n"
+					 "tlb: [{name: l1d, level: 1, kind: data, entries: 4, page_sizes: [4K, 2M, 1G]}]\n"
+					 "pwc: []\n"
+					 "caches: cpu\n";
+	struct run_result r;
+
+	replay(&r, cpu_config, false);
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	const char *section = strstr(r.out, "data cache ");
+	cr_assert(section, "%s", r.out);
+	cr_expect(strstr(section,
+			 "  l1d                     28            4            0     12.50%  64 sets x 8 ways, 4 cycles\n"
+			 "  l2                       0            4            0    100.00%  1024 sets x 4 ways, 12 cycles\n"
+			 "  llc                      0            4            0    100.00%  8192 sets x 16 ways, 42 cycles\n"),
+		  "%s", section);
+	cr_expect(strstr(section, "PTE cycles      512  (16.00 per PTE read; memory 100)\n"), "%s", section);
+	run_result_free(&r);
+}

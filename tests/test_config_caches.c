@@ -71,8 +71,13 @@ struct caches_rule {
 };
 
 static const struct caches_rule rules[] = {
-	{ "caches: 64", "t.yaml:2:9: expected a mapping for caches" },
-	{ "caches: {line: 64}", "t.yaml:2:9: caches needs at least one of l1d, l2, llc" },
+	{ "caches: [64]", "t.yaml:2:9: expected a mapping or a geometry name for caches" },
+	{ "caches: 64", "t.yaml:2:9: unknown cache geometry '64' for caches (expected skylake | u74 | neoverse_n1 | cpu)" },
+	{ "caches: {like: zen4}",
+	  "t.yaml:2:16: unknown cache geometry 'zen4' for caches.like (expected skylake | u74 | neoverse_n1 | cpu)" },
+	{ "caches: {like: [skylake]}",
+	  "t.yaml:2:16: expected a geometry name for caches.like (skylake | u74 | neoverse_n1 | cpu)" },
+	{ "caches: {line: 64}", "t.yaml:2:9: caches needs at least one of l1d, l2, llc (or like: a geometry)" },
 	{ "caches: {l3: {sets: 1, ways: 1, latency: 1}}", "t.yaml:2:10: unknown key 'l3' in caches" },
 	{ "caches: {line: 48, l1d: {sets: 1, ways: 1, latency: 1}}",
 	  "t.yaml:2:16: caches.line 48 must be a power of two from 8 to 4096" },
@@ -132,4 +137,73 @@ Test(config_data_caches, example_configs)
 	cr_expect_eq(mc.caches.level[CACHE_L1D].sets * mc.caches.level[CACHE_L1D].ways * 64, 32 << 10);
 	cr_expect_not(mc.caches.present[CACHE_L2]);
 	cr_expect_eq(mc.caches.level[CACHE_LLC].sets * mc.caches.level[CACHE_LLC].ways * 64, 2 << 20);
+}
+
+/*
+ * The public geometries, by name and by the config's architecture, checked
+ * against the sources' sizes (cache_geometries.c): Skylake client L1D 32 KiB
+ * 8-way, L2 256 KiB 4-way, LLC 8 MiB 16-way; U74 L1D 32 KiB 8-way and a
+ * 2 MiB 16-way last level; Neoverse N1 L1D 64 KiB 4-way, L2 1 MiB 8-way.
+ */
+static uint64_t bytes(const struct machine_config *mc, enum cache_level l)
+{
+	return (uint64_t)mc->caches.level[l].sets * mc->caches.level[l].ways << mc->caches.line_shift;
+}
+
+Test(config_data_caches, geometries_by_cpu)
+{
+	struct machine_config mc;
+	struct mm_error err;
+
+	cr_assert_eq(load("extends: x86_64\ncaches: cpu\n", &mc, &err), MM_OK, "%s", err.msg);
+	cr_assert(mc.caches.on);
+	cr_expect_eq(bytes(&mc, CACHE_L1D), 32 << 10);
+	cr_expect_eq(mc.caches.level[CACHE_L1D].ways, 8);
+	cr_expect_eq(mc.caches.level[CACHE_L1D].latency, 4);
+	cr_expect_eq(bytes(&mc, CACHE_L2), 256 << 10);
+	cr_expect_eq(mc.caches.level[CACHE_L2].ways, 4);
+	cr_expect_eq(bytes(&mc, CACHE_LLC), 8 << 20);
+	cr_expect_eq(mc.caches.level[CACHE_LLC].latency, 42);
+	cr_expect_not(mc.caches.data);
+
+	cr_assert_eq(load("extends: sv39\ncaches: cpu\n", &mc, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(bytes(&mc, CACHE_L1D), 32 << 10);
+	cr_expect_not(mc.caches.present[CACHE_L2], "the FU740's L2 is its last level");
+	cr_expect_eq(bytes(&mc, CACHE_LLC), 2 << 20);
+	cr_expect_eq(mc.caches.level[CACHE_LLC].ways, 16);
+
+	cr_assert_eq(load("extends: aarch64_64k\ncaches: cpu\n", &mc, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(bytes(&mc, CACHE_L1D), 64 << 10);
+	cr_expect_eq(mc.caches.level[CACHE_L1D].ways, 4);
+	cr_expect_eq(bytes(&mc, CACHE_L2), 1 << 20);
+	cr_expect_eq(mc.caches.level[CACHE_L2].ways, 8);
+
+	cr_assert_eq(load("extends: x86_32\ncaches: neoverse_n1\n", &mc, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(bytes(&mc, CACHE_L1D), 64 << 10, "any geometry by name, whatever the architecture");
+}
+
+/* like: a geometry, then the levels given replace its own; data and line as in a full block. */
+Test(config_data_caches, like_then_override)
+{
+	struct machine_config mc;
+	struct mm_error err;
+
+	cr_assert_eq(load("extends: x86_64\ncaches: {like: skylake, l2: {sets: 512, ways: 16, latency: 14}, "
+			  "data: true}\n", &mc, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(bytes(&mc, CACHE_L1D), 32 << 10, "kept from skylake");
+	cr_expect_eq(bytes(&mc, CACHE_L2), 512 << 10, "replaced");
+	cr_expect_eq(mc.caches.level[CACHE_L2].latency, 14);
+	cr_expect_eq(bytes(&mc, CACHE_LLC), 8 << 20);
+	cr_expect(mc.caches.data);
+	cr_expect_eq(mc.caches.line_shift, 6);
+}
+
+Test(config_data_caches, cpu_without_a_geometry)
+{
+	struct machine_config mc;
+	struct mm_error err;
+
+	cr_assert_eq(load("extends: toy\ncaches: cpu\n", &mc, &err), MM_EINVAL);
+	cr_expect_str_eq(err.msg, "t.yaml:2:9: caches: cpu has no data-cache geometry for arch toy (name one: "
+				  "skylake, u74, neoverse_n1; or give the levels)");
 }
