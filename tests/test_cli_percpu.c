@@ -124,3 +124,22 @@ Test(cli_percpu, stats_reset_zeroes_each_cpu)
 			 "  1                        0            0            0            0            0  l1d 0/0\n");
 	run_result_free(&r);
 }
+
+/* merge reads a multi-CPU report (its "cpus" array) as it reads any other. */
+Test(cli_percpu, merge_reads_a_report_with_cpus)
+{
+	struct run_result r, merged;
+
+	replay(&r, two_cpus, "--json");
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	char *json = write_temp_file(r.out, ".json");
+	cr_assert_eq(run_mmusim(&merged, "merge", json, NULL), 0);
+	cr_expect_eq(merged.status, 0, "%s", merged.err);
+	cr_expect_str_eq(merged.err, "");
+	/* 6 accesses, 5 walks (833.33 per 1K), 3.80 PTE reads per walk, 1 fault, 317.67 cycles per access */
+	cr_expect(strstr(merged.out, "x86_64            6          5    833.33     3.80        1        317.67\n"), "%s",
+		  merged.out);
+	remove_temp_file(json);
+	run_result_free(&merged);
+	run_result_free(&r);
+}
