@@ -1210,8 +1210,9 @@ MMUSIM_API int mmusim_mmu_cache_stats(const mmusim_mmu *mmu, bool pwc, unsigned 
  * highest CPU selected + 1); a number in that range never selected has no
  * statistics.  Each counter of mmusim_stats is charged to the CPU that was
  * current when it was counted (a shootdown to the CPU whose edit caused it),
- * so the CPUs' counters add up to mmusim_mmu_stats' totals; page_table_nodes
- * and page_table_bytes describe the machine and are 0 here.  Both getters
+ * so the CPUs' counters add up to mmusim_mmu_stats' totals.  Machine-wide
+ * only, 0 here: walks_by_page_shift (a CPU switch charges the scalar counters
+ * alone), page_table_nodes and page_table_bytes.  Both getters
  * return MMUSIM_EINVAL for a CPU never selected (or idx out of range).
  */
 MMUSIM_API unsigned mmusim_mmu_nr_cpus(const mmusim_mmu *mmu);

@@ -6,8 +6,10 @@
  * being current: everything counted since it was selected is its own, since
  * every counter (accesses, walks, PTE reads, faults, cycles, shootdowns ...)
  * is counted while the CPU that did the work is current.  So a CPU switch
- * costs one pass over the counters, a translation nothing, and the CPUs'
- * statistics add up to the totals exactly.
+ * costs one pass over the counters of struct mmu_cpu_counters, a translation
+ * nothing, and the CPUs' statistics add up to the totals exactly.  Walks by
+ * page size and the 2-D walk grid are machine-wide only (a switch would
+ * charge 5 times as many counters).
  */
 #ifndef MMUSIM_SIM_MMU_CPU_STATS_H
 #define MMUSIM_SIM_MMU_CPU_STATS_H
@@ -22,7 +24,10 @@ void mmu_cpu_stats_charge(struct mmu *mmu);
 /* Zeroes every CPU's share: with the totals (mmu_stats_reset). */
 void mmu_cpu_stats_reset(struct mmu *mmu);
 
-/* CPU cpu's statistics since the last reset; false (and *out zeroed) for a CPU never selected. */
+/*
+ * CPU cpu's statistics since the last reset, those of struct mmu_cpu_counters
+ * (the rest of *out is 0); false (and *out zeroed) for a CPU never selected.
+ */
 bool mmu_cpu_stats(const struct mmu *mmu, unsigned cpu, struct mmu_stats *out);
 
 /* How many CPUs have been selected (CPU 0 always is): more than one makes a per-CPU report. */
