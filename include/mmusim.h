@@ -1206,6 +1206,22 @@ MMUSIM_API int mmusim_mmu_cache_stats(const mmusim_mmu *mmu, bool pwc, unsigned 
 				      mmusim_cache_stats *out);
 
 /*
+ * Per-CPU statistics.  CPUs are numbered 0 .. mmusim_mmu_nr_cpus - 1 (the
+ * highest CPU selected + 1); a number in that range never selected has no
+ * statistics.  Each counter of mmusim_stats is charged to the CPU that was
+ * current when it was counted (a shootdown to the CPU whose edit caused it),
+ * so the CPUs' counters add up to mmusim_mmu_stats' totals.  Machine-wide
+ * only, 0 here: walks_by_page_shift (a CPU switch charges the scalar counters
+ * alone), page_table_nodes and page_table_bytes.  Both getters
+ * return MMUSIM_EINVAL for a CPU never selected (or idx out of range).
+ */
+MMUSIM_API unsigned mmusim_mmu_nr_cpus(const mmusim_mmu *mmu);
+MMUSIM_API int mmusim_mmu_cpu_stats(const mmusim_mmu *mmu, unsigned cpu, mmusim_stats *out);
+/* As mmusim_mmu_cache_stats, for CPU cpu's own TLB or paging-structure cache. */
+MMUSIM_API int mmusim_mmu_cpu_cache_stats(const mmusim_mmu *mmu, unsigned cpu, bool pwc, unsigned idx,
+					  mmusim_cache_stats *out);
+
+/*
  * The data caches of the config's `caches:` block, which the walker's PTE
  * reads (and with `data: true` the trace's loads and stores) go through.
  * Where-indexes 0..3 are l1d, l2, llc, memory; an absent level's are 0.

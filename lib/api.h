@@ -88,6 +88,12 @@ void api_event_to_public(const struct trace_event *in, mmusim_event *out);
 void api_event_from_public(const mmusim_event *in, struct trace_event *out);
 /* The internal reader behind a public trace handle (lib/trace.c). */
 struct trace_reader *api_trace_reader(mmusim_trace *t);
+
+/* The MMU's counters as the API shows them (lib/mmu.c); page_table_nodes and _bytes are left 0. */
+void api_stats_to_public(const struct mmu_stats *s, mmusim_stats *out);
+/* One TLB's (or with pwc, PWC's) config and counters as the API shows them (lib/mmu.c). */
+void api_cache_stats_to_public(const struct tlb_config *tc, bool pwc, const struct tlb_stats *s,
+			       mmusim_cache_stats *out);
 const char *api_trace_path(const mmusim_trace *t);
 
 #endif

@@ -291,11 +291,8 @@ void mmusim_mmu_warmup(mmusim_mmu *mmu, uint64_t accesses)
 	replay_set_warmup(&mmu->replay, accesses);
 }
 
-void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out)
+void api_stats_to_public(const struct mmu_stats *s, mmusim_stats *out)
 {
-	const struct mmu_stats *s = &mmu->replay.mmu.stats;
-	const struct machine *m = mmu->replay.m;
-
 	memset(out, 0, sizeof(*out));
 	for (unsigned i = 0; i < 3; i++)
 		out->accesses[i] = s->accesses[i];
@@ -310,10 +307,17 @@ void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out)
 	out->stale_hits = s->stale_hits;
 	out->dirty_rewalks = s->dirty_rewalks;
 	out->cycles = s->cycles;
-	out->page_table_nodes = machine_nr_nodes(m);
-	out->page_table_bytes = out->page_table_nodes * m->cfg.pc.base_page_size;
 	out->prefetch_walks = s->prefetch_walks;
 	out->prefetch_pte_reads = s->prefetch_pte_reads;
+}
+
+void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out)
+{
+	const struct machine *m = mmu->replay.m;
+
+	api_stats_to_public(&mmu->replay.mmu.stats, out);
+	out->page_table_nodes = machine_nr_nodes(m);
+	out->page_table_bytes = out->page_table_nodes * m->cfg.pc.base_page_size;
 }
 
 int mmusim_mmu_cache_stats(const mmusim_mmu *mmu, bool pwc, unsigned idx, mmusim_cache_stats *out)
@@ -326,21 +330,27 @@ int mmusim_mmu_cache_stats(const mmusim_mmu *mmu, bool pwc, unsigned idx, mmusim
 		return MMUSIM_EINVAL;
 	tc = pwc ? &cfg->pwc[idx] : &cfg->tlb[idx];
 	replay_tlb_totals(&mmu->replay, idx, pwc, &t);
+	api_cache_stats_to_public(tc, pwc, &t, out);
+	return MMUSIM_OK;
+}
+
+void api_cache_stats_to_public(const struct tlb_config *tc, bool pwc, const struct tlb_stats *s,
+			       mmusim_cache_stats *out)
+{
 	*out = (mmusim_cache_stats){
 		.name = pwc ? NULL : tc->name,
 		.level = tc->level,
 		.entries = tc->entries,
 		.ways = tc->ways,
-		.hits = t.hits,
-		.misses = t.misses,
-		.evictions = t.evictions,
-		.prefetches = t.prefetches,
-		.prefetch_useful = t.prefetch_useful,
-		.prefetch_useless = t.prefetch_useless,
+		.hits = s->hits,
+		.misses = s->misses,
+		.evictions = s->evictions,
+		.prefetches = s->prefetches,
+		.prefetch_useful = s->prefetch_useful,
+		.prefetch_useless = s->prefetch_useless,
 	};
 	for (unsigned k = 0; k < 64; k++)
-		out->hits_by_page_shift[k] = t.hits_by_shift[k];
-	return MMUSIM_OK;
+		out->hits_by_page_shift[k] = s->hits_by_shift[k];
 }
 
 void mmusim_mmu_current(const mmusim_mmu *mmu, unsigned *cpu, uint16_t *asid, enum mmusim_priv *priv)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "pt/pt_arch.h"
+#include "sim/mmu_cpu_stats.h"
 #include "sim/mmu_tlb_prefetch.h"
 #include "sim/stage2_host.h"
 
@@ -168,6 +169,7 @@ int mmu_select_cpu(struct mmu *mmu, unsigned cpu, struct mm_error *err)
 		return rc;
 	if (cpu >= mmu->nr_cpus)
 		mmu->nr_cpus = cpu + 1;
+	mmu_cpu_stats_charge(mmu);
 	mmu->cur = mmu->cpus[cpu];
 	return MM_OK;
 }
@@ -226,6 +228,7 @@ void mmu_data_access(struct mmu *mmu, uint64_t pa)
 void mmu_stats_reset(struct mmu *mmu)
 {
 	memset(&mmu->stats, 0, sizeof(mmu->stats));
+	mmu_cpu_stats_reset(mmu);
 	if (mmu->m->host)
 		stage2_host_reset_cache_stats(mmu->m->host);
 	if (mmu->caches)

@@ -87,6 +87,25 @@ struct tlb_level {
 	int8_t home_shift[64];
 };
 
+/*
+ * The counters of struct mmu_stats each CPU has its own share of
+ * (mmu_cpu_stats.h): the scalar ones.  Walks by page size and a VM's 2-D
+ * walk grid stay machine-wide, so that a CPU switch charges a few counters.
+ */
+struct mmu_cpu_counters {
+	uint64_t accesses[ACCESS_KINDS];
+	uint64_t walks;
+	uint64_t pte_reads;
+	uint64_t prefetch_walks;
+	uint64_t prefetch_pte_reads;
+	uint64_t faults[FAULT_KIND_COUNT];
+	uint64_t demand_paged;
+	uint64_t shootdowns;
+	uint64_t stale_hits;
+	uint64_t dirty_rewalks;
+	uint64_t cycles;
+};
+
 struct mmu_cpu {
 	struct tlb *tlb[CONFIG_MAX_TLBS];
 	/* The hit path's two fields of l1[k], copied where k indexes them by a scaled load. */
@@ -108,6 +127,7 @@ struct mmu_cpu {
 	uint64_t root;                        /* pt_root(pt), at hand for every walk */
 	struct cache_cpu *dcache;             /* its L1D and L2 (the `caches:` block), or NULL when off */
 	struct mmu_tlb_prefetch *prefetch;        /* TLB prefetching (mmu_tlb_prefetch.h), NULL when no TLB prefetches */
+	struct mmu_cpu_counters charged;      /* its share of the statistics up to its last switch-out (mmu_cpu_stats.h) */
 };
 
 struct mmu_stats {
@@ -135,6 +155,7 @@ struct mmu {
 	/* The format's untag when the config turns VA tags on (Arm TBI), else NULL: TLBs see untagged VAs. */
 	uint64_t (*untag)(const struct cpu_ctl *ctl, uint64_t va);
 	struct mmu_stats stats;
+	struct mmu_cpu_counters at_select;    /* stats' counters when the current CPU was selected (mmu_cpu_stats.h) */
 	/* The data caches PTE reads go through (cache_hierarchy.h), or NULL: each read costs memory_latency. */
 	struct cache_hierarchy *caches;
 };

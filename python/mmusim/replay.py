@@ -47,6 +47,30 @@ def _nested(n):
     return out
 
 
+def _cpus(mmu, config_handle):
+    """Each selected CPU's counters, as the "cpus" array of `mmusim --json replay`."""
+    out = []
+    for cpu in range(lib.mmusim_mmu_nr_cpus(mmu)):
+        s = _lib.Stats()
+        if lib.mmusim_mmu_cpu_stats(mmu, cpu, ctypes.byref(s)) != 0:
+            continue  # never selected
+        caches = {False: {}, True: {}}
+        for pwc, count in ((False, lib.mmusim_config_nr_tlbs(config_handle)),
+                           (True, lib.mmusim_config_nr_pwcs(config_handle))):
+            for i in range(count):
+                c = _lib.CacheStats()
+                if lib.mmusim_mmu_cpu_cache_stats(mmu, cpu, pwc, i, ctypes.byref(c)) == 0:
+                    key = str(c.level) if pwc else c.name.decode()
+                    caches[pwc][key] = {"hits": c.hits, "misses": c.misses}
+        out.append({"cpu": cpu,
+                    "accesses": {"total": sum(s.accesses), "read": s.accesses[0], "write": s.accesses[1],
+                                 "exec": s.accesses[2]},
+                    "walks": s.walks, "pte_reads": s.pte_reads,
+                    "faults": {FAULT_KINDS[k]: s.faults[k] for k in range(1, _lib.FAULT_KIND_COUNT)},
+                    "cycles": s.cycles, "tlb": caches[False], "pwc": caches[True]})
+    return out
+
+
 def statistics(mmu, config_handle, trace, fmt, check_stale):
     """The statistics of an mmu as the dict `mmusim --json replay` prints (same keys, same order)."""
     s = _lib.Stats()
@@ -81,6 +105,9 @@ def statistics(mmu, config_handle, trace, fmt, check_stale):
     out["page_table"] = {"nodes": s.page_table_nodes, "bytes": s.page_table_bytes}
     out["cycles"] = s.cycles
     out["cycles_per_access"] = _ratio(s.cycles, total)
+    cpus = _cpus(mmu, config_handle)
+    if len(cpus) > 1:  # a single-CPU report has no per-CPU part
+        out["cpus"] = cpus
     n = _lib.NestedStats()
     if lib.mmusim_mmu_nested_stats(mmu, ctypes.byref(n)) == 0:
         out["nested"] = _nested(n)

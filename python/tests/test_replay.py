@@ -189,3 +189,19 @@ def test_sweep_threads_do_not_change_the_answer():
     trace = os.path.join(TRACES, "working-set.trace.xz")
     configs = ["x86_64", "sv39", "sv48"]
     assert mmusim.sweep(configs, trace, threads=1) == mmusim.sweep(configs, trace, threads=3)
+
+
+def test_per_cpu_equals_cli_json(tmp_path, cli_json):
+    """A two-CPU trace: the "cpus" list is the CLI's, each CPU's counters worked out by hand."""
+    trace = tmp_path / "two.trace"
+    trace.write_text("map 0x400000 0x10000000 16K rwu\nr 0x400000\nr 0x400000\ncpu 1\nr 0x400000\n"
+                     "w 0x401000\nr 0x900000\ncpu 0\nr 0x401000\n")
+    cfg = tmp_path / "one-tlb.yaml"
+    cfg.write_text("extends: x86_64\ntlb: [{name: l1d, level: 1, kind: data, entries: 4, page_sizes: [4K, 2M, 1G]}]\n"
+                   "pwc: []\nmemory_latency: 100\n")
+    got = mmusim.replay(str(trace), config=str(cfg))
+    assert got == cli_json("--config", str(cfg), "replay", "--demand-paging", str(trace))
+    assert [(c["cpu"], c["accesses"]["total"], c["walks"], c["pte_reads"], c["cycles"], c["tlb"]["l1d"])
+            for c in got["cpus"]] == [(0, 3, 2, 8, 803, {"hits": 1, "misses": 2}),
+                                     (1, 3, 3, 11, 1103, {"hits": 0, "misses": 3})]
+    assert "cpus" not in mmusim.replay(BUNDLED[0], config=str(cfg))

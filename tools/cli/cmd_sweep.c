@@ -10,6 +10,7 @@
 #include "commands.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@
 #include "cli_options.h"
 #include "cli_output.h"
 #include "replay_report.h"
+#include "sweep_csv_dir.h"
 #include "sweep_report.h"
 
 static const char sweep_help[] =
@@ -34,6 +36,9 @@ static const char sweep_help[] =
 	"  --format FMT, --demand-paging[=SIZE], --no-auto-flush, --check-stale, --warmup N,\n"
 	"  --setup TRACE, --map LINE     as for mmusim replay, for every machine\n"
 	"  --csv FILE           also write the table as CSV\n"
+	"  --interval N --csv-dir DIR   every N accesses, a row of each replay's interval\n"
+	"                       CSV (as replay --interval N --csv FILE): DIR/0001.csv ...\n"
+	"                       in the table's row order\n"
 	"  --json               each replay's JSON report, one per line (as replay --json)\n"
 	"  --emit-jobs          print one 'mmusim replay' command per (trace, config)\n"
 	"                       instead of running them; its JSON goes to DIR/NNNN.json\n"
@@ -52,6 +57,7 @@ struct sweep_args {
 	mmusim_mmu_options opt;
 	uint64_t warmup;            /* --warmup: accesses before the statistics reset */
 	const char *csv;
+	const char *csv_dir;        /* --csv-dir: each replay's interval CSV (sweep_csv_dir.h); opt.interval its rows */
 	bool emit_jobs;
 	const char *results;
 };
@@ -108,6 +114,11 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 					return EXIT_BAD_INPUT;
 			continue;
 		}
+		if ((r = cli_interval_option(a, &sa->opt.interval)) != 0 || (r = args_value(a, "--csv-dir", &sa->csv_dir)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			continue;
+		}
 		if (args_flag(a, "--emit-jobs")) {
 			sa->emit_jobs = true;
 			continue;
@@ -141,6 +152,10 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 		return EXIT_BAD_INPUT;
 	if (sa->results && !sa->emit_jobs)
 		return cli_usage_error("sweep: --results goes with --emit-jobs");
+	if (sa->opt.interval && !sa->csv_dir)
+		return cli_usage_error("sweep: --interval needs --csv-dir DIR for the time series");
+	if (sa->csv_dir && !sa->opt.interval)
+		return cli_usage_error("sweep: --csv-dir needs --interval N");
 	return EXIT_OK;
 }
 
@@ -169,6 +184,8 @@ static int job_words_check(const struct cli *cli, const struct args *a, const st
 
 	if (sa->results && !rc)
 		rc = job_word_check("--results", sa->results);
+	if (sa->csv_dir && !rc)
+		rc = job_word_check("--csv-dir", sa->csv_dir);
 	for (size_t c = 0; c < sa->nr_configs && !rc; c++)
 		rc = job_word_check("config", sa->configs[c]);
 	for (int s = 0; s < cli->nr_setup && !rc; s++)
@@ -197,6 +214,19 @@ static void shell_word(FILE *out, const char *s, bool operand)
 	fputc('\'', out);
 }
 
+/* dir + name as one shell word. */
+static void shell_path(FILE *out, const char *dir, const char *name)
+{
+	char *path = malloc(strlen(dir) + strlen(name) + 1);
+
+	if (path) {
+		strcpy(path, dir);
+		strcat(path, name);
+		shell_word(out, path, false);
+		free(path);
+	}
+}
+
 /* One command line per (trace, config), in the order the table lists them. */
 static void emit_jobs(FILE *out, const struct cli *cli, const struct args *a, const struct sweep_args *sa)
 {
@@ -208,6 +238,10 @@ static void emit_jobs(FILE *out, const struct cli *cli, const struct args *a, co
 			char name[32];
 			fputs("mkdir -p ", out);
 			shell_word(out, dir, true);
+			if (sa->csv_dir) {
+				fputc(' ', out);
+				shell_word(out, sa->csv_dir, true);
+			}
 			fputs(" && ", out);
 			shell_word(out, a->argv[0], false);
 			fputs(" --config ", out);
@@ -221,17 +255,18 @@ static void emit_jobs(FILE *out, const struct cli *cli, const struct args *a, co
 				fputc(' ', out);
 				shell_word(out, sa->fwd[f], false);
 			}
+			++job;
+			if (sa->csv_dir) {
+				/* The name sweep_csv_dir.h gives the same row's CSV. */
+				snprintf(name, sizeof(name), "/%04u.csv", job);
+				fprintf(out, " --interval %" PRIu64 " --csv ", sa->opt.interval);
+				shell_path(out, sa->csv_dir, name);
+			}
 			fputc(' ', out);
 			shell_word(out, sa->traces[t], true);
 			fputs(" > ", out);
-			snprintf(name, sizeof(name), "/%04u.json", ++job);
-			char *path = malloc(strlen(dir) + sizeof(name));
-			if (path) {
-				strcpy(path, dir);
-				strcat(path, name);
-				shell_word(out, path, false);
-				free(path);
-			}
+			snprintf(name, sizeof(name), "/%04u.json", job);
+			shell_path(out, dir, name);
 			fputc('\n', out);
 		}
 	}
@@ -242,18 +277,37 @@ struct pass {
 	mmusim_machine **m;
 	mmusim_mmu **mmu;
 	mmusim_error *errs;         /* each mmu's error, if its replay stopped */
+	mmusim_output **csv;        /* with --csv-dir: each mmu's interval CSV, until committed */
 };
 
 static void pass_free(struct pass *p, size_t n)
 {
 	for (size_t i = 0; p->mmu && i < n; i++)
 		mmusim_mmu_destroy(p->mmu[i]);
+	for (size_t i = 0; p->csv && i < n; i++)
+		mmusim_output_abort(p->csv[i]);  /* not committed: that replay did not finish */
+	free(p->csv);
 	for (size_t i = 0; p->m && i < n; i++)
 		mmusim_machine_destroy(p->m[i]);
 	free(p->m);
 	free(p->mmu);
 	free(p->errs);
 	memset(p, 0, sizeof(*p));
+}
+
+/* The interval CSVs of trace t's pass (with --csv-dir): EXIT_OK, or the exit status after printing why not. */
+static int pass_open_csv(const struct cli *cli, const struct sweep_args *sa, size_t t, struct pass *p)
+{
+	int rc = EXIT_OK;
+
+	if (!sa->csv_dir)
+		return EXIT_OK;
+	if (!(p->csv = calloc(sa->nr_configs, sizeof(*p->csv))))
+		return cli_usage_error("out of memory");
+	for (size_t c = 0; c < sa->nr_configs && rc == EXIT_OK; c++)
+		rc = sweep_csv_dir_open(cli, sa->csv_dir, t * sa->nr_configs + c + 1, sa->traces, sa->nr_traces,
+					sa->configs, sa->nr_configs, &p->csv[c]);
+	return rc;
 }
 
 static int pass_build(const struct cli *cli, const struct sweep_args *sa, struct pass *p, mmusim_error *err)
@@ -271,6 +325,7 @@ static int pass_build(const struct cli *cli, const struct sweep_args *sa, struct
 		int rc;
 
 		one.config = sa->configs[i];
+		opt.interval_csv = p->csv ? mmusim_output_stream(p->csv[i]) : NULL;
 		if ((rc = cli_build_machine(&one, &p->m[i], err)) ||
 		    (rc = cli_demand_page_size(mmusim_machine_config(p->m[i]), &opt, err)) ||
 		    (rc = cli_mmu_create(p->m[i], &opt, sa->warmup, &p->mmu[i], err)))
@@ -300,7 +355,8 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		goto out;
 	}
 	if ((rc = cli_output_check(cli, sa.csv, sa.traces, sa.nr_traces)) != EXIT_OK ||
-	    (rc = cli_output_check(cli, sa.csv, sa.configs, sa.nr_configs)) != EXIT_OK)
+	    (rc = cli_output_check(cli, sa.csv, sa.configs, sa.nr_configs)) != EXIT_OK ||
+	    (sa.csv_dir && (rc = sweep_csv_dir_prepare(sa.csv_dir)) != EXIT_OK))
 		goto out;
 	if (!(rows = calloc(sa.nr_traces * sa.nr_configs, sizeof(*rows)))) {
 		rc = cli_usage_error("out of memory");
@@ -311,6 +367,10 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		struct pass p = { 0 };
 		int trc;
 
+		if ((rc = pass_open_csv(cli, &sa, t, &p)) != EXIT_OK) {
+			pass_free(&p, sa.nr_configs);
+			goto out;
+		}
 		if (pass_build(cli, &sa, &p, &err) || cli_trace_open(cli, sa.traces[t], sa.format, &rd, &err)) {
 			pass_free(&p, sa.nr_configs);
 			if (t == 0) { /* nothing to show yet: the error alone */
@@ -356,6 +416,18 @@ int cmd_sweep(struct cli *cli, struct args *a)
 			if (cli->json) {
 				struct replay_report_info info = { .trace = sa.traces[t], .format = format };
 				replay_summary_report(stdout, true, &sum, &info);
+			}
+			/* A replay that stopped leaves no CSV, as replay's --csv does. */
+			bool whole = trc == 0 && !p.errs[c].code;
+			if (p.csv) {
+				int crc = cli_output_finish(p.csv[c], whole ? EXIT_OK : EXIT_BAD_INPUT);
+				p.csv[c] = NULL;
+				if (whole && crc != EXIT_OK) { /* the write error is printed */
+					rc = crc;
+					mmusim_trace_close(rd);
+					pass_free(&p, sa.nr_configs);
+					goto out;
+				}
 			}
 			if (p.errs[c].code && !failed) {
 				/* Which machine: the same trace line can be fine on the others. */

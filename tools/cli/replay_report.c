@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "cpu_report.h"
 #include "data_caches_report.h"
 #include "json_string.h"
 #include "size_text.h"
@@ -232,6 +233,8 @@ static void report_json(FILE *out, const struct replay_summary *r, const struct 
 	fprintf(out, ",\"page_table\":{\"nodes\":%" PRIu64 ",\"bytes\":%" PRIu64 "}", s->page_table_nodes,
 		s->page_table_bytes);
 	fprintf(out, ",\"cycles\":%" PRIu64 ",\"cycles_per_access\":%.4f", s->cycles, ratio(s->cycles, total));
+	if (cpu_report_wanted(r->mmu))
+		cpu_report_json(out, r->mmu);
 	if (r->vm)
 		nested_json(out, &r->nested);
 	if (r->paging)
@@ -302,6 +305,8 @@ static void report_text(FILE *out, const struct replay_summary *r, const struct 
 	format_size(s->page_table_bytes, size, sizeof(size));
 	fprintf(out, "page table      %" PRIu64 " nodes, %s bytes\n", nodes, size);
 	fprintf(out, "cycles          %" PRIu64 "  (%.2f per access)\n", s->cycles, ratio(s->cycles, total));
+	if (cpu_report_wanted(r->mmu))
+		cpu_report_text(out, r->mmu);
 	if (r->vm)
 		nested_text(out, &r->nested);
 	if (r->paging)
@@ -316,6 +321,7 @@ void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, co
 	memset(r, 0, sizeof(*r));
 	r->config = mmusim_config_name(cfg);
 	r->check_stale = check_stale;
+	r->mmu = mmu;
 	mmusim_mmu_stats(mmu, &r->stats);
 	for (unsigned i = 0; i < mmusim_config_nr_tlbs(cfg) && r->nr_tlbs < REPLAY_SUMMARY_MAX_TLBS; i++)
 		if (mmusim_mmu_cache_stats(mmu, false, i, &r->tlb[r->nr_tlbs]) == MMUSIM_OK)

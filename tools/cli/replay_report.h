@@ -32,6 +32,7 @@ struct replay_summary {
 	mmusim_paging_stats paging_stats;
 	bool data_caches;            /* the config's caches: block: its counters below */
 	mmusim_data_cache_stats data_cache_stats;
+	const mmusim_mmu *mmu;       /* read again for the per-CPU part (cpu_report.h): alive until the report */
 };
 
 /* Fills *r from an mmu over a machine of config cfg. */

@@ -19,7 +19,7 @@ _mmusim()
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		--config | --setup | --map | --gmap | --access | --format | --image | --image-base | --root | --decoder-memory | \
-			--cr3 | --satp | --ttbr0 | --eptp | --ttbr1 | --tcr | --stage2-root | --hgatp | --ncr3 | --vttbr | --interval | --warmup | --csv | --dump-elf | --elf | --color | --depth | \
+			--cr3 | --satp | --ttbr0 | --eptp | --ttbr1 | --tcr | --stage2-root | --hgatp | --ncr3 | --vttbr | --interval | --warmup | --csv | --csv-dir | --dump-elf | --elf | --color | --depth | \
 			--range | --from | --to | --va | --svg | --html | --replay | --trace | --jobs | \
 			--results | --save-trace | --valgrind | --seed | --arch | --count | --max-entries | --sets | --page-size | --kind)
 			((i++)) ;;
@@ -82,7 +82,7 @@ _mmusim()
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	--results)
+	--results | --csv-dir)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
@@ -114,7 +114,7 @@ _mmusim()
 		report) opts="--config --help $tables $access --html --va --depth --range --from --to
 			--replay --interval --format --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup
 			--resident-pages --replacement --seed --clock-flush --no-clock-flush" ;;
-		sweep) opts="$global $replaying --setup --map --trace --jobs --csv --emit-jobs --results" ;;
+		sweep) opts="$global $replaying --setup --map --trace --jobs --csv --interval --csv-dir --emit-jobs --results" ;;
 		merge) opts="--csv --json --help" ;;
 		mrc) opts="$global --format --max-entries --sets --page-size --kind --csv --svg --setup --map --gmap
 			--demand-paging --demand-paging= --no-auto-flush --check-stale" ;;

@@ -1,0 +1,51 @@
+/* sweep_csv_dir: a sweep's interval CSVs, one per (trace, config) (see sweep_csv_dir.h). */
+#include "sweep_csv_dir.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli_errors.h"
+#include "cli_output.h"
+
+int sweep_csv_dir_prepare(const char *dir)
+{
+	struct stat st;
+
+	if (!*dir)
+		return cli_usage_error("sweep: bad --csv-dir '' (expected a directory)");
+	if (stat(dir, &st) != 0) {
+		if (errno != ENOENT || mkdir(dir, 0777) != 0)
+			return cli_usage_error("sweep: --csv-dir '%s': cannot create: %s", dir, strerror(errno));
+		return EXIT_OK;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return cli_usage_error("sweep: --csv-dir '%s' is not a directory", dir);
+	/* Refused now rather than after the first trace's replays ran. */
+	if (access(dir, W_OK | X_OK) != 0)
+		return cli_usage_error("sweep: --csv-dir '%s': cannot write there: %s", dir, strerror(errno));
+	return EXIT_OK;
+}
+
+int sweep_csv_dir_open(const struct cli *cli, const char *dir, size_t row, const char *const *traces,
+		       size_t nr_traces, const char *const *configs, size_t nr_configs, mmusim_output **out)
+{
+	char name[32];
+	int rc;
+
+	*out = NULL;
+	snprintf(name, sizeof(name), "/%04zu.csv", row);
+	char *path = malloc(strlen(dir) + sizeof(name));
+	if (!path)
+		return cli_usage_error("out of memory");
+	strcpy(path, dir);
+	strcat(path, name);
+	rc = cli_output_check(cli, path, configs, nr_configs);
+	if (rc == EXIT_OK)
+		rc = cli_output_open(cli, path, traces, nr_traces, out);
+	free(path);
+	return rc;
+}
