@@ -318,6 +318,9 @@ Test(cli_mrc, bad_inputs)
 		"--page-size", "mapped", "--warmup", "10", "t");
 	REFUSED("mmusim: bad --format 'nope' (expected auto, text, lackey, binary, champsim, din or pinatrace)\n",
 		"--format", "nope", "t");
+	/* An output that cannot be written fails before the table is printed (r.out is checked empty). */
+	REFUSED("mmusim: /nonexistent/dir/x.svg: cannot create: No such file or directory\n", "--svg",
+		"/nonexistent/dir/x.svg", MMUSIM_SOURCE_DIR "/traces/lackey-sample.txt");
 }
 
 Test(cli_mrc, cpu_switch_refused)

@@ -359,6 +359,10 @@ int cmd_mrc(struct cli *cli, struct args *a)
 		goto out;
 	}
 	mmusim_mrc_curve(m, curve);
+	/* The files first: one that cannot be written fails the command before anything is printed. */
+	if ((ma.csv && (rc = write_file(cli, ma.csv, ma.trace, m, &ma.opt, curve, false)) != EXIT_OK) ||
+	    (ma.svg && (rc = write_file(cli, ma.svg, ma.trace, m, &ma.opt, curve, true)) != EXIT_OK))
+		goto out;
 	if (cli->json)
 		write_json(stdout, m, &ma, mmusim_trace_format_name(mmusim_trace_format(t)), curve);
 	else
@@ -367,10 +371,6 @@ int cmd_mrc(struct cli *cli, struct args *a)
 		fprintf(stderr, "mmusim: %s: note: partial flushes or page-table edits dropped pages (%" PRIu64
 			" times): the curves may be below a replay's misses after them\n", ma.trace,
 			mmusim_mrc_partial_invalidations(m));
-	if (ma.csv && (rc = write_file(cli, ma.csv, ma.trace, m, &ma.opt, curve, false)) != EXIT_OK)
-		goto out;
-	if (ma.svg)
-		rc = write_file(cli, ma.svg, ma.trace, m, &ma.opt, curve, true);
 out:
 	free(curve);
 	mmusim_trace_close(t);
