@@ -104,6 +104,39 @@ Test(cli_access_log, demand_paged_line)
 	run_result_free(&r);
 }
 
+/* After a warm-up the lines from the reset on add up to the report: 7 + 7 + 7 (see hand_worked_lines). */
+Test(cli_access_log, warmup_lines_add_up_from_the_reset)
+{
+	struct run_result r;
+	char *log = replay_log(&r, small_config,
+			       "map 0x400000 0x10000000 8K rwu\n"
+			       "r 0x400000\nr 0x400008\nw 0x400010\nw 0x401000\nr 0x402000\n", "--warmup=2");
+	const char *third = strstr(log, "{\"i\":2,");
+
+	cr_assert(third, "%s", log);
+	cr_expect(strstr(third, "\"cycles\":7,") && strstr(third, "{\"i\":3,"), "%s", log);
+	cr_expect(strstr(r.out, ",\"cycles\":21,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"accesses\":{\"total\":3,"), "%s", r.out);
+	free(log);
+	run_result_free(&r);
+}
+
+/* An access that crosses a page boundary is one line per page (a lackey load of 8 bytes at 0x400ffc). */
+Test(cli_access_log, page_crossing_access_two_lines)
+{
+	struct run_result r;
+	char *log = replay_log(&r, small_config, "==1== lackey\n L 00400ffc,8\n", "--demand-paging");
+
+	cr_expect(strstr(log, "{\"i\":0,\"cpu\":0,\"vm\":0,\"asid\":0,\"priv\":\"user\",\"va\":\"0x400ffc\",\"access\":\"r\","),
+		  "%s", log);
+	cr_expect(strstr(log, "{\"i\":1,\"cpu\":0,\"vm\":0,\"asid\":0,\"priv\":\"user\",\"va\":\"0x401000\",\"access\":\"r\","),
+		  "%s", log);
+	cr_expect_null(strstr(log, "{\"i\":2,"), "%s", log);
+	cr_expect(strstr(r.out, "\"demand_paged\":2,"), "%s", r.out);
+	free(log);
+	run_result_free(&r);
+}
+
 /*
  * A 1-entry L1 DTLB (1 cycle) and a 4-entry unified L2 (7 cycles), no PWC, no
  * data caches: two walks of 1 + 7 + 4 x 100 = 408; the third access finds
