@@ -15,8 +15,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pt/walk.h"
+#include "sim/machine_config.h"
 #include "sim/tlb.h"
 
 /* Where a translation was served: its last lookup that answered. */
@@ -62,5 +64,8 @@ static inline void access_detail_clear(struct access_detail *d)
 	d->nr_pwc = d->nr_ptes = 0;
 	d->set_accessed = d->set_dirty = false;
 }
+
+/* d as a JSON object on one line (README, "Per-translation log"); cfg names the TLB arrays. */
+void access_detail_write_json(FILE *f, const struct machine_config *cfg, const struct access_detail *d);
 
 #endif

@@ -11,10 +11,7 @@
 #ifndef MMUSIM_SIM_REPLAY_LOG_H
 #define MMUSIM_SIM_REPLAY_LOG_H
 
-#include <stdio.h>
-
 #include "sim/access_detail.h"
-#include "sim/machine_config.h"
 #include "sim/mmu.h"
 
 typedef void (*access_log_fn)(void *arg, const struct access_detail *d);
@@ -38,9 +35,6 @@ void replay_log_access(struct replay *r, uint64_t va, enum access_kind access, c
 
 /* The totals were zeroed: the next record counts from zero. */
 void replay_log_stats_reset(struct replay_log *l);
-
-/* One record as a JSON object on one line (README, `replay --log`); cfg names the TLB arrays. */
-void access_detail_write_json(FILE *f, const struct machine_config *cfg, const struct access_detail *d);
 
 /* An access_log_fn writing JSON Lines to the replay's opt.log_out; arg: the struct replay. */
 void replay_log_json(void *replay, const struct access_detail *d);
