@@ -668,22 +668,23 @@ static void measure_data_caches(const struct opts *o)
 }
 
 /*
- * --only log: the TLB-hit path and walk-heavy replay (x86_64, caches off)
+ * --only log: the TLB-hit path and walk-heavy replay (x86_64)
  * with the per-translation log off, with records made and dropped (a
  * library callback's cost), and written as JSON Lines to /dev/null.
  */
 static void measure_access_log(const struct opts *o)
 {
 	static const char *const names[] = { "off", "records", "json" };
-	static const struct { enum workload wl; const char *name; unsigned divide; } runs[] = {
-		{ WL_HOT, "hit", 1 }, { WL_UNIFORM, "walks", 4 },
+	/* As --only hit (the preset's TLBs) and --only walks (TLBs and PWCs off). */
+	static const struct { enum workload wl; const char *name; unsigned divide; bool tlbs; } runs[] = {
+		{ WL_HOT, "hit", 1, true }, { WL_UNIFORM, "walks", 4, false },
 	};
 
 	for (unsigned w = 0; w < sizeof(runs) / sizeof(runs[0]); w++) {
 		for (unsigned mode = LOG_OFF; mode <= LOG_JSON; mode++) {
 			struct result best = { 0 };
 			for (unsigned k = 0; k < o->repeat; k++) {
-				struct result r = run_replay_logged(make_machine("x86_64", false), runs[w].wl, o->pages,
+				struct result r = run_replay_logged(make_machine("x86_64", runs[w].tlbs), runs[w].wl, o->pages,
 								    o->accesses / runs[w].divide, (enum log_mode)mode);
 				if (r.rate > best.rate)
 					best = r;
