@@ -964,8 +964,6 @@ typedef struct mmusim_mmu_options {
 	                              mmusim_mmu_read_future), "random" */
 	uint64_t seed;             /* random: the generator's seed (0 taken as 1) */
 	bool no_clock_flush;       /* clock: clearing an A bit leaves the page's TLB entries */
-	FILE *access_log;          /* NULL: off; else one JSON line per translation, as
-	                              `mmusim replay --log` writes (mmusim_mmu_set_access_log) */
 } mmusim_mmu_options;
 
 /*
@@ -1183,10 +1181,16 @@ typedef void (*mmusim_access_log_fn)(void *arg, const mmusim_access_detail *d);
 /*
  * Calls fn(arg, record) after every translation from now on (accesses,
  * events, replays, mmusim_mmu_translate), or stops with fn NULL; replaces
- * options.access_log.  The record lives until fn returns.  Off, the TLB-hit
- * path costs nothing more.
+ * mmusim_mmu_log_access_json's log.  The record lives until fn returns.
+ * Off, the TLB-hit path costs nothing more.  Records count from index 0 again.
  */
 MMUSIM_API void mmusim_mmu_set_access_log(mmusim_mmu *mmu, mmusim_access_log_fn fn, void *arg);
+/*
+ * Writes one JSON line per translation to f from now on, as `mmusim replay
+ * --log` does (README, "Per-translation log"), or stops with f NULL; replaces
+ * mmusim_mmu_set_access_log's callback.  f stays the caller's: flush and close it.
+ */
+MMUSIM_API void mmusim_mmu_log_access_json(mmusim_mmu *mmu, FILE *f);
 
 /* The OS layer's counters (see mmusim_mmu_options.resident_pages). */
 typedef struct mmusim_paging_stats {

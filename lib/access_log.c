@@ -59,3 +59,10 @@ void mmusim_mmu_set_access_log(mmusim_mmu *mmu, mmusim_access_log_fn fn, void *a
 	mmu->log_arg = arg;
 	replay_log_set(&mmu->replay, fn ? forward : NULL, mmu);
 }
+
+void mmusim_mmu_log_access_json(mmusim_mmu *mmu, FILE *f)
+{
+	mmu->log_fn = NULL;
+	mmu->replay.opt.log_out = f;
+	replay_log_set(&mmu->replay, f ? replay_log_json : NULL, &mmu->replay);
+}

@@ -44,7 +44,6 @@ int mmusim_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, mmusim_m
 		ro.check_stale = opt->check_stale;
 		ro.interval = opt->interval;
 		ro.interval_out = opt->interval_csv;
-		ro.log_out = opt->access_log;
 	}
 	/* The config's os: block gives the defaults; an option given wins. */
 	const struct os_config *dflt = &m->m->cfg.os;

@@ -199,12 +199,13 @@ int cmd_replay(struct cli *cli, struct args *a)
 	ra.opt.interval_csv = csv ? mmusim_output_stream(csv) : NULL;
 	if (ra.log && (rc = cli_output_open(cli, ra.log, inputs, 1, &log)) != EXIT_OK)
 		goto out;
-	ra.opt.access_log = log ? mmusim_output_stream(log) : NULL;
 	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || cli_read_future(cli, mmu, ra.trace, ra.format, "replay", &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
 
+	if (log)
+		mmusim_mmu_log_access_json(mmu, mmusim_output_stream(log));
 	uint64_t offset, size;
 	mmusim_trace_progress(t, &offset, &size);
 	struct progress prog = { .on = ra.progress && isatty(2), .total = size, .shown = -1 };
