@@ -223,8 +223,12 @@ static char *generated_trace(void)
 	return t;
 }
 
-/* The lines' walks, PTE reads, cycles, faults, TLB hits, PWC hits and misses and PTE sources add up to the report. */
-Test(cli_access_log, lines_add_up_to_the_report)
+/*
+ * The lines' walks, PTE reads, cycles, faults, TLB hits, PWC hits and misses
+ * and PTE sources add up to the report of the generated trace replayed with
+ * `option`; paged_key counts the faults demand paging or the OS resolved.
+ */
+static void expect_lines_add_up(const char *option, const char *paged_key)
 {
 	static const char *const tlbs[] = { "l1d", "l1i", "l1d_2m", "l1i_2m", "l1d_1g", "stlb", "stlb_1g" };
 	static const char *const froms[] = { "l1d", "l2", "llc", "memory" };
@@ -234,7 +238,7 @@ Test(cli_access_log, lines_add_up_to_the_report)
 	char *log = replay_log(&r,
 			       "extends: x86_64\n"
 			       "caches: {l1d: {sets: 64, ways: 8, latency: 4}, l2: {sets: 256, ways: 8, latency: 12}}\n",
-			       trace, "--demand-paging");
+			       trace, option);
 	uint64_t lines = 0, walks = 0, reads = 0, cycles = 0, faults = 0, paged = 0, hits[NT] = { 0 };
 	uint64_t pwc[6][2] = { { 0 } }, found[6][4] = { { 0 } };
 	unsigned cpus_seen = 0, asids_seen = 0;
@@ -276,7 +280,7 @@ Test(cli_access_log, lines_add_up_to_the_report)
 	cr_expect_eq(walks, number_after(out, ",\"walks\":"));
 	cr_expect_eq(reads, number_after(out, ",\"pte_reads\":"));
 	cr_expect_eq(cycles, number_after(out, ",\"cycles\":"));
-	cr_expect_eq(paged, number_after(out, "\"demand_paged\":"));
+	cr_expect_eq(paged, number_after(out, paged_key));
 	cr_expect_gt(paged, 0);
 	cr_expect_eq(cpus_seen, 0xf);
 	cr_expect_eq(asids_seen, 0x7);
@@ -329,6 +333,17 @@ Test(cli_access_log, lines_add_up_to_the_report)
 	free(trace);
 	free(log);
 	run_result_free(&r);
+}
+
+Test(cli_access_log, lines_add_up_to_the_report)
+{
+	expect_lines_add_up("--demand-paging", "\"demand_paged\":");
+}
+
+/* The OS layer with 64 resident pages (the trace touches more): evictions, swap-ins, their walks. */
+Test(cli_access_log, lines_add_up_under_memory_pressure)
+{
+	expect_lines_add_up("--resident-pages=64", "\"page_faults\":");
 }
 
 static void expect_refused(const char *const *argv, int argc, const char *message)
