@@ -1138,6 +1138,60 @@ MMUSIM_API int mmusim_mmu_for_each_tlb_entry(const mmusim_mmu *mmu, bool pwc, un
 /* Fills *out with the statistics so far. */
 MMUSIM_API void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out);
 
+/* Where a translation was served: the last lookup that answered. */
+enum mmusim_served { MMUSIM_SERVED_L1, MMUSIM_SERVED_L2, MMUSIM_SERVED_WALK };
+/* Why a translation that hit a TLB walked anyway. */
+enum mmusim_rewalk { MMUSIM_REWALK_NONE, MMUSIM_REWALK_DIRTY, MMUSIM_REWALK_REFUSED };
+#define MMUSIM_MAX_LEVELS 5
+
+/*
+ * What one translation did (one per page an access touches), after demand
+ * paging or the OS dealt with its fault.  cycles, walks and pte_reads are the
+ * increase of the totals (mmusim_stats) it made: a replay's records add up
+ * to its statistics (from the last statistics reset on).
+ */
+typedef struct mmusim_access_detail {
+	uint64_t index;             /* translations so far, from 0 */
+	unsigned cpu, vmid, asid;
+	enum mmusim_priv priv;
+	uint64_t va;                /* untagged */
+	enum mmusim_access access;
+	enum mmusim_served served;
+	int tlb;                    /* the config's TLB (index, mmusim_config_tlb) that hit, -1: none */
+	const char *tlb_name;       /* its name, or NULL */
+	enum mmusim_rewalk rewalk;  /* a hit that walked anyway: served is then WALK */
+	unsigned nr_pwc;            /* paging-structure caches probed, deepest first; only the last may hit */
+	struct { unsigned level; bool hit; } pwc[MMUSIM_MAX_LEVELS];
+	unsigned nr_ptes;           /* the walk's PTE reads in order (a VM: the guest's, at GPAs) */
+	struct {
+		unsigned level;
+		uint64_t addr;
+		const char *from;   /* the data cache that served it: "l1d", "l2", "llc", or "memory" */
+	} pte[MMUSIM_MAX_LEVELS];
+	uint64_t walks, pte_reads, cycles;
+	bool set_accessed, set_dirty; /* the walk set A / D on the leaf */
+	bool ok;
+	uint64_t pa, page_size;     /* when ok */
+	enum mmusim_fault_kind fault_kind; /* when !ok: the fault that stands */
+	bool paged_in;              /* the MMU faulted; demand paging or the OS mapped the page and the retry succeeded */
+} mmusim_access_detail;
+
+typedef void (*mmusim_access_log_fn)(void *arg, const mmusim_access_detail *d);
+
+/*
+ * Calls fn(arg, record) after every translation from now on (accesses,
+ * events, replays, mmusim_mmu_translate), or stops with fn NULL; replaces
+ * mmusim_mmu_log_access_json's log.  The record lives until fn returns.
+ * Off, the TLB-hit path costs nothing more.  Records count from index 0 again.
+ */
+MMUSIM_API void mmusim_mmu_set_access_log(mmusim_mmu *mmu, mmusim_access_log_fn fn, void *arg);
+/*
+ * Writes one JSON line per translation to f from now on, as `mmusim replay
+ * --log` does (README, "Per-translation log"), or stops with f NULL; replaces
+ * mmusim_mmu_set_access_log's callback.  f stays the caller's: flush and close it.
+ */
+MMUSIM_API void mmusim_mmu_log_access_json(mmusim_mmu *mmu, FILE *f);
+
 /* The OS layer's counters (see mmusim_mmu_options.resident_pages). */
 typedef struct mmusim_paging_stats {
 	uint64_t page_faults;   /* accesses that found their page non-resident, first touches included */

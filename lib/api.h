@@ -34,6 +34,8 @@ struct mmusim_mmu {
 	struct mmusim_machine *owner;
 	struct replay replay;          /* owns the MMU: TLBs, PWCs and statistics */
 	mmusim_error last_error;       /* of the last failed call that has no err argument */
+	mmusim_access_log_fn log_fn;   /* mmusim_mmu_set_access_log's */
+	void *log_arg;
 };
 
 _Static_assert(sizeof(((struct mm_error *)0)->msg) == sizeof(((mmusim_error *)0)->message),

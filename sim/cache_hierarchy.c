@@ -109,7 +109,8 @@ unsigned cache_hierarchy_load(struct cache_hierarchy *h, struct cache_cpu *cpu, 
 	return h->memory_latency;
 }
 
-uint64_t cache_hierarchy_walk(struct cache_hierarchy *h, struct cache_cpu *cpu, const struct walk_result *res)
+uint64_t cache_hierarchy_walk(struct cache_hierarchy *h, struct cache_cpu *cpu, const struct walk_result *res,
+			      enum cache_level *where_out)
 {
 	uint64_t cycles = 0;
 
@@ -117,6 +118,8 @@ uint64_t cache_hierarchy_walk(struct cache_hierarchy *h, struct cache_cpu *cpu, 
 		enum cache_level where;
 		cycles += cache_hierarchy_load(h, cpu, res->steps[i].pte_addr, &where);
 		h->stats.pte_found[res->steps[i].level][where]++;
+		if (where_out)
+			where_out[i] = where;
 	}
 	h->stats.pte_cycles += cycles;
 	return cycles;

@@ -71,8 +71,9 @@ struct cache_cpu *cache_hierarchy_add_cpu(struct cache_hierarchy *h, struct mm_e
 /* Loads pa's line for cpu; *where gets the level that served it; returns its cycles.  Counts in the caches only. */
 unsigned cache_hierarchy_load(struct cache_hierarchy *h, struct cache_cpu *cpu, uint64_t pa, enum cache_level *where);
 
-/* The PTE reads of res (steps recorded), counted by level; returns their cycles. */
-uint64_t cache_hierarchy_walk(struct cache_hierarchy *h, struct cache_cpu *cpu, const struct walk_result *res);
+/* The PTE reads of res (steps recorded), counted by level; returns their cycles.  where (may be NULL) gets each step's level. */
+uint64_t cache_hierarchy_walk(struct cache_hierarchy *h, struct cache_cpu *cpu, const struct walk_result *res,
+			      enum cache_level *where);
 
 /* One of the trace's data accesses at pa (data on). */
 void cache_hierarchy_data(struct cache_hierarchy *h, struct cache_cpu *cpu, uint64_t pa);

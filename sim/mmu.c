@@ -493,6 +493,33 @@ void mmu_run_cpu_vm(struct mmu *mmu)
 	run_cpu_vm(mmu->m, mmu->cur);
 }
 
+/*
+ * Notes a walk in d: the PWC probes (pwc_probe stops at the deepest hit, and
+ * req starts below it), the PTEs read and, with the data caches, where each
+ * was served (where; NULL: memory).
+ */
+static void access_detail_walk(struct access_detail *d, const struct mmu_cpu *c, const struct walk_request *req,
+			       const struct walk_result *res, const enum cache_level *where)
+{
+	d->served = DETAIL_WALK;
+	d->nr_pwc = 0;
+	for (unsigned i = 0; i < c->nr_pwc; i++) {
+		bool hit = req->start_level && c->pwc_levels[i] == req->start_level + 1;
+		d->pwc[d->nr_pwc].level = (uint8_t)c->pwc_levels[i];
+		d->pwc[d->nr_pwc++].hit = hit;
+		if (hit)
+			break;
+	}
+	d->nr_ptes = res->nr_steps;
+	for (unsigned i = 0; i < res->nr_steps; i++) {
+		d->pte[i].level = (uint8_t)res->steps[i].level;
+		d->pte[i].addr = res->steps[i].pte_addr;
+		d->pte[i].from = (uint8_t)(where && c->dcache ? where[i] : CACHE_MEMORY);
+	}
+	d->set_accessed = res->set_accessed;
+	d->set_dirty = res->set_dirty;
+}
+
 /* Inlined into translate_rest, which is already off the TLB-hit path. */
 /* absent: every TLB array of both levels just missed va (a fill need not look for the entry to overwrite). */
 static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struct mmu_cpu *c, uint64_t va,
@@ -505,7 +532,12 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 
 	struct vm_walk_info vm, *vmp = NULL;
 	uint64_t reads, cost;
+	enum cache_level where_buf[PT_MAX_LEVELS], *where = NULL;
 
+	if (__builtin_expect(mmu->detail != NULL, 0)) {
+		req.no_steps = false; /* the log lists the PTEs read */
+		where = where_buf;
+	}
 	if (c->nr_pwc)
 		pwc_probe(mmu, c, va, &req);
 	if (__builtin_expect(m->host != NULL, 0)) {
@@ -515,6 +547,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 		vm_walk(m, &req, &res, &vm, &mmu->stats.nested);
 		reads = mmu->stats.nested.guest_reads + mmu->stats.nested.host_reads - before;
 		cost = reads * m->cfg.memory_latency; /* 2-D walks do not go through the data caches yet */
+		where = NULL;
 		if (m->host->cfg.has_tlb)
 			mmu->stats.cycles += (mmu->stats.nested.stage2_walks - lookups) * m->host->cfg.tlb.latency;
 		vmp = &vm;
@@ -523,10 +556,12 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	} else {
 		walk(&m->walker, &req, &res);
 		reads = res.nr_steps;
-		cost = __builtin_expect(c->dcache != NULL, 0) ? cache_hierarchy_walk(mmu->caches, c->dcache, &res)
+		cost = __builtin_expect(c->dcache != NULL, 0) ? cache_hierarchy_walk(mmu->caches, c->dcache, &res, where)
 							      : reads * m->cfg.memory_latency;
 		out->fault_stage = NESTED_OK;
 	}
+	if (__builtin_expect(mmu->detail != NULL, 0))
+		access_detail_walk(mmu->detail, c, &req, &res, where);
 	mmu->stats.walks++;
 	mmu->stats.pte_reads += reads;
 	mmu->stats.cycles += cost;
@@ -592,6 +627,10 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 		e = level_probe(l2, 0, va, c->space, &hit_in);
 		l2_missed = !e;
 	}
+	if (__builtin_expect(mmu->detail != NULL, 0) && e) {
+		mmu->detail->served = l1_missed || !l1->nr ? DETAIL_L2 : DETAIL_L1;
+		mmu->detail->hit = hit_in;
+	}
 	if (!e) {
 		do_walk(mmu, c, va, access, out, true);
 		int shift = out->ok ? __builtin_ctzll(out->page_size) : -1;
@@ -618,6 +657,8 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 		/* Either stage may refuse a VM's entry: the walk tells which, with its report. */
 		if (__builtin_expect(mmu->m->host != NULL, 0)) {
 			tlb_invalidate(hit_in, e);
+			if (mmu->detail)
+				mmu->detail->rewalk = REWALK_REFUSED;
 			do_walk(mmu, c, va, access, out, false);
 			return;
 		}
@@ -634,6 +675,8 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 	if (access == ACCESS_WRITE && !e->dirty) {
 		/* The hardware must set D in memory: walk again (x86 does; Svade faults). */
 		mmu->stats.dirty_rewalks++;
+		if (mmu->detail)
+			mmu->detail->rewalk = REWALK_DIRTY;
 		do_walk(mmu, c, va, access, out, false);
 		return;
 	}

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "pt/walk.h"
+#include "sim/access_detail.h"
 #include "sim/cache_hierarchy.h"
 #include "sim/machine.h"
 #include "sim/tlb.h"
@@ -158,6 +159,8 @@ struct mmu {
 	struct mmu_cpu_counters at_select;    /* stats' counters when the current CPU was selected (mmu_cpu_stats.h) */
 	/* The data caches PTE reads go through (cache_hierarchy.h), or NULL: each read costs memory_latency. */
 	struct cache_hierarchy *caches;
+	/* Where translations note what they did (access_detail.h), or NULL: off, and the hit path never looks. */
+	struct access_detail *detail;
 };
 
 /* The VA the MMU translates for va: its tag replaced where tags are ignored. */

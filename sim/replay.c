@@ -36,6 +36,8 @@ int replay_init(struct replay *r, struct machine *m, const struct replay_options
 	r->os_columns = r->os != NULL;
 	/* lru and opt see every access, TLB hits included: only when asked for. */
 	r->after_every_access |= r->os && os_tracks_use(r->os);
+	if (opt->log_out)
+		replay_log_set(r, replay_log_json, r);
 	if (opt->interval && opt->interval_out) {
 		fputs("accesses", opt->interval_out);
 		for (unsigned i = 0; i < m->cfg.nr_tlb; i++)
@@ -228,13 +230,14 @@ void replay_stats_reset(struct replay *r)
 	memset(&r->last_row, 0, sizeof(r->last_row));
 	memset(r->last_tlb, 0, 2 * CONFIG_MAX_TLBS * sizeof(*r->last_tlb));
 	r->window_accesses = r->window_walks = 0;
+	replay_log_stats_reset(&r->log);
 }
 
 void replay_set_warmup(struct replay *r, uint64_t accesses)
 {
 	r->warmup_at = accesses ? total_accesses(&r->mmu.stats) + accesses : 0;
 	r->after_every_access = r->opt.interval || r->warmup_at || (r->os && os_tracks_use(r->os)) ||
-				mmu_caches_data(&r->mmu);
+				mmu_caches_data(&r->mmu) || r->log.fn;
 }
 
 const struct paging_stats *replay_paging_stats(const struct replay *r)
@@ -315,6 +318,7 @@ static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va,
 						 struct mm_error *err)
 {
 	uint64_t line = ev ? ev->line : 0;
+	const bool mmu_ok = res->ok;
 	int rc;
 
 	if (r->os && !res->ok && (res->fault.kind == FAULT_NOT_PRESENT ||
@@ -338,6 +342,8 @@ static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va,
 	} else if (!res->ok) {
 		r->mmu.stats.faults[res->fault.kind]++;
 	}
+	if (r->log.fn)
+		replay_log_access(r, va, access, res, mmu_ok);
 	if (r->os && os_tracks_use(r->os))
 		os_note_access(r->os, r->mmu.cur->asid, va);
 	/* Loads and stores only: instruction fetches would go to an L1I, which is not modelled. */

@@ -24,6 +24,7 @@
 
 #include "os/os.h"
 #include "sim/mmu.h"
+#include "sim/replay_log.h"
 #include "sim/trace_event.h"
 
 struct replay_options {
@@ -35,6 +36,7 @@ struct replay_options {
 	uint64_t warmup;             /* 0 = off; else the statistics reset once this many accesses are counted */
 	bool os;                     /* the OS layer from the start (limited memory, a policy); else from the first mmap */
 	struct os_options os_opt;
+	FILE *log_out;               /* NULL = off; else one JSON line per translation (replay_log.h) */
 };
 
 struct replay {
@@ -55,6 +57,7 @@ struct replay {
 	struct os *os;
 	bool os_columns;             /* the CSV has the paging columns (the OS was on from the start) */
 	struct paging_stats last_paging;  /* paging totals at the previous row */
+	struct replay_log log;       /* the per-translation log; log.fn NULL when off */
 };
 
 int replay_init(struct replay *r, struct machine *m, const struct replay_options *opt,

@@ -336,3 +336,36 @@ Test(shell, tlb_marks_prefetched_entries)
 	free(err);
 	remove_temp_file(cfg);
 }
+
+/*
+ * detail on: after each access, the MMU's line (the numbers of
+ * test_cli_access_log.c's hand-worked trace: a 1-cycle L1 DTLB, PWCs for
+ * levels 2 and 3 of 2 and 3 cycles, an L1D of 4, memory 100); detail off
+ * stops it; a bad argument is refused with its usage.
+ */
+Test(shell_pipe, detail_lines)
+{
+	char *cfg = write_temp_file("extends: x86_64\n"
+				    "tlb: [{name: l1d, level: 1, kind: data, entries: 4, page_sizes: [4K, 2M, 1G], latency: 1}]\n"
+				    "pwc: [{level: 2, entries: 4, latency: 2}, {level: 3, entries: 4, latency: 3}]\n"
+				    "memory_latency: 100\ncaches: {l1d: {sets: 64, ways: 8, latency: 4}}\n", ".yaml");
+	char *const argv[] = { "mmusim", "--config", cfg, "shell", NULL };
+	const char *in = "map 0x400000 0x10000000 8K rwu\ndetail on\nr 0x400000\nr 0x400008\nw 0x400010\n"
+			 "detail off\nr 0x401000\ndetail maybe\n";
+	char *out, *err;
+
+	cr_assert_eq(run_piped_argv(in, strlen(in), argv, &out, &err), 2);
+	cr_expect_str_eq(out,
+			 "0x400000 r user: pa 0x10000000 (4K page, level 1) perms rw-u-\n"
+			 "  mmu: walk (pwc L2 miss, pwc L3 miss), PTE L4 0x1000 from memory, PTE L3 0x2000 from memory, "
+			 "PTE L2 0x3010 from memory, PTE L1 0x4000 from memory, set A, 406 cycles\n"
+			 "0x400008 r user: pa 0x10000008 (4K page, level 1) perms rw-u-\n"
+			 "  mmu: l1 hit in l1d, 1 cycle\n"
+			 "0x400010 w user: pa 0x10000010 (4K page, level 1) perms rw-u-\n"
+			 "  mmu: hit in l1d, walked again (D clear), walk (pwc L2 hit), PTE L1 0x4000 from l1d, set D, 7 cycles\n"
+			 "0x401000 r user: pa 0x10001000 (4K page, level 1) perms rw-u-\n");
+	cr_expect_str_eq(err, "mmusim: stdin:8: usage: detail on|off\n");
+	free(out);
+	free(err);
+	remove_temp_file(cfg);
+}

@@ -91,6 +91,28 @@ class NestedStats(Structure):
 
 
 MAPPING_FN = ctypes.CFUNCTYPE(c_int, c_void_p, POINTER(Mapping))
+
+
+class PwcProbe(Structure):
+    _fields_ = [("level", c_uint), ("hit", c_bool)]
+
+
+class PteRead(Structure):
+    _fields_ = [("level", c_uint), ("addr", c_uint64), ("from_", c_char_p)]
+
+
+class AccessDetail(Structure):
+    """mmusim_access_detail: one translation's record (mmusim_mmu_set_access_log)."""
+    _fields_ = [("index", c_uint64), ("cpu", c_uint), ("vmid", c_uint), ("asid", c_uint), ("priv", c_int),
+                ("va", c_uint64), ("access", c_int), ("served", c_int), ("tlb", c_int), ("tlb_name", c_char_p),
+                ("rewalk", c_int), ("nr_pwc", c_uint), ("pwc", PwcProbe * MAX_LEVELS),
+                ("nr_ptes", c_uint), ("pte", PteRead * MAX_LEVELS),
+                ("walks", c_uint64), ("pte_reads", c_uint64), ("cycles", c_uint64),
+                ("set_accessed", c_bool), ("set_dirty", c_bool), ("ok", c_bool),
+                ("pa", c_uint64), ("page_size", c_uint64), ("fault_kind", c_int), ("paged_in", c_bool)]
+
+
+ACCESS_LOG_FN = ctypes.CFUNCTYPE(None, c_void_p, POINTER(AccessDetail))
 P = c_void_p
 E = POINTER(Error_)
 
@@ -141,6 +163,7 @@ _PROTOTYPES = {
     "mmusim_mmu_data_cache_stats": (c_bool, [P, POINTER(DataCacheStats)]),
     "mmusim_mmu_read_future": (c_int, [P, P, E]),
     "mmusim_mmu_needs_future": (c_bool, [P]),
+    "mmusim_mmu_set_access_log": (None, [P, ACCESS_LOG_FN, P]),
 }
 
 

@@ -146,6 +146,25 @@ def _page_size(text):
     return int(text, 0)
 
 
+_SERVED = ("l1", "l2", "walk")
+_REWALK = (None, "dirty", "refused")
+_ACCESS_NAMES = {v: k for k, v in ACCESSES.items()}
+
+
+def _access_record(d):
+    """A mmusim_access_detail as the dict of a `mmusim replay --log` line."""
+    return {"i": d.index, "cpu": d.cpu, "vm": d.vmid, "asid": d.asid, "priv": ("user", "supervisor")[d.priv],
+            "va": d.va, "access": _ACCESS_NAMES[d.access], "served": _SERVED[d.served],
+            "tlb": d.tlb_name.decode() if d.tlb_name else None, "rewalk": _REWALK[d.rewalk],
+            "pwc": [{"level": d.pwc[i].level, "hit": d.pwc[i].hit} for i in range(d.nr_pwc)],
+            "ptes": [{"level": d.pte[i].level, "addr": d.pte[i].addr, "from": d.pte[i].from_.decode()}
+                     for i in range(d.nr_ptes)],
+            "walks": d.walks, "pte_reads": d.pte_reads, "cycles": d.cycles,
+            "set_a": d.set_accessed, "set_d": d.set_dirty,
+            "pa": d.pa if d.ok else None, "page_size": d.page_size if d.ok else None,
+            "fault": None if d.ok else FAULT_KINDS[d.fault_kind], "paged_in": d.paged_in}
+
+
 class Replay:
     """A machine with its TLB model, fed events step by step; statistics readable at any time.
 
@@ -253,6 +272,19 @@ class Replay:
         finally:
             lib.mmusim_trace_close(t)
         check(rc, err)
+
+    def access_log(self, fn):
+        """Calls fn(record) after every translation from now on (None stops): a dict with the
+        keys of a `mmusim replay --log` line, "i" ... "paged_in" (absent ones None / False)."""
+        if fn is None:
+            lib.mmusim_mmu_set_access_log(self.mmu, _lib.ACCESS_LOG_FN(), None)
+            self._log_cb = None
+            return
+
+        def forward(_arg, p):
+            fn(_access_record(p.contents))
+        self._log_cb = _lib.ACCESS_LOG_FN(forward)  # kept: the library holds only the pointer
+        lib.mmusim_mmu_set_access_log(self.mmu, self._log_cb, None)
 
     def reset_stats(self):
         """Zeroes the statistics; the TLBs and caches stay warm."""

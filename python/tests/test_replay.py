@@ -205,3 +205,26 @@ def test_per_cpu_equals_cli_json(tmp_path, cli_json):
             for c in got["cpus"]] == [(0, 3, 2, 8, 803, {"hits": 1, "misses": 2}),
                                      (1, 3, 3, 11, 1103, {"hits": 0, "misses": 3})]
     assert "cpus" not in mmusim.replay(BUNDLED[0], config=str(cfg))
+
+
+def test_access_log_records_by_hand(tmp_path):
+    """One record per translation (by hand: a walk 1 + 2 + 4 x 100, a hit 1, a fault 1 + 2 + 100)."""
+    config = tmp_path / "small.yaml"
+    config.write_text("extends: x86_64\n"
+                      "tlb: [{name: dtlb, level: 1, kind: data, entries: 4, page_sizes: [4K], latency: 1}]\n"
+                      "pwc: [{level: 2, entries: 4, latency: 2}]\nmemory_latency: 100\n")
+    records = []
+    with mmusim.Replay(str(config), demand_paging=False) as r:
+        r.machine.map(0x400000, 0x10000000, 0x2000, "rwu")
+        r.access_log(records.append)
+        r.feed(np.array([0x400000, 0x400008, 0x402000], dtype=np.uint64))
+        r.access_log(None)
+        r.feed(np.array([0x400000], dtype=np.uint64))
+        stats = r.stats()
+    assert [d["cycles"] for d in records] == [403, 1, 103]
+    assert [d["served"] for d in records] == ["walk", "l1", "walk"]
+    assert records[1]["tlb"] == "dtlb" and records[1]["pa"] == 0x10000008
+    assert [p["level"] for p in records[0]["ptes"]] == [4, 3, 2, 1]
+    assert records[0]["pwc"] == [{"level": 2, "hit": False}] and records[2]["pwc"] == [{"level": 2, "hit": True}]
+    assert records[2]["fault"] == "not-present" and records[2]["pa"] is None
+    assert stats["cycles"] == 403 + 1 + 103 + 1

@@ -50,6 +50,8 @@ static const char replay_help[] =
 	"  --clock-flush, --no-clock-flush   clock: flush a page's TLB entries when its\n"
 	"                       A bit is cleared (default), or leave them\n"
 	"  --dump-elf FILE      at the end, write physical memory as ELF64 (see mmusim dump)\n"
+	"  --log FILE           one JSON line per translation: the TLB, PWC probes, PTE\n"
+	"                       addresses and data-cache levels, cycles, result\n"
 	"  --no-progress        no progress bar (shown on a terminal for long replays)\n"
 	"  --json               one JSON object instead of the table\n"
 	"\n"
@@ -66,6 +68,7 @@ struct replay_args {
 	uint64_t warmup;            /* --warmup: accesses before the statistics reset */
 	const char *csv;
 	const char *dump_elf;
+	const char *log;            /* --log: the per-translation JSON Lines */
 	bool progress;
 };
 
@@ -97,7 +100,7 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 			continue;
 		}
 		if ((r = cli_interval_option(a, &ra->opt.interval)) != 0 || (r = args_value(a, "--dump-elf", &ra->dump_elf)) != 0 ||
-		    (r = args_value(a, "--csv", &ra->csv)) != 0) {
+		    (r = args_value(a, "--csv", &ra->csv)) != 0 || (r = args_value(a, "--log", &ra->log)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			continue;
@@ -115,6 +118,8 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 		return cli_usage_error("replay: --interval needs --csv FILE for the time series");
 	if (ra->csv && !ra->opt.interval)
 		return cli_usage_error("replay: --csv needs --interval N");
+	if (ra->log && strcmp(ra->log, "-") == 0)
+		return cli_usage_error("replay: --log - would mix the log with the report on standard output: give a file");
 	return EXIT_OK;
 }
 
@@ -164,7 +169,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 	mmusim_mmu *mmu = NULL;
 	bool help = false;
 	mmusim_error err = { 0 };
-	mmusim_output *csv = NULL;
+	mmusim_output *csv = NULL, *log = NULL;
 	const char *inputs[1];
 	int rc;
 
@@ -181,7 +186,8 @@ int cmd_replay(struct cli *cli, struct args *a)
 	}
 	inputs[0] = ra.trace;
 	if ((rc = cli_output_check(cli, ra.csv, inputs, 1)) != EXIT_OK ||
-	    (rc = cli_output_check(cli, ra.dump_elf, inputs, 1)) != EXIT_OK)
+	    (rc = cli_output_check(cli, ra.dump_elf, inputs, 1)) != EXIT_OK ||
+	    (rc = cli_output_check(cli, ra.log, inputs, 1)) != EXIT_OK)
 		goto out;
 	if (cli_open_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err) ||
 	    cli_trace_open(cli, ra.trace, ra.format, &t, &err)) {
@@ -191,11 +197,15 @@ int cmd_replay(struct cli *cli, struct args *a)
 	if (ra.csv && (rc = cli_output_open(cli, ra.csv, inputs, 1, &csv)) != EXIT_OK)
 		goto out;
 	ra.opt.interval_csv = csv ? mmusim_output_stream(csv) : NULL;
+	if (ra.log && (rc = cli_output_open(cli, ra.log, inputs, 1, &log)) != EXIT_OK)
+		goto out;
 	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || cli_read_future(cli, mmu, ra.trace, ra.format, "replay", &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
 
+	if (log)
+		mmusim_mmu_log_access_json(mmu, mmusim_output_stream(log));
 	uint64_t offset, size;
 	mmusim_trace_progress(t, &offset, &size);
 	struct progress prog = { .on = ra.progress && isatty(2), .total = size, .shown = -1 };
@@ -220,6 +230,7 @@ out:
 	mmusim_mmu_destroy(mmu);
 	/* A replay that failed leaves no file: a shorter time series would look complete. */
 	rc = cli_output_finish(csv, rc);
+	rc = cli_output_finish(log, rc);
 	mmusim_trace_close(t);
 	mmusim_machine_destroy(m);
 	return rc;

@@ -24,6 +24,7 @@
 #include "cli_machine.h"
 #include "cli_options.h"
 #include "explain_text.h"
+#include "shell_detail.h"
 #include "size_text.h"
 #include "term_text.h"
 
@@ -55,6 +56,8 @@ static const char commands_help[] =
 	"  explain VA [r|w|x]    the walk level by level\n"
 	"  show                  the current address space's mappings\n"
 	"  tlb                   the current CPU's TLB and page-walk-cache entries\n"
+	"  detail on|off         after each access, what the MMU did: the TLB that hit,\n"
+	"                        PWC probes, PTEs read (and data-cache level), cycles\n"
 	"  help                  this text\n"
 	"  mmap VA LEN FLAGS [shared]   munmap VA LEN   fork ASID   exit ASID\n"
 	"                        the OS layer: regions, processes (copy-on-write)\n"
@@ -62,7 +65,7 @@ static const char commands_help[] =
 
 /* Names offered by tab completion, in the order they are listed. */
 static const char *const command_names[] = {
-	"asid", "cpu", "exit", "explain", "flush", "fork", "gflush", "gmap", "gprotect", "gunmap", "help", "map", "mmap",
+	"asid", "cpu", "detail", "exit", "explain", "flush", "fork", "gflush", "gmap", "gprotect", "gunmap", "help", "map", "mmap",
 	"munmap", "priv", "protect", "quit", "show", "tlb", "tlbi", "translate", "unmap", "vm", NULL,
 };
 
@@ -73,7 +76,18 @@ struct shell {
 	FILE *out;
 	unsigned long line;
 	bool quit;
+	/* `detail on`: the last translation's record, printed after its answer. */
+	mmusim_access_detail last;
+	bool have_last;
 };
+
+static void keep_detail(void *arg, const mmusim_access_detail *d)
+{
+	struct shell *sh = arg;
+
+	sh->last = *d;
+	sh->have_last = true;
+}
 
 /* An inspect-only walk of the current CPU's address space, with its privilege. */
 static mmusim_request request(const struct shell *sh, uint64_t va, enum mmusim_access a)
@@ -265,6 +279,9 @@ static void do_access(struct shell *sh, const mmusim_event *ev)
 		shown.refused_pte_addr = w.refused_pte_addr;
 	}
 	explain_answer_line(sh->out, sh->cfg, &req, &shown);
+	if (sh->have_last)
+		shell_detail_line(sh->out, &sh->last);
+	sh->have_last = false;
 	os_notes(sh, &was);
 }
 
@@ -312,6 +329,12 @@ static int run_line(struct shell *sh, const char *text, mmusim_error *err)
 	}
 	if (strcmp(argv[0], "tlb") == 0) {
 		cmd_tlb(sh);
+		return MMUSIM_OK;
+	}
+	if (strcmp(argv[0], "detail") == 0) {
+		if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0))
+			return cli_set_error(err, MMUSIM_EINVAL, "usage: detail on|off");
+		mmusim_mmu_set_access_log(sh->mmu, argv[1][1] == 'n' ? keep_detail : NULL, sh);
 		return MMUSIM_OK;
 	}
 	r = mmusim_parse_trace_line(buf, &ev, err);

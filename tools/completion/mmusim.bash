@@ -19,7 +19,7 @@ _mmusim()
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		--config | --setup | --map | --gmap | --access | --format | --image | --image-base | --root | --decoder-memory | \
-			--cr3 | --satp | --ttbr0 | --eptp | --ttbr1 | --tcr | --stage2-root | --hgatp | --ncr3 | --vttbr | --interval | --warmup | --csv | --csv-dir | --dump-elf | --elf | --color | --depth | \
+			--cr3 | --satp | --ttbr0 | --eptp | --ttbr1 | --tcr | --stage2-root | --hgatp | --ncr3 | --vttbr | --interval | --warmup | --csv | --csv-dir | --log | --dump-elf | --elf | --color | --depth | \
 			--range | --from | --to | --va | --svg | --html | --replay | --trace | --jobs | \
 			--results | --save-trace | --valgrind | --seed | --arch | --count | --max-entries | --sets | --page-size | --kind)
 			((i++)) ;;
@@ -77,7 +77,7 @@ _mmusim()
 	--page-size)
 		COMPREPLY=($(compgen -W "4K 2M 1G mapped" -- "$cur"))
 		return ;;
-	--setup | --image | --csv | --dump-elf | --elf | --svg | --html | --replay | --trace | \
+	--setup | --image | --csv | --log | --dump-elf | --elf | --svg | --html | --replay | --trace | \
 		--save-trace | --valgrind)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
@@ -105,7 +105,7 @@ _mmusim()
 		"") opts="$global --version" ;;
 		translate) opts="$global $tables $access --ac --explain" ;;
 		mappings) opts="$global $tables" ;;
-		replay) opts="$global $tables $replaying --interval --csv --dump-elf --no-progress --resident-pages
+		replay) opts="$global $tables $replaying --interval --csv --log --dump-elf --no-progress --resident-pages
 			--replacement --seed --clock-flush --no-clock-flush" ;;
 		convert) opts="--format --help" ;;
 		dump) opts="$global --elf --setup --map" ;;

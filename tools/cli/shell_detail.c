@@ -1,0 +1,28 @@
+/* shell_detail: the shell's per-access line (see shell_detail.h). */
+#include "shell_detail.h"
+
+#include <inttypes.h>
+
+void shell_detail_line(FILE *out, const mmusim_access_detail *d)
+{
+	static const char *const served[] = { "l1", "l2", "walk" };
+
+	fputs("  mmu: ", out);
+	if (d->rewalk != MMUSIM_REWALK_NONE)
+		fprintf(out, "hit in %s, walked again (%s), ", d->tlb_name ? d->tlb_name : "?",
+			d->rewalk == MMUSIM_REWALK_DIRTY ? "D clear" : "refused");
+	if (d->served != MMUSIM_SERVED_WALK) {
+		fprintf(out, "%s hit in %s", served[d->served], d->tlb_name ? d->tlb_name : "?");
+	} else {
+		fputs("walk", out);
+		for (unsigned i = 0; i < d->nr_pwc; i++)
+			fprintf(out, "%spwc L%u %s", i ? ", " : " (", d->pwc[i].level, d->pwc[i].hit ? "hit" : "miss");
+		if (d->nr_pwc)
+			fputc(')', out);
+		for (unsigned i = 0; i < d->nr_ptes; i++)
+			fprintf(out, ", PTE L%u 0x%" PRIx64 " from %s", d->pte[i].level, d->pte[i].addr, d->pte[i].from);
+		if (d->set_accessed || d->set_dirty)
+			fprintf(out, ", set %s%s", d->set_accessed ? "A" : "", d->set_dirty ? "D" : "");
+	}
+	fprintf(out, ", %" PRIu64 " cycle%s\n", d->cycles, d->cycles == 1 ? "" : "s");
+}

@@ -1,0 +1,16 @@
+/* shell_detail: the shell's `detail on`: after each access, what the MMU did (a record of mmusim_mmu_set_access_log). */
+#ifndef MMUSIM_CLI_SHELL_DETAIL_H
+#define MMUSIM_CLI_SHELL_DETAIL_H
+
+#include <stdio.h>
+
+#include <mmusim.h>
+
+/*
+ * One line: "  mmu: walk (pwc L2 hit), PTE L1 0x4008 from l1d, 7 cycles", or
+ * "  mmu: l1 hit in l1d, 1 cycle"; a dirty or refused re-walk and the A/D
+ * bits the walk set are said too.
+ */
+void shell_detail_line(FILE *out, const mmusim_access_detail *d);
+
+#endif
