@@ -100,7 +100,7 @@ static struct thread_buf *new_thread_buf(unsigned vcpu)
 	struct thread_buf *t = calloc(1, sizeof(*t));
 
 	if (!t) {
-		qemu_plugin_outs("mmusim capture: out of memory\n");
+		fputs("mmusim capture: out of memory\n", stderr);
 		abort();
 	}
 	t->vcpu = vcpu;
@@ -192,8 +192,9 @@ static int refuse(const char *fmt, const char *a, int x, int y)
 {
 	char msg[256];
 
+	/* On stderr: qemu_plugin_outs goes to QEMU's log, which is off unless -d plugin. */
 	snprintf(msg, sizeof(msg), fmt, a, x, y);
-	qemu_plugin_outs(msg);
+	fputs(msg, stderr);
 	return -1;
 }
 
