@@ -292,3 +292,35 @@ Test(run_qemu, the_plugin_refuses_bad_arguments)
 		 "'mmusim capture: no fd=N argument'", plugin);
 	cr_expect_eq(system(cmd), 0, "%s", cmd);
 }
+
+/* --save-trace NAME.zst/.xz/.gz: compressed by the name (its magic), and replays to the live run's numbers. */
+Test(run_qemu, save_trace_compresses_by_the_name, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	static const struct {
+		const char *name;
+		unsigned char magic[4];
+	} kinds[] = { { "t.zst", { 0x28, 0xb5, 0x2f, 0xfd } }, { "t.xz", { 0xfd, '7', 'z', 'X' } },
+		      { "t.gz", { 0x1f, 0x8b, 8, 0 } }, { "t.bin", { 0x89, 'M', 'M', 'U' } } };
+	char *dir = temp_dir_create(), *exe = build(dir, "pages", pages_c, "cc", "-static");
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char *save = temp_dir_path(dir, kinds[i].name), *live = capture("x86_64", "qemu", save, exe, "8");
+		unsigned char head[4] = { 0 };
+		FILE *f = fopen(save, "rb");
+		struct run_result r;
+
+		cr_assert_not_null(f, "%s", save);
+		cr_expect_eq(fread(head, 1, 4, f), 4);
+		fclose(f);
+		cr_expect_eq(memcmp(head, kinds[i].magic, kinds[i].name[2] == 'g' ? 3 : 4), 0, "%s", kinds[i].name);
+		cr_assert_eq(run_mmusim(&r, "--json", "replay", "--demand-paging", save, NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect_str_eq(strstr(r.out, "\"config\""), strstr(live, "\"config\""));
+		run_result_free(&r);
+		free(live);
+		free(save);
+	}
+	free(exe);
+	temp_dir_remove(dir);
+}

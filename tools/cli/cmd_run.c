@@ -29,6 +29,7 @@
 #include "cli_output.h"
 #include "replay_report.h"
 #include "run_qemu.h"
+#include "save_compress.h"
 
 
 #define TEE_BUF (256u * 1024u)
@@ -144,9 +145,10 @@ static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, 
 	return EXIT_OK;
 }
 
-/* The --save-trace copy: everything from `from` goes to `file` and to `to`. */
+/* The --save-trace copy: everything from `from` goes to `sink` (the file) and to `to`. */
 struct tee {
 	int from, to, file;
+	struct save_sink *sink;   /* compresses into file by its name */
 	bool write_failed;
 	int write_errno;          /* why, once write_failed */
 	pthread_t thread;
@@ -181,7 +183,7 @@ static void *tee_main(void *arg)
 	while (buf && ((k = read(t->from, buf, TEE_BUF)) > 0 || (k < 0 && errno == EINTR))) {
 		if (k < 0)
 			continue;
-		if (!t->write_failed && !write_all(t->file, buf, (size_t)k)) {
+		if (!t->write_failed && !save_sink_write(t->sink, buf, (size_t)k)) {
 			t->write_failed = true;
 			t->write_errno = errno;
 		}
@@ -190,6 +192,13 @@ static void *tee_main(void *arg)
 	}
 	free(buf);
 	close(t->to); /* the reader sees the end */
+	if (!t->write_failed && !save_sink_finish(t->sink)) {
+		t->write_failed = true;
+		t->write_errno = errno;
+	} else if (t->write_failed) {
+		save_sink_free(t->sink);
+	}
+	t->sink = NULL;
 	return NULL;
 }
 
@@ -397,6 +406,10 @@ int cmd_run(struct cli *cli, struct args *a)
 		if ((rc = cli_output_open(cli, ra.save, NULL, 0, &save)) != EXIT_OK)
 			goto out;
 		tee.file = mmusim_output_fd(save);
+		if (!(tee.sink = save_sink_open(ra.save, tee.file))) {
+			rc = cli_usage_error("run: --save-trace %s: cannot start its compressor", ra.save);
+			goto out;
+		}
 	}
 	snprintf(name, sizeof(name), "%s", ra.prog[0]);
 	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || program_check(ra.prog[0], &ra.prog_path, &err) ||
@@ -475,6 +488,8 @@ out:
 		close(fd);
 	if (tee_started)
 		pthread_join(tee.thread, NULL);
+	else
+		save_sink_free(tee.sink); /* the thread frees it when it ran */
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 	/* Saved only when the run succeeded: a cut-off copy would pass for the whole trace. */
