@@ -4,6 +4,7 @@
  * checked are the ones their loops make by construction (N pages written
  * once each: N writes there, N first touches), not the simulator's output.
  */
+#define _GNU_SOURCE /* strdup */
 #include <criterion/criterion.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -148,6 +149,9 @@ static uint64_t printed_buf(const char *out)
 
 static void skip_without(const char *qemu)
 {
+	/* Under tests/valgrind.sh QEMU runs untraced: memcheck would check only the compiler and the waiting. */
+	if (!valgrind_usable() && have("valgrind"))
+		cr_skip_test("this suite runs under valgrind");
 	if (!have(qemu))
 		cr_skip_test("%s is not installed (Debian: qemu-user)", qemu);
 }
