@@ -84,11 +84,17 @@ static uint64_t json_u64(const char *json, const char *key)
 }
 
 /* Runs `mmusim --config CONFIG --json run [--tracer T] --save-trace SAVE -- EXE ARG`; returns stdout. */
-static char *capture(const char *config, const char *tracer, const char *save, const char *exe, const char *arg)
+static char *capture_with(const char *config, const char *tracer, const char *save, const char *cpus, const char *exe,
+			  const char *arg)
 {
 	struct run_result r;
-	const char *argv[12] = { "--config", config, "--json", "run" };
+	const char *argv[14] = { "--config", config, "--json", "run" };
 	int argc = 4;
+
+	if (cpus) {
+		argv[argc++] = "--threads-to-cpus";
+		argv[argc++] = cpus;
+	}
 
 	if (tracer) {
 		argv[argc++] = "--tracer";
@@ -106,6 +112,11 @@ static char *capture(const char *config, const char *tracer, const char *save, c
 	char *out = strdup(r.out);
 	run_result_free(&r);
 	return out;
+}
+
+static char *capture(const char *config, const char *tracer, const char *save, const char *exe, const char *arg)
+{
+	return capture_with(config, tracer, save, NULL, exe, arg);
 }
 
 /* Per CPU (thread), the distinct pages of [lo, lo + len) the saved trace writes to. */
@@ -225,6 +236,33 @@ Test(run_qemu, each_thread_is_its_own_cpu_in_the_trace, .init = time_limit_120s)
 	temp_dir_remove(dir);
 }
 
+/* Four threads of 16 pages: round-robin over 2 CPUs puts two threads, 32 pages, on each; a file maps all to CPU 5. */
+Test(run_qemu, threads_to_cpus_round_robin_and_file, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "threads", threads_c, "cc", "-pthread");
+	char *save = temp_dir_path(dir, "t.bin"), *map = write_temp_file("# thread cpu\n1 5\n2 5\n\n3 5 # x\n4 5\n", ".txt");
+	unsigned per_cpu[8];
+	uint64_t writes;
+	char *out = capture_with("x86_64", "qemu", save, "round-robin:2", exe, "4");
+
+	pages_written(save, printed_buf(out), 4 * 16 * 4096, per_cpu, &writes);
+	cr_expect_eq(writes, 64);
+	cr_expect_eq(per_cpu[0], 32);
+	cr_expect_eq(per_cpu[1], 32);
+	free(out);
+	out = capture_with("x86_64", "qemu", save, map, exe, "4");
+	pages_written(save, printed_buf(out), 4 * 16 * 4096, per_cpu, &writes);
+	cr_expect_eq(writes, 64);
+	cr_expect_eq(per_cpu[5], 64);
+	cr_expect_eq(per_cpu[1] + per_cpu[2] + per_cpu[3] + per_cpu[4], 0);
+	free(out);
+	remove_temp_file(map);
+	free(save);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
 static void cross(const char *cc, const char *qemu, const char *config)
 {
 	if (!have(cc))
@@ -268,6 +306,14 @@ Test(run_qemu, bad_options)
 		  "--qemu PATH or --tracer valgrind)\n" },
 		{ { "--config", "toy", "run", "--tracer", "qemu", "--", "/bin/true" },
 		  "mmusim: run: no qemu-user runs the config's architecture 'toy' (give --arch, or --tracer valgrind)\n" },
+		{ { "run", "--tracer", "qemu", "--threads-to-cpus", "round-robin:0", "--", "/bin/true" },
+		  "mmusim: run: --threads-to-cpus round-robin:0: round-robin:K needs K from 1 to 1024 CPUs\n" },
+		{ { "run", "--tracer", "qemu", "--threads-to-cpus", "/nonexistent.map", "--", "/bin/true" },
+		  "mmusim: run: --threads-to-cpus /nonexistent.map: No such file or directory (one-each, round-robin:K or "
+		  "a file of 'THREAD CPU' lines)\n" },
+		{ { "run", "--tracer", "valgrind", "--threads-to-cpus", "one-each", "--", "/bin/true" },
+		  "mmusim: run: --threads-to-cpus needs --tracer qemu (lackey's trace does not say which thread made an "
+		  "access)\n" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct run_result r;
@@ -280,6 +326,20 @@ Test(run_qemu, bad_options)
 		cr_expect_str_eq(r.err, bad[i].err);
 		run_result_free(&r);
 	}
+}
+
+Test(run_qemu, a_bad_threads_to_cpus_file_line_is_named)
+{
+	char *map = write_temp_file("1 2\n3 x\n", ".txt"), want[512];
+	struct run_result r;
+
+	snprintf(want, sizeof(want), "mmusim: run: --threads-to-cpus %s:2: expected 'THREAD CPU', both below 1024\n", map);
+	cr_assert_eq(run_mmusim(&r, "run", "--tracer", "qemu", "--threads-to-cpus", map, "--", "/bin/true", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(map);
 }
 
 /* The plugin refuses what it cannot do, in words, and QEMU does not start the program. */

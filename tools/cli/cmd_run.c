@@ -54,6 +54,10 @@ static const char run_help[] =
 	"                       aarch64, x86_32, riscv32 (default: the config's)\n"
 	"  --qemu PATH          the qemu-user binary (default: qemu-ARCH from PATH)\n"
 	"  --qemu-plugin PATH   the capture plugin (default: next to mmusim, else installed)\n"
+	"  --threads-to-cpus one-each|round-robin:K|FILE\n"
+	"                       (qemu) the CPU each thread's accesses replay on: its own\n"
+	"                       (thread N on CPU N, the default), thread N on N mod K, or\n"
+	"                       as FILE's 'THREAD CPU' lines say (others: their own)\n"
 	"  --save-trace FILE    also write the trace (binary for qemu, lackey text for\n"
 	"                       valgrind) to FILE, compressed if it ends .gz/.xz/.zst\n"
 	"  --valgrind PATH      the valgrind to run (default: valgrind from PATH; implies\n"
@@ -71,6 +75,8 @@ struct run_args {
 	const char *qemu;           /* --qemu */
 	const char *qemu_plugin;    /* --qemu-plugin */
 	char *plugin;               /* the plugin found (malloc'd) */
+	const char *threads_to_cpus; /* --threads-to-cpus */
+	char *cpus_arg;             /* its plugin argument (malloc'd), NULL: one each */
 	char *prog_path;            /* PROGRAM as found in PATH (malloc'd): qemu does not search PATH */
 	char **prog;                /* PROGRAM ARGS..., NULL-terminated (argv's own end) */
 };
@@ -117,7 +123,8 @@ static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, 
 			ra->arch = v;
 			continue;
 		}
-		if ((r = args_value(a, "--qemu", &ra->qemu)) != 0 || (r = args_value(a, "--qemu-plugin", &ra->qemu_plugin)) != 0) {
+		if ((r = args_value(a, "--qemu", &ra->qemu)) != 0 || (r = args_value(a, "--qemu-plugin", &ra->qemu_plugin)) != 0 ||
+		    (r = args_value(a, "--threads-to-cpus", &ra->threads_to_cpus)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			continue;
@@ -289,7 +296,7 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 	if (qemu) {
 		char *path_prog[2] = { ra->prog_path, NULL };
 		/* qemu takes the program's path, its arguments after; argv[0] is the path too. */
-		char **qargv = run_qemu_argv(vg, ra->plugin, trace[1], path_prog);
+		char **qargv = run_qemu_argv(vg, ra->plugin, trace[1], ra->cpus_arg, path_prog);
 		if (qargv && (argv = calloc((size_t)argc + 4, sizeof(*argv)))) {
 			memcpy(argv, qargv, 4 * sizeof(*argv));
 			memcpy(argv + 4, ra->prog + 1, (size_t)(argc - 1) * sizeof(*argv));
@@ -363,17 +370,21 @@ static int choose_tracer(struct run_args *ra, const char *config_arch, mmusim_er
 		if (!ra->valgrind && qemu && run_qemu_in_path(qemu) &&
 		    run_qemu_plugin(ra->qemu_plugin, &ra->plugin, &ignored) == MMUSIM_OK)
 			ra->tracer = TRACER_QEMU;
-		ra->qemu = qemu;
+	}
+	if (ra->tracer == TRACER_VALGRIND) {
+		if (ra->threads_to_cpus)
+			return cli_set_error(err, MMUSIM_EINVAL, "run: --threads-to-cpus needs --tracer qemu (lackey's "
+					     "trace does not say which thread made an access)");
 		return MMUSIM_OK;
 	}
-	if (ra->tracer == TRACER_VALGRIND)
-		return MMUSIM_OK;
 	if (!qemu)
 		return cli_set_error(err, MMUSIM_EINVAL,
 				     "run: no qemu-user runs the config's architecture '%s' (give --arch, or --tracer "
 				     "valgrind)", arch);
 	ra->qemu = qemu;
-	return run_qemu_plugin(ra->qemu_plugin, &ra->plugin, err);
+	if (ra->threads_to_cpus && run_qemu_threads_to_cpus(ra->threads_to_cpus, &ra->cpus_arg, err))
+		return err->code;
+	return ra->plugin ? MMUSIM_OK : run_qemu_plugin(ra->qemu_plugin, &ra->plugin, err);
 }
 
 int cmd_run(struct cli *cli, struct args *a)
@@ -497,6 +508,7 @@ out:
 	mmusim_mmu_destroy(mmu);
 	mmusim_machine_destroy(m);
 	free(ra.plugin);
+	free(ra.cpus_arg);
 	free(ra.prog_path);
 	return rc;
 }

@@ -90,7 +90,7 @@ bool run_qemu_in_path(const char *name)
 	}
 }
 
-char **run_qemu_argv(const char *qemu, const char *plugin, int trace_fd, char *const *prog)
+char **run_qemu_argv(const char *qemu, const char *plugin, int trace_fd, const char *cpus, char *const *prog)
 {
 	int argc = 0;
 	char **argv;
@@ -101,7 +101,7 @@ char **run_qemu_argv(const char *qemu, const char *plugin, int trace_fd, char *c
 		return NULL;
 	argv[0] = strdup(qemu);
 	argv[1] = strdup("-plugin");
-	if (asprintf(&argv[2], "%s,fd=%d", plugin, trace_fd) < 0)
+	if (asprintf(&argv[2], "%s,fd=%d%s%s", plugin, trace_fd, cpus ? "," : "", cpus ? cpus : "") < 0)
 		argv[2] = NULL;
 	if (!argv[0] || !argv[1] || !argv[2]) {
 		run_qemu_argv_free(argv);
@@ -118,4 +118,73 @@ void run_qemu_argv_free(char **argv)
 	for (int i = 0; i < 3; i++)
 		free(argv[i]);
 	free(argv);
+}
+
+/* Thread and CPU numbers: below the plugin's table size and the machine's CPU count. */
+#define MAX_THREAD_CPU 1024
+
+static int map_file(const char *path, char **arg, mmusim_error *err)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	size_t len = 0, cap = 64;
+	char *map = malloc(cap);
+	unsigned n = 0;
+
+	if (!f) {
+		free(map);
+		return cli_set_error(err, MMUSIM_EINVAL, "run: --threads-to-cpus %s: %s (one-each, round-robin:K or "
+				     "a file of 'THREAD CPU' lines)", path, strerror(errno));
+	}
+	if (!map) {
+		fclose(f);
+		return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+	}
+	len = (size_t)snprintf(map, cap, "map=");
+	while (fgets(line, sizeof(line), f)) {
+		unsigned thread, cpu;
+		char extra;
+		n++;
+		line[strcspn(line, "#\n")] = 0;
+		if (line[strspn(line, " \t")] == 0)
+			continue;
+		if (sscanf(line, "%u %u %c", &thread, &cpu, &extra) != 2 || thread >= MAX_THREAD_CPU ||
+		    cpu >= MAX_THREAD_CPU) {
+			fclose(f);
+			free(map);
+			return cli_set_error(err, MMUSIM_EINVAL, "run: --threads-to-cpus %s:%u: expected 'THREAD CPU', "
+					     "both below %d", path, n, MAX_THREAD_CPU);
+		}
+		if (cap - len < 16) {
+			char *m = realloc(map, cap *= 2);
+			if (!m) {
+				fclose(f);
+				free(map);
+				return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+			}
+			map = m;
+		}
+		len += (size_t)snprintf(map + len, cap - len, "%s%u/%u", map[len - 1] == '=' ? "" : ":", thread, cpu);
+	}
+	fclose(f);
+	*arg = map;
+	return MMUSIM_OK;
+}
+
+int run_qemu_threads_to_cpus(const char *spec, char **arg, mmusim_error *err)
+{
+	*arg = NULL;
+	if (strcmp(spec, "one-each") == 0)
+		return MMUSIM_OK;
+	if (strncmp(spec, "round-robin:", 12) == 0) {
+		char *end;
+		unsigned long k = strtoul(spec + 12, &end, 10);
+		if (*end || end == spec + 12 || k < 1 || k > MAX_THREAD_CPU)
+			return cli_set_error(err, MMUSIM_EINVAL, "run: --threads-to-cpus %s: round-robin:K needs K from 1 "
+					     "to %d CPUs", spec, MAX_THREAD_CPU);
+		if (asprintf(arg, "cpus=%lu", k) < 0)
+			return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+		return MMUSIM_OK;
+	}
+	return map_file(spec, arg, err);
 }

@@ -62,6 +62,11 @@ _mmusim()
 	--tracer)
 		COMPREPLY=($(compgen -W "qemu valgrind" -- "$cur"))
 		return ;;
+	--threads-to-cpus)
+		COMPREPLY=($(compgen -W "one-each round-robin:" -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		COMPREPLY+=($(compgen -f -- "$cur"))
+		return ;;
 	--format)
 		if [[ $cmd == quiz ]]; then
 			COMPREPLY=($(compgen -W "dump tree" -- "$cur"))
@@ -126,7 +131,7 @@ _mmusim()
 		mrc) opts="$global --format --max-entries --sets --page-size --kind --csv --svg --setup --map --gmap
 			--demand-paging --demand-paging= --no-auto-flush --check-stale" ;;
 		run) opts="$global ${replaying#--format } --setup --map --save-trace --valgrind --tracer --arch --qemu
-			--qemu-plugin --" ;;
+			--qemu-plugin --threads-to-cpus --" ;;
 		quiz) opts="--seed --arch --config --count --answers --format --help" ;;
 		shell) opts="--config --setup --map --gmap --help --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup
 			--resident-pages --replacement --seed --clock-flush --no-clock-flush" ;;

@@ -4,7 +4,11 @@
  * virtual address and size, and streams them to mmusim in the binary trace
  * format through a file descriptor it was given:
  *
- *   qemu-x86_64 -plugin libmmusim_capture.so,fd=N PROGRAM ARGS...
+ *   qemu-x86_64 -plugin mmusim-qemu-capture.so,fd=N[,cpus=K][,map=T/C:T/C...] PROGRAM ARGS...
+ *
+ * The CPU a thread's accesses are replayed on: its vCPU index (one each), or
+ * that index modulo K (cpus=K: round-robin over K CPUs), or as map= lists
+ * (thread T on CPU C; threads not listed keep their own index).
  *
  * In user mode a vCPU is a guest thread.  Each thread buffers its accesses
  * raw; a full buffer is encoded and written under one lock, preceded by a
@@ -32,7 +36,8 @@
 MMUSIM_QEMU_PLUGIN_EXPORT int qemu_plugin_version = MMUSIM_QEMU_PLUGIN_API;
 
 #define EVENTS_PER_BUF 65536u
-#define INSN_SIZE_BITS 5 /* instruction sizes up to 31 bytes travel in the user data's low bits */
+#define INSN_SIZE_BITS 5
+#define MAX_MAPPED_THREADS 1024 /* instruction sizes up to 31 bytes travel in the user data's low bits */
 
 struct raw_event {
 	uint64_t va;
@@ -52,7 +57,9 @@ struct capture {
 	int fd;
 	pid_t pid;                 /* a forked child must not write into its parent's stream */
 	bool write_failed;
-	unsigned last_vcpu;
+	unsigned last_cpu;
+	unsigned round_robin;      /* cpus=K, 0: one CPU each */
+	int cpu_of_thread[MAX_MAPPED_THREADS]; /* map=, -1: not mapped */
 	struct trace_enc_state enc;
 	struct thread_buf *threads;
 	unsigned char out[EVENTS_PER_BUF * TRACE_ENC_MAX_ACCESS + 32];
@@ -76,6 +83,31 @@ static void write_out(const unsigned char *p, size_t n)
 	}
 }
 
+static unsigned cpu_of(unsigned vcpu)
+{
+	if (vcpu < MAX_MAPPED_THREADS && cap.cpu_of_thread[vcpu] >= 0)
+		return (unsigned)cap.cpu_of_thread[vcpu];
+	return cap.round_robin ? vcpu % cap.round_robin : vcpu;
+}
+
+/* map=T/C:T/C...: false if malformed. */
+static bool parse_map(const char *s)
+{
+	while (*s) {
+		char *end;
+		unsigned long t = strtoul(s, &end, 10), c;
+		if (end == s || *end != '/' || t >= MAX_MAPPED_THREADS)
+			return false;
+		s = end + 1;
+		c = strtoul(s, &end, 10);
+		if (end == s || c >= MAX_MAPPED_THREADS || (*end && *end != ':'))
+			return false;
+		cap.cpu_of_thread[t] = (int)c;
+		s = *end ? end + 1 : end;
+	}
+	return true;
+}
+
 /* Encodes and writes t's events; the caller holds cap.lock. */
 static void flush_locked(struct thread_buf *t)
 {
@@ -85,9 +117,10 @@ static void flush_locked(struct thread_buf *t)
 		t->n = 0;
 		return;
 	}
-	if (t->vcpu != cap.last_vcpu) {
-		p = trace_enc_cpu(&cap.enc, p, t->vcpu);
-		cap.last_vcpu = t->vcpu;
+	unsigned cpu = cpu_of(t->vcpu);
+	if (cpu != cap.last_cpu) {
+		p = trace_enc_cpu(&cap.enc, p, cpu);
+		cap.last_cpu = cpu;
 	}
 	for (unsigned i = 0; i < t->n; i++)
 		p = trace_enc_access(&cap.enc, p, (enum trace_enc_kind)t->ev[i].kind, t->ev[i].va, t->ev[i].size);
@@ -211,6 +244,8 @@ MMUSIM_QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qem
 	if (info->system_emulation)
 		return refuse("mmusim capture: %sthe plugin records user-mode guests (qemu-x86_64 ...), not "
 			      "qemu-system-*\n", "", 0, 0);
+	for (int i = 0; i < MAX_MAPPED_THREADS; i++)
+		cap.cpu_of_thread[i] = -1;
 	for (int i = 0; i < argc; i++) {
 		if (strncmp(argv[i], "fd=", 3) == 0) {
 			long fd = strtol(argv[i] + 3, &end, 10);
@@ -218,9 +253,19 @@ MMUSIM_QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qem
 				return refuse("mmusim capture: bad argument '%s' (fd=N: the descriptor to write the "
 					      "trace to)\n", argv[i], 0, 0);
 			cap.fd = (int)fd;
+		} else if (strncmp(argv[i], "cpus=", 5) == 0) {
+			long k = strtol(argv[i] + 5, &end, 10);
+			if (*end || end == argv[i] + 5 || k < 1 || k > MAX_MAPPED_THREADS)
+				return refuse("mmusim capture: bad argument '%s' (cpus=K: round-robin over K CPUs, 1 to "
+					      "%d)\n", argv[i], MAX_MAPPED_THREADS, 0);
+			cap.round_robin = (unsigned)k;
+		} else if (strncmp(argv[i], "map=", 4) == 0) {
+			if (!parse_map(argv[i] + 4))
+				return refuse("mmusim capture: bad argument '%s' (map=T/C:T/C...: thread T on CPU C, "
+					      "both below %d)\n", argv[i], MAX_MAPPED_THREADS, 0);
 		} else {
-			return refuse("mmusim capture: unknown argument '%s' (the plugin takes fd=N)\n", argv[i], 0,
-				      0);
+			return refuse("mmusim capture: unknown argument '%s' (the plugin takes fd=N, cpus=K, "
+				      "map=T/C:...)\n", argv[i], 0, 0);
 		}
 	}
 	if (cap.fd < 0)
