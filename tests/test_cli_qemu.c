@@ -388,3 +388,18 @@ Test(run_qemu, save_trace_compresses_by_the_name, .init = time_limit_120s)
 	free(exe);
 	temp_dir_remove(dir);
 }
+
+/* A program of another architecture: QEMU's own reason, then mmusim's error, never zero statistics. */
+Test(run_qemu, a_program_qemu_cannot_load_is_an_error, .init = time_limit_120s)
+{
+	skip_without("qemu-aarch64");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "run", "--arch", "aarch64", "--", "/bin/true", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	cr_expect(strstr(r.err, "qemu-aarch64: /bin/true: Invalid ELF image for this architecture\n"), "%s", r.err);
+	cr_expect(strstr(r.err, "mmusim: run: qemu exited with status 255 before tracing anything ('/bin/true' did not "
+				"run; its reason is above)\n"), "%s", r.err);
+	run_result_free(&r);
+}
