@@ -19,6 +19,9 @@
 #ifndef MMUSIM_QEMU_PLUGIN_DIR
 #define MMUSIM_QEMU_PLUGIN_DIR "/usr/local/lib/mmusim"
 #endif
+#ifndef MMUSIM_QEMU_PLUGIN_RELDIR
+#define MMUSIM_QEMU_PLUGIN_RELDIR "../lib/mmusim"
+#endif
 
 static const struct {
 	const char *arch, *qemu;
@@ -58,6 +61,10 @@ int run_qemu_plugin(const char *override, char **path, mmusim_error *err)
 		if (slash) {
 			*slash = 0;
 			snprintf(near, sizeof(near), "%s/%s", self, RUN_QEMU_PLUGIN_FILE);
+			if (is_file(near))
+				return (*path = strdup(near)) ? MMUSIM_OK : cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+			/* Installed: BINDIR/../LIBDIR/mmusim, wherever the package put the prefix. */
+			snprintf(near, sizeof(near), "%s/" MMUSIM_QEMU_PLUGIN_RELDIR "/%s", self, RUN_QEMU_PLUGIN_FILE);
 			if (is_file(near))
 				return (*path = strdup(near)) ? MMUSIM_OK : cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
 		}
