@@ -673,8 +673,8 @@ Test(run_cli, live_replay_equals_the_saved_trace_replayed, .init = time_limit_12
 	fd = mkstemp(saved);
 	cr_assert_geq(fd, 0);
 	close(fd);
-	const char *run[] = { "--json", "run", "--save-trace", saved, "--", "/bin/true" };
-	char *live = out_of(6, run);
+	const char *run[] = { "--json", "run", "--tracer", "valgrind", "--save-trace", saved, "--", "/bin/true" };
+	char *live = out_of(8, run);
 	const char *replay[] = { "--json", "replay", "--demand-paging", saved };
 	char *again = out_of(4, replay);
 	cr_expect(strncmp(live, "{\"trace\":\"/bin/true\",\"format\":\"lackey\",", 39) == 0, "%s", live);
@@ -693,8 +693,8 @@ Test(run_cli, program_output_passes_through_then_the_table, .init = time_limit_1
 {
 	if (!valgrind_usable())
 		cr_skip_test("valgrind is not installed (or this suite runs under it)");
-	const char *run[] = { "run", "--", "/bin/echo", "hello from the program" };
-	char *out = out_of(4, run);
+	const char *run[] = { "run", "--tracer", "valgrind", "--", "/bin/echo", "hello from the program" };
+	char *out = out_of(6, run);
 	static const char want[] = "hello from the program\nreplay of /bin/echo (lackey) on x86_64\naccesses ";
 	cr_expect(strncmp(out, want, strlen(want)) == 0, "%s", out);
 	free(out);

@@ -23,7 +23,9 @@
  * on for PTE reads, and on for data too.  `--only tlbpolicy` compares the TLB
  * replacement policies and prefetchers (bench_tlb_policy.c).  `--only log`: the
  * same two with the per-translation log off, its records made and dropped, and
- * written as JSON Lines to /dev/null.  Each throughput figure is the best of --repeat runs (3 by
+ * written as JSON Lines to /dev/null.  `--only capture [-- PROGRAM ARGS]`
+ * times `mmusim run` with the QEMU plugin against Valgrind lackey on the same
+ * program (bench_capture.c).  Each throughput figure is the best of --repeat runs (3 by
  * default): on a shared machine a run can only be slowed down by others, never
  * sped up, so the fastest is the closest to what the code costs.  Figures are
  * measured, never asserted.
@@ -39,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_capture.h"
 #include "bench_tlb_policy.h"
 #include "bench_util.h"
 #include "sim/mrc.h"
@@ -55,6 +58,7 @@ struct opts {
 	const char *tmpdir;
 	const char *only;       /* "hit" or "walks": just that figure (for profilers) */
 	unsigned repeat;        /* runs per throughput figure; the best is reported */
+	char *const *program;   /* --only capture: the program to run (NULL: the default) */
 };
 
 enum workload { WL_SEQUENTIAL, WL_UNIFORM, WL_ZIPF, WL_STRIDED, WL_HOT };
@@ -697,7 +701,8 @@ static void measure_access_log(const struct opts *o)
 static void usage(void)
 {
 	fputs("usage: mmusim-bench [--json] [--accesses N] [--pages N] [--repeat N] [--tmpdir DIR]\n"
-	      "                    [--only hit|walks|binary|lackey|vm|paging|mrc|caches|tlbpolicy|log]\n", stderr);
+	      "                    [--only hit|walks|binary|lackey|vm|paging|mrc|caches|tlbpolicy|log|capture]\n"
+	      "                    [-- PROGRAM ARGS (for capture)]\n", stderr);
 	exit(2);
 }
 
@@ -714,7 +719,10 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--tmpdir") == 0 && i + 1 < argc) o.tmpdir = argv[++i];
 		else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) o.repeat = (unsigned)strtoul(argv[++i], NULL, 0);
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) o.only = argv[++i];
-		else usage();
+		else if (strcmp(argv[i], "--") == 0 && i + 1 < argc) {
+			o.program = argv + i + 1;
+			break;
+		} else usage();
 	}
 	if (o.repeat == 0)
 		usage();
@@ -739,6 +747,10 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(o.only, "caches") == 0) {
 			measure_data_caches(&o);
+			return 0;
+		}
+		if (strcmp(o.only, "capture") == 0) {
+			bench_capture(o.repeat, o.program);
 			return 0;
 		}
 		if (strcmp(o.only, "tlbpolicy") == 0) {

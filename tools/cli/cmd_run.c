@@ -1,7 +1,8 @@
 /*
- * mmusim run: live capture.  Runs PROGRAM under Valgrind lackey
- * (--tool=lackey --trace-mem=yes) with lackey's output going into a pipe,
- * and replays the accesses as they stream out of it: no trace file is
+ * mmusim run: live capture.  Runs PROGRAM under qemu-user with mmusim's
+ * capture plugin (binary trace, run_qemu.c) or under Valgrind lackey
+ * (--tool=lackey --trace-mem=yes, text), the tracer's output going into a
+ * pipe, and replays the accesses as they stream out of it: no trace file is
  * written unless --save-trace asks for a copy (a thread then tees the pipe
  * into the file).  The program keeps mmusim's stdin, stdout and stderr; the
  * statistics come after it exits.
@@ -27,6 +28,8 @@
 #include "cli_options.h"
 #include "cli_output.h"
 #include "replay_report.h"
+#include "run_qemu.h"
+#include "save_compress.h"
 
 
 #define TEE_BUF (256u * 1024u)
@@ -34,23 +37,47 @@
 static const char run_help[] =
 	"usage: mmusim [--config NAME|FILE] [--json] run [options] -- PROGRAM [ARGS...]\n"
 	"\n"
-	"Runs PROGRAM under Valgrind lackey and replays its memory accesses through the\n"
-	"configured MMU as they happen (through a pipe: no trace file), then prints the\n"
-	"statistics as mmusim replay does.\n"
+	"Runs PROGRAM under a tracer (QEMU user mode with mmusim's capture plugin, or\n"
+	"Valgrind lackey) and replays its memory accesses through the configured MMU as\n"
+	"they happen (through a pipe: no trace file), then prints the statistics as\n"
+	"mmusim replay does.\n"
 	"\n"
 	"options:\n"
 	"  --demand-paging[=4K|2M|1G]   page size for the frames mapped on first touch\n"
 	"                       (demand paging is always on for run; default the base page)\n"
 	"  --no-auto-flush, --check-stale, --warmup N, --setup TRACE, --map LINE\n"
 	"                       as for replay\n"
-	"  --save-trace FILE    also write the lackey trace to FILE\n"
-	"  --valgrind PATH      the valgrind to run (default: valgrind from PATH)\n";
+	"  --tracer qemu|valgrind  qemu: qemu-ARCH -plugin (fast, binary, threads as CPUs);\n"
+	"                       valgrind: lackey.  Default qemu when qemu-ARCH and the\n"
+	"                       plugin are found, else valgrind\n"
+	"  --arch ARCH          the program's architecture for qemu: x86_64, riscv64,\n"
+	"                       aarch64, x86_32, riscv32 (default: the config's)\n"
+	"  --qemu PATH          the qemu-user binary (default: qemu-ARCH from PATH)\n"
+	"  --qemu-plugin PATH   the capture plugin (default: next to mmusim, else installed)\n"
+	"  --threads-to-cpus one-each|round-robin:K|FILE\n"
+	"                       (qemu) the CPU each thread's accesses replay on: its own\n"
+	"                       (thread N on CPU N, the default), thread N on N mod K, or\n"
+	"                       as FILE's 'THREAD CPU' lines say (others: their own)\n"
+	"  --save-trace FILE    also write the trace (binary for qemu, lackey text for\n"
+	"                       valgrind) to FILE, compressed if it ends .gz/.xz/.zst\n"
+	"  --valgrind PATH      the valgrind to run (default: valgrind from PATH; implies\n"
+	"                       --tracer valgrind)\n";
+
+enum tracer { TRACER_DEFAULT, TRACER_QEMU, TRACER_VALGRIND };
 
 struct run_args {
 	mmusim_mmu_options opt;
 	uint64_t warmup;            /* --warmup: accesses before the statistics reset */
 	const char *save;
 	const char *valgrind;
+	enum tracer tracer;
+	const char *arch;           /* --arch: the qemu target, else the config's */
+	const char *qemu;           /* --qemu */
+	const char *qemu_plugin;    /* --qemu-plugin */
+	char *plugin;               /* the plugin found (malloc'd) */
+	const char *threads_to_cpus; /* --threads-to-cpus */
+	char *cpus_arg;             /* its plugin argument (malloc'd), NULL: one each */
+	char *prog_path;            /* PROGRAM as found in PATH (malloc'd): qemu does not search PATH */
 	char **prog;                /* PROGRAM ARGS..., NULL-terminated (argv's own end) */
 };
 
@@ -77,6 +104,31 @@ static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, 
 		}
 		if (args_flag(a, "--no-progress"))
 			continue;
+		if ((r = args_value(a, "--tracer", &v)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			if (strcmp(v, "qemu") == 0)
+				ra->tracer = TRACER_QEMU;
+			else if (strcmp(v, "valgrind") == 0)
+				ra->tracer = TRACER_VALGRIND;
+			else
+				return cli_usage_error("run: --tracer '%s': qemu or valgrind", v);
+			continue;
+		}
+		if ((r = args_value(a, "--arch", &v)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			if (!run_qemu_binary(v))
+				return cli_usage_error("run: --arch '%s': x86_64, riscv64, aarch64, x86_32 or riscv32", v);
+			ra->arch = v;
+			continue;
+		}
+		if ((r = args_value(a, "--qemu", &ra->qemu)) != 0 || (r = args_value(a, "--qemu-plugin", &ra->qemu_plugin)) != 0 ||
+		    (r = args_value(a, "--threads-to-cpus", &ra->threads_to_cpus)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			continue;
+		}
 		if ((r = args_value(a, "--save-trace", &v)) != 0 || (r = args_value(a, "--valgrind", &ra->valgrind)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
@@ -100,9 +152,10 @@ static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, 
 	return EXIT_OK;
 }
 
-/* The --save-trace copy: everything from `from` goes to `file` and to `to`. */
+/* The --save-trace copy: everything from `from` goes to `sink` (the file) and to `to`. */
 struct tee {
 	int from, to, file;
+	struct save_sink *sink;   /* compresses into file by its name */
 	bool write_failed;
 	int write_errno;          /* why, once write_failed */
 	pthread_t thread;
@@ -137,7 +190,7 @@ static void *tee_main(void *arg)
 	while (buf && ((k = read(t->from, buf, TEE_BUF)) > 0 || (k < 0 && errno == EINTR))) {
 		if (k < 0)
 			continue;
-		if (!t->write_failed && !write_all(t->file, buf, (size_t)k)) {
+		if (!t->write_failed && !save_sink_write(t->sink, buf, (size_t)k)) {
 			t->write_failed = true;
 			t->write_errno = errno;
 		}
@@ -146,6 +199,13 @@ static void *tee_main(void *arg)
 	}
 	free(buf);
 	close(t->to); /* the reader sees the end */
+	if (!t->write_failed && !save_sink_finish(t->sink)) {
+		t->write_failed = true;
+		t->write_errno = errno;
+	} else if (t->write_failed) {
+		save_sink_free(t->sink);
+	}
+	t->sink = NULL;
 	return NULL;
 }
 
@@ -172,7 +232,7 @@ static const char *not_runnable(const char *path)
  * else each PATH folder in turn, an empty one meaning the current folder),
  * and its problem is the error.
  */
-static int program_check(const char *prog, mmusim_error *err)
+static int program_check(const char *prog, char **found, mmusim_error *err)
 {
 	const char *why = NULL, *path = getenv("PATH");
 	size_t len = strlen(prog);
@@ -180,7 +240,7 @@ static int program_check(const char *prog, mmusim_error *err)
 	if (strchr(prog, '/')) {
 		if ((why = not_runnable(prog)))
 			return cli_set_error(err, MMUSIM_EINVAL, "run: cannot run '%s': %s", prog, why);
-		return MMUSIM_OK;
+		return (*found = strdup(prog)) ? MMUSIM_OK : cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
 	}
 	if (!prog[0])
 		return cli_set_error(err, MMUSIM_EINVAL, "run: cannot run '': an empty program name");
@@ -194,9 +254,11 @@ static int program_check(const char *prog, mmusim_error *err)
 		/* execvp goes on past a file it may not run, and reports that (EACCES) if nothing else is found. */
 		if (w && access(full, F_OK) == 0 && !why)
 			why = w;
-		free(full);
-		if (!w)
+		if (!w) {
+			*found = full;
 			return MMUSIM_OK;
+		}
+		free(full);
 		if (!dir[n])
 			break;
 		dir += n + 1;
@@ -204,34 +266,59 @@ static int program_check(const char *prog, mmusim_error *err)
 	return cli_set_error(err, MMUSIM_EINVAL, "run: cannot run '%s': %s", prog, why ? why : "not found in PATH");
 }
 
+static void free_tracer_argv(char **argv, bool qemu)
+{
+	for (int i = 0; qemu && i < 3; i++)
+		free(argv[i]);
+	free(argv);
+}
+
 /*
- * Starts valgrind with lackey writing to a pipe.  Returns the read end in
+ * Starts the tracer (valgrind with lackey, or qemu with the plugin) writing
+ * to a pipe.  Returns the read end in
  * *out and the child in *pid, or an error.  An exec failure comes back
  * through a close-on-exec pipe, so "valgrind is not installed" is told apart
  * from anything the program does.
  */
-static int start_valgrind(const struct run_args *ra, pid_t *pid, int *out, mmusim_error *err)
+static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_error *err)
 {
 	int trace[2], status[2], e = 0, argc = 0;
 	char logfd[32];
-	const char *vg = ra->valgrind ? ra->valgrind : "valgrind";
+	bool qemu = ra->tracer == TRACER_QEMU;
+	const char *vg = qemu ? ra->qemu : ra->valgrind ? ra->valgrind : "valgrind";
 	char **argv;
 	ssize_t k;
 
 	while (ra->prog[argc])
 		argc++;
-	if (!(argv = calloc((size_t)argc + 5, sizeof(*argv))))
-		return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
-	if (pipe2(trace, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0) {
-		free(argv);
+	if (pipe2(trace, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0)
 		return cli_set_error(err, MMUSIM_EIO, "run: cannot create a pipe: %s", strerror(errno));
+	if (qemu) {
+		char *path_prog[2] = { ra->prog_path, NULL };
+		/* qemu takes the program's path, its arguments after; argv[0] is the path too. */
+		char **qargv = run_qemu_argv(vg, ra->plugin, trace[1], ra->cpus_arg, path_prog);
+		if (qargv && (argv = calloc((size_t)argc + 4, sizeof(*argv)))) {
+			memcpy(argv, qargv, 4 * sizeof(*argv));
+			memcpy(argv + 4, ra->prog + 1, (size_t)(argc - 1) * sizeof(*argv));
+			free(qargv);
+			qargv = NULL;
+		} else {
+			argv = NULL;
+		}
+		if (qargv)
+			run_qemu_argv_free(qargv);
+	} else if ((argv = calloc((size_t)argc + 5, sizeof(*argv)))) {
+		snprintf(logfd, sizeof(logfd), "--log-fd=%d", trace[1]);
+		argv[0] = (char *)vg;
+		argv[1] = "--tool=lackey";
+		argv[2] = "--trace-mem=yes";
+		argv[3] = logfd;
+		memcpy(argv + 4, ra->prog, (size_t)argc * sizeof(*argv));
 	}
-	snprintf(logfd, sizeof(logfd), "--log-fd=%d", trace[1]);
-	argv[0] = (char *)vg;
-	argv[1] = "--tool=lackey";
-	argv[2] = "--trace-mem=yes";
-	argv[3] = logfd;
-	memcpy(argv + 4, ra->prog, (size_t)argc * sizeof(*argv));
+	if (!argv) {
+		close(trace[0]), close(trace[1]), close(status[0]), close(status[1]);
+		return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+	}
 	fflush(stdout);
 	fflush(stderr);
 	*pid = fork();
@@ -240,12 +327,12 @@ static int start_valgrind(const struct run_args *ra, pid_t *pid, int *out, mmusi
 		fcntl(trace[1], F_SETFD, 0);
 		execvp(vg, argv);
 		e = errno;
-		free(argv); /* the child exits without returning: nothing else would */
+		free_tracer_argv(argv, qemu); /* the child exits without returning: nothing else would */
 		if (write(status[1], &e, sizeof(e)) < 0)
 			_exit(127);
 		_exit(127);
 	}
-	free(argv);
+	free_tracer_argv(argv, qemu);
 	close(trace[1]);
 	close(status[1]);
 	if (*pid < 0) {
@@ -260,10 +347,44 @@ static int start_valgrind(const struct run_args *ra, pid_t *pid, int *out, mmusi
 		waitpid(*pid, NULL, 0);
 		close(trace[0]);
 		return cli_set_error(err, MMUSIM_EINVAL, "run: cannot run %s: %s%s", vg, strerror(e),
-				    e == ENOENT ? " (install valgrind, or give --valgrind PATH)" : "");
+				     e != ENOENT ? "" : qemu ? " (install qemu-user, or give --qemu PATH or --tracer valgrind)"
+							     : " (install valgrind, or give --valgrind PATH)");
 	}
 	*out = trace[0];
 	return MMUSIM_OK;
+}
+
+/*
+ * Picks the tracer: --tracer, else valgrind when --valgrind is given, else
+ * qemu when there is a qemu-user for the architecture and the plugin is
+ * found, else valgrind (a build without QEMU keeps working as before).
+ */
+static int choose_tracer(struct run_args *ra, const char *config_arch, mmusim_error *err)
+{
+	const char *arch = ra->arch ? ra->arch : config_arch;
+	const char *qemu = ra->qemu ? ra->qemu : run_qemu_binary(arch);
+
+	if (ra->tracer == TRACER_DEFAULT) {
+		mmusim_error ignored = { 0 };
+		ra->tracer = TRACER_VALGRIND;
+		if (!ra->valgrind && qemu && run_qemu_in_path(qemu) &&
+		    run_qemu_plugin(ra->qemu_plugin, &ra->plugin, &ignored) == MMUSIM_OK)
+			ra->tracer = TRACER_QEMU;
+	}
+	if (ra->tracer == TRACER_VALGRIND) {
+		if (ra->threads_to_cpus)
+			return cli_set_error(err, MMUSIM_EINVAL, "run: --threads-to-cpus needs --tracer qemu (lackey's "
+					     "trace does not say which thread made an access)");
+		return MMUSIM_OK;
+	}
+	if (!qemu)
+		return cli_set_error(err, MMUSIM_EINVAL,
+				     "run: no qemu-user runs the config's architecture '%s' (give --arch, or --tracer "
+				     "valgrind)", arch);
+	ra->qemu = qemu;
+	if (ra->threads_to_cpus && run_qemu_threads_to_cpus(ra->threads_to_cpus, &ra->cpus_arg, err))
+		return err->code;
+	return ra->plugin ? MMUSIM_OK : run_qemu_plugin(ra->qemu_plugin, &ra->plugin, err);
 }
 
 int cmd_run(struct cli *cli, struct args *a)
@@ -296,13 +417,18 @@ int cmd_run(struct cli *cli, struct args *a)
 		if ((rc = cli_output_open(cli, ra.save, NULL, 0, &save)) != EXIT_OK)
 			goto out;
 		tee.file = mmusim_output_fd(save);
+		if (!(tee.sink = save_sink_open(ra.save, tee.file))) {
+			rc = cli_usage_error("run: --save-trace %s: cannot start its compressor", ra.save);
+			goto out;
+		}
 	}
 	snprintf(name, sizeof(name), "%s", ra.prog[0]);
-	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || program_check(ra.prog[0], &err)) {
+	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || program_check(ra.prog[0], &ra.prog_path, &err) ||
+	    choose_tracer(&ra, mmusim_config_arch(mmusim_machine_config(m)), &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
-	if (start_valgrind(&ra, &pid, &fd, &err)) {
+	if (start_tracer(&ra, &pid, &fd, &err)) {
 		pid = -1;
 		rc = cli_fail(&err);
 		goto out;
@@ -323,7 +449,8 @@ int cmd_run(struct cli *cli, struct args *a)
 		}
 		tee_started = true;
 	}
-	if (mmusim_trace_open_fd(fd, name, MMUSIM_TRACE_LACKEY, &rd, &err)) {
+	if (mmusim_trace_open_fd(fd, name, ra.tracer == TRACER_QEMU ? MMUSIM_TRACE_BINARY : MMUSIM_TRACE_LACKEY, &rd,
+				 &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
@@ -345,18 +472,19 @@ int cmd_run(struct cli *cli, struct args *a)
 	mmusim_mmu_stats(mmu, &stats);
 	if (rc == EXIT_OK && !(stats.accesses[MMUSIM_READ] | stats.accesses[MMUSIM_WRITE] | stats.accesses[MMUSIM_EXEC]) &&
 	    !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		/* Not one access traced: the program never ran, and valgrind said why on stderr. */
+		/* Not one access traced: the program never ran, and the tracer said why on stderr. */
+		const char *tracer = ra.tracer == TRACER_QEMU ? "qemu" : "valgrind";
 		if (WIFSIGNALED(status))
-			rc = cli_usage_error("run: valgrind was killed by signal %d before tracing anything ('%s' did "
-					     "not run)", WTERMSIG(status), ra.prog[0]);
+			rc = cli_usage_error("run: %s was killed by signal %d before tracing anything ('%s' did "
+					     "not run)", tracer, WTERMSIG(status), ra.prog[0]);
 		else
-			rc = cli_usage_error("run: valgrind exited with status %d before tracing anything ('%s' did not "
-					     "run; its reason is above)", WEXITSTATUS(status), ra.prog[0]);
+			rc = cli_usage_error("run: %s exited with status %d before tracing anything ('%s' did not "
+					     "run; its reason is above)", tracer, WEXITSTATUS(status), ra.prog[0]);
 		goto out;
 	}
 	mmusim_mmu_finish(mmu);
 	struct replay_summary sum;
-	struct replay_report_info info = { .trace = name, .format = "lackey" };
+	struct replay_report_info info = { .trace = name, .format = ra.tracer == TRACER_QEMU ? "qemu" : "lackey" };
 	replay_summary_from_mmu(&sum, mmu, mmusim_machine_config(m), ra.opt.check_stale);
 	replay_summary_report(stdout, cli->json, &sum, &info);
 	if (rc != EXIT_OK)
@@ -371,11 +499,16 @@ out:
 		close(fd);
 	if (tee_started)
 		pthread_join(tee.thread, NULL);
+	else
+		save_sink_free(tee.sink); /* the thread frees it when it ran */
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 	/* Saved only when the run succeeded: a cut-off copy would pass for the whole trace. */
 	rc = cli_output_finish(save, rc);
 	mmusim_mmu_destroy(mmu);
 	mmusim_machine_destroy(m);
+	free(ra.plugin);
+	free(ra.cpus_arg);
+	free(ra.prog_path);
 	return rc;
 }

@@ -53,7 +53,19 @@ _mmusim()
 		COMPREPLY+=($(compgen -f -X '!*.@(yaml|yml)' -- "$cur") $(compgen -d -- "$cur"))
 		return ;;
 	--arch)
-		COMPREPLY=($(compgen -W "$presets" -- "$cur"))
+		if [[ $cmd == run ]]; then
+			COMPREPLY=($(compgen -W "x86_64 riscv64 aarch64 x86_32 riscv32" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$presets" -- "$cur"))
+		fi
+		return ;;
+	--tracer)
+		COMPREPLY=($(compgen -W "qemu valgrind" -- "$cur"))
+		return ;;
+	--threads-to-cpus)
+		COMPREPLY=($(compgen -W "one-each round-robin:" -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		COMPREPLY+=($(compgen -f -- "$cur"))
 		return ;;
 	--format)
 		if [[ $cmd == quiz ]]; then
@@ -78,7 +90,7 @@ _mmusim()
 		COMPREPLY=($(compgen -W "4K 2M 1G mapped" -- "$cur"))
 		return ;;
 	--setup | --image | --csv | --log | --dump-elf | --elf | --svg | --html | --replay | --trace | \
-		--save-trace | --valgrind)
+		--save-trace | --valgrind | --qemu | --qemu-plugin)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
@@ -118,7 +130,8 @@ _mmusim()
 		merge) opts="--csv --json --help" ;;
 		mrc) opts="$global --format --max-entries --sets --page-size --kind --csv --svg --setup --map --gmap
 			--demand-paging --demand-paging= --no-auto-flush --check-stale" ;;
-		run) opts="$global ${replaying#--format } --setup --map --save-trace --valgrind --" ;;
+		run) opts="$global ${replaying#--format } --setup --map --save-trace --valgrind --tracer --arch --qemu
+			--qemu-plugin --threads-to-cpus --" ;;
 		quiz) opts="--seed --arch --config --count --answers --format --help" ;;
 		shell) opts="--config --setup --map --gmap --help --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup
 			--resident-pages --replacement --seed --clock-flush --no-clock-flush" ;;

@@ -1,0 +1,405 @@
+/*
+ * mmusim run --tracer qemu: capture through qemu-user and the capture plugin
+ * (tools/qemu_plugin).  Small C programs are built here and run; the counts
+ * checked are the ones their loops make by construction (N pages written
+ * once each: N writes there, N first touches), not the simulator's output.
+ */
+#define _GNU_SOURCE /* strdup */
+#include <criterion/criterion.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "formats/trace.h"
+#include "pt/mm_error.h"
+#include "support.h"
+#include "temp_dir.h"
+
+static void time_limit_120s(void)
+{
+	alarm(120);
+}
+
+/* Writes one byte to each of argv[1] pages of a page-aligned array; prints the array's address. */
+static const char pages_c[] =
+	"#include <stdio.h>\n#include <stdlib.h>\n"
+	"char buf[64 * 4096] __attribute__((aligned(4096)));\n"
+	"int main(int argc, char **argv) {\n"
+	"  int n = argc > 1 ? atoi(argv[1]) : 64; volatile char *p = buf;\n"
+	"  printf(\"buf %p\\n\", (void *)buf); fflush(stdout);\n"
+	"  for (int i = 0; i < n; i++) p[i * 4096] = 1;\n  return 0; }\n";
+
+/*
+ * argv[1] threads (at most 4), thread i writing one byte to each of 16 pages
+ * of its own array; all stay alive until every one has written (a barrier),
+ * so none reuses another's vCPU index.
+ */
+static const char threads_c[] =
+	"#include <pthread.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+	"char buf[4][16 * 4096] __attribute__((aligned(4096)));\n"
+	"static pthread_barrier_t all;\n"
+	"static void *touch(void *a) { volatile char *p = a; for (int i = 0; i < 16; i++) p[i * 4096] = 1; "
+	"pthread_barrier_wait(&all); return NULL; }\n"
+	"int main(int argc, char **argv) {\n"
+	"  int n = argc > 1 ? atoi(argv[1]) : 4; pthread_t t[4];\n"
+	"  pthread_barrier_init(&all, NULL, (unsigned)n + 1);\n"
+	"  printf(\"buf %p\\n\", (void *)buf); fflush(stdout);\n"
+	"  for (int i = 0; i < n; i++) pthread_create(&t[i], NULL, touch, buf[i]);\n"
+	"  pthread_barrier_wait(&all);\n"
+	"  for (int i = 0; i < n; i++) pthread_join(t[i], NULL);\n"
+	"  return 0; }\n";
+
+static bool have(const char *cmd)
+{
+	char sh[256];
+	snprintf(sh, sizeof(sh), "command -v %s >/dev/null 2>&1", cmd);
+	return system(sh) == 0;
+}
+
+/* Builds src with cc (flags added) into dir/name; returns its path. */
+static char *build(const char *dir, const char *name, const char *src, const char *cc, const char *flags)
+{
+	char *c = temp_dir_path(dir, "prog.c"), *exe = temp_dir_path(dir, name), cmd[1024];
+	FILE *f = fopen(c, "w");
+
+	cr_assert_not_null(f);
+	fputs(src, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "%s -O1 %s -o %s %s", cc, flags, exe, c);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	free(c);
+	return exe;
+}
+
+static uint64_t json_u64(const char *json, const char *key)
+{
+	char k[64];
+	snprintf(k, sizeof(k), "\"%s\":", key);
+	const char *p = strstr(json, k);
+	cr_assert_not_null(p, "%s not in %s", key, json);
+	return strtoull(p + strlen(k), NULL, 10);
+}
+
+/* Runs `mmusim --config CONFIG --json run [--tracer T] --save-trace SAVE -- EXE ARG`; returns stdout. */
+static char *capture_with(const char *config, const char *tracer, const char *save, const char *cpus, const char *exe,
+			  const char *arg)
+{
+	struct run_result r;
+	const char *argv[14] = { "--config", config, "--json", "run" };
+	int argc = 4;
+
+	if (cpus) {
+		argv[argc++] = "--threads-to-cpus";
+		argv[argc++] = cpus;
+	}
+
+	if (tracer) {
+		argv[argc++] = "--tracer";
+		argv[argc++] = tracer;
+	}
+	if (save) {
+		argv[argc++] = "--save-trace";
+		argv[argc++] = save;
+	}
+	argv[argc++] = "--";
+	argv[argc++] = exe;
+	argv[argc++] = arg;
+	cr_assert_eq(run_mmusim_argv(&r, argc, argv), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	char *out = strdup(r.out);
+	run_result_free(&r);
+	return out;
+}
+
+static char *capture(const char *config, const char *tracer, const char *save, const char *exe, const char *arg)
+{
+	return capture_with(config, tracer, save, NULL, exe, arg);
+}
+
+/* Per CPU (thread), the distinct pages of [lo, lo + len) the saved trace writes to. */
+static void pages_written(const char *trace, uint64_t lo, uint64_t len, unsigned per_cpu[8], uint64_t *writes)
+{
+	struct trace_reader *t;
+	struct mm_error err = { 0 };
+	struct trace_event ev[256];
+	unsigned cpu = 0;
+	static unsigned char seen[8][256];
+	long n;
+
+	memset(seen, 0, sizeof(seen));
+	memset(per_cpu, 0, 8 * sizeof(*per_cpu));
+	*writes = 0;
+	cr_assert_eq(trace_reader_open(trace, TRACE_FORMAT_BINARY, &t, &err), 0, "%s", err.msg);
+	while ((n = trace_reader_next(t, ev, 256, &err)) > 0) {
+		for (long i = 0; i < n; i++) {
+			if (ev[i].op == TRACE_CPU)
+				cpu = ev[i].n;
+			if (ev[i].op != TRACE_ACCESS || ev[i].access != ACCESS_WRITE || ev[i].va < lo ||
+			    ev[i].va >= lo + len)
+				continue;
+			cr_assert_lt(cpu, 8);
+			uint64_t page = (ev[i].va - lo) / 4096;
+			(*writes)++;
+			if (!seen[cpu][page]++)
+				per_cpu[cpu]++;
+		}
+	}
+	cr_assert_eq(n, 0, "%s", err.msg);
+	trace_reader_close(t);
+}
+
+static uint64_t printed_buf(const char *out)
+{
+	const char *p = strstr(out, "buf 0x");
+	cr_assert_not_null(p, "%s", out);
+	return strtoull(p + 4, NULL, 16);
+}
+
+static void skip_without(const char *qemu)
+{
+	/* Under tests/valgrind.sh QEMU runs untraced: memcheck would check only the compiler and the waiting. */
+	if (!valgrind_usable() && have("valgrind"))
+		cr_skip_test("this suite runs under valgrind");
+	if (!have(qemu))
+		cr_skip_test("%s is not installed (Debian: qemu-user)", qemu);
+}
+
+Test(run_qemu, a_loop_over_n_pages_gives_n_first_touches, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "pages", pages_c, "cc", "-static");
+	char *save = temp_dir_path(dir, "t.bin");
+	char *none = capture("x86_64", "qemu", NULL, exe, "0"), *all = capture("x86_64", "qemu", save, exe, "64");
+	unsigned per_cpu[8];
+	uint64_t writes;
+
+	cr_expect(strstr(all, "\"format\":\"qemu\""), "%s", all);
+	/* The same program, 64 more pages written: 64 more first touches and 64 more writes. */
+	cr_expect_eq(json_u64(all, "demand_paged") - json_u64(none, "demand_paged"), 64);
+	cr_expect_eq(json_u64(strstr(all, "\"accesses\""), "write") - json_u64(strstr(none, "\"accesses\""), "write"),
+		     64);
+	pages_written(save, printed_buf(all), 64 * 4096, per_cpu, &writes);
+	cr_expect_eq(writes, 64);
+	cr_expect_eq(per_cpu[0], 64);
+	free(none);
+	free(all);
+	free(save);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+/* Both tracers see the program's own loop the same: 64 pages, 64 writes more (startup code differs). */
+Test(run_qemu, the_loop_counts_agree_with_lackey, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	if (!valgrind_usable())
+		cr_skip_test("valgrind is not installed (or this suite runs under it)");
+	char *dir = temp_dir_create(), *exe = build(dir, "pages", pages_c, "cc", "-static");
+	const char *tracer[2] = { "qemu", "valgrind" };
+	uint64_t touches[2], writes[2];
+
+	for (int k = 0; k < 2; k++) {
+		char *none = capture("x86_64", tracer[k], NULL, exe, "0"), *all = capture("x86_64", tracer[k], NULL, exe, "64");
+		touches[k] = json_u64(all, "demand_paged") - json_u64(none, "demand_paged");
+		writes[k] = json_u64(strstr(all, "\"accesses\""), "write") - json_u64(strstr(none, "\"accesses\""), "write");
+		free(none);
+		free(all);
+	}
+	cr_expect_eq(touches[0], 64);
+	cr_expect_eq(touches[1], 64);
+	cr_expect_eq(writes[0], 64);
+	cr_expect_eq(writes[1], 64);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+/* Thread i (QEMU's vCPU i + 1; main is 0) writes its own 16 pages: the trace says which thread wrote. */
+Test(run_qemu, each_thread_is_its_own_cpu_in_the_trace, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "threads", threads_c, "cc", "-pthread");
+	char *save = temp_dir_path(dir, "t.bin"), *out = capture("x86_64", "qemu", save, exe, "4");
+	unsigned per_cpu[8];
+	uint64_t writes;
+
+	pages_written(save, printed_buf(out), 4 * 16 * 4096, per_cpu, &writes);
+	cr_expect_eq(writes, 64);
+	cr_expect_eq(per_cpu[0], 0);
+	for (int c = 1; c <= 4; c++)
+		cr_expect_eq(per_cpu[c], 16, "cpu %d wrote %u pages", c, per_cpu[c]);
+	free(out);
+	free(save);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+/* Four threads of 16 pages: round-robin over 2 CPUs puts two threads, 32 pages, on each; a file maps all to CPU 5. */
+Test(run_qemu, threads_to_cpus_round_robin_and_file, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "threads", threads_c, "cc", "-pthread");
+	char *save = temp_dir_path(dir, "t.bin"), *map = write_temp_file("# thread cpu\n1 5\n2 5\n\n3 5 # x\n4 5\n", ".txt");
+	unsigned per_cpu[8];
+	uint64_t writes;
+	char *out = capture_with("x86_64", "qemu", save, "round-robin:2", exe, "4");
+
+	pages_written(save, printed_buf(out), 4 * 16 * 4096, per_cpu, &writes);
+	cr_expect_eq(writes, 64);
+	cr_expect_eq(per_cpu[0], 32);
+	cr_expect_eq(per_cpu[1], 32);
+	free(out);
+	out = capture_with("x86_64", "qemu", save, map, exe, "4");
+	pages_written(save, printed_buf(out), 4 * 16 * 4096, per_cpu, &writes);
+	cr_expect_eq(writes, 64);
+	cr_expect_eq(per_cpu[5], 64);
+	cr_expect_eq(per_cpu[1] + per_cpu[2] + per_cpu[3] + per_cpu[4], 0);
+	free(out);
+	remove_temp_file(map);
+	free(save);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+static void cross(const char *cc, const char *qemu, const char *config)
+{
+	if (!have(cc))
+		cr_skip_test("%s is not installed", cc);
+	skip_without(qemu);
+	char *dir = temp_dir_create(), *exe = build(dir, "pages", pages_c, cc, "-static");
+	char *none = capture(config, "qemu", NULL, exe, "0"), *all = capture(config, "qemu", NULL, exe, "64");
+
+	cr_expect_eq(json_u64(all, "demand_paged") - json_u64(none, "demand_paged"), 64);
+	cr_expect_eq(json_u64(strstr(all, "\"accesses\""), "write") - json_u64(strstr(none, "\"accesses\""), "write"),
+		     64);
+	free(none);
+	free(all);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+Test(run_qemu, riscv64_program_on_sv39, .init = time_limit_120s)
+{
+	cross("riscv64-linux-gnu-gcc", "qemu-riscv64", "sv39");
+}
+
+Test(run_qemu, aarch64_program_on_aarch64, .init = time_limit_120s)
+{
+	cross("aarch64-linux-gnu-gcc", "qemu-aarch64", "aarch64");
+}
+
+Test(run_qemu, bad_options)
+{
+	static const struct {
+		const char *argv[8];
+		const char *err;
+	} bad[] = {
+		{ { "run", "--tracer", "pin", "--", "/bin/true" }, "mmusim: run: --tracer 'pin': qemu or valgrind\n" },
+		{ { "run", "--arch", "mips", "--", "/bin/true" },
+		  "mmusim: run: --arch 'mips': x86_64, riscv64, aarch64, x86_32 or riscv32\n" },
+		{ { "run", "--tracer", "qemu", "--qemu-plugin", "/nonexistent.so", "--", "/bin/true" },
+		  "mmusim: run: --qemu-plugin /nonexistent.so: No such file or directory\n" },
+		{ { "run", "--tracer", "qemu", "--qemu", "/nonexistent/qemu", "--", "/bin/true" },
+		  "mmusim: run: cannot run /nonexistent/qemu: No such file or directory (install qemu-user, or give "
+		  "--qemu PATH or --tracer valgrind)\n" },
+		{ { "--config", "toy", "run", "--tracer", "qemu", "--", "/bin/true" },
+		  "mmusim: run: no qemu-user runs the config's architecture 'toy' (give --arch, or --tracer valgrind)\n" },
+		{ { "run", "--tracer", "qemu", "--threads-to-cpus", "round-robin:0", "--", "/bin/true" },
+		  "mmusim: run: --threads-to-cpus round-robin:0: round-robin:K needs K from 1 to 1024 CPUs\n" },
+		{ { "run", "--tracer", "qemu", "--threads-to-cpus", "/nonexistent.map", "--", "/bin/true" },
+		  "mmusim: run: --threads-to-cpus /nonexistent.map: No such file or directory (one-each, round-robin:K or "
+		  "a file of 'THREAD CPU' lines)\n" },
+		{ { "run", "--tracer", "valgrind", "--threads-to-cpus", "one-each", "--", "/bin/true" },
+		  "mmusim: run: --threads-to-cpus needs --tracer qemu (lackey's trace does not say which thread made an "
+		  "access)\n" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct run_result r;
+		int argc = 0;
+		while (bad[i].argv[argc])
+			argc++;
+		cr_assert_eq(run_mmusim_argv(&r, argc, bad[i].argv), 0);
+		cr_expect_eq(r.status, 2, "%zu", i);
+		cr_expect_str_eq(r.out, "");
+		cr_expect_str_eq(r.err, bad[i].err);
+		run_result_free(&r);
+	}
+}
+
+Test(run_qemu, a_bad_threads_to_cpus_file_line_is_named)
+{
+	char *map = write_temp_file("1 2\n3 x\n", ".txt"), want[512];
+	struct run_result r;
+
+	snprintf(want, sizeof(want), "mmusim: run: --threads-to-cpus %s:2: expected 'THREAD CPU', both below 1024\n", map);
+	cr_assert_eq(run_mmusim(&r, "run", "--tracer", "qemu", "--threads-to-cpus", map, "--", "/bin/true", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(map);
+}
+
+/* The plugin refuses what it cannot do, in words, and QEMU does not start the program. */
+Test(run_qemu, the_plugin_refuses_bad_arguments)
+{
+	skip_without("qemu-x86_64");
+	char plugin[512], cmd[1200];
+	snprintf(plugin, sizeof(plugin), "%s", MMUSIM_BIN);
+	*strrchr(plugin, '/') = 0;
+	snprintf(cmd, sizeof(cmd), "qemu-x86_64 -plugin %s/mmusim-qemu-capture.so,fd=x /bin/true 2>&1 | grep -q "
+		 "\"mmusim capture: bad argument 'fd=x'\"", plugin);
+	cr_expect_eq(system(cmd), 0, "%s", cmd);
+	snprintf(cmd, sizeof(cmd), "qemu-x86_64 -plugin %s/mmusim-qemu-capture.so /bin/true 2>&1 | grep -q "
+		 "'mmusim capture: no fd=N argument'", plugin);
+	cr_expect_eq(system(cmd), 0, "%s", cmd);
+}
+
+/* --save-trace NAME.zst/.xz/.gz: compressed by the name (its magic), and replays to the live run's numbers. */
+Test(run_qemu, save_trace_compresses_by_the_name, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	static const struct {
+		const char *name;
+		unsigned char magic[4];
+	} kinds[] = { { "t.zst", { 0x28, 0xb5, 0x2f, 0xfd } }, { "t.xz", { 0xfd, '7', 'z', 'X' } },
+		      { "t.gz", { 0x1f, 0x8b, 8, 0 } }, { "t.bin", { 0x89, 'M', 'M', 'U' } } };
+	char *dir = temp_dir_create(), *exe = build(dir, "pages", pages_c, "cc", "-static");
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char *save = temp_dir_path(dir, kinds[i].name), *live = capture("x86_64", "qemu", save, exe, "8");
+		unsigned char head[4] = { 0 };
+		FILE *f = fopen(save, "rb");
+		struct run_result r;
+
+		cr_assert_not_null(f, "%s", save);
+		cr_expect_eq(fread(head, 1, 4, f), 4);
+		fclose(f);
+		cr_expect_eq(memcmp(head, kinds[i].magic, kinds[i].name[2] == 'g' ? 3 : 4), 0, "%s", kinds[i].name);
+		cr_assert_eq(run_mmusim(&r, "--json", "replay", "--demand-paging", save, NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect_str_eq(strstr(r.out, "\"config\""), strstr(live, "\"config\""));
+		run_result_free(&r);
+		free(live);
+		free(save);
+	}
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+/* A program of another architecture: QEMU's own reason, then mmusim's error, never zero statistics. */
+Test(run_qemu, a_program_qemu_cannot_load_is_an_error, .init = time_limit_120s)
+{
+	skip_without("qemu-aarch64");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "run", "--arch", "aarch64", "--", "/bin/true", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	cr_expect(strstr(r.err, "qemu-aarch64: /bin/true: Invalid ELF image for this architecture\n"), "%s", r.err);
+	cr_expect(strstr(r.err, "mmusim: run: qemu exited with status 255 before tracing anything ('/bin/true' did not "
+				"run; its reason is above)\n"), "%s", r.err);
+	run_result_free(&r);
+}

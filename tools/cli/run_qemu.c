@@ -1,0 +1,197 @@
+/*
+ * run_qemu: starting a program under qemu-user with mmusim's capture plugin.
+ * QEMU's linux-user mode runs one program of the guest architecture on the
+ * host; the plugin (loaded with -plugin FILE,fd=N) writes the binary trace
+ * to the inherited descriptor N.
+ */
+#define _GNU_SOURCE
+#include "run_qemu.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_errors.h"
+
+#ifndef MMUSIM_QEMU_PLUGIN_DIR
+#define MMUSIM_QEMU_PLUGIN_DIR "/usr/local/lib/mmusim"
+#endif
+#ifndef MMUSIM_QEMU_PLUGIN_RELDIR
+#define MMUSIM_QEMU_PLUGIN_RELDIR "../lib/mmusim"
+#endif
+
+static const struct {
+	const char *arch, *qemu;
+} qemu_of_arch[] = {
+	{ "x86_64", "qemu-x86_64" },   { "x86_32", "qemu-i386" },     { "riscv64", "qemu-riscv64" },
+	{ "riscv32", "qemu-riscv32" }, { "aarch64", "qemu-aarch64" },
+};
+
+const char *run_qemu_binary(const char *arch)
+{
+	for (size_t i = 0; i < sizeof(qemu_of_arch) / sizeof(qemu_of_arch[0]); i++)
+		if (strcmp(arch, qemu_of_arch[i].arch) == 0)
+			return qemu_of_arch[i].qemu;
+	return NULL;
+}
+
+static bool is_file(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+int run_qemu_plugin(const char *override, char **path, mmusim_error *err)
+{
+	char self[PATH_MAX], near[PATH_MAX + 64];
+	ssize_t n;
+
+	if (override) {
+		if (!is_file(override))
+			return cli_set_error(err, MMUSIM_EINVAL, "run: --qemu-plugin %s: %s", override, strerror(errno));
+		return (*path = strdup(override)) ? MMUSIM_OK : cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+	}
+	/* Next to the binary first: a build tree's mmusim finds its own plugin, not an installed one. */
+	near[0] = 0;
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = 0;
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(near, sizeof(near), "%s/%s", self, RUN_QEMU_PLUGIN_FILE);
+			if (is_file(near))
+				return (*path = strdup(near)) ? MMUSIM_OK : cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+			/* Installed: BINDIR/../LIBDIR/mmusim, wherever the package put the prefix. */
+			snprintf(near, sizeof(near), "%s/" MMUSIM_QEMU_PLUGIN_RELDIR "/%s", self, RUN_QEMU_PLUGIN_FILE);
+			if (is_file(near))
+				return (*path = strdup(near)) ? MMUSIM_OK : cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+		}
+	}
+	if (is_file(MMUSIM_QEMU_PLUGIN_DIR "/" RUN_QEMU_PLUGIN_FILE))
+		return (*path = strdup(MMUSIM_QEMU_PLUGIN_DIR "/" RUN_QEMU_PLUGIN_FILE))
+			       ? MMUSIM_OK
+			       : cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+	return cli_set_error(err, MMUSIM_EINVAL,
+			     "run: the QEMU capture plugin %s is neither next to mmusim nor in %s (give --qemu-plugin "
+			     "PATH, or --tracer valgrind)",
+			     RUN_QEMU_PLUGIN_FILE, MMUSIM_QEMU_PLUGIN_DIR);
+}
+
+bool run_qemu_in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char full[PATH_MAX];
+
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0;
+	for (const char *dir = path ? path : "/bin:/usr/bin";;) {
+		size_t n = strcspn(dir, ":");
+		snprintf(full, sizeof(full), "%.*s/%s", n ? (int)n : 1, n ? dir : ".", name);
+		if (access(full, X_OK) == 0)
+			return true;
+		if (!dir[n])
+			return false;
+		dir += n + 1;
+	}
+}
+
+char **run_qemu_argv(const char *qemu, const char *plugin, int trace_fd, const char *cpus, char *const *prog)
+{
+	int argc = 0;
+	char **argv;
+
+	while (prog[argc])
+		argc++;
+	if (!(argv = calloc((size_t)argc + 4, sizeof(*argv))))
+		return NULL;
+	argv[0] = strdup(qemu);
+	argv[1] = strdup("-plugin");
+	if (asprintf(&argv[2], "%s,fd=%d%s%s", plugin, trace_fd, cpus ? "," : "", cpus ? cpus : "") < 0)
+		argv[2] = NULL;
+	if (!argv[0] || !argv[1] || !argv[2]) {
+		run_qemu_argv_free(argv);
+		return NULL;
+	}
+	memcpy(argv + 3, prog, (size_t)argc * sizeof(*argv));
+	return argv;
+}
+
+void run_qemu_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (int i = 0; i < 3; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* Thread and CPU numbers: below the plugin's table size and the machine's CPU count. */
+#define MAX_THREAD_CPU 1024
+
+static int map_file(const char *path, char **arg, mmusim_error *err)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	size_t len = 0, cap = 64;
+	char *map = malloc(cap);
+	unsigned n = 0;
+
+	if (!f) {
+		free(map);
+		return cli_set_error(err, MMUSIM_EINVAL, "run: --threads-to-cpus %s: %s (one-each, round-robin:K or "
+				     "a file of 'THREAD CPU' lines)", path, strerror(errno));
+	}
+	if (!map) {
+		fclose(f);
+		return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+	}
+	len = (size_t)snprintf(map, cap, "map=");
+	while (fgets(line, sizeof(line), f)) {
+		unsigned thread, cpu;
+		char extra;
+		n++;
+		line[strcspn(line, "#\n")] = 0;
+		if (line[strspn(line, " \t")] == 0)
+			continue;
+		if (sscanf(line, "%u %u %c", &thread, &cpu, &extra) != 2 || thread >= MAX_THREAD_CPU ||
+		    cpu >= MAX_THREAD_CPU) {
+			fclose(f);
+			free(map);
+			return cli_set_error(err, MMUSIM_EINVAL, "run: --threads-to-cpus %s:%u: expected 'THREAD CPU', "
+					     "both below %d", path, n, MAX_THREAD_CPU);
+		}
+		if (cap - len < 16) {
+			char *m = realloc(map, cap *= 2);
+			if (!m) {
+				fclose(f);
+				free(map);
+				return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+			}
+			map = m;
+		}
+		len += (size_t)snprintf(map + len, cap - len, "%s%u/%u", map[len - 1] == '=' ? "" : ":", thread, cpu);
+	}
+	fclose(f);
+	*arg = map;
+	return MMUSIM_OK;
+}
+
+int run_qemu_threads_to_cpus(const char *spec, char **arg, mmusim_error *err)
+{
+	*arg = NULL;
+	if (strcmp(spec, "one-each") == 0)
+		return MMUSIM_OK;
+	if (strncmp(spec, "round-robin:", 12) == 0) {
+		char *end;
+		unsigned long k = strtoul(spec + 12, &end, 10);
+		if (*end || end == spec + 12 || k < 1 || k > MAX_THREAD_CPU)
+			return cli_set_error(err, MMUSIM_EINVAL, "run: --threads-to-cpus %s: round-robin:K needs K from 1 "
+					     "to %d CPUs", spec, MAX_THREAD_CPU);
+		if (asprintf(arg, "cpus=%lu", k) < 0)
+			return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+		return MMUSIM_OK;
+	}
+	return map_file(spec, arg, err);
+}
