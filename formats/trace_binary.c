@@ -48,6 +48,7 @@ enum {
 	TAG_MUNMAP = 0x98,      /* + varints VA, length */
 	TAG_FORK = 0x99,        /* + varint: the child's ASID */
 	TAG_EXIT = 0x9a,        /* + varint: the ASID */
+	TAG_THREAD = 0x9b,      /* + varint: the thread id (replay maps it to a CPU) */
 };
 
 #define KIND_MODIFY 3
@@ -247,6 +248,13 @@ static int decode_record(const uint64_t pred[2], const unsigned char **pp, const
 		CHECK(a <= (tag == TAG_CPU ? CPU_MAX : ASID_MAX), "%s %llu is out of range (at most %u)",
 		      tag == TAG_CPU ? "cpu" : tag == TAG_ASID ? "asid" : tag == TAG_FORK ? "fork asid" : "exit asid",
 		      (unsigned long long)a, tag == TAG_CPU ? CPU_MAX : ASID_MAX);
+		out->n = (uint32_t)a;
+		break;
+	case TAG_THREAD:
+		out->op = TRACE_THREAD;
+		VARINT(a);
+		CHECK(a <= TRACE_THREAD_MAX, "thread %llu is out of range (at most %u)", (unsigned long long)a,
+		      TRACE_THREAD_MAX);
 		out->n = (uint32_t)a;
 		break;
 	case TAG_VM:
@@ -653,6 +661,10 @@ static int put_other(struct trace_writer *w, const struct trace_event *ev)
 		*p++ = ev->op == TRACE_ASID ? TAG_ASID : ev->op == TRACE_CPU ? TAG_CPU : ev->op == TRACE_FORK ? TAG_FORK : TAG_EXIT;
 		p = put_varint(p, ev->n);
 		break;
+	case TRACE_THREAD:
+		*p++ = TAG_THREAD;
+		p = put_varint(p, ev->n);
+		break;
 	case TRACE_PRIV:
 		*p++ = TAG_PRIV;
 		*p++ = (unsigned char)ev->n;
@@ -721,6 +733,10 @@ static int validate(const struct trace_event *ev, struct mm_error *err)
 	case TRACE_CPU:
 		return ev->n <= CPU_MAX ? MM_OK
 					: mm_error_set(err, MM_EINVAL, "cpu %u is out of range (at most %u)", ev->n, CPU_MAX);
+	case TRACE_THREAD:
+		return ev->n <= TRACE_THREAD_MAX ? MM_OK
+						 : mm_error_set(err, MM_EINVAL, "thread %u is out of range (at most %u)", ev->n,
+								TRACE_THREAD_MAX);
 	case TRACE_PRIV:
 		return ev->n <= PRIV_SUPERVISOR ? MM_OK : mm_error_set(err, MM_EINVAL, "bad privilege %u", ev->n);
 	case TRACE_STATS_RESET:

@@ -17,6 +17,7 @@
 #define TRACE_ENC_TAG_SAME_VA 0x10u
 #define TRACE_ENC_TAG_SIZE_BYTE 0x0fu
 #define TRACE_ENC_TAG_CPU 0x85u
+#define TRACE_ENC_TAG_THREAD 0x9bu
 #define TRACE_ENC_TAG_END 0x8fu
 #define TRACE_ENC_MAX_ACCESS 12 /* tag, a 10-byte varint, a size byte */
 
@@ -73,6 +74,14 @@ static inline unsigned char *trace_enc_cpu(struct trace_enc_state *s, unsigned c
 	*p++ = TRACE_ENC_TAG_CPU;
 	s->records++;
 	return trace_enc_varint(p, cpu);
+}
+
+/* A thread record: what follows is thread `thread`'s (replay maps it to a CPU). */
+static inline unsigned char *trace_enc_thread(struct trace_enc_state *s, unsigned char *p, unsigned thread)
+{
+	*p++ = TRACE_ENC_TAG_THREAD;
+	s->records++;
+	return trace_enc_varint(p, thread);
 }
 
 /* The end record: the number of records before it. */

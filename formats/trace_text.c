@@ -284,6 +284,19 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		cmd->n = (uint32_t)v;
 		return TRACE_LINE_EVENT;
 	}
+	if (strcmp(op, "thread") == 0) {
+		uint64_t v;
+		cmd->op = TRACE_THREAD;
+		if (want_fields(n, 2, 2, "thread N", err) || parse_num(f[1], "thread id", false, &v, err))
+			return TRACE_LINE_BAD;
+		if (v > TRACE_THREAD_MAX) {
+			mm_error_set(err, MM_EINVAL, "thread %llu is out of range (at most %u)", (unsigned long long)v,
+				     TRACE_THREAD_MAX);
+			return TRACE_LINE_BAD;
+		}
+		cmd->n = (uint32_t)v;
+		return TRACE_LINE_EVENT;
+	}
 	if (strcmp(op, "priv") == 0) {
 		cmd->op = TRACE_PRIV;
 		if (want_fields(n, 2, 2, "priv user|supervisor", err))

@@ -765,6 +765,8 @@ enum mmusim_event_op {
 	/* The OS layer's processes (replay only; a setup refuses them). */
 	MMUSIM_EV_FORK,      /* n = the child's ASID: the current address space copied copy-on-write (text: fork ASID) */
 	MMUSIM_EV_EXIT,      /* n = the ASID whose pages, regions and swap are freed (text: exit ASID) */
+	MMUSIM_EV_THREAD,    /* n = the thread id that issues what follows, at most 2^20 - 1 (text: thread N);
+				replay runs thread N on CPU N (the CLI's --threads-to-cpus maps them otherwise) */
 };
 
 /* What a gflush event drops: the running VM's stage-2 and combined entries, one GPA's, or every VM's. */
@@ -1042,6 +1044,8 @@ MMUSIM_API int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
 MMUSIM_API int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_trace *t, unsigned threads,
 				      mmusim_error *mmu_errs, mmusim_error *err);
 
+/* CPUs are numbered 0 .. MMUSIM_MAX_CPUS - 1. */
+#define MMUSIM_MAX_CPUS 1024
 /* Makes CPU `cpu` (0..1023) current; its caches are created on first use. */
 MMUSIM_API int mmusim_mmu_select_cpu(mmusim_mmu *mmu, unsigned cpu, mmusim_error *err);
 /* Switches the current CPU to address space `asid` (created on first use). */
@@ -1191,6 +1195,15 @@ MMUSIM_API void mmusim_mmu_set_access_log(mmusim_mmu *mmu, mmusim_access_log_fn 
  * mmusim_mmu_set_access_log's callback.  f stays the caller's: flush and close it.
  */
 MMUSIM_API void mmusim_mmu_log_access_json(mmusim_mmu *mmu, FILE *f);
+
+/*
+ * Which CPU each thread of the trace runs on (MMUSIM_EV_THREAD, `thread N`):
+ * thread N on cpu_of[N] where N < nr and cpu_of[N] != 0xffff, else on CPU
+ * N % round_robin (round_robin 0: CPU N, one CPU each, the default).  The
+ * table is copied.  MMUSIM_ENOMEM when it cannot be.
+ */
+MMUSIM_API int mmusim_mmu_set_threads_to_cpus(mmusim_mmu *mmu, unsigned round_robin, const uint16_t *cpu_of,
+					      size_t nr, mmusim_error *err);
 
 /* The OS layer's counters (see mmusim_mmu_options.resident_pages). */
 typedef struct mmusim_paging_stats {

@@ -36,6 +36,7 @@ struct mmusim_mmu {
 	mmusim_error last_error;       /* of the last failed call that has no err argument */
 	mmusim_access_log_fn log_fn;   /* mmusim_mmu_set_access_log's */
 	void *log_arg;
+	uint16_t *thread_cpus;         /* mmusim_mmu_set_threads_to_cpus's table (replay.opt.threads points at it) */
 };
 
 _Static_assert(sizeof(((struct mm_error *)0)->msg) == sizeof(((mmusim_error *)0)->message),

@@ -92,6 +92,10 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 	case MMUSIM_EV_CPU:
 		/* the mmu says how many CPUs it has */
 		return MM_OK;
+	case MMUSIM_EV_THREAD:
+		if (ev->n > TRACE_THREAD_MAX)
+			return mm_error_set(e, MM_EINVAL, "thread %u is out of range (at most %u)", ev->n, TRACE_THREAD_MAX);
+		return MM_OK;
 	case MMUSIM_EV_FLUSH:
 		if (api_check_flush_scope(ev->scope, e))
 			return MM_EINVAL;
@@ -99,6 +103,6 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 			return mm_error_set(e, MM_EINVAL, "asid %u is out of range (at most 65535)", ev->n);
 		return MM_OK;
 	}
-	return mm_error_set(e, MM_EINVAL, "bad event op %d (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_EXIT)",
+	return mm_error_set(e, MM_EINVAL, "bad event op %d (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_THREAD)",
 			    (int)ev->op);
 }

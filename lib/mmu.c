@@ -10,6 +10,7 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/sweep.h"
 #include "sim/tlb.h"
@@ -68,7 +69,27 @@ void mmusim_mmu_destroy(mmusim_mmu *mmu)
 	if (!mmu)
 		return;
 	replay_fini(&mmu->replay);
+	free(mmu->thread_cpus);
 	free(mmu);
+}
+
+_Static_assert(MMUSIM_MAX_CPUS == MMU_MAX_CPUS, "the public CPU bound is the MMU's");
+
+int mmusim_mmu_set_threads_to_cpus(mmusim_mmu *mmu, unsigned round_robin, const uint16_t *cpu_of, size_t nr,
+				   mmusim_error *err)
+{
+	uint16_t *table = NULL;
+
+	if (nr > (size_t)TRACE_THREAD_MAX + 1)
+		nr = (size_t)TRACE_THREAD_MAX + 1; /* no thread id is higher */
+	if (nr && !(table = malloc(nr * sizeof(*table))))
+		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+	if (nr)
+		memcpy(table, cpu_of, nr * sizeof(*table));
+	free(mmu->thread_cpus);
+	mmu->thread_cpus = table;
+	mmu->replay.opt.threads = (struct thread_map){ .round_robin = round_robin, .cpu_of = table, .nr = nr };
+	return MMUSIM_OK;
 }
 
 void mmusim_mmu_finish(mmusim_mmu *mmu)

@@ -57,6 +57,7 @@ int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_pr
 		return api_error(err, &e);
 	}
 	case MMUSIM_EV_CPU:
+	case MMUSIM_EV_THREAD:
 	case MMUSIM_EV_FLUSH:
 	case MMUSIM_EV_STATS_RESET:
 		return MMUSIM_OK;

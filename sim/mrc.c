@@ -538,10 +538,11 @@ static int one_event(struct mrc *m, const struct trace_event *e, const char *sou
 		m->vmid = (uint16_t)e->n;
 		return MM_OK;
 	case TRACE_CPU:
+	case TRACE_THREAD:
 		if (e->n != 0)
 			return mm_error_set(err, MM_EINVAL,
-					    "%s:%" PRIu64 ": the trace switches to cpu %u: mrc models one CPU's TLB",
-					    source, e->line, e->n);
+					    "%s:%" PRIu64 ": the trace switches to %s %u: mrc models one CPU's TLB",
+					    source, e->line, e->op == TRACE_CPU ? "cpu" : "thread", e->n);
 		return MM_OK;
 	case TRACE_FLUSH:
 		flush(m, e);

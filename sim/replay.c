@@ -590,6 +590,12 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 				return rc;
 			}
 			break;
+		case TRACE_THREAD:
+			if ((rc = mmu_select_cpu(&r->mmu, thread_map_cpu(&r->opt.threads, e->n), err))) {
+				mm_error_prefix(err, "%s:%" PRIu64 ": thread %u", r->source, e->line, e->n);
+				return rc;
+			}
+			break;
 		case TRACE_FLUSH:
 			mmu_flush(&r->mmu, e->scope, e->va, (uint16_t)e->n);
 			break;

@@ -27,6 +27,25 @@
 #include "sim/replay_log.h"
 #include "sim/trace_event.h"
 
+/*
+ * Threads to CPUs (--threads-to-cpus): thread N runs on cpu_of[N] when the
+ * table lists it, else on CPU N % round_robin (round_robin 0: CPU N, one each).
+ */
+struct thread_map {
+	unsigned round_robin;
+	const uint16_t *cpu_of;      /* by thread id, THREAD_UNMAPPED where not listed; may be NULL */
+	size_t nr;                   /* entries of cpu_of */
+};
+#define THREAD_UNMAPPED UINT16_MAX
+
+/* The CPU thread runs on under map. */
+static inline unsigned thread_map_cpu(const struct thread_map *map, uint32_t thread)
+{
+	if (thread < map->nr && map->cpu_of[thread] != THREAD_UNMAPPED)
+		return map->cpu_of[thread];
+	return map->round_robin ? thread % map->round_robin : thread;
+}
+
 struct replay_options {
 	uint64_t demand_page_size;   /* 0 = off; else the base page or a larger leaf size */
 	bool no_auto_flush;          /* edits leave TLBs alone: stale translations stay visible */
@@ -37,6 +56,7 @@ struct replay_options {
 	bool os;                     /* the OS layer from the start (limited memory, a policy); else from the first mmap */
 	struct os_options os_opt;
 	FILE *log_out;               /* NULL = off; else one JSON line per translation (replay_log.h) */
+	struct thread_map threads;   /* which CPU each `thread N` runs on; zeroed: thread N on CPU N */
 };
 
 struct replay {

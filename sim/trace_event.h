@@ -34,7 +34,12 @@ enum trace_op {
 	/* Processes (os/): fork copies the current address space copy-on-write, exit frees one. */
 	TRACE_FORK,      /* n = the child's ASID */
 	TRACE_EXIT,      /* n = the ASID */
+	/* The thread that issues what follows (a tracer's thread id); replay maps it to a CPU. */
+	TRACE_THREAD,    /* n = the thread id, at most TRACE_THREAD_MAX */
 };
+
+/* Thread ids a trace may carry: what --threads-to-cpus maps, a table of this size at most. */
+#define TRACE_THREAD_MAX ((1u << 20) - 1)
 
 enum gflush_scope {
 	GFLUSH_VM,       /* the running VM's stage-2 and combined entries (HFENCE.GVMA x0, vmid; INVEPT single-context) */

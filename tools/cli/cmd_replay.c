@@ -17,6 +17,7 @@
 #include "cli_options.h"
 #include "cli_output.h"
 #include "replay_report.h"
+#include "threads_to_cpus.h"
 
 static const char replay_help[] =
 	"usage: mmusim [--config NAME|FILE] [--json] replay [options] TRACE\n"
@@ -52,13 +53,16 @@ static const char replay_help[] =
 	"  --dump-elf FILE      at the end, write physical memory as ELF64 (see mmusim dump)\n"
 	"  --log FILE           one JSON line per translation: the TLB, PWC probes, PTE\n"
 	"                       addresses and data-cache levels, cycles, result\n"
+	"  --threads-to-cpus one-each|round-robin:K|FILE\n"
+	"                       the CPU each 'thread N' of the trace runs on: CPU N\n"
+	"                       (default), N % K, or FILE's 'THREAD CPU' lines\n"
 	"  --no-progress        no progress bar (shown on a terminal for long replays)\n"
 	"  --json               one JSON object instead of the table\n"
 	"\n"
 	"trace commands beyond map/unmap/protect/r/w/x: asid N, priv user|supervisor,\n"
 	"cpu N, flush [va VA] [asid N], tlbi OP [va VA] [asid N] (Arm: vmalle1, aside1,\n"
 	"vae1, vaae1, vale1, vaale1, each also with 'is'), stats reset, mmap VA LEN FLAGS\n"
-	"[shared], munmap VA LEN, fork CHILD_ASID, exit ASID.  Lackey:\n"
+	"[shared], munmap VA LEN, fork CHILD_ASID, exit ASID, thread N.  Lackey:\n"
 	"valgrind --tool=lackey --trace-mem=yes.\n";
 
 struct replay_args {
@@ -69,6 +73,7 @@ struct replay_args {
 	const char *csv;
 	const char *dump_elf;
 	const char *log;            /* --log: the per-translation JSON Lines */
+	const char *threads;        /* --threads-to-cpus */
 	bool progress;
 };
 
@@ -100,7 +105,8 @@ static int parse_replay_args(struct cli *cli, struct args *a, struct replay_args
 			continue;
 		}
 		if ((r = cli_interval_option(a, &ra->opt.interval)) != 0 || (r = args_value(a, "--dump-elf", &ra->dump_elf)) != 0 ||
-		    (r = args_value(a, "--csv", &ra->csv)) != 0 || (r = args_value(a, "--log", &ra->log)) != 0) {
+		    (r = args_value(a, "--csv", &ra->csv)) != 0 || (r = args_value(a, "--log", &ra->log)) != 0 ||
+		    (r = args_value(a, "--threads-to-cpus", &ra->threads)) != 0) {
 			if (r < 0)
 				return EXIT_BAD_INPUT;
 			continue;
@@ -170,6 +176,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 	bool help = false;
 	mmusim_error err = { 0 };
 	mmusim_output *csv = NULL, *log = NULL;
+	struct threads_to_cpus threads = { 0 };
 	const char *inputs[1];
 	int rc;
 
@@ -179,6 +186,8 @@ int cmd_replay(struct cli *cli, struct args *a)
 		cli_put_help(replay_help, stdout);
 		return EXIT_OK;
 	}
+	if (ra.threads && threads_to_cpus_parse("replay", ra.threads, MMUSIM_MAX_CPUS, &threads, &err))
+		return cli_fail(&err);
 	/* Replay over the page tables of an image: nothing can be allocated there. */
 	if (cli->image && (ra.opt.demand_page_size || ra.dump_elf)) {
 		rc = cli_usage_error("replay: --demand-paging and --dump-elf need simulated memory, not an --image");
@@ -199,7 +208,8 @@ int cmd_replay(struct cli *cli, struct args *a)
 	ra.opt.interval_csv = csv ? mmusim_output_stream(csv) : NULL;
 	if (ra.log && (rc = cli_output_open(cli, ra.log, inputs, 1, &log)) != EXIT_OK)
 		goto out;
-	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || cli_read_future(cli, mmu, ra.trace, ra.format, "replay", &err)) {
+	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || threads_to_cpus_apply(&threads, mmu, &err) ||
+	    cli_read_future(cli, mmu, ra.trace, ra.format, "replay", &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
@@ -227,6 +237,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 	if (rc == EXIT_OK && ra.dump_elf && mmusim_dump_elf(m, ra.dump_elf, &err))
 		rc = cli_output_fail(&err);
 out:
+	threads_to_cpus_free(&threads);
 	mmusim_mmu_destroy(mmu);
 	/* A replay that failed leaves no file: a shorter time series would look complete. */
 	rc = cli_output_finish(csv, rc);

@@ -29,6 +29,7 @@
 #include "cli_output.h"
 #include "replay_report.h"
 #include "run_qemu.h"
+#include "threads_to_cpus.h"
 #include "save_compress.h"
 
 
@@ -76,7 +77,7 @@ struct run_args {
 	const char *qemu_plugin;    /* --qemu-plugin */
 	char *plugin;               /* the plugin found (malloc'd) */
 	const char *threads_to_cpus; /* --threads-to-cpus */
-	char *cpus_arg;             /* its plugin argument (malloc'd), NULL: one each */
+	struct threads_to_cpus threads; /* its mapping, applied by the replay */
 	char *prog_path;            /* PROGRAM as found in PATH (malloc'd): qemu does not search PATH */
 	char **prog;                /* PROGRAM ARGS..., NULL-terminated (argv's own end) */
 };
@@ -296,7 +297,8 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 	if (qemu) {
 		char *path_prog[2] = { ra->prog_path, NULL };
 		/* qemu takes the program's path, its arguments after; argv[0] is the path too. */
-		char **qargv = run_qemu_argv(vg, ra->plugin, trace[1], ra->cpus_arg, path_prog);
+		/* Thread records, mapped to CPUs by the replay: a saved trace keeps the thread ids. */
+		char **qargv = run_qemu_argv(vg, ra->plugin, trace[1], "threads=on", path_prog);
 		if (qargv && (argv = calloc((size_t)argc + 4, sizeof(*argv)))) {
 			memcpy(argv, qargv, 4 * sizeof(*argv));
 			memcpy(argv + 4, ra->prog + 1, (size_t)(argc - 1) * sizeof(*argv));
@@ -382,7 +384,8 @@ static int choose_tracer(struct run_args *ra, const char *config_arch, mmusim_er
 				     "run: no qemu-user runs the config's architecture '%s' (give --arch, or --tracer "
 				     "valgrind)", arch);
 	ra->qemu = qemu;
-	if (ra->threads_to_cpus && run_qemu_threads_to_cpus(ra->threads_to_cpus, &ra->cpus_arg, err))
+	if (ra->threads_to_cpus &&
+	    threads_to_cpus_parse("run", ra->threads_to_cpus, MMUSIM_MAX_CPUS, &ra->threads, err))
 		return err->code;
 	return ra->plugin ? MMUSIM_OK : run_qemu_plugin(ra->qemu_plugin, &ra->plugin, err);
 }
@@ -424,7 +427,8 @@ int cmd_run(struct cli *cli, struct args *a)
 	}
 	snprintf(name, sizeof(name), "%s", ra.prog[0]);
 	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || program_check(ra.prog[0], &ra.prog_path, &err) ||
-	    choose_tracer(&ra, mmusim_config_arch(mmusim_machine_config(m)), &err)) {
+	    choose_tracer(&ra, mmusim_config_arch(mmusim_machine_config(m)), &err) ||
+	    threads_to_cpus_apply(&ra.threads, mmu, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
@@ -508,7 +512,7 @@ out:
 	mmusim_mmu_destroy(mmu);
 	mmusim_machine_destroy(m);
 	free(ra.plugin);
-	free(ra.cpus_arg);
+	threads_to_cpus_free(&ra.threads);
 	free(ra.prog_path);
 	return rc;
 }

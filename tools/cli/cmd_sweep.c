@@ -21,6 +21,7 @@
 #include "replay_report.h"
 #include "sweep_csv_dir.h"
 #include "sweep_report.h"
+#include "threads_to_cpus.h"
 
 static const char sweep_help[] =
 	"usage: mmusim sweep --config NAME|FILE [--config ...]... [options] --trace TRACE [TRACE...]\n"
@@ -36,6 +37,7 @@ static const char sweep_help[] =
 	"  --format FMT, --demand-paging[=SIZE], --no-auto-flush, --check-stale, --warmup N,\n"
 	"  --setup TRACE, --map LINE     as for mmusim replay, for every machine\n"
 	"  --csv FILE           also write the table as CSV\n"
+	"  --threads-to-cpus one-each|round-robin:K|FILE   the CPU each 'thread N' runs on\n"
 	"  --interval N --csv-dir DIR   every N accesses, a row of each replay's interval\n"
 	"                       CSV (as replay --interval N --csv FILE): DIR/0001.csv ...\n"
 	"                       in the table's row order\n"
@@ -60,6 +62,8 @@ struct sweep_args {
 	const char *csv_dir;        /* --csv-dir: each replay's interval CSV (sweep_csv_dir.h); opt.interval its rows */
 	bool emit_jobs;
 	const char *results;
+	const char *threads_spec;   /* --threads-to-cpus */
+	struct threads_to_cpus threads;
 };
 
 static int push(const char ***list, size_t *n, const char *s)
@@ -112,6 +116,12 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 			for (; first < a->i; first++)
 				if (push(&sa->fwd, &sa->nr_fwd, a->argv[first]))
 					return EXIT_BAD_INPUT;
+			continue;
+		}
+		if ((r = args_value(a, "--threads-to-cpus", &sa->threads_spec)) != 0) {
+			if (r < 0 || push(&sa->fwd, &sa->nr_fwd, "--threads-to-cpus") ||
+			    push(&sa->fwd, &sa->nr_fwd, sa->threads_spec))
+				return EXIT_BAD_INPUT;
 			continue;
 		}
 		if ((r = cli_interval_option(a, &sa->opt.interval)) != 0 || (r = args_value(a, "--csv-dir", &sa->csv_dir)) != 0) {
@@ -328,7 +338,8 @@ static int pass_build(const struct cli *cli, const struct sweep_args *sa, struct
 		opt.interval_csv = p->csv ? mmusim_output_stream(p->csv[i]) : NULL;
 		if ((rc = cli_build_machine(&one, &p->m[i], err)) ||
 		    (rc = cli_demand_page_size(mmusim_machine_config(p->m[i]), &opt, err)) ||
-		    (rc = cli_mmu_create(p->m[i], &opt, sa->warmup, &p->mmu[i], err)))
+		    (rc = cli_mmu_create(p->m[i], &opt, sa->warmup, &p->mmu[i], err)) ||
+		    (rc = threads_to_cpus_apply(&sa->threads, p->mmu[i], err)))
 			return rc;
 	}
 	return MMUSIM_OK;
@@ -346,6 +357,10 @@ int cmd_sweep(struct cli *cli, struct args *a)
 	if ((rc = parse_sweep_args(cli, a, &sa, &help)) != EXIT_OK || help) {
 		if (help)
 			fputs(sweep_help, stdout);
+		goto out;
+	}
+	if (sa.threads_spec && threads_to_cpus_parse("sweep", sa.threads_spec, MMUSIM_MAX_CPUS, &sa.threads, &err)) {
+		rc = cli_fail(&err);
 		goto out;
 	}
 	if (sa.emit_jobs) {
@@ -456,5 +471,6 @@ out:
 	free(sa.configs);
 	free(sa.traces);
 	free(sa.fwd);
+	threads_to_cpus_free(&sa.threads);
 	return rc;
 }

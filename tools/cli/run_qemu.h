@@ -34,12 +34,5 @@ bool run_qemu_in_path(const char *name);
 char **run_qemu_argv(const char *qemu, const char *plugin, int trace_fd, const char *cpus, char *const *prog);
 void run_qemu_argv_free(char **argv);
 
-/*
- * --threads-to-cpus SPEC as the plugin's argument: "one-each" (NULL: the
- * plugin's default, thread N on CPU N), "round-robin:K" ("cpus=K"), or a
- * FILE of "THREAD CPU" lines ("map=T/C:..."; '#' starts a comment).
- * Sets *arg (malloc'd or NULL) or returns an error.
- */
-int run_qemu_threads_to_cpus(const char *spec, char **arg, mmusim_error *err);
 
 #endif

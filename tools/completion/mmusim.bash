@@ -117,7 +117,7 @@ _mmusim()
 		"") opts="$global --version" ;;
 		translate) opts="$global $tables $access --ac --explain" ;;
 		mappings) opts="$global $tables" ;;
-		replay) opts="$global $tables $replaying --interval --csv --log --dump-elf --no-progress --resident-pages
+		replay) opts="$global $tables $replaying --interval --csv --log --dump-elf --no-progress --threads-to-cpus --resident-pages
 			--replacement --seed --clock-flush --no-clock-flush" ;;
 		convert) opts="--format --help" ;;
 		dump) opts="$global --elf --setup --map" ;;
@@ -126,7 +126,7 @@ _mmusim()
 		report) opts="--config --help $tables $access --html --va --depth --range --from --to
 			--replay --interval --format --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup
 			--resident-pages --replacement --seed --clock-flush --no-clock-flush" ;;
-		sweep) opts="$global $replaying --setup --map --trace --jobs --csv --interval --csv-dir --emit-jobs --results" ;;
+		sweep) opts="$global $replaying --setup --map --trace --jobs --csv --interval --csv-dir --threads-to-cpus --emit-jobs --results" ;;
 		merge) opts="--csv --json --help" ;;
 		mrc) opts="$global --format --max-entries --sets --page-size --kind --csv --svg --setup --map --gmap
 			--demand-paging --demand-paging= --no-auto-flush --check-stale" ;;

@@ -4,11 +4,14 @@
  * virtual address and size, and streams them to mmusim in the binary trace
  * format through a file descriptor it was given:
  *
- *   qemu-x86_64 -plugin mmusim-qemu-capture.so,fd=N[,cpus=K][,map=T/C:T/C...] PROGRAM ARGS...
+ *   qemu-x86_64 -plugin mmusim-qemu-capture.so,fd=N[,threads=on][,cpus=K][,map=T/C:T/C...] PROGRAM ARGS...
  *
- * The CPU a thread's accesses are replayed on: its vCPU index (one each), or
- * that index modulo K (cpus=K: round-robin over K CPUs), or as map= lists
- * (thread T on CPU C; threads not listed keep their own index).
+ * With `threads=on` (what mmusim run passes), the trace says which thread made
+ * each access with `thread N` records (N the vCPU index) and replay maps
+ * threads to CPUs (--threads-to-cpus).  Without it, the plugin maps them itself
+ * into `cpu N` records: its vCPU index (one each), or that index modulo K
+ * (cpus=K: round-robin over K CPUs), or as map= lists (thread T on CPU C;
+ * threads not listed keep their own index).
  *
  * In user mode a vCPU is a guest thread.  Each thread buffers its accesses
  * raw; a full buffer is encoded and written under one lock, preceded by a
@@ -24,6 +27,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +62,7 @@ struct capture {
 	pid_t pid;                 /* a forked child must not write into its parent's stream */
 	bool write_failed;
 	unsigned last_cpu;
+	bool thread_records;       /* threads: thread records (replay maps them), not cpu ones */
 	unsigned round_robin;      /* cpus=K, 0: one CPU each */
 	int cpu_of_thread[MAX_MAPPED_THREADS]; /* map=, -1: not mapped */
 	struct trace_enc_state enc;
@@ -117,9 +122,9 @@ static void flush_locked(struct thread_buf *t)
 		t->n = 0;
 		return;
 	}
-	unsigned cpu = cpu_of(t->vcpu);
+	unsigned cpu = cap.thread_records ? t->vcpu : cpu_of(t->vcpu);
 	if (cpu != cap.last_cpu) {
-		p = trace_enc_cpu(&cap.enc, p, cpu);
+		p = cap.thread_records ? trace_enc_thread(&cap.enc, p, cpu) : trace_enc_cpu(&cap.enc, p, cpu);
 		cap.last_cpu = cpu;
 	}
 	for (unsigned i = 0; i < t->n; i++)
@@ -259,17 +264,22 @@ MMUSIM_QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qem
 				return refuse("mmusim capture: bad argument '%s' (cpus=K: round-robin over K CPUs, 1 to "
 					      "%d)\n", argv[i], MAX_MAPPED_THREADS, 0);
 			cap.round_robin = (unsigned)k;
+		} else if (strcmp(argv[i], "threads=on") == 0) {
+			cap.thread_records = true;
 		} else if (strncmp(argv[i], "map=", 4) == 0) {
 			if (!parse_map(argv[i] + 4))
 				return refuse("mmusim capture: bad argument '%s' (map=T/C:T/C...: thread T on CPU C, "
 					      "both below %d)\n", argv[i], MAX_MAPPED_THREADS, 0);
 		} else {
-			return refuse("mmusim capture: unknown argument '%s' (the plugin takes fd=N, cpus=K, "
+			return refuse("mmusim capture: unknown argument '%s' (the plugin takes fd=N, threads=on, cpus=K, "
 				      "map=T/C:...)\n", argv[i], 0, 0);
 		}
 	}
 	if (cap.fd < 0)
 		return refuse("mmusim capture: %sno fd=N argument: where should the trace go?\n", "", 0, 0);
+	/* Thread records: the first chunk says its thread too, whatever CPU replay maps thread 0 to. */
+	if (cap.thread_records)
+		cap.last_cpu = UINT_MAX;
 	cap.pid = getpid();
 	write_out(header, (size_t)(trace_enc_header(header, TRACE_ENC_FLAG_END) - header));
 	if (cap.write_failed)

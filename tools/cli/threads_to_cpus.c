@@ -1,0 +1,84 @@
+/* threads_to_cpus: the --threads-to-cpus option (see threads_to_cpus.h). */
+#include "threads_to_cpus.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_errors.h"
+
+/* The highest thread id a trace may carry, plus one (sim/trace_event.h's TRACE_THREAD_MAX). */
+#define THREAD_IDS (1u << 20)
+
+static int map_file(const char *command, const char *path, unsigned max_cpus, struct threads_to_cpus *out,
+		    mmusim_error *err)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	unsigned n = 0;
+
+	if (!f)
+		return cli_set_error(err, MMUSIM_EINVAL, "%s: --threads-to-cpus %s: %s (one-each, round-robin:K or a file "
+				     "of 'THREAD CPU' lines)", command, path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long thread, cpu;
+		char extra;
+		n++;
+		line[strcspn(line, "#\n")] = 0;
+		if (line[strspn(line, " \t")] == 0)
+			continue;
+		if (sscanf(line, "%lu %lu %c", &thread, &cpu, &extra) != 2 || thread >= THREAD_IDS || cpu >= max_cpus ||
+		    strchr(line, '-')) {
+			fclose(f);
+			threads_to_cpus_free(out);
+			return cli_set_error(err, MMUSIM_EINVAL, "%s: --threads-to-cpus %s:%u: expected 'THREAD CPU', a "
+					     "thread below %u and a CPU below %u", command, path, n, THREAD_IDS, max_cpus);
+		}
+		if (thread >= out->nr) {
+			size_t nr = thread + 1 > 2 * out->nr ? thread + 1 : 2 * out->nr;
+			uint16_t *t = realloc(out->cpu_of, nr * sizeof(*t));
+			if (!t) {
+				fclose(f);
+				threads_to_cpus_free(out);
+				return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+			}
+			for (size_t i = out->nr; i < nr; i++)
+				t[i] = 0xffff;
+			out->cpu_of = t;
+			out->nr = nr;
+		}
+		out->cpu_of[thread] = (uint16_t)cpu;
+	}
+	fclose(f);
+	return MMUSIM_OK;
+}
+
+int threads_to_cpus_parse(const char *command, const char *spec, unsigned max_cpus, struct threads_to_cpus *out,
+			  mmusim_error *err)
+{
+	*out = (struct threads_to_cpus){ 0 };
+	if (strcmp(spec, "one-each") == 0)
+		return MMUSIM_OK;
+	if (strncmp(spec, "round-robin:", 12) == 0) {
+		char *end;
+		unsigned long k = strtoul(spec + 12, &end, 10);
+		if (*end || end == spec + 12 || spec[12] == '-' || k < 1 || k > max_cpus)
+			return cli_set_error(err, MMUSIM_EINVAL, "%s: --threads-to-cpus %s: round-robin:K needs K from 1 "
+					     "to %u CPUs", command, spec, max_cpus);
+		out->round_robin = (unsigned)k;
+		return MMUSIM_OK;
+	}
+	return map_file(command, spec, max_cpus, out, err);
+}
+
+int threads_to_cpus_apply(const struct threads_to_cpus *t, mmusim_mmu *mmu, mmusim_error *err)
+{
+	return mmusim_mmu_set_threads_to_cpus(mmu, t->round_robin, t->cpu_of, t->nr, err);
+}
+
+void threads_to_cpus_free(struct threads_to_cpus *t)
+{
+	free(t->cpu_of);
+	*t = (struct threads_to_cpus){ 0 };
+}
