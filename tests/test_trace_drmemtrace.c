@@ -248,8 +248,8 @@ Test(drmemtrace, cli_replays_with_exact_counts)
 	cr_expect(strstr(r.out, "(drmemtrace) on x86_64\n"), "%s", r.out);
 	cr_expect(strstr(r.out, "accesses        6  (read 2, write 1, exec 3)\n"), "%s", r.out);
 	/* one page of code fetched thrice: 1 miss, 2 hits; data: 0x600010 and 0x7ffd0008 miss, 0x600018 hits */
-	cr_expect(strstr(r.out, "    l1i                      2            1 "), "%s", r.out);
-	cr_expect(strstr(r.out, "    l1d                      1            2 "), "%s", r.out);
+	cr_expect(strstr(r.out, "\n  l1i                      2            1 "), "%s", r.out);
+	cr_expect(strstr(r.out, "\n  l1d                      1            2 "), "%s", r.out);
 	cr_expect(strstr(r.out, "demand paged    3\n"), "%s", r.out);
 	run_result_free(&r);
 	remove_temp_file(path);
