@@ -254,3 +254,20 @@ Test(drmemtrace, cli_replays_with_exact_counts)
 	run_result_free(&r);
 	remove_temp_file(path);
 }
+
+Test(drmemtrace, cli_names_a_version_it_refuses)
+{
+	static const struct entry e[] = { { HEADER, 0, 1 }, { INSTR, 4, 0x401000 } };
+	unsigned char buf[24];
+	char *path = write_temp_bytes(buf, put_entries(buf, e, 2)), want[256];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "replay", "--demand-paging", path, NULL), 0);
+	cr_expect_eq(r.status, 2, "%s", r.err); /* the statistics of what came before, then the error */
+	snprintf(want, sizeof(want), "mmusim: %s: byte 0: drmemtrace version 1 is not supported (this reader knows 2 to 5)\n",
+		 path);
+	cr_expect_str_eq(r.err, want);
+	cr_expect(strstr(r.out, "accesses        0  (read 0, write 0, exec 0)\n"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
