@@ -5,7 +5,8 @@
  * Formats: the text format (trace_text.c), Valgrind lackey output
  * (trace_lackey.c), mmusim's compact binary format (trace_binary.c), ChampSim
  * traces (trace_champsim.c), DineroIV din (trace_din.c) and Pin pinatrace
- * output (trace_pinatrace.c), each plain or compressed with gzip, xz or zstd
+ * output (trace_pinatrace.c) and DynamoRIO drmemtrace final traces
+ * (trace_drmemtrace.c), each plain or compressed with gzip, xz or zstd
  * (trace_inflate.c).
  * Readers stream: memory use does not depend on trace length.  Events come in
  * batches so that the per-event cost stays a few nanoseconds.
@@ -23,12 +24,12 @@
 
 enum trace_format {
 	TRACE_FORMAT_AUTO, TRACE_FORMAT_TEXT, TRACE_FORMAT_LACKEY, TRACE_FORMAT_BINARY,
-	TRACE_FORMAT_CHAMPSIM, TRACE_FORMAT_DIN, TRACE_FORMAT_PINATRACE,
+	TRACE_FORMAT_CHAMPSIM, TRACE_FORMAT_DIN, TRACE_FORMAT_PINATRACE, TRACE_FORMAT_DRMEMTRACE,
 };
-#define TRACE_FORMAT_LAST TRACE_FORMAT_PINATRACE
+#define TRACE_FORMAT_LAST TRACE_FORMAT_DRMEMTRACE
 
 /*
- * "auto" "text" "lackey" "binary" "champsim" "din" "pinatrace" <-> enum;
+ * "auto" "text" "lackey" "binary" "champsim" "din" "pinatrace" "drmemtrace" <-> enum;
  * parse returns MM_OK, or MM_EINVAL for an unknown name.
  */
 const char *trace_format_name(enum trace_format f);
@@ -62,7 +63,8 @@ int trace_reader_open_limited(const char *path, enum trace_format fmt, uint64_t 
 /*
  * Opens path ("-" = stdin) in format fmt.  Compressed input (gzip, xz, zstd,
  * told by its magic) is decompressed as it is read.  AUTO sniffs the first
- * (decompressed) bytes: the binary magic; else a ChampSim record (binary
+ * (decompressed) bytes: the binary magic; else a drmemtrace header record;
+ * else a ChampSim record (binary
  * data); else the first meaningful line decides: lackey, pinatrace or din by
  * their shapes, text otherwise.  Returns MM_OK or MM_EIO/MM_EINVAL with a
  * message.
@@ -85,7 +87,7 @@ enum trace_format trace_reader_format(const struct trace_reader *r);
  * trace or a read error, with a message that names the
  * place: "path:LINE: message" (text, lackey, din, pinatrace; a NUL byte or a
  * line longer than TRACE_LINE_MAX is malformed there) or "path: byte
- * OFFSET: message" (binary, champsim: the offset in the decompressed data;
+ * OFFSET: message" (binary, champsim, drmemtrace: the offset in the decompressed data;
  * corrupt compressed data names its offset in the compressed input).  The
  * events decoded before the error, compressed input damaged after valid data
  * included, are all returned first, by earlier calls.

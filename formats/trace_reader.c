@@ -40,6 +40,7 @@
 #include "trace_binary.h"
 #include "trace_champsim.h"
 #include "trace_din.h"
+#include "trace_drmemtrace.h"
 #include "trace_inflate.h"
 #include "trace_lackey.h"
 #include "trace_pinatrace.h"
@@ -71,6 +72,7 @@ struct trace_reader {
 	struct champsim_decoder champsim;
 	struct din_decoder din;
 	struct pinatrace_decoder pinatrace;
+	struct drmemtrace_decoder drmemtrace;
 	enum trace_compression compression;
 	struct trace_inflate *inflate; /* compressed input: where refill reads from */
 	uint64_t decoder_memory;     /* the decompressor's limit (0: the default) */
@@ -86,7 +88,7 @@ static const char *const format_names[] = {
 	[TRACE_FORMAT_AUTO] = "auto", [TRACE_FORMAT_TEXT] = "text",
 	[TRACE_FORMAT_LACKEY] = "lackey", [TRACE_FORMAT_BINARY] = "binary",
 	[TRACE_FORMAT_CHAMPSIM] = "champsim", [TRACE_FORMAT_DIN] = "din",
-	[TRACE_FORMAT_PINATRACE] = "pinatrace",
+	[TRACE_FORMAT_PINATRACE] = "pinatrace", [TRACE_FORMAT_DRMEMTRACE] = "drmemtrace",
 };
 
 const char *trace_format_name(enum trace_format f)
@@ -156,7 +158,8 @@ static bool blank(unsigned char c)
 }
 
 /*
- * Auto-detection on s[0, len): the binary magic, else a ChampSim record,
+ * Auto-detection on s[0, len): the binary magic, else a drmemtrace header,
+ * else a ChampSim record,
  * else the first line that is not blank, a '#' comment or a '==' valgrind
  * line decides between lackey, pinatrace, din and text; a file of nothing but
  * '==' lines is lackey.  Returns TRACE_FORMAT_AUTO when it needs more input
@@ -166,12 +169,15 @@ static enum trace_format sniff(const unsigned char *s, size_t len, bool eof)
 {
 	size_t m = len < TRACE_BINARY_MAGIC_LEN ? len : TRACE_BINARY_MAGIC_LEN, off = 0;
 	bool saw_valgrind = false;
-	int champsim;
+	int champsim, drmemtrace;
 
 	if (binary_has_magic(s, len))
 		return TRACE_FORMAT_BINARY;
 	if (len > 0 && len < TRACE_BINARY_MAGIC_LEN && memcmp(s, TRACE_BINARY_MAGIC, m) == 0)
 		return eof ? TRACE_FORMAT_BINARY : TRACE_FORMAT_AUTO; /* a short one reads as a truncated header */
+	/* before ChampSim: a drmemtrace header's zero bytes would pass for a ChampSim record's */
+	if ((drmemtrace = drmemtrace_sniff(s, len, eof)) != 0)
+		return drmemtrace > 0 ? TRACE_FORMAT_DRMEMTRACE : TRACE_FORMAT_AUTO;
 	if ((champsim = champsim_sniff(s, len, eof)) != 0)
 		return champsim > 0 ? TRACE_FORMAT_CHAMPSIM : TRACE_FORMAT_AUTO;
 	while (off < len) {
@@ -285,6 +291,7 @@ static int reader_start(struct trace_reader *r, bool from_path, enum trace_forma
 	champsim_decoder_init(&r->champsim);
 	din_decoder_init(&r->din);
 	pinatrace_decoder_init(&r->pinatrace);
+	drmemtrace_decoder_init(&r->drmemtrace);
 	return MM_OK;
 }
 
@@ -450,6 +457,11 @@ static long decode_format(struct trace_reader *r, size_t len, bool eof, size_t *
 		if (n < 0)
 			mm_error_prefix(&r->fail, "%s: byte %llu", r->name, (unsigned long long)r->champsim.err_offset);
 		return n;
+	case TRACE_FORMAT_DRMEMTRACE:
+		n = drmemtrace_decode(&r->drmemtrace, p, len, eof, r->base + r->pos, used, ev, max, &r->fail);
+		if (n < 0)
+			mm_error_prefix(&r->fail, "%s: byte %llu", r->name, (unsigned long long)r->drmemtrace.err_offset);
+		return n;
 	case TRACE_FORMAT_DIN:
 		n = din_decode(&r->din, (const char *)p, len, eof, used, ev, max, &r->fail);
 		if (n < 0)
@@ -470,7 +482,7 @@ static long decode_format(struct trace_reader *r, size_t len, bool eof, size_t *
 
 static bool is_line_format(enum trace_format f)
 {
-	return f != TRACE_FORMAT_BINARY && f != TRACE_FORMAT_CHAMPSIM;
+	return f != TRACE_FORMAT_BINARY && f != TRACE_FORMAT_CHAMPSIM && f != TRACE_FORMAT_DRMEMTRACE;
 }
 
 /* Line formats: the lines the decoder has consumed. */

@@ -738,6 +738,7 @@ enum mmusim_trace_format {
 	MMUSIM_TRACE_CHAMPSIM,  /* ChampSim binary instruction records */
 	MMUSIM_TRACE_DIN,       /* DineroIV din: "LABEL ADDRESS" lines */
 	MMUSIM_TRACE_PINATRACE, /* Intel Pin pinatrace: "IP: R|W ADDRESS" lines */
+	MMUSIM_TRACE_DRMEMTRACE, /* DynamoRIO drmemtrace final-format trace_entry_t records (64-bit) */
 };
 
 enum mmusim_event_op {
@@ -804,7 +805,7 @@ typedef struct mmusim_event {
 
 typedef struct mmusim_trace mmusim_trace;
 
-/* "auto", "text", "lackey", "binary", "champsim", "din", "pinatrace" ("unknown" past them). */
+/* "auto", "text", "lackey", "binary", "champsim", "din", "pinatrace", "drmemtrace" ("unknown" past them). */
 MMUSIM_API const char *mmusim_trace_format_name(enum mmusim_trace_format fmt);
 /* Parses a format name; MMUSIM_EINVAL for an unknown one. */
 MMUSIM_API int mmusim_trace_format_parse(const char *name, enum mmusim_trace_format *out);

@@ -282,7 +282,7 @@ static const struct bad_cli bad_clis[] = {
 	{ { "mappings", "extra" }, "mmusim: mappings: unexpected argument 'extra' (see mmusim mappings --help)\n" },
 	{ { "replay" }, "mmusim: replay: no trace given (see mmusim replay --help)\n" },
 	{ { "replay", "/nonexistent/t.trace" }, "mmusim: /nonexistent/t.trace: cannot open: No such file or directory\n" },
-	{ { "replay", "--format", "csv", "x" }, "mmusim: bad --format 'csv' (expected auto, text, lackey, binary, champsim, din or pinatrace)\n" },
+	{ { "replay", "--format", "csv", "x" }, "mmusim: bad --format 'csv' (expected auto, text, lackey, binary, champsim, din, pinatrace or drmemtrace)\n" },
 	{ { "replay", "--demand-paging=3K", "x" }, "mmusim: bad --demand-paging size '3K' (expected 4K, 2M or 1G)\n" },
 	{ { "replay", "--interval", "10", "x" }, "mmusim: replay: --interval needs --csv FILE for the time series\n" },
 	{ { "replay", "--interval", "0", "x" }, "mmusim: bad --interval '0' (expected a positive number of accesses)\n" },
@@ -293,7 +293,7 @@ static const struct bad_cli bad_clis[] = {
 	{ { "replay", "a", "b" }, "mmusim: replay: more than one trace given ('a' and 'b')\n" },
 	{ { "convert", "a" }, "mmusim: convert: needs INPUT and OUTPUT (see mmusim convert --help)\n" },
 	{ { "convert", "--format", "csv", "a", "b" },
-	  "mmusim: bad --format 'csv' (expected auto, text, lackey, binary, champsim, din or pinatrace)\n" },
+	  "mmusim: bad --format 'csv' (expected auto, text, lackey, binary, champsim, din, pinatrace or drmemtrace)\n" },
 	/* A name that is neither a file nor a preset (a typo of x86_64): name the presets. */
 	{ { "--config", "x86-64", "translate", "0x1000" },
 	  "mmusim: --config x86-64: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)\n" },

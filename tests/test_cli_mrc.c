@@ -316,7 +316,7 @@ Test(cli_mrc, bad_inputs)
 		"--demand-paging", "t");
 	REFUSED("mmusim: mrc: --warmup is not taken: a 'stats reset' line in the trace zeroes the counts\n",
 		"--page-size", "mapped", "--warmup", "10", "t");
-	REFUSED("mmusim: bad --format 'nope' (expected auto, text, lackey, binary, champsim, din or pinatrace)\n",
+	REFUSED("mmusim: bad --format 'nope' (expected auto, text, lackey, binary, champsim, din, pinatrace or drmemtrace)\n",
 		"--format", "nope", "t");
 	/* An output that cannot be written fails before the table is printed (r.out is checked empty). */
 	REFUSED("mmusim: /nonexistent/dir/x.svg: cannot create: No such file or directory\n", "--svg",

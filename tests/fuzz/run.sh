@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${2:-$root/build-fuzz}
 targets=${FUZZ_TARGETS:-fuzz_config fuzz_trace_text fuzz_lackey fuzz_binary fuzz_image fuzz_walk fuzz_champsim fuzz_din
-	fuzz_pinatrace fuzz_compressed}
+	fuzz_pinatrace fuzz_drmemtrace fuzz_compressed}
 
 CC=${CC:-clang} cmake -B "$build" -S "$here" -DMMUSIM_ROOT="$root" >"$build.configure.log" 2>&1 ||
 	{ cat "$build.configure.log"; exit 2; }
