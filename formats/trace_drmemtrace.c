@@ -87,7 +87,7 @@ static uint8_t access_size(const unsigned char *p)
 	return size > UINT8_MAX ? UINT8_MAX : (uint8_t)size;
 }
 
-/* The CPU of thread id tid, given one on its first appearance; -1 when every CPU is taken. */
+/* The number of thread id tid (0, 1, ... in order of first appearance); -1 past MMU_MAX_CPUS threads. */
 static long cpu_of_thread(struct drmemtrace_decoder *d, uint64_t tid)
 {
 	for (uint32_t i = 0; i < d->nr_threads; i++)
@@ -147,17 +147,18 @@ long drmemtrace_decode(struct drmemtrace_decoder *d, const unsigned char *buf, s
 							.size = access_size(p), .va = addr };
 			break;
 		case KIND_THREAD: {
+			/* A `thread N` event, N the thread's number: replay maps it to a CPU (--threads-to-cpus). */
 			long cpu = cpu_of_thread(d, addr);
 			if (cpu < 0) {
 				if (n > 0)
 					goto out;
-				mm_error_set(err, MM_EINVAL, "record %llu: thread %llu is one thread too many (one CPU each, at most %u)",
+				mm_error_set(err, MM_EINVAL, "record %llu: thread %llu is one thread too many (at most %u)",
 					     (unsigned long long)record, (unsigned long long)addr, MMU_MAX_CPUS);
 				return fail(d, base + off, off, used);
 			}
 			if ((uint32_t)cpu != d->cpu) {
 				d->cpu = (uint32_t)cpu;
-				ev[n++] = (struct trace_event){ .line = record, .op = TRACE_CPU, .n = d->cpu };
+				ev[n++] = (struct trace_event){ .line = record, .op = TRACE_THREAD, .n = d->cpu };
 			}
 			break;
 		}

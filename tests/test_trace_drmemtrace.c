@@ -64,9 +64,9 @@ static const struct want want_events[] = {
 	{ TRACE_ACCESS, ACCESS_READ, 8, 0x600010, 6, 0 },
 	{ TRACE_ACCESS, ACCESS_EXEC, 5, 0x401004, 7, 0 },
 	{ TRACE_ACCESS, ACCESS_WRITE, 8, 0x7ffd0008, 8, 0 },
-	{ TRACE_CPU, 0, 0, 0, 11, 1 },
+	{ TRACE_THREAD, 0, 0, 0, 11, 1 },
 	{ TRACE_ACCESS, ACCESS_EXEC, 2, 0x402000, 12, 0 },
-	{ TRACE_CPU, 0, 0, 0, 13, 0 },
+	{ TRACE_THREAD, 0, 0, 0, 13, 0 },
 	{ TRACE_ACCESS, ACCESS_WRITE, 255, 0x600020, 14, 0 },
 };
 #define NR_WANT (sizeof(want_events) / sizeof(want_events[0]))
@@ -110,7 +110,7 @@ static void expect_events(const struct collected *c, size_t nr)
 		const struct want *w = &want_events[i];
 		cr_expect_eq(e->op, w->op, "event %zu: op %u", i, e->op);
 		cr_expect_eq(e->line, w->line, "event %zu: line %llu", i, (unsigned long long)e->line);
-		if (w->op == TRACE_CPU) {
+		if (w->op == TRACE_THREAD) {
 			cr_expect_eq(e->n, w->n, "event %zu: cpu %u", i, e->n);
 			continue;
 		}
@@ -228,7 +228,7 @@ Test(drmemtrace, one_thread_past_1024_cpus_is_an_error)
 	cr_assert_eq(c->n, 1023); /* threads 2 to 1024: CPUs 1 to 1023 */
 	cr_expect_eq(c->ev[1022].n, 1023);
 	cr_expect_eq(c->ev[1022].line, 1025);
-	expect_error(c, path, "byte 12300: record 1026: thread 2024 is one thread too many (one CPU each, at most 1024)");
+	expect_error(c, path, "byte 12300: record 1026: thread 2024 is one thread too many (at most 1024)");
 }
 
 Test(drmemtrace, cli_replays_with_exact_counts)
