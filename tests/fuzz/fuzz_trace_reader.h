@@ -55,7 +55,8 @@ static int fuzz_trace_reader(const uint8_t *data, size_t size, enum trace_format
 		if (n <= 0)
 			break;
 		for (long i = 0; i < n; i++)
-			if (ev[i].op > TRACE_EXIT || (ev[i].op == TRACE_FLUSH && !flush_scope_valid(ev[i].scope)) ||
+			if (ev[i].op > TRACE_THREAD || (ev[i].op == TRACE_FLUSH && !flush_scope_valid(ev[i].scope)) ||
+			    (ev[i].op == TRACE_THREAD && ev[i].n > TRACE_THREAD_MAX) ||
 			    (ev[i].op == TRACE_GFLUSH && ev[i].n > GFLUSH_SCOPE_LAST) ||
 			    (ev[i].op == TRACE_VM && ev[i].n >= MACHINE_NR_VMS) ||
 			    (ev[i].op == TRACE_MMAP && ev[i].n > 1))
