@@ -22,8 +22,6 @@ int replay_init(struct replay *r, struct machine *m, const struct replay_options
 	r->mmu.check_stale = opt->check_stale;
 	r->next_row = opt->interval;
 	r->warmup_at = opt->warmup;
-	/* Data accesses through the data caches happen after the translation, off its hit path. */
-	r->after_every_access = opt->interval || opt->warmup || mmu_caches_data(&r->mmu);
 	r->last_tlb = calloc(2 * CONFIG_MAX_TLBS, sizeof(*r->last_tlb));
 	if (!r->last_tlb) {
 		mmu_fini(&r->mmu);
@@ -34,8 +32,7 @@ int replay_init(struct replay *r, struct machine *m, const struct replay_options
 		return rc;
 	}
 	r->os_columns = r->os != NULL;
-	/* lru and opt see every access, TLB hits included: only when asked for. */
-	r->after_every_access |= r->os && os_tracks_use(r->os);
+	replay_look_after_accesses(r);
 	if (opt->log_out)
 		replay_log_set(r, replay_log_json, r);
 	if (opt->interval && opt->interval_out) {
@@ -233,11 +230,21 @@ void replay_stats_reset(struct replay *r)
 	replay_log_stats_reset(&r->log);
 }
 
+void replay_look_after_accesses(struct replay *r)
+{
+	/*
+	 * CSV rows, a pending warm-up, a policy that sees every reference (lru,
+	 * opt: TLB hits included), data accesses through the data caches, the
+	 * per-translation log: each only when asked for, off the hit path.
+	 */
+	r->after_every_access = r->opt.interval || r->warmup_at || (r->os && os_tracks_use(r->os)) ||
+				mmu_caches_data(&r->mmu) || r->log.fn;
+}
+
 void replay_set_warmup(struct replay *r, uint64_t accesses)
 {
 	r->warmup_at = accesses ? total_accesses(&r->mmu.stats) + accesses : 0;
-	r->after_every_access = r->opt.interval || r->warmup_at || (r->os && os_tracks_use(r->os)) ||
-				mmu_caches_data(&r->mmu) || r->log.fn;
+	replay_look_after_accesses(r);
 }
 
 const struct paging_stats *replay_paging_stats(const struct replay *r)
@@ -258,6 +265,24 @@ int replay_future(struct replay *r, const struct trace_event *ev, size_t n, bool
 	return rc || !end ? rc : os_future_end(r->os, err);
 }
 
+/* A write the PTE refused: the OS's copy-on-write fault when *cow comes back true. */
+static int cow_fault(struct replay *r, uint64_t va, uint64_t line, bool *cow, struct mm_error *err)
+{
+	int rc = os_write_fault(r->os, r->mmu.cur->asid, va, cow, err);
+
+	if (rc)
+		mm_error_prefix(err, "%s:%" PRIu64 ": copy-on-write fault at 0x%" PRIx64, r->source, line, va);
+	return rc;
+}
+
+/* The OS changed the page: the access walks again (counted once) and fills the caches. */
+static int os_retry(struct replay *r, uint64_t va, enum access_kind access, struct mmu_result *res, uint64_t line,
+		    struct mm_error *err)
+{
+	mmu_refill(&r->mmu, va, access, res);
+	return host_fills(r, va, access, res, line, err);
+}
+
 /*
  * A not-present fault on a user VA with the OS layer on: the OS maps the page
  * (the access walks again, counted once) or calls it a segmentation fault
@@ -272,10 +297,8 @@ static int os_fault(struct replay *r, uint64_t va, enum access_kind access, stru
 
 	if (res->fault.kind == FAULT_PERMISSION) {
 		/* A write to a page fork made read-only is the OS's (copy-on-write), not a permission fault. */
-		if ((rc = os_write_fault(r->os, r->mmu.cur->asid, va, &cow, err))) {
-			mm_error_prefix(err, "%s:%" PRIu64 ": copy-on-write fault at 0x%" PRIx64, r->source, line, va);
+		if ((rc = cow_fault(r, va, line, &cow, err)))
 			return rc;
-		}
 		if (cow)
 			verdict = OS_RETRY;
 	} else if ((rc = os_page_fault(r->os, r->mmu.cur->asid, va, &verdict, err))) {
@@ -283,25 +306,16 @@ static int os_fault(struct replay *r, uint64_t va, enum access_kind access, stru
 		return rc;
 	}
 	if (verdict == OS_RETRY) {
-		mmu_refill(&r->mmu, va, access, res);
-		if ((rc = host_fills(r, va, access, res, line, err)))
+		if ((rc = os_retry(r, va, access, res, line, err)))
 			return rc;
 		/*
 		 * A write that brought back a page other address spaces still name in
 		 * swap: it came back copy-on-write, and the write is now a COW fault
 		 * (Linux's do_swap_page hands a write on to do_wp_page).
 		 */
-		if (!res->ok && res->fault.kind == FAULT_PERMISSION && access == ACCESS_WRITE && !cow) {
-			if ((rc = os_write_fault(r->os, r->mmu.cur->asid, va, &cow, err))) {
-				mm_error_prefix(err, "%s:%" PRIu64 ": copy-on-write fault at 0x%" PRIx64, r->source, line, va);
-				return rc;
-			}
-			if (cow) {
-				mmu_refill(&r->mmu, va, access, res);
-				if ((rc = host_fills(r, va, access, res, line, err)))
-					return rc;
-			}
-		}
+		if (!res->ok && res->fault.kind == FAULT_PERMISSION && access == ACCESS_WRITE && !cow &&
+		    ((rc = cow_fault(r, va, line, &cow, err)) || (cow && (rc = os_retry(r, va, access, res, line, err)))))
+			return rc;
 	}
 	if (!res->ok)
 		r->mmu.stats.faults[res->fault.kind]++;

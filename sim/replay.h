@@ -110,6 +110,9 @@ bool replay_needs_future(const struct replay *r);
 /* Zeroes the statistics, keeps the caches and tables (see above). */
 void replay_stats_reset(struct replay *r);
 
+/* Decides after_every_access from what is on now (an option, the OS's policy, the log). */
+void replay_look_after_accesses(struct replay *r);
+
 /* The statistics reset by themselves once `accesses` more accesses are counted (0: never). */
 void replay_set_warmup(struct replay *r, uint64_t accesses);
 

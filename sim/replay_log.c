@@ -15,8 +15,8 @@ void replay_log_set(struct replay *r, access_log_fn fn, void *arg)
 	l->pte_reads = r->mmu.stats.pte_reads;
 	access_detail_clear(&l->d);
 	r->mmu.detail = fn ? &l->d : NULL;
-	/* Every translation goes through access_after, where its record is written (turned off, it still does: slower, not wrong). */
-	r->after_every_access = r->after_every_access || fn;
+	/* Every translation goes through access_after, where its record is written. */
+	replay_look_after_accesses(r);
 }
 
 void replay_log_stats_reset(struct replay_log *l)
