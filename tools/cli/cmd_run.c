@@ -162,20 +162,6 @@ struct tee {
 	pthread_t thread;
 };
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return false;
-		p += k;
-		n -= (size_t)k;
-	}
-	return true;
-}
-
 static void *tee_main(void *arg)
 {
 	struct tee *t = arg;
@@ -195,7 +181,7 @@ static void *tee_main(void *arg)
 			t->write_failed = true;
 			t->write_errno = errno;
 		}
-		if (!write_all(t->to, buf, (size_t)k))
+		if (!save_write_all(t->to, buf, (size_t)k))
 			break; /* the replay stopped reading */
 	}
 	free(buf);

@@ -33,8 +33,10 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-static bool write_all(int fd, const unsigned char *p, size_t n)
+bool save_write_all(int fd, const void *buf, size_t n)
 {
+	const unsigned char *p = buf;
+
 	while (n > 0) {
 		ssize_t k = write(fd, p, n);
 		if (k < 0 && errno == EINTR)
@@ -72,14 +74,14 @@ static bool pump(struct save_sink *s, const void *buf, size_t n, bool end)
 {
 	switch (s->codec) {
 	case CODEC_NONE:
-		return write_all(s->fd, buf, n);
+		return save_write_all(s->fd, buf, n);
 	case CODEC_ZSTD: {
 		ZSTD_inBuffer in = { buf, n, 0 };
 		size_t left;
 		do {
 			ZSTD_outBuffer out = { s->out, OUT_BUF, 0 };
 			left = ZSTD_compressStream2(s->zstd, &out, &in, end ? ZSTD_e_end : ZSTD_e_continue);
-			if (ZSTD_isError(left) || !write_all(s->fd, s->out, out.pos))
+			if (ZSTD_isError(left) || !save_write_all(s->fd, s->out, out.pos))
 				return errno = errno ? errno : EIO, false;
 		} while (end ? left != 0 : in.pos < in.size);
 		return true;
@@ -92,7 +94,7 @@ static bool pump(struct save_sink *s, const void *buf, size_t n, bool end)
 			s->xz.next_out = s->out;
 			s->xz.avail_out = OUT_BUF;
 			r = lzma_code(&s->xz, end ? LZMA_FINISH : LZMA_RUN);
-			if ((r != LZMA_OK && r != LZMA_STREAM_END) || !write_all(s->fd, s->out, OUT_BUF - s->xz.avail_out))
+			if ((r != LZMA_OK && r != LZMA_STREAM_END) || !save_write_all(s->fd, s->out, OUT_BUF - s->xz.avail_out))
 				return errno = errno ? errno : EIO, false;
 		} while (end ? r != LZMA_STREAM_END : s->xz.avail_in > 0);
 		return true;
@@ -105,7 +107,7 @@ static bool pump(struct save_sink *s, const void *buf, size_t n, bool end)
 			s->gz.next_out = s->out;
 			s->gz.avail_out = OUT_BUF;
 			r = deflate(&s->gz, end ? Z_FINISH : Z_NO_FLUSH);
-			if (r == Z_STREAM_ERROR || !write_all(s->fd, s->out, OUT_BUF - s->gz.avail_out))
+			if (r == Z_STREAM_ERROR || !save_write_all(s->fd, s->out, OUT_BUF - s->gz.avail_out))
 				return errno = errno ? errno : EIO, false;
 		} while (end ? r != Z_STREAM_END : s->gz.avail_in > 0 || s->gz.avail_out == 0);
 		return true;

@@ -19,5 +19,7 @@ bool save_sink_write(struct save_sink *s, const void *buf, size_t n);
 bool save_sink_finish(struct save_sink *s);
 /* Frees s without ending the stream (the copy is being thrown away). */
 void save_sink_free(struct save_sink *s);
+/* All of buf to fd, through EINTR and short writes; false on an error, with errno set (also run's tee). */
+bool save_write_all(int fd, const void *buf, size_t n);
 
 #endif
