@@ -174,6 +174,10 @@ int main(int argc, char **argv)
 	sigemptyset(&bus.sa_mask);
 	sigaction(SIGBUS, &bus, NULL);
 	cli_guard_std_fds();
+	/* Output that fits the buffer fails at the final flush, where errno still names the cause
+	 * (a write that fails mid-way leaves only the error flag: "Input/output error"). */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	rc = run(&cli, &a);
 	cli_free(&cli);
 	/* Every command's output to stdout is checked here, once: a lost line is an error. */
