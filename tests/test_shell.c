@@ -77,7 +77,7 @@ static int run_piped(const char *input, char **out, char **err)
  * The OS layer in the shell (x86_64, two resident pages, fifo): each access
  * says what the OS did.  Writes to 0x400000, 0x401000 fill both frames; the
  * write to 0x402000 evicts the first-loaded page, dirty, to swap slot 0,
- * which show lists and explain names; reading it again is a major fault; a
+ * which mappings lists and explain names; reading it again is a major fault; a
  * touch outside the region a segmentation fault.
  */
 Test(shell_pipe, os_layer_notes_and_marks)
@@ -85,10 +85,10 @@ Test(shell_pipe, os_layer_notes_and_marks)
 	char *const limited[] = { "mmusim", "shell", "--resident-pages", "2", NULL };
 	char *const plain[] = { "mmusim", "shell", NULL };
 	char *const opt[] = { "mmusim", "shell", "--replacement", "opt", NULL };
-	static const char swap_script[] = "mmap 0x400000 0x4000 rwu\nw 0x400000\nw 0x401000\nw 0x402000\nshow\n"
+	static const char swap_script[] = "mmap 0x400000 0x4000 rwu\nw 0x400000\nw 0x401000\nw 0x402000\nmappings\n"
 					  "explain 0x400000\nr 0x400000\nr 0x999000\n";
 	/* A fork, a write to a shared page, then `exit 1` ends the child only; `exit` ends the session. */
-	static const char cow_script[] = "mmap 0x400000 0x2000 rwu\nw 0x400000\nfork 1\nshow\nw 0x400000\n"
+	static const char cow_script[] = "mmap 0x400000 0x2000 rwu\nw 0x400000\nfork 1\nmappings\nw 0x400000\n"
 					 "exit 1\nr 0x401000\nexit\nr 0x400000\n";
 	char *out, *err;
 
@@ -133,7 +133,8 @@ Test(shell_pipe, long_lines_and_nul_bytes_end_the_session)
 	input[n - 1] = '\n';
 	input[n] = '\0';
 	cr_expect_eq(run_piped(input, &out, &err), 2);
-	cr_expect_str_eq(out, "0x0 r user: pa 0x800 (64-byte page, level 1) perms rw-u-\n");
+	cr_expect_str_eq(out, "0x0 r user: pa 0x800 (64-byte page, level 1) perms rw-u-\n"
+			      "  mmu: walk of 2 reads, PTE L2 0x40 from memory, PTE L1 0x80 from memory, 21 cycles\n");
 	cr_expect_str_eq(err, "mmusim: stdin:3: line longer than 65536 bytes\n");
 	free(out);
 	free(err);
@@ -161,7 +162,7 @@ Test(shell_pipe, scripted_demo_golden)
 
 	cr_expect_eq(run_piped(input, &out, &err), 2, "a failed command makes the exit status 2");
 	cr_expect_str_eq(out, golden);
-	cr_expect_str_eq(err, "mmusim: stdin:14: unknown command 'bogus' (type 'help')\n");
+	cr_expect_str_eq(err, "mmusim: stdin:15: unknown command 'bogus' (type 'help')\n");
 	free(input);
 	free(golden);
 	free(out);
@@ -173,13 +174,15 @@ Test(shell_pipe, clean_session_exits_0_and_reports_trace_errors_with_line)
 	char *out, *err;
 
 	cr_expect_eq(run_piped("map 0x40 0x1240 64 rwu\nr 0x45\n", &out, &err), 0);
-	cr_expect_str_eq(out, "0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n");
+	cr_expect_str_eq(out, "0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n"
+			      "  mmu: walk of 2 reads, PTE L2 0x40 from memory, PTE L1 0x82 from memory, 21 cycles\n");
 	cr_expect_str_eq(err, "");
 	free(out);
 	free(err);
 	cr_expect_eq(run_piped("map 0x41 0x1240 64 rwu\nr zz\ntranslate\nr 0x45\n", &out, &err), 2);
 	cr_expect_str_eq(out, "0x45 r user: fault not-present at level 2, page fault code 0x4 (U): "
-			      "the PTE is not present (P/V bit clear)\n");
+			      "the PTE is not present (P/V bit clear)\n"
+			      "  mmu: walk of 1 read, PTE L2 0x40 from memory, fault not-present, 11 cycles\n");
 	cr_expect_str_eq(err, "mmusim: stdin:1: VA 0x41 is not aligned to the 64-byte page\n"
 			      "mmusim: stdin:2: bad VA 'zz' (expected decimal or 0x-hex)\n"
 			      "mmusim: stdin:3: usage: translate VA [r|w|x]\n");
@@ -338,10 +341,10 @@ Test(shell, tlb_marks_prefetched_entries)
 }
 
 /*
- * detail on: after each access, the MMU's line (the numbers of
+ * Detail, on from the start: after each access, the MMU's line (the numbers of
  * test_cli_access_log.c's hand-worked trace: a 1-cycle L1 DTLB, PWCs for
  * levels 2 and 3 of 2 and 3 cycles, an L1D of 4, memory 100); detail off
- * stops it; a bad argument is refused with its usage.
+ * stops it, detail on brings it back; a bad argument is refused with its usage.
  */
 Test(shell_pipe, detail_lines)
 {
@@ -350,21 +353,23 @@ Test(shell_pipe, detail_lines)
 				    "pwc: [{level: 2, entries: 4, latency: 2}, {level: 3, entries: 4, latency: 3}]\n"
 				    "memory_latency: 100\ncaches: {l1d: {sets: 64, ways: 8, latency: 4}}\n", ".yaml");
 	char *const argv[] = { "mmusim", "--config", cfg, "shell", NULL };
-	const char *in = "map 0x400000 0x10000000 8K rwu\ndetail on\nr 0x400000\nr 0x400008\nw 0x400010\n"
-			 "detail off\nr 0x401000\ndetail maybe\n";
+	const char *in = "map 0x400000 0x10000000 8K rwu\nr 0x400000\nr 0x400008\nw 0x400010\n"
+			 "detail off\nr 0x401000\ndetail on\nr 0x401008\ndetail maybe\n";
 	char *out, *err;
 
 	cr_assert_eq(run_piped_argv(in, strlen(in), argv, &out, &err), 2);
 	cr_expect_str_eq(out,
 			 "0x400000 r user: pa 0x10000000 (4K page, level 1) perms rw-u-\n"
-			 "  mmu: walk (pwc L2 miss, pwc L3 miss), PTE L4 0x1000 from memory, PTE L3 0x2000 from memory, "
+			 "  mmu: walk of 4 reads (pwc L2 miss, pwc L3 miss), PTE L4 0x1000 from memory, PTE L3 0x2000 from memory, "
 			 "PTE L2 0x3010 from memory, PTE L1 0x4000 from memory, set A, 406 cycles\n"
 			 "0x400008 r user: pa 0x10000008 (4K page, level 1) perms rw-u-\n"
 			 "  mmu: l1 hit in l1d, 1 cycle\n"
 			 "0x400010 w user: pa 0x10000010 (4K page, level 1) perms rw-u-\n"
-			 "  mmu: hit in l1d, walked again (D clear), walk (pwc L2 hit), PTE L1 0x4000 from l1d, set D, 7 cycles\n"
-			 "0x401000 r user: pa 0x10001000 (4K page, level 1) perms rw-u-\n");
-	cr_expect_str_eq(err, "mmusim: stdin:8: usage: detail on|off\n");
+			 "  mmu: hit in l1d, walked again (D clear), walk of 1 read (pwc L2 hit), PTE L1 0x4000 from l1d, set D, 7 cycles\n"
+			 "0x401000 r user: pa 0x10001000 (4K page, level 1) perms rw-u-\n"
+			 "0x401008 r user: pa 0x10001008 (4K page, level 1) perms rw-u-\n"
+			 "  mmu: l1 hit in l1d, 1 cycle\n");
+	cr_expect_str_eq(err, "mmusim: stdin:9: usage: detail on|off\n");
 	free(out);
 	free(err);
 	remove_temp_file(cfg);

@@ -89,7 +89,6 @@ struct shell {
 	unsigned long line;
 	bool quit;
 	bool terminal;              /* an empty line continues a step */
-	bool check_stale;           /* --check-stale: say when an access hit a stale entry */
 	/* Unless `detail off`: the last translation's record, printed after its answer. */
 	mmusim_access_detail last;
 	bool have_last;
@@ -275,6 +274,7 @@ static void do_access(struct shell *sh, const mmusim_event *ev)
 	mmusim_translation w, shown = { 0 };
 	mmusim_paging_stats was;
 	mmusim_stats before, after;
+	bool stale;
 
 	mmusim_mmu_paging_stats(sh->mmu, &was);
 	mmusim_mmu_stats(sh->mmu, &before);
@@ -292,7 +292,8 @@ static void do_access(struct shell *sh, const mmusim_event *ev)
 	shown.fault_kind = res.fault_kind;
 	shown.fault_level = res.fault_level;
 	shown.fault_code = res.fault_code;
-	if (res.ok && (!w.ok || w.pa != res.pa)) {
+	stale = after.stale_hits > before.stale_hits;
+	if (res.ok && (stale || !w.ok || w.pa != res.pa)) {
 		/* A stale TLB entry answered (--no-auto-flush): its level and rights, not the table's. */
 		shell_stale_cached(sh->mmu, sh->cfg, ev->va, &shown);
 	} else if (res.ok) {
@@ -307,7 +308,7 @@ static void do_access(struct shell *sh, const mmusim_event *ev)
 	if (sh->have_last)
 		shell_detail_line(sh->out, &sh->last);
 	sh->have_last = false;
-	if (sh->check_stale && after.stale_hits > before.stale_hits)
+	if (stale)
 		shell_stale_line(sh->out, sh->cfg, ev->va, &w);
 	os_notes(sh, &was);
 }
@@ -636,7 +637,6 @@ int cmd_shell(struct cli *cli, struct args *a)
 	}
 	/* Detail is on from the start: a student sees what each access did without asking. */
 	mmusim_mmu_set_access_log(sh.mmu, keep_detail, &sh);
-	sh.check_stale = opt.check_stale;
 	sh.terminal = isatty(STDIN_FILENO);
 	rc = sh.terminal ? run_terminal(&sh) : run_pipe(&sh);
 	mmusim_mmu_destroy(sh.mmu);

@@ -25,7 +25,7 @@ void shell_step_start(struct shell_step *s, FILE *out, mmusim_machine *m, const 
 	if (s->walk.nr_steps == 0)
 		finish(s, out, cfg, &plain);
 	else
-		fprintf(out, "(%u level%s to read: next, n or an empty line reads one)\n", s->walk.nr_steps,
+		fprintf(out, "(%u level%s to read: 'next' reads one)\n", s->walk.nr_steps,
 			s->walk.nr_steps == 1 ? "" : "s");
 }
 
