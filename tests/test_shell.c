@@ -402,7 +402,7 @@ Test(shell_pipe, step_walks_one_level_per_next)
 				 "step 0x45\nn\nnext 1\nnext\nnext\n"                      /* 7..11 */
 				 "step 0x815 w\nstep\n"                                    /* 12, 13 */
 				 "step 0x45\ntranslate 0x45\nnext\n"                       /* 14..16 */
-				 "step 0x10000\n";                                         /* 17 */
+				 "step 0x10000\nstep 0x45 r r\n";                         /* 17, 18 */
 	char *out, *err;
 
 	cr_assert_eq(run_piped(in, &out, &err), 2);
@@ -458,7 +458,8 @@ Test(shell_pipe, step_walks_one_level_per_next)
 			      "mmusim: stdin:6: bad access 'q' (expected r, w or x)\n"
 			      "mmusim: stdin:9: usage: next (one more level of the step)\n"
 			      "mmusim: stdin:11: no step in progress (start one with 'step VA [r|w|x]')\n"
-			      "mmusim: stdin:16: no step in progress (start one with 'step VA [r|w|x]')\n");
+			      "mmusim: stdin:16: no step in progress (start one with 'step VA [r|w|x]')\n"
+			      "mmusim: stdin:18: usage: step VA [r|w|x]\n");
 	free(out);
 	free(err);
 }
