@@ -77,7 +77,7 @@ static int run_piped(const char *input, char **out, char **err)
  * The OS layer in the shell (x86_64, two resident pages, fifo): each access
  * says what the OS did.  Writes to 0x400000, 0x401000 fill both frames; the
  * write to 0x402000 evicts the first-loaded page, dirty, to swap slot 0,
- * which show lists and explain names; reading it again is a major fault; a
+ * which mappings lists and explain names; reading it again is a major fault; a
  * touch outside the region a segmentation fault.
  */
 Test(shell_pipe, os_layer_notes_and_marks)
@@ -85,10 +85,10 @@ Test(shell_pipe, os_layer_notes_and_marks)
 	char *const limited[] = { "mmusim", "shell", "--resident-pages", "2", NULL };
 	char *const plain[] = { "mmusim", "shell", NULL };
 	char *const opt[] = { "mmusim", "shell", "--replacement", "opt", NULL };
-	static const char swap_script[] = "mmap 0x400000 0x4000 rwu\nw 0x400000\nw 0x401000\nw 0x402000\nshow\n"
+	static const char swap_script[] = "mmap 0x400000 0x4000 rwu\nw 0x400000\nw 0x401000\nw 0x402000\nmappings\n"
 					  "explain 0x400000\nr 0x400000\nr 0x999000\n";
 	/* A fork, a write to a shared page, then `exit 1` ends the child only; `exit` ends the session. */
-	static const char cow_script[] = "mmap 0x400000 0x2000 rwu\nw 0x400000\nfork 1\nshow\nw 0x400000\n"
+	static const char cow_script[] = "mmap 0x400000 0x2000 rwu\nw 0x400000\nfork 1\nmappings\nw 0x400000\n"
 					 "exit 1\nr 0x401000\nexit\nr 0x400000\n";
 	char *out, *err;
 
@@ -133,7 +133,8 @@ Test(shell_pipe, long_lines_and_nul_bytes_end_the_session)
 	input[n - 1] = '\n';
 	input[n] = '\0';
 	cr_expect_eq(run_piped(input, &out, &err), 2);
-	cr_expect_str_eq(out, "0x0 r user: pa 0x800 (64-byte page, level 1) perms rw-u-\n");
+	cr_expect_str_eq(out, "0x0 r user: pa 0x800 (64-byte page, level 1) perms rw-u-\n"
+			      "  mmu: walk of 2 reads, PTE L2 0x40 from memory, PTE L1 0x80 from memory, 21 cycles\n");
 	cr_expect_str_eq(err, "mmusim: stdin:3: line longer than 65536 bytes\n");
 	free(out);
 	free(err);
@@ -161,7 +162,7 @@ Test(shell_pipe, scripted_demo_golden)
 
 	cr_expect_eq(run_piped(input, &out, &err), 2, "a failed command makes the exit status 2");
 	cr_expect_str_eq(out, golden);
-	cr_expect_str_eq(err, "mmusim: stdin:14: unknown command 'bogus' (type 'help')\n");
+	cr_expect_str_eq(err, "mmusim: stdin:15: unknown command 'bogus' (type 'help')\n");
 	free(input);
 	free(golden);
 	free(out);
@@ -173,13 +174,15 @@ Test(shell_pipe, clean_session_exits_0_and_reports_trace_errors_with_line)
 	char *out, *err;
 
 	cr_expect_eq(run_piped("map 0x40 0x1240 64 rwu\nr 0x45\n", &out, &err), 0);
-	cr_expect_str_eq(out, "0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n");
+	cr_expect_str_eq(out, "0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n"
+			      "  mmu: walk of 2 reads, PTE L2 0x40 from memory, PTE L1 0x82 from memory, 21 cycles\n");
 	cr_expect_str_eq(err, "");
 	free(out);
 	free(err);
 	cr_expect_eq(run_piped("map 0x41 0x1240 64 rwu\nr zz\ntranslate\nr 0x45\n", &out, &err), 2);
 	cr_expect_str_eq(out, "0x45 r user: fault not-present at level 2, page fault code 0x4 (U): "
-			      "the PTE is not present (P/V bit clear)\n");
+			      "the PTE is not present (P/V bit clear)\n"
+			      "  mmu: walk of 1 read, PTE L2 0x40 from memory, fault not-present, 11 cycles\n");
 	cr_expect_str_eq(err, "mmusim: stdin:1: VA 0x41 is not aligned to the 64-byte page\n"
 			      "mmusim: stdin:2: bad VA 'zz' (expected decimal or 0x-hex)\n"
 			      "mmusim: stdin:3: usage: translate VA [r|w|x]\n");
@@ -338,10 +341,10 @@ Test(shell, tlb_marks_prefetched_entries)
 }
 
 /*
- * detail on: after each access, the MMU's line (the numbers of
+ * Detail, on from the start: after each access, the MMU's line (the numbers of
  * test_cli_access_log.c's hand-worked trace: a 1-cycle L1 DTLB, PWCs for
  * levels 2 and 3 of 2 and 3 cycles, an L1D of 4, memory 100); detail off
- * stops it; a bad argument is refused with its usage.
+ * stops it, detail on brings it back; a bad argument is refused with its usage.
  */
 Test(shell_pipe, detail_lines)
 {
@@ -350,22 +353,235 @@ Test(shell_pipe, detail_lines)
 				    "pwc: [{level: 2, entries: 4, latency: 2}, {level: 3, entries: 4, latency: 3}]\n"
 				    "memory_latency: 100\ncaches: {l1d: {sets: 64, ways: 8, latency: 4}}\n", ".yaml");
 	char *const argv[] = { "mmusim", "--config", cfg, "shell", NULL };
-	const char *in = "map 0x400000 0x10000000 8K rwu\ndetail on\nr 0x400000\nr 0x400008\nw 0x400010\n"
-			 "detail off\nr 0x401000\ndetail maybe\n";
+	const char *in = "map 0x400000 0x10000000 8K rwu\nr 0x400000\nr 0x400008\nw 0x400010\n"
+			 "detail off\nr 0x401000\ndetail on\nr 0x401008\ndetail maybe\n";
 	char *out, *err;
 
 	cr_assert_eq(run_piped_argv(in, strlen(in), argv, &out, &err), 2);
 	cr_expect_str_eq(out,
 			 "0x400000 r user: pa 0x10000000 (4K page, level 1) perms rw-u-\n"
-			 "  mmu: walk (pwc L2 miss, pwc L3 miss), PTE L4 0x1000 from memory, PTE L3 0x2000 from memory, "
+			 "  mmu: walk of 4 reads (pwc L2 miss, pwc L3 miss), PTE L4 0x1000 from memory, PTE L3 0x2000 from memory, "
 			 "PTE L2 0x3010 from memory, PTE L1 0x4000 from memory, set A, 406 cycles\n"
 			 "0x400008 r user: pa 0x10000008 (4K page, level 1) perms rw-u-\n"
 			 "  mmu: l1 hit in l1d, 1 cycle\n"
 			 "0x400010 w user: pa 0x10000010 (4K page, level 1) perms rw-u-\n"
-			 "  mmu: hit in l1d, walked again (D clear), walk (pwc L2 hit), PTE L1 0x4000 from l1d, set D, 7 cycles\n"
-			 "0x401000 r user: pa 0x10001000 (4K page, level 1) perms rw-u-\n");
-	cr_expect_str_eq(err, "mmusim: stdin:8: usage: detail on|off\n");
+			 "  mmu: hit in l1d, walked again (D clear), walk of 1 read (pwc L2 hit), PTE L1 0x4000 from l1d, set D, 7 cycles\n"
+			 "0x401000 r user: pa 0x10001000 (4K page, level 1) perms rw-u-\n"
+			 "0x401008 r user: pa 0x10001008 (4K page, level 1) perms rw-u-\n"
+			 "  mmu: l1 hit in l1d, 1 cycle\n");
+	cr_expect_str_eq(err, "mmusim: stdin:9: usage: detail on|off\n");
 	free(out);
 	free(err);
 	remove_temp_file(cfg);
+}
+
+/* The toy MMU's VA 0x45 (L2 index 0, L1 index 1, offset 5), as explain and step print its fields. */
+#define TOY_0X45_FIELDS                                                                                    \
+	"VA 0x0045 as its bit fields:\n"                                                                   \
+	"  field      bits   hex  binary\n"                                                                \
+	"  L2 index   15:11  0x0  0b00000   = 0\n"                                                         \
+	"  L1 index   10:6   0x1  0b00001   = 1\n"                                                         \
+	"  offset     5:0    0x5  0b000101\n"                                                              \
+	"walk from root 0x40 (ptbr 0x40):\n"
+
+/*
+ * step VA, then one level per next: worked by hand from the toy format (frame
+ * in PTE bits 15:6, V R W X U H in bits 0..5; root 0x40, 2-byte PTEs).  VA
+ * 0x45: the L2 PTE at 0x40 + 0 x 2 is 0x0081 = V, frame 0x2: the table at
+ * 0x80; the L1 PTE at 0x80 + 1 x 2 = 0x82 is 0x1257 = V R W U, frame 0x49:
+ * page 0x1240, PA 0x1245.  VA 0x815 (L2 index 1): the L2 PTE at 0x42 is
+ * 0x203b = V R X U H, frame 0x80: a 2K leaf without W, so a write faults
+ * there with code P|W|U = 7.  `step` alone continues; a bad `next` leaves the
+ * step alone; any other command ends it; a VA outside the 16 bits reads
+ * nothing and ends at once.
+ */
+Test(shell_pipe, step_walks_one_level_per_next)
+{
+	static const char in[] = "map 0x0040 0x1240 64 rwu\nmap 0x0800 0x2000 2K rxu\n"
+				 "next\nstep\nstep zz\nstep 0x45 q\n"                       /* 3..6: errors */
+				 "step 0x45\nn\nnext 1\nnext\nnext\n"                      /* 7..11 */
+				 "step 0x815 w\nstep\n"                                    /* 12, 13 */
+				 "step 0x45\ntranslate 0x45\nnext\n"                       /* 14..16 */
+				 "step 0x10000\nstep 0x45 r r\n";                         /* 17, 18 */
+	char *out, *err;
+
+	cr_assert_eq(run_piped(in, &out, &err), 2);
+	cr_expect_str_eq(out,
+			 "step 0x45: read access in user mode; toy: 2 levels, 16-bit VA, 64-byte pages, 2-byte PTEs\n"
+			 TOY_0X45_FIELDS
+			 "(2 levels to read: 'next' reads one)\n"
+			 "  L2  table 0x40 + index 0 x 2 = PTE at 0x40\n"
+			 "      raw    0x0081\n"
+			 "      bits   V frame=0x2\n"
+			 "      addr   bits 15:6 = 0x80\n"
+			 "      -> the next table, at 0x80\n"
+			 "  L1  table 0x80 + index 1 x 2 = PTE at 0x82\n"
+			 "      raw    0x1257\n"
+			 "      bits   V R W U frame=0x49\n"
+			 "      addr   bits 15:6 = 0x1240\n"
+			 "      -> a leaf: maps a 64-byte page at frame 0x1240\n"
+			 "PA 0x1245 = frame 0x1240 | offset 0x5 (VA bits 5:0 in a 64-byte page)\n"
+			 "perms rw-u-\n"
+			 "step 0x815: write access in user mode; toy: 2 levels, 16-bit VA, 64-byte pages, 2-byte PTEs\n"
+			 "VA 0x0815 as its bit fields:\n"
+			 "  field      bits   hex  binary\n"
+			 "  L2 index   15:11  0x1  0b00001   = 1\n"
+			 "  L1 index   10:6   0x0  0b00000   = 0\n"
+			 "  offset     5:0    0x15 0b010101\n"
+			 "walk from root 0x40 (ptbr 0x40):\n"
+			 "(1 level to read: 'next' reads one)\n"
+			 "  L2  table 0x40 + index 1 x 2 = PTE at 0x42\n"
+			 "      raw    0x203b\n"
+			 "      bits   V R X U H frame=0x80\n"
+			 "      addr   bits 15:11 = 0x2000\n"
+			 "fault permission at level 2: write, but the PTE's write bit is 0\n"
+			 "  refused by the PTE (L2) at 0x42: 0x203b = V R X U H frame=0x80\n"
+			 "  raised as page fault code 0x7 (P W U)\n"
+			 "step 0x45: read access in user mode; toy: 2 levels, 16-bit VA, 64-byte pages, 2-byte PTEs\n"
+			 TOY_0X45_FIELDS
+			 "(2 levels to read: 'next' reads one)\n"
+			 "0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n"
+			 "step 0x10000: read access in user mode; toy: 2 levels, 16-bit VA, 64-byte pages, 2-byte PTEs\n"
+			 "VA 0x10000 as its bit fields:\n"
+			 "  field      bits   hex            binary\n"
+			 "  unused     63:16  0x1            0b000000000000000000000000000000000000000000000001  not 0: NOT a 16-bit VA\n"
+			 "  L2 index   15:11  0x0            0b00000                                             = 0\n"
+			 "  L1 index   10:6   0x0            0b00000                                             = 0\n"
+			 "  offset     5:0    0x0            0b000000\n"
+			 "walk from root 0x40 (ptbr 0x40):\n"
+			 "fault non-canonical (no entry was read): the VA does not fit 16 bits: bits 63:16 are not all 0\n"
+			 "  the bits: VA bits 63:16 = 0x1, above the 16 bits of a VA\n"
+			 "  raised as address outside the VA space\n");
+	cr_expect_str_eq(err, "mmusim: stdin:3: no step in progress (start one with 'step VA [r|w|x]')\n"
+			      "mmusim: stdin:4: usage: step VA [r|w|x]\n"
+			      "mmusim: stdin:5: bad VA 'zz' (expected decimal or 0x-hex)\n"
+			      "mmusim: stdin:6: bad access 'q' (expected r, w or x)\n"
+			      "mmusim: stdin:9: usage: next (one more level of the step)\n"
+			      "mmusim: stdin:11: no step in progress (start one with 'step VA [r|w|x]')\n"
+			      "mmusim: stdin:16: no step in progress (start one with 'step VA [r|w|x]')\n"
+			      "mmusim: stdin:18: usage: step VA [r|w|x]\n");
+	free(out);
+	free(err);
+}
+
+/*
+ * Stepping leaves A/D alone (as explain does): after a stepped write through
+ * x86-64's four levels, the write itself still sets A and D.  An empty line
+ * from a pipe is no step (a script's blank line), and the step's last level
+ * says nothing of A/D either.
+ */
+Test(shell_pipe, step_leaves_accessed_and_dirty_alone)
+{
+	char *const argv[] = { "mmusim", "shell", NULL };
+	static const char in[] = "map 0x400000 0x10000000 4K rwu\nstep 0x400000 w\nn\n\nn\nn\nn\nw 0x400000\n";
+	char *out, *err;
+
+	cr_assert_eq(run_piped_argv(in, strlen(in), argv, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "(4 levels to read: 'next' reads one)\n"), "%s", out);
+	cr_expect(strstr(out, "PA 0x10000000 = frame 0x10000000 | offset 0x0 (VA bits 11:0 in a 4K page)\n"
+			      "perms rw-u-\n0x400000 w user: pa 0x10000000 (4K page, level 1) perms rw-u-\n"),
+		  "%s", out);
+	cr_expect(strstr(out, ", set AD, "), "the write, not the step, sets A and D: %s", out);
+	free(out);
+	free(err);
+}
+
+/*
+ * show draws mmusim show's tree (the entries worked out above: L2[0] points to
+ * the table at 0x80, L2[1] is the 2K leaf), with --depth and --range; mappings
+ * keeps the one-line-per-mapping list.
+ */
+Test(shell_pipe, show_draws_the_tree)
+{
+	static const char in[] = "map 0x0040 0x1240 64 rwu\nmap 0x0800 0x2000 2K rxu\nshow\nshow --depth 1\n"
+				 "show --range 0x800-0x1000\nmappings\nshow --depth 3\nshow --depth=0\n"
+				 "show --range 5\nshow --range 0x800-0x800\nshow bogus\n";
+	char *out, *err;
+
+	cr_assert_eq(run_piped(in, &out, &err), 2);
+	cr_expect_str_eq(out, "root 0x40 (ptbr 0x40): toy, 2 levels of 32 2-byte entries\n"
+			      "L2[0] 0x0081 V frame=0x2 -> L1 table 0x80, va 0x0..0x7ff\n"
+			      "  L1[1] 0x1257 V R W U frame=0x49 -> 64-byte page, va 0x40 -> pa 0x1240\n"
+			      "L2[1] 0x203b V R X U H frame=0x80 -> 2K page, va 0x800 -> pa 0x2000\n"
+			      "root 0x40 (ptbr 0x40): toy, 2 levels of 32 2-byte entries\n"
+			      "L2[0] 0x0081 V frame=0x2 -> L1 table 0x80, va 0x0..0x7ff (not expanded)\n"
+			      "L2[1] 0x203b V R X U H frame=0x80 -> 2K page, va 0x800 -> pa 0x2000\n"
+			      "root 0x40 (ptbr 0x40): toy, 2 levels of 32 2-byte entries\n"
+			      "L2[1] 0x203b V R X U H frame=0x80 -> 2K page, va 0x800 -> pa 0x2000\n"
+			      "0x40 0x80 0x1240 rw-u- (64-byte page, level 1)\n"
+			      "0x800 0x1000 0x2000 r-xu- (2K page, level 2)\n");
+	cr_expect_str_eq(err, "mmusim: stdin:7: bad --depth '3': toy has 2 levels\n"
+			      "mmusim: stdin:8: bad --depth '0' (expected a number of levels from 1 to 5)\n"
+			      "mmusim: stdin:9: bad --range '5' (expected START-END, e.g. 0x400000-0x600000)\n"
+			      "mmusim: stdin:10: bad --range '0x800-0x800': END must be above START\n"
+			      "mmusim: stdin:11: usage: show [--depth N] [--range START-END]\n");
+	free(out);
+	free(err);
+}
+
+/*
+ * A stale translation, live: with --no-auto-flush, protect leaves the TLB's
+ * rw entry for 0x40 in place, so the write after it succeeds through it (a
+ * 1-cycle hit); --check-stale says the table now refuses it (W clear in the
+ * L1 PTE at 0x82).  After unmap the hit still translates; flush ends it.
+ * With the default shootdown the same write faults.
+ */
+Test(shell_pipe, stale_tlb_entry_shown_live)
+{
+	char *const stale[] = { "mmusim", "--config", "toy", "shell", "--no-auto-flush", "--check-stale", NULL };
+	char *const quiet[] = { "mmusim", "--config", "toy", "shell", "--no-auto-flush", NULL };
+	char *const flushing[] = { "mmusim", "--config", "toy", "shell", NULL };
+	static const char in[] = "map 0x40 0x1240 64 rwu\nr 0x45\nprotect 0x40 64 ru\nw 0x45\nunmap 0x40 64\nr 0x45\n"
+				 "flush\nr 0x45\n";
+	static const char hit[] = "  mmu: l1 hit in tlb, 1 cycle\n";
+	static const char first[] = "0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n"
+				    "  mmu: walk of 2 reads, PTE L2 0x40 from memory, PTE L1 0x82 from memory, 21 cycles\n";
+	static const char last[] = "0x45 r user: fault not-present at level 2, page fault code 0x4 (U): the PTE is not "
+				   "present (P/V bit clear)\n"
+				   "  mmu: walk of 1 read, PTE L2 0x40 from memory, fault not-present, 11 cycles\n";
+	char *out, *err, want[2048];
+
+	cr_assert_eq(run_piped_argv(in, strlen(in), stale, &out, &err), 0, "%s", err);
+	snprintf(want, sizeof(want), "%s0x45 w user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n%s"
+		 "  stale: the TLB entry no longer agrees with the page table, which says: fault permission at "
+		 "level 1, page fault code 0x7 (P W U): write, but the PTE's write bit is 0; refused by the PTE (L1) at 0x82\n"
+		 "0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n%s"
+		 "  stale: the TLB entry no longer agrees with the page table, which says: fault not-present at "
+		 "level 2, page fault code 0x4 (U): the PTE is not present (P/V bit clear)\n%s",
+		 first, hit, hit, last);
+	cr_expect_str_eq(out, want);
+	free(out);
+	free(err);
+
+	cr_assert_eq(run_piped_argv(in, strlen(in), quiet, &out, &err), 0, "%s", err);
+	snprintf(want, sizeof(want), "%s0x45 w user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n%s"
+		 "0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n%s%s", first, hit, hit, last);
+	cr_expect_str_eq(out, want, "without --check-stale nothing is said");
+	free(out);
+	free(err);
+
+	cr_assert_eq(run_piped_argv(in, strlen(in), flushing, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "0x45 w user: fault permission at level 1, page fault code 0x7 (P W U)"), "%s", out);
+	cr_expect(strstr(out, "stale") == NULL, "%s", out);
+	free(out);
+	free(err);
+}
+
+/* On a terminal an empty line continues a step, under the prompt "mmusim step> ". */
+Test(shell_pty, empty_line_continues_a_step)
+{
+	struct pty p;
+
+	pty_start(&p);
+	cr_assert(wait_for(&p, "mmusim> "), "no prompt: %s", p.seen);
+	send(&p, "map 0x40 0x1240 64 rwu\n");
+	cr_assert(wait_for(&p, "rwu\r\nmmusim> "), "%s", p.seen);
+	send(&p, "step 0x45\n");
+	cr_assert(wait_for(&p, "reads one)\r\nmmusim step> "), "%s", p.seen);
+	send(&p, "\n");
+	cr_assert(wait_for(&p, "-> the next table, at 0x80\r\nmmusim step> "), "%s", p.seen);
+	send(&p, "\n");
+	cr_assert(wait_for(&p, "perms rw-u-\r\nmmusim> "), "%s", p.seen);
+	send(&p, "quit\n");
+	cr_expect_eq(pty_finish(&p), 0);
 }

@@ -86,8 +86,9 @@ if [ -n "$bin" ]; then
 			# --help quotes sweep's --emit-jobs; --version only comes before a command;
 			# convert, dump, sweep, merge, run, quiz and shell take no image (they refuse
 			# it), convert and merge no config, and explain, report, quiz and shell refuse
-			# --json; mrc takes no image.)
-			case $cmd:$opt in *:--tool | *:--trace-mem | merge:--emit-jobs | *:--version) continue ;; esac
+			# --json; mrc takes no image; shell --help lists its show command's --depth and
+			# --range, typed inside the session.)
+			case $cmd:$opt in *:--tool | *:--trace-mem | merge:--emit-jobs | *:--version | shell:--depth | shell:--range) continue ;; esac
 			[[ $cmd:$opt =~ ^(convert|dump|sweep|merge|mrc|run|quiz|shell):--(image|image-base|root|cr3|satp|ttbr0|ttbr1|tcr|stage2-root|hgatp|eptp|ncr3|vttbr)$ ||
 				$cmd:$opt =~ ^(convert|merge):--config$ ||
 				$cmd:$opt =~ ^(convert|explain|report|quiz|shell):--json$ ]] && continue

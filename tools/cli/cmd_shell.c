@@ -1,10 +1,11 @@
 /*
  * mmusim shell: an interactive MMU session.  The trace commands (map, unmap,
  * protect, r/w/x, asid, priv, cpu, flush, tlbi) run through an mmusim_mmu, so
- * accesses go through the TLBs and page-walk caches and edits shoot entries
- * down; translate and explain walk the current address space without touching
- * A/D bits; show lists the mappings; tlb prints the current CPU's TLB and
- * PWC contents.
+ * accesses go through the TLBs and page-walk caches (each says what the MMU
+ * did: shell_detail.c) and edits shoot entries down; translate, explain and
+ * step (shell_step.c) walk the current address space without touching A/D
+ * bits; show draws the page-table tree (shell_show.c), mappings lists the
+ * mappings; tlb prints the current CPU's TLB and PWC contents.
  *
  * On a terminal, libedit gives line editing, history and tab completion of
  * command names (its native API, whose client-data slot carries our state:
@@ -25,6 +26,9 @@
 #include "cli_options.h"
 #include "explain_text.h"
 #include "shell_detail.h"
+#include "shell_show.h"
+#include "shell_stale.h"
+#include "shell_step.h"
 #include "size_text.h"
 #include "term_text.h"
 
@@ -38,8 +42,9 @@ static const char shell_help[] =
 	"commands from a pipe too, without prompts; exit status 2 if one failed.\n"
 	"The options are replay's: the TLBs' flush rules, and the OS layer (regions,\n"
 	"limited memory, replacement, swap, fork), whose doings each access reports\n"
-	"on a line of its own ('  os: ...'); show marks copy-on-write and swapped-out\n"
-	"pages.\n";
+	"on a line of its own ('  os: ...'); mappings marks copy-on-write and\n"
+	"swapped-out pages.  With --no-auto-flush an edit leaves the TLBs alone, so an\n"
+	"access may hit a stale entry; --check-stale then says so ('  stale: ...').\n";
 
 static const char commands_help[] =
 	"commands:\n"
@@ -54,10 +59,16 @@ static const char commands_help[] =
 	"                        with a stage2: block)\n"
 	"  translate VA [r|w|x]  the walk's answer (A/D left alone)\n"
 	"  explain VA [r|w|x]    the walk level by level\n"
-	"  show                  the current address space's mappings\n"
+	"  step VA [r|w|x]       the same walk one level at a time: the VA's fields, then\n"
+	"                        one level per 'next' (also 'n', 'step' or, on a terminal,\n"
+	"                        an empty line), then the PA or fault; A/D left alone;\n"
+	"                        any other command ends the step\n"
+	"  show [--depth N] [--range START-END]   the page-table tree, as mmusim show\n"
+	"  mappings              the current address space's mappings, one line each\n"
 	"  tlb                   the current CPU's TLB and page-walk-cache entries\n"
-	"  detail on|off         after each access, what the MMU did: the TLB that hit,\n"
-	"                        PWC probes, PTEs read (and data-cache level), cycles\n"
+	"  detail on|off         after each access, what the MMU did (on by default): the\n"
+	"                        TLB that hit, or the walk: PWC probes, PTEs read (and\n"
+	"                        data-cache level), A/D set, fault; cycles\n"
 	"  help                  this text\n"
 	"  mmap VA LEN FLAGS [shared]   munmap VA LEN   fork ASID   exit ASID\n"
 	"                        the OS layer: regions, processes (copy-on-write)\n"
@@ -65,8 +76,9 @@ static const char commands_help[] =
 
 /* Names offered by tab completion, in the order they are listed. */
 static const char *const command_names[] = {
-	"asid", "cpu", "detail", "exit", "explain", "flush", "fork", "gflush", "gmap", "gprotect", "gunmap", "help", "map", "mmap",
-	"munmap", "priv", "protect", "quit", "show", "tlb", "tlbi", "translate", "unmap", "vm", NULL,
+	"asid", "cpu", "detail", "exit", "explain", "flush", "fork", "gflush", "gmap", "gprotect", "gunmap", "help", "map",
+	"mappings", "mmap", "munmap", "next", "priv", "protect", "quit", "show", "step", "tlb", "tlbi", "translate", "unmap",
+	"vm", NULL,
 };
 
 struct shell {
@@ -76,9 +88,11 @@ struct shell {
 	FILE *out;
 	unsigned long line;
 	bool quit;
-	/* `detail on`: the last translation's record, printed after its answer. */
+	bool terminal;              /* an empty line continues a step */
+	/* Unless `detail off`: the last translation's record, printed after its answer. */
 	mmusim_access_detail last;
 	bool have_last;
+	struct shell_step step;
 };
 
 static void keep_detail(void *arg, const mmusim_access_detail *d)
@@ -100,8 +114,8 @@ static mmusim_request request(const struct shell *sh, uint64_t va, enum mmusim_a
 	return (mmusim_request){ .va = va, .access = a, .priv = priv, .no_ad_update = true };
 }
 
-/* translate|explain VA [r|w|x] */
-static int cmd_walk(struct shell *sh, char **argv, int argc, bool explain, mmusim_error *err)
+/* translate|explain|step VA [r|w|x] */
+static int cmd_walk(struct shell *sh, char **argv, int argc, const char *cmd, mmusim_error *err)
 {
 	enum mmusim_access a = MMUSIM_READ;
 	mmusim_request req;
@@ -118,8 +132,12 @@ static int cmd_walk(struct shell *sh, char **argv, int argc, bool explain, mmusi
 			return cli_set_error(err, MMUSIM_EINVAL, "bad access '%s' (expected r, w or x)", argv[2]);
 	}
 	req = request(sh, va, a);
+	if (strcmp(cmd, "step") == 0) {
+		shell_step_start(&sh->step, sh->out, sh->m, &req);
+		return MMUSIM_OK;
+	}
 	mmusim_translate(sh->m, &req, &t);
-	if (explain) {
+	if (strcmp(cmd, "explain") == 0) {
 		struct palette plain;
 		uint64_t slot;
 		palette_init(&plain, false);
@@ -255,9 +273,13 @@ static void do_access(struct shell *sh, const mmusim_event *ev)
 	mmusim_mmu_result res;
 	mmusim_translation w, shown = { 0 };
 	mmusim_paging_stats was;
+	mmusim_stats before, after;
+	bool stale;
 
 	mmusim_mmu_paging_stats(sh->mmu, &was);
+	mmusim_mmu_stats(sh->mmu, &before);
 	mmusim_mmu_translate(sh->mmu, ev->va, ev->access, &res);
+	mmusim_mmu_stats(sh->mmu, &after);
 	/*
 	 * Print through the same format as translate: the level, the permissions
 	 * and the rule a fault broke come from the table (the TLBs agree with it:
@@ -270,7 +292,11 @@ static void do_access(struct shell *sh, const mmusim_event *ev)
 	shown.fault_kind = res.fault_kind;
 	shown.fault_level = res.fault_level;
 	shown.fault_code = res.fault_code;
-	if (res.ok) {
+	stale = after.stale_hits > before.stale_hits;
+	if (res.ok && (stale || !w.ok || w.pa != res.pa)) {
+		/* A stale TLB entry answered (--no-auto-flush): its level and rights, not the table's. */
+		shell_stale_cached(sh->mmu, sh->cfg, ev->va, &shown);
+	} else if (res.ok) {
 		shown.level = w.level;
 		shown.perms = w.perms;
 	} else {
@@ -282,6 +308,8 @@ static void do_access(struct shell *sh, const mmusim_event *ev)
 	if (sh->have_last)
 		shell_detail_line(sh->out, &sh->last);
 	sh->have_last = false;
+	if (stale)
+		shell_stale_line(sh->out, sh->cfg, ev->va, &w);
 	os_notes(sh, &was);
 }
 
@@ -309,8 +337,18 @@ static int run_line(struct shell *sh, const char *text, mmusim_error *err)
 	buf[strcspn(buf, "#")] = '\0';
 	words[strcspn(words, "#")] = '\0';
 	argc = split(words, argv);
+	if (argc == 0 && sh->terminal && sh->step.active)
+		return shell_step_next(&sh->step, sh->out, sh->cfg, err);
 	if (argc == 0)
 		return MMUSIM_OK;
+	if (strcmp(argv[0], "next") == 0 || strcmp(argv[0], "n") == 0 || (strcmp(argv[0], "step") == 0 && argc == 1)) {
+		if (argc != 1)
+			return cli_set_error(err, MMUSIM_EINVAL, "usage: %s (one more level of the step)", argv[0]);
+		if (strcmp(argv[0], "step") == 0 && !sh->step.active)
+			return cli_set_error(err, MMUSIM_EINVAL, "usage: step VA [r|w|x]");
+		return shell_step_next(&sh->step, sh->out, sh->cfg, err);
+	}
+	sh->step.active = false; /* any other command ends a step */
 	/* `exit ASID` is the OS layer's end of a process; `exit` alone ends the session. */
 	if (strcmp(argv[0], "quit") == 0 || (strcmp(argv[0], "exit") == 0 && argc == 1)) {
 		sh->quit = true;
@@ -320,9 +358,11 @@ static int run_line(struct shell *sh, const char *text, mmusim_error *err)
 		fputs(commands_help, sh->out);
 		return MMUSIM_OK;
 	}
-	if (strcmp(argv[0], "translate") == 0 || strcmp(argv[0], "explain") == 0)
-		return cmd_walk(sh, argv, argc, argv[0][0] == 'e', err);
-	if (strcmp(argv[0], "show") == 0 || strcmp(argv[0], "mappings") == 0) {
+	if (strcmp(argv[0], "translate") == 0 || strcmp(argv[0], "explain") == 0 || strcmp(argv[0], "step") == 0)
+		return cmd_walk(sh, argv, argc, argv[0], err);
+	if (strcmp(argv[0], "show") == 0)
+		return shell_show(sh->out, sh->m, argc, argv, err);
+	if (strcmp(argv[0], "mappings") == 0) {
 		mmusim_for_each_mapping(sh->m, show_leaf, sh);
 		mmusim_mmu_for_each_swapped_page(sh->mmu, show_swapped, sh);
 		return MMUSIM_OK;
@@ -395,8 +435,10 @@ const char *__lsan_default_suppressions(void)
 
 static char *prompt(EditLine *el)
 {
-	(void)el;
-	return "mmusim> ";
+	struct shell *sh = NULL;
+
+	el_get(el, EL_CLIENTDATA, &sh);
+	return sh && sh->step.active ? "mmusim step> " : "mmusim> ";
 }
 
 /*
@@ -469,6 +511,7 @@ static int run_terminal(struct shell *sh)
 	}
 	history(hist, &hev, H_SETSIZE, 500);
 	el_set(el, EL_EDITOR, "emacs");
+	el_set(el, EL_CLIENTDATA, sh);
 	el_set(el, EL_PROMPT, prompt);
 	el_set(el, EL_HIST, history, hist);
 	el_set(el, EL_ADDFN, "mmusim-complete", "complete a command name", complete);
@@ -592,7 +635,10 @@ int cmd_shell(struct cli *cli, struct args *a)
 		mmusim_machine_destroy(sh.m);
 		return cli_fail(&err);
 	}
-	rc = isatty(STDIN_FILENO) ? run_terminal(&sh) : run_pipe(&sh);
+	/* Detail is on from the start: a student sees what each access did without asking. */
+	mmusim_mmu_set_access_log(sh.mmu, keep_detail, &sh);
+	sh.terminal = isatty(STDIN_FILENO);
+	rc = sh.terminal ? run_terminal(&sh) : run_pipe(&sh);
 	mmusim_mmu_destroy(sh.mmu);
 	mmusim_machine_destroy(sh.m);
 	return rc;

@@ -362,17 +362,15 @@ static void walk_root(const mmusim_config *cfg, const mmusim_request *req, uint6
 		 mmusim_config_root_register_value(cfg, root, 0));
 }
 
-void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
-		   uint64_t upper_root, const mmusim_translation *res, const struct palette *pal)
+void explain_head(FILE *out, const char *verb, const mmusim_config *cfg, const mmusim_request *req,
+		  uint64_t root, uint64_t upper_root,
+		  const mmusim_translation *res, const struct palette *pal)
 {
-	char from[64], reg[64];
-
-	char base[32], size[32], perms[6], code[160], where[64], why[160];
 	static const char *const access_names[] = { "read", "write", "execute" };
-	bool set_a, set_d;
+	char from[64], reg[64], base[32];
 
 	format_page_size(mmusim_config_page_size(cfg), base, sizeof(base));
-	fprintf(out, "%sexplain 0x%" PRIx64 "%s: %s access in %s mode; ", pal->head, req->va, pal->reset,
+	fprintf(out, "%s%s 0x%" PRIx64 "%s: %s access in %s mode; ", pal->head, verb, req->va, pal->reset,
 		access_names[req->access], mmusim_priv_name(req->priv));
 	term_write(out, mmusim_config_name(cfg));
 	/* The table of the VA's half: TTBR1's may differ from TTBR0's in size and levels. */
@@ -382,8 +380,20 @@ void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *re
 	explain_va(out, cfg, req->va, pal);
 	walk_root(cfg, req, root, upper_root, res, from, reg, sizeof(from));
 	fprintf(out, "%swalk from %s%s (%s):\n", pal->head, from, pal->reset, reg);
-	for (unsigned i = 0; i < res->nr_steps; i++)
-		explain_step(out, cfg, res, i, pal);
+}
+
+void explain_level(FILE *out, const mmusim_config *cfg, const mmusim_translation *res, unsigned i,
+		   const struct palette *pal)
+{
+	explain_step(out, cfg, res, i, pal);
+}
+
+void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *req, const mmusim_translation *res,
+		    const struct palette *pal)
+{
+	char size[32], perms[6], code[160], where[64], why[160];
+	bool set_a, set_d;
+
 	if (res->ok) {
 		uint64_t off_mask = res->page_size - 1;
 		unsigned off_bits = (unsigned)__builtin_ctzll(res->page_size);
@@ -404,4 +414,13 @@ void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *re
 	fprintf(out, "%s%s%s: %s\n", pal->bad, where, pal->reset, why);
 	quote_fault_bits(out, cfg, req, res);
 	fprintf(out, "  raised as %s\n", code);
+}
+
+void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
+		   uint64_t upper_root, const mmusim_translation *res, const struct palette *pal)
+{
+	explain_head(out, "explain", cfg, req, root, upper_root, res, pal);
+	for (unsigned i = 0; i < res->nr_steps; i++)
+		explain_step(out, cfg, res, i, pal);
+	explain_result(out, cfg, req, res, pal);
 }

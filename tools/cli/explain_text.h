@@ -30,6 +30,19 @@ void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *re
 		   uint64_t upper_root, const mmusim_translation *t, const struct palette *pal);
 
 /*
+ * explain_write in the pieces the shell's step prints one at a time: the
+ * header ("VERB 0x...: read access ..."), the VA's fields and the walk's root; the block of res's step i
+ * (one level); the PA or the fault.
+ */
+void explain_head(FILE *out, const char *verb, const mmusim_config *cfg, const mmusim_request *req,
+		  uint64_t root, uint64_t upper_root,
+		  const mmusim_translation *res, const struct palette *pal);
+void explain_level(FILE *out, const mmusim_config *cfg, const mmusim_translation *res, unsigned i,
+		   const struct palette *pal);
+void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *req, const mmusim_translation *res,
+		    const struct palette *pal);
+
+/*
  * The answer to one walk in one line, without the VA: "pa 0x… (4K page, level
  * 1) perms rw-u-" or "fault KIND at level N, CODE: REASON[; refused by the
  * ENTRY (Ln) at 0x…]".  va is the walk's (a bad VA's rule names the bits of its half).

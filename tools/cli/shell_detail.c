@@ -14,7 +14,7 @@ void shell_detail_line(FILE *out, const mmusim_access_detail *d)
 	if (d->served != MMUSIM_SERVED_WALK) {
 		fprintf(out, "%s hit in %s", served[d->served], d->tlb_name ? d->tlb_name : "?");
 	} else {
-		fputs("walk", out);
+		fprintf(out, "walk of %u read%s", d->nr_ptes, d->nr_ptes == 1 ? "" : "s");
 		for (unsigned i = 0; i < d->nr_pwc; i++)
 			fprintf(out, "%spwc L%u %s", i ? ", " : " (", d->pwc[i].level, d->pwc[i].hit ? "hit" : "miss");
 		if (d->nr_pwc)
@@ -24,5 +24,9 @@ void shell_detail_line(FILE *out, const mmusim_access_detail *d)
 		if (d->set_accessed || d->set_dirty)
 			fprintf(out, ", set %s%s", d->set_accessed ? "A" : "", d->set_dirty ? "D" : "");
 	}
+	if (d->paged_in)
+		fputs(", faulted, paged in and retried", out);
+	else if (!d->ok)
+		fprintf(out, ", fault %s", mmusim_fault_kind_name(d->fault_kind));
 	fprintf(out, ", %" PRIu64 " cycle%s\n", d->cycles, d->cycles == 1 ? "" : "s");
 }
