@@ -11,6 +11,8 @@
  * directory, with this build's mmusim first on PATH (the sanitizer and valgrind
  * builds check their own binary) and NO_COLOR set.
  *
+ * The answer sheets in docs/labs/answers/ are checked the same way.
+ *
  * MMUSIM_LABS_UPDATE=1 writes the outputs the commands give back into the
  * sheets (then read the diff before committing it: the outputs are the lesson).
  */
@@ -62,13 +64,15 @@ ParameterizedTestParameters(labs, sheet)
 	struct sheet_case *cases;
 	size_t n = 0;
 
-	if (glob(MMUSIM_SOURCE_DIR "/docs/labs/*.md", 0, NULL, &g) != 0)
+	/* The answer sheets too: they end with the quizzes' answer keys. */
+	if (glob(MMUSIM_SOURCE_DIR "/docs/labs/*.md", 0, NULL, &g) != 0 ||
+	    glob(MMUSIM_SOURCE_DIR "/docs/labs/answers/*.md", GLOB_APPEND | GLOB_NOCHECK, NULL, &g) != 0)
 		return cr_make_param_array(struct sheet_case, NULL, 0);
 	cases = cr_malloc(sizeof(*cases) * (g.gl_pathc ? g.gl_pathc : 1));
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		const char *name = strrchr(g.gl_pathv[i], '/') + 1;
 
-		if (strcmp(name, "README.md") == 0 || strlen(g.gl_pathv[i]) >= SHEET_PATH_MAX)
+		if (strcmp(name, "README.md") == 0 || strcmp(name, "*.md") == 0 || strlen(g.gl_pathv[i]) >= SHEET_PATH_MAX)
 			continue;
 		snprintf(cases[n++].path, SHEET_PATH_MAX, "%s", g.gl_pathv[i]);
 	}
