@@ -173,7 +173,9 @@ static void print_diff(const char *sheet, int line, const char *cmd, const char 
 	to_g = ng - suf + (suf > 3 ? 3 : suf);
 	fprintf(stderr, "%s:%d: the output of\n  $ %s\ndiffers from the sheet:\n--- %s (the sheet)\n+++ the output\n",
 		sheet, line, cmd, sheet);
-	fprintf(stderr, "@@ -%zu,%zu +%zu,%zu @@\n", from + 1, to_w - from, from + 1, to_g - from);
+	/* An empty side's range starts at the line before it, as diff -u prints it. */
+	fprintf(stderr, "@@ -%zu,%zu +%zu,%zu @@\n", from + (to_w > from), to_w - from, from + (to_g > from),
+		to_g - from);
 	for (size_t i = from; i < pre; i++)
 		fprintf(stderr, " %s\n", w[i]);
 	for (size_t i = pre; i < nw - suf; i++)
@@ -195,16 +197,16 @@ static bool starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-ParameterizedTest(struct sheet_case *c, labs, sheet, .timeout = 600)
+/* Runs every command of the sheet at path; returns how many printed something else than it says. */
+static int check_sheet(const char *path, bool update)
 {
-	char *md = read_text_file(c->path);
+	char *md = read_text_file(path);
 	size_t nlines, i = 0, commands = 0;
 	char **lines;
 	struct text rewritten = { 0 };
-	bool update = getenv("MMUSIM_LABS_UPDATE") && strcmp(getenv("MMUSIM_LABS_UPDATE"), "1") == 0;
 	int mismatches = 0;
 
-	cr_assert_not_null(md, "cannot read %s", c->path);
+	cr_assert_not_null(md, "cannot read %s", path);
 	lines = split_lines(md, &nlines);
 	while (i < nlines) {
 		bool in_block = strcmp(lines[i], "```console") == 0;
@@ -220,7 +222,7 @@ ParameterizedTest(struct sheet_case *c, labs, sheet, .timeout = 600)
 			char *got;
 
 			cr_assert(starts_with(lines[i], "$ "), "%s:%zu: a console block must start with a '$ ' command",
-				  c->path, i + 1);
+				  path, i + 1);
 			text_adds(&cmd, lines[i] + 2);
 			text_adds(&rewritten, lines[i]);
 			text_adds(&rewritten, "\n");
@@ -230,7 +232,7 @@ ParameterizedTest(struct sheet_case *c, labs, sheet, .timeout = 600)
 				text_adds(&rewritten, lines[i]);
 				text_adds(&rewritten, "\n");
 			}
-			cr_assert_lt(i, nlines, "%s:%zu: the command never ends", c->path, cmd_line);
+			cr_assert_lt(i, nlines, "%s:%zu: the command never ends", path, cmd_line);
 			i++;
 			while (i < nlines && !starts_with(lines[i], "$ ") && !starts_with(lines[i], "```")) {
 				text_adds(&want, lines[i++]);
@@ -242,27 +244,61 @@ ParameterizedTest(struct sheet_case *c, labs, sheet, .timeout = 600)
 			commands++;
 			text_adds(&rewritten, got);
 			if (strcmp(got, want.s) != 0 && mismatches++ == 0 && !update)
-				print_diff(c->path, (int)cmd_line, cmd.s, want.s, got);
+				print_diff(path, (int)cmd_line, cmd.s, want.s, got);
 			free(cmd.s);
 			free(want.s);
 			free(got);
 		}
-		cr_assert_lt(i, nlines, "%s: a console block is not closed", c->path);
+		cr_assert_lt(i, nlines, "%s: a console block is not closed", path);
 	}
 	if (update && mismatches) {
-		FILE *f = fopen(c->path, "w");
+		FILE *f = fopen(path, "w");
 
 		cr_assert_not_null(f);
 		fputs(rewritten.s, f);
 		fclose(f);
-		fprintf(stderr, "%s: %d outputs rewritten\n", c->path, mismatches);
+		fprintf(stderr, "%s: %d outputs rewritten\n", path, mismatches);
 	}
-	cr_expect_gt(commands, 0, "%s has no ```console block", c->path);
-	cr_expect(update || mismatches == 0, "%s: %d command(s) printed something else than the sheet says "
-					     "(the first diff is above)", c->path, mismatches);
+	cr_expect_gt(commands, 0, "%s has no ```console block", path);
 	for (size_t k = 0; k < nlines; k++)
 		free(lines[k]);
 	free(lines);
 	free(rewritten.s);
 	free(md);
+	return mismatches;
+}
+
+ParameterizedTest(struct sheet_case *c, labs, sheet, .timeout = 600)
+{
+	bool update = getenv("MMUSIM_LABS_UPDATE") && strcmp(getenv("MMUSIM_LABS_UPDATE"), "1") == 0;
+	int mismatches = check_sheet(c->path, update);
+
+	cr_expect(update || mismatches == 0,
+		  "%s: %d command(s) printed something else than the sheet says (the first diff is above)", c->path,
+		  mismatches);
+}
+
+/* The checker itself: a right sheet passes; a changed output, or a failure not marked, is caught. */
+Test(labs, checker_catches_a_changed_output_and_an_unmarked_failure)
+{
+	static const char *const right =
+		"text\n```console\n$ mmusim --config toy translate --map '0x40 0x1240 64 rwu' \\\n    0x45\n"
+		"0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n"
+		"$ mmusim translate --map nonsense 0x1\n"
+		"mmusim: --map:1: missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'\n"
+		"[exit status 2]\n```\n";
+	static const char *const changed =
+		"```console\n$ mmusim --config toy translate --map '0x40 0x1240 64 rwu' 0x45\n"
+		"0x45 r user: pa 0x1246 (64-byte page, level 1) perms rw-u-\n```\n";
+	static const char *const unmarked =
+		"```console\n$ mmusim translate --map nonsense 0x1\n"
+		"mmusim: --map:1: missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'\n```\n";
+	char *paths[3] = { write_temp_file(right, ".md"), write_temp_file(changed, ".md"),
+			   write_temp_file(unmarked, ".md") };
+
+	cr_expect_eq(check_sheet(paths[0], false), 0);
+	cr_expect_eq(check_sheet(paths[1], false), 1);
+	cr_expect_eq(check_sheet(paths[2], false), 1);
+	for (int i = 0; i < 3; i++)
+		remove_temp_file(paths[i]);
 }
