@@ -876,6 +876,17 @@ MMUSIM_API void mmusim_trace_close(mmusim_trace *t);
  */
 MMUSIM_API int mmusim_parse_trace_line(const char *line, mmusim_event *ev, mmusim_error *err);
 /*
+ * The most events one text trace line makes: `pte VA LEVEL NAME=VALUE...`
+ * sets up to this many fields, one MMUSIM_EV_PTE_FIELD event each (which
+ * mmusim_parse_trace_line refuses when there are several).
+ */
+#define MMUSIM_TRACE_LINE_EVENTS 9
+/*
+ * mmusim_parse_trace_line for any line: fills ev[0 .. n) (max at least
+ * MMUSIM_TRACE_LINE_EVENTS) and returns n, 0 for a blank line, or -1 with a message.
+ */
+MMUSIM_API int mmusim_parse_trace_line_events(const char *line, mmusim_event *ev, size_t max, mmusim_error *err);
+/*
  * Parses a number as traces and configs write them: decimal or 0x-hex and, with
  * sizes true, an optional binary suffix K, M, G, T (KiB ... TiB).  The whole
  * string must be the number.  MMUSIM_EINVAL or MMUSIM_EOVERFLOW with a message.
