@@ -325,6 +325,10 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		bool has_cache = false;
 		for (int i = 5; i < n; i++) {
 			const bool size = strncmp(f[i], "size=", 5) == 0;
+			if (!size && strncmp(f[i], "cache=", 6) != 0) {
+				mm_error_set(err, MM_EINVAL, "bad option '%s' (expected cache=wb|wt|uc|wc|wp or size=PAGE_SIZE)", f[i]);
+				return TRACE_LINE_BAD;
+			}
 			if (size ? cmd->size != 0 : has_cache) {
 				mm_error_set(err, MM_EINVAL, "bad map option '%s' (given twice): usage is '%s'", f[i], usage);
 				return TRACE_LINE_BAD;

@@ -554,7 +554,7 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	/* events applied to the machine */
 	mmusim_event ev = { .op = (enum mmusim_event_op)99 };
 	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
-	cr_expect_str_eq(err.message, "bad event op 99 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_THREAD)");
+	cr_expect_str_eq(err.message, "bad event op 99 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_PTE_FIELD)");
 	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .access = (enum mmusim_access)7, .va = 0x400000 };
 	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, bad_access);
@@ -595,7 +595,7 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	cr_expect_str_eq(err.message, "event:3: bad access kind 7 (expected MMUSIM_READ, MMUSIM_WRITE or MMUSIM_EXEC)");
 	ev = (mmusim_event){ .op = (enum mmusim_event_op)256, .line = 4 };
 	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL, "not taken as op 0 (an access)");
-	cr_expect_str_eq(err.message, "event:4: bad event op 256 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_THREAD)");
+	cr_expect_str_eq(err.message, "event:4: bad event op 256 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_PTE_FIELD)");
 	ev = (mmusim_event){ .op = MMUSIM_EV_PROTECT, .va = 0x400000, .len = 4096, .flags = 0x200, .line = 5 };
 	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, "event:5: bad page flags 0x200 (MMUSIM_PROP_* bits only: at most 0x1ff)");
