@@ -312,3 +312,46 @@ Test(authoring, shell_poke_and_pte)
 			 "mmusim: stdin:10: poke: PA 0x1000000000 is outside memory [0x0, 0x1000000000)\n");
 	remove_temp_file(in);
 }
+
+/*
+ * README, "Authoring a case": the trace after "$ cat case.trace" is run with
+ * each "$ mmusim ..." command shown, whose next line must be its output.
+ */
+Test(authoring, readme_worked_example)
+{
+	char *readme = read_text_file(MMUSIM_SOURCE_DIR "/README.md");
+	const char *start, *end, *cmd;
+	char *trace, *path;
+	int commands = 0;
+
+	cr_assert(readme);
+	start = strstr(readme, "$ cat case.trace\n");
+	cr_assert(start, "README has no case.trace example");
+	start += strlen("$ cat case.trace\n");
+	end = strstr(start, "$ mmusim");
+	cr_assert(end);
+	trace = strndup(start, (size_t)(end - start));
+	path = write_temp_file(trace, ".trace");
+	for (cmd = end; strncmp(cmd, "$ mmusim ", 9) == 0;) {
+		const char *eol = strchr(cmd, '\n'), *out_end = strchr(eol + 1, '\n');
+		char line[512], *argv[16], *save;
+		int argc = 0;
+		struct run_result r;
+
+		snprintf(line, sizeof(line), "%.*s", (int)(eol - cmd - 9), cmd + 9);
+		for (char *w = strtok_r(line, " ", &save); w && argc < 16; w = strtok_r(NULL, " ", &save))
+			argv[argc++] = strcmp(w, "case.trace") == 0 ? path : w;
+		cr_assert_eq(run_mmusim_argv(&r, argc, (const char *const *)argv), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect_eq(strlen(r.out), (size_t)(out_end - eol), "%s", r.out);
+		cr_expect(strncmp(r.out, eol + 1, (size_t)(out_end - eol)) == 0, "README says %.*s, mmusim %s",
+			  (int)(out_end - eol), eol + 1, r.out);
+		run_result_free(&r);
+		commands++;
+		cmd = out_end + 1;
+	}
+	cr_expect_eq(commands, 2);
+	remove_temp_file(path);
+	free(trace);
+	free(readme);
+}
