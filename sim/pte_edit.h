@@ -7,7 +7,7 @@
 #ifndef MMUSIM_SIM_PTE_EDIT_H
 #define MMUSIM_SIM_PTE_EDIT_H
 
-#include "formats/trace.h"
+#include "sim/trace_event.h"
 #include "pt/mm_error.h"
 #include "sim/machine.h"
 
