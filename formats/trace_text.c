@@ -186,6 +186,7 @@ static int parse_level(const char *s, uint32_t *out, struct mm_error *err)
 /* poke PA VALUE [SIZE], set-pte VA LEVEL VALUE, pte VA LEVEL NAME=VALUE...: one event each, pte one per field. */
 static int parse_authoring(char *const *f, int n, struct trace_event *ev, struct mm_error *err)
 {
+	memset(ev, 0, sizeof(*ev));
 	if (strcmp(f[0], "poke") == 0) {
 		uint64_t size = 0;
 		ev->op = TRACE_POKE;
@@ -262,7 +263,6 @@ int trace_parse_line_events(char *line, struct trace_event *ev, struct mm_error 
 	if (!is_authoring(line))
 		return trace_parse_line(line, ev, err);
 	n = split_fields(line, f);
-	memset(ev, 0, sizeof(*ev));
 	return parse_authoring(f, n, ev, err);
 }
 
