@@ -11,12 +11,6 @@
 #include "pt/mm_error.h"
 #include "sim/machine.h"
 
-/* Is op one of poke, set-pte, pte?  (map with size= is a map: pte_edit_map.) */
-static inline bool trace_op_is_authoring(unsigned op)
-{
-	return op == TRACE_POKE || op == TRACE_SET_PTE || op == TRACE_PTE_FIELD;
-}
-
 /*
  * Applies a poke, set-pte or pte event to m, whose address space `user`
  * (the current one) the VA of set-pte and pte is walked in.  Errors name
