@@ -712,6 +712,8 @@ static int validate(const struct trace_event *ev, struct mm_error *err)
 	case TRACE_PROTECT:
 	case TRACE_GMAP:
 	case TRACE_GPROTECT:
+		if (ev->op == TRACE_MAP && ev->size)
+			return mm_error_set(err, MM_EINVAL, "the binary format does not carry map size= (keep it in a text trace)");
 		if (ev->prop.flags > PROP_ALL)
 			return mm_error_set(err, MM_EINVAL, "bad page flags 0x%x", ev->prop.flags);
 		if ((unsigned)ev->prop.cache > CACHE_WP)
@@ -752,6 +754,11 @@ static int validate(const struct trace_event *ev, struct mm_error *err)
 		if (flush_scope_has_asid(ev->scope) && ev->n > ASID_MAX)
 			return mm_error_set(err, MM_EINVAL, "asid %u is out of range (at most %u)", ev->n, ASID_MAX);
 		return MM_OK;
+	case TRACE_POKE:
+	case TRACE_SET_PTE:
+	case TRACE_PTE_FIELD:
+		return mm_error_set(err, MM_EINVAL, "the binary format does not carry %s (keep it in a text trace)",
+				    ev->op == TRACE_POKE ? "poke" : ev->op == TRACE_SET_PTE ? "set-pte" : "pte");
 	default:
 		return mm_error_set(err, MM_EINVAL, "bad event op %u", ev->op);
 	}

@@ -82,6 +82,9 @@ struct trace_reader {
 	bool input_failed;           /* reading failed during detection: `fail` comes after the window */
 	struct mm_error fail;
 	struct event_source source;  /* this reader, for a sweep */
+	/* text: the events of a pte line that did not fit in the caller's array, returned first next call */
+	struct trace_event pending[TRACE_TEXT_LINE_EVENTS];
+	unsigned nr_pending, next_pending;
 };
 
 static const char *const format_names[] = {
@@ -369,6 +372,30 @@ enum trace_format trace_reader_format(const struct trace_reader *r)
 }
 
 /*
+ * The events of a pte line of several fields (in r->line) into ev[*n, max),
+ * the rest into r->pending; counts the line.
+ */
+static int text_line_events(struct trace_reader *r, struct trace_event *ev, size_t *n, size_t max,
+			    struct mm_error *err)
+{
+	struct trace_event evs[TRACE_TEXT_LINE_EVENTS];
+	int k = trace_parse_line_events(r->line, evs, err);
+
+	if (k < 0)
+		return TRACE_LINE_BAD;
+	r->lineno++;
+	r->nr_pending = r->next_pending = 0;
+	for (int i = 0; i < k; i++) {
+		evs[i].line = r->lineno;
+		if (*n < max)
+			ev[(*n)++] = evs[i];
+		else
+			r->pending[r->nr_pending++] = evs[i];
+	}
+	return TRACE_LINE_EVENT;
+}
+
+/*
  * The text format: one line at a time into r->line (trace_parse_line edits
  * it in place and wants a NUL), same contract as lackey_decode.
  */
@@ -418,6 +445,16 @@ static long text_decode(struct trace_reader *r, const char *buf, size_t len, boo
 		memcpy(r->line, s, ll);
 		r->line[ll] = '\0';
 		rc = trace_parse_line(r->line, &ev[n], err);
+		if (__builtin_expect(rc == TRACE_LINE_BAD, 0)) {
+			/* A pte line of several fields is several events (any other bad line fails again). */
+			memcpy(r->line, s, ll);
+			r->line[ll] = '\0';
+			rc = text_line_events(r, ev, &n, max, err);
+			if (rc >= TRACE_LINE_BLANK) {
+				off = next;
+				continue;
+			}
+		}
 		if (rc < TRACE_LINE_BLANK) { /* TRACE_LINE_BAD (a sign test: the cheapest) */
 			if (n > 0)
 				break; /* the error comes next call, after these events */
@@ -560,6 +597,8 @@ long trace_reader_next(struct trace_reader *r, struct trace_event *ev, size_t ma
 {
 	size_t n = 0;
 
+	while (r->next_pending < r->nr_pending && n < max)
+		ev[n++] = r->pending[r->next_pending++];
 	while (!r->failed && n < max) {
 		size_t used = 0;
 		bool partial;

@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "number.h"
+#include "pt/pte_fields.h"
 #include "sim/machine.h"
 #include "sim/mmu.h"
 
-#define MAX_FIELDS 8
+#define MAX_FIELDS (3 + TRACE_TEXT_LINE_EVENTS)
 
 static int split_fields(char *line, char **fields)
 {
@@ -157,6 +158,114 @@ static int parse_tlbi(char *const *f, int n, struct trace_event *cmd, struct mm_
 	return TRACE_LINE_EVENT;
 }
 
+/* size=4K: a power of two, kept as its log2. */
+static int parse_page_size(const char *s, uint8_t *log2, struct mm_error *err)
+{
+	uint64_t v;
+
+	if (parse_num(s, "page size", true, &v, err))
+		return MM_EINVAL;
+	if (v < 2 || (v & (v - 1)))
+		return mm_error_set(err, MM_EINVAL, "bad page size '%s' (expected a power of two, such as 4K or 2M)", s);
+	*log2 = (uint8_t)__builtin_ctzll(v);
+	return MM_OK;
+}
+
+static int parse_level(const char *s, uint32_t *out, struct mm_error *err)
+{
+	uint64_t v;
+
+	if (parse_num(s, "level", false, &v, err))
+		return MM_EINVAL;
+	if (v < 1 || v > 8)
+		return mm_error_set(err, MM_EINVAL, "level %s is out of range (levels count from 1, the leaf, up to the root)", s);
+	*out = (uint32_t)v;
+	return MM_OK;
+}
+
+/* poke PA VALUE [SIZE], set-pte VA LEVEL VALUE, pte VA LEVEL NAME=VALUE...: one event each, pte one per field. */
+static int parse_authoring(char *const *f, int n, struct trace_event *ev, struct mm_error *err)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (strcmp(f[0], "poke") == 0) {
+		uint64_t size = 0;
+		ev->op = TRACE_POKE;
+		if (want_fields(n, 3, 4, "poke PA VALUE [1|2|4|8]", err) || parse_num(f[1], "PA", false, &ev->pa, err) ||
+		    parse_num(f[2], "value", false, &ev->len, err) || (n == 4 && parse_num(f[3], "size", false, &size, err)))
+			return -1;
+		if (n == 4 && size != 1 && size != 2 && size != 4 && size != 8) {
+			mm_error_set(err, MM_EINVAL, "bad poke size '%s' (expected 1, 2, 4 or 8 bytes)", f[3]);
+			return -1;
+		}
+		if (size && size < 8 && ev->len >> (8 * size)) {
+			mm_error_set(err, MM_EINVAL, "poke value %s does not fit in %s byte%s", f[2], f[3], size == 1 ? "" : "s");
+			return -1;
+		}
+		ev->size = (uint8_t)size;
+		return 1;
+	}
+	if (strcmp(f[0], "set-pte") == 0) {
+		ev->op = TRACE_SET_PTE;
+		if (want_fields(n, 4, 4, "set-pte VA LEVEL VALUE", err) || parse_num(f[1], "VA", false, &ev->va, err) ||
+		    parse_level(f[2], &ev->n, err) || parse_num(f[3], "value", false, &ev->len, err))
+			return -1;
+		return 1;
+	}
+	/* pte */
+	ev->op = TRACE_PTE_FIELD;
+	if (n == MAX_FIELDS + 1) {
+		mm_error_set(err, MM_EINVAL, "too many fields: a pte line sets at most %d (write a second line)",
+			     TRACE_TEXT_LINE_EVENTS);
+		return -1;
+	}
+	if (want_fields(n, 4, MAX_FIELDS, "pte VA LEVEL FIELD=VALUE...", err) ||
+	    parse_num(f[1], "VA", false, &ev->va, err) || parse_level(f[2], &ev->n, err))
+		return -1;
+	for (int i = 3; i < n; i++) {
+		char *eq = strchr(f[i], '=');
+		struct trace_event *e = &ev[i - 3];
+		if (!eq || eq == f[i]) {
+			mm_error_set(err, MM_EINVAL, "bad pte field '%s' (expected NAME=VALUE, such as rw=0)", f[i]);
+			return -1;
+		}
+		*eq = '\0';
+		*e = ev[0];
+		if (!pte_field_name_pack(f[i], &e->pa)) {
+			mm_error_set(err, MM_EINVAL, "bad pte field name '%s' (names are at most %d letters, digits or '_')",
+				     f[i], PTE_FIELD_NAME_MAX);
+			return -1;
+		}
+		if (parse_num(eq + 1, "field value", false, &e->len, err))
+			return -1;
+	}
+	return n - 3;
+}
+
+/* Does the line's first word name poke, set-pte or pte? */
+static bool is_authoring(const char *line)
+{
+	static const char *const words[] = { "poke", "set-pte", "pte" };
+
+	line += strspn(line, " \t\r");
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t len = strlen(words[i]);
+		if (strncmp(line, words[i], len) == 0 && (line[len] == '\0' || strchr(" \t\r\n#", line[len])))
+			return true;
+	}
+	return false;
+}
+
+int trace_parse_line_events(char *line, struct trace_event *ev, struct mm_error *err)
+{
+	char *f[MAX_FIELDS];
+	int n;
+
+	if (!is_authoring(line))
+		return trace_parse_line(line, ev, err);
+	n = split_fields(line, f);
+	return parse_authoring(f, n, ev, err);
+}
+
 int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 {
 	char *f[MAX_FIELDS];
@@ -206,13 +315,28 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 		return TRACE_LINE_EVENT;
 	}
 	if (strcmp(op, "map") == 0) {
-		static const char usage[] = "map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]";
+		static const char usage[] = "map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp] [size=PAGE_SIZE]";
 		cmd->op = TRACE_MAP;
-		if (want_fields(n, 5, 6, usage, err) || parse_num(f[1], "VA", false, &cmd->va, err) ||
+		if (want_fields(n, 5, 7, usage, err) || parse_num(f[1], "VA", false, &cmd->va, err) ||
 		    parse_num(f[2], "PA", false, &cmd->pa, err) ||
 		    parse_num(f[3], "length", true, &cmd->len, err) ||
-		    trace_parse_flags(f[4], &cmd->prop, err) || (n == 6 && parse_cache(f[5], &cmd->prop, err)))
+		    trace_parse_flags(f[4], &cmd->prop, err))
 			return TRACE_LINE_BAD;
+		bool has_cache = false;
+		for (int i = 5; i < n; i++) {
+			const bool size = strncmp(f[i], "size=", 5) == 0;
+			if (!size && strncmp(f[i], "cache=", 6) != 0) {
+				mm_error_set(err, MM_EINVAL, "bad option '%s' (expected cache=wb|wt|uc|wc|wp or size=PAGE_SIZE)", f[i]);
+				return TRACE_LINE_BAD;
+			}
+			if (size ? cmd->size != 0 : has_cache) {
+				mm_error_set(err, MM_EINVAL, "bad map option '%s' (given twice): usage is '%s'", f[i], usage);
+				return TRACE_LINE_BAD;
+			}
+			if (size ? parse_page_size(f[i] + 5, &cmd->size, err) : parse_cache(f[i], &cmd->prop, err))
+				return TRACE_LINE_BAD;
+			has_cache |= !size;
+		}
 		return TRACE_LINE_EVENT;
 	}
 	if (strcmp(op, "mmap") == 0) {
@@ -338,6 +462,19 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 	}
 	if (strcmp(op, "tlbi") == 0)
 		return parse_tlbi(f, n, cmd, err);
+	if (strcmp(op, "poke") == 0 || strcmp(op, "set-pte") == 0 || strcmp(op, "pte") == 0) {
+		struct trace_event evs[TRACE_TEXT_LINE_EVENTS];
+		int k = parse_authoring(f, n, evs, err);
+		if (k > 1) {
+			mm_error_set(err, MM_EINVAL, "a pte line with %d fields is %d events: read it as a trace (or one field a line)",
+				     k, k);
+			return TRACE_LINE_BAD;
+		}
+		if (k < 0)
+			return TRACE_LINE_BAD;
+		*cmd = evs[0];
+		return TRACE_LINE_EVENT;
+	}
 	if (strcmp(op, "stats") == 0) {
 		cmd->op = TRACE_STATS_RESET;
 		if (want_fields(n, 2, 2, "stats reset", err))
@@ -350,6 +487,6 @@ int trace_parse_line(char *line, struct trace_event *cmd, struct mm_error *err)
 	}
 	mm_error_set(err, MM_EINVAL,
 		     "unknown command '%s' (expected map, unmap, protect, r, w, x, load, store, fetch, "
-		     "asid, priv, cpu, flush, tlbi or stats)", op);
+		     "asid, priv, cpu, flush, tlbi, stats, poke, set-pte or pte)", op);
 	return TRACE_LINE_BAD;
 }

@@ -768,6 +768,18 @@ enum mmusim_event_op {
 	MMUSIM_EV_EXIT,      /* n = the ASID whose pages, regions and swap are freed (text: exit ASID) */
 	MMUSIM_EV_THREAD,    /* n = the thread id that issues what follows, at most 2^20 - 1 (text: thread N);
 				replay runs thread N on CPU N (the CLI's --threads-to-cpus maps them otherwise) */
+	/*
+	 * Authoring a table by hand: memory is written directly and no TLB or
+	 * page-walk cache is told (a stale entry goes on being used until a
+	 * flush).  Replay and mmusim_apply_event run them; the binary trace
+	 * format does not carry them.  A map event's size, when not 0, is log2
+	 * of the page size its leaves must take (text: map ... size=4K).
+	 */
+	MMUSIM_EV_POKE,      /* pa, len = the value, size = 1, 2, 4 or 8 bytes (0: the PTE size) (text: poke PA VALUE [SIZE]) */
+	MMUSIM_EV_SET_PTE,   /* va, n = the level (1 = leaf, the root = the number of levels), len = the entry's value
+				(text: set-pte VA LEVEL VALUE) */
+	MMUSIM_EV_PTE_FIELD, /* va, n = the level, pa = the field's name packed 6 bits a character (a-z 1-26,
+				0-9 27-36, '_' 37; first character lowest), len = its value (text: pte VA LEVEL NAME=VALUE) */
 };
 
 /* What a gflush event drops: the running VM's stage-2 and combined entries, one GPA's, or every VM's. */
@@ -863,6 +875,17 @@ MMUSIM_API void mmusim_trace_close(mmusim_trace *t);
  * a blank or comment line, or -1 with a message (no file:line prefix) in *err.
  */
 MMUSIM_API int mmusim_parse_trace_line(const char *line, mmusim_event *ev, mmusim_error *err);
+/*
+ * The most events one text trace line makes: `pte VA LEVEL NAME=VALUE...`
+ * sets up to this many fields, one MMUSIM_EV_PTE_FIELD event each (which
+ * mmusim_parse_trace_line refuses when there are several).
+ */
+#define MMUSIM_TRACE_LINE_EVENTS 9
+/*
+ * mmusim_parse_trace_line for any line: fills ev[0 .. n) (max at least
+ * MMUSIM_TRACE_LINE_EVENTS) and returns n, 0 for a blank line, or -1 with a message.
+ */
+MMUSIM_API int mmusim_parse_trace_line_events(const char *line, mmusim_event *ev, size_t max, mmusim_error *err);
 /*
  * Parses a number as traces and configs write them: decimal or 0x-hex and, with
  * sizes true, an optional binary suffix K, M, G, T (KiB ... TiB).  The whole

@@ -96,6 +96,13 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 		if (ev->n > TRACE_THREAD_MAX)
 			return mm_error_set(e, MM_EINVAL, "thread %u is out of range (at most %u)", ev->n, TRACE_THREAD_MAX);
 		return MM_OK;
+	case MMUSIM_EV_POKE:
+		if (ev->size != 0 && ev->size != 1 && ev->size != 2 && ev->size != 4 && ev->size != 8)
+			return mm_error_set(e, MM_EINVAL, "bad poke size %u (expected 1, 2, 4 or 8 bytes)", ev->size);
+		return MM_OK;
+	case MMUSIM_EV_SET_PTE:
+	case MMUSIM_EV_PTE_FIELD:
+		return MM_OK;
 	case MMUSIM_EV_FLUSH:
 		if (api_check_flush_scope(ev->scope, e))
 			return MM_EINVAL;
@@ -103,6 +110,6 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 			return mm_error_set(e, MM_EINVAL, "asid %u is out of range (at most 65535)", ev->n);
 		return MM_OK;
 	}
-	return mm_error_set(e, MM_EINVAL, "bad event op %d (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_THREAD)",
+	return mm_error_set(e, MM_EINVAL, "bad event op %d (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_PTE_FIELD)",
 			    (int)ev->op);
 }

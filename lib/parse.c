@@ -62,3 +62,33 @@ int mmusim_parse_trace_line(const char *line, mmusim_event *ev, mmusim_error *er
 		api_event_to_public(&te, ev);
 	return r;
 }
+
+_Static_assert(MMUSIM_TRACE_LINE_EVENTS == TRACE_TEXT_LINE_EVENTS, "events a line makes");
+
+int mmusim_parse_trace_line_events(const char *line, mmusim_event *ev, size_t max, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct trace_event te[TRACE_TEXT_LINE_EVENTS];
+	char *copy;
+	int r;
+
+	if (max < TRACE_TEXT_LINE_EVENTS) {
+		api_error(err, &(struct mm_error){ MM_EINVAL, "room for fewer than MMUSIM_TRACE_LINE_EVENTS events" });
+		return -1;
+	}
+	if (!(copy = strdup(line))) {
+		api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
+		return -1;
+	}
+	r = trace_parse_line_events(copy, te, &e);
+	free(copy);
+	if (r < 0) {
+		if (!e.code)
+			e.code = MM_EINVAL;
+		api_error(err, &e);
+		return -1;
+	}
+	for (int i = 0; i < r; i++)
+		api_event_to_public(&te[i], &ev[i]);
+	return r;
+}

@@ -7,6 +7,25 @@
 #include <inttypes.h>
 
 #include "pt/walk.h"
+#include "sim/pte_edit.h"
+
+/* poke, set-pte, pte and map size=: the machine's memory written directly (sim/pte_edit.h). */
+static int apply_authoring(mmusim_machine *m, const mmusim_event *ev, mmusim_error *err)
+{
+	struct mm_error e = { 0 };
+	struct trace_event te;
+	struct page_table *pt;
+	int rc;
+
+	api_event_from_public(ev, &te);
+	if (te.op != TRACE_MAP)
+		rc = pte_edit(m->m, m->m->user, &te, &e);
+	else if (!m->m->pm)
+		rc = mm_error_set(&e, MM_EINVAL, "a machine over an image is read-only: cannot map");
+	else if ((rc = machine_route(m->m, m->m->user, te.va, &pt, &e)) == MM_OK)
+		rc = pte_edit_map(m->m, pt, &te, &e);
+	return rc ? api_error(err, &e) : MMUSIM_OK;
+}
 
 int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_priv *priv, mmusim_error *err)
 {
@@ -17,7 +36,13 @@ int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_pr
 		return api_error(err, &e);
 	switch (ev->op) {
 	case MMUSIM_EV_MAP:
+		if (ev->size)
+			return apply_authoring(m, ev, err);
 		return mmusim_map(m, ev->va, ev->pa, ev->len, ev->flags, ev->cache, err);
+	case MMUSIM_EV_POKE:
+	case MMUSIM_EV_SET_PTE:
+	case MMUSIM_EV_PTE_FIELD:
+		return apply_authoring(m, ev, err);
 	case MMUSIM_EV_UNMAP:
 		return mmusim_unmap(m, ev->va, ev->len, err);
 	case MMUSIM_EV_PROTECT:

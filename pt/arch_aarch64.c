@@ -550,6 +550,31 @@ static void arm_describe_pte(const struct paging_consts *pc, const struct cpu_ct
 	text_put(buf, len, &n, " oa=0x%llx", (unsigned long long)arm_pte_addr(pc, ctl, pte, level));
 }
 
+/*
+ * Arm ARM D8.3: a descriptor's fields, those of a table descriptor
+ * (NSTable, APTable, UXNTable, PXNTable: bits a block or page ignores) and
+ * those of a block or page descriptor, all offered whatever the entry is
+ * now, so that an invalid entry can be made into either.
+ */
+static unsigned arm_pte_fields(const struct paging_consts *pc, unsigned level, uint64_t pte, struct pte_field *out)
+{
+	static const struct pte_field fields[] = {
+		{ "valid", 0, 1, 0 }, { "type", 1, 1, 0 }, { "attrindx", 2, 3, 0 }, { "ns", 5, 1, 0 },
+		{ "ap", 6, 2, 0 }, { "sh", 8, 2, 0 }, { "af", 10, 1, 0 }, { "ng", 11, 1, 0 },
+		{ "addr", 12, 36, 12 }, { "dbm", 51, 1, 0 }, { "contiguous", 52, 1, 0 }, { "pxn", 53, 1, 0 },
+		{ "uxn", 54, 1, 0 }, { "sw", 55, 4, 0 }, { "pxntable", 59, 1, 0 }, { "uxntable", 60, 1, 0 },
+		{ "aptable", 61, 2, 0 }, { "nstable", 63, 1, 0 },
+	};
+	unsigned n = 0;
+
+	(void)pc;
+	(void)level;
+	(void)pte;
+	PTE_FIELDS_PUT(out, &n, fields);
+	return n;
+}
+
+
 /* Arm's own names for the levels: "level 0 descriptor" is what the Arm ARM reads first at 4K/48-bit. */
 static const char *arm_entry_name(const struct paging_consts *pc, unsigned level)
 {
@@ -621,6 +646,7 @@ const struct pt_arch pt_arch_aarch64 = {
 	.walk = arm_walk,
 	.walk_prefetch = arm_walk_prefetch,
 	.describe_pte = arm_describe_pte,
+	.pte_fields = arm_pte_fields,
 	.entry_name = arm_entry_name,
 	.describe_fault = arm_describe_fault,
 	.elf_machine = 183 /* EM_AARCH64 */,

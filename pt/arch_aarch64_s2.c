@@ -396,6 +396,24 @@ static const char *s2_xn_text(const struct cpu_ctl *ctl, uint64_t pte)
 }
 
 /* "table next=0x...", "page MemAttr=0xf (Normal WB) S2AP=11 (RW) SH=3 AF DBM XN[1:0]=10 (...) oa=0x...". */
+/* Arm ARM D8.3: stage-2 descriptors (MemAttr, S2AP, XN[1:0]). */
+static unsigned s2_pte_fields(const struct paging_consts *pc, unsigned level, uint64_t pte, struct pte_field *out)
+{
+	static const struct pte_field fields[] = {
+		{ "valid", 0, 1, 0 }, { "type", 1, 1, 0 }, { "memattr", 2, 4, 0 }, { "s2ap", 6, 2, 0 },
+		{ "sh", 8, 2, 0 }, { "af", 10, 1, 0 }, { "addr", 12, 36, 12 }, { "dbm", 51, 1, 0 },
+		{ "contiguous", 52, 1, 0 }, { "xn", 53, 2, 0 }, { "sw", 55, 4, 0 },
+	};
+	unsigned n = 0;
+
+	(void)pc;
+	(void)level;
+	(void)pte;
+	PTE_FIELDS_PUT(out, &n, fields);
+	return n;
+}
+
+
 static void s2_describe_pte(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 			    unsigned level, char *buf, size_t len)
 {
@@ -556,6 +574,7 @@ const struct pt_arch pt_arch_aarch64_stage2 = {
 	.walk = s2_walk,
 	.walk_prefetch = s2_walk_prefetch,
 	.describe_pte = s2_describe_pte,
+	.pte_fields = s2_pte_fields,
 	.entry_name = s2_entry_name,
 	.describe_fault = s2_describe_fault,
 	.elf_machine = 183 /* EM_AARCH64 */,

@@ -328,6 +328,24 @@ WALK_INLINE bool ept_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 
 static const char *const ept_type_names[8] = { "UC", "WC", "rsvd2", "rsvd3", "WT", "WP", "WB", "rsvd7" };
 
+/* SDM vol. 3 tables 29-2 .. 29-7: EPT entries (bit 7 is the page size above level 1). */
+static unsigned ept_pte_fields(const struct paging_consts *pc, unsigned level, uint64_t pte, struct pte_field *out)
+{
+	static const struct pte_field fields[] = {
+		{ "r", 0, 1, 0 }, { "w", 1, 1, 0 }, { "x", 2, 1, 0 }, { "memtype", 3, 3, 0 },
+		{ "ipat", 6, 1, 0 }, { "ps", 7, 1, 0 }, { "a", 8, 1, 0 }, { "d", 9, 1, 0 },
+		{ "xu", 10, 1, 0 }, { "addr", 12, 40, 12 }, { "pfn", 12, 40, 0 }, { "sve", 63, 1, 0 },
+	};
+	unsigned n = 0;
+
+	(void)pc;
+	(void)level;
+	(void)pte;
+	PTE_FIELDS_PUT(out, &n, fields);
+	return n;
+}
+
+
 static void ept_describe_pte(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 			     unsigned level, char *buf, size_t len)
 {
@@ -544,6 +562,7 @@ const struct pt_arch pt_arch_ept = {
 	.walk = ept_walk,
 	.walk_prefetch = ept_walk_prefetch,
 	.describe_pte = ept_describe_pte,
+	.pte_fields = ept_pte_fields,
 	.entry_name = ept_entry_name,
 	.describe_fault = ept_describe_fault,
 	.elf_machine = 62 /* EM_X86_64 */,

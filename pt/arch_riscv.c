@@ -462,6 +462,34 @@ static void rv_describe_pte(const struct paging_consts *pc, const struct cpu_ctl
 	text_put(buf, len, &n, " ppn=0x%llx", (unsigned long long)rv_pte_ppn(pte));
 }
 
+/*
+ * Privileged spec, "Sv39": V R W X U G A D, RSW, the PPN (addr: the PA it
+ * names), the reserved bits 60:54, PBMT and N; Sv32's 4-byte entry ends
+ * with a 22-bit PPN.
+ */
+static unsigned rv_pte_fields(const struct paging_consts *pc, unsigned level, uint64_t pte, struct pte_field *out)
+{
+	static const struct pte_field low[] = {
+		{ "v", 0, 1, 0 }, { "r", 1, 1, 0 }, { "w", 2, 1, 0 }, { "x", 3, 1, 0 }, { "u", 4, 1, 0 },
+		{ "g", 5, 1, 0 }, { "a", 6, 1, 0 }, { "d", 7, 1, 0 }, { "rsw", 8, 2, 0 },
+	};
+	static const struct pte_field wide[] = {
+		{ "ppn", 10, 44, 0 }, { "addr", 10, 44, 12 }, { "rsvd", 54, 7, 0 }, { "pbmt", 61, 2, 0 }, { "n", 63, 1, 0 },
+	};
+	static const struct pte_field sv32[] = { { "ppn", 10, 22, 0 }, { "addr", 10, 22, 12 } };
+	unsigned n = 0;
+
+	(void)level;
+	(void)pte;
+	PTE_FIELDS_PUT(out, &n, low);
+	if (pc->pte_size == 8)
+		PTE_FIELDS_PUT(out, &n, wide);
+	else
+		PTE_FIELDS_PUT(out, &n, sv32);
+	return n;
+}
+
+
 static void rv_describe_fault(const struct walk_fault *f, char *buf, size_t len)
 {
 	const char *what;
@@ -697,6 +725,7 @@ __attribute__((flatten)) static void rvg_walk_prefetch(const struct walker *w, u
 	.hooks = &rv_hooks, .check_limits = rv_check_limits, .check_prop = rv_check_prop, .make_leaf = rv_make_leaf,          \
 	.make_table = rv_make_table, .leaf_prop = rv_leaf_prop, .entry_perms = rv_entry_perms, \
 	.check_access = rv_check_access, .describe_pte = rv_describe_pte,                   \
+	.pte_fields = rv_pte_fields,                                                        \
 	.describe_fault = rv_describe_fault, .elf_machine = 243 /* EM_RISCV */,             \
 	.root_register = "satp"
 
@@ -736,6 +765,7 @@ const struct pt_arch pt_arch_riscv64x4 = {
 	.walk = rvg_walk,
 	.walk_prefetch = rvg_walk_prefetch,
 	.describe_pte = rv_describe_pte,
+	.pte_fields = rv_pte_fields,
 	.entry_name = rvg_entry_name,
 	.describe_fault = rvg_describe_fault,
 	.elf_machine = 243 /* EM_RISCV */,

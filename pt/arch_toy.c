@@ -315,6 +315,27 @@ static void toy_describe_pte(const struct paging_consts *pc, const struct cpu_ct
 	text_put(buf, len, &n, " frame=0x%llx", (unsigned long long)frame_of(pc, pte));
 }
 
+/* The config's layout: each bit it names (as explain prints them), then the frame. */
+static unsigned toy_pte_fields(const struct paging_consts *pc, unsigned level, uint64_t pte, struct pte_field *out)
+{
+	const struct pte_layout *l = L(pc);
+	const struct { const char *name; int pos; } bits[] = {
+		{ "v", l->valid }, { "r", l->read }, { "w", l->write }, { "x", l->exec }, { "u", l->user },
+		{ "h", l->huge }, { "a", l->accessed }, { "d", l->dirty },
+	};
+	unsigned n = 0;
+
+	(void)level;
+	(void)pte;
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (bits[i].pos >= 0)
+			out[n++] = (struct pte_field){ bits[i].name, (uint8_t)bits[i].pos, 1, 0 };
+	out[n++] = (struct pte_field){ "frame", l->frame_shift, l->frame_width, 0 };
+	out[n++] = (struct pte_field){ "addr", l->frame_shift, l->frame_width, (uint8_t)pc->page_shift };
+	return n;
+}
+
+
 static void toy_describe_fault(const struct walk_fault *f, char *buf, size_t len)
 {
 	static const char *const names[] = { "P", "W", "U", "RSVD", "I" };
@@ -372,6 +393,7 @@ const struct pt_arch pt_arch_toy = {
 	.entry_perms = toy_entry_perms,
 	.check_access = toy_check_access,
 	.describe_pte = toy_describe_pte,
+	.pte_fields = toy_pte_fields,
 	.describe_fault = toy_describe_fault,
 	.elf_machine = 0 /* EM_NONE */,
 	.root_register = "ptbr",

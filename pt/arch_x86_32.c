@@ -161,6 +161,25 @@ static bool x86_32_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 	return x86_walk_leaf_in(ws, pte_addr, x86_32_mode);
 }
 
+/* SDM vol. 3 tables 4-4 .. 4-6: 32-bit paging's entries (bit 7 PS in a PDE, PAT in a PTE). */
+static unsigned x86_32_pte_fields(const struct paging_consts *pc, unsigned level, uint64_t pte, struct pte_field *out)
+{
+	static const struct pte_field fields[] = {
+		{ "p", 0, 1, 0 }, { "rw", 1, 1, 0 }, { "us", 2, 1, 0 }, { "pwt", 3, 1, 0 },
+		{ "pcd", 4, 1, 0 }, { "a", 5, 1, 0 }, { "d", 6, 1, 0 }, { "g", 8, 1, 0 },
+		{ "avl", 9, 3, 0 }, { "addr", 12, 20, 12 }, { "pfn", 12, 20, 0 },
+	};
+	static const struct pte_field ps = { "ps", 7, 1, 0 }, pat = { "pat", 7, 1, 0 };
+	unsigned n = 0;
+
+	(void)pc;
+	(void)pte;
+	PTE_FIELDS_PUT(out, &n, fields);
+	pte_fields_put(out, &n, level > 1 ? &ps : &pat, 1);
+	return n;
+}
+
+
 static void x86_32_describe_pte(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 				unsigned level, char *buf, size_t len)
 {
@@ -224,6 +243,7 @@ const struct pt_arch pt_arch_x86_32 = {
 	.entry_perms = x86_entry_perms,
 	.check_access = x86_32_check_access,
 	.describe_pte = x86_32_describe_pte,
+	.pte_fields = x86_32_pte_fields,
 	.describe_fault = x86_32_describe_fault,
 	.entry_name = x86_32_entry_name,
 	.elf_machine = 3 /* EM_386 */,

@@ -190,6 +190,32 @@ static void x86_describe_pte(const struct paging_consts *pc, const struct cpu_ct
 	x86_describe_entry(pte, level, large, pte & X86_ADDR_MASK & ~(large ? X86_PAT_LARGE : 0), NULL, buf, len);
 }
 
+/*
+ * SDM vol. 3 tables 4-14 .. 4-20: bit 7 is PS above level 1 and PAT in a
+ * PTE; a 2M/1G leaf has PAT at bit 12 (inside addr: setting addr writes it).
+ */
+static unsigned x86_pte_fields(const struct paging_consts *pc, unsigned level, uint64_t pte, struct pte_field *out)
+{
+	static const struct pte_field low[] = {
+		{ "p", 0, 1, 0 }, { "rw", 1, 1, 0 }, { "us", 2, 1, 0 }, { "pwt", 3, 1, 0 },
+		{ "pcd", 4, 1, 0 }, { "a", 5, 1, 0 }, { "d", 6, 1, 0 },
+	};
+	static const struct pte_field high[] = {
+		{ "g", 8, 1, 0 }, { "avl", 9, 3, 0 }, { "addr", 12, 40, 12 }, { "pfn", 12, 40, 0 },
+		{ "pkey", 59, 4, 0 }, { "xd", 63, 1, 0 }, { "nx", 63, 1, 0 },
+	};
+	static const struct pte_field ps = { "ps", 7, 1, 0 }, pat4k = { "pat", 7, 1, 0 }, patbig = { "pat", 12, 1, 0 };
+	unsigned n = 0;
+
+	(void)pc;
+	PTE_FIELDS_PUT(out, &n, low);
+	pte_fields_put(out, &n, level > 1 ? &ps : &pat4k, 1);
+	if (level > 1 && (pte & X86_PS))
+		pte_fields_put(out, &n, &patbig, 1);
+	PTE_FIELDS_PUT(out, &n, high);
+	return n;
+}
+
 static void x86_describe_fault(const struct walk_fault *f, char *buf, size_t len)
 {
 	x86_describe_fault_bits(f, 6, buf, len);
@@ -313,6 +339,7 @@ const struct pt_arch pt_arch_x86_64 = {
 	.walk = x86_walk,
 	.walk_prefetch = x86_walk_prefetch,
 	.describe_pte = x86_describe_pte,
+	.pte_fields = x86_pte_fields,
 	.entry_name = x86_entry_name,
 	.describe_fault = x86_describe_fault,
 	.elf_machine = 62 /* EM_X86_64 */,

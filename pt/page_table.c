@@ -614,6 +614,32 @@ bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out)
 	return false;
 }
 
+enum pt_slot_stop pt_entry_slot(const struct page_table *pt, uint64_t va, unsigned level, uint64_t *slot,
+				uint64_t *pte, unsigned *stop_level)
+{
+	const struct pt_arch *arch = pt->env.arch;
+	const struct paging_consts *pc = PC(pt);
+	uint64_t node = pt->root;
+
+	if (!pc_va_canonical(pc, va))
+		return PT_SLOT_NON_CANONICAL;
+	for (unsigned l = pc->nr_levels; l >= 1; l--) {
+		*slot = slot_addr(pt, node, va, l);
+		*stop_level = l + 1; /* the entry that led here (never the root: its node is in memory) */
+		if (pt_mem_read(pt->env.mem, *slot, pc->pte_size, pte) != MM_OK)
+			return PT_SLOT_OUTSIDE;
+		*stop_level = l;
+		if (l == level)
+			return PT_SLOT_FOUND;
+		if (!arch->hooks->is_present(pc, *pte))
+			return PT_SLOT_NOT_PRESENT;
+		if (arch->hooks->is_leaf(pc, pt->env.ctl, *pte, l))
+			return PT_SLOT_LEAF;
+		node = arch->hooks->pte_addr(pc, pt->env.ctl, *pte, l);
+	}
+	return PT_SLOT_NOT_PRESENT;
+}
+
 bool pt_test_and_clear_accessed(struct page_table *pt, uint64_t va)
 {
 	const struct pt_arch *arch = pt->env.arch;

@@ -91,6 +91,25 @@ int pt_protect(struct page_table *pt, uint64_t va, uint64_t len, const struct pa
 int pt_map_sized(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t len,
 		 const struct page_prop *prop, uint64_t max_page_size, struct mm_error *err);
 bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out);
+
+/* Where the descent to a VA stops when it does not reach the level asked for. */
+enum pt_slot_stop {
+	PT_SLOT_FOUND,         /* *slot is the entry read at that level */
+	PT_SLOT_NOT_PRESENT,   /* the entry at *stop_level is not present */
+	PT_SLOT_LEAF,          /* the entry at *stop_level maps a page */
+	PT_SLOT_OUTSIDE,       /* the entry at *stop_level points outside memory (*slot: where) */
+	PT_SLOT_NON_CANONICAL, /* va is not canonical: nothing is read */
+};
+/*
+ * The entry the walk of va reads at `level` (1 = leaf level, nr_levels =
+ * the root): its physical address in *slot and its value in *pte.  The
+ * descent follows present pointers whatever their other bits (reserved ones
+ * included), as an author of a broken table needs; it stops at an entry that
+ * is not present, maps a page or points outside memory, *stop_level saying
+ * which.
+ */
+enum pt_slot_stop pt_entry_slot(const struct page_table *pt, uint64_t va, unsigned level, uint64_t *slot,
+				uint64_t *pte, unsigned *stop_level);
 /*
  * What an OS's page scanner does to the leaf mapping va: reads its A bit and
  * clears it in memory (the frame and every other bit stay).  Returns true when

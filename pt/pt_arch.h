@@ -21,6 +21,7 @@
 #include "page_prop.h"
 #include "paging_consts.h"
 #include "walk.h"
+#include "pte_fields.h"
 
 /* State of one walk in progress, shared by walk.c and the arch hooks. */
 struct walk_state {
@@ -234,6 +235,13 @@ struct pt_arch {
 	/* The PTE's set bits by name, e.g. "P RW US A PS XD pk=3"; P/V clear is "not-present". */
 	void (*describe_pte)(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 			     unsigned level, char *buf, size_t len);
+	/*
+	 * Optional: the fields an entry read at `level` has, by the names explain
+	 * prints (pte_fields.h), into out[PTE_FIELDS_MAX]; returns how many.
+	 * pte is the entry's current value (which fields apply may depend on
+	 * it: an x86 PDE with PS has PAT at bit 12).  NULL: no names.
+	 */
+	unsigned (*pte_fields)(const struct paging_consts *pc, unsigned level, uint64_t pte, struct pte_field *out);
 	/* Optional: what the spec calls the entry read at `level` ("PML4E", "PDE"; NULL: "PTE"). */
 	const char *(*entry_name)(const struct paging_consts *pc, unsigned level);
 	/* The fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)". */

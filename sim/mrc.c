@@ -576,6 +576,10 @@ static int one_event(struct mrc *m, const struct trace_event *e, const char *sou
 	case TRACE_PRIV:
 	case TRACE_MMAP:
 		return MM_OK;
+	case TRACE_POKE:
+	case TRACE_SET_PTE:
+	case TRACE_PTE_FIELD:
+		return MM_OK; /* written behind the TLB's back: nothing is dropped (sim/pte_edit.h) */
 	}
 	return MM_OK;
 }

@@ -1,6 +1,7 @@
 /* replay: the event loop of trace replay (see replay.h). */
 #include "replay.h"
 #include "sim/stage2_host.h"
+#include "sim/pte_edit.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -466,7 +467,8 @@ static __attribute__((noinline, cold)) int do_edit(struct replay *r, const struc
 		/* Pages placed or removed by hand are no longer the OS's to manage. */
 		if (r->os && pt == c->pt && ev->op != TRACE_PROTECT)
 			os_forget_range(r->os, c->asid, ev->va, ev->len);
-		rc = ev->op == TRACE_MAP   ? pt_map(pt, ev->va, ev->pa, ev->len, &ev->prop, err)
+		rc = ev->op == TRACE_MAP && ev->size ? pte_edit_map(m, pt, ev, err)
+		   : ev->op == TRACE_MAP   ? pt_map(pt, ev->va, ev->pa, ev->len, &ev->prop, err)
 		   : ev->op == TRACE_UNMAP ? pt_unmap(pt, ev->va, ev->len, err)
 					   : pt_protect(pt, ev->va, ev->len, &ev->prop, err);
 	}
@@ -477,6 +479,19 @@ static __attribute__((noinline, cold)) int do_edit(struct replay *r, const struc
 	if (!r->opt.no_auto_flush)
 		mmu_shootdown(&r->mmu, ev->va, ev->len, pt == m->kernel, c->asid);
 	return MM_OK;
+}
+
+/* poke, set-pte, pte: memory written behind the TLBs' backs, so nothing is shot down (pte_edit.h). */
+static __attribute__((noinline, cold)) int do_authoring(struct replay *r, const struct trace_event *ev,
+							struct mm_error *err)
+{
+	int rc;
+
+	walk_prefetch_memo_clear(r->prefetch_memo);
+	mmu_run_cpu_vm(&r->mmu);
+	if ((rc = pte_edit(r->m, r->mmu.cur->pt, ev, err)))
+		mm_error_prefix(err, "%s:%" PRIu64, r->source, ev->line);
+	return rc;
 }
 
 /*
@@ -615,6 +630,12 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 			break;
 		case TRACE_STATS_RESET:
 			replay_stats_reset(r);
+			break;
+		case TRACE_POKE:
+		case TRACE_SET_PTE:
+		case TRACE_PTE_FIELD:
+			if ((rc = do_authoring(r, e, err)))
+				return rc;
 			break;
 		default:
 			return mm_error_set(err, MM_EINVAL, "%s:%" PRIu64 ": unknown event %u", r->source,

@@ -36,6 +36,13 @@ enum trace_op {
 	TRACE_EXIT,      /* n = the ASID */
 	/* The thread that issues what follows (a tracer's thread id); replay maps it to a CPU. */
 	TRACE_THREAD,    /* n = the thread id, at most TRACE_THREAD_MAX */
+	/*
+	 * Authoring (sim/pte_edit.h): memory written directly, no TLB told.  A
+	 * map's size, when not 0, is log2 of the page size its leaves must take.
+	 */
+	TRACE_POKE,      /* pa, len = the value, size = bytes (0: the PTE size) */
+	TRACE_SET_PTE,   /* va, n = the level (1 = leaf), len = the entry's new value */
+	TRACE_PTE_FIELD, /* va, n = the level, pa = the field's name (pte_field_name_pack), len = its value */
 };
 
 /* Thread ids a trace may carry: what --threads-to-cpus maps, a table of this size at most. */
@@ -98,7 +105,7 @@ struct trace_event {
 	uint8_t op;      /* enum trace_op */
 	uint8_t access;  /* enum access_kind, for TRACE_ACCESS */
 	uint8_t scope;   /* enum flush_scope | enum flush_modifier bits, for TRACE_FLUSH */
-	uint8_t size;    /* bytes accessed (lackey); 0 = unknown, treated as 1 */
+	uint8_t size;    /* bytes accessed (lackey); 0 = unknown, treated as 1 (map: log2 page size; poke: bytes) */
 	uint32_t n;
 	uint64_t va;
 	uint64_t pa;

@@ -262,7 +262,11 @@ static const struct bad_cli bad_clis[] = {
 	{ { "translate", "--map", "0xzz 0 4K r", "0x1" },
 	  "mmusim: --map:1: bad VA '0xzz' (expected decimal or 0x-hex)\n" },
 	{ { "translate", "--map", "0x1000 0 4K r", "--map", "0x2000 0 4K", "0x1" },
-	  "mmusim: --map:2: missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'\n" },
+	  "mmusim: --map:2: missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp] [size=PAGE_SIZE]'\n" },
+	{ { "translate", "--map", "0x201000 0x201000 4K r size=2M", "0x1" },
+	  "mmusim: --map:1: map size=2M: VA 0x201000, PA 0x201000 and length 0x1000 must be multiples of the page size\n" },
+	{ { "translate", "--map", "0 0 4K r size=16K", "0x1" },
+	  "mmusim: --map:1: map size=16K: not a page size of x86_64 (4K, 2M, 1G)\n" },
 	{ { "translate", "--map", "0x1001 0 4K r", "0x1" },
 	  "mmusim: --map:1: VA 0x1001 is not aligned to the 4096-byte page\n" },
 	{ { "translate", "--map", "0x1000 0x1800 4K r", "0x1" },
@@ -340,7 +344,7 @@ Test(cli, setup_errors_name_file_and_line)
 	trace = write_temp_file("r 0x1000\njump 0x2000\n", ".trace");
 	cr_assert_eq(run_mmusim(&r, "mappings", "--setup", trace, NULL), 0);
 	snprintf(expect, sizeof(expect),
-		 "mmusim: %s:2: unknown command 'jump' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush, tlbi or stats)\n",
+		 "mmusim: %s:2: unknown command 'jump' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush, tlbi, stats, poke, set-pte or pte)\n",
 		 trace);
 	expect_run(&r, 2, "", expect);
 	run_result_free(&r);

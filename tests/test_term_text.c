@@ -128,7 +128,7 @@ Test(term_text_cli, a_trace_line_with_esc_2j_is_quoted_escaped)
 	cr_assert_eq(run_mmusim(&r, "replay", path, NULL), 0);
 	snprintf(want, sizeof(want),
 		 "mmusim: %s:2: unknown command '\\x1b[2J' (expected map, unmap, protect, r, w, x, load, store, "
-		 "fetch, asid, priv, cpu, flush, tlbi or stats)\n", path);
+		 "fetch, asid, priv, cpu, flush, tlbi, stats, poke, set-pte or pte)\n", path);
 	expect_err(&r, 2, want);
 	cr_expect(strchr(r.out, '\x1b') == NULL, "%s", r.out);
 	run_result_free(&r);

@@ -434,7 +434,7 @@ Test(text, error_comes_after_the_events_before_it)
 		read_path(path, TRACE_FORMAT_AUTO, batch, &c, NULL);
 		snprintf(want, sizeof(want),
 			 "%s:4: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store, fetch, "
-			 "asid, priv, cpu, flush, tlbi or stats)", path);
+			 "asid, priv, cpu, flush, tlbi, stats, poke, set-pte or pte)", path);
 		cr_expect_eq(c.n, 2, "batch %zu", batch);
 		cr_expect_eq(c.last, -1);
 		cr_expect_str_eq(c.err.msg, want);

@@ -7,6 +7,7 @@
 
 #include "formats/trace.h"
 #include "formats/trace_text.h"
+#include "pt/pte_fields.h"
 
 static int parse(const char *text, struct trace_event *cmd, struct mm_error *err)
 {
@@ -117,15 +118,42 @@ Test(trace_text, blank_and_comment_lines)
 
 struct bad_line {
 	char line[64];
-	char msg[128];
+	char msg[160];
 };
 
 static const struct bad_line bad_lines[] = {
 	{ "mop 0x1000 0x1000 4K r",
-	  "unknown command 'mop' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush, tlbi or stats)" },
-	{ "map 0x1000 0x1000 4K", "missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'" },
+	  "unknown command 'mop' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush, tlbi, "
+	  "stats, poke, set-pte or pte)" },
+	{ "map 0x1000 0x1000 4K", "missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp] [size=PAGE_SIZE]'" },
+	{ "map 0x1000 0x1000 4K r cache=wb size=4K extra",
+	  "too many fields: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp] [size=PAGE_SIZE]'" },
 	{ "map 0x1000 0x1000 4K r cache=wb extra",
-	  "too many fields: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'" },
+	  "bad option 'extra' (expected cache=wb|wt|uc|wc|wp or size=PAGE_SIZE)" },
+	{ "map 0 0 4K r size=3K", "bad page size '3K' (expected a power of two, such as 4K or 2M)" },
+	{ "map 0 0 4K r size=big", "bad page size 'big' (expected decimal or 0x-hex, optionally with K, M, G or T)" },
+	{ "map 0 0 4K r size=4K size=4K",
+	  "bad map option 'size=4K' (given twice): usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp] [size=PAGE_SIZE]'" },
+	{ "map 0 0 4K r cache=wb cache=uc",
+	  "bad map option 'cache=uc' (given twice): usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp] [size=PAGE_SIZE]'" },
+	{ "poke 0x1000", "missing field: usage is 'poke PA VALUE [1|2|4|8]'" },
+	{ "poke 0x1000 1 2 3", "too many fields: usage is 'poke PA VALUE [1|2|4|8]'" },
+	{ "poke 0x1000 1 3", "bad poke size '3' (expected 1, 2, 4 or 8 bytes)" },
+	{ "poke 0x1000 0x100 1", "poke value 0x100 does not fit in 1 byte" },
+	{ "poke 0x1000 0x10000 2", "poke value 0x10000 does not fit in 2 bytes" },
+	{ "poke zz 1", "bad PA 'zz' (expected decimal or 0x-hex)" },
+	{ "set-pte 0x1000 1", "missing field: usage is 'set-pte VA LEVEL VALUE'" },
+	{ "set-pte 0x1000 0 5", "level 0 is out of range (levels count from 1, the leaf, up to the root)" },
+	{ "set-pte 0x1000 9 5", "level 9 is out of range (levels count from 1, the leaf, up to the root)" },
+	{ "set-pte 0x1000 1 x", "bad value 'x' (expected decimal or 0x-hex)" },
+	{ "pte 0x1000 1", "missing field: usage is 'pte VA LEVEL FIELD=VALUE...'" },
+	{ "pte 0x1000 1 rw", "bad pte field 'rw' (expected NAME=VALUE, such as rw=0)" },
+	{ "pte 0x1000 1 =1", "bad pte field '=1' (expected NAME=VALUE, such as rw=0)" },
+	{ "pte 0x1000 1 verylongname=1", "bad pte field name 'verylongname' (names are at most 10 letters, digits or '_')" },
+	{ "pte 0x1000 1 r-w=1", "bad pte field name 'r-w' (names are at most 10 letters, digits or '_')" },
+	{ "pte 0x1000 1 rw=x", "bad field value 'x' (expected decimal or 0x-hex)" },
+	{ "pte 0x1000 1 a=1 b=1 c=1 d=1 e=1 f=1 g=1 h=1 i=1 j=1", "too many fields: a pte line sets at most 9 (write a second line)" },
+	{ "pte 0x1000 1 a=1 b=1", "a pte line with 2 fields is 2 events: read it as a trace (or one field a line)" },
 	{ "map 0xzz 0x1000 4K r", "bad VA '0xzz' (expected decimal or 0x-hex)" },
 	{ "map 0x1000 12q 4K r", "bad PA '12q' (expected decimal or 0x-hex)" },
 	{ "map 0x1000 0x1000 4X r", "bad length '4X' (expected decimal or 0x-hex, optionally with K, M, G or T)" },
@@ -213,7 +241,7 @@ Test(trace_text, reader_prefixes_file_and_line)
 
 	cr_assert_eq(read_text("t.trace", text, sizeof(text) - 1, &n, &err), MM_EINVAL);
 	cr_expect_eq(n, 2, "commands before the bad line came out");
-	cr_expect_str_eq(err.msg, "t.trace:5: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush, tlbi or stats)");
+	cr_expect_str_eq(err.msg, "t.trace:5: unknown command 'bogus' (expected map, unmap, protect, r, w, x, load, store, fetch, asid, priv, cpu, flush, tlbi, stats, poke, set-pte or pte)");
 }
 
 Test(trace_text, long_line_without_newline_at_end)
@@ -226,4 +254,95 @@ Test(trace_text, long_line_without_newline_at_end)
 	memcpy(text + 4000, "r 0x10", 6);
 	cr_assert_eq(read_text("long", text, sizeof(text), &n, &err), MM_OK, "%s", err.msg);
 	cr_expect_eq(n, 1);
+}
+
+/* ---- authoring: poke, set-pte, pte, map size= ---- */
+
+Test(trace_text, poke_set_pte_and_map_size)
+{
+	struct trace_event c;
+
+	cr_assert_eq(parse("poke 0x3008 0x8000000000000003", &c, NULL), 1);
+	cr_expect_eq(c.op, TRACE_POKE);
+	cr_expect_eq(c.pa, 0x3008);
+	cr_expect_eq(c.len, 0x8000000000000003ull);
+	cr_expect_eq(c.size, 0, "no size: the config's PTE size");
+	cr_assert_eq(parse("poke 0x3001 0xff 1", &c, NULL), 1);
+	cr_expect_eq(c.size, 1);
+	cr_assert_eq(parse("set-pte 0x400000 3 0x2007  # a PDPTE", &c, NULL), 1);
+	cr_expect_eq(c.op, TRACE_SET_PTE);
+	cr_expect_eq(c.va, 0x400000);
+	cr_expect_eq(c.n, 3);
+	cr_expect_eq(c.len, 0x2007);
+	cr_assert_eq(parse("map 0x200000 0x200000 2M rwu size=4K cache=uc", &c, NULL), 1);
+	cr_expect_eq(c.op, TRACE_MAP);
+	cr_expect_eq(c.size, 12, "log2 of 4K");
+	cr_expect_eq(c.prop.cache, CACHE_UC);
+	cr_assert_eq(parse("map 0 0 1G rw size=2M", &c, NULL), 1);
+	cr_expect_eq(c.size, 21);
+	cr_assert_eq(parse("map 0 0 1G rw", &c, NULL), 1);
+	cr_expect_eq(c.size, 0, "no size=: the largest pages alignment allows");
+}
+
+Test(trace_text, pte_one_event_per_field)
+{
+	struct trace_event ev[TRACE_TEXT_LINE_EVENTS];
+	struct mm_error err = { 0 };
+	char line[] = "pte 0x400000 3 rw=0 US=1 addr=0x5000 # three fields";
+	char name[PTE_FIELD_NAME_MAX + 1];
+	uint64_t packed;
+
+	cr_assert_eq(trace_parse_line_events(line, ev, &err), 3, "%s", err.msg);
+	for (int i = 0; i < 3; i++) {
+		cr_expect_eq(ev[i].op, TRACE_PTE_FIELD);
+		cr_expect_eq(ev[i].va, 0x400000);
+		cr_expect_eq(ev[i].n, 3);
+	}
+	pte_field_name_unpack(ev[0].pa, name);
+	cr_expect_str_eq(name, "rw");
+	cr_expect_eq(ev[0].len, 0);
+	pte_field_name_unpack(ev[1].pa, name);
+	cr_expect_str_eq(name, "us", "names fold to lower case");
+	pte_field_name_unpack(ev[2].pa, name);
+	cr_expect_str_eq(name, "addr");
+	cr_expect_eq(ev[2].len, 0x5000);
+	/* Packing: 'a' = 1 in the lowest six bits, then 'b' = 2. */
+	cr_assert(pte_field_name_pack("ab", &packed));
+	cr_expect_eq(packed, 1 | (2 << 6));
+	cr_assert(pte_field_name_pack("contiguous", &packed));
+	pte_field_name_unpack(packed, name);
+	cr_expect_str_eq(name, "contiguous");
+}
+
+Test(trace_text, reader_spreads_a_pte_line_over_calls)
+{
+	/* Six fields, read four events at a time: the line's events come whole, in order, over two calls. */
+	const char text[] = "r 0x10\npte 0x1000 1 p=1 rw=1 us=0 a=1 d=1 g=1\nr 0x20\n";
+	struct trace_reader *r;
+	struct trace_event ev[4];
+	struct mm_error err = { 0 };
+	int fds[2];
+	long n, total = 0;
+	unsigned fields = 0, last_line = 0;
+
+	cr_assert_eq(pipe(fds), 0);
+	cr_assert_eq(write(fds[1], text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fds[1]);
+	cr_assert_eq(trace_reader_open_fd(fds[0], "t", TRACE_FORMAT_TEXT, &r, &err), MM_OK);
+	while ((n = trace_reader_next(r, ev, 4, &err)) > 0) {
+		for (long i = 0; i < n; i++, total++) {
+			if (ev[i].op == TRACE_PTE_FIELD) {
+				fields++;
+				cr_expect_eq(ev[i].line, 2);
+			}
+			cr_expect_geq(ev[i].line, last_line, "in order");
+			last_line = (unsigned)ev[i].line;
+		}
+	}
+	cr_expect_eq(n, 0, "%s", err.msg);
+	cr_expect_eq(total, 8);
+	cr_expect_eq(fields, 6);
+	cr_expect_eq(last_line, 3);
+	trace_reader_close(r);
+	close(fds[0]);
 }

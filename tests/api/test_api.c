@@ -554,7 +554,7 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	/* events applied to the machine */
 	mmusim_event ev = { .op = (enum mmusim_event_op)99 };
 	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
-	cr_expect_str_eq(err.message, "bad event op 99 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_THREAD)");
+	cr_expect_str_eq(err.message, "bad event op 99 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_PTE_FIELD)");
 	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .access = (enum mmusim_access)7, .va = 0x400000 };
 	cr_expect_eq(mmusim_apply_event(m, &ev, &priv, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, bad_access);
@@ -595,7 +595,7 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	cr_expect_str_eq(err.message, "event:3: bad access kind 7 (expected MMUSIM_READ, MMUSIM_WRITE or MMUSIM_EXEC)");
 	ev = (mmusim_event){ .op = (enum mmusim_event_op)256, .line = 4 };
 	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL, "not taken as op 0 (an access)");
-	cr_expect_str_eq(err.message, "event:4: bad event op 256 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_THREAD)");
+	cr_expect_str_eq(err.message, "event:4: bad event op 256 (expected MMUSIM_EV_ACCESS .. MMUSIM_EV_PTE_FIELD)");
 	ev = (mmusim_event){ .op = MMUSIM_EV_PROTECT, .va = 0x400000, .len = 4096, .flags = 0x200, .line = 5 };
 	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, "event:5: bad page flags 0x200 (MMUSIM_PROP_* bits only: at most 0x1ff)");
@@ -1442,5 +1442,37 @@ Test(api, vms_on_cpus)
 	cr_expect_eq(mmusim_switch_vm(m, 0, &err), MMUSIM_OK);
 	cr_expect_eq(mmusim_switch_vm(m, 2, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, "vm 2: config sv39 has no stage2: block, so it runs no virtual machines");
+	mmusim_machine_destroy(m);
+}
+
+/* Authoring through the API: a pte line of two fields is two events; applied, the PDPTE refuses user writes. */
+Test(api, authoring_events)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	mmusim_event ev[MMUSIM_TRACE_LINE_EVENTS];
+	mmusim_error err;
+	mmusim_translation t;
+	enum mmusim_priv priv = MMUSIM_USER;
+
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x200000, 4096, MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U,
+				MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_parse_trace_line_events("pte 0x400000 3 rw=0 us=1", ev, MMUSIM_TRACE_LINE_EVENTS, &err), 2,
+		     "%s", err.message);
+	cr_expect_eq(ev[0].op, MMUSIM_EV_PTE_FIELD);
+	cr_expect_eq(ev[0].n, 3);
+	cr_expect_eq(ev[0].pa, 18 | (23 << 6), "'r' = 18, 'w' = 23");
+	for (int i = 0; i < 2; i++)
+		cr_assert_eq(mmusim_apply_event(m, &ev[i], &priv, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000, .access = MMUSIM_WRITE, .priv = MMUSIM_USER }, &t);
+	cr_expect(!t.ok);
+	cr_expect_eq(t.fault_code, 0x7, "P W U");
+	cr_expect_eq(mmusim_parse_trace_line_events("poke 0x1000 1", ev, 4, &err), -1);
+	cr_expect_str_eq(err.message, "room for fewer than MMUSIM_TRACE_LINE_EVENTS events");
+	cr_assert_eq(mmusim_parse_trace_line("poke 0x1000000000 1", &ev[0], &err), 1, "%s", err.message);
+	cr_expect_eq(mmusim_apply_event(m, &ev[0], &priv, &err), MMUSIM_ERANGE);
+	cr_expect_str_eq(err.message, "poke: PA 0x1000000000 is outside memory [0x0, 0x1000000000)");
+	ev[0].size = 3;
+	cr_expect_eq(mmusim_apply_event(m, &ev[0], &priv, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "bad poke size 3 (expected 1, 2, 4 or 8 bytes)");
 	mmusim_machine_destroy(m);
 }

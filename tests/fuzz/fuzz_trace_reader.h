@@ -55,11 +55,13 @@ static int fuzz_trace_reader(const uint8_t *data, size_t size, enum trace_format
 		if (n <= 0)
 			break;
 		for (long i = 0; i < n; i++)
-			if (ev[i].op > TRACE_THREAD || (ev[i].op == TRACE_FLUSH && !flush_scope_valid(ev[i].scope)) ||
+			if (ev[i].op > TRACE_PTE_FIELD || (ev[i].op == TRACE_FLUSH && !flush_scope_valid(ev[i].scope)) ||
 			    (ev[i].op == TRACE_THREAD && ev[i].n > TRACE_THREAD_MAX) ||
 			    (ev[i].op == TRACE_GFLUSH && ev[i].n > GFLUSH_SCOPE_LAST) ||
 			    (ev[i].op == TRACE_VM && ev[i].n >= MACHINE_NR_VMS) ||
-			    (ev[i].op == TRACE_MMAP && ev[i].n > 1))
+			    (ev[i].op == TRACE_MMAP && ev[i].n > 1) ||
+			    (ev[i].op == TRACE_POKE && ev[i].size != 0 && ev[i].size != 1 && ev[i].size != 2 &&
+			     ev[i].size != 4 && ev[i].size != 8))
 				abort(); /* an event no consumer knows */
 	}
 	if (n == -1 && memchr(err.msg, '\0', sizeof(err.msg)) == NULL)

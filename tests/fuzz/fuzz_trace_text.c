@@ -1,5 +1,5 @@
 /*
- * fuzz_trace_text: trace_parse_line() (and trace_parse_flags()) on every line
+ * fuzz_trace_text: trace_parse_line(), trace_parse_line_events() and trace_parse_flags() on every line
  * of the input.
  *
  * The input is split at '\n'; each line goes into its own exact-size,
@@ -34,7 +34,13 @@ static void parse_one(const uint8_t *s, size_t len)
 		abort(); /* outside the documented results */
 	if (rc == -1 && memchr(err.msg, '\0', sizeof(err.msg)) == NULL)
 		abort();
-	/* The flags parser on its own, with a fresh copy (the line was cut up). */
+	/* The parser of lines of several events (pte), with a fresh copy (the line was cut up). */
+	struct trace_event evs[TRACE_TEXT_LINE_EVENTS];
+	memcpy(line, s, len);
+	rc = trace_parse_line_events(line, evs, &err);
+	if (rc < -1 || rc > TRACE_TEXT_LINE_EVENTS)
+		abort();
+	/* The flags parser on its own, again with a fresh copy. */
 	memcpy(line, s, len);
 	memset(&prop, 0, sizeof(prop));
 	(void)trace_parse_flags(line, &prop, &err);

@@ -25,6 +25,7 @@
 #include "cli_machine.h"
 #include "cli_options.h"
 #include "explain_text.h"
+#include "shell_authoring.h"
 #include "shell_detail.h"
 #include "shell_show.h"
 #include "shell_stale.h"
@@ -70,6 +71,8 @@ static const char commands_help[] =
 	"                        TLB that hit, or the walk: PWC probes, PTEs read (and\n"
 	"                        data-cache level), A/D set, fault; cycles\n"
 	"  help                  this text\n"
+	"  poke PA VALUE [SIZE]   set-pte VA LEVEL VALUE   pte VA LEVEL NAME=VALUE...\n"
+	"                        write memory or a PTE directly: no TLB is told\n"
 	"  mmap VA LEN FLAGS [shared]   munmap VA LEN   fork ASID   exit ASID\n"
 	"                        the OS layer: regions, processes (copy-on-write)\n"
 	"  quit                  end the session (also: exit, end of input)\n";
@@ -77,8 +80,8 @@ static const char commands_help[] =
 /* Names offered by tab completion, in the order they are listed. */
 static const char *const command_names[] = {
 	"asid", "cpu", "detail", "exit", "explain", "flush", "fork", "gflush", "gmap", "gprotect", "gunmap", "help", "map",
-	"mappings", "mmap", "munmap", "next", "priv", "protect", "quit", "show", "step", "tlb", "tlbi", "translate", "unmap",
-	"vm", NULL,
+	"mappings", "mmap", "munmap", "next", "poke", "priv", "protect", "pte", "quit", "set-pte", "show", "step", "thread", "tlb",
+	"tlbi", "translate", "unmap", "vm", NULL,
 };
 
 struct shell {
@@ -377,6 +380,8 @@ static int run_line(struct shell *sh, const char *text, mmusim_error *err)
 		mmusim_mmu_set_access_log(sh->mmu, argv[1][1] == 'n' ? keep_detail : NULL, sh);
 		return MMUSIM_OK;
 	}
+	if (strcmp(argv[0], "pte") == 0)
+		return shell_pte_line(sh->mmu, buf, sh->line, err);
 	r = mmusim_parse_trace_line(buf, &ev, err);
 	if (r < 0) {
 		/* The trace parser lists only trace commands; the shell has more. */
