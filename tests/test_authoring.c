@@ -284,7 +284,7 @@ Test(authoring, binary_format_refuses_authoring)
 /* The shell: pipe input, the same commands; a stale TLB entry until the flush. */
 Test(authoring, shell_poke_and_pte)
 {
-	const char input[] = MAP_4K "w 0x400000\npte 0x400000 3 rw=0 us=1\nflush\nw 0x400000\npoke 0x4000 0x5007\n"
+	const char input[] = "detail off\n" MAP_4K "w 0x400000\npte 0x400000 3 rw=0 us=1\nflush\nw 0x400000\npoke 0x4000 0x5007\n"
 			     "flush\nw 0x400000\npte 0x400000 1 zz=1\npoke 0x1000000000 0\n";
 	char *in = write_temp_file(input, ".txt");
 	char cmd[512];
@@ -307,9 +307,9 @@ Test(authoring, shell_poke_and_pte)
 			 /* the PDPTE still says R/W=0: the new PTE's RW does not help */
 			 "0x400000 w user: fault permission at level 1, #PF error code 0x7 (P W U): write, but R/W=0 in "
 			 "an entry of the walk (user mode, or supervisor with CR0.WP=1); refused by the PDPTE (L3) at 0x2000\n"
-			 "mmusim: stdin:9: pte: unknown field 'zz' for a level-1 entry of x86_64 (fields: p rw us pwt pcd a "
+			 "mmusim: stdin:10: pte: unknown field 'zz' for a level-1 entry of x86_64 (fields: p rw us pwt pcd a "
 			 "d pat g avl addr pfn pkey xd nx)\n"
-			 "mmusim: stdin:10: poke: PA 0x1000000000 is outside memory [0x0, 0x1000000000)\n");
+			 "mmusim: stdin:11: poke: PA 0x1000000000 is outside memory [0x0, 0x1000000000)\n");
 	remove_temp_file(in);
 }
 

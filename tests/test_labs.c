@@ -285,14 +285,14 @@ Test(labs, checker_catches_a_changed_output_and_an_unmarked_failure)
 		"text\n```console\n$ mmusim --config toy translate --map '0x40 0x1240 64 rwu' \\\n    0x45\n"
 		"0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n"
 		"$ mmusim translate --map nonsense 0x1\n"
-		"mmusim: --map:1: missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'\n"
+		"mmusim: --map:1: missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp] [size=PAGE_SIZE]'\n"
 		"[exit status 2]\n```\n";
 	static const char *const changed =
 		"```console\n$ mmusim --config toy translate --map '0x40 0x1240 64 rwu' 0x45\n"
 		"0x45 r user: pa 0x1246 (64-byte page, level 1) perms rw-u-\n```\n";
 	static const char *const unmarked =
 		"```console\n$ mmusim translate --map nonsense 0x1\n"
-		"mmusim: --map:1: missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp]'\n```\n";
+		"mmusim: --map:1: missing field: usage is 'map VA PA LEN FLAGS [cache=wb|wt|uc|wc|wp] [size=PAGE_SIZE]'\n```\n";
 	char *paths[3] = { write_temp_file(right, ".md"), write_temp_file(changed, ".md"),
 			   write_temp_file(unmarked, ".md") };
 
