@@ -982,7 +982,7 @@ Test(config_errors, base_page_size_not_a_power_of_two)
 {
 	expect_error("extends: x86_64\n"
 		     "base_page_size: 4000\n",
-		     "t.yaml:2:17: base_page_size 4000 is not a power of two >= 64");
+		     "t.yaml:2:17: base_page_size 4000 is not a power of two >= 32");
 }
 
 Test(config_errors, base_page_size_too_large)
