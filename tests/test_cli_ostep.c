@@ -181,6 +181,30 @@ Test(ostep, book_format_by_hand)
 		   "      --> Fault (the VA does not fit in 15 bits)\n",
 		   "");
 	run_result_free(&r);
+	/* The PFN sits in bits 6:0, below the offset's 5 bits: explain shows the shift. */
+	cr_assert_eq(run_mmusim(&r, "--config", "ostep", "--image", dump, "explain", "0x65", NULL), 0);
+	expect_run(&r, 0,
+		   "explain 0x65: read access in user mode; ostep: 2 levels, 15-bit VA, 32-byte pages, 1-byte PTEs\n"
+		   "VA 0x0065 as its bit fields:\n"
+		   "  field      bits   hex  binary\n"
+		   "  L2 index   14:10  0x0  0b00000  = 0\n"
+		   "  L1 index   9:5    0x3  0b00011  = 3\n"
+		   "  offset     4:0    0x5  0b00101\n"
+		   "walk from root 0x40 (ptbr 0x40):\n"
+		   "  L2  table 0x40 + index 0 x 1 = PTE at 0x40\n"
+		   "      raw    0x81\n"
+		   "      bits   V frame=0x1\n"
+		   "      addr   bits 6:0 = frame 0x1 << 5 = 0x20\n"
+		   "      -> the next table, at 0x20\n"
+		   "  L1  table 0x20 + index 3 x 1 = PTE at 0x23\n"
+		   "      raw    0x80\n"
+		   "      bits   V frame=0x0\n"
+		   "      addr   bits 6:0 = frame 0x0 << 5 = 0x0\n"
+		   "      -> a leaf: maps a 32-byte page at frame 0x0\n"
+		   "PA 0x5 = frame 0x0 | offset 0x5 (VA bits 4:0 in a 32-byte page)\n"
+		   "perms rwxu-\n",
+		   "");
+	run_result_free(&r);
 	cr_assert_eq(run_mmusim(&r, "--config", "ostep", "--image", dump, "show", NULL), 0);
 	expect_run(&r, 0,
 		   "root 0x40 (ptbr 0x40): ostep, 2 levels of 32 1-byte entries\n"
