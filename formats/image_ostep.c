@@ -88,8 +88,11 @@ static int parse_page(const char *path, const struct line *l, size_t i, struct o
 		int v = hex_value(l->s[i]);
 		if (is_blank(l->s[i]))
 			continue;
-		if (v < 0)
+		if (v < 0 && isprint((unsigned char)l->s[i]))
 			return line_error(err, path, l, "page %u: '%c' is not a hex digit", (unsigned)page, l->s[i]);
+		if (v < 0)
+			return line_error(err, path, l, "page %u: byte 0x%02x is not a hex digit", (unsigned)page,
+					  (unsigned char)l->s[i]);
 		if (digits < 2 * OSTEP_PAGE_SIZE)
 			bytes[digits / 2] = (uint8_t)(digits % 2 ? bytes[digits / 2] | v : v << 4);
 		digits++;

@@ -276,6 +276,20 @@ Test(ostep, malformed_dumps)
 	}
 }
 
+/* A byte that is not text is named by its value (a NUL would end the message). */
+Test(ostep, binary_byte_in_a_page_line)
+{
+	static const char text[] = "ARG seed 0\npage 1: 0\0 00\n";
+	char *dump = write_temp_bytes(text, sizeof(text) - 1), want[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "ostep", "--image", dump, "translate", "0x0", NULL), 0);
+	snprintf(want, sizeof(want), "mmusim: %s:2: page 1: byte 0x00 is not a hex digit\n", dump);
+	expect_run(&r, 2, "", want);
+	run_result_free(&r);
+	remove_temp_file(dump);
+}
+
 Test(ostep, ostep_option_errors)
 {
 	struct run_result r;
