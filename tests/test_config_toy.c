@@ -33,6 +33,32 @@ Test(config_toy, preset_describes_the_hand_sized_mmu)
 	cr_expect(!cfg.pc.va_sign_ext);
 }
 
+/* OSTEP's paging-multilevel-translate.py: 32-byte pages, 5+5+5 VA bits, VALID bit 7 | PFN 6:0, 4 KiB. */
+Test(config_toy, ostep_preset_is_the_homework_mmu)
+{
+	struct machine_config cfg;
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(config_load_preset("ostep", &cfg, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(cfg.arch, &pt_arch_toy);
+	cr_expect_eq(cfg.pc.base_page_size, 32);
+	cr_expect_eq(cfg.pc.page_shift, 5);
+	cr_expect_eq(cfg.pc.nr_levels, 2);
+	cr_expect_eq(cfg.pc.pte_size, 1);
+	cr_expect_eq(cfg.pc.index_bits, 5);
+	cr_expect_eq(cfg.pc.nr_entries, 32);
+	cr_expect_eq(cfg.pc.address_width, 15);
+	cr_expect_eq(cfg.pc.phys_addr_width, 12);
+	cr_expect_eq(cfg.pc.highest_translation_level, 1, "no huge bit: leaves only in the page table");
+	cr_expect_eq(cfg.pc.layout.valid, 7);
+	cr_expect_eq(cfg.pc.layout.read, -1, "no permission bits: every access granted");
+	cr_expect_eq(cfg.pc.layout.write, -1);
+	cr_expect_eq(cfg.pc.layout.user, -1);
+	cr_expect_eq(cfg.pc.layout.frame_shift, 0);
+	cr_expect_eq(cfg.pc.layout.frame_width, 7);
+	cr_expect_eq(cfg.mem_size, 4096);
+}
+
 Test(config_toy, one_byte_ptes_without_huge_bit)
 {
 	static const char yaml[] =
