@@ -56,9 +56,10 @@ static int check_geometry(const struct ynode *toy, const struct paging_consts *p
 {
 	uint64_t ps = pc->base_page_size;
 
-	if (ps < 64 || ps > (1ull << 30) || (ps & (ps - 1)))
+	/* 32 bytes: OSTEP's homework MMU (configs/ostep.yaml) is the smallest in use. */
+	if (ps < 32 || ps > (1ull << 30) || (ps & (ps - 1)))
 		return ynode_error(err, ynode_get(toy, "page_size"),
-				   "toy.page_size %llu must be a power of two from 64 to 1G",
+				   "toy.page_size %llu must be a power of two from 32 to 1G",
 				   (unsigned long long)ps);
 	if (pc->pte_size != 1 && pc->pte_size != 2 && pc->pte_size != 4 && pc->pte_size != 8)
 		return ynode_error(err, ynode_get(toy, "pte_size"), "toy.pte_size %u must be 1, 2, 4 or 8",

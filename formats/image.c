@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "sim/byteorder.h"
+#include "image_ostep.h"
 
 struct image_seg {
 	uint64_t pa;
@@ -63,6 +64,7 @@ struct image {
 	size_t nr_roots, cap_roots;
 	struct image_reg_note *regs;
 	size_t nr_regs, cap_regs;
+	struct ostep_dump *ostep;   /* an OSTEP homework dump: the segments' bytes, decoded from the text */
 };
 
 /* mmusim's own note: name "MMUSIM", type 0x4d4d0001, desc {char name[16]; u64 root; u64 reg}. */
@@ -320,6 +322,43 @@ static int parse_raw(struct image *img, const char *path, uint64_t base, struct 
 	return MM_OK;
 }
 
+/*
+ * OSTEP's homework output (image_ostep.h): one segment per run of listed
+ * pages, so a page the text left out is a bus error, not zeros; its PDBR, if
+ * given, is the recorded root (PA = PDBR x 32).
+ */
+static int parse_ostep(struct image *img, const char *path, struct mm_error *err)
+{
+	struct ostep_dump *d = img->ostep = malloc(sizeof(*img->ostep));
+	int rc;
+
+	if (!d)
+		return fail(err, path, MM_ENOMEM, "out of memory");
+	if ((rc = image_ostep_parse(path, img->map, img->map_len, d, err)))
+		return rc;
+	for (unsigned p = 0; p < OSTEP_NR_PAGES; p++) {
+		unsigned end = p;
+		if (!d->given[p])
+			continue;
+		while (end < OSTEP_NR_PAGES && d->given[end])
+			end++;
+		struct image_seg s = { .pa = (uint64_t)p * OSTEP_PAGE_SIZE, .len = (uint64_t)(end - p) * OSTEP_PAGE_SIZE,
+				       .data = d->mem + p * OSTEP_PAGE_SIZE, .phdr = p };
+		s.filesz = s.len;
+		if (push_seg(img, &s))
+			return fail(err, path, MM_ENOMEM, "out of memory");
+		p = end;
+	}
+	if (d->has_pdbr) {
+		uint8_t desc[32] = "pdbr";
+		store_le(desc + 16, 8, d->pdbr * OSTEP_PAGE_SIZE);
+		store_le(desc + 24, 8, d->pdbr * OSTEP_PAGE_SIZE);
+		if (push_root(img, desc))
+			return fail(err, path, MM_ENOMEM, "out of memory");
+	}
+	return MM_OK;
+}
+
 /* Opens and maps path into img->map. */
 static int map_file(struct image *img, const char *path, struct mm_error *err)
 {
@@ -377,7 +416,7 @@ int image_open(const char *path, enum image_kind kind, uint64_t raw_base, struct
 	int rc;
 
 	*out = NULL;
-	if (kind != IMAGE_AUTO && kind != IMAGE_ELF && kind != IMAGE_RAW)
+	if (kind != IMAGE_AUTO && kind != IMAGE_ELF && kind != IMAGE_RAW && kind != IMAGE_OSTEP)
 		return fail(err, path, MM_EINVAL, "bad image kind %d", (int)kind);
 	img = calloc(1, sizeof(*img));
 	if (!img)
@@ -385,11 +424,12 @@ int image_open(const char *path, enum image_kind kind, uint64_t raw_base, struct
 	rc = map_file(img, path, err);
 	if (!rc) {
 		if (kind == IMAGE_AUTO)
-			kind = img->map_len >= SELFMAG && memcmp(img->map, ELFMAG, SELFMAG) == 0
-				       ? IMAGE_ELF
-				       : IMAGE_RAW;
-		rc = kind == IMAGE_ELF ? parse_elf(img, path, err)
-				       : parse_raw(img, path, raw_base, err);
+			kind = img->map_len >= SELFMAG && memcmp(img->map, ELFMAG, SELFMAG) == 0 ? IMAGE_ELF
+			       : image_ostep_detect(img->map, img->map_len)			  ? IMAGE_OSTEP
+												  : IMAGE_RAW;
+		rc = kind == IMAGE_ELF	 ? parse_elf(img, path, err)
+		     : kind == IMAGE_OSTEP ? parse_ostep(img, path, err)
+					   : parse_raw(img, path, raw_base, err);
 	}
 	if (rc) {
 		image_close(img);
@@ -408,6 +448,7 @@ void image_close(struct image *img)
 	free(img->segs);
 	free(img->roots);
 	free(img->regs);
+	free(img->ostep);
 	free(img);
 }
 

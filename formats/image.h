@@ -25,7 +25,7 @@
 #include "pt/mm_error.h"
 #include "pt/pt_mem.h"
 
-enum image_kind { IMAGE_AUTO, IMAGE_ELF, IMAGE_RAW };
+enum image_kind { IMAGE_AUTO, IMAGE_ELF, IMAGE_RAW, IMAGE_OSTEP };
 
 struct image;
 
@@ -35,7 +35,10 @@ struct image;
  * to file offset p_offset (bytes in [p_filesz, p_memsz) read as zero); PT_NOTE and other
  * segments are skipped, except mmusim notes (name "MMUSIM"; type 0x4d4d0001, desc = char name[16],
  * u64 root, u64 reg; type 0x4d4d0002, desc = char name[16], u64 value) which are collected.  RAW: the whole file is PA [raw_base, raw_base+size).
- * AUTO: ELF if the file starts with the ELF magic, else RAW.
+ * OSTEP: the text OSTEP's paging-multilevel-translate.py prints (formats/image_ostep.h): its
+ * pages at PA page x 32, its PDBR (if given) as a root note "pdbr".
+ * AUTO: ELF if the file starts with the ELF magic, else OSTEP if its first non-blank line is
+ * "ARG ..." or "page N...", else RAW.
  *
  * e_phnum == PN_XNUM (more than 65534 program headers) is followed to section
  * header 0's sh_info, as QEMU writes it.  Overlapping PT_LOADs, or an ELF with no

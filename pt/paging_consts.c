@@ -69,9 +69,9 @@ void pc_half(const struct paging_consts *pc, bool upper, struct paging_consts *o
 
 int paging_consts_derive(struct paging_consts *pc, struct mm_error *err)
 {
-	if (!is_pow2(pc->base_page_size) || pc->base_page_size < 64)
+	if (!is_pow2(pc->base_page_size) || pc->base_page_size < 32)
 		return mm_error_set(err, MM_EINVAL,
-				    "base_page_size %llu is not a power of two >= 64",
+				    "base_page_size %llu is not a power of two >= 32",
 				    (unsigned long long)pc->base_page_size);
 	if (pc->base_page_size > (1ull << 30))
 		return mm_error_set(err, MM_EINVAL, "base_page_size %llu exceeds 1 GiB",

@@ -300,13 +300,13 @@ static const struct bad_cli bad_clis[] = {
 	  "mmusim: bad --format 'csv' (expected auto, text, lackey, binary, champsim, din, pinatrace or drmemtrace)\n" },
 	/* A name that is neither a file nor a preset (a typo of x86_64): name the presets. */
 	{ { "--config", "x86-64", "translate", "0x1000" },
-	  "mmusim: --config x86-64: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)\n" },
+	  "mmusim: --config x86-64: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, ostep, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)\n" },
 	{ { "--config", "x86-64", "replay", "x" },
-	  "mmusim: --config x86-64: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)\n" },
+	  "mmusim: --config x86-64: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, ostep, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)\n" },
 	{ { "quiz", "--seed", "1", "--config", "sv64" },
-	  "mmusim: --config sv64: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)\n" },
+	  "mmusim: --config sv64: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, ostep, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)\n" },
 	{ { "--config", "/nonexistent/m.yaml", "translate", "0x1000" },
-	  "mmusim: --config /nonexistent/m.yaml: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)\n" },
+	  "mmusim: --config /nonexistent/m.yaml: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, ostep, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)\n" },
 	{ { "--config", "/", "translate", "0x1000" }, "mmusim: /: cannot read: Is a directory\n" },
 };
 

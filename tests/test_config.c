@@ -128,7 +128,7 @@ static void assert_same_config(const struct machine_config *a, const struct mach
 
 Test(config_presets, names_lists_all)
 {
-	static const char *const expect[] = { "aarch64", "aarch64_16k", "aarch64_52", "aarch64_64k", "aarch64_vm", "sv32",
+	static const char *const expect[] = { "aarch64", "aarch64_16k", "aarch64_52", "aarch64_64k", "aarch64_vm", "ostep", "sv32",
 					      "sv39", "sv39x4", "sv48", "sv48x4", "sv57", "toy", "x86_32", "x86_64", "x86_64_ept", "x86_64_la57", "x86_64_npt" };
 	const size_t count = sizeof(expect) / sizeof(expect[0]);
 	const char *const *names = config_preset_names();
@@ -264,7 +264,7 @@ Test(config_presets, unknown_preset_name)
 
 	cr_assert_eq(config_load_preset("sv40", &mc, &err), MM_EINVAL);
 	cr_assert_str_eq(err.msg,
-			 "unknown preset 'sv40' (known: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)");
+			 "unknown preset 'sv40' (known: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, ostep, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)");
 }
 
 /* ---- extends ---- */
@@ -327,7 +327,7 @@ Test(config_extends, unknown_preset)
 {
 	expect_error("extends: sv40\n",
 		     "t.yaml:1:10: unknown preset 'sv40' in extends "
-		     "(known: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)");
+		     "(known: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, ostep, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)");
 }
 
 Test(config_extends, value_must_be_a_name)
@@ -444,9 +444,9 @@ Test(config_file, neither_file_nor_preset_lists_the_presets)
 
 	cr_assert_eq(config_load("x86-64", &mc, &err), MM_EIO);
 	cr_assert_eq(err.code, MM_EIO);
-	cr_assert_str_eq(err.msg, "x86-64: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)");
+	cr_assert_str_eq(err.msg, "x86-64: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, ostep, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)");
 	cr_assert_eq(config_load("/nonexistent/dir/m.yaml", &mc, &err), MM_EIO);
-	cr_assert_str_eq(err.msg, "/nonexistent/dir/m.yaml: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)");
+	cr_assert_str_eq(err.msg, "/nonexistent/dir/m.yaml: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, ostep, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)");
 }
 
 Test(config_file, directory_is_eio)
@@ -982,7 +982,7 @@ Test(config_errors, base_page_size_not_a_power_of_two)
 {
 	expect_error("extends: x86_64\n"
 		     "base_page_size: 4000\n",
-		     "t.yaml:2:17: base_page_size 4000 is not a power of two >= 64");
+		     "t.yaml:2:17: base_page_size 4000 is not a power of two >= 32");
 }
 
 Test(config_errors, base_page_size_too_large)

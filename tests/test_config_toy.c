@@ -33,6 +33,32 @@ Test(config_toy, preset_describes_the_hand_sized_mmu)
 	cr_expect(!cfg.pc.va_sign_ext);
 }
 
+/* OSTEP's paging-multilevel-translate.py: 32-byte pages, 5+5+5 VA bits, VALID bit 7 | PFN 6:0, 4 KiB. */
+Test(config_toy, ostep_preset_is_the_homework_mmu)
+{
+	struct machine_config cfg;
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(config_load_preset("ostep", &cfg, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(cfg.arch, &pt_arch_toy);
+	cr_expect_eq(cfg.pc.base_page_size, 32);
+	cr_expect_eq(cfg.pc.page_shift, 5);
+	cr_expect_eq(cfg.pc.nr_levels, 2);
+	cr_expect_eq(cfg.pc.pte_size, 1);
+	cr_expect_eq(cfg.pc.index_bits, 5);
+	cr_expect_eq(cfg.pc.nr_entries, 32);
+	cr_expect_eq(cfg.pc.address_width, 15);
+	cr_expect_eq(cfg.pc.phys_addr_width, 12);
+	cr_expect_eq(cfg.pc.highest_translation_level, 1, "no huge bit: leaves only in the page table");
+	cr_expect_eq(cfg.pc.layout.valid, 7);
+	cr_expect_eq(cfg.pc.layout.read, -1, "no permission bits: every access granted");
+	cr_expect_eq(cfg.pc.layout.write, -1);
+	cr_expect_eq(cfg.pc.layout.user, -1);
+	cr_expect_eq(cfg.pc.layout.frame_shift, 0);
+	cr_expect_eq(cfg.pc.layout.frame_width, 7);
+	cr_expect_eq(cfg.mem_size, 4096);
+}
+
 Test(config_toy, one_byte_ptes_without_huge_bit)
 {
 	static const char yaml[] =
@@ -76,7 +102,10 @@ static struct bad_toy bad_toys[] = {
 	  "t.yaml:3:17: toy.va_bits 17 != levels 2 x 5 index bits + 6 offset bits = 16 (a 64-byte node holds 32 2-byte PTEs)" },
 	{ "page_size_not_pow2",
 	  "extends: toy\nname: t\ntoy: { page_size: 48 }\n",
-	  "t.yaml:3:19: toy.page_size 48 must be a power of two from 64 to 1G" },
+	  "t.yaml:3:19: toy.page_size 48 must be a power of two from 32 to 1G" },
+	{ "page_size_below_32",
+	  "extends: toy\nname: t\ntoy: { page_size: 16 }\n",
+	  "t.yaml:3:19: toy.page_size 16 must be a power of two from 32 to 1G" },
 	{ "pte_size_3",
 	  "extends: toy\nname: t\ntoy: { pte_size: 3 }\n",
 	  "t.yaml:3:18: toy.pte_size 3 must be 1, 2, 4 or 8" },

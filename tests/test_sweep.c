@@ -501,7 +501,7 @@ Test(sweep_cli, bad_usage)
 		{ { "sweep", "--jobs", "0", "t" }, "mmusim: bad --jobs '0' (expected 1 to 256 threads)\n" },
 		{ { "sweep", "--frob", "t" }, "mmusim: sweep: unknown option '--frob' (see mmusim sweep --help)\n" },
 		{ { "sweep", "--config", "nosuch", SRC "traces/tlb-demo.trace" },
-		  "mmusim: --config nosuch: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, "
+		  "mmusim: --config nosuch: no such file or preset (presets: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, ostep, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, "
 		  "x86_64, x86_64_ept, x86_64_la57, x86_64_npt)\n" },
 		{ { "sweep", "/nonexistent.trace" }, "mmusim: /nonexistent.trace: cannot open: No such file or directory\n" },
 		{ { "sweep", "--results", "x", "t" }, "mmusim: sweep: --results goes with --emit-jobs\n" },

@@ -60,7 +60,7 @@ Test(api, error_prefix_keeps_long_paths)
 Test(api, presets_and_config_queries)
 {
 	const char *const *names = mmusim_preset_names();
-	const char *want[] = { "aarch64", "aarch64_16k", "aarch64_52", "aarch64_64k", "aarch64_vm", "sv32", "sv39", "sv39x4",
+	const char *want[] = { "aarch64", "aarch64_16k", "aarch64_52", "aarch64_64k", "aarch64_vm", "ostep", "sv32", "sv39", "sv39x4",
 			       "sv48", "sv48x4", "sv57", "toy", "x86_32", "x86_64", "x86_64_ept", "x86_64_la57", "x86_64_npt" };
 	mmusim_config *cfg;
 	mmusim_error err;

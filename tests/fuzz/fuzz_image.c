@@ -3,7 +3,8 @@
  *
  * The input is written to the per-process memfd (fuzz_file.h) and opened with
  * IMAGE_AUTO and raw_base 0: a file starting with the ELF magic is parsed as
- * an ELF core, anything else is raw memory at PA 0.  If it opens, the image's
+ * an ELF core, one whose first line is "ARG ..." or "page N..." as OSTEP's
+ * homework output (formats/image_ostep.c), anything else is raw memory at PA 0.  If it opens, the image's
  * own description is checked (segments sorted and disjoint, notes readable),
  * PTE-sized reads are made at and around every segment's edges (including
  * misaligned and bad sizes, which must fail cleanly), alloc_node must refuse,

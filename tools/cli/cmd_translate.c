@@ -15,6 +15,7 @@
 #include "cli_options.h"
 #include "explain_grid.h"
 #include "explain_text.h"
+#include "ostep_answer.h"
 
 static void print_json(FILE *out, const mmusim_request *req, const mmusim_translation *res,
 		       const mmusim_nested_translation *vm, bool explain)
@@ -57,7 +58,7 @@ static void print_json(FILE *out, const mmusim_request *req, const mmusim_transl
 
 /* How translate prints each answer. */
 struct translate_output {
-	bool json, explain;
+	bool json, explain, ostep;
 	struct palette plain;
 };
 
@@ -67,7 +68,10 @@ static void print_translation(void *output, const mmusim_machine *m, int i, cons
 	const struct translate_output *o = output;
 
 	(void)i;
-	if (o->json)
+	if (o->ostep)
+		/* The value at the PA is read through the machine, which an image's read cache updates. */
+		ostep_answer_write(stdout, (mmusim_machine *)m, req, res);
+	else if (o->json)
 		print_json(stdout, req, res, vm, o->explain);
 	else if (vm && o->explain)
 		explain_grid_write(stdout, m, req, vm, &o->plain);
@@ -77,6 +81,19 @@ static void print_translation(void *output, const mmusim_machine *m, int i, cons
 		explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), mmusim_upper_root(m), res, &o->plain);
 	else
 		explain_answer_line(stdout, mmusim_machine_config(m), req, res);
+}
+
+/* --ostep: the config must be one the answer key's words fit. */
+static int check_ostep(const struct cli *cli)
+{
+	mmusim_error err = { 0 };
+	mmusim_config *cfg;
+
+	if (cli_load_config(cli->config ? cli->config : CLI_DEFAULT_CONFIG, cli->config ? "--config" : NULL, &cfg, &err))
+		return cli_fail(&err);
+	int rc = ostep_answer_check(cfg, &err);
+	mmusim_config_free(cfg);
+	return rc ? cli_fail(&err) : EXIT_OK;
 }
 
 static const char translate_help[] =
@@ -98,11 +115,15 @@ static const char translate_help[] =
 	"  --explain            the walk level by level, as 'mmusim explain' prints it\n"
 	"                       (with --json: the steps and the fault's reason)\n"
 	"  --json               one JSON object per VA\n"
+	"  --ostep              answer as the -c key of OSTEP's paging-multilevel-translate.py\n"
+	"                       does: PDE, PTE, PA and the byte there, or which entry is not\n"
+	"                       valid (a two-level toy config such as --config ostep)\n"
 	"  --config NAME|FILE   machine config: a YAML file or a preset (default x86_64),\n"
 	"                       one of:\n"
 	"                       {presets}\n"
 	"  --image FILE         walk the page tables inside a physical-memory image (an ELF\n"
-	"                       from 'mmusim dump' or QEMU dump-guest-memory, or a raw file)\n"
+	"                       from 'mmusim dump' or QEMU dump-guest-memory, the output of\n"
+	"                       OSTEP's paging-multilevel-translate.py, or a raw file)\n"
 	"  --image-base PA      where a raw image starts in physical memory (default 0)\n"
 	"  --root PA | --cr3 VALUE | --satp VALUE | --ttbr0 VALUE\n"
 	"                       the table to walk in the image (default: the root the dump\n"
@@ -136,6 +157,7 @@ int cmd_translate(struct cli *cli, struct args *a)
 			continue;
 		}
 		if (args_flag(a, "--explain")) { output.explain = true; continue; }
+		if (args_flag(a, "--ostep")) { output.ostep = true; continue; }
 		if (cli_va_operand(a, "translate", vas, &nr_vas) < 0)
 			goto bad;
 	}
@@ -144,6 +166,14 @@ int cmd_translate(struct cli *cli, struct args *a)
 		goto bad;
 	}
 	output.json = cli->json;
+	if (output.ostep && (output.json || output.explain)) {
+		cli_usage_error("translate: --ostep prints the answer key's lines: not with --%s", output.json ? "json" : "explain");
+		goto bad;
+	}
+	if (output.ostep && (rc = check_ostep(cli)) != EXIT_OK) {
+		free(vas);
+		return rc;
+	}
 	rc = cli_translate_vas(cli, req, vas, nr_vas, print_translation, &output);
 	free(vas);
 	return rc;

@@ -220,7 +220,15 @@ static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_trans
 	if (!mmusim_pte_present(cfg, s->pte))
 		return;
 	describe_mask(mmusim_pte_address_mask(cfg, s->pte, s->level), where, sizeof(where));
-	fprintf(out, "      addr   %s = 0x%" PRIx64 "\n", where, mmusim_pte_address(cfg, s->pte, s->level));
+	uint64_t addr = mmusim_pte_address(cfg, s->pte, s->level);
+	unsigned page_shift = (unsigned)__builtin_ctzll(mmusim_config_page_size(cfg));
+	mmusim_pte_layout layout;
+	/* A frame number not already in place (OSTEP's PFN in bits 6:0): say how it becomes the address. */
+	if (mmusim_config_pte_layout(cfg, &layout) && layout.frame_shift != page_shift)
+		fprintf(out, "      addr   %s = frame 0x%" PRIx64 " << %u = 0x%" PRIx64 "\n", where, addr >> page_shift,
+			page_shift, addr);
+	else
+		fprintf(out, "      addr   %s = 0x%" PRIx64 "\n", where, addr);
 	if (!last)
 		fprintf(out, "      -> the next table, at 0x%" PRIx64 "\n", mmusim_pte_address(cfg, s->pte, s->level));
 	else if (res->ok)

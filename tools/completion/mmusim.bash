@@ -6,7 +6,7 @@ _mmusim()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local commands="translate mappings replay convert dump explain show report sweep merge mrc run quiz shell help"
-	local presets="aarch64 aarch64_16k aarch64_52 aarch64_64k aarch64_vm sv32 sv39 sv39x4 sv48 sv48x4 sv57 toy x86_32 x86_64 x86_64_ept x86_64_la57 x86_64_npt"
+	local presets="aarch64 aarch64_16k aarch64_52 aarch64_64k aarch64_vm ostep sv32 sv39 sv39x4 sv48 sv48x4 sv57 toy x86_32 x86_64 x86_64_ept x86_64_la57 x86_64_npt"
 	local formats="auto text lackey binary champsim din pinatrace drmemtrace"
 	local global="--config --json --help --decoder-memory"
 	local tables="--setup --map --gmap --image --image-base --root --cr3 --satp --ttbr0 --eptp --ttbr1 --tcr --stage2-root --hgatp --ncr3 --vttbr"
@@ -115,7 +115,7 @@ _mmusim()
 		local opts
 		case $cmd in
 		"") opts="$global --version" ;;
-		translate) opts="$global $tables $access --ac --explain" ;;
+		translate) opts="$global $tables $access --ac --explain --ostep" ;;
 		mappings) opts="$global $tables" ;;
 		replay) opts="$global $tables $replaying --interval --csv --log --dump-elf --no-progress --threads-to-cpus --resident-pages
 			--replacement --seed --clock-flush --no-clock-flush" ;;
