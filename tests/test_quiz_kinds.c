@@ -177,7 +177,8 @@ Test(quiz_kinds, pte_and_fault_answers_by_hand)
 	char *out = quiz_out(args, 7);
 
 	cr_expect(strstr(out, " 1. VA 0x3ec0 -> PA 0xaac0 (64-byte page), supervisor read-write\n"), "%s", out);
-	cr_expect(strstr(out, " 1. PTE 0xaac7 at 0xf6 (level 1, index 27 of node 0xc0)\n"), "%s", out);
+	cr_expect(strstr(out, " 1. PTE 0xaac7 at 0xf6 (level 1, index 27 of node 0xc0)\n"
+			 "    L2 index 7: entry at 0x4e = 0x00c1 -> node 0xc0\n"), "%s", out);
 	cr_expect(strstr(out, " 3. user fetch 0x380c\n"), "%s", out);
 	cr_expect(strstr(out, " 3. user fetch 0x380c: the level 1 entry at 0xc0; fault permission at level 1, page fault "
 			 "code 0x15 (P U I)"), "%s", out);

@@ -201,33 +201,6 @@ static const char *access_word(enum mmusim_access a)
 	return a == MMUSIM_READ ? "read" : a == MMUSIM_WRITE ? "write" : "fetch";
 }
 
-static void print_answer(FILE *out, const mmusim_config *cfg, uint64_t root, uint64_t upper_root, unsigned n,
-			 const struct quiz_question *q)
-{
-	const mmusim_translation *t = &q->answer;
-	char *text = NULL, answer[512];
-	size_t len = 0;
-	struct palette plain;
-	FILE *mem;
-
-	explain_answer(cfg, q->req.va, t, answer, sizeof(answer));
-	fprintf(out, "%2u. %s %s 0x%" PRIx64 ": %s\n", n, mmusim_priv_name(q->req.priv), access_word(q->req.access),
-		q->req.va, answer);
-	/* The walk, indented under its answer. */
-	if (!(mem = open_memstream(&text, &len)))
-		return;
-	palette_init(&plain, false);
-	explain_write(mem, cfg, &q->req, root, upper_root, t, &plain);
-	fclose(mem);
-	for (char *line = text, *nl; line && *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		if (!nl)
-			nl = line + strlen(line) - 1;
-		fprintf(out, "    %.*s\n", (int)(nl - line), line);
-	}
-	free(text);
-}
-
 static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opts *o)
 {
 	mmusim_machine *m = quiz->m;
@@ -260,7 +233,7 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 		dump_tree(out, m, cfg, h, h ? upper_root : root, mmusim_config_half_levels(cfg, h), o->tree, 0);
 	}
 	if (!quiz->nr_q)
-		;
+		; /* no translate section */
 	else if (mmusim_machine_is_vm(m))
 		fputs("\nA virtual machine: the tables are the guest's, at guest-physical addresses.\n"
 		      "Translate each VA: the guest-physical address, or the guest's fault (kind, level).\n", out);
@@ -275,7 +248,7 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 		return;
 	fputs("\nAnswers (walks read the table above; none sets A/D):\n", out);
 	for (unsigned i = 0; i < quiz->nr_q; i++)
-		print_answer(out, cfg, root, upper_root, i + 1, &quiz->q[i]);
+		quiz_text_walk_answer(out, cfg, root, upper_root, i + 1, &quiz->q[i], false);
 	n = quiz->nr_q;
 	quiz_text_answers(out, quiz, &n);
 }

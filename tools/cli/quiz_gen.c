@@ -388,6 +388,8 @@ static int make_pte_question(struct gen *g, struct quiz_pte_question *pq, mmusim
 	quiz_translate(q->m, &req, &t);
 	const mmusim_walk_step *leaf = &t.steps[t.nr_steps ? t.nr_steps - 1 : 0];
 	pq->level = leaf->level;
+	pq->nr_steps = t.nr_steps;
+	memcpy(pq->steps, t.steps, sizeof(pq->steps));
 	pq->pte_addr = leaf->pte_addr;
 	mmusim_mem_read(q->m, pq->pte_addr, mmusim_config_pte_size(g->cfg), &pte);
 	pq->pte = pte;

@@ -60,6 +60,8 @@ struct quiz_pte_question {
 	unsigned level;              /* the entry's level */
 	uint64_t pte_addr;           /* where it goes */
 	uint64_t pte;                /* the value mmusim_map writes there */
+	unsigned nr_steps;           /* the walk to it, the last step that entry */
+	mmusim_walk_step steps[MMUSIM_MAX_LEVELS];
 };
 
 #include "quiz_tlb.h"

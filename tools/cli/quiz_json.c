@@ -8,6 +8,7 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "explain_text.h"
 #include "json_string.h"
@@ -108,7 +109,13 @@ static void json_questions(FILE *out, const struct quiz *q, bool answers)
 		json_write_str(out, quiz_perm_words(p->flags, words, sizeof(words)));
 		if (answers)
 			fprintf(out, ", \"answer\": {\"pte\": \"0x%" PRIx64 "\", \"addr\": \"0x%" PRIx64 "\", \"level\": %u, "
-				"\"index\": %u}", p->pte, p->pte_addr, p->level, mmusim_va_index(cfg, p->va, p->level));
+				"\"index\": %u", p->pte, p->pte_addr, p->level, mmusim_va_index(cfg, p->va, p->level));
+		if (answers) {
+			mmusim_translation walk = { .nr_steps = p->nr_steps };
+			memcpy(walk.steps, p->steps, sizeof(walk.steps));
+			json_walk(out, &walk);
+			fputc('}', out);
+		}
 		fputc('}', out);
 	}
 	for (unsigned i = 0; i < q->nr_fault; i++) {

@@ -5,10 +5,12 @@
 #include "quiz_text.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "explain_text.h"
 #include "size_text.h"
+#include "term_text.h"
 
 const char *quiz_perm_words(uint32_t flags, char *buf, size_t len)
 {
@@ -29,6 +31,35 @@ static void page_words(const mmusim_config *cfg, uint64_t size, char *buf, size_
 {
 	format_page_size(size, buf, len);
 	(void)cfg;
+}
+
+void quiz_text_walk_answer(FILE *out, const mmusim_config *cfg, uint64_t root, uint64_t upper_root, unsigned n,
+			   const struct quiz_question *q, bool name_entry)
+{
+	const mmusim_translation *t = &q->answer;
+	char *text = NULL, answer[512];
+	size_t len = 0;
+	struct palette plain;
+	FILE *mem;
+
+	explain_answer(cfg, q->req.va, t, answer, sizeof(answer));
+	fprintf(out, "%2u. %s %s 0x%" PRIx64 ": ", n, mmusim_priv_name(q->req.priv), access_word(q->req.access), q->req.va);
+	if (name_entry && !t->ok && t->refused_pte_addr)
+		fprintf(out, "the level %u entry at 0x%" PRIx64 "; ", t->refused_level, t->refused_pte_addr);
+	fprintf(out, "%s\n", answer);
+	/* The walk, indented under its answer. */
+	if (!(mem = open_memstream(&text, &len)))
+		return;
+	palette_init(&plain, false);
+	explain_write(mem, cfg, &q->req, root, upper_root, t, &plain);
+	fclose(mem);
+	for (char *line = text, *nl; line && *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line) - 1;
+		fprintf(out, "    %.*s\n", (int)(nl - line), line);
+	}
+	free(text);
 }
 
 void quiz_text_questions(FILE *out, const struct quiz *q, unsigned *n)
@@ -80,7 +111,6 @@ void quiz_text_questions(FILE *out, const struct quiz *q, unsigned *n)
 void quiz_text_answers(FILE *out, const struct quiz *q, unsigned *n)
 {
 	const mmusim_config *cfg = mmusim_machine_config(q->m);
-	char answer[512];
 
 	for (unsigned i = 0; i < q->nr_pte; i++) {
 		const struct quiz_pte_question *p = &q->pte_q[i];
@@ -88,17 +118,14 @@ void quiz_text_answers(FILE *out, const struct quiz *q, unsigned *n)
 		fprintf(out, "%2u. PTE 0x%0*" PRIx64 " at 0x%" PRIx64 " (level %u, index %u of node 0x%" PRIx64 ")\n", ++*n,
 			(int)(2 * mmusim_config_pte_size(cfg)), p->pte, p->pte_addr, p->level, index,
 			p->pte_addr - (uint64_t)index * mmusim_config_pte_size(cfg));
+		/* The way there: the upper entries the walk of the VA reads. */
+		for (unsigned s = 0; s + 1 < p->nr_steps; s++)
+			fprintf(out, "    L%u index %u: entry at 0x%" PRIx64 " = 0x%0*" PRIx64 " -> node 0x%" PRIx64 "\n",
+				p->steps[s].level, p->steps[s].index, p->steps[s].pte_addr,
+				(int)(2 * mmusim_config_pte_size(cfg)), p->steps[s].pte, p->steps[s + 1].table);
 	}
-	for (unsigned i = 0; i < q->nr_fault; i++) {
-		const struct quiz_question *f = &q->fault_q[i];
-		explain_answer(cfg, f->req.va, &f->answer, answer, sizeof(answer));
-		fprintf(out, "%2u. %s %s 0x%" PRIx64 ": ", ++*n, mmusim_priv_name(f->req.priv), access_word(f->req.access),
-			f->req.va);
-		if (!f->answer.ok && f->answer.refused_pte_addr)
-			fprintf(out, "the level %u entry at 0x%" PRIx64 "; ", f->answer.refused_level,
-				f->answer.refused_pte_addr);
-		fprintf(out, "%s\n", answer);
-	}
+	for (unsigned i = 0; i < q->nr_fault; i++)
+		quiz_text_walk_answer(out, cfg, mmusim_root(q->m), mmusim_upper_root(q->m), ++*n, &q->fault_q[i], true);
 	for (unsigned i = 0; i < q->nr_tlb; i++) {
 		const struct quiz_tlb_question *t = &q->tlb_q[i];
 		fprintf(out, "%2u. %u hit%s, %u miss%s:", ++*n, t->hits, t->hits == 1 ? "" : "s", t->n - t->hits,

@@ -12,6 +12,12 @@
 
 /* "user read-write", "supervisor read-execute, accessed": the permissions a PTE question asks for. */
 const char *quiz_perm_words(uint32_t flags, char *buf, size_t len);
+/*
+ * A translate or fault answer, "NN. priv access VA: answer" (with name_entry,
+ * the refusing entry's level and address first), then its walk indented.
+ */
+void quiz_text_walk_answer(FILE *out, const mmusim_config *cfg, uint64_t root, uint64_t upper_root, unsigned n,
+			   const struct quiz_question *q, bool name_entry);
 /* The questions of each section, numbered on from *n. */
 void quiz_text_questions(FILE *out, const struct quiz *q, unsigned *n);
 /* Their answers, numbered on from *n as the questions were. */
