@@ -68,7 +68,7 @@ void quiz_text_questions(FILE *out, const struct quiz *q, unsigned *n)
 	char words[64], size[32];
 
 	if (q->nr_pte)
-		fputs("\nWrite the PTE that maps each page: its value, and the address it goes to (A/D clear):\n", out);
+		fputs("\nWrite the PTE that maps each page: its value (A/D clear, other attributes as map sets them) and its address:\n", out);
 	for (unsigned i = 0; i < q->nr_pte; i++) {
 		const struct quiz_pte_question *p = &q->pte_q[i];
 		page_words(cfg, p->size, size, sizeof(size));
