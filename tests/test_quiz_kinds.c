@@ -349,6 +349,10 @@ static struct bad_args bad[] = {
 	{ { "--memory", "0" }, "mmusim: quiz: bad --memory '0' (expected a size such as 64K)\n" },
 	{ { "--va-bits", "17" },
 	  "mmusim: quiz: --va-bits 17 does not fit toy: 6 offset bits plus 5 bits per level (11, 16, 21, ...)\n" },
+	{ { "--va-bits", "11" },
+	  "mmusim: quiz: --va-bits 11 gives toy one level, and its huge bit needs two or more (16, 21, ...; for one "
+	  "level, write a config file)\n" },
+	{ { "--va-bits", "36" }, "mmusim: quiz knobs:2:29: toy.levels 6 must be from 1 to 5\n" },
 	{ { "--va-bits", "39", "--arch", "sv39" },
 	  "mmusim: quiz: --va-bits applies to the toy arch (sv39 fixes its VA width: pick another preset, e.g. "
 	  "sv39/sv48, x86_64/x86_64_la57)\n" },

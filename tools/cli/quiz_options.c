@@ -237,6 +237,14 @@ static int overlay(struct quiz_opts *o, const mmusim_config *plain, mmusim_error
 					     "bits per level (%u, %u, %u, ...)", o->va_bits, o->config, offset, index,
 					     offset + index, offset + 2 * index, offset + 3 * index);
 		}
+		/* A layer over the preset cannot take its huge bit away, and one level has no huge pages. */
+		if (o->va_bits < offset + 2 * index) {
+			fclose(f);
+			free(text);
+			return cli_set_error(err, MMUSIM_EINVAL, "quiz: --va-bits %u gives %s one level, and its huge "
+					     "bit needs two or more (%u, %u, ...; for one level, write a config file)",
+					     o->va_bits, o->config, offset + 2 * index, offset + 3 * index);
+		}
 		fprintf(f, "toy: { va_bits: %u, levels: %u }\n", o->va_bits, (o->va_bits - offset) / index);
 	}
 	fclose(f);
