@@ -69,10 +69,12 @@ Test(quiz_kinds, textbook_string_fifo_lru_opt)
 }
 
 /*
- * Clock with 3 frames over 1 2 3 4 1 2 5 1 2 3 4 5 (second chance): the hand
- * at frame 0, every A bit set when 4 arrives: one turn clears them all and 1
- * goes, then 2 and 3 go; 5 arrives with 4 1 2 resident, A set on all: 4 goes...
- * worked by hand: 9 faults, the same victims as FIFO here.
+ * Clock with 3 frames over 1 2 3 4 1 2 5 1 2 3 4 5, by hand: frames 0-2 take
+ * 1 2 3, A set.  4: the hand clears 1, 2, 3 and comes back to frame 0: 1 goes
+ * (hand at 1).  1: frame 1's 2 has A clear, goes.  2: frame 2's 3 goes (hand
+ * at 0).  5: 4 1 2 all referenced: one turn clears them, 4 goes (hand at 1).
+ * 1, 2 hit (A set again).  3: 1 and 2 and 5 cleared, then 1 goes (hand at
+ * 2).  4: 2 has A clear, goes.  5 hits.  9 faults; here the same victims as FIFO.
  */
 Test(quiz_kinds, clock_by_hand)
 {
@@ -356,8 +358,14 @@ static struct bad_args bad[] = {
 	{ { "--va-bits", "39", "--arch", "sv39" },
 	  "mmusim: quiz: --va-bits applies to the toy arch (sv39 fixes its VA width: pick another preset, e.g. "
 	  "sv39/sv48, x86_64/x86_64_la57)\n" },
+	{ { "--tlb", "0:0:lru", "--kinds", "tlb" },
+	  "mmusim: quiz: bad --tlb '0:0:lru' (expected ENTRIES:WAYS:lru|fifo, such as 4:2:lru)\n" },
+	{ { "--tlb", "4:2:lru" }, "mmusim: quiz: --tlb applies to tlb questions (add tlb to --kinds)\n" },
+	{ { "--frames", "3" },
+	  "mmusim: quiz: --frames, --replacement and --references apply to replacement questions (add replacement "
+	  "to --kinds)\n" },
 	{ { "--tlb", "4:2" }, "mmusim: quiz: bad --tlb '4:2' (expected ENTRIES:WAYS:lru|fifo, such as 4:2:lru)\n" },
-	{ { "--tlb", "6:4:lru" },
+	{ { "--tlb", "6:4:lru", "--kinds", "tlb" },
 	  "mmusim: quiz: --tlb 6:4: the ways must divide the entries (at most 64) into a power of two of sets\n" },
 	{ { "--frames", "9" }, "mmusim: quiz: bad --frames '9' (expected 1 to 8)\n" },
 	{ { "--replacement", "mru" }, "mmusim: quiz: bad --replacement 'mru' (expected fifo, lru, opt or clock)\n" },

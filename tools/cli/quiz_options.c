@@ -69,7 +69,7 @@ static int parse_tlb(const char *v, struct quiz_tlb_params *t)
 	char policy[8];
 	int used = 0;
 
-	if (sscanf(v, "%u:%u:%7[a-z]%n", &e, &w, policy, &used) != 3 || v[used])
+	if (sscanf(v, "%u:%u:%7[a-z]%n", &e, &w, policy, &used) != 3 || v[used] || !e || !w)
 		return -1;
 	if (strcmp(policy, "lru") != 0 && strcmp(policy, "fifo") != 0)
 		return -1;
@@ -202,6 +202,12 @@ int quiz_check_options(const struct quiz_opts *o)
 	if (o->student && o->instructor && same_file(o->student, o->instructor))
 		return cli_usage_error("quiz: --student and --instructor name the same file '%s': the answers would "
 				       "overwrite the questions", o->instructor);
+	if (t->entries && !(o->params.kinds & QUIZ_ASK_TLB))
+		return cli_usage_error("quiz: --tlb applies to tlb questions (add tlb to --kinds)");
+	if ((o->params.repl.frames || o->params.repl.policy || o->params.repl.nr_refs) &&
+	    !(o->params.kinds & QUIZ_ASK_REPLACEMENT))
+		return cli_usage_error("quiz: --frames, --replacement and --references apply to replacement questions "
+				       "(add replacement to --kinds)");
 	if (t->entries && (t->entries > 64 || !t->ways || t->entries % t->ways ||
 			   ((t->entries / t->ways) & (t->entries / t->ways - 1))))
 		return cli_usage_error("quiz: --tlb %u:%u: the ways must divide the entries (at most 64) into a power "
