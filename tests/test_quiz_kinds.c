@@ -135,14 +135,17 @@ Test(quiz_kinds, tlb_lru_against_fifo_by_hand)
  */
 Test(quiz_kinds, tlb_sets_and_huge_page_by_hand)
 {
-	static const uint64_t va[] = { 0x00, 0x80, 0x10, 0x40, 0x50, 0x800, 0xc00 };
-	static const bool hit[] = { 0, 0, 0, 0, 1, 0, 1 };
-	/* The 2K page is page number 0x800 / 2K = 1 of its size: set 1, where it evicts page 1's entry. */
-	static const unsigned set[] = { 0, 0, 0, 1, 1, 1, 1 };
+	static const uint64_t va[] = { 0x00, 0x80, 0x10, 0x40, 0x50, 0x800, 0xc00, 0x44 };
+	static const bool hit[] = { 0, 0, 0, 0, 1, 0, 1, 0 };
+	/*
+	 * The 2K page is page number 0x800 / 2K = 1 of its size: set 1, where it
+	 * evicts page 1's entry, so page 1 misses again at the end.
+	 */
+	static const unsigned set[] = { 0, 0, 0, 1, 1, 1, 1, 1 };
 	struct quiz_tlb_question q;
 
-	tlb(2, 1, false, va, 7, &q);
-	for (unsigned i = 0; i < 7; i++) {
+	tlb(2, 1, false, va, 8, &q);
+	for (unsigned i = 0; i < 8; i++) {
 		cr_expect_eq(q.hit[i], hit[i], "access %u", i);
 		cr_expect_eq(q.set[i], set[i], "access %u", i);
 	}
