@@ -301,9 +301,12 @@ Test(quiz_kinds, json_parses_and_student_has_no_answers)
 	cr_expect(strstr(s, "\"kind\": \"replacement\""));
 	cr_expect(strstr(i, "\"answer\": {\"faults\""));
 	cr_expect(strstr(i, "\"walk\": [{\"level\": 2"));
-	snprintf(cmd, sizeof(cmd), "python3 -m json.tool %s >/dev/null && python3 -m json.tool %s >/dev/null", student,
-		 instructor);
-	cr_expect_eq(system(cmd), 0, "%s", i);
+	/* A JSON parser that is not ours; without python3, the structure checks above stand alone. */
+	if (system("command -v python3 >/dev/null 2>&1") == 0) {
+		snprintf(cmd, sizeof(cmd), "python3 -m json.tool %s >/dev/null && python3 -m json.tool %s >/dev/null",
+			 student, instructor);
+		cr_expect_eq(system(cmd), 0, "%s", i);
+	}
 	free(s);
 	free(i);
 	remove_temp_file(student);

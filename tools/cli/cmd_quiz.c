@@ -1,8 +1,10 @@
 /*
  * mmusim quiz: reproducible paging exercises (quiz_gen.c) printed for
  * students: the page table as a memory dump of its nodes or as a tree, then
- * VAs to translate; --answers adds each solution with the walk that
- * justifies it (the --explain text).  Same seed and options, same bytes.
+ * VAs to translate and the other kinds' questions (quiz_text.c); --answers
+ * adds each solution with the walk that justifies it (the --explain text).
+ * The knobs, JSON and the student's and instructor's files are
+ * quiz_options.c's.  Same seed and options, same bytes.
  */
 #include "commands.h"
 
@@ -33,14 +35,15 @@ static const char quiz_help[] =
 	"\n"
 	"Builds a random page table from the seed (a few mappings with different\n"
 	"permissions, a huge page where the format has one) and asks for the translation\n"
-	"of K VAs, some of which fault.  The same seed and options give the same quiz.\n"
+	"of K VAs, some of which fault; --kinds adds other questions on the same table.\n"
+	"The same seed and options give the same quiz.\n"
 	"\n"
 	"options:\n"
 	"  --seed N             the exercise number (required)\n"
 	"  --arch NAME          a preset (default toy), one of:\n"
 	"                       {presets}\n"
 	"  --config NAME|FILE   a preset or a YAML machine config (e.g. your own toy MMU)\n"
-	"  --count K            how many VAs to translate (default 6, at most 100)\n"
+	"  --count K            how many questions of each kind (default 6, at most 100)\n"
 	"  --answers            add each answer with the walk that justifies it\n"
 	"  --format dump|tree   the table as hex words per node (default) or as a tree\n"
 	"  --kinds LIST         question kinds, comma-separated (default translate):\n"
@@ -60,7 +63,6 @@ static const char quiz_help[] =
 	"  --json               the quiz as JSON (questions; answers and walks with --answers)\n"
 	"  --student FILE       write the questions there (text, or JSON with --json)\n"
 	"  --instructor FILE    write the questions, answers and walks there\n";
-
 
 static uint64_t read_pte(mmusim_machine *m, const mmusim_config *cfg, uint64_t pa)
 {
@@ -232,12 +234,10 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 			fprintf(out, "%s:\n", root_half_label(h));
 		dump_tree(out, m, cfg, h, h ? upper_root : root, mmusim_config_half_levels(cfg, h), o->tree, 0);
 	}
-	if (!quiz->nr_q)
-		; /* no translate section */
-	else if (mmusim_machine_is_vm(m))
+	if (quiz->nr_q && mmusim_machine_is_vm(m))
 		fputs("\nA virtual machine: the tables are the guest's, at guest-physical addresses.\n"
 		      "Translate each VA: the guest-physical address, or the guest's fault (kind, level).\n", out);
-	else
+	else if (quiz->nr_q)
 		fputs("\nTranslate each VA: the PA, or the fault (kind, level) it raises.\n", out);
 	for (unsigned i = 0; i < quiz->nr_q; i++)
 		fprintf(out, "%2u. %s %s 0x%" PRIx64 "\n", i + 1, mmusim_priv_name(quiz->q[i].req.priv),
@@ -281,7 +281,7 @@ static int parse_quiz_args(struct cli *cli, struct args *a, struct quiz_opts *o,
 			if (mmusim_parse_number(v, false, &n, NULL) || n < 1 || n > QUIZ_MAX_QUESTIONS)
 				return cli_usage_error("quiz: bad --count '%s' (expected 1 to %d)", v,
 						       QUIZ_MAX_QUESTIONS);
-			o->count = o->params.count = (unsigned)n;
+			o->params.count = (unsigned)n;
 			continue;
 		}
 		if ((r = args_value(a, "--format", &v)) != 0) {

@@ -14,6 +14,11 @@
  * table, computed without A/D updates so the table stays as printed.  The
  * generator has its own PRNG (splitmix64): the same seed, config and count
  * give the same quiz on every host.
+ *
+ * Other kinds of question (quiz_params.kinds) use the same table: the PTE
+ * that would map a page, the entry that refuses an access, TLB hits and
+ * misses (quiz_tlb.h), page replacement (quiz_replace.h).  Each draws from
+ * its own stream of the seed, after the translations.
  */
 #ifndef MMUSIM_TOOLS_CLI_QUIZ_GEN_H
 #define MMUSIM_TOOLS_CLI_QUIZ_GEN_H

@@ -22,7 +22,6 @@ void quiz_opts_init(struct quiz_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	quiz_params_default(&o->params);
-	o->count = o->params.count;
 }
 
 static int parse_kinds(const char *v, unsigned *out)

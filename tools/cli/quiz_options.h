@@ -16,7 +16,6 @@
 struct quiz_opts {
 	uint64_t seed;
 	bool have_seed;
-	unsigned count;
 	bool answers;
 	bool tree;
 	bool json;
