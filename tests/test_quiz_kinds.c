@@ -426,3 +426,48 @@ Test(quiz_kinds, config_file_refuses_memory_and_tlb)
 	run_result_free(&r);
 	remove_temp_file(cfg);
 }
+
+/*
+ * The README's example, every line but the walks (explain's text, tested
+ * there): the PTE and fault answers are worked above, the TLB one in the
+ * README (set = page number mod 2, the 2K page 14 in set 0), the OPT one:
+ * 4 evicts 6 (never used again), 1 evicts 3 (3 and 4 never again; the lower frame).
+ */
+Test(quiz_kinds, golden_toy_seed_1_kinds)
+{
+	static const char *const args[] = { "--seed", "1", "--kinds", "pte,fault,tlb,replacement", "--count", "1",
+					    "--tlb", "4:2:lru", "--answers" };
+	char *out = quiz_out(args, 9), *golden = read_text_file(MMUSIM_SOURCE_DIR "/tests/golden/quiz_toy_seed1_kinds.txt");
+	char *kept = calloc(1, strlen(out) + 1), *w = kept;
+
+	for (char *line = out, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		cr_assert_not_null(nl);
+		if (strncmp(line, "    ", 4) != 0) {
+			memcpy(w, line, (size_t)(nl - line + 1));
+			w += nl - line + 1;
+		}
+	}
+	cr_expect_str_eq(kept, golden);
+	free(kept);
+	free(golden);
+	free(out);
+}
+
+/*
+ * The tie rule the questions state for OPT: of pages never used again, the
+ * one in the lowest frame goes, and a new page takes its victim's frame.
+ * 2 frames, 2 1 3 4: 3 finds 2 (frame 0) and 1 (frame 1), neither used
+ * again: 2 goes (not the lower page number, 1), 3 takes frame 0; 4 then finds 3
+ * in frame 0 and 1 in frame 1: 3 goes.
+ */
+Test(quiz_kinds, opt_ties_go_to_the_lowest_frame)
+{
+	static const unsigned refs[] = { 2, 1, 3, 4 };
+	struct quiz_repl_question q;
+
+	repl("opt", 2, refs, 4, &q);
+	cr_expect_eq(q.faults, 4);
+	cr_expect_eq(q.victim[2], 2);
+	cr_expect_eq(q.victim[3], 3);
+}

@@ -96,9 +96,21 @@ void quiz_text_questions(FILE *out, const struct quiz *q, unsigned *n)
 		}
 		fputc('\n', out);
 	}
-	if (q->nr_repl)
+	if (q->nr_repl) {
+		bool opt = false, clock = false;
+		for (unsigned i = 0; i < q->nr_repl; i++) {
+			opt |= strcmp(q->repl_q[i].policy, "opt") == 0;
+			clock |= strcmp(q->repl_q[i].policy, "clock") == 0;
+		}
 		fputs("\nPage replacement, all frames free at the start: which references fault, and which page does each"
-		      " fault evict?\n", out);
+		      " fault evict?\nFrames fill in order from 0; a page brought in takes its victim's frame.\n", out);
+		/* The rules a student needs where the textbook leaves a choice. */
+		if (opt)
+			fputs("opt: of the pages never used again, the one in the lowest frame goes.\n", out);
+		if (clock)
+			fputs("clock: the hand starts at frame 0 and stops past the victim; each access sets its page's"
+			      " reference bit, the hand clears it as it passes.\n", out);
+	}
 	for (unsigned i = 0; i < q->nr_repl; i++) {
 		const struct quiz_repl_question *r = &q->repl_q[i];
 		fprintf(out, "%2u. %u frames, %s; pages referenced:", ++*n, r->frames, r->policy);
