@@ -355,6 +355,11 @@ static struct bad_args bad[] = {
 	{ { "--page-sizes", "2K" }, "mmusim: quiz: --page-sizes must include the base page (64-byte on toy)\n" },
 	{ { "--page-sizes", "x" }, "mmusim: quiz: bad --page-sizes 'x' (expected sizes such as 4K,2M)\n" },
 	{ { "--memory", "0" }, "mmusim: quiz: bad --memory '0' (expected a size such as 64K)\n" },
+	/* The config loader's own check, at the line of the layer the quiz writes over the preset. */
+	{ { "--memory", "128K" },
+	  "mmusim: quiz knobs:2:17: memory.base 0x0 + memory.size 0x20000 exceeds 2^phys_addr_width (2^16)\n" },
+	{ { "--memory", "1K" },
+	  "mmusim: config toy is too small for a quiz: its memory (1K) cannot hold the 2K huge page it maps\n" },
 	{ { "--va-bits", "17" },
 	  "mmusim: quiz: --va-bits 17 does not fit toy: 6 offset bits plus 5 bits per level (11, 16, 21, ...)\n" },
 	{ { "--va-bits", "11" },
@@ -470,4 +475,20 @@ Test(quiz_kinds, opt_ties_go_to_the_lowest_frame)
 	cr_expect_eq(q.faults, 4);
 	cr_expect_eq(q.victim[2], 2);
 	cr_expect_eq(q.victim[3], 3);
+}
+
+/* The global --json (before the command) is the quiz's --json too. */
+Test(quiz_kinds, global_json)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "quiz", "--seed", "1", "--count", "1", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	static const char head[] = "{\n  \"seed\": 1,\n  \"config\": \"toy\",\n";
+	cr_expect_eq(strncmp(r.out, head, strlen(head)), 0, "%s", r.out);
+	cr_expect(strstr(r.out, "{\"half\": \"lower\", \"node\": \"0x40\", \"level\": 2, \"entries\": "
+			 "[{\"index\": 1, \"addr\": \"0x42\", \"pte\": \"0x81\"}"), "%s", r.out);
+	cr_expect(strstr(r.out, "{\"n\": 1, \"kind\": \"translate\", \"priv\": \"user\", \"access\": \"write\", "
+			 "\"va\": \"0xf0d\"}"), "%s", r.out);
+	run_result_free(&r);
 }
