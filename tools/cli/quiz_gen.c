@@ -354,7 +354,6 @@ static void make_question(struct gen *g, enum quiz_kind kind, struct quiz_questi
 	ask(g, qq);
 }
 
-
 /*
  * "Which PTE maps this page?": a free level-1 slot under one of the base
  * pages' nodes, so a single entry is missing.  The answer is what mmusim_map
