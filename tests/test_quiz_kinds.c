@@ -292,7 +292,7 @@ Test(quiz_kinds, json_parses_and_student_has_no_answers)
 	struct run_result r;
 	char cmd[600];
 
-	cr_assert_eq(run_mmusim_argv(&r, 11, argv), 0);
+	cr_assert_eq(run_mmusim_argv(&r, (int)(sizeof(argv) / sizeof(argv[0])), argv), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.out, "");
 	run_result_free(&r);
@@ -319,7 +319,7 @@ Test(quiz_kinds, student_text_file_has_no_answers)
 	const char *argv[] = { "quiz", "--seed", "1", "--student", student, "--instructor", instructor };
 	struct run_result r;
 
-	cr_assert_eq(run_mmusim_argv(&r, 7, argv), 0);
+	cr_assert_eq(run_mmusim_argv(&r, (int)(sizeof(argv) / sizeof(argv[0])), argv), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	char *s = read_text_file(student), *i = read_text_file(instructor);
 	cr_expect_null(strstr(s, "Answers"));
