@@ -196,8 +196,8 @@ static struct bad_args bad[] = {
 	{ { "quiz", "--seed", "1", "--arch=arm" },
 	  "mmusim: quiz: unknown --arch 'arm' (a preset name; see mmusim --help)\n" },
 	{ { "quiz", "--seed", "1", "--frob" }, "mmusim: quiz: unexpected argument '--frob' (see mmusim quiz --help)\n" },
-	{ { "--json", "quiz", "--seed", "1" },
-	  "mmusim: quiz: --json, --setup, --map and --image do not apply to a quiz\n" },
+	{ { "--setup", "/dev/null", "quiz", "--seed=1" },
+	  "mmusim: quiz: --setup, --map and --image do not apply to a quiz\n" },
 };
 
 ParameterizedTestParameters(quiz, bad_input)

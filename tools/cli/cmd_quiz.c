@@ -1,8 +1,10 @@
 /*
  * mmusim quiz: reproducible paging exercises (quiz_gen.c) printed for
  * students: the page table as a memory dump of its nodes or as a tree, then
- * VAs to translate; --answers adds each solution with the walk that
- * justifies it (the --explain text).  Same seed and options, same bytes.
+ * VAs to translate and the other kinds' questions (quiz_text.c); --answers
+ * adds each solution with the walk that justifies it (the --explain text).
+ * The knobs, JSON and the student's and instructor's files are
+ * quiz_options.c's.  Same seed and options, same bytes.
  */
 #include "commands.h"
 
@@ -17,6 +19,8 @@
 #include "explain_text.h"
 #include "canonical_va.h"
 #include "quiz_gen.h"
+#include "quiz_options.h"
+#include "quiz_text.h"
 #include "root_halves.h"
 #include "size_text.h"
 #include "term_text.h"
@@ -24,29 +28,41 @@
 
 static const char quiz_help[] =
 	"usage: mmusim quiz --seed N [--arch NAME | --config NAME|FILE] [--count K] [--answers]\n"
-	"                   [--format dump|tree]\n"
+	"                   [--format dump|tree] [--kinds LIST] [--mappings N] [--valid-share P]\n"
+	"                   [--page-sizes LIST] [--memory SIZE] [--va-bits N] [--tlb E:W:POLICY]\n"
+	"                   [--frames K] [--replacement POLICY] [--references LIST] [--json]\n"
+	"                   [--student FILE --instructor FILE]\n"
 	"\n"
 	"Builds a random page table from the seed (a few mappings with different\n"
 	"permissions, a huge page where the format has one) and asks for the translation\n"
-	"of K VAs, some of which fault.  The same seed and options give the same quiz.\n"
+	"of K VAs, some of which fault; --kinds adds other questions on the same table.\n"
+	"The same seed and options give the same quiz.\n"
 	"\n"
 	"options:\n"
 	"  --seed N             the exercise number (required)\n"
 	"  --arch NAME          a preset (default toy), one of:\n"
 	"                       {presets}\n"
 	"  --config NAME|FILE   a preset or a YAML machine config (e.g. your own toy MMU)\n"
-	"  --count K            how many VAs to translate (default 6, at most 100)\n"
+	"  --count K            how many questions of each kind (default 6, at most 100)\n"
 	"  --answers            add each answer with the walk that justifies it\n"
-	"  --format dump|tree   the table as hex words per node (default) or as a tree\n";
-
-struct quiz_opts {
-	uint64_t seed;
-	bool have_seed;
-	unsigned count;
-	bool answers;
-	bool tree;
-	const char *config;   /* the config the quiz was generated on, as given */
-};
+	"  --format dump|tree   the table as hex words per node (default) or as a tree\n"
+	"  --kinds LIST         question kinds, comma-separated (default translate):\n"
+	"                       translate (VA to PA or fault), pte (which PTE value, where),\n"
+	"                       fault (which entry refuses, fault kind and code), tlb (hit or\n"
+	"                       miss for a sequence), replacement (faults and victims); K of each\n"
+	"  --mappings N         base pages mapped (default 4; at most half a node's entries)\n"
+	"  --valid-share P      share of each last-level node's entries that are valid (0 < P <= 1,\n"
+	"                       or N%): round(P x entries) pages per node (default: two nodes)\n"
+	"  --page-sizes LIST    page sizes mapped: the base page, and the huge one (default both)\n"
+	"  --memory SIZE        the machine's memory size (with a preset)\n"
+	"  --va-bits N          VA width, toy only: 6 offset bits + 5 bits per level (11, 16, 21, ...)\n"
+	"  --tlb E:W:lru|fifo   the TLB of tlb questions: E entries, W ways (default: drawn)\n"
+	"  --frames K           frames of replacement questions (1 to 8; default: 3 or 4, drawn)\n"
+	"  --replacement POLICY fifo, lru, opt or clock (default: drawn; clock needs an A bit)\n"
+	"  --references LIST    the reference string, page numbers 0-31 (default: 12 drawn)\n"
+	"  --json               the quiz as JSON (questions; answers and walks with --answers)\n"
+	"  --student FILE       write the questions there (text, or JSON with --json)\n"
+	"  --instructor FILE    write the questions, answers and walks there\n";
 
 static uint64_t read_pte(mmusim_machine *m, const mmusim_config *cfg, uint64_t pa)
 {
@@ -187,33 +203,6 @@ static const char *access_word(enum mmusim_access a)
 	return a == MMUSIM_READ ? "read" : a == MMUSIM_WRITE ? "write" : "fetch";
 }
 
-static void print_answer(FILE *out, const mmusim_config *cfg, uint64_t root, uint64_t upper_root, unsigned n,
-			 const struct quiz_question *q)
-{
-	const mmusim_translation *t = &q->answer;
-	char *text = NULL, answer[512];
-	size_t len = 0;
-	struct palette plain;
-	FILE *mem;
-
-	explain_answer(cfg, q->req.va, t, answer, sizeof(answer));
-	fprintf(out, "%2u. %s %s 0x%" PRIx64 ": %s\n", n, mmusim_priv_name(q->req.priv), access_word(q->req.access),
-		q->req.va, answer);
-	/* The walk, indented under its answer. */
-	if (!(mem = open_memstream(&text, &len)))
-		return;
-	palette_init(&plain, false);
-	explain_write(mem, cfg, &q->req, root, upper_root, t, &plain);
-	fclose(mem);
-	for (char *line = text, *nl; line && *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		if (!nl)
-			nl = line + strlen(line) - 1;
-		fprintf(out, "    %.*s\n", (int)(nl - line), line);
-	}
-	free(text);
-}
-
 static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opts *o)
 {
 	mmusim_machine *m = quiz->m;
@@ -245,19 +234,23 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 			fprintf(out, "%s:\n", root_half_label(h));
 		dump_tree(out, m, cfg, h, h ? upper_root : root, mmusim_config_half_levels(cfg, h), o->tree, 0);
 	}
-	if (mmusim_machine_is_vm(m))
+	if (quiz->nr_q && mmusim_machine_is_vm(m))
 		fputs("\nA virtual machine: the tables are the guest's, at guest-physical addresses.\n"
 		      "Translate each VA: the guest-physical address, or the guest's fault (kind, level).\n", out);
-	else
+	else if (quiz->nr_q)
 		fputs("\nTranslate each VA: the PA, or the fault (kind, level) it raises.\n", out);
 	for (unsigned i = 0; i < quiz->nr_q; i++)
 		fprintf(out, "%2u. %s %s 0x%" PRIx64 "\n", i + 1, mmusim_priv_name(quiz->q[i].req.priv),
 			access_word(quiz->q[i].req.access), quiz->q[i].req.va);
+	unsigned n = quiz->nr_q;
+	quiz_text_questions(out, quiz, &n);
 	if (!o->answers)
 		return;
 	fputs("\nAnswers (walks read the table above; none sets A/D):\n", out);
 	for (unsigned i = 0; i < quiz->nr_q; i++)
-		print_answer(out, cfg, root, upper_root, i + 1, &quiz->q[i]);
+		quiz_text_walk_answer(out, cfg, root, upper_root, i + 1, &quiz->q[i], false);
+	n = quiz->nr_q;
+	quiz_text_answers(out, quiz, &n);
 }
 
 static int parse_quiz_args(struct cli *cli, struct args *a, struct quiz_opts *o, const char **arch,
@@ -288,7 +281,7 @@ static int parse_quiz_args(struct cli *cli, struct args *a, struct quiz_opts *o,
 			if (mmusim_parse_number(v, false, &n, NULL) || n < 1 || n > QUIZ_MAX_QUESTIONS)
 				return cli_usage_error("quiz: bad --count '%s' (expected 1 to %d)", v,
 						       QUIZ_MAX_QUESTIONS);
-			o->count = (unsigned)n;
+			o->params.count = (unsigned)n;
 			continue;
 		}
 		if ((r = args_value(a, "--format", &v)) != 0) {
@@ -314,6 +307,11 @@ static int parse_quiz_args(struct cli *cli, struct args *a, struct quiz_opts *o,
 			cli->config = v;
 			continue;
 		}
+		if ((r = quiz_parse_option(a, o)) != 0) {
+			if (r < 0)
+				return EXIT_BAD_INPUT;
+			continue;
+		}
 		return cli_usage_error("quiz: unexpected argument '%s' (see mmusim quiz --help)", arg);
 	}
 	return EXIT_OK;
@@ -321,13 +319,16 @@ static int parse_quiz_args(struct cli *cli, struct args *a, struct quiz_opts *o,
 
 int cmd_quiz(struct cli *cli, struct args *a)
 {
-	struct quiz_opts o = { .count = 6 };
+	struct quiz_opts o;
 	const char *arch = NULL;
 	bool help = false;
 	mmusim_config *cfg;
 	struct quiz *quiz;
 	mmusim_error err = { 0 };
-	int rc = parse_quiz_args(cli, a, &o, &arch, &help);
+	int rc;
+
+	quiz_opts_init(&o);
+	rc = parse_quiz_args(cli, a, &o, &arch, &help);
 
 	if (rc != EXIT_OK)
 		return rc;
@@ -337,27 +338,32 @@ int cmd_quiz(struct cli *cli, struct args *a)
 	}
 	if (!o.have_seed)
 		return cli_usage_error("quiz: --seed N is required (the same seed gives the same quiz)");
-	if (cli->json || cli->nr_setup || cli->image)
-		return cli_usage_error("quiz: --json, --setup, --map and --image do not apply to a quiz");
+	if (cli->nr_setup || cli->image)
+		return cli_usage_error("quiz: --setup, --map and --image do not apply to a quiz");
+	o.json |= cli->json;
+	if ((rc = quiz_check_options(&o)) != EXIT_OK)
+		return rc;
 	if (arch && cli->config)
 		return cli_usage_error("quiz: give --arch or --config, not both");
 	if (arch && !mmusim_preset_yaml(arch))
 		return cli_usage_error("quiz: unknown --arch '%s' (a preset name; see mmusim --help)", arch);
 	o.config = arch ? arch : cli->config ? cli->config : "toy";
-	if (cli_load_config(o.config, !arch && cli->config ? "--config" : NULL, &cfg, &err))
-		return cli_fail(&err);
+	if ((rc = quiz_load_config(&o, !arch && cli->config, &cfg, &err)) != EXIT_OK)
+		return rc;
 	if (!(quiz = malloc(sizeof(*quiz)))) {
 		mmusim_config_free(cfg);
 		return EXIT_INTERNAL;
 	}
-	rc = quiz_generate(cfg, o.seed, o.count, quiz, &err);
+	if ((rc = quiz_options_params(&o, cfg, &err)) == MMUSIM_OK)
+		rc = quiz_generate_params(cfg, o.seed, &o.params, quiz, &err);
 	mmusim_config_free(cfg);
+	free(o.base_yaml);
 	if (rc) {
 		free(quiz);
 		return cli_fail(&err);
 	}
-	print_quiz(stdout, quiz, &o);
+	rc = quiz_write_all(quiz, &o, print_quiz);
 	quiz_free(quiz);
 	free(quiz);
-	return EXIT_OK;
+	return rc;
 }

@@ -78,7 +78,24 @@ _mmusim()
 		COMPREPLY=($(compgen -W "r w x" -- "$cur"))
 		return ;;
 	--replacement)
-		COMPREPLY=($(compgen -W "fifo lru clock opt random" -- "$cur"))
+		if [[ $cmd == quiz ]]; then
+			COMPREPLY=($(compgen -W "fifo lru opt clock" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "fifo lru clock opt random" -- "$cur"))
+		fi
+		return ;;
+	--kinds)
+		# A comma-separated list: complete the last element.
+		local done=${cur%"${cur##*,}"}
+		COMPREPLY=($(compgen -P "$done" -W "translate pte fault tlb replacement" -- "${cur##*,}"))
+		compopt -o nospace 2>/dev/null
+		return ;;
+	--tlb)
+		COMPREPLY=($(compgen -W "2:1:lru 2:2:lru 4:2:lru 4:4:lru 4:2:fifo 4:4:fifo" -- "$cur"))
+		return ;;
+	--student|--instructor)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--color)
 		COMPREPLY=($(compgen -W "always never auto" -- "$cur"))
@@ -132,7 +149,9 @@ _mmusim()
 			--demand-paging --demand-paging= --no-auto-flush --check-stale" ;;
 		run) opts="$global ${replaying#--format } --setup --map --save-trace --valgrind --tracer --arch --qemu
 			--qemu-plugin --threads-to-cpus --" ;;
-		quiz) opts="--seed --arch --config --count --answers --format --help" ;;
+		quiz) opts="--seed --arch --config --count --answers --format --kinds --mappings --valid-share
+			--page-sizes --memory --va-bits --tlb --frames --replacement --references --json --student
+			--instructor --help" ;;
 		shell) opts="--config --setup --map --gmap --help --demand-paging --demand-paging= --no-auto-flush --check-stale --warmup
 			--resident-pages --replacement --seed --clock-flush --no-clock-flush" ;;
 		help) opts="" ;;
