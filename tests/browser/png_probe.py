@@ -2,6 +2,7 @@
 """Reads a screenshot (8-bit RGB/RGBA PNG, as headless Chromium writes) with only zlib.
 
   png_probe.py bbox FILE RRGGBB [TOLERANCE]   -> "count x0 y0 x1 y1" of the pixels of that colour
+  png_probe.py count FILE RRGGBB X Y W H        -> "matching total": pixels of that colour in the region
   png_probe.py crop FILE X Y W H OUT.png      -> writes the region (to look at a part of a page)
 """
 import struct
@@ -64,6 +65,20 @@ def bbox(path, hexcolor, tol=8):
     print(count, x0, y0, x1, y1)
 
 
+def count(path, hexcolor, x, y, w, h, tol=8):
+    width, height, bpp, rows = read_png(path)
+    want = bytes.fromhex(hexcolor)
+    hits, total = 0, 0
+    for yy in range(max(y, 0), min(y + h, height)):
+        row = rows[yy]
+        for xx in range(max(x, 0), min(x + w, width)):
+            p = row[xx * bpp:xx * bpp + 3]
+            total += 1
+            if abs(p[0] - want[0]) <= tol and abs(p[1] - want[1]) <= tol and abs(p[2] - want[2]) <= tol:
+                hits += 1
+    print(hits, total)
+
+
 def crop(path, x, y, w, h, out):
     width, height, bpp, rows = read_png(path)
     lines = b"".join(b"\0" + rows[r][x * bpp:(x + w) * bpp] for r in range(y, min(y + h, height)))
@@ -79,6 +94,8 @@ def crop(path, x, y, w, h, out):
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "bbox":
         bbox(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 8)
+    elif len(sys.argv) == 8 and sys.argv[1] == "count":
+        count(sys.argv[2], sys.argv[3], *map(int, sys.argv[4:8]))
     elif len(sys.argv) == 8 and sys.argv[1] == "crop":
         crop(sys.argv[2], *map(int, sys.argv[3:7]), sys.argv[7])
     else:

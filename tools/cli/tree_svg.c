@@ -23,7 +23,7 @@
 #define ROW_H 18
 #define CHAR_W 7.3
 #define PAD 6
-#define GAP 48
+#define GAP 40
 #define LEFT 12
 #define HEADING 26
 #define BOX_GAP 10
@@ -55,7 +55,7 @@ static unsigned row_col(const struct tree *t, const struct tree_row *r)
 
 /*
  * The words after an entry's bits: none for a pointer whose table is drawn
- * (the arrow shows it), else where it leads, short ("-> 4K page 0x10001000");
+ * (the arrow shows it), else where it leads, short ("-> 4K page": its bits give the address);
  * the full target goes in the tooltip.
  */
 static size_t entry_text(const mmusim_config *cfg, const struct tree_row *r, char *label, char *flags, char *target)
@@ -73,9 +73,9 @@ static size_t entry_text(const mmusim_config *cfg, const struct tree_row *r, cha
 		snprintf(target, 160, "-> L%u table 0x%" PRIx64 "%s", r->level - 1, r->addr,
 			 r->unreadable ? " (outside physical memory)" : " (not expanded)");
 	else if (r->count == 1)
-		snprintf(target, 160, "-> %s page 0x%" PRIx64, size, r->addr);
+		snprintf(target, 160, "-> %s page", size);
 	else
-		snprintf(target, 160, "-> %u x %s pages 0x%" PRIx64 "..", r->count, size, r->addr);
+		snprintf(target, 160, "-> %u x %s pages", r->count, size);
 	return strlen(label) + 3 + 2 * mmusim_config_pte_size(cfg) + strlen(flags) + 1 + strlen(target);
 }
 
@@ -214,7 +214,7 @@ void tree_write_svg(FILE *out, const mmusim_config *cfg, const struct tree *t, c
 	}
 	fprintf(out, "<svg id=\"tree-svg\" class=\"tree\" width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" "
 		"role=\"img\" aria-label=\"page-table tree\">\n<defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"8\" "
-		"refY=\"4\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0 0L8 4L0 8z\" fill=\"#777\"/>"
+		"refY=\"4\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M0 0L8 4L0 8z\" fill=\"#777\"/>"
 		"</marker></defs>\n", l.width, l.height, l.width, l.height);
 	for (unsigned h = 0; h < t->nr_roots; h++)
 		write_root_heading(out, cfg, t, h, l.root_y[h], marks->nr != 0);
