@@ -261,7 +261,7 @@ Test(teach_arm, report_draws_both_roots)
 	HAS(page, ">TTBR1 (kernel): ttbr1 0x40000000: root table 0x40000000, 4 levels of 512 8-byte entries</text>\n");
 	HAS(page, "walk from TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000):");
 	/* The walk's three rows are marked, all in the kernel table. */
-	HAS(page, "class=\"entry leaf walk\"");
+	HAS(page, "class=\"entry leaf walk w1\"");
 	free(page);
 	run_result_free(&r);
 	remove_temp_file(html);

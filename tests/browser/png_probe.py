@@ -2,7 +2,7 @@
 """Reads a screenshot (8-bit RGB/RGBA PNG, as headless Chromium writes) with only zlib.
 
   png_probe.py bbox FILE RRGGBB [TOLERANCE]   -> "count x0 y0 x1 y1" of the pixels of that colour
-  png_probe.py count FILE RRGGBB X Y W H        -> "matching total": pixels of that colour in the region
+  png_probe.py count FILE RRGGBB X Y W H [X Y W H]...  -> "matching total" per region: pixels of that colour
   png_probe.py crop FILE X Y W H OUT.png      -> writes the region (to look at a part of a page)
 """
 import struct
@@ -65,9 +65,13 @@ def bbox(path, hexcolor, tol=8):
     print(count, x0, y0, x1, y1)
 
 
-def count(path, hexcolor, x, y, w, h, tol=8):
+def count(path, hexcolor, boxes, tol=8):
     width, height, bpp, rows = read_png(path)
-    want = bytes.fromhex(hexcolor)
+    for i in range(0, len(boxes) - 3, 4):
+        count_box(width, height, bpp, rows, bytes.fromhex(hexcolor), *boxes[i:i + 4], tol=tol)
+
+
+def count_box(width, height, bpp, rows, want, x, y, w, h, tol):
     hits, total = 0, 0
     for yy in range(max(y, 0), min(y + h, height)):
         row = rows[yy]
@@ -94,8 +98,8 @@ def crop(path, x, y, w, h, out):
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "bbox":
         bbox(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 8)
-    elif len(sys.argv) == 8 and sys.argv[1] == "count":
-        count(sys.argv[2], sys.argv[3], *map(int, sys.argv[4:8]))
+    elif len(sys.argv) >= 8 and sys.argv[1] == "count":
+        count(sys.argv[2], sys.argv[3], list(map(int, sys.argv[4:])))
     elif len(sys.argv) == 8 and sys.argv[1] == "crop":
         crop(sys.argv[2], *map(int, sys.argv[3:7]), sys.argv[7])
     else:
