@@ -9,7 +9,6 @@
 #include "chart_svg.h"
 
 #include <math.h>
-#include <stdbool.h>
 
 #include "draw.h"
 
@@ -70,17 +69,14 @@ void chart_write_svg(FILE *out, const struct chart *c)
 {
 	double lo = c->n ? c->x[0] : 0, hi = c->n ? c->x[c->n - 1] : 1, max = 0;
 	unsigned legend_rows = (H - TOP) / LEGEND_ROW;
-	bool counts = true;
 
 	for (unsigned s = 0; s < c->nr_series; s++)
-		for (unsigned i = 0; i < c->n; i++) {
+		for (unsigned i = 0; i < c->n; i++)
 			if (c->series[s].y[i] > max)
 				max = c->series[s].y[i];
-			counts &= c->series[s].y[i] == floor(c->series[s].y[i]);
-		}
 	double ystep = round_step(max > 0 ? max : 1, TARGET_TICKS);
-	if (counts && max >= 1 && ystep < 1)
-		ystep = 1;    /* walks, faults, pages: no tick between two counts */
+	if (c->counts && ystep < 1)
+		ystep = 1;
 	double top = ceil((max > 0 ? max : 1) / ystep - 1e-9) * ystep;
 	fprintf(out, "<svg id=\"%s\" class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
 		"aria-label=\"", c->id, W, H, W, H);

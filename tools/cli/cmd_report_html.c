@@ -288,8 +288,8 @@ static void write_charts(FILE *out, char *csv)
 	struct chart_series faults = { .name = "faults", .y = column(&s, "faults") };
 	struct chart charts[] = {
 		{ "chart-miss-rate", "TLB miss rate per interval", "accesses", "miss rate", s.col[0], s.n, tlbs, nr_tlb },
-		{ "chart-walks", "page walks per interval", "accesses", "walks", s.col[0], s.n, &walks, 1 },
-		{ "chart-faults", "faults per interval", "accesses", "faults", s.col[0], s.n, &faults, 1 },
+		{ "chart-walks", "page walks per interval", "accesses", "walks", s.col[0], s.n, &walks, 1, true },
+		{ "chart-faults", "faults per interval", "accesses", "faults", s.col[0], s.n, &faults, 1, true },
 	};
 	fputs("<div class=\"charts\">\n", out);
 	for (unsigned i = 0; i < sizeof(charts) / sizeof(charts[0]); i++)
@@ -304,7 +304,7 @@ static void write_charts(FILE *out, char *csv)
 			os[nr_os++] = (struct chart_series){ .name = paging[i], .y = column(&s, paging[i]) };
 	if (nr_os) {
 		struct chart c = { "chart-paging", "resident pages and page faults per interval", "accesses", "pages",
-				   s.col[0], s.n, os, nr_os };
+				   s.col[0], s.n, os, nr_os, true };
 		chart_write_svg(out, &c);
 	}
 	fputs("</div>\n", out);

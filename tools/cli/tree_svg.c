@@ -109,13 +109,19 @@ static int layout(struct svg_layout *l, const mmusim_config *cfg, const struct t
 	}
 	for (unsigned i = 0; i < n; i++)
 		l->node_below[i] = UINT32_MAX;
-	/* The roots' boxes even when empty; then a box per pointer whose entries are shown, in DFS order. */
-	for (unsigned h = 0; h < t->nr_roots; h++) {
-		root_node[h] = l->nr_nodes;
-		l->nodes[l->nr_nodes++] = (struct svg_node){ .parent = -1, .half = h, .table = t->roots[h].table,
-							     .level = tree_root_levels(t, h) };
-	}
-	for (unsigned i = 0; i < n; i++) {
+	/*
+	 * A box per root, even an empty one, and per pointer whose entries are
+	 * shown, in DFS order: a half's root just before its first entry, so the
+	 * boxes of one half all come before the next half's.
+	 */
+	for (unsigned i = 0, h = 0; i <= n; i++) {
+		for (; h < t->nr_roots && (i == n || t->rows[i].half >= h); h++) {
+			root_node[h] = l->nr_nodes;
+			l->nodes[l->nr_nodes++] = (struct svg_node){ .parent = -1, .half = h, .table = t->roots[h].table,
+								     .level = tree_root_levels(t, h) };
+		}
+		if (i == n)
+			break;
 		const struct tree_row *r = &t->rows[i];
 		unsigned k = r->parent < 0 ? root_node[r->half] : l->node_below[r->parent];
 		if (k == UINT32_MAX) {
