@@ -287,7 +287,7 @@ static void write_charts(FILE *out, char *csv)
 	struct chart_series walks = { .name = "walks", .y = column(&s, "walks") };
 	struct chart_series faults = { .name = "faults", .y = column(&s, "faults") };
 	struct chart charts[] = {
-		{ "chart-miss-rate", "TLB miss rate per interval", "accesses", "miss rate", s.col[0], s.n, tlbs, nr_tlb },
+		{ "chart-miss-rate", "TLB miss rate per interval", "accesses", "miss rate", s.col[0], s.n, tlbs, nr_tlb, false },
 		{ "chart-walks", "page walks per interval", "accesses", "walks", s.col[0], s.n, &walks, 1, true },
 		{ "chart-faults", "faults per interval", "accesses", "faults", s.col[0], s.n, &faults, 1, true },
 	};
