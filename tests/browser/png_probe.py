@@ -92,7 +92,7 @@ def crop(path, x, y, w, h, out):
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
     with open(out, "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2 if bpp == 3 else 6, 0, 0, 0))
-                + chunk(b"IDAT", zlib.compress(lines)) + chunk(b"IEND", b""))
+                + chunk(b"IDAT", zlib.compress(lines, 9)) + chunk(b"IEND", b""))
 
 
 if __name__ == "__main__":

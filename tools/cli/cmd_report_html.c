@@ -58,7 +58,7 @@ static const char report_help[] =
 	"                       report on the page tables inside a physical-memory image\n";
 
 static const char css[] =
-	"body{font-family:sans-serif;margin:2em;max-width:1600px;color:#222}"
+	"body{font-family:sans-serif;margin:2em;max-width:1800px;color:#222}"
 	"h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em}"
 	"table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left;"
 	"font-family:monospace}th{background:#f0f0f0}"

@@ -21,7 +21,7 @@
 #include "size_text.h"
 
 #define ROW_H 18
-#define CHAR_W 7.3
+#define CHAR_W 6.7    /* 11px monospace (the page's style) */
 #define PAD 6
 #define GAP 40
 #define LEFT 12
