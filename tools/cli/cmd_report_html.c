@@ -3,8 +3,8 @@
  * homework answer — the machine config, the page-table tree as inline SVG,
  * the walk of each --va step by step and, after --replay TRACE, the replay's
  * statistics and SVG line charts of its time series (miss rate per TLB,
- * walks and faults per interval).  Styles are inline and nothing is fetched:
- * the page renders offline.
+ * walks and faults per interval).  Styles and the step-through script
+ * (report_steps.c) are inline and nothing is fetched: the page renders offline.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "commands.h"
@@ -36,9 +36,11 @@
 static const char report_help[] =
 	"usage: mmusim [--config NAME|FILE] report --html FILE [options]\n"
 	"\n"
-	"Writes one self-contained HTML page (inline SVG and CSS, no network): the\n"
-	"machine config, the page-table tree, the walk of each --va step by step, and\n"
-	"after --replay the statistics and charts of the replay's time series.\n"
+	"Writes one self-contained HTML page (inline SVG, CSS and script, no network):\n"
+	"the machine config, the page-table tree as boxes and arrows, the walk of each\n"
+	"--va step by step (FILE#step=W.S opens walk W at step S; buttons and arrow\n"
+	"keys step through), and after --replay the statistics and charts of the\n"
+	"replay's time series.\n"
 	"\n"
 	"options:\n"
 	"  --html FILE          the page to write (required)\n"
