@@ -259,6 +259,9 @@ Test(report_steps, static_page_ties_steps_to_the_tree)
 		  strchr(strstr(node, "data-edge"), ' ') + 1);
 	cr_expect(strstr(node, "<text class=\"node-title\"") && strstr(node, ">L2 table 0x3000</text>"));
 	cr_expect(strstr(page, "marker-end=\"url(#arrow)\""));
+	/* Without script the buttons stay hidden and the counter says what the panel shows. */
+	cr_expect(strstr(page, "<button type=\"button\" id=\"step-forward\" hidden>"));
+	cr_expect(strstr(page, "<output id=\"step-counter\">Each walk's VA as bit fields; its steps are below."));
 	/* Self-contained: the script is inline and nothing is fetched. */
 	cr_expect(strstr(page, "<script>\n(function () {"));
 	cr_expect_null(strstr(page, "<script src"));
