@@ -270,3 +270,60 @@ Test(report_steps, static_page_ties_steps_to_the_tree)
 	free(page);
 	remove_temp_file(html);
 }
+
+/* The <svg id="ID"> ... </svg> of a page, copied. */
+static char *chart_of(const char *page, const char *id)
+{
+	char key[64];
+	const char *start, *end;
+
+	snprintf(key, sizeof(key), "<svg id=\"%s\"", id);
+	start = strstr(page, key);
+	cr_assert(start, "no %s", key);
+	end = strstr(start, "</svg>");
+	cr_assert(end);
+	return strndup(start, (size_t)(end - start));
+}
+
+/*
+ * The charts' ticks are round: Belady's string (12 accesses) in intervals of 2
+ * has points at x = 2..12, a span of 10, cut in 5 steps of 2; the miss rates
+ * reach 1, cut in steps of 0.2; the walks per interval (at most 2) are counts,
+ * ticked 0, 1, 2 and never 0.5.  The legend stands right of the plot (x >= 510).
+ */
+Test(report_steps, chart_ticks_are_round)
+{
+	struct run_result r;
+	char *html = write_temp_file("", ".html"), *page, *miss, *walks;
+
+	cr_assert_eq(run_mmusim(&r, "report", "--html", html, "--replay", MMUSIM_SOURCE_DIR "/traces/os/belady.trace",
+				"--resident-pages", "3", "--interval", "2", NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	page = read_text_file(html);
+	cr_assert_not_null(page);
+	miss = chart_of(page, "chart-miss-rate");
+	walks = chart_of(page, "chart-walks");
+	for (unsigned x = 2; x <= 12; x += 2) {
+		char tick[32];
+		snprintf(tick, sizeof(tick), "text-anchor=\"middle\">%u</text>", x);
+		cr_expect(strstr(miss, tick), "no x tick %u", x);
+	}
+	cr_expect_null(strstr(miss, "text-anchor=\"middle\">3</text>"));
+	cr_expect(strstr(miss, "text-anchor=\"end\">0.2</text>") && strstr(miss, "text-anchor=\"end\">0.6</text>") &&
+		  strstr(miss, "text-anchor=\"end\">1</text>"));
+	cr_expect_null(strstr(miss, ">0.25</text>"));
+	cr_expect(strstr(walks, "text-anchor=\"end\">1</text>") && strstr(walks, "text-anchor=\"end\">2</text>"));
+	cr_expect_null(strstr(walks, ">0.5</text>"));
+	/* Every legend entry's swatch starts right of the plot's right edge (680 - 170). */
+	for (const char *p = strstr(miss, "<g class=\"legend-entry\"><path d=\"M"); p;
+	     p = strstr(p + 1, "<g class=\"legend-entry\"><path d=\"M")) {
+		int x = atoi(p + strlen("<g class=\"legend-entry\"><path d=\"M"));
+		cr_expect_geq(x, 510, "a legend entry at x %d, inside the plot", x);
+	}
+	cr_expect(strstr(miss, ">stlb</text>"));
+	free(miss);
+	free(walks);
+	free(page);
+	remove_temp_file(html);
+}

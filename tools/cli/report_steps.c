@@ -84,6 +84,8 @@ static const char script[] =
 	"      if (j === cur) { entry = row; field = f; }\n"
 	"    });\n"
 	"    mark(el('vabits-' + w), 'cur');\n"
+	"    el('step-back').disabled = cur === 0;\n"
+	"    el('step-forward').disabled = cur === steps.length - 1;\n"
 	"    counter.textContent = 'step ' + (cur + 1) + ' of ' + steps.length + ': walk ' + w + ' of ' + walks +\n"
 	"      ' (' + s.getAttribute('data-va') + '), ' + s.getAttribute('data-what');\n"
 	"    counter.setAttribute('data-step', w + '.' + s.getAttribute('data-step'));\n"
