@@ -118,7 +118,8 @@ void report_steps_write_style(FILE *out, unsigned nr_walks)
 {
 	fputs(style, out);
 	for (unsigned k = 0; k < nr_walks; k++)
-		fprintf(out, ".w%u{--c:%s}", k + 1, walk_colors[k % NR_COLORS]);
+		fprintf(out, ".w%u{--c:%s}#walk-%u{border-left:6px solid %s;padding-left:.8em}", k + 1,
+			walk_colors[k % NR_COLORS], k + 1, walk_colors[k % NR_COLORS]);
 	fputc('\n', out);
 }
 
