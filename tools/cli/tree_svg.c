@@ -85,6 +85,19 @@ static void node_title(const struct tree *t, const struct svg_node *n, char *buf
 	snprintf(buf, len, "L%u table 0x%" PRIx64, n->parent < 0 ? tree_root_levels(t, n->half) : n->level, n->table);
 }
 
+/* "cr3 0x1000: root table 0x1000, 4 levels of 512 8-byte entries", a half's label before it. */
+static void root_heading(const mmusim_config *cfg, const struct tree *t, unsigned h, char *buf, size_t len)
+{
+	const char *half = tree_root_label(t, h);
+	uint64_t table = t->roots[h].table;
+	char shape[96];
+
+	tree_shape(cfg, t->roots[h].upper, shape, sizeof(shape));
+	snprintf(buf, len, "%s%s%s 0x%" PRIx64 ": root table 0x%" PRIx64 ", %s", half ? half : "", half ? ": " : "",
+		 half ? root_half_register(cfg, t->roots[h].upper) : mmusim_config_root_register(cfg),
+		 mmusim_config_root_register_value(cfg, table, 0), table, shape);
+}
+
 static void layout_free(struct svg_layout *l)
 {
 	free(l->nodes);
@@ -177,6 +190,13 @@ static int layout(struct svg_layout *l, const mmusim_config *cfg, const struct t
 		if (col_free[c] > bottom)
 			bottom = col_free[c];
 	l->width = l->col_x[cols] - GAP + LEFT;
+	/* The roots' headings, bold, may be wider than the boxes. */
+	for (unsigned h = 0; h < t->nr_roots; h++) {
+		root_heading(cfg, t, h, title, sizeof(title));
+		unsigned w = LEFT + (unsigned)(strlen(title) * CHAR_W * 1.1) + LEFT;
+		if (w > l->width)
+			l->width = w;
+	}
 	l->height = bottom + 4;
 	return 0;
 }
@@ -194,20 +214,6 @@ static void write_walk_attrs(FILE *out, unsigned walks)
 		}
 }
 
-static void write_root_heading(FILE *out, const mmusim_config *cfg, const struct tree *t, unsigned h, unsigned y,
-			       bool walked)
-{
-	const char *half = tree_root_label(t, h);
-	uint64_t table = t->roots[h].table;
-	char shape[96];
-
-	tree_shape(cfg, t->roots[h].upper, shape, sizeof(shape));
-	fprintf(out, "<text class=\"root%s\" x=\"%d\" y=\"%u\">%s%s%s 0x%" PRIx64 ": root table 0x%" PRIx64 ", %s</text>\n",
-		walked ? " walk" : "", LEFT, y, half ? half : "", half ? ": " : "",
-		half ? root_half_register(cfg, t->roots[h].upper) : mmusim_config_root_register(cfg),
-		mmusim_config_root_register_value(cfg, table, 0), table, shape);
-}
-
 void tree_write_svg(FILE *out, const mmusim_config *cfg, const struct tree *t, const struct walk_marks *marks)
 {
 	unsigned pte_size = mmusim_config_pte_size(cfg);
@@ -222,8 +228,11 @@ void tree_write_svg(FILE *out, const mmusim_config *cfg, const struct tree *t, c
 		"role=\"img\" aria-label=\"page-table tree\">\n<defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"8\" "
 		"refY=\"4\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M0 0L8 4L0 8z\" fill=\"#777\"/>"
 		"</marker></defs>\n", l.width, l.height, l.width, l.height);
-	for (unsigned h = 0; h < t->nr_roots; h++)
-		write_root_heading(out, cfg, t, h, l.root_y[h], marks->nr != 0);
+	for (unsigned h = 0; h < t->nr_roots; h++) {
+		root_heading(cfg, t, h, title, sizeof(title));
+		fprintf(out, "<text class=\"root%s\" x=\"%d\" y=\"%u\">%s</text>\n", marks->nr ? " walk" : "", LEFT,
+			l.root_y[h], title);
+	}
 	/* Arrows first, so boxes are drawn over their ends. */
 	for (unsigned i = 0; i < t->nr_rows; i++) {
 		unsigned below = l.node_below[i];
