@@ -79,7 +79,9 @@ static const char script[] =
 	"      mark(t, c);\n"
 	"      var f = mark(el('field-' + w + '-' + t.getAttribute('data-level')), c);\n"
 	"      var row = mark(el(t.getAttribute('data-row')), c);\n"
-	"      var node = row ? mark(el(row.getAttribute('data-node')), c) : null;\n"
+	"      /* An entry the tree does not show (not present): its table's box still lights up. */\n"
+	"      var node = mark(row ? el(row.getAttribute('data-node')) :\n"
+	"        document.querySelector('#tree-svg g.node[data-table=\"' + t.getAttribute('data-table') + '\"]'), c);\n"
 	"      if (node) mark(el(node.getAttribute('data-edge')), 'seen');\n"
 	"      if (j === cur) { entry = row; field = f; }\n"
 	"    });\n"
@@ -188,6 +190,7 @@ void report_steps_write_step_attrs(FILE *out, const mmusim_config *cfg, const st
 	fprintf(out, " id=\"step-%u-%u\" data-walk=\"%u\" data-step=\"%u\" data-level=\"%u\" data-what=\"L%u: table 0x%"
 		PRIx64 " index %u, PTE at 0x%" PRIx64 " = 0x%0*" PRIx64 "\"", k + 1, i + 1, k + 1, i + 1, s->level, s->level,
 		s->table, s->index, s->pte_addr, 2 * mmusim_config_pte_size(cfg), s->pte);
+	fprintf(out, " data-table=\"0x%" PRIx64 "\"", s->table);
 	if (row >= 0)
 		fprintf(out, " data-row=\"row-%d\"", row);
 }
