@@ -261,7 +261,7 @@ Test(teach_arm, report_draws_both_roots)
 	HAS(page, ">TTBR1 (kernel): ttbr1 0x40000000: root table 0x40000000, 4 levels of 512 8-byte entries</text>\n");
 	HAS(page, "walk from TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000):");
 	/* The walk's three rows are marked, all in the kernel table. */
-	HAS(page, "class=\"entry leaf walk\"");
+	HAS(page, "class=\"entry leaf walk w1\"");
 	free(page);
 	run_result_free(&r);
 	remove_temp_file(html);
@@ -624,8 +624,8 @@ Test(teach_arm_halves, report_summary_gives_both_halves)
 	HAS(page, "<tr><th>roots</th><td>TTBR0 (user): VAs 0x0..0xffffffffffff; TTBR1 (kernel): VAs "
 		  "0xffffff8000000000..0xffffffffffffffff (VA bit 55 picks the root)</td></tr>\n");
 	HAS(page, ">TTBR1 (kernel): ttbr1 0x40000000: root table 0x40000000, 3 levels of 512 8-byte entries</text>\n");
-	/* The upper root's top row is drawn flush with the root, as TTBR0's top rows are (x = 16). */
-	HAS(page, "class=\"entry pointer\"><text x=\"16\" ");
+	/* The upper root's 3-level table is drawn in the roots' column, as TTBR0's 4-level one is (x = 12). */
+	HAS(page, "class=\"node root\" data-table=\"0x40000000\" data-level=\"3\"><rect class=\"box\" x=\"12\" ");
 	free(page);
 	run_result_free(&r);
 	remove_temp_file(html);

@@ -5,6 +5,7 @@
 #ifndef MMUSIM_TOOLS_CHART_SVG_H
 #define MMUSIM_TOOLS_CHART_SVG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 struct chart_series {
@@ -20,6 +21,7 @@ struct chart {
 	unsigned n;
 	const struct chart_series *series;
 	unsigned nr_series;
+	bool counts;            /* whole numbers (walks, faults, pages): no tick between two */
 };
 
 void chart_write_svg(FILE *out, const struct chart *c);

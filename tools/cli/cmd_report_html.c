@@ -3,8 +3,8 @@
  * homework answer — the machine config, the page-table tree as inline SVG,
  * the walk of each --va step by step and, after --replay TRACE, the replay's
  * statistics and SVG line charts of its time series (miss rate per TLB,
- * walks and faults per interval).  Styles are inline and nothing is fetched:
- * the page renders offline.
+ * walks and faults per interval).  Styles and the step-through script
+ * (report_steps.c) are inline and nothing is fetched: the page renders offline.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "commands.h"
@@ -25,6 +25,7 @@
 #include "explain_grid.h"
 #include "explain_text.h"
 #include "replay_report.h"
+#include "report_steps.h"
 #include "root_halves.h"
 #include "size_text.h"
 #include "tree.h"
@@ -35,9 +36,11 @@
 static const char report_help[] =
 	"usage: mmusim [--config NAME|FILE] report --html FILE [options]\n"
 	"\n"
-	"Writes one self-contained HTML page (inline SVG and CSS, no network): the\n"
-	"machine config, the page-table tree, the walk of each --va step by step, and\n"
-	"after --replay the statistics and charts of the replay's time series.\n"
+	"Writes one self-contained HTML page (inline SVG, CSS and script, no network):\n"
+	"the machine config, the page-table tree as boxes and arrows, the walk of each\n"
+	"--va step by step (FILE#step=W.S opens walk W at step S; buttons and arrow\n"
+	"keys step through), and after --replay the statistics and charts of the\n"
+	"replay's time series.\n"
 	"\n"
 	"options:\n"
 	"  --html FILE          the page to write (required)\n"
@@ -57,17 +60,13 @@ static const char report_help[] =
 	"                       report on the page tables inside a physical-memory image\n";
 
 static const char css[] =
-	"body{font-family:sans-serif;margin:2em;max-width:1200px;color:#222}"
+	"body{font-family:sans-serif;margin:2em;max-width:1800px;color:#222}"
 	"h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em}"
 	"table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left;"
 	"font-family:monospace}th{background:#f0f0f0}"
 	"pre{background:#f7f7f7;padding:.8em;overflow-x:auto}"
 	".scroll{overflow-x:auto;border:1px solid #ddd}"
 	"svg text{font-family:monospace;font-size:12px;fill:#222}"
-	"svg.tree .edge{fill:none;stroke:#999;stroke-width:1}svg.tree .edge.walk{stroke:#d00000;stroke-width:2.5}"
-	"svg.tree .raw{fill:#555}svg.tree .flags{fill:#1a5fb4}svg.tree .target{fill:#26a269}"
-	"svg.tree .walk text,svg.tree text.walk{fill:#b00000;font-weight:bold}"
-	"svg.tree .walk .flags,svg.tree .walk .raw,svg.tree .walk .target{fill:#b00000}"
 	"svg.chart .axis{fill:none;stroke:#222}svg.chart .grid{stroke:#e4e4e4}svg.chart .title{font-size:14px;"
 	"font-weight:bold}svg.chart .tick,svg.chart .legend{font-size:11px}"
 	".result.ok{color:#26a269;font-weight:bold}.result.fault{color:#c01c28;font-weight:bold}"
@@ -197,7 +196,7 @@ static void write_config(FILE *out, const mmusim_config *cfg)
 	fputs("</section>\n", out);
 }
 
-static void write_walk(FILE *out, mmusim_machine *m, const mmusim_request *req, unsigned k)
+static void write_walk(FILE *out, mmusim_machine *m, const struct tree *t, const mmusim_request *req, unsigned k)
 {
 	const mmusim_config *cfg = mmusim_machine_config(m);
 	mmusim_translation res;
@@ -222,7 +221,9 @@ static void write_walk(FILE *out, mmusim_machine *m, const mmusim_request *req, 
 	for (unsigned i = 0; i < res.nr_steps; i++) {
 		const mmusim_walk_step *s = &res.steps[i];
 		bool unread = i + 1 == res.nr_steps && !res.ok && res.fault_kind == MMUSIM_FAULT_BUS_ERROR;
-		fprintf(out, "<tr class=\"step\"><td>L%u</td><td>0x%" PRIx64 "</td><td>%u</td><td>0x%" PRIx64 "</td>",
+		fputs("<tr class=\"step\"", out);
+		report_steps_write_step_attrs(out, cfg, t, req->va, k, i, s);
+		fprintf(out, "><td>L%u</td><td>0x%" PRIx64 "</td><td>%u</td><td>0x%" PRIx64 "</td>",
 			s->level, s->table, s->index, s->pte_addr);
 		if (unread) {
 			fputs("<td>-</td><td>outside physical memory</td></tr>\n", out);
@@ -288,9 +289,9 @@ static void write_charts(FILE *out, char *csv)
 	struct chart_series walks = { .name = "walks", .y = column(&s, "walks") };
 	struct chart_series faults = { .name = "faults", .y = column(&s, "faults") };
 	struct chart charts[] = {
-		{ "chart-miss-rate", "TLB miss rate per interval", "accesses", "miss rate", s.col[0], s.n, tlbs, nr_tlb },
-		{ "chart-walks", "page walks per interval", "accesses", "walks", s.col[0], s.n, &walks, 1 },
-		{ "chart-faults", "faults per interval", "accesses", "faults", s.col[0], s.n, &faults, 1 },
+		{ "chart-miss-rate", "TLB miss rate per interval", "accesses", "miss rate", s.col[0], s.n, tlbs, nr_tlb, false },
+		{ "chart-walks", "page walks per interval", "accesses", "walks", s.col[0], s.n, &walks, 1, true },
+		{ "chart-faults", "faults per interval", "accesses", "faults", s.col[0], s.n, &faults, 1, true },
 	};
 	fputs("<div class=\"charts\">\n", out);
 	for (unsigned i = 0; i < sizeof(charts) / sizeof(charts[0]); i++)
@@ -305,7 +306,7 @@ static void write_charts(FILE *out, char *csv)
 			os[nr_os++] = (struct chart_series){ .name = paging[i], .y = column(&s, paging[i]) };
 	if (nr_os) {
 		struct chart c = { "chart-paging", "resident pages and page faults per interval", "accesses", "pages",
-				   s.col[0], s.n, os, nr_os };
+				   s.col[0], s.n, os, nr_os, true };
 		chart_write_svg(out, &c);
 	}
 	fputs("</div>\n", out);
@@ -404,13 +405,18 @@ int cmd_report(struct cli *cli, struct args *a)
 	struct walk_marks marks = { .va = ra.view.va, .nr = ra.view.nr_va };
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>mmusim report: ", out);
 	xml_write_escaped(out, mmusim_config_name(cfg));
-	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>mmusim report: ", css);
+	fprintf(out, "</title>\n<style>%s", css);
+	report_steps_write_style(out, ra.view.nr_va);
+	fputs("</style>\n</head>\n<body>\n<h1>mmusim report: ", out);
 	xml_write_escaped(out, mmusim_config_name(cfg));
 	fputs("</h1>\n", out);
 	write_config(out, cfg);
-	fputs("<section id=\"tree\">\n<h2>Page-table tree</h2>\n<p>One line per present entry, indented by level; "
-	      "runs of similar leaves are one line with a count; entries on a walk below are in red.</p>\n"
-	      "<div class=\"scroll\">\n", out);
+	fputs("<section id=\"tree\">\n<h2>Page-table tree</h2>\n<p>One box per table, one line per present entry "
+	      "(runs of similar leaves are one line with a count), an arrow from each pointer to the table below; "
+	      "the entries each walk below reads are in the walk's colour.</p>\n", out);
+	if (ra.view.nr_va)
+		report_steps_write_panel(out, cfg, ra.view.va, ra.view.nr_va);
+	fputs("<div class=\"scroll\">\n", out);
 	tree_write_svg(out, cfg, &t, &marks);
 	fputs("</div>\n</section>\n", out);
 	if (ra.view.nr_va) {
@@ -419,7 +425,7 @@ int cmd_report(struct cli *cli, struct args *a)
 			mmusim_request req = ra.view.req;
 			req.va = ra.view.va[k];
 			req.no_ad_update = true;
-			write_walk(out, m, &req, k);
+			write_walk(out, m, &t, &req, k);
 		}
 		fputs("</section>\n", out);
 	}
@@ -433,6 +439,8 @@ int cmd_report(struct cli *cli, struct args *a)
 		write_charts(out, csv ? csv : (char[]){ "" });
 		fputs("</section>\n", out);
 	}
+	if (ra.view.nr_va)
+		report_steps_write_script(out);
 	fputs("</body>\n</html>\n", out);
 	tree_free(&t);
 	rc = cli_output_commit(html);
