@@ -171,4 +171,14 @@ ARM_DESC_INLINE void arm_leaf_kind_text(const struct paging_consts *pc, uint64_t
 		text_put(buf, len, n, "%s", level == 1 ? "page" : "block");
 }
 
+/*
+ * Hardware dirty-state management (DBM pages writable-clean, a write clears
+ * AP[2] or sets S2AP[1]): TCR_EL1.HD and VTCR_EL2.HD take effect "only if the
+ * HA bit is also set to 1" (Arm ARM, the HD field of both registers).
+ */
+static inline bool arm_hw_dirty(const struct cpu_ctl *ctl)
+{
+	return ctl->hd && ctl->ha;
+}
+
 #endif

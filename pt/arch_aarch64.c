@@ -179,7 +179,7 @@ WALK_INLINE unsigned arm_leaf_perms(const struct cpu_ctl *ctl, uint64_t pte, uns
 	if ((pte & ARM_AP1) && (upper & PERM_U))
 		p |= PERM_U;
 	raw_w = !(pte & ARM_AP2) && (upper & PERM_W);
-	if (raw_w || ((pte & ARM_DBM) && ctl->hd && (upper & PERM_W)))
+	if (raw_w || ((pte & ARM_DBM) && arm_hw_dirty(ctl) && (upper & PERM_W)))
 		p |= PERM_W;
 	if (!(pte & ARM_UXN) && (upper & ARM_PERM_UX))
 		p |= ARM_PERM_UX;
@@ -370,7 +370,7 @@ WALK_INLINE bool arm_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 	if (pte & ARM_CONT)
 		res->page_size *= arm_run_entries(ws->w->pc->page_shift, level);
 	/* A permitted write to a writable-clean page (DBM=1, AP[2]=1) makes it dirty. */
-	if (ws->req->access == ACCESS_WRITE && (pte & ARM_AP2) && (pte & ARM_DBM) && ctl->hd)
+	if (ws->req->access == ACCESS_WRITE && (pte & ARM_AP2) && (pte & ARM_DBM) && arm_hw_dirty(ctl))
 		upd &= ~ARM_AP2;
 	if (upd != pte && !ws->req->no_ad_update) {
 		res->set_accessed = !(pte & ARM_AF);

@@ -192,7 +192,7 @@ WALK_INLINE unsigned s2_leaf_perms(const struct cpu_ctl *ctl, uint64_t pte)
 
 	if (pte & ARM_S2AP_R)
 		p |= PERM_R;
-	if ((pte & ARM_S2AP_W) || ((pte & ARM_DBM) && ctl->hd))
+	if ((pte & ARM_S2AP_W) || ((pte & ARM_DBM) && arm_hw_dirty(ctl)))
 		p |= PERM_W;
 	if (s2_executable(ctl, pte, PRIV_SUPERVISOR))
 		p |= PERM_X;
@@ -273,7 +273,7 @@ WALK_INLINE enum fault_reason s2_rights(const struct cpu_ctl *ctl, const struct 
 	case ACCESS_EXEC:
 		return s2_executable(ctl, pte, req->priv) ? REASON_NONE : REASON_ARM_S2_XN;
 	case ACCESS_WRITE:
-		return (pte & ARM_S2AP_W) || ((pte & ARM_DBM) && ctl->hd) ? REASON_NONE : REASON_ARM_S2_NO_WRITE;
+		return (pte & ARM_S2AP_W) || ((pte & ARM_DBM) && arm_hw_dirty(ctl)) ? REASON_NONE : REASON_ARM_S2_NO_WRITE;
 	default:
 		return (pte & ARM_S2AP_R) ? REASON_NONE : REASON_ARM_S2_NO_READ;
 	}
@@ -316,7 +316,7 @@ WALK_INLINE bool s2_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 		return false;
 	}
 	/* A permitted write to a write-clean page (DBM=1, S2AP[1]=0) makes it dirty: S2AP[1] set. */
-	if (ws->req->access == ACCESS_WRITE && !(pte & ARM_S2AP_W) && (pte & ARM_DBM) && ctl->hd)
+	if (ws->req->access == ACCESS_WRITE && !(pte & ARM_S2AP_W) && (pte & ARM_DBM) && arm_hw_dirty(ctl))
 		upd |= ARM_S2AP_W;
 	if (upd != pte && !ws->req->no_ad_update) {
 		res->set_accessed = !(pte & ARM_AF);

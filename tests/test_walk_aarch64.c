@@ -1279,6 +1279,9 @@ static const struct arm_case dirty_cases[] = {
 	      WR, true, 0x987650abcull, 0x1000, REASON_NONE, 0, PAGE | D_DBM | AP_01),
 	DIRTY("DBM AP=10, HD=0: read-only", G4K_48, 3, PAGE | D_DBM | AP_10, { .ha = true }, 0,
 	      EL1, WR, false, 0, 0, REASON_ARM_READ_ONLY, 0x9600004f, 0),
+	/* TCR_EL1.HD: "enabled, only if the HA bit is also set to 1" (Arm ARM). */
+	DIRTY("DBM AP=10, HD=1 HA=0: read-only", G4K_48, 3, PAGE | D_DBM | AP_10, { .hd = true }, 0,
+	      EL1, WR, false, 0, 0, REASON_ARM_READ_ONLY, 0x9600004f, 0),
 	DIRTY("no DBM, AP=10, HD=1: read-only", G4K_48, 3, PAGE | AP_10, HAHD, 0, EL1, WR, false,
 	      0, 0, REASON_ARM_READ_ONLY, 0x9600004f, 0),
 	DIRTY("DBM AP=10: EL0 write (no EL0 access)", G4K_48, 3, PAGE | D_DBM | AP_10, HAHD, 0,

@@ -363,7 +363,13 @@ Test(s2_walk, dbm_with_and_without_hd)
 	s2_walk(&e, 0x5000, ACCESS_WRITE, PRIV_USER, &res);
 	expect_fault(&res, FAULT_PERMISSION, 1, 0x9200004f);
 	cr_expect_eq(res.fault.reason, REASON_ARM_S2_NO_WRITE);
+	/* VTCR_EL2.HD takes effect only if VTCR_EL2.HA is also 1 (Arm ARM, VTCR_EL2.HD). */
 	e.ctl.hd = true;
+	e.ctl.ha = false;
+	s2_walk(&e, 0x5000, ACCESS_WRITE, PRIV_USER, &res);
+	expect_fault(&res, FAULT_PERMISSION, 1, 0x9200004f);
+	cr_expect_eq(s2_read(&e, at), clean, "HD without HA leaves it clean");
+	e.ctl.ha = true;
 	s2_walk(&e, 0x5000, ACCESS_READ, PRIV_USER, &res);
 	cr_assert(res.ok);
 	cr_expect_eq(s2_read(&e, at), clean, "a read leaves it clean");
