@@ -363,12 +363,12 @@ Test(shell_pipe, detail_lines)
 			 "  mmu: walk of 4 reads (pwc L2 miss, pwc L3 miss), PTE L4 0x1000 from memory, PTE L3 0x2000 from memory, "
 			 "PTE L2 0x3010 from memory, PTE L1 0x4000 from memory, set A, 406 cycles\n"
 			 "0x400008 r user: pa 0x10000008 (4K page, level 1) perms rw-u-\n"
-			 "  mmu: l1 hit in l1d, 1 cycle\n"
+			 "  mmu: hit in l1d (L1 TLB), 1 cycle\n"
 			 "0x400010 w user: pa 0x10000010 (4K page, level 1) perms rw-u-\n"
 			 "  mmu: hit in l1d, walked again (D clear), walk of 1 read (pwc L2 hit), PTE L1 0x4000 from l1d, set D, 7 cycles\n"
 			 "0x401000 r user: pa 0x10001000 (4K page, level 1) perms rw-u-\n"
 			 "0x401008 r user: pa 0x10001008 (4K page, level 1) perms rw-u-\n"
-			 "  mmu: l1 hit in l1d, 1 cycle\n");
+			 "  mmu: hit in l1d (L1 TLB), 1 cycle\n");
 	cr_expect_str_eq(err, "mmusim: stdin:9: usage: detail on|off\n");
 	free(out);
 	free(err);
@@ -533,7 +533,7 @@ Test(shell_pipe, stale_tlb_entry_shown_live)
 	char *const flushing[] = { "mmusim", "--config", "toy", "shell", NULL };
 	static const char in[] = "map 0x40 0x1240 64 rwu\nr 0x45\nprotect 0x40 64 ru\nw 0x45\nunmap 0x40 64\nr 0x45\n"
 				 "flush\nr 0x45\n";
-	static const char hit[] = "  mmu: l1 hit in tlb, 1 cycle\n";
+	static const char hit[] = "  mmu: hit in tlb (L1 TLB), 1 cycle\n";
 	static const char first[] = "0x45 r user: pa 0x1245 (64-byte page, level 1) perms rw-u-\n"
 				    "  mmu: walk of 2 reads, PTE L2 0x40 from memory, PTE L1 0x82 from memory, 21 cycles\n";
 	static const char last[] = "0x45 r user: fault not-present at level 2, page fault code 0x4 (U): the PTE is not "

@@ -5,14 +5,14 @@
 
 void shell_detail_line(FILE *out, const mmusim_access_detail *d)
 {
-	static const char *const served[] = { "l1", "l2", "walk" };
+	static const char *const served[] = { "L1", "L2", "walk" };
 
 	fputs("  mmu: ", out);
 	if (d->rewalk != MMUSIM_REWALK_NONE)
 		fprintf(out, "hit in %s, walked again (%s), ", d->tlb_name ? d->tlb_name : "?",
 			d->rewalk == MMUSIM_REWALK_DIRTY ? "D clear" : "refused");
 	if (d->served != MMUSIM_SERVED_WALK) {
-		fprintf(out, "%s hit in %s", served[d->served], d->tlb_name ? d->tlb_name : "?");
+		fprintf(out, "hit in %s (%s TLB)", d->tlb_name ? d->tlb_name : "?", served[d->served]);
 	} else {
 		fprintf(out, "walk of %u read%s", d->nr_ptes, d->nr_ptes == 1 ? "" : "s");
 		for (unsigned i = 0; i < d->nr_pwc; i++)

@@ -8,7 +8,7 @@
 
 /*
  * One line: "  mmu: walk of 1 read (pwc L2 hit), PTE L1 0x4008 from l1d, 7 cycles",
- * or "  mmu: l1 hit in l1d, 1 cycle"; a dirty or refused re-walk, the A/D
+ * or "  mmu: hit in l1d (L1 TLB), 1 cycle"; a dirty or refused re-walk, the A/D
  * bits the walk set, a fault that stands and a fault the OS or demand paging
  * served are said too.
  */
