@@ -77,8 +77,11 @@ static int image_root_of(const struct pt_arch *arch, const struct paging_consts 
 		 * walked as if the low bits were there.
 		 */
 		uint64_t held = 0;
-		if (arch->decode_root_reg(pc, arch->encode_root_reg(pc, value, 0), &held, &asid,
-					       e) != MM_OK || held != value)
+		if (arch->decode_root_reg(pc, arch->encode_root_reg(pc, value, 0), &held, &asid, e) != MM_OK)
+			return mm_error_set(e, MM_EINVAL, "root 0x%" PRIx64 " is not a table address %s can hold: "
+					    "a root table is aligned, and the bits below are not address bits",
+					    value, reg_name);
+		if (held != value)
 			return mm_error_set(e, MM_EINVAL, "root 0x%" PRIx64 " is not a table address %s can hold "
 					    "(it would point at 0x%" PRIx64 "): a root table is aligned, and the bits "
 					    "below are not address bits", value, reg_name, held);

@@ -223,11 +223,16 @@ Test(ostep, root_option_and_missing_pages)
 	struct run_result r;
 
 	cr_assert_eq(run_mmusim(&r, "--config", "ostep", "--image", dump, "translate", "0x65", NULL), 0);
-	snprintf(want, sizeof(want), "mmusim: %s: no root recorded in the image: give --root or --ptbr\n", dump);
+	snprintf(want, sizeof(want), "mmusim: %s: no root recorded in the image: give --root (the root table's PA, ptbr's value)\n", dump);
 	expect_run(&r, 2, "", want);
 	run_result_free(&r);
 	cr_assert_eq(run_mmusim(&r, "--config", "ostep", "--image", dump, "--root", "0x40", "translate", "0x65", NULL), 0);
 	expect_run(&r, 0, "0x65 r user: pa 0x5 (32-byte page, level 1) perms rwxu-\n", "");
+	run_result_free(&r);
+	/* PDBR x 32: a root between two pages is no PDBR value. */
+	cr_assert_eq(run_mmusim(&r, "--config", "ostep", "--image", dump, "--root", "0x44", "translate", "0x65", NULL), 0);
+	expect_run(&r, 2, "", "mmusim: root 0x44 is not a table address ptbr can hold: a root table is aligned, and the "
+			      "bits below are not address bits\n");
 	run_result_free(&r);
 	/* Page 3 is not in the dump: the page directory cannot be read. */
 	cr_assert_eq(run_mmusim(&r, "--config", "ostep", "--image", dump, "--root", "0x60", "translate", "--ostep", "0x65",

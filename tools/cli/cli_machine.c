@@ -226,9 +226,16 @@ static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error 
 	    !(rc = image_registers(cli, cfg, &opt, &tcr, err))) {
 		rc = mmusim_machine_open_image_opts(cfg, cli->image, &opt, out, err);
 		/* Name the options that choose a root, not the API's arguments. */
-		if (rc == MMUSIM_EINVAL && strncmp(err->message, "no root recorded in the image", 29) == 0)
-			cli_set_error(err, MMUSIM_EINVAL, "%s: no root recorded in the image: give --root or --%s",
-				      cli->image, mmusim_config_root_register(cfg));
+		if (rc == MMUSIM_EINVAL && strncmp(err->message, "no root recorded in the image", 29) == 0) {
+			const char *reg = mmusim_config_root_register(cfg);
+			if (cli_root_register_has_option(reg))
+				cli_set_error(err, MMUSIM_EINVAL, "%s: no root recorded in the image: give --root or --%s",
+					      cli->image, reg);
+			else
+				cli_set_error(err, MMUSIM_EINVAL,
+					      "%s: no root recorded in the image: give --root (the root table's PA, %s's value)",
+					      cli->image, reg);
+		}
 		else if (rc == MMUSIM_EINVAL && strncmp(err->message, "no ttbr1 recorded in the image", 30) == 0)
 			cli_set_error(err, MMUSIM_EINVAL, "%s: no ttbr1 recorded in the image: give --ttbr1", cli->image);
 		else if (rc == MMUSIM_EINVAL && mmusim_config_stage2_root_register(cfg) &&

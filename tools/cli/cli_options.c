@@ -71,6 +71,17 @@ int cli_decoder_memory_option(struct cli *cli, struct args *a)
 	return 1;
 }
 
+/* The root registers that have an option of their own (--cr3 VALUE, ...). */
+static const char *const regs[] = { "cr3", "satp", "ttbr0", "eptp", "hgatp", "ncr3", "vttbr" };
+
+bool cli_root_register_has_option(const char *name)
+{
+	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		if (strcmp(regs[i], name) == 0)
+			return true;
+	return false;
+}
+
 int cli_common_option(struct cli *cli, struct args *a)
 {
 	const char *v = NULL;   /* args_value sets it whenever it returns 1 */
@@ -100,7 +111,6 @@ int cli_common_option(struct cli *cli, struct args *a)
 	    (r = args_value(a, "--ttbr1", &cli->upper_root_reg)) != 0 ||
 	    (r = args_value(a, "--tcr", &cli->tcr)) != 0)
 		return r;
-	static const char *const regs[] = { "cr3", "satp", "ttbr0", "eptp", "hgatp", "ncr3", "vttbr" };
 	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
 		char opt[8];
 		snprintf(opt, sizeof(opt), "--%s", regs[i]);

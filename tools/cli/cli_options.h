@@ -110,5 +110,7 @@ int cli_va_operand(struct args *a, const char *command, const char **vas, int *n
 int cli_check_vas(const char *const *vas, int n);
 
 void cli_free(struct cli *cli);
+/* Whether the root register NAME (a config's, e.g. "satp") can be given as --NAME VALUE. */
+bool cli_root_register_has_option(const char *name);
 
 #endif
