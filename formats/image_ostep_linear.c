@@ -278,8 +278,8 @@ int image_ostep_linear_parse(const char *path, const uint8_t *text, size_t len, 
 	if (n != out->nr_entries) {
 		image_ostep_linear_free(out);
 		return mm_error_set(err, MM_EINVAL,
-				    "%s: the page table has %" PRIu64 " entries, not %" PRIu64 " (address space size / page size)",
-				    path, n, a.value[ARG_ASIZE] / a.value[ARG_PAGE]);
+				    "%s: the page table has %" PRIu64 " %s, not %" PRIu64 " (address space size / page size)",
+				    path, n, n == 1 ? "entry" : "entries", a.value[ARG_ASIZE] / a.value[ARG_PAGE]);
 	}
 	place_table(out);
 	return MM_OK;
