@@ -68,8 +68,9 @@ static int check_top_entries(const struct ynode *toy, const struct paging_consts
 	if (top < 2 || (top & (top - 1)) || log2u(top) > index + TOY_CONCAT_TOP_BITS)
 		return ynode_error(err, at, "toy.top_entries %llu must be a power of two from 2 to %llu",
 				   (unsigned long long)top, 1ull << (index + TOY_CONCAT_TOP_BITS));
+	/* Blamed on top_entries: the key that set the rule. */
 	if (pc->address_width != below + log2u(top))
-		return ynode_error(err, ynode_get(toy, "va_bits"),
+		return ynode_error(err, at,
 				   "toy.va_bits %u != (levels %u - 1) x %u index bits + %u offset bits + %u top index "
 				   "bits (top_entries %llu) = %u",
 				   pc->address_width, pc->nr_levels, index, offset, log2u(top),
