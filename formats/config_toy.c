@@ -13,7 +13,7 @@
 
 static const char *const toy_keys[] = {
 	"va_bits", "page_size", "levels", "pte_size", "pa_bits", "valid", "read", "write", "exec",
-	"user", "huge", "accessed", "dirty", "frame_shift", "frame_width", NULL,
+	"user", "huge", "accessed", "dirty", "frame_shift", "frame_width", "top_entries", NULL,
 };
 
 static int get_num(const struct ynode *toy, const char *key, bool required, uint64_t max,
@@ -52,7 +52,34 @@ static int check_keys(const struct ynode *toy, struct mm_error *err)
 	return MM_OK;
 }
 
-static int check_geometry(const struct ynode *toy, const struct paging_consts *pc, struct mm_error *err)
+/*
+ * top_entries: the top level indexes that many entries instead of a page's
+ * worth, fewer (a partial top, like Arm's start level) or more (a root of
+ * several consecutive pages, like Arm's concatenated stage-2 tables), so
+ * that one level can be a linear table of any size (OSTEP's
+ * paging-linear-translate.py).
+ */
+static int check_top_entries(const struct ynode *toy, const struct paging_consts *pc, uint64_t top,
+			     unsigned offset, unsigned index, struct mm_error *err)
+{
+	const struct ynode *at = ynode_get(toy, "top_entries");
+	unsigned below = (pc->nr_levels - 1) * index + offset;
+
+	if (top < 2 || (top & (top - 1)) || log2u(top) > index + TOY_CONCAT_TOP_BITS)
+		return ynode_error(err, at, "toy.top_entries %llu must be a power of two from 2 to %llu",
+				   (unsigned long long)top, 1ull << (index + TOY_CONCAT_TOP_BITS));
+	/* Blamed on top_entries: the key that set the rule. */
+	if (pc->address_width != below + log2u(top))
+		return ynode_error(err, at,
+				   "toy.va_bits %u != (levels %u - 1) x %u index bits + %u offset bits + %u top index "
+				   "bits (top_entries %llu) = %u",
+				   pc->address_width, pc->nr_levels, index, offset, log2u(top),
+				   (unsigned long long)top, below + log2u(top));
+	return MM_OK;
+}
+
+static int check_geometry(const struct ynode *toy, const struct paging_consts *pc, uint64_t top_entries,
+			  struct mm_error *err)
 {
 	uint64_t ps = pc->base_page_size;
 
@@ -68,6 +95,8 @@ static int check_geometry(const struct ynode *toy, const struct paging_consts *p
 		return ynode_error(err, ynode_get(toy, "levels"), "toy.levels %u must be from 1 to %d",
 				   pc->nr_levels, PT_MAX_LEVELS);
 	unsigned offset = log2u(ps), index = log2u(ps / pc->pte_size);
+	if (top_entries)
+		return check_top_entries(toy, pc, top_entries, offset, index, err);
 	if (pc->address_width != pc->nr_levels * index + offset)
 		return ynode_error(err, ynode_get(toy, "va_bits"),
 				   "toy.va_bits %u != levels %u x %u index bits + %u offset bits = %u "
@@ -128,8 +157,14 @@ int config_toy_load(const struct ynode *toy, const char *primary, const struct p
 	c.layout.frame_width = (uint8_t)v[1];
 	/* A huge bit lets every level above 1 hold a leaf. */
 	c.highest_translation_level = c.layout.huge >= 0 ? c.nr_levels : 1;
-	if ((rc = check_geometry(toy, &c, err)))
+	if ((rc = get_num(toy, "top_entries", false, 1ull << 40, &v[2], &present, err)))
 		return rc;
+	if (present && v[2] == 0)
+		v[2] = 1; /* refused by check_top_entries with the others */
+	if ((rc = check_geometry(toy, &c, present ? v[2] : 0, err)))
+		return rc;
+	c.partial_top = arch->geom->partial_top;
+	c.concat_top_bits = arch->geom->concat_top_bits;
 	if (paging_consts_derive(&c, err) || pt_arch_check_consts(arch, &c, err)) {
 		/* The message starts with the key it is about. */
 		char key[32];

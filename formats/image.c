@@ -33,6 +33,7 @@
 #include <unistd.h>
 #include "sim/byteorder.h"
 #include "image_ostep.h"
+#include "image_ostep_linear.h"
 
 struct image_seg {
 	uint64_t pa;
@@ -65,6 +66,7 @@ struct image {
 	struct image_reg_note *regs;
 	size_t nr_regs, cap_regs;
 	struct ostep_dump *ostep;   /* an OSTEP homework dump: the segments' bytes, decoded from the text */
+	struct ostep_linear linear; /* OSTEP's linear page table: its one segment's bytes */
 };
 
 /* mmusim's own note: name "MMUSIM", type 0x4d4d0001, desc {char name[16]; u64 root; u64 reg}. */
@@ -323,15 +325,40 @@ static int parse_raw(struct image *img, const char *path, uint64_t base, struct 
 }
 
 /*
+ * OSTEP's linear page table (image_ostep_linear.h): the table is the one
+ * segment, after physical memory, and the root; physical memory itself is not
+ * in the dump (a walk reads only the table).
+ */
+static int parse_ostep_linear(struct image *img, const char *path, struct mm_error *err)
+{
+	struct ostep_linear *d = &img->linear;
+	uint8_t desc[32] = "ptbr";
+	int rc;
+
+	if ((rc = image_ostep_linear_parse(path, img->map, img->map_len, d, err)))
+		return rc;
+	struct image_seg s = { .pa = d->table_pa, .len = d->nr_entries * 4, .filesz = d->nr_entries * 4,
+			       .data = d->table };
+	store_le(desc + 16, 8, d->table_pa);
+	store_le(desc + 24, 8, d->table_pa);
+	if (push_seg(img, &s) || push_root(img, desc))
+		return fail(err, path, MM_ENOMEM, "out of memory");
+	return MM_OK;
+}
+
+/*
  * OSTEP's homework output (image_ostep.h): one segment per run of listed
  * pages, so a page the text left out is a bus error, not zeros; its PDBR, if
  * given, is the recorded root (PA = PDBR x 32).
  */
 static int parse_ostep(struct image *img, const char *path, struct mm_error *err)
 {
-	struct ostep_dump *d = img->ostep = malloc(sizeof(*img->ostep));
+	struct ostep_dump *d;
 	int rc;
 
+	if (image_ostep_linear_detect(img->map, img->map_len))
+		return parse_ostep_linear(img, path, err);
+	d = img->ostep = malloc(sizeof(*img->ostep));
 	if (!d)
 		return fail(err, path, MM_ENOMEM, "out of memory");
 	if ((rc = image_ostep_parse(path, img->map, img->map_len, d, err)))
@@ -449,6 +476,7 @@ void image_close(struct image *img)
 	free(img->roots);
 	free(img->regs);
 	free(img->ostep);
+	image_ostep_linear_free(&img->linear);
 	free(img);
 }
 

@@ -117,6 +117,15 @@ MMUSIM_API int mmusim_config_load(const char *name_or_path, mmusim_config **out,
 /* Parses YAML text of `len` bytes; `filename` only names it in error messages. */
 MMUSIM_API int mmusim_config_parse(const char *yaml, size_t len, const char *filename,
 				   mmusim_config **out, mmusim_error *err);
+/*
+ * The config of the machine an image file describes by itself, or *out NULL
+ * (and MMUSIM_OK) when it does not.  Only OSTEP's linear page table
+ * (paging-linear-translate.py's output) does: its ARG lines give the
+ * address space, physical memory and page size, from which a one-level toy
+ * MMU ("ostep-linear") is made; a malformed one fails with MMUSIM_EINVAL and
+ * "PATH:LINE: message".
+ */
+MMUSIM_API int mmusim_config_from_image(const char *path, mmusim_config **out, mmusim_error *err);
 /* Frees a config (NULL is ignored). */
 MMUSIM_API void mmusim_config_free(mmusim_config *cfg);
 

@@ -371,8 +371,13 @@ static int toy_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uin
 	return MM_OK;
 }
 
-/* Every number comes from the config's toy: block (pc): the geometry fixes none. */
-static const struct pt_geometry toy_geom = { .va = VA_EXT_ANY };
+/*
+ * Every number comes from the config's toy: block (pc): the geometry fixes
+ * none.  Its top level may index fewer or more entries than a page holds
+ * (toy.top_entries): partial_top with concatenated pages, as Arm stage 2.
+ */
+static const struct pt_geometry toy_geom = { .va = VA_EXT_ANY, .partial_top = true,
+					     .concat_top_bits = TOY_CONCAT_TOP_BITS };
 
 static const struct walk_hooks toy_hooks = {
 	.initial_perms = toy_initial_perms, .bad_va = toy_bad_va, .bus_error = toy_bus_error,

@@ -81,6 +81,9 @@ struct pt_geometry {
 	const char *va_noun;             /* NULL: "addresses" */
 };
 
+/* The toy format's widest top level: 2^24 pages' worth of entries (toy.top_entries). */
+#define TOY_CONCAT_TOP_BITS 24
+
 /* Index bits per level: a node is one base page of entries. */
 static inline __attribute__((always_inline)) unsigned pt_geometry_index_bits(const struct pt_geometry *g, const struct paging_consts *pc)
 {

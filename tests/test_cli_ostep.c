@@ -301,7 +301,7 @@ Test(ostep, ostep_option_errors)
 
 	cr_assert_eq(run_mmusim(&r, "--config", "x86_64", "translate", "--ostep", "0x0", NULL), 0);
 	expect_run(&r, 2, "",
-		   "mmusim: --ostep tells a walk as OSTEP's homework does: it needs a two-level toy config such as "
+		   "mmusim: --ostep tells a walk as OSTEP's homework does: it needs a one- or two-level toy config such as "
 		   "--config ostep (x86_64 is not one)\n");
 	run_result_free(&r);
 	cr_assert_eq(run_mmusim(&r, "--config", "ostep", "--json", "translate", "--ostep", "0x0", NULL), 0);

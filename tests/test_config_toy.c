@@ -80,6 +80,48 @@ Test(config_toy, one_byte_ptes_without_huge_bit)
 	cr_expect_eq(cfg.pc.layout.huge, -1);
 }
 
+/* A linear table of 4 entries (OSTEP's 16k / 4k): fewer than the 1024 a 4k page of 4-byte PTEs holds. */
+Test(config_toy, top_entries_partial)
+{
+	static const char yaml[] =
+		"name: lin\narch: toy\n"
+		"toy: { va_bits: 14, page_size: 4096, levels: 1, pte_size: 4, pa_bits: 17, top_entries: 4,\n"
+		"       valid: 31, frame_shift: 0, frame_width: 5 }\n"
+		"memory: { base: 0, size: 128K }\n"
+		"page_tables:\n"
+		"  user: { top_level_index_range: [0, 3], top_level_can_unmap: true }\n"
+		"  kernel: { top_level_index_range: [3, 4], top_level_can_unmap: false }\n";
+	struct machine_config cfg;
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(config_load_string(yaml, sizeof(yaml) - 1, "lin.yaml", &cfg, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(cfg.pc.nr_entries, 1024);
+	cr_expect_eq(cfg.pc.top_entries, 4);
+	cr_expect_eq(cfg.pc.wide_top_bits, 0);
+	cr_expect_eq(pc_index(&cfg.pc, 0x3fff, 1), 3);
+}
+
+/* 1024 entries of 4 bytes with 1k pages: the table spans four pages (OSTEP's -a 1m -P 1k). */
+Test(config_toy, top_entries_wide)
+{
+	static const char yaml[] =
+		"name: lin\narch: toy\n"
+		"toy: { va_bits: 20, page_size: 1024, levels: 1, pte_size: 4, pa_bits: 22, top_entries: 1024,\n"
+		"       valid: 31, frame_shift: 0, frame_width: 12 }\n"
+		"memory: { base: 0, size: 4M }\n"
+		"page_tables:\n"
+		"  user: { top_level_index_range: [0, 1023], top_level_can_unmap: true }\n"
+		"  kernel: { top_level_index_range: [1023, 1024], top_level_can_unmap: false }\n";
+	struct machine_config cfg;
+	struct mm_error err = { 0 };
+
+	cr_assert_eq(config_load_string(yaml, sizeof(yaml) - 1, "lin.yaml", &cfg, &err), MM_OK, "%s", err.msg);
+	cr_expect_eq(cfg.pc.nr_entries, 256);
+	cr_expect_eq(cfg.pc.top_entries, 1024);
+	cr_expect_eq(cfg.pc.wide_top_bits, 2);
+	cr_expect_eq(pc_index(&cfg.pc, 0xf8b50, 1), 994);
+}
+
 struct bad_toy {
 	char name[40];
 	char yaml[320];
@@ -130,6 +172,12 @@ static struct bad_toy bad_toys[] = {
 	{ "frame_too_narrow_for_pa",
 	  "extends: toy\nname: t\ntoy: { frame_width: 8 }\n",
 	  "t.yaml:3:21: frame_width: 8 frame bits and 6 offset bits cannot reach pa_bits 16" },
+	{ "top_entries_not_pow2",
+	  "extends: toy\nname: t\ntoy: { top_entries: 12 }\n",
+	  "t.yaml:3:21: toy.top_entries 12 must be a power of two from 2 to 536870912" },
+	{ "top_entries_va_bits_mismatch",
+	  "extends: toy\nname: t\ntoy: { top_entries: 4 }\n",
+	  "t.yaml:3:21: toy.va_bits 16 != (levels 2 - 1) x 5 index bits + 6 offset bits + 2 top index bits (top_entries 4) = 13" },
 	{ "bit_not_a_number",
 	  "extends: toy\nname: t\ntoy: { read: r }\n",
 	  "t.yaml:3:14: expected a number for toy.read" },

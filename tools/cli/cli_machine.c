@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli_errors.h"
+#include "cli_image_config.h"
 #include "cli_options.h"
 #include "root_halves.h"
 
@@ -219,7 +220,7 @@ static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error 
 
 	if (cli->nr_setup)
 		return cli_set_error(err, MMUSIM_EINVAL, "--setup and --map build page tables; an --image has its own");
-	if ((rc = cli_load_config(cli->config ? cli->config : CLI_DEFAULT_CONFIG, cli->config ? "--config" : NULL, &cfg, err)))
+	if ((rc = cli_image_config(cli, &cfg, err)))
 		return rc;
 	if (!(cli->image_base && (rc = parse_u64(cli->image_base, "--image-base", &opt.raw_base, err))) &&
 	    !(rc = image_roots_of(cli, cfg, &opt, err)) &&

@@ -15,6 +15,7 @@
 #include "cli_options.h"
 #include "explain_grid.h"
 #include "explain_text.h"
+#include "cli_image_config.h"
 #include "ostep_answer.h"
 
 static void print_json(FILE *out, const mmusim_request *req, const mmusim_translation *res,
@@ -89,7 +90,9 @@ static int check_ostep(const struct cli *cli)
 	mmusim_error err = { 0 };
 	mmusim_config *cfg;
 
-	if (cli_load_config(cli->config ? cli->config : CLI_DEFAULT_CONFIG, cli->config ? "--config" : NULL, &cfg, &err))
+	/* An image may bring its own config (OSTEP's linear table). */
+	if (cli->image ? cli_image_config(cli, &cfg, &err)
+		       : cli_load_config(cli->config ? cli->config : CLI_DEFAULT_CONFIG, cli->config ? "--config" : NULL, &cfg, &err))
 		return cli_fail(&err);
 	int rc = ostep_answer_check(cfg, &err);
 	mmusim_config_free(cfg);
@@ -117,7 +120,9 @@ static const char translate_help[] =
 	"  --json               one JSON object per VA\n"
 	"  --ostep              answer as the -c key of OSTEP's paging-multilevel-translate.py\n"
 	"                       does: PDE, PTE, PA and the byte there, or which entry is not\n"
-	"                       valid (a two-level toy config such as --config ostep)\n"
+	"                       valid (a two-level toy config such as --config ostep); with\n"
+	"                       a one-level one (--image of paging-linear-translate.py's\n"
+	"                       output) as that script's key: the PA or 'Invalid (VPN N ...)'\n"
 	"  --config NAME|FILE   machine config: a YAML file or a preset (default x86_64),\n"
 	"                       one of:\n"
 	"                       {presets}\n"

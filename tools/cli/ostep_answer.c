@@ -9,9 +9,9 @@ int ostep_answer_check(const mmusim_config *cfg, mmusim_error *err)
 {
 	mmusim_pte_layout l;
 
-	if (!mmusim_config_pte_layout(cfg, &l) || mmusim_config_levels(cfg) != 2)
+	if (!mmusim_config_pte_layout(cfg, &l) || mmusim_config_levels(cfg) > 2)
 		return cli_set_error(err, MMUSIM_EINVAL,
-				     "--ostep tells a walk as OSTEP's homework does: it needs a two-level toy config "
+				     "--ostep tells a walk as OSTEP's homework does: it needs a one- or two-level toy config "
 				     "such as --config ostep (%s is not one)", mmusim_config_name(cfg));
 	return MMUSIM_OK;
 }
@@ -37,6 +37,10 @@ void ostep_answer_write(FILE *out, mmusim_machine *m, const mmusim_request *req,
 	bool bus_error = !res->ok && res->fault_kind == MMUSIM_FAULT_BUS_ERROR;
 	uint64_t value;
 
+	if (mmusim_config_levels(cfg) == 1) {
+		ostep_linear_answer_write(out, m, req, res);
+		return;
+	}
 	fprintf(out, "Virtual Address 0x%04" PRIx64 ":\n", req->va);
 	for (unsigned i = 0; i < res->nr_steps; i++) {
 		const mmusim_walk_step *s = &res->steps[i];
