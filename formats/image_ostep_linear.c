@@ -247,7 +247,7 @@ int image_ostep_linear_parse(const char *path, const uint8_t *text, size_t len, 
 		if (in_table && i == l.len) {
 			in_table = false;
 		} else if (in_table) {
-			uint32_t e;
+			uint32_t e = 0;
 			if (n == out->nr_entries)
 				return line_error(err, path, &l,
 						  "the page table has more than %" PRIu64 " entries (address space size / page size)",
