@@ -4,8 +4,9 @@
  * Cost model: every TLB level probed adds the latency of its slowest array
  * (the arrays of a level are probed in parallel), every PWC probed its own;
  * every PTE read by a walk adds memory_latency, or with the `caches:` block
- * the latency of the data-cache level that served it (cache_hierarchy.h;
- * native walks only: a virtual machine's 2-D walks keep memory_latency).  Counting rule: one
+ * the latency of the data-cache level that served it (cache_hierarchy.h; a
+ * virtual machine's 2-D walk reads both dimensions' entries through them:
+ * mmu_nested_reads).  Counting rule: one
  * translation is one access and one lookup per TLB level it reaches (one hit
  * or one miss, however many arrays the level has: see mmu.h); a walk counts
  * its PTE reads.
@@ -17,6 +18,7 @@
 
 #include "pt/pt_arch.h"
 #include "sim/mmu_cpu_stats.h"
+#include "sim/mmu_nested_reads.h"
 #include "sim/mmu_tlb_prefetch.h"
 #include "sim/stage2_host.h"
 
@@ -515,6 +517,8 @@ static void access_detail_walk(struct access_detail *d, const struct mmu_cpu *c,
 		d->pte[i].level = (uint8_t)res->steps[i].level;
 		d->pte[i].addr = res->steps[i].pte_addr;
 		d->pte[i].from = (uint8_t)(where && c->dcache ? where[i] : CACHE_MEMORY);
+		if (!d->vm) /* a VM's host PAs: mmu_nested_reads */
+			d->pte[i].has_hpa = false;
 	}
 	d->set_accessed = res->set_accessed;
 	d->set_dirty = res->set_dirty;
@@ -543,11 +547,13 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	if (__builtin_expect(m->host != NULL, 0)) {
 		uint64_t before = mmu->stats.nested.guest_reads + mmu->stats.nested.host_reads;
 		uint64_t lookups = mmu->stats.nested.stage2_walks;
+		struct nested_result grid;
 		run_cpu_vm(m, c);
-		vm_walk(m, &req, &res, &vm, &mmu->stats.nested);
+		vm_walk(m, &req, &res, &vm, &mmu->stats.nested, &grid);
 		reads = mmu->stats.nested.guest_reads + mmu->stats.nested.host_reads - before;
-		cost = reads * m->cfg.memory_latency; /* 2-D walks do not go through the data caches yet */
-		where = NULL;
+		cost = reads * m->cfg.memory_latency;
+		if (c->dcache || mmu->detail)
+			cost = mmu_nested_reads(mmu, c, &grid, cost, where);
 		if (m->host->cfg.has_tlb)
 			mmu->stats.cycles += (mmu->stats.nested.stage2_walks - lookups) * m->host->cfg.tlb.latency;
 		vmp = &vm;
@@ -732,8 +738,9 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 	if (__builtin_expect(m->host != NULL, 0)) {
 		/* Counting nothing: the access was counted once. */
 		struct nested_stats uncounted = { 0 };
+		struct nested_result grid;
 		run_cpu_vm(m, c);
-		vm_walk(m, &req, &res, &vm, &uncounted);
+		vm_walk(m, &req, &res, &vm, &uncounted, &grid);
 		vmp = &vm;
 		out->fault_stage = (uint8_t)vm.fault;
 		out->fault_gpa = vm.fault_gpa;
