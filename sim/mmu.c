@@ -451,8 +451,12 @@ struct tlb_entry mmu_walk_entry(const struct mmu_cpu *c, const struct walk_resul
 		.valid = true,
 		.global = (res->perms & PERM_G) != 0,
 		.dirty = (prop.flags & PROP_D) != 0,
-		/* A native hit of another privilege or access asks again (translate_rest). */
-		.allow = allow_mask(w, res, c->priv, c->priv, a_from, a_to),
+		/*
+		 * A native hit of another privilege or access asks again (translate_rest).
+		 * A walk that succeeded checked its own pair already: no second look.
+		 */
+		.allow = access >= 0 && res->ok ? (uint8_t)(1u << access_slot(c->priv, (enum access_kind)access))
+						: allow_mask(w, res, c->priv, c->priv, a_from, a_to),
 	};
 }
 
