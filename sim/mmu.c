@@ -340,9 +340,14 @@ static void pwc_probe(struct mmu *mmu, struct mmu_cpu *c, uint64_t va, struct wa
 	}
 }
 
-/* Caches every pointer the walk went through (all steps but the last) in the PWC of its level. */
+/*
+ * Caches every pointer the walk went through (all steps but the last) in the
+ * PWC of its level.  absent: the walk followed pwc_probe, which missed every
+ * PWC of a level below its hit (those the walk's pointers are at), so no
+ * entry to overwrite need be looked for.
+ */
 static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
-		     const struct walk_result *res)
+		     const struct walk_result *res, bool absent)
 {
 	if (!c->nr_pwc) /* then the walk did not record its steps */
 		return;
@@ -359,7 +364,10 @@ static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
 			.level = (uint8_t)s->level,
 			.valid = true,
 		};
-		tlb_fill(p, va, &e);
+		if (absent)
+			tlb_fill_absent(p, va, &e);
+		else
+			tlb_fill(p, va, &e);
 	}
 }
 
@@ -577,7 +585,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	mmu->stats.cycles += cost;
 	/* The guest PWCs cache the guest's pointers, GPAs: a stage-2 fault on a final GPA leaves them good. */
 	if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
-		pwc_fill(c, m, va, &res);
+		pwc_fill(c, m, va, &res, true);
 	if (!res.ok) {
 		out->ok = false;
 		out->fault = res.fault;
@@ -752,7 +760,7 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 		walk(&m->walker, &req, &res);
 	}
 	if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
-		pwc_fill(c, m, va, &res);
+		pwc_fill(c, m, va, &res, false);
 	out->ok = res.ok;
 	out->fault = res.fault;
 	if (!res.ok)
