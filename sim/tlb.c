@@ -257,17 +257,29 @@ static inline uint32_t *hint_of(const struct tlb *t, uint64_t tag)
 static struct tlb_entry *search(struct tlb *t, uint64_t tag, unsigned shift, uint32_t space)
 {
 	const size_t set = (size_t)(tag & t->set_mask);
+	struct tlb_entry *e;
 
-	/* Groups of up to 64 ways, one mask each; padding holds FP_NONE and never matches. */
-	for (unsigned g = 0; g < t->stride; g += 64) {
-		unsigned n = t->stride - g < 64 ? t->stride - g : 64;
-		struct tlb_entry *e = probe(t, set, g, n, tag, shift, space);
-		if (e) {
-			*hint_of(t, tag) = (uint32_t)(e - t->entries);
-			return e;
+	/*
+	 * The common strides with n a constant, so that the compares unroll: a
+	 * miss (every walk's) pays the whole search, the loop's bookkeeping was
+	 * half of it.
+	 */
+	switch (t->stride) {
+	case 4: e = probe(t, set, 0, 4, tag, shift, space); break;
+	case 8: e = probe(t, set, 0, 8, tag, shift, space); break;
+	case 12: e = probe(t, set, 0, 12, tag, shift, space); break;
+	case 16: e = probe(t, set, 0, 16, tag, shift, space); break;
+	default:
+		/* Groups of up to 64 ways, one mask each; padding holds FP_NONE and never matches. */
+		e = NULL;
+		for (unsigned g = 0; g < t->stride && !e; g += 64) {
+			unsigned n = t->stride - g < 64 ? t->stride - g : 64;
+			e = probe(t, set, g, n, tag, shift, space);
 		}
 	}
-	return NULL;
+	if (e)
+		*hint_of(t, tag) = (uint32_t)(e - t->entries);
+	return e;
 }
 
 /* The first hit on a prefetched entry: the prefetch was useful. */
