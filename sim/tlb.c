@@ -382,27 +382,50 @@ void tlb_move_miss(struct tlb *from, struct tlb *to)
 	}
 }
 
-/* Way (0..ways-1) to evict from the full set whose first entry is ways. */
-static unsigned pick_victim(struct tlb *t, const struct tlb_entry *ways)
+/*
+ * The first way of the n at ways with the smallest stamp.  Selects, not
+ * branches: which stamp is older is a coin toss to the predictor.
+ */
+static inline unsigned oldest_of(const struct tlb_entry *ways, unsigned n)
 {
-	if (t->policy)
-		return tlb_policy_victim(t->policy, (size_t)(ways - t->entries) / t->ways);
-	if (t->repl == REPL_RANDOM) {
-		/* The high 32 bits scaled onto [0, ways): no division. */
-		uint64_t r = xorshift64(&t->rng) >> 32;
-		return (unsigned)((r * t->ways) >> 32);
-	}
-	/* LRU and FIFO both evict the oldest stamp; they differ in whether hits refresh it. */
 	unsigned victim = 0;
 	uint64_t oldest = ways[0].stamp;
-	for (unsigned w = 1; w < t->ways; w++) {
-		/* Selects, not branches: which stamp is older is a coin toss to the predictor. */
+
+	for (unsigned w = 1; w < n; w++) {
 		const uint64_t s = ways[w].stamp;
 		const bool older = s < oldest;
 		victim = older ? w : victim;
 		oldest = older ? s : oldest;
 	}
 	return victim;
+}
+
+/*
+ * LRU and FIFO: the way to fill in the set whose first entry is ways — the
+ * oldest stamp.  An invalid way's stamp is 0 (drop, calloc) and a fill's at
+ * least 1, so this is also the first invalid way when there is one: one scan
+ * instead of a search for a free way and then one for the victim.  The
+ * common associativities with a constant count, so that the scan unrolls.
+ */
+static unsigned oldest_way(const struct tlb *t, const struct tlb_entry *ways)
+{
+	switch (t->ways) {
+	case 4: return oldest_of(ways, 4);
+	case 8: return oldest_of(ways, 8);
+	case 12: return oldest_of(ways, 12);
+	case 16: return oldest_of(ways, 16);
+	default: return oldest_of(ways, t->ways);
+	}
+}
+
+/* Way (0..ways-1) to evict from the full set whose first entry is ways (PLRU, SRRIP, random). */
+static unsigned pick_victim(struct tlb *t, const struct tlb_entry *ways)
+{
+	if (t->policy)
+		return tlb_policy_victim(t->policy, (size_t)(ways - t->entries) / t->ways);
+	/* The high 32 bits scaled onto [0, ways): no division. */
+	uint64_t r = xorshift64(&t->rng) >> 32;
+	return (unsigned)((r * t->ways) >> 32);
 }
 
 /* The first invalid way of the set whose fingerprints start at row, or ways if it is full. */
@@ -438,7 +461,13 @@ static inline bool fill(struct tlb *t, uint64_t va, const struct tlb_entry *e, b
 	struct tlb_entry *slot = absent ? NULL : search(t, tag, shift, e->space);
 	bool evicted = false;
 
-	if (!slot) {
+	if (!slot && !t->policy && t->repl != REPL_RANDOM) {
+		slot = &ways[oldest_way(t, ways)];
+		if (slot->valid) {
+			t->stats.evictions++;
+			evicted = true;
+		}
+	} else if (!slot) {
 		unsigned way = first_free(t, t->fps + set * t->stride);
 		if (way == t->ways) {
 			way = pick_victim(t, ways);
@@ -496,6 +525,7 @@ static inline void drop(struct tlb *t, size_t set, unsigned way)
 
 	t->stats.prefetch_useless += e->valid & e->prefetched;
 	e->valid = false;
+	e->stamp = 0; /* older than any fill: the stamp policies' victim scan finds it first (fill) */
 	t->fps[set * t->stride + way] = FP_NONE;
 }
 
