@@ -357,7 +357,7 @@ static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
 		if (!p)
 			continue;
 		struct tlb_entry e = {
-			.pa = m->cfg.arch->hooks->pte_addr(&m->cfg.pc, &m->cfg.cpu, s->pte, s->level),
+			.pa = res->steps[i + 1].table, /* the table this pointer led to, as the walk read it */
 			.perms = s->perms,
 			.space = c->space,
 			.shift = (uint8_t)pc_index_shift(&m->cfg.pc, s->level),
