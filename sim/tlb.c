@@ -216,6 +216,7 @@ static inline uint64_t match_fps(const uint32_t *fp, unsigned n, uint32_t f)
 	uint64_t m = 0;
 #ifdef __SSE2__
 	const __m128i needle = _mm_set1_epi32((int)f);
+#pragma GCC unroll 4
 	for (unsigned i = 0; i < n; i += 4) {
 		__m128i v = _mm_load_si128((const __m128i *)(const void *)(fp + i));
 		__m128i eq = _mm_cmpeq_epi32(v, needle);
@@ -391,6 +392,7 @@ static inline unsigned oldest_of(const struct tlb_entry *ways, unsigned n)
 	unsigned victim = 0;
 	uint64_t oldest = ways[0].stamp;
 
+#pragma GCC unroll 16
 	for (unsigned w = 1; w < n; w++) {
 		const uint64_t s = ways[w].stamp;
 		const bool older = s < oldest;
