@@ -78,6 +78,7 @@ struct tlb {
 	uint8_t pieces_shift;        /* the largest page ever filled in pieces (page_shift > shift), 0: none */
 	enum tlb_replacement repl;
 	uint64_t clock;              /* stamp source: bumped on each fill and LRU hit */
+	size_t nr_valid;             /* valid entries: an empty cache's miss needs no search */
 	uint64_t rng;                /* xorshift64 state (REPL_RANDOM) */
 	struct tlb_policy *policy;   /* PLRU / SRRIP state, NULL for the stamp policies */
 	struct tlb_policy policy_state;
@@ -323,6 +324,10 @@ static inline struct tlb_entry *hit(struct tlb *t, struct tlb_entry *e, unsigned
 static __attribute__((noinline)) struct tlb_entry *probe_slow(struct tlb *t, uint64_t va,
 							     uint32_t space)
 {
+	/* An array of a size nothing was filled in yet (a 1G array under 4K demand paging): a miss, at once. */
+	if (!t->nr_valid)
+		return NULL;
+
 	struct tlb_entry *e = search(t, va >> t->shifts[0], t->shifts[0], space);
 
 	if (e)
@@ -483,6 +488,7 @@ static inline bool fill(struct tlb *t, uint64_t va, const struct tlb_entry *e, b
 	if (slot->valid && slot->prefetched)
 		t->stats.prefetch_useless++;
 	t->stats.prefetches += e->prefetched;
+	t->nr_valid += !slot->valid;
 	if (t->policy)
 		tlb_policy_fill(t->policy, (size_t)(slot - t->entries));
 	*slot = *e;
@@ -526,6 +532,7 @@ static inline void drop(struct tlb *t, size_t set, unsigned way)
 	struct tlb_entry *e = &t->entries[set * t->ways + way];
 
 	t->stats.prefetch_useless += e->valid & e->prefetched;
+	t->nr_valid -= e->valid;
 	e->valid = false;
 	e->stamp = 0; /* older than any fill: the stamp policies' victim scan finds it first (fill) */
 	t->fps[set * t->stride + way] = FP_NONE;
