@@ -447,9 +447,15 @@ struct tlb_entry mmu_walk_entry(const struct mmu_cpu *c, const struct walk_resul
 				int access)
 {
 	const unsigned a_from = access < 0 ? 0 : (unsigned)access, a_to = access < 0 ? ACCESS_KINDS - 1 : (unsigned)access;
-	struct page_prop prop;
+	bool dirty;
 
-	w->arch->leaf_prop(w->pc, res->leaf_pte, res->level, &prop);
+	if (w->arch->leaf_dirty) {
+		dirty = w->arch->leaf_dirty(res->leaf_pte, res->level);
+	} else {
+		struct page_prop prop;
+		w->arch->leaf_prop(w->pc, res->leaf_pte, res->level, &prop);
+		dirty = (prop.flags & PROP_D) != 0;
+	}
 	return (struct tlb_entry){
 		.pte = res->leaf_pte,
 		.perms = res->perms,
@@ -458,7 +464,7 @@ struct tlb_entry mmu_walk_entry(const struct mmu_cpu *c, const struct walk_resul
 		.page_shift = (uint8_t)__builtin_ctzll(res->page_size),
 		.valid = true,
 		.global = (res->perms & PERM_G) != 0,
-		.dirty = (prop.flags & PROP_D) != 0,
+		.dirty = dirty,
 		/*
 		 * A native hit of another privilege or access asks again (translate_rest).
 		 * A walk that succeeded checked its own pair already: no second look.
