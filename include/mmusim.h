@@ -1342,6 +1342,12 @@ typedef struct mmusim_data_cache_stats {
 	bool data;                       /* the trace's loads and stores go through them too */
 	uint64_t data_found[MMUSIM_DATA_WHERE];
 	uint64_t data_cycles;            /* not included in mmusim_stats.cycles */
+	/*
+	 * A virtual machine's 2-D walks: the stage-2 entries read, by their
+	 * stage-2 level (the guest's own entries are in pte_found, by guest
+	 * level; pte_cycles covers both).
+	 */
+	uint64_t stage2_found[MMUSIM_MAX_LEVELS + 1][MMUSIM_DATA_WHERE];
 } mmusim_data_cache_stats;
 
 /* Fills *out; returns false (and zeros) when the config has no `caches:` block. */

@@ -36,6 +36,7 @@ bool mmusim_mmu_data_cache_stats(const mmusim_mmu *mmu, mmusim_data_cache_stats 
 	out->line = 1u << cfg->line_shift;
 	out->memory_latency = mmu->replay.m->cfg.memory_latency;
 	memcpy(out->pte_found, s->pte_found, sizeof(out->pte_found));
+	memcpy(out->stage2_found, s->stage2_found, sizeof(out->stage2_found));
 	out->pte_cycles = s->pte_cycles;
 	out->data = cfg->data;
 	memcpy(out->data_found, s->data_found, sizeof(out->data_found));

@@ -324,6 +324,13 @@ __attribute__((flatten)) static void x86_walk_prefetch(const struct walker *w, u
 	walk_prefetch_loop(w, root, va, memo, &x86_hooks, &x86_geom);
 }
 
+/* leaf_prop's PROP_D without decoding the cache type (PAT bits): the D bit, at every leaf level. */
+static bool x86_leaf_dirty(uint64_t pte, unsigned level)
+{
+	(void)level;
+	return (pte & X86_D) != 0;
+}
+
 const struct pt_arch pt_arch_x86_64 = {
 	.name = "x86_64",
 	.geom = &x86_geom,
@@ -334,6 +341,7 @@ const struct pt_arch pt_arch_x86_64 = {
 	.make_leaf = x86_make_leaf,
 	.make_table = x86_make_table,
 	.leaf_prop = x86_leaf_prop,
+	.leaf_dirty = x86_leaf_dirty,
 	.entry_perms = x86_entry_perms,
 	.check_access = x86_check_access,
 	.walk = x86_walk,

@@ -210,6 +210,8 @@ struct pt_arch {
 	uint64_t (*make_table)(const struct paging_consts *pc, uint64_t pa);
 	void (*leaf_prop)(const struct paging_consts *pc, uint64_t pte, unsigned level,
 			  struct page_prop *out);
+	/* Optional: whether leaf_prop would give PROP_D, for the TLB fill after every walk (NULL: ask leaf_prop). */
+	bool (*leaf_dirty)(uint64_t pte, unsigned level);
 	/*
 	 * Permissions granted by the entry at `level` given `upper` (what the levels
 	 * above still allow; start with hooks->initial_perms()).  For a pointer

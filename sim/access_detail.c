@@ -11,10 +11,13 @@
 
 #include "sim/cache_hierarchy.h"
 
-/* Longest line: the fixed keys (~350 bytes), a 31-byte name escaped, 5 PWC probes, 5 PTEs of ~60 bytes. */
+/*
+ * Longest line: the fixed keys (~350 bytes), a 31-byte name escaped, 5 PWC
+ * probes, 5 PTEs of ~90 bytes, 35 stage-2 reads of ~75 bytes.
+ */
 struct line {
 	size_t n;
-	char buf[2048];
+	char buf[4096];
 };
 
 static void put(struct line *l, const char *s)
@@ -117,9 +120,27 @@ void access_detail_write_json(FILE *f, const struct machine_config *cfg, const s
 		put_dec(&l, d->pte[i].level);
 		put(&l, ",\"addr\":");
 		put_hex(&l, d->pte[i].addr);
+		if (d->pte[i].has_hpa) {
+			put(&l, ",\"hpa\":");
+			put_hex(&l, d->pte[i].hpa);
+		}
 		put(&l, ",\"from\":\"");
 		put(&l, cache_level_name((enum cache_level)d->pte[i].from));
 		put(&l, "\"}");
+	}
+	if (d->vm) {
+		put(&l, "],\"stage2\":[");
+		for (unsigned i = 0; i < d->nr_stage2; i++) {
+			put(&l, i ? ",{\"for\":" : "{\"for\":");
+			put_dec(&l, d->stage2[i].guest_level);
+			put(&l, ",\"level\":");
+			put_dec(&l, d->stage2[i].level);
+			put(&l, ",\"addr\":");
+			put_hex(&l, d->stage2[i].addr);
+			put(&l, ",\"from\":\"");
+			put(&l, cache_level_name((enum cache_level)d->stage2[i].from));
+			put(&l, "\"}");
+		}
 	}
 	put(&l, "],\"walks\":");
 	put_dec(&l, d->walks);

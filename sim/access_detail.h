@@ -19,6 +19,7 @@
 
 #include "pt/walk.h"
 #include "sim/machine_config.h"
+#include "sim/nested_walk.h"
 #include "sim/tlb.h"
 
 /* Where a translation was served: its last lookup that answered. */
@@ -51,7 +52,11 @@ struct access_detail {
 	unsigned nr_pwc;                  /* PWC probes, deepest level first; the last may be the hit */
 	struct { uint8_t level; bool hit; } pwc[PT_MAX_LEVELS];
 	unsigned nr_ptes;                 /* the walk's PTE reads in order (a VM: the guest's, at GPAs) */
-	struct { uint8_t level; uint8_t from; uint64_t addr; } pte[PT_MAX_LEVELS]; /* from: enum cache_level */
+	struct { uint8_t level; uint8_t from; bool has_hpa; uint64_t addr, hpa; } pte[PT_MAX_LEVELS]; /* from: enum cache_level */
+	/* A VM's 2-D walk (vm): the guest entries' host PAs above (has_hpa), and its stage-2 reads in order. */
+	bool vm;
+	unsigned nr_stage2;
+	struct { uint8_t guest_level, level, from; uint64_t addr; } stage2[NESTED_MAX_READS];
 	bool set_accessed, set_dirty;     /* the walk set A / D on the leaf */
 };
 
@@ -61,7 +66,8 @@ static inline void access_detail_clear(struct access_detail *d)
 	d->served = DETAIL_L1;
 	d->hit = NULL;
 	d->rewalk = REWALK_NONE;
-	d->nr_pwc = d->nr_ptes = 0;
+	d->nr_pwc = d->nr_ptes = d->nr_stage2 = 0;
+	d->vm = false;
 	d->set_accessed = d->set_dirty = false;
 }
 

@@ -125,6 +125,25 @@ uint64_t cache_hierarchy_walk(struct cache_hierarchy *h, struct cache_cpu *cpu, 
 	return cycles;
 }
 
+uint64_t cache_hierarchy_nested_walk(struct cache_hierarchy *h, struct cache_cpu *cpu, const struct nested_read *reads,
+				     unsigned nr, enum cache_level *where_out)
+{
+	uint64_t cycles = 0;
+
+	for (unsigned i = 0; i < nr; i++) {
+		enum cache_level where;
+		cycles += cache_hierarchy_load(h, cpu, reads[i].hpa, &where);
+		if (reads[i].stage2)
+			h->stats.stage2_found[reads[i].level][where]++;
+		else
+			h->stats.pte_found[reads[i].level][where]++;
+		if (where_out)
+			where_out[i] = where;
+	}
+	h->stats.pte_cycles += cycles;
+	return cycles;
+}
+
 void cache_hierarchy_data(struct cache_hierarchy *h, struct cache_cpu *cpu, uint64_t pa)
 {
 	enum cache_level where;

@@ -28,6 +28,7 @@
 #include "pt/mm_error.h"
 #include "pt/walk.h"
 #include "sim/cache.h"
+#include "sim/nested_walk.h"
 
 enum cache_level { CACHE_L1D, CACHE_L2, CACHE_LLC, CACHE_LEVELS, CACHE_MEMORY = CACHE_LEVELS };
 
@@ -46,7 +47,9 @@ struct cache_hierarchy_config {
 struct cache_hierarchy_stats {
 	/* Where each PTE read was served, by the PTE's level (1 = leaf) and enum cache_level. */
 	uint64_t pte_found[PT_MAX_LEVELS + 1][CACHE_LEVELS + 1];
-	uint64_t pte_cycles;
+	/* A VM's 2-D walks: the stage-2 entries by their stage-2 level (the guest's own are in pte_found). */
+	uint64_t stage2_found[PT_MAX_LEVELS + 1][CACHE_LEVELS + 1];
+	uint64_t pte_cycles;                      /* both dimensions' */
 	/* With data on: where the trace's loads and stores were served, and their cycles (not in mmu cycles). */
 	uint64_t data_found[CACHE_LEVELS + 1];
 	uint64_t data_cycles;
@@ -74,6 +77,14 @@ unsigned cache_hierarchy_load(struct cache_hierarchy *h, struct cache_cpu *cpu, 
 /* The PTE reads of res (steps recorded), counted by level; returns their cycles.  where (may be NULL) gets each step's level. */
 uint64_t cache_hierarchy_walk(struct cache_hierarchy *h, struct cache_cpu *cpu, const struct walk_result *res,
 			      enum cache_level *where);
+
+/*
+ * The reads of a VM's 2-D walk (nested_reads, in hardware order), counted in
+ * pte_found (guest entries) or stage2_found; returns their cycles.  where
+ * (may be NULL) gets each read's level.
+ */
+uint64_t cache_hierarchy_nested_walk(struct cache_hierarchy *h, struct cache_cpu *cpu, const struct nested_read *reads,
+				     unsigned nr, enum cache_level *where);
 
 /* One of the trace's data accesses at pa (data on). */
 void cache_hierarchy_data(struct cache_hierarchy *h, struct cache_cpu *cpu, uint64_t pa);

@@ -4,8 +4,9 @@
  * Cost model: every TLB level probed adds the latency of its slowest array
  * (the arrays of a level are probed in parallel), every PWC probed its own;
  * every PTE read by a walk adds memory_latency, or with the `caches:` block
- * the latency of the data-cache level that served it (cache_hierarchy.h;
- * native walks only: a virtual machine's 2-D walks keep memory_latency).  Counting rule: one
+ * the latency of the data-cache level that served it (cache_hierarchy.h; a
+ * virtual machine's 2-D walk reads both dimensions' entries through them:
+ * mmu_nested_reads).  Counting rule: one
  * translation is one access and one lookup per TLB level it reaches (one hit
  * or one miss, however many arrays the level has: see mmu.h); a walk counts
  * its PTE reads.
@@ -17,6 +18,7 @@
 
 #include "pt/pt_arch.h"
 #include "sim/mmu_cpu_stats.h"
+#include "sim/mmu_nested_reads.h"
 #include "sim/mmu_tlb_prefetch.h"
 #include "sim/stage2_host.h"
 
@@ -338,9 +340,14 @@ static void pwc_probe(struct mmu *mmu, struct mmu_cpu *c, uint64_t va, struct wa
 	}
 }
 
-/* Caches every pointer the walk went through (all steps but the last) in the PWC of its level. */
+/*
+ * Caches every pointer the walk went through (all steps but the last) in the
+ * PWC of its level.  absent: the walk followed pwc_probe, which missed every
+ * PWC of a level below its hit (those the walk's pointers are at), so no
+ * entry to overwrite need be looked for.
+ */
 static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
-		     const struct walk_result *res)
+		     const struct walk_result *res, bool absent)
 {
 	if (!c->nr_pwc) /* then the walk did not record its steps */
 		return;
@@ -350,14 +357,17 @@ static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
 		if (!p)
 			continue;
 		struct tlb_entry e = {
-			.pa = m->cfg.arch->hooks->pte_addr(&m->cfg.pc, &m->cfg.cpu, s->pte, s->level),
+			.pa = res->steps[i + 1].table, /* the table this pointer led to, as the walk read it */
 			.perms = s->perms,
 			.space = c->space,
 			.shift = (uint8_t)pc_index_shift(&m->cfg.pc, s->level),
 			.level = (uint8_t)s->level,
 			.valid = true,
 		};
-		tlb_fill(p, va, &e);
+		if (absent)
+			tlb_fill_absent(p, va, &e);
+		else
+			tlb_fill(p, va, &e);
 	}
 }
 
@@ -437,9 +447,15 @@ struct tlb_entry mmu_walk_entry(const struct mmu_cpu *c, const struct walk_resul
 				int access)
 {
 	const unsigned a_from = access < 0 ? 0 : (unsigned)access, a_to = access < 0 ? ACCESS_KINDS - 1 : (unsigned)access;
-	struct page_prop prop;
+	bool dirty;
 
-	w->arch->leaf_prop(w->pc, res->leaf_pte, res->level, &prop);
+	if (w->arch->leaf_dirty) {
+		dirty = w->arch->leaf_dirty(res->leaf_pte, res->level);
+	} else {
+		struct page_prop prop;
+		w->arch->leaf_prop(w->pc, res->leaf_pte, res->level, &prop);
+		dirty = (prop.flags & PROP_D) != 0;
+	}
 	return (struct tlb_entry){
 		.pte = res->leaf_pte,
 		.perms = res->perms,
@@ -448,9 +464,13 @@ struct tlb_entry mmu_walk_entry(const struct mmu_cpu *c, const struct walk_resul
 		.page_shift = (uint8_t)__builtin_ctzll(res->page_size),
 		.valid = true,
 		.global = (res->perms & PERM_G) != 0,
-		.dirty = (prop.flags & PROP_D) != 0,
-		/* A native hit of another privilege or access asks again (translate_rest). */
-		.allow = allow_mask(w, res, c->priv, c->priv, a_from, a_to),
+		.dirty = dirty,
+		/*
+		 * A native hit of another privilege or access asks again (translate_rest).
+		 * A walk that succeeded checked its own pair already: no second look.
+		 */
+		.allow = access >= 0 && res->ok ? (uint8_t)(1u << access_slot(c->priv, (enum access_kind)access))
+						: allow_mask(w, res, c->priv, c->priv, a_from, a_to),
 	};
 }
 
@@ -515,6 +535,8 @@ static void access_detail_walk(struct access_detail *d, const struct mmu_cpu *c,
 		d->pte[i].level = (uint8_t)res->steps[i].level;
 		d->pte[i].addr = res->steps[i].pte_addr;
 		d->pte[i].from = (uint8_t)(where && c->dcache ? where[i] : CACHE_MEMORY);
+		if (!d->vm) /* a VM's host PAs: mmu_nested_reads */
+			d->pte[i].has_hpa = false;
 	}
 	d->set_accessed = res->set_accessed;
 	d->set_dirty = res->set_dirty;
@@ -543,11 +565,13 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	if (__builtin_expect(m->host != NULL, 0)) {
 		uint64_t before = mmu->stats.nested.guest_reads + mmu->stats.nested.host_reads;
 		uint64_t lookups = mmu->stats.nested.stage2_walks;
+		struct nested_result grid;
 		run_cpu_vm(m, c);
-		vm_walk(m, &req, &res, &vm, &mmu->stats.nested);
+		vm_walk(m, &req, &res, &vm, &mmu->stats.nested, &grid);
 		reads = mmu->stats.nested.guest_reads + mmu->stats.nested.host_reads - before;
-		cost = reads * m->cfg.memory_latency; /* 2-D walks do not go through the data caches yet */
-		where = NULL;
+		cost = reads * m->cfg.memory_latency;
+		if (c->dcache || mmu->detail)
+			cost = mmu_nested_reads(mmu, c, &grid, cost, where);
 		if (m->host->cfg.has_tlb)
 			mmu->stats.cycles += (mmu->stats.nested.stage2_walks - lookups) * m->host->cfg.tlb.latency;
 		vmp = &vm;
@@ -567,7 +591,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	mmu->stats.cycles += cost;
 	/* The guest PWCs cache the guest's pointers, GPAs: a stage-2 fault on a final GPA leaves them good. */
 	if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
-		pwc_fill(c, m, va, &res);
+		pwc_fill(c, m, va, &res, true);
 	if (!res.ok) {
 		out->ok = false;
 		out->fault = res.fault;
@@ -732,8 +756,9 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 	if (__builtin_expect(m->host != NULL, 0)) {
 		/* Counting nothing: the access was counted once. */
 		struct nested_stats uncounted = { 0 };
+		struct nested_result grid;
 		run_cpu_vm(m, c);
-		vm_walk(m, &req, &res, &vm, &uncounted);
+		vm_walk(m, &req, &res, &vm, &uncounted, &grid);
 		vmp = &vm;
 		out->fault_stage = (uint8_t)vm.fault;
 		out->fault_gpa = vm.fault_gpa;
@@ -741,7 +766,7 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 		walk(&m->walker, &req, &res);
 	}
 	if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
-		pwc_fill(c, m, va, &res);
+		pwc_fill(c, m, va, &res, false);
 	out->ok = res.ok;
 	out->fault = res.fault;
 	if (!res.ok)

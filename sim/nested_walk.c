@@ -76,3 +76,25 @@ void nested_report(const struct nested_result *n, const struct guest_mem *g, con
 
 	g->stage2->arch->stage2_report(&n->stage2.fault, &ctx, out, text, len);
 }
+
+unsigned nested_reads(const struct nested_result *n, unsigned top_level, struct nested_read *out)
+{
+	unsigned nr = 0;
+
+	for (unsigned r = 0; r < n->nr_rows; r++) {
+		const struct nested_row *row = &n->rows[r];
+		const uint8_t glevel = (uint8_t)nested_row_guest_level(n, row, top_level);
+
+		if (row->kind == NESTED_ROW_TABLE_WRITE)
+			continue;
+		for (unsigned i = 0; i < row->walk.nr_steps && nr < NESTED_MAX_READS; i++)
+			out[nr++] = (struct nested_read){ .stage2 = true, .guest_level = glevel,
+							  .level = (uint8_t)row->walk.steps[i].level,
+							  .hpa = row->walk.steps[i].pte_addr };
+		/* A guest entry stage 2 refused to read was never read. */
+		if (row->kind == NESTED_ROW_TABLE_READ && row->walk.ok && nr < NESTED_MAX_READS)
+			out[nr++] = (struct nested_read){ .guest_level = glevel, .level = glevel,
+							  .hpa = row->walk.pa, .gpa = row->gpa };
+	}
+	return nr;
+}

@@ -70,6 +70,26 @@ struct nested_result {
 unsigned nested_row_guest_level(const struct nested_result *n, const struct nested_row *row, unsigned top_level);
 
 /*
+ * One entry a 2-D walk read, in the order the hardware reads them: for each
+ * guest level the stage-2 entries that translate the guest entry's GPA, then
+ * the guest entry at its host PA; last the final GPA's stage-2 entries.  The
+ * guest's A/D writes are not reads (as a native walk's are not).
+ */
+struct nested_read {
+	bool stage2;            /* a stage-2 entry; false: a guest entry */
+	uint8_t guest_level;    /* the guest level the read serves (0: the final GPA) */
+	uint8_t level;          /* the entry's level in its own table (a guest entry's: guest_level) */
+	uint64_t hpa;           /* where it was read */
+	uint64_t gpa;           /* a guest entry's GPA (0 for a stage-2 entry) */
+};
+
+/* n guest levels over m host levels read at most (n + 1)(m + 1) - 1 entries. */
+#define NESTED_MAX_READS ((PT_MAX_LEVELS + 1) * (PT_MAX_LEVELS + 1) - 1)
+
+/* The reads of n in hardware order into out (NESTED_MAX_READS); returns how many (n->references). */
+unsigned nested_reads(const struct nested_result *n, unsigned top_level, struct nested_read *out);
+
+/*
  * The stage-2 fault of n (fault STAGE2_TABLE or STAGE2_FINAL, for req) as the
  * hypervisor is told it: g's stage-2 format's report, and in words into text.
  */

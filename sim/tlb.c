@@ -78,6 +78,7 @@ struct tlb {
 	uint8_t pieces_shift;        /* the largest page ever filled in pieces (page_shift > shift), 0: none */
 	enum tlb_replacement repl;
 	uint64_t clock;              /* stamp source: bumped on each fill and LRU hit */
+	size_t nr_valid;             /* valid entries: an empty cache's miss needs no search */
 	uint64_t rng;                /* xorshift64 state (REPL_RANDOM) */
 	struct tlb_policy *policy;   /* PLRU / SRRIP state, NULL for the stamp policies */
 	struct tlb_policy policy_state;
@@ -216,6 +217,7 @@ static inline uint64_t match_fps(const uint32_t *fp, unsigned n, uint32_t f)
 	uint64_t m = 0;
 #ifdef __SSE2__
 	const __m128i needle = _mm_set1_epi32((int)f);
+#pragma GCC unroll 4
 	for (unsigned i = 0; i < n; i += 4) {
 		__m128i v = _mm_load_si128((const __m128i *)(const void *)(fp + i));
 		__m128i eq = _mm_cmpeq_epi32(v, needle);
@@ -257,17 +259,29 @@ static inline uint32_t *hint_of(const struct tlb *t, uint64_t tag)
 static struct tlb_entry *search(struct tlb *t, uint64_t tag, unsigned shift, uint32_t space)
 {
 	const size_t set = (size_t)(tag & t->set_mask);
+	struct tlb_entry *e;
 
-	/* Groups of up to 64 ways, one mask each; padding holds FP_NONE and never matches. */
-	for (unsigned g = 0; g < t->stride; g += 64) {
-		unsigned n = t->stride - g < 64 ? t->stride - g : 64;
-		struct tlb_entry *e = probe(t, set, g, n, tag, shift, space);
-		if (e) {
-			*hint_of(t, tag) = (uint32_t)(e - t->entries);
-			return e;
+	/*
+	 * The common strides with n a constant, so that the compares unroll: a
+	 * miss (every walk's) pays the whole search, the loop's bookkeeping was
+	 * half of it.
+	 */
+	switch (t->stride) {
+	case 4: e = probe(t, set, 0, 4, tag, shift, space); break;
+	case 8: e = probe(t, set, 0, 8, tag, shift, space); break;
+	case 12: e = probe(t, set, 0, 12, tag, shift, space); break;
+	case 16: e = probe(t, set, 0, 16, tag, shift, space); break;
+	default:
+		/* Groups of up to 64 ways, one mask each; padding holds FP_NONE and never matches. */
+		e = NULL;
+		for (unsigned g = 0; g < t->stride && !e; g += 64) {
+			unsigned n = t->stride - g < 64 ? t->stride - g : 64;
+			e = probe(t, set, g, n, tag, shift, space);
 		}
 	}
-	return NULL;
+	if (e)
+		*hint_of(t, tag) = (uint32_t)(e - t->entries);
+	return e;
 }
 
 /* The first hit on a prefetched entry: the prefetch was useful. */
@@ -310,6 +324,10 @@ static inline struct tlb_entry *hit(struct tlb *t, struct tlb_entry *e, unsigned
 static __attribute__((noinline)) struct tlb_entry *probe_slow(struct tlb *t, uint64_t va,
 							     uint32_t space)
 {
+	/* An array of a size nothing was filled in yet (a 1G array under 4K demand paging): a miss, at once. */
+	if (!t->nr_valid)
+		return NULL;
+
 	struct tlb_entry *e = search(t, va >> t->shifts[0], t->shifts[0], space);
 
 	if (e)
@@ -370,27 +388,51 @@ void tlb_move_miss(struct tlb *from, struct tlb *to)
 	}
 }
 
-/* Way (0..ways-1) to evict from the full set whose first entry is ways. */
-static unsigned pick_victim(struct tlb *t, const struct tlb_entry *ways)
+/*
+ * The first way of the n at ways with the smallest stamp.  Selects, not
+ * branches: which stamp is older is a coin toss to the predictor.
+ */
+static inline unsigned oldest_of(const struct tlb_entry *ways, unsigned n)
 {
-	if (t->policy)
-		return tlb_policy_victim(t->policy, (size_t)(ways - t->entries) / t->ways);
-	if (t->repl == REPL_RANDOM) {
-		/* The high 32 bits scaled onto [0, ways): no division. */
-		uint64_t r = xorshift64(&t->rng) >> 32;
-		return (unsigned)((r * t->ways) >> 32);
-	}
-	/* LRU and FIFO both evict the oldest stamp; they differ in whether hits refresh it. */
 	unsigned victim = 0;
 	uint64_t oldest = ways[0].stamp;
-	for (unsigned w = 1; w < t->ways; w++) {
-		/* Selects, not branches: which stamp is older is a coin toss to the predictor. */
+
+#pragma GCC unroll 16
+	for (unsigned w = 1; w < n; w++) {
 		const uint64_t s = ways[w].stamp;
 		const bool older = s < oldest;
 		victim = older ? w : victim;
 		oldest = older ? s : oldest;
 	}
 	return victim;
+}
+
+/*
+ * LRU and FIFO: the way to fill in the set whose first entry is ways — the
+ * oldest stamp.  An invalid way's stamp is 0 (drop, calloc) and a fill's at
+ * least 1, so this is also the first invalid way when there is one: one scan
+ * instead of a search for a free way and then one for the victim.  The
+ * common associativities with a constant count, so that the scan unrolls.
+ */
+static unsigned oldest_way(const struct tlb *t, const struct tlb_entry *ways)
+{
+	switch (t->ways) {
+	case 4: return oldest_of(ways, 4);
+	case 8: return oldest_of(ways, 8);
+	case 12: return oldest_of(ways, 12);
+	case 16: return oldest_of(ways, 16);
+	default: return oldest_of(ways, t->ways);
+	}
+}
+
+/* Way (0..ways-1) to evict from the full set whose first entry is ways (PLRU, SRRIP, random). */
+static unsigned pick_victim(struct tlb *t, const struct tlb_entry *ways)
+{
+	if (t->policy)
+		return tlb_policy_victim(t->policy, (size_t)(ways - t->entries) / t->ways);
+	/* The high 32 bits scaled onto [0, ways): no division. */
+	uint64_t r = xorshift64(&t->rng) >> 32;
+	return (unsigned)((r * t->ways) >> 32);
 }
 
 /* The first invalid way of the set whose fingerprints start at row, or ways if it is full. */
@@ -426,7 +468,13 @@ static inline bool fill(struct tlb *t, uint64_t va, const struct tlb_entry *e, b
 	struct tlb_entry *slot = absent ? NULL : search(t, tag, shift, e->space);
 	bool evicted = false;
 
-	if (!slot) {
+	if (!slot && !t->policy && t->repl != REPL_RANDOM) {
+		slot = &ways[oldest_way(t, ways)];
+		if (slot->valid) {
+			t->stats.evictions++;
+			evicted = true;
+		}
+	} else if (!slot) {
 		unsigned way = first_free(t, t->fps + set * t->stride);
 		if (way == t->ways) {
 			way = pick_victim(t, ways);
@@ -440,6 +488,7 @@ static inline bool fill(struct tlb *t, uint64_t va, const struct tlb_entry *e, b
 	if (slot->valid && slot->prefetched)
 		t->stats.prefetch_useless++;
 	t->stats.prefetches += e->prefetched;
+	t->nr_valid += !slot->valid;
 	if (t->policy)
 		tlb_policy_fill(t->policy, (size_t)(slot - t->entries));
 	*slot = *e;
@@ -483,7 +532,9 @@ static inline void drop(struct tlb *t, size_t set, unsigned way)
 	struct tlb_entry *e = &t->entries[set * t->ways + way];
 
 	t->stats.prefetch_useless += e->valid & e->prefetched;
+	t->nr_valid -= e->valid;
 	e->valid = false;
+	e->stamp = 0; /* older than any fill: the stamp policies' victim scan finds it first (fill) */
 	t->fps[set * t->stride + way] = FP_NONE;
 }
 

@@ -40,10 +40,9 @@ static void count(const struct nested_result *n, unsigned top_level, struct nest
 }
 
 void vm_walk(struct machine *m, const struct walk_request *req, struct walk_result *res,
-	     struct vm_walk_info *info, struct nested_stats *st)
+	     struct vm_walk_info *info, struct nested_stats *st, struct nested_result *n)
 {
 	struct stage2_host *h = m->host;
-	struct nested_result local, *n = &local;
 	struct walk_request r = *req;
 
 	r.no_steps = false; /* the grid counts the guest's steps */

@@ -45,8 +45,9 @@ struct vm_walk_info {
  * page_size the smaller page, the guest's leaf, level and rights; on a
  * stage-2 fault, the stage-2 walk's fault with code the report's (the
  * architecture's stage-2 code for the guest's access).  Counts into *st.
+ * The 2-D walk itself is left in *n (its rows: the reads, nested_reads).
  */
 void vm_walk(struct machine *m, const struct walk_request *req, struct walk_result *res,
-	     struct vm_walk_info *info, struct nested_stats *st);
+	     struct vm_walk_info *info, struct nested_stats *st, struct nested_result *n);
 
 #endif

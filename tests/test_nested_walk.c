@@ -183,3 +183,70 @@ Test(nested_walk, guest_fault)
 	cr_expect_eq(r.references, 4 + 16);
 	machine_destroy(vm.host);
 }
+
+/*
+ * nested_reads lists the 24 references in the order the hardware makes them:
+ * per guest level the 4 stage-2 entries of its GPA, then the guest entry at
+ * its host PA (vm.h + GPA: guest RAM is one run); last the final GPA's 4.
+ */
+Test(nested_walk, reads_in_hardware_order)
+{
+	static const uint64_t gpas[4] = { 0x1000, 0x2000, 0x3010, 0x4000 };
+	struct vm vm;
+	struct nested_result r;
+	struct nested_read reads[NESTED_MAX_READS];
+
+	vm_setup(&vm);
+	vm_walk(&vm, 0x400123, ACCESS_READ, &r);
+	cr_assert(r.ok);
+	cr_assert_eq(nested_reads(&r, 4, reads), 24);
+	for (unsigned g = 0; g < 5; g++) {
+		for (unsigned h = 0; h < 4; h++) {
+			const struct nested_read *x = &reads[g * 5 + h];
+			cr_expect(x->stage2, "read %u", g * 5 + h);
+			cr_expect_eq(x->level, 4 - h, "read %u", g * 5 + h);
+			cr_expect_eq(x->guest_level, g < 4 ? 4 - g : 0, "read %u", g * 5 + h);
+			cr_expect_eq(x->hpa, r.rows[g].walk.steps[h].pte_addr);
+		}
+		if (g == 4)
+			break;
+		const struct nested_read *x = &reads[g * 5 + 4];
+		cr_expect(!x->stage2);
+		cr_expect_eq(x->level, 4 - g);
+		cr_expect_eq(x->gpa, gpas[g]);
+		cr_expect_eq(x->hpa, vm.h + gpas[g]);
+	}
+	machine_destroy(vm.host);
+}
+
+/* The guest's A/D write is no read (24 still); a refused guest entry is not read (2 + 12); a guest fault 4 + 16. */
+Test(nested_walk, reads_match_references)
+{
+	struct vm vm;
+	struct nested_result r;
+	struct nested_read reads[NESTED_MAX_READS];
+	unsigned guest = 0;
+
+	vm_setup(&vm);
+	guest_put(&vm, 0x3010, 0x4000 | P | RW | US);
+	vm_walk(&vm, 0x400123, ACCESS_READ, &r);
+	cr_expect_eq(nested_reads(&r, 4, reads), 24);
+	machine_destroy(vm.host);
+
+	vm_setup(&vm);
+	cr_assert_eq(pt_unmap(vm.host->user, 0x3000, 0x1000, NULL), MM_OK);
+	vm_walk(&vm, 0x400123, ACCESS_READ, &r);
+	cr_assert_eq(nested_reads(&r, 4, reads), 14);
+	for (unsigned i = 0; i < 14; i++)
+		guest += !reads[i].stage2;
+	cr_expect_eq(guest, 2, "the PD entry stage 2 refused was not read");
+	cr_expect(reads[13].stage2 && reads[13].guest_level == 2 && reads[13].level == 1);
+	machine_destroy(vm.host);
+
+	vm_setup(&vm);
+	guest_put(&vm, 0x4000, 0);
+	vm_walk(&vm, 0x400123, ACCESS_READ, &r);
+	cr_expect_eq(nested_reads(&r, 4, reads), 20);
+	cr_expect(!reads[19].stage2 && reads[19].level == 1 && reads[19].gpa == 0x4000, "the clear PTE was read");
+	machine_destroy(vm.host);
+}

@@ -64,7 +64,8 @@ DATA_CACHES, DATA_WHERE = 3, 4
 class DataCacheStats(Structure):
     _fields_ = [("cache", DataCache * DATA_CACHES), ("line", c_uint), ("memory_latency", c_uint),
                 ("pte_found", (c_uint64 * DATA_WHERE) * (MAX_LEVELS + 1)), ("pte_cycles", c_uint64),
-                ("data", c_bool), ("data_found", c_uint64 * DATA_WHERE), ("data_cycles", c_uint64)]
+                ("data", c_bool), ("data_found", c_uint64 * DATA_WHERE), ("data_cycles", c_uint64),
+                ("stage2_found", (c_uint64 * DATA_WHERE) * (MAX_LEVELS + 1))]
 
 
 class Stats(Structure):

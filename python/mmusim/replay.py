@@ -132,6 +132,10 @@ def _data_caches(d):
                                     "misses": c.misses, "evictions": c.evictions}
     out["pte_found"] = {str(level): dict(zip(_WHERE, d.pte_found[level]))
                         for level in range(_lib.MAX_LEVELS, 0, -1) if sum(d.pte_found[level])}
+    stage2 = {str(level): dict(zip(_WHERE, d.stage2_found[level]))
+              for level in range(_lib.MAX_LEVELS, 0, -1) if sum(d.stage2_found[level])}
+    if stage2:  # a VM's 2-D walks read stage-2 entries
+        out["stage2_found"] = stage2
     out["pte_cycles"] = d.pte_cycles
     if d.data:
         out["data"] = dict(zip(_WHERE, d.data_found), cycles=d.data_cycles)

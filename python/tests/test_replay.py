@@ -36,6 +36,16 @@ def test_data_caches_equal_cli_json(cli_json, tmp_path):
     assert out["caches"]["l1d"]["hits"] > 0
 
 
+def test_vm_data_caches_equal_cli_json(cli_json, tmp_path):
+    """A VM's 2-D walks through the caches: "stage2_found" too is the CLI's."""
+    config = tmp_path / "vm_caches.yaml"
+    config.write_text("extends: x86_64_ept\ncaches: {l1d: {sets: 64, ways: 8, latency: 4}}\n")
+    trace = BUNDLED[2]
+    out = mmusim.replay(trace, config=str(config))
+    assert out == cli_json("--config", str(config), "replay", "--demand-paging", trace)
+    assert sum(out["caches"]["stage2_found"]["1"].values()) > 0
+
+
 def test_tlb_prefetch_equals_cli_json(tmp_path, cli_json):
     """A prefetching TLB: its "prefetch" counters and "tlb_prefetch" are the CLI's (8 issued, 3 walks: by hand)."""
     cfg = tmp_path / "pf.yaml"

@@ -57,6 +57,17 @@ void data_caches_text(FILE *out, const mmusim_data_cache_stats *s)
 				fprintf(out, " %12" PRIu64, s->pte_found[level][w]);
 		fputc('\n', out);
 	}
+	/* A VM's 2-D walks: the stage-2 entries, by stage-2 level. */
+	for (unsigned level = MMUSIM_MAX_LEVELS; level >= 1; level--) {
+		if (!row_total(s->stage2_found[level]))
+			continue;
+		reads += row_total(s->stage2_found[level]);
+		fprintf(out, "  s2 level %-4u", level);
+		for (unsigned w = 0; w < MMUSIM_DATA_WHERE; w++)
+			if (shown(s, w))
+				fprintf(out, " %12" PRIu64, s->stage2_found[level][w]);
+		fputc('\n', out);
+	}
 	fprintf(out, "PTE cycles      %" PRIu64 "  (%.2f per PTE read; memory %u)\n", s->pte_cycles,
 		reads ? (double)s->pte_cycles / (double)reads : 0.0, s->memory_latency);
 	if (!s->data)
@@ -95,7 +106,19 @@ void data_caches_json(FILE *out, const mmusim_data_cache_stats *s)
 		fputc('}', out);
 		first = false;
 	}
-	fprintf(out, "},\"pte_cycles\":%" PRIu64, s->pte_cycles);
+	fputc('}', out);
+	first = true;
+	for (unsigned level = MMUSIM_MAX_LEVELS; level >= 1; level--) {
+		if (!row_total(s->stage2_found[level]))
+			continue;
+		fprintf(out, "%s\"%u\":{", first ? ",\"stage2_found\":{" : ",", level);
+		json_where(out, s->stage2_found[level]);
+		fputc('}', out);
+		first = false;
+	}
+	if (!first)
+		fputc('}', out);
+	fprintf(out, ",\"pte_cycles\":%" PRIu64, s->pte_cycles);
 	if (s->data) {
 		fputs(",\"data\":{", out);
 		json_where(out, s->data_found);
