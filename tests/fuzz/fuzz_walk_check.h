@@ -69,8 +69,8 @@ static const struct fuzz_preset fuzz_presets[] = {
 	{ "x86_32", &pt_arch_x86_32, FUZZ_PC(4096, 2, 4, 32, false, 2, 40) },
 	/* toy layout: valid read write exec user huge accessed dirty, frame shift and width */
 	{ "toy", &pt_arch_toy, { .base_page_size = 64, .nr_levels = 2, .pte_size = 2, .address_width = 16,
-				 .highest_translation_level = 2, .phys_addr_width = 16,
-				 .layout = { 0, 1, 2, 3, 4, 5, -1, -1, 6, 10 } } },
+				 .highest_translation_level = 2, .phys_addr_width = 16, .partial_top = true,
+				 .concat_top_bits = TOY_CONCAT_TOP_BITS, .layout = { 0, 1, 2, 3, 4, 5, -1, -1, 6, 10 } } },
 	/* Arm ARM D8: 4K blocks at levels 1-2 (ours 3, 2), 16K and 64K at level 2 only (ours 2) */
 	{ "aarch64", &pt_arch_aarch64, FUZZ_PC_ARM(4096, 4, 48, 3, 48) },
 	{ "aarch64_16k", &pt_arch_aarch64, FUZZ_PC_ARM(16384, 4, 48, 2, 48) },
