@@ -333,6 +333,33 @@ Test(quiz_kinds, student_text_file_has_no_answers)
 	remove_temp_file(instructor);
 }
 
+/* A handout named as the quiz's own config is refused before anything is written: the config stays. */
+Test(quiz_kinds, handout_over_its_config_is_refused)
+{
+	const char yaml[] = "extends: toy\nname: toy-lab\n";
+	char *cfg = write_temp_file(yaml, ".yaml"), *other = write_temp_file("", ".txt");
+	const char *as_student[] = { "--config", cfg, "quiz", "--seed", "1", "--student", cfg, "--instructor", other };
+	const char *as_instructor[] = { "--config", cfg, "quiz", "--seed", "1", "--student", other, "--instructor", cfg };
+	const char *const *argvs[] = { as_student, as_instructor };
+	char want[512];
+	struct run_result r;
+
+	snprintf(want, sizeof(want), "mmusim: %s: is also an input (%s): choose another output file\n", cfg, cfg);
+	for (int k = 0; k < 2; k++) {
+		cr_assert_eq(run_mmusim_argv(&r, 9, argvs[k]), 0);
+		cr_expect_eq(r.status, 2);
+		cr_expect_str_eq(r.err, want);
+		run_result_free(&r);
+		char *now = read_text_file(cfg), *o = read_text_file(other);
+		cr_expect_str_eq(now, yaml, "the config is intact");
+		cr_expect_str_eq(o, "", "nothing written to the other handout");
+		free(now);
+		free(o);
+	}
+	remove_temp_file(cfg);
+	remove_temp_file(other);
+}
+
 struct bad_args {
 	char args[6][32];
 	char err[200];

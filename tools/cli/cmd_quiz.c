@@ -16,6 +16,7 @@
 #include "cli_lists.h"
 #include "cli_machine.h"
 #include "cli_options.h"
+#include "cli_output.h"
 #include "explain_text.h"
 #include "canonical_va.h"
 #include "quiz_gen.h"
@@ -342,6 +343,10 @@ int cmd_quiz(struct cli *cli, struct args *a)
 		return cli_usage_error("quiz: --setup, --map and --image do not apply to a quiz");
 	o.json |= cli->json;
 	if ((rc = quiz_check_options(&o)) != EXIT_OK)
+		return rc;
+	/* A handout written over the quiz's own config would destroy it. */
+	if ((rc = cli_output_check(cli, o.student, NULL, 0)) != EXIT_OK ||
+	    (rc = cli_output_check(cli, o.instructor, NULL, 0)) != EXIT_OK)
 		return rc;
 	if (arch && cli->config)
 		return cli_usage_error("quiz: give --arch or --config, not both");
