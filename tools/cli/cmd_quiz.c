@@ -357,6 +357,7 @@ int cmd_quiz(struct cli *cli, struct args *a)
 		return rc;
 	if (!(quiz = malloc(sizeof(*quiz)))) {
 		mmusim_config_free(cfg);
+		free(o.base_yaml);
 		return EXIT_INTERNAL;
 	}
 	if ((rc = quiz_options_params(&o, cfg, &err)) == MMUSIM_OK)

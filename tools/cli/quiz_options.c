@@ -288,8 +288,12 @@ int quiz_load_config(struct quiz_opts *o, bool is_file, mmusim_config **cfg, mmu
 		return EXIT_OK;
 	}
 	mmusim_config_free(plain);
-	if (mmusim_config_parse(o->base_yaml, strlen(o->base_yaml), "quiz knobs", cfg, err))
+	if (mmusim_config_parse(o->base_yaml, strlen(o->base_yaml), "quiz knobs", cfg, err)) {
+		free(o->base_yaml);
+		o->base_yaml = NULL;
+		o->params.tlb_base_yaml = NULL;
 		return cli_fail(err);
+	}
 	return EXIT_OK;
 }
 
