@@ -131,13 +131,14 @@ static uint8_t *frame_back(struct physmem *pm, uint64_t frame)
 	return *slot;
 }
 
-static void frame_unback(struct physmem *pm, uint64_t frame)
+/* False if the frame had no host memory (nothing to free). */
+static bool frame_unback(struct physmem *pm, uint64_t frame)
 {
 	uint8_t **leaf = pm->dir[frame >> pm->direct.leaf_bits];
 	uint8_t **slot = leaf ? &leaf[frame & ((1ull << pm->direct.leaf_bits) - 1)] : NULL;
 
 	if (!slot || !*slot)
-		return;
+		return false;
 	if (frame_size_ok(pm))
 		host_frame_free(pm, *slot);
 	else
@@ -146,6 +147,7 @@ static void frame_unback(struct physmem *pm, uint64_t frame)
 	if (pm->frames)
 		pm->frames[frame] = NULL;
 	pm->nr_backed--;
+	return true;
 }
 
 /*
@@ -369,9 +371,16 @@ int physmem_alloc_node(struct physmem *pm, uint64_t *pa, struct mm_error *err)
 
 void physmem_free_node(struct physmem *pm, uint64_t pa)
 {
+	/*
+	 * A hand-written entry (poke, set-pte, pte) may point outside memory or
+	 * at a node another entry also points to: only a frame of this memory
+	 * that still has host memory is freed, and only once.
+	 */
+	if (!in_memory(pm, pa, 1))
+		return;
 	uint64_t frame = (pa - pm->base) >> pm->frame_shift;
-
-	frame_unback(pm, frame);
+	if (!frame_unback(pm, frame))
+		return;
 	pm->node_frames--;
 	free_push(pm, frame);
 }

@@ -139,6 +139,28 @@ Test(authoring, pointer_outside_memory)
 }
 
 /*
+ * Hand-made pointers the table's own bookkeeping never made: a PML4E that
+ * points at the PML4 itself (the self-map trick), and two PDEs sharing one
+ * page table.  Walks follow them as the hardware would; tearing the machine
+ * down frees each node once (memcheck and ASan run this suite), and an unmap
+ * through the shared table leaves the other VA walking it.
+ */
+Test(authoring, self_map_and_shared_tables)
+{
+	/* 0x400000's walk: PML4[0] -> 0x1000 again as its PDPT, whose [0] -> 0x1000 as its PD: [2] is empty. */
+	expect_out("x86_64", MAP_4K "pte 0x400000 4 addr=0x1000\n", "r", "0x400000",
+		   "0x400000 r user: fault not-present at level 2, #PF error code 0x4 (U): the PTE is not present "
+		   "(P/V bit clear)\n");
+	/* PD[3] (0x600000) made to point at PD[2]'s page table: index 0 there maps 0x200000. */
+	expect_out("x86_64", MAP_4K "map 0x600000 0x300000 4K rwu\npte 0x600000 2 addr=0x4000\n", "r", "0x600000",
+		   "0x600000 r user: pa 0x200000 (4K page, level 1) perms rw-u-\n");
+	expect_out("x86_64", MAP_4K "map 0x600000 0x300000 4K rwu\npte 0x600000 2 addr=0x4000\nunmap 0x600000 4K\n",
+		   "r", "0x400000",
+		   "0x400000 r user: fault not-present at level 1, #PF error code 0x4 (U): the PTE is not present "
+		   "(P/V bit clear)\n");
+}
+
+/*
  * poke writes the PTE at 0x4000: 0x5007 = frame 0x5000, P RW US (no XD:
  * executable).  A one-byte poke replaces its low byte only: 0x05 leaves P
  * and US, clears RW, and keeps XD of the map's 0x8000000000200007.
