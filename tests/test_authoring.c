@@ -309,7 +309,7 @@ Test(authoring, shell_poke_and_pte)
 	const char input[] = "detail off\n" MAP_4K "w 0x400000\npte 0x400000 3 rw=0 us=1\nflush\nw 0x400000\npoke 0x4000 0x5007\n"
 			     "flush\nw 0x400000\npte 0x400000 1 zz=1\npoke 0x1000000000 0\n";
 	char *in = write_temp_file(input, ".txt");
-	char cmd[512];
+	char cmd[4096];
 	FILE *p;
 	char out[4096] = "";
 	size_t n;

@@ -31,7 +31,7 @@ static void expect_run(struct run_result *r, int status, const char *out, const 
  */
 static int check_key(const char *name, int *invalid)
 {
-	char path[256], key_path[256];
+	char path[4096], key_path[4096];
 	const char *argv[1100];
 	char vas[1100][16];
 	int argc = 0, n = 0;
