@@ -4,10 +4,10 @@
  * checked first; then the entries, which must be exactly one per virtual page.
  */
 #include "image_ostep_linear.h"
+#include "text_lines.h"
 
 #include <ctype.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,57 +16,6 @@
 #define LINEAR_MAX_SIZE (1ull << 30)
 /* mmusim's smallest page (toy.page_size). */
 #define LINEAR_MIN_PAGE 32u
-
-struct line {
-	const char *s;  /* not NUL-terminated */
-	size_t len;
-	unsigned no;    /* 1-based */
-};
-
-static bool next_line(const uint8_t *text, size_t len, size_t *pos, struct line *l)
-{
-	const uint8_t *nl;
-
-	if (*pos >= len)
-		return false;
-	l->s = (const char *)text + *pos;
-	nl = memchr(text + *pos, '\n', len - *pos);
-	l->len = nl ? (size_t)(nl - (text + *pos)) : len - *pos;
-	*pos += l->len + (nl != NULL);
-	/* The script's output may have been saved with CRLF line ends. */
-	if (l->len && l->s[l->len - 1] == '\r')
-		l->len--;
-	l->no++;
-	return true;
-}
-
-static size_t skip_blanks(const struct line *l, size_t i)
-{
-	while (i < l->len && (l->s[i] == ' ' || l->s[i] == '\t'))
-		i++;
-	return i;
-}
-
-static bool starts_with(const struct line *l, size_t i, const char *word)
-{
-	size_t n = strlen(word);
-
-	return l->len - i >= n && memcmp(l->s + i, word, n) == 0;
-}
-
-static int line_error(struct mm_error *err, const char *path, const struct line *l, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int line_error(struct mm_error *err, const char *path, const struct line *l, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return mm_error_set(err, MM_EINVAL, "%s:%u: %s", path, l->no, msg);
-}
 
 static bool is_pow2(uint64_t x)
 {
@@ -79,7 +28,7 @@ static unsigned log2u(uint64_t x)
 }
 
 /* The rest of the line from i, blanks trimmed, for messages. */
-static int rest_len(const struct line *l, size_t i)
+static int rest_len(const struct text_line *l, size_t i)
 {
 	size_t end = l->len;
 
@@ -89,7 +38,7 @@ static int rest_len(const struct line *l, size_t i)
 }
 
 /* A size as the script's convert() reads it: decimal digits and an optional k, m or g. */
-static bool parse_size(const struct line *l, size_t i, uint64_t *out)
+static bool parse_size(const struct text_line *l, size_t i, uint64_t *out)
 {
 	uint64_t v = 0;
 	size_t start = i;
@@ -109,7 +58,7 @@ static bool parse_size(const struct line *l, size_t i, uint64_t *out)
 		i++;
 	}
 	*out = v;
-	return skip_blanks(l, i) == l->len;
+	return text_line_skip_blanks(l, i) == l->len;
 }
 
 enum { ARG_ASIZE, ARG_PSIZE, ARG_PAGE, NR_ARGS };
@@ -118,19 +67,19 @@ static const char *const arg_names[NR_ARGS] = { "address space size", "phys mem 
 
 struct args {
 	uint64_t value[NR_ARGS];
-	struct line at[NR_ARGS];
+	struct text_line at[NR_ARGS];
 	bool given[NR_ARGS];
 };
 
-static int parse_arg(const char *path, const struct line *l, size_t i, struct args *a, struct mm_error *err)
+static int parse_arg(const char *path, const struct text_line *l, size_t i, struct args *a, struct mm_error *err)
 {
-	i = skip_blanks(l, i + 4);
+	i = text_line_skip_blanks(l, i + 4);
 	for (unsigned k = 0; k < NR_ARGS; k++) {
-		if (!starts_with(l, i, arg_names[k]))
+		if (!text_line_starts_with(l, i, arg_names[k]))
 			continue;
-		size_t v = skip_blanks(l, i + strlen(arg_names[k]));
+		size_t v = text_line_skip_blanks(l, i + strlen(arg_names[k]));
 		if (!parse_size(l, v, &a->value[k]) || a->value[k] == 0 || a->value[k] >= LINEAR_MAX_SIZE)
-			return line_error(err, path, l, "ARG %s: expected a size from 1 to 1023m (such as 16k), found '%.*s'",
+			return text_line_error(err, path, l, "ARG %s: expected a size from 1 to 1023m (such as 16k), found '%.*s'",
 					  arg_names[k], rest_len(l, v), l->s + v);
 		a->given[k] = true;
 		a->at[k] = *l;
@@ -149,62 +98,54 @@ static int check_args(const char *path, const struct args *a, struct mm_error *e
 			return mm_error_set(err, MM_EINVAL, "%s: no 'ARG %s' line (the output of paging-linear-translate.py "
 					    "starts with them)", path, arg_names[k]);
 	if (!is_pow2(pg))
-		return line_error(err, path, &a->at[ARG_PAGE], "ARG page size %" PRIu64 " is not a power of two", pg);
+		return text_line_error(err, path, &a->at[ARG_PAGE], "ARG page size %" PRIu64 " is not a power of two", pg);
 	if (pg < LINEAR_MIN_PAGE)
-		return line_error(err, path, &a->at[ARG_PAGE], "ARG page size %" PRIu64 " is below mmusim's smallest page (%u bytes)",
+		return text_line_error(err, path, &a->at[ARG_PAGE], "ARG page size %" PRIu64 " is below mmusim's smallest page (%u bytes)",
 				  pg, LINEAR_MIN_PAGE);
 	if (!is_pow2(as))
-		return line_error(err, path, &a->at[ARG_ASIZE], "ARG address space size %" PRIu64 " is not a power of two", as);
+		return text_line_error(err, path, &a->at[ARG_ASIZE], "ARG address space size %" PRIu64 " is not a power of two", as);
 	if (as < 2 * pg)
-		return line_error(err, path, &a->at[ARG_ASIZE],
+		return text_line_error(err, path, &a->at[ARG_ASIZE],
 				  "ARG address space size %" PRIu64 " must be at least two pages of %" PRIu64, as, pg);
 	if (ps % pg)
-		return line_error(err, path, &a->at[ARG_PSIZE],
+		return text_line_error(err, path, &a->at[ARG_PSIZE],
 				  "ARG phys mem size %" PRIu64 " is not a multiple of the page size %" PRIu64, ps, pg);
 	return MM_OK;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* "0x%08x", or "[ N]  0x%08x" with -v: the entry for VPN n. */
-static int parse_entry(const char *path, const struct line *l, uint64_t n, const struct ostep_linear *d,
+static int parse_entry(const char *path, const struct text_line *l, uint64_t n, const struct ostep_linear *d,
 		       uint32_t *out, struct mm_error *err)
 {
-	size_t i = skip_blanks(l, 0), start;
+	size_t i = text_line_skip_blanks(l, 0), start;
 	uint32_t v = 0;
 
 	if (i < l->len && l->s[i] == '[') {
 		uint64_t vpn = 0;
-		i = skip_blanks(l, i + 1);
+		i = text_line_skip_blanks(l, i + 1);
 		start = i;
 		while (i < l->len && isdigit((unsigned char)l->s[i]) && vpn <= d->nr_entries)
 			vpn = vpn * 10 + (uint64_t)(l->s[i++] - '0');
-		i = skip_blanks(l, i);
+		i = text_line_skip_blanks(l, i);
 		if (i == start || i >= l->len || l->s[i] != ']' || vpn != n)
-			return line_error(err, path, l, "page table entry %" PRIu64 ": expected '[%" PRIu64 "]' before it",
+			return text_line_error(err, path, l, "page table entry %" PRIu64 ": expected '[%" PRIu64 "]' before it",
 					  n, n);
-		i = skip_blanks(l, i + 1);
+		i = text_line_skip_blanks(l, i + 1);
 	}
 	start = i;
-	if (!starts_with(l, i, "0x") || l->len - i < 10 || skip_blanks(l, i + 10) != l->len)
-		return line_error(err, path, l, "page table entry %" PRIu64 ": expected 0x and 8 hex digits, found '%.*s'",
+	if (!text_line_starts_with(l, i, "0x") || l->len - i < 10 || text_line_skip_blanks(l, i + 10) != l->len)
+		return text_line_error(err, path, l, "page table entry %" PRIu64 ": expected 0x and 8 hex digits, found '%.*s'",
 				  n, rest_len(l, start), l->s + start);
 	for (i += 2; i < start + 10; i++) {
-		int h = hex_value(l->s[i]);
+		int h = text_hex_value(l->s[i]);
 		if (h < 0)
-			return line_error(err, path, l, "page table entry %" PRIu64 ": expected 0x and 8 hex digits, found '%.*s'",
+			return text_line_error(err, path, l, "page table entry %" PRIu64 ": expected 0x and 8 hex digits, found '%.*s'",
 					  n, rest_len(l, start), l->s + start);
 		v = v << 4 | (uint32_t)h;
 	}
 	/* The script's entries: VALID | PFN, or 0. */
 	if ((v >> 31) && (v & 0x7fffffffu) >= d->psize / d->page_size)
-		return line_error(err, path, l,
+		return text_line_error(err, path, l,
 				  "page table entry %" PRIu64 ": PFN %u is beyond physical memory (%" PRIu64 " pages of %" PRIu64 " bytes)",
 				  n, v & 0x7fffffffu, d->psize / d->page_size, d->page_size);
 	*out = v;
@@ -213,11 +154,11 @@ static int parse_entry(const char *path, const struct line *l, uint64_t n, const
 
 bool image_ostep_linear_detect(const uint8_t *text, size_t len)
 {
-	struct line l = { 0 };
+	struct text_line l = { 0 };
 	size_t pos = 0;
 
-	while (next_line(text, len, &pos, &l))
-		if (starts_with(&l, skip_blanks(&l, 0), "Page Table (from entry 0"))
+	while (text_line_next(text, len, &pos, &l))
+		if (text_line_starts_with(&l, text_line_skip_blanks(&l, 0), "Page Table (from entry 0"))
 			return true;
 	return false;
 }
@@ -235,21 +176,21 @@ int image_ostep_linear_parse(const char *path, const uint8_t *text, size_t len, 
 			     struct mm_error *err)
 {
 	struct args a = { 0 };
-	struct line l = { 0 };
+	struct text_line l = { 0 };
 	size_t pos = 0, i;
 	uint64_t n = 0;
 	bool in_table = false, table_seen = false;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	while (next_line(text, len, &pos, &l)) {
-		i = skip_blanks(&l, 0);
+	while (text_line_next(text, len, &pos, &l)) {
+		i = text_line_skip_blanks(&l, 0);
 		if (in_table && i == l.len) {
 			in_table = false;
 		} else if (in_table) {
 			uint32_t e = 0;
 			if (n == out->nr_entries)
-				return line_error(err, path, &l,
+				return text_line_error(err, path, &l,
 						  "the page table has more than %" PRIu64 " entries (address space size / page size)",
 						  out->nr_entries);
 			if ((rc = parse_entry(path, &l, n, out, &e, err)))
@@ -257,10 +198,10 @@ int image_ostep_linear_parse(const char *path, const uint8_t *text, size_t len, 
 			for (unsigned b = 0; b < 4; b++)
 				out->table[n * 4 + b] = (uint8_t)(e >> (8 * b));
 			n++;
-		} else if (!table_seen && starts_with(&l, i, "ARG ")) {
+		} else if (!table_seen && text_line_starts_with(&l, i, "ARG ")) {
 			if ((rc = parse_arg(path, &l, i, &a, err)))
 				return rc;
-		} else if (!table_seen && starts_with(&l, i, "Page Table (from entry 0")) {
+		} else if (!table_seen && text_line_starts_with(&l, i, "Page Table (from entry 0")) {
 			if ((rc = check_args(path, &a, err)))
 				return rc;
 			out->asize = a.value[ARG_ASIZE];
