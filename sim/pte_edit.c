@@ -44,6 +44,7 @@ static int poke(struct machine *m, const struct trace_event *ev, struct mm_error
 				    size == 1 ? "" : "s");
 	if (pt_mem_write(&m->mem, pa, size, ev->len) != MM_OK)
 		return mm_error_set(err, MM_EBUS, "poke: PA 0x%" PRIx64 " cannot be written", pa);
+	m->mem.hand_written = true;
 	return MM_OK;
 }
 
@@ -102,6 +103,7 @@ static int edit_entry(struct machine *m, struct page_table *user, const struct t
 	}
 	if (pt_mem_write(&m->mem, slot, pc->pte_size, pte) != MM_OK)
 		return mm_error_set(err, MM_EBUS, "%s: the entry at 0x%" PRIx64 " cannot be written", cmd, slot);
+	m->mem.hand_written = true;
 	return MM_OK;
 }
 
