@@ -724,6 +724,12 @@ MMUSIM_API bool mmusim_pte_leaf(const mmusim_config *cfg, uint64_t pte, unsigned
  */
 MMUSIM_API uint64_t mmusim_pte_address_mask(const mmusim_config *cfg, uint64_t pte, unsigned level);
 /*
+ * The address those bits hold: mmusim_pte_address without the bits the
+ * hardware does not take (at or above phys_addr_width, a leaf's below its
+ * page size); 0 with an empty mask (a leaf at a level that maps no pages).
+ */
+MMUSIM_API uint64_t mmusim_pte_address_field(const mmusim_config *cfg, uint64_t pte, unsigned level);
+/*
  * A leaf PTE's MMUSIM_PROP_* bits.  Comparing a walk's last step (the PTE as read)
  * with mmusim_translation's leaf_pte (as left) tells which of A and D the walk set.
  */

@@ -59,3 +59,53 @@ Test(authoring_listings, mappings_leaves_out_sv39_pointer_with_u)
 {
 	expect_cmd("sv39", "mappings", "map 0x400000 0x80200000 4K rwu\npte 0x400000 3 u=1\n", NULL, "");
 }
+
+/* `mmusim --config CONFIG explain --setup TRACE VA`: its stdout must hold each of the lines in want. */
+static void expect_explain_lines(const char *config, const char *trace, const char *va, const char *const *want)
+{
+	char *path = write_temp_file(trace, ".trace");
+	const char *argv[] = { "--config", config, "explain", "--setup", path, va };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_argv(&r, 6, argv), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	for (; *want; want++)
+		cr_expect(strstr(r.out, *want) != NULL, "no line '%s' in:\n%s", *want, r.out);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+/*
+ * PS in a PML4E (SDM 4.5 table 4-15: bit 7 reserved) maps no 512G page: the
+ * entry has no frame field to quote (the old text claimed "bits 51:39 =
+ * 0x2000", a value those bits cannot hold), and the fault names the bit.
+ */
+Test(authoring_listings, explain_ps_in_pml4e_quotes_no_frame)
+{
+	expect_explain_lines("x86_64", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", "0x400000",
+			     (const char *const[]){
+				     "      bits   P RW US PS addr=0x2000\n"
+				     "      addr   none: no page is mapped at level 4\n"
+				     "fault reserved-bit at level 4: PS is set at a level that cannot map a page\n",
+				     "  raised as #PF error code 0xd (P U RSVD)\n", NULL });
+}
+
+/*
+ * MAXPHYADDR 46: a PDPTE 0x800000002007 holds address bits 45:12 = 0x2000
+ * (SDM 4.5 table 4-16: bits M-1:12), and bit 47 is reserved, the fault.
+ * The old text said "bits 45:12 = 0x800000002000".
+ */
+Test(authoring_listings, explain_address_field_stops_at_maxphyaddr)
+{
+	char *config = write_temp_file("extends: x86_64\nphys_addr_width: 46\n", ".yaml");
+
+	expect_explain_lines(config, "map 0x400000 0x200000 4K rwu\npte 0x400000 3 addr=0x800000002000\n", "0x400000",
+			     (const char *const[]){
+				     "      raw    0x0000800000002007\n"
+				     "      bits   P RW US addr=0x800000002000\n"
+				     "      addr   bits 45:12 = 0x2000\n"
+				     "fault reserved-bit at level 3: address bits at or above MAXPHYADDR (phys_addr_width) are "
+				     "set\n",
+				     "  raised as #PF error code 0xd (P U RSVD)\n", NULL });
+	remove_temp_file(config);
+}

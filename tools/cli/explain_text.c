@@ -219,8 +219,15 @@ static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_trans
 	fprintf(out, "      bits   %s\n", flags);
 	if (!mmusim_pte_present(cfg, s->pte))
 		return;
-	describe_mask(mmusim_pte_address_mask(cfg, s->pte, s->level), where, sizeof(where));
-	uint64_t addr = mmusim_pte_address(cfg, s->pte, s->level);
+	uint64_t mask = mmusim_pte_address_mask(cfg, s->pte, s->level);
+	/* A leaf where no page can be (x86 PS in a PML4E): the fault below names the bit. */
+	if (!mask) {
+		fprintf(out, "      addr   none: no page is mapped at level %u\n", s->level);
+		return;
+	}
+	describe_mask(mask, where, sizeof(where));
+	/* Only the bits the hardware takes: not those at or above MAXPHYADDR (reserved, named by the fault). */
+	uint64_t addr = mmusim_pte_address_field(cfg, s->pte, s->level);
 	unsigned page_shift = (unsigned)__builtin_ctzll(mmusim_config_page_size(cfg));
 	mmusim_pte_layout layout;
 	/* A frame number not already in place (OSTEP's PFN in bits 6:0): say how it becomes the address. */
