@@ -109,3 +109,50 @@ Test(authoring_listings, explain_address_field_stops_at_maxphyaddr)
 				     "  raised as #PF error code 0xd (P U RSVD)\n", NULL });
 	remove_temp_file(config);
 }
+
+/*
+ * show draws every present entry, and says of a leaf the hardware does not
+ * translate through which fault a walk to it takes: PS in the PML4E (SDM
+ * table 4-15, reserved), bits 20:13 of a 2M PDE (table 4-17, reserved), and
+ * a good Sv39 leaf below a root pointer with U set (privileged spec 4.3.2
+ * step 4: reserved in a non-leaf PTE, the fault is at the root, level 3).
+ */
+Test(authoring_listings, show_marks_leaves_the_walk_refuses)
+{
+	expect_cmd("x86_64", "show", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", NULL,
+		   "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
+		   "L4[0] 0x0000000000002087 P RW US PS addr=0x2000 -> 512G page, va 0x0 -> pa 0x2000 (not mapped: the walk "
+		   "faults reserved-bit at level 4)\n");
+	expect_cmd("x86_64", "show", "map 0x400000 0x200000 2M rwu\npte 0x400000 2 addr=0x202000\n", NULL,
+		   "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
+		   "L4[0] 0x0000000000002007 P RW US addr=0x2000 -> L3 table 0x2000, va 0x0..0x7fffffffff\n"
+		   "  L3[0] 0x0000000000003007 P RW US addr=0x3000 -> L2 table 0x3000, va 0x0..0x3fffffff\n"
+		   "    L2[2] 0x8000000000202087 P RW US PS XD addr=0x202000 -> 2M page, va 0x400000 -> pa 0x202000 (not "
+		   "mapped: the walk faults reserved-bit at level 2)\n");
+	expect_cmd("sv39", "show", "map 0x400000 0x80200000 4K rwu\npte 0x400000 3 u=1\n", NULL,
+		   "root 0x80001000 (satp 0x8000000000080001): sv39, 3 levels of 512 8-byte entries\n"
+		   "L3[0] 0x0000000020000811 V U ppn=0x80002 -> L2 table 0x80002000, va 0x0..0x3fffffff\n"
+		   "  L2[2] 0x0000000020000c01 V ppn=0x80003 -> L1 table 0x80003000, va 0x400000..0x5fffff\n"
+		   "    L1[0] 0x0000000020080017 V R W U ppn=0x80200 -> 4K page, va 0x400000 -> pa 0x80200000 (not mapped: the "
+		   "walk faults reserved-bit at level 3)\n");
+	/* A permission the entries take away still leaves a page: no mark (PML4E U/S=0, SDM 4.6.1). */
+	expect_cmd("x86_64", "show", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 us=0\n", NULL,
+		   "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
+		   "L4[0] 0x0000000000002003 P RW addr=0x2000 -> L3 table 0x2000, va 0x0..0x7fffffffff\n"
+		   "  L3[0] 0x0000000000003007 P RW US addr=0x3000 -> L2 table 0x3000, va 0x0..0x3fffffff\n"
+		   "    L2[2] 0x0000000000004007 P RW US addr=0x4000 -> L1 table 0x4000, va 0x400000..0x5fffff\n"
+		   "      L1[0] 0x8000000000200007 P RW US XD addr=0x200000 -> 4K page, va 0x400000 -> pa 0x200000\n");
+}
+
+Test(authoring_listings, show_json_names_the_fault)
+{
+	char *path = write_temp_file("map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "show", "--setup", path, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"kind\":\"leaf\"") && strstr(r.out, ",\"fault\":{\"kind\":\"reserved-bit\",\"level\":4},"),
+		  "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(path);
+}

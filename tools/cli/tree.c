@@ -151,9 +151,31 @@ static int read_machine(void *ctx, uint64_t pa, unsigned size, uint64_t *val)
 	return mmusim_mem_read(ctx, pa, size, val);
 }
 
+/* Marks the leaves whose VA the hardware does not translate: an inspecting supervisor read of each. */
+static void mark_refused_leaves(struct tree *t, mmusim_machine *m)
+{
+	for (unsigned i = 0; i < t->nr_rows; i++) {
+		struct tree_row *r = &t->rows[i];
+		mmusim_request req = { .va = r->va, .access = MMUSIM_READ, .priv = MMUSIM_SUPERVISOR, .no_ad_update = true };
+		mmusim_translation res;
+
+		if (!r->leaf)
+			continue;
+		mmusim_translate(m, &req, &res);
+		if (res.ok || res.fault_kind == MMUSIM_FAULT_PERMISSION || res.fault_kind == MMUSIM_FAULT_ACCESSED_DIRTY)
+			continue;
+		r->fault_kind = res.fault_kind;
+		r->fault_level = res.fault_level;
+	}
+}
+
 int tree_build_machine(struct tree *t, mmusim_machine *m, const struct tree_options *opt, mmusim_error *err)
 {
-	return tree_build(t, mmusim_machine_config(m), read_machine, m, mmusim_root(m), mmusim_upper_root(m), opt, err);
+	int rc = tree_build(t, mmusim_machine_config(m), read_machine, m, mmusim_root(m), mmusim_upper_root(m), opt, err);
+
+	if (!rc)
+		mark_refused_leaves(t, m);
+	return rc;
 }
 
 void tree_mark_walk(struct tree *t, const mmusim_translation *res, unsigned walk_bit)
