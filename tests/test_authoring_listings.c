@@ -156,3 +156,22 @@ Test(authoring_listings, show_json_names_the_fault)
 	run_result_free(&r);
 	remove_temp_file(path);
 }
+
+/*
+ * A fault at an upper level quotes the entry by its name and address, as a
+ * refused right does: the PML4E at 0x1000 (CR3 0x1000, index 0), not "L4 PTE".
+ */
+Test(authoring_listings, explain_names_the_upper_entry_that_faulted)
+{
+	expect_explain_lines("x86_64", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", "0x400000",
+			     (const char *const[]){ "  the bits: the PML4E (L4) at 0x1000: 0x0000000000002087 = P RW US PS "
+						    "addr=0x2000\n",
+						    NULL });
+	/* PDPTE at 0x2000, bit 47 above MAXPHYADDR 46 (SDM table 4-16). */
+	char *config = write_temp_file("extends: x86_64\nphys_addr_width: 46\n", ".yaml");
+	expect_explain_lines(config, "map 0x400000 0x200000 4K rwu\npte 0x400000 3 addr=0x800000002000\n", "0x400000",
+			     (const char *const[]){ "  the bits: the PDPTE (L3) at 0x2000: 0x0000800000002007 = P RW US "
+						    "addr=0x800000002000\n",
+						    NULL });
+	remove_temp_file(config);
+}

@@ -336,11 +336,10 @@ static void quote_fault_bits(FILE *out, const mmusim_config *cfg, const mmusim_r
 		mmusim_pte_describe(cfg, s->pte, s->level, flags, sizeof(flags));
 		if (*who)
 			fprintf(out, "  refused by %s: 0x%0*" PRIx64 " = %s\n", who, digits, s->pte, flags);
-		else {
-			char name[40];
-			level_name(cfg, s->level, name, sizeof(name));
-			fprintf(out, "  the bits: %s PTE 0x%0*" PRIx64 " = %s\n", name, digits, s->pte, flags);
-		}
+		else
+			/* Named as refused_by names an entry: "the PML4E (L4) at 0x1000", not "L4 PTE". */
+			fprintf(out, "  the bits: the %s (L%u) at 0x%" PRIx64 ": 0x%0*" PRIx64 " = %s\n",
+				mmusim_config_entry_name(cfg, s->level), s->level, s->pte_addr, digits, s->pte, flags);
 	}
 }
 
