@@ -175,3 +175,26 @@ Test(authoring_listings, explain_names_the_upper_entry_that_faulted)
 						    NULL });
 	remove_temp_file(config);
 }
+
+/*
+ * With PS set in the PML4E the edit's walk stops there; x86-64 has no
+ * 512G pages (SDM table 4-15), so the message does not call it one.
+ */
+Test(authoring_listings, edit_below_ps_in_pml4e_says_no_page_size)
+{
+	char *path = write_temp_file("map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\npte 0x400000 3 rw=0\n", ".trace");
+	const char *argv[] = { "translate", "--setup", path, "0x400000" };
+	char want[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_argv(&r, 4, argv), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want),
+		 "mmusim: %s:3: pte 0x400000 3: the walk of 0x400000 stops at level 4 (a leaf where x86_64 maps no "
+		 "pages), there is no level-3 table to write\n",
+		 path);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
