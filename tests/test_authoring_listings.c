@@ -198,3 +198,28 @@ Test(authoring_listings, edit_below_ps_in_pml4e_says_no_page_size)
 	run_result_free(&r);
 	remove_temp_file(path);
 }
+
+/*
+ * Arm ARM D8.4 (hierarchical permissions), TCR_EL1.HPD0/HPD1: with HPDn=1 the
+ * APTable, UXNTable and PXNTable bits of that half's table descriptors are
+ * ignored.  A user page (AP=01, UXN=0) under an APTable[0]=1 table is EL0
+ * accessible again with HPD0=1 (rwxu-, as translate --user says); a kernel
+ * page under APTable[1]=1 is writable again with HPD1=1.  mappings applied
+ * HPDn only when both halves set it.
+ */
+Test(authoring_listings, aarch64_mappings_honour_each_halfs_hpd)
+{
+	char *hpd0 = write_temp_file("extends: aarch64\ncpu: { hpd0: true }\n", ".yaml");
+	char *hpd1 = write_temp_file("extends: aarch64\ncpu: { hpd1: true }\n", ".yaml");
+	const char *user = "map 0x400000 0x80000000 4K rwxu\npte 0x400000 3 aptable=1\n";
+	const char *kernel = "map 0xffff000000400000 0x80000000 4K rwxg\npte 0xffff000000400000 3 aptable=2\n";
+
+	expect_cmd("aarch64", "mappings", user, NULL, "0x400000 0x401000 0x80000000 rw---\n");
+	expect_cmd(hpd0, "mappings", user, NULL, "0x400000 0x401000 0x80000000 rwxu-\n");
+	expect_cmd(hpd1, "mappings", user, NULL, "0x400000 0x401000 0x80000000 rw---\n");
+	expect_cmd("aarch64", "mappings", kernel, NULL, "0xffff000000400000 0xffff000000401000 0x80000000 r-x-g\n");
+	expect_cmd(hpd0, "mappings", kernel, NULL, "0xffff000000400000 0xffff000000401000 0x80000000 r-x-g\n");
+	expect_cmd(hpd1, "mappings", kernel, NULL, "0xffff000000400000 0xffff000000401000 0x80000000 rwx-g\n");
+	remove_temp_file(hpd0);
+	remove_temp_file(hpd1);
+}
