@@ -121,13 +121,13 @@ Test(authoring_listings, show_marks_leaves_the_walk_refuses)
 {
 	expect_cmd("x86_64", "show", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", NULL,
 		   "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
-		   "L4[0] 0x0000000000002087 P RW US PS addr=0x2000 -> 512G page, va 0x0 -> pa 0x2000 (not mapped: the walk "
+		   "L4[0] 0x0000000000002087 P RW US PS addr=0x2000 -> 512G page, va 0x0 -> pa 0x0 (not mapped: the walk "
 		   "faults reserved-bit at level 4)\n");
 	expect_cmd("x86_64", "show", "map 0x400000 0x200000 2M rwu\npte 0x400000 2 addr=0x202000\n", NULL,
 		   "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
 		   "L4[0] 0x0000000000002007 P RW US addr=0x2000 -> L3 table 0x2000, va 0x0..0x7fffffffff\n"
 		   "  L3[0] 0x0000000000003007 P RW US addr=0x3000 -> L2 table 0x3000, va 0x0..0x3fffffff\n"
-		   "    L2[2] 0x8000000000202087 P RW US PS XD addr=0x202000 -> 2M page, va 0x400000 -> pa 0x202000 (not "
+		   "    L2[2] 0x8000000000202087 P RW US PS XD addr=0x202000 -> 2M page, va 0x400000 -> pa 0x200000 (not "
 		   "mapped: the walk faults reserved-bit at level 2)\n");
 	expect_cmd("sv39", "show", "map 0x400000 0x80200000 4K rwu\npte 0x400000 3 u=1\n", NULL,
 		   "root 0x80001000 (satp 0x8000000000080001): sv39, 3 levels of 512 8-byte entries\n"
@@ -222,4 +222,24 @@ Test(authoring_listings, aarch64_mappings_honour_each_halfs_hpd)
 	expect_cmd(hpd1, "mappings", kernel, NULL, "0xffff000000400000 0xffff000000401000 0x80000000 rwx-g\n");
 	remove_temp_file(hpd0);
 	remove_temp_file(hpd1);
+}
+
+/*
+ * Arm ARM D8.3: the OA bits of a 2M block descriptor below bit 21 are RES0;
+ * the walk takes PA bits 20:0 from the VA (translate: pa 0x80000000), and
+ * show draws the block at that frame, not at the raw 0x80001000.
+ */
+Test(authoring_listings, show_draws_a_block_at_its_frame)
+{
+	const char *trace = "map 0x400000 0x80000000 2M rwu\npte 0x400000 2 addr=0x80001000\n";
+
+	expect_cmd("aarch64", "translate", trace, "0x400000", "0x400000 r user: pa 0x80000000 (2M page, level 2) perms rw-u-\n");
+	expect_cmd("aarch64", "show", trace, "--depth=3",
+		   "TTBR0 (user) root 0x40001000 (ttbr0 0x40001000): aarch64, 4 levels of 512 8-byte entries\n"
+		   "L4[0] 0x0000000040002003 table next=0x40002000 -> L3 table 0x40002000, va 0x0..0x7fffffffff\n"
+		   "  L3[0] 0x0000000040003003 table next=0x40003000 -> L2 table 0x40003000, va 0x0..0x3fffffff\n"
+		   "    L2[2] 0x0068000080001bc1 block AttrIndx=0 (MAIR 0xff: Normal WB) AP=11 (EL1 RO, EL0 RO) SH=3 nG DBM "
+		   "PXN UXN oa=0x80001000 -> 2M page, va 0x400000 -> pa 0x80000000\n"
+		   "TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000): aarch64, 4 levels of 512 8-byte entries\n"
+		   "(no present entries to show)\n");
 }
