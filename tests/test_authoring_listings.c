@@ -243,3 +243,19 @@ Test(authoring_listings, show_draws_a_block_at_its_frame)
 		   "TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000): aarch64, 4 levels of 512 8-byte entries\n"
 		   "(no present entries to show)\n");
 }
+
+/*
+ * A PDPTE pointing at 0x7000000000, outside the preset's memory: the PDE read
+ * fails, which raises no #PF (a machine check on real hardware), and the
+ * explanation says so without "raised as no #PF".
+ */
+Test(authoring_listings, explain_bus_error_raises_no_page_fault)
+{
+	expect_explain_lines("x86_64", "map 0x400000 0x200000 4K rwu\npte 0x400000 3 addr=0x7000000000\n", "0x400000",
+			     (const char *const[]){
+				     "  L2  table 0x7000000000 + index 2 x 8 = PTE at 0x7000000010\n"
+				     "      the PTE address is outside physical memory: nothing to read\n"
+				     "fault bus-error at level 2: the PTE address lies outside physical memory\n"
+				     "  raised: no #PF: the PTE read fails (machine check on real hardware)\n",
+				     NULL });
+}

@@ -427,7 +427,8 @@ void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *r
 	fault_reason(cfg, req->va, res, why, sizeof(why));
 	fprintf(out, "%s%s%s: %s\n", pal->bad, where, pal->reset, why);
 	quote_fault_bits(out, cfg, req, res);
-	fprintf(out, "  raised as %s\n", code);
+	/* x86 raises nothing for a PTE read outside memory: "raised: no #PF: ...", not "raised as no #PF". */
+	fprintf(out, "  raised%s %s\n", strncmp(code, "no ", 3) ? " as" : ":", code);
 }
 
 void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
