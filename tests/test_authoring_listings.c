@@ -259,3 +259,24 @@ Test(authoring_listings, explain_bus_error_raises_no_page_fault)
 				     "  raised: no #PF: the PTE read fails (machine check on real hardware)\n",
 				     NULL });
 }
+
+/*
+ * In a virtual machine show draws the guest's table: a guest leaf whose GPA
+ * stage 2 does not map (aarch64_vm's guest RAM is elsewhere) is a good entry
+ * of this table, not marked; a guest entry with a reserved bit is (x86-64
+ * guest under EPT, PS in the PML4E: the guest's own #PF).
+ */
+Test(authoring_listings, show_in_a_vm_marks_only_guest_faults)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64_vm", "show", "--map", "0x400000 0x200000 4K rwu", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "-> 4K page, va 0x400000 -> pa 0x200000\n") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "not mapped") == NULL, "%s", r.out);
+	run_result_free(&r);
+	expect_cmd("x86_64_ept", "show", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", NULL,
+		   "root 0x1000 (cr3 0x1000): x86_64_ept, 4 levels of 512 8-byte entries\n"
+		   "L4[0] 0x0000000000002087 P RW US PS addr=0x2000 -> 512G page, va 0x0 -> pa 0x0 (not mapped: the walk "
+		   "faults reserved-bit at level 4)\n");
+}

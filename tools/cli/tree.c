@@ -162,6 +162,24 @@ static int read_machine(void *ctx, uint64_t pa, unsigned size, uint64_t *val)
 	return mmusim_mem_read(ctx, pa, size, val);
 }
 
+/*
+ * The walk of req through this table alone: in a virtual machine the guest's
+ * stage (a stage-2 fault is the host table's, not this tree's: no fault).
+ */
+static void walk_this_table(mmusim_machine *m, const mmusim_request *req, mmusim_translation *res)
+{
+	mmusim_nested_translation nested;
+
+	if (!mmusim_machine_is_vm(m)) {
+		mmusim_translate(m, req, res);
+		return;
+	}
+	mmusim_translate_nested(m, req, &nested);
+	*res = nested.guest;
+	if (nested.fault_stage != MMUSIM_STAGE_GUEST)
+		res->ok = true;
+}
+
 /* Marks the leaves whose VA the hardware does not translate: an inspecting supervisor read of each. */
 static void mark_refused_leaves(struct tree *t, mmusim_machine *m)
 {
@@ -172,7 +190,7 @@ static void mark_refused_leaves(struct tree *t, mmusim_machine *m)
 
 		if (!r->leaf)
 			continue;
-		mmusim_translate(m, &req, &res);
+		walk_this_table(m, &req, &res);
 		if (res.ok || res.fault_kind == MMUSIM_FAULT_PERMISSION || res.fault_kind == MMUSIM_FAULT_ACCESSED_DIRTY)
 			continue;
 		r->fault_kind = res.fault_kind;
