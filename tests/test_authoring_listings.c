@@ -233,7 +233,8 @@ Test(authoring_listings, show_draws_a_block_at_its_frame)
 {
 	const char *trace = "map 0x400000 0x80000000 2M rwu\npte 0x400000 2 addr=0x80001000\n";
 
-	expect_cmd("aarch64", "translate", trace, "0x400000", "0x400000 r user: pa 0x80000000 (2M page, level 2) perms rw-u-\n");
+	expect_cmd("aarch64", "translate", trace, "0x400000",
+		   "0x400000 r user: pa 0x80000000 (2M page, level 2) perms rw-u-\n");
 	expect_cmd("aarch64", "show", trace, "--depth=3",
 		   "TTBR0 (user) root 0x40001000 (ttbr0 0x40001000): aarch64, 4 levels of 512 8-byte entries\n"
 		   "L4[0] 0x0000000040002003 table next=0x40002000 -> L3 table 0x40002000, va 0x0..0x7fffffffff\n"
