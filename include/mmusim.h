@@ -447,10 +447,10 @@ typedef struct mmusim_mapping {
 MMUSIM_API bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out);
 /*
  * Calls fn for every leaf of the current address space (user part, then the
- * kernel part), in ascending VA order.  Over an image, every leaf the
- * hardware walk translates (an entry with reserved bits, or below one, is no
- * leaf; one that faults only on permissions or A/D is); the tables of a
- * simulated machine hold no others unless written raw (mmusim_mem_write).  Stops when fn returns nonzero and returns
+ * kernel part), in ascending VA order: every leaf the hardware walk
+ * translates (an entry with reserved bits, or below one, is no leaf; one
+ * that faults only on permissions or A/D is), over an image and after a raw
+ * write (mmusim_mem_write) alike.  Stops when fn returns nonzero and returns
  * that value (fn returns 0 or a positive value); returns 0 after the last leaf.
  * A page-table node reached again (entries that lead back into the table, as
  * an image can hold: a root whose entries all point at itself is a tree of
