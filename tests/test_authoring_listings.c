@@ -281,3 +281,18 @@ Test(authoring_listings, show_in_a_vm_marks_only_guest_faults)
 		   "L4[0] 0x0000000000002087 P RW US PS addr=0x2000 -> 512G page, va 0x0 -> pa 0x0 (not mapped: the walk "
 		   "faults reserved-bit at level 4)\n");
 }
+
+/* show --dot: the refused 2M leaf's box is dashed and says the fault (bits 20:13 reserved, SDM table 4-17). */
+Test(authoring_listings, show_dot_marks_refused_leaves)
+{
+	char *path = write_temp_file("map 0x400000 0x200000 2M rwu\npte 0x400000 2 addr=0x202000\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "show", "--dot", "--setup", path, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "  p2 [shape=box, label=\"2M page\\npa 0x200000\\n(not mapped: faults reserved-bit at L2)\", "
+				"style=\"dashed\"];\n") != NULL,
+		  "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
