@@ -447,10 +447,10 @@ typedef struct mmusim_mapping {
 MMUSIM_API bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out);
 /*
  * Calls fn for every leaf of the current address space (user part, then the
- * kernel part), in ascending VA order.  Over an image, every leaf the
- * hardware walk translates (an entry with reserved bits, or below one, is no
- * leaf; one that faults only on permissions or A/D is); the tables of a
- * simulated machine hold no others unless written raw (mmusim_mem_write).  Stops when fn returns nonzero and returns
+ * kernel part), in ascending VA order: every leaf the hardware walk
+ * translates (an entry with reserved bits, or below one, is no leaf; one
+ * that faults only on permissions or A/D is), over an image and after a raw
+ * write (mmusim_mem_write) alike.  Stops when fn returns nonzero and returns
  * that value (fn returns 0 or a positive value); returns 0 after the last leaf.
  * A page-table node reached again (entries that lead back into the table, as
  * an image can hold: a root whose entries all point at itself is a tree of
@@ -723,6 +723,12 @@ MMUSIM_API bool mmusim_pte_leaf(const mmusim_config *cfg, uint64_t pte, unsigned
  * below phys_addr_width (MAXPHYADDR).
  */
 MMUSIM_API uint64_t mmusim_pte_address_mask(const mmusim_config *cfg, uint64_t pte, unsigned level);
+/*
+ * The address those bits hold: mmusim_pte_address without the bits the
+ * hardware does not take (at or above phys_addr_width, a leaf's below its
+ * page size); 0 with an empty mask (a leaf at a level that maps no pages).
+ */
+MMUSIM_API uint64_t mmusim_pte_address_field(const mmusim_config *cfg, uint64_t pte, unsigned level);
 /*
  * A leaf PTE's MMUSIM_PROP_* bits.  Comparing a walk's last step (the PTE as read)
  * with mmusim_translation's leaf_pte (as left) tells which of A and D the walk set.

@@ -357,7 +357,12 @@ int mmusim_mem_read(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t *val
 
 int mmusim_mem_write(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t val)
 {
-	return pt_mem_write(&m->m->mem, pa, size, val);
+	int rc = pt_mem_write(&m->m->mem, pa, size, val);
+
+	/* It may have planted an entry pt_map never writes: listings now check each leaf. */
+	if (rc == MM_OK)
+		m->m->mem.hand_written = true;
+	return rc;
 }
 
 int mmusim_mem_alloc(mmusim_machine *m, uint64_t size, uint64_t align, uint64_t *pa, mmusim_error *err)

@@ -195,13 +195,13 @@ WALK_INLINE unsigned arm_leaf_perms(const struct cpu_ctl *ctl, uint64_t pte, uns
 	return p;
 }
 
-/* entry_perms cannot tell the halves apart: TCR.HPDn counts when both halves set it. */
+/* The half's own TCR.HPDn, as the walk takes it (HPD0 for the TTBR0 table, HPD1 for TTBR1's). */
 static unsigned arm_entry_perms(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 				unsigned level, bool leaf, unsigned upper)
 {
-	(void)pc;
 	(void)level;
-	return leaf ? arm_leaf_perms(ctl, pte, upper) : arm_table_perms(pte, ctl->hpd0 && ctl->hpd1, upper);
+	return leaf ? arm_leaf_perms(ctl, pte, upper)
+		    : arm_table_perms(pte, pc->upper_half_table ? ctl->hpd1 : ctl->hpd0, upper);
 }
 
 /* ESR_EL1 for a fault of class `fsc` (ARM_FSC_*) at Arm level `alevel` (D19 ESR_EL1, ISS of aborts). */

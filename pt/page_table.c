@@ -721,9 +721,10 @@ static int walk_enter(struct for_each_walk *w, uint64_t node)
  * Whether the hardware translates va through pt (a supervisor read that
  * changes nothing): an entry that looks like a leaf but carries reserved
  * bits, a misaligned superpage, or sits under such an entry is no mapping.
- * Permission and A/D faults still mean one.  Asked of attached tables only
- * (an image holds anything): pt_map writes no such entries, and a walk per
- * leaf would double the cost of listing a large table it built.
+ * Permission and A/D faults still mean one.  Asked of attached tables (an
+ * image holds anything) and of memory a raw edit wrote (pt_mem.hand_written):
+ * pt_map writes no such entries, and a walk per leaf would double the cost
+ * of listing a large table it built.
  */
 static bool leaf_translates(const struct page_table *pt, uint64_t va)
 {
@@ -765,7 +766,8 @@ static int for_each_node(const struct page_table *pt, struct for_each_walk *w, u
 				.size = size, .level = level, .pte = pte, .perms = p,
 			};
 			arch->leaf_prop(PC(pt), pte, level, &m.prop);
-			rc = !pt->attached || leaf_translates(pt, m.va) ? w->fn(w->arg, &m) : 0;
+			bool checked = pt->attached || pt->env.mem->hand_written;
+			rc = !checked || leaf_translates(pt, m.va) ? w->fn(w->arg, &m) : 0;
 		} else if (level > 1) {
 			rc = for_each_node(pt, w, arch->hooks->pte_addr(pc, pt->env.ctl, pte, level), level - 1, va, p);
 		} else {

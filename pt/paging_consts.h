@@ -100,6 +100,12 @@ struct paging_consts {
 	unsigned upper_top_entries;  /* ... and entries its top level indexes */
 	/* a format described by data (toy) only; last, so positional initializers above stay valid */
 	struct pte_layout layout;
+	/*
+	 * Set by the machine, not the config: these are the constants of a
+	 * split-root format's upper half's table (TTBR1), for what is asked of
+	 * a table without a VA (entry_perms: which TCR.HPDn applies).
+	 */
+	bool upper_half_table;
 };
 
 /*

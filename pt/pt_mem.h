@@ -53,6 +53,12 @@ struct pt_mem {
 	const struct pt_mem_ops *ops;
 	void *impl;
 	const struct pt_mem_direct *direct; /* NULL: every read goes through ops */
+	/*
+	 * Set by a raw edit (poke, set-pte, pte): the memory may now hold
+	 * entries pt_map never writes (reserved bits, PS in a PML4E, a
+	 * misaligned superpage), so a listing checks each leaf with a walk.
+	 */
+	bool hand_written;
 };
 
 /* A little-endian 4- or 8-byte value at host address p. */

@@ -13,6 +13,7 @@ static void machine_wire(struct machine *m)
 	bool own_upper = cfg->kernel.upper_half && cfg->pc.half_width[1] != cfg->pc.address_width;
 
 	pc_half(&cfg->pc, own_upper, &m->upper_pc);
+	m->upper_pc.upper_half_table = cfg->kernel.upper_half;
 	m->env = (struct pt_env){ .arch = cfg->arch, .pc = &cfg->pc, .ctl = &cfg->cpu, .mem = &m->mem };
 	m->kernel_env = m->env;
 	m->kernel_env.pc = &m->upper_pc;

@@ -44,6 +44,7 @@ static int poke(struct machine *m, const struct trace_event *ev, struct mm_error
 				    size == 1 ? "" : "s");
 	if (pt_mem_write(&m->mem, pa, size, ev->len) != MM_OK)
 		return mm_error_set(err, MM_EBUS, "poke: PA 0x%" PRIx64 " cannot be written", pa);
+	m->mem.hand_written = true;
 	return MM_OK;
 }
 
@@ -76,6 +77,12 @@ static int edit_entry(struct machine *m, struct page_table *user, const struct t
 				    "%s 0x%" PRIx64 " %u: the walk of 0x%" PRIx64 " stops at level %u (entry not present), "
 				    "there is no level-%u table to write", cmd, ev->va, level, ev->va, stop, level);
 	case PT_SLOT_LEAF:
+		/* x86 PS in a PML4E: the entry reads as a leaf, but no page of that size exists. */
+		if (stop > pc->highest_translation_level)
+			return mm_error_set(err, MM_EINVAL,
+					    "%s 0x%" PRIx64 " %u: the walk of 0x%" PRIx64 " stops at level %u (a leaf where "
+					    "%s maps no pages), there is no level-%u table to write", cmd, ev->va, level,
+					    ev->va, stop, m->cfg.name, level);
 		size_text(pc_page_size(pc, stop), size, sizeof(size));
 		return mm_error_set(err, MM_EINVAL,
 				    "%s 0x%" PRIx64 " %u: the walk of 0x%" PRIx64 " stops at level %u (a %s page), "
@@ -102,6 +109,7 @@ static int edit_entry(struct machine *m, struct page_table *user, const struct t
 	}
 	if (pt_mem_write(&m->mem, slot, pc->pte_size, pte) != MM_OK)
 		return mm_error_set(err, MM_EBUS, "%s: the entry at 0x%" PRIx64 " cannot be written", cmd, slot);
+	m->mem.hand_written = true;
 	return MM_OK;
 }
 

@@ -208,7 +208,7 @@ Test(cli, explain_fault)
 
 	cr_assert_eq(run_mmusim(&r, "translate", "--explain", "--config", "sv39", "0x400000", NULL), 0);
 	cr_expect(strstr(r.out, "fault not-present at level 3: the PTE is not present (P/V bit clear)\n"
-			       "  the bits: L3 PTE 0x0000000000000000 = not-present ppn=0x0\n"
+			       "  the bits: the PTE (L3) at 0x80001000: 0x0000000000000000 = not-present ppn=0x0\n"
 			       "  raised as scause 13 (load page fault)\n"), "%s", r.out);
 	run_result_free(&r);
 }

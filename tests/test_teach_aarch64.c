@@ -188,7 +188,8 @@ Test(teach_arm, explain_access_flag_fault)
 	cr_assert_eq(run_mmusim(&r, "--config", cfg, "explain", "--map", "0x400000 0x80000000 4K ru", "0x400010", NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	HAS(r.out, "fault accessed-dirty at level 1: ");
-	HAS(r.out, "  the bits: L1 (L3 descriptor) PTE 0x0060000080000bc3 = page AttrIndx=0 (MAIR 0xff: Normal WB)"
+	HAS(r.out, "  the bits: the L3 descriptor (L1) at 0x40004000: 0x0060000080000bc3 = page AttrIndx=0 "
+		   "(MAIR 0xff: Normal WB)"
 		   " AP=11 (EL1 RO, EL0 RO) SH=3 nG PXN UXN oa=0x80000000\n");
 	HAS(r.out, "  raised as ESR_EL1 0x9200000b (data abort from EL0, access flag fault, level 3)\n");
 	run_result_free(&r);

@@ -117,7 +117,7 @@ Test(teach_output, explain_quotes_the_refusing_entry)
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, quote), "%s", r.out);
 	cr_expect(!strstr(r.out, "some level"), "%s", r.out);
-	cr_expect(!strstr(r.out, "the bits: L1"), "the leaf allows the access: %s", r.out);
+	cr_expect(!strstr(r.out, "the bits: the PTE (L1)"), "the leaf allows the access: %s", r.out);
 	cr_assert_eq(run_mmusim(&t, "translate", "--explain", "--image", img, "--root", "0x1000", "0x123", NULL), 0);
 	cr_expect_str_eq(t.out, r.out, "one explainer for explain and translate --explain");
 	run_result_free(&r);
@@ -366,7 +366,7 @@ Test(teach_output, riscv_u_in_a_pointer_faults_at_its_level)
 				"--root", "0x80001000", "0x123", NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "fault reserved-bit at level 3: D, A, U, N or PBMT is set in a non-leaf PTE\n"
-				"  the bits: L3 PTE 0x0000000020000811 = V U ppn=0x80002\n"
+				"  the bits: the PTE (L3) at 0x80001000: 0x0000000020000811 = V U ppn=0x80002\n"
 				"  raised as scause 13 (load page fault)\n"), "%s", r.out);
 	run_result_free(&r);
 	remove_temp_file(img);

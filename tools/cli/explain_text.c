@@ -219,8 +219,15 @@ static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_trans
 	fprintf(out, "      bits   %s\n", flags);
 	if (!mmusim_pte_present(cfg, s->pte))
 		return;
-	describe_mask(mmusim_pte_address_mask(cfg, s->pte, s->level), where, sizeof(where));
-	uint64_t addr = mmusim_pte_address(cfg, s->pte, s->level);
+	uint64_t mask = mmusim_pte_address_mask(cfg, s->pte, s->level);
+	/* A leaf where no page can be (x86 PS in a PML4E): the fault below names the bit. */
+	if (!mask) {
+		fprintf(out, "      addr   none: no page is mapped at level %u\n", s->level);
+		return;
+	}
+	describe_mask(mask, where, sizeof(where));
+	/* Only the bits the hardware takes: not those at or above MAXPHYADDR (reserved, named by the fault). */
+	uint64_t addr = mmusim_pte_address_field(cfg, s->pte, s->level);
 	unsigned page_shift = (unsigned)__builtin_ctzll(mmusim_config_page_size(cfg));
 	mmusim_pte_layout layout;
 	/* A frame number not already in place (OSTEP's PFN in bits 6:0): say how it becomes the address. */
@@ -329,11 +336,10 @@ static void quote_fault_bits(FILE *out, const mmusim_config *cfg, const mmusim_r
 		mmusim_pte_describe(cfg, s->pte, s->level, flags, sizeof(flags));
 		if (*who)
 			fprintf(out, "  refused by %s: 0x%0*" PRIx64 " = %s\n", who, digits, s->pte, flags);
-		else {
-			char name[40];
-			level_name(cfg, s->level, name, sizeof(name));
-			fprintf(out, "  the bits: %s PTE 0x%0*" PRIx64 " = %s\n", name, digits, s->pte, flags);
-		}
+		else
+			/* Named as refused_by names an entry: "the PML4E (L4) at 0x1000", not "L4 PTE". */
+			fprintf(out, "  the bits: the %s (L%u) at 0x%" PRIx64 ": 0x%0*" PRIx64 " = %s\n",
+				mmusim_config_entry_name(cfg, s->level), s->level, s->pte_addr, digits, s->pte, flags);
 	}
 }
 
@@ -421,7 +427,8 @@ void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *r
 	fault_reason(cfg, req->va, res, why, sizeof(why));
 	fprintf(out, "%s%s%s: %s\n", pal->bad, where, pal->reset, why);
 	quote_fault_bits(out, cfg, req, res);
-	fprintf(out, "  raised as %s\n", code);
+	/* x86 raises nothing for a PTE read outside memory: "raised: no #PF: ...", not "raised as no #PF". */
+	fprintf(out, "  raised%s %s\n", strncmp(code, "no ", 3) ? " as" : ":", code);
 }
 
 void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,

@@ -33,6 +33,16 @@ static int add_row(struct tree *t, const struct tree_row *row, mmusim_error *err
 	return MMUSIM_OK;
 }
 
+/*
+ * The frame a leaf maps: its address without the bits below the page size,
+ * which the VA supplies (an AArch64 block's OA bits below its size are RES0,
+ * and the walk ignores them).
+ */
+static uint64_t leaf_frame(const mmusim_config *cfg, uint64_t pte, unsigned level, uint64_t size)
+{
+	return mmusim_pte_address(cfg, pte, level) & ~(size - 1);
+}
+
 /* True when `pte` at `index` continues the leaf run `r`: same bits but the address, next frame. */
 static bool continues_run(const struct tree *t, const struct tree_row *r, unsigned index, uint64_t pte)
 {
@@ -45,7 +55,7 @@ static bool continues_run(const struct tree *t, const struct tree_row *r, unsign
 	mask = mmusim_pte_address_mask(t->cfg, r->pte, r->level);
 	if ((r->pte & ~mask) != (pte & ~mask))
 		return false;
-	return mmusim_pte_address(t->cfg, pte, r->level) == r->addr + (uint64_t)r->count * r->page_size;
+	return leaf_frame(t->cfg, pte, r->level, r->page_size) == r->addr + (uint64_t)r->count * r->page_size;
 }
 
 unsigned tree_node_entries(const mmusim_config *cfg, bool upper, unsigned level)
@@ -96,7 +106,8 @@ static int visit(struct tree *t, const struct tree_options *opt, uint64_t table,
 		bool pointer = !leaf;
 		struct tree_row row = {
 			.level = level, .table = table, .index = i, .count = 1, .pte = pte, .va = va,
-			.va_last = va + (size - 1), .addr = mmusim_pte_address(cfg, pte, level), .page_size = size,
+			.va_last = va + (size - 1),
+			.addr = leaf ? leaf_frame(cfg, pte, level, size) : mmusim_pte_address(cfg, pte, level), .page_size = size,
 			.leaf = leaf, .parent = parent, .half = half,
 			.expanded = pointer && levels - level + 1 < opt->depth,
 		};
@@ -151,9 +162,49 @@ static int read_machine(void *ctx, uint64_t pa, unsigned size, uint64_t *val)
 	return mmusim_mem_read(ctx, pa, size, val);
 }
 
+/*
+ * The walk of req through this table alone: in a virtual machine the guest's
+ * stage (a stage-2 fault is the host table's, not this tree's: no fault).
+ */
+static void walk_this_table(mmusim_machine *m, const mmusim_request *req, mmusim_translation *res)
+{
+	mmusim_nested_translation nested;
+
+	if (!mmusim_machine_is_vm(m)) {
+		mmusim_translate(m, req, res);
+		return;
+	}
+	mmusim_translate_nested(m, req, &nested);
+	*res = nested.guest;
+	if (nested.fault_stage != MMUSIM_STAGE_GUEST)
+		res->ok = true;
+}
+
+/* Marks the leaves whose VA the hardware does not translate: an inspecting supervisor read of each. */
+static void mark_refused_leaves(struct tree *t, mmusim_machine *m)
+{
+	for (unsigned i = 0; i < t->nr_rows; i++) {
+		struct tree_row *r = &t->rows[i];
+		mmusim_request req = { .va = r->va, .access = MMUSIM_READ, .priv = MMUSIM_SUPERVISOR, .no_ad_update = true };
+		mmusim_translation res;
+
+		if (!r->leaf)
+			continue;
+		walk_this_table(m, &req, &res);
+		if (res.ok || res.fault_kind == MMUSIM_FAULT_PERMISSION || res.fault_kind == MMUSIM_FAULT_ACCESSED_DIRTY)
+			continue;
+		r->fault_kind = res.fault_kind;
+		r->fault_level = res.fault_level;
+	}
+}
+
 int tree_build_machine(struct tree *t, mmusim_machine *m, const struct tree_options *opt, mmusim_error *err)
 {
-	return tree_build(t, mmusim_machine_config(m), read_machine, m, mmusim_root(m), mmusim_upper_root(m), opt, err);
+	int rc = tree_build(t, mmusim_machine_config(m), read_machine, m, mmusim_root(m), mmusim_upper_root(m), opt, err);
+
+	if (!rc)
+		mark_refused_leaves(t, m);
+	return rc;
 }
 
 void tree_mark_walk(struct tree *t, const mmusim_translation *res, unsigned walk_bit)

@@ -33,6 +33,13 @@ struct tree_row {
 	int parent;                 /* row index of the pointer above, -1 at the top */
 	unsigned half;              /* the root it hangs from: index into tree.roots */
 	unsigned walks;             /* bit i: the walk of the i-th highlighted VA reads this entry */
+	/*
+	 * A leaf the hardware does not translate through (reserved bits in it
+	 * or above it, a misaligned superpage, PS in a PML4E): the fault of a
+	 * walk to its first VA and its level; MMUSIM_FAULT_NONE otherwise
+	 * (permission and A/D faults still leave a mapping).  tree_build_machine only.
+	 */
+	unsigned fault_kind, fault_level;
 };
 
 struct tree_options {

@@ -120,13 +120,18 @@ void tree_write_dot(FILE *out, const mmusim_config *cfg, const struct tree *t, c
 				i, r->level - 1, r->addr, r->unreadable ? "outside physical memory" : "not expanded");
 			fprintf(out, "  %s -> n%d%s;\n", src, i, edge_style(r));
 		} else {
+			char refused[80] = "";
+			/* A leaf the walk refuses (tree_row.fault_kind): dashed, with the fault. */
+			if (r->fault_kind)
+				snprintf(refused, sizeof(refused), "\\n(not mapped: faults %s at L%u)\", style=\"dashed",
+					 mmusim_fault_kind_name(r->fault_kind), r->fault_level);
 			format_page_size(r->page_size, size, sizeof(size));
 			if (r->count == 1)
-				fprintf(out, "  p%d [shape=box, label=\"%s page\\npa 0x%" PRIx64 "\"%s];\n", i, size, r->addr,
-					r->walks ? ", color=\"" WALK_COLOR "\", penwidth=2.5" : "");
+				fprintf(out, "  p%d [shape=box, label=\"%s page\\npa 0x%" PRIx64 "%s\"%s];\n", i, size, r->addr,
+					refused, r->walks ? ", color=\"" WALK_COLOR "\", penwidth=2.5" : "");
 			else
-				fprintf(out, "  p%d [shape=box, label=\"%u x %s pages\\npa 0x%" PRIx64 "..0x%" PRIx64 "\"%s];\n",
-					i, r->count, size, r->addr, r->addr + (uint64_t)r->count * r->page_size - 1,
+				fprintf(out, "  p%d [shape=box, label=\"%u x %s pages\\npa 0x%" PRIx64 "..0x%" PRIx64 "%s\"%s];\n",
+					i, r->count, size, r->addr, r->addr + (uint64_t)r->count * r->page_size - 1, refused,
 					r->walks ? ", color=\"" WALK_COLOR "\", penwidth=2.5" : "");
 			fprintf(out, "  %s -> p%d%s;\n", src, i, edge_style(r));
 		}

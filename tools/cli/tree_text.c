@@ -19,20 +19,23 @@ void tree_row_label(const struct tree_row *r, char *buf, size_t len)
 
 void tree_row_target(const mmusim_config *cfg, const struct tree_row *r, char *buf, size_t len)
 {
-	char size[32];
+	char size[32], refused[64] = "";
 
 	(void)cfg;
 	format_page_size(r->page_size, size, sizeof(size));
+	if (r->leaf && r->fault_kind)
+		snprintf(refused, sizeof(refused), " (not mapped: the walk faults %s at level %u)",
+			 mmusim_fault_kind_name(r->fault_kind), r->fault_level);
 	if (!r->leaf)
 		snprintf(buf, len, "-> L%u table 0x%" PRIx64 ", va 0x%" PRIx64 "..0x%" PRIx64 "%s", r->level - 1,
 			 r->addr, r->va, r->va_last,
 			 r->unreadable ? " (outside physical memory)" : r->expanded ? "" : " (not expanded)");
 	else if (r->count == 1)
-		snprintf(buf, len, "-> %s page, va 0x%" PRIx64 " -> pa 0x%" PRIx64, size, r->va, r->addr);
+		snprintf(buf, len, "-> %s page, va 0x%" PRIx64 " -> pa 0x%" PRIx64 "%s", size, r->va, r->addr, refused);
 	else
-		snprintf(buf, len, "-> %u x %s pages, va 0x%" PRIx64 "..0x%" PRIx64 " -> pa 0x%" PRIx64 "..0x%" PRIx64,
-			 r->count, size, r->va, r->va_last, r->addr,
-			 r->addr + (uint64_t)r->count * r->page_size - 1);
+		snprintf(buf, len, "-> %u x %s pages, va 0x%" PRIx64 "..0x%" PRIx64 " -> pa 0x%" PRIx64 "..0x%" PRIx64 "%s",
+			 r->count, size, r->va, r->va_last, r->addr, r->addr + (uint64_t)r->count * r->page_size - 1,
+			 refused);
 }
 
 /* "root 0x1000 (cr3 0x1000)", with "TTBR1 (kernel) " before it for a half of a split-root format. */

@@ -1,0 +1,298 @@
+/*
+ * test_authoring_listings: what mappings, show and explain say of entries
+ * made by hand (poke, set-pte, pte) that the hardware refuses.  The x86_64
+ * preset's first map of VA 0x400000 builds the PML4 at 0x1000, PDPT 0x2000,
+ * PD 0x3000 and PT 0x4000 (see test_authoring.c).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+/* `mmusim --config CONFIG CMD --setup TRACE [ARG]`: exit status 0 and stdout, checked against want. */
+static void expect_cmd(const char *config, const char *cmd, const char *trace, const char *arg, const char *want)
+{
+	char *path = write_temp_file(trace, ".trace");
+	const char *argv[] = { "--config", config, cmd, "--setup", path, arg };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_argv(&r, arg ? 6 : 5, argv), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, want);
+	cr_expect_str_eq(r.err, "");
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+/*
+ * SDM vol. 3 4.5 table 4-15: PS (bit 7) of a PML4E is reserved, so every VA
+ * below the entry takes a reserved-bit #PF: there is no 512G page to list.
+ * The same map without the edit lists its page.
+ */
+Test(authoring_listings, mappings_leaves_out_ps_in_pml4e)
+{
+	expect_cmd("x86_64", "mappings", "map 0x400000 0x200000 4K rwu\n", NULL, "0x400000 0x401000 0x200000 rw-u-\n");
+	expect_cmd("x86_64", "mappings", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", NULL, "");
+}
+
+/*
+ * SDM 4.5 table 4-17: bits 20:13 of a 2M PDE are reserved (must be 0); a
+ * frame 0x202000 sets bit 13, so the walk faults with RSVD and nothing maps
+ * 0x400000..0x5fffff.  The 4K page mapped beside it stays listed.
+ */
+Test(authoring_listings, mappings_leaves_out_misaligned_2m_page)
+{
+	expect_cmd("x86_64", "mappings",
+		   "map 0x400000 0x200000 2M rwu\nmap 0x600000 0x900000 4K rwu\npte 0x400000 2 addr=0x202000\n", NULL,
+		   "0x600000 0x601000 0x900000 rw-u-\n");
+	/* A raw poke of the same PDE (0x3010: PD index 2), frame 0x202000 | PS | US | RW | P. */
+	expect_cmd("x86_64", "mappings", "map 0x400000 0x200000 2M rwu\npoke 0x3010 0x202087\n", NULL, "");
+}
+
+/*
+ * RISC-V privileged spec, 4.3.2 step 4: D, A and U are reserved in a
+ * non-leaf PTE, a page fault; nothing below the root entry maps.
+ */
+Test(authoring_listings, mappings_leaves_out_sv39_pointer_with_u)
+{
+	expect_cmd("sv39", "mappings", "map 0x400000 0x80200000 4K rwu\npte 0x400000 3 u=1\n", NULL, "");
+}
+
+/* `mmusim --config CONFIG explain --setup TRACE VA`: its stdout must hold each of the lines in want. */
+static void expect_explain_lines(const char *config, const char *trace, const char *va, const char *const *want)
+{
+	char *path = write_temp_file(trace, ".trace");
+	const char *argv[] = { "--config", config, "explain", "--setup", path, va };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_argv(&r, 6, argv), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	for (; *want; want++)
+		cr_expect(strstr(r.out, *want) != NULL, "no line '%s' in:\n%s", *want, r.out);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+/*
+ * PS in a PML4E (SDM 4.5 table 4-15: bit 7 reserved) maps no 512G page: the
+ * entry has no frame field to quote (the old text claimed "bits 51:39 =
+ * 0x2000", a value those bits cannot hold), and the fault names the bit.
+ */
+Test(authoring_listings, explain_ps_in_pml4e_quotes_no_frame)
+{
+	expect_explain_lines("x86_64", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", "0x400000",
+			     (const char *const[]){
+				     "      bits   P RW US PS addr=0x2000\n"
+				     "      addr   none: no page is mapped at level 4\n"
+				     "fault reserved-bit at level 4: PS is set at a level that cannot map a page\n",
+				     "  raised as #PF error code 0xd (P U RSVD)\n", NULL });
+}
+
+/*
+ * MAXPHYADDR 46: a PDPTE 0x800000002007 holds address bits 45:12 = 0x2000
+ * (SDM 4.5 table 4-16: bits M-1:12), and bit 47 is reserved, the fault.
+ * The old text said "bits 45:12 = 0x800000002000".
+ */
+Test(authoring_listings, explain_address_field_stops_at_maxphyaddr)
+{
+	char *config = write_temp_file("extends: x86_64\nphys_addr_width: 46\n", ".yaml");
+
+	expect_explain_lines(config, "map 0x400000 0x200000 4K rwu\npte 0x400000 3 addr=0x800000002000\n", "0x400000",
+			     (const char *const[]){
+				     "      raw    0x0000800000002007\n"
+				     "      bits   P RW US addr=0x800000002000\n"
+				     "      addr   bits 45:12 = 0x2000\n"
+				     "fault reserved-bit at level 3: address bits at or above MAXPHYADDR (phys_addr_width) are "
+				     "set\n",
+				     "  raised as #PF error code 0xd (P U RSVD)\n", NULL });
+	remove_temp_file(config);
+}
+
+/*
+ * show draws every present entry, and says of a leaf the hardware does not
+ * translate through which fault a walk to it takes: PS in the PML4E (SDM
+ * table 4-15, reserved), bits 20:13 of a 2M PDE (table 4-17, reserved), and
+ * a good Sv39 leaf below a root pointer with U set (privileged spec 4.3.2
+ * step 4: reserved in a non-leaf PTE, the fault is at the root, level 3).
+ */
+Test(authoring_listings, show_marks_leaves_the_walk_refuses)
+{
+	expect_cmd("x86_64", "show", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", NULL,
+		   "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
+		   "L4[0] 0x0000000000002087 P RW US PS addr=0x2000 -> 512G page, va 0x0 -> pa 0x0 (not mapped: the walk "
+		   "faults reserved-bit at level 4)\n");
+	expect_cmd("x86_64", "show", "map 0x400000 0x200000 2M rwu\npte 0x400000 2 addr=0x202000\n", NULL,
+		   "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
+		   "L4[0] 0x0000000000002007 P RW US addr=0x2000 -> L3 table 0x2000, va 0x0..0x7fffffffff\n"
+		   "  L3[0] 0x0000000000003007 P RW US addr=0x3000 -> L2 table 0x3000, va 0x0..0x3fffffff\n"
+		   "    L2[2] 0x8000000000202087 P RW US PS XD addr=0x202000 -> 2M page, va 0x400000 -> pa 0x200000 (not "
+		   "mapped: the walk faults reserved-bit at level 2)\n");
+	expect_cmd("sv39", "show", "map 0x400000 0x80200000 4K rwu\npte 0x400000 3 u=1\n", NULL,
+		   "root 0x80001000 (satp 0x8000000000080001): sv39, 3 levels of 512 8-byte entries\n"
+		   "L3[0] 0x0000000020000811 V U ppn=0x80002 -> L2 table 0x80002000, va 0x0..0x3fffffff\n"
+		   "  L2[2] 0x0000000020000c01 V ppn=0x80003 -> L1 table 0x80003000, va 0x400000..0x5fffff\n"
+		   "    L1[0] 0x0000000020080017 V R W U ppn=0x80200 -> 4K page, va 0x400000 -> pa 0x80200000 (not mapped: the "
+		   "walk faults reserved-bit at level 3)\n");
+	/* A permission the entries take away still leaves a page: no mark (PML4E U/S=0, SDM 4.6.1). */
+	expect_cmd("x86_64", "show", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 us=0\n", NULL,
+		   "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
+		   "L4[0] 0x0000000000002003 P RW addr=0x2000 -> L3 table 0x2000, va 0x0..0x7fffffffff\n"
+		   "  L3[0] 0x0000000000003007 P RW US addr=0x3000 -> L2 table 0x3000, va 0x0..0x3fffffff\n"
+		   "    L2[2] 0x0000000000004007 P RW US addr=0x4000 -> L1 table 0x4000, va 0x400000..0x5fffff\n"
+		   "      L1[0] 0x8000000000200007 P RW US XD addr=0x200000 -> 4K page, va 0x400000 -> pa 0x200000\n");
+}
+
+Test(authoring_listings, show_json_names_the_fault)
+{
+	char *path = write_temp_file("map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "show", "--setup", path, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"kind\":\"leaf\"") && strstr(r.out, ",\"fault\":{\"kind\":\"reserved-bit\",\"level\":4},"),
+		  "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+/*
+ * A fault at an upper level quotes the entry by its name and address, as a
+ * refused right does: the PML4E at 0x1000 (CR3 0x1000, index 0), not "L4 PTE".
+ */
+Test(authoring_listings, explain_names_the_upper_entry_that_faulted)
+{
+	expect_explain_lines("x86_64", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", "0x400000",
+			     (const char *const[]){ "  the bits: the PML4E (L4) at 0x1000: 0x0000000000002087 = P RW US PS "
+						    "addr=0x2000\n",
+						    NULL });
+	/* PDPTE at 0x2000, bit 47 above MAXPHYADDR 46 (SDM table 4-16). */
+	char *config = write_temp_file("extends: x86_64\nphys_addr_width: 46\n", ".yaml");
+	expect_explain_lines(config, "map 0x400000 0x200000 4K rwu\npte 0x400000 3 addr=0x800000002000\n", "0x400000",
+			     (const char *const[]){ "  the bits: the PDPTE (L3) at 0x2000: 0x0000800000002007 = P RW US "
+						    "addr=0x800000002000\n",
+						    NULL });
+	remove_temp_file(config);
+}
+
+/*
+ * With PS set in the PML4E the edit's walk stops there; x86-64 has no
+ * 512G pages (SDM table 4-15), so the message does not call it one.
+ */
+Test(authoring_listings, edit_below_ps_in_pml4e_says_no_page_size)
+{
+	char *path = write_temp_file("map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\npte 0x400000 3 rw=0\n", ".trace");
+	const char *argv[] = { "translate", "--setup", path, "0x400000" };
+	char want[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_argv(&r, 4, argv), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want),
+		 "mmusim: %s:3: pte 0x400000 3: the walk of 0x400000 stops at level 4 (a leaf where x86_64 maps no "
+		 "pages), there is no level-3 table to write\n",
+		 path);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+/*
+ * Arm ARM D8.4 (hierarchical permissions), TCR_EL1.HPD0/HPD1: with HPDn=1 the
+ * APTable, UXNTable and PXNTable bits of that half's table descriptors are
+ * ignored.  A user page (AP=01, UXN=0) under an APTable[0]=1 table is EL0
+ * accessible again with HPD0=1 (rwxu-, as translate --user says); a kernel
+ * page under APTable[1]=1 is writable again with HPD1=1.  mappings applied
+ * HPDn only when both halves set it.
+ */
+Test(authoring_listings, aarch64_mappings_honour_each_halfs_hpd)
+{
+	char *hpd0 = write_temp_file("extends: aarch64\ncpu: { hpd0: true }\n", ".yaml");
+	char *hpd1 = write_temp_file("extends: aarch64\ncpu: { hpd1: true }\n", ".yaml");
+	const char *user = "map 0x400000 0x80000000 4K rwxu\npte 0x400000 3 aptable=1\n";
+	const char *kernel = "map 0xffff000000400000 0x80000000 4K rwxg\npte 0xffff000000400000 3 aptable=2\n";
+
+	expect_cmd("aarch64", "mappings", user, NULL, "0x400000 0x401000 0x80000000 rw---\n");
+	expect_cmd(hpd0, "mappings", user, NULL, "0x400000 0x401000 0x80000000 rwxu-\n");
+	expect_cmd(hpd1, "mappings", user, NULL, "0x400000 0x401000 0x80000000 rw---\n");
+	expect_cmd("aarch64", "mappings", kernel, NULL, "0xffff000000400000 0xffff000000401000 0x80000000 r-x-g\n");
+	expect_cmd(hpd0, "mappings", kernel, NULL, "0xffff000000400000 0xffff000000401000 0x80000000 r-x-g\n");
+	expect_cmd(hpd1, "mappings", kernel, NULL, "0xffff000000400000 0xffff000000401000 0x80000000 rwx-g\n");
+	remove_temp_file(hpd0);
+	remove_temp_file(hpd1);
+}
+
+/*
+ * Arm ARM D8.3: the OA bits of a 2M block descriptor below bit 21 are RES0;
+ * the walk takes PA bits 20:0 from the VA (translate: pa 0x80000000), and
+ * show draws the block at that frame, not at the raw 0x80001000.
+ */
+Test(authoring_listings, show_draws_a_block_at_its_frame)
+{
+	const char *trace = "map 0x400000 0x80000000 2M rwu\npte 0x400000 2 addr=0x80001000\n";
+
+	expect_cmd("aarch64", "translate", trace, "0x400000",
+		   "0x400000 r user: pa 0x80000000 (2M page, level 2) perms rw-u-\n");
+	expect_cmd("aarch64", "show", trace, "--depth=3",
+		   "TTBR0 (user) root 0x40001000 (ttbr0 0x40001000): aarch64, 4 levels of 512 8-byte entries\n"
+		   "L4[0] 0x0000000040002003 table next=0x40002000 -> L3 table 0x40002000, va 0x0..0x7fffffffff\n"
+		   "  L3[0] 0x0000000040003003 table next=0x40003000 -> L2 table 0x40003000, va 0x0..0x3fffffff\n"
+		   "    L2[2] 0x0068000080001bc1 block AttrIndx=0 (MAIR 0xff: Normal WB) AP=11 (EL1 RO, EL0 RO) SH=3 nG DBM "
+		   "PXN UXN oa=0x80001000 -> 2M page, va 0x400000 -> pa 0x80000000\n"
+		   "TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000): aarch64, 4 levels of 512 8-byte entries\n"
+		   "(no present entries to show)\n");
+}
+
+/*
+ * A PDPTE pointing at 0x7000000000, outside the preset's memory: the PDE read
+ * fails, which raises no #PF (a machine check on real hardware), and the
+ * explanation says so without "raised as no #PF".
+ */
+Test(authoring_listings, explain_bus_error_raises_no_page_fault)
+{
+	expect_explain_lines("x86_64", "map 0x400000 0x200000 4K rwu\npte 0x400000 3 addr=0x7000000000\n", "0x400000",
+			     (const char *const[]){
+				     "  L2  table 0x7000000000 + index 2 x 8 = PTE at 0x7000000010\n"
+				     "      the PTE address is outside physical memory: nothing to read\n"
+				     "fault bus-error at level 2: the PTE address lies outside physical memory\n"
+				     "  raised: no #PF: the PTE read fails (machine check on real hardware)\n",
+				     NULL });
+}
+
+/*
+ * In a virtual machine show draws the guest's table: a guest leaf whose GPA
+ * stage 2 does not map (aarch64_vm's guest RAM is elsewhere) is a good entry
+ * of this table, not marked; a guest entry with a reserved bit is (x86-64
+ * guest under EPT, PS in the PML4E: the guest's own #PF).
+ */
+Test(authoring_listings, show_in_a_vm_marks_only_guest_faults)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64_vm", "show", "--map", "0x400000 0x200000 4K rwu", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "-> 4K page, va 0x400000 -> pa 0x200000\n") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "not mapped") == NULL, "%s", r.out);
+	run_result_free(&r);
+	expect_cmd("x86_64_ept", "show", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", NULL,
+		   "root 0x1000 (cr3 0x1000): x86_64_ept, 4 levels of 512 8-byte entries\n"
+		   "L4[0] 0x0000000000002087 P RW US PS addr=0x2000 -> 512G page, va 0x0 -> pa 0x0 (not mapped: the walk "
+		   "faults reserved-bit at level 4)\n");
+}
+
+/* show --dot: the refused 2M leaf's box is dashed and says the fault (bits 20:13 reserved, SDM table 4-17). */
+Test(authoring_listings, show_dot_marks_refused_leaves)
+{
+	char *path = write_temp_file("map 0x400000 0x200000 2M rwu\npte 0x400000 2 addr=0x202000\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "show", "--dot", "--setup", path, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "  p2 [shape=box, label=\"2M page\\npa 0x200000\\n(not mapped: faults reserved-bit at L2)\", "
+				"style=\"dashed\"];\n") != NULL,
+		  "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
