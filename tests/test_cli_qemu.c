@@ -304,6 +304,41 @@ Test(run_qemu, riscv64_program_on_sv39, .init = time_limit_120s)
 	cross("riscv64-linux-gnu-gcc", "qemu-riscv64", "sv39");
 }
 
+/* Writes one byte to each of 16 pages of an anonymous mmap, and prints where it and the stack are. */
+static const char mmap_c[] =
+	"#include <stdio.h>\n#include <sys/mman.h>\n"
+	"int main(void) {\n"
+	"  volatile char *p = mmap(0, 16 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);\n"
+	"  int local = 0;\n"
+	"  printf(\"map %p stack %p\\n\", (void *)p, (void *)&local); fflush(stdout);\n"
+	"  for (int i = 0; i < 16; i++) p[i * 4096] = 1;\n  return local; }\n";
+
+/*
+ * A RISC-V Linux on Sv39 gives a process VAs below 2^38 (its user half): the
+ * mmap and the stack of a static program must be there under run too, not
+ * where QEMU's own layout puts them (from 2^38 up, non-canonical on Sv39:
+ * every access to them faulted).  Not one fault, and the 16 pages written
+ * are 16 first touches of the mapping.
+ */
+Test(run_qemu, riscv64_mmap_and_stack_are_in_sv39s_user_half, .init = time_limit_120s)
+{
+	if (!have("riscv64-linux-gnu-gcc"))
+		cr_skip_test("riscv64-linux-gnu-gcc is not installed");
+	skip_without("qemu-riscv64");
+	char *dir = temp_dir_create(), *exe = build(dir, "mmap", mmap_c, "riscv64-linux-gnu-gcc", "-static");
+	char *out = capture("sv39", "qemu", NULL, exe, NULL);
+	const char *map = strstr(out, "map 0x"), *stack = strstr(out, "stack 0x");
+
+	cr_assert(map && stack, "%s", out);
+	cr_expect_lt(strtoull(map + 4, NULL, 16), 1ull << 38, "%s", out);
+	cr_expect_lt(strtoull(stack + 6, NULL, 16), 1ull << 38, "%s", out);
+	cr_expect(strstr(out, "\"faults\":{\"non-canonical\":0,\"not-present\":0,\"reserved-bit\":0,"
+			 "\"permission\":0,") != NULL, "%s", out);
+	free(out);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
 Test(run_qemu, aarch64_program_on_aarch64, .init = time_limit_120s)
 {
 	cross("aarch64-linux-gnu-gcc", "qemu-aarch64", "aarch64");

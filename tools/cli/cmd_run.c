@@ -80,6 +80,7 @@ struct run_args {
 	struct threads_to_cpus threads; /* its mapping, applied by the replay */
 	char *prog_path;            /* PROGRAM as found in PATH (malloc'd): qemu does not search PATH */
 	char **prog;                /* PROGRAM ARGS..., NULL-terminated (argv's own end) */
+	char reserved_va[24];       /* qemu: QEMU_RESERVED_VA for the config's user half, or "" */
 };
 
 static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, bool *help)
@@ -313,6 +314,8 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 	if (*pid == 0) {
 		/* The child: only the lackey pipe's write end survives exec. */
 		fcntl(trace[1], F_SETFD, 0);
+		if (qemu && ra->reserved_va[0])
+			setenv("QEMU_RESERVED_VA", ra->reserved_va, 0); /* the user's own setting wins */
 		execvp(vg, argv);
 		e = errno;
 		free_tracer_argv(argv, qemu); /* the child exits without returning: nothing else would */
@@ -418,6 +421,8 @@ int cmd_run(struct cli *cli, struct args *a)
 		rc = cli_fail(&err);
 		goto out;
 	}
+	run_qemu_reserved_va(mmusim_machine_config(m), ra.arch ? ra.arch : mmusim_config_arch(mmusim_machine_config(m)),
+			     ra.reserved_va);
 	if (start_tracer(&ra, &pid, &fd, &err)) {
 		pid = -1;
 		rc = cli_fail(&err);
