@@ -296,13 +296,15 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 		}
 		if (qargv)
 			run_qemu_argv_free(qargv);
-	} else if ((argv = calloc((size_t)argc + 5, sizeof(*argv)))) {
+	} else if ((argv = calloc((size_t)argc + 6, sizeof(*argv)))) {
 		snprintf(logfd, sizeof(logfd), "--log-fd=%d", trace[1]);
 		argv[0] = (char *)vg;
 		argv[1] = "--tool=lackey";
 		argv[2] = "--trace-mem=yes";
 		argv[3] = logfd;
-		memcpy(argv + 4, ra->prog, (size_t)argc * sizeof(*argv));
+		/* A forked child would write its accesses into the same pipe, replayed as the parent's. */
+		argv[4] = "--child-silent-after-fork=yes";
+		memcpy(argv + 5, ra->prog, (size_t)argc * sizeof(*argv));
 	}
 	if (!argv) {
 		close(trace[0]), close(trace[1]), close(status[0]), close(status[1]);
