@@ -12,6 +12,8 @@
  */
 #include "trace_lackey.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pt/walk.h"
@@ -178,6 +180,32 @@ static inline void put_access(struct trace_event *ev, uint64_t line, unsigned ac
 	};
 }
 
+/*
+ * A "==PID==" line: valgrind writes the process's messages so.  A second PID
+ * is a forked child writing into the same log (valgrind without
+ * --child-silent-after-fork and without %p in --log-file): its accesses are
+ * in the trace too, indistinguishable from the parent's.
+ */
+static void note_process(struct lackey_decoder *d, const unsigned char *s, const unsigned char *e, uint64_t line)
+{
+	uint64_t pid = 0;
+	const unsigned char *p = s + 2;
+
+	if (d->other_process[0] || e - s < 5 || s[0] != '=' || s[1] != '=')
+		return;
+	for (; p < e && *p >= '0' && *p <= '9' && pid < UINT64_MAX / 10; p++)
+		pid = pid * 10 + (uint64_t)(*p - '0');
+	if (p == s + 2 || e - p < 2 || p[0] != '=' || p[1] != '=')
+		return;
+	if (!d->pid)
+		d->pid = pid;
+	else if (pid != d->pid)
+		snprintf(d->other_process, sizeof(d->other_process),
+			 "line %" PRIu64 " is process %" PRIu64 "'s, not %" PRIu64 "'s: a forked child wrote its "
+			 "accesses into this trace too (valgrind --child-silent-after-fork=yes leaves them out), "
+			 "replayed as one address space", line, pid, d->pid);
+}
+
 long lackey_decode(struct lackey_decoder *d, const char *buf, size_t len, bool eof, size_t *used,
 		   struct trace_event *ev, size_t max, struct mm_error *err)
 {
@@ -217,6 +245,7 @@ long lackey_decode(struct lackey_decoder *d, const char *buf, size_t len, bool e
 				return EVENT_SOURCE_FAILED;
 			}
 			if (rc == TRACE_LINE_BLANK) {
+				note_process(d, p, le, line + 1);
 				line++;
 				p = next;
 				continue;

@@ -29,6 +29,9 @@ struct lackey_decoder {
 	uint64_t line;                /* lines consumed; after an error, the bad line's number */
 	bool has_pending;             /* the write half of an M that did not fit in the batch */
 	struct trace_event pending;
+	/* ==PID== lines: the first process's, and a message when another's come too (a forked child). */
+	uint64_t pid;
+	char other_process[192];
 };
 
 void lackey_decoder_init(struct lackey_decoder *d);

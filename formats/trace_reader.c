@@ -657,6 +657,8 @@ const char *trace_reader_warning(const struct trace_reader *r)
 {
 	if (r->fmt == TRACE_FORMAT_BINARY && r->binary.no_end)
 		return "no end record: the trace may be truncated (a binary trace from before end records)";
+	if (r->fmt == TRACE_FORMAT_LACKEY && r->lackey.other_process[0])
+		return r->lackey.other_process;
 	return NULL;
 }
 
