@@ -47,6 +47,13 @@ void lackey_decoder_init(struct lackey_decoder *d);
 long lackey_decode(struct lackey_decoder *d, const char *buf, size_t len, bool eof, size_t *used,
 		   struct trace_event *ev, size_t max, struct mm_error *err);
 
+/*
+ * True if line[0, len) is a valgrind message line, skipped: "==PID== ..." (the
+ * user's), "--PID-- ..." (debug and warnings, e.g. an unhandled syscall) or
+ * "**PID** ..." (the client's), as valgrind's m_libcprint.c prefixes them.
+ */
+bool lackey_line_is_message(const char *line, size_t len);
+
 /* True if line[0, len) (without '\n') has the shape of a lackey record: for auto-detection. */
 bool lackey_line_is_record(const char *line, size_t len);
 
