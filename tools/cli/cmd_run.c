@@ -403,12 +403,15 @@ int cmd_run(struct cli *cli, struct args *a)
 	}
 	if (!ra.opt.demand_page_size)
 		ra.opt.demand_page_size = 1; /* the base page */
-	if (cli_build_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err)) {
+	if (cli_build_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err) ||
+	    program_check(ra.prog[0], &ra.prog_path, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
 	if (ra.save) {
-		if ((rc = cli_output_open(cli, ra.save, NULL, 0, &save)) != EXIT_OK)
+		/* The program (as PATH finds it) and run's other inputs are not for overwriting with the trace. */
+		const char *inputs[] = { ra.prog_path, ra.threads_to_cpus, ra.valgrind, ra.qemu, ra.qemu_plugin };
+		if ((rc = cli_output_open(cli, ra.save, inputs, sizeof(inputs) / sizeof(inputs[0]), &save)) != EXIT_OK)
 			goto out;
 		tee.file = mmusim_output_fd(save);
 		if (!(tee.sink = save_sink_open(ra.save, tee.file))) {
@@ -417,7 +420,7 @@ int cmd_run(struct cli *cli, struct args *a)
 		}
 	}
 	snprintf(name, sizeof(name), "%s", ra.prog[0]);
-	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || program_check(ra.prog[0], &ra.prog_path, &err) ||
+	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) ||
 	    choose_tracer(&ra, mmusim_config_arch(mmusim_machine_config(m)), &err) ||
 	    threads_to_cpus_apply(&ra.threads, mmu, &err)) {
 		rc = cli_fail(&err);
