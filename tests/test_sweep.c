@@ -786,6 +786,30 @@ Test(run_cli, save_trace_over_an_input_is_refused_and_the_input_kept)
 	remove_temp_file(map);
 }
 
+/*
+ * A --threads-to-cpus FILE is an input like the trace: replay's --log and
+ * --csv and sweep's --csv over it are refused, and it is kept (it was read,
+ * then overwritten with the log or the CSV, exit status 0).
+ */
+Test(run_cli, an_output_over_the_threads_to_cpus_map_is_refused)
+{
+	char *map = write_temp_file("0 0\n", ".txt");
+	char want[768];
+
+	snprintf(want, sizeof(want), "mmusim: %s: is also an input (%s): choose another output file\n", map, map);
+	const struct bad_cli bad[] = {
+		{ { "replay", "--threads-to-cpus", map, "--log", map, SRC "traces/tlb-demo.trace" }, want },
+		{ { "replay", "--threads-to-cpus", map, "--interval=1", "--csv", map, SRC "traces/tlb-demo.trace" }, want },
+		{ { "sweep", "--config=x86_64", "--threads-to-cpus", map, "--csv", map, SRC "traces/tlb-demo.trace" }, want },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(&bad[i]);
+	char *text = read_text_file(map);
+	cr_expect_str_eq(text, "0 0\n");
+	free(text);
+	remove_temp_file(map);
+}
+
 /* Whatever else keeps the program from running: valgrind's non-zero exit before one access is traced. */
 Test(run_cli, valgrind_failing_before_any_trace_is_an_error)
 {
