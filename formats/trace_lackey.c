@@ -12,6 +12,8 @@
  */
 #include "trace_lackey.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pt/walk.h"
@@ -99,6 +101,14 @@ static int bad(struct mm_error *err, const char *msg)
 	return TRACE_LINE_BAD;
 }
 
+bool lackey_line_is_message(const char *line, size_t len)
+{
+	/* '==' lines as before, whatever follows; '--' and '**' only with the PID, so that garbage stays an error. */
+	if (len >= 2 && line[0] == '=' && line[1] == '=')
+		return true;
+	return len >= 3 && (line[0] == '-' || line[0] == '*') && line[1] == line[0] && line[2] >= '0' && line[2] <= '9';
+}
+
 /*
  * The slow path: one line [s, e) without its '\n'.  Returns TRACE_LINE_EVENT with
  * the record, TRACE_LINE_BLANK for a line to skip, TRACE_LINE_BAD with a message.
@@ -115,8 +125,8 @@ static int slow_record(const unsigned char *s, const unsigned char *e, unsigned 
 	if (e == s) {
 		return TRACE_LINE_BLANK;
 	}
-	if (e - s >= 2 && s[0] == '=' && s[1] == '=')
-		return TRACE_LINE_BLANK; /* ==PID== valgrind message */
+	if (lackey_line_is_message((const char *)s, (size_t)(e - s)))
+		return TRACE_LINE_BLANK;
 	if (e - s >= 3 && s[0] == 'I' && s[1] == ' ' && s[2] == ' ') {
 		*kind = ACCESS_EXEC;
 	} else if (e - s >= 3 && s[0] == ' ' && s[1] != ' ' && s[2] == ' ') {
@@ -178,6 +188,32 @@ static inline void put_access(struct trace_event *ev, uint64_t line, unsigned ac
 	};
 }
 
+/*
+ * A "==PID==" line: valgrind writes the process's messages so.  A second PID
+ * is a forked child writing into the same log (valgrind without
+ * --child-silent-after-fork and without %p in --log-file): its accesses are
+ * in the trace too, indistinguishable from the parent's.
+ */
+static void note_process(struct lackey_decoder *d, const unsigned char *s, const unsigned char *e, uint64_t line)
+{
+	uint64_t pid = 0;
+	const unsigned char *p = s + 2;
+
+	if (d->other_process[0] || e - s < 5 || (s[0] != '=' && s[0] != '-' && s[0] != '*') || s[1] != s[0])
+		return;
+	for (; p < e && *p >= '0' && *p <= '9' && pid < UINT64_MAX / 10; p++)
+		pid = pid * 10 + (uint64_t)(*p - '0');
+	if (p == s + 2 || e - p < 2 || p[0] != s[0] || p[1] != s[0])
+		return;
+	if (!d->pid)
+		d->pid = pid;
+	else if (pid != d->pid)
+		snprintf(d->other_process, sizeof(d->other_process),
+			 "line %" PRIu64 " is process %" PRIu64 "'s, not %" PRIu64 "'s: a forked child wrote its "
+			 "accesses into this trace too (valgrind --child-silent-after-fork=yes leaves them out), "
+			 "replayed as one address space", line, pid, d->pid);
+}
+
 long lackey_decode(struct lackey_decoder *d, const char *buf, size_t len, bool eof, size_t *used,
 		   struct trace_event *ev, size_t max, struct mm_error *err)
 {
@@ -217,6 +253,7 @@ long lackey_decode(struct lackey_decoder *d, const char *buf, size_t len, bool e
 				return EVENT_SOURCE_FAILED;
 			}
 			if (rc == TRACE_LINE_BLANK) {
+				note_process(d, p, le, line + 1);
 				line++;
 				p = next;
 				continue;

@@ -29,6 +29,9 @@ struct lackey_decoder {
 	uint64_t line;                /* lines consumed; after an error, the bad line's number */
 	bool has_pending;             /* the write half of an M that did not fit in the batch */
 	struct trace_event pending;
+	/* ==PID== lines: the first process's, and a message when another's come too (a forked child). */
+	uint64_t pid;
+	char other_process[192];
 };
 
 void lackey_decoder_init(struct lackey_decoder *d);
@@ -43,6 +46,13 @@ void lackey_decoder_init(struct lackey_decoder *d);
  */
 long lackey_decode(struct lackey_decoder *d, const char *buf, size_t len, bool eof, size_t *used,
 		   struct trace_event *ev, size_t max, struct mm_error *err);
+
+/*
+ * True if line[0, len) is a valgrind message line, skipped: "==PID== ..." (the
+ * user's), "--PID-- ..." (debug and warnings, e.g. an unhandled syscall) or
+ * "**PID** ..." (the client's), as valgrind's m_libcprint.c prefixes them.
+ */
+bool lackey_line_is_message(const char *line, size_t len);
 
 /* True if line[0, len) (without '\n') has the shape of a lackey record: for auto-detection. */
 bool lackey_line_is_record(const char *line, size_t len);

@@ -163,9 +163,9 @@ static bool blank(unsigned char c)
 /*
  * Auto-detection on s[0, len): the binary magic, else a drmemtrace header,
  * else a ChampSim record,
- * else the first line that is not blank, a '#' comment or a '==' valgrind
- * line decides between lackey, pinatrace, din and text; a file of nothing but
- * '==' lines is lackey.  Returns TRACE_FORMAT_AUTO when it needs more input
+ * else the first line that is not blank, a '#' comment or a valgrind message
+ * (==PID==, --PID--, **PID**) decides between lackey, pinatrace, din and text;
+ * a file of nothing but valgrind messages is lackey.  Returns TRACE_FORMAT_AUTO when it needs more input
  * (only when !eof).
  */
 static enum trace_format sniff(const unsigned char *s, size_t len, bool eof)
@@ -190,7 +190,7 @@ static enum trace_format sniff(const unsigned char *s, size_t len, bool eof)
 		if (!nl && !eof)
 			return TRACE_FORMAT_AUTO;
 		off += ll + 1;
-		if (ll >= 2 && line[0] == '=' && line[1] == '=') {
+		if (lackey_line_is_message((const char *)line, ll)) {
 			saw_valgrind = true;
 			continue;
 		}
@@ -657,6 +657,8 @@ const char *trace_reader_warning(const struct trace_reader *r)
 {
 	if (r->fmt == TRACE_FORMAT_BINARY && r->binary.no_end)
 		return "no end record: the trace may be truncated (a binary trace from before end records)";
+	if (r->fmt == TRACE_FORMAT_LACKEY && r->lackey.other_process[0])
+		return r->lackey.other_process;
 	return NULL;
 }
 

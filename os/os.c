@@ -663,6 +663,23 @@ int os_fork(struct os *os, uint16_t parent, uint16_t child, bool flush, struct m
 	return MM_OK;
 }
 
+int os_adopt(struct os *os, uint16_t asid, uint64_t va, uint64_t pa, struct mm_error *err)
+{
+	struct os_page *p = resident_page(&os->rs, asid, va / page_size(os));
+	size_t s;
+
+	if (p && p->state != PAGE_ABSENT)
+		return MM_OK;
+	if (!p || (s = resident_free_slot(&os->rs)) == SIZE_MAX)
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	resident_occupy(&os->rs, s, p);
+	os->rs.slots[s].pa = pa;
+	os->rs.slots[s].loaded = ++os->loads;
+	os->rs.slots[s].last_use = os->accesses;
+	os->rs.slots[s].next_use = p->next_use = UINT64_MAX;
+	return MM_OK;
+}
+
 int os_exit(struct os *os, uint16_t asid, struct mm_error *err)
 {
 	const struct region *r;

@@ -93,6 +93,12 @@ int os_fork(struct os *os, uint16_t parent, uint16_t child, bool flush, struct m
 /* exit: asid's pages unmapped (frames freed at their last reference, shootdown), its swap and regions gone. */
 int os_exit(struct os *os, uint16_t asid, struct mm_error *err);
 /*
+ * Takes over a base page of asid mapped at pa before the OS layer came in
+ * (demand paging's): resident from now on, as if the OS had faulted it in,
+ * without counting a page fault.  Nothing when the OS knows the page already.
+ */
+int os_adopt(struct os *os, uint16_t asid, uint64_t va, uint64_t pa, struct mm_error *err);
+/*
  * A permission fault of a write to user va in asid: when the page is one fork
  * made read-only (its region writable), the fault is the OS's: the frame is
  * copied (cow_copies) or, its last sharer, made writable again; *handled then.

@@ -4,6 +4,7 @@
 #include "sim/pte_edit.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,7 @@ void replay_fini(struct replay *r)
 {
 	os_destroy(r->os);
 	r->os = NULL;
+	demand_pages_fini(&r->demanded);
 	mmu_fini(&r->mmu);
 	free(r->last_tlb);
 	r->last_tlb = NULL;
@@ -183,6 +185,8 @@ static int demand_page(struct replay *r, uint64_t va, const struct mmu_result *r
 		mm_error_prefix(err, "%s:%" PRIu64 ": demand paging 0x%" PRIx64, r->source, line, va);
 		return rc;
 	}
+	if (!r->os && !demand_pages_note(&r->demanded, c->vmid, c->asid, va, pa, size))
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
 	r->mmu.stats.demand_paged++;
 	return MM_OK;
 }
@@ -495,6 +499,55 @@ static __attribute__((noinline, cold)) int do_authoring(struct replay *r, const 
 }
 
 /*
+ * The OS layer came in at event ev: it takes over the pages demand paging
+ * mapped before (those still mapped as it mapped them), so that fork shares
+ * them and exit and munmap free them.  It manages base pages: a large page
+ * would be half its, and is refused.
+ */
+static const char *size_text(uint64_t size, char buf[24])
+{
+	const char *unit = "KMGTPE";
+	unsigned u = 0;
+
+	for (size >>= 10; size >= 1024 && size % 1024 == 0 && u < 5; u++)
+		size >>= 10;
+	snprintf(buf, 24, "%" PRIu64 "%c", size, unit[u]);
+	return buf;
+}
+
+static int adopt_demand_pages(struct replay *r, const struct trace_event *ev, struct mm_error *err)
+{
+	const uint64_t page = r->m->cfg.pc.base_page_size;
+	const char *op = ev->op == TRACE_MMAP ? "mmap" : ev->op == TRACE_MUNMAP ? "munmap"
+		       : ev->op == TRACE_FORK ? "fork" : "exit";
+	char big[24], base[24];
+	const struct mmu_cpu *c = r->mmu.cur;
+	int rc = MM_OK;
+
+	for (size_t i = 0; i < r->demanded.nr && rc == MM_OK; i++) {
+		const struct demand_run *run = &r->demanded.runs[i];
+		struct page_table *pt;
+		struct pt_mapping mp;
+		if (run->vmid != c->vmid || machine_space(r->m, run->asid, &pt, NULL))
+			continue;
+		if (run->page_size != page) {
+			if (pt_query(pt, run->va, &mp) && mp.size == run->page_size && mp.pa == run->pa)
+				rc = mm_error_set(err, MM_EINVAL, "%s: --demand-paging=%s mapped a %s page at 0x%" PRIx64
+						  " (asid %u) before this line brought in the OS layer, which manages "
+						  "base pages (%s): replay with --demand-paging, or with --resident-pages "
+						  "from the start", op, size_text(run->page_size, big), big, run->va,
+						  run->asid, size_text(page, base));
+			continue;
+		}
+		for (uint64_t off = 0; off < run->len && rc == MM_OK; off += page)
+			if (pt_query(pt, run->va + off, &mp) && mp.size == page && mp.pa == run->pa + off)
+				rc = os_adopt(r->os, run->asid, run->va + off, run->pa + off, err);
+	}
+	demand_pages_fini(&r->demanded);
+	return rc;
+}
+
+/*
  * mmap / munmap: the OS layer's regions, in the current CPU's address space;
  * fork / exit: its processes.  The first one brings the OS layer in (no
  * limit, fifo) if no option did.
@@ -507,8 +560,8 @@ static __attribute__((noinline, cold)) int do_os_event(struct replay *r, const s
 
 	walk_prefetch_memo_clear(r->prefetch_memo);
 	mmu_run_cpu_vm(&r->mmu);
-	if (!r->os)
-		rc = os_create(r->m, &r->mmu, &r->opt.os_opt, &r->os, err);
+	if (!r->os && (rc = os_create(r->m, &r->mmu, &r->opt.os_opt, &r->os, err)) == MM_OK)
+		rc = adopt_demand_pages(r, ev, err);
 	if (rc == MM_OK)
 		rc = ev->op == TRACE_MMAP   ? os_mmap(r->os, c->asid, ev->va, ev->len, &ev->prop, ev->n != 0, err)
 		   : ev->op == TRACE_MUNMAP ? os_munmap(r->os, c->asid, ev->va, ev->len, err)

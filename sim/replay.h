@@ -24,6 +24,7 @@
 
 #include "os/os.h"
 #include "sim/mmu.h"
+#include "sim/demand_pages.h"
 #include "sim/replay_log.h"
 #include "sim/trace_event.h"
 
@@ -76,6 +77,7 @@ struct replay {
 	/* The OS layer (os/os.h), NULL until asked for: demand paging without it is today's. */
 	struct os *os;
 	bool os_columns;             /* the CSV has the paging columns (the OS was on from the start) */
+	struct demand_pages demanded;  /* demand paging's pages while the OS is off, for it to take over */
 	struct paging_stats last_paging;  /* paging totals at the previous row */
 	struct replay_log log;       /* the per-translation log; log.fn NULL when off */
 };

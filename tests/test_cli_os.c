@@ -391,3 +391,77 @@ Test(os_errors, setup_refuses_fork_and_exit)
 	expect_setup_refusal("fork 2\n", "fork creates a process of the OS layer: only replay runs it");
 	expect_setup_refusal("exit 1\n", "exit ends a process of the OS layer: only replay runs it");
 }
+
+/*
+ * --demand-paging maps pages before the trace's first fork brings the OS
+ * layer in; fork must still hand them to the child.  Worked by hand: asid 1
+ * writes 0x10000 and reads 0x20000 (2 demand-paged pages, no OS page fault),
+ * forks 2; the parent's write to 0x10000 copies (the child still shares it);
+ * the child reads both pages through the frames it inherited (no page
+ * fault); it exits and the parent reads 0x20000, still mapped.  0 page
+ * faults, 1 COW copy.  (Before: the child got fresh frames, 2 page faults,
+ * and the parent wrote the shared frame without a copy.)
+ */
+Test(os_fork, pages_demand_paged_before_the_first_fork)
+{
+	char *path = write_temp_file("asid 1\nw 0x10000\nr 0x20000\nfork 2\nw 0x10000\nasid 2\nr 0x10000\nr 0x20000\n"
+				     "exit 2\nasid 1\nr 0x20000\n", ".trace");
+	char *log = write_temp_file("", ".jsonl");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", "--demand-paging", "--log", log, path, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(paging_of(r.out), PAGING_COW(0, 1));
+	cr_expect(strstr(r.out, "\"demand_paged\":2,") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "\"not-present\":0,\"reserved-bit\":0,\"permission\":0,") != NULL, "%s", r.out);
+	run_result_free(&r);
+	/* The child reads the parent's original frames: the PAs of lines 2 and 3, not new ones. */
+	char *lines = read_text_file(log);
+	cr_assert(lines);
+	char pa10[32] = "", pa20[32] = "";
+	const char *l = lines;
+	for (int i = 0; l && *l; i++) {
+		const char *pa = strstr(l, "\"pa\":\"");
+		const char *end = strchr(l, '\n');
+		if (i == 0 && pa && pa < end)
+			snprintf(pa10, sizeof(pa10), "%.*s", (int)strcspn(pa + 6, "\""), pa + 6);
+		if (i == 1 && pa && pa < end)
+			snprintf(pa20, sizeof(pa20), "%.*s", (int)strcspn(pa + 6, "\""), pa + 6);
+		if (i == 3 || i == 4) {
+			cr_expect(pa && pa < end && strncmp(pa + 6, i == 3 ? pa10 : pa20, strlen(pa10)) == 0 &&
+					  pa[6 + strlen(i == 3 ? pa10 : pa20)] == '"',
+				  "line %d: %.*s (parent's frames %s, %s)", i + 1, (int)(end - l), l, pa10, pa20);
+			cr_expect(strstr(l, "\"paged_in\"") == NULL || strstr(l, "\"paged_in\"") > end, "%.*s",
+				  (int)(end - l), l);
+		}
+		l = end ? end + 1 : NULL;
+	}
+	cr_expect_neq(pa10[0], 0);
+	free(lines);
+	remove_temp_file(log);
+	remove_temp_file(path);
+}
+
+/* A page demand paging mapped and the trace unmapped by hand is not the OS's to hand on: the child faults. */
+Test(os_fork, pages_unmapped_by_hand_before_the_first_fork_are_not_inherited)
+{
+	char *path = write_temp_file("asid 1\nw 0x10000\nw 0x11000\nunmap 0x10000 4K\nfork 2\nasid 2\nr 0x10000\n"
+				     "r 0x11000\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", "--demand-paging", path, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(paging_of(r.out), PAGING_COW(1, 0));
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+/* The OS layer manages base pages: large pages demand paging mapped before it are refused, not half managed. */
+Test(os_errors, large_demand_pages_before_the_os_layer)
+{
+	expect_failure("asid 1\nw 0x10000\nfork 2\n",
+		       "mmusim: %s:3: fork: --demand-paging=2M mapped a 2M page at 0x0 (asid 1) before this line "
+		       "brought in the OS layer, which manages base pages (4K): replay with --demand-paging, or "
+		       "with --resident-pages from the start\n",
+		       (const char *const[]){ "--demand-paging=2M", NULL });
+}

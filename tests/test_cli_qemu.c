@@ -216,6 +216,44 @@ Test(run_qemu, the_loop_counts_agree_with_lackey, .init = time_limit_120s)
 	temp_dir_remove(dir);
 }
 
+/* argv[1] = 1: a forked child writes one byte to each of 64 pages of buf (the parent writes none). */
+static const char fork_c[] =
+	"#include <stdlib.h>\n#include <unistd.h>\n#include <sys/wait.h>\n"
+	"char buf[64 * 4096] __attribute__((aligned(4096)));\n"
+	"int main(int argc, char **argv) {\n"
+	"  if (argc > 1 && atoi(argv[1]) && fork() == 0) { volatile char *p = buf;\n"
+	"    for (int i = 0; i < 64; i++) p[i * 4096] = 1; _exit(0); }\n"
+	"  wait(NULL); return 0; }\n";
+
+/*
+ * run traces one process, as the README says of QEMU ("a forked child stops
+ * writing"): under lackey too, the child's 64 writes are not replayed as the
+ * parent's (valgrind's child wrote its trace into the same pipe).  The
+ * program with a child against the one without: the fork's own accesses
+ * apart, not 64 more writes nor 64 more first touches.
+ */
+Test(run_qemu, a_forked_childs_accesses_are_not_the_parents_under_either_tracer, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	if (!valgrind_usable())
+		cr_skip_test("valgrind is not installed (or this suite runs under it)");
+	char *dir = temp_dir_create(), *exe = build(dir, "fork", fork_c, "cc", "-static");
+	const char *tracer[2] = { "qemu", "valgrind" };
+
+	for (int k = 0; k < 2; k++) {
+		char *none = capture("x86_64", tracer[k], NULL, exe, "0"), *child = capture("x86_64", tracer[k], NULL, exe, "1");
+		uint64_t touches = json_u64(child, "demand_paged") - json_u64(none, "demand_paged");
+		uint64_t writes =
+			json_u64(strstr(child, "\"accesses\""), "write") - json_u64(strstr(none, "\"accesses\""), "write");
+		cr_expect_lt(touches, 64, "%s: %" PRIu64 " more first touches", tracer[k], touches);
+		cr_expect_lt(writes, 64, "%s: %" PRIu64 " more writes", tracer[k], writes);
+		free(none);
+		free(child);
+	}
+	free(exe);
+	temp_dir_remove(dir);
+}
+
 /*
  * Thread i (QEMU's vCPU i + 1; main is 0) writes its own 16 pages: the saved
  * trace says which thread wrote (`thread N` records), and the replay ran each
@@ -302,6 +340,41 @@ static void cross(const char *cc, const char *qemu, const char *config)
 Test(run_qemu, riscv64_program_on_sv39, .init = time_limit_120s)
 {
 	cross("riscv64-linux-gnu-gcc", "qemu-riscv64", "sv39");
+}
+
+/* Writes one byte to each of 16 pages of an anonymous mmap, and prints where it and the stack are. */
+static const char mmap_c[] =
+	"#include <stdio.h>\n#include <sys/mman.h>\n"
+	"int main(void) {\n"
+	"  volatile char *p = mmap(0, 16 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);\n"
+	"  int local = 0;\n"
+	"  printf(\"map %p stack %p\\n\", (void *)p, (void *)&local); fflush(stdout);\n"
+	"  for (int i = 0; i < 16; i++) p[i * 4096] = 1;\n  return local; }\n";
+
+/*
+ * A RISC-V Linux on Sv39 gives a process VAs below 2^38 (its user half): the
+ * mmap and the stack of a static program must be there under run too, not
+ * where QEMU's own layout puts them (from 2^38 up, non-canonical on Sv39:
+ * every access to them faulted).  Not one fault, and the 16 pages written
+ * are 16 first touches of the mapping.
+ */
+Test(run_qemu, riscv64_mmap_and_stack_are_in_sv39s_user_half, .init = time_limit_120s)
+{
+	if (!have("riscv64-linux-gnu-gcc"))
+		cr_skip_test("riscv64-linux-gnu-gcc is not installed");
+	skip_without("qemu-riscv64");
+	char *dir = temp_dir_create(), *exe = build(dir, "mmap", mmap_c, "riscv64-linux-gnu-gcc", "-static");
+	char *out = capture("sv39", "qemu", NULL, exe, NULL);
+	const char *map = strstr(out, "map 0x"), *stack = strstr(out, "stack 0x");
+
+	cr_assert(map && stack, "%s", out);
+	cr_expect_lt(strtoull(map + 4, NULL, 16), 1ull << 38, "%s", out);
+	cr_expect_lt(strtoull(stack + 6, NULL, 16), 1ull << 38, "%s", out);
+	cr_expect(strstr(out, "\"faults\":{\"non-canonical\":0,\"not-present\":0,\"reserved-bit\":0,"
+			 "\"permission\":0,") != NULL, "%s", out);
+	free(out);
+	free(exe);
+	temp_dir_remove(dir);
 }
 
 Test(run_qemu, aarch64_program_on_aarch64, .init = time_limit_120s)

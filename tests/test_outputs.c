@@ -472,3 +472,36 @@ Test(shrinking_input, image_cut_while_mapped_is_one_line_exit_2)
 	free(fifo);
 	temp_dir_remove(dir);
 }
+
+/*
+ * valgrind --log-file without %p and a program that forks: the child writes
+ * its accesses into the same log, under its own ==PID== lines (its summary
+ * at exit).  The trace still replays (they are accesses), with a warning that
+ * names the other process and its first line; one process's log has none.
+ */
+Test(outputs, lackey_trace_of_two_processes_is_warned)
+{
+	char *two = write_temp_file("==100== Lackey, an example Valgrind tool\n==100== Command: ./a\nI  00401000,3\n"
+				    " S 00601000,8\n==101== \n==101== Counted 1 call to main()\n L 00601000,8\n",
+				    ".lk");
+	char *one = write_temp_file("==100== Lackey, an example Valgrind tool\nI  00401000,3\n==100== \n", ".lk");
+	struct run_result r;
+	char want[512];
+
+	cr_assert_eq(run_mmusim(&r, "replay", two, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "accesses        3  (read 1, write 1, exec 1)") != NULL, "%s", r.out);
+	snprintf(want, sizeof(want),
+		 "mmusim: %s: warning: line 5 is process 101's, not 100's: a forked child wrote its accesses into "
+		 "this trace too (valgrind --child-silent-after-fork=yes leaves them out), replayed as one address "
+		 "space\n",
+		 two);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "replay", one, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.err, "");
+	run_result_free(&r);
+	remove_temp_file(two);
+	remove_temp_file(one);
+}

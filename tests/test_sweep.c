@@ -741,6 +741,75 @@ Test(run_cli, a_program_that_cannot_start_is_an_error)
 	remove_temp_file(script);
 }
 
+/*
+ * --save-trace over one of run's own inputs is refused before anything is
+ * written: the program itself (by path, or as found in PATH: an `ls` over
+ * /usr/bin/ls), the --threads-to-cpus map, the tracer.  It was truncated
+ * and overwritten with the trace.
+ */
+Test(run_cli, save_trace_over_an_input_is_refused_and_the_input_kept)
+{
+	char *prog = write_temp_file("#!/bin/sh\nexit 0\n", ".sh");
+	char *map = write_temp_file("0 0\n", ".txt");
+	char *dir = strdup(prog), *name = strrchr(dir, '/');
+	char want[3][768], path[4096];
+	const char *old_path = getenv("PATH");
+
+	cr_assert_eq(chmod(prog, 0755), 0);
+	*name++ = '\0';
+	snprintf(path, sizeof(path), "%s:%s", dir, old_path ? old_path : "/usr/bin:/bin");
+	char *saved_path = strdup(old_path ? old_path : "/usr/bin:/bin");
+	snprintf(want[0], sizeof(want[0]), "mmusim: %s: is also an input (%s): choose another output file\n", prog, prog);
+	snprintf(want[1], sizeof(want[1]), "mmusim: %s: is also an input (%s): choose another output file\n", map, map);
+	const struct bad_cli bad[] = {
+		{ { "run", "--save-trace", prog, "--", prog }, want[0] },
+		{ { "run", "--save-trace", map, "--threads-to-cpus", map, "--", prog }, want[1] },
+		{ { "run", "--save-trace", prog, "--valgrind", prog, "--", "/bin/true" }, want[0] },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(&bad[i]);
+	/* by name, found in PATH */
+	cr_assert_eq(setenv("PATH", path, 1), 0);
+	snprintf(want[2], sizeof(want[2]), "mmusim: %s: is also an input (%s/%s): choose another output file\n", prog,
+		 dir, name);
+	const struct bad_cli by_name = { { "run", "--save-trace", prog, "--", name }, want[2] };
+	expect_bad(&by_name);
+	setenv("PATH", saved_path, 1);
+	free(saved_path);
+	char *text = read_text_file(prog), *m = read_text_file(map);
+	cr_expect_str_eq(text, "#!/bin/sh\nexit 0\n");
+	cr_expect_str_eq(m, "0 0\n");
+	free(text);
+	free(m);
+	free(dir);
+	remove_temp_file(prog);
+	remove_temp_file(map);
+}
+
+/*
+ * A --threads-to-cpus FILE is an input like the trace: replay's --log and
+ * --csv and sweep's --csv over it are refused, and it is kept (it was read,
+ * then overwritten with the log or the CSV, exit status 0).
+ */
+Test(run_cli, an_output_over_the_threads_to_cpus_map_is_refused)
+{
+	char *map = write_temp_file("0 0\n", ".txt");
+	char want[768];
+
+	snprintf(want, sizeof(want), "mmusim: %s: is also an input (%s): choose another output file\n", map, map);
+	const struct bad_cli bad[] = {
+		{ { "replay", "--threads-to-cpus", map, "--log", map, SRC "traces/tlb-demo.trace" }, want },
+		{ { "replay", "--threads-to-cpus", map, "--interval=1", "--csv", map, SRC "traces/tlb-demo.trace" }, want },
+		{ { "sweep", "--config=x86_64", "--threads-to-cpus", map, "--csv", map, SRC "traces/tlb-demo.trace" }, want },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(&bad[i]);
+	char *text = read_text_file(map);
+	cr_expect_str_eq(text, "0 0\n");
+	free(text);
+	remove_temp_file(map);
+}
+
 /* Whatever else keeps the program from running: valgrind's non-zero exit before one access is traced. */
 Test(run_cli, valgrind_failing_before_any_trace_is_an_error)
 {

@@ -256,6 +256,38 @@ Test(lackey, odd_but_valid_lines)
 	}
 }
 
+/*
+ * Valgrind prefixes its messages by kind (m_libcprint.c): ==PID== for the
+ * user's, --PID-- for debug and warning ones (-v, "WARNING: unhandled
+ * amd64-linux syscall: 999" in the middle of any trace), **PID** for the
+ * client's.  All three are skipped, first in the file too (auto-detection).
+ */
+Test(lackey, valgrind_debug_and_client_message_lines)
+{
+	static const char text[] =
+		"--28785-- Command line\n"
+		"==28785== Lackey, an example Valgrind tool\n"
+		"I  0400d7d4,8\n"
+		"--28785-- WARNING: unhandled amd64-linux syscall: 999\n"
+		"--28785-- You may be able to write your own handler.\n"
+		" L 1ffefffb28,8\n"
+		"**28785** client message\n"
+		" S 1ffefffb20,4\n";
+	char *path = write_temp_file(text, ".txt");
+	enum trace_format f;
+	struct collected c;
+
+	read_path(path, TRACE_FORMAT_AUTO, 100, &c, &f);
+	cr_expect_eq(f, TRACE_FORMAT_LACKEY);
+	cr_assert_eq(c.last, 0, "%s", c.err.msg);
+	cr_assert_eq(c.n, 3);
+	expect_access(&c.ev[0], ACCESS_EXEC, 0x400d7d4, 8, 3);
+	expect_access(&c.ev[1], ACCESS_READ, 0x1ffefffb28, 8, 6);
+	expect_access(&c.ev[2], ACCESS_WRITE, 0x1ffefffb20, 4, 8);
+	free(c.ev);
+	remove_temp_file(path);
+}
+
 Test(lackey, sample_trace)
 {
 	struct collected c;
@@ -312,6 +344,8 @@ static const struct bad_lackey bad_lackey_lines[] = {
 	{ "==1== Lackey\nI  0400d7d4,4\n M 1ffefffb28,8\n L 12,x\nI  0400d7d8,4\n", 4, 3,
 	  "bad size 'x' (expected a decimal number)" },
 	{ "I  0400d7d4,4\n\n\n#comment\n", 4, 1, NOT_LACKEY },
+	{ "-- 0400d7d4,4\n", 1, 0, NOT_LACKEY },   /* not a valgrind message: no PID after -- */
+	{ "**\n", 1, 0, NOT_LACKEY },
 };
 
 ParameterizedTestParameters(lackey, bad)

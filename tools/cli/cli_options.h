@@ -39,6 +39,7 @@ struct cli {
 	const char *upper_root_reg; /* --ttbr1: the upper half's root register (AArch64) */
 	const char *tcr;            /* --tcr: TCR_EL1, over what the image records (AArch64) */
 	uint64_t decoder_memory;    /* --decoder-memory SIZE (0: MMUSIM_DECODER_MEMORY_DEFAULT) */
+	const char *threads_map;    /* --threads-to-cpus FILE (replay, sweep): an input, never an output */
 };
 
 /* Argument cursor over one command's arguments. */

@@ -41,6 +41,8 @@ int cli_output_check(const struct cli *cli, const char *output, const char *cons
 		return refuse(output, cli->config);
 	if (names_file(cli->image, &out))
 		return refuse(output, cli->image);
+	if (names_file(cli->threads_map, &out))
+		return refuse(output, cli->threads_map);
 	for (int i = 0; i < cli->nr_setup; i++)
 		if (!cli->setup[i].is_map && names_file(cli->setup[i].text, &out))
 			return refuse(output, cli->setup[i].text);

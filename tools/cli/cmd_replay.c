@@ -188,6 +188,8 @@ int cmd_replay(struct cli *cli, struct args *a)
 	}
 	if (ra.threads && threads_to_cpus_parse("replay", ra.threads, MMUSIM_MAX_CPUS, &threads, &err))
 		return cli_fail(&err);
+	if (threads_to_cpus_is_file(ra.threads))
+		cli->threads_map = ra.threads;
 	/* Replay over the page tables of an image: nothing can be allocated there. */
 	if (cli->image && (ra.opt.demand_page_size || ra.dump_elf)) {
 		rc = cli_usage_error("replay: --demand-paging and --dump-elf need simulated memory, not an --image");

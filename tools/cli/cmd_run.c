@@ -80,6 +80,7 @@ struct run_args {
 	struct threads_to_cpus threads; /* its mapping, applied by the replay */
 	char *prog_path;            /* PROGRAM as found in PATH (malloc'd): qemu does not search PATH */
 	char **prog;                /* PROGRAM ARGS..., NULL-terminated (argv's own end) */
+	char reserved_va[24];       /* qemu: QEMU_RESERVED_VA for the config's user half, or "" */
 };
 
 static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, bool *help)
@@ -295,13 +296,15 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 		}
 		if (qargv)
 			run_qemu_argv_free(qargv);
-	} else if ((argv = calloc((size_t)argc + 5, sizeof(*argv)))) {
+	} else if ((argv = calloc((size_t)argc + 6, sizeof(*argv)))) {
 		snprintf(logfd, sizeof(logfd), "--log-fd=%d", trace[1]);
 		argv[0] = (char *)vg;
 		argv[1] = "--tool=lackey";
 		argv[2] = "--trace-mem=yes";
 		argv[3] = logfd;
-		memcpy(argv + 4, ra->prog, (size_t)argc * sizeof(*argv));
+		/* A forked child would write its accesses into the same pipe, replayed as the parent's. */
+		argv[4] = "--child-silent-after-fork=yes";
+		memcpy(argv + 5, ra->prog, (size_t)argc * sizeof(*argv));
 	}
 	if (!argv) {
 		close(trace[0]), close(trace[1]), close(status[0]), close(status[1]);
@@ -313,6 +316,8 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 	if (*pid == 0) {
 		/* The child: only the lackey pipe's write end survives exec. */
 		fcntl(trace[1], F_SETFD, 0);
+		if (qemu && ra->reserved_va[0])
+			setenv("QEMU_RESERVED_VA", ra->reserved_va, 0); /* the user's own setting wins */
 		execvp(vg, argv);
 		e = errno;
 		free_tracer_argv(argv, qemu); /* the child exits without returning: nothing else would */
@@ -398,12 +403,15 @@ int cmd_run(struct cli *cli, struct args *a)
 	}
 	if (!ra.opt.demand_page_size)
 		ra.opt.demand_page_size = 1; /* the base page */
-	if (cli_build_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err)) {
+	if (cli_build_machine(cli, &m, &err) || cli_demand_page_size(mmusim_machine_config(m), &ra.opt, &err) ||
+	    program_check(ra.prog[0], &ra.prog_path, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
 	if (ra.save) {
-		if ((rc = cli_output_open(cli, ra.save, NULL, 0, &save)) != EXIT_OK)
+		/* The program (as PATH finds it) and run's other inputs are not for overwriting with the trace. */
+		const char *inputs[] = { ra.prog_path, ra.threads_to_cpus, ra.valgrind, ra.qemu, ra.qemu_plugin };
+		if ((rc = cli_output_open(cli, ra.save, inputs, sizeof(inputs) / sizeof(inputs[0]), &save)) != EXIT_OK)
 			goto out;
 		tee.file = mmusim_output_fd(save);
 		if (!(tee.sink = save_sink_open(ra.save, tee.file))) {
@@ -412,12 +420,14 @@ int cmd_run(struct cli *cli, struct args *a)
 		}
 	}
 	snprintf(name, sizeof(name), "%s", ra.prog[0]);
-	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || program_check(ra.prog[0], &ra.prog_path, &err) ||
+	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) ||
 	    choose_tracer(&ra, mmusim_config_arch(mmusim_machine_config(m)), &err) ||
 	    threads_to_cpus_apply(&ra.threads, mmu, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
+	run_qemu_reserved_va(mmusim_machine_config(m), ra.arch ? ra.arch : mmusim_config_arch(mmusim_machine_config(m)),
+			     ra.reserved_va);
 	if (start_tracer(&ra, &pid, &fd, &err)) {
 		pid = -1;
 		rc = cli_fail(&err);

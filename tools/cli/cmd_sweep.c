@@ -363,6 +363,8 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		rc = cli_fail(&err);
 		goto out;
 	}
+	if (threads_to_cpus_is_file(sa.threads_spec))
+		cli->threads_map = sa.threads_spec;
 	if (sa.emit_jobs) {
 		if ((rc = job_words_check(cli, a, &sa)) != EXIT_OK)
 			goto out;

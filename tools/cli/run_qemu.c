@@ -127,3 +127,15 @@ void run_qemu_argv_free(char **argv)
 	free(argv);
 }
 
+void run_qemu_reserved_va(const mmusim_config *cfg, const char *arch, char buf[24])
+{
+	unsigned bits = mmusim_config_split_roots(cfg)	      ? mmusim_config_half_va_bits(cfg, false)
+			: mmusim_config_va_sign_extended(cfg) ? mmusim_config_va_bits(cfg) - 1
+							      : 64;
+	/* Not x86_64: QEMU then cannot place the vsyscall page (0xffffffffff600000) and refuses to start. */
+	bool wide = strcmp(arch, "riscv64") == 0 || strcmp(arch, "aarch64") == 0;
+
+	buf[0] = '\0';
+	if (wide && bits < 47)
+		snprintf(buf, 24, "0x%llx", 1ull << bits);
+}

@@ -33,6 +33,15 @@ bool run_qemu_in_path(const char *name);
  */
 char **run_qemu_argv(const char *qemu, const char *plugin, int trace_fd, const char *cpus, char *const *prog);
 void run_qemu_argv_free(char **argv);
+/*
+ * The guest VA space QEMU must reserve (its -R, QEMU_RESERVED_VA) so that a
+ * 64-bit program's mappings and stack lie in the config's user half, where
+ * the guest's kernel would put them (Sv39: below 2^38; QEMU's own layout
+ * starts its mmaps at 2^38): "0x..." in buf, or "" when QEMU's layout (below
+ * 2^47) fits already, the program is 32-bit (QEMU keeps it below 4 GiB) or
+ * x86-64 (QEMU needs its vsyscall page at the top of the address space).
+ */
+void run_qemu_reserved_va(const mmusim_config *cfg, const char *arch, char buf[24]);
 
 
 #endif

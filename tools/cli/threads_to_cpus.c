@@ -82,3 +82,8 @@ void threads_to_cpus_free(struct threads_to_cpus *t)
 	free(t->cpu_of);
 	*t = (struct threads_to_cpus){ 0 };
 }
+
+bool threads_to_cpus_is_file(const char *spec)
+{
+	return spec && strcmp(spec, "one-each") != 0 && strncmp(spec, "round-robin:", 12) != 0;
+}

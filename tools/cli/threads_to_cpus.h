@@ -7,6 +7,7 @@
 #ifndef MMUSIM_TOOLS_CLI_THREADS_TO_CPUS_H
 #define MMUSIM_TOOLS_CLI_THREADS_TO_CPUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,8 @@ struct threads_to_cpus {
  */
 int threads_to_cpus_parse(const char *command, const char *spec, unsigned max_cpus, struct threads_to_cpus *out,
 			  mmusim_error *err);
+/* spec names a FILE (not one-each or round-robin:K): an input no output may overwrite. */
+bool threads_to_cpus_is_file(const char *spec);
 /* Hands the mapping to mmu. */
 int threads_to_cpus_apply(const struct threads_to_cpus *t, mmusim_mmu *mmu, mmusim_error *err);
 void threads_to_cpus_free(struct threads_to_cpus *t);
