@@ -31,7 +31,7 @@ struct lackey_decoder {
 	struct trace_event pending;
 	/* ==PID== lines: the first process's, and a message when another's come too (a forked child). */
 	uint64_t pid;
-	char other_process[192];
+	char other_process[256];
 };
 
 void lackey_decoder_init(struct lackey_decoder *d);
