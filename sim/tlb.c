@@ -256,7 +256,8 @@ static inline uint32_t *hint_of(const struct tlb *t, uint64_t tag)
 }
 
 /* The entry of tag's set serving (tag, shift, space), or NULL; a find updates the hint. */
-static struct tlb_entry *search(struct tlb *t, uint64_t tag, unsigned shift, uint32_t space)
+static inline __attribute__((always_inline)) struct tlb_entry *search(struct tlb *t, uint64_t tag, unsigned shift,
+								      uint32_t space)
 {
 	const size_t set = (size_t)(tag & t->set_mask);
 	struct tlb_entry *e;
@@ -414,7 +415,7 @@ static inline unsigned oldest_of(const struct tlb_entry *ways, unsigned n)
  * instead of a search for a free way and then one for the victim.  The
  * common associativities with a constant count, so that the scan unrolls.
  */
-static unsigned oldest_way(const struct tlb *t, const struct tlb_entry *ways)
+static inline __attribute__((always_inline)) unsigned oldest_way(const struct tlb *t, const struct tlb_entry *ways)
 {
 	switch (t->ways) {
 	case 4: return oldest_of(ways, 4);
