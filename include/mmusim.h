@@ -1182,7 +1182,12 @@ MMUSIM_API int mmusim_mmu_for_each_tlb_entry(const mmusim_mmu *mmu, bool pwc, un
 MMUSIM_API void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out);
 
 /* Where a translation was served: the last lookup that answered. */
-enum mmusim_served { MMUSIM_SERVED_L1, MMUSIM_SERVED_L2, MMUSIM_SERVED_WALK };
+/*
+ * NONE: the VA is not canonical (outside the address space: x86 #GP, a RISC-V
+ * page fault, an Arm translation fault at level 0), refused before any TLB
+ * lookup or walk, none of which it counts.
+ */
+enum mmusim_served { MMUSIM_SERVED_L1, MMUSIM_SERVED_L2, MMUSIM_SERVED_WALK, MMUSIM_SERVED_NONE };
 /* Why a translation that hit a TLB walked anyway. */
 enum mmusim_rewalk { MMUSIM_REWALK_NONE, MMUSIM_REWALK_DIRTY, MMUSIM_REWALK_REFUSED };
 #define MMUSIM_MAX_LEVELS 5

@@ -73,7 +73,7 @@ static void put_name(struct line *l, const char *name)
 	l->buf[l->n++] = '"';
 }
 
-static const char *const served_names[] = { "l1", "l2", "walk" };
+static const char *const served_names[] = { "l1", "l2", "walk", "none" };
 static const char *const rewalk_names[] = { NULL, "dirty", "refused" };
 
 void access_detail_write_json(FILE *f, const struct machine_config *cfg, const struct access_detail *d)

@@ -23,7 +23,8 @@
 #include "sim/tlb.h"
 
 /* Where a translation was served: its last lookup that answered. */
-enum detail_served { DETAIL_L1, DETAIL_L2, DETAIL_WALK };
+/* DETAIL_NONE: a VA that is not canonical, refused before any TLB lookup (mmu.c). */
+enum detail_served { DETAIL_L1, DETAIL_L2, DETAIL_WALK, DETAIL_NONE };
 
 /* Why a translation that hit a TLB walked anyway. */
 enum detail_rewalk { REWALK_NONE, REWALK_DIRTY, REWALK_REFUSED };

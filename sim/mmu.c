@@ -627,6 +627,33 @@ static inline void hit_result(const struct tlb_entry *e, uint64_t va, struct mmu
 }
 
 /*
+ * A VA outside the address space is refused before translation (SDM vol. 1
+ * 3.3.7.1: #GP, not #PF; RISC-V and Arm check it before the walk too): no
+ * TLB lookup, no walk, nothing counted but the access and (by the caller)
+ * the fault.  The walk gives the format's own fault without reading a PTE.
+ * The level-1 probe mmu_translate made (and charged) could not hit, since
+ * only walks that succeed fill: it is taken back.
+ */
+static __attribute__((noinline, cold)) void refuse_non_canonical(struct mmu *mmu, struct mmu_cpu *c, uint64_t va,
+								enum access_kind access, struct mmu_result *out)
+{
+	struct walk_request req = walk_request_of(c, va, access);
+	struct walk_result res;
+	enum lookup_kind k = lookup_kind_of(access);
+
+	if (c->l1_first[k])
+		mmu->stats.cycles -= c->l1_latency[k];
+	walk(&mmu->m->walker, &req, &res);
+	if (mmu->detail) {
+		mmu->detail->served = DETAIL_NONE;
+		mmu->detail->nr_pwc = mmu->detail->nr_ptes = 0;
+	}
+	out->ok = false;
+	out->fault = res.fault;
+	out->fault_stage = NESTED_OK;
+}
+
+/*
  * mmu_translate past the level-1 TLB's first array: e is its hit (NULL on a
  * miss or when there is none).  Out of line, so that the common hit keeps few
  * registers.
@@ -641,6 +668,10 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 	bool l1_missed = false, l2_missed = false;
 
 	c->unplaced_miss[0] = c->unplaced_miss[1] = NULL;
+	if (!e && __builtin_expect(!pc_va_canonical(&mmu->m->cfg.pc, va), 0)) {
+		refuse_non_canonical(mmu, c, va, access, out);
+		return;
+	}
 	if (!e && l1->nr) {
 		/* The other arrays of the level, probed with the first in the same lookup. */
 		e = level_probe(l1, 1, va, c->space, &hit_in);

@@ -30,7 +30,7 @@ static int hit_tlb(const struct mmu *mmu, const struct access_detail *d)
 	const struct mmu_cpu *c = mmu->cur;
 	const struct tlb *hit = d->hit;
 
-	if (d->served == DETAIL_WALK && d->rewalk == REWALK_NONE)
+	if ((d->served == DETAIL_WALK && d->rewalk == REWALK_NONE) || d->served == DETAIL_NONE)
 		return -1;
 	if (!hit) /* the hit path's: the level-1 first array, untouched record */
 		hit = c->l1_first[lookup_kind_of(d->access)];

@@ -104,6 +104,33 @@ Test(cli_access_log, demand_paged_line)
 	run_result_free(&r);
 }
 
+/*
+ * A VA that is not canonical (bits 63:47 not all equal) raises #GP before
+ * paging (SDM vol. 1 3.3.7.1): no TLB lookup, no PWC probe, no walk, no
+ * cycles.  The report counts the access and the fault, no TLB miss and no
+ * walk: the one walk and miss are 0x400000's (406 cycles, see above).
+ */
+Test(cli_access_log, non_canonical_line_is_no_lookup)
+{
+	struct run_result r;
+	char *log = replay_log(&r, small_config, "map 0x400000 0x10000000 4K rwu\nr 0x800000000000\nr 0x400000\n", NULL);
+	const char *pre = "\"cpu\":0,\"vm\":0,\"asid\":0,\"priv\":\"user\",";
+	char expected[512];
+
+	snprintf(expected, sizeof(expected),
+		 "{\"i\":0,%s\"va\":\"0x800000000000\",\"access\":\"r\",\"served\":\"none\",\"tlb\":null,"
+		 "\"pwc\":[],\"ptes\":[],\"walks\":0,\"pte_reads\":0,\"cycles\":0,\"fault\":\"non-canonical\"}\n",
+		 pre);
+	cr_expect(strncmp(log, expected, strlen(expected)) == 0, "%s", log);
+	cr_expect(strstr(r.out, "\"l1d\":{\"hits\":0,\"misses\":1,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"walks\":1,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"pte_reads\":4,"), "%s", r.out);
+	cr_expect(strstr(r.out, ",\"cycles\":406,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"non-canonical\":1"), "%s", r.out);
+	free(log);
+	run_result_free(&r);
+}
+
 /* After a warm-up the lines from the reset on add up to the report: 7 + 7 + 7 (see hand_worked_lines). */
 Test(cli_access_log, warmup_lines_add_up_from_the_reset)
 {

@@ -150,7 +150,7 @@ def _page_size(text):
     return int(text, 0)
 
 
-_SERVED = ("l1", "l2", "walk")
+_SERVED = ("l1", "l2", "walk", "none")
 _REWALK = (None, "dirty", "refused")
 _ACCESS_NAMES = {v: k for k, v in ACCESSES.items()}
 

@@ -11,7 +11,9 @@ void shell_detail_line(FILE *out, const mmusim_access_detail *d)
 	if (d->rewalk != MMUSIM_REWALK_NONE)
 		fprintf(out, "hit in %s, walked again (%s), ", d->tlb_name ? d->tlb_name : "?",
 			d->rewalk == MMUSIM_REWALK_DIRTY ? "D clear" : "refused");
-	if (d->served != MMUSIM_SERVED_WALK) {
+	if (d->served == MMUSIM_SERVED_NONE) {
+		fputs("no TLB lookup or walk (the address is not canonical)", out);
+	} else if (d->served != MMUSIM_SERVED_WALK) {
 		fprintf(out, "hit in %s (%s TLB)", d->tlb_name ? d->tlb_name : "?", served[d->served]);
 	} else {
 		fprintf(out, "walk of %u read%s", d->nr_ptes, d->nr_ptes == 1 ? "" : "s");
