@@ -402,8 +402,14 @@ int cmd_run(struct cli *cli, struct args *a)
 		rc = cli_fail(&err);
 		goto out;
 	}
+	/* The program is an input too: a --save-trace naming it would replace it by the trace. */
+	if (program_check(ra.prog[0], &ra.prog_path, &err)) {
+		rc = cli_fail(&err);
+		goto out;
+	}
 	if (ra.save) {
-		if ((rc = cli_output_open(cli, ra.save, NULL, 0, &save)) != EXIT_OK)
+		const char *program = ra.prog_path;
+		if ((rc = cli_output_open(cli, ra.save, &program, 1, &save)) != EXIT_OK)
 			goto out;
 		tee.file = mmusim_output_fd(save);
 		if (!(tee.sink = save_sink_open(ra.save, tee.file))) {
@@ -412,7 +418,7 @@ int cmd_run(struct cli *cli, struct args *a)
 		}
 	}
 	snprintf(name, sizeof(name), "%s", ra.prog[0]);
-	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) || program_check(ra.prog[0], &ra.prog_path, &err) ||
+	if (cli_mmu_create(m, &ra.opt, ra.warmup, &mmu, &err) ||
 	    choose_tracer(&ra, mmusim_config_arch(mmusim_machine_config(m)), &err) ||
 	    threads_to_cpus_apply(&ra.threads, mmu, &err)) {
 		rc = cli_fail(&err);

@@ -1,0 +1,139 @@
+/*
+ * End to end, hostile inputs found by trying mmusim as an attacker would:
+ *  - `run --save-trace` naming the program it runs (it replaced the program by the trace);
+ *  - TLB names holding a quote, a comma or a line break in replay's JSON and
+ *    --interval CSV (the JSON was invalid, the CSV header split into rows).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "support.h"
+#include "temp_dir.h"
+
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	char buf[65536];
+	size_t n;
+
+	cr_assert(in && out);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		cr_assert_eq(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	cr_assert_eq(fclose(out), 0);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert(f, "%s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* `run --save-trace P -- P` wrote the trace over the program P once the run ended. */
+Test(run_save_trace, naming_the_program_is_refused)
+{
+	char *dir = temp_dir_create(), *prog = temp_dir_path(dir, "prog"), *link = temp_dir_path(dir, "link");
+	char want[8192], *before, *after;
+	size_t len_before, len_after;
+	struct run_result r;
+
+	copy_file("/bin/true", prog);
+	cr_assert_eq(chmod(prog, 0755), 0);
+	cr_assert_eq(symlink("prog", link), 0);
+	before = slurp(prog, &len_before);
+	const char *outputs[] = { prog, link };
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(run_mmusim(&r, "run", "--save-trace", outputs[i], "--", prog, NULL), 0);
+		cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+		snprintf(want, sizeof(want), "mmusim: %s: is also an input (%s): choose another output file\n",
+			 outputs[i], prog);
+		cr_expect_str_eq(r.err, want);
+		cr_expect_str_eq(r.out, "");
+		run_result_free(&r);
+		after = slurp(prog, &len_after);
+		cr_expect_eq(len_after, len_before, "the program changed size");
+		cr_expect(memcmp(after, before, len_before) == 0, "the program changed");
+		free(after);
+	}
+	cr_expect_eq(temp_dir_count(dir), 2, "prog and link only: no temporary file left");
+	free(before);
+	free(prog);
+	free(link);
+	temp_dir_remove(dir);
+}
+
+/* A program that cannot run is still reported as before, --save-trace or not. */
+Test(run_save_trace, a_missing_program_is_named_first)
+{
+	char *dir = temp_dir_create(), *out = temp_dir_path(dir, "out.trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "run", "--save-trace", out, "--", "/nonexistent/prog", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: run: cannot run '/nonexistent/prog': No such file or directory\n");
+	cr_expect_eq(temp_dir_count(dir), 0, "no output file");
+	run_result_free(&r);
+	free(out);
+	temp_dir_remove(dir);
+}
+
+/* Two TLBs whose names need quoting in JSON and CSV (YAML's "\n" is a line break). */
+static const char odd_names_config[] =
+	"extends: x86_64\n"
+	"tlb:\n"
+	"  - { name: \"a\\\"b,c\\nd\", level: 1, kind: data, entries: 4, page_sizes: [4K] }\n"
+	"  - { name: \"<i>&x\", level: 1, kind: instruction, entries: 4, page_sizes: [4K] }\n"
+	"pwc: []\n";
+
+Test(tlb_names, quoted_in_replay_json)
+{
+	char *cfg = write_temp_file(odd_names_config, ".yaml");
+	char *trace = write_temp_file("map 0x1000 0x2000 4K rwu\nr 0x1000\nr 0x1008\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"tlb\":{\"a\\\"b,c\\u000ad\":{\"hits\":1,\"misses\":1,") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, ",\"<i>&x\":{\"hits\":0,\"misses\":0,") != NULL, "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(cfg);
+	remove_temp_file(trace);
+}
+
+Test(tlb_names, quoted_in_interval_csv_header)
+{
+	char *cfg = write_temp_file(odd_names_config, ".yaml");
+	char *trace = write_temp_file("map 0x1000 0x2000 4K rwu\nr 0x1000\nr 0x1008\n", ".trace");
+	char *dir = temp_dir_create(), *csv = temp_dir_path(dir, "i.csv"), *text;
+	size_t len;
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "replay", "--interval", "1", "--csv", csv, trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	text = slurp(csv, &len);
+	cr_expect_str_eq(text, "accesses,\"a\"\"b,c\nd_miss_rate\",<i>&x_miss_rate,walks,faults,pte_reads,cycles\n"
+			       "1,1.000000,0.000000,1,0,4,401\n" /* a 1-cycle l1d miss, 4 PTE reads of 100 */
+			       "2,0.000000,0.000000,0,0,0,1\n");
+	free(text);
+	run_result_free(&r);
+	free(csv);
+	temp_dir_remove(dir);
+	remove_temp_file(cfg);
+	remove_temp_file(trace);
+}
