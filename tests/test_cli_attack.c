@@ -137,3 +137,72 @@ Test(tlb_names, quoted_in_interval_csv_header)
 	remove_temp_file(cfg);
 	remove_temp_file(trace);
 }
+
+/*
+ * sweep --emit-jobs: each job ends `> DIR/NNNN.json`, which the shell truncates
+ * before mmusim runs; a result that is some job's trace, --setup or config
+ * would be emptied (for every job reading it, in parallel), so it is refused.
+ */
+Test(sweep_emit_jobs, a_result_that_is_an_input_is_refused)
+{
+	char *dir = temp_dir_create(), *res = temp_dir_path(dir, "res"), *csvdir = temp_dir_path(dir, "csv");
+	char one[4096], two[4096], csv2[4096], want[8192];
+	struct run_result r;
+
+	cr_assert_eq(mkdir(res, 0777), 0);
+	cr_assert_eq(mkdir(csvdir, 0777), 0);
+	snprintf(one, sizeof(one), "%s/0001.json", res);
+	snprintf(two, sizeof(two), "%s/0002.json", res);
+	snprintf(csv2, sizeof(csv2), "%s/0002.csv", csvdir);
+	copy_file(MMUSIM_SOURCE_DIR "/traces/example.trace", two);
+	copy_file(MMUSIM_SOURCE_DIR "/traces/example.trace", csv2);
+	copy_file(MMUSIM_SOURCE_DIR "/configs/sv39.yaml", one);
+
+	/* job 2's result is the --setup of both jobs */
+	cr_assert_eq(run_mmusim(&r, "sweep", "--config", "x86_64", "--config", "sv39", "--emit-jobs", "--results", res,
+				"--setup", two, MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want), "mmusim: %s: is also an input (%s): choose another output file\n", two, two);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+
+	/* job 1's result is the config */
+	cr_assert_eq(run_mmusim(&r, "sweep", "--config", one, "--emit-jobs", "--results", res,
+				MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want), "mmusim: %s: is also an input (%s): choose another output file\n", one, one);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+
+	/* job 2's interval CSV is the trace */
+	cr_assert_eq(run_mmusim(&r, "sweep", "--config", "x86_64", "--config", "sv39", "--emit-jobs", "--results", res,
+				"--interval", "10", "--csv-dir", csvdir, csv2, NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want), "mmusim: %s: is also an input (%s): choose another output file\n", csv2, csv2);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+
+	/* results that are no input are fine: old results get replaced by the jobs */
+	cr_assert_eq(run_mmusim(&r, "sweep", "--config", "x86_64", "--emit-jobs", "--results", csvdir,
+				MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "/0001.json'\n") != NULL, "%s", r.out);
+	run_result_free(&r);
+	free(res);
+	free(csvdir);
+	/* temp_dir_remove removes one level: empty the two folders first */
+	remove(one);
+	remove(two);
+	remove(csv2);
+	{
+		char *d1 = temp_dir_path(dir, "res"), *d2 = temp_dir_path(dir, "csv");
+		rmdir(d1);
+		rmdir(d2);
+		free(d1);
+		free(d2);
+	}
+	temp_dir_remove(dir);
+}
