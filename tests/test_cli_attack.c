@@ -206,3 +206,43 @@ Test(sweep_emit_jobs, a_result_that_is_an_input_is_refused)
 	}
 	temp_dir_remove(dir);
 }
+
+/*
+ * A map over the whole user half (2^35 pages) needs more page-table nodes than
+ * memory has: counted by hand, VA 0x1000.. with PA - VA = 0x1000 (4K leaves
+ * only) needs 2^26 L1 + 2^17 L2 + 256 L3 tables = 67240192 nodes.  The count
+ * went page by page (minutes, then this error); it must answer at once.
+ */
+Test(huge_map, refused_at_once_with_the_nodes_it_needs)
+{
+	char *trace = write_temp_file("map 0x1000 0x2000 0x7ffffffff000 rw\nr 0x1000\n", ".trace");
+	char *cfg = write_temp_file("extends: x86_64\nmemory: { size: 1028K }\n", ".yaml");
+	char want[8192];
+	struct run_result r;
+	const char *argv[] = { "replay", trace };
+	const char *argv2[] = { "--config", cfg, "replay", "--setup", trace, trace };
+
+	cr_assert_eq(run_mmusim_limited(&r, 0, 20, 2, argv), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want),
+		 "mmusim: %s:1: out of physical memory: needs 67240192 page-table nodes, 16777214 frames free\n", trace);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+
+	/*
+	 * 2M- then 1G-aligned (PA = VA from 2M): [2M, 1G) is 2M leaves in one new
+	 * L2 table, the rest 1G leaves in 256 new L3 tables: 257 nodes, and
+	 * 1028K of memory has 257 frames, 2 of them holding the empty tables.
+	 */
+	free(trace);
+	trace = write_temp_file("map 0x200000 0x200000 0x7fffffe00000 rw\n", ".trace");
+	argv2[4] = argv2[5] = trace;
+	cr_assert_eq(run_mmusim_limited(&r, 0, 20, 6, argv2), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want),
+		 "mmusim: %s:1: out of physical memory: needs 257 page-table nodes, 255 frames free\n", trace);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(trace);
+	remove_temp_file(cfg);
+}
