@@ -5,7 +5,7 @@ import os
 from . import _lib
 from ._lib import lib
 from .errors import Error, check, error_from
-from .machine import ACCESSES, Machine, fault_kind_name
+from .machine import ACCESSES, Machine, _unsigned, fault_kind_name
 
 FAULT_KINDS = [fault_kind_name(k) for k in range(_lib.FAULT_KIND_COUNT)]
 
@@ -183,6 +183,9 @@ class Replay:
 
     def __init__(self, config="x86_64", demand_paging=True, no_auto_flush=False, check_stale=False, warmup=0,
                  resident_pages=0, replacement=None, seed=0, clock_flush=True):
+        self.machine = None
+        for name, value in (("warmup", warmup), ("resident_pages", resident_pages), ("seed", seed)):
+            _unsigned(name, value)
         self.machine = Machine(config)
         self.check_stale = check_stale
         self._mmu = None
