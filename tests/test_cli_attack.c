@@ -246,3 +246,68 @@ Test(huge_map, refused_at_once_with_the_nodes_it_needs)
 	remove_temp_file(trace);
 	remove_temp_file(cfg);
 }
+
+/*
+ * An output that is a dangling symbolic link: the file is created where the
+ * link points (as `>` does), and the link stays a link; it was replaced by a
+ * regular file.  A link into a missing folder or a loop of links is an error
+ * that leaves the links as they were.
+ */
+Test(output_symlink, dangling_link_gets_its_target_and_stays_a_link)
+{
+	char *dir = temp_dir_create(), *sub = temp_dir_path(dir, "sub"), *link = temp_dir_path(dir, "out.bin");
+	char *chain = temp_dir_path(dir, "chain"), *bad = temp_dir_path(dir, "bad"), *loop1 = temp_dir_path(dir, "loop1");
+	char *loop2 = temp_dir_path(dir, "loop2"), target[4096], subtarget[4096], subl[4096], want[8192];
+	struct run_result r;
+	struct stat st;
+
+	cr_assert_eq(mkdir(sub, 0777), 0);
+	snprintf(target, sizeof(target), "%s/new.bin", dir);
+	snprintf(subl, sizeof(subl), "%s/l", sub);
+	snprintf(subtarget, sizeof(subtarget), "%s/t.bin", sub);
+	cr_assert_eq(symlink("new.bin", link), 0);
+	cr_assert_eq(symlink("sub/l", chain), 0);
+	cr_assert_eq(symlink("t.bin", subl), 0); /* relative to sub/, not to the first link's folder */
+	cr_assert_eq(symlink("/nonexistent-mmusim-dir/x", bad), 0);
+	cr_assert_eq(symlink("loop2", loop1), 0);
+	cr_assert_eq(symlink("loop1", loop2), 0);
+
+	const char *links[] = { link, chain }, *targets[] = { target, subtarget };
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(run_mmusim(&r, "convert", MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", links[i], NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect_eq(lstat(links[i], &st), 0);
+		cr_expect(S_ISLNK(st.st_mode), "%s is still a link", links[i]);
+		cr_expect_eq(stat(targets[i], &st), 0, "%s was created", targets[i]);
+		cr_expect(S_ISREG(st.st_mode) && st.st_size > 16);
+		run_result_free(&r);
+	}
+
+	cr_assert_eq(run_mmusim(&r, "convert", MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", bad, NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want), "mmusim: %s: cannot create: No such file or directory\n", bad);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_eq(lstat(bad, &st), 0);
+	cr_expect(S_ISLNK(st.st_mode), "the dangling link is still a link");
+	run_result_free(&r);
+
+	cr_assert_eq(run_mmusim(&r, "convert", MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", loop1, NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want), "mmusim: %s: cannot create: Too many levels of symbolic links\n", loop1);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_eq(lstat(loop1, &st), 0);
+	cr_expect(S_ISLNK(st.st_mode), "the looping link is still a link");
+	run_result_free(&r);
+	cr_expect_eq(temp_dir_count(dir), 7, "no temporary file left");
+
+	remove(subl);
+	remove(subtarget);
+	rmdir(sub);
+	free(sub);
+	free(link);
+	free(chain);
+	free(bad);
+	free(loop1);
+	free(loop2);
+	temp_dir_remove(dir);
+}
