@@ -311,3 +311,66 @@ Test(output_symlink, dangling_link_gets_its_target_and_stays_a_link)
 	free(loop2);
 	temp_dir_remove(dir);
 }
+
+/*
+ * Two outputs of one command naming one file: the last to be committed
+ * replaced the other (replay --log X --interval 1 --csv X kept only the log).
+ * Refused before anything is written; a device may still be shared.
+ */
+Test(two_outputs, one_file_is_refused)
+{
+	char *dir = temp_dir_create(), *out = temp_dir_path(dir, "out"), *link = temp_dir_path(dir, "link");
+	char *csvdir = temp_dir_path(dir, "csvs"), csv1[4096], want[8192];
+	const char *trace = MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace";
+	struct run_result r;
+
+	cr_assert_eq(symlink("out", link), 0);
+	snprintf(csv1, sizeof(csv1), "%s/0001.csv", csvdir);
+	struct {
+		const char *argv[12];
+		const char *message;
+	} cases[] = {
+		{ { "replay", "--log", out, "--interval", "1", "--csv", out, trace },
+		  "mmusim: replay: --csv and --log name the same file '%s': one would overwrite the other\n" },
+		{ { "replay", "--dump-elf", out, "--log", out, trace },
+		  "mmusim: replay: --dump-elf and --log name the same file '%s': one would overwrite the other\n" },
+		{ { "mrc", "--csv", out, "--svg", out, trace },
+		  "mmusim: mrc: --csv and --svg name the same file '%s': one would overwrite the other\n" },
+		{ { "sweep", "--config", "x86_64", "--csv", csv1, "--interval", "1", "--csv-dir", csvdir, trace },
+		  "mmusim: sweep: --csv-dir and --csv name the same file '%s': one would overwrite the other\n" },
+	};
+	const char *named[] = { out, out, out, csv1 };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int argc = 0;
+		while (cases[i].argv[argc])
+			argc++;
+		cr_assert_eq(run_mmusim_argv(&r, argc, cases[i].argv), 0);
+		cr_expect_eq(r.status, 2, "case %zu: exit %d: %s", i, r.status, r.err);
+		snprintf(want, sizeof(want), cases[i].message, named[i]);
+		cr_expect_str_eq(r.err, want);
+		cr_expect_str_eq(r.out, "");
+		run_result_free(&r);
+	}
+	cr_expect_eq(temp_dir_count(dir), 1, "only the link: nothing written, no folder made");
+
+	/* the same file through a link, once it exists */
+	FILE *f = fopen(out, "w");
+	cr_assert(f);
+	fclose(f);
+	cr_assert_eq(run_mmusim(&r, "replay", "--log", link, "--dump-elf", out, trace, NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want),
+		 "mmusim: replay: --dump-elf and --log name the same file '%s': one would overwrite the other\n", link);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+
+	/* /dev/null twice is fine: a device is written, not replaced */
+	cr_assert_eq(run_mmusim(&r, "replay", "--log", "/dev/null", "--interval", "1", "--csv", "/dev/null", trace, NULL),
+		     0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	free(out);
+	free(link);
+	free(csvdir);
+	temp_dir_remove(dir);
+}
