@@ -424,3 +424,44 @@ Test(shell_cached_fault, reason_is_not_borrowed_from_another_fault)
 	cr_expect(strstr(out, "(U): PS is set") == NULL, "%s", out);
 	free(out);
 }
+
+/* `--image FIFO` waited forever for a writer (the OSTEP-config probe opened it blocking). */
+Test(image_inputs, a_fifo_is_refused_at_once)
+{
+	char *dir = temp_dir_create(), *fifo = temp_dir_path(dir, "img"), want[8192];
+	struct run_result r;
+	const char *argv[] = { "mappings", "--image", fifo, "--root", "0" };
+
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	cr_assert_eq(run_mmusim_limited(&r, 0, 10, 5, argv), 0);
+	cr_expect_eq(r.status, 2, "exit %d (142: the alarm)", r.status);
+	snprintf(want, sizeof(want), "mmusim: %s: not a regular file\n", fifo);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	free(fifo);
+	temp_dir_remove(dir);
+}
+
+/*
+ * A raw image is mapped, never read whole; but telling it from OSTEP's text
+ * looked for the end of its first line, and a 64 GiB sparse image of zeros is
+ * one line: every page was read (over a minute, gigabytes of page cache).
+ */
+Test(image_inputs, a_huge_sparse_raw_image_is_not_read_whole)
+{
+	char *dir = temp_dir_create(), *img = temp_dir_path(dir, "mem.raw");
+	struct run_result r;
+	const char *argv[] = { "mappings", "--image", img, "--image-base", "0", "--root", "0x1000" };
+	FILE *f = fopen(img, "w");
+
+	cr_assert(f);
+	fclose(f);
+	cr_assert_eq(truncate(img, 64ll << 30), 0);
+	cr_assert_eq(run_mmusim_limited(&r, 0, 20, 7, argv), 0);
+	cr_expect_eq(r.status, 0, "exit %d (142: the alarm): %s", r.status, r.err);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, "");
+	run_result_free(&r);
+	free(img);
+	temp_dir_remove(dir);
+}
