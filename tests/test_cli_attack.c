@@ -465,3 +465,32 @@ Test(image_inputs, a_huge_sparse_raw_image_is_not_read_whole)
 	free(img);
 	temp_dir_remove(dir);
 }
+
+/* quiz's lists skipped an empty item quietly ("1,2,,3" asked about 1 2 3), as mrc --sets does not. */
+Test(quiz_lists, an_empty_item_is_refused)
+{
+	static const struct {
+		const char *option, *value, *err;
+	} cases[] = {
+		{ "--kinds", "translate,,pte",
+		  "mmusim: quiz: bad --kinds 'translate,,pte' (expected a list of translate, pte, fault, tlb, replacement)\n" },
+		{ "--kinds", "translate,",
+		  "mmusim: quiz: bad --kinds 'translate,' (expected a list of translate, pte, fault, tlb, replacement)\n" },
+		{ "--references", "1,2,,3",
+		  "mmusim: quiz: bad --references '1,2,,3' (expected 1 to 32 page numbers from 0 to 31, comma-separated)\n" },
+		{ "--page-sizes", ",64", "mmusim: quiz: bad --page-sizes ',64' (expected sizes such as 4K,2M)\n" },
+	};
+	struct run_result r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (strcmp(cases[i].option, "--references") == 0)
+			cr_assert_eq(run_mmusim(&r, "quiz", "--seed", "1", "--kinds", "replacement", cases[i].option,
+						cases[i].value, NULL), 0);
+		else
+			cr_assert_eq(run_mmusim(&r, "quiz", "--seed", "1", cases[i].option, cases[i].value, NULL), 0);
+		cr_expect_eq(r.status, 2, "%s %s: exit %d", cases[i].option, cases[i].value, r.status);
+		cr_expect_str_eq(r.err, cases[i].err);
+		cr_expect_str_eq(r.out, "");
+		run_result_free(&r);
+	}
+}
