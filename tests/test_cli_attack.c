@@ -146,7 +146,7 @@ Test(tlb_names, quoted_in_interval_csv_header)
 Test(sweep_emit_jobs, a_result_that_is_an_input_is_refused)
 {
 	char *dir = temp_dir_create(), *res = temp_dir_path(dir, "res"), *csvdir = temp_dir_path(dir, "csv");
-	char one[4096], two[4096], csv2[4096], want[8192];
+	char one[4096], two[4096], csv2[4096], want[16384];
 	struct run_result r;
 
 	cr_assert_eq(mkdir(res, 0777), 0);
