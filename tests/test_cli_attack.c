@@ -494,3 +494,32 @@ Test(quiz_lists, an_empty_item_is_refused)
 		run_result_free(&r);
 	}
 }
+
+/*
+ * --threads-to-cpus FILE: /dev/zero (NULs, no line end) was read for ever, and
+ * a line over 255 bytes was cut in two, its tail read as a line of its own
+ * ("# ...300 bytes... 7 9" mapped thread 7 to CPU 9 from inside a comment).
+ */
+Test(threads_to_cpus_file, nul_bytes_and_long_lines_are_refused)
+{
+	char comment[400], *long_line, want[8192];
+	struct run_result r;
+	const char *trace = MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace";
+	const char *argv[] = { "replay", "--threads-to-cpus", "/dev/zero", trace };
+
+	cr_assert_eq(run_mmusim_limited(&r, 0, 10, 4, argv), 0);
+	cr_expect_eq(r.status, 2, "exit %d (142: the alarm)", r.status);
+	cr_expect_str_eq(r.err, "mmusim: replay: --threads-to-cpus /dev/zero:1: NUL byte in the file (a binary file?)\n");
+	run_result_free(&r);
+
+	memset(comment, 'a', sizeof(comment));
+	comment[0] = '#';
+	memcpy(comment + 300, " 7 9\n1 1\n", 10);
+	long_line = write_temp_file(comment, ".txt");
+	cr_assert_eq(run_mmusim(&r, "replay", "--threads-to-cpus", long_line, trace, NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want), "mmusim: replay: --threads-to-cpus %s:1: line longer than 255 bytes\n", long_line);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(long_line);
+}
