@@ -185,6 +185,21 @@ Test(sweep_emit_jobs, a_result_that_is_an_input_is_refused)
 	cr_expect_str_eq(r.out, "");
 	run_result_free(&r);
 
+	/* job 2's result is the --threads-to-cpus file */
+	{
+		FILE *t = fopen(two, "w");
+		cr_assert(t);
+		fputs("0 0\n", t);
+		fclose(t);
+	}
+	cr_assert_eq(run_mmusim(&r, "sweep", "--config", "x86_64", "--emit-jobs", "--results", res, "--threads-to-cpus",
+				two, MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_SOURCE_DIR "/traces/example.trace",
+				NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want), "mmusim: %s: is also an input (%s): choose another output file\n", two, two);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+
 	/* results that are no input are fine: old results get replaced by the jobs */
 	cr_assert_eq(run_mmusim(&r, "sweep", "--config", "x86_64", "--emit-jobs", "--results", csvdir,
 				MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", NULL), 0);

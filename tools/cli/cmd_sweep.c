@@ -240,8 +240,8 @@ static void shell_path(FILE *out, const char *dir, const char *name)
 /*
  * A job's shell redirection truncates its result before any mmusim runs, so
  * each result (and interval CSV) that already exists must be no job's input:
- * `--results DIR` holding a trace, a config or a --setup file as NNNN.json
- * would empty it for every job that reads it.
+ * `--results DIR` holding a trace, a config, a --setup or --threads-to-cpus
+ * file as NNNN.json would empty it for every job that reads it.
  */
 static int job_outputs_check(const struct cli *cli, const struct sweep_args *sa)
 {
@@ -256,8 +256,9 @@ static int job_outputs_check(const struct cli *cli, const struct sweep_args *sa)
 			if (!path)
 				return cli_usage_error("out of memory");
 			sprintf(path, "%s/%04zu.%s", dirs[k], job, suffix[k]);
-			if ((rc = cli_output_check(cli, path, sa->traces, sa->nr_traces)) == EXIT_OK)
-				rc = cli_output_check(cli, path, sa->configs, sa->nr_configs);
+			if ((rc = cli_output_check(cli, path, sa->traces, sa->nr_traces)) == EXIT_OK &&
+			    (rc = cli_output_check(cli, path, sa->configs, sa->nr_configs)) == EXIT_OK)
+				rc = cli_output_check(cli, path, &sa->threads_spec, 1); /* a --threads-to-cpus FILE */
 			free(path);
 		}
 	}
