@@ -64,6 +64,19 @@ def _unsigned(name, value, bits=64):
     return value
 
 
+def _address_array(values):
+    """values as a C array of uint64_t: a negative or fractional address is refused, not cast into another one."""
+    import numpy as np
+    a = np.asarray(values)
+    if a.dtype.kind not in "iuO" and a.size:
+        raise RangeError(f"addresses of dtype {a.dtype} are not integers (expected uint64)")
+    if a.dtype.kind in "iO" and a.size:
+        for v in (a.min(), a.max()):
+            _unsigned("address", int(v))
+        a = a.astype(np.uint64)
+    return np.ascontiguousarray(a, dtype=np.uint64)
+
+
 def _flags(flags):
     """Flag letters ('rwxu', as traces write them) or MMUSIM_PROP_* bits -> bits."""
     if isinstance(flags, int):
@@ -179,7 +192,7 @@ class Machine:
         pa is 0 where the walk faulted; fault kinds are indices into mmusim.FAULT_KINDS (0: none).
         """
         import numpy as np
-        vas = np.ascontiguousarray(vas, dtype=np.uint64)
+        vas = _address_array(vas)
         pa = np.empty(vas.shape, dtype=np.uint64)
         kind = np.empty(vas.shape, dtype=np.uint8)
         req = self._request(access, user)
