@@ -538,3 +538,24 @@ Test(threads_to_cpus_file, nul_bytes_and_long_lines_are_refused)
 	run_result_free(&r);
 	remove_temp_file(long_line);
 }
+
+/* `replay --setup - -` read the setup from stdin, then replayed an empty trace: "accesses 0", exit 0. */
+Test(stdin_twice, replay_and_report_refuse_it)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "replay", "--setup", "-", "-", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: replay: stdin ('-') named 2 times, as --setup or the trace (it can be read once)\n");
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "replay", "--setup", "-", "--setup", "-", MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace",
+				NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: replay: stdin ('-') named 2 times, as --setup or the trace (it can be read once)\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "report", "--html", "/dev/null", "--setup", "-", "--replay", "-", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: report: stdin ('-') named 2 times, as --setup or the trace (it can be read once)\n");
+	run_result_free(&r);
+}

@@ -41,6 +41,12 @@ struct cli {
 	uint64_t decoder_memory;    /* --decoder-memory SIZE (0: MMUSIM_DECODER_MEMORY_DEFAULT) */
 };
 
+/*
+ * EXIT_OK unless stdin ('-') is named more than once among the --setup files
+ * and trace (NULL: none): the first would read it all and the others nothing.
+ */
+int cli_stdin_once(const struct cli *cli, const char *command, const char *trace);
+
 /* Argument cursor over one command's arguments. */
 struct args {
 	int argc;
