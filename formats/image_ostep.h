@@ -31,7 +31,12 @@ struct ostep_dump {
 	uint64_t pdbr;               /* a page number: the page directory is at pdbr x 32 */
 };
 
-/* True when the text's first non-blank line is one the script prints first: "ARG ..." or a page line. */
+/*
+ * True when the text's first non-blank line is one the script prints first:
+ * "ARG ..." or a page line.  Only the first OSTEP_DETECT_PREFIX bytes are
+ * looked at, so a large raw image is not read whole to find a line's end.
+ */
+#define OSTEP_DETECT_PREFIX 65536u
 bool image_ostep_detect(const uint8_t *text, size_t len);
 
 /*

@@ -88,6 +88,41 @@ static int create_temp(struct output_file *o, struct mm_error *err)
 	return mm_error_set(err, MM_EIO, "%s: cannot create: %s", o->name, strerror(errno));
 }
 
+/*
+ * The file a dangling symbolic link names, where `>` would create it (a
+ * relative link is relative to its own folder); NULL when path is no link
+ * or memory ran out.  Renaming over path itself would replace the link.
+ */
+static char *dangling_link_target(const char *path)
+{
+	char *cur = strdup(path), link[PATH_MAX];
+	struct stat st;
+
+	/* stat failed with ENOENT, so the chain ends at a missing name: at most 40 hops, as the kernel allows. */
+	for (int hops = 0; cur && hops <= 40; hops++) {
+		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+			break;
+		ssize_t n = readlink(cur, link, sizeof(link) - 1);
+		if (n < 0)
+			break;
+		link[n] = '\0';
+		const char *slash = strrchr(cur, '/');
+		size_t dir = link[0] != '/' && slash ? (size_t)(slash - cur) + 1 : 0;
+		char *next = malloc(dir + (size_t)n + 1);
+		if (next) {
+			memcpy(next, cur, dir);
+			memcpy(next + dir, link, (size_t)n + 1);
+		}
+		free(cur);
+		cur = next;
+	}
+	if (cur && strcmp(cur, path) == 0) {
+		free(cur);
+		return NULL;
+	}
+	return cur;
+}
+
 int output_file_open(const char *path, struct output_file **out, struct mm_error *err)
 {
 	struct output_file *o = calloc(1, sizeof(*o));
@@ -108,6 +143,10 @@ int output_file_open(const char *path, struct output_file **out, struct mm_error
 		return MM_OK;
 	}
 	exists = stat(path, &st) == 0;
+	if (!exists && errno == ELOOP) {
+		output_free(o);
+		return mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(ELOOP));
+	}
 	if (exists && S_ISDIR(st.st_mode)) {
 		output_free(o);
 		return mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(EISDIR));
@@ -125,7 +164,7 @@ int output_file_open(const char *path, struct output_file **out, struct mm_error
 		return MM_OK;
 	}
 	/* A symbolic link to a file: replace the file, keep the link. */
-	o->target = exists ? realpath(path, NULL) : NULL;
+	o->target = exists ? realpath(path, NULL) : dangling_link_target(path);
 	if (!o->target && !(o->target = strdup(path))) {
 		output_free(o);
 		return mm_error_set(err, MM_ENOMEM, "out of memory");

@@ -4,8 +4,11 @@
  */
 #include "api.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "formats/image_ostep.h"
 #include "formats/image_ostep_linear.h"
@@ -15,11 +18,16 @@
 
 static int read_text(const char *path, uint8_t **out, size_t *len, struct mm_error *e)
 {
-	FILE *f = fopen(path, "rb");
+	/* O_NONBLOCK: a FIFO must not hang the open (image_open refuses what is not a regular file). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	FILE *f = NULL;
 	size_t cap = 1 << 16, n = 0, got;
 	uint8_t *buf = NULL, *grown;
 
 	*out = NULL;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(f = fdopen(fd, "rb"))))
+		close(fd);
 	if (!f)
 		return MM_OK;  /* image_open reports it with its own words */
 	do {

@@ -273,11 +273,26 @@ static int range_node(struct page_table *pt, struct range_op *op, uint64_t node,
 	for (uint64_t s = first;;) {
 		uint64_t entry_last = (s & ~(size - 1)) + (size - 1);
 		uint64_t e = entry_last < last ? entry_last : last;
+		uint64_t before = op->nodes_needed;
 		int rc = range_entry(pt, op, node, virt, level, s, e);
 		if (rc)
 			return rc;
 		if (e == last)
 			return MM_OK;
+		/*
+		 * Counting under a node not made yet (empty, or a leaf to split), the
+		 * full entries are all alike: the same PA alignment, nothing below
+		 * them.  So the first one's count stands for the run, and a range of
+		 * 2^35 pages is counted (and refused) in a few hundred steps, not
+		 * one step per page.
+		 */
+		if (op->counting && virt != VIRT_NONE && s == e - (size - 1) && last - e >= size) {
+			uint64_t run_last = (last & (size - 1)) == size - 1 ? last : (last & ~(size - 1)) - 1;
+			op->nodes_needed += (op->nodes_needed - before) * ((run_last - e) / size);
+			if (run_last == last)
+				return MM_OK;
+			e = run_last;
+		}
 		s = e + 1;
 	}
 }

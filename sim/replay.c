@@ -10,6 +10,27 @@
 
 #include "pt/pt_arch.h"
 
+/*
+ * The interval CSV's column NAME_miss_rate: a TLB name may hold a comma, a
+ * quote or a line break (names are free text), so the field is quoted when
+ * it needs to be (RFC 4180), its quotes doubled.
+ */
+static void csv_put_miss_rate_column(FILE *out, const char *name)
+{
+	fputc(',', out);
+	if (!strpbrk(name, ",\"\n\r")) {
+		fprintf(out, "%s_miss_rate", name);
+		return;
+	}
+	fputc('"', out);
+	for (; *name; name++) {
+		if (*name == '"')
+			fputc('"', out);
+		fputc(*name, out);
+	}
+	fputs("_miss_rate\"", out);
+}
+
 int replay_init(struct replay *r, struct machine *m, const struct replay_options *opt,
 		const char *source, struct mm_error *err)
 {
@@ -40,7 +61,7 @@ int replay_init(struct replay *r, struct machine *m, const struct replay_options
 	if (opt->interval && opt->interval_out) {
 		fputs("accesses", opt->interval_out);
 		for (unsigned i = 0; i < m->cfg.nr_tlb; i++)
-			fprintf(opt->interval_out, ",%s_miss_rate", m->cfg.tlb[i].name);
+			csv_put_miss_rate_column(opt->interval_out, m->cfg.tlb[i].name);
 		fputs(",walks,faults", opt->interval_out);
 		if (r->os_columns)
 			fputs(",page_faults,major_faults,evictions,swap_ins,swap_outs,cow_copies,segfaults,resident",

@@ -31,3 +31,20 @@ Test(csv_series, empty_and_header_only)
 	cr_expect_eq(s.nr_cols, 3);
 	csv_series_free(&s);
 }
+
+/* A TLB name is free text: replay quotes its column when it holds a comma, a quote or a line break. */
+Test(csv_series, quoted_header_fields)
+{
+	char csv[] = "accesses,\"a\"\"b,c\nd_miss_rate\",walks\n4,0.5,2\n";
+	struct csv_series s;
+
+	cr_assert_eq(csv_series_parse(&s, csv), 0);
+	cr_expect_eq(s.nr_cols, 3);
+	cr_expect_eq(s.n, 1);
+	cr_expect_str_eq(s.names[0], "accesses");
+	cr_expect_str_eq(s.names[1], "a\"b,c\nd_miss_rate");
+	cr_expect_str_eq(s.names[2], "walks");
+	cr_expect_float_eq(s.col[1][0], 0.5, 1e-9);
+	cr_expect_float_eq(s.col[2][0], 2.0, 1e-9);
+	csv_series_free(&s);
+}

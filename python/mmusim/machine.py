@@ -1,5 +1,6 @@
 """Machine: one simulated machine — physical memory, page tables and the hardware walk."""
 import ctypes
+import operator
 import os
 import shutil
 import subprocess
@@ -8,7 +9,7 @@ from collections import namedtuple
 
 from . import _lib
 from ._lib import lib
-from .errors import Error, check
+from .errors import Error, RangeError, check
 
 ACCESSES = {"r": 0, "w": 1, "x": 2}
 CACHES = {"wb": 0, "wt": 1, "uc": 2, "wc": 3, "wp": 4}
@@ -55,10 +56,31 @@ def perms_string(perms):
     return buf.value.decode()
 
 
+def _unsigned(name, value, bits=64):
+    """value as a C uint64_t (uint32_t): ctypes would wrap -1 or 2**64 + x into another number silently."""
+    value = operator.index(value)
+    if not 0 <= value < 1 << bits:
+        raise RangeError(f"{name} {value:#x} does not fit in {bits} bits (0 to 2**{bits} - 1)")
+    return value
+
+
+def _address_array(values):
+    """values as a C array of uint64_t: a negative or fractional address is refused, not cast into another one."""
+    import numpy as np
+    a = np.asarray(values)
+    if a.dtype.kind not in "iuO" and a.size:
+        raise RangeError(f"addresses of dtype {a.dtype} are not integers (expected uint64)")
+    if a.dtype.kind in "iO" and a.size:
+        for v in (a.min(), a.max()):
+            _unsigned("address", int(v))
+        a = a.astype(np.uint64)
+    return np.ascontiguousarray(a, dtype=np.uint64)
+
+
 def _flags(flags):
     """Flag letters ('rwxu', as traces write them) or MMUSIM_PROP_* bits -> bits."""
     if isinstance(flags, int):
-        return flags
+        return _unsigned("flags", flags, 32)
     out = ctypes.c_uint32()
     err = _lib.Error_()
     check(lib.mmusim_parse_flags(str(flags).encode(), ctypes.byref(out), ctypes.byref(err)), err)
@@ -140,17 +162,17 @@ class Machine:
     def map(self, va, pa, length, flags="rw", cache="wb"):
         """Maps [va, va + length) to pa with the largest pages alignment allows; flags as 'rwxu' or bits."""
         err = _lib.Error_()
-        check(lib.mmusim_map(self.handle, va, pa, length, _flags(flags), _cache(cache), ctypes.byref(err)), err)
+        check(lib.mmusim_map(self.handle, _unsigned("va", va), _unsigned("pa", pa), _unsigned("length", length), _flags(flags), _cache(cache), ctypes.byref(err)), err)
 
     def unmap(self, va, length):
         """Unmaps [va, va + length), splitting huge pages it covers in part."""
         err = _lib.Error_()
-        check(lib.mmusim_unmap(self.handle, va, length, ctypes.byref(err)), err)
+        check(lib.mmusim_unmap(self.handle, _unsigned("va", va), _unsigned("length", length), ctypes.byref(err)), err)
 
     def protect(self, va, length, flags, cache="wb"):
         """Replaces the properties of what is mapped in [va, va + length)."""
         err = _lib.Error_()
-        check(lib.mmusim_protect(self.handle, va, length, _flags(flags), _cache(cache), ctypes.byref(err)), err)
+        check(lib.mmusim_protect(self.handle, _unsigned("va", va), _unsigned("length", length), _flags(flags), _cache(cache), ctypes.byref(err)), err)
 
     def _request(self, access, user):
         return _lib.Request(access=_access(access), priv=0 if user else 1)
@@ -158,7 +180,7 @@ class Machine:
     def translate(self, va, access="r", user=True):
         """Walks va as the hardware would (A/D bits updated); a fault is a result, not an exception."""
         req = self._request(access, user)
-        req.va = va
+        req.va = _unsigned("va", va)
         out = _lib.Translation()
         if lib.mmusim_translate(self.handle, ctypes.byref(req), ctypes.byref(out)) != 0:
             raise Error(lib.mmusim_machine_last_error(self.handle).decode())
@@ -170,7 +192,7 @@ class Machine:
         pa is 0 where the walk faulted; fault kinds are indices into mmusim.FAULT_KINDS (0: none).
         """
         import numpy as np
-        vas = np.ascontiguousarray(vas, dtype=np.uint64)
+        vas = _address_array(vas)
         pa = np.empty(vas.shape, dtype=np.uint64)
         kind = np.empty(vas.shape, dtype=np.uint8)
         req = self._request(access, user)

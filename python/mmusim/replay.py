@@ -5,7 +5,7 @@ import os
 from . import _lib
 from ._lib import lib
 from .errors import Error, check, error_from
-from .machine import ACCESSES, Machine, fault_kind_name
+from .machine import ACCESSES, Machine, _access, _address_array, _unsigned, fault_kind_name
 
 FAULT_KINDS = [fault_kind_name(k) for k in range(_lib.FAULT_KIND_COUNT)]
 
@@ -183,6 +183,9 @@ class Replay:
 
     def __init__(self, config="x86_64", demand_paging=True, no_auto_flush=False, check_stale=False, warmup=0,
                  resident_pages=0, replacement=None, seed=0, clock_flush=True):
+        self.machine = None
+        for name, value in (("warmup", warmup), ("resident_pages", resident_pages), ("seed", seed)):
+            _unsigned(name, value)
         self.machine = Machine(config)
         self.check_stale = check_stale
         self._mmu = None
@@ -239,11 +242,20 @@ class Replay:
         2 (exec).  Returns (pa, fault kind) arrays as Machine.translate_many does.
         """
         import numpy as np
-        vas = np.ascontiguousarray(addresses, dtype=np.uint64)
+        vas = _address_array(addresses)
         if kinds is None or isinstance(kinds, str):
-            acc = np.full(vas.shape, ACCESSES[kinds or "r"], dtype=np.uint8)
+            acc = np.full(vas.shape, _access(kinds or "r"), dtype=np.uint8)
         else:
-            acc = np.ascontiguousarray(kinds, dtype=np.uint8)
+            k = np.asarray(kinds)
+            # uint8 would wrap 256 into 0 (a read): what the cast would change is refused before it
+            # (3..255 reach the C library, which names the access).
+            if k.size and k.dtype.kind not in "iu":
+                raise error_from(1, f"access kinds of dtype {k.dtype} are not integers (expected 0 read, 1 write "
+                                    "or 2 exec)")
+            if k.size and (k.min() < 0 or k.max() > 255):
+                bad = k.min() if k.min() < 0 else k.max()
+                raise error_from(1, f"bad access kind {int(bad)} (expected 0 read, 1 write or 2 exec)")
+            acc = np.ascontiguousarray(k, dtype=np.uint8)
             if acc.shape != vas.shape:
                 raise ValueError(f"kinds has shape {acc.shape}, addresses {vas.shape}")
         pa = np.empty(vas.shape, dtype=np.uint64)

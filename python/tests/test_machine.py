@@ -178,3 +178,28 @@ def test_repeated_use_does_not_leak():
     # A leak of even one machine per cycle (its tables are pages of 4 KiB) would be > 8 MiB.
     assert grown_py < 256 * 1024
     assert _rss_kib() - before_rss < 4 * 1024
+
+
+# ctypes wraps a Python int into a C uint64_t silently: translate(2**64 + 0x400123) walked
+# 0x400123 and reported its PA; map(-4096, ...) mapped the top page of the kernel half.
+OUT_OF_RANGE = [
+    (lambda m: m.translate(2**64 + 0x400123), "va 0x10000000000400123 does not fit in 64 bits (0 to 2**64 - 1)"),
+    (lambda m: m.translate(-1), "va -0x1 does not fit in 64 bits (0 to 2**64 - 1)"),
+    (lambda m: m.map(-4096, 0x200000, 0x1000, "rw"), "va -0x1000 does not fit in 64 bits (0 to 2**64 - 1)"),
+    (lambda m: m.map(0x1000, -0x1000, 0x1000, "rw"), "pa -0x1000 does not fit in 64 bits (0 to 2**64 - 1)"),
+    (lambda m: m.map(0x1000, 0x1000, 2**64 + 0x1000, "rw"),
+     "length 0x10000000000001000 does not fit in 64 bits (0 to 2**64 - 1)"),
+    (lambda m: m.map(0x1000, 0x1000, 0x1000, 1 << 32), "flags 0x100000000 does not fit in 32 bits (0 to 2**32 - 1)"),
+    (lambda m: m.unmap(0x400000, -0x1000), "length -0x1000 does not fit in 64 bits (0 to 2**64 - 1)"),
+    (lambda m: m.protect(2**64, 0x1000, "r"), "va 0x10000000000000000 does not fit in 64 bits (0 to 2**64 - 1)"),
+    (lambda m: mmusim.Replay("x86_64", warmup=-1), "warmup -0x1 does not fit in 64 bits (0 to 2**64 - 1)"),
+]
+
+
+@pytest.mark.parametrize("call,message", OUT_OF_RANGE)
+def test_numbers_outside_64_bits_are_refused(m, call, message):
+    before = m.mappings()
+    with pytest.raises(mmusim.RangeError) as e:
+        call(m)
+    assert e.value.message == message
+    assert m.mappings() == before  # nothing was mapped or unmapped

@@ -238,3 +238,33 @@ def test_access_log_records_by_hand(tmp_path):
     assert records[0]["pwc"] == [{"level": 2, "hit": False}] and records[2]["pwc"] == [{"level": 2, "hit": True}]
     assert records[2]["fault"] == "not-present" and records[2]["pa"] is None
     assert stats["cycles"] == 403 + 1 + 103 + 1
+
+
+# numpy casts would wrap these into other values: -1 into the top address, kind 256 into a read.
+FEED_ERRORS = [
+    (lambda r: r.feed(np.array([-1], dtype=np.int64)), mmusim.RangeError,
+     "address -0x1 does not fit in 64 bits (0 to 2**64 - 1)"),
+    (lambda r: r.feed([2**64]), mmusim.RangeError, "address 0x10000000000000000 does not fit in 64 bits (0 to 2**64 - 1)"),
+    (lambda r: r.feed([1.5]), mmusim.RangeError, "addresses of dtype float64 are not integers (expected uint64)"),
+    (lambda r: r.feed([0x1000], [256]), mmusim.InvalidError, "bad access kind 256 (expected 0 read, 1 write or 2 exec)"),
+    (lambda r: r.feed([0x1000], [-1]), mmusim.InvalidError, "bad access kind -1 (expected 0 read, 1 write or 2 exec)"),
+    (lambda r: r.feed([0x1000], [1.0]), mmusim.InvalidError,
+     "access kinds of dtype float64 are not integers (expected 0 read, 1 write or 2 exec)"),
+    (lambda r: r.machine.translate_many([-4096]), mmusim.RangeError,
+     "address -0x1000 does not fit in 64 bits (0 to 2**64 - 1)"),
+]
+
+
+@pytest.mark.parametrize("call,cls,message", FEED_ERRORS)
+def test_feed_refuses_values_a_cast_would_wrap(call, cls, message):
+    with mmusim.Replay("x86_64") as r:
+        with pytest.raises(cls) as e:
+            call(r)
+        assert e.value.message == message
+        assert r.stats()["accesses"]["total"] == 0  # nothing was replayed
+
+
+def test_feed_bad_access_letter_is_a_value_error():
+    with mmusim.Replay("x86_64") as r:
+        with pytest.raises(ValueError, match="bad access 'q'"):
+            r.feed([0x1000], "q")

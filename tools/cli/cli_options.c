@@ -304,3 +304,15 @@ int cli_interval_option(struct args *a, uint64_t *interval)
 	}
 	return 1;
 }
+
+int cli_stdin_once(const struct cli *cli, const char *command, const char *trace)
+{
+	int n = trace && strcmp(trace, "-") == 0;
+
+	for (int i = 0; i < cli->nr_setup; i++)
+		n += !cli->setup[i].is_map && strcmp(cli->setup[i].text, "-") == 0;
+	if (n > 1)
+		return cli_usage_error("%s: stdin ('-') named %d times, as --setup or the trace (it can be read once)",
+				       command, n);
+	return EXIT_OK;
+}

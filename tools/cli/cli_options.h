@@ -42,6 +42,12 @@ struct cli {
 	const char *threads_map;    /* --threads-to-cpus FILE (replay, sweep): an input, never an output */
 };
 
+/*
+ * EXIT_OK unless stdin ('-') is named more than once among the --setup files
+ * and trace (NULL: none): the first would read it all and the others nothing.
+ */
+int cli_stdin_once(const struct cli *cli, const char *command, const char *trace);
+
 /* Argument cursor over one command's arguments. */
 struct args {
 	int argc;

@@ -49,6 +49,29 @@ int cli_output_check(const struct cli *cli, const char *output, const char *cons
 	return EXIT_OK;
 }
 
+/* True when a and b are one file that two outputs would each replace: the same name, or the same regular file. */
+static bool same_output(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+
+	/* A device or FIFO is written directly, not replaced: two outputs may share /dev/null. */
+	if ((ea && !S_ISREG(sa.st_mode)) || (eb && !S_ISREG(sb.st_mode)))
+		return false;
+	return strcmp(a, b) == 0 || (ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+}
+
+int cli_outputs_distinct(const char *command, const char *const *options, const char *const *paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (paths[i] && paths[j] && strcmp(paths[i], "-") != 0 && strcmp(paths[j], "-") != 0 &&
+			    same_output(paths[i], paths[j]))
+				return cli_usage_error("%s: %s and %s name the same file '%s': one would overwrite the other",
+						       command, options[i], options[j], paths[j]);
+	return EXIT_OK;
+}
+
 int cli_output_open(const struct cli *cli, const char *path, const char *const *inputs, size_t n,
 		    mmusim_output **out)
 {

@@ -27,6 +27,14 @@
  */
 int cli_output_check(const struct cli *cli, const char *output, const char *const *inputs, size_t n);
 /*
+ * EXIT_OK unless two of a command's outputs paths[0, n) (NULL and "-" skipped;
+ * options[i] is the option that named paths[i]) are one file, which would end
+ * up holding only one of them: then prints "COMMAND: OPT_A and OPT_B name the
+ * same file 'PATH': one would overwrite the other" and returns EXIT_BAD_INPUT.
+ * A device or FIFO (/dev/null) may be shared.
+ */
+int cli_outputs_distinct(const char *command, const char *const *options, const char *const *paths, size_t n);
+/*
  * cli_output_check, then mmusim_output_open; returns EXIT_OK with *out set,
  * or the exit status after printing the error (2: refused or cannot create).
  */

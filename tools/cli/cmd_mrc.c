@@ -339,7 +339,9 @@ int cmd_mrc(struct cli *cli, struct args *a)
 		cli_put_help(mrc_help, stdout);
 		return EXIT_OK;
 	}
-	if ((rc = cli_output_check(cli, ma.csv, &ma.trace, 1)) != EXIT_OK ||
+	const char *output_options[] = { "--csv", "--svg" }, *outputs[] = { ma.csv, ma.svg };
+	if ((rc = cli_outputs_distinct("mrc", output_options, outputs, 2)) != EXIT_OK ||
+	    (rc = cli_output_check(cli, ma.csv, &ma.trace, 1)) != EXIT_OK ||
 	    (rc = cli_output_check(cli, ma.svg, &ma.trace, 1)) != EXIT_OK)
 		return rc;
 	if (!ma.opt.page_size && (cli_open_machine(cli, &machine, &err) ||

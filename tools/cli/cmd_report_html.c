@@ -369,6 +369,8 @@ int cmd_report(struct cli *cli, struct args *a)
 		fputs(report_help, stdout);
 		return EXIT_OK;
 	}
+	if ((rc = cli_stdin_once(cli, "report", ra.trace)) != EXIT_OK)
+		return rc;
 	if (cli_open_machine(cli, &m, &err))
 		return cli_fail(&err);
 	cfg = mmusim_machine_config(m);

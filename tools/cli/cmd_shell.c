@@ -277,7 +277,7 @@ static void do_access(struct shell *sh, const mmusim_event *ev)
 	mmusim_translation w, shown = { 0 };
 	mmusim_paging_stats was;
 	mmusim_stats before, after;
-	bool stale;
+	bool stale, cached_fault = false;
 
 	mmusim_mmu_paging_stats(sh->mmu, &was);
 	mmusim_mmu_stats(sh->mmu, &before);
@@ -302,17 +302,34 @@ static void do_access(struct shell *sh, const mmusim_event *ev)
 	} else if (res.ok) {
 		shown.level = w.level;
 		shown.perms = w.perms;
-	} else {
+	} else if (!w.ok && w.fault_kind == res.fault_kind && w.fault_level == res.fault_level) {
 		shown.fault_reason = w.fault_reason;
 		shown.refused_level = w.refused_level;
 		shown.refused_pte_addr = w.refused_pte_addr;
+	} else {
+		/* A cached entry (poke, pte and set-pte tell no TLB) led the walk to another fault than the table's. */
+		cached_fault = true;
 	}
-	explain_answer_line(sh->out, sh->cfg, &req, &shown);
+	if (cached_fault) {
+		char answer[512];
+		explain_answer_because(sh->cfg, ev->va, &shown,
+				       "the walk went on from a cached entry that the page table no longer agrees with",
+				       answer, sizeof(answer));
+		fprintf(sh->out, "0x%" PRIx64 " %s %s: %s\n", ev->va, mmusim_access_name(req.access),
+			mmusim_priv_name(req.priv), answer);
+	} else {
+		explain_answer_line(sh->out, sh->cfg, &req, &shown);
+	}
 	if (sh->have_last)
 		shell_detail_line(sh->out, &sh->last);
 	sh->have_last = false;
 	if (stale)
 		shell_stale_line(sh->out, sh->cfg, ev->va, &w);
+	if (cached_fault) {
+		char answer[512];
+		explain_answer(sh->cfg, ev->va, &w, answer, sizeof(answer));
+		fprintf(sh->out, "  stale: a cached entry no longer agrees with the page table, which says: %s\n", answer);
+	}
 	os_notes(sh, &was);
 }
 

@@ -237,6 +237,34 @@ static void shell_path(FILE *out, const char *dir, const char *name)
 	}
 }
 
+/*
+ * A job's shell redirection truncates its result before any mmusim runs, so
+ * each result (and interval CSV) that already exists must be no job's input:
+ * `--results DIR` holding a trace, a config, a --setup or --threads-to-cpus
+ * file as NNNN.json would empty it for every job that reads it.
+ */
+static int job_outputs_check(const struct cli *cli, const struct sweep_args *sa)
+{
+	const char *dir = sa->results ? sa->results : "results";
+	size_t jobs = sa->nr_traces * sa->nr_configs;
+	int rc = EXIT_OK;
+
+	for (size_t job = 1; job <= jobs && rc == EXIT_OK; job++) {
+		const char *dirs[2] = { dir, sa->csv_dir }, *suffix[2] = { "json", "csv" };
+		for (int k = 0; k < 2 && rc == EXIT_OK && dirs[k]; k++) {
+			char *path = malloc(strlen(dirs[k]) + 32);
+			if (!path)
+				return cli_usage_error("out of memory");
+			sprintf(path, "%s/%04zu.%s", dirs[k], job, suffix[k]);
+			if ((rc = cli_output_check(cli, path, sa->traces, sa->nr_traces)) == EXIT_OK &&
+			    (rc = cli_output_check(cli, path, sa->configs, sa->nr_configs)) == EXIT_OK)
+				rc = cli_output_check(cli, path, &sa->threads_spec, 1); /* a --threads-to-cpus FILE */
+			free(path);
+		}
+	}
+	return rc;
+}
+
 /* One command line per (trace, config), in the order the table lists them. */
 static void emit_jobs(FILE *out, const struct cli *cli, const struct args *a, const struct sweep_args *sa)
 {
@@ -366,13 +394,14 @@ int cmd_sweep(struct cli *cli, struct args *a)
 	if (threads_to_cpus_is_file(sa.threads_spec))
 		cli->threads_map = sa.threads_spec;
 	if (sa.emit_jobs) {
-		if ((rc = job_words_check(cli, a, &sa)) != EXIT_OK)
+		if ((rc = job_words_check(cli, a, &sa)) != EXIT_OK || (rc = job_outputs_check(cli, &sa)) != EXIT_OK)
 			goto out;
 		emit_jobs(stdout, cli, a, &sa);
 		goto out;
 	}
 	if ((rc = cli_output_check(cli, sa.csv, sa.traces, sa.nr_traces)) != EXIT_OK ||
 	    (rc = cli_output_check(cli, sa.csv, sa.configs, sa.nr_configs)) != EXIT_OK ||
+	    (sa.csv_dir && (rc = sweep_csv_dir_check_csv(sa.csv_dir, sa.nr_traces * sa.nr_configs, sa.csv)) != EXIT_OK) ||
 	    (sa.csv_dir && (rc = sweep_csv_dir_prepare(sa.csv_dir)) != EXIT_OK))
 		goto out;
 	if (!(rows = calloc(sa.nr_traces * sa.nr_configs, sizeof(*rows)))) {

@@ -20,25 +20,69 @@ void csv_series_free(struct csv_series *s)
 	free(s->col);
 }
 
+/*
+ * The header's fields, unquoted in place (RFC 4180: a quoted field may hold
+ * commas, doubled quotes and line breaks; a TLB name may).  Returns the
+ * first byte after the header's line, and sets *nr_fields.
+ */
+static char *parse_header(char *csv, char ***fields, unsigned *nr_fields)
+{
+	unsigned cap = 0, n = 0;
+	char *p = csv, **f = NULL;
+
+	*fields = NULL;
+	*nr_fields = 0;
+	for (;;) {
+		char *start = p, *w = p;
+		if (n == cap) {
+			char **g = realloc(f, (cap = cap ? 2 * cap : 16) * sizeof(*g));
+			if (!g) {
+				free(f);
+				return NULL;
+			}
+			f = g;
+		}
+		if (*p == '"') {
+			for (p++; *p && !(*p == '"' && p[1] != '"'); p++)
+				*w++ = *p == '"' ? *++p : *p;
+			if (*p == '"')
+				p++;
+		}
+		while (*p && *p != ',' && *p != '\n')
+			*w++ = *p++;
+		char end = *p;
+		*w = '\0';
+		f[n++] = start;
+		if (end != ',') {
+			*fields = f;
+			*nr_fields = n;
+			return end ? p + 1 : p;
+		}
+		p++;
+	}
+}
+
 int csv_series_parse(struct csv_series *s, char *csv)
 {
-	char *save = NULL, *line = strtok_r(csv, "\n", &save);
+	char *save = NULL, *line, **header;
 	unsigned rows = 0, cap = 0;
 
 	memset(s, 0, sizeof(*s));
-	if (!line)
+	if (!*csv)
 		return -1;
-	for (char *p = line; *p; p++)
-		s->nr_cols += *p == ',';
-	s->nr_cols++;
+	char *rest = parse_header(csv, &header, &s->nr_cols);
+	if (!rest)
+		return -1;
 	s->names = calloc(s->nr_cols, sizeof(*s->names));
 	s->col = calloc(s->nr_cols, sizeof(*s->col));
-	if (!s->names || !s->col)
+	if (!s->names || !s->col) {
+		free(header);
 		return -1;
-	char *fsave = NULL, *f = strtok_r(line, ",", &fsave);
-	for (unsigned c = 0; c < s->nr_cols && f; c++, f = strtok_r(NULL, ",", &fsave))
-		s->names[c] = strdup(f);
-	while ((line = strtok_r(NULL, "\n", &save))) {
+	}
+	for (unsigned c = 0; c < s->nr_cols; c++)
+		s->names[c] = strdup(header[c]);
+	free(header);
+	for (line = strtok_r(rest, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (rows == cap) {
 			cap = cap ? 2 * cap : 64;
 			for (unsigned c = 0; c < s->nr_cols; c++) {

@@ -279,6 +279,12 @@ static void refused_by(const mmusim_config *cfg, const mmusim_translation *t, ch
 
 void explain_answer(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len)
 {
+	explain_answer_because(cfg, va, t, NULL, buf, len);
+}
+
+void explain_answer_because(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, const char *because,
+			    char *buf, size_t len)
+{
 	char size[32], perms[6], where[64], code[160], why[160], who[96];
 
 	if (t->ok) {
@@ -289,7 +295,10 @@ void explain_answer(const mmusim_config *cfg, uint64_t va, const mmusim_translat
 	}
 	fault_where(t, where, sizeof(where));
 	mmusim_fault_describe(cfg, t, code, sizeof(code));
-	fault_reason(cfg, va, t, why, sizeof(why));
+	if (because)
+		snprintf(why, sizeof(why), "%s", because);
+	else
+		fault_reason(cfg, va, t, why, sizeof(why));
 	refused_by(cfg, t, who, sizeof(who));
 	snprintf(buf, len, "%s, %s: %s%s%s", where, code, why, *who ? "; refused by " : "", who);
 }

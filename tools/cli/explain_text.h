@@ -48,6 +48,9 @@ void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *r
  * ENTRY (Ln) at 0x…]".  va is the walk's (a bad VA's rule names the bits of its half).
  */
 void explain_answer(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len);
+/* explain_answer with the fault's reason given (NULL: the rule t->fault_reason names). */
+void explain_answer_because(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, const char *because,
+			    char *buf, size_t len);
 /* "0xVA r user: " and the answer, one line. */
 void explain_answer_line(FILE *out, const mmusim_config *cfg, const mmusim_request *req,
 			 const mmusim_translation *t);

@@ -24,12 +24,18 @@ void quiz_opts_init(struct quiz_opts *o)
 	quiz_params_default(&o->params);
 }
 
+/* A list with an empty item ("1,,2", a leading or trailing comma): strtok_r would skip it quietly. */
+static bool has_empty_item(const char *v)
+{
+	return !*v || v[0] == ',' || v[strlen(v) - 1] == ',' || strstr(v, ",,");
+}
+
 static int parse_kinds(const char *v, unsigned *out)
 {
 	char buf[256], *save = NULL;
 
 	*out = 0;
-	if (strlen(v) >= sizeof(buf) || !*v)
+	if (strlen(v) >= sizeof(buf) || has_empty_item(v))
 		return -1;
 	strcpy(buf, v);
 	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
@@ -83,7 +89,7 @@ static int parse_refs(const char *v, struct quiz_repl_params *r)
 	char buf[512], *save = NULL;
 
 	r->nr_refs = 0;
-	if (strlen(v) >= sizeof(buf))
+	if (strlen(v) >= sizeof(buf) || has_empty_item(v))
 		return -1;
 	strcpy(buf, v);
 	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
@@ -317,6 +323,9 @@ int quiz_options_params(struct quiz_opts *o, const mmusim_config *cfg, mmusim_er
 	o->params.no_huge = true;
 	if (strlen(o->page_sizes) >= sizeof(buf))
 		return cli_set_error(err, MMUSIM_EINVAL, "quiz: bad --page-sizes (too long)");
+	if (has_empty_item(o->page_sizes))
+		return cli_set_error(err, MMUSIM_EINVAL, "quiz: bad --page-sizes '%s' (expected sizes such as 4K,2M)",
+				     o->page_sizes);
 	strcpy(buf, o->page_sizes);
 	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 		uint64_t n;

@@ -201,8 +201,10 @@ static void report_json(FILE *out, const struct replay_summary *r, const struct 
 	fputs("\"tlb\":{", out);
 	for (unsigned i = 0; i < r->nr_tlbs; i++) {
 		const mmusim_cache_stats *t = &r->tlb[i];
-		fprintf(out, "%s\"%s\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 ",\"evictions\":%" PRIu64
-			",\"hits_by_page_size\":", i ? "," : "", t->name, t->hits, t->misses, t->evictions);
+		fputs(i ? "," : "", out);
+		json_write_str(out, t->name);
+		fprintf(out, ":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 ",\"evictions\":%" PRIu64
+			",\"hits_by_page_size\":", t->hits, t->misses, t->evictions);
 		json_sizes(out, t->hits_by_page_shift);
 		if (t->prefetches)
 			fprintf(out, ",\"prefetch\":{\"issued\":%" PRIu64 ",\"useful\":%" PRIu64 ",\"useless\":%" PRIu64 "}",

@@ -49,3 +49,20 @@ int sweep_csv_dir_open(const struct cli *cli, const char *dir, size_t row, const
 	free(path);
 	return rc;
 }
+
+int sweep_csv_dir_check_csv(const char *dir, size_t rows, const char *csv)
+{
+	static const char *const options[] = { "--csv-dir", "--csv" };
+	int rc = EXIT_OK;
+
+	for (size_t row = 1; csv && row <= rows && rc == EXIT_OK; row++) {
+		char *path = malloc(strlen(dir) + 32);
+		if (!path)
+			return cli_usage_error("out of memory");
+		sprintf(path, "%s/%04zu.csv", dir, row);
+		const char *paths[] = { path, csv };
+		rc = cli_outputs_distinct("sweep", options, paths, 2);
+		free(path);
+	}
+	return rc;
+}

@@ -27,6 +27,11 @@ int sweep_csv_dir_prepare(const char *dir);
  * that is one of the traces, the configs or the common options' files.
  * EXIT_OK with *out set, or the exit status after printing the error.
  */
+/*
+ * EXIT_OK unless the sweep's --csv FILE (NULL: none) is one of the rows'
+ * CSVs in dir (rows of them), where one would overwrite the other.
+ */
+int sweep_csv_dir_check_csv(const char *dir, size_t rows, const char *csv);
 int sweep_csv_dir_open(const struct cli *cli, const char *dir, size_t row, const char *const *traces,
 		       size_t nr_traces, const char *const *configs, size_t nr_configs, mmusim_output **out);
 

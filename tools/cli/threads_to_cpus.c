@@ -11,21 +11,54 @@
 /* The highest thread id a trace may carry, plus one (sim/trace_event.h's TRACE_THREAD_MAX). */
 #define THREAD_IDS (1u << 20)
 
+enum line_status { LINE_OK, LINE_END, LINE_TOO_LONG, LINE_NUL };
+
+/*
+ * One line of at most size - 1 bytes into buf, without its '\n'.  fgets
+ * would cut a longer line into several and stop at no NUL byte: /dev/zero,
+ * all NULs and no line end, was read for ever.
+ */
+static enum line_status read_line(FILE *f, char *buf, size_t size)
+{
+	size_t len = 0;
+	int c;
+
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (c == '\0')
+			return LINE_NUL;
+		if (len == size - 1)
+			return LINE_TOO_LONG;
+		buf[len++] = (char)c;
+	}
+	buf[len] = '\0';
+	return c == EOF && len == 0 ? LINE_END : LINE_OK;
+}
+
 static int map_file(const char *command, const char *path, unsigned max_cpus, struct threads_to_cpus *out,
 		    mmusim_error *err)
 {
 	FILE *f = fopen(path, "r");
 	char line[256];
 	unsigned n = 0;
+	enum line_status st;
 
 	if (!f)
 		return cli_set_error(err, MMUSIM_EINVAL, "%s: --threads-to-cpus %s: %s (one-each, round-robin:K or a file "
 				     "of 'THREAD CPU' lines)", command, path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
+	while ((st = read_line(f, line, sizeof(line))) != LINE_END) {
 		unsigned long thread, cpu;
 		char extra;
 		n++;
-		line[strcspn(line, "#\n")] = 0;
+		if (st != LINE_OK) {
+			fclose(f);
+			threads_to_cpus_free(out);
+			if (st == LINE_NUL)
+				return cli_set_error(err, MMUSIM_EINVAL, "%s: --threads-to-cpus %s:%u: NUL byte in the file "
+						     "(a binary file?)", command, path, n);
+			return cli_set_error(err, MMUSIM_EINVAL, "%s: --threads-to-cpus %s:%u: line longer than %zu bytes",
+					     command, path, n, sizeof(line) - 1);
+		}
+		line[strcspn(line, "#")] = 0;
 		if (line[strspn(line, " \t")] == 0)
 			continue;
 		if (sscanf(line, "%lu %lu %c", &thread, &cpu, &extra) != 2 || thread >= THREAD_IDS || cpu >= max_cpus ||
