@@ -375,6 +375,38 @@ Test(shell_pipe, detail_lines)
 	remove_temp_file(cfg);
 }
 
+/* tlb, mappings, help and quit take no arguments: `tlb 3` is refused, not the whole list. */
+Test(shell, no_argument_commands_refuse_arguments)
+{
+	char *const argv[] = { "mmusim", "shell", NULL };
+	const char *in = "tlb 99999\nmappings 0x400000\nhelp map\nquit now\n";
+	char *out, *err;
+
+	cr_assert_eq(run_piped_argv(in, strlen(in), argv, &out, &err), 2);
+	cr_expect_str_eq(out, "");
+	cr_expect_str_eq(err, "mmusim: stdin:1: usage: tlb (it takes no arguments)\n"
+			      "mmusim: stdin:2: usage: mappings (it takes no arguments)\n"
+			      "mmusim: stdin:3: usage: help (it takes no arguments)\n"
+			      "mmusim: stdin:4: usage: quit (it takes no arguments)\n");
+	free(out);
+	free(err);
+}
+
+/* A VA that is not canonical is refused before the TLBs: the detail line says no lookup was made. */
+Test(shell, non_canonical_access_makes_no_lookup)
+{
+	char *const argv[] = { "mmusim", "shell", NULL };
+	const char *in = "r 0x800000000000\n";
+	char *out, *err;
+
+	cr_assert_eq(run_piped_argv(in, strlen(in), argv, &out, &err), 0);
+	cr_expect(strstr(out, "  mmu: no TLB lookup or walk (the address is not canonical), fault non-canonical, 0 cycles\n"),
+		  "%s", out);
+	cr_expect_str_eq(err, "");
+	free(out);
+	free(err);
+}
+
 /* The toy MMU's VA 0x45 (L2 index 0, L1 index 1, offset 5), as explain and step print its fields. */
 #define TOY_0X45_FIELDS                                                                                    \
 	"VA 0x0045 as its bit fields:\n"                                                                   \

@@ -369,6 +369,10 @@ static int run_line(struct shell *sh, const char *text, mmusim_error *err)
 		return shell_step_next(&sh->step, sh->out, sh->cfg, err);
 	}
 	sh->step.active = false; /* any other command ends a step */
+	/* Commands without arguments say so rather than ignore them (`tlb 3` is not a TLB's entries). */
+	if (argc > 1 && (strcmp(argv[0], "quit") == 0 || strcmp(argv[0], "help") == 0 ||
+			 strcmp(argv[0], "mappings") == 0 || strcmp(argv[0], "tlb") == 0))
+		return cli_set_error(err, MMUSIM_EINVAL, "usage: %s (it takes no arguments)", argv[0]);
 	/* `exit ASID` is the OS layer's end of a process; `exit` alone ends the session. */
 	if (strcmp(argv[0], "quit") == 0 || (strcmp(argv[0], "exit") == 0 && argc == 1)) {
 		sh->quit = true;
