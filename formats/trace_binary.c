@@ -22,6 +22,7 @@
 #include "pt/walk.h"
 #include "sim/machine.h"
 #include "sim/mmu.h"
+#include "formats/compress_sink.h"
 #include "formats/output_file.h"
 
 enum {
@@ -541,6 +542,7 @@ long binary_decode(struct binary_decoder *d, const unsigned char *buf, size_t le
 struct trace_writer {
 	struct output_file *out;
 	int fd;                   /* out's */
+	struct compress_sink *sink; /* onto fd, compressed as the name's suffix says (.gz, .xz, .zst) */
 	char *name;
 	unsigned char *buf;
 	size_t len;
@@ -572,19 +574,10 @@ static int writer_fail(struct trace_writer *w, struct mm_error *err)
 
 static int flush_buf(struct trace_writer *w)
 {
-	const unsigned char *p = w->buf;
-	size_t left = w->len;
-
-	while (left > 0) {
-		ssize_t k = write(w->fd, p, left);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			w->status = mm_error_set(&w->err, MM_EIO, "%s: write error: %s", w->name, strerror(errno));
-			return w->status;
-		}
-		p += k;
-		left -= (size_t)k;
+	errno = 0;
+	if (!compress_sink_write(w->sink, w->buf, w->len)) {
+		w->status = mm_error_set(&w->err, MM_EIO, "%s: write error: %s", w->name, strerror(errno ? errno : EIO));
+		return w->status;
 	}
 	w->len = 0;
 	return MM_OK;
@@ -783,6 +776,13 @@ int trace_writer_open(const char *path, struct trace_writer **out, struct mm_err
 		return rc;
 	}
 	w->fd = output_file_fd(w->out);
+	if (!(w->sink = compress_sink_open(path, w->fd))) {
+		output_file_abort(w->out);
+		free(w->name);
+		free(w->buf);
+		free(w);
+		return mm_error_set(err, MM_ENOMEM, "out of memory (the compressor of %s)", path);
+	}
 	memcpy(w->buf, TRACE_BINARY_MAGIC, TRACE_BINARY_MAGIC_LEN);
 	put_le32(w->buf + 8, TRACE_BINARY_VERSION);
 	put_le32(w->buf + 12, TRACE_BINARY_FLAG_END);
@@ -850,6 +850,12 @@ int trace_writer_close(struct trace_writer *w, struct mm_error *err)
 			flush_buf(w);
 		}
 	}
+	errno = 0;
+	if (w->status == MM_OK && !compress_sink_finish(w->sink))
+		w->status = mm_error_set(&w->err, MM_EIO, "%s: write error: %s", w->name, strerror(errno ? errno : EIO));
+	else if (w->status != MM_OK)
+		compress_sink_free(w->sink);
+	w->sink = NULL;
 	if (w->status != MM_OK) {
 		output_file_abort(w->out);
 	} else if (output_file_commit(w->out, &w->err) != MM_OK) {
@@ -867,5 +873,6 @@ void trace_writer_abort(struct trace_writer *w)
 	if (!w)
 		return;
 	output_file_abort(w->out);
+	compress_sink_free(w->sink);
 	writer_free(w);
 }

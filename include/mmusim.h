@@ -929,7 +929,8 @@ typedef struct mmusim_trace_writer mmusim_trace_writer;
 /*
  * Starts a binary trace for path ("-" = stdout), written as mmusim_output_open
  * writes: the file appears under its name only once mmusim_trace_writer_close
- * succeeds.
+ * succeeds.  A path ending in ".gz", ".xz" or ".zst" is compressed with that
+ * codec (see mmusim_compressor_open).
  */
 MMUSIM_API int mmusim_trace_writer_open(const char *path, mmusim_trace_writer **out, mmusim_error *err);
 /* Appends n events; refuses (MMUSIM_EINVAL) one that mmusim_mmu_event would refuse as malformed. */
@@ -979,6 +980,22 @@ MMUSIM_API int mmusim_output_fd(const mmusim_output *o);
 MMUSIM_API int mmusim_output_commit(mmusim_output *o, mmusim_error *err);
 /* Removes the temporary file, leaving path as it was; frees o (NULL is ignored). */
 MMUSIM_API void mmusim_output_abort(mmusim_output *o);
+
+/*
+ * A byte stream onto the caller's descriptor fd, compressed as name's suffix
+ * says (".zst", ".xz", ".gz": the codecs the trace readers take; any other
+ * name: written as it comes), so that a trace saved under such a name is
+ * what its name says.  Like write(2): false on an error, with errno telling
+ * why.  fd stays the caller's (never closed here).  NULL: out of memory.
+ */
+typedef struct mmusim_compressor mmusim_compressor;
+MMUSIM_API mmusim_compressor *mmusim_compressor_open(const char *name, int fd);
+/* All n bytes of buf, through EINTR and short writes. */
+MMUSIM_API bool mmusim_compressor_write(mmusim_compressor *c, const void *buf, size_t n);
+/* Ends the compressed stream and frees c; false on an error (c is freed all the same). */
+MMUSIM_API bool mmusim_compressor_finish(mmusim_compressor *c);
+/* Frees c without ending the stream (the output is being thrown away); NULL is ignored. */
+MMUSIM_API void mmusim_compressor_free(mmusim_compressor *c);
 
 /* ---------------------------------------------------- TLB model and replay */
 

@@ -525,3 +525,53 @@ Test(fixtures, detected_on_a_pipe_and_converted_to_binary)
 		unlink(bin);
 	}
 }
+
+/*
+ * convert to a name ending in .gz, .xz or .zst writes that codec's stream
+ * (its magic bytes: RFC 1952, the xz format, RFC 8878), which replays to the
+ * same statistics as the plain binary trace; another name stays uncompressed.
+ */
+Test(fixtures, convert_compresses_as_the_output_name_says)
+{
+	static const struct {
+		const char *ext;
+		unsigned char magic[4];
+		size_t len;
+	} outs[] = {
+		{ ".bin", { 0x89, 'M', 'M', 'U' }, 4 },
+		{ ".gz", { 0x1f, 0x8b }, 2 },
+		{ ".xz", { 0xfd, '7', 'z', 'X' }, 4 },
+		{ ".zst", { 0x28, 0xb5, 0x2f, 0xfd }, 4 },
+	};
+	char *plain = NULL;
+	int status;
+
+	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
+		char dir[] = "/tmp/mmusim-conv-XXXXXX", out[128];
+		unsigned char head[4] = { 0 };
+		struct run_result r;
+		FILE *f;
+
+		cr_assert(mkdtemp(dir));
+		snprintf(out, sizeof(out), "%s/t%s", dir, outs[i].ext);
+		cr_assert_eq(run_mmusim(&r, "convert", FIXTURES "loop.din", out, NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		run_result_free(&r);
+		cr_assert((f = fopen(out, "rb")), "%s", out);
+		cr_expect_eq(fread(head, 1, sizeof(head), f), sizeof(head));
+		fclose(f);
+		cr_expect(memcmp(head, outs[i].magic, outs[i].len) == 0, "%s: %02x %02x %02x %02x", out, head[0], head[1],
+			  head[2], head[3]);
+		char *s = stats_of(out, &status);
+		cr_expect_eq(status, 0);
+		if (!plain)
+			plain = s;
+		else {
+			cr_expect_str_eq(s, plain, "%s", out);
+			free(s);
+		}
+		unlink(out);
+		rmdir(dir);
+	}
+	free(plain);
+}

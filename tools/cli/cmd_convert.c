@@ -20,7 +20,7 @@ static const char convert_help[] =
 	"usage: mmusim convert [--format FMT] INPUT OUTPUT\n"
 	"\n"
 	"Writes INPUT (any trace format, plain or .gz/.xz/.zst) as a binary trace OUTPUT\n"
-	"('-' for stdout).\n"
+	"('-' for stdout), compressed when OUTPUT ends in .gz, .xz or .zst.\n"
 	"\n"
 	"options:\n"
 	"  --format FMT         {formats}\n"

@@ -30,7 +30,6 @@
 #include "replay_report.h"
 #include "run_qemu.h"
 #include "threads_to_cpus.h"
-#include "save_compress.h"
 
 
 #define TEE_BUF (256u * 1024u)
@@ -157,7 +156,7 @@ static int parse_run_args(struct cli *cli, struct args *a, struct run_args *ra, 
 /* The --save-trace copy: everything from `from` goes to `sink` (the file) and to `to`. */
 struct tee {
 	int from, to, file;
-	struct save_sink *sink;   /* compresses into file by its name */
+	mmusim_compressor *sink;  /* compresses into file by its name */
 	bool write_failed;
 	int write_errno;          /* why, once write_failed */
 	pthread_t thread;
@@ -167,6 +166,7 @@ static void *tee_main(void *arg)
 {
 	struct tee *t = arg;
 	char *buf = malloc(TEE_BUF);
+	mmusim_compressor *pipe = mmusim_compressor_open("", t->to); /* no suffix: as it comes */
 	sigset_t pipe_sig;
 	ssize_t k;
 
@@ -175,23 +175,24 @@ static void *tee_main(void *arg)
 	sigaddset(&pipe_sig, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
 
-	while (buf && ((k = read(t->from, buf, TEE_BUF)) > 0 || (k < 0 && errno == EINTR))) {
+	while (buf && pipe && ((k = read(t->from, buf, TEE_BUF)) > 0 || (k < 0 && errno == EINTR))) {
 		if (k < 0)
 			continue;
-		if (!t->write_failed && !save_sink_write(t->sink, buf, (size_t)k)) {
+		if (!t->write_failed && !mmusim_compressor_write(t->sink, buf, (size_t)k)) {
 			t->write_failed = true;
 			t->write_errno = errno;
 		}
-		if (!save_write_all(t->to, buf, (size_t)k))
+		if (!mmusim_compressor_write(pipe, buf, (size_t)k))
 			break; /* the replay stopped reading */
 	}
 	free(buf);
+	mmusim_compressor_free(pipe);
 	close(t->to); /* the reader sees the end */
-	if (!t->write_failed && !save_sink_finish(t->sink)) {
+	if (!t->write_failed && !mmusim_compressor_finish(t->sink)) {
 		t->write_failed = true;
 		t->write_errno = errno;
 	} else if (t->write_failed) {
-		save_sink_free(t->sink);
+		mmusim_compressor_free(t->sink);
 	}
 	t->sink = NULL;
 	return NULL;
@@ -414,7 +415,7 @@ int cmd_run(struct cli *cli, struct args *a)
 		if ((rc = cli_output_open(cli, ra.save, inputs, sizeof(inputs) / sizeof(inputs[0]), &save)) != EXIT_OK)
 			goto out;
 		tee.file = mmusim_output_fd(save);
-		if (!(tee.sink = save_sink_open(ra.save, tee.file))) {
+		if (!(tee.sink = mmusim_compressor_open(ra.save, tee.file))) {
 			rc = cli_usage_error("run: --save-trace %s: cannot start its compressor", ra.save);
 			goto out;
 		}
@@ -500,7 +501,7 @@ out:
 	if (tee_started)
 		pthread_join(tee.thread, NULL);
 	else
-		save_sink_free(tee.sink); /* the thread frees it when it ran */
+		mmusim_compressor_free(tee.sink); /* the thread frees it when it ran */
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 	/* Saved only when the run succeeded: a cut-off copy would pass for the whole trace. */

@@ -1,9 +1,9 @@
 /*
- * save_compress: streaming compression of the --save-trace copy with the
- * libraries the readers already use (zstd, liblzma, zlib), chosen by the
- * file name's suffix.
+ * compress_sink: streaming compression of a written trace with the libraries
+ * the readers already use (zstd, liblzma, zlib), chosen by the file name's
+ * suffix.
  */
-#include "save_compress.h"
+#include "compress_sink.h"
 
 #include <errno.h>
 #include <lzma.h>
@@ -18,7 +18,7 @@
 
 enum codec { CODEC_NONE, CODEC_ZSTD, CODEC_XZ, CODEC_GZ };
 
-struct save_sink {
+struct compress_sink {
 	int fd;
 	enum codec codec;
 	ZSTD_CStream *zstd;
@@ -33,7 +33,7 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-bool save_write_all(int fd, const void *buf, size_t n)
+bool write_all_fd(int fd, const void *buf, size_t n)
 {
 	const unsigned char *p = buf;
 
@@ -49,9 +49,9 @@ bool save_write_all(int fd, const void *buf, size_t n)
 	return true;
 }
 
-struct save_sink *save_sink_open(const char *name, int fd)
+struct compress_sink *compress_sink_open(const char *name, int fd)
 {
-	struct save_sink *s = calloc(1, sizeof(*s));
+	struct compress_sink *s = calloc(1, sizeof(*s));
 	lzma_stream init = LZMA_STREAM_INIT;
 
 	if (!s)
@@ -70,18 +70,18 @@ struct save_sink *save_sink_open(const char *name, int fd)
 }
 
 /* Feeds buf (end: and finishes the stream) through the codec to the file. */
-static bool pump(struct save_sink *s, const void *buf, size_t n, bool end)
+static bool pump(struct compress_sink *s, const void *buf, size_t n, bool end)
 {
 	switch (s->codec) {
 	case CODEC_NONE:
-		return save_write_all(s->fd, buf, n);
+		return write_all_fd(s->fd, buf, n);
 	case CODEC_ZSTD: {
 		ZSTD_inBuffer in = { buf, n, 0 };
 		size_t left;
 		do {
 			ZSTD_outBuffer out = { s->out, OUT_BUF, 0 };
 			left = ZSTD_compressStream2(s->zstd, &out, &in, end ? ZSTD_e_end : ZSTD_e_continue);
-			if (ZSTD_isError(left) || !save_write_all(s->fd, s->out, out.pos))
+			if (ZSTD_isError(left) || !write_all_fd(s->fd, s->out, out.pos))
 				return errno = errno ? errno : EIO, false;
 		} while (end ? left != 0 : in.pos < in.size);
 		return true;
@@ -94,7 +94,7 @@ static bool pump(struct save_sink *s, const void *buf, size_t n, bool end)
 			s->xz.next_out = s->out;
 			s->xz.avail_out = OUT_BUF;
 			r = lzma_code(&s->xz, end ? LZMA_FINISH : LZMA_RUN);
-			if ((r != LZMA_OK && r != LZMA_STREAM_END) || !save_write_all(s->fd, s->out, OUT_BUF - s->xz.avail_out))
+			if ((r != LZMA_OK && r != LZMA_STREAM_END) || !write_all_fd(s->fd, s->out, OUT_BUF - s->xz.avail_out))
 				return errno = errno ? errno : EIO, false;
 		} while (end ? r != LZMA_STREAM_END : s->xz.avail_in > 0);
 		return true;
@@ -107,7 +107,7 @@ static bool pump(struct save_sink *s, const void *buf, size_t n, bool end)
 			s->gz.next_out = s->out;
 			s->gz.avail_out = OUT_BUF;
 			r = deflate(&s->gz, end ? Z_FINISH : Z_NO_FLUSH);
-			if (r == Z_STREAM_ERROR || !save_write_all(s->fd, s->out, OUT_BUF - s->gz.avail_out))
+			if (r == Z_STREAM_ERROR || !write_all_fd(s->fd, s->out, OUT_BUF - s->gz.avail_out))
 				return errno = errno ? errno : EIO, false;
 		} while (end ? r != Z_STREAM_END : s->gz.avail_in > 0 || s->gz.avail_out == 0);
 		return true;
@@ -116,12 +116,12 @@ static bool pump(struct save_sink *s, const void *buf, size_t n, bool end)
 	return false;
 }
 
-bool save_sink_write(struct save_sink *s, const void *buf, size_t n)
+bool compress_sink_write(struct compress_sink *s, const void *buf, size_t n)
 {
 	return pump(s, buf, n, false);
 }
 
-void save_sink_free(struct save_sink *s)
+void compress_sink_free(struct compress_sink *s)
 {
 	if (!s)
 		return;
@@ -132,13 +132,13 @@ void save_sink_free(struct save_sink *s)
 	free(s);
 }
 
-bool save_sink_finish(struct save_sink *s)
+bool compress_sink_finish(struct compress_sink *s)
 {
 	bool ok;
 
 	if (!s)
 		return true;
 	ok = pump(s, NULL, 0, true);
-	save_sink_free(s);
+	compress_sink_free(s);
 	return ok;
 }
