@@ -505,3 +505,26 @@ Test(outputs, lackey_trace_of_two_processes_is_warned)
 	remove_temp_file(two);
 	remove_temp_file(one);
 }
+
+/*
+ * report --html over its --replay trace is refused before the replay runs: a
+ * trace whose replay would fail (a bad line) still gets the refusal, not the
+ * replay's error.
+ */
+Test(same_file, report_refuses_before_replaying)
+{
+	char *dir = temp_dir_create(), *t = temp_dir_path(dir, "t.trace"), want[600];
+	FILE *f = fopen(t, "w");
+	struct run_result r;
+
+	cr_assert_not_null(f);
+	fputs("r 0x1000\nbogus line\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(run_mmusim(&r, "report", "--html", t, "--replay", t, NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want), "mmusim: %s: is also an input (%s): choose another output file\n", t, t);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	free(t);
+	temp_dir_remove(dir);
+}

@@ -371,6 +371,10 @@ int cmd_report(struct cli *cli, struct args *a)
 	}
 	if ((rc = cli_stdin_once(cli, "report", ra.trace)) != EXIT_OK)
 		return rc;
+	/* An output over an input is refused before the replay runs, not after (cli_output_open checks again). */
+	const char *inputs[] = { ra.trace };
+	if ((rc = cli_output_check(cli, ra.html, inputs, 1)) != EXIT_OK)
+		return rc;
 	if (cli_open_machine(cli, &m, &err))
 		return cli_fail(&err);
 	cfg = mmusim_machine_config(m);
@@ -391,7 +395,6 @@ int cmd_report(struct cli *cli, struct args *a)
 		mmusim_translate(m, &req, &res);
 		tree_mark_walk(&t, &res, k);
 	}
-	const char *inputs[] = { ra.trace };
 	mmusim_output *html;
 	FILE *out;
 	if ((rc = cli_output_open(cli, ra.html, inputs, 1, &html)) != EXIT_OK) {
