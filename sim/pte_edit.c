@@ -6,24 +6,7 @@
 
 #include "pt/pt_arch.h"
 #include "pt/pte_fields.h"
-
-/* "4K", "2M", "1G", or bytes. */
-static void size_text(uint64_t size, char *buf, size_t len)
-{
-	static const char units[] = "KMGT";
-	unsigned u = 0;
-
-	if (size < 1024 || (size & 1023)) {
-		snprintf(buf, len, "%" PRIu64, size);
-		return;
-	}
-	size >>= 10;
-	while (u + 1 < sizeof(units) - 1 && size >= 1024 && !(size & 1023)) {
-		size >>= 10;
-		u++;
-	}
-	snprintf(buf, len, "%" PRIu64 "%c", size, units[u]);
-}
+#include "sim/size_name.h"
 
 static int poke(struct machine *m, const struct trace_event *ev, struct mm_error *err)
 {
@@ -83,7 +66,7 @@ static int edit_entry(struct machine *m, struct page_table *user, const struct t
 					    "%s 0x%" PRIx64 " %u: the walk of 0x%" PRIx64 " stops at level %u (a leaf where "
 					    "%s maps no pages), there is no level-%u table to write", cmd, ev->va, level,
 					    ev->va, stop, m->cfg.name, level);
-		size_text(pc_page_size(pc, stop), size, sizeof(size));
+		size_name(pc_page_size(pc, stop), size, sizeof(size));
 		return mm_error_set(err, MM_EINVAL,
 				    "%s 0x%" PRIx64 " %u: the walk of 0x%" PRIx64 " stops at level %u (a %s page), "
 				    "there is no level-%u table to write", cmd, ev->va, level, ev->va, stop, size, level);
@@ -127,7 +110,7 @@ int pte_edit_map(struct machine *m, struct page_table *pt, const struct trace_ev
 
 	sizes[0] = '\0';
 	for (unsigned level = 1; level <= pc->highest_translation_level; level++) {
-		size_text(pc_page_size(pc, level), text, sizeof(text));
+		size_name(pc_page_size(pc, level), text, sizeof(text));
 		n += (size_t)snprintf(sizes + n, n < sizeof(sizes) ? sizeof(sizes) - n : 0, "%s%s", level > 1 ? ", " : "", text);
 		if (pc_page_size(pc, level) == size) {
 			if ((ev->va | ev->pa | ev->len) & (size - 1))
@@ -137,6 +120,6 @@ int pte_edit_map(struct machine *m, struct page_table *pt, const struct trace_ev
 			return pt_map_sized(pt, ev->va, ev->pa, ev->len, &ev->prop, size, err);
 		}
 	}
-	size_text(size, text, sizeof(text));
+	size_name(size, text, sizeof(text));
 	return mm_error_set(err, MM_EINVAL, "map size=%s: not a page size of %s (%s)", text, m->cfg.name, sizes);
 }

@@ -2,6 +2,7 @@
 #include "replay.h"
 #include "sim/stage2_host.h"
 #include "sim/pte_edit.h"
+#include "sim/size_name.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -525,17 +526,6 @@ static __attribute__((noinline, cold)) int do_authoring(struct replay *r, const 
  * them and exit and munmap free them.  It manages base pages: a large page
  * would be half its, and is refused.
  */
-static const char *size_text(uint64_t size, char buf[24])
-{
-	const char *unit = "KMGTPE";
-	unsigned u = 0;
-
-	for (size >>= 10; size >= 1024 && size % 1024 == 0 && u < 5; u++)
-		size >>= 10;
-	snprintf(buf, 24, "%" PRIu64 "%c", size, unit[u]);
-	return buf;
-}
-
 static int adopt_demand_pages(struct replay *r, const struct trace_event *ev, struct mm_error *err)
 {
 	const uint64_t page = r->m->cfg.pc.base_page_size;
@@ -556,8 +546,8 @@ static int adopt_demand_pages(struct replay *r, const struct trace_event *ev, st
 				rc = mm_error_set(err, MM_EINVAL, "%s: --demand-paging=%s mapped a %s page at 0x%" PRIx64
 						  " (asid %u) before this line brought in the OS layer, which manages "
 						  "base pages (%s): replay with --demand-paging, or with --resident-pages "
-						  "from the start", op, size_text(run->page_size, big), big, run->va,
-						  run->asid, size_text(page, base));
+						  "from the start", op, size_name(run->page_size, big, sizeof(big)), big, run->va,
+						  run->asid, size_name(page, base, sizeof(base)));
 			continue;
 		}
 		for (uint64_t off = 0; off < run->len && rc == MM_OK; off += page)
