@@ -189,6 +189,13 @@ struct pt_arch {
 	bool (*run_compatible)(uint64_t a, uint64_t b);
 	/* Optional: the ASID width the control bits give (Arm TCR.AS: 8 or 16); absent: 16. */
 	unsigned (*asid_bits)(const struct cpu_ctl *ctl);
+	/*
+	 * A flush of one VA in the current address space drops every
+	 * paging-structure-cache entry of that space, not only the VA's path:
+	 * x86 INVLPG (SDM vol. 3 4.10.4.1; AMD's too).  False: only the path
+	 * (sfence.vma VA, Arm TLBI VA*, INVPCID individual-address).
+	 */
+	bool va_flush_drops_walk_caches;
 	/* Optional: rejects control bits that contradict the constants (x86_32: 4 MiB pages need PSE). */
 	int (*check_ctl)(const struct paging_consts *pc, const struct cpu_ctl *ctl, struct mm_error *err);
 

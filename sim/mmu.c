@@ -282,6 +282,10 @@ void mmu_flush(struct mmu *mmu, unsigned scope, uint64_t va, uint16_t asid)
 	va = mmu_va(mmu, va);
 	if (!(scope & FLUSH_ALL_CPUS)) {
 		flush_cpu(mmu->cur, what, va & ~(page - 1), page, vmid, asid, last_level);
+		if (what == FLUSH_VA && !last_level && mmu->m->cfg.arch->va_flush_drops_walk_caches)
+			for (unsigned level = 0; level <= PT_MAX_LEVELS; level++)
+				if (mmu->cur->pwc[level])
+					tlb_flush_asid(mmu->cur->pwc[level], mmu->cur->space);
 		return;
 	}
 	/* A broadcast in hardware (Arm's Inner Shareable TLBI): no IPI, so no shootdown is counted. */

@@ -324,6 +324,24 @@ Test(replay, tlbi_is_reaches_every_cpu, .init = start_default, .fini = fx_stop)
 	cr_expect_eq(ST.shootdowns, 0);
 }
 
+/*
+ * x86 INVLPG (`flush va VA`) drops every paging-structure-cache entry of the
+ * current PCID, whatever its address (SDM vol. 3 4.10.4.1): 0x401000's walk
+ * then misses the PDE cache its neighbour filled and reads 4 PTEs.  INVPCID
+ * individual-address (`flush va VA asid N`) drops only what would translate
+ * VA, so the PDE entry of 0x400000's table survives: 1 PTE.
+ */
+Test(replay, invlpg_drops_every_pde_cache_entry, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0x400000 0x10000000 8K rwu", "map 0x80000000 0x20000000 4K rwu", "r 0x400000", "r 0x80000000");
+	cr_expect_eq(ST.pte_reads, 4 + 4);
+	RUN("flush va 0x80000000 asid 0", "r 0x401000");
+	cr_expect_eq(ST.pte_reads, 4 + 4 + 1);
+	RUN("flush", "r 0x400000", "r 0x80000000", "flush va 0x80000000", "r 0x401000");
+	cr_expect_eq(ST.pte_reads, 9 + 4 + 4 + 4);
+	cr_expect_eq(pwc(0).hits, 1);
+}
+
 /* After a last-level TLBI the walk starts from the PDE cache (1 PTE read); after vae1, from the root (4). */
 Test(replay, tlbi_last_level_keeps_the_walk_cache_warm, .init = start_default, .fini = fx_stop)
 {
