@@ -231,6 +231,7 @@ static const struct walk_hooks x86_32_hooks = {
 const struct pt_arch pt_arch_x86_32 = {
 	.name = "x86_32",
 	.va_flush_drops_walk_caches = true,
+	.fault_drops_walk_caches = true,
 	.geom = &x86_32_geom,
 	.hooks = &x86_32_hooks,
 	.cpu_keys = x86_32_cpu_keys,

@@ -196,6 +196,13 @@ struct pt_arch {
 	 * (sfence.vma VA, Arm TLBI VA*, INVPCID individual-address).
 	 */
 	bool va_flush_drops_walk_caches;
+	/*
+	 * A page fault drops the paging-structure-cache entries that would
+	 * translate its VA (x86: SDM vol. 3 4.10.4.1, so that a fault caused by
+	 * a stale entry does not recur).  False: a faulting walk caches the
+	 * pointers it followed like any other walk.
+	 */
+	bool fault_drops_walk_caches;
 	/* Optional: rejects control bits that contradict the constants (x86_32: 4 MiB pages need PSE). */
 	int (*check_ctl)(const struct paging_consts *pc, const struct cpu_ctl *ctl, struct mm_error *err);
 

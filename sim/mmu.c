@@ -376,6 +376,22 @@ static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
 }
 
 /*
+ * After a page fault at va: the format may drop the PWC entries that would
+ * translate va (fault_drops_walk_caches), instead of keeping what the walk
+ * cached.  A #GP (non-canonical VA) or a bus error is not a page fault.
+ */
+static bool fault_drops_path(const struct machine *m, const struct walk_fault *f)
+{
+	return m->cfg.arch->fault_drops_walk_caches && f->kind != FAULT_NON_CANONICAL && f->kind != FAULT_BUS_ERROR;
+}
+
+static void pwc_drop_path(struct mmu_cpu *c, uint64_t va, uint64_t page)
+{
+	for (unsigned i = 0; i < c->nr_pwc; i++)
+		tlb_flush_range(c->pwc[c->pwc_levels[i]], va & ~(page - 1), page, TLB_SELECT_ASID, c->space);
+}
+
+/*
  * Which (privilege, access) pairs the translation allows, decided at fill
  * time so that a hit is one bit test; the control bits do not change during a
  * replay.  Only the pairs asked for are decided (privileges from..to,
@@ -594,7 +610,9 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	mmu->stats.pte_reads += reads;
 	mmu->stats.cycles += cost;
 	/* The guest PWCs cache the guest's pointers, GPAs: a stage-2 fault on a final GPA leaves them good. */
-	if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
+	if (!res.ok && c->nr_pwc && (!vmp || vm.fault == NESTED_FAULT_STAGE1) && fault_drops_path(m, &res.fault))
+		pwc_drop_path(c, va, m->cfg.pc.base_page_size);
+	else if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
 		pwc_fill(c, m, va, &res, true);
 	if (!res.ok) {
 		out->ok = false;
@@ -723,8 +741,10 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 		}
 		out->fault_stage = NESTED_OK;
 		if (!walk_check_access(&mmu->m->walker, &req, e->perms, e->pte, e->level, &out->fault)) {
-			/* A page fault drops the translation it used (SDM 4.10.4.1). */
+			/* A page fault drops the translation it used (SDM 4.10.4.1), and on x86 the PWCs' path. */
 			tlb_invalidate(hit_in, e);
+			if (c->nr_pwc && fault_drops_path(mmu->m, &out->fault))
+				pwc_drop_path(c, va, mmu->m->cfg.pc.base_page_size);
 			out->ok = false;
 			return;
 		}
@@ -800,7 +820,9 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 	} else {
 		walk(&m->walker, &req, &res);
 	}
-	if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
+	if (!res.ok && c->nr_pwc && (!vmp || vm.fault == NESTED_FAULT_STAGE1) && fault_drops_path(m, &res.fault))
+		pwc_drop_path(c, va, m->cfg.pc.base_page_size);
+	else if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
 		pwc_fill(c, m, va, &res, false);
 	out->ok = res.ok;
 	out->fault = res.fault;

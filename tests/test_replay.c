@@ -342,6 +342,34 @@ Test(replay, invlpg_drops_every_pde_cache_entry, .init = start_default, .fini = 
 	cr_expect_eq(pwc(0).hits, 1);
 }
 
+/*
+ * A page fault drops the PDE-cache entry that would translate its VA (SDM
+ * vol. 3 4.10.4.1: "these invalidations ensure that the page-fault exception
+ * will not recur ... if it would not be caused by the contents of the paging
+ * structures in memory").  The PDE of 0x400000's region is rewritten, without
+ * a flush, to point at 0x600000's table, which maps its second page: the
+ * stale PDE-cache entry makes 0x401000 fault once, then the walk reads the
+ * new PDE from memory and succeeds.
+ */
+Test(replay, x86_page_fault_drops_stale_pde_cache_entry, .init = start_default, .fini = fx_stop)
+{
+	struct walk_request req = { .va = 0x600000, .access = ACCESS_READ, .priv = PRIV_USER };
+	struct walk_result res;
+	char set_pte[64];
+
+	RUN("map 0x400000 0x10000000 4K rwu", "map 0x600000 0x20000000 8K rwu", "r 0x400000");
+	req.root = fx.r.mmu.cur->root;
+	walk(&fx.m->walker, &req, &res);
+	cr_assert(res.ok && res.nr_steps == 4 && res.steps[2].level == 2);
+	snprintf(set_pte, sizeof(set_pte), "set-pte 0x400000 2 0x%llx", (unsigned long long)res.steps[2].pte);
+	run((const char *const[]){ set_pte, "r 0x401000", NULL });
+	cr_expect_eq(ST.faults[FAULT_NOT_PRESENT], 1);
+	cr_expect_eq(pwc(0).hits, 1);
+	cr_expect_eq(translate_pa(0x401234, ACCESS_READ), 0x20001234);
+	cr_expect_eq(ST.pte_reads, 4 + 1 + 4);
+	cr_expect_eq(pwc(0).hits, 1);
+}
+
 /* After a last-level TLBI the walk starts from the PDE cache (1 PTE read); after vae1, from the root (4). */
 Test(replay, tlbi_last_level_keeps_the_walk_cache_warm, .init = start_default, .fini = fx_stop)
 {
