@@ -334,7 +334,7 @@ static bool x86_leaf_dirty(uint64_t pte, unsigned level)
 const struct pt_arch pt_arch_x86_64 = {
 	.name = "x86_64",
 	.va_flush_drops_walk_caches = true,
-	.fault_drops_walk_caches = true,
+	.fault_drops_cached_page = true,
 	.geom = &x86_geom,
 	.hooks = &x86_hooks,
 	.cpu_keys = x86_cpu_keys,

@@ -197,12 +197,13 @@ struct pt_arch {
 	 */
 	bool va_flush_drops_walk_caches;
 	/*
-	 * A page fault drops the paging-structure-cache entries that would
-	 * translate its VA (x86: SDM vol. 3 4.10.4.1, so that a fault caused by
-	 * a stale entry does not recur).  False: a faulting walk caches the
-	 * pointers it followed like any other walk.
+	 * A page fault drops every TLB entry of its page and the
+	 * paging-structure-cache entries that would translate its VA (x86: SDM
+	 * vol. 3 4.10.4.1, so that a fault caused by a stale entry does not
+	 * recur).  False: only a refused TLB hit drops the entry it used, and a
+	 * faulting walk caches the pointers it followed like any other walk.
 	 */
-	bool fault_drops_walk_caches;
+	bool fault_drops_cached_page;
 	/* Optional: rejects control bits that contradict the constants (x86_32: 4 MiB pages need PSE). */
 	int (*check_ctl)(const struct paging_consts *pc, const struct cpu_ctl *ctl, struct mm_error *err);
 

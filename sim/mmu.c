@@ -376,19 +376,42 @@ static void pwc_fill(struct mmu_cpu *c, const struct machine *m, uint64_t va,
 }
 
 /*
- * After a page fault at va: the format may drop the PWC entries that would
- * translate va (fault_drops_walk_caches), instead of keeping what the walk
- * cached.  A #GP (non-canonical VA) or a bus error is not a page fault.
+ * After a page fault at va: the format may drop every TLB entry of va's page
+ * and the PWC entries that would translate va (fault_drops_cached_page).
+ * A #GP (non-canonical VA) or a bus error is not a page fault.
  */
-static bool fault_drops_path(const struct machine *m, const struct walk_fault *f)
+static bool fault_drops_page(const struct machine *m, const struct walk_fault *f)
 {
-	return m->cfg.arch->fault_drops_walk_caches && f->kind != FAULT_NON_CANONICAL && f->kind != FAULT_BUS_ERROR;
+	return m->cfg.arch->fault_drops_cached_page && f->kind != FAULT_NON_CANONICAL && f->kind != FAULT_BUS_ERROR;
 }
 
-static void pwc_drop_path(struct mmu_cpu *c, uint64_t va, uint64_t page)
+static bool level_has(const struct tlb_level *lv, const struct tlb *t)
 {
+	for (unsigned i = 0; i < lv->nr; i++)
+		if (lv->arr[i] == t)
+			return true;
+	return false;
+}
+
+/*
+ * Drops va's page from c's TLBs and the PWC entries that would translate va.
+ * After a lookup of kind k that missed every array (missed_k), those arrays
+ * cannot hold the page; after a walk, only the PWCs of its level and above
+ * can hold va's path (pwc_probe stops at the deepest hit; the levels below
+ * it missed): pwc_from is that level, or 0 when every PWC missed.
+ */
+static void drop_faulting_page(struct mmu_cpu *c, uint64_t va, int missed_k,
+			       unsigned pwc_from)
+{
+	for (unsigned i = 0; i < CONFIG_MAX_TLBS; i++) {
+		struct tlb *t = c->tlb[i];
+		if (t && !(missed_k >= 0 && (level_has(&c->l1[missed_k], t) || level_has(&c->l2[missed_k], t))))
+			tlb_drop_page(t, va, c->space);
+	}
+	/* PWC entries are never global: the lookup's match is the space's own. */
 	for (unsigned i = 0; i < c->nr_pwc; i++)
-		tlb_flush_range(c->pwc[c->pwc_levels[i]], va & ~(page - 1), page, TLB_SELECT_ASID, c->space);
+		if (c->pwc_levels[i] >= pwc_from && pwc_from)
+			tlb_drop_page(c->pwc[c->pwc_levels[i]], va, c->space);
 }
 
 /*
@@ -610,8 +633,8 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 	mmu->stats.pte_reads += reads;
 	mmu->stats.cycles += cost;
 	/* The guest PWCs cache the guest's pointers, GPAs: a stage-2 fault on a final GPA leaves them good. */
-	if (!res.ok && c->nr_pwc && (!vmp || vm.fault == NESTED_FAULT_STAGE1) && fault_drops_path(m, &res.fault))
-		pwc_drop_path(c, va, m->cfg.pc.base_page_size);
+	if (!res.ok && (!vmp || vm.fault == NESTED_FAULT_STAGE1) && fault_drops_page(m, &res.fault))
+		drop_faulting_page(c, va, absent ? (int)k : -1, req.start_level ? req.start_level + 1 : 0);
 	else if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
 		pwc_fill(c, m, va, &res, true);
 	if (!res.ok) {
@@ -741,10 +764,10 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 		}
 		out->fault_stage = NESTED_OK;
 		if (!walk_check_access(&mmu->m->walker, &req, e->perms, e->pte, e->level, &out->fault)) {
-			/* A page fault drops the translation it used (SDM 4.10.4.1), and on x86 the PWCs' path. */
+			/* A page fault drops the translation it used (SDM 4.10.4.1); on x86 every copy and the PWCs' path. */
 			tlb_invalidate(hit_in, e);
-			if (c->nr_pwc && fault_drops_path(mmu->m, &out->fault))
-				pwc_drop_path(c, va, mmu->m->cfg.pc.base_page_size);
+			if (fault_drops_page(mmu->m, &out->fault))
+				drop_faulting_page(c, va, -1, 1);
 			out->ok = false;
 			return;
 		}
@@ -757,6 +780,9 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 		if (mmu->detail)
 			mmu->detail->rewalk = REWALK_DIRTY;
 		do_walk(mmu, c, va, access, out, false);
+		/* Memory no longer allows the write (a stale entry): the fault drops the entry too (SDM 4.10.4.1). */
+		if (!out->ok)
+			tlb_invalidate(hit_in, e);
 		return;
 	}
 	hit_result(e, va, out);
@@ -820,8 +846,8 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 	} else {
 		walk(&m->walker, &req, &res);
 	}
-	if (!res.ok && c->nr_pwc && (!vmp || vm.fault == NESTED_FAULT_STAGE1) && fault_drops_path(m, &res.fault))
-		pwc_drop_path(c, va, m->cfg.pc.base_page_size);
+	if (!res.ok && (!vmp || vm.fault == NESTED_FAULT_STAGE1) && fault_drops_page(m, &res.fault))
+		drop_faulting_page(c, va, -1, 1);
 	else if (!vmp || vm.fault == NESTED_OK || vm.fault == NESTED_FAULT_STAGE2_FINAL || vm.fault == NESTED_FAULT_STAGE1)
 		pwc_fill(c, m, va, &res, false);
 	out->ok = res.ok;

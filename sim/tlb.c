@@ -643,6 +643,22 @@ void tlb_flush_range(struct tlb *t, uint64_t va, uint64_t len, enum tlb_select s
 	}
 }
 
+void tlb_drop_page(struct tlb *t, uint64_t va, uint32_t space)
+{
+	struct tlb_entry *e;
+
+	if (!t->nr_valid)
+		return;
+	/* Pieces of a larger page may sit at other tags: flush_range visits them. */
+	if (t->pieces_shift) {
+		tlb_flush_range(t, va, 1, TLB_SELECT_ASID_GLOBAL, space);
+		return;
+	}
+	for (unsigned i = 0; i < t->nr_shifts; i++)
+		while ((e = search(t, va >> t->shifts[i], t->shifts[i], space)) != NULL)
+			tlb_invalidate(t, e);
+}
+
 const struct tlb_stats *tlb_stats(const struct tlb *t)
 {
 	return &t->stats;

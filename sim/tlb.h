@@ -169,6 +169,12 @@ void tlb_flush_all(struct tlb *t);
 void tlb_flush_vm(struct tlb *t, uint16_t vmid);
 /* Non-global entries of address space `space` (sfence.vma x0, asid; INVPCID single-context). */
 void tlb_flush_asid(struct tlb *t, uint32_t space);
+/*
+ * Drops every entry a lookup of va by space would find, in any size (and
+ * every piece of a larger page held in smaller entries): what a page fault
+ * invalidates (SDM vol. 3 4.10.4.1).  A search per size, not a scan.
+ */
+void tlb_drop_page(struct tlb *t, uint64_t va, uint32_t space);
 /* Which entries of a range tlb_flush_range drops (of space's VMID only, always). */
 enum tlb_select {
 	TLB_SELECT_ALL,         /* of every ASID, globals included (sfence.vma va, x0; TLBI VAAE1) */

@@ -140,6 +140,21 @@ Test(replay, write_hit_with_d_clear_rewalks, .init = start_default, .fini = fx_s
 	cr_expect_eq(pte & 0x60, 0x60);
 }
 
+/*
+ * A write hits an entry with D clear, but the PTE in memory was made
+ * read-only meanwhile (no flush): the walk that would set D faults, and the
+ * fault drops the stale entry, so the next read walks (SDM vol. 3 4.10.4.1).
+ */
+Test(replay, stale_entry_dropped_when_its_dirty_walk_faults, .init = start_default, .fini = fx_stop)
+{
+	RUN("map 0x400000 0x10000000 4K rwu", "r 0x400000", "pte 0x400000 1 RW=0", "w 0x400000", "r 0x400000");
+	cr_expect_eq(ST.dirty_rewalks, 1);
+	cr_expect_eq(ST.faults[FAULT_PERMISSION], 1);
+	cr_expect_eq(tlb(0).hits, 1);
+	cr_expect_eq(tlb(0).misses, 2);
+	cr_expect_eq(ST.walks, 3);
+}
+
 /* A write hitting a read-only entry faults and drops it; the next read misses. */
 Test(replay, permission_fault_on_hit_drops_entry, .init = start_default, .fini = fx_stop)
 {
@@ -888,14 +903,20 @@ Test(split_tlb, demand_paged_miss_moves_to_the_array_it_fills)
 	fx_stop();
 }
 
-/* A refused hit in a size's array drops the entry from that array. */
+/*
+ * A refused hit in a size's array drops the entry from that array, and on x86
+ * the level-2 copy too: a page fault invalidates "any TLB entry for that
+ * address's page number" (SDM vol. 3 4.10.4.1).  The next read walks.
+ */
 Test(split_tlb, permission_fault_drops_the_entry_where_it_hit, .init = start_split, .fini = fx_stop)
 {
 	RUN("map 0x200000 0x20000000 2M ru", "r 0x200000", "w 0x200000");
 	cr_expect_eq(ST.faults[FAULT_PERMISSION], 1);
 	expect_counts(D2M, 1, 1, 0);
 	cr_expect_eq(tlb_occupancy(fx.r.mmu.cur->tlb[D2M]), 0);
-	cr_expect_eq(tlb_occupancy(fx.r.mmu.cur->tlb[S4K2M]), 1, "only the level-1 entry that was used");
+	cr_expect_eq(tlb_occupancy(fx.r.mmu.cur->tlb[S4K2M]), 0, "the level-2 copy goes too");
+	RUN("r 0x200000");
+	cr_expect_eq(ST.walks, 2);
 }
 
 /*
