@@ -1095,7 +1095,8 @@ MMUSIM_API int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
  * mmu whose replay fails stops there while the others go on: mmu_errs[i] (when
  * mmu_errs is not NULL) gets its error, or code MMUSIM_OK.  Returns MMUSIM_OK;
  * -1 with the trace's "path:LINE: message" in *err once every mmu has run the
- * events before it; or a status (MMUSIM_ENOMEM, MMUSIM_EINVAL) before anything ran.
+ * events before it; or a status (MMUSIM_ENOMEM, MMUSIM_EINVAL) before anything ran:
+ * MMUSIM_EINVAL also for a NULL mmu, an mmu named twice or two mmus over one machine.
  */
 MMUSIM_API int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_trace *t, unsigned threads,
 				      mmusim_error *mmu_errs, mmusim_error *err);

@@ -1091,6 +1091,46 @@ Test(api, replay_many_matches_separate_replays)
 	}
 }
 
+/*
+ * replay_many runs each mmu on its own thread over its own machine: an mmu named twice would be
+ * replayed twice at once (a data race, every count doubled), two mmus over one machine would
+ * demand-page into one page table from two threads.  Both are refused before anything runs.
+ */
+Test(api, replay_many_refuses_an_mmu_or_a_machine_named_twice)
+{
+	mmusim_machine *m[2] = { new_machine("x86_64"), new_machine("x86_64") };
+	mmusim_mmu *mmu[3];
+	mmusim_error err;
+	mmusim_trace *t;
+	mmusim_stats s;
+
+	for (unsigned i = 0; i < 2; i++)
+		cr_assert_eq(mmusim_mmu_create(m[i], NULL, &mmu[i], &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_create(m[0], NULL, &mmu[2], &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_TRACE_AUTO, &t, &err),
+		     MMUSIM_OK, "%s", err.message);
+	mmusim_mmu *same[2] = { mmu[1], mmu[1] };
+	cr_expect_eq(mmusim_mmu_replay_many(same, 2, t, 2, NULL, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "mmu 1 is mmu 0: each replay needs its own mmu");
+	mmusim_mmu *shared[3] = { mmu[0], mmu[1], mmu[2] };
+	cr_expect_eq(mmusim_mmu_replay_many(shared, 3, t, 1, NULL, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "mmu 2 is over the machine of mmu 0: each replay needs its own machine");
+	mmusim_mmu *none[2] = { mmu[0], NULL };
+	cr_expect_eq(mmusim_mmu_replay_many(none, 2, t, 1, NULL, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "mmu 1 is NULL");
+	mmusim_mmu_stats(mmu[1], &s);
+	cr_expect_eq(s.accesses[MMUSIM_READ] + s.accesses[MMUSIM_WRITE] + s.accesses[MMUSIM_EXEC], 0,
+		     "nothing ran");
+	cr_assert_eq(mmusim_mmu_replay_many(mmu, 2, t, 2, NULL, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_stats(mmu[1], &s);
+	cr_expect_eq(s.cycles, 535, "the trace was still whole for a correct call");
+	mmusim_trace_close(t);
+	for (unsigned i = 0; i < 3; i++)
+		mmusim_mmu_destroy(mmu[i]);
+	for (unsigned i = 0; i < 2; i++)
+		mmusim_machine_destroy(m[i]);
+}
+
 /* A trace from a pipe: read to its end, errors named by the name given, the descriptor left open. */
 Test(api, trace_from_a_descriptor)
 {
