@@ -365,7 +365,8 @@ MMUSIM_API int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim
 /*
  * Reads `size` bytes (1, 2, 4 or 8, naturally aligned) at physical address pa,
  * little-endian, into *val.  Memory never written reads as zero.  MMUSIM_EBUS
- * outside memory, MMUSIM_EINVAL for a bad size or alignment.
+ * outside memory, MMUSIM_EINVAL for a bad size or alignment (the message:
+ * mmusim_machine_last_error).
  */
 MMUSIM_API int mmusim_mem_read(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t *val);
 /*

@@ -349,10 +349,25 @@ const mmusim_config *mmusim_machine_config(const mmusim_machine *m)
 	return &m->config;
 }
 
+/* The memory interface returns a bare status: mem_read and mem_write, which have no err, say why on m. */
+static int mem_access_result(mmusim_machine *m, int rc, const char *op, uint64_t pa, unsigned size)
+{
+	struct mm_error e = { .code = rc };
+	const char *why = rc == MM_EBUS	  ? "outside physical memory"
+			  : rc == MM_EINVAL ? "expected a size of 1, 2, 4 or 8 bytes at a PA aligned to it"
+			  : rc == MM_ENOMEM ? "out of host memory"
+					    : "failed";
+
+	if (rc == MM_OK)
+		return MM_OK;
+	snprintf(e.msg, sizeof(e.msg), "%s of %u bytes at PA 0x%llx: %s", op, size, (unsigned long long)pa, why);
+	return api_error(&m->last_error, &e);
+}
+
 /* Through the machine's memory interface, so that image-backed machines read their image. */
 int mmusim_mem_read(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t *val)
 {
-	return pt_mem_read(&m->m->mem, pa, size, val);
+	return mem_access_result(m, pt_mem_read(&m->m->mem, pa, size, val), "read", pa, size);
 }
 
 int mmusim_mem_write(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t val)
@@ -362,7 +377,7 @@ int mmusim_mem_write(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t val
 	/* It may have planted an entry pt_map never writes: listings now check each leaf. */
 	if (rc == MM_OK)
 		m->m->mem.hand_written = true;
-	return rc;
+	return mem_access_result(m, rc, "write", pa, size);
 }
 
 int mmusim_mem_alloc(mmusim_machine *m, uint64_t size, uint64_t align, uint64_t *pa, mmusim_error *err)

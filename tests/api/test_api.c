@@ -264,6 +264,36 @@ Test(api, physical_memory)
 	mmusim_machine_destroy(m);
 }
 
+/*
+ * mem_read and mem_write have no err argument: as the header's conventions say of such
+ * calls, the message stays on the machine (mmusim_machine_last_error); it was empty.
+ */
+Test(api, physical_memory_errors_say_why)
+{
+	mmusim_machine *m = new_machine("sv39");
+	mmusim_error err;
+	uint64_t v = 1, pa;
+
+	cr_expect_eq(mmusim_mem_read(m, 0x1000, 8, &v), MMUSIM_EBUS);
+	cr_expect_str_eq(mmusim_machine_last_error(m), "read of 8 bytes at PA 0x1000: outside physical memory");
+	cr_expect_eq(mmusim_mem_read(m, 0x90000001, 8, &v), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m),
+			 "read of 8 bytes at PA 0x90000001: expected a size of 1, 2, 4 or 8 bytes at a PA aligned to it");
+	cr_expect_eq(mmusim_mem_write(m, 0x90000000, 3, 0), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m),
+			 "write of 3 bytes at PA 0x90000000: expected a size of 1, 2, 4 or 8 bytes at a PA aligned to it");
+	cr_expect_eq(mmusim_mem_write(m, ~0ull - 7, 8, 0), MMUSIM_EBUS);
+	cr_expect_str_eq(mmusim_machine_last_error(m),
+			 "write of 8 bytes at PA 0xfffffffffffffff8: outside physical memory");
+
+	/* the alignment was blamed on the size */
+	cr_expect_eq(mmusim_mem_alloc(m, 4096, 3, &pa, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "data allocation aligned to 0x3: not a multiple of the 4096-byte frame");
+	cr_expect_eq(mmusim_mem_alloc(m, 100, 4096, &pa, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "data allocation of 0x64 bytes is not frame-sized");
+	mmusim_machine_destroy(m);
+}
+
 /* traces/tlb-demo.trace on the x86_64 preset: the figures README.md shows. */
 Test(api, replay_a_trace_with_statistics)
 {
