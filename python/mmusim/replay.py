@@ -262,10 +262,18 @@ class Replay:
         fault = np.empty(vas.shape, dtype=np.uint8)
         done = ctypes.c_size_t()
         err = _lib.Error_()
-        check(lib.mmusim_mmu_translate_many(self.mmu, vas.ctypes.data, acc.ctypes.data, vas.size,
-                                            pa.ctypes.data, fault.ctypes.data, ctypes.byref(done),
-                                            ctypes.byref(err)), err)
+        rc = lib.mmusim_mmu_translate_many(self.mmu, vas.ctypes.data, acc.ctypes.data, vas.size,
+                                           pa.ctypes.data, fault.ctypes.data, ctypes.byref(done),
+                                           ctypes.byref(err))
+        self._raise_from_log()
+        check(rc, err)
         return pa, fault
+
+    def _raise_from_log(self):
+        raised = getattr(self, "_log_raised", None)
+        if raised:
+            e = raised.pop()
+            raise e
 
     def replay_trace(self, path, format="auto"):
         """Streams a trace file through the model (any format the CLI reads)."""
@@ -287,18 +295,29 @@ class Replay:
             rc = lib.mmusim_mmu_replay(self.mmu, t, ctypes.byref(err))
         finally:
             lib.mmusim_trace_close(t)
+        self._raise_from_log()
         check(rc, err)
 
     def access_log(self, fn):
         """Calls fn(record) after every translation from now on (None stops): a dict with the
-        keys of a `mmusim replay --log` line, "i" ... "paged_in" (absent ones None / False)."""
+        keys of a `mmusim replay --log` line, "i" ... "paged_in" (absent ones None / False).
+        An exception fn raises stops the calls; the feed or replay_trace that ran it raises it
+        once its C call has returned (the accesses it was given are all counted)."""
         if fn is None:
             lib.mmusim_mmu_set_access_log(self.mmu, _lib.ACCESS_LOG_FN(), None)
             self._log_cb = None
             return
+        # ctypes can only print an exception raised inside a callback and go on: it is kept
+        # here (not on self: no reference cycle through the callback) and raised after the call.
+        raised = self._log_raised = []
 
         def forward(_arg, p):
-            fn(_access_record(p.contents))
+            if raised:
+                return
+            try:
+                fn(_access_record(p.contents))
+            except BaseException as e:
+                raised.append(e)
         self._log_cb = _lib.ACCESS_LOG_FN(forward)  # kept: the library holds only the pointer
         lib.mmusim_mmu_set_access_log(self.mmu, self._log_cb, None)
 

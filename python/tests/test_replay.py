@@ -240,6 +240,28 @@ def test_access_log_records_by_hand(tmp_path):
     assert stats["cycles"] == 403 + 1 + 103 + 1
 
 
+def test_access_log_exception_is_raised_by_the_call_that_ran_it(tmp_path):
+    """ctypes printed "Exception ignored" and feed returned normally: a broken callback went unnoticed."""
+    calls = []
+
+    def broken(record):
+        calls.append(record["i"])
+        raise KeyError("no such column")
+    trace = tmp_path / "t.trace"
+    trace.write_text("r 0x400000\nr 0x401000\n")
+    with mmusim.Replay("x86_64") as r:
+        r.access_log(broken)
+        with pytest.raises(KeyError, match="no such column"):
+            r.feed(np.array([0x400000, 0x401000, 0x402000], dtype=np.uint64))
+        assert calls == [0], "the callback is not called again once it raised"
+        assert r.stats()["accesses"]["total"] == 3, "the C call ran to its end"
+        with pytest.raises(KeyError):
+            r.replay_trace(str(trace))
+        r.access_log(None)
+        r.feed(np.array([0x400000], dtype=np.uint64))  # nothing pending any more
+        assert r.stats()["accesses"]["total"] == 6
+
+
 # numpy casts would wrap these into other values: -1 into the top address, kind 256 into a read.
 FEED_ERRORS = [
     (lambda r: r.feed(np.array([-1], dtype=np.int64)), mmusim.RangeError,
