@@ -646,6 +646,10 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	ev = (mmusim_event){ .op = MMUSIM_EV_FLUSH, .scope = MMUSIM_FLUSH_ASID, .n = 65536, .line = 7 };
 	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, "event:7: asid 65536 is out of range (at most 65535)");
+	/* was clamped to 255 bytes: a 4 KiB access from 0x400f00 touched one page instead of two */
+	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .va = 0x400f00, .size = 4096, .line = 8 };
+	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "event:8: access size 4096 is out of range (at most 255 bytes)");
 	mmusim_mmu_destroy(mmu);
 
 	/* traces */
@@ -661,6 +665,9 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .access = (enum mmusim_access)3 };
 	cr_expect_eq(mmusim_trace_writer_put(w, &ev, 1, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, "bad access kind 3 (expected MMUSIM_READ, MMUSIM_WRITE or MMUSIM_EXEC)");
+	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .size = 256 };
+	cr_expect_eq(mmusim_trace_writer_put(w, &ev, 1, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "access size 256 is out of range (at most 255 bytes)");
 	cr_expect_eq(mmusim_trace_writer_close(w, &err), MMUSIM_OK);
 	/* an image's root source */
 	mmusim_machine *img;
