@@ -9,7 +9,7 @@ from collections import namedtuple
 
 from . import _lib
 from ._lib import lib
-from .errors import Error, RangeError, check
+from .errors import Error, InvalidError, RangeError, check
 
 ACCESSES = {"r": 0, "w": 1, "x": 2}
 CACHES = {"wb": 0, "wt": 1, "uc": 2, "wc": 3, "wp": 4}
@@ -89,13 +89,13 @@ def _flags(flags):
 
 def _cache(cache):
     if cache not in CACHES:
-        raise ValueError(f"bad cache policy {cache!r} (expected one of {', '.join(CACHES)})")
+        raise InvalidError(f"bad cache policy {cache!r} (expected one of {', '.join(CACHES)})")
     return CACHES[cache]
 
 
 def _access(access):
     if access not in ACCESSES:
-        raise ValueError(f"bad access {access!r} (expected 'r', 'w' or 'x')")
+        raise InvalidError(f"bad access {access!r} (expected 'r', 'w' or 'x')")
     return ACCESSES[access]
 
 

@@ -257,7 +257,7 @@ class Replay:
                 raise error_from(1, f"bad access kind {int(bad)} (expected 0 read, 1 write or 2 exec)")
             acc = np.ascontiguousarray(k, dtype=np.uint8)
             if acc.shape != vas.shape:
-                raise ValueError(f"kinds has shape {acc.shape}, addresses {vas.shape}")
+                raise error_from(1, f"kinds has shape {acc.shape}, addresses {vas.shape}")
         pa = np.empty(vas.shape, dtype=np.uint64)
         fault = np.empty(vas.shape, dtype=np.uint8)
         done = ctypes.c_size_t()

@@ -143,6 +143,19 @@ def test_bad_arguments_raise_value_errors(m):
         m.map(0x400000, 0x200000, 0x1000, "r", cache="zz")
 
 
+def test_bad_arguments_are_mmusim_errors_too(m):
+    """README: every failure raises a subclass of mmusim.Error; these were plain ValueErrors."""
+    with pytest.raises(mmusim.InvalidError, match="bad access 7"):
+        m.translate(0x400000, access=7)
+    with pytest.raises(mmusim.InvalidError, match="bad cache policy 'zz'"):
+        m.map(0x400000, 0x200000, 0x1000, "r", cache="zz")
+    with mmusim.Replay("x86_64") as r:
+        with pytest.raises(mmusim.InvalidError, match="kinds has shape"):
+            r.feed(np.zeros(3, dtype=np.uint64), np.zeros(2, dtype=np.uint8))
+        with pytest.raises(mmusim.InvalidError, match="bad access 'z'"):
+            r.feed(np.zeros(1, dtype=np.uint64), "z")
+
+
 def test_closed_machine_refuses_calls():
     m = mmusim.Machine()
     m.close()
