@@ -1,10 +1,12 @@
 """Machine: one simulated machine — physical memory, page tables and the hardware walk."""
 import ctypes
+import functools
 import operator
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections import namedtuple
 
 from . import _lib
@@ -99,6 +101,18 @@ def _access(access):
     return ACCESSES[access]
 
 
+def _locked(method):
+    """Runs method holding the object's lock.  ctypes releases the GIL in every C call, and a
+    C object is for one thread at a time: two Python threads on one machine (or one closing it
+    while another translates) would run the model at once.  Re-entrant: an access-log callback
+    may call back into the object from the thread that holds it."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return run
+
+
 def load_config(config):
     """A config handle for a preset name or a YAML path; the caller frees it."""
     cfg = ctypes.c_void_p()
@@ -123,6 +137,7 @@ class Machine:
     """
 
     def __init__(self, config="x86_64"):
+        self._lock = threading.RLock()
         self.config = str(config)
         self._handle = None
         cfg = load_config(self.config)
@@ -134,6 +149,7 @@ class Machine:
         finally:
             lib.mmusim_config_free(cfg)
 
+    @_locked
     def close(self):
         """Frees the machine (idempotent)."""
         if self._handle is not None:
@@ -156,19 +172,23 @@ class Machine:
         return self._handle
 
     @property
+    @_locked
     def page_size(self):
         return lib.mmusim_config_page_size(lib.mmusim_machine_config(self.handle))
 
+    @_locked
     def map(self, va, pa, length, flags="rw", cache="wb"):
         """Maps [va, va + length) to pa with the largest pages alignment allows; flags as 'rwxu' or bits."""
         err = _lib.Error_()
         check(lib.mmusim_map(self.handle, _unsigned("va", va), _unsigned("pa", pa), _unsigned("length", length), _flags(flags), _cache(cache), ctypes.byref(err)), err)
 
+    @_locked
     def unmap(self, va, length):
         """Unmaps [va, va + length), splitting huge pages it covers in part."""
         err = _lib.Error_()
         check(lib.mmusim_unmap(self.handle, _unsigned("va", va), _unsigned("length", length), ctypes.byref(err)), err)
 
+    @_locked
     def protect(self, va, length, flags, cache="wb"):
         """Replaces the properties of what is mapped in [va, va + length)."""
         err = _lib.Error_()
@@ -177,6 +197,7 @@ class Machine:
     def _request(self, access, user):
         return _lib.Request(access=_access(access), priv=0 if user else 1)
 
+    @_locked
     def translate(self, va, access="r", user=True):
         """Walks va as the hardware would (A/D bits updated); a fault is a result, not an exception."""
         req = self._request(access, user)
@@ -186,6 +207,7 @@ class Machine:
             raise Error(lib.mmusim_machine_last_error(self.handle).decode())
         return Translation(va, out)
 
+    @_locked
     def translate_many(self, vas, access="r", user=True):
         """Translates a numpy array of VAs in one C call: returns (pa uint64, fault kind uint8) arrays.
 
@@ -201,6 +223,7 @@ class Machine:
             raise Error(lib.mmusim_machine_last_error(self.handle).decode())
         return pa, kind
 
+    @_locked
     def mappings(self):
         """Every leaf of the current address space, in ascending VA order."""
         found = []
@@ -216,6 +239,7 @@ class Machine:
             raise Error(f"the page tables loop back on themselves (mmusim_for_each_mapping: {rc})")
         return found
 
+    @_locked
     def dump_elf(self, path):
         """Writes physical memory as an ELF64 core (what `mmusim dump --elf` writes)."""
         err = _lib.Error_()

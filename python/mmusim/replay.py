@@ -5,7 +5,7 @@ import os
 from . import _lib
 from ._lib import lib
 from .errors import Error, check, error_from
-from .machine import ACCESSES, Machine, _access, _address_array, _unsigned, fault_kind_name
+from .machine import ACCESSES, Machine, _access, _address_array, _locked, _unsigned, fault_kind_name
 
 FAULT_KINDS = [fault_kind_name(k) for k in range(_lib.FAULT_KIND_COUNT)]
 
@@ -212,6 +212,7 @@ class Replay:
         self._mmu = mmu
         lib.mmusim_mmu_warmup(mmu, warmup)
 
+    @_locked
     def close(self):
         """Frees the TLB model and the machine (idempotent)."""
         if self._mmu is not None:
@@ -230,11 +231,16 @@ class Replay:
             self.close()
 
     @property
+    def _lock(self):
+        return self.machine._lock  # the mmu works on the machine: one lock for both
+
+    @property
     def mmu(self):
         if self._mmu is None:
             raise Error("the replay is closed")
         return self._mmu
 
+    @_locked
     def feed(self, addresses, kinds=None):
         """Replays one access per element of ``addresses`` (numpy uint64) in one C call.
 
@@ -275,6 +281,7 @@ class Replay:
             e = raised.pop()
             raise e
 
+    @_locked
     def replay_trace(self, path, format="auto"):
         """Streams a trace file through the model (any format the CLI reads)."""
         fmt = ctypes.c_int()
@@ -298,6 +305,7 @@ class Replay:
         self._raise_from_log()
         check(rc, err)
 
+    @_locked
     def access_log(self, fn):
         """Calls fn(record) after every translation from now on (None stops): a dict with the
         keys of a `mmusim replay --log` line, "i" ... "paged_in" (absent ones None / False).
@@ -321,10 +329,12 @@ class Replay:
         self._log_cb = _lib.ACCESS_LOG_FN(forward)  # kept: the library holds only the pointer
         lib.mmusim_mmu_set_access_log(self.mmu, self._log_cb, None)
 
+    @_locked
     def reset_stats(self):
         """Zeroes the statistics; the TLBs and caches stay warm."""
         lib.mmusim_mmu_stats_reset(self.mmu)
 
+    @_locked
     def stats(self, trace="<numpy>", format="numpy"):
         """The statistics so far, as the dict `mmusim --json replay` prints."""
         return statistics(self.mmu, lib.mmusim_machine_config(self.machine.handle), trace,
