@@ -19,6 +19,11 @@
  *     MMUSIM_E* codes, and, when `err` is not NULL, fills it with the code and a
  *     one-line message ("file:line:column: message" for configs, "file:line:
  *     message" for traces).  Nothing is printed and nothing exits.
+ *   - A NULL pointer where a name, path, option struct, array or out pointer is
+ *     expected, in the calls that create objects, open files, parse text or take
+ *     arrays (a NULL left by an earlier failure and passed on), is MMUSIM_EINVAL
+ *     "FUNCTION: ARG is NULL".  Handles passed to the other calls must be live
+ *     objects; the destroy, free and close calls accept NULL.
  *   - There is no global state: objects are independent and one object may be
  *     used by one thread at a time.  An mmusim_mmu borrows its machine, which must
  *     outlive it; a machine copies its config.

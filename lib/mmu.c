@@ -24,9 +24,12 @@ int mmusim_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, mmusim_m
 {
 	struct mm_error e = { 0 };
 	struct replay_options ro = { 0 };
-	struct mmusim_mmu *mmu = calloc(1, sizeof(*mmu));
+	struct mmusim_mmu *mmu;
 
+	API_REFUSE_NULL(err, out);
 	*out = NULL;
+	API_REFUSE_NULL(err, m);
+	mmu = calloc(1, sizeof(*mmu));
 	if (!mmu)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	if (opt) {
@@ -80,6 +83,8 @@ int mmusim_mmu_set_threads_to_cpus(mmusim_mmu *mmu, unsigned round_robin, const 
 {
 	uint16_t *table = NULL;
 
+	if (nr)
+		API_REFUSE_NULL(err, cpu_of);
 	if (nr > (size_t)TRACE_THREAD_MAX + 1)
 		nr = (size_t)TRACE_THREAD_MAX + 1; /* no thread id is higher */
 	if (nr && !(table = malloc(nr * sizeof(*table))))
@@ -261,6 +266,9 @@ int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_trace *t, u
 	struct sweep_job *jobs;
 	int rc;
 
+	API_REFUSE_NULL(err, t);
+	if (n)
+		API_REFUSE_NULL(err, mmus);
 	if (!threads || threads > MMUSIM_REPLAY_THREADS_MAX)
 		return api_error(err, &(struct mm_error){ MM_EINVAL, "thread count out of range" });
 	if (distinct_mmus(mmus, n, &e))
