@@ -79,13 +79,22 @@ def _address_array(values):
     return np.ascontiguousarray(a, dtype=np.uint64)
 
 
+def _c_string(name, value, path=False):
+    """value as the bytes of a C string: one with a NUL byte would end there, and name another
+    file or preset (Python's open() refuses it too)."""
+    data = os.fsencode(value) if path else str(value).encode()
+    if b"\0" in data:
+        raise InvalidError(f"{name} {value!r} holds a NUL byte")
+    return data
+
+
 def _flags(flags):
     """Flag letters ('rwxu', as traces write them) or MMUSIM_PROP_* bits -> bits."""
     if isinstance(flags, int):
         return _unsigned("flags", flags, 32)
     out = ctypes.c_uint32()
     err = _lib.Error_()
-    check(lib.mmusim_parse_flags(str(flags).encode(), ctypes.byref(out), ctypes.byref(err)), err)
+    check(lib.mmusim_parse_flags(_c_string("flags", flags), ctypes.byref(out), ctypes.byref(err)), err)
     return out.value
 
 
@@ -117,7 +126,7 @@ def load_config(config):
     """A config handle for a preset name or a YAML path; the caller frees it."""
     cfg = ctypes.c_void_p()
     err = _lib.Error_()
-    check(lib.mmusim_config_load(os.fsencode(config), ctypes.byref(cfg), ctypes.byref(err)), err)
+    check(lib.mmusim_config_load(_c_string("config", config, path=True), ctypes.byref(cfg), ctypes.byref(err)), err)
     return cfg
 
 
@@ -243,7 +252,7 @@ class Machine:
     def dump_elf(self, path):
         """Writes physical memory as an ELF64 core (what `mmusim dump --elf` writes)."""
         err = _lib.Error_()
-        check(lib.mmusim_dump_elf(self.handle, os.fsencode(path), ctypes.byref(err)), err)
+        check(lib.mmusim_dump_elf(self.handle, _c_string("path", path, path=True), ctypes.byref(err)), err)
 
     def explain(self, va, access="r", user=True):
         """The walk of va told level by level: the text `mmusim explain --color=never` prints.

@@ -5,7 +5,7 @@ import os
 from . import _lib
 from ._lib import lib
 from .errors import Error, check, error_from
-from .machine import ACCESSES, Machine, _access, _address_array, _locked, _unsigned, fault_kind_name
+from .machine import ACCESSES, Machine, _access, _address_array, _c_string, _locked, _unsigned, fault_kind_name
 
 FAULT_KINDS = [fault_kind_name(k) for k in range(_lib.FAULT_KIND_COUNT)]
 
@@ -199,7 +199,7 @@ class Replay:
             raise error_from(1, f"--demand-paging size {size} is not a page size of {name}")
         opt = _lib.MmuOptions(demand_page_size=size, no_auto_flush=no_auto_flush, check_stale=check_stale,
                               resident_pages=resident_pages,
-                              replacement=replacement.encode() if replacement else None, seed=seed,
+                              replacement=_c_string("replacement", replacement) if replacement else None, seed=seed,
                               no_clock_flush=not clock_flush)
         mmu = ctypes.c_void_p()
         err = _lib.Error_()
@@ -286,17 +286,17 @@ class Replay:
         """Streams a trace file through the model (any format the CLI reads)."""
         fmt = ctypes.c_int()
         err = _lib.Error_()
-        check(lib.mmusim_trace_format_parse(format.encode(), ctypes.byref(fmt), ctypes.byref(err)), err)
+        check(lib.mmusim_trace_format_parse(_c_string("format", format), ctypes.byref(fmt), ctypes.byref(err)), err)
         t = ctypes.c_void_p()
         if lib.mmusim_mmu_needs_future(self.mmu):
             # opt: the whole future first, from a reading of its own.
-            check(lib.mmusim_trace_open(os.fsencode(path), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+            check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
             try:
                 rc = lib.mmusim_mmu_read_future(self.mmu, t, ctypes.byref(err))
             finally:
                 lib.mmusim_trace_close(t)
             check(rc, err)
-        check(lib.mmusim_trace_open(os.fsencode(path), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+        check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
         try:
             self._format = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
             rc = lib.mmusim_mmu_replay(self.mmu, t, ctypes.byref(err))
@@ -377,8 +377,8 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
         if not replays:
             return []
         fmt = ctypes.c_int()
-        check(lib.mmusim_trace_format_parse(format.encode(), ctypes.byref(fmt), ctypes.byref(err)), err)
-        check(lib.mmusim_trace_open(os.fsencode(trace), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+        check(lib.mmusim_trace_format_parse(_c_string("format", format), ctypes.byref(fmt), ctypes.byref(err)), err)
+        check(lib.mmusim_trace_open(_c_string("trace", trace, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
         name = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
         for r in replays:
             r._format = name
