@@ -144,10 +144,14 @@ def _data_caches(d):
 
 def _page_size(text):
     units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-    text = str(text).strip()
-    if text and text[-1].upper() in units:
-        return int(text[:-1], 0) * units[text[-1].upper()]
-    return int(text, 0)
+    given, text = text, str(text).strip()
+    try:
+        if text and text[-1].upper() in units:
+            return int(text[:-1], 0) * units[text[-1].upper()]
+        return int(text, 0)
+    except ValueError:
+        raise error_from(1, f"demand_paging {given!r}: expected True, False or a page size such as 4096 or '2M'") \
+            from None
 
 
 _SERVED = ("l1", "l2", "walk", "none")

@@ -324,3 +324,10 @@ def test_feed_bad_access_letter_is_a_value_error():
     with mmusim.Replay("x86_64") as r:
         with pytest.raises(ValueError, match="bad access 'q'"):
             r.feed([0x1000], "q")
+
+
+@pytest.mark.parametrize("bad", ["yes", None, "2X"])
+def test_bad_demand_paging_is_an_mmusim_error(bad):
+    """int()'s ValueError ('invalid literal for int() with base 0') escaped instead."""
+    with pytest.raises(mmusim.InvalidError, match="expected True, False or a page size"):
+        mmusim.replay(BUNDLED[0], demand_paging=bad)
