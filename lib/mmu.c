@@ -270,7 +270,8 @@ int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_trace *t, u
 	if (n)
 		API_REFUSE_NULL(err, mmus);
 	if (!threads || threads > MMUSIM_REPLAY_THREADS_MAX)
-		return api_error(err, &(struct mm_error){ MM_EINVAL, "thread count out of range" });
+		return api_error(err, (mm_error_set(&e, MM_EINVAL, "thread count %u is out of range (1 to %u)", threads,
+						    MMUSIM_REPLAY_THREADS_MAX), &e));
 	if (distinct_mmus(mmus, n, &e))
 		return api_error(err, &e);
 	if (!(jobs = calloc(n ? n : 1, sizeof(*jobs))))

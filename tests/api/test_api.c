@@ -1101,6 +1101,9 @@ Test(api, replay_many_matches_separate_replays)
 	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_TRACE_AUTO, &t, &err),
 		     MMUSIM_OK, "%s", err.message);
 	cr_expect_eq(mmusim_mmu_replay_many(mmu, 2, t, 0, errs, &err), MMUSIM_EINVAL, "no threads is refused");
+	cr_expect_str_eq(err.message, "thread count 0 is out of range (1 to 256)");
+	cr_expect_eq(mmusim_mmu_replay_many(mmu, 2, t, 257, errs, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "thread count 257 is out of range (1 to 256)");
 	cr_assert_eq(mmusim_mmu_replay_many(mmu, 2, t, 2, errs, &err), MMUSIM_OK, "%s", err.message);
 	mmusim_trace_close(t);
 	for (unsigned i = 0; i < 2; i++) {
