@@ -160,7 +160,10 @@ class Machine:
 
     @_locked
     def close(self):
-        """Frees the machine (idempotent)."""
+        """Frees the machine (idempotent), and first the Replay model that borrows it, if any."""
+        before = getattr(self, "_before_close", None)
+        if before is not None and before() is not None:
+            before()()
         if self._handle is not None:
             lib.mmusim_machine_destroy(self._handle)
             self._handle = None

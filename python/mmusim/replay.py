@@ -1,6 +1,7 @@
 """Trace replay through the TLBs, paging-structure caches and walker: replay, sweep, Replay."""
 import ctypes
 import os
+import weakref
 
 from . import _lib
 from ._lib import lib
@@ -214,14 +215,20 @@ class Replay:
             self.machine.close()
             raise
         self._mmu = mmu
+        # The mmu borrows the machine: closing r.machine on its own closes the mmu first
+        # (it freed the machine under the mmu, and the next feed crashed).
+        self.machine._before_close = weakref.WeakMethod(self._close_mmu)
         lib.mmusim_mmu_warmup(mmu, warmup)
+
+    def _close_mmu(self):
+        if self._mmu is not None:
+            lib.mmusim_mmu_destroy(self._mmu)
+            self._mmu = None
 
     @_locked
     def close(self):
         """Frees the TLB model and the machine (idempotent)."""
-        if self._mmu is not None:
-            lib.mmusim_mmu_destroy(self._mmu)
-            self._mmu = None
+        self._close_mmu()
         self.machine.close()
 
     def __enter__(self):

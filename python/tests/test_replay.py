@@ -331,3 +331,15 @@ def test_bad_demand_paging_is_an_mmusim_error(bad):
     """int()'s ValueError ('invalid literal for int() with base 0') escaped instead."""
     with pytest.raises(mmusim.InvalidError, match="expected True, False or a page size"):
         mmusim.replay(BUNDLED[0], demand_paging=bad)
+
+
+def test_closing_a_replays_machine_closes_the_replay():
+    """r.machine.close() freed the machine under the mmu: the next feed was a segfault."""
+    r = mmusim.Replay("x86_64")
+    r.feed(np.array([0x1000], dtype=np.uint64))
+    r.machine.close()
+    with pytest.raises(mmusim.Error, match="the replay is closed"):
+        r.feed(np.arange(0x1000, 0x100000, 4096, dtype=np.uint64))
+    with pytest.raises(mmusim.Error, match="the replay is closed"):
+        r.stats()
+    r.close()
