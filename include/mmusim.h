@@ -875,7 +875,8 @@ MMUSIM_API int mmusim_trace_open_fd(int fd, const char *name, enum mmusim_trace_
 MMUSIM_API enum mmusim_trace_format mmusim_trace_format(const mmusim_trace *t);
 /*
  * Decodes up to max events into ev.  Returns how many (0 at the end), or -1 for
- * a malformed or truncated trace with "path:LINE: message" in *err.
+ * a malformed or truncated trace with "path:LINE: message" in *err, or for max
+ * 0 or ev NULL (MMUSIM_EINVAL: 0 would read as the end).
  */
 MMUSIM_API long mmusim_trace_next(mmusim_trace *t, mmusim_event *ev, size_t max, mmusim_error *err);
 /*

@@ -175,8 +175,13 @@ enum mmusim_trace_format mmusim_trace_format(const mmusim_trace *t)
 long mmusim_trace_next(mmusim_trace *t, mmusim_event *ev, size_t max, mmusim_error *err)
 {
 	struct mm_error e = { 0 };
-	long n = trace_reader_next(t->rd, t->batch, max < TRACE_BATCH ? max : TRACE_BATCH, &e);
+	long n;
 
+	if (!max || !ev) { /* 0 would read as the trace's end */
+		api_error(err, &(struct mm_error){ MM_EINVAL, "mmusim_trace_next: room for no event (max 0 or ev NULL)" });
+		return -1;
+	}
+	n = trace_reader_next(t->rd, t->batch, max < TRACE_BATCH ? max : TRACE_BATCH, &e);
 	if (n == EVENT_SOURCE_FAILED) {
 		api_error(err, &e);
 		return -1;

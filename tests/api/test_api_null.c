@@ -98,3 +98,22 @@ Test(api_null, machine_and_mmu_calls_refuse_null_arrays)
 	mmusim_machine_destroy(m);
 	mmusim_config_free(cfg);
 }
+
+/* max 0 returned 0, which reads as the trace's end: a reader stopped at once, trace unread. */
+Test(api_null, trace_next_with_room_for_nothing_is_an_error)
+{
+	mmusim_event ev[4];
+	mmusim_error err;
+	mmusim_trace *t;
+	long n;
+
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_TRACE_AUTO, &t, &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_trace_next(t, ev, 0, &err), -1);
+	cr_expect_eq(err.code, MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "mmusim_trace_next: room for no event (max 0 or ev NULL)");
+	cr_expect_eq(mmusim_trace_next(t, NULL, 4, &err), -1);
+	n = mmusim_trace_next(t, ev, 4, &err);
+	cr_expect_gt(n, 0, "nothing was consumed: %s", err.message);
+	mmusim_trace_close(t);
+}
