@@ -363,10 +363,10 @@ const mmusim_config *mmusim_machine_config(const mmusim_machine *m)
 static int mem_access_result(mmusim_machine *m, int rc, const char *op, uint64_t pa, unsigned size)
 {
 	struct mm_error e = { .code = rc };
-	const char *why = rc == MM_EBUS	  ? "outside physical memory"
+	const char *why = rc == MM_EBUS     ? "outside physical memory"
 			  : rc == MM_EINVAL ? "expected a size of 1, 2, 4 or 8 bytes at a PA aligned to it"
 			  : rc == MM_ENOMEM ? "out of host memory"
-					    : "failed";
+			  : "failed";
 
 	if (rc == MM_OK)
 		return MM_OK;
