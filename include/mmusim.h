@@ -19,6 +19,11 @@
  *     MMUSIM_E* codes, and, when `err` is not NULL, fills it with the code and a
  *     one-line message ("file:line:column: message" for configs, "file:line:
  *     message" for traces).  Nothing is printed and nothing exits.
+ *   - A NULL pointer where a name, path, option struct, array or out pointer is
+ *     expected, in the calls that create objects, open files, parse text or take
+ *     arrays (a NULL left by an earlier failure and passed on), is MMUSIM_EINVAL
+ *     "FUNCTION: ARG is NULL".  Handles passed to the other calls must be live
+ *     objects; the destroy, free and close calls accept NULL.
  *   - There is no global state: objects are independent and one object may be
  *     used by one thread at a time.  An mmusim_mmu borrows its machine, which must
  *     outlive it; a machine copies its config.
@@ -365,7 +370,8 @@ MMUSIM_API int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim
 /*
  * Reads `size` bytes (1, 2, 4 or 8, naturally aligned) at physical address pa,
  * little-endian, into *val.  Memory never written reads as zero.  MMUSIM_EBUS
- * outside memory, MMUSIM_EINVAL for a bad size or alignment.
+ * outside memory, MMUSIM_EINVAL for a bad size or alignment (the message:
+ * mmusim_machine_last_error).
  */
 MMUSIM_API int mmusim_mem_read(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t *val);
 /*
@@ -821,7 +827,7 @@ enum mmusim_flush_scope {
 typedef struct mmusim_event {
 	enum mmusim_event_op op;
 	enum mmusim_access access;   /* MMUSIM_EV_ACCESS */
-	unsigned size;               /* bytes accessed, at most 255; 0 = unknown, taken as 1 */
+	unsigned size;               /* bytes accessed, at most 255 (more: MMUSIM_EINVAL); 0 = unknown, taken as 1 */
 	enum mmusim_flush_scope scope;
 	uint32_t n;
 	uint64_t va, pa, len;
@@ -869,7 +875,8 @@ MMUSIM_API int mmusim_trace_open_fd(int fd, const char *name, enum mmusim_trace_
 MMUSIM_API enum mmusim_trace_format mmusim_trace_format(const mmusim_trace *t);
 /*
  * Decodes up to max events into ev.  Returns how many (0 at the end), or -1 for
- * a malformed or truncated trace with "path:LINE: message" in *err.
+ * a malformed or truncated trace with "path:LINE: message" in *err, or for max
+ * 0 or ev NULL (MMUSIM_EINVAL: 0 would read as the end).
  */
 MMUSIM_API long mmusim_trace_next(mmusim_trace *t, mmusim_event *ev, size_t max, mmusim_error *err);
 /*
@@ -1095,7 +1102,8 @@ MMUSIM_API int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
  * mmu whose replay fails stops there while the others go on: mmu_errs[i] (when
  * mmu_errs is not NULL) gets its error, or code MMUSIM_OK.  Returns MMUSIM_OK;
  * -1 with the trace's "path:LINE: message" in *err once every mmu has run the
- * events before it; or a status (MMUSIM_ENOMEM, MMUSIM_EINVAL) before anything ran.
+ * events before it; or a status (MMUSIM_ENOMEM, MMUSIM_EINVAL) before anything ran:
+ * MMUSIM_EINVAL also for a NULL mmu, an mmu named twice or two mmus over one machine.
  */
 MMUSIM_API int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_trace *t, unsigned threads,
 				      mmusim_error *mmu_errs, mmusim_error *err);

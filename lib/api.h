@@ -68,6 +68,18 @@ static inline int api_error(mmusim_error *out, const struct mm_error *in)
 }
 
 /*
+ * A pointer argument that is NULL: MMUSIM_EINVAL "FUNCTION: ARG is NULL", from the
+ * functions that create objects or take names, paths, options and arrays (a NULL
+ * left by an earlier failure passed on, say), instead of a crash.
+ */
+#define API_REFUSE_NULL(err, arg)                                   \
+	do {                                                        \
+		if (!(arg))                                         \
+			return api_null_argument(err, __func__, #arg); \
+	} while (0)
+int api_null_argument(mmusim_error *err, const char *func, const char *arg);
+
+/*
  * Argument checks (lib/check.c): MM_OK, or MM_EINVAL with a message naming the
  * value that is outside its enum or flag set.
  */

@@ -11,9 +11,14 @@
 int mmusim_translate_many(mmusim_machine *m, const mmusim_request *req, const uint64_t *vas, size_t n,
 			  uint64_t *pa, uint8_t *fault_kind)
 {
-	mmusim_request one = *req;
+	mmusim_request one;
 	mmusim_translation t;
 
+	if (!req)
+		return api_null_argument(&m->last_error, __func__, "req");
+	if (n && (!vas || !pa))
+		return api_null_argument(&m->last_error, __func__, vas ? "pa" : "vas");
+	one = *req;
 	for (size_t i = 0; i < n; i++) {
 		int rc;
 
@@ -33,6 +38,10 @@ int mmusim_mmu_translate_many(mmusim_mmu *mmu, const uint64_t *vas, const uint8_
 	size_t i;
 	int rc = MMUSIM_OK;
 
+	if (done)
+		*done = 0;
+	if (n && (!vas || !accesses))
+		return api_null_argument(err, __func__, vas ? "accesses" : "vas");
 	for (i = 0; i < n; i++) {
 		mmusim_mmu_result r;
 

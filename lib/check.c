@@ -49,10 +49,19 @@ int api_check_flush_scope(enum mmusim_flush_scope scope, struct mm_error *e)
 	return MM_OK;
 }
 
+int api_null_argument(mmusim_error *err, const char *func, const char *arg)
+{
+	struct mm_error e = { 0 };
+
+	return api_error(err, (mm_error_set(&e, MM_EINVAL, "%s: %s is NULL", func, arg), &e));
+}
+
 int api_check_event(const mmusim_event *ev, struct mm_error *e)
 {
 	switch (ev->op) {
 	case MMUSIM_EV_ACCESS:
+		if (ev->size > UINT8_MAX) /* the internal event holds a byte: it would touch fewer pages */
+			return mm_error_set(e, MM_EINVAL, "access size %u is out of range (at most 255 bytes)", ev->size);
 		return api_check_access(ev->access, e);
 	case MMUSIM_EV_MAP:
 	case MMUSIM_EV_PROTECT:

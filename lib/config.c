@@ -19,9 +19,12 @@ static int finish_load(int rc, struct mmusim_config *c, const struct mm_error *e
 int mmusim_config_load(const char *name_or_path, mmusim_config **out, mmusim_error *err)
 {
 	struct mm_error e = { 0 };
-	struct mmusim_config *c = calloc(1, sizeof(*c));
+	struct mmusim_config *c;
 
+	API_REFUSE_NULL(err, out);
 	*out = NULL;
+	API_REFUSE_NULL(err, name_or_path);
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	return finish_load(config_load(name_or_path, &c->cfg, &e), c, &e, out, err);
@@ -31,9 +34,12 @@ int mmusim_config_parse(const char *yaml, size_t len, const char *filename, mmus
 			mmusim_error *err)
 {
 	struct mm_error e = { 0 };
-	struct mmusim_config *c = calloc(1, sizeof(*c));
+	struct mmusim_config *c;
 
+	API_REFUSE_NULL(err, out);
 	*out = NULL;
+	API_REFUSE_NULL(err, yaml);
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	return finish_load(config_load_string(yaml, len, filename ? filename : "<string>", &c->cfg, &e),

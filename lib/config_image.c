@@ -62,7 +62,9 @@ int mmusim_config_from_image(const char *path, mmusim_config **out, mmusim_error
 	char yaml[1024];
 	int rc;
 
+	API_REFUSE_NULL(err, out);
 	*out = NULL;
+	API_REFUSE_NULL(err, path);
 	if ((rc = read_text(path, &text, &len, &e)))
 		return api_error(err, &e);
 	if (!text || !image_ostep_linear_detect(text, len)) {

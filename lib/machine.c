@@ -41,9 +41,12 @@ API_SAME(MMUSIM_PERM_G, PERM_G);
 int mmusim_machine_create(const mmusim_config *cfg, mmusim_machine **out, mmusim_error *err)
 {
 	struct mm_error e = { 0 };
-	struct mmusim_machine *mm = calloc(1, sizeof(*mm));
+	struct mmusim_machine *mm;
 
+	API_REFUSE_NULL(err, out);
 	*out = NULL;
+	API_REFUSE_NULL(err, cfg);
+	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	mm->config = *cfg;
@@ -172,12 +175,18 @@ int mmusim_machine_open_image_opts(const mmusim_config *cfg, const char *path, c
 				   mmusim_machine **out, mmusim_error *err)
 {
 	struct mm_error e = { 0 };
-	struct mmusim_machine *mm = calloc(1, sizeof(*mm));
-	const struct pt_arch *arch = cfg->cfg.arch;
+	struct mmusim_machine *mm;
+	const struct pt_arch *arch;
 	struct pt_mem mem;
 	uint64_t root, upper_root = 0, stage2_root = 0;
 
+	API_REFUSE_NULL(err, out);
 	*out = NULL;
+	API_REFUSE_NULL(err, cfg);
+	API_REFUSE_NULL(err, path);
+	API_REFUSE_NULL(err, opt);
+	arch = cfg->cfg.arch;
+	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	mm->config = *cfg;
@@ -273,6 +282,7 @@ static size_t dump_regs(const struct machine *mach, struct elf_dump_reg regs[DUM
 
 int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim_error *err)
 {
+	API_REFUSE_NULL(err, path);
 	struct elf_dump_reg regs[DUMP_MAX_REGS];
 	size_t nr_regs;
 	const struct machine *mach = m->m;
@@ -349,10 +359,25 @@ const mmusim_config *mmusim_machine_config(const mmusim_machine *m)
 	return &m->config;
 }
 
+/* The memory interface returns a bare status: mem_read and mem_write, which have no err, say why on m. */
+static int mem_access_result(mmusim_machine *m, int rc, const char *op, uint64_t pa, unsigned size)
+{
+	struct mm_error e = { .code = rc };
+	const char *why = rc == MM_EBUS     ? "outside physical memory"
+			  : rc == MM_EINVAL ? "expected a size of 1, 2, 4 or 8 bytes at a PA aligned to it"
+			  : rc == MM_ENOMEM ? "out of host memory"
+			  : "failed";
+
+	if (rc == MM_OK)
+		return MM_OK;
+	snprintf(e.msg, sizeof(e.msg), "%s of %u bytes at PA 0x%llx: %s", op, size, (unsigned long long)pa, why);
+	return api_error(&m->last_error, &e);
+}
+
 /* Through the machine's memory interface, so that image-backed machines read their image. */
 int mmusim_mem_read(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t *val)
 {
-	return pt_mem_read(&m->m->mem, pa, size, val);
+	return mem_access_result(m, pt_mem_read(&m->m->mem, pa, size, val), "read", pa, size);
 }
 
 int mmusim_mem_write(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t val)
@@ -362,7 +387,7 @@ int mmusim_mem_write(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t val
 	/* It may have planted an entry pt_map never writes: listings now check each leaf. */
 	if (rc == MM_OK)
 		m->m->mem.hand_written = true;
-	return rc;
+	return mem_access_result(m, rc, "write", pa, size);
 }
 
 int mmusim_mem_alloc(mmusim_machine *m, uint64_t size, uint64_t align, uint64_t *pa, mmusim_error *err)
@@ -370,6 +395,7 @@ int mmusim_mem_alloc(mmusim_machine *m, uint64_t size, uint64_t align, uint64_t 
 	struct mm_error e = { 0 };
 	int rc;
 
+	API_REFUSE_NULL(err, pa);
 	if ((rc = refuse_image(m, "allocate memory", err)))
 		return rc;
 

@@ -24,9 +24,12 @@ int mmusim_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, mmusim_m
 {
 	struct mm_error e = { 0 };
 	struct replay_options ro = { 0 };
-	struct mmusim_mmu *mmu = calloc(1, sizeof(*mmu));
+	struct mmusim_mmu *mmu;
 
+	API_REFUSE_NULL(err, out);
 	*out = NULL;
+	API_REFUSE_NULL(err, m);
+	mmu = calloc(1, sizeof(*mmu));
 	if (!mmu)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	if (opt) {
@@ -80,6 +83,8 @@ int mmusim_mmu_set_threads_to_cpus(mmusim_mmu *mmu, unsigned round_robin, const 
 {
 	uint16_t *table = NULL;
 
+	if (nr)
+		API_REFUSE_NULL(err, cpu_of);
 	if (nr > (size_t)TRACE_THREAD_MAX + 1)
 		nr = (size_t)TRACE_THREAD_MAX + 1; /* no thread id is higher */
 	if (nr && !(table = malloc(nr * sizeof(*table))))
@@ -231,6 +236,29 @@ int mmusim_mmu_read_future(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err)
 
 _Static_assert(MMUSIM_REPLAY_THREADS_MAX == SWEEP_THREADS_MAX, "thread limits agree");
 
+/*
+ * Each replay of replay_many runs on its own thread and must see exactly the
+ * events a replay alone would: an mmu named twice, or two mmus over one machine
+ * (whose page table demand paging edits), would race and count each other's work.
+ */
+static int distinct_mmus(mmusim_mmu *const *mmus, size_t n, struct mm_error *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!mmus[i])
+			return mm_error_set(e, MM_EINVAL, "mmu %zu is NULL", i);
+		for (size_t j = 0; j < i; j++) {
+			if (mmus[j] == mmus[i])
+				return mm_error_set(e, MM_EINVAL, "mmu %zu is mmu %zu: each replay needs its own mmu",
+						    i, j);
+			if (mmus[j]->owner == mmus[i]->owner)
+				return mm_error_set(e, MM_EINVAL,
+						    "mmu %zu is over the machine of mmu %zu: each replay needs its own machine",
+						    i, j);
+		}
+	}
+	return MM_OK;
+}
+
 int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_trace *t, unsigned threads,
 			   mmusim_error *mmu_errs, mmusim_error *err)
 {
@@ -238,8 +266,14 @@ int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_trace *t, u
 	struct sweep_job *jobs;
 	int rc;
 
+	API_REFUSE_NULL(err, t);
+	if (n)
+		API_REFUSE_NULL(err, mmus);
 	if (!threads || threads > MMUSIM_REPLAY_THREADS_MAX)
-		return api_error(err, &(struct mm_error){ MM_EINVAL, "thread count out of range" });
+		return api_error(err, (mm_error_set(&e, MM_EINVAL, "thread count %u is out of range (1 to %u)", threads,
+						    MMUSIM_REPLAY_THREADS_MAX), &e));
+	if (distinct_mmus(mmus, n, &e))
+		return api_error(err, &e);
 	if (!(jobs = calloc(n ? n : 1, sizeof(*jobs))))
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	for (size_t i = 0; i < n; i++) {

@@ -24,11 +24,14 @@ _Static_assert(MMUSIM_MRC_MAX_SET_COUNTS == MRC_MAX_SET_COUNTS, "set count limit
 int mmusim_mrc_create(const mmusim_mrc_options *opt, mmusim_mrc **out, mmusim_error *err)
 {
 	struct mm_error e = { 0 };
-	struct mrc_options o = { .max_entries = opt->max_entries, .kind = (enum mrc_kind)opt->kind,
-				 .nr_sets = opt->nr_sets };
+	struct mrc_options o = { 0 };
 	mmusim_mrc *m;
 
+	API_REFUSE_NULL(err, out);
 	*out = NULL;
+	API_REFUSE_NULL(err, opt);
+	o = (struct mrc_options){ .max_entries = opt->max_entries, .kind = (enum mrc_kind)opt->kind,
+				  .nr_sets = opt->nr_sets };
 	if (opt->page_size & (opt->page_size - 1))
 		return api_error(err, &(struct mm_error){ MM_EINVAL, "page size must be a power of two (or 0: mapped)" });
 	o.mapped = opt->page_size == 0;

@@ -9,7 +9,9 @@ int mmusim_output_open(const char *path, mmusim_output **out, mmusim_error *err)
 	struct mm_error e = { 0 };
 	struct output_file *o;
 
+	API_REFUSE_NULL(err, out);
 	*out = NULL;
+	API_REFUSE_NULL(err, path);
 	if (output_file_open(path, &o, &e))
 		return api_error(err, &e);
 	*out = (mmusim_output *)o;

@@ -15,6 +15,8 @@ int mmusim_parse_flags(const char *letters, uint32_t *flags, mmusim_error *err)
 	struct mm_error e = { 0 };
 	struct page_prop prop = { 0, CACHE_WB };
 
+	API_REFUSE_NULL(err, letters);
+	API_REFUSE_NULL(err, flags);
 	if (trace_parse_flags(letters, &prop, &e))
 		return api_error(err, &e);
 	*flags = prop.flags;
@@ -25,6 +27,8 @@ int mmusim_parse_number(const char *s, bool sizes, uint64_t *out, mmusim_error *
 {
 	struct mm_error e = { 0 };
 
+	API_REFUSE_NULL(err, s);
+	API_REFUSE_NULL(err, out);
 	switch (number_parse(s, sizes, out)) {
 	case NUMBER_OK:
 		return MMUSIM_OK;
@@ -43,9 +47,14 @@ int mmusim_parse_trace_line(const char *line, mmusim_event *ev, mmusim_error *er
 {
 	struct mm_error e = { 0 };
 	struct trace_event te;
-	char *copy = strdup(line);   /* the parser cuts the line into fields in place */
+	char *copy;
 	int r;
 
+	if (!line || !ev) {
+		api_null_argument(err, __func__, line ? "ev" : "line");
+		return -1;
+	}
+	copy = strdup(line);   /* the parser cuts the line into fields in place */
 	if (!copy) {
 		api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 		return -1;
@@ -72,6 +81,10 @@ int mmusim_parse_trace_line_events(const char *line, mmusim_event *ev, size_t ma
 	char *copy;
 	int r;
 
+	if (!line || !ev) {
+		api_null_argument(err, __func__, line ? "ev" : "line");
+		return -1;
+	}
 	if (max < TRACE_TEXT_LINE_EVENTS) {
 		api_error(err, &(struct mm_error){ MM_EINVAL, "room for fewer than MMUSIM_TRACE_LINE_EVENTS events" });
 		return -1;

@@ -139,18 +139,27 @@ static int trace_open(int fd, const char *path, enum mmusim_trace_format fmt, ui
 int mmusim_trace_open(const char *path, enum mmusim_trace_format fmt, mmusim_trace **out,
 		      mmusim_error *err)
 {
+	API_REFUSE_NULL(err, out);
+	*out = NULL;
+	API_REFUSE_NULL(err, path);
 	return trace_open(-1, path, fmt, 0, out, err);
 }
 
 int mmusim_trace_open_opts(const char *path, const mmusim_trace_options *opt, mmusim_trace **out,
 			   mmusim_error *err)
 {
+	API_REFUSE_NULL(err, out);
+	*out = NULL;
+	API_REFUSE_NULL(err, path);
 	return trace_open(-1, path, opt ? opt->format : MMUSIM_TRACE_AUTO, opt ? opt->decoder_memory : 0, out, err);
 }
 
 int mmusim_trace_open_fd(int fd, const char *name, enum mmusim_trace_format fmt, mmusim_trace **out,
 			 mmusim_error *err)
 {
+	API_REFUSE_NULL(err, out);
+	*out = NULL;
+	API_REFUSE_NULL(err, name);
 	if (fd < 0) {
 		*out = NULL;
 		return api_error(err, &(struct mm_error){ MM_EINVAL, "bad file descriptor" });
@@ -166,8 +175,13 @@ enum mmusim_trace_format mmusim_trace_format(const mmusim_trace *t)
 long mmusim_trace_next(mmusim_trace *t, mmusim_event *ev, size_t max, mmusim_error *err)
 {
 	struct mm_error e = { 0 };
-	long n = trace_reader_next(t->rd, t->batch, max < TRACE_BATCH ? max : TRACE_BATCH, &e);
+	long n;
 
+	if (!max || !ev) { /* 0 would read as the trace's end */
+		api_error(err, &(struct mm_error){ MM_EINVAL, "mmusim_trace_next: room for no event (max 0 or ev NULL)" });
+		return -1;
+	}
+	n = trace_reader_next(t->rd, t->batch, max < TRACE_BATCH ? max : TRACE_BATCH, &e);
 	if (n == EVENT_SOURCE_FAILED) {
 		api_error(err, &e);
 		return -1;
@@ -216,9 +230,12 @@ struct mmusim_trace_writer {
 int mmusim_trace_writer_open(const char *path, mmusim_trace_writer **out, mmusim_error *err)
 {
 	struct mm_error e = { 0 };
-	struct mmusim_trace_writer *w = calloc(1, sizeof(*w));
+	struct mmusim_trace_writer *w;
 
+	API_REFUSE_NULL(err, out);
 	*out = NULL;
+	API_REFUSE_NULL(err, path);
+	w = calloc(1, sizeof(*w));
 	if (!w)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	if (trace_writer_open(path, &w->w, &e)) {

@@ -391,9 +391,12 @@ int physmem_alloc_data(struct physmem *pm, uint64_t size, uint64_t align, uint64
 	uint64_t nr, align_frames, start = 0;
 	int rc;
 
-	if (!size || (size | align) & (pm->frame_size - 1))
+	if (!size || size & (pm->frame_size - 1))
 		return mm_error_set(err, MM_EINVAL, "data allocation of 0x%llx bytes is not frame-sized",
 				    (unsigned long long)size);
+	if (align & (pm->frame_size - 1))
+		return mm_error_set(err, MM_EINVAL, "data allocation aligned to 0x%llx: not a multiple of the %llu-byte frame",
+				    (unsigned long long)align, (unsigned long long)pm->frame_size);
 	nr = size >> pm->frame_shift;
 	if (nr == 1 && pm->nr_free) {
 		uint64_t frame = pm->free_stack[--pm->nr_free];

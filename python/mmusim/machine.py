@@ -1,15 +1,17 @@
 """Machine: one simulated machine — physical memory, page tables and the hardware walk."""
 import ctypes
+import functools
 import operator
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections import namedtuple
 
 from . import _lib
 from ._lib import lib
-from .errors import Error, RangeError, check
+from .errors import Error, InvalidError, RangeError, check
 
 ACCESSES = {"r": 0, "w": 1, "x": 2}
 CACHES = {"wb": 0, "wt": 1, "uc": 2, "wc": 3, "wp": 4}
@@ -77,33 +79,54 @@ def _address_array(values):
     return np.ascontiguousarray(a, dtype=np.uint64)
 
 
+def _c_string(name, value, path=False):
+    """value as the bytes of a C string: one with a NUL byte would end there, and name another
+    file or preset (Python's open() refuses it too)."""
+    data = os.fsencode(value) if path else str(value).encode()
+    if b"\0" in data:
+        raise InvalidError(f"{name} {value!r} holds a NUL byte")
+    return data
+
+
 def _flags(flags):
     """Flag letters ('rwxu', as traces write them) or MMUSIM_PROP_* bits -> bits."""
     if isinstance(flags, int):
         return _unsigned("flags", flags, 32)
     out = ctypes.c_uint32()
     err = _lib.Error_()
-    check(lib.mmusim_parse_flags(str(flags).encode(), ctypes.byref(out), ctypes.byref(err)), err)
+    check(lib.mmusim_parse_flags(_c_string("flags", flags), ctypes.byref(out), ctypes.byref(err)), err)
     return out.value
 
 
 def _cache(cache):
     if cache not in CACHES:
-        raise ValueError(f"bad cache policy {cache!r} (expected one of {', '.join(CACHES)})")
+        raise InvalidError(f"bad cache policy {cache!r} (expected one of {', '.join(CACHES)})")
     return CACHES[cache]
 
 
 def _access(access):
     if access not in ACCESSES:
-        raise ValueError(f"bad access {access!r} (expected 'r', 'w' or 'x')")
+        raise InvalidError(f"bad access {access!r} (expected 'r', 'w' or 'x')")
     return ACCESSES[access]
+
+
+def _locked(method):
+    """Runs method holding the object's lock.  ctypes releases the GIL in every C call, and a
+    C object is for one thread at a time: two Python threads on one machine (or one closing it
+    while another translates) would run the model at once.  Re-entrant: an access-log callback
+    may call back into the object from the thread that holds it."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return run
 
 
 def load_config(config):
     """A config handle for a preset name or a YAML path; the caller frees it."""
     cfg = ctypes.c_void_p()
     err = _lib.Error_()
-    check(lib.mmusim_config_load(os.fsencode(config), ctypes.byref(cfg), ctypes.byref(err)), err)
+    check(lib.mmusim_config_load(_c_string("config", config, path=True), ctypes.byref(cfg), ctypes.byref(err)), err)
     return cfg
 
 
@@ -123,6 +146,7 @@ class Machine:
     """
 
     def __init__(self, config="x86_64"):
+        self._lock = threading.RLock()
         self.config = str(config)
         self._handle = None
         cfg = load_config(self.config)
@@ -134,8 +158,12 @@ class Machine:
         finally:
             lib.mmusim_config_free(cfg)
 
+    @_locked
     def close(self):
-        """Frees the machine (idempotent)."""
+        """Frees the machine (idempotent), and first the Replay model that borrows it, if any."""
+        before = getattr(self, "_before_close", None)
+        if before is not None and before() is not None:
+            before()()
         if self._handle is not None:
             lib.mmusim_machine_destroy(self._handle)
             self._handle = None
@@ -156,19 +184,23 @@ class Machine:
         return self._handle
 
     @property
+    @_locked
     def page_size(self):
         return lib.mmusim_config_page_size(lib.mmusim_machine_config(self.handle))
 
+    @_locked
     def map(self, va, pa, length, flags="rw", cache="wb"):
         """Maps [va, va + length) to pa with the largest pages alignment allows; flags as 'rwxu' or bits."""
         err = _lib.Error_()
         check(lib.mmusim_map(self.handle, _unsigned("va", va), _unsigned("pa", pa), _unsigned("length", length), _flags(flags), _cache(cache), ctypes.byref(err)), err)
 
+    @_locked
     def unmap(self, va, length):
         """Unmaps [va, va + length), splitting huge pages it covers in part."""
         err = _lib.Error_()
         check(lib.mmusim_unmap(self.handle, _unsigned("va", va), _unsigned("length", length), ctypes.byref(err)), err)
 
+    @_locked
     def protect(self, va, length, flags, cache="wb"):
         """Replaces the properties of what is mapped in [va, va + length)."""
         err = _lib.Error_()
@@ -177,6 +209,7 @@ class Machine:
     def _request(self, access, user):
         return _lib.Request(access=_access(access), priv=0 if user else 1)
 
+    @_locked
     def translate(self, va, access="r", user=True):
         """Walks va as the hardware would (A/D bits updated); a fault is a result, not an exception."""
         req = self._request(access, user)
@@ -186,6 +219,7 @@ class Machine:
             raise Error(lib.mmusim_machine_last_error(self.handle).decode())
         return Translation(va, out)
 
+    @_locked
     def translate_many(self, vas, access="r", user=True):
         """Translates a numpy array of VAs in one C call: returns (pa uint64, fault kind uint8) arrays.
 
@@ -201,6 +235,7 @@ class Machine:
             raise Error(lib.mmusim_machine_last_error(self.handle).decode())
         return pa, kind
 
+    @_locked
     def mappings(self):
         """Every leaf of the current address space, in ascending VA order."""
         found = []
@@ -216,10 +251,11 @@ class Machine:
             raise Error(f"the page tables loop back on themselves (mmusim_for_each_mapping: {rc})")
         return found
 
+    @_locked
     def dump_elf(self, path):
         """Writes physical memory as an ELF64 core (what `mmusim dump --elf` writes)."""
         err = _lib.Error_()
-        check(lib.mmusim_dump_elf(self.handle, os.fsencode(path), ctypes.byref(err)), err)
+        check(lib.mmusim_dump_elf(self.handle, _c_string("path", path, path=True), ctypes.byref(err)), err)
 
     def explain(self, va, access="r", user=True):
         """The walk of va told level by level: the text `mmusim explain --color=never` prints.

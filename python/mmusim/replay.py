@@ -1,11 +1,12 @@
 """Trace replay through the TLBs, paging-structure caches and walker: replay, sweep, Replay."""
 import ctypes
 import os
+import weakref
 
 from . import _lib
 from ._lib import lib
 from .errors import Error, check, error_from
-from .machine import ACCESSES, Machine, _access, _address_array, _unsigned, fault_kind_name
+from .machine import ACCESSES, Machine, _access, _address_array, _c_string, _locked, _unsigned, fault_kind_name
 
 FAULT_KINDS = [fault_kind_name(k) for k in range(_lib.FAULT_KIND_COUNT)]
 
@@ -144,10 +145,14 @@ def _data_caches(d):
 
 def _page_size(text):
     units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-    text = str(text).strip()
-    if text and text[-1].upper() in units:
-        return int(text[:-1], 0) * units[text[-1].upper()]
-    return int(text, 0)
+    given, text = text, str(text).strip()
+    try:
+        if text and text[-1].upper() in units:
+            return int(text[:-1], 0) * units[text[-1].upper()]
+        return int(text, 0)
+    except ValueError:
+        raise error_from(1, f"demand_paging {given!r}: expected True, False or a page size such as 4096 or '2M'") \
+            from None
 
 
 _SERVED = ("l1", "l2", "walk", "none")
@@ -199,7 +204,7 @@ class Replay:
             raise error_from(1, f"--demand-paging size {size} is not a page size of {name}")
         opt = _lib.MmuOptions(demand_page_size=size, no_auto_flush=no_auto_flush, check_stale=check_stale,
                               resident_pages=resident_pages,
-                              replacement=replacement.encode() if replacement else None, seed=seed,
+                              replacement=_c_string("replacement", replacement) if replacement else None, seed=seed,
                               no_clock_flush=not clock_flush)
         mmu = ctypes.c_void_p()
         err = _lib.Error_()
@@ -210,13 +215,20 @@ class Replay:
             self.machine.close()
             raise
         self._mmu = mmu
+        # The mmu borrows the machine: closing r.machine on its own closes the mmu first
+        # (it freed the machine under the mmu, and the next feed crashed).
+        self.machine._before_close = weakref.WeakMethod(self._close_mmu)
         lib.mmusim_mmu_warmup(mmu, warmup)
 
-    def close(self):
-        """Frees the TLB model and the machine (idempotent)."""
+    def _close_mmu(self):
         if self._mmu is not None:
             lib.mmusim_mmu_destroy(self._mmu)
             self._mmu = None
+
+    @_locked
+    def close(self):
+        """Frees the TLB model and the machine (idempotent)."""
+        self._close_mmu()
         self.machine.close()
 
     def __enter__(self):
@@ -230,11 +242,16 @@ class Replay:
             self.close()
 
     @property
+    def _lock(self):
+        return self.machine._lock  # the mmu works on the machine: one lock for both
+
+    @property
     def mmu(self):
         if self._mmu is None:
             raise Error("the replay is closed")
         return self._mmu
 
+    @_locked
     def feed(self, addresses, kinds=None):
         """Replays one access per element of ``addresses`` (numpy uint64) in one C call.
 
@@ -257,55 +274,78 @@ class Replay:
                 raise error_from(1, f"bad access kind {int(bad)} (expected 0 read, 1 write or 2 exec)")
             acc = np.ascontiguousarray(k, dtype=np.uint8)
             if acc.shape != vas.shape:
-                raise ValueError(f"kinds has shape {acc.shape}, addresses {vas.shape}")
+                raise error_from(1, f"kinds has shape {acc.shape}, addresses {vas.shape}")
         pa = np.empty(vas.shape, dtype=np.uint64)
         fault = np.empty(vas.shape, dtype=np.uint8)
         done = ctypes.c_size_t()
         err = _lib.Error_()
-        check(lib.mmusim_mmu_translate_many(self.mmu, vas.ctypes.data, acc.ctypes.data, vas.size,
-                                            pa.ctypes.data, fault.ctypes.data, ctypes.byref(done),
-                                            ctypes.byref(err)), err)
+        rc = lib.mmusim_mmu_translate_many(self.mmu, vas.ctypes.data, acc.ctypes.data, vas.size,
+                                           pa.ctypes.data, fault.ctypes.data, ctypes.byref(done),
+                                           ctypes.byref(err))
+        self._raise_from_log()
+        check(rc, err)
         return pa, fault
 
+    def _raise_from_log(self):
+        raised = getattr(self, "_log_raised", None)
+        if raised:
+            e = raised.pop()
+            raise e
+
+    @_locked
     def replay_trace(self, path, format="auto"):
         """Streams a trace file through the model (any format the CLI reads)."""
         fmt = ctypes.c_int()
         err = _lib.Error_()
-        check(lib.mmusim_trace_format_parse(format.encode(), ctypes.byref(fmt), ctypes.byref(err)), err)
+        check(lib.mmusim_trace_format_parse(_c_string("format", format), ctypes.byref(fmt), ctypes.byref(err)), err)
         t = ctypes.c_void_p()
         if lib.mmusim_mmu_needs_future(self.mmu):
             # opt: the whole future first, from a reading of its own.
-            check(lib.mmusim_trace_open(os.fsencode(path), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+            check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
             try:
                 rc = lib.mmusim_mmu_read_future(self.mmu, t, ctypes.byref(err))
             finally:
                 lib.mmusim_trace_close(t)
             check(rc, err)
-        check(lib.mmusim_trace_open(os.fsencode(path), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+        check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
         try:
             self._format = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
             rc = lib.mmusim_mmu_replay(self.mmu, t, ctypes.byref(err))
         finally:
             lib.mmusim_trace_close(t)
+        self._raise_from_log()
         check(rc, err)
 
+    @_locked
     def access_log(self, fn):
         """Calls fn(record) after every translation from now on (None stops): a dict with the
-        keys of a `mmusim replay --log` line, "i" ... "paged_in" (absent ones None / False)."""
+        keys of a `mmusim replay --log` line, "i" ... "paged_in" (absent ones None / False).
+        An exception fn raises stops the calls; the feed or replay_trace that ran it raises it
+        once its C call has returned (the accesses it was given are all counted)."""
         if fn is None:
             lib.mmusim_mmu_set_access_log(self.mmu, _lib.ACCESS_LOG_FN(), None)
             self._log_cb = None
             return
+        # ctypes can only print an exception raised inside a callback and go on: it is kept
+        # here (not on self: no reference cycle through the callback) and raised after the call.
+        raised = self._log_raised = []
 
         def forward(_arg, p):
-            fn(_access_record(p.contents))
+            if raised:
+                return
+            try:
+                fn(_access_record(p.contents))
+            except BaseException as e:
+                raised.append(e)
         self._log_cb = _lib.ACCESS_LOG_FN(forward)  # kept: the library holds only the pointer
         lib.mmusim_mmu_set_access_log(self.mmu, self._log_cb, None)
 
+    @_locked
     def reset_stats(self):
         """Zeroes the statistics; the TLBs and caches stay warm."""
         lib.mmusim_mmu_stats_reset(self.mmu)
 
+    @_locked
     def stats(self, trace="<numpy>", format="numpy"):
         """The statistics so far, as the dict `mmusim --json replay` prints."""
         return statistics(self.mmu, lib.mmusim_machine_config(self.machine.handle), trace,
@@ -348,8 +388,8 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
         if not replays:
             return []
         fmt = ctypes.c_int()
-        check(lib.mmusim_trace_format_parse(format.encode(), ctypes.byref(fmt), ctypes.byref(err)), err)
-        check(lib.mmusim_trace_open(os.fsencode(trace), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+        check(lib.mmusim_trace_format_parse(_c_string("format", format), ctypes.byref(fmt), ctypes.byref(err)), err)
+        check(lib.mmusim_trace_open(_c_string("trace", trace, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
         name = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
         for r in replays:
             r._format = name

@@ -143,6 +143,19 @@ def test_bad_arguments_raise_value_errors(m):
         m.map(0x400000, 0x200000, 0x1000, "r", cache="zz")
 
 
+def test_bad_arguments_are_mmusim_errors_too(m):
+    """README: every failure raises a subclass of mmusim.Error; these were plain ValueErrors."""
+    with pytest.raises(mmusim.InvalidError, match="bad access 7"):
+        m.translate(0x400000, access=7)
+    with pytest.raises(mmusim.InvalidError, match="bad cache policy 'zz'"):
+        m.map(0x400000, 0x200000, 0x1000, "r", cache="zz")
+    with mmusim.Replay("x86_64") as r:
+        with pytest.raises(mmusim.InvalidError, match="kinds has shape"):
+            r.feed(np.zeros(3, dtype=np.uint64), np.zeros(2, dtype=np.uint8))
+        with pytest.raises(mmusim.InvalidError, match="bad access 'z'"):
+            r.feed(np.zeros(1, dtype=np.uint64), "z")
+
+
 def test_closed_machine_refuses_calls():
     m = mmusim.Machine()
     m.close()
@@ -203,3 +216,24 @@ def test_numbers_outside_64_bits_are_refused(m, call, message):
         call(m)
     assert e.value.message == message
     assert m.mappings() == before  # nothing was mapped or unmapped
+
+
+def test_strings_with_a_nul_byte_are_refused(tmp_path):
+    """C strings end at a NUL: 'x86_64\\0junk' loaded x86_64, a trace 'a.trace\\0junk' replayed a.trace,
+    dump_elf('x\\0y') wrote x, flags 'r\\0w' mapped read-only.  Python's open() refuses them too."""
+    trace = tmp_path / "a.trace"
+    trace.write_text("r 0x1000\n")
+    with pytest.raises(mmusim.InvalidError, match="config 'x86_64\\\\x00junk' holds a NUL byte"):
+        mmusim.Machine(config="x86_64\0junk")
+    with pytest.raises(mmusim.InvalidError, match="trace .* holds a NUL byte"):
+        mmusim.replay(str(trace) + "\0junk")
+    with pytest.raises(mmusim.InvalidError, match="format 'text\\\\x00x' holds a NUL byte"):
+        mmusim.replay(str(trace), format="text\0x")
+    with pytest.raises(mmusim.InvalidError, match="replacement 'lru\\\\x00x' holds a NUL byte"):
+        mmusim.Replay("x86_64", replacement="lru\0x", resident_pages=3)
+    with mmusim.Machine() as m:
+        with pytest.raises(mmusim.InvalidError, match="flags 'r\\\\x00w' holds a NUL byte"):
+            m.map(0x400000, 0, 4096, "r\0w")
+        with pytest.raises(mmusim.InvalidError, match="path .* holds a NUL byte"):
+            m.dump_elf(str(tmp_path / "x") + "\0y")
+    assert not (tmp_path / "x").exists()

@@ -240,6 +240,62 @@ def test_access_log_records_by_hand(tmp_path):
     assert stats["cycles"] == 403 + 1 + 103 + 1
 
 
+def test_access_log_exception_is_raised_by_the_call_that_ran_it(tmp_path):
+    """ctypes printed "Exception ignored" and feed returned normally: a broken callback went unnoticed."""
+    calls = []
+
+    def broken(record):
+        calls.append(record["i"])
+        raise KeyError("no such column")
+    trace = tmp_path / "t.trace"
+    trace.write_text("r 0x400000\nr 0x401000\n")
+    with mmusim.Replay("x86_64") as r:
+        r.access_log(broken)
+        with pytest.raises(KeyError, match="no such column"):
+            r.feed(np.array([0x400000, 0x401000, 0x402000], dtype=np.uint64))
+        assert calls == [0], "the callback is not called again once it raised"
+        assert r.stats()["accesses"]["total"] == 3, "the C call ran to its end"
+        with pytest.raises(KeyError):
+            r.replay_trace(str(trace))
+        r.access_log(None)
+        r.feed(np.array([0x400000], dtype=np.uint64))  # nothing pending any more
+        assert r.stats()["accesses"]["total"] == 6
+
+
+def test_one_replay_fed_from_two_threads():
+    """feed releases the GIL: two threads on one Replay ran the C model at once (one object, one
+    thread at a time, says the C API); its frame allocator broke ('out of physical memory' with
+    most of the 64 GiB free) and accesses went uncounted.  The calls now take turns."""
+    batches = [(np.random.default_rng(seed).integers(0, 1 << 20, 20000, dtype=np.uint64) << np.uint64(12))
+               + np.uint64(0x10000000) for seed in range(12)]
+    with mmusim.Replay("x86_64") as r:
+        def work(mine):
+            for b in mine:
+                r.feed(b, "w")
+        threads = [threading.Thread(target=work, args=(batches[i::2],)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        stats = r.stats()
+    assert stats["accesses"]["total"] == 12 * 20000
+    assert stats["demand_paged"] == len(np.unique(np.concatenate(batches)))
+
+
+def test_close_waits_for_a_feed_in_another_thread():
+    """close() while another thread is inside feed freed the mmu under it."""
+    r = mmusim.Replay("x86_64")
+    vas = np.arange(0x10000000, 0x10000000 + (300000 << 12), 4096, dtype=np.uint64)
+    result = []
+    t = threading.Thread(target=lambda: result.append(r.feed(vas, "r")))
+    t.start()
+    r.close()
+    t.join()
+    assert len(result) in (0, 1)  # fed first, or refused as closed: never a crash
+    with pytest.raises(mmusim.Error, match="closed"):
+        r.feed(vas[:1])
+
+
 # numpy casts would wrap these into other values: -1 into the top address, kind 256 into a read.
 FEED_ERRORS = [
     (lambda r: r.feed(np.array([-1], dtype=np.int64)), mmusim.RangeError,
@@ -268,3 +324,22 @@ def test_feed_bad_access_letter_is_a_value_error():
     with mmusim.Replay("x86_64") as r:
         with pytest.raises(ValueError, match="bad access 'q'"):
             r.feed([0x1000], "q")
+
+
+@pytest.mark.parametrize("bad", ["yes", None, "2X"])
+def test_bad_demand_paging_is_an_mmusim_error(bad):
+    """int()'s ValueError ('invalid literal for int() with base 0') escaped instead."""
+    with pytest.raises(mmusim.InvalidError, match="expected True, False or a page size"):
+        mmusim.replay(BUNDLED[0], demand_paging=bad)
+
+
+def test_closing_a_replays_machine_closes_the_replay():
+    """r.machine.close() freed the machine under the mmu: the next feed was a segfault."""
+    r = mmusim.Replay("x86_64")
+    r.feed(np.array([0x1000], dtype=np.uint64))
+    r.machine.close()
+    with pytest.raises(mmusim.Error, match="the replay is closed"):
+        r.feed(np.arange(0x1000, 0x100000, 4096, dtype=np.uint64))
+    with pytest.raises(mmusim.Error, match="the replay is closed"):
+        r.stats()
+    r.close()

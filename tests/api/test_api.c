@@ -264,6 +264,36 @@ Test(api, physical_memory)
 	mmusim_machine_destroy(m);
 }
 
+/*
+ * mem_read and mem_write have no err argument: as the header's conventions say of such
+ * calls, the message stays on the machine (mmusim_machine_last_error); it was empty.
+ */
+Test(api, physical_memory_errors_say_why)
+{
+	mmusim_machine *m = new_machine("sv39");
+	mmusim_error err;
+	uint64_t v = 1, pa;
+
+	cr_expect_eq(mmusim_mem_read(m, 0x1000, 8, &v), MMUSIM_EBUS);
+	cr_expect_str_eq(mmusim_machine_last_error(m), "read of 8 bytes at PA 0x1000: outside physical memory");
+	cr_expect_eq(mmusim_mem_read(m, 0x90000001, 8, &v), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m),
+			 "read of 8 bytes at PA 0x90000001: expected a size of 1, 2, 4 or 8 bytes at a PA aligned to it");
+	cr_expect_eq(mmusim_mem_write(m, 0x90000000, 3, 0), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m),
+			 "write of 3 bytes at PA 0x90000000: expected a size of 1, 2, 4 or 8 bytes at a PA aligned to it");
+	cr_expect_eq(mmusim_mem_write(m, ~0ull - 7, 8, 0), MMUSIM_EBUS);
+	cr_expect_str_eq(mmusim_machine_last_error(m),
+			 "write of 8 bytes at PA 0xfffffffffffffff8: outside physical memory");
+
+	/* the alignment was blamed on the size */
+	cr_expect_eq(mmusim_mem_alloc(m, 4096, 3, &pa, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "data allocation aligned to 0x3: not a multiple of the 4096-byte frame");
+	cr_expect_eq(mmusim_mem_alloc(m, 100, 4096, &pa, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "data allocation of 0x64 bytes is not frame-sized");
+	mmusim_machine_destroy(m);
+}
+
 /* traces/tlb-demo.trace on the x86_64 preset: the figures README.md shows. */
 Test(api, replay_a_trace_with_statistics)
 {
@@ -616,6 +646,10 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	ev = (mmusim_event){ .op = MMUSIM_EV_FLUSH, .scope = MMUSIM_FLUSH_ASID, .n = 65536, .line = 7 };
 	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, "event:7: asid 65536 is out of range (at most 65535)");
+	/* was clamped to 255 bytes: a 4 KiB access from 0x400f00 touched one page instead of two */
+	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .va = 0x400f00, .size = 4096, .line = 8 };
+	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "event:8: access size 4096 is out of range (at most 255 bytes)");
 	mmusim_mmu_destroy(mmu);
 
 	/* traces */
@@ -631,6 +665,9 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .access = (enum mmusim_access)3 };
 	cr_expect_eq(mmusim_trace_writer_put(w, &ev, 1, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, "bad access kind 3 (expected MMUSIM_READ, MMUSIM_WRITE or MMUSIM_EXEC)");
+	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .size = 256 };
+	cr_expect_eq(mmusim_trace_writer_put(w, &ev, 1, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "access size 256 is out of range (at most 255 bytes)");
 	cr_expect_eq(mmusim_trace_writer_close(w, &err), MMUSIM_OK);
 	/* an image's root source */
 	mmusim_machine *img;
@@ -1064,6 +1101,9 @@ Test(api, replay_many_matches_separate_replays)
 	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_TRACE_AUTO, &t, &err),
 		     MMUSIM_OK, "%s", err.message);
 	cr_expect_eq(mmusim_mmu_replay_many(mmu, 2, t, 0, errs, &err), MMUSIM_EINVAL, "no threads is refused");
+	cr_expect_str_eq(err.message, "thread count 0 is out of range (1 to 256)");
+	cr_expect_eq(mmusim_mmu_replay_many(mmu, 2, t, 257, errs, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "thread count 257 is out of range (1 to 256)");
 	cr_assert_eq(mmusim_mmu_replay_many(mmu, 2, t, 2, errs, &err), MMUSIM_OK, "%s", err.message);
 	mmusim_trace_close(t);
 	for (unsigned i = 0; i < 2; i++) {
@@ -1089,6 +1129,46 @@ Test(api, replay_many_matches_separate_replays)
 		mmusim_mmu_destroy(mmu[i]);
 		mmusim_machine_destroy(m[i]);
 	}
+}
+
+/*
+ * replay_many runs each mmu on its own thread over its own machine: an mmu named twice would be
+ * replayed twice at once (a data race, every count doubled), two mmus over one machine would
+ * demand-page into one page table from two threads.  Both are refused before anything runs.
+ */
+Test(api, replay_many_refuses_an_mmu_or_a_machine_named_twice)
+{
+	mmusim_machine *m[2] = { new_machine("x86_64"), new_machine("x86_64") };
+	mmusim_mmu *mmu[3];
+	mmusim_error err;
+	mmusim_trace *t;
+	mmusim_stats s;
+
+	for (unsigned i = 0; i < 2; i++)
+		cr_assert_eq(mmusim_mmu_create(m[i], NULL, &mmu[i], &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_create(m[0], NULL, &mmu[2], &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_TRACE_AUTO, &t, &err),
+		     MMUSIM_OK, "%s", err.message);
+	mmusim_mmu *same[2] = { mmu[1], mmu[1] };
+	cr_expect_eq(mmusim_mmu_replay_many(same, 2, t, 2, NULL, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "mmu 1 is mmu 0: each replay needs its own mmu");
+	mmusim_mmu *shared[3] = { mmu[0], mmu[1], mmu[2] };
+	cr_expect_eq(mmusim_mmu_replay_many(shared, 3, t, 1, NULL, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "mmu 2 is over the machine of mmu 0: each replay needs its own machine");
+	mmusim_mmu *none[2] = { mmu[0], NULL };
+	cr_expect_eq(mmusim_mmu_replay_many(none, 2, t, 1, NULL, &err), MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "mmu 1 is NULL");
+	mmusim_mmu_stats(mmu[1], &s);
+	cr_expect_eq(s.accesses[MMUSIM_READ] + s.accesses[MMUSIM_WRITE] + s.accesses[MMUSIM_EXEC], 0,
+		     "nothing ran");
+	cr_assert_eq(mmusim_mmu_replay_many(mmu, 2, t, 2, NULL, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_stats(mmu[1], &s);
+	cr_expect_eq(s.cycles, 535, "the trace was still whole for a correct call");
+	mmusim_trace_close(t);
+	for (unsigned i = 0; i < 3; i++)
+		mmusim_mmu_destroy(mmu[i]);
+	for (unsigned i = 0; i < 2; i++)
+		mmusim_machine_destroy(m[i]);
 }
 
 /* A trace from a pipe: read to its end, errors named by the name given, the descriptor left open. */

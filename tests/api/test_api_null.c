@@ -1,0 +1,119 @@
+/*
+ * NULL pointer arguments (a NULL left by an earlier failure and passed on): the calls that
+ * create objects or take names, paths, options and arrays return MMUSIM_EINVAL naming the
+ * argument; each of these crashed (a segfault, or libyaml's assertion for the config text).
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include <mmusim.h>
+
+/* Runs call, which fills the caller's `err`. */
+#define EXPECT_NULL_REFUSED(call, expected)                         \
+	do {                                                        \
+		memset(&err, 0, sizeof(err));                       \
+		cr_expect_eq((call), MMUSIM_EINVAL, "%s", #call);   \
+		cr_expect_str_eq(err.message, expected);            \
+	} while (0)
+
+Test(api_null, object_creation_refuses_null)
+{
+	mmusim_config *cfg = (mmusim_config *)1;
+	mmusim_machine *m = (mmusim_machine *)1;
+	mmusim_mmu *mmu = (mmusim_mmu *)1;
+	mmusim_trace *t = (mmusim_trace *)1;
+	mmusim_mrc *mrc = (mmusim_mrc *)1;
+	mmusim_trace_writer *w;
+	mmusim_output *o;
+	mmusim_error err;
+
+	EXPECT_NULL_REFUSED(mmusim_config_load(NULL, &cfg, &err), "mmusim_config_load: name_or_path is NULL");
+	cr_expect_null(cfg, "*out is cleared");
+	EXPECT_NULL_REFUSED(mmusim_config_load("x86_64", NULL, &err), "mmusim_config_load: out is NULL");
+	EXPECT_NULL_REFUSED(mmusim_config_parse(NULL, 5, "x.yaml", &cfg, &err), "mmusim_config_parse: yaml is NULL");
+	EXPECT_NULL_REFUSED(mmusim_config_from_image(NULL, &cfg, &err), "mmusim_config_from_image: path is NULL");
+	EXPECT_NULL_REFUSED(mmusim_machine_create(NULL, &m, &err), "mmusim_machine_create: cfg is NULL");
+	cr_expect_null(m);
+	EXPECT_NULL_REFUSED(mmusim_mmu_create(NULL, NULL, &mmu, &err), "mmusim_mmu_create: m is NULL");
+	cr_expect_null(mmu);
+	EXPECT_NULL_REFUSED(mmusim_trace_open(NULL, MMUSIM_TRACE_AUTO, &t, &err), "mmusim_trace_open: path is NULL");
+	cr_expect_null(t);
+	EXPECT_NULL_REFUSED(mmusim_trace_open_opts(NULL, NULL, &t, &err), "mmusim_trace_open_opts: path is NULL");
+	EXPECT_NULL_REFUSED(mmusim_trace_open_fd(0, NULL, MMUSIM_TRACE_AUTO, &t, &err),
+			    "mmusim_trace_open_fd: name is NULL");
+	EXPECT_NULL_REFUSED(mmusim_mrc_create(NULL, &mrc, &err), "mmusim_mrc_create: opt is NULL");
+	cr_expect_null(mrc);
+	EXPECT_NULL_REFUSED(mmusim_trace_writer_open(NULL, &w, &err), "mmusim_trace_writer_open: path is NULL");
+	EXPECT_NULL_REFUSED(mmusim_output_open(NULL, &o, &err), "mmusim_output_open: path is NULL");
+}
+
+Test(api_null, parsers_refuse_null)
+{
+	mmusim_event ev[MMUSIM_TRACE_LINE_EVENTS];
+	mmusim_error err = { 0 };
+	uint32_t flags;
+	uint64_t v;
+
+	EXPECT_NULL_REFUSED(mmusim_parse_flags(NULL, &flags, &err), "mmusim_parse_flags: letters is NULL");
+	EXPECT_NULL_REFUSED(mmusim_parse_number(NULL, false, &v, &err), "mmusim_parse_number: s is NULL");
+	cr_expect_eq(mmusim_parse_trace_line(NULL, ev, &err), -1);
+	cr_expect_str_eq(err.message, "mmusim_parse_trace_line: line is NULL");
+	cr_expect_eq(mmusim_parse_trace_line_events("r 0x1000", NULL, MMUSIM_TRACE_LINE_EVENTS, &err), -1);
+	cr_expect_str_eq(err.message, "mmusim_parse_trace_line_events: ev is NULL");
+}
+
+Test(api_null, machine_and_mmu_calls_refuse_null_arrays)
+{
+	mmusim_config *cfg;
+	mmusim_machine *m, *img;
+	mmusim_mmu *mmu;
+	mmusim_error err;
+	uint64_t pa;
+	size_t done = 99;
+
+	cr_assert_eq(mmusim_config_load("x86_64", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	EXPECT_NULL_REFUSED(mmusim_mem_alloc(m, 4096, 4096, NULL, &err), "mmusim_mem_alloc: pa is NULL");
+	EXPECT_NULL_REFUSED(mmusim_dump_elf(m, NULL, &err), "mmusim_dump_elf: path is NULL");
+	EXPECT_NULL_REFUSED(mmusim_machine_open_image_opts(cfg, NULL, &(mmusim_image_options){ 0 }, &img, &err),
+			    "mmusim_machine_open_image_opts: path is NULL");
+	EXPECT_NULL_REFUSED(mmusim_machine_open_image_opts(cfg, "x.elf", NULL, &img, &err),
+			    "mmusim_machine_open_image_opts: opt is NULL");
+	EXPECT_NULL_REFUSED(mmusim_mmu_set_threads_to_cpus(mmu, 0, NULL, 5, &err),
+			    "mmusim_mmu_set_threads_to_cpus: cpu_of is NULL");
+	cr_expect_eq(mmusim_mmu_set_threads_to_cpus(mmu, 4, NULL, 0, &err), MMUSIM_OK, "no table: round-robin only");
+	EXPECT_NULL_REFUSED(mmusim_mmu_replay_many(&mmu, 1, NULL, 1, NULL, &err), "mmusim_mmu_replay_many: t is NULL");
+	EXPECT_NULL_REFUSED(mmusim_mmu_translate_many(mmu, NULL, NULL, 5, NULL, NULL, &done, &err),
+			    "mmusim_mmu_translate_many: vas is NULL");
+	cr_expect_eq(done, 0);
+	cr_expect_eq(mmusim_mmu_translate_many(mmu, NULL, NULL, 0, NULL, NULL, NULL, &err), MMUSIM_OK,
+		     "nothing to translate: no arrays needed");
+	mmusim_request req = { .access = MMUSIM_READ };
+	cr_expect_eq(mmusim_translate_many(m, NULL, &pa, 1, &pa, NULL), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m), "mmusim_translate_many: req is NULL");
+	cr_expect_eq(mmusim_translate_many(m, &req, &pa, 1, NULL, NULL), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m), "mmusim_translate_many: pa is NULL");
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+	mmusim_config_free(cfg);
+}
+
+/* max 0 returned 0, which reads as the trace's end: a reader stopped at once, trace unread. */
+Test(api_null, trace_next_with_room_for_nothing_is_an_error)
+{
+	mmusim_event ev[4];
+	mmusim_error err;
+	mmusim_trace *t;
+	long n;
+
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace", MMUSIM_TRACE_AUTO, &t, &err),
+		     MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_trace_next(t, ev, 0, &err), -1);
+	cr_expect_eq(err.code, MMUSIM_EINVAL);
+	cr_expect_str_eq(err.message, "mmusim_trace_next: room for no event (max 0 or ev NULL)");
+	cr_expect_eq(mmusim_trace_next(t, NULL, 4, &err), -1);
+	n = mmusim_trace_next(t, ev, 4, &err);
+	cr_expect_gt(n, 0, "nothing was consumed: %s", err.message);
+	mmusim_trace_close(t);
+}
