@@ -183,9 +183,7 @@ static int get_number(const struct load *ld, const struct ynode *n, const char *
 	/* A quoted "4096" is a string in YAML, and so it is here. */
 	if (n->kind != YNODE_SCALAR || !n->plain || !parse_number(n->str, out, &overflow))
 		return ynode_error(ld->err, n, "expected a number for %s", path);
-	if (overflow)
-		return ynode_error(ld->err, n, "number out of range for %s", path);
-	if (*out > max)
+	if (overflow || *out > max)
 		return ynode_error(ld->err, n, "number out of range for %s (at most %llu)", path,
 				   (unsigned long long)max);
 	return MM_OK;

@@ -27,12 +27,15 @@ static int get_num(const struct ynode *map, const char *path, const char *key, b
 		   uint64_t *out, bool *present, struct mm_error *err)
 {
 	const struct ynode *n = ynode_get(map, key);
+	enum number_status st;
 
 	*present = n != NULL;
 	if (!n)
 		return required ? ynode_error(err, map, "missing key '%s' in %s", key, path) : MM_OK;
-	if (n->kind != YNODE_SCALAR || !n->plain || number_parse(n->str, true, out) != NUMBER_OK)
+	if (n->kind != YNODE_SCALAR || !n->plain || (st = number_parse(n->str, true, out)) == NUMBER_INVALID)
 		return ynode_error(err, n, "expected a number for %s.%s", path, key);
+	if (st == NUMBER_OVERFLOW)
+		return ynode_error(err, n, "%s.%s is out of range (at most %llu)", path, key, (unsigned long long)max);
 	if (*out > max)
 		return ynode_error(err, n, "%s.%s %llu is out of range (at most %llu)", path, key,
 				   (unsigned long long)*out, (unsigned long long)max);

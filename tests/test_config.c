@@ -912,14 +912,72 @@ Test(config_errors, number_overflows_64_bits)
 {
 	expect_error("extends: x86_64\n"
 		     "memory: {size: 0x10000000000000000}\n",
-		     "t.yaml:2:16: number out of range for memory.size");
+		     "t.yaml:2:16: number out of range for memory.size (at most 18446744073709551615)");
 }
 
 Test(config_errors, number_suffix_overflows_64_bits)
 {
 	expect_error("extends: x86_64\n"
 		     "memory: {size: 0x1000000T}\n",
-		     "t.yaml:2:16: number out of range for memory.size");
+		     "t.yaml:2:16: number out of range for memory.size (at most 18446744073709551615)");
+}
+
+/* A number past 2^64 says the field's limit, as one that only exceeds the field's does. */
+Test(config_errors, number_past_64_bits_names_the_limit)
+{
+	expect_error("extends: x86_64\n"
+		     "memory_latency: 99999999999999999999999\n",
+		     "t.yaml:2:17: number out of range for memory_latency (at most 4294967295)");
+	expect_error("extends: x86_64\n"
+		     "os: { resident_pages: 99999999999999999999 }\n",
+		     "t.yaml:2:23: number out of range for os.resident_pages (at most 18446744073709551615)");
+	expect_error("extends: x86_64\n"
+		     "caches: { l2: { sets: 99999999999999999999, ways: 8, latency: 4 } }\n",
+		     "t.yaml:2:23: caches.l2.sets is out of range (at most 4194304)");
+	expect_error("extends: toy\n"
+		     "toy: { valid: 99999999999999999999 }\n",
+		     "t.yaml:2:15: toy.valid is out of range (at most 63)");
+}
+
+/* YAML tags (YAML 1.1 types, yaml.org/type): !!str makes a string, !!int a number even quoted. */
+Test(config_errors, yaml_str_tag_is_a_string)
+{
+	expect_error("extends: x86_64\n"
+		     "memory_latency: !!str 5\n",
+		     "t.yaml:2:17: expected a number for memory_latency");
+	expect_error("extends: x86_64\n"
+		     "va_sign_ext: !!str true\n",
+		     "t.yaml:2:14: expected a boolean for va_sign_ext");
+	expect_error("extends: x86_64\n"
+		     "memory_latency: ! 5\n",
+		     "t.yaml:2:17: expected a number for memory_latency");
+}
+
+Test(config_values, yaml_int_and_bool_tags_type_a_quoted_scalar)
+{
+	struct machine_config mc;
+
+	load_ok("extends: x86_64\n"
+		"memory_latency: !!int \"7\"\n"
+		"cpu: { smap: !!bool 'true' }\n", &mc);
+	cr_expect_eq(mc.memory_latency, 7);
+	cr_expect(mc.cpu.smap);
+}
+
+Test(config_errors, yaml_other_tags_refused)
+{
+	expect_error("extends: x86_64\n"
+		     "memory_latency: !!binary aGVsbG8=\n",
+		     "t.yaml:2:17: YAML tag '!!binary' is not supported (only !!str, !!int, !!float, !!bool, !!null, !!map and !!seq)");
+	expect_error("extends: x86_64\n"
+		     "name: !evil x\n",
+		     "t.yaml:2:7: YAML tag '!evil' is not supported (only !!str, !!int, !!float, !!bool, !!null, !!map and !!seq)");
+	expect_error("extends: x86_64\n"
+		     "cpu: !!set { smap }\n",
+		     "t.yaml:2:6: YAML tag '!!set' is not supported (only !!str, !!int, !!float, !!bool, !!null, !!map and !!seq)");
+	expect_error("extends: x86_64\n"
+		     "cpu: !!seq { smap: true }\n",
+		     "t.yaml:2:6: YAML tag '!!seq' does not fit a mapping");
 }
 
 Test(config_errors, number_too_large_for_the_field)
@@ -1246,7 +1304,7 @@ Test(config_aarch64, cpu_keys)
 	cr_expect(mc.cpu.pan && mc.cpu.tbi0 && !mc.cpu.tbi1);
 	cr_expect_eq(mc.cpu.mair, UINT64_MAX);
 	expect_error("extends: aarch64\ncpu: { mair: 0x1ffffffffffffffff }\n",
-		     "t.yaml:2:14: number out of range for cpu.mair");
+		     "t.yaml:2:14: number out of range for cpu.mair (at most 18446744073709551615)");
 	expect_error("extends: aarch64\ncpu: { smap: true }\n",
 		     "t.yaml:2:8: cpu key 'smap' does not apply to arch aarch64");
 	expect_error("extends: x86_64\ncpu: { pan: true }\n",
