@@ -93,6 +93,28 @@ Test(os_policies, dirty_pages_swap_clean_pages_drop)
 	EXPECT_PAGING(PAGING(7, 2, 5, 2, 1, 0), "--resident-pages", "2", OS_TRACE("swap.trace"));
 }
 
+/*
+ * OPT on two CPUs, each with its own address space: CPU 0 runs ASID 1, CPU 1
+ * ASID 2.  The references are (1,C) (2,C) (2,B) (1,C); with 2 frames the third
+ * evicts (2,C), never used again, rather than (1,C), used next: 3 faults, 1
+ * eviction.  A future that kept CPU 1's ASID after `cpu 0` saw (2,C) next and
+ * evicted (1,C): 4 faults, 2 evictions.  The same through threads on CPUs.
+ */
+Test(os_policies, opt_future_follows_each_cpu_asid)
+{
+	static const char by_thread[] = "thread 0\nasid 1\nr 0x3000\nthread 1\nasid 2\nr 0x3000\nr 0x2000\n"
+					"thread 0\nr 0x3000\n";
+	char *path = write_temp_file(by_thread, ".trace");
+
+	EXPECT_PAGING(PAGING(3, 0, 1, 0, 0, 0), "--resident-pages", "2", "--replacement", "opt",
+		      OS_TRACE("opt_cpus.trace"));
+	EXPECT_PAGING(PAGING(3, 0, 1, 0, 0, 0), "--resident-pages", "2", "--replacement", "opt", path);
+	/* Both threads on CPU 0: one ASID at a time, (1,C) is then (2,C): 3 faults, as on one CPU. */
+	EXPECT_PAGING(PAGING(3, 0, 1, 0, 0, 0), "--resident-pages", "2", "--replacement", "opt",
+		      "--threads-to-cpus", "round-robin:1", path);
+	remove_temp_file(path);
+}
+
 /* Without a limit nothing is evicted: every page faults once. */
 Test(os_policies, no_limit_no_eviction)
 {
