@@ -461,8 +461,11 @@ int os_munmap(struct os *os, uint16_t asid, uint64_t va, uint64_t len, struct mm
 	if ((va | len) & mask)
 		return mm_error_set(err, MM_EUNALIGNED, "munmap: VA 0x%" PRIx64 " and length 0x%" PRIx64
 				    " must be multiples of the page size (0x%" PRIx64 ")", va, len, mask + 1);
-	if (len == 0 || va + len < va)
-		return mm_error_set(err, MM_EINVAL, "munmap: no region in [0x%" PRIx64 ", 0x%" PRIx64 ")", va, va + len);
+	if (len == 0)
+		return mm_error_set(err, MM_EINVAL, "munmap: the length is 0");
+	if (va + len < va)
+		return mm_error_set(err, MM_EOVERFLOW, "munmap: VA 0x%" PRIx64 " + length 0x%" PRIx64
+				    " wraps around the address space", va, len);
 	if ((rc = region_remove(&os->regions, asid, va, len, err)))
 		return rc;
 	drop_pages(os, asid, va / page_size(os), (va + len - 1) / page_size(os), true);

@@ -179,6 +179,11 @@ Test(os_errors, bad_regions)
 	expect_failure("mmap 0x10000 8K rwu\nmunmap 0x20000 4K\n",
 		       "mmusim: %s:2: munmap: no region in [0x20000, 0x21000)\n", NO_OPTS);
 	expect_failure("munmap 0x20000 4K\n", "mmusim: %s:1: munmap: no region in [0x20000, 0x21000)\n", NO_OPTS);
+	/* As mmap says it (and as Linux's munmap refuses a zero length with EINVAL). */
+	expect_failure("mmap 0x10000 8K rwu\nmunmap 0x10000 0\n", "mmusim: %s:2: munmap: the length is 0\n", NO_OPTS);
+	expect_failure("mmap 0x10000 8K rwu\nmunmap 0xfffffffffffff000 8K\n",
+		       "mmusim: %s:2: munmap: VA 0xfffffffffffff000 + length 0x2000 wraps around the address space\n",
+		       NO_OPTS);
 	expect_failure("mmap 0x10000 4K rwug\n",
 		       "mmusim: %s:1: mmap: a region's pages belong to one address space: flag g is refused\n", NO_OPTS);
 	expect_failure("mmap 0x10000 4K rwq\n", "mmusim: %s:1: bad flag 'q' in 'rwq' (flags are letters of r w x u g a d)\n",
