@@ -1045,6 +1045,30 @@ static int build_config(const struct load *ld, struct machine_config *out)
 
 /* ---- documents and extends ---- */
 
+/* A path or a YAML file name: what a user who read configs/ may write after extends. */
+static bool looks_like_a_file(const char *s)
+{
+	size_t len = strlen(s);
+
+	return strchr(s, '/') || (len > 5 && strcmp(s + len - 5, ".yaml") == 0) ||
+	       (len > 4 && strcmp(s + len - 4, ".yml") == 0);
+}
+
+/* extends names a preset only: say so, and which preset a configs/NAME.yaml is. */
+static int extends_a_file(struct mm_error *err, const struct ynode *ext, const char *names)
+{
+	const char *base = strrchr(ext->str, '/') ? strrchr(ext->str, '/') + 1 : ext->str;
+	const char *dot = strrchr(base, '.');
+	char preset[64];
+
+	snprintf(preset, sizeof(preset), "%.*s", dot ? (int)(dot - base) : (int)strlen(base), base);
+	if (dot && config_preset_text(preset))
+		return ynode_error(err, ext, "extends takes a preset name, not a file: '%s' (did you mean "
+				   "'extends: %s'?)", ext->str, preset);
+	return ynode_error(err, ext, "extends takes a preset name, not a file: '%s' (known: %s)", ext->str,
+			   names);
+}
+
 /*
  * Parses `text` into `t` and resolves its `extends`, if any (only when
  * `may_extend`: presets do not extend).  Fills *root with the mapping to check
@@ -1079,6 +1103,8 @@ static int load_tree(struct ytree *t, const char *text, size_t len, const char *
 		char names[200];
 
 		list_presets(names, sizeof(names));
+		if (looks_like_a_file(ext->str))
+			return extends_a_file(err, ext, names);
 		return ynode_error(err, ext, "unknown preset '%s' in extends (known: %s)", ext->str,
 				   names);
 	}

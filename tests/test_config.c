@@ -330,6 +330,18 @@ Test(config_extends, unknown_preset)
 		     "(known: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, ostep, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)");
 }
 
+/* A file cannot be extended, only a preset: say so, and name the preset a configs/ file is. */
+Test(config_extends, a_file_is_not_a_preset)
+{
+	expect_error("extends: configs/sv39.yaml\n",
+		     "t.yaml:1:10: extends takes a preset name, not a file: 'configs/sv39.yaml' (did you mean 'extends: sv39'?)");
+	expect_error("extends: x86_64.yml\n",
+		     "t.yaml:1:10: extends takes a preset name, not a file: 'x86_64.yml' (did you mean 'extends: x86_64'?)");
+	expect_error("extends: ./mine.yaml\n",
+		     "t.yaml:1:10: extends takes a preset name, not a file: './mine.yaml' "
+		     "(known: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, ostep, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)");
+}
+
 Test(config_extends, value_must_be_a_name)
 {
 	expect_error("extends: [sv39]\n", "t.yaml:1:10: expected a preset name for extends");
