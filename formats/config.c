@@ -779,6 +779,10 @@ static int load_tlb(const struct load *ld, const struct ynode *m, const char *pa
 					   "page size %llu in %s is not a page size of these paging constants (%s)",
 					   (unsigned long long)size, sub, sizes);
 		}
+		/* As a duplicate key is: most likely a typo for another size. */
+		if (t->shift_mask & 1ull << __builtin_ctzll(size))
+			return ynode_error(ld->err, it->node, "page size %llu is listed twice in %s",
+					   (unsigned long long)size, sub);
 		t->shift_mask |= 1ull << __builtin_ctzll(size);
 	}
 	return load_tlb_prefetch(ld, m, path, &t->prefetch);

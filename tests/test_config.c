@@ -992,6 +992,13 @@ Test(config_errors, yaml_other_tags_refused)
 		     "t.yaml:2:6: YAML tag '!!seq' does not fit a mapping");
 }
 
+Test(config_errors, page_size_listed_twice)
+{
+	expect_error("extends: x86_64\n"
+		     "tlb: [{name: a, level: 1, kind: data, entries: 64, page_sizes: [4K, 2M, 4096]}]\n",
+		     "t.yaml:2:73: page size 4096 is listed twice in tlb[0].page_sizes");
+}
+
 Test(config_errors, number_too_large_for_the_field)
 {
 	expect_error("extends: x86_64\n"
