@@ -724,7 +724,8 @@ int os_exit(struct os *os, uint16_t asid, struct mm_error *err)
 	drop_pages(os, asid, 0, UINT64_MAX, true);
 	while ((r = region_first(&os->regions, asid)))
 		region_remove(&os->regions, asid, r->start, r->end - r->start, NULL);
-	os->declared[asid / 8] &= (uint8_t)~(1u << (asid % 8));
+	/* A process that exited has no memory: a later touch is outside every region (a segfault). */
+	os->declared[asid / 8] |= (uint8_t)(1u << (asid % 8));
 	return MM_OK;
 }
 

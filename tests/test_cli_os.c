@@ -341,6 +341,22 @@ Test(os_fork, worked_example)
 }
 
 /*
+ * An exited process has no memory: a later touch in its ASID is a segmentation
+ * fault, not a fresh page (it took one, and a frame under --resident-pages,
+ * evicting a live process's page).  A region mapped there again is used.
+ */
+Test(os_fork, touch_after_exit_is_a_segfault)
+{
+	static const char text[] = "asid 1\nmmap 0x10000 4K rwu\nr 0x10000\nasid 2\nr 0x20000\nasid 1\nexit 1\n"
+				   "r 0x10000\nr 0x30000\nasid 2\nr 0x20000\nasid 1\nmmap 0x10000 4K rwu\nr 0x10000\n";
+	char *path = write_temp_file(text, ".trace");
+
+	/* 1 + 1 first touches, 2 segfaults, then the new region's page: 3 faults, nothing evicted. */
+	EXPECT_PAGING(PAGING(3, 0, 0, 0, 0, 2), "--resident-pages", "2", path);
+	remove_temp_file(path);
+}
+
+/*
  * fork_swap.trace's comments (2 frames, FIFO): 5 page faults, 1 of them
  * major (the child's second is a swap-cache hit), 3 evictions, 2 swap-outs
  * (each shared frame once), 1 swap-in, 1 COW copy, no permission fault.
