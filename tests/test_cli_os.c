@@ -115,6 +115,20 @@ Test(os_policies, opt_future_follows_each_cpu_asid)
 	remove_temp_file(path);
 }
 
+/*
+ * The toy format has no A or D bit: every page reads as referenced and dirty.
+ * Clock then evicts in FIFO order (OSTEP's FIFO: 7 misses, 4 evictions) and
+ * every victim goes to swap: 4 swap-outs; the 3 misses that are not the 4
+ * pages' first touches come back from swap (major).
+ */
+Test(os_policies, no_a_or_d_bits_clock_is_fifo_every_victim_dirty)
+{
+	EXPECT_PAGING(PAGING(7, 3, 4, 3, 4, 0), "--config", "toy", "--resident-pages", "3", "--replacement", "clock",
+		      OS_TRACE("ostep_policies.trace"));
+	EXPECT_PAGING(PAGING(7, 3, 4, 3, 4, 0), "--config", "toy", "--resident-pages", "3", "--replacement", "fifo",
+		      OS_TRACE("ostep_policies.trace"));
+}
+
 /* Without a limit nothing is evicted: every page faults once. */
 Test(os_policies, no_limit_no_eviction)
 {
