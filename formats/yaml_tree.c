@@ -406,6 +406,9 @@ static int parse_mapping(struct parse *ps, const yaml_event_t *ev, unsigned dept
 		/* Checked before the value is read, so the key is what gets blamed. */
 		if (key->kind != YNODE_SCALAR)
 			return ynode_error(ps->err, key, "mapping keys must be scalars");
+		/* YAML 1.1's merge key (yaml.org/type/merge): not taken, so not mistaken for a key. */
+		if (key->plain && strcmp(key->str, "<<") == 0)
+			return ynode_error(ps->err, key, "YAML merge keys ('<<') are not supported: write the keys out");
 		if (yindex_get(&ps->index, n, key->str))
 			return ynode_error(ps->err, key, "duplicate key '%s'", key->str);
 		if (yindex_put(&ps->index, n, key->str, key))

@@ -976,6 +976,14 @@ Test(config_values, yaml_int_and_bool_tags_type_a_quoted_scalar)
 	cr_expect(mc.cpu.smap);
 }
 
+Test(config_errors, yaml_merge_key_refused)
+{
+	expect_error("extends: x86_64\n"
+		     "base: &b { level: 1, kind: data }\n"
+		     "tlb: [{<<: *b, name: a, entries: 64, page_sizes: [4K]}]\n",
+		     "t.yaml:3:8: YAML merge keys ('<<') are not supported: write the keys out");
+}
+
 Test(config_errors, yaml_other_tags_refused)
 {
 	expect_error("extends: x86_64\n"
