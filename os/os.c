@@ -512,11 +512,15 @@ int os_future_add(struct os *os, const struct trace_event *ev, size_t n, struct 
 			os_future_cpu(os, ev[i].n);
 		if (ev[i].op != TRACE_ACCESS)
 			continue;
-		/* One reference per base page the access touches, as replay counts them. */
-		uint64_t last = ev[i].va + (ev[i].size ? ev[i].size - 1u : 0u);
-		if (last < ev[i].va)
+		/*
+		 * One reference per base page the access touches, as replay counts
+		 * them, at the VA it translates: a tagged pointer's untagged one (TBI).
+		 */
+		uint64_t va = mmu_va(os->mmu, ev[i].va);
+		uint64_t last = va + (ev[i].size ? ev[i].size - 1u : 0u);
+		if (last < va)
 			last = UINT64_MAX;
-		for (uint64_t vpn = ev[i].va / page; vpn <= last / page; vpn++) {
+		for (uint64_t vpn = va / page; vpn <= last / page; vpn++) {
 			if (os->future_len == os->future_cap) {
 				size_t cap = os->future_cap ? 2 * os->future_cap : 4096;
 				uint64_t *f = realloc(os->future, cap * sizeof(*f));

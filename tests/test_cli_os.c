@@ -129,6 +129,23 @@ Test(os_policies, no_a_or_d_bits_clock_is_fifo_every_victim_dirty)
 		      OS_TRACE("ostep_policies.trace"));
 }
 
+/*
+ * OPT with Arm TBI (tbi0): 0x0500000000001000 is page 0x1000 with a tag, the
+ * same page.  References A B C A, 2 frames: C evicts B (never used again),
+ * not A (used next): 3 faults, 1 eviction.  A future that kept the tag saw
+ * neither used again and evicted A, in the lowest frame: 4 faults.
+ */
+Test(os_policies, opt_future_untags_addresses)
+{
+	char *config = write_temp_file("extends: aarch64\ncpu: { tbi0: true }\n", ".yaml");
+	char *trace = write_temp_file("r 0x1000\nr 0x2000\nr 0x3000\nr 0x0500000000001000\n", ".trace");
+
+	EXPECT_PAGING(PAGING(3, 0, 1, 0, 0, 0), "--config", config, "--resident-pages", "2", "--replacement", "opt",
+		      trace);
+	remove_temp_file(config);
+	remove_temp_file(trace);
+}
+
 /* Without a limit nothing is evicted: every page faults once. */
 Test(os_policies, no_limit_no_eviction)
 {
