@@ -181,8 +181,12 @@ static int get_number(const struct load *ld, const struct ynode *n, const char *
 	bool overflow;
 
 	/* A quoted "4096" is a string in YAML, and so it is here. */
-	if (n->kind != YNODE_SCALAR || !n->plain || !parse_number(n->str, out, &overflow))
+	if (n->kind != YNODE_SCALAR || !n->plain || !parse_number(n->str, out, &overflow)) {
+		const char *why = n->kind == YNODE_SCALAR && n->plain ? number_why_not(n->str) : NULL;
+		if (why)
+			return ynode_error(ld->err, n, "expected a number for %s ('%s' %s)", path, n->str, why);
 		return ynode_error(ld->err, n, "expected a number for %s", path);
+	}
 	if (overflow || *out > max)
 		return ynode_error(ld->err, n, "number out of range for %s (at most %llu)", path,
 				   (unsigned long long)max);

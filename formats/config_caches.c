@@ -32,8 +32,12 @@ static int get_num(const struct ynode *map, const char *path, const char *key, b
 	*present = n != NULL;
 	if (!n)
 		return required ? ynode_error(err, map, "missing key '%s' in %s", key, path) : MM_OK;
-	if (n->kind != YNODE_SCALAR || !n->plain || (st = number_parse(n->str, true, out)) == NUMBER_INVALID)
+	if (n->kind != YNODE_SCALAR || !n->plain || (st = number_parse(n->str, true, out)) == NUMBER_INVALID) {
+		const char *why = n->kind == YNODE_SCALAR && n->plain ? number_why_not(n->str) : NULL;
+		if (why)
+			return ynode_error(err, n, "expected a number for %s.%s ('%s' %s)", path, key, n->str, why);
 		return ynode_error(err, n, "expected a number for %s.%s", path, key);
+	}
 	if (st == NUMBER_OVERFLOW)
 		return ynode_error(err, n, "%s.%s is out of range (at most %llu)", path, key, (unsigned long long)max);
 	if (*out > max)

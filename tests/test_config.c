@@ -1007,6 +1007,24 @@ Test(config_errors, page_size_listed_twice)
 		     "t.yaml:2:73: page size 4096 is listed twice in tlb[0].page_sizes");
 }
 
+/* -5 and 5.0 look like numbers: the message says why they are not ones a config takes. */
+Test(config_errors, negative_and_fractional_numbers_say_why)
+{
+	expect_error("extends: x86_64\nmemory_latency: -5\n",
+		     "t.yaml:2:17: expected a number for memory_latency ('-5' is negative)");
+	expect_error("extends: x86_64\nmemory_latency: 5.0\n",
+		     "t.yaml:2:17: expected a number for memory_latency ('5.0' is not written as a whole number)");
+	expect_error("extends: x86_64\nos: { resident_pages: 1e3 }\n",
+		     "t.yaml:2:23: expected a number for os.resident_pages ('1e3' is not written as a whole number)");
+	expect_error("extends: x86_64\ncaches: { l2: { sets: -1024, ways: 4, latency: 12 } }\n",
+		     "t.yaml:2:23: expected a number for caches.l2.sets ('-1024' is negative)");
+	expect_error("extends: toy\ntoy: { valid: 0.5 }\n",
+		     "t.yaml:2:15: expected a number for toy.valid ('0.5' is not written as a whole number)");
+	/* Words stay plain "expected a number", as do quoted numbers (strings in YAML). */
+	expect_error("extends: x86_64\nmemory_latency: e5\n", "t.yaml:2:17: expected a number for memory_latency");
+	expect_error("extends: x86_64\nmemory_latency: \"-5\"\n", "t.yaml:2:17: expected a number for memory_latency");
+}
+
 Test(config_errors, number_too_large_for_the_field)
 {
 	expect_error("extends: x86_64\n"
