@@ -905,6 +905,35 @@ static int load_memory_latency(const struct load *ld, struct machine_config *mc)
  * as the top level's (its keys, its memory, its cpu bits), and the guest's
  * RAM, which must lie within the GPAs stage 2 translates.
  */
+/*
+ * A message from the rules load_stage2 shares with the top level names a key
+ * as the top level would ("memory.size"): after its FILE:LINE:COLUMN, say
+ * that it is stage 2's ("in stage2: memory.size ..."), not the guest's.
+ */
+static int in_stage2(struct mm_error *err, int rc)
+{
+	char msg[sizeof(err->msg)];
+	const char *p = err->msg;
+	size_t at;
+
+	/* Past the first ":LINE:COLUMN: ". */
+	while ((p = strchr(p, ':'))) {
+		unsigned line, column;
+		int n = 0;
+		if (sscanf(p, ":%u:%u: %n", &line, &column, &n) == 2 && n > 0) {
+			p += n;
+			break;
+		}
+		p++;
+	}
+	if (!p)
+		return rc;
+	at = (size_t)(p - err->msg);
+	snprintf(msg, sizeof(msg), "%.*sin stage2: %s", (int)at, err->msg, p);
+	memcpy(err->msg, msg, sizeof(msg));
+	return rc;
+}
+
 static int load_stage2(const struct load *ld, struct machine_config *mc)
 {
 	static const char *const keys[] = {
@@ -926,7 +955,7 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 	memset(&host, 0, sizeof(host));
 	sub.root = s2;
 	if ((rc = load_arch(&sub, &host, &arch_node)))
-		return rc;
+		return in_stage2(ld->err, rc);
 	if (!host.arch->stage2_report) {
 		char names[128];
 
@@ -936,7 +965,7 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 	}
 	if ((rc = load_paging_consts(&sub, &host, arch_node)) || (rc = load_memory(&sub, &host)) ||
 	    (rc = load_cpu(&sub, &host)) || (rc = load_tlbs(&sub, &host)) || (rc = load_pwcs(&sub, &host)))
-		return rc;
+		return in_stage2(ld->err, rc);
 	memcpy(out->pwc, host.pwc, sizeof(out->pwc));
 	out->nr_pwc = host.nr_pwc;
 	/* One array: the nested TLB every stage-2 walk of the MMU looks up first. */

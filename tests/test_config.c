@@ -1025,6 +1025,19 @@ Test(config_errors, negative_and_fractional_numbers_say_why)
 	expect_error("extends: x86_64\nmemory_latency: \"-5\"\n", "t.yaml:2:17: expected a number for memory_latency");
 }
 
+/* stage2 shares the top level's keys: its messages say they are stage 2's, not the guest's. */
+Test(config_errors, stage2_messages_say_stage2)
+{
+	expect_error("extends: x86_64_ept\nstage2: {memory: {size: 0}}\n",
+		     "t.yaml:2:25: in stage2: memory.size must not be 0");
+	expect_error("extends: x86_64_ept\nstage2: {cpu: {foo: 1}}\n",
+		     "t.yaml:2:16: in stage2: unknown key 'foo' in cpu");
+	expect_error("extends: x86_64_ept\nstage2: {nr_levels: 0}\n",
+		     "t.yaml:2:21: in stage2: nr_levels 0 must be between 1 and 5");
+	/* The guest's own keep their message. */
+	expect_error("extends: x86_64_ept\nmemory: {size: 0}\n", "t.yaml:2:16: memory.size must not be 0");
+}
+
 Test(config_errors, number_too_large_for_the_field)
 {
 	expect_error("extends: x86_64\n"
