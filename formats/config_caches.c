@@ -90,6 +90,8 @@ static int load_level(const struct ynode *n, const char *path, struct cache_conf
 	const struct ynode *r = ynode_get(n, "replacement");
 	if (!r)
 		return MM_OK;
+	if (r->kind != YNODE_SCALAR)
+		return ynode_error(err, r, "expected a string for %s.replacement", path);
 	for (unsigned i = 0; r->kind == YNODE_SCALAR && i < sizeof(policies) / sizeof(policies[0]); i++) {
 		if (strcmp(r->str, policies[i]) == 0) {
 			out->replacement = (enum tlb_replacement)i;
