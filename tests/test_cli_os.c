@@ -87,6 +87,19 @@ Test(os_policies, clock_on_a_bits_with_and_without_flush)
 		      "--no-clock-flush", OS_TRACE("clock_flush.trace"));
 }
 
+/* An option wins over the config's os: block, --clock-flush over clock_flush: false too. */
+Test(os_policies, clock_flush_option_overrides_the_config)
+{
+	char *cfg = write_temp_file("extends: x86_64\nos: { clock_flush: false, replacement: clock, resident_pages: 3 }\n",
+				    ".yaml");
+
+	EXPECT_PAGING(PAGING(6, 0, 3, 0, 0, 0), "--config", cfg, OS_TRACE("clock_flush.trace"));
+	EXPECT_PAGING(PAGING(5, 0, 2, 0, 0, 0), "--config", cfg, "--clock-flush", OS_TRACE("clock_flush.trace"));
+	EXPECT_PAGING(PAGING(6, 0, 3, 0, 0, 0), "--config", cfg, "--clock-flush", "--no-clock-flush",
+		      OS_TRACE("clock_flush.trace"));
+	remove_temp_file(cfg);
+}
+
 /* swap.trace's comments: 7 page faults, 2 of them major; 5 evictions; one swap-out, two swap-ins. */
 Test(os_policies, dirty_pages_swap_clean_pages_drop)
 {

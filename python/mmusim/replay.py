@@ -175,14 +175,14 @@ class Replay:
     ``config``: preset name or YAML path.  ``demand_paging``: True (base pages), False, or a page
     size (2 << 20, "2M").  ``no_auto_flush``, ``check_stale``, ``warmup`` as the CLI's options;
     the OS layer as replay's: ``resident_pages``, ``replacement`` ("fifo", "lru", "clock",
-    "opt", "random"), ``seed``, ``clock_flush`` (``opt`` needs the trace: replay_trace reads it
-    ahead).
+    "opt", "random"), ``seed``, ``clock_flush`` (None: the config's os: block decides, else
+    True or False wins over it; ``opt`` needs the trace: replay_trace reads it ahead).
     The page tables are ``self.machine`` (map before feeding, or let demand paging fill them).
     Owns C memory: use it as a context manager or call close().
     """
 
     def __init__(self, config="x86_64", demand_paging=True, no_auto_flush=False, check_stale=False, warmup=0,
-                 resident_pages=0, replacement=None, seed=0, clock_flush=True):
+                 resident_pages=0, replacement=None, seed=0, clock_flush=None):
         self.machine = None
         for name, value in (("warmup", warmup), ("resident_pages", resident_pages), ("seed", seed)):
             _unsigned(name, value)
@@ -200,7 +200,7 @@ class Replay:
         opt = _lib.MmuOptions(demand_page_size=size, no_auto_flush=no_auto_flush, check_stale=check_stale,
                               resident_pages=resident_pages,
                               replacement=replacement.encode() if replacement else None, seed=seed,
-                              no_clock_flush=not clock_flush)
+                              no_clock_flush=clock_flush is False, clock_flush=clock_flush is True)
         mmu = ctypes.c_void_p()
         err = _lib.Error_()
         try:
