@@ -572,6 +572,14 @@ static int load_cpu_key(const struct load *ld, const struct ypair *p, struct cpu
 	int rc;
 
 	if (!key) {
+		const struct ynode *arch_node = ynode_get(ld->root, "arch");
+		/* The preset's key met the file's arch: the file's arch is what to change. */
+		if (pt_arch_any_cpu_key(p->key->str) && p->key->file != ld->primary && arch_node &&
+		    arch_node->file == ld->primary)
+			return ynode_error(ld->err, arch_node,
+					   "arch %s does not take cpu key '%s' of the preset extended (%s:%zu): "
+					   "extend a preset of arch %s",
+					   arch->name, p->key->str, p->key->file, p->key->line + 1, arch->name);
 		if (pt_arch_any_cpu_key(p->key->str))
 			return ynode_error(ld->err, p->key, "cpu key '%s' does not apply to arch %s",
 					   p->key->str, arch->name);

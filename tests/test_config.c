@@ -355,15 +355,19 @@ Test(config_extends, error_blames_the_key_the_file_wrote)
 		     "t.yaml:2:12: address_width 48 != nr_levels 5 x index bits 9 + offset bits 12");
 }
 
-Test(config_extends, error_in_a_preset_node_points_into_the_preset)
+Test(config_extends, preset_cpu_key_under_another_arch_blames_the_arch)
 {
-	/* The cpu mapping is sv39's, and its RISC-V keys no longer apply. */
+	/*
+	 * The cpu mapping is sv39's, and its RISC-V keys no longer apply: two keys
+	 * meet, so the one the file wrote (arch) is blamed, the preset's named.
+	 */
 	expect_error("extends: sv39\n"
 		     "arch: x86_64\n"
 		     "nr_levels: 4\n"
 		     "address_width: 48\n"
 		     "phys_addr_width: 52\n",
-		     "sv39.yaml:17:8: cpu key 'sum' does not apply to arch x86_64");
+		     "t.yaml:2:7: arch x86_64 does not take cpu key 'sum' of the preset extended (sv39.yaml:17): "
+		     "extend a preset of arch x86_64");
 }
 
 Test(config_extends, arch_rule_blames_the_key_the_file_wrote)
