@@ -267,20 +267,26 @@ class Replay:
                                             ctypes.byref(err)), err)
         return pa, fault
 
+    def _read_future(self, path, fmt):
+        """opt: the whole future first, from a reading of its own (nothing for other policies)."""
+        if not lib.mmusim_mmu_needs_future(self.mmu):
+            return
+        err = _lib.Error_()
+        t = ctypes.c_void_p()
+        check(lib.mmusim_trace_open(os.fsencode(path), fmt, ctypes.byref(t), ctypes.byref(err)), err)
+        try:
+            rc = lib.mmusim_mmu_read_future(self.mmu, t, ctypes.byref(err))
+        finally:
+            lib.mmusim_trace_close(t)
+        check(rc, err)
+
     def replay_trace(self, path, format="auto"):
         """Streams a trace file through the model (any format the CLI reads)."""
         fmt = ctypes.c_int()
         err = _lib.Error_()
         check(lib.mmusim_trace_format_parse(format.encode(), ctypes.byref(fmt), ctypes.byref(err)), err)
         t = ctypes.c_void_p()
-        if lib.mmusim_mmu_needs_future(self.mmu):
-            # opt: the whole future first, from a reading of its own.
-            check(lib.mmusim_trace_open(os.fsencode(path), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
-            try:
-                rc = lib.mmusim_mmu_read_future(self.mmu, t, ctypes.byref(err))
-            finally:
-                lib.mmusim_trace_close(t)
-            check(rc, err)
+        self._read_future(path, fmt.value)
         check(lib.mmusim_trace_open(os.fsencode(path), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
         try:
             self._format = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
@@ -349,6 +355,8 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
             return []
         fmt = ctypes.c_int()
         check(lib.mmusim_trace_format_parse(format.encode(), ctypes.byref(fmt), ctypes.byref(err)), err)
+        for r in replays:
+            r._read_future(trace, fmt.value)
         check(lib.mmusim_trace_open(os.fsencode(trace), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
         name = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
         for r in replays:
