@@ -181,11 +181,13 @@ static int get_number(const struct load *ld, const struct ynode *n, const char *
 	bool overflow;
 
 	/* A quoted "4096" is a string in YAML, and so it is here. */
-	if (n->kind != YNODE_SCALAR || !n->plain || !parse_number(n->str, out, &overflow))
+	if (n->kind != YNODE_SCALAR || !n->plain || !parse_number(n->str, out, &overflow)) {
+		const char *why = n->kind == YNODE_SCALAR && n->plain ? number_why_not(n->str) : NULL;
+		if (why)
+			return ynode_error(ld->err, n, "expected a number for %s ('%s' %s)", path, n->str, why);
 		return ynode_error(ld->err, n, "expected a number for %s", path);
-	if (overflow)
-		return ynode_error(ld->err, n, "number out of range for %s", path);
-	if (*out > max)
+	}
+	if (overflow || *out > max)
 		return ynode_error(ld->err, n, "number out of range for %s (at most %llu)", path,
 				   (unsigned long long)max);
 	return MM_OK;
@@ -570,6 +572,14 @@ static int load_cpu_key(const struct load *ld, const struct ypair *p, struct cpu
 	int rc;
 
 	if (!key) {
+		const struct ynode *arch_node = ynode_get(ld->root, "arch");
+		/* The preset's key met the file's arch: the file's arch is what to change. */
+		if (pt_arch_any_cpu_key(p->key->str) && p->key->file != ld->primary && arch_node &&
+		    arch_node->file == ld->primary)
+			return ynode_error(ld->err, arch_node,
+					   "arch %s does not take cpu key '%s' of the preset extended (%s:%zu): "
+					   "extend a preset of arch %s",
+					   arch->name, p->key->str, p->key->file, p->key->line + 1, arch->name);
 		if (pt_arch_any_cpu_key(p->key->str))
 			return ynode_error(ld->err, p->key, "cpu key '%s' does not apply to arch %s",
 					   p->key->str, arch->name);
@@ -781,6 +791,10 @@ static int load_tlb(const struct load *ld, const struct ynode *m, const char *pa
 					   "page size %llu in %s is not a page size of these paging constants (%s)",
 					   (unsigned long long)size, sub, sizes);
 		}
+		/* As a duplicate key is: most likely a typo for another size. */
+		if (t->shift_mask & 1ull << __builtin_ctzll(size))
+			return ynode_error(ld->err, it->node, "page size %llu is listed twice in %s",
+					   (unsigned long long)size, sub);
 		t->shift_mask |= 1ull << __builtin_ctzll(size);
 	}
 	return load_tlb_prefetch(ld, m, path, &t->prefetch);
@@ -899,6 +913,35 @@ static int load_memory_latency(const struct load *ld, struct machine_config *mc)
  * as the top level's (its keys, its memory, its cpu bits), and the guest's
  * RAM, which must lie within the GPAs stage 2 translates.
  */
+/*
+ * A message from the rules load_stage2 shares with the top level names a key
+ * as the top level would ("memory.size"): after its FILE:LINE:COLUMN, say
+ * that it is stage 2's ("in stage2: memory.size ..."), not the guest's.
+ */
+static int in_stage2(struct mm_error *err, int rc)
+{
+	char msg[sizeof(err->msg)];
+	const char *p = err->msg;
+	size_t at;
+
+	/* Past the first ":LINE:COLUMN: ". */
+	while ((p = strchr(p, ':'))) {
+		unsigned line, column;
+		int n = 0;
+		if (sscanf(p, ":%u:%u: %n", &line, &column, &n) == 2 && n > 0) {
+			p += n;
+			break;
+		}
+		p++;
+	}
+	if (!p)
+		return rc;
+	at = (size_t)(p - err->msg);
+	snprintf(msg, sizeof(msg), "%.*sin stage2: %s", (int)at, err->msg, p);
+	memcpy(err->msg, msg, sizeof(msg));
+	return rc;
+}
+
 static int load_stage2(const struct load *ld, struct machine_config *mc)
 {
 	static const char *const keys[] = {
@@ -920,7 +963,7 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 	memset(&host, 0, sizeof(host));
 	sub.root = s2;
 	if ((rc = load_arch(&sub, &host, &arch_node)))
-		return rc;
+		return in_stage2(ld->err, rc);
 	if (!host.arch->stage2_report) {
 		char names[128];
 
@@ -930,7 +973,7 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 	}
 	if ((rc = load_paging_consts(&sub, &host, arch_node)) || (rc = load_memory(&sub, &host)) ||
 	    (rc = load_cpu(&sub, &host)) || (rc = load_tlbs(&sub, &host)) || (rc = load_pwcs(&sub, &host)))
-		return rc;
+		return in_stage2(ld->err, rc);
 	memcpy(out->pwc, host.pwc, sizeof(out->pwc));
 	out->nr_pwc = host.nr_pwc;
 	/* One array: the nested TLB every stage-2 walk of the MMU looks up first. */
@@ -1047,6 +1090,30 @@ static int build_config(const struct load *ld, struct machine_config *out)
 
 /* ---- documents and extends ---- */
 
+/* A path or a YAML file name: what a user who read configs/ may write after extends. */
+static bool looks_like_a_file(const char *s)
+{
+	size_t len = strlen(s);
+
+	return strchr(s, '/') || (len > 5 && strcmp(s + len - 5, ".yaml") == 0) ||
+	       (len > 4 && strcmp(s + len - 4, ".yml") == 0);
+}
+
+/* extends names a preset only: say so, and which preset a configs/NAME.yaml is. */
+static int extends_a_file(struct mm_error *err, const struct ynode *ext, const char *names)
+{
+	const char *base = strrchr(ext->str, '/') ? strrchr(ext->str, '/') + 1 : ext->str;
+	const char *dot = strrchr(base, '.');
+	char preset[64];
+
+	snprintf(preset, sizeof(preset), "%.*s", dot ? (int)(dot - base) : (int)strlen(base), base);
+	if (dot && config_preset_text(preset))
+		return ynode_error(err, ext, "extends takes a preset name, not a file: '%s' (did you mean "
+				   "'extends: %s'?)", ext->str, preset);
+	return ynode_error(err, ext, "extends takes a preset name, not a file: '%s' (known: %s)", ext->str,
+			   names);
+}
+
 /*
  * Parses `text` into `t` and resolves its `extends`, if any (only when
  * `may_extend`: presets do not extend).  Fills *root with the mapping to check
@@ -1081,6 +1148,8 @@ static int load_tree(struct ytree *t, const char *text, size_t len, const char *
 		char names[200];
 
 		list_presets(names, sizeof(names));
+		if (looks_like_a_file(ext->str))
+			return extends_a_file(err, ext, names);
 		return ynode_error(err, ext, "unknown preset '%s' in extends (known: %s)", ext->str,
 				   names);
 	}

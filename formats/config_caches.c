@@ -27,12 +27,19 @@ static int get_num(const struct ynode *map, const char *path, const char *key, b
 		   uint64_t *out, bool *present, struct mm_error *err)
 {
 	const struct ynode *n = ynode_get(map, key);
+	enum number_status st;
 
 	*present = n != NULL;
 	if (!n)
 		return required ? ynode_error(err, map, "missing key '%s' in %s", key, path) : MM_OK;
-	if (n->kind != YNODE_SCALAR || !n->plain || number_parse(n->str, true, out) != NUMBER_OK)
+	if (n->kind != YNODE_SCALAR || !n->plain || (st = number_parse(n->str, true, out)) == NUMBER_INVALID) {
+		const char *why = n->kind == YNODE_SCALAR && n->plain ? number_why_not(n->str) : NULL;
+		if (why)
+			return ynode_error(err, n, "expected a number for %s.%s ('%s' %s)", path, key, n->str, why);
 		return ynode_error(err, n, "expected a number for %s.%s", path, key);
+	}
+	if (st == NUMBER_OVERFLOW)
+		return ynode_error(err, n, "%s.%s is out of range (at most %llu)", path, key, (unsigned long long)max);
 	if (*out > max)
 		return ynode_error(err, n, "%s.%s %llu is out of range (at most %llu)", path, key,
 				   (unsigned long long)*out, (unsigned long long)max);
@@ -83,6 +90,8 @@ static int load_level(const struct ynode *n, const char *path, struct cache_conf
 	const struct ynode *r = ynode_get(n, "replacement");
 	if (!r)
 		return MM_OK;
+	if (r->kind != YNODE_SCALAR)
+		return ynode_error(err, r, "expected a string for %s.replacement", path);
 	for (unsigned i = 0; r->kind == YNODE_SCALAR && i < sizeof(policies) / sizeof(policies[0]); i++) {
 		if (strcmp(r->str, policies[i]) == 0) {
 			out->replacement = (enum tlb_replacement)i;

@@ -20,6 +20,7 @@ static int get_num(const struct ynode *toy, const char *key, bool required, uint
 		   uint64_t *out, bool *present, struct mm_error *err)
 {
 	const struct ynode *n = ynode_get(toy, key);
+	enum number_status st;
 
 	*present = n != NULL;
 	if (!n) {
@@ -27,8 +28,14 @@ static int get_num(const struct ynode *toy, const char *key, bool required, uint
 			return ynode_error(err, toy, "missing key '%s' in toy", key);
 		return MM_OK;
 	}
-	if (n->kind != YNODE_SCALAR || !n->plain || number_parse(n->str, true, out) != NUMBER_OK)
+	if (n->kind != YNODE_SCALAR || !n->plain || (st = number_parse(n->str, true, out)) == NUMBER_INVALID) {
+		const char *why = n->kind == YNODE_SCALAR && n->plain ? number_why_not(n->str) : NULL;
+		if (why)
+			return ynode_error(err, n, "expected a number for toy.%s ('%s' %s)", key, n->str, why);
 		return ynode_error(err, n, "expected a number for toy.%s", key);
+	}
+	if (st == NUMBER_OVERFLOW)
+		return ynode_error(err, n, "toy.%s is out of range (at most %llu)", key, (unsigned long long)max);
 	if (*out > max)
 		return ynode_error(err, n, "toy.%s %llu is out of range (at most %llu)", key,
 				   (unsigned long long)*out, (unsigned long long)max);

@@ -58,3 +58,22 @@ enum number_status number_parse(const char *s, bool allow_suffix, uint64_t *out)
 	*out = v << shift;
 	return NUMBER_OK;
 }
+
+const char *number_why_not(const char *s)
+{
+	bool digit = false, point = false;
+
+	if (s[0] == '-' && s[1] >= '0' && s[1] <= '9')
+		return "is negative";
+	if (s[0] == '+' || s[0] == '-')
+		s++;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = true;
+		else if (*s == '.' || ((*s == 'e' || *s == 'E') && digit))
+			point = true;
+		else if (!((*s == '+' || *s == '-') && (s[-1] == 'e' || s[-1] == 'E')))
+			return NULL;
+	}
+	return digit && point ? "is not written as a whole number" : NULL;
+}

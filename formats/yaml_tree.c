@@ -273,6 +273,52 @@ static int add_anchor(struct parse *ps, const yaml_char_t *name, struct ynode *n
 static int parse_node(struct parse *ps, const yaml_event_t *ev, unsigned depth,
 		      struct ynode **out);
 
+/*
+ * A node's explicit tag.  The YAML 1.1 types a config can hold are read as
+ * their tag says (yaml.org/type): !!str (and the non-specific "!") makes a
+ * string of a plain scalar, so `!!str 5` is no number; !!int, !!float, !!bool
+ * and !!null make a quoted scalar a value, as a plain one is; !!map and !!seq
+ * must fit their node.  Any other tag (!!binary, !!set, an application's
+ * `!foo`) would need a meaning mmusim does not give it: refused.
+ */
+static int check_tag(const struct parse *ps, const yaml_event_t *ev, const yaml_char_t *tag,
+		     bool *plain)
+{
+	static const char yaml_org[] = "tag:yaml.org,2002:";
+	static const char *const values[] = { "int", "float", "bool", "null" };
+	const char *t = (const char *)tag, *type = NULL;
+
+	if (!t)
+		return MM_OK;
+	if (strncmp(t, yaml_org, sizeof(yaml_org) - 1) == 0)
+		type = t + sizeof(yaml_org) - 1;
+	if (ev->type == YAML_SCALAR_EVENT && (strcmp(t, "!") == 0 || (type && strcmp(type, "str") == 0))) {
+		*plain = false;
+		return MM_OK;
+	}
+	for (size_t i = 0; ev->type == YAML_SCALAR_EVENT && type && i < sizeof(values) / sizeof(values[0]); i++)
+		if (strcmp(type, values[i]) == 0) {
+			*plain = true;
+			return MM_OK;
+		}
+	if (type && (strcmp(type, "map") == 0 || strcmp(type, "seq") == 0)) {
+		const char *fits = ev->type == YAML_MAPPING_START_EVENT ? "map"
+				   : ev->type == YAML_SEQUENCE_START_EVENT ? "seq" : NULL;
+		const char *what = ev->type == YAML_MAPPING_START_EVENT ? "mapping"
+				   : ev->type == YAML_SEQUENCE_START_EVENT ? "sequence" : "scalar";
+
+		if (fits && strcmp(type, fits) == 0)
+			return MM_OK;
+		return mm_error_set(ps->err, MM_EINVAL, "%s:%zu:%zu: YAML tag '!!%s' does not fit a %s",
+				    ps->file, ev->start_mark.line + 1, ev->start_mark.column + 1, type, what);
+	}
+	return mm_error_set(ps->err, MM_EINVAL,
+			    "%s:%zu:%zu: YAML tag '%s%s' is not supported (only !!str, !!int, !!float, "
+			    "!!bool, !!null, !!map and !!seq)",
+			    ps->file, ev->start_mark.line + 1, ev->start_mark.column + 1, type ? "!!" : "",
+			    type ? type : t);
+}
+
 static int parse_scalar(struct parse *ps, const yaml_event_t *ev, struct ynode **out)
 {
 	const char *value = (const char *)ev->data.scalar.value;
@@ -286,6 +332,8 @@ static int parse_scalar(struct parse *ps, const yaml_event_t *ev, struct ynode *
 	if (!n || !(n->str = ytree_strndup(ps->t, value, len)))
 		return oom(ps);
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	if (check_tag(ps, ev, ev->data.scalar.tag, &n->plain))
+		return MM_EINVAL;
 	*out = n;
 	return add_anchor(ps, ev->data.scalar.anchor, n);
 }
@@ -298,6 +346,8 @@ static int parse_sequence(struct parse *ps, const yaml_event_t *ev, unsigned dep
 
 	if (!n)
 		return oom(ps);
+	if (check_tag(ps, ev, ev->data.sequence_start.tag, &n->plain))
+		return MM_EINVAL;
 	tail = &n->items;
 	for (;;) {
 		yaml_event_t child;
@@ -334,6 +384,8 @@ static int parse_mapping(struct parse *ps, const yaml_event_t *ev, unsigned dept
 
 	if (!n)
 		return oom(ps);
+	if (check_tag(ps, ev, ev->data.mapping_start.tag, &n->plain))
+		return MM_EINVAL;
 	tail = &n->pairs;
 	for (;;) {
 		yaml_event_t kev, vev;
@@ -354,6 +406,9 @@ static int parse_mapping(struct parse *ps, const yaml_event_t *ev, unsigned dept
 		/* Checked before the value is read, so the key is what gets blamed. */
 		if (key->kind != YNODE_SCALAR)
 			return ynode_error(ps->err, key, "mapping keys must be scalars");
+		/* YAML 1.1's merge key (yaml.org/type/merge): not taken, so not mistaken for a key. */
+		if (key->plain && strcmp(key->str, "<<") == 0)
+			return ynode_error(ps->err, key, "YAML merge keys ('<<') are not supported: write the keys out");
 		if (yindex_get(&ps->index, n, key->str))
 			return ynode_error(ps->err, key, "duplicate key '%s'", key->str);
 		if (yindex_put(&ps->index, n, key->str, key))

@@ -1029,6 +1029,8 @@ typedef struct mmusim_mmu_options {
 	                              mmusim_mmu_read_future), "random" */
 	uint64_t seed;             /* random: the generator's seed (0 taken as 1) */
 	bool no_clock_flush;       /* clock: clearing an A bit leaves the page's TLB entries */
+	bool clock_flush;          /* clock: flush them even when the config's os: block says
+	                              clock_flush: false (an option given wins over the config) */
 } mmusim_mmu_options;
 
 /*

@@ -55,7 +55,7 @@ int mmusim_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, mmusim_m
 		.resident_pages = opt && opt->resident_pages ? opt->resident_pages : dflt->resident_pages,
 		.replacement = opt && opt->replacement ? opt->replacement : dflt->replacement,
 		.seed = opt && opt->seed ? opt->seed : dflt->seed,
-		.no_clock_flush = (opt && opt->no_clock_flush) || dflt->no_clock_flush,
+		.no_clock_flush = opt && opt->clock_flush ? false : (opt && opt->no_clock_flush) || dflt->no_clock_flush,
 	};
 	ro.os = ro.os_opt.resident_pages || ro.os_opt.replacement;
 	mmu->owner = m;

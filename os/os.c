@@ -40,7 +40,14 @@ struct os {
 	uint64_t *future;
 	size_t future_len, future_cap;
 	bool future_done;
-	uint16_t future_asid;       /* the ASID the future's reader has reached */
+	/*
+	 * Where the future's reader has reached: its CPU and each CPU's ASID, as
+	 * the replay will have them (each CPU keeps its own), started from the
+	 * MMU's when reading begins.
+	 */
+	bool future_started;
+	unsigned future_cpu;
+	uint16_t future_asid[MMU_MAX_CPUS];
 	uint32_t objects;           /* shared regions mapped so far: the next one's object */
 	struct paging_stats stats;
 };
@@ -454,8 +461,11 @@ int os_munmap(struct os *os, uint16_t asid, uint64_t va, uint64_t len, struct mm
 	if ((va | len) & mask)
 		return mm_error_set(err, MM_EUNALIGNED, "munmap: VA 0x%" PRIx64 " and length 0x%" PRIx64
 				    " must be multiples of the page size (0x%" PRIx64 ")", va, len, mask + 1);
-	if (len == 0 || va + len < va)
-		return mm_error_set(err, MM_EINVAL, "munmap: no region in [0x%" PRIx64 ", 0x%" PRIx64 ")", va, va + len);
+	if (len == 0)
+		return mm_error_set(err, MM_EINVAL, "munmap: the length is 0");
+	if (va + len < va)
+		return mm_error_set(err, MM_EOVERFLOW, "munmap: VA 0x%" PRIx64 " + length 0x%" PRIx64
+				    " wraps around the address space", va, len);
 	if ((rc = region_remove(&os->regions, asid, va, len, err)))
 		return rc;
 	drop_pages(os, asid, va / page_size(os), (va + len - 1) / page_size(os), true);
@@ -468,20 +478,49 @@ void os_forget_range(struct os *os, uint16_t asid, uint64_t va, uint64_t len)
 		drop_pages(os, asid, va / page_size(os), (va + len - 1) / page_size(os), false);
 }
 
+/* The future's reader starts where the MMU is: the current CPU, each CPU's ASID. */
+static void future_start(struct os *os)
+{
+	if (os->future_started)
+		return;
+	os->future_started = true;
+	for (unsigned c = 0; c < os->mmu->nr_cpus; c++) {
+		if (os->mmu->cpus[c])
+			os->future_asid[c] = os->mmu->cpus[c]->asid;
+		if (os->mmu->cpus[c] == os->mmu->cur)
+			os->future_cpu = c;
+	}
+}
+
+void os_future_cpu(struct os *os, unsigned cpu)
+{
+	future_start(os);
+	/* A CPU out of range fails the replay at that line: the future need not follow it. */
+	if (cpu < MMU_MAX_CPUS)
+		os->future_cpu = cpu;
+}
+
 int os_future_add(struct os *os, const struct trace_event *ev, size_t n, struct mm_error *err)
 {
 	const uint64_t page = page_size(os);
 
+	future_start(os);
 	for (size_t i = 0; i < n; i++) {
 		if (ev[i].op == TRACE_ASID)
-			os->future_asid = (uint16_t)ev[i].n;
+			os->future_asid[os->future_cpu] = (uint16_t)ev[i].n;
+		if (ev[i].op == TRACE_CPU)
+			os_future_cpu(os, ev[i].n);
 		if (ev[i].op != TRACE_ACCESS)
 			continue;
-		/* One reference per base page the access touches, as replay counts them. */
-		uint64_t last = ev[i].va + (ev[i].size ? ev[i].size - 1u : 0u);
-		if (last < ev[i].va)
+		/*
+		 * One reference per base page the access touches, as replay counts
+		 * them, at the VA it translates: a tagged pointer's untagged one (TBI).
+		 */
+		uint64_t va = mmu_va(os->mmu, ev[i].va);
+		uint64_t last = va + (ev[i].size ? ev[i].size - 1u : 0u);
+		if (last < va)
 			last = UINT64_MAX;
-		for (uint64_t vpn = ev[i].va / page; vpn <= last / page; vpn++) {
+		for (uint64_t vpn = va / page; vpn <= last / page; vpn++) {
 			if (os->future_len == os->future_cap) {
 				size_t cap = os->future_cap ? 2 * os->future_cap : 4096;
 				uint64_t *f = realloc(os->future, cap * sizeof(*f));
@@ -490,7 +529,7 @@ int os_future_add(struct os *os, const struct trace_event *ev, size_t n, struct 
 				os->future = f;
 				os->future_cap = cap;
 			}
-			os->future[os->future_len++] = page_key(os->future_asid, vpn);
+			os->future[os->future_len++] = page_key(os->future_asid[os->future_cpu], vpn);
 			if (vpn == UINT64_MAX / page)
 				break;
 		}
@@ -689,7 +728,8 @@ int os_exit(struct os *os, uint16_t asid, struct mm_error *err)
 	drop_pages(os, asid, 0, UINT64_MAX, true);
 	while ((r = region_first(&os->regions, asid)))
 		region_remove(&os->regions, asid, r->start, r->end - r->start, NULL);
-	os->declared[asid / 8] &= (uint8_t)~(1u << (asid % 8));
+	/* A process that exited has no memory: a later touch is outside every region (a segfault). */
+	os->declared[asid / 8] |= (uint8_t)(1u << (asid % 8));
 	return MM_OK;
 }
 

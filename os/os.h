@@ -107,6 +107,8 @@ int os_write_fault(struct os *os, uint16_t asid, uint64_t va, bool *handled, str
 
 /* opt: the future, read from the trace before the replay (the same events, in order). */
 int os_future_add(struct os *os, const struct trace_event *ev, size_t n, struct mm_error *err);
+/* opt: what follows in the future runs on `cpu` (a trace's thread, mapped to its CPU by the replay). */
+void os_future_cpu(struct os *os, unsigned cpu);
 /* Ends the future; MM_EINVAL for opt when os_future_add was never called. */
 int os_future_end(struct os *os, struct mm_error *err);
 bool os_needs_future(const struct os *os);

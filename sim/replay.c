@@ -288,7 +288,18 @@ int replay_future(struct replay *r, const struct trace_event *ev, size_t n, bool
 {
 	if (!replay_needs_future(r))
 		return MM_OK;
-	int rc = os_future_add(r->os, ev, n, err);
+	int rc = MM_OK;
+	size_t from = 0;
+
+	/* A thread's events run on the CPU --threads-to-cpus gives it: the future follows it there. */
+	for (size_t i = 0; i < n && !rc; i++)
+		if (ev[i].op == TRACE_THREAD) {
+			rc = os_future_add(r->os, ev + from, i - from, err);
+			os_future_cpu(r->os, thread_map_cpu(&r->opt.threads, ev[i].n));
+			from = i + 1;
+		}
+	if (!rc && n > from)
+		rc = os_future_add(r->os, ev + from, n - from, err);
 	return rc || !end ? rc : os_future_end(r->os, err);
 }
 

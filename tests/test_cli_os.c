@@ -87,10 +87,76 @@ Test(os_policies, clock_on_a_bits_with_and_without_flush)
 		      "--no-clock-flush", OS_TRACE("clock_flush.trace"));
 }
 
+/* An option wins over the config's os: block, --clock-flush over clock_flush: false too. */
+Test(os_policies, clock_flush_option_overrides_the_config)
+{
+	char *cfg = write_temp_file("extends: x86_64\nos: { clock_flush: false, replacement: clock, resident_pages: 3 }\n",
+				    ".yaml");
+
+	EXPECT_PAGING(PAGING(6, 0, 3, 0, 0, 0), "--config", cfg, OS_TRACE("clock_flush.trace"));
+	EXPECT_PAGING(PAGING(5, 0, 2, 0, 0, 0), "--config", cfg, "--clock-flush", OS_TRACE("clock_flush.trace"));
+	EXPECT_PAGING(PAGING(6, 0, 3, 0, 0, 0), "--config", cfg, "--clock-flush", "--no-clock-flush",
+		      OS_TRACE("clock_flush.trace"));
+	remove_temp_file(cfg);
+}
+
 /* swap.trace's comments: 7 page faults, 2 of them major; 5 evictions; one swap-out, two swap-ins. */
 Test(os_policies, dirty_pages_swap_clean_pages_drop)
 {
 	EXPECT_PAGING(PAGING(7, 2, 5, 2, 1, 0), "--resident-pages", "2", OS_TRACE("swap.trace"));
+}
+
+/*
+ * OPT on two CPUs, each with its own address space: CPU 0 runs ASID 1, CPU 1
+ * ASID 2.  The references are (1,C) (2,C) (2,B) (1,C); with 2 frames the third
+ * evicts (2,C), never used again, rather than (1,C), used next: 3 faults, 1
+ * eviction.  A future that kept CPU 1's ASID after `cpu 0` saw (2,C) next and
+ * evicted (1,C): 4 faults, 2 evictions.  The same through threads on CPUs.
+ */
+Test(os_policies, opt_future_follows_each_cpu_asid)
+{
+	static const char by_thread[] = "thread 0\nasid 1\nr 0x3000\nthread 1\nasid 2\nr 0x3000\nr 0x2000\n"
+					"thread 0\nr 0x3000\n";
+	char *path = write_temp_file(by_thread, ".trace");
+
+	EXPECT_PAGING(PAGING(3, 0, 1, 0, 0, 0), "--resident-pages", "2", "--replacement", "opt",
+		      OS_TRACE("opt_cpus.trace"));
+	EXPECT_PAGING(PAGING(3, 0, 1, 0, 0, 0), "--resident-pages", "2", "--replacement", "opt", path);
+	/* Both threads on CPU 0: one ASID at a time, (1,C) is then (2,C): 3 faults, as on one CPU. */
+	EXPECT_PAGING(PAGING(3, 0, 1, 0, 0, 0), "--resident-pages", "2", "--replacement", "opt",
+		      "--threads-to-cpus", "round-robin:1", path);
+	remove_temp_file(path);
+}
+
+/*
+ * The toy format has no A or D bit: every page reads as referenced and dirty.
+ * Clock then evicts in FIFO order (OSTEP's FIFO: 7 misses, 4 evictions) and
+ * every victim goes to swap: 4 swap-outs; the 3 misses that are not the 4
+ * pages' first touches come back from swap (major).
+ */
+Test(os_policies, no_a_or_d_bits_clock_is_fifo_every_victim_dirty)
+{
+	EXPECT_PAGING(PAGING(7, 3, 4, 3, 4, 0), "--config", "toy", "--resident-pages", "3", "--replacement", "clock",
+		      OS_TRACE("ostep_policies.trace"));
+	EXPECT_PAGING(PAGING(7, 3, 4, 3, 4, 0), "--config", "toy", "--resident-pages", "3", "--replacement", "fifo",
+		      OS_TRACE("ostep_policies.trace"));
+}
+
+/*
+ * OPT with Arm TBI (tbi0): 0x0500000000001000 is page 0x1000 with a tag, the
+ * same page.  References A B C A, 2 frames: C evicts B (never used again),
+ * not A (used next): 3 faults, 1 eviction.  A future that kept the tag saw
+ * neither used again and evicted A, in the lowest frame: 4 faults.
+ */
+Test(os_policies, opt_future_untags_addresses)
+{
+	char *config = write_temp_file("extends: aarch64\ncpu: { tbi0: true }\n", ".yaml");
+	char *trace = write_temp_file("r 0x1000\nr 0x2000\nr 0x3000\nr 0x0500000000001000\n", ".trace");
+
+	EXPECT_PAGING(PAGING(3, 0, 1, 0, 0, 0), "--config", config, "--resident-pages", "2", "--replacement", "opt",
+		      trace);
+	remove_temp_file(config);
+	remove_temp_file(trace);
 }
 
 /* Without a limit nothing is evicted: every page faults once. */
@@ -157,6 +223,11 @@ Test(os_errors, bad_regions)
 	expect_failure("mmap 0x10000 8K rwu\nmunmap 0x20000 4K\n",
 		       "mmusim: %s:2: munmap: no region in [0x20000, 0x21000)\n", NO_OPTS);
 	expect_failure("munmap 0x20000 4K\n", "mmusim: %s:1: munmap: no region in [0x20000, 0x21000)\n", NO_OPTS);
+	/* As mmap says it (and as Linux's munmap refuses a zero length with EINVAL). */
+	expect_failure("mmap 0x10000 8K rwu\nmunmap 0x10000 0\n", "mmusim: %s:2: munmap: the length is 0\n", NO_OPTS);
+	expect_failure("mmap 0x10000 8K rwu\nmunmap 0xfffffffffffff000 8K\n",
+		       "mmusim: %s:2: munmap: VA 0xfffffffffffff000 + length 0x2000 wraps around the address space\n",
+		       NO_OPTS);
 	expect_failure("mmap 0x10000 4K rwug\n",
 		       "mmusim: %s:1: mmap: a region's pages belong to one address space: flag g is refused\n", NO_OPTS);
 	expect_failure("mmap 0x10000 4K rwq\n", "mmusim: %s:1: bad flag 'q' in 'rwq' (flags are letters of r w x u g a d)\n",
@@ -311,6 +382,22 @@ Test(os_fork, worked_example)
 	cr_assert_eq(run_mmusim(&r, "--json", "replay", OS_TRACE("fork_cow.trace"), NULL), 0);
 	cr_expect(strstr(r.out, "\"not-present\":0,\"reserved-bit\":0,\"permission\":0,") != NULL, "%s", r.out);
 	run_result_free(&r);
+}
+
+/*
+ * An exited process has no memory: a later touch in its ASID is a segmentation
+ * fault, not a fresh page (it took one, and a frame under --resident-pages,
+ * evicting a live process's page).  A region mapped there again is used.
+ */
+Test(os_fork, touch_after_exit_is_a_segfault)
+{
+	static const char text[] = "asid 1\nmmap 0x10000 4K rwu\nr 0x10000\nasid 2\nr 0x20000\nasid 1\nexit 1\n"
+				   "r 0x10000\nr 0x30000\nasid 2\nr 0x20000\nasid 1\nmmap 0x10000 4K rwu\nr 0x10000\n";
+	char *path = write_temp_file(text, ".trace");
+
+	/* 1 + 1 first touches, 2 segfaults, then the new region's page: 3 faults, nothing evicted. */
+	EXPECT_PAGING(PAGING(3, 0, 0, 0, 0, 2), "--resident-pages", "2", path);
+	remove_temp_file(path);
 }
 
 /*

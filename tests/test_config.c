@@ -330,6 +330,18 @@ Test(config_extends, unknown_preset)
 		     "(known: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, ostep, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)");
 }
 
+/* A file cannot be extended, only a preset: say so, and name the preset a configs/ file is. */
+Test(config_extends, a_file_is_not_a_preset)
+{
+	expect_error("extends: configs/sv39.yaml\n",
+		     "t.yaml:1:10: extends takes a preset name, not a file: 'configs/sv39.yaml' (did you mean 'extends: sv39'?)");
+	expect_error("extends: x86_64.yml\n",
+		     "t.yaml:1:10: extends takes a preset name, not a file: 'x86_64.yml' (did you mean 'extends: x86_64'?)");
+	expect_error("extends: ./mine.yaml\n",
+		     "t.yaml:1:10: extends takes a preset name, not a file: './mine.yaml' "
+		     "(known: aarch64, aarch64_16k, aarch64_52, aarch64_64k, aarch64_vm, ostep, sv32, sv39, sv39x4, sv48, sv48x4, sv57, toy, x86_32, x86_64, x86_64_ept, x86_64_la57, x86_64_npt)");
+}
+
 Test(config_extends, value_must_be_a_name)
 {
 	expect_error("extends: [sv39]\n", "t.yaml:1:10: expected a preset name for extends");
@@ -343,15 +355,19 @@ Test(config_extends, error_blames_the_key_the_file_wrote)
 		     "t.yaml:2:12: address_width 48 != nr_levels 5 x index bits 9 + offset bits 12");
 }
 
-Test(config_extends, error_in_a_preset_node_points_into_the_preset)
+Test(config_extends, preset_cpu_key_under_another_arch_blames_the_arch)
 {
-	/* The cpu mapping is sv39's, and its RISC-V keys no longer apply. */
+	/*
+	 * The cpu mapping is sv39's, and its RISC-V keys no longer apply: two keys
+	 * meet, so the one the file wrote (arch) is blamed, the preset's named.
+	 */
 	expect_error("extends: sv39\n"
 		     "arch: x86_64\n"
 		     "nr_levels: 4\n"
 		     "address_width: 48\n"
 		     "phys_addr_width: 52\n",
-		     "sv39.yaml:17:8: cpu key 'sum' does not apply to arch x86_64");
+		     "t.yaml:2:7: arch x86_64 does not take cpu key 'sum' of the preset extended (sv39.yaml:17): "
+		     "extend a preset of arch x86_64");
 }
 
 Test(config_extends, arch_rule_blames_the_key_the_file_wrote)
@@ -912,14 +928,118 @@ Test(config_errors, number_overflows_64_bits)
 {
 	expect_error("extends: x86_64\n"
 		     "memory: {size: 0x10000000000000000}\n",
-		     "t.yaml:2:16: number out of range for memory.size");
+		     "t.yaml:2:16: number out of range for memory.size (at most 18446744073709551615)");
 }
 
 Test(config_errors, number_suffix_overflows_64_bits)
 {
 	expect_error("extends: x86_64\n"
 		     "memory: {size: 0x1000000T}\n",
-		     "t.yaml:2:16: number out of range for memory.size");
+		     "t.yaml:2:16: number out of range for memory.size (at most 18446744073709551615)");
+}
+
+/* A number past 2^64 says the field's limit, as one that only exceeds the field's does. */
+Test(config_errors, number_past_64_bits_names_the_limit)
+{
+	expect_error("extends: x86_64\n"
+		     "memory_latency: 99999999999999999999999\n",
+		     "t.yaml:2:17: number out of range for memory_latency (at most 4294967295)");
+	expect_error("extends: x86_64\n"
+		     "os: { resident_pages: 99999999999999999999 }\n",
+		     "t.yaml:2:23: number out of range for os.resident_pages (at most 18446744073709551615)");
+	expect_error("extends: x86_64\n"
+		     "caches: { l2: { sets: 99999999999999999999, ways: 8, latency: 4 } }\n",
+		     "t.yaml:2:23: caches.l2.sets is out of range (at most 4194304)");
+	expect_error("extends: toy\n"
+		     "toy: { valid: 99999999999999999999 }\n",
+		     "t.yaml:2:15: toy.valid is out of range (at most 63)");
+}
+
+/* YAML tags (YAML 1.1 types, yaml.org/type): !!str makes a string, !!int a number even quoted. */
+Test(config_errors, yaml_str_tag_is_a_string)
+{
+	expect_error("extends: x86_64\n"
+		     "memory_latency: !!str 5\n",
+		     "t.yaml:2:17: expected a number for memory_latency");
+	expect_error("extends: x86_64\n"
+		     "va_sign_ext: !!str true\n",
+		     "t.yaml:2:14: expected a boolean for va_sign_ext");
+	expect_error("extends: x86_64\n"
+		     "memory_latency: ! 5\n",
+		     "t.yaml:2:17: expected a number for memory_latency");
+}
+
+Test(config_values, yaml_int_and_bool_tags_type_a_quoted_scalar)
+{
+	struct machine_config mc;
+
+	load_ok("extends: x86_64\n"
+		"memory_latency: !!int \"7\"\n"
+		"cpu: { smap: !!bool 'true' }\n", &mc);
+	cr_expect_eq(mc.memory_latency, 7);
+	cr_expect(mc.cpu.smap);
+}
+
+Test(config_errors, yaml_merge_key_refused)
+{
+	expect_error("extends: x86_64\n"
+		     "base: &b { level: 1, kind: data }\n"
+		     "tlb: [{<<: *b, name: a, entries: 64, page_sizes: [4K]}]\n",
+		     "t.yaml:3:8: YAML merge keys ('<<') are not supported: write the keys out");
+}
+
+Test(config_errors, yaml_other_tags_refused)
+{
+	expect_error("extends: x86_64\n"
+		     "memory_latency: !!binary aGVsbG8=\n",
+		     "t.yaml:2:17: YAML tag '!!binary' is not supported (only !!str, !!int, !!float, !!bool, !!null, !!map and !!seq)");
+	expect_error("extends: x86_64\n"
+		     "name: !evil x\n",
+		     "t.yaml:2:7: YAML tag '!evil' is not supported (only !!str, !!int, !!float, !!bool, !!null, !!map and !!seq)");
+	expect_error("extends: x86_64\n"
+		     "cpu: !!set { smap }\n",
+		     "t.yaml:2:6: YAML tag '!!set' is not supported (only !!str, !!int, !!float, !!bool, !!null, !!map and !!seq)");
+	expect_error("extends: x86_64\n"
+		     "cpu: !!seq { smap: true }\n",
+		     "t.yaml:2:6: YAML tag '!!seq' does not fit a mapping");
+}
+
+Test(config_errors, page_size_listed_twice)
+{
+	expect_error("extends: x86_64\n"
+		     "tlb: [{name: a, level: 1, kind: data, entries: 64, page_sizes: [4K, 2M, 4096]}]\n",
+		     "t.yaml:2:73: page size 4096 is listed twice in tlb[0].page_sizes");
+}
+
+/* -5 and 5.0 look like numbers: the message says why they are not ones a config takes. */
+Test(config_errors, negative_and_fractional_numbers_say_why)
+{
+	expect_error("extends: x86_64\nmemory_latency: -5\n",
+		     "t.yaml:2:17: expected a number for memory_latency ('-5' is negative)");
+	expect_error("extends: x86_64\nmemory_latency: 5.0\n",
+		     "t.yaml:2:17: expected a number for memory_latency ('5.0' is not written as a whole number)");
+	expect_error("extends: x86_64\nos: { resident_pages: 1e3 }\n",
+		     "t.yaml:2:23: expected a number for os.resident_pages ('1e3' is not written as a whole number)");
+	expect_error("extends: x86_64\ncaches: { l2: { sets: -1024, ways: 4, latency: 12 } }\n",
+		     "t.yaml:2:23: expected a number for caches.l2.sets ('-1024' is negative)");
+	expect_error("extends: toy\ntoy: { valid: 0.5 }\n",
+		     "t.yaml:2:15: expected a number for toy.valid ('0.5' is not written as a whole number)");
+	/* Words stay plain "expected a number", as do quoted numbers (strings in YAML). */
+	expect_error("extends: x86_64\nmemory_latency: e5\n", "t.yaml:2:17: expected a number for memory_latency");
+	expect_error("extends: x86_64\nmemory_latency: \"-5\"\n", "t.yaml:2:17: expected a number for memory_latency");
+}
+
+/* stage2 shares the top level's keys: its messages say they are stage 2's, not the guest's. */
+Test(config_errors, stage2_messages_say_stage2)
+{
+	expect_error("extends: x86_64_ept\nstage2: {memory: {size: 0}}\n",
+		     "t.yaml:2:25: in stage2: memory.size must not be 0");
+	expect_error("extends: x86_64_ept\nstage2: {cpu: {foo: 1}}\n",
+		     "t.yaml:2:16: in stage2: unknown key 'foo' in cpu");
+	expect_error("extends: x86_64_ept\nstage2: {nr_levels: 0}\n",
+		     "t.yaml:2:21: in stage2: nr_levels 0 must be between 1 and 5");
+	/* The guest's own keep their message. */
+	expect_error("extends: x86_64_ept\nmemory: {size: 0}\n", "t.yaml:2:16: memory.size must not be 0");
 }
 
 Test(config_errors, number_too_large_for_the_field)
@@ -1246,7 +1366,7 @@ Test(config_aarch64, cpu_keys)
 	cr_expect(mc.cpu.pan && mc.cpu.tbi0 && !mc.cpu.tbi1);
 	cr_expect_eq(mc.cpu.mair, UINT64_MAX);
 	expect_error("extends: aarch64\ncpu: { mair: 0x1ffffffffffffffff }\n",
-		     "t.yaml:2:14: number out of range for cpu.mair");
+		     "t.yaml:2:14: number out of range for cpu.mair (at most 18446744073709551615)");
 	expect_error("extends: aarch64\ncpu: { smap: true }\n",
 		     "t.yaml:2:8: cpu key 'smap' does not apply to arch aarch64");
 	expect_error("extends: x86_64\ncpu: { pan: true }\n",

@@ -78,6 +78,8 @@ static const struct caches_rule rules[] = {
 	{ "caches: {like: [skylake]}",
 	  "t.yaml:2:16: expected a geometry name for caches.like (skylake | u74 | neoverse_n1 | cpu)" },
 	{ "caches: {line: 64}", "t.yaml:2:9: caches needs at least one of l1d, l2, llc (or like: a geometry)" },
+	{ "caches: {l2: {sets: 1024, ways: 4, latency: 12, replacement: [lru]}}",
+	  "t.yaml:2:62: expected a string for caches.l2.replacement" },
 	{ "caches: {l3: {sets: 1, ways: 1, latency: 1}}", "t.yaml:2:10: unknown key 'l3' in caches" },
 	{ "caches: {line: 48, l1d: {sets: 1, ways: 1, latency: 1}}",
 	  "t.yaml:2:16: caches.line 48 must be a power of two from 8 to 4096" },

@@ -121,6 +121,51 @@ Test(shell_pipe, os_layer_notes_and_marks)
  * the bad line run, then one error names its line, exit 2 — /dev/zero or a binary file
  * cannot make the shell grow or spin.
  */
+/*
+ * An access the OS side cannot serve is an error with its line, not a result:
+ * 64 KiB of memory is 16 frames, so demand paging of 20 pages runs out at
+ * the 12th (the table takes the rest); the shell printed "fault none at level 0 ... a cached
+ * entry" for such an access, as if a TLB had answered.
+ */
+Test(shell_pipe, access_that_fails_is_an_error_with_its_line)
+{
+	char *cfg = write_temp_file("extends: x86_64\nmemory: { size: 64K }\n", ".yaml");
+	char *const argv[] = { "mmusim", "--config", cfg, "shell", "--demand-paging", NULL };
+	char input[512] = "";
+	char *out, *err;
+
+	for (unsigned page = 1; page <= 20; page++)
+		snprintf(input + strlen(input), sizeof(input) - strlen(input), "r 0x%x\n", page << 16);
+	cr_expect_eq(run_piped_argv(input, strlen(input), argv, &out, &err), 2);
+	cr_expect(strstr(out, "fault none") == NULL, "%s", out);
+	cr_expect(strstr(err, "mmusim: stdin:12: demand paging 0xc0000: out of physical memory (16 frames of 4096 "
+			      "bytes in use)\n") == err, "%s", err);
+	free(out);
+	free(err);
+	remove_temp_file(cfg);
+}
+
+/* A config's os: block with opt is refused as --replacement opt is: the shell has no future. */
+Test(shell_pipe, config_with_opt_is_refused)
+{
+	char *cfg = write_temp_file("extends: x86_64\nos: { replacement: opt, resident_pages: 2 }\n", ".yaml");
+	char *const argv[] = { "mmusim", "--config", cfg, "shell", NULL };
+	char *const lru[] = { "mmusim", "--config", cfg, "shell", "--replacement", "lru", NULL };
+	char *out, *err;
+
+	cr_expect_eq(run_piped_argv("r 0x1000\n", 9, argv, &out, &err), 2);
+	cr_expect_str_eq(out, "");
+	cr_expect_str_eq(err, "mmusim: shell: the config's os: block picks replacement opt, which needs the whole "
+			      "future of a trace; the shell has none (choose another with --replacement)\n");
+	free(out);
+	free(err);
+	cr_expect_eq(run_piped_argv("r 0x1000\n", 9, lru, &out, &err), 0);
+	cr_expect(strstr(out, "0x1000 r user: pa ") == out, "%s", out);
+	free(out);
+	free(err);
+	remove_temp_file(cfg);
+}
+
 Test(shell_pipe, long_lines_and_nul_bytes_end_the_session)
 {
 	static const char head[] = "map 0x0 0x800 64 rwu\nr 0x0\n";

@@ -338,6 +338,35 @@ Test(sweep_cli, a_failing_machine_is_named_and_the_others_finish)
 	remove_temp_file(cfg);
 }
 
+/*
+ * A config whose os: block asks for opt: sweep reads its future first, as
+ * replay does, so its row is OSTEP's OPT (5 faults of 11 references, 3
+ * frames) beside FIFO's 7; it stopped at the first fault, exit status 2.
+ */
+Test(sweep_cli, opt_config_reads_the_future_first)
+{
+	char *opt = write_temp_file("extends: x86_64\nname: opt3\nos: { replacement: opt, resident_pages: 3 }\n", ".yaml");
+	char *fifo = write_temp_file("extends: x86_64\nname: fifo3\nos: { replacement: fifo, resident_pages: 3 }\n", ".yaml");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "sweep", "--config", opt, "--config", fifo, SRC "traces/os/ostep_policies.trace",
+				NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.err, "");
+	cr_expect(strstr(r.out, "\"paging\":{\"page_faults\":5,\"major_faults\":0,\"evictions\":2,") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "\"paging\":{\"page_faults\":7,\"major_faults\":0,\"evictions\":4,") != NULL, "%s", r.out);
+	run_result_free(&r);
+	/* From stdin there is no future to read: refused before anything runs. */
+	cr_assert_eq(run_mmusim(&r, "sweep", "--config", opt, "-", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: sweep: replacement opt reads the whole trace before the replay: give a file, "
+				"not stdin\n");
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+	remove_temp_file(opt);
+	remove_temp_file(fifo);
+}
+
 struct bad_cli {
 	const char *argv[8];
 	const char *err;

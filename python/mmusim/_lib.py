@@ -45,7 +45,7 @@ class MmuOptions(Structure):
     _fields_ = [("demand_page_size", c_uint64), ("no_auto_flush", c_bool), ("check_stale", c_bool),
                 ("interval", c_uint64), ("interval_csv", c_void_p),
                 ("resident_pages", c_uint64), ("replacement", c_char_p), ("seed", c_uint64),
-                ("no_clock_flush", c_bool)]
+                ("no_clock_flush", c_bool), ("clock_flush", c_bool)]
 
 
 class PagingStats(Structure):

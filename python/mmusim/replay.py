@@ -180,14 +180,14 @@ class Replay:
     ``config``: preset name or YAML path.  ``demand_paging``: True (base pages), False, or a page
     size (2 << 20, "2M").  ``no_auto_flush``, ``check_stale``, ``warmup`` as the CLI's options;
     the OS layer as replay's: ``resident_pages``, ``replacement`` ("fifo", "lru", "clock",
-    "opt", "random"), ``seed``, ``clock_flush`` (``opt`` needs the trace: replay_trace reads it
-    ahead).
+    "opt", "random"), ``seed``, ``clock_flush`` (None: the config's os: block decides, else
+    True or False wins over it; ``opt`` needs the trace: replay_trace reads it ahead).
     The page tables are ``self.machine`` (map before feeding, or let demand paging fill them).
     Owns C memory: use it as a context manager or call close().
     """
 
     def __init__(self, config="x86_64", demand_paging=True, no_auto_flush=False, check_stale=False, warmup=0,
-                 resident_pages=0, replacement=None, seed=0, clock_flush=True):
+                 resident_pages=0, replacement=None, seed=0, clock_flush=None):
         self.machine = None
         for name, value in (("warmup", warmup), ("resident_pages", resident_pages), ("seed", seed)):
             _unsigned(name, value)
@@ -205,7 +205,7 @@ class Replay:
         opt = _lib.MmuOptions(demand_page_size=size, no_auto_flush=no_auto_flush, check_stale=check_stale,
                               resident_pages=resident_pages,
                               replacement=_c_string("replacement", replacement) if replacement else None, seed=seed,
-                              no_clock_flush=not clock_flush)
+                              no_clock_flush=clock_flush is False, clock_flush=clock_flush is True)
         mmu = ctypes.c_void_p()
         err = _lib.Error_()
         try:
@@ -292,6 +292,19 @@ class Replay:
             e = raised.pop()
             raise e
 
+    def _read_future(self, path, fmt):
+        """opt: the whole future first, from a reading of its own (nothing for other policies)."""
+        if not lib.mmusim_mmu_needs_future(self.mmu):
+            return
+        err = _lib.Error_()
+        t = ctypes.c_void_p()
+        check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt, ctypes.byref(t), ctypes.byref(err)), err)
+        try:
+            rc = lib.mmusim_mmu_read_future(self.mmu, t, ctypes.byref(err))
+        finally:
+            lib.mmusim_trace_close(t)
+        check(rc, err)
+
     @_locked
     def replay_trace(self, path, format="auto"):
         """Streams a trace file through the model (any format the CLI reads)."""
@@ -299,14 +312,7 @@ class Replay:
         err = _lib.Error_()
         check(lib.mmusim_trace_format_parse(_c_string("format", format), ctypes.byref(fmt), ctypes.byref(err)), err)
         t = ctypes.c_void_p()
-        if lib.mmusim_mmu_needs_future(self.mmu):
-            # opt: the whole future first, from a reading of its own.
-            check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
-            try:
-                rc = lib.mmusim_mmu_read_future(self.mmu, t, ctypes.byref(err))
-            finally:
-                lib.mmusim_trace_close(t)
-            check(rc, err)
+        self._read_future(path, fmt.value)
         check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
         try:
             self._format = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
@@ -389,6 +395,8 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
             return []
         fmt = ctypes.c_int()
         check(lib.mmusim_trace_format_parse(_c_string("format", format), ctypes.byref(fmt), ctypes.byref(err)), err)
+        for r in replays:
+            r._read_future(trace, fmt.value)
         check(lib.mmusim_trace_open(_c_string("trace", trace, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
         name = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
         for r in replays:

@@ -78,6 +78,25 @@ def test_os_layer_options_equal_cli_options(cli_json):
     assert got == cli_json("replay", "--resident-pages", "3", "--replacement", "clock", "--no-clock-flush", trace)
 
 
+def test_sweep_with_opt_reads_the_future_as_replay_does():
+    """sweep() with replacement="opt" gives replay()'s OPT (OSTEP: 5 faults), not an error."""
+    trace = os.path.join(TRACES, "os", "ostep_policies.trace")
+    got = mmusim.sweep(["x86_64", "sv39"], trace, resident_pages=3, replacement="opt")
+    assert [g["paging"]["page_faults"] for g in got] == [5, 5]
+    assert got[0] == mmusim.replay(trace, resident_pages=3, replacement="opt")
+
+
+def test_clock_flush_overrides_the_config(tmp_path, cli_json):
+    """clock_flush=True wins over the config's os: { clock_flush: false }, as --clock-flush does."""
+    trace = os.path.join(TRACES, "os", "clock_flush.trace")
+    cfg = tmp_path / "noflush.yaml"
+    cfg.write_text("extends: x86_64\nos: { clock_flush: false, replacement: clock, resident_pages: 3 }\n")
+    assert mmusim.replay(trace, config=str(cfg))["paging"]["page_faults"] == 6
+    got = mmusim.replay(trace, config=str(cfg), clock_flush=True)
+    assert got["paging"]["page_faults"] == 5
+    assert got == cli_json("--config", str(cfg), "replay", "--clock-flush", trace)
+
+
 def test_malformed_trace_raises_with_cli_message_and_partial_stats(tmp_path, cli):
     bad = tmp_path / "bad.trace"
     bad.write_text("map 0x400000 0x200000 4K rwu\nr 0x400000\nfrobnicate 1\n")

@@ -209,12 +209,15 @@ int cli_os_option(struct args *a, mmusim_mmu_options *opt)
 		}
 		return 1;
 	}
+	/* The last of the two wins; either wins over the config's os: block. */
 	if (args_flag(a, "--no-clock-flush")) {
 		opt->no_clock_flush = true;
+		opt->clock_flush = false;
 		return 1;
 	}
 	if (args_flag(a, "--clock-flush")) {
 		opt->no_clock_flush = false;
+		opt->clock_flush = true;
 		return 1;
 	}
 	return 0;

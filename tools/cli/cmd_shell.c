@@ -270,7 +270,7 @@ static void os_notes(struct shell *sh, const mmusim_paging_stats *was)
 		fputs("  os: copy-on-write fault: the page copied into a frame of this process's own\n", sh->out);
 }
 
-static void do_access(struct shell *sh, const mmusim_event *ev)
+static int do_access(struct shell *sh, const mmusim_event *ev, mmusim_error *err)
 {
 	mmusim_request req = request(sh, ev->va, ev->access);
 	mmusim_mmu_result res;
@@ -281,7 +281,14 @@ static void do_access(struct shell *sh, const mmusim_event *ev)
 
 	mmusim_mmu_paging_stats(sh->mmu, &was);
 	mmusim_mmu_stats(sh->mmu, &before);
-	mmusim_mmu_translate(sh->mmu, ev->va, ev->access, &res);
+	/* An access the OS layer could not serve (out of memory, opt without a future): an error, not a result. */
+	if (mmusim_mmu_translate(sh->mmu, ev->va, ev->access, &res)) {
+		/* The mmu names a direct translation's source "event:0"; the shell adds stdin's line. */
+		const char *msg = mmusim_mmu_last_error(sh->mmu), *rest;
+		if (strncmp(msg, "event:", 6) == 0 && (rest = strstr(msg, ": ")))
+			msg = rest + 2;
+		return cli_set_error(err, MMUSIM_EINVAL, "%s", msg);
+	}
 	mmusim_mmu_stats(sh->mmu, &after);
 	/*
 	 * Print through the same format as translate: the level, the permissions
@@ -331,6 +338,7 @@ static void do_access(struct shell *sh, const mmusim_event *ev)
 		fprintf(sh->out, "  stale: a cached entry no longer agrees with the page table, which says: %s\n", answer);
 	}
 	os_notes(sh, &was);
+	return MMUSIM_OK;
 }
 
 /* Splits line into at most 8 words, in place. */
@@ -414,8 +422,7 @@ static int run_line(struct shell *sh, const char *text, mmusim_error *err)
 		return MMUSIM_OK;
 	ev.line = sh->line;
 	if (ev.op == MMUSIM_EV_ACCESS) {
-		do_access(sh, &ev);
-		return MMUSIM_OK;
+		return do_access(sh, &ev, err);
 	}
 	if ((r = mmusim_mmu_event(sh->mmu, &ev, err))) {
 		/* The mmu names a single event's source "event"; here it is stdin. */
@@ -660,6 +667,12 @@ int cmd_shell(struct cli *cli, struct args *a)
 	if (cli_demand_page_size(sh.cfg, &opt, &err) || cli_mmu_create(sh.m, &opt, warmup, &sh.mmu, &err)) {
 		mmusim_machine_destroy(sh.m);
 		return cli_fail(&err);
+	}
+	if (mmusim_mmu_needs_future(sh.mmu)) {
+		mmusim_mmu_destroy(sh.mmu);
+		mmusim_machine_destroy(sh.m);
+		return cli_usage_error("shell: the config's os: block picks replacement opt, which needs the whole future "
+				       "of a trace; the shell has none (choose another with --replacement)");
 	}
 	/* Detail is on from the start: a student sees what each access did without asking. */
 	mmusim_mmu_set_access_log(sh.mmu, keep_detail, &sh);

@@ -373,6 +373,18 @@ static int pass_build(const struct cli *cli, const struct sweep_args *sa, struct
 	return MMUSIM_OK;
 }
 
+/* A machine whose policy is opt reads the trace once before the pass, as replay does. */
+static int read_futures(const struct cli *cli, const struct sweep_args *sa, struct pass *p, size_t t,
+			mmusim_error *err)
+{
+	for (size_t c = 0; c < sa->nr_configs; c++) {
+		int rc = cli_read_future(cli, p->mmu[c], sa->traces[t], sa->format, "sweep", err);
+		if (rc)
+			return rc;
+	}
+	return MMUSIM_OK;
+}
+
 int cmd_sweep(struct cli *cli, struct args *a)
 {
 	struct sweep_args sa = { .jobs = 1, .format = MMUSIM_TRACE_AUTO };
@@ -417,7 +429,8 @@ int cmd_sweep(struct cli *cli, struct args *a)
 			pass_free(&p, sa.nr_configs);
 			goto out;
 		}
-		if (pass_build(cli, &sa, &p, &err) || cli_trace_open(cli, sa.traces[t], sa.format, &rd, &err)) {
+		if (pass_build(cli, &sa, &p, &err) || read_futures(cli, &sa, &p, t, &err) ||
+		    cli_trace_open(cli, sa.traces[t], sa.format, &rd, &err)) {
 			pass_free(&p, sa.nr_configs);
 			if (t == 0) { /* nothing to show yet: the error alone */
 				rc = cli_fail(&err);
