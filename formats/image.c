@@ -309,7 +309,10 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 		if ((type != PT_LOAD && type != PT_NOTE) || filesz == 0)
 			continue;
 		if (off > size || size - off < filesz)
-			return fail(err, path, MM_EINVAL, "segment %u outside the file", n);
+			return fail(err, path, MM_EINVAL,
+				    "segment %u (%s) is file bytes 0x%" PRIx64 " + 0x%" PRIx64
+				    ", past the end of the file (0x%" PRIx64 " bytes): the file is truncated",
+				    n, type == PT_NOTE ? "notes" : "memory", off, filesz, size);
 		if (type == PT_NOTE) {
 			uint64_t align = elf_get(ph, L->p_align) == 8 ? 8 : 4;
 			int rc = parse_notes(img, path, f + off, filesz, align, n, err);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -128,6 +129,27 @@ Test(cli_dumps, elf_of_no_known_class_is_refused)
 	cr_expect_eq(r.status, 2);
 	cr_expect_str_eq(r.out, "");
 	snprintf(want, sizeof(want), "mmusim: %s: not a little-endian ELF32 or ELF64 file\n", core);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(core);
+}
+
+/* A core cut short (a full disk, a copy interrupted) says so, before any walk. */
+Test(cli_dumps, truncated_core_is_named_as_such)
+{
+	char *core = write_sv32_core(), want[512];
+	struct run_result r;
+
+	cr_assert_eq(truncate(core, 0x3000), 0);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv32", "translate", "--image", core, "--root",
+				"0x80001000", "0x401234", NULL),
+		     0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want),
+		 "mmusim: %s: segment 1 (memory) is file bytes 0x1000 + 0x3000, past the end of the "
+		 "file (0x3000 bytes): the file is truncated\n",
+		 core);
 	cr_expect_str_eq(r.err, want);
 	run_result_free(&r);
 	remove_temp_file(core);

@@ -699,7 +699,7 @@ struct bad_case {
 	char name[32];
 	enum mutation mutation;
 	int code;
-	char msg[120];   /* after "PATH: " */
+	char msg[160];   /* after "PATH: " */
 };
 
 static struct bad_case bad_cases[] = {
@@ -713,10 +713,18 @@ static struct bad_case bad_cases[] = {
 	{ "phoff", M_PHOFF, MM_EINVAL, "program headers outside the file" },
 	{ "phoff_huge", M_PHOFF_HUGE, MM_EINVAL, "program headers outside the file" },
 	{ "phnum", M_PHNUM, MM_EINVAL, "program headers outside the file" },
-	{ "segment_outside", M_SEG_OUT, MM_EINVAL, "segment 1 outside the file" },
-	{ "segment_offset_wrap", M_SEG_OFF_WRAP, MM_EINVAL, "segment 1 outside the file" },
-	{ "segment_filesz_wrap", M_SEG_FILESZ_WRAP, MM_EINVAL, "segment 4 outside the file" },
-	{ "note_outside", M_NOTE_OUT, MM_EINVAL, "segment 0 outside the file" },
+	{ "segment_outside", M_SEG_OUT, MM_EINVAL,
+	  "segment 1 (memory) is file bytes 0x3800 + 0x1000, past the end of the file (0x4000 bytes): "
+	  "the file is truncated" },
+	{ "segment_offset_wrap", M_SEG_OFF_WRAP, MM_EINVAL,
+	  "segment 1 (memory) is file bytes 0xffffffffffffffff + 0x1000, past the end of the file "
+	  "(0x4000 bytes): the file is truncated" },
+	{ "segment_filesz_wrap", M_SEG_FILESZ_WRAP, MM_EINVAL,
+	  "segment 4 (memory) is file bytes 0x3000 + 0xffffffffffffffff, past the end of the file "
+	  "(0x4000 bytes): the file is truncated" },
+	{ "note_outside", M_NOTE_OUT, MM_EINVAL,
+	  "segment 0 (notes) is file bytes 0x3f00 + 0x200, past the end of the file (0x4000 bytes): "
+	  "the file is truncated" },
 	{ "pa_wrap", M_PA_WRAP, MM_EINVAL, "segment 1 wraps the physical address space" },
 	{ "memsz_wrap", M_MEMSZ_WRAP, MM_EINVAL, "segment 2 wraps the physical address space" },
 	{ "overlap_tail", M_OVERLAP_TAIL, MM_EINVAL, "segments 1 and 2 overlap" },
