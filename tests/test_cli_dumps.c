@@ -154,3 +154,58 @@ Test(cli_dumps, truncated_core_is_named_as_such)
 	run_result_free(&r);
 	remove_temp_file(core);
 }
+
+/*
+ * --root names a table by PA; one the root register cannot hold is refused with the
+ * register's own reason.  A root above MAXPHYADDR is not a misaligned one (SDM vol. 3
+ * 4.5: CR3 bits M-1:12 hold the address, bits 62:M are reserved), nor is one above the
+ * 56-bit PAs a satp PPN reaches.
+ */
+Test(cli_dumps, root_beyond_the_register_names_the_reason)
+{
+	static const uint8_t zeros[0x2000];
+	char *img = write_temp_bytes(zeros, sizeof(zeros));
+	char *cfg = write_temp_file("extends: x86_64\nphys_addr_width: 46\n", ".yaml");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "translate", "--image", img, "--root",
+				"0x400000001000", "0x0", NULL),
+		     0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, "mmusim: root 0x400000001000 is not a table address cr3 can hold: "
+				"CR3 0x400000001000 sets bits at or above MAXPHYADDR (46)\n");
+	run_result_free(&r);
+
+	/* Bit 63 of CR3 is no address bit (MOV to CR3's no-flush hint). */
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "translate", "--image", img, "--root",
+				"0x8000000000001000", "0x0", NULL),
+		     0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: root 0x8000000000001000 is not a table address cr3 can hold "
+				"(it would point at 0x1000): bits 0x8000000000000000 are beyond the "
+				"addresses it holds\n");
+	run_result_free(&r);
+
+	/* satp's PPN is 44 bits: PAs below 2^56. */
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "translate", "--image", img, "--image-base",
+				"0x80000000", "--root", "0x100000080001000", "0x0", NULL),
+		     0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: root 0x100000080001000 is not a table address satp can hold "
+				"(it would point at 0x80001000): bits 0x100000000000000 are beyond the "
+				"addresses it holds\n");
+	run_result_free(&r);
+
+	/* A misaligned root keeps its reason. */
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "translate", "--image", img, "--root", "0x1008",
+				"0x0", NULL),
+		     0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: root 0x1008 is not a table address cr3 can hold (it would point "
+				"at 0x1000): a root table is aligned, and the bits below are not address "
+				"bits\n");
+	run_result_free(&r);
+	remove_temp_file(img);
+	remove_temp_file(cfg);
+}
