@@ -209,3 +209,42 @@ Test(cli_dumps, root_beyond_the_register_names_the_reason)
 	remove_temp_file(img);
 	remove_temp_file(cfg);
 }
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (unsigned i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/*
+ * show over an image: a pointer the walk refuses (SDM vol. 3 4.5.4: an address bit at or
+ * above MAXPHYADDR in a PDE is a reserved-bit #PF at that PDE) names that fault; the
+ * hardware never reads the table it seems to point at, so "outside physical memory" is
+ * kept for a pointer the walk does follow out of the image (a bus error one level down).
+ */
+Test(cli_dumps, show_names_a_pointer_the_walk_refuses)
+{
+	static uint8_t mem[0x5000];
+	char *img, *cfg = write_temp_file("extends: x86_64\nphys_addr_width: 46\n", ".yaml");
+	struct run_result r;
+
+	memset(mem, 0, sizeof(mem));
+	put64(mem + 0x1000, 0x2007);                      /* PML4E[0] -> PDPT 0x2000 */
+	put64(mem + 0x2000, 0x3007);                      /* PDPTE[0] -> PD 0x3000 */
+	put64(mem + 0x3000, (1ull << 50) | 0x4007);       /* PDE[0]: bit 50 >= MAXPHYADDR */
+	put64(mem + 0x3008, 0x7f0000007ull);              /* PDE[1] -> PT outside the image */
+	img = write_temp_bytes(mem, sizeof(mem));
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "show", "--image", img, "--root", "0x1000", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out,
+			 "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
+			 "L4[0] 0x0000000000002007 P RW US addr=0x2000 -> L3 table 0x2000, va 0x0..0x7fffffffff\n"
+			 "  L3[0] 0x0000000000003007 P RW US addr=0x3000 -> L2 table 0x3000, va 0x0..0x3fffffff\n"
+			 "    L2[0] 0x0004000000004007 P RW US addr=0x4000000004000 -> L1 table 0x4000000004000, "
+			 "va 0x0..0x1fffff (not followed: the walk faults reserved-bit at level 2)\n"
+			 "    L2[1] 0x00000007f0000007 P RW US addr=0x7f0000000 -> L1 table 0x7f0000000, "
+			 "va 0x200000..0x3fffff (outside physical memory)\n");
+	run_result_free(&r);
+	remove_temp_file(img);
+	remove_temp_file(cfg);
+}
