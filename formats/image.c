@@ -342,6 +342,12 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 	/* Sorted by start: any overlap shows between neighbours. */
 	for (size_t k = 1; k < img->nr_segs; k++) {
 		const struct image_seg *a = &img->segs[k - 1], *b = &img->segs[k];
+		/* A process core (gcore, a crashed program's) leaves every p_paddr 0. */
+		if (b->pa == 0 && a->pa == 0)
+			return fail(err, path, MM_EINVAL,
+				    "segments %u and %u overlap: both start at physical address 0, as in a process "
+				    "core (its memory by virtual address in p_vaddr), which is not a physical-memory dump",
+				    a->phdr < b->phdr ? a->phdr : b->phdr, a->phdr < b->phdr ? b->phdr : a->phdr);
 		if (b->pa - a->pa < a->len)
 			return fail(err, path, MM_EINVAL, "segments %u and %u overlap",
 				    a->phdr < b->phdr ? a->phdr : b->phdr,

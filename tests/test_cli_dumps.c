@@ -248,3 +248,45 @@ Test(cli_dumps, show_names_a_pointer_the_walk_refuses)
 	remove_temp_file(img);
 	remove_temp_file(cfg);
 }
+
+/*
+ * A process core (gcore, a crashed program's core) holds virtual memory: every PT_LOAD
+ * has p_paddr 0.  It is no physical-memory dump, and the error says so rather than
+ * only "segments 1 and 2 overlap".
+ */
+Test(cli_dumps, process_core_is_named_as_such)
+{
+	static uint8_t core[0x3000];
+	uint8_t *ph = core + sizeof(Elf64_Ehdr);
+	char *path, want[512];
+	struct run_result r;
+
+	memset(core, 0, sizeof(core));
+	memcpy(core, ELFMAG, SELFMAG);
+	core[EI_CLASS] = ELFCLASS64;
+	core[EI_DATA] = ELFDATA2LSB;
+	core[EI_VERSION] = EV_CURRENT;
+	put16(core + offsetof(Elf64_Ehdr, e_type), ET_CORE);
+	put16(core + offsetof(Elf64_Ehdr, e_machine), EM_X86_64);
+	put64(core + offsetof(Elf64_Ehdr, e_phoff), sizeof(Elf64_Ehdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phentsize), sizeof(Elf64_Phdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phnum), 2);
+	for (unsigned i = 0; i < 2; i++, ph += sizeof(Elf64_Phdr)) {
+		put32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
+		put64(ph + offsetof(Elf64_Phdr, p_offset), 0x1000 * (i + 1));
+		put64(ph + offsetof(Elf64_Phdr, p_vaddr), 0x555555554000ull + 0x1000 * i);
+		put64(ph + offsetof(Elf64_Phdr, p_filesz), 0x1000);
+		put64(ph + offsetof(Elf64_Phdr, p_memsz), 0x1000);
+	}
+	path = write_temp_bytes(core, sizeof(core));
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", path, "--root", "0x1000", "0x0", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want),
+		 "mmusim: %s: segments 0 and 1 overlap: both start at physical address 0, as in a process "
+		 "core (its memory by virtual address in p_vaddr), which is not a physical-memory dump\n",
+		 path);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
