@@ -229,59 +229,99 @@ static int parse_notes(struct image *img, const char *path, const uint8_t *p, ui
 	return MM_OK;
 }
 
+/*
+ * Where the fields parse_elf reads lie in one ELF class.  QEMU writes ELF32 cores of
+ * 32-bit guests (qemu-system-riscv32's dump-guest-memory), ELF64 of the others; notes
+ * have the same layout in both classes.
+ */
+struct elf_field {
+	uint8_t off, size;
+};
+
+struct elf_layout {
+	unsigned ehdr_size, phdr_size, shdr_size;
+	struct elf_field phoff, phentsize, phnum, shoff, shentsize, sh_info;
+	struct elf_field p_type, p_offset, p_paddr, p_filesz, p_memsz, p_align;
+};
+
+#define ELF_FIELD(type, member) { offsetof(type, member), sizeof(((type *)0)->member) }
+#define ELF_LAYOUT(C)                                                                     \
+	{                                                                                  \
+		sizeof(Elf##C##_Ehdr), sizeof(Elf##C##_Phdr), sizeof(Elf##C##_Shdr),       \
+		ELF_FIELD(Elf##C##_Ehdr, e_phoff), ELF_FIELD(Elf##C##_Ehdr, e_phentsize),  \
+		ELF_FIELD(Elf##C##_Ehdr, e_phnum), ELF_FIELD(Elf##C##_Ehdr, e_shoff),      \
+		ELF_FIELD(Elf##C##_Ehdr, e_shentsize), ELF_FIELD(Elf##C##_Shdr, sh_info),  \
+		ELF_FIELD(Elf##C##_Phdr, p_type), ELF_FIELD(Elf##C##_Phdr, p_offset),      \
+		ELF_FIELD(Elf##C##_Phdr, p_paddr), ELF_FIELD(Elf##C##_Phdr, p_filesz),     \
+		ELF_FIELD(Elf##C##_Phdr, p_memsz), ELF_FIELD(Elf##C##_Phdr, p_align),      \
+	}
+
+static const struct elf_layout elf32_layout = ELF_LAYOUT(32);
+static const struct elf_layout elf64_layout = ELF_LAYOUT(64);
+
+static uint64_t elf_get(const uint8_t *p, struct elf_field f)
+{
+	return load_le(p + f.off, f.size);
+}
+
 static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 {
 	const uint8_t *f = img->map;
 	uint64_t size = img->map_len;
 	uint64_t phoff, phentsize, phnum;
+	const struct elf_layout *L;
 
 	if (size < SELFMAG || memcmp(f, ELFMAG, SELFMAG) != 0 ||
-	    (size > EI_CLASS && f[EI_CLASS] != ELFCLASS64) ||
+	    (size > EI_CLASS && f[EI_CLASS] != ELFCLASS64 && f[EI_CLASS] != ELFCLASS32) ||
 	    (size > EI_DATA && f[EI_DATA] != ELFDATA2LSB))
-		return fail(err, path, MM_EINVAL, "not an ELF64 little-endian file");
-	if (size < sizeof(Elf64_Ehdr))
+		return fail(err, path, MM_EINVAL, "not a little-endian ELF32 or ELF64 file");
+	L = size > EI_CLASS && f[EI_CLASS] == ELFCLASS32 ? &elf32_layout : &elf64_layout;
+	if (size < L->ehdr_size)
 		return fail(err, path, MM_EINVAL, "truncated ELF header");
 
-	phoff = FIELD(f, Elf64_Ehdr, e_phoff);
-	phentsize = FIELD(f, Elf64_Ehdr, e_phentsize);
-	phnum = FIELD(f, Elf64_Ehdr, e_phnum);
+	phoff = elf_get(f, L->phoff);
+	phentsize = elf_get(f, L->phentsize);
+	phnum = elf_get(f, L->phnum);
 	if (phnum == PN_XNUM) {
 		/* The real count is in section header 0's sh_info. */
-		uint64_t shoff = FIELD(f, Elf64_Ehdr, e_shoff);
-		uint64_t shentsize = FIELD(f, Elf64_Ehdr, e_shentsize);
+		uint64_t shoff = elf_get(f, L->shoff);
+		uint64_t shentsize = elf_get(f, L->shentsize);
 
-		if (shoff == 0 || shentsize < sizeof(Elf64_Shdr) || shoff > size ||
-		    size - shoff < sizeof(Elf64_Shdr))
+		if (shoff == 0 || shentsize < L->shdr_size || shoff > size ||
+		    size - shoff < L->shdr_size)
 			return fail(err, path, MM_EINVAL,
 				    "e_phnum is PN_XNUM but section header 0 is outside the file");
-		phnum = FIELD(f + shoff, Elf64_Shdr, sh_info);
+		phnum = elf_get(f + shoff, L->sh_info);
 	}
-	if (phnum && phentsize < sizeof(Elf64_Phdr))
-		return fail(err, path, MM_EINVAL, "bad e_phentsize %" PRIu64 " (expected %zu)",
-			    phentsize, sizeof(Elf64_Phdr));
+	if (phnum && phentsize < L->phdr_size)
+		return fail(err, path, MM_EINVAL, "bad e_phentsize %" PRIu64 " (expected %u)",
+			    phentsize, L->phdr_size);
 	if (phnum && (phoff > size || (size - phoff) / phentsize < phnum))
 		return fail(err, path, MM_EINVAL, "program headers outside the file");
 
 	for (uint64_t i = 0; i < phnum; i++) {
 		const uint8_t *ph = f + phoff + i * phentsize;
-		uint64_t type = FIELD(ph, Elf64_Phdr, p_type);
-		uint64_t off = FIELD(ph, Elf64_Phdr, p_offset);
-		uint64_t filesz = FIELD(ph, Elf64_Phdr, p_filesz);
+		uint64_t type = elf_get(ph, L->p_type);
+		uint64_t off = elf_get(ph, L->p_offset);
+		uint64_t filesz = elf_get(ph, L->p_filesz);
 		unsigned n = (unsigned)i;
 
 		if ((type != PT_LOAD && type != PT_NOTE) || filesz == 0)
 			continue;
 		if (off > size || size - off < filesz)
-			return fail(err, path, MM_EINVAL, "segment %u outside the file", n);
+			return fail(err, path, MM_EINVAL,
+				    "segment %u (%s) is file bytes 0x%" PRIx64 " + 0x%" PRIx64
+				    ", past the end of the file (0x%" PRIx64 " bytes): the file is truncated",
+				    n, type == PT_NOTE ? "notes" : "memory", off, filesz, size);
 		if (type == PT_NOTE) {
-			uint64_t align = FIELD(ph, Elf64_Phdr, p_align) == 8 ? 8 : 4;
+			uint64_t align = elf_get(ph, L->p_align) == 8 ? 8 : 4;
 			int rc = parse_notes(img, path, f + off, filesz, align, n, err);
 			if (rc)
 				return rc;
 		} else {
-			uint64_t memsz = FIELD(ph, Elf64_Phdr, p_memsz);
+			uint64_t memsz = elf_get(ph, L->p_memsz);
 			struct image_seg s = {
-				.pa = FIELD(ph, Elf64_Phdr, p_paddr),
+				.pa = elf_get(ph, L->p_paddr),
 				.len = memsz > filesz ? memsz : filesz,
 				.filesz = filesz,
 				.data = img->map + off,
@@ -302,6 +342,12 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 	/* Sorted by start: any overlap shows between neighbours. */
 	for (size_t k = 1; k < img->nr_segs; k++) {
 		const struct image_seg *a = &img->segs[k - 1], *b = &img->segs[k];
+		/* A process core (gcore, a crashed program's) leaves every p_paddr 0. */
+		if (b->pa == 0 && a->pa == 0)
+			return fail(err, path, MM_EINVAL,
+				    "segments %u and %u overlap: both start at physical address 0, as in a process "
+				    "core (its memory by virtual address in p_vaddr), which is not a physical-memory dump",
+				    a->phdr < b->phdr ? a->phdr : b->phdr, a->phdr < b->phdr ? b->phdr : a->phdr);
 		if (b->pa - a->pa < a->len)
 			return fail(err, path, MM_EINVAL, "segments %u and %u overlap",
 				    a->phdr < b->phdr ? a->phdr : b->phdr,

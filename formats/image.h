@@ -30,8 +30,8 @@ enum image_kind { IMAGE_AUTO, IMAGE_ELF, IMAGE_RAW, IMAGE_OSTEP };
 struct image;
 
 /*
- * Opens path.  ELF64 little-endian files (any e_type; QEMU dump-guest-memory cores and
- * mmusim's own dumps): every PT_LOAD with p_filesz > 0 maps PA [p_paddr, p_paddr+p_filesz)
+ * Opens path.  ELF64 and ELF32 little-endian files (any e_type; QEMU dump-guest-memory cores,
+ * ELF32 for 32-bit guests, and mmusim's own dumps): every PT_LOAD with p_filesz > 0 maps PA [p_paddr, p_paddr+p_filesz)
  * to file offset p_offset (bytes in [p_filesz, p_memsz) read as zero); PT_NOTE and other
  * segments are skipped, except mmusim notes (name "MMUSIM"; type 0x4d4d0001, desc = char name[16],
  * u64 root, u64 reg; type 0x4d4d0002, desc = char name[16], u64 value) which are collected.  RAW: the whole file is PA [raw_base, raw_base+size).

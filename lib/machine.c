@@ -80,10 +80,19 @@ static int image_root_of(const struct pt_arch *arch, const struct paging_consts 
 		 * walked as if the low bits were there.
 		 */
 		uint64_t held = 0;
-		if (arch->decode_root_reg(pc, arch->encode_root_reg(pc, value, 0), &held, &asid, e) != MM_OK)
-			return mm_error_set(e, MM_EINVAL, "root 0x%" PRIx64 " is not a table address %s can hold: "
-					    "a root table is aligned, and the bits below are not address bits",
-					    value, reg_name);
+		if (arch->decode_root_reg(pc, arch->encode_root_reg(pc, value, 0), &held, &asid, e) != MM_OK) {
+			char why[MM_ERROR_MSG_SIZE];
+			snprintf(why, sizeof(why), "%s", e ? e->msg : "");
+			return mm_error_set(e, MM_EINVAL, "root 0x%" PRIx64 " is not a table address %s can hold: %s",
+					    value, reg_name, why);
+		}
+		/* Bits the register drops at or above the PA width are no alignment matter. */
+		uint64_t dropped = value & ~held;
+		if (held != value && pc->phys_addr_width < 64 && dropped >> pc->phys_addr_width &&
+		    !(dropped & ((1ull << pc->phys_addr_width) - 1)))
+			return mm_error_set(e, MM_EINVAL, "root 0x%" PRIx64 " is not a table address %s can hold "
+					    "(it would point at 0x%" PRIx64 "): bits 0x%" PRIx64 " are beyond the "
+					    "addresses it holds", value, reg_name, held, dropped);
 		if (held != value)
 			return mm_error_set(e, MM_EINVAL, "root 0x%" PRIx64 " is not a table address %s can hold "
 					    "(it would point at 0x%" PRIx64 "): a root table is aligned, and the bits "

@@ -244,7 +244,7 @@ static int x86_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uin
 	uint64_t rsvd = ~((1ull << pc->phys_addr_width) - 1) & ~(1ull << 63);
 
 	if (reg & rsvd)
-		return mm_error_set(err, MM_EINVAL, "CR3 0x%llx sets bits above MAXPHYADDR (%u)",
+		return mm_error_set(err, MM_EINVAL, "CR3 0x%llx sets bits at or above MAXPHYADDR (%u)",
 				    (unsigned long long)reg, pc->phys_addr_width);
 	*root = reg & X86_ADDR_MASK;
 	*asid = (uint16_t)(reg & 0xfff);

@@ -129,9 +129,11 @@ Test(authoring_listings, show_marks_leaves_the_walk_refuses)
 		   "  L3[0] 0x0000000000003007 P RW US addr=0x3000 -> L2 table 0x3000, va 0x0..0x3fffffff\n"
 		   "    L2[2] 0x8000000000202087 P RW US PS XD addr=0x202000 -> 2M page, va 0x400000 -> pa 0x200000 (not "
 		   "mapped: the walk faults reserved-bit at level 2)\n");
+	/* U on a RISC-V pointer is reserved: the walk refuses the pointer itself, and every leaf below. */
 	expect_cmd("sv39", "show", "map 0x400000 0x80200000 4K rwu\npte 0x400000 3 u=1\n", NULL,
 		   "root 0x80001000 (satp 0x8000000000080001): sv39, 3 levels of 512 8-byte entries\n"
-		   "L3[0] 0x0000000020000811 V U ppn=0x80002 -> L2 table 0x80002000, va 0x0..0x3fffffff\n"
+		   "L3[0] 0x0000000020000811 V U ppn=0x80002 -> L2 table 0x80002000, va 0x0..0x3fffffff (not followed: "
+		   "the walk faults reserved-bit at level 3)\n"
 		   "  L2[2] 0x0000000020000c01 V ppn=0x80003 -> L1 table 0x80003000, va 0x400000..0x5fffff\n"
 		   "    L1[0] 0x0000000020080017 V R W U ppn=0x80200 -> 4K page, va 0x400000 -> pa 0x80200000 (not mapped: the "
 		   "walk faults reserved-bit at level 3)\n");

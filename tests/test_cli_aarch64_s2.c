@@ -158,8 +158,9 @@ Test(cli_aarch64_s2, dump_and_image)
 	cr_assert_eq(run_mmusim(&r, "--config", cfg, "translate", "--image", elf, "--root", "0x40001000",
 				"0x8000001234", NULL), 0);
 	expect_run(&r, 2, "",
-		   "mmusim: root 0x40001000 is not a table address vttbr can hold: a root "
-		   "table is aligned, and the bits below are not address bits\n");
+		   "mmusim: root 0x40001000 is not a table address vttbr can hold: VTTBR_EL2 "
+		   "0x40001000: BADDR is not aligned to the 8192-byte root (1024 entries, concatenated "
+		   "tables)\n");
 	run_result_free(&r);
 	remove_temp_file(elf);
 	remove_temp_file(cfg);

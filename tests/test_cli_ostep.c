@@ -231,8 +231,8 @@ Test(ostep, root_option_and_missing_pages)
 	run_result_free(&r);
 	/* PDBR x 32: a root between two pages is no PDBR value. */
 	cr_assert_eq(run_mmusim(&r, "--config", "ostep", "--image", dump, "--root", "0x44", "translate", "0x65", NULL), 0);
-	expect_run(&r, 2, "", "mmusim: root 0x44 is not a table address ptbr can hold: a root table is aligned, and the "
-			      "bits below are not address bits\n");
+	expect_run(&r, 2, "", "mmusim: root 0x44 is not a table address ptbr can hold: ptbr 0x44 is not a page-aligned "
+			      "PA below 2^12\n");
 	run_result_free(&r);
 	/* Page 3 is not in the dump: the page directory cannot be read. */
 	cr_assert_eq(run_mmusim(&r, "--config", "ostep", "--image", dump, "--root", "0x60", "translate", "--ostep", "0x65",

@@ -688,7 +688,7 @@ Test(image, large_sparse_core)
 /* ---- malformed files: one error each, with its exact message ---- */
 
 enum mutation {
-	M_EMPTY, M_NOT_ELF, M_SHORT_MAGIC, M_CLASS32, M_BIG_ENDIAN, M_TRUNC_HDR, M_PHENTSIZE,
+	M_EMPTY, M_NOT_ELF, M_SHORT_MAGIC, M_CLASS_NONE, M_BIG_ENDIAN, M_TRUNC_HDR, M_PHENTSIZE,
 	M_PHOFF, M_PHOFF_HUGE, M_PHNUM, M_SEG_OUT, M_SEG_OFF_WRAP, M_SEG_FILESZ_WRAP,
 	M_NOTE_OUT, M_PA_WRAP, M_MEMSZ_WRAP, M_OVERLAP_TAIL, M_OVERLAP_BYTE, M_NO_LOAD,
 	M_ALL_FILESZ0, M_NOTE_TRUNC, M_NOTE_NAME_TRUNC, M_NOTE_DESCSZ, M_NOTE_NAME_NUL,
@@ -699,24 +699,32 @@ struct bad_case {
 	char name[32];
 	enum mutation mutation;
 	int code;
-	char msg[120];   /* after "PATH: " */
+	char msg[160];   /* after "PATH: " */
 };
 
 static struct bad_case bad_cases[] = {
 	{ "empty", M_EMPTY, MM_EINVAL, "empty file" },
-	{ "not_elf", M_NOT_ELF, MM_EINVAL, "not an ELF64 little-endian file" },
-	{ "short_magic", M_SHORT_MAGIC, MM_EINVAL, "not an ELF64 little-endian file" },
-	{ "class32", M_CLASS32, MM_EINVAL, "not an ELF64 little-endian file" },
-	{ "big_endian", M_BIG_ENDIAN, MM_EINVAL, "not an ELF64 little-endian file" },
+	{ "not_elf", M_NOT_ELF, MM_EINVAL, "not a little-endian ELF32 or ELF64 file" },
+	{ "short_magic", M_SHORT_MAGIC, MM_EINVAL, "not a little-endian ELF32 or ELF64 file" },
+	{ "class_none", M_CLASS_NONE, MM_EINVAL, "not a little-endian ELF32 or ELF64 file" },
+	{ "big_endian", M_BIG_ENDIAN, MM_EINVAL, "not a little-endian ELF32 or ELF64 file" },
 	{ "truncated_header", M_TRUNC_HDR, MM_EINVAL, "truncated ELF header" },
 	{ "phentsize", M_PHENTSIZE, MM_EINVAL, "bad e_phentsize 32 (expected 56)" },
 	{ "phoff", M_PHOFF, MM_EINVAL, "program headers outside the file" },
 	{ "phoff_huge", M_PHOFF_HUGE, MM_EINVAL, "program headers outside the file" },
 	{ "phnum", M_PHNUM, MM_EINVAL, "program headers outside the file" },
-	{ "segment_outside", M_SEG_OUT, MM_EINVAL, "segment 1 outside the file" },
-	{ "segment_offset_wrap", M_SEG_OFF_WRAP, MM_EINVAL, "segment 1 outside the file" },
-	{ "segment_filesz_wrap", M_SEG_FILESZ_WRAP, MM_EINVAL, "segment 4 outside the file" },
-	{ "note_outside", M_NOTE_OUT, MM_EINVAL, "segment 0 outside the file" },
+	{ "segment_outside", M_SEG_OUT, MM_EINVAL,
+	  "segment 1 (memory) is file bytes 0x3800 + 0x1000, past the end of the file (0x4000 bytes): "
+	  "the file is truncated" },
+	{ "segment_offset_wrap", M_SEG_OFF_WRAP, MM_EINVAL,
+	  "segment 1 (memory) is file bytes 0xffffffffffffffff + 0x1000, past the end of the file "
+	  "(0x4000 bytes): the file is truncated" },
+	{ "segment_filesz_wrap", M_SEG_FILESZ_WRAP, MM_EINVAL,
+	  "segment 4 (memory) is file bytes 0x3000 + 0xffffffffffffffff, past the end of the file "
+	  "(0x4000 bytes): the file is truncated" },
+	{ "note_outside", M_NOTE_OUT, MM_EINVAL,
+	  "segment 0 (notes) is file bytes 0x3f00 + 0x200, past the end of the file (0x4000 bytes): "
+	  "the file is truncated" },
 	{ "pa_wrap", M_PA_WRAP, MM_EINVAL, "segment 1 wraps the physical address space" },
 	{ "memsz_wrap", M_MEMSZ_WRAP, MM_EINVAL, "segment 2 wraps the physical address space" },
 	{ "overlap_tail", M_OVERLAP_TAIL, MM_EINVAL, "segments 1 and 2 overlap" },
@@ -761,7 +769,7 @@ ParameterizedTest(const struct bad_case *c, image, malformed)
 	case M_EMPTY: len = 0; kind = IMAGE_AUTO; break;
 	case M_NOT_ELF: buf[0] = 'X'; break;
 	case M_SHORT_MAGIC: len = 3; break;
-	case M_CLASS32: buf[EI_CLASS] = ELFCLASS32; break;
+	case M_CLASS_NONE: buf[EI_CLASS] = ELFCLASSNONE; break;
 	case M_BIG_ENDIAN: buf[EI_DATA] = ELFDATA2MSB; break;
 	case M_TRUNC_HDR: len = 40; break;
 	case M_PHENTSIZE: SET_EH(buf, e_phentsize, 32); break;

@@ -180,22 +180,36 @@ static void walk_this_table(mmusim_machine *m, const mmusim_request *req, mmusim
 		res->ok = true;
 }
 
-/* Marks the leaves whose VA the hardware does not translate: an inspecting supervisor read of each. */
-static void mark_refused_leaves(struct tree *t, mmusim_machine *m)
+/*
+ * Marks the leaves whose VA the hardware does not translate, and the pointers it
+ * refuses to follow (reserved bits in the entry itself): an inspecting supervisor
+ * read of each.  A pointer is marked only by a fault at its own level: one further
+ * down belongs to the entries below.
+ */
+static void mark_refused_entries(struct tree *t, mmusim_machine *m)
 {
 	for (unsigned i = 0; i < t->nr_rows; i++) {
 		struct tree_row *r = &t->rows[i];
 		mmusim_request req = { .va = r->va, .access = MMUSIM_READ, .priv = MMUSIM_SUPERVISOR, .no_ad_update = true };
 		mmusim_translation res;
 
-		if (!r->leaf)
-			continue;
 		walk_this_table(m, &req, &res);
 		if (res.ok || res.fault_kind == MMUSIM_FAULT_PERMISSION || res.fault_kind == MMUSIM_FAULT_ACCESSED_DIRTY)
+			continue;
+		if (!r->leaf && (res.fault_level != r->level || res.fault_kind == MMUSIM_FAULT_BUS_ERROR))
 			continue;
 		r->fault_kind = res.fault_kind;
 		r->fault_level = res.fault_level;
 	}
+}
+
+void tree_pointer_note(const struct tree_row *r, char *buf, size_t len)
+{
+	if (r->fault_kind)
+		snprintf(buf, len, "not followed: the walk faults %s at level %u", mmusim_fault_kind_name(r->fault_kind),
+			 r->fault_level);
+	else
+		snprintf(buf, len, "%s", r->unreadable ? "outside physical memory" : r->expanded ? "" : "not expanded");
 }
 
 int tree_build_machine(struct tree *t, mmusim_machine *m, const struct tree_options *opt, mmusim_error *err)
@@ -203,7 +217,7 @@ int tree_build_machine(struct tree *t, mmusim_machine *m, const struct tree_opti
 	int rc = tree_build(t, mmusim_machine_config(m), read_machine, m, mmusim_root(m), mmusim_upper_root(m), opt, err);
 
 	if (!rc)
-		mark_refused_leaves(t, m);
+		mark_refused_entries(t, m);
 	return rc;
 }
 

@@ -35,9 +35,10 @@ struct tree_row {
 	unsigned walks;             /* bit i: the walk of the i-th highlighted VA reads this entry */
 	/*
 	 * A leaf the hardware does not translate through (reserved bits in it
-	 * or above it, a misaligned superpage, PS in a PML4E): the fault of a
-	 * walk to its first VA and its level; MMUSIM_FAULT_NONE otherwise
-	 * (permission and A/D faults still leave a mapping).  tree_build_machine only.
+	 * or above it, a misaligned superpage, PS in a PML4E), or a pointer it
+	 * refuses at its own level (reserved bits): the fault of a walk to its
+	 * first VA and its level; MMUSIM_FAULT_NONE otherwise (permission and A/D
+	 * faults still leave a mapping).  tree_build_machine only.
 	 */
 	unsigned fault_kind, fault_level;
 };
@@ -76,6 +77,12 @@ struct tree {
  */
 int tree_build(struct tree *t, const mmusim_config *cfg, tree_read_fn *read, void *ctx, uint64_t root,
 	       uint64_t upper_root, const struct tree_options *opt, mmusim_error *err);
+/*
+ * What a pointer row leads to, when not simply its node below: "not followed: the walk
+ * faults KIND at level N" (an entry the walk refuses), "outside physical memory", "not
+ * expanded", or "".
+ */
+void tree_pointer_note(const struct tree_row *r, char *buf, size_t len);
 /* tree_build over a machine's physical memory, from its current root(s) (mmusim_root, mmusim_upper_root). */
 int tree_build_machine(struct tree *t, mmusim_machine *m, const struct tree_options *opt, mmusim_error *err);
 /* "TTBR0 (user)" for a split-root format's halves, NULL for a format with one root. */

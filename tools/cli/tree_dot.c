@@ -116,8 +116,10 @@ void tree_write_dot(FILE *out, const mmusim_config *cfg, const struct tree *t, c
 			write_node(out, cfg, t, i, r->half, r->level - 1, r->addr, first_child, next_sibling);
 			fprintf(out, "  %s -> n%d%s;\n", src, i, edge_style(r));
 		} else if (!r->leaf) {
+			char note[96];
+			tree_pointer_note(r, note, sizeof(note));
 			fprintf(out, "  n%d [shape=box, style=dashed, label=\"L%u table 0x%" PRIx64 "\\n(%s)\"];\n",
-				i, r->level - 1, r->addr, r->unreadable ? "outside physical memory" : "not expanded");
+				i, r->level - 1, r->addr, note);
 			fprintf(out, "  %s -> n%d%s;\n", src, i, edge_style(r));
 		} else {
 			char refused[80] = "";

@@ -28,7 +28,7 @@ void tree_write_json(FILE *out, const mmusim_config *cfg, const struct tree *t, 
 		if (!r->leaf)
 			fprintf(out, ",\"expanded\":%s,\"readable\":%s", r->expanded ? "true" : "false",
 				r->unreadable ? "false" : "true");
-		if (r->leaf && r->fault_kind)
+		if (r->fault_kind)
 			fprintf(out, ",\"fault\":{\"kind\":\"%s\",\"level\":%u}", mmusim_fault_kind_name(r->fault_kind),
 				r->fault_level);
 		fputs(",\"walks\":[", out);

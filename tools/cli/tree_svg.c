@@ -67,11 +67,13 @@ static size_t entry_text(const mmusim_config *cfg, const struct tree_row *r, cha
 	snprintf(label, 48, "%s", strchr(target, '[') ? strchr(target, '[') : target);
 	mmusim_pte_describe(cfg, r->pte, r->level, flags, 160);
 	format_page_size(r->page_size, size, sizeof(size));
-	if (!r->leaf && r->expanded)
+	if (!r->leaf && r->expanded && !r->fault_kind && !r->unreadable) {
 		*target = '\0';
-	else if (!r->leaf)
-		snprintf(target, 160, "-> L%u table 0x%" PRIx64 "%s", r->level - 1, r->addr,
-			 r->unreadable ? " (outside physical memory)" : " (not expanded)");
+	} else if (!r->leaf) {
+		char note[96];
+		tree_pointer_note(r, note, sizeof(note));
+		snprintf(target, 160, "-> L%u table 0x%" PRIx64 " (%s)", r->level - 1, r->addr, note);
+	}
 	else if (r->count == 1)
 		snprintf(target, 160, "-> %s page", size);
 	else

@@ -26,10 +26,12 @@ void tree_row_target(const mmusim_config *cfg, const struct tree_row *r, char *b
 	if (r->leaf && r->fault_kind)
 		snprintf(refused, sizeof(refused), " (not mapped: the walk faults %s at level %u)",
 			 mmusim_fault_kind_name(r->fault_kind), r->fault_level);
-	if (!r->leaf)
-		snprintf(buf, len, "-> L%u table 0x%" PRIx64 ", va 0x%" PRIx64 "..0x%" PRIx64 "%s", r->level - 1,
-			 r->addr, r->va, r->va_last,
-			 r->unreadable ? " (outside physical memory)" : r->expanded ? "" : " (not expanded)");
+	if (!r->leaf) {
+		char note[96];
+		tree_pointer_note(r, note, sizeof(note));
+		snprintf(buf, len, "-> L%u table 0x%" PRIx64 ", va 0x%" PRIx64 "..0x%" PRIx64 "%s%s%s", r->level - 1,
+			 r->addr, r->va, r->va_last, *note ? " (" : "", note, *note ? ")" : "");
+	}
 	else if (r->count == 1)
 		snprintf(buf, len, "-> %s page, va 0x%" PRIx64 " -> pa 0x%" PRIx64 "%s", size, r->va, r->addr, refused);
 	else

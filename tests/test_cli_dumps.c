@@ -1,0 +1,292 @@
+/*
+ * End to end: translating over memory dumps as other tools write them — here
+ * QEMU's dump-guest-memory core of a 32-bit guest, which is ELF32
+ * (qemu-system-riscv32 writes ELFCLASS32, EM_RISCV).  The cores are built byte
+ * by byte with the layout QEMU uses: a PT_NOTE, then one PT_LOAD per RAM block
+ * at its physical address, holes between them.  Expected answers are worked by
+ * hand from the RISC-V privileged spec (Sv32).
+ */
+#include <criterion/criterion.h>
+#include <elf.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support.h"
+
+#define CORE_LEN 0x5000u
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (unsigned i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put_phdr32(uint8_t *ph, uint32_t type, uint32_t off, uint32_t pa, uint32_t filesz,
+		       uint32_t memsz)
+{
+	put32(ph + offsetof(Elf32_Phdr, p_type), type);
+	put32(ph + offsetof(Elf32_Phdr, p_offset), off);
+	put32(ph + offsetof(Elf32_Phdr, p_paddr), pa);
+	put32(ph + offsetof(Elf32_Phdr, p_filesz), filesz);
+	put32(ph + offsetof(Elf32_Phdr, p_memsz), memsz);
+}
+
+/*
+ * An Sv32 core: RAM 0x80000000 (file bytes 0x1000.., 0x3000 in the file, 0x4000 of
+ * memory: the last page reads as zeros) and 0x80010000 (one page), a hole between.
+ * Root 0x80001000:
+ *   VPN[1] 1 -> table 0x80002000, whose VPN[0] 1 maps 0x80345000 rwu, A, D;
+ *   VPN[1] 2 -> table 0x80008000, in the hole;
+ *   VPN[1] 3 -> table 0x80003000, in the zero tail.
+ */
+static char *write_sv32_core(void)
+{
+	static uint8_t core[CORE_LEN];
+	uint8_t *eh = core, *ph = core + sizeof(Elf32_Ehdr);
+	uint8_t *note = core + 0x100;
+
+	memset(core, 0, sizeof(core));
+	memcpy(eh, ELFMAG, SELFMAG);
+	eh[EI_CLASS] = ELFCLASS32;
+	eh[EI_DATA] = ELFDATA2LSB;
+	eh[EI_VERSION] = EV_CURRENT;
+	put16(eh + offsetof(Elf32_Ehdr, e_type), ET_CORE);
+	put16(eh + offsetof(Elf32_Ehdr, e_machine), EM_RISCV);
+	put32(eh + offsetof(Elf32_Ehdr, e_version), EV_CURRENT);
+	put32(eh + offsetof(Elf32_Ehdr, e_phoff), sizeof(Elf32_Ehdr));
+	put16(eh + offsetof(Elf32_Ehdr, e_ehsize), sizeof(Elf32_Ehdr));
+	put16(eh + offsetof(Elf32_Ehdr, e_phentsize), sizeof(Elf32_Phdr));
+	put16(eh + offsetof(Elf32_Ehdr, e_phnum), 3);
+
+	/* A CORE note as QEMU writes (NT_PRSTATUS, contents irrelevant here). */
+	put32(note, 5);
+	put32(note + 4, 8);
+	put32(note + 8, NT_PRSTATUS);
+	memcpy(note + 12, "CORE", 5);
+	put_phdr32(ph, PT_NOTE, 0x100, 0, 12 + 8 + 8, 12 + 8 + 8);
+	put_phdr32(ph + sizeof(Elf32_Phdr), PT_LOAD, 0x1000, 0x80000000u, 0x3000, 0x4000);
+	put_phdr32(ph + 2 * sizeof(Elf32_Phdr), PT_LOAD, 0x4000, 0x80010000u, 0x1000, 0x1000);
+
+	/* File offset = 0x1000 + (PA - 0x80000000) in the first segment. */
+	put32(core + 0x1000 + 0x1000 + 1 * 4, (0x80002u << 10) | 0x01);
+	put32(core + 0x1000 + 0x1000 + 2 * 4, (0x80008u << 10) | 0x01);
+	put32(core + 0x1000 + 0x1000 + 3 * 4, (0x80003u << 10) | 0x01);
+	put32(core + 0x1000 + 0x2000 + 1 * 4, (0x80345u << 10) | 0xd7); /* V R W U A D */
+	return write_temp_bytes(core, sizeof(core));
+}
+
+Test(cli_dumps, elf32_core_of_a_32_bit_guest)
+{
+	char *core = write_sv32_core();
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv32", "translate", "--image", core, "--root",
+				"0x80001000", "0x401234", "0x801000", "0xc01000", NULL),
+		     0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out,
+			 "0x401234 r user: pa 0x80345234 (4K page, level 1) perms rw-u-\n"
+			 "0x801000 r user: fault bus-error at level 1, scause 5 (load access fault): "
+			 "the PTE address lies outside physical memory\n"
+			 "0xc01000 r user: fault not-present at level 1, scause 13 (load page fault): "
+			 "the PTE is not present (P/V bit clear)\n");
+	cr_expect_str_eq(r.err, "");
+	run_result_free(&r);
+
+	/* mappings lists the one page, as over any image. */
+	cr_assert_eq(run_mmusim(&r, "--config", "sv32", "mappings", "--image", core, "--satp",
+				"0x80080001", NULL),
+		     0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x401000 0x402000 0x80345000 rw-u-\n");
+	run_result_free(&r);
+	remove_temp_file(core);
+}
+
+Test(cli_dumps, elf_of_no_known_class_is_refused)
+{
+	char *core = write_sv32_core(), want[512];
+	struct run_result r;
+	FILE *f;
+
+	f = fopen(core, "r+b");
+	cr_assert_not_null(f);
+	fseek(f, EI_CLASS, SEEK_SET);
+	fputc(ELFCLASSNONE, f);
+	fclose(f);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv32", "translate", "--image", core, "--root",
+				"0x80001000", "0x401234", NULL),
+		     0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want), "mmusim: %s: not a little-endian ELF32 or ELF64 file\n", core);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(core);
+}
+
+/* A core cut short (a full disk, a copy interrupted) says so, before any walk. */
+Test(cli_dumps, truncated_core_is_named_as_such)
+{
+	char *core = write_sv32_core(), want[512];
+	struct run_result r;
+
+	cr_assert_eq(truncate(core, 0x3000), 0);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv32", "translate", "--image", core, "--root",
+				"0x80001000", "0x401234", NULL),
+		     0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want),
+		 "mmusim: %s: segment 1 (memory) is file bytes 0x1000 + 0x3000, past the end of the "
+		 "file (0x3000 bytes): the file is truncated\n",
+		 core);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(core);
+}
+
+/*
+ * --root names a table by PA; one the root register cannot hold is refused with the
+ * register's own reason.  A root above MAXPHYADDR is not a misaligned one (SDM vol. 3
+ * 4.5: CR3 bits M-1:12 hold the address, bits 62:M are reserved), nor is one above the
+ * 56-bit PAs a satp PPN reaches.
+ */
+Test(cli_dumps, root_beyond_the_register_names_the_reason)
+{
+	static const uint8_t zeros[0x2000];
+	char *img = write_temp_bytes(zeros, sizeof(zeros));
+	char *cfg = write_temp_file("extends: x86_64\nphys_addr_width: 46\n", ".yaml");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "translate", "--image", img, "--root",
+				"0x400000001000", "0x0", NULL),
+		     0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, "mmusim: root 0x400000001000 is not a table address cr3 can hold: "
+				"CR3 0x400000001000 sets bits at or above MAXPHYADDR (46)\n");
+	run_result_free(&r);
+
+	/* Bit 63 of CR3 is no address bit (MOV to CR3's no-flush hint). */
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "translate", "--image", img, "--root",
+				"0x8000000000001000", "0x0", NULL),
+		     0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: root 0x8000000000001000 is not a table address cr3 can hold "
+				"(it would point at 0x1000): bits 0x8000000000000000 are beyond the "
+				"addresses it holds\n");
+	run_result_free(&r);
+
+	/* satp's PPN is 44 bits: PAs below 2^56. */
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "translate", "--image", img, "--image-base",
+				"0x80000000", "--root", "0x100000080001000", "0x0", NULL),
+		     0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: root 0x100000080001000 is not a table address satp can hold "
+				"(it would point at 0x80001000): bits 0x100000000000000 are beyond the "
+				"addresses it holds\n");
+	run_result_free(&r);
+
+	/* A misaligned root keeps its reason. */
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "translate", "--image", img, "--root", "0x1008",
+				"0x0", NULL),
+		     0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: root 0x1008 is not a table address cr3 can hold (it would point "
+				"at 0x1000): a root table is aligned, and the bits below are not address "
+				"bits\n");
+	run_result_free(&r);
+	remove_temp_file(img);
+	remove_temp_file(cfg);
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (unsigned i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/*
+ * show over an image: a pointer the walk refuses (SDM vol. 3 4.5.4: an address bit at or
+ * above MAXPHYADDR in a PDE is a reserved-bit #PF at that PDE) names that fault; the
+ * hardware never reads the table it seems to point at, so "outside physical memory" is
+ * kept for a pointer the walk does follow out of the image (a bus error one level down).
+ */
+Test(cli_dumps, show_names_a_pointer_the_walk_refuses)
+{
+	static uint8_t mem[0x5000];
+	char *img, *cfg = write_temp_file("extends: x86_64\nphys_addr_width: 46\n", ".yaml");
+	struct run_result r;
+
+	memset(mem, 0, sizeof(mem));
+	put64(mem + 0x1000, 0x2007);                      /* PML4E[0] -> PDPT 0x2000 */
+	put64(mem + 0x2000, 0x3007);                      /* PDPTE[0] -> PD 0x3000 */
+	put64(mem + 0x3000, (1ull << 50) | 0x4007);       /* PDE[0]: bit 50 >= MAXPHYADDR */
+	put64(mem + 0x3008, 0x7f0000007ull);              /* PDE[1] -> PT outside the image */
+	img = write_temp_bytes(mem, sizeof(mem));
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "show", "--image", img, "--root", "0x1000", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out,
+			 "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
+			 "L4[0] 0x0000000000002007 P RW US addr=0x2000 -> L3 table 0x2000, va 0x0..0x7fffffffff\n"
+			 "  L3[0] 0x0000000000003007 P RW US addr=0x3000 -> L2 table 0x3000, va 0x0..0x3fffffff\n"
+			 "    L2[0] 0x0004000000004007 P RW US addr=0x4000000004000 -> L1 table 0x4000000004000, "
+			 "va 0x0..0x1fffff (not followed: the walk faults reserved-bit at level 2)\n"
+			 "    L2[1] 0x00000007f0000007 P RW US addr=0x7f0000000 -> L1 table 0x7f0000000, "
+			 "va 0x200000..0x3fffff (outside physical memory)\n");
+	run_result_free(&r);
+	remove_temp_file(img);
+	remove_temp_file(cfg);
+}
+
+/*
+ * A process core (gcore, a crashed program's core) holds virtual memory: every PT_LOAD
+ * has p_paddr 0.  It is no physical-memory dump, and the error says so rather than
+ * only "segments 1 and 2 overlap".
+ */
+Test(cli_dumps, process_core_is_named_as_such)
+{
+	static uint8_t core[0x3000];
+	uint8_t *ph = core + sizeof(Elf64_Ehdr);
+	char *path, want[512];
+	struct run_result r;
+
+	memset(core, 0, sizeof(core));
+	memcpy(core, ELFMAG, SELFMAG);
+	core[EI_CLASS] = ELFCLASS64;
+	core[EI_DATA] = ELFDATA2LSB;
+	core[EI_VERSION] = EV_CURRENT;
+	put16(core + offsetof(Elf64_Ehdr, e_type), ET_CORE);
+	put16(core + offsetof(Elf64_Ehdr, e_machine), EM_X86_64);
+	put64(core + offsetof(Elf64_Ehdr, e_phoff), sizeof(Elf64_Ehdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phentsize), sizeof(Elf64_Phdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phnum), 2);
+	for (unsigned i = 0; i < 2; i++, ph += sizeof(Elf64_Phdr)) {
+		put32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
+		put64(ph + offsetof(Elf64_Phdr, p_offset), 0x1000 * (i + 1));
+		put64(ph + offsetof(Elf64_Phdr, p_vaddr), 0x555555554000ull + 0x1000 * i);
+		put64(ph + offsetof(Elf64_Phdr, p_filesz), 0x1000);
+		put64(ph + offsetof(Elf64_Phdr, p_memsz), 0x1000);
+	}
+	path = write_temp_bytes(core, sizeof(core));
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", path, "--root", "0x1000", "0x0", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want),
+		 "mmusim: %s: segments 0 and 1 overlap: both start at physical address 0, as in a process "
+		 "core (its memory by virtual address in p_vaddr), which is not a physical-memory dump\n",
+		 path);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
