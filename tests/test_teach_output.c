@@ -251,7 +251,8 @@ Test(teach_output, address_field_of_large_leaves_and_maxphyaddr)
 	expect_addr_field("extends: x86_64\nphys_addr_width: 40\n", "0x40000000 0x80000000 2M rwu", "0x40000000",
 			  "      addr   bits 39:21 = 0x80000000\n");
 	expect_addr_field("extends: sv39\n", "0x40000000 0x80200000 2M rwu", "0x40000000",
-			  "      addr   bits 53:19 = 0x80200000\n");
+			  /* PPN[2:1] = 0x80200000 >> 21 = 0x401 in PTE bits 53:19, PA bits 55:21 */
+			  "      addr   bits 53:19 = 0x401 -> PA bits 55:21, so 0x80200000\n");
 }
 
 /* ---- one size formatter: a sub-KiB page is "64-byte", as explain says ---- */

@@ -128,3 +128,34 @@ Test(teaching_cli, quiz_on_a_custom_toy)
 	run_result_free(&r);
 	remove_temp_file(cfg);
 }
+
+/*
+ * explain's "addr" line where an entry's address bits are not in place.
+ * x86_32 PSE-36 (SDM vol. 3 4.3, table 4-4): PA 0x12c0400000 in a 4 MiB PDE is
+ * PA bits 31:22 = 0x301 in PDE bits 31:22 and PA bits 39:32 = 0x12 in PDE bits
+ * 20:13, so PDE 0xc0424083; the PDE masked (0xc0424000) is not the address.
+ * sv32 (RISC-V privileged spec, Sv32): the megapage at 0x3c0400000 has PPN[1] =
+ * 0x3c0400000 >> 22 = 0xf01 in PTE bits 31:20, which are PA bits 33:22.
+ */
+Test(teaching_cli, explain_names_where_moved_address_bits_go)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "explain", "--map", "0x800000 0x12c0400000 4M rw",
+				"--supervisor", "0x812345", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "      raw    0xc0424083\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "      addr   bits 31:22 = 0x301 -> PA bits 31:22, bits 20:13 = 0x12 -> PA bits 39:32, "
+				"so 0x12c0400000\n"),
+		  "%s", r.out);
+	run_result_free(&r);
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv32", "explain", "--map", "0x400000 0x3c0400000 4M rwu", "0x401234",
+				NULL),
+		     0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "      addr   bits 31:20 = 0xf01 -> PA bits 33:22, so 0x3c0400000\n"), "%s", r.out);
+	/* the L2 pointer to the page table: PPN 0x80002 in bits 31:10 (nothing mapped but the megapage: none) */
+	cr_expect(!strstr(r.out, "bits 31:10 = 0x8"), "%s", r.out);
+	run_result_free(&r);
+}

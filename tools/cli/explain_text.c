@@ -184,6 +184,44 @@ static void describe_mask(uint64_t mask, char *buf, size_t len)
 		snprintf(buf, len, "mask 0x%" PRIx64, mask);
 }
 
+/* The PA bit that PTE bit `bit` (an address bit) lands on: flip it and see what moves. */
+static unsigned pa_bit_of(const mmusim_config *cfg, uint64_t pte, unsigned level, uint64_t addr, unsigned bit)
+{
+	uint64_t moved = mmusim_pte_address_field(cfg, pte ^ (1ull << bit), level) ^ addr;
+
+	return moved ? (unsigned)__builtin_ctzll(moved) : bit;
+}
+
+/*
+ * "bits 53:10 = 0x80002 -> PA bits 55:12": where an entry's address bits are
+ * not in place (RISC-V's PPN from bit 10, x86_32 PSE-36's PA bits 39:32 in PDE
+ * bits 20:13), each run of them with the PA bits it becomes.
+ */
+static bool describe_moved_bits(const mmusim_config *cfg, uint64_t pte, unsigned level, uint64_t mask, uint64_t addr,
+				char *buf, size_t len)
+{
+	size_t used = 0;
+	bool moved = false;
+
+	buf[0] = '\0';
+	for (int hi = 63; hi >= 0; hi--) {
+		if (!(mask >> hi & 1))
+			continue;
+		unsigned pa_hi = pa_bit_of(cfg, pte, level, addr, (unsigned)hi);
+		int lo = hi;
+		while (lo > 0 && (mask >> (lo - 1) & 1) &&
+		       pa_bit_of(cfg, pte, level, addr, (unsigned)lo - 1) + 1 == pa_hi - (unsigned)(hi - lo))
+			lo--;
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%sbits %d:%d = 0x%" PRIx64 " -> PA bits %u:%u",
+						 used ? ", " : "", hi, lo, bit_field(pte, (unsigned)hi, (unsigned)lo),
+						 pa_hi, pa_hi - (unsigned)(hi - lo));
+		moved |= pa_hi != (unsigned)hi;
+		hi = lo;
+	}
+	return moved;
+}
+
 /*
  * "L2"; where the architecture numbers its levels from the root (Arm, the
  * split-root format: level 0 .. 3 = our 4 .. 1) also its name for the
@@ -203,7 +241,7 @@ static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_trans
 	const mmusim_walk_step *s = &res->steps[i];
 	unsigned pte_size = mmusim_config_pte_size(cfg);
 	bool last = i + 1 == res->nr_steps;
-	char flags[160], where[48], size[32];
+	char flags[160], where[48], size[32], moved[200];
 
 	char name[40];
 
@@ -234,6 +272,8 @@ static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_trans
 	if (mmusim_config_pte_layout(cfg, &layout) && layout.frame_shift != page_shift)
 		fprintf(out, "      addr   %s = frame 0x%" PRIx64 " << %u = 0x%" PRIx64 "\n", where, addr >> page_shift,
 			page_shift, addr);
+	else if (describe_moved_bits(cfg, s->pte, s->level, mask, addr, moved, sizeof(moved)))
+		fprintf(out, "      addr   %s, so 0x%" PRIx64 "\n", moved, addr);
 	else
 		fprintf(out, "      addr   %s = 0x%" PRIx64 "\n", where, addr);
 	if (!last)
