@@ -382,9 +382,16 @@ static struct bad_args bad[] = {
 	{ { "--page-sizes", "2K" }, "mmusim: quiz: --page-sizes must include the base page (64-byte on toy)\n" },
 	{ { "--page-sizes", "x" }, "mmusim: quiz: bad --page-sizes 'x' (expected sizes such as 4K,2M)\n" },
 	{ { "--memory", "0" }, "mmusim: quiz: bad --memory '0' (expected a size such as 64K)\n" },
-	/* The config loader's own check, at the line of the layer the quiz writes over the preset. */
+	/* The config loader's own check of the layer the quiz writes over the preset, named by the knob
+	 * (not by that layer's line: the user wrote no such file). */
 	{ { "--memory", "128K" },
-	  "mmusim: quiz knobs:2:17: memory.base 0x0 + memory.size 0x20000 exceeds 2^phys_addr_width (2^16)\n" },
+	  "mmusim: quiz: --memory 128K on toy: memory.base 0x0 + memory.size 0x20000 exceeds 2^phys_addr_width "
+	  "(2^16)\n" },
+	{ { "--memory", "100" },
+	  "mmusim: quiz: --memory 100 on toy: memory.size 0x64 is not a multiple of base_page_size 64\n" },
+	{ { "--memory", "1M", "--va-bits", "21" },
+	  "mmusim: quiz: --memory 1M, --va-bits 21 on toy: memory.base 0x0 + memory.size 0x100000 exceeds "
+	  "2^phys_addr_width (2^16)\n" },
 	{ { "--memory", "1K" },
 	  "mmusim: config toy is too small for a quiz: its memory (1K) cannot hold the 2K huge page it maps\n" },
 	{ { "--va-bits", "17" },
@@ -392,7 +399,7 @@ static struct bad_args bad[] = {
 	{ { "--va-bits", "11" },
 	  "mmusim: quiz: --va-bits 11 gives toy one level, and its huge bit needs two or more (16, 21, ...; for one "
 	  "level, write a config file)\n" },
-	{ { "--va-bits", "36" }, "mmusim: quiz knobs:2:29: toy.levels 6 must be from 1 to 5\n" },
+	{ { "--va-bits", "36" }, "mmusim: quiz: --va-bits 36 on toy: toy.levels 6 must be from 1 to 5\n" },
 	{ { "--va-bits", "39", "--arch", "sv39" },
 	  "mmusim: quiz: --va-bits applies to the toy arch (sv39 fixes its VA width: pick another preset, e.g. "
 	  "sv39/sv48, x86_64/x86_64_la57)\n" },

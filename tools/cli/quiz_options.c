@@ -263,6 +263,29 @@ static int overlay(struct quiz_opts *o, const mmusim_config *plain, mmusim_error
 	return MMUSIM_OK;
 }
 
+/*
+ * The knobs' YAML is ours, not the user's: "quiz knobs:2:17: memory.size ..."
+ * becomes "quiz: --memory 100 on toy: memory.size ...".
+ */
+static void name_the_knobs(const struct quiz_opts *o, mmusim_error *err)
+{
+	char prefix[160], size[32] = "", va[32] = "";
+	size_t skip = 0;
+
+	if (strncmp(err->message, "quiz knobs:", 11) == 0) {
+		skip = 11 + strspn(err->message + 11, "0123456789:");
+		skip += strspn(err->message + skip, " ");
+	}
+	memmove(err->message, err->message + skip, strlen(err->message + skip) + 1);
+	if (o->memory)
+		format_size(o->memory, size, sizeof(size));
+	if (o->va_bits)
+		snprintf(va, sizeof(va), "--va-bits %u", o->va_bits);
+	snprintf(prefix, sizeof(prefix), "quiz: %s%s%s%s on %s", o->memory ? "--memory " : "", size,
+		 o->memory && o->va_bits ? ", " : "", va, o->config);
+	mmusim_error_prefix(err, prefix);
+}
+
 int quiz_load_config(struct quiz_opts *o, bool is_file, mmusim_config **cfg, mmusim_error *err)
 {
 	bool preset = !is_file || mmusim_preset_yaml(o->config);
@@ -295,6 +318,7 @@ int quiz_load_config(struct quiz_opts *o, bool is_file, mmusim_config **cfg, mmu
 	}
 	mmusim_config_free(plain);
 	if (mmusim_config_parse(o->base_yaml, strlen(o->base_yaml), "quiz knobs", cfg, err)) {
+		name_the_knobs(o, err);
 		free(o->base_yaml);
 		o->base_yaml = NULL;
 		o->params.tlb_base_yaml = NULL;
