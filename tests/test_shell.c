@@ -662,3 +662,43 @@ Test(shell_pty, empty_line_continues_a_step)
 	send(&p, "quit\n");
 	cr_expect_eq(pty_finish(&p), 0);
 }
+
+/*
+ * After `asid N` the root register that explain, step and show print is the one
+ * that selects ASID N's table: Sv39 satp = MODE 8 (63:60) | ASID (59:44) | PPN
+ * (43:0), so ASID 5 with the root at 0x80002000 is 0x8000500000080002 (RISC-V
+ * privileged spec, satp); Sv32 satp = MODE (31) | ASID (30:22) | PPN (21:0):
+ * ASID 88 -> 0x80000000 | 88 << 22 | 0x80002 = 0x96080002; AArch64 TTBR0_EL1
+ * holds the ASID in bits 63:48 (TCR_EL1.A1 = 0), TTBR1_EL1 none.
+ */
+Test(shell_pipe, root_register_carries_the_current_asid)
+{
+	const char *in = "asid 5\nmap 0x1000 0x80005000 4K rwu\nexplain 0x1000\nstep 0x1000\nshow\n";
+	char *const sv39[] = { "mmusim", "--config", "sv39", "shell", NULL };
+	char *const sv32[] = { "mmusim", "--config", "sv32", "shell", NULL };
+	char *const arm[] = { "mmusim", "--config", "aarch64", "shell", NULL };
+	char *out, *err;
+
+	cr_assert_eq(run_piped_argv(in, strlen(in), sv39, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "explain 0x1000: read access in user mode; sv39"), "%s", out);
+	cr_expect(strstr(out, "walk from root 0x80002000 (satp 0x8000500000080002):\n"
+			      "  L3  table 0x80002000"), "%s", out);
+	cr_expect(strstr(out, "root 0x80002000 (satp 0x8000500000080002): sv39, 3 levels"), "%s", out);
+	cr_expect(!strstr(out, "satp 0x8000000000080002"), "%s", out);
+	free(out);
+	free(err);
+
+	const char *in32 = "asid 88\nmap 0x1000 0x80005000 4K rwu\nexplain 0x1000\n";
+	cr_assert_eq(run_piped_argv(in32, strlen(in32), sv32, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "walk from root 0x80002000 (satp 0x96080002):\n"), "%s", out);
+	free(out);
+	free(err);
+
+	const char *in_arm = "asid 5\nmap 0x1000 0x80005000 4K rwu\nexplain 0x1000\nshow\n";
+	cr_assert_eq(run_piped_argv(in_arm, strlen(in_arm), arm, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "walk from TTBR0 (user) root 0x40002000 (ttbr0 0x5000040002000):\n"), "%s", out);
+	cr_expect(strstr(out, "TTBR0 (user) root 0x40002000 (ttbr0 0x5000040002000): aarch64"), "%s", out);
+	cr_expect(strstr(out, "TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000): aarch64"), "%s", out);
+	free(out);
+	free(err);
+}

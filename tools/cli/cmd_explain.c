@@ -56,7 +56,7 @@ static void print_explained(void *palette, const mmusim_machine *m, int i, const
 		explain_grid_write(stdout, m, req, vm, palette);
 		return;
 	}
-	explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), mmusim_upper_root(m), res, palette);
+	explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), mmusim_upper_root(m), mmusim_current_asid(m), res, palette);
 }
 
 int cmd_explain(struct cli *cli, struct args *a)

@@ -79,7 +79,8 @@ static void print_translation(void *output, const mmusim_machine *m, int i, cons
 	else if (vm)
 		explain_grid_answer_line(stdout, m, req, vm);
 	else if (o->explain)
-		explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), mmusim_upper_root(m), res, &o->plain);
+		explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), mmusim_upper_root(m),
+			      mmusim_current_asid(m), res, &o->plain);
 	else
 		explain_answer_line(stdout, mmusim_machine_config(m), req, res);
 }

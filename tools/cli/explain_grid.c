@@ -34,7 +34,7 @@ void explain_grid_write(FILE *out, const mmusim_machine *m, const mmusim_request
 	char name[32];
 
 	fprintf(out, "%sstage 1: the guest's walk, at guest-physical addresses%s\n", pal->head, pal->reset);
-	explain_write(out, cfg, req, mmusim_root(m), mmusim_upper_root(m), &n->guest, pal);
+	explain_write(out, cfg, req, mmusim_root(m), mmusim_upper_root(m), mmusim_current_asid(m), &n->guest, pal);
 	fprintf(out, "\n%sstage 2: every GPA above through the host's table%s, from 0x%" PRIx64 " (%s 0x%" PRIx64 ")\n",
 		pal->head, pal->reset, mmusim_stage2_root(m), reg ? reg : "root", mmusim_stage2_root_register(m));
 	fprintf(out, "  %-16s %-20s", "row", "GPA");

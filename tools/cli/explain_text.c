@@ -412,7 +412,7 @@ static void set_bits(const mmusim_config *cfg, const mmusim_translation *res, bo
  * none was read ("TTBR1 (kernel) root 0x2000", "ttbr1 0x2000").
  */
 static void walk_root(const mmusim_config *cfg, const mmusim_request *req, uint64_t root, uint64_t upper_root,
-		      const mmusim_translation *res, char *table, char *reg, size_t len)
+		      uint16_t asid, const mmusim_translation *res, char *table, char *reg, size_t len)
 {
 	bool split = mmusim_config_split_roots(cfg), upper = false;
 
@@ -422,11 +422,11 @@ static void walk_root(const mmusim_config *cfg, const mmusim_request *req, uint6
 		root = upper_root;
 	snprintf(table, len, "%s%sroot 0x%" PRIx64, split ? root_half_label(upper) : "", split ? " " : "", root);
 	snprintf(reg, len, "%s 0x%" PRIx64, split ? root_half_register(cfg, upper) : mmusim_config_root_register(cfg),
-		 mmusim_config_root_register_value(cfg, root, 0));
+		 mmusim_config_root_register_value(cfg, root, upper ? 0 : asid));
 }
 
 void explain_head(FILE *out, const char *verb, const mmusim_config *cfg, const mmusim_request *req,
-		  uint64_t root, uint64_t upper_root,
+		  uint64_t root, uint64_t upper_root, uint16_t asid,
 		  const mmusim_translation *res, const struct palette *pal)
 {
 	static const char *const access_names[] = { "read", "write", "execute" };
@@ -441,7 +441,7 @@ void explain_head(FILE *out, const char *verb, const mmusim_config *cfg, const m
 		mmusim_config_half_levels(cfg, va_in_upper_half(cfg, req->va)), va_half_bits(cfg, req->va), base,
 		mmusim_config_pte_size(cfg));
 	explain_va(out, cfg, req->va, pal);
-	walk_root(cfg, req, root, upper_root, res, from, reg, sizeof(from));
+	walk_root(cfg, req, root, upper_root, asid, res, from, reg, sizeof(from));
 	fprintf(out, "%swalk from %s%s (%s):\n", pal->head, from, pal->reset, reg);
 }
 
@@ -481,9 +481,9 @@ void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *r
 }
 
 void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
-		   uint64_t upper_root, const mmusim_translation *res, const struct palette *pal)
+		   uint64_t upper_root, uint16_t asid, const mmusim_translation *res, const struct palette *pal)
 {
-	explain_head(out, "explain", cfg, req, root, upper_root, res, pal);
+	explain_head(out, "explain", cfg, req, root, upper_root, asid, res, pal);
 	for (unsigned i = 0; i < res->nr_steps; i++)
 		explain_step(out, cfg, res, i, pal);
 	explain_result(out, cfg, req, res, pal);

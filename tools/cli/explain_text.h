@@ -23,11 +23,12 @@ void palette_init(struct palette *p, bool on);
  * The explain command's text: VA fields, one block per level, the PA or the
  * fault.  `root` is the current root (mmusim_root), `upper_root` the upper
  * half's of a split-root format (mmusim_upper_root; 0 for the others): the
- * walk's is shown with its register's value for ASID 0.  t is
+ * walk's is shown with its register's value for `asid` (the address space walked;
+ * TTBR1 holds none).  t is
  * mmusim_translate's result for req.
  */
 void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
-		   uint64_t upper_root, const mmusim_translation *t, const struct palette *pal);
+		   uint64_t upper_root, uint16_t asid, const mmusim_translation *t, const struct palette *pal);
 
 /*
  * explain_write in the pieces the shell's step prints one at a time: the
@@ -35,7 +36,7 @@ void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *re
  * (one level); the PA or the fault.
  */
 void explain_head(FILE *out, const char *verb, const mmusim_config *cfg, const mmusim_request *req,
-		  uint64_t root, uint64_t upper_root,
+		  uint64_t root, uint64_t upper_root, uint16_t asid,
 		  const mmusim_translation *res, const struct palette *pal);
 void explain_level(FILE *out, const mmusim_config *cfg, const mmusim_translation *res, unsigned i,
 		   const struct palette *pal);

@@ -21,7 +21,8 @@ void shell_step_start(struct shell_step *s, FILE *out, mmusim_machine *m, const 
 	mmusim_translate(m, &s->req, &s->walk);
 	s->printed = 0;
 	s->active = true;
-	explain_head(out, "step", cfg, &s->req, mmusim_root(m), mmusim_upper_root(m), &s->walk, &plain);
+	explain_head(out, "step", cfg, &s->req, mmusim_root(m), mmusim_upper_root(m), mmusim_current_asid(m), &s->walk,
+		     &plain);
 	if (s->walk.nr_steps == 0)
 		finish(s, out, cfg, &plain);
 	else

@@ -216,8 +216,10 @@ int tree_build_machine(struct tree *t, mmusim_machine *m, const struct tree_opti
 {
 	int rc = tree_build(t, mmusim_machine_config(m), read_machine, m, mmusim_root(m), mmusim_upper_root(m), opt, err);
 
-	if (!rc)
+	if (!rc) {
+		t->asid = mmusim_current_asid(m);
 		mark_refused_entries(t, m);
+	}
 	return rc;
 }
 
@@ -232,4 +234,9 @@ void tree_mark_walk(struct tree *t, const mmusim_translation *res, unsigned walk
 				r->walks |= 1u << walk_bit;
 		}
 	}
+}
+
+uint64_t tree_root_register_value(const struct tree *t, unsigned half)
+{
+	return mmusim_config_root_register_value(t->cfg, t->roots[half].table, t->roots[half].upper ? 0 : t->asid);
 }

@@ -63,6 +63,7 @@ struct tree {
 	void *ctx;
 	struct tree_root roots[2];
 	unsigned nr_roots;
+	uint16_t asid;               /* the address space shown (its root register's ASID / PCID field) */
 	struct tree_row *rows;
 	unsigned nr_rows;
 	unsigned cap;
@@ -87,6 +88,8 @@ void tree_pointer_note(const struct tree_row *r, char *buf, size_t len);
 int tree_build_machine(struct tree *t, mmusim_machine *m, const struct tree_options *opt, mmusim_error *err);
 /* "TTBR0 (user)" for a split-root format's halves, NULL for a format with one root. */
 const char *tree_root_label(const struct tree *t, unsigned half);
+/* The value of the root register that selects half's table in t's address space (the ASID in TTBR0 only). */
+uint64_t tree_root_register_value(const struct tree *t, unsigned half);
 /*
  * Entries a node of `level` holds in one half's table (the top level's may be
  * fewer; a split-root format's upper half has a top level of its own).

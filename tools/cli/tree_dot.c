@@ -91,7 +91,7 @@ void tree_write_dot(FILE *out, const mmusim_config *cfg, const struct tree *t, c
 		fprintf(out, "  reg%s [shape=box, style=rounded, label=\"%s%s%s 0x%" PRIx64 "\"];\n", h ? "1" : "",
 			label ? label : "", label ? "\\n" : "", label ? root_half_register(cfg, t->roots[h].upper)
 								   : mmusim_config_root_register(cfg),
-			mmusim_config_root_register_value(cfg, t->roots[h].table, 0));
+			tree_root_register_value(t, h));
 		fprintf(out, "  reg%s -> %s%s;\n", h ? "1" : "", root_id,
 			marks->nr ? " [color=\"" WALK_COLOR "\", penwidth=2.5]" : "");
 	}

@@ -97,7 +97,7 @@ static void root_heading(const mmusim_config *cfg, const struct tree *t, unsigne
 	tree_shape(cfg, t->roots[h].upper, shape, sizeof(shape));
 	snprintf(buf, len, "%s%s%s 0x%" PRIx64 ": root table 0x%" PRIx64 ", %s", half ? half : "", half ? ": " : "",
 		 half ? root_half_register(cfg, t->roots[h].upper) : mmusim_config_root_register(cfg),
-		 mmusim_config_root_register_value(cfg, table, 0), table, shape);
+		 tree_root_register_value(t, h), table, shape);
 }
 
 static void layout_free(struct svg_layout *l)

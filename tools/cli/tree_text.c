@@ -48,7 +48,7 @@ void tree_root_heading(const struct tree *t, unsigned half, char *buf, size_t le
 
 	snprintf(buf, len, "%s%sroot 0x%" PRIx64 " (%s 0x%" PRIx64 ")", label ? label : "", label ? " " : "", table,
 		 label ? root_half_register(t->cfg, t->roots[half].upper) : mmusim_config_root_register(t->cfg),
-		 mmusim_config_root_register_value(t->cfg, table, 0));
+		 tree_root_register_value(t, half));
 }
 
 /* "4 levels of 512 8-byte entries", and the top level's count where it is a part of a node. */
