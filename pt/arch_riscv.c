@@ -667,6 +667,13 @@ static uint64_t sv32_encode_root_reg(const struct paging_consts *pc, uint64_t ro
 	       ((root >> 12) & SATP32_PPN_MASK);
 }
 
+/* Sv32's satp has 9 ASID bits (30:22): ASIDMAX 511, where Sv39..Sv57 have 16. */
+static unsigned sv32_asid_bits(const struct cpu_ctl *ctl)
+{
+	(void)ctl;
+	return 9;
+}
+
 static int sv32_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uint64_t *root,
 				uint16_t *asid, struct mm_error *err)
 {
@@ -746,6 +753,7 @@ const struct pt_arch pt_arch_riscv32 = {
 	.cpu_keys = sv32_cpu_keys,
 	.encode_root_reg = sv32_encode_root_reg,
 	.decode_root_reg = sv32_decode_root_reg,
+	.asid_bits = sv32_asid_bits,
 	RV_COMMON,
 };
 

@@ -159,3 +159,27 @@ Test(teaching_cli, explain_names_where_moved_address_bits_go)
 	cr_expect(!strstr(r.out, "bits 31:10 = 0x8"), "%s", r.out);
 	run_result_free(&r);
 }
+
+/*
+ * Sv32's satp holds a 9-bit ASID (bits 30:22; RISC-V privileged spec, satp:
+ * ASIDMAX 511 for Sv32): ASID 511 is the last one, 512 cannot be written to
+ * satp (it would alias ASID 0 in the register) and is refused.
+ */
+Test(teaching_cli, sv32_asids_have_nine_bits)
+{
+	char *ok = write_temp_file("asid 511\nmap 0x1000 0x80005000 4K rwu\n", ".trace");
+	char *bad = write_temp_file("asid 511\nasid 512\n", ".trace");
+	char want[4200];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv32", "translate", "--setup", ok, "0x1008", NULL), 0);
+	expect_run(&r, 0, "0x1008 r user: pa 0x80005008 (4K page, level 1) perms rw-u-\n", "");
+	run_result_free(&r);
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv32", "translate", "--setup", bad, "0x1008", NULL), 0);
+	snprintf(want, sizeof(want), "mmusim: %s:2: ASID 512 does not fit this CPU's 9-bit ASIDs\n", bad);
+	expect_run(&r, 2, "", want);
+	run_result_free(&r);
+	remove_temp_file(ok);
+	remove_temp_file(bad);
+}
