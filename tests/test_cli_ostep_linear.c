@@ -142,7 +142,7 @@ Test(ostep_linear, hand_worked_translate_explain_show)
 	run_result_free(&r);
 	cr_assert_eq(run_mmusim(&r, "--image", dump, "show", NULL), 0);
 	expect_run(&r, 0,
-		   "root 0x10000 (ptbr 0x10000): ostep-linear, 1 levels of 1024 4-byte entries (4 at the top level)\n"
+		   "root 0x10000 (ptbr 0x10000): ostep-linear, 1 level of 1024 4-byte entries (4 at the top level)\n"
 		   "L1[1] 0x8000000c V frame=0xc -> 4K page, va 0x1000 -> pa 0xc000\n"
 		   "L1[3] 0x8000000f V frame=0xf -> 4K page, va 0x3000 -> pa 0xf000\n",
 		   "");

@@ -212,7 +212,8 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 
 	fprintf(out, "mmusim quiz %" PRIu64 " on ", quiz->seed);
 	term_write(out, mmusim_config_name(cfg));
-	fprintf(out, " (%s paging, %u levels", mmusim_config_arch(cfg), mmusim_config_levels(cfg));
+	fprintf(out, " (%s paging, %u level%s", mmusim_config_arch(cfg), mmusim_config_levels(cfg),
+		mmusim_config_levels(cfg) == 1 ? "" : "s");
 	if (halves_differ(cfg))
 		fprintf(out, ", %u in the upper half", mmusim_config_half_levels(cfg, true));
 	fputs(")\n", out);

@@ -437,9 +437,9 @@ void explain_head(FILE *out, const char *verb, const mmusim_config *cfg, const m
 		access_names[req->access], mmusim_priv_name(req->priv));
 	term_write(out, mmusim_config_name(cfg));
 	/* The table of the VA's half: TTBR1's may differ from TTBR0's in size and levels. */
-	fprintf(out, ": %u levels, %u-bit VA, %s pages, %u-byte PTEs\n",
-		mmusim_config_half_levels(cfg, va_in_upper_half(cfg, req->va)), va_half_bits(cfg, req->va), base,
-		mmusim_config_pte_size(cfg));
+	unsigned levels = mmusim_config_half_levels(cfg, va_in_upper_half(cfg, req->va));
+	fprintf(out, ": %u level%s, %u-bit VA, %s pages, %u-byte PTEs\n", levels, levels == 1 ? "" : "s",
+		va_half_bits(cfg, req->va), base, mmusim_config_pte_size(cfg));
 	explain_va(out, cfg, req->va, pal);
 	walk_root(cfg, req, root, upper_root, asid, res, from, reg, sizeof(from));
 	fprintf(out, "%swalk from %s%s (%s):\n", pal->head, from, pal->reset, reg);

@@ -55,7 +55,8 @@ void tree_root_heading(const struct tree *t, unsigned half, char *buf, size_t le
 void tree_shape(const mmusim_config *cfg, bool upper, char *buf, size_t len)
 {
 	unsigned top = mmusim_config_half_top_entries(cfg, upper), entries = mmusim_config_entries_per_node(cfg);
-	int n = snprintf(buf, len, "%u levels of %u %u-byte entries", mmusim_config_half_levels(cfg, upper), entries,
+	unsigned levels = mmusim_config_half_levels(cfg, upper);
+	int n = snprintf(buf, len, "%u level%s of %u %u-byte entries", levels, levels == 1 ? "" : "s", entries,
 			 mmusim_config_pte_size(cfg));
 
 	if (top != entries && n > 0 && (size_t)n < len)

@@ -118,8 +118,8 @@ int view_options_resolve(struct view_options *o, const mmusim_config *cfg, mmusi
 	if (!o->depth)
 		o->tree.depth = levels;
 	else if (o->tree.depth > levels)
-		return cli_set_error(err, MMUSIM_EINVAL, "bad --depth '%s': %s has %u levels", o->depth,
-					 mmusim_config_name(cfg), levels);
+		return cli_set_error(err, MMUSIM_EINVAL, "bad --depth '%s': %s has %u level%s", o->depth,
+					 mmusim_config_name(cfg), levels, levels == 1 ? "" : "s");
 	return MMUSIM_OK;
 }
 
