@@ -183,6 +183,47 @@ static char *dangling_link_target(const char *path)
 	return cur;
 }
 
+/*
+ * False if following the symbolic link at path, or any link it leads to, is
+ * what the kernel's fs.protected_symlinks forbids `>`: a link in a sticky
+ * world-writable folder (/tmp) owned neither by us nor by the folder's owner.
+ * The rename below never follows a link, so it would bypass that rule, and a
+ * link planted in /tmp would have the output replace any file it names.
+ */
+static bool links_may_be_followed(const char *path)
+{
+	char *cur = strdup(path), link[PATH_MAX];
+	bool ok = cur != NULL;
+	struct stat st, dir_st;
+
+	for (int hops = 0; ok && hops <= 40; hops++) {
+		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+			break;
+		const char *slash = strrchr(cur, '/');
+		char *dir = slash ? strndup(cur, slash == cur ? 1 : (size_t)(slash - cur)) : strdup(".");
+		ok = dir && stat(dir, &dir_st) == 0;
+		free(dir);
+		if (ok && (dir_st.st_mode & S_ISVTX) && (dir_st.st_mode & S_IWOTH) && st.st_uid != geteuid() &&
+		    st.st_uid != dir_st.st_uid)
+			ok = false;
+		ssize_t n = ok ? readlink(cur, link, sizeof(link) - 1) : -1;
+		if (n < 0)
+			break;
+		link[n] = '\0';
+		size_t dir_len = link[0] != '/' && slash ? (size_t)(slash - cur) + 1 : 0;
+		char *next = malloc(dir_len + (size_t)n + 1);
+		if (next) {
+			memcpy(next, cur, dir_len);
+			memcpy(next + dir_len, link, (size_t)n + 1);
+		}
+		free(cur);
+		cur = next;
+		ok = cur != NULL;
+	}
+	free(cur);
+	return ok;
+}
+
 int output_file_open(const char *path, struct output_file **out, struct mm_error *err)
 {
 	struct output_file *o = calloc(1, sizeof(*o));
@@ -222,6 +263,11 @@ int output_file_open(const char *path, struct output_file **out, struct mm_error
 		o->own_fd = true;
 		*out = o;
 		return MM_OK;
+	}
+	if (!links_may_be_followed(path)) {
+		output_free(o);
+		return mm_error_set(err, MM_EIO, "%s: cannot create: %s (a symbolic link in a sticky world-writable "
+				    "folder, owned by another user, is not followed)", path, strerror(EACCES));
 	}
 	/* A symbolic link to a file: replace the file, keep the link. */
 	o->target = exists ? realpath(path, NULL) : dangling_link_target(path);

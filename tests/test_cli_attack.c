@@ -628,3 +628,53 @@ Test(killed_while_writing, leaves_no_temporary_file)
 	free(out);
 	temp_dir_remove(dir);
 }
+
+/*
+ * A symbolic link that another user planted in a sticky world-writable folder
+ * (/tmp) is not followed by `>` under fs.protected_symlinks; the output's
+ * rename never follows a link, so it bypassed that rule and replaced the file
+ * the link named (or created one where a dangling link pointed): root writing
+ * /tmp/out.csv could be made to replace /etc/shadow.  Needs root, to give the
+ * link to another user.
+ */
+Test(output_symlink, planted_in_a_sticky_folder_is_not_followed)
+{
+	char *dir = temp_dir_create(), *sticky = temp_dir_path(dir, "sticky"), *victim = temp_dir_path(dir, "victim");
+	char *trace = write_temp_file("map 0x1000 0x2000 4K rwu\nr 0x1000\n", ".trace");
+	const char *names[] = { "planted", "dangling" };
+	char want[1024], *link, *after;
+	struct run_result r;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to give a link to another user");
+	cr_assert_eq(mkdir(sticky, 0777), 0);
+	cr_assert_eq(chmod(sticky, 01777), 0);
+	copy_file(trace, victim);
+	for (int i = 0; i < 2; i++) {
+		link = temp_dir_path(sticky, names[i]);
+		cr_assert_eq(symlink(i == 0 ? victim : "/nonexistent-mmusim-target", link), 0);
+		cr_assert_eq(lchown(link, 65534, (gid_t)-1), 0);
+		cr_assert_eq(run_mmusim(&r, "convert", trace, link, NULL), 0);
+		cr_expect_eq(r.status, 2, "%s", r.err);
+		snprintf(want, sizeof(want), "mmusim: %s: cannot create: Permission denied (a symbolic link in a sticky "
+			 "world-writable folder, owned by another user, is not followed)\n", link);
+		cr_expect_str_eq(r.err, want);
+		run_result_free(&r);
+		free(link);
+	}
+	after = read_text_file(victim);
+	cr_expect_str_eq(after, "map 0x1000 0x2000 4K rwu\nr 0x1000\n", "the victim was replaced");
+	cr_expect_eq(access("/nonexistent-mmusim-target", F_OK), -1, "the dangling link's target was created");
+	cr_expect_eq(temp_dir_count(sticky), 2, "the two links only");
+	free(after);
+	for (int i = 0; i < 2; i++) {
+		link = temp_dir_path(sticky, names[i]);
+		unlink(link);
+		free(link);
+	}
+	rmdir(sticky);
+	free(sticky);
+	free(victim);
+	remove_temp_file(trace);
+	temp_dir_remove(dir);
+}
