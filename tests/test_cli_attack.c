@@ -678,3 +678,17 @@ Test(output_symlink, planted_in_a_sticky_folder_is_not_followed)
 	remove_temp_file(trace);
 	temp_dir_remove(dir);
 }
+
+/* merge read a file whole however large: `merge /dev/zero` grew until memory ran out. */
+Test(merge_inputs, an_endless_file_is_refused_with_bounded_memory)
+{
+	const char *argv[] = { "merge", "/dev/zero" };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_limited(&r, 1ull << 30, 60, 2, argv), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: /dev/zero: over 256 MiB: not replay reports (merge the results as separate "
+				"files)\n");
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+}
