@@ -7,6 +7,14 @@
  * with mode 0666 gets the usual new-file mode from the kernel; the name's
  * random part only needs to avoid other writers in the same folder.
  *
+ * Where the file system allows it (O_TMPFILE: ext4, xfs, btrfs, tmpfs), the
+ * bytes go to an unnamed file in the target's folder, linked to a temporary
+ * name only at commit, just before the rename: a run killed while writing
+ * (Ctrl-C, SIGTERM, SIGKILL, a crash) leaves nothing behind, with no signal
+ * handler and no list of files to clean.  The link goes through
+ * /proc/self/fd (linkat with AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH); with
+ * no /proc, or no O_TMPFILE, the temporary file is named from the start.
+ *
  * The stream is a stdio cookie stream over the descriptor rather than
  * fdopen: its write function keeps the errno of the first failed write, which
  * a later fflush no longer knows once stdio has dropped the failed buffer
@@ -34,6 +42,7 @@ struct output_file {
 	char *temp;    /* NULL: written directly (stdout, a device or FIFO) */
 	int fd;
 	bool own_fd;   /* false for stdout */
+	bool unnamed;  /* fd is an O_TMPFILE file: temp is only linked at commit */
 	FILE *stream;  /* over fd once asked for */
 	int write_errno; /* of the stream's first failed write */
 };
@@ -67,25 +76,76 @@ static char *temp_name(const char *target, uint64_t salt)
 	return t;
 }
 
-static int create_temp(struct output_file *o, struct mm_error *err)
+/* "/proc/self/fd/N": the path that links an unnamed file's descriptor. */
+static void fd_path(int fd, char *buf, size_t len)
+{
+	snprintf(buf, len, "/proc/self/fd/%d", fd);
+}
+
+/*
+ * An unnamed file in target's folder, if the file system and /proc allow
+ * linking it later; -1 otherwise (the caller names the file from the start).
+ */
+static int open_unnamed(const char *target)
+{
+#ifdef O_TMPFILE
+	const char *slash = strrchr(target, '/');
+	char *dir = slash ? strndup(target, slash == target ? 1 : (size_t)(slash - target)) : strdup(".");
+	char proc[32];
+	struct stat st;
+	int fd;
+
+	if (!dir)
+		return -1;
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	free(dir);
+	if (fd < 0)
+		return -1;
+	fd_path(fd, proc, sizeof(proc));
+	if (stat(proc, &st) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+#else
+	(void)target;
+	return -1;
+#endif
+}
+
+/*
+ * Names a temporary file beside the target: creates it, or (link_fd) links
+ * the unnamed file o->fd under it.  Returns 0 or the errno of the failure
+ * (ENOMEM: out of memory); o->temp is NULL after a failed link.
+ */
+static int name_temp(struct output_file *o, bool link_fd)
 {
 	struct timespec now;
 	uint64_t salt;
+	char proc[32];
+	int e = EEXIST;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	salt = (uint64_t)now.tv_nsec ^ (uint64_t)getpid() << 20 ^ (uint64_t)(uintptr_t)o;
-	for (int i = 0; i < TEMP_TRIES; i++) {
+	for (int i = 0; i < TEMP_TRIES && e == EEXIST; i++) {
 		salt = salt * 6364136223846793005ull + 1442695040888963407ull; /* an LCG step: the next name */
 		free(o->temp);
 		if (!(o->temp = temp_name(o->target, salt >> 33)))
-			return mm_error_set(err, MM_ENOMEM, "out of memory");
-		o->fd = open(o->temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (o->fd >= 0)
-			return MM_OK;
-		if (errno != EEXIST)
-			break;
+			return ENOMEM;
+		if (link_fd) {
+			fd_path(o->fd, proc, sizeof(proc));
+			if (linkat(AT_FDCWD, proc, AT_FDCWD, o->temp, AT_SYMLINK_FOLLOW) == 0)
+				return 0;
+		} else if ((o->fd = open(o->temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) >= 0) {
+			return 0;
+		}
+		e = errno;
 	}
-	return mm_error_set(err, MM_EIO, "%s: cannot create: %s", o->name, strerror(errno));
+	if (link_fd) {
+		free(o->temp);
+		o->temp = NULL;
+	}
+	return e;
 }
 
 /*
@@ -123,13 +183,54 @@ static char *dangling_link_target(const char *path)
 	return cur;
 }
 
+/*
+ * False if following the symbolic link at path, or any link it leads to, is
+ * what the kernel's fs.protected_symlinks forbids `>`: a link in a sticky
+ * world-writable folder (/tmp) owned neither by us nor by the folder's owner.
+ * The rename below never follows a link, so it would bypass that rule, and a
+ * link planted in /tmp would have the output replace any file it names.
+ */
+static bool links_may_be_followed(const char *path)
+{
+	char *cur = strdup(path), link[PATH_MAX];
+	bool ok = cur != NULL;
+	struct stat st, dir_st;
+
+	for (int hops = 0; ok && hops <= 40; hops++) {
+		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+			break;
+		const char *slash = strrchr(cur, '/');
+		char *dir = slash ? strndup(cur, slash == cur ? 1 : (size_t)(slash - cur)) : strdup(".");
+		ok = dir && stat(dir, &dir_st) == 0;
+		free(dir);
+		if (ok && (dir_st.st_mode & S_ISVTX) && (dir_st.st_mode & S_IWOTH) && st.st_uid != geteuid() &&
+		    st.st_uid != dir_st.st_uid)
+			ok = false;
+		ssize_t n = ok ? readlink(cur, link, sizeof(link) - 1) : -1;
+		if (n < 0)
+			break;
+		link[n] = '\0';
+		size_t dir_len = link[0] != '/' && slash ? (size_t)(slash - cur) + 1 : 0;
+		char *next = malloc(dir_len + (size_t)n + 1);
+		if (next) {
+			memcpy(next, cur, dir_len);
+			memcpy(next + dir_len, link, (size_t)n + 1);
+		}
+		free(cur);
+		cur = next;
+		ok = cur != NULL;
+	}
+	free(cur);
+	return ok;
+}
+
 int output_file_open(const char *path, struct output_file **out, struct mm_error *err)
 {
 	struct output_file *o = calloc(1, sizeof(*o));
 	bool is_stdout = strcmp(path, "-") == 0;
 	struct stat st;
 	bool exists;
-	int rc;
+	int rc, e;
 
 	*out = NULL;
 	if (!o || !(o->name = strdup(is_stdout ? "<stdout>" : path))) {
@@ -163,13 +264,22 @@ int output_file_open(const char *path, struct output_file **out, struct mm_error
 		*out = o;
 		return MM_OK;
 	}
+	if (!links_may_be_followed(path)) {
+		output_free(o);
+		return mm_error_set(err, MM_EIO, "%s: cannot create: %s (a symbolic link in a sticky world-writable "
+				    "folder, owned by another user, is not followed)", path, strerror(EACCES));
+	}
 	/* A symbolic link to a file: replace the file, keep the link. */
 	o->target = exists ? realpath(path, NULL) : dangling_link_target(path);
 	if (!o->target && !(o->target = strdup(path))) {
 		output_free(o);
 		return mm_error_set(err, MM_ENOMEM, "out of memory");
 	}
-	if ((rc = create_temp(o, err)) != MM_OK) {
+	if ((o->fd = open_unnamed(o->target)) >= 0)
+		o->unnamed = true;
+	else if ((e = name_temp(o, false)) != 0) {
+		rc = e == ENOMEM ? mm_error_set(err, MM_ENOMEM, "out of memory")
+				 : mm_error_set(err, MM_EIO, "%s: cannot create: %s", o->name, strerror(e));
 		output_free(o);
 		return rc;
 	}
@@ -217,8 +327,11 @@ const char *output_file_name(const struct output_file *o)
 	return o->name;
 }
 
-/* Flushes and closes what o owns; returns 0 or the errno of the first failure. */
-static int close_output(struct output_file *o)
+/*
+ * Flushes and closes what o owns; returns 0 or the errno of the first failure.
+ * With name_it, an unnamed file that was written whole is linked to o->temp first.
+ */
+static int close_output(struct output_file *o, bool name_it)
 {
 	int e = 0;
 
@@ -231,6 +344,8 @@ static int close_output(struct output_file *o)
 			e = o->write_errno ? o->write_errno : EIO;
 		o->stream = NULL;
 	}
+	if (name_it && o->unnamed && !e)
+		e = name_temp(o, true);
 	if (o->own_fd && o->fd >= 0 && close(o->fd) != 0 && !e)
 		e = errno;
 	o->fd = -1;
@@ -239,7 +354,7 @@ static int close_output(struct output_file *o)
 
 int output_file_commit(struct output_file *o, struct mm_error *err)
 {
-	int e = close_output(o), rc = MM_OK;
+	int e = close_output(o, true), rc = MM_OK;
 
 	if (!e && o->temp && rename(o->temp, o->target) != 0)
 		e = errno;
@@ -256,7 +371,7 @@ void output_file_abort(struct output_file *o)
 {
 	if (!o)
 		return;
-	close_output(o);
+	close_output(o, false);
 	if (o->temp)
 		unlink(o->temp);
 	output_free(o);

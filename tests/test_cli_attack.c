@@ -5,10 +5,15 @@
  *    --interval CSV (the JSON was invalid, the CSV header split into rows).
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -564,5 +569,126 @@ Test(stdin_twice, replay_and_report_refuse_it)
 	cr_assert_eq(run_mmusim(&r, "report", "--html", "/dev/null", "--setup", "-", "--replay", "-", NULL), 0);
 	cr_expect_eq(r.status, 2);
 	cr_expect_str_eq(r.err, "mmusim: report: stdin ('-') named 2 times, as --setup or the trace (it can be read once)\n");
+	run_result_free(&r);
+}
+
+/* True once process pid has a descriptor open on a file in dir (its output, being written). */
+static bool writes_into(pid_t pid, const char *dir)
+{
+	char fd_link[64], target[4096];
+
+	for (int fd = 0; fd < 64; fd++) {
+		snprintf(fd_link, sizeof(fd_link), "/proc/%d/fd/%d", (int)pid, fd);
+		ssize_t n = readlink(fd_link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (strncmp(target, dir, strlen(dir)) == 0 && target[strlen(dir)] == '/')
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A run killed while it writes (Ctrl-C, kill, the OOM killer) left its
+ * temporary output beside the target, a hidden partial file per run
+ * (".out.bin.3fa2c1", as large as the output had grown).  Killed by SIGKILL
+ * here, which no handler can catch: nothing may be left in the folder.
+ */
+Test(killed_while_writing, leaves_no_temporary_file)
+{
+	static const char head[] = "map 0x1000 0x2000 4K rwu\nr 0x1000\n";
+	char *dir = temp_dir_create(), *out = temp_dir_path(dir, "out.bin");
+	int in[2], status;
+	pid_t pid;
+
+	cr_assert_eq(pipe(in), 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(in[0], STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		close(in[1]);
+		execl(MMUSIM_BIN, MMUSIM_BIN, "convert", "--format", "text", "-", out, (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	cr_assert_eq(write(in[1], head, sizeof(head) - 1), (ssize_t)(sizeof(head) - 1));
+	/* The trace has not ended (the pipe stays open): mmusim waits for more, its output open. */
+	for (int tries = 0; tries < 500 && !writes_into(pid, dir); tries++)
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+	cr_expect(writes_into(pid, dir), "mmusim never opened its output");
+	kill(pid, SIGKILL);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	close(in[1]);
+	cr_expect_eq(temp_dir_count(dir), 0, "a killed run left a file behind");
+	free(out);
+	temp_dir_remove(dir);
+}
+
+/*
+ * A symbolic link that another user planted in a sticky world-writable folder
+ * (/tmp) is not followed by `>` under fs.protected_symlinks; the output's
+ * rename never follows a link, so it bypassed that rule and replaced the file
+ * the link named (or created one where a dangling link pointed): root writing
+ * /tmp/out.csv could be made to replace /etc/shadow.  Needs root, to give the
+ * link to another user.
+ */
+Test(output_symlink, planted_in_a_sticky_folder_is_not_followed)
+{
+	char *dir = temp_dir_create(), *sticky = temp_dir_path(dir, "sticky"), *victim = temp_dir_path(dir, "victim");
+	char *trace = write_temp_file("map 0x1000 0x2000 4K rwu\nr 0x1000\n", ".trace");
+	const char *names[] = { "planted", "dangling" };
+	char want[1024], *link, *after;
+	struct run_result r;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to give a link to another user");
+	cr_assert_eq(mkdir(sticky, 0777), 0);
+	cr_assert_eq(chmod(sticky, 01777), 0);
+	copy_file(trace, victim);
+	for (int i = 0; i < 2; i++) {
+		link = temp_dir_path(sticky, names[i]);
+		cr_assert_eq(symlink(i == 0 ? victim : "/nonexistent-mmusim-target", link), 0);
+		cr_assert_eq(lchown(link, 65534, (gid_t)-1), 0);
+		cr_assert_eq(run_mmusim(&r, "convert", trace, link, NULL), 0);
+		cr_expect_eq(r.status, 2, "%s", r.err);
+		snprintf(want, sizeof(want), "mmusim: %s: cannot create: Permission denied (a symbolic link in a sticky "
+			 "world-writable folder, owned by another user, is not followed)\n", link);
+		cr_expect_str_eq(r.err, want);
+		run_result_free(&r);
+		free(link);
+	}
+	after = read_text_file(victim);
+	cr_expect_str_eq(after, "map 0x1000 0x2000 4K rwu\nr 0x1000\n", "the victim was replaced");
+	cr_expect_eq(access("/nonexistent-mmusim-target", F_OK), -1, "the dangling link's target was created");
+	cr_expect_eq(temp_dir_count(sticky), 2, "the two links only");
+	free(after);
+	for (int i = 0; i < 2; i++) {
+		link = temp_dir_path(sticky, names[i]);
+		unlink(link);
+		free(link);
+	}
+	rmdir(sticky);
+	free(sticky);
+	free(victim);
+	remove_temp_file(trace);
+	temp_dir_remove(dir);
+}
+
+/* merge read a file whole however large: `merge /dev/zero` grew until memory ran out. */
+Test(merge_inputs, an_endless_file_is_refused_with_bounded_memory)
+{
+	const char *argv[] = { "merge", "/dev/zero" };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_limited(&r, 1ull << 30, 60, 2, argv), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: /dev/zero: over 256 MiB: not replay reports (merge the results as separate "
+				"files)\n");
+	cr_expect_str_eq(r.out, "");
 	run_result_free(&r);
 }

@@ -169,3 +169,32 @@ Test(sweep_csv_dir, bad_usage)
 	temp_dir_remove(dir);
 	remove_temp_file(file);
 }
+
+/*
+ * A symbolic link planted in a shared --csv-dir under a name sweep writes
+ * (DIR/0002.csv -> a victim's file) was followed: the victim's file was
+ * replaced by the CSV.  sweep names those files itself, so a link there is
+ * refused before anything runs, and the victim keeps its contents.
+ */
+Test(sweep_csv_dir, a_planted_symbolic_link_is_refused)
+{
+	char *dir = temp_dir_create(), *victim = write_temp_file("keep me\n", ".txt");
+	char *link = temp_dir_path(dir, "0002.csv"), want[1024], *after;
+	struct stat st;
+
+	cr_assert_eq(symlink(victim, link), 0);
+	snprintf(want, sizeof(want),
+		 "mmusim: sweep: --csv-dir: '%s' is a symbolic link: the folder's NNNN.csv are sweep's own files, "
+		 "never followed elsewhere; remove it\n", link);
+	expect_bad(10, (const char *[]){ "sweep", "--config", "x86_64", "--config", "sv39", "--interval", "5",
+					 "--csv-dir", dir, SRC "traces/tlb-demo.trace" }, want);
+	after = read_text_file(victim);
+	cr_expect_str_eq(after, "keep me\n");
+	cr_expect_eq(lstat(link, &st), 0);
+	cr_expect(S_ISLNK(st.st_mode), "the link stays a link");
+	cr_expect_eq(temp_dir_count(dir), 1, "nothing written beside the link");
+	free(after);
+	free(link);
+	remove_temp_file(victim);
+	temp_dir_remove(dir);
+}

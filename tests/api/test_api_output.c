@@ -52,7 +52,8 @@ Test(output, appears_only_on_commit_with_the_usual_mode)
 	cr_assert_eq(mmusim_output_open(path, &o, &err), MMUSIM_OK, "%s", err.message);
 	fputs("a,b\n", mmusim_output_stream(o));
 	cr_expect_neq(access(path, F_OK), 0, "nothing under the name before the commit");
-	cr_expect_eq(temp_dir_count(dir), 1, "one temporary file beside it");
+	/* The bytes are in an unnamed O_TMPFILE file, or a temporary one beside it where the file system has none. */
+	cr_expect_leq(temp_dir_count(dir), 1, "at most one temporary file beside it");
 	cr_assert_eq(mmusim_output_commit(o, &err), MMUSIM_OK, "%s", err.message);
 	cr_expect_str_eq(file_text(path, buf), "a,b\n");
 	cr_assert_eq(stat(path, &st), 0);

@@ -411,6 +411,12 @@ static const char *missing_field(unsigned seen)
 	return "?";
 }
 
+/*
+ * A replay report is a few KB, so a file (or stdin) larger than this holds no
+ * reports: it is refused rather than read until memory runs out (/dev/zero).
+ */
+#define MERGE_FILE_MAX ((size_t)256 << 20)
+
 static char *read_file(const char *path, size_t *len, mmusim_error *err)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -422,6 +428,13 @@ static char *read_file(const char *path, size_t *len, mmusim_error *err)
 		return NULL;
 	}
 	for (;;) {
+		if (n == cap && cap >= MERGE_FILE_MAX) {
+			cli_set_error(err, MMUSIM_EINVAL, "%s: over 256 MiB: not replay reports (merge the results "
+				      "as separate files)", path);
+			free(buf);
+			buf = NULL;
+			break;
+		}
 		if (n == cap) {
 			char *nb = realloc(buf, cap ? cap * 2 : 65536);
 			if (!nb) {

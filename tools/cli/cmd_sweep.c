@@ -413,7 +413,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 	}
 	if ((rc = cli_output_check(cli, sa.csv, sa.traces, sa.nr_traces)) != EXIT_OK ||
 	    (rc = cli_output_check(cli, sa.csv, sa.configs, sa.nr_configs)) != EXIT_OK ||
-	    (sa.csv_dir && (rc = sweep_csv_dir_check_csv(sa.csv_dir, sa.nr_traces * sa.nr_configs, sa.csv)) != EXIT_OK) ||
+	    (sa.csv_dir && (rc = sweep_csv_dir_check(sa.csv_dir, sa.nr_traces * sa.nr_configs, sa.csv)) != EXIT_OK) ||
 	    (sa.csv_dir && (rc = sweep_csv_dir_prepare(sa.csv_dir)) != EXIT_OK))
 		goto out;
 	if (!(rows = calloc(sa.nr_traces * sa.nr_configs, sizeof(*rows)))) {

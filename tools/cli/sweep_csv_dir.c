@@ -50,18 +50,23 @@ int sweep_csv_dir_open(const struct cli *cli, const char *dir, size_t row, const
 	return rc;
 }
 
-int sweep_csv_dir_check_csv(const char *dir, size_t rows, const char *csv)
+int sweep_csv_dir_check(const char *dir, size_t rows, const char *csv)
 {
 	static const char *const options[] = { "--csv-dir", "--csv" };
 	int rc = EXIT_OK;
+	struct stat st;
 
-	for (size_t row = 1; csv && row <= rows && rc == EXIT_OK; row++) {
+	for (size_t row = 1; row <= rows && rc == EXIT_OK; row++) {
 		char *path = malloc(strlen(dir) + 32);
 		if (!path)
 			return cli_usage_error("out of memory");
 		sprintf(path, "%s/%04zu.csv", dir, row);
 		const char *paths[] = { path, csv };
-		rc = cli_outputs_distinct("sweep", options, paths, 2);
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			rc = cli_usage_error("sweep: --csv-dir: '%s' is a symbolic link: the folder's NNNN.csv are "
+					     "sweep's own files, never followed elsewhere; remove it", path);
+		else if (csv)
+			rc = cli_outputs_distinct("sweep", options, paths, 2);
 		free(path);
 	}
 	return rc;

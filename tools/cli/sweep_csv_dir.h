@@ -28,10 +28,12 @@ int sweep_csv_dir_prepare(const char *dir);
  * EXIT_OK with *out set, or the exit status after printing the error.
  */
 /*
- * EXIT_OK unless the sweep's --csv FILE (NULL: none) is one of the rows'
- * CSVs in dir (rows of them), where one would overwrite the other.
+ * EXIT_OK unless one of the rows' CSVs in dir (rows of them) is a symbolic
+ * link (in a shared folder, a link planted under a name sweep writes would
+ * send the CSV over any file its target names), or the sweep's --csv FILE
+ * (NULL: none) is one of them, where one would overwrite the other.
  */
-int sweep_csv_dir_check_csv(const char *dir, size_t rows, const char *csv);
+int sweep_csv_dir_check(const char *dir, size_t rows, const char *csv);
 int sweep_csv_dir_open(const struct cli *cli, const char *dir, size_t row, const char *const *traces,
 		       size_t nr_traces, const char *const *configs, size_t nr_configs, mmusim_output **out);
 
