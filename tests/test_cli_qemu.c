@@ -254,6 +254,45 @@ Test(run_qemu, a_forked_childs_accesses_are_not_the_parents_under_either_tracer,
 	temp_dir_remove(dir);
 }
 
+/* Writes one byte to each of 64 pages, then execs argv[1] with no arguments. */
+static const char exec_c[] =
+	"#include <stdio.h>\n#include <unistd.h>\n"
+	"char buf[64 * 4096] __attribute__((aligned(4096)));\n"
+	"int main(int argc, char **argv) {\n"
+	"  printf(\"buf %p\\n\", (void *)buf); fflush(stdout);\n"
+	"  volatile char *p = buf; for (int i = 0; i < 64; i++) p[i * 4096] = 1;\n"
+	"  if (argc > 1) execl(argv[1], argv[1], (char *)0);\n  return 0; }\n";
+
+/*
+ * A program that execs another leaves QEMU (the new program replaces it, no
+ * exit callback runs): the trace stops there, but what came before is
+ * replayed, complete, with its end record: the 64 writes before the exec
+ * (the plugin's buffers hold 64 K accesses, so they were still buffered).
+ * It was `byte N: truncated: no end record`, exit status 2, and the last
+ * buffer of accesses lost.
+ */
+Test(run_qemu, a_program_that_execs_is_traced_up_to_the_exec, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "exec", exec_c, "cc", "-static");
+	char *save = temp_dir_path(dir, "t.bin");
+	char *out = capture("x86_64", "qemu", save, exe, "/bin/true");
+	unsigned per_cpu[8];
+	uint64_t writes;
+	struct run_result r;
+
+	pages_written(save, printed_buf(out), 64 * 4096, per_cpu, &writes);
+	cr_expect_eq(writes, 64);
+	cr_expect_eq(per_cpu[0], 64);
+	cr_assert_eq(run_mmusim(&r, "replay", "--no-progress", "--demand-paging", save, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	free(out);
+	free(save);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
 /*
  * Thread i (QEMU's vCPU i + 1; main is 0) writes its own 16 pages: the saved
  * trace says which thread wrote (`thread N` records), and the replay ran each
