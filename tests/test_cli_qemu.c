@@ -294,6 +294,52 @@ Test(run_qemu, a_program_that_execs_is_traced_up_to_the_exec, .init = time_limit
 }
 
 /*
+ * qemu-user loads ELF programs only: a `#!` script under it exited 1 with
+ * nothing traced (`truncated: no end record after 0 records`, exit 2), as
+ * `python3` is when it is a pyenv shim.  run starts the interpreter as the
+ * kernel does, `INTERPRETER ARG SCRIPT`: here the interpreter is the page
+ * writer and its one argument 64, so the trace has its 64 writes.
+ */
+Test(run_qemu, a_script_runs_under_its_interpreter, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "pages", pages_c, "cc", "-static");
+	char *script = temp_dir_path(dir, "script"), *save = temp_dir_path(dir, "t.bin");
+	FILE *f = fopen(script, "w");
+	unsigned per_cpu[8];
+	uint64_t writes;
+
+	cr_assert_not_null(f);
+	fprintf(f, "#! %s  64 \nnot read\n", exe);
+	fclose(f);
+	cr_assert_eq(chmod(script, 0755), 0);
+	char *out = capture("x86_64", "qemu", save, script, NULL);
+	pages_written(save, printed_buf(out), 64 * 4096, per_cpu, &writes);
+	cr_expect_eq(writes, 64);
+
+	/* A '#!' with no interpreter, and a missing interpreter, are named. */
+	const char *bad[2][2] = { { "#!  \n", "its '#!' line names no interpreter" },
+				  { "#!/nonexistent/sh\n", "its interpreter '/nonexistent/sh': No such file or directory" } };
+	for (int i = 0; i < 2; i++) {
+		struct run_result r;
+		cr_assert_not_null(f = fopen(script, "w"));
+		fputs(bad[i][0], f);
+		fclose(f);
+		const char *argv[] = { "run", "--tracer", "qemu", "--", script };
+		cr_assert_eq(run_mmusim_argv(&r, 5, argv), 0);
+		cr_expect_eq(r.status, 2);
+		cr_expect(strstr(r.err, "mmusim: run: cannot run '") && strstr(r.err, bad[i][1]), "%s", r.err);
+		cr_expect_eq(r.out[0], '\0', "%s", r.out);
+		run_result_free(&r);
+	}
+	free(out);
+	free(save);
+	free(script);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+/*
  * Thread i (QEMU's vCPU i + 1; main is 0) writes its own 16 pages: the saved
  * trace says which thread wrote (`thread N` records), and the replay ran each
  * thread on its own CPU (one-each).

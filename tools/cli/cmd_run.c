@@ -29,6 +29,7 @@
 #include "cli_output.h"
 #include "replay_report.h"
 #include "run_qemu.h"
+#include "run_shebang.h"
 #include "threads_to_cpus.h"
 
 
@@ -275,7 +276,7 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 	char logfd[32];
 	bool qemu = ra->tracer == TRACER_QEMU;
 	const char *vg = qemu ? ra->qemu : ra->valgrind ? ra->valgrind : "valgrind";
-	char **argv;
+	char **argv, *interp = NULL, *interp_arg = NULL; /* a '#!' script's, for qemu */
 	ssize_t k;
 
 	while (ra->prog[argc])
@@ -283,13 +284,22 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 	if (pipe2(trace, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0)
 		return cli_set_error(err, MMUSIM_EIO, "run: cannot create a pipe: %s", strerror(errno));
 	if (qemu) {
-		char *path_prog[2] = { ra->prog_path, NULL };
+		if (run_shebang(ra->prog_path, &interp, &interp_arg, err)) {
+			close(trace[0]), close(trace[1]), close(status[0]), close(status[1]);
+			return MMUSIM_EINVAL;
+		}
+		/* A script runs as the kernel runs it: INTERPRETER [ARG] SCRIPT ARGS... */
+		char *path_prog[4] = { ra->prog_path, NULL }, **script = path_prog;
+		if (interp)
+			script[0] = interp, script[1] = interp_arg ? interp_arg : ra->prog_path,
+			script[2] = interp_arg ? ra->prog_path : NULL;
+		int lead = 1 + (interp != NULL) + (interp_arg != NULL);
 		/* qemu takes the program's path, its arguments after; argv[0] is the path too. */
 		/* Thread records, mapped to CPUs by the replay: a saved trace keeps the thread ids. */
 		char **qargv = run_qemu_argv(vg, ra->plugin, trace[1], "threads=on", path_prog);
-		if (qargv && (argv = calloc((size_t)argc + 4, sizeof(*argv)))) {
-			memcpy(argv, qargv, 4 * sizeof(*argv));
-			memcpy(argv + 4, ra->prog + 1, (size_t)(argc - 1) * sizeof(*argv));
+		if (qargv && (argv = calloc((size_t)argc + 3 + (size_t)lead, sizeof(*argv)))) {
+			memcpy(argv, qargv, (size_t)(3 + lead) * sizeof(*argv));
+			memcpy(argv + 3 + lead, ra->prog + 1, (size_t)(argc - 1) * sizeof(*argv));
 			free(qargv);
 			qargv = NULL;
 		} else {
@@ -308,6 +318,7 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 		memcpy(argv + 5, ra->prog, (size_t)argc * sizeof(*argv));
 	}
 	if (!argv) {
+		free(interp), free(interp_arg);
 		close(trace[0]), close(trace[1]), close(status[0]), close(status[1]);
 		return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
 	}
@@ -327,6 +338,7 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 		_exit(127);
 	}
 	free_tracer_argv(argv, qemu);
+	free(interp), free(interp_arg);
 	close(trace[1]);
 	close(status[1]);
 	if (*pid < 0) {
