@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -335,6 +336,49 @@ Test(run_qemu, a_script_runs_under_its_interpreter, .init = time_limit_120s)
 	free(out);
 	free(save);
 	free(script);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+/* Writes one byte to each of 64 pages, then dies: argv[1] "abort" by abort(), else by a NULL load. */
+static const char dies_c[] =
+	"#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
+	"char buf[64 * 4096] __attribute__((aligned(4096)));\n"
+	"int main(int argc, char **argv) {\n"
+	"  printf(\"buf %p\\n\", (void *)buf); fflush(stdout);\n"
+	"  volatile char *p = buf; for (int i = 0; i < 64; i++) p[i * 4096] = 1;\n"
+	"  if (argc > 1 && strcmp(argv[1], \"abort\") == 0) abort();\n"
+	"  fputs(\"x\\n\", stderr); return *(volatile int *)0; }\n";
+
+/*
+ * QEMU calls no plugin callback when a fatal signal kills the guest: a program
+ * that crashed or abort()ed left `truncated: no end record after 0 records`,
+ * exit status 2, everything it did lost in the plugin's buffers.  The plugin
+ * now flushes at each system call, so the 64 writes before abort()'s tgkill
+ * (or before the fputs ahead of the NULL load) are replayed, and run says how
+ * the program died instead of calling its trace cut off.
+ */
+Test(run_qemu, a_program_killed_by_a_signal_is_traced_up_to_its_last_system_call, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "dies", dies_c, "cc", "-static");
+	const char *how[2] = { "abort", "segv" }, *why[2] = { "signal 6 (Aborted)", "signal 11 (Segmentation fault)" };
+	struct rlimit no_core = { 0, 0 };
+
+	cr_assert_eq(setrlimit(RLIMIT_CORE, &no_core), 0); /* QEMU dumps the guest's core in the current folder */
+
+	for (int k = 0; k < 2; k++) {
+		struct run_result r;
+		const char *argv[] = { "--json", "run", "--", exe, how[k] };
+
+		cr_assert_eq(run_mmusim_argv(&r, 5, argv), 0);
+		cr_expect_eq(r.status, 0, "%s: %s", how[k], r.err);
+		cr_expect(strstr(r.err, "was killed by ") && strstr(r.err, why[k]), "%s", r.err);
+		cr_expect_null(strstr(r.err, "truncated"), "%s", r.err);
+		cr_expect_geq(json_u64(strstr(r.out, "\"accesses\""), "write"), 64, "%s", r.out);
+		cr_expect_geq(json_u64(r.out, "demand_paged"), 64, "%s", r.out);
+		run_result_free(&r);
+	}
 	free(exe);
 	temp_dir_remove(dir);
 }

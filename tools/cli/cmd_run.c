@@ -495,11 +495,22 @@ int cmd_run(struct cli *cli, struct args *a)
 					     "run; its reason is above)", tracer, WEXITSTATUS(status), ra.prog[0]);
 		goto out;
 	}
+	bool cut_by_signal = rc != EXIT_OK && ra.tracer == TRACER_QEMU && WIFSIGNALED(status) &&
+			     strstr(err.message, "truncated: no end record after");
+	if (cut_by_signal)
+		rc = EXIT_OK; /* the trace is whole up to the program's death; the counts stand */
 	mmusim_mmu_finish(mmu);
 	struct replay_summary sum;
 	struct replay_report_info info = { .trace = name, .format = ra.tracer == TRACER_QEMU ? "qemu" : "lackey" };
 	replay_summary_from_mmu(&sum, mmu, mmusim_machine_config(m), ra.opt.check_stale);
 	replay_summary_report(stdout, cli->json, &sum, &info);
+	if (cut_by_signal)
+		fprintf(stderr,
+			"mmusim: run: %s was killed by signal %d (%s): the trace stops at its last system call before "
+			"that (QEMU writes no end record then%s)\n",
+			ra.prog[0], WTERMSIG(status), strsignal(WTERMSIG(status)),
+			ra.save ? "; the saved trace has none either: replay reads it to these statistics, then "
+				  "reports it cut off" : "");
 	if (rc != EXIT_OK)
 		cli_fail(&err);
 	else if (tee.write_failed) {

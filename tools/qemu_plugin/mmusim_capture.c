@@ -240,23 +240,34 @@ static void on_guest_exit(qemu_plugin_id_t id, void *udata)
 }
 
 /*
- * The guest enters execve: a successful one replaces QEMU with the new program
- * and no callback of ours runs again, so the trace ends here, complete.  A
- * failed one (a shell trying each PATH folder) returns to a guest whose later
- * accesses are not traced: the trace stops at the first execve either way.
- * Other threads of the guest are normally stopped in the kernel by now; an
- * execve races with a thread still running only in a program that would lose
- * that thread's work to the exec anyway.
+ * Every system call of the guest sends its thread's buffer out first: QEMU
+ * (7.2) calls no callback when a fatal signal kills the guest, so what is
+ * still buffered then is lost.  Flushed here, a program that abort()s, kills
+ * itself or is killed while it waits in a system call is traced whole; one
+ * that faults loses only what it did since its last system call.
+ *
+ * An execve ends the trace: a successful one replaces QEMU with the new
+ * program and no callback of ours runs again, so the buffers and the end
+ * record go out as the guest enters it.  A failed one (a shell trying each
+ * PATH folder) returns to a guest whose later accesses are not traced: the
+ * trace stops at the first execve either way.  Other threads of the guest are
+ * normally stopped in the kernel by now; an execve races with a thread still
+ * running only in a program that would lose that thread's work to the exec
+ * anyway.
  */
 static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu, int64_t num, uint64_t a1, uint64_t a2, uint64_t a3,
 		       uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7, uint64_t a8)
 {
 	(void)id, (void)vcpu, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6, (void)a7, (void)a8;
-	if (num != cap.execve_nr && num != cap.execveat_nr)
-		return;
-	pthread_mutex_lock(&cap.lock);
-	end_trace_locked();
-	pthread_mutex_unlock(&cap.lock);
+	if (num == cap.execve_nr || num == cap.execveat_nr) {
+		pthread_mutex_lock(&cap.lock);
+		end_trace_locked();
+		pthread_mutex_unlock(&cap.lock);
+	} else if (this_thread && this_thread->n) {
+		pthread_mutex_lock(&cap.lock);
+		flush_locked(this_thread);
+		pthread_mutex_unlock(&cap.lock);
+	}
 }
 
 /* execve and execveat of the guest's Linux ABI (Linux's uapi unistd headers). */
