@@ -383,6 +383,38 @@ Test(run_qemu, a_program_killed_by_a_signal_is_traced_up_to_its_last_system_call
 	temp_dir_remove(dir);
 }
 
+/* Starts argv[1] threads one after another, each running a loop of some 200 K accesses. */
+static const char churn_c[] =
+	"#include <pthread.h>\n#include <stdlib.h>\n"
+	"static void *work(void *a) { volatile long s = 0; for (int i = 0; i < 40000; i++) s += i; return a; }\n"
+	"int main(int argc, char **argv) {\n"
+	"  int n = argc > 1 ? atoi(argv[1]) : 1;\n"
+	"  for (int i = 0; i < n; i++) { pthread_t t; pthread_create(&t, NULL, work, NULL); pthread_join(t, NULL); }\n"
+	"  return 0; }\n";
+
+/*
+ * The plugin gives each guest thread a 1 MiB buffer; it kept every one until
+ * the guest exited, so 300 short threads grew QEMU by 300 MiB (a server
+ * starting threads for hours: by gigabytes).  A thread's buffer is freed when
+ * it ends: QEMU stays near its size with one thread (about 25 MiB, 20 without
+ * the plugin).  ru_maxrss of the children is the largest process run waited
+ * for, i.e. QEMU (or mmusim, if larger).
+ */
+Test(run_qemu, a_threads_buffer_is_freed_when_it_ends, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "churn", churn_c, "cc", "-static -pthread");
+	char *out = capture("x86_64", "qemu", NULL, exe, "300");
+	struct rusage ru;
+
+	cr_expect_gt(json_u64(strstr(out, "\"accesses\""), "total"), 300 * 100000ull, "%s", out);
+	cr_assert_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
+	cr_expect_lt(ru.ru_maxrss, 150 * 1024, "a process run started peaked at %ld KiB", ru.ru_maxrss);
+	free(out);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
 /*
  * Thread i (QEMU's vCPU i + 1; main is 0) writes its own 16 pages: the saved
  * trace says which thread wrote (`thread N` records), and the replay ran each

@@ -202,16 +202,30 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	}
 }
 
-/* A thread ends: its accesses go out now, before another thread reuses its vCPU index. */
+/*
+ * A thread ends: its accesses go out now, before another thread reuses its
+ * vCPU index, and its buffer (1 MiB) is freed: a program that starts threads
+ * one after another would otherwise keep one per thread it ever ran.
+ */
 static void on_vcpu_exit(qemu_plugin_id_t id, unsigned int vcpu)
 {
+	struct thread_buf *t = this_thread;
+
 	(void)id;
 	(void)vcpu;
-	if (!this_thread)
+	if (!t)
 		return;
 	pthread_mutex_lock(&cap.lock);
-	flush_locked(this_thread);
+	flush_locked(t);
+	for (struct thread_buf **p = &cap.threads; *p; p = &(*p)->next) {
+		if (*p == t) {
+			*p = t->next;
+			break;
+		}
+	}
 	pthread_mutex_unlock(&cap.lock);
+	this_thread = NULL;
+	free(t);
 }
 
 /* Every buffer, then the end record; the caller holds cap.lock. */
