@@ -278,6 +278,24 @@ Test(pinatrace, reads_writes_comments_and_eof)
 	free(c);
 }
 
+/*
+ * pinatrace prints with "%p", which glibc writes "(nil)" for address 0: the
+ * NULL load a crashing program makes (Pin records it before the instruction
+ * runs) was a "bad data address".  It is an access at 0.
+ */
+Test(pinatrace, a_nil_address_is_zero)
+{
+	static const char text[] = "0x401000: R (nil)\n0x401004: W (nil)\n#eof\n";
+	struct collected *c = malloc(sizeof(*c));
+
+	collect_bytes(text, sizeof(text) - 1, TRACE_FORMAT_PINATRACE, 1, c, NULL);
+	cr_expect_eq(c->last, 0, "%s", c->err.msg);
+	cr_assert_eq(c->n, 2);
+	expect_access(&c->ev[0], ACCESS_READ, 0, 1);
+	expect_access(&c->ev[1], ACCESS_WRITE, 0, 2);
+	free(c);
+}
+
 static struct bad_line pin_bad[] = {
 	{ "0x1: R 0x10\n", "1: the trace ends without '#eof' (cut short?)", 1 },
 	{ "0x1: R 0x10\n#eof\n0x2: W 0x20\n", "3: record after '#eof'", 1 },
@@ -287,6 +305,7 @@ static struct bad_line pin_bad[] = {
 	{ "0x1: RW 0x10\n#eof\n", "1: unknown access 'RW' (expected R or W)", 0 },
 	{ "0x1: W\n#eof\n", "1: missing data address (expected 'IP: R|W ADDRESS')", 0 },
 	{ "0x1: W 0xzz\n#eof\n", "1: bad data address '0xzz' (expected hex digits)", 0 },
+	{ "0x1: W (nil)x\n#eof\n", "1: bad data address '(nil)x' (expected hex digits)", 0 },
 };
 
 ParameterizedTestParameters(pinatrace, bad_lines)
