@@ -416,6 +416,23 @@ Test(run_qemu, a_threads_buffer_is_freed_when_it_ends, .init = time_limit_120s)
 }
 
 /*
+ * The trace pipe is close-on-exec in QEMU: a program that leaves a child
+ * behind (`sleep 20 &`, a daemon) no longer holds run's replay open until
+ * that child ends (it waited the whole 20 s; a daemon, for ever).
+ */
+Test(run_qemu, a_background_child_does_not_hold_the_replay_open, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	const char *argv[] = { "run", "--tracer", "qemu", "--", "/bin/sh", "-c", "sleep 20 &" };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_limited(&r, 0, 10, 7, argv), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "replay of /bin/sh (qemu)"), "%s", r.out);
+	run_result_free(&r);
+}
+
+/*
  * Thread i (QEMU's vCPU i + 1; main is 0) writes its own 16 pages: the saved
  * trace says which thread wrote (`thread N` records), and the replay ran each
  * thread on its own CPU (one-each).
