@@ -348,15 +348,17 @@ static const char dies_c[] =
 	"  printf(\"buf %p\\n\", (void *)buf); fflush(stdout);\n"
 	"  volatile char *p = buf; for (int i = 0; i < 64; i++) p[i * 4096] = 1;\n"
 	"  if (argc > 1 && strcmp(argv[1], \"abort\") == 0) abort();\n"
+	"  for (int i = 0; i < 4096; i++) p[i % 64 * 4096] = 2;\n"
 	"  fputs(\"x\\n\", stderr); return *(volatile int *)0; }\n";
 
 /*
  * QEMU calls no plugin callback when a fatal signal kills the guest: a program
  * that crashed or abort()ed left `truncated: no end record after 0 records`,
  * exit status 2, everything it did lost in the plugin's buffers.  The plugin
- * now flushes at each system call, so the 64 writes before abort()'s tgkill
- * (or before the fputs ahead of the NULL load) are replayed, and run says how
- * the program died instead of calling its trace cut off.
+ * now flushes at a system call that sends a signal, and at any once 4096
+ * accesses wait: the 64 writes before abort()'s tgkill, or the 64 + 4096
+ * before the fputs ahead of the NULL load, are replayed, and run says how the
+ * program died instead of calling its trace cut off.
  */
 Test(run_qemu, a_program_killed_by_a_signal_is_traced_up_to_its_last_system_call, .init = time_limit_120s)
 {

@@ -43,6 +43,7 @@
 MMUSIM_QEMU_PLUGIN_EXPORT int qemu_plugin_version = MMUSIM_QEMU_PLUGIN_API;
 
 #define EVENTS_PER_BUF 65536u
+#define SYSCALL_FLUSH_MIN 4096u /* a system call flushes a buffer this full (see on_syscall) */
 #define INSN_SIZE_BITS 5
 #define MAX_MAPPED_THREADS 1024 /* instruction sizes up to 31 bytes travel in the user data's low bits */
 
@@ -66,6 +67,7 @@ struct capture {
 	bool write_failed;
 	bool ended;                /* the end record is out (the guest called execve) */
 	int64_t execve_nr, execveat_nr; /* the guest architecture's numbers, -1: unknown */
+	int64_t signal_nr[5];      /* kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo; -1: unknown */
 	unsigned last_cpu;
 	bool thread_records;       /* threads: thread records (replay maps them), not cpu ones */
 	unsigned round_robin;      /* cpus=K, 0: one CPU each */
@@ -254,11 +256,14 @@ static void on_guest_exit(qemu_plugin_id_t id, void *udata)
 }
 
 /*
- * Every system call of the guest sends its thread's buffer out first: QEMU
- * (7.2) calls no callback when a fatal signal kills the guest, so what is
- * still buffered then is lost.  Flushed here, a program that abort()s, kills
- * itself or is killed while it waits in a system call is traced whole; one
- * that faults loses only what it did since its last system call.
+ * QEMU (7.2) calls no callback when a fatal signal kills the guest, so what
+ * is still buffered then is lost.  So a system call sends its thread's
+ * buffer out first when it sends a signal (abort(), raise(), kill: the
+ * program may be killing itself) or when the buffer holds SYSCALL_FLUSH_MIN
+ * accesses or more (a write per call would slow a program making many small
+ * calls fourfold).  A program that abort()s or kills itself is traced whole;
+ * one that faults, or is killed while it waits, loses at most what it did
+ * since its last system call plus SYSCALL_FLUSH_MIN accesses.
  *
  * An execve ends the trace: a successful one replaces QEMU with the new
  * program and no callback of ours runs again, so the buffers and the end
@@ -269,6 +274,8 @@ static void on_guest_exit(qemu_plugin_id_t id, void *udata)
  * running only in a program that would lose that thread's work to the exec
  * anyway.
  */
+static bool sends_signal(int64_t num);
+
 static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu, int64_t num, uint64_t a1, uint64_t a2, uint64_t a3,
 		       uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7, uint64_t a8)
 {
@@ -277,29 +284,45 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu, int64_t num, uint
 		pthread_mutex_lock(&cap.lock);
 		end_trace_locked();
 		pthread_mutex_unlock(&cap.lock);
-	} else if (this_thread && this_thread->n) {
+	} else if (this_thread && this_thread->n && (this_thread->n >= SYSCALL_FLUSH_MIN || sends_signal(num))) {
 		pthread_mutex_lock(&cap.lock);
 		flush_locked(this_thread);
 		pthread_mutex_unlock(&cap.lock);
 	}
 }
 
-/* execve and execveat of the guest's Linux ABI (Linux's uapi unistd headers). */
+static bool sends_signal(int64_t num)
+{
+	for (size_t i = 0; i < sizeof(cap.signal_nr) / sizeof(cap.signal_nr[0]); i++)
+		if (num == cap.signal_nr[i])
+			return true;
+	return false;
+}
+
+/* The system calls on_syscall acts on, in the guest's Linux ABI (Linux's uapi unistd headers). */
 static void set_exec_numbers(const char *target)
 {
+	static const int64_t x86_64[] = { 59, 322, 62, 200, 234, 129, 297 }, i386[] = { 11, 358, 37, 238, 270, 178, 335 },
+			     generic[] = { 221, 281, 129, 130, 131, 138, 240 }; /* asm-generic/unistd.h */
+	const int64_t *nr = NULL;
+
 	cap.execve_nr = cap.execveat_nr = -1;
+	for (size_t i = 0; i < 5; i++)
+		cap.signal_nr[i] = -1;
 	if (!target)
 		return;
-	if (strcmp(target, "x86_64") == 0) {
-		cap.execve_nr = 59;
-		cap.execveat_nr = 322;
-	} else if (strcmp(target, "i386") == 0) {
-		cap.execve_nr = 11;
-		cap.execveat_nr = 358;
-	} else if (strcmp(target, "aarch64") == 0 || strncmp(target, "riscv", 5) == 0) {
-		cap.execve_nr = 221; /* the generic table (asm-generic/unistd.h) */
-		cap.execveat_nr = 281;
-	}
+	if (strcmp(target, "x86_64") == 0)
+		nr = x86_64;
+	else if (strcmp(target, "i386") == 0)
+		nr = i386;
+	else if (strcmp(target, "aarch64") == 0 || strncmp(target, "riscv", 5) == 0)
+		nr = generic;
+	if (!nr)
+		return;
+	cap.execve_nr = nr[0];
+	cap.execveat_nr = nr[1];
+	for (size_t i = 0; i < 5; i++)
+		cap.signal_nr[i] = nr[2 + i];
 }
 
 static int refuse(const char *fmt, const char *a, int x, int y)
