@@ -506,8 +506,8 @@ int cmd_run(struct cli *cli, struct args *a)
 	replay_summary_report(stdout, cli->json, &sum, &info);
 	if (cut_by_signal)
 		fprintf(stderr,
-			"mmusim: run: %s was killed by signal %d (%s): the trace stops at its last system call before "
-			"that (QEMU writes no end record then%s)\n",
+			"mmusim: run: %s was killed by signal %d (%s): the trace stops at about its last system call "
+			"before that (up to 4096 accesses before it may be missing; QEMU writes no end record then%s)\n",
 			ra.prog[0], WTERMSIG(status), strsignal(WTERMSIG(status)),
 			ra.save ? "; the saved trace has none either: replay reads it to these statistics, then "
 				  "reports it cut off" : "");
