@@ -288,6 +288,12 @@ Test(run_qemu, a_program_that_execs_is_traced_up_to_the_exec, .init = time_limit
 	cr_assert_eq(run_mmusim(&r, "replay", "--no-progress", "--demand-paging", save, NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	run_result_free(&r);
+	/* The user is told: the statistics are not those of the program exec'd. */
+	const char *argv[] = { "run", "--tracer", "qemu", "--", exe, "/bin/true" };
+	cr_assert_eq(run_mmusim_argv(&r, 6, argv), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "mmusim: run: the program calls execve: the trace stops there"), "%s", r.err);
+	run_result_free(&r);
 	free(out);
 	free(save);
 	free(exe);
@@ -432,6 +438,45 @@ Test(run_qemu, a_background_child_does_not_hold_the_replay_open, .init = time_li
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "replay of /bin/sh (qemu)"), "%s", r.out);
 	run_result_free(&r);
+}
+
+/* Writes one byte to each of 64 pages whatever its arguments. */
+static const char touch64_c[] =
+	"#include <stdio.h>\n"
+	"char buf[64 * 4096] __attribute__((aligned(4096)));\n"
+	"int main(void) {\n"
+	"  printf(\"buf %p\\n\", (void *)buf); fflush(stdout);\n"
+	"  volatile char *p = buf; for (int i = 0; i < 64; i++) p[i * 4096] = 1;\n  return 0; }\n";
+
+/*
+ * `#!/usr/bin/env NAME`, the usual way to start a script: env would exec
+ * NAME and the trace, stopping at that execve, would hold env alone (with a
+ * note on stderr that the program called execve).  run starts NAME, as PATH
+ * finds it, as the interpreter: the trace has its 64 writes.
+ */
+Test(run_qemu, an_env_script_runs_under_the_program_env_would_start, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "touch64", touch64_c, "cc", "-static");
+	char *script = temp_dir_path(dir, "script"), *save = temp_dir_path(dir, "t.bin"), path[4096];
+	FILE *f = fopen(script, "w");
+	unsigned per_cpu[8];
+	uint64_t writes;
+
+	cr_assert_not_null(f);
+	fputs("#!/usr/bin/env touch64\n", f);
+	fclose(f);
+	cr_assert_eq(chmod(script, 0755), 0);
+	snprintf(path, sizeof(path), "%s:%s", dir, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	cr_assert_eq(setenv("PATH", path, 1), 0);
+	char *out = capture("x86_64", "qemu", save, script, NULL);
+	pages_written(save, printed_buf(out), 64 * 4096, per_cpu, &writes);
+	cr_expect_eq(writes, 64);
+	free(out);
+	free(save);
+	free(script);
+	free(exe);
+	temp_dir_remove(dir);
 }
 
 /*

@@ -34,6 +34,39 @@ static size_t first_line(const char *path, char *buf)
 	return n;
 }
 
+/*
+ * `#!/usr/bin/env NAME`: env would look NAME up in PATH and exec it, and the
+ * trace would stop at that execve, having traced env alone.  So NAME, as
+ * PATH finds it, is the interpreter.  env with options (`-S ...`) or
+ * assignments is kept as it is.
+ */
+static void resolve_env(char **interp, char **arg)
+{
+	const char *base = strrchr(*interp, '/') ? strrchr(*interp, '/') + 1 : *interp;
+	const char *path = getenv("PATH");
+
+	if (strcmp(base, "env") != 0 || !*arg || (*arg)[0] == '-' || strchr(*arg, '=') || strchr(*arg, ' ') ||
+	    strchr(*arg, '\t'))
+		return;
+	for (const char *dir = path ? path : "/bin:/usr/bin";;) {
+		size_t n = strcspn(dir, ":");
+		char *full = NULL;
+		if (asprintf(&full, "%.*s/%s", n ? (int)n : 1, n ? dir : ".", *arg) < 0)
+			return;
+		if (access(full, X_OK) == 0) {
+			free(*interp);
+			free(*arg);
+			*interp = full;
+			*arg = NULL;
+			return;
+		}
+		free(full);
+		if (!dir[n])
+			return;
+		dir += n + 1;
+	}
+}
+
 int run_shebang(const char *path, char **interp, char **arg, mmusim_error *err)
 {
 	char line[SHEBANG_MAX], inner[SHEBANG_MAX];
@@ -58,6 +91,7 @@ int run_shebang(const char *path, char **interp, char **arg, mmusim_error *err)
 		*interp = NULL;
 		return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
 	}
+	resolve_env(interp, arg);
 	if (access(*interp, X_OK) != 0) {
 		cli_set_error(err, MMUSIM_EINVAL, "run: cannot run '%s': its interpreter '%s': %s", path, *interp,
 			      strerror(errno));

@@ -13,7 +13,8 @@
  * *arg to the one optional argument (NULL if none), both malloc'd, and
  * returns MMUSIM_OK; a file that is not a script leaves both NULL.  The
  * line is split as Linux splits it: the interpreter up to the first blank,
- * the rest (trimmed) one argument.  An interpreter that is a script too is
+ * the rest (trimmed) one argument.  `#!/usr/bin/env NAME` gives NAME as PATH
+ * finds it (env would exec it, ending the trace).  An interpreter that is a script too is
  * refused (QEMU could not load it either), as is a `#!` with no interpreter.
  */
 int run_shebang(const char *path, char **interp, char **arg, mmusim_error *err);

@@ -282,6 +282,10 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu, int64_t num, uint
 	(void)id, (void)vcpu, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6, (void)a7, (void)a8;
 	if (num == cap.execve_nr || num == cap.execveat_nr) {
 		pthread_mutex_lock(&cap.lock);
+		/* Said once, by the traced process: the statistics are not those of the program it starts. */
+		if (!cap.ended && getpid() == cap.pid)
+			fputs("mmusim: run: the program calls execve: the trace stops there (qemu-user does not follow "
+			      "it into the new program)\n", stderr);
 		end_trace_locked();
 		pthread_mutex_unlock(&cap.lock);
 	} else if (this_thread && this_thread->n && (this_thread->n >= SYSCALL_FLUSH_MIN || sends_signal(num))) {
