@@ -472,6 +472,17 @@ Test(run_qemu, an_env_script_runs_under_the_program_env_would_start, .init = tim
 	char *out = capture("x86_64", "qemu", save, script, NULL);
 	pages_written(save, printed_buf(out), 64 * 4096, per_cpu, &writes);
 	cr_expect_eq(writes, 64);
+
+	/* A NAME with a slash is a path, as env (execvp) takes it: a missing one is named. */
+	struct run_result r;
+	const char *argv[] = { "run", "--tracer", "qemu", "--", script };
+	cr_assert_not_null(f = fopen(script, "w"));
+	fputs("#!/usr/bin/env /nonexistent/touch64\n", f);
+	fclose(f);
+	cr_assert_eq(run_mmusim_argv(&r, 5, argv), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "its interpreter '/nonexistent/touch64': No such file or directory"), "%s", r.err);
+	run_result_free(&r);
 	free(out);
 	free(save);
 	free(script);

@@ -48,6 +48,12 @@ static void resolve_env(char **interp, char **arg)
 	if (strcmp(base, "env") != 0 || !*arg || (*arg)[0] == '-' || strchr(*arg, '=') || strchr(*arg, ' ') ||
 	    strchr(*arg, '\t'))
 		return;
+	if (strchr(*arg, '/')) { /* env runs a NAME with a slash as it is, as execvp does */
+		free(*interp);
+		*interp = *arg;
+		*arg = NULL;
+		return;
+	}
 	for (const char *dir = path ? path : "/bin:/usr/bin";;) {
 		size_t n = strcspn(dir, ":");
 		char *full = NULL;
