@@ -395,6 +395,41 @@ Test(compressed, read_from_a_pipe)
 	}
 }
 
+/*
+ * pzstd (zstd's parallel tool) starts its output with a skippable frame
+ * (magic 0x184D2A50-5F, RFC 8878 3.1.2) that holds its frame sizes; libzstd
+ * skips it, but the sniff knew only the data-frame magic: the file was read
+ * as text ("NUL byte in a text trace").  A skippable frame, then loop.din.zst.
+ */
+Test(compressed, a_zstd_file_starting_with_a_skippable_frame)
+{
+	static const unsigned char skippable[] = { 0x5a, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 1, 2, 3, 4 };
+	unsigned char data[8192];
+	FILE *f = fopen(FIXTURES "loop.din.zst", "rb");
+	struct collected *c = malloc(sizeof(*c));
+
+	cr_assert_not_null(f);
+	memcpy(data, skippable, sizeof(skippable));
+	size_t n = fread(data + sizeof(skippable), 1, sizeof(data) - sizeof(skippable), f);
+	fclose(f);
+	cr_assert_lt(n, sizeof(data) - sizeof(skippable));
+	char *path = write_temp_bytes(data, sizeof(skippable) + n);
+	collect_path(path, TRACE_FORMAT_AUTO, 100, c);
+	cr_expect_eq(c->fmt, TRACE_FORMAT_DIN);
+	cr_expect_eq(c->last, 0, "%s", c->err.msg);
+	cr_expect_eq(c->n, 360);
+
+	char cmd[1200], out[4096] = "";
+	snprintf(cmd, sizeof(cmd), "%s --json replay - < %s", MMUSIM_BIN, path); /* a pipe too */
+	FILE *p = popen(cmd, "r");
+	cr_assert(p);
+	out[fread(out, 1, sizeof(out) - 1, p)] = '\0';
+	cr_expect_eq(pclose(p), 0);
+	cr_expect(strstr(out, "\"accesses\":{\"total\":360,") != NULL, "%s", out);
+	remove_temp_file(path);
+	free(c);
+}
+
 struct damaged {
 	char name[40];
 	size_t keep;       /* bytes kept (truncation), 0 = all */
