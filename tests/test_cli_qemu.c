@@ -387,6 +387,21 @@ Test(run_qemu, a_program_killed_by_a_signal_is_traced_up_to_its_last_system_call
 		cr_expect_geq(json_u64(r.out, "demand_paged"), 64, "%s", r.out);
 		run_result_free(&r);
 	}
+
+	/* The saved copy gets the end record QEMU did not write: replay reads it whole, to the same report. */
+	char *save = temp_dir_path(dir, "t.bin.zst");
+	const char *argv[] = { "--json", "run", "--save-trace", save, "--", exe, "abort" };
+	struct run_result r, again;
+	cr_assert_eq(run_mmusim_argv(&r, 7, argv), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(run_mmusim(&again, "--json", "replay", "--no-progress", "--demand-paging", save, NULL), 0);
+	cr_expect_eq(again.status, 0, "%s", again.err);
+	const char *run_stats = strstr(r.out, "\"accesses\""), *replay_stats = strstr(again.out, "\"accesses\"");
+	cr_assert(run_stats && replay_stats, "%s\n%s", r.out, again.out);
+	cr_expect_str_eq(replay_stats, run_stats);
+	run_result_free(&r);
+	run_result_free(&again);
+	free(save);
 	free(exe);
 	temp_dir_remove(dir);
 }

@@ -189,6 +189,28 @@ static void *tee_main(void *arg)
 	free(buf);
 	mmusim_compressor_free(pipe);
 	close(t->to); /* the reader sees the end */
+	return NULL; /* the run finishes the copy (tee_finish): it may have an end record to add */
+}
+
+/* The binary format's end record (traces/README.md): tag 0x8f, then the record count as a LEB128 varint. */
+static unsigned char *binary_end_record(unsigned char *p, unsigned long long records)
+{
+	*p++ = 0x8f;
+	for (; records >= 0x80; records >>= 7)
+		*p++ = (unsigned char)(records | 0x80);
+	*p++ = (unsigned char)records;
+	return p;
+}
+
+/* Ends the --save-trace copy, with `extra` bytes after what the tracer wrote. */
+static void tee_finish(struct tee *t, const unsigned char *extra, size_t n)
+{
+	if (!t->sink)
+		return;
+	if (!t->write_failed && n && !mmusim_compressor_write(t->sink, extra, n)) {
+		t->write_failed = true;
+		t->write_errno = errno;
+	}
 	if (!t->write_failed && !mmusim_compressor_finish(t->sink)) {
 		t->write_failed = true;
 		t->write_errno = errno;
@@ -196,7 +218,6 @@ static void *tee_main(void *arg)
 		mmusim_compressor_free(t->sink);
 	}
 	t->sink = NULL;
-	return NULL;
 }
 
 /* Why path cannot be executed (NULL if it can): what execve would refuse it for. */
@@ -497,8 +518,14 @@ int cmd_run(struct cli *cli, struct args *a)
 	}
 	bool cut_by_signal = rc != EXIT_OK && ra.tracer == TRACER_QEMU && WIFSIGNALED(status) &&
 			     strstr(err.message, "truncated: no end record after");
-	if (cut_by_signal)
+	unsigned char end[16], *end_stop = end;
+	if (cut_by_signal) {
 		rc = EXIT_OK; /* the trace is whole up to the program's death; the counts stand */
+		/* The saved copy gets the end record QEMU could not write, so that it replays as this run did. */
+		const char *after = strstr(err.message, "no end record after ");
+		end_stop = binary_end_record(end, strtoull(after + strlen("no end record after "), NULL, 10));
+	}
+	tee_finish(&tee, end, (size_t)(end_stop - end));
 	mmusim_mmu_finish(mmu);
 	struct replay_summary sum;
 	struct replay_report_info info = { .trace = name, .format = ra.tracer == TRACER_QEMU ? "qemu" : "lackey" };
@@ -507,10 +534,8 @@ int cmd_run(struct cli *cli, struct args *a)
 	if (cut_by_signal)
 		fprintf(stderr,
 			"mmusim: run: %s was killed by signal %d (%s): the trace stops at about its last system call "
-			"before that (up to 4096 accesses before it may be missing; QEMU writes no end record then%s)\n",
-			ra.prog[0], WTERMSIG(status), strsignal(WTERMSIG(status)),
-			ra.save ? "; the saved trace has none either: replay reads it to these statistics, then "
-				  "reports it cut off" : "");
+			"before that (up to 4096 accesses before it may be missing)\n",
+			ra.prog[0], WTERMSIG(status), strsignal(WTERMSIG(status)));
 	if (rc != EXIT_OK)
 		cli_fail(&err);
 	else if (tee.write_failed) {
@@ -523,8 +548,7 @@ out:
 		close(fd);
 	if (tee_started)
 		pthread_join(tee.thread, NULL);
-	else
-		mmusim_compressor_free(tee.sink); /* the thread frees it when it ran */
+	mmusim_compressor_free(tee.sink); /* not finished: the run failed */
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 	/* Saved only when the run succeeded: a cut-off copy would pass for the whole trace. */
