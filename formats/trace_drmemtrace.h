@@ -11,7 +11,8 @@
  *        4     8  addr   (address, pc, thread id, marker value, version)
  *
  * The first record is a header (type 25) whose addr is the trace version: 2
- * to 5 are read (their records have this layout), others are refused.  Reads
+ * to 6 are read (their records have this layout; 6, DynamoRIO 10's, adds only
+ * markers around system calls), others are refused.  Reads
  * (0) become read accesses, writes (1) write accesses, instruction fetches
  * (10-16, 31, 48, 49, and the online 30) exec accesses, each with its size.
  * Thread records (22) switch CPU: thread ids get CPUs 0, 1, ... in order of
@@ -37,7 +38,7 @@
 #define DRMEMTRACE_RECORD 12
 #define DRMEMTRACE_TYPE_HEADER 25
 #define DRMEMTRACE_VERSION_MIN 2
-#define DRMEMTRACE_VERSION_MAX 5
+#define DRMEMTRACE_VERSION_MAX 6
 
 struct drmemtrace_decoder {
 	uint64_t record;       /* records decoded */

@@ -56,6 +56,9 @@ enum trace_compression trace_compression_sniff(const void *buf, size_t len)
 		return TRACE_COMPRESSION_XZ;
 	if (len >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0)
 		return TRACE_COMPRESSION_ZSTD;
+	/* A skippable frame (0x184D2A50-5F, RFC 8878 3.1.2), as pzstd writes first: libzstd skips it. */
+	if (len >= 4 && (p[0] & 0xf0) == 0x50 && memcmp(p + 1, "\x2a\x4d\x18", 3) == 0)
+		return TRACE_COMPRESSION_ZSTD;
 	return TRACE_COMPRESSION_NONE;
 }
 

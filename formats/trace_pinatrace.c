@@ -32,6 +32,12 @@ static int parse_hex(const char **pp, const char *e, char stop, const char *what
 	uint64_t v = 0;
 	bool ok = true;
 
+	/* pinatrace prints "%p": glibc writes a null pointer as "(nil)". */
+	if (e - p >= 5 && memcmp(p, "(nil)", 5) == 0 && (e - p == 5 || p[5] == stop || token_is_blank((unsigned char)p[5]))) {
+		*pp = p + 5;
+		*out = 0;
+		return MM_OK;
+	}
 	if (e - p > 2 && p[0] == '0' && (p[1] | 0x20) == 'x')
 		p += 2;
 	const char *first = p;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -250,6 +251,256 @@ Test(run_qemu, a_forked_childs_accesses_are_not_the_parents_under_either_tracer,
 		free(none);
 		free(child);
 	}
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+/* Writes one byte to each of 64 pages, then execs argv[1] with no arguments. */
+static const char exec_c[] =
+	"#include <stdio.h>\n#include <unistd.h>\n"
+	"char buf[64 * 4096] __attribute__((aligned(4096)));\n"
+	"int main(int argc, char **argv) {\n"
+	"  printf(\"buf %p\\n\", (void *)buf); fflush(stdout);\n"
+	"  volatile char *p = buf; for (int i = 0; i < 64; i++) p[i * 4096] = 1;\n"
+	"  if (argc > 1) execl(argv[1], argv[1], (char *)0);\n  return 0; }\n";
+
+/*
+ * A program that execs another leaves QEMU (the new program replaces it, no
+ * exit callback runs): the trace stops there, but what came before is
+ * replayed, complete, with its end record: the 64 writes before the exec
+ * (the plugin's buffers hold 64 K accesses, so they were still buffered).
+ * It was `byte N: truncated: no end record`, exit status 2, and the last
+ * buffer of accesses lost.
+ */
+Test(run_qemu, a_program_that_execs_is_traced_up_to_the_exec, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "exec", exec_c, "cc", "-static");
+	char *save = temp_dir_path(dir, "t.bin");
+	char *out = capture("x86_64", "qemu", save, exe, "/bin/true");
+	unsigned per_cpu[8];
+	uint64_t writes;
+	struct run_result r;
+
+	pages_written(save, printed_buf(out), 64 * 4096, per_cpu, &writes);
+	cr_expect_eq(writes, 64);
+	cr_expect_eq(per_cpu[0], 64);
+	cr_assert_eq(run_mmusim(&r, "replay", "--no-progress", "--demand-paging", save, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	/* The user is told: the statistics are not those of the program exec'd. */
+	const char *argv[] = { "run", "--tracer", "qemu", "--", exe, "/bin/true" };
+	cr_assert_eq(run_mmusim_argv(&r, 6, argv), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "mmusim: run: the program calls execve: the trace stops there"), "%s", r.err);
+	run_result_free(&r);
+	free(out);
+	free(save);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+/*
+ * qemu-user loads ELF programs only: a `#!` script under it exited 1 with
+ * nothing traced (`truncated: no end record after 0 records`, exit 2), as
+ * `python3` is when it is a pyenv shim.  run starts the interpreter as the
+ * kernel does, `INTERPRETER ARG SCRIPT`: here the interpreter is the page
+ * writer and its one argument 64, so the trace has its 64 writes.
+ */
+Test(run_qemu, a_script_runs_under_its_interpreter, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "pages", pages_c, "cc", "-static");
+	char *script = temp_dir_path(dir, "script"), *save = temp_dir_path(dir, "t.bin");
+	FILE *f = fopen(script, "w");
+	unsigned per_cpu[8];
+	uint64_t writes;
+
+	cr_assert_not_null(f);
+	fprintf(f, "#! %s  64 \nnot read\n", exe);
+	fclose(f);
+	cr_assert_eq(chmod(script, 0755), 0);
+	char *out = capture("x86_64", "qemu", save, script, NULL);
+	pages_written(save, printed_buf(out), 64 * 4096, per_cpu, &writes);
+	cr_expect_eq(writes, 64);
+
+	/* A '#!' with no interpreter, and a missing interpreter, are named. */
+	const char *bad[2][2] = { { "#!  \n", "its '#!' line names no interpreter" },
+				  { "#!/nonexistent/sh\n", "its interpreter '/nonexistent/sh': No such file or directory" } };
+	for (int i = 0; i < 2; i++) {
+		struct run_result r;
+		cr_assert_not_null(f = fopen(script, "w"));
+		fputs(bad[i][0], f);
+		fclose(f);
+		const char *argv[] = { "run", "--tracer", "qemu", "--", script };
+		cr_assert_eq(run_mmusim_argv(&r, 5, argv), 0);
+		cr_expect_eq(r.status, 2);
+		cr_expect(strstr(r.err, "mmusim: run: cannot run '") && strstr(r.err, bad[i][1]), "%s", r.err);
+		cr_expect_eq(r.out[0], '\0', "%s", r.out);
+		run_result_free(&r);
+	}
+	free(out);
+	free(save);
+	free(script);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+/* Writes one byte to each of 64 pages, then dies: argv[1] "abort" by abort(), else by a NULL load. */
+static const char dies_c[] =
+	"#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
+	"char buf[64 * 4096] __attribute__((aligned(4096)));\n"
+	"int main(int argc, char **argv) {\n"
+	"  printf(\"buf %p\\n\", (void *)buf); fflush(stdout);\n"
+	"  volatile char *p = buf; for (int i = 0; i < 64; i++) p[i * 4096] = 1;\n"
+	"  if (argc > 1 && strcmp(argv[1], \"abort\") == 0) abort();\n"
+	"  for (int i = 0; i < 4096; i++) p[i % 64 * 4096] = 2;\n"
+	"  fputs(\"x\\n\", stderr); return *(volatile int *)0; }\n";
+
+/*
+ * QEMU calls no plugin callback when a fatal signal kills the guest: a program
+ * that crashed or abort()ed left `truncated: no end record after 0 records`,
+ * exit status 2, everything it did lost in the plugin's buffers.  The plugin
+ * now flushes at a system call that sends a signal, and at any once 4096
+ * accesses wait: the 64 writes before abort()'s tgkill, or the 64 + 4096
+ * before the fputs ahead of the NULL load, are replayed, and run says how the
+ * program died instead of calling its trace cut off.
+ */
+Test(run_qemu, a_program_killed_by_a_signal_is_traced_up_to_its_last_system_call, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "dies", dies_c, "cc", "-static");
+	const char *how[2] = { "abort", "segv" }, *why[2] = { "signal 6 (Aborted)", "signal 11 (Segmentation fault)" };
+	struct rlimit no_core = { 0, 0 };
+
+	cr_assert_eq(setrlimit(RLIMIT_CORE, &no_core), 0); /* QEMU dumps the guest's core in the current folder */
+
+	for (int k = 0; k < 2; k++) {
+		struct run_result r;
+		const char *argv[] = { "--json", "run", "--", exe, how[k] };
+
+		cr_assert_eq(run_mmusim_argv(&r, 5, argv), 0);
+		cr_expect_eq(r.status, 0, "%s: %s", how[k], r.err);
+		cr_expect(strstr(r.err, "was killed by ") && strstr(r.err, why[k]), "%s", r.err);
+		cr_expect_null(strstr(r.err, "truncated"), "%s", r.err);
+		cr_expect_geq(json_u64(strstr(r.out, "\"accesses\""), "write"), 64, "%s", r.out);
+		cr_expect_geq(json_u64(r.out, "demand_paged"), 64, "%s", r.out);
+		run_result_free(&r);
+	}
+
+	/* The saved copy gets the end record QEMU did not write: replay reads it whole, to the same report. */
+	char *save = temp_dir_path(dir, "t.bin.zst");
+	const char *argv[] = { "--json", "run", "--save-trace", save, "--", exe, "abort" };
+	struct run_result r, again;
+	cr_assert_eq(run_mmusim_argv(&r, 7, argv), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(run_mmusim(&again, "--json", "replay", "--no-progress", "--demand-paging", save, NULL), 0);
+	cr_expect_eq(again.status, 0, "%s", again.err);
+	const char *run_stats = strstr(r.out, "\"accesses\""), *replay_stats = strstr(again.out, "\"accesses\"");
+	cr_assert(run_stats && replay_stats, "%s\n%s", r.out, again.out);
+	cr_expect_str_eq(replay_stats, run_stats);
+	run_result_free(&r);
+	run_result_free(&again);
+	free(save);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+/* Starts argv[1] threads one after another, each running a loop of some 200 K accesses. */
+static const char churn_c[] =
+	"#include <pthread.h>\n#include <stdlib.h>\n"
+	"static void *work(void *a) { volatile long s = 0; for (int i = 0; i < 40000; i++) s += i; return a; }\n"
+	"int main(int argc, char **argv) {\n"
+	"  int n = argc > 1 ? atoi(argv[1]) : 1;\n"
+	"  for (int i = 0; i < n; i++) { pthread_t t; pthread_create(&t, NULL, work, NULL); pthread_join(t, NULL); }\n"
+	"  return 0; }\n";
+
+/*
+ * The plugin gives each guest thread a 1 MiB buffer; it kept every one until
+ * the guest exited, so 300 short threads grew QEMU by 300 MiB (a server
+ * starting threads for hours: by gigabytes).  A thread's buffer is freed when
+ * it ends: QEMU stays near its size with one thread (about 25 MiB, 20 without
+ * the plugin).  ru_maxrss of the children is the largest process run waited
+ * for, i.e. QEMU (or mmusim, if larger).
+ */
+Test(run_qemu, a_threads_buffer_is_freed_when_it_ends, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "churn", churn_c, "cc", "-static -pthread");
+	char *out = capture("x86_64", "qemu", NULL, exe, "300");
+	struct rusage ru;
+
+	cr_expect_gt(json_u64(strstr(out, "\"accesses\""), "total"), 300 * 100000ull, "%s", out);
+	cr_assert_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
+	cr_expect_lt(ru.ru_maxrss, 150 * 1024, "a process run started peaked at %ld KiB", ru.ru_maxrss);
+	free(out);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+/*
+ * The trace pipe is close-on-exec in QEMU: a program that leaves a child
+ * behind (`sleep 20 &`, a daemon) no longer holds run's replay open until
+ * that child ends (it waited the whole 20 s; a daemon, for ever).
+ */
+Test(run_qemu, a_background_child_does_not_hold_the_replay_open, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	const char *argv[] = { "run", "--tracer", "qemu", "--", "/bin/sh", "-c", "sleep 20 &" };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_limited(&r, 0, 10, 7, argv), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "replay of /bin/sh (qemu)"), "%s", r.out);
+	run_result_free(&r);
+}
+
+/* Writes one byte to each of 64 pages whatever its arguments. */
+static const char touch64_c[] =
+	"#include <stdio.h>\n"
+	"char buf[64 * 4096] __attribute__((aligned(4096)));\n"
+	"int main(void) {\n"
+	"  printf(\"buf %p\\n\", (void *)buf); fflush(stdout);\n"
+	"  volatile char *p = buf; for (int i = 0; i < 64; i++) p[i * 4096] = 1;\n  return 0; }\n";
+
+/*
+ * `#!/usr/bin/env NAME`, the usual way to start a script: env would exec
+ * NAME and the trace, stopping at that execve, would hold env alone (with a
+ * note on stderr that the program called execve).  run starts NAME, as PATH
+ * finds it, as the interpreter: the trace has its 64 writes.
+ */
+Test(run_qemu, an_env_script_runs_under_the_program_env_would_start, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "touch64", touch64_c, "cc", "-static");
+	char *script = temp_dir_path(dir, "script"), *save = temp_dir_path(dir, "t.bin"), path[4096];
+	FILE *f = fopen(script, "w");
+	unsigned per_cpu[8];
+	uint64_t writes;
+
+	cr_assert_not_null(f);
+	fputs("#!/usr/bin/env touch64\n", f);
+	fclose(f);
+	cr_assert_eq(chmod(script, 0755), 0);
+	snprintf(path, sizeof(path), "%s:%s", dir, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	cr_assert_eq(setenv("PATH", path, 1), 0);
+	char *out = capture("x86_64", "qemu", save, script, NULL);
+	pages_written(save, printed_buf(out), 64 * 4096, per_cpu, &writes);
+	cr_expect_eq(writes, 64);
+
+	/* A NAME with a slash is a path, as env (execvp) takes it: a missing one is named. */
+	struct run_result r;
+	const char *argv[] = { "run", "--tracer", "qemu", "--", script };
+	cr_assert_not_null(f = fopen(script, "w"));
+	fputs("#!/usr/bin/env /nonexistent/touch64\n", f);
+	fclose(f);
+	cr_assert_eq(run_mmusim_argv(&r, 5, argv), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "its interpreter '/nonexistent/touch64': No such file or directory"), "%s", r.err);
+	run_result_free(&r);
+	free(out);
+	free(save);
+	free(script);
 	free(exe);
 	temp_dir_remove(dir);
 }

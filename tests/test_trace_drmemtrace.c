@@ -161,9 +161,33 @@ Test(drmemtrace, truncated_record_after_the_events_before_it)
 	expect_error(c, path, "byte 180: truncated record (5 of 12 bytes)");
 }
 
+/*
+ * DynamoRIO 10 and later write version 6 (TRACE_ENTRY_VERSION_FREQUENT_TIMESTAMPS:
+ * timestamp and CPU markers bracket each system call; the record layout and
+ * types are those of version 5), so every trace recorded since 2023 was
+ * refused.  A version 6 header reads as the others.
+ */
+Test(drmemtrace, version_6_of_dynamorio_10_is_read)
+{
+	struct entry e[NR_TRACE];
+	unsigned char buf[12 * NR_TRACE];
+	struct collected *c = malloc(sizeof(*c));
+	char *path;
+
+	memcpy(e, trace, sizeof(e));
+	cr_assert_eq(e[0].type, HEADER);
+	e[0].addr = 6;
+	collect(buf, put_entries(buf, e, NR_TRACE), TRACE_FORMAT_AUTO, 4, c, &path);
+	cr_expect_eq(c->fmt, TRACE_FORMAT_DRMEMTRACE);
+	cr_expect_eq(c->last, 0, "%s", c->err.msg);
+	expect_events(c, NR_WANT);
+	remove_temp_file(path);
+	free(c);
+}
+
 Test(drmemtrace, a_version_it_does_not_know_is_refused)
 {
-	struct entry e[] = { { HEADER, 0, 6 }, { INSTR, 4, 0x401000 } };
+	struct entry e[] = { { HEADER, 0, 7 }, { INSTR, 4, 0x401000 } };
 	unsigned char buf[24];
 	struct collected *c = malloc(sizeof(*c));
 	char *path;
@@ -171,7 +195,7 @@ Test(drmemtrace, a_version_it_does_not_know_is_refused)
 	collect(buf, put_entries(buf, e, 2), TRACE_FORMAT_AUTO, 8, c, &path);
 	cr_expect_eq(c->fmt, TRACE_FORMAT_DRMEMTRACE);
 	cr_expect_eq(c->n, 0);
-	expect_error(c, path, "byte 0: drmemtrace version 6 is not supported (this reader knows 2 to 5)");
+	expect_error(c, path, "byte 0: drmemtrace version 7 is not supported (this reader knows 2 to 6)");
 }
 
 Test(drmemtrace, an_unknown_type_names_its_record)
@@ -264,7 +288,7 @@ Test(drmemtrace, cli_names_a_version_it_refuses)
 
 	cr_assert_eq(run_mmusim(&r, "replay", "--demand-paging", path, NULL), 0);
 	cr_expect_eq(r.status, 2, "%s", r.err); /* the statistics of what came before, then the error */
-	snprintf(want, sizeof(want), "mmusim: %s: byte 0: drmemtrace version 1 is not supported (this reader knows 2 to 5)\n",
+	snprintf(want, sizeof(want), "mmusim: %s: byte 0: drmemtrace version 1 is not supported (this reader knows 2 to 6)\n",
 		 path);
 	cr_expect_str_eq(r.err, want);
 	cr_expect(strstr(r.out, "accesses        0  (read 0, write 0, exec 0)\n"), "%s", r.out);

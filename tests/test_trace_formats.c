@@ -278,6 +278,24 @@ Test(pinatrace, reads_writes_comments_and_eof)
 	free(c);
 }
 
+/*
+ * pinatrace prints with "%p", which glibc writes "(nil)" for address 0: the
+ * NULL load a crashing program makes (Pin records it before the instruction
+ * runs) was a "bad data address".  It is an access at 0.
+ */
+Test(pinatrace, a_nil_address_is_zero)
+{
+	static const char text[] = "0x401000: R (nil)\n0x401004: W (nil)\n#eof\n";
+	struct collected *c = malloc(sizeof(*c));
+
+	collect_bytes(text, sizeof(text) - 1, TRACE_FORMAT_PINATRACE, 1, c, NULL);
+	cr_expect_eq(c->last, 0, "%s", c->err.msg);
+	cr_assert_eq(c->n, 2);
+	expect_access(&c->ev[0], ACCESS_READ, 0, 1);
+	expect_access(&c->ev[1], ACCESS_WRITE, 0, 2);
+	free(c);
+}
+
 static struct bad_line pin_bad[] = {
 	{ "0x1: R 0x10\n", "1: the trace ends without '#eof' (cut short?)", 1 },
 	{ "0x1: R 0x10\n#eof\n0x2: W 0x20\n", "3: record after '#eof'", 1 },
@@ -287,6 +305,7 @@ static struct bad_line pin_bad[] = {
 	{ "0x1: RW 0x10\n#eof\n", "1: unknown access 'RW' (expected R or W)", 0 },
 	{ "0x1: W\n#eof\n", "1: missing data address (expected 'IP: R|W ADDRESS')", 0 },
 	{ "0x1: W 0xzz\n#eof\n", "1: bad data address '0xzz' (expected hex digits)", 0 },
+	{ "0x1: W (nil)x\n#eof\n", "1: bad data address '(nil)x' (expected hex digits)", 0 },
 };
 
 ParameterizedTestParameters(pinatrace, bad_lines)
@@ -374,6 +393,41 @@ Test(compressed, read_from_a_pipe)
 		cr_expect(strstr(out, "\"format\":\"din\"") != NULL, "%s: %s", names[i], out);
 		cr_expect(strstr(out, "\"accesses\":{\"total\":360,") != NULL, "%s: %s", names[i], out);
 	}
+}
+
+/*
+ * pzstd (zstd's parallel tool) starts its output with a skippable frame
+ * (magic 0x184D2A50-5F, RFC 8878 3.1.2) that holds its frame sizes; libzstd
+ * skips it, but the sniff knew only the data-frame magic: the file was read
+ * as text ("NUL byte in a text trace").  A skippable frame, then loop.din.zst.
+ */
+Test(compressed, a_zstd_file_starting_with_a_skippable_frame)
+{
+	static const unsigned char skippable[] = { 0x5a, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 1, 2, 3, 4 };
+	unsigned char data[8192];
+	FILE *f = fopen(FIXTURES "loop.din.zst", "rb");
+	struct collected *c = malloc(sizeof(*c));
+
+	cr_assert_not_null(f);
+	memcpy(data, skippable, sizeof(skippable));
+	size_t n = fread(data + sizeof(skippable), 1, sizeof(data) - sizeof(skippable), f);
+	fclose(f);
+	cr_assert_lt(n, sizeof(data) - sizeof(skippable));
+	char *path = write_temp_bytes(data, sizeof(skippable) + n);
+	collect_path(path, TRACE_FORMAT_AUTO, 100, c);
+	cr_expect_eq(c->fmt, TRACE_FORMAT_DIN);
+	cr_expect_eq(c->last, 0, "%s", c->err.msg);
+	cr_expect_eq(c->n, 360);
+
+	char cmd[1200], out[4096] = "";
+	snprintf(cmd, sizeof(cmd), "%s --json replay - < %s", MMUSIM_BIN, path); /* a pipe too */
+	FILE *p = popen(cmd, "r");
+	cr_assert(p);
+	out[fread(out, 1, sizeof(out) - 1, p)] = '\0';
+	cr_expect_eq(pclose(p), 0);
+	cr_expect(strstr(out, "\"accesses\":{\"total\":360,") != NULL, "%s", out);
+	remove_temp_file(path);
+	free(c);
 }
 
 struct damaged {

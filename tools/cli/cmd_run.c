@@ -29,6 +29,7 @@
 #include "cli_output.h"
 #include "replay_report.h"
 #include "run_qemu.h"
+#include "run_shebang.h"
 #include "threads_to_cpus.h"
 
 
@@ -188,6 +189,28 @@ static void *tee_main(void *arg)
 	free(buf);
 	mmusim_compressor_free(pipe);
 	close(t->to); /* the reader sees the end */
+	return NULL; /* the run finishes the copy (tee_finish): it may have an end record to add */
+}
+
+/* The binary format's end record (traces/README.md): tag 0x8f, then the record count as a LEB128 varint. */
+static unsigned char *binary_end_record(unsigned char *p, unsigned long long records)
+{
+	*p++ = 0x8f;
+	for (; records >= 0x80; records >>= 7)
+		*p++ = (unsigned char)(records | 0x80);
+	*p++ = (unsigned char)records;
+	return p;
+}
+
+/* Ends the --save-trace copy, with `extra` bytes after what the tracer wrote. */
+static void tee_finish(struct tee *t, const unsigned char *extra, size_t n)
+{
+	if (!t->sink)
+		return;
+	if (!t->write_failed && n && !mmusim_compressor_write(t->sink, extra, n)) {
+		t->write_failed = true;
+		t->write_errno = errno;
+	}
 	if (!t->write_failed && !mmusim_compressor_finish(t->sink)) {
 		t->write_failed = true;
 		t->write_errno = errno;
@@ -195,7 +218,6 @@ static void *tee_main(void *arg)
 		mmusim_compressor_free(t->sink);
 	}
 	t->sink = NULL;
-	return NULL;
 }
 
 /* Why path cannot be executed (NULL if it can): what execve would refuse it for. */
@@ -275,7 +297,7 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 	char logfd[32];
 	bool qemu = ra->tracer == TRACER_QEMU;
 	const char *vg = qemu ? ra->qemu : ra->valgrind ? ra->valgrind : "valgrind";
-	char **argv;
+	char **argv, *interp = NULL, *interp_arg = NULL; /* a '#!' script's, for qemu */
 	ssize_t k;
 
 	while (ra->prog[argc])
@@ -283,13 +305,22 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 	if (pipe2(trace, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0)
 		return cli_set_error(err, MMUSIM_EIO, "run: cannot create a pipe: %s", strerror(errno));
 	if (qemu) {
-		char *path_prog[2] = { ra->prog_path, NULL };
+		if (run_shebang(ra->prog_path, &interp, &interp_arg, err)) {
+			close(trace[0]), close(trace[1]), close(status[0]), close(status[1]);
+			return MMUSIM_EINVAL;
+		}
+		/* A script runs as the kernel runs it: INTERPRETER [ARG] SCRIPT ARGS... */
+		char *path_prog[4] = { ra->prog_path, NULL }, **script = path_prog;
+		if (interp)
+			script[0] = interp, script[1] = interp_arg ? interp_arg : ra->prog_path,
+			script[2] = interp_arg ? ra->prog_path : NULL;
+		int lead = 1 + (interp != NULL) + (interp_arg != NULL);
 		/* qemu takes the program's path, its arguments after; argv[0] is the path too. */
 		/* Thread records, mapped to CPUs by the replay: a saved trace keeps the thread ids. */
 		char **qargv = run_qemu_argv(vg, ra->plugin, trace[1], "threads=on", path_prog);
-		if (qargv && (argv = calloc((size_t)argc + 4, sizeof(*argv)))) {
-			memcpy(argv, qargv, 4 * sizeof(*argv));
-			memcpy(argv + 4, ra->prog + 1, (size_t)(argc - 1) * sizeof(*argv));
+		if (qargv && (argv = calloc((size_t)argc + 3 + (size_t)lead, sizeof(*argv)))) {
+			memcpy(argv, qargv, (size_t)(3 + lead) * sizeof(*argv));
+			memcpy(argv + 3 + lead, ra->prog + 1, (size_t)(argc - 1) * sizeof(*argv));
 			free(qargv);
 			qargv = NULL;
 		} else {
@@ -308,6 +339,7 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 		memcpy(argv + 5, ra->prog, (size_t)argc * sizeof(*argv));
 	}
 	if (!argv) {
+		free(interp), free(interp_arg);
 		close(trace[0]), close(trace[1]), close(status[0]), close(status[1]);
 		return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
 	}
@@ -327,6 +359,7 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 		_exit(127);
 	}
 	free_tracer_argv(argv, qemu);
+	free(interp), free(interp_arg);
 	close(trace[1]);
 	close(status[1]);
 	if (*pid < 0) {
@@ -483,11 +516,26 @@ int cmd_run(struct cli *cli, struct args *a)
 					     "run; its reason is above)", tracer, WEXITSTATUS(status), ra.prog[0]);
 		goto out;
 	}
+	bool cut_by_signal = rc != EXIT_OK && ra.tracer == TRACER_QEMU && WIFSIGNALED(status) &&
+			     strstr(err.message, "truncated: no end record after");
+	unsigned char end[16], *end_stop = end;
+	if (cut_by_signal) {
+		rc = EXIT_OK; /* the trace is whole up to the program's death; the counts stand */
+		/* The saved copy gets the end record QEMU could not write, so that it replays as this run did. */
+		const char *after = strstr(err.message, "no end record after ");
+		end_stop = binary_end_record(end, strtoull(after + strlen("no end record after "), NULL, 10));
+	}
+	tee_finish(&tee, end, (size_t)(end_stop - end));
 	mmusim_mmu_finish(mmu);
 	struct replay_summary sum;
 	struct replay_report_info info = { .trace = name, .format = ra.tracer == TRACER_QEMU ? "qemu" : "lackey" };
 	replay_summary_from_mmu(&sum, mmu, mmusim_machine_config(m), ra.opt.check_stale);
 	replay_summary_report(stdout, cli->json, &sum, &info);
+	if (cut_by_signal)
+		fprintf(stderr,
+			"mmusim: run: %s was killed by signal %d (%s): the trace stops at about its last system call "
+			"before that (up to 4096 accesses before it may be missing)\n",
+			ra.prog[0], WTERMSIG(status), strsignal(WTERMSIG(status)));
 	if (rc != EXIT_OK)
 		cli_fail(&err);
 	else if (tee.write_failed) {
@@ -500,8 +548,7 @@ out:
 		close(fd);
 	if (tee_started)
 		pthread_join(tee.thread, NULL);
-	else
-		mmusim_compressor_free(tee.sink); /* the thread frees it when it ran */
+	mmusim_compressor_free(tee.sink); /* not finished: the run failed */
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 	/* Saved only when the run succeeded: a cut-off copy would pass for the whole trace. */

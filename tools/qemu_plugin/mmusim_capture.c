@@ -19,7 +19,9 @@
  * trace says which thread made every access and each thread's own order is
  * kept (chunks of different threads interleave at chunk granularity).  The
  * trace ends with an end record, written at the guest's exit: a QEMU that
- * dies mid-run leaves a trace the reader rejects as cut off.
+ * dies mid-run leaves a trace the reader rejects as cut off.  An execve ends
+ * the trace too: the new program replaces QEMU (no exit callback runs), so the
+ * buffers and the end record go out when the guest enters execve.
  *
  * The callbacks of QEMU's API carry no context of ours except per-instruction
  * user data (which holds the instruction's address and size), so the plugin
@@ -27,6 +29,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -40,6 +43,7 @@
 MMUSIM_QEMU_PLUGIN_EXPORT int qemu_plugin_version = MMUSIM_QEMU_PLUGIN_API;
 
 #define EVENTS_PER_BUF 65536u
+#define SYSCALL_FLUSH_MIN 4096u /* a system call flushes a buffer this full (see on_syscall) */
 #define INSN_SIZE_BITS 5
 #define MAX_MAPPED_THREADS 1024 /* instruction sizes up to 31 bytes travel in the user data's low bits */
 
@@ -61,6 +65,9 @@ struct capture {
 	int fd;
 	pid_t pid;                 /* a forked child must not write into its parent's stream */
 	bool write_failed;
+	bool ended;                /* the end record is out (the guest called execve) */
+	int64_t execve_nr, execveat_nr; /* the guest architecture's numbers, -1: unknown */
+	int64_t signal_nr[5];      /* kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo; -1: unknown */
 	unsigned last_cpu;
 	bool thread_records;       /* threads: thread records (replay maps them), not cpu ones */
 	unsigned round_robin;      /* cpus=K, 0: one CPU each */
@@ -118,7 +125,7 @@ static void flush_locked(struct thread_buf *t)
 {
 	unsigned char *p = cap.out;
 
-	if (t->n == 0 || getpid() != cap.pid) {
+	if (t->n == 0 || getpid() != cap.pid || cap.ended) {
 		t->n = 0;
 		return;
 	}
@@ -197,33 +204,129 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	}
 }
 
-/* A thread ends: its accesses go out now, before another thread reuses its vCPU index. */
+/*
+ * A thread ends: its accesses go out now, before another thread reuses its
+ * vCPU index, and its buffer (1 MiB) is freed: a program that starts threads
+ * one after another would otherwise keep one per thread it ever ran.
+ */
 static void on_vcpu_exit(qemu_plugin_id_t id, unsigned int vcpu)
 {
+	struct thread_buf *t = this_thread;
+
 	(void)id;
 	(void)vcpu;
-	if (!this_thread)
+	if (!t)
 		return;
 	pthread_mutex_lock(&cap.lock);
-	flush_locked(this_thread);
+	flush_locked(t);
+	for (struct thread_buf **p = &cap.threads; *p; p = &(*p)->next) {
+		if (*p == t) {
+			*p = t->next;
+			break;
+		}
+	}
 	pthread_mutex_unlock(&cap.lock);
+	this_thread = NULL;
+	free(t);
+}
+
+/* Every buffer, then the end record; the caller holds cap.lock. */
+static void end_trace_locked(void)
+{
+	unsigned char end[16];
+
+	for (struct thread_buf *t = cap.threads; t; t = t->next)
+		flush_locked(t);
+	if (getpid() == cap.pid && !cap.ended)
+		write_out(end, (size_t)(trace_enc_end(&cap.enc, end) - end));
+	cap.ended = true;
 }
 
 /* The guest exits (QEMU has stopped its other threads): everything left, then the end record. */
 static void on_guest_exit(qemu_plugin_id_t id, void *udata)
 {
-	unsigned char end[16];
-
 	(void)id;
 	(void)udata;
 	pthread_mutex_lock(&cap.lock);
-	for (struct thread_buf *t = cap.threads; t; t = t->next)
-		flush_locked(t);
-	if (getpid() == cap.pid)
-		write_out(end, (size_t)(trace_enc_end(&cap.enc, end) - end));
-	close(cap.fd);
+	end_trace_locked();
+	if (cap.fd >= 0)
+		close(cap.fd);
 	cap.fd = -1;
 	pthread_mutex_unlock(&cap.lock);
+}
+
+/*
+ * QEMU (7.2) calls no callback when a fatal signal kills the guest, so what
+ * is still buffered then is lost.  So a system call sends its thread's
+ * buffer out first when it sends a signal (abort(), raise(), kill: the
+ * program may be killing itself) or when the buffer holds SYSCALL_FLUSH_MIN
+ * accesses or more (a write per call would slow a program making many small
+ * calls fourfold).  A program that abort()s or kills itself is traced whole;
+ * one that faults, or is killed while it waits, loses at most what it did
+ * since its last system call plus SYSCALL_FLUSH_MIN accesses.
+ *
+ * An execve ends the trace: a successful one replaces QEMU with the new
+ * program and no callback of ours runs again, so the buffers and the end
+ * record go out as the guest enters it.  A failed one (a shell trying each
+ * PATH folder) returns to a guest whose later accesses are not traced: the
+ * trace stops at the first execve either way.  Other threads of the guest are
+ * normally stopped in the kernel by now; an execve races with a thread still
+ * running only in a program that would lose that thread's work to the exec
+ * anyway.
+ */
+static bool sends_signal(int64_t num);
+
+static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu, int64_t num, uint64_t a1, uint64_t a2, uint64_t a3,
+		       uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7, uint64_t a8)
+{
+	(void)id, (void)vcpu, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6, (void)a7, (void)a8;
+	if (num == cap.execve_nr || num == cap.execveat_nr) {
+		pthread_mutex_lock(&cap.lock);
+		/* Said once, by the traced process: the statistics are not those of the program it starts. */
+		if (!cap.ended && getpid() == cap.pid)
+			fputs("mmusim: run: the program calls execve: the trace stops there (qemu-user does not follow "
+			      "it into the new program)\n", stderr);
+		end_trace_locked();
+		pthread_mutex_unlock(&cap.lock);
+	} else if (this_thread && this_thread->n && (this_thread->n >= SYSCALL_FLUSH_MIN || sends_signal(num))) {
+		pthread_mutex_lock(&cap.lock);
+		flush_locked(this_thread);
+		pthread_mutex_unlock(&cap.lock);
+	}
+}
+
+static bool sends_signal(int64_t num)
+{
+	for (size_t i = 0; i < sizeof(cap.signal_nr) / sizeof(cap.signal_nr[0]); i++)
+		if (num == cap.signal_nr[i])
+			return true;
+	return false;
+}
+
+/* The system calls on_syscall acts on, in the guest's Linux ABI (Linux's uapi unistd headers). */
+static void set_exec_numbers(const char *target)
+{
+	static const int64_t x86_64[] = { 59, 322, 62, 200, 234, 129, 297 }, i386[] = { 11, 358, 37, 238, 270, 178, 335 },
+			     generic[] = { 221, 281, 129, 130, 131, 138, 240 }; /* asm-generic/unistd.h */
+	const int64_t *nr = NULL;
+
+	cap.execve_nr = cap.execveat_nr = -1;
+	for (size_t i = 0; i < 5; i++)
+		cap.signal_nr[i] = -1;
+	if (!target)
+		return;
+	if (strcmp(target, "x86_64") == 0)
+		nr = x86_64;
+	else if (strcmp(target, "i386") == 0)
+		nr = i386;
+	else if (strcmp(target, "aarch64") == 0 || strncmp(target, "riscv", 5) == 0)
+		nr = generic;
+	if (!nr)
+		return;
+	cap.execve_nr = nr[0];
+	cap.execveat_nr = nr[1];
+	for (size_t i = 0; i < 5; i++)
+		cap.signal_nr[i] = nr[2 + i];
 }
 
 static int refuse(const char *fmt, const char *a, int x, int y)
@@ -281,11 +384,15 @@ MMUSIM_QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qem
 	if (cap.thread_records)
 		cap.last_cpu = UINT_MAX;
 	cap.pid = getpid();
+	set_exec_numbers(info->target_name);
+	/* After a successful execve the new program must not hold the pipe open: mmusim waits for its end. */
+	fcntl(cap.fd, F_SETFD, fcntl(cap.fd, F_GETFD) | FD_CLOEXEC);
 	write_out(header, (size_t)(trace_enc_header(header, TRACE_ENC_FLAG_END) - header));
 	if (cap.write_failed)
 		return refuse("mmusim capture: cannot write the trace header to fd %s%d\n", "", cap.fd, 0);
 	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
 	qemu_plugin_register_vcpu_exit_cb(id, on_vcpu_exit);
 	qemu_plugin_register_atexit_cb(id, on_guest_exit, NULL);
+	qemu_plugin_register_vcpu_syscall_cb(id, on_syscall);
 	return 0;
 }
