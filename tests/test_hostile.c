@@ -32,19 +32,10 @@
 
 #include "formats/config.h"
 #include "formats/trace.h"
+#include "sanitized.h"
 #include "support.h"
 #include "time_limit.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
 
 /* ---- helpers ---- */
 
