@@ -149,6 +149,23 @@ static int name_temp(struct output_file *o, bool link_fd)
 }
 
 /*
+ * Where the symbolic link at path cur, whose text is link, leads: a relative
+ * link from cur's own folder.  NULL when out of memory.
+ */
+static char *link_hop(const char *cur, const char *link)
+{
+	const char *slash = strrchr(cur, '/');
+	size_t dir = link[0] != '/' && slash ? (size_t)(slash - cur) + 1 : 0, len = strlen(link);
+	char *next = malloc(dir + len + 1);
+
+	if (next) {
+		memcpy(next, cur, dir);
+		memcpy(next + dir, link, len + 1);
+	}
+	return next;
+}
+
+/*
  * The file a dangling symbolic link names, where `>` would create it (a
  * relative link is relative to its own folder); NULL when path is no link
  * or memory ran out.  Renaming over path itself would replace the link.
@@ -166,13 +183,7 @@ static char *dangling_link_target(const char *path)
 		if (n < 0)
 			break;
 		link[n] = '\0';
-		const char *slash = strrchr(cur, '/');
-		size_t dir = link[0] != '/' && slash ? (size_t)(slash - cur) + 1 : 0;
-		char *next = malloc(dir + (size_t)n + 1);
-		if (next) {
-			memcpy(next, cur, dir);
-			memcpy(next + dir, link, (size_t)n + 1);
-		}
+		char *next = link_hop(cur, link);
 		free(cur);
 		cur = next;
 	}
@@ -210,12 +221,7 @@ static bool links_may_be_followed(const char *path)
 		if (n < 0)
 			break;
 		link[n] = '\0';
-		size_t dir_len = link[0] != '/' && slash ? (size_t)(slash - cur) + 1 : 0;
-		char *next = malloc(dir_len + (size_t)n + 1);
-		if (next) {
-			memcpy(next, cur, dir_len);
-			memcpy(next + dir_len, link, (size_t)n + 1);
-		}
+		char *next = link_hop(cur, link);
 		free(cur);
 		cur = next;
 		ok = cur != NULL;

@@ -283,9 +283,8 @@ void mmu_flush(struct mmu *mmu, unsigned scope, uint64_t va, uint16_t asid)
 	if (!(scope & FLUSH_ALL_CPUS)) {
 		flush_cpu(mmu->cur, what, va & ~(page - 1), page, vmid, asid, last_level);
 		if (what == FLUSH_VA && !last_level && mmu->m->cfg.arch->va_flush_drops_walk_caches)
-			for (unsigned level = 0; level <= PT_MAX_LEVELS; level++)
-				if (mmu->cur->pwc[level])
-					tlb_flush_asid(mmu->cur->pwc[level], mmu->cur->space);
+			for (unsigned i = 0; i < mmu->cur->nr_pwc; i++)
+				tlb_flush_asid(mmu->cur->pwc[mmu->cur->pwc_levels[i]], mmu->cur->space);
 		return;
 	}
 	/* A broadcast in hardware (Arm's Inner Shareable TLBI): no IPI, so no shootdown is counted. */
@@ -409,8 +408,8 @@ static void drop_faulting_page(struct mmu_cpu *c, uint64_t va, int missed_k,
 			tlb_drop_page(t, va, c->space);
 	}
 	/* PWC entries are never global: the lookup's match is the space's own. */
-	for (unsigned i = 0; i < c->nr_pwc; i++)
-		if (c->pwc_levels[i] >= pwc_from && pwc_from)
+	for (unsigned i = 0; pwc_from && i < c->nr_pwc; i++)
+		if (c->pwc_levels[i] >= pwc_from)
 			tlb_drop_page(c->pwc[c->pwc_levels[i]], va, c->space);
 }
 
