@@ -100,6 +100,24 @@ Test(os_policies, clock_flush_option_overrides_the_config)
 	remove_temp_file(cfg);
 }
 
+/*
+ * --seed 0 is the generator's seed 1 (0 is taken as 1), and like any option it wins over
+ * the config's os: { seed: N }: it was read as "not given" and the config's 3 was used.
+ * Belady's string under random with 3 frames faults 8 times with seed 1, 10 with seed 3.
+ */
+Test(os_policies, seed_zero_option_overrides_the_config)
+{
+	char *cfg = write_temp_file("extends: x86_64\nos: { replacement: random, resident_pages: 3, seed: 3 }\n",
+				    ".yaml");
+
+	EXPECT_PAGING(PAGING(8, 0, 5, 0, 0, 0), "--resident-pages", "3", "--replacement", "random", "--seed", "1",
+		      OS_TRACE("belady.trace"));
+	EXPECT_PAGING(PAGING(10, 0, 7, 0, 0, 0), "--config", cfg, OS_TRACE("belady.trace"));
+	EXPECT_PAGING(PAGING(8, 0, 5, 0, 0, 0), "--config", cfg, "--seed", "0", OS_TRACE("belady.trace"));
+	EXPECT_PAGING(PAGING(8, 0, 5, 0, 0, 0), "--config", cfg, "--seed", "1", OS_TRACE("belady.trace"));
+	remove_temp_file(cfg);
+}
+
 /* swap.trace's comments: 7 page faults, 2 of them major; 5 evictions; one swap-out, two swap-ins. */
 Test(os_policies, dirty_pages_swap_clean_pages_drop)
 {

@@ -187,10 +187,13 @@ class Replay:
     """
 
     def __init__(self, config="x86_64", demand_paging=True, no_auto_flush=False, check_stale=False, warmup=0,
-                 resident_pages=0, replacement=None, seed=0, clock_flush=None):
+                 resident_pages=0, replacement=None, seed=None, clock_flush=None):
         self.machine = None
         for name, value in (("warmup", warmup), ("resident_pages", resident_pages), ("seed", seed)):
-            _unsigned(name, value)
+            if value is not None or name != "seed":
+                _unsigned(name, value)
+        # None: the config's os: block decides; 0 is the generator's 1, given as 1 so that it wins over it.
+        seed = 0 if seed is None else seed or 1
         self.machine = Machine(config)
         self.check_stale = check_stale
         self._mmu = None

@@ -97,6 +97,19 @@ def test_clock_flush_overrides_the_config(tmp_path, cli_json):
     assert got == cli_json("--config", str(cfg), "replay", "--clock-flush", trace)
 
 
+def test_seed_zero_overrides_the_config(tmp_path, cli_json):
+    """seed=0 is the generator's seed 1 and wins over the config's os: { seed: 3 }, as --seed 0 does;
+    seed=None (the default) leaves the config's.  Belady's string, random, 3 frames: 8 faults with
+    seed 1, 10 with seed 3."""
+    trace = os.path.join(TRACES, "os", "belady.trace")
+    cfg = tmp_path / "seeded.yaml"
+    cfg.write_text("extends: x86_64\nos: { replacement: random, resident_pages: 3, seed: 3 }\n")
+    assert mmusim.replay(trace, config=str(cfg))["paging"]["page_faults"] == 10
+    got = mmusim.replay(trace, config=str(cfg), seed=0)
+    assert got["paging"]["page_faults"] == 8
+    assert got == cli_json("--config", str(cfg), "replay", "--seed", "0", trace)
+
+
 def test_malformed_trace_raises_with_cli_message_and_partial_stats(tmp_path, cli):
     bad = tmp_path / "bad.trace"
     bad.write_text("map 0x400000 0x200000 4K rwu\nr 0x400000\nfrobnicate 1\n")

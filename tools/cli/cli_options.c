@@ -207,6 +207,10 @@ int cli_os_option(struct args *a, mmusim_mmu_options *opt)
 			cli_usage_error("bad --seed '%s' (expected a number)", v);
 			return -1;
 		}
+		/* The generator takes seed 0 as 1, and 0 in the options means "not given":
+		 * so that --seed 0 still wins over a config's os: { seed: N }, give it as 1. */
+		if (!opt->seed)
+			opt->seed = 1;
 		return 1;
 	}
 	/* The last of the two wins; either wins over the config's os: block. */
