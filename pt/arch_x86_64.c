@@ -237,6 +237,13 @@ static uint64_t x86_encode_root_reg(const struct paging_consts *pc, uint64_t roo
 	return (root & X86_ADDR_MASK) | (asid & 0xfffu);
 }
 
+/* PCIDs are 12 bits (SDM vol. 3 4.10.1): a 13th would land in CR3's root address. */
+static unsigned x86_pcid_bits(const struct cpu_ctl *ctl)
+{
+	(void)ctl;
+	return 12;
+}
+
 static int x86_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uint64_t *root,
 			       uint16_t *asid, struct mm_error *err)
 {
@@ -357,6 +364,7 @@ const struct pt_arch pt_arch_x86_64 = {
 	.stage2_root_register = "ncr3",
 	.encode_root_reg = x86_encode_root_reg,
 	.decode_root_reg = x86_decode_root_reg,
+	.asid_bits = x86_pcid_bits,
 	.stage2_report = x86_stage2_report,
 	.stage2_table_reads_write = x86_table_reads_write,
 };
