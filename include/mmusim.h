@@ -1114,7 +1114,12 @@ MMUSIM_API int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_
 #define MMUSIM_MAX_CPUS 1024
 /* Makes CPU `cpu` (0..1023) current; its caches are created on first use. */
 MMUSIM_API int mmusim_mmu_select_cpu(mmusim_mmu *mmu, unsigned cpu, mmusim_error *err);
-/* Switches the current CPU to address space `asid` (created on first use). */
+/*
+ * Switches the current CPU to address space `asid` (created on first use);
+ * EINVAL if it does not fit the root register (x86_64 PCIDs: 12 bits).  On
+ * x86_32 (no PCIDs) it is a CR3 load: the CPU's non-global TLB entries and its
+ * paging-structure caches are dropped.
+ */
 MMUSIM_API int mmusim_mmu_switch_asid(mmusim_mmu *mmu, uint16_t asid, mmusim_error *err);
 /*
  * Sets the current CPU's privilege.  MMUSIM_EINVAL (nothing changes;

@@ -204,6 +204,13 @@ struct pt_arch {
 	 * faulting walk caches the pointers it followed like any other walk.
 	 */
 	bool fault_drops_cached_page;
+	/*
+	 * No address-space tags in the TLBs: switching address spaces is a load
+	 * of the root register that drops every non-global TLB entry and every
+	 * paging-structure-cache entry (x86_32: no PCIDs, so a MOV to CR3 does,
+	 * SDM vol. 3 4.10.4.1).  False: entries carry the ASID and stay.
+	 */
+	bool asid_switch_flushes;
 	/* Optional: rejects control bits that contradict the constants (x86_32: 4 MiB pages need PSE). */
 	int (*check_ctl)(const struct paging_consts *pc, const struct cpu_ctl *ctl, struct mm_error *err);
 

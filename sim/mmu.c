@@ -187,6 +187,9 @@ static void run_cpu_vm(struct machine *m, const struct mmu_cpu *c)
 		(void)machine_switch_vm(m, c->vmid, NULL);
 }
 
+static void flush_cpu(struct mmu_cpu *c, enum flush_scope scope, uint64_t va, uint64_t len, uint16_t vmid,
+		      uint16_t asid, bool last_level);
+
 int mmu_switch_asid(struct mmu *mmu, uint16_t asid, struct mm_error *err)
 {
 	int rc;
@@ -195,6 +198,9 @@ int mmu_switch_asid(struct mmu *mmu, uint16_t asid, struct mm_error *err)
 	run_cpu_vm(mmu->m, mmu->cur);
 	rc = machine_space(mmu->m, asid, &mmu->cur->pt, err);
 
+	/* Untagged entries all belong to the outgoing space: dropping its non-global ones drops them all. */
+	if (rc == MM_OK && mmu->m->cfg.arch->asid_switch_flushes)
+		flush_cpu(mmu->cur, FLUSH_ASID, 0, 0, mmu->cur->vmid, mmu->cur->asid, false);
 	if (rc == MM_OK) {
 		mmu->cur->asid = asid;
 		mmu->cur->space = tlb_space(mmu->cur->vmid, asid);

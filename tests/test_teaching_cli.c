@@ -185,6 +185,54 @@ Test(teaching_cli, sv32_asids_have_nine_bits)
 }
 
 /*
+ * x86_32 has no PCIDs (SDM vol. 3 4.10.1 needs IA-32e mode): 'asid N' is a
+ * MOV to CR3, which drops every non-global TLB entry and every
+ * paging-structure-cache entry (4.10.4.1); global pages stay.  Worked by hand
+ * with a 2-level walk and a PDE cache: r 0x400000 and r 0x800000 (global)
+ * miss and walk 2 PTEs each; in ASID 1 r 0x400000 walks 2; back in ASID 0
+ * r 0x401000 misses the PDE cache the switch emptied (2; it was 1) and r
+ * 0x400000 misses the TLB (it hit) and hits the PDE cache (1); r 0x800000
+ * hits.  The entries had stayed, tagged, as if x86_32 had PCIDs.
+ */
+Test(teaching_cli, x86_32_asid_switch_is_a_cr3_load)
+{
+	char *cfg = write_temp_file("extends: x86_32\npwc:\n  - { level: 2, entries: 8, ways: 4, latency: 1 }\n",
+				    ".yaml");
+	char *trace = write_temp_file("map 0x400000 0x200000 8K rwu\nmap 0x800000 0x300000 4K rwug\n"
+				      "r 0x400000\nr 0x800000\nasid 1\nmap 0x400000 0x500000 4K rwu\nr 0x400000\n"
+				      "asid 0\nr 0x401000\nr 0x400000\nr 0x800000\n",
+				      ".trace");
+	/* Without the global page: mrc through the machine drops the outgoing space's pages too. */
+	char *plain = write_temp_file("map 0x400000 0x200000 8K rwu\nr 0x400000\nasid 1\n"
+				      "map 0x400000 0x500000 4K rwu\nr 0x400000\nasid 0\nr 0x401000\nr 0x400000\n",
+				      ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "--config", cfg, "replay", trace, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"l1d\":{\"hits\":1,\"misses\":5,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"pwc\":{\"2\":{\"hits\":1,\"misses\":4}}"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"walks\":5,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"pte_reads\":9,"), "%s", r.out);
+	run_result_free(&r);
+
+	/* sv32 tags its entries with the ASID: back in ASID 0, r 0x400000 hits. */
+	cr_assert_eq(run_mmusim(&r, "--json", "--config", "sv32", "replay", plain, NULL), 0);
+	cr_expect(strstr(r.out, "\"l1d\":{\"hits\":1,\"misses\":3,"), "%s", r.out);
+	run_result_free(&r);
+
+	cr_assert_eq(run_mmusim(&r, "--json", "--config", "x86_32", "mrc", "--page-size", "mapped", "--max-entries",
+				"4", plain, NULL),
+		     0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"misses\":[4,4,4,4]"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(cfg);
+	remove_temp_file(trace);
+	remove_temp_file(plain);
+}
+
+/*
  * x86_64's ASIDs are PCIDs, 12 bits (SDM vol. 3 4.10.1, CR3 bits 11:0 with
  * CR4.PCIDE=1): 4095 is the last; 4096 would reach CR3's root address bits and
  * alias PCID 0 in the register, so it is refused (it was accepted).
