@@ -1432,7 +1432,8 @@ MMUSIM_API int mmusim_mmu_translate_many(mmusim_mmu *mmu, const uint64_t *vas, c
  * Every LRU TLB size in one pass over a trace (mmusim mrc): the misses of a
  * fully associative LRU TLB of every size 1 .. max_entries (stack distances),
  * and of set-associative LRU TLBs of every associativity for the given set
- * counts.  A page is (VMID, ASID, VA >> page_shift); a full flush makes every
+ * counts.  A page is (VMID, ASID, VA >> page_shift), a global page (mapped)
+ * (VMID, VA >> its shift), as a TLB's global entry serves every ASID; a full flush makes every
  * later first touch cold; a flush of one VA or ASID and page-table edits drop
  * their pages (counted by mmusim_mrc_partial_invalidations: the curves may
  * then undercount a replay's misses); a switch to a CPU other than 0 is refused.

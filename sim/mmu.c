@@ -826,6 +826,23 @@ void mmu_translate(struct mmu *mmu, uint64_t va, enum access_kind access, struct
 	translate_rest(mmu, c, va, access, e, out);
 }
 
+bool mmu_translation_global(const struct mmu *mmu, uint64_t va, enum access_kind access)
+{
+	const struct mmu_cpu *c = mmu->cur;
+	const enum lookup_kind k = lookup_kind_of(access);
+	const struct tlb_level *levels[2] = { &c->l1[k], &c->l2[k] };
+	struct pt_mapping leaf;
+
+	va = mmu_va(mmu, va);
+	for (unsigned i = 0; i < 2; i++)
+		for (unsigned a = 0; a < levels[i]->nr; a++) {
+			const struct tlb_entry *e = tlb_find(levels[i]->arr[a], va, c->space);
+			if (e)
+				return e->global;
+		}
+	return pt_query(c->pt, va, &leaf) && (leaf.prop.flags & PROP_G);
+}
+
 void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out)
 {
 	struct mmu_cpu *c = mmu->cur;

@@ -212,6 +212,13 @@ static inline void mmu_prefetch(const struct mmu *mmu, uint64_t va, struct walk_
  */
 void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mmu_result *out);
 
+/*
+ * Whether the translation of va that just succeeded is global (serves every
+ * ASID of its VM): the entry the current CPU's TLBs hold for it, else the
+ * leaf in the tables.  Counts nothing (mrc's page keys).
+ */
+bool mmu_translation_global(const struct mmu *mmu, uint64_t va, enum access_kind access);
+
 int mmu_select_cpu(struct mmu *mmu, unsigned cpu, struct mm_error *err);
 int mmu_switch_asid(struct mmu *mmu, uint16_t asid, struct mm_error *err);
 /* Makes the machine run the current CPU's VM again (before an edit: a library caller may have switched it). */

@@ -23,13 +23,31 @@
 #include <string.h>
 
 #include "pt/walk.h"
+#include "sim/machine.h"
 #include "sim/replay.h"
 #include "sim/tlb.h"
 
 struct page_key {
 	uint64_t page;              /* va >> page_shift */
-	uint32_t space;             /* tlb_space(vmid, asid) */
+	uint32_t space;             /* tlb_space(vmid, asid), or global_space(vmid) */
 };
+
+/*
+ * A global page (mapped: its translation says so) serves every ASID of its
+ * VM, as a TLB's global entry does: one key per VM, with a bit no VMID reaches.
+ */
+#define MRC_GLOBAL_SPACE (1u << 31)
+_Static_assert(MACHINE_NR_VMS <= 1u << 15, "VMIDs stay below the global bit");
+
+static inline uint32_t global_space(uint16_t vmid)
+{
+	return tlb_space(vmid, 0) | MRC_GLOBAL_SPACE;
+}
+
+static inline uint16_t key_vmid(uint32_t space)
+{
+	return tlb_space_vmid(space & ~MRC_GLOBAL_SPACE);
+}
 
 struct map_slot {
 	struct page_key key;
@@ -302,6 +320,7 @@ static void full_flush(struct mrc *m)
 /* Which pages an invalidation drops. */
 struct drop {
 	bool any_space;             /* else `space` only */
+	bool with_global;           /* and the global pages of space's VMID */
 	bool whole_vm;              /* every page of space's VMID */
 	uint32_t space;
 	uint64_t first, last;       /* VAs, inclusive */
@@ -311,8 +330,9 @@ struct drop {
 static bool drop_matches(const struct mrc *m, const struct drop *d, struct page_key k)
 {
 	if (d->whole_vm)
-		return tlb_space_vmid(k.space) == tlb_space_vmid(d->space);
-	if (!d->any_space && k.space != d->space)
+		return key_vmid(k.space) == key_vmid(d->space);
+	if (!d->any_space && k.space != d->space &&
+	    !(d->with_global && k.space == global_space(key_vmid(d->space))))
 		return false;
 	if (d->all_pages)
 		return true;
@@ -422,7 +442,13 @@ static void flush(struct mrc *m, const struct trace_event *e)
 	case FLUSH_ASID:
 		invalidate(m, &(struct drop){ .space = named, .all_pages = true });
 		break;
-	default: /* FLUSH_VA_ASID, FLUSH_VA_ASID_GLOBAL */
+	case FLUSH_VA_ASID_GLOBAL: /* Arm TLBI VAE1: the global entry goes too (only mapped keys are global) */
+		if (m->opt.mapped)
+			invalidate(m, &(struct drop){ .space = named, .with_global = true, .first = e->va, .last = e->va });
+		else
+			drop_range(m, e->va, 1, false, named);
+		break;
+	default: /* FLUSH_VA_ASID */
 		drop_range(m, e->va, 1, false, named);
 		break;
 	}
@@ -637,7 +663,10 @@ int mrc_events_mapped(struct mrc *m, struct replay *r, const struct trace_event 
 				} else {
 					unsigned shift = (unsigned)__builtin_ctzll(res.page_size);
 					uint64_t page = (va >> shift) | (uint64_t)shift << MRC_SHIFT_BIT;
-					if ((rc = translate(m, (struct page_key){ page, space_of(m) }, err)))
+					uint32_t space = mmu_translation_global(&r->mmu, va, (enum access_kind)e->access)
+								 ? global_space(m->vmid)
+								 : space_of(m);
+					if ((rc = translate(m, (struct page_key){ page, space }, err)))
 						return rc;
 				}
 			}

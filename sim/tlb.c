@@ -513,10 +513,17 @@ bool tlb_fill_absent(struct tlb *t, uint64_t va, const struct tlb_entry *e)
 
 bool tlb_holds(struct tlb *t, uint64_t va, uint32_t space)
 {
-	for (unsigned i = 0; i < t->nr_shifts; i++)
-		if (search(t, va >> t->shifts[i], t->shifts[i], space))
-			return true;
-	return false;
+	return tlb_find(t, va, space) != NULL;
+}
+
+const struct tlb_entry *tlb_find(struct tlb *t, uint64_t va, uint32_t space)
+{
+	for (unsigned i = 0; i < t->nr_shifts; i++) {
+		const struct tlb_entry *e = search(t, va >> t->shifts[i], t->shifts[i], space);
+		if (e)
+			return e;
+	}
+	return NULL;
 }
 
 int tlb_fit_shift(const struct tlb *t, unsigned shift)

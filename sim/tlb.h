@@ -156,6 +156,8 @@ bool tlb_fill_absent(struct tlb *t, uint64_t va, const struct tlb_entry *e);
  * counting nothing and changing no replacement state (a prefetcher's check).
  */
 bool tlb_holds(struct tlb *t, uint64_t va, uint32_t space);
+/* The entry tlb_holds finds, or NULL. */
+const struct tlb_entry *tlb_find(struct tlb *t, uint64_t va, uint32_t space);
 
 /* The largest size this cache holds that is <= 2^shift, or -1 if none. */
 int tlb_fit_shift(const struct tlb *t, unsigned shift);
