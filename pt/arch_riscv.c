@@ -529,7 +529,7 @@ static void rvg_describe_fault(const struct walk_fault *f, char *buf, size_t len
  * guest-page fault of the guest's own access type even when an implicit
  * access of the VS-stage walk faulted, htval = GPA >> 2, and htinst the
  * pseudoinstruction of that implicit access (0x3000 a 64-bit read, 0x3020 a
- * 64-bit write for A/D) or 0 for the final GPA (we model no instruction to
+ * 64-bit write for A/D; 0x2000 / 0x2020 for an Sv32 guest's 32-bit PTEs) or 0 for the final GPA (we model no instruction to
  * transform).  A G-stage PTE read outside memory is an access fault of the
  * guest's access type, with no htval.
  */
@@ -562,7 +562,8 @@ static void rvg_stage2_report(const struct walk_fault *f, const struct stage2_co
 	}
 	out->code = guest_page_cause[ctx->access];
 	out->addr = ctx->gpa >> 2;
-	out->extra = !ctx->table ? 0 : ctx->table_write ? 0x3020 : 0x3000;
+	/* The pseudoinstructions: 0x3000 / 0x3020 for a 64-bit PTE, 0x2000 / 0x2020 for an Sv32 guest's 32-bit one. */
+	out->extra = !ctx->table ? 0 : (ctx->table_size == 4 ? 0x2000 : 0x3000) | (ctx->table_write ? 0x20 : 0);
 	as_cause.code = rv_guest_page_code(out->code, ctx->gpa);
 	rvg_describe_fault(&as_cause, cause, sizeof(cause));
 	snprintf(text, len, "%s (GPA 0x%llx), htinst 0x%llx (%s)", cause, (unsigned long long)ctx->gpa,

@@ -145,6 +145,7 @@ struct stage2_context {
 	enum privilege priv;       /* ... and its privilege */
 	bool table;                /* gpa holds a guest page-table entry */
 	bool table_write;          /* ... which the guest walk was writing (A/D update) */
+	unsigned table_size;       /* ... and the bytes of that access: the guest's PTE size */
 };
 
 /* What the hypervisor is told; each field as the architecture names it. */
