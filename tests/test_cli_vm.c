@@ -246,6 +246,30 @@ Test(cli_vm, explain_draws_the_grid)
 	run_result_free(&r);
 }
 
+/*
+ * A guest entry whose GPA stage 2 does not map: the guest's walk stops there
+ * without reading it, and the fault is the guest-page fault below (scause 21,
+ * htval = 0x80003008 >> 2) — not the "PTE address outside physical memory"
+ * load access fault (scause 5) the stage-1 part said.
+ */
+Test(cli_vm, explain_stage2_refused_guest_entry)
+{
+	char *setup = write_temp_file("gunmap 0x80003000 0x1000\n", ".txt");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "explain", "--map", MAP_PAGE, "--setup", setup, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "  L1  table 0x80003000 + index 1 x 8 = PTE at 0x80003008\n"
+				"      stage 2 does not translate this GPA: the entry is not read, the walk stops here\n\n"
+				"stage 2: every GPA above"), "%s", r.out);
+	cr_expect(strstr(r.out, "access fault") == NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "outside physical memory") == NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "stage-2 fault on the guest page-table GPA 0x80003008: scause 21 (load guest-page fault), "
+				"htval 0x20000c02 (GPA 0x80003008), htinst 0x3000 (implicit read of a VS-stage PTE)\n"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(setup);
+}
+
 /* report --html: each --va's walk with its grid, the replay's statistics with theirs. */
 Test(cli_vm, report_html_draws_the_grid)
 {

@@ -748,3 +748,31 @@ Test(shell_pipe, vm_stage2_faults_are_the_hypervisors)
 	free(out);
 	free(err);
 }
+
+/*
+ * `step` on a VM steps through the guest's walk and ends with the two-stage
+ * answer.  With the guest's L1 table (GPA 0x80003000) unmapped at stage 2,
+ * the guest cannot read its entry at GPA 0x80003008: step printed a made-up
+ * entry "raw 0x0 ... not-present" and "raised as scause 21 (?)"; the
+ * hardware raises the load guest-page fault (scause 21, htval GPA >> 2,
+ * htinst 0x3000: RISC-V privileged spec, Hypervisor extension).
+ */
+Test(shell_pipe, vm_step_ends_with_the_stage2_answer)
+{
+	char *const rv[] = { "mmusim", "--config", "sv39x4", "shell", NULL };
+	static const char script[] = "map 0x1000 0x80200000 4K rwu\nmap 0x5000 0x80205000 4K rwu\nstep 0x5234\nn\nn\nn\n"
+				     "gunmap 0x80003000 4K\nstep 0x1234\nn\nn\nn\n";
+	char *out, *err;
+
+	cr_assert_eq(run_piped_argv(script, strlen(script), rv, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "perms rw-u-\nhost PA 0xc0205234 (GPA 0x80205234)\n"), "%s", out);
+	cr_expect(strstr(out, "  L1  table 0x80003000 + index 1 x 8 = PTE at 0x80003008\n"
+			      "      stage 2 does not translate this GPA: the entry is not read, the walk stops here\n"
+			      "stage-2 fault on the guest page-table GPA 0x80003008: scause 21 (load guest-page fault), "
+			      "htval 0x20000c02 (GPA 0x80003008), htinst 0x3000 (implicit read of a VS-stage PTE)\n"),
+		  "%s", out);
+	cr_expect(strstr(out, "(?)") == NULL, "%s", out);
+	cr_expect(strstr(out, "raw    0x0000000000000000") == NULL, "%s", out);
+	free(out);
+	free(err);
+}
