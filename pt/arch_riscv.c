@@ -501,6 +501,10 @@ static void rv_describe_fault(const struct walk_fault *f, char *buf, size_t len)
 	case RV_CAUSE_FETCH_PAGE: what = "instruction page fault"; break;
 	case RV_CAUSE_LOAD_PAGE: what = "load page fault"; break;
 	case RV_CAUSE_STORE_PAGE: what = "store/AMO page fault"; break;
+	/* A VM's combined answer (mmusim_translate on a VM) carries stage 2's scause. */
+	case RV_CAUSE_FETCH_GUEST_PAGE: what = "instruction guest-page fault"; break;
+	case RV_CAUSE_LOAD_GUEST_PAGE: what = "load guest-page fault"; break;
+	case RV_CAUSE_STORE_GUEST_PAGE: what = "store/AMO guest-page fault"; break;
 	default: what = "?"; break;
 	}
 	snprintf(buf, len, "scause %llu (%s)", (unsigned long long)f->code, what);
