@@ -168,6 +168,20 @@ WALK_INLINE uint64_t rv_pte_addr(const struct paging_consts *pc, const struct cp
 	return rv_pte_ppn(pte) << 12;
 }
 
+/*
+ * Svnapot: a level-1 leaf with N=1 and ppn[3:0] = 0b1000 is one of the 16
+ * entries of a 64 KiB page, each naming the whole page; the 4 KiB page at va
+ * takes ppn[3:0] from va[15:12] ("Svnapot" chapter, step 8 of the walk).
+ */
+static uint64_t rv_leaf_frame(const struct paging_consts *pc, uint64_t pte, unsigned level, uint64_t va)
+{
+	uint64_t frame = rv_pte_ppn(pte) << 12;
+
+	if ((pte & RV_N) && level == 1 && (rv_pte_ppn(pte) & 0xf) == 0x8)
+		return (frame & ~0xffffull) | (va & 0xf000);
+	return frame & ~(pc_page_size(pc, level) - 1);
+}
+
 static void rv_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned level,
 			 struct page_prop *out)
 {
@@ -735,7 +749,7 @@ __attribute__((flatten)) static void rvg_walk_prefetch(const struct walker *w, u
 /* Everything but the geometry, limits, keys and satp layout is one format for Sv32 and Sv39-57. */
 #define RV_COMMON                                                                            \
 	.hooks = &rv_hooks, .check_limits = rv_check_limits, .check_prop = rv_check_prop, .make_leaf = rv_make_leaf,          \
-	.make_table = rv_make_table, .leaf_prop = rv_leaf_prop, .entry_perms = rv_entry_perms, \
+	.make_table = rv_make_table, .leaf_prop = rv_leaf_prop, .leaf_frame = rv_leaf_frame, .entry_perms = rv_entry_perms, \
 	.check_access = rv_check_access, .describe_pte = rv_describe_pte,                   \
 	.pte_fields = rv_pte_fields,                                                        \
 	.describe_fault = rv_describe_fault, .elf_machine = 243 /* EM_RISCV */,             \
@@ -773,6 +787,7 @@ const struct pt_arch pt_arch_riscv64x4 = {
 	.make_leaf = rvg_make_leaf,
 	.make_table = rv_make_table,
 	.leaf_prop = rv_leaf_prop,
+	.leaf_frame = rv_leaf_frame,
 	.entry_perms = rv_entry_perms,
 	.check_access = rvg_check_access,
 	.walk = rvg_walk,
