@@ -714,6 +714,13 @@ MMUSIM_API const char *mmusim_fault_reason_text(int reason);
 MMUSIM_API void mmusim_perms_string(unsigned perms, char buf[6]);
 /* The physical address a PTE at `level` holds: the next table's, or the page's for a leaf. */
 MMUSIM_API uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level);
+/*
+ * The frame of the page at va that the leaf pte (at level) maps: its address
+ * without the bits below the page size, except where the format's entries
+ * name a larger page (RISC-V Svnapot: each of a 64 KiB NAPOT page's 16
+ * entries, whose 4 KiB page va picks).
+ */
+MMUSIM_API uint64_t mmusim_pte_leaf_frame(const mmusim_config *cfg, uint64_t pte, unsigned level, uint64_t va);
 /* True when the PTE is present (x86 P, RISC-V V): the hardware looks at its other bits. */
 MMUSIM_API bool mmusim_pte_present(const mmusim_config *cfg, uint64_t pte);
 /*

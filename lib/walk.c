@@ -130,6 +130,11 @@ uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned lev
 	return cfg->cfg.arch->hooks->pte_addr(&cfg->cfg.pc, &cfg->cfg.cpu, pte, level);
 }
 
+uint64_t mmusim_pte_leaf_frame(const mmusim_config *cfg, uint64_t pte, unsigned level, uint64_t va)
+{
+	return pt_arch_leaf_frame(cfg->cfg.arch, &cfg->cfg.pc, &cfg->cfg.cpu, pte, level, va);
+}
+
 const char *mmusim_config_entry_name(const mmusim_config *cfg, unsigned level)
 {
 	const struct pt_arch *arch = cfg->cfg.arch;

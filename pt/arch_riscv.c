@@ -168,6 +168,20 @@ WALK_INLINE uint64_t rv_pte_addr(const struct paging_consts *pc, const struct cp
 	return rv_pte_ppn(pte) << 12;
 }
 
+/*
+ * Svnapot: a level-1 leaf with N=1 and ppn[3:0] = 0b1000 is one of the 16
+ * entries of a 64 KiB page, each naming the whole page; the 4 KiB page at va
+ * takes ppn[3:0] from va[15:12] ("Svnapot" chapter, step 8 of the walk).
+ */
+static uint64_t rv_leaf_frame(const struct paging_consts *pc, uint64_t pte, unsigned level, uint64_t va)
+{
+	uint64_t frame = rv_pte_ppn(pte) << 12;
+
+	if ((pte & RV_N) && level == 1 && (rv_pte_ppn(pte) & 0xf) == 0x8)
+		return (frame & ~0xffffull) | (va & 0xf000);
+	return frame & ~(pc_page_size(pc, level) - 1);
+}
+
 static void rv_leaf_prop(const struct paging_consts *pc, uint64_t pte, unsigned level,
 			 struct page_prop *out)
 {
@@ -501,6 +515,10 @@ static void rv_describe_fault(const struct walk_fault *f, char *buf, size_t len)
 	case RV_CAUSE_FETCH_PAGE: what = "instruction page fault"; break;
 	case RV_CAUSE_LOAD_PAGE: what = "load page fault"; break;
 	case RV_CAUSE_STORE_PAGE: what = "store/AMO page fault"; break;
+	/* A VM's combined answer (mmusim_translate on a VM) carries stage 2's scause. */
+	case RV_CAUSE_FETCH_GUEST_PAGE: what = "instruction guest-page fault"; break;
+	case RV_CAUSE_LOAD_GUEST_PAGE: what = "load guest-page fault"; break;
+	case RV_CAUSE_STORE_GUEST_PAGE: what = "store/AMO guest-page fault"; break;
 	default: what = "?"; break;
 	}
 	snprintf(buf, len, "scause %llu (%s)", (unsigned long long)f->code, what);
@@ -529,7 +547,7 @@ static void rvg_describe_fault(const struct walk_fault *f, char *buf, size_t len
  * guest-page fault of the guest's own access type even when an implicit
  * access of the VS-stage walk faulted, htval = GPA >> 2, and htinst the
  * pseudoinstruction of that implicit access (0x3000 a 64-bit read, 0x3020 a
- * 64-bit write for A/D) or 0 for the final GPA (we model no instruction to
+ * 64-bit write for A/D; 0x2000 / 0x2020 for an Sv32 guest's 32-bit PTEs) or 0 for the final GPA (we model no instruction to
  * transform).  A G-stage PTE read outside memory is an access fault of the
  * guest's access type, with no htval.
  */
@@ -562,7 +580,8 @@ static void rvg_stage2_report(const struct walk_fault *f, const struct stage2_co
 	}
 	out->code = guest_page_cause[ctx->access];
 	out->addr = ctx->gpa >> 2;
-	out->extra = !ctx->table ? 0 : ctx->table_write ? 0x3020 : 0x3000;
+	/* The pseudoinstructions: 0x3000 / 0x3020 for a 64-bit PTE, 0x2000 / 0x2020 for an Sv32 guest's 32-bit one. */
+	out->extra = !ctx->table ? 0 : (ctx->table_size == 4 ? 0x2000 : 0x3000) | (ctx->table_write ? 0x20 : 0);
 	as_cause.code = rv_guest_page_code(out->code, ctx->gpa);
 	rvg_describe_fault(&as_cause, cause, sizeof(cause));
 	snprintf(text, len, "%s (GPA 0x%llx), htinst 0x%llx (%s)", cause, (unsigned long long)ctx->gpa,
@@ -730,7 +749,7 @@ __attribute__((flatten)) static void rvg_walk_prefetch(const struct walker *w, u
 /* Everything but the geometry, limits, keys and satp layout is one format for Sv32 and Sv39-57. */
 #define RV_COMMON                                                                            \
 	.hooks = &rv_hooks, .check_limits = rv_check_limits, .check_prop = rv_check_prop, .make_leaf = rv_make_leaf,          \
-	.make_table = rv_make_table, .leaf_prop = rv_leaf_prop, .entry_perms = rv_entry_perms, \
+	.make_table = rv_make_table, .leaf_prop = rv_leaf_prop, .leaf_frame = rv_leaf_frame, .entry_perms = rv_entry_perms, \
 	.check_access = rv_check_access, .describe_pte = rv_describe_pte,                   \
 	.pte_fields = rv_pte_fields,                                                        \
 	.describe_fault = rv_describe_fault, .elf_machine = 243 /* EM_RISCV */,             \
@@ -768,6 +787,7 @@ const struct pt_arch pt_arch_riscv64x4 = {
 	.make_leaf = rvg_make_leaf,
 	.make_table = rv_make_table,
 	.leaf_prop = rv_leaf_prop,
+	.leaf_frame = rv_leaf_frame,
 	.entry_perms = rv_entry_perms,
 	.check_access = rvg_check_access,
 	.walk = rvg_walk,

@@ -182,7 +182,7 @@ static uint64_t new_leaf(const struct page_table *pt, const struct range_op *op,
 	struct page_prop was;
 	arch->leaf_prop(PC(pt), old, level, &was);
 	prop.flags |= was.flags & (PROP_A | PROP_D);
-	return arch->make_leaf(PC(pt), arch->hooks->pte_addr(PC(pt), pt->env.ctl, old, level), &prop, level);
+	return arch->make_leaf(PC(pt), pt_arch_leaf_frame(arch, PC(pt), pt->env.ctl, old, level, va), &prop, level);
 }
 
 static int range_node(struct page_table *pt, struct range_op *op, uint64_t node,
@@ -614,7 +614,7 @@ bool pt_query(const struct page_table *pt, uint64_t va, struct pt_mapping *out)
 		if (leaf) {
 			uint64_t size = pc_page_size(pc, level);
 			out->va = va & ~(size - 1);
-			out->pa = arch->hooks->pte_addr(pc, pt->env.ctl, pte, level) & ~(size - 1);
+			out->pa = pt_arch_leaf_frame(arch, pc, pt->env.ctl, pte, level, out->va);
 			out->size = size;
 			out->level = level;
 			out->pte = pte;
@@ -675,7 +675,7 @@ bool pt_test_and_clear_accessed(struct page_table *pt, uint64_t va)
 				return false;
 			prop.flags &= ~(uint32_t)PROP_A;
 			write_pte(pt, slot,
-				  arch->make_leaf(pc, arch->hooks->pte_addr(pc, pt->env.ctl, pte, level), &prop, level));
+				  arch->make_leaf(pc, pt_arch_leaf_frame(arch, pc, pt->env.ctl, pte, level, va), &prop, level));
 			return true;
 		}
 		if (level == 1)
@@ -777,7 +777,7 @@ static int for_each_node(const struct page_table *pt, struct for_each_walk *w, u
 		if (leaf) {
 			struct pt_mapping m = {
 				.va = pc_va_canonicalize(pc, va),
-				.pa = arch->hooks->pte_addr(pc, pt->env.ctl, pte, level) & ~(size - 1),
+				.pa = pt_arch_leaf_frame(arch, pc, pt->env.ctl, pte, level, va),
 				.size = size, .level = level, .pte = pte, .perms = p,
 			};
 			arch->leaf_prop(PC(pt), pte, level, &m.prop);

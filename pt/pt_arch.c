@@ -100,6 +100,14 @@ int pt_arch_check_consts(const struct pt_arch *arch, const struct paging_consts 
 	return arch->check_limits ? arch->check_limits(pc, err) : MM_OK;
 }
 
+uint64_t pt_arch_leaf_frame(const struct pt_arch *arch, const struct paging_consts *pc, const struct cpu_ctl *ctl,
+			    uint64_t pte, unsigned level, uint64_t va)
+{
+	if (arch->leaf_frame)
+		return arch->leaf_frame(pc, pte, level, va);
+	return arch->hooks->pte_addr(pc, ctl, pte, level) & ~(pc_page_size(pc, level) - 1);
+}
+
 uint64_t pt_arch_span_shift_mask(const struct pt_arch *arch, const struct paging_consts *pc)
 {
 	uint64_t mask = 0;

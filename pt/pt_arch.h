@@ -145,6 +145,7 @@ struct stage2_context {
 	enum privilege priv;       /* ... and its privilege */
 	bool table;                /* gpa holds a guest page-table entry */
 	bool table_write;          /* ... which the guest walk was writing (A/D update) */
+	unsigned table_size;       /* ... and the bytes of that access: the guest's PTE size */
 };
 
 /* What the hypervisor is told; each field as the architecture names it. */
@@ -187,6 +188,13 @@ struct pt_arch {
 	bool (*leaf_run)(const struct paging_consts *pc, unsigned level, struct leaf_run *run);
 	/* With leaf_run: may leaves a and b, addresses and the run bit aside, share a run? */
 	bool (*run_compatible)(uint64_t a, uint64_t b);
+	/*
+	 * Optional: the frame of the page at `va` that leaf `pte` maps where the
+	 * entry's address is not that page's (RISC-V Svnapot: each entry of a
+	 * 64 KiB NAPOT run names the run, and the VA picks the 4 KiB page in
+	 * it); absent: the entry's address without the bits below the page size.
+	 */
+	uint64_t (*leaf_frame)(const struct paging_consts *pc, uint64_t pte, unsigned level, uint64_t va);
 	/* Optional: the ASID width the control bits give (Arm TCR.AS: 8 or 16); absent: 16. */
 	unsigned (*asid_bits)(const struct cpu_ctl *ctl);
 	/*
@@ -374,6 +382,10 @@ bool pt_arch_any_cpu_key(const char *name);
  * its check_limits.  The messages name the format.
  */
 int pt_arch_check_consts(const struct pt_arch *arch, const struct paging_consts *pc, struct mm_error *err);
+
+/* The frame of the page at va that leaf pte (at level) maps, for the views: leaf_frame or the entry's address. */
+uint64_t pt_arch_leaf_frame(const struct pt_arch *arch, const struct paging_consts *pc, const struct cpu_ctl *ctl,
+			    uint64_t pte, unsigned level, uint64_t va);
 
 /* The page sizes a walk may report beyond the levels' own (runs), as a mask of 1 << log2(size). */
 uint64_t pt_arch_span_shift_mask(const struct pt_arch *arch, const struct paging_consts *pc);

@@ -145,8 +145,10 @@ static int access_host(struct guest_mem *g, uint64_t gpa, unsigned size, enum ac
 	struct walk_result res;
 	enum access_kind checked = access == ACCESS_READ && g->table_reads_write ? ACCESS_WRITE : access;
 
-	if (!translate_as(g, gpa, checked, access == ACCESS_WRITE, &res))
+	if (!translate_as(g, gpa, checked, access == ACCESS_WRITE, &res)) {
+		g->fault_entry_size = size;
 		return MM_EBUS;
+	}
 	if ((gpa & (res.page_size - 1)) + size > res.page_size)
 		return MM_EBUS;
 	*hpa = res.pa;

@@ -35,6 +35,7 @@ struct guest_mem {
 	uint64_t fault_gpa;
 	enum access_kind fault_access;   /* the access stage 2 checked */
 	bool fault_entry_write;          /* the guest was writing the entry (A/D), not reading it */
+	unsigned fault_entry_size;       /* the bytes of that guest access (its PTE size) */
 	struct walk_result fault;
 	/*
 	 * Called with every stage-2 walk, successful or not (NULL: none):

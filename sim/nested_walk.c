@@ -72,6 +72,7 @@ void nested_report(const struct nested_result *n, const struct guest_mem *g, con
 		.gpa = n->fault_gpa, .gva = req->va, .access = req->access, .priv = req->priv,
 		.table = n->fault == NESTED_FAULT_STAGE2_TABLE,
 		.table_write = n->fault == NESTED_FAULT_STAGE2_TABLE && g->fault_entry_write,
+		.table_size = g->fault_entry_size,
 	};
 
 	g->stage2->arch->stage2_report(&n->stage2.fault, &ctx, out, text, len);

@@ -246,6 +246,30 @@ Test(cli_vm, explain_draws_the_grid)
 	run_result_free(&r);
 }
 
+/*
+ * A guest entry whose GPA stage 2 does not map: the guest's walk stops there
+ * without reading it, and the fault is the guest-page fault below (scause 21,
+ * htval = 0x80003008 >> 2) — not the "PTE address outside physical memory"
+ * load access fault (scause 5) the stage-1 part said.
+ */
+Test(cli_vm, explain_stage2_refused_guest_entry)
+{
+	char *setup = write_temp_file("gunmap 0x80003000 0x1000\n", ".txt");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "explain", "--map", MAP_PAGE, "--setup", setup, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "  L1  table 0x80003000 + index 1 x 8 = PTE at 0x80003008\n"
+				"      stage 2 does not translate this GPA: the entry is not read, the walk stops here\n\n"
+				"stage 2: every GPA above"), "%s", r.out);
+	cr_expect(strstr(r.out, "access fault") == NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "outside physical memory") == NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "stage-2 fault on the guest page-table GPA 0x80003008: scause 21 (load guest-page fault), "
+				"htval 0x20000c02 (GPA 0x80003008), htinst 0x3000 (implicit read of a VS-stage PTE)\n"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(setup);
+}
+
 /* report --html: each --va's walk with its grid, the replay's statistics with theirs. */
 Test(cli_vm, report_html_draws_the_grid)
 {
@@ -763,4 +787,47 @@ Test(cli_vm, bad_input)
 
 	remove_temp_file(bad_size);
 	remove_temp_file(two_tlbs);
+}
+
+/*
+ * An Sv32 guest (VSXLEN = 32) over an Sv39x4 G-stage: its VS-stage PTEs are
+ * 4 bytes, so a guest-page fault on their implicit access writes htinst
+ * 0x2000 (32-bit read) or 0x2020 (32-bit write, A/D), not the 64-bit 0x3000 /
+ * 0x3020 (privileged spec, Hypervisor extension, "Transformed Instruction or
+ * Pseudoinstruction for mtinst or htinst": the table of pseudoinstruction
+ * values).  The guest's root is at GPA 0x80001000 (the first frame after the
+ * kernel's), its L1 table at 0x80002000; VA 0x1234's PTE is L1 index 1 of 4
+ * bytes, at GPA 0x80002004; htval = GPA >> 2.
+ */
+Test(cli_vm, sv32_guest_htinst_is_32_bit)
+{
+	static const char config[] =
+		"extends: sv32\nmemory: { base: 0x80000000, size: 256M }\n"
+		"stage2: { arch: riscv64x4, base_page_size: 4096, nr_levels: 3, pte_size: 8, address_width: 41,\n"
+		"  va_sign_ext: false, highest_translation_level: 3, phys_addr_width: 56,\n"
+		"  memory: { base: 0x80000000, size: 1G }, cpu: { ad: svadu } }\n";
+	static const struct {
+		const char *setup, *line;
+	} cases[] = {
+		{ "gunmap 0x80001000 0x1000\n",
+		  "0x1234 r user: stage-2 fault not-present at level 1 on the guest page-table GPA 0x80001000, scause 21 "
+		  "(load guest-page fault), htval 0x20000400 (GPA 0x80001000), htinst 0x2000 (implicit read of a VS-stage PTE)\n" },
+		{ "gprotect 0x80002000 0x1000 r\n",
+		  "0x1234 r user: stage-2 fault permission at level 1 on the guest page-table GPA 0x80002004, scause 21 "
+		  "(load guest-page fault), htval 0x20000801 (GPA 0x80002004), htinst 0x2020 (implicit write of a VS-stage "
+		  "PTE: A/D)\n" },
+	};
+	char *cfg = write_temp_file(config, ".yaml");
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *setup = write_temp_file(cases[i].setup, ".txt");
+		struct run_result r;
+
+		cr_assert_eq(run_mmusim(&r, "--config", cfg, "translate", "--map", MAP_PAGE, "--setup", setup, "0x1234",
+					NULL), 0);
+		expect_run(&r, 0, cases[i].line, "");
+		run_result_free(&r);
+		remove_temp_file(setup);
+	}
+	remove_temp_file(cfg);
 }

@@ -702,3 +702,77 @@ Test(shell_pipe, root_register_carries_the_current_asid)
 	free(out);
 	free(err);
 }
+
+/*
+ * On a VM, translate and the accesses answer a stage-2 fault as the hypervisor
+ * is told it, as `mmusim translate` does; the shell described it with the
+ * guest's format ("scause 21 (?)" on RISC-V, a stage-1 ESR_EL1 on Arm).
+ * RISC-V privileged spec, Hypervisor extension, "Two-Stage Address
+ * Translation" and "Hypervisor Trap Value Register (htval)": a G-stage fault
+ * is a guest-page fault of the original access (21 load, 23 store/AMO) also
+ * for an implicit VS-stage PTE read, htval = GPA >> 2, htinst 0x3000 for that
+ * implicit 64-bit read.  The sv39x4 guest maps VA 0x1000 at GPA 0x80200000;
+ * its L1 table is at GPA 0x80003000, so the PTE for VA 0x1234 at 0x80003008.
+ * Arm ARM D8 (stage 2 abort on a stage-1 table walk): ESR_EL2 EC 0x24, S1PTW
+ * (bit 7), translation fault level 3 (0x07).
+ */
+Test(shell_pipe, vm_stage2_faults_are_the_hypervisors)
+{
+	char *const rv[] = { "mmusim", "--config", "sv39x4", "shell", NULL };
+	char *const arm[] = { "mmusim", "--config", "aarch64_vm", "shell", NULL };
+	static const char rv_script[] = "map 0x1000 0x80200000 4K rwu\ntranslate 0x1234\ngunmap 0x80200000 4K\n"
+					"translate 0x1234\nr 0x1234\ngunmap 0x80003000 4K\nw 0x1234\n";
+	static const char arm_script[] = "map 0x1000 0x40200000 4K rwu\ngunmap 0x40004000 4K\nr 0x1234\n";
+	char *out, *err;
+
+	cr_assert_eq(run_piped_argv(rv_script, strlen(rv_script), rv, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "0x1234 r user: pa 0xc0200234 (4K page, level 1) perms rw-u- gpa 0x80200234 references 15\n"),
+		  "%s", out);
+	cr_expect(strstr(out, "0x1234 r user: stage-2 fault not-present at level 1 on the final GPA 0x80200234, scause 21 "
+			      "(load guest-page fault), htval 0x2008008d (GPA 0x80200234), htinst 0x0 (the final GPA; no "
+			      "instruction transformed)\n0x1234 r user: stage-2 fault"),
+		  "%s", out);
+	cr_expect(strstr(out, "0x1234 w user: stage-2 fault not-present at level 1 on the guest page-table GPA 0x80003008, "
+			      "scause 23 (store/AMO guest-page fault), htval 0x20000c02 (GPA 0x80003008), htinst 0x3000 "
+			      "(implicit read of a VS-stage PTE)\n"),
+		  "%s", out);
+	cr_expect(strstr(out, "(?)") == NULL, "%s", out);
+	free(out);
+	free(err);
+
+	cr_assert_eq(run_piped_argv(arm_script, strlen(arm_script), arm, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "0x1234 r user: stage-2 fault not-present at level 1 on the guest page-table GPA 0x40004008, "
+			      "stage-2 data abort (ESR_EL2 0x92000087: EC 0x24, S1PTW, translation fault level 3)"),
+		  "%s", out);
+	cr_expect(strstr(out, "ESR_EL1") == NULL, "%s", out);
+	free(out);
+	free(err);
+}
+
+/*
+ * `step` on a VM steps through the guest's walk and ends with the two-stage
+ * answer.  With the guest's L1 table (GPA 0x80003000) unmapped at stage 2,
+ * the guest cannot read its entry at GPA 0x80003008: step printed a made-up
+ * entry "raw 0x0 ... not-present" and "raised as scause 21 (?)"; the
+ * hardware raises the load guest-page fault (scause 21, htval GPA >> 2,
+ * htinst 0x3000: RISC-V privileged spec, Hypervisor extension).
+ */
+Test(shell_pipe, vm_step_ends_with_the_stage2_answer)
+{
+	char *const rv[] = { "mmusim", "--config", "sv39x4", "shell", NULL };
+	static const char script[] = "map 0x1000 0x80200000 4K rwu\nmap 0x5000 0x80205000 4K rwu\nstep 0x5234\nn\nn\nn\n"
+				     "gunmap 0x80003000 4K\nstep 0x1234\nn\nn\nn\n";
+	char *out, *err;
+
+	cr_assert_eq(run_piped_argv(script, strlen(script), rv, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "perms rw-u-\nhost PA 0xc0205234 (GPA 0x80205234)\n"), "%s", out);
+	cr_expect(strstr(out, "  L1  table 0x80003000 + index 1 x 8 = PTE at 0x80003008\n"
+			      "      stage 2 does not translate this GPA: the entry is not read, the walk stops here\n"
+			      "stage-2 fault on the guest page-table GPA 0x80003008: scause 21 (load guest-page fault), "
+			      "htval 0x20000c02 (GPA 0x80003008), htinst 0x3000 (implicit read of a VS-stage PTE)\n"),
+		  "%s", out);
+	cr_expect(strstr(out, "(?)") == NULL, "%s", out);
+	cr_expect(strstr(out, "raw    0x0000000000000000") == NULL, "%s", out);
+	free(out);
+	free(err);
+}

@@ -1567,3 +1567,30 @@ Test(api, authoring_events)
 	cr_expect_str_eq(err.message, "bad poke size 3 (expected 1, 2, 4 or 8 bytes)");
 	mmusim_machine_destroy(m);
 }
+
+/*
+ * mmusim_translate on a VM answers a stage-2 fault with stage 2's scause
+ * (RISC-V Hypervisor extension: 21 load guest-page fault, 23 store/AMO), and
+ * mmusim_fault_describe names it: it said "scause 21 (?)".
+ */
+Test(api, vm_fault_describe_names_guest_page_faults)
+{
+	mmusim_machine *m = new_machine("sv39x4");
+	const uint32_t rwu = MMUSIM_PROP_R | MMUSIM_PROP_W | MMUSIM_PROP_U;
+	mmusim_translation t;
+	mmusim_error err;
+	char text[160];
+
+	cr_assert_eq(mmusim_map(m, 0x1000, 0x80200000, 0x1000, rwu, MMUSIM_CACHE_WB, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_gunmap(m, 0x80200000, 0x1000, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x1234, .access = MMUSIM_READ, .priv = MMUSIM_USER }, &t);
+	cr_assert(!t.ok);
+	cr_expect_eq(t.fault_code, 21);
+	mmusim_fault_describe(mmusim_machine_config(m), &t, text, sizeof(text));
+	cr_expect_str_eq(text, "scause 21 (load guest-page fault)");
+	mmusim_translate(m, &(mmusim_request){ .va = 0x1234, .access = MMUSIM_WRITE, .priv = MMUSIM_USER }, &t);
+	cr_expect_eq(t.fault_code, 23);
+	mmusim_fault_describe(mmusim_machine_config(m), &t, text, sizeof(text));
+	cr_expect_str_eq(text, "scause 23 (store/AMO guest-page fault)");
+	mmusim_machine_destroy(m);
+}

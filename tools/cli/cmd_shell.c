@@ -24,6 +24,7 @@
 #include "cli_errors.h"
 #include "cli_machine.h"
 #include "cli_options.h"
+#include "explain_grid.h"
 #include "explain_text.h"
 #include "shell_authoring.h"
 #include "shell_detail.h"
@@ -117,6 +118,34 @@ static mmusim_request request(const struct shell *sh, uint64_t va, enum mmusim_a
 	return (mmusim_request){ .va = va, .access = a, .priv = priv, .no_ad_update = true };
 }
 
+/*
+ * On a VM, the two-stage walk's answer as translate and explain give it: a
+ * stage-2 fault is the hypervisor's (scause/htval, EPT violation, ESR_EL2),
+ * not the guest's.  False when m is not a VM or (for an access) the fault is
+ * not stage 2's, so that the caller prints the one-stage answer.
+ */
+static bool vm_answer(struct shell *sh, const mmusim_request *req, bool explain, bool stage2_faults_only)
+{
+	mmusim_nested_translation *vm;
+	bool shown = false;
+
+	if (!mmusim_machine_is_vm(sh->m) || !(vm = malloc(sizeof(*vm))))
+		return false;
+	if (mmusim_translate_nested(sh->m, req, vm) == MMUSIM_OK &&
+	    (!stage2_faults_only || vm->fault_stage == MMUSIM_STAGE_HOST_TABLE ||
+	     vm->fault_stage == MMUSIM_STAGE_HOST_FINAL)) {
+		struct palette plain;
+		palette_init(&plain, false);
+		if (explain)
+			explain_grid_write(sh->out, sh->m, req, vm, &plain);
+		else
+			explain_grid_answer_line(sh->out, sh->m, req, vm);
+		shown = true;
+	}
+	free(vm);
+	return shown;
+}
+
 /* translate|explain|step VA [r|w|x] */
 static int cmd_walk(struct shell *sh, char **argv, int argc, const char *cmd, mmusim_error *err)
 {
@@ -139,6 +168,8 @@ static int cmd_walk(struct shell *sh, char **argv, int argc, const char *cmd, mm
 		shell_step_start(&sh->step, sh->out, sh->m, &req);
 		return MMUSIM_OK;
 	}
+	if (vm_answer(sh, &req, strcmp(cmd, "explain") == 0, false))
+		return MMUSIM_OK;
 	mmusim_translate(sh->m, &req, &t);
 	if (strcmp(cmd, "explain") == 0) {
 		struct palette plain;
@@ -325,7 +356,7 @@ static int do_access(struct shell *sh, const mmusim_event *ev, mmusim_error *err
 				       answer, sizeof(answer));
 		fprintf(sh->out, "0x%" PRIx64 " %s %s: %s\n", ev->va, mmusim_access_name(req.access),
 			mmusim_priv_name(req.priv), answer);
-	} else {
+	} else if (res.ok || !vm_answer(sh, &req, false, true)) {
 		explain_answer_line(sh->out, sh->cfg, &req, &shown);
 	}
 	if (sh->have_last)

@@ -24,6 +24,12 @@ static void row_name(const mmusim_stage2_row *row, char *buf, size_t len)
 		snprintf(buf, len, "guest L%u%s", row->guest_level, row->kind == MMUSIM_ROW_TABLE_WRITE ? " A/D" : "");
 }
 
+bool explain_grid_guest_stopped(const mmusim_nested_translation *n)
+{
+	return n->fault_stage == MMUSIM_STAGE_HOST_TABLE && !n->guest.ok &&
+	       n->guest.fault_kind == MMUSIM_FAULT_BUS_ERROR && n->guest.nr_steps > 0;
+}
+
 /* Each row's stage-2 reads, then its guest entry: the order the hardware reads them. */
 void explain_grid_write(FILE *out, const mmusim_machine *m, const mmusim_request *req,
 			const mmusim_nested_translation *n, const struct palette *pal)
@@ -34,7 +40,16 @@ void explain_grid_write(FILE *out, const mmusim_machine *m, const mmusim_request
 	char name[32];
 
 	fprintf(out, "%sstage 1: the guest's walk, at guest-physical addresses%s\n", pal->head, pal->reset);
-	explain_write(out, cfg, req, mmusim_root(m), mmusim_upper_root(m), mmusim_current_asid(m), &n->guest, pal);
+	if (explain_grid_guest_stopped(n)) {
+		/* The guest walk "read outside memory" where stage 2 refused the entry's GPA: no access fault. */
+		explain_head(out, "explain", cfg, req, mmusim_root(m), mmusim_upper_root(m), mmusim_current_asid(m),
+			     &n->guest, pal);
+		for (unsigned i = 0; i + 1 < n->guest.nr_steps; i++)
+			explain_level(out, cfg, &n->guest, i, pal);
+		explain_level_stage2_refused(out, cfg, &n->guest, n->guest.nr_steps - 1, pal);
+	} else {
+		explain_write(out, cfg, req, mmusim_root(m), mmusim_upper_root(m), mmusim_current_asid(m), &n->guest, pal);
+	}
 	fprintf(out, "\n%sstage 2: every GPA above through the host's table%s, from 0x%" PRIx64 " (%s 0x%" PRIx64 ")\n",
 		pal->head, pal->reset, mmusim_stage2_root(m), reg ? reg : "root", mmusim_stage2_root_register(m));
 	fprintf(out, "  %-16s %-20s", "row", "GPA");

@@ -17,6 +17,12 @@
 void explain_grid_write(FILE *out, const mmusim_machine *m, const mmusim_request *req,
 			const mmusim_nested_translation *n, const struct palette *pal);
 
+/*
+ * Whether the guest walk stopped at an entry stage 2 would not translate
+ * (its last step is then no entry read, and no fault of the guest's).
+ */
+bool explain_grid_guest_stopped(const mmusim_nested_translation *n);
+
 /* translate's one line for a VM: the combined answer, the GPA, the references or the stage-2 report. */
 void explain_grid_answer_line(FILE *out, const mmusim_machine *m, const mmusim_request *req,
 			      const mmusim_nested_translation *n);

@@ -235,6 +235,24 @@ static void level_name(const mmusim_config *cfg, unsigned level, char *buf, size
 		snprintf(buf, len, "L%u", level);
 }
 
+/* "  L1  table 0x3000 + index 1 x 8 = PTE at 0x3008": where step i's entry is. */
+static void step_address(FILE *out, const mmusim_config *cfg, const mmusim_walk_step *s, const struct palette *pal)
+{
+	char name[40];
+
+	level_name(cfg, s->level, name, sizeof(name));
+	fprintf(out, "  %s%s%s  table 0x%" PRIx64 " + index %u x %u = PTE at 0x%" PRIx64 "\n", pal->level[s->level],
+		name, pal->reset, s->table, s->index, mmusim_config_pte_size(cfg), s->pte_addr);
+}
+
+void explain_level_stage2_refused(FILE *out, const mmusim_config *cfg, const mmusim_translation *res, unsigned i,
+				  const struct palette *pal)
+{
+	step_address(out, cfg, &res->steps[i], pal);
+	fprintf(out, "      %sstage 2 does not translate this GPA: the entry is not read, the walk stops here%s\n",
+		pal->bad, pal->reset);
+}
+
 static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_translation *res, unsigned i,
 			 const struct palette *pal)
 {
@@ -243,11 +261,7 @@ static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_trans
 	bool last = i + 1 == res->nr_steps;
 	char flags[160], where[48], size[32], moved[200];
 
-	char name[40];
-
-	level_name(cfg, s->level, name, sizeof(name));
-	fprintf(out, "  %s%s%s  table 0x%" PRIx64 " + index %u x %u = PTE at 0x%" PRIx64 "\n", pal->level[s->level],
-		name, pal->reset, s->table, s->index, pte_size, s->pte_addr);
+	step_address(out, cfg, s, pal);
 	if (last && !res->ok && res->fault_kind == MMUSIM_FAULT_BUS_ERROR) {
 		fprintf(out, "      %sthe PTE address is outside physical memory: nothing to read%s\n", pal->bad, pal->reset);
 		return;

@@ -42,6 +42,12 @@ void explain_level(FILE *out, const mmusim_config *cfg, const mmusim_translation
 		   const struct palette *pal);
 void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *req, const mmusim_translation *res,
 		    const struct palette *pal);
+/*
+ * A VM guest walk's step i whose entry stage 2 would not translate: its
+ * address, and that the walk stops there (the stage-2 fault is told after).
+ */
+void explain_level_stage2_refused(FILE *out, const mmusim_config *cfg, const mmusim_translation *res, unsigned i,
+				  const struct palette *pal);
 
 /*
  * The answer to one walk in one line, without the VA: "pa 0x… (4K page, level

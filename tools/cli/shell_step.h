@@ -20,6 +20,14 @@ struct shell_step {
 	mmusim_request req;
 	mmusim_translation walk;
 	unsigned printed;           /* levels printed so far */
+	/*
+	 * On a VM: walk is the guest's (at GPAs); stage2_stopped says its last
+	 * step is an entry stage 2 would not translate, and after holds the
+	 * two-stage answer (the host PA, or the stage-2 fault as the hypervisor
+	 * is told it), printed after the guest's result.
+	 */
+	bool stage2_stopped;
+	char after[400];
 };
 
 /*

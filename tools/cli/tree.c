@@ -34,13 +34,13 @@ static int add_row(struct tree *t, const struct tree_row *row, mmusim_error *err
 }
 
 /*
- * The frame a leaf maps: its address without the bits below the page size,
- * which the VA supplies (an AArch64 block's OA bits below its size are RES0,
- * and the walk ignores them).
+ * The frame a leaf maps at va: its address without the bits below the page
+ * size, which the VA supplies (an AArch64 block's OA bits below its size are
+ * RES0, and the walk ignores them; a RISC-V NAPOT entry names its 64 KiB page).
  */
-static uint64_t leaf_frame(const mmusim_config *cfg, uint64_t pte, unsigned level, uint64_t size)
+static uint64_t leaf_frame(const mmusim_config *cfg, uint64_t pte, unsigned level, uint64_t va)
 {
-	return mmusim_pte_address(cfg, pte, level) & ~(size - 1);
+	return mmusim_pte_leaf_frame(cfg, pte, level, va);
 }
 
 /* True when `pte` at `index` continues the leaf run `r`: same bits but the address, next frame. */
@@ -55,7 +55,8 @@ static bool continues_run(const struct tree *t, const struct tree_row *r, unsign
 	mask = mmusim_pte_address_mask(t->cfg, r->pte, r->level);
 	if ((r->pte & ~mask) != (pte & ~mask))
 		return false;
-	return leaf_frame(t->cfg, pte, r->level, r->page_size) == r->addr + (uint64_t)r->count * r->page_size;
+	return leaf_frame(t->cfg, pte, r->level, r->va + (uint64_t)r->count * r->page_size) ==
+	       r->addr + (uint64_t)r->count * r->page_size;
 }
 
 unsigned tree_node_entries(const mmusim_config *cfg, bool upper, unsigned level)
@@ -107,7 +108,7 @@ static int visit(struct tree *t, const struct tree_options *opt, uint64_t table,
 		struct tree_row row = {
 			.level = level, .table = table, .index = i, .count = 1, .pte = pte, .va = va,
 			.va_last = va + (size - 1),
-			.addr = leaf ? leaf_frame(cfg, pte, level, size) : mmusim_pte_address(cfg, pte, level), .page_size = size,
+			.addr = leaf ? leaf_frame(cfg, pte, level, va) : mmusim_pte_address(cfg, pte, level), .page_size = size,
 			.leaf = leaf, .parent = parent, .half = half,
 			.expanded = pointer && levels - level + 1 < opt->depth,
 		};
