@@ -250,9 +250,11 @@ int output_file_open(const char *path, struct output_file **out, struct mm_error
 		return MM_OK;
 	}
 	exists = stat(path, &st) == 0;
-	if (!exists && errno == ELOOP) {
+	/* "" names no file: the temporary file would be created, and only the rename fail. */
+	if (!exists && (errno == ELOOP || !*path)) {
+		rc = mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(errno));
 		output_free(o);
-		return mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(ELOOP));
+		return rc;
 	}
 	if (exists && S_ISDIR(st.st_mode)) {
 		output_free(o);
@@ -269,6 +271,12 @@ int output_file_open(const char *path, struct output_file **out, struct mm_error
 		o->own_fd = true;
 		*out = o;
 		return MM_OK;
+	}
+	/* As `>` would: a file we may not write (chmod a-w) is not replaced, though the rename needs only the folder. */
+	if (exists && faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0) {
+		rc = mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(errno));
+		output_free(o);
+		return rc;
 	}
 	if (!links_may_be_followed(path)) {
 		output_free(o);

@@ -694,3 +694,58 @@ Test(merge_inputs, an_endless_file_is_refused_with_bounded_memory)
 	cr_expect_str_eq(r.out, "");
 	run_result_free(&r);
 }
+
+/*
+ * A file the user made read-only was replaced: the rename needs only the folder's
+ * write permission, where `>` refuses ("cannot create ro.bin: Permission denied").
+ * Root may write any file, as with `>`, so the test runs the command as nobody.
+ */
+Test(output_file, a_read_only_file_is_not_replaced)
+{
+	char *dir = temp_dir_create(), *out = temp_dir_path(dir, "ro.bin"), *trace = temp_dir_path(dir, "t.trace");
+	char want[1024], *after;
+	struct run_result r;
+	FILE *f;
+
+	cr_assert(f = fopen(trace, "w"));
+	fputs("map 0x1000 0x2000 4K rwu\nr 0x1000\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert(f = fopen(out, "w"));
+	fputs("precious\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chmod(out, 0444), 0);
+	if (geteuid() == 0) {
+		/* This test's own process: Criterion runs each test in one. */
+		cr_assert_eq(chown(dir, 65534, 65534), 0);
+		cr_assert_eq(chown(out, 65534, 65534), 0);
+		cr_assert_eq(setgid(65534), 0);
+		cr_assert_eq(setuid(65534), 0);
+	}
+	cr_assert_eq(run_mmusim(&r, "convert", trace, out, NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mmusim: %s: cannot create: Permission denied\n", out);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	after = read_text_file(out);
+	cr_expect_str_eq(after, "precious\n", "the read-only file was replaced");
+	cr_expect_eq(temp_dir_count(dir), 2, "no temporary file is left");
+	free(after);
+	free(out);
+	free(trace);
+	temp_dir_remove(dir);
+}
+
+/* An empty output name: the temporary file was made, then the rename failed as a 'write error', exit 1. */
+Test(output_file, an_empty_name_cannot_be_created)
+{
+	char *dir = temp_dir_create();
+	struct run_result r;
+
+	cr_assert_eq(chdir(dir), 0);
+	cr_assert_eq(run_mmusim(&r, "convert", MMUSIM_SOURCE_DIR "/traces/example.trace", "", NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: : cannot create: No such file or directory\n");
+	cr_expect_eq(temp_dir_count(dir), 0, "no temporary file is left");
+	run_result_free(&r);
+	temp_dir_remove(dir);
+}
