@@ -749,3 +749,39 @@ Test(output_file, an_empty_name_cannot_be_created)
 	run_result_free(&r);
 	temp_dir_remove(dir);
 }
+
+/*
+ * Two outputs of one command spelled differently ("out.csv" and "./out.csv")
+ * before the file exists: both were written, the second over the first.
+ */
+Test(two_outputs, one_new_file_spelled_two_ways_is_refused)
+{
+	char *dir = temp_dir_create();
+	struct run_result r;
+
+	cr_assert_eq(chdir(dir), 0);
+	cr_assert_eq(run_mmusim(&r, "mrc", "--csv", "out.csv", "--svg", "./out.csv",
+				MMUSIM_SOURCE_DIR "/traces/example.trace", NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: mrc: --csv and --svg name the same file './out.csv': one would overwrite "
+				"the other\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "quiz", "--seed", "1", "--student", "q.txt", "--instructor", "./q.txt", NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: quiz: --student and --instructor name the same file './q.txt': the answers "
+				"would overwrite the questions\n");
+	run_result_free(&r);
+	cr_expect_eq(temp_dir_count(dir), 0, "nothing was written");
+	temp_dir_remove(dir);
+}
+
+/* quiz's handouts on a full disk: exit status 2 (bad input), where every other command says 1. */
+Test(quiz_handout, a_full_disk_is_exit_status_1)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "quiz", "--seed", "1", "--student", "/dev/full", NULL), 0);
+	cr_expect_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: /dev/full: write error: No space left on device\n");
+	run_result_free(&r);
+}

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,8 +50,30 @@ int cli_output_check(const struct cli *cli, const char *output, const char *cons
 	return EXIT_OK;
 }
 
-/* True when a and b are one file that two outputs would each replace: the same name, or the same regular file. */
-static bool same_output(const char *a, const char *b)
+/*
+ * True when the paths of two files that do not exist yet name one: the same last
+ * name in the same folder ("out.csv" and "./out.csv", "d/x" and "d//x").
+ */
+static bool same_new_name(const char *a, const char *b)
+{
+	const char *slash_a = strrchr(a, '/'), *slash_b = strrchr(b, '/');
+	const char *na = slash_a ? slash_a + 1 : a, *nb = slash_b ? slash_b + 1 : b;
+	char *da, *db;
+	struct stat fa, fb;
+	bool same;
+
+	if (strcmp(na, nb) != 0 || !*na)
+		return false;
+	da = slash_a ? strndup(a, slash_a == a ? 1 : (size_t)(slash_a - a)) : strdup(".");
+	db = slash_b ? strndup(b, slash_b == b ? 1 : (size_t)(slash_b - b)) : strdup(".");
+	same = da && db && stat(da, &fa) == 0 && stat(db, &fb) == 0 && fa.st_dev == fb.st_dev &&
+	       fa.st_ino == fb.st_ino;
+	free(da);
+	free(db);
+	return same;
+}
+
+bool cli_same_output(const char *a, const char *b)
 {
 	struct stat sa, sb;
 	bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
@@ -58,7 +81,8 @@ static bool same_output(const char *a, const char *b)
 	/* A device or FIFO is written directly, not replaced: two outputs may share /dev/null. */
 	if ((ea && !S_ISREG(sa.st_mode)) || (eb && !S_ISREG(sb.st_mode)))
 		return false;
-	return strcmp(a, b) == 0 || (ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+	return strcmp(a, b) == 0 || (ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino) ||
+	       (!ea && !eb && same_new_name(a, b));
 }
 
 int cli_outputs_distinct(const char *command, const char *const *options, const char *const *paths, size_t n)
@@ -66,7 +90,7 @@ int cli_outputs_distinct(const char *command, const char *const *options, const 
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)
 			if (paths[i] && paths[j] && strcmp(paths[i], "-") != 0 && strcmp(paths[j], "-") != 0 &&
-			    same_output(paths[i], paths[j]))
+			    cli_same_output(paths[i], paths[j]))
 				return cli_usage_error("%s: %s and %s name the same file '%s': one would overwrite the other",
 						       command, options[i], options[j], paths[j]);
 	return EXIT_OK;
