@@ -785,3 +785,33 @@ Test(quiz_handout, a_full_disk_is_exit_status_1)
 	cr_expect_str_eq(r.err, "mmusim: /dev/full: write error: No space left on device\n");
 	run_result_free(&r);
 }
+
+/* --threads-to-cpus DIR: reading failed (EISDIR) and was taken as the end of an empty map, exit 0. */
+Test(threads_to_cpus_file, a_folder_is_refused)
+{
+	char *dir = temp_dir_create(), want[1024];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "replay", "--threads-to-cpus", dir, MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace",
+				NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mmusim: replay: --threads-to-cpus %s: cannot read: Is a directory\n", dir);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+	temp_dir_remove(dir);
+}
+
+/* merge DIR said only "DIR: read error", not why. */
+Test(merge_inputs, a_folder_says_why_it_cannot_be_read)
+{
+	char *dir = temp_dir_create(), want[1024];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "merge", dir, NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mmusim: %s: cannot read: Is a directory\n", dir);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	temp_dir_remove(dir);
+}

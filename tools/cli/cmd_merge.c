@@ -450,7 +450,7 @@ static char *read_file(const char *path, size_t *len, mmusim_error *err)
 		n += k;
 		if (k == 0) {
 			if (ferror(f)) {
-				cli_set_error(err, MMUSIM_EIO, "%s: read error", path);
+				cli_set_error(err, MMUSIM_EIO, "%s: cannot read: %s", path, strerror(errno));
 				free(buf);
 				buf = NULL;
 			}
