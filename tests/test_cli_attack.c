@@ -815,3 +815,61 @@ Test(merge_inputs, a_folder_says_why_it_cannot_be_read)
 	run_result_free(&r);
 	temp_dir_remove(dir);
 }
+
+/* Runs `mmusim ARGS...` with stdin from the file `in`; its stderr into err_path; returns the exit status. */
+static int run_with_stdin_file(const char *in, const char *err_path, const char *const *argv)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int fd = open(in, O_RDONLY), err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int null = open("/dev/null", O_WRONLY);
+		if (fd < 0 || err < 0 || null < 0)
+			_exit(127);
+		dup2(fd, 0);
+		dup2(null, 1);
+		dup2(err, 2);
+		execv(MMUSIM_BIN, (char *const *)argv);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/*
+ * `mmusim mrc --csv t.trace - < t.trace`: the output is the file standard input
+ * reads; "-" was never compared, so the CSV replaced the trace.
+ */
+Test(same_file, a_trace_on_stdin_is_an_input)
+{
+	char *dir = temp_dir_create(), *trace = temp_dir_path(dir, "t.trace"), *err = temp_dir_path(dir, "err");
+	const char *text = "map 0x1000 0x2000 4K rwu\nr 0x1000\n";
+	const char *mrc[] = { MMUSIM_BIN, "mrc", "--csv", trace, "-", NULL };
+	const char *convert[] = { MMUSIM_BIN, "convert", "-", trace, NULL };
+	const char *const *cases[] = { mrc, convert };
+	char want[1024], *msg, *after;
+	FILE *f;
+
+	cr_assert(f = fopen(trace, "w"));
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0);
+	snprintf(want, sizeof(want), "mmusim: %s: is also an input (standard input): choose another output file\n",
+		 trace);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_expect_eq(run_with_stdin_file(trace, err, cases[i]), 2, "%s", cases[i][1]);
+		msg = read_text_file(err);
+		cr_expect_str_eq(msg, want, "%s", cases[i][1]);
+		free(msg);
+		after = read_text_file(trace);
+		cr_expect_str_eq(after, text, "%s replaced its input", cases[i][1]);
+		free(after);
+	}
+	free(trace);
+	free(err);
+	temp_dir_remove(dir);
+}

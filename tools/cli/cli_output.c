@@ -14,18 +14,26 @@
 
 #include "cli_errors.h"
 
-/* True if path names the file st describes (following links). */
+/*
+ * True if path names the file st describes (following links).  "-" is standard
+ * input: a regular file redirected there (mrc --csv t.trace - < t.trace) is an input too.
+ */
 static bool names_file(const char *path, const struct stat *st)
 {
 	struct stat in;
 
-	return path && strcmp(path, "-") != 0 && stat(path, &in) == 0 && in.st_dev == st->st_dev &&
-	       in.st_ino == st->st_ino;
+	if (!path)
+		return false;
+	if (strcmp(path, "-") == 0)
+		return S_ISREG(st->st_mode) && fstat(STDIN_FILENO, &in) == 0 && in.st_dev == st->st_dev &&
+		       in.st_ino == st->st_ino;
+	return stat(path, &in) == 0 && in.st_dev == st->st_dev && in.st_ino == st->st_ino;
 }
 
 static int refuse(const char *output, const char *input)
 {
-	return cli_usage_error("%s: is also an input (%s): choose another output file", output, input);
+	return cli_usage_error("%s: is also an input (%s): choose another output file", output,
+			       strcmp(input, "-") == 0 ? "standard input" : input);
 }
 
 int cli_output_check(const struct cli *cli, const char *output, const char *const *inputs, size_t n)
