@@ -385,6 +385,7 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
     configs = list(configs)
     if threads is None:
         threads = min(len(configs), os.cpu_count() or 1, 256)
+    threads = _unsigned("threads", threads, 32)  # ctypes would wrap 2**32 + 1 into 1
     replays = []
     t = ctypes.c_void_p()
     err = _lib.Error_()

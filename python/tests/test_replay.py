@@ -281,6 +281,15 @@ def test_access_log_exception_is_raised_by_the_call_that_ran_it(tmp_path):
         assert r.stats()["accesses"]["total"] == 6
 
 
+def test_sweep_threads_that_do_not_fit_are_refused():
+    """ctypes passed threads as a C unsigned int: 2**32 became 0 ('thread count 0 is out of range'),
+    2**32 + 1 became 1 and ran."""
+    trace = os.path.join(TRACES, "example.trace")
+    for threads in (2**32, 2**32 + 1, -1):
+        with pytest.raises(mmusim.RangeError, match=f"threads {threads:#x} does not fit in 32 bits"):
+            mmusim.sweep(["x86_64", "sv48"], trace, threads=threads)
+
+
 def test_one_replay_fed_from_two_threads():
     """feed releases the GIL: two threads on one Replay ran the C model at once (one object, one
     thread at a time, says the C API); its frame allocator broke ('out of physical memory' with
