@@ -873,3 +873,31 @@ Test(same_file, a_trace_on_stdin_is_an_input)
 	free(err);
 	temp_dir_remove(dir);
 }
+
+/*
+ * Auto-detection took a record of zeros for ChampSim (an instruction at ip 0):
+ * `replay /dev/zero` ran for ever, and a zeroed file replayed as fetches at VA 0, exit 0.
+ */
+Test(zeroed_trace, is_not_read_as_champsim)
+{
+	static const unsigned char zeros[4096];
+	char *path = write_temp_bytes(zeros, sizeof(zeros)), want[1024];
+	const char *argv[] = { "replay", "--demand-paging", "/dev/zero" };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_limited(&r, 0, 20, 3, argv), 0);
+	cr_expect_eq(r.status, 2, "exit %d (142: the alarm)", r.status);
+	cr_expect_str_eq(r.err, "mmusim: /dev/zero:1: NUL byte in a text trace (a binary file?)\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "replay", "--demand-paging", path, NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mmusim: %s:1: NUL byte in a text trace (a binary file?)\n", path);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	/* Named as ChampSim, zeros are still records. */
+	cr_assert_eq(run_mmusim(&r, "replay", "--format", "champsim", "--demand-paging", path, NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, "accesses        64  (read 0, write 0, exec 64)") != NULL, "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
