@@ -20,6 +20,8 @@
 #include "support.h"
 #include "temp_dir.h"
 
+#define EXAMPLE_TRACE MMUSIM_SOURCE_DIR "/traces/example.trace"
+
 static void copy_file(const char *from, const char *to)
 {
 	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
@@ -900,4 +902,50 @@ Test(zeroed_trace, is_not_read_as_champsim)
 	cr_expect(strstr(r.out, "accesses        64  (read 0, write 0, exec 64)") != NULL, "%s", r.out);
 	run_result_free(&r);
 	remove_temp_file(path);
+}
+
+/*
+ * An output named '-' goes to standard output, where these commands print their
+ * report or table too: `mrc --csv - t > curve.csv` held the CSV and then the table,
+ * `dump --elf -` the ELF file and then "wrote -: root ...". Refused, as `--log -` is.
+ */
+Test(stdout_outputs, mixed_with_the_report_are_refused)
+{
+	static const struct {
+		const char *argv[10];
+		const char *err;
+	} cases[] = {
+		{ { "replay", "--interval", "1", "--csv", "-", EXAMPLE_TRACE },
+		  "mmusim: replay: --csv - would mix the CSV with the report on standard output: give a file\n" },
+		{ { "replay", "--dump-elf", "-", EXAMPLE_TRACE },
+		  "mmusim: replay: --dump-elf - would mix the ELF file with the report on standard output: give a file\n" },
+		{ { "mrc", "--csv", "-", EXAMPLE_TRACE },
+		  "mmusim: mrc: --csv - would mix the CSV with the table on standard output: give a file\n" },
+		{ { "mrc", "--svg", "-", EXAMPLE_TRACE },
+		  "mmusim: mrc: --svg - would mix the SVG with the table on standard output: give a file\n" },
+		{ { "sweep", "--config", "x86_64", "--csv", "-", EXAMPLE_TRACE },
+		  "mmusim: sweep: --csv - would mix the CSV with the table on standard output: give a file\n" },
+		{ { "dump", "--elf", "-", "--setup", EXAMPLE_TRACE },
+		  "mmusim: dump: --elf - would mix the ELF file with the summary on standard output: give a file\n" },
+	};
+	struct run_result r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int argc = 0;
+		while (cases[i].argv[argc])
+			argc++;
+		cr_assert_eq(run_mmusim_argv(&r, argc, cases[i].argv), 0);
+		cr_expect_eq(r.status, 2, "%s: exit %d: %s", cases[i].argv[0], r.status, r.err);
+		cr_expect_str_eq(r.err, cases[i].err);
+		cr_expect_str_eq(r.out, "", "%s printed before refusing", cases[i].argv[0]);
+		run_result_free(&r);
+	}
+	/* merge takes results, not traces */
+	char *json = write_temp_file("{\"trace\":\"t\",\"format\":\"text\",\"config\":\"x86_64\",\"accesses\":{\"total\":0,"
+				     "\"read\":0,\"write\":0,\"exec\":0},\"walks\":0,\"pte_reads\":0,\"cycles\":0}\n", ".json");
+	cr_assert_eq(run_mmusim(&r, "merge", "--csv", "-", json, NULL), 0);
+	cr_expect_eq(r.status, 2, "merge: exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: merge: --csv - would mix the CSV with the table on standard output: give a file\n");
+	run_result_free(&r);
+	remove_temp_file(json);
 }

@@ -104,6 +104,15 @@ int cli_outputs_distinct(const char *command, const char *const *options, const 
 	return EXIT_OK;
 }
 
+int cli_output_not_stdout(const char *command, const char *option, const char *path, const char *what,
+			  const char *printed)
+{
+	if (path && strcmp(path, "-") == 0)
+		return cli_usage_error("%s: %s - would mix %s with the %s on standard output: give a file", command, option,
+				       what, printed);
+	return EXIT_OK;
+}
+
 int cli_output_open(const struct cli *cli, const char *path, const char *const *inputs, size_t n,
 		    mmusim_output **out)
 {

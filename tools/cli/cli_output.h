@@ -42,6 +42,13 @@ int cli_outputs_distinct(const char *command, const char *const *options, const 
  */
 bool cli_same_output(const char *a, const char *b);
 /*
+ * EXIT_OK unless path is "-" for an output of a command that prints its own
+ * report on standard output (the two would be one stream): then prints "COMMAND:
+ * OPTION - would mix WHAT with the PRINTED on standard output: give a file".
+ */
+int cli_output_not_stdout(const char *command, const char *option, const char *path, const char *what,
+			  const char *printed);
+/*
  * cli_output_check, then mmusim_output_open; returns EXIT_OK with *out set,
  * or the exit status after printing the error (2: refused or cannot create).
  */

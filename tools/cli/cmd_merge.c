@@ -578,7 +578,8 @@ int cmd_merge(struct cli *cli, struct args *a)
 		goto out;
 	}
 	/* Everything is checked before anything is printed: one bad file, one line on stderr. */
-	if ((rc = cli_output_check(cli, csv, paths, nr_files)) != EXIT_OK)
+	if ((rc = cli_output_not_stdout("merge", "--csv", csv, "the CSV", "table")) != EXIT_OK ||
+	    (rc = cli_output_check(cli, csv, paths, nr_files)) != EXIT_OK)
 		goto out;
 	for (size_t i = 0; i < nr_files; i++) {
 		if (!(files[i].text = read_file(files[i].path, &files[i].len, &err)) ||
