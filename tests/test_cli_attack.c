@@ -949,3 +949,35 @@ Test(stdout_outputs, mixed_with_the_report_are_refused)
 	run_result_free(&r);
 	remove_temp_file(json);
 }
+
+/*
+ * replacement opt reads the trace twice (the future, then the replay): stdin was
+ * refused, but a FIFO (as `<(zcat t.gz)` gives) was opened again and waited for a
+ * writer for ever.
+ */
+Test(opt_future, a_fifo_trace_is_refused_at_once)
+{
+	char *dir = temp_dir_create(), *fifo = temp_dir_path(dir, "trace.fifo"), want[1024];
+	const char *argv[] = { "replay", "--demand-paging", "--resident-pages", "2", "--replacement", "opt", fifo };
+	struct run_result r;
+
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	pid_t writer = fork();
+	cr_assert_geq(writer, 0);
+	if (writer == 0) { /* the trace, once, as a shell's <(...) would give it */
+		static const char trace[] = "r 0x1000\nr 0x2000\nr 0x1000\n";
+		int fd = open(fifo, O_WRONLY);
+		signal(SIGPIPE, SIG_IGN);
+		_exit(fd >= 0 && write(fd, trace, sizeof(trace) - 1) > 0 ? 0 : 1);
+	}
+	cr_assert_eq(run_mmusim_limited(&r, 0, 20, 7, argv), 0);
+	kill(writer, SIGKILL);
+	waitpid(writer, NULL, 0);
+	cr_expect_eq(r.status, 2, "exit %d (142: the alarm)", r.status);
+	snprintf(want, sizeof(want), "mmusim: replay: replacement opt reads the whole trace before the replay: %s is a "
+		 "pipe or a device, which can be read once: give a regular file\n", fifo);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	free(fifo);
+	temp_dir_remove(dir);
+}

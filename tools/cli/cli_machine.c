@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli_errors.h"
 #include "cli_image_config.h"
@@ -275,6 +276,7 @@ int cli_read_future(const struct cli *cli, mmusim_mmu *mmu, const char *trace, e
 		    const char *command, mmusim_error *err)
 {
 	mmusim_trace *t;
+	struct stat st;
 	int rc;
 
 	if (!mmusim_mmu_needs_future(mmu))
@@ -283,6 +285,12 @@ int cli_read_future(const struct cli *cli, mmusim_mmu *mmu, const char *trace, e
 		return cli_set_error(err, MMUSIM_EINVAL,
 				     "%s: replacement opt reads the whole trace before the replay: give a file, not stdin",
 				     command);
+	/* The replay opens it again: a FIFO (<(zcat t.gz)) would then wait for a writer for ever. */
+	if (stat(trace, &st) == 0 && !S_ISREG(st.st_mode))
+		return cli_set_error(err, MMUSIM_EINVAL,
+				     "%s: replacement opt reads the whole trace before the replay: %s is a pipe or a "
+				     "device, which can be read once: give a regular file",
+				     command, trace);
 	if ((rc = cli_trace_open(cli, trace, format, &t, err)))
 		return rc;
 	rc = mmusim_mmu_read_future(mmu, t, err);
