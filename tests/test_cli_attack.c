@@ -981,3 +981,58 @@ Test(opt_future, a_fifo_trace_is_refused_at_once)
 	free(fifo);
 	temp_dir_remove(dir);
 }
+
+/* True when s[0, len) is valid UTF-8 (RFC 3629: no overlong forms, no surrogates). */
+static bool valid_utf8(const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		unsigned c = s[i], n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+						 c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+		if (!n || i + n > len)
+			return false;
+		for (unsigned k = 1; k < n; k++)
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+		if ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] >= 0xa0) || (c == 0xf0 && s[i + 1] < 0x90) ||
+		    (c == 0xf4 && s[i + 1] >= 0x90))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/*
+ * A trace named in Latin-1 ("caf\xe9.trace"): replay --json wrote the byte raw, so
+ * the JSON text was not UTF-8 (RFC 8259 8.1: Python's json.loads refused it). It is
+ * \udce9 now, as Python's surrogateescape names the byte, and merge reads it back.
+ */
+Test(json_names, a_byte_that_is_not_utf8_is_escaped_and_merged_back)
+{
+	char *dir = temp_dir_create(), *trace = temp_dir_path(dir, "caf\xe9.trace"), *json = temp_dir_path(dir, "r.json");
+	char *csv = temp_dir_path(dir, "m.csv"), *text, want[1024];
+	struct run_result r;
+	FILE *f;
+
+	copy_file(EXAMPLE_TRACE, trace);
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(valid_utf8((const unsigned char *)r.out, strlen(r.out)), "not UTF-8: %s", r.out);
+	snprintf(want, sizeof(want), "{\"trace\":\"%s/caf\\udce9.trace\",", dir);
+	cr_expect(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
+	cr_assert(f = fopen(json, "w"));
+	fputs(r.out, f);
+	cr_assert_eq(fclose(f), 0);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "merge", "--csv", csv, json, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	text = read_text_file(csv);
+	cr_assert(text);
+	snprintf(want, sizeof(want), "\n%s,x86_64,text,", trace);
+	cr_expect(strstr(text, want) != NULL, "the CSV names the trace as it is: %s", text);
+	free(text);
+	free(trace);
+	free(json);
+	free(csv);
+	temp_dir_remove(dir);
+}
