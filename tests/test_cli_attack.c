@@ -1036,3 +1036,17 @@ Test(json_names, a_byte_that_is_not_utf8_is_escaped_and_merged_back)
 	free(csv);
 	temp_dir_remove(dir);
 }
+
+/* `mmusim shell < DIR`: the read error (EISDIR) was taken as the end of the script, exit 0. */
+Test(shell_input, a_read_error_is_not_the_end_of_the_script)
+{
+	char *dir = temp_dir_create(), *err = temp_dir_path(dir, "err"), *msg;
+	const char *argv[] = { MMUSIM_BIN, "shell", NULL };
+
+	cr_expect_eq(run_with_stdin_file(dir, err, argv), 2);
+	msg = read_text_file(err);
+	cr_expect_str_eq(msg, "mmusim: <stdin>: cannot read: Is a directory\n");
+	free(msg);
+	free(err);
+	temp_dir_remove(dir);
+}
