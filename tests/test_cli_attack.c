@@ -774,6 +774,15 @@ Test(two_outputs, one_new_file_spelled_two_ways_is_refused)
 				"would overwrite the questions\n");
 	run_result_free(&r);
 	cr_expect_eq(temp_dir_count(dir), 0, "nothing was written");
+	/* A dangling link to the other output's name: the CSV was created through it, then replaced by the SVG. */
+	cr_assert_eq(symlink("n.csv", "link.csv"), 0);
+	cr_assert_eq(run_mmusim(&r, "mrc", "--csv", "link.csv", "--svg", "n.csv", MMUSIM_SOURCE_DIR "/traces/example.trace",
+				NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: mrc: --csv and --svg name the same file 'n.csv': one would overwrite the "
+				"other\n");
+	run_result_free(&r);
+	cr_expect_eq(temp_dir_count(dir), 1, "the link only");
 	temp_dir_remove(dir);
 }
 

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,10 +60,10 @@ int cli_output_check(const struct cli *cli, const char *output, const char *cons
 }
 
 /*
- * True when the paths of two files that do not exist yet name one: the same last
- * name in the same folder ("out.csv" and "./out.csv", "d/x" and "d//x").
+ * True when two paths of files that do not exist name one: the same last name in
+ * the same folder ("out.csv" and "./out.csv", "d/x" and "d//x").
  */
-static bool same_new_name(const char *a, const char *b)
+static bool same_new_place(const char *a, const char *b)
 {
 	const char *slash_a = strrchr(a, '/'), *slash_b = strrchr(b, '/');
 	const char *na = slash_a ? slash_a + 1 : a, *nb = slash_b ? slash_b + 1 : b;
@@ -78,6 +79,48 @@ static bool same_new_name(const char *a, const char *b)
 	       fa.st_ino == fb.st_ino;
 	free(da);
 	free(db);
+	return same;
+}
+
+/*
+ * Where a file that does not exist yet will be created: path, or the name the
+ * dangling symbolic link at path leads to (relative to the link's folder), as
+ * the output does.  NULL when out of memory.
+ */
+static char *where_created(const char *path)
+{
+	char *cur = strdup(path), link[PATH_MAX];
+	struct stat st;
+
+	for (int hops = 0; cur && hops <= 40 && lstat(cur, &st) == 0 && S_ISLNK(st.st_mode); hops++) {
+		ssize_t n = readlink(cur, link, sizeof(link) - 1);
+		const char *slash = strrchr(cur, '/');
+		size_t dir = slash ? (size_t)(slash - cur) + 1 : 0;
+		char *next;
+
+		if (n < 0)
+			break;
+		link[n] = '\0';
+		if (link[0] == '/')
+			dir = 0;
+		if ((next = malloc(dir + (size_t)n + 1))) {
+			memcpy(next, cur, dir);
+			memcpy(next + dir, link, (size_t)n + 1);
+		}
+		free(cur);
+		cur = next;
+	}
+	return cur;
+}
+
+/* True when the paths of two files that do not exist yet name one, followed through dangling links. */
+static bool same_new_name(const char *path_a, const char *path_b)
+{
+	char *a = where_created(path_a), *b = where_created(path_b);
+	bool same = a && b && same_new_place(a, b);
+
+	free(a);
+	free(b);
 	return same;
 }
 
