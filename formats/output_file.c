@@ -62,16 +62,21 @@ static bool same_as_fd(const struct stat *st, int fd)
 	return fstat(fd, &fs) == 0 && fs.st_dev == st->st_dev && fs.st_ino == st->st_ino;
 }
 
-/* "DIR/.BASE.XXXXXX" beside target; NULL when out of memory. */
+/*
+ * "DIR/.BASE.XXXXXX" beside target; NULL when out of memory.  A BASE near NAME_MAX
+ * leaves no room for the dot and the suffix: the temporary name takes its start.
+ */
 static char *temp_name(const char *target, uint64_t salt)
 {
 	const char *slash = strrchr(target, '/');
 	size_t dir_len = slash ? (size_t)(slash - target) + 1 : 0;
-	size_t len = strlen(target) + 2 + 1 + 12 + 1;
+	size_t base_len = strlen(target + dir_len), len = strlen(target) + 2 + 1 + 12 + 1;
 	char *t = malloc(len);
 
+	if (base_len > NAME_MAX - 8)
+		base_len = NAME_MAX - 8;
 	if (t)
-		snprintf(t, len, "%.*s.%s.%06llx", (int)dir_len, target, target + dir_len,
+		snprintf(t, len, "%.*s.%.*s.%06llx", (int)dir_len, target, (int)base_len, target + dir_len,
 			 (unsigned long long)(salt & 0xffffff));
 	return t;
 }

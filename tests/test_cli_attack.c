@@ -1059,3 +1059,30 @@ Test(shell_input, a_read_error_is_not_the_end_of_the_script)
 	free(err);
 	temp_dir_remove(dir);
 }
+
+/*
+ * An output name of 248 to 255 bytes is a valid name (NAME_MAX 255), but its
+ * temporary name ".NAME.XXXXXX" was not: 'write error: File name too long', exit 1,
+ * after all the work.
+ */
+Test(output_file, a_name_of_255_bytes_is_written)
+{
+	char *dir = temp_dir_create(), name[256], *out, *text;
+	struct run_result r;
+
+	memset(name, 'o', 255);
+	name[255] = '\0';
+	out = temp_dir_path(dir, name);
+	cr_assert_eq(run_mmusim(&r, "convert", "--format", "text", EXAMPLE_TRACE, out, NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "replay", out, NULL), 0);
+	cr_expect_eq(r.status, 0, "the trace written is read back: %s", r.err);
+	run_result_free(&r);
+	cr_expect_eq(temp_dir_count(dir), 1, "the output only, no temporary file");
+	text = read_text_file(out);
+	cr_expect(text != NULL);
+	free(text);
+	free(out);
+	temp_dir_remove(dir);
+}
