@@ -1086,3 +1086,23 @@ Test(output_file, a_name_of_255_bytes_is_written)
 	free(out);
 	temp_dir_remove(dir);
 }
+
+/*
+ * A text trace saved with a UTF-8 byte order mark (Notepad): its first line failed
+ * as "unknown command 'map'", the mark invisible in the message.
+ */
+Test(text_trace, a_byte_order_mark_is_skipped)
+{
+	char *trace = write_temp_file("\xef\xbb\xbfmap 0x1000 0x2000 4K rwu\r\nr 0x1000\r\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--setup", trace, "0x1000", NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.out, "0x1000 r user: pa 0x2000 (4K page, level 1) perms rw-u-\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, "accesses        1  (read 1, write 0, exec 0)") != NULL, "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
