@@ -1106,3 +1106,14 @@ Test(text_trace, a_byte_order_mark_is_skipped)
 	run_result_free(&r);
 	remove_temp_file(trace);
 }
+
+/* The shell's script with a byte order mark: its first command failed as "unknown command". */
+Test(text_trace, a_shell_script_with_a_byte_order_mark)
+{
+	int status;
+	char *out = shell_script("\xef\xbb\xbfmap 0x1000 0x2000 4K rwu\ntranslate 0x1000\n", &status);
+
+	cr_expect_eq(status, 0, "%s", out);
+	cr_expect(strstr(out, "0x1000 r user: pa 0x2000 (4K page, level 1) perms rw-u-") != NULL, "%s", out);
+	free(out);
+}

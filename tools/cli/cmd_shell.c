@@ -618,9 +618,11 @@ static int run_pipe(struct shell *sh)
 		return cli_usage_error("out of memory");
 	while (!sh->quit && (got = read_bounded_line(stdin, line, &why)) > 0) {
 		mmusim_error err = { 0 };
+		/* A UTF-8 byte order mark (Windows editors write one) is not part of the first command. */
+		size_t bom = sh->line == 0 && strncmp(line, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
 
 		sh->line++;
-		if (run_line(sh, line, &err)) {
+		if (run_line(sh, line + bom, &err)) {
 			fflush(stdout);
 			/* Trace errors already carry "stdin:LINE"; the shell's own ones get it here. */
 			if (strncmp(err.message, "stdin:", 6) == 0)
