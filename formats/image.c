@@ -500,15 +500,9 @@ int image_open(const char *path, enum image_kind kind, uint64_t raw_base, struct
 			kind = img->map_len >= SELFMAG && memcmp(img->map, ELFMAG, SELFMAG) == 0 ? IMAGE_ELF
 			       : image_ostep_detect(img->map, img->map_len)			  ? IMAGE_OSTEP
 												  : IMAGE_RAW;
-		/* A base the file would not use is refused, not ignored: the user meant the memory to move. */
-		if (raw_base && kind != IMAGE_RAW)
-			rc = fail(err, path, MM_EINVAL,
-				  "%s places its memory itself: a raw image's base (--image-base 0x%" PRIx64 ") does not apply",
-				  kind == IMAGE_ELF ? "an ELF file" : "OSTEP's text", raw_base);
-		else
-			rc = kind == IMAGE_ELF	 ? parse_elf(img, path, err)
-			     : kind == IMAGE_OSTEP ? parse_ostep(img, path, err)
-						   : parse_raw(img, path, raw_base, err);
+		rc = kind == IMAGE_ELF	 ? parse_elf(img, path, err)
+		     : kind == IMAGE_OSTEP ? parse_ostep(img, path, err)
+					   : parse_raw(img, path, raw_base, err);
 	}
 	if (rc) {
 		image_close(img);
