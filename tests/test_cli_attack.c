@@ -1117,3 +1117,26 @@ Test(text_trace, a_shell_script_with_a_byte_order_mark)
 	cr_expect(strstr(out, "0x1000 r user: pa 0x2000 (4K page, level 1) perms rw-u-") != NULL, "%s", out);
 	free(out);
 }
+
+/* --image-base with an ELF image was ignored without a word: the segments kept their own addresses. */
+Test(image_inputs, an_image_base_for_an_elf_file_is_refused)
+{
+	char *dir = temp_dir_create(), *elf = temp_dir_path(dir, "m.elf"), want[1024];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "dump", "--elf", elf, "--setup", EXAMPLE_TRACE, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "mappings", "--image", elf, "--image-base", "0x1000", NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mmusim: %s: an ELF file places its memory itself: --image-base 0x1000 applies "
+		 "to a raw image\n", elf);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "mappings", "--image", elf, "--image-base", "0", NULL), 0);
+	cr_expect_eq(r.status, 0, "base 0 is the default: %s", r.err);
+	run_result_free(&r);
+	free(elf);
+	temp_dir_remove(dir);
+}
