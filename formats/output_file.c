@@ -62,16 +62,21 @@ static bool same_as_fd(const struct stat *st, int fd)
 	return fstat(fd, &fs) == 0 && fs.st_dev == st->st_dev && fs.st_ino == st->st_ino;
 }
 
-/* "DIR/.BASE.XXXXXX" beside target; NULL when out of memory. */
+/*
+ * "DIR/.BASE.XXXXXX" beside target; NULL when out of memory.  A BASE near NAME_MAX
+ * leaves no room for the dot and the suffix: the temporary name takes its start.
+ */
 static char *temp_name(const char *target, uint64_t salt)
 {
 	const char *slash = strrchr(target, '/');
 	size_t dir_len = slash ? (size_t)(slash - target) + 1 : 0;
-	size_t len = strlen(target) + 2 + 1 + 12 + 1;
+	size_t base_len = strlen(target + dir_len), len = strlen(target) + 2 + 1 + 12 + 1;
 	char *t = malloc(len);
 
+	if (base_len > NAME_MAX - 8)
+		base_len = NAME_MAX - 8;
 	if (t)
-		snprintf(t, len, "%.*s.%s.%06llx", (int)dir_len, target, target + dir_len,
+		snprintf(t, len, "%.*s.%.*s.%06llx", (int)dir_len, target, (int)base_len, target + dir_len,
 			 (unsigned long long)(salt & 0xffffff));
 	return t;
 }
@@ -250,9 +255,11 @@ int output_file_open(const char *path, struct output_file **out, struct mm_error
 		return MM_OK;
 	}
 	exists = stat(path, &st) == 0;
-	if (!exists && errno == ELOOP) {
+	/* "" names no file: the temporary file would be created, and only the rename fail. */
+	if (!exists && (errno == ELOOP || !*path)) {
+		rc = mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(errno));
 		output_free(o);
-		return mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(ELOOP));
+		return rc;
 	}
 	if (exists && S_ISDIR(st.st_mode)) {
 		output_free(o);
@@ -269,6 +276,12 @@ int output_file_open(const char *path, struct output_file **out, struct mm_error
 		o->own_fd = true;
 		*out = o;
 		return MM_OK;
+	}
+	/* As `>` would: a file we may not write (chmod a-w) is not replaced, though the rename needs only the folder. */
+	if (exists && faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0) {
+		rc = mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(errno));
+		output_free(o);
+		return rc;
 	}
 	if (!links_may_be_followed(path)) {
 		output_free(o);

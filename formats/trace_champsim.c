@@ -106,5 +106,8 @@ int champsim_sniff(const unsigned char *buf, size_t len, bool eof)
 	/* Text never holds a NUL byte; every ChampSim record does (register and memory slots, high ip bytes). */
 	if (!memchr(buf, 0, CHAMPSIM_RECORD))
 		return 0;
+	/* No instruction is at address 0: a first record of zeros is a zeroed file (/dev/zero), not a trace. */
+	if (load_le(buf + OFF_IP, 8) == 0)
+		return 0;
 	return buf[OFF_IS_BRANCH] <= 1 && buf[OFF_BRANCH_TAKEN] <= 1;
 }

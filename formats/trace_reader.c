@@ -418,6 +418,11 @@ static long text_decode(struct trace_reader *r, const char *buf, size_t len, boo
 		} else {
 			break;
 		}
+		/* A UTF-8 byte order mark (Windows editors write one) is not part of the first command. */
+		if (__builtin_expect(r->lineno == 0, 0) && ll >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+			s += 3;
+			ll -= 3;
+		}
 		if (ll > TRACE_LINE_MAX) {
 			if (n > 0)
 				break;

@@ -20,6 +20,8 @@
 #include "support.h"
 #include "temp_dir.h"
 
+#define EXAMPLE_TRACE MMUSIM_SOURCE_DIR "/traces/example.trace"
+
 static void copy_file(const char *from, const char *to)
 {
 	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
@@ -693,4 +695,448 @@ Test(merge_inputs, an_endless_file_is_refused_with_bounded_memory)
 				"files)\n");
 	cr_expect_str_eq(r.out, "");
 	run_result_free(&r);
+}
+
+/*
+ * A file the user made read-only was replaced: the rename needs only the folder's
+ * write permission, where `>` refuses ("cannot create ro.bin: Permission denied").
+ * Root may write any file, as with `>`, so the test runs the command as nobody.
+ */
+Test(output_file, a_read_only_file_is_not_replaced)
+{
+	char *dir = temp_dir_create(), *out = temp_dir_path(dir, "ro.bin"), *trace = temp_dir_path(dir, "t.trace");
+	char want[1024], *after;
+	struct run_result r;
+	FILE *f;
+
+	cr_assert(f = fopen(trace, "w"));
+	fputs("map 0x1000 0x2000 4K rwu\nr 0x1000\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert(f = fopen(out, "w"));
+	fputs("precious\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chmod(out, 0444), 0);
+	if (geteuid() == 0) {
+		/* This test's own process: Criterion runs each test in one. */
+		cr_assert_eq(chown(dir, 65534, 65534), 0);
+		cr_assert_eq(chown(out, 65534, 65534), 0);
+		cr_assert_eq(setgid(65534), 0);
+		cr_assert_eq(setuid(65534), 0);
+	}
+	cr_assert_eq(run_mmusim(&r, "convert", trace, out, NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mmusim: %s: cannot create: Permission denied\n", out);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	after = read_text_file(out);
+	cr_expect_str_eq(after, "precious\n", "the read-only file was replaced");
+	cr_expect_eq(temp_dir_count(dir), 2, "no temporary file is left");
+	free(after);
+	free(out);
+	free(trace);
+	temp_dir_remove(dir);
+}
+
+/* An empty output name: the temporary file was made, then the rename failed as a 'write error', exit 1. */
+Test(output_file, an_empty_name_cannot_be_created)
+{
+	char *dir = temp_dir_create();
+	struct run_result r;
+
+	cr_assert_eq(chdir(dir), 0);
+	cr_assert_eq(run_mmusim(&r, "convert", MMUSIM_SOURCE_DIR "/traces/example.trace", "", NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: : cannot create: No such file or directory\n");
+	cr_expect_eq(temp_dir_count(dir), 0, "no temporary file is left");
+	run_result_free(&r);
+	temp_dir_remove(dir);
+}
+
+/*
+ * Two outputs of one command spelled differently ("out.csv" and "./out.csv")
+ * before the file exists: both were written, the second over the first.
+ */
+Test(two_outputs, one_new_file_spelled_two_ways_is_refused)
+{
+	char *dir = temp_dir_create();
+	struct run_result r;
+
+	cr_assert_eq(chdir(dir), 0);
+	cr_assert_eq(run_mmusim(&r, "mrc", "--csv", "out.csv", "--svg", "./out.csv",
+				MMUSIM_SOURCE_DIR "/traces/example.trace", NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: mrc: --csv and --svg name the same file './out.csv': one would overwrite "
+				"the other\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "quiz", "--seed", "1", "--student", "q.txt", "--instructor", "./q.txt", NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: quiz: --student and --instructor name the same file './q.txt': the answers "
+				"would overwrite the questions\n");
+	run_result_free(&r);
+	cr_expect_eq(temp_dir_count(dir), 0, "nothing was written");
+	/* A dangling link to the other output's name: the CSV was created through it, then replaced by the SVG. */
+	cr_assert_eq(symlink("n.csv", "link.csv"), 0);
+	cr_assert_eq(run_mmusim(&r, "mrc", "--csv", "link.csv", "--svg", "n.csv", MMUSIM_SOURCE_DIR "/traces/example.trace",
+				NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: mrc: --csv and --svg name the same file 'n.csv': one would overwrite the "
+				"other\n");
+	run_result_free(&r);
+	cr_expect_eq(temp_dir_count(dir), 1, "the link only");
+	temp_dir_remove(dir);
+}
+
+/* quiz's handouts on a full disk: exit status 2 (bad input), where every other command says 1. */
+Test(quiz_handout, a_full_disk_is_exit_status_1)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "quiz", "--seed", "1", "--student", "/dev/full", NULL), 0);
+	cr_expect_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: /dev/full: write error: No space left on device\n");
+	run_result_free(&r);
+}
+
+/* --threads-to-cpus DIR: reading failed (EISDIR) and was taken as the end of an empty map, exit 0. */
+Test(threads_to_cpus_file, a_folder_is_refused)
+{
+	char *dir = temp_dir_create(), want[1024];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "replay", "--threads-to-cpus", dir, MMUSIM_SOURCE_DIR "/traces/tlb-demo.trace",
+				NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mmusim: replay: --threads-to-cpus %s: cannot read: Is a directory\n", dir);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+	temp_dir_remove(dir);
+}
+
+/* merge DIR said only "DIR: read error", not why. */
+Test(merge_inputs, a_folder_says_why_it_cannot_be_read)
+{
+	char *dir = temp_dir_create(), want[1024];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "merge", dir, NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mmusim: %s: cannot read: Is a directory\n", dir);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	temp_dir_remove(dir);
+}
+
+/* Runs `mmusim ARGS...` with stdin from the file `in`; its stderr into err_path; returns the exit status. */
+static int run_with_stdin_file(const char *in, const char *err_path, const char *const *argv)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int fd = open(in, O_RDONLY), err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int null = open("/dev/null", O_WRONLY);
+		if (fd < 0 || err < 0 || null < 0)
+			_exit(127);
+		dup2(fd, 0);
+		dup2(null, 1);
+		dup2(err, 2);
+		execv(MMUSIM_BIN, (char *const *)argv);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/*
+ * `mmusim mrc --csv t.trace - < t.trace`: the output is the file standard input
+ * reads; "-" was never compared, so the CSV replaced the trace.
+ */
+Test(same_file, a_trace_on_stdin_is_an_input)
+{
+	char *dir = temp_dir_create(), *trace = temp_dir_path(dir, "t.trace"), *err = temp_dir_path(dir, "err");
+	const char *text = "map 0x1000 0x2000 4K rwu\nr 0x1000\n";
+	const char *mrc[] = { MMUSIM_BIN, "mrc", "--csv", trace, "-", NULL };
+	const char *convert[] = { MMUSIM_BIN, "convert", "-", trace, NULL };
+	const char *const *cases[] = { mrc, convert };
+	char want[1024], *msg, *after;
+	FILE *f;
+
+	cr_assert(f = fopen(trace, "w"));
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0);
+	snprintf(want, sizeof(want), "mmusim: %s: is also an input (standard input): choose another output file\n",
+		 trace);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_expect_eq(run_with_stdin_file(trace, err, cases[i]), 2, "%s", cases[i][1]);
+		msg = read_text_file(err);
+		cr_expect_str_eq(msg, want, "%s", cases[i][1]);
+		free(msg);
+		after = read_text_file(trace);
+		cr_expect_str_eq(after, text, "%s replaced its input", cases[i][1]);
+		free(after);
+	}
+	free(trace);
+	free(err);
+	temp_dir_remove(dir);
+}
+
+/*
+ * Auto-detection took a record of zeros for ChampSim (an instruction at ip 0):
+ * `replay /dev/zero` ran for ever, and a zeroed file replayed as fetches at VA 0, exit 0.
+ */
+Test(zeroed_trace, is_not_read_as_champsim)
+{
+	static const unsigned char zeros[4096];
+	char *path = write_temp_bytes(zeros, sizeof(zeros)), want[1024];
+	const char *argv[] = { "replay", "--demand-paging", "/dev/zero" };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_limited(&r, 0, 20, 3, argv), 0);
+	cr_expect_eq(r.status, 2, "exit %d (142: the alarm)", r.status);
+	cr_expect_str_eq(r.err, "mmusim: /dev/zero:1: NUL byte in a text trace (a binary file?)\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "replay", "--demand-paging", path, NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mmusim: %s:1: NUL byte in a text trace (a binary file?)\n", path);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	/* Named as ChampSim, zeros are still records. */
+	cr_assert_eq(run_mmusim(&r, "replay", "--format", "champsim", "--demand-paging", path, NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, "accesses        64  (read 0, write 0, exec 64)") != NULL, "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+/*
+ * An output named '-' goes to standard output, where these commands print their
+ * report or table too: `mrc --csv - t > curve.csv` held the CSV and then the table,
+ * `dump --elf -` the ELF file and then "wrote -: root ...". Refused, as `--log -` is.
+ */
+Test(stdout_outputs, mixed_with_the_report_are_refused)
+{
+	static const struct {
+		const char *argv[10];
+		const char *err;
+	} cases[] = {
+		{ { "replay", "--interval", "1", "--csv", "-", EXAMPLE_TRACE },
+		  "mmusim: replay: --csv - would mix the CSV with the report on standard output: give a file\n" },
+		{ { "replay", "--dump-elf", "-", EXAMPLE_TRACE },
+		  "mmusim: replay: --dump-elf - would mix the ELF file with the report on standard output: give a file\n" },
+		{ { "mrc", "--csv", "-", EXAMPLE_TRACE },
+		  "mmusim: mrc: --csv - would mix the CSV with the table on standard output: give a file\n" },
+		{ { "mrc", "--svg", "-", EXAMPLE_TRACE },
+		  "mmusim: mrc: --svg - would mix the SVG with the table on standard output: give a file\n" },
+		{ { "sweep", "--config", "x86_64", "--csv", "-", EXAMPLE_TRACE },
+		  "mmusim: sweep: --csv - would mix the CSV with the table on standard output: give a file\n" },
+		{ { "dump", "--elf", "-", "--setup", EXAMPLE_TRACE },
+		  "mmusim: dump: --elf - would mix the ELF file with the summary on standard output: give a file\n" },
+	};
+	struct run_result r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int argc = 0;
+		while (cases[i].argv[argc])
+			argc++;
+		cr_assert_eq(run_mmusim_argv(&r, argc, cases[i].argv), 0);
+		cr_expect_eq(r.status, 2, "%s: exit %d: %s", cases[i].argv[0], r.status, r.err);
+		cr_expect_str_eq(r.err, cases[i].err);
+		cr_expect_str_eq(r.out, "", "%s printed before refusing", cases[i].argv[0]);
+		run_result_free(&r);
+	}
+	/* merge takes results, not traces */
+	char *json = write_temp_file("{\"trace\":\"t\",\"format\":\"text\",\"config\":\"x86_64\",\"accesses\":{\"total\":0,"
+				     "\"read\":0,\"write\":0,\"exec\":0},\"walks\":0,\"pte_reads\":0,\"cycles\":0}\n", ".json");
+	cr_assert_eq(run_mmusim(&r, "merge", "--csv", "-", json, NULL), 0);
+	cr_expect_eq(r.status, 2, "merge: exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.err, "mmusim: merge: --csv - would mix the CSV with the table on standard output: give a file\n");
+	run_result_free(&r);
+	remove_temp_file(json);
+}
+
+/*
+ * replacement opt reads the trace twice (the future, then the replay): stdin was
+ * refused, but a FIFO (as `<(zcat t.gz)` gives) was opened again and waited for a
+ * writer for ever.
+ */
+Test(opt_future, a_fifo_trace_is_refused_at_once)
+{
+	char *dir = temp_dir_create(), *fifo = temp_dir_path(dir, "trace.fifo"), want[1024];
+	const char *argv[] = { "replay", "--demand-paging", "--resident-pages", "2", "--replacement", "opt", fifo };
+	struct run_result r;
+
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	pid_t writer = fork();
+	cr_assert_geq(writer, 0);
+	if (writer == 0) { /* the trace, once, as a shell's <(...) would give it */
+		static const char trace[] = "r 0x1000\nr 0x2000\nr 0x1000\n";
+		int fd = open(fifo, O_WRONLY);
+		signal(SIGPIPE, SIG_IGN);
+		_exit(fd >= 0 && write(fd, trace, sizeof(trace) - 1) > 0 ? 0 : 1);
+	}
+	cr_assert_eq(run_mmusim_limited(&r, 0, 20, 7, argv), 0);
+	kill(writer, SIGKILL);
+	waitpid(writer, NULL, 0);
+	cr_expect_eq(r.status, 2, "exit %d (142: the alarm)", r.status);
+	snprintf(want, sizeof(want), "mmusim: replay: replacement opt reads the whole trace before the replay: %s is a "
+		 "pipe or a device, which can be read once: give a regular file\n", fifo);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	free(fifo);
+	temp_dir_remove(dir);
+}
+
+/* True when s[0, len) is valid UTF-8 (RFC 3629: no overlong forms, no surrogates). */
+static bool valid_utf8(const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		unsigned c = s[i], n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+						 c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+		if (!n || i + n > len)
+			return false;
+		for (unsigned k = 1; k < n; k++)
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+		if ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] >= 0xa0) || (c == 0xf0 && s[i + 1] < 0x90) ||
+		    (c == 0xf4 && s[i + 1] >= 0x90))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/*
+ * A trace named in Latin-1 ("caf\xe9.trace"): replay --json wrote the byte raw, so
+ * the JSON text was not UTF-8 (RFC 8259 8.1: Python's json.loads refused it). It is
+ * \udce9 now, as Python's surrogateescape names the byte, and merge reads it back.
+ */
+Test(json_names, a_byte_that_is_not_utf8_is_escaped_and_merged_back)
+{
+	char *dir = temp_dir_create(), *trace = temp_dir_path(dir, "caf\xe9.trace"), *json = temp_dir_path(dir, "r.json");
+	char *csv = temp_dir_path(dir, "m.csv"), *text, want[1024];
+	struct run_result r;
+	FILE *f;
+
+	copy_file(EXAMPLE_TRACE, trace);
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(valid_utf8((const unsigned char *)r.out, strlen(r.out)), "not UTF-8: %s", r.out);
+	snprintf(want, sizeof(want), "{\"trace\":\"%s/caf\\udce9.trace\",", dir);
+	cr_expect(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
+	cr_assert(f = fopen(json, "w"));
+	fputs(r.out, f);
+	cr_assert_eq(fclose(f), 0);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "merge", "--csv", csv, json, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	text = read_text_file(csv);
+	cr_assert(text);
+	snprintf(want, sizeof(want), "\n%s,x86_64,text,", trace);
+	cr_expect(strstr(text, want) != NULL, "the CSV names the trace as it is: %s", text);
+	free(text);
+	free(trace);
+	free(json);
+	free(csv);
+	temp_dir_remove(dir);
+}
+
+/* `mmusim shell < DIR`: the read error (EISDIR) was taken as the end of the script, exit 0. */
+Test(shell_input, a_read_error_is_not_the_end_of_the_script)
+{
+	char *dir = temp_dir_create(), *err = temp_dir_path(dir, "err"), *msg;
+	const char *argv[] = { MMUSIM_BIN, "shell", NULL };
+
+	cr_expect_eq(run_with_stdin_file(dir, err, argv), 2);
+	msg = read_text_file(err);
+	cr_expect_str_eq(msg, "mmusim: <stdin>: cannot read: Is a directory\n");
+	free(msg);
+	free(err);
+	temp_dir_remove(dir);
+}
+
+/*
+ * An output name of 248 to 255 bytes is a valid name (NAME_MAX 255), but its
+ * temporary name ".NAME.XXXXXX" was not: 'write error: File name too long', exit 1,
+ * after all the work.
+ */
+Test(output_file, a_name_of_255_bytes_is_written)
+{
+	char *dir = temp_dir_create(), name[256], *out, *text;
+	struct run_result r;
+
+	memset(name, 'o', 255);
+	name[255] = '\0';
+	out = temp_dir_path(dir, name);
+	cr_assert_eq(run_mmusim(&r, "convert", "--format", "text", EXAMPLE_TRACE, out, NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "replay", out, NULL), 0);
+	cr_expect_eq(r.status, 0, "the trace written is read back: %s", r.err);
+	run_result_free(&r);
+	cr_expect_eq(temp_dir_count(dir), 1, "the output only, no temporary file");
+	text = read_text_file(out);
+	cr_expect(text != NULL);
+	free(text);
+	free(out);
+	temp_dir_remove(dir);
+}
+
+/*
+ * A text trace saved with a UTF-8 byte order mark (Notepad): its first line failed
+ * as "unknown command 'map'", the mark invisible in the message.
+ */
+Test(text_trace, a_byte_order_mark_is_skipped)
+{
+	char *trace = write_temp_file("\xef\xbb\xbfmap 0x1000 0x2000 4K rwu\r\nr 0x1000\r\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--setup", trace, "0x1000", NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.out, "0x1000 r user: pa 0x2000 (4K page, level 1) perms rw-u-\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, "accesses        1  (read 1, write 0, exec 0)") != NULL, "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
+
+/* The shell's script with a byte order mark: its first command failed as "unknown command". */
+Test(text_trace, a_shell_script_with_a_byte_order_mark)
+{
+	int status;
+	char *out = shell_script("\xef\xbb\xbfmap 0x1000 0x2000 4K rwu\ntranslate 0x1000\n", &status);
+
+	cr_expect_eq(status, 0, "%s", out);
+	cr_expect(strstr(out, "0x1000 r user: pa 0x2000 (4K page, level 1) perms rw-u-") != NULL, "%s", out);
+	free(out);
+}
+
+/* --image-base with an ELF image was ignored without a word: the segments kept their own addresses. */
+Test(image_inputs, an_image_base_for_an_elf_file_is_refused)
+{
+	char *dir = temp_dir_create(), *elf = temp_dir_path(dir, "m.elf"), want[1024];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "dump", "--elf", elf, "--setup", EXAMPLE_TRACE, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "mappings", "--image", elf, "--image-base", "0x1000", NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mmusim: %s: an ELF file places its memory itself: --image-base 0x1000 applies "
+		 "to a raw image\n", elf);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "mappings", "--image", elf, "--image-base", "0", NULL), 0);
+	cr_expect_eq(r.status, 0, "base 0 is the default: %s", r.err);
+	run_result_free(&r);
+	free(elf);
+	temp_dir_remove(dir);
 }

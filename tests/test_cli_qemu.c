@@ -746,3 +746,31 @@ Test(run_qemu, a_program_qemu_cannot_load_is_an_error, .init = time_limit_120s)
 				"run; its reason is above)\n"), "%s", r.err);
 	run_result_free(&r);
 }
+
+/*
+ * QEMU splits -plugin's argument at commas: a plugin under '/opt/a,b/' was loaded
+ * as '/opt/a' ("cannot open shared object file") and the program went untraced.
+ */
+Test(run_qemu, a_plugin_path_with_a_comma_loads, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *sub = temp_dir_path(dir, "a,b"), *copy, from[512], cmd[2048];
+	struct run_result r;
+
+	cr_assert_eq(mkdir(sub, 0755), 0);
+	snprintf(from, sizeof(from), "%s", MMUSIM_BIN);
+	*strrchr(from, '/') = 0;
+	copy = temp_dir_path(sub, "mmusim-qemu-capture.so");
+	snprintf(cmd, sizeof(cmd), "cp '%s/mmusim-qemu-capture.so' '%s'", from, copy);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	cr_assert_eq(run_mmusim(&r, "run", "--tracer", "qemu", "--qemu-plugin", copy, "--", "/bin/true", NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, "replay of /bin/true (qemu)") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "accesses        0 ") == NULL, "nothing was traced: %s", r.out);
+	run_result_free(&r);
+	unlink(copy);
+	rmdir(sub);
+	free(copy);
+	free(sub);
+	temp_dir_remove(dir);
+}

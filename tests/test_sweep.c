@@ -392,8 +392,13 @@ static void json_body(char *dst, size_t cap, const char *s)
 	size_t n = 0;
 
 	for (; *s && n + 8 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
 		if (*s == '"' || *s == '\\')
 			n += (size_t)snprintf(dst + n, cap - n, "\\%c", *s);
+		else if (c == 0xc3 && ((unsigned char)s[1] & 0xc0) == 0x80) /* the names' one UTF-8 character, e acute */
+			dst[n++] = *s, dst[n++] = *++s;
+		else if (c >= 0x80) /* a byte that is not UTF-8: escaped as Python's surrogateescape names it */
+			n += (size_t)snprintf(dst + n, cap - n, "\\udc%02x", c);
 		else
 			dst[n++] = *s;
 	}

@@ -150,6 +150,10 @@ class Machine:
         self.config = str(config)
         self._handle = None
         cfg = load_config(self.config)
+        # explain() hands the config to the command: a YAML path by its absolute name, so that a
+        # later os.chdir does not make it load another file (or none) than this machine's.
+        self._cli_config = (self.config if lib.mmusim_preset_yaml(_c_string("config", self.config, path=True))
+                            else os.path.abspath(self.config))
         try:
             m = ctypes.c_void_p()
             err = _lib.Error_()
@@ -266,7 +270,7 @@ class Machine:
         with tempfile.TemporaryDirectory(prefix="mmusim-explain-") as tmp:
             image = os.path.join(tmp, "memory.elf")
             self.dump_elf(image)
-            cmd = [_cli(), "--config", self.config, "explain", "--color=never", "--image", image,
+            cmd = [_cli(), "--config", self._cli_config, "explain", "--color=never", "--image", image,
                    "--access", access, "--user" if user else "--supervisor", hex(va)]
             run = subprocess.run(cmd, capture_output=True, text=True)
         if run.returncode != 0:

@@ -1,6 +1,7 @@
 """Trace replay through the TLBs, paging-structure caches and walker: replay, sweep, Replay."""
 import ctypes
 import os
+import stat
 import weakref
 
 from . import _lib
@@ -299,6 +300,14 @@ class Replay:
         """opt: the whole future first, from a reading of its own (nothing for other policies)."""
         if not lib.mmusim_mmu_needs_future(self.mmu):
             return
+        # The replay opens it again: a FIFO would then wait for a writer for ever.
+        try:
+            regular = stat.S_ISREG(os.stat(path).st_mode)
+        except (OSError, TypeError, ValueError):
+            regular = True  # mmusim_trace_open names what is wrong with it
+        if not regular:
+            raise error_from(1, f"replacement opt reads the whole trace before the replay: {path} is a pipe or a "
+                                "device, which can be read once: give a regular file")
         err = _lib.Error_()
         t = ctypes.c_void_p()
         check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt, ctypes.byref(t), ctypes.byref(err)), err)
@@ -388,6 +397,7 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
     configs = list(configs)
     if threads is None:
         threads = min(len(configs), os.cpu_count() or 1, 256)
+    threads = _unsigned("threads", threads, 32)  # ctypes would wrap 2**32 + 1 into 1
     replays = []
     t = ctypes.c_void_p()
     err = _lib.Error_()

@@ -237,3 +237,18 @@ def test_strings_with_a_nul_byte_are_refused(tmp_path):
         with pytest.raises(mmusim.InvalidError, match="path .* holds a NUL byte"):
             m.dump_elf(str(tmp_path / "x") + "\0y")
     assert not (tmp_path / "x").exists()
+
+
+def test_explain_after_chdir_uses_this_machines_config(tmp_path, monkeypatch):
+    """explain() ran the command with the config's relative path: after os.chdir it explained an
+    sv39 machine with another folder's cfg.yaml (sv48), or failed with 'no such file'."""
+    ours, other = tmp_path / "ours", tmp_path / "other"
+    ours.mkdir()
+    other.mkdir()
+    (ours / "cfg.yaml").write_text("extends: sv39\n")
+    (other / "cfg.yaml").write_text("extends: sv48\n")
+    monkeypatch.chdir(ours)
+    with mmusim.Machine("cfg.yaml") as m:
+        m.map(0x1000, 0x80200000, 4096, "rwu")
+        monkeypatch.chdir(other)
+        assert m.explain(0x1000).startswith("explain 0x1000: read access in user mode; sv39: 3 levels")

@@ -294,6 +294,36 @@ def test_access_log_exception_is_raised_by_the_call_that_ran_it(tmp_path):
         assert r.stats()["accesses"]["total"] == 6
 
 
+def test_sweep_threads_that_do_not_fit_are_refused():
+    """ctypes passed threads as a C unsigned int: 2**32 became 0 ('thread count 0 is out of range'),
+    2**32 + 1 became 1 and ran."""
+    trace = os.path.join(TRACES, "example.trace")
+    for threads in (2**32, 2**32 + 1, -1):
+        with pytest.raises(mmusim.RangeError, match=f"threads {threads:#x} does not fit in 32 bits"):
+            mmusim.sweep(["x86_64", "sv48"], trace, threads=threads)
+
+
+def test_opt_on_a_fifo_is_refused(tmp_path):
+    """replacement='opt' opens the trace twice (the future, then the replay): the second open
+    of a FIFO waited for a writer for ever."""
+    fifo = tmp_path / "trace.fifo"
+    os.mkfifo(fifo)
+
+    def write():
+        try:
+            with open(fifo, "w") as f:
+                f.write("r 0x1000\nr 0x2000\n")
+        except BrokenPipeError:
+            pass
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    with pytest.raises(mmusim.InvalidError, match=f"{fifo} is a pipe or a device, which can be read once"):
+        mmusim.replay(str(fifo), resident_pages=2, replacement="opt")
+    with open(fifo, "r") as f:  # let the writer finish if it still waits for a reader
+        f.read()
+    writer.join(5)
+
+
 def test_one_replay_fed_from_two_threads():
     """feed releases the GIL: two threads on one Replay ran the C model at once (one object, one
     thread at a time, says the C API); its frame allocator broke ('out of physical memory' with

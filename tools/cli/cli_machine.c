@@ -6,9 +6,12 @@
  */
 #include "cli_machine.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli_errors.h"
 #include "cli_image_config.h"
@@ -211,6 +214,29 @@ static int image_registers(const struct cli *cli, const mmusim_config *cfg, mmus
 	return parse_u64(cli->tcr, "tcr", &tcr->value, err);
 }
 
+/*
+ * --image-base places a raw image; an ELF file's segments carry their own
+ * addresses, and the base was ignored without a word.  EXIT_OK or an error.
+ */
+static int image_base_applies(const char *path, uint64_t base, mmusim_error *err)
+{
+	unsigned char magic[4] = { 0 };
+	struct stat st;
+	ssize_t n = 0;
+	int fd;
+
+	/* O_NONBLOCK: a FIFO must not be waited on (opening the image refuses it). */
+	if (!base || (fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return MMUSIM_OK; /* opening the image reports what is wrong with it */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		n = read(fd, magic, sizeof(magic));
+	close(fd);
+	if (n == (ssize_t)sizeof(magic) && memcmp(magic, "\x7f" "ELF", 4) == 0)
+		return cli_set_error(err, MMUSIM_EINVAL, "%s: an ELF file places its memory itself: --image-base 0x%llx "
+				     "applies to a raw image", path, (unsigned long long)base);
+	return MMUSIM_OK;
+}
+
 static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error *err)
 {
 	mmusim_image_options opt = { 0 };
@@ -223,7 +249,7 @@ static int open_image(const struct cli *cli, mmusim_machine **out, mmusim_error 
 	if ((rc = cli_image_config(cli, &cfg, err)))
 		return rc;
 	if (!(cli->image_base && (rc = parse_u64(cli->image_base, "--image-base", &opt.raw_base, err))) &&
-	    !(rc = image_roots_of(cli, cfg, &opt, err)) &&
+	    !(rc = image_base_applies(cli->image, opt.raw_base, err)) && !(rc = image_roots_of(cli, cfg, &opt, err)) &&
 	    !(rc = image_registers(cli, cfg, &opt, &tcr, err))) {
 		rc = mmusim_machine_open_image_opts(cfg, cli->image, &opt, out, err);
 		/* Name the options that choose a root, not the API's arguments. */
@@ -275,6 +301,7 @@ int cli_read_future(const struct cli *cli, mmusim_mmu *mmu, const char *trace, e
 		    const char *command, mmusim_error *err)
 {
 	mmusim_trace *t;
+	struct stat st;
 	int rc;
 
 	if (!mmusim_mmu_needs_future(mmu))
@@ -283,6 +310,12 @@ int cli_read_future(const struct cli *cli, mmusim_mmu *mmu, const char *trace, e
 		return cli_set_error(err, MMUSIM_EINVAL,
 				     "%s: replacement opt reads the whole trace before the replay: give a file, not stdin",
 				     command);
+	/* The replay opens it again: a FIFO (<(zcat t.gz)) would then wait for a writer for ever. */
+	if (stat(trace, &st) == 0 && !S_ISREG(st.st_mode))
+		return cli_set_error(err, MMUSIM_EINVAL,
+				     "%s: replacement opt reads the whole trace before the replay: %s is a pipe or a "
+				     "device, which can be read once: give a regular file",
+				     command, trace);
 	if ((rc = cli_trace_open(cli, trace, format, &t, err)))
 		return rc;
 	rc = mmusim_mmu_read_future(mmu, t, err);

@@ -6,25 +6,35 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli_errors.h"
 
-/* True if path names the file st describes (following links). */
+/*
+ * True if path names the file st describes (following links).  "-" is standard
+ * input: a regular file redirected there (mrc --csv t.trace - < t.trace) is an input too.
+ */
 static bool names_file(const char *path, const struct stat *st)
 {
 	struct stat in;
 
-	return path && strcmp(path, "-") != 0 && stat(path, &in) == 0 && in.st_dev == st->st_dev &&
-	       in.st_ino == st->st_ino;
+	if (!path)
+		return false;
+	if (strcmp(path, "-") == 0)
+		return S_ISREG(st->st_mode) && fstat(STDIN_FILENO, &in) == 0 && in.st_dev == st->st_dev &&
+		       in.st_ino == st->st_ino;
+	return stat(path, &in) == 0 && in.st_dev == st->st_dev && in.st_ino == st->st_ino;
 }
 
 static int refuse(const char *output, const char *input)
 {
-	return cli_usage_error("%s: is also an input (%s): choose another output file", output, input);
+	return cli_usage_error("%s: is also an input (%s): choose another output file", output,
+			       strcmp(input, "-") == 0 ? "standard input" : input);
 }
 
 int cli_output_check(const struct cli *cli, const char *output, const char *const *inputs, size_t n)
@@ -49,8 +59,72 @@ int cli_output_check(const struct cli *cli, const char *output, const char *cons
 	return EXIT_OK;
 }
 
-/* True when a and b are one file that two outputs would each replace: the same name, or the same regular file. */
-static bool same_output(const char *a, const char *b)
+/*
+ * True when two paths of files that do not exist name one: the same last name in
+ * the same folder ("out.csv" and "./out.csv", "d/x" and "d//x").
+ */
+static bool same_new_place(const char *a, const char *b)
+{
+	const char *slash_a = strrchr(a, '/'), *slash_b = strrchr(b, '/');
+	const char *na = slash_a ? slash_a + 1 : a, *nb = slash_b ? slash_b + 1 : b;
+	char *da, *db;
+	struct stat fa, fb;
+	bool same;
+
+	if (strcmp(na, nb) != 0 || !*na)
+		return false;
+	da = slash_a ? strndup(a, slash_a == a ? 1 : (size_t)(slash_a - a)) : strdup(".");
+	db = slash_b ? strndup(b, slash_b == b ? 1 : (size_t)(slash_b - b)) : strdup(".");
+	same = da && db && stat(da, &fa) == 0 && stat(db, &fb) == 0 && fa.st_dev == fb.st_dev &&
+	       fa.st_ino == fb.st_ino;
+	free(da);
+	free(db);
+	return same;
+}
+
+/*
+ * Where a file that does not exist yet will be created: path, or the name the
+ * dangling symbolic link at path leads to (relative to the link's folder), as
+ * the output does.  NULL when out of memory.
+ */
+static char *where_created(const char *path)
+{
+	char *cur = strdup(path), link[PATH_MAX];
+	struct stat st;
+
+	for (int hops = 0; cur && hops <= 40 && lstat(cur, &st) == 0 && S_ISLNK(st.st_mode); hops++) {
+		ssize_t n = readlink(cur, link, sizeof(link) - 1);
+		const char *slash = strrchr(cur, '/');
+		size_t dir = slash ? (size_t)(slash - cur) + 1 : 0;
+		char *next;
+
+		if (n < 0)
+			break;
+		link[n] = '\0';
+		if (link[0] == '/')
+			dir = 0;
+		if ((next = malloc(dir + (size_t)n + 1))) {
+			memcpy(next, cur, dir);
+			memcpy(next + dir, link, (size_t)n + 1);
+		}
+		free(cur);
+		cur = next;
+	}
+	return cur;
+}
+
+/* True when the paths of two files that do not exist yet name one, followed through dangling links. */
+static bool same_new_name(const char *path_a, const char *path_b)
+{
+	char *a = where_created(path_a), *b = where_created(path_b);
+	bool same = a && b && same_new_place(a, b);
+
+	free(a);
+	free(b);
+	return same;
+}
+
+bool cli_same_output(const char *a, const char *b)
 {
 	struct stat sa, sb;
 	bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
@@ -58,7 +132,8 @@ static bool same_output(const char *a, const char *b)
 	/* A device or FIFO is written directly, not replaced: two outputs may share /dev/null. */
 	if ((ea && !S_ISREG(sa.st_mode)) || (eb && !S_ISREG(sb.st_mode)))
 		return false;
-	return strcmp(a, b) == 0 || (ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+	return strcmp(a, b) == 0 || (ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino) ||
+	       (!ea && !eb && same_new_name(a, b));
 }
 
 int cli_outputs_distinct(const char *command, const char *const *options, const char *const *paths, size_t n)
@@ -66,9 +141,18 @@ int cli_outputs_distinct(const char *command, const char *const *options, const 
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)
 			if (paths[i] && paths[j] && strcmp(paths[i], "-") != 0 && strcmp(paths[j], "-") != 0 &&
-			    same_output(paths[i], paths[j]))
+			    cli_same_output(paths[i], paths[j]))
 				return cli_usage_error("%s: %s and %s name the same file '%s': one would overwrite the other",
 						       command, options[i], options[j], paths[j]);
+	return EXIT_OK;
+}
+
+int cli_output_not_stdout(const char *command, const char *option, const char *path, const char *what,
+			  const char *printed)
+{
+	if (path && strcmp(path, "-") == 0)
+		return cli_usage_error("%s: %s - would mix %s with the %s on standard output: give a file", command, option,
+				       what, printed);
 	return EXIT_OK;
 }
 

@@ -13,6 +13,7 @@
 #ifndef MMUSIM_TOOLS_CLI_OUTPUT_H
 #define MMUSIM_TOOLS_CLI_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <mmusim.h>
@@ -34,6 +35,19 @@ int cli_output_check(const struct cli *cli, const char *output, const char *cons
  * A device or FIFO (/dev/null) may be shared.
  */
 int cli_outputs_distinct(const char *command, const char *const *options, const char *const *paths, size_t n);
+/*
+ * True when outputs a and b would replace one file: the same regular file (through a
+ * link too) or, before either exists, the same name in the same folder. A device or
+ * FIFO is never the same output: it is written directly.
+ */
+bool cli_same_output(const char *a, const char *b);
+/*
+ * EXIT_OK unless path is "-" for an output of a command that prints its own
+ * report on standard output (the two would be one stream): then prints "COMMAND:
+ * OPTION - would mix WHAT with the PRINTED on standard output: give a file".
+ */
+int cli_output_not_stdout(const char *command, const char *option, const char *path, const char *what,
+			  const char *printed);
 /*
  * cli_output_check, then mmusim_output_open; returns EXIT_OK with *out set,
  * or the exit status after printing the error (2: refused or cannot create).

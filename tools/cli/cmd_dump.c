@@ -134,7 +134,8 @@ int cmd_dump(struct cli *cli, struct args *a)
 		return cli_usage_error("dump: needs --elf FILE (see mmusim dump --help)");
 	if (cli->image)
 		return cli_usage_error("dump: writes the machine built from --setup/--map, not an --image");
-	if ((rc = cli_output_check(cli, elf, NULL, 0)) != EXIT_OK)
+	if ((rc = cli_output_not_stdout("dump", "--elf", elf, "the ELF file", "summary")) != EXIT_OK ||
+	    (rc = cli_output_check(cli, elf, NULL, 0)) != EXIT_OK)
 		return rc;
 	if (cli_build_machine(cli, &m, &err))
 		return cli_fail(&err);

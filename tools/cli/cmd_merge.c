@@ -114,7 +114,8 @@ static long hex4(struct parser *jp)
  * A string; *out (if out) gets it decoded and malloc'd.  A kept string (a key
  * or a name) may not hold \u0000: as a C string it would end there, and a
  * name cut short would make a row that names another trace.  Surrogate pairs
- * become one 4-byte UTF-8 character; a lone surrogate is not a character.
+ * become one 4-byte UTF-8 character; a lone surrogate is not a character, except
+ * U+DC80..U+DCFF: a byte that is not UTF-8 as replay --json escapes it.
  */
 static int parse_string(struct parser *jp, char **out)
 {
@@ -142,6 +143,7 @@ static int parse_string(struct parser *jp, char **out)
 		}
 		if (c == '\\') {
 			unsigned cp = 0;
+			int raw_byte = -1;
 			if (jp->p >= jp->end) {
 				free(buf);
 				return fail(jp, "unterminated string");
@@ -166,13 +168,16 @@ static int parse_string(struct parser *jp, char **out)
 				}
 				if (u >= 0xd800 && u <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) {
 					cp = 0x10000 + (((unsigned)u - 0xd800) << 10) + ((unsigned)lo - 0xdc00);
+				} else if (u >= 0xdc80 && u <= 0xdcff) {
+					/* json_write_str's escape of a byte that is not UTF-8: the byte itself */
+					raw_byte = (int)(u & 0xff);
 				} else if (u >= 0xd800 && u <= 0xdfff) {
 					free(buf);
 					return fail(jp, "a lone surrogate \\u escape in a string");
 				} else {
 					cp = (unsigned)u;
 				}
-				if (cp == 0 && out) {
+				if (cp == 0 && raw_byte < 0 && out) {
 					free(buf);
 					return fail(jp, "\\u0000 in a name (a name cannot hold a NUL byte)");
 				}
@@ -182,7 +187,9 @@ static int parse_string(struct parser *jp, char **out)
 				free(buf);
 				return fail(jp, "bad escape in a string");
 			}
-			if (buf)
+			if (buf && raw_byte >= 0)
+				buf[n++] = (char)raw_byte;
+			else if (buf)
 				put_utf8(buf, &n, cp);
 		} else if (buf) {
 			buf[n++] = (char)c;
@@ -450,7 +457,7 @@ static char *read_file(const char *path, size_t *len, mmusim_error *err)
 		n += k;
 		if (k == 0) {
 			if (ferror(f)) {
-				cli_set_error(err, MMUSIM_EIO, "%s: read error", path);
+				cli_set_error(err, MMUSIM_EIO, "%s: cannot read: %s", path, strerror(errno));
 				free(buf);
 				buf = NULL;
 			}
@@ -578,7 +585,8 @@ int cmd_merge(struct cli *cli, struct args *a)
 		goto out;
 	}
 	/* Everything is checked before anything is printed: one bad file, one line on stderr. */
-	if ((rc = cli_output_check(cli, csv, paths, nr_files)) != EXIT_OK)
+	if ((rc = cli_output_not_stdout("merge", "--csv", csv, "the CSV", "table")) != EXIT_OK ||
+	    (rc = cli_output_check(cli, csv, paths, nr_files)) != EXIT_OK)
 		goto out;
 	for (size_t i = 0; i < nr_files; i++) {
 		if (!(files[i].text = read_file(files[i].path, &files[i].len, &err)) ||

@@ -341,7 +341,9 @@ int cmd_mrc(struct cli *cli, struct args *a)
 		return EXIT_OK;
 	}
 	const char *output_options[] = { "--csv", "--svg" }, *outputs[] = { ma.csv, ma.svg };
-	if ((rc = cli_outputs_distinct("mrc", output_options, outputs, 2)) != EXIT_OK ||
+	if ((rc = cli_output_not_stdout("mrc", "--csv", ma.csv, "the CSV", "table")) != EXIT_OK ||
+	    (rc = cli_output_not_stdout("mrc", "--svg", ma.svg, "the SVG", "table")) != EXIT_OK ||
+	    (rc = cli_outputs_distinct("mrc", output_options, outputs, 2)) != EXIT_OK ||
 	    (rc = cli_output_check(cli, ma.csv, &ma.trace, 1)) != EXIT_OK ||
 	    (rc = cli_output_check(cli, ma.svg, &ma.trace, 1)) != EXIT_OK)
 		return rc;

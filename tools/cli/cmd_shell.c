@@ -15,6 +15,7 @@
  */
 #include "commands.h"
 
+#include <errno.h>
 #include <histedit.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -609,7 +610,8 @@ static int run_terminal(struct shell *sh)
 /*
  * Reads one line of at most SHELL_LINE_MAX bytes (newline excluded) into buf: 1, or 0 at the
  * end of the input; -1 with *why set for a longer line or a NUL byte (a binary file or
- * /dev/zero), which end the session: memory and time stay bounded whatever comes in.
+ * /dev/zero), which end the session: memory and time stay bounded whatever comes in;
+ * -1 with *why NULL and errno set when reading fails.
  */
 static int read_bounded_line(FILE *in, char buf[SHELL_LINE_MAX + 1], const char **why)
 {
@@ -628,6 +630,11 @@ static int read_bounded_line(FILE *in, char buf[SHELL_LINE_MAX + 1], const char 
 		buf[n++] = (char)c;
 	}
 	buf[n] = '\0';
+	/* A read that fails (stdin a folder: EISDIR) is no end of input: the session would end as if done. */
+	if (c == EOF && ferror(in)) {
+		*why = NULL;
+		return -1;
+	}
 	return c == EOF && n == 0 ? 0 : 1;
 }
 
@@ -642,9 +649,11 @@ static int run_pipe(struct shell *sh)
 		return cli_usage_error("out of memory");
 	while (!sh->quit && (got = read_bounded_line(stdin, line, &why)) > 0) {
 		mmusim_error err = { 0 };
+		/* A UTF-8 byte order mark (Windows editors write one) is not part of the first command. */
+		size_t bom = sh->line == 0 && strncmp(line, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
 
 		sh->line++;
-		if (run_line(sh, line, &err)) {
+		if (run_line(sh, line + bom, &err)) {
 			fflush(stdout);
 			/* Trace errors already carry "stdin:LINE"; the shell's own ones get it here. */
 			if (strncmp(err.message, "stdin:", 6) == 0)
@@ -655,7 +664,12 @@ static int run_pipe(struct shell *sh)
 			failed = true;
 		}
 	}
-	if (got < 0) {
+	if (got < 0 && !why) {
+		const char *reason = strerror(errno); /* before the flush may set errno */
+		fflush(stdout);
+		fprintf(stderr, "mmusim: <stdin>: cannot read: %s\n", reason);
+		failed = true;
+	} else if (got < 0) {
 		fflush(stdout);
 		term_printf(stderr, "mmusim: stdin:%lu: %s", sh->line + 1, why);
 		fputc('\n', stderr);

@@ -411,7 +411,8 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		emit_jobs(stdout, cli, a, &sa);
 		goto out;
 	}
-	if ((rc = cli_output_check(cli, sa.csv, sa.traces, sa.nr_traces)) != EXIT_OK ||
+	if ((rc = cli_output_not_stdout("sweep", "--csv", sa.csv, "the CSV", "table")) != EXIT_OK ||
+	    (rc = cli_output_check(cli, sa.csv, sa.traces, sa.nr_traces)) != EXIT_OK ||
 	    (rc = cli_output_check(cli, sa.csv, sa.configs, sa.nr_configs)) != EXIT_OK ||
 	    (sa.csv_dir && (rc = sweep_csv_dir_check(sa.csv_dir, sa.nr_traces * sa.nr_configs, sa.csv)) != EXIT_OK) ||
 	    (sa.csv_dir && (rc = sweep_csv_dir_prepare(sa.csv_dir)) != EXIT_OK))

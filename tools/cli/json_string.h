@@ -4,7 +4,10 @@
 
 #include <stdio.h>
 
-/* Writes s quoted and escaped: '"' and '\' with a backslash, controls and DEL as \u00XX. */
+/*
+ * Writes s quoted and escaped: '"' and '\' with a backslash, controls and DEL as \u00XX,
+ * a byte that is not part of valid UTF-8 as the lone surrogate \uDCXX (Python's surrogateescape).
+ */
 void json_write_str(FILE *out, const char *s);
 
 #endif

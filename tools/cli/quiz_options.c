@@ -13,6 +13,7 @@
 
 #include "cli_errors.h"
 #include "cli_machine.h"
+#include "cli_output.h"
 #include "quiz_text.h"
 #include "size_text.h"
 
@@ -190,21 +191,11 @@ int quiz_parse_option(struct args *a, struct quiz_opts *o)
 	return 0;
 }
 
-/* True when a and b name one file: the same string, or the same existing inode. */
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	if (strcmp(a, b) == 0)
-		return true;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 int quiz_check_options(const struct quiz_opts *o)
 {
 	const struct quiz_tlb_params *t = &o->params.tlb;
 
-	if (o->student && o->instructor && same_file(o->student, o->instructor))
+	if (o->student && o->instructor && cli_same_output(o->student, o->instructor))
 		return cli_usage_error("quiz: --student and --instructor name the same file '%s': the answers would "
 				       "overwrite the questions", o->instructor);
 	if (t->entries && !(o->params.kinds & QUIZ_ASK_TLB))
@@ -382,13 +373,13 @@ static int write_file(const char *path, const struct quiz *q, const struct quiz_
 
 	copy.answers = answers;
 	if (mmusim_output_open(path, &out, &err))
-		return cli_fail(&err);
+		return cli_output_fail(&err);
 	if (o->json)
 		quiz_json_write(mmusim_output_stream(out), q, answers);
 	else
 		print_text(mmusim_output_stream(out), q, &copy);
 	if (mmusim_output_commit(out, &err))
-		return cli_fail(&err);
+		return cli_output_fail(&err); /* a full disk is exit status 1, as in every command */
 	return EXIT_OK;
 }
 

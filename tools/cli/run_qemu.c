@@ -108,8 +108,17 @@ char **run_qemu_argv(const char *qemu, const char *plugin, int trace_fd, const c
 		return NULL;
 	argv[0] = strdup(qemu);
 	argv[1] = strdup("-plugin");
-	if (asprintf(&argv[2], "%s,fd=%d%s%s", plugin, trace_fd, cpus ? "," : "", cpus ? cpus : "") < 0)
+	/* QEMU splits the option at commas: one in the plugin's path ('/opt/a,b/') is written ',,'. */
+	char *file = malloc(2 * strlen(plugin) + 1), *q = file;
+	if (file) {
+		for (const char *c = plugin; *c; c++)
+			if ((*q++ = *c) == ',')
+				*q++ = ',';
+		*q = '\0';
+	}
+	if (!file || asprintf(&argv[2], "%s,fd=%d%s%s", file, trace_fd, cpus ? "," : "", cpus ? cpus : "") < 0)
 		argv[2] = NULL;
+	free(file);
 	if (!argv[0] || !argv[1] || !argv[2]) {
 		run_qemu_argv_free(argv);
 		return NULL;

@@ -11,7 +11,7 @@
 /* The highest thread id a trace may carry, plus one (sim/trace_event.h's TRACE_THREAD_MAX). */
 #define THREAD_IDS (1u << 20)
 
-enum line_status { LINE_OK, LINE_END, LINE_TOO_LONG, LINE_NUL };
+enum line_status { LINE_OK, LINE_END, LINE_TOO_LONG, LINE_NUL, LINE_ERROR };
 
 /*
  * One line of at most size - 1 bytes into buf, without its '\n'.  fgets
@@ -31,6 +31,9 @@ static enum line_status read_line(FILE *f, char *buf, size_t size)
 		buf[len++] = (char)c;
 	}
 	buf[len] = '\0';
+	/* A read that fails (a directory: EISDIR) is no end of file: the map would be empty. */
+	if (c == EOF && ferror(f))
+		return LINE_ERROR;
 	return c == EOF && len == 0 ? LINE_END : LINE_OK;
 }
 
@@ -50,8 +53,12 @@ static int map_file(const char *command, const char *path, unsigned max_cpus, st
 		char extra;
 		n++;
 		if (st != LINE_OK) {
+			int read_errno = errno;
 			fclose(f);
 			threads_to_cpus_free(out);
+			if (st == LINE_ERROR)
+				return cli_set_error(err, MMUSIM_EINVAL, "%s: --threads-to-cpus %s: cannot read: %s", command,
+						     path, strerror(read_errno));
 			if (st == LINE_NUL)
 				return cli_set_error(err, MMUSIM_EINVAL, "%s: --threads-to-cpus %s:%u: NUL byte in the file "
 						     "(a binary file?)", command, path, n);
