@@ -232,6 +232,7 @@ const struct pt_arch pt_arch_x86_32 = {
 	.name = "x86_32",
 	.va_flush_drops_walk_caches = true,
 	.fault_drops_cached_page = true,
+	.root_switch_flushes = true,
 	.geom = &x86_32_geom,
 	.hooks = &x86_32_hooks,
 	.cpu_keys = x86_32_cpu_keys,

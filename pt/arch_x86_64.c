@@ -230,6 +230,13 @@ static const char *x86_entry_name(const struct paging_consts *pc, unsigned level
 	return level < sizeof(names) / sizeof(names[0]) ? names[level] : "entry";
 }
 
+/* CR3 11:0: the PCID has 12 bits; PCID 4096 would alias PCID 0 in CR3. */
+static unsigned x86_pcid_bits(const struct cpu_ctl *ctl)
+{
+	(void)ctl;
+	return 12;
+}
+
 /* CR3 with CR4.PCIDE=1: bits 51:12 the root, 11:0 the PCID (SDM 4.5, table 4-12). */
 static uint64_t x86_encode_root_reg(const struct paging_consts *pc, uint64_t root, uint16_t asid)
 {
@@ -339,6 +346,7 @@ const struct pt_arch pt_arch_x86_64 = {
 	.hooks = &x86_hooks,
 	.cpu_keys = x86_cpu_keys,
 	.check_limits = x86_check_limits,
+	.asid_bits = x86_pcid_bits,
 	.fit_prop = x86_fit_prop,
 	.make_leaf = x86_make_leaf,
 	.make_table = x86_make_table,

@@ -204,6 +204,13 @@ struct pt_arch {
 	 * faulting walk caches the pointers it followed like any other walk.
 	 */
 	bool fault_drops_cached_page;
+	/*
+	 * The root register holds no address-space tag (x86 32-bit paging has no
+	 * PCID): switching address spaces, a MOV to CR3, drops the non-global TLB
+	 * entries and the paging-structure-cache entries (SDM vol. 3 4.10.4.1),
+	 * so that no entry of the previous space outlives the switch.
+	 */
+	bool root_switch_flushes;
 	/* Optional: rejects control bits that contradict the constants (x86_32: 4 MiB pages need PSE). */
 	int (*check_ctl)(const struct paging_consts *pc, const struct cpu_ctl *ctl, struct mm_error *err);
 

@@ -187,8 +187,12 @@ static void run_cpu_vm(struct machine *m, const struct mmu_cpu *c)
 		(void)machine_switch_vm(m, c->vmid, NULL);
 }
 
+static void flush_cpu(struct mmu_cpu *c, enum flush_scope scope, uint64_t va, uint64_t len,
+		      uint16_t vmid, uint16_t asid, bool last_level);
+
 int mmu_switch_asid(struct mmu *mmu, uint16_t asid, struct mm_error *err)
 {
+	const uint16_t old = mmu->cur->asid;
 	int rc;
 
 	/* The ASID names an address space of the CPU's own VM. */
@@ -196,6 +200,9 @@ int mmu_switch_asid(struct mmu *mmu, uint16_t asid, struct mm_error *err)
 	rc = machine_space(mmu->m, asid, &mmu->cur->pt, err);
 
 	if (rc == MM_OK) {
+		/* Untagged entries: only the running space's may be cached (MOV to CR3 without PCIDs). */
+		if (asid != old && mmu->m->cfg.arch->root_switch_flushes)
+			flush_cpu(mmu->cur, FLUSH_ASID, 0, 0, mmu->cur->vmid, old, false);
 		mmu->cur->asid = asid;
 		mmu->cur->space = tlb_space(mmu->cur->vmid, asid);
 		mmu->cur->root = pt_root(mmu->cur->pt);
