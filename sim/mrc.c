@@ -612,7 +612,12 @@ int mrc_events_mapped(struct mrc *m, struct replay *r, const struct trace_event 
 	for (size_t i = 0; i < n; i++) {
 		const struct trace_event *e = &ev[i];
 		if (e->op != TRACE_ACCESS) {
-			if ((rc = replay_events(r, e, 1, err)) || (rc = one_event(m, e, source, err)))
+			if ((rc = replay_events(r, e, 1, err)))
+				return rc;
+			/* As the replay's switch did (x86_32: MOV to CR3 without PCIDs), the old space's pages go. */
+			if (e->op == TRACE_ASID && e->n != m->asid && r->m->cfg.arch->root_switch_flushes)
+				invalidate(m, &(struct drop){ .space = space_of(m), .all_pages = true });
+			if ((rc = one_event(m, e, source, err)))
 				return rc;
 			continue;
 		}

@@ -78,3 +78,32 @@ Test(cli_asid_tags, x86_64_switch_keeps_tagged_entries)
 	run_result_free(&r);
 	remove_temp_file(trace);
 }
+
+/*
+ * mrc --page-size mapped replays on the config's machine, and its curve equals
+ * a replay's misses: on x86_32 the switch back to address space 0 finds 0's
+ * page gone as the replay's TLB does, so every size misses 3 times (without
+ * the drop a 2-entry TLB would hit the third read).
+ */
+Test(cli_asid_tags, x86_32_mrc_mapped_drops_on_switch)
+{
+	char *trace = write_temp_file("map 0x1000 0x200000 4K rwu\n"
+				      "r 0x1000\n"
+				      "asid 1\nmap 0x1000 0x300000 4K rwu\nr 0x1000\n"
+				      "asid 0\nr 0x1000\n",
+				      ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "--json", "mrc", "--page-size", "mapped",
+				"--max-entries", "4", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"misses\":[3,3,3,3]") != NULL, "%s", r.out);
+	run_result_free(&r);
+
+	/* x86-64 keeps 0's page under its PCID: 2 misses once the TLB holds both */
+	cr_assert_eq(run_mmusim(&r, "--json", "mrc", "--page-size", "mapped", "--max-entries", "4", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"misses\":[3,2,2,2]") != NULL, "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
