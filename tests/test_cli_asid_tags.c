@@ -1,6 +1,6 @@
 /*
  * test_cli_asid_tags: what an `asid N` switch may tag, per architecture, end
- * to end through the shell.  x86-64 tags with the 12-bit PCID (CR3 11:0);
+ * to end through translate, replay and mrc.  x86-64 tags with the 12-bit PCID (CR3 11:0);
  * 32-bit paging has no PCID at all, so a switch (a MOV to CR3) drops the
  * non-global TLB and paging-structure-cache entries (Intel SDM vol. 3
  * 4.10.4.1, "MOV to CR3": with CR4.PCIDE = 0 it invalidates every TLB entry
