@@ -471,7 +471,11 @@ MMUSIM_API bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out
 MMUSIM_API int mmusim_for_each_mapping(mmusim_machine *m,
 				       int (*fn)(void *arg, const mmusim_mapping *map), void *arg);
 
-/* Makes address space `asid` current, creating its user table on first use. */
+/*
+ * Makes address space `asid` current, creating its user table on first use.
+ * `asid` must fit the root register's tag (x86-64 PCID: below 4096; Sv32:
+ * below 512; Arm with 8-bit ASIDs: below 256), or it is refused.
+ */
 MMUSIM_API int mmusim_switch_asid(mmusim_machine *m, uint16_t asid, mmusim_error *err);
 /* The current address space's ASID. */
 MMUSIM_API uint16_t mmusim_current_asid(const mmusim_machine *m);
@@ -1114,7 +1118,11 @@ MMUSIM_API int mmusim_mmu_replay_many(mmusim_mmu *const *mmus, size_t n, mmusim_
 #define MMUSIM_MAX_CPUS 1024
 /* Makes CPU `cpu` (0..1023) current; its caches are created on first use. */
 MMUSIM_API int mmusim_mmu_select_cpu(mmusim_mmu *mmu, unsigned cpu, mmusim_error *err);
-/* Switches the current CPU to address space `asid` (created on first use). */
+/*
+ * Switches the current CPU to address space `asid` (created on first use;
+ * bounded as for mmusim_switch_asid).  On x86_32, which has no PCID, the CPU's
+ * non-global TLB and paging-structure-cache entries go, as on a MOV to CR3.
+ */
 MMUSIM_API int mmusim_mmu_switch_asid(mmusim_mmu *mmu, uint16_t asid, mmusim_error *err);
 /*
  * Sets the current CPU's privilege.  MMUSIM_EINVAL (nothing changes;
