@@ -172,7 +172,10 @@ static int require(const struct load *ld, const struct ynode *map, const char *p
 		return MM_OK;
 	if (path && path[0])
 		return ynode_error(ld->err, map, "missing key '%s' in %s", key, path);
-	return ynode_error(ld->err, map, "missing key '%s'", key);
+	/* Top level: the file is a fragment (as README shows them) or forgot its extends. */
+	return ynode_error(ld->err, map,
+			   "missing key '%s' (a config file gives every key, or starts with 'extends: PRESET', "
+			   "e.g. 'extends: x86_64', and gives only what differs)", key);
 }
 
 static int get_number(const struct load *ld, const struct ynode *n, const char *path,

@@ -471,7 +471,11 @@ MMUSIM_API bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out
 MMUSIM_API int mmusim_for_each_mapping(mmusim_machine *m,
 				       int (*fn)(void *arg, const mmusim_mapping *map), void *arg);
 
-/* Makes address space `asid` current, creating its user table on first use. */
+/*
+ * Makes address space `asid` current, creating its user table on first use.
+ * `asid` must fit the root register's tag (x86-64 PCID: below 4096; Sv32:
+ * below 512; Arm with 8-bit ASIDs: below 256), or it is refused.
+ */
 MMUSIM_API int mmusim_switch_asid(mmusim_machine *m, uint16_t asid, mmusim_error *err);
 /* The current address space's ASID. */
 MMUSIM_API uint16_t mmusim_current_asid(const mmusim_machine *m);

@@ -198,8 +198,12 @@ int mmu_switch_asid(struct mmu *mmu, uint16_t asid, struct mm_error *err)
 	run_cpu_vm(mmu->m, mmu->cur);
 	rc = machine_space(mmu->m, asid, &mmu->cur->pt, err);
 
-	/* Untagged entries all belong to the outgoing space: dropping its non-global ones drops them all. */
-	if (rc == MM_OK && mmu->m->cfg.arch->asid_switch_flushes)
+	/*
+	 * Untagged entries all belong to the outgoing space: dropping its
+	 * non-global ones drops them all.  A line naming the running space
+	 * again reloads nothing (Linux skips the CR3 write for the same mm).
+	 */
+	if (rc == MM_OK && asid != mmu->cur->asid && mmu->m->cfg.arch->asid_switch_flushes)
 		flush_cpu(mmu->cur, FLUSH_ASID, 0, 0, mmu->cur->vmid, mmu->cur->asid, false);
 	if (rc == MM_OK) {
 		mmu->cur->asid = asid;

@@ -641,7 +641,7 @@ int mrc_events_mapped(struct mrc *m, struct replay *r, const struct trace_event 
 			if ((rc = replay_events(r, e, 1, err)))
 				return rc;
 			/* As the replay's TLBs (mmu_switch_asid): the outgoing space's pages go. */
-			if (e->op == TRACE_ASID && r->m->cfg.arch->asid_switch_flushes)
+			if (e->op == TRACE_ASID && e->n != m->asid && r->m->cfg.arch->asid_switch_flushes)
 				invalidate(m, &(struct drop){ .space = space_of(m), .all_pages = true });
 			if ((rc = one_event(m, e, source, err)))
 				return rc;

@@ -893,7 +893,20 @@ Test(config_errors, missing_key)
 		     "arch: x86_64\n"
 		     "base_page_size: 4096\n"
 		     "pte_size: 8\n",
-		     "t.yaml:1:1: missing key 'nr_levels'");
+		     "t.yaml:1:1: missing key 'nr_levels' (a config file gives every key, or starts with "
+		     "'extends: PRESET', e.g. 'extends: x86_64', and gives only what differs)");
+}
+
+/*
+ * README's config fragments (a tlb: list alone) are parts of a config: given
+ * as a whole file, the error says how to complete it.
+ */
+Test(config_errors, fragment_without_extends_says_how_to_complete_it)
+{
+	expect_error("tlb:\n"
+		     "  - { name: l1d, level: 1, kind: data, entries: 64, ways: 4, page_sizes: [4K] }\n",
+		     "t.yaml:1:1: missing key 'name' (a config file gives every key, or starts with "
+		     "'extends: PRESET', e.g. 'extends: x86_64', and gives only what differs)");
 }
 
 Test(config_errors, missing_nested_key)

@@ -232,26 +232,3 @@ Test(teaching_cli, x86_32_asid_switch_is_a_cr3_load)
 	remove_temp_file(plain);
 }
 
-/*
- * x86_64's ASIDs are PCIDs, 12 bits (SDM vol. 3 4.10.1, CR3 bits 11:0 with
- * CR4.PCIDE=1): 4095 is the last; 4096 would reach CR3's root address bits and
- * alias PCID 0 in the register, so it is refused (it was accepted).
- */
-Test(teaching_cli, x86_64_pcids_have_twelve_bits)
-{
-	char *ok = write_temp_file("asid 4095\nmap 0x1000 0x5000 4K rwu\n", ".trace");
-	char *bad = write_temp_file("asid 4095\nasid 4096\n", ".trace");
-	char want[4200];
-	struct run_result r;
-
-	cr_assert_eq(run_mmusim(&r, "--config", "x86_64", "translate", "--setup", ok, "0x1008", NULL), 0);
-	expect_run(&r, 0, "0x1008 r user: pa 0x5008 (4K page, level 1) perms rw-u-\n", "");
-	run_result_free(&r);
-
-	cr_assert_eq(run_mmusim(&r, "--config", "x86_64", "translate", "--setup", bad, "0x1008", NULL), 0);
-	snprintf(want, sizeof(want), "mmusim: %s:2: ASID 4096 does not fit this CPU's 12-bit ASIDs\n", bad);
-	expect_run(&r, 2, "", want);
-	run_result_free(&r);
-	remove_temp_file(ok);
-	remove_temp_file(bad);
-}

@@ -277,9 +277,21 @@ static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_trans
 		fprintf(out, "      addr   none: no page is mapped at level %u\n", s->level);
 		return;
 	}
-	describe_mask(mask, where, sizeof(where));
 	/* Only the bits the hardware takes: not those at or above MAXPHYADDR (reserved, named by the fault). */
-	uint64_t addr = mmusim_pte_address_field(cfg, s->pte, s->level);
+	uint64_t addr = mmusim_pte_address_field(cfg, s->pte, s->level), shown = addr;
+	/*
+	 * A leaf larger than its level's pages (a Svnapot 64 KiB leaf, whose
+	 * PPN[3:0] encode its size; an Arm contiguous run): the frame is the
+	 * bits above the page, as the TLB entry for the whole page holds it.
+	 */
+	if (last && res->ok && res->page_size >> mmusim_config_index_shift(cfg, s->level) > 1) {
+		for (unsigned bit = 0; bit < 64; bit++)
+			if ((mask >> bit & 1) &&
+			    pa_bit_of(cfg, s->pte, s->level, addr, bit) < (unsigned)__builtin_ctzll(res->page_size))
+				mask &= ~(1ull << bit);
+		shown &= ~(res->page_size - 1);
+	}
+	describe_mask(mask, where, sizeof(where));
 	unsigned page_shift = (unsigned)__builtin_ctzll(mmusim_config_page_size(cfg));
 	mmusim_pte_layout layout;
 	/* A frame number not already in place (OSTEP's PFN in bits 6:0): say how it becomes the address. */
@@ -287,9 +299,9 @@ static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_trans
 		fprintf(out, "      addr   %s = frame 0x%" PRIx64 " << %u = 0x%" PRIx64 "\n", where, addr >> page_shift,
 			page_shift, addr);
 	else if (describe_moved_bits(cfg, s->pte, s->level, mask, addr, moved, sizeof(moved)))
-		fprintf(out, "      addr   %s, so 0x%" PRIx64 "\n", moved, addr);
+		fprintf(out, "      addr   %s, so 0x%" PRIx64 "\n", moved, shown);
 	else
-		fprintf(out, "      addr   %s = 0x%" PRIx64 "\n", where, addr);
+		fprintf(out, "      addr   %s = 0x%" PRIx64 "\n", where, shown);
 	if (!last)
 		fprintf(out, "      -> the next table, at 0x%" PRIx64 "\n", mmusim_pte_address(cfg, s->pte, s->level));
 	else if (res->ok)
