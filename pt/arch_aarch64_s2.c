@@ -564,6 +564,7 @@ const struct pt_arch pt_arch_aarch64_stage2 = {
 	.hooks = &s2_hooks,
 	.cpu_keys = s2_cpu_keys,
 	.check_limits = s2_check_limits,
+	.leaf_top = arm_leaf_top,
 	.asid_bits = s2_vmid_bits,
 	.check_prop = s2_check_prop,
 	.make_leaf = s2_make_leaf,

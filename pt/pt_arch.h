@@ -195,6 +195,14 @@ struct pt_arch {
 	 * it); absent: the entry's address without the bits below the page size.
 	 */
 	uint64_t (*leaf_frame)(const struct paging_consts *pc, uint64_t pte, unsigned level, uint64_t va);
+	/*
+	 * Optional: the highest level whose leaf the walk accepts, where that is
+	 * above highest_translation_level, which then only says which pages the
+	 * OS side makes (RISC-V: R or X makes any level's PTE a leaf; Arm: a
+	 * block up to the granule's top block level).  Absent: a leaf above
+	 * highest_translation_level is reserved (x86 PS, EPT bit 7).
+	 */
+	unsigned (*leaf_top)(const struct paging_consts *pc);
 	/* Optional: the ASID width the control bits give (Arm TCR.AS: 8 or 16); absent: 16. */
 	unsigned (*asid_bits)(const struct cpu_ctl *ctl);
 	/*
@@ -386,6 +394,9 @@ int pt_arch_check_consts(const struct pt_arch *arch, const struct paging_consts 
 /* The frame of the page at va that leaf pte (at level) maps, for the views: leaf_frame or the entry's address. */
 uint64_t pt_arch_leaf_frame(const struct pt_arch *arch, const struct paging_consts *pc, const struct cpu_ctl *ctl,
 			    uint64_t pte, unsigned level, uint64_t va);
+
+/* The highest level whose leaf the walk takes for a page: leaf_top or highest_translation_level. */
+unsigned pt_arch_leaf_top(const struct pt_arch *arch, const struct paging_consts *pc);
 
 /* The page sizes a walk may report beyond the levels' own (runs), as a mask of 1 << log2(size). */
 uint64_t pt_arch_span_shift_mask(const struct pt_arch *arch, const struct paging_consts *pc);
