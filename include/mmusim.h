@@ -584,6 +584,12 @@ typedef struct mmusim_translation {
 	uint64_t refused_pte_addr;
 	unsigned nr_steps;
 	mmusim_walk_step steps[MMUSIM_MAX_LEVELS];
+	/*
+	 * A VM's answer: stage 2 refused (fault_code is then the hypervisor's:
+	 * ESR_EL2, the EPT exit qualification, EXITINFO1, scause), and
+	 * mmusim_fault_describe says it as the hypervisor is told it.
+	 */
+	bool fault_stage2;
 } mmusim_translation;
 
 /*

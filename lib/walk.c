@@ -115,6 +115,7 @@ void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t
 		.level = t->fault_level,
 		.code = t->fault_code,
 	};
+	const struct pt_arch *arch = cfg->cfg.arch;
 
 	if (!len)
 		return;
@@ -122,7 +123,10 @@ void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t
 		snprintf(buf, len, "no fault");
 		return;
 	}
-	cfg->cfg.arch->describe_fault(&f, buf, len);
+	/* A VM's stage-2 fault is the hypervisor's: ESR_EL2, not the guest's ESR_EL1. */
+	if (t->fault_stage2 && cfg->cfg.stage2.arch && cfg->cfg.stage2.arch->describes_stage2_report)
+		arch = cfg->cfg.stage2.arch;
+	arch->describe_fault(&f, buf, len);
 }
 
 uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level)

@@ -578,6 +578,7 @@ const struct pt_arch pt_arch_aarch64_stage2 = {
 	.pte_fields = s2_pte_fields,
 	.entry_name = s2_entry_name,
 	.describe_fault = s2_describe_fault,
+	.describes_stage2_report = true,
 	.elf_machine = 183 /* EM_AARCH64 */,
 	.root_register = "vttbr",
 	.encode_root_reg = s2_encode_root_reg,

@@ -289,6 +289,13 @@ struct pt_arch {
 	const char *(*entry_name)(const struct paging_consts *pc, unsigned level);
 	/* The fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)". */
 	void (*describe_fault)(const struct walk_fault *f, char *buf, size_t len);
+	/*
+	 * A stage-2 format whose describe_fault reads stage2_report's code (Arm
+	 * ESR_EL2, the EPT exit qualification): a VM's combined stage-2 fault is
+	 * described by it.  False: by the guest's format (RISC-V's reads the
+	 * guest-page scause; NPT's EXITINFO1 is a #PF error code).
+	 */
+	bool describes_stage2_report;
 	/* ELF e_machine of dumps of this machine's memory (EM_X86_64, EM_RISCV; 0 EM_NONE). */
 	uint16_t elf_machine;
 	/* Name of the register that holds the root ("cr3" | "satp"). */
