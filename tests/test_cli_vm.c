@@ -857,3 +857,22 @@ Test(cli_vm, guest_root_register_is_vsatp)
 	cr_expect(strstr(r.out, "(ttbr0 0x"), "%s", r.out);
 	run_result_free(&r);
 }
+
+/*
+ * quiz on a VM preset asks the guest's walk, whose root a RISC-V guest holds
+ * in vsatp (MODE 8, ASID 0, PPN 0x80001); an x86 guest's stays CR3.
+ */
+Test(cli_vm, quiz_names_the_guest_root_register)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "quiz", "--seed", "1", NULL), 0);
+	cr_expect(strstr(r.out, "\nroot: 0x80001000 (vsatp = 0x8000000000080001)\n"), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "quiz", "--seed", "1", "--json", NULL), 0);
+	cr_expect(strstr(r.out, "\"register\": \"vsatp\", \"value\": \"0x8000000000080001\""), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_ept", "quiz", "--seed", "1", NULL), 0);
+	cr_expect(strstr(r.out, "\nroot: 0x1000 (cr3 = 0x1000)\n"), "%s", r.out);
+	run_result_free(&r);
+}
