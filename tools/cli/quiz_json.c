@@ -180,7 +180,8 @@ void quiz_json_write(FILE *out, const struct quiz *q, bool answers)
 		mmusim_config_page_size(cfg), mmusim_config_pte_size(cfg), mmusim_config_entries_per_node(cfg),
 		answers ? "true" : "false");
 	fprintf(out, "{\"half\": \"lower\", \"addr\": \"0x%" PRIx64 "\", \"register\": ", root);
-	json_write_str(out, upper_root ? root_half_register(cfg, false) : mmusim_config_walk_root_register(cfg, reg, sizeof(reg)));
+	json_write_str(out, upper_root ? root_half_register(cfg, false)
+				       : mmusim_config_walk_root_register(cfg, reg, sizeof(reg)));
 	fprintf(out, ", \"value\": \"0x%" PRIx64 "\"}", mmusim_config_root_register_value(cfg, root, 0));
 	if (upper_root) {
 		fprintf(out, ", {\"half\": \"upper\", \"addr\": \"0x%" PRIx64 "\", \"register\": ", upper_root);
