@@ -755,9 +755,9 @@ __attribute__((flatten)) static void rvg_walk_prefetch(const struct walker *w, u
 /* Everything but the geometry, limits, keys and satp layout is one format for Sv32 and Sv39-57. */
 #define RV_COMMON                                                                            \
 	.hooks = &rv_hooks, .check_limits = rv_check_limits, .check_prop = rv_check_prop, .make_leaf = rv_make_leaf,          \
-	.make_table = rv_make_table, .leaf_prop = rv_leaf_prop, .leaf_frame = rv_leaf_frame, .leaf_top = rv_leaf_top, .entry_perms = rv_entry_perms, \
+	.make_table = rv_make_table, .leaf_prop = rv_leaf_prop, .leaf_frame = rv_leaf_frame, .entry_perms = rv_entry_perms, \
 	.check_access = rv_check_access, .describe_pte = rv_describe_pte,                   \
-	.pte_fields = rv_pte_fields,                                                        \
+	.pte_fields = rv_pte_fields, .leaf_top = rv_leaf_top,                               \
 	.describe_fault = rv_describe_fault, .elf_machine = 243 /* EM_RISCV */,             \
 	.root_register = "satp"
 

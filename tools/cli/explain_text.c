@@ -436,7 +436,8 @@ static void walk_root(const mmusim_config *cfg, const mmusim_request *req, uint6
 	if (upper)
 		root = upper_root;
 	snprintf(table, len, "%s%sroot 0x%" PRIx64, split ? root_half_label(upper) : "", split ? " " : "", root);
-	snprintf(reg, len, "%s 0x%" PRIx64, split ? root_half_register(cfg, upper) : mmusim_config_walk_root_register(cfg, name, sizeof(name)),
+	snprintf(reg, len, "%s 0x%" PRIx64,
+		 split ? root_half_register(cfg, upper) : mmusim_config_walk_root_register(cfg, name, sizeof(name)),
 		 mmusim_config_root_register_value(cfg, root, upper ? 0 : asid));
 }
 
