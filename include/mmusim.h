@@ -206,6 +206,12 @@ MMUSIM_API uint64_t mmusim_config_kernel_start(const mmusim_config *cfg);
 /* Name of the register that selects a page table: "cr3" (x86-64) or "satp" (RISC-V). */
 MMUSIM_API const char *mmusim_config_root_register(const mmusim_config *cfg);
 /*
+ * The root register as a walk of this config names it: the guest's under a
+ * stage2: block ("vsatp" under the RISC-V G-stage; x86 "cr3", Arm "ttbr0"
+ * unchanged), else mmusim_config_root_register.  Written into buf.
+ */
+MMUSIM_API const char *mmusim_config_walk_root_register(const mmusim_config *cfg, char *buf, size_t len);
+/*
  * Formats with a root per VA half (AArch64): the upper half's root register
  * ("ttbr1"), encoded as the root register is; NULL for every other format.
  */
@@ -557,6 +563,13 @@ typedef struct mmusim_walk_step {
 /* The outcome of one walk: a translation or a fault, and the PTEs read. */
 typedef struct mmusim_translation {
 	bool ok;             /* true: pa..perms are valid; false: fault_* are */
+	/*
+	 * A VM's answer: stage 2 refused (fault_code is then the hypervisor's:
+	 * ESR_EL2, the EPT exit qualification, EXITINFO1, scause), and
+	 * mmusim_fault_describe says it as the hypervisor is told it.  In the
+	 * padding after ok: the struct keeps the size and offsets of 0.2.0.
+	 */
+	bool fault_stage2;
 	uint64_t pa;
 	unsigned level;      /* leaf level */
 	uint64_t page_size;

@@ -145,6 +145,15 @@ const char *mmusim_config_root_register(const mmusim_config *cfg)
 	return cfg->cfg.arch->root_register;
 }
 
+const char *mmusim_config_walk_root_register(const mmusim_config *cfg, char *buf, size_t len)
+{
+	if (cfg->cfg.stage2.arch)
+		pt_arch_guest_register(cfg->cfg.stage2.arch, cfg->cfg.arch, buf, len);
+	else
+		snprintf(buf, len, "%s", cfg->cfg.arch->root_register);
+	return buf;
+}
+
 const char *mmusim_config_upper_root_register(const mmusim_config *cfg)
 {
 	return cfg->cfg.arch->upper_root_register;

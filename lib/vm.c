@@ -136,6 +136,7 @@ static void combine(mmusim_nested_translation *n)
 		out->fault_level = s2->fault_level;
 		out->fault_reason = s2->fault_reason;
 		out->fault_code = n->report_code;
+		out->fault_stage2 = true;
 		out->refused_level = s2->refused_level;
 		out->refused_pte_addr = s2->refused_pte_addr;
 	}

@@ -115,6 +115,7 @@ void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t
 		.level = t->fault_level,
 		.code = t->fault_code,
 	};
+	const struct pt_arch *arch = cfg->cfg.arch;
 
 	if (!len)
 		return;
@@ -122,7 +123,10 @@ void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t
 		snprintf(buf, len, "no fault");
 		return;
 	}
-	cfg->cfg.arch->describe_fault(&f, buf, len);
+	/* A VM's stage-2 fault is the hypervisor's: ESR_EL2, not the guest's ESR_EL1. */
+	if (t->fault_stage2 && cfg->cfg.stage2.arch && cfg->cfg.stage2.arch->describes_stage2_report)
+		arch = cfg->cfg.stage2.arch;
+	arch->describe_fault(&f, buf, len);
 }
 
 uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level)
@@ -161,9 +165,10 @@ bool mmusim_pte_leaf(const mmusim_config *cfg, uint64_t pte, unsigned level)
  * are reserved, not address).  None for a leaf at a level that maps no
  * pages (x86 PS in a PML4E: reserved, the walk stops there).
  */
-static uint64_t address_bits_used(const struct paging_consts *pc, bool leaf, unsigned level)
+static uint64_t address_bits_used(const struct pt_arch *arch, const struct paging_consts *pc, bool leaf,
+				  unsigned level)
 {
-	if (leaf && level > pc->highest_translation_level)
+	if (leaf && level > pt_arch_leaf_top(arch, pc))
 		return 0;
 	return (leaf ? ~(pc_page_size(pc, level) - 1) : ~(uint64_t)0) &
 	       (pc->phys_addr_width < 64 ? (1ull << pc->phys_addr_width) - 1 : ~(uint64_t)0);
@@ -176,7 +181,7 @@ uint64_t mmusim_pte_address_mask(const mmusim_config *cfg, uint64_t pte, unsigne
 	const struct cpu_ctl *ctl = &cfg->cfg.cpu;
 	bool leaf = arch->hooks->is_leaf(pc, ctl, pte, level);
 	uint64_t base = arch->hooks->pte_addr(pc, ctl, pte, level), mask = 0;
-	uint64_t used = address_bits_used(pc, leaf, level);
+	uint64_t used = address_bits_used(arch, pc, leaf, level);
 
 	/* Only the PTE's own bits: a 4-byte entry has no bit 32 to flip. */
 	for (unsigned bit = 0; bit < 8 * pc->pte_size && bit < 64; bit++) {
@@ -196,7 +201,7 @@ uint64_t mmusim_pte_address_field(const mmusim_config *cfg, uint64_t pte, unsign
 	const struct paging_consts *pc = &cfg->cfg.pc;
 	bool leaf = arch->hooks->is_leaf(pc, &cfg->cfg.cpu, pte, level);
 
-	return arch->hooks->pte_addr(pc, &cfg->cfg.cpu, pte, level) & address_bits_used(pc, leaf, level);
+	return arch->hooks->pte_addr(pc, &cfg->cfg.cpu, pte, level) & address_bits_used(arch, pc, leaf, level);
 }
 
 uint32_t mmusim_pte_flags(const mmusim_config *cfg, uint64_t pte, unsigned level)

@@ -101,6 +101,12 @@ static inline __attribute__((always_inline)) bool arm_leaf_misplaced(unsigned pa
 	return level == 1 ? !(pte & ARM_TYPE) : level > arm_block_top(page_shift);
 }
 
+/* pt_arch.leaf_top, both stages: a block is a page up to the granule's top block level, whatever the config maps. */
+static inline unsigned arm_leaf_top(const struct paging_consts *pc)
+{
+	return arm_block_top(pc->page_shift);
+}
+
 /*
  * The descriptor's type and address, the same at both stages (D8.3): a
  * table descriptor points to the next level's table, and a table's

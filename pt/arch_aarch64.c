@@ -635,6 +635,7 @@ const struct pt_arch pt_arch_aarch64 = {
 	.cpu_keys = arm_cpu_keys,
 	.check_limits = arm_check_limits,
 	.leaf_run = arm_leaf_run,
+	.leaf_top = arm_leaf_top,
 	.run_compatible = arm_run_compatible,
 	.asid_bits = arm_asid_bits,
 	.check_prop = arm_check_prop,

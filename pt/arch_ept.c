@@ -565,6 +565,7 @@ const struct pt_arch pt_arch_ept = {
 	.pte_fields = ept_pte_fields,
 	.entry_name = ept_entry_name,
 	.describe_fault = ept_describe_fault,
+	.describes_stage2_report = true,
 	.elf_machine = 62 /* EM_X86_64 */,
 	.root_register = "eptp",
 	.encode_root_reg = ept_encode_root_reg,

@@ -173,6 +173,12 @@ WALK_INLINE uint64_t rv_pte_addr(const struct paging_consts *pc, const struct cp
  * entries of a 64 KiB page, each naming the whole page; the 4 KiB page at va
  * takes ppn[3:0] from va[15:12] ("Svnapot" chapter, step 8 of the walk).
  */
+/* Spec 4.3.2 step 4: a PTE with R or X is a leaf at any level, the root's too. */
+static unsigned rv_leaf_top(const struct paging_consts *pc)
+{
+	return pc->nr_levels;
+}
+
 static uint64_t rv_leaf_frame(const struct paging_consts *pc, uint64_t pte, unsigned level, uint64_t va)
 {
 	uint64_t frame = rv_pte_ppn(pte) << 12;
@@ -751,7 +757,7 @@ __attribute__((flatten)) static void rvg_walk_prefetch(const struct walker *w, u
 	.hooks = &rv_hooks, .check_limits = rv_check_limits, .check_prop = rv_check_prop, .make_leaf = rv_make_leaf,          \
 	.make_table = rv_make_table, .leaf_prop = rv_leaf_prop, .leaf_frame = rv_leaf_frame, .entry_perms = rv_entry_perms, \
 	.check_access = rv_check_access, .describe_pte = rv_describe_pte,                   \
-	.pte_fields = rv_pte_fields,                                                        \
+	.pte_fields = rv_pte_fields, .leaf_top = rv_leaf_top,                               \
 	.describe_fault = rv_describe_fault, .elf_machine = 243 /* EM_RISCV */,             \
 	.root_register = "satp"
 
@@ -788,6 +794,7 @@ const struct pt_arch pt_arch_riscv64x4 = {
 	.make_table = rv_make_table,
 	.leaf_prop = rv_leaf_prop,
 	.leaf_frame = rv_leaf_frame,
+	.leaf_top = rv_leaf_top,
 	.entry_perms = rv_entry_perms,
 	.check_access = rvg_check_access,
 	.walk = rvg_walk,

@@ -108,6 +108,11 @@ uint64_t pt_arch_leaf_frame(const struct pt_arch *arch, const struct paging_cons
 	return arch->hooks->pte_addr(pc, ctl, pte, level) & ~(pc_page_size(pc, level) - 1);
 }
 
+unsigned pt_arch_leaf_top(const struct pt_arch *arch, const struct paging_consts *pc)
+{
+	return arch->leaf_top ? arch->leaf_top(pc) : pc->highest_translation_level;
+}
+
 uint64_t pt_arch_span_shift_mask(const struct pt_arch *arch, const struct paging_consts *pc)
 {
 	uint64_t mask = 0;

@@ -195,6 +195,14 @@ struct pt_arch {
 	 * it); absent: the entry's address without the bits below the page size.
 	 */
 	uint64_t (*leaf_frame)(const struct paging_consts *pc, uint64_t pte, unsigned level, uint64_t va);
+	/*
+	 * Optional: the highest level whose leaf the walk accepts, where that is
+	 * above highest_translation_level, which then only says which pages the
+	 * OS side makes (RISC-V: R or X makes any level's PTE a leaf; Arm: a
+	 * block up to the granule's top block level).  Absent: a leaf above
+	 * highest_translation_level is reserved (x86 PS, EPT bit 7).
+	 */
+	unsigned (*leaf_top)(const struct paging_consts *pc);
 	/* Optional: the ASID width the control bits give (Arm TCR.AS: 8 or 16); absent: 16. */
 	unsigned (*asid_bits)(const struct cpu_ctl *ctl);
 	/*
@@ -281,6 +289,13 @@ struct pt_arch {
 	const char *(*entry_name)(const struct paging_consts *pc, unsigned level);
 	/* The fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)". */
 	void (*describe_fault)(const struct walk_fault *f, char *buf, size_t len);
+	/*
+	 * A stage-2 format whose describe_fault reads stage2_report's code (Arm
+	 * ESR_EL2, the EPT exit qualification): a VM's combined stage-2 fault is
+	 * described by it.  False: by the guest's format (RISC-V's reads the
+	 * guest-page scause; NPT's EXITINFO1 is a #PF error code).
+	 */
+	bool describes_stage2_report;
 	/* ELF e_machine of dumps of this machine's memory (EM_X86_64, EM_RISCV; 0 EM_NONE). */
 	uint16_t elf_machine;
 	/* Name of the register that holds the root ("cr3" | "satp"). */
@@ -386,6 +401,9 @@ int pt_arch_check_consts(const struct pt_arch *arch, const struct paging_consts 
 /* The frame of the page at va that leaf pte (at level) maps, for the views: leaf_frame or the entry's address. */
 uint64_t pt_arch_leaf_frame(const struct pt_arch *arch, const struct paging_consts *pc, const struct cpu_ctl *ctl,
 			    uint64_t pte, unsigned level, uint64_t va);
+
+/* The highest level whose leaf the walk takes for a page: leaf_top or highest_translation_level. */
+unsigned pt_arch_leaf_top(const struct pt_arch *arch, const struct paging_consts *pc);
 
 /* The page sizes a walk may report beyond the levels' own (runs), as a mask of 1 << log2(size). */
 uint64_t pt_arch_span_shift_mask(const struct pt_arch *arch, const struct paging_consts *pc);

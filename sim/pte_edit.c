@@ -61,7 +61,7 @@ static int edit_entry(struct machine *m, struct page_table *user, const struct t
 				    "there is no level-%u table to write", cmd, ev->va, level, ev->va, stop, level);
 	case PT_SLOT_LEAF:
 		/* x86 PS in a PML4E: the entry reads as a leaf, but no page of that size exists. */
-		if (stop > pc->highest_translation_level)
+		if (stop > pt_arch_leaf_top(m->cfg.arch, pc))
 			return mm_error_set(err, MM_EINVAL,
 					    "%s 0x%" PRIx64 " %u: the walk of 0x%" PRIx64 " stops at level %u (a leaf where "
 					    "%s maps no pages), there is no level-%u table to write", cmd, ev->va, level,

@@ -298,3 +298,45 @@ Test(authoring_listings, show_dot_marks_refused_leaves)
 	run_result_free(&r);
 	remove_temp_file(path);
 }
+
+/*
+ * RISC-V privileged spec 4.3.2 step 4: any level's PTE with R or X set is a
+ * leaf (Sv39: a 1 GiB gigapage at level 3), whatever page sizes the config
+ * chose to use; the walk maps VA 0x40001234 to 0x80001234 through PTE
+ * 0x200000df (ppn 0x80000, V R W X U A D).  explain's address line must
+ * say so, not "no page is mapped at level 3".  PPN[2] is PTE bits 53:28,
+ * PA bits 55:30.
+ */
+Test(authoring_listings, explain_riscv_leaf_above_highest_translation_level)
+{
+	char *config = write_temp_file("extends: sv39\nhighest_translation_level: 2\ntlb: []\n", ".yaml");
+
+	expect_explain_lines(config, "map 0x40000000 0x80200000 4K rwu\nset-pte 0x40000000 3 0x200000df\n", "0x40001234",
+			     (const char *const[]){
+				     "      raw    0x00000000200000df\n"
+				     "      bits   V R W X U A D ppn=0x80000\n"
+				     "      addr   bits 53:28 = 0x2 -> PA bits 55:30, so 0x80000000\n"
+				     "      -> a leaf: maps a 1G page at frame 0x80000000\n"
+				     "PA 0x80001234 = frame 0x80000000 | offset 0x1234 (VA bits 29:0 in a 1G page)\n",
+				     NULL });
+	remove_temp_file(config);
+}
+
+/*
+ * Arm ARM D8.3: with the 4K granule a level-1 block descriptor maps 1 GiB
+ * (OA bits 47:30) whatever page sizes the config uses; the walk translates
+ * 0x40001234 to 0x80001234 through block 0x80000441.
+ */
+Test(authoring_listings, explain_arm_block_above_highest_translation_level)
+{
+	char *config = write_temp_file("extends: aarch64\nhighest_translation_level: 2\ntlb: []\npwc: []\n", ".yaml");
+
+	expect_explain_lines(config, "map 0x40000000 0x80200000 4K rwu\nset-pte 0x40000000 3 0x80000441\n", "0x40001234",
+			     (const char *const[]){
+				     "      raw    0x0000000080000441\n",
+				     "      addr   bits 47:30 = 0x80000000\n"
+				     "      -> a leaf: maps a 1G page at frame 0x80000000\n"
+				     "PA 0x80001234 = frame 0x80000000 | offset 0x1234 (VA bits 29:0 in a 1G page)\n",
+				     NULL });
+	remove_temp_file(config);
+}

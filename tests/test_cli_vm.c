@@ -831,3 +831,48 @@ Test(cli_vm, sv32_guest_htinst_is_32_bit)
 	}
 	remove_temp_file(cfg);
 }
+
+/*
+ * Under the Hypervisor extension the guest's (VS-stage) root is in vsatp,
+ * not satp (privileged spec, "Virtual Supervisor Address Translation and
+ * Protection Register (vsatp)"): MODE 8, ASID 0, PPN 0x80001.  explain's and
+ * show's root lines name it so; an x86 guest's root stays CR3 (SDM 29.3),
+ * an Arm guest's TTBR0_EL1.
+ */
+Test(cli_vm, guest_root_register_is_vsatp)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "explain", "--map", MAP_PAGE, "0x1234", NULL), 0);
+	cr_expect(strstr(r.out, "\nwalk from root 0x80001000 (vsatp 0x8000000000080001):\n"), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "show", "--map", MAP_PAGE, NULL), 0);
+	cr_expect(strstr(r.out, "root 0x80001000 (vsatp 0x8000000000080001): ") == r.out, "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_ept", "show", "--map", "0x1000 0x200000 0x1000 rwu", NULL), 0);
+	cr_expect(strstr(r.out, "root 0x1000 (cr3 ") == r.out, "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64_vm", "show", "--map", "0x1000 0x40200000 0x1000 rwu", NULL),
+		     0);
+	cr_expect(strstr(r.out, "(ttbr0 0x"), "%s", r.out);
+	run_result_free(&r);
+}
+
+/*
+ * quiz on a VM preset asks the guest's walk, whose root a RISC-V guest holds
+ * in vsatp (MODE 8, ASID 0, PPN 0x80001); an x86 guest's stays CR3.
+ */
+Test(cli_vm, quiz_names_the_guest_root_register)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "quiz", "--seed", "1", NULL), 0);
+	cr_expect(strstr(r.out, "\nroot: 0x80001000 (vsatp = 0x8000000000080001)\n"), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "quiz", "--seed", "1", "--json", NULL), 0);
+	cr_expect(strstr(r.out, "\"register\": \"vsatp\", \"value\": \"0x8000000000080001\""), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_ept", "quiz", "--seed", "1", NULL), 0);
+	cr_expect(strstr(r.out, "\nroot: 0x1000 (cr3 = 0x1000)\n"), "%s", r.out);
+	run_result_free(&r);
+}

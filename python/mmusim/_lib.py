@@ -30,7 +30,7 @@ class WalkStep(Structure):
 
 
 class Translation(Structure):
-    _fields_ = [("ok", c_bool), ("pa", c_uint64), ("level", c_uint), ("page_size", c_uint64),
+    _fields_ = [("ok", c_bool), ("fault_stage2", c_bool), ("pa", c_uint64), ("level", c_uint), ("page_size", c_uint64),
                 ("perms", c_uint), ("leaf_pte", c_uint64), ("fault_kind", c_int), ("fault_level", c_uint),
                 ("fault_code", c_uint64), ("fault_reason", c_int), ("refused_level", c_uint),
                 ("refused_pte_addr", c_uint64), ("nr_steps", c_uint), ("steps", WalkStep * MAX_LEVELS)]

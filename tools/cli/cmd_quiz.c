@@ -209,6 +209,7 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 	mmusim_machine *m = quiz->m;
 	const mmusim_config *cfg = mmusim_machine_config(m);
 	uint64_t root = mmusim_root(m), upper_root = mmusim_upper_root(m);
+	char reg[16];
 
 	fprintf(out, "mmusim quiz %" PRIu64 " on ", quiz->seed);
 	term_write(out, mmusim_config_name(cfg));
@@ -224,8 +225,8 @@ static void print_quiz(FILE *out, const struct quiz *quiz, const struct quiz_opt
 			mmusim_config_root_register_value(cfg, root, 0), root_half_label(true), upper_root,
 			root_half_register(cfg, true), mmusim_config_root_register_value(cfg, upper_root, 0));
 	else
-		fprintf(out, "root: 0x%" PRIx64 " (%s = 0x%" PRIx64 ")\n\n", root, mmusim_config_root_register(cfg),
-			mmusim_config_root_register_value(cfg, root, 0));
+		fprintf(out, "root: 0x%" PRIx64 " (%s = 0x%" PRIx64 ")\n\n", root,
+			mmusim_config_walk_root_register(cfg, reg, sizeof(reg)), mmusim_config_root_register_value(cfg, root, 0));
 	if (o->tree)
 		fprintf(out, "The page table%s, entry by entry (empty entries left out):\n", upper_root ? "s" : "");
 	else

@@ -441,13 +441,15 @@ static void walk_root(const mmusim_config *cfg, const mmusim_request *req, uint6
 		      uint16_t asid, const mmusim_translation *res, char *table, char *reg, size_t len)
 {
 	bool split = mmusim_config_split_roots(cfg), upper = false;
+	char name[16];
 
 	if (split)
 		upper = res->nr_steps ? upper_root && res->steps[0].table == upper_root : va_in_upper_half(cfg, req->va);
 	if (upper)
 		root = upper_root;
 	snprintf(table, len, "%s%sroot 0x%" PRIx64, split ? root_half_label(upper) : "", split ? " " : "", root);
-	snprintf(reg, len, "%s 0x%" PRIx64, split ? root_half_register(cfg, upper) : mmusim_config_root_register(cfg),
+	snprintf(reg, len, "%s 0x%" PRIx64,
+		 split ? root_half_register(cfg, upper) : mmusim_config_walk_root_register(cfg, name, sizeof(name)),
 		 mmusim_config_root_register_value(cfg, root, upper ? 0 : asid));
 }
 

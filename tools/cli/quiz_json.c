@@ -170,6 +170,7 @@ void quiz_json_write(FILE *out, const struct quiz *q, bool answers)
 	const mmusim_config *cfg = mmusim_machine_config(m);
 	uint64_t root = mmusim_root(m), upper_root = mmusim_upper_root(m);
 	bool first = true;
+	char reg[16];
 
 	fprintf(out, "{\n  \"seed\": %" PRIu64 ",\n  \"config\": ", q->seed);
 	json_write_str(out, mmusim_config_name(cfg));
@@ -179,7 +180,8 @@ void quiz_json_write(FILE *out, const struct quiz *q, bool answers)
 		mmusim_config_page_size(cfg), mmusim_config_pte_size(cfg), mmusim_config_entries_per_node(cfg),
 		answers ? "true" : "false");
 	fprintf(out, "{\"half\": \"lower\", \"addr\": \"0x%" PRIx64 "\", \"register\": ", root);
-	json_write_str(out, upper_root ? root_half_register(cfg, false) : mmusim_config_root_register(cfg));
+	json_write_str(out, upper_root ? root_half_register(cfg, false)
+				       : mmusim_config_walk_root_register(cfg, reg, sizeof(reg)));
 	fprintf(out, ", \"value\": \"0x%" PRIx64 "\"}", mmusim_config_root_register_value(cfg, root, 0));
 	if (upper_root) {
 		fprintf(out, ", {\"half\": \"upper\", \"addr\": \"0x%" PRIx64 "\", \"register\": ", upper_root);

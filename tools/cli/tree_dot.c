@@ -85,12 +85,12 @@ void tree_write_dot(FILE *out, const mmusim_config *cfg, const struct tree *t, c
 	      "  edge [arrowsize=0.6];\n", out);
 	for (unsigned h = 0; h < t->nr_roots; h++) {
 		const char *label = tree_root_label(t, h);
-		char root_id[32];
+		char root_id[32], name[16];
 
 		node_id(root_id, sizeof(root_id), -1, h);
 		fprintf(out, "  reg%s [shape=box, style=rounded, label=\"%s%s%s 0x%" PRIx64 "\"];\n", h ? "1" : "",
 			label ? label : "", label ? "\\n" : "", label ? root_half_register(cfg, t->roots[h].upper)
-								   : mmusim_config_root_register(cfg),
+								   : mmusim_config_walk_root_register(cfg, name, sizeof(name)),
 			tree_root_register_value(t, h));
 		fprintf(out, "  reg%s -> %s%s;\n", h ? "1" : "", root_id,
 			marks->nr ? " [color=\"" WALK_COLOR "\", penwidth=2.5]" : "");

@@ -92,11 +92,11 @@ static void root_heading(const mmusim_config *cfg, const struct tree *t, unsigne
 {
 	const char *half = tree_root_label(t, h);
 	uint64_t table = t->roots[h].table;
-	char shape[96];
+	char shape[96], name[16];
 
 	tree_shape(cfg, t->roots[h].upper, shape, sizeof(shape));
 	snprintf(buf, len, "%s%s%s 0x%" PRIx64 ": root table 0x%" PRIx64 ", %s", half ? half : "", half ? ": " : "",
-		 half ? root_half_register(cfg, t->roots[h].upper) : mmusim_config_root_register(cfg),
+		 half ? root_half_register(cfg, t->roots[h].upper) : mmusim_config_walk_root_register(cfg, name, sizeof(name)),
 		 tree_root_register_value(t, h), table, shape);
 }
 

@@ -45,9 +45,11 @@ void tree_root_heading(const struct tree *t, unsigned half, char *buf, size_t le
 {
 	const char *label = tree_root_label(t, half);
 	uint64_t table = t->roots[half].table;
+	char name[16];
 
 	snprintf(buf, len, "%s%sroot 0x%" PRIx64 " (%s 0x%" PRIx64 ")", label ? label : "", label ? " " : "", table,
-		 label ? root_half_register(t->cfg, t->roots[half].upper) : mmusim_config_root_register(t->cfg),
+		 label ? root_half_register(t->cfg, t->roots[half].upper)
+		       : mmusim_config_walk_root_register(t->cfg, name, sizeof(name)),
 		 tree_root_register_value(t, half));
 }
 
