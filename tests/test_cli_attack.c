@@ -976,6 +976,8 @@ Test(opt_future, a_fifo_trace_is_refused_at_once)
 	if (writer == 0) { /* the trace, once, as a shell's <(...) would give it */
 		static const char trace[] = "r 0x1000\nr 0x2000\nr 0x1000\n";
 		int fd = open(fifo, O_WRONLY);
+		free(fifo); /* memcheck checks this process's leaks at _exit too */
+		free(dir);
 		signal(SIGPIPE, SIG_IGN);
 		_exit(fd >= 0 && write(fd, trace, sizeof(trace) - 1) > 0 ? 0 : 1);
 	}
