@@ -124,9 +124,10 @@ void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t
 		return;
 	}
 	/* A VM's stage-2 fault is the hypervisor's: ESR_EL2, not the guest's ESR_EL1. */
-	if (t->fault_stage2 && cfg->cfg.stage2.arch && cfg->cfg.stage2.arch->describes_stage2_report)
-		arch = cfg->cfg.stage2.arch;
-	arch->describe_fault(&f, buf, len);
+	if (t->fault_stage2 && cfg->cfg.stage2.arch && cfg->cfg.stage2.arch->describe_stage2_fault)
+		cfg->cfg.stage2.arch->describe_stage2_fault(&f, buf, len);
+	else
+		arch->describe_fault(&f, buf, len);
 }
 
 uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level)

@@ -373,7 +373,11 @@ static void ept_describe_pte(const struct paging_consts *pc, const struct cpu_ct
 	text_put(buf, len, &n, " addr=0x%llx", (unsigned long long)(pte & EPT_ADDR_MASK));
 }
 
-/* "read; GPA readable, not writable, executable": the qualification's bits 5:0 in words. */
+/*
+ * "read; GPA readable, not writable, executable; guest-linear valid; final
+ * GPA": the qualification's bits 5:0 in words, and bits 7 and 8 when bit 7
+ * says they are there (a violation on a guest's access: stage2_report's).
+ */
 static void ept_qualification_text(uint64_t q, char *buf, size_t len, size_t *n)
 {
 	static const char *const access[] = { "read", "write", "fetch" };
@@ -386,6 +390,9 @@ static void ept_qualification_text(uint64_t q, char *buf, size_t len, size_t *n)
 		}
 	text_put(buf, len, n, "; GPA %sreadable, %swritable, %sexecutable", (q & EPT_QUAL_READABLE) ? "" : "not ",
 		 (q & EPT_QUAL_WRITABLE) ? "" : "not ", (q & EPT_QUAL_EXECUTABLE) ? "" : "not ");
+	if (q & EPT_QUAL_GLA_VALID)
+		text_put(buf, len, n, "; guest-linear valid; %s",
+			 (q & EPT_QUAL_FINAL) ? "final GPA" : "guest paging-structure entry");
 }
 
 static void ept_describe_fault(const struct walk_fault *f, char *buf, size_t len)
@@ -452,11 +459,9 @@ static void ept_stage2_report(const struct walk_fault *f, const struct stage2_co
 		text_put(text, len, &n, "EPT violation (exit reason %d), exit qualification 0x%llx (",
 			 EPT_EXIT_VIOLATION, (unsigned long long)out->code);
 		ept_qualification_text(out->code, text, len, &n);
-		text_put(text, len, &n, "; guest-linear valid; %s), guest-physical 0x%llx, guest-linear 0x%llx",
-			 ctx->table ? (ctx->table_write ? "guest paging-structure entry, A/D write"
-							 : "guest paging-structure entry")
-				    : "final GPA",
-			 (unsigned long long)ctx->gpa, (unsigned long long)ctx->gva);
+		text_put(text, len, &n, "%s), guest-physical 0x%llx, guest-linear 0x%llx",
+			 ctx->table && ctx->table_write ? ", A/D write" : "", (unsigned long long)ctx->gpa,
+			 (unsigned long long)ctx->gva);
 		return;
 	case FAULT_BUS_ERROR:
 		text_put(text, len, &n, "no EPT exit: an EPT entry for guest-physical 0x%llx lies outside host memory "
@@ -565,7 +570,7 @@ const struct pt_arch pt_arch_ept = {
 	.pte_fields = ept_pte_fields,
 	.entry_name = ept_entry_name,
 	.describe_fault = ept_describe_fault,
-	.describes_stage2_report = true,
+	.describe_stage2_fault = ept_describe_fault,
 	.elf_machine = 62 /* EM_X86_64 */,
 	.root_register = "eptp",
 	.encode_root_reg = ept_encode_root_reg,

@@ -275,10 +275,38 @@ static int x86_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uin
 #define NPF_EXITINFO1_FINAL_GPA   (1ull << 32)
 #define NPF_EXITINFO1_GUEST_TABLE (1ull << 33)
 
+/*
+ * "nested page fault (#NPF), EXITINFO1 0x100000004 (#PF error code 0x4 (U);
+ * bit 32: final GPA)": f->code is EXITINFO1; note adds to bit 33's words.
+ */
+static void x86_npf_text(const struct walk_fault *f, const char *note, char *buf, size_t len)
+{
+	struct walk_fault pf = *f;
+	char bits[96];
+
+	pf.code &= ~(NPF_EXITINFO1_FINAL_GPA | NPF_EXITINFO1_GUEST_TABLE);
+	x86_describe_fault_bits(&pf, 6, bits, sizeof(bits));
+	snprintf(buf, len, "nested page fault (#NPF), EXITINFO1 0x%llx (%s; %s%s)", (unsigned long long)f->code, bits,
+		 (f->code & NPF_EXITINFO1_GUEST_TABLE) ? "bit 33: guest page-table access" : "bit 32: final GPA",
+		 note);
+}
+
+/* A VM's combined stage-2 fault (mmusim_fault_describe): stage2_report's words less the GPA. */
+static void x86_describe_npf(const struct walk_fault *f, char *buf, size_t len)
+{
+	if (f->kind == FAULT_BUS_ERROR)
+		snprintf(buf, len, "no #NPF: a nested page-table entry lies outside host memory");
+	else if (f->kind == FAULT_NON_CANONICAL)
+		snprintf(buf, len, "no #NPF: the nested walk cannot translate the GPA (not canonical)");
+	else
+		x86_npf_text(f, "", buf, len);
+}
+
 static void x86_stage2_report(const struct walk_fault *f, const struct stage2_context *ctx,
 			      struct stage2_report *out, char *text, size_t len)
 {
-	char bits[96];
+	struct walk_fault npf = *f;
+	char head[192];
 
 	snprintf(out->code_name, sizeof(out->code_name), "exitinfo1");
 	snprintf(out->addr_name, sizeof(out->addr_name), "exitinfo2");
@@ -292,15 +320,10 @@ static void x86_stage2_report(const struct walk_fault *f, const struct stage2_co
 			 (unsigned long long)ctx->gpa);
 		return;
 	}
-	out->code = f->code | (ctx->table ? NPF_EXITINFO1_GUEST_TABLE : NPF_EXITINFO1_FINAL_GPA);
+	out->code = npf.code = f->code | (ctx->table ? NPF_EXITINFO1_GUEST_TABLE : NPF_EXITINFO1_FINAL_GPA);
 	out->addr = ctx->gpa;
-	x86_describe_fault_bits(f, 6, bits, sizeof(bits));
-	snprintf(text, len, "nested page fault (#NPF), EXITINFO1 0x%llx (%s; %s), EXITINFO2 0x%llx (the GPA)",
-		 (unsigned long long)out->code, bits,
-		 ctx->table ? (ctx->table_write ? "bit 33: guest page-table access, A/D write"
-						: "bit 33: guest page-table access")
-			    : "bit 32: final GPA",
-		 (unsigned long long)ctx->gpa);
+	x86_npf_text(&npf, ctx->table && ctx->table_write ? ", A/D write" : "", head, sizeof(head));
+	snprintf(text, len, "%s, EXITINFO2 0x%llx (the GPA)", head, (unsigned long long)ctx->gpa);
 }
 
 /* APM 15.25.5: the nested walk checks the guest's page-table accesses as writes. */
@@ -366,5 +389,6 @@ const struct pt_arch pt_arch_x86_64 = {
 	.decode_root_reg = x86_decode_root_reg,
 	.asid_bits = x86_pcid_bits,
 	.stage2_report = x86_stage2_report,
+	.describe_stage2_fault = x86_describe_npf,
 	.stage2_table_reads_write = x86_table_reads_write,
 };

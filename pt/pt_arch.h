@@ -290,12 +290,13 @@ struct pt_arch {
 	/* The fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)". */
 	void (*describe_fault)(const struct walk_fault *f, char *buf, size_t len);
 	/*
-	 * A stage-2 format whose describe_fault reads stage2_report's code (Arm
-	 * ESR_EL2, the EPT exit qualification): a VM's combined stage-2 fault is
-	 * described by it.  False: by the guest's format (RISC-V's reads the
-	 * guest-page scause; NPT's EXITINFO1 is a #PF error code).
+	 * Optional, for a stage-2 format: a VM's combined stage-2 fault in words,
+	 * f->code being stage2_report's code (Arm ESR_EL2, the EPT exit
+	 * qualification, NPT EXITINFO1), as stage2_report's text says it, less
+	 * the addresses the code does not hold.  NULL: the guest's describe_fault
+	 * says it (RISC-V's reads the guest-page scause).
 	 */
-	bool describes_stage2_report;
+	void (*describe_stage2_fault)(const struct walk_fault *f, char *buf, size_t len);
 	/* ELF e_machine of dumps of this machine's memory (EM_X86_64, EM_RISCV; 0 EM_NONE). */
 	uint16_t elf_machine;
 	/* Name of the register that holds the root ("cr3" | "satp"). */

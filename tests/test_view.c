@@ -329,6 +329,25 @@ Test(show, empty_table)
 	run_result_free(&r);
 }
 
+/*
+ * --json is JSON Lines, one object per row: no rows is no lines (an empty
+ * stream, as `jq -s .` reads []), not an object of another shape among them.
+ */
+Test(show, json_empty_table_is_no_lines)
+{
+	static const char *const configs[] = { "sv48", "x86_64", "aarch64", "x86_64_ept" };
+
+	for (unsigned i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+		struct run_result r;
+
+		cr_assert_eq(run_mmusim(&r, "--config", configs[i], "--json", "show", "--va", "0x1000", NULL), 0);
+		cr_expect_eq(r.status, 0, "%s: %s", configs[i], r.err);
+		cr_expect_str_eq(r.out, "", "%s", configs[i]);
+		cr_expect_str_eq(r.err, "", "%s", configs[i]);
+		run_result_free(&r);
+	}
+}
+
 Test(show, json_one_object_per_row)
 {
 	struct run_result r;
