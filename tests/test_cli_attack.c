@@ -734,6 +734,39 @@ Test(output_file, another_users_file_in_a_sticky_folder_is_not_replaced)
 	temp_dir_remove(dir);
 }
 
+/*
+ * A config name with control characters (YAML's "\x01", "\e", DEL, C1's
+ * "\u0085") went raw into report --html's page, where HTML and XML 1.0 allow
+ * none of them (not even as &#x1;): each is U+FFFD now, a tab stays a tab.
+ */
+Test(report_html, control_characters_in_a_name_are_replaced)
+{
+	char *cfg = write_temp_file("extends: x86_64\nname: \"ev\\x01il\\e\\x7f\\u0085\\t<b>\"\n", ".yaml");
+	char *dir = temp_dir_create(), *html = temp_dir_path(dir, "r.html"), *page;
+	struct run_result r;
+	size_t len;
+
+	cr_assert_eq(run_mmusim(&r, "report", "--html", html, "--config", cfg, "--map", "0x1000 0x2000 4K rwu", NULL),
+		     0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	run_result_free(&r);
+	page = slurp(html, &len);
+	cr_expect(strstr(page, "<title>mmusim report: ev\xef\xbf\xbdil\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\t&lt;b&gt;"
+			       "</title>") != NULL, "%s", page);
+	size_t bad = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)page[i], next = i + 1 < len ? (unsigned char)page[i + 1] : 0;
+		bad += (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f ||
+		       (c == 0xc2 && next >= 0x80 && next <= 0x9f);
+	}
+	cr_expect_eq(bad, 0, "%zu control characters in the page", bad);
+	free(page);
+	unlink(html);
+	free(html);
+	temp_dir_remove(dir);
+	remove_temp_file(cfg);
+}
+
 /* merge read a file whole however large: `merge /dev/zero` grew until memory ran out. */
 Test(merge_inputs, an_endless_file_is_refused_with_bounded_memory)
 {
