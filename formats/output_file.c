@@ -200,6 +200,24 @@ static char *dangling_link_target(const char *path)
 }
 
 /*
+ * False if the file at path, owned by owner, lies in a sticky world-writable
+ * folder (/tmp) that belongs to someone else, and owner is neither us nor the
+ * folder's owner: the kernel's fs.protected_symlinks and fs.protected_regular
+ * rule for such a link or file.  False too when the folder cannot be read.
+ */
+static bool ours_or_unshared(const char *path, uid_t owner)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	struct stat dir_st;
+	bool ok = dir && stat(dir, &dir_st) == 0;
+
+	free(dir);
+	return ok && !((dir_st.st_mode & S_ISVTX) && (dir_st.st_mode & S_IWOTH) && owner != geteuid() &&
+		       owner != dir_st.st_uid);
+}
+
+/*
  * False if following the symbolic link at path, or any link it leads to, is
  * what the kernel's fs.protected_symlinks forbids `>`: a link in a sticky
  * world-writable folder (/tmp) owned neither by us nor by the folder's owner.
@@ -210,18 +228,12 @@ static bool links_may_be_followed(const char *path)
 {
 	char *cur = strdup(path), link[PATH_MAX];
 	bool ok = cur != NULL;
-	struct stat st, dir_st;
+	struct stat st;
 
 	for (int hops = 0; ok && hops <= 40; hops++) {
 		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
 			break;
-		const char *slash = strrchr(cur, '/');
-		char *dir = slash ? strndup(cur, slash == cur ? 1 : (size_t)(slash - cur)) : strdup(".");
-		ok = dir && stat(dir, &dir_st) == 0;
-		free(dir);
-		if (ok && (dir_st.st_mode & S_ISVTX) && (dir_st.st_mode & S_IWOTH) && st.st_uid != geteuid() &&
-		    st.st_uid != dir_st.st_uid)
-			ok = false;
+		ok = ours_or_unshared(cur, st.st_uid);
 		ssize_t n = ok ? readlink(cur, link, sizeof(link) - 1) : -1;
 		if (n < 0)
 			break;
@@ -293,6 +305,16 @@ int output_file_open(const char *path, struct output_file **out, struct mm_error
 	if (!o->target && !(o->target = strdup(path))) {
 		output_free(o);
 		return mm_error_set(err, MM_ENOMEM, "out of memory");
+	}
+	/*
+	 * As `>` under fs.protected_regular: another user's file in /tmp (mode 0666, say) is
+	 * not opened for us, even by root; the rename would put our own file in its place.
+	 */
+	if (exists && !ours_or_unshared(o->target, st.st_uid)) {
+		rc = mm_error_set(err, MM_EIO, "%s: cannot create: %s (a file in a sticky world-writable folder, "
+				  "owned by another user, is not replaced)", o->name, strerror(EACCES));
+		output_free(o);
+		return rc;
 	}
 	if ((o->fd = open_unnamed(o->target)) >= 0)
 		o->unnamed = true;

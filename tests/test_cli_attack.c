@@ -682,6 +682,91 @@ Test(output_symlink, planted_in_a_sticky_folder_is_not_followed)
 	temp_dir_remove(dir);
 }
 
+/*
+ * Another user's file planted in a sticky world-writable folder (/tmp) with
+ * mode 0666: `>` as root is refused under fs.protected_regular, but the output
+ * renamed a root-owned copy over it.  A file of the folder's owner, or our
+ * own, is replaced as before.  Needs root, to give the file to another user.
+ */
+Test(output_file, another_users_file_in_a_sticky_folder_is_not_replaced)
+{
+	char *dir = temp_dir_create(), *sticky = temp_dir_path(dir, "sticky");
+	char *planted = temp_dir_path(sticky, "planted.trace"), *mine = temp_dir_path(sticky, "mine.trace");
+	char *trace = write_temp_file("map 0x1000 0x2000 4K rwu\nr 0x1000\n", ".trace");
+	char want[1024], *after;
+	struct run_result r;
+	struct stat st;
+	FILE *f;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to give a file to another user");
+	cr_assert_eq(mkdir(sticky, 0777), 0);
+	cr_assert_eq(chmod(sticky, 01777), 0);
+	cr_assert(f = fopen(planted, "w"));
+	fputs("planted\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chmod(planted, 0666), 0);
+	cr_assert_eq(chown(planted, 65534, 65534), 0);
+	cr_assert_eq(run_mmusim(&r, "convert", trace, planted, NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mmusim: %s: cannot create: Permission denied (a file in a sticky world-writable "
+		 "folder, owned by another user, is not replaced)\n", planted);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	after = read_text_file(planted);
+	cr_expect_str_eq(after, "planted\n", "the planted file was replaced");
+	free(after);
+	cr_assert_eq(stat(planted, &st), 0);
+	cr_expect_eq(st.st_uid, 65534, "the planted file changed owner");
+	/* The folder's owner (root) may replace its own file there. */
+	copy_file(trace, mine);
+	cr_assert_eq(run_mmusim(&r, "convert", trace, mine, NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	run_result_free(&r);
+	cr_expect_eq(temp_dir_count(sticky), 2, "no temporary file is left");
+	unlink(planted);
+	unlink(mine);
+	rmdir(sticky);
+	free(planted);
+	free(mine);
+	free(sticky);
+	remove_temp_file(trace);
+	temp_dir_remove(dir);
+}
+
+/*
+ * A config name with control characters (YAML's "\x01", "\e", DEL, C1's
+ * "\u0085") went raw into report --html's page, where HTML and XML 1.0 allow
+ * none of them (not even as &#x1;): each is U+FFFD now, a tab stays a tab.
+ */
+Test(report_html, control_characters_in_a_name_are_replaced)
+{
+	char *cfg = write_temp_file("extends: x86_64\nname: \"ev\\x01il\\e\\x7f\\u0085\\t<b>\"\n", ".yaml");
+	char *dir = temp_dir_create(), *html = temp_dir_path(dir, "r.html"), *page;
+	struct run_result r;
+	size_t len;
+
+	cr_assert_eq(run_mmusim(&r, "report", "--html", html, "--config", cfg, "--map", "0x1000 0x2000 4K rwu", NULL),
+		     0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	run_result_free(&r);
+	page = slurp(html, &len);
+	cr_expect(strstr(page, "<title>mmusim report: ev\xef\xbf\xbdil\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\t&lt;b&gt;"
+			       "</title>") != NULL, "%s", page);
+	size_t bad = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)page[i], next = i + 1 < len ? (unsigned char)page[i + 1] : 0;
+		bad += (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f ||
+		       (c == 0xc2 && next >= 0x80 && next <= 0x9f);
+	}
+	cr_expect_eq(bad, 0, "%zu control characters in the page", bad);
+	free(page);
+	unlink(html);
+	free(html);
+	temp_dir_remove(dir);
+	remove_temp_file(cfg);
+}
+
 /* merge read a file whole however large: `merge /dev/zero` grew until memory ran out. */
 Test(merge_inputs, an_endless_file_is_refused_with_bounded_memory)
 {

@@ -5,11 +5,17 @@
  * replay that stopped leaves none; bad options and directories are refused
  * with a message before anything runs.
  */
+#define _GNU_SOURCE /* unshare */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -115,6 +121,47 @@ Test(sweep_csv_dir, a_failed_replay_leaves_no_csv)
 	run_result_free(&r);
 	temp_dir_remove(dir);
 	remove_temp_file(cfg);
+}
+
+/*
+ * A full disk: the folder sweep made for the CSVs was left behind, empty.
+ * It is removed (a folder that was there before stays), and the write error
+ * is the one line.  The full disk is a tmpfs filled to the brim, mounted in
+ * this test's own mount namespace: needs root (or skips).
+ */
+Test(sweep_csv_dir, a_full_disk_leaves_no_folder_it_made)
+{
+	char *dir = temp_dir_create(), *fill = temp_dir_path(dir, "fill"), *made = temp_dir_path(dir, "made");
+	char *there = temp_dir_path(dir, "there"), want[1024], block[4096] = { 0 };
+	struct run_result r;
+	struct stat st;
+	int fd;
+
+	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("tmpfs", dir, "tmpfs", 0, "size=64k") != 0)
+		cr_skip_test("cannot mount a tmpfs here: %s", strerror(errno));
+	cr_assert_geq(fd = open(fill, O_WRONLY | O_CREAT, 0600), 0);
+	while (write(fd, block, sizeof(block)) > 0)
+		;
+	cr_assert_eq(errno, ENOSPC);
+	close(fd);
+	cr_assert_eq(mkdir(there, 0777), 0);
+	for (int i = 0; i < 2; i++) {
+		const char *csv_dir = i ? there : made;
+		cr_assert_eq(run_mmusim(&r, "sweep", "--interval", "1", "--csv-dir", csv_dir, "--config", "x86_64",
+					traces[1], NULL), 0);
+		cr_expect_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+		snprintf(want, sizeof(want), "mmusim: %s/0001.csv: write error: No space left on device\n", csv_dir);
+		cr_expect_str_eq(r.err, want);
+		run_result_free(&r);
+	}
+	cr_expect_neq(stat(made, &st), 0, "the folder sweep made is left behind");
+	cr_expect_eq(stat(there, &st), 0, "the folder that was there is removed");
+	umount2(dir, MNT_DETACH);
+	free(fill);
+	free(made);
+	free(there);
+	temp_dir_remove(dir);
 }
 
 /* --emit-jobs hands the CSV on to each job, under the name the sweep itself would give it. */

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_errors.h"
 #include "cli_machine.h"
@@ -60,6 +61,7 @@ struct sweep_args {
 	uint64_t warmup;            /* --warmup: accesses before the statistics reset */
 	const char *csv;
 	const char *csv_dir;        /* --csv-dir: each replay's interval CSV (sweep_csv_dir.h); opt.interval its rows */
+	bool csv_dir_created;       /* this sweep made csv_dir */
 	bool emit_jobs;
 	const char *results;
 	const char *threads_spec;   /* --threads-to-cpus */
@@ -415,7 +417,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 	    (rc = cli_output_check(cli, sa.csv, sa.traces, sa.nr_traces)) != EXIT_OK ||
 	    (rc = cli_output_check(cli, sa.csv, sa.configs, sa.nr_configs)) != EXIT_OK ||
 	    (sa.csv_dir && (rc = sweep_csv_dir_check(sa.csv_dir, sa.nr_traces * sa.nr_configs, sa.csv)) != EXIT_OK) ||
-	    (sa.csv_dir && (rc = sweep_csv_dir_prepare(sa.csv_dir)) != EXIT_OK))
+	    (sa.csv_dir && (rc = sweep_csv_dir_prepare(sa.csv_dir, &sa.csv_dir_created)) != EXIT_OK))
 		goto out;
 	if (!(rows = calloc(sa.nr_traces * sa.nr_configs, sizeof(*rows)))) {
 		rc = cli_usage_error("out of memory");
@@ -511,6 +513,9 @@ int cmd_sweep(struct cli *cli, struct args *a)
 	}
 	rc = failed ? cli_fail(&first_err) : EXIT_OK;
 out:
+	/* A failed sweep leaves no folder it made and wrote nothing into (a full disk); rmdir keeps a non-empty one. */
+	if (rc != EXIT_OK && sa.csv_dir_created)
+		rmdir(sa.csv_dir);
 	if (rows)
 		sweep_rows_free(rows, nr_rows);
 	free(sa.configs);

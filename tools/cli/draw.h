@@ -48,7 +48,7 @@ void tree_root_heading(const struct tree *t, unsigned half, char *buf, size_t le
  */
 void tree_shape(const mmusim_config *cfg, bool upper, char *buf, size_t len);
 
-/* Writes s with & < > " escaped for HTML / XML text and attributes. */
+/* Writes s with & < > " escaped for HTML / XML text and attributes, control characters as U+FFFD. */
 void xml_write_escaped(FILE *out, const char *s);
 
 #endif

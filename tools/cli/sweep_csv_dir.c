@@ -11,15 +11,17 @@
 #include "cli_errors.h"
 #include "cli_output.h"
 
-int sweep_csv_dir_prepare(const char *dir)
+int sweep_csv_dir_prepare(const char *dir, bool *created)
 {
 	struct stat st;
 
+	*created = false;
 	if (!*dir)
 		return cli_usage_error("sweep: bad --csv-dir '' (expected a directory)");
 	if (stat(dir, &st) != 0) {
 		if (errno != ENOENT || mkdir(dir, 0777) != 0)
 			return cli_usage_error("sweep: --csv-dir '%s': cannot create: %s", dir, strerror(errno));
+		*created = true;
 		return EXIT_OK;
 	}
 	if (!S_ISDIR(st.st_mode))

@@ -10,6 +10,7 @@
 #ifndef MMUSIM_TOOLS_SWEEP_CSV_DIR_H
 #define MMUSIM_TOOLS_SWEEP_CSV_DIR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <mmusim.h>
@@ -18,9 +19,11 @@
 
 /*
  * Makes sure dir is a directory the CSVs can be written to, creating it (one
- * level, as mkdir does) when missing.  EXIT_OK, or EXIT_BAD_INPUT after printing why not.
+ * level, as mkdir does) when missing (*created then true: a sweep that fails
+ * removes it again if it is still empty).  EXIT_OK, or EXIT_BAD_INPUT after
+ * printing why not.
  */
-int sweep_csv_dir_prepare(const char *dir);
+int sweep_csv_dir_prepare(const char *dir, bool *created);
 
 /*
  * Opens the CSV of row number `row` (counted from 1) in dir, refusing a name
