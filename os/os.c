@@ -769,6 +769,10 @@ int os_write_fault(struct os *os, uint16_t asid, uint64_t va, bool *handled, str
 		 * Leave the shared frame first, so that a victim taken for the
 		 * copy's frame (under a resident limit) never has this page among
 		 * its sharers.  Frames hold no data: the copy is a fresh frame, counted.
+		 * The leaf stays present meanwhile and is then rewritten in place
+		 * (new frame, writable), as Linux's wp_page_copy does: unmapping it
+		 * first would free the tables it was alone in, and the copy could
+		 * take one of their frames.
 		 */
 		const size_t me = (size_t)(p - os->rs.pages), old = p->slot;
 		if (resident_vacate(&os->rs, p))
@@ -777,11 +781,12 @@ int os_write_fault(struct os *os, uint16_t asid, uint64_t va, bool *handled, str
 			swap_put(&os->swap, p->swap_slot);
 		p->has_swap = false;
 		p->state = PAGE_ABSENT;
-		pt_unmap(pt, va, page, NULL); /* a base page: cannot fail */
-		if ((rc = take_slot(os, &s, err)) || (rc = alloc_frame(os, &copy, err)))
-			return rc;
-		if ((rc = pt_map(pt, va, copy, page, &prop, err))) {
+		if (!(rc = take_slot(os, &s, err)) && !(rc = alloc_frame(os, &copy, err)) &&
+		    (rc = pt_map(pt, va, copy, page, &prop, err)))
 			free_frame(os, copy);
+		if (rc) {
+			pt_unmap(pt, va, page, NULL); /* the page is absent now (a base page: cannot fail) */
+			mmu_shootdown(os->mmu, va, page, false, asid);
 			return rc;
 		}
 		p = &os->rs.pages[me];
