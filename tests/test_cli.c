@@ -995,3 +995,24 @@ Test(cli, replay_refuses_absurd_cache_memory)
 	remove_temp_file(trace);
 	remove_temp_file(cfg);
 }
+
+/*
+ * --ac is x86's EFLAGS.AC, which lifts SMAP (SDM vol. 3 4.6.1): a config
+ * whose format has no SMAP refuses it, naming its arch, as --tcr or --cr3
+ * are refused where they are not registers; an x86 config takes it.
+ */
+Test(cli, ac_is_refused_without_smap)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "translate", "--ac", "0x1000", NULL), 0);
+	expect_run(&r, 2, "", "mmusim: --ac sets x86 EFLAGS.AC, which lifts SMAP: riscv64 has no SMAP\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "explain", "--ac", "0x1000", NULL), 0);
+	expect_run(&r, 2, "", "mmusim: --ac sets x86 EFLAGS.AC, which lifts SMAP: aarch64 has no SMAP\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "translate", "--map", "0x400000 0x200000 4K rwu", "--supervisor",
+				"--ac", "0x400000", NULL), 0);
+	expect_run(&r, 0, "0x400000 r supervisor: pa 0x200000 (4K page, level 1) perms rwxu-\n", "");
+	run_result_free(&r);
+}
