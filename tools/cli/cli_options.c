@@ -285,6 +285,16 @@ int cli_check_request(const mmusim_config *cfg, const mmusim_request *req, mmusi
 	return MMUSIM_OK;
 }
 
+int cli_check_va_fits(const mmusim_config *cfg, const char *text, uint64_t va, mmusim_error *err)
+{
+	const unsigned bits = mmusim_config_address_bits(cfg);
+
+	if (bits < 64 && va >> bits)
+		return cli_set_error(err, MMUSIM_EINVAL, "VA '%s' is out of range: %s addresses are %u bits", text,
+				     mmusim_config_arch(cfg), bits);
+	return MMUSIM_OK;
+}
+
 int cli_va_operand(struct args *a, const char *command, const char **vas, int *n)
 {
 	const char *arg = a->argv[a->i];
