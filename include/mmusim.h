@@ -194,6 +194,11 @@ MMUSIM_API unsigned mmusim_va_index(const mmusim_config *cfg, uint64_t va, unsig
  * false for a narrow format (Sv32, x86 32-bit, toy) whose VAs have no bits above.
  */
 MMUSIM_API bool mmusim_config_va_sign_extended(const mmusim_config *cfg);
+/*
+ * Bits of an address the CPU can form: 32 on x86 32-bit paging and Sv32 (RV32),
+ * else 64.  A wider VA is no address of the machine (the CLI refuses it).
+ */
+MMUSIM_API unsigned mmusim_config_address_bits(const mmusim_config *cfg);
 /* True when `va` is canonical: sign-extended, or for a narrow format all zero above va_bits. */
 MMUSIM_API bool mmusim_va_canonical(const mmusim_config *cfg, uint64_t va);
 /* The root register's value (cr3 or satp) that selects the table at `root` with `asid` (or PCID). */

@@ -230,6 +230,11 @@ unsigned mmusim_config_half_top_entries(const mmusim_config *cfg, bool upper)
 	return upper ? cfg->cfg.pc.upper_top_entries : cfg->cfg.pc.top_entries;
 }
 
+unsigned mmusim_config_address_bits(const mmusim_config *cfg)
+{
+	return cfg->cfg.arch->address_bits ? cfg->cfg.arch->address_bits : 64;
+}
+
 bool mmusim_config_va_sign_extended(const mmusim_config *cfg)
 {
 	return cfg->cfg.pc.va_sign_ext;

@@ -175,9 +175,11 @@ static int alloc_frame(struct os *os, uint64_t *pa, struct mm_error *err)
 
 /*
  * Unmaps resident page p's PTE (not present, TLB and PWC entries shot down);
- * returns the flags the PTE had (0 when it was gone), D among them.
+ * returns the flags the PTE had (0 when it was gone), D among them.  An
+ * eviction keeps the tables (Linux's PTE then holds the swap entry); munmap
+ * and exit free those they empty.
  */
-static uint32_t unmap_pte(struct os *os, const struct os_page *p)
+static uint32_t unmap_pte(struct os *os, const struct os_page *p, bool keep_tables)
 {
 	struct page_table *pt;
 	struct pt_mapping mp;
@@ -188,7 +190,10 @@ static uint32_t unmap_pte(struct os *os, const struct os_page *p)
 		if (pt_query(pt, va, &mp))
 			flags = mp.prop.flags;
 		/* A base page in a table that holds it: unmap cannot need memory, nor fail. */
-		pt_unmap(pt, va, page_size(os), NULL);
+		if (keep_tables)
+			pt_unmap_keep_tables(pt, va, page_size(os), NULL);
+		else
+			pt_unmap(pt, va, page_size(os), NULL);
 		mmu_shootdown(os->mmu, va, page_size(os), false, p->asid);
 	}
 	return flags;
@@ -210,7 +215,7 @@ static int evict(struct os *os, size_t s, struct mm_error *err)
 	uint64_t sw = first->swap_slot;
 
 	for_each_sharer(os, s, p)
-		dirty |= (unmap_pte(os, p) & PROP_D) != 0;
+		dirty |= (unmap_pte(os, p, true) & PROP_D) != 0;
 	if (dirty && !had_swap && !swap_alloc(&os->swap, (uint32_t)f->nr_sharers, &sw))
 		return mm_error_set(err, MM_ENOMEM, "out of host memory for the swap area");
 	os->stats.evictions++;
@@ -433,7 +438,7 @@ static void drop_pages(struct os *os, uint16_t asid, uint64_t first, uint64_t la
 		if (p->state == PAGE_RESIDENT) {
 			const size_t s = p->slot;
 			const bool cow = p->cow;
-			const uint32_t flags = unmap ? unmap_pte(os, p) : 0;
+			const uint32_t flags = unmap ? unmap_pte(os, p, false) : 0;
 			if (resident_vacate(&os->rs, p)) {
 				/*
 				 * The last mapping of a frame written through a writable
@@ -769,6 +774,10 @@ int os_write_fault(struct os *os, uint16_t asid, uint64_t va, bool *handled, str
 		 * Leave the shared frame first, so that a victim taken for the
 		 * copy's frame (under a resident limit) never has this page among
 		 * its sharers.  Frames hold no data: the copy is a fresh frame, counted.
+		 * The leaf stays present meanwhile and is then rewritten in place
+		 * (new frame, writable), as Linux's wp_page_copy does: unmapping it
+		 * first would free the tables it was alone in, and the copy could
+		 * take one of their frames.
 		 */
 		const size_t me = (size_t)(p - os->rs.pages), old = p->slot;
 		if (resident_vacate(&os->rs, p))
@@ -777,11 +786,12 @@ int os_write_fault(struct os *os, uint16_t asid, uint64_t va, bool *handled, str
 			swap_put(&os->swap, p->swap_slot);
 		p->has_swap = false;
 		p->state = PAGE_ABSENT;
-		pt_unmap(pt, va, page, NULL); /* a base page: cannot fail */
-		if ((rc = take_slot(os, &s, err)) || (rc = alloc_frame(os, &copy, err)))
-			return rc;
-		if ((rc = pt_map(pt, va, copy, page, &prop, err))) {
+		if (!(rc = take_slot(os, &s, err)) && !(rc = alloc_frame(os, &copy, err)) &&
+		    (rc = pt_map(pt, va, copy, page, &prop, err)))
 			free_frame(os, copy);
+		if (rc) {
+			pt_unmap(pt, va, page, NULL); /* the page is absent now (a base page: cannot fail) */
+			mmu_shootdown(os->mmu, va, page, false, asid);
 			return rc;
 		}
 		p = &os->rs.pages[me];

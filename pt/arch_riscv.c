@@ -779,6 +779,7 @@ const struct pt_arch pt_arch_riscv32 = {
 	.encode_root_reg = sv32_encode_root_reg,
 	.decode_root_reg = sv32_decode_root_reg,
 	.asid_bits = sv32_asid_bits,
+	.address_bits = 32, /* Sv32 runs with SXLEN = 32 */
 	RV_COMMON,
 };
 

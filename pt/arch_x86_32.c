@@ -250,6 +250,7 @@ const struct pt_arch pt_arch_x86_32 = {
 	.describe_fault = x86_32_describe_fault,
 	.entry_name = x86_32_entry_name,
 	.elf_machine = 3 /* EM_386 */,
+	.address_bits = 32, /* linear addresses are 32 bits (SDM vol. 3 4.3) */
 	.root_register = "cr3",
 	.encode_root_reg = x86_32_encode_root_reg,
 	.decode_root_reg = x86_32_decode_root_reg,

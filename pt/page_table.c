@@ -40,6 +40,7 @@ struct range_op {
 	const struct page_prop *prop;
 	unsigned max_level;            /* map: the highest level a leaf may take (0: highest_translation_level) */
 	bool counting;                 /* dry run: count nodes, write nothing */
+	bool keep_tables;              /* unmap: leave the tables it empties (pt_unmap_keep_tables) */
 	uint64_t nodes_needed;
 	struct mm_error *err;
 };
@@ -258,7 +259,7 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 	rc = range_node(pt, op, child, child_virt, level - 1, s, e);
 	if (rc || op->counting)
 		return rc;
-	if (op->kind == OP_UNMAP && !top_fixed && node_empty(pt, child)) {
+	if (op->kind == OP_UNMAP && !op->keep_tables && !top_fixed && node_empty(pt, child)) {
 		write_entry(pt, slot, level, 0);
 		free_node(pt, child);
 	}
@@ -447,6 +448,17 @@ int pt_map_sized(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t len,
 int pt_unmap(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *err)
 {
 	struct range_op op = { .kind = OP_UNMAP, .err = err };
+	uint64_t last;
+	int rc;
+
+	if ((rc = check_range(pt, va, len, &last, err)))
+		return rc;
+	return run_op(pt, &op, va, last);
+}
+
+int pt_unmap_keep_tables(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *err)
+{
+	struct range_op op = { .kind = OP_UNMAP, .keep_tables = true, .err = err };
 	uint64_t last;
 	int rc;
 

@@ -82,6 +82,11 @@ bool pt_owns_va(const struct page_table *pt, uint64_t va);
 int pt_map(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t len,
 	   const struct page_prop *prop, struct mm_error *err);
 int pt_unmap(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *err);
+/*
+ * pt_unmap that frees no table it empties, as an OS swapping a page out
+ * keeps the table that holds the page's (swap) PTE.
+ */
+int pt_unmap_keep_tables(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *err);
 /* Replaces the properties of what is mapped in the range; keeps A/D already set. */
 int pt_protect(struct page_table *pt, uint64_t va, uint64_t len, const struct page_prop *prop,
 	       struct mm_error *err);

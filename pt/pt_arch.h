@@ -299,6 +299,11 @@ struct pt_arch {
 	void (*describe_stage2_fault)(const struct walk_fault *f, char *buf, size_t len);
 	/* ELF e_machine of dumps of this machine's memory (EM_X86_64, EM_RISCV; 0 EM_NONE). */
 	uint16_t elf_machine;
+	/*
+	 * Width of an address the CPU can form (x86 32-bit mode, RV32's XLEN:
+	 * 32): a wider VA is no address of this machine.  0 means 64.
+	 */
+	unsigned address_bits;
 	/* Name of the register that holds the root ("cr3" | "satp"). */
 	const char *root_register;
 	/* The register value that selects root with this ASID/PCID (x86 CR3 with PCIDE; satp). */

@@ -995,3 +995,56 @@ Test(cli, replay_refuses_absurd_cache_memory)
 	remove_temp_file(trace);
 	remove_temp_file(cfg);
 }
+
+/*
+ * --ac is x86's EFLAGS.AC, which lifts SMAP (SDM vol. 3 4.6.1): a config
+ * whose format has no SMAP refuses it, naming its arch, as --tcr or --cr3
+ * are refused where they are not registers; an x86 config takes it.
+ */
+Test(cli, ac_is_refused_without_smap)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "translate", "--ac", "0x1000", NULL), 0);
+	expect_run(&r, 2, "", "mmusim: --ac sets x86 EFLAGS.AC, which lifts SMAP: riscv64 has no SMAP\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "explain", "--ac", "0x1000", NULL), 0);
+	expect_run(&r, 2, "", "mmusim: --ac sets x86 EFLAGS.AC, which lifts SMAP: aarch64 has no SMAP\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "translate", "--map", "0x400000 0x200000 4K rwu", "--supervisor",
+				"--ac", "0x400000", NULL), 0);
+	expect_run(&r, 0, "0x400000 r supervisor: pa 0x200000 (4K page, level 1) perms rwxu-\n", "");
+	run_result_free(&r);
+}
+
+/*
+ * A 32-bit machine cannot form a VA wider than 32 bits: x86 32-bit paging
+ * translates 32-bit linear addresses (SDM vol. 3 4.3; the canonical rule and
+ * its #GP belong to 64-bit mode, 3.3.7.1), Sv32 a 32-bit VA on an SXLEN=32
+ * hart (privileged spec, Sv32).  translate and explain refuse it as out of
+ * range (exit 2, nothing on stdout), the top 32-bit address still walks, and
+ * a toy format's VA wider than its own width stays the fault OSTEP's key
+ * expects (its addresses are not register-sized).
+ */
+Test(cli, va_beyond_a_32_bit_machine_is_refused)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "translate", "0x100000000", NULL), 0);
+	expect_run(&r, 2, "", "mmusim: VA '0x100000000' is out of range: x86_32 addresses are 32 bits\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "explain", "0x1000", "0xffffffff00000000", NULL), 0);
+	expect_run(&r, 2, "", "mmusim: VA '0xffffffff00000000' is out of range: x86_32 addresses are 32 bits\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv32", "translate", "0x100000000", NULL), 0);
+	expect_run(&r, 2, "", "mmusim: VA '0x100000000' is out of range: riscv32 addresses are 32 bits\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "translate", "0xffffffff", NULL), 0);
+	expect_run(&r, 0, "0xffffffff r user: fault not-present at level 2, #PF error code 0x4 (U): the PTE is not "
+		   "present (P/V bit clear)\n", "");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "toy", "translate", "0x10045", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "0x10045 r user: fault non-canonical"), "%s", r.out);
+	run_result_free(&r);
+}

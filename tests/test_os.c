@@ -261,6 +261,92 @@ Test(os_fork, child_write_copies_parent_keeps_frame)
 	os_run_end(&o);
 }
 
+/*
+ * A COW break rewrites the leaf and nothing else, as Linux's wp_page_copy
+ * does (set_pte_at on the same PTE): the page alone in the parent's tables
+ * keeps every table, so each level's entry is where it was, the table count
+ * is unchanged, and the copy's frame is a fresh one, never a table's.
+ */
+Test(os_fork, cow_break_keeps_the_tables)
+{
+	struct replay_options opt = { 0 };
+	struct pt_mapping parent;
+	struct page_table *pt;
+	struct os_run o;
+	uint64_t slot_before[4], pte_before[4], slot, pte, nodes;
+	unsigned stop;
+
+	os_run_start(&o, &opt);
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_MMAP(0x400000, 0x1000, RWU, 0));
+	run_ok(&o, EV_W(0x400000));
+	run_ok(&o, EV_FORK(2));
+	cr_assert_eq(machine_space(o.m, 1, &pt, NULL), MM_OK);
+	for (unsigned level = 1; level <= 4; level++)
+		cr_assert_eq(pt_entry_slot(pt, 0x400000, level, &slot_before[level - 1], &pte_before[level - 1], &stop),
+			     PT_SLOT_FOUND);
+	nodes = pt_nr_nodes(pt);
+	cr_assert(leaf(&o, 1, 0x400000, &parent));
+	const uint64_t shared = parent.pa;
+
+	run_ok(&o, EV_W(0x400000));
+	cr_expect_eq(replay_paging_stats(&o.r)->cow_copies, 1u);
+	cr_assert(leaf(&o, 1, 0x400000, &parent));
+	cr_expect_neq(parent.pa, shared, "the parent got a copy");
+	cr_expect_neq(parent.prop.flags & PROP_W, 0u);
+	cr_expect_eq(pt_nr_nodes(pt), nodes, "no table freed or made");
+	for (unsigned level = 1; level <= 4; level++) {
+		cr_assert_eq(pt_entry_slot(pt, 0x400000, level, &slot, &pte, &stop), PT_SLOT_FOUND);
+		cr_expect_eq(slot, slot_before[level - 1], "level %u's entry moved: 0x%llx, was 0x%llx", level,
+			     (unsigned long long)slot, (unsigned long long)slot_before[level - 1]);
+		if (level > 1)
+			cr_expect_eq(pte, pte_before[level - 1], "level %u's entry changed", level);
+		/* Every table the walk reads (the one holding each entry) is still a table: not the copy. */
+		cr_expect_neq(parent.pa, slot_before[level - 1] & ~0xfffull,
+			      "the copy took the frame of the level-%u table", level);
+	}
+	os_run_end(&o);
+}
+
+/*
+ * An eviction clears the leaf and keeps the tables, as Linux's try_to_unmap
+ * writes a swap entry into the same PTE: a page alone in its tables (A in
+ * one 1G region, B in another) leaves them in place when it goes out, so a
+ * walk to it reads down to its (not present) leaf, and its return reuses
+ * them.
+ */
+Test(os_fork_limit, eviction_keeps_the_tables)
+{
+	struct replay_options opt = { .os_opt = { .resident_pages = 1, .replacement = "fifo" } };
+	struct page_table *pt;
+	struct os_run o;
+	uint64_t slot_before[4], slot, pte, nodes;
+	unsigned stop;
+
+	os_run_start(&o, &opt);
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_MMAP(0x400000, 0x1000, RWU, 0));
+	run_ok(&o, EV_MMAP(0x40000000, 0x1000, RWU, 0));
+	run_ok(&o, EV_W(0x400000));
+	cr_assert_eq(machine_space(o.m, 1, &pt, NULL), MM_OK);
+	for (unsigned level = 1; level <= 4; level++)
+		cr_assert_eq(pt_entry_slot(pt, 0x400000, level, &slot_before[level - 1], &pte, &stop), PT_SLOT_FOUND);
+	run_ok(&o, EV_W(0x40000000)); /* evicts A */
+	cr_expect_eq(replay_paging_stats(&o.r)->evictions, 1u);
+	nodes = pt_nr_nodes(pt);
+	cr_expect_eq(nodes, 1u + 3u + 2u, "the root, A's PDPT, PD, PT, and B's PD and PT");
+	cr_assert_eq(pt_entry_slot(pt, 0x400000, 1, &slot, &pte, &stop), PT_SLOT_FOUND, "A's tables were freed");
+	cr_expect_eq(slot, slot_before[0]);
+	cr_expect_eq(pte, 0u, "A's leaf is not present");
+	run_ok(&o, EV_W(0x400000)); /* A back, B out */
+	cr_expect_eq(pt_nr_nodes(pt), nodes);
+	for (unsigned level = 1; level <= 4; level++) {
+		cr_assert_eq(pt_entry_slot(pt, 0x400000, level, &slot, &pte, &stop), PT_SLOT_FOUND);
+		cr_expect_eq(slot, slot_before[level - 1], "level %u's entry moved", level);
+	}
+	os_run_end(&o);
+}
+
 /* A read-only page stays shared: no copy, no fault in the child. */
 Test(os_fork, read_only_page_shared_without_copy)
 {

@@ -145,6 +145,25 @@ Test(shell_pipe, access_that_fails_is_an_error_with_its_line)
 	remove_temp_file(cfg);
 }
 
+/*
+ * A VA wider than a 32-bit machine's addresses is refused, line by line, as
+ * translate refuses it (cli/va_beyond_a_32_bit_machine_is_refused); the
+ * session goes on, and ends with exit 2.
+ */
+Test(shell_pipe, va_beyond_a_32_bit_machine_is_refused)
+{
+	char *const argv[] = { "mmusim", "--config", "x86_32", "shell", NULL };
+	const char input[] = "r 0x100000000\nexplain 0x100000000\nr 0xfffff000\n";
+	char *out, *err;
+
+	cr_expect_eq(run_piped_argv(input, strlen(input), argv, &out, &err), 2);
+	cr_expect_str_eq(err, "mmusim: stdin:1: VA '0x100000000' is out of range: x86_32 addresses are 32 bits\n"
+			      "mmusim: stdin:2: VA '0x100000000' is out of range: x86_32 addresses are 32 bits\n");
+	cr_expect(strstr(out, "0xfffff000 r user: fault not-present at level 2") == out, "%s", out);
+	free(out);
+	free(err);
+}
+
 /* A config's os: block with opt is refused as --replacement opt is: the shell has no future. */
 Test(shell_pipe, config_with_opt_is_refused)
 {

@@ -1223,6 +1223,10 @@ Test(api, va_layout_by_level)
 	cr_expect(!mmusim_config_va_sign_extended(n));
 	cr_expect(mmusim_va_canonical(n, 0xffffffff));
 	cr_expect(!mmusim_va_canonical(n, 0x100000000));
+	/* RV32's registers are 32 bits (XLEN); x86-64 and Sv39's are 64. */
+	cr_expect_eq(mmusim_config_address_bits(n), 32);
+	cr_expect_eq(mmusim_config_address_bits(c), 64);
+	cr_expect_eq(mmusim_config_address_bits(r), 64);
 	/* cr3 with PCID 0 is the root; satp is MODE=8 (Sv39) | ASID << 44 | PPN (priv spec 4.1.11). */
 	cr_expect_eq(mmusim_config_root_register_value(c, 0x5000, 0), 0x5000);
 	cr_expect_eq(mmusim_config_root_register_value(r, 0x80001000, 5), (8ull << 60) | (5ull << 44) | 0x80001);

@@ -348,6 +348,15 @@ int cli_translate_vas(const struct cli *cli, mmusim_request req, const char *con
 		return rc;
 	if (cli_open_machine(cli, &m, &err))
 		return cli_fail(&err);
+	rc = cli_check_request(mmusim_machine_config(m), &req, &err);
+	for (int i = 0; i < n && !rc; i++) {
+		cli_parse_va(vas[i], &req.va, &err);
+		rc = cli_check_va_fits(mmusim_machine_config(m), vas[i], req.va, &err);
+	}
+	if (rc) {
+		mmusim_machine_destroy(m);
+		return cli_fail(&err);
+	}
 	mmusim_nested_translation *vm = mmusim_machine_is_vm(m) ? malloc(sizeof(*vm)) : NULL;
 	if (mmusim_machine_is_vm(m) && !vm) {
 		mmusim_machine_destroy(m);

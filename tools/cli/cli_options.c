@@ -274,6 +274,27 @@ int cli_request_option(mmusim_request *req, struct args *a)
 	return 0;
 }
 
+int cli_check_request(const mmusim_config *cfg, const mmusim_request *req, mmusim_error *err)
+{
+	uint64_t smap;
+
+	/* A format decides through its cpu: keys, not its name: EFLAGS.AC matters only where SMAP exists. */
+	if (req->smap_ac && !mmusim_config_cpu_key(cfg, "smap", &smap))
+		return cli_set_error(err, MMUSIM_EINVAL, "--ac sets x86 EFLAGS.AC, which lifts SMAP: %s has no SMAP",
+				     mmusim_config_arch(cfg));
+	return MMUSIM_OK;
+}
+
+int cli_check_va_fits(const mmusim_config *cfg, const char *text, uint64_t va, mmusim_error *err)
+{
+	const unsigned bits = mmusim_config_address_bits(cfg);
+
+	if (bits < 64 && va >> bits)
+		return cli_set_error(err, MMUSIM_EINVAL, "VA '%s' is out of range: %s addresses are %u bits", text,
+				     mmusim_config_arch(cfg), bits);
+	return MMUSIM_OK;
+}
+
 int cli_va_operand(struct args *a, const char *command, const char **vas, int *n)
 {
 	const char *arg = a->argv[a->i];

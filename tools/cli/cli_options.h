@@ -94,6 +94,10 @@ int cli_os_option(struct args *a, mmusim_mmu_options *opt);
  * printing a usage error.
  */
 int cli_request_option(mmusim_request *req, struct args *a);
+/* Refuses a request option the config's format has no meaning for (--ac without SMAP). */
+int cli_check_request(const mmusim_config *cfg, const mmusim_request *req, mmusim_error *err);
+/* Refuses a VA (text: as given) wider than the addresses the config's CPU can form. */
+int cli_check_va_fits(const mmusim_config *cfg, const char *text, uint64_t va, mmusim_error *err);
 /*
  * --interval N (accesses between the rows of a time series, not 0): returns 1
  * if consumed, 0 if argv[i] is not --interval, -1 after printing a usage error.

@@ -158,7 +158,7 @@ static int cmd_walk(struct shell *sh, char **argv, int argc, const char *cmd, mm
 
 	if (argc < 2 || argc > 3)
 		return cli_set_error(err, MMUSIM_EINVAL, "usage: %s VA [r|w|x]", argv[0]);
-	if ((rc = cli_parse_va(argv[1], &va, err)))
+	if ((rc = cli_parse_va(argv[1], &va, err)) || (rc = cli_check_va_fits(sh->cfg, argv[1], va, err)))
 		return rc;
 	if (argc == 3) {
 		if (!cli_parse_access(argv[2], &a))
@@ -455,6 +455,10 @@ static int run_line(struct shell *sh, const char *text, mmusim_error *err)
 		return MMUSIM_OK;
 	ev.line = sh->line;
 	if (ev.op == MMUSIM_EV_ACCESS) {
+		char va_text[24];
+		snprintf(va_text, sizeof(va_text), "0x%" PRIx64, ev.va);
+		if ((r = cli_check_va_fits(sh->cfg, va_text, ev.va, err)))
+			return r;
 		return do_access(sh, &ev, err);
 	}
 	if ((r = mmusim_mmu_event(sh->mmu, &ev, err))) {
