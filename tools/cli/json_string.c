@@ -1,31 +1,17 @@
 /* json_string: JSON string literals. */
 #include "json_string.h"
 
+#include "utf8.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 /* Length of the valid UTF-8 sequence of a character >= U+0080 at s (0 if the bytes are none). */
 static size_t utf8_length(const unsigned char *s)
 {
-	size_t n;
 	uint32_t cp;
 
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
+	return utf8_sequence(s, &cp);
 }
 
 void json_write_str(FILE *out, const char *str)

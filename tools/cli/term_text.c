@@ -16,6 +16,8 @@
 
 #include "term_text.h"
 
+#include "utf8.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,27 +27,12 @@
 /* Length of the valid UTF-8 sequence at s that is not a control (0 if none). */
 static size_t utf8_printable(const unsigned char *s)
 {
-	size_t n;
 	uint32_t cp;
+	size_t n;
 
 	if (s[0] >= 0x20 && s[0] < 0x7f)
 		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates, beyond U+10FFFF, and the C1 controls. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ||
-	    (cp >= 0x80 && cp <= 0x9f))
+	if ((n = utf8_sequence(s, &cp)) == 0 || cp <= 0x9f) /* not UTF-8, or a C1 control */
 		return 0;
 	return n;
 }
