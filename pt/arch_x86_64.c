@@ -306,7 +306,7 @@ static void x86_stage2_report(const struct walk_fault *f, const struct stage2_co
 			      struct stage2_report *out, char *text, size_t len)
 {
 	struct walk_fault npf = *f;
-	char head[192];
+	char head[256]; /* the longest sentence x86_npf_text writes: 196 bytes */
 
 	snprintf(out->code_name, sizeof(out->code_name), "exitinfo1");
 	snprintf(out->addr_name, sizeof(out->addr_name), "exitinfo2");
