@@ -808,6 +808,13 @@ Test(output_file, a_read_only_file_is_not_replaced)
 		cr_assert_eq(setgid(65534), 0);
 		cr_assert_eq(setuid(65534), 0);
 	}
+	if (access(MMUSIM_BIN, X_OK) != 0) {
+		/* A build under a folder only root may enter (.ci/run's long-path checkout is in a 0700 mktemp). */
+		free(out);
+		free(trace);
+		temp_dir_remove(dir);
+		cr_skip_test("uid 65534 cannot run the binary where it was built");
+	}
 	cr_assert_eq(run_mmusim(&r, "convert", trace, out, NULL), 0);
 	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
 	snprintf(want, sizeof(want), "mmusim: %s: cannot create: Permission denied\n", out);
