@@ -445,9 +445,9 @@ int pt_map_sized(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t len,
 	return run_op(pt, &op, va, last);
 }
 
-int pt_unmap(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *err)
+static int unmap_range(struct page_table *pt, uint64_t va, uint64_t len, bool keep_tables, struct mm_error *err)
 {
-	struct range_op op = { .kind = OP_UNMAP, .err = err };
+	struct range_op op = { .kind = OP_UNMAP, .keep_tables = keep_tables, .err = err };
 	uint64_t last;
 	int rc;
 
@@ -456,15 +456,14 @@ int pt_unmap(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *
 	return run_op(pt, &op, va, last);
 }
 
+int pt_unmap(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *err)
+{
+	return unmap_range(pt, va, len, false, err);
+}
+
 int pt_unmap_keep_tables(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *err)
 {
-	struct range_op op = { .kind = OP_UNMAP, .keep_tables = true, .err = err };
-	uint64_t last;
-	int rc;
-
-	if ((rc = check_range(pt, va, len, &last, err)))
-		return rc;
-	return run_op(pt, &op, va, last);
+	return unmap_range(pt, va, len, true, err);
 }
 
 int pt_protect(struct page_table *pt, uint64_t va, uint64_t len, const struct page_prop *prop,

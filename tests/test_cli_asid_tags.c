@@ -62,7 +62,7 @@ Test(cli_asid_tags, x86_32_switch_drops_non_global_entries)
 	remove_temp_file(trace);
 }
 
-/* The same trace on x86-64 keeps 0's entry under its PCID: three walks. */
+/* The same trace on x86-64 keeps 0's entry under its PCID: two walks, the switch back hits. */
 Test(cli_asid_tags, x86_64_switch_keeps_tagged_entries)
 {
 	char *trace = write_temp_file("map 0x1000 0x200000 4K rwu\n"
