@@ -315,6 +315,8 @@ static int check_range(const struct page_table *pt, uint64_t va, uint64_t len, u
 		return mm_error_set(err, MM_EUNALIGNED,
 				    "length 0x%llx is not a multiple of the %llu-byte page",
 				    (unsigned long long)len, (unsigned long long)pc->base_page_size);
+	if (pt_arch_check_va_fits(pt->env.arch, va, err))
+		return MM_ERANGE;
 	if (!pc_va_canonical(pc, va))
 		return mm_error_set(err, MM_ERANGE, "VA 0x%llx is not canonical for %u-bit addresses",
 				    (unsigned long long)va, pc->address_width);

@@ -38,6 +38,14 @@ uint64_t pt_arch_root_reg(const struct pt_arch *arch, const struct paging_consts
 	return arch->encode_root_reg(pc, root, asid) | (arch->root_reg_ctl_bits ? arch->root_reg_ctl_bits(ctl) : 0);
 }
 
+int pt_arch_check_va_fits(const struct pt_arch *arch, uint64_t va, struct mm_error *err)
+{
+	if (arch->address_bits && arch->address_bits < 64 && va >> arch->address_bits)
+		return mm_error_set(err, MM_ERANGE, "VA 0x%llx is out of range: %s addresses are %u bits",
+				    (unsigned long long)va, arch->name, arch->address_bits);
+	return MM_OK;
+}
+
 const char *pt_arch_stage2_register(const struct pt_arch *stage2)
 {
 	return stage2->stage2_root_register ? stage2->stage2_root_register : stage2->root_register;

@@ -377,6 +377,12 @@ extern const struct pt_arch pt_arch_aarch64_stage2; /* VMSAv8-64 stage 2 of EL1&
 /* The format named `name`, or NULL. */
 const struct pt_arch *pt_arch_find(const char *name);
 
+/*
+ * Refuses a VA wider than the addresses this CPU forms (address_bits): no
+ * fault of this machine, but an input that cannot be one of its addresses.
+ */
+int pt_arch_check_va_fits(const struct pt_arch *arch, uint64_t va, struct mm_error *err);
+
 /* Every format's name, for a message: "a, b or c". */
 void pt_arch_names(char *buf, size_t len);
 

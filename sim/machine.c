@@ -185,6 +185,8 @@ int machine_route(const struct machine *m, struct page_table *user, uint64_t va,
 				    "VA 0x%llx is in neither half: the lower is [0, 0x%llx], the upper [0x%llx, 0xffffffffffffffff]",
 				    (unsigned long long)va, (unsigned long long)(~0ull >> (64 - pc->half_width[0])),
 				    (unsigned long long)(~0ull << pc->half_width[1]));
+	if (pt_arch_check_va_fits(m->cfg.arch, va, err))
+		return MM_ERANGE;
 	if (!pc_va_canonical(pc, va))
 		return mm_error_set(err, MM_ERANGE, "VA 0x%llx is not canonical for %u-bit addresses",
 				    (unsigned long long)va, pc->address_width);

@@ -373,6 +373,12 @@ static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va,
 	const bool mmu_ok = res->ok;
 	int rc;
 
+	/* A VA wider than the CPU's addresses (a 64-bit program's trace on x86_32 or Sv32) is no fault of this machine. */
+	if (!res->ok && res->fault.kind == FAULT_NON_CANONICAL && pt_arch_check_va_fits(r->m->cfg.arch, va, err)) {
+		if (ev)
+			mm_error_prefix(err, "%s:%" PRIu64, r->source, line);
+		return MM_ERANGE;
+	}
 	if (r->os && !res->ok && (res->fault.kind == FAULT_NOT_PRESENT ||
 				  (res->fault.kind == FAULT_PERMISSION && access == ACCESS_WRITE)) &&
 	    !mmu_fault_is_stage2(res) && pt_owns_va(r->mmu.cur->pt, va)) {

@@ -1048,3 +1048,44 @@ Test(cli, va_beyond_a_32_bit_machine_is_refused)
 	cr_expect(strstr(r.out, "0x10045 r user: fault non-canonical"), "%s", r.out);
 	run_result_free(&r);
 }
+
+/*
+ * The same VA in a trace (a 64-bit program's, replayed on a 32-bit machine)
+ * stops the replay at its line, as any input error does: it was counted as a
+ * non-canonical fault, a #GP that 32-bit paging has no notion of.  A map
+ * there is refused in the same words (it said "not canonical").
+ */
+Test(cli, trace_va_beyond_a_32_bit_machine_stops_the_replay)
+{
+	char *trace = write_temp_file("r 0x1000\nr 0x7ff0001000\nr 0x2000\n", ".trace");
+	char *setup = write_temp_file("map 0x100001000 0x1000 4K rw\n", ".trace");
+	char want[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "replay", "--demand-paging", trace, NULL), 0);
+	snprintf(want, sizeof(want), "mmusim: %s:2: VA 0x7ff0001000 is out of range: x86_32 addresses are 32 bits\n",
+		 trace);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect_str_eq(r.err, want);
+	cr_expect(!strstr(r.out, "non-canonical"), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv32", "replay", "--demand-paging", trace, NULL), 0);
+	snprintf(want, sizeof(want), "mmusim: %s:2: VA 0x7ff0001000 is out of range: riscv32 addresses are 32 bits\n",
+		 trace);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "translate", "--setup", setup, "0x1000", NULL), 0);
+	snprintf(want, sizeof(want), "mmusim: %s:1: VA 0x100001000 is out of range: x86_32 addresses are 32 bits\n",
+		 setup);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	/* The toy's narrow VAs keep their fault (see above). */
+	cr_assert_eq(run_mmusim(&r, "--config", "toy", "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "non-canonical 1"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+	remove_temp_file(setup);
+}
