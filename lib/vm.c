@@ -122,6 +122,10 @@ static void combine(mmusim_nested_translation *n)
 	if (n->ok) {
 		out->pa = n->hpa;
 		out->page_size = n->page_size;
+		/* The hardware allows what both stages allow: r, w, x also need the final GPA's stage-2 leaf. */
+		for (unsigned i = 0; i < n->nr_rows; i++)
+			if (n->rows[i].kind == MMUSIM_ROW_FINAL)
+				out->perms &= n->rows[i].walk.perms | ~(unsigned)(MMUSIM_PERM_R | MMUSIM_PERM_W | MMUSIM_PERM_X);
 	} else if (n->fault_stage != MMUSIM_STAGE_GUEST && n->nr_rows) {
 		const mmusim_translation *s2 = &n->rows[n->nr_rows - 1].walk;
 
