@@ -185,7 +185,8 @@ int mmusim_translate_nested(mmusim_machine *m, const mmusim_request *req, mmusim
 		struct walk_request rr = { .root = stage2_host_root(h), .va = row->gpa,
 					   .access = row->kind == NESTED_ROW_FINAL ? wr.access
 						     : row->kind == NESTED_ROW_TABLE_WRITE ? ACCESS_WRITE : ACCESS_READ,
-					   .priv = h->guest.priv };
+					   .priv = row->kind == NESTED_ROW_FINAL ? guest_mem_final_priv(&h->guest, wr.priv)
+									   : h->guest.priv };
 
 		out->rows[i].kind = (enum mmusim_row_kind)row->kind;
 		out->rows[i].gpa = row->gpa;

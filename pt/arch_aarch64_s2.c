@@ -585,4 +585,5 @@ const struct pt_arch pt_arch_aarch64_stage2 = {
 	.decode_root_reg = s2_decode_root_reg,
 	.ctl_regs = aarch64_s2_ctl_regs,
 	.stage2_report = s2_stage2_report,
+	.stage2_checks_guest_priv = true,
 };
