@@ -809,3 +809,22 @@ Test(shell_pipe, vm_step_ends_with_both_stages_perms)
 	free(out);
 	free(err);
 }
+
+/*
+ * A VM's TLB entry holds both stages (README, replay: "allowing only what
+ * both stages allow"): over a read-only EPT leaf (SDM 29.3.3.2: a write or
+ * fetch is an EPT violation) the entry the guest's rwx page filled caches
+ * reads only, and `tlb` lists it so.
+ */
+Test(shell_pipe, vm_tlb_entry_perms_are_both_stages)
+{
+	char *const argv[] = { "mmusim", "--config", "x86_64_ept", "shell", NULL };
+	static const char script[] = "map 0x1000 0x200000 4K rwxu\ngprotect 0x200000 4K r\nr 0x1234\ntlb\n";
+	char *out, *err;
+
+	cr_assert_eq(run_piped_argv(script, strlen(script), argv, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "  va 0x1000 -> pa 0x40200000 4K asid 0 perms r--u-"), "%s", out);
+	cr_expect(strstr(out, "perms rwxu-") == NULL, "%s", out);
+	free(out);
+	free(err);
+}
