@@ -83,3 +83,25 @@ Test(cli_vm_perms, explain_last_line_has_both_stages_perms)
 	run_result_free(&r);
 	remove_temp_file(setup);
 }
+
+/*
+ * x86_64_ept's guest runs over 4-level EPT, which translates 48-bit GPAs
+ * (SDM vol. 3 29.3.2: "uses only bits 47:0 of each guest-physical address";
+ * its footnote: no processor with it has more than 48 physical-address bits,
+ * so a guest cannot produce a wider GPA, and an attempt to use one causes a
+ * page fault).  So the guest's MAXPHYADDR is 48: a guest PTE with address
+ * bit 48 set has a reserved bit (SDM 4.5, bits 51:M), a guest #PF with RSVD
+ * (P U RSVD = 0xd for a user read), not a GPA that stage 2 cannot translate.
+ */
+Test(cli_vm_perms, ept_guest_maxphyaddr_is_the_epts_gpa_width)
+{
+	char *setup = write_temp_file("map 0x1000 0x200000 4K rwu\npte 0x1000 1 addr=0x1000000000000\n", ".txt");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_ept", "translate", "--setup", setup, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x1234 r user: guest fault reserved-bit at level 1, #PF error code 0xd (P U RSVD): "
+				"address bits at or above MAXPHYADDR (phys_addr_width) are set\n");
+	run_result_free(&r);
+	remove_temp_file(setup);
+}
