@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/mmu.h"
 #include "sim/sweep.h"
 #include "sim/tlb.h"
 #include "formats/trace.h"
@@ -422,6 +423,7 @@ void mmusim_mmu_current(const mmusim_mmu *mmu, unsigned *cpu, uint16_t *asid, en
 
 struct tlb_walk {
 	const struct paging_consts *pc;
+	bool vm;    /* TLB entries of a VM: allow holds every (privilege, access) both stages grant */
 	int (*fn)(void *arg, const mmusim_tlb_entry *e);
 	void *arg;
 };
@@ -442,6 +444,13 @@ static int public_entry(void *arg, const struct tlb_entry *e)
 		.prefetched = e->prefetched,
 	};
 
+	/* A VM's entry caches what both stages allow: an access no privilege may make is not a right it holds. */
+	static const unsigned right[] = { [ACCESS_READ] = PERM_R, [ACCESS_WRITE] = PERM_W, [ACCESS_EXEC] = PERM_X };
+	if (w->vm)
+		for (unsigned a = ACCESS_READ; a <= ACCESS_EXEC; a++)
+			if (!(e->allow & (1u << access_slot(PRIV_USER, (enum access_kind)a)) ||
+			      e->allow & (1u << access_slot(PRIV_SUPERVISOR, (enum access_kind)a))))
+				pub.perms &= ~right[a];
 	return w->fn(w->arg, &pub);
 }
 
@@ -450,7 +459,7 @@ int mmusim_mmu_for_each_tlb_entry(const mmusim_mmu *mmu, bool pwc, unsigned idx,
 {
 	const struct machine_config *cfg = &mmu->replay.m->cfg;
 	const struct mmu_cpu *c = mmu->replay.mmu.cur;
-	struct tlb_walk w = { .pc = &cfg->pc, .fn = fn, .arg = arg };
+	struct tlb_walk w = { .pc = &cfg->pc, .vm = !pwc && mmu->replay.m->host, .fn = fn, .arg = arg };
 	const struct tlb *t;
 
 	if (idx >= (pwc ? cfg->nr_pwc : cfg->nr_tlb))

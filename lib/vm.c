@@ -122,6 +122,10 @@ static void combine(mmusim_nested_translation *n)
 	if (n->ok) {
 		out->pa = n->hpa;
 		out->page_size = n->page_size;
+		/* The hardware allows what both stages allow: r, w, x also need the final GPA's stage-2 leaf. */
+		for (unsigned i = 0; i < n->nr_rows; i++)
+			if (n->rows[i].kind == MMUSIM_ROW_FINAL)
+				out->perms &= n->rows[i].walk.perms | ~(unsigned)(MMUSIM_PERM_R | MMUSIM_PERM_W | MMUSIM_PERM_X);
 	} else if (n->fault_stage != MMUSIM_STAGE_GUEST && n->nr_rows) {
 		const mmusim_translation *s2 = &n->rows[n->nr_rows - 1].walk;
 
@@ -181,7 +185,8 @@ int mmusim_translate_nested(mmusim_machine *m, const mmusim_request *req, mmusim
 		struct walk_request rr = { .root = stage2_host_root(h), .va = row->gpa,
 					   .access = row->kind == NESTED_ROW_FINAL ? wr.access
 						     : row->kind == NESTED_ROW_TABLE_WRITE ? ACCESS_WRITE : ACCESS_READ,
-					   .priv = h->guest.priv };
+					   .priv = row->kind == NESTED_ROW_FINAL ? guest_mem_final_priv(&h->guest, wr.priv)
+									   : h->guest.priv };
 
 		out->rows[i].kind = (enum mmusim_row_kind)row->kind;
 		out->rows[i].gpa = row->gpa;

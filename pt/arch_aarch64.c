@@ -253,7 +253,8 @@ WALK_INLINE enum walk_next arm_walk_entry(struct walk_state *ws, uint64_t pte, u
 		return WALK_FAULT;
 	}
 	if ((pte & ARM_OA_MASK) >> pc->phys_addr_width) {
-		arm_fault(ws, FAULT_RESERVED_BIT, REASON_ARM_ADDR_SIZE, level, ARM_FSC_ADDR_SIZE);
+		arm_fault(ws, FAULT_RESERVED_BIT, leaf ? REASON_ARM_ADDR_SIZE : REASON_ARM_TABLE_ADDR_SIZE, level,
+			  ARM_FSC_ADDR_SIZE);
 		return WALK_FAULT;
 	}
 	if (leaf) {
@@ -448,7 +449,7 @@ __attribute__((flatten)) static void arm_walk(const struct walker *w, const stru
 		if (va >> 63 ? ctl->epd1 : ctl->epd0)
 			arm_walk_refused(w, req, res, FAULT_NOT_PRESENT, REASON_ARM_WALK_DISABLED, ARM_FSC_TRANSLATION);
 		else
-			arm_walk_refused(w, req, res, FAULT_RESERVED_BIT, REASON_ARM_ADDR_SIZE, ARM_FSC_ADDR_SIZE);
+			arm_walk_refused(w, req, res, FAULT_RESERVED_BIT, REASON_ARM_TTBR_ADDR_SIZE, ARM_FSC_ADDR_SIZE);
 		return;
 	}
 	switch (w->pc->page_shift) {

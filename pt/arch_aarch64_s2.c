@@ -255,7 +255,8 @@ WALK_INLINE enum walk_next s2_walk_entry(struct walk_state *ws, uint64_t pte, un
 		return WALK_FAULT;
 	}
 	if ((pte & ARM_OA_MASK) >> pc->phys_addr_width) {
-		s2_fault(ws, FAULT_RESERVED_BIT, REASON_ARM_S2_ADDR_SIZE, level, ARM_FSC_ADDR_SIZE);
+		s2_fault(ws, FAULT_RESERVED_BIT, leaf ? REASON_ARM_S2_ADDR_SIZE : REASON_ARM_S2_TABLE_ADDR_SIZE, level,
+			 ARM_FSC_ADDR_SIZE);
 		return WALK_FAULT;
 	}
 	if (leaf) {
@@ -342,7 +343,7 @@ __attribute__((flatten)) static void s2_walk(const struct walker *w, const struc
 {
 	if (!req->start_level && (req->root >> w->pc->phys_addr_width) && pc_va_canonical(w->pc, req->va)) {
 		memset(res, 0, offsetof(struct walk_result, steps));
-		res->fault = (struct walk_fault){ FAULT_RESERVED_BIT, REASON_ARM_S2_ADDR_SIZE, w->pc->nr_levels,
+		res->fault = (struct walk_fault){ FAULT_RESERVED_BIT, REASON_ARM_S2_VTTBR_ADDR_SIZE, w->pc->nr_levels,
 						  s2_esr(req->access, ARM_FSC_ADDR_SIZE, 0) };
 		return;
 	}
@@ -585,4 +586,5 @@ const struct pt_arch pt_arch_aarch64_stage2 = {
 	.decode_root_reg = s2_decode_root_reg,
 	.ctl_regs = aarch64_s2_ctl_regs,
 	.stage2_report = s2_stage2_report,
+	.stage2_checks_guest_priv = true,
 };

@@ -355,6 +355,13 @@ struct pt_arch {
 	 */
 	bool (*stage2_table_reads_write)(const struct cpu_ctl *ctl);
 	/*
+	 * Whether stage 2 checks the final GPA at the privilege of the guest's
+	 * access (Arm FEAT_XNX: XN[1:0] tell an EL0 fetch from an EL1 one);
+	 * false: every stage-2 access is checked at guest_mem.priv (user for
+	 * NPT and the G-stage; EPT has no privilege).
+	 */
+	bool stage2_checks_guest_priv;
+	/*
 	 * Optional: what the guest's root register is called under this stage 2,
 	 * its one-stage name after this prefix (RISC-V "v": vsatp); absent: the
 	 * one-stage name.

@@ -214,6 +214,10 @@ static const char *const reason_texts[REASON_COUNT] = {
 	[REASON_A_CLEAR] = "A=0 and the hardware does not set it (Svade)",
 	[REASON_D_CLEAR] = "store with D=0 and the hardware does not set it (Svade)",
 	[REASON_NO_LEAF] = "a pointer PTE at the last level: no leaf",
+	[REASON_ARM_TABLE_ADDR_SIZE] = "the next-level table address has bits set above the PA size (TCR_EL1.IPS)",
+	[REASON_ARM_TTBR_ADDR_SIZE] = "the TTBR's table address has bits set above the PA size (TCR_EL1.IPS)",
+	[REASON_ARM_S2_TABLE_ADDR_SIZE] = "the next-level table address has bits set above the PA size (VTCR_EL2.PS)",
+	[REASON_ARM_S2_VTTBR_ADDR_SIZE] = "VTTBR_EL2's table address has bits set above the PA size (VTCR_EL2.PS)",
 };
 
 const char *walk_reason_text(enum fault_reason reason)

@@ -82,7 +82,7 @@ enum fault_reason {
 	REASON_ARM_WALK_DISABLED,    /* TCR.EPDn=1 for the VA's half: translation fault, level 0 */
 	REASON_ARM_INVALID,          /* descriptor bit 0 (valid) clear: translation fault */
 	REASON_ARM_BLOCK_LEVEL,      /* a block descriptor where the granule has no block (or 0b01 at level 3) */
-	REASON_ARM_ADDR_SIZE,        /* address bits above the PA size (kind reserved-bit, as x86's MAXPHYADDR) */
+	REASON_ARM_ADDR_SIZE,        /* output address bits above the PA size (kind reserved-bit, as x86's MAXPHYADDR) */
 	REASON_ARM_AF,               /* AF=0 without hardware Access flag management (TCR.HA=0) */
 	REASON_ARM_EL0_NO_ACCESS,    /* EL0 access, AP[1]=0 (or APTable[0]=1 above) */
 	REASON_ARM_READ_ONLY,        /* write, AP[2]=1 (or APTable[1]=1 above), no DBM under TCR.HD */
@@ -105,7 +105,7 @@ enum fault_reason {
 	REASON_EPT_NOT_EXECUTABLE,   /* fetch, X=0 in some entry */
 	/* AArch64 stage 2 (Arm ARM D8; xFSC as stage 1's, reported in ESR_EL2) */
 	REASON_ARM_S2_IPA_RANGE,     /* IPA bits above VTCR_EL2.T0SZ's size: translation fault, level 0 */
-	REASON_ARM_S2_ADDR_SIZE,     /* output address (or VTTBR_EL2.BADDR) above VTCR_EL2.PS's size */
+	REASON_ARM_S2_ADDR_SIZE,     /* output address above VTCR_EL2.PS's size */
 	REASON_ARM_S2_AF,            /* AF=0 without VTCR_EL2.HA */
 	REASON_ARM_S2_NO_READ,       /* read, S2AP[0]=0 */
 	REASON_ARM_S2_NO_WRITE,      /* write, S2AP[1]=0 (and not DBM=1 under VTCR_EL2.HD) */
@@ -115,6 +115,11 @@ enum fault_reason {
 	REASON_A_CLEAR,              /* Svade: A=0 */
 	REASON_D_CLEAR,              /* Svade: store with D=0 */
 	REASON_NO_LEAF,              /* RISC-V: pointer PTE at the last level */
+	/* AArch64 address size faults on a table's address (appended: the values above stay) */
+	REASON_ARM_TABLE_ADDR_SIZE,  /* a table descriptor's next-level table address above the PA size */
+	REASON_ARM_TTBR_ADDR_SIZE,   /* TTBRn_EL1's table address above the PA size */
+	REASON_ARM_S2_TABLE_ADDR_SIZE, /* stage 2: next-level table address above VTCR_EL2.PS's size */
+	REASON_ARM_S2_VTTBR_ADDR_SIZE, /* VTTBR_EL2.BADDR above VTCR_EL2.PS's size */
 	REASON_COUNT
 };
 

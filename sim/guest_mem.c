@@ -3,18 +3,26 @@
 
 #include "pt/page_prop.h"
 #include "pt/pt_arch.h"
+#include "sim/mmu.h"
 #include "sim/physmem.h"
+
+enum privilege guest_mem_final_priv(const struct guest_mem *g, enum privilege priv)
+{
+	return g->stage2->arch->stage2_checks_guest_priv ? priv : g->priv;
+}
 
 uint8_t guest_mem_allowed(const struct guest_mem *g, const struct walk_result *res)
 {
 	uint8_t allow = 0;
 
-	for (unsigned a = ACCESS_READ; a <= ACCESS_EXEC; a++) {
-		struct walk_request req = { .access = (enum access_kind)a, .priv = g->priv };
-		struct walk_fault f;
-		if (walk_check_access(g->stage2, &req, res->perms, res->leaf_pte, res->level, &f))
-			allow |= (uint8_t)(1u << a);
-	}
+	for (unsigned p = 0; p < PRIVILEGES; p++)
+		for (unsigned a = ACCESS_READ; a <= ACCESS_EXEC; a++) {
+			struct walk_request req = { .access = (enum access_kind)a,
+						    .priv = guest_mem_final_priv(g, (enum privilege)p) };
+			struct walk_fault f;
+			if (walk_check_access(g->stage2, &req, res->perms, res->leaf_pte, res->level, &f))
+				allow |= (uint8_t)(1u << access_slot((enum privilege)p, (enum access_kind)a));
+		}
 	return allow;
 }
 
@@ -22,13 +30,14 @@ uint8_t guest_mem_allowed(const struct guest_mem *g, const struct walk_result *r
  * A nested TLB hit that allows the access (and, for a write, holds a dirty
  * leaf): the translation without reading any entry.  Anything else walks.
  */
-static bool tlb_hit(struct guest_mem *g, uint64_t gpa, enum access_kind access, struct walk_result *res)
+static bool tlb_hit(struct guest_mem *g, uint64_t gpa, enum access_kind access, enum privilege priv,
+		    struct walk_result *res)
 {
 	struct tlb_entry *e = tlb_lookup(g->tlb, gpa, tlb_space(g->vmid, 0));
 
 	if (!e)
 		return false;
-	if (!(e->allow >> access & 1) || (access == ACCESS_WRITE && !e->dirty)) {
+	if (!(e->allow >> access_slot(priv, access) & 1) || (access == ACCESS_WRITE && !e->dirty)) {
 		tlb_recount_hit_as_miss(g->tlb);
 		return false;
 	}
@@ -99,16 +108,16 @@ static void pwc_fill(struct guest_mem *g, uint64_t gpa, const struct walk_result
 	}
 }
 
-static bool translate_as(struct guest_mem *g, uint64_t gpa, enum access_kind access, bool entry_write,
-			 struct walk_result *res)
+static bool translate_as(struct guest_mem *g, uint64_t gpa, enum access_kind access, enum privilege priv,
+			 bool entry_write, struct walk_result *res)
 {
 	struct walk_request req = {
-		.root = g->stage2_root, .va = gpa, .access = access, .priv = g->priv,
+		.root = g->stage2_root, .va = gpa, .access = access, .priv = priv,
 		.no_ad_update = g->no_ad_update,
 	};
 
 	bool caches = g->use_tlb && !g->no_ad_update;
-	bool cached = caches && g->tlb && tlb_hit(g, gpa, access, res);
+	bool cached = caches && g->tlb && tlb_hit(g, gpa, access, priv, res);
 
 	if (!cached && caches && g->nr_pwc)
 		pwc_probe(g, gpa, &req);
@@ -130,9 +139,10 @@ static bool translate_as(struct guest_mem *g, uint64_t gpa, enum access_kind acc
 	return false;
 }
 
-bool guest_mem_translate(struct guest_mem *g, uint64_t gpa, enum access_kind access, struct walk_result *res)
+bool guest_mem_translate(struct guest_mem *g, uint64_t gpa, enum access_kind access, enum privilege priv,
+			 struct walk_result *res)
 {
-	return translate_as(g, gpa, access, access == ACCESS_WRITE, res);
+	return translate_as(g, gpa, access, guest_mem_final_priv(g, priv), access == ACCESS_WRITE, res);
 }
 
 /*
@@ -145,7 +155,7 @@ static int access_host(struct guest_mem *g, uint64_t gpa, unsigned size, enum ac
 	struct walk_result res;
 	enum access_kind checked = access == ACCESS_READ && g->table_reads_write ? ACCESS_WRITE : access;
 
-	if (!translate_as(g, gpa, checked, access == ACCESS_WRITE, &res)) {
+	if (!translate_as(g, gpa, checked, g->priv, access == ACCESS_WRITE, &res)) {
 		g->fault_entry_size = size;
 		return MM_EBUS;
 	}

@@ -69,16 +69,26 @@ struct guest_mem {
 	unsigned pwc_levels[PT_MAX_LEVELS], nr_pwc;
 };
 
-/* The access bits (1 << access) stage 2 allows a translation res, as its walk checks them. */
+/*
+ * The (privilege, access) pairs stage 2 allows a translation res, as its walk
+ * checks them: bit priv * ACCESS_KINDS + access (mmu.h's access_slot), for
+ * the guest access's privilege where the format checks it
+ * (pt_arch.stage2_checks_guest_priv), else every privilege as g->priv.
+ */
 uint8_t guest_mem_allowed(const struct guest_mem *g, const struct walk_result *res);
+
+/* The privilege stage 2 checks the final GPA of a guest access of privilege priv at. */
+enum privilege guest_mem_final_priv(const struct guest_mem *g, enum privilege priv);
 
 /* The pt_mem whose PAs are g's GPAs (no direct description: every access is a call). */
 struct pt_mem guest_mem_pt_mem(struct guest_mem *g);
 
 /*
- * Translates gpa for `access` through stage 2 into *res (the observer sees
- * it too); on a fault records it in g and returns false.
+ * Translates the final GPA gpa of a guest access (`access` at `priv`)
+ * through stage 2 into *res (the observer sees it too); on a fault records
+ * it in g and returns false.
  */
-bool guest_mem_translate(struct guest_mem *g, uint64_t gpa, enum access_kind access, struct walk_result *res);
+bool guest_mem_translate(struct guest_mem *g, uint64_t gpa, enum access_kind access, enum privilege priv,
+			 struct walk_result *res);
 
 #endif

@@ -540,10 +540,7 @@ static void tlb_fill_walk(struct mmu_cpu *c, enum lookup_kind k, enum access_kin
 	/* A virtual machine's entry holds both stages: it allows what both allow, dirty when both are. */
 	if (vm) {
 		e.allow = allow_mask(w, res, 0, PRIVILEGES - 1, 0, ACCESS_KINDS - 1); /* a clear bit there means refused */
-		for (unsigned priv = 0; priv < PRIVILEGES; priv++)
-			for (unsigned a = 0; a < ACCESS_KINDS; a++)
-				if (!(vm->stage2_allow & (1u << a)))
-					e.allow &= (uint8_t)~(1u << access_slot((enum privilege)priv, (enum access_kind)a));
+		e.allow &= vm->stage2_allow; /* the same (privilege, access) slots */
 		e.dirty = e.dirty && vm->stage2_dirty;
 	}
 	const struct tlb_level *order[2] = { &c->l2[k], &c->l1[k] };

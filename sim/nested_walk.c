@@ -33,7 +33,7 @@ void nested_walk(const struct walker *stage1, struct guest_mem *g, const struct 
 		out->stage2 = g->fault;
 	} else if (!out->stage1.ok) {
 		out->fault = NESTED_FAULT_STAGE1;
-	} else if (!guest_mem_translate(g, out->stage1.pa, req->access, &out->stage2)) {
+	} else if (!guest_mem_translate(g, out->stage1.pa, req->access, req->priv, &out->stage2)) {
 		out->fault = NESTED_FAULT_STAGE2_FINAL;
 		out->fault_gpa = out->stage1.pa;
 	} else {

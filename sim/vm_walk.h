@@ -35,7 +35,7 @@ struct nested_stats {
 struct vm_walk_info {
 	enum nested_fault fault;
 	uint64_t fault_gpa;
-	uint8_t stage2_allow;            /* 1 << access for each access stage 2 allows the final GPA */
+	uint8_t stage2_allow;            /* 1 << access_slot(priv, access) for each one stage 2 allows the final GPA */
 	bool stage2_dirty;               /* stage 2's leaf is dirty (or needs no D) */
 };
 

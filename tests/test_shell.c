@@ -784,7 +784,7 @@ Test(shell_pipe, vm_step_ends_with_the_stage2_answer)
 	char *out, *err;
 
 	cr_assert_eq(run_piped_argv(script, strlen(script), rv, &out, &err), 0, "%s", err);
-	cr_expect(strstr(out, "perms rw-u-\nhost PA 0xc0205234 (GPA 0x80205234)\n"), "%s", out);
+	cr_expect(strstr(out, "perms rw-u-\nhost PA 0xc0205234 (GPA 0x80205234; perms rw-u- with both stages)\n"), "%s", out);
 	cr_expect(strstr(out, "  L1  table 0x80003000 + index 1 x 8 = PTE at 0x80003008\n"
 			      "      stage 2 does not translate this GPA: the entry is not read, the walk stops here\n"
 			      "stage-2 fault on the guest page-table GPA 0x80003008: scause 21 (load guest-page fault), "
@@ -792,6 +792,39 @@ Test(shell_pipe, vm_step_ends_with_the_stage2_answer)
 		  "%s", out);
 	cr_expect(strstr(out, "(?)") == NULL, "%s", out);
 	cr_expect(strstr(out, "raw    0x0000000000000000") == NULL, "%s", out);
+	free(out);
+	free(err);
+}
+
+/* The shell's step ends as explain does: the host PA with what both stages allow. */
+Test(shell_pipe, vm_step_ends_with_both_stages_perms)
+{
+	char *const argv[] = { "mmusim", "--config", "sv39x4", "shell", NULL };
+	static const char script[] = "map 0x1000 0x80200000 4K rwxu\ngprotect 0x80200000 4K r\nstep 0x1234\nn\nn\nn\n";
+	char *out, *err;
+
+	cr_assert_eq(run_piped_argv(script, strlen(script), argv, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "perms rwxu-\nhost PA 0xc0200234 (GPA 0x80200234; perms r--u- with both stages)\n"), "%s",
+		  out);
+	free(out);
+	free(err);
+}
+
+/*
+ * A VM's TLB entry holds both stages (README, replay: "allowing only what
+ * both stages allow"): over a read-only EPT leaf (SDM 29.3.3.2: a write or
+ * fetch is an EPT violation) the entry the guest's rwx page filled caches
+ * reads only, and `tlb` lists it so.
+ */
+Test(shell_pipe, vm_tlb_entry_perms_are_both_stages)
+{
+	char *const argv[] = { "mmusim", "--config", "x86_64_ept", "shell", NULL };
+	static const char script[] = "map 0x1000 0x200000 4K rwxu\ngprotect 0x200000 4K r\nr 0x1234\ntlb\n";
+	char *out, *err;
+
+	cr_assert_eq(run_piped_argv(script, strlen(script), argv, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "  va 0x1000 -> pa 0x40200000 4K asid 0 perms r--u-"), "%s", out);
+	cr_expect(strstr(out, "perms rwxu-") == NULL, "%s", out);
 	free(out);
 	free(err);
 }

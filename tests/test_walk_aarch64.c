@@ -784,6 +784,11 @@ Test(walk_aarch64, walk_disable)
 	{ .name = nm, .geom = g, .pa_bits = 40, .va = va_, .leaf_level = lvl, .leaf = leaf_,   \
 	  .tbl = { t0, t1, t2, 0 }, .access = acc, .priv = pr, .ok = false, .level = flvl,    \
 	  .kind = FAULT_RESERVED_BIT, .reason = REASON_ARM_ADDR_SIZE, .esr = esr_ }
+/* The same fault on a table descriptor's next-level table address, which the explanation names as such. */
+#define TSIZE(nm, g, va_, lvl, leaf_, t0, t1, t2, flvl, acc, pr, esr_)                        \
+	{ .name = nm, .geom = g, .pa_bits = 40, .va = va_, .leaf_level = lvl, .leaf = leaf_,   \
+	  .tbl = { t0, t1, t2, 0 }, .access = acc, .priv = pr, .ok = false, .level = flvl,    \
+	  .kind = FAULT_RESERVED_BIT, .reason = REASON_ARM_TABLE_ADDR_SIZE, .esr = esr_ }
 
 static const struct arm_case addr_size_cases[] = {
 	ASIZE("4K page OA bit 40", G4K_48, VA_LO, 3, 0x10000000000ull | PAGE, 0, 0, 0, 3,
@@ -792,13 +797,13 @@ static const struct arm_case addr_size_cases[] = {
 	      0, 0, 0, 2, ACCESS_READ, PRIV_SUPERVISOR, 0x96000002),
 	ASIZE("4K 1G block OA bit 47", G4K_48, VA_LO, 1, 0x800000000000ull | OA_1G | D_AF | D_BLOCK,
 	      0, 0, 0, 1, ACCESS_READ, PRIV_SUPERVISOR, 0x96000001),
-	ASIZE("4K L0 table descriptor, next table bit 44", G4K_48, VA_LO, 3, PAGE,
+	TSIZE("4K L0 table descriptor, next table bit 44", G4K_48, VA_LO, 3, PAGE,
 	      1ull << 44, 0, 0, 0, ACCESS_READ, PRIV_SUPERVISOR, 0x96000000),
-	ASIZE("4K L2 table descriptor, next table bit 40", G4K_48, VA_LO, 3, PAGE, 0, 0,
+	TSIZE("4K L2 table descriptor, next table bit 40", G4K_48, VA_LO, 3, PAGE, 0, 0,
 	      1ull << 40, 2, ACCESS_READ, PRIV_SUPERVISOR, 0x96000002),
 	ASIZE("4K page OA bit 40, EL0 write", G4K_48, VA_LO, 3, 0x10000000000ull | PAGE | AP_01,
 	      0, 0, 0, 3, ACCESS_WRITE, PRIV_USER, 0x92000043),
-	ASIZE("4K L1 table descriptor bit 45, EL0 fetch", G4K_48, VA_LO, 3, PAGE, 0,
+	TSIZE("4K L1 table descriptor bit 45, EL0 fetch", G4K_48, VA_LO, 3, PAGE, 0,
 	      1ull << 45, 0, 1, ACCESS_EXEC, PRIV_USER, 0x82000001),
 	/* Address size before Access flag. */
 	ASIZE("4K page OA bit 40 and AF = 0", G4K_48, VA_LO, 3,
@@ -811,11 +816,11 @@ static const struct arm_case addr_size_cases[] = {
 	ASIZE("16K 32M block OA bit 41", G16K_48, VA_LO, 2,
 	      0x20000000000ull | OA_32M | D_AF | D_BLOCK, 0, 0, 0, 2, ACCESS_READ,
 	      PRIV_SUPERVISOR, 0x96000002),
-	ASIZE("16K L0 table descriptor bit 46", G16K_48, VA_LO, 3, PAGE, 1ull << 46, 0, 0, 0,
+	TSIZE("16K L0 table descriptor bit 46", G16K_48, VA_LO, 3, PAGE, 1ull << 46, 0, 0, 0,
 	      ACCESS_READ, PRIV_SUPERVISOR, 0x96000000),
 	ASIZE("64K page OA bit 45", G64K_48, VA_LO, 3, 0x200000000000ull | PAGE, 0, 0, 0, 3,
 	      ACCESS_READ, PRIV_SUPERVISOR, 0x96000003),
-	ASIZE("64K L1 table descriptor bit 40", G64K_48, VA_LO, 3, PAGE, 0, 1ull << 40, 0, 1,
+	TSIZE("64K L1 table descriptor bit 40", G64K_48, VA_LO, 3, PAGE, 0, 1ull << 40, 0, 1,
 	      ACCESS_READ, PRIV_SUPERVISOR, 0x96000001),
 	ASIZE("64K 512M block OA bit 47", G64K_42, VA_LO, 2,
 	      0x800000000000ull | OA_512M | D_AF | D_BLOCK, 0, 0, 0, 2, ACCESS_READ,

@@ -240,9 +240,11 @@ Test(s2_walk, address_size_faults)
 	s2_write(&e, s2_slot(&e, 0x1000, 1), (1ull << 40) | S2_TABLE);
 	s2_walk(&e, 0x1000, ACCESS_WRITE, PRIV_USER, &res);
 	expect_fault(&res, FAULT_RESERVED_BIT, 3, 0x92000041);
+	cr_expect_eq(res.fault.reason, REASON_ARM_S2_TABLE_ADDR_SIZE);
 	res = (struct walk_result){ 0 };
 	walk(&e.w, &req, &res);
 	expect_fault(&res, FAULT_RESERVED_BIT, 3, 0x92000000);
+	cr_expect_eq(res.fault.reason, REASON_ARM_S2_VTTBR_ADDR_SIZE);
 	cr_expect_eq(res.nr_steps, 0);
 	s2_fini(&e);
 }

@@ -100,8 +100,11 @@ void explain_grid_write(FILE *out, const mmusim_machine *m, const mmusim_request
 			snprintf(size, sizeof(size), "%" PRIu64 "M", ps >> 20);
 		else
 			snprintf(size, sizeof(size), "%" PRIu64 "K", ps >> 10);
-		fprintf(out, "%shost PA 0x%" PRIx64 "%s (GPA 0x%" PRIx64 "; the TLB may hold it as one %s entry)\n",
-			pal->good, n->hpa, pal->reset, n->gpa, size);
+		char perms[6];
+		/* The guest walk above printed stage 1's perms; the access gets what both stages allow. */
+		mmusim_perms_string(n->combined.perms, perms);
+		fprintf(out, "%shost PA 0x%" PRIx64 "%s (GPA 0x%" PRIx64 "; perms %s with both stages; the TLB may hold it as one %s entry)\n",
+			pal->good, n->hpa, pal->reset, n->gpa, perms, size);
 	} else if (n->fault_stage != MMUSIM_STAGE_GUEST) {
 		fprintf(out, "%sstage-2 fault on the %s GPA 0x%" PRIx64 "%s: %s\n", pal->bad,
 			n->fault_stage == MMUSIM_STAGE_HOST_TABLE ? "guest page-table" : "final", n->fault_gpa, pal->reset,

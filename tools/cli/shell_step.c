@@ -30,8 +30,13 @@ static bool walk_vm(struct shell_step *s, mmusim_machine *m)
 	}
 	s->walk = n->guest;
 	s->stage2_stopped = explain_grid_guest_stopped(n);
-	if (n->ok)
-		snprintf(s->after, sizeof(s->after), "host PA 0x%" PRIx64 " (GPA 0x%" PRIx64 ")", n->hpa, n->gpa);
+	if (n->ok) {
+		char perms[6];
+		/* The guest's perms are stage 1's; the access gets what both stages allow (explain's last line). */
+		mmusim_perms_string(n->combined.perms, perms);
+		snprintf(s->after, sizeof(s->after), "host PA 0x%" PRIx64 " (GPA 0x%" PRIx64 "; perms %s with both stages)",
+			 n->hpa, n->gpa, perms);
+	}
 	else if (n->fault_stage == MMUSIM_STAGE_HOST_TABLE || n->fault_stage == MMUSIM_STAGE_HOST_FINAL)
 		snprintf(s->after, sizeof(s->after), "stage-2 fault on the %s GPA 0x%" PRIx64 ": %s",
 			 n->fault_stage == MMUSIM_STAGE_HOST_TABLE ? "guest page-table" : "final", n->fault_gpa,
