@@ -24,7 +24,8 @@ pages mapped with `size=4K`, unified TLBs at level 1 and 2, optional PWCs):
 The model's hits, misses and evictions per TLB, PWC hits and misses, walks,
 PTE reads, cycles, dirty re-walks, faults and per-CPU figures must equal the
 report's; the per-access log, the interval CSV rows and the per-CPU rows must
-add up to the totals; `sweep --json` must print the replay's report.
+add up to the totals; `sweep --json` must print the replay's report. `mrc`'s
+curves (fixed 4K pages) must equal brute-force LRU stacks per size and set count.
 
 Usage: replay_model.py MMUSIM [ACCESSES]   (exit 0: all agree, 1: a mismatch)
 """
@@ -325,6 +326,67 @@ def check(mmusim, tmp, tag, levels, lines, pwc=None, pwc_repl='lru', mem=100):
     return errors
 
 
+def lru_stack_misses(pages, max_entries, sets):
+    """Misses of every LRU TLB of 1..max_entries entries, fully associative and with `sets` sets,
+    by brute force: each access's depth in its (set's) recency list; None in pages is a full flush."""
+    full = [0] * (max_entries + 1)
+    by_sets = {s: [0] * (max_entries // s + 1) for s in sets}
+    stacks, set_stacks = [], {s: {} for s in sets}
+    for p in pages:
+        if p is None:
+            stacks, set_stacks = [], {s: {} for s in sets}
+            continue
+        for stack, counts, top in [(stacks, full, max_entries)] + [
+                (set_stacks[s].setdefault(p[1] % s, []), by_sets[s], max_entries // s) for s in sets]:
+            depth = stack.index(p) + 1 if p in stack else None
+            if depth:
+                stack.remove(p)
+            stack.insert(0, p)
+            for n in range(1, top + 1):
+                counts[n] += depth is None or depth > n
+    return full, by_sets
+
+
+def check_mrc(mmusim, tmp, seed):
+    """mrc's curves (4K pages, data accesses) against the brute-force LRU stacks."""
+    rnd = random.Random(seed)
+    lines, pages, asid = [], [], 0
+    for _ in range(1500):
+        x = rnd.random()
+        if x < 0.02:
+            asid = rnd.randrange(3)
+            lines.append('asid %d' % asid)
+        elif x < 0.025:
+            lines.append('flush')
+            pages.append(None)
+        else:
+            va = USER_BASE + (int(rnd.paretovariate(1.2)) % 200) * 4096 + rnd.randrange(4096)
+            op = rnd.choice('rrwx')
+            lines.append('%s 0x%x' % (op, va))
+            if op != 'x':
+                pages.append((asid, va >> 12))
+    tr, out = os.path.join(tmp, 'm.trace'), os.path.join(tmp, 'm.csv')
+    with open(tr, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    run = subprocess.run([mmusim, 'mrc', '--max-entries', '32', '--sets', '2,8', '--csv', out, tr],
+                         capture_output=True, text=True)
+    if run.returncode:
+        return ['mrc %d: exit %d: %s' % (seed, run.returncode, run.stderr)]
+    full, by_sets = lru_stack_misses(pages, 32, (2, 8))
+    errors = []
+    with open(out) as f:
+        for row in csv.DictReader(f):
+            n = int(row['entries'])
+            if int(row['misses']) != full[n]:
+                errors.append('mrc %d: %d entries: %s misses, the model says %d' % (seed, n, row['misses'], full[n]))
+            for s in (2, 8):
+                want = str(by_sets[s][n // s]) if n % s == 0 else ''
+                if row['misses_%d_sets' % s] != want:
+                    errors.append('mrc %d: %d entries in %d sets: %r misses, the model says %r'
+                                  % (seed, n, s, row['misses_%d_sets' % s], want))
+    return errors
+
+
 def main():
     mmusim = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
@@ -349,6 +411,9 @@ def main():
                 case('global pages %s %s' % (repl, kind), [(16, 4, repl, 1), (64, 8, 'plru', 7)],
                      trace(kind, n, 17, pages=700, writes=0.2, dirty=False, cpus=2, asids=3, flushes=0.01,
                            kernel=0.3), pwc=pwc)
+        for seed in range(3):
+            cases += 1
+            errors.extend(check_mrc(mmusim, tmp, seed))
         case('fetches and a fault-free multi-CPU mix', [(16, 4, 'lru', 1), (64, 8, 'lru', 7)],
              trace('zipf', n, 9, pages=64, writes=0.2, dirty=False, cpus=3, asids=2, flushes=0.005, execs=0.1))
     for e in errors:
