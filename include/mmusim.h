@@ -285,6 +285,12 @@ typedef struct mmusim_cache_info {
  */
 MMUSIM_API int mmusim_config_cache_info(const mmusim_config *cfg, bool pwc, unsigned idx,
 					mmusim_cache_info *out);
+/*
+ * Whether TLB number idx prefetches (a `prefetch:` prefetcher or `line_prefetch`),
+ * so that its mmusim_cache_stats prefetch counters mean something even while
+ * they are 0; false for idx out of range.
+ */
+MMUSIM_API bool mmusim_config_tlb_prefetches(const mmusim_config *cfg, unsigned idx);
 
 /* ------------------------------------------------------- machine, memory */
 

@@ -263,6 +263,13 @@ int mmusim_config_cache_info(const mmusim_config *cfg, bool pwc, unsigned idx, m
 	return MMUSIM_OK;
 }
 
+bool mmusim_config_tlb_prefetches(const mmusim_config *cfg, unsigned idx)
+{
+	if (idx >= cfg->cfg.nr_tlb)
+		return false;
+	return cfg->cfg.tlb[idx].prefetch.kind != TLB_PREFETCH_NONE || cfg->cfg.tlb[idx].prefetch.line;
+}
+
 void mmusim_config_user_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end)
 {
 	*start = cfg->cfg.user.top_start;

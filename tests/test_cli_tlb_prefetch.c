@@ -116,7 +116,8 @@ Test(cli_tlb_prefetch, distance_follows_a_stride)
 Test(cli_tlb_prefetch, unmapped_page_is_not_filled)
 {
 	expect_json(", prefetch: {kind: next, degree: 1}", scan_trace(4, 3, 1, 1),
-		    "\"l1d\":{\"hits\":0,\"misses\":1,\"evictions\":0,\"hits_by_page_size\":{}}}",
+		    "\"l1d\":{\"hits\":0,\"misses\":1,\"evictions\":0,\"hits_by_page_size\":{},"
+		    "\"prefetch\":{\"issued\":0,\"useful\":0,\"useless\":0}}",
 		    "\"faults\":{\"non-canonical\":0,\"not-present\":0,",
 		    "\"tlb_prefetch\":{\"walks\":1,\"pte_reads\":4}", NULL);
 }
@@ -145,6 +146,33 @@ Test(cli_tlb_prefetch, line_prefetch_unused_is_useless_after_a_flush)
 
 	expect_json(", line_prefetch: true", trace, "\"l1d\":{\"hits\":0,\"misses\":2,",
 		    "\"prefetch\":{\"issued\":10,\"useful\":0,\"useless\":5}", NULL);
+}
+
+/*
+ * The counters are there whenever the config prefetches, so that every report
+ * of one config has the same keys (a script reading sweep results finds
+ * "prefetch" in each): one read of page 0, whose miss is the first, so the
+ * sequential prefetcher (it waits for two misses in a row) issues nothing.
+ */
+Test(cli_tlb_prefetch, counters_shown_when_nothing_was_prefetched)
+{
+	char *cfg = config_with(", prefetch: {kind: sequential, degree: 1}");
+	char *trace = scan_trace(4, 0, 1, 1);
+	struct run_result r;
+
+	expect_json(", prefetch: {kind: sequential, degree: 1}", scan_trace(4, 0, 1, 1),
+		    "\"l1d\":{\"hits\":0,\"misses\":1,\"evictions\":0,\"hits_by_page_size\":{},"
+		    "\"prefetch\":{\"issued\":0,\"useful\":0,\"useless\":0}}",
+		    "\"tlb_prefetch\":{\"walks\":0,\"pte_reads\":0}", NULL);
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "TLB prefetch          issued       useful      useless   accuracy\n"
+				"  l1d                      0            0            0      0.00%\n"
+				"prefetch walks  0  (0 pte reads, apart from the demand walks')\n"),
+		  "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+	remove_temp_file(cfg);
 }
 
 /* The table: a "TLB prefetch" section under the TLBs, and the prefetch walks apart from the demand ones. */

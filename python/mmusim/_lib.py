@@ -126,6 +126,7 @@ _PROTOTYPES = {
     "mmusim_config_name": (c_char_p, [P]),
     "mmusim_config_nr_tlbs": (c_uint, [P]),
     "mmusim_config_nr_pwcs": (c_uint, [P]),
+    "mmusim_config_tlb_prefetches": (c_bool, [P, c_uint]),
     "mmusim_config_page_size": (c_uint64, [P]),
     "mmusim_config_leaf_size": (c_uint64, [P, c_uint]),
     "mmusim_config_levels": (c_uint, [P]),

@@ -84,7 +84,7 @@ def statistics(mmu, config_handle, trace, fmt, check_stale):
         if lib.mmusim_mmu_cache_stats(mmu, False, i, ctypes.byref(c)) == 0:
             tlbs[c.name.decode()] = {"hits": c.hits, "misses": c.misses, "evictions": c.evictions,
                                      "hits_by_page_size": _by_size(c.hits_by_page_shift)}
-            if c.prefetches:
+            if lib.mmusim_config_tlb_prefetches(config_handle, i) or c.prefetches or c.prefetch_useless:
                 tlbs[c.name.decode()]["prefetch"] = {"issued": c.prefetches, "useful": c.prefetch_useful,
                                                      "useless": c.prefetch_useless}
     pwcs = {}

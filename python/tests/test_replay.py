@@ -57,6 +57,19 @@ def test_tlb_prefetch_equals_cli_json(tmp_path, cli_json):
     assert got["tlb_prefetch"] == {"walks": 3, "pte_reads": 8}
 
 
+def test_tlb_prefetch_counters_at_zero_equal_cli_json(tmp_path, cli_json):
+    """A TLB that prefetches has its counters even when nothing was prefetched (one miss: sequential waits)."""
+    cfg = tmp_path / "pf0.yaml"
+    cfg.write_text("extends: x86_64\ntlb:\n  - {name: l1d, level: 1, kind: data, entries: 64, page_sizes: [4K],"
+                   " prefetch: {kind: sequential}}\n")
+    trace = tmp_path / "one.trace"
+    trace.write_text("map 0x400000 0x10000000 4K rwu\nr 0x400000\n")
+    got = mmusim.replay(str(trace), config=str(cfg), demand_paging=False)
+    assert got == cli_json("--config", str(cfg), "replay", str(trace))
+    assert got["tlb"]["l1d"]["prefetch"] == {"issued": 0, "useful": 0, "useless": 0}
+    assert got["tlb_prefetch"] == {"walks": 0, "pte_reads": 0}
+
+
 def test_replay_options_equal_cli_options(cli_json):
     trace = BUNDLED[0]
     assert mmusim.replay(trace, demand_paging=False) == cli_json("replay", trace)

@@ -158,13 +158,22 @@ static void paging_text(FILE *out, const mmusim_paging_stats *p)
 	fprintf(out, "segfaults       %" PRIu64 "\n", p->segfaults);
 }
 
-/* Whether the replay prefetched TLB entries (its report then shows the prefetch counters). */
+/*
+ * Whether TLB i's prefetch counters show: the config prefetches there, so
+ * that every report of one config has the same keys, or it prefetched anyway.
+ */
+static bool shows_prefetch(const struct replay_summary *r, unsigned i)
+{
+	return r->prefetching[i] || r->tlb[i].prefetches || r->tlb[i].prefetch_useless;
+}
+
+/* Whether any TLB prefetches (the report then shows the prefetch counters). */
 static bool any_prefetch(const struct replay_summary *r)
 {
 	bool any = r->stats.prefetch_walks != 0;
 
 	for (unsigned i = 0; i < r->nr_tlbs; i++)
-		any = any || r->tlb[i].prefetches != 0;
+		any = any || shows_prefetch(r, i);
 	return any;
 }
 
@@ -174,7 +183,7 @@ static void prefetch_text(FILE *out, const struct replay_summary *r)
 	fprintf(out, "%-15s %12s %12s %12s %10s\n", "TLB prefetch", "issued", "useful", "useless", "accuracy");
 	for (unsigned i = 0; i < r->nr_tlbs; i++) {
 		const mmusim_cache_stats *t = &r->tlb[i];
-		if (!t->prefetches)
+		if (!shows_prefetch(r, i))
 			continue;
 		fputs("  ", out);
 		term_write_padded(out, t->name, 13);
@@ -206,7 +215,7 @@ static void report_json(FILE *out, const struct replay_summary *r, const struct 
 		fprintf(out, ":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 ",\"evictions\":%" PRIu64
 			",\"hits_by_page_size\":", t->hits, t->misses, t->evictions);
 		json_sizes(out, t->hits_by_page_shift);
-		if (t->prefetches)
+		if (shows_prefetch(r, i))
 			fprintf(out, ",\"prefetch\":{\"issued\":%" PRIu64 ",\"useful\":%" PRIu64 ",\"useless\":%" PRIu64 "}",
 				t->prefetches, t->prefetch_useful, t->prefetch_useless);
 		fputc('}', out);
@@ -327,7 +336,7 @@ void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, co
 	mmusim_mmu_stats(mmu, &r->stats);
 	for (unsigned i = 0; i < mmusim_config_nr_tlbs(cfg) && r->nr_tlbs < REPLAY_SUMMARY_MAX_TLBS; i++)
 		if (mmusim_mmu_cache_stats(mmu, false, i, &r->tlb[r->nr_tlbs]) == MMUSIM_OK)
-			r->nr_tlbs++;
+			r->prefetching[r->nr_tlbs++] = mmusim_config_tlb_prefetches(cfg, i);
 	for (unsigned i = 0; i < mmusim_config_nr_pwcs(cfg) && r->nr_pwcs < MMUSIM_MAX_LEVELS; i++)
 		if (mmusim_mmu_cache_stats(mmu, true, i, &r->pwc[r->nr_pwcs]) == MMUSIM_OK)
 			r->nr_pwcs++;

@@ -25,6 +25,7 @@ struct replay_summary {
 	mmusim_stats stats;
 	unsigned nr_tlbs, nr_pwcs;
 	mmusim_cache_stats tlb[REPLAY_SUMMARY_MAX_TLBS];
+	bool prefetching[REPLAY_SUMMARY_MAX_TLBS]; /* the config has tlb[i] prefetch: its counters show, 0 or not */
 	mmusim_cache_stats pwc[MMUSIM_MAX_LEVELS];
 	bool vm;                     /* a virtual machine: its 2-D walks below */
 	mmusim_nested_stats nested;
