@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "sim/byteorder.h"
+#include "image_foreign.h"
 #include "image_ostep.h"
 #include "image_ostep_linear.h"
 
@@ -85,7 +86,7 @@ static int fail(struct mm_error *err, const char *path, int code, const char *fm
 
 static int fail(struct mm_error *err, const char *path, int code, const char *fmt, ...)
 {
-	char msg[200];
+	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -495,6 +496,11 @@ int image_open(const char *path, enum image_kind kind, uint64_t raw_base, struct
 	if (!img)
 		return fail(err, path, MM_ENOMEM, "out of memory");
 	rc = map_file(img, path, err);
+	if (!rc && kind == IMAGE_AUTO) {
+		const char *foreign = image_foreign_format(img->map, img->map_len);
+		if (foreign)
+			rc = fail(err, path, MM_EINVAL, "%s", foreign);
+	}
 	if (!rc) {
 		if (kind == IMAGE_AUTO)
 			kind = img->map_len >= SELFMAG && memcmp(img->map, ELFMAG, SELFMAG) == 0 ? IMAGE_ELF

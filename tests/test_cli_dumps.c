@@ -290,3 +290,67 @@ Test(cli_dumps, process_core_is_named_as_such)
 	run_result_free(&r);
 	remove_temp_file(path);
 }
+
+/* Runs translate over a file of `len` bytes starting with `head` and expects exit 2 and err. */
+static void expect_refused_format(const void *head, size_t head_len, const char *what)
+{
+	static uint8_t file[0x3000];
+	char *path, want[1024];
+	struct run_result r;
+
+	memset(file, 0, sizeof(file));
+	memcpy(file, head, head_len);
+	path = write_temp_bytes(file, sizeof(file));
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", path, "--root", "0x1000", "0x0", NULL), 0);
+	cr_expect_eq(r.status, 2, "%s: status %d, out %s", what, r.status, r.out);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want), "mmusim: %s: %s\n", path, what);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+/*
+ * A dump in a format whose pages are compressed or indexed (QEMU's dump-guest-memory
+ * -z/-l/-s writes makedumpfile's flattened kdump format, -w a Windows crash dump) is
+ * not physical memory byte for byte: read as a raw image it gave wrong answers with
+ * exit status 0.  It is refused, and named.
+ */
+Test(cli_dumps, compressed_and_foreign_dump_formats_are_refused)
+{
+	static const uint8_t gzip[] = { 0x1f, 0x8b, 0x08 };
+	static const uint8_t xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
+	static const uint8_t zstd[] = { 0x28, 0xb5, 0x2f, 0xfd };
+	static const uint8_t lz4[] = { 0x04, 0x22, 0x4d, 0x18 };
+
+	expect_refused_format("makedumpfile\0\0\0\0", 16,
+			      "a makedumpfile flattened kdump (QEMU dump-guest-memory -z, -l or -s), "
+			      "not physical memory as it is: mmusim reads ELF cores (dump-guest-memory "
+			      "without a format option) and raw memory files");
+	expect_refused_format("KDUMP   ", 8,
+			      "a kdump-compressed dump (makedumpfile; QEMU dump-guest-memory -z, -l or -s), "
+			      "not physical memory as it is: mmusim reads ELF cores (dump-guest-memory "
+			      "without a format option) and raw memory files");
+	expect_refused_format("DISKDUMP", 8,
+			      "a diskdump dump, not physical memory as it is: mmusim reads ELF cores "
+			      "(dump-guest-memory without a format option) and raw memory files");
+	expect_refused_format("PAGEDU64", 8,
+			      "a Windows crash dump (QEMU dump-guest-memory -w), not physical memory as it "
+			      "is: mmusim reads ELF cores (dump-guest-memory without a format option) and "
+			      "raw memory files");
+	expect_refused_format(gzip, sizeof(gzip),
+			      "a gzip-compressed file: decompress it first (an image is mapped, not read "
+			      "through a decompressor)");
+	expect_refused_format(xz, sizeof(xz),
+			      "an xz-compressed file: decompress it first (an image is mapped, not read "
+			      "through a decompressor)");
+	expect_refused_format(zstd, sizeof(zstd),
+			      "a zstd-compressed file: decompress it first (an image is mapped, not read "
+			      "through a decompressor)");
+	expect_refused_format(lz4, sizeof(lz4),
+			      "an lz4-compressed file: decompress it first (an image is mapped, not read "
+			      "through a decompressor)");
+	expect_refused_format("BZh91AY&SY", 10,
+			      "a bzip2-compressed file: decompress it first (an image is mapped, not read "
+			      "through a decompressor)");
+}
