@@ -34,6 +34,7 @@
 #include "sim/byteorder.h"
 #include "image_foreign.h"
 #include "image_ostep.h"
+#include "image_qemu_note.h"
 #include "image_ostep_linear.h"
 
 struct image_seg {
@@ -186,7 +187,7 @@ static bool is_mmusim_name(const uint8_t *name, uint64_t namesz)
  * too short for a header are ignored (some writers pad the segment).
  */
 static int parse_notes(struct image *img, const char *path, const uint8_t *p, uint64_t size,
-		       uint64_t align, unsigned phdr, struct mm_error *err)
+		       uint64_t align, unsigned phdr, uint64_t machine, struct mm_error *err)
 {
 	uint64_t pos = 0;
 
@@ -214,6 +215,18 @@ static int parse_notes(struct image *img, const char *path, const uint8_t *p, ui
 		if (pos > size)
 			pos = size;
 
+		if (machine == EM_X86_64 || machine == EM_386) {
+			uint64_t cr3;
+			/* QEMU's cores: the first CPU's CR3 (its address bits; flags and PCID below) is the root. */
+			if (!img->nr_roots && image_qemu_x86_cr3(name, namesz, type, desc, descsz, &cr3)) {
+				uint8_t d[32] = "cr3";
+				store_le(d + 16, 8, cr3 & (machine == EM_X86_64 ? 0x000ffffffffff000ull : 0xfffff000ull));
+				store_le(d + 24, 8, cr3);
+				if (push_root(img, d))
+					return fail(err, path, MM_ENOMEM, "out of memory");
+				continue;
+			}
+		}
 		if ((type != MMUSIM_NOTE_ROOT && type != MMUSIM_NOTE_REG) || !is_mmusim_name(name, namesz))
 			continue;
 		want = type == MMUSIM_NOTE_ROOT ? MMUSIM_NOTE_DESC : MMUSIM_NOTE_REG_DESC;
@@ -241,7 +254,7 @@ struct elf_field {
 
 struct elf_layout {
 	unsigned ehdr_size, phdr_size, shdr_size;
-	struct elf_field phoff, phentsize, phnum, shoff, shentsize, sh_info;
+	struct elf_field machine, phoff, phentsize, phnum, shoff, shentsize, sh_info;
 	struct elf_field p_type, p_offset, p_paddr, p_filesz, p_memsz, p_align;
 };
 
@@ -249,6 +262,7 @@ struct elf_layout {
 #define ELF_LAYOUT(C)                                                                     \
 	{                                                                                  \
 		sizeof(Elf##C##_Ehdr), sizeof(Elf##C##_Phdr), sizeof(Elf##C##_Shdr),       \
+		ELF_FIELD(Elf##C##_Ehdr, e_machine),                                       \
 		ELF_FIELD(Elf##C##_Ehdr, e_phoff), ELF_FIELD(Elf##C##_Ehdr, e_phentsize),  \
 		ELF_FIELD(Elf##C##_Ehdr, e_phnum), ELF_FIELD(Elf##C##_Ehdr, e_shoff),      \
 		ELF_FIELD(Elf##C##_Ehdr, e_shentsize), ELF_FIELD(Elf##C##_Shdr, sh_info),  \
@@ -316,7 +330,7 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 				    n, type == PT_NOTE ? "notes" : "memory", off, filesz, size);
 		if (type == PT_NOTE) {
 			uint64_t align = elf_get(ph, L->p_align) == 8 ? 8 : 4;
-			int rc = parse_notes(img, path, f + off, filesz, align, n, err);
+			int rc = parse_notes(img, path, f + off, filesz, align, n, elf_get(f, L->machine), err);
 			if (rc)
 				return rc;
 		} else {

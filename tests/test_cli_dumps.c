@@ -354,3 +354,88 @@ Test(cli_dumps, compressed_and_foreign_dump_formats_are_refused)
 			      "a bzip2-compressed file: decompress it first (an image is mapped, not read "
 			      "through a decompressor)");
 }
+
+/*
+ * An x86-64 core as QEMU's dump-guest-memory writes it: a PT_NOTE holding a "QEMU" note
+ * (type 0, QEMUCPUState version 1, 440 bytes: version, size, 18 GPRs and RIP/RFLAGS,
+ * 10 segment descriptors of 24 bytes, then cr[0..4] at offset 392) per CPU, then the
+ * RAM.  cr0 and cr3 are the arguments; memory: PML4 0x1000, PDPT 0x2000, PD 0x3000,
+ * PT 0x4000 whose entry 1 maps VA 0x1000 to PA 0x7000 (P RW US).
+ */
+static char *write_qemu_x86_core(uint64_t cr0, uint64_t cr3)
+{
+	static uint8_t core[0x6000];
+	uint8_t *ph = core + sizeof(Elf64_Ehdr), *note = core + 0x100, *desc = note + 12 + 8;
+	uint8_t *mem = core + 0x1000;
+
+	memset(core, 0, sizeof(core));
+	memcpy(core, ELFMAG, SELFMAG);
+	core[EI_CLASS] = ELFCLASS64;
+	core[EI_DATA] = ELFDATA2LSB;
+	core[EI_VERSION] = EV_CURRENT;
+	put16(core + offsetof(Elf64_Ehdr, e_type), ET_CORE);
+	put16(core + offsetof(Elf64_Ehdr, e_machine), EM_X86_64);
+	put64(core + offsetof(Elf64_Ehdr, e_phoff), sizeof(Elf64_Ehdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phentsize), sizeof(Elf64_Phdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phnum), 2);
+
+	put32(note, 5);
+	put32(note + 4, 440);
+	put32(note + 8, 0);
+	memcpy(note + 12, "QEMU", 5);
+	put32(desc, 1);
+	put32(desc + 4, 440);
+	put64(desc + 392, cr0);
+	put64(desc + 392 + 3 * 8, cr3);
+	put64(desc + 392 + 4 * 8, 0x20); /* CR4.PAE */
+	put32(ph + offsetof(Elf64_Phdr, p_type), PT_NOTE);
+	put64(ph + offsetof(Elf64_Phdr, p_offset), 0x100);
+	put64(ph + offsetof(Elf64_Phdr, p_filesz), 12 + 8 + 440);
+	put64(ph + offsetof(Elf64_Phdr, p_memsz), 12 + 8 + 440);
+	ph += sizeof(Elf64_Phdr);
+	put32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
+	put64(ph + offsetof(Elf64_Phdr, p_offset), 0x1000);
+	put64(ph + offsetof(Elf64_Phdr, p_filesz), 0x5000);
+	put64(ph + offsetof(Elf64_Phdr, p_memsz), 0x5000);
+
+	put64(mem + 0x1000, 0x2007);
+	put64(mem + 0x2000, 0x3007);
+	put64(mem + 0x3000, 0x4007);
+	put64(mem + 0x4000 + 8, 0x7007);
+	return write_temp_bytes(core, sizeof(core));
+}
+
+/*
+ * QEMU records each CPU's control registers in its x86 cores: "translate this VA" needs
+ * no --cr3 (the first CPU's CR3 chooses the table, its PWT/PCD/PCID bits not address
+ * bits, SDM vol. 3 4.5), as over mmusim's own dumps.  A CPU with paging off
+ * (CR0.PG = 0) has no table to offer.
+ */
+Test(cli_dumps, qemu_x86_core_gives_its_cr3)
+{
+	char *core = write_qemu_x86_core(0x80000011, 0x1018), want[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x1234 r user: pa 0x7234 (4K page, level 1) perms rwxu-\n");
+	cr_expect_str_eq(r.err, "");
+	run_result_free(&r);
+
+	/* --cr3 still chooses another table. */
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "--cr3", "0x2000", "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x1234 r user: fault not-present at level 2, #PF error code 0x4 (U): "
+				"the PTE is not present (P/V bit clear)\n");
+	run_result_free(&r);
+	remove_temp_file(core);
+
+	core = write_qemu_x86_core(0x11, 0x1000);
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want), "mmusim: %s: no root recorded in the image: give --root or --cr3\n", core);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(core);
+}
