@@ -43,6 +43,7 @@ struct image_seg {
 	uint64_t filesz;    /* the first filesz bytes come from data; the rest read as zero */
 	uint8_t *data;      /* inside the map */
 	unsigned phdr;      /* program header index, for messages */
+	bool by_vaddr;      /* an ELF PT_LOAD whose p_vaddr is not its p_paddr (a mapping's view) */
 };
 
 struct image_root_note {
@@ -255,7 +256,7 @@ struct elf_field {
 struct elf_layout {
 	unsigned ehdr_size, phdr_size, shdr_size;
 	struct elf_field machine, phoff, phentsize, phnum, shoff, shentsize, sh_info;
-	struct elf_field p_type, p_offset, p_paddr, p_filesz, p_memsz, p_align;
+	struct elf_field p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
 };
 
 #define ELF_FIELD(type, member) { offsetof(type, member), sizeof(((type *)0)->member) }
@@ -267,6 +268,7 @@ struct elf_layout {
 		ELF_FIELD(Elf##C##_Ehdr, e_phnum), ELF_FIELD(Elf##C##_Ehdr, e_shoff),      \
 		ELF_FIELD(Elf##C##_Ehdr, e_shentsize), ELF_FIELD(Elf##C##_Shdr, sh_info),  \
 		ELF_FIELD(Elf##C##_Phdr, p_type), ELF_FIELD(Elf##C##_Phdr, p_offset),      \
+		ELF_FIELD(Elf##C##_Phdr, p_vaddr),                                         \
 		ELF_FIELD(Elf##C##_Phdr, p_paddr), ELF_FIELD(Elf##C##_Phdr, p_filesz),     \
 		ELF_FIELD(Elf##C##_Phdr, p_memsz), ELF_FIELD(Elf##C##_Phdr, p_align),      \
 	}
@@ -279,11 +281,55 @@ static uint64_t elf_get(const uint8_t *p, struct elf_field f)
 	return load_le(p + f.off, f.size);
 }
 
+/*
+ * A kdump vmcore (/proc/vmcore, makedumpfile -E) lists memory by mapping, p_vaddr
+ * the kernel's VA: its kernel text segment holds physical memory a direct-map
+ * segment holds too.  Segment k (sorted by PA) that overlaps the kept segment
+ * k-1 is such an alias when one of them is listed by VA (p_vaddr != p_paddr),
+ * both have the overlap from the file, and its bytes are the same in both: it
+ * is then trimmed to start where k-1 ends, or dropped when it ends inside it.
+ * *budget (the file size at first) bounds the bytes compared, so a file of
+ * many aliases cannot make the open slow.  1 when k was trimmed or dropped,
+ * 0 when the overlap is no alias (two segments at PA 0, as in a process core,
+ * is never one).
+ */
+static int seg_alias(struct image *img, size_t k, uint64_t *budget)
+{
+	struct image_seg *a = &img->segs[k - 1], *b = &img->segs[k];
+	uint64_t over, shared;
+
+	if (b->pa - a->pa >= a->len || (a->pa == 0 && b->pa == 0) || !(a->by_vaddr || b->by_vaddr))
+		return 0;
+	over = b->pa - a->pa;
+	shared = a->len - over < b->len ? a->len - over : b->len;
+	if (a->filesz < over + shared || b->filesz < shared || shared > *budget)
+		return 0;
+	if (a->data + over != b->data && memcmp(a->data + over, b->data, shared) != 0)
+		return 0;
+	*budget -= shared;
+	if (shared == b->len) {
+		memmove(b, b + 1, (img->nr_segs - k - 1) * sizeof(*b));
+		img->nr_segs--;
+		return 1;
+	}
+	b->pa += shared;
+	b->data += shared;
+	b->filesz -= shared;
+	b->len -= shared;
+	/* b now starts at a's end; a later segment starting below that moves ahead of it. */
+	for (size_t j = k + 1; j < img->nr_segs && img->segs[j].pa < img->segs[j - 1].pa; j++) {
+		struct image_seg t = img->segs[j];
+		img->segs[j] = img->segs[j - 1];
+		img->segs[j - 1] = t;
+	}
+	return 1;
+}
+
 static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 {
 	const uint8_t *f = img->map;
 	uint64_t size = img->map_len;
-	uint64_t phoff, phentsize, phnum;
+	uint64_t phoff, phentsize, phnum, alias_budget;
 	const struct elf_layout *L;
 
 	if (size < SELFMAG || memcmp(f, ELFMAG, SELFMAG) != 0 ||
@@ -341,6 +387,7 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 				.filesz = filesz,
 				.data = img->map + off,
 				.phdr = n,
+				.by_vaddr = elf_get(ph, L->p_vaddr) != elf_get(ph, L->p_paddr),
 			};
 			/* len >= 1, so the last byte is pa + len - 1: it must not wrap. */
 			if (s.len - 1 > UINT64_MAX - s.pa)
@@ -354,9 +401,14 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 		return fail(err, path, MM_EINVAL, "no memory segments (no PT_LOAD with p_filesz > 0)");
 
 	qsort(img->segs, img->nr_segs, sizeof(*img->segs), cmp_seg);
+	alias_budget = size;
 	/* Sorted by start: any overlap shows between neighbours. */
 	for (size_t k = 1; k < img->nr_segs; k++) {
 		const struct image_seg *a = &img->segs[k - 1], *b = &img->segs[k];
+		if (seg_alias(img, k, &alias_budget)) {
+			k--; /* segment k changed: compare again */
+			continue;
+		}
 		/* A process core (gcore, a crashed program's) leaves every p_paddr 0. */
 		if (b->pa == 0 && a->pa == 0)
 			return fail(err, path, MM_EINVAL,

@@ -41,8 +41,9 @@ struct image;
  * "ARG ..." or "page N...", else RAW.
  *
  * e_phnum == PN_XNUM (more than 65534 program headers) is followed to section
- * header 0's sh_info, as QEMU writes it.  Overlapping PT_LOADs, or an ELF with no
- * PT_LOAD carrying data, are errors.  Returns 0 and fills *out, or an MM_E* code
+ * header 0's sh_info, as QEMU writes it.  Overlapping PT_LOADs (but a vmcore's aliases: one
+ * listed by VA, the shared bytes equal, read once), or an ELF with no PT_LOAD carrying data, are
+ * errors.  An x86 core's first QEMU CPU-state note with CR0.PG = 1 gives a root note "cr3".  Returns 0 and fills *out, or an MM_E* code
  * with err->msg "PATH: message" (MM_EIO if the file cannot be opened or mapped,
  * MM_EINVAL if it is malformed).
  */

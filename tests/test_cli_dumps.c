@@ -439,3 +439,59 @@ Test(cli_dumps, qemu_x86_core_gives_its_cr3)
 	run_result_free(&r);
 	remove_temp_file(core);
 }
+
+/*
+ * A Linux kdump vmcore (/proc/vmcore, makedumpfile -E) lists memory by mapping:
+ * p_vaddr the kernel's virtual address, p_paddr the physical one, and the kernel
+ * text segment (0xffffffff81000000) holds physical memory a direct-map segment
+ * (0xffff888000000000 + PA) also holds.  Those aliases are the same bytes, not a
+ * malformed file.  Here: RAM PA 0..0x6000 (direct map); kernel text PA 0x5000..0x7000,
+ * overlapping RAM's last page and reaching one page past it; PML4 0x1000, PDPT 0x2000,
+ * PD 0x3000, PT 0x6000 (only in the text segment) whose entry 1 maps VA 0x1000 to PA
+ * 0x9000.
+ */
+Test(cli_dumps, vmcore_aliases_are_one_memory)
+{
+	static uint8_t core[0x9000];
+	uint8_t *ph = core + sizeof(Elf64_Ehdr), *ram = core + 0x1000, *text = core + 0x7000;
+	char *path;
+	struct run_result r;
+
+	memset(core, 0, sizeof(core));
+	memcpy(core, ELFMAG, SELFMAG);
+	core[EI_CLASS] = ELFCLASS64;
+	core[EI_DATA] = ELFDATA2LSB;
+	core[EI_VERSION] = EV_CURRENT;
+	put16(core + offsetof(Elf64_Ehdr, e_type), ET_CORE);
+	put16(core + offsetof(Elf64_Ehdr, e_machine), EM_X86_64);
+	put64(core + offsetof(Elf64_Ehdr, e_phoff), sizeof(Elf64_Ehdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phentsize), sizeof(Elf64_Phdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phnum), 2);
+	/* The kernel text first, as Linux lists it. */
+	put32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
+	put64(ph + offsetof(Elf64_Phdr, p_offset), 0x7000);
+	put64(ph + offsetof(Elf64_Phdr, p_vaddr), 0xffffffff81000000ull);
+	put64(ph + offsetof(Elf64_Phdr, p_paddr), 0x5000);
+	put64(ph + offsetof(Elf64_Phdr, p_filesz), 0x2000);
+	put64(ph + offsetof(Elf64_Phdr, p_memsz), 0x2000);
+	ph += sizeof(Elf64_Phdr);
+	put32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
+	put64(ph + offsetof(Elf64_Phdr, p_offset), 0x1000);
+	put64(ph + offsetof(Elf64_Phdr, p_vaddr), 0xffff888000000000ull);
+	put64(ph + offsetof(Elf64_Phdr, p_paddr), 0);
+	put64(ph + offsetof(Elf64_Phdr, p_filesz), 0x6000);
+	put64(ph + offsetof(Elf64_Phdr, p_memsz), 0x6000);
+
+	put64(ram + 0x1000, 0x2007);
+	put64(ram + 0x2000, 0x3007);
+	put64(ram + 0x3000, 0x6007);
+	put64(text + 0x1000 + 8, 0x9007);
+	path = write_temp_bytes(core, sizeof(core));
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", path, "--root", "0x1000", "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x1234 r user: pa 0x9234 (4K page, level 1) perms rwxu-\n");
+	cr_expect_str_eq(r.err, "");
+	run_result_free(&r);
+	remove_temp_file(path);
+}
