@@ -217,13 +217,18 @@ static int parse_notes(struct image *img, const char *path, const uint8_t *p, ui
 			pos = size;
 
 		if (machine == EM_X86_64 || machine == EM_386) {
-			uint64_t cr3;
-			/* QEMU's cores: the first CPU's CR3 (its address bits; flags and PCID below) is the root. */
-			if (!img->nr_roots && image_qemu_x86_cr3(name, namesz, type, desc, descsz, &cr3)) {
-				uint8_t d[32] = "cr3";
-				store_le(d + 16, 8, cr3 & (machine == EM_X86_64 ? 0x000ffffffffff000ull : 0xfffff000ull));
-				store_le(d + 24, 8, cr3);
-				if (push_root(img, d))
+			uint64_t cr[5];
+			/*
+			 * QEMU's cores: the first CPU's CR3 (its address bits; flags and PCID below) is
+			 * the root, its CR0 and CR4 register notes (paging mode, WP, SMEP, SMAP, PKE).
+			 */
+			if (!img->nr_roots && image_qemu_x86_cpu(name, namesz, type, desc, descsz, cr)) {
+				uint8_t d[32] = "cr3", r0[24] = "cr0", r4[24] = "cr4";
+				store_le(d + 16, 8, cr[3] & (machine == EM_X86_64 ? 0x000ffffffffff000ull : 0xfffff000ull));
+				store_le(d + 24, 8, cr[3]);
+				store_le(r0 + 16, 8, cr[0]);
+				store_le(r4 + 16, 8, cr[4]);
+				if (push_root(img, d) || push_reg(img, r0) || push_reg(img, r4))
 					return fail(err, path, MM_ENOMEM, "out of memory");
 				continue;
 			}

@@ -16,20 +16,20 @@
 #define QEMU_NOTE_NAME "QEMU"
 #define QEMU_CPU_STATE_VERSION 1u
 #define QEMU_CPU_STATE_CR0 (8u + 18u * 8u + 10u * 24u)
-#define QEMU_CPU_STATE_CR3 (QEMU_CPU_STATE_CR0 + 3u * 8u)
 #define CR0_PG (1ull << 31)
 
-bool image_qemu_x86_cr3(const uint8_t *name, uint64_t namesz, uint64_t type, const uint8_t *desc,
-			uint64_t descsz, uint64_t *cr3)
+bool image_qemu_x86_cpu(const uint8_t *name, uint64_t namesz, uint64_t type, const uint8_t *desc,
+			uint64_t descsz, uint64_t cr[5])
 {
 	/* "QEMU\0"; like the MMUSIM note, also accept the name without its NUL. */
 	if ((namesz != sizeof(QEMU_NOTE_NAME) && namesz != sizeof(QEMU_NOTE_NAME) - 1) ||
 	    memcmp(name, QEMU_NOTE_NAME, namesz) != 0 || type != 0)
 		return false;
-	if (descsz < QEMU_CPU_STATE_CR3 + 8 || load_le(desc, 4) != QEMU_CPU_STATE_VERSION)
+	if (descsz < QEMU_CPU_STATE_CR0 + 5 * 8 || load_le(desc, 4) != QEMU_CPU_STATE_VERSION)
 		return false;
 	if (!(load_le(desc + QEMU_CPU_STATE_CR0, 8) & CR0_PG))
 		return false;
-	*cr3 = load_le(desc + QEMU_CPU_STATE_CR3, 8);
+	for (unsigned i = 0; i < 5; i++)
+		cr[i] = load_le(desc + QEMU_CPU_STATE_CR0 + 8 * i, 8);
 	return true;
 }

@@ -9,12 +9,12 @@
 #include <stdint.h>
 
 /*
- * True, with *cr3, when the note (name[0..namesz), type, desc[0..descsz)) is
- * QEMU's x86 CPU state (QEMUCPUState version 1) of a CPU with paging on
- * (CR0.PG = 1); false for any other note, a short or unknown version, or a CPU
- * with paging off, whose CR3 names no table.
+ * True, with cr[0..4] (CR0 to CR4), when the note (name[0..namesz), type,
+ * desc[0..descsz)) is QEMU's x86 CPU state (QEMUCPUState version 1) of a CPU
+ * with paging on (CR0.PG = 1); false for any other note, a short or unknown
+ * version, or a CPU with paging off, whose CR3 names no table.
  */
-bool image_qemu_x86_cr3(const uint8_t *name, uint64_t namesz, uint64_t type, const uint8_t *desc,
-			uint64_t descsz, uint64_t *cr3);
+bool image_qemu_x86_cpu(const uint8_t *name, uint64_t namesz, uint64_t type, const uint8_t *desc,
+			uint64_t descsz, uint64_t cr[5]);
 
 #endif

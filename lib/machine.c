@@ -143,6 +143,9 @@ static int image_ctl_regs(struct machine_config *cfg, const struct image *img, c
 		    (cfg->arch->check_ctl && (rc = cfg->arch->check_ctl(&cfg->pc, &cfg->cpu, e))))
 			return rc;
 	}
+	for (const struct ctl_reg *r = cfg->arch->core_regs; r && r->name; r++)
+		if (image_reg(img, r->name, &value) == MM_OK && (rc = r->decode(value, &cfg->pc, &cfg->cpu, e)))
+			return rc;
 	return MM_OK;
 }
 

@@ -362,7 +362,7 @@ Test(cli_dumps, compressed_and_foreign_dump_formats_are_refused)
  * RAM.  cr0 and cr3 are the arguments; memory: PML4 0x1000, PDPT 0x2000, PD 0x3000,
  * PT 0x4000 whose entry 1 maps VA 0x1000 to PA 0x7000 (P RW US).
  */
-static char *write_qemu_x86_core(uint64_t cr0, uint64_t cr3)
+static char *write_qemu_x86_core_cr4(uint64_t cr0, uint64_t cr3, uint64_t cr4)
 {
 	static uint8_t core[0x6000];
 	uint8_t *ph = core + sizeof(Elf64_Ehdr), *note = core + 0x100, *desc = note + 12 + 8;
@@ -387,7 +387,7 @@ static char *write_qemu_x86_core(uint64_t cr0, uint64_t cr3)
 	put32(desc + 4, 440);
 	put64(desc + 392, cr0);
 	put64(desc + 392 + 3 * 8, cr3);
-	put64(desc + 392 + 4 * 8, 0x20); /* CR4.PAE */
+	put64(desc + 392 + 4 * 8, cr4);
 	put32(ph + offsetof(Elf64_Phdr, p_type), PT_NOTE);
 	put64(ph + offsetof(Elf64_Phdr, p_offset), 0x100);
 	put64(ph + offsetof(Elf64_Phdr, p_filesz), 12 + 8 + 440);
@@ -403,6 +403,11 @@ static char *write_qemu_x86_core(uint64_t cr0, uint64_t cr3)
 	put64(mem + 0x3000, 0x4007);
 	put64(mem + 0x4000 + 8, 0x7007);
 	return write_temp_bytes(core, sizeof(core));
+}
+
+static char *write_qemu_x86_core(uint64_t cr0, uint64_t cr3)
+{
+	return write_qemu_x86_core_cr4(cr0, cr3, 0x20 /* CR4.PAE */);
 }
 
 /*
@@ -494,4 +499,50 @@ Test(cli_dumps, vmcore_aliases_are_one_memory)
 	cr_expect_str_eq(r.err, "");
 	run_result_free(&r);
 	remove_temp_file(path);
+}
+
+/*
+ * The core's CR4 says how its CPU walked: LA57 (bit 12) five levels, which a
+ * 4-level config would misread (SDM vol. 3 4.5: CR4.LA57 chooses 4- or 5-level
+ * paging); SMEP (bit 20) refuses a supervisor fetch from a user page (4.6.1).
+ */
+Test(cli_dumps, qemu_x86_core_cr4_says_how_it_walked)
+{
+	char *core = write_qemu_x86_core_cr4(0x80000011, 0x1000, 0x1020);
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, "mmusim: CR4 0x1020: LA57 = 1, 5-level paging, but the config walks 4 levels "
+				"(use x86_64_la57)\n");
+	run_result_free(&r);
+
+	/* With the 5-level preset the same table is a PML5: 0x1234 is not mapped at level 2. */
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_la57", "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x1234 r user: fault not-present at level 2, #PF error code 0x4 (U): "
+				"the PTE is not present (P/V bit clear)\n");
+	run_result_free(&r);
+	remove_temp_file(core);
+
+	core = write_qemu_x86_core_cr4(0x80000011, 0x1000, 0x20);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_la57", "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: CR4 0x20: LA57 = 0, 4-level paging, but the config walks 5 levels "
+				"(use x86_64)\n");
+	run_result_free(&r);
+
+	/* The config leaves SMEP off; the core's CPU had it on. */
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "--supervisor", "--access", "x", "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x1234 x supervisor: pa 0x7234 (4K page, level 1) perms rwxu-\n");
+	run_result_free(&r);
+	remove_temp_file(core);
+	core = write_qemu_x86_core_cr4(0x80000011, 0x1000, 0x100020);
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "--supervisor", "--access", "x", "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strncmp(r.out, "0x1234 x supervisor: fault permission at level 1", 48) == 0, "got %s", r.out);
+	run_result_free(&r);
+	remove_temp_file(core);
 }
