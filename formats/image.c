@@ -43,6 +43,7 @@ struct image_seg {
 	uint64_t filesz;    /* the first filesz bytes come from data; the rest read as zero */
 	uint8_t *data;      /* inside the map */
 	unsigned phdr;      /* program header index, for messages */
+	uint64_t vaddr;     /* an ELF PT_LOAD's p_vaddr, for aliases and messages */
 	bool by_vaddr;      /* an ELF PT_LOAD whose p_vaddr is not its p_paddr (a mapping's view) */
 };
 
@@ -335,6 +336,7 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 	const uint8_t *f = img->map;
 	uint64_t size = img->map_len;
 	uint64_t phoff, phentsize, phnum, alias_budget;
+	bool all_pa0 = true;
 	const struct elf_layout *L;
 
 	if (size < SELFMAG || memcmp(f, ELFMAG, SELFMAG) != 0 ||
@@ -392,6 +394,7 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 				.filesz = filesz,
 				.data = img->map + off,
 				.phdr = n,
+				.vaddr = elf_get(ph, L->p_vaddr),
 				.by_vaddr = elf_get(ph, L->p_vaddr) != elf_get(ph, L->p_paddr),
 			};
 			/* len >= 1, so the last byte is pa + len - 1: it must not wrap. */
@@ -407,6 +410,8 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 
 	qsort(img->segs, img->nr_segs, sizeof(*img->segs), cmp_seg);
 	alias_budget = size;
+	for (size_t k = 0; k < img->nr_segs; k++)
+		all_pa0 &= img->segs[k].pa == 0;
 	/* Sorted by start: any overlap shows between neighbours. */
 	for (size_t k = 1; k < img->nr_segs; k++) {
 		const struct image_seg *a = &img->segs[k - 1], *b = &img->segs[k];
@@ -414,6 +419,16 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 			k--; /* segment k changed: compare again */
 			continue;
 		}
+		unsigned lo = a->phdr < b->phdr ? a->phdr : b->phdr, hi = a->phdr < b->phdr ? b->phdr : a->phdr;
+		/* QEMU's dump-guest-memory -p: real VAs, a PA listed once per mapping (zero p_paddr is PA 0 here). */
+		if (b->pa - a->pa < a->len && !all_pa0 && a->vaddr && b->vaddr && a->by_vaddr && b->by_vaddr)
+			return fail(err, path, MM_EINVAL,
+				    "segments %u and %u overlap: both hold physical address 0x%" PRIx64 ", listed by "
+				    "virtual address (0x%" PRIx64 ", 0x%" PRIx64 "), as QEMU dump-guest-memory -p "
+				    "writes memory once per mapping, leaving out what no VA maps (page tables too): "
+				    "write the dump without -p",
+				    lo, hi, b->pa, a->phdr < b->phdr ? a->vaddr + (b->pa - a->pa) : b->vaddr,
+				    a->phdr < b->phdr ? b->vaddr : a->vaddr + (b->pa - a->pa));
 		/* A process core (gcore, a crashed program's) leaves every p_paddr 0. */
 		if (b->pa == 0 && a->pa == 0)
 			return fail(err, path, MM_EINVAL,

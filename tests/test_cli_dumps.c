@@ -546,3 +546,52 @@ Test(cli_dumps, qemu_x86_core_cr4_says_how_it_walked)
 	run_result_free(&r);
 	remove_temp_file(core);
 }
+
+/*
+ * QEMU's dump-guest-memory -p (paging) lists memory by virtual address: one PT_LOAD per
+ * mapping, p_vaddr the VA, a PA mapped twice listed twice (here PA 0, under the direct
+ * map and under the top of the address space, each with a zero tail QEMU left
+ * unwritten), and memory no VA maps, page tables included, not at all.  It is refused
+ * as that, not called a process core.
+ */
+Test(cli_dumps, qemu_paging_dump_is_named_as_such)
+{
+	static uint8_t core[0x3000];
+	static const uint64_t va[3] = { 0xffff888000000000ull, 0xffffff8000000000ull, 0x400000 };
+	static const uint64_t pa[3] = { 0, 0, 0x120000000ull };
+	uint8_t *ph = core + sizeof(Elf64_Ehdr);
+	char *path, want[1024];
+	struct run_result r;
+
+	memset(core, 0, sizeof(core));
+	memcpy(core, ELFMAG, SELFMAG);
+	core[EI_CLASS] = ELFCLASS64;
+	core[EI_DATA] = ELFDATA2LSB;
+	core[EI_VERSION] = EV_CURRENT;
+	put16(core + offsetof(Elf64_Ehdr, e_type), ET_CORE);
+	put16(core + offsetof(Elf64_Ehdr, e_machine), EM_X86_64);
+	put64(core + offsetof(Elf64_Ehdr, e_phoff), sizeof(Elf64_Ehdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phentsize), sizeof(Elf64_Phdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phnum), 3);
+	for (unsigned i = 0; i < 3; i++, ph += sizeof(Elf64_Phdr)) {
+		put32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
+		put64(ph + offsetof(Elf64_Phdr, p_offset), i < 2 ? 0x1000 : 0x2000);
+		put64(ph + offsetof(Elf64_Phdr, p_vaddr), va[i]);
+		put64(ph + offsetof(Elf64_Phdr, p_paddr), pa[i]);
+		put64(ph + offsetof(Elf64_Phdr, p_filesz), 0x1000);
+		put64(ph + offsetof(Elf64_Phdr, p_memsz), i < 2 ? 0x40000000 : 0x1000);
+	}
+	path = write_temp_bytes(core, sizeof(core));
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", path, "--root", "0x1000", "0x0", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want),
+		 "mmusim: %s: segments 0 and 1 overlap: both hold physical address 0x0, listed by virtual "
+		 "address (0xffff888000000000, 0xffffff8000000000), as QEMU dump-guest-memory -p writes "
+		 "memory once per mapping, leaving out what no VA maps (page tables too): write the dump "
+		 "without -p\n",
+		 path);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
