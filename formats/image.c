@@ -69,6 +69,7 @@ struct image {
 	size_t nr_roots, cap_roots;
 	struct image_reg_note *regs;
 	size_t nr_regs, cap_regs;
+	unsigned elf_machine;       /* e_machine of an ELF image; 0 (EM_NONE) for the others */
 	struct ostep_dump *ostep;   /* an OSTEP homework dump: the segments' bytes, decoded from the text */
 	struct ostep_linear linear; /* OSTEP's linear page table: its one segment's bytes */
 };
@@ -347,6 +348,7 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 	if (size < L->ehdr_size)
 		return fail(err, path, MM_EINVAL, "truncated ELF header");
 
+	img->elf_machine = (unsigned)elf_get(f, L->machine);
 	phoff = elf_get(f, L->phoff);
 	phentsize = elf_get(f, L->phentsize);
 	phnum = elf_get(f, L->phnum);
@@ -383,7 +385,7 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 				    n, type == PT_NOTE ? "notes" : "memory", off, filesz, size);
 		if (type == PT_NOTE) {
 			uint64_t align = elf_get(ph, L->p_align) == 8 ? 8 : 4;
-			int rc = parse_notes(img, path, f + off, filesz, align, n, elf_get(f, L->machine), err);
+			int rc = parse_notes(img, path, f + off, filesz, align, n, img->elf_machine, err);
 			if (rc)
 				return rc;
 		} else {
@@ -775,6 +777,11 @@ int image_reg(const struct image *img, const char *name, uint64_t *value)
 			return MM_OK;
 		}
 	return MM_EINVAL;
+}
+
+unsigned image_elf_machine(const struct image *img)
+{
+	return img->elf_machine;
 }
 
 size_t image_nr_segments(const struct image *img)

@@ -68,6 +68,10 @@ int image_root(const struct image *img, size_t i, char name[16], uint64_t *root,
 /* The value of the first register note named `name`: MM_OK, or MM_EINVAL when there is none. */
 int image_reg(const struct image *img, const char *name, uint64_t *value);
 
+/* The machine an ELF image names (e_machine: EM_X86_64 62, EM_RISCV 243, ...); 0 (EM_NONE) for a
+ * raw or OSTEP image, which name none. */
+unsigned image_elf_machine(const struct image *img);
+
 /* Segments, sorted by PA, for listing and tests.  len includes the zero tail. */
 size_t image_nr_segments(const struct image *img);
 void image_segment(const struct image *img, size_t i, uint64_t *pa, uint64_t *len);

@@ -595,3 +595,44 @@ Test(cli_dumps, qemu_paging_dump_is_named_as_such)
 	run_result_free(&r);
 	remove_temp_file(path);
 }
+
+/*
+ * An ELF core names its machine (e_machine); page tables of one architecture walked
+ * with another's config give answers that mean nothing, exit status 0.  A core of
+ * another machine is refused; EM_NONE (mmusim's toy dumps, tools that leave it 0) is
+ * any machine's.
+ */
+Test(cli_dumps, core_of_another_architecture_is_refused)
+{
+	char *core = write_qemu_x86_core(0x80000011, 0x1000), want[512];
+	char *rv = write_sv32_core();
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "translate", "--image", core, "--root", "0x1000",
+				"0x1234", NULL),
+		     0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want),
+		 "mmusim: %s: an x86-64 core (e_machine 62), but config sv39 walks riscv64 page tables "
+		 "(e_machine 243)\n",
+		 core);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", rv, "--root", "0x80001000", "0x401234", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want),
+		 "mmusim: %s: a RISC-V core (e_machine 243), but config x86_64 walks x86_64 page tables "
+		 "(e_machine 62)\n",
+		 rv);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+
+	/* The machine's own config reads it. */
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64", "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	run_result_free(&r);
+	remove_temp_file(core);
+	remove_temp_file(rv);
+}
