@@ -10,5 +10,7 @@
 
 /* cr0 (WP) and cr4 (LA57 checked against the config's levels; SMEP, SMAP, PKE). */
 extern const struct ctl_reg x86_64_core_regs[];
+/* cr0 (WP) and cr4 of 32-bit paging (PAE = 1 refused; PSE, SMEP, SMAP). */
+extern const struct ctl_reg x86_32_core_regs[];
 
 #endif

@@ -359,10 +359,12 @@ Test(cli_dumps, compressed_and_foreign_dump_formats_are_refused)
  * An x86-64 core as QEMU's dump-guest-memory writes it: a PT_NOTE holding a "QEMU" note
  * (type 0, QEMUCPUState version 1, 440 bytes: version, size, 18 GPRs and RIP/RFLAGS,
  * 10 segment descriptors of 24 bytes, then cr[0..4] at offset 392) per CPU, then the
- * RAM.  cr0 and cr3 are the arguments; memory: PML4 0x1000, PDPT 0x2000, PD 0x3000,
- * PT 0x4000 whose entry 1 maps VA 0x1000 to PA 0x7000 (P RW US).
+ * RAM.  cr0, cr3 and cr4 are the arguments; memory: PML4 0x1000 (its entry 0 an argument,
+ * 0x2007 below), PDPT 0x2000, PD 0x3000, PT 0x4000 whose entry 1 maps VA 0x1000 to PA
+ * 0x7000 (P RW US).
  */
-static char *write_qemu_x86_core_cr4(uint64_t cr0, uint64_t cr3, uint64_t cr4)
+static char *write_qemu_x86_core_full(uint16_t machine, uint64_t cr0, uint64_t cr3, uint64_t cr4,
+				      uint64_t first_entry)
 {
 	static uint8_t core[0x6000];
 	uint8_t *ph = core + sizeof(Elf64_Ehdr), *note = core + 0x100, *desc = note + 12 + 8;
@@ -374,7 +376,7 @@ static char *write_qemu_x86_core_cr4(uint64_t cr0, uint64_t cr3, uint64_t cr4)
 	core[EI_DATA] = ELFDATA2LSB;
 	core[EI_VERSION] = EV_CURRENT;
 	put16(core + offsetof(Elf64_Ehdr, e_type), ET_CORE);
-	put16(core + offsetof(Elf64_Ehdr, e_machine), EM_X86_64);
+	put16(core + offsetof(Elf64_Ehdr, e_machine), machine);
 	put64(core + offsetof(Elf64_Ehdr, e_phoff), sizeof(Elf64_Ehdr));
 	put16(core + offsetof(Elf64_Ehdr, e_phentsize), sizeof(Elf64_Phdr));
 	put16(core + offsetof(Elf64_Ehdr, e_phnum), 2);
@@ -398,11 +400,16 @@ static char *write_qemu_x86_core_cr4(uint64_t cr0, uint64_t cr3, uint64_t cr4)
 	put64(ph + offsetof(Elf64_Phdr, p_filesz), 0x5000);
 	put64(ph + offsetof(Elf64_Phdr, p_memsz), 0x5000);
 
-	put64(mem + 0x1000, 0x2007);
+	put64(mem + 0x1000, first_entry);
 	put64(mem + 0x2000, 0x3007);
 	put64(mem + 0x3000, 0x4007);
 	put64(mem + 0x4000 + 8, 0x7007);
 	return write_temp_bytes(core, sizeof(core));
+}
+
+static char *write_qemu_x86_core_cr4(uint64_t cr0, uint64_t cr3, uint64_t cr4)
+{
+	return write_qemu_x86_core_full(EM_X86_64, cr0, cr3, cr4, 0x2007);
 }
 
 static char *write_qemu_x86_core(uint64_t cr0, uint64_t cr3)
@@ -635,4 +642,42 @@ Test(cli_dumps, core_of_another_architecture_is_refused)
 	run_result_free(&r);
 	remove_temp_file(core);
 	remove_temp_file(rv);
+}
+
+/*
+ * QEMU writes EM_386 for an x86 guest outside long mode, with the same CPU-state note.
+ * Read as 32-bit paging (x86_32): PD 0x1000 whose PDE 0 is 0x2007 (-> PT 0x2000, whose
+ * PTE 0 is 0x3007: VA 0x234 -> PA 0x3234) and PDE 1 0x400087 (PS: a 4 MiB page at
+ * 0x400000 with CR4.PSE = 1, SDM vol. 3 4.3; PS is ignored with PSE = 0, the entry then
+ * points at a page table at 0x400000, outside the core).  CR4.PAE = 1 is PAE paging, 8-byte
+ * entries mmusim does not model: refused rather than walked as 32-bit paging.
+ */
+Test(cli_dumps, qemu_i386_core_cr4)
+{
+	const uint64_t pd = 0x400087ull << 32 | 0x2007;
+	char *core = write_qemu_x86_core_full(EM_386, 0x80010011, 0x1000, 0x10, pd);
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "translate", "--image", core, "0x234", "0x400010", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x234 r user: pa 0x3234 (4K page, level 1) perms rwxu-\n"
+				"0x400010 r user: pa 0x400010 (4M page, level 2) perms rwxu-\n");
+	run_result_free(&r);
+	remove_temp_file(core);
+
+	core = write_qemu_x86_core_full(EM_386, 0x80010011, 0x1000, 0, pd);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "translate", "--image", core, "0x400010", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strncmp(r.out, "0x400010 r user: fault bus-error at level 1", 43) == 0, "got %s", r.out);
+	run_result_free(&r);
+	remove_temp_file(core);
+
+	core = write_qemu_x86_core_full(EM_386, 0x80010011, 0x1000, 0x30, pd);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "translate", "--image", core, "0x234", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, "mmusim: CR4 0x30: PAE = 1, PAE paging (8-byte entries, 3 levels), which "
+				"mmusim does not model: x86_32 is 32-bit paging (CR4.PAE = 0)\n");
+	run_result_free(&r);
+	remove_temp_file(core);
 }
