@@ -34,8 +34,8 @@
 #include "sim/byteorder.h"
 #include "image_foreign.h"
 #include "image_ostep.h"
-#include "image_qemu_note.h"
 #include "image_ostep_linear.h"
+#include "image_qemu_note.h"
 
 struct image_seg {
 	uint64_t pa;
