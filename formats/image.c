@@ -36,6 +36,7 @@
 #include "image_ostep.h"
 #include "image_ostep_linear.h"
 #include "image_qemu_note.h"
+#include "image_vmcoreinfo.h"
 
 struct image_seg {
 	uint64_t pa;
@@ -70,6 +71,7 @@ struct image {
 	struct image_reg_note *regs;
 	size_t nr_regs, cap_regs;
 	unsigned elf_machine;       /* e_machine of an ELF image; 0 (EM_NONE) for the others */
+	unsigned paging_levels;     /* the levels the recorded root's CPU walks, where a note says; else 0 */
 	struct ostep_dump *ostep;   /* an OSTEP homework dump: the segments' bytes, decoded from the text */
 	struct ostep_linear linear; /* OSTEP's linear page table: its one segment's bytes */
 };
@@ -232,6 +234,21 @@ static int parse_notes(struct image *img, const char *path, const uint8_t *p, ui
 				store_le(r4 + 16, 8, cr[4]);
 				if (push_root(img, d) || push_reg(img, r0) || push_reg(img, r4))
 					return fail(err, path, MM_ENOMEM, "out of memory");
+				continue;
+			}
+		}
+		if (machine == EM_X86_64) {
+			uint64_t root;
+			unsigned levels;
+			/* A Linux vmcore: the kernel's own table (init_top_pgt), and whether it has 5 levels. */
+			if (!img->nr_roots &&
+			    image_vmcoreinfo_x86_64_root(name, namesz, type, desc, descsz, &root, &levels)) {
+				uint8_t d[32] = "init_top_pgt";
+				store_le(d + 16, 8, root);
+				store_le(d + 24, 8, root);
+				if (push_root(img, d))
+					return fail(err, path, MM_ENOMEM, "out of memory");
+				img->paging_levels = levels;
 				continue;
 			}
 		}
@@ -782,6 +799,11 @@ int image_reg(const struct image *img, const char *name, uint64_t *value)
 unsigned image_elf_machine(const struct image *img)
 {
 	return img->elf_machine;
+}
+
+unsigned image_paging_levels(const struct image *img)
+{
+	return img->paging_levels;
 }
 
 size_t image_nr_segments(const struct image *img)

@@ -363,13 +363,16 @@ Test(cli_dumps, compressed_and_foreign_dump_formats_are_refused)
  * 0x2007 below), PDPT 0x2000, PD 0x3000, PT 0x4000 whose entry 1 maps VA 0x1000 to PA
  * 0x7000 (P RW US).
  */
-static char *write_qemu_x86_core_full(uint16_t machine, uint64_t cr0, uint64_t cr3, uint64_t cr4,
+/* The core write_qemu_x86_core_full describes, with one note (name, desc of descsz <= 0xe00 bytes). */
+static char *write_x86_core_with_note(uint16_t machine, const char *name, const void *desc, uint32_t descsz,
 				      uint64_t first_entry)
 {
 	static uint8_t core[0x6000];
-	uint8_t *ph = core + sizeof(Elf64_Ehdr), *note = core + 0x100, *desc = note + 12 + 8;
+	uint8_t *ph = core + sizeof(Elf64_Ehdr), *note = core + 0x100;
 	uint8_t *mem = core + 0x1000;
+	uint32_t namesz = (uint32_t)strlen(name) + 1, name_room = (namesz + 3) & ~3u;
 
+	cr_assert_leq(12 + name_room + descsz, 0xf00);
 	memset(core, 0, sizeof(core));
 	memcpy(core, ELFMAG, SELFMAG);
 	core[EI_CLASS] = ELFCLASS64;
@@ -381,19 +384,15 @@ static char *write_qemu_x86_core_full(uint16_t machine, uint64_t cr0, uint64_t c
 	put16(core + offsetof(Elf64_Ehdr, e_phentsize), sizeof(Elf64_Phdr));
 	put16(core + offsetof(Elf64_Ehdr, e_phnum), 2);
 
-	put32(note, 5);
-	put32(note + 4, 440);
+	put32(note, namesz);
+	put32(note + 4, descsz);
 	put32(note + 8, 0);
-	memcpy(note + 12, "QEMU", 5);
-	put32(desc, 1);
-	put32(desc + 4, 440);
-	put64(desc + 392, cr0);
-	put64(desc + 392 + 3 * 8, cr3);
-	put64(desc + 392 + 4 * 8, cr4);
+	memcpy(note + 12, name, namesz);
+	memcpy(note + 12 + name_room, desc, descsz);
 	put32(ph + offsetof(Elf64_Phdr, p_type), PT_NOTE);
 	put64(ph + offsetof(Elf64_Phdr, p_offset), 0x100);
-	put64(ph + offsetof(Elf64_Phdr, p_filesz), 12 + 8 + 440);
-	put64(ph + offsetof(Elf64_Phdr, p_memsz), 12 + 8 + 440);
+	put64(ph + offsetof(Elf64_Phdr, p_filesz), 12 + name_room + ((descsz + 3) & ~3u));
+	put64(ph + offsetof(Elf64_Phdr, p_memsz), 12 + name_room + ((descsz + 3) & ~3u));
 	ph += sizeof(Elf64_Phdr);
 	put32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
 	put64(ph + offsetof(Elf64_Phdr, p_offset), 0x1000);
@@ -405,6 +404,20 @@ static char *write_qemu_x86_core_full(uint16_t machine, uint64_t cr0, uint64_t c
 	put64(mem + 0x3000, 0x4007);
 	put64(mem + 0x4000 + 8, 0x7007);
 	return write_temp_bytes(core, sizeof(core));
+}
+
+static char *write_qemu_x86_core_full(uint16_t machine, uint64_t cr0, uint64_t cr3, uint64_t cr4,
+				      uint64_t first_entry)
+{
+	uint8_t desc[440];
+
+	memset(desc, 0, sizeof(desc));
+	put32(desc, 1);
+	put32(desc + 4, 440);
+	put64(desc + 392, cr0);
+	put64(desc + 392 + 3 * 8, cr3);
+	put64(desc + 392 + 4 * 8, cr4);
+	return write_x86_core_with_note(machine, "QEMU", desc, sizeof(desc), first_entry);
 }
 
 static char *write_qemu_x86_core_cr4(uint64_t cr0, uint64_t cr3, uint64_t cr4)
@@ -678,6 +691,46 @@ Test(cli_dumps, qemu_i386_core_cr4)
 	cr_expect_str_eq(r.out, "");
 	cr_expect_str_eq(r.err, "mmusim: CR4 0x30: PAE = 1, PAE paging (8-byte entries, 3 levels), which "
 				"mmusim does not model: x86_32 is 32-bit paging (CR4.PAE = 0)\n");
+	run_result_free(&r);
+	remove_temp_file(core);
+}
+
+/*
+ * A Linux kdump vmcore records where the kernel's page table is in its VMCOREINFO note
+ * (arch/x86/kernel/crash_core_64.c: SYMBOL(init_top_pgt) its VA in hex, NUMBER(phys_base)
+ * in decimal, NUMBER(pgtable_l5_enabled)); its PA is VA - __START_KERNEL_map
+ * (0xffffffff80000000) + phys_base, as __pa_symbol computes it.  Here 0xffffffff80000000
+ * + 0x1000 with phys_base 0, and 0xffffffff81000000 with phys_base -16773120 (0x1000 -
+ * 0x1000000): both PML4 0x1000.  Older kernels name it init_level4_pgt.
+ */
+Test(cli_dumps, vmcore_gives_the_kernel_page_table)
+{
+	static const char *infos[] = {
+		"OSRELEASE=6.1.0\nPAGESIZE=4096\nNUMBER(phys_base)=0\nSYMBOL(init_top_pgt)=ffffffff80001000\n"
+		"NUMBER(pgtable_l5_enabled)=0\n",
+		"SYMBOL(init_level4_pgt)=ffffffff81000000\nNUMBER(phys_base)=-16773120\n",
+	};
+	struct run_result r;
+	char *core, want[512];
+
+	for (unsigned i = 0; i < 2; i++) {
+		core = write_x86_core_with_note(EM_X86_64, "VMCOREINFO", infos[i], (uint32_t)strlen(infos[i]), 0x2007);
+		cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "0x1234", NULL), 0);
+		cr_expect_eq(r.status, 0, "%u: stderr: %s", i, r.err);
+		cr_expect_str_eq(r.out, "0x1234 r user: pa 0x7234 (4K page, level 1) perms rwxu-\n", "%u", i);
+		run_result_free(&r);
+		remove_temp_file(core);
+	}
+
+	/* A 5-level kernel under a 4-level config is refused, as a QEMU core's CR4.LA57 is. */
+	core = write_x86_core_with_note(EM_X86_64, "VMCOREINFO",
+					"NUMBER(phys_base)=0\nSYMBOL(init_top_pgt)=ffffffff80001000\n"
+					"NUMBER(pgtable_l5_enabled)=1\n", 87, 0x2007);
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want), "mmusim: %s: the kernel of this vmcore walks 5 levels "
+		 "(NUMBER(pgtable_l5_enabled)=1), but the config walks 4 (use x86_64_la57)\n", core);
+	cr_expect_str_eq(r.err, want);
 	run_result_free(&r);
 	remove_temp_file(core);
 }
