@@ -32,8 +32,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "sim/byteorder.h"
+#include "image_foreign.h"
 #include "image_ostep.h"
 #include "image_ostep_linear.h"
+#include "image_qemu_note.h"
+#include "image_vmcoreinfo.h"
 
 struct image_seg {
 	uint64_t pa;
@@ -41,6 +44,8 @@ struct image_seg {
 	uint64_t filesz;    /* the first filesz bytes come from data; the rest read as zero */
 	uint8_t *data;      /* inside the map */
 	unsigned phdr;      /* program header index, for messages */
+	uint64_t vaddr;     /* an ELF PT_LOAD's p_vaddr, for aliases and messages */
+	bool by_vaddr;      /* an ELF PT_LOAD whose p_vaddr is not its p_paddr (a mapping's view) */
 };
 
 struct image_root_note {
@@ -65,6 +70,8 @@ struct image {
 	size_t nr_roots, cap_roots;
 	struct image_reg_note *regs;
 	size_t nr_regs, cap_regs;
+	unsigned elf_machine;       /* e_machine of an ELF image; 0 (EM_NONE) for the others */
+	unsigned paging_levels;     /* the levels the recorded root's CPU walks, where a note says; else 0 */
 	struct ostep_dump *ostep;   /* an OSTEP homework dump: the segments' bytes, decoded from the text */
 	struct ostep_linear linear; /* OSTEP's linear page table: its one segment's bytes */
 };
@@ -85,7 +92,7 @@ static int fail(struct mm_error *err, const char *path, int code, const char *fm
 
 static int fail(struct mm_error *err, const char *path, int code, const char *fmt, ...)
 {
-	char msg[200];
+	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -185,7 +192,7 @@ static bool is_mmusim_name(const uint8_t *name, uint64_t namesz)
  * too short for a header are ignored (some writers pad the segment).
  */
 static int parse_notes(struct image *img, const char *path, const uint8_t *p, uint64_t size,
-		       uint64_t align, unsigned phdr, struct mm_error *err)
+		       uint64_t align, unsigned phdr, uint64_t machine, struct mm_error *err)
 {
 	uint64_t pos = 0;
 
@@ -213,6 +220,38 @@ static int parse_notes(struct image *img, const char *path, const uint8_t *p, ui
 		if (pos > size)
 			pos = size;
 
+		if (machine == EM_X86_64 || machine == EM_386) {
+			uint64_t cr[5];
+			/*
+			 * QEMU's cores: the first CPU's CR3 (its address bits; flags and PCID below) is
+			 * the root, its CR0 and CR4 register notes (paging mode, WP, SMEP, SMAP, PKE).
+			 */
+			if (!img->nr_roots && image_qemu_x86_cpu(name, namesz, type, desc, descsz, cr)) {
+				uint8_t d[32] = "cr3", r0[24] = "cr0", r4[24] = "cr4";
+				store_le(d + 16, 8, cr[3] & (machine == EM_X86_64 ? 0x000ffffffffff000ull : 0xfffff000ull));
+				store_le(d + 24, 8, cr[3]);
+				store_le(r0 + 16, 8, cr[0]);
+				store_le(r4 + 16, 8, cr[4]);
+				if (push_root(img, d) || push_reg(img, r0) || push_reg(img, r4))
+					return fail(err, path, MM_ENOMEM, "out of memory");
+				continue;
+			}
+		}
+		if (machine == EM_X86_64) {
+			uint64_t root;
+			unsigned levels;
+			/* A Linux vmcore: the kernel's own table (init_top_pgt), and whether it has 5 levels. */
+			if (!img->nr_roots &&
+			    image_vmcoreinfo_x86_64_root(name, namesz, type, desc, descsz, &root, &levels)) {
+				uint8_t d[32] = "init_top_pgt";
+				store_le(d + 16, 8, root);
+				store_le(d + 24, 8, root);
+				if (push_root(img, d))
+					return fail(err, path, MM_ENOMEM, "out of memory");
+				img->paging_levels = levels;
+				continue;
+			}
+		}
 		if ((type != MMUSIM_NOTE_ROOT && type != MMUSIM_NOTE_REG) || !is_mmusim_name(name, namesz))
 			continue;
 		want = type == MMUSIM_NOTE_ROOT ? MMUSIM_NOTE_DESC : MMUSIM_NOTE_REG_DESC;
@@ -240,18 +279,20 @@ struct elf_field {
 
 struct elf_layout {
 	unsigned ehdr_size, phdr_size, shdr_size;
-	struct elf_field phoff, phentsize, phnum, shoff, shentsize, sh_info;
-	struct elf_field p_type, p_offset, p_paddr, p_filesz, p_memsz, p_align;
+	struct elf_field machine, phoff, phentsize, phnum, shoff, shentsize, sh_info;
+	struct elf_field p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
 };
 
 #define ELF_FIELD(type, member) { offsetof(type, member), sizeof(((type *)0)->member) }
 #define ELF_LAYOUT(C)                                                                     \
 	{                                                                                  \
 		sizeof(Elf##C##_Ehdr), sizeof(Elf##C##_Phdr), sizeof(Elf##C##_Shdr),       \
+		ELF_FIELD(Elf##C##_Ehdr, e_machine),                                       \
 		ELF_FIELD(Elf##C##_Ehdr, e_phoff), ELF_FIELD(Elf##C##_Ehdr, e_phentsize),  \
 		ELF_FIELD(Elf##C##_Ehdr, e_phnum), ELF_FIELD(Elf##C##_Ehdr, e_shoff),      \
 		ELF_FIELD(Elf##C##_Ehdr, e_shentsize), ELF_FIELD(Elf##C##_Shdr, sh_info),  \
 		ELF_FIELD(Elf##C##_Phdr, p_type), ELF_FIELD(Elf##C##_Phdr, p_offset),      \
+		ELF_FIELD(Elf##C##_Phdr, p_vaddr),                                         \
 		ELF_FIELD(Elf##C##_Phdr, p_paddr), ELF_FIELD(Elf##C##_Phdr, p_filesz),     \
 		ELF_FIELD(Elf##C##_Phdr, p_memsz), ELF_FIELD(Elf##C##_Phdr, p_align),      \
 	}
@@ -264,11 +305,56 @@ static uint64_t elf_get(const uint8_t *p, struct elf_field f)
 	return load_le(p + f.off, f.size);
 }
 
+/*
+ * A kdump vmcore (/proc/vmcore, makedumpfile -E) lists memory by mapping, p_vaddr
+ * the kernel's VA: its kernel text segment holds physical memory a direct-map
+ * segment holds too.  Segment k (sorted by PA) that overlaps the kept segment
+ * k-1 is such an alias when one of them is listed by VA (p_vaddr != p_paddr),
+ * both have the overlap from the file, and its bytes are the same in both: it
+ * is then trimmed to start where k-1 ends, or dropped when it ends inside it.
+ * *budget (the file size at first) bounds the bytes compared, so a file of
+ * many aliases cannot make the open slow.  1 when k was trimmed or dropped,
+ * 0 when the overlap is no alias (two segments at PA 0, as in a process core,
+ * is never one).
+ */
+static int seg_alias(struct image *img, size_t k, uint64_t *budget)
+{
+	struct image_seg *a = &img->segs[k - 1], *b = &img->segs[k];
+	uint64_t over, shared;
+
+	if (b->pa - a->pa >= a->len || (a->pa == 0 && b->pa == 0) || !(a->by_vaddr || b->by_vaddr))
+		return 0;
+	over = b->pa - a->pa;
+	shared = a->len - over < b->len ? a->len - over : b->len;
+	if (a->filesz < over + shared || b->filesz < shared || shared > *budget)
+		return 0;
+	if (a->data + over != b->data && memcmp(a->data + over, b->data, shared) != 0)
+		return 0;
+	*budget -= shared;
+	if (shared == b->len) {
+		memmove(b, b + 1, (img->nr_segs - k - 1) * sizeof(*b));
+		img->nr_segs--;
+		return 1;
+	}
+	b->pa += shared;
+	b->data += shared;
+	b->filesz -= shared;
+	b->len -= shared;
+	/* b now starts at a's end; a later segment starting below that moves ahead of it. */
+	for (size_t j = k + 1; j < img->nr_segs && img->segs[j].pa < img->segs[j - 1].pa; j++) {
+		struct image_seg t = img->segs[j];
+		img->segs[j] = img->segs[j - 1];
+		img->segs[j - 1] = t;
+	}
+	return 1;
+}
+
 static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 {
 	const uint8_t *f = img->map;
 	uint64_t size = img->map_len;
-	uint64_t phoff, phentsize, phnum;
+	uint64_t phoff, phentsize, phnum, alias_budget;
+	bool all_pa0 = true;
 	const struct elf_layout *L;
 
 	if (size < SELFMAG || memcmp(f, ELFMAG, SELFMAG) != 0 ||
@@ -279,6 +365,7 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 	if (size < L->ehdr_size)
 		return fail(err, path, MM_EINVAL, "truncated ELF header");
 
+	img->elf_machine = (unsigned)elf_get(f, L->machine);
 	phoff = elf_get(f, L->phoff);
 	phentsize = elf_get(f, L->phentsize);
 	phnum = elf_get(f, L->phnum);
@@ -315,7 +402,7 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 				    n, type == PT_NOTE ? "notes" : "memory", off, filesz, size);
 		if (type == PT_NOTE) {
 			uint64_t align = elf_get(ph, L->p_align) == 8 ? 8 : 4;
-			int rc = parse_notes(img, path, f + off, filesz, align, n, err);
+			int rc = parse_notes(img, path, f + off, filesz, align, n, img->elf_machine, err);
 			if (rc)
 				return rc;
 		} else {
@@ -326,6 +413,8 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 				.filesz = filesz,
 				.data = img->map + off,
 				.phdr = n,
+				.vaddr = elf_get(ph, L->p_vaddr),
+				.by_vaddr = elf_get(ph, L->p_vaddr) != elf_get(ph, L->p_paddr),
 			};
 			/* len >= 1, so the last byte is pa + len - 1: it must not wrap. */
 			if (s.len - 1 > UINT64_MAX - s.pa)
@@ -339,9 +428,26 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 		return fail(err, path, MM_EINVAL, "no memory segments (no PT_LOAD with p_filesz > 0)");
 
 	qsort(img->segs, img->nr_segs, sizeof(*img->segs), cmp_seg);
+	alias_budget = size;
+	for (size_t k = 0; k < img->nr_segs; k++)
+		all_pa0 &= img->segs[k].pa == 0;
 	/* Sorted by start: any overlap shows between neighbours. */
 	for (size_t k = 1; k < img->nr_segs; k++) {
 		const struct image_seg *a = &img->segs[k - 1], *b = &img->segs[k];
+		if (seg_alias(img, k, &alias_budget)) {
+			k--; /* segment k changed: compare again */
+			continue;
+		}
+		unsigned lo = a->phdr < b->phdr ? a->phdr : b->phdr, hi = a->phdr < b->phdr ? b->phdr : a->phdr;
+		/* QEMU's dump-guest-memory -p: real VAs, a PA listed once per mapping (zero p_paddr is PA 0 here). */
+		if (b->pa - a->pa < a->len && !all_pa0 && a->vaddr && b->vaddr && a->by_vaddr && b->by_vaddr)
+			return fail(err, path, MM_EINVAL,
+				    "segments %u and %u overlap: both hold physical address 0x%" PRIx64 ", listed by "
+				    "virtual address (0x%" PRIx64 ", 0x%" PRIx64 "), as QEMU dump-guest-memory -p "
+				    "writes memory once per mapping, leaving out what no VA maps (page tables too): "
+				    "write the dump without -p",
+				    lo, hi, b->pa, a->phdr < b->phdr ? a->vaddr + (b->pa - a->pa) : b->vaddr,
+				    a->phdr < b->phdr ? b->vaddr : a->vaddr + (b->pa - a->pa));
 		/* A process core (gcore, a crashed program's) leaves every p_paddr 0. */
 		if (b->pa == 0 && a->pa == 0)
 			return fail(err, path, MM_EINVAL,
@@ -495,6 +601,11 @@ int image_open(const char *path, enum image_kind kind, uint64_t raw_base, struct
 	if (!img)
 		return fail(err, path, MM_ENOMEM, "out of memory");
 	rc = map_file(img, path, err);
+	if (!rc && kind == IMAGE_AUTO) {
+		const char *foreign = image_foreign_format(img->map, img->map_len);
+		if (foreign)
+			rc = fail(err, path, MM_EINVAL, "%s", foreign);
+	}
 	if (!rc) {
 		if (kind == IMAGE_AUTO)
 			kind = img->map_len >= SELFMAG && memcmp(img->map, ELFMAG, SELFMAG) == 0 ? IMAGE_ELF
@@ -683,6 +794,16 @@ int image_reg(const struct image *img, const char *name, uint64_t *value)
 			return MM_OK;
 		}
 	return MM_EINVAL;
+}
+
+unsigned image_elf_machine(const struct image *img)
+{
+	return img->elf_machine;
+}
+
+unsigned image_paging_levels(const struct image *img)
+{
+	return img->paging_levels;
 }
 
 size_t image_nr_segments(const struct image *img)

@@ -41,8 +41,10 @@ struct image;
  * "ARG ..." or "page N...", else RAW.
  *
  * e_phnum == PN_XNUM (more than 65534 program headers) is followed to section
- * header 0's sh_info, as QEMU writes it.  Overlapping PT_LOADs, or an ELF with no
- * PT_LOAD carrying data, are errors.  Returns 0 and fills *out, or an MM_E* code
+ * header 0's sh_info, as QEMU writes it.  Overlapping PT_LOADs (but a vmcore's aliases: one
+ * listed by VA, the shared bytes equal, read once), or an ELF with no PT_LOAD carrying data, are
+ * errors.  An x86 core's first QEMU CPU-state note with CR0.PG = 1 gives a root note "cr3"; else
+ * an x86-64 vmcore's VMCOREINFO note gives "init_top_pgt", the kernel's table.  Returns 0 and fills *out, or an MM_E* code
  * with err->msg "PATH: message" (MM_EIO if the file cannot be opened or mapped,
  * MM_EINVAL if it is malformed).
  */
@@ -66,6 +68,14 @@ int image_root(const struct image *img, size_t i, char name[16], uint64_t *root,
 
 /* The value of the first register note named `name`: MM_OK, or MM_EINVAL when there is none. */
 int image_reg(const struct image *img, const char *name, uint64_t *value);
+
+/* The machine an ELF image names (e_machine: EM_X86_64 62, EM_RISCV 243, ...); 0 (EM_NONE) for a
+ * raw or OSTEP image, which name none. */
+unsigned image_elf_machine(const struct image *img);
+
+/* The levels of the recorded root's table where the image says (a vmcore's
+ * NUMBER(pgtable_l5_enabled): 4 or 5); 0 when it does not. */
+unsigned image_paging_levels(const struct image *img);
 
 /* Segments, sorted by PA, for listing and tests.  len includes the zero tail. */
 size_t image_nr_segments(const struct image *img);

@@ -16,6 +16,7 @@
 #include "pt/pt_arch.h"
 #include "formats/elf_dump.h"
 #include "formats/image.h"
+#include "image_machine.h"
 #include "sim/physmem.h"
 
 API_SAME(MMUSIM_PROP_R, PROP_R);
@@ -143,6 +144,9 @@ static int image_ctl_regs(struct machine_config *cfg, const struct image *img, c
 		    (cfg->arch->check_ctl && (rc = cfg->arch->check_ctl(&cfg->pc, &cfg->cpu, e))))
 			return rc;
 	}
+	for (const struct ctl_reg *r = cfg->arch->core_regs; r && r->name; r++)
+		if (image_reg(img, r->name, &value) == MM_OK && (rc = r->decode(value, &cfg->pc, &cfg->cpu, e)))
+			return rc;
 	return MM_OK;
 }
 
@@ -209,6 +213,7 @@ int mmusim_machine_open_image_opts(const mmusim_config *cfg, const char *path, c
 		goto fail;
 	}
 	if (image_open(path, IMAGE_AUTO, opt->raw_base, &mm->img, &e) ||
+	    image_machine_check(mm->img, path, &mm->config.cfg, &e) ||
 	    image_ctl_regs(&mm->config.cfg, mm->img, opt, &e) ||
 	    image_root_of(arch, &mm->config.cfg.pc, mm->img, arch->root_register, false, opt->how, opt->value, &root, &e) ||
 	    (arch->upper_root_register &&

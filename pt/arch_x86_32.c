@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "x86_32_bits.h"
+#include "x86_core_regs.h"
 #include "x86_rules.h"
 
 /* Two levels of 1024 four-byte entries (SDM 4.3). */
@@ -250,6 +251,7 @@ const struct pt_arch pt_arch_x86_32 = {
 	.describe_fault = x86_32_describe_fault,
 	.entry_name = x86_32_entry_name,
 	.elf_machine = 3 /* EM_386 */,
+	.core_regs = x86_32_core_regs,
 	.address_bits = 32, /* linear addresses are 32 bits (SDM vol. 3 4.3) */
 	.root_register = "cr3",
 	.encode_root_reg = x86_32_encode_root_reg,

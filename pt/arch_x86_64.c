@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "x86_core_regs.h"
 #include "x86_rules.h"
 
 /* 4-level and 5-level paging (SDM 4.5): 512 eight-byte entries a level. */
@@ -384,6 +385,7 @@ const struct pt_arch pt_arch_x86_64 = {
 	.describe_fault = x86_describe_fault,
 	.elf_machine = 62 /* EM_X86_64 */,
 	.root_register = "cr3",
+	.core_regs = x86_64_core_regs,
 	.stage2_root_register = "ncr3",
 	.encode_root_reg = x86_encode_root_reg,
 	.decode_root_reg = x86_decode_root_reg,

@@ -330,6 +330,12 @@ struct pt_arch {
 	 */
 	const struct ctl_reg *ctl_regs;
 	/*
+	 * Optional (NULL: none): control registers another tool's core records
+	 * (QEMU's x86 CR0, CR4), read from an image as ctl_regs are so that the
+	 * walk is the one that CPU made, never written by mmusim's dumps (no encode).
+	 */
+	const struct ctl_reg *core_regs;
+	/*
 	 * Optional (NULL: VAs carry no tag): a format whose VAs may carry a tag
 	 * the translation ignores (Arm TBI0/TBI1) — whether ctl turns tags on,
 	 * and the VA with its tag replaced as the walk replaces it, so that TLBs

@@ -290,3 +290,447 @@ Test(cli_dumps, process_core_is_named_as_such)
 	run_result_free(&r);
 	remove_temp_file(path);
 }
+
+/* Runs translate over a file of `len` bytes starting with `head` and expects exit 2 and err. */
+static void expect_refused_format(const void *head, size_t head_len, const char *what)
+{
+	static uint8_t file[0x3000];
+	char *path, want[1024];
+	struct run_result r;
+
+	memset(file, 0, sizeof(file));
+	memcpy(file, head, head_len);
+	path = write_temp_bytes(file, sizeof(file));
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", path, "--root", "0x1000", "0x0", NULL), 0);
+	cr_expect_eq(r.status, 2, "%s: status %d, out %s", what, r.status, r.out);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want), "mmusim: %s: %s\n", path, what);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+/*
+ * A dump in a format whose pages are compressed or indexed (QEMU's dump-guest-memory
+ * -z/-l/-s writes makedumpfile's flattened kdump format, -w a Windows crash dump) is
+ * not physical memory byte for byte: read as a raw image it gave wrong answers with
+ * exit status 0.  It is refused, and named.
+ */
+Test(cli_dumps, compressed_and_foreign_dump_formats_are_refused)
+{
+	static const uint8_t gzip[] = { 0x1f, 0x8b, 0x08 };
+	static const uint8_t xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
+	static const uint8_t zstd[] = { 0x28, 0xb5, 0x2f, 0xfd };
+	static const uint8_t lz4[] = { 0x04, 0x22, 0x4d, 0x18 };
+
+	expect_refused_format("makedumpfile\0\0\0\0", 16,
+			      "a makedumpfile flattened kdump (QEMU dump-guest-memory -z, -l or -s), "
+			      "not physical memory as it is: mmusim reads ELF cores (dump-guest-memory "
+			      "without a format option) and raw memory files");
+	expect_refused_format("KDUMP   ", 8,
+			      "a kdump-compressed dump (makedumpfile; QEMU dump-guest-memory -z, -l or -s), "
+			      "not physical memory as it is: mmusim reads ELF cores (dump-guest-memory "
+			      "without a format option) and raw memory files");
+	expect_refused_format("DISKDUMP", 8,
+			      "a diskdump dump, not physical memory as it is: mmusim reads ELF cores "
+			      "(dump-guest-memory without a format option) and raw memory files");
+	expect_refused_format("PAGEDU64", 8,
+			      "a Windows crash dump (QEMU dump-guest-memory -w), not physical memory as it "
+			      "is: mmusim reads ELF cores (dump-guest-memory without a format option) and "
+			      "raw memory files");
+	expect_refused_format(gzip, sizeof(gzip),
+			      "a gzip-compressed file: decompress it first (an image is mapped, not read "
+			      "through a decompressor)");
+	expect_refused_format(xz, sizeof(xz),
+			      "an xz-compressed file: decompress it first (an image is mapped, not read "
+			      "through a decompressor)");
+	expect_refused_format(zstd, sizeof(zstd),
+			      "a zstd-compressed file: decompress it first (an image is mapped, not read "
+			      "through a decompressor)");
+	expect_refused_format(lz4, sizeof(lz4),
+			      "an lz4-compressed file: decompress it first (an image is mapped, not read "
+			      "through a decompressor)");
+	expect_refused_format("BZh91AY&SY", 10,
+			      "a bzip2-compressed file: decompress it first (an image is mapped, not read "
+			      "through a decompressor)");
+}
+
+/*
+ * An x86-64 core as QEMU's dump-guest-memory writes it: a PT_NOTE holding a "QEMU" note
+ * (type 0, QEMUCPUState version 1, 440 bytes: version, size, 18 GPRs and RIP/RFLAGS,
+ * 10 segment descriptors of 24 bytes, then cr[0..4] at offset 392) per CPU, then the
+ * RAM.  cr0, cr3 and cr4 are the arguments; memory: PML4 0x1000 (its entry 0 an argument,
+ * 0x2007 below), PDPT 0x2000, PD 0x3000, PT 0x4000 whose entry 1 maps VA 0x1000 to PA
+ * 0x7000 (P RW US).
+ */
+/* The core write_qemu_x86_core_full describes, with one note (name, desc of descsz <= 0xe00 bytes). */
+static char *write_x86_core_with_note(uint16_t machine, const char *name, const void *desc, uint32_t descsz,
+				      uint64_t first_entry)
+{
+	static uint8_t core[0x6000];
+	uint8_t *ph = core + sizeof(Elf64_Ehdr), *note = core + 0x100;
+	uint8_t *mem = core + 0x1000;
+	uint32_t namesz = (uint32_t)strlen(name) + 1, name_room = (namesz + 3) & ~3u;
+
+	cr_assert_leq(12 + name_room + descsz, 0xf00);
+	memset(core, 0, sizeof(core));
+	memcpy(core, ELFMAG, SELFMAG);
+	core[EI_CLASS] = ELFCLASS64;
+	core[EI_DATA] = ELFDATA2LSB;
+	core[EI_VERSION] = EV_CURRENT;
+	put16(core + offsetof(Elf64_Ehdr, e_type), ET_CORE);
+	put16(core + offsetof(Elf64_Ehdr, e_machine), machine);
+	put64(core + offsetof(Elf64_Ehdr, e_phoff), sizeof(Elf64_Ehdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phentsize), sizeof(Elf64_Phdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phnum), 2);
+
+	put32(note, namesz);
+	put32(note + 4, descsz);
+	put32(note + 8, 0);
+	memcpy(note + 12, name, namesz);
+	memcpy(note + 12 + name_room, desc, descsz);
+	put32(ph + offsetof(Elf64_Phdr, p_type), PT_NOTE);
+	put64(ph + offsetof(Elf64_Phdr, p_offset), 0x100);
+	put64(ph + offsetof(Elf64_Phdr, p_filesz), 12 + name_room + ((descsz + 3) & ~3u));
+	put64(ph + offsetof(Elf64_Phdr, p_memsz), 12 + name_room + ((descsz + 3) & ~3u));
+	ph += sizeof(Elf64_Phdr);
+	put32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
+	put64(ph + offsetof(Elf64_Phdr, p_offset), 0x1000);
+	put64(ph + offsetof(Elf64_Phdr, p_filesz), 0x5000);
+	put64(ph + offsetof(Elf64_Phdr, p_memsz), 0x5000);
+
+	put64(mem + 0x1000, first_entry);
+	put64(mem + 0x2000, 0x3007);
+	put64(mem + 0x3000, 0x4007);
+	put64(mem + 0x4000 + 8, 0x7007);
+	return write_temp_bytes(core, sizeof(core));
+}
+
+static char *write_qemu_x86_core_full(uint16_t machine, uint64_t cr0, uint64_t cr3, uint64_t cr4,
+				      uint64_t first_entry)
+{
+	uint8_t desc[440];
+
+	memset(desc, 0, sizeof(desc));
+	put32(desc, 1);
+	put32(desc + 4, 440);
+	put64(desc + 392, cr0);
+	put64(desc + 392 + 3 * 8, cr3);
+	put64(desc + 392 + 4 * 8, cr4);
+	return write_x86_core_with_note(machine, "QEMU", desc, sizeof(desc), first_entry);
+}
+
+static char *write_qemu_x86_core_cr4(uint64_t cr0, uint64_t cr3, uint64_t cr4)
+{
+	return write_qemu_x86_core_full(EM_X86_64, cr0, cr3, cr4, 0x2007);
+}
+
+static char *write_qemu_x86_core(uint64_t cr0, uint64_t cr3)
+{
+	return write_qemu_x86_core_cr4(cr0, cr3, 0x20 /* CR4.PAE */);
+}
+
+/*
+ * QEMU records each CPU's control registers in its x86 cores: "translate this VA" needs
+ * no --cr3 (the first CPU's CR3 chooses the table, its PWT/PCD/PCID bits not address
+ * bits, SDM vol. 3 4.5), as over mmusim's own dumps.  A CPU with paging off
+ * (CR0.PG = 0) has no table to offer.
+ */
+Test(cli_dumps, qemu_x86_core_gives_its_cr3)
+{
+	char *core = write_qemu_x86_core(0x80000011, 0x1018), want[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x1234 r user: pa 0x7234 (4K page, level 1) perms rwxu-\n");
+	cr_expect_str_eq(r.err, "");
+	run_result_free(&r);
+
+	/* --cr3 still chooses another table. */
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "--cr3", "0x2000", "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x1234 r user: fault not-present at level 2, #PF error code 0x4 (U): "
+				"the PTE is not present (P/V bit clear)\n");
+	run_result_free(&r);
+	remove_temp_file(core);
+
+	core = write_qemu_x86_core(0x11, 0x1000);
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want), "mmusim: %s: no root recorded in the image: give --root or --cr3\n", core);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(core);
+}
+
+/*
+ * A Linux kdump vmcore (/proc/vmcore, makedumpfile -E) lists memory by mapping:
+ * p_vaddr the kernel's virtual address, p_paddr the physical one, and the kernel
+ * text segment (0xffffffff81000000) holds physical memory a direct-map segment
+ * (0xffff888000000000 + PA) also holds.  Those aliases are the same bytes, not a
+ * malformed file.  Here: RAM PA 0..0x6000 (direct map); kernel text PA 0x5000..0x7000,
+ * overlapping RAM's last page and reaching one page past it; PML4 0x1000, PDPT 0x2000,
+ * PD 0x3000, PT 0x6000 (only in the text segment) whose entry 1 maps VA 0x1000 to PA
+ * 0x9000.
+ */
+Test(cli_dumps, vmcore_aliases_are_one_memory)
+{
+	static uint8_t core[0x9000];
+	uint8_t *ph = core + sizeof(Elf64_Ehdr), *ram = core + 0x1000, *text = core + 0x7000;
+	char *path;
+	struct run_result r;
+
+	memset(core, 0, sizeof(core));
+	memcpy(core, ELFMAG, SELFMAG);
+	core[EI_CLASS] = ELFCLASS64;
+	core[EI_DATA] = ELFDATA2LSB;
+	core[EI_VERSION] = EV_CURRENT;
+	put16(core + offsetof(Elf64_Ehdr, e_type), ET_CORE);
+	put16(core + offsetof(Elf64_Ehdr, e_machine), EM_X86_64);
+	put64(core + offsetof(Elf64_Ehdr, e_phoff), sizeof(Elf64_Ehdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phentsize), sizeof(Elf64_Phdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phnum), 2);
+	/* The kernel text first, as Linux lists it. */
+	put32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
+	put64(ph + offsetof(Elf64_Phdr, p_offset), 0x7000);
+	put64(ph + offsetof(Elf64_Phdr, p_vaddr), 0xffffffff81000000ull);
+	put64(ph + offsetof(Elf64_Phdr, p_paddr), 0x5000);
+	put64(ph + offsetof(Elf64_Phdr, p_filesz), 0x2000);
+	put64(ph + offsetof(Elf64_Phdr, p_memsz), 0x2000);
+	ph += sizeof(Elf64_Phdr);
+	put32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
+	put64(ph + offsetof(Elf64_Phdr, p_offset), 0x1000);
+	put64(ph + offsetof(Elf64_Phdr, p_vaddr), 0xffff888000000000ull);
+	put64(ph + offsetof(Elf64_Phdr, p_paddr), 0);
+	put64(ph + offsetof(Elf64_Phdr, p_filesz), 0x6000);
+	put64(ph + offsetof(Elf64_Phdr, p_memsz), 0x6000);
+
+	put64(ram + 0x1000, 0x2007);
+	put64(ram + 0x2000, 0x3007);
+	put64(ram + 0x3000, 0x6007);
+	put64(text + 0x1000 + 8, 0x9007);
+	path = write_temp_bytes(core, sizeof(core));
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", path, "--root", "0x1000", "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x1234 r user: pa 0x9234 (4K page, level 1) perms rwxu-\n");
+	cr_expect_str_eq(r.err, "");
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+/*
+ * The core's CR4 says how its CPU walked: LA57 (bit 12) five levels, which a
+ * 4-level config would misread (SDM vol. 3 4.5: CR4.LA57 chooses 4- or 5-level
+ * paging); SMEP (bit 20) refuses a supervisor fetch from a user page (4.6.1).
+ */
+Test(cli_dumps, qemu_x86_core_cr4_says_how_it_walked)
+{
+	char *core = write_qemu_x86_core_cr4(0x80000011, 0x1000, 0x1020);
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, "mmusim: CR4 0x1020: LA57 = 1, 5-level paging, but the config walks 4 levels "
+				"(use x86_64_la57)\n");
+	run_result_free(&r);
+
+	/* With the 5-level preset the same table is a PML5: 0x1234 is not mapped at level 2. */
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_la57", "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x1234 r user: fault not-present at level 2, #PF error code 0x4 (U): "
+				"the PTE is not present (P/V bit clear)\n");
+	run_result_free(&r);
+	remove_temp_file(core);
+
+	core = write_qemu_x86_core_cr4(0x80000011, 0x1000, 0x20);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_la57", "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: CR4 0x20: LA57 = 0, 4-level paging, but the config walks 5 levels "
+				"(use x86_64)\n");
+	run_result_free(&r);
+
+	/* The config leaves SMEP off; the core's CPU had it on. */
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "--supervisor", "--access", "x", "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x1234 x supervisor: pa 0x7234 (4K page, level 1) perms rwxu-\n");
+	run_result_free(&r);
+	remove_temp_file(core);
+	core = write_qemu_x86_core_cr4(0x80000011, 0x1000, 0x100020);
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "--supervisor", "--access", "x", "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strncmp(r.out, "0x1234 x supervisor: fault permission at level 1", 48) == 0, "got %s", r.out);
+	run_result_free(&r);
+	remove_temp_file(core);
+}
+
+/*
+ * QEMU's dump-guest-memory -p (paging) lists memory by virtual address: one PT_LOAD per
+ * mapping, p_vaddr the VA, a PA mapped twice listed twice (here PA 0, under the direct
+ * map and under the top of the address space, each with a zero tail QEMU left
+ * unwritten), and memory no VA maps, page tables included, not at all.  It is refused
+ * as that, not called a process core.
+ */
+Test(cli_dumps, qemu_paging_dump_is_named_as_such)
+{
+	static uint8_t core[0x3000];
+	static const uint64_t va[3] = { 0xffff888000000000ull, 0xffffff8000000000ull, 0x400000 };
+	static const uint64_t pa[3] = { 0, 0, 0x120000000ull };
+	uint8_t *ph = core + sizeof(Elf64_Ehdr);
+	char *path, want[1024];
+	struct run_result r;
+
+	memset(core, 0, sizeof(core));
+	memcpy(core, ELFMAG, SELFMAG);
+	core[EI_CLASS] = ELFCLASS64;
+	core[EI_DATA] = ELFDATA2LSB;
+	core[EI_VERSION] = EV_CURRENT;
+	put16(core + offsetof(Elf64_Ehdr, e_type), ET_CORE);
+	put16(core + offsetof(Elf64_Ehdr, e_machine), EM_X86_64);
+	put64(core + offsetof(Elf64_Ehdr, e_phoff), sizeof(Elf64_Ehdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phentsize), sizeof(Elf64_Phdr));
+	put16(core + offsetof(Elf64_Ehdr, e_phnum), 3);
+	for (unsigned i = 0; i < 3; i++, ph += sizeof(Elf64_Phdr)) {
+		put32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
+		put64(ph + offsetof(Elf64_Phdr, p_offset), i < 2 ? 0x1000 : 0x2000);
+		put64(ph + offsetof(Elf64_Phdr, p_vaddr), va[i]);
+		put64(ph + offsetof(Elf64_Phdr, p_paddr), pa[i]);
+		put64(ph + offsetof(Elf64_Phdr, p_filesz), 0x1000);
+		put64(ph + offsetof(Elf64_Phdr, p_memsz), i < 2 ? 0x40000000 : 0x1000);
+	}
+	path = write_temp_bytes(core, sizeof(core));
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", path, "--root", "0x1000", "0x0", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want),
+		 "mmusim: %s: segments 0 and 1 overlap: both hold physical address 0x0, listed by virtual "
+		 "address (0xffff888000000000, 0xffffff8000000000), as QEMU dump-guest-memory -p writes "
+		 "memory once per mapping, leaving out what no VA maps (page tables too): write the dump "
+		 "without -p\n",
+		 path);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
+/*
+ * An ELF core names its machine (e_machine); page tables of one architecture walked
+ * with another's config give answers that mean nothing, exit status 0.  A core of
+ * another machine is refused; EM_NONE (mmusim's toy dumps, tools that leave it 0) is
+ * any machine's.
+ */
+Test(cli_dumps, core_of_another_architecture_is_refused)
+{
+	char *core = write_qemu_x86_core(0x80000011, 0x1000), want[512];
+	char *rv = write_sv32_core();
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "translate", "--image", core, "--root", "0x1000",
+				"0x1234", NULL),
+		     0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want),
+		 "mmusim: %s: an x86-64 core (e_machine 62), but config sv39 walks riscv64 page tables "
+		 "(e_machine 243)\n",
+		 core);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", rv, "--root", "0x80001000", "0x401234", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want),
+		 "mmusim: %s: a RISC-V core (e_machine 243), but config x86_64 walks x86_64 page tables "
+		 "(e_machine 62)\n",
+		 rv);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+
+	/* The machine's own config reads it. */
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64", "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	run_result_free(&r);
+	remove_temp_file(core);
+	remove_temp_file(rv);
+}
+
+/*
+ * QEMU writes EM_386 for an x86 guest outside long mode, with the same CPU-state note.
+ * Read as 32-bit paging (x86_32): PD 0x1000 whose PDE 0 is 0x2007 (-> PT 0x2000, whose
+ * PTE 0 is 0x3007: VA 0x234 -> PA 0x3234) and PDE 1 0x400087 (PS: a 4 MiB page at
+ * 0x400000 with CR4.PSE = 1, SDM vol. 3 4.3; PS is ignored with PSE = 0, the entry then
+ * points at a page table at 0x400000, outside the core).  CR4.PAE = 1 is PAE paging, 8-byte
+ * entries mmusim does not model: refused rather than walked as 32-bit paging.
+ */
+Test(cli_dumps, qemu_i386_core_cr4)
+{
+	const uint64_t pd = 0x400087ull << 32 | 0x2007;
+	char *core = write_qemu_x86_core_full(EM_386, 0x80010011, 0x1000, 0x10, pd);
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "translate", "--image", core, "0x234", "0x400010", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "0x234 r user: pa 0x3234 (4K page, level 1) perms rwxu-\n"
+				"0x400010 r user: pa 0x400010 (4M page, level 2) perms rwxu-\n");
+	run_result_free(&r);
+	remove_temp_file(core);
+
+	core = write_qemu_x86_core_full(EM_386, 0x80010011, 0x1000, 0, pd);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "translate", "--image", core, "0x400010", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strncmp(r.out, "0x400010 r user: fault bus-error at level 1", 43) == 0, "got %s", r.out);
+	run_result_free(&r);
+	remove_temp_file(core);
+
+	core = write_qemu_x86_core_full(EM_386, 0x80010011, 0x1000, 0x30, pd);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "translate", "--image", core, "0x234", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, "mmusim: CR4 0x30: PAE = 1, PAE paging (8-byte entries, 3 levels), which "
+				"mmusim does not model: x86_32 is 32-bit paging (CR4.PAE = 0)\n");
+	run_result_free(&r);
+	remove_temp_file(core);
+}
+
+/*
+ * A Linux kdump vmcore records where the kernel's page table is in its VMCOREINFO note
+ * (arch/x86/kernel/crash_core_64.c: SYMBOL(init_top_pgt) its VA in hex, NUMBER(phys_base)
+ * in decimal, NUMBER(pgtable_l5_enabled)); its PA is VA - __START_KERNEL_map
+ * (0xffffffff80000000) + phys_base, as __pa_symbol computes it.  Here 0xffffffff80000000
+ * + 0x1000 with phys_base 0, and 0xffffffff81000000 with phys_base -16773120 (0x1000 -
+ * 0x1000000): both PML4 0x1000.  Older kernels name it init_level4_pgt.
+ */
+Test(cli_dumps, vmcore_gives_the_kernel_page_table)
+{
+	static const char *infos[] = {
+		"OSRELEASE=6.1.0\nPAGESIZE=4096\nNUMBER(phys_base)=0\nSYMBOL(init_top_pgt)=ffffffff80001000\n"
+		"NUMBER(pgtable_l5_enabled)=0\n",
+		"SYMBOL(init_level4_pgt)=ffffffff81000000\nNUMBER(phys_base)=-16773120\n",
+	};
+	struct run_result r;
+	char *core, want[512];
+
+	for (unsigned i = 0; i < 2; i++) {
+		core = write_x86_core_with_note(EM_X86_64, "VMCOREINFO", infos[i], (uint32_t)strlen(infos[i]), 0x2007);
+		cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "0x1234", NULL), 0);
+		cr_expect_eq(r.status, 0, "%u: stderr: %s", i, r.err);
+		cr_expect_str_eq(r.out, "0x1234 r user: pa 0x7234 (4K page, level 1) perms rwxu-\n", "%u", i);
+		run_result_free(&r);
+		remove_temp_file(core);
+	}
+
+	/* A 5-level kernel under a 4-level config is refused, as a QEMU core's CR4.LA57 is. */
+	core = write_x86_core_with_note(EM_X86_64, "VMCOREINFO",
+					"NUMBER(phys_base)=0\nSYMBOL(init_top_pgt)=ffffffff80001000\n"
+					"NUMBER(pgtable_l5_enabled)=1\n", 87, 0x2007);
+	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want), "mmusim: %s: the kernel of this vmcore walks 5 levels "
+		 "(NUMBER(pgtable_l5_enabled)=1), but the config walks 4 (use x86_64_la57)\n", core);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(core);
+}

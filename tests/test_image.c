@@ -949,3 +949,56 @@ Test(image, random_header_damage)
 	cr_expect_gt(failed, 100, "failed %u", failed);
 	remove_temp_file(path);
 }
+
+/*
+ * Aliases, as a kdump vmcore has them (p_vaddr the kernel's VA): segments that repeat
+ * memory another holds, with the same bytes, are one memory.  0: PA 0x10000..0x13000
+ * (file 0x1000); 1: PA 0x11000, one page, the same file bytes; 2: PA 0x11800..0x14000,
+ * the same file bytes then one page more; 3: PA 0x10000, one page, a copy of 0's bytes
+ * elsewhere in the file; 4: PA 0x12000, half a page of 0's bytes.  Left: 0x10000..0x13000
+ * and 2's tail 0x13000..0x14000.
+ */
+Test(image, vmcore_aliases_merge)
+{
+	static uint8_t buf[0x6000];
+	uint64_t pa, len;
+	char *path;
+	struct image *img;
+	struct pt_mem m;
+
+	memset(buf, 0, sizeof(buf));
+	put_ehdr(buf, 5);
+	for (size_t i = 0x1000; i < 0x5000; i++)
+		buf[i] = pattern(i);
+	memcpy(buf + 0x5000, buf + 0x1000, 0x1000);
+	put_phdr(buf, 0, PT_LOAD, 0x10000, 0x1000, 0x3000, 0x3000);
+	put_phdr(buf, 1, PT_LOAD, 0x11000, 0x2000, 0x1000, 0x1000);
+	put_phdr(buf, 2, PT_LOAD, 0x11800, 0x2800, 0x2800, 0x2800);
+	put_phdr(buf, 3, PT_LOAD, 0x10000, 0x5000, 0x1000, 0x1000);
+	put_phdr(buf, 4, PT_LOAD, 0x12000, 0x3000, 0x800, 0x800); /* sorts before 2 once 2 is trimmed */
+	for (unsigned i = 0; i < 5; i++)
+		SET_PH(buf, i, p_vaddr, 0xffffffff81000000ull + 0x100000 * i);
+	path = write_bytes(buf, sizeof(buf));
+	img = open_ok(path, IMAGE_ELF, 0);
+	cr_assert_eq(image_nr_segments(img), 2);
+	image_segment(img, 0, &pa, &len);
+	cr_expect_eq(pa, 0x10000);
+	cr_expect_eq(len, 0x3000);
+	image_segment(img, 1, &pa, &len);
+	cr_expect_eq(pa, 0x13000);
+	cr_expect_eq(len, 0x1000);
+	m = image_pt_mem(img);
+	cr_expect_eq(read_ok(&m, 0x12ff8, 8), le(buf + 0x3ff8, 8));
+	cr_expect_eq(read_ok(&m, 0x13008, 8), le(buf + 0x4008, 8));
+	image_close(img);
+
+	/* A byte that differs in segment 3's copy makes it no alias: the overlap is refused. */
+	buf[0x5000] ^= 1;
+	rewrite_file(path, buf, sizeof(buf));
+	{
+		struct mm_error err = { 0 };
+		cr_expect_eq(image_open(path, IMAGE_ELF, 0, &img, &err), MM_EINVAL);
+		cr_expect(strstr(err.msg, "segments 0 and 3 overlap") != NULL, "%s", err.msg);
+	}
+	remove_temp_file(path);
+}
