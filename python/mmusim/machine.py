@@ -179,7 +179,12 @@ class Machine:
         self.close()
 
     def __del__(self):
-        self.close()
+        if getattr(self, "_handle", None) is not None:
+            self.close()
+
+    def __reduce_ex__(self, protocol):
+        # A copy would share the C handle: the first of the two to close frees it under the other.
+        raise TypeError(f"cannot copy or pickle a mmusim.{type(self).__name__}: it owns C memory")
 
     @property
     def handle(self):
@@ -266,6 +271,7 @@ class Machine:
 
         The text is the command's own: the machine's memory goes to it as an image.
         """
+        va = _unsigned("va", va)
         _access(access)
         with tempfile.TemporaryDirectory(prefix="mmusim-explain-") as tmp:
             image = os.path.join(tmp, "memory.elf")

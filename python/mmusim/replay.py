@@ -156,6 +156,17 @@ def _page_size(text):
             from None
 
 
+def _trace_format(name):
+    """A trace format's enum value; mmusim_trace_format_parse says only that it failed."""
+    fmt = ctypes.c_int()
+    if lib.mmusim_trace_format_parse(_c_string("format", name), ctypes.byref(fmt)) != 0:
+        names = []
+        while lib.mmusim_trace_format_name(len(names)) != b"unknown":
+            names.append(lib.mmusim_trace_format_name(len(names)).decode())
+        raise error_from(1, f"bad format {name!r} (expected {', '.join(names[:-1])} or {names[-1]})")
+    return fmt.value
+
+
 _SERVED = ("l1", "l2", "walk", "none")
 _REWALK = (None, "dirty", "refused")
 _ACCESS_NAMES = {v: k for k, v in ACCESSES.items()}
@@ -245,6 +256,8 @@ class Replay:
         if getattr(self, "machine", None) is not None:
             self.close()
 
+    __reduce_ex__ = Machine.__reduce_ex__
+
     @property
     def _lock(self):
         return self.machine._lock  # the mmu works on the machine: one lock for both
@@ -320,12 +333,11 @@ class Replay:
     @_locked
     def replay_trace(self, path, format="auto"):
         """Streams a trace file through the model (any format the CLI reads)."""
-        fmt = ctypes.c_int()
+        fmt = _trace_format(format)
         err = _lib.Error_()
-        check(lib.mmusim_trace_format_parse(_c_string("format", format), ctypes.byref(fmt), ctypes.byref(err)), err)
         t = ctypes.c_void_p()
-        self._read_future(path, fmt.value)
-        check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+        self._read_future(path, fmt)
+        check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt, ctypes.byref(t), ctypes.byref(err)), err)
         try:
             self._format = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
             rc = lib.mmusim_mmu_replay(self.mmu, t, ctypes.byref(err))
@@ -406,11 +418,10 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
             replays.append(Replay(c, demand_paging, **options))
         if not replays:
             return []
-        fmt = ctypes.c_int()
-        check(lib.mmusim_trace_format_parse(_c_string("format", format), ctypes.byref(fmt), ctypes.byref(err)), err)
+        fmt = _trace_format(format)
         for r in replays:
-            r._read_future(trace, fmt.value)
-        check(lib.mmusim_trace_open(_c_string("trace", trace, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+            r._read_future(trace, fmt)
+        check(lib.mmusim_trace_open(_c_string("trace", trace, path=True), fmt, ctypes.byref(t), ctypes.byref(err)), err)
         name = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
         for r in replays:
             r._format = name

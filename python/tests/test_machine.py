@@ -252,3 +252,31 @@ def test_explain_after_chdir_uses_this_machines_config(tmp_path, monkeypatch):
         m.map(0x1000, 0x80200000, 4096, "rwu")
         monkeypatch.chdir(other)
         assert m.explain(0x1000).startswith("explain 0x1000: read access in user mode; sv39: 3 levels")
+
+
+def test_copying_or_pickling_a_machine_is_refused():
+    """copy.copy(m) shared m's C handle: the copy's close (or garbage collection) freed the
+    machine under m, and m's next call or close crashed the interpreter (a double free)."""
+    import copy
+    import pickle
+    with mmusim.Machine("x86_64") as m:
+        m.map(0x400000, 0x200000, 0x1000, "rwu")
+        for attempt in (copy.copy, copy.deepcopy, pickle.dumps):
+            with pytest.raises(TypeError, match="cannot copy or pickle a mmusim.Machine: it owns C memory"):
+                attempt(m)
+        assert m.translate(0x400123).pa == 0x200123
+    with mmusim.Replay("x86_64") as r:
+        for attempt in (copy.copy, copy.deepcopy, pickle.dumps):
+            with pytest.raises(TypeError, match="cannot copy or pickle a mmusim.Replay: it owns C memory"):
+                attempt(r)
+        r.feed(np.array([0x1000], dtype=np.uint64))
+        assert r.stats()["accesses"]["total"] == 1
+
+
+def test_explain_refuses_addresses_outside_64_bits_as_translate_does(m):
+    """explain(-1) handed '-0x1' to the command and raised the base Error with its words."""
+    for va, message in ((-1, "va -0x1 does not fit in 64 bits (0 to 2**64 - 1)"),
+                        (2**64, "va 0x10000000000000000 does not fit in 64 bits (0 to 2**64 - 1)")):
+        with pytest.raises(mmusim.RangeError) as e:
+            m.explain(va)
+        assert e.value.message == message

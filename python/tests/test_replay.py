@@ -405,3 +405,20 @@ def test_closing_a_replays_machine_closes_the_replay():
     with pytest.raises(mmusim.Error, match="the replay is closed"):
         r.stats()
     r.close()
+
+
+def test_bad_trace_format_names_it():
+    """The prototype of mmusim_trace_format_parse had a third (error) argument the C function
+    lacks: the InvalidError's message was empty."""
+    message = ("bad format 'zz' (expected auto, text, lackey, binary, champsim, din, pinatrace or "
+               "drmemtrace)")
+    trace = os.path.join(TRACES, "example.trace")
+    for call in (lambda: mmusim.replay(trace, format="zz"),
+                 lambda: mmusim.sweep(["x86_64", "sv39"], trace, format="zz")):
+        with pytest.raises(mmusim.InvalidError) as e:
+            call()
+        assert e.value.message == message
+    with mmusim.Replay("x86_64") as r:
+        with pytest.raises(mmusim.InvalidError) as e:
+            r.replay_trace(trace, format="zz")
+        assert e.value.message == message
