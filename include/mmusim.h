@@ -136,7 +136,7 @@ MMUSIM_API void mmusim_config_free(mmusim_config *cfg);
 
 /* NULL-terminated list of the embedded preset names. */
 MMUSIM_API const char *const *mmusim_preset_names(void);
-/* The YAML text of an embedded preset, or NULL when there is none of that name. */
+/* The YAML text of an embedded preset, or NULL when there is none of that name (or name is NULL). */
 MMUSIM_API const char *mmusim_preset_yaml(const char *name);
 
 /*
@@ -248,7 +248,7 @@ MMUSIM_API void mmusim_config_kernel_top_range(const mmusim_config *cfg, unsigne
 /*
  * The value of the config's `cpu:` key `name` (after defaults: "wp", "sum",
  * "tbi1", "mair", ...; a bool is 0 or 1, a choice its index) in *value; false
- * when the config's format has no such key.
+ * when the config's format has no such key (or name or value is NULL).
  */
 MMUSIM_API bool mmusim_config_cpu_key(const mmusim_config *cfg, const char *name, uint64_t *value);
 /* Physical address bits the PTE format can hold (52 on x86-64 and RISC-V Sv39+). */
@@ -381,8 +381,8 @@ MMUSIM_API int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim
 /*
  * Reads `size` bytes (1, 2, 4 or 8, naturally aligned) at physical address pa,
  * little-endian, into *val.  Memory never written reads as zero.  MMUSIM_EBUS
- * outside memory, MMUSIM_EINVAL for a bad size or alignment (the message:
- * mmusim_machine_last_error).
+ * outside memory, MMUSIM_EINVAL for a bad size or alignment or a NULL val (the
+ * message: mmusim_machine_last_error).
  */
 MMUSIM_API int mmusim_mem_read(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t *val);
 /*
@@ -869,7 +869,7 @@ typedef struct mmusim_trace mmusim_trace;
 
 /* "auto", "text", "lackey", "binary", "champsim", "din", "pinatrace", "drmemtrace" ("unknown" past them). */
 MMUSIM_API const char *mmusim_trace_format_name(enum mmusim_trace_format fmt);
-/* Parses a format name; MMUSIM_EINVAL for an unknown one. */
+/* Parses a format name; MMUSIM_EINVAL for an unknown one (or a NULL name or out). */
 MMUSIM_API int mmusim_trace_format_parse(const char *name, enum mmusim_trace_format *out);
 
 /* Opens a trace file ("-" = stdin) for streaming; free with mmusim_trace_close. */

@@ -58,7 +58,7 @@ const char *const *mmusim_preset_names(void)
 
 const char *mmusim_preset_yaml(const char *name)
 {
-	return config_preset_text(name);
+	return name ? config_preset_text(name) : NULL;
 }
 
 const char *mmusim_config_name(const mmusim_config *cfg)
@@ -184,7 +184,7 @@ unsigned mmusim_config_entries_per_node(const mmusim_config *cfg)
 
 bool mmusim_config_cpu_key(const mmusim_config *cfg, const char *name, uint64_t *value)
 {
-	const struct cpu_key *key = cpu_key_find(cfg->cfg.arch->cpu_keys, name);
+	const struct cpu_key *key = name && value ? cpu_key_find(cfg->cfg.arch->cpu_keys, name) : NULL;
 
 	if (!key)
 		return false;

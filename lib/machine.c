@@ -386,6 +386,8 @@ static int mem_access_result(mmusim_machine *m, int rc, const char *op, uint64_t
 /* Through the machine's memory interface, so that image-backed machines read their image. */
 int mmusim_mem_read(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t *val)
 {
+	if (!val)
+		return api_null_argument(&m->last_error, __func__, "val");
 	return mem_access_result(m, pt_mem_read(&m->m->mem, pa, size, val), "read", pa, size);
 }
 

@@ -101,7 +101,7 @@ int mmusim_trace_format_parse(const char *name, enum mmusim_trace_format *out)
 {
 	enum trace_format f;
 
-	if (trace_format_parse(name, &f) != MM_OK)
+	if (!name || !out || trace_format_parse(name, &f) != MM_OK)
 		return MMUSIM_EINVAL;
 	*out = (enum mmusim_trace_format)f;
 	return MMUSIM_OK;

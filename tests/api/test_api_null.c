@@ -117,3 +117,27 @@ Test(api_null, trace_next_with_room_for_nothing_is_an_error)
 	cr_expect_gt(n, 0, "nothing was consumed: %s", err.message);
 	mmusim_trace_close(t);
 }
+
+/* The lookups with no err argument: a NULL name or out pointer is a refusal, not a segfault. */
+Test(api_null, lookups_without_err_refuse_null)
+{
+	enum mmusim_trace_format fmt = MMUSIM_TRACE_LACKEY;
+	mmusim_config *cfg;
+	mmusim_machine *m;
+	mmusim_error err;
+	uint64_t v = 7;
+
+	cr_expect_eq(mmusim_trace_format_parse(NULL, &fmt), MMUSIM_EINVAL);
+	cr_expect_eq(fmt, MMUSIM_TRACE_LACKEY, "*out is left alone");
+	cr_expect_eq(mmusim_trace_format_parse("text", NULL), MMUSIM_EINVAL);
+	cr_expect_null(mmusim_preset_yaml(NULL));
+	cr_assert_eq(mmusim_config_load("x86_64", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_not(mmusim_config_cpu_key(cfg, NULL, &v));
+	cr_expect_not(mmusim_config_cpu_key(cfg, "wp", NULL));
+	cr_expect_eq(v, 7);
+	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_mem_read(m, 0, 8, NULL), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m), "mmusim_mem_read: val is NULL");
+	mmusim_machine_destroy(m);
+	mmusim_config_free(cfg);
+}
