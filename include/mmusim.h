@@ -186,7 +186,7 @@ MMUSIM_API unsigned mmusim_config_half_top_entries(const mmusim_config *cfg, boo
 MMUSIM_API unsigned mmusim_config_index_shift(const mmusim_config *cfg, unsigned level);
 /*
  * The index a VA selects in a node of `level` (its bits index_shift .. index_shift + index_bits - 1,
- * fewer at the top level of its half's table).
+ * fewer at the top level of its half's table); 0 for a level outside 1 .. the half's levels.
  */
 MMUSIM_API unsigned mmusim_va_index(const mmusim_config *cfg, uint64_t va, unsigned level);
 /*

@@ -212,6 +212,9 @@ unsigned mmusim_va_index(const mmusim_config *cfg, uint64_t va, unsigned level)
 	struct paging_consts half;
 
 	pc_half(&cfg->cfg.pc, pc_va_upper(&cfg->cfg.pc, va), &half);
+	/* A level the table lacks selects nothing (and its shift could pass 63, undefined in C). */
+	if (level < 1 || level > half.nr_levels)
+		return 0;
 	return pc_index(&half, va, level);
 }
 
