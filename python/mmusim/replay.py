@@ -406,6 +406,8 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
     replay() gives for its config.  A malformed trace raises Error with ``stats``, the list
     of the statistics so far.
     """
+    if isinstance(configs, (str, bytes, os.PathLike)):
+        raise TypeError(f"sweep takes a list of configs, not one: {configs!r} (replay() takes one)")
     configs = list(configs)
     if threads is None:
         threads = min(len(configs), os.cpu_count() or 1, 256)

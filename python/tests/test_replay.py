@@ -422,3 +422,9 @@ def test_bad_trace_format_names_it():
         with pytest.raises(mmusim.InvalidError) as e:
             r.replay_trace(trace, format="zz")
         assert e.value.message == message
+
+
+def test_sweep_of_one_config_string_says_so():
+    """sweep("x86_64", trace) iterated the string: 'x: no such file or preset'."""
+    with pytest.raises(TypeError, match=r"sweep takes a list of configs, not one: 'x86_64' \(replay\(\) takes one\)"):
+        mmusim.sweep("x86_64", os.path.join(TRACES, "example.trace"))
