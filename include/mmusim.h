@@ -608,7 +608,7 @@ typedef struct mmusim_translation {
  * Always fills *out; a fault is a result, not an error.  Returns MMUSIM_OK, or
  * MMUSIM_EINVAL when req->access or req->priv is outside its enum: then
  * nothing is walked, out->ok is false with fault_kind MMUSIM_FAULT_NONE, and
- * mmusim_machine_last_error says why.
+ * mmusim_machine_last_error says why (also of MMUSIM_EINVAL for a NULL req or out).
  */
 MMUSIM_API int mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out);
 
@@ -1096,7 +1096,8 @@ typedef struct mmusim_mmu_result {
  * that stays counted too.  Returns MMUSIM_OK (a fault is a result); MMUSIM_EINVAL
  * for an access outside enum mmusim_access (out->ok false, fault_kind
  * MMUSIM_FAULT_NONE); or the error demand paging met (MMUSIM_ENOMEM when
- * simulated memory runs out).  mmusim_mmu_last_error says why.
+ * simulated memory runs out); MMUSIM_EINVAL for a NULL out (nothing translated).
+ * mmusim_mmu_last_error says why.
  */
 MMUSIM_API int mmusim_mmu_translate(mmusim_mmu *mmu, uint64_t va, enum mmusim_access access,
 				    mmusim_mmu_result *out);

@@ -107,6 +107,8 @@ int mmusim_mmu_translate(mmusim_mmu *mmu, uint64_t va, enum mmusim_access access
 	struct mm_error e = { 0 };
 	struct mmu_result res;
 
+	if (!out)
+		return api_null_argument(&mmu->last_error, __func__, "out");
 	*out = (mmusim_mmu_result){ .ok = false };
 	/* The path of an access event: demand paging and fault counting happen in one place. */
 	if (api_check_access(access, &e) || replay_translate(&mmu->replay, va, (enum access_kind)access, &res, &e))

@@ -138,6 +138,20 @@ Test(api_null, lookups_without_err_refuse_null)
 	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
 	cr_expect_eq(mmusim_mem_read(m, 0, 8, NULL), MMUSIM_EINVAL);
 	cr_expect_str_eq(mmusim_machine_last_error(m), "mmusim_mem_read: val is NULL");
+	mmusim_request req = { .va = 0x1000 };
+	mmusim_translation t;
+	cr_expect_eq(mmusim_translate(m, NULL, &t), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m), "mmusim_translate: req is NULL");
+	cr_expect_eq(mmusim_translate(m, &req, NULL), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m), "mmusim_translate: out is NULL");
+	mmusim_mmu *mmu;
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_mmu_translate(mmu, 0x1000, MMUSIM_READ, NULL), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_mmu_last_error(mmu), "mmusim_mmu_translate: out is NULL");
+	mmusim_stats s;
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.accesses[MMUSIM_READ], 0, "a refused call translates nothing");
+	mmusim_mmu_destroy(mmu);
 	mmusim_machine_destroy(m);
 	mmusim_config_free(cfg);
 }
