@@ -393,9 +393,9 @@ def replay(trace, config="x86_64", demand_paging=True, format="auto", **options)
         try:
             r.replay_trace(trace, format)
         except Error as e:
-            e.stats = r.stats(str(trace))
+            e.stats = r.stats(os.fsdecode(trace))
             raise
-        return r.stats(str(trace))
+        return r.stats(os.fsdecode(trace))
 
 
 def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **options):
@@ -431,7 +431,7 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
         mmu_errs = (_lib.Error_ * len(replays))()
         rc = lib.mmusim_mmu_replay_many(ctypes.cast(mmus, ctypes.c_void_p), len(replays), t, max(1, threads),
                                         mmu_errs, ctypes.byref(err))
-        stats = [r.stats(str(trace)) for r in replays]
+        stats = [r.stats(os.fsdecode(trace)) for r in replays]
         failed = err if rc != 0 else next((e for e in mmu_errs if e.code != 0), None)
         if failed is not None:
             e = error_from(failed.code if failed.code > 0 else 1, failed.message.decode("utf-8", "replace"))

@@ -428,3 +428,15 @@ def test_sweep_of_one_config_string_says_so():
     """sweep("x86_64", trace) iterated the string: 'x: no such file or preset'."""
     with pytest.raises(TypeError, match=r"sweep takes a list of configs, not one: 'x86_64' \(replay\(\) takes one\)"):
         mmusim.sweep("x86_64", os.path.join(TRACES, "example.trace"))
+
+
+def test_trace_named_by_bytes_is_named_as_the_command_names_it(tmp_path, cli_json):
+    """A bytes path came back as "b'...'" in the dict's "trace"; the command's JSON names a
+    non-UTF-8 byte as Python's surrogateescape does."""
+    trace = os.path.join(os.fsencode(tmp_path), b"caf\xe9.trace")
+    with open(os.path.join(TRACES, "example.trace"), "rb") as src, open(trace, "wb") as dst:
+        dst.write(src.read())
+    expected = cli_json("--config", "sv48", "replay", "--demand-paging", os.fsdecode(trace))
+    assert mmusim.replay(trace, config="sv48") == expected
+    assert mmusim.sweep(["sv48"], trace)[0] == expected
+    assert expected["trace"].endswith("caf\udce9.trace")
