@@ -122,6 +122,7 @@ _PROTOTYPES = {
     "mmusim_version": (c_char_p, []),
     "mmusim_config_load": (c_int, [c_char_p, POINTER(P), E]),
     "mmusim_preset_yaml": (c_char_p, [c_char_p]),
+    "mmusim_config_parse": (c_int, [c_char_p, c_size_t, c_char_p, POINTER(P), E]),
     "mmusim_config_free": (None, [P]),
     "mmusim_config_name": (c_char_p, [P]),
     "mmusim_config_nr_tlbs": (c_uint, [P]),

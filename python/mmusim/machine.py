@@ -130,6 +130,20 @@ def load_config(config):
     return cfg
 
 
+def _reload_config(loaded, path):
+    """(config, text): the config of the YAML file's text as read now, in place of the config
+    loaded from it (freed), so that the text is exactly what the machine is made of."""
+    with open(path, "rb") as f:
+        text = f.read()
+    cfg = ctypes.c_void_p()
+    err = _lib.Error_()
+    rc = lib.mmusim_config_parse(text, len(text), _c_string("config", path, path=True), ctypes.byref(cfg),
+                                 ctypes.byref(err))
+    lib.mmusim_config_free(loaded)
+    check(rc, err)
+    return cfg, text
+
+
 def _cli():
     """The mmusim command shipped beside the library (or MMUSIM_CLI, or the one on PATH)."""
     shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mmusim")
@@ -150,10 +164,17 @@ class Machine:
         self.config = str(config)
         self._handle = None
         cfg = load_config(self.config)
-        # explain() hands the config to the command: a YAML path by its absolute name, so that a
-        # later os.chdir does not make it load another file (or none) than this machine's.
-        self._cli_config = (self.config if lib.mmusim_preset_yaml(_c_string("config", self.config, path=True))
-                            else os.path.abspath(self.config))
+        # explain() hands the config to the command: a YAML file as the text this machine was
+        # made of, so that a later os.chdir, edit or removal does not explain it as another config.
+        self._config_text = None
+        if not lib.mmusim_preset_yaml(_c_string("config", self.config, path=True)):
+            try:
+                cfg = _reload_config(cfg, self.config)
+            except BaseException:
+                lib.mmusim_config_free(cfg)
+                raise
+            self._config_text = cfg[1]
+            cfg = cfg[0]
         try:
             m = ctypes.c_void_p()
             err = _lib.Error_()
@@ -276,7 +297,12 @@ class Machine:
         with tempfile.TemporaryDirectory(prefix="mmusim-explain-") as tmp:
             image = os.path.join(tmp, "memory.elf")
             self.dump_elf(image)
-            cmd = [_cli(), "--config", self._cli_config, "explain", "--color=never", "--image", image,
+            config = self.config
+            if self._config_text is not None:
+                config = os.path.join(tmp, "config.yaml")
+                with open(config, "wb") as f:
+                    f.write(self._config_text)
+            cmd = [_cli(), "--config", config, "explain", "--color=never", "--image", image,
                    "--access", access, "--user" if user else "--supervisor", hex(va)]
             run = subprocess.run(cmd, capture_output=True, text=True)
         if run.returncode != 0:

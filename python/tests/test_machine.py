@@ -280,3 +280,17 @@ def test_explain_refuses_addresses_outside_64_bits_as_translate_does(m):
         with pytest.raises(mmusim.RangeError) as e:
             m.explain(va)
         assert e.value.message == message
+
+
+def test_explain_uses_the_config_the_machine_was_made_of(tmp_path):
+    """explain() handed the command the YAML path: once the file was edited (or removed) it
+    explained the sv39 machine's memory as sv48's (or failed with 'no such file or preset')."""
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("extends: sv39\n")
+    with mmusim.Machine(cfg) as m:
+        m.map(0x1000, 0x80200000, 4096, "rwu")
+        cfg.write_text("extends: sv48\n")
+        assert m.explain(0x1000).startswith("explain 0x1000: read access in user mode; sv39: 3 levels")
+        cfg.unlink()
+        assert "pa 0x80200000" in m.explain(0x1000) or "0x80200000" in m.explain(0x1000)
+        assert m.translate(0x1000).pa == 0x80200000
