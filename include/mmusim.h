@@ -459,7 +459,8 @@ typedef struct mmusim_mapping {
 
 /*
  * Looks va up in the current address space in software (no A/D update, no
- * permission check).  Returns true and fills *out when va is mapped.
+ * permission check).  Returns true and fills *out (when out is not NULL) when va
+ * is mapped.
  */
 MMUSIM_API bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out);
 /*

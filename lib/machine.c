@@ -484,7 +484,8 @@ bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out)
 
 	if (!pt_query(m->m->user, va, &map))
 		return false;
-	mapping_to_public(&map, out);
+	if (out)
+		mapping_to_public(&map, out);
 	return true;
 }
 

@@ -138,6 +138,9 @@ Test(api_null, lookups_without_err_refuse_null)
 	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
 	cr_expect_eq(mmusim_mem_read(m, 0, 8, NULL), MMUSIM_EINVAL);
 	cr_expect_str_eq(mmusim_machine_last_error(m), "mmusim_mem_read: val is NULL");
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x200000, 0x1000, MMUSIM_PROP_R, MMUSIM_CACHE_WB, &err), MMUSIM_OK);
+	cr_expect(mmusim_query(m, 0x400123, NULL), "NULL out: only whether it is mapped");
+	cr_expect_not(mmusim_query(m, 0x401000, NULL));
 	mmusim_request req = { .va = 0x1000 };
 	mmusim_translation t;
 	cr_expect_eq(mmusim_translate(m, NULL, &t), MMUSIM_EINVAL);
