@@ -203,6 +203,9 @@ class Machine:
         if getattr(self, "_handle", None) is not None:
             self.close()
 
+    def __repr__(self):
+        return f"<mmusim.Machine {self.config}{' (closed)' if self._handle is None else ''}>"
+
     def __reduce_ex__(self, protocol):
         # A copy would share the C handle: the first of the two to close frees it under the other.
         raise TypeError(f"cannot copy or pickle a mmusim.{type(self).__name__}: it owns C memory")

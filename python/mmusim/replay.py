@@ -258,6 +258,10 @@ class Replay:
 
     __reduce_ex__ = Machine.__reduce_ex__
 
+    def __repr__(self):
+        config = getattr(self.machine, "config", "?")
+        return f"<mmusim.Replay {config}{' (closed)' if getattr(self, '_mmu', None) is None else ''}>"
+
     @property
     def _lock(self):
         return self.machine._lock  # the mmu works on the machine: one lock for both

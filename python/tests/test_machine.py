@@ -294,3 +294,14 @@ def test_explain_uses_the_config_the_machine_was_made_of(tmp_path):
         cfg.unlink()
         assert "pa 0x80200000" in m.explain(0x1000) or "0x80200000" in m.explain(0x1000)
         assert m.translate(0x1000).pa == 0x80200000
+
+
+def test_machine_and_replay_reprs_name_their_config_and_state():
+    m = mmusim.Machine("sv39")
+    assert repr(m) == "<mmusim.Machine sv39>"
+    m.close()
+    assert repr(m) == "<mmusim.Machine sv39 (closed)>"
+    r = mmusim.Replay("x86_64")
+    assert repr(r) == "<mmusim.Replay x86_64>"
+    r.close()
+    assert repr(r) == "<mmusim.Replay x86_64 (closed)>"
