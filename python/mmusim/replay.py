@@ -344,6 +344,7 @@ class Replay:
         check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt, ctypes.byref(t), ctypes.byref(err)), err)
         try:
             self._format = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
+            self._trace = os.fsdecode(path)
             rc = lib.mmusim_mmu_replay(self.mmu, t, ctypes.byref(err))
         finally:
             lib.mmusim_trace_close(t)
@@ -380,10 +381,12 @@ class Replay:
         lib.mmusim_mmu_stats_reset(self.mmu)
 
     @_locked
-    def stats(self, trace="<numpy>", format="numpy"):
-        """The statistics so far, as the dict `mmusim --json replay` prints."""
-        return statistics(self.mmu, lib.mmusim_machine_config(self.machine.handle), trace,
-                          getattr(self, "_format", format), self.check_stale)
+    def stats(self, trace=None, format=None):
+        """The statistics so far, as the dict `mmusim --json replay` prints.  ``trace`` and
+        ``format`` name the input: by default the last replay_trace's, else "<numpy>", "numpy"."""
+        return statistics(self.mmu, lib.mmusim_machine_config(self.machine.handle),
+                          trace if trace is not None else getattr(self, "_trace", "<numpy>"),
+                          format if format is not None else getattr(self, "_format", "numpy"), self.check_stale)
 
 
 def replay(trace, config="x86_64", demand_paging=True, format="auto", **options):

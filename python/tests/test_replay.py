@@ -440,3 +440,16 @@ def test_trace_named_by_bytes_is_named_as_the_command_names_it(tmp_path, cli_jso
     assert mmusim.replay(trace, config="sv48") == expected
     assert mmusim.sweep(["sv48"], trace)[0] == expected
     assert expected["trace"].endswith("caf\udce9.trace")
+
+
+def test_stats_after_replay_trace_name_the_trace(cli_json):
+    """stats() after replay_trace named the trace '<numpy>' (with the trace's format), and a
+    format given to stats() was overridden by the trace's."""
+    trace = os.path.join(TRACES, "example.trace")
+    with mmusim.Replay("sv48") as r:
+        r.replay_trace(trace)
+        assert r.stats() == cli_json("--config", "sv48", "replay", "--demand-paging", trace)
+        assert r.stats(trace="mine", format="mixed")["trace"] == "mine"
+        assert r.stats(trace="mine", format="mixed")["format"] == "mixed"
+    with mmusim.Replay("sv48") as r:
+        assert (r.stats()["trace"], r.stats()["format"]) == ("<numpy>", "numpy")
