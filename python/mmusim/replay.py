@@ -1,4 +1,5 @@
 """Trace replay through the TLBs, paging-structure caches and walker: replay, sweep, Replay."""
+import contextlib
 import ctypes
 import os
 import stat
@@ -236,6 +237,10 @@ class Replay:
         lib.mmusim_mmu_warmup(mmu, warmup)
 
     def _close_mmu(self):
+        if getattr(self, "_running", False):
+            # Called back from the C call that runs the model: freeing it there crashes on return.
+            raise Error("cannot close the replay from its access log (the feed or replay_trace that calls it "
+                        "is running)")
         if self._mmu is not None:
             lib.mmusim_mmu_destroy(self._mmu)
             self._mmu = None
@@ -300,12 +305,25 @@ class Replay:
         fault = np.empty(vas.shape, dtype=np.uint8)
         done = ctypes.c_size_t()
         err = _lib.Error_()
-        rc = lib.mmusim_mmu_translate_many(self.mmu, vas.ctypes.data, acc.ctypes.data, vas.size,
-                                           pa.ctypes.data, fault.ctypes.data, ctypes.byref(done),
-                                           ctypes.byref(err))
+        with self._run("feed"):
+            rc = lib.mmusim_mmu_translate_many(self.mmu, vas.ctypes.data, acc.ctypes.data, vas.size,
+                                               pa.ctypes.data, fault.ctypes.data, ctypes.byref(done),
+                                               ctypes.byref(err))
         self._raise_from_log()
         check(rc, err)
         return pa, fault
+
+    @contextlib.contextmanager
+    def _run(self, what):
+        """Marks a C call that may call the access log back: the model is not re-entrant."""
+        if getattr(self, "_running", False):
+            raise Error(f"cannot {what} the replay from its access log (the feed or replay_trace that calls it "
+                        "is running)")
+        self._running = True
+        try:
+            yield
+        finally:
+            self._running = False
 
     def _raise_from_log(self):
         raised = getattr(self, "_log_raised", None)
@@ -345,7 +363,8 @@ class Replay:
         try:
             self._format = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
             self._trace = os.fsdecode(path)
-            rc = lib.mmusim_mmu_replay(self.mmu, t, ctypes.byref(err))
+            with self._run("replay a trace through"):
+                rc = lib.mmusim_mmu_replay(self.mmu, t, ctypes.byref(err))
         finally:
             lib.mmusim_trace_close(t)
         self._raise_from_log()

@@ -453,3 +453,22 @@ def test_stats_after_replay_trace_name_the_trace(cli_json):
         assert r.stats(trace="mine", format="mixed")["format"] == "mixed"
     with mmusim.Replay("sv48") as r:
         assert (r.stats()["trace"], r.stats()["format"]) == ("<numpy>", "numpy")
+
+
+def test_access_log_cannot_close_or_feed_the_replay_under_it():
+    """r.close() (or r.machine.close()) in the access-log callback freed the model in the middle of
+    the C call that was calling it: the interpreter crashed (segfault).  A feed from it ran the
+    model re-entrantly."""
+    vas = np.arange(0x1000, 0x9000, 0x1000, dtype=np.uint64)
+    for action, message in ((lambda r: r.close(), "cannot close the replay from its access log"),
+                            (lambda r: r.machine.close(), "cannot close the replay from its access log"),
+                            (lambda r: r.feed(vas[:1]), "cannot feed the replay from its access log")):
+        with mmusim.Replay("x86_64") as r:
+            r.access_log(lambda rec, r=r, action=action: action(r))
+            with pytest.raises(mmusim.Error, match=message):
+                r.feed(vas)
+            assert r.stats()["accesses"]["total"] == len(vas)
+            r.access_log(None)
+            r.feed(vas)
+            assert r.stats()["accesses"]["total"] == 2 * len(vas)
+        assert repr(r) == "<mmusim.Replay x86_64 (closed)>"
