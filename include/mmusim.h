@@ -1294,6 +1294,8 @@ typedef void (*mmusim_access_log_fn)(void *arg, const mmusim_access_detail *d);
  * events, replays, mmusim_mmu_translate), or stops with fn NULL; replaces
  * mmusim_mmu_log_access_json's log.  The record lives until fn returns.
  * Off, the TLB-hit path costs nothing more.  Records count from index 0 again.
+ * fn runs inside the call that translated: it must not destroy the mmu or its
+ * machine, nor translate, replay or send events through the mmu.
  */
 MMUSIM_API void mmusim_mmu_set_access_log(mmusim_mmu *mmu, mmusim_access_log_fn fn, void *arg);
 /*
