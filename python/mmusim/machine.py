@@ -309,7 +309,7 @@ class Machine:
                    "--access", access, "--user" if user else "--supervisor", hex(va)]
             run = subprocess.run(cmd, capture_output=True, text=True)
         if run.returncode != 0:
-            raise Error(run.stderr.strip().removeprefix("mmusim: "), run.returncode)
+            raise Error(run.stderr.strip().removeprefix("mmusim: "))  # an exit status is no mmusim status
         return run.stdout
 
 

@@ -305,3 +305,13 @@ def test_machine_and_replay_reprs_name_their_config_and_state():
     assert repr(r) == "<mmusim.Replay x86_64>"
     r.close()
     assert repr(r) == "<mmusim.Replay x86_64 (closed)>"
+
+
+def test_explain_failure_code_is_no_status():
+    """An explain the command refused carried the command's exit status (2) as its code, which
+    is MMUSIM_ERANGE's number on a plain Error; the command's status is no library status."""
+    with mmusim.Machine("sv32") as m:
+        with pytest.raises(mmusim.Error) as e:
+            m.explain(0x100001000)
+        assert e.value.message == "VA '0x100001000' is out of range: riscv32 addresses are 32 bits"
+        assert e.value.code == -1
