@@ -212,6 +212,7 @@ class Machine:
 
     @property
     def handle(self):
+        """The C mmusim_machine pointer (a ctypes c_void_p); Error once the machine is closed."""
         if self._handle is None:
             raise Error("the machine is closed")
         return self._handle
@@ -219,6 +220,7 @@ class Machine:
     @property
     @_locked
     def page_size(self):
+        """Bytes of a base page (4096; the toy config's 64)."""
         return lib.mmusim_config_page_size(lib.mmusim_machine_config(self.handle))
 
     @_locked

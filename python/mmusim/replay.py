@@ -273,6 +273,7 @@ class Replay:
 
     @property
     def mmu(self):
+        """The C mmusim_mmu pointer (a ctypes c_void_p); Error once the replay is closed."""
         if self._mmu is None:
             raise Error("the replay is closed")
         return self._mmu
