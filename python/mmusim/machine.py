@@ -1,6 +1,7 @@
 """Machine: one simulated machine — physical memory, page tables and the hardware walk."""
 import ctypes
 import functools
+import numbers
 import operator
 import os
 import shutil
@@ -72,6 +73,10 @@ def _address_array(values):
     a = np.asarray(values)
     if a.dtype.kind not in "iuO" and a.size:
         raise RangeError(f"addresses of dtype {a.dtype} are not integers (expected uint64)")
+    if a.dtype.kind == "O":  # each element its own Python object: each must be an integer
+        for v in a.flat:
+            if not isinstance(v, numbers.Integral) or isinstance(v, bool):
+                raise RangeError(f"address {v!r} is not an integer")
     if a.dtype.kind in "iO" and a.size:
         for v in (a.min(), a.max()):
             _unsigned("address", int(v))

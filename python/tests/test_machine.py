@@ -315,3 +315,18 @@ def test_explain_failure_code_is_no_status():
             m.explain(0x100001000)
         assert e.value.message == "VA '0x100001000' is out of range: riscv32 addresses are 32 bits"
         assert e.value.code == -1
+
+
+def test_fractional_addresses_in_object_arrays_are_refused(m):
+    """An object array's elements were checked at its min and max only, then cast: 0x400000.5
+    between two integers was walked as 0x400000 (README: fractional addresses are refused)."""
+    vas = np.array([0x400000, 0x400000 + 0.5, 0x401000], dtype=object)
+    with pytest.raises(mmusim.RangeError) as e:
+        m.translate_many(vas)
+    assert e.value.message == "address 4194304.5 is not an integer"
+    with mmusim.Replay("x86_64") as r:
+        with pytest.raises(mmusim.RangeError, match="address 4194304.5 is not an integer"):
+            r.feed(vas)
+        assert r.stats()["accesses"]["total"] == 0
+    pa, _ = m.translate_many(np.array([0x400000, np.uint64(0x401000), 0x400010], dtype=object))
+    assert list(pa) == [0x200000, 0x201000, 0x200010]
