@@ -127,6 +127,7 @@ int mmusim_mmu_event(mmusim_mmu *mmu, const mmusim_event *ev, mmusim_error *err)
 	struct mm_error e = { 0 };
 	struct trace_event te;
 
+	API_REFUSE_NULL(err, ev);
 	if (api_check_event(ev, &e)) {
 		mm_error_prefix(&e, "event:%" PRIu64, ev->line);
 		return api_error(err, &e);
@@ -148,11 +149,14 @@ int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
 			       mmusim_error *err)
 {
 	struct mm_error e = { 0 };
-	struct trace_reader *rd = api_trace_reader(t);
-	struct trace_event *batch = malloc(REPLAY_BATCH * sizeof(*batch));
+	struct trace_reader *rd;
+	struct trace_event *batch;
 	long n;
 	int rc = MMUSIM_OK;
 
+	API_REFUSE_NULL(err, t);
+	rd = api_trace_reader(t);
+	batch = malloc(REPLAY_BATCH * sizeof(*batch));
 	if (!batch)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	mmu->replay.source = api_trace_path(t);
@@ -216,11 +220,13 @@ bool mmusim_mmu_needs_future(const mmusim_mmu *mmu)
 int mmusim_mmu_read_future(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err)
 {
 	struct mm_error e = { 0 };
-	struct trace_reader *rd = api_trace_reader(t);
+	struct trace_reader *rd;
 	struct trace_event *batch;
 	long n;
 	int rc = MMUSIM_OK;
 
+	API_REFUSE_NULL(err, t);
+	rd = api_trace_reader(t);
 	if (!replay_needs_future(&mmu->replay))
 		return MMUSIM_OK;
 	if (!(batch = malloc(REPLAY_BATCH * sizeof(*batch))))

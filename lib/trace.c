@@ -177,6 +177,10 @@ long mmusim_trace_next(mmusim_trace *t, mmusim_event *ev, size_t max, mmusim_err
 	struct mm_error e = { 0 };
 	long n;
 
+	if (!t) {
+		api_error(err, &(struct mm_error){ MM_EINVAL, "mmusim_trace_next: t is NULL" });
+		return -1;
+	}
 	if (!max || !ev) { /* 0 would read as the trace's end */
 		api_error(err, &(struct mm_error){ MM_EINVAL, "mmusim_trace_next: room for no event (max 0 or ev NULL)" });
 		return -1;
@@ -250,6 +254,8 @@ int mmusim_trace_writer_put(mmusim_trace_writer *w, const mmusim_event *ev, size
 {
 	struct mm_error e = { 0 };
 
+	if (n)
+		API_REFUSE_NULL(err, ev);
 	while (n) {
 		size_t k = n < TRACE_BATCH ? n : TRACE_BATCH;
 		for (size_t i = 0; i < k; i++) {

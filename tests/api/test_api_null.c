@@ -4,7 +4,9 @@
  * argument; each of these crashed (a segfault, or libyaml's assertion for the config text).
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mmusim.h>
 
@@ -154,6 +156,52 @@ Test(api_null, lookups_without_err_refuse_null)
 	mmusim_stats s;
 	mmusim_mmu_stats(mmu, &s);
 	cr_expect_eq(s.accesses[MMUSIM_READ], 0, "a refused call translates nothing");
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+	mmusim_config_free(cfg);
+}
+
+/*
+ * A trace or event left NULL by a failed open (or never read) and passed on: each of these
+ * segfaulted, where mmusim_mmu_replay_many already refused it.
+ */
+Test(api_null, trace_and_event_consumers_refuse_null)
+{
+	mmusim_config *cfg;
+	mmusim_machine *m;
+	mmusim_mmu *mmu;
+	mmusim_mrc *mrc;
+	mmusim_trace_writer *w;
+	mmusim_error err;
+	enum mmusim_priv priv = MMUSIM_USER;
+	char path[] = "/tmp/mmusim-null-XXXXXX";
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(mmusim_config_load("x86_64", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	EXPECT_NULL_REFUSED(mmusim_mmu_replay(mmu, NULL, &err), "mmusim_mmu_replay_progress: t is NULL");
+	EXPECT_NULL_REFUSED(mmusim_mmu_replay_progress(mmu, NULL, NULL, NULL, &err),
+			    "mmusim_mmu_replay_progress: t is NULL");
+	EXPECT_NULL_REFUSED(mmusim_mmu_read_future(mmu, NULL, &err), "mmusim_mmu_read_future: t is NULL");
+	EXPECT_NULL_REFUSED(mmusim_mmu_event(mmu, NULL, &err), "mmusim_mmu_event: ev is NULL");
+	EXPECT_NULL_REFUSED(mmusim_apply_trace(m, NULL, &err), "mmusim_apply_trace: t is NULL");
+	EXPECT_NULL_REFUSED(mmusim_apply_event(m, NULL, &priv, &err), "mmusim_apply_event: ev is NULL");
+	EXPECT_NULL_REFUSED(mmusim_apply_event(m, &(mmusim_event){ .op = MMUSIM_EV_ACCESS, .va = 0x1000 }, NULL, &err),
+			    "mmusim_apply_event: priv is NULL");
+	cr_expect_eq(mmusim_trace_next(NULL, &(mmusim_event){ 0 }, 1, &err), -1);
+	cr_expect_str_eq(err.message, "mmusim_trace_next: t is NULL");
+	cr_assert_eq(mmusim_mrc_create(&(mmusim_mrc_options){ .max_entries = 64, .page_size = 4096 }, &mrc, &err),
+		     MMUSIM_OK, "%s", err.message);
+	EXPECT_NULL_REFUSED(mmusim_mrc_run(mrc, NULL, &err), "mmusim_mrc_run: t is NULL");
+	cr_assert_eq(mmusim_trace_writer_open(path, &w, &err), MMUSIM_OK, "%s", err.message);
+	EXPECT_NULL_REFUSED(mmusim_trace_writer_put(w, NULL, 1, &err), "mmusim_trace_writer_put: ev is NULL");
+	cr_expect_eq(mmusim_trace_writer_put(w, NULL, 0, &err), MMUSIM_OK, "nothing to write: no array needed");
+	cr_expect_eq(mmusim_trace_writer_close(w, &err), MMUSIM_OK, "%s", err.message);
+	unlink(path);
+	mmusim_mrc_destroy(mrc);
 	mmusim_mmu_destroy(mmu);
 	mmusim_machine_destroy(m);
 	mmusim_config_free(cfg);
