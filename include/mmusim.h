@@ -241,6 +241,7 @@ MMUSIM_API unsigned mmusim_config_nr_pwcs(const mmusim_config *cfg);
 /*
  * The top-level indices user address spaces own, [*start, *end); the rest of
  * the top-level node belongs to the kernel table every address space shares.
+ * (A NULL start or end is skipped, here and in mmusim_config_kernel_top_range.)
  */
 MMUSIM_API void mmusim_config_user_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end);
 /* The top-level indices of the kernel table, [*start, *end). */
@@ -513,7 +514,7 @@ MMUSIM_API uint64_t mmusim_upper_root(const mmusim_machine *m);
 /*
  * The register value a CPU would load to use the current address space (x86
  * CR3 with the PCID; RISC-V satp with MODE, ASID and PPN) in *value; returns the
- * register's name, "cr3", "satp" or "ttbr0".
+ * register's name, "cr3", "satp" or "ttbr0" (value may be NULL: the name only).
  */
 MMUSIM_API const char *mmusim_root_register(const mmusim_machine *m, uint64_t *value);
 /* Page-table nodes over all tables of the machine. */
@@ -916,7 +917,7 @@ MMUSIM_API long mmusim_trace_next(mmusim_trace *t, mmusim_event *ev, size_t max,
  * set once its end is reached).  The text lives as long as t.
  */
 MMUSIM_API const char *mmusim_trace_warning(const mmusim_trace *t);
-/* Bytes read so far and the file's size (0 when unknown, e.g. a pipe): for progress. */
+/* Bytes read so far and the file's size (0 when unknown, e.g. a pipe): for progress; a NULL out is skipped. */
 MMUSIM_API void mmusim_trace_progress(const mmusim_trace *t, uint64_t *offset, uint64_t *size);
 /* Closes the trace (NULL is ignored). */
 MMUSIM_API void mmusim_trace_close(mmusim_trace *t);
@@ -1213,7 +1214,7 @@ typedef struct mmusim_stats {
 	uint64_t prefetch_pte_reads;                /* ... and their PTE reads, not in pte_reads */
 } mmusim_stats;
 
-/* The current CPU: its number, its address space and its privilege. */
+/* The current CPU: its number, its address space and its privilege (a NULL out is skipped). */
 MMUSIM_API void mmusim_mmu_current(const mmusim_mmu *mmu, unsigned *cpu, uint16_t *asid,
 				   enum mmusim_priv *priv);
 

@@ -268,8 +268,10 @@ int mmusim_config_cache_info(const mmusim_config *cfg, bool pwc, unsigned idx, m
 
 void mmusim_config_user_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end)
 {
-	*start = cfg->cfg.user.top_start;
-	*end = cfg->cfg.user.top_end;
+	if (start)
+		*start = cfg->cfg.user.top_start;
+	if (end)
+		*end = cfg->cfg.user.top_end;
 }
 
 bool mmusim_config_pte_layout(const mmusim_config *cfg, mmusim_pte_layout *out)
@@ -288,8 +290,10 @@ bool mmusim_config_pte_layout(const mmusim_config *cfg, mmusim_pte_layout *out)
 
 void mmusim_config_kernel_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end)
 {
-	*start = cfg->cfg.kernel.top_start;
-	*end = cfg->cfg.kernel.top_end;
+	if (start)
+		*start = cfg->cfg.kernel.top_start;
+	if (end)
+		*end = cfg->cfg.kernel.top_end;
 }
 
 unsigned mmusim_config_pa_bits(const mmusim_config *cfg)

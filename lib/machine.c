@@ -354,7 +354,8 @@ const char *mmusim_root_register(const mmusim_machine *m, uint64_t *value)
 {
 	const struct pt_arch *arch = m->m->cfg.arch;
 
-	*value = pt_arch_root_reg(arch, &m->m->cfg.pc, &m->m->cfg.cpu, machine_root(m->m), m->m->asid);
+	if (value)
+		*value = pt_arch_root_reg(arch, &m->m->cfg.pc, &m->m->cfg.cpu, machine_root(m->m), m->m->asid);
 	return arch->root_register;
 }
 

@@ -420,12 +420,15 @@ void mmusim_mmu_current(const mmusim_mmu *mmu, unsigned *cpu, uint16_t *asid, en
 {
 	const struct mmu *m = &mmu->replay.mmu;
 
-	*cpu = 0;
-	for (unsigned i = 0; i < m->nr_cpus; i++)
+	if (cpu)
+		*cpu = 0;
+	for (unsigned i = 0; cpu && i < m->nr_cpus; i++)
 		if (m->cpus[i] == m->cur)
 			*cpu = i;
-	*asid = m->cur->asid;
-	*priv = (enum mmusim_priv)m->cur->priv;
+	if (asid)
+		*asid = m->cur->asid;
+	if (priv)
+		*priv = (enum mmusim_priv)m->cur->priv;
 }
 
 struct tlb_walk {

@@ -213,8 +213,10 @@ const char *mmusim_trace_warning(const mmusim_trace *t)
 
 void mmusim_trace_progress(const mmusim_trace *t, uint64_t *offset, uint64_t *size)
 {
-	*offset = trace_reader_offset(t->rd);
-	*size = trace_reader_size(t->rd);
+	if (offset)
+		*offset = trace_reader_offset(t->rd);
+	if (size)
+		*size = trace_reader_size(t->rd);
 }
 
 void mmusim_trace_close(mmusim_trace *t)

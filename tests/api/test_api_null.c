@@ -206,3 +206,34 @@ Test(api_null, trace_and_event_consumers_refuse_null)
 	mmusim_machine_destroy(m);
 	mmusim_config_free(cfg);
 }
+
+/* Getters of several values: a NULL out skips the value the caller does not want (each crashed). */
+Test(api_null, multi_value_getters_skip_null_outs)
+{
+	mmusim_config *cfg;
+	mmusim_machine *m;
+	mmusim_mmu *mmu;
+	mmusim_trace *t;
+	mmusim_error err;
+	unsigned cpu = 99, start = 0, end = 0;
+	uint64_t size = 0;
+
+	cr_assert_eq(mmusim_config_load("x86_64", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_current(mmu, &cpu, NULL, NULL);
+	cr_expect_eq(cpu, 0);
+	mmusim_config_user_top_range(cfg, NULL, &end);
+	cr_expect_eq(end, 256, "x86-64: the lower half's 256 top-level entries are the user's");
+	mmusim_config_kernel_top_range(cfg, &start, NULL);
+	cr_expect_eq(start, 256);
+	cr_expect_str_eq(mmusim_root_register(m, NULL), "cr3");
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/example.trace", MMUSIM_TRACE_AUTO, &t, &err), MMUSIM_OK,
+		     "%s", err.message);
+	mmusim_trace_progress(t, NULL, &size);
+	cr_expect_gt(size, 0);
+	mmusim_trace_close(t);
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+	mmusim_config_free(cfg);
+}
