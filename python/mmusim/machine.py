@@ -27,9 +27,11 @@ Mapping.__doc__ = "One leaf: VA, PA, page size, level, raw PTE, flag letters, ca
 
 
 class Translation:
-    """The outcome of one walk: ``pa`` (None on a fault), ``fault`` (None on success), ``steps``."""
+    """The outcome of one walk: ``pa`` (None on a fault), ``fault`` (None on success), ``steps``;
+    ``fault_stage2``: on a VM's fault, True when stage 2 refused (``fault.code`` is then the
+    hypervisor's: ESR_EL2, the EPT exit qualification, EXITINFO1, scause), None on success."""
 
-    __slots__ = ("va", "pa", "level", "page_size", "perms", "fault", "steps")
+    __slots__ = ("va", "pa", "level", "page_size", "perms", "fault", "fault_stage2", "steps")
 
     def __init__(self, va, t):
         self.va = va
@@ -37,14 +39,16 @@ class Translation:
         if t.ok:
             self.pa, self.level, self.page_size = t.pa, t.level, t.page_size
             self.perms = perms_string(t.perms)
-            self.fault = None
+            self.fault = self.fault_stage2 = None
         else:
             self.pa = self.level = self.page_size = self.perms = None
             self.fault = Fault(fault_kind_name(t.fault_kind), t.fault_level, t.fault_code)
+            self.fault_stage2 = bool(t.fault_stage2)
 
     def __repr__(self):
         if self.fault:
-            return f"<Translation {self.va:#x}: fault {self.fault.kind} level {self.fault.level} code {self.fault.code:#x}>"
+            stage = "stage-2 " if self.fault_stage2 else ""
+            return f"<Translation {self.va:#x}: {stage}fault {self.fault.kind} level {self.fault.level} code {self.fault.code:#x}>"
         return f"<Translation {self.va:#x} -> {self.pa:#x} ({self.page_size} bytes, {self.perms})>"
 
 

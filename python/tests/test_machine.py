@@ -330,3 +330,18 @@ def test_fractional_addresses_in_object_arrays_are_refused(m):
         assert r.stats()["accesses"]["total"] == 0
     pa, _ = m.translate_many(np.array([0x400000, np.uint64(0x401000), 0x400010], dtype=object))
     assert list(pa) == [0x200000, 0x201000, 0x200010]
+
+
+def test_a_stage2_fault_says_so():
+    """A VM's translation refused by stage 2 carries the hypervisor's code (ESR_EL2, scause 21);
+    the Translation did not say which stage refused, though the C result does (fault_stage2)."""
+    with mmusim.Machine("aarch64_vm") as m:
+        m.map(0x4000, 0x8000, 0x1000, "rwu")  # the guest maps GPA 0x8000, which stage 2 does not
+        t = m.translate(0x4003)
+        assert t.fault == mmusim.Fault("not-present", 3, 0x92000005)
+        assert t.fault_stage2 is True
+        assert repr(t) == "<Translation 0x4003: stage-2 fault not-present level 3 code 0x92000005>"
+    with mmusim.Machine("x86_64") as m:
+        assert m.translate(0x4003).fault_stage2 is False
+        m.map(0x4000, 0x8000, 0x1000, "rwu")
+        assert m.translate(0x4003).fault_stage2 is None
