@@ -139,17 +139,14 @@ def load_config(config):
     return cfg
 
 
-def _reload_config(loaded, path):
-    """(config, text): the config of the YAML file's text as read now, in place of the config
-    loaded from it (freed), so that the text is exactly what the machine is made of."""
+def _config_and_text(path):
+    """(config, text) of a YAML file read once: the config is made of exactly that text."""
     with open(path, "rb") as f:
         text = f.read()
     cfg = ctypes.c_void_p()
     err = _lib.Error_()
-    rc = lib.mmusim_config_parse(text, len(text), _c_string("config", path, path=True), ctypes.byref(cfg),
-                                 ctypes.byref(err))
-    lib.mmusim_config_free(loaded)
-    check(rc, err)
+    check(lib.mmusim_config_parse(text, len(text), _c_string("config", path, path=True), ctypes.byref(cfg),
+                                  ctypes.byref(err)), err)
     return cfg, text
 
 
@@ -177,13 +174,12 @@ class Machine:
         # made of, so that a later os.chdir, edit or removal does not explain it as another config.
         self._config_text = None
         if not lib.mmusim_preset_yaml(_c_string("config", self.config, path=True)):
+            # Loaded first for mmusim_config_load's refusals (no such file, a FIFO, too large).
             try:
-                cfg = _reload_config(cfg, self.config)
-            except BaseException:
+                reloaded, self._config_text = _config_and_text(self.config)
+            finally:
                 lib.mmusim_config_free(cfg)
-                raise
-            self._config_text = cfg[1]
-            cfg = cfg[0]
+            cfg = reloaded
         try:
             m = ctypes.c_void_p()
             err = _lib.Error_()
