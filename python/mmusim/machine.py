@@ -150,10 +150,19 @@ def _config_and_text(path):
     return cfg, text
 
 
+# A relative MMUSIM_CLI (README: MMUSIM_CLI=build/mmusim) names the command from where the
+# package was imported, as MMUSIM_LIBRARY did: an os.chdir since must not lose it.
+try:
+    _START_DIR = os.getcwd()
+except OSError:  # imported from a removed directory: a relative name is then taken as it is
+    _START_DIR = ""
+
+
 def _cli():
     """The mmusim command shipped beside the library (or MMUSIM_CLI, or the one on PATH)."""
     shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mmusim")
-    found = os.environ.get("MMUSIM_CLI") or (shipped if os.access(shipped, os.X_OK) else shutil.which("mmusim"))
+    given = os.environ.get("MMUSIM_CLI")
+    found = (given and os.path.join(_START_DIR, given)) or (shipped if os.access(shipped, os.X_OK) else shutil.which("mmusim"))
     if not found:
         raise Error("the mmusim command is not installed (explain runs its text renderer)")
     return found
@@ -314,7 +323,10 @@ class Machine:
                     f.write(self._config_text)
             cmd = [_cli(), "--config", config, "explain", "--color=never", "--image", image,
                    "--access", access, "--user" if user else "--supervisor", hex(va)]
-            run = subprocess.run(cmd, capture_output=True, text=True)
+            try:
+                run = subprocess.run(cmd, capture_output=True, text=True)
+            except OSError as e:
+                raise Error(f"{cmd[0]}: cannot run the mmusim command: {e.strerror}") from None
         if run.returncode != 0:
             raise Error(run.stderr.strip().removeprefix("mmusim: "))  # an exit status is no mmusim status
         return run.stdout

@@ -345,3 +345,17 @@ def test_a_stage2_fault_says_so():
         assert m.translate(0x4003).fault_stage2 is False
         m.map(0x4000, 0x8000, 0x1000, "rwu")
         assert m.translate(0x4003).fault_stage2 is None
+
+
+def test_relative_mmusim_cli_survives_chdir(tmp_path, monkeypatch, m):
+    """README: MMUSIM_CLI=build/mmusim for a build tree.  After os.chdir, explain raised
+    FileNotFoundError (not even an mmusim.Error): the relative name was looked up from the new
+    directory.  It is the directory the package was imported from that it is relative to."""
+    from conftest import cli_path
+    from mmusim import machine
+    monkeypatch.setenv("MMUSIM_CLI", os.path.relpath(os.path.abspath(cli_path()), machine._START_DIR))
+    monkeypatch.chdir(tmp_path)
+    assert m.explain(0x400000).startswith("explain 0x400000: read access in user mode; x86_64")
+    monkeypatch.setenv("MMUSIM_CLI", str(tmp_path / "no-such-mmusim"))
+    with pytest.raises(mmusim.Error, match="no-such-mmusim: cannot run the mmusim command"):
+        m.explain(0x400000)
