@@ -15,6 +15,8 @@ from ._lib import lib
 from .errors import Error, InvalidError, RangeError, check
 
 ACCESSES = {"r": 0, "w": 1, "x": 2}
+# enum mmusim_prop: map's and protect's flags as bits (or as the letters "rwxugad").
+PROP_R, PROP_W, PROP_X, PROP_U, PROP_G, PROP_A, PROP_D, PROP_AVAIL1, PROP_AVAIL2 = (1 << i for i in range(9))
 CACHES = {"wb": 0, "wt": 1, "uc": 2, "wc": 3, "wp": 4}
 CACHE_NAMES = {v: k for k, v in CACHES.items()}
 

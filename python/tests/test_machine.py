@@ -359,3 +359,13 @@ def test_relative_mmusim_cli_survives_chdir(tmp_path, monkeypatch, m):
     monkeypatch.setenv("MMUSIM_CLI", str(tmp_path / "no-such-mmusim"))
     with pytest.raises(mmusim.Error, match="no-such-mmusim: cannot run the mmusim command"):
         m.explain(0x400000)
+
+
+def test_prop_bits_are_exported_with_the_c_values():
+    """README: map's flags are trace letters "or MMUSIM_PROP_* bits"; the package had no names for them."""
+    assert (mmusim.PROP_R, mmusim.PROP_W, mmusim.PROP_X, mmusim.PROP_U, mmusim.PROP_G, mmusim.PROP_A,
+            mmusim.PROP_D, mmusim.PROP_AVAIL1, mmusim.PROP_AVAIL2) == tuple(1 << i for i in range(9))
+    with mmusim.Machine("x86_64") as m:
+        m.map(0x400000, 0x200000, 0x1000, mmusim.PROP_R | mmusim.PROP_W | mmusim.PROP_U)
+        assert m.mappings()[0].flags == "rwu"
+        assert m.translate(0x400000, access="w").perms == "rw-u-"
