@@ -136,7 +136,7 @@ MMUSIM_API void mmusim_config_free(mmusim_config *cfg);
 
 /* NULL-terminated list of the embedded preset names. */
 MMUSIM_API const char *const *mmusim_preset_names(void);
-/* The YAML text of an embedded preset, or NULL when there is none of that name. */
+/* The YAML text of an embedded preset, or NULL when there is none of that name (or name is NULL). */
 MMUSIM_API const char *mmusim_preset_yaml(const char *name);
 
 /*
@@ -186,7 +186,7 @@ MMUSIM_API unsigned mmusim_config_half_top_entries(const mmusim_config *cfg, boo
 MMUSIM_API unsigned mmusim_config_index_shift(const mmusim_config *cfg, unsigned level);
 /*
  * The index a VA selects in a node of `level` (its bits index_shift .. index_shift + index_bits - 1,
- * fewer at the top level of its half's table).
+ * fewer at the top level of its half's table); 0 for a level outside 1 .. the half's levels.
  */
 MMUSIM_API unsigned mmusim_va_index(const mmusim_config *cfg, uint64_t va, unsigned level);
 /*
@@ -241,6 +241,7 @@ MMUSIM_API unsigned mmusim_config_nr_pwcs(const mmusim_config *cfg);
 /*
  * The top-level indices user address spaces own, [*start, *end); the rest of
  * the top-level node belongs to the kernel table every address space shares.
+ * (A NULL start or end is skipped, here and in mmusim_config_kernel_top_range.)
  */
 MMUSIM_API void mmusim_config_user_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end);
 /* The top-level indices of the kernel table, [*start, *end). */
@@ -248,7 +249,7 @@ MMUSIM_API void mmusim_config_kernel_top_range(const mmusim_config *cfg, unsigne
 /*
  * The value of the config's `cpu:` key `name` (after defaults: "wp", "sum",
  * "tbi1", "mair", ...; a bool is 0 or 1, a choice its index) in *value; false
- * when the config's format has no such key.
+ * when the config's format has no such key (or name or value is NULL).
  */
 MMUSIM_API bool mmusim_config_cpu_key(const mmusim_config *cfg, const char *name, uint64_t *value);
 /* Physical address bits the PTE format can hold (52 on x86-64 and RISC-V Sv39+). */
@@ -387,8 +388,8 @@ MMUSIM_API int mmusim_dump_elf(const mmusim_machine *m, const char *path, mmusim
 /*
  * Reads `size` bytes (1, 2, 4 or 8, naturally aligned) at physical address pa,
  * little-endian, into *val.  Memory never written reads as zero.  MMUSIM_EBUS
- * outside memory, MMUSIM_EINVAL for a bad size or alignment (the message:
- * mmusim_machine_last_error).
+ * outside memory, MMUSIM_EINVAL for a bad size or alignment or a NULL val (the
+ * message: mmusim_machine_last_error).
  */
 MMUSIM_API int mmusim_mem_read(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t *val);
 /*
@@ -465,7 +466,8 @@ typedef struct mmusim_mapping {
 
 /*
  * Looks va up in the current address space in software (no A/D update, no
- * permission check).  Returns true and fills *out when va is mapped.
+ * permission check).  Returns true and fills *out (when out is not NULL) when va
+ * is mapped.
  */
 MMUSIM_API bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out);
 /*
@@ -518,7 +520,7 @@ MMUSIM_API uint64_t mmusim_upper_root(const mmusim_machine *m);
 /*
  * The register value a CPU would load to use the current address space (x86
  * CR3 with the PCID; RISC-V satp with MODE, ASID and PPN) in *value; returns the
- * register's name, "cr3", "satp" or "ttbr0".
+ * register's name, "cr3", "satp" or "ttbr0" (value may be NULL: the name only).
  */
 MMUSIM_API const char *mmusim_root_register(const mmusim_machine *m, uint64_t *value);
 /* Page-table nodes over all tables of the machine. */
@@ -614,7 +616,7 @@ typedef struct mmusim_translation {
  * Always fills *out; a fault is a result, not an error.  Returns MMUSIM_OK, or
  * MMUSIM_EINVAL when req->access or req->priv is outside its enum: then
  * nothing is walked, out->ok is false with fault_kind MMUSIM_FAULT_NONE, and
- * mmusim_machine_last_error says why.
+ * mmusim_machine_last_error says why (also of MMUSIM_EINVAL for a NULL req or out).
  */
 MMUSIM_API int mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out);
 
@@ -875,7 +877,7 @@ typedef struct mmusim_trace mmusim_trace;
 
 /* "auto", "text", "lackey", "binary", "champsim", "din", "pinatrace", "drmemtrace" ("unknown" past them). */
 MMUSIM_API const char *mmusim_trace_format_name(enum mmusim_trace_format fmt);
-/* Parses a format name; MMUSIM_EINVAL for an unknown one. */
+/* Parses a format name; MMUSIM_EINVAL for an unknown one (or a NULL name or out). */
 MMUSIM_API int mmusim_trace_format_parse(const char *name, enum mmusim_trace_format *out);
 
 /* Opens a trace file ("-" = stdin) for streaming; free with mmusim_trace_close. */
@@ -921,7 +923,7 @@ MMUSIM_API long mmusim_trace_next(mmusim_trace *t, mmusim_event *ev, size_t max,
  * set once its end is reached).  The text lives as long as t.
  */
 MMUSIM_API const char *mmusim_trace_warning(const mmusim_trace *t);
-/* Bytes read so far and the file's size (0 when unknown, e.g. a pipe): for progress. */
+/* Bytes read so far and the file's size (0 when unknown, e.g. a pipe): for progress; a NULL out is skipped. */
 MMUSIM_API void mmusim_trace_progress(const mmusim_trace *t, uint64_t *offset, uint64_t *size);
 /* Closes the trace (NULL is ignored). */
 MMUSIM_API void mmusim_trace_close(mmusim_trace *t);
@@ -1102,7 +1104,8 @@ typedef struct mmusim_mmu_result {
  * that stays counted too.  Returns MMUSIM_OK (a fault is a result); MMUSIM_EINVAL
  * for an access outside enum mmusim_access (out->ok false, fault_kind
  * MMUSIM_FAULT_NONE); or the error demand paging met (MMUSIM_ENOMEM when
- * simulated memory runs out).  mmusim_mmu_last_error says why.
+ * simulated memory runs out); MMUSIM_EINVAL for a NULL out (nothing translated).
+ * mmusim_mmu_last_error says why.
  */
 MMUSIM_API int mmusim_mmu_translate(mmusim_mmu *mmu, uint64_t va, enum mmusim_access access,
 				    mmusim_mmu_result *out);
@@ -1217,7 +1220,7 @@ typedef struct mmusim_stats {
 	uint64_t prefetch_pte_reads;                /* ... and their PTE reads, not in pte_reads */
 } mmusim_stats;
 
-/* The current CPU: its number, its address space and its privilege. */
+/* The current CPU: its number, its address space and its privilege (a NULL out is skipped). */
 MMUSIM_API void mmusim_mmu_current(const mmusim_mmu *mmu, unsigned *cpu, uint16_t *asid,
 				   enum mmusim_priv *priv);
 
@@ -1298,6 +1301,8 @@ typedef void (*mmusim_access_log_fn)(void *arg, const mmusim_access_detail *d);
  * events, replays, mmusim_mmu_translate), or stops with fn NULL; replaces
  * mmusim_mmu_log_access_json's log.  The record lives until fn returns.
  * Off, the TLB-hit path costs nothing more.  Records count from index 0 again.
+ * fn runs inside the call that translated: it must not destroy the mmu or its
+ * machine, nor translate, replay or send events through the mmu.
  */
 MMUSIM_API void mmusim_mmu_set_access_log(mmusim_mmu *mmu, mmusim_access_log_fn fn, void *arg);
 /*

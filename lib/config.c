@@ -58,7 +58,7 @@ const char *const *mmusim_preset_names(void)
 
 const char *mmusim_preset_yaml(const char *name)
 {
-	return config_preset_text(name);
+	return name ? config_preset_text(name) : NULL;
 }
 
 const char *mmusim_config_name(const mmusim_config *cfg)
@@ -184,7 +184,7 @@ unsigned mmusim_config_entries_per_node(const mmusim_config *cfg)
 
 bool mmusim_config_cpu_key(const mmusim_config *cfg, const char *name, uint64_t *value)
 {
-	const struct cpu_key *key = cpu_key_find(cfg->cfg.arch->cpu_keys, name);
+	const struct cpu_key *key = name && value ? cpu_key_find(cfg->cfg.arch->cpu_keys, name) : NULL;
 
 	if (!key)
 		return false;
@@ -212,6 +212,9 @@ unsigned mmusim_va_index(const mmusim_config *cfg, uint64_t va, unsigned level)
 	struct paging_consts half;
 
 	pc_half(&cfg->cfg.pc, pc_va_upper(&cfg->cfg.pc, va), &half);
+	/* A level the table lacks selects nothing (and its shift could pass 63, undefined in C). */
+	if (level < 1 || level > half.nr_levels)
+		return 0;
 	return pc_index(&half, va, level);
 }
 
@@ -272,8 +275,10 @@ bool mmusim_config_tlb_prefetches(const mmusim_config *cfg, unsigned idx)
 
 void mmusim_config_user_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end)
 {
-	*start = cfg->cfg.user.top_start;
-	*end = cfg->cfg.user.top_end;
+	if (start)
+		*start = cfg->cfg.user.top_start;
+	if (end)
+		*end = cfg->cfg.user.top_end;
 }
 
 bool mmusim_config_pte_layout(const mmusim_config *cfg, mmusim_pte_layout *out)
@@ -292,8 +297,10 @@ bool mmusim_config_pte_layout(const mmusim_config *cfg, mmusim_pte_layout *out)
 
 void mmusim_config_kernel_top_range(const mmusim_config *cfg, unsigned *start, unsigned *end)
 {
-	*start = cfg->cfg.kernel.top_start;
-	*end = cfg->cfg.kernel.top_end;
+	if (start)
+		*start = cfg->cfg.kernel.top_start;
+	if (end)
+		*end = cfg->cfg.kernel.top_end;
 }
 
 unsigned mmusim_config_pa_bits(const mmusim_config *cfg)

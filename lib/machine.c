@@ -359,7 +359,8 @@ const char *mmusim_root_register(const mmusim_machine *m, uint64_t *value)
 {
 	const struct pt_arch *arch = m->m->cfg.arch;
 
-	*value = pt_arch_root_reg(arch, &m->m->cfg.pc, &m->m->cfg.cpu, machine_root(m->m), m->m->asid);
+	if (value)
+		*value = pt_arch_root_reg(arch, &m->m->cfg.pc, &m->m->cfg.cpu, machine_root(m->m), m->m->asid);
 	return arch->root_register;
 }
 
@@ -391,6 +392,8 @@ static int mem_access_result(mmusim_machine *m, int rc, const char *op, uint64_t
 /* Through the machine's memory interface, so that image-backed machines read their image. */
 int mmusim_mem_read(mmusim_machine *m, uint64_t pa, unsigned size, uint64_t *val)
 {
+	if (!val)
+		return api_null_argument(&m->last_error, __func__, "val");
 	return mem_access_result(m, pt_mem_read(&m->m->mem, pa, size, val), "read", pa, size);
 }
 
@@ -487,7 +490,8 @@ bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out)
 
 	if (!pt_query(m->m->user, va, &map))
 		return false;
-	mapping_to_public(&map, out);
+	if (out)
+		mapping_to_public(&map, out);
 	return true;
 }
 

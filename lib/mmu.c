@@ -108,6 +108,8 @@ int mmusim_mmu_translate(mmusim_mmu *mmu, uint64_t va, enum mmusim_access access
 	struct mm_error e = { 0 };
 	struct mmu_result res;
 
+	if (!out)
+		return api_null_argument(&mmu->last_error, __func__, "out");
 	*out = (mmusim_mmu_result){ .ok = false };
 	/* The path of an access event: demand paging and fault counting happen in one place. */
 	if (api_check_access(access, &e) || replay_translate(&mmu->replay, va, (enum access_kind)access, &res, &e))
@@ -126,6 +128,7 @@ int mmusim_mmu_event(mmusim_mmu *mmu, const mmusim_event *ev, mmusim_error *err)
 	struct mm_error e = { 0 };
 	struct trace_event te;
 
+	API_REFUSE_NULL(err, ev);
 	if (api_check_event(ev, &e)) {
 		mm_error_prefix(&e, "event:%" PRIu64, ev->line);
 		return api_error(err, &e);
@@ -147,11 +150,14 @@ int mmusim_mmu_replay_progress(mmusim_mmu *mmu, mmusim_trace *t,
 			       mmusim_error *err)
 {
 	struct mm_error e = { 0 };
-	struct trace_reader *rd = api_trace_reader(t);
-	struct trace_event *batch = malloc(REPLAY_BATCH * sizeof(*batch));
+	struct trace_reader *rd;
+	struct trace_event *batch;
 	long n;
 	int rc = MMUSIM_OK;
 
+	API_REFUSE_NULL(err, t);
+	rd = api_trace_reader(t);
+	batch = malloc(REPLAY_BATCH * sizeof(*batch));
 	if (!batch)
 		return api_error(err, &(struct mm_error){ MM_ENOMEM, "out of host memory" });
 	mmu->replay.source = api_trace_path(t);
@@ -215,11 +221,13 @@ bool mmusim_mmu_needs_future(const mmusim_mmu *mmu)
 int mmusim_mmu_read_future(mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err)
 {
 	struct mm_error e = { 0 };
-	struct trace_reader *rd = api_trace_reader(t);
+	struct trace_reader *rd;
 	struct trace_event *batch;
 	long n;
 	int rc = MMUSIM_OK;
 
+	API_REFUSE_NULL(err, t);
+	rd = api_trace_reader(t);
 	if (!replay_needs_future(&mmu->replay))
 		return MMUSIM_OK;
 	if (!(batch = malloc(REPLAY_BATCH * sizeof(*batch))))
@@ -413,12 +421,15 @@ void mmusim_mmu_current(const mmusim_mmu *mmu, unsigned *cpu, uint16_t *asid, en
 {
 	const struct mmu *m = &mmu->replay.mmu;
 
-	*cpu = 0;
-	for (unsigned i = 0; i < m->nr_cpus; i++)
+	if (cpu)
+		*cpu = 0;
+	for (unsigned i = 0; cpu && i < m->nr_cpus; i++)
 		if (m->cpus[i] == m->cur)
 			*cpu = i;
-	*asid = m->cur->asid;
-	*priv = (enum mmusim_priv)m->cur->priv;
+	if (asid)
+		*asid = m->cur->asid;
+	if (priv)
+		*priv = (enum mmusim_priv)m->cur->priv;
 }
 
 struct tlb_walk {

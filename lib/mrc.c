@@ -91,11 +91,13 @@ static int run(mmusim_mrc *m, mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *er
 
 int mmusim_mrc_run(mmusim_mrc *m, mmusim_trace *t, mmusim_error *err)
 {
+	API_REFUSE_NULL(err, t);
 	return run(m, NULL, t, err);
 }
 
 int mmusim_mrc_run_mapped(mmusim_mrc *m, mmusim_mmu *mmu, mmusim_trace *t, mmusim_error *err)
 {
+	API_REFUSE_NULL(err, t);
 	return run(m, mmu, t, err);
 }
 

@@ -32,6 +32,8 @@ int mmusim_apply_event(mmusim_machine *m, const mmusim_event *ev, enum mmusim_pr
 	struct mm_error e = { 0 };
 	mmusim_translation t;
 
+	API_REFUSE_NULL(err, ev);
+	API_REFUSE_NULL(err, priv);
 	if (api_check_event(ev, &e))
 		return api_error(err, &e);
 	switch (ev->op) {
@@ -97,6 +99,7 @@ int mmusim_apply_trace(mmusim_machine *m, mmusim_trace *t, mmusim_error *err)
 	mmusim_error e = { 0 };
 	long n;
 
+	API_REFUSE_NULL(err, t);
 	while ((n = mmusim_trace_next(t, ev, 64, &e)) > 0) {
 		for (long i = 0; i < n; i++) {
 			if (mmusim_apply_event(m, &ev[i], &priv, &e) == MMUSIM_OK)

@@ -101,7 +101,7 @@ int mmusim_trace_format_parse(const char *name, enum mmusim_trace_format *out)
 {
 	enum trace_format f;
 
-	if (trace_format_parse(name, &f) != MM_OK)
+	if (!name || !out || trace_format_parse(name, &f) != MM_OK)
 		return MMUSIM_EINVAL;
 	*out = (enum mmusim_trace_format)f;
 	return MMUSIM_OK;
@@ -177,6 +177,10 @@ long mmusim_trace_next(mmusim_trace *t, mmusim_event *ev, size_t max, mmusim_err
 	struct mm_error e = { 0 };
 	long n;
 
+	if (!t) {
+		api_error(err, &(struct mm_error){ MM_EINVAL, "mmusim_trace_next: t is NULL" });
+		return -1;
+	}
 	if (!max || !ev) { /* 0 would read as the trace's end */
 		api_error(err, &(struct mm_error){ MM_EINVAL, "mmusim_trace_next: room for no event (max 0 or ev NULL)" });
 		return -1;
@@ -209,8 +213,10 @@ const char *mmusim_trace_warning(const mmusim_trace *t)
 
 void mmusim_trace_progress(const mmusim_trace *t, uint64_t *offset, uint64_t *size)
 {
-	*offset = trace_reader_offset(t->rd);
-	*size = trace_reader_size(t->rd);
+	if (offset)
+		*offset = trace_reader_offset(t->rd);
+	if (size)
+		*size = trace_reader_size(t->rd);
 }
 
 void mmusim_trace_close(mmusim_trace *t)
@@ -250,6 +256,8 @@ int mmusim_trace_writer_put(mmusim_trace_writer *w, const mmusim_event *ev, size
 {
 	struct mm_error e = { 0 };
 
+	if (n)
+		API_REFUSE_NULL(err, ev);
 	while (n) {
 		size_t k = n < TRACE_BATCH ? n : TRACE_BATCH;
 		for (size_t i = 0; i < k; i++) {

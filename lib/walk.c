@@ -62,7 +62,12 @@ void api_walk_to_public(const struct walker *w, const struct walk_request *wr, c
 int mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_translation *out)
 {
 	struct mm_error e = { 0 };
-	struct walk_request wr = {
+	struct walk_request wr;
+	struct walk_result res;
+
+	if (!req || !out)
+		return api_null_argument(&m->last_error, __func__, req ? "out" : "req");
+	wr = (struct walk_request){
 		.root = machine_root(m->m),
 		.va = req->va,
 		.access = (enum access_kind)req->access,
@@ -70,8 +75,6 @@ int mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_transl
 		.smap_ac = req->smap_ac,
 		.no_ad_update = req->no_ad_update,
 	};
-	struct walk_result res;
-
 	memset(out, 0, sizeof(*out));
 	if (api_check_access(req->access, &e) || api_check_priv(req->priv, &e))
 		return api_error(&m->last_error, &e);

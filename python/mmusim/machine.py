@@ -1,6 +1,7 @@
 """Machine: one simulated machine — physical memory, page tables and the hardware walk."""
 import ctypes
 import functools
+import numbers
 import operator
 import os
 import shutil
@@ -14,6 +15,8 @@ from ._lib import lib
 from .errors import Error, InvalidError, RangeError, check
 
 ACCESSES = {"r": 0, "w": 1, "x": 2}
+# enum mmusim_prop: map's and protect's flags as bits (or as the letters "rwxugad").
+PROP_R, PROP_W, PROP_X, PROP_U, PROP_G, PROP_A, PROP_D, PROP_AVAIL1, PROP_AVAIL2 = (1 << i for i in range(9))
 CACHES = {"wb": 0, "wt": 1, "uc": 2, "wc": 3, "wp": 4}
 CACHE_NAMES = {v: k for k, v in CACHES.items()}
 
@@ -26,9 +29,11 @@ Mapping.__doc__ = "One leaf: VA, PA, page size, level, raw PTE, flag letters, ca
 
 
 class Translation:
-    """The outcome of one walk: ``pa`` (None on a fault), ``fault`` (None on success), ``steps``."""
+    """The outcome of one walk: ``pa`` (None on a fault), ``fault`` (None on success), ``steps``;
+    ``fault_stage2``: on a VM's fault, True when stage 2 refused (``fault.code`` is then the
+    hypervisor's: ESR_EL2, the EPT exit qualification, EXITINFO1, scause), None on success."""
 
-    __slots__ = ("va", "pa", "level", "page_size", "perms", "fault", "steps")
+    __slots__ = ("va", "pa", "level", "page_size", "perms", "fault", "fault_stage2", "steps")
 
     def __init__(self, va, t):
         self.va = va
@@ -36,14 +41,16 @@ class Translation:
         if t.ok:
             self.pa, self.level, self.page_size = t.pa, t.level, t.page_size
             self.perms = perms_string(t.perms)
-            self.fault = None
+            self.fault = self.fault_stage2 = None
         else:
             self.pa = self.level = self.page_size = self.perms = None
             self.fault = Fault(fault_kind_name(t.fault_kind), t.fault_level, t.fault_code)
+            self.fault_stage2 = bool(t.fault_stage2)
 
     def __repr__(self):
         if self.fault:
-            return f"<Translation {self.va:#x}: fault {self.fault.kind} level {self.fault.level} code {self.fault.code:#x}>"
+            stage = "stage-2 " if self.fault_stage2 else ""
+            return f"<Translation {self.va:#x}: {stage}fault {self.fault.kind} level {self.fault.level} code {self.fault.code:#x}>"
         return f"<Translation {self.va:#x} -> {self.pa:#x} ({self.page_size} bytes, {self.perms})>"
 
 
@@ -72,6 +79,10 @@ def _address_array(values):
     a = np.asarray(values)
     if a.dtype.kind not in "iuO" and a.size:
         raise RangeError(f"addresses of dtype {a.dtype} are not integers (expected uint64)")
+    if a.dtype.kind == "O":  # each element its own Python object: each must be an integer
+        for v in a.flat:
+            if not isinstance(v, numbers.Integral) or isinstance(v, bool):
+                raise RangeError(f"address {v!r} is not an integer")
     if a.dtype.kind in "iO" and a.size:
         for v in (a.min(), a.max()):
             _unsigned("address", int(v))
@@ -130,10 +141,30 @@ def load_config(config):
     return cfg
 
 
+def _config_and_text(path):
+    """(config, text) of a YAML file read once: the config is made of exactly that text."""
+    with open(path, "rb") as f:
+        text = f.read()
+    cfg = ctypes.c_void_p()
+    err = _lib.Error_()
+    check(lib.mmusim_config_parse(text, len(text), _c_string("config", path, path=True), ctypes.byref(cfg),
+                                  ctypes.byref(err)), err)
+    return cfg, text
+
+
+# A relative MMUSIM_CLI (README: MMUSIM_CLI=build/mmusim) names the command from where the
+# package was imported, as MMUSIM_LIBRARY did: an os.chdir since must not lose it.
+try:
+    _START_DIR = os.getcwd()
+except OSError:  # imported from a removed directory: a relative name is then taken as it is
+    _START_DIR = ""
+
+
 def _cli():
     """The mmusim command shipped beside the library (or MMUSIM_CLI, or the one on PATH)."""
     shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mmusim")
-    found = os.environ.get("MMUSIM_CLI") or (shipped if os.access(shipped, os.X_OK) else shutil.which("mmusim"))
+    given = os.environ.get("MMUSIM_CLI")
+    found = (given and os.path.join(_START_DIR, given)) or (shipped if os.access(shipped, os.X_OK) else shutil.which("mmusim"))
     if not found:
         raise Error("the mmusim command is not installed (explain runs its text renderer)")
     return found
@@ -150,10 +181,16 @@ class Machine:
         self.config = str(config)
         self._handle = None
         cfg = load_config(self.config)
-        # explain() hands the config to the command: a YAML path by its absolute name, so that a
-        # later os.chdir does not make it load another file (or none) than this machine's.
-        self._cli_config = (self.config if lib.mmusim_preset_yaml(_c_string("config", self.config, path=True))
-                            else os.path.abspath(self.config))
+        # explain() hands the config to the command: a YAML file as the text this machine was
+        # made of, so that a later os.chdir, edit or removal does not explain it as another config.
+        self._config_text = None
+        if not lib.mmusim_preset_yaml(_c_string("config", self.config, path=True)):
+            # Loaded first for mmusim_config_load's refusals (no such file, a FIFO, too large).
+            try:
+                reloaded, self._config_text = _config_and_text(self.config)
+            finally:
+                lib.mmusim_config_free(cfg)
+            cfg = reloaded
         try:
             m = ctypes.c_void_p()
             err = _lib.Error_()
@@ -179,10 +216,19 @@ class Machine:
         self.close()
 
     def __del__(self):
-        self.close()
+        if getattr(self, "_handle", None) is not None:
+            self.close()
+
+    def __repr__(self):
+        return f"<mmusim.Machine {self.config}{' (closed)' if self._handle is None else ''}>"
+
+    def __reduce_ex__(self, protocol):
+        # A copy would share the C handle: the first of the two to close frees it under the other.
+        raise TypeError(f"cannot copy or pickle a mmusim.{type(self).__name__}: it owns C memory")
 
     @property
     def handle(self):
+        """The C mmusim_machine pointer (a ctypes c_void_p); Error once the machine is closed."""
         if self._handle is None:
             raise Error("the machine is closed")
         return self._handle
@@ -190,6 +236,7 @@ class Machine:
     @property
     @_locked
     def page_size(self):
+        """Bytes of a base page (4096; the toy config's 64)."""
         return lib.mmusim_config_page_size(lib.mmusim_machine_config(self.handle))
 
     @_locked
@@ -266,15 +313,24 @@ class Machine:
 
         The text is the command's own: the machine's memory goes to it as an image.
         """
+        va = _unsigned("va", va)
         _access(access)
         with tempfile.TemporaryDirectory(prefix="mmusim-explain-") as tmp:
             image = os.path.join(tmp, "memory.elf")
             self.dump_elf(image)
-            cmd = [_cli(), "--config", self._cli_config, "explain", "--color=never", "--image", image,
+            config = self.config
+            if self._config_text is not None:
+                config = os.path.join(tmp, "config.yaml")
+                with open(config, "wb") as f:
+                    f.write(self._config_text)
+            cmd = [_cli(), "--config", config, "explain", "--color=never", "--image", image,
                    "--access", access, "--user" if user else "--supervisor", hex(va)]
-            run = subprocess.run(cmd, capture_output=True, text=True)
+            try:
+                run = subprocess.run(cmd, capture_output=True, text=True)
+            except OSError as e:
+                raise Error(f"{cmd[0]}: cannot run the mmusim command: {e.strerror}") from None
         if run.returncode != 0:
-            raise Error(run.stderr.strip().removeprefix("mmusim: "), run.returncode)
+            raise Error(run.stderr.strip().removeprefix("mmusim: "))  # an exit status is no mmusim status
         return run.stdout
 
 

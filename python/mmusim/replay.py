@@ -1,4 +1,5 @@
 """Trace replay through the TLBs, paging-structure caches and walker: replay, sweep, Replay."""
+import contextlib
 import ctypes
 import os
 import stat
@@ -156,6 +157,17 @@ def _page_size(text):
             from None
 
 
+def _trace_format(name):
+    """A trace format's enum value; mmusim_trace_format_parse says only that it failed."""
+    fmt = ctypes.c_int()
+    if lib.mmusim_trace_format_parse(_c_string("format", name), ctypes.byref(fmt)) != 0:
+        names = []
+        while lib.mmusim_trace_format_name(len(names)) != b"unknown":
+            names.append(lib.mmusim_trace_format_name(len(names)).decode())
+        raise error_from(1, f"bad format {name!r} (expected {', '.join(names[:-1])} or {names[-1]})")
+    return fmt.value
+
+
 _SERVED = ("l1", "l2", "walk", "none")
 _REWALK = (None, "dirty", "refused")
 _ACCESS_NAMES = {v: k for k, v in ACCESSES.items()}
@@ -225,6 +237,10 @@ class Replay:
         lib.mmusim_mmu_warmup(mmu, warmup)
 
     def _close_mmu(self):
+        if getattr(self, "_running", False):
+            # Called back from the C call that runs the model: freeing it there crashes on return.
+            raise Error("cannot close the replay from its access log (the feed or replay_trace that calls it "
+                        "is running)")
         if self._mmu is not None:
             lib.mmusim_mmu_destroy(self._mmu)
             self._mmu = None
@@ -245,12 +261,19 @@ class Replay:
         if getattr(self, "machine", None) is not None:
             self.close()
 
+    __reduce_ex__ = Machine.__reduce_ex__
+
+    def __repr__(self):
+        config = getattr(self.machine, "config", "?")
+        return f"<mmusim.Replay {config}{' (closed)' if getattr(self, '_mmu', None) is None else ''}>"
+
     @property
     def _lock(self):
         return self.machine._lock  # the mmu works on the machine: one lock for both
 
     @property
     def mmu(self):
+        """The C mmusim_mmu pointer (a ctypes c_void_p); Error once the replay is closed."""
         if self._mmu is None:
             raise Error("the replay is closed")
         return self._mmu
@@ -283,12 +306,25 @@ class Replay:
         fault = np.empty(vas.shape, dtype=np.uint8)
         done = ctypes.c_size_t()
         err = _lib.Error_()
-        rc = lib.mmusim_mmu_translate_many(self.mmu, vas.ctypes.data, acc.ctypes.data, vas.size,
-                                           pa.ctypes.data, fault.ctypes.data, ctypes.byref(done),
-                                           ctypes.byref(err))
+        with self._run("feed"):
+            rc = lib.mmusim_mmu_translate_many(self.mmu, vas.ctypes.data, acc.ctypes.data, vas.size,
+                                               pa.ctypes.data, fault.ctypes.data, ctypes.byref(done),
+                                               ctypes.byref(err))
         self._raise_from_log()
         check(rc, err)
         return pa, fault
+
+    @contextlib.contextmanager
+    def _run(self, what):
+        """Marks a C call that may call the access log back: the model is not re-entrant."""
+        if getattr(self, "_running", False):
+            raise Error(f"cannot {what} the replay from its access log (the feed or replay_trace that calls it "
+                        "is running)")
+        self._running = True
+        try:
+            yield
+        finally:
+            self._running = False
 
     def _raise_from_log(self):
         raised = getattr(self, "_log_raised", None)
@@ -320,15 +356,16 @@ class Replay:
     @_locked
     def replay_trace(self, path, format="auto"):
         """Streams a trace file through the model (any format the CLI reads)."""
-        fmt = ctypes.c_int()
+        fmt = _trace_format(format)
         err = _lib.Error_()
-        check(lib.mmusim_trace_format_parse(_c_string("format", format), ctypes.byref(fmt), ctypes.byref(err)), err)
         t = ctypes.c_void_p()
-        self._read_future(path, fmt.value)
-        check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+        self._read_future(path, fmt)
+        check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt, ctypes.byref(t), ctypes.byref(err)), err)
         try:
             self._format = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
-            rc = lib.mmusim_mmu_replay(self.mmu, t, ctypes.byref(err))
+            self._trace = os.fsdecode(path)
+            with self._run("replay a trace through"):
+                rc = lib.mmusim_mmu_replay(self.mmu, t, ctypes.byref(err))
         finally:
             lib.mmusim_trace_close(t)
         self._raise_from_log()
@@ -364,10 +401,12 @@ class Replay:
         lib.mmusim_mmu_stats_reset(self.mmu)
 
     @_locked
-    def stats(self, trace="<numpy>", format="numpy"):
-        """The statistics so far, as the dict `mmusim --json replay` prints."""
-        return statistics(self.mmu, lib.mmusim_machine_config(self.machine.handle), trace,
-                          getattr(self, "_format", format), self.check_stale)
+    def stats(self, trace=None, format=None):
+        """The statistics so far, as the dict `mmusim --json replay` prints.  ``trace`` and
+        ``format`` name the input: by default the last replay_trace's, else "<numpy>", "numpy"."""
+        return statistics(self.mmu, lib.mmusim_machine_config(self.machine.handle),
+                          trace if trace is not None else getattr(self, "_trace", "<numpy>"),
+                          format if format is not None else getattr(self, "_format", "numpy"), self.check_stale)
 
 
 def replay(trace, config="x86_64", demand_paging=True, format="auto", **options):
@@ -381,9 +420,9 @@ def replay(trace, config="x86_64", demand_paging=True, format="auto", **options)
         try:
             r.replay_trace(trace, format)
         except Error as e:
-            e.stats = r.stats(str(trace))
+            e.stats = r.stats(os.fsdecode(trace))
             raise
-        return r.stats(str(trace))
+        return r.stats(os.fsdecode(trace))
 
 
 def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **options):
@@ -394,6 +433,8 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
     replay() gives for its config.  A malformed trace raises Error with ``stats``, the list
     of the statistics so far.
     """
+    if isinstance(configs, (str, bytes, os.PathLike)):
+        raise TypeError(f"sweep takes a list of configs, not one: {configs!r} (replay() takes one)")
     configs = list(configs)
     if threads is None:
         threads = min(len(configs), os.cpu_count() or 1, 256)
@@ -406,11 +447,10 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
             replays.append(Replay(c, demand_paging, **options))
         if not replays:
             return []
-        fmt = ctypes.c_int()
-        check(lib.mmusim_trace_format_parse(_c_string("format", format), ctypes.byref(fmt), ctypes.byref(err)), err)
+        fmt = _trace_format(format)
         for r in replays:
-            r._read_future(trace, fmt.value)
-        check(lib.mmusim_trace_open(_c_string("trace", trace, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+            r._read_future(trace, fmt)
+        check(lib.mmusim_trace_open(_c_string("trace", trace, path=True), fmt, ctypes.byref(t), ctypes.byref(err)), err)
         name = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
         for r in replays:
             r._format = name
@@ -418,7 +458,7 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
         mmu_errs = (_lib.Error_ * len(replays))()
         rc = lib.mmusim_mmu_replay_many(ctypes.cast(mmus, ctypes.c_void_p), len(replays), t, max(1, threads),
                                         mmu_errs, ctypes.byref(err))
-        stats = [r.stats(str(trace)) for r in replays]
+        stats = [r.stats(os.fsdecode(trace)) for r in replays]
         failed = err if rc != 0 else next((e for e in mmu_errs if e.code != 0), None)
         if failed is not None:
             e = error_from(failed.code if failed.code > 0 else 1, failed.message.decode("utf-8", "replace"))

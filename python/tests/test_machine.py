@@ -252,3 +252,120 @@ def test_explain_after_chdir_uses_this_machines_config(tmp_path, monkeypatch):
         m.map(0x1000, 0x80200000, 4096, "rwu")
         monkeypatch.chdir(other)
         assert m.explain(0x1000).startswith("explain 0x1000: read access in user mode; sv39: 3 levels")
+
+
+def test_copying_or_pickling_a_machine_is_refused():
+    """copy.copy(m) shared m's C handle: the copy's close (or garbage collection) freed the
+    machine under m, and m's next call or close crashed the interpreter (a double free)."""
+    import copy
+    import pickle
+    with mmusim.Machine("x86_64") as m:
+        m.map(0x400000, 0x200000, 0x1000, "rwu")
+        for attempt in (copy.copy, copy.deepcopy, pickle.dumps):
+            with pytest.raises(TypeError, match="cannot copy or pickle a mmusim.Machine: it owns C memory"):
+                attempt(m)
+        assert m.translate(0x400123).pa == 0x200123
+    with mmusim.Replay("x86_64") as r:
+        for attempt in (copy.copy, copy.deepcopy, pickle.dumps):
+            with pytest.raises(TypeError, match="cannot copy or pickle a mmusim.Replay: it owns C memory"):
+                attempt(r)
+        r.feed(np.array([0x1000], dtype=np.uint64))
+        assert r.stats()["accesses"]["total"] == 1
+
+
+def test_explain_refuses_addresses_outside_64_bits_as_translate_does(m):
+    """explain(-1) handed '-0x1' to the command and raised the base Error with its words."""
+    for va, message in ((-1, "va -0x1 does not fit in 64 bits (0 to 2**64 - 1)"),
+                        (2**64, "va 0x10000000000000000 does not fit in 64 bits (0 to 2**64 - 1)")):
+        with pytest.raises(mmusim.RangeError) as e:
+            m.explain(va)
+        assert e.value.message == message
+
+
+def test_explain_uses_the_config_the_machine_was_made_of(tmp_path):
+    """explain() handed the command the YAML path: once the file was edited (or removed) it
+    explained the sv39 machine's memory as sv48's (or failed with 'no such file or preset')."""
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("extends: sv39\n")
+    with mmusim.Machine(cfg) as m:
+        m.map(0x1000, 0x80200000, 4096, "rwu")
+        cfg.write_text("extends: sv48\n")
+        assert m.explain(0x1000).startswith("explain 0x1000: read access in user mode; sv39: 3 levels")
+        cfg.unlink()
+        assert "pa 0x80200000" in m.explain(0x1000) or "0x80200000" in m.explain(0x1000)
+        assert m.translate(0x1000).pa == 0x80200000
+
+
+def test_machine_and_replay_reprs_name_their_config_and_state():
+    m = mmusim.Machine("sv39")
+    assert repr(m) == "<mmusim.Machine sv39>"
+    m.close()
+    assert repr(m) == "<mmusim.Machine sv39 (closed)>"
+    r = mmusim.Replay("x86_64")
+    assert repr(r) == "<mmusim.Replay x86_64>"
+    r.close()
+    assert repr(r) == "<mmusim.Replay x86_64 (closed)>"
+
+
+def test_explain_failure_code_is_no_status():
+    """An explain the command refused carried the command's exit status (2) as its code, which
+    is MMUSIM_ERANGE's number on a plain Error; the command's status is no library status."""
+    with mmusim.Machine("sv32") as m:
+        with pytest.raises(mmusim.Error) as e:
+            m.explain(0x100001000)
+        assert e.value.message == "VA '0x100001000' is out of range: riscv32 addresses are 32 bits"
+        assert e.value.code == -1
+
+
+def test_fractional_addresses_in_object_arrays_are_refused(m):
+    """An object array's elements were checked at its min and max only, then cast: 0x400000.5
+    between two integers was walked as 0x400000 (README: fractional addresses are refused)."""
+    vas = np.array([0x400000, 0x400000 + 0.5, 0x401000], dtype=object)
+    with pytest.raises(mmusim.RangeError) as e:
+        m.translate_many(vas)
+    assert e.value.message == "address 4194304.5 is not an integer"
+    with mmusim.Replay("x86_64") as r:
+        with pytest.raises(mmusim.RangeError, match="address 4194304.5 is not an integer"):
+            r.feed(vas)
+        assert r.stats()["accesses"]["total"] == 0
+    pa, _ = m.translate_many(np.array([0x400000, np.uint64(0x401000), 0x400010], dtype=object))
+    assert list(pa) == [0x200000, 0x201000, 0x200010]
+
+
+def test_a_stage2_fault_says_so():
+    """A VM's translation refused by stage 2 carries the hypervisor's code (ESR_EL2, scause 21);
+    the Translation did not say which stage refused, though the C result does (fault_stage2)."""
+    with mmusim.Machine("aarch64_vm") as m:
+        m.map(0x4000, 0x8000, 0x1000, "rwu")  # the guest maps GPA 0x8000, which stage 2 does not
+        t = m.translate(0x4003)
+        assert t.fault == mmusim.Fault("not-present", 3, 0x92000005)
+        assert t.fault_stage2 is True
+        assert repr(t) == "<Translation 0x4003: stage-2 fault not-present level 3 code 0x92000005>"
+    with mmusim.Machine("x86_64") as m:
+        assert m.translate(0x4003).fault_stage2 is False
+        m.map(0x4000, 0x8000, 0x1000, "rwu")
+        assert m.translate(0x4003).fault_stage2 is None
+
+
+def test_relative_mmusim_cli_survives_chdir(tmp_path, monkeypatch, m):
+    """README: MMUSIM_CLI=build/mmusim for a build tree.  After os.chdir, explain raised
+    FileNotFoundError (not even an mmusim.Error): the relative name was looked up from the new
+    directory.  It is the directory the package was imported from that it is relative to."""
+    from conftest import cli_path
+    from mmusim import machine
+    monkeypatch.setenv("MMUSIM_CLI", os.path.relpath(os.path.abspath(cli_path()), machine._START_DIR))
+    monkeypatch.chdir(tmp_path)
+    assert m.explain(0x400000).startswith("explain 0x400000: read access in user mode; x86_64")
+    monkeypatch.setenv("MMUSIM_CLI", str(tmp_path / "no-such-mmusim"))
+    with pytest.raises(mmusim.Error, match="no-such-mmusim: cannot run the mmusim command"):
+        m.explain(0x400000)
+
+
+def test_prop_bits_are_exported_with_the_c_values():
+    """README: map's flags are trace letters "or MMUSIM_PROP_* bits"; the package had no names for them."""
+    assert (mmusim.PROP_R, mmusim.PROP_W, mmusim.PROP_X, mmusim.PROP_U, mmusim.PROP_G, mmusim.PROP_A,
+            mmusim.PROP_D, mmusim.PROP_AVAIL1, mmusim.PROP_AVAIL2) == tuple(1 << i for i in range(9))
+    with mmusim.Machine("x86_64") as m:
+        m.map(0x400000, 0x200000, 0x1000, mmusim.PROP_R | mmusim.PROP_W | mmusim.PROP_U)
+        assert m.mappings()[0].flags == "rwu"
+        assert m.translate(0x400000, access="w").perms == "rw-u-"

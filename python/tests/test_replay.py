@@ -418,3 +418,70 @@ def test_closing_a_replays_machine_closes_the_replay():
     with pytest.raises(mmusim.Error, match="the replay is closed"):
         r.stats()
     r.close()
+
+
+def test_bad_trace_format_names_it():
+    """The prototype of mmusim_trace_format_parse had a third (error) argument the C function
+    lacks: the InvalidError's message was empty."""
+    message = ("bad format 'zz' (expected auto, text, lackey, binary, champsim, din, pinatrace or "
+               "drmemtrace)")
+    trace = os.path.join(TRACES, "example.trace")
+    for call in (lambda: mmusim.replay(trace, format="zz"),
+                 lambda: mmusim.sweep(["x86_64", "sv39"], trace, format="zz")):
+        with pytest.raises(mmusim.InvalidError) as e:
+            call()
+        assert e.value.message == message
+    with mmusim.Replay("x86_64") as r:
+        with pytest.raises(mmusim.InvalidError) as e:
+            r.replay_trace(trace, format="zz")
+        assert e.value.message == message
+
+
+def test_sweep_of_one_config_string_says_so():
+    """sweep("x86_64", trace) iterated the string: 'x: no such file or preset'."""
+    with pytest.raises(TypeError, match=r"sweep takes a list of configs, not one: 'x86_64' \(replay\(\) takes one\)"):
+        mmusim.sweep("x86_64", os.path.join(TRACES, "example.trace"))
+
+
+def test_trace_named_by_bytes_is_named_as_the_command_names_it(tmp_path, cli_json):
+    """A bytes path came back as "b'...'" in the dict's "trace"; the command's JSON names a
+    non-UTF-8 byte as Python's surrogateescape does."""
+    trace = os.path.join(os.fsencode(tmp_path), b"caf\xe9.trace")
+    with open(os.path.join(TRACES, "example.trace"), "rb") as src, open(trace, "wb") as dst:
+        dst.write(src.read())
+    expected = cli_json("--config", "sv48", "replay", "--demand-paging", os.fsdecode(trace))
+    assert mmusim.replay(trace, config="sv48") == expected
+    assert mmusim.sweep(["sv48"], trace)[0] == expected
+    assert expected["trace"].endswith("caf\udce9.trace")
+
+
+def test_stats_after_replay_trace_name_the_trace(cli_json):
+    """stats() after replay_trace named the trace '<numpy>' (with the trace's format), and a
+    format given to stats() was overridden by the trace's."""
+    trace = os.path.join(TRACES, "example.trace")
+    with mmusim.Replay("sv48") as r:
+        r.replay_trace(trace)
+        assert r.stats() == cli_json("--config", "sv48", "replay", "--demand-paging", trace)
+        assert r.stats(trace="mine", format="mixed")["trace"] == "mine"
+        assert r.stats(trace="mine", format="mixed")["format"] == "mixed"
+    with mmusim.Replay("sv48") as r:
+        assert (r.stats()["trace"], r.stats()["format"]) == ("<numpy>", "numpy")
+
+
+def test_access_log_cannot_close_or_feed_the_replay_under_it():
+    """r.close() (or r.machine.close()) in the access-log callback freed the model in the middle of
+    the C call that was calling it: the interpreter crashed (segfault).  A feed from it ran the
+    model re-entrantly."""
+    vas = np.arange(0x1000, 0x9000, 0x1000, dtype=np.uint64)
+    for action, message in ((lambda r: r.close(), "cannot close the replay from its access log"),
+                            (lambda r: r.machine.close(), "cannot close the replay from its access log"),
+                            (lambda r: r.feed(vas[:1]), "cannot feed the replay from its access log")):
+        with mmusim.Replay("x86_64") as r:
+            r.access_log(lambda rec, r=r, action=action: action(r))
+            with pytest.raises(mmusim.Error, match=message):
+                r.feed(vas)
+            assert r.stats()["accesses"]["total"] == len(vas)
+            r.access_log(None)
+            r.feed(vas)
+            assert r.stats()["accesses"]["total"] == 2 * len(vas)
+        assert repr(r) == "<mmusim.Replay x86_64 (closed)>"

@@ -1220,6 +1220,11 @@ Test(api, va_layout_by_level)
 	cr_expect_eq(mmusim_config_index_shift(n, 2), 22);
 	cr_expect_eq(mmusim_va_index(n, 0xffc01000, 2), 0x3ff);
 	cr_expect_eq(mmusim_va_index(n, 0xffc01000, 1), 1);
+	/* No level 0 nor one above the root: 0, not bits from a shift by 992 (undefined in C; 564 on x86). */
+	cr_expect_eq(mmusim_va_index(n, 0x123456789000, 99), 0);
+	cr_expect_eq(mmusim_va_index(n, 0xffc01000, 3), 0);
+	cr_expect_eq(mmusim_va_index(n, 0xffc01000, 0), 0);
+	cr_expect_eq(mmusim_va_index(c, 0xffffffffffffffff, 5), 0);
 	cr_expect(!mmusim_config_va_sign_extended(n));
 	cr_expect(mmusim_va_canonical(n, 0xffffffff));
 	cr_expect(!mmusim_va_canonical(n, 0x100000000));

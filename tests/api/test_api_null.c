@@ -4,7 +4,9 @@
  * argument; each of these crashed (a segfault, or libyaml's assertion for the config text).
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mmusim.h>
 
@@ -116,4 +118,122 @@ Test(api_null, trace_next_with_room_for_nothing_is_an_error)
 	n = mmusim_trace_next(t, ev, 4, &err);
 	cr_expect_gt(n, 0, "nothing was consumed: %s", err.message);
 	mmusim_trace_close(t);
+}
+
+/* The lookups with no err argument: a NULL name or out pointer is a refusal, not a segfault. */
+Test(api_null, lookups_without_err_refuse_null)
+{
+	enum mmusim_trace_format fmt = MMUSIM_TRACE_LACKEY;
+	mmusim_config *cfg;
+	mmusim_machine *m;
+	mmusim_error err;
+	uint64_t v = 7;
+
+	cr_expect_eq(mmusim_trace_format_parse(NULL, &fmt), MMUSIM_EINVAL);
+	cr_expect_eq(fmt, MMUSIM_TRACE_LACKEY, "*out is left alone");
+	cr_expect_eq(mmusim_trace_format_parse("text", NULL), MMUSIM_EINVAL);
+	cr_expect_null(mmusim_preset_yaml(NULL));
+	cr_assert_eq(mmusim_config_load("x86_64", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_not(mmusim_config_cpu_key(cfg, NULL, &v));
+	cr_expect_not(mmusim_config_cpu_key(cfg, "wp", NULL));
+	cr_expect_eq(v, 7);
+	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_mem_read(m, 0, 8, NULL), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m), "mmusim_mem_read: val is NULL");
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x200000, 0x1000, MMUSIM_PROP_R, MMUSIM_CACHE_WB, &err), MMUSIM_OK);
+	cr_expect(mmusim_query(m, 0x400123, NULL), "NULL out: only whether it is mapped");
+	cr_expect_not(mmusim_query(m, 0x401000, NULL));
+	mmusim_request req = { .va = 0x1000 };
+	mmusim_translation t;
+	cr_expect_eq(mmusim_translate(m, NULL, &t), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m), "mmusim_translate: req is NULL");
+	cr_expect_eq(mmusim_translate(m, &req, NULL), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m), "mmusim_translate: out is NULL");
+	mmusim_mmu *mmu;
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_mmu_translate(mmu, 0x1000, MMUSIM_READ, NULL), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_mmu_last_error(mmu), "mmusim_mmu_translate: out is NULL");
+	mmusim_stats s;
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.accesses[MMUSIM_READ], 0, "a refused call translates nothing");
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+	mmusim_config_free(cfg);
+}
+
+/*
+ * A trace or event left NULL by a failed open (or never read) and passed on: each of these
+ * segfaulted, where mmusim_mmu_replay_many already refused it.
+ */
+Test(api_null, trace_and_event_consumers_refuse_null)
+{
+	mmusim_config *cfg;
+	mmusim_machine *m;
+	mmusim_mmu *mmu;
+	mmusim_mrc *mrc;
+	mmusim_trace_writer *w;
+	mmusim_error err;
+	enum mmusim_priv priv = MMUSIM_USER;
+	char path[] = "/tmp/mmusim-null-XXXXXX";
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(mmusim_config_load("x86_64", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	EXPECT_NULL_REFUSED(mmusim_mmu_replay(mmu, NULL, &err), "mmusim_mmu_replay_progress: t is NULL");
+	EXPECT_NULL_REFUSED(mmusim_mmu_replay_progress(mmu, NULL, NULL, NULL, &err),
+			    "mmusim_mmu_replay_progress: t is NULL");
+	EXPECT_NULL_REFUSED(mmusim_mmu_read_future(mmu, NULL, &err), "mmusim_mmu_read_future: t is NULL");
+	EXPECT_NULL_REFUSED(mmusim_mmu_event(mmu, NULL, &err), "mmusim_mmu_event: ev is NULL");
+	EXPECT_NULL_REFUSED(mmusim_apply_trace(m, NULL, &err), "mmusim_apply_trace: t is NULL");
+	EXPECT_NULL_REFUSED(mmusim_apply_event(m, NULL, &priv, &err), "mmusim_apply_event: ev is NULL");
+	EXPECT_NULL_REFUSED(mmusim_apply_event(m, &(mmusim_event){ .op = MMUSIM_EV_ACCESS, .va = 0x1000 }, NULL, &err),
+			    "mmusim_apply_event: priv is NULL");
+	cr_expect_eq(mmusim_trace_next(NULL, &(mmusim_event){ 0 }, 1, &err), -1);
+	cr_expect_str_eq(err.message, "mmusim_trace_next: t is NULL");
+	cr_assert_eq(mmusim_mrc_create(&(mmusim_mrc_options){ .max_entries = 64, .page_size = 4096 }, &mrc, &err),
+		     MMUSIM_OK, "%s", err.message);
+	EXPECT_NULL_REFUSED(mmusim_mrc_run(mrc, NULL, &err), "mmusim_mrc_run: t is NULL");
+	cr_assert_eq(mmusim_trace_writer_open(path, &w, &err), MMUSIM_OK, "%s", err.message);
+	EXPECT_NULL_REFUSED(mmusim_trace_writer_put(w, NULL, 1, &err), "mmusim_trace_writer_put: ev is NULL");
+	cr_expect_eq(mmusim_trace_writer_put(w, NULL, 0, &err), MMUSIM_OK, "nothing to write: no array needed");
+	cr_expect_eq(mmusim_trace_writer_close(w, &err), MMUSIM_OK, "%s", err.message);
+	unlink(path);
+	mmusim_mrc_destroy(mrc);
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+	mmusim_config_free(cfg);
+}
+
+/* Getters of several values: a NULL out skips the value the caller does not want (each crashed). */
+Test(api_null, multi_value_getters_skip_null_outs)
+{
+	mmusim_config *cfg;
+	mmusim_machine *m;
+	mmusim_mmu *mmu;
+	mmusim_trace *t;
+	mmusim_error err;
+	unsigned cpu = 99, start = 0, end = 0;
+	uint64_t size = 0;
+
+	cr_assert_eq(mmusim_config_load("x86_64", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_current(mmu, &cpu, NULL, NULL);
+	cr_expect_eq(cpu, 0);
+	mmusim_config_user_top_range(cfg, NULL, &end);
+	cr_expect_eq(end, 256, "x86-64: the lower half's 256 top-level entries are the user's");
+	mmusim_config_kernel_top_range(cfg, &start, NULL);
+	cr_expect_eq(start, 256);
+	cr_expect_str_eq(mmusim_root_register(m, NULL), "cr3");
+	cr_assert_eq(mmusim_trace_open(MMUSIM_SOURCE_DIR "/traces/example.trace", MMUSIM_TRACE_AUTO, &t, &err), MMUSIM_OK,
+		     "%s", err.message);
+	mmusim_trace_progress(t, NULL, &size);
+	cr_expect_gt(size, 0);
+	mmusim_trace_close(t);
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+	mmusim_config_free(cfg);
 }

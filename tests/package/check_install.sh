@@ -36,7 +36,11 @@ out=$("$prefix/bin/mmusim" --config "$prefix/share/mmusim/configs/sv39.yaml" tra
 check "installed binary loads an installed preset file" \
 	test "$out" = "0x400010 r user: pa 0x80200010 (4K page, level 1) perms r-xu-"
 
-# find_package: shared and static.
+# find_package: shared and static.  The README's call is the consumer's (it asked for 0.1,
+# which a 0.2 install refuses: while the major version is 0 the minor is the ABI).
+readme_call=$(grep -o 'find_package(mmusim [0-9.]* REQUIRED)' "$src/README.md")
+check "README's $readme_call is the consumer's" \
+	grep -qF "$readme_call" "$src/tests/package/consumer/CMakeLists.txt"
 cmake -S "$src/tests/package/consumer" -B "$scratch/consumer" -DCMAKE_PREFIX_PATH="$prefix" \
 	>"$scratch/consumer.log" 2>&1 || { cat "$scratch/consumer.log" >&2; exit 1; }
 cmake --build "$scratch/consumer" >>"$scratch/consumer.log" 2>&1 || { cat "$scratch/consumer.log" >&2; exit 1; }
