@@ -76,7 +76,8 @@ int mmusim_translate(mmusim_machine *m, const mmusim_request *req, mmusim_transl
 		.no_ad_update = req->no_ad_update,
 	};
 	memset(out, 0, sizeof(*out));
-	if (api_check_access(req->access, &e) || api_check_priv(req->priv, &e))
+	if (api_check_access(req->access, &e) || api_check_priv(req->priv, &e) ||
+	    pt_arch_check_va_fits(m->m->cfg.arch, req->va, &e))
 		return api_error(&m->last_error, &e);
 	if (m->m->host)
 		return api_translate_vm(m, req, out);

@@ -12,7 +12,7 @@ from collections import namedtuple
 
 from . import _lib
 from ._lib import lib
-from .errors import Error, InvalidError, RangeError, check
+from .errors import Error, InvalidError, RangeError, check, error_from
 
 ACCESSES = {"r": 0, "w": 1, "x": 2}
 # enum mmusim_prop: map's and protect's flags as bits (or as the letters "rwxugad").
@@ -266,8 +266,9 @@ class Machine:
         req = self._request(access, user)
         req.va = _unsigned("va", va)
         out = _lib.Translation()
-        if lib.mmusim_translate(self.handle, ctypes.byref(req), ctypes.byref(out)) != 0:
-            raise Error(lib.mmusim_machine_last_error(self.handle).decode())
+        rc = lib.mmusim_translate(self.handle, ctypes.byref(req), ctypes.byref(out))
+        if rc != 0:
+            raise error_from(rc, lib.mmusim_machine_last_error(self.handle).decode())
         return Translation(va, out)
 
     @_locked

@@ -369,3 +369,14 @@ def test_prop_bits_are_exported_with_the_c_values():
         m.map(0x400000, 0x200000, 0x1000, mmusim.PROP_R | mmusim.PROP_W | mmusim.PROP_U)
         assert m.mappings()[0].flags == "rwu"
         assert m.translate(0x400000, access="w").perms == "rw-u-"
+
+
+def test_va_beyond_a_32_bit_machine_is_out_of_range():
+    """translate(2**32) on sv32 answered a non-canonical fault, where the CLI and explain refuse
+    the address: a 32-bit machine forms no wider VA."""
+    for preset, arch in (("sv32", "riscv32"), ("x86_32", "x86_32")):
+        with mmusim.Machine(preset) as m:
+            with pytest.raises(mmusim.RangeError) as e:
+                m.translate(2**32)
+            assert e.value.message == "VA 0x100000000 is out of range: %s addresses are 32 bits" % arch
+            assert m.translate(2**32 - 1).fault.kind == "not-present"

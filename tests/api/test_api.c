@@ -1603,3 +1603,36 @@ Test(api, vm_fault_describe_names_guest_page_faults)
 	cr_expect_str_eq(text, "scause 23 (store/AMO guest-page fault)");
 	mmusim_machine_destroy(m);
 }
+
+/*
+ * A 32-bit machine forms no VA wider than 32 bits (SDM vol. 3 4.3; Sv32 with
+ * SXLEN = 32): the one-address walk and the MMU refuse one as out of range, as
+ * the CLI does, rather than answer with a non-canonical fault (a #GP of
+ * 64-bit mode).  The top 32-bit VA still walks.
+ */
+Test(api, va_beyond_a_32_bit_machine_is_out_of_range)
+{
+	static const char *const presets[] = { "x86_32", "sv32" };
+	static const char *const msgs[] = { "VA 0x100000000 is out of range: x86_32 addresses are 32 bits",
+					    "VA 0x100000000 is out of range: riscv32 addresses are 32 bits" };
+
+	for (unsigned i = 0; i < 2; i++) {
+		mmusim_machine *m = new_machine(presets[i]);
+		mmusim_request req = { .va = 0x100000000ull, .access = MMUSIM_READ, .priv = MMUSIM_USER };
+		mmusim_translation t;
+		mmusim_mmu *mmu;
+		mmusim_mmu_result r;
+		mmusim_error err;
+
+		cr_expect_eq(mmusim_translate(m, &req, &t), MMUSIM_ERANGE);
+		cr_expect_str_eq(mmusim_machine_last_error(m), msgs[i]);
+		req.va = 0xffffffffull;
+		cr_expect_eq(mmusim_translate(m, &req, &t), MMUSIM_OK);
+		cr_expect(!t.ok && t.fault_kind == MMUSIM_FAULT_NOT_PRESENT);
+		cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+		cr_expect_eq(mmusim_mmu_translate(mmu, 0x100000000ull, MMUSIM_READ, &r), MMUSIM_ERANGE);
+		cr_expect_str_eq(mmusim_mmu_last_error(mmu), msgs[i]);
+		mmusim_mmu_destroy(mmu);
+		mmusim_machine_destroy(m);
+	}
+}
