@@ -669,12 +669,16 @@ static bool entry_is_stale(const struct mmu_cpu *c, uint64_t va, const struct tl
 	return ((m.pa + (va & (m.size - 1))) & ~mask) != e->pa || m.perms != e->perms;
 }
 
-/* The translation a TLB hit on e gives va. */
+/*
+ * The translation a TLB hit on e gives va.  The page is the one the walk
+ * found (page_shift), also where the array holds it in pieces (a 1G page in a
+ * 2M array): e->pa is then its piece's start.
+ */
 static inline void hit_result(const struct tlb_entry *e, uint64_t va, struct mmu_result *out)
 {
 	out->ok = true;
-	out->page_size = 1ull << e->shift;
-	out->pa = e->pa | (va & (out->page_size - 1));
+	out->page_size = 1ull << e->page_shift;
+	out->pa = e->pa | (va & ((1ull << e->shift) - 1));
 }
 
 /*

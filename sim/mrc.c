@@ -657,7 +657,8 @@ int mrc_events_mapped(struct mrc *m, struct replay *r, const struct trace_event 
 				mm_error_prefix(err, "%s:%" PRIu64, source, e->line);
 				return rc;
 			}
-			if (kind_counts(m->opt.kind, e->access)) {
+			/* A VA outside the address space is refused before any TLB lookup (mmu.c): no access of a TLB. */
+			if (kind_counts(m->opt.kind, e->access) && (res.ok || res.fault.kind != FAULT_NON_CANONICAL)) {
 				if (!res.ok) {
 					fault_miss(m);
 				} else {

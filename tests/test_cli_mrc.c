@@ -259,6 +259,58 @@ Test(cli_mrc, global_page_hits_in_another_asid)
 }
 
 /*
+ * A VA outside Sv39's address space (0x7fffffffd000: bits 63:38 not all equal)
+ * is refused before any TLB lookup, so a replay's TLB neither hits nor misses
+ * it: of r 0x1000, r 0x7fffffffd000, r 0x1000 only the two reads of page 1
+ * are translations, one cold miss and one hit.  mrc counted the refused one
+ * as a third translation and a second miss.
+ */
+Test(cli_mrc, non_canonical_access_is_no_tlb_lookup)
+{
+	char *t = write_temp_file("map 0x1000 0x80001000 4K rwu\nr 0x1000\nr 0x7fffffffd000\nr 0x1000\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "--json", "mrc", "--page-size", "mapped", "--max-entries", "2", t,
+				NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"accesses\":2,\"partial_invalidations\":0,\"misses\":[1,1]"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(t);
+}
+
+/*
+ * x86_64's L1 ITLB holds a 1G page as 2M pieces (l1i_2m): a fetch that hits
+ * there still translates through the 1G page the walk found.  Three fetches
+ * in one 1G page (two of them in another 2M piece) are one page: one miss of
+ * a TLB holding every size.  mrc took the hit's piece for a 2M page of its
+ * own and counted two; the shell said "2M page" for a 1G leaf.
+ */
+Test(cli_mrc, a_page_held_in_pieces_is_its_own_size)
+{
+	char *t = write_temp_file("map 0x40000000 0xc0000000 1G rwxu\nx 0x40000000\nx 0x40200000\nx 0x40000010\n",
+				  ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64", "--json", "mrc", "--page-size", "mapped", "--kind", "instr",
+				"--max-entries", "2", t, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"accesses\":3,\"partial_invalidations\":0,\"misses\":[1,1]"), "%s", r.out);
+	run_result_free(&r);
+	/* The per-access log says so too: the third fetch hits l1i_2m, in the 1G page. */
+	char *log = write_temp_file("", ".log"), *text;
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64", "replay", "--log", log, t, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(text = read_text_file(log));
+	cr_expect(strstr(text, "\"tlb\":\"l1i_2m\",\"pwc\":[],\"ptes\":[],\"walks\":0,\"pte_reads\":0,\"cycles\":1,"
+			       "\"pa\":\"0xc0000010\",\"page_size\":1073741824"), "%s", text);
+	cr_expect(!strstr(text, "\"page_size\":2097152"), "%s", text);
+	free(text);
+	run_result_free(&r);
+	remove_temp_file(log);
+	remove_temp_file(t);
+}
+
+/*
  * A B C A B D A as pages 1 2 3 1 2 4 1.  Fully associative: 1 and 2 entries miss all 7 (nothing comes back
  * within 2 distinct pages); 3 and 4 entries miss only the 4 cold (A, B, A come back at distance 3).
  * 2 sets (set = page & 1): set 1 sees 1 3 1 1 (cold, cold, distance 2, distance 1), set 0 sees 2 2 4
