@@ -267,6 +267,7 @@ class Machine:
         The text is the command's own: the machine's memory goes to it as an image.
         """
         _access(access)
+        va = _unsigned("va", va)
         with tempfile.TemporaryDirectory(prefix="mmusim-explain-") as tmp:
             image = os.path.join(tmp, "memory.elf")
             self.dump_elf(image)

@@ -206,6 +206,9 @@ OUT_OF_RANGE = [
     (lambda m: m.unmap(0x400000, -0x1000), "length -0x1000 does not fit in 64 bits (0 to 2**64 - 1)"),
     (lambda m: m.protect(2**64, 0x1000, "r"), "va 0x10000000000000000 does not fit in 64 bits (0 to 2**64 - 1)"),
     (lambda m: mmusim.Replay("x86_64", warmup=-1), "warmup -0x1 does not fit in 64 bits (0 to 2**64 - 1)"),
+    # explain handed hex(va) to the command: '-0x1' came back as a plain Error ("bad VA '-0x1'").
+    (lambda m: m.explain(-1), "va -0x1 does not fit in 64 bits (0 to 2**64 - 1)"),
+    (lambda m: m.explain(2**64), "va 0x10000000000000000 does not fit in 64 bits (0 to 2**64 - 1)"),
 ]
 
 
