@@ -144,7 +144,7 @@ _PROTOTYPES = {
     "mmusim_fault_kind_name": (c_char_p, [c_int]),
     "mmusim_perms_string": (None, [c_uint, c_char_p]),
     "mmusim_trace_open": (c_int, [c_char_p, c_int, POINTER(P), E]),
-    "mmusim_trace_format_parse": (c_int, [c_char_p, POINTER(c_int), E]),
+    "mmusim_trace_format_parse": (c_int, [c_char_p, POINTER(c_int)]),
     "mmusim_trace_format": (c_int, [P]),
     "mmusim_trace_format_name": (c_char_p, [c_int]),
     "mmusim_trace_close": (None, [P]),

@@ -6,7 +6,7 @@ import weakref
 
 from . import _lib
 from ._lib import lib
-from .errors import Error, check, error_from
+from .errors import Error, InvalidError, check, error_from
 from .machine import ACCESSES, Machine, _access, _address_array, _c_string, _locked, _unsigned, fault_kind_name
 
 FAULT_KINDS = [fault_kind_name(k) for k in range(_lib.FAULT_KIND_COUNT)]
@@ -320,12 +320,11 @@ class Replay:
     @_locked
     def replay_trace(self, path, format="auto"):
         """Streams a trace file through the model (any format the CLI reads)."""
-        fmt = ctypes.c_int()
+        fmt = _trace_format(format)
         err = _lib.Error_()
-        check(lib.mmusim_trace_format_parse(_c_string("format", format), ctypes.byref(fmt), ctypes.byref(err)), err)
         t = ctypes.c_void_p()
-        self._read_future(path, fmt.value)
-        check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+        self._read_future(path, fmt)
+        check(lib.mmusim_trace_open(_c_string("trace", path, path=True), fmt, ctypes.byref(t), ctypes.byref(err)), err)
         try:
             self._format = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
             rc = lib.mmusim_mmu_replay(self.mmu, t, ctypes.byref(err))
@@ -370,6 +369,17 @@ class Replay:
                           getattr(self, "_format", format), self.check_stale)
 
 
+def _trace_format(name):
+    """A format name as the enum mmusim_trace_format; the C call says only EINVAL for an unknown one."""
+    fmt = ctypes.c_int()
+    if lib.mmusim_trace_format_parse(_c_string("format", name), ctypes.byref(fmt)) != 0:
+        names = []
+        while (n := lib.mmusim_trace_format_name(len(names)).decode()) != "unknown":
+            names.append(n)
+        raise InvalidError(f"bad format '{name}' (expected {', '.join(names[:-1])} or {names[-1]})")
+    return fmt.value
+
+
 def replay(trace, config="x86_64", demand_paging=True, format="auto", **options):
     """Replays a trace file: the dict `mmusim --config CONFIG --json replay [--demand-paging] TRACE` prints.
 
@@ -406,11 +416,10 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
             replays.append(Replay(c, demand_paging, **options))
         if not replays:
             return []
-        fmt = ctypes.c_int()
-        check(lib.mmusim_trace_format_parse(_c_string("format", format), ctypes.byref(fmt), ctypes.byref(err)), err)
+        fmt = _trace_format(format)
         for r in replays:
-            r._read_future(trace, fmt.value)
-        check(lib.mmusim_trace_open(_c_string("trace", trace, path=True), fmt.value, ctypes.byref(t), ctypes.byref(err)), err)
+            r._read_future(trace, fmt)
+        check(lib.mmusim_trace_open(_c_string("trace", trace, path=True), fmt, ctypes.byref(t), ctypes.byref(err)), err)
         name = lib.mmusim_trace_format_name(lib.mmusim_trace_format(t)).decode()
         for r in replays:
             r._format = name

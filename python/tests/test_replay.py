@@ -405,3 +405,15 @@ def test_closing_a_replays_machine_closes_the_replay():
     with pytest.raises(mmusim.Error, match="the replay is closed"):
         r.stats()
     r.close()
+
+
+@pytest.mark.parametrize("fmt", ["nope", 5])
+def test_a_bad_format_names_itself_and_the_formats(fmt):
+    """mmusim_trace_format_parse takes no mmusim_error: the binding passed one anyway, and raised
+    InvalidError with an empty message."""
+    want = f"bad format '{fmt}' (expected auto, text, lackey, binary, champsim, din, pinatrace or drmemtrace)"
+    trace = os.path.join(TRACES, "example.trace")
+    for call in (lambda: mmusim.replay(trace, format=fmt), lambda: mmusim.sweep(["x86_64"], trace, format=fmt)):
+        with pytest.raises(mmusim.InvalidError) as e:
+            call()
+        assert e.value.message == want
