@@ -255,3 +255,15 @@ def test_explain_after_chdir_uses_this_machines_config(tmp_path, monkeypatch):
         m.map(0x1000, 0x80200000, 4096, "rwu")
         monkeypatch.chdir(other)
         assert m.explain(0x1000).startswith("explain 0x1000: read access in user mode; sv39: 3 levels")
+
+
+def test_a_config_given_as_bytes_is_its_name(tmp_path):
+    """str(b"x86_64") is "b'x86_64'": Machine(b"x86_64") looked for a preset of that name.
+    Bytes name a file as os.fsencode would (any bytes, not only UTF-8), as a trace's do."""
+    with mmusim.Machine(b"x86_64") as m:
+        assert m.config == "x86_64"
+    cfg = tmp_path / "caf\xe9.yaml"
+    cfg.write_text("extends: sv39\n")
+    with mmusim.Machine(os.fsencode(cfg)) as m:
+        assert m.translate(0x1000).fault.kind == "not-present"
+        assert m.page_size == 4096
