@@ -8,7 +8,8 @@
  * passes unchanged.  Then end to end: an error quoting a trace line with
  * ESC[2J, a config name with ESC and newline in the sweep table and the
  * replay report, a path with control bytes in a message, and the JSON
- * report (RFC 8259 section 7: every byte below 0x20 as \u00XX), and the trace name heading mrc's table.
+ * report (RFC 8259 section 7: every byte below 0x20 as \u00XX), and the trace
+ * name heading mrc's table.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
