@@ -108,6 +108,7 @@ int os_create(struct machine *m, struct mmu *mmu, const struct os_options *opt, 
 	os->opt = *opt;
 	os->rp = (struct replacement){ .ops = ops, .rng = opt->seed ? opt->seed : 1,
 				       .referenced = clock_referenced, .arg = os };
+	os->rs.order.key = ops->key;
 	*out = os;
 	return MM_OK;
 }
@@ -373,6 +374,7 @@ int os_page_fault(struct os *os, uint16_t asid, uint64_t va, enum os_verdict *ou
 	os->rs.slots[s].last_use = os->accesses;
 	if (p->next_use < os->rs.slots[s].next_use)
 		os->rs.slots[s].next_use = p->next_use;
+	resident_restamp(&os->rs, s);
 	*out = OS_RETRY;
 	return MM_OK;
 }
@@ -392,6 +394,7 @@ void os_note_access(struct os *os, uint16_t asid, uint64_t va)
 		f->last_use = idx + 1;
 		p->next_use = next_use(os, idx);
 		f->next_use = f->nr_sharers == 1 ? p->next_use : slot_next_use(os, p->slot);
+		resident_restamp(&os->rs, p->slot);
 	}
 }
 
@@ -674,6 +677,7 @@ static int fork_page(struct os *os, size_t parent_idx, uint16_t child, struct pa
 	cp->next_use = first_use(os, child, pp.vpn);
 	if (cp->next_use < os->rs.slots[pp.slot].next_use)
 		os->rs.slots[pp.slot].next_use = cp->next_use;
+	resident_restamp(&os->rs, pp.slot);
 	return MM_OK;
 }
 
@@ -721,6 +725,7 @@ int os_adopt(struct os *os, uint16_t asid, uint64_t va, uint64_t pa, struct mm_e
 	os->rs.slots[s].loaded = ++os->loads;
 	os->rs.slots[s].last_use = os->accesses;
 	os->rs.slots[s].next_use = p->next_use = UINT64_MAX;
+	resident_restamp(&os->rs, s);
 	return MM_OK;
 }
 
@@ -800,6 +805,7 @@ int os_write_fault(struct os *os, uint16_t asid, uint64_t va, bool *handled, str
 		os->rs.slots[s].loaded = ++os->loads;
 		os->rs.slots[s].last_use = os->accesses;
 		os->rs.slots[s].next_use = p->next_use;
+		resident_restamp(&os->rs, s);
 		os->stats.cow_copies++;
 	}
 	p->cow = false;

@@ -8,6 +8,7 @@ void resident_fini(struct resident *rs)
 	free(rs->pages);
 	free(rs->slots);
 	key_map_fini(&rs->index);
+	slot_order_fini(&rs->order);
 	*rs = (struct resident){ 0 };
 }
 
@@ -55,7 +56,14 @@ size_t resident_free_slot(struct resident *rs)
 		rs->cap_slots = cap;
 	}
 	rs->slots[rs->nr_slots] = (struct frame_slot){ .used = false };
+	if (!slot_order_update(&rs->order, rs->slots, rs->nr_slots + 1, rs->nr_slots))
+		return SIZE_MAX;
 	return rs->nr_slots++;
+}
+
+void resident_restamp(struct resident *rs, size_t s)
+{
+	slot_order_update(&rs->order, rs->slots, rs->nr_slots, s); /* s has its leaf: nothing to allocate */
 }
 
 void resident_occupy(struct resident *rs, size_t s, struct os_page *p)
