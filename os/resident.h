@@ -60,6 +60,7 @@ struct resident {
 	struct frame_slot *slots;
 	size_t nr_slots, cap_slots, nr_used;
 	struct slot_order order;  /* the slots by the policy's key (fifo, lru, opt) */
+	struct slot_order unused; /* the slots, unused first: the lowest unused one without a scan */
 };
 
 void resident_fini(struct resident *rs);
