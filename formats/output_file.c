@@ -247,6 +247,21 @@ static bool links_may_be_followed(const char *path)
 	return ok;
 }
 
+/*
+ * False for another user's FIFO in a sticky world-writable folder: `>` opens
+ * with O_CREAT, which fs.protected_fifos refuses there (even to root), and an
+ * open without O_CREAT would slip past that rule.  A FIFO with no name of its
+ * own (a pipe behind /dev/stdout) has no folder: it may be opened.
+ */
+static bool fifo_may_be_opened(const char *path, uid_t owner)
+{
+	char *real = realpath(path, NULL);
+	bool ok = !real || ours_or_unshared(real, owner);
+
+	free(real);
+	return ok;
+}
+
 int output_file_open(const char *path, struct output_file **out, struct mm_error *err)
 {
 	struct output_file *o = calloc(1, sizeof(*o));
@@ -277,8 +292,19 @@ int output_file_open(const char *path, struct output_file **out, struct mm_error
 		output_free(o);
 		return mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(EISDIR));
 	}
+	/* Before any open: a device or FIFO reached through a planted link is no better a target. */
+	if (!links_may_be_followed(path)) {
+		output_free(o);
+		return mm_error_set(err, MM_EIO, "%s: cannot create: %s (a symbolic link in a sticky world-writable "
+				    "folder, owned by another user, is not followed)", path, strerror(EACCES));
+	}
 	if (exists && (!S_ISREG(st.st_mode) || same_as_fd(&st, STDOUT_FILENO) || same_as_fd(&st, STDERR_FILENO))) {
 		/* Nothing to rename over: a device, a FIFO, or the file our own output already goes to. */
+		if (S_ISFIFO(st.st_mode) && !fifo_may_be_opened(path, st.st_uid)) {
+			output_free(o);
+			return mm_error_set(err, MM_EIO, "%s: cannot create: %s (a FIFO in a sticky world-writable "
+					    "folder, owned by another user, is not opened)", path, strerror(EACCES));
+		}
 		o->fd = open(path, O_WRONLY | O_CLOEXEC | (S_ISREG(st.st_mode) ? O_APPEND : 0));
 		if (o->fd < 0) {
 			rc = mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(errno));
@@ -294,11 +320,6 @@ int output_file_open(const char *path, struct output_file **out, struct mm_error
 		rc = mm_error_set(err, MM_EIO, "%s: cannot create: %s", path, strerror(errno));
 		output_free(o);
 		return rc;
-	}
-	if (!links_may_be_followed(path)) {
-		output_free(o);
-		return mm_error_set(err, MM_EIO, "%s: cannot create: %s (a symbolic link in a sticky world-writable "
-				    "folder, owned by another user, is not followed)", path, strerror(EACCES));
 	}
 	/* A symbolic link to a file: replace the file, keep the link. */
 	o->target = exists ? realpath(path, NULL) : dangling_link_target(path);

@@ -108,6 +108,7 @@ int os_create(struct machine *m, struct mmu *mmu, const struct os_options *opt, 
 	os->opt = *opt;
 	os->rp = (struct replacement){ .ops = ops, .rng = opt->seed ? opt->seed : 1,
 				       .referenced = clock_referenced, .arg = os };
+	os->rs.order.key = ops->key;
 	*out = os;
 	return MM_OK;
 }
@@ -373,6 +374,7 @@ int os_page_fault(struct os *os, uint16_t asid, uint64_t va, enum os_verdict *ou
 	os->rs.slots[s].last_use = os->accesses;
 	if (p->next_use < os->rs.slots[s].next_use)
 		os->rs.slots[s].next_use = p->next_use;
+	resident_restamp(&os->rs, s);
 	*out = OS_RETRY;
 	return MM_OK;
 }
@@ -392,6 +394,7 @@ void os_note_access(struct os *os, uint16_t asid, uint64_t va)
 		f->last_use = idx + 1;
 		p->next_use = next_use(os, idx);
 		f->next_use = f->nr_sharers == 1 ? p->next_use : slot_next_use(os, p->slot);
+		resident_restamp(&os->rs, p->slot);
 	}
 }
 
@@ -426,35 +429,68 @@ int os_mmap(struct os *os, uint16_t asid, uint64_t va, uint64_t len, const struc
 }
 
 /*
- * Every page of asid in [va, va+len) the OS holds: resident ones give their
- * frame back (unmapped first when the OS itself drops them), swap copies go.
+ * A page the OS holds: a resident one gives its frame back (unmapped first
+ * when the OS itself drops it), a swap copy goes.
+ */
+static void drop_page(struct os *os, struct os_page *p, bool unmap)
+{
+	if (p->state == PAGE_RESIDENT) {
+		const size_t s = p->slot;
+		const bool cow = p->cow;
+		const uint32_t flags = unmap ? unmap_pte(os, p, false) : 0;
+		if (resident_vacate(&os->rs, p)) {
+			/*
+			 * The last mapping of a frame written through a writable
+			 * one (a shared region's) while other pages name its swap
+			 * slot: they must find what was written there.
+			 */
+			if (!cow && (flags & PROP_D) && (flags & PROP_W) && p->has_swap &&
+			    swap_refs(&os->swap, p->swap_slot) > 1)
+				os->stats.swap_outs++;
+			release_frame(os, s);
+		}
+	}
+	if (p->has_swap)
+		swap_put(&os->swap, p->swap_slot);
+	p->has_swap = false;
+	p->state = PAGE_ABSENT;
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * Every page of asid in [first, last] (VPNs) the OS holds, in the order of
+ * its records (frames go back to the free list in that order).  A range of
+ * fewer pages than the OS knows looks each page up: a scan of every record
+ * per `munmap` of one page made a trace of them quadratic.
  */
 static void drop_pages(struct os *os, uint16_t asid, uint64_t first, uint64_t last, bool unmap)
 {
+	size_t *idx = last - first < os->rs.nr_pages ? malloc((size_t)(last - first + 1) * sizeof(*idx)) : NULL;
+
+	if (idx) {
+		size_t k = 0;
+		for (uint64_t v = first;; v++) {
+			struct os_page *p = resident_lookup(&os->rs, asid, v);
+			if (p && p->state != PAGE_ABSENT)
+				idx[k++] = (size_t)(p - os->rs.pages);
+			if (v == last)
+				break;
+		}
+		qsort(idx, k, sizeof(*idx), cmp_index);
+		for (size_t i = 0; i < k; i++)
+			drop_page(os, &os->rs.pages[idx[i]], unmap);
+		free(idx);
+		return;
+	}
 	for (size_t i = 0; i < os->rs.nr_pages; i++) {
 		struct os_page *p = &os->rs.pages[i];
-		if (p->asid != asid || p->vpn < first || p->vpn > last || p->state == PAGE_ABSENT)
-			continue;
-		if (p->state == PAGE_RESIDENT) {
-			const size_t s = p->slot;
-			const bool cow = p->cow;
-			const uint32_t flags = unmap ? unmap_pte(os, p, false) : 0;
-			if (resident_vacate(&os->rs, p)) {
-				/*
-				 * The last mapping of a frame written through a writable
-				 * one (a shared region's) while other pages name its swap
-				 * slot: they must find what was written there.
-				 */
-				if (!cow && (flags & PROP_D) && (flags & PROP_W) && p->has_swap &&
-				    swap_refs(&os->swap, p->swap_slot) > 1)
-					os->stats.swap_outs++;
-				release_frame(os, s);
-			}
-		}
-		if (p->has_swap)
-			swap_put(&os->swap, p->swap_slot);
-		p->has_swap = false;
-		p->state = PAGE_ABSENT;
+		if (p->asid == asid && p->vpn >= first && p->vpn <= last && p->state != PAGE_ABSENT)
+			drop_page(os, p, unmap);
 	}
 }
 
@@ -674,6 +710,7 @@ static int fork_page(struct os *os, size_t parent_idx, uint16_t child, struct pa
 	cp->next_use = first_use(os, child, pp.vpn);
 	if (cp->next_use < os->rs.slots[pp.slot].next_use)
 		os->rs.slots[pp.slot].next_use = cp->next_use;
+	resident_restamp(&os->rs, pp.slot);
 	return MM_OK;
 }
 
@@ -721,6 +758,7 @@ int os_adopt(struct os *os, uint16_t asid, uint64_t va, uint64_t pa, struct mm_e
 	os->rs.slots[s].loaded = ++os->loads;
 	os->rs.slots[s].last_use = os->accesses;
 	os->rs.slots[s].next_use = p->next_use = UINT64_MAX;
+	resident_restamp(&os->rs, s);
 	return MM_OK;
 }
 
@@ -800,6 +838,7 @@ int os_write_fault(struct os *os, uint16_t asid, uint64_t va, bool *handled, str
 		os->rs.slots[s].loaded = ++os->loads;
 		os->rs.slots[s].last_use = os->accesses;
 		os->rs.slots[s].next_use = p->next_use;
+		resident_restamp(&os->rs, s);
 		os->stats.cow_copies++;
 	}
 	p->cow = false;

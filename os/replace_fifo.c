@@ -13,7 +13,7 @@ static uint64_t loaded(const struct frame_slot *s)
 static size_t fifo_victim(struct replacement *rp, struct resident *rs)
 {
 	(void)rp;
-	return replacement_min_slot(rs, loaded);
+	return slot_order_min(&rs->order); /* replacement_min_slot(rs, loaded), kept in order */
 }
 
-const struct replacement_ops replace_fifo = { .name = "fifo", .victim = fifo_victim };
+const struct replacement_ops replace_fifo = { .name = "fifo", .key = loaded, .victim = fifo_victim };

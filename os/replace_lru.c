@@ -13,7 +13,7 @@ static uint64_t last_use(const struct frame_slot *s)
 static size_t lru_victim(struct replacement *rp, struct resident *rs)
 {
 	(void)rp;
-	return replacement_min_slot(rs, last_use);
+	return slot_order_min(&rs->order); /* replacement_min_slot(rs, last_use), kept in order */
 }
 
-const struct replacement_ops replace_lru = { .name = "lru", .tracks_use = true, .victim = lru_victim };
+const struct replacement_ops replace_lru = { .name = "lru", .tracks_use = true, .key = last_use, .victim = lru_victim };

@@ -14,9 +14,9 @@ static uint64_t nearness(const struct frame_slot *s)
 static size_t opt_victim(struct replacement *rp, struct resident *rs)
 {
 	(void)rp;
-	return replacement_min_slot(rs, nearness);
+	return slot_order_min(&rs->order); /* replacement_min_slot(rs, nearness), kept in order */
 }
 
 const struct replacement_ops replace_opt = {
-	.name = "opt", .tracks_use = true, .needs_future = true, .victim = opt_victim,
+	.name = "opt", .tracks_use = true, .needs_future = true, .key = nearness, .victim = opt_victim,
 };

@@ -29,6 +29,8 @@ struct replacement_ops {
 	bool tracks_use;
 	/* Needs the whole future of the trace (opt). */
 	bool needs_future;
+	/* The stamp fifo, lru and opt evict the smallest of (rs->order keeps the slots by it); NULL for the others. */
+	uint64_t (*key)(const struct frame_slot *s);
 	/* The slot to evict; every slot of rs is used, and there is at least one. */
 	size_t (*victim)(struct replacement *rp, struct resident *rs);
 };

@@ -8,6 +8,8 @@ void resident_fini(struct resident *rs)
 	free(rs->pages);
 	free(rs->slots);
 	key_map_fini(&rs->index);
+	slot_order_fini(&rs->order);
+	slot_order_fini(&rs->unused);
 	*rs = (struct resident){ 0 };
 }
 
@@ -39,13 +41,17 @@ struct os_page *resident_page(struct resident *rs, uint16_t asid, uint64_t vpn)
 	return p;
 }
 
+/* Unused slots first (false < true), then by index. */
+static uint64_t used_key(const struct frame_slot *s)
+{
+	return s->used;
+}
+
 size_t resident_free_slot(struct resident *rs)
 {
-	if (rs->nr_used < rs->nr_slots) {
-		for (size_t s = 0; s < rs->nr_slots; s++)
-			if (!rs->slots[s].used)
-				return s;
-	}
+	/* The lowest unused slot, as a scan from 0 finds it: a scan per fault was quadratic. */
+	if (rs->nr_used < rs->nr_slots)
+		return slot_order_min(&rs->unused);
 	if (rs->nr_slots == rs->cap_slots) {
 		size_t cap = rs->cap_slots ? 2 * rs->cap_slots : 16;
 		struct frame_slot *ns = realloc(rs->slots, cap * sizeof(*ns));
@@ -55,7 +61,16 @@ size_t resident_free_slot(struct resident *rs)
 		rs->cap_slots = cap;
 	}
 	rs->slots[rs->nr_slots] = (struct frame_slot){ .used = false };
+	rs->unused.key = used_key;
+	if (!slot_order_update(&rs->order, rs->slots, rs->nr_slots + 1, rs->nr_slots) ||
+	    !slot_order_update(&rs->unused, rs->slots, rs->nr_slots + 1, rs->nr_slots))
+		return SIZE_MAX;
 	return rs->nr_slots++;
+}
+
+void resident_restamp(struct resident *rs, size_t s)
+{
+	slot_order_update(&rs->order, rs->slots, rs->nr_slots, s); /* s has its leaf: nothing to allocate */
 }
 
 void resident_occupy(struct resident *rs, size_t s, struct os_page *p)
@@ -67,6 +82,7 @@ void resident_occupy(struct resident *rs, size_t s, struct os_page *p)
 		f->nr_sharers = 0;
 		f->swap_cached = false;
 		rs->nr_used++;
+		slot_order_update(&rs->unused, rs->slots, rs->nr_slots, s);
 		p->next_sharer = SIZE_MAX;
 	} else {
 		p->next_sharer = f->page;
@@ -95,5 +111,6 @@ bool resident_vacate(struct resident *rs, struct os_page *p)
 		return false;
 	f->used = false;
 	rs->nr_used--;
+	slot_order_update(&rs->unused, rs->slots, rs->nr_slots, p->slot);
 	return true;
 }

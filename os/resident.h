@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "os/key_map.h"
+#include "os/slot_order.h"
 
 enum page_state { PAGE_ABSENT, PAGE_RESIDENT, PAGE_SWAPPED };
 
@@ -58,6 +59,8 @@ struct resident {
 	struct key_map index;   /* page_key -> index into pages */
 	struct frame_slot *slots;
 	size_t nr_slots, cap_slots, nr_used;
+	struct slot_order order;  /* the slots by the policy's key (fifo, lru, opt) */
+	struct slot_order unused; /* the slots, unused first: the lowest unused one without a scan */
 };
 
 void resident_fini(struct resident *rs);
@@ -65,6 +68,8 @@ void resident_fini(struct resident *rs);
 struct os_page *resident_page(struct resident *rs, uint16_t asid, uint64_t vpn);
 /* The record of (asid, vpn) if the OS knows the page, else NULL. */
 struct os_page *resident_lookup(const struct resident *rs, uint16_t asid, uint64_t vpn);
+/* Slot s's stamps (loaded, last_use, next_use) changed: its place in rs->order follows. */
+void resident_restamp(struct resident *rs, size_t s);
 /* A slot no page uses (a new one when all are used); SIZE_MAX when out of host memory. */
 size_t resident_free_slot(struct resident *rs);
 /* Puts page p in slot s and marks it resident: s's only page when unused, else one more sharer. */

@@ -372,6 +372,7 @@ static int run_op(struct page_table *pt, struct range_op *op, uint64_t first, ui
 {
 	const struct pt_mem *mem = pt->env.mem;
 	const uint64_t avail = mem->ops->nodes_available ? mem->ops->nodes_available(mem->impl) : UINT64_MAX;
+	const uint64_t backable = mem->ops->nodes_backable ? mem->ops->nodes_backable(mem->impl) : UINT64_MAX;
 	int rc;
 
 	/*
@@ -379,7 +380,8 @@ static int run_op(struct page_table *pt, struct range_op *op, uint64_t first, ui
 	 * per level below the root, creating or splitting: with that many free,
 	 * the counting pass could not refuse, and it costs as much as the edit.
 	 */
-	if (last - first < PC(pt)->base_page_size && avail >= PC(pt)->nr_levels - 1) {
+	if (last - first < PC(pt)->base_page_size && avail >= PC(pt)->nr_levels - 1 &&
+	    backable >= PC(pt)->nr_levels - 1) {
 		op->counting = false;
 		rc = op->kind == OP_MAP ? map_base_page(pt, op, first) : MAP_DECLINED;
 		if (rc == MAP_DECLINED)
@@ -397,6 +399,11 @@ static int run_op(struct page_table *pt, struct range_op *op, uint64_t first, ui
 		return mm_error_set(op->err, MM_ENOMEM,
 				    "out of physical memory: needs %llu page-table nodes, %llu frames free",
 				    (unsigned long long)op->nodes_needed, (unsigned long long)avail);
+	if (op->nodes_needed > backable)
+		return mm_error_set(op->err, MM_ENOMEM,
+				    "out of host memory: needs %llu page-table nodes, room for %llu more "
+				    "(simulated memory may use " PT_MEM_MAX_HOST_TEXT " of the host's)",
+				    (unsigned long long)op->nodes_needed, (unsigned long long)backable);
 	op->counting = false;
 	rc = range_node(pt, op, pt->root, VIRT_NONE, PC(pt)->nr_levels, first, last);
 	if (rc == MM_OK)

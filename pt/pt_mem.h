@@ -32,7 +32,17 @@ struct pt_mem_ops {
 	int (*alloc_node_run)(void *impl, unsigned nr, uint64_t *pa, struct mm_error *err);
 	/* How many more nodes alloc_node can hand out (lets pt_map check before writing). */
 	uint64_t (*nodes_available)(const void *impl);
+	/* Optional: how many more frames host memory may back (PT_MEM_MAX_HOST_BYTES); pt_map checks it too. */
+	uint64_t (*nodes_backable)(const void *impl);
 };
+
+/*
+ * The host memory a simulated memory may spend on the frames it backs (nodes,
+ * written frames): a 64 GiB memory would otherwise let one `map` line of 31 TiB
+ * in 4K pages take 62 GiB of the host.
+ */
+#define PT_MEM_MAX_HOST_BYTES (4ull << 30)
+#define PT_MEM_MAX_HOST_TEXT "4G"
 
 /*
  * Optional: memory whose host bytes can be found without a call, for the

@@ -246,6 +246,13 @@ static uint64_t guest_nodes_available(const void *impl)
 	return g->frames ? physmem_pt_mem(g->frames).ops->nodes_available(g->frames) : 0;
 }
 
+static uint64_t guest_nodes_backable(const void *impl)
+{
+	const struct guest_mem *g = impl;
+
+	return g->frames ? physmem_pt_mem(g->frames).ops->nodes_backable(g->frames) : 0;
+}
+
 static const struct pt_mem_ops guest_mem_ops = {
 	.read = guest_read,
 	.write = guest_write,
@@ -253,6 +260,7 @@ static const struct pt_mem_ops guest_mem_ops = {
 	.alloc_node_run = guest_alloc_node_run,
 	.free_node = guest_free_node,
 	.nodes_available = guest_nodes_available,
+	.nodes_backable = guest_nodes_backable,
 };
 
 struct pt_mem guest_mem_pt_mem(struct guest_mem *g)

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "sim/byteorder.h"
+#include "sim/size_name.h"
 
 struct physmem {
 	uint64_t base;
@@ -41,6 +42,7 @@ struct physmem {
 	size_t frames_bytes;          /* its mmap'd length */
 	uint64_t nr_dir;
 	uint64_t nr_backed;
+	uint64_t max_backed;    /* host frames the memory may hold (PT_MEM_MAX_HOST_BYTES) */
 
 	uint64_t bump;          /* next never-allocated frame index (relative to base) */
 	uint64_t *free_stack;
@@ -123,6 +125,8 @@ static uint8_t *frame_back(struct physmem *pm, uint64_t frame)
 	slot = &(*leaf)[frame & ((1ull << pm->direct.leaf_bits) - 1)];
 	if (*slot)
 		return *slot;
+	if (pm->nr_backed >= pm->max_backed)
+		return NULL;
 	if (!(*slot = frame_size_ok(pm) ? host_frame(pm) : calloc(1, pm->frame_size)))
 		return NULL;
 	if (pm->frames)
@@ -209,6 +213,7 @@ struct physmem *physmem_create(uint64_t base, uint64_t size, uint64_t frame_size
 	pm->frame_size = frame_size;
 	pm->frame_shift = (unsigned)__builtin_ctzll(frame_size);
 	pm->nr_frames = size >> pm->frame_shift;
+	physmem_set_host_limit(pm, PT_MEM_MAX_HOST_BYTES);
 	pm->direct.leaf_bits = dir_leaf_bits(pm->nr_frames);
 	pm->nr_dir = ((pm->nr_frames - 1) >> pm->direct.leaf_bits) + 1;
 	pm->dir = calloc(pm->nr_dir, sizeof(*pm->dir));
@@ -247,6 +252,23 @@ void physmem_destroy(struct physmem *pm)
 }
 
 uint64_t physmem_frame_size(const struct physmem *pm) { return pm->frame_size; }
+
+void physmem_set_host_limit(struct physmem *pm, uint64_t bytes)
+{
+	pm->max_backed = bytes >> pm->frame_shift ? bytes >> pm->frame_shift : 1;
+}
+
+/* Why a frame got no host memory: the bound, or the host itself. */
+static int host_out_of_memory(const struct physmem *pm, struct mm_error *err)
+{
+	char limit[32];
+
+	if (pm->nr_backed < pm->max_backed)
+		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+	return mm_error_set(err, MM_ENOMEM, "out of host memory: simulated memory may use %s of the host's, all in use "
+			    "(%llu frames of %llu bytes)", size_name(pm->max_backed << pm->frame_shift, limit, sizeof(limit)),
+			    (unsigned long long)pm->nr_backed, (unsigned long long)pm->frame_size);
+}
 
 static bool in_memory(const struct physmem *pm, uint64_t pa, unsigned size)
 {
@@ -362,7 +384,7 @@ int physmem_alloc_node(struct physmem *pm, uint64_t *pa, struct mm_error *err)
 		return rc;
 	if (!back_zeroed(pm, frame)) {
 		free_push(pm, frame);
-		return mm_error_set(err, MM_ENOMEM, "out of host memory");
+		return host_out_of_memory(pm, err);
 	}
 	pm->node_frames++;
 	*pa = pm->base + (frame << pm->frame_shift);
@@ -428,7 +450,7 @@ int physmem_alloc_node_run(struct physmem *pm, unsigned nr, uint64_t *pa, struct
 				frame_unback(pm, start + j);
 				free_push(pm, start + j);
 			}
-			return mm_error_set(err, MM_ENOMEM, "out of host memory");
+			return host_out_of_memory(pm, err);
 		}
 	}
 	pm->node_frames += nr;
@@ -499,8 +521,15 @@ static uint64_t mem_nodes_available(const void *impl)
 	return pm->nr_frames - pm->bump + pm->nr_free;
 }
 
+static uint64_t mem_nodes_backable(const void *impl)
+{
+	const struct physmem *pm = impl;
+	return pm->max_backed > pm->nr_backed ? pm->max_backed - pm->nr_backed : 0;
+}
+
 static const struct pt_mem_ops physmem_ops = {
 	.nodes_available = mem_nodes_available,
+	.nodes_backable = mem_nodes_backable,
 	.read = mem_read,
 	.write = mem_write,
 	.alloc_node = mem_alloc_node,

@@ -32,6 +32,12 @@ void physmem_destroy(struct physmem *pm);
 
 uint64_t physmem_frame_size(const struct physmem *pm);
 
+/*
+ * At most `bytes` of host memory behind frames (PT_MEM_MAX_HOST_BYTES from
+ * creation; at least one frame): a frame beyond it is "out of host memory".
+ */
+void physmem_set_host_limit(struct physmem *pm, uint64_t bytes);
+
 /* size is 1, 2, 4 or 8 and pa must be aligned to it. */
 int physmem_read(struct physmem *pm, uint64_t pa, unsigned size, uint64_t *val);
 int physmem_write(struct physmem *pm, uint64_t pa, unsigned size, uint64_t val);

@@ -1234,3 +1234,96 @@ Test(image_inputs, an_image_base_for_an_elf_file_is_refused)
 	free(elf);
 	temp_dir_remove(dir);
 }
+
+/*
+ * A link planted by another user in a sticky world-writable folder that leads
+ * to a FIFO or a device was followed: outputs that are not regular files are
+ * opened directly, and that open skipped the fs.protected_symlinks rule the
+ * rename path applies (root's /tmp/out.trace -> /dev/sda wrote the disk; here a
+ * FIFO another process reads).  Needs root, to give the link to another user.
+ */
+Test(output_symlink, planted_link_to_a_fifo_is_not_followed)
+{
+	char *dir = temp_dir_create(), *sticky = temp_dir_path(dir, "sticky"), *fifo = temp_dir_path(dir, "fifo");
+	char *link = temp_dir_path(sticky, "out.trace");
+	char *trace = write_temp_file("map 0x1000 0x2000 4K rwu\nr 0x1000\n", ".trace");
+	char want[1024], buf[64];
+	struct run_result r;
+	int reader;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to give a link to another user");
+	cr_assert_eq(mkdir(sticky, 0777), 0);
+	cr_assert_eq(chmod(sticky, 01777), 0);
+	cr_assert_eq(mkfifo(fifo, 0666), 0);
+	/* A reader, so that a wrong open does not block the test: it shows as bytes in the FIFO. */
+	cr_assert((reader = open(fifo, O_RDONLY | O_NONBLOCK)) >= 0);
+	cr_assert_eq(symlink(fifo, link), 0);
+	cr_assert_eq(lchown(link, 65534, (gid_t)-1), 0);
+	cr_assert_eq(run_mmusim(&r, "convert", trace, link, NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mmusim: %s: cannot create: Permission denied (a symbolic link in a sticky "
+		 "world-writable folder, owned by another user, is not followed)\n", link);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	cr_expect_leq(read(reader, buf, sizeof(buf)), 0, "the output went through the planted link");
+	close(reader);
+	cr_expect_eq(temp_dir_count(sticky), 1, "the link only");
+	unlink(link);
+	rmdir(sticky);
+	free(link);
+	free(sticky);
+	free(fifo);
+	remove_temp_file(trace);
+	temp_dir_remove(dir);
+}
+
+/*
+ * Another user's FIFO in a sticky world-writable folder (mkfifo /tmp/out.csv,
+ * then read what root writes there): `>` opens it with O_CREAT, which the
+ * kernel refuses under fs.protected_fifos, even to root; mmusim opened it
+ * without O_CREAT, so the rule never applied.  A FIFO of our own there is
+ * written as before.  Needs root, to give the FIFO to another user.
+ */
+Test(output_file, another_users_fifo_in_a_sticky_folder_is_not_opened)
+{
+	char *dir = temp_dir_create(), *sticky = temp_dir_path(dir, "sticky");
+	char *planted = temp_dir_path(sticky, "planted.trace"), *mine = temp_dir_path(sticky, "mine.trace");
+	char *trace = write_temp_file("map 0x1000 0x2000 4K rwu\nr 0x1000\n", ".trace");
+	char want[1024], buf[4096];
+	struct run_result r;
+	int reader;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to give a FIFO to another user");
+	cr_assert_eq(mkdir(sticky, 0777), 0);
+	cr_assert_eq(chmod(sticky, 01777), 0);
+	cr_assert_eq(mkfifo(planted, 0666), 0);
+	cr_assert_eq(chown(planted, 65534, 65534), 0);
+	cr_assert((reader = open(planted, O_RDONLY | O_NONBLOCK)) >= 0);
+	cr_assert_eq(run_mmusim(&r, "convert", trace, planted, NULL), 0);
+	cr_expect_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mmusim: %s: cannot create: Permission denied (a FIFO in a sticky world-writable "
+		 "folder, owned by another user, is not opened)\n", planted);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	cr_expect_leq(read(reader, buf, sizeof(buf)), 0, "the planted FIFO was written");
+	close(reader);
+	/* Our own FIFO there is an output like any other. */
+	cr_assert_eq(mkfifo(mine, 0666), 0);
+	cr_assert((reader = open(mine, O_RDONLY | O_NONBLOCK)) >= 0);
+	cr_assert_eq(run_mmusim(&r, "convert", trace, mine, NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	run_result_free(&r);
+	cr_expect_gt(read(reader, buf, sizeof(buf)), 0, "our own FIFO got nothing");
+	close(reader);
+	cr_expect_eq(temp_dir_count(sticky), 2, "the two FIFOs only");
+	unlink(planted);
+	unlink(mine);
+	rmdir(sticky);
+	free(planted);
+	free(mine);
+	free(sticky);
+	remove_temp_file(trace);
+	temp_dir_remove(dir);
+}

@@ -654,3 +654,16 @@ Test(hostile_cli, garbage_after_the_stream, .init = time_limit_60s)
 	free(z);
 	free(text);
 }
+
+/*
+ * A one-line map of 31 TiB in 4K pages needs 15.9 Mi page-table nodes, which the
+ * x86_64 preset's 64 GiB of simulated memory holds: mmusim took 62 GiB of the
+ * host, frame by frame, until the kernel's OOM killer or RLIMIT_AS stopped it.
+ * The edit is refused before it writes anything, as one beyond simulated memory is.
+ */
+Test(hostile_cli, one_map_line_of_host_memory, .init = time_limit_60s)
+{
+	expect_refused(4, (const char *const[]){ "translate", "--map", "0 0 0x1f0000000000 rwu size=4K", "0x1000" },
+		       "mmusim: --map:1: out of host memory: needs 16284734 page-table nodes, room for 1048574 more "
+		       "(simulated memory may use 4G of the host's)\n");
+}

@@ -249,3 +249,38 @@ Test(physmem, node_run_aligned_zeroed_and_freed)
 	cr_expect_eq(st.backed_frames, 0);
 	physmem_destroy(pm);
 }
+
+/*
+ * Host memory behind simulated frames is bounded (PT_MEM_MAX_HOST_BYTES by
+ * default): a 64 GiB memory could otherwise take 64 GiB of the host, one
+ * written frame at a time.  Here a 4-frame bound on a 1 MiB memory.
+ */
+Test(physmem, host_memory_is_bounded)
+{
+	struct mm_error err = { 0 };
+	struct physmem *pm = physmem_create(0, 1 << 20, 4096, &err);
+	struct pt_mem mem;
+	uint64_t pa, first = 0;
+
+	cr_assert_not_null(pm);
+	mem = physmem_pt_mem(pm);
+	cr_expect_eq(mem.ops->nodes_backable(pm), PT_MEM_MAX_HOST_BYTES / 4096);
+	physmem_set_host_limit(pm, 4 * 4096);
+	cr_expect_eq(mem.ops->nodes_backable(pm), 4);
+	cr_assert_eq(physmem_alloc_node(pm, &first, &err), MM_OK);
+	for (int i = 0; i < 2; i++)
+		cr_assert_eq(physmem_alloc_node(pm, &pa, &err), MM_OK);
+	/* A write backs a data frame: it counts too. */
+	cr_assert_eq(physmem_write(pm, 0x80000, 8, 1), MM_OK);
+	cr_expect_eq(mem.ops->nodes_backable(pm), 0);
+	cr_expect_eq(mem.ops->nodes_available(pm), 256 - 3, "the simulated frames are still free");
+	cr_expect_eq(physmem_alloc_node(pm, &pa, &err), MM_ENOMEM);
+	cr_expect_str_eq(err.msg, "out of host memory: simulated memory may use 16K of the host's, all in use "
+				  "(4 frames of 4096 bytes)");
+	cr_expect_eq(physmem_write(pm, 0x90000, 8, 1), MM_ENOMEM);
+	/* A frame given back makes room again. */
+	physmem_free_node(pm, first);
+	cr_expect_eq(mem.ops->nodes_backable(pm), 1);
+	cr_expect_eq(physmem_alloc_node(pm, &pa, &err), MM_OK);
+	physmem_destroy(pm);
+}

@@ -8,7 +8,8 @@
  * passes unchanged.  Then end to end: an error quoting a trace line with
  * ESC[2J, a config name with ESC and newline in the sweep table and the
  * replay report, a path with control bytes in a message, and the JSON
- * report (RFC 8259 section 7: every byte below 0x20 as \u00XX).
+ * report (RFC 8259 section 7: every byte below 0x20 as \u00XX), and the trace
+ * name heading mrc's table.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -257,6 +258,33 @@ Test(term_text_cli, json_escapes_every_control_byte)
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strncmp(r.out, want, strlen(want)) == 0, "want %s\ngot  %s", want, r.out);
 	run_result_free(&r);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* mrc's table began with the trace's name raw: a file named "t\e[2J.trace" cleared the screen. */
+Test(term_text_cli, a_trace_name_with_esc_is_escaped_in_the_mrc_table)
+{
+	char dir[] = "/tmp/mmusim-term-XXXXXX", path[96], shown[96], head[256];
+	struct run_result r;
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t\x1b[2J\x9b.trace", dir);
+	snprintf(shown, sizeof(shown), "%s/t\\x1b[2J\\x9b.trace", dir);
+	cr_assert(f = fopen(path, "w"));
+	fputs("r 0x1000\nr 0x2000\n", f);
+	cr_assert_eq(fclose(f), 0);
+	const char *modes[][2] = { { "--page-size", "4K" }, { "--page-size", "mapped" } };
+	const char *pages[] = { "4096-byte pages", "pages as mapped" };
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(run_mmusim(&r, "mrc", "--max-entries", "2", modes[i][0], modes[i][1], path, NULL), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		snprintf(head, sizeof(head), "%s: 2 translations (data accesses, %s), LRU\n", shown, pages[i]);
+		cr_expect(strncmp(r.out, head, strlen(head)) == 0, "%s", r.out);
+		cr_expect(strchr(r.out, '\x1b') == NULL && strchr(r.out, '\x9b') == NULL, "%s", r.out);
+		run_result_free(&r);
+	}
 	unlink(path);
 	rmdir(dir);
 }

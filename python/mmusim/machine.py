@@ -178,7 +178,8 @@ class Machine:
 
     def __init__(self, config="x86_64"):
         self._lock = threading.RLock()
-        self.config = str(config)
+        # A path's bytes as os.fsdecode gives them back (str(b"x86_64") would be "b'x86_64'").
+        self.config = os.fsdecode(config) if isinstance(config, (bytes, os.PathLike)) else str(config)
         self._handle = None
         cfg = load_config(self.config)
         # explain() hands the config to the command: a YAML file as the text this machine was

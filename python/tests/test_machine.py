@@ -206,6 +206,9 @@ OUT_OF_RANGE = [
     (lambda m: m.unmap(0x400000, -0x1000), "length -0x1000 does not fit in 64 bits (0 to 2**64 - 1)"),
     (lambda m: m.protect(2**64, 0x1000, "r"), "va 0x10000000000000000 does not fit in 64 bits (0 to 2**64 - 1)"),
     (lambda m: mmusim.Replay("x86_64", warmup=-1), "warmup -0x1 does not fit in 64 bits (0 to 2**64 - 1)"),
+    # explain handed hex(va) to the command: '-0x1' came back as a plain Error ("bad VA '-0x1'").
+    (lambda m: m.explain(-1), "va -0x1 does not fit in 64 bits (0 to 2**64 - 1)"),
+    (lambda m: m.explain(2**64), "va 0x10000000000000000 does not fit in 64 bits (0 to 2**64 - 1)"),
 ]
 
 
@@ -380,3 +383,15 @@ def test_va_beyond_a_32_bit_machine_is_out_of_range():
                 m.translate(2**32)
             assert e.value.message == "VA 0x100000000 is out of range: %s addresses are 32 bits" % arch
             assert m.translate(2**32 - 1).fault.kind == "not-present"
+
+
+def test_a_config_given_as_bytes_is_its_name(tmp_path):
+    """str(b"x86_64") is "b'x86_64'": Machine(b"x86_64") looked for a preset of that name.
+    Bytes name a file as os.fsencode would (any bytes, not only UTF-8), as a trace's do."""
+    with mmusim.Machine(b"x86_64") as m:
+        assert m.config == "x86_64"
+    cfg = tmp_path / "caf\xe9.yaml"
+    cfg.write_text("extends: sv39\n")
+    with mmusim.Machine(os.fsencode(cfg)) as m:
+        assert m.translate(0x1000).fault.kind == "not-present"
+        assert m.page_size == 4096

@@ -485,3 +485,15 @@ def test_access_log_cannot_close_or_feed_the_replay_under_it():
             r.feed(vas)
             assert r.stats()["accesses"]["total"] == 2 * len(vas)
         assert repr(r) == "<mmusim.Replay x86_64 (closed)>"
+
+
+@pytest.mark.parametrize("fmt", ["nope", 5])
+def test_a_bad_format_names_itself_and_the_formats(fmt):
+    """mmusim_trace_format_parse takes no mmusim_error: the binding passed one anyway, and raised
+    InvalidError with an empty message."""
+    want = f"bad format '{fmt}' (expected auto, text, lackey, binary, champsim, din, pinatrace or drmemtrace)"
+    trace = os.path.join(TRACES, "example.trace")
+    for call in (lambda: mmusim.replay(trace, format=fmt), lambda: mmusim.sweep(["x86_64"], trace, format=fmt)):
+        with pytest.raises(mmusim.InvalidError) as e:
+            call()
+        assert e.value.message == want

@@ -17,6 +17,7 @@
 #include "cli_machine.h"
 #include "cli_output.h"
 #include "json_string.h"
+#include "term_text.h"
 
 #define MRC_DEFAULT_ENTRIES 4096
 #define MRC_ENTRIES_MAX (1u << 20)
@@ -194,8 +195,8 @@ static void print_table(FILE *out, const mmusim_mrc *m, const struct mrc_args *m
 
 	if (o->page_size)
 		snprintf(pages, sizeof(pages), "%" PRIu64 "-byte pages", o->page_size);
-	fprintf(out, "%s: %" PRIu64 " translations (%s accesses, %s), LRU\n", ma->trace, curve[0], ma->kind_name,
-		pages);
+	term_write(out, ma->trace);
+	fprintf(out, ": %" PRIu64 " translations (%s accesses, %s), LRU\n", curve[0], ma->kind_name, pages);
 	fprintf(out, "%10s %14s %10s", "entries", "misses", "miss ratio");
 	for (unsigned s = 0; s < o->nr_sets; s++) {
 		char head[32];
