@@ -164,7 +164,7 @@ def _trace_format(name):
         names = []
         while lib.mmusim_trace_format_name(len(names)) != b"unknown":
             names.append(lib.mmusim_trace_format_name(len(names)).decode())
-        raise error_from(1, f"bad format {name!r} (expected {', '.join(names[:-1])} or {names[-1]})")
+        raise error_from(1, f"bad format '{name}' (expected {', '.join(names[:-1])} or {names[-1]})")
     return fmt.value
 
 
