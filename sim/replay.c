@@ -168,15 +168,16 @@ void replay_finish(struct replay *r)
  * supervisor access meets the user-page rules (SMAP / SMEP, SUM) as it would
  * under a real OS.  A is set, as an OS's page protections have it (the access
  * that faulted touches the page).  D is left to the hardware where it sets
- * it (x86, Svadu: the first write sets D, seen as a dirty re-walk); where it
- * faults instead (Svade), the OS maps the page dirty, as Linux maps a
- * writable anonymous page.
+ * it (x86, Svadu, Arm with HD: the first write sets D, seen as a dirty
+ * re-walk); where it does not (Svade faults, Arm without HD keeps the page
+ * read-only), the OS maps the page dirty, as Linux maps a writable anonymous
+ * page.
  */
 static struct page_prop demand_prop(const struct machine *m)
 {
 	uint32_t flags = PROP_R | PROP_W | PROP_X | PROP_U | PROP_A;
 
-	if (m->cfg.cpu.ad == AD_SVADE)
+	if (!pt_arch_hw_sets_dirty(m->cfg.arch, &m->cfg.cpu))
 		flags |= PROP_D;
 	return (struct page_prop){ flags, CACHE_WB };
 }
