@@ -51,6 +51,17 @@ int replay_init(struct replay *r, struct machine *m, const struct replay_options
 		mmu_fini(&r->mmu);
 		return mm_error_set(err, MM_ENOMEM, "out of host memory");
 	}
+	if (opt->os && opt->demand_page_size > m->cfg.pc.base_page_size) {
+		char big[24], base[24];
+
+		/* Refused, not quietly replayed with base pages: the user asked for large ones. */
+		mm_error_set(err, MM_EINVAL, "--demand-paging=%s: the OS layer (--resident-pages, --replacement, os: in "
+			     "the config) manages base pages (%s): use --demand-paging alone, or the OS layer without a "
+			     "page size", size_name(opt->demand_page_size, big, sizeof(big)),
+			     size_name(m->cfg.pc.base_page_size, base, sizeof(base)));
+		replay_fini(r);
+		return MM_EINVAL;
+	}
 	if (opt->os && (rc = os_create(m, &r->mmu, &opt->os_opt, &r->os, err))) {
 		replay_fini(r);
 		return rc;

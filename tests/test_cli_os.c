@@ -593,3 +593,23 @@ Test(os_policies, arm_without_hardware_dirty_maps_written_pages_dirty)
 	remove_temp_file(cfg);
 	remove_temp_file(trace);
 }
+
+/*
+ * The OS layer manages base pages: --demand-paging=2M with --resident-pages
+ * was silently replayed with 4K pages (a lackey trace: 4871 pages demand-paged
+ * where 2M pages would map 10).  It is refused, naming both.
+ */
+Test(os_policies, demand_paging_of_large_pages_with_the_os_layer_is_refused)
+{
+	char *trace = write_temp_file("w 0x400000\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "replay", "--resident-pages", "3", "--demand-paging=2M", trace, NULL), 0);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect_str_eq(r.err, "mmusim: --demand-paging=2M: the OS layer (--resident-pages, --replacement, "
+				"os: in the config) manages base pages (4K): use --demand-paging alone, or the OS layer "
+				"without a page size\n");
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
