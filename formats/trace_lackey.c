@@ -101,12 +101,31 @@ static int bad(struct mm_error *err, const char *msg)
 	return TRACE_LINE_BAD;
 }
 
+/* "SB ADDR": a superblock entered (--trace-superblocks=yes), not an access; trailing blanks allowed. */
+static bool is_superblock(const unsigned char *s, size_t len)
+{
+	const unsigned char *p = s + 3, *e = s + len;
+
+	if (len < 4 || s[0] != 'S' || s[1] != 'B' || s[2] != ' ')
+		return false;
+	while (e > p && is_space(e[-1]))
+		e--;
+	if (e == p)
+		return false;
+	for (; p < e; p++)
+		if (!hex_of[*p])
+			return false;
+	return true;
+}
+
 bool lackey_line_is_message(const char *line, size_t len)
 {
 	/* '==' lines as before, whatever follows; '--' and '**' only with the PID, so that garbage stays an error. */
 	if (len >= 2 && line[0] == '=' && line[1] == '=')
 		return true;
-	return len >= 3 && (line[0] == '-' || line[0] == '*') && line[1] == line[0] && line[2] >= '0' && line[2] <= '9';
+	if (len >= 3 && (line[0] == '-' || line[0] == '*') && line[1] == line[0] && line[2] >= '0' && line[2] <= '9')
+		return true;
+	return is_superblock((const unsigned char *)line, len);
 }
 
 /*

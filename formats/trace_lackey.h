@@ -50,7 +50,8 @@ long lackey_decode(struct lackey_decoder *d, const char *buf, size_t len, bool e
 /*
  * True if line[0, len) is a valgrind message line, skipped: "==PID== ..." (the
  * user's), "--PID-- ..." (debug and warnings, e.g. an unhandled syscall) or
- * "**PID** ..." (the client's), as valgrind's m_libcprint.c prefixes them.
+ * "**PID** ..." (the client's), as valgrind's m_libcprint.c prefixes them;
+ * or lackey's own "SB ADDR" (--trace-superblocks=yes: a superblock entered).
  */
 bool lackey_line_is_message(const char *line, size_t len);
 

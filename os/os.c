@@ -261,9 +261,9 @@ static struct page_prop page_prop_at(const struct os *os, const struct region *r
 {
 	struct page_prop prop = r ? r->prop : (struct page_prop){ PROP_R | PROP_W | PROP_X | PROP_U, CACHE_WB };
 
-	/* A is set, as with demand paging: the access that faulted touches the page; Svade needs D too. */
+	/* A is set, as with demand paging: the access that faulted touches the page; D where the hardware would not set it. */
 	prop.flags |= PROP_A;
-	if (os->m->cfg.cpu.ad == AD_SVADE)
+	if (!pt_arch_hw_sets_dirty(os->m->cfg.arch, &os->m->cfg.cpu))
 		prop.flags |= PROP_D;
 	return prop;
 }

@@ -640,6 +640,7 @@ const struct pt_arch pt_arch_aarch64 = {
 	.run_compatible = arm_run_compatible,
 	.asid_bits = arm_asid_bits,
 	.check_prop = arm_check_prop,
+	.hw_sets_dirty = arm_hw_dirty,
 	.make_leaf = arm_make_leaf,
 	.make_table = arm_make_table,
 	.leaf_prop = arm_leaf_prop,

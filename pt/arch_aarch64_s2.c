@@ -560,6 +560,7 @@ static int s2_decode_root_reg(const struct paging_consts *pc, uint64_t reg, uint
 }
 
 const struct pt_arch pt_arch_aarch64_stage2 = {
+	.hw_sets_dirty = arm_hw_dirty,
 	.name = "aarch64_stage2",
 	.geom = &s2_geom,
 	.hooks = &s2_hooks,

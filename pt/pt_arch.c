@@ -132,6 +132,11 @@ uint64_t pt_arch_span_shift_mask(const struct pt_arch *arch, const struct paging
 	return mask;
 }
 
+bool pt_arch_hw_sets_dirty(const struct pt_arch *arch, const struct cpu_ctl *ctl)
+{
+	return arch->hw_sets_dirty ? arch->hw_sets_dirty(ctl) : ctl->ad != AD_SVADE;
+}
+
 int pt_arch_fit_prop(const struct pt_arch *arch, struct page_prop *p, const struct cpu_ctl *ctl,
 		     struct mm_error *err)
 {

@@ -242,6 +242,13 @@ struct pt_arch {
 	 * NXE=0 has no XD bit, so every page is executable there).
 	 */
 	void (*fit_prop)(struct page_prop *p, const struct cpu_ctl *ctl);
+	/*
+	 * Optional: whether the first write to a writable page mapped clean (no
+	 * PROP_D) makes it dirty in hardware, so that an OS may map it clean
+	 * (Arm: only with TCR.HD and HA).  NULL: the `ad` policy decides (x86 and
+	 * Svadu set D; Svade faults).
+	 */
+	bool (*hw_sets_dirty)(const struct cpu_ctl *ctl);
 	uint64_t (*make_leaf)(const struct paging_consts *pc, uint64_t pa,
 			      const struct page_prop *p, unsigned level);
 	/* A pointer to the node at `pa`, as permissive as the format allows. */
@@ -432,6 +439,9 @@ unsigned pt_arch_leaf_top(const struct pt_arch *arch, const struct paging_consts
 
 /* The page sizes a walk may report beyond the levels' own (runs), as a mask of 1 << log2(size). */
 uint64_t pt_arch_span_shift_mask(const struct pt_arch *arch, const struct paging_consts *pc);
+
+/* Whether the hardware sets D on a write to a page mapped writable and clean (hw_sets_dirty, else the ad policy). */
+bool pt_arch_hw_sets_dirty(const struct pt_arch *arch, const struct cpu_ctl *ctl);
 
 /* Adapts and checks properties for encoding (fit_prop, check_prop; either may be absent). */
 int pt_arch_fit_prop(const struct pt_arch *arch, struct page_prop *p, const struct cpu_ctl *ctl,

@@ -51,6 +51,17 @@ int replay_init(struct replay *r, struct machine *m, const struct replay_options
 		mmu_fini(&r->mmu);
 		return mm_error_set(err, MM_ENOMEM, "out of host memory");
 	}
+	if (opt->os && opt->demand_page_size > m->cfg.pc.base_page_size) {
+		char big[24], base[24];
+
+		/* Refused, not quietly replayed with base pages: the user asked for large ones. */
+		mm_error_set(err, MM_EINVAL, "--demand-paging=%s: the OS layer (--resident-pages, --replacement, os: in "
+			     "the config) manages base pages (%s): use --demand-paging alone, or the OS layer without a "
+			     "page size", size_name(opt->demand_page_size, big, sizeof(big)),
+			     size_name(m->cfg.pc.base_page_size, base, sizeof(base)));
+		replay_fini(r);
+		return MM_EINVAL;
+	}
 	if (opt->os && (rc = os_create(m, &r->mmu, &opt->os_opt, &r->os, err))) {
 		replay_fini(r);
 		return rc;
@@ -168,15 +179,16 @@ void replay_finish(struct replay *r)
  * supervisor access meets the user-page rules (SMAP / SMEP, SUM) as it would
  * under a real OS.  A is set, as an OS's page protections have it (the access
  * that faulted touches the page).  D is left to the hardware where it sets
- * it (x86, Svadu: the first write sets D, seen as a dirty re-walk); where it
- * faults instead (Svade), the OS maps the page dirty, as Linux maps a
- * writable anonymous page.
+ * it (x86, Svadu, Arm with HD: the first write sets D, seen as a dirty
+ * re-walk); where it does not (Svade faults, Arm without HD keeps the page
+ * read-only), the OS maps the page dirty, as Linux maps a writable anonymous
+ * page.
  */
 static struct page_prop demand_prop(const struct machine *m)
 {
 	uint32_t flags = PROP_R | PROP_W | PROP_X | PROP_U | PROP_A;
 
-	if (m->cfg.cpu.ad == AD_SVADE)
+	if (!pt_arch_hw_sets_dirty(m->cfg.arch, &m->cfg.cpu))
 		flags |= PROP_D;
 	return (struct page_prop){ flags, CACHE_WB };
 }

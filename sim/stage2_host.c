@@ -25,7 +25,7 @@ static struct page_prop guest_ram_prop(const struct stage2_host *h)
 {
 	struct page_prop prop = { PROP_R | PROP_W | PROP_X | PROP_U | PROP_A, CACHE_WB };
 
-	if (h->cfg.cpu.ad == AD_SVADE)
+	if (!pt_arch_hw_sets_dirty(h->cfg.arch, &h->cfg.cpu))
 		prop.flags |= PROP_D;
 	return prop;
 }

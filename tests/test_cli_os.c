@@ -570,3 +570,46 @@ Test(os_errors, large_demand_pages_before_the_os_layer)
 		       "with --resident-pages from the start\n",
 		       (const char *const[]){ "--demand-paging=2M", NULL });
 }
+
+/*
+ * On AArch64 without hardware dirty-state management (hd: false) a page the
+ * OS layer maps is mapped dirty, as under Svade: the writes take no
+ * permission fault, and each written page evicted from 1 frame goes to swap.
+ * It was mapped without D, read-only to this CPU: every write faulted and no
+ * page was ever dirty (swap_outs 0).
+ */
+Test(os_policies, arm_without_hardware_dirty_maps_written_pages_dirty)
+{
+	char *cfg = write_temp_file("extends: aarch64\ncpu: { hd: false }\n", ".yaml");
+	char *trace = write_temp_file("w 0x400000\nw 0x401000\nw 0x400000\n", ".trace");
+	const char *argv[] = { "--config", cfg, "--json", "replay", "--resident-pages", "1", trace };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_argv(&r, 7, argv), 0);
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect_str_eq(paging_of(r.out), PAGING(3, 1, 2, 1, 2, 0));
+	cr_expect(strstr(r.out, "\"permission\":0,"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(cfg);
+	remove_temp_file(trace);
+}
+
+/*
+ * The OS layer manages base pages: --demand-paging=2M with --resident-pages
+ * was silently replayed with 4K pages (a lackey trace: 4871 pages demand-paged
+ * where 2M pages would map 10).  It is refused, naming both.
+ */
+Test(os_policies, demand_paging_of_large_pages_with_the_os_layer_is_refused)
+{
+	char *trace = write_temp_file("w 0x400000\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "replay", "--resident-pages", "3", "--demand-paging=2M", trace, NULL), 0);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect_str_eq(r.err, "mmusim: --demand-paging=2M: the OS layer (--resident-pages, --replacement, "
+				"os: in the config) manages base pages (4K): use --demand-paging alone, or the OS layer "
+				"without a page size\n");
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+	remove_temp_file(trace);
+}

@@ -774,3 +774,49 @@ Test(run_qemu, a_plugin_path_with_a_comma_loads, .init = time_limit_120s)
 	free(sub);
 	temp_dir_remove(dir);
 }
+
+/* Calls time() through the x86-64 vsyscall page (0xffffffffff600400), as old static binaries do. */
+static const char vsyscall_c[] =
+	"#include <stdio.h>\n#include <time.h>\n"
+	"int main(void) { time_t (*vt)(time_t *) = (time_t (*)(time_t *))0xffffffffff600400UL;\n"
+	"  printf(\"%d\\n\", vt(NULL) > 0); return 0; }\n";
+
+/*
+ * QEMU's x86-64 user mode emulates the vsyscall page: its first instruction is
+ * translated at 0xffffffffff600400, a kernel-half VA.  The plugin packed each
+ * instruction's VA above its size in the callback's user data (VA << 5) and
+ * lost the top five bits: the fetch was recorded at 0x07ffffffff600400, a
+ * non-canonical VA, where the program never went.
+ */
+Test(run_qemu, a_fetch_in_the_vsyscall_page_keeps_its_kernel_half_va, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "vsys", vsyscall_c, "cc", "-static");
+	char *save = temp_dir_path(dir, "t.bin");
+	char *out = capture("x86_64", "qemu", save, exe, "x");
+	struct trace_reader *t;
+	struct mm_error err = { 0 };
+	struct trace_event ev[256];
+	unsigned at_vsyscall = 0, mangled = 0;
+	long n;
+
+	cr_assert_eq(trace_reader_open(save, TRACE_FORMAT_BINARY, &t, &err), 0, "%s", err.msg);
+	while ((n = trace_reader_next(t, ev, 256, &err)) > 0) {
+		for (long i = 0; i < n; i++) {
+			if (ev[i].op != TRACE_ACCESS || ev[i].access != ACCESS_EXEC)
+				continue;
+			at_vsyscall += ev[i].va == 0xffffffffff600400ull;
+			mangled += (ev[i].va >> 12) == (0x07ffffffff600400ull >> 12);
+		}
+	}
+	cr_assert_eq(n, 0, "%s", err.msg);
+	trace_reader_close(t);
+	cr_expect_eq(at_vsyscall, 1);
+	cr_expect_eq(mangled, 0);
+	/* The kernel-half page is not the program's: a not-present fault on x86_64, no non-canonical one. */
+	cr_expect_eq(json_u64(strstr(out, "\"faults\""), "non-canonical"), 0, "%s", out);
+	free(out);
+	free(save);
+	free(exe);
+	temp_dir_remove(dir);
+}

@@ -876,3 +876,26 @@ Test(cli_vm, quiz_names_the_guest_root_register)
 	cr_expect(strstr(r.out, "\nroot: 0x1000 (cr3 = 0x1000)\n"), "%s", r.out);
 	run_result_free(&r);
 }
+
+/*
+ * An Arm stage 2 without hardware dirty-state management (VTCR_EL2.HD = 0)
+ * keeps a page mapped clean read-only: guest RAM is backed dirty there, as
+ * under a Svade-like stage 2, so the guest can write its own page tables and
+ * pages.  It was backed clean: the replay stopped before its first access
+ * ("guest page-table node at GPA 0x40000000: stage 2 does not map it
+ * writable").
+ */
+Test(cli_vm, arm_stage2_without_hardware_dirty_backs_guest_ram_writable)
+{
+	char *cfg = write_temp_file("extends: aarch64_vm\nstage2: { cpu: { hd: false } }\n", ".yaml");
+	char *trace = write_temp_file("w 0x400000\nw 0x400008\nr 0x401000\nw 0x401000\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "replay", "--demand-paging", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"demand_paged\":2,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"permission\":0,"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(cfg);
+	remove_temp_file(trace);
+}

@@ -665,6 +665,31 @@ Test(replay, demand_paging_under_svade_sets_a_and_d)
 	fx_stop();
 }
 
+/*
+ * AArch64 without hardware dirty-state management (TCR_EL1.HD = 0, or HA = 0,
+ * which HD needs: Cortex-A53/A72 have neither) keeps a page mapped without D
+ * read-only (AP[2] = 1): the hardware never makes it writable.  Demand paging
+ * mapped rwxu with A and no D there, so every write of a real program's trace
+ * faulted (a lackey trace: 15218 of 15218 writes, `permission`).  As under
+ * Svade, the OS maps the page dirty, as Linux maps a writable anonymous page
+ * on a CPU without DBM: r, then w, then x, no fault.
+ */
+Test(replay, demand_paging_on_arm_without_hardware_dirty_maps_pages_dirty)
+{
+	static const char *const configs[] = { "extends: aarch64\ncpu: { hd: false }\n",
+					       "extends: aarch64\ncpu: { ha: false }\n" };
+	struct replay_options opt = { .demand_page_size = 4096 };
+
+	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+		fx_start(configs[i], &opt);
+		RUN("r 0x400000", "w 0x400008", "x 0x400010", "w 0x401000");
+		cr_expect_eq(all_faults(), 0, "%s", configs[i]);
+		cr_expect_eq(ST.demand_paged, 2, "%s", configs[i]);
+		cr_expect_eq(ST.dirty_rewalks, 0, "%s", configs[i]);
+		fx_stop();
+	}
+}
+
 /* With 2M demand paging an untouched 2M region gets one large page. */
 Test(replay, demand_paging_2m)
 {

@@ -288,6 +288,46 @@ Test(lackey, valgrind_debug_and_client_message_lines)
 	remove_temp_file(path);
 }
 
+/*
+ * lackey --trace-superblocks=yes writes "SB ADDR" (lk_main.c: "SB %08lx\n")
+ * before each superblock's records: a superblock entered, no memory access.
+ * Such a trace was read as text (its first line after valgrind's is "SB ...")
+ * and stopped at line 1 with "unknown command '==12727=='"; with --format
+ * lackey, at the first "SB" line.  Those lines are skipped, first in the file
+ * too; "SB" followed by anything but hex digits stays an error.
+ */
+Test(lackey, superblock_lines_are_skipped)
+{
+	static const char text[] =
+		"==12727== Lackey, an example Valgrind tool\n"
+		"SB 0401ab70\n"
+		"I  0401ab70,3\n"
+		" S 1ffefffb20,8\n"
+		"SB 0401b7e7\r\n"
+		"I  0401b7e7,4\n";
+	char *path = write_temp_file(text, ".txt");
+	enum trace_format f;
+	struct collected c;
+
+	read_path(path, TRACE_FORMAT_AUTO, 100, &c, &f);
+	cr_expect_eq(f, TRACE_FORMAT_LACKEY);
+	cr_assert_eq(c.last, 0, "%s", c.err.msg);
+	cr_assert_eq(c.n, 3);
+	expect_access(&c.ev[0], ACCESS_EXEC, 0x401ab70, 3, 3);
+	expect_access(&c.ev[1], ACCESS_WRITE, 0x1ffefffb20, 8, 4);
+	expect_access(&c.ev[2], ACCESS_EXEC, 0x401b7e7, 4, 6);
+	free(c.ev);
+	remove_temp_file(path);
+
+	path = write_temp_file("I  0401ab70,3\nSB 0401zz\n", ".txt");
+	read_path(path, TRACE_FORMAT_LACKEY, 100, &c, NULL);
+	cr_expect_eq(c.n, 1);
+	cr_expect_neq(c.last, 0);
+	cr_expect(strstr(c.err.msg, ":2: not a lackey line"), "%s", c.err.msg);
+	free(c.ev);
+	remove_temp_file(path);
+}
+
 Test(lackey, sample_trace)
 {
 	struct collected c;

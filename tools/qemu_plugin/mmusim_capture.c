@@ -175,7 +175,14 @@ static void on_insn(unsigned int vcpu, void *udata)
 {
 	uintptr_t u = (uintptr_t)udata;
 
-	record(vcpu, TRACE_ENC_EXEC, u >> INSN_SIZE_BITS, (unsigned)(u & ((1u << INSN_SIZE_BITS) - 1)));
+	/*
+	 * Sign-extended back from bit 63 - INSN_SIZE_BITS: x86-64's vsyscall page
+	 * (0xffffffffff600000), which QEMU translates, is in the kernel half.
+	 */
+	const uint64_t sign = 1ull << (63 - INSN_SIZE_BITS);
+	uint64_t va = (uint64_t)u >> INSN_SIZE_BITS;
+
+	record(vcpu, TRACE_ENC_EXEC, (va ^ sign) - sign, (unsigned)(u & ((1u << INSN_SIZE_BITS) - 1)));
 }
 
 static void on_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
@@ -195,7 +202,7 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		uint64_t va = qemu_plugin_insn_vaddr(insn);
 		size_t size = qemu_plugin_insn_size(insn);
 
-		/* A user-mode VA has its top bits clear, which leaves room for the size. */
+		/* A user-mode VA's top bits copy one another (sign-extended), which leaves room for the size. */
 		if (size >= (1u << INSN_SIZE_BITS))
 			size = (1u << INSN_SIZE_BITS) - 1;
 		qemu_plugin_register_vcpu_insn_exec_cb(insn, on_insn, QEMU_PLUGIN_CB_NO_REGS,
