@@ -114,7 +114,7 @@ int mmusim_mmu_translate(mmusim_mmu *mmu, uint64_t va, enum mmusim_access access
 	/* The path of an access event: demand paging and fault counting happen in one place. */
 	if (api_check_access(access, &e) || replay_translate(&mmu->replay, va, (enum access_kind)access, &res, &e))
 		return api_error(&mmu->last_error, &e);
-	*out = (mmusim_mmu_result){ .ok = res.ok, .pa = res.pa, .page_size = res.page_size };
+	*out = (mmusim_mmu_result){ .ok = res.ok, .pa = res.pa, .page_size = res.ok ? mmu_result_page_size(&res) : 0 };
 	if (!res.ok) {
 		out->fault_kind = (enum mmusim_fault_kind)res.fault.kind;
 		out->fault_level = res.fault.level;

@@ -655,7 +655,7 @@ static inline __attribute__((always_inline)) void do_walk(struct mmu *mmu, struc
 		mmu_tlb_prefetch_line(mmu, c, k, va, &res);
 	out->ok = true;
 	out->pa = res.pa;
-	out->page_size = res.page_size;
+	out->page_shift = (uint8_t)__builtin_ctzll(res.page_size);
 }
 
 /* Does the cached entry still say what the page table says?  (--check-stale) */
@@ -677,7 +677,7 @@ static bool entry_is_stale(const struct mmu_cpu *c, uint64_t va, const struct tl
 static inline void hit_result(const struct tlb_entry *e, uint64_t va, struct mmu_result *out)
 {
 	out->ok = true;
-	out->page_size = 1ull << e->page_shift;
+	out->page_shift = e->page_shift;
 	out->pa = e->pa | (va & ((1ull << e->shift) - 1));
 }
 
@@ -743,7 +743,7 @@ static __attribute__((noinline)) void translate_rest(struct mmu *mmu, struct mmu
 	}
 	if (!e) {
 		do_walk(mmu, c, va, access, out, true);
-		int shift = out->ok ? __builtin_ctzll(out->page_size) : -1;
+		int shift = out->ok ? out->page_shift : -1;
 		if (l1_missed) {
 			level_miss(l1, shift);
 			c->unplaced_miss[0] = out->ok ? NULL : &c->l1[k];
@@ -895,5 +895,5 @@ void mmu_refill(struct mmu *mmu, uint64_t va, enum access_kind access, struct mm
 		c->unplaced_miss[i] = NULL;
 	}
 	out->pa = res.pa;
-	out->page_size = res.page_size;
+	out->page_shift = (uint8_t)__builtin_ctzll(res.page_size);
 }

@@ -171,13 +171,20 @@ static inline uint64_t mmu_va(const struct mmu *mmu, uint64_t va)
 
 struct mmu_result {
 	bool ok;
+	/* log2 of the page's size (mmu_result_page_size): a TLB hit copies one byte, not a 64-bit size. */
+	uint8_t page_shift;
 	uint64_t pa;
-	uint64_t page_size;
 	struct walk_fault fault;
 	/* In a virtual machine: which stage faulted (NESTED_OK: the guest's own, or a native walk's). */
 	uint8_t fault_stage;
 	uint64_t fault_gpa;
 };
+
+/* The size of the page an ok translation went through. */
+static inline uint64_t mmu_result_page_size(const struct mmu_result *r)
+{
+	return 1ull << r->page_shift;
+}
 
 /* Whether a failed translation faulted at stage 2 (a VM's host side), not in the guest's or a native walk. */
 static inline bool mmu_fault_is_stage2(const struct mmu_result *r)

@@ -662,7 +662,7 @@ int mrc_events_mapped(struct mrc *m, struct replay *r, const struct trace_event 
 				if (!res.ok) {
 					fault_miss(m);
 				} else {
-					unsigned shift = (unsigned)__builtin_ctzll(res.page_size);
+					unsigned shift = res.page_shift;
 					uint64_t page = (va >> shift) | (uint64_t)shift << MRC_SHIFT_BIT;
 					uint32_t space = mmu_translation_global(&r->mmu, va, (enum access_kind)e->access)
 								 ? global_space(m->vmid)

@@ -58,7 +58,7 @@ void replay_log_access(struct replay *r, uint64_t va, enum access_kind access, c
 	d->access = access;
 	d->ok = res->ok;
 	d->pa = res->ok ? res->pa : 0;
-	d->page_size = res->ok ? res->page_size : 0;
+	d->page_size = res->ok ? mmu_result_page_size(res) : 0;
 	d->fault = res->ok ? FAULT_NONE : res->fault.kind;
 	d->paged_in = !mmu_ok && res->ok;
 	d->cycles = s->cycles - l->cycles;
