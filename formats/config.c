@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,27 @@ struct load {
 	struct mm_error *err;
 };
 
+/*
+ * An error at node n.  A value the document inherits (from a preset or a
+ * file it extends) is reported in the document's name, the place it came
+ * from after: the user edits their file, not "aarch64.yaml", which they may
+ * not have.
+ */
+static int __attribute__((format(printf, 3, 4))) config_error(const struct load *ld, const struct ynode *n,
+							      const char *fmt, ...)
+{
+	char msg[sizeof(ld->err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!ld->primary || n->file == ld->primary)
+		return ynode_error(ld->err, n, "%s", msg);
+	return mm_error_set(ld->err, MM_EINVAL, "%s: %s (inherited from %s:%zu:%zu)", ld->primary, msg, n->file,
+			    n->line + 1, n->column + 1);
+}
+
 /* "parent.key", or "key" at the top level. */
 static const char *join(char *buf, size_t len, const char *parent, const char *key)
 {
@@ -141,7 +163,7 @@ static int expect_kind(const struct load *ld, const struct ynode *n, enum ynode_
 		       const char *path)
 {
 	if (n->kind != kind)
-		return ynode_error(ld->err, n, "expected a %s for %s", kind_name(kind), path);
+		return config_error(ld, n, "expected a %s for %s", kind_name(kind), path);
 	return MM_OK;
 }
 
@@ -157,9 +179,9 @@ static int check_keys(const struct load *ld, const struct ynode *map, const char
 		if (*a)
 			continue;
 		if (path && path[0])
-			return ynode_error(ld->err, p->key, "unknown key '%s' in %s", p->key->str,
+			return config_error(ld, p->key, "unknown key '%s' in %s", p->key->str,
 					   path);
-		return ynode_error(ld->err, p->key, "unknown key '%s'", p->key->str);
+		return config_error(ld, p->key, "unknown key '%s'", p->key->str);
 	}
 	return MM_OK;
 }
@@ -171,9 +193,9 @@ static int require(const struct load *ld, const struct ynode *map, const char *p
 	if ((*out = ynode_get(map, key)))
 		return MM_OK;
 	if (path && path[0])
-		return ynode_error(ld->err, map, "missing key '%s' in %s", key, path);
+		return config_error(ld, map, "missing key '%s' in %s", key, path);
 	/* Top level: the file is a fragment (as README shows them) or forgot its extends. */
-	return ynode_error(ld->err, map,
+	return config_error(ld, map,
 			   "missing key '%s' (a config file gives every key, or starts with 'extends: PRESET', "
 			   "e.g. 'extends: x86_64', and gives only what differs)", key);
 }
@@ -187,11 +209,11 @@ static int get_number(const struct load *ld, const struct ynode *n, const char *
 	if (n->kind != YNODE_SCALAR || !n->plain || !parse_number(n->str, out, &overflow)) {
 		const char *why = n->kind == YNODE_SCALAR && n->plain ? number_why_not(n->str) : NULL;
 		if (why)
-			return ynode_error(ld->err, n, "expected a number for %s ('%s' %s)", path, n->str, why);
-		return ynode_error(ld->err, n, "expected a number for %s", path);
+			return config_error(ld, n, "expected a number for %s ('%s' %s)", path, n->str, why);
+		return config_error(ld, n, "expected a number for %s", path);
 	}
 	if (overflow || *out > max)
-		return ynode_error(ld->err, n, "number out of range for %s (at most %llu)", path,
+		return config_error(ld, n, "number out of range for %s (at most %llu)", path,
 				   (unsigned long long)max);
 	return MM_OK;
 }
@@ -210,7 +232,7 @@ static int get_unsigned(const struct load *ld, const struct ynode *n, const char
 static int get_bool(const struct load *ld, const struct ynode *n, const char *path, bool *out)
 {
 	if (n->kind != YNODE_SCALAR || !n->plain || !parse_bool(n->str, out))
-		return ynode_error(ld->err, n, "expected a boolean for %s", path);
+		return config_error(ld, n, "expected a boolean for %s", path);
 	return MM_OK;
 }
 
@@ -303,9 +325,9 @@ static int load_name(const struct load *ld, struct machine_config *mc)
 	    (rc = expect_kind(ld, n, YNODE_SCALAR, "name")))
 		return rc;
 	if (n->str[0] == '\0')
-		return ynode_error(ld->err, n, "name must not be empty");
+		return config_error(ld, n, "name must not be empty");
 	if (strlen(n->str) >= sizeof(mc->name))
-		return ynode_error(ld->err, n, "name is longer than %zu characters",
+		return config_error(ld, n, "name is longer than %zu characters",
 				   sizeof(mc->name) - 1);
 	memcpy(mc->name, n->str, strlen(n->str) + 1);
 	return MM_OK;
@@ -324,7 +346,7 @@ static int load_arch(const struct load *ld, struct machine_config *mc,
 		char names[128];
 
 		pt_arch_names(names, sizeof(names));
-		return ynode_error(ld->err, n, "unknown arch '%s' (expected %s)", n->str, names);
+		return config_error(ld, n, "unknown arch '%s' (expected %s)", n->str, names);
 	}
 	*arch_node = n;
 	return MM_OK;
@@ -342,18 +364,18 @@ static int load_paging_consts(const struct load *ld, struct machine_config *mc,
 	/* A format described by data takes its constants from its `toy:` block. */
 	if (mc->arch->layout_from_config || toy) {
 		if (!toy)
-			return ynode_error(ld->err, arch_node, "arch %s needs a toy: block describing its PTE",
+			return config_error(ld, arch_node, "arch %s needs a toy: block describing its PTE",
 					   mc->arch->name);
 		if (!mc->arch->layout_from_config) {
 			const struct ynode *involved[] = { toy, arch_node };
 
-			return ynode_error(ld->err, blame(ld, involved, 2),
+			return config_error(ld, blame(ld, involved, 2),
 					   "a toy: block needs arch: %s, not %s", pt_arch_layout_from_config()->name,
 					   mc->arch->name);
 		}
 		for (size_t k = 0; k < NKEYS; k++)
 			if ((n = ynode_get(root, consts_keys[k])))
-				return ynode_error(ld->err, n, "%s is set by the toy: block with arch %s",
+				return config_error(ld, n, "%s is set by the toy: block with arch %s",
 						   consts_keys[k], mc->arch->name);
 		return config_toy_load(toy, ld->primary, mc->arch, pc, ld->err);
 	}
@@ -390,13 +412,13 @@ static int load_paging_consts(const struct load *ld, struct machine_config *mc,
 	/* Optional: the upper half's own VA size on a format with a table per half (Arm 64 - T1SZ). */
 	if ((n = ynode_get(root, "upper_address_width"))) {
 		if (!mc->arch->geom->split_roots)
-			return ynode_error(ld->err, n,
+			return config_error(ld, n,
 					   "upper_address_width is for formats with a table per VA half (aarch64), not %s",
 					   mc->arch->name);
 		if ((rc = get_unsigned(ld, n, "upper_address_width", &pc->upper_address_width)))
 			return rc;
 		if (!pc->upper_address_width)
-			return ynode_error(ld->err, n, "upper_address_width must not be 0 (leave it out for the size of address_width)");
+			return config_error(ld, n, "upper_address_width must not be 0 (leave it out for the size of address_width)");
 	}
 
 	pc->partial_top = mc->arch->geom->partial_top;
@@ -427,28 +449,28 @@ static int load_memory(const struct load *ld, struct machine_config *mc)
 		return rc;
 
 	if (mc->mem_base % bps)
-		return ynode_error(ld->err, base,
+		return config_error(ld, base,
 				   "memory.base 0x%llx is not a multiple of base_page_size %llu",
 				   (unsigned long long)mc->mem_base, (unsigned long long)bps);
 	if (mc->mem_size == 0)
-		return ynode_error(ld->err, size, "memory.size must not be 0");
+		return config_error(ld, size, "memory.size must not be 0");
 	if (mc->mem_size % bps)
-		return ynode_error(ld->err, size,
+		return config_error(ld, size,
 				   "memory.size 0x%llx is not a multiple of base_page_size %llu",
 				   (unsigned long long)mc->mem_size, (unsigned long long)bps);
 	if (mc->mem_size > CONFIG_MAX_MEM_SIZE)
-		return ynode_error(ld->err, size, "memory.size 0x%llx exceeds 2^52 bytes",
+		return config_error(ld, size, "memory.size 0x%llx exceeds 2^52 bytes",
 				   (unsigned long long)mc->mem_size);
 
 	const struct ynode *involved[] = { size, base, ynode_get(ld->root, "phys_addr_width") };
 	/* The last byte, base + size - 1, must not wrap and must be below 2^paw. */
 	if (mc->mem_base > UINT64_MAX - (mc->mem_size - 1))
-		return ynode_error(ld->err, blame(ld, involved, 2),
+		return config_error(ld, blame(ld, involved, 2),
 				   "memory.base 0x%llx + memory.size 0x%llx overflows 64 bits",
 				   (unsigned long long)mc->mem_base,
 				   (unsigned long long)mc->mem_size);
 	if (paw < 64 && mc->mem_base + (mc->mem_size - 1) >= (1ull << paw))
-		return ynode_error(ld->err, blame(ld, involved, 3),
+		return config_error(ld, blame(ld, involved, 3),
 				   "memory.base 0x%llx + memory.size 0x%llx exceeds "
 				   "2^phys_addr_width (2^%u)",
 				   (unsigned long long)mc->mem_base,
@@ -475,7 +497,7 @@ static int load_pt_kind(const struct load *ld, const struct ynode *pts, const ch
 	    (rc = expect_kind(ld, r, YNODE_SEQUENCE, rpath)))
 		return rc;
 	if (r->count != 2)
-		return ynode_error(ld->err, r, "expected two numbers [start, end] for %s, got %zu",
+		return config_error(ld, r, "expected two numbers [start, end] for %s, got %zu",
 				   rpath, r->count);
 	for (size_t i = 0; i < 2; i++) {
 		unsigned *field = i ? &kc->top_end : &kc->top_start;
@@ -486,10 +508,10 @@ static int load_pt_kind(const struct load *ld, const struct ynode *pts, const ch
 			return rc;
 	}
 	if (kc->top_start >= kc->top_end)
-		return ynode_error(ld->err, r, "%s [%u, %u) is empty", rpath, kc->top_start,
+		return config_error(ld, r, "%s [%u, %u) is empty", rpath, kc->top_start,
 				   kc->top_end);
 	if (kc->top_end > pc->top_entries)
-		return ynode_error(ld->err, end_node,
+		return config_error(ld, end_node,
 				   "%s end %u exceeds the %u entries of a top-level node", rpath,
 				   kc->top_end, pc->top_entries);
 	join(rpath, sizeof(rpath), path, "top_level_can_unmap");
@@ -522,7 +544,7 @@ static int load_page_tables(const struct load *ld, struct machine_config *mc)
 	if (!mc->arch->geom->split_roots && u->top_start < k->top_end && k->top_start < u->top_end) {
 		const struct ynode *involved[] = { kernel_range, user_range };
 
-		return ynode_error(ld->err, blame(ld, involved, 2),
+		return config_error(ld, blame(ld, involved, 2),
 				   "user range [%u, %u) overlaps kernel range [%u, %u)",
 				   u->top_start, u->top_end, k->top_start, k->top_end);
 	}
@@ -561,7 +583,7 @@ static int load_cpu_value(const struct load *ld, const struct ypair *p, const st
 				return MM_OK;
 			}
 		cpu_key_choices_text(key, expected, sizeof(expected));
-		return ynode_error(ld->err, p->value, "unknown %s '%s' for %s (expected %s)", key->what,
+		return config_error(ld, p->value, "unknown %s '%s' for %s (expected %s)", key->what,
 				   p->value->str, path, expected);
 	}
 	return MM_EINVAL;
@@ -579,14 +601,14 @@ static int load_cpu_key(const struct load *ld, const struct ypair *p, struct cpu
 		/* The preset's key met the file's arch: the file's arch is what to change. */
 		if (pt_arch_any_cpu_key(p->key->str) && p->key->file != ld->primary && arch_node &&
 		    arch_node->file == ld->primary)
-			return ynode_error(ld->err, arch_node,
+			return config_error(ld, arch_node,
 					   "arch %s does not take cpu key '%s' of the preset extended (%s:%zu): "
 					   "extend a preset of arch %s",
 					   arch->name, p->key->str, p->key->file, p->key->line + 1, arch->name);
 		if (pt_arch_any_cpu_key(p->key->str))
-			return ynode_error(ld->err, p->key, "cpu key '%s' does not apply to arch %s",
+			return config_error(ld, p->key, "cpu key '%s' does not apply to arch %s",
 					   p->key->str, arch->name);
-		return ynode_error(ld->err, p->key, "unknown key '%s' in cpu", p->key->str);
+		return config_error(ld, p->key, "unknown key '%s' in cpu", p->key->str);
 	}
 	if ((rc = load_cpu_value(ld, p, key, &value)))
 		return rc;
@@ -641,7 +663,7 @@ static int get_choice(const struct load *ld, const struct ynode *n, const char *
 	char list[128] = "";
 	for (unsigned i = 0; names[i]; i++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? " | " : "", names[i]);
-	return ynode_error(ld->err, n, "unknown value '%s' for %s (expected %s)", n->str, path, list);
+	return config_error(ld, n, "unknown value '%s' for %s (expected %s)", n->str, path, list);
 }
 
 /* entries / ways geometry shared by TLBs and PWCs; ways defaults to entries. */
@@ -659,17 +681,17 @@ static int load_geometry(const struct load *ld, const struct ynode *m, const cha
 	    (rc = get_number(ld, n, join(sub, sizeof(sub), path, "entries"), 1u << 20, &v)))
 		return rc;
 	if (v == 0)
-		return ynode_error(ld->err, n, "%s must be at least 1", sub);
+		return config_error(ld, n, "%s must be at least 1", sub);
 	t->entries = t->ways = (unsigned)v;
 	if ((n = ynode_get(m, "ways"))) {
 		if ((rc = get_number(ld, n, join(sub, sizeof(sub), path, "ways"), 1u << 20, &v)))
 			return rc;
 		if (v == 0 || v > t->entries || t->entries % v)
-			return ynode_error(ld->err, n, "%s must divide entries (%u)", sub, t->entries);
+			return config_error(ld, n, "%s must divide entries (%u)", sub, t->entries);
 		t->ways = (unsigned)v;
 		unsigned sets = t->entries / t->ways;
 		if (sets & (sets - 1))
-			return ynode_error(ld->err, n,
+			return config_error(ld, n,
 					   "%s: entries / ways = %u sets, which is not a power of two",
 					   path, sets);
 	}
@@ -679,7 +701,7 @@ static int load_geometry(const struct load *ld, const struct ynode *m, const cha
 			return rc;
 		t->replacement = (enum tlb_replacement)choice;
 		if (t->replacement == REPL_PLRU && (t->ways & (t->ways - 1)))
-			return ynode_error(ld->err, n, "%s: plru needs a power-of-two number of ways, not %u", sub,
+			return config_error(ld, n, "%s: plru needs a power-of-two number of ways, not %u", sub,
 					   t->ways);
 	}
 	t->latency = 1;
@@ -742,7 +764,7 @@ static int load_tlb_prefetch(const struct load *ld, const struct ynode *m, const
 	    (rc = get_unsigned(ld, n, join(key, sizeof(key), sub, "degree"), &pf->degree)))
 		return rc;
 	if (pf->degree < 1 || pf->degree > TLB_PREFETCH_MAX_DEGREE)
-		return ynode_error(ld->err, n, "%s must be 1 to %d", key, TLB_PREFETCH_MAX_DEGREE);
+		return config_error(ld, n, "%s must be 1 to %d", key, TLB_PREFETCH_MAX_DEGREE);
 	return MM_OK;
 }
 
@@ -762,13 +784,13 @@ static int load_tlb(const struct load *ld, const struct ynode *m, const char *pa
 	    (rc = expect_kind(ld, n, YNODE_SCALAR, join(sub, sizeof(sub), path, "name"))))
 		return rc;
 	if (!n->str[0] || strlen(n->str) >= sizeof(t->name))
-		return ynode_error(ld->err, n, "%s must be 1 to %zu characters", sub, sizeof(t->name) - 1);
+		return config_error(ld, n, "%s must be 1 to %zu characters", sub, sizeof(t->name) - 1);
 	memcpy(t->name, n->str, strlen(n->str) + 1);
 	if ((rc = require(ld, m, path, "level", &n)) ||
 	    (rc = get_unsigned(ld, n, join(sub, sizeof(sub), path, "level"), &t->level)))
 		return rc;
 	if (t->level < 1 || t->level > 2)
-		return ynode_error(ld->err, n, "%s must be 1 or 2", sub);
+		return config_error(ld, n, "%s must be 1 or 2", sub);
 	if ((rc = require(ld, m, path, "kind", &n)) ||
 	    (rc = get_choice(ld, n, join(sub, sizeof(sub), path, "kind"), kinds, &choice)))
 		return rc;
@@ -777,7 +799,7 @@ static int load_tlb(const struct load *ld, const struct ynode *m, const char *pa
 	    (rc = expect_kind(ld, n, YNODE_SEQUENCE, join(sub, sizeof(sub), path, "page_sizes"))))
 		return rc;
 	if (!n->items)
-		return ynode_error(ld->err, n, "%s must name at least one page size", sub);
+		return config_error(ld, n, "%s must name at least one page size", sub);
 	uint64_t leaf_sizes = tlb_shift_mask(mc);
 	for (const struct yitem *it = n->items; it; it = it->next) {
 		uint64_t size;
@@ -790,13 +812,13 @@ static int load_tlb(const struct load *ld, const struct ynode *m, const char *pa
 				if (leaf_sizes >> shift & 1)
 					snprintf(sizes + strlen(sizes), sizeof(sizes) - strlen(sizes), "%s%llu",
 						 sizes[0] ? ", " : "", 1ull << shift);
-			return ynode_error(ld->err, it->node,
+			return config_error(ld, it->node,
 					   "page size %llu in %s is not a page size of these paging constants (%s)",
 					   (unsigned long long)size, sub, sizes);
 		}
 		/* As a duplicate key is: most likely a typo for another size. */
 		if (t->shift_mask & 1ull << __builtin_ctzll(size))
-			return ynode_error(ld->err, it->node, "page size %llu is listed twice in %s",
+			return config_error(ld, it->node, "page size %llu is listed twice in %s",
 					   (unsigned long long)size, sub);
 		t->shift_mask |= 1ull << __builtin_ctzll(size);
 	}
@@ -816,7 +838,7 @@ static int load_tlbs(const struct load *ld, struct machine_config *mc)
 	for (const struct yitem *it = seq->items; it; it = it->next) {
 		struct tlb_config *t;
 		if (mc->nr_tlb == CONFIG_MAX_TLBS)
-			return ynode_error(ld->err, it->node, "at most %d TLBs", CONFIG_MAX_TLBS);
+			return config_error(ld, it->node, "at most %d TLBs", CONFIG_MAX_TLBS);
 		snprintf(path, sizeof(path), "tlb[%u]", mc->nr_tlb);
 		t = &mc->tlb[mc->nr_tlb];
 		if ((rc = load_tlb(ld, it->node, path, mc, t)))
@@ -824,7 +846,7 @@ static int load_tlbs(const struct load *ld, struct machine_config *mc)
 		for (unsigned i = 0; i < mc->nr_tlb; i++) {
 			const struct tlb_config *o = &mc->tlb[i];
 			if (strcmp(o->name, t->name) == 0)
-				return ynode_error(ld->err, ynode_get(it->node, "name"),
+				return config_error(ld, ynode_get(it->node, "name"),
 						   "duplicate TLB name '%s'", t->name);
 			/*
 			 * The arrays of one level and access type are probed in parallel
@@ -835,7 +857,7 @@ static int load_tlbs(const struct load *ld, struct machine_config *mc)
 			bool both_d = o->kind != TLB_INSTRUCTION && t->kind != TLB_INSTRUCTION;
 			uint64_t common = o->shift_mask & t->shift_mask;
 			if (o->level == t->level && (both_i || both_d) && common)
-				return ynode_error(ld->err, ynode_get(it->node, "page_sizes"),
+				return config_error(ld, ynode_get(it->node, "page_sizes"),
 						   "TLBs '%s' and '%s' both hold %llu-byte pages for %s accesses at level %u",
 						   o->name, t->name,
 						   (unsigned long long)1 << __builtin_ctzll(common),
@@ -870,10 +892,10 @@ static int load_pwcs(const struct load *ld, struct machine_config *mc)
 			return rc;
 		/* Level-1 entries are always leaves: there is nothing to cache below them. */
 		if (t->level < 2 || t->level > levels)
-			return ynode_error(ld->err, n, "%s must be between 2 and nr_levels (%u)", sub, levels);
+			return config_error(ld, n, "%s must be between 2 and nr_levels (%u)", sub, levels);
 		for (unsigned i = 0; i < mc->nr_pwc; i++)
 			if (mc->pwc[i].level == t->level)
-				return ynode_error(ld->err, n, "a second paging-structure cache for level %u",
+				return config_error(ld, n, "a second paging-structure cache for level %u",
 						   t->level);
 		if ((rc = load_geometry(ld, it->node, path, t)))
 			return rc;
@@ -897,7 +919,7 @@ static int check_cache_total(const struct load *ld, const struct machine_config 
 	for (unsigned i = 0; i < mc->nr_pwc; i++)
 		total += mc->pwc[i].entries;
 	if (total > CONFIG_MAX_CACHE_ENTRIES)
-		return ynode_error(ld->err, ynode_get(ld->root, "tlb") ? ynode_get(ld->root, "tlb") : ld->root,
+		return config_error(ld, ynode_get(ld->root, "tlb") ? ynode_get(ld->root, "tlb") : ld->root,
 				   "TLBs and PWCs hold %llu entries in all; at most %u per CPU",
 				   (unsigned long long)total, CONFIG_MAX_CACHE_ENTRIES);
 	return MM_OK;
@@ -971,7 +993,7 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 		char names[128];
 
 		pt_arch_stage2_names(names, sizeof(names));
-		return ynode_error(ld->err, arch_node, "arch %s is not a stage-2 format (stage2.arch may be %s)",
+		return config_error(ld, arch_node, "arch %s is not a stage-2 format (stage2.arch may be %s)",
 				   host.arch->name, names);
 	}
 	if ((rc = load_paging_consts(&sub, &host, arch_node)) || (rc = load_memory(&sub, &host)) ||
@@ -981,10 +1003,10 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 	out->nr_pwc = host.nr_pwc;
 	/* One array: the nested TLB every stage-2 walk of the MMU looks up first. */
 	if (host.nr_tlb > 1)
-		return ynode_error(ld->err, ynode_item(ynode_get(s2, "tlb"), 1),
+		return config_error(ld, ynode_item(ynode_get(s2, "tlb"), 1),
 				   "stage2.tlb holds one array, the nested TLB (GPA -> host PA)");
 	if (host.nr_tlb && (host.tlb[0].kind != TLB_UNIFIED || host.tlb[0].level != 1))
-		return ynode_error(ld->err, ynode_item(ynode_get(s2, "tlb"), 0),
+		return config_error(ld, ynode_item(ynode_get(s2, "tlb"), 0),
 				   "stage2.tlb's nested TLB is level 1 and unified (it serves every stage-2 walk)");
 	out->has_tlb = host.nr_tlb == 1;
 	out->tlb = host.tlb[0];
@@ -1008,10 +1030,10 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 		for (unsigned level = 1; level <= out->pc.highest_translation_level; level++)
 			leaf = leaf || pc_page_size(&out->pc, level) == size;
 		if (!leaf)
-			return ynode_error(ld->err, n, "stage2.backing_page_size %llu is not a leaf size of the stage-2 format",
+			return config_error(ld, n, "stage2.backing_page_size %llu is not a leaf size of the stage-2 format",
 					   (unsigned long long)size);
 		if ((mc->mem_base | mc->mem_size) & (size - 1))
-			return ynode_error(ld->err, n,
+			return config_error(ld, n,
 					   "stage2.backing_page_size %llu does not divide guest memory [0x%llx, +0x%llx)",
 					   (unsigned long long)size, (unsigned long long)mc->mem_base,
 					   (unsigned long long)mc->mem_size);
@@ -1019,11 +1041,16 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 	}
 	/* Guest RAM is guest-physical: stage 2 must be able to translate all of it. */
 	gpa_bits = out->pc.address_width;
-	if (gpa_bits < 64 && mc->mem_base + (mc->mem_size - 1) >= (1ull << gpa_bits))
-		return ynode_error(ld->err, ynode_get(ld->root, "memory"),
+	if (gpa_bits < 64 && mc->mem_base + (mc->mem_size - 1) >= (1ull << gpa_bits)) {
+		const struct ynode *mem = ynode_get(ld->root, "memory");
+		const struct ynode *const why[] = { mem ? ynode_get(mem, "size") : NULL,
+						    mem ? ynode_get(mem, "base") : NULL, mem };
+
+		return config_error(ld, blame(ld, why, 3),
 				   "guest memory [0x%llx, 0x%llx] exceeds the %u-bit guest-physical addresses of stage 2",
 				   (unsigned long long)mc->mem_base,
 				   (unsigned long long)(mc->mem_base + (mc->mem_size - 1)), gpa_bits);
+	}
 	return MM_OK;
 }
 
@@ -1044,7 +1071,7 @@ static int load_os(const struct load *ld, struct machine_config *mc)
 		if ((rc = get_number(ld, n, "os.resident_pages", UINT64_MAX, &mc->os.resident_pages)))
 			return rc;
 		if (!mc->os.resident_pages)
-			return ynode_error(ld->err, n, "os.resident_pages must be at least 1");
+			return config_error(ld, n, "os.resident_pages must be at least 1");
 	}
 	if ((n = ynode_get(os, "replacement"))) {
 		if ((rc = get_choice(ld, n, "os.replacement", replacement_names, &choice)))

@@ -1346,9 +1346,13 @@ Test(config_aarch64, upper_address_width)
 		cr_expect_eq(mc.pc.upper_nr_levels, want[i].levels, "%s", want[i].doc);
 		cr_expect_eq(mc.pc.upper_top_entries, want[i].top, "%s", want[i].doc);
 	}
-	/* A 39-bit TTBR0 table has 3 levels: the preset's level-4 walk cache needs the 48-bit TTBR1's. */
+	/*
+	 * A 39-bit TTBR0 table has 3 levels: the preset's level-4 walk cache needs the 48-bit TTBR1's.
+	 * The error is the user's file's, with where the inherited value came from (they may have no
+	 * aarch64.yaml to open).
+	 */
 	expect_error("extends: aarch64\naddress_width: 39\nnr_levels: 3\n",
-		     "aarch64.yaml:35:14: pwc[0].level must be between 2 and nr_levels (3)");
+		     "t.yaml: pwc[0].level must be between 2 and nr_levels (3) (inherited from aarch64.yaml:35:14)");
 	expect_error("extends: x86_64\nupper_address_width: 39\n",
 		     "t.yaml:2:22: upper_address_width is for formats with a table per VA half (aarch64), not x86_64");
 	expect_error("extends: aarch64\nupper_address_width: 49\n",
@@ -1384,4 +1388,18 @@ Test(config_aarch64, cpu_keys)
 		     "t.yaml:2:8: cpu key 'smap' does not apply to arch aarch64");
 	expect_error("extends: x86_64\ncpu: { pan: true }\n",
 		     "t.yaml:2:8: cpu key 'pan' does not apply to arch x86_64");
+}
+
+/*
+ * An error names the line the user wrote when the user wrote one of the
+ * values involved (memory.size here, which the merged memory: mapping of the
+ * preset holds), and the config's own name with the place otherwise.
+ */
+Test(config_errors, blame_the_users_line_or_name_the_inherited_place)
+{
+	expect_error("extends: sv39x4\nmemory: { size: 4T }\n",
+		     "t.yaml:2:17: guest memory [0x80000000, 0x4007fffffff] exceeds the 41-bit guest-physical "
+		     "addresses of stage 2");
+	expect_error("extends: aarch64\naddress_width: 39\nnr_levels: 3\n",
+		     "t.yaml: pwc[0].level must be between 2 and nr_levels (3) (inherited from aarch64.yaml:35:14)");
 }
