@@ -182,7 +182,7 @@ MMUSIM_API bool mmusim_config_split_roots(const mmusim_config *cfg);
 MMUSIM_API unsigned mmusim_config_half_levels(const mmusim_config *cfg, bool upper);
 MMUSIM_API unsigned mmusim_config_half_va_bits(const mmusim_config *cfg, bool upper);
 MMUSIM_API unsigned mmusim_config_half_top_entries(const mmusim_config *cfg, bool upper);
-/* Lowest VA bit of the index field of `level` (1 = base-page level): page_shift + (level - 1) * index_bits. */
+/* Lowest VA bit of the index field of `level` (1 = base-page level): page_shift + (level - 1) * index_bits; 0 for level 0. */
 MMUSIM_API unsigned mmusim_config_index_shift(const mmusim_config *cfg, unsigned level);
 /*
  * The index a VA selects in a node of `level` (its bits index_shift .. index_shift + index_bits - 1,
@@ -282,7 +282,7 @@ typedef struct mmusim_cache_info {
 /*
  * Fills *out for TLB number idx (0 .. mmusim_config_nr_tlbs - 1), or with pwc
  * true for paging-structure cache idx (0 .. mmusim_config_nr_pwcs - 1), in the
- * order mmusim_mmu_cache_stats numbers them.  MMUSIM_EINVAL for idx out of range.
+ * order mmusim_mmu_cache_stats numbers them.  MMUSIM_EINVAL for idx out of range or a NULL out.
  */
 MMUSIM_API int mmusim_config_cache_info(const mmusim_config *cfg, bool pwc, unsigned idx,
 					mmusim_cache_info *out);
@@ -482,7 +482,7 @@ MMUSIM_API bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out
  * nr_entries^levels nodes) is walked again at most MMUSIM_FOR_EACH_MAX_REENTRIES
  * times in all; one more stops the walk, which returns MMUSIM_FOR_EACH_LOOP.
  * MMUSIM_FOR_EACH_NO_MEMORY if the host runs out of memory for the set of
- * nodes read.
+ * nodes read.  A NULL fn: MMUSIM_EINVAL (mmusim_machine_last_error names it).
  */
 #define MMUSIM_FOR_EACH_MAX_REENTRIES 64
 #define MMUSIM_FOR_EACH_LOOP (-1)
@@ -1243,12 +1243,12 @@ typedef struct mmusim_tlb_entry {
  * pwc true of its paging-structure cache idx (numbered as in
  * mmusim_mmu_cache_stats), set by set and way by way; what a debugger shows, it
  * changes nothing (no LRU update).  Stops when fn returns nonzero and returns
- * that value; returns 0 after the last entry, MMUSIM_EINVAL for idx out of range.
+ * that value; returns 0 after the last entry, MMUSIM_EINVAL for idx out of range or a NULL fn.
  */
 MMUSIM_API int mmusim_mmu_for_each_tlb_entry(const mmusim_mmu *mmu, bool pwc, unsigned idx,
 					     int (*fn)(void *arg, const mmusim_tlb_entry *e), void *arg);
 
-/* Fills *out with the statistics so far. */
+/* Fills *out with the statistics so far (nothing when out is NULL). */
 MMUSIM_API void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out);
 
 /* Where a translation was served: the last lookup that answered. */
@@ -1350,7 +1350,8 @@ enum mmusim_os_page {
 MMUSIM_API enum mmusim_os_page mmusim_mmu_os_page(const mmusim_mmu *mmu, uint64_t va, uint64_t *swap_slot);
 /*
  * Calls fn for each swapped-out page of the current CPU's address space (its
- * VA and swap slot); stops when fn returns nonzero and returns that value, else 0.
+ * VA and swap slot); stops when fn returns nonzero and returns that value, else 0
+ * (MMUSIM_EINVAL for a NULL fn).
  */
 MMUSIM_API int mmusim_mmu_for_each_swapped_page(const mmusim_mmu *mmu,
 						int (*fn)(void *arg, uint64_t va, uint64_t swap_slot), void *arg);

@@ -204,6 +204,9 @@ bool mmusim_config_split_roots(const mmusim_config *cfg)
 
 unsigned mmusim_config_index_shift(const mmusim_config *cfg, unsigned level)
 {
+	/* No level 0: (level - 1) would wrap round to a shift of a few bits. */
+	if (level < 1)
+		return 0;
 	return pc_index_shift(&cfg->cfg.pc, level);
 }
 
@@ -258,7 +261,7 @@ int mmusim_config_cache_info(const mmusim_config *cfg, bool pwc, unsigned idx, m
 	static const char *const serves[] = { "instruction", "data", "unified" };
 	const struct tlb_config *tc;
 
-	if (idx >= (pwc ? cfg->cfg.nr_pwc : cfg->cfg.nr_tlb))
+	if (!out || idx >= (pwc ? cfg->cfg.nr_pwc : cfg->cfg.nr_tlb))
 		return MMUSIM_EINVAL;
 	tc = pwc ? &cfg->cfg.pwc[idx] : &cfg->cfg.tlb[idx];
 	*out = (mmusim_cache_info){ .name = tc->name, .serves = serves[tc->kind], .level = tc->level,

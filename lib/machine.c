@@ -518,6 +518,7 @@ int mmusim_for_each_mapping(mmusim_machine *m, int (*fn)(void *arg, const mmusim
 		       MMUSIM_FOR_EACH_MAX_REENTRIES == PT_FOR_EACH_MAX_REENTRIES, "the API states pt's rule");
 	int rc;
 
+	API_REFUSE_NULL(&m->last_error, fn);
 	/*
 	 * The user table holds the kernel's top-level entries too: one pass sees
 	 * both halves; a split-root format's kernel half (TTBR1) follows its user half.

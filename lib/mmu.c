@@ -191,6 +191,8 @@ enum mmusim_os_page mmusim_mmu_os_page(const mmusim_mmu *mmu, uint64_t va, uint6
 int mmusim_mmu_for_each_swapped_page(const mmusim_mmu *mmu, int (*fn)(void *arg, uint64_t va, uint64_t swap_slot),
 				     void *arg)
 {
+	if (!fn)
+		return MMUSIM_EINVAL;
 	return mmu->replay.os ? os_for_each_swapped(mmu->replay.os, mmu->replay.mmu.cur->asid, fn, arg) : 0;
 }
 
@@ -379,6 +381,8 @@ void mmusim_mmu_stats(const mmusim_mmu *mmu, mmusim_stats *out)
 {
 	const struct machine *m = mmu->replay.m;
 
+	if (!out)
+		return;
 	api_stats_to_public(&mmu->replay.mmu.stats, out);
 	out->page_table_nodes = machine_nr_nodes(m);
 	out->page_table_bytes = out->page_table_nodes * m->cfg.pc.base_page_size;
@@ -473,6 +477,8 @@ int mmusim_mmu_for_each_tlb_entry(const mmusim_mmu *mmu, bool pwc, unsigned idx,
 	struct tlb_walk w = { .pc = &cfg->pc, .vm = !pwc && mmu->replay.m->host, .fn = fn, .arg = arg };
 	const struct tlb *t;
 
+	if (!fn)
+		return MMUSIM_EINVAL;
 	if (idx >= (pwc ? cfg->nr_pwc : cfg->nr_tlb))
 		return MMUSIM_EINVAL;
 	t = pwc ? c->pwc[cfg->pwc[idx].level] : c->tlb[idx];

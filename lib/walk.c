@@ -102,7 +102,8 @@ const char *mmusim_fault_reason_text(int reason)
 
 void mmusim_perms_string(unsigned perms, char buf[6])
 {
-	perms_format(perms, buf);
+	if (buf)
+		perms_format(perms, buf);
 }
 
 void mmusim_pte_describe(const mmusim_config *cfg, uint64_t pte, unsigned level, char *buf, size_t len)

@@ -178,6 +178,8 @@ class Machine:
 
     def __init__(self, config="x86_64"):
         self._lock = threading.RLock()
+        if not isinstance(config, (str, bytes, os.PathLike)):
+            raise TypeError(f"config must be a preset name or a path, not {type(config).__name__}")
         # A path's bytes as os.fsdecode gives them back (str(b"x86_64") would be "b'x86_64'").
         self.config = os.fsdecode(config) if isinstance(config, (bytes, os.PathLike)) else str(config)
         self._handle = None

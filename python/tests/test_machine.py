@@ -395,3 +395,10 @@ def test_a_config_given_as_bytes_is_its_name(tmp_path):
     with mmusim.Machine(os.fsencode(cfg)) as m:
         assert m.translate(0x1000).fault.kind == "not-present"
         assert m.page_size == 4096
+
+
+def test_a_config_that_is_no_name_nor_path_is_a_type_error():
+    """Machine(None) looked for a preset named "None"."""
+    for bad in (None, 3, ["x86_64"]):
+        with pytest.raises(TypeError, match="config must be a preset name or a path, not"):
+            mmusim.Machine(bad)

@@ -237,3 +237,35 @@ Test(api_null, multi_value_getters_skip_null_outs)
 	mmusim_machine_destroy(m);
 	mmusim_config_free(cfg);
 }
+
+/*
+ * The iterators refuse a NULL callback (each called it: a segfault), the
+ * one-output calls a NULL output; level 0 has no index shift (it wrapped
+ * round to 3 on x86-64: 12 + (0 - 1) x 9 in unsigned arithmetic).
+ */
+Test(api_null, iterators_refuse_a_null_callback)
+{
+	mmusim_config *cfg;
+	mmusim_machine *m;
+	mmusim_mmu *mmu;
+	mmusim_error err;
+	mmusim_stats before;
+
+	cr_assert_eq(mmusim_config_load("x86_64", &cfg, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_machine_create(cfg, &m, &err), MMUSIM_OK, "%s", err.message);
+	cr_assert_eq(mmusim_mmu_create(m, NULL, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	cr_expect_eq(mmusim_for_each_mapping(m, NULL, NULL), MMUSIM_EINVAL);
+	cr_expect_str_eq(mmusim_machine_last_error(m), "mmusim_for_each_mapping: fn is NULL");
+	cr_expect_eq(mmusim_mmu_for_each_tlb_entry(mmu, false, 0, NULL, NULL), MMUSIM_EINVAL);
+	cr_expect_eq(mmusim_mmu_for_each_swapped_page(mmu, NULL, NULL), MMUSIM_EINVAL);
+	cr_expect_eq(mmusim_config_cache_info(cfg, false, 0, NULL), MMUSIM_EINVAL);
+	mmusim_mmu_stats(mmu, NULL);
+	mmusim_mmu_stats(mmu, &before);
+	cr_expect_eq(before.walks, 0);
+	mmusim_perms_string(0, NULL);
+	cr_expect_eq(mmusim_config_index_shift(cfg, 0), 0);
+	cr_expect_eq(mmusim_config_index_shift(cfg, 1), 12);
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+	mmusim_config_free(cfg);
+}
