@@ -753,7 +753,7 @@ static void run_setup(struct run *r, const struct model_case *c)
 	cr_assert_eq(st.node_frames, 2);
 }
 
-ParameterizedTest(const struct model_case *c, pt_model, random_ops, .init = time_limit_60s)
+ParameterizedTest(const struct model_case *c, pt_model, random_ops, .init = time_limit_120s)
 {
 	struct run *r = calloc(1, sizeof(*r));
 	unsigned kept_top;
