@@ -180,7 +180,7 @@ static int check_keys(const struct load *ld, const struct ynode *map, const char
 			continue;
 		if (path && path[0])
 			return config_error(ld, p->key, "unknown key '%s' in %s", p->key->str,
-					   path);
+					    path);
 		return config_error(ld, p->key, "unknown key '%s'", p->key->str);
 	}
 	return MM_OK;
@@ -196,8 +196,8 @@ static int require(const struct load *ld, const struct ynode *map, const char *p
 		return config_error(ld, map, "missing key '%s' in %s", key, path);
 	/* Top level: the file is a fragment (as README shows them) or forgot its extends. */
 	return config_error(ld, map,
-			   "missing key '%s' (a config file gives every key, or starts with 'extends: PRESET', "
-			   "e.g. 'extends: x86_64', and gives only what differs)", key);
+			    "missing key '%s' (a config file gives every key, or starts with 'extends: PRESET', "
+			    "e.g. 'extends: x86_64', and gives only what differs)", key);
 }
 
 static int get_number(const struct load *ld, const struct ynode *n, const char *path,
@@ -214,7 +214,7 @@ static int get_number(const struct load *ld, const struct ynode *n, const char *
 	}
 	if (overflow || *out > max)
 		return config_error(ld, n, "number out of range for %s (at most %llu)", path,
-				   (unsigned long long)max);
+				    (unsigned long long)max);
 	return MM_OK;
 }
 
@@ -328,7 +328,7 @@ static int load_name(const struct load *ld, struct machine_config *mc)
 		return config_error(ld, n, "name must not be empty");
 	if (strlen(n->str) >= sizeof(mc->name))
 		return config_error(ld, n, "name is longer than %zu characters",
-				   sizeof(mc->name) - 1);
+				    sizeof(mc->name) - 1);
 	memcpy(mc->name, n->str, strlen(n->str) + 1);
 	return MM_OK;
 }
@@ -365,18 +365,18 @@ static int load_paging_consts(const struct load *ld, struct machine_config *mc,
 	if (mc->arch->layout_from_config || toy) {
 		if (!toy)
 			return config_error(ld, arch_node, "arch %s needs a toy: block describing its PTE",
-					   mc->arch->name);
+					    mc->arch->name);
 		if (!mc->arch->layout_from_config) {
 			const struct ynode *involved[] = { toy, arch_node };
 
 			return config_error(ld, blame(ld, involved, 2),
-					   "a toy: block needs arch: %s, not %s", pt_arch_layout_from_config()->name,
-					   mc->arch->name);
+					    "a toy: block needs arch: %s, not %s", pt_arch_layout_from_config()->name,
+					    mc->arch->name);
 		}
 		for (size_t k = 0; k < NKEYS; k++)
 			if ((n = ynode_get(root, consts_keys[k])))
 				return config_error(ld, n, "%s is set by the toy: block with arch %s",
-						   consts_keys[k], mc->arch->name);
+						    consts_keys[k], mc->arch->name);
 		return config_toy_load(toy, ld->primary, mc->arch, pc, ld->err);
 	}
 	/*
@@ -413,8 +413,8 @@ static int load_paging_consts(const struct load *ld, struct machine_config *mc,
 	if ((n = ynode_get(root, "upper_address_width"))) {
 		if (!mc->arch->geom->split_roots)
 			return config_error(ld, n,
-					   "upper_address_width is for formats with a table per VA half (aarch64), not %s",
-					   mc->arch->name);
+					    "upper_address_width is for formats with a table per VA half (aarch64), not %s",
+					    mc->arch->name);
 		if ((rc = get_unsigned(ld, n, "upper_address_width", &pc->upper_address_width)))
 			return rc;
 		if (!pc->upper_address_width)
@@ -450,31 +450,31 @@ static int load_memory(const struct load *ld, struct machine_config *mc)
 
 	if (mc->mem_base % bps)
 		return config_error(ld, base,
-				   "memory.base 0x%llx is not a multiple of base_page_size %llu",
-				   (unsigned long long)mc->mem_base, (unsigned long long)bps);
+				    "memory.base 0x%llx is not a multiple of base_page_size %llu",
+				    (unsigned long long)mc->mem_base, (unsigned long long)bps);
 	if (mc->mem_size == 0)
 		return config_error(ld, size, "memory.size must not be 0");
 	if (mc->mem_size % bps)
 		return config_error(ld, size,
-				   "memory.size 0x%llx is not a multiple of base_page_size %llu",
-				   (unsigned long long)mc->mem_size, (unsigned long long)bps);
+				    "memory.size 0x%llx is not a multiple of base_page_size %llu",
+				    (unsigned long long)mc->mem_size, (unsigned long long)bps);
 	if (mc->mem_size > CONFIG_MAX_MEM_SIZE)
 		return config_error(ld, size, "memory.size 0x%llx exceeds 2^52 bytes",
-				   (unsigned long long)mc->mem_size);
+				    (unsigned long long)mc->mem_size);
 
 	const struct ynode *involved[] = { size, base, ynode_get(ld->root, "phys_addr_width") };
 	/* The last byte, base + size - 1, must not wrap and must be below 2^paw. */
 	if (mc->mem_base > UINT64_MAX - (mc->mem_size - 1))
 		return config_error(ld, blame(ld, involved, 2),
-				   "memory.base 0x%llx + memory.size 0x%llx overflows 64 bits",
-				   (unsigned long long)mc->mem_base,
-				   (unsigned long long)mc->mem_size);
+				    "memory.base 0x%llx + memory.size 0x%llx overflows 64 bits",
+				    (unsigned long long)mc->mem_base,
+				    (unsigned long long)mc->mem_size);
 	if (paw < 64 && mc->mem_base + (mc->mem_size - 1) >= (1ull << paw))
 		return config_error(ld, blame(ld, involved, 3),
-				   "memory.base 0x%llx + memory.size 0x%llx exceeds "
-				   "2^phys_addr_width (2^%u)",
-				   (unsigned long long)mc->mem_base,
-				   (unsigned long long)mc->mem_size, paw);
+				    "memory.base 0x%llx + memory.size 0x%llx exceeds "
+				    "2^phys_addr_width (2^%u)",
+				    (unsigned long long)mc->mem_base,
+				    (unsigned long long)mc->mem_size, paw);
 	return MM_OK;
 }
 
@@ -498,7 +498,7 @@ static int load_pt_kind(const struct load *ld, const struct ynode *pts, const ch
 		return rc;
 	if (r->count != 2)
 		return config_error(ld, r, "expected two numbers [start, end] for %s, got %zu",
-				   rpath, r->count);
+				    rpath, r->count);
 	for (size_t i = 0; i < 2; i++) {
 		unsigned *field = i ? &kc->top_end : &kc->top_start;
 
@@ -512,8 +512,8 @@ static int load_pt_kind(const struct load *ld, const struct ynode *pts, const ch
 				   kc->top_end);
 	if (kc->top_end > pc->top_entries)
 		return config_error(ld, end_node,
-				   "%s end %u exceeds the %u entries of a top-level node", rpath,
-				   kc->top_end, pc->top_entries);
+				    "%s end %u exceeds the %u entries of a top-level node", rpath,
+				    kc->top_end, pc->top_entries);
 	join(rpath, sizeof(rpath), path, "top_level_can_unmap");
 	if ((rc = require(ld, k, path, "top_level_can_unmap", &unmap)) ||
 	    (rc = get_bool(ld, unmap, rpath, &kc->top_can_unmap)))
@@ -545,7 +545,7 @@ static int load_page_tables(const struct load *ld, struct machine_config *mc)
 		const struct ynode *involved[] = { kernel_range, user_range };
 
 		return config_error(ld, blame(ld, involved, 2),
-				   "user range [%u, %u) overlaps kernel range [%u, %u)",
+				    "user range [%u, %u) overlaps kernel range [%u, %u)",
 				   u->top_start, u->top_end, k->top_start, k->top_end);
 	}
 	return MM_OK;
@@ -584,7 +584,7 @@ static int load_cpu_value(const struct load *ld, const struct ypair *p, const st
 			}
 		cpu_key_choices_text(key, expected, sizeof(expected));
 		return config_error(ld, p->value, "unknown %s '%s' for %s (expected %s)", key->what,
-				   p->value->str, path, expected);
+				    p->value->str, path, expected);
 	}
 	return MM_EINVAL;
 }
@@ -602,12 +602,12 @@ static int load_cpu_key(const struct load *ld, const struct ypair *p, struct cpu
 		if (pt_arch_any_cpu_key(p->key->str) && p->key->file != ld->primary && arch_node &&
 		    arch_node->file == ld->primary)
 			return config_error(ld, arch_node,
-					   "arch %s does not take cpu key '%s' of the preset extended (%s:%zu): "
-					   "extend a preset of arch %s",
-					   arch->name, p->key->str, p->key->file, p->key->line + 1, arch->name);
+					    "arch %s does not take cpu key '%s' of the preset extended (%s:%zu): "
+					    "extend a preset of arch %s",
+					    arch->name, p->key->str, p->key->file, p->key->line + 1, arch->name);
 		if (pt_arch_any_cpu_key(p->key->str))
 			return config_error(ld, p->key, "cpu key '%s' does not apply to arch %s",
-					   p->key->str, arch->name);
+					    p->key->str, arch->name);
 		return config_error(ld, p->key, "unknown key '%s' in cpu", p->key->str);
 	}
 	if ((rc = load_cpu_value(ld, p, key, &value)))
@@ -692,8 +692,8 @@ static int load_geometry(const struct load *ld, const struct ynode *m, const cha
 		unsigned sets = t->entries / t->ways;
 		if (sets & (sets - 1))
 			return config_error(ld, n,
-					   "%s: entries / ways = %u sets, which is not a power of two",
-					   path, sets);
+					    "%s: entries / ways = %u sets, which is not a power of two",
+					    path, sets);
 	}
 	t->replacement = REPL_LRU;
 	if ((n = ynode_get(m, "replacement"))) {
@@ -702,7 +702,7 @@ static int load_geometry(const struct load *ld, const struct ynode *m, const cha
 		t->replacement = (enum tlb_replacement)choice;
 		if (t->replacement == REPL_PLRU && (t->ways & (t->ways - 1)))
 			return config_error(ld, n, "%s: plru needs a power-of-two number of ways, not %u", sub,
-					   t->ways);
+					    t->ways);
 	}
 	t->latency = 1;
 	if ((n = ynode_get(m, "latency")) &&
@@ -813,13 +813,13 @@ static int load_tlb(const struct load *ld, const struct ynode *m, const char *pa
 					snprintf(sizes + strlen(sizes), sizeof(sizes) - strlen(sizes), "%s%llu",
 						 sizes[0] ? ", " : "", 1ull << shift);
 			return config_error(ld, it->node,
-					   "page size %llu in %s is not a page size of these paging constants (%s)",
-					   (unsigned long long)size, sub, sizes);
+					    "page size %llu in %s is not a page size of these paging constants (%s)",
+					    (unsigned long long)size, sub, sizes);
 		}
 		/* As a duplicate key is: most likely a typo for another size. */
 		if (t->shift_mask & 1ull << __builtin_ctzll(size))
 			return config_error(ld, it->node, "page size %llu is listed twice in %s",
-					   (unsigned long long)size, sub);
+					    (unsigned long long)size, sub);
 		t->shift_mask |= 1ull << __builtin_ctzll(size);
 	}
 	return load_tlb_prefetch(ld, m, path, &t->prefetch);
@@ -847,7 +847,7 @@ static int load_tlbs(const struct load *ld, struct machine_config *mc)
 			const struct tlb_config *o = &mc->tlb[i];
 			if (strcmp(o->name, t->name) == 0)
 				return config_error(ld, ynode_get(it->node, "name"),
-						   "duplicate TLB name '%s'", t->name);
+						    "duplicate TLB name '%s'", t->name);
 			/*
 			 * The arrays of one level and access type are probed in parallel
 			 * and a fill goes to the one holding the page's size: each size
@@ -858,10 +858,10 @@ static int load_tlbs(const struct load *ld, struct machine_config *mc)
 			uint64_t common = o->shift_mask & t->shift_mask;
 			if (o->level == t->level && (both_i || both_d) && common)
 				return config_error(ld, ynode_get(it->node, "page_sizes"),
-						   "TLBs '%s' and '%s' both hold %llu-byte pages for %s accesses at level %u",
-						   o->name, t->name,
-						   (unsigned long long)1 << __builtin_ctzll(common),
-						   both_i ? "instruction" : "data", t->level);
+						    "TLBs '%s' and '%s' both hold %llu-byte pages for %s accesses at level %u",
+						    o->name, t->name,
+						    (unsigned long long)1 << __builtin_ctzll(common),
+						    both_i ? "instruction" : "data", t->level);
 		}
 		mc->nr_tlb++;
 	}
@@ -896,7 +896,7 @@ static int load_pwcs(const struct load *ld, struct machine_config *mc)
 		for (unsigned i = 0; i < mc->nr_pwc; i++)
 			if (mc->pwc[i].level == t->level)
 				return config_error(ld, n, "a second paging-structure cache for level %u",
-						   t->level);
+						    t->level);
 		if ((rc = load_geometry(ld, it->node, path, t)))
 			return rc;
 		snprintf(t->name, sizeof(t->name), "pwc-l%u", t->level);
@@ -920,8 +920,8 @@ static int check_cache_total(const struct load *ld, const struct machine_config 
 		total += mc->pwc[i].entries;
 	if (total > CONFIG_MAX_CACHE_ENTRIES)
 		return config_error(ld, ynode_get(ld->root, "tlb") ? ynode_get(ld->root, "tlb") : ld->root,
-				   "TLBs and PWCs hold %llu entries in all; at most %u per CPU",
-				   (unsigned long long)total, CONFIG_MAX_CACHE_ENTRIES);
+				    "TLBs and PWCs hold %llu entries in all; at most %u per CPU",
+				    (unsigned long long)total, CONFIG_MAX_CACHE_ENTRIES);
 	return MM_OK;
 }
 
@@ -994,7 +994,7 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 
 		pt_arch_stage2_names(names, sizeof(names));
 		return config_error(ld, arch_node, "arch %s is not a stage-2 format (stage2.arch may be %s)",
-				   host.arch->name, names);
+				    host.arch->name, names);
 	}
 	if ((rc = load_paging_consts(&sub, &host, arch_node)) || (rc = load_memory(&sub, &host)) ||
 	    (rc = load_cpu(&sub, &host)) || (rc = load_tlbs(&sub, &host)) || (rc = load_pwcs(&sub, &host)))
@@ -1004,10 +1004,10 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 	/* One array: the nested TLB every stage-2 walk of the MMU looks up first. */
 	if (host.nr_tlb > 1)
 		return config_error(ld, ynode_item(ynode_get(s2, "tlb"), 1),
-				   "stage2.tlb holds one array, the nested TLB (GPA -> host PA)");
+				    "stage2.tlb holds one array, the nested TLB (GPA -> host PA)");
 	if (host.nr_tlb && (host.tlb[0].kind != TLB_UNIFIED || host.tlb[0].level != 1))
 		return config_error(ld, ynode_item(ynode_get(s2, "tlb"), 0),
-				   "stage2.tlb's nested TLB is level 1 and unified (it serves every stage-2 walk)");
+				    "stage2.tlb's nested TLB is level 1 and unified (it serves every stage-2 walk)");
 	out->has_tlb = host.nr_tlb == 1;
 	out->tlb = host.tlb[0];
 	out->arch = host.arch;
@@ -1031,10 +1031,10 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 			leaf = leaf || pc_page_size(&out->pc, level) == size;
 		if (!leaf)
 			return config_error(ld, n, "stage2.backing_page_size %llu is not a leaf size of the stage-2 format",
-					   (unsigned long long)size);
+					    (unsigned long long)size);
 		if ((mc->mem_base | mc->mem_size) & (size - 1))
 			return config_error(ld, n,
-					   "stage2.backing_page_size %llu does not divide guest memory [0x%llx, +0x%llx)",
+					    "stage2.backing_page_size %llu does not divide guest memory [0x%llx, +0x%llx)",
 					   (unsigned long long)size, (unsigned long long)mc->mem_base,
 					   (unsigned long long)mc->mem_size);
 		out->backing_page_size = size;
@@ -1047,9 +1047,9 @@ static int load_stage2(const struct load *ld, struct machine_config *mc)
 						    mem ? ynode_get(mem, "base") : NULL, mem };
 
 		return config_error(ld, blame(ld, why, 3),
-				   "guest memory [0x%llx, 0x%llx] exceeds the %u-bit guest-physical addresses of stage 2",
-				   (unsigned long long)mc->mem_base,
-				   (unsigned long long)(mc->mem_base + (mc->mem_size - 1)), gpa_bits);
+				    "guest memory [0x%llx, 0x%llx] exceeds the %u-bit guest-physical addresses of stage 2",
+				    (unsigned long long)mc->mem_base,
+				    (unsigned long long)(mc->mem_base + (mc->mem_size - 1)), gpa_bits);
 	}
 	return MM_OK;
 }
