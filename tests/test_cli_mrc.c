@@ -244,18 +244,28 @@ Test(cli_mrc_proof, global_pages_are_shared_by_every_asid)
 	remove_temp_file(t);
 }
 
+/*
+ * `mrc --page-size mapped --max-entries 2 --kind KIND --json` of trace on config: its JSON holds
+ * want (the accesses and both sizes' misses, worked by hand).  Returns the trace's temporary file.
+ */
+static char *expect_mapped_mrc(const char *trace, const char *config, const char *kind, const char *want)
+{
+	char *t = write_temp_file(trace, ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", config, "--json", "mrc", "--page-size", "mapped", "--kind", kind,
+				"--max-entries", "2", t, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, want), "%s", r.out);
+	run_result_free(&r);
+	return t;
+}
+
 /* The smallest case, by hand: a global page read in ASID 0, then in ASID 1, is one miss and one hit. */
 Test(cli_mrc, global_page_hits_in_another_asid)
 {
-	char *t = write_temp_file("map 0x800000 0x80300000 4K rwug\nr 0x800000\nasid 1\nr 0x800000\n", ".trace");
-	struct run_result r;
-
-	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "--json", "mrc", "--page-size", "mapped", "--max-entries", "2", t,
-				NULL), 0);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_expect(strstr(r.out, "\"accesses\":2,\"partial_invalidations\":0,\"misses\":[1,1]"), "%s", r.out);
-	run_result_free(&r);
-	remove_temp_file(t);
+	remove_temp_file(expect_mapped_mrc("map 0x800000 0x80300000 4K rwug\nr 0x800000\nasid 1\nr 0x800000\n", "sv39",
+					   "data", "\"accesses\":2,\"partial_invalidations\":0,\"misses\":[1,1]"));
 }
 
 /*
@@ -267,15 +277,8 @@ Test(cli_mrc, global_page_hits_in_another_asid)
  */
 Test(cli_mrc, non_canonical_access_is_no_tlb_lookup)
 {
-	char *t = write_temp_file("map 0x1000 0x80001000 4K rwu\nr 0x1000\nr 0x7fffffffd000\nr 0x1000\n", ".trace");
-	struct run_result r;
-
-	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "--json", "mrc", "--page-size", "mapped", "--max-entries", "2", t,
-				NULL), 0);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_expect(strstr(r.out, "\"accesses\":2,\"partial_invalidations\":0,\"misses\":[1,1]"), "%s", r.out);
-	run_result_free(&r);
-	remove_temp_file(t);
+	remove_temp_file(expect_mapped_mrc("map 0x1000 0x80001000 4K rwu\nr 0x1000\nr 0x7fffffffd000\nr 0x1000\n", "sv39",
+					   "data", "\"accesses\":2,\"partial_invalidations\":0,\"misses\":[1,1]"));
 }
 
 /*
@@ -287,15 +290,10 @@ Test(cli_mrc, non_canonical_access_is_no_tlb_lookup)
  */
 Test(cli_mrc, a_page_held_in_pieces_is_its_own_size)
 {
-	char *t = write_temp_file("map 0x40000000 0xc0000000 1G rwxu\nx 0x40000000\nx 0x40200000\nx 0x40000010\n",
-				  ".trace");
+	char *t = expect_mapped_mrc("map 0x40000000 0xc0000000 1G rwxu\nx 0x40000000\nx 0x40200000\nx 0x40000010\n",
+				    "x86_64", "instr", "\"accesses\":3,\"partial_invalidations\":0,\"misses\":[1,1]");
 	struct run_result r;
 
-	cr_assert_eq(run_mmusim(&r, "--config", "x86_64", "--json", "mrc", "--page-size", "mapped", "--kind", "instr",
-				"--max-entries", "2", t, NULL), 0);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_expect(strstr(r.out, "\"accesses\":3,\"partial_invalidations\":0,\"misses\":[1,1]"), "%s", r.out);
-	run_result_free(&r);
 	/* The per-access log says so too: the third fetch hits l1i_2m, in the 1G page. */
 	char *log = write_temp_file("", ".log"), *text;
 	cr_assert_eq(run_mmusim(&r, "--config", "x86_64", "replay", "--log", log, t, NULL), 0);
