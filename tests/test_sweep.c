@@ -339,6 +339,77 @@ Test(sweep_cli, a_failing_machine_is_named_and_the_others_finish)
 }
 
 /*
+ * Two config files that both extend x86_64 without a name of their own are
+ * both "x86_64": each row says which --config it is (the preset keeps its
+ * plain name), in the table, the CSV and a failing machine's error; merge
+ * tells the results apart by their files.  --json stays replay's, byte for
+ * byte (its "config" is the machine's name).
+ */
+Test(sweep_cli, configs_sharing_a_name_are_told_apart_by_their_files)
+{
+	char *small = write_temp_file("extends: x86_64\ntlb: [ { name: l1d, level: 1, kind: unified, entries: 4, "
+				      "page_sizes: [4K] } ]\n", ".yaml");
+	char *tiny = write_temp_file("extends: x86_64\nmemory: { size: 64K }\n", ".yaml");
+	char *csv = write_temp_file("", ".csv");
+	struct run_result r;
+	char want[256];
+
+	cr_assert_eq(run_mmusim(&r, "sweep", "--demand-paging", "--config", small, "--config", "x86_64", "--config",
+				tiny, "--csv", csv, SRC "traces/lackey-sample.txt", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	snprintf(want, sizeof(want), "  x86_64 (%s)  ", small);
+	cr_expect(strstr(r.out, want) != NULL, "%s", r.out);
+	snprintf(want, sizeof(want), "  x86_64 (%s)  ", tiny);
+	cr_expect(strstr(r.out, want) != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "  x86_64        ") != NULL, "the preset keeps its name: %s", r.out);
+	cr_expect(strstr(r.out, "x86_64 (x86_64)") == NULL, "%s", r.out);
+	run_result_free(&r);
+	char *text = read_all(csv);
+	snprintf(want, sizeof(want), ",x86_64 (%s),lackey,42,", small);
+	cr_expect(strstr(text, want) != NULL, "%s", text);
+	cr_expect(strstr(text, ",x86_64,lackey,42,") != NULL, "%s", text);
+	free(text);
+
+	/* The machine that stops is named by its file, not by the name all three share. */
+	cr_assert_eq(run_mmusim(&r, "sweep", "--demand-paging", "--config", small, "--config", tiny,
+				SRC "traces/fixtures/loop.din", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want), "mmusim: x86_64 (%s): " SRC "traces/fixtures/loop.din:201: demand paging", tiny);
+	cr_expect(strncmp(r.err, want, strlen(want)) == 0, "%s", r.err);
+	run_result_free(&r);
+
+	/* One file, or the same preset twice, is no twin: the plain name. */
+	cr_assert_eq(run_mmusim(&r, "sweep", "--config", "x86_64", "--config", "x86_64", "--config", "sv39",
+				SRC "traces/lackey-sample.txt", NULL), 0);
+	cr_expect(strstr(r.out, "(") == NULL, "%s", r.out);
+	run_result_free(&r);
+
+	/* merge: two results of one trace, both "x86_64", named by their files. */
+	char *a = NULL, *b = NULL;
+	{
+		const char *argv[] = { "--config", small, "--json", "replay", "--demand-paging", SRC "traces/lackey-sample.txt" };
+		a = out_of(6, argv);
+		argv[1] = "x86_64";
+		b = out_of(6, argv);
+	}
+	char *fa = write_temp_file(a, ".json"), *fb = write_temp_file(b, ".json");
+	cr_assert_eq(run_mmusim(&r, "merge", fa, fb, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	snprintf(want, sizeof(want), "  x86_64 (%s)  ", fa);
+	cr_expect(strstr(r.out, want) != NULL, "%s", r.out);
+	snprintf(want, sizeof(want), "  x86_64 (%s)  ", fb);
+	cr_expect(strstr(r.out, want) != NULL, "%s", r.out);
+	run_result_free(&r);
+	free(a);
+	free(b);
+	remove_temp_file(fa);
+	remove_temp_file(fb);
+	remove_temp_file(csv);
+	remove_temp_file(small);
+	remove_temp_file(tiny);
+}
+
+/*
  * A config whose os: block asks for opt: sweep reads its future first, as
  * replay does, so its row is OSTEP's OPT (5 faults of 11 references, 3
  * frames) beside FIFO's 7; it stopped at the first fault, exit status 2.

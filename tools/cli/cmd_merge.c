@@ -475,6 +475,7 @@ struct merge_input {
 	const char *path;
 	char *text;
 	size_t len;
+	size_t rows_end;            /* rows[...rows_end) are this file's and the earlier files' */
 };
 
 /* Appends the reports of one file to rows (and, with json, prints them). */
@@ -539,7 +540,7 @@ int cmd_merge(struct cli *cli, struct args *a)
 	size_t nr = 0, cap = 0, nr_files = 0;
 	struct merge_input *files = calloc((size_t)a->argc, sizeof(*files));
 	const char **paths = calloc((size_t)a->argc, sizeof(*paths));  /* the inputs an output may not be */
-	const char *csv = NULL, *v, *stdin_named = NULL;
+	const char *csv = NULL, *v, *stdin_named = NULL, **origin = NULL;
 	mmusim_error err = { 0 };
 	int r, rc = EXIT_OK;
 
@@ -594,6 +595,19 @@ int cmd_merge(struct cli *cli, struct args *a)
 			rc = cli_fail(&err);
 			goto out;
 		}
+		files[i].rows_end = nr;
+	}
+	/* Two results of one trace on two configs both named x86_64: each row says its file. */
+	if (!(origin = calloc(nr ? nr : 1, sizeof(*origin)))) {
+		rc = cli_usage_error("out of memory");
+		goto out;
+	}
+	for (size_t i = 0, row = 0; i < nr_files; i++)
+		for (; row < files[i].rows_end; row++)
+			origin[row] = files[i].path;
+	if (sweep_rows_tell_apart(rows, nr, origin)) {
+		rc = cli_usage_error("out of memory");
+		goto out;
 	}
 	if (cli->json) {
 		sweep_rows_free(rows, nr);
@@ -613,6 +627,7 @@ int cmd_merge(struct cli *cli, struct args *a)
 	}
 out:
 	sweep_rows_free(rows, nr);
+	free(origin);
 	for (size_t i = 0; i < nr_files; i++)
 		free(files[i].text);
 	free(files);

@@ -32,7 +32,7 @@ static const char sweep_help[] =
 	"\n"
 	"options:\n"
 	"  --config NAME|FILE   a machine to compare (repeat; the rows are named by the\n"
-	"                       configs' names)\n"
+	"                       configs' names, 'x86_64 (a.yaml)' where two share one)\n"
 	"  --trace TRACE        a trace (repeat, or give traces as arguments)\n"
 	"  --jobs N             replay on N threads (default 1); the trace is still read once\n"
 	"  --format FMT, --demand-paging[=SIZE], --no-auto-flush, --check-stale, --warmup N,\n"
@@ -375,6 +375,22 @@ static int pass_build(const struct cli *cli, const struct sweep_args *sa, struct
 	return MMUSIM_OK;
 }
 
+/*
+ * Whether machine c shares its config name with a machine from another
+ * --config (two files extending x86_64 without a name of their own): its
+ * error then names the --config it came from, as its table row does.
+ */
+static bool twin_named(const struct sweep_args *sa, const struct pass *p, size_t c)
+{
+	const char *name = mmusim_config_name(mmusim_machine_config(p->m[c]));
+
+	for (size_t o = 0; o < sa->nr_configs; o++)
+		if (o != c && strcmp(sa->configs[o], sa->configs[c]) != 0 &&
+		    strcmp(mmusim_config_name(mmusim_machine_config(p->m[o])), name) == 0)
+			return true;
+	return false;
+}
+
 /* A machine whose policy is opt reads the trace once before the pass, as replay does. */
 static int read_futures(const struct cli *cli, const struct sweep_args *sa, struct pass *p, size_t t,
 			mmusim_error *err)
@@ -392,6 +408,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 	struct sweep_args sa = { .jobs = 1, .format = MMUSIM_TRACE_AUTO };
 	struct sweep_row *rows = NULL;
 	size_t nr_rows = 0;
+	const char **row_origin = NULL;
 	mmusim_error err = { 0 }, first_err = { 0 };
 	bool help = false, failed = false;
 	int rc;
@@ -493,13 +510,28 @@ int cmd_sweep(struct cli *cli, struct args *a)
 			}
 			if (p.errs[c].code && !failed) {
 				/* Which machine: the same trace line can be fine on the others. */
+				char *label = NULL;
 				first_err = p.errs[c];
-				mmusim_error_prefix(&first_err, name);
+				if (twin_named(&sa, &p, c) && strcmp(sa.configs[c], name) != 0 &&
+				    (label = malloc(strlen(name) + strlen(sa.configs[c]) + 4)) != NULL)
+					sprintf(label, "%s (%s)", name, sa.configs[c]);
+				mmusim_error_prefix(&first_err, label ? label : name);
+				free(label);
 				failed = true;
 			}
 		}
 		mmusim_trace_close(rd);
 		pass_free(&p, sa.nr_configs);
+	}
+	if (!(row_origin = calloc(nr_rows ? nr_rows : 1, sizeof(*row_origin)))) {
+		rc = cli_usage_error("out of memory");
+		goto out;
+	}
+	for (size_t r = 0; r < nr_rows; r++)
+		row_origin[r] = sa.configs[r % sa.nr_configs];
+	if (sweep_rows_tell_apart(rows, nr_rows, row_origin)) {
+		rc = cli_usage_error("out of memory");
+		goto out;
 	}
 	if (!cli->json)
 		sweep_table(stdout, rows, nr_rows);
@@ -518,6 +550,7 @@ out:
 		rmdir(sa.csv_dir);
 	if (rows)
 		sweep_rows_free(rows, nr_rows);
+	free(row_origin);
 	free(sa.configs);
 	free(sa.traces);
 	free(sa.fwd);

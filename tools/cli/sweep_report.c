@@ -7,6 +7,7 @@
 #include "sweep_report.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,62 @@ int sweep_row_fill(struct sweep_row *row, const char *trace, const char *format,
 	row->format = strdup(format);
 	row->config = strdup(config);
 	return row->trace && row->format && row->config ? 0 : -1;
+}
+
+struct row_ref {
+	const struct sweep_row *row;
+	const char *origin;
+	size_t i;
+};
+
+static int by_trace_config(const void *pa, const void *pb)
+{
+	const struct row_ref *a = pa, *b = pb;
+	int c = strcmp(a->row->trace, b->row->trace);
+
+	return c ? c : strcmp(a->row->config, b->row->config);
+}
+
+int sweep_rows_tell_apart(struct sweep_row *rows, size_t n, const char *const *origin)
+{
+	/* Sorted, not compared pairwise: merge may be given a hundred thousand results. */
+	struct row_ref *ref = calloc(n ? n : 1, sizeof(*ref));
+	bool *twin = calloc(n ? n : 1, sizeof(*twin));
+	int rc = 0;
+
+	if (!ref || !twin) {
+		rc = -1;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		ref[i] = (struct row_ref){ &rows[i], origin[i], i };
+	qsort(ref, n, sizeof(*ref), by_trace_config);
+	/* Decided on the plain names first: a label changed early must not hide a later twin. */
+	for (size_t g = 0, e; g < n; g = e) {
+		bool mixed = false;
+		for (e = g + 1; e < n && by_trace_config(&ref[g], &ref[e]) == 0; e++)
+			mixed |= strcmp(ref[g].origin, ref[e].origin) != 0;
+		for (size_t k = g; mixed && k < e; k++)
+			twin[ref[k].i] = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* The preset itself ("--config x86_64") is the one the name means. */
+		if (!twin[i] || strcmp(origin[i], rows[i].config) == 0)
+			continue;
+		size_t len = strlen(rows[i].config) + strlen(origin[i]) + 4;
+		char *label = malloc(len);
+		if (!label) {
+			rc = -1;
+			goto out;
+		}
+		snprintf(label, len, "%s (%s)", rows[i].config, origin[i]);
+		free(rows[i].config);
+		rows[i].config = label;
+	}
+out:
+	free(ref);
+	free(twin);
+	return rc;
 }
 
 void sweep_row_from_stats(struct sweep_row *row, const mmusim_stats *s)
