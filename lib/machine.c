@@ -66,11 +66,11 @@ int mmusim_machine_create(const mmusim_config *cfg, mmusim_machine **out, mmusim
  */
 static int image_root_of(const struct pt_arch *arch, const struct paging_consts *pc, struct image *img,
 			 const char *reg_name, bool upper, enum mmusim_root_source how, uint64_t value, uint64_t *root,
-			 struct mm_error *e)
+			 uint16_t *asid_out, struct mm_error *e)
 {
 	char name[16];
 	uint64_t reg;
-	uint16_t asid;
+	uint16_t asid = 0, *asid_p = asid_out ? asid_out : &asid;
 
 	switch (how) {
 	case MMUSIM_ROOT_PA: {
@@ -102,12 +102,17 @@ static int image_root_of(const struct pt_arch *arch, const struct paging_consts 
 		return MM_OK;
 	}
 	case MMUSIM_ROOT_REGISTER:
-		return arch->decode_root_reg(pc, value, root, &asid, e);
+		return arch->decode_root_reg(pc, value, root, asid_p, e);
 	case MMUSIM_ROOT_RECORDED:
 		if (upper && image_reg(img, reg_name, &reg) == MM_OK)
-			return arch->decode_root_reg(pc, reg, root, &asid, e);
-		if (!upper && image_nr_roots(img) && image_root(img, 0, name, root, &reg) == MM_OK)
+			return arch->decode_root_reg(pc, reg, root, asid_p, e);
+		if (!upper && image_nr_roots(img) && image_root(img, 0, name, root, &reg) == MM_OK) {
+			uint64_t same;
+			/* The register's ASID (CR3's PCID, satp.ASID) with it, when the note holds the register. */
+			if (reg && arch->decode_root_reg(pc, reg, &same, &asid, NULL) == MM_OK && same == *root)
+				*asid_p = asid;
 			return MM_OK;
+		}
 		return mm_error_set(e, MM_EINVAL, "no %s recorded in the image: give a root address or %s value",
 				    upper ? reg_name : "root", reg_name);
 	}
@@ -168,7 +173,7 @@ static int image_vm_roots(const struct machine_config *cfg, struct image *img, c
 
 	if (opt->stage2_how != MMUSIM_ROOT_RECORDED) {
 		if ((rc = image_root_of(s2->arch, &s2->pc, img, s2_name, true, opt->stage2_how, opt->stage2_value,
-					stage2_root, e)))
+					stage2_root, NULL, e)))
 			return rc;
 	} else if (image_reg(img, s2_name, &reg) != MM_OK) {
 		return mm_error_set(e, MM_EINVAL, "no %s recorded in the image: give the stage-2 root (a dump of a virtual "
@@ -192,6 +197,7 @@ int mmusim_machine_open_image_opts(const mmusim_config *cfg, const char *path, c
 	const struct pt_arch *arch;
 	struct pt_mem mem;
 	uint64_t root, upper_root = 0, stage2_root = 0;
+	uint16_t asid = 0;
 
 	API_REFUSE_NULL(err, out);
 	*out = NULL;
@@ -215,10 +221,11 @@ int mmusim_machine_open_image_opts(const mmusim_config *cfg, const char *path, c
 	if (image_open(path, IMAGE_AUTO, opt->raw_base, &mm->img, &e) ||
 	    image_machine_check(mm->img, path, &mm->config.cfg, &e) ||
 	    image_ctl_regs(&mm->config.cfg, mm->img, opt, &e) ||
-	    image_root_of(arch, &mm->config.cfg.pc, mm->img, arch->root_register, false, opt->how, opt->value, &root, &e) ||
+	    image_root_of(arch, &mm->config.cfg.pc, mm->img, arch->root_register, false, opt->how, opt->value, &root,
+			  &asid, &e) ||
 	    (arch->upper_root_register &&
 	     image_root_of(arch, &mm->config.cfg.pc, mm->img, arch->upper_root_register, true, opt->upper_how, opt->upper_value,
-			   &upper_root, &e)))
+			   &upper_root, NULL, &e)))
 		goto fail;
 	mem = image_pt_mem(mm->img);
 	if (mm->config.cfg.stage2.arch) {
@@ -227,6 +234,8 @@ int mmusim_machine_open_image_opts(const mmusim_config *cfg, const char *path, c
 			goto fail;
 	} else if (machine_attach(&mm->config.cfg, &mem, root, upper_root, &mm->m, &e)) {
 		goto fail;
+	} else {
+		machine_image_asid(mm->m, asid);
 	}
 	*out = mm;
 	return MMUSIM_OK;

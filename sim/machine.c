@@ -130,6 +130,19 @@ void machine_destroy(struct machine *m)
 	free(m);
 }
 
+void machine_image_asid(struct machine *m, uint16_t asid)
+{
+	const struct pt_arch *arch = m->cfg.arch;
+
+	if (arch->asid_bits && arch->asid_bits(&m->cfg.cpu) < 16)
+		asid &= (uint16_t)((1u << arch->asid_bits(&m->cfg.cpu)) - 1);
+	if (m->pm || m->host || asid == m->asid || m->user != m->by_asid[m->asid])
+		return;
+	m->by_asid[asid] = m->user;
+	m->by_asid[m->asid] = NULL;
+	m->asid = asid;
+}
+
 int machine_space(struct machine *m, uint16_t asid, struct page_table **out, struct mm_error *err)
 {
 	const struct pt_arch *arch = m->cfg.arch;
@@ -139,8 +152,8 @@ int machine_space(struct machine *m, uint16_t asid, struct page_table **out, str
 		return mm_error_set(err, MM_EINVAL, "ASID %u does not fit this CPU's %u-bit ASIDs", asid,
 				    arch->asid_bits(&m->cfg.cpu));
 	if (!m->by_asid[asid] && !m->pm)
-		return mm_error_set(err, MM_EINVAL, "an image holds one address space: cannot create ASID %u",
-				    asid);
+		return mm_error_set(err, MM_EINVAL, "an image holds one address space (ASID %u, its root "
+				    "register's): cannot create ASID %u", m->asid, asid);
 	/* A split-root format's kernel half is a root register of its own (TTBR1), not shared entries. */
 	if (!m->by_asid[asid] &&
 	    (rc = m->cfg.kernel.upper_half ? pt_create(&m->env, &m->cfg.user, &m->by_asid[asid], err)

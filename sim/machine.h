@@ -56,6 +56,13 @@ struct machine {
 /* VMIDs 0..255: the 8 bits every Arm implementation has; RISC-V and x86 allow more. */
 #define MACHINE_NR_VMS 256
 
+/*
+ * An image's one address space is the ASID its root register holds (CR3's
+ * PCID, satp.ASID, TTBR0.ASID): the views then show the register as given
+ * and TLB entries carry it.  Bits above the CPU's ASID width are dropped, as
+ * the hardware ignores them.  Nothing for a machine with its own memory.
+ */
+void machine_image_asid(struct machine *m, uint16_t asid);
 /* The user table of `asid`, created (sharing the kernel's entries) on first use. */
 int machine_space(struct machine *m, uint16_t asid, struct page_table **out, struct mm_error *err);
 /* Makes `asid` the current address space (creating it if needed). */

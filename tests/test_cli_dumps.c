@@ -734,3 +734,60 @@ Test(cli_dumps, vmcore_gives_the_kernel_page_table)
 	run_result_free(&r);
 	remove_temp_file(core);
 }
+
+/*
+ * The root register's ASID is part of what the user gave (satp.ASID, CR3's
+ * PCID, a dump's recorded register): the views show the register as given,
+ * not rebuilt with ASID 0, and the image's one address space is that ASID.
+ */
+Test(cli_dumps, the_root_registers_asid_is_kept)
+{
+	char *setup = write_temp_file("asid 3\nmap 0x40403000 0x85000000 0x3000 rwu\n", ".trace");
+	char *elf = write_temp_file("", ".elf"), *trace = write_temp_file("r 0x40403abc\nasid 3\nasid 0\n", ".trace");
+	char want[512];
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "dump", "--elf", elf, "--setup", setup, NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "satp 0x8000300000080002") != NULL, "%s", r.out);
+	run_result_free(&r);
+
+	/* Recorded: ASID 3, as the dump wrote it. */
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "explain", "--image", elf, "0x40403abc", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\nwalk from root 0x80002000 (satp 0x8000300000080002):\n") != NULL, "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "show", "--image", elf, NULL), 0);
+	cr_expect(strncmp(r.out, "root 0x80002000 (satp 0x8000300000080002): ", 43) == 0, "%s", r.out);
+	run_result_free(&r);
+
+	/* Given: ASID 5 in --satp; the same table. */
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "explain", "--image", elf, "--satp", "0x8000500000080002",
+				"0x40403abc", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\nwalk from root 0x80002000 (satp 0x8000500000080002):\n") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "PA 0x85000abc") != NULL, "%s", r.out);
+	run_result_free(&r);
+
+	/* The image is that one address space: switching to it is nothing, to another an error. */
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "replay", "--image", elf, trace, NULL), 0);
+	cr_expect_eq(r.status, 2);
+	snprintf(want, sizeof(want), "mmusim: %s:3: an image holds one address space (ASID 3, its root register's): "
+		 "cannot create ASID 0\n", trace);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+
+	/* x86-64: CR3's bits 11:0 (the PCID) as given. */
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64", "dump", "--elf", elf, "--map",
+				"0x40403000 0x85000000 0x3000 rwu", NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64", "explain", "--image", elf, "--cr3", "0x1018", "0x40403abc",
+				NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\nwalk from root 0x1000 (cr3 0x1018):\n") != NULL, "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(setup);
+	remove_temp_file(elf);
+	remove_temp_file(trace);
+}
