@@ -175,12 +175,23 @@ static int alloc_frame(struct os *os, uint64_t *pa, struct mm_error *err)
 }
 
 /*
+ * Where munmap and exit may free the tables they empty: a table whose span
+ * lies in [floor, ceiling] (Linux's free_pgd_range stops at the neighbouring
+ * regions: their tables stay, holding swap entries or not).
+ */
+struct free_span {
+	uint64_t floor, ceiling;
+};
+
+static const struct free_span anywhere = { 0, UINT64_MAX };
+
+/*
  * Unmaps resident page p's PTE (not present, TLB and PWC entries shot down);
  * returns the flags the PTE had (0 when it was gone), D among them.  An
- * eviction keeps the tables (Linux's PTE then holds the swap entry); munmap
- * and exit free those they empty.
+ * eviction keeps the tables (free NULL: Linux's PTE then holds the swap
+ * entry); munmap and exit free those they empty within free.
  */
-static uint32_t unmap_pte(struct os *os, const struct os_page *p, bool keep_tables)
+static uint32_t unmap_pte(struct os *os, const struct os_page *p, const struct free_span *free)
 {
 	struct page_table *pt;
 	struct pt_mapping mp;
@@ -191,10 +202,10 @@ static uint32_t unmap_pte(struct os *os, const struct os_page *p, bool keep_tabl
 		if (pt_query(pt, va, &mp))
 			flags = mp.prop.flags;
 		/* A base page in a table that holds it: unmap cannot need memory, nor fail. */
-		if (keep_tables)
-			pt_unmap_keep_tables(pt, va, page_size(os), NULL);
-		else
-			pt_unmap(pt, va, page_size(os), NULL);
+		pt_unmap_keep_tables(pt, va, page_size(os), NULL);
+		/* The tables freed hold va: its shootdown drops their PWC entries. */
+		if (free)
+			pt_prune(pt, va, page_size(os), free->floor, free->ceiling, NULL);
 		mmu_shootdown(os->mmu, va, page_size(os), false, p->asid);
 	}
 	return flags;
@@ -216,7 +227,7 @@ static int evict(struct os *os, size_t s, struct mm_error *err)
 	uint64_t sw = first->swap_slot;
 
 	for_each_sharer(os, s, p)
-		dirty |= (unmap_pte(os, p, true) & PROP_D) != 0;
+		dirty |= (unmap_pte(os, p, NULL) & PROP_D) != 0;
 	if (dirty && !had_swap && !swap_alloc(&os->swap, (uint32_t)f->nr_sharers, &sw))
 		return mm_error_set(err, MM_ENOMEM, "out of host memory for the swap area");
 	os->stats.evictions++;
@@ -432,12 +443,12 @@ int os_mmap(struct os *os, uint16_t asid, uint64_t va, uint64_t len, const struc
  * A page the OS holds: a resident one gives its frame back (unmapped first
  * when the OS itself drops it), a swap copy goes.
  */
-static void drop_page(struct os *os, struct os_page *p, bool unmap)
+static void drop_page(struct os *os, struct os_page *p, const struct free_span *unmap)
 {
 	if (p->state == PAGE_RESIDENT) {
 		const size_t s = p->slot;
 		const bool cow = p->cow;
-		const uint32_t flags = unmap ? unmap_pte(os, p, false) : 0;
+		const uint32_t flags = unmap ? unmap_pte(os, p, unmap) : 0;
 		if (resident_vacate(&os->rs, p)) {
 			/*
 			 * The last mapping of a frame written through a writable
@@ -468,7 +479,7 @@ static int cmp_index(const void *a, const void *b)
  * fewer pages than the OS knows looks each page up: a scan of every record
  * per `munmap` of one page made a trace of them quadratic.
  */
-static void drop_pages(struct os *os, uint16_t asid, uint64_t first, uint64_t last, bool unmap)
+static void drop_pages(struct os *os, uint16_t asid, uint64_t first, uint64_t last, const struct free_span *unmap)
 {
 	size_t *idx = last - first < os->rs.nr_pages ? malloc((size_t)(last - first + 1) * sizeof(*idx)) : NULL;
 
@@ -494,6 +505,23 @@ static void drop_pages(struct os *os, uint16_t asid, uint64_t first, uint64_t la
 	}
 }
 
+/* The span between asid's regions around [first, last] (after region_remove). */
+static struct free_span between_regions(const struct os *os, uint16_t asid, uint64_t first, uint64_t last)
+{
+	struct free_span span = anywhere;
+
+	for (size_t i = 0; i < os->regions.nr; i++) {
+		const struct region *r = &os->regions.r[i];
+		if (r->asid != asid)
+			continue;
+		if (r->end <= first && r->end > span.floor)
+			span.floor = r->end;
+		if (r->start > last && r->start - 1 < span.ceiling)
+			span.ceiling = r->start - 1;
+	}
+	return span;
+}
+
 int os_munmap(struct os *os, uint16_t asid, uint64_t va, uint64_t len, struct mm_error *err)
 {
 	uint64_t mask = page_size(os) - 1;
@@ -509,14 +537,15 @@ int os_munmap(struct os *os, uint16_t asid, uint64_t va, uint64_t len, struct mm
 				    " wraps around the address space", va, len);
 	if ((rc = region_remove(&os->regions, asid, va, len, err)))
 		return rc;
-	drop_pages(os, asid, va / page_size(os), (va + len - 1) / page_size(os), true);
+	struct free_span span = between_regions(os, asid, va, va + len - 1);
+	drop_pages(os, asid, va / page_size(os), (va + len - 1) / page_size(os), &span);
 	return MM_OK;
 }
 
 void os_forget_range(struct os *os, uint16_t asid, uint64_t va, uint64_t len)
 {
 	if (len && va + len - 1 >= va)
-		drop_pages(os, asid, va / page_size(os), (va + len - 1) / page_size(os), false);
+		drop_pages(os, asid, va / page_size(os), (va + len - 1) / page_size(os), NULL);
 }
 
 /* The future's reader starts where the MMU is: the current CPU, each CPU's ASID. */
@@ -768,7 +797,7 @@ int os_exit(struct os *os, uint16_t asid, struct mm_error *err)
 
 	if (!os->m->by_asid[asid])
 		return mm_error_set(err, MM_EINVAL, "exit: asid %u has no address space", asid);
-	drop_pages(os, asid, 0, UINT64_MAX, true);
+	drop_pages(os, asid, 0, UINT64_MAX, &anywhere);
 	while ((r = region_first(&os->regions, asid)))
 		region_remove(&os->regions, asid, r->start, r->end - r->start, NULL);
 	/* A process that exited has no memory: a later touch is outside every region (a segfault). */

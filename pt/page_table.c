@@ -32,7 +32,8 @@ struct page_table {
 	bool attached;                 /* a view of nodes someone else owns */
 };
 
-enum op_kind { OP_MAP, OP_UNMAP, OP_PROTECT };
+/* OP_PRUNE: free the empty tables below the range, touching no entry that maps (pt_prune). */
+enum op_kind { OP_MAP, OP_UNMAP, OP_PROTECT, OP_PRUNE };
 
 struct range_op {
 	enum op_kind kind;
@@ -41,6 +42,7 @@ struct range_op {
 	unsigned max_level;            /* map: the highest level a leaf may take (0: highest_translation_level) */
 	bool counting;                 /* dry run: count nodes, write nothing */
 	bool keep_tables;              /* unmap: leave the tables it empties (pt_unmap_keep_tables) */
+	uint64_t floor, ceiling;       /* prune: only tables whose whole span lies in [floor, ceiling] */
 	uint64_t nodes_needed;
 	struct mm_error *err;
 };
@@ -210,6 +212,8 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 
 	if (op->kind != OP_MAP && !present)
 		return MM_OK;
+	if (op->kind == OP_PRUNE && leaf)
+		return MM_OK;
 	if (full) {
 		bool rewrite_here;
 		switch (op->kind) {
@@ -219,6 +223,9 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 			break;
 		case OP_PROTECT:
 			rewrite_here = leaf;
+			break;
+		case OP_PRUNE:
+			rewrite_here = false;
 			break;
 		default: /* OP_UNMAP: clear it, unless the kernel must keep this top-level node */
 			rewrite_here = leaf || !top_fixed;
@@ -259,7 +266,9 @@ static int range_entry(struct page_table *pt, struct range_op *op, uint64_t node
 	rc = range_node(pt, op, child, child_virt, level - 1, s, e);
 	if (rc || op->counting)
 		return rc;
-	if (op->kind == OP_UNMAP && !op->keep_tables && !top_fixed && node_empty(pt, child)) {
+	if (((op->kind == OP_UNMAP && !op->keep_tables) ||
+	     (op->kind == OP_PRUNE && base >= op->floor && base + (size - 1) <= op->ceiling)) &&
+	    !top_fixed && node_empty(pt, child)) {
 		write_entry(pt, slot, level, 0);
 		free_node(pt, child);
 	}
@@ -473,6 +482,18 @@ int pt_unmap(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *
 int pt_unmap_keep_tables(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *err)
 {
 	return unmap_range(pt, va, len, true, err);
+}
+
+int pt_prune(struct page_table *pt, uint64_t va, uint64_t len, uint64_t floor, uint64_t ceiling,
+	     struct mm_error *err)
+{
+	struct range_op op = { .kind = OP_PRUNE, .floor = floor, .ceiling = ceiling, .err = err };
+	uint64_t last;
+	int rc;
+
+	if ((rc = check_range(pt, va, len, &last, err)))
+		return rc;
+	return run_op(pt, &op, va, last);
 }
 
 int pt_protect(struct page_table *pt, uint64_t va, uint64_t len, const struct page_prop *prop,

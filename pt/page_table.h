@@ -87,6 +87,14 @@ int pt_unmap(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *
  * keeps the table that holds the page's (swap) PTE.
  */
 int pt_unmap_keep_tables(struct page_table *pt, uint64_t va, uint64_t len, struct mm_error *err);
+/*
+ * Frees the tables under [va, va+len) that map nothing, where a table's whole
+ * span lies in [floor, ceiling]; changes no entry that maps.  As Linux's
+ * free_pgd_range after munmap: a table whose span another region still
+ * covers stays (it may hold a swapped-out page's PTE), however empty.
+ */
+int pt_prune(struct page_table *pt, uint64_t va, uint64_t len, uint64_t floor, uint64_t ceiling,
+	     struct mm_error *err);
 /* Replaces the properties of what is mapped in the range; keeps A/D already set. */
 int pt_protect(struct page_table *pt, uint64_t va, uint64_t len, const struct page_prop *prop,
 	       struct mm_error *err);

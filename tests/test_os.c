@@ -347,6 +347,48 @@ Test(os_fork_limit, eviction_keeps_the_tables)
 	os_run_end(&o);
 }
 
+/*
+ * munmap frees the tables it empties only where no other region covers their
+ * span (Linux's free_pgd_range): A at 0x400000 is swapped out, its PTE not
+ * present in the leaf table it shares with B at 0x401000; munmap of B keeps
+ * that table (in Linux A's swap entry is there), so touching A again walks
+ * down to A's leaf PTE, as before.  Once A goes too, every table under the
+ * root does.
+ */
+Test(os_fork_limit, munmap_keeps_the_tables_a_region_still_spans)
+{
+	struct replay_options opt = { .os_opt = { .resident_pages = 1, .replacement = "fifo" } };
+	struct page_table *pt;
+	struct os_run o;
+	uint64_t slot_before, slot, pte, nodes;
+	unsigned stop;
+
+	os_run_start(&o, &opt);
+	run_ok(&o, EV_ASID(1));
+	run_ok(&o, EV_MMAP(0x400000, 0x1000, RWU, 0));
+	run_ok(&o, EV_MMAP(0x401000, 0x1000, RWU, 0));
+	run_ok(&o, EV_W(0x400000));
+	cr_assert_eq(machine_space(o.m, 1, &pt, NULL), MM_OK);
+	cr_assert_eq(pt_entry_slot(pt, 0x400000, 1, &slot_before, &pte, &stop), PT_SLOT_FOUND);
+	run_ok(&o, EV_W(0x401000)); /* evicts A: dirty, to swap */
+	cr_expect_eq(replay_paging_stats(&o.r)->swap_outs, 1u);
+	nodes = pt_nr_nodes(pt);
+	cr_expect_eq(nodes, 4u, "the root, PDPT, PD and the PT A and B share");
+	run_ok(&o, ((struct trace_event){ .op = TRACE_MUNMAP, .va = 0x401000, .len = 0x1000 }));
+	cr_expect_eq(pt_nr_nodes(pt), nodes, "A's region still spans the leaf table: kept");
+	cr_assert_eq(pt_entry_slot(pt, 0x400000, 1, &slot, &pte, &stop), PT_SLOT_FOUND, "A's leaf table was freed");
+	cr_expect_eq(slot, slot_before);
+	cr_expect_eq(pte, 0u);
+	uint64_t reads = o.r.mmu.stats.pte_reads;
+	/* A major fault at A's leaf PTE: 4 reads (the retry's walk is not counted); 1 when munmap freed the tables. */
+	run_ok(&o, EV_R(0x400000));
+	cr_expect_eq(replay_paging_stats(&o.r)->major_faults, 1u);
+	cr_expect_eq(o.r.mmu.stats.pte_reads - reads, 4u, "%llu", (unsigned long long)(o.r.mmu.stats.pte_reads - reads));
+	run_ok(&o, ((struct trace_event){ .op = TRACE_MUNMAP, .va = 0x400000, .len = 0x1000 }));
+	cr_expect_eq(pt_nr_nodes(pt), 1u, "no region left: every table under the root freed");
+	os_run_end(&o);
+}
+
 /* A read-only page stays shared: no copy, no fault in the child. */
 Test(os_fork, read_only_page_shared_without_copy)
 {
