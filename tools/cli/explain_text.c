@@ -249,7 +249,7 @@ void explain_level_stage2_refused(FILE *out, const mmusim_config *cfg, const mmu
 				  const struct palette *pal)
 {
 	step_address(out, cfg, &res->steps[i], pal);
-	fprintf(out, "      %sstage 2 does not translate this GPA: the entry is not read, the walk stops here%s\n",
+	fprintf(out, "      %sstage 2 refuses the walk's access to this GPA: the entry is not read, the walk stops here%s\n",
 		pal->bad, pal->reset);
 }
 
