@@ -187,7 +187,7 @@ static const char *const reason_texts[REASON_COUNT] = {
 	[REASON_ARM_ADDR_SIZE] = "the output address has bits set above the PA size (TCR_EL1.IPS)",
 	[REASON_ARM_AF] = "AF=0 and the hardware does not manage the Access flag (TCR_EL1.HA=0)",
 	[REASON_ARM_EL0_NO_ACCESS] = "EL0 access, but AP[1]=0 (or APTable[0]=1 in a table above)",
-	[REASON_ARM_READ_ONLY] = "write, but AP[2]=1 (or APTable[1]=1 in a table above), and not DBM=1 with TCR_EL1.HD=1",
+	[REASON_ARM_READ_ONLY] = "write, but AP[2]=1 (and not DBM=1 with TCR_EL1.HD=1), or APTable[1]=1 in a table above",
 	[REASON_ARM_UXN] = "EL0 instruction fetch, but UXN=1 (or UXNTable=1 in a table above)",
 	[REASON_ARM_PXN] = "EL1 instruction fetch, but PXN=1 (or PXNTable=1 in a table above)",
 	[REASON_ARM_EL0_WRITABLE] = "EL1 instruction fetch from a page writable at EL0 (AP=01 is never executable at EL1)",

@@ -85,7 +85,7 @@ enum fault_reason {
 	REASON_ARM_ADDR_SIZE,        /* output address bits above the PA size (kind reserved-bit, as x86's MAXPHYADDR) */
 	REASON_ARM_AF,               /* AF=0 without hardware Access flag management (TCR.HA=0) */
 	REASON_ARM_EL0_NO_ACCESS,    /* EL0 access, AP[1]=0 (or APTable[0]=1 above) */
-	REASON_ARM_READ_ONLY,        /* write, AP[2]=1 (or APTable[1]=1 above), no DBM under TCR.HD */
+	REASON_ARM_READ_ONLY,        /* write: AP[2]=1 without DBM under TCR.HD, or APTable[1]=1 above */
 	REASON_ARM_UXN,              /* EL0 fetch, UXN=1 (or UXNTable=1 above) */
 	REASON_ARM_PXN,              /* EL1 fetch, PXN=1 (or PXNTable=1 above) */
 	REASON_ARM_EL0_WRITABLE,     /* EL1 fetch from a page writable at EL0 (never executable at EL1) */

@@ -121,8 +121,8 @@ Test(authoring_listings, show_marks_leaves_the_walk_refuses)
 {
 	expect_cmd("x86_64", "show", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", NULL,
 		   "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
-		   "L4[0] 0x0000000000002087 P RW US PS addr=0x2000 -> 512G page, va 0x0 -> pa 0x0 (not mapped: the walk "
-		   "faults reserved-bit at level 4)\n");
+		   "L4[0] 0x0000000000002087 P RW US PS addr=0x2000 -> no page (no page can be mapped at level 4), va "
+		   "0x0..0x7fffffffff (not mapped: the walk faults reserved-bit at level 4)\n");
 	expect_cmd("x86_64", "show", "map 0x400000 0x200000 2M rwu\npte 0x400000 2 addr=0x202000\n", NULL,
 		   "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
 		   "L4[0] 0x0000000000002007 P RW US addr=0x2000 -> L3 table 0x2000, va 0x0..0x7fffffffff\n"
@@ -280,8 +280,8 @@ Test(authoring_listings, show_in_a_vm_marks_only_guest_faults)
 	run_result_free(&r);
 	expect_cmd("x86_64_ept", "show", "map 0x400000 0x200000 4K rwu\npte 0x400000 4 ps=1\n", NULL,
 		   "root 0x1000 (cr3 0x1000): x86_64_ept, 4 levels of 512 8-byte entries\n"
-		   "L4[0] 0x0000000000002087 P RW US PS addr=0x2000 -> 512G page, va 0x0 -> pa 0x0 (not mapped: the walk "
-		   "faults reserved-bit at level 4)\n");
+		   "L4[0] 0x0000000000002087 P RW US PS addr=0x2000 -> no page (no page can be mapped at level 4), va "
+		   "0x0..0x7fffffffff (not mapped: the walk faults reserved-bit at level 4)\n");
 }
 
 /* show --dot: the refused 2M leaf's box is dashed and says the fault (bits 20:13 reserved, SDM table 4-17). */

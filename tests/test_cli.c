@@ -198,7 +198,31 @@ Test(cli, explain_shows_every_level)
 			       "      bits   P RW US addr=0x4000\n"), "%s", r.out);
 	cr_expect(strstr(r.out, "      raw    0x8000000000200007\n      bits   P RW US XD addr=0x200000\n"), "%s", r.out);
 	cr_expect(strstr(r.out, "PA 0x200123 = frame 0x200000 | offset 0x123 (VA bits 11:0 in a 4K page)\n"), "%s", r.out);
-	cr_expect(strstr(r.out, "perms rw-u-; the walk set A and D in the leaf\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "perms rw-u-; the walk set A in every entry it read and D in the leaf\n"), "%s", r.out);
+	run_result_free(&r);
+}
+
+/*
+ * x86 sets A in every paging-structure entry it uses, D only in the leaf
+ * (SDM vol. 3 4.8): explain says so, not "A in the leaf" alone.  A second
+ * page under another PDE shares the PML4E and the PDPTE, whose A the first
+ * walk set: the second walk sets A in the new PDE and leaf only, and names them.
+ */
+Test(cli, explain_names_the_entries_the_walk_set_a_in)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "explain", "--map", "0x400000 0x200000 4K rwu", "--map", "0x600000 0x300000 4K rwu",
+				"0x400000", "0x600000", "0x400000", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	const char *first = strstr(r.out, "perms rw-u-; the walk set A in every entry it read\n");
+	cr_assert_not_null(first, "%s", r.out);
+	const char *second = strstr(first + 1, "perms rw-u-; the walk set A in the PDE (L2) and the leaf\n");
+	cr_assert_not_null(second, "%s", r.out);
+	/* The third walk finds A set everywhere: it sets nothing and says nothing. */
+	const char *third = strstr(second + 1, "perms rw-u-");
+	cr_assert_not_null(third, "%s", r.out);
+	cr_expect_str_eq(third, "perms rw-u-\n");
 	run_result_free(&r);
 }
 

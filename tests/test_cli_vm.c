@@ -260,7 +260,7 @@ Test(cli_vm, explain_stage2_refused_guest_entry)
 	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "explain", "--map", MAP_PAGE, "--setup", setup, "0x1234", NULL), 0);
 	cr_expect_eq(r.status, 0);
 	cr_expect(strstr(r.out, "  L1  table 0x80003000 + index 1 x 8 = PTE at 0x80003008\n"
-				"      stage 2 does not translate this GPA: the entry is not read, the walk stops here\n\n"
+				"      stage 2 refuses the walk's access to this GPA: the entry is not read, the walk stops here\n\n"
 				"stage 2: every GPA above"), "%s", r.out);
 	cr_expect(strstr(r.out, "access fault") == NULL, "%s", r.out);
 	cr_expect(strstr(r.out, "outside physical memory") == NULL, "%s", r.out);
@@ -268,6 +268,61 @@ Test(cli_vm, explain_stage2_refused_guest_entry)
 				"htval 0x20000c02 (GPA 0x80003008), htinst 0x3000 (implicit read of a VS-stage PTE)\n"), "%s", r.out);
 	run_result_free(&r);
 	remove_temp_file(setup);
+}
+
+/*
+ * EPT with A/D on (the preset's ept_ad, EPTP bit 6): the walk's accesses to
+ * guest paging-structure entries are writes for EPT (SDM vol. 3 "EPT
+ * Violations"), so a guest PML4 page that EPT maps read-only refuses the
+ * walk's first access.  Stage 2 does translate that GPA (the exit
+ * qualification says "GPA readable"): the words must not say it does not.
+ */
+Test(cli_vm, explain_ept_refuses_a_readable_guest_table)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_ept", "explain", "--map", "0x1000 0x200000 0x1000 rwu", "--gmap",
+				"0x1000 0x40001000 0x1000 r", "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "  L4  table 0x1000 + index 0 x 8 = PTE at 0x1000\n"
+				"      stage 2 refuses the walk's access to this GPA: the entry is not read, the walk "
+				"stops here\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "does not translate") == NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "exit qualification 0x8b (read+write; GPA readable, not writable, not executable; "
+				"guest-linear valid; guest paging-structure entry)"), "%s", r.out);
+	run_result_free(&r);
+}
+
+/*
+ * The guest's leaf table made read-only at stage 2: the VS-stage walk reads
+ * the leaf (A=0, Svadu) and must then write A into it, an implicit store the
+ * G-stage refuses (H extension: a guest-page fault of the original access,
+ * scause 21 for a load, htinst 0x3020: implicit write of a VS-stage PTE).
+ * That write did not happen, so the guest's walk may not say "the walk set A
+ * in the leaf" (it did), and a second walk still reads A=0.
+ */
+Test(cli_vm, explain_stage2_refused_ad_write_sets_nothing)
+{
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "explain", "--map", MAP_PAGE, "--gmap",
+				"0x80003000 0xc0003000 0x1000 r", "0x1234", "0x1234", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "the walk set") == NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "PA 0x80200234 = frame 0x80200000 | offset 0x234 (VA bits 11:0 in a 4K page)\n"
+				"perms rw-u-\n"
+				"but the walk must write A/D into the guest entry at GPA 0x80003008, and stage 2 refuses "
+				"that write (below): the access faults\n\nstage 2: every GPA above"), "%s", r.out);
+	cr_expect(strstr(r.out, "htinst 0x3020 (implicit write of a VS-stage PTE: A/D)\n"), "%s", r.out);
+	/* The second walk reads the leaf as the first found it: V R W U, A still clear. */
+	const char *second = strstr(r.out, "\n\nstage 1: ");
+	cr_assert_not_null(second, "%s", r.out);
+	cr_expect(strstr(second, "      raw    0x0000000020080017\n"), "%s", r.out);
+	run_result_free(&r);
+	/* With the table writable the walk sets A and says so (in the leaf: RISC-V has A in leaves only). */
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39x4", "explain", "--map", MAP_PAGE, "0x1234", NULL), 0);
+	cr_expect(strstr(r.out, "perms rw-u-; the walk set A in the leaf\n"), "%s", r.out);
+	run_result_free(&r);
 }
 
 /* report --html: each --va's walk with its grid, the replay's statistics with theirs. */

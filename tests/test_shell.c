@@ -786,7 +786,7 @@ Test(shell_pipe, vm_step_ends_with_the_stage2_answer)
 	cr_assert_eq(run_piped_argv(script, strlen(script), rv, &out, &err), 0, "%s", err);
 	cr_expect(strstr(out, "perms rw-u-\nhost PA 0xc0205234 (GPA 0x80205234; perms rw-u- with both stages)\n"), "%s", out);
 	cr_expect(strstr(out, "  L1  table 0x80003000 + index 1 x 8 = PTE at 0x80003008\n"
-			      "      stage 2 does not translate this GPA: the entry is not read, the walk stops here\n"
+			      "      stage 2 refuses the walk's access to this GPA: the entry is not read, the walk stops here\n"
 			      "stage-2 fault on the guest page-table GPA 0x80003008: scause 21 (load guest-page fault), "
 			      "htval 0x20000c02 (GPA 0x80003008), htinst 0x3000 (implicit read of a VS-stage PTE)\n"),
 		  "%s", out);

@@ -332,6 +332,37 @@ Test(teach_arm, explain_table_descriptor_hierarchical_bits)
 }
 
 /*
+ * A writable-clean page (AP[2]=1, DBM=1; the preset has TCR_EL1.HD=1, so a
+ * write would set it dirty) under a table with APTable[1]=1: the
+ * hierarchical bit takes writes away whatever DBM says (D8.4.2, D8.5.4: DBM
+ * only makes AP[2] writable).  The words must say so: "AP[2]=1 ... and not
+ * DBM=1 with HD=1" read as one condition is false here (DBM=1, HD=1).
+ */
+Test(teach_arm, read_only_reason_holds_for_aptable_over_dbm_page)
+{
+	char *trace = write_temp_file("map 0x400000 0x80000000 4K rwu\npte 0x400000 1 ap=3 dbm=1 af=1\n"
+				      "pte 0x400000 3 aptable=2\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "explain", "--setup", trace, "--access", "w", "0x400000", NULL),
+		     0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	HAS(r.out, "AP=11 (EL1 RO, EL0 RO) SH=3 AF nG DBM");
+	HAS(r.out, "fault permission at level 1: write, but AP[2]=1 (and not DBM=1 with TCR_EL1.HD=1), or APTable[1]=1 "
+		   "in a table above\n  refused by the L1 descriptor (L3) at ");
+	cr_expect(!strstr(r.out, "(or APTable[1]=1 in a table above), and not DBM"), "%s", r.out);
+	run_result_free(&r);
+	/* Without the table's bit the same page takes the write (and the walk sets it dirty). */
+	remove_temp_file(trace);
+	trace = write_temp_file("map 0x400000 0x80000000 4K rwu\npte 0x400000 1 ap=3 dbm=1 af=1\n", ".trace");
+	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "translate", "--setup", trace, "--access", "w", "0x400000",
+				NULL), 0);
+	cr_expect_str_eq(r.out, "0x400000 w user: pa 0x80000000 (4K page, level 1) perms rw-u-\n");
+	run_result_free(&r);
+	remove_temp_file(trace);
+}
+
+/*
  * Halves of different VA sizes (T0SZ != T1SZ, the config's
  * upper_address_width).  D8.2: a table of w-bit VAs with a 4K granule
  * starts at level 4 - ceil((w - 12) / 9), its top level indexing the bits

@@ -716,3 +716,29 @@ Test(show, garbage_image_pointer_outside_memory)
 	run_result_free(&r);
 	unlink(path);
 }
+
+/*
+ * PS in a PML4E is reserved (SDM vol. 3 table 4-15): x86-64 has no 512G page.
+ * show draws such an entry as a leaf (the walk stops there, faulting
+ * reserved-bit at level 4), but as "no page", not as a "512G page" at a PA
+ * the entry does not hold (its address field has no bits: explain's "addr
+ * none"); --dot likewise.
+ */
+Test(view, show_ps_in_pml4e_is_no_page)
+{
+	char *setup = write_temp_file("map 0x8000000000 0x300000 4K rwu\npte 0x8000000000 4 ps=1\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "show", "--setup", setup, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
+				"L4[1] 0x0000000000002087 P RW US PS addr=0x2000 -> no page (no page can be mapped at "
+				"level 4), va 0x8000000000..0xffffffffff (not mapped: the walk faults reserved-bit at level 4)\n");
+	cr_expect(strstr(r.out, "512G") == NULL, "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "show", "--setup", setup, "--dot", NULL), 0);
+	cr_expect(strstr(r.out, "label=\"no page at L4\\n(not mapped: faults reserved-bit at L4)\""), "%s", r.out);
+	cr_expect(strstr(r.out, "512G") == NULL, "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(setup);
+}

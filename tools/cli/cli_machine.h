@@ -39,7 +39,7 @@ int cli_mmu_create(mmusim_machine *m, const mmusim_mmu_options *opt, uint64_t wa
  * on m; on a virtual machine also the two-stage walk (vm, else NULL), whose
  * combined answer res is.
  */
-typedef void cli_translation_printer(void *ctx, const mmusim_machine *m, int i, const mmusim_request *req,
+typedef void cli_translation_printer(void *ctx, mmusim_machine *m, int i, const mmusim_request *req,
 				     const mmusim_translation *res, const mmusim_nested_translation *vm);
 /*
  * translate and explain: checks every VA of vas[0, n) first (a bad one costs

@@ -47,7 +47,7 @@ static int parse_color(const char *v, bool *on)
 	return EXIT_OK;
 }
 
-static void print_explained(void *palette, const mmusim_machine *m, int i, const mmusim_request *req,
+static void print_explained(void *palette, mmusim_machine *m, int i, const mmusim_request *req,
 			    const mmusim_translation *res, const mmusim_nested_translation *vm)
 {
 	if (i)
@@ -56,7 +56,7 @@ static void print_explained(void *palette, const mmusim_machine *m, int i, const
 		explain_grid_write(stdout, m, req, vm, palette);
 		return;
 	}
-	explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), mmusim_upper_root(m), mmusim_current_asid(m), res, palette);
+	explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), mmusim_upper_root(m), mmusim_current_asid(m), res, m, palette);
 }
 
 int cmd_explain(struct cli *cli, struct args *a)

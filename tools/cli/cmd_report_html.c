@@ -245,7 +245,7 @@ static void write_walk(FILE *out, mmusim_machine *m, const struct tree *t, const
 		if (vm)
 			explain_grid_write(mem, m, req, vm, &plain);
 		else
-			explain_write(mem, cfg, req, mmusim_root(m), mmusim_upper_root(m), mmusim_current_asid(m), &res,
+			explain_write(mem, cfg, req, mmusim_root(m), mmusim_upper_root(m), mmusim_current_asid(m), &res, m,
 				      &plain);
 		fclose(mem);
 		fputs(vm ? "<details open><summary>explained bit by bit, and the two-stage walk as a grid</summary>"

@@ -177,7 +177,7 @@ static int cmd_walk(struct shell *sh, char **argv, int argc, const char *cmd, mm
 		uint64_t slot;
 		palette_init(&plain, false);
 		explain_write(sh->out, sh->cfg, &req, mmusim_root(sh->m), mmusim_upper_root(sh->m),
-			      mmusim_current_asid(sh->m), &t, &plain);
+			      mmusim_current_asid(sh->m), &t, sh->m, &plain);
 		switch (mmusim_mmu_os_page(sh->mmu, va, &slot)) {
 		case MMUSIM_OS_PAGE_SWAPPED:
 			fprintf(sh->out, "os: the page is out in swap (slot %" PRIu64 "): a touch is a major fault\n", slot);

@@ -63,7 +63,7 @@ struct translate_output {
 	struct palette plain;
 };
 
-static void print_translation(void *output, const mmusim_machine *m, int i, const mmusim_request *req,
+static void print_translation(void *output, mmusim_machine *m, int i, const mmusim_request *req,
 			      const mmusim_translation *res, const mmusim_nested_translation *vm)
 {
 	const struct translate_output *o = output;
@@ -71,7 +71,7 @@ static void print_translation(void *output, const mmusim_machine *m, int i, cons
 	(void)i;
 	if (o->ostep)
 		/* The value at the PA is read through the machine, which an image's read cache updates. */
-		ostep_answer_write(stdout, (mmusim_machine *)m, req, res);
+		ostep_answer_write(stdout, m, req, res);
 	else if (o->json)
 		print_json(stdout, req, res, vm, o->explain);
 	else if (vm && o->explain)
@@ -80,7 +80,7 @@ static void print_translation(void *output, const mmusim_machine *m, int i, cons
 		explain_grid_answer_line(stdout, m, req, vm);
 	else if (o->explain)
 		explain_write(stdout, mmusim_machine_config(m), req, mmusim_root(m), mmusim_upper_root(m),
-			      mmusim_current_asid(m), res, &o->plain);
+			      mmusim_current_asid(m), res, m, &o->plain);
 	else
 		explain_answer_line(stdout, mmusim_machine_config(m), req, res);
 }

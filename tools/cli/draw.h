@@ -39,6 +39,12 @@ void tree_write_svg(FILE *out, const mmusim_config *cfg, const struct tree *t,
 void tree_row_label(const struct tree_row *r, char *buf, size_t len);
 /* "-> L3 table 0x2000, va 0x0..0x7fffffffff" or "-> 4K page, va 0x.. -> pa 0x..". */
 void tree_row_target(const mmusim_config *cfg, const struct tree_row *r, char *buf, size_t len);
+/*
+ * A leaf where no page can be (x86 PS in a PML4E: its address field has no
+ * bits): drawn as "no page", not as a page of the entry's span (there is no
+ * 512G page in x86-64) at a made-up PA.
+ */
+bool tree_row_no_page(const mmusim_config *cfg, const struct tree_row *r);
 
 /* "root 0x1000 (cr3 0x1000)"; for a split-root format "TTBR1 (kernel) root 0x2000 (ttbr1 0x2000)". */
 void tree_root_heading(const struct tree *t, unsigned half, char *buf, size_t len);

@@ -31,7 +31,7 @@ bool explain_grid_guest_stopped(const mmusim_nested_translation *n)
 }
 
 /* Each row's stage-2 reads, then its guest entry: the order the hardware reads them. */
-void explain_grid_write(FILE *out, const mmusim_machine *m, const mmusim_request *req,
+void explain_grid_write(FILE *out, mmusim_machine *m, const mmusim_request *req,
 			const mmusim_nested_translation *n, const struct palette *pal)
 {
 	const mmusim_config *cfg = mmusim_machine_config(m);
@@ -47,8 +47,21 @@ void explain_grid_write(FILE *out, const mmusim_machine *m, const mmusim_request
 		for (unsigned i = 0; i + 1 < n->guest.nr_steps; i++)
 			explain_level(out, cfg, &n->guest, i, pal);
 		explain_level_stage2_refused(out, cfg, &n->guest, n->guest.nr_steps - 1, pal);
+	} else if (n->fault_stage == MMUSIM_STAGE_HOST_TABLE && n->guest.ok) {
+		/*
+		 * The guest walk reached its leaf, but stage 2 refused an A/D write
+		 * into a guest entry: that write did not happen, so the leaf is told
+		 * as read (no "the walk set A"), and the refusal is said here.
+		 */
+		mmusim_translation g = n->guest;
+		g.leaf_pte = g.steps[g.nr_steps - 1].pte;
+		explain_write(out, cfg, req, mmusim_root(m), mmusim_upper_root(m), mmusim_current_asid(m), &g, m, pal);
+		fprintf(out, "%sbut the walk must write A/D into the guest entry at GPA 0x%" PRIx64
+			", and stage 2 refuses that write (below): the access faults%s\n",
+			pal->bad, n->fault_gpa, pal->reset);
 	} else {
-		explain_write(out, cfg, req, mmusim_root(m), mmusim_upper_root(m), mmusim_current_asid(m), &n->guest, pal);
+		explain_write(out, cfg, req, mmusim_root(m), mmusim_upper_root(m), mmusim_current_asid(m), &n->guest, m,
+			      pal);
 	}
 	fprintf(out, "\n%sstage 2: every GPA above through the host's table%s, from 0x%" PRIx64 " (%s 0x%" PRIx64 ")\n",
 		pal->head, pal->reset, mmusim_stage2_root(m), reg ? reg : "root", mmusim_stage2_root_register(m));

@@ -14,7 +14,7 @@
 
 #include "explain_text.h"
 
-void explain_grid_write(FILE *out, const mmusim_machine *m, const mmusim_request *req,
+void explain_grid_write(FILE *out, mmusim_machine *m, const mmusim_request *req,
 			const mmusim_nested_translation *n, const struct palette *pal);
 
 /*

@@ -249,7 +249,7 @@ void explain_level_stage2_refused(FILE *out, const mmusim_config *cfg, const mmu
 				  const struct palette *pal)
 {
 	step_address(out, cfg, &res->steps[i], pal);
-	fprintf(out, "      %sstage 2 does not translate this GPA: the entry is not read, the walk stops here%s\n",
+	fprintf(out, "      %sstage 2 refuses the walk's access to this GPA: the entry is not read, the walk stops here%s\n",
 		pal->bad, pal->reset);
 }
 
@@ -418,18 +418,66 @@ static void quote_fault_bits(FILE *out, const mmusim_config *cfg, const mmusim_r
 	}
 }
 
-/* Which of A and D the walk set: the leaf as read (the last step) against as left. */
-static void set_bits(const mmusim_config *cfg, const mmusim_translation *res, bool *a, bool *d)
+/*
+ * Which of A and D the walk set, in which entries: each entry as read against
+ * as left -- the leaf's from res->leaf_pte, the entries above it read back
+ * from m (x86 sets A in every entry it uses, SDM 4.8; RISC-V and Arm have
+ * A/AF in leaves only).  "; the walk set A and D in the leaf", "; the walk set
+ * A in every entry it read and D in the leaf", or "" when it set none.
+ */
+static void set_bits_text(const mmusim_config *cfg, const mmusim_translation *res, mmusim_machine *m, char *buf,
+			  size_t len)
 {
-	uint32_t before, after;
+	unsigned n = res->nr_steps, nr_a = 0;
+	bool a[MMUSIM_MAX_LEVELS] = { false }, leaf_d = false;
+	size_t used;
 
-	*a = *d = false;
-	if (!res->ok || !res->nr_steps)
+	buf[0] = '\0';
+	if (!res->ok || !n)
 		return;
-	before = mmusim_pte_flags(cfg, res->steps[res->nr_steps - 1].pte, res->level);
-	after = mmusim_pte_flags(cfg, res->leaf_pte, res->level);
-	*a = (after & MMUSIM_PROP_A) && !(before & MMUSIM_PROP_A);
-	*d = (after & MMUSIM_PROP_D) && !(before & MMUSIM_PROP_D);
+	for (unsigned i = 0; i < n; i++) {
+		const mmusim_walk_step *s = &res->steps[i];
+		uint64_t now = res->leaf_pte;
+		if (i + 1 < n && (!m || mmusim_mem_read(m, s->pte_addr, mmusim_config_pte_size(cfg), &now) != MMUSIM_OK))
+			now = s->pte; /* not known: told as unchanged */
+		uint32_t before = mmusim_pte_flags(cfg, s->pte, s->level), after = mmusim_pte_flags(cfg, now, s->level);
+		a[i] = (after & MMUSIM_PROP_A) && !(before & MMUSIM_PROP_A);
+		nr_a += a[i];
+		if (i + 1 == n)
+			leaf_d = (after & MMUSIM_PROP_D) && !(before & MMUSIM_PROP_D);
+	}
+	if (!nr_a && !leaf_d)
+		return;
+	if (nr_a == 1 && a[n - 1]) {
+		snprintf(buf, len, "; the walk set %s in the leaf", leaf_d ? "A and D" : "A");
+		return;
+	}
+	if (!nr_a) {
+		snprintf(buf, len, "; the walk set D in the leaf");
+		return;
+	}
+	if (nr_a == n) {
+		used = (size_t)snprintf(buf, len, "; the walk set A in every entry it read");
+	} else {
+		/* Some entries had A already (an earlier walk through them): name those it set. */
+		unsigned k = 0;
+		used = (size_t)snprintf(buf, len, "; the walk set A in");
+		for (unsigned i = 0; i < n && used < len; i++) {
+			if (!a[i])
+				continue;
+			k++;
+			used += (size_t)snprintf(buf + used, len - used, "%s", k == 1 ? " the " : k == nr_a ? " and the " : ", the ");
+			if (used >= len)
+				break;
+			if (i + 1 == n)
+				used += (size_t)snprintf(buf + used, len - used, "leaf");
+			else
+				used += (size_t)snprintf(buf + used, len - used, "%s (L%u)",
+							 mmusim_config_entry_name(cfg, res->steps[i].level), res->steps[i].level);
+		}
+	}
+	if (leaf_d && used < len)
+		snprintf(buf + used, len - used, " and D in the leaf");
 }
 
 /*
@@ -480,10 +528,9 @@ void explain_level(FILE *out, const mmusim_config *cfg, const mmusim_translation
 }
 
 void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *req, const mmusim_translation *res,
-		    const struct palette *pal)
+		    mmusim_machine *m, const struct palette *pal)
 {
-	char size[32], perms[6], code[160], where[64], why[160];
-	bool set_a, set_d;
+	char size[32], perms[6], code[160], where[64], why[160], set[256];
 
 	if (res->ok) {
 		uint64_t off_mask = res->page_size - 1;
@@ -492,11 +539,8 @@ void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *r
 		mmusim_perms_string(res->perms, perms);
 		fprintf(out, "%sPA 0x%" PRIx64 "%s = frame 0x%" PRIx64 " | offset 0x%" PRIx64 " (VA bits %u:0 in a %s page)\n",
 			pal->good, res->pa, pal->reset, res->pa & ~off_mask, req->va & off_mask, off_bits - 1, size);
-		fprintf(out, "perms %s", perms);
-		set_bits(cfg, res, &set_a, &set_d);
-		if (set_a || set_d)
-			fprintf(out, "; the walk set %s in the leaf", set_a && set_d ? "A and D" : set_a ? "A" : "D");
-		fputc('\n', out);
+		set_bits_text(cfg, res, m, set, sizeof(set));
+		fprintf(out, "perms %s%s\n", perms, set);
 		return;
 	}
 	mmusim_fault_describe(cfg, res, code, sizeof(code));
@@ -509,10 +553,11 @@ void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *r
 }
 
 void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
-		   uint64_t upper_root, uint16_t asid, const mmusim_translation *res, const struct palette *pal)
+		   uint64_t upper_root, uint16_t asid, const mmusim_translation *res, mmusim_machine *m,
+		   const struct palette *pal)
 {
 	explain_head(out, "explain", cfg, req, root, upper_root, asid, res, pal);
 	for (unsigned i = 0; i < res->nr_steps; i++)
 		explain_step(out, cfg, res, i, pal);
-	explain_result(out, cfg, req, res, pal);
+	explain_result(out, cfg, req, res, m, pal);
 }

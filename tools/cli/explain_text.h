@@ -25,10 +25,14 @@ void palette_init(struct palette *p, bool on);
  * half's of a split-root format (mmusim_upper_root; 0 for the others): the
  * walk's is shown with its register's value for `asid` (the address space walked;
  * TTBR1 holds none).  t is
- * mmusim_translate's result for req.
+ * mmusim_translate's result for req.  m, the machine walked (NULL: not known),
+ * is read back after the walk to tell which entries above the leaf it set A
+ * in (x86 sets A in every entry it uses, SDM 4.8); without it only the leaf's
+ * A/D, which t holds, are told.
  */
 void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
-		   uint64_t upper_root, uint16_t asid, const mmusim_translation *t, const struct palette *pal);
+		   uint64_t upper_root, uint16_t asid, const mmusim_translation *t, mmusim_machine *m,
+		   const struct palette *pal);
 
 /*
  * explain_write in the pieces the shell's step prints one at a time: the
@@ -41,7 +45,7 @@ void explain_head(FILE *out, const char *verb, const mmusim_config *cfg, const m
 void explain_level(FILE *out, const mmusim_config *cfg, const mmusim_translation *res, unsigned i,
 		   const struct palette *pal);
 void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *req, const mmusim_translation *res,
-		    const struct palette *pal);
+		    mmusim_machine *m, const struct palette *pal);
 /*
  * A VM guest walk's step i whose entry stage 2 would not translate: its
  * address, and that the walk stops there (the stage-2 fault is told after).

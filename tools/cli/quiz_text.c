@@ -51,7 +51,7 @@ void quiz_text_walk_answer(FILE *out, const mmusim_config *cfg, uint64_t root, u
 	if (!(mem = open_memstream(&text, &len)))
 		return;
 	palette_init(&plain, false);
-	explain_write(mem, cfg, &q->req, root, upper_root, 0, t, &plain);
+	explain_write(mem, cfg, &q->req, root, upper_root, 0, t, NULL, &plain);
 	fclose(mem);
 	for (char *line = text, *nl; line && *line; line = nl + 1) {
 		nl = strchr(line, '\n');

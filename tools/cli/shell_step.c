@@ -11,7 +11,7 @@
 static void finish(struct shell_step *s, FILE *out, const mmusim_config *cfg, const struct palette *pal)
 {
 	if (!s->stage2_stopped)
-		explain_result(out, cfg, &s->req, &s->walk, pal);
+		explain_result(out, cfg, &s->req, &s->walk, NULL, pal);
 	if (s->after[0])
 		fprintf(out, "%s\n", s->after);
 	s->active = false;

@@ -128,7 +128,10 @@ void tree_write_dot(FILE *out, const mmusim_config *cfg, const struct tree *t, c
 				snprintf(refused, sizeof(refused), "\\n(not mapped: faults %s at L%u)\", style=\"dashed",
 					 mmusim_fault_kind_name(r->fault_kind), r->fault_level);
 			format_page_size(r->page_size, size, sizeof(size));
-			if (r->count == 1)
+			if (tree_row_no_page(t->cfg, r))
+				fprintf(out, "  p%d [shape=box, label=\"no page at L%u%s\"%s];\n", i, r->level, refused,
+					r->walks ? ", color=\"" WALK_COLOR "\", penwidth=2.5" : "");
+			else if (r->count == 1)
 				fprintf(out, "  p%d [shape=box, label=\"%s page\\npa 0x%" PRIx64 "%s\"%s];\n", i, size, r->addr,
 					refused, r->walks ? ", color=\"" WALK_COLOR "\", penwidth=2.5" : "");
 			else

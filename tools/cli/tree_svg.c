@@ -74,6 +74,8 @@ static size_t entry_text(const mmusim_config *cfg, const struct tree_row *r, cha
 		tree_pointer_note(r, note, sizeof(note));
 		snprintf(target, 160, "-> L%u table 0x%" PRIx64 " (%s)", r->level - 1, r->addr, note);
 	}
+	else if (tree_row_no_page(cfg, r))
+		snprintf(target, 160, "-> no page");
 	else if (r->count == 1)
 		snprintf(target, 160, "-> %s page", size);
 	else

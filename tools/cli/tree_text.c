@@ -17,11 +17,15 @@ void tree_row_label(const struct tree_row *r, char *buf, size_t len)
 		snprintf(buf, len, "L%u[%u..%u] x%u", r->level, r->index, r->index + r->count - 1, r->count);
 }
 
+bool tree_row_no_page(const mmusim_config *cfg, const struct tree_row *r)
+{
+	return r->leaf && !mmusim_pte_address_mask(cfg, r->pte, r->level);
+}
+
 void tree_row_target(const mmusim_config *cfg, const struct tree_row *r, char *buf, size_t len)
 {
 	char size[32], refused[64] = "";
 
-	(void)cfg;
 	format_page_size(r->page_size, size, sizeof(size));
 	if (r->leaf && r->fault_kind)
 		snprintf(refused, sizeof(refused), " (not mapped: the walk faults %s at level %u)",
@@ -32,6 +36,9 @@ void tree_row_target(const mmusim_config *cfg, const struct tree_row *r, char *b
 		snprintf(buf, len, "-> L%u table 0x%" PRIx64 ", va 0x%" PRIx64 "..0x%" PRIx64 "%s%s%s", r->level - 1,
 			 r->addr, r->va, r->va_last, *note ? " (" : "", note, *note ? ")" : "");
 	}
+	else if (tree_row_no_page(cfg, r))
+		snprintf(buf, len, "-> no page (no page can be mapped at level %u), va 0x%" PRIx64 "..0x%" PRIx64 "%s",
+			 r->level, r->va, r->va_last, refused);
 	else if (r->count == 1)
 		snprintf(buf, len, "-> %s page, va 0x%" PRIx64 " -> pa 0x%" PRIx64 "%s", size, r->va, r->addr, refused);
 	else
