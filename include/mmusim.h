@@ -481,12 +481,19 @@ MMUSIM_API bool mmusim_query(mmusim_machine *m, uint64_t va, mmusim_mapping *out
  * an image can hold: a root whose entries all point at itself is a tree of
  * nr_entries^levels nodes) is walked again at most MMUSIM_FOR_EACH_MAX_REENTRIES
  * times in all; one more stops the walk, which returns MMUSIM_FOR_EACH_LOOP.
+ * A node reached again from an entry it does not already lie above (one node
+ * shared under several entries, as real kernels share them: Linux's espfix
+ * area re-enters its nodes 2051 times) is walked again at most
+ * MMUSIM_FOR_EACH_MAX_SHARED times in all; one more returns
+ * MMUSIM_FOR_EACH_SHARED.
  * MMUSIM_FOR_EACH_NO_MEMORY if the host runs out of memory for the set of
  * nodes read.  A NULL fn: MMUSIM_EINVAL (mmusim_machine_last_error names it).
  */
 #define MMUSIM_FOR_EACH_MAX_REENTRIES 64
 #define MMUSIM_FOR_EACH_LOOP (-1)
 #define MMUSIM_FOR_EACH_NO_MEMORY (-2)
+#define MMUSIM_FOR_EACH_MAX_SHARED 4096
+#define MMUSIM_FOR_EACH_SHARED (-3)
 MMUSIM_API int mmusim_for_each_mapping(mmusim_machine *m,
 				       int (*fn)(void *arg, const mmusim_mapping *map), void *arg);
 

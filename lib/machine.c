@@ -524,7 +524,9 @@ int mmusim_for_each_mapping(mmusim_machine *m, int (*fn)(void *arg, const mmusim
 	struct for_each_ctx ctx = { fn, arg };
 
 	_Static_assert(MMUSIM_FOR_EACH_LOOP == PT_FOR_EACH_LOOP && MMUSIM_FOR_EACH_NO_MEMORY == PT_FOR_EACH_NO_MEMORY &&
-		       MMUSIM_FOR_EACH_MAX_REENTRIES == PT_FOR_EACH_MAX_REENTRIES, "the API states pt's rule");
+		       MMUSIM_FOR_EACH_MAX_REENTRIES == PT_FOR_EACH_MAX_REENTRIES &&
+		       MMUSIM_FOR_EACH_SHARED == PT_FOR_EACH_SHARED && MMUSIM_FOR_EACH_MAX_SHARED == PT_FOR_EACH_MAX_SHARED,
+		       "the API states pt's rule");
 	int rc;
 
 	API_REFUSE_NULL(&m->last_error, fn);

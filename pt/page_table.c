@@ -733,14 +733,20 @@ bool pt_test_and_clear_accessed(struct page_table *pt, uint64_t va)
  * entries all point at itself) is a tree of nr_entries^levels nodes.  A few
  * re-entries are fine (a self-map entry, a test image with one loop); past
  * PT_FOR_EACH_MAX_REENTRIES the walk stops, so it costs at most the distinct
- * nodes plus that many.
+ * nodes plus that many.  A node reached again that is not an ancestor of the
+ * entry (a node shared under several entries, not a loop) is counted apart,
+ * against PT_FOR_EACH_MAX_SHARED: real kernels share nodes (Linux's espfix
+ * maps one PMD page under 4 PUD entries and its PTE pages under all 512 PMD
+ * entries, 2051 re-entries), and 64 stopped the walk of any x86-64 Linux
+ * dump before its kernel text and fixmap.
  */
 struct for_each_walk {
 	int (*fn)(void *, const struct pt_mapping *);
 	void *arg;
 	uint64_t *seen;             /* open addressing; a slot holds node PA + 1, 0 = empty */
 	size_t cap, nr_seen;        /* cap: a power of two */
-	unsigned reentries;
+	unsigned reentries, shared;  /* re-entries of an ancestor (a loop), of another node */
+	uint64_t path[PT_MAX_LEVELS + 1]; /* the nodes above the one being walked, root first */
 };
 
 /* Records node; returns 1 if it was new, 0 if it was entered before, -1 out of host memory. */
@@ -804,8 +810,16 @@ static int for_each_node(const struct page_table *pt, struct for_each_walk *w, u
 
 	if (entered < 0)
 		return PT_FOR_EACH_NO_MEMORY;
-	if (!entered && ++w->reentries > PT_FOR_EACH_MAX_REENTRIES)
-		return PT_FOR_EACH_LOOP;
+	if (!entered) {
+		bool loop = false;
+		for (unsigned l = PC(pt)->nr_levels; l > level; l--)
+			loop |= w->path[l] == node;
+		if (loop && ++w->reentries > PT_FOR_EACH_MAX_REENTRIES)
+			return PT_FOR_EACH_LOOP;
+		if (!loop && ++w->shared > PT_FOR_EACH_MAX_SHARED)
+			return PT_FOR_EACH_SHARED;
+	}
+	w->path[level] = node;
 	for (unsigned i = 0; i < pc_entries(pc, level); i++) {
 		uint64_t pte = read_pte(pt, node + (uint64_t)i * pc->pte_size);
 		uint64_t va = base + (uint64_t)i * size;

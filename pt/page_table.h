@@ -134,14 +134,19 @@ bool pt_test_and_clear_accessed(struct page_table *pt, uint64_t va);
 #define PT_FOR_EACH_MAX_REENTRIES 64
 #define PT_FOR_EACH_LOOP (-1)
 #define PT_FOR_EACH_NO_MEMORY (-2)
+#define PT_FOR_EACH_MAX_SHARED 4096
+#define PT_FOR_EACH_SHARED (-3)
 
 /*
  * Calls fn for each leaf in ascending VA order; stops and returns fn's nonzero
  * value (fn returns 0 or a positive value).  A node reached again (entries
  * that lead back into the table, as a hostile image can hold) is walked again
  * at most PT_FOR_EACH_MAX_REENTRIES times in all; one more stops the walk with
- * PT_FOR_EACH_LOOP.  PT_FOR_EACH_NO_MEMORY when the host cannot hold the set
- * of nodes entered.
+ * PT_FOR_EACH_LOOP.  A node reached again from an entry below which it does
+ * not already lie (a node shared under several entries, as real kernels
+ * share them) is walked again at most PT_FOR_EACH_MAX_SHARED times in all;
+ * one more stops the walk with PT_FOR_EACH_SHARED.  PT_FOR_EACH_NO_MEMORY
+ * when the host cannot hold the set of nodes entered.
  */
 int pt_for_each(const struct page_table *pt, int (*fn)(void *arg, const struct pt_mapping *m),
 		void *arg);

@@ -845,6 +845,67 @@ Test(cli, image_with_cycles_garbage_and_escapes)
 	unlink(path);
 }
 
+/* Writes the 4K nodes (index i at PA 0x1000 * (i + 1)) as a raw image from PA 0; returns its path. */
+static char *shared_nodes_image(const uint64_t (*nodes)[512], unsigned nr)
+{
+	static const uint64_t zero[512];
+	char *path = write_temp_bytes(zero, sizeof(zero));
+	FILE *f = fopen(path, "ab");
+
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite(nodes, sizeof(nodes[0]), nr, f), nr);
+	fclose(f);
+	return path;
+}
+
+/*
+ * Linux's espfix area, as every x86-64 Linux kernel maps it: one PMD page
+ * under 4 PUD entries, one PTE page under all 512 of its entries, 2050
+ * re-entries of nodes that are not ancestors of the entry (sharing, not a
+ * loop). mappings listed 62 of them, then stopped ("leads back into its own
+ * nodes more than 64 times"), before the kernel text and fixmap that follow;
+ * it lists all 2048 leaves and what follows, as the hardware translates them.
+ */
+Test(cli, mappings_lists_nodes_shared_under_many_entries, .init = time_limit_30s)
+{
+	static uint64_t nodes[6][512];   /* PAs 0x1000 (root) ... 0x6000 */
+	struct run_result r;
+
+	nodes[0][0] = 0x2000 | 0x7;                  /* root -> PUD */
+	for (int i = 0; i < 4; i++)
+		nodes[1][i] = 0x3000 | 0x7;          /* 4 PUD entries -> one PMD */
+	for (int i = 0; i < 512; i++)
+		nodes[2][i] = 0x4000 | 0x7;          /* 512 PMD entries -> one PT */
+	nodes[3][0] = 0x9000 | 0x7;                  /* the PT: one 4K leaf */
+	nodes[0][1] = 0x5000 | 0x7;                  /* then a table of its own at 512G */
+	nodes[4][0] = 0x6000 | 0x7;
+	nodes[5][0] = 0x200000 | 0x87;               /* a 2M leaf */
+	char *path = shared_nodes_image(nodes, 6);
+	cr_assert_eq(run_mmusim(&r, "mappings", "--image", path, "--root", "0x1000", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.err, "");
+	size_t lines = 0;
+	for (const char *p = r.out; (p = strchr(p, '\n')); p++)
+		lines++;
+	cr_expect_eq(lines, 4 * 512 + 1);
+	cr_expect(strncmp(r.out, "0x0 0x1000 0x9000 rwxu-\n0x200000 0x201000 0x9000 rwxu-\n", 52) == 0, "%.200s", r.out);
+	cr_expect(strstr(r.out, "\n0xffe00000 0xffe01000 0x9000 rwxu-\n0x8000000000 0x8000200000 0x200000 rwxu-\n") != NULL,
+		  "%s", r.out + (strlen(r.out) > 200 ? strlen(r.out) - 200 : 0));
+	run_result_free(&r);
+
+	/* Shared past 4096 re-entries (every root entry -> the PUD, every PUD entry -> the PMD): it stops and says so. */
+	for (int i = 0; i < 512; i++)
+		nodes[0][i] = 0x2000 | 0x7, nodes[1][i] = 0x3000 | 0x7;
+	remove_temp_file(path);
+	path = shared_nodes_image(nodes, 4);
+	cr_assert_eq(run_mmusim(&r, "mappings", "--image", path, "--root", "0x1000", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: mappings: stopped: page-table nodes are reached again through more than 4096 "
+				"other entries (nodes shared under many entries repeat their mappings each time)\n");
+	run_result_free(&r);
+	remove_temp_file(path);
+}
+
 /*
  * A root whose 512 entries all point at itself (P RW US, address 0) is a tree
  * of 512^4 leaves.  The walk re-enters a node at most 64 times

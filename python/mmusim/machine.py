@@ -302,6 +302,9 @@ class Machine:
             return 0
 
         rc = lib.mmusim_for_each_mapping(self.handle, _lib.MAPPING_FN(visit), None)
+        if rc == -3:
+            raise Error(f"page-table nodes are reached again through too many other entries "
+                        f"(mmusim_for_each_mapping: {rc})")
         if rc != 0:
             raise Error(f"the page tables loop back on themselves (mmusim_for_each_mapping: {rc})")
         return found

@@ -121,6 +121,10 @@ int cmd_mappings(struct cli *cli, struct args *a)
 	if (walked == MMUSIM_FOR_EACH_LOOP)
 		return cli_usage_error("mappings: stopped: the page table leads back into its own nodes more than %d "
 				       "times (entries that point back into the table)", MMUSIM_FOR_EACH_MAX_REENTRIES);
+	if (walked == MMUSIM_FOR_EACH_SHARED)
+		return cli_usage_error("mappings: stopped: page-table nodes are reached again through more than %d "
+				       "other entries (nodes shared under many entries repeat their mappings each time)",
+				       MMUSIM_FOR_EACH_MAX_SHARED);
 	if (walked == MMUSIM_FOR_EACH_NO_MEMORY) {
 		cli_usage_error("mappings: out of memory");
 		return EXIT_INTERNAL;
