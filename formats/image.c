@@ -428,6 +428,8 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 	const uint8_t *f = img->map;
 	uint64_t size = img->map_len;
 	uint64_t phoff, phentsize, phnum;
+	/* Notes lie in the file: more note bytes than it has are segments listing the same notes again. */
+	uint64_t note_budget = size;
 	const struct elf_layout *L;
 
 	if (size < SELFMAG || memcmp(f, ELFMAG, SELFMAG) != 0 ||
@@ -473,9 +475,16 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 				    "segment %u (%s) is file bytes 0x%" PRIx64 " + 0x%" PRIx64
 				    ", past the end of the file (0x%" PRIx64 " bytes): the file is truncated",
 				    n, type == PT_NOTE ? "notes" : "memory", off, filesz, size);
+		if (type == PT_NOTE && filesz > note_budget)
+			return fail(err, path, MM_EINVAL,
+				    "segment %u (notes) and the notes segments before it hold more bytes than the "
+				    "file (0x%" PRIx64 "): they overlap, listing the same notes again",
+				    n, size);
 		if (type == PT_NOTE) {
 			uint64_t align = elf_get(ph, L->p_align) == 8 ? 8 : 4;
 			int rc = parse_notes(img, path, f + off, filesz, align, n, img->elf_machine, err);
+
+			note_budget -= filesz;
 			if (rc)
 				return rc;
 		} else {

@@ -1005,6 +1005,48 @@ Test(image, vmcore_aliases_merge)
 }
 
 /*
+ * Two notes segments that list the same 100 root notes: each PT_NOTE header
+ * pointing at one block of notes made the open parse it again and keep its
+ * roots again (a 1 MB file of 500 such headers over 20000 notes took 12 s and
+ * 540 MB).  The notes of all segments fit in the file, or they overlap.
+ */
+Test(image, notes_segments_listing_the_same_notes_are_refused)
+{
+	enum { NOTES = 0x100, NR = 100, SIZE = NOTES + NR * 52 + 0x10 };
+	static uint8_t buf[SIZE];
+	struct mm_error err = { 0 };
+	struct image *img = NULL;
+	uint8_t desc[32];
+	size_t pos = NOTES;
+	char *path, want[160];
+
+	memset(buf, 0, sizeof(buf));
+	put_ehdr(buf, 3);
+	root_desc(desc, "x86_64-4level", 0x1000, 0x1000);
+	for (unsigned i = 0; i < NR; i++)
+		put_note(buf, &pos, "MMUSIM", 0x4d4d0001u, desc, 32);
+	cr_assert_eq(pos, NOTES + NR * 52);
+	put_phdr(buf, 0, PT_LOAD, 0x1000, pos, 0x10, 0x10);
+	put_phdr(buf, 1, PT_NOTE, 0, NOTES, pos - NOTES, 0);
+	put_phdr(buf, 2, PT_NOTE, 0, NOTES, pos - NOTES, 0);
+	path = write_bytes(buf, sizeof(buf));
+	cr_expect_eq(image_open(path, IMAGE_ELF, 0, &img, &err), MM_EINVAL);
+	cr_expect_null(img);
+	snprintf(want, sizeof(want),
+		 "%s: segment 2 (notes) and the notes segments before it hold more bytes than the file "
+		 "(0x%x): they overlap, listing the same notes again", path, (unsigned)SIZE);
+	cr_expect_str_eq(err.msg, want);
+
+	/* One of them is the dump's notes. */
+	put_phdr(buf, 2, PT_LOAD, 0x2000, pos, 0x10, 0x10);
+	rewrite_file(path, buf, sizeof(buf));
+	img = open_ok(path, IMAGE_ELF, 0);
+	cr_expect_eq(image_nr_roots(img), NR);
+	image_close(img);
+	remove_temp_file(path);
+}
+
+/*
  * A dump of 400000 aliases of one page (its e_phnum PN_XNUM, the count in
  * section header 0): the first half start at the page's PA and end inside it
  * (dropped), the second half start at its last byte and run one byte past it
