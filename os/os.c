@@ -487,9 +487,10 @@ static void drop_pages(struct os *os, uint16_t asid, uint64_t first, uint64_t la
 		free(idx);
 		return;
 	}
-	for (size_t i = 0; i < os->rs.nr_pages; i++) {
+	/* asid's records alone, in index order: a scan of every address space's per exit was quadratic. */
+	for (size_t i = resident_first_of(&os->rs, asid); i != SIZE_MAX; i = os->rs.pages[i].next_of_asid) {
 		struct os_page *p = &os->rs.pages[i];
-		if (p->asid == asid && p->vpn >= first && p->vpn <= last && p->state != PAGE_ABSENT)
+		if (p->vpn >= first && p->vpn <= last && p->state != PAGE_ABSENT)
 			drop_page(os, p, unmap);
 	}
 }

@@ -1368,3 +1368,34 @@ Test(output_file, another_users_fifo_in_a_sticky_folder_is_not_opened)
 	remove_temp_file(trace);
 	temp_dir_remove(dir);
 }
+
+/*
+ * A trace that forks a 256-page process 2000 times, then ends every child:
+ * each fork scanned every address space's page records for the parent's and
+ * each exit for the child's, and the page index put the same page of every
+ * child in one run of probes (quadratic: over a minute).  It replays in a few
+ * seconds.
+ */
+Test(os_trace, thousands_of_forks_and_exits_replay_in_linear_time, .init = time_limit_120s)
+{
+	char *dir = temp_dir_create(), *trace = temp_dir_path(dir, "forks.trace");
+	struct run_result r;
+	FILE *f;
+
+	cr_assert(f = fopen(trace, "w"));
+	fprintf(f, "mmap 0x10000000 0x100000 rw\n");
+	for (unsigned i = 0; i < 256; i++)
+		fprintf(f, "w 0x%x\n", 0x10000000 + i * 4096);
+	for (unsigned c = 1; c <= 2000; c++)
+		fprintf(f, "fork %u\n", c);
+	for (unsigned c = 1; c <= 2000; c++)
+		fprintf(f, "exit %u\n", c);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, "\"paging\":{\"page_faults\":256,\"major_faults\":0,\"evictions\":0,") != NULL,
+		  "%s", r.out);
+	run_result_free(&r);
+	free(trace);
+	temp_dir_remove(dir);
+}
