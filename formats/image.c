@@ -305,56 +305,131 @@ static uint64_t elf_get(const uint8_t *p, struct elf_field f)
 	return load_le(p + f.off, f.size);
 }
 
+enum alias { NO_ALIAS, ALIAS_DROPPED, ALIAS_TRIMMED };
+
 /*
  * A kdump vmcore (/proc/vmcore, makedumpfile -E) lists memory by mapping, p_vaddr
  * the kernel's VA: its kernel text segment holds physical memory a direct-map
- * segment holds too.  Segment k (sorted by PA) that overlaps the kept segment
- * k-1 is such an alias when one of them is listed by VA (p_vaddr != p_paddr),
- * both have the overlap from the file, and its bytes are the same in both: it
- * is then trimmed to start where k-1 ends, or dropped when it ends inside it.
+ * segment holds too.  Segment b (next by PA) that overlaps the kept segment a
+ * is such an alias when one of them is listed by VA (p_vaddr != p_paddr),
+ * both have the overlap from the file, and its bytes are the same in both: b
+ * is then trimmed to start where a ends, or dropped when it ends inside it.
  * *budget (the file size at first) bounds the bytes compared, so a file of
- * many aliases cannot make the open slow.  1 when k was trimmed or dropped,
- * 0 when the overlap is no alias (two segments at PA 0, as in a process core,
- * is never one).
+ * many aliases cannot make the open slow.  NO_ALIAS when the overlap is no
+ * alias (two segments at PA 0, as in a process core, is never one).
  */
-static int seg_alias(struct image *img, size_t k, uint64_t *budget)
+static enum alias seg_alias(const struct image_seg *a, struct image_seg *b, uint64_t *budget)
 {
-	struct image_seg *a = &img->segs[k - 1], *b = &img->segs[k];
 	uint64_t over, shared;
 
 	if (b->pa - a->pa >= a->len || (a->pa == 0 && b->pa == 0) || !(a->by_vaddr || b->by_vaddr))
-		return 0;
+		return NO_ALIAS;
 	over = b->pa - a->pa;
 	shared = a->len - over < b->len ? a->len - over : b->len;
 	if (a->filesz < over + shared || b->filesz < shared || shared > *budget)
-		return 0;
+		return NO_ALIAS;
 	if (a->data + over != b->data && memcmp(a->data + over, b->data, shared) != 0)
-		return 0;
+		return NO_ALIAS;
 	*budget -= shared;
-	if (shared == b->len) {
-		memmove(b, b + 1, (img->nr_segs - k - 1) * sizeof(*b));
-		img->nr_segs--;
-		return 1;
-	}
+	if (shared == b->len)
+		return ALIAS_DROPPED;
 	b->pa += shared;
 	b->data += shared;
 	b->filesz -= shared;
 	b->len -= shared;
-	/* b now starts at a's end; a later segment starting below that moves ahead of it. */
-	for (size_t j = k + 1; j < img->nr_segs && img->segs[j].pa < img->segs[j - 1].pa; j++) {
-		struct image_seg t = img->segs[j];
-		img->segs[j] = img->segs[j - 1];
-		img->segs[j - 1] = t;
+	return ALIAS_TRIMMED;
+}
+
+/* Two segments, a before b by PA, that overlap and are no alias: why the dump is refused. */
+static int overlap_error(const struct image_seg *a, const struct image_seg *b, bool all_pa0,
+			 const char *path, struct mm_error *err)
+{
+	unsigned lo = a->phdr < b->phdr ? a->phdr : b->phdr, hi = a->phdr < b->phdr ? b->phdr : a->phdr;
+
+	/* QEMU's dump-guest-memory -p: real VAs, a PA listed once per mapping (zero p_paddr is PA 0 here). */
+	if (!all_pa0 && a->vaddr && b->vaddr && a->by_vaddr && b->by_vaddr)
+		return fail(err, path, MM_EINVAL,
+			    "segments %u and %u overlap: both hold physical address 0x%" PRIx64 ", listed by "
+			    "virtual address (0x%" PRIx64 ", 0x%" PRIx64 "), as QEMU dump-guest-memory -p "
+			    "writes memory once per mapping, leaving out what no VA maps (page tables too): "
+			    "write the dump without -p",
+			    lo, hi, b->pa, a->phdr < b->phdr ? a->vaddr + (b->pa - a->pa) : b->vaddr,
+			    a->phdr < b->phdr ? b->vaddr : a->vaddr + (b->pa - a->pa));
+	/* A process core (gcore, a crashed program's) leaves every p_paddr 0. */
+	if (b->pa == 0 && a->pa == 0)
+		return fail(err, path, MM_EINVAL,
+			    "segments %u and %u overlap: both start at physical address 0, as in a process "
+			    "core (its memory by virtual address in p_vaddr), which is not a physical-memory dump",
+			    lo, hi);
+	return fail(err, path, MM_EINVAL, "segments %u and %u overlap", lo, hi);
+}
+
+/*
+ * The segments, sorted by PA, keep the first of each overlap: an alias of the
+ * last kept segment is dropped or trimmed (seg_alias), any other overlap is
+ * refused.  A trimmed segment now starts where the kept one ends, at or past
+ * the PA of every segment waiting in the queue of trimmed ones, so that queue
+ * stays sorted and merges with the rest of the array.  Each segment is looked
+ * at a bounded number of times (a trim costs the budget a byte or more): a
+ * dump of a million aliases opens in linear time (moving the array along for
+ * each took minutes).
+ */
+static int resolve_overlaps(struct image *img, const char *path, uint64_t budget, struct mm_error *err)
+{
+	size_t n = img->nr_segs, r = 1, w = 1, head = 0, queued = 0;
+	struct image_seg *queue;
+	bool all_pa0 = true;
+
+	if (n < 2)
+		return MM_OK;
+	for (size_t k = 0; k < n; k++)
+		all_pa0 &= img->segs[k].pa == 0;
+	/* Every segment but the first kept one is in the queue at most once. */
+	queue = malloc(n * sizeof(*queue));
+	if (!queue)
+		return fail(err, path, MM_ENOMEM, "out of memory");
+	while (r < n || queued) {
+		const struct image_seg *a = &img->segs[w - 1];
+		struct image_seg b;
+		int rc;
+
+		/* A trimmed segment goes before an untouched one at its PA. */
+		if (queued && (r == n || queue[head].pa <= img->segs[r].pa)) {
+			b = queue[head];
+			head = (head + 1) % n;
+			queued--;
+		} else {
+			b = img->segs[r++];
+		}
+		switch (seg_alias(a, &b, &budget)) {
+		case ALIAS_DROPPED:
+			continue;
+		case ALIAS_TRIMMED:
+			queue[(head + queued++) % n] = b;
+			continue;
+		case NO_ALIAS:
+			break;
+		}
+		if (b.pa - a->pa < a->len) {
+			rc = overlap_error(a, &b, all_pa0, path, err);
+			free(queue);
+			return rc;
+		}
+		/* Kept segments and queued ones account for r - 1 of the r read: slot w is free. */
+		img->segs[w++] = b;
 	}
-	return 1;
+	free(queue);
+	img->nr_segs = w;
+	return MM_OK;
 }
 
 static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 {
 	const uint8_t *f = img->map;
 	uint64_t size = img->map_len;
-	uint64_t phoff, phentsize, phnum, alias_budget;
-	bool all_pa0 = true;
+	uint64_t phoff, phentsize, phnum;
+	/* Notes lie in the file: more note bytes than it has are segments listing the same notes again. */
+	uint64_t note_budget = size;
 	const struct elf_layout *L;
 
 	if (size < SELFMAG || memcmp(f, ELFMAG, SELFMAG) != 0 ||
@@ -400,9 +475,16 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 				    "segment %u (%s) is file bytes 0x%" PRIx64 " + 0x%" PRIx64
 				    ", past the end of the file (0x%" PRIx64 " bytes): the file is truncated",
 				    n, type == PT_NOTE ? "notes" : "memory", off, filesz, size);
+		if (type == PT_NOTE && filesz > note_budget)
+			return fail(err, path, MM_EINVAL,
+				    "segment %u (notes) and the notes segments before it hold more bytes than the "
+				    "file (0x%" PRIx64 "): they overlap, listing the same notes again",
+				    n, size);
 		if (type == PT_NOTE) {
 			uint64_t align = elf_get(ph, L->p_align) == 8 ? 8 : 4;
 			int rc = parse_notes(img, path, f + off, filesz, align, n, img->elf_machine, err);
+
+			note_budget -= filesz;
 			if (rc)
 				return rc;
 		} else {
@@ -428,38 +510,7 @@ static int parse_elf(struct image *img, const char *path, struct mm_error *err)
 		return fail(err, path, MM_EINVAL, "no memory segments (no PT_LOAD with p_filesz > 0)");
 
 	qsort(img->segs, img->nr_segs, sizeof(*img->segs), cmp_seg);
-	alias_budget = size;
-	for (size_t k = 0; k < img->nr_segs; k++)
-		all_pa0 &= img->segs[k].pa == 0;
-	/* Sorted by start: any overlap shows between neighbours. */
-	for (size_t k = 1; k < img->nr_segs; k++) {
-		const struct image_seg *a = &img->segs[k - 1], *b = &img->segs[k];
-		if (seg_alias(img, k, &alias_budget)) {
-			k--; /* segment k changed: compare again */
-			continue;
-		}
-		unsigned lo = a->phdr < b->phdr ? a->phdr : b->phdr, hi = a->phdr < b->phdr ? b->phdr : a->phdr;
-		/* QEMU's dump-guest-memory -p: real VAs, a PA listed once per mapping (zero p_paddr is PA 0 here). */
-		if (b->pa - a->pa < a->len && !all_pa0 && a->vaddr && b->vaddr && a->by_vaddr && b->by_vaddr)
-			return fail(err, path, MM_EINVAL,
-				    "segments %u and %u overlap: both hold physical address 0x%" PRIx64 ", listed by "
-				    "virtual address (0x%" PRIx64 ", 0x%" PRIx64 "), as QEMU dump-guest-memory -p "
-				    "writes memory once per mapping, leaving out what no VA maps (page tables too): "
-				    "write the dump without -p",
-				    lo, hi, b->pa, a->phdr < b->phdr ? a->vaddr + (b->pa - a->pa) : b->vaddr,
-				    a->phdr < b->phdr ? b->vaddr : a->vaddr + (b->pa - a->pa));
-		/* A process core (gcore, a crashed program's) leaves every p_paddr 0. */
-		if (b->pa == 0 && a->pa == 0)
-			return fail(err, path, MM_EINVAL,
-				    "segments %u and %u overlap: both start at physical address 0, as in a process "
-				    "core (its memory by virtual address in p_vaddr), which is not a physical-memory dump",
-				    a->phdr < b->phdr ? a->phdr : b->phdr, a->phdr < b->phdr ? b->phdr : a->phdr);
-		if (b->pa - a->pa < a->len)
-			return fail(err, path, MM_EINVAL, "segments %u and %u overlap",
-				    a->phdr < b->phdr ? a->phdr : b->phdr,
-				    a->phdr < b->phdr ? b->phdr : a->phdr);
-	}
-	return MM_OK;
+	return resolve_overlaps(img, path, size, err);
 }
 
 static int parse_raw(struct image *img, const char *path, uint64_t base, struct mm_error *err)

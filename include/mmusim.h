@@ -749,7 +749,14 @@ MMUSIM_API const char *mmusim_fault_kind_name(enum mmusim_fault_kind kind);
 MMUSIM_API const char *mmusim_fault_reason_text(int reason);
 /* Writes perms as five characters "rwxug", '-' for each absent one, plus NUL. */
 MMUSIM_API void mmusim_perms_string(unsigned perms, char buf[6]);
-/* The physical address a PTE at `level` holds: the next table's, or the page's for a leaf. */
+/*
+ * The PTE functions below take the `level` the entry is read at, 1 (base
+ * page) to the levels of the config's tables (the deeper half's, on a
+ * split-root format): at any other level they give 0 (false; describe an
+ * empty string), as no entry is read there.
+ *
+ * The physical address a PTE at `level` holds: the next table's, or the page's for a leaf.
+ */
 MMUSIM_API uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level);
 /*
  * The frame of the page at va that the leaf pte (at level) maps: its address

@@ -106,9 +106,23 @@ void mmusim_perms_string(unsigned perms, char buf[6])
 		perms_format(perms, buf);
 }
 
+/*
+ * A level the config's tables have (1 .. the levels of its deeper half): the
+ * PTE functions below give 0 (false, "") for any other, whose page size
+ * would be a shift past 63 bits (undefined in C: it read as another size).
+ */
+static bool table_level(const mmusim_config *cfg, unsigned level)
+{
+	const struct paging_consts *pc = &cfg->cfg.pc;
+
+	return level >= 1 && level <= (pc->upper_nr_levels > pc->nr_levels ? pc->upper_nr_levels : pc->nr_levels);
+}
+
 void mmusim_pte_describe(const mmusim_config *cfg, uint64_t pte, unsigned level, char *buf, size_t len)
 {
-	if (len)
+	if (len && !table_level(cfg, level))
+		buf[0] = '\0';
+	else if (len)
 		cfg->cfg.arch->describe_pte(&cfg->cfg.pc, &cfg->cfg.cpu, pte, level, buf, len);
 }
 
@@ -137,11 +151,15 @@ void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t
 
 uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level)
 {
+	if (!table_level(cfg, level))
+		return 0;
 	return cfg->cfg.arch->hooks->pte_addr(&cfg->cfg.pc, &cfg->cfg.cpu, pte, level);
 }
 
 uint64_t mmusim_pte_leaf_frame(const mmusim_config *cfg, uint64_t pte, unsigned level, uint64_t va)
 {
+	if (!table_level(cfg, level))
+		return 0;
 	return pt_arch_leaf_frame(cfg->cfg.arch, &cfg->cfg.pc, &cfg->cfg.cpu, pte, level, va);
 }
 
@@ -161,6 +179,8 @@ bool mmusim_pte_leaf(const mmusim_config *cfg, uint64_t pte, unsigned level)
 {
 	const struct machine_config *c = &cfg->cfg;
 
+	if (!table_level(cfg, level))
+		return false;
 	return c->arch->hooks->is_present(&c->pc, pte) && c->arch->hooks->is_leaf(&c->pc, &c->cpu, pte, level);
 }
 
@@ -187,8 +207,11 @@ uint64_t mmusim_pte_address_mask(const mmusim_config *cfg, uint64_t pte, unsigne
 	const struct cpu_ctl *ctl = &cfg->cfg.cpu;
 	bool leaf = arch->hooks->is_leaf(pc, ctl, pte, level);
 	uint64_t base = arch->hooks->pte_addr(pc, ctl, pte, level), mask = 0;
-	uint64_t used = address_bits_used(arch, pc, leaf, level);
+	uint64_t used;
 
+	if (!table_level(cfg, level))
+		return 0;
+	used = address_bits_used(arch, pc, leaf, level);
 	/* Only the PTE's own bits: a 4-byte entry has no bit 32 to flip. */
 	for (unsigned bit = 0; bit < 8 * pc->pte_size && bit < 64; bit++) {
 		uint64_t flipped = pte ^ (1ull << bit);
@@ -207,6 +230,8 @@ uint64_t mmusim_pte_address_field(const mmusim_config *cfg, uint64_t pte, unsign
 	const struct paging_consts *pc = &cfg->cfg.pc;
 	bool leaf = arch->hooks->is_leaf(pc, &cfg->cfg.cpu, pte, level);
 
+	if (!table_level(cfg, level))
+		return 0;
 	return arch->hooks->pte_addr(pc, &cfg->cfg.cpu, pte, level) & address_bits_used(arch, pc, leaf, level);
 }
 
@@ -214,6 +239,8 @@ uint32_t mmusim_pte_flags(const mmusim_config *cfg, uint64_t pte, unsigned level
 {
 	struct page_prop prop;
 
+	if (!table_level(cfg, level))
+		return 0;
 	cfg->cfg.arch->leaf_prop(&cfg->cfg.pc, pte, level, &prop);
 	return prop.flags;
 }

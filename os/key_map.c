@@ -13,8 +13,13 @@ void key_map_fini(struct key_map *km)
 
 static size_t slot_of(uint64_t key, size_t cap)
 {
-	/* Fibonacci hashing: consecutive pages spread over the table. */
-	return (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 17) & (cap - 1);
+	/*
+	 * Fibonacci hashing: the product's top bits, which every key bit reaches.  Its bits 17
+	 * and up (as taken before) never saw a page key's asid (bits 48 and up), nor VPN bits
+	 * past the table's size: the same page in many address spaces (a fork's children) was
+	 * one run of probes, and a trace of forks quadratic.
+	 */
+	return (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - __builtin_ctzll(cap)));
 }
 
 bool key_map_get(const struct key_map *km, uint64_t key, uint64_t *value)

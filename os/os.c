@@ -498,9 +498,10 @@ static void drop_pages(struct os *os, uint16_t asid, uint64_t first, uint64_t la
 		free(idx);
 		return;
 	}
-	for (size_t i = 0; i < os->rs.nr_pages; i++) {
+	/* asid's records alone, in index order: a scan of every address space's per exit was quadratic. */
+	for (size_t i = resident_first_of(&os->rs, asid); i != SIZE_MAX; i = os->rs.pages[i].next_of_asid) {
 		struct os_page *p = &os->rs.pages[i];
-		if (p->asid == asid && p->vpn >= first && p->vpn <= last && p->state != PAGE_ABSENT)
+		if (p->vpn >= first && p->vpn <= last && p->state != PAGE_ABSENT)
 			drop_page(os, p, unmap);
 	}
 }
@@ -746,7 +747,7 @@ static int fork_page(struct os *os, size_t parent_idx, uint16_t child, struct pa
 int os_fork(struct os *os, uint16_t parent, uint16_t child, bool flush, struct mm_error *err)
 {
 	struct page_table *ppt, *cpt;
-	size_t nr_regions = os->regions.nr, nr_pages = os->rs.nr_pages;
+	size_t nr_regions = os->regions.nr;
 	int rc;
 
 	if (os->m->by_asid[child])
@@ -764,8 +765,9 @@ int os_fork(struct os *os, uint16_t parent, uint16_t child, bool flush, struct m
 	}
 	if (declared(os, parent))
 		os->declared[child / 8] |= (uint8_t)(1u << (child % 8));
-	for (size_t i = 0; i < nr_pages; i++) {
-		if (os->rs.pages[i].asid != parent || os->rs.pages[i].state == PAGE_ABSENT)
+	/* The parent's records alone, in index order: a scan of every address space's made forks quadratic. */
+	for (size_t i = resident_first_of(&os->rs, parent); i != SIZE_MAX; i = os->rs.pages[i].next_of_asid) {
+		if (os->rs.pages[i].state == PAGE_ABSENT)
 			continue;
 		if ((rc = fork_page(os, i, child, ppt, cpt, flush, err)))
 			return rc;

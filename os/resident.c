@@ -1,12 +1,15 @@
 /* resident: the OS's page records and frame slots (see resident.h). */
 #include "resident.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 void resident_fini(struct resident *rs)
 {
 	free(rs->pages);
 	free(rs->slots);
+	free(rs->asid_first);
+	free(rs->asid_last);
 	key_map_fini(&rs->index);
 	slot_order_fini(&rs->order);
 	slot_order_fini(&rs->unused);
@@ -18,6 +21,26 @@ struct os_page *resident_lookup(const struct resident *rs, uint16_t asid, uint64
 	uint64_t i;
 
 	return key_map_get(&rs->index, page_key(asid, vpn), &i) ? &rs->pages[i] : NULL;
+}
+
+/* Room for asid's list heads (doubling, up to the 65536 asids), none of the new ones with a record. */
+static bool grow_asids(struct resident *rs, uint16_t asid)
+{
+	size_t n = rs->nr_asids ? rs->nr_asids : 16;
+	size_t *first, *last;
+
+	while (n <= asid)
+		n *= 2;
+	if (!(first = realloc(rs->asid_first, n * sizeof(*first))))
+		return false;
+	rs->asid_first = first;
+	if (!(last = realloc(rs->asid_last, n * sizeof(*last))))
+		return false;
+	rs->asid_last = last;
+	for (size_t a = rs->nr_asids; a < n; a++)
+		first[a] = last[a] = SIZE_MAX;
+	rs->nr_asids = n;
+	return true;
 }
 
 struct os_page *resident_page(struct resident *rs, uint16_t asid, uint64_t vpn)
@@ -34,11 +57,23 @@ struct os_page *resident_page(struct resident *rs, uint16_t asid, uint64_t vpn)
 		rs->pages = np;
 		rs->cap_pages = cap;
 	}
+	if (asid >= rs->nr_asids && !grow_asids(rs, asid))
+		return NULL;
 	if (!key_map_put(&rs->index, page_key(asid, vpn), rs->nr_pages))
 		return NULL;
-	p = &rs->pages[rs->nr_pages++];
-	*p = (struct os_page){ .vpn = vpn, .asid = asid, .state = PAGE_ABSENT };
+	p = &rs->pages[rs->nr_pages];
+	*p = (struct os_page){ .vpn = vpn, .asid = asid, .state = PAGE_ABSENT, .next_of_asid = SIZE_MAX };
+	if (rs->asid_last[asid] == SIZE_MAX)
+		rs->asid_first[asid] = rs->nr_pages;
+	else
+		rs->pages[rs->asid_last[asid]].next_of_asid = rs->nr_pages;
+	rs->asid_last[asid] = rs->nr_pages++;
 	return p;
+}
+
+size_t resident_first_of(const struct resident *rs, uint16_t asid)
+{
+	return asid < rs->nr_asids ? rs->asid_first[asid] : SIZE_MAX;
 }
 
 /* Unused slots first (false < true), then by index. */

@@ -37,6 +37,7 @@ struct os_page {
 	bool cow;               /* PAGE_RESIDENT: made read-only by fork, its frame shared copy-on-write */
 	size_t slot;            /* PAGE_RESIDENT: its frame slot */
 	size_t next_sharer;     /* PAGE_RESIDENT: the next page mapping the same frame; SIZE_MAX ends the list */
+	size_t next_of_asid;    /* the next record of the same asid (a higher index); SIZE_MAX ends the list */
 	uint64_t swap_slot;
 	uint64_t next_use;      /* opt: this page's next reference (access index; UINT64_MAX: none) */
 };
@@ -57,6 +58,9 @@ struct resident {
 	struct os_page *pages;
 	size_t nr_pages, cap_pages;
 	struct key_map index;   /* page_key -> index into pages */
+	/* Per asid below nr_asids: its first and last record, SIZE_MAX for none (fork reads one asid's). */
+	size_t *asid_first, *asid_last;
+	size_t nr_asids;
 	struct frame_slot *slots;
 	size_t nr_slots, cap_slots, nr_used;
 	struct slot_order order;  /* the slots by the policy's key (fifo, lru, opt) */
@@ -66,6 +70,8 @@ struct resident {
 void resident_fini(struct resident *rs);
 /* The record of (asid, vpn), created PAGE_ABSENT on first use; NULL when out of host memory. */
 struct os_page *resident_page(struct resident *rs, uint16_t asid, uint64_t vpn);
+/* The index of asid's first record (the others follow by next_of_asid), SIZE_MAX if it has none. */
+size_t resident_first_of(const struct resident *rs, uint16_t asid);
 /* The record of (asid, vpn) if the OS knows the page, else NULL. */
 struct os_page *resident_lookup(const struct resident *rs, uint16_t asid, uint64_t vpn);
 /* Slot s's stamps (loaded, last_use, next_use) changed: its place in rs->order follows. */

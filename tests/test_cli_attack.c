@@ -19,6 +19,7 @@
 #include "sanitized.h"
 #include "support.h"
 #include "temp_dir.h"
+#include "time_limit.h"
 
 #define EXAMPLE_TRACE MMUSIM_SOURCE_DIR "/traces/example.trace"
 
@@ -83,6 +84,46 @@ Test(run_save_trace, naming_the_program_is_refused)
 	free(before);
 	free(prog);
 	free(link);
+	temp_dir_remove(dir);
+}
+
+/*
+ * A program whose name starts with '-', found in PATH ('--trace-mem=no') or
+ * given by a path ('-d/prog'): valgrind took the name for one of its own
+ * options ('valgrind: no program specified', or lackey told to trace nothing)
+ * and the run failed.  It is traced as any program is.
+ */
+Test(run_valgrind, a_program_named_like_an_option_is_traced, .init = time_limit_120s)
+{
+	if (!valgrind_usable())
+		cr_skip_test("valgrind is not installed (or this suite runs under it)");
+	char *dir = temp_dir_create(), *sub = temp_dir_path(dir, "-d"), *opt = temp_dir_path(dir, "--trace-mem=no");
+	char *prog = temp_dir_path(dir, "-d/prog"), *path;
+	const char *old_path = getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin";
+	struct run_result r;
+
+	cr_assert_eq(mkdir(sub, 0755), 0);
+	copy_file("/bin/true", opt);
+	copy_file("/bin/true", prog);
+	cr_assert_eq(chmod(opt, 0755), 0);
+	cr_assert_eq(chmod(prog, 0755), 0);
+	path = malloc(strlen(dir) + strlen(old_path) + 2);
+	cr_assert_not_null(path);
+	sprintf(path, "%s:%s", dir, old_path);
+	cr_assert_eq(setenv("PATH", path, 1), 0);
+	cr_assert_eq(chdir(dir), 0);
+	const char *names[] = { "--trace-mem=no", "-d/prog" };
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(run_mmusim(&r, "--json", "run", "--tracer", "valgrind", "--", names[i], NULL), 0);
+		cr_expect_eq(r.status, 0, "%s: exit %d: %s", names[i], r.status, r.err);
+		cr_expect(strstr(r.out, "\"exec\":") && !strstr(r.out, "\"exec\":0,"), "%s: %s", names[i], r.out);
+		run_result_free(&r);
+	}
+	cr_assert_eq(chdir("/"), 0);
+	free(path);
+	free(sub);
+	free(opt);
+	free(prog);
 	temp_dir_remove(dir);
 }
 
@@ -1325,5 +1366,36 @@ Test(output_file, another_users_fifo_in_a_sticky_folder_is_not_opened)
 	free(mine);
 	free(sticky);
 	remove_temp_file(trace);
+	temp_dir_remove(dir);
+}
+
+/*
+ * A trace that forks a 256-page process 2000 times, then ends every child:
+ * each fork scanned every address space's page records for the parent's and
+ * each exit for the child's, and the page index put the same page of every
+ * child in one run of probes (quadratic: over a minute).  It replays in a few
+ * seconds.
+ */
+Test(os_trace, thousands_of_forks_and_exits_replay_in_linear_time, .init = time_limit_120s)
+{
+	char *dir = temp_dir_create(), *trace = temp_dir_path(dir, "forks.trace");
+	struct run_result r;
+	FILE *f;
+
+	cr_assert(f = fopen(trace, "w"));
+	fprintf(f, "mmap 0x10000000 0x100000 rw\n");
+	for (unsigned i = 0; i < 256; i++)
+		fprintf(f, "w 0x%x\n", 0x10000000 + i * 4096);
+	for (unsigned c = 1; c <= 2000; c++)
+		fprintf(f, "fork %u\n", c);
+	for (unsigned c = 1; c <= 2000; c++)
+		fprintf(f, "exit %u\n", c);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, "\"paging\":{\"page_faults\":256,\"major_faults\":0,\"evictions\":0,") != NULL,
+		  "%s", r.out);
+	run_result_free(&r);
+	free(trace);
 	temp_dir_remove(dir);
 }

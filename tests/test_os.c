@@ -13,8 +13,10 @@
 #include "formats/config.h"
 #include "formats/trace_text.h"
 #include "os/os.h"
+#include "os/key_map.h"
 #include "sim/machine.h"
 #include "sim/replay.h"
+#include "time_limit.h"
 
 enum { MAX_REFS = 64, MAX_FRAMES = 8, NR_PAGES = 7 };
 
@@ -795,3 +797,26 @@ Test(os_fork_limit, property_lru) { fork_property("lru"); }
 Test(os_fork_limit, property_clock) { fork_property("clock"); }
 Test(os_fork_limit, property_opt) { fork_property("opt"); }
 Test(os_fork_limit, property_random) { fork_property("random"); }
+
+/*
+ * The page index hashed a key by its product's bits 17 and up, which a page
+ * key's asid (bits 48 and up) never reaches: one page in 65536 address spaces
+ * (a trace of forks) was one run of 65536 probes, each insert walking it
+ * (minutes).  The keys spread: this takes milliseconds.
+ */
+Test(key_map, the_same_page_in_every_address_space_spreads, .init = time_limit_30s)
+{
+	struct key_map km = { 0 };
+	uint64_t v;
+
+	for (unsigned vpn = 0; vpn < 4; vpn++)
+		for (unsigned asid = 0; asid < 65536; asid++)
+			cr_assert(key_map_put(&km, page_key((uint16_t)asid, 0x10000 + vpn), asid * 4 + vpn));
+	for (unsigned vpn = 0; vpn < 4; vpn++)
+		for (unsigned asid = 0; asid < 65536; asid += 4099) {
+			cr_assert(key_map_get(&km, page_key((uint16_t)asid, 0x10000 + vpn), &v));
+			cr_expect_eq(v, asid * 4 + vpn);
+		}
+	cr_expect_not(key_map_get(&km, page_key(7, 0x20000), &v));
+	key_map_fini(&km);
+}

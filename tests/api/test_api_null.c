@@ -269,3 +269,51 @@ Test(api_null, iterators_refuse_a_null_callback)
 	mmusim_machine_destroy(m);
 	mmusim_config_free(cfg);
 }
+
+/*
+ * A level the tables do not have (0, one past the top, 100, UINT_MAX): the
+ * PTE functions shifted the page size by (level - 1) x index bits, past 63
+ * bits (undefined: Sv32's level 100 gave the frame 0xfffc0000000000 of a PTE
+ * whose level 6 gave 0).  They give 0, false and "" there; the levels the
+ * tables have read as before.
+ */
+Test(api_null, pte_functions_give_nothing_for_a_level_the_tables_lack)
+{
+	const char *names[] = { "sv32", "x86_64", "aarch64" };
+	const uint64_t pte = ~(uint64_t)0;
+
+	for (unsigned k = 0; k < 3; k++) {
+		mmusim_config *cfg;
+		mmusim_error err;
+		char buf[128];
+
+		cr_assert_eq(mmusim_config_load(names[k], &cfg, &err), MMUSIM_OK, "%s", err.message);
+		unsigned levels = mmusim_config_levels(cfg);
+		const unsigned bad[] = { 0, levels + 1, 100, ~0u };
+		for (unsigned i = 0; i < 4; i++) {
+			unsigned level = bad[i];
+			cr_expect_eq(mmusim_pte_address(cfg, pte, level), 0, "%s level %u", names[k], level);
+			cr_expect_eq(mmusim_pte_leaf_frame(cfg, pte, level, pte), 0, "%s level %u", names[k], level);
+			cr_expect_not(mmusim_pte_leaf(cfg, pte, level), "%s level %u", names[k], level);
+			cr_expect_eq(mmusim_pte_address_mask(cfg, pte, level), 0, "%s level %u", names[k], level);
+			cr_expect_eq(mmusim_pte_address_field(cfg, pte, level), 0, "%s level %u", names[k], level);
+			cr_expect_eq(mmusim_pte_flags(cfg, pte, level), 0, "%s level %u", names[k], level);
+			mmusim_pte_describe(cfg, pte, level, buf, sizeof(buf));
+			cr_expect_str_eq(buf, "", "%s level %u", names[k], level);
+		}
+		mmusim_config_free(cfg);
+	}
+
+	/* In range: Sv32's level-2 leaf (a 4 MiB megapage, PPN 0x400 -> PA 0x400000) as before. */
+	mmusim_config *sv32;
+	mmusim_error err;
+	char buf[128];
+	cr_assert_eq(mmusim_config_load("sv32", &sv32, &err), MMUSIM_OK, "%s", err.message);
+	const uint64_t leaf = (0x400ull << 10) | 0xcf; /* V R W X A D */
+	cr_expect(mmusim_pte_leaf(sv32, leaf, 2));
+	cr_expect_eq(mmusim_pte_leaf_frame(sv32, leaf, 2, 0x12345), 0x400000);
+	cr_expect_eq(mmusim_pte_address(sv32, leaf, 2), 0x400000);
+	mmusim_pte_describe(sv32, leaf, 2, buf, sizeof(buf));
+	cr_expect_neq(buf[0], '\0');
+	mmusim_config_free(sv32);
+}

@@ -251,16 +251,21 @@ static int program_check(const char *prog, char **found, mmusim_error *err)
 	if (strchr(prog, '/')) {
 		if ((why = not_runnable(prog)))
 			return cli_set_error(err, MMUSIM_EINVAL, "run: cannot run '%s': %s", prog, why);
-		return (*found = strdup(prog)) ? MMUSIM_OK : cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+		/* qemu and valgrind read a path starting with '-' as one of their options: ./-d/prog is the same file. */
+		*found = malloc(len + 3);
+		if (!*found)
+			return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
+		snprintf(*found, len + 3, "%s%s", prog[0] == '-' ? "./" : "", prog);
+		return MMUSIM_OK;
 	}
 	if (!prog[0])
 		return cli_set_error(err, MMUSIM_EINVAL, "run: cannot run '': an empty program name");
 	for (const char *dir = path ? path : "/bin:/usr/bin";;) {
 		size_t n = strcspn(dir, ":");
-		char *full = malloc(n + len + 3);
+		char *full = malloc(n + len + 5);
 		if (!full)
 			return cli_set_error(err, MMUSIM_ENOMEM, "out of memory");
-		snprintf(full, n + len + 3, "%.*s/%s", n ? (int)n : 1, n ? dir : ".", prog);
+		snprintf(full, n + len + 5, "%s%.*s/%s", n && dir[0] == '-' ? "./" : "", n ? (int)n : 1, n ? dir : ".", prog);
 		const char *w = not_runnable(full);
 		/* execvp goes on past a file it may not run, and reports that (EACCES) if nothing else is found. */
 		if (w && access(full, F_OK) == 0 && !why)
@@ -337,6 +342,9 @@ static int start_tracer(const struct run_args *ra, pid_t *pid, int *out, mmusim_
 		/* A forked child would write its accesses into the same pipe, replayed as the parent's. */
 		argv[4] = "--child-silent-after-fork=yes";
 		memcpy(argv + 5, ra->prog, (size_t)argc * sizeof(*argv));
+		/* valgrind reads a word starting with '-' before the program as its own option. */
+		if (ra->prog[0][0] == '-')
+			argv[5] = ra->prog_path;
 	}
 	if (!argv) {
 		free(interp), free(interp_arg);
