@@ -207,11 +207,16 @@ static int demand_page(struct replay *r, uint64_t va, const struct mmu_result *r
 	if (!m->pm)
 		return mm_error_set(err, MM_EINVAL, "%s:%" PRIu64 ": demand paging needs simulated memory, not an image",
 				    r->source, line);
-	/* A large page only when the fault shows its whole region is unmapped. */
+	/*
+	 * The largest page up to the size asked for whose whole region the fault
+	 * shows unmapped (a fault at level L: nothing below that entry): at 1G,
+	 * a 1G region partly mapped still gets 2M pages where their regions are
+	 * free, as an OS falls back from one huge-page size to the next.
+	 */
 	if (r->opt.demand_page_size > size) {
 		for (unsigned level = 2; level <= pc->highest_translation_level; level++)
-			if (pc_page_size(pc, level) == r->opt.demand_page_size && res->fault.level >= level)
-				size = r->opt.demand_page_size;
+			if (pc_page_size(pc, level) <= r->opt.demand_page_size && res->fault.level >= level)
+				size = pc_page_size(pc, level);
 	}
 	va &= ~(size - 1);
 	if ((rc = physmem_alloc_data(m->pm, size, size, &pa, err)) ||

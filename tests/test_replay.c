@@ -710,6 +710,30 @@ Test(replay, demand_paging_2m)
 }
 
 /*
+ * At 1G, a 1G region partly mapped falls back to the next size whose region
+ * the fault shows unmapped: 2M where the PD entry is empty (the fault at
+ * level 2), 4K inside the 2M region that holds the 4K page mapped by hand;
+ * a free 1G region gets a 1G page.
+ */
+Test(replay, demand_paging_1g_falls_back_to_2m_then_4k)
+{
+	static const char yaml[] = "extends: x86_64\n";
+	struct replay_options opt = { .demand_page_size = 1 << 30 };
+	struct pt_mapping m;
+
+	fx_start(yaml, &opt);
+	RUN("map 0x40000000 0x100000000 4K rwu", "r 0x40001000", "r 0x40200000", "r 0x80000000");
+	cr_expect_eq(ST.demand_paged, 3);
+	cr_assert(pt_query(fx.m->user, 0x40001000, &m));
+	cr_expect_eq(m.size, 4096);
+	cr_assert(pt_query(fx.m->user, 0x40200000, &m));
+	cr_expect_eq(m.size, 2 << 20, "0x40200000's 2M region is free: a 2M page, not 4K");
+	cr_assert(pt_query(fx.m->user, 0x80000000, &m));
+	cr_expect_eq(m.size, 1 << 30);
+	fx_stop();
+}
+
+/*
  * stats reset after a warm-up: the counters start again from zero while the
  * TLB and PWC keep their entries, so the next reads of the two pages hit.
  * After the reset: 2 reads, 2 l1d hits (latency 1 each), nothing else.
