@@ -204,11 +204,16 @@ void feed_stdin_end(int pid)
 		waitpid(pid, NULL, 0);
 }
 
-bool valgrind_usable(void)
+bool running_under_valgrind(void)
 {
 	const char *preload = getenv("LD_PRELOAD");
 
-	if (preload && strstr(preload, "vgpreload"))
+	return preload && strstr(preload, "vgpreload");
+}
+
+bool valgrind_usable(void)
+{
+	if (running_under_valgrind())
 		return false;
 	return system("valgrind --version >/dev/null 2>&1") == 0;
 }

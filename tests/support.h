@@ -51,5 +51,11 @@ void remove_temp_file(char *path);
 /* valgrind is installed and usable: not when this process itself runs under valgrind
  * (tests/valgrind.sh), where `mmusim run` would start valgrind under valgrind. */
 bool valgrind_usable(void);
+/*
+ * Whether this test runs under Valgrind (tests/valgrind.sh): a test of
+ * speed on a large input checks its memory on a small one there, where the
+ * same code runs 20-50 times slower.
+ */
+bool running_under_valgrind(void);
 
 #endif
