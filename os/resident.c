@@ -121,7 +121,9 @@ void resident_occupy(struct resident *rs, size_t s, struct os_page *p)
 		p->next_sharer = SIZE_MAX;
 	} else {
 		p->next_sharer = f->page;
+		rs->pages[f->page].prev_sharer = (size_t)(p - rs->pages);
 	}
+	p->prev_sharer = SIZE_MAX;
 	f->page = (size_t)(p - rs->pages);
 	f->nr_sharers++;
 	p->state = PAGE_RESIDENT;
@@ -133,14 +135,12 @@ bool resident_vacate(struct resident *rs, struct os_page *p)
 	struct frame_slot *f = &rs->slots[p->slot];
 	size_t me = (size_t)(p - rs->pages);
 
-	if (f->page == me) {
+	if (f->page == me)
 		f->page = p->next_sharer;
-	} else {
-		size_t i = f->page;
-		while (rs->pages[i].next_sharer != me)
-			i = rs->pages[i].next_sharer;
-		rs->pages[i].next_sharer = p->next_sharer;
-	}
+	else
+		rs->pages[p->prev_sharer].next_sharer = p->next_sharer;
+	if (p->next_sharer != SIZE_MAX)
+		rs->pages[p->next_sharer].prev_sharer = p->prev_sharer;
 	p->cow = false; /* a page that comes back has a frame of its own */
 	if (--f->nr_sharers)
 		return false;

@@ -37,6 +37,7 @@ struct os_page {
 	bool cow;               /* PAGE_RESIDENT: made read-only by fork, its frame shared copy-on-write */
 	size_t slot;            /* PAGE_RESIDENT: its frame slot */
 	size_t next_sharer;     /* PAGE_RESIDENT: the next page mapping the same frame; SIZE_MAX ends the list */
+	size_t prev_sharer;     /* ... and the one before (SIZE_MAX: the first): 2000 children exit in linear time */
 	size_t next_of_asid;    /* the next record of the same asid (a higher index); SIZE_MAX ends the list */
 	uint64_t swap_slot;
 	uint64_t next_use;      /* opt: this page's next reference (access index; UINT64_MAX: none) */
