@@ -352,7 +352,7 @@ Test(sweep_cli, configs_sharing_a_name_are_told_apart_by_their_files)
 	char *tiny = write_temp_file("extends: x86_64\nmemory: { size: 64K }\n", ".yaml");
 	char *csv = write_temp_file("", ".csv");
 	struct run_result r;
-	char want[256];
+	char want[1024]; /* SRC can be a long checkout's path */
 
 	cr_assert_eq(run_mmusim(&r, "sweep", "--demand-paging", "--config", small, "--config", "x86_64", "--config",
 				tiny, "--csv", csv, SRC "traces/lackey-sample.txt", NULL), 0);
