@@ -375,22 +375,6 @@ static int pass_build(const struct cli *cli, const struct sweep_args *sa, struct
 	return MMUSIM_OK;
 }
 
-/*
- * Whether machine c shares its config name with a machine from another
- * --config (two files extending x86_64 without a name of their own): its
- * error then names the --config it came from, as its table row does.
- */
-static bool twin_named(const struct sweep_args *sa, const struct pass *p, size_t c)
-{
-	const char *name = mmusim_config_name(mmusim_machine_config(p->m[c]));
-
-	for (size_t o = 0; o < sa->nr_configs; o++)
-		if (o != c && strcmp(sa->configs[o], sa->configs[c]) != 0 &&
-		    strcmp(mmusim_config_name(mmusim_machine_config(p->m[o])), name) == 0)
-			return true;
-	return false;
-}
-
 /* A machine whose policy is opt reads the trace once before the pass, as replay does. */
 static int read_futures(const struct cli *cli, const struct sweep_args *sa, struct pass *p, size_t t,
 			mmusim_error *err)
@@ -409,6 +393,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 	struct sweep_row *rows = NULL;
 	size_t nr_rows = 0;
 	const char **row_origin = NULL;
+	size_t err_row = SIZE_MAX;       /* the row of the machine whose error stopped the sweep */
 	mmusim_error err = { 0 }, first_err = { 0 };
 	bool help = false, failed = false;
 	int rc;
@@ -509,14 +494,9 @@ int cmd_sweep(struct cli *cli, struct args *a)
 				}
 			}
 			if (p.errs[c].code && !failed) {
-				/* Which machine: the same trace line can be fine on the others. */
-				char *label = NULL;
+				/* Which machine (named below as its row is): the same trace line can be fine on the others. */
 				first_err = p.errs[c];
-				if (twin_named(&sa, &p, c) && strcmp(sa.configs[c], name) != 0 &&
-				    (label = malloc(strlen(name) + strlen(sa.configs[c]) + 4)) != NULL)
-					sprintf(label, "%s (%s)", name, sa.configs[c]);
-				mmusim_error_prefix(&first_err, label ? label : name);
-				free(label);
+				err_row = nr_rows - 1;
 				failed = true;
 			}
 		}
@@ -533,6 +513,8 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		rc = cli_usage_error("out of memory");
 		goto out;
 	}
+	if (err_row != SIZE_MAX)
+		mmusim_error_prefix(&first_err, rows[err_row].config);
 	if (!cli->json)
 		sweep_table(stdout, rows, nr_rows);
 	if (sa.csv && !failed) {
