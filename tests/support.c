@@ -84,7 +84,7 @@ int run_mmusim_limited(struct run_result *r, unsigned long long max_memory, unsi
 		}
 		if (max_seconds)
 			alarm(max_seconds); /* survives exec: SIGALRM ends a run that hangs */
-		execv(MMUSIM_BIN, (char *const *)args);
+		exec_mmusim(args);
 		_exit(127);
 	}
 	free(args);
@@ -204,11 +204,53 @@ void feed_stdin_end(int pid)
 		waitpid(pid, NULL, 0);
 }
 
+/* tests/valgrind.sh's wrapper that starts the binary under memcheck, or NULL. */
+static const char *mmusim_wrapper(void)
+{
+	const char *wrapper = getenv("MMUSIM_TEST_WRAPPER");
+
+	return wrapper && *wrapper ? wrapper : NULL;
+}
+
+void exec_mmusim(const char *const *argv)
+{
+	const char *wrapper = mmusim_wrapper();
+	size_t argc = 0;
+	const char **args;
+
+	if (!wrapper) {
+		execv(MMUSIM_BIN, (char *const *)argv);
+		return;
+	}
+	while (argv[argc])
+		argc++;
+	args = calloc(argc + 2, sizeof(*args));
+	if (!args)
+		return;
+	args[0] = wrapper;
+	args[1] = MMUSIM_BIN;
+	for (size_t i = 1; i < argc; i++)
+		args[i + 1] = argv[i];
+	execv(wrapper, (char *const *)args);
+	free(args);
+}
+
+const char *mmusim_command(void)
+{
+	static char command[8192];
+	const char *wrapper = mmusim_wrapper();
+
+	/* Single quotes: a checkout's path may hold spaces (the paths hold no quote). */
+	snprintf(command, sizeof(command), "%s%s%s'%s'", wrapper ? "'" : "", wrapper ? wrapper : "",
+		 wrapper ? "' " : "", MMUSIM_BIN);
+	return command;
+}
+
 bool running_under_valgrind(void)
 {
 	const char *preload = getenv("LD_PRELOAD");
 
-	return preload && strstr(preload, "vgpreload");
+	return (preload && strstr(preload, "vgpreload")) || mmusim_wrapper();
 }
 
 bool valgrind_usable(void)

@@ -48,13 +48,24 @@ void feed_stdin_end(int pid);
 /* Removes and frees a path from write_temp_file. */
 void remove_temp_file(char *path);
 
+/*
+ * Starts MMUSIM_BIN with the NULL-terminated argv (argv[0] as given, or the
+ * binary's path under a wrapper); returns only if it could not.  Under tests/valgrind.sh a suite
+ * that only drives the binary runs natively and the binary under memcheck, through
+ * the wrapper named by MMUSIM_TEST_WRAPPER: a test starts the binary this way, or
+ * through mmusim_command() in a shell command, for memcheck to see it.
+ */
+void exec_mmusim(const char *const *argv);
+/* The binary as a shell command's first words, quoted (with its wrapper, if any). */
+const char *mmusim_command(void);
+
 /* valgrind is installed and usable: not when this process itself runs under valgrind
  * (tests/valgrind.sh), where `mmusim run` would start valgrind under valgrind. */
 bool valgrind_usable(void);
 /*
- * Whether this test runs under Valgrind (tests/valgrind.sh): a test of
- * speed on a large input checks its memory on a small one there, where the
- * same code runs 20-50 times slower.
+ * Whether this test, or the binary it starts, runs under Valgrind
+ * (tests/valgrind.sh): a test of speed on a large input checks its memory on a
+ * small one there, where the same code runs 20-50 times slower.
  */
 bool running_under_valgrind(void);
 

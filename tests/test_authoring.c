@@ -315,7 +315,7 @@ Test(authoring, shell_poke_and_pte)
 	size_t n;
 	int status;
 
-	snprintf(cmd, sizeof(cmd), "%s shell < %s 2>&1", MMUSIM_BIN, in);
+	snprintf(cmd, sizeof(cmd), "%s shell < '%s' 2>&1", mmusim_command(), in);
 	p = popen(cmd, "r");
 	cr_assert(p);
 	n = fread(out, 1, sizeof(out) - 1, p);

@@ -446,7 +446,7 @@ static char *shell_script(const char *script, int *status)
 	size_t len = 0, n;
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd), "'%s' shell < '%s' 2>&1", MMUSIM_BIN, in);
+	snprintf(cmd, sizeof(cmd), "%s shell < '%s' 2>&1", mmusim_command(), in);
 	p = popen(cmd, "r");
 	cr_assert(p);
 	while ((n = fread(buf, 1, sizeof(buf), p)) > 0) {
@@ -655,7 +655,7 @@ Test(killed_while_writing, leaves_no_temporary_file)
 		dup2(null, STDOUT_FILENO);
 		dup2(null, STDERR_FILENO);
 		close(in[1]);
-		execl(MMUSIM_BIN, MMUSIM_BIN, "convert", "--format", "text", "-", out, (char *)NULL);
+		exec_mmusim((const char *const[]){ MMUSIM_BIN, "convert", "--format", "text", "-", out, NULL });
 		_exit(127);
 	}
 	close(in[0]);
@@ -978,7 +978,7 @@ static int run_with_stdin_file(const char *in, const char *err_path, const char 
 		dup2(fd, 0);
 		dup2(null, 1);
 		dup2(err, 2);
-		execv(MMUSIM_BIN, (char *const *)argv);
+		exec_mmusim(argv);
 		_exit(127);
 	}
 	cr_assert_eq(waitpid(pid, &status, 0), pid);

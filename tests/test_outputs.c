@@ -51,7 +51,7 @@ static void run_stdout(struct run_result *r, enum std_out mode, const char *inpu
 		} else {
 			close(1);
 		}
-		execv(MMUSIM_BIN, (char *const *)args);
+		exec_mmusim(args);
 		_exit(127);
 	}
 	cr_assert_gt(pid, 0);
@@ -451,7 +451,7 @@ Test(shrinking_input, image_cut_while_mapped_is_one_line_exit_2)
 		dup2(null, 0);
 		dup2(null, 1);
 		dup2(err[1], 2);
-		execl(MMUSIM_BIN, MMUSIM_BIN, "replay", "--image", img, fifo, (char *)NULL);
+		exec_mmusim((const char *const[]){ MMUSIM_BIN, "replay", "--image", img, fifo, NULL });
 		_exit(127);
 	}
 	close(err[1]);

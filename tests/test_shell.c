@@ -48,7 +48,7 @@ static int run_piped_argv(const void *input, size_t len, char *const argv[], cha
 		dup2(in, 0);
 		dup2(fileno(o), 1);
 		dup2(fileno(e), 2);
-		execv(MMUSIM_BIN, argv);
+		exec_mmusim((const char *const *)argv);
 		_exit(127);
 	}
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
@@ -308,7 +308,7 @@ static void pty_start(struct pty *p)
 	cr_assert(p->pid >= 0, "forkpty: %s", strerror(errno));
 	if (p->pid == 0) {
 		setenv("TERM", "dumb", 1);
-		execl(MMUSIM_BIN, "mmusim", "--config", "toy", "shell", (char *)NULL);
+		exec_mmusim((const char *const[]){ "mmusim", "--config", "toy", "shell", NULL });
 		_exit(127);
 	}
 }

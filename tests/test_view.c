@@ -242,7 +242,7 @@ static char *explain_on_tty(const char *no_color)
 			setenv("NO_COLOR", no_color, 1);
 		else
 			unsetenv("NO_COLOR");
-		execl(MMUSIM_BIN, MMUSIM_BIN, "explain", "--setup", EXAMPLE, "0x401234", (char *)NULL);
+		exec_mmusim((const char *const[]){ MMUSIM_BIN, "explain", "--setup", EXAMPLE, "0x401234", NULL });
 		_exit(127);
 	}
 	/* The pty reports EIO once the child has gone. */
