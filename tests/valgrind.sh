@@ -73,7 +73,9 @@ for t in "$build"/test_*; do
     how="${how}the binary only, "
     MMUSIM_TEST_WRAPPER=$wrapper MMUSIM_MEMCHECK_LOGS=$logs "$t" >"$log" 2>&1 || status=$?
   else
-    "${memcheck[@]}" --log-fd=99 "$t" >"$log" 2>&1 99>>"$logs/suite.log" || status=$?
+    # --log-file here: Criterion closes a worker's inherited fds, and a --log-fd valgrind
+    # cannot find falls back to stderr, which it then keeps a test from redirecting.
+    "${memcheck[@]}" --log-file="$logs/%p.log" "$t" >"$log" 2>&1 || status=$?
   fi
   # --error-exitcode only reaches the suite's status from the runner process: Criterion
   # ignores how a test's own process exits once the test has passed, so the errors of
