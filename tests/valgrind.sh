@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite under Valgrind memcheck (children too: Criterion's
-# workers and the mmusim binary the end-to-end tests start): any invalid read
-# or write, use of uninitialised memory, or definite leak fails the run.
+# workers and the mmusim binary the tests start; the end-to-end suites' own
+# processes excepted, below): any invalid read or write, use of uninitialised
+# memory, or definite leak fails the run.
 # jemalloc is switched off in this build so that memcheck sees every allocation.
 #
 # Criterion runs every test, and every vector of a ParameterizedTest, in a process
