@@ -680,6 +680,38 @@ Test(run_qemu, aarch64_program_on_aarch64, .init = time_limit_120s)
 	cross("aarch64-linux-gnu-gcc", "qemu-aarch64", "aarch64");
 }
 
+/*
+ * replacement opt (from a config's os: block) needs every later access at its
+ * first eviction, which a live program has not made yet: run started the
+ * program, replayed one fetch and stopped with "page fault at 0x...:
+ * replacement opt needs the future" (and, with --save-trace, hung).  It is
+ * refused before the program starts, saying what to do instead.
+ */
+Test(run_qemu, replacement_opt_is_refused_before_the_program_runs)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *config = temp_dir_path(dir, "opt.yaml"), *save = temp_dir_path(dir, "t.bin");
+	FILE *f = fopen(config, "w");
+
+	cr_assert_not_null(f);
+	fputs("extends: x86_64\nos: { resident_pages: 8, replacement: opt }\n", f);
+	fclose(f);
+	const char *argv[] = { "--config", config, "run", "--save-trace", save, "--", "/bin/echo", "ran" };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_limited(&r, 0, 30, 8, argv), 0);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect_str_eq(r.err, "mmusim: run: replacement opt reads the whole trace before the replay, and a live "
+				"program's trace does not exist yet: run with --save-trace FILE under another policy, "
+				"then replay FILE with opt\n");
+	cr_expect_str_eq(r.out, "");
+	cr_expect_neq(access(save, F_OK), 0, "%s was written", save);
+	run_result_free(&r);
+	free(config);
+	free(save);
+	temp_dir_remove(dir);
+}
+
 Test(run_qemu, bad_options)
 {
 	static const struct {

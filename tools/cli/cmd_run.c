@@ -481,6 +481,13 @@ int cmd_run(struct cli *cli, struct args *a)
 		rc = cli_fail(&err);
 		goto out;
 	}
+	if (mmusim_mmu_needs_future(mmu)) {
+		/* OPT needs every later access at its first eviction; a live program has not made them yet. */
+		rc = cli_usage_error("run: replacement opt reads the whole trace before the replay, and a live "
+				     "program's trace does not exist yet: run with --save-trace FILE under another "
+				     "policy, then replay FILE with opt");
+		goto out;
+	}
 	run_qemu_reserved_va(mmusim_machine_config(m), ra.arch ? ra.arch : mmusim_config_arch(mmusim_machine_config(m)),
 			     ra.reserved_va);
 	if (start_tracer(&ra, &pid, &fd, &err)) {
