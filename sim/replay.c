@@ -218,9 +218,21 @@ static int demand_page(struct replay *r, uint64_t va, const struct mmu_result *r
 			if (pc_page_size(pc, level) <= r->opt.demand_page_size && res->fault.level >= level)
 				size = pc_page_size(pc, level);
 	}
+	/*
+	 * A huge frame is a free aligned run of memory; when none is left, the
+	 * next smaller size, down to the base page, as Linux falls back from a
+	 * transparent huge page (the replay stopped at "out of physical memory"
+	 * with most of memory free, or at a size larger than all of memory).
+	 */
+	while ((rc = physmem_alloc_data(m->pm, size, size, &pa, err)) == MM_ENOMEM && size > pc->base_page_size) {
+		uint64_t smaller = pc->base_page_size;
+		for (unsigned level = 2; level <= pc->highest_translation_level; level++)
+			if (pc_page_size(pc, level) < size)
+				smaller = pc_page_size(pc, level);
+		size = smaller;
+	}
 	va &= ~(size - 1);
-	if ((rc = physmem_alloc_data(m->pm, size, size, &pa, err)) ||
-	    (rc = pt_map(c->pt, va, pa, size, &prop, err))) {
+	if (rc || (rc = pt_map(c->pt, va, pa, size, &prop, err))) {
 		mm_error_prefix(err, "%s:%" PRIu64 ": demand paging 0x%" PRIx64, r->source, line, va);
 		return rc;
 	}

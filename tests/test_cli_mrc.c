@@ -383,6 +383,55 @@ Test(cli_mrc, partial_flush_is_noted)
 	remove_temp_file(t);
 }
 
+/*
+ * A config whose os: block picks replacement opt: --page-size mapped replays
+ * on it, and opt needs the trace's future, which replay and sweep read first
+ * and mrc did not ("TRACE:2: TRACE:0: page fault at 0x1000: replacement opt
+ * needs the future", exit status 2).  Here two pages fit: no eviction, the
+ * curve is the plain one (two cold misses, then a hit at 2 entries).
+ */
+Test(cli_mrc, replacement_opt_reads_the_future_first)
+{
+	char *t = write_temp_file("r 0x1000\nr 0x2000\nr 0x1000\n", ".trace");
+	char *cfg = write_temp_file("extends: x86_64\nos: { resident_pages: 2, replacement: opt }\n", ".yaml");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "--json", "mrc", "--page-size", "mapped", "--max-entries", "2", t,
+				NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"accesses\":3,\"partial_invalidations\":0,\"misses\":[3,2]"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(cfg);
+	remove_temp_file(t);
+}
+
+/*
+ * With resident_pages the OS layer evicts, and a replay shoots the victim's
+ * TLB entries down inside the faulting access; mrc's stacks never saw that,
+ * so its curves were those of a TLB that keeps evicted pages: on three pages
+ * in two frames, r 1 r 2 r 3 r 1 (page 1 evicted by page 3) gave 3 misses at
+ * 4 entries where a 4-entry replay has 4.  It is refused, with the reason.
+ */
+Test(cli_mrc, evictions_of_the_os_layer_are_refused)
+{
+	char *t = write_temp_file("r 0x1000\nr 0x2000\nr 0x3000\nr 0x1000\n", ".trace");
+	char *cfg = write_temp_file("extends: x86_64\nos: { resident_pages: 2 }\n", ".yaml");
+	struct run_result r;
+	char expected[1024];
+
+	cr_assert_eq(run_mmusim(&r, "--config", cfg, "mrc", "--page-size", "mapped", "--max-entries", "4", t, NULL), 0);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	snprintf(expected, sizeof(expected),
+		 "mmusim: mrc: %s: the config's os: block evicted 2 pages (resident_pages), whose TLB entries a "
+		 "replay shoots down and mrc does not model: its curves would not be a replay's; use a config "
+		 "without resident_pages, or replay each TLB size\n", t);
+	cr_expect_str_eq(r.err, expected);
+	cr_expect_str_eq(r.out, "");
+	run_result_free(&r);
+	remove_temp_file(cfg);
+	remove_temp_file(t);
+}
+
 static void expect_refused(const char *message, const char *const *args)
 {
 	const char *argv[16];

@@ -463,6 +463,53 @@ static const char touch64_c[] =
 	"  printf(\"buf %p\\n\", (void *)buf); fflush(stdout);\n"
 	"  volatile char *p = buf; for (int i = 0; i < 64; i++) p[i * 4096] = 1;\n  return 0; }\n";
 
+/* 64 pages written 500 times over: some 10 MB of trace, far more than a pipe holds. */
+static const char busy_c[] =
+	"char buf[64 * 4096] __attribute__((aligned(4096)));\n"
+	"int main(void) {\n"
+	"  volatile char *p = buf;\n"
+	"  for (int r = 0; r < 500; r++) for (int i = 0; i < 64 * 4096; i += 64) p[i] = 1;\n  return 0; }\n";
+
+/*
+ * A replay that stops while the program still runs (here: out of simulated
+ * memory, a 256 KiB machine for a 64-page loop) with --save-trace on: the
+ * copying thread stopped reading the tracer's pipe but left it open, so the
+ * tracer blocked on a full pipe and run waited for it for ever, under either
+ * tracer.  The pipe is closed: the statistics so far and the error come back
+ * at once, exit status 2, and no saved copy (a cut-off one would pass for the
+ * whole trace).
+ */
+Test(run_qemu, a_replay_that_stops_early_with_save_trace_does_not_hang, .init = time_limit_120s)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *exe = build(dir, "touch", busy_c, "cc", "-static");
+	char *config = temp_dir_path(dir, "small.yaml"), *save = temp_dir_path(dir, "t.bin");
+	FILE *f = fopen(config, "w");
+
+	cr_assert_not_null(f);
+	fputs("extends: x86_64\nmemory: { base: 0x0, size: 256K }\n", f);
+	fclose(f);
+	for (int k = 0; k < 2; k++) {
+		if (k == 1 && !valgrind_usable())
+			break;
+		const char *argv[] = { "--config", config, "run", "--tracer", k ? "valgrind" : "qemu",
+				       "--save-trace", save, "--", exe };
+		struct run_result r;
+
+		cr_assert_eq(run_mmusim_limited(&r, 0, 40, 9, argv), 0);
+		cr_expect_eq(r.status, 2, "%s: status %d: %s", argv[4], r.status, r.err);
+		cr_expect(strstr(r.err, "out of physical memory"), "%s", r.err);
+		cr_expect(strstr(r.out, "demand paged"), "%s", r.out);
+		cr_expect_neq(access(save, F_OK), 0, "%s was kept", save);
+		run_result_free(&r);
+	}
+	free(config);
+	free(save);
+	free(exe);
+	temp_dir_remove(dir);
+}
+
+
 /*
  * `#!/usr/bin/env NAME`, the usual way to start a script: env would exec
  * NAME and the trace, stopping at that execve, would hold env alone (with a
@@ -631,6 +678,38 @@ Test(run_qemu, riscv64_mmap_and_stack_are_in_sv39s_user_half, .init = time_limit
 Test(run_qemu, aarch64_program_on_aarch64, .init = time_limit_120s)
 {
 	cross("aarch64-linux-gnu-gcc", "qemu-aarch64", "aarch64");
+}
+
+/*
+ * replacement opt (from a config's os: block) needs every later access at its
+ * first eviction, which a live program has not made yet: run started the
+ * program, replayed one fetch and stopped with "page fault at 0x...:
+ * replacement opt needs the future" (and, with --save-trace, hung).  It is
+ * refused before the program starts, saying what to do instead.
+ */
+Test(run_qemu, replacement_opt_is_refused_before_the_program_runs)
+{
+	skip_without("qemu-x86_64");
+	char *dir = temp_dir_create(), *config = temp_dir_path(dir, "opt.yaml"), *save = temp_dir_path(dir, "t.bin");
+	FILE *f = fopen(config, "w");
+
+	cr_assert_not_null(f);
+	fputs("extends: x86_64\nos: { resident_pages: 8, replacement: opt }\n", f);
+	fclose(f);
+	const char *argv[] = { "--config", config, "run", "--save-trace", save, "--", "/bin/echo", "ran" };
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim_limited(&r, 0, 30, 8, argv), 0);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect_str_eq(r.err, "mmusim: run: replacement opt reads the whole trace before the replay, and a live "
+				"program's trace does not exist yet: run with --save-trace FILE under another policy, "
+				"then replay FILE with opt\n");
+	cr_expect_str_eq(r.out, "");
+	cr_expect_neq(access(save, F_OK), 0, "%s was written", save);
+	run_result_free(&r);
+	free(config);
+	free(save);
+	temp_dir_remove(dir);
 }
 
 Test(run_qemu, bad_options)

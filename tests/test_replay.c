@@ -734,6 +734,32 @@ Test(replay, demand_paging_1g_falls_back_to_2m_then_4k)
 }
 
 /*
+ * A huge page needs a free aligned run of memory.  With 8 MiB of it, no 1G
+ * page fits: each 1G region touched gets a 2M page while aligned 2M runs are
+ * left (three: the first 2 MiB holds the page-table nodes), then 4K pages, as
+ * Linux falls back from a transparent huge page.  The replay stopped at the
+ * first access with "out of physical memory (2 frames of 4096 bytes in use)".
+ */
+Test(replay, demand_paging_falls_back_when_no_huge_frame_is_free)
+{
+	static const char yaml[] = "extends: x86_64\nmemory: { base: 0x0, size: 8M }\n";
+	static const uint64_t va[] = { 0x40000000, 0x80000000, 0xc0000000, 0x100000000 };
+	static const uint64_t size[] = { 2 << 20, 2 << 20, 2 << 20, 4096 };
+	struct replay_options opt = { .demand_page_size = 1 << 30 };
+	struct pt_mapping m;
+
+	fx_start(yaml, &opt);
+	RUN("r 0x40000000", "r 0x80000000", "r 0xc0000000", "r 0x100000000");
+	cr_expect_eq(ST.demand_paged, 4);
+	for (unsigned i = 0; i < 4; i++) {
+		cr_assert(pt_query(fx.m->user, va[i], &m), "0x%llx", (unsigned long long)va[i]);
+		cr_expect_eq(m.size, size[i], "0x%llx: a %llu-byte page", (unsigned long long)va[i],
+			     (unsigned long long)m.size);
+	}
+	fx_stop();
+}
+
+/*
  * stats reset after a warm-up: the counters start again from zero while the
  * TLB and PWC keep their entries, so the next reads of the two pages hit.
  * After the reset: 2 reads, 2 l1d hits (latency 1 each), nothing else.

@@ -350,7 +350,8 @@ int cmd_mrc(struct cli *cli, struct args *a)
 		return rc;
 	if (!ma.opt.page_size && (cli_open_machine(cli, &machine, &err) ||
 				  cli_demand_page_size(mmusim_machine_config(machine), &ma.mmu_opt, &err) ||
-				  cli_mmu_create(machine, &ma.mmu_opt, 0, &mmu, &err))) {
+				  cli_mmu_create(machine, &ma.mmu_opt, 0, &mmu, &err) ||
+				  cli_read_future(cli, mmu, ma.trace, ma.format, "mrc", &err))) {
 		rc = cli_fail(&err);
 		goto out;
 	}
@@ -360,6 +361,19 @@ int cmd_mrc(struct cli *cli, struct args *a)
 		goto out;
 	}
 	cli_trace_warn(t, ma.trace);
+	mmusim_paging_stats paging;
+	if (mmu && mmusim_mmu_paging_stats(mmu, &paging) && paging.evictions) {
+		/*
+		 * An eviction shoots the page's TLB entries down in the replay, inside the access that
+		 * faulted; the stacks never hear of it, so the curves would sit below a replay's misses.
+		 */
+		rc = cli_usage_error("mrc: %s: the config's os: block evicted %" PRIu64 " pages (resident_pages), "
+				     "whose TLB entries a replay shoots down and mrc does not model: its curves "
+				     "would not be a replay's; use a config without resident_pages, or replay "
+				     "each TLB size",
+				     ma.trace, paging.evictions);
+		goto out;
+	}
 	if (!(curve = malloc(((size_t)ma.opt.max_entries + 1) * sizeof(*curve)))) {
 		rc = cli_usage_error("out of memory");
 		goto out;

@@ -192,6 +192,19 @@ static void *tee_main(void *arg)
 	return NULL; /* the run finishes the copy (tee_finish): it may have an end record to add */
 }
 
+/*
+ * Closes the tracer's end of the --save-trace copy once its thread is done.
+ * The thread stops reading when the replay stops (an error, out of simulated
+ * memory): were the pipe left open, the tracer would block on it when full
+ * and run would wait for the tracer for ever; closed, the tracer gets EPIPE.
+ */
+static void close_tracer_pipe(struct tee *t)
+{
+	if (t->from >= 0)
+		close(t->from);
+	t->from = -1;
+}
+
 /* The binary format's end record (traces/README.md): tag 0x8f, then the record count as a LEB128 varint. */
 static unsigned char *binary_end_record(unsigned char *p, unsigned long long records)
 {
@@ -429,7 +442,7 @@ int cmd_run(struct cli *cli, struct args *a)
 	mmusim_machine *m = NULL;
 	mmusim_mmu *mmu = NULL;
 	mmusim_trace *rd = NULL;
-	struct tee tee = { .file = -1 };
+	struct tee tee = { .from = -1, .file = -1 };
 	mmusim_output *save = NULL;
 	bool help = false, tee_started = false;
 	mmusim_error err = { 0 };
@@ -466,6 +479,13 @@ int cmd_run(struct cli *cli, struct args *a)
 	    choose_tracer(&ra, mmusim_config_arch(mmusim_machine_config(m)), &err) ||
 	    threads_to_cpus_apply(&ra.threads, mmu, &err)) {
 		rc = cli_fail(&err);
+		goto out;
+	}
+	if (mmusim_mmu_needs_future(mmu)) {
+		/* OPT needs every later access at its first eviction; a live program has not made them yet. */
+		rc = cli_usage_error("run: replacement opt reads the whole trace before the replay, and a live "
+				     "program's trace does not exist yet: run with --save-trace FILE under another "
+				     "policy, then replay FILE with opt");
 		goto out;
 	}
 	run_qemu_reserved_va(mmusim_machine_config(m), ra.arch ? ra.arch : mmusim_config_arch(mmusim_machine_config(m)),
@@ -507,6 +527,8 @@ int cmd_run(struct cli *cli, struct args *a)
 		pthread_join(tee.thread, NULL);
 		tee_started = false;
 	}
+	/* The copying thread stops when the replay does, maybe before the tracer's end: no reader may stay. */
+	close_tracer_pipe(&tee);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	pid = -1;
@@ -556,6 +578,7 @@ out:
 		close(fd);
 	if (tee_started)
 		pthread_join(tee.thread, NULL);
+	close_tracer_pipe(&tee);
 	mmusim_compressor_free(tee.sink); /* not finished: the run failed */
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
