@@ -346,8 +346,17 @@ int output_file_open(const char *path, struct output_file **out, struct mm_error
 		return rc;
 	}
 	o->own_fd = true;
-	if (exists)
-		(void)fchmod(o->fd, st.st_mode & 07777); /* as truncating in place would have kept it */
+	if (exists) {
+		/*
+		 * As truncating in place would have kept them: the owner (root writing into a
+		 * user's file left it root's, which the user could no longer write), else at
+		 * least the group; then the mode, after the chown that clears set-id bits.
+		 */
+		if (fchown(o->fd, st.st_uid, st.st_gid) != 0 && fchown(o->fd, (uid_t)-1, st.st_gid) != 0) {
+			/* not ours to give away: the file becomes ours, as any new file would */
+		}
+		(void)fchmod(o->fd, st.st_mode & 07777);
+	}
 	*out = o;
 	return MM_OK;
 }

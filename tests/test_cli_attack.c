@@ -1401,3 +1401,38 @@ Test(os_trace, thousands_of_forks_and_exits_replay_in_linear_time, .init = time_
 	free(trace);
 	temp_dir_remove(dir);
 }
+
+/*
+ * Root writing into another user's file (`sudo mmusim replay ... --csv ~alice/out.csv`):
+ * the new file renamed over it was root's, and alice could no longer write her own
+ * file; `>` keeps the owner.  Owner, group and mode are the old file's now.
+ */
+Test(output_file, a_replaced_file_keeps_its_owner)
+{
+	char *dir = temp_dir_create(), *out = temp_dir_path(dir, "out.bin");
+	char *trace = write_temp_file("map 0x1000 0x2000 4K rwu\nr 0x1000\n", ".trace");
+	struct run_result r;
+	struct stat st;
+	FILE *f;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to give a file to another user");
+	cr_assert(f = fopen(out, "w"));
+	fputs("old\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chown(out, 65534, 65534), 0);
+	cr_assert_eq(chmod(out, 0640), 0);
+	cr_assert_eq(run_mmusim(&r, "convert", trace, out, NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	run_result_free(&r);
+	cr_assert_eq(stat(out, &st), 0);
+	cr_expect_eq(st.st_uid, 65534, "the file's owner became %u", (unsigned)st.st_uid);
+	cr_expect_eq(st.st_gid, 65534, "the file's group became %u", (unsigned)st.st_gid);
+	cr_expect_eq(st.st_mode & 07777, 0640, "mode %o", (unsigned)(st.st_mode & 07777));
+	cr_expect_gt(st.st_size, 4, "the file was not replaced");
+	cr_expect_eq(temp_dir_count(dir), 1, "no temporary file is left");
+	unlink(out);
+	free(out);
+	remove_temp_file(trace);
+	temp_dir_remove(dir);
+}
