@@ -4,6 +4,7 @@
  *  - TLB names holding a quote, a comma or a line break in replay's JSON and
  *    --interval CSV (the JSON was invalid, the CSV header split into rows).
  */
+#define _GNU_SOURCE /* setresuid, setresgid */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -1434,5 +1435,82 @@ Test(output_file, a_replaced_file_keeps_its_owner)
 	unlink(out);
 	free(out);
 	remove_temp_file(trace);
+	temp_dir_remove(dir);
+}
+
+/*
+ * A file we may write in a folder we may not (a pre-made output in a shared or
+ * read-only folder): `>` writes it, but the temporary file beside it could not be
+ * made, 'cannot create: Permission denied'.  It is rewritten in place now: the
+ * whole output, nothing of the old contents after it; a command that fails before
+ * writing leaves the file as it was.  Runs as nobody (root writes any folder).
+ */
+Test(output_file, a_writable_file_in_a_read_only_folder_is_written_in_place)
+{
+	char *dir = temp_dir_create(), *out = temp_dir_path(dir, "out.bin"), *want = temp_dir_path(dir, "want.bin");
+	char *trace = temp_dir_path(dir, "t.trace"), *bad = temp_dir_path(dir, "bad.trace"), *got, *ref;
+	const char *old = "old contents, longer than the converted trace: every byte of them must go\n";
+	bool root = geteuid() == 0;
+	struct run_result r1, r2;
+	size_t got_len, ref_len;
+	FILE *f;
+
+	cr_assert(f = fopen(trace, "w"));
+	fputs("map 0x1000 0x2000 4K rwu\nr 0x1000\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert(f = fopen(bad, "w"));
+	fputs("r 0x1000\nbogus\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(run_mmusim(&r1, "convert", trace, want, NULL), 0);
+	cr_assert_eq(r1.status, 0, "%s", r1.err);
+	run_result_free(&r1);
+	cr_assert(f = fopen(out, "w"));
+	fputs(old, f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chmod(out, 0666), 0);
+	/* Root writes any folder: the commands run as nobody, the saved uid brings root back to clean up. */
+	cr_assert_eq(chmod(dir, root ? 0755 : 0555), 0);
+	if (root) {
+		cr_assert_eq(setresgid(65534, 65534, 0), 0);
+		cr_assert_eq(setresuid(65534, 65534, 0), 0);
+	}
+	bool runnable = access(MMUSIM_BIN, X_OK) == 0, writable = access(dir, W_OK) == 0;
+	char *between = NULL;
+	if (runnable) {
+		cr_assert_eq(run_mmusim(&r1, "convert", bad, out, NULL), 0);
+		between = read_text_file(out);
+		cr_assert_eq(run_mmusim(&r2, "convert", trace, out, NULL), 0);
+	}
+	if (root) {
+		cr_assert_eq(setresuid(0, 0, 0), 0);
+		cr_assert_eq(setresgid(0, 0, 0), 0);
+	}
+	chmod(dir, 0700);
+	if (!runnable) {
+		temp_dir_remove(dir);
+		cr_skip_test("uid 65534 cannot run the binary where it was built");
+	}
+	cr_expect_not(writable, "the folder is writable");
+
+	/* A failure before the first byte: the file as it was. */
+	cr_expect_eq(r1.status, 2, "exit %d: %s", r1.status, r1.err);
+	run_result_free(&r1);
+	cr_expect_str_eq(between, old);
+	free(between);
+
+	cr_expect_eq(r2.status, 0, "exit %d: %s", r2.status, r2.err);
+	cr_expect_str_eq(r2.err, "");
+	run_result_free(&r2);
+	got = slurp(out, &got_len);
+	ref = slurp(want, &ref_len);
+	cr_expect_eq(got_len, ref_len);
+	cr_expect(got_len == ref_len && memcmp(got, ref, ref_len) == 0, "the file is not the converted trace");
+	cr_expect_eq(temp_dir_count(dir), 4, "no temporary file is left");
+	free(got);
+	free(ref);
+	free(out);
+	free(want);
+	free(trace);
+	free(bad);
 	temp_dir_remove(dir);
 }
