@@ -350,7 +350,12 @@ class Machine:
             except OSError as e:
                 raise Error(f"{cmd[0]}: cannot run the mmusim command: {e.strerror}") from None
         if run.returncode != 0:
-            raise Error(run.stderr.strip().removeprefix("mmusim: "))  # an exit status is no mmusim status
+            said = run.stderr.strip().removeprefix("mmusim: ")
+            if not said:  # killed (the OOM killer's SIGKILL), or not mmusim: the status is all there is
+                how = (f"was killed by signal {-run.returncode}" if run.returncode < 0
+                       else f"exited with status {run.returncode}")
+                said = f"{cmd[0]}: the mmusim command {how} and printed no error"
+            raise Error(said)  # an exit status is no mmusim status
         return run.stdout
 
 

@@ -420,3 +420,15 @@ def test_dump_elf_over_its_own_config_is_refused(tmp_path):
         assert cfg.read_text() == "extends: sv39\n"
         m.dump_elf(str(tmp_path / "core.elf"))
     assert (tmp_path / "core.elf").read_bytes()[:4] == b"\x7fELF"
+
+
+def test_explain_says_how_a_silent_command_ended(tmp_path, monkeypatch, m):
+    """A command killed with no word on stderr (the OOM killer's SIGKILL) raised Error('')."""
+    for script, how in (("kill -9 $$", "was killed by signal 9"), ("exit 3", "exited with status 3")):
+        fake = tmp_path / "mmusim"
+        fake.write_text(f"#!/bin/sh\n{script}\n")
+        fake.chmod(0o755)
+        monkeypatch.setenv("MMUSIM_CLI", str(fake))
+        want = f"{fake}: the mmusim command {how} and printed no error"
+        with pytest.raises(mmusim.Error, match=f"^{re.escape(want)}$"):
+            m.explain(0x400000)
