@@ -1514,3 +1514,41 @@ Test(output_file, a_writable_file_in_a_read_only_folder_is_written_in_place)
 	free(bad);
 	temp_dir_remove(dir);
 }
+
+/*
+ * An output that is the file standard output goes to (`dump --elf d.elf > d.elf`,
+ * `mrc --svg /dev/stdout t | ...`) was written into it with the command's own summary
+ * or table: an ELF file starting 'wrote d.elf: ...', exit 0.  Refused as '-' is.
+ */
+Test(stdout_outputs, the_same_file_by_another_name_is_refused)
+{
+	char *dir = temp_dir_create(), *err = temp_dir_path(dir, "err.txt"), *elf = temp_dir_path(dir, "d.elf");
+	char cmd[16384], want[8192], *text;
+
+	snprintf(cmd, sizeof(cmd), "%s dump --elf '%s' --map '0x1000 0x2000 4K rw' > '%s' 2> '%s'", mmusim_command(),
+		 elf, elf, err);
+	cr_expect_eq(WEXITSTATUS(system(cmd)), 2);
+	text = read_text_file(err);
+	snprintf(want, sizeof(want), "mmusim: dump: --elf %s is standard output: it would mix the ELF file with the "
+		 "summary printed there: give another file\n", elf);
+	cr_expect_str_eq(text, want);
+	free(text);
+
+	snprintf(cmd, sizeof(cmd), "%s mrc --svg /dev/stdout '%s' 2> '%s' | cat > /dev/null",
+		 mmusim_command(), EXAMPLE_TRACE, err);
+	cr_expect_eq(system(cmd), 0);
+	text = read_text_file(err);
+	cr_expect_str_eq(text, "mmusim: mrc: --svg /dev/stdout is standard output: it would mix the SVG with the "
+			       "table printed there: give another file\n");
+	free(text);
+
+	/* A device holds nothing to spoil: /dev/null for both is fine. */
+	snprintf(cmd, sizeof(cmd), "%s mrc --svg /dev/null '%s' > /dev/null 2> '%s'", mmusim_command(), EXAMPLE_TRACE,
+		 err);
+	cr_expect_eq(system(cmd), 0);
+	unlink(err);
+	unlink(elf);
+	free(err);
+	free(elf);
+	temp_dir_remove(dir);
+}
