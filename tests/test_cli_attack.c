@@ -1552,3 +1552,35 @@ Test(stdout_outputs, the_same_file_by_another_name_is_refused)
 	free(elf);
 	temp_dir_remove(dir);
 }
+
+/*
+ * run --save-trace - wrote the binary trace onto standard output, between the
+ * program's own output and the report: a file neither replay nor a reader could use,
+ * exit 0.  Refused, by its name and as the file stdout goes to.
+ */
+Test(run_save_trace, standard_output_is_refused)
+{
+	char *dir = temp_dir_create(), *err = temp_dir_path(dir, "err.txt"), *out = temp_dir_path(dir, "t.bin");
+	char cmd[16384], want[8192], *text;
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "run", "--save-trace", "-", "--", "/bin/true", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, "mmusim: run: --save-trace - would mix the trace with the program's output and the "
+				"report on standard output: give a file\n");
+	run_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "%s run --save-trace '%s' -- /bin/true > '%s' 2> '%s'", mmusim_command(), out, out,
+		 err);
+	cr_expect_eq(WEXITSTATUS(system(cmd)), 2);
+	text = read_text_file(err);
+	snprintf(want, sizeof(want), "mmusim: run: --save-trace %s is standard output: it would mix the trace with the "
+		 "program's output and the report printed there: give another file\n", out);
+	cr_expect_str_eq(text, want);
+	free(text);
+	unlink(err);
+	unlink(out);
+	free(err);
+	free(out);
+	temp_dir_remove(dir);
+}
