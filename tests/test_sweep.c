@@ -594,14 +594,21 @@ Test(sweep_cli, emitted_jobs_keep_the_decoder_memory_limit, .init = time_limit_6
 	cr_expect_eq(system(cmd), 0);
 }
 
-/* An empty --results or --csv-dir names no folder: the jobs' `mkdir -p ''` would fail, each one, later. */
-Test(sweep_cli, emitted_jobs_refuse_an_empty_folder)
+/*
+ * An empty --results or --csv-dir names no folder: the jobs' `mkdir -p ''` would fail, each one,
+ * later; a --csv was not written.
+ */
+Test(sweep_cli, emitted_jobs_refuse_an_empty_folder_or_a_csv)
 {
 	static const struct bad_cli bad[] = {
 		{ { "sweep", "--emit-jobs", "--results", "", "t" }, "mmusim: sweep: bad --results '' (expected a directory)\n" },
 		{ { "sweep", "--emit-jobs", "--results=", "t" }, "mmusim: sweep: bad --results '' (expected a directory)\n" },
 		{ { "sweep", "--emit-jobs", "--interval", "5", "--csv-dir", "", "t" },
 		  "mmusim: sweep: bad --csv-dir '' (expected a directory)\n" },
+		/* No table exists before the jobs ran: the CSV was silently not written. */
+		{ { "sweep", "--emit-jobs", "--csv", "t.csv", "t" },
+		  "mmusim: sweep: --csv does not go with --emit-jobs (the table comes from the jobs' results: mmusim "
+		  "merge --csv FILE DIR/*.json)\n" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		expect_bad(&bad[i]);

@@ -164,6 +164,10 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 		return EXIT_BAD_INPUT;
 	if (sa->results && !sa->emit_jobs)
 		return cli_usage_error("sweep: --results goes with --emit-jobs");
+	/* The jobs run later: no table exists yet to write (it was silently not written). */
+	if (sa->csv && sa->emit_jobs)
+		return cli_usage_error("sweep: --csv does not go with --emit-jobs (the table comes from the jobs' "
+				       "results: mmusim merge --csv FILE DIR/*.json)");
 	/* '' names no folder: a job's `mkdir -p ''` would fail, and only when the jobs run. */
 	if (sa->results && !*sa->results)
 		return cli_usage_error("sweep: bad --results '' (expected a directory)");
