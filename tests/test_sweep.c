@@ -696,6 +696,20 @@ Test(sweep_cli, merge_names_the_damage)
 		expect_merge_fails(cases[i].content, cases[i].msg);
 }
 
+/* A field the table reads, twice: the last "walks" counted, the first "trace" named the row, silently. */
+Test(sweep_cli, merge_refuses_a_field_given_twice)
+{
+	static const struct { const char *content; const char *msg; } cases[] = {
+		{ "{\"walks\":7,\"trace\":\"t\",\"walks\":4}", ":1: \"walks\" given twice (not an mmusim replay report?)" },
+		{ "{\"trace\":\"a\",\n\"trace\":\"b\"}", ":2: \"trace\" given twice (not an mmusim replay report?)" },
+		{ "{\"accesses\":{\"total\":1},\"accesses\":{\"total\":2}}",
+		  ":1: \"accesses\" given twice (not an mmusim replay report?)" },
+		{ "{\"faults\":{},\"faults\":{\"permission\":1}}", ":1: \"faults\" given twice (not an mmusim replay report?)" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_merge_fails(cases[i].content, cases[i].msg);
+}
+
 /* A report with every field merge needs; name and counts to fill in. */
 #define REPORT(trace, walks, faults) \
 	"{\"trace\":\"" trace "\",\"format\":\"text\",\"config\":\"x86_64\",\"accesses\":{\"total\":4}," \
