@@ -28,6 +28,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,6 +44,7 @@ struct output_file {
 	int fd;
 	bool own_fd;   /* false for stdout */
 	bool unnamed;  /* fd is an O_TMPFILE file: temp is only linked at commit */
+	bool in_place; /* fd is the target itself, opened without truncating: its folder is not ours to write */
 	FILE *stream;  /* over fd once asked for */
 	int write_errno; /* of the stream's first failed write */
 };
@@ -339,15 +341,34 @@ int output_file_open(const char *path, struct output_file **out, struct mm_error
 	}
 	if ((o->fd = open_unnamed(o->target)) >= 0)
 		o->unnamed = true;
-	else if ((e = name_temp(o, false)) != 0) {
+	else if ((e = name_temp(o, false)) != 0 && exists && (e == EACCES || e == EPERM) &&
+		 (o->fd = open(o->target, O_WRONLY | O_CLOEXEC)) >= 0) {
+		/*
+		 * A file we may write in a folder we may not (`>` writes it): nothing can be
+		 * put beside it, so it is rewritten in place, truncated at commit to what was
+		 * written, or emptied by a failure after the first byte.
+		 */
+		free(o->temp);
+		o->temp = NULL;
+		o->in_place = true;
+	} else if (e != 0) {
 		rc = e == ENOMEM ? mm_error_set(err, MM_ENOMEM, "out of memory")
 				 : mm_error_set(err, MM_EIO, "%s: cannot create: %s", o->name, strerror(e));
 		output_free(o);
 		return rc;
 	}
 	o->own_fd = true;
-	if (exists)
-		(void)fchmod(o->fd, st.st_mode & 07777); /* as truncating in place would have kept it */
+	if (exists && !o->in_place) {
+		/*
+		 * As truncating in place would have kept them: the owner (root writing into a
+		 * user's file left it root's, which the user could no longer write), else at
+		 * least the group; then the mode, after the chown that clears set-id bits.
+		 */
+		if (fchown(o->fd, st.st_uid, st.st_gid) != 0 && fchown(o->fd, (uid_t)-1, st.st_gid) != 0) {
+			/* not ours to give away: the file becomes ours, as any new file would */
+		}
+		(void)fchmod(o->fd, st.st_mode & 07777);
+	}
 	*out = o;
 	return MM_OK;
 }
@@ -400,6 +421,8 @@ static int close_output(struct output_file *o, bool name_it)
 	if (o->stream) {
 		/* A stream error set earlier is sticky; the flush may have nothing left to report it. */
 		errno = 0;
+		if (!name_it && o->in_place)
+			__fpurge(o->stream); /* not written yet: the file keeps those bytes of its old contents */
 		if (fflush(o->stream) != 0 || ferror(o->stream))
 			e = o->write_errno ? o->write_errno : errno ? errno : EIO;
 		if (o->own_fd && fclose(o->stream) != 0 && !e)
@@ -408,6 +431,14 @@ static int close_output(struct output_file *o, bool name_it)
 	}
 	if (name_it && o->unnamed && !e)
 		e = name_temp(o, true);
+	if (o->in_place && o->fd >= 0) {
+		/* The old contents past what was written go; a failure leaves no part that looks whole. */
+		off_t end = lseek(o->fd, 0, SEEK_CUR);
+		if (name_it && !e && (end < 0 || ftruncate(o->fd, end) != 0))
+			e = errno;
+		if ((!name_it || e) && end != 0 && ftruncate(o->fd, 0) != 0 && !e)
+			e = errno;
+	}
 	if (o->own_fd && o->fd >= 0 && close(o->fd) != 0 && !e)
 		e = errno;
 	o->fd = -1;

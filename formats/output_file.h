@@ -10,12 +10,16 @@
  * name stays intact), and no partial output ever carries the final name.
  *
  * The temporary file is created with mode 0666 (the umask applies, as for
- * any new file); when the target is already a regular file, its permission
- * bits are copied, as truncating it in place would have kept them.  Targets
+ * any new file); when the target is already a regular file, its owner and
+ * group (as far as we may give them) and permission bits are copied, as
+ * truncating it in place would have kept them.  Targets
  * that are not regular files (a FIFO, /dev/null, a terminal) cannot be
  * replaced by a rename: they are written directly.  A symbolic link to a
  * regular file is followed: the file it points to is replaced, the link
- * stays.  "-" is standard output, written directly (commit flushes it and
+ * stays.  A file we may write in a folder we may not (nothing can be created
+ * beside it) is rewritten in place, as `>` would: truncated at commit to
+ * what was written; an abort after the first byte reached it empties it, one
+ * before leaves it as it was.  "-" is standard output, written directly (commit flushes it and
  * reports a write error, and never closes it).
  */
 #ifndef MMUSIM_SIM_OUTPUT_FILE_H

@@ -4,6 +4,7 @@
  *  - TLB names holding a quote, a comma or a line break in replay's JSON and
  *    --interval CSV (the JSON was invalid, the CSV header split into rows).
  */
+#define _GNU_SOURCE /* setresuid, setresgid */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -1399,5 +1400,187 @@ Test(os_trace, thousands_of_forks_and_exits_replay_in_linear_time, .init = time_
 		  "%s", r.out);
 	run_result_free(&r);
 	free(trace);
+	temp_dir_remove(dir);
+}
+
+/*
+ * Root writing into another user's file (`sudo mmusim replay ... --csv ~alice/out.csv`):
+ * the new file renamed over it was root's, and alice could no longer write her own
+ * file; `>` keeps the owner.  Owner, group and mode are the old file's now.
+ */
+Test(output_file, a_replaced_file_keeps_its_owner)
+{
+	char *dir = temp_dir_create(), *out = temp_dir_path(dir, "out.bin");
+	char *trace = write_temp_file("map 0x1000 0x2000 4K rwu\nr 0x1000\n", ".trace");
+	struct run_result r;
+	struct stat st;
+	FILE *f;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to give a file to another user");
+	cr_assert(f = fopen(out, "w"));
+	fputs("old\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chown(out, 65534, 65534), 0);
+	cr_assert_eq(chmod(out, 0640), 0);
+	cr_assert_eq(run_mmusim(&r, "convert", trace, out, NULL), 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	run_result_free(&r);
+	cr_assert_eq(stat(out, &st), 0);
+	cr_expect_eq(st.st_uid, 65534, "the file's owner became %u", (unsigned)st.st_uid);
+	cr_expect_eq(st.st_gid, 65534, "the file's group became %u", (unsigned)st.st_gid);
+	cr_expect_eq(st.st_mode & 07777, 0640, "mode %o", (unsigned)(st.st_mode & 07777));
+	cr_expect_gt(st.st_size, 4, "the file was not replaced");
+	cr_expect_eq(temp_dir_count(dir), 1, "no temporary file is left");
+	unlink(out);
+	free(out);
+	remove_temp_file(trace);
+	temp_dir_remove(dir);
+}
+
+/*
+ * A file we may write in a folder we may not (a pre-made output in a shared or
+ * read-only folder): `>` writes it, but the temporary file beside it could not be
+ * made, 'cannot create: Permission denied'.  It is rewritten in place now: the
+ * whole output, nothing of the old contents after it; a command that fails before
+ * writing leaves the file as it was.  Runs as nobody (root writes any folder).
+ */
+Test(output_file, a_writable_file_in_a_read_only_folder_is_written_in_place)
+{
+	char *dir = temp_dir_create(), *out = temp_dir_path(dir, "out.bin"), *want = temp_dir_path(dir, "want.bin");
+	char *trace = temp_dir_path(dir, "t.trace"), *bad = temp_dir_path(dir, "bad.trace"), *got, *ref;
+	const char *old = "old contents, longer than the converted trace: every byte of them must go\n";
+	bool root = geteuid() == 0;
+	struct run_result r1, r2;
+	size_t got_len, ref_len;
+	FILE *f;
+
+	cr_assert(f = fopen(trace, "w"));
+	fputs("map 0x1000 0x2000 4K rwu\nr 0x1000\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert(f = fopen(bad, "w"));
+	fputs("r 0x1000\nbogus\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(run_mmusim(&r1, "convert", trace, want, NULL), 0);
+	cr_assert_eq(r1.status, 0, "%s", r1.err);
+	run_result_free(&r1);
+	cr_assert(f = fopen(out, "w"));
+	fputs(old, f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chmod(out, 0666), 0);
+	/* Root writes any folder: the commands run as nobody, the saved uid brings root back to clean up. */
+	cr_assert_eq(chmod(dir, root ? 0755 : 0555), 0);
+	if (root) {
+		cr_assert_eq(setresgid(65534, 65534, 0), 0);
+		cr_assert_eq(setresuid(65534, 65534, 0), 0);
+	}
+	bool runnable = access(MMUSIM_BIN, X_OK) == 0, writable = access(dir, W_OK) == 0;
+	char *between = NULL;
+	if (runnable) {
+		cr_assert_eq(run_mmusim(&r1, "convert", bad, out, NULL), 0);
+		between = read_text_file(out);
+		cr_assert_eq(run_mmusim(&r2, "convert", trace, out, NULL), 0);
+	}
+	if (root) {
+		cr_assert_eq(setresuid(0, 0, 0), 0);
+		cr_assert_eq(setresgid(0, 0, 0), 0);
+	}
+	chmod(dir, 0700);
+	if (!runnable) {
+		temp_dir_remove(dir);
+		cr_skip_test("uid 65534 cannot run the binary where it was built");
+	}
+	cr_expect_not(writable, "the folder is writable");
+
+	/* A failure before the first byte: the file as it was. */
+	cr_expect_eq(r1.status, 2, "exit %d: %s", r1.status, r1.err);
+	run_result_free(&r1);
+	cr_expect_str_eq(between, old);
+	free(between);
+
+	cr_expect_eq(r2.status, 0, "exit %d: %s", r2.status, r2.err);
+	cr_expect_str_eq(r2.err, "");
+	run_result_free(&r2);
+	got = slurp(out, &got_len);
+	ref = slurp(want, &ref_len);
+	cr_expect_eq(got_len, ref_len);
+	cr_expect(got_len == ref_len && memcmp(got, ref, ref_len) == 0, "the file is not the converted trace");
+	cr_expect_eq(temp_dir_count(dir), 4, "no temporary file is left");
+	free(got);
+	free(ref);
+	free(out);
+	free(want);
+	free(trace);
+	free(bad);
+	temp_dir_remove(dir);
+}
+
+/*
+ * An output that is the file standard output goes to (`dump --elf d.elf > d.elf`,
+ * `mrc --svg /dev/stdout t | ...`) was written into it with the command's own summary
+ * or table: an ELF file starting 'wrote d.elf: ...', exit 0.  Refused as '-' is.
+ */
+Test(stdout_outputs, the_same_file_by_another_name_is_refused)
+{
+	char *dir = temp_dir_create(), *err = temp_dir_path(dir, "err.txt"), *elf = temp_dir_path(dir, "d.elf");
+	char cmd[16384], want[8192], *text;
+
+	snprintf(cmd, sizeof(cmd), "%s dump --elf '%s' --map '0x1000 0x2000 4K rw' > '%s' 2> '%s'", mmusim_command(),
+		 elf, elf, err);
+	cr_expect_eq(WEXITSTATUS(system(cmd)), 2);
+	text = read_text_file(err);
+	snprintf(want, sizeof(want), "mmusim: dump: --elf %s is standard output: it would mix the ELF file with the "
+		 "summary printed there: give another file\n", elf);
+	cr_expect_str_eq(text, want);
+	free(text);
+
+	snprintf(cmd, sizeof(cmd), "%s mrc --svg /dev/stdout '%s' 2> '%s' | cat > /dev/null",
+		 mmusim_command(), EXAMPLE_TRACE, err);
+	cr_expect_eq(system(cmd), 0);
+	text = read_text_file(err);
+	cr_expect_str_eq(text, "mmusim: mrc: --svg /dev/stdout is standard output: it would mix the SVG with the "
+			       "table printed there: give another file\n");
+	free(text);
+
+	/* A device holds nothing to spoil: /dev/null for both is fine. */
+	snprintf(cmd, sizeof(cmd), "%s mrc --svg /dev/null '%s' > /dev/null 2> '%s'", mmusim_command(), EXAMPLE_TRACE,
+		 err);
+	cr_expect_eq(system(cmd), 0);
+	unlink(err);
+	unlink(elf);
+	free(err);
+	free(elf);
+	temp_dir_remove(dir);
+}
+
+/*
+ * run --save-trace - wrote the binary trace onto standard output, between the
+ * program's own output and the report: a file neither replay nor a reader could use,
+ * exit 0.  Refused, by its name and as the file stdout goes to.
+ */
+Test(run_save_trace, standard_output_is_refused)
+{
+	char *dir = temp_dir_create(), *err = temp_dir_path(dir, "err.txt"), *out = temp_dir_path(dir, "t.bin");
+	char cmd[16384], want[8192], *text;
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "run", "--save-trace", "-", "--", "/bin/true", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, "mmusim: run: --save-trace - would mix the trace with the program's output and the "
+				"report on standard output: give a file\n");
+	run_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "%s run --save-trace '%s' -- /bin/true > '%s' 2> '%s'", mmusim_command(), out, out,
+		 err);
+	cr_expect_eq(WEXITSTATUS(system(cmd)), 2);
+	text = read_text_file(err);
+	snprintf(want, sizeof(want), "mmusim: run: --save-trace %s is standard output: it would mix the trace with the "
+		 "program's output and the report printed there: give another file\n", out);
+	cr_expect_str_eq(text, want);
+	free(text);
+	unlink(err);
+	unlink(out);
+	free(err);
+	free(out);
 	temp_dir_remove(dir);
 }

@@ -173,3 +173,15 @@ Test(threads, bad_inputs)
 	remove_temp_file(big);
 	remove_temp_file(map);
 }
+
+/* A thread listed twice ran on the CPU of its last line, silently: which did the user mean? */
+Test(threads, a_thread_mapped_twice_is_refused)
+{
+	char *map = write_temp_file("0 0\n1 1\n# thread 0 again, far below\n0 3\n", ".map");
+	char want[512];
+
+	snprintf(want, sizeof(want), "mmusim: replay: --threads-to-cpus %s:4: thread 0 is mapped twice (to CPU 0 "
+		 "above)\n%%.0s", map);
+	expect_refused(trace, map, want);
+	remove_temp_file(map);
+}

@@ -562,6 +562,58 @@ Test(sweep_cli, emitted_jobs_keep_dash_names_operands, .init = time_limit_60s)
 	cr_expect_eq(system(cmd), 0);
 }
 
+/*
+ * A job decodes under the sweep's --decoder-memory (a common option, given before or after
+ * 'sweep'): the jobs were emitted without it and replayed under the default 256 MiB a trace
+ * the sweep itself refused (or refused one the sweep had the limit raised for).
+ */
+Test(sweep_cli, emitted_jobs_keep_the_decoder_memory_limit, .init = time_limit_60s)
+{
+	char dir[] = "/tmp/mmusim-jobs-XXXXXX", cmd[8192];
+
+	cr_assert(mkdtemp(dir));
+	const char *after[] = { "sweep", "--decoder-memory", "1M", "--emit-jobs", "--results", dir,
+				SRC "traces/working-set.trace.xz", NULL };
+	char *jobs = out_of(7, after);
+	cr_expect(strstr(jobs, " --json replay --no-progress --decoder-memory 1048576 '") != NULL, "%s", jobs);
+	/* Run as emitted: the job stops where the sweep does, at the xz header's dictionary. */
+	snprintf(cmd, sizeof(cmd), "%s/jobs.txt", dir);
+	FILE *f = fopen(cmd, "w");
+	cr_assert(f);
+	fputs(jobs, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && sh jobs.txt 2> err.txt; test $? = 2 && grep -q 'xz data needs more "
+		 "memory than the limit (1 MiB)' err.txt", dir);
+	cr_expect_eq(system(cmd), 0, "%s", jobs);
+	free(jobs);
+	const char *before[] = { "--decoder-memory", "2G", "sweep", "--emit-jobs", SRC "traces/tlb-demo.trace", NULL };
+	jobs = out_of(5, before);
+	cr_expect(strstr(jobs, " --decoder-memory 2147483648 '") != NULL, "%s", jobs);
+	free(jobs);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/*
+ * An empty --results or --csv-dir names no folder: the jobs' `mkdir -p ''` would fail, each one,
+ * later; a --csv was not written.
+ */
+Test(sweep_cli, emitted_jobs_refuse_an_empty_folder_or_a_csv)
+{
+	static const struct bad_cli bad[] = {
+		{ { "sweep", "--emit-jobs", "--results", "", "t" }, "mmusim: sweep: bad --results '' (expected a directory)\n" },
+		{ { "sweep", "--emit-jobs", "--results=", "t" }, "mmusim: sweep: bad --results '' (expected a directory)\n" },
+		{ { "sweep", "--emit-jobs", "--interval", "5", "--csv-dir", "", "t" },
+		  "mmusim: sweep: bad --csv-dir '' (expected a directory)\n" },
+		/* No table exists before the jobs ran: the CSV was silently not written. */
+		{ { "sweep", "--emit-jobs", "--csv", "t.csv", "t" },
+		  "mmusim: sweep: --csv does not go with --emit-jobs (the table comes from the jobs' results: mmusim "
+		  "merge --csv FILE DIR/*.json)\n" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(&bad[i]);
+}
+
 /* A control byte cannot be quoted onto one line: every one of them is refused, in every word of a job. */
 Test(sweep_cli, emitted_jobs_refuse_control_bytes)
 {
@@ -639,6 +691,20 @@ Test(sweep_cli, merge_names_the_damage)
 		{ "{\"trace\":\"t\" \"x\":1}", ":1: expected ',' or '}' (not an mmusim replay report?)" },
 		{ "{\"walks\":-1}", ":1: expected a count (a non-negative integer) (not an mmusim replay report?)" },
 		{ "replay of t (text) on x86_64\n", ":1: expected '{' (a replay report) (not an mmusim replay report?)" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_merge_fails(cases[i].content, cases[i].msg);
+}
+
+/* A field the table reads, twice: the last "walks" counted, the first "trace" named the row, silently. */
+Test(sweep_cli, merge_refuses_a_field_given_twice)
+{
+	static const struct { const char *content; const char *msg; } cases[] = {
+		{ "{\"walks\":7,\"trace\":\"t\",\"walks\":4}", ":1: \"walks\" given twice (not an mmusim replay report?)" },
+		{ "{\"trace\":\"a\",\n\"trace\":\"b\"}", ":2: \"trace\" given twice (not an mmusim replay report?)" },
+		{ "{\"accesses\":{\"total\":1},\"accesses\":{\"total\":2}}",
+		  ":1: \"accesses\" given twice (not an mmusim replay report?)" },
+		{ "{\"faults\":{},\"faults\":{\"permission\":1}}", ":1: \"faults\" given twice (not an mmusim replay report?)" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		expect_merge_fails(cases[i].content, cases[i].msg);

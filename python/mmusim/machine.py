@@ -12,7 +12,7 @@ from collections import namedtuple
 
 from . import _lib
 from ._lib import lib
-from .errors import Error, InvalidError, RangeError, check, error_from
+from .errors import Error, FileError, InvalidError, RangeError, check, error_from
 
 ACCESSES = {"r": 0, "w": 1, "x": 2}
 # enum mmusim_prop: map's and protect's flags as bits (or as the letters "rwxugad").
@@ -187,10 +187,13 @@ class Machine:
         # explain() hands the config to the command: a YAML file as the text this machine was
         # made of, so that a later os.chdir, edit or removal does not explain it as another config.
         self._config_text = None
+        self._config_file = None  # (st_dev, st_ino) of a YAML config: dump_elf does not write over it
         if not lib.mmusim_preset_yaml(_c_string("config", self.config, path=True)):
             # Loaded first for mmusim_config_load's refusals (no such file, a FIFO, too large).
             try:
                 reloaded, self._config_text = _config_and_text(self.config)
+                st = os.stat(self.config)
+                self._config_file = (st.st_dev, st.st_ino)
             finally:
                 lib.mmusim_config_free(cfg)
             cfg = reloaded
@@ -311,9 +314,19 @@ class Machine:
 
     @_locked
     def dump_elf(self, path):
-        """Writes physical memory as an ELF64 core (what `mmusim dump --elf` writes)."""
+        """Writes physical memory as an ELF64 core (what `mmusim dump --elf` writes).
+
+        The machine's own YAML config (through a link too) is refused, as `mmusim dump` refuses
+        it: the core replaced the file the machine was made of."""
+        c_path = _c_string("path", path, path=True)
+        try:
+            st = os.stat(c_path)
+        except OSError:
+            st = None
+        if st is not None and self._config_file == (st.st_dev, st.st_ino):
+            raise FileError(f"{os.fsdecode(c_path)}: is also an input ({self.config}): choose another output file")
         err = _lib.Error_()
-        check(lib.mmusim_dump_elf(self.handle, _c_string("path", path, path=True), ctypes.byref(err)), err)
+        check(lib.mmusim_dump_elf(self.handle, c_path, ctypes.byref(err)), err)
 
     def explain(self, va, access="r", user=True):
         """The walk of va told level by level: the text `mmusim explain --color=never` prints.
@@ -337,7 +350,12 @@ class Machine:
             except OSError as e:
                 raise Error(f"{cmd[0]}: cannot run the mmusim command: {e.strerror}") from None
         if run.returncode != 0:
-            raise Error(run.stderr.strip().removeprefix("mmusim: "))  # an exit status is no mmusim status
+            said = run.stderr.strip().removeprefix("mmusim: ")
+            if not said:  # killed (the OOM killer's SIGKILL), or not mmusim: the status is all there is
+                how = (f"was killed by signal {-run.returncode}" if run.returncode < 0
+                       else f"exited with status {run.returncode}")
+                said = f"{cmd[0]}: the mmusim command {how} and printed no error"
+            raise Error(said)  # an exit status is no mmusim status
         return run.stdout
 
 

@@ -1,5 +1,6 @@
 """mmusim.Machine: page-table editing and the walk, with values from the SDM / RISC-V spec."""
 import os
+import re
 import tracemalloc
 
 import numpy as np
@@ -402,3 +403,32 @@ def test_a_config_that_is_no_name_nor_path_is_a_type_error():
     for bad in (None, 3, ["x86_64"]):
         with pytest.raises(TypeError, match="config must be a preset name or a path, not"):
             mmusim.Machine(bad)
+
+
+def test_dump_elf_over_its_own_config_is_refused(tmp_path):
+    """Machine('my.yaml').dump_elf('my.yaml') replaced the config by the core; `mmusim dump`
+    refuses the same (is also an input), through a link too.  Another file is written."""
+    cfg = tmp_path / "my.yaml"
+    cfg.write_text("extends: sv39\n")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(cfg)
+    with mmusim.Machine(str(cfg)) as m:
+        for out in (cfg, link):
+            want = f"{out}: is also an input ({cfg}): choose another output file"
+            with pytest.raises(mmusim.FileError, match=f"^{re.escape(want)}$"):
+                m.dump_elf(str(out))
+        assert cfg.read_text() == "extends: sv39\n"
+        m.dump_elf(str(tmp_path / "core.elf"))
+    assert (tmp_path / "core.elf").read_bytes()[:4] == b"\x7fELF"
+
+
+def test_explain_says_how_a_silent_command_ended(tmp_path, monkeypatch, m):
+    """A command killed with no word on stderr (the OOM killer's SIGKILL) raised Error('')."""
+    for script, how in (("kill -9 $$", "was killed by signal 9"), ("exit 3", "exited with status 3")):
+        fake = tmp_path / "mmusim"
+        fake.write_text(f"#!/bin/sh\n{script}\n")
+        fake.chmod(0o755)
+        monkeypatch.setenv("MMUSIM_CLI", str(fake))
+        want = f"{fake}: the mmusim command {how} and printed no error"
+        with pytest.raises(mmusim.Error, match=f"^{re.escape(want)}$"):
+            m.explain(0x400000)

@@ -150,9 +150,20 @@ int cli_outputs_distinct(const char *command, const char *const *options, const 
 int cli_output_not_stdout(const char *command, const char *option, const char *path, const char *what,
 			  const char *printed)
 {
+	struct stat ps, os;
+
 	if (path && strcmp(path, "-") == 0)
 		return cli_usage_error("%s: %s - would mix %s with the %s on standard output: give a file", command, option,
 				       what, printed);
+	/*
+	 * The same file by another name (`dump --elf d.elf > d.elf`, /dev/stdout into a pipe):
+	 * the output is written straight into it (output_file.h), and the report with it.
+	 * A device (/dev/null, a terminal) holds nothing to spoil.
+	 */
+	if (path && stat(path, &ps) == 0 && !S_ISCHR(ps.st_mode) && !S_ISBLK(ps.st_mode) &&
+	    fstat(STDOUT_FILENO, &os) == 0 && ps.st_dev == os.st_dev && ps.st_ino == os.st_ino)
+		return cli_usage_error("%s: %s %s is standard output: it would mix %s with the %s printed there: give "
+				       "another file", command, option, path, what, printed);
 	return EXIT_OK;
 }
 

@@ -44,7 +44,8 @@ bool cli_same_output(const char *a, const char *b);
 /*
  * EXIT_OK unless path is "-" for an output of a command that prints its own
  * report on standard output (the two would be one stream): then prints "COMMAND:
- * OPTION - would mix WHAT with the PRINTED on standard output: give a file".
+ * OPTION - would mix WHAT with the PRINTED on standard output: give a file".  A
+ * path that is the file or pipe standard output goes to (not a device) is refused too.
  */
 int cli_output_not_stdout(const char *command, const char *option, const char *path, const char *what,
 			  const char *printed);

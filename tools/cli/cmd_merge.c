@@ -352,9 +352,15 @@ static int parse_value(struct parser *jp, int depth)
 	}
 }
 
+/* The report's members the table reads, in F_* bit order ("accesses" for F_ACCESSES). */
+static const char *const field_names[] = { "trace", "format", "config", "accesses", "walks", "pte_reads",
+					   "faults", "demand_paged", "cycles" };
+
 /* One replay report. */
 static int parse_report(struct parser *jp, struct report_fields *f)
 {
+	unsigned keys = 0;          /* the field_names members seen, as F_* bits */
+
 	if (!eat(jp, '{'))
 		return fail(jp, "expected '{' (a replay report)");
 	if (eat(jp, '}'))
@@ -369,9 +375,20 @@ static int parse_report(struct parser *jp, struct report_fields *f)
 			return fail(jp, "expected \"KEY\": VALUE");
 		}
 #define STR_FIELD(name, field, bit) \
-	else if (strcmp(key, name) == 0 && !(f->seen & bit)) { rc = parse_string(jp, &f->field); f->seen |= bit; }
+	else if (strcmp(key, name) == 0) { rc = parse_string(jp, &f->field); f->seen |= bit; }
 #define NUM_FIELD(name, field, bit) \
 	else if (strcmp(key, name) == 0) { rc = parse_number(jp, &f->row.field); f->seen |= bit; }
+		/* A field the table reads, twice (reports edited or pasted together): which one would count? */
+		unsigned bit = 0;
+		for (unsigned i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++)
+			if (strcmp(key, field_names[i]) == 0)
+				bit = 1u << i;
+		if (bit & keys) {
+			snprintf(jp->msg, sizeof(jp->msg), "\"%s\" given twice", key);
+			free(key);
+			return -1;
+		}
+		keys |= bit;
 		if (0) {
 			rc = 0;
 		}

@@ -201,6 +201,7 @@ int cmd_replay(struct cli *cli, struct args *a)
 	const char *output_options[] = { "--csv", "--dump-elf", "--log" }, *outputs[] = { ra.csv, ra.dump_elf, ra.log };
 	if ((rc = cli_output_not_stdout("replay", "--csv", ra.csv, "the CSV", "report")) != EXIT_OK ||
 	    (rc = cli_output_not_stdout("replay", "--dump-elf", ra.dump_elf, "the ELF file", "report")) != EXIT_OK ||
+	    (rc = cli_output_not_stdout("replay", "--log", ra.log, "the log", "report")) != EXIT_OK ||
 	    (rc = cli_outputs_distinct("replay", output_options, outputs, 3)) != EXIT_OK ||
 	    (rc = cli_output_check(cli, ra.csv, inputs, 1)) != EXIT_OK ||
 	    (rc = cli_output_check(cli, ra.dump_elf, inputs, 1)) != EXIT_OK ||

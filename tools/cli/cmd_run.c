@@ -463,6 +463,10 @@ int cmd_run(struct cli *cli, struct args *a)
 		rc = cli_fail(&err);
 		goto out;
 	}
+	/* Standard output carries the program's own output, then the report: a trace there would be neither. */
+	if ((rc = cli_output_not_stdout("run", "--save-trace", ra.save, "the trace",
+					"program's output and the report")) != EXIT_OK)
+		goto out;
 	if (ra.save) {
 		/* The program (as PATH finds it) and run's other inputs are not for overwriting with the trace. */
 		const char *inputs[] = { ra.prog_path, ra.threads_to_cpus, ra.valgrind, ra.qemu, ra.qemu_plugin };

@@ -164,6 +164,15 @@ static int parse_sweep_args(struct cli *cli, struct args *a, struct sweep_args *
 		return EXIT_BAD_INPUT;
 	if (sa->results && !sa->emit_jobs)
 		return cli_usage_error("sweep: --results goes with --emit-jobs");
+	/* The jobs run later: no table exists yet to write (it was silently not written). */
+	if (sa->csv && sa->emit_jobs)
+		return cli_usage_error("sweep: --csv does not go with --emit-jobs (the table comes from the jobs' "
+				       "results: mmusim merge --csv FILE DIR/*.json)");
+	/* '' names no folder: a job's `mkdir -p ''` would fail, and only when the jobs run. */
+	if (sa->results && !*sa->results)
+		return cli_usage_error("sweep: bad --results '' (expected a directory)");
+	if (sa->csv_dir && !*sa->csv_dir)
+		return cli_usage_error("sweep: bad --csv-dir '' (expected a directory)");
 	if (sa->opt.interval && !sa->csv_dir)
 		return cli_usage_error("sweep: --interval needs --csv-dir DIR for the time series");
 	if (sa->csv_dir && !sa->opt.interval)
@@ -287,6 +296,9 @@ static void emit_jobs(FILE *out, const struct cli *cli, const struct args *a, co
 			fputs(" --config ", out);
 			shell_word(out, sa->configs[c], false);
 			fputs(" --json replay --no-progress", out);
+			/* A common option, not in fwd: without it a job would decode under another limit than the sweep. */
+			if (cli->decoder_memory)
+				fprintf(out, " --decoder-memory %" PRIu64, cli->decoder_memory);
 			for (int s = 0; s < cli->nr_setup; s++) {
 				fputs(!cli->setup[s].is_map ? " --setup " : cli->setup[s].stage2 ? " --gmap " : " --map ", out);
 				shell_word(out, cli->setup[s].text, false);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,7 +28,9 @@ bool graphviz_available(void)
 		if (n && n + 5 < sizeof(buf)) {
 			memcpy(buf, path, n);
 			memcpy(buf + n, "/dot", 5);
-			if (access(buf, X_OK) == 0)
+			struct stat st;
+			/* As execvp finds it: a folder named dot (mode 0755) is no program. */
+			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
 				return true;
 		}
 		path += n + (path[n] == ':');

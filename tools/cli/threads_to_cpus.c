@@ -88,6 +88,14 @@ static int map_file(const char *command, const char *path, unsigned max_cpus, st
 			out->cpu_of = t;
 			out->nr = nr;
 		}
+		/* Two lines for one thread: which CPU it runs on would depend on which line came last. */
+		if (out->cpu_of[thread] != 0xffff) {
+			unsigned before = out->cpu_of[thread];
+			fclose(f);
+			threads_to_cpus_free(out);
+			return cli_set_error(err, MMUSIM_EINVAL, "%s: --threads-to-cpus %s:%u: thread %lu is mapped twice "
+					     "(to CPU %u above)", command, path, n, thread, before);
+		}
 		out->cpu_of[thread] = (uint16_t)cpu;
 	}
 	fclose(f);
