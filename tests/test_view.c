@@ -474,6 +474,276 @@ Test(show, svg_without_graphviz_is_a_clear_error)
 	run_result_free(&r);
 }
 
+/* Criterion copies the parameters, so they hold text, not pointers; "@/x" stands for the
+ * source tree's x (a checkout's path may be long). */
+struct bad_case {
+	char args[8][64];
+	char err[200];
+};
+
+static struct bad_case bad_cases[] = {
+	{ { "explain", "0x12zz" }, "mmusim: bad VA '0x12zz' (expected decimal or 0x-hex)\n" },
+	{ { "explain", "0x1ffffffffffffffff" }, "mmusim: VA '0x1ffffffffffffffff' does not fit in 64 bits\n" },
+	{ { "explain" }, "mmusim: explain: no VA given (see mmusim explain --help)\n" },
+	{ { "explain", "--color=sometimes", "0x1000" }, "mmusim: bad --color 'sometimes' (expected always, never or auto)\n" },
+	{ { "explain", "--access", "q", "0x1000" }, "mmusim: bad --access 'q' (expected r, w or x)\n" },
+	{ { "explain", "--bogus", "0x1000" }, "mmusim: explain: unknown option '--bogus' (see mmusim explain --help)\n" },
+	{ { "explain", "--setup", "/nonexistent/x.trace", "0x1000" },
+	  "mmusim: /nonexistent/x.trace: cannot open: No such file or directory\n" },
+	{ { "explain", "--image", "/nonexistent/x.elf", "0x1000" }, "" },
+	{ { "show", "--depth", "0" }, "mmusim: bad --depth '0' (expected a number of levels from 1 to 5)\n" },
+	{ { "show", "--depth", "two" }, "mmusim: bad --depth 'two' (expected a number of levels from 1 to 5)\n" },
+	{ { "show", "--depth", "5" }, "mmusim: bad --depth '5': x86_64 has 4 levels\n" },
+	{ { "--config", "sv39", "show", "--depth", "4" }, "mmusim: bad --depth '4': sv39 has 3 levels\n" },
+	{ { "show", "--range", "0x5000-0x1000" }, "mmusim: bad --range '0x5000-0x1000': END must be above START\n" },
+	{ { "show", "--range", "0x5000" }, "mmusim: bad --range '0x5000' (expected START-END, e.g. 0x400000-0x600000)\n" },
+	{ { "show", "--range", "0x5000-zz" }, "mmusim: bad --range '0x5000-zz' (expected START-END, e.g. 0x400000-0x600000)\n" },
+	{ { "show", "--from", "0x9000", "--to", "0x1000" }, "mmusim: bad range: --to 0x1000 is not above --from 0x9000\n" },
+	{ { "show", "--to", "0" }, "mmusim: bad --to '0': the range would be empty\n" },
+	{ { "show", "--from", "nope" }, "mmusim: --from: bad VA 'nope' (expected decimal or 0x-hex)\n" },
+	{ { "show", "--va", "0xg" }, "mmusim: --va: bad VA '0xg' (expected decimal or 0x-hex)\n" },
+	{ { "show", "--dot", "--svg", "x.svg" }, "mmusim: show: give one of --json, --dot and --svg FILE\n" },
+	{ { "--json", "show", "--dot" }, "mmusim: show: give one of --json, --dot and --svg FILE\n" },
+	{ { "--json", "explain", "0x1000" },
+	  "mmusim: explain: no JSON form; 'mmusim --json translate --explain VA' gives the walk's steps\n" },
+	{ { "--json", "report", "--html", "/tmp/mmusim-never.html" },
+	  "mmusim: report: writes HTML only; --json is for replay, translate, mappings and show\n" },
+	{ { "show", "0x1000" }, "mmusim: show: unexpected argument '0x1000' (see mmusim show --help)\n" },
+	{ { "show", "--setup", "/nonexistent/x.trace" }, "mmusim: /nonexistent/x.trace: cannot open: No such file or directory\n" },
+	{ { "show", "--depth" }, "mmusim: option --depth needs a value (see mmusim --help)\n" },
+	{ { "report" }, "mmusim: report: --html FILE is required (see mmusim report --help)\n" },
+	{ { "report", "--html", "/nonexistent/dir/r.html" }, "mmusim: /nonexistent/dir/r.html: cannot create: No such file or directory\n" },
+	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", "/nonexistent/t.trace" }, "" },
+	{ { "report", "--html", "/tmp/mmusim-never.html", "--interval", "10" },
+	  "mmusim: report: --interval, --format, --demand-paging, --no-auto-flush, --check-stale, --warmup, --resident-pages and --replacement need --replay TRACE\n" },
+	{ { "report", "--html", "/tmp/mmusim-never.html", "--warmup", "10" },
+	  "mmusim: report: --interval, --format, --demand-paging, --no-auto-flush, --check-stale, --warmup, --resident-pages and --replacement need --replay TRACE\n" },
+	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", "@/traces/tlb-demo.trace", "--interval", "0" },
+	  "mmusim: bad --interval '0' (expected a positive number of accesses)\n" },
+	{ { "report", "--html", "/tmp/mmusim-never.html", "--replay", "@/traces/tlb-demo.trace", "--demand-paging=8K" },
+	  "mmusim: --demand-paging size 8192 is not a page size of x86_64\n" },
+	{ { "report", "--html", "/tmp/mmusim-never.html", "--va", "bad" }, "mmusim: --va: bad VA 'bad' (expected decimal or 0x-hex)\n" },
+	{ { "report", "--html", "/tmp/mmusim-never.html", "--depth", "9" },
+	  "mmusim: bad --depth '9' (expected a number of levels from 1 to 5)\n" },
+	{ { "report", "--html", "/tmp/mmusim-never.html", "extra" },
+	  "mmusim: report: unexpected argument 'extra' (see mmusim report --help)\n" },
+};
+
+ParameterizedTestParameters(bad_input, one_line_exit_2)
+{
+	return cr_make_param_array(struct bad_case, bad_cases, sizeof(bad_cases) / sizeof(bad_cases[0]));
+}
+
+ParameterizedTest(struct bad_case *c, bad_input, one_line_exit_2)
+{
+	const char *argv[8];
+	int argc = 0;
+	struct run_result r;
+	char *expanded[8] = { 0 };
+
+	while (argc < 8 && c->args[argc][0]) {
+		argv[argc] = c->args[argc];
+		if (c->args[argc][0] == '@') {
+			size_t n = strlen(MMUSIM_SOURCE_DIR) + strlen(c->args[argc]);
+
+			cr_assert(expanded[argc] = malloc(n));
+			snprintf(expanded[argc], n, "%s%s", MMUSIM_SOURCE_DIR, c->args[argc] + 1);
+			argv[argc] = expanded[argc];
+		}
+		argc++;
+	}
+	cr_assert_eq(run_mmusim_argv(&r, argc, argv), 0);
+	cr_expect_eq(r.status, 2, "%s: exit status %d, stderr %s", argv[0], r.status, r.err);
+	cr_expect_str_eq(r.out, "");
+	if (c->err[0]) {
+		cr_expect_str_eq(r.err, c->err);
+	} else {
+		/* The message names the file; exactly one line. */
+		cr_expect(strncmp(r.err, "mmusim: ", 8) == 0, "%s", r.err);
+		cr_expect(strchr(r.err, '\n') && strchr(r.err, '\n')[1] == '\0', "not one line: %s", r.err);
+		cr_expect(strstr(r.err, "/nonexistent/"), "%s", r.err);
+	}
+	run_result_free(&r);
+	for (int i = 0; i < 8; i++)
+		free(expanded[i]);
+}
+
+/* A report over the example with two walks and a replay; the page path is returned. */
+static char *make_report(void)
+{
+	struct run_result r;
+	char *html = write_temp_file("", ".html");
+
+	cr_assert_eq(run_mmusim(&r, "report", "--html", html, "--setup", EXAMPLE, "--va", "0x401234", "--va",
+				"0xffff888000001000", "--replay", TLB_DEMO, "--interval", "1", NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, "");
+	run_result_free(&r);
+	return html;
+}
+
+Test(report, self_contained_html)
+{
+	char *html = make_report();
+	char *text = slurp(html);
+
+	cr_expect_null(strstr(text, "http://"), "the page references the network");
+	cr_expect_null(strstr(text, "https://"), "the page references the network");
+	cr_expect_null(strstr(text, "<script src"), "the page loads no script");
+	cr_expect(strncmp(text, "<!DOCTYPE html>\n", 16) == 0);
+	cr_expect(strstr(text, "<section id=\"config\">"));
+	cr_expect(strstr(text, "<svg id=\"tree-svg\" class=\"tree\""));
+	cr_expect(strstr(text, "<article class=\"walk\" id=\"walk-1\">\n<h3>0x401234 (r, user)</h3>"));
+	/* The walks see the tables as the replay left them: tlb-demo remaps 0x400000 rw. */
+	cr_expect(strstr(text, "<p class=\"result ok\">pa 0x10001234 (4K page, level 1) perms rw-u-</p>"));
+	cr_expect(strstr(text, "<p class=\"result fault\">fault permission at level 3, #PF error code 0x5 (P U): "));
+	cr_expect(strstr(text, "<svg id=\"chart-miss-rate\" class=\"chart\""));
+	cr_expect(strstr(text, "<svg id=\"chart-walks\" class=\"chart\""));
+	cr_expect(strstr(text, "<svg id=\"chart-faults\" class=\"chart\""));
+	free(text);
+	remove_temp_file(html);
+}
+
+/*
+ * The OS layer's timeline: with --resident-pages the charts gain the resident
+ * set and the paging counters (Belady's string, FIFO, 3 frames); without the
+ * OS layer there is no such chart.  Its options need --replay.
+ */
+Test(report, paging_timeline)
+{
+	char *html = write_temp_file("", ".html");
+	const char *belady = MMUSIM_SOURCE_DIR "/traces/os/belady.trace";
+	struct run_result r;
+	char *text;
+
+	cr_assert_eq(run_mmusim(&r, "report", "--html", html, "--replay", belady, "--resident-pages", "3",
+				"--interval", "2", NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	text = slurp(html);
+	cr_expect(strstr(text, "<svg id=\"chart-paging\" class=\"chart\""), "no paging chart");
+	cr_expect(strstr(text, ">resident</text>") && strstr(text, ">page_faults</text>") &&
+		  strstr(text, ">evictions</text>"), "the chart's legend");
+	cr_expect(strstr(text, "<svg id=\"chart-walks\" class=\"chart\""));
+	free(text);
+
+	cr_assert_eq(run_mmusim(&r, "report", "--html", html, "--replay", belady, "--interval", "2", NULL), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	text = slurp(html);
+	cr_expect_null(strstr(text, "chart-paging"));
+	free(text);
+
+	cr_assert_eq(run_mmusim(&r, "report", "--html", html, "--resident-pages", "3", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "mmusim: report: --interval, --format, --demand-paging, --no-auto-flush, --check-stale, "
+				"--warmup, --resident-pages and --replacement need --replay TRACE\n");
+	run_result_free(&r);
+	remove_temp_file(html);
+}
+
+/* Headless Chromium loads the page and builds the expected elements. */
+Test(report, renders_in_headless_chromium, .init = time_limit_180s)
+{
+	char cmd[1024], *html, *dom;
+	size_t len = 0, cap = 1 << 16;
+	FILE *f;
+
+	if (!have_program("chromium"))
+		cr_skip_test("chromium is not installed (apt-get install chromium): the HTML was not rendered");
+	html = make_report();
+	snprintf(cmd, sizeof(cmd),
+		 "HOME=/tmp timeout 150 chromium --headless --no-sandbox --disable-gpu --no-first-run "
+		 "--user-data-dir=/tmp/mmusim-chromium-$$ --dump-dom file://%s 2>/dev/null; rm -rf /tmp/mmusim-chromium-$$",
+		 html);
+	f = popen(cmd, "r");
+	cr_assert(f);
+	dom = malloc(cap);
+	for (size_t n; (n = fread(dom + len, 1, cap - len - 1, f)) > 0;) {
+		len += n;
+		if (cap - len < 2)
+			dom = realloc(dom, cap *= 2);
+	}
+	dom[len] = '\0';
+	pclose(f);
+	cr_assert(len > 0, "chromium produced no DOM");
+	/* Chromium serialises what it parsed: the SVG elements really are SVG in the DOM. */
+	cr_expect(strstr(dom, "id=\"config\""), "%.300s", dom);
+	cr_expect(strstr(dom, "<svg id=\"tree-svg\""));
+	cr_expect(strstr(dom, "class=\"entry pointer walk w1\""));
+	cr_expect(strstr(dom, "id=\"walk-2\""));
+	cr_expect(strstr(dom, "<svg id=\"chart-miss-rate\""));
+	cr_expect(strstr(dom, "<polyline class=\"series\""));
+	cr_expect(strstr(dom, "</html>"));
+	free(dom);
+	remove_temp_file(html);
+}
+
+/* A raw image whose L4[0] points outside memory: the rest of the tree is shown, the walk explained. */
+Test(show, garbage_image_pointer_outside_memory)
+{
+	static const uint64_t root[2] = { 0x7000000007ull, 0x1007 };
+	static const uint64_t l3[1] = { 0x80000000000000e7ull };
+	char path[] = "/tmp/mmusim-view-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "wb");
+	struct run_result r;
+
+	cr_assert(f);
+	cr_assert_eq(fwrite(root, 8, 2, f), 2);
+	fseek(f, 0x1000, SEEK_SET);
+	cr_assert_eq(fwrite(l3, 8, 1, f), 1);
+	fseek(f, 0x1fff, SEEK_SET);
+	fputc(0, f);
+	fclose(f);
+	cr_assert_eq(run_mmusim(&r, "show", "--image", path, "--root", "0", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out,
+			 "root 0x0 (cr3 0x0): x86_64, 4 levels of 512 8-byte entries\n"
+			 "L4[0] 0x0000007000000007 P RW US addr=0x7000000000 -> L3 table 0x7000000000, va 0x0..0x7fffffffff"
+			 " (outside physical memory)\n"
+			 "L4[1] 0x0000000000001007 P RW US addr=0x1000 -> L3 table 0x1000, va 0x8000000000..0xffffffffff\n"
+			 "  L3[0] 0x80000000000000e7 P RW US A D PS XD addr=0x0 -> 1G page, va 0x8000000000 -> pa 0x0\n");
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "explain", "--image", path, "--root", "0", "0x1000", NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "  L3  table 0x7000000000 + index 0 x 8 = PTE at 0x7000000000\n"
+				"      the PTE address is outside physical memory: nothing to read\n"
+				"fault bus-error at level 3: the PTE address lies outside physical memory\n"), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "show", "--image", path, "--root", "0x5000", NULL), 0);
+	expect_bad_input(&r, "mmusim: cannot read the root table at 0x5000: outside physical memory\n");
+	run_result_free(&r);
+	unlink(path);
+}
+
+/*
+ * PS in a PML4E is reserved (SDM vol. 3 table 4-15): x86-64 has no 512G page.
+ * show draws such an entry as a leaf (the walk stops there, faulting
+ * reserved-bit at level 4), but as "no page", not as a "512G page" at a PA
+ * the entry does not hold (its address field has no bits: explain's "addr
+ * none"); --dot likewise.
+ */
+Test(view, show_ps_in_pml4e_is_no_page)
+{
+	char *setup = write_temp_file("map 0x8000000000 0x300000 4K rwu\npte 0x8000000000 4 ps=1\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "show", "--setup", setup, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
+				"L4[1] 0x0000000000002087 P RW US PS addr=0x2000 -> no page (no page can be mapped at "
+				"level 4), va 0x8000000000..0xffffffffff (not mapped: the walk faults reserved-bit at level 4)\n");
+	cr_expect(strstr(r.out, "512G") == NULL, "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "show", "--setup", setup, "--dot", NULL), 0);
+	cr_expect(strstr(r.out, "label=\"no page at L4\\n(not mapped: faults reserved-bit at L4)\""), "%s", r.out);
+	cr_expect(strstr(r.out, "512G") == NULL, "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(setup);
+}
+
 /* A folder named dot on PATH is no Graphviz: the command failed after the fact, "dot -Tsvg failed (exit status 127)", exit 1. */
 Test(show, a_folder_named_dot_is_not_graphviz)
 {
