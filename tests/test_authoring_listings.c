@@ -342,3 +342,36 @@ Test(authoring_listings, explain_arm_block_above_highest_translation_level)
 				     NULL });
 	remove_temp_file(config);
 }
+
+/*
+ * RISC-V privileged spec, Sv39 walk: step 5 checks the leaf's permissions,
+ * step 6 then finds a superpage with PPN[1:0] != 0 misaligned, a page fault
+ * for every access.  A user gigapage (U=1, ppn 0x80001 at level 3) refuses a
+ * supervisor read (SUM=0) at step 5, so an inspection by that one read never
+ * reached step 6, and mappings listed the page, show drew it unmarked.  The
+ * same for a toy huge page with only X and U (its permission check also comes
+ * first).  A supervisor page (no U) was already left out.
+ */
+Test(authoring_listings, misaligned_user_superpage_is_no_mapping)
+{
+	const char *sv39 = "map 0x40000000 0x80000000 1G rwxu\npte 0x40000000 3 ppn=0x80001\n";
+	const char *toy = "map 0x1000 0x2800 2K xu\npte 0x1000 2 frame=0xa1\n";
+
+	expect_cmd("sv39", "translate", sv39, "0x40000000",
+		   "0x40000000 r user: fault misaligned-superpage at level 3, scause 13 (load page fault): superpage "
+		   "whose PPN low bits are not zero (misaligned)\n");
+	expect_cmd("sv39", "mappings", sv39, NULL, "");
+	expect_cmd("sv39", "mappings", "map 0x40000000 0x80000000 1G rwxu\n", NULL,
+		   "0x40000000 0x80000000 0x80000000 rwxu-\n");
+	expect_cmd("sv39", "show", sv39, NULL,
+		   "root 0x80001000 (satp 0x8000000000080001): sv39, 3 levels of 512 8-byte entries\n"
+		   "L3[1] 0x000000002000041f V R W X U ppn=0x80001 -> 1G page, va 0x40000000 -> pa 0x80000000 (not "
+		   "mapped: the walk faults misaligned-superpage at level 3)\n");
+	expect_cmd("toy", "mappings", toy, NULL, "");
+	expect_cmd("toy", "show", toy, NULL,
+		   "root 0x40 (ptbr 0x40): toy, 2 levels of 32 2-byte entries\n"
+		   "L2[2] 0x2879 V X U H frame=0xa1 -> 2K page, va 0x1000 -> pa 0x2800 (not mapped: the walk faults "
+		   "misaligned-superpage at level 2)\n");
+	/* Aligned, the same execute-only user page is a mapping. */
+	expect_cmd("toy", "mappings", "map 0x1000 0x2800 2K xu\n", NULL, "0x1000 0x1800 0x2800 --xu-\n");
+}
