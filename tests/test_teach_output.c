@@ -286,6 +286,40 @@ Test(teach_output, non_canonical_reads_no_entry)
 	run_result_free(&r);
 }
 
+/*
+ * translate --json --explain's "reason" is the text's: a non-canonical VA's
+ * rule names the bits of this config (x86-64 4-level: 63:48 copies of bit 47,
+ * SDM vol. 3 3.3.7.1; Sv39: 63:39 copies of bit 38, privileged spec 4.4.1;
+ * AArch64: neither TTBR's range; the toy: the VA does not fit).  It said a
+ * generic "the bits above the VA width are not copies of its top bit (zeros
+ * where the format has no sign extension)" for all of them.
+ */
+Test(teach_output, non_canonical_json_reason_is_the_texts)
+{
+	static const struct {
+		const char *config, *va, *reason;
+	} cases[] = {
+		{ "x86_64", "0x800000000000", "\"reason\":\"the VA is not canonical: bits 63:48 are not all copies of bit 47\"" },
+		{ "sv39", "0x4000000000", "\"reason\":\"the VA is not canonical: bits 63:39 are not all copies of bit 38\"" },
+		{ "aarch64", "0x100000000000000",
+		  "\"reason\":\"the VA is in neither TTBR0's nor TTBR1's range: bits 63:48 (55:48 when the top byte is "
+		  "ignored) are not all equal to bit 55\"" },
+		{ "toy", "0x10000", "\"reason\":\"the VA does not fit 16 bits: bits 63:16 are not all 0\"" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run_result r;
+
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "--json", "translate", "--explain", cases[i].va,
+					NULL),
+			     0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, cases[i].reason) != NULL, "%s: no %s in:\n%s", cases[i].config, cases[i].reason,
+			  r.out);
+		run_result_free(&r);
+	}
+}
+
 /* ---- one wording: V=0 / P=0 is "not-present" in every format ---- */
 
 Test(teach_output, not_present_is_one_word)

@@ -319,7 +319,7 @@ static void fault_where(const mmusim_translation *t, char *buf, size_t len)
 }
 
 /* The rule, in words; for a bad VA with the bit positions of this config (and of va's half). */
-static void fault_reason(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len)
+void explain_fault_reason(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len)
 {
 	unsigned aw = va_half_bits(cfg, va);
 
@@ -364,7 +364,7 @@ void explain_answer_because(const mmusim_config *cfg, uint64_t va, const mmusim_
 	if (because)
 		snprintf(why, sizeof(why), "%s", because);
 	else
-		fault_reason(cfg, va, t, why, sizeof(why));
+		explain_fault_reason(cfg, va, t, why, sizeof(why));
 	refused_by(cfg, t, who, sizeof(who));
 	snprintf(buf, len, "%s, %s: %s%s%s", where, code, why, *who ? "; refused by " : "", who);
 }
@@ -545,7 +545,7 @@ void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *r
 	}
 	mmusim_fault_describe(cfg, res, code, sizeof(code));
 	fault_where(res, where, sizeof(where));
-	fault_reason(cfg, req->va, res, why, sizeof(why));
+	explain_fault_reason(cfg, req->va, res, why, sizeof(why));
 	fprintf(out, "%s%s%s: %s\n", pal->bad, where, pal->reset, why);
 	quote_fault_bits(out, cfg, req, res);
 	/* x86 raises nothing for a PTE read outside memory: "raised: no #PF: ...", not "raised as no #PF". */
