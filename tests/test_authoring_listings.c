@@ -375,3 +375,35 @@ Test(authoring_listings, misaligned_user_superpage_is_no_mapping)
 	/* Aligned, the same execute-only user page is a mapping. */
 	expect_cmd("toy", "mappings", "map 0x1000 0x2800 2K xu\n", NULL, "0x1000 0x1800 0x2800 --xu-\n");
 }
+
+/*
+ * SDM vol. 3 tables 4-15 and 4-16: PS is reserved in a PML4E, and in a
+ * PDPTE when the CPU has no 1G pages; such an entry maps no page, so its bit
+ * 12 is not the large page's PAT but address, as in a pointer (the `addr`
+ * line says no page is mapped).  explain and show decoded 0x3087 as
+ * "P RW US PS PAT addr=0x2000", a 1G-leaf reading of an entry that is none.
+ * A real 1G leaf keeps PAT at bit 12.
+ */
+Test(authoring_listings, ps_where_no_page_can_be_keeps_bit_12_as_address)
+{
+	char *no1g = write_temp_file("extends: x86_64\nhighest_translation_level: 2\ntlb: []\npwc: []\n", ".yaml");
+
+	expect_explain_lines(no1g, "map 0x400000 0x200000 4K rwu\npte 0x400000 3 ps=1\n", "0x400000",
+			     (const char *const[]){
+				     "      raw    0x0000000000003087\n"
+				     "      bits   P RW US PS addr=0x3000\n"
+				     "      addr   none: no page is mapped at level 3\n"
+				     "fault reserved-bit at level 3: PS is set at a level that cannot map a page\n"
+				     "  the bits: the PDPTE (L3) at 0x2000: 0x0000000000003087 = P RW US PS addr=0x3000\n",
+				     NULL });
+	expect_cmd(no1g, "show", "map 0x400000 0x200000 4K rwu\npte 0x400000 3 ps=1\n", NULL,
+		   "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
+		   "L4[0] 0x0000000000002007 P RW US addr=0x2000 -> L3 table 0x2000, va 0x0..0x7fffffffff\n"
+		   "  L3[0] 0x0000000000003087 P RW US PS addr=0x3000 -> no page (no page can be mapped at level 3), va "
+		   "0x0..0x3fffffff (not mapped: the walk faults reserved-bit at level 3)\n");
+	expect_explain_lines("x86_64", "map 0x400000 0x200000 4K rwu\npoke 0x1000 0x3087\n", "0x400000",
+			     (const char *const[]){ "      bits   P RW US PS addr=0x3000\n", NULL });
+	expect_explain_lines("x86_64", "map 0x40000000 0x40000000 1G rwu\npte 0x40000000 3 pat=1\n", "0x40000000",
+			     (const char *const[]){ "      bits   P RW US PS PAT XD addr=0x40000000\n", NULL });
+	remove_temp_file(no1g);
+}
