@@ -320,6 +320,52 @@ Test(teach_output, non_canonical_json_reason_is_the_texts)
 	}
 }
 
+/*
+ * A not-present fault above the leaf names the entry as the format does: x86
+ * calls only a level-1 entry a PTE (SDM vol. 3 4.5: PML5E, PML4E, PDPTE, PDE,
+ * PTE), Arm its descriptors by lookup level; RISC-V's entries are all PTEs.
+ * translate, its JSON reason and explain said "the PTE is not present" of a
+ * PDPTE, while the next line quoted "the PDPTE (L3)".
+ */
+Test(teach_output, not_present_names_the_upper_entry)
+{
+	static const struct {
+		const char *config, *trace_line, *reason;
+	} cases[] = {
+		{ "x86_64", "pte 0x400000 3 p=0", "the PDPTE is not present (P/V bit clear)" },
+		{ "x86_64_la57", "pte 0x400000 5 p=0", "the PML5E is not present (P/V bit clear)" },
+		{ "x86_64", "pte 0x400000 1 p=0", "the PTE is not present (P/V bit clear)" },
+		{ "x86_32", "pte 0x400000 2 p=0", "the PDE is not present (P/V bit clear)" },
+		{ "sv39", "pte 0x400000 2 v=0", "the PTE is not present (P/V bit clear)" },
+		{ "aarch64", "pte 0x400000 3 valid=0", "the L1 descriptor is invalid (bit 0 clear)" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char trace[128], want[160];
+		struct run_result r;
+
+		snprintf(trace, sizeof(trace), "map 0x400000 %s 4K rwu\n%s\n",
+			 strncmp(cases[i].config, "x86", 3) ? "0x80200000" : "0x200000", cases[i].trace_line);
+		char *path = write_temp_file(trace, ".trace");
+
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "translate", "--setup", path, "0x400000", NULL), 0);
+		snprintf(want, sizeof(want), ": %s\n", cases[i].reason);
+		cr_expect(r.status == 0 && strstr(r.out, want), "%s: no '%s' in %s%s", cases[i].config, want, r.out, r.err);
+		run_result_free(&r);
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "--json", "translate", "--explain", "--setup", path,
+					"0x400000", NULL),
+			     0);
+		snprintf(want, sizeof(want), "\"reason\":\"%s\"", cases[i].reason);
+		cr_expect(strstr(r.out, want), "%s: no %s in %s", cases[i].config, want, r.out);
+		run_result_free(&r);
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "explain", "--setup", path, "0x400000", NULL), 0);
+		snprintf(want, sizeof(want), ": %s\n  the bits: the ", cases[i].reason);
+		cr_expect(strstr(r.out, want), "%s: no '%s' in %s", cases[i].config, want, r.out);
+		run_result_free(&r);
+		remove_temp_file(path);
+	}
+}
+
 /* ---- one wording: V=0 / P=0 is "not-present" in every format ---- */
 
 Test(teach_output, not_present_is_one_word)
