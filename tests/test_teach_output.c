@@ -366,6 +366,36 @@ Test(teach_output, not_present_names_the_upper_entry)
 	}
 }
 
+/*
+ * SDM vol. 3 4.8: x86 sets A in every paging-structure entry it uses, also
+ * on a walk that then faults below; explain's walk does so (a second walk
+ * reads 0x...27), and now says it, as a good walk's last line does.  The
+ * second walk finds A set already and says nothing; RISC-V sets A in leaves
+ * only, after the checks, so a refused store sets nothing.
+ */
+Test(teach_output, a_faulting_walk_says_where_it_set_a)
+{
+	const char *line = "  raised as #PF error code 0x7 (P W U)\n"
+			   "  the walk set A in the PML4E (L4), the PDPTE (L3) and the PDE (L2) before it faulted\n";
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "explain", "--map", "0x400000 0x200000 4K ru", "--access", "w", "0x400000",
+				"0x400008", NULL),
+		     0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	const char *first = strstr(r.out, line);
+	cr_expect(first != NULL, "%s", r.out);
+	cr_expect(first && !strstr(first + strlen(line), "the walk set"), "the second walk set nothing: %s", r.out);
+	cr_expect(strstr(r.out, "      raw    0x0000000000002027\n") != NULL, "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "explain", "--map", "0x400000 0x80200000 4K ru", "--access", "w",
+				"0x400000", NULL),
+		     0);
+	cr_expect(strstr(r.out, "raised as scause 15 (store/AMO page fault)\n") && !strstr(r.out, "the walk set"),
+		  "%s", r.out);
+	run_result_free(&r);
+}
+
 /* ---- one wording: V=0 / P=0 is "not-present" in every format ---- */
 
 Test(teach_output, not_present_is_one_word)

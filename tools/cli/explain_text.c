@@ -496,6 +496,38 @@ static void set_bits_text(const mmusim_config *cfg, const mmusim_translation *re
 }
 
 /*
+ * The entries a walk that faulted set A in before the fault, read back from m
+ * ("the PML4E (L4), the PDPTE (L3) and the PDE (L2)"), or "" when none: x86
+ * sets A in each paging-structure entry it uses (SDM vol. 3 4.8) even when a
+ * lower level then faults, so a second walk reads them changed.
+ */
+static void fault_set_a_text(const mmusim_config *cfg, const mmusim_translation *res, mmusim_machine *m, char *buf,
+			     size_t len)
+{
+	unsigned set[MMUSIM_MAX_LEVELS], nr = 0;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (!m)
+		return;
+	for (unsigned i = 0; i < res->nr_steps && nr < MMUSIM_MAX_LEVELS; i++) {
+		const mmusim_walk_step *s = &res->steps[i];
+		uint64_t now;
+		if (mmusim_mem_read(m, s->pte_addr, mmusim_config_pte_size(cfg), &now) != MMUSIM_OK)
+			continue;
+		if ((mmusim_pte_flags(cfg, now, s->level) & MMUSIM_PROP_A) &&
+		    !(mmusim_pte_flags(cfg, s->pte, s->level) & MMUSIM_PROP_A))
+			set[nr++] = i;
+	}
+	for (unsigned k = 0; k < nr && used < len; k++) {
+		const mmusim_walk_step *s = &res->steps[set[k]];
+		used += (size_t)snprintf(buf + used, len - used, "%sthe %s (L%u)",
+					 k == 0 ? "" : k + 1 == nr ? " and " : ", ", mmusim_config_entry_name(cfg, s->level),
+					 s->level);
+	}
+}
+
+/*
  * "root 0x1000" and "cr3 0x1000"; a split-root format's walk starts in one of
  * two tables: the one its first step read, or the one VA bit 55 picks when
  * none was read ("TTBR1 (kernel) root 0x2000", "ttbr1 0x2000").
@@ -565,6 +597,10 @@ void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *r
 	quote_fault_bits(out, cfg, req, res);
 	/* x86 raises nothing for a PTE read outside memory: "raised: no #PF: ...", not "raised as no #PF". */
 	fprintf(out, "  raised%s %s\n", strncmp(code, "no ", 3) ? " as" : ":", code);
+	/* The memory the faulting walk changed, as a good walk's last line says it. */
+	fault_set_a_text(cfg, res, m, set, sizeof(set));
+	if (set[0])
+		fprintf(out, "  the walk set A in %s before it faulted\n", set);
 }
 
 void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
