@@ -407,3 +407,25 @@ Test(authoring_listings, ps_where_no_page_can_be_keeps_bit_12_as_address)
 			     (const char *const[]){ "      bits   P RW US PS PAT XD addr=0x40000000\n", NULL });
 	remove_temp_file(no1g);
 }
+
+/*
+ * RISC-V privileged spec, Sv39 step 6: a leaf at level i > 0 with
+ * PPN[i-1:0] != 0 is a misaligned superpage.  explain's `addr` line shows the
+ * frame bits above the page size only (0x80000000 for ppn 0x80001), so the
+ * bits that fault are quoted on their own line: PA bits 29:12 of the gigapage.
+ * Sv32's megapage: PPN[0] (PA bits 21:12).
+ */
+Test(authoring_listings, explain_quotes_the_misaligned_frame_bits)
+{
+	expect_explain_lines("sv39", "map 0x40000000 0x80000000 1G rwxu\npte 0x40000000 3 ppn=0x80001\n", "0x40000000",
+			     (const char *const[]){
+				     "  the bits: the PTE (L3) at 0x80001008: 0x000000002000041f = V R W X U ppn=0x80001\n"
+				     "  misaligned: its frame 0x80001000 has PA bits 29:12 = 0x1, which must be 0 in a 1G "
+				     "page\n"
+				     "  raised as scause 13 (load page fault)\n",
+				     NULL });
+	expect_explain_lines("sv32", "map 0x400000 0x80400000 4M rwxu\npte 0x400000 2 ppn=0x80403\n", "0x400000",
+			     (const char *const[]){ "  misaligned: its frame 0x80403000 has PA bits 21:12 = 0x3, which must "
+						    "be 0 in a 4M page\n",
+						    NULL });
+}

@@ -394,6 +394,25 @@ void explain_answer_line(FILE *out, const mmusim_config *cfg, const mmusim_reque
 }
 
 /*
+ * A misaligned superpage: the `addr` line shows only the frame bits above the
+ * page size (what a TLB entry would keep), so the bits that fault are said
+ * here -- RISC-V: PPN[i-1:0] != 0 (priv. spec, Sv39 step 6), PA bits 29:12 of
+ * a gigapage; the toy: a huge leaf's frame below its size.
+ */
+static void quote_misaligned_frame(FILE *out, const mmusim_config *cfg, const mmusim_walk_step *s)
+{
+	unsigned shift = mmusim_config_index_shift(cfg, s->level), page_shift = mmusim_config_index_shift(cfg, 1);
+	uint64_t frame = mmusim_pte_address(cfg, s->pte, s->level), low = frame & ((1ull << shift) - 1);
+	char size[32];
+
+	if (!low || shift <= page_shift)
+		return;
+	format_page_size(1ull << shift, size, sizeof(size));
+	fprintf(out, "  misaligned: its frame 0x%" PRIx64 " has PA bits %u:%u = 0x%" PRIx64
+		", which must be 0 in a %s page\n", frame, shift - 1, page_shift, low >> page_shift, size);
+}
+
+/*
  * The bits the rule looked at: for a bad VA its high bits; for rights, the
  * entry that refused them; else the entry where the walk stopped.
  */
@@ -430,6 +449,8 @@ static void quote_fault_bits(FILE *out, const mmusim_config *cfg, const mmusim_r
 			/* Named as refused_by names an entry: "the PML4E (L4) at 0x1000", not "L4 PTE". */
 			fprintf(out, "  the bits: the %s (L%u) at 0x%" PRIx64 ": 0x%0*" PRIx64 " = %s\n",
 				mmusim_config_entry_name(cfg, s->level), s->level, s->pte_addr, digits, s->pte, flags);
+		if (res->fault_kind == MMUSIM_FAULT_MISALIGNED_SUPERPAGE && !*who)
+			quote_misaligned_frame(out, cfg, s);
 	}
 }
 
