@@ -95,9 +95,16 @@ int main(int argc, char **argv)
 				printf("the VA does not fit %u bits: bits 63:%u are not all 0\n", bits, bits);
 		} else {
 			char code[96];
+			const char *why = mmusim_fault_reason_text(t.fault_reason);
 			mmusim_fault_describe(cfg, &t, code, sizeof(code));
-			printf("fault %s at level %u, %s: %s", mmusim_fault_kind_name(t.fault_kind), t.fault_level,
-			       code, mmusim_fault_reason_text(t.fault_reason));
+			printf("fault %s at level %u, %s: ", mmusim_fault_kind_name(t.fault_kind), t.fault_level, code);
+			/* An entry that is not present is named as its format names it: the PDE, the L2 descriptor. */
+			if (t.fault_kind == MMUSIM_FAULT_NOT_PRESENT && !strncmp(why, "the PTE ", 8))
+				printf("the %s %s", mmusim_config_entry_name(cfg, t.fault_level), why + 8);
+			else if (t.fault_kind == MMUSIM_FAULT_NOT_PRESENT && !strncmp(why, "the descriptor ", 15))
+				printf("the %s %s", mmusim_config_entry_name(cfg, t.fault_level), why + 15);
+			else
+				printf("%s", why);
 			/* x86 rights combine over the levels: the entry that took the right away. */
 			if (t.fault_kind == MMUSIM_FAULT_PERMISSION && t.refused_level)
 				printf("; refused by the %s (L%u) at 0x%" PRIx64, mmusim_config_entry_name(cfg, t.refused_level),

@@ -186,7 +186,8 @@ static void x86_32_describe_pte(const struct paging_consts *pc, const struct cpu
 {
 	bool large = level > 1 && x86_32_is_leaf(pc, ctl, pte, level);
 
-	x86_describe_entry(pte, level, large, large ? x86_32_pde4m_addr(pte) : pte & X86_32_ADDR_MASK,
+	x86_describe_entry(pte, level, large, "PS(ignored: CR4.PSE=0)",
+			   large ? x86_32_pde4m_addr(pte) : pte & X86_32_ADDR_MASK,
 			   large && (pte & X86_32_4M_BIT21) ? " RSVD21" : NULL, buf, len);
 }
 

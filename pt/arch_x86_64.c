@@ -184,11 +184,14 @@ WALK_INLINE bool x86_walk_leaf(struct walk_state *ws, uint64_t pte_addr)
 static void x86_describe_pte(const struct paging_consts *pc, const struct cpu_ctl *ctl, uint64_t pte,
 			     unsigned level, char *buf, size_t len)
 {
-	bool large = level > 1 && (pte & X86_PS);
+	/*
+	 * PS where no page can be (a PML4E, or a PDPTE without 1G pages) is a
+	 * reserved bit, not a large page: bit 12 stays address, as in a pointer.
+	 */
+	bool large = level > 1 && level <= pc->highest_translation_level && (pte & X86_PS);
 
-	(void)pc;
 	(void)ctl;
-	x86_describe_entry(pte, level, large, pte & X86_ADDR_MASK & ~(large ? X86_PAT_LARGE : 0), NULL, buf, len);
+	x86_describe_entry(pte, level, large, "PS", pte & X86_ADDR_MASK & ~(large ? X86_PAT_LARGE : 0), NULL, buf, len);
 }
 
 /*
@@ -208,10 +211,9 @@ static unsigned x86_pte_fields(const struct paging_consts *pc, unsigned level, u
 	static const struct pte_field ps = { "ps", 7, 1, 0 }, pat4k = { "pat", 7, 1, 0 }, patbig = { "pat", 12, 1, 0 };
 	unsigned n = 0;
 
-	(void)pc;
 	PTE_FIELDS_PUT(out, &n, low);
 	pte_fields_put(out, &n, level > 1 ? &ps : &pat4k, 1);
-	if (level > 1 && (pte & X86_PS))
+	if (level > 1 && level <= pc->highest_translation_level && (pte & X86_PS))
 		pte_fields_put(out, &n, &patbig, 1);
 	PTE_FIELDS_PUT(out, &n, high);
 	return n;

@@ -780,24 +780,42 @@ static int walk_enter(struct for_each_walk *w, uint64_t node)
 }
 
 /*
- * Whether the hardware translates va through pt (a supervisor read that
- * changes nothing): an entry that looks like a leaf but carries reserved
- * bits, a misaligned superpage, or sits under such an entry is no mapping.
- * Permission and A/D faults still mean one.  Asked of attached tables (an
- * image holds anything) and of memory a raw edit wrote (pt_mem.hand_written):
- * pt_map writes no such entries, and a walk per leaf would double the cost
- * of listing a large table it built.
+ * Whether the hardware translates va through pt (walks that change nothing):
+ * an entry that looks like a leaf but carries reserved bits, a misaligned
+ * superpage, or sits under such an entry is no mapping.  Permission and A/D
+ * faults still mean one.  RISC-V (and the toy format) check a leaf's
+ * permissions before its alignment (priv. spec, steps 5 and 6), so a walk the
+ * permissions refuse has not looked at the alignment yet: each privilege and
+ * access is tried until one gets past the permissions (any leaf grants some
+ * access to some privilege; one that grants none counts as a mapping).  Asked
+ * of attached tables (an image holds anything) and of memory a raw edit wrote
+ * (pt_mem.hand_written): pt_map writes no such entries, and a walk per leaf
+ * would double the cost of listing a large table it built.
  */
 static bool leaf_translates(const struct page_table *pt, uint64_t va)
 {
+	static const struct {
+		enum privilege priv;
+		enum access_kind access;
+	} tries[] = {
+		{ PRIV_SUPERVISOR, ACCESS_READ }, { PRIV_USER, ACCESS_READ },  { PRIV_SUPERVISOR, ACCESS_EXEC },
+		{ PRIV_USER, ACCESS_EXEC },       { PRIV_SUPERVISOR, ACCESS_WRITE }, { PRIV_USER, ACCESS_WRITE },
+	};
 	struct walker w = { .arch = pt->env.arch, .pc = PC(pt), .ctl = pt->env.ctl, .mem = pt->env.mem,
 			    .upper_root = pt->root };
-	struct walk_request req = { .root = pt->root, .va = va, .access = ACCESS_READ, .priv = PRIV_SUPERVISOR,
-				    .no_ad_update = true, .no_steps = true };
-	struct walk_result res;
 
-	walk(&w, &req, &res);
-	return res.ok || res.fault.kind == FAULT_PERMISSION || res.fault.kind == FAULT_ACCESSED_DIRTY;
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		struct walk_request req = { .root = pt->root, .va = va, .access = tries[i].access,
+					    .priv = tries[i].priv, .no_ad_update = true, .no_steps = true };
+		struct walk_result res;
+
+		walk(&w, &req, &res);
+		if (res.ok || res.fault.kind == FAULT_ACCESSED_DIRTY)
+			return true;
+		if (res.fault.kind != FAULT_PERMISSION)
+			return false;
+	}
+	return true;
 }
 
 static int for_each_node(const struct page_table *pt, struct for_each_walk *w, uint64_t node, unsigned level,

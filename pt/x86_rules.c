@@ -5,8 +5,8 @@
 
 #include "text_buf.h"
 
-void x86_describe_entry(uint64_t pte, unsigned level, bool large, uint64_t addr, const char *rsvd,
-			char *buf, size_t len)
+void x86_describe_entry(uint64_t pte, unsigned level, bool large, const char *ps_not_large, uint64_t addr,
+			const char *rsvd, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -20,7 +20,7 @@ void x86_describe_entry(uint64_t pte, unsigned level, bool large, uint64_t addr,
 	if (pte & X86_D) text_put(buf, len, &n, " D");
 	if (level == 1 && (pte & X86_PAT_4K)) text_put(buf, len, &n, " PAT");
 	if (large) text_put(buf, len, &n, " PS");
-	else if (level > 1 && (pte & X86_PS)) text_put(buf, len, &n, " PS(ignored: CR4.PSE=0)");
+	else if (level > 1 && (pte & X86_PS)) text_put(buf, len, &n, " %s", ps_not_large);
 	if (pte & X86_G) text_put(buf, len, &n, " G");
 	if (pte & X86_AVL9) text_put(buf, len, &n, " AVL9");
 	if (pte & X86_AVL10) text_put(buf, len, &n, " AVL10");

@@ -187,11 +187,13 @@ WALK_INLINE bool x86_walk_leaf_in(struct walk_state *ws, uint64_t pte_addr, cons
 
 /*
  * The entry's bits by name; `large` says whether it maps a page above level
- * 1 (PS=1, and in 32-bit paging CR4.PSE=1), `rsvd` names the reserved bits
- * set in it, and `addr` is the address it holds.
+ * 1 (PS=1 at a level with pages, and in 32-bit paging CR4.PSE=1),
+ * `ps_not_large` names a PS bit that does not make it one (ignored with
+ * CR4.PSE=0, reserved in a PML4E), `rsvd` names the reserved bits set in it,
+ * and `addr` is the address it holds.
  */
-void x86_describe_entry(uint64_t pte, unsigned level, bool large, uint64_t addr, const char *rsvd,
-			char *buf, size_t len);
+void x86_describe_entry(uint64_t pte, unsigned level, bool large, const char *ps_not_large, uint64_t addr,
+			const char *rsvd, char *buf, size_t len);
 
 /* The #PF error code by its bits' names, the first `nr_bits` of P W U RSVD I PK. */
 void x86_describe_fault_bits(const struct walk_fault *f, unsigned nr_bits, char *buf, size_t len);

@@ -149,7 +149,7 @@ Test(authoring, self_map_and_shared_tables)
 {
 	/* 0x400000's walk: PML4[0] -> 0x1000 again as its PDPT, whose [0] -> 0x1000 as its PD: [2] is empty. */
 	expect_out("x86_64", MAP_4K "pte 0x400000 4 addr=0x1000\n", "r", "0x400000",
-		   "0x400000 r user: fault not-present at level 2, #PF error code 0x4 (U): the PTE is not present "
+		   "0x400000 r user: fault not-present at level 2, #PF error code 0x4 (U): the PDE is not present "
 		   "(P/V bit clear)\n");
 	/* PD[3] (0x600000) made to point at PD[2]'s page table: index 0 there maps 0x200000. */
 	expect_out("x86_64", MAP_4K "map 0x600000 0x300000 4K rwu\npte 0x600000 2 addr=0x4000\n", "r", "0x600000",

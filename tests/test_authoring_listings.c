@@ -342,3 +342,90 @@ Test(authoring_listings, explain_arm_block_above_highest_translation_level)
 				     NULL });
 	remove_temp_file(config);
 }
+
+/*
+ * RISC-V privileged spec, Sv39 walk: step 5 checks the leaf's permissions,
+ * step 6 then finds a superpage with PPN[1:0] != 0 misaligned, a page fault
+ * for every access.  A user gigapage (U=1, ppn 0x80001 at level 3) refuses a
+ * supervisor read (SUM=0) at step 5, so an inspection by that one read never
+ * reached step 6, and mappings listed the page, show drew it unmarked.  The
+ * same for a toy huge page with only X and U (its permission check also comes
+ * first).  A supervisor page (no U) was already left out.
+ */
+Test(authoring_listings, misaligned_user_superpage_is_no_mapping)
+{
+	const char *sv39 = "map 0x40000000 0x80000000 1G rwxu\npte 0x40000000 3 ppn=0x80001\n";
+	const char *toy = "map 0x1000 0x2800 2K xu\npte 0x1000 2 frame=0xa1\n";
+
+	expect_cmd("sv39", "translate", sv39, "0x40000000",
+		   "0x40000000 r user: fault misaligned-superpage at level 3, scause 13 (load page fault): superpage "
+		   "whose PPN low bits are not zero (misaligned)\n");
+	expect_cmd("sv39", "mappings", sv39, NULL, "");
+	expect_cmd("sv39", "mappings", "map 0x40000000 0x80000000 1G rwxu\n", NULL,
+		   "0x40000000 0x80000000 0x80000000 rwxu-\n");
+	expect_cmd("sv39", "show", sv39, NULL,
+		   "root 0x80001000 (satp 0x8000000000080001): sv39, 3 levels of 512 8-byte entries\n"
+		   "L3[1] 0x000000002000041f V R W X U ppn=0x80001 -> 1G page, va 0x40000000 -> pa 0x80000000 (not "
+		   "mapped: the walk faults misaligned-superpage at level 3)\n");
+	expect_cmd("toy", "mappings", toy, NULL, "");
+	expect_cmd("toy", "show", toy, NULL,
+		   "root 0x40 (ptbr 0x40): toy, 2 levels of 32 2-byte entries\n"
+		   "L2[2] 0x2879 V X U H frame=0xa1 -> 2K page, va 0x1000 -> pa 0x2800 (not mapped: the walk faults "
+		   "misaligned-superpage at level 2)\n");
+	/* Aligned, the same execute-only user page is a mapping. */
+	expect_cmd("toy", "mappings", "map 0x1000 0x2800 2K xu\n", NULL, "0x1000 0x1800 0x2800 --xu-\n");
+}
+
+/*
+ * SDM vol. 3 tables 4-15 and 4-16: PS is reserved in a PML4E, and in a
+ * PDPTE when the CPU has no 1G pages; such an entry maps no page, so its bit
+ * 12 is not the large page's PAT but address, as in a pointer (the `addr`
+ * line says no page is mapped).  explain and show decoded 0x3087 as
+ * "P RW US PS PAT addr=0x2000", a 1G-leaf reading of an entry that is none.
+ * A real 1G leaf keeps PAT at bit 12.
+ */
+Test(authoring_listings, ps_where_no_page_can_be_keeps_bit_12_as_address)
+{
+	char *no1g = write_temp_file("extends: x86_64\nhighest_translation_level: 2\ntlb: []\npwc: []\n", ".yaml");
+
+	expect_explain_lines(no1g, "map 0x400000 0x200000 4K rwu\npte 0x400000 3 ps=1\n", "0x400000",
+			     (const char *const[]){
+				     "      raw    0x0000000000003087\n"
+				     "      bits   P RW US PS addr=0x3000\n"
+				     "      addr   none: no page is mapped at level 3\n"
+				     "fault reserved-bit at level 3: PS is set at a level that cannot map a page\n"
+				     "  the bits: the PDPTE (L3) at 0x2000: 0x0000000000003087 = P RW US PS addr=0x3000\n",
+				     NULL });
+	expect_cmd(no1g, "show", "map 0x400000 0x200000 4K rwu\npte 0x400000 3 ps=1\n", NULL,
+		   "root 0x1000 (cr3 0x1000): x86_64, 4 levels of 512 8-byte entries\n"
+		   "L4[0] 0x0000000000002007 P RW US addr=0x2000 -> L3 table 0x2000, va 0x0..0x7fffffffff\n"
+		   "  L3[0] 0x0000000000003087 P RW US PS addr=0x3000 -> no page (no page can be mapped at level 3), va "
+		   "0x0..0x3fffffff (not mapped: the walk faults reserved-bit at level 3)\n");
+	expect_explain_lines("x86_64", "map 0x400000 0x200000 4K rwu\npoke 0x1000 0x3087\n", "0x400000",
+			     (const char *const[]){ "      bits   P RW US PS addr=0x3000\n", NULL });
+	expect_explain_lines("x86_64", "map 0x40000000 0x40000000 1G rwu\npte 0x40000000 3 pat=1\n", "0x40000000",
+			     (const char *const[]){ "      bits   P RW US PS PAT XD addr=0x40000000\n", NULL });
+	remove_temp_file(no1g);
+}
+
+/*
+ * RISC-V privileged spec, Sv39 step 6: a leaf at level i > 0 with
+ * PPN[i-1:0] != 0 is a misaligned superpage.  explain's `addr` line shows the
+ * frame bits above the page size only (0x80000000 for ppn 0x80001), so the
+ * bits that fault are quoted on their own line: PA bits 29:12 of the gigapage.
+ * Sv32's megapage: PPN[0] (PA bits 21:12).
+ */
+Test(authoring_listings, explain_quotes_the_misaligned_frame_bits)
+{
+	expect_explain_lines("sv39", "map 0x40000000 0x80000000 1G rwxu\npte 0x40000000 3 ppn=0x80001\n", "0x40000000",
+			     (const char *const[]){
+				     "  the bits: the PTE (L3) at 0x80001008: 0x000000002000041f = V R W X U ppn=0x80001\n"
+				     "  misaligned: its frame 0x80001000 has PA bits 29:12 = 0x1, which must be 0 in a 1G "
+				     "page\n"
+				     "  raised as scause 13 (load page fault)\n",
+				     NULL });
+	expect_explain_lines("sv32", "map 0x400000 0x80400000 4M rwxu\npte 0x400000 2 ppn=0x80403\n", "0x400000",
+			     (const char *const[]){ "  misaligned: its frame 0x80403000 has PA bits 21:12 = 0x3, which must "
+						    "be 0 in a 4M page\n",
+						    NULL });
+}

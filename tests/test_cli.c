@@ -1125,7 +1125,7 @@ Test(cli, va_beyond_a_32_bit_machine_is_refused)
 	expect_run(&r, 2, "", "mmusim: VA '0x100000000' is out of range: riscv32 addresses are 32 bits\n");
 	run_result_free(&r);
 	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "translate", "0xffffffff", NULL), 0);
-	expect_run(&r, 0, "0xffffffff r user: fault not-present at level 2, #PF error code 0x4 (U): the PTE is not "
+	expect_run(&r, 0, "0xffffffff r user: fault not-present at level 2, #PF error code 0x4 (U): the PDE is not "
 		   "present (P/V bit clear)\n", "");
 	run_result_free(&r);
 	cr_assert_eq(run_mmusim(&r, "--config", "toy", "translate", "0x10045", NULL), 0);

@@ -89,7 +89,7 @@ Test(cli_aarch64, faults_carry_esr)
 				"0x500000", NULL), 0);
 	expect_run(&r, 0,
 		   "0x500000 w user: fault not-present at level 1, ESR_EL1 0x92000047 (data abort from EL0, WnR, "
-		   "translation fault, level 3): the descriptor is invalid (bit 0 clear)\n",
+		   "translation fault, level 3): the L3 descriptor is invalid (bit 0 clear)\n",
 		   "");
 	run_result_free(&r);
 }
@@ -120,7 +120,7 @@ Test(cli_aarch64, granules)
 		   "0xffff000003ffffff r supervisor: pa 0x43ffffff (32M page, level 2) perms rw---\n"
 		   "0x7fff r supervisor: pa 0x40303fff (16K page, level 1) perms r----\n"
 		   "0x8000 r supervisor: fault not-present at level 1, ESR_EL1 0x96000007 (data abort from EL1, "
-		   "translation fault, level 3): the descriptor is invalid (bit 0 clear)\n",
+		   "translation fault, level 3): the L3 descriptor is invalid (bit 0 clear)\n",
 		   "");
 	run_result_free(&r);
 	/* 52-bit VAs: TTBR1's range starts at 0xfff0000000000000; one bit below is in neither. */

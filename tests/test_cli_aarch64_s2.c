@@ -70,7 +70,7 @@ Test(cli_aarch64_s2, stage2_fault_messages)
 				"0x10000000000", NULL), 0);
 	expect_run(&r, 0,
 		   "0x9000000000 r user: fault not-present at level 3, ESR_EL2 0x92000005 (data abort from a lower EL, "
-		   "translation fault level 1): the descriptor is invalid (bit 0 clear)\n"
+		   "translation fault level 1): the stage-2 L1 descriptor is invalid (bit 0 clear)\n"
 		   "0x10000000000 r user: fault non-canonical (no entry was read), ESR_EL2 0x92000004 (data abort from a "
 		   "lower EL, translation fault level 0): the VA does not fit 40 bits: bits 63:40 are not all 0\n",
 		   "");

@@ -451,7 +451,7 @@ Test(cli_dumps, qemu_x86_core_gives_its_cr3)
 	cr_assert_eq(run_mmusim(&r, "translate", "--image", core, "--cr3", "0x2000", "0x1234", NULL), 0);
 	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
 	cr_expect_str_eq(r.out, "0x1234 r user: fault not-present at level 2, #PF error code 0x4 (U): "
-				"the PTE is not present (P/V bit clear)\n");
+				"the PDE is not present (P/V bit clear)\n");
 	run_result_free(&r);
 	remove_temp_file(core);
 
@@ -542,7 +542,7 @@ Test(cli_dumps, qemu_x86_core_cr4_says_how_it_walked)
 	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_la57", "translate", "--image", core, "0x1234", NULL), 0);
 	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
 	cr_expect_str_eq(r.out, "0x1234 r user: fault not-present at level 2, #PF error code 0x4 (U): "
-				"the PTE is not present (P/V bit clear)\n");
+				"the PDE is not present (P/V bit clear)\n");
 	run_result_free(&r);
 	remove_temp_file(core);
 

@@ -67,7 +67,7 @@ Test(cli_gstage, guest_page_fault_messages)
 				"0x20000000000", NULL), 0);
 	expect_run(&r, 0,
 		   "0x40000000 r user: fault not-present at level 3, scause 21 (load guest-page fault), "
-		   "htval 0x10000000: the PTE is not present (P/V bit clear)\n"
+		   "htval 0x10000000: the G-stage PTE is not present (P/V bit clear)\n"
 		   "0x20000000000 r user: fault non-canonical (no entry was read), scause 21 (load guest-page fault), "
 		   "htval 0x8000000000: the VA does not fit 41 bits: bits 63:41 are not all 0\n",
 		   "");

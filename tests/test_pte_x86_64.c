@@ -420,18 +420,19 @@ Test(pte_x86_64, check_prop_accepts_encodable)
 Test(pte_x86_64, describe_pte)
 {
 	uint64_t pte = PA2M | T_P | T_RW | T_US | T_A | T_PS | T_XD | T_PK(3);
+	struct paging_consts pc = consts(4, 52);
 	char buf[256];
 	char small[16];
 
 	memset(buf, 0, sizeof(buf));
-	A.describe_pte(NULL, NULL, pte, 2, buf, sizeof(buf));
+	A.describe_pte(&pc, NULL, pte, 2, buf, sizeof(buf));
 	cr_expect(strstr(buf, "PS") != NULL, "\"%s\" lacks PS", buf);
 	cr_expect(strstr(buf, "XD") != NULL, "\"%s\" lacks XD", buf);
 	cr_expect(strstr(buf, "RW") != NULL, "\"%s\" lacks RW", buf);
 	cr_expect(strstr(buf, "US") != NULL, "\"%s\" lacks US", buf);
 
 	memset(small, 'Z', sizeof(small));
-	A.describe_pte(NULL, NULL, pte, 2, small, 4);
+	A.describe_pte(&pc, NULL, pte, 2, small, 4);
 	cr_expect(memchr(small, '\0', 4) != NULL, "not NUL-terminated within len");
 	for (unsigned i = 4; i < sizeof(small); i++)
 		cr_expect_eq(small[i], 'Z', "wrote past len at %u", i);

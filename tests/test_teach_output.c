@@ -286,6 +286,116 @@ Test(teach_output, non_canonical_reads_no_entry)
 	run_result_free(&r);
 }
 
+/*
+ * translate --json --explain's "reason" is the text's: a non-canonical VA's
+ * rule names the bits of this config (x86-64 4-level: 63:48 copies of bit 47,
+ * SDM vol. 3 3.3.7.1; Sv39: 63:39 copies of bit 38, privileged spec 4.4.1;
+ * AArch64: neither TTBR's range; the toy: the VA does not fit).  It said a
+ * generic "the bits above the VA width are not copies of its top bit (zeros
+ * where the format has no sign extension)" for all of them.
+ */
+Test(teach_output, non_canonical_json_reason_is_the_texts)
+{
+	static const struct {
+		const char *config, *va, *reason;
+	} cases[] = {
+		{ "x86_64", "0x800000000000", "\"reason\":\"the VA is not canonical: bits 63:48 are not all copies of bit 47\"" },
+		{ "sv39", "0x4000000000", "\"reason\":\"the VA is not canonical: bits 63:39 are not all copies of bit 38\"" },
+		{ "aarch64", "0x100000000000000",
+		  "\"reason\":\"the VA is in neither TTBR0's nor TTBR1's range: bits 63:48 (55:48 when the top byte is "
+		  "ignored) are not all equal to bit 55\"" },
+		{ "toy", "0x10000", "\"reason\":\"the VA does not fit 16 bits: bits 63:16 are not all 0\"" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run_result r;
+
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "--json", "translate", "--explain", cases[i].va,
+					NULL),
+			     0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, cases[i].reason) != NULL, "%s: no %s in:\n%s", cases[i].config, cases[i].reason,
+			  r.out);
+		run_result_free(&r);
+	}
+}
+
+/*
+ * A not-present fault above the leaf names the entry as the format does: x86
+ * calls only a level-1 entry a PTE (SDM vol. 3 4.5: PML5E, PML4E, PDPTE, PDE,
+ * PTE), Arm its descriptors by lookup level; RISC-V's entries are all PTEs.
+ * translate, its JSON reason and explain said "the PTE is not present" of a
+ * PDPTE, while the next line quoted "the PDPTE (L3)".
+ */
+Test(teach_output, not_present_names_the_upper_entry)
+{
+	static const struct {
+		const char *config, *trace_line, *reason;
+	} cases[] = {
+		{ "x86_64", "pte 0x400000 3 p=0", "the PDPTE is not present (P/V bit clear)" },
+		{ "x86_64_la57", "pte 0x400000 5 p=0", "the PML5E is not present (P/V bit clear)" },
+		{ "x86_64", "pte 0x400000 1 p=0", "the PTE is not present (P/V bit clear)" },
+		{ "x86_32", "pte 0x400000 2 p=0", "the PDE is not present (P/V bit clear)" },
+		{ "sv39", "pte 0x400000 2 v=0", "the PTE is not present (P/V bit clear)" },
+		{ "aarch64", "pte 0x400000 3 valid=0", "the L1 descriptor is invalid (bit 0 clear)" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char trace[128], want[160];
+		struct run_result r;
+
+		snprintf(trace, sizeof(trace), "map 0x400000 %s 4K rwu\n%s\n",
+			 strncmp(cases[i].config, "x86", 3) ? "0x80200000" : "0x200000", cases[i].trace_line);
+		char *path = write_temp_file(trace, ".trace");
+
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "translate", "--setup", path, "0x400000", NULL), 0);
+		snprintf(want, sizeof(want), ": %s\n", cases[i].reason);
+		cr_expect(r.status == 0 && strstr(r.out, want), "%s: no '%s' in %s%s", cases[i].config, want, r.out, r.err);
+		run_result_free(&r);
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "--json", "translate", "--explain", "--setup", path,
+					"0x400000", NULL),
+			     0);
+		snprintf(want, sizeof(want), "\"reason\":\"%s\"", cases[i].reason);
+		cr_expect(strstr(r.out, want), "%s: no %s in %s", cases[i].config, want, r.out);
+		run_result_free(&r);
+		cr_assert_eq(run_mmusim(&r, "--config", cases[i].config, "explain", "--setup", path, "0x400000", NULL), 0);
+		snprintf(want, sizeof(want), ": %s\n  the bits: the ", cases[i].reason);
+		cr_expect(strstr(r.out, want), "%s: no '%s' in %s", cases[i].config, want, r.out);
+		run_result_free(&r);
+		remove_temp_file(path);
+	}
+}
+
+/*
+ * SDM vol. 3 4.8: x86 sets A in every paging-structure entry it uses, also
+ * on a walk that then faults below; explain's walk does so (a second walk
+ * reads 0x...27), and now says it, as a good walk's last line does.  The
+ * second walk finds A set already and says nothing; RISC-V sets A in leaves
+ * only, after the checks, so a refused store sets nothing.
+ */
+Test(teach_output, a_faulting_walk_says_where_it_set_a)
+{
+	const char *line = "  raised as #PF error code 0x7 (P W U)\n"
+			   "  the walk set A in the PML4E (L4), the PDPTE (L3) and the PDE (L2) before it faulted\n";
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "explain", "--map", "0x400000 0x200000 4K ru", "--access", "w", "0x400000",
+				"0x400008", NULL),
+		     0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	const char *first = strstr(r.out, line);
+	cr_expect(first != NULL, "%s", r.out);
+	cr_expect(first && !strstr(first + strlen(line), "the walk set"), "the second walk set nothing: %s", r.out);
+	cr_expect(strstr(r.out, "      raw    0x0000000000002027\n") != NULL, "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "explain", "--map", "0x400000 0x80200000 4K ru", "--access", "w",
+				"0x400000", NULL),
+		     0);
+	cr_expect(strstr(r.out, "raised as scause 15 (store/AMO page fault)\n") && !strstr(r.out, "the walk set"),
+		  "%s", r.out);
+	run_result_free(&r);
+}
+
 /* ---- one wording: V=0 / P=0 is "not-present" in every format ---- */
 
 Test(teach_output, not_present_is_one_word)

@@ -18,7 +18,7 @@
 #include "cli_image_config.h"
 #include "ostep_answer.h"
 
-static void print_json(FILE *out, const mmusim_request *req, const mmusim_translation *res,
+static void print_json(FILE *out, const mmusim_config *cfg, const mmusim_request *req, const mmusim_translation *res,
 		       const mmusim_nested_translation *vm, bool explain)
 {
 	fprintf(out, "{\"va\":\"0x%" PRIx64 "\",\"access\":\"%s\",\"priv\":\"%s\"", req->va,
@@ -49,8 +49,12 @@ static void print_json(FILE *out, const mmusim_request *req, const mmusim_transl
 				i ? "," : "", s->level, s->table, s->index, s->pte_addr, s->pte);
 		}
 		fputc(']', out);
-		if (!res->ok)
-			fprintf(out, ",\"reason\":\"%s\"", mmusim_fault_reason_text(res->fault_reason));
+		if (!res->ok) {
+			/* The text's words: a bad VA's rule names this config's bits, not the generic rule. */
+			char why[256];
+			explain_fault_reason(cfg, req->va, res, why, sizeof(why));
+			fprintf(out, ",\"reason\":\"%s\"", why);
+		}
 	}
 	if (vm)
 		explain_grid_json(out, vm);
@@ -73,7 +77,7 @@ static void print_translation(void *output, mmusim_machine *m, int i, const mmus
 		/* The value at the PA is read through the machine, which an image's read cache updates. */
 		ostep_answer_write(stdout, m, req, res);
 	else if (o->json)
-		print_json(stdout, req, res, vm, o->explain);
+		print_json(stdout, mmusim_machine_config(m), req, res, vm, o->explain);
 	else if (vm && o->explain)
 		explain_grid_write(stdout, m, req, vm, &o->plain);
 	else if (vm)

@@ -319,19 +319,34 @@ static void fault_where(const mmusim_translation *t, char *buf, size_t len)
 }
 
 /* The rule, in words; for a bad VA with the bit positions of this config (and of va's half). */
-static void fault_reason(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len)
+void explain_fault_reason(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len)
 {
 	unsigned aw = va_half_bits(cfg, va);
 
-	if (t->fault_kind != MMUSIM_FAULT_NON_CANONICAL)
-		snprintf(buf, len, "%s", mmusim_fault_reason_text(t->fault_reason));
-	else if (mmusim_config_split_roots(cfg))
+	if (t->fault_kind != MMUSIM_FAULT_NON_CANONICAL) {
+		const char *text = mmusim_fault_reason_text(t->fault_reason);
+		bool absent = t->fault_kind == MMUSIM_FAULT_NOT_PRESENT && t->fault_level;
+		const char *name = absent ? mmusim_config_entry_name(cfg, t->fault_level) : "PTE";
+		/*
+		 * The library says "the PTE" (Arm: "the descriptor") of any entry;
+		 * where the format names its levels (x86: the PDE, PDPTE, PML4E; Arm:
+		 * the L0..L3 descriptor) the entry that was not present is named
+		 * so: x86's PTE is the level-1 entry only.
+		 */
+		if (!strncmp(text, "the PTE ", 8) && strcmp(name, "PTE"))
+			snprintf(buf, len, "the %s %s", name, text + 8);
+		else if (absent && !strncmp(text, "the descriptor ", 15) && strcmp(name, "descriptor"))
+			snprintf(buf, len, "the %s %s", name, text + 15); /* Arm: "the L2 descriptor is invalid" */
+		else
+			snprintf(buf, len, "%s", text);
+	} else if (mmusim_config_split_roots(cfg)) {
 		snprintf(buf, len, "the VA is in neither TTBR0's nor TTBR1's range: bits 63:%u (55:%u when the top byte "
 			 "is ignored) are not all equal to bit %u", aw, aw, ROOT_SELECT_BIT);
-	else if (mmusim_config_va_sign_extended(cfg))
+	} else if (mmusim_config_va_sign_extended(cfg)) {
 		snprintf(buf, len, "the VA is not canonical: bits 63:%u are not all copies of bit %u", aw, aw - 1);
-	else
+	} else {
 		snprintf(buf, len, "the VA does not fit %u bits: bits 63:%u are not all 0", aw, aw);
+	}
 }
 
 /* "the PML4E (L4) at 0x1000" when an entry's rights refused the access, else "". */
@@ -364,7 +379,7 @@ void explain_answer_because(const mmusim_config *cfg, uint64_t va, const mmusim_
 	if (because)
 		snprintf(why, sizeof(why), "%s", because);
 	else
-		fault_reason(cfg, va, t, why, sizeof(why));
+		explain_fault_reason(cfg, va, t, why, sizeof(why));
 	refused_by(cfg, t, who, sizeof(who));
 	snprintf(buf, len, "%s, %s: %s%s%s", where, code, why, *who ? "; refused by " : "", who);
 }
@@ -376,6 +391,25 @@ void explain_answer_line(FILE *out, const mmusim_config *cfg, const mmusim_reque
 	explain_answer(cfg, req->va, t, answer, sizeof(answer));
 	fprintf(out, "0x%" PRIx64 " %s %s: %s\n", req->va, mmusim_access_name(req->access), mmusim_priv_name(req->priv),
 		answer);
+}
+
+/*
+ * A misaligned superpage: the `addr` line shows only the frame bits above the
+ * page size (what a TLB entry would keep), so the bits that fault are said
+ * here -- RISC-V: PPN[i-1:0] != 0 (priv. spec, Sv39 step 6), PA bits 29:12 of
+ * a gigapage; the toy: a huge leaf's frame below its size.
+ */
+static void quote_misaligned_frame(FILE *out, const mmusim_config *cfg, const mmusim_walk_step *s)
+{
+	unsigned shift = mmusim_config_index_shift(cfg, s->level), page_shift = mmusim_config_index_shift(cfg, 1);
+	uint64_t frame = mmusim_pte_address(cfg, s->pte, s->level), low = frame & ((1ull << shift) - 1);
+	char size[32];
+
+	if (!low || shift <= page_shift)
+		return;
+	format_page_size(1ull << shift, size, sizeof(size));
+	fprintf(out, "  misaligned: its frame 0x%" PRIx64 " has PA bits %u:%u = 0x%" PRIx64
+		", which must be 0 in a %s page\n", frame, shift - 1, page_shift, low >> page_shift, size);
 }
 
 /*
@@ -415,6 +449,8 @@ static void quote_fault_bits(FILE *out, const mmusim_config *cfg, const mmusim_r
 			/* Named as refused_by names an entry: "the PML4E (L4) at 0x1000", not "L4 PTE". */
 			fprintf(out, "  the bits: the %s (L%u) at 0x%" PRIx64 ": 0x%0*" PRIx64 " = %s\n",
 				mmusim_config_entry_name(cfg, s->level), s->level, s->pte_addr, digits, s->pte, flags);
+		if (res->fault_kind == MMUSIM_FAULT_MISALIGNED_SUPERPAGE && !*who)
+			quote_misaligned_frame(out, cfg, s);
 	}
 }
 
@@ -478,6 +514,38 @@ static void set_bits_text(const mmusim_config *cfg, const mmusim_translation *re
 	}
 	if (leaf_d && used < len)
 		snprintf(buf + used, len - used, " and D in the leaf");
+}
+
+/*
+ * The entries a walk that faulted set A in before the fault, read back from m
+ * ("the PML4E (L4), the PDPTE (L3) and the PDE (L2)"), or "" when none: x86
+ * sets A in each paging-structure entry it uses (SDM vol. 3 4.8) even when a
+ * lower level then faults, so a second walk reads them changed.
+ */
+static void fault_set_a_text(const mmusim_config *cfg, const mmusim_translation *res, mmusim_machine *m, char *buf,
+			     size_t len)
+{
+	unsigned set[MMUSIM_MAX_LEVELS], nr = 0;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (!m)
+		return;
+	for (unsigned i = 0; i < res->nr_steps && nr < MMUSIM_MAX_LEVELS; i++) {
+		const mmusim_walk_step *s = &res->steps[i];
+		uint64_t now;
+		if (mmusim_mem_read(m, s->pte_addr, mmusim_config_pte_size(cfg), &now) != MMUSIM_OK)
+			continue;
+		if ((mmusim_pte_flags(cfg, now, s->level) & MMUSIM_PROP_A) &&
+		    !(mmusim_pte_flags(cfg, s->pte, s->level) & MMUSIM_PROP_A))
+			set[nr++] = i;
+	}
+	for (unsigned k = 0; k < nr && used < len; k++) {
+		const mmusim_walk_step *s = &res->steps[set[k]];
+		used += (size_t)snprintf(buf + used, len - used, "%sthe %s (L%u)",
+					 k == 0 ? "" : k + 1 == nr ? " and " : ", ", mmusim_config_entry_name(cfg, s->level),
+					 s->level);
+	}
 }
 
 /*
@@ -545,11 +613,15 @@ void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *r
 	}
 	mmusim_fault_describe(cfg, res, code, sizeof(code));
 	fault_where(res, where, sizeof(where));
-	fault_reason(cfg, req->va, res, why, sizeof(why));
+	explain_fault_reason(cfg, req->va, res, why, sizeof(why));
 	fprintf(out, "%s%s%s: %s\n", pal->bad, where, pal->reset, why);
 	quote_fault_bits(out, cfg, req, res);
 	/* x86 raises nothing for a PTE read outside memory: "raised: no #PF: ...", not "raised as no #PF". */
 	fprintf(out, "  raised%s %s\n", strncmp(code, "no ", 3) ? " as" : ":", code);
+	/* The memory the faulting walk changed, as a good walk's last line says it. */
+	fault_set_a_text(cfg, res, m, set, sizeof(set));
+	if (set[0])
+		fprintf(out, "  the walk set A in %s before it faulted\n", set);
 }
 
 void explain_write(FILE *out, const mmusim_config *cfg, const mmusim_request *req, uint64_t root,
