@@ -1042,7 +1042,12 @@ Test(cli, replay_over_image_matches_built_tables)
 	run_result_free(&dumped);
 	run_result_free(&over_image);
 	cr_assert_eq(run_mmusim(&over_image, "replay", "--image", elf, "--demand-paging", trace, NULL), 0);
-	expect_run(&over_image, 2, "", "mmusim: replay: --demand-paging and --dump-elf need simulated memory, not an --image\n");
+	expect_run(&over_image, 2, "", "mmusim: replay: --demand-paging needs simulated memory, not an --image\n");
+	run_result_free(&over_image);
+	/* The message names the option given, not both. */
+	cr_assert_eq(run_mmusim(&over_image, "replay", "--image", elf, "--dump-elf", "/tmp/mmusim-never.elf", trace, NULL), 0);
+	expect_run(&over_image, 2, "", "mmusim: replay: --dump-elf needs simulated memory, not an --image\n");
+	cr_expect_eq(access("/tmp/mmusim-never.elf", F_OK), -1);
 	run_result_free(&over_image);
 	/* an edit in the trace cannot allocate in an image: a clean error with the line */
 	char *edit = write_temp_file("r 0x400000\nmap 0x900000 0x1000 4K r\n", ".trace");

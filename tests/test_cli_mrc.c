@@ -457,6 +457,7 @@ Test(cli_mrc, bad_inputs)
 	REFUSED("mmusim: bad --sets '3' (expected up to 16 powers of two, comma-separated)\n", "--sets", "3", "t");
 	REFUSED("mmusim: bad --sets '4,x' (expected up to 16 powers of two, comma-separated)\n", "--sets", "4,x", "t");
 	REFUSED("mmusim: bad --sets '0' (expected up to 16 powers of two, comma-separated)\n", "--sets", "0", "t");
+	REFUSED("mmusim: bad --sets '4,16,4': 4 given twice\n", "--sets", "4,16,4", "t");
 	REFUSED("mmusim: mrc: --sets 128 does not divide --max-entries 64\n", "--max-entries", "64", "--sets", "128",
 		"t");
 	REFUSED("mmusim: bad --page-size '3K' (expected 4K, 2M, 1G, another power of two or mapped)\n", "--page-size",

@@ -790,7 +790,7 @@ Test(sweep_cli, merge_reads_stdin_once)
 	FILE *p;
 	char got[4096] = "";
 
-	snprintf(cmd, sizeof(cmd), "'%s' merge --json - < '%s'", MMUSIM_BIN, path);
+	snprintf(cmd, sizeof(cmd), "%s merge --json - < '%s'", mmusim_command(), path);
 	p = popen(cmd, "r");
 	cr_assert(p);
 	size_t n = fread(got, 1, sizeof(got) - 1, p);
@@ -798,7 +798,7 @@ Test(sweep_cli, merge_reads_stdin_once)
 	cr_expect_eq(pclose(p), 0);
 	cr_expect_str_eq(got, REPORT("t", "2", "\"not-present\":1") REPORT("u", "3", ""));
 
-	snprintf(cmd, sizeof(cmd), "'%s' merge - < '%s'", MMUSIM_BIN, path);
+	snprintf(cmd, sizeof(cmd), "%s merge - < '%s'", mmusim_command(), path);
 	p = popen(cmd, "r");
 	n = fread(got, 1, sizeof(got) - 1, p);
 	got[n] = 0;
@@ -806,6 +806,20 @@ Test(sweep_cli, merge_reads_stdin_once)
 	cr_expect(strstr(got, "\nt      x86_64            4          2 ") != NULL, "%s", got);
 	cr_expect(strstr(got, "\nu      x86_64            4          3 ") != NULL, "%s", got);
 	remove_temp_file(path);
+
+	/* Standard input is "<stdin>" in messages, as every command names it (it said "-: cannot read"). */
+	snprintf(cmd, sizeof(cmd), "%s merge - < / 2>&1", mmusim_command());
+	p = popen(cmd, "r");
+	n = fread(got, 1, sizeof(got) - 1, p);
+	got[n] = 0;
+	cr_expect_eq(WEXITSTATUS(pclose(p)), 2);
+	cr_expect_str_eq(got, "mmusim: <stdin>: cannot read: Is a directory\n");
+	snprintf(cmd, sizeof(cmd), "printf '{\"trace\":\"t\"}' | %s merge - 2>&1", mmusim_command());
+	p = popen(cmd, "r");
+	n = fread(got, 1, sizeof(got) - 1, p);
+	got[n] = 0;
+	cr_expect_eq(WEXITSTATUS(pclose(p)), 2);
+	cr_expect(strncmp(got, "mmusim: <stdin>:1: ", 19) == 0, "%s", got);
 
 	static const struct bad_cli bad[] = {
 		{ { "merge", "-", "-" }, "mmusim: merge: stdin ('-') named twice (it can be read once)\n" },

@@ -441,9 +441,10 @@ static const char *missing_field(unsigned seen)
  */
 #define MERGE_FILE_MAX ((size_t)256 << 20)
 
-static char *read_file(const char *path, size_t *len, mmusim_error *err)
+/* path names the file in messages ("<stdin>" for standard input, as every command says). */
+static char *read_file(const char *path, bool from_stdin, size_t *len, mmusim_error *err)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	FILE *f = from_stdin ? stdin : fopen(path, "rb");
 	char *buf = NULL;
 	size_t cap = 0, n = 0;
 
@@ -489,7 +490,8 @@ static char *read_file(const char *path, size_t *len, mmusim_error *err)
 
 /* One file's text, read once (stdin cannot be read twice). */
 struct merge_input {
-	const char *path;
+	const char *path;           /* as messages name it: "<stdin>" for '-' */
+	bool from_stdin;
 	char *text;
 	size_t len;
 	size_t rows_end;            /* rows[...rows_end) are this file's and the earlier files' */
@@ -595,7 +597,8 @@ int cmd_merge(struct cli *cli, struct args *a)
 		if (strcmp(arg, "-") == 0)
 			stdin_named = arg;
 		paths[nr_files] = arg;
-		files[nr_files++].path = arg;
+		files[nr_files].from_stdin = strcmp(arg, "-") == 0;
+		files[nr_files++].path = strcmp(arg, "-") == 0 ? "<stdin>" : arg;
 		a->i++;
 	}
 	if (!nr_files) {
@@ -607,7 +610,7 @@ int cmd_merge(struct cli *cli, struct args *a)
 	    (rc = cli_output_check(cli, csv, paths, nr_files)) != EXIT_OK)
 		goto out;
 	for (size_t i = 0; i < nr_files; i++) {
-		if (!(files[i].text = read_file(files[i].path, &files[i].len, &err)) ||
+		if (!(files[i].text = read_file(files[i].path, files[i].from_stdin, &files[i].len, &err)) ||
 		    merge_file(&files[i], false, &rows, &nr, &cap, &err)) {
 			rc = cli_fail(&err);
 			goto out;

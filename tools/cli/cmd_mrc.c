@@ -75,6 +75,10 @@ static int parse_sets(const char *v, mmusim_mrc_options *opt)
 		    opt->nr_sets == MMUSIM_MRC_MAX_SET_COUNTS || (*end && *end != ','))
 			return cli_usage_error("bad --sets '%s' (expected up to %d powers of two, comma-separated)", v,
 					       MMUSIM_MRC_MAX_SET_COUNTS);
+		/* A second copy would print the same column twice. */
+		for (unsigned i = 0; i < opt->nr_sets; i++)
+			if (opt->sets[i] == s)
+				return cli_usage_error("bad --sets '%s': %lu given twice", v, s);
 		opt->sets[opt->nr_sets++] = (unsigned)s;
 		if (!*end)
 			return EXIT_OK;

@@ -192,7 +192,8 @@ int cmd_replay(struct cli *cli, struct args *a)
 		cli->threads_map = ra.threads;
 	/* Replay over the page tables of an image: nothing can be allocated there. */
 	if (cli->image && (ra.opt.demand_page_size || ra.dump_elf)) {
-		rc = cli_usage_error("replay: --demand-paging and --dump-elf need simulated memory, not an --image");
+		rc = cli_usage_error("replay: %s needs simulated memory, not an --image",
+				     ra.opt.demand_page_size ? "--demand-paging" : "--dump-elf");
 		goto out;
 	}
 	inputs[0] = ra.trace;
