@@ -82,9 +82,9 @@ Test(cli_percpu, json_cpus_array)
 	snprintf(want, sizeof(want),
 		 "\"cycles\":1906,\"cycles_per_access\":317.6667,\"cpus\":["
 		 "{\"cpu\":0,\"accesses\":{\"total\":3,\"read\":3,\"write\":0,\"exec\":0},\"walks\":2,\"pte_reads\":8,"
-		 "\"faults\":%s,\"cycles\":803,\"tlb\":{\"l1d\":{\"hits\":1,\"misses\":2}},\"pwc\":{}},"
+		 "\"faults\":%s,\"shootdowns\":0,\"cycles\":803,\"tlb\":{\"l1d\":{\"hits\":1,\"misses\":2}},\"pwc\":{}},"
 		 "{\"cpu\":1,\"accesses\":{\"total\":3,\"read\":2,\"write\":1,\"exec\":0},\"walks\":3,\"pte_reads\":11,"
-		 "\"faults\":%s,\"cycles\":1103,\"tlb\":{\"l1d\":{\"hits\":0,\"misses\":3}},\"pwc\":{}}]}\n",
+		 "\"faults\":%s,\"shootdowns\":0,\"cycles\":1103,\"tlb\":{\"l1d\":{\"hits\":0,\"misses\":3}},\"pwc\":{}}]}\n",
 		 faults0, faults1);
 	const char *tail = strstr(r.out, "\"cycles\":1906,");
 	cr_assert(tail, "%s", r.out);
@@ -141,5 +141,30 @@ Test(cli_percpu, merge_reads_a_report_with_cpus)
 		  merged.out);
 	remove_temp_file(json);
 	run_result_free(&merged);
+	run_result_free(&r);
+}
+
+/*
+ * An edit's shootdowns are charged to the CPU that made it, one per other CPU
+ * in use (README, Edits): cpu 1's unmap reaches cpu 0 (1), cpu 2's reaches
+ * cpus 0 and 1 (2); the CPUs add up to the total, 3.
+ */
+Test(cli_percpu, shootdowns_charged_to_the_editing_cpu)
+{
+	struct run_result r;
+
+	replay(&r,
+	       "map 0x400000 0x10000000 16K rwu\nr 0x400000\ncpu 1\nr 0x400000\nunmap 0x400000 4K\n"
+	       "cpu 2\nr 0x401000\nunmap 0x401000 4K\n",
+	       "--json");
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "\"shootdowns\":3,"), "%s", r.out);
+	const char *cpus = strstr(r.out, "\"cpus\":[");
+	cr_assert(cpus, "%s", r.out);
+	const char *c0 = strstr(cpus, "{\"cpu\":0,"), *c1 = strstr(cpus, "{\"cpu\":1,"), *c2 = strstr(cpus, "{\"cpu\":2,");
+	cr_assert(c0 && c1 && c2, "%s", r.out);
+	cr_expect(strstr(c0, "\"shootdowns\":0,") && strstr(c0, "\"shootdowns\":0,") < c1, "%s", cpus);
+	cr_expect(strstr(c1, "\"shootdowns\":1,") && strstr(c1, "\"shootdowns\":1,") < c2, "%s", cpus);
+	cr_expect(strstr(c2, "\"shootdowns\":2,"), "%s", cpus);
 	run_result_free(&r);
 }

@@ -70,7 +70,7 @@ def _cpus(mmu, config_handle):
                                  "exec": s.accesses[2]},
                     "walks": s.walks, "pte_reads": s.pte_reads,
                     "faults": {FAULT_KINDS[k]: s.faults[k] for k in range(1, _lib.FAULT_KIND_COUNT)},
-                    "cycles": s.cycles, "tlb": caches[False], "pwc": caches[True]})
+                    "shootdowns": s.shootdowns, "cycles": s.cycles, "tlb": caches[False], "pwc": caches[True]})
     return out
 
 

@@ -259,6 +259,7 @@ def test_per_cpu_equals_cli_json(tmp_path, cli_json):
     assert [(c["cpu"], c["accesses"]["total"], c["walks"], c["pte_reads"], c["cycles"], c["tlb"]["l1d"])
             for c in got["cpus"]] == [(0, 3, 2, 8, 803, {"hits": 1, "misses": 2}),
                                      (1, 3, 3, 11, 1103, {"hits": 0, "misses": 3})]
+    assert [c["shootdowns"] for c in got["cpus"]] == [0, 0]
     assert "cpus" not in mmusim.replay(BUNDLED[0], config=str(cfg))
 
 

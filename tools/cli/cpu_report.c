@@ -68,7 +68,7 @@ void cpu_report_json(FILE *out, const mmusim_mmu *mmu)
 		for (unsigned k = MMUSIM_FAULT_NONE + 1; k < MMUSIM_FAULT_KIND_COUNT; k++)
 			fprintf(out, "%s\"%s\":%" PRIu64, k == MMUSIM_FAULT_NONE + 1 ? "" : ",",
 				mmusim_fault_kind_name((enum mmusim_fault_kind)k), s.faults[k]);
-		fprintf(out, "},\"cycles\":%" PRIu64 ",\"tlb\":{", s.cycles);
+		fprintf(out, "},\"shootdowns\":%" PRIu64 ",\"cycles\":%" PRIu64 ",\"tlb\":{", s.shootdowns, s.cycles);
 		for (unsigned i = 0; mmusim_mmu_cpu_cache_stats(mmu, cpu, false, i, &t) == MMUSIM_OK; i++) {
 			fputs(i ? "," : "", out);
 			json_write_str(out, t.name);
