@@ -459,19 +459,25 @@ static void expect_bad_input(struct run_result *r, const char *err)
 	cr_expect_str_eq(r->err, err);
 }
 
-Test(show, svg_without_graphviz_is_a_clear_error)
+/* show --svg SVG with PATH set to search_path alone: refused, as no Graphviz is found there. */
+static void expect_no_graphviz_on(const char *search_path, const char *svg)
 {
 	struct run_result r;
 	char *path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
 
-	setenv("PATH", "/nonexistent", 1);
-	cr_assert_eq(run_mmusim(&r, "show", "--svg", "/tmp/mmusim-never.svg", NULL), 0);
+	setenv("PATH", search_path, 1);
+	cr_assert_eq(run_mmusim(&r, "show", "--svg", svg, NULL), 0);
 	if (path)
 		setenv("PATH", path, 1);
 	free(path);
 	expect_bad_input(&r, "mmusim: show: --svg needs Graphviz's 'dot' on PATH (apt-get install graphviz), "
 			     "or use --dot and render it elsewhere\n");
 	run_result_free(&r);
+}
+
+Test(show, svg_without_graphviz_is_a_clear_error)
+{
+	expect_no_graphviz_on("/nonexistent", "/tmp/mmusim-never.svg");
 }
 
 /* Criterion copies the parameters, so they hold text, not pointers; "@/x" stands for the
@@ -748,21 +754,12 @@ Test(view, show_ps_in_pml4e_is_no_page)
 Test(show, a_folder_named_dot_is_not_graphviz)
 {
 	char dir[] = "/tmp/mmusim-dot-XXXXXX", sub[64], svg[64];
-	char *path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
-	struct run_result r;
 
 	cr_assert(mkdtemp(dir));
 	snprintf(sub, sizeof(sub), "%s/dot", dir);
 	snprintf(svg, sizeof(svg), "%s/t.svg", dir);
 	cr_assert_eq(mkdir(sub, 0755), 0);
-	setenv("PATH", dir, 1);
-	cr_assert_eq(run_mmusim(&r, "show", "--svg", svg, NULL), 0);
-	if (path)
-		setenv("PATH", path, 1);
-	free(path);
-	expect_bad_input(&r, "mmusim: show: --svg needs Graphviz's 'dot' on PATH (apt-get install graphviz), "
-			     "or use --dot and render it elsewhere\n");
-	run_result_free(&r);
+	expect_no_graphviz_on(dir, svg);
 	rmdir(sub);
 	rmdir(dir);
 }
