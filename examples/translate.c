@@ -83,28 +83,17 @@ int main(int argc, char **argv)
 			printf("pa 0x%" PRIx64 " (", t.pa);
 			print_size(t.page_size);
 			printf(" page, level %u) perms %s\n", t.level, perms);
-		} else if (t.fault_kind == MMUSIM_FAULT_NON_CANONICAL) {
-			unsigned bits = mmusim_config_va_bits(cfg);
-			char code[96];
-			mmusim_fault_describe(cfg, &t, code, sizeof(code));
-			/* Refused before the walk: no entry was read. */
-			printf("fault %s (no entry was read), %s: ", mmusim_fault_kind_name(t.fault_kind), code);
-			if (mmusim_config_va_sign_extended(cfg))
-				printf("the VA is not canonical: bits 63:%u are not all copies of bit %u\n", bits, bits - 1);
-			else
-				printf("the VA does not fit %u bits: bits 63:%u are not all 0\n", bits, bits);
 		} else {
-			char code[96];
-			const char *why = mmusim_fault_reason_text(t.fault_reason);
+			char code[96], why[160];
 			mmusim_fault_describe(cfg, &t, code, sizeof(code));
-			printf("fault %s at level %u, %s: ", mmusim_fault_kind_name(t.fault_kind), t.fault_level, code);
-			/* An entry that is not present is named as its format names it: the PDE, the L2 descriptor. */
-			if (t.fault_kind == MMUSIM_FAULT_NOT_PRESENT && !strncmp(why, "the PTE ", 8))
-				printf("the %s %s", mmusim_config_entry_name(cfg, t.fault_level), why + 8);
-			else if (t.fault_kind == MMUSIM_FAULT_NOT_PRESENT && !strncmp(why, "the descriptor ", 15))
-				printf("the %s %s", mmusim_config_entry_name(cfg, t.fault_level), why + 15);
+			/* The rule in words: the entry as its format names it (the PDE), a bad VA's bits. */
+			mmusim_fault_reason_describe(cfg, req.va, &t, why, sizeof(why));
+			/* A bad VA is refused before the walk: no entry was read. */
+			if (t.fault_kind == MMUSIM_FAULT_NON_CANONICAL)
+				printf("fault %s (no entry was read), %s: %s", mmusim_fault_kind_name(t.fault_kind), code, why);
 			else
-				printf("%s", why);
+				printf("fault %s at level %u, %s: %s", mmusim_fault_kind_name(t.fault_kind), t.fault_level, code,
+				       why);
 			/* x86 rights combine over the levels: the entry that took the right away. */
 			if (t.fault_kind == MMUSIM_FAULT_PERMISSION && t.refused_level)
 				printf("; refused by the %s (L%u) at 0x%" PRIx64, mmusim_config_entry_name(cfg, t.refused_level),

@@ -149,6 +149,37 @@ void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t
 		arch->describe_fault(&f, buf, len);
 }
 
+/* Arm ARM D8.2: VA bit 55 picks TTBR0 or TTBR1 (bit 63 would be the top byte, which TBI may ignore). */
+enum { ROOT_SELECT_BIT = 55 };
+
+void mmusim_fault_reason_describe(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf,
+				  size_t len)
+{
+	const struct machine_config *c = &cfg->cfg;
+
+	if (!len)
+		return;
+	if (t->ok) {
+		snprintf(buf, len, "no fault");
+	} else if (t->fault_kind == MMUSIM_FAULT_NON_CANONICAL) {
+		bool upper = c->pc.split_halves && (va >> ROOT_SELECT_BIT & 1);
+		unsigned aw = c->pc.half_width[upper];
+		if (c->pc.split_halves)
+			snprintf(buf, len, "the VA is in neither TTBR0's nor TTBR1's range: bits 63:%u (55:%u when the top "
+				 "byte is ignored) are not all equal to bit %u", aw, aw, ROOT_SELECT_BIT);
+		else if (c->pc.va_sign_ext)
+			snprintf(buf, len, "the VA is not canonical: bits 63:%u are not all copies of bit %u", aw, aw - 1);
+		else
+			snprintf(buf, len, "the VA does not fit %u bits: bits 63:%u are not all 0", aw, aw);
+	} else {
+		/* A VM's stage-2 fault is about the host's entry, named as the stage-2 format names it. */
+		const struct pt_arch *arch = t->fault_stage2 && c->stage2.arch ? c->stage2.arch : c->arch;
+		const struct paging_consts *pc = t->fault_stage2 && c->stage2.arch ? &c->stage2.pc : &c->pc;
+		const char *entry = t->fault_level && arch->entry_name ? arch->entry_name(pc, t->fault_level) : NULL;
+		walk_reason_text_named((enum fault_reason)t->fault_reason, entry, buf, len);
+	}
+}
+
 uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level)
 {
 	if (!table_level(cfg, level))

@@ -7,6 +7,7 @@
  */
 #include "walk.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,11 +147,29 @@ const char *fault_kind_name(enum fault_kind kind)
 	return (unsigned)kind < FAULT_KIND_COUNT ? fault_kind_names[kind] : "?";
 }
 
+/*
+ * The reasons that are about one entry say "the PTE" (Arm: "the descriptor",
+ * EPT: "the EPT entry") of whichever was read; walk_reason_text_named puts
+ * the format's own name for the level in its place.  Each is written once,
+ * as its noun and the rest of its sentence.
+ */
+#define NOT_PRESENT_REST " is not present (P/V bit clear)"
+#define BUS_ERROR_REST " address lies outside physical memory"
+#define ARM_INVALID_REST " is invalid (bit 0 clear)"
+#define EPT_NOT_PRESENT_REST " is not present (bits 2:0, R/W/X, all 0): an EPT violation"
+
+static const char *const named_reason_rest[REASON_COUNT] = {
+	[REASON_NOT_PRESENT] = NOT_PRESENT_REST,
+	[REASON_BUS_ERROR] = BUS_ERROR_REST,
+	[REASON_ARM_INVALID] = ARM_INVALID_REST,
+	[REASON_EPT_NOT_PRESENT] = EPT_NOT_PRESENT_REST,
+};
+
 static const char *const reason_texts[REASON_COUNT] = {
 	[REASON_NONE] = "no fault",
 	[REASON_NON_CANONICAL] = "the VA is not canonical: the bits above the VA width are not copies of its top bit (zeros where the format has no sign extension)",
-	[REASON_NOT_PRESENT] = "the PTE is not present (P/V bit clear)",
-	[REASON_BUS_ERROR] = "the PTE address lies outside physical memory",
+	[REASON_NOT_PRESENT] = "the PTE" NOT_PRESENT_REST,
+	[REASON_BUS_ERROR] = "the PTE" BUS_ERROR_REST,
 	[REASON_X86_RSVD_PHYS_BITS] = "address bits at or above MAXPHYADDR (phys_addr_width) are set",
 	[REASON_X86_RSVD_PS] = "PS is set at a level that cannot map a page",
 	[REASON_X86_RSVD_LARGE_LOW] = "low address bits of a large page (below its size, other than PAT) are set",
@@ -182,7 +201,7 @@ static const char *const reason_texts[REASON_COUNT] = {
 	[REASON_TOY_USER_NOT_U] = "user-mode access, but the PTE's user bit is 0",
 	[REASON_ARM_VA_RANGE] = "the VA is in neither TTBR0's nor TTBR1's range (bits above the VA size, below any ignored top byte, differ from bit 55)",
 	[REASON_ARM_WALK_DISABLED] = "walks of the VA's half are disabled (TCR_EL1.EPD0/EPD1=1)",
-	[REASON_ARM_INVALID] = "the descriptor is invalid (bit 0 clear)",
+	[REASON_ARM_INVALID] = "the descriptor" ARM_INVALID_REST,
 	[REASON_ARM_BLOCK_LEVEL] = "a block descriptor at a level where this granule has no blocks (or 0b01 at level 3)",
 	[REASON_ARM_ADDR_SIZE] = "the output address has bits set above the PA size (TCR_EL1.IPS)",
 	[REASON_ARM_AF] = "AF=0 and the hardware does not manage the Access flag (TCR_EL1.HA=0)",
@@ -193,7 +212,7 @@ static const char *const reason_texts[REASON_COUNT] = {
 	[REASON_ARM_EL0_WRITABLE] = "EL1 instruction fetch from a page writable at EL0 (AP=01 is never executable at EL1)",
 	[REASON_ARM_WXN] = "instruction fetch from a page writable at that EL, with SCTLR_EL1.WXN=1",
 	[REASON_ARM_PAN] = "EL1 load or store to a page accessible at EL0, with PSTATE.PAN=1",
-	[REASON_EPT_NOT_PRESENT] = "the EPT entry is not present (bits 2:0, R/W/X, all 0): an EPT violation",
+	[REASON_EPT_NOT_PRESENT] = "the EPT entry" EPT_NOT_PRESENT_REST,
 	[REASON_EPT_WRITE_NO_READ] = "EPT misconfiguration: W=1 with R=0 (bits 2:0 are 010b or 110b)",
 	[REASON_EPT_EXEC_ONLY] = "EPT misconfiguration: execute-only (bits 2:0 = 100b) on a CPU without execute-only translations (execute_only: false)",
 	[REASON_EPT_RSVD_PHYS_BITS] = "EPT misconfiguration: address bits 51:MAXPHYADDR (phys_addr_width) are set",
@@ -223,6 +242,16 @@ static const char *const reason_texts[REASON_COUNT] = {
 const char *walk_reason_text(enum fault_reason reason)
 {
 	return (unsigned)reason < REASON_COUNT && reason_texts[reason] ? reason_texts[reason] : "?";
+}
+
+void walk_reason_text_named(enum fault_reason reason, const char *entry, char *buf, size_t len)
+{
+	if (!len)
+		return;
+	if (entry && (unsigned)reason < REASON_COUNT && named_reason_rest[reason])
+		snprintf(buf, len, "the %s%s", entry, named_reason_rest[reason]);
+	else
+		snprintf(buf, len, "%s", walk_reason_text(reason));
 }
 
 const char *access_kind_name(enum access_kind a)

@@ -12,6 +12,7 @@
 #define MMUSIM_PT_WALK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cpu_ctl.h"
@@ -255,6 +256,12 @@ unsigned walk_effective_perms(const struct walker *w, const struct walk_request 
 const char *fault_kind_name(enum fault_kind kind);
 /* One sentence for --explain. */
 const char *walk_reason_text(enum fault_reason reason);
+/*
+ * The same sentence with a reason that is about one entry ("the PTE is not
+ * present") naming it `entry` ("the PDPTE is not present"); entry NULL, or
+ * any other reason: walk_reason_text's.
+ */
+void walk_reason_text_named(enum fault_reason reason, const char *entry, char *buf, size_t len);
 const char *access_kind_name(enum access_kind a);  /* "r" "w" "x" */
 const char *privilege_name(enum privilege p);      /* "user" "supervisor" */
 

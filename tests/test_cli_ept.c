@@ -80,7 +80,7 @@ Test(cli_ept, violations_and_their_qualification)
 				"0x1000000000000", NULL), 0);
 	expect_run(&r, 0,
 		   "0x5000 r user: fault not-present at level 1, EPT violation (exit reason 48), exit qualification "
-		   "0x1 (read; GPA not readable, not writable, not executable): the EPT entry is not present "
+		   "0x1 (read; GPA not readable, not writable, not executable): the EPT PTE is not present "
 		   "(bits 2:0, R/W/X, all 0): an EPT violation\n"
 		   "0x1000000000000 r user: fault non-canonical (no entry was read), no EPT exit: the VA does not "
 		   "fit 48 bits: bits 63:48 are not all 0\n",

@@ -144,6 +144,7 @@ _PROTOTYPES = {
     "mmusim_translate_many": (c_int, [P, POINTER(Request), P, c_size_t, P, P]),
     "mmusim_dump_elf": (c_int, [P, c_char_p, E]),
     "mmusim_fault_kind_name": (c_char_p, [c_int]),
+    "mmusim_fault_reason_describe": (None, [P, c_uint64, POINTER(Translation), c_char_p, c_size_t]),
     "mmusim_perms_string": (None, [c_uint, c_char_p]),
     "mmusim_trace_open": (c_int, [c_char_p, c_int, POINTER(P), E]),
     "mmusim_trace_format_parse": (c_int, [c_char_p, POINTER(c_int)]),

@@ -31,12 +31,15 @@ Mapping.__doc__ = "One leaf: VA, PA, page size, level, raw PTE, flag letters, ca
 class Translation:
     """The outcome of one walk: ``pa`` (None on a fault), ``fault`` (None on success), ``steps``;
     ``fault_stage2``: on a VM's fault, True when stage 2 refused (``fault.code`` is then the
-    hypervisor's: ESR_EL2, the EPT exit qualification, EXITINFO1, scause), None on success."""
+    hypervisor's: ESR_EL2, the EPT exit qualification, EXITINFO1, scause), None on success;
+    ``reason``: on a fault, why, in the words `mmusim translate` prints ("the PDPTE is not
+    present (P/V bit clear)"), None on success."""
 
-    __slots__ = ("va", "pa", "level", "page_size", "perms", "fault", "fault_stage2", "steps")
+    __slots__ = ("va", "pa", "level", "page_size", "perms", "fault", "fault_stage2", "reason", "steps")
 
-    def __init__(self, va, t):
+    def __init__(self, va, t, reason=None):
         self.va = va
+        self.reason = reason
         self.steps = [WalkStep(s.level, s.table, s.index, s.pte_addr, s.pte) for s in t.steps[:t.nr_steps]]
         if t.ok:
             self.pa, self.level, self.page_size = t.pa, t.level, t.page_size
@@ -275,7 +278,13 @@ class Machine:
         rc = lib.mmusim_translate(self.handle, ctypes.byref(req), ctypes.byref(out))
         if rc != 0:
             raise error_from(rc, lib.mmusim_machine_last_error(self.handle).decode())
-        return Translation(va, out)
+        reason = None
+        if not out.ok:
+            why = ctypes.create_string_buffer(160)
+            lib.mmusim_fault_reason_describe(lib.mmusim_machine_config(self.handle), req.va, ctypes.byref(out),
+                                             why, len(why))
+            reason = why.value.decode()
+        return Translation(va, out, reason)
 
     @_locked
     def translate_many(self, vas, access="r", user=True):

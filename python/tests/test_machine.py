@@ -39,6 +39,16 @@ def test_translate_fault_has_kind_level_and_error_code(m):
     assert len(t.steps) == 4
 
 
+def test_fault_reason_names_the_entry_that_faulted(m):
+    # 0x40000000 is PDPT index 1 (VA bits 38:30): the PDPTE there is not present (SDM vol. 3 4.5).
+    t = m.translate(0x40000000)
+    assert t.fault.level == 3
+    assert t.reason == "the PDPTE is not present (P/V bit clear)"
+    # 4-level paging: bits 63:48 must copy bit 47.
+    assert m.translate(0x800000000000).reason == "the VA is not canonical: bits 63:48 are not all copies of bit 47"
+    assert m.translate(0x400123).reason is None
+
+
 def test_huge_page_and_protect_and_unmap():
     with mmusim.Machine("x86_64") as m:
         m.map(0x40000000, 0x80000000, 2 << 20, "rwu")

@@ -318,37 +318,6 @@ static void fault_where(const mmusim_translation *t, char *buf, size_t len)
 		snprintf(buf, len, "fault %s at level %u", mmusim_fault_kind_name(t->fault_kind), t->fault_level);
 }
 
-/* The rule, in words; for a bad VA with the bit positions of this config (and of va's half). */
-void explain_fault_reason(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len)
-{
-	unsigned aw = va_half_bits(cfg, va);
-
-	if (t->fault_kind != MMUSIM_FAULT_NON_CANONICAL) {
-		const char *text = mmusim_fault_reason_text(t->fault_reason);
-		bool absent = t->fault_kind == MMUSIM_FAULT_NOT_PRESENT && t->fault_level;
-		const char *name = absent ? mmusim_config_entry_name(cfg, t->fault_level) : "PTE";
-		/*
-		 * The library says "the PTE" (Arm: "the descriptor") of any entry;
-		 * where the format names its levels (x86: the PDE, PDPTE, PML4E; Arm:
-		 * the L0..L3 descriptor) the entry that was not present is named
-		 * so: x86's PTE is the level-1 entry only.
-		 */
-		if (!strncmp(text, "the PTE ", 8) && strcmp(name, "PTE"))
-			snprintf(buf, len, "the %s %s", name, text + 8);
-		else if (absent && !strncmp(text, "the descriptor ", 15) && strcmp(name, "descriptor"))
-			snprintf(buf, len, "the %s %s", name, text + 15); /* Arm: "the L2 descriptor is invalid" */
-		else
-			snprintf(buf, len, "%s", text);
-	} else if (mmusim_config_split_roots(cfg)) {
-		snprintf(buf, len, "the VA is in neither TTBR0's nor TTBR1's range: bits 63:%u (55:%u when the top byte "
-			 "is ignored) are not all equal to bit %u", aw, aw, ROOT_SELECT_BIT);
-	} else if (mmusim_config_va_sign_extended(cfg)) {
-		snprintf(buf, len, "the VA is not canonical: bits 63:%u are not all copies of bit %u", aw, aw - 1);
-	} else {
-		snprintf(buf, len, "the VA does not fit %u bits: bits 63:%u are not all 0", aw, aw);
-	}
-}
-
 /* "the PML4E (L4) at 0x1000" when an entry's rights refused the access, else "". */
 static void refused_by(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)
 {
@@ -379,7 +348,7 @@ void explain_answer_because(const mmusim_config *cfg, uint64_t va, const mmusim_
 	if (because)
 		snprintf(why, sizeof(why), "%s", because);
 	else
-		explain_fault_reason(cfg, va, t, why, sizeof(why));
+		mmusim_fault_reason_describe(cfg, va, t, why, sizeof(why));
 	refused_by(cfg, t, who, sizeof(who));
 	snprintf(buf, len, "%s, %s: %s%s%s", where, code, why, *who ? "; refused by " : "", who);
 }
@@ -613,7 +582,7 @@ void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *r
 	}
 	mmusim_fault_describe(cfg, res, code, sizeof(code));
 	fault_where(res, where, sizeof(where));
-	explain_fault_reason(cfg, req->va, res, why, sizeof(why));
+	mmusim_fault_reason_describe(cfg, req->va, res, why, sizeof(why));
 	fprintf(out, "%s%s%s: %s\n", pal->bad, where, pal->reset, why);
 	quote_fault_bits(out, cfg, req, res);
 	/* x86 raises nothing for a PTE read outside memory: "raised: no #PF: ...", not "raised as no #PF". */

@@ -59,12 +59,6 @@ void explain_level_stage2_refused(FILE *out, const mmusim_config *cfg, const mmu
  * ENTRY (Ln) at 0x…]".  va is the walk's (a bad VA's rule names the bits of its half).
  */
 void explain_answer(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len);
-/*
- * The rule a fault broke, in the words of explain and translate's text: a bad
- * VA's names the bits of this config (and of va's half), as translate --json
- * --explain's "reason" must too.
- */
-void explain_fault_reason(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len);
 /* explain_answer with the fault's reason given (NULL: the rule t->fault_reason names). */
 void explain_answer_because(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, const char *because,
 			    char *buf, size_t len);
