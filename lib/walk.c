@@ -176,7 +176,10 @@ void mmusim_fault_reason_describe(const mmusim_config *cfg, uint64_t va, const m
 		const struct pt_arch *arch = t->fault_stage2 && c->stage2.arch ? c->stage2.arch : c->arch;
 		const struct paging_consts *pc = t->fault_stage2 && c->stage2.arch ? &c->stage2.pc : &c->pc;
 		const char *entry = t->fault_level && arch->entry_name ? arch->entry_name(pc, t->fault_level) : NULL;
-		walk_reason_text_named((enum fault_reason)t->fault_reason, entry, buf, len);
+		if (t->fault_reason < 0 || t->fault_reason >= REASON_COUNT)
+			snprintf(buf, len, "%s", mmusim_fault_reason_text(t->fault_reason));
+		else
+			walk_reason_text_named((enum fault_reason)t->fault_reason, entry, buf, len);
 	}
 }
 

@@ -144,5 +144,9 @@ Test(api_fault_reason, success_and_short_buffers)
 	cr_expect_eq(text[0], 'x');
 	mmusim_fault_reason_describe(mc.cfg, req.va, &t, text, 10);
 	cr_expect_str_eq(text, "the PDPTE");
+	/* A translation filled by hand with no such reason: the words mmusim_fault_reason_text has for it. */
+	t.fault_reason = 12345;
+	mmusim_fault_reason_describe(mc.cfg, req.va, &t, text, sizeof(text));
+	cr_expect_str_eq(text, "unknown reason");
 	machine_free(&mc);
 }
