@@ -799,6 +799,15 @@ MMUSIM_API void mmusim_pte_describe(const mmusim_config *cfg, uint64_t pte, unsi
 /* A fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)", into buf. */
 MMUSIM_API void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t, char *buf,
 				      size_t len);
+/*
+ * The rule a fault broke with the bits of the faulting entry it found set,
+ * where the rule covers several (RISC-V: "A and D are set in a non-leaf PTE,
+ * where D, A, U, N and PBMT are reserved for future standard use"; "reserved
+ * bit 54 is set: ..."), into buf.  false (buf "") when
+ * mmusim_fault_reason_text's sentence already says it all.
+ */
+MMUSIM_API bool mmusim_fault_reason_bits(const mmusim_config *cfg, const mmusim_translation *t, char *buf,
+					 size_t len);
 
 /* -------------------------------------------------------------- the traces */
 

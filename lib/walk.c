@@ -149,6 +149,26 @@ void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t
 		arch->describe_fault(&f, buf, len);
 }
 
+bool mmusim_fault_reason_bits(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)
+{
+	const struct pt_arch *arch = cfg->cfg.arch;
+
+	if (!buf || !len)
+		return false;
+	buf[0] = '\0';
+	/* The entry that faulted is the walk's last step; a VM's stage-2 fault is another format's entry. */
+	if (!t || t->ok || t->fault_stage2 || !t->nr_steps || t->nr_steps > MMUSIM_MAX_LEVELS || !arch->reason_bits)
+		return false;
+	const mmusim_walk_step *s = &t->steps[t->nr_steps - 1];
+	if (s->level != t->fault_level || !table_level(cfg, s->level))
+		return false;
+	if (!arch->reason_bits(&cfg->cfg.pc, (enum fault_reason)t->fault_reason, s->pte, s->level, buf, len)) {
+		buf[0] = '\0';
+		return false;
+	}
+	return true;
+}
+
 uint64_t mmusim_pte_address(const mmusim_config *cfg, uint64_t pte, unsigned level)
 {
 	if (!table_level(cfg, level))

@@ -377,3 +377,59 @@ Test(authoring, readme_worked_example)
 	free(trace);
 	free(readme);
 }
+
+/*
+ * RISC-V privileged spec, Sv32/Sv39: "For non-leaf PTEs, the D, A, and U bits
+ * are reserved for future standard use", as are N (Svnapot) and PBMT, bits
+ * 62:61 (Svpbmt); step 3 raises a page fault when one is set.  The reason
+ * names the bits this pointer sets, not the whole list.
+ */
+Test(authoring, riscv_pointer_reserved_bits_named)
+{
+	expect_out("sv39", "map 0x400000 0x80200000 4K rwu\npte 0x400000 2 a=1 d=1\n", "r", "0x400000",
+		   "0x400000 r user: fault reserved-bit at level 2, scause 13 (load page fault): D and A are set in a "
+		   "non-leaf PTE, where D, A, U, N and PBMT are reserved for future standard use\n");
+	expect_out("sv39", "map 0x400000 0x80200000 4K rwu\npte 0x400000 3 pbmt=1\n", "w", "0x400000",
+		   "0x400000 w user: fault reserved-bit at level 3, scause 15 (store/AMO page fault): PBMT is set in a "
+		   "non-leaf PTE, where D, A, U, N and PBMT are reserved for future standard use\n");
+	expect_out("sv48", "map 0x400000 0x80200000 4K rwu\npte 0x400000 2 u=1 n=1\n", "r", "0x400000",
+		   "0x400000 r user: fault reserved-bit at level 2, scause 13 (load page fault): U and N are set in a "
+		   "non-leaf PTE, where D, A, U, N and PBMT are reserved for future standard use\n");
+	/* Sv32's 4-byte PTE has no N, PBMT or bits 60:54. */
+	expect_out("sv32", "map 0x400000 0x80200000 4K rwu\npte 0x400000 2 u=1\n", "r", "0x400000",
+		   "0x400000 r user: fault reserved-bit at level 2, scause 13 (load page fault): U is set in a "
+		   "non-leaf PTE, where D, A and U are reserved for future standard use\n");
+}
+
+/* Sv39-57: bits 60:54 "are reserved for future standard use and ... must be zeroed": which ones are set. */
+Test(authoring, riscv_reserved_bits_60_54_named)
+{
+	expect_out("sv39", "map 0x400000 0x80200000 4K rwu\npte 0x400000 1 rsvd=0x41\n", "r", "0x400000",
+		   "0x400000 r user: fault reserved-bit at level 1, scause 13 (load page fault): reserved bits 60 and 54 "
+		   "are set: bits 60:54 are reserved for future standard use and must be 0\n");
+	expect_out("sv57", "map 0x400000 0x80200000 4K rwu\npte 0x400000 5 rsvd=0x4\n", "x", "0x400000",
+		   "0x400000 x user: fault reserved-bit at level 5, scause 12 (instruction page fault): reserved bit 56 "
+		   "is set: bits 60:54 are reserved for future standard use and must be 0\n");
+}
+
+/*
+ * A pointer above the leaf to a table outside memory: the entry the walk
+ * cannot read is named as the format names it at that level, as a
+ * not-present one is (x86: PDE, PDPTE, PML4E; Arm: the L2 descriptor).
+ */
+Test(authoring, bus_error_names_the_entry)
+{
+	expect_out("x86_64", MAP_4K "pte 0x400000 4 addr=0x7000000000\n", "r", "0x400000",
+		   "0x400000 r user: fault bus-error at level 3, no #PF: the PDPTE read fails (machine check on real "
+		   "hardware): the PDPTE address lies outside physical memory\n");
+	expect_out("x86_64_la57", MAP_4K "pte 0x400000 5 addr=0x7000000000\n", "r", "0x400000",
+		   "0x400000 r user: fault bus-error at level 4, no #PF: the PML4E read fails (machine check on real "
+		   "hardware): the PML4E address lies outside physical memory\n");
+	expect_out("aarch64", "map 0x400000 0x80000000 4K rwu\npte 0x400000 3 addr=0x8000000000\n", "r", "0x400000",
+		   "0x400000 r user: fault bus-error at level 2, ESR_EL1 0x92000016 (data abort from EL0, synchronous "
+		   "external abort on table walk, level 2): the L2 descriptor address lies outside physical memory\n");
+	/* RISC-V calls every level's entry a PTE. */
+	expect_out("sv39", "map 0x400000 0x80200000 4K rwu\npte 0x400000 3 ppn=0x1\n", "r", "0x400000",
+		   "0x400000 r user: fault bus-error at level 2, scause 5 (load access fault): the PTE address lies "
+		   "outside physical memory\n");
+}

@@ -52,7 +52,7 @@ static void print_json(FILE *out, const mmusim_config *cfg, const mmusim_request
 		if (!res->ok) {
 			/* The text's words: a bad VA's rule names this config's bits, not the generic rule. */
 			char why[256];
-			explain_fault_reason(cfg, req->va, res, why, sizeof(why));
+			explain_fault_rule(cfg, req->va, res, why, sizeof(why));
 			fprintf(out, ",\"reason\":\"%s\"", why);
 		}
 	}

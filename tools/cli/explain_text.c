@@ -263,7 +263,9 @@ static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_trans
 
 	step_address(out, cfg, s, pal);
 	if (last && !res->ok && res->fault_kind == MMUSIM_FAULT_BUS_ERROR) {
-		fprintf(out, "      %sthe PTE address is outside physical memory: nothing to read%s\n", pal->bad, pal->reset);
+		/* Named as the fault's reason names it: "the PDPTE address" at an x86 level 3. */
+		fprintf(out, "      %sthe %s address is outside physical memory: nothing to read%s\n", pal->bad,
+			res->fault_stage2 ? "PTE" : mmusim_config_entry_name(cfg, s->level), pal->reset);
 		return;
 	}
 	mmusim_pte_describe(cfg, s->pte, s->level, flags, sizeof(flags));
@@ -349,6 +351,32 @@ void explain_fault_reason(const mmusim_config *cfg, uint64_t va, const mmusim_tr
 	}
 }
 
+/*
+ * The entry a bus error could not read, named as its format names it at that
+ * level ("the PDPTE address lies outside physical memory"), as
+ * explain_fault_reason names a not-present one; false where the name is
+ * "PTE" anyway (RISC-V, the toy, x86's level 1) or the entry is a VM's
+ * stage-2 one, which this config does not name.
+ */
+static bool bus_error_reason(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)
+{
+	const char *text = mmusim_fault_reason_text(t->fault_reason), *name;
+
+	if (t->fault_kind != MMUSIM_FAULT_BUS_ERROR || t->fault_stage2 || !t->fault_level)
+		return false;
+	name = mmusim_config_entry_name(cfg, t->fault_level);
+	if (strncmp(text, "the PTE ", 8) || !strcmp(name, "PTE"))
+		return false;
+	snprintf(buf, len, "the %s %s", name, text + 8);
+	return true;
+}
+
+void explain_fault_rule(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len)
+{
+	if (!mmusim_fault_reason_bits(cfg, t, buf, len) && !bus_error_reason(cfg, t, buf, len))
+		explain_fault_reason(cfg, va, t, buf, len);
+}
+
 /* "the PML4E (L4) at 0x1000" when an entry's rights refused the access, else "". */
 static void refused_by(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)
 {
@@ -379,7 +407,7 @@ void explain_answer_because(const mmusim_config *cfg, uint64_t va, const mmusim_
 	if (because)
 		snprintf(why, sizeof(why), "%s", because);
 	else
-		explain_fault_reason(cfg, va, t, why, sizeof(why));
+		explain_fault_rule(cfg, va, t, why, sizeof(why));
 	refused_by(cfg, t, who, sizeof(who));
 	snprintf(buf, len, "%s, %s: %s%s%s", where, code, why, *who ? "; refused by " : "", who);
 }
@@ -613,7 +641,7 @@ void explain_result(FILE *out, const mmusim_config *cfg, const mmusim_request *r
 	}
 	mmusim_fault_describe(cfg, res, code, sizeof(code));
 	fault_where(res, where, sizeof(where));
-	explain_fault_reason(cfg, req->va, res, why, sizeof(why));
+	explain_fault_rule(cfg, req->va, res, why, sizeof(why));
 	fprintf(out, "%s%s%s: %s\n", pal->bad, where, pal->reset, why);
 	quote_fault_bits(out, cfg, req, res);
 	/* x86 raises nothing for a PTE read outside memory: "raised: no #PF: ...", not "raised as no #PF". */

@@ -65,6 +65,14 @@ void explain_answer(const mmusim_config *cfg, uint64_t va, const mmusim_translat
  * --explain's "reason" must too.
  */
 void explain_fault_reason(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len);
+/*
+ * explain_fault_reason with what the faulting entry holds where that rule is
+ * generic: the reserved bits it sets (RISC-V: "A and D are set in a non-leaf
+ * PTE, ..."), and a bus error's entry named as its format names it at that
+ * level ("the PDPTE address lies outside physical memory").  Every command's
+ * text says a fault's reason through here.
+ */
+void explain_fault_rule(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, char *buf, size_t len);
 /* explain_answer with the fault's reason given (NULL: the rule t->fault_reason names). */
 void explain_answer_because(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t, const char *because,
 			    char *buf, size_t len);
