@@ -333,6 +333,12 @@ struct pt_arch {
 	 */
 	uint64_t (*root_reg_ctl_bits)(const struct cpu_ctl *ctl);
 	/*
+	 * Optional: the bits of a root register value decode_root_reg drops that
+	 * the register still holds (x86_32 CR3 bits 11:0, PWT/PCD among them),
+	 * for cpu_ctl.root_reg_flags; root_reg_ctl_bits gives them back.
+	 */
+	uint64_t (*root_reg_flags)(uint64_t reg);
+	/*
 	 * Optional (NULL: one root register): the register that holds the upper
 	 * half's root on a split_roots format ("ttbr1"), encoded and decoded as
 	 * root_register is.
