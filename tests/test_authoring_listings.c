@@ -104,8 +104,8 @@ Test(authoring_listings, explain_address_field_stops_at_maxphyaddr)
 				     "      raw    0x0000800000002007\n"
 				     "      bits   P RW US addr=0x800000002000\n"
 				     "      addr   bits 45:12 = 0x2000\n"
-				     "fault reserved-bit at level 3: address bits at or above MAXPHYADDR (phys_addr_width) are "
-				     "set\n",
+				     "fault reserved-bit at level 3: address bit 47 is set: bits 51:46 are reserved, at or "
+				     "above MAXPHYADDR (46)\n",
 				     "  raised as #PF error code 0xd (P U RSVD)\n", NULL });
 	remove_temp_file(config);
 }
