@@ -803,7 +803,8 @@ MMUSIM_API void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_tra
  * The rule a fault broke with the bits of the faulting entry it found set,
  * where the rule covers several (RISC-V: "A and D are set in a non-leaf PTE,
  * where D, A, U, N and PBMT are reserved for future standard use"; "reserved
- * bit 54 is set: ..."; x86-64: "address bit 47 is set: bits 51:46 are reserved, ..."), into buf.  false (buf "") when
+ * bit 54 is set: ..."; x86-64: "address bit 47 is set: bits 51:46 are reserved, ..."; AArch64's
+ * address size faults), into buf.  false (buf "") when
  * mmusim_fault_reason_text's sentence already says it all.
  */
 MMUSIM_API bool mmusim_fault_reason_bits(const mmusim_config *cfg, const mmusim_translation *t, char *buf,

@@ -225,31 +225,6 @@ static void x86_describe_fault(const struct walk_fault *f, char *buf, size_t len
 	x86_describe_fault_bits(f, 6, buf, len);
 }
 
-/* "bit 47", "bits 51:48 and 46": the set bits of mask, highest first, as runs. */
-static void put_bit_runs(char *buf, size_t len, size_t *n, uint64_t mask)
-{
-	unsigned runs = 0, k = 0;
-
-	for (int hi = 63; hi >= 0; hi--)
-		if (mask >> hi & 1 && (hi == 63 || !(mask >> (hi + 1) & 1)))
-			runs++;
-	text_put(buf, len, n, "bit%s ", runs > 1 || __builtin_popcountll(mask) > 1 ? "s" : "");
-	for (int hi = 63; hi >= 0; hi--) {
-		if (!(mask >> hi & 1))
-			continue;
-		int lo = hi;
-		while (lo > 0 && (mask >> (lo - 1) & 1))
-			lo--;
-		text_put(buf, len, n, "%s", k == 0 ? "" : k + 1 == runs ? " and " : ", ");
-		if (lo == hi)
-			text_put(buf, len, n, "%d", hi);
-		else
-			text_put(buf, len, n, "%d:%d", hi, lo);
-		k++;
-		hi = lo;
-	}
-}
-
 /*
  * The reserved bits a faulting entry sets (SDM vol. 3 tables 4-15..4-20):
  * address bits 51:MAXPHYADDR, and in a 2M/1G leaf the address bits below
@@ -265,7 +240,7 @@ static bool x86_reason_bits(const struct paging_consts *pc, enum fault_reason re
 	buf[0] = '\0';
 	if (reason == REASON_X86_RSVD_PHYS_BITS && (set = pte & x86_rsvd_phys_bits(pc))) {
 		text_put(buf, len, &n, "address ");
-		put_bit_runs(buf, len, &n, set);
+		text_put_bit_runs(buf, len, &n, set);
 		text_put(buf, len, &n, " %s set: bits 51:%u are reserved, at or above MAXPHYADDR (%u)",
 			 __builtin_popcountll(set) > 1 ? "are" : "is", pc->phys_addr_width, pc->phys_addr_width);
 		return true;
@@ -274,7 +249,7 @@ static bool x86_reason_bits(const struct paging_consts *pc, enum fault_reason re
 		uint64_t size = pc_page_size(pc, level), low = (size - 1) & ~(uint64_t)0x1fff;
 		if (!(set = pte & low))
 			return false;
-		put_bit_runs(buf, len, &n, set);
+		text_put_bit_runs(buf, len, &n, set);
 		text_put(buf, len, &n, " %s set in a %llu%s page's %s: bits %u:13 are reserved (its address is %s-aligned; "
 			 "bit 12 is PAT)", __builtin_popcountll(set) > 1 ? "are" : "is",
 			 (unsigned long long)(size >> (size >= (1ull << 30) ? 30 : 20)), size >= (1ull << 30) ? "G" : "M",
