@@ -120,6 +120,26 @@ static int image_root_of(const struct pt_arch *arch, const struct paging_consts 
 }
 
 /*
+ * The flag bits of the root register the lower root came from, as the
+ * format keeps them (x86_32 CR3's PWT/PCD): the value given, or the
+ * register recorded with the image's first root; 0 for a root given as a PA.
+ */
+static uint64_t image_root_reg_flags(const struct pt_arch *arch, struct image *img, const mmusim_image_options *opt)
+{
+	char name[16];
+	uint64_t root, reg = 0;
+
+	if (!arch->root_reg_flags)
+		return 0;
+	if (opt->how == MMUSIM_ROOT_REGISTER)
+		reg = opt->value;
+	else if (opt->how != MMUSIM_ROOT_RECORDED || !image_nr_roots(img) ||
+		 image_root(img, 0, name, &root, &reg) != MM_OK)
+		reg = 0;
+	return arch->root_reg_flags(reg);
+}
+
+/*
  * The control registers into cfg: those the image records, then the
  * caller's; the constants are derived and checked again after each, as the
  * config loader checks them.
@@ -227,6 +247,7 @@ int mmusim_machine_open_image_opts(const mmusim_config *cfg, const char *path, c
 	     image_root_of(arch, &mm->config.cfg.pc, mm->img, arch->upper_root_register, true, opt->upper_how, opt->upper_value,
 			   &upper_root, NULL, &e)))
 		goto fail;
+	mm->config.cfg.cpu.root_reg_flags = image_root_reg_flags(arch, mm->img, opt);
 	mem = image_pt_mem(mm->img);
 	if (mm->config.cfg.stage2.arch) {
 		if (image_vm_roots(&mm->config.cfg, mm->img, opt, &stage2_root, &root, &e) ||

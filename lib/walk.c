@@ -149,6 +149,29 @@ void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_translation *t
 		arch->describe_fault(&f, buf, len);
 }
 
+/*
+ * The rule with the bits of the faulting entry it found set, where the rule
+ * covers several (RISC-V: "A and D are set in a non-leaf PTE, ..."; x86-64:
+ * "address bit 47 is set: ..."; AArch64's address size faults); false where
+ * the rule's sentence says it all.  The entry is the walk's last step; a
+ * VM's stage-2 fault is another format's entry, which the steps do not hold.
+ */
+static bool reason_with_bits(const mmusim_config *cfg, const mmusim_translation *t, char *buf, size_t len)
+{
+	const struct pt_arch *arch = cfg->cfg.arch;
+
+	if (t->fault_stage2 || !t->nr_steps || t->nr_steps > MMUSIM_MAX_LEVELS || !arch->reason_bits)
+		return false;
+	const mmusim_walk_step *s = &t->steps[t->nr_steps - 1];
+	if (s->level != t->fault_level || !table_level(cfg, s->level))
+		return false;
+	if (!arch->reason_bits(&cfg->cfg.pc, (enum fault_reason)t->fault_reason, s->pte, s->level, buf, len)) {
+		buf[0] = '\0';
+		return false;
+	}
+	return true;
+}
+
 /* Arm ARM D8.2: VA bit 55 picks TTBR0 or TTBR1 (bit 63 would be the top byte, which TBI may ignore). */
 enum { ROOT_SELECT_BIT = 55 };
 
@@ -178,7 +201,7 @@ void mmusim_fault_reason_describe(const mmusim_config *cfg, uint64_t va, const m
 		const char *entry = t->fault_level && arch->entry_name ? arch->entry_name(pc, t->fault_level) : NULL;
 		if (t->fault_reason < 0 || t->fault_reason >= REASON_COUNT)
 			snprintf(buf, len, "%s", mmusim_fault_reason_text(t->fault_reason));
-		else
+		else if (!reason_with_bits(cfg, t, buf, len))
 			walk_reason_text_named((enum fault_reason)t->fault_reason, entry, buf, len);
 	}
 }

@@ -585,6 +585,28 @@ static const char *arm_entry_name(const struct paging_consts *pc, unsigned level
 	return level >= 1 && level <= 4 ? names[arm_level(level)] : "descriptor";
 }
 
+/*
+ * An address size fault's bits (Arm ARM D8.3: an output or next-level table
+ * address with bits set above the PA size, TCR_EL1.IPS): which descriptor
+ * address bits are set, by number, with the range above the PA size.
+ */
+static bool arm_reason_bits(const struct paging_consts *pc, enum fault_reason reason, uint64_t pte, unsigned level,
+			    char *buf, size_t len)
+{
+	uint64_t set = pc->phys_addr_width < 64 ? pte & ARM_OA_MASK & ~((1ull << pc->phys_addr_width) - 1) : 0;
+	size_t n = 0;
+
+	(void)level;
+	buf[0] = '\0';
+	if ((reason != REASON_ARM_ADDR_SIZE && reason != REASON_ARM_TABLE_ADDR_SIZE) || !set)
+		return false;
+	text_put(buf, len, &n, "%s address ", reason == REASON_ARM_ADDR_SIZE ? "the output" : "the next-level table");
+	text_put_bit_runs(buf, len, &n, set);
+	text_put(buf, len, &n, " %s set, above the %u-bit PA size (TCR_EL1.IPS)",
+		 __builtin_popcountll(set) > 1 ? "are" : "is", pc->phys_addr_width);
+	return true;
+}
+
 static void arm_describe_fault(const struct walk_fault *f, char *buf, size_t len)
 {
 	static const char *const classes[] = { "address size fault", "translation fault", "access flag fault",
@@ -652,6 +674,7 @@ const struct pt_arch pt_arch_aarch64 = {
 	.pte_fields = arm_pte_fields,
 	.entry_name = arm_entry_name,
 	.describe_fault = arm_describe_fault,
+	.reason_bits = arm_reason_bits,
 	.elf_machine = 183 /* EM_AARCH64 */,
 	.root_register = "ttbr0",
 	.encode_root_reg = arm_encode_root_reg,

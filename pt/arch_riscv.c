@@ -482,6 +482,59 @@ static void rv_describe_pte(const struct paging_consts *pc, const struct cpu_ctl
 	text_put(buf, len, &n, " ppn=0x%llx", (unsigned long long)rv_pte_ppn(pte));
 }
 
+/* Appends word i of `count` joined as a list: "a", "a and b", "a, b and c". */
+static void rv_put_and(char *buf, size_t len, size_t *n, unsigned i, unsigned count, const char *word)
+{
+	text_put(buf, len, n, "%s%s", i == 0 ? "" : i + 1 == count ? " and " : ", ", word);
+}
+
+/*
+ * The reserved bits a faulting entry sets, named as the privileged spec names
+ * them: in a pointer "the D, A, and U bits are reserved for future standard
+ * use" (Sv32/Sv39 "Virtual Address Translation"), as are N (Svnapot) and
+ * PBMT, bits 62:61 (Svpbmt); in any Sv39-57 PTE bits 60:54 are reserved.
+ * Step 3 of the walk raises a page fault when any of them is set.
+ */
+static bool rv_reason_bits(const struct paging_consts *pc, enum fault_reason reason, uint64_t pte, unsigned level,
+			   char *buf, size_t len)
+{
+	static const struct {
+		uint64_t mask;
+		const char *name;
+	} pointer_rsvd[] = { { RV_D, "D" }, { RV_A, "A" }, { RV_U, "U" }, { RV_N, "N" }, { RV_PBMT_MASK, "PBMT" } };
+	unsigned count = 0, i = 0;
+	size_t n = 0;
+
+	(void)level;
+	buf[0] = '\0';
+	if (reason == REASON_RV_NONLEAF_ATTR) {
+		for (size_t b = 0; b < sizeof(pointer_rsvd) / sizeof(pointer_rsvd[0]); b++)
+			count += (pte & pointer_rsvd[b].mask) != 0;
+		if (!count)
+			return false;
+		for (size_t b = 0; b < sizeof(pointer_rsvd) / sizeof(pointer_rsvd[0]); b++)
+			if (pte & pointer_rsvd[b].mask)
+				rv_put_and(buf, len, &n, i++, count, pointer_rsvd[b].name);
+		text_put(buf, len, &n, " %s set in a non-leaf PTE, where %s reserved for future standard use",
+			 count == 1 ? "is" : "are", pc->pte_size == 4 ? "D, A and U are" : "D, A, U, N and PBMT are");
+		return true;
+	}
+	if (reason == REASON_RV_RSVD_BITS && (pte & RV_RSVD_MASK)) {
+		char bit[8];
+		count = (unsigned)__builtin_popcountll(pte & RV_RSVD_MASK);
+		text_put(buf, len, &n, "reserved bit%s ", count == 1 ? "" : "s");
+		for (int b = 60; b >= 54; b--)
+			if (pte >> b & 1) {
+				snprintf(bit, sizeof(bit), "%d", b);
+				rv_put_and(buf, len, &n, i++, count, bit);
+			}
+		text_put(buf, len, &n, " %s set: bits 60:54 are reserved for future standard use and must be 0",
+			 count == 1 ? "is" : "are");
+		return true;
+	}
+	return false;
+}
+
 /*
  * Privileged spec, "Sv39": V R W X U G A D, RSW, the PPN (addr: the PA it
  * names), the reserved bits 60:54, PBMT and N; Sv32's 4-byte entry ends
@@ -758,7 +811,8 @@ __attribute__((flatten)) static void rvg_walk_prefetch(const struct walker *w, u
 	.make_table = rv_make_table, .leaf_prop = rv_leaf_prop, .leaf_frame = rv_leaf_frame, .entry_perms = rv_entry_perms, \
 	.check_access = rv_check_access, .describe_pte = rv_describe_pte,                   \
 	.pte_fields = rv_pte_fields, .leaf_top = rv_leaf_top,                               \
-	.describe_fault = rv_describe_fault, .elf_machine = 243 /* EM_RISCV */,             \
+	.describe_fault = rv_describe_fault, .reason_bits = rv_reason_bits,                 \
+	.elf_machine = 243 /* EM_RISCV */,                                                  \
 	.root_register = "satp"
 
 const struct pt_arch pt_arch_riscv64 = {
@@ -804,6 +858,7 @@ const struct pt_arch pt_arch_riscv64x4 = {
 	.pte_fields = rv_pte_fields,
 	.entry_name = rvg_entry_name,
 	.describe_fault = rvg_describe_fault,
+	.reason_bits = rv_reason_bits,
 	.elf_machine = 243 /* EM_RISCV */,
 	.root_register = "hgatp",
 	.encode_root_reg = rvg_encode_root_reg,

@@ -224,6 +224,21 @@ static int x86_32_decode_root_reg(const struct paging_consts *pc, uint64_t reg, 
 	return MM_OK;
 }
 
+/*
+ * CR3 bits 11:0 with 32-bit paging (SDM table 4-3): PWT (3) and PCD (4), the
+ * memory type of the page-directory reads, and bits the CPU ignores; no PCID.
+ * They stay in the register as loaded, and are shown with it.
+ */
+static uint64_t x86_32_root_reg_flags(uint64_t reg)
+{
+	return reg & 0xfff;
+}
+
+static uint64_t x86_32_root_reg_ctl_bits(const struct cpu_ctl *ctl)
+{
+	return ctl->root_reg_flags & 0xfff;
+}
+
 static const struct walk_hooks x86_32_hooks = {
 	.initial_perms = x86_initial_perms, .bad_va = x86_bad_va, .bus_error = x86_bus_error,
 	.walk_entry = x86_32_walk_entry, .walk_leaf = x86_32_walk_leaf, .pte_addr = x86_32_pte_addr,
@@ -257,4 +272,6 @@ const struct pt_arch pt_arch_x86_32 = {
 	.root_register = "cr3",
 	.encode_root_reg = x86_32_encode_root_reg,
 	.decode_root_reg = x86_32_decode_root_reg,
+	.root_reg_flags = x86_32_root_reg_flags,
+	.root_reg_ctl_bits = x86_32_root_reg_ctl_bits,
 };

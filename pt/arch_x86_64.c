@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "x86_core_regs.h"
+#include "text_buf.h"
 #include "x86_rules.h"
 
 /* 4-level and 5-level paging (SDM 4.5): 512 eight-byte entries a level. */
@@ -224,6 +225,41 @@ static void x86_describe_fault(const struct walk_fault *f, char *buf, size_t len
 	x86_describe_fault_bits(f, 6, buf, len);
 }
 
+/*
+ * The reserved bits a faulting entry sets (SDM vol. 3 tables 4-15..4-20):
+ * address bits 51:MAXPHYADDR, and in a 2M/1G leaf the address bits below
+ * its size other than PAT (bit 12), by number, with the range that rule
+ * reserves.
+ */
+static bool x86_reason_bits(const struct paging_consts *pc, enum fault_reason reason, uint64_t pte, unsigned level,
+			    char *buf, size_t len)
+{
+	size_t n = 0;
+	uint64_t set;
+
+	buf[0] = '\0';
+	if (reason == REASON_X86_RSVD_PHYS_BITS && (set = pte & x86_rsvd_phys_bits(pc))) {
+		text_put(buf, len, &n, "address ");
+		text_put_bit_runs(buf, len, &n, set);
+		text_put(buf, len, &n, " %s set: bits 51:%u are reserved, at or above MAXPHYADDR (%u)",
+			 __builtin_popcountll(set) > 1 ? "are" : "is", pc->phys_addr_width, pc->phys_addr_width);
+		return true;
+	}
+	if (reason == REASON_X86_RSVD_LARGE_LOW && level > 1) {
+		uint64_t size = pc_page_size(pc, level), low = (size - 1) & ~(uint64_t)0x1fff;
+		if (!(set = pte & low))
+			return false;
+		text_put_bit_runs(buf, len, &n, set);
+		text_put(buf, len, &n, " %s set in a %llu%s page's %s: bits %u:13 are reserved (its address is %s-aligned; "
+			 "bit 12 is PAT)", __builtin_popcountll(set) > 1 ? "are" : "is",
+			 (unsigned long long)(size >> (size >= (1ull << 30) ? 30 : 20)), size >= (1ull << 30) ? "G" : "M",
+			 level == 2 ? "PDE" : "PDPTE", 63 - (unsigned)__builtin_clzll(low),
+			 size >= (1ull << 30) ? "1G" : "2M");
+		return true;
+	}
+	return false;
+}
+
 /* SDM 4.5 names the entries of 4- and 5-level paging by the structure that holds them. */
 static const char *x86_entry_name(const struct paging_consts *pc, unsigned level)
 {
@@ -385,6 +421,7 @@ const struct pt_arch pt_arch_x86_64 = {
 	.pte_fields = x86_pte_fields,
 	.entry_name = x86_entry_name,
 	.describe_fault = x86_describe_fault,
+	.reason_bits = x86_reason_bits,
 	.elf_machine = 62 /* EM_X86_64 */,
 	.root_register = "cr3",
 	.core_regs = x86_64_core_regs,

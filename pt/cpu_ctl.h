@@ -55,6 +55,12 @@ struct cpu_ctl {
 	/* AArch64 stage 2 (VTCR_EL2 HA/HD above, as ha/hd): */
 	bool vmid16;   /* VTCR_EL2.VS: 16-bit VMIDs (else 8) */
 	bool xnx;      /* FEAT_XNX: stage-2 XN[1:0] (bits 54:53) tell EL0 from EL1 execution */
+	/*
+	 * The root register's bits that are neither address nor ASID, as an image's
+	 * register was loaded (x86_32 CR3 bits 11:0: PWT 3, PCD 4, the rest
+	 * ignored; SDM table 4-3): kept so the register is shown as it was, never walked.
+	 */
+	uint64_t root_reg_flags;
 };
 
 /*

@@ -297,6 +297,14 @@ struct pt_arch {
 	/* The fault as the architecture reports it, e.g. "#PF error code 0x6 (W U)". */
 	void (*describe_fault)(const struct walk_fault *f, char *buf, size_t len);
 	/*
+	 * Optional: the rule `reason` with the bits of the entry it found set,
+	 * where walk_reason_text's sentence lists several the rule covers (RISC-V:
+	 * which of D, A, U, N, PBMT a pointer sets; which of bits 60:54).  pte is
+	 * the entry read at `level` that faulted.  false: the sentence says it all.
+	 */
+	bool (*reason_bits)(const struct paging_consts *pc, enum fault_reason reason, uint64_t pte, unsigned level,
+			    char *buf, size_t len);
+	/*
 	 * Optional, for a stage-2 format: a VM's combined stage-2 fault in words,
 	 * f->code being stage2_report's code (Arm ESR_EL2, the EPT exit
 	 * qualification, NPT EXITINFO1), as stage2_report's text says it, less
@@ -324,6 +332,12 @@ struct pt_arch {
 	 * encode_root_reg's value by pt_arch_root_reg.
 	 */
 	uint64_t (*root_reg_ctl_bits)(const struct cpu_ctl *ctl);
+	/*
+	 * Optional: the bits of a root register value decode_root_reg drops that
+	 * the register still holds (x86_32 CR3 bits 11:0, PWT/PCD among them),
+	 * for cpu_ctl.root_reg_flags; root_reg_ctl_bits gives them back.
+	 */
+	uint64_t (*root_reg_flags)(uint64_t reg);
 	/*
 	 * Optional (NULL: one root register): the register that holds the upper
 	 * half's root on a split_roots format ("ttbr1"), encoded and decoded as

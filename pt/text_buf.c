@@ -34,3 +34,27 @@ void text_put_bit_names(char *buf, size_t len, size_t *n, uint64_t code, const c
 		}
 	text_put(buf, len, n, "%s)", any ? "" : "none");
 }
+
+void text_put_bit_runs(char *buf, size_t len, size_t *n, uint64_t mask)
+{
+	unsigned runs = 0, k = 0;
+
+	for (int hi = 63; hi >= 0; hi--)
+		if (mask >> hi & 1 && (hi == 63 || !(mask >> (hi + 1) & 1)))
+			runs++;
+	text_put(buf, len, n, "bit%s ", __builtin_popcountll(mask) > 1 ? "s" : "");
+	for (int hi = 63; hi >= 0; hi--) {
+		if (!(mask >> hi & 1))
+			continue;
+		int lo = hi;
+		while (lo > 0 && (mask >> (lo - 1) & 1))
+			lo--;
+		text_put(buf, len, n, "%s", k == 0 ? "" : k + 1 == runs ? " and " : ", ");
+		if (lo == hi)
+			text_put(buf, len, n, "%d", hi);
+		else
+			text_put(buf, len, n, "%d:%d", hi, lo);
+		k++;
+		hi = lo;
+	}
+}

@@ -15,6 +15,9 @@ void text_put(char *buf, size_t len, size_t *n, const char *fmt, ...) __attribut
 /* Appends word i of a list of `count` in words: "a", "a or b", "a, b or c". */
 void text_put_listed(char *buf, size_t len, size_t *n, size_t i, size_t count, const char *word);
 
+/* Appends "bit 47" or "bits 51:48 and 46": the set bits of mask, highest first, in runs. */
+void text_put_bit_runs(char *buf, size_t len, size_t *n, uint64_t mask);
+
 /* Appends "(A B)", the names of the bits set in `code` among the first `count`, or "(none)". */
 void text_put_bit_names(char *buf, size_t len, size_t *n, uint64_t code, const char *const *names,
 			unsigned count);

@@ -42,7 +42,13 @@ void x86_describe_fault_bits(const struct walk_fault *f, unsigned nr_bits, char 
 		return;
 	}
 	if (f->kind == FAULT_BUS_ERROR) {
-		snprintf(buf, len, "no #PF: the PTE read fails (machine check on real hardware)");
+		/*
+		 * The entry by the SDM's name for its level, the same in 32-bit
+		 * (PDE 2, PTE 1) and 4/5-level paging (PML5E 5 .. PTE 1).
+		 */
+		static const char *const entries[] = { "PTE", "PTE", "PDE", "PDPTE", "PML4E", "PML5E" };
+		snprintf(buf, len, "no #PF: the %s read fails (machine check on real hardware)",
+			 f->level < sizeof(entries) / sizeof(entries[0]) ? entries[f->level] : "entry");
 		return;
 	}
 	buf[0] = '\0';

@@ -99,12 +99,12 @@ Test(authoring, x86_address_bit_51_above_maxphyaddr_is_reserved)
 	char *config = write_temp_file("extends: x86_64\nphys_addr_width: 46\n", ".yaml");
 
 	expect_out(config, MAP_4K "pte 0x400000 1 addr=0x8000000000000\n", "r", "0x400000",
-		   "0x400000 r user: fault reserved-bit at level 1, #PF error code 0xd (P U RSVD): address bits at or "
-		   "above MAXPHYADDR (phys_addr_width) are set\n");
+		   "0x400000 r user: fault reserved-bit at level 1, #PF error code 0xd (P U RSVD): address bit 51 is "
+		   "set: bits 51:46 are reserved, at or above MAXPHYADDR (46)\n");
 	/* The same entry by its raw value: P RW US, frame 0x8000000000000. */
 	expect_out(config, MAP_4K "set-pte 0x400000 1 0x8000000000007\n", "r", "0x400000",
-		   "0x400000 r user: fault reserved-bit at level 1, #PF error code 0xd (P U RSVD): address bits at or "
-		   "above MAXPHYADDR (phys_addr_width) are set\n");
+		   "0x400000 r user: fault reserved-bit at level 1, #PF error code 0xd (P U RSVD): address bit 51 is "
+		   "set: bits 51:46 are reserved, at or above MAXPHYADDR (46)\n");
 	remove_temp_file(config);
 }
 
@@ -376,4 +376,82 @@ Test(authoring, readme_worked_example)
 	remove_temp_file(path);
 	free(trace);
 	free(readme);
+}
+
+/*
+ * RISC-V privileged spec, Sv32/Sv39: "For non-leaf PTEs, the D, A, and U bits
+ * are reserved for future standard use", as are N (Svnapot) and PBMT, bits
+ * 62:61 (Svpbmt); step 3 raises a page fault when one is set.  The reason
+ * names the bits this pointer sets, not the whole list.
+ */
+Test(authoring, riscv_pointer_reserved_bits_named)
+{
+	expect_out("sv39", "map 0x400000 0x80200000 4K rwu\npte 0x400000 2 a=1 d=1\n", "r", "0x400000",
+		   "0x400000 r user: fault reserved-bit at level 2, scause 13 (load page fault): D and A are set in a "
+		   "non-leaf PTE, where D, A, U, N and PBMT are reserved for future standard use\n");
+	expect_out("sv39", "map 0x400000 0x80200000 4K rwu\npte 0x400000 3 pbmt=1\n", "w", "0x400000",
+		   "0x400000 w user: fault reserved-bit at level 3, scause 15 (store/AMO page fault): PBMT is set in a "
+		   "non-leaf PTE, where D, A, U, N and PBMT are reserved for future standard use\n");
+	expect_out("sv48", "map 0x400000 0x80200000 4K rwu\npte 0x400000 2 u=1 n=1\n", "r", "0x400000",
+		   "0x400000 r user: fault reserved-bit at level 2, scause 13 (load page fault): U and N are set in a "
+		   "non-leaf PTE, where D, A, U, N and PBMT are reserved for future standard use\n");
+	/* Sv32's 4-byte PTE has no N, PBMT or bits 60:54. */
+	expect_out("sv32", "map 0x400000 0x80200000 4K rwu\npte 0x400000 2 u=1\n", "r", "0x400000",
+		   "0x400000 r user: fault reserved-bit at level 2, scause 13 (load page fault): U is set in a "
+		   "non-leaf PTE, where D, A and U are reserved for future standard use\n");
+}
+
+/* Sv39-57: bits 60:54 "are reserved for future standard use and ... must be zeroed": which ones are set. */
+Test(authoring, riscv_reserved_bits_60_54_named)
+{
+	expect_out("sv39", "map 0x400000 0x80200000 4K rwu\npte 0x400000 1 rsvd=0x41\n", "r", "0x400000",
+		   "0x400000 r user: fault reserved-bit at level 1, scause 13 (load page fault): reserved bits 60 and 54 "
+		   "are set: bits 60:54 are reserved for future standard use and must be 0\n");
+	expect_out("sv57", "map 0x400000 0x80200000 4K rwu\npte 0x400000 5 rsvd=0x4\n", "x", "0x400000",
+		   "0x400000 x user: fault reserved-bit at level 5, scause 12 (instruction page fault): reserved bit 56 "
+		   "is set: bits 60:54 are reserved for future standard use and must be 0\n");
+}
+
+/*
+ * A pointer above the leaf to a table outside memory: the entry the walk
+ * cannot read is named as the format names it at that level, as a
+ * not-present one is (x86: PDE, PDPTE, PML4E; Arm: the L2 descriptor).
+ */
+Test(authoring, bus_error_names_the_entry)
+{
+	expect_out("x86_64", MAP_4K "pte 0x400000 4 addr=0x7000000000\n", "r", "0x400000",
+		   "0x400000 r user: fault bus-error at level 3, no #PF: the PDPTE read fails (machine check on real "
+		   "hardware): the PDPTE address lies outside physical memory\n");
+	expect_out("x86_64_la57", MAP_4K "pte 0x400000 5 addr=0x7000000000\n", "r", "0x400000",
+		   "0x400000 r user: fault bus-error at level 4, no #PF: the PML4E read fails (machine check on real "
+		   "hardware): the PML4E address lies outside physical memory\n");
+	expect_out("aarch64", "map 0x400000 0x80000000 4K rwu\npte 0x400000 3 addr=0x8000000000\n", "r", "0x400000",
+		   "0x400000 r user: fault bus-error at level 2, ESR_EL1 0x92000016 (data abort from EL0, synchronous "
+		   "external abort on table walk, level 2): the L2 descriptor address lies outside physical memory\n");
+	/* RISC-V calls every level's entry a PTE. */
+	expect_out("sv39", "map 0x400000 0x80200000 4K rwu\npte 0x400000 3 ppn=0x1\n", "r", "0x400000",
+		   "0x400000 r user: fault bus-error at level 2, scause 5 (load access fault): the PTE address lies "
+		   "outside physical memory\n");
+}
+
+/*
+ * x86-64 reserved bits (SDM vol. 3 tables 4-15..4-20): the reason says which
+ * are set, not only the rule: address bits 51:MAXPHYADDR of any entry, the
+ * address bits below a 2M/1G page's size other than PAT (bit 12).  PDE
+ * 0x2020e7 = 2M page at 0x200000 with bit 13 set; PDPTE 0x400020e7 likewise.
+ */
+Test(authoring, x86_reserved_bits_named)
+{
+	char *cfg = write_temp_file("extends: x86_64\nphys_addr_width: 46\n", ".yaml");
+
+	expect_out(cfg, MAP_4K "pte 0x400000 1 addr=0xf00000200000\n", "r", "0x400000",
+		   "0x400000 r user: fault reserved-bit at level 1, #PF error code 0xd (P U RSVD): address bits 47:46 are "
+		   "set: bits 51:46 are reserved, at or above MAXPHYADDR (46)\n");
+	remove_temp_file(cfg);
+	expect_out("x86_64", "map 0x200000 0x200000 2M rwu\npoke 0x3008 0x2020e7\n", "r", "0x200000",
+		   "0x200000 r user: fault reserved-bit at level 2, #PF error code 0xd (P U RSVD): bit 13 is set in a 2M "
+		   "page's PDE: bits 20:13 are reserved (its address is 2M-aligned; bit 12 is PAT)\n");
+	expect_out("x86_64", "map 0x40000000 0x40000000 1G rwu\npoke 0x2008 0x400060e7\n", "w", "0x40000000",
+		   "0x40000000 w user: fault reserved-bit at level 3, #PF error code 0xf (P W U RSVD): bits 14:13 are set in "
+		   "a 1G page's PDPTE: bits 29:13 are reserved (its address is 1G-aligned; bit 12 is PAT)\n");
 }

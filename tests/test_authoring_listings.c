@@ -104,8 +104,8 @@ Test(authoring_listings, explain_address_field_stops_at_maxphyaddr)
 				     "      raw    0x0000800000002007\n"
 				     "      bits   P RW US addr=0x800000002000\n"
 				     "      addr   bits 45:12 = 0x2000\n"
-				     "fault reserved-bit at level 3: address bits at or above MAXPHYADDR (phys_addr_width) are "
-				     "set\n",
+				     "fault reserved-bit at level 3: address bit 47 is set: bits 51:46 are reserved, at or "
+				     "above MAXPHYADDR (46)\n",
 				     "  raised as #PF error code 0xd (P U RSVD)\n", NULL });
 	remove_temp_file(config);
 }
@@ -259,9 +259,9 @@ Test(authoring_listings, explain_bus_error_raises_no_page_fault)
 	expect_explain_lines("x86_64", "map 0x400000 0x200000 4K rwu\npte 0x400000 3 addr=0x7000000000\n", "0x400000",
 			     (const char *const[]){
 				     "  L2  table 0x7000000000 + index 2 x 8 = PTE at 0x7000000010\n"
-				     "      the PTE address is outside physical memory: nothing to read\n"
+				     "      the PDE address is outside physical memory: nothing to read\n"
 				     "fault bus-error at level 2: the PDE address lies outside physical memory\n"
-				     "  raised: no #PF: the PTE read fails (machine check on real hardware)\n",
+				     "  raised: no #PF: the PDE read fails (machine check on real hardware)\n",
 				     NULL });
 }
 

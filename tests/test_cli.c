@@ -827,7 +827,7 @@ Test(cli, image_with_cycles_garbage_and_escapes)
 		   "0x0 r user: pa 0x0 (4K page, level 1) perms rwxu-\n"
 		   "0x8000000000 r user: fault reserved-bit at level 4, #PF error code 0xd (P U RSVD): "
 		   "PS is set at a level that cannot map a page\n"
-		   "0x10000000000 r user: fault bus-error at level 3, no #PF: the PTE read fails "
+		   "0x10000000000 r user: fault bus-error at level 3, no #PF: the PDPTE read fails "
 		   "(machine check on real hardware): the PDPTE address lies outside physical memory\n",
 		   "");
 	run_result_free(&r);

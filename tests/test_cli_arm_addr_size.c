@@ -48,14 +48,24 @@ Test(cli_arm_addr_size, page_output_address)
 {
 	expect_translate(a40, "map 0x400000 0x80000000 4K rwu\npoke 0x40004000 0x0060010080000fc3\n", "0x400000",
 			 "0x400000 r user: fault reserved-bit at level 1, ESR_EL1 0x92000003 (data abort from EL0, address "
-			 "size fault, level 3): the output address has bits set above the PA size (TCR_EL1.IPS)\n");
+			 "size fault, level 3): the output address bit 40 is set, above the 40-bit PA size "
+			 "(TCR_EL1.IPS)\n");
 }
 
 Test(cli_arm_addr_size, next_level_table_address)
 {
 	expect_translate(a40, "map 0x400000 0x80000000 4K rwu\npoke 0x40003010 0x0000010040004003\n", "0x400000",
 			 "0x400000 r user: fault reserved-bit at level 2, ESR_EL1 0x92000002 (data abort from EL0, address "
-			 "size fault, level 2): the next-level table address has bits set above the PA size "
+			 "size fault, level 2): the next-level table address bit 40 is set, above the 40-bit PA "
+			 "size (TCR_EL1.IPS)\n");
+}
+
+/* Several bits above the PA size are named as runs, highest first: 47:46 and 40 of 0x0000c10080000fc3. */
+Test(cli_arm_addr_size, page_output_address_bits_named)
+{
+	expect_translate(a40, "map 0x400000 0x80000000 4K rwu\npoke 0x40004000 0x0060c10080000fc3\n", "0x400000",
+			 "0x400000 r user: fault reserved-bit at level 1, ESR_EL1 0x92000003 (data abort from EL0, address "
+			 "size fault, level 3): the output address bits 47:46 and 40 are set, above the 40-bit PA size "
 			 "(TCR_EL1.IPS)\n");
 }
 

@@ -791,3 +791,32 @@ Test(cli_dumps, the_root_registers_asid_is_kept)
 	remove_temp_file(elf);
 	remove_temp_file(trace);
 }
+
+/*
+ * x86_32 CR3 (SDM vol. 3 table 4-3): bits 31:12 the page directory, PWT (3)
+ * and PCD (4) the memory type of its reads, the other low bits ignored; no
+ * PCID.  The register is shown as it was loaded, given (--cr3) or recorded
+ * in a QEMU core, as x86_64's is with its low bits: it read "cr3 0x1000".
+ */
+Test(cli_dumps, x86_32_cr3_keeps_pwt_pcd)
+{
+	char *core = write_qemu_x86_core_full(EM_386, 0x80000011, 0x1018, 0x10 /* PSE, no PAE */, 0x2007);
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "show", "--image", core, "--depth", "1", NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strncmp(r.out, "root 0x1000 (cr3 0x1018): x86_32, 2 levels of 1024 4-byte entries\n", 66) == 0,
+		  "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "explain", "--image", core, "--cr3", "0x1010", "0x1234", NULL),
+		     0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "walk from root 0x1000 (cr3 0x1010):\n"), "%s", r.out);
+	run_result_free(&r);
+	/* A root given as an address has no flags. */
+	cr_assert_eq(run_mmusim(&r, "--config", "x86_32", "show", "--image", core, "--root", "0x1000", "--depth", "1",
+				NULL), 0);
+	cr_expect(strncmp(r.out, "root 0x1000 (cr3 0x1000): ", 26) == 0, "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(core);
+}

@@ -101,7 +101,7 @@ Test(cli_vm_perms, ept_guest_maxphyaddr_is_the_epts_gpa_width)
 	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_ept", "translate", "--setup", setup, "0x1234", NULL), 0);
 	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
 	cr_expect_str_eq(r.out, "0x1234 r user: guest fault reserved-bit at level 1, #PF error code 0xd (P U RSVD): "
-				"address bits at or above MAXPHYADDR (phys_addr_width) are set\n");
+				"address bit 48 is set: bits 51:48 are reserved, at or above MAXPHYADDR (48)\n");
 	run_result_free(&r);
 	remove_temp_file(setup);
 }

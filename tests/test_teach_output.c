@@ -476,7 +476,8 @@ Test(teach_output, riscv_u_in_a_pointer_faults_at_its_level)
 	cr_assert_eq(run_mmusim(&r, "--config", "sv39", "explain", "--image", img, "--image-base", "0x80000000",
 				"--root", "0x80001000", "0x123", NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	cr_expect(strstr(r.out, "fault reserved-bit at level 3: D, A, U, N or PBMT is set in a non-leaf PTE\n"
+	cr_expect(strstr(r.out, "fault reserved-bit at level 3: U is set in a non-leaf PTE, where D, A, U, N and PBMT are reserved "
+				"for future standard use\n"
 				"  the bits: the PTE (L3) at 0x80001000: 0x0000000020000811 = V U ppn=0x80002\n"
 				"  raised as scause 13 (load page fault)\n"), "%s", r.out);
 	run_result_free(&r);

@@ -715,7 +715,7 @@ Test(show, garbage_image_pointer_outside_memory)
 	cr_assert_eq(run_mmusim(&r, "explain", "--image", path, "--root", "0", "0x1000", NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "  L3  table 0x7000000000 + index 0 x 8 = PTE at 0x7000000000\n"
-				"      the PTE address is outside physical memory: nothing to read\n"
+				"      the PDPTE address is outside physical memory: nothing to read\n"
 				"fault bus-error at level 3: the PDPTE address lies outside physical memory\n"), "%s", r.out);
 	run_result_free(&r);
 	cr_assert_eq(run_mmusim(&r, "show", "--image", path, "--root", "0x5000", NULL), 0);

@@ -1636,3 +1636,40 @@ Test(api, va_beyond_a_32_bit_machine_is_out_of_range)
 		mmusim_machine_destroy(m);
 	}
 }
+
+/*
+ * mmusim_fault_reason_describe names the reserved bits a RISC-V pointer sets,
+ * by the privileged spec's names (D, A, U reserved in non-leaf PTEs); a rule
+ * with nothing more to say keeps its sentence (x86's not-present PML4E).
+ */
+Test(api, fault_reason_names_the_set_bits)
+{
+	mmusim_machine *m = new_machine("sv39");
+	mmusim_error err;
+	mmusim_translation t;
+	char buf[160];
+
+	cr_assert_eq(mmusim_map(m, 0x400000, 0x80200000, 0x1000, MMUSIM_PROP_R | MMUSIM_PROP_U, MMUSIM_CACHE_WB, &err),
+		     MMUSIM_OK, "%s", err.message);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000 }, &t);
+	cr_assert(t.ok);
+	/* The level-2 pointer with U and D set (bits 4 and 7). */
+	cr_assert_eq(mmusim_mem_write(m, t.steps[1].pte_addr, 8, t.steps[1].pte | 0x90), MMUSIM_OK);
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000 }, &t);
+	cr_assert(!t.ok);
+	cr_expect_eq(t.fault_kind, MMUSIM_FAULT_RESERVED_BIT);
+	mmusim_fault_reason_describe(mmusim_machine_config(m), 0x400000, &t, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "D and U are set in a non-leaf PTE, where D, A, U, N and PBMT are reserved for future "
+			      "standard use");
+	/* A buffer too small is cut, never overrun. */
+	mmusim_fault_reason_describe(mmusim_machine_config(m), 0x400000, &t, buf, 8);
+	cr_expect_str_eq(buf, "D and U");
+	mmusim_machine_destroy(m);
+
+	m = new_machine("x86_64");
+	mmusim_translate(m, &(mmusim_request){ .va = 0x400000 }, &t);
+	cr_assert(!t.ok);
+	mmusim_fault_reason_describe(mmusim_machine_config(m), 0x400000, &t, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "the PML4E is not present (P/V bit clear)");
+	mmusim_machine_destroy(m);
+}

@@ -263,7 +263,9 @@ static void explain_step(FILE *out, const mmusim_config *cfg, const mmusim_trans
 
 	step_address(out, cfg, s, pal);
 	if (last && !res->ok && res->fault_kind == MMUSIM_FAULT_BUS_ERROR) {
-		fprintf(out, "      %sthe PTE address is outside physical memory: nothing to read%s\n", pal->bad, pal->reset);
+		/* Named as the fault's reason names it: "the PDPTE address" at an x86 level 3. */
+		fprintf(out, "      %sthe %s address is outside physical memory: nothing to read%s\n", pal->bad,
+			res->fault_stage2 ? "PTE" : mmusim_config_entry_name(cfg, s->level), pal->reset);
 		return;
 	}
 	mmusim_pte_describe(cfg, s->pte, s->level, flags, sizeof(flags));
