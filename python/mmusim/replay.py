@@ -3,11 +3,12 @@ import contextlib
 import ctypes
 import os
 import stat
+import warnings
 import weakref
 
 from . import _lib
 from ._lib import lib
-from .errors import Error, check, error_from
+from .errors import Error, WarmupWarning, check, error_from
 from .machine import ACCESSES, Machine, _access, _address_array, _c_string, _locked, _unsigned, fault_kind_name
 
 FAULT_KINDS = [fault_kind_name(k) for k in range(_lib.FAULT_KIND_COUNT)]
@@ -120,7 +121,31 @@ def statistics(mmu, config_handle, trace, fmt, check_stale):
     d = _lib.DataCacheStats()
     if lib.mmusim_mmu_data_cache_stats(mmu, ctypes.byref(d)):
         out["caches"] = _data_caches(d)
+    requested, left = _warmup_state(mmu)
+    if requested:
+        out["warmup"] = {"accesses": requested, "ended": not left}
     return out
+
+
+def _warmup_state(mmu):
+    """(accesses the warm-up asked for or 0, those the trace did not have: 0 once it ended)."""
+    requested, left = ctypes.c_uint64(), ctypes.c_uint64()
+    lib.mmusim_mmu_warmup_state(mmu, ctypes.byref(requested), ctypes.byref(left))
+    return requested.value, left.value
+
+
+def _warmup_note(mmu, trace, total, config=None):
+    """The note `mmusim replay --warmup` prints on stderr, or None: the warm-up never ended (nothing
+    was reset) or took the whole trace (nothing after it)."""
+    requested, left = _warmup_state(mmu)
+    if not requested or (not left and total):
+        return None
+    where = f"{os.fsdecode(trace)}: " + (f"{config}: " if config else "")
+    if left:
+        return (f"{where}the warm-up (warmup={requested}) never ended: the trace has only {requested - left} "
+                "accesses, so nothing was reset and these statistics include the warm-up")
+    return f"{where}the warm-up (warmup={requested}) took the whole trace: no access is left after it, " \
+           "these statistics are empty"
 
 
 _WHERE = ("l1d", "l2", "llc", "memory")
@@ -415,6 +440,8 @@ def replay(trace, config="x86_64", demand_paging=True, format="auto", **options)
     options: no_auto_flush, check_stale, warmup (as the CLI's --no-auto-flush, --check-stale,
     --warmup N), resident_pages, replacement, seed, clock_flush (--resident-pages N,
     --replacement P, --seed S, --no-clock-flush).  A malformed trace raises Error; its ``stats`` holds the statistics so far.
+    A warm-up that never ended (a shorter trace: nothing was reset) or took the whole trace warns
+    (mmusim.WarmupWarning, the CLI's note); the dict's "warmup" says {"accesses": N, "ended": bool}.
     """
     with Replay(config, demand_paging, **options) as r:
         try:
@@ -422,7 +449,11 @@ def replay(trace, config="x86_64", demand_paging=True, format="auto", **options)
         except Error as e:
             e.stats = r.stats(os.fsdecode(trace))
             raise
-        return r.stats(os.fsdecode(trace))
+        stats = r.stats(os.fsdecode(trace))
+        note = _warmup_note(r.mmu, trace, stats["accesses"]["total"])
+        if note:
+            warnings.warn(note, WarmupWarning, stacklevel=2)
+        return stats
 
 
 def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **options):
@@ -464,6 +495,15 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
             e = error_from(failed.code if failed.code > 0 else 1, failed.message.decode("utf-8", "replace"))
             e.stats = stats
             raise e
+        # Once for the trace when every config agrees (as `mmusim sweep`), else per config.
+        states = [(_warmup_state(r.mmu), s["accesses"]["total"]) for r, s in zip(replays, stats)]
+        named = len(set(states)) > 1
+        for r, s in zip(replays, stats):
+            note = _warmup_note(r.mmu, trace, s["accesses"]["total"], s["config"] if named else None)
+            if note:
+                warnings.warn(note, WarmupWarning, stacklevel=2)
+            if not named:
+                break
         return stats
     finally:
         lib.mmusim_trace_close(t)

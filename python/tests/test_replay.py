@@ -2,6 +2,7 @@
 import glob
 import os
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -498,3 +499,27 @@ def test_a_bad_format_names_itself_and_the_formats(fmt):
         with pytest.raises(mmusim.InvalidError) as e:
             call()
         assert e.value.message == want
+
+
+def test_warmup_at_least_the_trace_warns_as_the_cli_notes(cli, cli_json):
+    """A warm-up the trace never finished (nothing was reset: the statistics include it) or that took the
+    whole trace (nothing after it): a WarmupWarning with the CLI's note, and the CLI's "warmup" key."""
+    trace = BUNDLED[1]  # tlb-demo.trace: 4 accesses
+    for n, ended, tail in ((5, False, "never ended: the trace has only 4 accesses, so nothing was reset and these "
+                                      "statistics include the warm-up"),
+                           (4, True, "took the whole trace: no access is left after it, these statistics are empty")):
+        with pytest.warns(mmusim.WarmupWarning) as caught:
+            out = mmusim.replay(trace, warmup=n)
+        assert [str(w.message) for w in caught] == [f"{trace}: the warm-up (warmup={n}) {tail}"]
+        assert out["warmup"] == {"accesses": n, "ended": ended}
+        assert out == cli_json("replay", "--demand-paging", "--warmup", str(n), trace)
+        rc, _, err = cli("replay", "--demand-paging", "--warmup", str(n), trace)
+        assert rc == 0 and err == f"mmusim: {trace}: warning: the warm-up (--warmup {n}) {tail}\n"
+        with pytest.warns(mmusim.WarmupWarning) as caught:
+            outs = mmusim.sweep(["x86_64", "sv48"], trace, warmup=n)
+        assert len(caught) == 1 and [o["warmup"] for o in outs] == [{"accesses": n, "ended": ended}] * 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = mmusim.replay(trace, warmup=3)
+        assert out["warmup"] == {"accesses": 3, "ended": True} and out["accesses"]["total"] == 1
+        assert "warmup" not in mmusim.replay(trace)
