@@ -75,6 +75,35 @@ def _cpus(mmu, config_handle):
     return out
 
 
+_THREAD_IDS = 1 << 20  # thread ids a trace may carry (the CLI's bound)
+_MAX_CPUS = 1024       # MMUSIM_MAX_CPUS
+
+
+def _threads_to_cpus(spec):
+    """None (the library's default), or (round_robin, cpu_of table) for mmusim_mmu_set_threads_to_cpus;
+    checked as the CLI checks --threads-to-cpus."""
+    if spec is None or spec == "one-each":
+        return None
+    if isinstance(spec, str):
+        k = spec[len("round-robin:"):] if spec.startswith("round-robin:") else None
+        if k is None:
+            raise error_from(1, f"threads_to_cpus {spec!r}: one-each, round-robin:K or a dict {{thread: cpu}}")
+        if not (k.isascii() and k.isdigit()) or not 1 <= int(k) <= _MAX_CPUS:
+            raise error_from(1, f"threads_to_cpus {spec!r}: round-robin:K needs K from 1 to {_MAX_CPUS} CPUs")
+        return int(k), []
+    if not isinstance(spec, dict):
+        raise TypeError(f"threads_to_cpus takes 'one-each', 'round-robin:K' or a dict, not {type(spec).__name__}")
+    table = []
+    for thread, cpu in spec.items():
+        if (isinstance(thread, bool) or isinstance(cpu, bool) or not isinstance(thread, int) or
+                not isinstance(cpu, int) or not 0 <= thread < _THREAD_IDS or not 0 <= cpu < _MAX_CPUS):
+            raise error_from(1, f"threads_to_cpus {thread!r}: {cpu!r}: expected a thread below {_THREAD_IDS} "
+                                f"and a CPU below {_MAX_CPUS}")
+        table.extend([0xffff] * (thread + 1 - len(table)))
+        table[thread] = cpu
+    return 0, table
+
+
 def statistics(mmu, config_handle, trace, fmt, check_stale):
     """The statistics of an mmu as the dict `mmusim --json replay` prints (same keys, same order)."""
     s = _lib.Stats()
@@ -220,13 +249,17 @@ class Replay:
     the OS layer as replay's: ``resident_pages``, ``replacement`` ("fifo", "lru", "clock",
     "opt", "random"), ``seed``, ``clock_flush`` (None: the config's os: block decides, else
     True or False wins over it; ``opt`` needs the trace: replay_trace reads it ahead).
+    ``threads_to_cpus``: the CPU each ``thread N`` of a trace runs on, as the CLI's
+    --threads-to-cpus: None or "one-each" (thread N on CPU N), "round-robin:K" (CPU N mod K),
+    or a dict {thread: cpu} (a FILE's 'THREAD CPU' lines; threads not in it on their own CPU).
     The page tables are ``self.machine`` (map before feeding, or let demand paging fill them).
     Owns C memory: use it as a context manager or call close().
     """
 
     def __init__(self, config="x86_64", demand_paging=True, no_auto_flush=False, check_stale=False, warmup=0,
-                 resident_pages=0, replacement=None, seed=None, clock_flush=None):
+                 resident_pages=0, replacement=None, seed=None, clock_flush=None, threads_to_cpus=None):
         self.machine = None
+        threads = _threads_to_cpus(threads_to_cpus)
         for name, value in (("warmup", warmup), ("resident_pages", resident_pages), ("seed", seed)):
             if value is not None or name != "seed":
                 _unsigned(name, value)
@@ -260,6 +293,15 @@ class Replay:
         # (it freed the machine under the mmu, and the next feed crashed).
         self.machine._before_close = weakref.WeakMethod(self._close_mmu)
         lib.mmusim_mmu_warmup(mmu, warmup)
+        if threads is not None:
+            round_robin, table = threads
+            cpu_of = (ctypes.c_uint16 * max(1, len(table)))(*table)
+            try:
+                check(lib.mmusim_mmu_set_threads_to_cpus(mmu, round_robin, cpu_of, len(table), ctypes.byref(err)),
+                      err)
+            except Error:
+                self.close()
+                raise
 
     def _close_mmu(self):
         if getattr(self, "_running", False):
@@ -439,7 +481,7 @@ def replay(trace, config="x86_64", demand_paging=True, format="auto", **options)
 
     options: no_auto_flush, check_stale, warmup (as the CLI's --no-auto-flush, --check-stale,
     --warmup N), resident_pages, replacement, seed, clock_flush (--resident-pages N,
-    --replacement P, --seed S, --no-clock-flush).  A malformed trace raises Error; its ``stats`` holds the statistics so far.
+    --replacement P, --seed S, --no-clock-flush), threads_to_cpus (--threads-to-cpus).  A malformed trace raises Error; its ``stats`` holds the statistics so far.
     A warm-up that never ended (a shorter trace: nothing was reset) or took the whole trace warns
     (mmusim.WarmupWarning, the CLI's note); the dict's "warmup" says {"accesses": N, "ended": bool}.
     """

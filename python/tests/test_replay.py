@@ -523,3 +523,28 @@ def test_warmup_at_least_the_trace_warns_as_the_cli_notes(cli, cli_json):
         out = mmusim.replay(trace, warmup=3)
         assert out["warmup"] == {"accesses": 3, "ended": True} and out["accesses"]["total"] == 1
         assert "warmup" not in mmusim.replay(trace)
+
+
+def test_threads_to_cpus_as_the_cli(cli_json, tmp_path):
+    """threads_to_cpus maps `thread N` lines to CPUs as --threads-to-cpus does (it was missing: a
+    threaded trace could only replay one thread per CPU from Python)."""
+    trace = tmp_path / "threads.trace"
+    trace.write_text("thread 0\nr 0x400000\nthread 1\nr 0x400000\nthread 2\nw 0x401000\nthread 3\nr 0x401000\n"
+                     "thread 0\nr 0x401000\n")
+    mapping = tmp_path / "map.txt"
+    mapping.write_text("3 0\n1 0\n")
+    t = str(trace)
+    for spec, cli_spec in (("round-robin:2", "round-robin:2"), ({3: 0, 1: 0}, str(mapping)),
+                           ("one-each", "one-each")):
+        want = cli_json("replay", "--demand-paging", "--threads-to-cpus", cli_spec, t)
+        assert mmusim.replay(t, threads_to_cpus=spec) == want
+        assert mmusim.sweep(["x86_64"], t, threads_to_cpus=spec) == [want]
+    assert len(mmusim.replay(t, threads_to_cpus="round-robin:2")["cpus"]) == 2
+    for bad, message in (("round-robin:0", "threads_to_cpus 'round-robin:0': round-robin:K needs K from 1 to 1024 "
+                                           "CPUs"),
+                         ("rr", "threads_to_cpus 'rr': one-each, round-robin:K or a dict {thread: cpu}"),
+                         ({0: 1024}, "threads_to_cpus 0: 1024: expected a thread below 1048576 and a CPU below "
+                                     "1024")):
+        with pytest.raises(mmusim.InvalidError) as e:
+            mmusim.Replay(threads_to_cpus=bad)
+        assert str(e.value) == message
