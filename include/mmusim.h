@@ -1223,9 +1223,18 @@ MMUSIM_API void mmusim_mmu_stats_reset(mmusim_mmu *mmu);
  * A warm-up: the statistics reset by themselves (mmusim_mmu_stats_reset) right
  * after `accesses` more accesses have been counted, whichever way they come
  * (translations, events, traces; a page-crossing access counts once per page).
- * 0 cancels a pending warm-up.
+ * 0 cancels a pending warm-up.  A statistics reset meanwhile (a `stats reset`
+ * line, mmusim_mmu_stats_reset) does not restart it: it still ends after
+ * `accesses` accesses.
  */
 MMUSIM_API void mmusim_mmu_warmup(mmusim_mmu *mmu, uint64_t accesses);
+/*
+ * The last warm-up asked for (mmusim_mmu_warmup): *requested its accesses (0:
+ * none, or cancelled), *left the accesses still to count before its reset (0:
+ * it ended).  A warm-up still pending at the end of a replay never reset
+ * anything: the statistics include every access of it.
+ */
+MMUSIM_API void mmusim_mmu_warmup_state(const mmusim_mmu *mmu, uint64_t *requested, uint64_t *left);
 
 /* Totals over every CPU. */
 typedef struct mmusim_stats {

@@ -357,6 +357,11 @@ void mmusim_mmu_warmup(mmusim_mmu *mmu, uint64_t accesses)
 	replay_set_warmup(&mmu->replay, accesses);
 }
 
+void mmusim_mmu_warmup_state(const mmusim_mmu *mmu, uint64_t *requested, uint64_t *left)
+{
+	replay_warmup_state(&mmu->replay, requested, left);
+}
+
 void api_stats_to_public(const struct mmu_stats *s, mmusim_stats *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -292,11 +292,13 @@ static uint64_t next_use(const struct os *os, uint64_t idx)
  */
 static void adopt_shared(struct os *os, const struct region *r, struct os_page *p, size_t *join)
 {
-	for (size_t i = 0; i < os->regions.nr; i++) {
-		const struct region *o = &os->regions.r[i];
+	const uint64_t va = p->vpn * page_size(os);
+
+	/* Each other address space's region holding va, if any: a search per address space, not a scan of every region. */
+	for (const struct region *s = region_next_space(&os->regions, NULL); s; s = region_next_space(&os->regions, s)) {
+		const struct region *o = region_find(&os->regions, s->asid, va);
 		const struct os_page *q;
-		uint64_t va = p->vpn * page_size(os);
-		if (o->object != r->object || o->asid == p->asid || va < o->start || va >= o->end ||
+		if (!o || o->object != r->object || o->asid == p->asid ||
 		    !(q = resident_lookup(&os->rs, o->asid, p->vpn)) || q->state == PAGE_ABSENT)
 			continue;
 		if (q->has_swap) {
@@ -506,20 +508,12 @@ static void drop_pages(struct os *os, uint16_t asid, uint64_t first, uint64_t la
 	}
 }
 
-/* The span between asid's regions around [first, last] (after region_remove). */
-static struct free_span between_regions(const struct os *os, uint16_t asid, uint64_t first, uint64_t last)
+/* The span between asid's regions around va (after region_remove took the range holding it away). */
+static struct free_span between_regions(const struct os *os, uint16_t asid, uint64_t va)
 {
 	struct free_span span = anywhere;
 
-	for (size_t i = 0; i < os->regions.nr; i++) {
-		const struct region *r = &os->regions.r[i];
-		if (r->asid != asid)
-			continue;
-		if (r->end <= first && r->end > span.floor)
-			span.floor = r->end;
-		if (r->start > last && r->start - 1 < span.ceiling)
-			span.ceiling = r->start - 1;
-	}
+	region_gap(&os->regions, asid, va, &span.floor, &span.ceiling);
 	return span;
 }
 
@@ -538,7 +532,7 @@ int os_munmap(struct os *os, uint16_t asid, uint64_t va, uint64_t len, struct mm
 				    " wraps around the address space", va, len);
 	if ((rc = region_remove(&os->regions, asid, va, len, err)))
 		return rc;
-	struct free_span span = between_regions(os, asid, va, va + len - 1);
+	struct free_span span = between_regions(os, asid, va);
 	drop_pages(os, asid, va / page_size(os), (va + len - 1) / page_size(os), &span);
 	return MM_OK;
 }
@@ -747,7 +741,6 @@ static int fork_page(struct os *os, size_t parent_idx, uint16_t child, struct pa
 int os_fork(struct os *os, uint16_t parent, uint16_t child, bool flush, struct mm_error *err)
 {
 	struct page_table *ppt, *cpt;
-	size_t nr_regions = os->regions.nr;
 	int rc;
 
 	if (os->m->by_asid[child])
@@ -755,14 +748,8 @@ int os_fork(struct os *os, uint16_t parent, uint16_t child, bool flush, struct m
 				    "an exited one is not reused)", child);
 	if ((rc = machine_space(os->m, parent, &ppt, err)) || (rc = machine_space(os->m, child, &cpt, err)))
 		return rc;
-	for (size_t i = 0; i < nr_regions; i++) {
-		struct region add = os->regions.r[i];
-		if (add.asid != parent)
-			continue;
-		add.asid = child;
-		if ((rc = region_add(&os->regions, &add, err)))
-			return rc;
-	}
+	if ((rc = region_copy(&os->regions, parent, child, err)))
+		return rc;
 	if (declared(os, parent))
 		os->declared[child / 8] |= (uint8_t)(1u << (child % 8));
 	/* The parent's records alone, in index order: a scan of every address space's made forks quadratic. */

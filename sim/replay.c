@@ -45,7 +45,7 @@ int replay_init(struct replay *r, struct machine *m, const struct replay_options
 		return rc;
 	r->mmu.check_stale = opt->check_stale;
 	r->next_row = opt->interval;
-	r->warmup_at = opt->warmup;
+	r->warmup_at = r->warmup = opt->warmup;
 	r->last_tlb = calloc(2 * CONFIG_MAX_TLBS, sizeof(*r->last_tlb));
 	if (!r->last_tlb) {
 		mmu_fini(&r->mmu);
@@ -274,6 +274,14 @@ static int host_fills(struct replay *r, uint64_t va, enum access_kind access, st
 
 void replay_stats_reset(struct replay *r)
 {
+	/*
+	 * A pending warm-up counts accesses, not totals: a `stats reset` line in
+	 * it must not restart it (its end was then N accesses after the line).
+	 */
+	if (r->warmup_at) {
+		uint64_t done = total_accesses(&r->mmu.stats);
+		r->warmup_at = r->warmup_at > done ? r->warmup_at - done : 0;
+	}
 	mmu_stats_reset(&r->mmu);
 	if (r->os)
 		os_stats_reset(r->os);
@@ -299,8 +307,18 @@ void replay_look_after_accesses(struct replay *r)
 
 void replay_set_warmup(struct replay *r, uint64_t accesses)
 {
-	r->warmup_at = accesses ? total_accesses(&r->mmu.stats) + accesses : 0;
+	r->warmup = accesses;
+	uint64_t done = total_accesses(&r->mmu.stats);
+	/* Saturated: a warm-up of 2^64 - 1 accesses never ends, it does not wrap into an early one. */
+	r->warmup_at = !accesses ? 0 : accesses > UINT64_MAX - done ? UINT64_MAX : done + accesses;
 	replay_look_after_accesses(r);
+}
+
+void replay_warmup_state(const struct replay *r, uint64_t *requested, uint64_t *left)
+{
+	*requested = r->warmup;
+	uint64_t done = total_accesses(&r->mmu.stats);
+	*left = r->warmup_at > done ? r->warmup_at - done : 0;
 }
 
 const struct paging_stats *replay_paging_stats(const struct replay *r)
@@ -443,7 +461,8 @@ static __attribute__((noinline)) int access_after(struct replay *r, uint64_t va,
 	}
 	/* The warm-up ends with its last access counted: the next access is the first one reported. */
 	if (r->warmup_at && total_accesses(&r->mmu.stats) >= r->warmup_at) {
-		replay_set_warmup(r, 0);
+		r->warmup_at = 0; /* ended: r->warmup stays, for the report */
+		replay_look_after_accesses(r);
 		replay_stats_reset(r);
 	}
 	return MM_OK;

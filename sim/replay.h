@@ -66,6 +66,7 @@ struct replay {
 	struct replay_options opt;
 	const char *source;          /* trace name, for error messages */
 	uint64_t warmup_at;          /* 0 = none; else the access count at which the statistics reset */
+	uint64_t warmup;             /* the accesses the last warm-up asked for (0: none), kept once it ended */
 	bool after_every_access;     /* CSV rows or a pending warm-up: look after every access */
 	uint64_t next_row;           /* access count at which the next CSV row is due */
 	struct mmu_stats last_row;   /* totals at the previous row */
@@ -115,8 +116,16 @@ void replay_stats_reset(struct replay *r);
 /* Decides after_every_access from what is on now (an option, the OS's policy, the log). */
 void replay_look_after_accesses(struct replay *r);
 
-/* The statistics reset by themselves once `accesses` more accesses are counted (0: never). */
+/*
+ * The statistics reset by themselves once `accesses` more accesses are
+ * counted (0: never), whatever other resets happen meanwhile.
+ */
 void replay_set_warmup(struct replay *r, uint64_t accesses);
+/*
+ * The last warm-up asked for: *requested its accesses (0: none), *left those
+ * still to count before its reset (0: it ended, or there is none).
+ */
+void replay_warmup_state(const struct replay *r, uint64_t *requested, uint64_t *left);
 
 /* Writes the final partial CSV row, if any accesses happened since the last one. */
 void replay_finish(struct replay *r);

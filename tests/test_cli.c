@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "support.h"
+#include "temp_dir.h"
 #include "time_limit.h"
 
 #define EXAMPLE MMUSIM_SOURCE_DIR "/traces/example.trace"
@@ -647,6 +648,108 @@ Test(cli, replay_warmup_and_stats_reset)
 	remove_temp_file(reset);
 	remove_temp_file(text);
 	remove_temp_file(cfg);
+}
+
+/*
+ * --warmup N with N at least the trace's accesses: the report was of the
+ * whole trace (N more: nothing reset) or empty (N equal: the reset came after
+ * the last access), with no word of it; a researcher read the warm-up's
+ * accesses as the measured ones.  Now a note on stderr and, in --json,
+ * "warmup" {"accesses", "ended"}; replay, sweep and report alike.
+ */
+Test(cli, replay_warmup_at_least_the_trace_is_noted)
+{
+	char *trace = write_temp_file("map 0x400000 0x10000000 8K rwu\nr 0x400000\nr 0x400008\nw 0x401000\n"
+				      "x 0x400000\n", ".trace");
+	char never[512], whole[512], *dir = temp_dir_create(), *html = temp_dir_path(dir, "r.html");
+	struct run_result r;
+
+	snprintf(never, sizeof(never),
+		 "mmusim: %s: warning: the warm-up (--warmup 5) never ended: the trace has only 4 accesses, so nothing "
+		 "was reset and these statistics include the warm-up\n", trace);
+	snprintf(whole, sizeof(whole),
+		 "mmusim: %s: warning: the warm-up (--warmup 4) took the whole trace: no access is left after it, "
+		 "these statistics are empty\n", trace);
+	cr_assert_eq(run_mmusim(&r, "replay", "--warmup", "5", trace, NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect_str_eq(r.err, never);
+	cr_expect(strstr(r.out, "accesses        4  (read 2, write 1, exec 1)\n"), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", "--warmup", "5", trace, NULL), 0);
+	cr_expect_str_eq(r.err, never);
+	cr_expect(strstr(r.out, "\"accesses\":{\"total\":4,"), "%s", r.out);
+	cr_expect(strstr(r.out, ",\"warmup\":{\"accesses\":5,\"ended\":false}}\n"), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", "--warmup", "4", trace, NULL), 0);
+	cr_expect_str_eq(r.err, whole);
+	cr_expect(strstr(r.out, "\"accesses\":{\"total\":0,"), "%s", r.out);
+	cr_expect(strstr(r.out, ",\"warmup\":{\"accesses\":4,\"ended\":true}}\n"), "%s", r.out);
+	run_result_free(&r);
+	/* A warm-up that ends inside the trace: no note. */
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", "--warmup", "3", trace, NULL), 0);
+	cr_expect_str_eq(r.err, "");
+	cr_expect(strstr(r.out, "\"accesses\":{\"total\":1,"), "%s", r.out);
+	cr_expect(strstr(r.out, ",\"warmup\":{\"accesses\":3,\"ended\":true}}\n"), "%s", r.out);
+	run_result_free(&r);
+	/* Without --warmup, no "warmup" key. */
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", trace, NULL), 0);
+	cr_expect_null(strstr(r.out, "warmup"), "%s", r.out);
+	run_result_free(&r);
+	/* sweep: once for the trace when every config agrees. */
+	cr_assert_eq(run_mmusim(&r, "sweep", "--config", "x86_64", "--config", "sv39", "--warmup", "5", trace, NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect_str_eq(r.err, never);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "report", "--html", html, "--replay", trace, "--warmup", "5", NULL), 0);
+	cr_expect_eq(r.status, 0);
+	cr_expect_str_eq(r.err, never);
+	run_result_free(&r);
+	free(html);
+	temp_dir_remove(dir);
+	remove_temp_file(trace);
+}
+
+/*
+ * A lackey line that crosses a page is one access per page, so two configs
+ * can count the same trace differently: a sweep names each config in its
+ * note when they disagree.
+ */
+Test(cli, sweep_warmup_note_names_configs_that_disagree)
+{
+	char *lackey = write_temp_file("==1== Lackey\n L 00400ffe,4\n L 00400000,4\n", ".txt");
+	struct run_result r;
+	char want[1024];
+
+	cr_assert_eq(run_mmusim(&r, "sweep", "--demand-paging", "--config", "x86_64", "--config", "aarch64_16k",
+				"--warmup", "5", lackey, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	snprintf(want, sizeof(want),
+		 "mmusim: %s: warning: x86_64: the warm-up (--warmup 5) never ended: the trace has only 3 accesses, so "
+		 "nothing was reset and these statistics include the warm-up\n"
+		 "mmusim: %s: warning: aarch64_16k: the warm-up (--warmup 5) never ended: the trace has only 2 "
+		 "accesses, so nothing was reset and these statistics include the warm-up\n", lackey, lackey);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(lackey);
+}
+
+/*
+ * --warmup 3 over a trace with a `stats reset` line after its second access:
+ * the warm-up is the trace's first 3 accesses, so the report counts the 4
+ * after them.  The reset line restarted the warm-up's count: it ended 3
+ * accesses after the line, and the report counted 2.
+ */
+Test(cli, replay_warmup_counts_through_a_stats_reset)
+{
+	char *trace = write_temp_file("map 0x400000 0x10000000 8K rwu\nr 0x400000\nr 0x400008\nstats reset\n"
+				      "w 0x401000\nx 0x400000\nr 0x400000\nr 0x400000\nr 0x401000\n", ".trace");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "replay", "--warmup", "3", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"accesses\":{\"total\":4,\"read\":3,\"write\":0,\"exec\":1}"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
 }
 
 /* --demand-paging=2M on sv39 is a megapage; 64K is not a leaf size there. */

@@ -1012,3 +1012,62 @@ Test(run_cli, valgrind_failing_before_any_trace_is_an_error)
 	run_result_free(&r);
 	remove_temp_file(fake);
 }
+
+/*
+ * A tracer that runs and exits 0 but writes no trace (--valgrind naming some
+ * other program, a lackey that traced nothing; --qemu without the plugin):
+ * it printed a report of zeros and exited 0, read as a result.  Now an error,
+ * exit status 2, no report.
+ */
+Test(run_cli, a_tracer_that_traces_nothing_is_an_error)
+{
+	char *fake = write_temp_file("#!/bin/sh\nexit 0\n", ".sh");
+	char want[512];
+	struct run_result r;
+
+	cr_assert_eq(chmod(fake, 0755), 0);
+	cr_assert_eq(run_mmusim(&r, "run", "--valgrind", fake, "--", "/bin/true", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want),
+		 "mmusim: run: valgrind exited with status 0 but traced no access of '/bin/true': no statistics (is "
+		 "'%s' valgrind, running lackey?)\n", fake);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	/* QEMU's trace is binary: an empty one was "byte 0: truncated header" of a file named after the program. */
+	cr_assert_eq(run_mmusim(&r, "--json", "run", "--tracer", "qemu", "--qemu", fake, "--", "/bin/true", NULL), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	snprintf(want, sizeof(want),
+		 "mmusim: run: qemu exited with status 0 but traced no access of '/bin/true': no statistics (does "
+		 "'%s' load mmusim's capture plugin?)\n", fake);
+	cr_expect_str_eq(r.err, want);
+	run_result_free(&r);
+	remove_temp_file(fake);
+}
+
+/*
+ * A real program under lackey with a warm-up longer than its trace: the
+ * report is of the whole run, and says so on stderr; a warm-up that ends
+ * leaves no note.
+ */
+Test(run_cli, a_warmup_longer_than_the_run_is_noted)
+{
+	struct run_result r;
+
+	if (!valgrind_usable())
+		cr_skip_test("valgrind is not usable here");
+	cr_assert_eq(run_mmusim(&r, "--json", "run", "--tracer", "valgrind", "--warmup", "1000000000", "--", "/bin/true",
+				NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, ",\"warmup\":{\"accesses\":1000000000,\"ended\":false}}\n"), "%s", r.out);
+	cr_expect(strstr(r.err, "mmusim: /bin/true: warning: the warm-up (--warmup 1000000000) never ended: the trace has "
+				"only "), "%s", r.err);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--json", "run", "--tracer", "valgrind", "--warmup", "10", "--", "/bin/true", NULL),
+		     0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, ",\"warmup\":{\"accesses\":10,\"ended\":true}}\n"), "%s", r.out);
+	cr_expect_null(strstr(r.err, "warm-up"), "%s", r.err);
+	run_result_free(&r);
+}

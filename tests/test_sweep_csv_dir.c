@@ -46,7 +46,11 @@ static void run_ok(int argc, const char *const *argv)
 
 	cr_assert_eq(run_mmusim_argv(&r, argc, argv), 0);
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_expect_str_eq(r.err, "");
+	/* tlb-demo.trace has 4 accesses: --warmup 7 never ends there, and the replay says so; nothing else. */
+	static const char note[] = "mmusim: " SRC "traces/tlb-demo.trace: warning: the warm-up (--warmup 7) never ended: "
+				   "the trace has only 4 accesses, so nothing was reset and these statistics include "
+				   "the warm-up\n";
+	cr_expect(strcmp(r.err, "") == 0 || strcmp(r.err, note) == 0, "%s", r.err);
 	run_result_free(&r);
 }
 

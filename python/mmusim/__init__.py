@@ -12,7 +12,7 @@ release the GIL.
 """
 from ._lib import lib as _lib_handle
 from .errors import (AddressOverflowError, BusError, Error, FileError, InvalidError, OutOfMemoryError,
-                     RangeError, UnalignedError)
+                     RangeError, UnalignedError, WarmupWarning)
 from .machine import (PROP_A, PROP_AVAIL1, PROP_AVAIL2, PROP_D, PROP_G, PROP_R, PROP_U, PROP_W, PROP_X, Fault,
                       Machine, Mapping, Translation, WalkStep)
 from .replay import FAULT_KINDS, Replay, replay, sweep
@@ -21,5 +21,5 @@ __version__ = _lib_handle.mmusim_version().decode()
 
 __all__ = ["Machine", "Translation", "Fault", "WalkStep", "Mapping", "Replay", "replay", "sweep", "FAULT_KINDS",
            "Error", "InvalidError", "RangeError", "UnalignedError", "AddressOverflowError", "OutOfMemoryError",
-           "BusError", "FileError", "PROP_R", "PROP_W", "PROP_X", "PROP_U", "PROP_G", "PROP_A", "PROP_D",
+           "BusError", "FileError", "WarmupWarning", "PROP_R", "PROP_W", "PROP_X", "PROP_U", "PROP_G", "PROP_A", "PROP_D",
            "PROP_AVAIL1", "PROP_AVAIL2"]

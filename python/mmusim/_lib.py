@@ -154,6 +154,8 @@ _PROTOTYPES = {
     "mmusim_mmu_create": (c_int, [P, POINTER(MmuOptions), POINTER(P), E]),
     "mmusim_mmu_destroy": (None, [P]),
     "mmusim_mmu_warmup": (None, [P, c_uint64]),
+    "mmusim_mmu_warmup_state": (None, [P, POINTER(c_uint64), POINTER(c_uint64)]),
+    "mmusim_mmu_set_threads_to_cpus": (c_int, [P, c_uint, P, c_size_t, E]),
     "mmusim_mmu_replay": (c_int, [P, P, E]),
     "mmusim_mmu_translate_many": (c_int, [P, P, P, c_size_t, P, P, POINTER(c_size_t), E]),
     "mmusim_mmu_stats": (None, [P, POINTER(Stats)]),

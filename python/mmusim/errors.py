@@ -61,3 +61,8 @@ def check(code, err):
     """Raises for a failed call whose mmusim_error is err."""
     if code != 0:
         raise error_from(code, err.message.decode("utf-8", "replace"))
+
+
+class WarmupWarning(UserWarning):
+    """A replay's warm-up never ended (the trace was shorter: nothing was reset, the statistics
+    include it) or took the whole trace (nothing is left after it): as `mmusim replay --warmup`'s note."""

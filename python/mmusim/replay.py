@@ -3,11 +3,12 @@ import contextlib
 import ctypes
 import os
 import stat
+import warnings
 import weakref
 
 from . import _lib
 from ._lib import lib
-from .errors import Error, check, error_from
+from .errors import Error, WarmupWarning, check, error_from
 from .machine import ACCESSES, Machine, _access, _address_array, _c_string, _locked, _unsigned, fault_kind_name
 
 FAULT_KINDS = [fault_kind_name(k) for k in range(_lib.FAULT_KIND_COUNT)]
@@ -74,6 +75,35 @@ def _cpus(mmu, config_handle):
     return out
 
 
+_THREAD_IDS = 1 << 20  # thread ids a trace may carry (the CLI's bound)
+_MAX_CPUS = 1024       # MMUSIM_MAX_CPUS
+
+
+def _threads_to_cpus(spec):
+    """None (the library's default), or (round_robin, cpu_of table) for mmusim_mmu_set_threads_to_cpus;
+    checked as the CLI checks --threads-to-cpus."""
+    if spec is None or spec == "one-each":
+        return None
+    if isinstance(spec, str):
+        k = spec[len("round-robin:"):] if spec.startswith("round-robin:") else None
+        if k is None:
+            raise error_from(1, f"threads_to_cpus {spec!r}: one-each, round-robin:K or a dict {{thread: cpu}}")
+        if not (k.isascii() and k.isdigit()) or not 1 <= int(k) <= _MAX_CPUS:
+            raise error_from(1, f"threads_to_cpus {spec!r}: round-robin:K needs K from 1 to {_MAX_CPUS} CPUs")
+        return int(k), []
+    if not isinstance(spec, dict):
+        raise TypeError(f"threads_to_cpus takes 'one-each', 'round-robin:K' or a dict, not {type(spec).__name__}")
+    table = []
+    for thread, cpu in spec.items():
+        if (isinstance(thread, bool) or isinstance(cpu, bool) or not isinstance(thread, int) or
+                not isinstance(cpu, int) or not 0 <= thread < _THREAD_IDS or not 0 <= cpu < _MAX_CPUS):
+            raise error_from(1, f"threads_to_cpus {thread!r}: {cpu!r}: expected a thread below {_THREAD_IDS} "
+                                f"and a CPU below {_MAX_CPUS}")
+        table.extend([0xffff] * (thread + 1 - len(table)))
+        table[thread] = cpu
+    return 0, table
+
+
 def statistics(mmu, config_handle, trace, fmt, check_stale):
     """The statistics of an mmu as the dict `mmusim --json replay` prints (same keys, same order)."""
     s = _lib.Stats()
@@ -120,7 +150,31 @@ def statistics(mmu, config_handle, trace, fmt, check_stale):
     d = _lib.DataCacheStats()
     if lib.mmusim_mmu_data_cache_stats(mmu, ctypes.byref(d)):
         out["caches"] = _data_caches(d)
+    requested, left = _warmup_state(mmu)
+    if requested:
+        out["warmup"] = {"accesses": requested, "ended": not left}
     return out
+
+
+def _warmup_state(mmu):
+    """(accesses the warm-up asked for or 0, those the trace did not have: 0 once it ended)."""
+    requested, left = ctypes.c_uint64(), ctypes.c_uint64()
+    lib.mmusim_mmu_warmup_state(mmu, ctypes.byref(requested), ctypes.byref(left))
+    return requested.value, left.value
+
+
+def _warmup_note(mmu, trace, total, config=None):
+    """The note `mmusim replay --warmup` prints on stderr, or None: the warm-up never ended (nothing
+    was reset) or took the whole trace (nothing after it)."""
+    requested, left = _warmup_state(mmu)
+    if not requested or (not left and total):
+        return None
+    where = f"{os.fsdecode(trace)}: " + (f"{config}: " if config else "")
+    if left:
+        return (f"{where}the warm-up (warmup={requested}) never ended: the trace has only {requested - left} "
+                "accesses, so nothing was reset and these statistics include the warm-up")
+    return f"{where}the warm-up (warmup={requested}) took the whole trace: no access is left after it, " \
+           "these statistics are empty"
 
 
 _WHERE = ("l1d", "l2", "llc", "memory")
@@ -195,13 +249,17 @@ class Replay:
     the OS layer as replay's: ``resident_pages``, ``replacement`` ("fifo", "lru", "clock",
     "opt", "random"), ``seed``, ``clock_flush`` (None: the config's os: block decides, else
     True or False wins over it; ``opt`` needs the trace: replay_trace reads it ahead).
+    ``threads_to_cpus``: the CPU each ``thread N`` of a trace runs on, as the CLI's
+    --threads-to-cpus: None or "one-each" (thread N on CPU N), "round-robin:K" (CPU N mod K),
+    or a dict {thread: cpu} (a FILE's 'THREAD CPU' lines; threads not in it on their own CPU).
     The page tables are ``self.machine`` (map before feeding, or let demand paging fill them).
     Owns C memory: use it as a context manager or call close().
     """
 
     def __init__(self, config="x86_64", demand_paging=True, no_auto_flush=False, check_stale=False, warmup=0,
-                 resident_pages=0, replacement=None, seed=None, clock_flush=None):
+                 resident_pages=0, replacement=None, seed=None, clock_flush=None, threads_to_cpus=None):
         self.machine = None
+        threads = _threads_to_cpus(threads_to_cpus)
         for name, value in (("warmup", warmup), ("resident_pages", resident_pages), ("seed", seed)):
             if value is not None or name != "seed":
                 _unsigned(name, value)
@@ -235,6 +293,15 @@ class Replay:
         # (it freed the machine under the mmu, and the next feed crashed).
         self.machine._before_close = weakref.WeakMethod(self._close_mmu)
         lib.mmusim_mmu_warmup(mmu, warmup)
+        if threads is not None:
+            round_robin, table = threads
+            cpu_of = (ctypes.c_uint16 * max(1, len(table)))(*table)
+            try:
+                check(lib.mmusim_mmu_set_threads_to_cpus(mmu, round_robin, cpu_of, len(table), ctypes.byref(err)),
+                      err)
+            except Error:
+                self.close()
+                raise
 
     def _close_mmu(self):
         if getattr(self, "_running", False):
@@ -414,7 +481,9 @@ def replay(trace, config="x86_64", demand_paging=True, format="auto", **options)
 
     options: no_auto_flush, check_stale, warmup (as the CLI's --no-auto-flush, --check-stale,
     --warmup N), resident_pages, replacement, seed, clock_flush (--resident-pages N,
-    --replacement P, --seed S, --no-clock-flush).  A malformed trace raises Error; its ``stats`` holds the statistics so far.
+    --replacement P, --seed S, --no-clock-flush), threads_to_cpus (--threads-to-cpus).  A malformed trace raises Error; its ``stats`` holds the statistics so far.
+    A warm-up that never ended (a shorter trace: nothing was reset) or took the whole trace warns
+    (mmusim.WarmupWarning, the CLI's note); the dict's "warmup" says {"accesses": N, "ended": bool}.
     """
     with Replay(config, demand_paging, **options) as r:
         try:
@@ -422,7 +491,11 @@ def replay(trace, config="x86_64", demand_paging=True, format="auto", **options)
         except Error as e:
             e.stats = r.stats(os.fsdecode(trace))
             raise
-        return r.stats(os.fsdecode(trace))
+        stats = r.stats(os.fsdecode(trace))
+        note = _warmup_note(r.mmu, trace, stats["accesses"]["total"])
+        if note:
+            warnings.warn(note, WarmupWarning, stacklevel=2)
+        return stats
 
 
 def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **options):
@@ -464,6 +537,15 @@ def sweep(configs, trace, demand_paging=True, format="auto", threads=None, **opt
             e = error_from(failed.code if failed.code > 0 else 1, failed.message.decode("utf-8", "replace"))
             e.stats = stats
             raise e
+        # Once for the trace when every config agrees (as `mmusim sweep`), else per config.
+        states = [(_warmup_state(r.mmu), s["accesses"]["total"]) for r, s in zip(replays, stats)]
+        named = len(set(states)) > 1
+        for r, s in zip(replays, stats):
+            note = _warmup_note(r.mmu, trace, s["accesses"]["total"], s["config"] if named else None)
+            if note:
+                warnings.warn(note, WarmupWarning, stacklevel=2)
+            if not named:
+                break
         return stats
     finally:
         lib.mmusim_trace_close(t)

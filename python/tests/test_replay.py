@@ -2,6 +2,7 @@
 import glob
 import os
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -498,3 +499,52 @@ def test_a_bad_format_names_itself_and_the_formats(fmt):
         with pytest.raises(mmusim.InvalidError) as e:
             call()
         assert e.value.message == want
+
+
+def test_warmup_at_least_the_trace_warns_as_the_cli_notes(cli, cli_json):
+    """A warm-up the trace never finished (nothing was reset: the statistics include it) or that took the
+    whole trace (nothing after it): a WarmupWarning with the CLI's note, and the CLI's "warmup" key."""
+    trace = BUNDLED[1]  # tlb-demo.trace: 4 accesses
+    for n, ended, tail in ((5, False, "never ended: the trace has only 4 accesses, so nothing was reset and these "
+                                      "statistics include the warm-up"),
+                           (4, True, "took the whole trace: no access is left after it, these statistics are empty")):
+        with pytest.warns(mmusim.WarmupWarning) as caught:
+            out = mmusim.replay(trace, warmup=n)
+        assert [str(w.message) for w in caught] == [f"{trace}: the warm-up (warmup={n}) {tail}"]
+        assert out["warmup"] == {"accesses": n, "ended": ended}
+        assert out == cli_json("replay", "--demand-paging", "--warmup", str(n), trace)
+        rc, _, err = cli("replay", "--demand-paging", "--warmup", str(n), trace)
+        assert rc == 0 and err == f"mmusim: {trace}: warning: the warm-up (--warmup {n}) {tail}\n"
+        with pytest.warns(mmusim.WarmupWarning) as caught:
+            outs = mmusim.sweep(["x86_64", "sv48"], trace, warmup=n)
+        assert len(caught) == 1 and [o["warmup"] for o in outs] == [{"accesses": n, "ended": ended}] * 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = mmusim.replay(trace, warmup=3)
+        assert out["warmup"] == {"accesses": 3, "ended": True} and out["accesses"]["total"] == 1
+        assert "warmup" not in mmusim.replay(trace)
+
+
+def test_threads_to_cpus_as_the_cli(cli_json, tmp_path):
+    """threads_to_cpus maps `thread N` lines to CPUs as --threads-to-cpus does (it was missing: a
+    threaded trace could only replay one thread per CPU from Python)."""
+    trace = tmp_path / "threads.trace"
+    trace.write_text("thread 0\nr 0x400000\nthread 1\nr 0x400000\nthread 2\nw 0x401000\nthread 3\nr 0x401000\n"
+                     "thread 0\nr 0x401000\n")
+    mapping = tmp_path / "map.txt"
+    mapping.write_text("3 0\n1 0\n")
+    t = str(trace)
+    for spec, cli_spec in (("round-robin:2", "round-robin:2"), ({3: 0, 1: 0}, str(mapping)),
+                           ("one-each", "one-each")):
+        want = cli_json("replay", "--demand-paging", "--threads-to-cpus", cli_spec, t)
+        assert mmusim.replay(t, threads_to_cpus=spec) == want
+        assert mmusim.sweep(["x86_64"], t, threads_to_cpus=spec) == [want]
+    assert len(mmusim.replay(t, threads_to_cpus="round-robin:2")["cpus"]) == 2
+    for bad, message in (("round-robin:0", "threads_to_cpus 'round-robin:0': round-robin:K needs K from 1 to 1024 "
+                                           "CPUs"),
+                         ("rr", "threads_to_cpus 'rr': one-each, round-robin:K or a dict {thread: cpu}"),
+                         ({0: 1024}, "threads_to_cpus 0: 1024: expected a thread below 1048576 and a CPU below "
+                                     "1024")):
+        with pytest.raises(mmusim.InvalidError) as e:
+            mmusim.Replay(threads_to_cpus=bad)
+        assert str(e.value) == message

@@ -35,7 +35,7 @@ static const char replay_help[] =
 	"  --no-auto-flush      map/unmap/protect do not flush TLBs: stale translations stay\n"
 	"  --check-stale        count TLB hits that disagree with the page table\n"
 	"  --warmup N           reset the statistics after the first N accesses (the TLBs\n"
-	"                       and caches stay warm)\n"
+	"                       and caches stay warm; a trace of N or fewer: a note)\n"
 	"  --interval N --csv FILE   every N accesses, a CSV row: miss rate per TLB,\n"
 	"                       walks, faults\n"
 	"  --setup TRACE, --map 'VA PA LEN FLAGS'   build page tables before the replay\n"
@@ -240,10 +240,12 @@ int cmd_replay(struct cli *cli, struct args *a)
 	replay_summary_from_mmu(&sum, mmu, mmusim_machine_config(m), ra.opt.check_stale);
 	/* Statistics so far first, even when the trace was bad: they are still true. */
 	replay_summary_report(stdout, cli->json, &sum, &info);
-	if (rc != EXIT_OK)
+	if (rc != EXIT_OK) {
 		cli_fail(&err);
-	else
+	} else {
 		cli_trace_warn(t, ra.trace);
+		replay_warmup_note(stderr, ra.trace, NULL, &sum);
+	}
 	if (rc == EXIT_OK && ra.dump_elf && mmusim_dump_elf(m, ra.dump_elf, &err))
 		rc = cli_output_fail(&err);
 out:

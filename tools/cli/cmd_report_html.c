@@ -344,6 +344,7 @@ static int run_replay(const struct cli *cli, mmusim_machine *m, struct report_ar
 		replay_summary_from_mmu(&sum, mmu, cfg, ra->opt.check_stale);
 		replay_summary_report(stats_out, false, &sum, &info);
 		fclose(stats_out);
+		replay_warmup_note(stderr, ra->trace, NULL, &sum);
 	}
 out:
 	mmusim_mmu_destroy(mmu);

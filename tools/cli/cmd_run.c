@@ -522,6 +522,8 @@ int cmd_run(struct cli *cli, struct args *a)
 	}
 	/* A malformed trace or a refused edit stops the replay; the counts so far stand. */
 	rc = mmusim_mmu_replay(mmu, rd, &err) ? EXIT_BAD_INPUT : EXIT_OK;
+	uint64_t trace_bytes = 0;
+	mmusim_trace_progress(rd, &trace_bytes, NULL);
 	/* Whatever stopped the replay, the program must not block on a full pipe. */
 	mmusim_trace_close(rd);
 	rd = NULL;
@@ -537,17 +539,34 @@ int cmd_run(struct cli *cli, struct args *a)
 		;
 	pid = -1;
 	mmusim_stats stats;
+	uint64_t warmup, warmup_left;
 	mmusim_mmu_stats(mmu, &stats);
-	if (rc == EXIT_OK && !(stats.accesses[MMUSIM_READ] | stats.accesses[MMUSIM_WRITE] | stats.accesses[MMUSIM_EXEC]) &&
-	    !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		/* Not one access traced: the program never ran, and the tracer said why on stderr. */
+	mmusim_mmu_warmup_state(mmu, &warmup, &warmup_left);
+	/* A warm-up that ended zeroed the counts: its accesses were traced all the same. */
+	bool traced = stats.accesses[MMUSIM_READ] | stats.accesses[MMUSIM_WRITE] | stats.accesses[MMUSIM_EXEC] ||
+		      (warmup && !warmup_left);
+	if (!traced && (rc == EXIT_OK || trace_bytes == 0)) {
+		/*
+		 * Not one access traced: a report of zeros would read as a result.
+		 * The program never ran (the tracer said why on stderr), or the
+		 * tracer ran and wrote no trace (an empty one is no "truncated
+		 * header" of a file named after the program): --valgrind or --qemu
+		 * named something else, or a lackey or plugin that traced nothing.
+		 */
 		const char *tracer = ra.tracer == TRACER_QEMU ? "qemu" : "valgrind";
 		if (WIFSIGNALED(status))
 			rc = cli_usage_error("run: %s was killed by signal %d before tracing anything ('%s' did "
 					     "not run)", tracer, WTERMSIG(status), ra.prog[0]);
-		else
+		else if (WEXITSTATUS(status) != 0)
 			rc = cli_usage_error("run: %s exited with status %d before tracing anything ('%s' did not "
 					     "run; its reason is above)", tracer, WEXITSTATUS(status), ra.prog[0]);
+		else if (ra.tracer == TRACER_QEMU)
+			rc = cli_usage_error("run: qemu exited with status 0 but traced no access of '%s': no statistics "
+					     "(does '%s' load mmusim's capture plugin?)", ra.prog[0], ra.qemu);
+		else
+			rc = cli_usage_error("run: valgrind exited with status 0 but traced no access of '%s': no "
+					     "statistics (is '%s' valgrind, running lackey?)", ra.prog[0],
+					     ra.valgrind ? ra.valgrind : "valgrind");
 		goto out;
 	}
 	bool cut_by_signal = rc != EXIT_OK && ra.tracer == TRACER_QEMU && WIFSIGNALED(status) &&
@@ -570,6 +589,8 @@ int cmd_run(struct cli *cli, struct args *a)
 			"mmusim: run: %s was killed by signal %d (%s): the trace stops at about its last system call "
 			"before that (up to 4096 accesses before it may be missing)\n",
 			ra.prog[0], WTERMSIG(status), strsignal(WTERMSIG(status)));
+	if (rc == EXIT_OK)
+		replay_warmup_note(stderr, name, NULL, &sum);
 	if (rc != EXIT_OK)
 		cli_fail(&err);
 	else if (tee.write_failed) {

@@ -399,6 +399,11 @@ static int read_futures(const struct cli *cli, const struct sweep_args *sa, stru
 	return MMUSIM_OK;
 }
 
+static uint64_t sum3_accesses(const struct replay_summary *s)
+{
+	return s->stats.accesses[0] + s->stats.accesses[1] + s->stats.accesses[2];
+}
+
 int cmd_sweep(struct cli *cli, struct args *a)
 {
 	struct sweep_args sa = { .jobs = 1, .format = MMUSIM_TRACE_AUTO };
@@ -475,6 +480,9 @@ int cmd_sweep(struct cli *cli, struct args *a)
 		} else {
 			cli_trace_warn(rd, sa.traces[t]);
 		}
+		/* The warm-up's note: once for the trace when every config agrees, else per config. */
+		struct replay_summary note = { 0 };
+		bool notes_differ = false;
 		for (size_t c = 0; c < sa.nr_configs; c++) {
 			struct sweep_row *row = &rows[nr_rows++];
 			const char *format = mmusim_trace_format_name(mmusim_trace_format(rd));
@@ -489,6 +497,10 @@ int cmd_sweep(struct cli *cli, struct args *a)
 				goto out;
 			}
 			sweep_row_from_stats(row, &sum.stats);
+			if (c == 0)
+				note = sum;
+			else if (sum.warmup_left != note.warmup_left || sum3_accesses(&sum) != sum3_accesses(&note))
+				notes_differ = true;
 			if (cli->json) {
 				struct replay_report_info info = { .trace = sa.traces[t], .format = format };
 				replay_summary_report(stdout, true, &sum, &info);
@@ -511,6 +523,16 @@ int cmd_sweep(struct cli *cli, struct args *a)
 				err_row = nr_rows - 1;
 				failed = true;
 			}
+		}
+		if (trc == 0) {
+			for (size_t c = 0; notes_differ && c < sa.nr_configs; c++) {
+				struct replay_summary sum;
+				replay_summary_from_mmu(&sum, p.mmu[c], mmusim_machine_config(p.m[c]), sa.opt.check_stale);
+				if (!p.errs[c].code)
+					replay_warmup_note(stderr, sa.traces[t], rows[nr_rows - sa.nr_configs + c].config, &sum);
+			}
+			if (!notes_differ && !p.errs[0].code)
+				replay_warmup_note(stderr, sa.traces[t], NULL, &note);
 		}
 		mmusim_trace_close(rd);
 		pass_free(&p, sa.nr_configs);

@@ -252,6 +252,9 @@ static void report_json(FILE *out, const struct replay_summary *r, const struct 
 		paging_json(out, &r->paging_stats);
 	if (r->data_caches)
 		data_caches_json(out, &r->data_cache_stats);
+	if (r->warmup)
+		fprintf(out, ",\"warmup\":{\"accesses\":%" PRIu64 ",\"ended\":%s}", r->warmup,
+			r->warmup_left ? "false" : "true");
 	fputs("}\n", out);
 }
 
@@ -343,6 +346,28 @@ void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, co
 	r->vm = mmusim_mmu_nested_stats(mmu, &r->nested) == MMUSIM_OK;
 	r->paging = mmusim_mmu_paging_stats(mmu, &r->paging_stats);
 	r->data_caches = mmusim_mmu_data_cache_stats(mmu, &r->data_cache_stats);
+	mmusim_mmu_warmup_state(mmu, &r->warmup, &r->warmup_left);
+}
+
+bool replay_warmup_note(FILE *err, const char *trace, const char *config, const struct replay_summary *r)
+{
+	if (!r->warmup || (!r->warmup_left && sum3(r->stats.accesses)))
+		return false;
+	fputs("mmusim: ", err);
+	term_write(err, trace);
+	fputs(": warning: ", err);
+	if (config) {
+		term_write(err, config);
+		fputs(": ", err);
+	}
+	if (r->warmup_left)
+		fprintf(err, "the warm-up (--warmup %" PRIu64 ") never ended: the trace has only %" PRIu64
+			" accesses, so nothing was reset and these statistics include the warm-up\n",
+			r->warmup, r->warmup - r->warmup_left);
+	else
+		fprintf(err, "the warm-up (--warmup %" PRIu64 ") took the whole trace: no access is left after it, "
+			"these statistics are empty\n", r->warmup);
+	return true;
 }
 
 void replay_summary_report(FILE *out, bool json, const struct replay_summary *r,

@@ -34,6 +34,8 @@ struct replay_summary {
 	bool data_caches;            /* the config's caches: block: its counters below */
 	mmusim_data_cache_stats data_cache_stats;
 	const mmusim_mmu *mmu;       /* read again for the per-CPU part (cpu_report.h): alive until the report */
+	uint64_t warmup;             /* --warmup N (0: none) */
+	uint64_t warmup_left;        /* its accesses the trace did not have: it never ended, nothing was reset */
 };
 
 /* Fills *r from an mmu over a machine of config cfg. */
@@ -42,5 +44,14 @@ void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, co
 /* The statistics of a replay: a readable table, or one JSON object. */
 void replay_summary_report(FILE *out, bool json, const struct replay_summary *r,
 			   const struct replay_report_info *info);
+
+/*
+ * What a researcher must know before reading statistics after --warmup N:
+ * that the warm-up never ended (the trace had fewer accesses: nothing was
+ * reset, the statistics include it) or took the whole trace (nothing is left
+ * after it).  Prints "mmusim: TRACE: warning: ..." on err and returns true,
+ * or prints nothing.  config: named in the note (a sweep's), or NULL.
+ */
+bool replay_warmup_note(FILE *err, const char *trace, const char *config, const struct replay_summary *r);
 
 #endif
