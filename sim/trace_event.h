@@ -105,7 +105,12 @@ struct trace_event {
 	uint8_t op;      /* enum trace_op */
 	uint8_t access;  /* enum access_kind, for TRACE_ACCESS */
 	uint8_t scope;   /* enum flush_scope | enum flush_modifier bits, for TRACE_FLUSH */
-	uint8_t size;    /* bytes accessed (lackey); 0 = unknown, treated as 1 (map: log2 page size; poke: bytes) */
+	/*
+	 * Bytes accessed; 0 = unknown, treated as 1 (map: log2 page size; poke:
+	 * bytes).  16 bits: a drmemtrace record's size field (an XSAVE area, an
+	 * AMX tile) may pass 255 bytes, and every page it touches is translated.
+	 */
+	uint16_t size;
 	uint32_t n;
 	uint64_t va;
 	uint64_t pa;
