@@ -700,6 +700,10 @@ static int validate(const struct trace_event *ev, struct mm_error *err)
 	case TRACE_ACCESS:
 		if (ev->access > ACCESS_EXEC)
 			return mm_error_set(err, MM_EINVAL, "bad access kind %u", ev->access);
+		/* Its records hold a size byte: a larger access would touch fewer pages when read back. */
+		if (ev->size > UINT8_MAX)
+			return mm_error_set(err, MM_EINVAL,
+					    "access size %u does not fit the binary format (at most 255 bytes)", ev->size);
 		return MM_OK;
 	case TRACE_MAP:
 	case TRACE_PROTECT:

@@ -79,12 +79,10 @@ static enum record_kind classify(unsigned type, unsigned *access)
 	return KIND_UNKNOWN;
 }
 
-/* The record's size; one past a byte's range (a 64-byte AVX-512 access fits) is clamped. */
-static uint8_t access_size(const unsigned char *p)
+/* The record's size, all 16 bits of it: an XSAVE area or an AMX tile passes 255 bytes. */
+static uint16_t access_size(const unsigned char *p)
 {
-	uint64_t size = load_le(p + OFF_SIZE, 2);
-
-	return size > UINT8_MAX ? UINT8_MAX : (uint8_t)size;
+	return (uint16_t)load_le(p + OFF_SIZE, 2);
 }
 
 /* The number of thread id tid (0, 1, ... in order of first appearance); -1 past MMU_MAX_CPUS threads. */

@@ -21,7 +21,8 @@
 
 #define LACKEY_SAFE 32 /* the fast path reads at most 24 bytes of a line */
 #define KIND_MODIFY 3  /* M: a read then a write */
-#define SIZE_MAX_LACKEY 255
+/* Lackey's own bound (MAX_DSIZE in lk_main.c): an FXSAVE's 512 bytes are one record. */
+#define SIZE_MAX_LACKEY 512
 
 /* Record kind + 1, by the character in column 1 (a space there means "I  "); 0 = not a record. */
 static const uint8_t kind_of[256] = {
@@ -193,7 +194,7 @@ static int slow_record(const unsigned char *s, const unsigned char *e, unsigned 
 			sz = sz * 10 + (*q - '0');
 	}
 	if (sz == 0 || sz > SIZE_MAX_LACKEY)
-		return bad_token(err, "size %.*s is out of range (expected 1 to 255)", p, e);
+		return bad_token(err, "size %.*s is out of range (expected 1 to 512)", p, e);
 	*va = v;
 	*size = sz;
 	return TRACE_LINE_EVENT;
@@ -203,7 +204,7 @@ static inline void put_access(struct trace_event *ev, uint64_t line, unsigned ac
 			      uint64_t va)
 {
 	*ev = (struct trace_event){
-		.line = line, .op = TRACE_ACCESS, .access = (uint8_t)access, .size = (uint8_t)size, .va = va,
+		.line = line, .op = TRACE_ACCESS, .access = (uint8_t)access, .size = (uint16_t)size, .va = va,
 	};
 }
 

@@ -8,7 +8,7 @@
  *    M 0421c7f0,4        modify: a load then a store of the same bytes
  *   ==12345== ...        valgrind's own messages: skipped, as are blank lines
  *
- * Addresses are hex without 0x, sizes decimal 1..255.  An M record becomes two
+ * Addresses are hex without 0x, sizes decimal 1..512 (lackey's MAX_DSIZE).  An M record becomes two
  * events, read then write.  Page-crossing accesses are left to replay.
  *
  * The decoder works on a caller-owned byte window (the reader's read

@@ -159,7 +159,7 @@ static int parse_tlbi(char *const *f, int n, struct trace_event *cmd, struct mm_
 }
 
 /* size=4K: a power of two, kept as its log2. */
-static int parse_page_size(const char *s, uint8_t *log2, struct mm_error *err)
+static int parse_page_size(const char *s, uint16_t *log2, struct mm_error *err)
 {
 	uint64_t v;
 
@@ -167,7 +167,7 @@ static int parse_page_size(const char *s, uint8_t *log2, struct mm_error *err)
 		return MM_EINVAL;
 	if (v < 2 || (v & (v - 1)))
 		return mm_error_set(err, MM_EINVAL, "bad page size '%s' (expected a power of two, such as 4K or 2M)", s);
-	*log2 = (uint8_t)__builtin_ctzll(v);
+	*log2 = (uint16_t)__builtin_ctzll(v);
 	return MM_OK;
 }
 

@@ -890,7 +890,7 @@ enum mmusim_flush_scope {
 typedef struct mmusim_event {
 	enum mmusim_event_op op;
 	enum mmusim_access access;   /* MMUSIM_EV_ACCESS */
-	unsigned size;               /* bytes accessed, at most 255 (more: MMUSIM_EINVAL); 0 = unknown, taken as 1 */
+	unsigned size;               /* bytes accessed, at most 65535 (more: MMUSIM_EINVAL); 0 = unknown, taken as 1 */
 	enum mmusim_flush_scope scope;
 	uint32_t n;
 	uint64_t va, pa, len;

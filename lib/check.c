@@ -60,8 +60,8 @@ int api_check_event(const mmusim_event *ev, struct mm_error *e)
 {
 	switch (ev->op) {
 	case MMUSIM_EV_ACCESS:
-		if (ev->size > UINT8_MAX) /* the internal event holds a byte: it would touch fewer pages */
-			return mm_error_set(e, MM_EINVAL, "access size %u is out of range (at most 255 bytes)", ev->size);
+		if (ev->size > UINT16_MAX) /* the internal event holds 16 bits: it would touch fewer pages */
+			return mm_error_set(e, MM_EINVAL, "access size %u is out of range (at most 65535 bytes)", ev->size);
 		return api_check_access(ev->access, e);
 	case MMUSIM_EV_MAP:
 	case MMUSIM_EV_PROTECT:

@@ -81,7 +81,7 @@ void api_event_from_public(const mmusim_event *in, struct trace_event *out)
 		.op = (uint8_t)in->op,
 		.access = (uint8_t)in->access,
 		.scope = (uint8_t)in->scope,
-		.size = in->size > UINT8_MAX ? UINT8_MAX : (uint8_t)in->size,
+		.size = in->size > UINT16_MAX ? UINT16_MAX : (uint16_t)in->size,
 		.n = in->n,
 		.va = in->va,
 		.pa = in->pa,

@@ -581,11 +581,9 @@ int os_future_add(struct os *os, const struct trace_event *ev, size_t n, struct 
 		 * One reference per base page the access touches, as replay counts
 		 * them, at the VA it translates: a tagged pointer's untagged one (TBI).
 		 */
-		uint64_t va = mmu_va(os->mmu, ev[i].va);
-		uint64_t last = va + (ev[i].size ? ev[i].size - 1u : 0u);
-		if (last < va)
-			last = UINT64_MAX;
-		for (uint64_t vpn = va / page; vpn <= last / page; vpn++) {
+		uint64_t va = mmu_va(os->mmu, ev[i].va), left = access_bytes(&ev[i]);
+		const uint64_t last_va = va_space_last(os->mmu->m->cfg.arch->address_bits);
+		do {
 			if (os->future_len == os->future_cap) {
 				size_t cap = os->future_cap ? 2 * os->future_cap : 4096;
 				uint64_t *f = realloc(os->future, cap * sizeof(*f));
@@ -594,10 +592,8 @@ int os_future_add(struct os *os, const struct trace_event *ev, size_t n, struct 
 				os->future = f;
 				os->future_cap = cap;
 			}
-			os->future[os->future_len++] = page_key(os->future_asid[os->future_cpu], vpn);
-			if (vpn == UINT64_MAX / page)
-				break;
-		}
+			os->future[os->future_len++] = page_key(os->future_asid[os->future_cpu], va / page);
+		} while (access_next_page(&va, &left, page, last_va));
 	}
 	return MM_OK;
 }

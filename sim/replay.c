@@ -671,6 +671,26 @@ static void prefetch_policy(struct replay *r)
 	r->window_walks = walks;
 }
 
+/*
+ * An access that spans base pages: one translation per page it touches, past
+ * the top of the VA space at VA 0 (access_next_page).  An access that starts
+ * past the top (a 32-bit CPU given a wider VA) is refused by its first
+ * translation.
+ */
+static __attribute__((noinline)) int access_pages(struct replay *r, const struct trace_event *e, uint64_t page,
+						  struct mmu_result *res, struct mm_error *err)
+{
+	const uint64_t last_va = va_space_last(r->m->cfg.arch->address_bits);
+	uint64_t va = e->va, left = access_bytes(e);
+	int rc;
+
+	do {
+		if ((rc = do_access(r, va, (enum access_kind)e->access, e, res, err)))
+			return rc;
+	} while (access_next_page(&va, &left, page, last_va));
+	return MM_OK;
+}
+
 int replay_events(struct replay *r, const struct trace_event *ev, size_t n, struct mm_error *err)
 {
 	const uint64_t page = r->m->cfg.pc.base_page_size;
@@ -693,15 +713,8 @@ int replay_events(struct replay *r, const struct trace_event *ev, size_t n, stru
 					return rc;
 				break;
 			}
-			/* One translation per base page the access touches. */
-			if (last < e->va)
-				last = UINT64_MAX;
-			for (uint64_t va = e->va;; va = (va & ~(page - 1)) + page) {
-				if ((rc = do_access(r, va, (enum access_kind)e->access, e, &res, err)))
-					return rc;
-				if ((va & ~(page - 1)) == (last & ~(page - 1)))
-					break;
-			}
+			if ((rc = access_pages(r, e, page, &res, err)))
+				return rc;
 			break;
 		}
 		case TRACE_MAP:

@@ -105,12 +105,49 @@ struct trace_event {
 	uint8_t op;      /* enum trace_op */
 	uint8_t access;  /* enum access_kind, for TRACE_ACCESS */
 	uint8_t scope;   /* enum flush_scope | enum flush_modifier bits, for TRACE_FLUSH */
-	uint8_t size;    /* bytes accessed (lackey); 0 = unknown, treated as 1 (map: log2 page size; poke: bytes) */
+	/*
+	 * Bytes accessed; 0 = unknown, treated as 1 (map: log2 page size; poke:
+	 * bytes).  16 bits: a drmemtrace record's size field (an XSAVE area, an
+	 * AMX tile) may pass 255 bytes, and every page it touches is translated.
+	 */
+	uint16_t size;
 	uint32_t n;
 	uint64_t va;
 	uint64_t pa;
 	uint64_t len;
 	struct page_prop prop;
 };
+
+/*
+ * The base pages an access touches, in order (replay counts one access per
+ * page, and opt's future lists the same pages).  The VA space is circular:
+ * address arithmetic wraps modulo 2^64, or 2^32 where the CPU forms 32-bit
+ * addresses (address_bits 32: x86_32, Sv32), so the bytes past the last VA
+ * are at VA 0 and up — the RISC-V unprivileged spec: "the byte at address
+ * 2^XLEN-1 is adjacent to the byte at address zero".  Start at the access's
+ * va with *left = access_bytes(ev); access_next_page moves *va to the next
+ * page's first byte and returns true, or returns false when the access ends
+ * in the page *va is in.
+ */
+static inline uint64_t access_bytes(const struct trace_event *ev)
+{
+	return ev->size ? ev->size : 1;
+}
+
+static inline uint64_t va_space_last(unsigned address_bits)
+{
+	return address_bits && address_bits < 64 ? (1ull << address_bits) - 1 : UINT64_MAX;
+}
+
+static inline bool access_next_page(uint64_t *va, uint64_t *left, uint64_t page, uint64_t last_va)
+{
+	const uint64_t page_last = *va | (page - 1), here = page_last - *va + 1;
+
+	if (*left <= here)
+		return false;
+	*left -= here;
+	*va = page_last == last_va ? 0 : page_last + 1;
+	return true;
+}
 
 #endif

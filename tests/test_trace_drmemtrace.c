@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pt/walk.h"
 #include "sim/byteorder.h"
@@ -48,7 +49,7 @@ static const struct entry trace[] = {
 	{ THREAD, 0, 5678 },                 /* 11: a new thread: cpu 1 */
 	{ TAKEN_JUMP, 2, 0x402000 },         /* 12: exec on CPU 1 */
 	{ THREAD, 0, 1234 },                 /* 13: back: cpu 0 */
-	{ WRITE, 300, 0x600020 },            /* 14: write, size clamped to 255 */
+	{ WRITE, 300, 0x600020 },            /* 14: write, all 300 bytes (not clamped to 255) */
 	{ FOOTER, 0, 0 },                    /* 15: skipped */
 };
 #define NR_TRACE (sizeof(trace) / sizeof(trace[0]))
@@ -67,7 +68,7 @@ static const struct want want_events[] = {
 	{ TRACE_THREAD, 0, 0, 0, 11, 1 },
 	{ TRACE_ACCESS, ACCESS_EXEC, 2, 0x402000, 12, 0 },
 	{ TRACE_THREAD, 0, 0, 0, 13, 0 },
-	{ TRACE_ACCESS, ACCESS_WRITE, 255, 0x600020, 14, 0 },
+	{ TRACE_ACCESS, ACCESS_WRITE, 300, 0x600020, 14, 0 },
 };
 #define NR_WANT (sizeof(want_events) / sizeof(want_events[0]))
 
@@ -294,4 +295,57 @@ Test(drmemtrace, cli_names_a_version_it_refuses)
 	cr_expect(strstr(r.out, "accesses        0  (read 0, write 0, exec 0)\n"), "%s", r.out);
 	run_result_free(&r);
 	remove_temp_file(path);
+}
+
+/*
+ * The size field is 16 bits: an XSAVE of AVX-512 state is 2696 bytes.  It was
+ * clamped to 255 bytes, so the pages past the first 255 were never translated:
+ * here a 2696-byte write at 0x600f00 touches 0x600000 and 0x601000, a 300-byte
+ * read at 0x602f00 touches 0x602000 and 0x603000 (clamped: one page each).
+ */
+Test(drmemtrace, sizes_past_255_bytes_touch_every_page)
+{
+	static const struct entry e[] = {
+		{ HEADER, 0, 5 }, { WRITE, 2696, 0x600f00 }, { READ, 300, 0x602f00 }, { FOOTER, 0, 0 },
+	};
+	unsigned char buf[12 * 4];
+	char *path = write_temp_bytes(buf, put_entries(buf, e, 4));
+	char *log = write_temp_file("", ".jsonl"), *text;
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "replay", "--demand-paging", "--log", log, path, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.err, "");
+	cr_expect(strstr(r.out, "accesses        4  (read 2, write 2, exec 0)\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "demand paged    4\n"), "%s", r.out);
+	text = read_text_file(log);
+	cr_assert(text);
+	cr_expect(strstr(text, "\"va\":\"0x600f00\",\"access\":\"w\""), "%s", text);
+	cr_expect(strstr(text, "\"va\":\"0x601000\",\"access\":\"w\""), "%s", text);
+	cr_expect(strstr(text, "\"va\":\"0x602f00\",\"access\":\"r\""), "%s", text);
+	cr_expect(strstr(text, "\"va\":\"0x603000\",\"access\":\"r\""), "%s", text);
+	free(text);
+	run_result_free(&r);
+	remove_temp_file(log);
+	remove_temp_file(path);
+}
+
+/* The binary format holds a size byte: convert refuses what it would shrink, and writes nothing. */
+Test(drmemtrace, convert_refuses_an_access_the_binary_format_cannot_hold)
+{
+	static const struct entry e[] = { { HEADER, 0, 5 }, { READ, 8, 0x600000 }, { WRITE, 2696, 0x600f00 } };
+	unsigned char buf[12 * 3];
+	char *path = write_temp_bytes(buf, put_entries(buf, e, 3)), *out = write_temp_file("", ".mmt"), want[512];
+	struct run_result r;
+
+	remove(out);
+	cr_assert_eq(run_mmusim(&r, "convert", path, out, NULL), 0);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	snprintf(want, sizeof(want),
+		 "mmusim: %s: event 2: access size 2696 does not fit the binary format (at most 255 bytes)\n", out);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_neq(access(out, F_OK), 0, "%s was left behind", out);
+	run_result_free(&r);
+	remove_temp_file(path);
+	free(out);
 }

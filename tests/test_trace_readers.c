@@ -257,6 +257,32 @@ Test(lackey, odd_but_valid_lines)
 }
 
 /*
+ * Lackey prints sizes up to its MAX_DSIZE, 512 (an FXSAVE area is one record):
+ * they were refused as "out of range (expected 1 to 255)".  Both paths.
+ */
+Test(lackey, sizes_up_to_lackeys_512)
+{
+	static const char text[] = " M 400f00,512\n S 1000,256\n";
+	char padded[256];
+	struct collected c;
+
+	for (int pad = 0; pad < 2; pad++) {
+		char *path;
+		snprintf(padded, sizeof(padded), "%s%s", pad ? "==0== padding so that the lines below take the fast path\n" : "",
+			 text);
+		path = write_temp_file(padded, ".txt");
+		read_path(path, TRACE_FORMAT_LACKEY, 100, &c, NULL);
+		cr_assert_eq(c.last, 0, "%s", c.err.msg);
+		cr_assert_eq(c.n, 3);
+		expect_access(&c.ev[0], ACCESS_READ, 0x400f00, 512, 1 + pad);
+		expect_access(&c.ev[1], ACCESS_WRITE, 0x400f00, 512, 1 + pad);
+		expect_access(&c.ev[2], ACCESS_WRITE, 0x1000, 256, 2 + pad);
+		free(c.ev);
+		remove_temp_file(path);
+	}
+}
+
+/*
  * Valgrind prefixes its messages by kind (m_libcprint.c): ==PID== for the
  * user's, --PID-- for debug and warning ones (-v, "WARNING: unhandled
  * amd64-linux syscall: 999" in the middle of any trace), **PID** for the
@@ -376,10 +402,10 @@ static const struct bad_lackey bad_lackey_lines[] = {
 	{ "I  0400d7d4,x\n", 1, 0, "bad size 'x' (expected a decimal number)" },
 	{ "I  0400d7d4,-4\n", 1, 0, "bad size '-4' (expected a decimal number)" },
 	{ "I  0400d7d4,4 junk\n", 1, 0, "bad size '4 junk' (expected a decimal number)" },
-	{ "I  0400d7d4,0\n", 1, 0, "size 0 is out of range (expected 1 to 255)" },
-	{ "I  0400d7d4,256\n", 1, 0, "size 256 is out of range (expected 1 to 255)" },
+	{ "I  0400d7d4,0\n", 1, 0, "size 0 is out of range (expected 1 to 512)" },
+	{ "I  0400d7d4,513\n", 1, 0, "size 513 is out of range (expected 1 to 512)" },
 	{ "I  0400d7d4,99999999999999999999999\n", 1, 0,
-	  "size 99999999999999999999999 is out of range (expected 1 to 255)" },
+	  "size 99999999999999999999999 is out of range (expected 1 to 512)" },
 	{ "I  10000000000000000,4\n", 1, 0, "address '10000000000000000' does not fit in 64 bits" },
 	{ "==1== Lackey\nI  0400d7d4,4\n M 1ffefffb28,8\n L 12,x\nI  0400d7d8,4\n", 4, 3,
 	  "bad size 'x' (expected a decimal number)" },

@@ -548,3 +548,19 @@ def test_threads_to_cpus_as_the_cli(cli_json, tmp_path):
         with pytest.raises(mmusim.InvalidError) as e:
             mmusim.Replay(threads_to_cpus=bad)
         assert str(e.value) == message
+
+
+@pytest.mark.parametrize("config,line", [("x86_64", " L ffffffffffffffff,8\n"), ("sv32", " S fffffffe,8\n")])
+def test_access_past_the_top_goes_on_at_va_0_as_the_cli_counts_it(tmp_path, cli_json, config, line):
+    """Address arithmetic wraps (2^64; 2^32 on sv32): the access's last bytes are at VA 0, a second access."""
+    trace = tmp_path / "wrap.lackey"
+    trace.write_text(line)
+    vas = []
+    with mmusim.Replay(config) as r:
+        r.access_log(lambda rec: vas.append(rec["va"]))
+        r.replay_trace(str(trace))
+        stats = r.stats()
+    assert vas[-1] == 0 and len(vas) == 2
+    assert stats["accesses"]["total"] == 2
+    assert mmusim.replay(str(trace), config=config) == cli_json("--config", config, "replay", "--demand-paging",
+                                                                  str(trace))

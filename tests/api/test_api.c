@@ -335,6 +335,25 @@ Test(api, replay_a_trace_with_statistics)
 	mmusim_machine_destroy(m);
 }
 
+/* An access of more than 255 bytes (a drmemtrace XSAVE) is every page it touches; it was refused. */
+Test(api, an_access_past_255_bytes_touches_every_page)
+{
+	mmusim_machine *m = new_machine("x86_64");
+	mmusim_mmu_options opt = { .demand_page_size = 4096 };
+	mmusim_mmu *mmu;
+	mmusim_error err;
+	mmusim_stats s;
+
+	cr_assert_eq(mmusim_mmu_create(m, &opt, &mmu, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_event ev = { .op = MMUSIM_EV_ACCESS, .access = MMUSIM_WRITE, .va = 0x400f00, .size = 4096, .line = 1 };
+	cr_assert_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_OK, "%s", err.message);
+	mmusim_mmu_stats(mmu, &s);
+	cr_expect_eq(s.accesses[MMUSIM_WRITE], 2, "0x400f00 and 0x401000");
+	cr_expect_eq(s.demand_paged, 2);
+	mmusim_mmu_destroy(mmu);
+	mmusim_machine_destroy(m);
+}
+
 Test(api, events_demand_paging_and_direct_translation)
 {
 	mmusim_machine *m = new_machine("x86_64");
@@ -647,9 +666,9 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
 	cr_expect_str_eq(err.message, "event:7: asid 65536 is out of range (at most 65535)");
 	/* was clamped to 255 bytes: a 4 KiB access from 0x400f00 touched one page instead of two */
-	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .va = 0x400f00, .size = 4096, .line = 8 };
+	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .va = 0x400f00, .size = 65536, .line = 8 };
 	cr_expect_eq(mmusim_mmu_event(mmu, &ev, &err), MMUSIM_EINVAL);
-	cr_expect_str_eq(err.message, "event:8: access size 4096 is out of range (at most 255 bytes)");
+	cr_expect_str_eq(err.message, "event:8: access size 65536 is out of range (at most 65535 bytes)");
 	mmusim_mmu_destroy(mmu);
 
 	/* traces */
@@ -667,7 +686,10 @@ Test(api, bad_enum_flag_and_policy_arguments_are_refused)
 	cr_expect_str_eq(err.message, "bad access kind 3 (expected MMUSIM_READ, MMUSIM_WRITE or MMUSIM_EXEC)");
 	ev = (mmusim_event){ .op = MMUSIM_EV_ACCESS, .size = 256 };
 	cr_expect_eq(mmusim_trace_writer_put(w, &ev, 1, &err), MMUSIM_EINVAL);
-	cr_expect_str_eq(err.message, "access size 256 is out of range (at most 255 bytes)");
+	char want[256];
+	snprintf(want, sizeof(want), "%s: event 1: access size 256 does not fit the binary format (at most 255 bytes)",
+		 path);
+	cr_expect_str_eq(err.message, want);
 	cr_expect_eq(mmusim_trace_writer_close(w, &err), MMUSIM_OK);
 	/* an image's root source */
 	mmusim_machine *img;
