@@ -536,18 +536,23 @@ static void stats_reset(struct mrc *m)
 	}
 }
 
+/*
+ * One translation per page of the chosen size the access touches; past VA
+ * 2^64 - 1 at VA 0, as replay (access_next_page).  Without a machine there
+ * is no narrower VA space to wrap in.
+ */
 static int access_pages(struct mrc *m, const struct trace_event *e, struct mm_error *err)
 {
-	uint64_t size = e->size ? e->size : 1, last = e->va + (size - 1);
-	uint64_t first_page = e->va >> m->opt.page_shift;
-	uint64_t last_page = (last < e->va ? UINT64_MAX : last) >> m->opt.page_shift;
+	const uint64_t page = 1ull << m->opt.page_shift;
+	uint64_t va = e->va, left = access_bytes(e);
 	uint32_t space = space_of(m);
+	int rc;
 
-	for (uint64_t p = first_page;; p++) {
-		int rc = translate(m, (struct page_key){ p, space }, err);
-		if (rc || p == last_page)
+	do {
+		if ((rc = translate(m, (struct page_key){ va >> m->opt.page_shift, space }, err)))
 			return rc;
-	}
+	} while (access_next_page(&va, &left, page, UINT64_MAX));
+	return MM_OK;
 }
 
 static int one_event(struct mrc *m, const struct trace_event *e, const char *source, struct mm_error *err)
@@ -632,7 +637,7 @@ static void fault_miss(struct mrc *m)
 int mrc_events_mapped(struct mrc *m, struct replay *r, const struct trace_event *ev, size_t n, const char *source,
 		      struct mm_error *err)
 {
-	const uint64_t base = r->m->cfg.pc.base_page_size;
+	const uint64_t base = r->m->cfg.pc.base_page_size, last_va = va_space_last(r->m->cfg.arch->address_bits);
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
@@ -647,11 +652,9 @@ int mrc_events_mapped(struct mrc *m, struct replay *r, const struct trace_event 
 				return rc;
 			continue;
 		}
-		/* One translation per base page touched, as replay_events does. */
-		uint64_t last = e->va + (e->size ? e->size - 1u : 0u);
-		if (last < e->va)
-			last = UINT64_MAX;
-		for (uint64_t va = e->va;; va = (va & ~(base - 1)) + base) {
+		/* One translation per base page touched, as replay_events does: past the VA space's top at VA 0. */
+		uint64_t va = e->va, left = access_bytes(e);
+		do {
 			struct mmu_result res;
 			if ((rc = replay_translate(r, va, (enum access_kind)e->access, &res, err))) {
 				mm_error_prefix(err, "%s:%" PRIu64, source, e->line);
@@ -671,9 +674,7 @@ int mrc_events_mapped(struct mrc *m, struct replay *r, const struct trace_event 
 						return rc;
 				}
 			}
-			if ((va & ~(base - 1)) == (last & ~(base - 1)))
-				break;
-		}
+		} while (access_next_page(&va, &left, base, last_va));
 	}
 	return MM_OK;
 }

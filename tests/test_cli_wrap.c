@@ -109,3 +109,30 @@ Test(wrap, opt_future_lists_the_wrapped_page)
 	check_wrap("x86_64", "", " L 7ffffffff000,4\n L ffffffffffffffff,2\n L 1000,4\n L 0,4\n", "--demand-paging",
 		   "5", vas, 5);
 }
+
+/*
+ * mrc translates the pages replay does: its own page size goes on at VA 0
+ * after 2^64 - 1 (it said 2 translations here: the part at VA 0 dropped),
+ * and the mapped sizes wrap as the machine does, at 2^32 on sv32 (it
+ * stopped on VA 0x100000000).  The last load hits the page the wrap touched.
+ */
+Test(wrap, mrc_counts_the_pages_replay_translates)
+{
+	char *trace = write_temp_file(" L ffffffffffffffff,8\n L 0,4\n", ".lackey");
+	char *trace32 = write_temp_file(" S fffffffe,8\n L 0,4\n", ".lackey");
+	struct run_result r;
+
+	cr_assert_eq(run_mmusim(&r, "--json", "mrc", "--max-entries", "2", trace, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"accesses\":3,\"partial_invalidations\":0,\"misses\":[2,2],"), "%s", r.out);
+	run_result_free(&r);
+	cr_assert_eq(run_mmusim(&r, "--config", "sv32", "--json", "mrc", "--page-size", "mapped", "--demand-paging",
+				"--max-entries", "2", trace32, NULL),
+		     0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.err, "");
+	cr_expect(strstr(r.out, "\"accesses\":3,\"partial_invalidations\":0,\"misses\":[2,2],"), "%s", r.out);
+	run_result_free(&r);
+	remove_temp_file(trace);
+	remove_temp_file(trace32);
+}
