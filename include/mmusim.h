@@ -805,9 +805,11 @@ MMUSIM_API void mmusim_fault_describe(const mmusim_config *cfg, const mmusim_tra
  * va): fault_reason's rule with the entry named as the format names it at
  * the level that faulted ("the PDPTE is not present (P/V bit clear)", "the
  * L2 descriptor is invalid (bit 0 clear)"; a VM's stage-2 fault: the
- * stage-2 format's name, "the EPT PDE ..."), and for a bad VA this config's
- * bit positions ("bits 63:47 are not all copies of bit 46").  "no fault"
- * when t->ok.  Truncated to len - 1 characters (160 always suffice).
+ * stage-2 format's name, "the EPT PDE ..."), the reserved bits the faulting
+ * entry sets where the rule covers several ("D and A are set in a non-leaf
+ * PTE, ..."), and for a bad VA this config's bit positions (48-bit x86-64:
+ * "bits 63:48 are not all copies of bit 47").  "no fault" when t->ok.
+ * Truncated to len - 1 characters (160 always suffice).
  */
 MMUSIM_API void mmusim_fault_reason_describe(const mmusim_config *cfg, uint64_t va, const mmusim_translation *t,
 					     char *buf, size_t len);
