@@ -236,7 +236,8 @@ int cmd_replay(struct cli *cli, struct args *a)
 	mmusim_mmu_finish(mmu);
 
 	struct replay_summary sum;
-	struct replay_report_info info = { .trace = ra.trace, .format = mmusim_trace_format_name(mmusim_trace_format(t)) };
+	struct replay_report_info info = { .trace = ra.trace, .format = mmusim_trace_format_name(mmusim_trace_format(t)),
+					   .image_tables = cli->image != NULL };
 	replay_summary_from_mmu(&sum, mmu, mmusim_machine_config(m), ra.opt.check_stale);
 	/* Statistics so far first, even when the trace was bad: they are still true. */
 	replay_summary_report(stdout, cli->json, &sum, &info);

@@ -317,7 +317,11 @@ static void report_text(FILE *out, const struct replay_summary *r, const struct 
 	if (r->check_stale)
 		fprintf(out, "stale hits      %" PRIu64 "\n", s->stale_hits);
 	format_size(s->page_table_bytes, size, sizeof(size));
-	fprintf(out, "page table      %" PRIu64 " nodes, %s bytes\n", nodes, size);
+	/* An image's tables were read, not built: "0 nodes" would read as a result. */
+	if (info->image_tables && !nodes)
+		fputs("page table      the image's (its nodes are not counted)\n", out);
+	else
+		fprintf(out, "page table      %" PRIu64 " nodes, %s bytes\n", nodes, size);
 	fprintf(out, "cycles          %" PRIu64 "  (%.2f per access)\n", s->cycles, ratio(s->cycles, total));
 	if (cpu_report_wanted(r->mmu))
 		cpu_report_text(out, r->mmu);

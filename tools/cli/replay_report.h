@@ -15,6 +15,7 @@
 struct replay_report_info {
 	const char *trace;
 	const char *format;
+	bool image_tables;           /* the walks read an --image's tables: none were built, none are counted */
 };
 
 #define REPLAY_SUMMARY_MAX_TLBS 8
