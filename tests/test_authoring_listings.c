@@ -258,7 +258,7 @@ Test(authoring_listings, explain_bus_error_raises_no_page_fault)
 {
 	expect_explain_lines("x86_64", "map 0x400000 0x200000 4K rwu\npte 0x400000 3 addr=0x7000000000\n", "0x400000",
 			     (const char *const[]){
-				     "  L2  table 0x7000000000 + index 2 x 8 = PTE at 0x7000000010\n"
+				     "  L2  table 0x7000000000 + index 2 x 8 = PDE at 0x7000000010\n"
 				     "      the PDE address is outside physical memory: nothing to read\n"
 				     "fault bus-error at level 2: the PDE address lies outside physical memory\n"
 				     "  raised: no #PF: the PDE read fails (machine check on real hardware)\n",

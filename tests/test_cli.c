@@ -194,7 +194,7 @@ Test(cli, explain_shows_every_level)
 	cr_expect(strstr(r.out, "  L4 index   47:39  0x0    0b000000000         = 0\n"), "%s", r.out);
 	cr_expect(strstr(r.out, "  L2 index   29:21  0x2    0b000000010         = 2\n"), "%s", r.out);
 	cr_expect(strstr(r.out, "walk from root 0x1000 (cr3 0x1000):\n"), "%s", r.out);
-	cr_expect(strstr(r.out, "  L2  table 0x3000 + index 2 x 8 = PTE at 0x3010\n"
+	cr_expect(strstr(r.out, "  L2  table 0x3000 + index 2 x 8 = PDE at 0x3010\n"
 			       "      raw    0x0000000000004007\n"
 			       "      bits   P RW US addr=0x4000\n"), "%s", r.out);
 	cr_expect(strstr(r.out, "      raw    0x8000000000200007\n      bits   P RW US XD addr=0x200000\n"), "%s", r.out);

@@ -284,7 +284,7 @@ Test(cli_vm, explain_ept_refuses_a_readable_guest_table)
 	cr_assert_eq(run_mmusim(&r, "--config", "x86_64_ept", "explain", "--map", "0x1000 0x200000 0x1000 rwu", "--gmap",
 				"0x1000 0x40001000 0x1000 r", "0x1234", NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	cr_expect(strstr(r.out, "  L4  table 0x1000 + index 0 x 8 = PTE at 0x1000\n"
+	cr_expect(strstr(r.out, "  L4  table 0x1000 + index 0 x 8 = PML4E at 0x1000\n"
 				"      stage 2 refuses the walk's access to this GPA: the entry is not read, the walk "
 				"stops here\n"), "%s", r.out);
 	cr_expect(strstr(r.out, "does not translate") == NULL, "%s", r.out);

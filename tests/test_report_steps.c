@@ -8,7 +8,7 @@
  * Hand-worked expectations (traces/example.trace, x86_64, 4 levels of 9 bits):
  * VA 0x401234 has indexes L4 0, L3 0, L2 (0x401234 >> 21) & 511 = 2,
  * L1 (0x401234 >> 12) & 511 = 1; its tables are 0x1000 -> 0x2000 -> 0x3000 ->
- * 0x4000, so step 3 reads the PTE at 0x3000 + 2 * 8 = 0x3010.  VA
+ * 0x4000, so step 3 reads the PDE at 0x3000 + 2 * 8 = 0x3010.  VA
  * 0xffff888000001000 has L4 index 273 and stops at the 1G leaf L3[0] of 0x9000.
  */
 #define _GNU_SOURCE    /* mkstemps */
@@ -128,12 +128,12 @@ Test(report_steps, counter_follows_the_url, .timeout = 120)
 	html = make_page();
 	dom = chromium(html, "1.3", NULL);
 	cr_expect(strstr(dom, "data-step=\"1.3\""), "%.300s", dom);
-	cr_expect(strstr(dom, ">step 3 of 6: walk 1 of 2 (0x401234), L2: table 0x3000 index 2, PTE at 0x3010 = "
+	cr_expect(strstr(dom, ">step 3 of 6: walk 1 of 2 (0x401234), L2: table 0x3000 index 2, PDE at 0x3010 = "
 			      "0x0000000000004027</output>"));
 	cr_expect(strstr(dom, "<body class=\"stepping\">"));
 	free(dom);
 	dom = chromium(html, "2.2", NULL);
-	cr_expect(strstr(dom, ">step 6 of 6: walk 2 of 2 (0xffff888000001000), L3: table 0x9000 index 0, PTE at 0x9000"));
+	cr_expect(strstr(dom, ">step 6 of 6: walk 2 of 2 (0xffff888000001000), L3: table 0x9000 index 0, PDPTE at 0x9000"));
 	free(dom);
 	/* A step past the end shows the first. */
 	dom = chromium(html, "9.9", NULL);

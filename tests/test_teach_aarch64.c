@@ -147,10 +147,10 @@ Test(teach_arm, explain_upper_half_walk)
 	HAS(r.out, "  range      63:48  0xffff 0b1111111111111111  all equal to bit 55 = 1: TTBR1 (kernel)\n"
 		   "  L4 index   47:39  0x0    0b000000000         = 0\n");
 	HAS(r.out, "walk from TTBR1 (kernel) root 0x40000000 (ttbr1 0x40000000):\n"
-		   "  L4 (L0 descriptor)  table 0x40000000 + index 0 x 8 = PTE at 0x40000000\n"
+		   "  L4 (L0 descriptor)  table 0x40000000 + index 0 x 8 = descriptor at 0x40000000\n"
 		   "      raw    0x0000000040002003\n"
 		   "      bits   table next=0x40002000\n");
-	HAS(r.out, "  L2 (L2 descriptor)  table 0x40003000 + index 1 x 8 = PTE at 0x40003008\n"
+	HAS(r.out, "  L2 (L2 descriptor)  table 0x40003000 + index 1 x 8 = descriptor at 0x40003008\n"
 		   "      raw    " KERNEL_PTE "\n"
 		   "      bits   block AttrIndx=0 (MAIR 0xff: Normal WB) AP=10 (EL1 RO) SH=3 DBM PXN UXN oa=0x80200000\n"
 		   "      addr   bits 47:21 = 0x80200000\n"
@@ -170,7 +170,7 @@ Test(teach_arm, explain_permission_fault_with_its_esr)
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	/* rua: AP=11, AF set, nG, no DBM (no w), PXN and UXN (no x). */
 	HAS(r.out, "walk from TTBR0 (user) root 0x40001000 (ttbr0 0x40001000):\n");
-	HAS(r.out, "  L1 (L3 descriptor)  table 0x40004000 + index 0 x 8 = PTE at 0x40004000\n"
+	HAS(r.out, "  L1 (L3 descriptor)  table 0x40004000 + index 0 x 8 = descriptor at 0x40004000\n"
 		   "      raw    0x0060000080000fc3\n"
 		   "      bits   page AttrIndx=0 (MAIR 0xff: Normal WB) AP=11 (EL1 RO, EL0 RO) SH=3 AF nG PXN UXN oa=0x80000000\n");
 	HAS(r.out, "fault permission at level 1: ");
@@ -240,7 +240,7 @@ Test(teach_arm, explain_partial_top_index_width)
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	HAS(r.out, "  L3 index   47:42  0x3f   0b111111            = 63\n"
 		   "  L2 index   41:29  0x0    0b0000000000000     = 0\n");
-	HAS(r.out, "  L3 (L1 descriptor)  table 0x40010000 + index 63 x 8 = PTE at 0x400101f8\n");
+	HAS(r.out, "  L3 (L1 descriptor)  table 0x40010000 + index 63 x 8 = descriptor at 0x400101f8\n");
 	HAS(r.out, "  raised as ESR_EL1 0x92000005 (data abort from EL0, translation fault, level 1)\n");
 	run_result_free(&r);
 }
@@ -304,7 +304,7 @@ Test(teach_arm, explain_table_descriptor_hierarchical_bits)
 	cr_assert_eq(run_mmusim(&r, "--config", "aarch64", "explain", "--image", img, "--root", "0", "--ttbr1", "0", "--access", "w",
 				"0x400000", NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	HAS(r.out, "  L4 (L0 descriptor)  table 0x0 + index 0 x 8 = PTE at 0x0\n"
+	HAS(r.out, "  L4 (L0 descriptor)  table 0x0 + index 0 x 8 = descriptor at 0x0\n"
 		   "      raw    0x5000000000001003\n"
 		   "      bits   table APTable=10 UXNTable next=0x1000\n");
 	HAS(r.out, "      raw    0x0000000000004743\n"
@@ -485,7 +485,7 @@ Test(teach_arm_halves, show_and_explain_16k_upper_47)
 		   "  L2 index   35:25  0x0     0b00000000000        = 0\n"
 		   "  L1 index   24:14  0x1     0b00000000001        = 1\n"
 		   "  offset     13:0   0xabc   0b00101010111100\n");
-	HAS(r.out, "  L3 (L1 descriptor)  table 0x40000000 + index 1024 x 8 = PTE at 0x40002000\n");
+	HAS(r.out, "  L3 (L1 descriptor)  table 0x40000000 + index 1024 x 8 = descriptor at 0x40002000\n");
 	HAS(r.out, "PA 0x80004abc = frame 0x80004000 | offset 0xabc (VA bits 13:0 in a 16K page)\n");
 	run_result_free(&r);
 	remove_temp_file(cfg);
@@ -512,7 +512,7 @@ Test(teach_arm_halves, explain_fields_of_each_half)
 		   "  L2 index   29:21  0x1       0b000000001                  = 1\n"
 		   "  L1 index   20:12  0x0       0b000000000                  = 0\n"
 		   "  offset     11:0   0x10      0b000000010000\n");
-	HAS(r.out, "  L3 (L1 descriptor)  table 0x40000000 + index 256 x 8 = PTE at 0x40000800\n");
+	HAS(r.out, "  L3 (L1 descriptor)  table 0x40000000 + index 256 x 8 = descriptor at 0x40000800\n");
 	HAS(r.out, "PA 0x80200010 = frame 0x80200000 | offset 0x10 (VA bits 20:0 in a 2M page)\n");
 	run_result_free(&r);
 

@@ -136,7 +136,7 @@ Test(explain, permission_fault_quotes_the_bits)
 	cr_assert_eq(run_mmusim(&r, "explain", "--map", "0xffff800000000000 0x0 2M rwg", "--access", "w",
 				"0xffff800000000123", NULL), 0);
 	cr_expect_eq(r.status, 0);
-	cr_expect(strstr(r.out, "  L2  table 0x3000 + index 0 x 8 = PTE at 0x3000\n"
+	cr_expect(strstr(r.out, "  L2  table 0x3000 + index 0 x 8 = PDE at 0x3000\n"
 				"      raw    0x8000000000000183\n"
 				"      bits   P RW PS G XD addr=0x0\n"), "%s", r.out);
 	/* The pointers above are P|RW|US: the 2M PDE's U/S=0 refuses (SDM 4.6), and it is the entry quoted. */
@@ -714,7 +714,7 @@ Test(show, garbage_image_pointer_outside_memory)
 	run_result_free(&r);
 	cr_assert_eq(run_mmusim(&r, "explain", "--image", path, "--root", "0", "0x1000", NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	cr_expect(strstr(r.out, "  L3  table 0x7000000000 + index 0 x 8 = PTE at 0x7000000000\n"
+	cr_expect(strstr(r.out, "  L3  table 0x7000000000 + index 0 x 8 = PDPTE at 0x7000000000\n"
 				"      the PDPTE address is outside physical memory: nothing to read\n"
 				"fault bus-error at level 3: the PDPTE address lies outside physical memory\n"), "%s", r.out);
 	run_result_free(&r);

@@ -235,14 +235,19 @@ static void level_name(const mmusim_config *cfg, unsigned level, char *buf, size
 		snprintf(buf, len, "L%u", level);
 }
 
-/* "  L1  table 0x3000 + index 1 x 8 = PTE at 0x3008": where step i's entry is. */
+/*
+ * "  L2  table 0x3000 + index 1 x 8 = PDE at 0x3008": where step i's entry
+ * is, the entry named as the format names it (SDM 4.5: the PDE; RISC-V: a
+ * PTE at every level).  Arm's level name already says "(L2 descriptor)".
+ */
 static void step_address(FILE *out, const mmusim_config *cfg, const mmusim_walk_step *s, const struct palette *pal)
 {
 	char name[40];
 
 	level_name(cfg, s->level, name, sizeof(name));
-	fprintf(out, "  %s%s%s  table 0x%" PRIx64 " + index %u x %u = PTE at 0x%" PRIx64 "\n", pal->level[s->level],
-		name, pal->reset, s->table, s->index, mmusim_config_pte_size(cfg), s->pte_addr);
+	fprintf(out, "  %s%s%s  table 0x%" PRIx64 " + index %u x %u = %s at 0x%" PRIx64 "\n", pal->level[s->level],
+		name, pal->reset, s->table, s->index, mmusim_config_pte_size(cfg),
+		levels_numbered_from_root(cfg) ? "descriptor" : mmusim_config_entry_name(cfg, s->level), s->pte_addr);
 }
 
 void explain_level_stage2_refused(FILE *out, const mmusim_config *cfg, const mmusim_translation *res, unsigned i,

@@ -187,9 +187,11 @@ void report_steps_write_step_attrs(FILE *out, const mmusim_config *cfg, const st
 	int row = k < 32 ? step_row(t, k, s) : -1;
 
 	fprintf(out, " data-va=\"0x%" PRIx64 "\"", va);
+	/* The entry named as explain names it: "PDE at 0x3010", "L2 descriptor at ...". */
 	fprintf(out, " id=\"step-%u-%u\" data-walk=\"%u\" data-step=\"%u\" data-level=\"%u\" data-what=\"L%u: table 0x%"
-		PRIx64 " index %u, PTE at 0x%" PRIx64 " = 0x%0*" PRIx64 "\"", k + 1, i + 1, k + 1, i + 1, s->level, s->level,
-		s->table, s->index, s->pte_addr, 2 * mmusim_config_pte_size(cfg), s->pte);
+		PRIx64 " index %u, %s at 0x%" PRIx64 " = 0x%0*" PRIx64 "\"", k + 1, i + 1, k + 1, i + 1, s->level, s->level,
+		s->table, s->index, mmusim_config_entry_name(cfg, s->level), s->pte_addr, 2 * mmusim_config_pte_size(cfg),
+		s->pte);
 	fprintf(out, " data-table=\"0x%" PRIx64 "\"", s->table);
 	if (row >= 0)
 		fprintf(out, " data-row=\"row-%d\"", row);
