@@ -567,7 +567,7 @@ void os_future_cpu(struct os *os, unsigned cpu)
 
 int os_future_add(struct os *os, const struct trace_event *ev, size_t n, struct mm_error *err)
 {
-	const uint64_t page = page_size(os);
+	const uint64_t page = page_size(os), last_va = va_space_last(os->mmu->m->cfg.arch->address_bits);
 
 	future_start(os);
 	for (size_t i = 0; i < n; i++) {
@@ -582,7 +582,6 @@ int os_future_add(struct os *os, const struct trace_event *ev, size_t n, struct 
 		 * them, at the VA it translates: a tagged pointer's untagged one (TBI).
 		 */
 		uint64_t va = mmu_va(os->mmu, ev[i].va), left = access_bytes(&ev[i]);
-		const uint64_t last_va = va_space_last(os->mmu->m->cfg.arch->address_bits);
 		do {
 			if (os->future_len == os->future_cap) {
 				size_t cap = os->future_cap ? 2 * os->future_cap : 4096;

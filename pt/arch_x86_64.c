@@ -253,7 +253,7 @@ static bool x86_reason_bits(const struct paging_consts *pc, enum fault_reason re
 		text_put(buf, len, &n, " %s set in a %llu%s page's %s: bits %u:13 are reserved (its address is %s-aligned; "
 			 "bit 12 is PAT)", __builtin_popcountll(set) > 1 ? "are" : "is",
 			 (unsigned long long)(size >> (size >= (1ull << 30) ? 30 : 20)), size >= (1ull << 30) ? "G" : "M",
-			 level == 2 ? "PDE" : "PDPTE", 63 - (unsigned)__builtin_clzll(low),
+			 x86_entry_name_at(level), 63 - (unsigned)__builtin_clzll(low),
 			 size >= (1ull << 30) ? "1G" : "2M");
 		return true;
 	}
@@ -263,10 +263,8 @@ static bool x86_reason_bits(const struct paging_consts *pc, enum fault_reason re
 /* SDM 4.5 names the entries of 4- and 5-level paging by the structure that holds them. */
 static const char *x86_entry_name(const struct paging_consts *pc, unsigned level)
 {
-	static const char *const names[] = { "PTE", "PTE", "PDE", "PDPTE", "PML4E", "PML5E" };
-
 	(void)pc;
-	return level < sizeof(names) / sizeof(names[0]) ? names[level] : "entry";
+	return x86_entry_name_at(level);
 }
 
 /* CR3 with CR4.PCIDE=1: bits 51:12 the root, 11:0 the PCID (SDM 4.5, table 4-12). */

@@ -32,6 +32,13 @@ void x86_describe_entry(uint64_t pte, unsigned level, bool large, const char *ps
 	text_put(buf, len, &n, " addr=0x%llx", (unsigned long long)addr);
 }
 
+const char *x86_entry_name_at(unsigned level)
+{
+	static const char *const names[] = { "PTE", "PTE", "PDE", "PDPTE", "PML4E", "PML5E" };
+
+	return level < sizeof(names) / sizeof(names[0]) ? names[level] : "entry";
+}
+
 void x86_describe_fault_bits(const struct walk_fault *f, unsigned nr_bits, char *buf, size_t len)
 {
 	static const char *const names[] = { "P", "W", "U", "RSVD", "I", "PK" };
@@ -42,13 +49,8 @@ void x86_describe_fault_bits(const struct walk_fault *f, unsigned nr_bits, char 
 		return;
 	}
 	if (f->kind == FAULT_BUS_ERROR) {
-		/*
-		 * The entry by the SDM's name for its level, the same in 32-bit
-		 * (PDE 2, PTE 1) and 4/5-level paging (PML5E 5 .. PTE 1).
-		 */
-		static const char *const entries[] = { "PTE", "PTE", "PDE", "PDPTE", "PML4E", "PML5E" };
 		snprintf(buf, len, "no #PF: the %s read fails (machine check on real hardware)",
-			 f->level < sizeof(entries) / sizeof(entries[0]) ? entries[f->level] : "entry");
+			 x86_entry_name_at(f->level));
 		return;
 	}
 	buf[0] = '\0';

@@ -195,6 +195,13 @@ WALK_INLINE bool x86_walk_leaf_in(struct walk_state *ws, uint64_t pte_addr, cons
 void x86_describe_entry(uint64_t pte, unsigned level, bool large, const char *ps_not_large, uint64_t addr,
 			const char *rsvd, char *buf, size_t len);
 
+/*
+ * The SDM's name for the entry read at `level` (4.5: PML5E, PML4E, PDPTE,
+ * PDE, PTE; 32-bit paging's two levels are named alike, 4.3), "entry" past
+ * level 5.
+ */
+const char *x86_entry_name_at(unsigned level);
+
 /* The #PF error code by its bits' names, the first `nr_bits` of P W U RSVD I PK. */
 void x86_describe_fault_bits(const struct walk_fault *f, unsigned nr_bits, char *buf, size_t len);
 

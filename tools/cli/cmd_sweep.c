@@ -399,11 +399,6 @@ static int read_futures(const struct cli *cli, const struct sweep_args *sa, stru
 	return MMUSIM_OK;
 }
 
-static uint64_t sum3_accesses(const struct replay_summary *s)
-{
-	return s->stats.accesses[0] + s->stats.accesses[1] + s->stats.accesses[2];
-}
-
 int cmd_sweep(struct cli *cli, struct args *a)
 {
 	struct sweep_args sa = { .jobs = 1, .format = MMUSIM_TRACE_AUTO };
@@ -499,7 +494,7 @@ int cmd_sweep(struct cli *cli, struct args *a)
 			sweep_row_from_stats(row, &sum.stats);
 			if (c == 0)
 				note = sum;
-			else if (sum.warmup_left != note.warmup_left || sum3_accesses(&sum) != sum3_accesses(&note))
+			else if (sum.warmup_left != note.warmup_left || replay_summary_accesses(&sum) != replay_summary_accesses(&note))
 				notes_differ = true;
 			if (cli->json) {
 				struct replay_report_info info = { .trace = sa.traces[t], .format = format };

@@ -353,9 +353,14 @@ void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, co
 	mmusim_mmu_warmup_state(mmu, &r->warmup, &r->warmup_left);
 }
 
+uint64_t replay_summary_accesses(const struct replay_summary *r)
+{
+	return sum3(r->stats.accesses);
+}
+
 bool replay_warmup_note(FILE *err, const char *trace, const char *config, const struct replay_summary *r)
 {
-	if (!r->warmup || (!r->warmup_left && sum3(r->stats.accesses)))
+	if (!r->warmup || (!r->warmup_left && replay_summary_accesses(r)))
 		return false;
 	fputs("mmusim: ", err);
 	term_write(err, trace);

@@ -42,6 +42,8 @@ struct replay_summary {
 /* Fills *r from an mmu over a machine of config cfg. */
 void replay_summary_from_mmu(struct replay_summary *r, const mmusim_mmu *mmu, const mmusim_config *cfg,
 			     bool check_stale);
+/* The accesses the statistics count: reads, writes and fetches. */
+uint64_t replay_summary_accesses(const struct replay_summary *r);
 /* The statistics of a replay: a readable table, or one JSON object. */
 void replay_summary_report(FILE *out, bool json, const struct replay_summary *r,
 			   const struct replay_report_info *info);
